@@ -1,0 +1,406 @@
+/*
+ * quotalevy.h — the public interface of libquotalevy.
+ *
+ * quotalevy evaluates disability-employment quota rules, written as YAML
+ * rule sets, against one organisation's staffing record and computes each
+ * shortfall and levy.  This header is the manual: every public function is
+ * described here with what it does, who owns what, and which errors it can
+ * return.  The rules language itself is documented in docs/rules-language.md.
+ *
+ * The model, in four handles:
+ *
+ *   ql_ruleset   a loaded, compiled rule set.  Immutable after load and safe
+ *                to share between any number of threads.
+ *   ql_record    one organisation's input values, laid out for one rule set.
+ *   ql_result    the outputs, check results and trace of one evaluation.  A
+ *                result is reused across evaluations without allocating.
+ *   ql_error     a caller-owned error report: status, message and location.
+ *
+ * Conventions:
+ *   - Functions return a ql_status: QL_OK (0) or a negative error code.
+ *   - Out-parameters come first; on error they are set to NULL / left alone.
+ *   - Every function that can fail takes an optional `ql_error *err`
+ *     (NULL = don't report details); it is filled on failure only.
+ *   - Every _new/_load has a _free, and _free(NULL) does nothing.
+ *   - Strings are UTF-8.  Returned `const char *` borrow from the handle
+ *     named in the comment and stay valid as long as it does.
+ *   - There is no global state: the library never prints, exits or aborts.
+ *   - No binary floating point: numbers are exact decimals (ql_decimal).
+ */
+#ifndef QUOTALEVY_H
+#define QUOTALEVY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define QL_EXTERN __declspec(dllexport)
+#elif defined(__GNUC__)
+#define QL_EXTERN __attribute__((visibility("default")))
+#else
+#define QL_EXTERN
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define QL_VERSION_MAJOR 0
+#define QL_VERSION_MINOR 1
+#define QL_VERSION_PATCH 0
+#define QL_VERSION_STRING "0.1.0"
+
+/* The version of the library actually linked, e.g. "0.1.0". */
+QL_EXTERN const char *ql_version(void);
+
+/* ----------------------------------------------------------------- errors */
+
+/* Status codes.  Values are stable; new codes are only ever added. */
+typedef int ql_status;
+enum {
+    QL_OK = 0,
+    QL_EINVAL = -1,  /* a bad argument: NULL handle, index out of range    */
+    QL_ENOMEM = -2,  /* out of memory                                       */
+    QL_EIO = -3,     /* a file could not be read                            */
+    QL_EPARSE = -4,  /* rules file syntax: YAML or expression               */
+    QL_ESCHEMA = -5, /* rules file structure: unknown/missing key, bad value */
+    QL_ETYPE = -6,   /* an expression's types do not fit                    */
+    QL_ENAME = -7,   /* an unknown or duplicate name, or a cycle            */
+    QL_ERANGE = -8,  /* arithmetic overflow, a number too long, ÷ 0         */
+    QL_ERECORD = -9, /* a record value is invalid, missing or inconsistent  */
+    QL_ENODATA = -10, /* no parameter value is in force at the date         */
+    QL_ELIMIT = -11  /* a documented limit was exceeded                     */
+};
+
+#define QL_ERROR_FILE_MAX 512
+#define QL_ERROR_FIELD_MAX 128
+#define QL_ERROR_MESSAGE_MAX 512
+
+/*
+ * A caller-owned error report.  `code` is the status; `message` says what
+ * went wrong and what was expected; `file`, `line`, `column` say where in a
+ * rules file (empty / 0 when not applicable); `field` names the record field
+ * or rule element concerned (empty when none).  ql_error_format() renders
+ * the whole thing as "file:line:column: message".
+ */
+typedef struct ql_error {
+    ql_status code;
+    int line;   /* 1-based, 0 = unknown */
+    int column; /* 1-based, 0 = unknown */
+    char file[QL_ERROR_FILE_MAX];
+    char field[QL_ERROR_FIELD_MAX];
+    char message[QL_ERROR_MESSAGE_MAX];
+} ql_error;
+
+/* Resets `err` to QL_OK with empty strings.  NULL is ignored. */
+QL_EXTERN void ql_error_clear(ql_error *err);
+
+/*
+ * Writes "file:line:column: message" (or the parts that are known; with the
+ * field as "field 'x': message" when there is no file) into buf, always NUL
+ * terminated when size > 0.  Returns the length the full text needs.
+ */
+QL_EXTERN size_t ql_error_format(const ql_error *err, char *buf, size_t size);
+
+/* A short constant name for a status code, e.g. "QL_EPARSE". */
+QL_EXTERN const char *ql_status_name(ql_status code);
+
+/* ------------------------------------------------------- decimals, dates */
+
+/*
+ * An exact decimal: value = coef × 10^(−scale), with the signed 128-bit
+ * coefficient split into `coef_hi` (high 64 bits, signed) and `coef_lo`
+ * (low 64 bits).  |coef| < 10^36 and 0 ≤ scale ≤ 36.  Trailing zeros are
+ * significant for display ("12.50" has scale 2) but not for comparison.
+ */
+typedef struct ql_decimal {
+    int64_t coef_hi;
+    uint64_t coef_lo;
+    int32_t scale;
+} ql_decimal;
+
+#define QL_DECIMAL_DIGITS 36    /* significant digits a decimal holds */
+#define QL_DECIMAL_MAX_SCALE 36 /* digits after the point it holds    */
+/* Room for any formatted decimal: sign, 36 digits, point, "0." padding, NUL. */
+#define QL_DECIMAL_TEXT_MAX 80
+
+/*
+ * Parses text such as "12.75", "-3", "+0.015" (len bytes; no exponent, no
+ * spaces, no thousands separators).  Errors: QL_EPARSE for anything that is
+ * not a plain decimal, QL_ERANGE for more than 36 significant digits or more
+ * than 36 digits after the point (trailing zeros excepted).
+ */
+QL_EXTERN ql_status ql_decimal_parse(ql_decimal *out, const char *text,
+                                     size_t len, ql_error *err);
+
+/* The decimal units × 10^(−scale), e.g. (1250, 2) = 12.50.  scale 0..18. */
+QL_EXTERN ql_status ql_decimal_from_int64(ql_decimal *out, int64_t units,
+                                          int scale);
+
+/*
+ * The value as a whole number of 10^(−scale) units (e.g. fen with scale 2).
+ * QL_ERANGE if that loses digits or does not fit in int64.
+ */
+QL_EXTERN ql_status ql_decimal_to_int64(const ql_decimal *d, int scale,
+                                        int64_t *units);
+
+/* Plain notation, never an exponent; returns the length (< TEXT_MAX). */
+QL_EXTERN size_t ql_decimal_format(const ql_decimal *d, char *buf,
+                                   size_t size);
+
+/* −1, 0 or 1 as a < b, a = b, a > b (exact, whatever the scales). */
+QL_EXTERN int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b);
+
+/* A calendar date as days since 1970-01-01 (proleptic Gregorian). */
+typedef int32_t ql_date;
+
+/* Parses exactly "YYYY-MM-DD" (years 1..9999).  QL_EPARSE otherwise. */
+QL_EXTERN ql_status ql_date_parse(ql_date *out, const char *text, size_t len,
+                                  ql_error *err);
+
+/* From year, month, day; QL_ERANGE for a date that does not exist. */
+QL_EXTERN ql_status ql_date_from_ymd(ql_date *out, int year, int month,
+                                     int day);
+
+/* "YYYY-MM-DD" into buf (size ≥ 11); returns 10. */
+QL_EXTERN size_t ql_date_format(ql_date d, char *buf, size_t size);
+
+/* ------------------------------------------------------------------ values */
+
+/* The type of an input, parameter, output or trace value. */
+typedef enum ql_type {
+    QL_TYPE_NONE = 0, /* no value: an empty input, a check not applicable */
+    QL_TYPE_NUMBER,   /* decimal, integer or money: see ql_value.number */
+    QL_TYPE_BOOL,
+    QL_TYPE_STRING,   /* also enum values */
+    QL_TYPE_DATE,
+    QL_TYPE_TABLE     /* a bracket table parameter (text form only) */
+} ql_type;
+
+/*
+ * A value handed out by the library.  Which member is meaningful depends on
+ * `type`.  `string` borrows from the record or rule set it came from and is
+ * not NUL terminated: use `length`.
+ */
+typedef struct ql_value {
+    ql_type type;
+    int boolean;
+    ql_date date;
+    ql_decimal number;
+    const char *string;
+    size_t length;
+} ql_value;
+
+/*
+ * Formats a value the way the CLI writes it: numbers in plain notation,
+ * booleans as "true"/"false", dates as YYYY-MM-DD, NONE as "".  Returns the
+ * length the full text needs; buf is always NUL terminated when size > 0.
+ */
+QL_EXTERN size_t ql_value_format(const ql_value *v, char *buf, size_t size);
+
+/* --------------------------------------------------------------- rule sets */
+
+typedef struct ql_ruleset ql_ruleset;
+
+/*
+ * Loads and compiles the rule set in the YAML file at `path`, following its
+ * `extends` chain (paths relative to the file that names them).  On success
+ * *out owns a new rule set; free it with ql_ruleset_free.  Errors: QL_EIO,
+ * QL_EPARSE, QL_ESCHEMA, QL_ETYPE, QL_ENAME, QL_ERANGE, QL_ELIMIT, QL_ENOMEM,
+ * with the file, line and column of the problem in err.
+ */
+QL_EXTERN ql_status ql_ruleset_load(ql_ruleset **out, const char *path,
+                                    ql_error *err);
+
+/*
+ * As ql_ruleset_load, from `len` bytes of YAML in memory.  `name` is used in
+ * messages and as the base of relative `extends` paths (NULL: "<memory>",
+ * and relative paths are resolved against the working directory).
+ */
+QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
+                                           size_t len, const char *name,
+                                           ql_error *err);
+
+/* Frees a rule set.  Records and results made from it must be freed first. */
+QL_EXTERN void ql_ruleset_free(ql_ruleset *rs);
+
+/* Metadata; each borrows from the rule set.  key: "id", "title",
+ * "jurisdiction", "version", "description", "file".  NULL if unknown key. */
+QL_EXTERN const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key);
+
+/* Inputs (record fields), in declaration order. */
+QL_EXTERN size_t ql_ruleset_input_count(const ql_ruleset *rs);
+QL_EXTERN const char *ql_ruleset_input_name(const ql_ruleset *rs, size_t i);
+/* The declared type word: "decimal", "integer", "money", "bool", "enum",
+ * "string" or "date". */
+QL_EXTERN const char *ql_ruleset_input_type(const ql_ruleset *rs, size_t i);
+QL_EXTERN const char *ql_ruleset_input_description(const ql_ruleset *rs,
+                                                   size_t i);
+/* Index of the input called `name`, or −1. */
+QL_EXTERN int ql_ruleset_input_index(const ql_ruleset *rs, const char *name);
+
+/* Outputs in declared order.  An output is a computed value or a check. */
+QL_EXTERN size_t ql_ruleset_output_count(const ql_ruleset *rs);
+QL_EXTERN const char *ql_ruleset_output_name(const ql_ruleset *rs, size_t i);
+/* 1 if output i is a check (see ql_result_check), else 0. */
+QL_EXTERN int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i);
+
+/* Checks in declaration order. */
+QL_EXTERN size_t ql_ruleset_check_count(const ql_ruleset *rs);
+QL_EXTERN const char *ql_ruleset_check_name(const ql_ruleset *rs, size_t i);
+QL_EXTERN const char *ql_ruleset_check_title(const ql_ruleset *rs, size_t i);
+/* The citation text, e.g. "jilin-plan-2022 三(一)". */
+QL_EXTERN const char *ql_ruleset_check_source(const ql_ruleset *rs, size_t i);
+
+/* Parameters in declaration order. */
+QL_EXTERN size_t ql_ruleset_param_count(const ql_ruleset *rs);
+QL_EXTERN const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i);
+/*
+ * The value of parameter i in force on `date`, the date it holds from, and
+ * its citation (both out-pointers optional).  A table parameter comes back
+ * as QL_TYPE_TABLE with its text form in value->string.  QL_ENODATA if no
+ * value is in force on that date.  The value borrows from the rule set.
+ */
+QL_EXTERN ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i,
+                                           ql_date date, ql_value *value,
+                                           ql_date *from, const char **source,
+                                           ql_error *err);
+
+/* ----------------------------------------------------------------- records */
+
+typedef struct ql_record ql_record;
+
+/* A new record for `rs` with every field empty.  Borrows rs. */
+QL_EXTERN ql_status ql_record_new(ql_record **out, const ql_ruleset *rs,
+                                  ql_error *err);
+QL_EXTERN void ql_record_free(ql_record *rec);
+
+/* Empties every field, keeping the memory. */
+QL_EXTERN void ql_record_clear(ql_record *rec);
+
+/*
+ * Sets field `i` from text as read from a file: "12.75", "true", "agency",
+ * "2024-01-01".  Surrounding ASCII blanks are ignored; an empty text makes
+ * the field empty.  The text is checked against the field's type and
+ * constraints here, so errors name the field: QL_ERECORD (err->field set) or
+ * QL_EINVAL for a bad index.  The record copies string values.
+ * Booleans accept true/false, yes/no, 1/0 (any case).
+ */
+QL_EXTERN ql_status ql_record_set_text(ql_record *rec, size_t i,
+                                       const char *text, size_t len,
+                                       ql_error *err);
+/* As ql_record_set_text, by field name (QL_ERECORD for an unknown name). */
+QL_EXTERN ql_status ql_record_set(ql_record *rec, const char *name,
+                                  const char *text, ql_error *err);
+/* Typed setters, checked against the field's type and constraints. */
+QL_EXTERN ql_status ql_record_set_decimal(ql_record *rec, size_t i,
+                                          const ql_decimal *value,
+                                          ql_error *err);
+QL_EXTERN ql_status ql_record_set_int(ql_record *rec, size_t i, int64_t value,
+                                      ql_error *err);
+QL_EXTERN ql_status ql_record_set_bool(ql_record *rec, size_t i, int value,
+                                       ql_error *err);
+QL_EXTERN ql_status ql_record_set_date(ql_record *rec, size_t i, ql_date value,
+                                       ql_error *err);
+/* Makes field i empty. */
+QL_EXTERN ql_status ql_record_unset(ql_record *rec, size_t i, ql_error *err);
+
+/* The value of field i (QL_TYPE_NONE when empty); borrows from rec. */
+QL_EXTERN ql_status ql_record_get(const ql_record *rec, size_t i,
+                                  ql_value *out);
+
+/* ----------------------------------------------------------------- results */
+
+typedef struct ql_result ql_result;
+
+/* A result area for evaluations of `rs`.  Borrows rs.  Reusable. */
+QL_EXTERN ql_status ql_result_new(ql_result **out, const ql_ruleset *rs,
+                                  ql_error *err);
+QL_EXTERN void ql_result_free(ql_result *res);
+
+/* Flags for ql_evaluate. */
+enum {
+    QL_EVAL_TRACE = 1 /* record every step for ql_result_trace_* */
+};
+
+/*
+ * Evaluates `rec` on `date` into `res` (which must belong to the same rule
+ * set).  Parameters are taken as in force on that date.  Every validation is
+ * checked, then every output and every check is evaluated.  Errors: a
+ * record that breaks a validation, or whose needed field is empty, gives
+ * QL_ERECORD; an overflow or division by zero gives QL_ERANGE; a parameter
+ * without a value on that date gives QL_ENODATA.  The error names the field
+ * and the rules-file position of the expression.  The same status and
+ * error are kept in `res` (ql_result_status, ql_result_error).
+ * Thread-safety: any number of threads may evaluate against one rule set
+ * at once, each with its own record and result.
+ */
+QL_EXTERN ql_status ql_evaluate(ql_result *res, const ql_record *rec,
+                                ql_date date, unsigned flags, ql_error *err);
+
+/*
+ * Evaluates n records into n results, all on `date`, without allocating.
+ * Each result keeps its own status and error; the return value is QL_OK if
+ * every record evaluated, else the status of the first that failed
+ * (QL_EINVAL for a NULL or mismatched handle, in which case none ran).
+ */
+QL_EXTERN ql_status ql_evaluate_many(const ql_record *const *recs,
+                                     ql_result *const *results, size_t n,
+                                     ql_date date, unsigned flags);
+
+/* The status and error of the last evaluation into res. */
+QL_EXTERN ql_status ql_result_status(const ql_result *res);
+QL_EXTERN const ql_error *ql_result_error(const ql_result *res);
+
+/* Output i (ruleset order).  A check output gives its `compliant` value
+ * (QL_TYPE_NONE when not applicable); use ql_result_check for the rest. */
+QL_EXTERN ql_status ql_result_output(const ql_result *res, size_t i,
+                                     ql_value *out);
+
+/* The outcome of one check.  Numbers are NONE when not applicable. */
+typedef struct ql_check_result {
+    int applicable;
+    int compliant;
+    ql_value required;
+    ql_value actual;
+    ql_value shortfall;
+} ql_check_result;
+
+/* Check i (ruleset check order). */
+QL_EXTERN ql_status ql_result_check(const ql_result *res, size_t i,
+                                    ql_check_result *out);
+
+/* Kinds of trace step. */
+typedef enum ql_step_kind {
+    QL_STEP_INPUT = 1,  /* a record field that was read */
+    QL_STEP_PARAM,      /* a parameter value in force, with its date */
+    QL_STEP_COMPUTED,   /* a computed value with its formula */
+    QL_STEP_CHECK       /* a check's outcome */
+} ql_step_kind;
+
+/*
+ * One step of an evaluation, in the order values were settled.  Strings
+ * borrow from the rule set; `value` borrows from the result.
+ */
+typedef struct ql_trace_step {
+    ql_step_kind kind;
+    const char *name;
+    const char *formula;     /* the expression text; NULL for inputs    */
+    const char *description; /* NULL if none */
+    const char *source;      /* the citation; NULL if none */
+    ql_date from;            /* PARAM: the date the value holds from    */
+    ql_date until;           /* PARAM: last day, or −1 when open-ended  */
+    ql_value value;          /* CHECK: compliant (NONE: not applicable) */
+} ql_trace_step;
+
+/* Number of trace steps of the last evaluation (0 without QL_EVAL_TRACE). */
+QL_EXTERN size_t ql_result_trace_count(const ql_result *res);
+QL_EXTERN ql_status ql_result_trace_step(const ql_result *res, size_t i,
+                                         ql_trace_step *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QUOTALEVY_H */

@@ -1,0 +1,93 @@
+/*
+ * date.c — calendar dates as day numbers since 1970-01-01, proleptic
+ * Gregorian (the civil-from-days algorithm of H. Hinnant).  Rule sets
+ * compare dates as plain integers.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+
+static ql_date days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int date_ymd(ql_date z, int *y, int *m, int *d)
+{
+    int zz = z + 719468;
+    int era = (zz >= 0 ? zz : zz - 146096) / 146097;
+    int doe = zz - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+    return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+ql_status ql_date_from_ymd(ql_date *out, int y, int m, int d)
+{
+    if (!out || y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 ||
+        d > days_in_month(y, m))
+        return QL_ERANGE;
+    *out = days_from_civil(y, m, d);
+    return QL_OK;
+}
+
+int date_parse_text(const char *s, size_t len, ql_date *out)
+{
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    int v[3] = {0, 0, 0}, idx[3][2] = {{0, 4}, {5, 7}, {8, 10}};
+    for (int k = 0; k < 3; k++)
+        for (int i = idx[k][0]; i < idx[k][1]; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return -1;
+            v[k] = v[k] * 10 + (s[i] - '0');
+        }
+    return ql_date_from_ymd(out, v[0], v[1], v[2]) == QL_OK ? 0 : -2;
+}
+
+ql_status ql_date_parse(ql_date *out, const char *text, size_t len,
+                        ql_error *err)
+{
+    if (!out || !text)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    int r = date_parse_text(text, len, out);
+    if (r == -1)
+        return ql_fail(err, QL_EPARSE, NULL, 0, 0,
+                       "'%.*s' is not a date (expected YYYY-MM-DD)",
+                       (int)(len > 40 ? 40 : len), text);
+    if (r == -2)
+        return ql_fail(err, QL_EPARSE, NULL, 0, 0,
+                       "'%.*s' is not a real calendar date", (int)len, text);
+    return QL_OK;
+}
+
+size_t ql_date_format(ql_date d, char *buf, size_t size)
+{
+    int y, m, dd;
+    date_ymd(d, &y, &m, &dd);
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, dd);
+    if (size > 0) {
+        size_t c = (size_t)n < size - 1 ? (size_t)n : size - 1;
+        for (size_t i = 0; i < c; i++)
+            buf[i] = tmp[i];
+        buf[c] = '\0';
+    }
+    return (size_t)n;
+}

@@ -1,0 +1,544 @@
+/*
+ * decimal.c — exact decimal arithmetic on 128-bit coefficients.
+ *
+ * Each operation has a fast path for the common case (operands that fit in
+ * 64 bits, results that fit in 36 digits) and falls back to an exact
+ * 256-bit magnitude, which qd_pack() then cuts to 36 digits with a single
+ * rounding.  Rounding never happens silently except when the exact result
+ * has more digits than a qd holds, and then it is the sticky 05up mode that
+ * keeps every later explicit rounding exact (see decimal.h).
+ */
+#include "decimal.h"
+
+#include <string.h>
+
+#define P(n) ((qd_u128)(n))
+#define E19 10000000000000000000ULL
+
+const qd_u128 qd_pow10[39] = {
+    P(1), P(10), P(100), P(1000), P(10000), P(100000), P(1000000),
+    P(10000000), P(100000000), P(1000000000), P(10000000000ULL),
+    P(100000000000ULL), P(1000000000000ULL), P(10000000000000ULL),
+    P(100000000000000ULL), P(1000000000000000ULL), P(10000000000000000ULL),
+    P(100000000000000000ULL), P(1000000000000000000ULL), P(E19),
+    P(E19) * 10, P(E19) * 100, P(E19) * 1000, P(E19) * 10000,
+    P(E19) * 100000, P(E19) * 1000000, P(E19) * 10000000,
+    P(E19) * 100000000, P(E19) * 1000000000, P(E19) * 10000000000ULL,
+    P(E19) * 100000000000ULL, P(E19) * 1000000000000ULL,
+    P(E19) * 10000000000000ULL, P(E19) * 100000000000000ULL,
+    P(E19) * 1000000000000000ULL, P(E19) * 10000000000000000ULL,
+    P(E19) * 100000000000000000ULL, P(E19) * 1000000000000000000ULL,
+    P(E19) * E19};
+
+#define LIMIT (qd_pow10[QD_DIGITS]) /* coefficients stay below 10^36 */
+
+/* ------------------------------------------------------------ 256 bits */
+
+/* An unsigned 256-bit magnitude, least significant limb first. */
+typedef struct u256 {
+    uint64_t w[4];
+} u256;
+
+static u256 u256_from(qd_u128 x)
+{
+    u256 r = {{(uint64_t)x, (uint64_t)(x >> 64), 0, 0}};
+    return r;
+}
+
+static int u256_fits128(const u256 *x) { return (x->w[2] | x->w[3]) == 0; }
+
+static qd_u128 u256_low(const u256 *x)
+{
+    return ((qd_u128)x->w[1] << 64) | x->w[0];
+}
+
+static int u256_is_zero(const u256 *x)
+{
+    return (x->w[0] | x->w[1] | x->w[2] | x->w[3]) == 0;
+}
+
+static int u256_cmp(const u256 *a, const u256 *b)
+{
+    for (int i = 3; i >= 0; i--)
+        if (a->w[i] != b->w[i])
+            return a->w[i] < b->w[i] ? -1 : 1;
+    return 0;
+}
+
+static u256 u256_add(const u256 *a, const u256 *b)
+{
+    u256 r;
+    qd_u128 carry = 0;
+    for (int i = 0; i < 4; i++) {
+        carry += (qd_u128)a->w[i] + b->w[i];
+        r.w[i] = (uint64_t)carry;
+        carry >>= 64;
+    }
+    return r; /* operands stay below 10^73, so no carry leaves the top */
+}
+
+/* a − b, with a ≥ b. */
+static u256 u256_sub(const u256 *a, const u256 *b)
+{
+    u256 r;
+    uint64_t borrow = 0;
+    for (int i = 0; i < 4; i++) {
+        uint64_t x = a->w[i], y = b->w[i];
+        uint64_t d = x - y;
+        r.w[i] = d - borrow;
+        borrow = (x < y) | (d < borrow);
+    }
+    return r;
+}
+
+/* x × m; returns 1 if the product does not fit in 256 bits. */
+static int u256_mul64(u256 *x, uint64_t m)
+{
+    qd_u128 carry = 0;
+    for (int i = 0; i < 4; i++) {
+        carry += (qd_u128)x->w[i] * m;
+        x->w[i] = (uint64_t)carry;
+        carry >>= 64;
+    }
+    return carry != 0;
+}
+
+/* x × 10^k for 0 ≤ k ≤ 76; 1 on overflow. */
+static int u256_mul_pow10(u256 *x, int k)
+{
+    while (k > 0) {
+        int step = k > 19 ? 19 : k;
+        if (u256_mul64(x, (uint64_t)qd_pow10[step]))
+            return 1;
+        k -= step;
+    }
+    return 0;
+}
+
+static u256 u256_mul128(qd_u128 a, qd_u128 b)
+{
+    uint64_t a0 = (uint64_t)a, a1 = (uint64_t)(a >> 64);
+    uint64_t b0 = (uint64_t)b, b1 = (uint64_t)(b >> 64);
+    qd_u128 p00 = (qd_u128)a0 * b0, p01 = (qd_u128)a0 * b1;
+    qd_u128 p10 = (qd_u128)a1 * b0, p11 = (qd_u128)a1 * b1;
+    u256 r;
+    qd_u128 mid = (p00 >> 64) + (uint64_t)p01 + (uint64_t)p10;
+    r.w[0] = (uint64_t)p00;
+    r.w[1] = (uint64_t)mid;
+    qd_u128 high = (mid >> 64) + (p01 >> 64) + (p10 >> 64) + p11;
+    r.w[2] = (uint64_t)high;
+    r.w[3] = (uint64_t)(high >> 64);
+    return r;
+}
+
+/* x ÷ d in place, returning the remainder. */
+static uint64_t u256_divmod64(u256 *x, uint64_t d)
+{
+    qd_u128 rem = 0;
+    for (int i = 3; i >= 0; i--) {
+        qd_u128 cur = (rem << 64) | x->w[i];
+        x->w[i] = (uint64_t)(cur / d);
+        rem = cur % d;
+    }
+    return (uint64_t)rem;
+}
+
+/* Number of decimal digits of x (0 for zero). */
+static int u128_digits(qd_u128 x)
+{
+    int lo = 0, hi = 39;
+    while (lo < hi) { /* smallest n with x < 10^n */
+        int mid = (lo + hi) / 2;
+        if (mid < 39 && x < qd_pow10[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static int u256_digits(u256 x)
+{
+    int d = 0;
+    while (!u256_fits128(&x)) {
+        u256_divmod64(&x, E19);
+        d += 19;
+    }
+    return d + u128_digits(u256_low(&x));
+}
+
+/* n ÷ d (d ≠ 0) by shift and subtract, for the rare quotient that needs
+ * more than 128 bits of dividend.  The quotient must fit in 128 bits. */
+static qd_u128 u256_div128(const u256 *n, qd_u128 d, qd_u128 *rem_out)
+{
+    qd_u128 rem = 0, q = 0;
+    for (int i = 255; i >= 0; i--) {
+        int carry = (int)(rem >> 127);
+        rem = (rem << 1) | ((n->w[i / 64] >> (i % 64)) & 1);
+        q <<= 1;
+        if (carry || rem >= d) {
+            rem -= d;
+            q |= 1;
+        }
+    }
+    *rem_out = rem;
+    return q;
+}
+
+/* ------------------------------------------------------------ rounding */
+
+/* Whether to add one unit to the kept digits `q` (last kept digit q_last),
+ * given the first dropped digit and whether any later dropped digit is
+ * nonzero. */
+static int round_up(qd_round mode, int negative, unsigned q_last,
+                    unsigned dropped, int sticky)
+{
+    int inexact = dropped || sticky;
+    switch (mode) {
+    case QD_HALF_UP: return dropped >= 5;
+    case QD_HALF_DOWN: return dropped > 5 || (dropped == 5 && sticky);
+    case QD_HALF_EVEN:
+        return dropped > 5 || (dropped == 5 && (sticky || (q_last & 1)));
+    case QD_UP: return inexact;
+    case QD_DOWN: return 0;
+    case QD_CEILING: return inexact && !negative;
+    case QD_FLOOR: return inexact && negative;
+    case QD_05UP: return inexact && (q_last == 0 || q_last == 5);
+    }
+    return 0;
+}
+
+/* Drops the last k ≥ 1 digits of mag with the rounding mode. */
+static void drop_digits(u256 *mag, int k, qd_round mode, int negative)
+{
+    int sticky = 0;
+    int rest = k - 1;
+    while (rest > 0) {
+        int step = rest > 19 ? 19 : rest;
+        if (u256_divmod64(mag, (uint64_t)qd_pow10[step]))
+            sticky = 1;
+        rest -= step;
+    }
+    unsigned dropped = (unsigned)u256_divmod64(mag, 10);
+    u256 t = *mag;
+    unsigned last = (unsigned)u256_divmod64(&t, 10);
+    if (round_up(mode, negative, last, dropped, sticky)) {
+        u256 one = u256_from(1);
+        *mag = u256_add(mag, &one);
+    }
+}
+
+/* Makes r from a sign, an exact magnitude and a scale (which may be up to
+ * 2 × QD_MAX_SCALE), cutting digits with `mode` if they do not fit. */
+static int qd_pack(qd *r, int negative, u256 mag, int scale, qd_round mode)
+{
+    if (scale < 0) {
+        if (u256_mul_pow10(&mag, -scale))
+            return QD_OVERFLOW;
+        scale = 0;
+    }
+    int k = scale > QD_MAX_SCALE ? scale - QD_MAX_SCALE : 0;
+    if (!u256_fits128(&mag) || u256_low(&mag) >= LIMIT) {
+        int excess = u256_digits(mag) - QD_DIGITS;
+        if (excess > k)
+            k = excess;
+    }
+    if (k > 0) {
+        if (k > scale)
+            return QD_OVERFLOW;
+        drop_digits(&mag, k, mode, negative);
+        scale -= k;
+        if (!u256_fits128(&mag) || u256_low(&mag) >= LIMIT) {
+            /* rounding carried into a 37th digit: 10^36 exactly */
+            if (scale == 0)
+                return QD_OVERFLOW;
+            u256_divmod64(&mag, 10);
+            scale--;
+        }
+    }
+    qd_i128 c = (qd_i128)u256_low(&mag);
+    r->coef = negative ? -c : c;
+    r->scale = scale;
+    return QD_OK;
+}
+
+static qd_u128 mag128(qd_i128 x) { return x < 0 ? -(qd_u128)x : (qd_u128)x; }
+
+static int pack128(qd *r, qd_i128 v, int scale)
+{
+    if (scale <= QD_MAX_SCALE && mag128(v) < LIMIT) {
+        r->coef = v;
+        r->scale = scale;
+        return QD_OK;
+    }
+    return qd_pack(r, v < 0, u256_from(mag128(v)), scale, QD_05UP);
+}
+
+/* ----------------------------------------------------------- arithmetic */
+
+static int add_signed(qd *r, const qd *a, const qd *b, int negate_b)
+{
+    qd_i128 bc = negate_b ? -b->coef : b->coef;
+    if (a->scale == b->scale)
+        return pack128(r, a->coef + bc, a->scale);
+    const qd *lo = a->scale < b->scale ? a : b; /* the one to scale up */
+    int d = (a->scale > b->scale ? a->scale : b->scale) - lo->scale;
+    qd_i128 loc = lo == a ? a->coef : bc, hic = lo == a ? bc : a->coef;
+    if (mag128(loc) < qd_pow10[QD_DIGITS - d])
+        return pack128(r, loc * (qd_i128)qd_pow10[d] + hic, lo->scale + d);
+    /* Exact alignment needs more than 128 bits: add the magnitudes. */
+    u256 ml = u256_from(mag128(loc)), mh = u256_from(mag128(hic));
+    u256_mul_pow10(&ml, d); /* < 10^72, fits */
+    int nl = loc < 0, nh = hic < 0, neg;
+    u256 sum;
+    if (nl == nh) {
+        sum = u256_add(&ml, &mh);
+        neg = nl;
+    } else if (u256_cmp(&ml, &mh) >= 0) {
+        sum = u256_sub(&ml, &mh);
+        neg = nl;
+    } else {
+        sum = u256_sub(&mh, &ml);
+        neg = nh;
+    }
+    return qd_pack(r, neg && !u256_is_zero(&sum), sum, lo->scale + d, QD_05UP);
+}
+
+int qd_add(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 0); }
+int qd_sub(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 1); }
+
+int qd_neg(qd *r, const qd *a)
+{
+    r->coef = -a->coef;
+    r->scale = a->scale;
+    return QD_OK;
+}
+
+int qd_abs(qd *r, const qd *a)
+{
+    r->coef = a->coef < 0 ? -a->coef : a->coef;
+    r->scale = a->scale;
+    return QD_OK;
+}
+
+int qd_mul(qd *r, const qd *a, const qd *b)
+{
+    const qd_i128 small = (qd_i128)1 << 62;
+    if (a->coef < small && a->coef > -small && b->coef < small &&
+        b->coef > -small)
+        return pack128(r, a->coef * b->coef, a->scale + b->scale);
+    int neg = (a->coef < 0) != (b->coef < 0);
+    u256 p = u256_mul128(mag128(a->coef), mag128(b->coef));
+    return qd_pack(r, neg && !u256_is_zero(&p), p, a->scale + b->scale,
+                   QD_05UP);
+}
+
+int qd_div(qd *r, const qd *a, const qd *b)
+{
+    if (b->coef == 0)
+        return QD_DIVZERO;
+    if (a->coef == 0) {
+        r->coef = 0;
+        r->scale = a->scale > b->scale ? a->scale - b->scale : 0;
+        return QD_OK;
+    }
+    qd_u128 ma = mag128(a->coef), mb = mag128(b->coef);
+    int s0 = a->scale - b->scale; /* the scale of an exact quotient */
+    int da = u128_digits(ma), db = u128_digits(mb);
+    /* Carry QD_DIV_SCALE digits, but never more than 36 in all. */
+    int s = s0 > QD_DIV_SCALE ? s0 : QD_DIV_SCALE;
+    int cap = QD_DIGITS - 1 - da + db + s0;
+    if (s > cap)
+        s = cap;
+    if (s > QD_MAX_SCALE)
+        s = QD_MAX_SCALE;
+    if (s < 0) {
+        /* The integer part alone may need more than 36 digits. */
+        if (da - s0 - db - 1 >= QD_DIGITS)
+            return QD_OVERFLOW;
+        s = 0;
+    }
+    int e = s - s0; /* ≥ 0; the dividend stays below 10^72 */
+    qd_u128 q, rem;
+    u256 n = u256_from(ma);
+    if (u256_mul_pow10(&n, e))
+        return QD_OVERFLOW;
+    if (u256_fits128(&n)) {
+        qd_u128 nn = u256_low(&n);
+        q = nn / mb;
+        rem = nn % mb;
+    } else {
+        q = u256_div128(&n, mb, &rem);
+    }
+    int neg = (a->coef < 0) != (b->coef < 0);
+    if (rem == 0) {
+        int floor_scale = s0 > 0 ? s0 : 0;
+        while (s > floor_scale && q % 10 == 0) { /* exact: drop padding */
+            q /= 10;
+            s--;
+        }
+    } else {
+        unsigned last = (unsigned)(q % 10);
+        if (last == 0 || last == 5)
+            q++;
+    }
+    if (q >= LIMIT)
+        return QD_OVERFLOW;
+    r->coef = neg ? -(qd_i128)q : (qd_i128)q;
+    r->scale = s;
+    return QD_OK;
+}
+
+int qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
+{
+    if (digits > QD_MAX_SCALE)
+        digits = QD_MAX_SCALE;
+    if (digits < -QD_DIGITS)
+        digits = -QD_DIGITS;
+    if (digits >= a->scale) {
+        /* Pad to the asked scale where it fits: round(5, 2) is 5.00. */
+        int d = digits - a->scale;
+        qd_u128 m = mag128(a->coef);
+        if (m < qd_pow10[QD_DIGITS - d]) {
+            r->coef = a->coef * (qd_i128)qd_pow10[d];
+            r->scale = digits;
+        } else {
+            *r = *a;
+        }
+        return QD_OK;
+    }
+    int k = a->scale - digits; /* digits to drop: 1 ≤ k ≤ 72 */
+    int neg = a->coef < 0;
+    u256 m = u256_from(mag128(a->coef));
+    drop_digits(&m, k, mode, neg);
+    int scale = digits;
+    if (digits < 0) {
+        if (u256_mul_pow10(&m, -digits))
+            return QD_OVERFLOW;
+        scale = 0;
+    }
+    return qd_pack(r, neg && !u256_is_zero(&m), m, scale, QD_05UP);
+}
+
+int qd_cmp(const qd *a, const qd *b)
+{
+    if (a->scale == b->scale)
+        return (a->coef > b->coef) - (a->coef < b->coef);
+    int sa = qd_sign(a), sb = qd_sign(b);
+    if (sa != sb)
+        return sa < sb ? -1 : 1;
+    if (sa == 0)
+        return 0;
+    u256 ma = u256_from(mag128(a->coef)), mb = u256_from(mag128(b->coef));
+    if (a->scale < b->scale)
+        u256_mul_pow10(&ma, b->scale - a->scale);
+    else
+        u256_mul_pow10(&mb, a->scale - b->scale);
+    int c = u256_cmp(&ma, &mb);
+    return sa > 0 ? c : -c;
+}
+
+int qd_is_integer(const qd *a)
+{
+    if (a->scale == 0)
+        return 1;
+    return mag128(a->coef) % qd_pow10[a->scale] == 0;
+}
+
+/* ------------------------------------------------------------ text */
+
+int qd_parse(qd *r, const char *s, size_t len)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    size_t int_start = i;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    size_t int_end = i, frac_start = i, frac_end = i;
+    if (int_end == int_start)
+        return QD_SYNTAX;
+    if (i < len && s[i] == '.') {
+        frac_start = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        frac_end = i;
+        if (frac_end == frac_start)
+            return QD_SYNTAX;
+    }
+    if (i != len)
+        return QD_SYNTAX;
+    while (int_start < int_end - 1 && s[int_start] == '0')
+        int_start++; /* leading zeros carry no digits */
+    size_t frac_len = frac_end - frac_start;
+    /* Trailing zeros past what a qd holds are dropped, not refused. */
+    size_t int_sig = (int_end - int_start == 1 && s[int_start] == '0')
+                         ? 0
+                         : int_end - int_start;
+    for (;;) {
+        size_t sig_total = int_sig + frac_len;
+        if (!int_sig) { /* leading zeros of the fraction carry no digits */
+            size_t z = 0;
+            while (z < frac_len && s[frac_start + z] == '0')
+                z++;
+            sig_total = frac_len - z;
+        }
+        if (frac_len == 0 || s[frac_start + frac_len - 1] != '0' ||
+            (frac_len <= QD_MAX_SCALE && sig_total <= QD_DIGITS))
+            break;
+        frac_len--;
+    }
+    if (frac_len > QD_MAX_SCALE)
+        return QD_TOOLONG;
+    qd_u128 c = 0;
+    int sig = 0;
+    for (size_t j = int_start; j < int_end; j++) {
+        c = c * 10 + (unsigned)(s[j] - '0');
+        if (c)
+            sig++;
+        if (sig > QD_DIGITS)
+            return QD_TOOLONG;
+    }
+    for (size_t j = frac_start; j < frac_start + frac_len; j++) {
+        c = c * 10 + (unsigned)(s[j] - '0');
+        if (c)
+            sig++;
+        if (sig > QD_DIGITS)
+            return QD_TOOLONG;
+    }
+    if (sig > QD_DIGITS || c >= LIMIT)
+        return QD_TOOLONG;
+    r->coef = neg ? -(qd_i128)c : (qd_i128)c;
+    r->scale = (int32_t)frac_len;
+    return QD_OK;
+}
+
+size_t qd_format(const qd *a, char *buf)
+{
+    char digits[48];
+    int n = 0;
+    qd_u128 m = mag128(a->coef);
+    do { /* peel 18 digits at a time with 64-bit division */
+        uint64_t chunk = (uint64_t)(m % 1000000000000000000ULL);
+        m /= 1000000000000000000ULL;
+        for (int i = 0; i < 18 && (chunk || m); i++) {
+            digits[n++] = (char)('0' + chunk % 10);
+            chunk /= 10;
+        }
+    } while (m);
+    if (n == 0)
+        digits[n++] = '0';
+    while (n <= a->scale) /* at least one digit before the point */
+        digits[n++] = '0';
+    size_t o = 0;
+    if (a->coef < 0)
+        buf[o++] = '-';
+    for (int i = n - 1; i >= 0; i--) {
+        buf[o++] = digits[i];
+        if (i == a->scale && i > 0)
+            buf[o++] = '.';
+    }
+    buf[o] = '\0';
+    return o;
+}

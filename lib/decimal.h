@@ -1,0 +1,81 @@
+/*
+ * decimal.h — the exact decimal number every computed value is made of.
+ *
+ * A qd is coef × 10^(−scale) with a signed 128-bit coefficient, |coef| <
+ * 10^36 and 0 ≤ scale ≤ 36.  Addition, subtraction and multiplication are
+ * exact whenever the exact result has at most 36 significant digits and 36
+ * digits after the point; division is exact when the quotient terminates
+ * within QD_DIV_SCALE digits.  Otherwise the result is cut to what fits with
+ * "05up" sticky rounding (mpdecimal's ROUND_05UP): the kept last digit is
+ * never 0 or 5 when digits were dropped, so a later explicit rounding to
+ * fewer digits gives exactly the answer the true rational number would.
+ * A result whose integer part does not fit is an overflow, never a wrap.
+ *
+ * This header is internal: __int128 never reaches include/.
+ */
+#ifndef QL_DECIMAL_H
+#define QL_DECIMAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef __int128 qd_i128;
+typedef unsigned __int128 qd_u128;
+
+#define QD_DIGITS 36
+#define QD_MAX_SCALE 36
+/* Digits after the point a non-terminating quotient is carried to. */
+#define QD_DIV_SCALE 20
+
+typedef struct qd {
+    qd_i128 coef;
+    int32_t scale;
+} qd;
+
+/* Internal outcomes; callers turn them into ql_error messages. */
+enum qd_status { QD_OK = 0, QD_OVERFLOW, QD_DIVZERO, QD_SYNTAX, QD_TOOLONG };
+
+/* Rounding modes, as in mpdecimal.  "Up" means away from zero. */
+typedef enum qd_round {
+    QD_HALF_UP,   /* ties away from zero: 四舍五入, the default of round() */
+    QD_HALF_EVEN, /* ties to the even digit: banker's rounding */
+    QD_HALF_DOWN, /* ties toward zero */
+    QD_UP,        /* away from zero */
+    QD_DOWN,      /* toward zero (truncate) */
+    QD_CEILING,   /* toward +infinity */
+    QD_FLOOR,     /* toward −infinity */
+    QD_05UP       /* sticky: toward zero unless that leaves a last 0 or 5 */
+} qd_round;
+
+extern const qd_u128 qd_pow10[39];
+
+static inline qd qd_make(qd_i128 coef, int32_t scale)
+{
+    qd r;
+    r.coef = coef;
+    r.scale = scale;
+    return r;
+}
+
+static inline int qd_sign(const qd *a) { return (a->coef > 0) - (a->coef < 0); }
+static inline int qd_is_zero(const qd *a) { return a->coef == 0; }
+
+int qd_add(qd *r, const qd *a, const qd *b);
+int qd_sub(qd *r, const qd *a, const qd *b);
+int qd_mul(qd *r, const qd *a, const qd *b);
+int qd_div(qd *r, const qd *a, const qd *b);
+int qd_neg(qd *r, const qd *a);
+int qd_abs(qd *r, const qd *a);
+/* Rounds to `digits` after the point (negative: to tens, hundreds, …). */
+int qd_round_to(qd *r, const qd *a, int digits, qd_round mode);
+int qd_cmp(const qd *a, const qd *b);
+/* True if a has no nonzero digits after the point. */
+int qd_is_integer(const qd *a);
+
+/* Parses a plain decimal; see ql_decimal_parse. */
+int qd_parse(qd *r, const char *s, size_t len);
+/* Writes plain notation, NUL terminated; buf needs QD_TEXT_MAX bytes. */
+#define QD_TEXT_MAX 80
+size_t qd_format(const qd *a, char *buf);
+
+#endif

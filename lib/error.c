@@ -1,0 +1,109 @@
+/*
+ * error.c — filling and formatting ql_error reports.  Errors are values
+ * owned by the caller, never global state, so threads never share them.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void ql_error_clear(ql_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--; /* never cut a UTF-8 sequence in half */
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+ql_status ql_fail(ql_error *err, ql_status code, const char *file, int line,
+                  int column, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    err->line = line;
+    err->column = column;
+    copy_str(err->file, sizeof err->file, file);
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[QL_ERROR_MESSAGE_MAX * 2];
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    copy_str(err->message, sizeof err->message, tmp);
+    return code;
+}
+
+void ql_error_set_field(ql_error *err, const char *field)
+{
+    if (err)
+        copy_str(err->field, sizeof err->field, field);
+}
+
+size_t ql_error_format(const ql_error *err, char *buf, size_t size)
+{
+    char tmp[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX + QL_ERROR_MESSAGE_MAX +
+             64];
+    int n;
+    if (!err)
+        n = snprintf(tmp, sizeof tmp, "(no error)");
+    else if (err->file[0] && err->line > 0)
+        n = snprintf(tmp, sizeof tmp, "%s:%d:%d: %s", err->file, err->line,
+                     err->column, err->message);
+    else if (err->file[0])
+        n = snprintf(tmp, sizeof tmp, "%s: %s", err->file, err->message);
+    else if (err->field[0])
+        n = snprintf(tmp, sizeof tmp, "field '%s': %s", err->field,
+                     err->message);
+    else
+        n = snprintf(tmp, sizeof tmp, "%s", err->message);
+    if (n < 0)
+        n = 0;
+    if (size > 0) {
+        size_t c = (size_t)n < size - 1 ? (size_t)n : size - 1;
+        memcpy(buf, tmp, c);
+        buf[c] = '\0';
+    }
+    return (size_t)n;
+}
+
+const char *ql_status_name(ql_status code)
+{
+    switch (code) {
+    case QL_OK: return "QL_OK";
+    case QL_EINVAL: return "QL_EINVAL";
+    case QL_ENOMEM: return "QL_ENOMEM";
+    case QL_EIO: return "QL_EIO";
+    case QL_EPARSE: return "QL_EPARSE";
+    case QL_ESCHEMA: return "QL_ESCHEMA";
+    case QL_ETYPE: return "QL_ETYPE";
+    case QL_ENAME: return "QL_ENAME";
+    case QL_ERANGE: return "QL_ERANGE";
+    case QL_ERECORD: return "QL_ERECORD";
+    case QL_ENODATA: return "QL_ENODATA";
+    case QL_ELIMIT: return "QL_ELIMIT";
+    }
+    return "QL_UNKNOWN";
+}
+
+const char *ql_qd_message(int st)
+{
+    switch (st) {
+    case QD_OVERFLOW: return "arithmetic overflow: the result needs more than 36 digits before the point";
+    case QD_DIVZERO: return "division by zero";
+    case QD_SYNTAX: return "not a plain decimal number (expected digits with an optional sign and decimal point, e.g. 12.75)";
+    case QD_TOOLONG: return "number too long: at most 36 significant digits and 36 digits after the point";
+    }
+    return "decimal error";
+}

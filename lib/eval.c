@@ -1,0 +1,491 @@
+/*
+ * eval.c — the interpreter: one loop over a block's flat code.
+ *
+ * Computed values and checks are evaluated on demand and remembered for the
+ * rest of the evaluation, so a value needed by nobody (the federation check
+ * of an enterprise, say) never reads the fields it would need, and an
+ * if() only evaluates the branch it takes.  A nested value runs on the same
+ * value stack above its caller's slots; the compiler sized that stack.
+ * Nothing here allocates.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Internal outcome: a validation read an empty field and is skipped. */
+#define E_SKIP 1
+
+typedef struct ectx {
+    ql_result *res;
+    const ql_ruleset *rs;
+    const ql_record *rec;
+    qval *top; /* first free stack slot */
+    int in_validation;
+} ectx;
+
+static ql_status run(ectx *e, int block, qval *out);
+
+/* Fails the evaluation at instruction pc with a located message. */
+static ql_status fail_pc(ectx *e, size_t pc, ql_status code, const char *field,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static ql_status fail_pc(ectx *e, size_t pc, ql_status code, const char *field,
+                         const char *fmt, ...)
+{
+    char msg[QL_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const code_loc *l = &e->rs->locs[pc];
+    int line = 0, col = 0;
+    if (l->node)
+        ynode_locate(l->node, l->offset, &line, &col);
+    ql_fail(&e->res->error, code, l->node ? l->node->doc->file : NULL, line,
+            col, "%s: %s", l->what ? l->what : "expression", msg);
+    if (field)
+        ql_error_set_field(&e->res->error, field);
+    return code;
+}
+
+static ql_status qd_fail(ectx *e, size_t pc, int st)
+{
+    return fail_pc(e, pc, QL_ERANGE, NULL, "%s", ql_qd_message(st));
+}
+
+static void trace_add(ectx *e, ql_step_kind kind, int index)
+{
+    ql_result *r = e->res;
+    if (!(r->flags & QL_EVAL_TRACE))
+        return;
+    r->trace[r->ntrace].kind = (uint8_t)kind;
+    r->trace[r->ntrace].index = index;
+    r->ntrace++;
+}
+
+int param_index_at(const param_def *p, ql_date date)
+{
+    int found = -1;
+    for (size_t i = 0; i < p->nvalues && p->values[i].from <= date; i++)
+        found = (int)i;
+    if (found >= 0 && p->values[found].until >= 0 &&
+        date > p->values[found].until)
+        return -1;
+    return found;
+}
+
+static ql_status param_at(ectx *e, size_t pc, int p, const param_value **out)
+{
+    ql_result *r = e->res;
+    if (r->pidx[p] == -2)
+        r->pidx[p] = param_index_at(&e->rs->params[p], r->date);
+    if (r->pidx[p] < 0) {
+        const param_def *d = &e->rs->params[p];
+        char when[16], edge[16];
+        ql_date_format(r->date, when, sizeof when);
+        int before = r->date < d->values[0].from;
+        if (before) {
+            ql_date_format(d->values[0].from, edge, sizeof edge);
+        } else {
+            /* after an `until`, in a gap or past the end */
+            int k;
+            for (k = (int)d->nvalues - 1; k > 0 && d->values[k].from > r->date;)
+                k--;
+            ql_date_format(d->values[k].until, edge, sizeof edge);
+        }
+        return fail_pc(e, pc, QL_ENODATA, NULL,
+                       "parameter '%s' has no value in force on %s (%s %s)",
+                       d->name, when,
+                       before ? "its first value holds from"
+                              : "the value before it ended on",
+                       edge);
+    }
+    if ((r->flags & QL_EVAL_TRACE) && !r->seen_par[p]) {
+        r->seen_par[p] = 1;
+        trace_add(e, QL_STEP_PARAM, p);
+    }
+    *out = &e->rs->params[p].values[r->pidx[p]];
+    return QL_OK;
+}
+
+static ql_status eval_computed(ectx *e, int idx, size_t pc)
+{
+    ql_result *r = e->res;
+    (void)pc;
+    r->cstate[idx] = 1;
+    ql_status st = run(e, e->rs->computed[idx].block, &r->cvals[idx]);
+    if (st) {
+        r->cstate[idx] = 0; /* a skipped validation may come back to it */
+        return st;
+    }
+    r->cstate[idx] = 2;
+    trace_add(e, QL_STEP_COMPUTED, idx);
+    return QL_OK;
+}
+
+static ql_status eval_check(ectx *e, int idx)
+{
+    ql_result *r = e->res;
+    check_out *o = &r->checks[idx];
+    const check_def *k = &e->rs->checks[idx];
+    ql_status st;
+    qval v;
+    o->applicable = 0;
+    o->compliant = 0;
+    if ((k->from >= 0 && r->date < k->from) ||
+        (k->until >= 0 && r->date > k->until))
+        goto done;
+    if (k->applies >= 0) {
+        if ((st = run(e, k->applies, &v)))
+            return st;
+        if (!v.b)
+            goto done;
+    }
+    o->applicable = 1;
+    if ((st = run(e, k->required, &o->required)) ||
+        (st = run(e, k->actual, &o->actual)))
+        return st;
+    if (k->shortfall >= 0) {
+        if ((st = run(e, k->shortfall, &o->shortfall)))
+            return st;
+    } else {
+        /* max(required − actual, 0) */
+        int q = qd_sub(&o->shortfall.num, &o->required.num, &o->actual.num);
+        if (q)
+            return qd_fail(e, e->rs->blocks[k->required].start, q);
+        if (qd_sign(&o->shortfall.num) < 0)
+            o->shortfall.num = qd_make(0, 0);
+    }
+    if (k->compliant >= 0) {
+        if ((st = run(e, k->compliant, &v)))
+            return st;
+        o->compliant = (uint8_t)v.b;
+    } else {
+        o->compliant = qd_cmp(&o->actual.num, &o->required.num) >= 0;
+    }
+done:
+    o->state = 2;
+    trace_add(e, QL_STEP_CHECK, idx);
+    return QL_OK;
+}
+
+static int cmp_result(int c, int op)
+{
+    switch (op) {
+    case T_EQ: return c == 0;
+    case T_NE: return c != 0;
+    case T_LT: return c < 0;
+    case T_LE: return c <= 0;
+    case T_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+static int str_eq(const qval *a, const qval *b)
+{
+    return a->str.len == b->str.len &&
+           memcmp(a->str.s, b->str.s, a->str.len) == 0;
+}
+
+static const bracket_row *bracket_find(const param_value *pv, const qd *x)
+{
+    const bracket_row *hit = NULL;
+    for (size_t i = 0; i < pv->nrows; i++) {
+        int c = qd_cmp(x, &pv->rows[i].bound);
+        if (c > 0 || (c == 0 && !pv->rows[i].exclusive))
+            hit = &pv->rows[i];
+        else
+            break;
+    }
+    return hit;
+}
+
+static ql_status run(ectx *e, int blk, qval *out)
+{
+    const ql_ruleset *rs = e->rs;
+    const instr *code = rs->code;
+    size_t pc = rs->blocks[blk].start;
+    qval *base = e->top, *sp = base;
+    ql_result *r = e->res;
+    const ql_record *rec = e->rec;
+    ql_status st;
+    int q;
+    for (;; pc++) {
+        const instr *in = &code[pc];
+        switch ((opcode)in->op) {
+        case OP_CONST:
+            *sp++ = rs->consts[in->arg];
+            break;
+        case OP_INPUT: {
+            int i = in->arg;
+            const input_def *d = &rs->inputs[i];
+            if (rec->present[i]) {
+                *sp++ = rec->vals[i];
+            } else if (d->has_default) {
+                *sp++ = d->def;
+            } else {
+                if (e->in_validation)
+                    return E_SKIP;
+                return fail_pc(e, pc, QL_ERECORD, d->name,
+                               "field '%s' is empty but is needed here",
+                               d->name);
+            }
+            if ((r->flags & QL_EVAL_TRACE) && !r->seen_in[i]) {
+                r->seen_in[i] = 1;
+                trace_add(e, QL_STEP_INPUT, i);
+            }
+            break;
+        }
+        case OP_PRESENT:
+            sp->b = rec->present[in->arg];
+            sp++;
+            break;
+        case OP_PARAM: {
+            const param_value *pv;
+            if ((st = param_at(e, pc, in->arg, &pv)))
+                return st;
+            *sp++ = pv->v;
+            break;
+        }
+        case OP_COMPUTED:
+            if (r->cstate[in->arg] != 2) {
+                e->top = sp;
+                st = eval_computed(e, in->arg, pc);
+                e->top = base;
+                if (st)
+                    return st;
+            }
+            *sp++ = r->cvals[in->arg];
+            break;
+        case OP_CHECKF: {
+            check_out *o = &r->checks[in->arg];
+            if (o->state != 2) {
+                e->top = sp;
+                st = eval_check(e, in->arg);
+                e->top = base;
+                if (st)
+                    return st;
+            }
+            switch (in->a8) {
+            case CF_APPLICABLE: sp->b = o->applicable; break;
+            case CF_COMPLIANT: sp->b = !o->applicable || o->compliant; break;
+            case CF_REQUIRED: sp->num = o->applicable ? o->required.num : qd_make(0, 0); break;
+            case CF_ACTUAL: sp->num = o->applicable ? o->actual.num : qd_make(0, 0); break;
+            default: sp->num = o->applicable ? o->shortfall.num : qd_make(0, 0); break;
+            }
+            sp++;
+            break;
+        }
+        case OP_DATE:
+            sp->date = r->date;
+            sp++;
+            break;
+        case OP_ADD:
+            sp--;
+            if ((q = qd_add(&sp[-1].num, &sp[-1].num, &sp[0].num)))
+                return qd_fail(e, pc, q);
+            break;
+        case OP_SUB:
+            sp--;
+            if ((q = qd_sub(&sp[-1].num, &sp[-1].num, &sp[0].num)))
+                return qd_fail(e, pc, q);
+            break;
+        case OP_MUL:
+            sp--;
+            if ((q = qd_mul(&sp[-1].num, &sp[-1].num, &sp[0].num)))
+                return qd_fail(e, pc, q);
+            break;
+        case OP_DIV:
+            sp--;
+            if ((q = qd_div(&sp[-1].num, &sp[-1].num, &sp[0].num)))
+                return qd_fail(e, pc, q);
+            break;
+        case OP_NEG:
+            qd_neg(&sp[-1].num, &sp[-1].num);
+            break;
+        case OP_CMP_NUM:
+            sp--;
+            sp[-1].b = cmp_result(qd_cmp(&sp[-1].num, &sp[0].num), in->a8);
+            break;
+        case OP_CMP_DATE:
+            sp--;
+            sp[-1].b = cmp_result((sp[-1].date > sp[0].date) -
+                                      (sp[-1].date < sp[0].date),
+                                  in->a8);
+            break;
+        case OP_CMP_STR:
+            sp--;
+            sp[-1].b = cmp_result(str_eq(&sp[-1], &sp[0]) ? 0 : 1, in->a8);
+            break;
+        case OP_CMP_BOOL:
+            sp--;
+            sp[-1].b = cmp_result(sp[-1].b == sp[0].b ? 0 : 1, in->a8);
+            break;
+        case OP_CMP_ENUM:
+            sp--;
+            sp[-1].b = cmp_result(sp[-1].en == sp[0].en ? 0 : 1, in->a8);
+            break;
+        case OP_NOT:
+            sp[-1].b = !sp[-1].b;
+            break;
+        case OP_JMP:
+            pc = (size_t)in->arg - 1;
+            break;
+        case OP_JF:
+            sp--;
+            if (!sp->b)
+                pc = (size_t)in->arg - 1;
+            break;
+        case OP_JF_KEEP:
+            if (!sp[-1].b)
+                pc = (size_t)in->arg - 1;
+            else
+                sp--;
+            break;
+        case OP_JT_KEEP:
+            if (sp[-1].b)
+                pc = (size_t)in->arg - 1;
+            else
+                sp--;
+            break;
+        case OP_IN_NUM:
+        case OP_IN_STR:
+        case OP_IN_ENUM:
+        case OP_IN_DATE: {
+            const qval *k = &rs->consts[in->arg];
+            int hit = 0;
+            for (int i = 0; i < in->a16 && !hit; i++) {
+                switch ((opcode)in->op) {
+                case OP_IN_NUM: hit = qd_cmp(&sp[-1].num, &k[i].num) == 0; break;
+                case OP_IN_STR: hit = str_eq(&sp[-1], &k[i]); break;
+                case OP_IN_ENUM: hit = sp[-1].en == k[i].en; break;
+                default: hit = sp[-1].date == k[i].date; break;
+                }
+            }
+            sp[-1].b = in->a8 ? !hit : hit;
+            break;
+        }
+        case OP_MIN:
+        case OP_MAX: {
+            int n = in->a16, want = in->op == OP_MIN ? -1 : 1;
+            qval *first = sp - n;
+            for (int i = 1; i < n; i++) {
+                int c = in->a8 ? (first[i].date > first[0].date) -
+                                     (first[i].date < first[0].date)
+                               : qd_cmp(&first[i].num, &first[0].num);
+                if (c == want)
+                    first[0] = first[i];
+            }
+            sp = first + 1;
+            break;
+        }
+        case OP_ABS:
+            qd_abs(&sp[-1].num, &sp[-1].num);
+            break;
+        case OP_ROUND:
+            if ((q = qd_round_to(&sp[-1].num, &sp[-1].num, in->arg,
+                                 (qd_round)in->a8)))
+                return qd_fail(e, pc, q);
+            break;
+        case OP_BRACKET: {
+            const param_value *pv;
+            if ((st = param_at(e, pc, in->arg, &pv)))
+                return st;
+            const bracket_row *row = bracket_find(pv, &sp[-1].num);
+            if (!row) {
+                char t[QD_TEXT_MAX];
+                qd_format(&sp[-1].num, t);
+                return fail_pc(e, pc, QL_ERANGE, NULL,
+                               "no bracket of '%s' covers the value %s",
+                               rs->params[in->arg].name, t);
+            }
+            sp[-1].num = row->value;
+            break;
+        }
+        case OP_YEAR:
+        case OP_MONTH:
+        case OP_DAY: {
+            int y, m, d;
+            date_ymd(sp[-1].date, &y, &m, &d);
+            int v = in->op == OP_YEAR ? y : in->op == OP_MONTH ? m : d;
+            sp[-1].num = qd_make(v, 0);
+            break;
+        }
+        case OP_DAYS:
+            sp--;
+            sp[-1].num = qd_make((qd_i128)sp[0].date - sp[-1].date, 0);
+            break;
+        case OP_RET:
+            *out = sp[-1];
+            return QL_OK;
+        }
+    }
+}
+
+ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
+                      unsigned flags)
+{
+    const ql_ruleset *rs = res->rs;
+    ectx e;
+    e.res = res;
+    e.rs = rs;
+    e.rec = rec;
+    e.top = res->stack;
+    e.in_validation = 0;
+    res->rec = rec;
+    res->flags = flags;
+    res->ntrace = 0;
+    res->status = QL_OK;
+    res->error.code = QL_OK;
+    if (date != res->pdate || res->date != date) {
+        for (size_t i = 0; i < rs->n_params; i++)
+            res->pidx[i] = -2;
+        res->pdate = date;
+    }
+    res->date = date;
+    memset(res->cstate, 0, rs->n_computed);
+    for (size_t i = 0; i < rs->n_checks; i++)
+        res->checks[i].state = 0;
+    if (flags & QL_EVAL_TRACE) {
+        memset(res->seen_in, 0, rs->n_inputs);
+        memset(res->seen_par, 0, rs->n_params);
+    }
+    ql_status st = QL_OK;
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        if (rs->inputs[i].required && !rec->present[i]) {
+            ql_fail(&res->error, QL_ERECORD, NULL, 0, 0,
+                    "field '%s' is required but empty", rs->inputs[i].name);
+            ql_error_set_field(&res->error, rs->inputs[i].name);
+            return res->status = QL_ERECORD;
+        }
+    e.in_validation = 1;
+    for (size_t i = 0; i < rs->n_valid; i++) {
+        const validation_def *v = &rs->valid[i];
+        qval ok;
+        st = run(&e, v->block, &ok);
+        if (st == E_SKIP)
+            continue;
+        if (st)
+            return res->status = st;
+        if (!ok.b) {
+            ql_fail(&res->error, QL_ERECORD, NULL, 0, 0, "%s", v->message);
+            if (v->field >= 0)
+                ql_error_set_field(&res->error, rs->inputs[v->field].name);
+            return res->status = QL_ERECORD;
+        }
+    }
+    e.in_validation = 0;
+    for (size_t i = 0; i < rs->n_outputs && st == QL_OK; i++) {
+        const output_def *o = &rs->outputs[i];
+        if (o->kind == OUT_COMPUTED && res->cstate[o->index] != 2)
+            st = eval_computed(&e, o->index, 0);
+        else if (o->kind == OUT_CHECK && res->checks[o->index].state != 2)
+            st = eval_check(&e, o->index);
+    }
+    for (size_t i = 0; i < rs->n_checks && st == QL_OK; i++)
+        if (res->checks[i].state != 2)
+            st = eval_check(&e, (int)i);
+    return res->status = st;
+}

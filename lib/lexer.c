@@ -1,0 +1,187 @@
+/*
+ * lexer.c — the tokens of the expression language.
+ *
+ * Expressions live inside YAML scalars; every token carries its byte
+ * offset in that scalar, which yamltree maps back to a file line and
+ * column, so every later error can say exactly where it is.  Numbers are
+ * parsed straight to exact decimals ("1.6%" is 0.016); strings take "…" or
+ * '…' with backslash escapes for the quote and the backslash.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+void lex_init(lexer *lx, const char *src, size_t len, ql_arena *arena)
+{
+    memset(lx, 0, sizeof *lx);
+    lx->src = src;
+    lx->len = len;
+    lx->arena = arena;
+}
+
+static int is_name_start(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int is_name_char(int c)
+{
+    return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+static token lex_error(lexer *lx, size_t pos, const char *msg)
+{
+    token t;
+    memset(&t, 0, sizeof t);
+    t.kind = T_EOF;
+    t.pos = pos;
+    lx->error = msg;
+    lx->error_pos = pos;
+    return t;
+}
+
+static const struct {
+    const char *word;
+    tok_kind kind;
+} keywords[] = {{"and", T_AND}, {"or", T_OR},     {"not", T_NOT},
+                {"in", T_IN},   {"true", T_TRUE}, {"false", T_FALSE}};
+
+token lex_next(lexer *lx)
+{
+    const char *s = lx->src;
+    while (lx->pos < lx->len && (s[lx->pos] == ' ' || s[lx->pos] == '\t' ||
+                                 s[lx->pos] == '\n' || s[lx->pos] == '\r'))
+        lx->pos++;
+    token t;
+    memset(&t, 0, sizeof t);
+    t.pos = lx->pos;
+    t.text = s + lx->pos;
+    if (lx->pos >= lx->len) {
+        t.kind = T_EOF;
+        return t;
+    }
+    size_t start = lx->pos;
+    int c = (unsigned char)s[start];
+    if (c >= '0' && c <= '9') {
+        size_t i = start;
+        while (i < lx->len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i < lx->len && s[i] == '.') {
+            i++;
+            if (i >= lx->len || s[i] < '0' || s[i] > '9')
+                return lex_error(lx, i, "expected a digit after the decimal point");
+            while (i < lx->len && s[i] >= '0' && s[i] <= '9')
+                i++;
+        }
+        if (i < lx->len && (s[i] == 'e' || s[i] == 'E'))
+            return lex_error(lx, i, "exponent notation is not supported: write the number in full");
+        if (i < lx->len && is_name_char((unsigned char)s[i]))
+            return lex_error(lx, i, "a number runs into a name");
+        int st = qd_parse(&t.num, s + start, i - start);
+        if (st)
+            return lex_error(lx, start, ql_qd_message(st));
+        if (i < lx->len && s[i] == '%') {
+            qd hundred = qd_make(100, 0);
+            if (qd_div(&t.num, &t.num, &hundred))
+                return lex_error(lx, start, "percentage out of range");
+            i++;
+        }
+        t.kind = T_NUMBER;
+        t.len = i - start;
+        lx->pos = i;
+        return t;
+    }
+    if (is_name_start(c)) {
+        size_t i = start;
+        while (i < lx->len && is_name_char((unsigned char)s[i]))
+            i++;
+        t.len = i - start;
+        lx->pos = i;
+        if (t.len > QL_MAX_NAME)
+            return lex_error(lx, start, "name longer than 128 characters");
+        t.kind = T_NAME;
+        for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
+            if (strlen(keywords[k].word) == t.len &&
+                memcmp(keywords[k].word, t.text, t.len) == 0)
+                t.kind = keywords[k].kind;
+        return t;
+    }
+    if (c == '"' || c == '\'') {
+        size_t i = start + 1;
+        char *buf = ar_alloc(lx->arena, lx->len - start + 1);
+        if (!buf)
+            return lex_error(lx, start, "out of memory");
+        size_t n = 0;
+        for (;;) {
+            if (i >= lx->len)
+                return lex_error(lx, start, "unterminated string (expected a closing quote)");
+            int ch = (unsigned char)s[i];
+            if (ch == c)
+                break;
+            if (ch == '\\') {
+                if (i + 1 >= lx->len ||
+                    (s[i + 1] != '\\' && s[i + 1] != '"' && s[i + 1] != '\''))
+                    return lex_error(lx, i, "unknown escape: only \\\\, \\\" and \\' are allowed");
+                i++;
+            }
+            buf[n++] = s[i++];
+        }
+        t.kind = T_STRING;
+        t.str = buf;
+        t.slen = n;
+        t.len = i + 1 - start;
+        lx->pos = i + 1;
+        return t;
+    }
+    tok_kind k;
+    size_t w = 1;
+    int c2 = start + 1 < lx->len ? (unsigned char)s[start + 1] : 0;
+    switch (c) {
+    case '+': k = T_PLUS; break;
+    case '-': k = T_MINUS; break;
+    case '*': k = T_STAR; break;
+    case '/': k = T_SLASH; break;
+    case '(': k = T_LPAREN; break;
+    case ')': k = T_RPAREN; break;
+    case '[': k = T_LBRACKET; break;
+    case ']': k = T_RBRACKET; break;
+    case ',': k = T_COMMA; break;
+    case '.': k = T_DOT; break;
+    case '=':
+        if (c2 != '=')
+            return lex_error(lx, start, "'=' is not an operator: use '==' to compare");
+        k = T_EQ;
+        w = 2;
+        break;
+    case '!':
+        if (c2 != '=')
+            return lex_error(lx, start, "'!' is not an operator: use 'not' or '!='");
+        k = T_NE;
+        w = 2;
+        break;
+    case '<':
+        k = c2 == '=' ? T_LE : T_LT;
+        w = c2 == '=' ? 2 : 1;
+        break;
+    case '>':
+        k = c2 == '=' ? T_GE : T_GT;
+        w = c2 == '=' ? 2 : 1;
+        break;
+    default:
+        return lex_error(lx, start, "unexpected character");
+    }
+    t.kind = k;
+    t.len = w;
+    lx->pos = start + w;
+    return t;
+}
+
+const char *tok_name(tok_kind k)
+{
+    static const char *names[] = {
+        "end of expression", "number", "string", "name", "'and'", "'or'",
+        "'not'", "'in'", "'true'", "'false'", "'+'", "'-'", "'*'", "'/'",
+        "'('", "')'", "'['", "']'", "','", "'.'", "'=='", "'!='", "'<'",
+        "'<='", "'>'", "'>='"};
+    return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "token";
+}

@@ -1,0 +1,368 @@
+/*
+ * record.c — one organisation's input values, laid out for one rule set.
+ *
+ * Values are checked as they are set, against the field's declared type
+ * and constraints, so a bad value is reported with its field's name before
+ * evaluation starts.  Setting a field allocates only when a string value
+ * outgrows the field's buffer; refilling a record row after row is free.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
+{
+    if (!out || !rs)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    size_t n = rs->n_inputs ? rs->n_inputs : 1;
+    ql_record *r = calloc(1, sizeof *r);
+    if (!r)
+        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    r->rs = rs;
+    r->vals = calloc(n, sizeof *r->vals);
+    r->present = calloc(n, 1);
+    r->sbuf = calloc(n, sizeof *r->sbuf);
+    r->scap = calloc(n, sizeof *r->scap);
+    if (!r->vals || !r->present || !r->sbuf || !r->scap) {
+        ql_record_free(r);
+        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    *out = r;
+    return QL_OK;
+}
+
+void ql_record_free(ql_record *rec)
+{
+    if (!rec)
+        return;
+    if (rec->sbuf)
+        for (size_t i = 0; i < rec->rs->n_inputs; i++)
+            free(rec->sbuf[i]);
+    free(rec->sbuf);
+    free(rec->scap);
+    free(rec->vals);
+    free(rec->present);
+    free(rec);
+}
+
+void ql_record_clear(ql_record *rec)
+{
+    if (rec)
+        memset(rec->present, 0, rec->rs->n_inputs);
+}
+
+static ql_status field_fail(ql_error *err, const input_def *d,
+                            const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static ql_status field_fail(ql_error *err, const input_def *d,
+                            const char *fmt, ...)
+{
+    char msg[QL_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ql_fail(err, QL_ERECORD, NULL, 0, 0, "%s", msg);
+    ql_error_set_field(err, d->name);
+    return QL_ERECORD;
+}
+
+static ql_status check_index(const ql_record *rec, size_t i, ql_error *err)
+{
+    if (!rec)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL record");
+    if (i >= rec->rs->n_inputs)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+                       "field index %zu out of range (the rule set has %zu "
+                       "inputs)",
+                       i, rec->rs->n_inputs);
+    return QL_OK;
+}
+
+/* Checks a number against the field's integer and range constraints. */
+static ql_status check_number(const input_def *d, const qd *v, ql_error *err)
+{
+    char t[QD_TEXT_MAX], lim[QD_TEXT_MAX];
+    if (d->integer && !qd_is_integer(v)) {
+        qd_format(v, t);
+        return field_fail(err, d, "%s is not a whole number (field '%s' is an %s)",
+                          t, d->name, d->type_word);
+    }
+    if (d->has_min) {
+        int c = qd_cmp(v, &d->min);
+        if (c < 0 || (c == 0 && d->min_excl)) {
+            qd_format(v, t);
+            qd_format(&d->min, lim);
+            return field_fail(err, d, "%s is out of range (expected %s %s)", t,
+                              d->min_excl ? ">" : ">=", lim);
+        }
+    }
+    if (d->has_max) {
+        int c = qd_cmp(v, &d->max);
+        if (c > 0 || (c == 0 && d->max_excl)) {
+            qd_format(v, t);
+            qd_format(&d->max, lim);
+            return field_fail(err, d, "%s is out of range (expected %s %s)", t,
+                              d->max_excl ? "<" : "<=", lim);
+        }
+    }
+    return QL_OK;
+}
+
+static ql_status store_string(ql_record *rec, size_t i, const char *s,
+                              size_t len, ql_error *err)
+{
+    if (len > UINT32_MAX)
+        return field_fail(err, &rec->rs->inputs[i], "value too long");
+    if (rec->scap[i] < len + 1) {
+        size_t cap = len + 1 < 32 ? 32 : len + 1;
+        char *p = realloc(rec->sbuf[i], cap);
+        if (!p)
+            return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        rec->sbuf[i] = p;
+        rec->scap[i] = cap;
+    }
+    memcpy(rec->sbuf[i], s, len);
+    rec->sbuf[i][len] = '\0';
+    rec->vals[i].str.s = rec->sbuf[i];
+    rec->vals[i].str.len = (uint32_t)len;
+    rec->present[i] = 1;
+    return QL_OK;
+}
+
+/* Whether s is valid UTF-8 without NUL bytes. */
+static int valid_utf8(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        unsigned c = p[i];
+        size_t n;
+        if (c == 0)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3;
+        else
+            return 0;
+        if (i + n >= len)
+            return 0; /* the sequence is cut off */
+        for (size_t k = 1; k <= n; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                return 0;
+        if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F) ||
+            (c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))
+            return 0; /* overlong, surrogate or beyond U+10FFFF */
+        i += n + 1;
+    }
+    return 1;
+}
+
+static int parse_bool(const char *s, size_t len, int *out)
+{
+    static const char *yes[] = {"true", "yes", "1"}, *no[] = {"false", "no", "0"};
+    for (int k = 0; k < 3; k++) {
+        if (strlen(yes[k]) == len && strncasecmp(s, yes[k], len) == 0)
+            return *out = 1, 0;
+        if (strlen(no[k]) == len && strncasecmp(s, no[k], len) == 0)
+            return *out = 0, 0;
+    }
+    return -1;
+}
+
+ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
+                             size_t len, ql_error *err)
+{
+    ql_status st = check_index(rec, i, err);
+    if (st)
+        return st;
+    if (!text && len)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL text");
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    const input_def *d = &rec->rs->inputs[i];
+    if (len == 0) {
+        rec->present[i] = 0;
+        return QL_OK;
+    }
+    int shown = len > 40 ? 40 : (int)len;
+    const char *more = len > 40 ? "…" : "";
+    if (!valid_utf8(text, len))
+        return field_fail(err, d, "value is not valid UTF-8 text (or holds a NUL byte)");
+    switch (d->type.kind) {
+    case VK_NUMBER: {
+        qd v;
+        int q = qd_parse(&v, text, len);
+        if (q)
+            return field_fail(err, d, "'%.*s%s' is not a valid %s: %s", shown,
+                              text, more, d->type_word, ql_qd_message(q));
+        if ((st = check_number(d, &v, err)))
+            return st;
+        rec->vals[i].num = v;
+        break;
+    }
+    case VK_BOOL: {
+        int b;
+        if (parse_bool(text, len, &b))
+            return field_fail(err, d,
+                              "'%.*s%s' is not a bool (expected true/false, "
+                              "yes/no or 1/0)",
+                              shown, text, more);
+        rec->vals[i].b = b;
+        break;
+    }
+    case VK_DATE: {
+        ql_date dt;
+        int r = date_parse_text(text, len, &dt);
+        if (r)
+            return field_fail(err, d, "'%.*s%s' is not %s", shown, text, more,
+                              r == -1 ? "a date (expected YYYY-MM-DD)"
+                                      : "a real calendar date");
+        rec->vals[i].date = dt;
+        break;
+    }
+    case VK_ENUM: {
+        const enum_def *en = &d->en;
+        for (size_t k = 0; k < en->n; k++)
+            if (en->lens[k] == len && memcmp(en->values[k], text, len) == 0) {
+                rec->vals[i].en = (int32_t)k;
+                rec->present[i] = 1;
+                return QL_OK;
+            }
+        char list[256];
+        size_t o = 0;
+        for (size_t k = 0; k < en->n && o < sizeof list - 40; k++)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+                                  k ? ", " : "", en->values[k]);
+        return field_fail(err, d, "'%.*s%s' is not one of the allowed values: %s",
+                          shown, text, more, list);
+    }
+    case VK_STRING:
+        return store_string(rec, i, text, len, err);
+    default:
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "field of unknown type");
+    }
+    rec->present[i] = 1;
+    return QL_OK;
+}
+
+ql_status ql_record_set(ql_record *rec, const char *name, const char *text,
+                        ql_error *err)
+{
+    if (!rec || !name)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    int i = ql_ruleset_input_index(rec->rs, name);
+    if (i < 0) {
+        ql_fail(err, QL_ERECORD, NULL, 0, 0,
+                "the rule set '%s' has no input called '%s'", rec->rs->id, name);
+        ql_error_set_field(err, name);
+        return QL_ERECORD;
+    }
+    return ql_record_set_text(rec, (size_t)i, text ? text : "",
+                              text ? strlen(text) : 0, err);
+}
+
+static ql_status expect_kind(const ql_record *rec, size_t i, vkind k,
+                             const char *what, ql_error *err)
+{
+    ql_status st = check_index(rec, i, err);
+    if (st)
+        return st;
+    const input_def *d = &rec->rs->inputs[i];
+    if (d->type.kind != k)
+        return field_fail(err, d, "field '%s' is a %s, not a %s", d->name,
+                          d->type_word, what);
+    return QL_OK;
+}
+
+static ql_status set_number(ql_record *rec, size_t i, const qd *v,
+                            ql_error *err)
+{
+    ql_status st = expect_kind(rec, i, VK_NUMBER, "number", err);
+    if (st || (st = check_number(&rec->rs->inputs[i], v, err)))
+        return st;
+    rec->vals[i].num = *v;
+    rec->present[i] = 1;
+    return QL_OK;
+}
+
+ql_status ql_record_set_decimal(ql_record *rec, size_t i,
+                                const ql_decimal *value, ql_error *err)
+{
+    if (!value)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL value");
+    char t[QL_DECIMAL_TEXT_MAX];
+    size_t n = ql_decimal_format(value, t, sizeof t);
+    qd v;
+    if (qd_parse(&v, t, n)) /* also rejects a malformed ql_decimal */
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+                       "the ql_decimal is outside the documented bounds");
+    return set_number(rec, i, &v, err);
+}
+
+ql_status ql_record_set_int(ql_record *rec, size_t i, int64_t value,
+                            ql_error *err)
+{
+    qd v = qd_make(value, 0);
+    return set_number(rec, i, &v, err);
+}
+
+ql_status ql_record_set_bool(ql_record *rec, size_t i, int value,
+                             ql_error *err)
+{
+    ql_status st = expect_kind(rec, i, VK_BOOL, "bool", err);
+    if (st)
+        return st;
+    rec->vals[i].b = value != 0;
+    rec->present[i] = 1;
+    return QL_OK;
+}
+
+ql_status ql_record_set_date(ql_record *rec, size_t i, ql_date value,
+                             ql_error *err)
+{
+    ql_status st = expect_kind(rec, i, VK_DATE, "date", err);
+    if (st)
+        return st;
+    int y, m, d;
+    date_ymd(value, &y, &m, &d);
+    if (y < 1 || y > 9999)
+        return field_fail(err, &rec->rs->inputs[i], "date out of range");
+    rec->vals[i].date = value;
+    rec->present[i] = 1;
+    return QL_OK;
+}
+
+ql_status ql_record_unset(ql_record *rec, size_t i, ql_error *err)
+{
+    ql_status st = check_index(rec, i, err);
+    if (st)
+        return st;
+    rec->present[i] = 0;
+    return QL_OK;
+}
+
+ql_status ql_record_get(const ql_record *rec, size_t i, ql_value *out)
+{
+    if (!rec || !out || i >= rec->rs->n_inputs)
+        return QL_EINVAL;
+    if (!rec->present[i]) {
+        memset(out, 0, sizeof *out);
+        return QL_OK;
+    }
+    qval_to_public(&rec->vals[i], rec->rs->inputs[i].type, out);
+    return QL_OK;
+}

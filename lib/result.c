@@ -1,0 +1,327 @@
+/*
+ * result.c — result areas, the evaluate entry points and reading results
+ * and traces back out.  A result is sized for its rule set once, at
+ * ql_result_new; every evaluation after that reuses its memory.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
+{
+    if (!out || !rs)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    ql_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    r->rs = rs;
+    r->status = QL_EINVAL; /* nothing evaluated yet */
+    ql_fail(&r->error, QL_EINVAL, NULL, 0, 0, "no evaluation has run yet");
+    r->pdate = INT32_MIN;
+    r->date = INT32_MIN;
+    size_t steps = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
+    r->cvals = calloc(rs->n_computed + 1, sizeof *r->cvals);
+    r->cstate = calloc(rs->n_computed + 1, 1);
+    r->checks = calloc(rs->n_checks + 1, sizeof *r->checks);
+    r->pidx = calloc(rs->n_params + 1, sizeof *r->pidx);
+    r->seen_in = calloc(rs->n_inputs + 1, 1);
+    r->seen_par = calloc(rs->n_params + 1, 1);
+    r->trace = calloc(steps + 1, sizeof *r->trace);
+    r->stack = calloc(rs->stack_need + 1, sizeof *r->stack);
+    if (!r->cvals || !r->cstate || !r->checks || !r->pidx || !r->seen_in ||
+        !r->seen_par || !r->trace || !r->stack) {
+        ql_result_free(r);
+        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    *out = r;
+    return QL_OK;
+}
+
+void ql_result_free(ql_result *res)
+{
+    if (!res)
+        return;
+    free(res->cvals);
+    free(res->cstate);
+    free(res->checks);
+    free(res->pidx);
+    free(res->seen_in);
+    free(res->seen_par);
+    free(res->trace);
+    free(res->stack);
+    free(res);
+}
+
+ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
+                      unsigned flags, ql_error *err)
+{
+    if (!res || !rec)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    if (res->rs != rec->rs)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+                       "the record and the result belong to different rule sets");
+    ql_status st = eval_record(res, rec, date, flags);
+    if (st && err)
+        *err = res->error;
+    return st;
+}
+
+ql_status ql_evaluate_many(const ql_record *const *recs,
+                           ql_result *const *results, size_t n, ql_date date,
+                           unsigned flags)
+{
+    if (n && (!recs || !results))
+        return QL_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!recs[i] || !results[i] || recs[i]->rs != results[i]->rs)
+            return QL_EINVAL;
+    ql_status first = QL_OK;
+    for (size_t i = 0; i < n; i++) {
+        ql_status st = eval_record(results[i], recs[i], date, flags);
+        if (st && first == QL_OK)
+            first = st;
+    }
+    return first;
+}
+
+ql_status ql_result_status(const ql_result *res)
+{
+    return res ? res->status : QL_EINVAL;
+}
+
+const ql_error *ql_result_error(const ql_result *res)
+{
+    return res ? &res->error : NULL;
+}
+
+static int usable(const ql_result *res) { return res && res->status == QL_OK; }
+
+ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)
+{
+    if (!usable(res) || !out || i >= res->rs->n_outputs)
+        return QL_EINVAL;
+    const output_def *o = &res->rs->outputs[i];
+    memset(out, 0, sizeof *out);
+    switch (o->kind) {
+    case OUT_COMPUTED:
+        qval_to_public(&res->cvals[o->index], res->rs->computed[o->index].type,
+                       out);
+        break;
+    case OUT_INPUT:
+        return ql_record_get(res->rec, (size_t)o->index, out);
+    case OUT_CHECK: {
+        const check_out *c = &res->checks[o->index];
+        if (c->applicable) {
+            out->type = QL_TYPE_BOOL;
+            out->boolean = c->compliant;
+        }
+        break;
+    }
+    }
+    return QL_OK;
+}
+
+ql_status ql_result_check(const ql_result *res, size_t i, ql_check_result *out)
+{
+    if (!usable(res) || !out || i >= res->rs->n_checks)
+        return QL_EINVAL;
+    const check_out *c = &res->checks[i];
+    memset(out, 0, sizeof *out);
+    out->applicable = c->applicable;
+    if (!c->applicable)
+        return QL_OK;
+    vtype num = {VK_NUMBER, NULL};
+    out->compliant = c->compliant;
+    qval_to_public(&c->required, num, &out->required);
+    qval_to_public(&c->actual, num, &out->actual);
+    qval_to_public(&c->shortfall, num, &out->shortfall);
+    return QL_OK;
+}
+
+size_t ql_result_trace_count(const ql_result *res)
+{
+    return usable(res) ? res->ntrace : 0;
+}
+
+ql_status ql_result_trace_step(const ql_result *res, size_t i,
+                               ql_trace_step *out)
+{
+    if (!usable(res) || !out || i >= res->ntrace)
+        return QL_EINVAL;
+    const ql_ruleset *rs = res->rs;
+    const trace_ent *t = &res->trace[i];
+    memset(out, 0, sizeof *out);
+    out->kind = (ql_step_kind)t->kind;
+    out->until = -1;
+    switch (out->kind) {
+    case QL_STEP_INPUT: {
+        const input_def *d = &rs->inputs[t->index];
+        out->name = d->name;
+        out->description = d->description;
+        if (res->rec->present[t->index])
+            qval_to_public(&res->rec->vals[t->index], d->type, &out->value);
+        else
+            qval_to_public(&d->def, d->type, &out->value);
+        break;
+    }
+    case QL_STEP_PARAM: {
+        const param_def *d = &rs->params[t->index];
+        const param_value *pv = &d->values[res->pidx[t->index]];
+        out->name = d->name;
+        out->description = d->description;
+        out->source = pv->source;
+        out->from = pv->from;
+        out->until = pv->until;
+        if (d->type.kind == VK_TABLE) {
+            out->value.type = QL_TYPE_TABLE;
+            out->value.string = pv->text;
+            out->value.length = strlen(pv->text);
+        } else {
+            qval_to_public(&pv->v, d->type, &out->value);
+        }
+        break;
+    }
+    case QL_STEP_COMPUTED: {
+        const computed_def *d = &rs->computed[t->index];
+        out->name = d->name;
+        out->formula = d->formula;
+        out->description = d->description;
+        out->source = d->source;
+        qval_to_public(&res->cvals[t->index], d->type, &out->value);
+        break;
+    }
+    case QL_STEP_CHECK: {
+        const check_def *d = &rs->checks[t->index];
+        const check_out *c = &res->checks[t->index];
+        out->name = d->name;
+        out->description = d->title;
+        out->source = d->source;
+        out->formula = d->expr[0] ? d->expr[0]->text : NULL;
+        if (c->applicable) {
+            out->value.type = QL_TYPE_BOOL;
+            out->value.boolean = c->compliant;
+        }
+        break;
+    }
+    }
+    return QL_OK;
+}
+
+/* ------------------------------------------------------- rule set info */
+
+void ql_ruleset_free(ql_ruleset *rs)
+{
+    if (!rs)
+        return;
+    ql_arena a = rs->arena; /* the rule set lives in its own arena */
+    ar_free(&a);
+}
+
+const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key)
+{
+    if (!rs || !key)
+        return NULL;
+    if (!strcmp(key, "id")) return rs->id;
+    if (!strcmp(key, "title")) return rs->title;
+    if (!strcmp(key, "jurisdiction")) return rs->jurisdiction;
+    if (!strcmp(key, "version")) return rs->version;
+    if (!strcmp(key, "description")) return rs->description;
+    if (!strcmp(key, "file")) return rs->file;
+    return NULL;
+}
+
+size_t ql_ruleset_input_count(const ql_ruleset *rs) { return rs ? rs->n_inputs : 0; }
+
+const char *ql_ruleset_input_name(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_inputs ? rs->inputs[i].name : NULL;
+}
+
+const char *ql_ruleset_input_type(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_inputs ? rs->inputs[i].type_word : NULL;
+}
+
+const char *ql_ruleset_input_description(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_inputs ? rs->inputs[i].description : NULL;
+}
+
+int ql_ruleset_input_index(const ql_ruleset *rs, const char *name)
+{
+    if (!rs || !name)
+        return -1;
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        if (strcmp(rs->inputs[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t ql_ruleset_output_count(const ql_ruleset *rs) { return rs ? rs->n_outputs : 0; }
+
+const char *ql_ruleset_output_name(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_outputs ? rs->outputs[i].name : NULL;
+}
+
+int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_outputs && rs->outputs[i].kind == OUT_CHECK;
+}
+
+size_t ql_ruleset_check_count(const ql_ruleset *rs) { return rs ? rs->n_checks : 0; }
+
+const char *ql_ruleset_check_name(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_checks ? rs->checks[i].name : NULL;
+}
+
+const char *ql_ruleset_check_title(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_checks ? rs->checks[i].title : NULL;
+}
+
+const char *ql_ruleset_check_source(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_checks ? rs->checks[i].source : NULL;
+}
+
+size_t ql_ruleset_param_count(const ql_ruleset *rs) { return rs ? rs->n_params : 0; }
+
+const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_params ? rs->params[i].name : NULL;
+}
+
+ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i, ql_date date,
+                                 ql_value *value, ql_date *from,
+                                 const char **source, ql_error *err)
+{
+    if (!rs || !value || i >= rs->n_params)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "bad argument");
+    const param_def *d = &rs->params[i];
+    int k = param_index_at(d, date);
+    if (k < 0) {
+        char when[16];
+        ql_date_format(date, when, sizeof when);
+        return ql_fail(err, QL_ENODATA, NULL, 0, 0,
+                       "parameter '%s' has no value in force on %s", d->name,
+                       when);
+    }
+    const param_value *pv = &d->values[k];
+    memset(value, 0, sizeof *value);
+    if (d->type.kind == VK_TABLE) {
+        value->type = QL_TYPE_TABLE;
+        value->string = pv->text;
+        value->length = strlen(pv->text);
+    } else {
+        qval_to_public(&pv->v, d->type, value);
+    }
+    if (from)
+        *from = pv->from;
+    if (source)
+        *source = pv->source;
+    return QL_OK;
+}

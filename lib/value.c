@@ -1,0 +1,164 @@
+/*
+ * value.c — the public face of numbers, dates and values: conversion
+ * between the internal qd / qval and the plain-C ql_decimal / ql_value, and
+ * the one text form every output uses.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+const char *ql_version(void) { return QL_VERSION_STRING; }
+
+static qd from_public(const ql_decimal *d)
+{
+    qd r;
+    r.coef = (qd_i128)(((qd_u128)(uint64_t)d->coef_hi << 64) | d->coef_lo);
+    r.scale = d->scale;
+    return r;
+}
+
+static ql_decimal to_public(const qd *a)
+{
+    ql_decimal d;
+    d.coef_hi = (int64_t)(a->coef >> 64);
+    d.coef_lo = (uint64_t)a->coef;
+    d.scale = a->scale;
+    return d;
+}
+
+/* Whether a public decimal respects the documented bounds. */
+static int public_ok(const ql_decimal *d)
+{
+    if (d->scale < 0 || d->scale > QD_MAX_SCALE)
+        return 0;
+    qd a = from_public(d);
+    qd_u128 m = a.coef < 0 ? -(qd_u128)a.coef : (qd_u128)a.coef;
+    return m < qd_pow10[QD_DIGITS];
+}
+
+ql_status ql_decimal_parse(ql_decimal *out, const char *text, size_t len,
+                           ql_error *err)
+{
+    if (!out || !text)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    qd a;
+    int st = qd_parse(&a, text, len);
+    if (st)
+        return ql_fail(err, st == QD_TOOLONG ? QL_ERANGE : QL_EPARSE, NULL, 0,
+                       0, "'%.*s': %s", (int)(len > 60 ? 60 : len), text,
+                       ql_qd_message(st));
+    *out = to_public(&a);
+    return QL_OK;
+}
+
+ql_status ql_decimal_from_int64(ql_decimal *out, int64_t units, int scale)
+{
+    if (!out || scale < 0 || scale > 18)
+        return QL_EINVAL;
+    qd a = qd_make(units, scale);
+    *out = to_public(&a);
+    return QL_OK;
+}
+
+ql_status ql_decimal_to_int64(const ql_decimal *d, int scale, int64_t *units)
+{
+    if (!d || !units || scale < 0 || scale > QD_MAX_SCALE || !public_ok(d))
+        return QL_EINVAL;
+    qd a = from_public(d), r;
+    if (qd_round_to(&r, &a, scale, QD_DOWN) || qd_cmp(&r, &a) != 0)
+        return QL_ERANGE;
+    if (r.scale != scale) /* too long to pad: cannot fit int64 either */
+        return QL_ERANGE;
+    if (r.coef > INT64_MAX || r.coef < INT64_MIN)
+        return QL_ERANGE;
+    *units = (int64_t)r.coef;
+    return QL_OK;
+}
+
+size_t ql_decimal_format(const ql_decimal *d, char *buf, size_t size)
+{
+    char tmp[QD_TEXT_MAX];
+    size_t n;
+    if (!d || !public_ok(d)) {
+        strcpy(tmp, "NaN");
+        n = 3;
+    } else {
+        qd a = from_public(d);
+        n = qd_format(&a, tmp);
+    }
+    if (buf && size > 0) {
+        size_t c = n < size - 1 ? n : size - 1;
+        memcpy(buf, tmp, c);
+        buf[c] = '\0';
+    }
+    return n;
+}
+
+int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b)
+{
+    qd x = from_public(a), y = from_public(b);
+    return qd_cmp(&x, &y);
+}
+
+void qval_to_public(const qval *v, vtype t, ql_value *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (t.kind) {
+    case VK_NUMBER:
+        out->type = QL_TYPE_NUMBER;
+        out->number = to_public(&v->num);
+        break;
+    case VK_BOOL:
+        out->type = QL_TYPE_BOOL;
+        out->boolean = v->b;
+        break;
+    case VK_DATE:
+        out->type = QL_TYPE_DATE;
+        out->date = v->date;
+        break;
+    case VK_STRING:
+        out->type = QL_TYPE_STRING;
+        out->string = v->str.s;
+        out->length = v->str.len;
+        break;
+    case VK_ENUM:
+        out->type = QL_TYPE_STRING;
+        out->string = t.en->values[v->en];
+        out->length = t.en->lens[v->en];
+        break;
+    case VK_TABLE:
+        out->type = QL_TYPE_TABLE;
+        break;
+    }
+}
+
+size_t ql_value_format(const ql_value *v, char *buf, size_t size)
+{
+    char tmp[QD_TEXT_MAX];
+    const char *s = tmp;
+    size_t n = 0;
+    if (!v) {
+        tmp[0] = '\0';
+    } else {
+        switch (v->type) {
+        case QL_TYPE_NONE: tmp[0] = '\0'; break;
+        case QL_TYPE_NUMBER: n = ql_decimal_format(&v->number, tmp, sizeof tmp); break;
+        case QL_TYPE_BOOL:
+            s = v->boolean ? "true" : "false";
+            n = strlen(s);
+            break;
+        case QL_TYPE_DATE: n = ql_date_format(v->date, tmp, sizeof tmp); break;
+        case QL_TYPE_STRING:
+        case QL_TYPE_TABLE:
+            s = v->string ? v->string : "";
+            n = v->string ? v->length : 0;
+            break;
+        }
+    }
+    if (buf && size > 0) {
+        size_t c = n < size - 1 ? n : size - 1;
+        memcpy(buf, s, c);
+        buf[c] = '\0';
+    }
+    return n;
+}

@@ -1,0 +1,350 @@
+/*
+ * yamltree.c — YAML text to a small node tree with positions.
+ *
+ * libyaml's event parser does the scanning; this file builds the tree with
+ * an explicit stack, so nesting depth is bounded and checked, and refuses
+ * what a rules file never needs and an attacker would love: anchors and
+ * aliases (no "billion laughs"), explicit tags, several documents, complex
+ * keys and duplicate keys (which libyaml itself accepts silently).  Every
+ * scalar stays text: a rules file's "0.015" or "2024-01-01" is interpreted
+ * by the loader in context, never by YAML 1.1's implicit typing ("no" is
+ * not false here, and 0.015 never becomes a binary float).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct frame {
+    ynode *node;
+    ynode **items;
+    size_t n, cap;
+} frame;
+
+static int push_item(frame *f, ynode *item)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 8;
+        ynode **p = realloc(f->items, cap * sizeof *p);
+        if (!p)
+            return -1;
+        f->items = p;
+        f->cap = cap;
+    }
+    f->items[f->n++] = item;
+    return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    const ynode *x = *(ynode *const *)a, *y = *(ynode *const *)b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->text, y->text, n);
+    if (c)
+        return c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    /* equal keys: order by position so the later one is reported */
+    return x->line != y->line ? x->line - y->line : x->column - y->column;
+}
+
+/* Refuses a map whose keys repeat, naming the second occurrence. */
+static ql_status check_duplicates(const ynode *map, ql_error *err)
+{
+    if (map->n < 2)
+        return QL_OK;
+    ynode **keys = malloc(map->n * sizeof *keys);
+    if (!keys)
+        return ql_fail(err, QL_ENOMEM, map->doc->file, 0, 0, "out of memory");
+    for (size_t i = 0; i < map->n; i++)
+        keys[i] = map->items[2 * i];
+    qsort(keys, map->n, sizeof *keys, key_cmp);
+    ql_status st = QL_OK;
+    for (size_t i = 1; i < map->n; i++)
+        if (keys[i]->len == keys[i - 1]->len &&
+            memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0) {
+            st = yfail(err, QL_EPARSE, keys[i],
+                       "duplicate key '%s' (first at line %d)", keys[i]->text,
+                       keys[i - 1]->line);
+            break;
+        }
+    free(keys);
+    return st;
+}
+
+static ynode *new_node(ql_arena *ar, const ydoc *doc, yn_kind kind,
+                       const yaml_mark_t *m)
+{
+    ynode *n = ar_alloc(ar, sizeof *n);
+    if (n) {
+        n->kind = kind;
+        n->doc = doc;
+        n->line = (int)m->line + 1;
+        n->column = (int)m->column + 1;
+    }
+    return n;
+}
+
+static ql_status event_fail(ql_error *err, const ydoc *doc,
+                            const yaml_event_t *ev, const char *what)
+{
+    return ql_fail(err, QL_EPARSE, doc->file, (int)ev->start_mark.line + 1,
+                   (int)ev->start_mark.column + 1, "%s", what);
+}
+
+ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
+                      ql_error *err)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return ql_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)doc->text,
+                                 doc->len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+    frame stack[QL_MAX_YAML_DEPTH + 1];
+    int depth = 0; /* frames in use; stack[0] collects the root */
+    memset(stack, 0, sizeof stack);
+    ynode *root = NULL;
+    size_t nodes = 0;
+    int docs = 0, done = 0;
+    ql_status st = QL_OK;
+
+    while (!done && st == QL_OK) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            const char *problem = parser.problem ? parser.problem : "error";
+            if (parser.context)
+                st = ql_fail(err, QL_EPARSE, doc->file,
+                             (int)parser.problem_mark.line + 1,
+                             (int)parser.problem_mark.column + 1,
+                             "YAML syntax: %s %s (line %d)", problem,
+                             parser.context, (int)parser.context_mark.line + 1);
+            else
+                st = ql_fail(err, QL_EPARSE, doc->file,
+                             (int)parser.problem_mark.line + 1,
+                             (int)parser.problem_mark.column + 1,
+                             "YAML syntax: %s", problem);
+            break;
+        }
+        ynode *made = NULL;
+        switch (ev.type) {
+        case YAML_STREAM_START_EVENT:
+        case YAML_NO_EVENT:
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1)
+                st = event_fail(err, doc, &ev,
+                                "a rules file holds one YAML document only");
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            break;
+        case YAML_ALIAS_EVENT:
+            st = event_fail(err, doc, &ev,
+                            "YAML aliases (*name) are not allowed in rules files");
+            break;
+        case YAML_SCALAR_EVENT:
+            if (ev.data.scalar.anchor || (ev.data.scalar.tag &&
+                                          !ev.data.scalar.plain_implicit &&
+                                          !ev.data.scalar.quoted_implicit)) {
+                st = event_fail(err, doc, &ev,
+                                "YAML anchors (&name) and tags (!tag) are not "
+                                "allowed in rules files");
+                break;
+            }
+            if (ev.data.scalar.length > QL_MAX_SCALAR) {
+                st = event_fail(err, doc, &ev, "scalar longer than 1 MiB");
+                break;
+            }
+            made = new_node(ar, doc, YN_SCALAR, &ev.start_mark);
+            if (made) {
+                made->text = ar_strndup(ar, (const char *)ev.data.scalar.value,
+                                        ev.data.scalar.length);
+                made->len = ev.data.scalar.length;
+                switch (ev.data.scalar.style) {
+                case YAML_SINGLE_QUOTED_SCALAR_STYLE: made->quoted = 1; break;
+                case YAML_DOUBLE_QUOTED_SCALAR_STYLE: made->quoted = 2; break;
+                case YAML_LITERAL_SCALAR_STYLE: made->quoted = 3; break;
+                case YAML_FOLDED_SCALAR_STYLE: made->quoted = 4; break;
+                default: made->quoted = 0;
+                }
+                if (!made->text)
+                    made = NULL;
+            }
+            if (!made)
+                st = ql_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT: {
+            int is_map = ev.type == YAML_MAPPING_START_EVENT;
+            const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor
+                                               : ev.data.sequence_start.anchor;
+            int implicit = is_map ? ev.data.mapping_start.implicit
+                                  : ev.data.sequence_start.implicit;
+            const yaml_char_t *tag = is_map ? ev.data.mapping_start.tag
+                                            : ev.data.sequence_start.tag;
+            if (anchor || (tag && !implicit)) {
+                st = event_fail(err, doc, &ev,
+                                "YAML anchors (&name) and tags (!tag) are not "
+                                "allowed in rules files");
+                break;
+            }
+            if (depth >= QL_MAX_YAML_DEPTH) {
+                st = event_fail(err, doc, &ev,
+                                "nesting deeper than 64 levels");
+                break;
+            }
+            ynode *n = new_node(ar, doc, is_map ? YN_MAP : YN_SEQ,
+                                &ev.start_mark);
+            if (!n) {
+                st = ql_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
+                break;
+            }
+            depth++;
+            stack[depth].node = n;
+            stack[depth].n = 0;
+            break;
+        }
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: {
+            frame *f = &stack[depth];
+            ynode *n = f->node;
+            size_t count = f->n;
+            n->items = ar_alloc(ar, (count ? count : 1) * sizeof *n->items);
+            if (!n->items) {
+                st = ql_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
+                break;
+            }
+            if (count)
+                memcpy(n->items, f->items, count * sizeof *n->items);
+            n->n = n->kind == YN_MAP ? count / 2 : count;
+            f->n = 0;
+            depth--;
+            if (n->kind == YN_MAP)
+                st = check_duplicates(n, err);
+            made = n;
+            break;
+        }
+        }
+        if (made && st == QL_OK) {
+            if (++nodes > QL_MAX_YAML_NODES) {
+                st = event_fail(err, doc, &ev, "more than 1,000,000 YAML nodes");
+            } else if (depth == 0) {
+                root = made;
+            } else {
+                frame *f = &stack[depth];
+                if (f->node->kind == YN_MAP && f->n % 2 == 0 &&
+                    made->kind != YN_SCALAR)
+                    st = yfail(err, QL_EPARSE, made,
+                               "a mapping key must be a plain scalar");
+                else if (push_item(f, made))
+                    st = ql_fail(err, QL_ENOMEM, doc->file, 0, 0,
+                                 "out of memory");
+            }
+        }
+        yaml_event_delete(&ev);
+    }
+    for (int i = 0; i <= QL_MAX_YAML_DEPTH; i++)
+        free(stack[i].items);
+    yaml_parser_delete(&parser);
+    if (st != QL_OK)
+        return st;
+    if (!root)
+        return ql_fail(err, QL_ESCHEMA, doc->file, 1, 1,
+                       "the file is empty: expected a rules mapping");
+    *out = root;
+    return QL_OK;
+}
+
+const ynode *ymap_get(const ynode *map, const char *key)
+{
+    if (!map || map->kind != YN_MAP)
+        return NULL;
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < map->n; i++) {
+        const ynode *k = map->items[2 * i];
+        if (k->len == kl && memcmp(k->text, key, kl) == 0)
+            return map->items[2 * i + 1];
+    }
+    return NULL;
+}
+
+/* Byte offset in the document of line/column (1-based, column counted in
+ * characters). */
+static size_t doc_offset(const ydoc *doc, int line, int column)
+{
+    size_t p = 0;
+    for (int l = 1; l < line && p < doc->len; p++)
+        if (doc->text[p] == '\n')
+            l++;
+    for (int c = 1; c < column && p < doc->len; c++) {
+        p++;
+        while (p < doc->len && ((unsigned char)doc->text[p] & 0xC0) == 0x80)
+            p++;
+    }
+    return p;
+}
+
+void ynode_locate(const ynode *n, size_t offset, int *line, int *column)
+{
+    *line = n->line;
+    *column = n->column;
+    if (n->kind != YN_SCALAR || !n->doc || !n->doc->text)
+        return;
+    const ydoc *doc = n->doc;
+    size_t p = doc_offset(doc, n->line, n->column);
+    if (n->quoted == 1 || n->quoted == 2)
+        p++; /* the opening quote */
+    else if (n->quoted >= 3) {
+        while (p < doc->len && doc->text[p] != '\n')
+            p++; /* the block indicator line */
+    }
+    /* Walk the source alongside the value: folded line breaks, indentation
+     * and quote escapes exist only in the source, so skip what differs. */
+    if (offset > n->len)
+        offset = n->len;
+    for (size_t i = 0; i <= offset && i < n->len; i++) {
+        size_t skipped = 0;
+        while (p < doc->len && doc->text[p] != n->text[i] && skipped < 64) {
+            p++;
+            skipped++;
+        }
+        if (p >= doc->len || skipped >= 64)
+            break;
+        if (i == offset)
+            break;
+        p++;
+    }
+    if (p > doc->len)
+        p = doc->len;
+    int l = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < p; i++)
+        if (doc->text[i] == '\n') {
+            l++;
+            line_start = i + 1;
+        }
+    int c = 1;
+    for (size_t i = line_start; i < p; i++)
+        if (((unsigned char)doc->text[i] & 0xC0) != 0x80)
+            c++;
+    *line = l;
+    *column = c;
+}
+
+ql_status yfail(ql_error *err, ql_status code, const ynode *n,
+                const char *fmt, ...)
+{
+    char msg[QL_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ql_fail(err, code, n && n->doc ? n->doc->file : NULL,
+                   n ? n->line : 0, n ? n->column : 0, "%s", msg);
+}

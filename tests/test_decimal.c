@@ -1,0 +1,297 @@
+/*
+ * test_decimal.c — the exact decimal type: parsing and formatting, each
+ * operation's exact and rounded paths, every rounding mode, the sticky
+ * rounding that keeps later roundings exact, and overflow at the edges.
+ */
+#include "test_util.h"
+
+#include "decimal.h"
+
+static qd P(const char *s)
+{
+    qd r;
+    int st = qd_parse(&r, s, strlen(s));
+    if (st) {
+        print_error("cannot parse %s\n", s);
+        fail();
+    }
+    return r;
+}
+
+static const char *F(qd a)
+{
+    static char buf[4][QD_TEXT_MAX];
+    static int k;
+    k = (k + 1) % 4;
+    qd_format(&a, buf[k]);
+    return buf[k];
+}
+
+typedef int (*binop)(qd *, const qd *, const qd *);
+
+static void check_op(binop op, const char *a, const char *b, const char *want)
+{
+    qd x = P(a), y = P(b), r;
+    assert_int_equal(op(&r, &x, &y), QD_OK);
+    assert_text(F(r), want);
+}
+
+static void test_decimal_parse_and_format(void **state)
+{
+    (void)state;
+    const char *same[] = {"0", "12.75", "-3", "0.015", "1234567890.12",
+                          "-0.000000000000000000000000000000000001",
+                          "999999999999999999999999999999999999",
+                          "0.00", "100"};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        assert_text(F(P(same[i])), same[i]);
+    assert_text(F(P("+7.50")), "7.50");
+    assert_text(F(P("007")), "7");
+    assert_text(F(P("-0")), "0");
+    /* Trailing zeros past 36 places are dropped, not refused. */
+    assert_text(F(P("1.5000000000000000000000000000000000000000")), "1.50000000000000000000000000000000000");
+}
+
+static void test_decimal_parse_rejects(void **state)
+{
+    (void)state;
+    qd r;
+    const char *bad[] = {"", "-", "+", ".5", "5.", "1e5", "1,000", " 1",
+                         "1 ", "NaN", "inf", "0x10", "1.2.3", "--1", "١٢"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(qd_parse(&r, bad[i], strlen(bad[i])), QD_SYNTAX);
+    assert_int_equal(qd_parse(&r, "1000000000000000000000000000000000000", 37),
+                     QD_TOOLONG); /* 37 digits */
+    assert_int_equal(qd_parse(&r, "0.0000000000000000000000000000000000001", 39),
+                     QD_TOOLONG); /* 37 places */
+    char huge[10002];
+    memset(huge, '9', 10000);
+    huge[10000] = '\0';
+    assert_int_equal(qd_parse(&r, huge, 10000), QD_TOOLONG);
+}
+
+static void test_decimal_add_sub(void **state)
+{
+    (void)state;
+    check_op(qd_add, "0.1", "0.2", "0.3");
+    check_op(qd_add, "12.75", "0.015", "12.765");
+    check_op(qd_sub, "1", "0.001", "0.999");
+    check_op(qd_sub, "-5.5", "-5.5", "0.0");
+    check_op(qd_add, "100", "-100.01", "-0.01");
+    /* Exact alignment needs more than 128 bits: one rounding, 05up. */
+    check_op(qd_add, "100000000000000000000000", "0.000000000000000000001",
+             "100000000000000000000000.000000000001");
+    check_op(qd_add, "1000000000000000000000000000000000", "-0.0000000001",
+             "999999999999999999999999999999999.999");
+}
+
+static void test_decimal_mul(void **state)
+{
+    (void)state;
+    check_op(qd_mul, "125.5", "0.016", "2.0080");
+    check_op(qd_mul, "0.5075", "79601.99", "40398.009925");
+    check_op(qd_mul, "-3", "0.5", "-1.5");
+    check_op(qd_mul, "123456789012345678", "1000000000000000000",
+             "123456789012345678000000000000000000");
+    /* 40 significant digits: cut to 36 with the sticky digit. */
+    check_op(qd_mul, "1.2345678901234567890", "1.2345678901234567890",
+             "1.52415787532388367501905199875019052");
+}
+
+static void test_decimal_div(void **state)
+{
+    (void)state;
+    check_op(qd_div, "1", "8", "0.125");
+    check_op(qd_div, "10.00", "2", "5.00");   /* the ideal scale */
+    check_op(qd_div, "120000", "4", "30000");
+    check_op(qd_div, "1", "3", "0.33333333333333333333");
+    check_op(qd_div, "-2", "3", "-0.66666666666666666666");
+    check_op(qd_div, "8000000", "100.5", "79601.99004975124378109452");
+    /* 1/19 = 0.05263157894736842105|26…: a kept 5 becomes 6 (sticky). */
+    check_op(qd_div, "1", "19", "0.05263157894736842106");
+    qd x = P("1"), z = P("0"), r;
+    assert_int_equal(qd_div(&r, &x, &z), QD_DIVZERO);
+}
+
+/* The sticky digit is what makes a later explicit rounding exact. */
+static void test_decimal_sticky_keeps_rounding_exact(void **state)
+{
+    (void)state;
+    /* 1 / 199.99999999999999999 = 0.00500000000000000000025…: cut at 20
+     * places it would look like the tie 0.005. */
+    qd a = P("1"), b = P("199.99999999999999999"), q, r;
+    assert_int_equal(qd_div(&q, &a, &b), QD_OK);
+    assert_text(F(q), "0.00500000000000000001");
+    qd_round_to(&r, &q, 2, QD_HALF_EVEN);
+    assert_text(F(r), "0.01"); /* true value is above the tie */
+    qd_round_to(&r, &q, 2, QD_HALF_DOWN);
+    assert_text(F(r), "0.01");
+    qd_round_to(&r, &q, 3, QD_CEILING);
+    assert_text(F(r), "0.006");
+    qd_round_to(&r, &q, 3, QD_FLOOR);
+    assert_text(F(r), "0.005");
+}
+
+static void test_decimal_rounding_modes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        qd_round mode;
+        const char *out;
+    } t[] = {
+        {"2.5", QD_HALF_UP, "3"},    {"-2.5", QD_HALF_UP, "-3"},
+        {"2.4", QD_HALF_UP, "2"},    {"2.5", QD_HALF_EVEN, "2"},
+        {"3.5", QD_HALF_EVEN, "4"},  {"-2.5", QD_HALF_EVEN, "-2"},
+        {"2.51", QD_HALF_EVEN, "3"}, {"2.5", QD_HALF_DOWN, "2"},
+        {"2.51", QD_HALF_DOWN, "3"}, {"-2.5", QD_HALF_DOWN, "-2"},
+        {"2.1", QD_UP, "3"},         {"-2.1", QD_UP, "-3"},
+        {"2.9", QD_DOWN, "2"},       {"-2.9", QD_DOWN, "-2"},
+        {"2.1", QD_CEILING, "3"},    {"-2.9", QD_CEILING, "-2"},
+        {"2.9", QD_FLOOR, "2"},      {"-2.1", QD_FLOOR, "-3"},
+        {"2.0", QD_UP, "2"},         {"-0.4", QD_HALF_UP, "0"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        qd a = P(t[i].in), r;
+        assert_int_equal(qd_round_to(&r, &a, 0, t[i].mode), QD_OK);
+        assert_text(F(r), t[i].out);
+    }
+    qd a = P("40398.009925"), r;
+    qd_round_to(&r, &a, 2, QD_HALF_UP);
+    assert_text(F(r), "40398.01");
+    a = P("0.005");
+    qd_round_to(&r, &a, 2, QD_HALF_UP);
+    assert_text(F(r), "0.01"); /* 四舍五入 */
+    a = P("5");
+    qd_round_to(&r, &a, 2, QD_HALF_UP);
+    assert_text(F(r), "5.00"); /* padded to the fen */
+    a = P("1250.5");
+    qd_round_to(&r, &a, -2, QD_HALF_UP);
+    assert_text(F(r), "1300");
+    a = P("999.995");
+    qd_round_to(&r, &a, 2, QD_HALF_UP);
+    assert_text(F(r), "1000.00"); /* a carry through every digit */
+    a = P("0.000000000000000000000000000000000001");
+    qd_round_to(&r, &a, 0, QD_CEILING);
+    assert_text(F(r), "1");
+    qd_round_to(&r, &a, 0, QD_HALF_UP);
+    assert_text(F(r), "0");
+}
+
+static void test_decimal_overflow_is_an_error(void **state)
+{
+    (void)state;
+    qd max = P("999999999999999999999999999999999999"), one = P("1"), r;
+    assert_int_equal(qd_add(&r, &max, &one), QD_OVERFLOW);
+    qd neg = P("-999999999999999999999999999999999999");
+    assert_int_equal(qd_sub(&r, &neg, &one), QD_OVERFLOW);
+    qd big = P("100000000000000000000000000000000000"), ten = P("10");
+    assert_int_equal(qd_mul(&r, &big, &ten), QD_OVERFLOW);
+    assert_int_equal(qd_mul(&r, &big, &big), QD_OVERFLOW);
+    qd tiny = P("0.000000000000000000000000000000000001");
+    assert_int_equal(qd_div(&r, &big, &tiny), QD_OVERFLOW);
+    /* 0.999…9 (36 places) + 0.000…1 carries into a 37th digit: exact
+     * after dropping a place, not an overflow. */
+    qd f = P("0.999999999999999999999999999999999999");
+    assert_int_equal(qd_add(&r, &f, &tiny), QD_OK);
+    assert_text(F(r), "1.00000000000000000000000000000000000");
+    assert_int_equal(qd_round_to(&r, &max, 0, QD_HALF_UP), QD_OK);
+    /* 99…9.5 carries into a 36th integer digit, which still fits… */
+    qd m5 = P("99999999999999999999999999999999999.5");
+    assert_int_equal(qd_round_to(&r, &m5, 0, QD_HALF_UP), QD_OK);
+    assert_text(F(r), "100000000000000000000000000000000000");
+    /* …but rounding 36 nines to tens needs a 37th: an overflow. */
+    assert_int_equal(qd_round_to(&r, &max, -1, QD_HALF_UP), QD_OVERFLOW);
+}
+
+static void test_decimal_compare(void **state)
+{
+    (void)state;
+    qd a = P("1.50"), b = P("1.5"), c = P("-2"), d = P("0.016"),
+       e = P("0.0160000000000000000000000000000001");
+    assert_int_equal(qd_cmp(&a, &b), 0);
+    assert_int_equal(qd_cmp(&c, &a), -1);
+    assert_int_equal(qd_cmp(&a, &c), 1);
+    assert_int_equal(qd_cmp(&d, &e), -1);
+    qd big = P("999999999999999999999999999999999999"),
+       small = P("0.000000000000000000000000000000000001");
+    assert_int_equal(qd_cmp(&big, &small), 1);
+    qd nb = P("-999999999999999999999999999999999999");
+    assert_int_equal(qd_cmp(&nb, &c), -1);
+    assert_true(qd_is_integer(&c));
+    assert_true(qd_is_integer(&a) == 0);
+    qd whole = P("3.000");
+    assert_true(qd_is_integer(&whole));
+}
+
+static void test_decimal_public_api(void **state)
+{
+    (void)state;
+    ql_decimal d, e;
+    ql_error err;
+    char buf[QL_DECIMAL_TEXT_MAX];
+    assert_int_equal(ql_decimal_parse(&d, "-12.34", 6, &err), QL_OK);
+    ql_decimal_format(&d, buf, sizeof buf);
+    assert_text(buf, "-12.34");
+    int64_t units;
+    assert_int_equal(ql_decimal_to_int64(&d, 2, &units), QL_OK);
+    assert_int_equal(units, -1234);
+    assert_int_equal(ql_decimal_to_int64(&d, 4, &units), QL_OK);
+    assert_int_equal(units, -123400);
+    assert_int_equal(ql_decimal_to_int64(&d, 1, &units), QL_ERANGE);
+    assert_int_equal(ql_decimal_from_int64(&e, 1234, 2), QL_OK);
+    ql_decimal_format(&e, buf, sizeof buf);
+    assert_text(buf, "12.34");
+    assert_int_equal(ql_decimal_compare(&d, &e), -1);
+    assert_int_equal(ql_decimal_parse(&d, "1e3", 3, &err), QL_EPARSE);
+    assert_non_null(strstr(err.message, "not a plain decimal"));
+    assert_int_equal(ql_decimal_parse(&d, "1234567890123456789012345678901234567", 37, &err), QL_ERANGE);
+    assert_int_equal(ql_decimal_parse(&d, "99999999999999999999999", 23, &err), QL_OK);
+    assert_int_equal(ql_decimal_to_int64(&d, 0, &units), QL_ERANGE);
+    assert_int_equal(ql_decimal_parse(NULL, "1", 1, &err), QL_EINVAL);
+    /* A small buffer still ends in NUL and the full length is returned. */
+    assert_int_equal(ql_decimal_parse(&d, "123456.789", 10, &err), QL_OK);
+    assert_int_equal(ql_decimal_format(&d, buf, 4), 10);
+    assert_text(buf, "123");
+}
+
+static void test_date_parse_and_format(void **state)
+{
+    (void)state;
+    ql_date d;
+    char buf[16];
+    assert_int_equal(ql_date_parse(&d, "1970-01-01", 10, NULL), QL_OK);
+    assert_int_equal(d, 0);
+    assert_int_equal(ql_date_parse(&d, "2024-02-29", 10, NULL), QL_OK);
+    ql_date_format(d, buf, sizeof buf);
+    assert_text(buf, "2024-02-29");
+    assert_int_equal(ql_date_parse(&d, "2023-02-29", 10, NULL), QL_EPARSE);
+    assert_int_equal(ql_date_parse(&d, "2023-2-28", 9, NULL), QL_EPARSE);
+    assert_int_equal(ql_date_parse(&d, "2023-13-01", 10, NULL), QL_EPARSE);
+    assert_int_equal(ql_date_parse(&d, "0000-01-01", 10, NULL), QL_EPARSE);
+    ql_date a = D("2017-03-31"), b = D("2017-04-01");
+    assert_int_equal(b - a, 1);
+    assert_int_equal(D("2000-03-01") - D("2000-02-28"), 2); /* 2000 leaps */
+    assert_int_equal(D("1900-03-01") - D("1900-02-28"), 1); /* 1900 not */
+    assert_int_equal(ql_date_from_ymd(&d, 9999, 12, 31), QL_OK);
+    ql_date_format(d, buf, sizeof buf);
+    assert_text(buf, "9999-12-31");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decimal_parse_and_format),
+        cmocka_unit_test(test_decimal_parse_rejects),
+        cmocka_unit_test(test_decimal_add_sub),
+        cmocka_unit_test(test_decimal_mul),
+        cmocka_unit_test(test_decimal_div),
+        cmocka_unit_test(test_decimal_sticky_keeps_rounding_exact),
+        cmocka_unit_test(test_decimal_rounding_modes),
+        cmocka_unit_test(test_decimal_overflow_is_an_error),
+        cmocka_unit_test(test_decimal_compare),
+        cmocka_unit_test(test_decimal_public_api),
+        cmocka_unit_test(test_date_parse_and_format),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
