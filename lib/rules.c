@@ -146,8 +146,8 @@ static ql_status number_value(loader *L, const ynode *n, const char *what,
     }
     if (q)
         return yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
-                     "%s: '%s' is not a number (%s)", what, n->text,
-                     ql_qd_message(q));
+                     "%s: '%.40s%s' is not a number (%s)", what, n->text,
+                     n->len > 40 ? "…" : "", ql_qd_message(q));
     return QL_OK;
 }
 
@@ -688,15 +688,6 @@ static ql_status build_params(loader *L)
             (st = check_keys(L, v, what, keys)) ||
             (st = optional_scalar(L, v, "description", &d->description)))
             return st;
-        const ynode *vals = ymap_get(v, "values");
-        if (!vals)
-            return yfail(L->err, QL_ESCHEMA, v,
-                         "%s needs 'values': a list of {from, value, source}",
-                         what);
-        if ((st = want(L, vals, YN_SEQ, "'values'")))
-            return st;
-        if (vals->n == 0)
-            return yfail(L->err, QL_ESCHEMA, vals, "%s has no values", what);
         const ynode *tn = ymap_get(v, "type");
         vkind declared = 0;
         if (tn) {
@@ -720,6 +711,15 @@ static ql_status build_params(loader *L)
                              "integer, money, bool, date, string or table)",
                              tw);
         }
+        const ynode *vals = ymap_get(v, "values");
+        if (!vals)
+            return yfail(L->err, QL_ESCHEMA, v,
+                         "%s needs 'values': a list of {from, value, source}",
+                         what);
+        if ((st = want(L, vals, YN_SEQ, "'values'")))
+            return st;
+        if (vals->n == 0)
+            return yfail(L->err, QL_ESCHEMA, vals, "%s has no values", what);
         d->values = ar_alloc(L->ar, vals->n * sizeof *d->values);
         if (!d->values)
             return oom(L);

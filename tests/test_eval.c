@@ -1,0 +1,523 @@
+/*
+ * test_eval.c — evaluation: outputs worked out by hand, parameters on the
+ * day before and the day a value changes, brackets, checks and their
+ * applicability, laziness, record errors located in the rules, traces,
+ * batches and the record API.
+ */
+#include "test_util.h"
+
+#define RULES(f) QL_SOURCE_DIR "/tests/rules/" f
+
+typedef struct fixture {
+    ql_ruleset *rs;
+    ql_record *rec;
+    ql_result *res;
+} fixture;
+
+static int setup_file(void **state, const char *path)
+{
+    fixture *f = calloc(1, sizeof *f);
+    ql_error err;
+    if (ql_ruleset_load(&f->rs, path, &err) || ql_record_new(&f->rec, f->rs, &err) ||
+        ql_result_new(&f->res, f->rs, &err)) {
+        char msg[1024];
+        ql_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "setup: %s\n", msg);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int setup_base(void **state) { return setup_file(state, RULES("base.yaml")); }
+static int setup_child(void **state) { return setup_file(state, RULES("child.yaml")); }
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    ql_result_free(f->res);
+    ql_record_free(f->rec);
+    ql_ruleset_free(f->rs);
+    free(f);
+    return 0;
+}
+
+/* Sets "name=value name=value …" on the record (after clearing it). */
+static void set_all(fixture *f, const char *fields)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", fields);
+    ql_record_clear(f->rec);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(w, '=');
+        *eq = '\0';
+        ql_error err;
+        if (ql_record_set(f->rec, w, eq + 1, &err)) {
+            print_error("set %s: %s\n", w, err.message);
+            fail();
+        }
+    }
+}
+
+static int output_index(const ql_ruleset *rs, const char *name)
+{
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++)
+        if (!strcmp(ql_ruleset_output_name(rs, i), name))
+            return (int)i;
+    return -1;
+}
+
+static const char *out(fixture *f, const char *name)
+{
+    static char buf[8][QL_DECIMAL_TEXT_MAX];
+    static int k;
+    k = (k + 1) % 8;
+    int i = output_index(f->rs, name);
+    if (i < 0) {
+        print_error("no output %s\n", name);
+        fail();
+    }
+    ql_value v;
+    assert_int_equal(ql_result_output(f->res, (size_t)i, &v), QL_OK);
+    ql_value_format(&v, buf[k], sizeof buf[k]);
+    if (v.type == QL_TYPE_NONE)
+        strcpy(buf[k], "-");
+    return buf[k];
+}
+
+static void eval_ok(fixture *f, const char *date)
+{
+    ql_error err;
+    if (ql_evaluate(f->res, f->rec, D(date), QL_EVAL_TRACE, &err)) {
+        char msg[1024];
+        ql_error_format(&err, msg, sizeof msg);
+        print_error("evaluate: %s\n", msg);
+        fail();
+    }
+}
+
+#define FIRM "kind=firm staff=100.5 disabled=1 wages=8000000 area_wage=40000"
+
+static void test_eval_worked_example(void **state)
+{
+    fixture *f = *state;
+    /* required = 100.5 × 1.5 % = 1.5075; short = 0.5075;
+     * avg = round(8000000 / 100.5, 2) = 79601.99 (79601.990049…);
+     * cap 2 × 40000 = 80000 does not bind; own ratio 1/100.5 < 1 %
+     * so rate 0.9 (2021 relief); gross = round(0.5075 × 79601.99, 2)
+     * = round(40398.009925, 2) = 40398.01; levy = round(40398.01 × 0.9, 2)
+     * = round(36358.209, 2) = 36358.21. */
+    set_all(f, FIRM);
+    eval_ok(f, "2021-06-01");
+    assert_text(out(f, "required"), "1.5075");
+    assert_text(out(f, "short"), "0.5075");
+    assert_text(out(f, "avg_wage"), "79601.99");
+    assert_text(out(f, "levy_wage"), "79601.99");
+    assert_text(out(f, "rate"), "0.9");
+    assert_text(out(f, "levy"), "36358.21");
+    assert_text(out(f, "post_minimum"), "-"); /* not an office */
+    assert_text(out(f, "ratio_check"), "false");
+    ql_check_result c;
+    assert_int_equal(ql_result_check(f->res, 1, &c), QL_OK);
+    assert_true(c.applicable);
+    assert_false(c.compliant);
+    char buf[64];
+    ql_value_format(&c.shortfall, buf, sizeof buf);
+    assert_text(buf, "0.5075");
+    ql_value_format(&c.required, buf, sizeof buf);
+    assert_text(buf, "1.5075");
+    assert_int_equal(ql_result_check(f->res, 0, &c), QL_OK);
+    assert_false(c.applicable);
+    assert_int_equal(c.shortfall.type, QL_TYPE_NONE);
+    assert_int_equal(ql_result_check(f->res, 9, &c), QL_EINVAL);
+}
+
+static void test_eval_parameter_boundaries(void **state)
+{
+    fixture *f = *state;
+    /* Average wage 200000 against an area wage of 40000: the cap was
+     * 100× until 2017-03-31, 3× from 2017-04-01, 2× from 2018-04-01. */
+    set_all(f, "kind=firm staff=50 disabled=0 wages=10000000 area_wage=40000");
+    eval_ok(f, "2017-03-31");
+    assert_text(out(f, "levy_wage"), "200000.00");
+    eval_ok(f, "2017-04-01");
+    assert_text(out(f, "levy_wage"), "120000");
+    eval_ok(f, "2018-03-31");
+    assert_text(out(f, "levy_wage"), "120000");
+    eval_ok(f, "2018-04-01");
+    assert_text(out(f, "levy_wage"), "80000");
+    /* The relief table holds 2020-01-01 … 2022-12-31 only. */
+    eval_ok(f, "2019-12-31");
+    assert_text(out(f, "rate"), "1");
+    eval_ok(f, "2020-01-01");
+    assert_text(out(f, "rate"), "0.9");
+    eval_ok(f, "2022-12-31");
+    assert_text(out(f, "rate"), "0.9");
+    eval_ok(f, "2023-01-01");
+    assert_text(out(f, "rate"), "1");
+    /* A wage exactly at the cap is used as it is. */
+    set_all(f, "kind=firm staff=50 disabled=0 wages=4000000 area_wage=40000");
+    eval_ok(f, "2019-01-01");
+    assert_text(out(f, "levy_wage"), "80000.00");
+}
+
+static void test_eval_brackets_and_ratio_edges(void **state)
+{
+    fixture *f = *state;
+    /* own ratio exactly 1 %: the 0.01 bracket (from: is inclusive). */
+    set_all(f, "kind=firm staff=100 disabled=1 wages=5000000 area_wage=40000");
+    eval_ok(f, "2021-01-01");
+    assert_text(out(f, "rate"), "0.5");
+    /* just under 1 % */
+    set_all(f, "kind=firm staff=100.01 disabled=1 wages=5000000 area_wage=40000");
+    eval_ok(f, "2021-01-01");
+    assert_text(out(f, "rate"), "0.9");
+    /* ratio met exactly: 200 × 1.5 % = 3 */
+    set_all(f, "kind=firm staff=200 disabled=3 wages=5000000 area_wage=40000");
+    eval_ok(f, "2021-01-01");
+    assert_text(out(f, "short"), "0.000");
+    assert_text(out(f, "levy"), "0.00");
+    assert_text(out(f, "ratio_check"), "true");
+    /* 30 vs 31 staff: the small-firm exemption */
+    set_all(f, "kind=firm staff=30 disabled=0 wages=1500000 area_wage=40000");
+    eval_ok(f, "2024-01-01");
+    assert_text(out(f, "levy"), "0");
+    set_all(f, "kind=firm staff=31 disabled=0 wages=1550000 area_wage=40000");
+    eval_ok(f, "2024-01-01");
+    assert_text(out(f, "levy"), "23250.00"); /* 0.465 × 50000 */
+    /* 0 staff owes nothing and is not an error */
+    set_all(f, "kind=school staff=0 wages=0 area_wage=40000");
+    eval_ok(f, "2024-01-01");
+    assert_text(out(f, "levy"), "0.00");
+    assert_text(out(f, "ratio_check"), "-");
+}
+
+static void test_eval_checks_and_dates(void **state)
+{
+    fixture *f = *state;
+    set_all(f, "kind=office staff=80 disabled=0 wages=4000000 area_wage=40000 posts=50");
+    eval_ok(f, "2021-01-01");
+    assert_text(out(f, "post_minimum"), "false");
+    set_all(f, "kind=office staff=80 disabled=0 wages=4000000 area_wage=40000 posts=49");
+    eval_ok(f, "2021-01-01");
+    assert_text(out(f, "post_minimum"), "-");
+    /* The check holds from 2010-01-01 only. */
+    set_all(f, "kind=office staff=80 disabled=0 wages=4000000 area_wage=40000 posts=50");
+    eval_ok(f, "2009-12-31");
+    assert_text(out(f, "post_minimum"), "-");
+    set_all(f, "kind=office staff=80 disabled=2 wages=4000000 area_wage=40000 posts=50");
+    eval_ok(f, "2010-01-01");
+    assert_text(out(f, "post_minimum"), "true");
+}
+
+static void expect_eval_error(fixture *f, const char *date, ql_status code,
+                              const char *field, int line, const char *needle)
+{
+    ql_error err;
+    ql_status st = ql_evaluate(f->res, f->rec, D(date), 0, &err);
+    char msg[1024];
+    ql_error_format(&err, msg, sizeof msg);
+    int ok = st == code && ql_result_status(f->res) == code &&
+             strcmp(err.field, field) == 0 && err.line == line &&
+             strstr(msg, needle) != NULL &&
+             ql_result_error(f->res)->code == code;
+    if (!ok)
+        print_error("want %s field '%s' line %d \"%s\"; got %s field '%s': %s\n",
+                    ql_status_name(code), field, line, needle,
+                    ql_status_name(st), err.field, msg);
+    assert_true(ok);
+    ql_value v;
+    assert_int_equal(ql_result_output(f->res, 0, &v), QL_EINVAL);
+}
+
+static void test_eval_record_errors(void **state)
+{
+    fixture *f = *state;
+    set_all(f, "kind=firm staff=10 disabled=11 wages=1 area_wage=1");
+    expect_eval_error(f, "2021-01-01", QL_ERECORD, "disabled", 0, "disabled exceeds staff");
+    /* wages is needed by avg_wage (line 95 of base.yaml) */
+    set_all(f, "kind=firm staff=10 disabled=1 area_wage=1");
+    expect_eval_error(f, "2021-01-01", QL_ERECORD, "wages", 95,
+                      "base.yaml:95:33: computed 'avg_wage': field 'wages' is empty but is needed here");
+    /* no ratio before 2000 */
+    set_all(f, FIRM);
+    expect_eval_error(f, "1999-12-31", QL_ENODATA, "", 90,
+                      "parameter 'ratio' has no value in force on 1999-12-31 (its first value holds from 2000-01-01)");
+    /* an empty field a validation needs skips the validation, and the
+     * default of 'disabled' (0) applies in the formulas */
+    set_all(f, "kind=firm staff=10 wages=100 area_wage=1");
+    eval_ok(f, "2021-01-01");
+    assert_text(out(f, "short"), "0.150");
+}
+
+static void test_eval_runtime_arithmetic_errors(void **state)
+{
+    (void)state;
+    const char *yaml = RULES_HEAD
+        "inputs:\n  a: decimal\n  b: decimal\n"
+        "computed:\n"
+        "  q: a / b\n"
+        "  big: a * a * a\n"
+        "  lazy: if(a > 0, 1, b / 0)\n"
+        "outputs: [lazy, q]\n";
+    ql_ruleset *rs = load_text(yaml);
+    ql_record *rec;
+    ql_result *res;
+    ql_error err;
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    ql_record_set(rec, "a", "1", &err);
+    ql_record_set(rec, "b", "0", &err);
+    assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_ERANGE);
+    assert_int_equal(err.line, 13);
+    assert_int_equal(err.column, 8); /* the '/' */
+    assert_non_null(strstr(err.message, "computed 'q': division by zero"));
+    /* if() only evaluates the branch it takes: no division by zero */
+    ql_record_set(rec, "b", "2", &err);
+    assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_OK);
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+    /* an overflow names the expression */
+    const char *yaml2 = RULES_HEAD
+        "inputs:\n  a: decimal\n"
+        "computed:\n  big: a * a * a\n"
+        "outputs: [big]\n";
+    rs = load_text(yaml2);
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    ql_record_set(rec, "a", "100000000000000", &err);
+    assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_ERANGE);
+    assert_int_equal(err.line, 12);
+    assert_int_equal(err.column, 14); /* the second '*' */
+    assert_non_null(strstr(err.message, "overflow"));
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
+static void test_eval_trace(void **state)
+{
+    fixture *f = *state;
+    set_all(f, FIRM);
+    eval_ok(f, "2021-06-01");
+    size_t n = ql_result_trace_count(f->res);
+    assert_true(n > 10);
+    int seen_ratio = 0, seen_levy = 0, seen_cap = 0, pos_required = -1,
+        pos_short = -1;
+    for (size_t i = 0; i < n; i++) {
+        ql_trace_step s;
+        assert_int_equal(ql_result_trace_step(f->res, i, &s), QL_OK);
+        char v[QL_DECIMAL_TEXT_MAX];
+        ql_value_format(&s.value, v, sizeof v);
+        if (s.kind == QL_STEP_PARAM && !strcmp(s.name, "ratio")) {
+            seen_ratio = 1;
+            assert_text(v, "0.015");
+            assert_text(s.source, "fict-act art. 3");
+            assert_int_equal(s.from, D("2000-01-01"));
+            assert_int_equal(s.until, -1);
+        }
+        if (s.kind == QL_STEP_PARAM && !strcmp(s.name, "wage_cap")) {
+            seen_cap = 1;
+            assert_int_equal(s.from, D("2018-04-01"));
+            assert_text(s.source, "fict-notice item 2");
+        }
+        if (s.kind == QL_STEP_COMPUTED && !strcmp(s.name, "levy")) {
+            seen_levy = 1;
+            assert_text(v, "36358.21");
+            assert_text(s.formula, "if(small, 0, round(round(short * levy_wage, 2) * rate, 2))");
+        }
+        if (s.kind == QL_STEP_COMPUTED && !strcmp(s.name, "required"))
+            pos_required = (int)i;
+        if (s.kind == QL_STEP_COMPUTED && !strcmp(s.name, "short")) {
+            pos_short = (int)i;
+            assert_text(s.description, "Persons short of the quota.");
+            assert_text(s.source, "fict-act art. 3");
+        }
+    }
+    assert_true(seen_ratio && seen_levy && seen_cap);
+    assert_true(pos_required >= 0 && pos_required < pos_short);
+    /* Without the flag there is no trace. */
+    ql_error err;
+    assert_int_equal(ql_evaluate(f->res, f->rec, D("2021-06-01"), 0, &err), QL_OK);
+    assert_int_equal(ql_result_trace_count(f->res), 0);
+}
+
+static void test_eval_child_rules(void **state)
+{
+    fixture *f = *state;
+    /* 2022: ratio 1.6 %; 12 kiosks need ceil(1.2) = 2 persons */
+    set_all(f, "kind=firm staff=125 disabled=2 wages=6250000 area_wage=40000 kiosks=12");
+    eval_ok(f, "2022-03-01");
+    assert_text(out(f, "required"), "2.000");
+    assert_text(out(f, "ratio_check"), "true");
+    assert_text(out(f, "kiosk_share"), "true");
+    assert_text(out(f, "all_ok"), "true");
+    eval_ok(f, "2021-12-31");
+    assert_text(out(f, "required"), "1.875");
+    set_all(f, "kind=firm staff=125 disabled=1 wages=6250000 area_wage=40000 kiosks=12");
+    eval_ok(f, "2022-03-01");
+    assert_text(out(f, "kiosk_share"), "false");
+    assert_text(out(f, "all_ok"), "false");
+    ql_check_result c;
+    assert_int_equal(ql_result_check(f->res, 2, &c), QL_OK);
+    char buf[32];
+    ql_value_format(&c.shortfall, buf, sizeof buf);
+    assert_text(buf, "1");
+    /* kiosks defaults to 0: the check does not apply */
+    set_all(f, "kind=firm staff=125 disabled=2 wages=6250000 area_wage=40000");
+    eval_ok(f, "2022-03-01");
+    assert_text(out(f, "kiosk_share"), "-");
+    assert_text(out(f, "all_ok"), "true");
+}
+
+static void test_eval_many(void **state)
+{
+    fixture *f = *state;
+    ql_record *recs[3];
+    ql_result *res[3];
+    ql_error err;
+    const char *staff[3] = {"100.5", "10", "200"};
+    const char *dis[3] = {"1", "11", "3"};
+    for (int i = 0; i < 3; i++) {
+        ql_record_new(&recs[i], f->rs, &err);
+        ql_result_new(&res[i], f->rs, &err);
+        ql_record_set(recs[i], "kind", "firm", &err);
+        ql_record_set(recs[i], "staff", staff[i], &err);
+        ql_record_set(recs[i], "disabled", dis[i], &err);
+        ql_record_set(recs[i], "wages", "8000000", &err);
+        ql_record_set(recs[i], "area_wage", "40000", &err);
+    }
+    assert_int_equal(ql_evaluate_many((const ql_record *const *)recs, res, 3,
+                                      D("2021-06-01"), 0),
+                     QL_ERECORD);
+    assert_int_equal(ql_result_status(res[0]), QL_OK);
+    assert_int_equal(ql_result_status(res[1]), QL_ERECORD);
+    assert_text(ql_result_error(res[1])->field, "disabled");
+    assert_int_equal(ql_result_status(res[2]), QL_OK);
+    ql_value v;
+    char buf[64];
+    ql_result_output(res[0], (size_t)output_index(f->rs, "levy"), &v);
+    ql_value_format(&v, buf, sizeof buf);
+    assert_text(buf, "36358.21");
+    /* A mismatched pair runs nothing. */
+    ql_record *tmp = recs[1];
+    recs[1] = NULL;
+    assert_int_equal(ql_evaluate_many((const ql_record *const *)recs, res, 3, 0, 0), QL_EINVAL);
+    recs[1] = tmp;
+    assert_int_equal(ql_evaluate_many(NULL, NULL, 0, 0, 0), QL_OK);
+    for (int i = 0; i < 3; i++) {
+        ql_result_free(res[i]);
+        ql_record_free(recs[i]);
+    }
+}
+
+static void test_eval_record_api(void **state)
+{
+    fixture *f = *state;
+    ql_record *r = f->rec;
+    ql_error err;
+    int staff = ql_ruleset_input_index(f->rs, "staff");
+    int pub = ql_ruleset_input_index(f->rs, "public");
+    int founded = ql_ruleset_input_index(f->rs, "founded");
+    int id = ql_ruleset_input_index(f->rs, "id");
+    int posts = ql_ruleset_input_index(f->rs, "posts");
+    int area = ql_ruleset_input_index(f->rs, "area_wage");
+    ql_value v;
+    char buf[64];
+    assert_int_equal(ql_record_set_text(r, (size_t)staff, "  12.75\t", 8, &err), QL_OK);
+    ql_record_get(r, (size_t)staff, &v);
+    ql_value_format(&v, buf, sizeof buf);
+    assert_text(buf, "12.75");
+    assert_int_equal(ql_record_set_text(r, (size_t)staff, "", 0, &err), QL_OK);
+    ql_record_get(r, (size_t)staff, &v);
+    assert_int_equal(v.type, QL_TYPE_NONE);
+    assert_int_equal(ql_record_set_text(r, (size_t)staff, "12,5", 4, &err), QL_ERECORD);
+    assert_text(err.field, "staff");
+    assert_non_null(strstr(err.message, "'12,5' is not a valid decimal"));
+    assert_int_equal(ql_record_set_text(r, (size_t)staff, "NaN", 3, &err), QL_ERECORD);
+    assert_int_equal(ql_record_set_text(r, (size_t)area, "0", 1, &err), QL_ERECORD);
+    assert_non_null(strstr(err.message, "expected > 0"));
+    assert_int_equal(ql_record_set(r, "public", "Yes", &err), QL_OK);
+    ql_record_get(r, (size_t)pub, &v);
+    assert_true(v.type == QL_TYPE_BOOL && v.boolean);
+    assert_int_equal(ql_record_set(r, "public", "0", &err), QL_OK);
+    ql_record_get(r, (size_t)pub, &v);
+    assert_false(v.boolean);
+    assert_int_equal(ql_record_set(r, "public", "maybe", &err), QL_ERECORD);
+    assert_int_equal(ql_record_set(r, "founded", "2024-02-30", &err), QL_ERECORD);
+    assert_non_null(strstr(err.message, "real calendar date"));
+    assert_int_equal(ql_record_set(r, "founded", "2024-02-29", &err), QL_OK);
+    ql_record_get(r, (size_t)founded, &v);
+    assert_int_equal(v.date, D("2024-02-29"));
+    assert_int_equal(ql_record_set(r, "id", "吉林-001", &err), QL_OK);
+    ql_record_get(r, (size_t)id, &v);
+    assert_int_equal(v.length, strlen("吉林-001"));
+    assert_int_equal(ql_record_set_text(r, (size_t)id, "a\xff", 2, &err), QL_ERECORD);
+    assert_non_null(strstr(err.message, "UTF-8"));
+    assert_int_equal(ql_record_set_text(r, (size_t)id, "a\0b", 3, &err), QL_ERECORD);
+    assert_int_equal(ql_record_set(r, "nope", "1", &err), QL_ERECORD);
+    assert_text(err.field, "nope");
+    assert_int_equal(ql_record_set_text(r, 999, "1", 1, &err), QL_EINVAL);
+    assert_int_equal(ql_record_set_int(r, (size_t)posts, 60, &err), QL_OK);
+    assert_int_equal(ql_record_set_int(r, (size_t)posts, -1, &err), QL_ERECORD);
+    ql_decimal d;
+    ql_decimal_parse(&d, "2.5", 3, &err);
+    assert_int_equal(ql_record_set_decimal(r, (size_t)posts, &d, &err), QL_ERECORD);
+    assert_non_null(strstr(err.message, "not a whole number"));
+    assert_int_equal(ql_record_set_decimal(r, (size_t)staff, &d, &err), QL_OK);
+    assert_int_equal(ql_record_set_bool(r, (size_t)staff, 1, &err), QL_ERECORD);
+    assert_non_null(strstr(err.message, "is a decimal, not a bool"));
+    assert_int_equal(ql_record_set_bool(r, (size_t)pub, 1, &err), QL_OK);
+    assert_int_equal(ql_record_set_date(r, (size_t)founded, D("2000-01-01"), &err), QL_OK);
+    assert_int_equal(ql_record_unset(r, (size_t)founded, &err), QL_OK);
+    ql_record_get(r, (size_t)founded, &v);
+    assert_int_equal(v.type, QL_TYPE_NONE);
+    /* Misuse gives codes, not crashes. */
+    assert_int_equal(ql_record_new(NULL, f->rs, &err), QL_EINVAL);
+    assert_int_equal(ql_evaluate(NULL, r, 0, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_record_get(NULL, 0, &v), QL_EINVAL);
+    ql_record_free(NULL);
+    ql_result_free(NULL);
+    ql_ruleset_free(NULL);
+    assert_int_equal(ql_result_status(NULL), QL_EINVAL);
+}
+
+static void test_eval_result_before_and_across_rule_sets(void **state)
+{
+    fixture *f = *state;
+    ql_result *fresh;
+    ql_error err;
+    ql_value v;
+    ql_result_new(&fresh, f->rs, &err);
+    assert_int_equal(ql_result_output(fresh, 0, &v), QL_EINVAL);
+    assert_int_equal(ql_result_trace_count(fresh), 0);
+    ql_result_free(fresh);
+    ql_ruleset *other;
+    ql_result *ores;
+    assert_int_equal(ql_ruleset_load(&other, RULES("base.yaml"), &err), QL_OK);
+    ql_result_new(&ores, other, &err);
+    assert_int_equal(ql_evaluate(ores, f->rec, 0, 0, &err), QL_EINVAL);
+    assert_non_null(strstr(err.message, "different rule sets"));
+    ql_result_free(ores);
+    ql_ruleset_free(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_eval_worked_example, setup_base, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_parameter_boundaries, setup_base, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_brackets_and_ratio_edges, setup_base, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_checks_and_dates, setup_base, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_record_errors, setup_base, teardown),
+        cmocka_unit_test(test_eval_runtime_arithmetic_errors),
+        cmocka_unit_test_setup_teardown(test_eval_trace, setup_base, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_child_rules, setup_child, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_many, setup_base, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_record_api, setup_base, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_result_before_and_across_rule_sets, setup_base, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

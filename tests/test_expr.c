@@ -1,0 +1,237 @@
+/*
+ * test_expr.c — the expression language: tokens, the parser's precedence
+ * and error positions, and the type checker's messages, each located at
+ * the right line and column of the rules file.
+ */
+#include "test_util.h"
+
+#include "internal.h"
+
+/* Renders a tree in prefix form, to check precedence and shape. */
+static void render(const ast *n, char *out, size_t size)
+{
+    char buf[1024] = "";
+    char a[200], b[200];
+    switch (n->kind) {
+    case A_NUMBER: qd_format(&n->num, buf); break;
+    case A_STRING: snprintf(buf, sizeof buf, "\"%.*s\"", (int)n->len, n->text); break;
+    case A_BOOL: snprintf(buf, sizeof buf, "%s", n->b ? "true" : "false"); break;
+    case A_NAME: snprintf(buf, sizeof buf, "%.*s", (int)n->len, n->text); break;
+    case A_MEMBER:
+        snprintf(buf, sizeof buf, "%.*s.%.*s", (int)n->len, n->text,
+                 (int)n->member_len, n->member);
+        break;
+    case A_UNARY:
+        render(n->args[0], a, sizeof a);
+        snprintf(buf, sizeof buf, "(%s %s)", n->op == T_NOT ? "not" : "neg", a);
+        break;
+    case A_BINARY:
+        render(n->args[0], a, sizeof a);
+        render(n->args[1], b, sizeof b);
+        snprintf(buf, sizeof buf, "(%s %s %s)", tok_name(n->op), a, b);
+        break;
+    case A_IN: {
+        render(n->args[0], a, sizeof a);
+        size_t o = (size_t)snprintf(buf, sizeof buf, "(%s %s", n->neg ? "notin" : "in", a);
+        for (size_t i = 1; i < n->nargs; i++) {
+            render(n->args[i], b, sizeof b);
+            o += (size_t)snprintf(buf + o, sizeof buf - o, " %s", b);
+        }
+        snprintf(buf + o, sizeof buf - o, ")");
+        break;
+    }
+    case A_CALL: {
+        size_t o = (size_t)snprintf(buf, sizeof buf, "(%.*s", (int)n->len, n->text);
+        for (size_t i = 0; i < n->nargs; i++) {
+            render(n->args[i], b, sizeof b);
+            o += (size_t)snprintf(buf + o, sizeof buf - o, " %s", b);
+        }
+        snprintf(buf + o, sizeof buf - o, ")");
+        break;
+    }
+    }
+    snprintf(out, size, "%s", buf);
+}
+
+static void check_parse(const char *src, const char *want)
+{
+    ql_arena ar = {0};
+    const char *msg;
+    size_t pos, open;
+    ast *n = parse_expression(src, strlen(src), &ar, &msg, &pos, &open);
+    if (!n) {
+        print_error("parse of '%s' failed at %zu: %s\n", src, pos, msg);
+        ar_free(&ar);
+        fail();
+    }
+    char out[200];
+    render(n, out, sizeof out);
+    ar_free(&ar);
+    assert_text(out, want);
+}
+
+static void check_parse_error(const char *src, size_t want_pos,
+                              const char *needle)
+{
+    ql_arena ar = {0};
+    const char *msg = NULL;
+    size_t pos = 0, open;
+    ast *n = parse_expression(src, strlen(src), &ar, &msg, &pos, &open);
+    int ok = !n && pos == want_pos && msg && strstr(msg, needle);
+    if (!ok)
+        print_error("'%s': want error at %zu with \"%s\", got %s at %zu: %s\n",
+                    src, want_pos, needle, n ? "success" : "error", pos,
+                    msg ? msg : "");
+    ar_free(&ar);
+    assert_true(ok);
+}
+
+static void test_expr_precedence(void **state)
+{
+    (void)state;
+    check_parse("1 + 2 * 3", "('+' 1 ('*' 2 3))");
+    check_parse("(1 + 2) * 3", "('*' ('+' 1 2) 3)");
+    check_parse("a - b - c", "('-' ('-' a b) c)");
+    check_parse("a / b * c", "('*' ('/' a b) c)");
+    check_parse("-a * b", "('*' (neg a) b)");
+    check_parse("-3 + x", "('+' -3 x)");
+    check_parse("a or b and not c", "('or' a ('and' b (not c)))");
+    check_parse("not a == b", "(not ('==' a b))");
+    check_parse("x + 1 >= y * 2", "('>=' ('+' x 1) ('*' y 2))");
+    check_parse("k in [\"a\", 'b']", "(in k \"a\" \"b\")");
+    check_parse("k not in [1, 2.5]", "(notin k 1 2.5)");
+    check_parse("max(a, b + 1, 0)", "(max a ('+' b 1) 0)");
+    check_parse("if(a, 1, b, 2, 3)", "(if a 1 b 2 3)");
+    check_parse("check.compliant and true", "('and' check.compliant true)");
+    check_parse("1.6%", "0.016");
+    check_parse("round(x / 3, 2, \"half_even\")", "(round ('/' x 3) 2 \"half_even\")");
+    check_parse("\"it\\'s\"", "\"it's\"");
+    check_parse("f()", "(f)");
+}
+
+static void test_expr_syntax_errors(void **state)
+{
+    (void)state;
+    check_parse_error("1 +", 3, "expected a value");
+    check_parse_error("(1 + 2", 6, "expected ')'");
+    check_parse_error("a b", 2, "expected an operator");
+    check_parse_error("a = b", 2, "use '=='");
+    check_parse_error("!a", 0, "use 'not'");
+    check_parse_error("1e5", 1, "exponent");
+    check_parse_error("1.", 2, "digit after the decimal point");
+    check_parse_error("\"abc", 0, "unterminated string");
+    check_parse_error("a < b < c", 6, "do not chain");
+    check_parse_error("a in b", 5, "'['");
+    check_parse_error("a in []", 5, "at least one item");
+    check_parse_error("x.", 2, "field name");
+    check_parse_error("a @ b", 2, "unexpected character");
+    check_parse_error("12abc", 2, "runs into a name");
+    check_parse_error("", 0, "expected a value");
+    /* Depth is bounded: 300 nested parentheses are refused, not a crash. */
+    char deep[700];
+    memset(deep, '(', 300);
+    strcpy(deep + 300, "1");
+    memset(deep + 301, ')', 300);
+    deep[601] = '\0';
+    ql_arena ar = {0};
+    const char *msg;
+    size_t pos, open;
+    assert_null(parse_expression(deep, strlen(deep), &ar, &msg, &pos, &open));
+    assert_non_null(strstr(msg, "nested too deeply"));
+    ar_free(&ar);
+}
+
+/* Type errors, located in the file. */
+#define TYPED_HEAD                                                           \
+    RULES_HEAD                                                               \
+    "inputs:\n"                                                              \
+    "  n: decimal\n"                                                         \
+    "  flag: bool\n"                                                         \
+    "  name: string\n"                                                       \
+    "  day: date\n"                                                          \
+    "  kind:\n"                                                              \
+    "    type: enum\n"                                                       \
+    "    values: [a, b]\n"                                                   \
+    "parameters:\n"                                                          \
+    "  tbl:\n"                                                               \
+    "    values:\n"                                                          \
+    "      - from: 2000-01-01\n"                                             \
+    "        brackets: [{from: 0, value: 1}]\n"                              \
+    "        source: s\n"                                                    \
+    "computed:\n"
+/* TYPED_HEAD is 23 lines; the computed value is on line 24. */
+
+static void check_type_error(const char *expr, int col, ql_status code,
+                             const char *needle)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, "%s  x: %s\noutputs: [x]\n", TYPED_HEAD, expr);
+    assert_load_error(yaml, code, 24, col, needle);
+}
+
+static void test_expr_type_errors(void **state)
+{
+    (void)state;
+    check_type_error("n + flag", 10, QL_ETYPE, "arithmetic operand must be a number, not a bool");
+    check_type_error("n == name", 8, QL_ETYPE, "cannot compare a number with a string");
+    check_type_error("kind == \"c\"", 14, QL_ETYPE, "\"c\" is not a value of kind (expected one of: a, b)");
+    check_type_error("kind in [\"a\", \"z\"]", 20, QL_ETYPE, "\"z\" is not a value of kind");
+    check_type_error("name < \"x\"", 11, QL_ETYPE, "only be compared with == or !=");
+    check_type_error("if(n, 1, 2)", 9, QL_ETYPE, "if() condition must be a bool");
+    check_type_error("if(flag, 1, \"x\")", 18, QL_ETYPE, "if() branches must have one type");
+    check_type_error("nope + 1", 6, QL_ENAME, "unknown name 'nope'");
+    check_type_error("frob(n)", 6, QL_ENAME, "unknown function 'frob'");
+    check_type_error("round(n)", 6, QL_ETYPE, "wrong number of arguments: round(x, digits)");
+    check_type_error("round(n, 1.5)", 15, QL_ETYPE, "whole-number literal");
+    check_type_error("round(n, 2, \"bankers\")", 18, QL_ETYPE, "unknown rounding mode");
+    check_type_error("tbl + 1", 6, QL_ETYPE, "'tbl' is a table");
+    check_type_error("bracket(n, 1)", 14, QL_ETYPE, "bracket() takes a table parameter");
+    check_type_error("date(\"2024-02-30\")", 11, QL_ETYPE, "real date");
+    check_type_error("year(n)", 11, QL_ETYPE, "must be a date");
+    check_type_error("n in [n]", 12, QL_ETYPE, "must be literals");
+    check_type_error("flag in [true]", 11, QL_ETYPE, "'in' cannot test a bool");
+    check_type_error("min(n, day)", 13, QL_ETYPE, "arguments must all be of one type");
+    check_type_error("present(n + 1)", 16, QL_ETYPE, "present() takes the name of an input");
+    check_type_error("n.compliant", 6, QL_ENAME, "'n' is not a check");
+    check_type_error("-flag", 7, QL_ETYPE, "operand of '-' must be a number");
+    check_type_error("not n", 10, QL_ETYPE, "operand of 'not' must be a bool");
+}
+
+static void test_expr_positions_in_block_scalars(void **state)
+{
+    (void)state;
+    /* A literal block scalar: the error is on the block's second line. */
+    const char *yaml = RULES_HEAD
+        "inputs:\n  n: decimal\n"
+        "computed:\n"
+        "  x: |\n"
+        "    n * 2 +\n"
+        "      missing\n"
+        "outputs: [x]\n";
+    assert_load_error(yaml, QL_ENAME, 14, 7, "unknown name 'missing'");
+    /* A double-quoted scalar: the column counts the quote. */
+    const char *yaml2 = RULES_HEAD
+        "inputs:\n  n: decimal\n"
+        "computed:\n"
+        "  x: \"n + nope\"\n"
+        "outputs: [x]\n";
+    assert_load_error(yaml2, QL_ENAME, 12, 11, "unknown name 'nope'");
+    /* Chinese text before the expression: columns count characters. */
+    const char *yaml3 = RULES_HEAD
+        "inputs:\n  n: decimal\n"
+        "computed:\n"
+        "  x: {description: 平均工资, expr: n * oops}\n"
+        "outputs: [x]\n";
+    assert_load_error(yaml3, QL_ENAME, 12, 36, "unknown name 'oops'");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_expr_precedence),
+        cmocka_unit_test(test_expr_syntax_errors),
+        cmocka_unit_test(test_expr_type_errors),
+        cmocka_unit_test(test_expr_positions_in_block_scalars),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,307 @@
+/*
+ * test_loader.c — loading rules files: every kind of error a rules author
+ * can make gets its code, its line and column and a message saying what
+ * was expected; `extends` merges by name; the introspection API reports
+ * what was loaded.
+ */
+#include "test_util.h"
+
+#include <stdlib.h>
+
+#define RULES(dir) QL_SOURCE_DIR "/tests/rules/" dir
+
+static void test_loader_io_and_yaml_errors(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    assert_int_equal(ql_ruleset_load(&rs, "/nonexistent/x.yaml", &err), QL_EIO);
+    assert_null(rs);
+    assert_non_null(strstr(err.message, "cannot open"));
+    assert_int_equal(ql_ruleset_load(NULL, "x", &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_load(&rs, NULL, &err), QL_EINVAL);
+    assert_load_error("a: [1, 2\nb: 3\n", QL_EPARSE, 2, 2, "YAML syntax");
+    assert_load_error("a: 1\nb: 2\na: 3\n", QL_EPARSE, 3, 1, "duplicate key 'a' (first at line 1)");
+    assert_load_error("a: &x 1\nb: *x\n", QL_EPARSE, 1, 4, "anchors");
+    assert_load_error("a: !!str 1\n", QL_EPARSE, 1, 4, "tags");
+    assert_load_error("a: 1\n---\nb: 2\n", QL_EPARSE, 2, 1, "one YAML document");
+    assert_load_error("", QL_ESCHEMA, 1, 1, "empty");
+    assert_load_error("- 1\n- 2\n", QL_ESCHEMA, 1, 1, "a rules file must be a mapping");
+    assert_load_error("? [a]\n: 1\n", QL_EPARSE, 1, 3, "plain scalar");
+    char deep[400] = "a: ";
+    for (int i = 0; i < 70; i++)
+        strcat(deep, "[");
+    assert_load_error(deep, QL_EPARSE, 1, 0 + 67, "deeper than 64");
+    const char nul[] = "quotalevy: 1\0x";
+    assert_int_equal(ql_ruleset_load_buffer(&rs, nul, sizeof nul - 1, "n.yaml", &err), QL_EPARSE);
+    assert_non_null(strstr(err.message, "NUL byte"));
+}
+
+static void test_loader_top_level_schema(void **state)
+{
+    (void)state;
+    assert_load_error("id: x\n", QL_ESCHEMA, 1, 1, "needs 'quotalevy'");
+    assert_load_error("quotalevy: 2\n", QL_ESCHEMA, 1, 12, "unsupported format version '2'");
+    assert_load_error("quotalevy: 1\nid: x\n", QL_ESCHEMA, 1, 1, "needs 'title'");
+    assert_load_error("quotalevy: 1\nid: \"\"\n", QL_ESCHEMA, 2, 5, "'id' of a rules file is empty");
+    assert_load_error(RULES_HEAD "outputz: []\n", QL_ESCHEMA, 9, 1,
+                      "unknown key 'outputz' in a rules file (expected one of: quotalevy, id,");
+    assert_load_error(RULES_HEAD, QL_ESCHEMA, 2, 5, "needs 'outputs'");
+    assert_load_error(RULES_HEAD "outputs: x\n", QL_ESCHEMA, 9, 10, "'outputs' must be a list");
+    assert_load_error(RULES_HEAD "inputs: [a]\noutputs: []\n", QL_ESCHEMA, 9, 9, "inputs must be a mapping");
+    /* A BOM is fine. */
+    const char *bom = "\xEF\xBB\xBF" RULES_HEAD "outputs: []\n";
+    ql_ruleset *rs = load_text(bom);
+    assert_int_equal(ql_ruleset_output_count(rs), 0);
+    ql_ruleset_free(rs);
+}
+
+static void test_loader_input_errors(void **state)
+{
+    (void)state;
+    assert_load_error(RULES_HEAD "inputs:\n  n: float\noutputs: []\n", QL_ESCHEMA, 10, 6,
+                      "unknown type 'float' (expected decimal, integer");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: enum}\noutputs: []\n", QL_ESCHEMA, 10, 3,
+                      "needs 'values'");
+    assert_load_error(RULES_HEAD "inputs:\n  n: enum\noutputs: []\n", QL_ESCHEMA, 10, 6,
+                      "mapping form");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: enum, values: [a, b, a]}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 34, "listed twice");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: enum, values: [a, \"\"]}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 31, "cannot be empty");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: bool, min: 0}\noutputs: []\n", QL_ESCHEMA, 10, 24,
+                      "'min' is only for number inputs");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: decimal, min: 0, above: 1}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 37, "give only one of 'min' and 'above'");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: decimal, min: zero}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 27, "'zero' is not a number");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: bool, default: maybe}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 28, "expected true or false");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: decimal, required: true, default: 1}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 47, "required input cannot have a default");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: decimal, requird: true}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 22, "unknown key 'requird' in input 'n'");
+    assert_load_error(RULES_HEAD "inputs:\n  9lives: decimal\noutputs: []\n", QL_ENAME, 10, 3,
+                      "'9lives' is not a valid name");
+    assert_load_error(RULES_HEAD "inputs:\n  and: decimal\noutputs: []\n", QL_ENAME, 10, 3,
+                      "not a keyword");
+    assert_load_error(RULES_HEAD "inputs:\n  date: decimal\noutputs: []\n", QL_ENAME, 10, 3,
+                      "'date' is reserved");
+}
+
+#define PARAM(body)                                                          \
+    RULES_HEAD "parameters:\n  p:\n    values:\n" body "outputs: []\n"
+/* PARAM's first value item is on line 12. */
+
+static void test_loader_parameter_errors(void **state)
+{
+    (void)state;
+    assert_load_error(RULES_HEAD "parameters:\n  p: {}\noutputs: []\n", QL_ESCHEMA, 10, 6,
+                      "needs 'values'");
+    assert_load_error(PARAM("      - value: 1\n        source: s\n"), QL_ESCHEMA, 12, 9,
+                      "needs 'from'");
+    assert_load_error(PARAM("      - from: 2020-01-01\n        value: 1\n"), QL_ESCHEMA, 12, 9,
+                      "needs a 'source' citation");
+    assert_load_error(PARAM("      - {from: 2020-01-01, value: 1, source: law art. 1}\n"),
+                      QL_ENAME, 12, 46, "cites 'law', which is not declared under 'sources'");
+    assert_load_error(PARAM("      - {from: 2020-02-30, value: 1, source: s}\n"), QL_ESCHEMA, 12, 16,
+                      "not a real calendar date");
+    assert_load_error(PARAM("      - {from: 2020-01-01, value: 1, source: s}\n"
+                            "      - {from: 2019-01-01, value: 2, source: s}\n"),
+                      QL_ESCHEMA, 13, 16, "oldest first");
+    assert_load_error(PARAM("      - {from: 2020-01-01, until: 2021-06-30, value: 1, source: s}\n"
+                            "      - {from: 2021-01-01, value: 2, source: s}\n"),
+                      QL_ESCHEMA, 13, 16, "before the previous one's 'until'");
+    assert_load_error(PARAM("      - {from: 2020-01-01, until: 2019-06-30, value: 1, source: s}\n"),
+                      QL_ESCHEMA, 12, 35, "'until' is before 'from'");
+    assert_load_error(PARAM("      - {from: 2020-01-01, value: 1, source: s}\n"
+                            "      - {from: 2021-01-01, value: true, source: s}\n"),
+                      QL_ETYPE, 13, 35, "same type as the first");
+    assert_load_error(PARAM("      - {from: 2020-01-01, source: s}\n"), QL_ESCHEMA, 12, 9,
+                      "exactly one of 'value' and 'brackets'");
+    assert_load_error(PARAM("      - {from: 2020-01-01, value: 1, brackets: [], source: s}\n"),
+                      QL_ESCHEMA, 12, 9, "exactly one of 'value' and 'brackets'");
+    assert_load_error(PARAM("      - from: 2020-01-01\n        source: s\n        brackets:\n"
+                            "          - {from: 0.02, value: 1}\n          - {from: 0.01, value: 2}\n"),
+                      QL_ESCHEMA, 16, 13, "brackets must go up");
+    assert_load_error(PARAM("      - from: 2020-01-01\n        source: s\n        brackets:\n"
+                            "          - {from: 0, above: 0, value: 1}\n"),
+                      QL_ESCHEMA, 15, 13, "exactly one of 'from'");
+    assert_load_error(PARAM("      - {from: 2020-01-01, value: 1, source: s, untl: 2021-01-01}\n"),
+                      QL_ESCHEMA, 12, 49, "unknown key 'untl' in a parameter value");
+    assert_load_error(RULES_HEAD "parameters:\n  p:\n    type: float\n    values: []\noutputs: []\n",
+                      QL_ESCHEMA, 11, 11, "unknown parameter type 'float'");
+    /* 10,000 digits is refused as too long, not parsed into garbage. */
+    char *big = malloc(12000);
+    strcpy(big, PARAM("      - {from: 2020-01-01, source: s, value: "));
+    size_t n = strlen(big);
+    big[n - strlen("outputs: []\n")] = '\0';
+    n = strlen(big);
+    memset(big + n, '7', 10000);
+    strcpy(big + n + 10000, "}\noutputs: []\n");
+    assert_load_error(big, QL_ERANGE, 12, 46, "number too long");
+    free(big);
+}
+
+static void test_loader_check_and_output_errors(void **state)
+{
+    (void)state;
+    const char *in = RULES_HEAD "inputs:\n  n: decimal\n";
+    char y[2048];
+    snprintf(y, sizeof y, "%schecks:\n  c: {title: T, source: s, required: 1}\noutputs: []\n", in);
+    assert_load_error(y, QL_ESCHEMA, 12, 6, "check 'c' needs 'actual'");
+    snprintf(y, sizeof y, "%schecks:\n  c: {source: s, required: 1, actual: n}\noutputs: []\n", in);
+    assert_load_error(y, QL_ESCHEMA, 12, 6, "needs 'title'");
+    snprintf(y, sizeof y, "%schecks:\n  c: {title: T, required: 1, actual: n}\noutputs: []\n", in);
+    assert_load_error(y, QL_ESCHEMA, 12, 6, "needs a 'source' citation");
+    snprintf(y, sizeof y, "%schecks:\n  c: {title: T, source: s, applies: n, required: 1, actual: n}\noutputs: []\n", in);
+    assert_load_error(y, QL_ETYPE, 12, 37, "check 'c' applies: must be a bool, not a number");
+    snprintf(y, sizeof y, "%schecks:\n  c: {title: T, source: s, required: n > 1, actual: n}\noutputs: []\n", in);
+    assert_load_error(y, QL_ETYPE, 12, 38, "check 'c' required: must be a number, not a bool");
+    snprintf(y, sizeof y, "%schecks:\n  c: {title: T, source: s, from: 2024-01-01, until: 2023-01-01, required: 1, actual: n}\noutputs: []\n", in);
+    assert_load_error(y, QL_ESCHEMA, 12, 53, "'until' is before 'from'");
+    snprintf(y, sizeof y, "%svalidations:\n  v: {message: m}\noutputs: []\n", in);
+    assert_load_error(y, QL_ESCHEMA, 12, 6, "needs a 'rule'");
+    snprintf(y, sizeof y, "%svalidations:\n  v: {rule: n, message: m}\noutputs: []\n", in);
+    assert_load_error(y, QL_ETYPE, 12, 13, "a rule must be a bool");
+    snprintf(y, sizeof y, "%svalidations:\n  v: {rule: n > 0, message: m, field: x}\noutputs: []\n", in);
+    assert_load_error(y, QL_ENAME, 12, 39, "'x' is not an input");
+    snprintf(y, sizeof y, "%soutputs: [n, zzz]\n", in);
+    assert_load_error(y, QL_ENAME, 11, 14, "output 'zzz' is not a computed value, check or input");
+    snprintf(y, sizeof y, "%soutputs: [n, n]\n", in);
+    assert_load_error(y, QL_ENAME, 11, 14, "listed twice");
+    snprintf(y, sizeof y, "%scomputed:\n  n: 1\noutputs: []\n", in);
+    assert_load_error(y, QL_ENAME, 12, 3, "'n' is already defined as an input (inline.yaml:10)");
+    snprintf(y, sizeof y, "%scomputed:\n  x: {description: d}\noutputs: []\n", in);
+    assert_load_error(y, QL_ESCHEMA, 12, 6, "needs 'expr'");
+    /* A cycle through a computed value and a check. */
+    snprintf(y, sizeof y,
+             "%scomputed:\n  x: c.shortfall + 1\nchecks:\n"
+             "  c: {title: T, source: s, required: x, actual: n}\noutputs: [x]\n", in);
+    assert_load_error(y, QL_ENAME, 0, 0, "depends on itself");
+}
+
+static void test_loader_dependency_depth_limit(void **state)
+{
+    (void)state;
+    /* v0 ← v1 ← … ← v300: deeper than the 256-level limit. */
+    size_t cap = 20000, o = 0;
+    char *y = malloc(cap);
+    o += (size_t)snprintf(y + o, cap - o, "%scomputed:\n  v0: 1\n", RULES_HEAD);
+    for (int i = 1; i <= 300; i++)
+        o += (size_t)snprintf(y + o, cap - o, "  v%d: v%d + 1\n", i, i - 1);
+    snprintf(y + o, cap - o, "outputs: [v300]\n");
+    assert_load_error(y, QL_ELIMIT, 0, 0, "more than 256 levels deep");
+    free(y);
+}
+
+static void test_loader_extends_overrides_by_name(void **state)
+{
+    (void)state;
+    ql_ruleset *rs;
+    ql_error err;
+    assert_int_equal(ql_ruleset_load(&rs, RULES("child.yaml"), &err), QL_OK);
+    assert_text(ql_ruleset_meta(rs, "id"), "test-child");
+    assert_text(ql_ruleset_meta(rs, "jurisdiction"), "XX-1");
+    assert_null(ql_ruleset_meta(rs, "nonsense"));
+    /* Parent inputs first, in order, then the child's. */
+    assert_text(ql_ruleset_input_name(rs, 0), "id");
+    size_t n = ql_ruleset_input_count(rs);
+    assert_text(ql_ruleset_input_name(rs, n - 1), "kiosks");
+    assert_text(ql_ruleset_input_type(rs, n - 1), "integer");
+    assert_int_equal(ql_ruleset_input_index(rs, "kiosks"), (int)n - 1);
+    assert_int_equal(ql_ruleset_input_index(rs, "nope"), -1);
+    /* The overridden ratio keeps its place among the parameters. */
+    assert_text(ql_ruleset_param_name(rs, 0), "ratio");
+    ql_value v;
+    ql_date from;
+    const char *src;
+    char buf[64];
+    assert_int_equal(ql_ruleset_param_value(rs, 0, D("2021-12-31"), &v, &from, &src, &err), QL_OK);
+    ql_value_format(&v, buf, sizeof buf);
+    assert_text(buf, "0.015");
+    assert_int_equal(ql_ruleset_param_value(rs, 0, D("2022-01-01"), &v, &from, &src, &err), QL_OK);
+    ql_value_format(&v, buf, sizeof buf);
+    assert_text(buf, "0.016");
+    assert_text(src, "fict-regional art. 2");
+    assert_int_equal(from, D("2022-01-01"));
+    assert_int_equal(ql_ruleset_param_value(rs, 0, D("1999-12-31"), &v, NULL, NULL, &err), QL_ENODATA);
+    /* A table parameter reads as text. */
+    int relief = -1;
+    for (size_t i = 0; i < ql_ruleset_param_count(rs); i++)
+        if (!strcmp(ql_ruleset_param_name(rs, i), "relief"))
+            relief = (int)i;
+    assert_true(relief >= 0);
+    assert_int_equal(ql_ruleset_param_value(rs, (size_t)relief, D("2021-01-01"), &v, NULL, NULL, &err), QL_OK);
+    assert_int_equal(v.type, QL_TYPE_TABLE);
+    assert_non_null(strstr(v.string, "0.01 → 0.5"));
+    /* Checks: the parent's, then the child's; outputs: the child's list. */
+    assert_int_equal(ql_ruleset_check_count(rs), 3);
+    assert_text(ql_ruleset_check_name(rs, 2), "kiosk_share");
+    assert_text(ql_ruleset_check_source(rs, 2), "fict-regional art. 7");
+    assert_non_null(strstr(ql_ruleset_check_title(rs, 0), "50 posts"));
+    assert_int_equal(ql_ruleset_output_count(rs), 7);
+    assert_text(ql_ruleset_output_name(rs, 6), "all_ok");
+    assert_true(ql_ruleset_output_is_check(rs, 5));
+    assert_false(ql_ruleset_output_is_check(rs, 6));
+    ql_ruleset_free(rs);
+}
+
+static void test_loader_extends_errors(void **state)
+{
+    (void)state;
+    ql_ruleset *rs;
+    ql_error err;
+    assert_int_equal(ql_ruleset_load(&rs, RULES("cycle_a.yaml"), &err), QL_ENAME);
+    assert_non_null(strstr(err.message, "makes a cycle"));
+    assert_non_null(strstr(err.file, "cycle_b.yaml"));
+    assert_int_equal(err.line, 2);
+    assert_load_error(RULES_HEAD "extends: missing.yaml\noutputs: []\n", QL_EIO, 9, 10,
+                      "extends 'missing.yaml': cannot open");
+    /* A buffer named inside tests/rules resolves its parent there; a
+     * source id may not be declared twice along the chain. */
+    const char *child = "quotalevy: 1\nextends: base.yaml\nid: c\ntitle: C\n"
+                        "jurisdiction: XX\nversion: \"1\"\n"
+                        "sources:\n  fict-act: {title: again}\n";
+    assert_int_equal(ql_ruleset_load_buffer(&rs, child, strlen(child), RULES("mem.yaml"), &err),
+                     QL_ENAME);
+    assert_non_null(strstr(err.message, "source 'fict-act' is already declared"));
+    assert_int_equal(err.line, 8);
+}
+
+static void test_loader_size_limit(void **state)
+{
+    (void)state;
+    ql_ruleset *rs;
+    ql_error err;
+    size_t n = (16u << 20) + 1;
+    char *big = malloc(n);
+    memset(big, ' ', n);
+    assert_int_equal(ql_ruleset_load_buffer(&rs, big, n, "big.yaml", &err), QL_ELIMIT);
+    free(big);
+    const char *path = "/tmp/ql_test_big.yaml";
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 17 * 1024; i++)
+        fprintf(f, "%1023s\n", "#");
+    fclose(f);
+    assert_int_equal(ql_ruleset_load(&rs, path, &err), QL_ELIMIT);
+    assert_non_null(strstr(err.message, "16 MiB"));
+    remove(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loader_io_and_yaml_errors),
+        cmocka_unit_test(test_loader_top_level_schema),
+        cmocka_unit_test(test_loader_input_errors),
+        cmocka_unit_test(test_loader_parameter_errors),
+        cmocka_unit_test(test_loader_check_and_output_errors),
+        cmocka_unit_test(test_loader_dependency_depth_limit),
+        cmocka_unit_test(test_loader_extends_overrides_by_name),
+        cmocka_unit_test(test_loader_extends_errors),
+        cmocka_unit_test(test_loader_size_limit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
