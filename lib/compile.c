@@ -1005,8 +1005,10 @@ static ql_status emit_all(cc *c)
     rs->blocks = ar_alloc(&rs->arena, (c->nblocks + 1) * sizeof *rs->blocks);
     if (!rs->code || !rs->locs || !rs->consts || !rs->blocks)
         goto oom;
-    memcpy(rs->code, c->code, c->ncode * sizeof *rs->code);
-    memcpy(rs->locs, c->locs, c->ncode * sizeof *rs->locs);
+    if (c->ncode) {
+        memcpy(rs->code, c->code, c->ncode * sizeof *rs->code);
+        memcpy(rs->locs, c->locs, c->ncode * sizeof *rs->locs);
+    }
     if (c->nconsts)
         memcpy(rs->consts, c->consts, c->nconsts * sizeof *rs->consts);
     if (c->nblocks)
