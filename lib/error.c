@@ -26,8 +26,8 @@ static void copy_str(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-ql_status ql_fail(ql_error *err, ql_status code, const char *file, int line,
-                  int column, const char *fmt, ...)
+ql_status ql_vfail(ql_error *err, ql_status code, const char *file, int line,
+                   int column, const char *prefix, const char *fmt, va_list ap)
 {
     if (!err)
         return code;
@@ -36,12 +36,20 @@ ql_status ql_fail(ql_error *err, ql_status code, const char *file, int line,
     err->line = line;
     err->column = column;
     copy_str(err->file, sizeof err->file, file);
+    char tmp[QL_ERROR_MESSAGE_MAX * 2];
+    int n = prefix ? snprintf(tmp, sizeof tmp, "%s: ", prefix) : 0;
+    vsnprintf(tmp + n, sizeof tmp - (size_t)n, fmt, ap);
+    copy_str(err->message, sizeof err->message, tmp);
+    return code;
+}
+
+ql_status ql_fail(ql_error *err, ql_status code, const char *file, int line,
+                  int column, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    char tmp[QL_ERROR_MESSAGE_MAX * 2];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    ql_vfail(err, code, file, line, column, NULL, fmt, ap);
     va_end(ap);
-    copy_str(err->message, sizeof err->message, tmp);
     return code;
 }
 

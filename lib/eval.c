@@ -34,17 +34,15 @@ static ql_status fail_pc(ectx *e, size_t pc, ql_status code, const char *field,
 static ql_status fail_pc(ectx *e, size_t pc, ql_status code, const char *field,
                          const char *fmt, ...)
 {
-    char msg[QL_ERROR_MESSAGE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     const code_loc *l = &e->rs->locs[pc];
     int line = 0, col = 0;
     if (l->node)
         ynode_locate(l->node, l->offset, &line, &col);
-    ql_fail(&e->res->error, code, l->node ? l->node->doc->file : NULL, line,
-            col, "%s: %s", l->what ? l->what : "expression", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    ql_vfail(&e->res->error, code, l->node ? l->node->doc->file : NULL, line,
+             col, l->what ? l->what : "expression", fmt, ap);
+    va_end(ap);
     if (field)
         ql_error_set_field(&e->res->error, field);
     return code;

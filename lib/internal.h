@@ -49,6 +49,10 @@ void ar_free(ql_arena *a);
 ql_status ql_fail(ql_error *err, ql_status code, const char *file, int line,
                   int column, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* As ql_fail, with "prefix: " before the message when prefix is set. */
+ql_status ql_vfail(ql_error *err, ql_status code, const char *file, int line,
+                   int column, const char *prefix, const char *fmt,
+                   va_list ap);
 void ql_error_set_field(ql_error *err, const char *field);
 /* An error in a decimal operation, as a message. */
 const char *ql_qd_message(int qd_status);

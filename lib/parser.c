@@ -238,27 +238,21 @@ static ast *binary(parser *p, ast *l, token op, ast *r)
     return n;
 }
 
-static ast *mul(parser *p)
+/* One left-associative level: next (op next)*, op being a or b. */
+static ast *left_assoc(parser *p, ast *(*next)(parser *), tok_kind a,
+                       tok_kind b)
 {
-    ast *l = unary(p);
-    while (l && (p->tok.kind == T_STAR || p->tok.kind == T_SLASH)) {
+    ast *l = next(p);
+    while (l && (p->tok.kind == a || p->tok.kind == b)) {
         token op = p->tok;
         advance(p);
-        l = failed(p) ? NULL : binary(p, l, op, unary(p));
+        l = failed(p) ? NULL : binary(p, l, op, next(p));
     }
     return l;
 }
 
-static ast *add(parser *p)
-{
-    ast *l = mul(p);
-    while (l && (p->tok.kind == T_PLUS || p->tok.kind == T_MINUS)) {
-        token op = p->tok;
-        advance(p);
-        l = failed(p) ? NULL : binary(p, l, op, mul(p));
-    }
-    return l;
-}
+static ast *mul(parser *p) { return left_assoc(p, unary, T_STAR, T_SLASH); }
+static ast *add(parser *p) { return left_assoc(p, mul, T_PLUS, T_MINUS); }
 
 static int is_cmp(tok_kind k) { return k >= T_EQ && k <= T_GE; }
 
@@ -348,25 +342,14 @@ static ast *not_expr(parser *p)
 
 static ast *and_expr(parser *p)
 {
-    ast *l = not_expr(p);
-    while (l && p->tok.kind == T_AND) {
-        token op = p->tok;
-        advance(p);
-        l = failed(p) ? NULL : binary(p, l, op, not_expr(p));
-    }
-    return l;
+    return left_assoc(p, not_expr, T_AND, T_AND);
 }
 
 static ast *expr(parser *p)
 {
     if (!enter(p))
         return NULL;
-    ast *l = and_expr(p);
-    while (l && p->tok.kind == T_OR) {
-        token op = p->tok;
-        advance(p);
-        l = failed(p) ? NULL : binary(p, l, op, and_expr(p));
-    }
+    ast *l = left_assoc(p, and_expr, T_OR, T_OR);
     p->depth--;
     return l;
 }

@@ -62,12 +62,10 @@ static ql_status field_fail(ql_error *err, const input_def *d,
 static ql_status field_fail(ql_error *err, const input_def *d,
                             const char *fmt, ...)
 {
-    char msg[QL_ERROR_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    ql_vfail(err, QL_ERECORD, NULL, 0, 0, NULL, fmt, ap);
     va_end(ap);
-    ql_fail(err, QL_ERECORD, NULL, 0, 0, "%s", msg);
     ql_error_set_field(err, d->name);
     return QL_ERECORD;
 }

@@ -340,11 +340,10 @@ void ynode_locate(const ynode *n, size_t offset, int *line, int *column)
 ql_status yfail(ql_error *err, ql_status code, const ynode *n,
                 const char *fmt, ...)
 {
-    char msg[QL_ERROR_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    ql_vfail(err, code, n && n->doc ? n->doc->file : NULL, n ? n->line : 0,
+             n ? n->column : 0, NULL, fmt, ap);
     va_end(ap);
-    return ql_fail(err, code, n && n->doc ? n->doc->file : NULL,
-                   n ? n->line : 0, n ? n->column : 0, "%s", msg);
+    return code;
 }

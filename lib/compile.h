@@ -1,0 +1,60 @@
+/*
+ * compile.h — what the type checker (typecheck.c) and the code generator
+ * (compile.c) share: the symbol table, the built-in function ids and the
+ * compiler's state.  Internal.
+ */
+#ifndef QL_COMPILE_H
+#define QL_COMPILE_H
+
+#include "internal.h"
+
+enum sym_kind { S_INPUT, S_PARAM, S_COMPUTED, S_CHECK };
+
+typedef struct sym {
+    const char *name;
+    enum sym_kind kind;
+    int index;
+    const ynode *key;
+} sym;
+
+enum fn_id {
+    F_MIN, F_MAX, F_ABS, F_ROUND, F_CEIL, F_FLOOR, F_TRUNC, F_IF, F_BRACKET,
+    F_PRESENT, F_DATE, F_YEAR, F_MONTH, F_DAY, F_DAYS_BETWEEN
+};
+
+/* The expressions of a check, in check_def.tree order. */
+extern const char *const check_parts[5];
+
+typedef struct cc {
+    ql_ruleset *rs;
+    ql_error *err;
+    sym *syms;
+    size_t nsyms;
+    size_t *hash; /* open addressing: index + 1, 0 empty */
+    size_t hcap;
+    /* dependency walk: 0 todo, 1 in progress, 2 done */
+    uint8_t *cstate, *kstate;
+    int *cneed, *kneed, *cchain, *kchain;
+    /* the scalar being checked and what it is, for messages */
+    const ynode *node;
+    const char *what;
+    int chain;    /* deepest dependency chain under the current block */
+    int need;     /* largest stack need of a dependency */
+    /* emitted code */
+    instr *code;
+    code_loc *locs;
+    size_t ncode, capcode, caplocs;
+    qval *consts;
+    size_t nconsts, capconsts;
+    block *blocks;
+    size_t nblocks, capblocks;
+    const char *emit_what;
+    const ynode *emit_node;
+} cc;
+
+/* Builds the name table: every name once across the four kinds. */
+ql_status build_symbols(cc *c);
+/* Type-checks every expression, rejects cycles and sizes the stack. */
+ql_status check_all(cc *c);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * rules.h — the rules-file loader's shared state: definitions merged
+ * along the `extends` chain (rules.c) on their way to the rule set
+ * (sections.c).  Internal.
+ */
+#ifndef QL_RULES_H
+#define QL_RULES_H
+
+#include "internal.h"
+
+typedef struct entry {
+    const char *name;
+    const ynode *key, *val;
+} entry;
+
+typedef struct section {
+    entry *items;
+    size_t n, cap;
+} section;
+
+enum { SEC_SOURCES, SEC_INPUTS, SEC_PARAMS, SEC_COMPUTED, SEC_CHECKS,
+       SEC_VALID, N_SECTIONS };
+extern const char *const section_names[N_SECTIONS];
+
+typedef struct loader {
+    ql_ruleset *rs;
+    ql_arena *ar;
+    ql_error *err;
+    section sec[N_SECTIONS];
+    const ynode *outputs;
+    const ynode *meta_id, *meta_title, *meta_jur, *meta_version, *meta_desc;
+    char *chain[QL_MAX_EXTENDS + 1]; /* canonical paths, for cycles */
+    int depth;
+} loader;
+
+/* Helpers every part of the loader uses; each fails with a located
+ * message naming what was expected. */
+ql_status rl_oom(loader *L);
+ql_status rl_keys(loader *L, const ynode *m, const char *what,
+                  const char *const *allowed);
+ql_status rl_want(loader *L, const ynode *n, yn_kind kind, const char *what);
+ql_status rl_scalar(loader *L, const ynode *n, const char *what,
+                    const char **out);
+ql_status rl_required(loader *L, const ynode *map, const char *key,
+                      const char *what, const char **out);
+ql_status rl_optional(loader *L, const ynode *map, const char *key,
+                      const char **out);
+int rl_valid_name(const char *s);
+
+/* The sections, from the merged definitions to the rule set. */
+ql_status rl_build_sources(loader *L);
+ql_status rl_build_inputs(loader *L);
+ql_status rl_build_params(loader *L);
+ql_status rl_build_computed(loader *L);
+ql_status rl_build_checks(loader *L);
+ql_status rl_build_validations(loader *L);
+ql_status rl_build_outputs(loader *L, const ynode *fallback);
+
+#endif

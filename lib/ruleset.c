@@ -1,0 +1,123 @@
+/*
+ * ruleset.c — reading a loaded rule set: metadata, inputs, outputs,
+ * checks and parameter values by date.  Loading itself is rules.c; a rule
+ * set is never changed after it, which is what makes it shareable.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+void ql_ruleset_free(ql_ruleset *rs)
+{
+    if (!rs)
+        return;
+    ql_arena a = rs->arena; /* the rule set lives in its own arena */
+    ar_free(&a);
+}
+
+const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key)
+{
+    if (!rs || !key)
+        return NULL;
+    if (!strcmp(key, "id")) return rs->id;
+    if (!strcmp(key, "title")) return rs->title;
+    if (!strcmp(key, "jurisdiction")) return rs->jurisdiction;
+    if (!strcmp(key, "version")) return rs->version;
+    if (!strcmp(key, "description")) return rs->description;
+    if (!strcmp(key, "file")) return rs->file;
+    return NULL;
+}
+
+size_t ql_ruleset_input_count(const ql_ruleset *rs) { return rs ? rs->n_inputs : 0; }
+
+const char *ql_ruleset_input_name(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_inputs ? rs->inputs[i].name : NULL;
+}
+
+const char *ql_ruleset_input_type(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_inputs ? rs->inputs[i].type_word : NULL;
+}
+
+const char *ql_ruleset_input_description(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_inputs ? rs->inputs[i].description : NULL;
+}
+
+int ql_ruleset_input_index(const ql_ruleset *rs, const char *name)
+{
+    if (!rs || !name)
+        return -1;
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        if (strcmp(rs->inputs[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t ql_ruleset_output_count(const ql_ruleset *rs) { return rs ? rs->n_outputs : 0; }
+
+const char *ql_ruleset_output_name(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_outputs ? rs->outputs[i].name : NULL;
+}
+
+int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_outputs && rs->outputs[i].kind == OUT_CHECK;
+}
+
+size_t ql_ruleset_check_count(const ql_ruleset *rs) { return rs ? rs->n_checks : 0; }
+
+const char *ql_ruleset_check_name(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_checks ? rs->checks[i].name : NULL;
+}
+
+const char *ql_ruleset_check_title(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_checks ? rs->checks[i].title : NULL;
+}
+
+const char *ql_ruleset_check_source(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_checks ? rs->checks[i].source : NULL;
+}
+
+size_t ql_ruleset_param_count(const ql_ruleset *rs) { return rs ? rs->n_params : 0; }
+
+const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_params ? rs->params[i].name : NULL;
+}
+
+ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i, ql_date date,
+                                 ql_value *value, ql_date *from,
+                                 const char **source, ql_error *err)
+{
+    if (!rs || !value || i >= rs->n_params)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "bad argument");
+    const param_def *d = &rs->params[i];
+    int k = param_index_at(d, date);
+    if (k < 0) {
+        char when[16];
+        ql_date_format(date, when, sizeof when);
+        return ql_fail(err, QL_ENODATA, NULL, 0, 0,
+                       "parameter '%s' has no value in force on %s", d->name,
+                       when);
+    }
+    const param_value *pv = &d->values[k];
+    memset(value, 0, sizeof *value);
+    if (d->type.kind == VK_TABLE) {
+        value->type = QL_TYPE_TABLE;
+        value->string = pv->text;
+        value->length = strlen(pv->text);
+    } else {
+        qval_to_public(&pv->v, d->type, value);
+    }
+    if (from)
+        *from = pv->from;
+    if (source)
+        *source = pv->source;
+    return QL_OK;
+}

@@ -1,0 +1,771 @@
+/*
+ * sections.c — the sections of a rules file, from merged YAML definitions
+ * to the rule set's tables: sources, inputs, parameters (dated values and
+ * bracket tables), computed values, checks, validations and outputs.
+ * Every key is checked against the keys its section allows; every number,
+ * date and citation is parsed and checked here, each error located.
+ */
+#include "rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ----------------------------------------------------------- helpers */
+
+ql_status rl_oom(loader *L)
+{
+    return ql_fail(L->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* Refuses keys of map `m` that are not in the NULL-terminated `allowed`. */
+ql_status rl_keys(loader *L, const ynode *m, const char *what,
+                            const char *const *allowed)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const ynode *k = m->items[2 * i];
+        int ok = 0;
+        for (size_t j = 0; allowed[j] && !ok; j++)
+            ok = strcmp(k->text, allowed[j]) == 0;
+        if (!ok) {
+            char list[400];
+            size_t o = 0;
+            for (size_t j = 0; allowed[j] && o < sizeof list - 40; j++)
+                o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+                                      j ? ", " : "", allowed[j]);
+            return yfail(L->err, QL_ESCHEMA, k,
+                         "unknown key '%s' in %s (expected one of: %s)",
+                         k->text, what, list);
+        }
+    }
+    return QL_OK;
+}
+
+ql_status rl_want(loader *L, const ynode *n, yn_kind kind, const char *what)
+{
+    static const char *kinds[] = {"a scalar", "a mapping", "a list"};
+    if (n->kind != kind)
+        return yfail(L->err, QL_ESCHEMA, n, "%s must be %s, not %s", what,
+                     kinds[kind], kinds[n->kind]);
+    return QL_OK;
+}
+
+ql_status rl_scalar(loader *L, const ynode *n, const char *what,
+                        const char **out)
+{
+    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    if (st == QL_OK)
+        *out = n->text;
+    return st;
+}
+
+ql_status rl_required(loader *L, const ynode *map, const char *key,
+                                 const char *what, const char **out)
+{
+    const ynode *n = ymap_get(map, key);
+    if (!n)
+        return yfail(L->err, QL_ESCHEMA, map, "%s needs '%s'", what, key);
+    ql_status st = rl_scalar(L, n, key, out);
+    if (st == QL_OK && !**out)
+        return yfail(L->err, QL_ESCHEMA, n, "'%s' of %s is empty", key, what);
+    return st;
+}
+
+ql_status rl_optional(loader *L, const ynode *map, const char *key,
+                                 const char **out)
+{
+    const ynode *n = ymap_get(map, key);
+    *out = NULL;
+    return n ? rl_scalar(L, n, key, out) : QL_OK;
+}
+
+int rl_valid_name(const char *s)
+{
+    static const char *reserved[] = {"and", "or", "not", "in", "true", "false"};
+    size_t n = strlen(s);
+    if (n == 0 || n > QL_MAX_NAME)
+        return 0;
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+          s[0] == '_'))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+        if (!strcmp(s, reserved[i]))
+            return 0;
+    return 1;
+}
+
+/* A number as written in a rules file: "0.015", "-3", "1.6%". */
+static ql_status number_value(loader *L, const ynode *n, const char *what,
+                              qd *out)
+{
+    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    if (st)
+        return st;
+    size_t len = n->len;
+    int percent = len > 0 && n->text[len - 1] == '%';
+    int q = qd_parse(out, n->text, percent ? len - 1 : len);
+    if (!q && percent) {
+        qd hundred = qd_make(100, 0);
+        q = qd_div(out, out, &hundred);
+    }
+    if (q)
+        return yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
+                     "%s: '%.40s%s' is not a number (%s)", what, n->text,
+                     n->len > 40 ? "…" : "", ql_qd_message(q));
+    return QL_OK;
+}
+
+static ql_status date_value(loader *L, const ynode *n, const char *what,
+                            ql_date *out)
+{
+    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    if (st)
+        return st;
+    int r = date_parse_text(n->text, n->len, out);
+    if (r)
+        return yfail(L->err, QL_ESCHEMA, n, "%s: '%s' is not %s", what,
+                     n->text,
+                     r == -1 ? "a date (expected YYYY-MM-DD)"
+                             : "a real calendar date");
+    return QL_OK;
+}
+
+static ql_status bool_value(loader *L, const ynode *n, const char *what,
+                            int *out)
+{
+    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    if (st)
+        return st;
+    if (!strcmp(n->text, "true"))
+        *out = 1;
+    else if (!strcmp(n->text, "false"))
+        *out = 0;
+    else
+        return yfail(L->err, QL_ESCHEMA, n,
+                     "%s: expected true or false, found '%s'", what, n->text);
+    return QL_OK;
+}
+
+/* The citation's first word must name a declared source. */
+static ql_status citation(loader *L, const ynode *map, const char *what,
+                          int required, const char **out)
+{
+    const ynode *n = ymap_get(map, "source");
+    *out = NULL;
+    if (!n) {
+        if (required)
+            return yfail(L->err, QL_ESCHEMA, map,
+                         "%s needs a 'source' citation (a source id and "
+                         "article, e.g. \"law-2007 art. 8\")",
+                         what);
+        return QL_OK;
+    }
+    ql_status st = rl_scalar(L, n, "source", out);
+    if (st)
+        return st;
+    size_t w = strcspn(*out, " \t");
+    const ql_ruleset *rs = L->rs;
+    for (size_t i = 0; i < rs->n_sources; i++)
+        if (strlen(rs->sources[i].id) == w &&
+            memcmp(rs->sources[i].id, *out, w) == 0)
+            return QL_OK;
+    return yfail(L->err, QL_ENAME, n,
+                 "%s cites '%.*s', which is not declared under 'sources'", what,
+                 (int)w, *out);
+}
+
+/* ------------------------------------------------------- definitions */
+
+ql_status rl_build_sources(loader *L)
+{
+    static const char *const keys[] = {"title", "document", "date", "url",
+                                       "note", NULL};
+    section *s = &L->sec[SEC_SOURCES];
+    ql_ruleset *rs = L->rs;
+    rs->sources = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->sources);
+    if (!rs->sources)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        const ynode *v = s->items[i].val;
+        source_def *d = &rs->sources[i];
+        ql_status st;
+        const char *what = ar_printf(L->ar, "source '%s'", s->items[i].name);
+        if ((st = rl_want(L, v, YN_MAP, what)) ||
+            (st = rl_keys(L, v, what, keys)) ||
+            (st = rl_required(L, v, "title", what, &d->title)) ||
+            (st = rl_optional(L, v, "document", &d->document)) ||
+            (st = rl_optional(L, v, "date", &d->date)) ||
+            (st = rl_optional(L, v, "url", &d->url)))
+            return st;
+        d->id = s->items[i].name;
+        rs->n_sources++;
+    }
+    return QL_OK;
+}
+
+static const struct {
+    const char *word;
+    vkind kind;
+    int integer;
+} input_types[] = {{"decimal", VK_NUMBER, 0}, {"integer", VK_NUMBER, 1},
+                   {"money", VK_NUMBER, 0},   {"bool", VK_BOOL, 0},
+                   {"enum", VK_ENUM, 0},      {"string", VK_STRING, 0},
+                   {"date", VK_DATE, 0}};
+
+static ql_status build_enum(loader *L, input_def *d, const ynode *vals)
+{
+    ql_status st;
+    if (!vals)
+        return yfail(L->err, QL_ESCHEMA, d->key,
+                     "enum input '%s' needs 'values', the list of allowed values",
+                     d->name);
+    if ((st = rl_want(L, vals, YN_SEQ, "'values'")))
+        return st;
+    if (vals->n == 0)
+        return yfail(L->err, QL_ESCHEMA, vals, "'values' is empty");
+    d->en.name = d->name;
+    d->en.n = vals->n;
+    d->en.values = ar_alloc(L->ar, vals->n * sizeof *d->en.values);
+    d->en.lens = ar_alloc(L->ar, vals->n * sizeof *d->en.lens);
+    if (!d->en.values || !d->en.lens)
+        return rl_oom(L);
+    for (size_t i = 0; i < vals->n; i++) {
+        const ynode *v = vals->items[i];
+        if ((st = rl_want(L, v, YN_SCALAR, "an enum value")))
+            return st;
+        if (v->len == 0)
+            return yfail(L->err, QL_ESCHEMA, v,
+                         "an enum value cannot be empty (an empty field means "
+                         "'not given')");
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(d->en.values[j], v->text))
+                return yfail(L->err, QL_ESCHEMA, v, "enum value '%s' is listed twice",
+                             v->text);
+        d->en.values[i] = v->text;
+        d->en.lens[i] = v->len;
+    }
+    d->type.en = &d->en;
+    return QL_OK;
+}
+
+/* Parses a default value (or any typed scalar) for input d. */
+static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
+                              qval *out)
+{
+    ql_status st;
+    switch (d->type.kind) {
+    case VK_NUMBER:
+        return number_value(L, n, "default", &out->num);
+    case VK_BOOL:
+        return bool_value(L, n, "default", &out->b);
+    case VK_DATE:
+        return date_value(L, n, "default", &out->date);
+    case VK_STRING:
+        if ((st = rl_want(L, n, YN_SCALAR, "default")))
+            return st;
+        out->str.s = n->text;
+        out->str.len = (uint32_t)n->len;
+        return QL_OK;
+    case VK_ENUM:
+        if ((st = rl_want(L, n, YN_SCALAR, "default")))
+            return st;
+        for (size_t i = 0; i < d->en.n; i++)
+            if (!strcmp(d->en.values[i], n->text)) {
+                out->en = (int32_t)i;
+                return QL_OK;
+            }
+        return yfail(L->err, QL_ESCHEMA, n,
+                     "default '%s' is not one of the enum's values", n->text);
+    default:
+        return yfail(L->err, QL_ESCHEMA, n, "bad type");
+    }
+}
+
+ql_status rl_build_inputs(loader *L)
+{
+    static const char *const keys[] = {"type", "description", "values", "min",
+                                       "max", "above", "below", "required",
+                                       "default", NULL};
+    section *s = &L->sec[SEC_INPUTS];
+    ql_ruleset *rs = L->rs;
+    rs->inputs = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->inputs);
+    if (!rs->inputs)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        const ynode *v = s->items[i].val;
+        input_def *d = &rs->inputs[i];
+        d->name = s->items[i].name;
+        d->key = s->items[i].key;
+        const char *what = ar_printf(L->ar, "input '%s'", d->name);
+        const ynode *tnode = v;
+        ql_status st;
+        if (v->kind == YN_MAP) {
+            if ((st = rl_keys(L, v, what, keys)))
+                return st;
+            tnode = ymap_get(v, "type");
+            if (!tnode)
+                return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'type'", what);
+            if ((st = rl_optional(L, v, "description", &d->description)))
+                return st;
+        }
+        if ((st = rl_want(L, tnode, YN_SCALAR, "a type")))
+            return st;
+        size_t t;
+        for (t = 0; t < sizeof input_types / sizeof *input_types; t++)
+            if (!strcmp(tnode->text, input_types[t].word))
+                break;
+        if (t == sizeof input_types / sizeof *input_types)
+            return yfail(L->err, QL_ESCHEMA, tnode,
+                         "unknown type '%s' (expected decimal, integer, money, "
+                         "bool, enum, string or date)",
+                         tnode->text);
+        d->type_word = input_types[t].word;
+        d->type.kind = input_types[t].kind;
+        d->integer = input_types[t].integer;
+        if (v->kind != YN_MAP) {
+            if (d->type.kind == VK_ENUM)
+                return yfail(L->err, QL_ESCHEMA, v,
+                             "%s: an enum needs the mapping form with 'values'",
+                             what);
+            rs->n_inputs++;
+            continue;
+        }
+        if (d->type.kind == VK_ENUM) {
+            if ((st = build_enum(L, d, ymap_get(v, "values"))))
+                return st;
+        } else if (ymap_get(v, "values")) {
+            return yfail(L->err, QL_ESCHEMA, ymap_get(v, "values"),
+                         "'values' is only for enum inputs");
+        }
+        const char *bounds[4] = {"min", "above", "max", "below"};
+        for (int b = 0; b < 4; b++) {
+            const ynode *bn = ymap_get(v, bounds[b]);
+            if (!bn)
+                continue;
+            if (d->type.kind != VK_NUMBER)
+                return yfail(L->err, QL_ESCHEMA, bn,
+                             "'%s' is only for number inputs", bounds[b]);
+            int lower = b < 2;
+            if ((lower && d->has_min) || (!lower && d->has_max))
+                return yfail(L->err, QL_ESCHEMA, bn,
+                             "give only one of %s", lower ? "'min' and 'above'"
+                                                          : "'max' and 'below'");
+            if ((st = number_value(L, bn, bounds[b], lower ? &d->min : &d->max)))
+                return st;
+            if (lower) {
+                d->has_min = 1;
+                d->min_excl = b == 1;
+            } else {
+                d->has_max = 1;
+                d->max_excl = b == 3;
+            }
+        }
+        const ynode *rq = ymap_get(v, "required");
+        if (rq && (st = bool_value(L, rq, "required", &d->required)))
+            return st;
+        const ynode *df = ymap_get(v, "default");
+        if (df) {
+            if (d->required)
+                return yfail(L->err, QL_ESCHEMA, df,
+                             "a required input cannot have a default");
+            if ((st = typed_scalar(L, d, df, &d->def)))
+                return st;
+            d->has_default = 1;
+        }
+        rs->n_inputs++;
+    }
+    return QL_OK;
+}
+
+static vkind scalar_kind(const ynode *n)
+{
+    qd tmp;
+    ql_date dt;
+    size_t len = n->len;
+    if (n->quoted)
+        return VK_STRING;
+    if (!strcmp(n->text, "true") || !strcmp(n->text, "false"))
+        return VK_BOOL;
+    if (date_parse_text(n->text, len, &dt) == 0)
+        return VK_DATE;
+    if (len && n->text[len - 1] == '%')
+        len--;
+    if (qd_parse(&tmp, n->text, len) != QD_SYNTAX)
+        return VK_NUMBER;
+    return VK_STRING;
+}
+
+static ql_status build_brackets(loader *L, const ynode *list, param_value *pv)
+{
+    static const char *const keys[] = {"from", "above", "value", NULL};
+    ql_status st;
+    if ((st = rl_want(L, list, YN_SEQ, "'brackets'")))
+        return st;
+    if (list->n == 0)
+        return yfail(L->err, QL_ESCHEMA, list, "'brackets' is empty");
+    pv->rows = ar_alloc(L->ar, list->n * sizeof *pv->rows);
+    if (!pv->rows)
+        return rl_oom(L);
+    char text[4096];
+    size_t o = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        const ynode *r = list->items[i];
+        bracket_row *row = &pv->rows[i];
+        if ((st = rl_want(L, r, YN_MAP, "a bracket")) ||
+            (st = rl_keys(L, r, "a bracket", keys)))
+            return st;
+        const ynode *from = ymap_get(r, "from"), *above = ymap_get(r, "above");
+        const ynode *val = ymap_get(r, "value");
+        if (!!from == !!above)
+            return yfail(L->err, QL_ESCHEMA, r,
+                         "a bracket needs exactly one of 'from' (≥) and "
+                         "'above' (>)");
+        if (!val)
+            return yfail(L->err, QL_ESCHEMA, r, "a bracket needs a 'value'");
+        if ((st = number_value(L, from ? from : above, "bracket bound",
+                               &row->bound)) ||
+            (st = number_value(L, val, "bracket value", &row->value)))
+            return st;
+        row->exclusive = above != NULL;
+        if (i > 0) {
+            int c = qd_cmp(&row->bound, &pv->rows[i - 1].bound);
+            if (c < 0 || (c == 0 && !(row->exclusive && !pv->rows[i - 1].exclusive)))
+                return yfail(L->err, QL_ESCHEMA, r,
+                             "brackets must go up: each bound above the one "
+                             "before (or 'above: x' right after 'from: x')");
+        }
+        char b[QD_TEXT_MAX], v[QD_TEXT_MAX];
+        qd_format(&row->bound, b);
+        qd_format(&row->value, v);
+        if (o < sizeof text - 200)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s%s %s → %s",
+                                  i ? "; " : "", row->exclusive ? ">" : "≥", b, v);
+    }
+    pv->nrows = list->n;
+    pv->text = ar_strndup(L->ar, text, o);
+    return pv->text ? QL_OK : rl_oom(L);
+}
+
+ql_status rl_build_params(loader *L)
+{
+    static const char *const keys[] = {"type", "description", "values", NULL};
+    static const char *const vkeys[] = {"from", "until", "value", "brackets",
+                                        "source", "note", NULL};
+    section *s = &L->sec[SEC_PARAMS];
+    ql_ruleset *rs = L->rs;
+    rs->params = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->params);
+    if (!rs->params)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        const ynode *v = s->items[i].val;
+        param_def *d = &rs->params[i];
+        d->name = s->items[i].name;
+        d->key = s->items[i].key;
+        const char *what = ar_printf(L->ar, "parameter '%s'", d->name);
+        ql_status st;
+        if ((st = rl_want(L, v, YN_MAP, what)) ||
+            (st = rl_keys(L, v, what, keys)) ||
+            (st = rl_optional(L, v, "description", &d->description)))
+            return st;
+        const ynode *tn = ymap_get(v, "type");
+        vkind declared = 0;
+        if (tn) {
+            const char *tw;
+            if ((st = rl_scalar(L, tn, "type", &tw)))
+                return st;
+            if (!strcmp(tw, "decimal") || !strcmp(tw, "integer") ||
+                !strcmp(tw, "money"))
+                declared = VK_NUMBER;
+            else if (!strcmp(tw, "bool"))
+                declared = VK_BOOL;
+            else if (!strcmp(tw, "date"))
+                declared = VK_DATE;
+            else if (!strcmp(tw, "string"))
+                declared = VK_STRING;
+            else if (!strcmp(tw, "table"))
+                declared = VK_TABLE;
+            else
+                return yfail(L->err, QL_ESCHEMA, tn,
+                             "unknown parameter type '%s' (expected decimal, "
+                             "integer, money, bool, date, string or table)",
+                             tw);
+        }
+        const ynode *vals = ymap_get(v, "values");
+        if (!vals)
+            return yfail(L->err, QL_ESCHEMA, v,
+                         "%s needs 'values': a list of {from, value, source}",
+                         what);
+        if ((st = rl_want(L, vals, YN_SEQ, "'values'")))
+            return st;
+        if (vals->n == 0)
+            return yfail(L->err, QL_ESCHEMA, vals, "%s has no values", what);
+        d->values = ar_alloc(L->ar, vals->n * sizeof *d->values);
+        if (!d->values)
+            return rl_oom(L);
+        for (size_t k = 0; k < vals->n; k++) {
+            const ynode *e = vals->items[k];
+            param_value *pv = &d->values[k];
+            if ((st = rl_want(L, e, YN_MAP, "a parameter value")) ||
+                (st = rl_keys(L, e, "a parameter value", vkeys)))
+                return st;
+            const ynode *from = ymap_get(e, "from");
+            if (!from)
+                return yfail(L->err, QL_ESCHEMA, e,
+                             "a parameter value needs 'from', the first day "
+                             "it holds");
+            if ((st = date_value(L, from, "from", &pv->from)))
+                return st;
+            pv->until = -1;
+            const ynode *until = ymap_get(e, "until");
+            if (until) {
+                if ((st = date_value(L, until, "until", &pv->until)))
+                    return st;
+                if (pv->until < pv->from)
+                    return yfail(L->err, QL_ESCHEMA, until,
+                                 "'until' is before 'from'");
+            }
+            if (k > 0) {
+                const param_value *prev = &d->values[k - 1];
+                if (pv->from <= prev->from)
+                    return yfail(L->err, QL_ESCHEMA, from,
+                                 "values must be listed by 'from', oldest first");
+                if (prev->until >= pv->from)
+                    return yfail(L->err, QL_ESCHEMA, from,
+                                 "this value starts before the previous one's "
+                                 "'until'");
+            }
+            if ((st = citation(L, e, what, 1, &pv->source)))
+                return st;
+            const ynode *val = ymap_get(e, "value"), *br = ymap_get(e, "brackets");
+            if (!!val == !!br)
+                return yfail(L->err, QL_ESCHEMA, e,
+                             "a parameter value needs exactly one of 'value' "
+                             "and 'brackets'");
+            vkind kind = br ? VK_TABLE : declared ? declared : 0;
+            if (!kind) {
+                if ((st = rl_want(L, val, YN_SCALAR, "'value'")))
+                    return st;
+                kind = scalar_kind(val);
+            }
+            if (d->type.kind && kind != d->type.kind)
+                return yfail(L->err, QL_ETYPE, br ? br : val,
+                             "%s: every value must have the same type as the "
+                             "first",
+                             what);
+            if (kind == VK_TABLE && !br)
+                return yfail(L->err, QL_ESCHEMA, e,
+                             "%s is a table: give 'brackets', not 'value'", what);
+            d->type.kind = kind;
+            switch (kind) {
+            case VK_TABLE: st = build_brackets(L, br, pv); break;
+            case VK_NUMBER: st = number_value(L, val, "value", &pv->v.num); break;
+            case VK_BOOL: st = bool_value(L, val, "value", &pv->v.b); break;
+            case VK_DATE: st = date_value(L, val, "value", &pv->v.date); break;
+            default:
+                if ((st = rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK) {
+                    pv->v.str.s = val->text;
+                    pv->v.str.len = (uint32_t)val->len;
+                }
+            }
+            if (st)
+                return st;
+            d->nvalues++;
+        }
+        rs->n_params++;
+    }
+    return QL_OK;
+}
+
+/* Parses the expression in scalar n; `what` names it in messages. */
+static ql_status expression(loader *L, const ynode *n, const char *what,
+                            ast **out)
+{
+    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    if (st)
+        return st;
+    const char *msg;
+    size_t pos, open;
+    *out = parse_expression(n->text, n->len, L->ar, &msg, &pos, &open);
+    if (*out)
+        return QL_OK;
+    int line, col, oline, ocol;
+    ynode_locate(n, pos, &line, &col);
+    if (open == SIZE_MAX)
+        return ql_fail(L->err, QL_EPARSE, n->doc->file, line, col, "%s: %s",
+                       what, msg);
+    ynode_locate(n, open, &oline, &ocol);
+    return ql_fail(L->err, QL_EPARSE, n->doc->file, line, col,
+                   "%s: %s (to close the one at line %d, column %d)", what, msg,
+                   oline, ocol);
+}
+
+ql_status rl_build_computed(loader *L)
+{
+    static const char *const keys[] = {"expr", "description", "source", NULL};
+    section *s = &L->sec[SEC_COMPUTED];
+    ql_ruleset *rs = L->rs;
+    rs->computed = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->computed);
+    if (!rs->computed)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        const ynode *v = s->items[i].val;
+        computed_def *d = &rs->computed[i];
+        d->name = s->items[i].name;
+        d->key = s->items[i].key;
+        const char *what = ar_printf(L->ar, "computed '%s'", d->name);
+        ql_status st;
+        d->expr = v;
+        if (v->kind == YN_MAP) {
+            if ((st = rl_keys(L, v, what, keys)) ||
+                (st = rl_optional(L, v, "description", &d->description)) ||
+                (st = citation(L, v, what, 0, &d->source)))
+                return st;
+            d->expr = ymap_get(v, "expr");
+            if (!d->expr)
+                return yfail(L->err, QL_ESCHEMA, v, "%s needs 'expr'", what);
+        }
+        if ((st = expression(L, d->expr, what, &d->tree)))
+            return st;
+        d->formula = d->expr->text;
+        rs->n_computed++;
+    }
+    return QL_OK;
+}
+
+ql_status rl_build_checks(loader *L)
+{
+    static const char *const keys[] = {"title", "description", "source",
+                                       "from", "until", "applies", "required",
+                                       "actual", "shortfall", "compliant",
+                                       NULL};
+    static const char *const parts[5] = {"applies", "required", "actual",
+                                         "shortfall", "compliant"};
+    section *s = &L->sec[SEC_CHECKS];
+    ql_ruleset *rs = L->rs;
+    rs->checks = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->checks);
+    if (!rs->checks)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        const ynode *v = s->items[i].val;
+        check_def *d = &rs->checks[i];
+        d->name = s->items[i].name;
+        d->key = s->items[i].key;
+        const char *what = ar_printf(L->ar, "check '%s'", d->name);
+        ql_status st;
+        if ((st = rl_want(L, v, YN_MAP, what)) ||
+            (st = rl_keys(L, v, what, keys)) ||
+            (st = rl_required(L, v, "title", what, &d->title)) ||
+            (st = rl_optional(L, v, "description", &d->description)) ||
+            (st = citation(L, v, what, 1, &d->source)))
+            return st;
+        d->from = d->until = -1;
+        const ynode *f = ymap_get(v, "from"), *u = ymap_get(v, "until");
+        if (f && (st = date_value(L, f, "from", &d->from)))
+            return st;
+        if (u && (st = date_value(L, u, "until", &d->until)))
+            return st;
+        if (f && u && d->until < d->from)
+            return yfail(L->err, QL_ESCHEMA, u, "'until' is before 'from'");
+        for (int p = 0; p < 5; p++) {
+            const ynode *e = ymap_get(v, parts[p]);
+            if (!e) {
+                if (p == 1 || p == 2)
+                    return yfail(L->err, QL_ESCHEMA, v, "%s needs '%s'", what,
+                                 parts[p]);
+                continue;
+            }
+            const char *pw = ar_printf(L->ar, "check '%s' %s", d->name, parts[p]);
+            d->expr[p] = e;
+            if ((st = expression(L, e, pw, &d->tree[p])))
+                return st;
+        }
+        rs->n_checks++;
+    }
+    return QL_OK;
+}
+
+ql_status rl_build_validations(loader *L)
+{
+    static const char *const keys[] = {"rule", "message", "field", NULL};
+    section *s = &L->sec[SEC_VALID];
+    ql_ruleset *rs = L->rs;
+    rs->valid = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->valid);
+    if (!rs->valid)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        const ynode *v = s->items[i].val;
+        validation_def *d = &rs->valid[i];
+        d->name = s->items[i].name;
+        d->key = s->items[i].key;
+        const char *what = ar_printf(L->ar, "validation '%s'", d->name);
+        const char *field;
+        ql_status st;
+        if ((st = rl_want(L, v, YN_MAP, what)) ||
+            (st = rl_keys(L, v, what, keys)) ||
+            (st = rl_required(L, v, "message", what, &d->message)) ||
+            (st = rl_optional(L, v, "field", &field)))
+            return st;
+        d->field = -1;
+        if (field) {
+            d->field = ql_ruleset_input_index(rs, field);
+            if (d->field < 0)
+                return yfail(L->err, QL_ENAME, ymap_get(v, "field"),
+                             "%s: '%s' is not an input", what, field);
+        }
+        d->expr = ymap_get(v, "rule");
+        if (!d->expr)
+            return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'rule'", what);
+        if ((st = expression(L, d->expr, what, &d->tree)))
+            return st;
+        rs->n_valid++;
+    }
+    return QL_OK;
+}
+
+ql_status rl_build_outputs(loader *L, const ynode *fallback)
+{
+    ql_ruleset *rs = L->rs;
+    const ynode *o = L->outputs;
+    ql_status st;
+    if (!o)
+        return yfail(L->err, QL_ESCHEMA, fallback,
+                     "a rules file needs 'outputs': the list of computed "
+                     "values and checks to report");
+    if ((st = rl_want(L, o, YN_SEQ, "'outputs'")))
+        return st;
+    rs->outputs = ar_alloc(L->ar, (o->n + 1) * sizeof *rs->outputs);
+    if (!rs->outputs)
+        return rl_oom(L);
+    for (size_t i = 0; i < o->n; i++) {
+        const ynode *n = o->items[i];
+        output_def *d = &rs->outputs[i];
+        if ((st = rl_want(L, n, YN_SCALAR, "an output")))
+            return st;
+        d->name = n->text;
+        d->node = n;
+        d->index = -1;
+        for (size_t k = 0; k < rs->n_computed && d->index < 0; k++)
+            if (!strcmp(rs->computed[k].name, n->text))
+                d->kind = OUT_COMPUTED, d->index = (int)k;
+        for (size_t k = 0; k < rs->n_checks && d->index < 0; k++)
+            if (!strcmp(rs->checks[k].name, n->text))
+                d->kind = OUT_CHECK, d->index = (int)k;
+        for (size_t k = 0; k < rs->n_inputs && d->index < 0; k++)
+            if (!strcmp(rs->inputs[k].name, n->text))
+                d->kind = OUT_INPUT, d->index = (int)k;
+        if (d->index < 0)
+            return yfail(L->err, QL_ENAME, n,
+                         "output '%s' is not a computed value, check or input",
+                         n->text);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(rs->outputs[k].name, n->text))
+                return yfail(L->err, QL_ENAME, n, "output '%s' is listed twice",
+                             n->text);
+        rs->n_outputs++;
+    }
+    return QL_OK;
+}

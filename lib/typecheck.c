@@ -1,0 +1,708 @@
+/*
+ * typecheck.c — names and types.
+ *
+ * Resolves every name to an input, parameter, computed value or check,
+ * infers and checks types, and walks dependencies depth-first: that finds
+ * cycles, the longest dependency chain and the value stack each block
+ * needs.  Each node of the syntax tree is annotated (type, symbol, stack
+ * depth) for compile.c, which then only writes code.  Every error is
+ * located at the offending token inside its YAML scalar.
+ */
+#include "compile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct fn_info {
+    const char *name;
+    int min_args, max_args; /* max −1: any */
+    const char *usage;
+} fns[] = {
+    [F_MIN] = {"min", 1, -1, "min(x, y, …)"},
+    [F_MAX] = {"max", 1, -1, "max(x, y, …)"},
+    [F_ABS] = {"abs", 1, 1, "abs(x)"},
+    [F_ROUND] = {"round", 2, 3, "round(x, digits) or round(x, digits, \"mode\")"},
+    [F_CEIL] = {"ceil", 1, 2, "ceil(x) or ceil(x, digits)"},
+    [F_FLOOR] = {"floor", 1, 2, "floor(x) or floor(x, digits)"},
+    [F_TRUNC] = {"trunc", 1, 2, "trunc(x) or trunc(x, digits)"},
+    [F_IF] = {"if", 3, -1, "if(condition, then, else) or if(c1, v1, c2, v2, …, else)"},
+    [F_BRACKET] = {"bracket", 2, 2, "bracket(table_parameter, x)"},
+    [F_PRESENT] = {"present", 1, 1, "present(input)"},
+    [F_DATE] = {"date", 1, 1, "date(\"YYYY-MM-DD\")"},
+    [F_YEAR] = {"year", 1, 1, "year(date)"},
+    [F_MONTH] = {"month", 1, 1, "month(date)"},
+    [F_DAY] = {"day", 1, 1, "day(date)"},
+    [F_DAYS_BETWEEN] = {"days_between", 2, 2, "days_between(from, to)"},
+};
+#define N_FNS (sizeof fns / sizeof fns[0])
+
+static const struct {
+    const char *name;
+    qd_round mode;
+} round_modes[] = {{"half_up", QD_HALF_UP},     {"half_even", QD_HALF_EVEN},
+                   {"half_down", QD_HALF_DOWN}, {"up", QD_UP},
+                   {"down", QD_DOWN},           {"ceiling", QD_CEILING},
+                   {"floor", QD_FLOOR}};
+
+/* Fields readable as check.field, in CF_ order. */
+static const char *check_fields[] = {"applicable", "compliant", "required",
+                                     "actual", "shortfall"};
+const char *const check_parts[5] = {"applies", "required", "actual",
+                                    "shortfall", "compliant"};
+
+/* ------------------------------------------------------------ errors */
+
+static ql_status fail_at(cc *c, size_t pos, ql_status code, const char *fmt,
+                         ...) __attribute__((format(printf, 4, 5)));
+
+static ql_status fail_at(cc *c, size_t pos, ql_status code, const char *fmt,
+                         ...)
+{
+    int line = 0, col = 0;
+    if (c->node)
+        ynode_locate(c->node, pos, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    ql_vfail(c->err, code, c->node ? c->node->doc->file : NULL, line, col,
+             c->what, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static const char *type_name(vtype t)
+{
+    switch (t.kind) {
+    case VK_NUMBER: return "number";
+    case VK_BOOL: return "bool";
+    case VK_STRING: return "string";
+    case VK_DATE: return "date";
+    case VK_ENUM: return "enum";
+    case VK_TABLE: return "table";
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------ symbols */
+
+static size_t hash_name(const char *s, size_t n)
+{
+    size_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static const sym *lookup(cc *c, const char *name, size_t len)
+{
+    size_t i = hash_name(name, len) & (c->hcap - 1);
+    while (c->hash[i]) {
+        const sym *s = &c->syms[c->hash[i] - 1];
+        if (strlen(s->name) == len && memcmp(s->name, name, len) == 0)
+            return s;
+        i = (i + 1) & (c->hcap - 1);
+    }
+    return NULL;
+}
+
+static const char *kind_word(enum sym_kind k)
+{
+    static const char *w[] = {"input", "parameter", "computed value", "check"};
+    return w[k];
+}
+
+static ql_status add_sym(cc *c, const char *name, enum sym_kind kind,
+                         int index, const ynode *key)
+{
+    size_t len = strlen(name);
+    const sym *old = lookup(c, name, len);
+    if (old)
+        return yfail(c->err, QL_ENAME, key,
+                     "'%s' is already defined as %s %s (%s:%d)", name,
+                     old->kind == S_INPUT ? "an" : "a", kind_word(old->kind),
+                     old->key ? old->key->doc->file : "?",
+                     old->key ? old->key->line : 0);
+    if (strcmp(name, "date") == 0)
+        return yfail(c->err, QL_ENAME, key,
+                     "'date' is reserved: it names the evaluation date");
+    sym *s = &c->syms[c->nsyms];
+    s->name = name;
+    s->kind = kind;
+    s->index = index;
+    s->key = key;
+    size_t i = hash_name(name, len) & (c->hcap - 1);
+    while (c->hash[i])
+        i = (i + 1) & (c->hcap - 1);
+    c->hash[i] = ++c->nsyms;
+    return QL_OK;
+}
+
+ql_status build_symbols(cc *c)
+{
+    ql_ruleset *rs = c->rs;
+    size_t total = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
+    c->syms = calloc(total + 1, sizeof *c->syms);
+    c->hcap = 16;
+    while (c->hcap < 2 * (total + 1))
+        c->hcap *= 2;
+    c->hash = calloc(c->hcap, sizeof *c->hash);
+    if (!c->syms || !c->hash)
+        return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    ql_status st = QL_OK;
+    for (size_t i = 0; st == QL_OK && i < rs->n_inputs; i++)
+        st = add_sym(c, rs->inputs[i].name, S_INPUT, (int)i, rs->inputs[i].key);
+    for (size_t i = 0; st == QL_OK && i < rs->n_params; i++)
+        st = add_sym(c, rs->params[i].name, S_PARAM, (int)i, rs->params[i].key);
+    for (size_t i = 0; st == QL_OK && i < rs->n_computed; i++)
+        st = add_sym(c, rs->computed[i].name, S_COMPUTED, (int)i,
+                     rs->computed[i].key);
+    for (size_t i = 0; st == QL_OK && i < rs->n_checks; i++)
+        st = add_sym(c, rs->checks[i].name, S_CHECK, (int)i, rs->checks[i].key);
+    return st;
+}
+
+/* ------------------------------------------------------- type checking */
+
+static ql_status check_computed(cc *c, int idx, size_t pos);
+static ql_status check_check(cc *c, int idx, size_t pos);
+static ql_status tc(cc *c, ast *n);
+
+static int same_type(vtype a, vtype b)
+{
+    return a.kind == b.kind && (a.kind != VK_ENUM || a.en == b.en);
+}
+
+static vtype T(vkind k)
+{
+    vtype t = {k, NULL};
+    return t;
+}
+
+static int enum_lookup(const enum_def *en, const char *s, size_t len)
+{
+    for (size_t i = 0; i < en->n; i++)
+        if (en->lens[i] == len && memcmp(en->values[i], s, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Turns a string literal compared with an enum into that enum's value. */
+static ql_status coerce_enum(cc *c, ast *lit, vtype et)
+{
+    int k = enum_lookup(et.en, lit->text, lit->len);
+    if (k < 0) {
+        char list[256];
+        size_t o = 0;
+        for (size_t i = 0; i < et.en->n && o < sizeof list - 40; i++)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+                                  i ? ", " : "", et.en->values[i]);
+        return fail_at(c, lit->pos, QL_ETYPE,
+                       "\"%.*s\" is not a value of %s (expected one of: %s)",
+                       (int)lit->len, lit->text, et.en->name, list);
+    }
+    lit->type = et;
+    lit->cval.en = k;
+    return QL_OK;
+}
+
+/* Makes the two sides of a comparison agree, coercing enum literals. */
+static ql_status unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
+{
+    if (a->type.kind == VK_ENUM && b->kind == A_STRING)
+        return coerce_enum(c, b, a->type);
+    if (b->type.kind == VK_ENUM && a->kind == A_STRING)
+        return coerce_enum(c, a, b->type);
+    if (!same_type(a->type, b->type)) {
+        if (a->type.kind == VK_ENUM && b->type.kind == VK_ENUM)
+            return fail_at(c, pos, QL_ETYPE,
+                           "%s values of two different enums (%s and %s)", ctx,
+                           a->type.en->name, b->type.en->name);
+        return fail_at(c, pos, QL_ETYPE, "%s a %s with a %s", ctx,
+                       type_name(a->type), type_name(b->type));
+    }
+    return QL_OK;
+}
+
+static ql_status expect(cc *c, ast *n, vkind k, const char *role)
+{
+    if (n->type.kind != k)
+        return fail_at(c, n->pos, QL_ETYPE, "%s must be a %s, not a %s", role,
+                       type_name(T(k)), type_name(n->type));
+    return QL_OK;
+}
+
+static int max2(int a, int b) { return a > b ? a : b; }
+
+/* A whole-number literal, e.g. the digits of round(); sets *out. */
+static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
+                             const char *role)
+{
+    if (n->kind != A_NUMBER || !qd_is_integer(&n->num))
+        return fail_at(c, n->pos, QL_ETYPE, "%s must be a whole-number literal",
+                       role);
+    qd v;
+    qd_round_to(&v, &n->num, 0, QD_DOWN);
+    if (v.coef < lo || v.coef > hi)
+        return fail_at(c, n->pos, QL_ERANGE, "%s must be between %d and %d",
+                       role, lo, hi);
+    *out = (int)v.coef;
+    return QL_OK;
+}
+
+static ql_status tc_name(cc *c, ast *n)
+{
+    if (n->len == 4 && memcmp(n->text, "date", 4) == 0) {
+        n->type = T(VK_DATE);
+        n->ref = -1;
+        n->sdepth = 1;
+        return QL_OK;
+    }
+    const sym *s = lookup(c, n->text, n->len);
+    if (!s)
+        return fail_at(c, n->pos, QL_ENAME,
+                       "unknown name '%.*s' (not an input, parameter, "
+                       "computed value or check)",
+                       (int)n->len, n->text);
+    n->ref = (int)(s - c->syms);
+    n->sdepth = 1;
+    ql_ruleset *rs = c->rs;
+    switch (s->kind) {
+    case S_INPUT:
+        n->type = rs->inputs[s->index].type;
+        return QL_OK;
+    case S_PARAM:
+        n->type = rs->params[s->index].type;
+        if (n->type.kind == VK_TABLE)
+            return fail_at(c, n->pos, QL_ETYPE,
+                           "'%s' is a table: use it as bracket(%s, x)", s->name,
+                           s->name);
+        return QL_OK;
+    case S_COMPUTED: {
+        ql_status st = check_computed(c, s->index, n->pos);
+        n->type = rs->computed[s->index].type;
+        return st;
+    }
+    case S_CHECK:
+        return fail_at(c, n->pos, QL_ETYPE,
+                       "'%s' is a check: name one of its fields, e.g. %s.compliant",
+                       s->name, s->name);
+    }
+    return QL_OK;
+}
+
+static ql_status tc_member(cc *c, ast *n)
+{
+    const sym *s = lookup(c, n->text, n->len);
+    if (!s || s->kind != S_CHECK)
+        return fail_at(c, n->pos, QL_ENAME,
+                       "'%.*s' is not a check (only checks have fields)",
+                       (int)n->len, n->text);
+    int f = -1;
+    for (int i = 0; i < 5; i++)
+        if (strlen(check_fields[i]) == n->member_len &&
+            memcmp(check_fields[i], n->member, n->member_len) == 0)
+            f = i;
+    if (f < 0)
+        return fail_at(c, n->member_pos, QL_ENAME,
+                       "a check has no field '%.*s' (expected applicable, "
+                       "compliant, required, actual or shortfall)",
+                       (int)n->member_len, n->member);
+    n->ref = (int)(s - c->syms);
+    n->cval.en = f;
+    n->type = f <= CF_COMPLIANT ? T(VK_BOOL) : T(VK_NUMBER);
+    n->sdepth = 1;
+    return check_check(c, s->index, n->pos);
+}
+
+static ql_status tc_call(cc *c, ast *n)
+{
+    int id = -1;
+    for (size_t i = 0; i < N_FNS; i++)
+        if (strlen(fns[i].name) == n->len &&
+            memcmp(fns[i].name, n->text, n->len) == 0)
+            id = (int)i;
+    if (id < 0)
+        return fail_at(c, n->pos, QL_ENAME,
+                       "unknown function '%.*s' (see docs/rules-language.md "
+                       "for the list)",
+                       (int)n->len, n->text);
+    const struct fn_info *f = &fns[id];
+    n->ref = id;
+    if ((int)n->nargs < f->min_args ||
+        (f->max_args >= 0 && (int)n->nargs > f->max_args) ||
+        (id == F_IF && n->nargs % 2 == 0))
+        return fail_at(c, n->pos, QL_ETYPE, "wrong number of arguments: %s",
+                       f->usage);
+    ql_status st;
+    if (id == F_PRESENT) {
+        ast *a = n->args[0];
+        const sym *s = a->kind == A_NAME ? lookup(c, a->text, a->len) : NULL;
+        if (!s || s->kind != S_INPUT)
+            return fail_at(c, a->pos, QL_ETYPE,
+                           "present() takes the name of an input");
+        a->ref = (int)(s - c->syms);
+        n->type = T(VK_BOOL);
+        n->sdepth = 1;
+        return QL_OK;
+    }
+    if (id == F_DATE) {
+        ast *a = n->args[0];
+        if (a->kind != A_STRING ||
+            date_parse_text(a->text, a->len, &n->cval.date) != 0)
+            return fail_at(c, a->pos, QL_ETYPE,
+                           "date() takes a literal \"YYYY-MM-DD\" of a real date");
+        n->type = T(VK_DATE);
+        n->sdepth = 1;
+        return QL_OK;
+    }
+    if (id == F_BRACKET) {
+        ast *a = n->args[0];
+        const sym *s = a->kind == A_NAME ? lookup(c, a->text, a->len) : NULL;
+        if (!s || s->kind != S_PARAM ||
+            c->rs->params[s->index].type.kind != VK_TABLE)
+            return fail_at(c, a->pos, QL_ETYPE,
+                           "bracket() takes a table parameter first");
+        a->ref = (int)(s - c->syms);
+        if ((st = tc(c, n->args[1])) || (st = expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
+            return st;
+        n->type = T(VK_NUMBER);
+        n->sdepth = n->args[1]->sdepth;
+        return QL_OK;
+    }
+    /* Rounding: digits (and mode) are literals, checked here. */
+    if (id == F_ROUND || id == F_CEIL || id == F_FLOOR || id == F_TRUNC) {
+        if ((st = tc(c, n->args[0])) ||
+            (st = expect(c, n->args[0], VK_NUMBER, "the value to round")))
+            return st;
+        int digits = 0;
+        if (n->nargs >= 2 &&
+            (st = int_literal(c, n->args[1], -QD_DIGITS, QD_MAX_SCALE, &digits,
+                              "the number of digits")))
+            return st;
+        qd_round mode = id == F_CEIL    ? QD_CEILING
+                        : id == F_FLOOR ? QD_FLOOR
+                        : id == F_TRUNC ? QD_DOWN
+                                        : QD_HALF_UP;
+        if (n->nargs == 3) {
+            ast *m = n->args[2];
+            int found = -1;
+            for (size_t i = 0; m->kind == A_STRING && i < 7; i++)
+                if (strlen(round_modes[i].name) == m->len &&
+                    memcmp(round_modes[i].name, m->text, m->len) == 0)
+                    found = (int)i;
+            if (found < 0)
+                return fail_at(c, m->pos, QL_ETYPE,
+                               "unknown rounding mode (expected \"half_up\", "
+                               "\"half_even\", \"half_down\", \"up\", \"down\", "
+                               "\"ceiling\" or \"floor\")");
+            mode = round_modes[found].mode;
+        }
+        n->cval.en = digits;
+        n->neg = (int)mode; /* reuse: the rounding mode */
+        n->type = T(VK_NUMBER);
+        n->sdepth = n->args[0]->sdepth;
+        return QL_OK;
+    }
+    /* The rest evaluate all their arguments. */
+    int depth = 0;
+    for (size_t i = 0; i < n->nargs; i++) {
+        if ((st = tc(c, n->args[i])))
+            return st;
+        depth = max2(depth, (int)i + n->args[i]->sdepth);
+    }
+    n->sdepth = depth;
+    switch (id) {
+    case F_MIN:
+    case F_MAX: {
+        vtype t = n->args[0]->type;
+        if (t.kind != VK_NUMBER && t.kind != VK_DATE)
+            return fail_at(c, n->args[0]->pos, QL_ETYPE,
+                           "%s() takes numbers or dates, not a %s", f->name,
+                           type_name(t));
+        for (size_t i = 1; i < n->nargs; i++)
+            if (!same_type(n->args[i]->type, t))
+                return fail_at(c, n->args[i]->pos, QL_ETYPE,
+                               "%s() arguments must all be of one type "
+                               "(a %s, then a %s)",
+                               f->name, type_name(t),
+                               type_name(n->args[i]->type));
+        n->type = t;
+        return QL_OK;
+    }
+    case F_ABS:
+        n->type = T(VK_NUMBER);
+        return expect(c, n->args[0], VK_NUMBER, "abs()'s argument");
+    case F_YEAR:
+    case F_MONTH:
+    case F_DAY:
+        n->type = T(VK_NUMBER);
+        return expect(c, n->args[0], VK_DATE, "the argument");
+    case F_DAYS_BETWEEN:
+        n->type = T(VK_NUMBER);
+        if ((st = expect(c, n->args[0], VK_DATE, "the first argument")))
+            return st;
+        return expect(c, n->args[1], VK_DATE, "the second argument");
+    case F_IF: {
+        /* if(c1, v1, c2, v2, …, else): conditions at even places but the
+         * last; each value must agree with the first (enum literals are
+         * coerced by unify). */
+        for (size_t i = 0; i + 1 < n->nargs; i += 2)
+            if ((st = expect(c, n->args[i], VK_BOOL, "an if() condition")))
+                return st;
+        ast *first = n->args[1];
+        for (size_t i = 3; i <= n->nargs; i += 2) {
+            ast *v = n->args[i < n->nargs ? i : n->nargs - 1];
+            if ((st = unify(c, first, v, v->pos,
+                            "if() branches must have one type: cannot mix")))
+                return st;
+        }
+        ast *last = n->args[n->nargs - 1];
+        if ((st = unify(c, first, last, last->pos,
+                        "if() branches must have one type: cannot mix")))
+            return st;
+        n->type = first->type;
+        int d = 0;
+        for (size_t i = 0; i < n->nargs; i++)
+            d = max2(d, n->args[i]->sdepth);
+        n->sdepth = d;
+        return QL_OK;
+    }
+    }
+    return QL_OK;
+}
+
+static ql_status tc(cc *c, ast *n)
+{
+    ql_status st;
+    switch (n->kind) {
+    case A_NUMBER:
+        n->type = T(VK_NUMBER);
+        n->cval.num = n->num;
+        n->sdepth = 1;
+        return QL_OK;
+    case A_STRING:
+        n->type = T(VK_STRING);
+        n->cval.str.s = n->text;
+        n->cval.str.len = (uint32_t)n->len;
+        n->sdepth = 1;
+        return QL_OK;
+    case A_BOOL:
+        n->type = T(VK_BOOL);
+        n->cval.b = n->b;
+        n->sdepth = 1;
+        return QL_OK;
+    case A_NAME:
+        return tc_name(c, n);
+    case A_MEMBER:
+        return tc_member(c, n);
+    case A_CALL:
+        return tc_call(c, n);
+    case A_UNARY:
+        if ((st = tc(c, n->args[0])))
+            return st;
+        n->sdepth = n->args[0]->sdepth;
+        if (n->op == T_NOT) {
+            n->type = T(VK_BOOL);
+            return expect(c, n->args[0], VK_BOOL, "the operand of 'not'");
+        }
+        n->type = T(VK_NUMBER);
+        return expect(c, n->args[0], VK_NUMBER, "the operand of '-'");
+    case A_IN: {
+        ast *l = n->args[0];
+        if ((st = tc(c, l)))
+            return st;
+        if (l->type.kind == VK_BOOL || l->type.kind == VK_TABLE)
+            return fail_at(c, n->pos, QL_ETYPE, "'in' cannot test a %s",
+                           type_name(l->type));
+        for (size_t i = 1; i < n->nargs; i++) {
+            ast *it = n->args[i];
+            if ((st = tc(c, it)))
+                return st;
+            int literal = it->kind == A_NUMBER || it->kind == A_STRING ||
+                          (it->kind == A_CALL && it->ref == F_DATE);
+            if (!literal)
+                return fail_at(c, it->pos, QL_ETYPE,
+                               "the items of an 'in' list must be literals");
+            if ((st = unify(c, l, it, it->pos, "'in' cannot compare")))
+                return st;
+        }
+        n->type = T(VK_BOOL);
+        n->sdepth = l->sdepth;
+        return QL_OK;
+    }
+    case A_BINARY: {
+        ast *a = n->args[0], *b = n->args[1];
+        if ((st = tc(c, a)) || (st = tc(c, b)))
+            return st;
+        switch (n->op) {
+        case T_AND:
+        case T_OR:
+            if ((st = expect(c, a, VK_BOOL, "an operand of 'and'/'or'")) ||
+                (st = expect(c, b, VK_BOOL, "an operand of 'and'/'or'")))
+                return st;
+            n->type = T(VK_BOOL);
+            n->sdepth = max2(a->sdepth, b->sdepth);
+            return QL_OK;
+        case T_PLUS:
+        case T_MINUS:
+        case T_STAR:
+        case T_SLASH:
+            if ((st = expect(c, a, VK_NUMBER, "an arithmetic operand")) ||
+                (st = expect(c, b, VK_NUMBER, "an arithmetic operand")))
+                return st;
+            n->type = T(VK_NUMBER);
+            n->sdepth = max2(a->sdepth, 1 + b->sdepth);
+            return QL_OK;
+        default: /* comparisons */
+            if ((st = unify(c, a, b, n->pos, "cannot compare")))
+                return st;
+            if ((a->type.kind == VK_STRING || a->type.kind == VK_ENUM ||
+                 a->type.kind == VK_BOOL) &&
+                n->op != T_EQ && n->op != T_NE)
+                return fail_at(c, n->pos, QL_ETYPE,
+                               "a %s can only be compared with == or !=",
+                               type_name(a->type));
+            n->type = T(VK_BOOL);
+            n->sdepth = max2(a->sdepth, 1 + b->sdepth);
+            return QL_OK;
+        }
+    }
+    }
+    return QL_OK;
+}
+
+/* Type-checks one expression tree as the block `what` at scalar `node`.
+ * The dependency walk may recurse into other blocks: save our context. */
+static ql_status check_tree(cc *c, ast *tree, const ynode *node,
+                            const char *what, int *need, int *chain)
+{
+    const ynode *sn = c->node;
+    const char *sw = c->what;
+    int schain = c->chain, sneed = c->need;
+    c->node = node;
+    c->what = what;
+    c->chain = 0;
+    c->need = 0;
+    ql_status st = tc(c, tree);
+    *need = tree->sdepth + c->need;
+    *chain = c->chain + 1;
+    c->node = sn;
+    c->what = sw;
+    c->chain = schain;
+    c->need = sneed;
+    return st;
+}
+
+/* Records a dependency's chain length and stack need in the caller. */
+static ql_status note_dep(cc *c, int chain, int need, size_t pos)
+{
+    if (chain > c->chain)
+        c->chain = chain;
+    if (need > c->need)
+        c->need = need;
+    if (c->chain >= QL_MAX_DEPENDENCY_DEPTH)
+        return fail_at(c, pos, QL_ELIMIT,
+                       "values depend on each other more than 256 levels deep");
+    return QL_OK;
+}
+
+static ql_status check_computed(cc *c, int idx, size_t pos)
+{
+    computed_def *d = &c->rs->computed[idx];
+    if (c->cstate[idx] == 1)
+        return fail_at(c, pos, QL_ENAME,
+                       "'%s' depends on itself (a cycle through computed "
+                       "values or checks)",
+                       d->name);
+    if (c->cstate[idx] == 0) {
+        c->cstate[idx] = 1;
+        const char *what = ar_printf(&c->rs->arena, "computed '%s'", d->name);
+        ql_status st = check_tree(c, d->tree, d->expr, what, &c->cneed[idx],
+                                  &c->cchain[idx]);
+        if (st)
+            return st;
+        d->type = d->tree->type;
+        c->cstate[idx] = 2;
+    }
+    return note_dep(c, c->cchain[idx], c->cneed[idx], pos);
+}
+
+static ql_status check_check(cc *c, int idx, size_t pos)
+{
+    check_def *k = &c->rs->checks[idx];
+    if (c->kstate[idx] == 1)
+        return fail_at(c, pos, QL_ENAME,
+                       "check '%s' depends on itself (a cycle through "
+                       "computed values or checks)",
+                       k->name);
+    if (c->kstate[idx] == 0) {
+        c->kstate[idx] = 1;
+        int need = 0, chain = 0;
+        for (int f = 0; f < 5; f++) {
+            if (!k->tree[f])
+                continue;
+            const char *what = ar_printf(&c->rs->arena, "check '%s' %s",
+                                         k->name, check_parts[f]);
+            int n1, c1;
+            ql_status st = check_tree(c, k->tree[f], k->expr[f], what, &n1, &c1);
+            if (st)
+                return st;
+            vkind want = f == 0 || f == 4 ? VK_BOOL : VK_NUMBER;
+            if (k->tree[f]->type.kind != want) {
+                const ynode *sn = c->node;
+                const char *sw = c->what;
+                c->node = k->expr[f];
+                c->what = what;
+                st = fail_at(c, 0, QL_ETYPE, "must be a %s, not a %s",
+                             type_name(T(want)), type_name(k->tree[f]->type));
+                c->node = sn;
+                c->what = sw;
+                return st;
+            }
+            need = max2(need, n1);
+            chain = max2(chain, c1);
+        }
+        /* default shortfall and compliant work on two more slots */
+        c->kneed[idx] = need + 2;
+        c->kchain[idx] = chain;
+        c->kstate[idx] = 2;
+    }
+    return note_dep(c, c->kchain[idx], c->kneed[idx], pos);
+}
+
+ql_status check_all(cc *c)
+{
+    ql_ruleset *rs = c->rs;
+    ql_status st;
+    int need = 0, chain = 0;
+    size_t max_need = 0;
+    c->chain = c->need = 0;
+    for (size_t i = 0; i < rs->n_computed; i++) {
+        if ((st = check_computed(c, (int)i, 0)))
+            return st;
+        if ((size_t)c->cneed[i] > max_need)
+            max_need = (size_t)c->cneed[i];
+    }
+    for (size_t i = 0; i < rs->n_checks; i++) {
+        if ((st = check_check(c, (int)i, 0)))
+            return st;
+        if ((size_t)c->kneed[i] > max_need)
+            max_need = (size_t)c->kneed[i];
+    }
+    for (size_t i = 0; i < rs->n_valid; i++) {
+        validation_def *v = &rs->valid[i];
+        const char *what = ar_printf(&rs->arena, "validation '%s'", v->name);
+        if ((st = check_tree(c, v->tree, v->expr, what, &need, &chain)))
+            return st;
+        if (v->tree->type.kind != VK_BOOL) {
+            c->node = v->expr;
+            c->what = what;
+            return fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not a %s",
+                           type_name(v->tree->type));
+        }
+        if ((size_t)need > max_need)
+            max_need = (size_t)need;
+    }
+    rs->stack_need = max_need + 4;
+    return QL_OK;
+}
