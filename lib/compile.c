@@ -130,6 +130,9 @@ static int gen_call(cc *c, const ast *n)
     case F_MONTH: return emit(c, OP_MONTH, 0, 0, 0, n->pos);
     case F_DAY: return emit(c, OP_DAY, 0, 0, 0, n->pos);
     case F_DAYS_BETWEEN: return emit(c, OP_DAYS, 0, 0, 0, n->pos);
+    case F_ADD_DAYS: return emit(c, OP_ADD_DATE, 0, 0, 0, n->pos);
+    case F_ADD_MONTHS: return emit(c, OP_ADD_DATE, 1, 0, 0, n->pos);
+    case F_ADD_YEARS: return emit(c, OP_ADD_DATE, 12, 0, 0, n->pos);
     }
     return -1;
 }

@@ -19,7 +19,8 @@ typedef struct sym {
 
 enum fn_id {
     F_MIN, F_MAX, F_ABS, F_ROUND, F_CEIL, F_FLOOR, F_TRUNC, F_IF, F_BRACKET,
-    F_PRESENT, F_DATE, F_YEAR, F_MONTH, F_DAY, F_DAYS_BETWEEN
+    F_PRESENT, F_DATE, F_YEAR, F_MONTH, F_DAY, F_DAYS_BETWEEN, F_ADD_DAYS,
+    F_ADD_MONTHS, F_ADD_YEARS
 };
 
 /* The expressions of a check, in check_def.tree order. */

@@ -200,6 +200,35 @@ static const bracket_row *bracket_find(const param_value *pv, const qd *x)
     return hit;
 }
 
+/* d + n days (months = 0) or n × months months, the day clamped to the
+ * month's end (2024-02-29 plus a year is 2025-02-28).  −1 on a fractional
+ * n or a year outside 1…9999. */
+static int add_to_date(ql_date d, const qd *n, int months, ql_date *out)
+{
+    if (!qd_is_integer(n))
+        return -1;
+    qd whole;
+    qd_round_to(&whole, n, 0, QD_DOWN);
+    if (whole.coef > 3660000 || whole.coef < -3660000)
+        return -1;
+    int k = (int)whole.coef;
+    if (months == 0) {
+        int y, m, dd;
+        date_ymd(d + k, &y, &m, &dd);
+        *out = d + k;
+        return y >= 1 && y <= 9999 ? 0 : -1;
+    }
+    int y, m, dd;
+    date_ymd(d, &y, &m, &dd);
+    long total = (long)y * 12 + (m - 1) + (long)k * months;
+    int ny = (int)(total / 12), nm = (int)(total % 12) + 1;
+    if (ny < 1 || ny > 9999)
+        return -1;
+    while (ql_date_from_ymd(out, ny, nm, dd) != QL_OK)
+        dd--; /* past the month's end */
+    return 0;
+}
+
 static ql_status run(ectx *e, int blk, qval *out)
 {
     const ql_ruleset *rs = e->rs;
@@ -415,6 +444,16 @@ static ql_status run(ectx *e, int blk, qval *out)
             sp--;
             sp[-1].num = qd_make((qd_i128)sp[0].date - sp[-1].date, 0);
             break;
+        case OP_ADD_DATE: {
+            sp--;
+            ql_date moved;
+            if (add_to_date(sp[-1].date, &sp[0].num, in->a8, &moved))
+                return fail_pc(e, pc, QL_ERANGE, NULL,
+                               "the date moves by a number that is not whole "
+                               "or leaves the years 1 to 9999");
+            sp[-1].date = moved;
+            break;
+        }
         case OP_RET:
             *out = sp[-1];
             return QL_OK;

@@ -250,6 +250,7 @@ typedef enum opcode {
     OP_BRACKET,   /* arg = parameter */
     OP_YEAR, OP_MONTH, OP_DAY,
     OP_DAYS,      /* days from the first date to the second */
+    OP_ADD_DATE,  /* date + n days (a8 = 0) or n × a8 months */
     OP_RET
 } opcode;
 

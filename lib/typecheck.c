@@ -34,6 +34,9 @@ static const struct fn_info {
     [F_MONTH] = {"month", 1, 1, "month(date)"},
     [F_DAY] = {"day", 1, 1, "day(date)"},
     [F_DAYS_BETWEEN] = {"days_between", 2, 2, "days_between(from, to)"},
+    [F_ADD_DAYS] = {"add_days", 2, 2, "add_days(date, n)"},
+    [F_ADD_MONTHS] = {"add_months", 2, 2, "add_months(date, n)"},
+    [F_ADD_YEARS] = {"add_years", 2, 2, "add_years(date, n)"},
 };
 #define N_FNS (sizeof fns / sizeof fns[0])
 
@@ -437,6 +440,13 @@ static ql_status tc_call(cc *c, ast *n)
     case F_DAY:
         n->type = T(VK_NUMBER);
         return expect(c, n->args[0], VK_DATE, "the argument");
+    case F_ADD_DAYS:
+    case F_ADD_MONTHS:
+    case F_ADD_YEARS:
+        n->type = T(VK_DATE);
+        if ((st = expect(c, n->args[0], VK_DATE, "the first argument")))
+            return st;
+        return expect(c, n->args[1], VK_NUMBER, "the second argument");
     case F_DAYS_BETWEEN:
         n->type = T(VK_NUMBER);
         if ((st = expect(c, n->args[0], VK_DATE, "the first argument")))
