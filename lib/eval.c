@@ -514,6 +514,7 @@ ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
         }
     }
     e.in_validation = 0;
+    st = QL_OK; /* the last validation may have been skipped */
     for (size_t i = 0; i < rs->n_outputs && st == QL_OK; i++) {
         const output_def *o = &rs->outputs[i];
         if (o->kind == OUT_COMPUTED && res->cstate[o->index] != 2)

@@ -109,10 +109,54 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
     return QL_OK;
 }
 
+/* Drops inherited definitions: `remove: {checks: [a, b], …}`. */
+static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
+{
+    ql_status st = rl_want(L, rm, YN_MAP, "'remove'");
+    if (st)
+        return st;
+    if (!has_parent)
+        return yfail(L->err, QL_ESCHEMA, rm,
+                     "'remove' needs 'extends': there is nothing to remove");
+    for (size_t i = 0; i < rm->n; i++) {
+        const ynode *k = rm->items[2 * i], *list = rm->items[2 * i + 1];
+        int s;
+        for (s = 0; s < N_SECTIONS; s++)
+            if (!strcmp(k->text, section_names[s]))
+                break;
+        if (s == N_SECTIONS || s == SEC_SOURCES)
+            return yfail(L->err, QL_ESCHEMA, k,
+                         "cannot remove from '%s' (expected inputs, "
+                         "parameters, computed, checks or validations)",
+                         k->text);
+        if ((st = rl_want(L, list, YN_SEQ, "a 'remove' list")))
+            return st;
+        section *sec = &L->sec[s];
+        for (size_t j = 0; j < list->n; j++) {
+            const ynode *name = list->items[j];
+            if ((st = rl_want(L, name, YN_SCALAR, "a name to remove")))
+                return st;
+            size_t e;
+            for (e = 0; e < sec->n; e++)
+                if (!strcmp(sec->items[e].name, name->text))
+                    break;
+            if (e == sec->n)
+                return yfail(L->err, QL_ENAME, name,
+                             "cannot remove '%s': the files it extends "
+                             "define no such entry under '%s'",
+                             name->text, k->text);
+            memmove(&sec->items[e], &sec->items[e + 1],
+                    (sec->n - e - 1) * sizeof *sec->items);
+            sec->n--;
+        }
+    }
+    return QL_OK;
+}
+
 static const char *const top_keys[] = {
     "quotalevy", "id", "title", "jurisdiction", "version", "description",
-    "extends", "sources", "inputs", "parameters", "computed", "checks",
-    "validations", "outputs", NULL};
+    "extends", "remove", "sources", "inputs", "parameters", "computed",
+    "checks", "validations", "outputs", NULL};
 
 static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
 {
@@ -174,6 +218,9 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
         L->depth--;
     }
     /* This file's own definitions, over its parent's. */
+    const ynode *rm = ymap_get(root, "remove");
+    if (rm && (st = remove_inherited(L, rm, ext != NULL)))
+        return st;
     for (int s = 0; s < N_SECTIONS; s++) {
         const ynode *m = ymap_get(root, section_names[s]);
         if (m && (st = merge_section(L, s, m)))

@@ -297,6 +297,34 @@ static void test_eval_runtime_arithmetic_errors(void **state)
     ql_ruleset_free(rs);
 }
 
+/* Regression: a skipped last validation leaked its internal status and
+ * failed the whole evaluation with no message. */
+static void test_eval_last_validation_skipped(void **state)
+{
+    (void)state;
+    const char *yaml = RULES_HEAD
+        "inputs:\n  a: decimal\n  b: decimal\n"
+        "validations:\n  v: {rule: b >= 0, message: m}\n"
+        "computed:\n  x: a * 2\n"
+        "outputs: [x]\n";
+    ql_ruleset *rs = load_text(yaml);
+    ql_record *rec;
+    ql_result *res;
+    ql_error err;
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    ql_record_set(rec, "a", "21", &err);
+    assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_OK);
+    ql_value v;
+    char buf[16];
+    ql_result_output(res, 0, &v);
+    ql_value_format(&v, buf, sizeof buf);
+    assert_text(buf, "42");
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
 static void test_eval_trace(void **state)
 {
     fixture *f = *state;
@@ -513,6 +541,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eval_checks_and_dates, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_record_errors, setup_base, teardown),
         cmocka_unit_test(test_eval_runtime_arithmetic_errors),
+        cmocka_unit_test(test_eval_last_validation_skipped),
         cmocka_unit_test_setup_teardown(test_eval_trace, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_child_rules, setup_child, teardown),
         cmocka_unit_test_setup_teardown(test_eval_many, setup_base, teardown),
