@@ -243,6 +243,13 @@ static void test_decimal_public_api(void **state)
     ql_decimal_format(&e, buf, sizeof buf);
     assert_text(buf, "12.34");
     assert_int_equal(ql_decimal_compare(&d, &e), -1);
+    ql_decimal sum;
+    assert_int_equal(ql_decimal_add(&sum, &d, &e), QL_OK); /* -12.34 + 12.34 */
+    ql_decimal_format(&sum, buf, sizeof buf);
+    assert_text(buf, "0.00");
+    ql_decimal big;
+    ql_decimal_parse(&big, "999999999999999999999999999999999999", 36, &err);
+    assert_int_equal(ql_decimal_add(&sum, &big, &big), QL_ERANGE);
     assert_int_equal(ql_decimal_parse(&d, "1e3", 3, &err), QL_EPARSE);
     assert_non_null(strstr(err.message, "not a plain decimal"));
     assert_int_equal(ql_decimal_parse(&d, "1234567890123456789012345678901234567", 37, &err), QL_ERANGE);

@@ -1,0 +1,141 @@
+/*
+ * args.c — command-line parsing shared by every subcommand: long options
+ * (--name VALUE or --name=VALUE), short aliases (-o FILE), options before
+ * or after positional arguments, "--" to end options and "-" as a
+ * positional (standard input or output).
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "quotalevy%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_print_error(FILE *f, const char *prefix, const ql_error *err)
+{
+    char msg[2048];
+    ql_error_format(err, msg, sizeof msg);
+    if (prefix)
+        fprintf(f, "%s: %s\n", prefix, msg);
+    else
+        fprintf(f, "%s\n", msg);
+}
+
+int cli_date(const char *cmd, const char *what, const char *text,
+             ql_date *out)
+{
+    ql_error err;
+    if (ql_date_parse(out, text, strlen(text), &err) == QL_OK)
+        return 0;
+    cli_error(cmd, "%s: %s", what, err.message);
+    return -1;
+}
+
+ql_ruleset *cli_load(const char *cmd, const char *path)
+{
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    if (ql_ruleset_load(&rs, path, &err)) {
+        fprintf(stderr, "quotalevy %s: ", cmd);
+        cli_print_error(stderr, NULL, &err);
+        return NULL;
+    }
+    return rs;
+}
+
+static int find_long(const cli_opt *opts, const char *name, size_t len)
+{
+    for (int i = 0; opts[i].name; i++)
+        if (strlen(opts[i].name) == len && !strncmp(opts[i].name, name, len))
+            return i;
+    return -1;
+}
+
+int cli_parse(int argc, char **argv, int first, const cli_opt *opts,
+              const char *cmd, cli_args *out)
+{
+    memset(out, 0, sizeof *out);
+    int only_positional = 0;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_positional || a[0] != '-' || a[1] == '\0') {
+            if (out->npos == CLI_MAX_ARGS) {
+                cli_error(cmd, "too many arguments");
+                return -1;
+            }
+            out->pos[out->npos++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            only_positional = 1;
+            continue;
+        }
+        int k;
+        const char *val = NULL;
+        if (a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            k = find_long(opts, a + 2, len);
+            if (k < 0) {
+                cli_error(cmd, "unknown option '%.*s' (see quotalevy %s --help)",
+                          (int)len + 2, a, cmd);
+                return -1;
+            }
+            if (eq) {
+                if (!opts[k].takes_value) {
+                    cli_error(cmd, "option '--%s' takes no value", opts[k].name);
+                    return -1;
+                }
+                val = eq + 1;
+            }
+        } else {
+            for (k = 0; opts[k].name && opts[k].shortc != a[1]; k++)
+                ;
+            if (!opts[k].name || a[2] != '\0') {
+                cli_error(cmd, "unknown option '%s' (see quotalevy %s --help)",
+                          a, cmd);
+                return -1;
+            }
+        }
+        if (opts[k].takes_value && !val) {
+            if (i + 1 >= argc) {
+                cli_error(cmd, "option '--%s' needs a value", opts[k].name);
+                return -1;
+            }
+            val = argv[++i];
+        }
+        if (out->nocc == CLI_MAX_ARGS) {
+            cli_error(cmd, "too many options");
+            return -1;
+        }
+        out->occ[out->nocc].opt = k;
+        out->occ[out->nocc].val = val ? val : "";
+        out->nocc++;
+    }
+    return 0;
+}
+
+const char *cli_get(const cli_args *a, int opt)
+{
+    const char *v = NULL;
+    for (int i = 0; i < a->nocc; i++)
+        if (a->occ[i].opt == opt)
+            v = a->occ[i].val;
+    return v;
+}
+
+int cli_has(const cli_args *a, int opt)
+{
+    for (int i = 0; i < a->nocc; i++)
+        if (a->occ[i].opt == opt)
+            return 1;
+    return 0;
+}

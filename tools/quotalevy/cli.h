@@ -1,0 +1,67 @@
+/*
+ * cli.h — what the quotalevy command's files share: argument parsing,
+ * messages and the subcommands.  The command is a thin client of the
+ * public API (include/quotalevy.h); only `test` reads YAML itself, with
+ * the library's internal YAML tree.
+ */
+#ifndef QL_CLI_H
+#define QL_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "quotalevy.h"
+
+/* Exit statuses, documented in every --help. */
+enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
+
+/* One option a command accepts. */
+typedef struct cli_opt {
+    const char *name; /* long name without "--" */
+    char shortc;      /* single-letter alias, or 0 */
+    int takes_value;
+} cli_opt;
+
+#define CLI_MAX_ARGS 256
+
+/* The parsed command line: positional arguments in order, and every
+ * option occurrence (options may come before or after positionals). */
+typedef struct cli_args {
+    int npos;
+    const char *pos[CLI_MAX_ARGS];
+    int nocc;
+    struct {
+        int opt;
+        const char *val;
+    } occ[CLI_MAX_ARGS];
+} cli_args;
+
+/* Parses argv[first..argc); prints "quotalevy CMD: …" and returns −1 on a
+ * usage error.  `opts` ends with a {NULL} entry. */
+int cli_parse(int argc, char **argv, int first, const cli_opt *opts,
+              const char *cmd, cli_args *out);
+/* The last value of option `opt`, or NULL. */
+const char *cli_get(const cli_args *a, int opt);
+/* Whether option `opt` was given. */
+int cli_has(const cli_args *a, int opt);
+
+/* Prints "quotalevy CMD: message" to stderr. */
+void cli_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints a ql_error as "file:line:column: message" (or field: message). */
+void cli_print_error(FILE *f, const char *prefix, const ql_error *err);
+/* Parses YYYY-MM-DD for option `what`; prints the problem on failure. */
+int cli_date(const char *cmd, const char *what, const char *text,
+             ql_date *out);
+/* Loads a rule set, printing the located error on failure. */
+ql_ruleset *cli_load(const char *cmd, const char *path);
+
+/* The manual pages of --help. */
+void help_print(FILE *f, const char *cmd);
+
+int cmd_run(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * cmd_check.c — `quotalevy check RULES…`: load every rule set and report
+ * its problem, located, or what it defines.
+ */
+#include "cli.h"
+
+int cmd_check(int argc, char **argv)
+{
+    static const cli_opt opts[] = {{NULL, 0, 0}};
+    cli_args a;
+    if (cli_parse(argc, argv, 2, opts, "check", &a))
+        return EXIT_USAGE;
+    if (a.npos == 0) {
+        cli_error("check", "no rules file given (see quotalevy check --help)");
+        return EXIT_USAGE;
+    }
+    int bad = 0;
+    for (int i = 0; i < a.npos; i++) {
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        if (ql_ruleset_load(&rs, a.pos[i], &err)) {
+            cli_print_error(stdout, NULL, &err);
+            bad++;
+            continue;
+        }
+        printf("%s: ok: %s (%s %s): %zu inputs, %zu parameters, %zu checks, "
+               "%zu outputs\n",
+               a.pos[i], ql_ruleset_meta(rs, "id"),
+               ql_ruleset_meta(rs, "jurisdiction"),
+               ql_ruleset_meta(rs, "version"), ql_ruleset_input_count(rs),
+               ql_ruleset_param_count(rs), ql_ruleset_check_count(rs),
+               ql_ruleset_output_count(rs));
+        ql_ruleset_free(rs);
+    }
+    return bad ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}

@@ -1,0 +1,361 @@
+/*
+ * cmd_explain.c — `quotalevy explain`: one record's whole calculation, for
+ * a person (text) or a program (json).  The steps come from the
+ * library's trace, in the order values were settled, so every value is
+ * shown after the values it was made from.
+ */
+#include "cli.h"
+#include "csv.h"
+#include "input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { E_DATE, E_SET, E_ROW, E_FORMAT };
+static const cli_opt explain_opts[] = {
+    [E_DATE] = {"date", 'd', 1},
+    [E_SET] = {"set", 0, 1},
+    [E_ROW] = {"row", 0, 1},
+    [E_FORMAT] = {"format", 'f', 1},
+    {NULL, 0, 0}};
+
+static const char *kind_word(ql_step_kind k)
+{
+    switch (k) {
+    case QL_STEP_INPUT: return "input";
+    case QL_STEP_PARAM: return "param";
+    case QL_STEP_COMPUTED: return "computed";
+    case QL_STEP_CHECK: return "check";
+    }
+    return "?";
+}
+
+/* Finds the row whose id is `id` in the file and sets the record from it;
+ * its 'date' column into *date if there is one. */
+static int record_from_row(const ql_ruleset *rs, ql_record *rec,
+                           const char *path, const char *id, ql_date *date,
+                           int *have_date)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) {
+        cli_error("explain", "%s: cannot open", path);
+        return -1;
+    }
+    const char *dot = strrchr(path, '.');
+    int jsonl = dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson") ||
+                        !strcmp(dot, ".json"));
+    char errbuf[512];
+    in_reader *rd = in_open(f, jsonl, errbuf, sizeof errbuf);
+    int rc = -1;
+    if (!rd) {
+        cli_error("explain", "%s: %s", path, errbuf);
+        goto out;
+    }
+    in_row row;
+    int st;
+    while ((st = in_next(rd, &row)) == 1) {
+        if (row.error)
+            continue;
+        size_t k;
+        for (k = 0; k < row.n; k++)
+            if (!strcmp(row.name[k], "id") && row.val[k] && !strcmp(row.val[k], id))
+                break;
+        if (k == row.n)
+            continue;
+        rc = 0;
+        for (k = 0; k < row.n && rc == 0; k++) {
+            ql_error err;
+            const char *v = row.val[k] ? row.val[k] : "";
+            size_t len = row.val[k] ? row.len[k] : 0;
+            if (!strcmp(row.name[k], "date")) {
+                if (len && !*have_date) {
+                    if (cli_date("explain", "the row's date", v, date))
+                        rc = -1;
+                    *have_date = 1;
+                }
+                continue;
+            }
+            int i = ql_ruleset_input_index(rs, row.name[k]);
+            if (i < 0)
+                continue; /* a column the rule set does not use */
+            if (ql_record_set_text(rec, (size_t)i, v, len, &err)) {
+                fprintf(stderr, "%s:%ld:%zu: ", path, row.line, k + 1);
+                cli_print_error(stderr, NULL, &err);
+                rc = -1;
+            }
+        }
+        goto out;
+    }
+    cli_error("explain", "%s: no row has id '%s'", path, id);
+out:
+    in_close(rd);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+/* Prints text on one line: YAML block scalars keep line breaks and a
+ * final newline that a terminal reader does not want. */
+static void put_flat(const char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        n--;
+    int space = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' || s[i] == ' ') {
+            space = 1;
+            continue;
+        }
+        if (space)
+            putchar(' ');
+        space = 0;
+        putchar(s[i]);
+    }
+}
+
+static void print_text(const ql_ruleset *rs, const ql_result *res, ql_date date)
+{
+    char d[16], v[QL_DECIMAL_TEXT_MAX * 2];
+    ql_date_format(date, d, sizeof d);
+    printf("%s — %s\nversion %s, evaluated on %s\n", ql_ruleset_meta(rs, "id"),
+           ql_ruleset_meta(rs, "title"), ql_ruleset_meta(rs, "version"), d);
+    printf("\nSteps, in the order they were settled\n");
+    for (size_t i = 0; i < ql_result_trace_count(res); i++) {
+        ql_trace_step s;
+        ql_result_trace_step(res, i, &s);
+        ql_value_format(&s.value, v, sizeof v);
+        printf("\n  %-9s %s", kind_word(s.kind), s.name);
+        switch (s.kind) {
+        case QL_STEP_INPUT:
+            printf(" = %s\n", s.value.type == QL_TYPE_NONE ? "(empty)" : v);
+            break;
+        case QL_STEP_PARAM: {
+            char from[16], until[16] = "";
+            ql_date_format(s.from, from, sizeof from);
+            if (s.until >= 0)
+                ql_date_format(s.until, until, sizeof until);
+            printf(" = %s\n            in force from %s%s%s\n", v, from,
+                   s.until >= 0 ? " until " : "", until);
+            break;
+        }
+        case QL_STEP_COMPUTED:
+            printf(" = ");
+            put_flat(s.formula);
+            printf("\n            = %s\n", v);
+            break;
+        case QL_STEP_CHECK:
+            printf(": %s\n", s.value.type == QL_TYPE_NONE ? "not applicable"
+                             : s.value.boolean          ? "met"
+                                                        : "NOT MET");
+            if (s.description) {
+                printf("            ");
+                put_flat(s.description);
+                printf("\n");
+            }
+            break;
+        }
+        if (s.description && s.kind != QL_STEP_CHECK) {
+            printf("            ");
+            put_flat(s.description);
+            printf("\n");
+        }
+        if (s.source)
+            printf("            source: %s\n", s.source);
+    }
+    printf("\nOutputs\n");
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        ql_value out;
+        ql_result_output(res, i, &out);
+        ql_value_format(&out, v, sizeof v);
+        const char *name = ql_ruleset_output_name(rs, i);
+        if (!ql_ruleset_output_is_check(rs, i)) {
+            printf("  %-28s %s\n", name, v);
+            continue;
+        }
+        for (size_t k = 0; k < ql_ruleset_check_count(rs); k++)
+            if (!strcmp(ql_ruleset_check_name(rs, k), name)) {
+                ql_check_result c;
+                ql_result_check(res, k, &c);
+                if (!c.applicable) {
+                    printf("  %-28s not applicable\n", name);
+                    break;
+                }
+                char rq[QL_DECIMAL_TEXT_MAX], ac[QL_DECIMAL_TEXT_MAX], sh[QL_DECIMAL_TEXT_MAX];
+                ql_value_format(&c.required, rq, sizeof rq);
+                ql_value_format(&c.actual, ac, sizeof ac);
+                ql_value_format(&c.shortfall, sh, sizeof sh);
+                printf("  %-28s %s (required %s, actual %s, shortfall %s)\n", name,
+                       c.compliant ? "met" : "NOT MET", rq, ac, sh);
+            }
+    }
+}
+
+static void jstr(const char *s)
+{
+    strbuf b = {0};
+    json_put_string(&b, s ? s : "", s ? strlen(s) : 0);
+    fputs(b.p, stdout);
+    free(b.p);
+}
+
+static void jval(const ql_value *v)
+{
+    char buf[QL_DECIMAL_TEXT_MAX * 2];
+    ql_value_format(v, buf, sizeof buf);
+    switch (v->type) {
+    case QL_TYPE_NONE: fputs("null", stdout); break;
+    case QL_TYPE_NUMBER:
+    case QL_TYPE_BOOL: fputs(buf, stdout); break;
+    default: jstr(buf);
+    }
+}
+
+static void print_json(const ql_ruleset *rs, const ql_result *res, ql_date date)
+{
+    char d[16];
+    ql_date_format(date, d, sizeof d);
+    printf("{\"rules\":");
+    jstr(ql_ruleset_meta(rs, "id"));
+    printf(",\"version\":");
+    jstr(ql_ruleset_meta(rs, "version"));
+    printf(",\"date\":\"%s\",\"steps\":[", d);
+    for (size_t i = 0; i < ql_result_trace_count(res); i++) {
+        ql_trace_step s;
+        ql_result_trace_step(res, i, &s);
+        printf("%s{\"kind\":\"%s\",\"name\":", i ? "," : "", kind_word(s.kind));
+        jstr(s.name);
+        printf(",\"value\":");
+        jval(&s.value);
+        if (s.formula) {
+            printf(",\"formula\":");
+            jstr(s.formula);
+        }
+        if (s.kind == QL_STEP_PARAM) {
+            char f[16];
+            ql_date_format(s.from, f, sizeof f);
+            printf(",\"from\":\"%s\"", f);
+            if (s.until >= 0) {
+                ql_date_format(s.until, f, sizeof f);
+                printf(",\"until\":\"%s\"", f);
+            }
+        }
+        if (s.description) {
+            printf(",\"description\":");
+            jstr(s.description);
+        }
+        if (s.source) {
+            printf(",\"source\":");
+            jstr(s.source);
+        }
+        printf("}");
+    }
+    printf("],\"outputs\":{");
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        ql_value v;
+        ql_result_output(res, i, &v);
+        printf("%s", i ? "," : "");
+        jstr(ql_ruleset_output_name(rs, i));
+        printf(":");
+        jval(&v);
+    }
+    printf("},\"checks\":{");
+    for (size_t k = 0; k < ql_ruleset_check_count(rs); k++) {
+        ql_check_result c;
+        ql_result_check(res, k, &c);
+        printf("%s", k ? "," : "");
+        jstr(ql_ruleset_check_name(rs, k));
+        printf(":{\"applicable\":%s,\"compliant\":", c.applicable ? "true" : "false");
+        if (c.applicable)
+            printf("%s", c.compliant ? "true" : "false");
+        else
+            printf("null");
+        printf(",\"required\":");
+        jval(&c.required);
+        printf(",\"actual\":");
+        jval(&c.actual);
+        printf(",\"shortfall\":");
+        jval(&c.shortfall);
+        printf("}");
+    }
+    printf("}}\n");
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    cli_args a;
+    if (cli_parse(argc, argv, 2, explain_opts, "explain", &a))
+        return EXIT_USAGE;
+    const char *row_id = cli_get(&a, E_ROW);
+    int nsets = 0;
+    for (int i = 0; i < a.nocc; i++)
+        nsets += a.occ[i].opt == E_SET;
+    if (a.npos != (row_id ? 2 : 1) || (row_id && nsets)) {
+        cli_error("explain", "expected RULES with --set FIELD=VALUE …, or RULES "
+                             "--row ID INPUT (see quotalevy explain --help)");
+        return EXIT_USAGE;
+    }
+    const char *fmt = cli_get(&a, E_FORMAT);
+    int json = fmt && !strcmp(fmt, "json");
+    if (fmt && !json && strcmp(fmt, "text")) {
+        cli_error("explain", "unknown format '%s' (expected text or json)", fmt);
+        return EXIT_USAGE;
+    }
+    ql_date date = 0;
+    int have_date = 0;
+    if (cli_get(&a, E_DATE)) {
+        if (cli_date("explain", "--date", cli_get(&a, E_DATE), &date))
+            return EXIT_USAGE;
+        have_date = 1;
+    }
+    ql_ruleset *rs = cli_load("explain", a.pos[0]);
+    if (!rs)
+        return EXIT_USAGE;
+    ql_record *rec = NULL;
+    ql_result *res = NULL;
+    ql_error err;
+    int rc = EXIT_USAGE;
+    if (ql_record_new(&rec, rs, &err) || ql_result_new(&res, rs, &err)) {
+        cli_print_error(stderr, "quotalevy explain", &err);
+        goto out;
+    }
+    for (int i = 0; i < a.nocc; i++) {
+        if (a.occ[i].opt != E_SET)
+            continue;
+        const char *eq = strchr(a.occ[i].val, '=');
+        if (!eq) {
+            cli_error("explain", "--set takes FIELD=VALUE, not '%s'", a.occ[i].val);
+            goto out;
+        }
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - a.occ[i].val), a.occ[i].val);
+        if (ql_record_set(rec, name, eq + 1, &err)) {
+            cli_print_error(stderr, "quotalevy explain", &err);
+            rc = EXIT_SOME_FAILED;
+            goto out;
+        }
+    }
+    if (row_id && record_from_row(rs, rec, a.pos[1], row_id, &date, &have_date)) {
+        rc = EXIT_SOME_FAILED;
+        goto out;
+    }
+    if (!have_date) {
+        cli_error("explain", "no evaluation date: give --date (or a 'date' column with --row)");
+        goto out;
+    }
+    if (ql_evaluate(res, rec, date, QL_EVAL_TRACE, &err)) {
+        cli_print_error(stderr, "quotalevy explain: the record cannot be evaluated", &err);
+        rc = EXIT_SOME_FAILED;
+        goto out;
+    }
+    if (json)
+        print_json(rs, res, date);
+    else
+        print_text(rs, res, date);
+    rc = EXIT_ALL_OK;
+out:
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+    return rc;
+}

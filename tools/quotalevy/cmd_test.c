@@ -1,0 +1,390 @@
+/*
+ * cmd_test.c — `quotalevy test FILE…`: YAML test cases for rule sets.
+ *
+ * A test file names its rule set (relative to itself) and lists cases,
+ * each a record, a date and what it must give (see help.c for the
+ * format).  Numbers compare by exact decimal value, so "1.6" matches
+ * "1.600"; every other value compares as text.  The YAML is read with the
+ * library's own tree (lib/yamltree.c), so test files get the same strict
+ * treatment as rules files: unknown keys and duplicate keys are errors.
+ */
+#include "cli.h"
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tstate {
+    const char *file;
+    const ql_ruleset *rs;
+    ql_record *rec;
+    ql_result *res;
+    int failed_here; /* failures in the current case */
+} tstate;
+
+static void case_fail(tstate *t, const ynode *at, const char *name,
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void case_fail(tstate *t, const ynode *at, const char *name,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    printf("%s:%d: case '%s': ", t->file, at->line, name);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    t->failed_here++;
+}
+
+static int read_whole(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *p = realloc(buf, cap *= 2);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = p;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        return -1;
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* Compares an actual value with the expected scalar text. */
+static int value_matches(const ql_value *v, const char *want)
+{
+    char got[QL_DECIMAL_TEXT_MAX * 4];
+    if (v->type == QL_TYPE_NONE)
+        return !strcmp(want, "") || !strcmp(want, "n/a");
+    if (v->type == QL_TYPE_NUMBER) {
+        ql_decimal d;
+        if (ql_decimal_parse(&d, want, strlen(want), NULL))
+            return 0;
+        return ql_decimal_compare(&d, &v->number) == 0;
+    }
+    ql_value_format(v, got, sizeof got);
+    return !strcmp(got, want);
+}
+
+static const char *show(const ql_value *v, char *buf, size_t size)
+{
+    if (v->type == QL_TYPE_NONE)
+        return "n/a";
+    ql_value_format(v, buf, size);
+    return buf;
+}
+
+static int find_output(const ql_ruleset *rs, const char *name)
+{
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++)
+        if (!strcmp(ql_ruleset_output_name(rs, i), name))
+            return (int)i;
+    return -1;
+}
+
+static int find_check(const ql_ruleset *rs, const char *name)
+{
+    for (size_t i = 0; i < ql_ruleset_check_count(rs); i++)
+        if (!strcmp(ql_ruleset_check_name(rs, i), name))
+            return (int)i;
+    return -1;
+}
+
+/* One expected check: a scalar (n/a, true, false) or a field mapping. */
+static void expect_check(tstate *t, const char *cname, int k,
+                         const ynode *key, const ynode *want)
+{
+    ql_check_result c;
+    ql_result_check(t->res, (size_t)k, &c);
+    char buf[QL_DECIMAL_TEXT_MAX];
+    if (want->kind == YN_SCALAR) {
+        const char *got = !c.applicable ? "n/a" : c.compliant ? "true" : "false";
+        if (strcmp(got, want->text))
+            case_fail(t, want, cname, "%s: expected %s, got %s", key->text,
+                      want->text, got);
+        return;
+    }
+    if (want->kind != YN_MAP) {
+        case_fail(t, want, cname, "%s: expected n/a, true, false or a mapping",
+                  key->text);
+        return;
+    }
+    for (size_t i = 0; i < want->n; i++) {
+        const ynode *fk = want->items[2 * i], *fv = want->items[2 * i + 1];
+        if (fv->kind != YN_SCALAR) {
+            case_fail(t, fv, cname, "%s.%s: expected a scalar", key->text, fk->text);
+            continue;
+        }
+        ql_value v;
+        memset(&v, 0, sizeof v);
+        if (!strcmp(fk->text, "applicable") || !strcmp(fk->text, "compliant")) {
+            int b = !strcmp(fk->text, "applicable") ? c.applicable : c.compliant;
+            v.type = QL_TYPE_BOOL;
+            v.boolean = b;
+            if (!strcmp(fk->text, "compliant") && !c.applicable)
+                v.type = QL_TYPE_NONE;
+        } else if (!strcmp(fk->text, "required")) {
+            v = c.required;
+        } else if (!strcmp(fk->text, "actual")) {
+            v = c.actual;
+        } else if (!strcmp(fk->text, "shortfall")) {
+            v = c.shortfall;
+        } else {
+            case_fail(t, fk, cname,
+                      "%s: a check has no field '%s' (expected applicable, "
+                      "compliant, required, actual or shortfall)",
+                      key->text, fk->text);
+            continue;
+        }
+        if (!value_matches(&v, fv->text))
+            case_fail(t, fv, cname, "%s.%s: expected %s, got %s", key->text,
+                      fk->text, fv->text, show(&v, buf, sizeof buf));
+    }
+}
+
+/* A computed value that is not an output, from the trace. */
+static int traced_value(const ql_result *res, const char *name, ql_value *out)
+{
+    for (size_t i = 0; i < ql_result_trace_count(res); i++) {
+        ql_trace_step s;
+        ql_result_trace_step(res, i, &s);
+        if (s.kind == QL_STEP_COMPUTED && !strcmp(s.name, name)) {
+            *out = s.value;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void check_expect(tstate *t, const char *cname, const ynode *expect)
+{
+    char buf[QL_DECIMAL_TEXT_MAX * 4];
+    for (size_t i = 0; i < expect->n; i++) {
+        const ynode *key = expect->items[2 * i], *want = expect->items[2 * i + 1];
+        int k = find_check(t->rs, key->text);
+        if (k >= 0) {
+            expect_check(t, cname, k, key, want);
+            continue;
+        }
+        if (want->kind != YN_SCALAR) {
+            case_fail(t, want, cname, "%s: expected a scalar value", key->text);
+            continue;
+        }
+        ql_value v;
+        int o = find_output(t->rs, key->text);
+        if (o >= 0) {
+            ql_result_output(t->res, (size_t)o, &v);
+        } else if (traced_value(t->res, key->text, &v)) {
+            case_fail(t, key, cname,
+                      "'%s' is not an output, check or evaluated computed value",
+                      key->text);
+            continue;
+        }
+        if (!value_matches(&v, want->text))
+            case_fail(t, want, cname, "%s: expected %s, got %s", key->text,
+                      want->text, show(&v, buf, sizeof buf));
+    }
+}
+
+/* The case expects an error: compare code, field and message. */
+static void check_error(tstate *t, const char *cname, const ynode *want,
+                        ql_status st, const ql_error *err)
+{
+    const ynode *code = want, *field = NULL, *msg = NULL;
+    if (want->kind == YN_MAP) {
+        code = ymap_get(want, "code");
+        field = ymap_get(want, "field");
+        msg = ymap_get(want, "message");
+    }
+    if (!code || code->kind != YN_SCALAR) {
+        case_fail(t, want, cname, "error: expected a status name such as QL_ERECORD");
+        return;
+    }
+    if (st == QL_OK) {
+        case_fail(t, want, cname, "expected error %s, but the record evaluated",
+                  code->text);
+        return;
+    }
+    char text[2048];
+    ql_error_format(err, text, sizeof text);
+    if (strcmp(code->text, ql_status_name(st)))
+        case_fail(t, code, cname, "expected error %s, got %s: %s", code->text,
+                  ql_status_name(st), text);
+    else if (field && strcmp(field->text, err->field))
+        case_fail(t, field, cname, "expected the error on field '%s', got '%s': %s",
+                  field->text, err->field, text);
+    else if (msg && !strstr(err->message, msg->text))
+        case_fail(t, msg, cname, "expected the message to contain \"%s\", got: %s",
+                  msg->text, text);
+}
+
+static const char *const case_keys[] = {"name", "date", "input", "expect",
+                                        "error", "note", NULL};
+
+/* Runs one case; returns 1 if it passed. */
+static int run_case(tstate *t, const ynode *c, size_t index)
+{
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "#%zu", index + 1);
+    t->failed_here = 0;
+    if (c->kind != YN_MAP) {
+        case_fail(t, c, fallback, "a case must be a mapping");
+        return 0;
+    }
+    const ynode *nm = ymap_get(c, "name");
+    const char *cname = nm && nm->kind == YN_SCALAR ? nm->text : fallback;
+    for (size_t i = 0; i < c->n; i++) {
+        const ynode *k = c->items[2 * i];
+        int ok = 0;
+        for (int j = 0; case_keys[j]; j++)
+            ok |= !strcmp(k->text, case_keys[j]);
+        if (!ok) {
+            case_fail(t, k, cname,
+                      "unknown key '%s' (expected name, date, input, expect, "
+                      "error or note)",
+                      k->text);
+            return 0;
+        }
+    }
+    const ynode *date = ymap_get(c, "date"), *input = ymap_get(c, "input");
+    const ynode *expect = ymap_get(c, "expect"), *error = ymap_get(c, "error");
+    ql_date d;
+    if (!date || date->kind != YN_SCALAR ||
+        ql_date_parse(&d, date->text, date->len, NULL)) {
+        case_fail(t, date ? date : c, cname, "needs 'date: YYYY-MM-DD'");
+        return 0;
+    }
+    if (!expect && !error) {
+        case_fail(t, c, cname, "needs 'expect' or 'error'");
+        return 0;
+    }
+    ql_record_clear(t->rec);
+    ql_error err;
+    ql_status st = QL_OK;
+    if (input && input->kind != YN_MAP) {
+        case_fail(t, input, cname, "'input' must be a mapping of field: value");
+        return 0;
+    }
+    for (size_t i = 0; input && i < input->n && st == QL_OK; i++) {
+        const ynode *k = input->items[2 * i], *v = input->items[2 * i + 1];
+        if (v->kind != YN_SCALAR) {
+            case_fail(t, v, cname, "input '%s' must be a scalar", k->text);
+            return 0;
+        }
+        st = ql_record_set(t->rec, k->text, v->text, &err);
+    }
+    if (st == QL_OK)
+        st = ql_evaluate(t->res, t->rec, d, QL_EVAL_TRACE, &err);
+    if (error) {
+        check_error(t, cname, error, st, &err);
+    } else if (st != QL_OK) {
+        char text[2048];
+        ql_error_format(&err, text, sizeof text);
+        case_fail(t, c, cname, "evaluation failed: %s", text);
+    } else if (expect->kind != YN_MAP) {
+        case_fail(t, expect, cname, "'expect' must be a mapping");
+    } else {
+        check_expect(t, cname, expect);
+    }
+    return t->failed_here == 0;
+}
+
+/* Runs one test file; adds to *passed and *failed.  −1: cannot load. */
+static int run_file(const char *path, int *passed, int *failed)
+{
+    char *text;
+    size_t len;
+    if (read_whole(path, &text, &len)) {
+        cli_error("test", "%s: cannot read the file", path);
+        return -1;
+    }
+    ql_arena ar = {0};
+    ydoc doc = {path, text, len};
+    ynode *root;
+    ql_error err;
+    int rc = 0;
+    ql_ruleset *rs = NULL;
+    if (ytree_parse(&root, &doc, &ar, &err)) {
+        cli_print_error(stderr, "quotalevy test", &err);
+        rc = -1;
+        goto out;
+    }
+    const ynode *rules = ymap_get(root, "rules"), *cases = ymap_get(root, "cases");
+    for (size_t i = 0; root->kind == YN_MAP && i < root->n; i++) {
+        const char *k = root->items[2 * i]->text;
+        if (strcmp(k, "rules") && strcmp(k, "cases") && strcmp(k, "description")) {
+            fprintf(stderr, "%s:%d:%d: unknown key '%s' (expected rules, cases or description)\n",
+                    path, root->items[2 * i]->line, root->items[2 * i]->column, k);
+            rc = -1;
+            goto out;
+        }
+    }
+    if (!rules || rules->kind != YN_SCALAR || !cases || cases->kind != YN_SEQ) {
+        fprintf(stderr, "%s:1:1: a test file needs 'rules: PATH' and 'cases:' (a list)\n", path);
+        rc = -1;
+        goto out;
+    }
+    const char *slash = strrchr(path, '/');
+    char rpath[4096];
+    if (rules->text[0] == '/' || !slash)
+        snprintf(rpath, sizeof rpath, "%s", rules->text);
+    else
+        snprintf(rpath, sizeof rpath, "%.*s/%s", (int)(slash - path), path, rules->text);
+    if (!(rs = cli_load("test", rpath))) {
+        rc = -1;
+        goto out;
+    }
+    tstate t = {path, rs, NULL, NULL, 0};
+    if (ql_record_new(&t.rec, rs, &err) || ql_result_new(&t.res, rs, &err)) {
+        cli_print_error(stderr, "quotalevy test", &err);
+        rc = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < cases->n; i++) {
+        if (run_case(&t, cases->items[i], i))
+            (*passed)++;
+        else
+            (*failed)++;
+    }
+    ql_record_free(t.rec);
+    ql_result_free(t.res);
+out:
+    ql_ruleset_free(rs);
+    ar_free(&ar);
+    free(text);
+    return rc;
+}
+
+int cmd_test(int argc, char **argv)
+{
+    static const cli_opt opts[] = {{NULL, 0, 0}};
+    cli_args a;
+    if (cli_parse(argc, argv, 2, opts, "test", &a))
+        return EXIT_USAGE;
+    if (a.npos == 0) {
+        cli_error("test", "no test file given (see quotalevy test --help)");
+        return EXIT_USAGE;
+    }
+    int passed = 0, failed = 0, broken = 0;
+    for (int i = 0; i < a.npos; i++)
+        if (run_file(a.pos[i], &passed, &failed))
+            broken++;
+    printf("%d passed, %d failed\n", passed, failed);
+    if (broken)
+        return EXIT_USAGE;
+    return failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}

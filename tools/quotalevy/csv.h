@@ -1,0 +1,52 @@
+/*
+ * csv.h — a streaming RFC 4180 reader and a field writer.
+ *
+ * The reader takes one record at a time from a FILE, whatever its size:
+ * quoted fields with doubled quotes, commas and line breaks inside quotes,
+ * LF or CRLF line ends, a UTF-8 byte order mark at the start.  A malformed
+ * record is reported with its line and column and skipped to the end of
+ * its line, so a batch can reject it and go on.
+ */
+#ifndef QL_CSV_H
+#define QL_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A record longer than this is refused (and skipped), not buffered. */
+#define CSV_MAX_RECORD (16u << 20)
+#define CSV_MAX_FIELDS 4096
+
+typedef struct csv_reader csv_reader;
+
+typedef struct csv_record {
+    long line;            /* the line the record starts on, 1-based */
+    size_t nfields;
+    const char **field;   /* NUL-terminated copies, valid until the next call */
+    const size_t *len;
+    /* on a malformed record (csv_next returns −1): */
+    const char *error;
+    long error_line;
+    int error_column;     /* 1-based field number */
+} csv_record;
+
+csv_reader *csv_open(FILE *f);
+void csv_close(csv_reader *r);
+/* 1: a record; 0: end of input; −1: a malformed record (see error);
+ * −2: a read error or out of memory. */
+int csv_next(csv_reader *r, csv_record *rec);
+/* Bytes consumed so far (for progress). */
+long long csv_offset(const csv_reader *r);
+
+/* Appends one field to buf, quoted if it must be. */
+typedef struct strbuf {
+    char *p;
+    size_t len, cap;
+} strbuf;
+int sb_put(strbuf *b, const char *s, size_t n);
+int sb_puts(strbuf *b, const char *s);
+int sb_putc(strbuf *b, char c);
+int csv_put_field(strbuf *b, const char *s, size_t n);
+int json_put_string(strbuf *b, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * input.c — one record reader over CSV and JSON Lines (see input.h).
+ */
+#include "input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "jsonl.h"
+
+struct in_reader {
+    int jsonl;
+    csv_reader *csv;
+    jsonl_reader *jl;
+    char **header;
+    size_t nheader;
+    char msg[160];
+};
+
+static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
+                     size_t errsize)
+{
+    r->header = calloc(h->nfields, sizeof *r->header);
+    if (!r->header)
+        return -1;
+    r->nheader = h->nfields;
+    for (size_t i = 0; i < h->nfields; i++) {
+        /* names are trimmed of blanks: " employees" is employees */
+        const char *s = h->field[i];
+        size_t n = h->len[i];
+        while (n && (*s == ' ' || *s == '\t'))
+            s++, n--;
+        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+            n--;
+        r->header[i] = strndup(s, n);
+        if (!r->header[i])
+            return -1;
+        if (n == 0) {
+            snprintf(errbuf, errsize, "line %ld, column %zu: an empty column name in the header",
+                     h->line, i + 1);
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(r->header[j], r->header[i])) {
+                snprintf(errbuf, errsize,
+                         "line %ld, column %zu: column '%s' appears twice in the header (first as column %zu)",
+                         h->line, i + 1, r->header[i], j + 1);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
+{
+    in_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(errbuf, errsize, "out of memory");
+        return NULL;
+    }
+    r->jsonl = jsonl;
+    if (jsonl) {
+        r->jl = jsonl_open(f);
+        if (!r->jl) {
+            snprintf(errbuf, errsize, "out of memory");
+            free(r);
+            return NULL;
+        }
+        return r;
+    }
+    r->csv = csv_open(f);
+    csv_record h;
+    int st = r->csv ? csv_next(r->csv, &h) : -2;
+    if (st == 1 && header_ok(r, &h, errbuf, errsize) == 0)
+        return r;
+    if (st == 0)
+        snprintf(errbuf, errsize, "the input is empty: expected a header row naming the fields");
+    else if (st == -1)
+        snprintf(errbuf, errsize, "line %ld, column %d: the header row: %s",
+                 h.error_line, h.error_column, h.error);
+    else if (st == -2)
+        snprintf(errbuf, errsize, "cannot read the input (or it is not UTF-8 text)");
+    in_close(r);
+    return NULL;
+}
+
+void in_close(in_reader *r)
+{
+    if (!r)
+        return;
+    csv_close(r->csv);
+    jsonl_close(r->jl);
+    for (size_t i = 0; i < r->nheader; i++)
+        free(r->header[i]);
+    free(r->header);
+    free(r);
+}
+
+long long in_offset(const in_reader *r)
+{
+    return r->jsonl ? jsonl_offset(r->jl) : csv_offset(r->csv);
+}
+
+const char *const *in_header(const in_reader *r, size_t *n)
+{
+    *n = r->nheader;
+    return r->jsonl ? NULL : (const char *const *)r->header;
+}
+
+int in_next(in_reader *r, in_row *row)
+{
+    memset(row, 0, sizeof *row);
+    if (r->jsonl) {
+        jsonl_record j;
+        int st = jsonl_next(r->jl, &j);
+        row->line = j.line;
+        if (st == -1) {
+            row->error = j.error;
+            row->error_column = j.error_column;
+            return 1;
+        }
+        if (st != 1)
+            return st;
+        row->n = j.n;
+        row->name = j.key;
+        row->val = j.val;
+        row->len = j.vlen;
+        return 1;
+    }
+    csv_record c;
+    int st = csv_next(r->csv, &c);
+    row->line = c.line;
+    if (st == -1) {
+        row->line = c.error_line;
+        row->error = c.error;
+        row->error_column = c.error_column;
+        return 1;
+    }
+    if (st != 1)
+        return st;
+    if (c.nfields != r->nheader) {
+        snprintf(r->msg, sizeof r->msg,
+                 "the row has %zu fields but the header has %zu (a ragged row)",
+                 c.nfields, r->nheader);
+        row->error = r->msg;
+        row->error_column = (int)(c.nfields < r->nheader ? c.nfields : r->nheader + 1);
+        return 1;
+    }
+    row->n = c.nfields;
+    row->name = (const char **)r->header;
+    row->val = c.field;
+    row->len = c.len;
+    return 1;
+}

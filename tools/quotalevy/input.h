@@ -1,0 +1,34 @@
+/*
+ * input.h — records from CSV (with a header row) or JSON Lines, as
+ * (name, value, column) triples with the line they start on.  A
+ * malformed record comes back as an error row, so the batch can reject it
+ * and go on.
+ */
+#ifndef QL_INPUT_H
+#define QL_INPUT_H
+
+#include <stdio.h>
+
+typedef struct in_row {
+    long line;
+    size_t n;
+    const char **name;
+    const char **val;   /* NULL: null in JSON (an empty field) */
+    const size_t *len;
+    const char *error;  /* a malformed record: the reason */
+    int error_column;
+} in_row;
+
+typedef struct in_reader in_reader;
+
+/* Opens f (named `name` in messages); reads a CSV header now.  NULL with
+ * a message in errbuf on failure. */
+in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize);
+void in_close(in_reader *r);
+/* 1 a row (maybe an error row), 0 end, −2 a read error. */
+int in_next(in_reader *r, in_row *row);
+long long in_offset(const in_reader *r);
+/* CSV: the header's column names; NULL for JSONL. */
+const char *const *in_header(const in_reader *r, size_t *n);
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * jsonl.c — reading JSON Lines records (see jsonl.h).
+ */
+#include "jsonl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct jsonl_reader {
+    FILE *f;
+    long line;
+    long long consumed;
+    char *buf;      /* the current line */
+    size_t cap;
+    char *out;      /* unescaped keys and values */
+    size_t ocap, olen;
+    size_t *koff, *voff, *vlens;
+    int *isnull;
+    const char **keys, **vals;
+    size_t kcap;
+};
+
+jsonl_reader *jsonl_open(FILE *f)
+{
+    jsonl_reader *r = calloc(1, sizeof *r);
+    if (r)
+        r->f = f;
+    return r;
+}
+
+void jsonl_close(jsonl_reader *r)
+{
+    if (!r)
+        return;
+    free(r->buf);
+    free(r->out);
+    free(r->koff);
+    free(r->voff);
+    free(r->vlens);
+    free(r->isnull);
+    free(r->keys);
+    free(r->vals);
+    free(r);
+}
+
+long long jsonl_offset(const jsonl_reader *r) { return r->consumed; }
+
+/* Reads one line (without its end) into r->buf; −1 at the end, −3 too
+ * long (the rest of the line is skipped), −2 read error. */
+static long read_line(jsonl_reader *r)
+{
+    size_t n = 0;
+    int c, too_long = 0;
+    while ((c = getc(r->f)) != EOF) {
+        r->consumed++;
+        if (c == '\n')
+            break;
+        if (n >= JSONL_MAX_LINE) {
+            too_long = 1;
+            continue;
+        }
+        if (n + 2 > r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 4096;
+            char *p = realloc(r->buf, cap);
+            if (!p)
+                return -2;
+            r->buf = p;
+            r->cap = cap;
+        }
+        r->buf[n++] = (char)c;
+    }
+    if (c == EOF && ferror(r->f))
+        return -2;
+    if (c == EOF && n == 0 && !too_long)
+        return -1;
+    if (n && r->buf[n - 1] == '\r')
+        n--;
+    if (r->buf)
+        r->buf[n] = '\0';
+    return too_long ? -3 : (long)n;
+}
+
+static int out_put(jsonl_reader *r, const char *s, size_t n)
+{
+    if (r->olen + n + 1 > r->ocap) {
+        size_t cap = r->ocap ? r->ocap : 4096;
+        while (cap < r->olen + n + 1)
+            cap *= 2;
+        char *p = realloc(r->out, cap);
+        if (!p)
+            return -1;
+        r->out = p;
+        r->ocap = cap;
+    }
+    memcpy(r->out + r->olen, s, n);
+    r->olen += n;
+    return 0;
+}
+
+static void utf8(unsigned cp, char *b, size_t *n)
+{
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        *n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xC0 | cp >> 6);
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        *n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | cp >> 12);
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        *n = 3;
+    } else {
+        b[0] = (char)(0xF0 | cp >> 18);
+        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[3] = (char)(0x80 | (cp & 0x3F));
+        *n = 4;
+    }
+}
+
+typedef struct cursor {
+    const char *s;
+    size_t i, n;
+    const char *err;
+} cursor;
+
+static void ws(cursor *c)
+{
+    while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t'))
+        c->i++;
+}
+
+static int hex4(cursor *c, unsigned *out)
+{
+    if (c->i + 4 > c->n)
+        return -1;
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        char h = c->s[c->i++];
+        v <<= 4;
+        if (h >= '0' && h <= '9') v |= (unsigned)(h - '0');
+        else if (h >= 'a' && h <= 'f') v |= (unsigned)(h - 'a' + 10);
+        else if (h >= 'A' && h <= 'F') v |= (unsigned)(h - 'A' + 10);
+        else return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A JSON string at c (after its opening quote) into r->out, NUL ended. */
+static int string(jsonl_reader *r, cursor *c, size_t *off, size_t *len)
+{
+    *off = r->olen;
+    while (c->i < c->n) {
+        char ch = c->s[c->i++];
+        if (ch == '"') {
+            *len = r->olen - *off;
+            return out_put(r, "", 1);
+        }
+        if ((unsigned char)ch < 0x20) {
+            c->err = "a control character inside a string (escape it)";
+            return -1;
+        }
+        if (ch != '\\') {
+            if (out_put(r, &ch, 1))
+                return -1;
+            continue;
+        }
+        if (c->i >= c->n)
+            break;
+        char e = c->s[c->i++];
+        const char *map = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
+        const char *k = strchr(map, e);
+        if (e && k) {
+            if (out_put(r, &to[k - map], 1))
+                return -1;
+            continue;
+        }
+        if (e != 'u') {
+            c->err = "an unknown escape in a string";
+            return -1;
+        }
+        unsigned cp, lo;
+        if (hex4(c, &cp)) {
+            c->err = "\\u needs four hex digits";
+            return -1;
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (c->i + 2 > c->n || c->s[c->i] != '\\' || c->s[c->i + 1] != 'u') {
+                c->err = "a lone surrogate in \\u escapes";
+                return -1;
+            }
+            c->i += 2;
+            if (hex4(c, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+                c->err = "a lone surrogate in \\u escapes";
+                return -1;
+            }
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            c->err = "a lone surrogate in \\u escapes";
+            return -1;
+        }
+        if (cp == 0) {
+            c->err = "a NUL character in a string";
+            return -1;
+        }
+        char b[4];
+        size_t bn;
+        utf8(cp, b, &bn);
+        if (out_put(r, b, bn))
+            return -1;
+    }
+    c->err = "a string is not closed";
+    return -1;
+}
+
+static int grow_keys(jsonl_reader *r, size_t n)
+{
+    if (n < r->kcap)
+        return 0;
+    size_t cap = r->kcap ? r->kcap * 2 : 32;
+    size_t *a = realloc(r->koff, cap * sizeof *a);
+    if (a) r->koff = a;
+    size_t *b = realloc(r->voff, cap * sizeof *b);
+    if (b) r->voff = b;
+    size_t *l = realloc(r->vlens, cap * sizeof *l);
+    if (l) r->vlens = l;
+    int *z = realloc(r->isnull, cap * sizeof *z);
+    if (z) r->isnull = z;
+    const char **k = realloc(r->keys, cap * sizeof *k);
+    if (k) r->keys = k;
+    const char **v = realloc(r->vals, cap * sizeof *v);
+    if (v) r->vals = v;
+    if (!a || !b || !l || !z || !k || !v)
+        return -1;
+    r->kcap = cap;
+    return 0;
+}
+
+static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
+{
+    size_t n = 0;
+    ws(c);
+    if (c->i >= c->n || c->s[c->i] != '{') {
+        c->err = "expected a JSON object '{…}'";
+        return -1;
+    }
+    c->i++;
+    ws(c);
+    if (c->i < c->n && c->s[c->i] == '}') {
+        c->i++;
+        goto done;
+    }
+    for (;;) {
+        ws(c);
+        if (c->i >= c->n || c->s[c->i] != '"') {
+            c->err = "expected a key in double quotes";
+            return -1;
+        }
+        c->i++;
+        if (n >= JSONL_MAX_KEYS) {
+            c->err = "more than 4096 keys";
+            return -1;
+        }
+        if (grow_keys(r, n + 1))
+            return -2;
+        size_t klen;
+        if (string(r, c, &r->koff[n], &klen))
+            return -1;
+        ws(c);
+        if (c->i >= c->n || c->s[c->i] != ':') {
+            c->err = "expected ':' after a key";
+            return -1;
+        }
+        c->i++;
+        ws(c);
+        r->isnull[n] = 0;
+        if (c->i < c->n && c->s[c->i] == '"') {
+            c->i++;
+            if (string(r, c, &r->voff[n], &r->vlens[n]))
+                return -1;
+        } else if (c->i < c->n && (c->s[c->i] == '{' || c->s[c->i] == '[')) {
+            c->err = "nested objects and arrays are not supported: a record is flat";
+            return -1;
+        } else {
+            size_t s = c->i;
+            while (c->i < c->n && c->s[c->i] != ',' && c->s[c->i] != '}' &&
+                   c->s[c->i] != ' ' && c->s[c->i] != '\t')
+                c->i++;
+            size_t len = c->i - s;
+            const char *t = c->s + s;
+            if (len == 4 && !memcmp(t, "null", 4)) {
+                r->isnull[n] = 1;
+            } else if ((len == 4 && !memcmp(t, "true", 4)) ||
+                       (len == 5 && !memcmp(t, "false", 5)) ||
+                       (len > 0 && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9')))) {
+                /* numbers keep their exact text; the record checks them */
+            } else {
+                c->err = "expected a string, number, true, false or null";
+                c->i = s;
+                return -1;
+            }
+            r->voff[n] = r->olen;
+            r->vlens[n] = len;
+            if (out_put(r, t, len) || out_put(r, "", 1))
+                return -2;
+        }
+        n++;
+        ws(c);
+        if (c->i < c->n && c->s[c->i] == ',') {
+            c->i++;
+            continue;
+        }
+        if (c->i < c->n && c->s[c->i] == '}') {
+            c->i++;
+            break;
+        }
+        c->err = "expected ',' or '}'";
+        return -1;
+    }
+done:
+    ws(c);
+    if (c->i != c->n) {
+        c->err = "text after the end of the object";
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        r->keys[k] = r->out + r->koff[k];
+        r->vals[k] = r->isnull[k] ? NULL : r->out + r->voff[k];
+    }
+    rec->n = n;
+    rec->key = r->keys;
+    rec->val = r->vals;
+    rec->vlen = r->vlens;
+    return 0;
+}
+
+int jsonl_next(jsonl_reader *r, jsonl_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    for (;;) {
+        long n = read_line(r);
+        r->line++;
+        rec->line = r->line;
+        if (n == -1)
+            return 0;
+        if (n == -2)
+            return -2;
+        if (n == -3) {
+            rec->error = "a line longer than 16 MiB";
+            rec->error_column = 1;
+            return -1;
+        }
+        size_t k = 0;
+        while (k < (size_t)n && (r->buf[k] == ' ' || r->buf[k] == '\t'))
+            k++;
+        if (k == (size_t)n)
+            continue; /* a blank line holds no record */
+        if (r->line == 1 && n >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3)) {
+            memmove(r->buf, r->buf + 3, (size_t)n - 2);
+            n -= 3;
+        }
+        cursor c = {r->buf, 0, (size_t)n, NULL};
+        r->olen = 0;
+        int st = parse(r, &c, rec);
+        if (st == -2)
+            return -2;
+        if (st) {
+            rec->error = c.err ? c.err : "malformed JSON";
+            rec->error_column = (int)c.i + 1;
+            return -1;
+        }
+        return 1;
+    }
+}

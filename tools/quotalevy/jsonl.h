@@ -1,0 +1,33 @@
+/*
+ * jsonl.h — JSON Lines input: one flat JSON object per line.  Values may
+ * be strings, numbers (kept as their exact text, never as binary floats),
+ * true, false or null (an empty field).  Nested objects and arrays are
+ * refused: a record is flat.
+ */
+#ifndef QL_JSONL_H
+#define QL_JSONL_H
+
+#include <stdio.h>
+
+#define JSONL_MAX_LINE (16u << 20)
+#define JSONL_MAX_KEYS 4096
+
+typedef struct jsonl_reader jsonl_reader;
+
+typedef struct jsonl_record {
+    long line;
+    size_t n;
+    const char **key;
+    const char **val; /* NULL for null */
+    const size_t *vlen;
+    const char *error;
+    int error_column; /* byte column of the problem, 1-based */
+} jsonl_record;
+
+jsonl_reader *jsonl_open(FILE *f);
+void jsonl_close(jsonl_reader *r);
+/* 1 a record, 0 end of input, −1 a malformed line (error), −2 read error. */
+int jsonl_next(jsonl_reader *r, jsonl_record *rec);
+long long jsonl_offset(const jsonl_reader *r);
+
+#endif
