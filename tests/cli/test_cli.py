@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the quotalevy command: every subcommand, every
+error path, CSV and JSONL edge cases, ordering under threads, atomic
+output files and the reconciliation of rows read, written and rejected.
+
+Usage: test_cli.py QUOTALEVY_BINARY SOURCE_DIR   (run by meson test)
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+from decimal import Decimal
+
+BIN = None
+SRC = None
+
+
+def run(*args, stdin=None, check_rc=None):
+    p = subprocess.run([BIN, *args], input=stdin, capture_output=True,
+                       text=True, cwd=SRC)
+    if check_rc is not None and p.returncode != check_rc:
+        raise AssertionError(f"{args}: exit {p.returncode}, want {check_rc}\n"
+                             f"stdout: {p.stdout}\nstderr: {p.stderr}")
+    return p
+
+
+def rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+JILIN = "rules/cn/jilin.yaml"
+HEADER = ("id,unit_type,employees,disabled,disabled_severe,wage_total,"
+          "local_avg_wage\n")
+GOOD = "E1,enterprise,100,1,0,6000000,50000\n"
+
+
+class Run(unittest.TestCase):
+    def test_example_data_matches_the_checked_in_output(self):
+        with tempfile.TemporaryDirectory() as d:
+            out, rej = os.path.join(d, "o.csv"), os.path.join(d, "r.csv")
+            p = run("run", JILIN, "examples/jilin-units.csv", "--date",
+                    "2024-06-30", "--keep", "name", "-o", out, "--rejects",
+                    rej, check_rc=1)
+            self.assertIn("51 rows read, 45 written, 6 rejected", p.stderr)
+            with open(out, encoding="utf-8") as f, open(
+                    os.path.join(SRC, "examples/jilin-units.expected.csv"),
+                    encoding="utf-8") as g:
+                self.assertEqual(f.read(), g.read())
+            with open(rej, encoding="utf-8") as f, open(
+                    os.path.join(SRC, "examples/jilin-units.rejects.csv"),
+                    encoding="utf-8") as g:
+                self.assertEqual(f.read(), g.read())
+            self.assertEqual(sorted(os.listdir(d)), ["o.csv", "r.csv"])
+
+    def test_every_row_is_written_or_rejected_and_counts_add_up(self):
+        lines = [HEADER.strip()]
+        want_bad = 0
+        for i in range(3000):
+            if i % 7 == 3:
+                lines.append(f"B{i},enterprise,10,11,0,1,1")      # rule broken
+                want_bad += 1
+            elif i % 11 == 5:
+                lines.append(f"B{i},enterprise,x,1,0,1,1")        # not a number
+                want_bad += 1
+            elif i % 13 == 6:
+                lines.append(f"B{i},enterprise,10,1")             # ragged
+                want_bad += 1
+            else:
+                lines.append(f"G{i},enterprise,{50 + i % 300}.5,{i % 3},0,"
+                             f"{3000000 + i},50000")
+        data = "\n".join(lines) + "\n"
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.csv")
+            with open(src, "w") as f:
+                f.write(data)
+            rej = os.path.join(d, "rej.csv")
+            p = run("run", JILIN, src, "--date", "2024-06-30", "--rejects", rej,
+                    "-j", "3", check_rc=1)
+            out = rows(p.stdout)
+            with open(rej) as f:
+                bad = rows(f.read())
+        self.assertEqual(len(out) + len(bad), 3000)
+        self.assertEqual(len(bad), want_bad)
+        self.assertIn(f"3000 rows read, {3000 - want_bad} written, "
+                      f"{want_bad} rejected", p.stderr)
+        self.assertTrue(all(r["id"].startswith("G") for r in out))
+        self.assertTrue(all(r["id"].startswith("B") or r["id"] == "" for r in bad))
+        ragged = [r for r in bad if "ragged" in r["message"]]
+        self.assertTrue(ragged and all(r["status"] == "QL_EPARSE" for r in ragged))
+
+    def test_output_order_is_input_order_whatever_the_threads(self):
+        data = HEADER + "".join(
+            f"U{i},enterprise,{40 + i % 500},{i % 4},{i % 2},{2500000 + 17 * i},"
+            f"{40000 + i % 9}\n" for i in range(20000))
+        one = run("run", JILIN, "-", "--date", "2024-06-30", "-j", "1",
+                  stdin=data, check_rc=0).stdout
+        four = run("run", JILIN, "-", "--date", "2024-06-30", "-j", "4",
+                   stdin=data, check_rc=0).stdout
+        self.assertEqual(one, four)
+        ids = [r["id"] for r in rows(one)]
+        self.assertEqual(ids, [f"U{i}" for i in range(20000)])
+
+    def test_rfc4180_bom_crlf_quotes_newlines_and_free_column_order(self):
+        data = ("\ufeffwage_total,id,local_avg_wage,unit_type,employees,"
+                "disabled,disabled_severe,note\r\n"
+                "6000000,\"吉林, \"\"一号\"\"\",50000,enterprise,100,1,0,\"two\r\nlines\"\r\n"
+                "6000000,E2,50000,enterprise,100,1,0,plain\r\n")
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "--keep", "note",
+                stdin=data, check_rc=0)
+        out = rows(p.stdout)
+        self.assertEqual(out[0]["id"], '吉林, "一号"')
+        # (text mode folds the CRLF inside the quoted field to LF)
+        self.assertEqual(out[0]["note"].replace("\r\n", "\n"), "two\nlines")
+        self.assertEqual(out[0]["levy_due"], "18000.00")
+        self.assertEqual(out[1]["levy_due"], "18000.00")
+
+    def test_malformed_csv_rows_are_rejected_with_line_and_column(self):
+        data = (HEADER + GOOD + 'E2,enterp"rise,100,1,0,6000000,50000\n' +
+                'E3,"enterprise"x,100,1,0,6000000,50000\n' + GOOD.replace("E1", "E4"))
+        p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=1)
+        self.assertEqual([r["id"] for r in rows(p.stdout)], ["E1", "E4"])
+        self.assertIn("<stdin>:3:2: rejected: a quote inside an unquoted field", p.stderr)
+        self.assertIn("<stdin>:4:2: rejected: a closing quote must end the field", p.stderr)
+        unterminated = HEADER + 'E5,"enterprise,100\n'
+        p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=unterminated,
+                check_rc=1)
+        self.assertIn("not closed before the end of the input", p.stderr)
+        self.assertIn("1 rows read, 0 written, 1 rejected", p.stderr)
+
+    def test_record_errors_name_line_column_and_field(self):
+        data = HEADER + "E1,enterprise,100,1,0,6000000,0\n"
+        with tempfile.TemporaryDirectory() as d:
+            rej = os.path.join(d, "r.csv")
+            run("run", JILIN, "-", "--date", "2024-06-30", "--rejects", rej,
+                stdin=data, check_rc=1)
+            with open(rej) as f:
+                (r,) = rows(f.read())
+        self.assertEqual((r["line"], r["column"], r["field"], r["status"], r["id"]),
+                         ("2", "7", "local_avg_wage", "QL_ERECORD", "E1"))
+        self.assertIn("expected > 0", r["message"])
+
+    def test_date_column_and_missing_date(self):
+        data = ("id,date,unit_type,employees,disabled,disabled_severe,wage_total,"
+                "local_avg_wage\n"
+                "D1,2019-12-31,institution,100,1,0,5000000,40000\n"
+                "D2,2020-01-01,institution,100,1,0,5000000,40000\n"
+                "D3,,institution,100,1,0,5000000,40000\n"
+                "D4,2020-02-30,institution,100,1,0,5000000,40000\n")
+        p = run("run", JILIN, "-", stdin=data, check_rc=1)
+        out = rows(p.stdout)
+        self.assertEqual([(r["id"], r["levy_rate"]) for r in out],
+                         [("D1", "1"), ("D2", "0.5")])
+        self.assertIn("<stdin>:4: rejected (id D3): field 'date': no evaluation date", p.stderr)
+        self.assertIn("<stdin>:5:2: rejected (id D4): field 'date'", p.stderr)
+        # --date overrides the column for every row
+        p = run("run", JILIN, "-", "--date", "2021-01-01", stdin=data, check_rc=0)
+        self.assertEqual(len(rows(p.stdout)), 4)
+
+    def test_jsonl_in_and_out(self):
+        data = ('{"id": "J1", "unit_type": "enterprise", "employees": 100, '
+                '"disabled": 1, "disabled_severe": 0, "wage_total": "6000000", '
+                '"local_avg_wage": 50000.00, "admin_level": null}\n'
+                '\n'
+                '{"id": "J2", "unit_type": "agency", "nested": {"a": 1}}\n'
+                '{"id": "J3\\u5409", "unit_type": "enterprise", "employees": 1e3}\n')
+        p = run("run", JILIN, "-", "--input-format", "jsonl", "--format", "jsonl",
+                "--date", "2024-06-30", stdin=data, check_rc=1)
+        out = [json.loads(l, parse_float=Decimal) for l in p.stdout.splitlines()]
+        self.assertEqual(len(out), 1)
+        self.assertEqual(out[0]["id"], "J1")
+        self.assertEqual(out[0]["levy_due"], Decimal("18000.00"))
+        self.assertEqual(out[0]["agency_post_minimum"],
+                         {"applicable": False, "compliant": None, "required": None,
+                          "actual": None, "shortfall": None})
+        self.assertIn("<stdin>:3:", p.stderr)
+        self.assertIn("nested objects and arrays are not supported", p.stderr)
+        self.assertIn("(id J3吉): field 'employees': '1e3' is not a valid decimal",
+                      p.stderr)
+
+    def test_output_file_is_complete_or_absent(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "missing-dir", "o.csv")
+            p = run("run", JILIN, "-", "--date", "2024-06-30", "-o", out,
+                    stdin=HEADER + GOOD, check_rc=2)
+            self.assertIn("cannot create", p.stderr)
+            out = os.path.join(d, "o.csv")
+            run("run", JILIN, "-", "--date", "2024-06-30", "-o", out,
+                stdin=HEADER + GOOD, check_rc=0)
+            self.assertEqual(os.listdir(d), ["o.csv"])
+            # a bad input header leaves no output at all
+            run("run", JILIN, "-", "--date", "2024-06-30", "-o",
+                os.path.join(d, "p.csv"), stdin="a,a\n1,2\n", check_rc=2)
+            self.assertEqual(os.listdir(d), ["o.csv"])
+
+    def test_summary_totals_are_exact(self):
+        data = HEADER.replace("\n", ",admin_level\n") + "".join(
+            f"S{i},institution,{100 + i}.33,0,0,{5000000 + i * 1001}.07,41234.56,county\n"
+            for i in range(500))
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "--summary",
+                stdin=data, check_rc=0)
+        want = sum(Decimal(r["levy_due"]) for r in rows(p.stdout))
+        line = [l for l in p.stderr.splitlines() if l.strip().startswith("levy_due ")]
+        self.assertEqual(Decimal(line[0].split()[1]), want)
+
+    def test_explain_column(self):
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "--explain",
+                stdin=HEADER + GOOD, check_rc=0)
+        (r,) = rows(p.stdout)
+        self.assertIn("ratio=0.016", r["explain"])
+        self.assertIn("levy_due=18000.00", r["explain"])
+
+    def test_usage_errors(self):
+        p = run("run", check_rc=2)
+        self.assertIn("expected RULES [INPUT]", p.stderr)
+        p = run("run", JILIN, "x.csv", "--bogus", check_rc=2)
+        self.assertIn("unknown option '--bogus'", p.stderr)
+        p = run("run", JILIN, "--date", "2024-13-01", check_rc=2)
+        self.assertIn("--date", p.stderr)
+        p = run("run", JILIN, "nonexistent.csv", "--date", "2024-01-01", check_rc=2)
+        self.assertIn("nonexistent.csv", p.stderr)
+        p = run("run", JILIN, "-", "--keep", "nope", stdin=HEADER + GOOD, check_rc=2)
+        self.assertIn("no column 'nope'", p.stderr)
+        p = run("run", JILIN, "-", "-j", "0", stdin=HEADER, check_rc=2)
+        self.assertIn("--threads", p.stderr)
+        p = run("run", "missing.yaml", check_rc=2)
+        self.assertIn("missing.yaml", p.stderr)
+        p = run("run", JILIN, "-", stdin="", check_rc=2)
+        self.assertIn("empty", p.stderr)
+        p = run("frobnicate", check_rc=2)
+        self.assertIn("unknown command", p.stderr)
+
+    def test_options_after_positionals(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.csv")
+            with open(src, "w") as f:
+                f.write(HEADER + GOOD)
+            out = os.path.join(d, "out.csv")
+            run("run", JILIN, src, "--date", "2024-06-30", "-o", out, check_rc=0)
+            run("run", "--date=2024-06-30", JILIN, "-o", out, src, check_rc=0)
+            with open(out) as f:
+                self.assertEqual(rows(f.read())[0]["levy_due"], "18000.00")
+
+
+class Explain(unittest.TestCase):
+    SET = ["--set", "unit_type=enterprise", "--set", "employees=125.5",
+           "--set", "disabled=1", "--set", "disabled_severe=0",
+           "--set", "wage_total=9000000", "--set", "local_avg_wage=60000"]
+
+    def test_text(self):
+        p = run("explain", "rules/cn/national.yaml", "--date", "2024-06-30",
+                *self.SET, check_rc=0)
+        self.assertIn("param     ratio = 0.015", p.stdout)
+        self.assertIn("in force from 2015-10-01", p.stdout)
+        self.assertIn("source: reg488 art. 8", p.stdout)
+        self.assertIn("computed  levy_due = if(exempt, 0.00, round(levy_gross * levy_rate, 2))",
+                      p.stdout)
+        self.assertIn("= 56958.17", p.stdout)
+
+    def test_json(self):
+        p = run("explain", "rules/cn/national.yaml", "--date", "2024-06-30",
+                "--format", "json", *self.SET, check_rc=0)
+        doc = json.loads(p.stdout, parse_float=Decimal)
+        self.assertEqual(doc["outputs"]["levy_due"], Decimal("56958.17"))
+        steps = {s["name"]: s for s in doc["steps"]}
+        self.assertEqual(steps["wage_cap_multiple"]["from"], "2018-04-01")
+        self.assertEqual(steps["levy_share"]["until"], "2027-12-31")
+        self.assertEqual(steps["average_wage"]["value"], Decimal("71713.15"))
+
+    def test_row_from_file(self):
+        p = run("explain", JILIN, "--row", "JL-A002", "examples/jilin-units.csv",
+                "--date", "2024-06-30", check_rc=0)
+        self.assertIn("agency_post_minimum: NOT MET", p.stdout)
+
+    def test_errors(self):
+        p = run("explain", JILIN, "--date", "2024-06-30", "--set",
+                "unit_type=enterprise", check_rc=1)
+        self.assertIn("is empty but is needed here", p.stderr)
+        run("explain", JILIN, "--set", "employees=1", check_rc=2)
+        p = run("explain", JILIN, "--date", "2024-06-30", "--set", "employees=x",
+                check_rc=1)
+        self.assertIn("field 'employees'", p.stderr)
+        p = run("explain", JILIN, "--row", "NOPE", "examples/jilin-units.csv",
+                "--date", "2024-06-30", check_rc=1)
+        self.assertIn("no row has id 'NOPE'", p.stderr)
+
+
+class TestAndCheck(unittest.TestCase):
+    def test_rule_set_tests_pass(self):
+        p = run("test", "rules/cn/tests/national.yaml", "rules/cn/tests/jilin.yaml",
+                check_rc=0)
+        self.assertRegex(p.stdout, r"(?m)^\d+ passed, 0 failed$")
+
+    def test_failures_are_reported_with_file_line_and_values(self):
+        with tempfile.TemporaryDirectory() as d:
+            t = os.path.join(d, "t.yaml")
+            with open(t, "w") as f:
+                f.write(f"rules: {os.path.join(SRC, JILIN)}\n"
+                        "cases:\n"
+                        "  - name: wrong on purpose\n"
+                        "    date: 2024-06-30\n"
+                        "    input: {unit_type: enterprise, employees: 100, disabled: 1,\n"
+                        "            disabled_severe: 0, wage_total: 6000000,\n"
+                        "            local_avg_wage: 50000}\n"
+                        "    expect: {levy_due: 18000.01, agency_post_minimum: true}\n"
+                        "  - name: right\n"
+                        "    date: 2024-06-30\n"
+                        "    input: {unit_type: enterprise}\n"
+                        "    error: {code: QL_ERECORD, field: disabled}\n")
+            p = run("test", t, check_rc=1)
+        self.assertIn("t.yaml:8: case 'wrong on purpose': levy_due: expected "
+                      "18000.01, got 18000.00", p.stdout)
+        self.assertIn("agency_post_minimum: expected true, got n/a", p.stdout)
+        self.assertTrue(p.stdout.rstrip().endswith("1 passed, 1 failed"))
+
+    def test_broken_test_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            t = os.path.join(d, "t.yaml")
+            with open(t, "w") as f:
+                f.write("rules: x.yaml\ncases: []\nextra: 1\n")
+            p = run("test", t, check_rc=2)
+        self.assertIn("unknown key 'extra'", p.stderr)
+
+    def test_check(self):
+        p = run("check", "rules/cn/national.yaml", "rules/cn/jilin.yaml",
+                "rules/cn/jilin-pool.yaml", "rules/cn/late-fee.yaml", check_rc=0)
+        self.assertEqual(p.stdout.count(": ok: "), 4)
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.yaml")
+            with open(bad, "w") as f:
+                f.write("quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
+                        "version: '1'\ninputs:\n  n: decimal\ncomputed:\n"
+                        "  y: n + m\noutputs: [y]\n")
+            p = run("check", bad, "rules/cn/jilin.yaml", check_rc=1)
+        self.assertIn("bad.yaml:9:10: computed 'y': unknown name 'm'", p.stdout)
+        self.assertIn("jilin.yaml: ok", p.stdout)
+
+    def test_help_and_version(self):
+        for cmd in ("run", "explain", "test", "check"):
+            p = run(cmd, "--help", check_rc=0)
+            self.assertIn("SYNOPSIS", p.stdout)
+            self.assertIn("EXIT STATUS", p.stdout)
+        self.assertIn("quotalevy", run("--help", check_rc=0).stdout)
+        self.assertRegex(run("--version", check_rc=0).stdout, r"quotalevy \d+\.\d+\.\d+")
+
+
+if __name__ == "__main__":
+    BIN = os.path.abspath(sys.argv.pop(1))
+    SRC = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=1)
