@@ -23,6 +23,10 @@ int outfile_open(outfile *o, const char *path, const char *cmd)
     o->tmp = malloc(n + 20);
     if (!o->path || !o->tmp) {
         cli_error(cmd, "out of memory");
+        free(o->path);
+        free(o->tmp);
+        o->path = o->tmp = NULL;
+        o->open = 0;
         return -1;
     }
     snprintf(o->tmp, n + 20, "%s.partial-XXXXXX", path);
@@ -32,7 +36,8 @@ int outfile_open(outfile *o, const char *path, const char *cmd)
         if (fd >= 0)
             close(fd);
         free(o->tmp);
-        o->tmp = NULL;
+        free(o->path);
+        o->tmp = o->path = NULL;
         o->open = 0;
         return -1;
     }
