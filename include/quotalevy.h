@@ -229,6 +229,17 @@ QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
                                            size_t len, const char *name,
                                            ql_error *err);
 
+/*
+ * Checks the rules file at `path` like ql_ruleset_load, but reports every
+ * problem it can find rather than the first: all the malformed entries of
+ * the sections, then (if there were none) every expression with a name or
+ * type error.  Up to `max` errors go to errs[0…]; *count is the number
+ * found (which may exceed max).  Returns QL_OK when the file loads, else
+ * the code of the first problem.  No rule set is kept.
+ */
+QL_EXTERN ql_status ql_ruleset_diagnose(const char *path, ql_error *errs,
+                                        size_t max, size_t *count);
+
 /* Frees a rule set.  Records and results made from it must be freed first. */
 QL_EXTERN void ql_ruleset_free(ql_ruleset *rs);
 

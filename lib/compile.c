@@ -283,12 +283,13 @@ oom:
     return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-ql_status compile_ruleset(ql_ruleset *rs, ql_error *err)
+ql_status compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
 {
     cc c;
     memset(&c, 0, sizeof c);
     c.rs = rs;
     c.err = err;
+    c.diag = diag;
     size_t nc = rs->n_computed + 1, nk = rs->n_checks + 1;
     c.cstate = calloc(nc, 1);
     c.kstate = calloc(nk, 1);

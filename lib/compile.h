@@ -29,6 +29,7 @@ extern const char *const check_parts[5];
 typedef struct cc {
     ql_ruleset *rs;
     ql_error *err;
+    ql_diag *diag; /* diagnose mode, or NULL */
     sym *syms;
     size_t nsyms;
     size_t *hash; /* open addressing: index + 1, 0 empty */

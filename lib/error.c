@@ -115,3 +115,13 @@ const char *ql_qd_message(int st)
     }
     return "decimal error";
 }
+
+int ql_diag_note(ql_diag *d, const ql_error *err, ql_status st)
+{
+    if (!d || st == QL_ENOMEM || st == QL_OK)
+        return 0;
+    if (d->n < d->max && err)
+        d->errs[d->n++] = *err;
+    d->total++;
+    return 1;
+}

@@ -54,6 +54,16 @@ ql_status ql_vfail(ql_error *err, ql_status code, const char *file, int line,
                    int column, const char *prefix, const char *fmt,
                    va_list ap);
 void ql_error_set_field(ql_error *err, const char *field);
+/* Diagnose mode: many errors collected instead of the first returned. */
+typedef struct ql_diag {
+    ql_error *errs;
+    size_t n, max;  /* stored, room */
+    size_t total;   /* found, stored or not */
+} ql_diag;
+/* Records *err in d; returns 1 if the caller may go on (d set and st is
+ * not QL_ENOMEM), else 0. */
+int ql_diag_note(ql_diag *d, const ql_error *err, ql_status st);
+
 /* An error in a decimal operation, as a message. */
 const char *ql_qd_message(int qd_status);
 
@@ -379,8 +389,13 @@ struct ql_ruleset {
     size_t stack_need;
 };
 
-/* Compiles every expression of rs (definitions filled by rules.c). */
-ql_status compile_ruleset(ql_ruleset *rs, ql_error *err);
+/* Compiles every expression of rs (definitions filled by rules.c).  With
+ * diag, type errors are collected block by block. */
+ql_status compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag);
+
+/* Internal: a block depends on one that already failed (diagnose mode);
+ * the failure was reported once, so this one stays silent. */
+#define QL_POISONED 2
 
 /* Value of parameter p on date; −1 if none in force. */
 int param_index_at(const param_def *p, ql_date date);

@@ -254,8 +254,12 @@ static ql_status load_doc(loader *L, ydoc *doc, const char *base_dir)
 
 /* ------------------------------------------------------------- entry */
 
+/* Loads doc into a new rule set.  With diag, every section entry and
+ * every expression is checked and each problem collected; loading stops
+ * after the first stage (YAML and structure, definitions, types) that
+ * found any. */
 static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
-                      ql_error *err)
+                      ql_error *err, ql_diag *diag)
 {
     ql_arena tmp = {0};
     ql_ruleset *rs = ar_alloc(&tmp, sizeof *rs);
@@ -267,6 +271,7 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     L.rs = rs;
     L.ar = &rs->arena;
     L.err = err;
+    L.diag = diag;
     ydoc *d = ar_alloc(L.ar, sizeof *d);
     ql_status st = QL_OK;
     if (!d || !(d->file = ar_strndup(L.ar, doc->file, strlen(doc->file))) ||
@@ -278,6 +283,8 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         if (realpath(d->file, canon))
             L.chain[L.depth++] = ar_strndup(L.ar, canon, strlen(canon));
         st = load_doc(&L, d, base_dir);
+        if (st)
+            ql_diag_note(diag, err, st);
     }
     if (st == QL_OK) {
         rs->file = d->file;
@@ -292,8 +299,14 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
             (st = rl_build_computed(&L)) == QL_OK &&
             (st = rl_build_checks(&L)) == QL_OK &&
             (st = rl_build_validations(&L)) == QL_OK &&
-            (st = rl_build_outputs(&L, L.meta_id)) == QL_OK)
-            st = compile_ruleset(rs, err);
+            (st = rl_build_outputs(&L, L.meta_id)) == QL_OK) {
+            if (diag && diag->total)
+                st = diag->errs[0].code; /* definitions had problems */
+            else
+                st = compile_ruleset(rs, err, diag);
+            if (st && diag && !diag->total)
+                ql_diag_note(diag, err, st); /* a stop-at-once error */
+        }
     }
     for (int s = 0; s < N_SECTIONS; s++)
         free(L.sec[s].items);
@@ -306,11 +319,9 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     return QL_OK;
 }
 
-ql_status ql_ruleset_load(ql_ruleset **out, const char *path, ql_error *err)
+static ql_status load_path(ql_ruleset **out, const char *path, ql_error *err,
+                           ql_diag *diag)
 {
-    if (!out || !path)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    *out = NULL;
     /* Read through a scratch loader so limits and messages are shared. */
     ql_arena scratch = {0};
     loader L;
@@ -323,10 +334,36 @@ ql_status ql_ruleset_load(ql_ruleset **out, const char *path, ql_error *err)
         const char *slash = strrchr(path, '/');
         char *dir = slash ? ar_strndup(&scratch, path, (size_t)(slash - path + 1))
                           : ar_strndup(&scratch, "", 0);
-        st = dir ? load(out, &doc, dir, err) : rl_oom(&L);
+        st = dir ? load(out, &doc, dir, err, diag) : rl_oom(&L);
+    } else {
+        ql_diag_note(diag, err, st);
     }
     ar_free(&scratch);
     return st;
+}
+
+ql_status ql_ruleset_load(ql_ruleset **out, const char *path, ql_error *err)
+{
+    if (!out || !path)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    return load_path(out, path, err, NULL);
+}
+
+ql_status ql_ruleset_diagnose(const char *path, ql_error *errs, size_t max,
+                              size_t *count)
+{
+    if (!path || (max && !errs) || !count)
+        return QL_EINVAL;
+    ql_diag diag = {errs, 0, max, 0};
+    ql_error scratch;
+    ql_ruleset *rs = NULL;
+    ql_status st = load_path(&rs, path, &scratch, &diag);
+    ql_ruleset_free(rs);
+    *count = diag.total;
+    if (st == QL_OK && diag.total == 0)
+        return QL_OK;
+    return diag.n ? errs[0].code : st ? st : QL_EPARSE;
 }
 
 ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
@@ -345,5 +382,5 @@ ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
         memcpy(dir, name, (size_t)(slash - name + 1));
         dir[slash - name + 1] = '\0';
     }
-    return load(out, &doc, dir, err);
+    return load(out, &doc, dir, err, NULL);
 }

@@ -30,6 +30,7 @@ typedef struct loader {
     const ynode *outputs;
     const ynode *meta_id, *meta_title, *meta_jur, *meta_version, *meta_desc;
     char *chain[QL_MAX_EXTENDS + 1]; /* canonical paths, for cycles */
+    ql_diag *diag; /* diagnose mode: collect errors, NULL: stop at one */
     int depth;
 } loader;
 
@@ -46,6 +47,9 @@ ql_status rl_required(loader *L, const ynode *map, const char *key,
 ql_status rl_optional(loader *L, const ynode *map, const char *key,
                       const char **out);
 int rl_valid_name(const char *s);
+/* After an entry failed with st: in diagnose mode, records the error and
+ * returns QL_OK to go on with the next entry; otherwise returns st. */
+ql_status rl_keep_going(loader *L, ql_status st);
 
 /* The sections, from the merged definitions to the rule set. */
 ql_status rl_build_sources(loader *L);

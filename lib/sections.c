@@ -79,6 +79,11 @@ ql_status rl_optional(loader *L, const ynode *map, const char *key,
     return n ? rl_scalar(L, n, key, out) : QL_OK;
 }
 
+ql_status rl_keep_going(loader *L, ql_status st)
+{
+    return ql_diag_note(L->diag, L->err, st) ? QL_OK : st;
+}
+
 int rl_valid_name(const char *s)
 {
     static const char *reserved[] = {"and", "or", "not", "in", "true", "false"};
@@ -180,29 +185,41 @@ static ql_status citation(loader *L, const ynode *map, const char *what,
 
 /* ------------------------------------------------------- definitions */
 
-ql_status rl_build_sources(loader *L)
+static ql_status source_entry(loader *L, const entry *ent, source_def *d)
 {
+
     static const char *const keys[] = {"title", "document", "date", "url",
                                        "note", NULL};
+    const ynode *v = ent->val;
+    ql_status st;
+    const char *what = ar_printf(L->ar, "source '%s'", ent->name);
+    if ((st = rl_want(L, v, YN_MAP, what)) ||
+        (st = rl_keys(L, v, what, keys)) ||
+        (st = rl_required(L, v, "title", what, &d->title)) ||
+        (st = rl_optional(L, v, "document", &d->document)) ||
+        (st = rl_optional(L, v, "date", &d->date)) ||
+        (st = rl_optional(L, v, "url", &d->url)))
+        return st;
+    d->id = ent->name;
+    return QL_OK;
+}
+
+ql_status rl_build_sources(loader *L)
+{
     section *s = &L->sec[SEC_SOURCES];
     ql_ruleset *rs = L->rs;
     rs->sources = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->sources);
     if (!rs->sources)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
-        const ynode *v = s->items[i].val;
-        source_def *d = &rs->sources[i];
-        ql_status st;
-        const char *what = ar_printf(L->ar, "source '%s'", s->items[i].name);
-        if ((st = rl_want(L, v, YN_MAP, what)) ||
-            (st = rl_keys(L, v, what, keys)) ||
-            (st = rl_required(L, v, "title", what, &d->title)) ||
-            (st = rl_optional(L, v, "document", &d->document)) ||
-            (st = rl_optional(L, v, "date", &d->date)) ||
-            (st = rl_optional(L, v, "url", &d->url)))
+        source_def *d = &rs->sources[rs->n_sources];
+        ql_status st = source_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            rs->n_sources++;
+        else if ((st = rl_keep_going(L, st)))
             return st;
-        d->id = s->items[i].name;
-        rs->n_sources++;
+        else
+            memset(d, 0, sizeof *d);
     }
     return QL_OK;
 }
@@ -285,98 +302,109 @@ static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
     }
 }
 
-ql_status rl_build_inputs(loader *L)
+static ql_status input_entry(loader *L, const entry *ent, input_def *d)
 {
+
     static const char *const keys[] = {"type", "description", "values", "min",
                                        "max", "above", "below", "required",
                                        "default", NULL};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = ar_printf(L->ar, "input '%s'", d->name);
+    const ynode *tnode = v;
+    ql_status st;
+    if (v->kind == YN_MAP) {
+        if ((st = rl_keys(L, v, what, keys)))
+            return st;
+        tnode = ymap_get(v, "type");
+        if (!tnode)
+            return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'type'", what);
+        if ((st = rl_optional(L, v, "description", &d->description)))
+            return st;
+    }
+    if ((st = rl_want(L, tnode, YN_SCALAR, "a type")))
+        return st;
+    size_t t;
+    for (t = 0; t < sizeof input_types / sizeof *input_types; t++)
+        if (!strcmp(tnode->text, input_types[t].word))
+            break;
+    if (t == sizeof input_types / sizeof *input_types)
+        return yfail(L->err, QL_ESCHEMA, tnode,
+                     "unknown type '%s' (expected decimal, integer, money, "
+                     "bool, enum, string or date)",
+                     tnode->text);
+    d->type_word = input_types[t].word;
+    d->type.kind = input_types[t].kind;
+    d->integer = input_types[t].integer;
+    if (v->kind != YN_MAP) {
+        if (d->type.kind == VK_ENUM)
+            return yfail(L->err, QL_ESCHEMA, v,
+                         "%s: an enum needs the mapping form with 'values'",
+                         what);
+        return QL_OK;
+    }
+    if (d->type.kind == VK_ENUM) {
+        if ((st = build_enum(L, d, ymap_get(v, "values"))))
+            return st;
+    } else if (ymap_get(v, "values")) {
+        return yfail(L->err, QL_ESCHEMA, ymap_get(v, "values"),
+                     "'values' is only for enum inputs");
+    }
+    const char *bounds[4] = {"min", "above", "max", "below"};
+    for (int b = 0; b < 4; b++) {
+        const ynode *bn = ymap_get(v, bounds[b]);
+        if (!bn)
+            continue;
+        if (d->type.kind != VK_NUMBER)
+            return yfail(L->err, QL_ESCHEMA, bn,
+                         "'%s' is only for number inputs", bounds[b]);
+        int lower = b < 2;
+        if ((lower && d->has_min) || (!lower && d->has_max))
+            return yfail(L->err, QL_ESCHEMA, bn,
+                         "give only one of %s", lower ? "'min' and 'above'"
+                                                      : "'max' and 'below'");
+        if ((st = number_value(L, bn, bounds[b], lower ? &d->min : &d->max)))
+            return st;
+        if (lower) {
+            d->has_min = 1;
+            d->min_excl = b == 1;
+        } else {
+            d->has_max = 1;
+            d->max_excl = b == 3;
+        }
+    }
+    const ynode *rq = ymap_get(v, "required");
+    if (rq && (st = bool_value(L, rq, "required", &d->required)))
+        return st;
+    const ynode *df = ymap_get(v, "default");
+    if (df) {
+        if (d->required)
+            return yfail(L->err, QL_ESCHEMA, df,
+                         "a required input cannot have a default");
+        if ((st = typed_scalar(L, d, df, &d->def)))
+            return st;
+        d->has_default = 1;
+    }
+    return QL_OK;
+}
+
+ql_status rl_build_inputs(loader *L)
+{
     section *s = &L->sec[SEC_INPUTS];
     ql_ruleset *rs = L->rs;
     rs->inputs = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->inputs);
     if (!rs->inputs)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
-        const ynode *v = s->items[i].val;
-        input_def *d = &rs->inputs[i];
-        d->name = s->items[i].name;
-        d->key = s->items[i].key;
-        const char *what = ar_printf(L->ar, "input '%s'", d->name);
-        const ynode *tnode = v;
-        ql_status st;
-        if (v->kind == YN_MAP) {
-            if ((st = rl_keys(L, v, what, keys)))
-                return st;
-            tnode = ymap_get(v, "type");
-            if (!tnode)
-                return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'type'", what);
-            if ((st = rl_optional(L, v, "description", &d->description)))
-                return st;
-        }
-        if ((st = rl_want(L, tnode, YN_SCALAR, "a type")))
-            return st;
-        size_t t;
-        for (t = 0; t < sizeof input_types / sizeof *input_types; t++)
-            if (!strcmp(tnode->text, input_types[t].word))
-                break;
-        if (t == sizeof input_types / sizeof *input_types)
-            return yfail(L->err, QL_ESCHEMA, tnode,
-                         "unknown type '%s' (expected decimal, integer, money, "
-                         "bool, enum, string or date)",
-                         tnode->text);
-        d->type_word = input_types[t].word;
-        d->type.kind = input_types[t].kind;
-        d->integer = input_types[t].integer;
-        if (v->kind != YN_MAP) {
-            if (d->type.kind == VK_ENUM)
-                return yfail(L->err, QL_ESCHEMA, v,
-                             "%s: an enum needs the mapping form with 'values'",
-                             what);
+        input_def *d = &rs->inputs[rs->n_inputs];
+        ql_status st = input_entry(L, &s->items[i], d);
+        if (st == QL_OK)
             rs->n_inputs++;
-            continue;
-        }
-        if (d->type.kind == VK_ENUM) {
-            if ((st = build_enum(L, d, ymap_get(v, "values"))))
-                return st;
-        } else if (ymap_get(v, "values")) {
-            return yfail(L->err, QL_ESCHEMA, ymap_get(v, "values"),
-                         "'values' is only for enum inputs");
-        }
-        const char *bounds[4] = {"min", "above", "max", "below"};
-        for (int b = 0; b < 4; b++) {
-            const ynode *bn = ymap_get(v, bounds[b]);
-            if (!bn)
-                continue;
-            if (d->type.kind != VK_NUMBER)
-                return yfail(L->err, QL_ESCHEMA, bn,
-                             "'%s' is only for number inputs", bounds[b]);
-            int lower = b < 2;
-            if ((lower && d->has_min) || (!lower && d->has_max))
-                return yfail(L->err, QL_ESCHEMA, bn,
-                             "give only one of %s", lower ? "'min' and 'above'"
-                                                          : "'max' and 'below'");
-            if ((st = number_value(L, bn, bounds[b], lower ? &d->min : &d->max)))
-                return st;
-            if (lower) {
-                d->has_min = 1;
-                d->min_excl = b == 1;
-            } else {
-                d->has_max = 1;
-                d->max_excl = b == 3;
-            }
-        }
-        const ynode *rq = ymap_get(v, "required");
-        if (rq && (st = bool_value(L, rq, "required", &d->required)))
+        else if ((st = rl_keep_going(L, st)))
             return st;
-        const ynode *df = ymap_get(v, "default");
-        if (df) {
-            if (d->required)
-                return yfail(L->err, QL_ESCHEMA, df,
-                             "a required input cannot have a default");
-            if ((st = typed_scalar(L, d, df, &d->def)))
-                return st;
-            d->has_default = 1;
-        }
-        rs->n_inputs++;
+        else
+            memset(d, 0, sizeof *d);
     }
     return QL_OK;
 }
@@ -450,132 +478,144 @@ static ql_status build_brackets(loader *L, const ynode *list, param_value *pv)
     return pv->text ? QL_OK : rl_oom(L);
 }
 
-ql_status rl_build_params(loader *L)
+static ql_status param_entry(loader *L, const entry *ent, param_def *d)
 {
+
     static const char *const keys[] = {"type", "description", "values", NULL};
     static const char *const vkeys[] = {"from", "until", "value", "brackets",
                                         "source", "note", NULL};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = ar_printf(L->ar, "parameter '%s'", d->name);
+    ql_status st;
+    if ((st = rl_want(L, v, YN_MAP, what)) ||
+        (st = rl_keys(L, v, what, keys)) ||
+        (st = rl_optional(L, v, "description", &d->description)))
+        return st;
+    const ynode *tn = ymap_get(v, "type");
+    vkind declared = 0;
+    if (tn) {
+        const char *tw;
+        if ((st = rl_scalar(L, tn, "type", &tw)))
+            return st;
+        if (!strcmp(tw, "decimal") || !strcmp(tw, "integer") ||
+            !strcmp(tw, "money"))
+            declared = VK_NUMBER;
+        else if (!strcmp(tw, "bool"))
+            declared = VK_BOOL;
+        else if (!strcmp(tw, "date"))
+            declared = VK_DATE;
+        else if (!strcmp(tw, "string"))
+            declared = VK_STRING;
+        else if (!strcmp(tw, "table"))
+            declared = VK_TABLE;
+        else
+            return yfail(L->err, QL_ESCHEMA, tn,
+                         "unknown parameter type '%s' (expected decimal, "
+                         "integer, money, bool, date, string or table)",
+                         tw);
+    }
+    const ynode *vals = ymap_get(v, "values");
+    if (!vals)
+        return yfail(L->err, QL_ESCHEMA, v,
+                     "%s needs 'values': a list of {from, value, source}",
+                     what);
+    if ((st = rl_want(L, vals, YN_SEQ, "'values'")))
+        return st;
+    if (vals->n == 0)
+        return yfail(L->err, QL_ESCHEMA, vals, "%s has no values", what);
+    d->values = ar_alloc(L->ar, vals->n * sizeof *d->values);
+    if (!d->values)
+        return rl_oom(L);
+    for (size_t k = 0; k < vals->n; k++) {
+        const ynode *e = vals->items[k];
+        param_value *pv = &d->values[k];
+        if ((st = rl_want(L, e, YN_MAP, "a parameter value")) ||
+            (st = rl_keys(L, e, "a parameter value", vkeys)))
+            return st;
+        const ynode *from = ymap_get(e, "from");
+        if (!from)
+            return yfail(L->err, QL_ESCHEMA, e,
+                         "a parameter value needs 'from', the first day "
+                         "it holds");
+        if ((st = date_value(L, from, "from", &pv->from)))
+            return st;
+        pv->until = -1;
+        const ynode *until = ymap_get(e, "until");
+        if (until) {
+            if ((st = date_value(L, until, "until", &pv->until)))
+                return st;
+            if (pv->until < pv->from)
+                return yfail(L->err, QL_ESCHEMA, until,
+                             "'until' is before 'from'");
+        }
+        if (k > 0) {
+            const param_value *prev = &d->values[k - 1];
+            if (pv->from <= prev->from)
+                return yfail(L->err, QL_ESCHEMA, from,
+                             "values must be listed by 'from', oldest first");
+            if (prev->until >= pv->from)
+                return yfail(L->err, QL_ESCHEMA, from,
+                             "this value starts before the previous one's "
+                             "'until'");
+        }
+        if ((st = citation(L, e, what, 1, &pv->source)))
+            return st;
+        const ynode *val = ymap_get(e, "value"), *br = ymap_get(e, "brackets");
+        if (!!val == !!br)
+            return yfail(L->err, QL_ESCHEMA, e,
+                         "a parameter value needs exactly one of 'value' "
+                         "and 'brackets'");
+        vkind kind = br ? VK_TABLE : declared ? declared : 0;
+        if (!kind) {
+            if ((st = rl_want(L, val, YN_SCALAR, "'value'")))
+                return st;
+            kind = scalar_kind(val);
+        }
+        if (d->type.kind && kind != d->type.kind)
+            return yfail(L->err, QL_ETYPE, br ? br : val,
+                         "%s: every value must have the same type as the "
+                         "first",
+                         what);
+        if (kind == VK_TABLE && !br)
+            return yfail(L->err, QL_ESCHEMA, e,
+                         "%s is a table: give 'brackets', not 'value'", what);
+        d->type.kind = kind;
+        switch (kind) {
+        case VK_TABLE: st = build_brackets(L, br, pv); break;
+        case VK_NUMBER: st = number_value(L, val, "value", &pv->v.num); break;
+        case VK_BOOL: st = bool_value(L, val, "value", &pv->v.b); break;
+        case VK_DATE: st = date_value(L, val, "value", &pv->v.date); break;
+        default:
+            if ((st = rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK) {
+                pv->v.str.s = val->text;
+                pv->v.str.len = (uint32_t)val->len;
+            }
+        }
+        if (st)
+            return st;
+        d->nvalues++;
+    }
+    return QL_OK;
+}
+
+ql_status rl_build_params(loader *L)
+{
     section *s = &L->sec[SEC_PARAMS];
     ql_ruleset *rs = L->rs;
     rs->params = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->params);
     if (!rs->params)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
-        const ynode *v = s->items[i].val;
-        param_def *d = &rs->params[i];
-        d->name = s->items[i].name;
-        d->key = s->items[i].key;
-        const char *what = ar_printf(L->ar, "parameter '%s'", d->name);
-        ql_status st;
-        if ((st = rl_want(L, v, YN_MAP, what)) ||
-            (st = rl_keys(L, v, what, keys)) ||
-            (st = rl_optional(L, v, "description", &d->description)))
+        param_def *d = &rs->params[rs->n_params];
+        ql_status st = param_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            rs->n_params++;
+        else if ((st = rl_keep_going(L, st)))
             return st;
-        const ynode *tn = ymap_get(v, "type");
-        vkind declared = 0;
-        if (tn) {
-            const char *tw;
-            if ((st = rl_scalar(L, tn, "type", &tw)))
-                return st;
-            if (!strcmp(tw, "decimal") || !strcmp(tw, "integer") ||
-                !strcmp(tw, "money"))
-                declared = VK_NUMBER;
-            else if (!strcmp(tw, "bool"))
-                declared = VK_BOOL;
-            else if (!strcmp(tw, "date"))
-                declared = VK_DATE;
-            else if (!strcmp(tw, "string"))
-                declared = VK_STRING;
-            else if (!strcmp(tw, "table"))
-                declared = VK_TABLE;
-            else
-                return yfail(L->err, QL_ESCHEMA, tn,
-                             "unknown parameter type '%s' (expected decimal, "
-                             "integer, money, bool, date, string or table)",
-                             tw);
-        }
-        const ynode *vals = ymap_get(v, "values");
-        if (!vals)
-            return yfail(L->err, QL_ESCHEMA, v,
-                         "%s needs 'values': a list of {from, value, source}",
-                         what);
-        if ((st = rl_want(L, vals, YN_SEQ, "'values'")))
-            return st;
-        if (vals->n == 0)
-            return yfail(L->err, QL_ESCHEMA, vals, "%s has no values", what);
-        d->values = ar_alloc(L->ar, vals->n * sizeof *d->values);
-        if (!d->values)
-            return rl_oom(L);
-        for (size_t k = 0; k < vals->n; k++) {
-            const ynode *e = vals->items[k];
-            param_value *pv = &d->values[k];
-            if ((st = rl_want(L, e, YN_MAP, "a parameter value")) ||
-                (st = rl_keys(L, e, "a parameter value", vkeys)))
-                return st;
-            const ynode *from = ymap_get(e, "from");
-            if (!from)
-                return yfail(L->err, QL_ESCHEMA, e,
-                             "a parameter value needs 'from', the first day "
-                             "it holds");
-            if ((st = date_value(L, from, "from", &pv->from)))
-                return st;
-            pv->until = -1;
-            const ynode *until = ymap_get(e, "until");
-            if (until) {
-                if ((st = date_value(L, until, "until", &pv->until)))
-                    return st;
-                if (pv->until < pv->from)
-                    return yfail(L->err, QL_ESCHEMA, until,
-                                 "'until' is before 'from'");
-            }
-            if (k > 0) {
-                const param_value *prev = &d->values[k - 1];
-                if (pv->from <= prev->from)
-                    return yfail(L->err, QL_ESCHEMA, from,
-                                 "values must be listed by 'from', oldest first");
-                if (prev->until >= pv->from)
-                    return yfail(L->err, QL_ESCHEMA, from,
-                                 "this value starts before the previous one's "
-                                 "'until'");
-            }
-            if ((st = citation(L, e, what, 1, &pv->source)))
-                return st;
-            const ynode *val = ymap_get(e, "value"), *br = ymap_get(e, "brackets");
-            if (!!val == !!br)
-                return yfail(L->err, QL_ESCHEMA, e,
-                             "a parameter value needs exactly one of 'value' "
-                             "and 'brackets'");
-            vkind kind = br ? VK_TABLE : declared ? declared : 0;
-            if (!kind) {
-                if ((st = rl_want(L, val, YN_SCALAR, "'value'")))
-                    return st;
-                kind = scalar_kind(val);
-            }
-            if (d->type.kind && kind != d->type.kind)
-                return yfail(L->err, QL_ETYPE, br ? br : val,
-                             "%s: every value must have the same type as the "
-                             "first",
-                             what);
-            if (kind == VK_TABLE && !br)
-                return yfail(L->err, QL_ESCHEMA, e,
-                             "%s is a table: give 'brackets', not 'value'", what);
-            d->type.kind = kind;
-            switch (kind) {
-            case VK_TABLE: st = build_brackets(L, br, pv); break;
-            case VK_NUMBER: st = number_value(L, val, "value", &pv->v.num); break;
-            case VK_BOOL: st = bool_value(L, val, "value", &pv->v.b); break;
-            case VK_DATE: st = date_value(L, val, "value", &pv->v.date); break;
-            default:
-                if ((st = rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK) {
-                    pv->v.str.s = val->text;
-                    pv->v.str.len = (uint32_t)val->len;
-                }
-            }
-            if (st)
-                return st;
-            d->nvalues++;
-        }
-        rs->n_params++;
+        else
+            memset(d, 0, sizeof *d);
     }
     return QL_OK;
 }
@@ -603,126 +643,193 @@ static ql_status expression(loader *L, const ynode *n, const char *what,
                    oline, ocol);
 }
 
+static ql_status computed_entry(loader *L, const entry *ent, computed_def *d)
+{
+
+    static const char *const keys[] = {"expr", "description", "source", NULL};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = ar_printf(L->ar, "computed '%s'", d->name);
+    ql_status st;
+    d->expr = v;
+    if (v->kind == YN_MAP) {
+        if ((st = rl_keys(L, v, what, keys)) ||
+            (st = rl_optional(L, v, "description", &d->description)) ||
+            (st = citation(L, v, what, 0, &d->source)))
+            return st;
+        d->expr = ymap_get(v, "expr");
+        if (!d->expr)
+            return yfail(L->err, QL_ESCHEMA, v, "%s needs 'expr'", what);
+    }
+    if ((st = expression(L, d->expr, what, &d->tree)))
+        return st;
+    d->formula = d->expr->text;
+    return QL_OK;
+}
+
 ql_status rl_build_computed(loader *L)
 {
-    static const char *const keys[] = {"expr", "description", "source", NULL};
     section *s = &L->sec[SEC_COMPUTED];
     ql_ruleset *rs = L->rs;
     rs->computed = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->computed);
     if (!rs->computed)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
-        const ynode *v = s->items[i].val;
-        computed_def *d = &rs->computed[i];
-        d->name = s->items[i].name;
-        d->key = s->items[i].key;
-        const char *what = ar_printf(L->ar, "computed '%s'", d->name);
-        ql_status st;
-        d->expr = v;
-        if (v->kind == YN_MAP) {
-            if ((st = rl_keys(L, v, what, keys)) ||
-                (st = rl_optional(L, v, "description", &d->description)) ||
-                (st = citation(L, v, what, 0, &d->source)))
-                return st;
-            d->expr = ymap_get(v, "expr");
-            if (!d->expr)
-                return yfail(L->err, QL_ESCHEMA, v, "%s needs 'expr'", what);
-        }
-        if ((st = expression(L, d->expr, what, &d->tree)))
+        computed_def *d = &rs->computed[rs->n_computed];
+        ql_status st = computed_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            rs->n_computed++;
+        else if ((st = rl_keep_going(L, st)))
             return st;
-        d->formula = d->expr->text;
-        rs->n_computed++;
+        else
+            memset(d, 0, sizeof *d);
     }
     return QL_OK;
 }
 
-ql_status rl_build_checks(loader *L)
+static ql_status check_entry(loader *L, const entry *ent, check_def *d)
 {
+
     static const char *const keys[] = {"title", "description", "source",
                                        "from", "until", "applies", "required",
                                        "actual", "shortfall", "compliant",
                                        NULL};
     static const char *const parts[5] = {"applies", "required", "actual",
                                          "shortfall", "compliant"};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = ar_printf(L->ar, "check '%s'", d->name);
+    ql_status st;
+    if ((st = rl_want(L, v, YN_MAP, what)) ||
+        (st = rl_keys(L, v, what, keys)) ||
+        (st = rl_required(L, v, "title", what, &d->title)) ||
+        (st = rl_optional(L, v, "description", &d->description)) ||
+        (st = citation(L, v, what, 1, &d->source)))
+        return st;
+    d->from = d->until = -1;
+    const ynode *f = ymap_get(v, "from"), *u = ymap_get(v, "until");
+    if (f && (st = date_value(L, f, "from", &d->from)))
+        return st;
+    if (u && (st = date_value(L, u, "until", &d->until)))
+        return st;
+    if (f && u && d->until < d->from)
+        return yfail(L->err, QL_ESCHEMA, u, "'until' is before 'from'");
+    for (int p = 0; p < 5; p++) {
+        const ynode *e = ymap_get(v, parts[p]);
+        if (!e) {
+            if (p == 1 || p == 2)
+                return yfail(L->err, QL_ESCHEMA, v, "%s needs '%s'", what,
+                             parts[p]);
+            continue;
+        }
+        const char *pw = ar_printf(L->ar, "check '%s' %s", d->name, parts[p]);
+        d->expr[p] = e;
+        if ((st = expression(L, e, pw, &d->tree[p])))
+            return st;
+    }
+    return QL_OK;
+}
+
+ql_status rl_build_checks(loader *L)
+{
     section *s = &L->sec[SEC_CHECKS];
     ql_ruleset *rs = L->rs;
     rs->checks = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->checks);
     if (!rs->checks)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
-        const ynode *v = s->items[i].val;
-        check_def *d = &rs->checks[i];
-        d->name = s->items[i].name;
-        d->key = s->items[i].key;
-        const char *what = ar_printf(L->ar, "check '%s'", d->name);
-        ql_status st;
-        if ((st = rl_want(L, v, YN_MAP, what)) ||
-            (st = rl_keys(L, v, what, keys)) ||
-            (st = rl_required(L, v, "title", what, &d->title)) ||
-            (st = rl_optional(L, v, "description", &d->description)) ||
-            (st = citation(L, v, what, 1, &d->source)))
+        check_def *d = &rs->checks[rs->n_checks];
+        ql_status st = check_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            rs->n_checks++;
+        else if ((st = rl_keep_going(L, st)))
             return st;
-        d->from = d->until = -1;
-        const ynode *f = ymap_get(v, "from"), *u = ymap_get(v, "until");
-        if (f && (st = date_value(L, f, "from", &d->from)))
-            return st;
-        if (u && (st = date_value(L, u, "until", &d->until)))
-            return st;
-        if (f && u && d->until < d->from)
-            return yfail(L->err, QL_ESCHEMA, u, "'until' is before 'from'");
-        for (int p = 0; p < 5; p++) {
-            const ynode *e = ymap_get(v, parts[p]);
-            if (!e) {
-                if (p == 1 || p == 2)
-                    return yfail(L->err, QL_ESCHEMA, v, "%s needs '%s'", what,
-                                 parts[p]);
-                continue;
-            }
-            const char *pw = ar_printf(L->ar, "check '%s' %s", d->name, parts[p]);
-            d->expr[p] = e;
-            if ((st = expression(L, e, pw, &d->tree[p])))
-                return st;
-        }
-        rs->n_checks++;
+        else
+            memset(d, 0, sizeof *d);
     }
+    return QL_OK;
+}
+
+static ql_status validation_entry(loader *L, const entry *ent, validation_def *d)
+{
+    ql_ruleset *rs = L->rs;
+
+    static const char *const keys[] = {"rule", "message", "field", NULL};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = ar_printf(L->ar, "validation '%s'", d->name);
+    const char *field;
+    ql_status st;
+    if ((st = rl_want(L, v, YN_MAP, what)) ||
+        (st = rl_keys(L, v, what, keys)) ||
+        (st = rl_required(L, v, "message", what, &d->message)) ||
+        (st = rl_optional(L, v, "field", &field)))
+        return st;
+    d->field = -1;
+    if (field) {
+        d->field = ql_ruleset_input_index(rs, field);
+        if (d->field < 0)
+            return yfail(L->err, QL_ENAME, ymap_get(v, "field"),
+                         "%s: '%s' is not an input", what, field);
+    }
+    d->expr = ymap_get(v, "rule");
+    if (!d->expr)
+        return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'rule'", what);
+    if ((st = expression(L, d->expr, what, &d->tree)))
+        return st;
     return QL_OK;
 }
 
 ql_status rl_build_validations(loader *L)
 {
-    static const char *const keys[] = {"rule", "message", "field", NULL};
     section *s = &L->sec[SEC_VALID];
     ql_ruleset *rs = L->rs;
     rs->valid = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->valid);
     if (!rs->valid)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
-        const ynode *v = s->items[i].val;
-        validation_def *d = &rs->valid[i];
-        d->name = s->items[i].name;
-        d->key = s->items[i].key;
-        const char *what = ar_printf(L->ar, "validation '%s'", d->name);
-        const char *field;
-        ql_status st;
-        if ((st = rl_want(L, v, YN_MAP, what)) ||
-            (st = rl_keys(L, v, what, keys)) ||
-            (st = rl_required(L, v, "message", what, &d->message)) ||
-            (st = rl_optional(L, v, "field", &field)))
+        validation_def *d = &rs->valid[rs->n_valid];
+        ql_status st = validation_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            rs->n_valid++;
+        else if ((st = rl_keep_going(L, st)))
             return st;
-        d->field = -1;
-        if (field) {
-            d->field = ql_ruleset_input_index(rs, field);
-            if (d->field < 0)
-                return yfail(L->err, QL_ENAME, ymap_get(v, "field"),
-                             "%s: '%s' is not an input", what, field);
-        }
-        d->expr = ymap_get(v, "rule");
-        if (!d->expr)
-            return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'rule'", what);
-        if ((st = expression(L, d->expr, what, &d->tree)))
-            return st;
-        rs->n_valid++;
+        else
+            memset(d, 0, sizeof *d);
     }
+    return QL_OK;
+}
+
+/* One item of `outputs`: a computed value, check or input, listed once. */
+static ql_status output_entry(loader *L, const ynode *n, output_def *d)
+{
+    const ql_ruleset *rs = L->rs;
+    ql_status st;
+    if ((st = rl_want(L, n, YN_SCALAR, "an output")))
+        return st;
+    d->name = n->text;
+    d->node = n;
+    d->index = -1;
+    for (size_t k = 0; k < rs->n_computed && d->index < 0; k++)
+        if (!strcmp(rs->computed[k].name, n->text))
+            d->kind = OUT_COMPUTED, d->index = (int)k;
+    for (size_t k = 0; k < rs->n_checks && d->index < 0; k++)
+        if (!strcmp(rs->checks[k].name, n->text))
+            d->kind = OUT_CHECK, d->index = (int)k;
+    for (size_t k = 0; k < rs->n_inputs && d->index < 0; k++)
+        if (!strcmp(rs->inputs[k].name, n->text))
+            d->kind = OUT_INPUT, d->index = (int)k;
+    if (d->index < 0)
+        return yfail(L->err, QL_ENAME, n,
+                     "output '%s' is not a computed value, check or input",
+                     n->text);
+    for (size_t k = 0; k < rs->n_outputs; k++)
+        if (!strcmp(rs->outputs[k].name, n->text))
+            return yfail(L->err, QL_ENAME, n, "output '%s' is listed twice",
+                         n->text);
     return QL_OK;
 }
 
@@ -741,31 +848,14 @@ ql_status rl_build_outputs(loader *L, const ynode *fallback)
     if (!rs->outputs)
         return rl_oom(L);
     for (size_t i = 0; i < o->n; i++) {
-        const ynode *n = o->items[i];
-        output_def *d = &rs->outputs[i];
-        if ((st = rl_want(L, n, YN_SCALAR, "an output")))
+        output_def *d = &rs->outputs[rs->n_outputs];
+        st = output_entry(L, o->items[i], d);
+        if (st == QL_OK)
+            rs->n_outputs++;
+        else if ((st = rl_keep_going(L, st)))
             return st;
-        d->name = n->text;
-        d->node = n;
-        d->index = -1;
-        for (size_t k = 0; k < rs->n_computed && d->index < 0; k++)
-            if (!strcmp(rs->computed[k].name, n->text))
-                d->kind = OUT_COMPUTED, d->index = (int)k;
-        for (size_t k = 0; k < rs->n_checks && d->index < 0; k++)
-            if (!strcmp(rs->checks[k].name, n->text))
-                d->kind = OUT_CHECK, d->index = (int)k;
-        for (size_t k = 0; k < rs->n_inputs && d->index < 0; k++)
-            if (!strcmp(rs->inputs[k].name, n->text))
-                d->kind = OUT_INPUT, d->index = (int)k;
-        if (d->index < 0)
-            return yfail(L->err, QL_ENAME, n,
-                         "output '%s' is not a computed value, check or input",
-                         n->text);
-        for (size_t k = 0; k < i; k++)
-            if (!strcmp(rs->outputs[k].name, n->text))
-                return yfail(L->err, QL_ENAME, n, "output '%s' is listed twice",
-                             n->text);
-        rs->n_outputs++;
+        else
+            memset(d, 0, sizeof *d);
     }
     return QL_OK;
 }

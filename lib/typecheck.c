@@ -151,17 +151,23 @@ ql_status build_symbols(cc *c)
     c->hash = calloc(c->hcap, sizeof *c->hash);
     if (!c->syms || !c->hash)
         return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    /* In diagnose mode a duplicate is noted and skipped: references
+     * resolve to the first definition. */
     ql_status st = QL_OK;
-    for (size_t i = 0; st == QL_OK && i < rs->n_inputs; i++)
-        st = add_sym(c, rs->inputs[i].name, S_INPUT, (int)i, rs->inputs[i].key);
-    for (size_t i = 0; st == QL_OK && i < rs->n_params; i++)
-        st = add_sym(c, rs->params[i].name, S_PARAM, (int)i, rs->params[i].key);
-    for (size_t i = 0; st == QL_OK && i < rs->n_computed; i++)
-        st = add_sym(c, rs->computed[i].name, S_COMPUTED, (int)i,
-                     rs->computed[i].key);
-    for (size_t i = 0; st == QL_OK && i < rs->n_checks; i++)
-        st = add_sym(c, rs->checks[i].name, S_CHECK, (int)i, rs->checks[i].key);
-    return st;
+#define ADD(name, kind, i, key)                                              \
+    if ((st = add_sym(c, name, kind, (int)(i), key)) &&                      \
+        !ql_diag_note(c->diag, c->err, st))                                  \
+        return st;
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        ADD(rs->inputs[i].name, S_INPUT, i, rs->inputs[i].key)
+    for (size_t i = 0; i < rs->n_params; i++)
+        ADD(rs->params[i].name, S_PARAM, i, rs->params[i].key)
+    for (size_t i = 0; i < rs->n_computed; i++)
+        ADD(rs->computed[i].name, S_COMPUTED, i, rs->computed[i].key)
+    for (size_t i = 0; i < rs->n_checks; i++)
+        ADD(rs->checks[i].name, S_CHECK, i, rs->checks[i].key)
+#undef ADD
+    return QL_OK;
 }
 
 /* ------------------------------------------------------- type checking */
@@ -619,6 +625,8 @@ static ql_status note_dep(cc *c, int chain, int need, size_t pos)
 static ql_status check_computed(cc *c, int idx, size_t pos)
 {
     computed_def *d = &c->rs->computed[idx];
+    if (c->cstate[idx] == 3)
+        return QL_POISONED; /* failed already, and said so */
     if (c->cstate[idx] == 1)
         return fail_at(c, pos, QL_ENAME,
                        "'%s' depends on itself (a cycle through computed "
@@ -629,8 +637,10 @@ static ql_status check_computed(cc *c, int idx, size_t pos)
         const char *what = ar_printf(&c->rs->arena, "computed '%s'", d->name);
         ql_status st = check_tree(c, d->tree, d->expr, what, &c->cneed[idx],
                                   &c->cchain[idx]);
-        if (st)
+        if (st) {
+            c->cstate[idx] = 3;
             return st;
+        }
         d->type = d->tree->type;
         c->cstate[idx] = 2;
     }
@@ -640,6 +650,8 @@ static ql_status check_computed(cc *c, int idx, size_t pos)
 static ql_status check_check(cc *c, int idx, size_t pos)
 {
     check_def *k = &c->rs->checks[idx];
+    if (c->kstate[idx] == 3)
+        return QL_POISONED;
     if (c->kstate[idx] == 1)
         return fail_at(c, pos, QL_ENAME,
                        "check '%s' depends on itself (a cycle through "
@@ -655,8 +667,10 @@ static ql_status check_check(cc *c, int idx, size_t pos)
                                          k->name, check_parts[f]);
             int n1, c1;
             ql_status st = check_tree(c, k->tree[f], k->expr[f], what, &n1, &c1);
-            if (st)
+            if (st) {
+                c->kstate[idx] = 3;
                 return st;
+            }
             vkind want = f == 0 || f == 4 ? VK_BOOL : VK_NUMBER;
             if (k->tree[f]->type.kind != want) {
                 const ynode *sn = c->node;
@@ -667,6 +681,7 @@ static ql_status check_check(cc *c, int idx, size_t pos)
                              type_name(T(want)), type_name(k->tree[f]->type));
                 c->node = sn;
                 c->what = sw;
+                c->kstate[idx] = 3;
                 return st;
             }
             need = max2(need, n1);
@@ -680,6 +695,13 @@ static ql_status check_check(cc *c, int idx, size_t pos)
     return note_dep(c, c->kchain[idx], c->kneed[idx], pos);
 }
 
+/* After a block failed with st: in diagnose mode the error is noted
+ * (once: a poisoned block stays silent) and checking goes on. */
+static int keep_going(cc *c, ql_status st)
+{
+    return st == QL_POISONED || ql_diag_note(c->diag, c->err, st);
+}
+
 ql_status check_all(cc *c)
 {
     ql_ruleset *rs = c->rs;
@@ -688,31 +710,43 @@ ql_status check_all(cc *c)
     size_t max_need = 0;
     c->chain = c->need = 0;
     for (size_t i = 0; i < rs->n_computed; i++) {
-        if ((st = check_computed(c, (int)i, 0)))
-            return st;
+        if ((st = check_computed(c, (int)i, 0))) {
+            if (!keep_going(c, st))
+                return st;
+            continue;
+        }
         if ((size_t)c->cneed[i] > max_need)
             max_need = (size_t)c->cneed[i];
     }
     for (size_t i = 0; i < rs->n_checks; i++) {
-        if ((st = check_check(c, (int)i, 0)))
-            return st;
+        if ((st = check_check(c, (int)i, 0))) {
+            if (!keep_going(c, st))
+                return st;
+            continue;
+        }
         if ((size_t)c->kneed[i] > max_need)
             max_need = (size_t)c->kneed[i];
     }
     for (size_t i = 0; i < rs->n_valid; i++) {
         validation_def *v = &rs->valid[i];
         const char *what = ar_printf(&rs->arena, "validation '%s'", v->name);
-        if ((st = check_tree(c, v->tree, v->expr, what, &need, &chain)))
-            return st;
-        if (v->tree->type.kind != VK_BOOL) {
+        st = check_tree(c, v->tree, v->expr, what, &need, &chain);
+        if (st == QL_OK && v->tree->type.kind != VK_BOOL) {
             c->node = v->expr;
             c->what = what;
-            return fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not a %s",
-                           type_name(v->tree->type));
+            st = fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not a %s",
+                         type_name(v->tree->type));
+        }
+        if (st) {
+            if (!keep_going(c, st))
+                return st;
+            continue;
         }
         if ((size_t)need > max_need)
             max_need = (size_t)need;
     }
+    if (c->diag && c->diag->total)
+        return c->diag->errs[0].code;
     rs->stack_need = max_need + 4;
     return QL_OK;
 }

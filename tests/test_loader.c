@@ -290,6 +290,60 @@ static void test_loader_size_limit(void **state)
     remove(path);
 }
 
+static void test_loader_diagnose_reports_every_problem(void **state)
+{
+    (void)state;
+    const char *path = "/tmp/ql_test_diag.yaml";
+    ql_error errs[8];
+    size_t count = 0;
+    FILE *f = fopen(path, "w");
+    /* Three independent problems in the sections. */
+    fputs(RULES_HEAD
+          "inputs:\n  a: float\n  b: decimal\n"
+          "parameters:\n  p: {values: [{from: 2020-01-01, value: 1}]}\n"
+          "checks:\n  c: {title: T, source: s, required: 1, actual: b, colour: red}\n"
+          "outputs: [b, zzz]\n", f);
+    fclose(f);
+    assert_int_equal(ql_ruleset_diagnose(path, errs, 8, &count), QL_ESCHEMA);
+    assert_int_equal(count, 4);
+    assert_int_equal(errs[0].line, 10);
+    assert_non_null(strstr(errs[0].message, "unknown type 'float'"));
+    assert_int_equal(errs[1].line, 13);
+    assert_non_null(strstr(errs[1].message, "needs a 'source' citation"));
+    assert_int_equal(errs[2].line, 15);
+    assert_non_null(strstr(errs[2].message, "unknown key 'colour'"));
+    assert_int_equal(errs[3].line, 16);
+    assert_non_null(strstr(errs[3].message, "output 'zzz'"));
+    /* Expressions: each bad one once; a value using a bad one is silent. */
+    f = fopen(path, "w");
+    fputs(RULES_HEAD
+          "inputs:\n  n: decimal\n  flag: bool\n"
+          "computed:\n"
+          "  x: n + flag\n"
+          "  y: x * 2\n"
+          "  z: nope\n"
+          "  w: n\n"
+          "validations:\n  v: {rule: n, message: m}\n"
+          "outputs: [w]\n", f);
+    fclose(f);
+    assert_int_equal(ql_ruleset_diagnose(path, errs, 8, &count), QL_ETYPE);
+    assert_int_equal(count, 3);
+    assert_int_equal(errs[0].line, 13);
+    assert_int_equal(errs[1].line, 15);
+    assert_non_null(strstr(errs[1].message, "unknown name 'nope'"));
+    assert_int_equal(errs[2].line, 18);
+    assert_non_null(strstr(errs[2].message, "must be a bool"));
+    /* Fewer slots than problems: the count still says how many. */
+    assert_int_equal(ql_ruleset_diagnose(path, errs, 1, &count), QL_ETYPE);
+    assert_int_equal(count, 3);
+    /* A good file. */
+    assert_int_equal(ql_ruleset_diagnose(QL_SOURCE_DIR "/tests/rules/child.yaml", errs, 8, &count), QL_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(ql_ruleset_diagnose("/nonexistent.yaml", errs, 8, &count), QL_EIO);
+    assert_int_equal(count, 1);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_loader_extends_overrides_by_name),
         cmocka_unit_test(test_loader_extends_errors),
         cmocka_unit_test(test_loader_size_limit),
+        cmocka_unit_test(test_loader_diagnose_reports_every_problem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

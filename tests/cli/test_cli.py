@@ -333,9 +333,11 @@ class TestAndCheck(unittest.TestCase):
             with open(bad, "w") as f:
                 f.write("quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
                         "version: '1'\ninputs:\n  n: decimal\ncomputed:\n"
-                        "  y: n + m\noutputs: [y]\n")
+                        "  y: n + m\n  z: n < true\noutputs: [y]\n")
             p = run("check", bad, "rules/cn/jilin.yaml", check_rc=1)
         self.assertIn("bad.yaml:9:10: computed 'y': unknown name 'm'", p.stdout)
+        self.assertIn("bad.yaml:10:8: computed 'z': cannot compare a number "
+                      "with a bool", p.stdout)
         self.assertIn("jilin.yaml: ok", p.stdout)
 
     def test_help_and_version(self):

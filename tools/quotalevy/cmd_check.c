@@ -1,8 +1,10 @@
 /*
- * cmd_check.c — `quotalevy check RULES…`: load every rule set and report
- * its problem, located, or what it defines.
+ * cmd_check.c — `quotalevy check RULES…`: report every problem of every
+ * rule set, located, or what a good one defines.
  */
 #include "cli.h"
+
+#define MAX_REPORTED 200
 
 int cmd_check(int argc, char **argv)
 {
@@ -15,10 +17,21 @@ int cmd_check(int argc, char **argv)
         return EXIT_USAGE;
     }
     int bad = 0;
+    static ql_error errs[MAX_REPORTED];
     for (int i = 0; i < a.npos; i++) {
         ql_ruleset *rs = NULL;
         ql_error err;
-        if (ql_ruleset_load(&rs, a.pos[i], &err)) {
+        size_t count = 0;
+        if (ql_ruleset_diagnose(a.pos[i], errs, MAX_REPORTED, &count)) {
+            for (size_t k = 0; k < count && k < MAX_REPORTED; k++)
+                cli_print_error(stdout, NULL, &errs[k]);
+            if (count > MAX_REPORTED)
+                printf("%s: … and %zu more problems\n", a.pos[i],
+                       count - MAX_REPORTED);
+            bad++;
+            continue;
+        }
+        if (ql_ruleset_load(&rs, a.pos[i], &err)) { /* cannot differ */
             cli_print_error(stdout, NULL, &err);
             bad++;
             continue;
