@@ -233,6 +233,31 @@ class Run(unittest.TestCase):
         p = run("frobnicate", check_rc=2)
         self.assertIn("unknown command", p.stderr)
 
+    def test_progress_only_on_a_terminal(self):
+        import pty
+        data = HEADER + GOOD * 50
+        master, slave = pty.openpty()
+        p = subprocess.Popen([BIN, "run", JILIN, "-", "--date", "2024-06-30"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=slave, cwd=SRC)
+        os.close(slave)
+        p.communicate(data.encode())
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.close(master)
+        self.assertIn(b"\rquotalevy run: 50 rows, ", seen)
+        self.assertIn(b"rows/s", seen)
+        quiet = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data,
+                    check_rc=0)
+        self.assertNotIn("rows/s", quiet.stderr)
+
     def test_options_after_positionals(self):
         with tempfile.TemporaryDirectory() as d:
             src = os.path.join(d, "in.csv")
