@@ -240,7 +240,8 @@ QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
 QL_EXTERN ql_status ql_ruleset_diagnose(const char *path, ql_error *errs,
                                         size_t max, size_t *count);
 
-/* Frees a rule set.  Records and results made from it must be freed first. */
+/* Frees a rule set.  Records and results made from it must not be used
+ * afterwards (freeing them is still safe, in any order). */
 QL_EXTERN void ql_ruleset_free(ql_ruleset *rs);
 
 /* Metadata; each borrows from the rule set.  key: "id", "title",

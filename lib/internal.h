@@ -404,6 +404,7 @@ int param_index_at(const param_def *p, ql_date date);
 
 struct ql_record {
     const ql_ruleset *rs;
+    size_t n;    /* fields: freeing never reads the rule set */
     qval *vals;
     uint8_t *present;
     char **sbuf; /* per-field copies of string values */

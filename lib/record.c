@@ -23,6 +23,7 @@ ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
     if (!r)
         return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     r->rs = rs;
+    r->n = rs->n_inputs;
     r->vals = calloc(n, sizeof *r->vals);
     r->present = calloc(n, 1);
     r->sbuf = calloc(n, sizeof *r->sbuf);
@@ -40,7 +41,7 @@ void ql_record_free(ql_record *rec)
     if (!rec)
         return;
     if (rec->sbuf)
-        for (size_t i = 0; i < rec->rs->n_inputs; i++)
+        for (size_t i = 0; i < rec->n; i++)
             free(rec->sbuf[i]);
     free(rec->sbuf);
     free(rec->scap);

@@ -532,6 +532,24 @@ static void test_eval_result_before_and_across_rule_sets(void **state)
     ql_ruleset_free(other);
 }
 
+/* Regression: a record freed after its rule set read the freed rule set
+ * (a garbage collector frees in any order). */
+static void test_eval_free_in_any_order(void **state)
+{
+    (void)state;
+    ql_ruleset *rs;
+    ql_record *rec;
+    ql_result *res;
+    ql_error err;
+    assert_int_equal(ql_ruleset_load(&rs, RULES("base.yaml"), &err), QL_OK);
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    ql_record_set(rec, "id", "a string, so the record owns memory", &err);
+    ql_ruleset_free(rs);
+    ql_record_free(rec);
+    ql_result_free(res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +560,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eval_record_errors, setup_base, teardown),
         cmocka_unit_test(test_eval_runtime_arithmetic_errors),
         cmocka_unit_test(test_eval_last_validation_skipped),
+        cmocka_unit_test(test_eval_free_in_any_order),
         cmocka_unit_test_setup_teardown(test_eval_trace, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_child_rules, setup_child, teardown),
         cmocka_unit_test_setup_teardown(test_eval_many, setup_base, teardown),

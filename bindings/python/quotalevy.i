@@ -1,0 +1,559 @@
+/*
+ * quotalevy.i — the SWIG interface of the Python binding.
+ *
+ * SWIG wraps the three handles as classes that own their C object
+ * (%newobject factories, destructors calling the _free functions) and a
+ * handful of functions that move whole records and results across in one
+ * call: a Python mapping in, Decimal / bool / str / date objects out.  The
+ * pure-Python package (quotalevy/__init__.py) builds the public API on
+ * top and keeps every rule set alive while its records and results live.
+ *
+ * Errors: every failing call raises native.NativeError with the arguments
+ * (status name, message, file, line, column, field, formatted text), which
+ * the package turns into RulesError or RecordError.
+ */
+%module(package="quotalevy") native
+
+%{
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+#include "quotalevy.h"
+
+static PyObject *ql_native_error;   /* native.NativeError */
+static PyObject *ql_decimal_type;   /* decimal.Decimal */
+static PyObject *ql_date_type;      /* datetime.date */
+
+static void raise_ql(const ql_error *err)
+{
+    char text[2048];
+    ql_error_format(err, text, sizeof text);
+    PyObject *args = Py_BuildValue("(sssiiss)", ql_status_name(err->code),
+                                   err->message, err->file, err->line,
+                                   err->column, err->field, text);
+    if (args) {
+        PyErr_SetObject(ql_native_error, args);
+        Py_DECREF(args);
+    }
+}
+
+/* A ql_value as a Python object: Decimal, bool, str, date or None. */
+static PyObject *value_to_py(const ql_value *v)
+{
+    char buf[QL_DECIMAL_TEXT_MAX];
+    switch (v->type) {
+    case QL_TYPE_NUMBER:
+        ql_decimal_format(&v->number, buf, sizeof buf);
+        return PyObject_CallFunction(ql_decimal_type, "s", buf);
+    case QL_TYPE_BOOL:
+        return PyBool_FromLong(v->boolean);
+    case QL_TYPE_STRING:
+    case QL_TYPE_TABLE:
+        return PyUnicode_FromStringAndSize(v->string ? v->string : "",
+                                           (Py_ssize_t)v->length);
+    case QL_TYPE_DATE: {
+        ql_date_format(v->date, buf, sizeof buf);
+        return PyObject_CallMethod(ql_date_type, "fromisoformat", "s", buf);
+    }
+    default:
+        Py_RETURN_NONE;
+    }
+}
+
+/* Sets field i of rec from a Python value; −1 with an exception set. */
+static int set_field(ql_record *rec, size_t i, const char *name, PyObject *v)
+{
+    ql_error err;
+    ql_status st;
+    if (v == Py_None)
+        return ql_record_unset(rec, i, &err) ? -1 : 0;
+    if (PyFloat_Check(v)) {
+        PyErr_Format(PyExc_TypeError,
+                     "field '%s': a float cannot hold a decimal such as 0.015 "
+                     "exactly; pass a decimal.Decimal, an int or a string",
+                     name);
+        return -1;
+    }
+    PyObject *text = NULL;
+    if (PyBool_Check(v)) {
+        text = PyUnicode_FromString(v == Py_True ? "true" : "false");
+    } else if (PyLong_Check(v) || PyUnicode_Check(v)) {
+        text = PyObject_Str(v);
+    } else if (PyObject_IsInstance(v, ql_decimal_type) == 1) {
+        PyObject *finite = PyObject_CallMethod(v, "is_finite", NULL);
+        int ok = finite && PyObject_IsTrue(finite);
+        Py_XDECREF(finite);
+        if (!ok) {
+            ql_error_clear(&err);
+            err.code = QL_ERECORD;
+            snprintf(err.message, sizeof err.message,
+                     "a NaN or infinite Decimal is not a number");
+            snprintf(err.field, sizeof err.field, "%s", name);
+            raise_ql(&err);
+            return -1;
+        }
+        /* format 'f': plain notation, never 1E+3 */
+        PyObject *fmt = PyUnicode_FromString("f");
+        text = fmt ? PyObject_Format(v, fmt) : NULL;
+        Py_XDECREF(fmt);
+    } else if (PyObject_IsInstance(v, ql_date_type) == 1) {
+        text = PyObject_CallMethod(v, "isoformat", NULL);
+    } else {
+        PyErr_Format(PyExc_TypeError,
+                     "field '%s': expected a Decimal, int, str, bool, date or "
+                     "None, not %s",
+                     name, Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    if (!text)
+        return -1;
+    Py_ssize_t len;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &len);
+    if (!s) {
+        Py_DECREF(text);
+        return -1;
+    }
+    st = ql_record_set_text(rec, i, s, (size_t)len, &err);
+    Py_DECREF(text);
+    if (st) {
+        raise_ql(&err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Fills rec from a mapping of field names to values. */
+static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map)
+{
+    if (!PyMapping_Check(map) || PyUnicode_Check(map)) {
+        PyErr_SetString(PyExc_TypeError, "a record must be a mapping of field names to values");
+        return -1;
+    }
+    ql_record_clear(rec);
+    PyObject *items = PyMapping_Items(map);
+    if (!items)
+        return -1;
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *pair = PyList_GET_ITEM(items, k);
+        PyObject *key = PyTuple_GET_ITEM(pair, 0), *val = PyTuple_GET_ITEM(pair, 1);
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "field names must be strings");
+            Py_DECREF(items);
+            return -1;
+        }
+        const char *name = PyUnicode_AsUTF8(key);
+        if (!name) {
+            Py_DECREF(items);
+            return -1;
+        }
+        int i = ql_ruleset_input_index(rs, name);
+        if (i < 0) {
+            ql_error err;
+            ql_error_clear(&err);
+            err.code = QL_ERECORD;
+            snprintf(err.message, sizeof err.message,
+                     "the rule set '%s' has no input called '%s'",
+                     ql_ruleset_meta(rs, "id"), name);
+            snprintf(err.field, sizeof err.field, "%s", name);
+            raise_ql(&err);
+            Py_DECREF(items);
+            return -1;
+        }
+        if (set_field(rec, (size_t)i, name, val)) {
+            Py_DECREF(items);
+            return -1;
+        }
+    }
+    Py_DECREF(items);
+    return 0;
+}
+
+static const char *step_kind(ql_step_kind k)
+{
+    switch (k) {
+    case QL_STEP_INPUT: return "input";
+    case QL_STEP_PARAM: return "param";
+    case QL_STEP_COMPUTED: return "computed";
+    case QL_STEP_CHECK: return "check";
+    }
+    return "?";
+}
+
+static PyObject *date_obj(ql_date d)
+{
+    char buf[16];
+    ql_date_format(d, buf, sizeof buf);
+    return PyObject_CallMethod(ql_date_type, "fromisoformat", "s", buf);
+}
+
+/* (outputs list, checks list, trace list or None) of an evaluated result. */
+static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
+                              int trace)
+{
+    size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    PyObject *outs = PyList_New((Py_ssize_t)no);
+    PyObject *checks = PyList_New((Py_ssize_t)nc);
+    PyObject *steps = NULL;
+    if (!outs || !checks)
+        goto fail;
+    for (size_t i = 0; i < no; i++) {
+        ql_value v;
+        ql_result_output(res, i, &v);
+        PyObject *o = value_to_py(&v);
+        if (!o)
+            goto fail;
+        PyList_SET_ITEM(outs, (Py_ssize_t)i, o);
+    }
+    for (size_t i = 0; i < nc; i++) {
+        ql_check_result c;
+        ql_result_check(res, i, &c);
+        PyObject *rq = value_to_py(&c.required), *ac = value_to_py(&c.actual),
+                 *sh = value_to_py(&c.shortfall);
+        PyObject *t = (rq && ac && sh)
+            ? Py_BuildValue("(NNNNN)", PyBool_FromLong(c.applicable),
+                            c.applicable ? PyBool_FromLong(c.compliant)
+                                         : (Py_INCREF(Py_None), Py_None),
+                            rq, ac, sh)
+            : NULL;
+        if (!t) {
+            Py_XDECREF(rq);
+            Py_XDECREF(ac);
+            Py_XDECREF(sh);
+            goto fail;
+        }
+        PyList_SET_ITEM(checks, (Py_ssize_t)i, t);
+    }
+    if (trace) {
+        size_t ns = ql_result_trace_count(res);
+        steps = PyList_New((Py_ssize_t)ns);
+        if (!steps)
+            goto fail;
+        for (size_t i = 0; i < ns; i++) {
+            ql_trace_step s;
+            ql_result_trace_step(res, i, &s);
+            PyObject *val = value_to_py(&s.value);
+            PyObject *from = s.kind == QL_STEP_PARAM ? date_obj(s.from)
+                                                     : (Py_INCREF(Py_None), Py_None);
+            PyObject *until = s.kind == QL_STEP_PARAM && s.until >= 0
+                                  ? date_obj(s.until)
+                                  : (Py_INCREF(Py_None), Py_None);
+            PyObject *t = (val && from && until)
+                ? Py_BuildValue("(ssNzzzNN)", step_kind(s.kind), s.name, val,
+                                s.formula, s.description, s.source, from, until)
+                : NULL;
+            if (!t) {
+                Py_XDECREF(val);
+                Py_XDECREF(from);
+                Py_XDECREF(until);
+                goto fail;
+            }
+            PyList_SET_ITEM(steps, (Py_ssize_t)i, t);
+        }
+    } else {
+        Py_INCREF(Py_None);
+        steps = Py_None;
+    }
+    return Py_BuildValue("(NNN)", outs, checks, steps);
+fail:
+    Py_XDECREF(outs);
+    Py_XDECREF(checks);
+    Py_XDECREF(steps);
+    return NULL;
+}
+%}
+
+%init %{
+    ql_native_error = PyErr_NewException("quotalevy.native.NativeError", NULL, NULL);
+    PyModule_AddObject(m, "NativeError", ql_native_error);
+    Py_INCREF(ql_native_error);
+    PyObject *dec = PyImport_ImportModule("decimal");
+    PyObject *dt = PyImport_ImportModule("datetime");
+    if (dec && dt) {
+        ql_decimal_type = PyObject_GetAttrString(dec, "Decimal");
+        ql_date_type = PyObject_GetAttrString(dt, "date");
+    }
+    Py_XDECREF(dec);
+    Py_XDECREF(dt);
+%}
+
+%pythoncode %{
+NativeError = _native.NativeError
+%}
+
+/* The handles: opaque to Python, owned by their wrappers. */
+%nodefaultctor ql_ruleset;
+%nodefaultctor ql_record;
+%nodefaultctor ql_result;
+struct ql_ruleset {};
+struct ql_record {};
+struct ql_result {};
+%extend ql_ruleset { ~ql_ruleset() { ql_ruleset_free($self); } }
+%extend ql_record { ~ql_record() { ql_record_free($self); } }
+%extend ql_result { ~ql_result() { ql_result_free($self); } }
+
+/* Every remaining function either returns a value or raises. */
+%exception {
+    $action
+    if (PyErr_Occurred())
+        SWIG_fail;
+}
+
+%newobject load_file;
+%newobject load_string;
+%newobject record_new;
+%newobject result_new;
+
+%typemap(in) PyObject * "$1 = $input;";
+%typemap(out) PyObject * "$result = $1;";
+%apply (char *STRING, size_t LENGTH) { (const char *text, size_t len) };
+
+%inline %{
+const char *version(void) { return ql_version(); }
+
+struct ql_ruleset *load_file(const char *path)
+{
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    ql_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = ql_ruleset_load(&rs, path, &err);
+    Py_END_ALLOW_THREADS
+    if (st)
+        raise_ql(&err);
+    return rs;
+}
+
+struct ql_ruleset *load_string(const char *text, size_t len, const char *name)
+{
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    if (ql_ruleset_load_buffer(&rs, text, len, name, &err))
+        raise_ql(&err);
+    return rs;
+}
+
+struct ql_record *record_new(struct ql_ruleset *rs)
+{
+    ql_record *r = NULL;
+    ql_error err;
+    if (ql_record_new(&r, rs, &err))
+        raise_ql(&err);
+    return r;
+}
+
+struct ql_result *result_new(struct ql_ruleset *rs)
+{
+    ql_result *r = NULL;
+    ql_error err;
+    if (ql_result_new(&r, rs, &err))
+        raise_ql(&err);
+    return r;
+}
+
+/* Days since 1970-01-01 of "YYYY-MM-DD". */
+long parse_date(const char *text)
+{
+    ql_date d = 0;
+    ql_error err;
+    if (ql_date_parse(&d, text, strlen(text), &err))
+        raise_ql(&err);
+    return d;
+}
+
+/* {meta: {...}, inputs: [(name, type, description)], outputs: [(name,
+ * is_check)], checks: [(name, title, source)], params: [name]} */
+PyObject *ruleset_info(struct ql_ruleset *rs)
+{
+    static const char *keys[] = {"id", "title", "jurisdiction", "version",
+                                 "description", "file"};
+    PyObject *meta = PyDict_New(), *in = PyList_New(0), *out = PyList_New(0),
+             *ck = PyList_New(0), *par = PyList_New(0);
+    if (!meta || !in || !out || !ck || !par)
+        goto fail;
+    for (size_t k = 0; k < 6; k++) {
+        const char *v = ql_ruleset_meta(rs, keys[k]);
+        PyObject *s = v ? PyUnicode_FromString(v) : (Py_INCREF(Py_None), Py_None);
+        if (!s || PyDict_SetItemString(meta, keys[k], s)) {
+            Py_XDECREF(s);
+            goto fail;
+        }
+        Py_DECREF(s);
+    }
+    for (size_t i = 0; i < ql_ruleset_input_count(rs); i++) {
+        PyObject *t = Py_BuildValue("(ssz)", ql_ruleset_input_name(rs, i),
+                                    ql_ruleset_input_type(rs, i),
+                                    ql_ruleset_input_description(rs, i));
+        if (!t || PyList_Append(in, t)) {
+            Py_XDECREF(t);
+            goto fail;
+        }
+        Py_DECREF(t);
+    }
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        PyObject *t = Py_BuildValue("(sO)", ql_ruleset_output_name(rs, i),
+                                    ql_ruleset_output_is_check(rs, i) ? Py_True : Py_False);
+        if (!t || PyList_Append(out, t)) {
+            Py_XDECREF(t);
+            goto fail;
+        }
+        Py_DECREF(t);
+    }
+    for (size_t i = 0; i < ql_ruleset_check_count(rs); i++) {
+        PyObject *t = Py_BuildValue("(sss)", ql_ruleset_check_name(rs, i),
+                                    ql_ruleset_check_title(rs, i),
+                                    ql_ruleset_check_source(rs, i));
+        if (!t || PyList_Append(ck, t)) {
+            Py_XDECREF(t);
+            goto fail;
+        }
+        Py_DECREF(t);
+    }
+    for (size_t i = 0; i < ql_ruleset_param_count(rs); i++) {
+        PyObject *s = PyUnicode_FromString(ql_ruleset_param_name(rs, i));
+        if (!s || PyList_Append(par, s)) {
+            Py_XDECREF(s);
+            goto fail;
+        }
+        Py_DECREF(s);
+    }
+    return Py_BuildValue("{sNsNsNsNsN}", "meta", meta, "inputs", in, "outputs",
+                         out, "checks", ck, "params", par);
+fail:
+    Py_XDECREF(meta);
+    Py_XDECREF(in);
+    Py_XDECREF(out);
+    Py_XDECREF(ck);
+    Py_XDECREF(par);
+    return NULL;
+}
+
+/* {name: (value, from date, source) or None when not in force}. */
+PyObject *ruleset_params(struct ql_ruleset *rs, long date)
+{
+    PyObject *d = PyDict_New();
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < ql_ruleset_param_count(rs); i++) {
+        ql_value v;
+        ql_date from;
+        const char *src;
+        PyObject *t;
+        if (ql_ruleset_param_value(rs, i, (ql_date)date, &v, &from, &src, NULL)) {
+            Py_INCREF(Py_None);
+            t = Py_None;
+        } else {
+            PyObject *val = value_to_py(&v), *f = date_obj(from);
+            t = (val && f) ? Py_BuildValue("(NNz)", val, f, src) : NULL;
+            if (!t) {
+                Py_XDECREF(val);
+                Py_XDECREF(f);
+            }
+        }
+        if (!t || PyDict_SetItemString(d, ql_ruleset_param_name(rs, i), t)) {
+            Py_XDECREF(t);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(t);
+    }
+    return d;
+}
+
+/* Evaluates one mapping; returns (outputs, checks, trace). */
+PyObject *evaluate(struct ql_ruleset *rs, struct ql_record *rec,
+                   struct ql_result *res, PyObject *mapping, long date,
+                   int trace)
+{
+    if (fill_record(rs, rec, mapping))
+        return NULL;
+    ql_error err;
+    if (ql_evaluate(res, rec, (ql_date)date, trace ? QL_EVAL_TRACE : 0, &err)) {
+        raise_ql(&err);
+        return NULL;
+    }
+    return result_to_py(rs, res, trace);
+}
+
+/* Evaluates a list of mappings through ql_evaluate_many, with the GIL
+ * released while the C library works.  Returns one item per mapping:
+ * (outputs, checks, trace) or the NativeError args of a record that
+ * failed (as a tuple whose first item is the status name). */
+PyObject *evaluate_many(struct ql_ruleset *rs, PyObject *mappings, long date,
+                        int trace)
+{
+    if (!PyList_Check(mappings)) {
+        PyErr_SetString(PyExc_TypeError, "evaluate_many needs a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(mappings);
+    ql_record **recs = PyMem_Calloc((size_t)n + 1, sizeof *recs);
+    ql_result **res = PyMem_Calloc((size_t)n + 1, sizeof *res);
+    PyObject **pre = PyMem_Calloc((size_t)n + 1, sizeof *pre); /* fill errors */
+    PyObject *out = NULL;
+    if (!recs || !res || !pre) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        ql_error err;
+        if (ql_record_new(&recs[i], rs, &err) || ql_result_new(&res[i], rs, &err)) {
+            raise_ql(&err);
+            goto done;
+        }
+        if (fill_record(rs, recs[i], PyList_GET_ITEM(mappings, i))) {
+            PyObject *type, *value, *tb;
+            PyErr_Fetch(&type, &value, &tb);
+            if (type != ql_native_error) { /* a TypeError is the caller's bug */
+                PyErr_Restore(type, value, tb);
+                goto done;
+            }
+            PyErr_NormalizeException(&type, &value, &tb);
+            pre[i] = PyObject_GetAttrString(value, "args");
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            if (!pre[i])
+                goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    ql_evaluate_many((const ql_record *const *)recs, res, (size_t)n,
+                     (ql_date)date, trace ? QL_EVAL_TRACE : 0);
+    Py_END_ALLOW_THREADS
+    out = PyList_New(n);
+    for (Py_ssize_t i = 0; out && i < n; i++) {
+        PyObject *item;
+        if (pre[i]) {
+            item = pre[i];
+            pre[i] = NULL;
+        } else if (ql_result_status(res[i]) != QL_OK) {
+            const ql_error *e = ql_result_error(res[i]);
+            char text[2048];
+            ql_error_format(e, text, sizeof text);
+            item = Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
+                                 e->file, e->line, e->column, e->field, text);
+        } else {
+            item = result_to_py(rs, res[i], trace);
+        }
+        if (!item) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, i, item);
+    }
+done:
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (recs)
+            ql_record_free(recs[i]);
+        if (res)
+            ql_result_free(res[i]);
+        if (pre)
+            Py_XDECREF(pre[i]);
+    }
+    PyMem_Free(recs);
+    PyMem_Free(res);
+    PyMem_Free(pre);
+    return out;
+}
+%}

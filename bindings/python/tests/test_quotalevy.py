@@ -1,0 +1,350 @@
+"""Tests of the Python binding: every API call, the Decimal behaviour,
+each exception type, memory ownership, threads, and agreement with the C
+command on the same records."""
+import csv
+import datetime
+import gc
+import io
+import os
+import subprocess
+import sys
+import threading
+from decimal import Decimal
+
+import pytest
+
+import quotalevy
+
+SRC = os.environ.get("QL_SOURCE_DIR",
+                     os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+CLI = os.environ.get("QL_CLI")
+JILIN = os.path.join(SRC, "rules", "cn", "jilin.yaml")
+NATIONAL = os.path.join(SRC, "rules", "cn", "national.yaml")
+UNITS = os.path.join(SRC, "examples", "jilin-units.csv")
+
+FIRM = {"unit_type": "enterprise", "employees": "125.5", "disabled": 1,
+        "disabled_severe": 0, "wage_total": Decimal("9000000"),
+        "local_avg_wage": 60000}
+
+SMALL = """
+quotalevy: 1
+id: small
+title: Small
+jurisdiction: XX
+version: "1"
+inputs:
+  n: decimal
+  flag: bool
+  kind: {type: enum, values: [a, b]}
+  day: date
+  label: string
+computed:
+  third: n / 3
+  double: n * 2
+  later: if(present(day), add_days(day, 1), date)
+outputs: [third, double, flag, kind, later, label]
+"""
+
+
+@pytest.fixture(scope="module")
+def national():
+    return quotalevy.RuleSet.load(NATIONAL)
+
+
+@pytest.fixture(scope="module")
+def jilin():
+    return quotalevy.RuleSet.load(JILIN)
+
+
+# ------------------------------------------------------------- loading
+
+
+def test_load_and_metadata(jilin):
+    assert jilin.id == "cn-jilin"
+    assert jilin.jurisdiction == "CN-JL"
+    assert jilin.version == "2026.1"
+    assert "quota" in jilin.title
+    assert repr(jilin) == "RuleSet('cn-jilin', version '2026.1')"
+
+
+def test_load_accepts_path_objects():
+    import pathlib
+    assert quotalevy.RuleSet.load(pathlib.Path(NATIONAL)).id == "cn-national"
+
+
+def test_introspection(jilin):
+    names = [i.name for i in jilin.inputs]
+    assert names[:3] == ["id", "unit_type", "admin_level"]
+    types = {i.name: i.type for i in jilin.inputs}
+    assert types["employees"] == "decimal" and types["posts"] == "integer"
+    assert types["unit_type"] == "enum" and types["wage_total"] == "money"
+    assert jilin.outputs[0] == "counted_disabled"
+    assert jilin.outputs[-1] == "compliant"
+    assert [c.name for c in jilin.checks] == [
+        "agency_post_minimum", "institution_post_minimum",
+        "federation_cadre_ratio", "service_point_allocation"]
+    assert jilin.checks[0].source.startswith("jlplan2022")
+
+
+def test_parameters_by_date(jilin):
+    p = jilin.parameters("2024-06-30")
+    assert p["ratio"].value == Decimal("0.016")
+    assert p["ratio"].since == datetime.date(2015, 10, 1)
+    assert p["wage_cap_multiple"].value == Decimal("2")
+    assert p["wage_cap_multiple"].source.startswith("fin2018")
+    assert "→ 0.5" in p["levy_share"].value  # a table, as text
+    before = jilin.parameters(datetime.date(2018, 3, 31))
+    assert before["wage_cap_multiple"].value == Decimal("3")
+    late = jilin.parameters("2028-01-01")
+    assert late["levy_share"] is None and late["ratio"] is not None
+
+
+def test_from_string():
+    rs = quotalevy.RuleSet.from_string(SMALL)
+    assert rs.id == "small"
+    r = rs.evaluate({"n": "1"}, "2024-01-01")
+    assert r.outputs["third"] == Decimal("0.33333333333333333333")
+
+
+def test_rules_error_has_location():
+    with pytest.raises(quotalevy.RulesError) as e:
+        quotalevy.RuleSet.from_string(SMALL.replace("n * 2", "n * nope"), "inline.yaml")
+    err = e.value
+    assert isinstance(err, quotalevy.Error)
+    assert err.status == "QL_ENAME"
+    assert (err.file, err.line, err.column) == ("inline.yaml", 15, 15)
+    assert "unknown name 'nope'" in err.message
+    assert str(err).startswith("inline.yaml:15:15:")
+    with pytest.raises(quotalevy.RulesError) as e:
+        quotalevy.RuleSet.load("/nonexistent/rules.yaml")
+    assert e.value.status == "QL_EIO"
+
+
+# ------------------------------------------------------------ evaluation
+
+
+def test_evaluate_worked_example(national):
+    r = national.evaluate(FIRM, "2024-06-30")
+    o = r.outputs
+    assert o["required_disabled"] == Decimal("1.8825")
+    assert o["average_wage"] == Decimal("71713.15")
+    assert str(o["levy_gross"]) == "63286.85"
+    assert o["levy_due"] == Decimal("56958.17")
+    assert o["exempt"] is False and o["ratio_met"] is False
+    assert all(isinstance(o[k], Decimal) for k in
+               ("counted_disabled", "shortfall", "levy_wage", "levy_rate"))
+    assert list(o) == national.outputs
+
+
+def test_checks(jilin):
+    rec = {"unit_type": "agency", "admin_level": "province", "posts": 50,
+           "employees": 45, "disabled": 0, "disabled_severe": 0,
+           "wage_total": 4500000, "local_avg_wage": 50000,
+           "disability_federation": False}
+    r = jilin.evaluate(rec, datetime.date(2024, 6, 30))
+    c = r.checks["agency_post_minimum"]
+    assert (c.applicable, c.compliant) == (True, False)
+    assert (c.required, c.actual, c.shortfall) == (Decimal(1), Decimal(0), Decimal(1))
+    n = r.checks["institution_post_minimum"]
+    assert n.applicable is False and n.compliant is None and n.shortfall is None
+    assert r.outputs["agency_post_minimum"] is False
+    assert r.outputs["institution_post_minimum"] is None
+    assert r.outputs["compliant"] is False
+
+
+def test_values_in(jilin):
+    base = dict(FIRM, unit_type="enterprise")
+    for employees in (Decimal("125.5"), "125.5", "125.50", Decimal("1.255E+2")):
+        r = jilin.evaluate(dict(base, employees=employees), "2024-06-30")
+        assert r.outputs["required_disabled"] == Decimal("2.008")
+    r = jilin.evaluate(dict(base, employees=125), "2024-06-30")
+    assert r.outputs["required_disabled"] == Decimal("2")
+
+
+def test_float_is_refused(jilin):
+    with pytest.raises(TypeError, match="float"):
+        jilin.evaluate(dict(FIRM, employees=125.5), "2024-06-30")
+
+
+def test_value_types_out():
+    rs = quotalevy.RuleSet.from_string(SMALL)
+    r = rs.evaluate({"n": 3, "flag": True, "kind": "b", "day": datetime.date(2024, 2, 28),
+                     "label": "吉林"}, "2024-01-01")
+    assert r.outputs == {"third": Decimal("1"), "double": Decimal("6"),
+                         "flag": True, "kind": "b",
+                         "later": datetime.date(2024, 2, 29), "label": "吉林"}
+    r = rs.evaluate({"n": 3, "flag": None}, "2024-01-01")
+    assert r.outputs["flag"] is None  # an empty input passes through empty
+    assert r.outputs["later"] == datetime.date(2024, 1, 1)
+
+
+def test_record_errors_name_the_field(jilin):
+    with pytest.raises(quotalevy.RecordError) as e:
+        jilin.evaluate(dict(FIRM, employees="abc"), "2024-06-30")
+    assert e.value.field == "employees" and e.value.status == "QL_ERECORD"
+    with pytest.raises(quotalevy.RecordError) as e:
+        jilin.evaluate({k: v for k, v in FIRM.items() if k != "wage_total"}, "2024-06-30")
+    assert e.value.field == "wage_total"
+    assert e.value.file.endswith("national.yaml") and e.value.line > 0
+    with pytest.raises(quotalevy.RecordError) as e:
+        jilin.evaluate(dict(FIRM, disabled=200), "2024-06-30")
+    assert e.value.field == "disabled"
+    with pytest.raises(quotalevy.RecordError) as e:
+        jilin.evaluate(dict(FIRM, colour="red"), "2024-06-30")
+    assert e.value.field == "colour"
+    with pytest.raises(quotalevy.RecordError) as e:
+        jilin.evaluate(dict(FIRM, employees=Decimal("NaN")), "2024-06-30")
+    assert e.value.field == "employees"
+    with pytest.raises(quotalevy.RecordError) as e:
+        jilin.evaluate(FIRM, "2028-01-01")
+    assert e.value.status == "QL_ENODATA"
+    assert issubclass(quotalevy.RecordError, quotalevy.Error)
+
+
+def test_misuse_raises_not_crashes(jilin):
+    with pytest.raises(TypeError):
+        jilin.evaluate(None, "2024-06-30")
+    with pytest.raises(TypeError):
+        jilin.evaluate([("employees", 1)], "2024-06-30")
+    with pytest.raises(TypeError):
+        jilin.evaluate(FIRM, 20240630)
+    with pytest.raises(quotalevy.RecordError):
+        jilin.evaluate(FIRM, "2024-13-01")
+    with pytest.raises(TypeError):
+        jilin.evaluate({1: "x"}, "2024-06-30")
+    with pytest.raises(TypeError):
+        jilin.evaluate(dict(FIRM, employees=object()), "2024-06-30")
+    with pytest.raises(TypeError):
+        quotalevy.RuleSet(None)
+    with pytest.raises(TypeError):
+        quotalevy.RuleSet.from_string(b"bytes")
+    with pytest.raises(TypeError):
+        list(jilin.evaluate_many([FIRM, None], "2024-06-30"))
+    with pytest.raises(ValueError):
+        list(jilin.evaluate_many([FIRM], "2024-06-30", errors="ignore"))
+
+
+def test_trace_and_explain(national):
+    r = national.evaluate(FIRM, "2024-06-30")
+    steps = r.trace()
+    by = {s.name: s for s in steps}
+    assert by["ratio"].kind == "param" and by["ratio"].value == Decimal("0.015")
+    assert by["ratio"].since == datetime.date(2015, 10, 1)
+    assert by["levy_share"].until == datetime.date(2027, 12, 31)
+    assert by["levy_due"].formula.startswith("if(exempt")
+    assert by["levy_due"].source == "mof2023"
+    names = [s.name for s in steps]
+    assert names.index("average_wage") < names.index("levy_gross")
+    text = str(r.explain())
+    assert "levy_due = if(exempt, 0.00, round(levy_gross * levy_rate, 2))" in text
+    assert "= 56958.17" in text and "in force from 2018-04-01" in text
+    quiet = national.evaluate(FIRM, "2024-06-30", trace=False)
+    with pytest.raises(ValueError):
+        quiet.trace()
+
+
+def test_result_outlives_its_ruleset():
+    rs = quotalevy.RuleSet.load(NATIONAL)
+    r = rs.evaluate(FIRM, "2024-06-30")
+    del rs
+    gc.collect()
+    assert r.outputs["levy_due"] == Decimal("56958.17")
+    assert r.ruleset.id == "cn-national"
+    assert len(r.trace()) > 10
+
+
+def test_gc_order_does_not_matter():
+    for _ in range(50):
+        rs = quotalevy.RuleSet.load(NATIONAL)
+        results = [rs.evaluate(FIRM, "2024-06-30") for _ in range(3)]
+        many = list(rs.evaluate_many([FIRM] * 3, "2024-06-30"))
+        del rs
+        gc.collect()
+        del results
+        gc.collect()
+        assert many[0].outputs["levy_due"] == Decimal("56958.17")
+
+
+# ------------------------------------------------------------- batches
+
+
+def test_evaluate_many_in_order_and_equal_to_evaluate(jilin):
+    recs = [dict(FIRM, employees=str(40 + i), disabled=i % 3) for i in range(2500)]
+    many = list(jilin.evaluate_many(iter(recs), "2024-06-30", batch=1000))
+    assert len(many) == 2500
+    for i in (0, 999, 1000, 2499):
+        one = jilin.evaluate(recs[i], "2024-06-30", trace=False)
+        assert many[i].outputs == one.outputs
+
+
+def test_evaluate_many_errors(jilin):
+    recs = [FIRM, dict(FIRM, disabled=500), dict(FIRM, employees="x"), FIRM]
+    out = list(jilin.evaluate_many(recs, "2024-06-30", errors="yield"))
+    assert isinstance(out[0], quotalevy.Result)
+    assert isinstance(out[1], quotalevy.RecordError) and out[1].field == "disabled"
+    assert isinstance(out[2], quotalevy.RecordError) and out[2].field == "employees"
+    assert out[3].outputs["levy_due"] == out[0].outputs["levy_due"]
+    with pytest.raises(quotalevy.RecordError):
+        list(jilin.evaluate_many(recs, "2024-06-30"))
+    assert list(jilin.evaluate_many([], "2024-06-30")) == []
+
+
+def test_threads_share_a_ruleset(national):
+    recs = [dict(FIRM, employees=str(31 + i)) for i in range(400)]
+    want = [r.outputs for r in national.evaluate_many(recs, "2024-06-30")]
+    got = [None] * 4
+
+    def work(k):
+        got[k] = [r.outputs for r in national.evaluate_many(recs, "2024-06-30", batch=64)]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(g == want for g in got)
+
+
+# ------------------------------------------------ agreement with the CLI
+
+
+@pytest.mark.skipif(not CLI, reason="needs the quotalevy command (QL_CLI)")
+def test_agrees_with_the_command_line(jilin):
+    p = subprocess.run([CLI, "run", JILIN, UNITS, "--date", "2024-06-30", "-q"],
+                       capture_output=True, text=True)
+    cli_rows = {r["id"]: r for r in csv.DictReader(io.StringIO(p.stdout))}
+    fields = {i.name for i in jilin.inputs}
+    with open(UNITS, encoding="utf-8") as f:
+        units = list(csv.DictReader(f))
+    compared = 0
+    for u in units:
+        rec = {k: v for k, v in u.items() if k in fields}
+        try:
+            r = jilin.evaluate(rec, "2024-06-30", trace=False)
+        except quotalevy.RecordError:
+            assert u["id"] not in cli_rows
+            continue
+        row = cli_rows[u["id"]]
+        for name in ("required_disabled", "shortfall", "levy_gross", "levy_due"):
+            assert Decimal(row[name]) == r.outputs[name]
+            assert row[name] == str(r.outputs[name])  # the same digits
+        for c in jilin.checks:
+            assert row[c.name + "_applicable"] == str(r.checks[c.name].applicable).lower()
+        compared += 1
+    assert compared == 45
+
+
+def test_audit_example_runs():
+    env = dict(os.environ)
+    p = subprocess.run([sys.executable, os.path.join(SRC, "examples", "audit_agencies.py")],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 1, p.stderr
+    assert "Audited 21 agencies and institutions" in p.stdout
+    assert "JL-A002" in p.stdout and "short by 1" in p.stdout
+    assert "JL-I002" in p.stdout and "institution_post_minimum" in p.stdout
+    assert "JL-I003" not in p.stdout  # 66 posts
+    assert "JL-X006" in p.stdout  # listed as not evaluable
+
+
+def test_version():
+    assert quotalevy.version().count(".") == 2
