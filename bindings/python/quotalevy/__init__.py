@@ -252,6 +252,24 @@ class RuleSet:
             raise TypeError("text must be a str")
         return cls(_call(_native.load_string, text, name))
 
+    def close(self):
+        """Frees the C rule set now rather than at garbage collection.
+        Results already made stay valid; using the rule set afterwards
+        raises ValueError.  Also done by `with RuleSet.load(p) as rs:`."""
+        self._rec = self._res = None
+        self._h = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _handle(self):
+        if self._h is None:
+            raise ValueError("the rule set %r is closed" % self._meta["id"])
+        return self._h
+
     id = property(lambda self: self._meta["id"])
     title = property(lambda self: self._meta["title"])
     jurisdiction = property(lambda self: self._meta["jurisdiction"])
@@ -260,7 +278,7 @@ class RuleSet:
 
     def parameters(self, date):
         """{name: Parameter} in force on date; None where none is."""
-        raw = _native.ruleset_params(self._h, _date(date))
+        raw = _native.ruleset_params(self._handle(), _date(date))
         return {n: (Parameter(n, *raw[n]) if raw[n] is not None else None)
                 for n in self._param_names}
 
@@ -275,10 +293,11 @@ class RuleSet:
         if not isinstance(record, _Mapping):
             raise TypeError("record must be a mapping, not %s" % type(record).__name__)
         days = _date(date)
+        h = self._handle()
         if self._rec is None:
-            self._rec = _native.record_new(self._h)
-            self._res = _native.result_new(self._h)
-        raw = _call(_native.evaluate, self._h, self._rec, self._res, record,
+            self._rec = _native.record_new(h)
+            self._res = _native.result_new(h)
+        raw = _call(_native.evaluate, h, self._rec, self._res, record,
                     days, 1 if trace else 0, record=True)
         return Result(self, self._date_obj(date), raw)
 
@@ -290,6 +309,7 @@ class RuleSet:
         as its RecordError (errors='yield')."""
         if errors not in ("raise", "yield"):
             raise ValueError("errors must be 'raise' or 'yield'")
+        self._handle()
         days = _date(date)
         when = self._date_obj(date)
         chunk = []
@@ -305,7 +325,7 @@ class RuleSet:
         for r in chunk:
             if not isinstance(r, _Mapping):
                 raise TypeError("records must be mappings, not %s" % type(r).__name__)
-        out = _call(_native.evaluate_many, self._h, chunk, days,
+        out = _call(_native.evaluate_many, self._handle(), chunk, days,
                     1 if trace else 0, record=True)
         for raw in out:
             if isinstance(raw[0], str):  # (status, message, …): a failure

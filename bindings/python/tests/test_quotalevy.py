@@ -253,6 +253,21 @@ def test_result_outlives_its_ruleset():
     assert len(r.trace()) > 10
 
 
+def test_closed_ruleset():
+    with quotalevy.RuleSet.load(NATIONAL) as rs:
+        r = rs.evaluate(FIRM, "2024-06-30")
+    with pytest.raises(ValueError, match="closed"):
+        rs.evaluate(FIRM, "2024-06-30")
+    with pytest.raises(ValueError, match="closed"):
+        list(rs.evaluate_many([FIRM], "2024-06-30"))
+    with pytest.raises(ValueError, match="closed"):
+        rs.parameters("2024-06-30")
+    gc.collect()
+    assert r.outputs["levy_due"] == Decimal("56958.17")  # still valid
+    assert rs.id == "cn-national" and rs.outputs
+    rs.close()  # twice is fine
+
+
 def test_gc_order_does_not_matter():
     for _ in range(50):
         rs = quotalevy.RuleSet.load(NATIONAL)
