@@ -223,6 +223,10 @@ typedef struct ast {
     qval cval;  /* a constant's value (literals, enum items, dates) */
 } ast;
 
+/* The message of an allocation failure, compared by address so that the
+ * loader reports QL_ENOMEM rather than a syntax error. */
+extern const char ql_msg_oom[];
+
 /* Parses a whole expression.  On error returns NULL with *msg and *pos;
  * *open_pos is the unclosed bracket's offset, or SIZE_MAX. */
 ast *parse_expression(const char *src, size_t len, ql_arena *arena,

@@ -110,7 +110,7 @@ token lex_next(lexer *lx)
         size_t i = start + 1;
         char *buf = ar_alloc(lx->arena, lx->len - start + 1);
         if (!buf)
-            return lex_error(lx, start, "out of memory");
+            return lex_error(lx, start, ql_msg_oom);
         size_t n = 0;
         for (;;) {
             if (i >= lx->len)

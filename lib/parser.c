@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+const char ql_msg_oom[] = "out of memory";
+
 typedef struct parser {
     lexer lx;
     token tok;
@@ -55,14 +57,14 @@ static ast *node(parser *p, ast_kind kind, size_t pos, size_t nargs)
 {
     ast *n = ar_alloc(p->arena, sizeof *n);
     if (!n)
-        return fail_at(p, pos, "out of memory");
+        return fail_at(p, pos, ql_msg_oom);
     n->kind = kind;
     n->pos = pos;
     n->nargs = nargs;
     if (nargs) {
         n->args = ar_alloc(p->arena, nargs * sizeof *n->args);
         if (!n->args)
-            return fail_at(p, pos, "out of memory");
+            return fail_at(p, pos, ql_msg_oom);
     }
     return n;
 }
@@ -113,7 +115,7 @@ static int call_args(parser *p, ast ***out, size_t *n)
         return 0;
     *out = ar_alloc(p->arena, (count ? count : 1) * sizeof **out);
     if (!*out) {
-        fail_at(p, open, "out of memory");
+        fail_at(p, open, ql_msg_oom);
         return 0;
     }
     memcpy(*out, tmp, count * sizeof *tmp);
@@ -360,7 +362,7 @@ ast *parse_expression(const char *src, size_t len, ql_arena *arena,
     *open_pos = SIZE_MAX;
     parser *p = ar_alloc(arena, sizeof *p);
     if (!p) {
-        *msg = "out of memory";
+        *msg = ql_msg_oom;
         *pos = 0;
         return NULL;
     }
@@ -377,7 +379,10 @@ ast *parse_expression(const char *src, size_t len, ql_arena *arena,
             p->msg_pos = 0;
         }
         /* the message may live in p->msgbuf: copy it out of the parser */
-        *msg = ar_strndup(arena, p->msg, strlen(p->msg));
+        *msg = p->msg == ql_msg_oom ? ql_msg_oom
+                                    : ar_strndup(arena, p->msg, strlen(p->msg));
+        if (!*msg)
+            *msg = ql_msg_oom;
         *pos = p->msg_pos;
         *open_pos = p->open_pos;
         return NULL;

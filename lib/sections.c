@@ -632,6 +632,8 @@ static ql_status expression(loader *L, const ynode *n, const char *what,
     *out = parse_expression(n->text, n->len, L->ar, &msg, &pos, &open);
     if (*out)
         return QL_OK;
+    if (msg == ql_msg_oom)
+        return rl_oom(L);
     int line, col, oline, ocol;
     ynode_locate(n, pos, &line, &col);
     if (open == SIZE_MAX)

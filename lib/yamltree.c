@@ -116,7 +116,22 @@ ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
             const char *problem = parser.problem ? parser.problem : "error";
-            if (parser.context)
+            if (parser.error == YAML_READER_ERROR) {
+                /* libyaml gives a byte offset, not a mark, for bad text */
+                size_t off = parser.problem_offset;
+                int line = 1, col = 1;
+                for (size_t i = 0; i < off && i < doc->len; i++) {
+                    if (doc->text[i] == '\n') {
+                        line++;
+                        col = 1;
+                    } else if (((unsigned char)doc->text[i] & 0xC0) != 0x80) {
+                        col++;
+                    }
+                }
+                st = ql_fail(err, QL_EPARSE, doc->file, line, col,
+                             "not UTF-8 text: %s (byte 0x%02X)", problem,
+                             (unsigned)(parser.problem_value & 0xFF));
+            } else if (parser.context)
                 st = ql_fail(err, QL_EPARSE, doc->file,
                              (int)parser.problem_mark.line + 1,
                              (int)parser.problem_mark.column + 1,

@@ -20,6 +20,18 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   meson test -C build-asan --print-errorlogs
 
+echo "== one rule set shared by threads, under ThreadSanitizer (build-tsan/)"
+if [ ! -f build-tsan/build.ninja ]; then
+  meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debug \
+    -Dpython=disabled >/dev/null
+fi
+ninja -C build-tsan tests/test_threads >/dev/null
+TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+
+echo "== the command's end-to-end tests under valgrind"
+QL_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+  python3 tests/cli/test_cli.py build/tools/quotalevy .
+
 # One closing line over both runs, counted from meson's test logs.
 python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
 import json, sys

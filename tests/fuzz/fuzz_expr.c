@@ -1,0 +1,70 @@
+/*
+ * fuzz_expr.c — the expression lexer and parser on arbitrary bytes, then
+ * the same text as a computed value of a small rule set, so the type
+ * checker and code generator see it too.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char head[] =
+    "quotalevy: 1\nid: f\ntitle: f\njurisdiction: f\nversion: \"1\"\n"
+    "sources: {s: {title: t}}\n"
+    "inputs: {n: decimal, b: bool, k: {type: enum, values: [x, y]}, d: date, s: string}\n"
+    "parameters:\n  p: {values: [{from: 2000-01-01, value: 1.5%, source: s}]}\n"
+    "  t: {values: [{from: 2000-01-01, source: s, brackets: [{from: 0, value: 1}]}]}\n"
+    "checks:\n  c: {title: t, source: s, required: 1, actual: n}\n"
+    "computed:\n  x: |\n    ";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 4096)
+        return 0;
+    ql_arena ar = {0};
+    const char *msg;
+    size_t pos, open;
+    parse_expression((const char *)data, size, &ar, &msg, &pos, &open);
+    ar_free(&ar);
+    /* as a block scalar: every line of the input indented */
+    size_t cap = sizeof head + size * 6 + 64, o = 0;
+    char *y = malloc(cap);
+    if (!y)
+        return 0;
+    memcpy(y, head, sizeof head - 1);
+    o = sizeof head - 1;
+    for (size_t i = 0; i < size; i++) {
+        y[o++] = (char)data[i];
+        if (data[i] == '\n') {
+            memcpy(y + o, "    ", 4);
+            o += 4;
+        }
+    }
+    o += (size_t)snprintf(y + o, cap - o, "\noutputs: [x]\n");
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    if (ql_ruleset_load_buffer(&rs, y, o, "expr.yaml", &err) == QL_OK) {
+        ql_record *rec;
+        ql_result *res;
+        if (ql_record_new(&rec, rs, &err) == QL_OK) {
+            ql_record_set(rec, "n", "12.5", &err);
+            ql_record_set(rec, "b", "true", &err);
+            ql_record_set(rec, "k", "y", &err);
+            ql_record_set(rec, "d", "2024-02-29", &err);
+            if (ql_result_new(&res, rs, &err) == QL_OK) {
+                ql_date d;
+                ql_date_from_ymd(&d, 2024, 6, 30);
+                ql_evaluate(res, rec, d, QL_EVAL_TRACE, &err);
+                ql_result_free(res);
+            }
+            ql_record_free(rec);
+        }
+        ql_ruleset_free(rs);
+    }
+    free(y);
+    return 0;
+}
