@@ -1,0 +1,186 @@
+/*
+ * bench_eval.c — the library's own speed, records already in memory:
+ * rule set load time, batch evaluation throughput (one core and all
+ * cores) and single-record latency, each the median of several runs.
+ *
+ *   bench_eval RULES UNITS.csv DATE [REPEATS]
+ *
+ * UNITS.csv is bench/gen_units.py output (no quoted fields).  Prints one
+ * "name value unit" line per measurement, for bench/run.py to collect.
+ */
+#include <quotalevy.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+typedef struct slice {
+    ql_record **recs;
+    ql_result **res;
+    size_t n;
+    ql_date date;
+} slice;
+
+static void *eval_slice(void *arg)
+{
+    slice *s = arg;
+    ql_evaluate_many((const ql_record *const *)s->recs, s->res, s->n, s->date, 0);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: bench_eval RULES UNITS.csv DATE [REPEATS]\n");
+        return 2;
+    }
+    int repeats = argc > 4 ? atoi(argv[4]) : 5;
+    ql_error err;
+    ql_date date;
+    if (ql_date_parse(&date, argv[3], strlen(argv[3]), &err))
+        return 2;
+
+    /* load time */
+    double t[64];
+    ql_ruleset *rs = NULL;
+    for (int r = 0; r < 41; r++) {
+        ql_ruleset *x;
+        double t0 = now();
+        if (ql_ruleset_load(&x, argv[1], &err)) {
+            fprintf(stderr, "%s\n", err.message);
+            return 2;
+        }
+        t[r] = now() - t0;
+        if (rs)
+            ql_ruleset_free(x);
+        else
+            rs = x;
+    }
+    printf("load_ms %.4f ms\n", median(t, 41) * 1e3);
+
+    /* records into memory */
+    FILE *f = fopen(argv[2], "r");
+    if (!f)
+        return 2;
+    char line[8192];
+    if (!fgets(line, sizeof line, f))
+        return 2;
+    int col[64], ncol = 0;
+    for (char *tok = strtok(line, ",\r\n"); tok && ncol < 64; tok = strtok(NULL, ",\r\n"))
+        col[ncol++] = ql_ruleset_input_index(rs, tok);
+    size_t cap = 1 << 16, n = 0;
+    ql_record **recs = malloc(cap * sizeof *recs);
+    while (fgets(line, sizeof line, f)) {
+        if (n == cap)
+            recs = realloc(recs, (cap *= 2) * sizeof *recs);
+        ql_record_new(&recs[n], rs, &err);
+        char *p = line;
+        for (int c = 0; c < ncol; c++) {
+            char *end = strpbrk(p, ",\r\n");
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            if (col[c] >= 0 && ql_record_set_text(recs[n], (size_t)col[c], p, len, &err)) {
+                fprintf(stderr, "row %zu: %s\n", n + 2, err.message);
+                return 2;
+            }
+            if (!end)
+                break;
+            p = end + 1;
+        }
+        n++;
+    }
+    fclose(f);
+    ql_result **res = malloc(n * sizeof *res);
+    for (size_t i = 0; i < n; i++)
+        ql_result_new(&res[i], rs, &err);
+
+    /* batch, one core */
+    for (int r = 0; r < repeats; r++) {
+        double t0 = now();
+        ql_status st = ql_evaluate_many((const ql_record *const *)recs, res, n, date, 0);
+        t[r] = now() - t0;
+        if (st) {
+            fprintf(stderr, "batch failed: %s\n", ql_status_name(st));
+            return 2;
+        }
+    }
+    printf("batch_1core %.0f records/s\n", (double)n / median(t, repeats));
+
+    /* batch, all cores */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    if (cores > 64)
+        cores = 64;
+    for (int r = 0; r < repeats; r++) {
+        pthread_t tid[64];
+        slice s[64];
+        double t0 = now();
+        for (long k = 0; k < cores; k++) {
+            size_t a = n * (size_t)k / (size_t)cores, b = n * (size_t)(k + 1) / (size_t)cores;
+            s[k] = (slice){recs + a, res + a, b - a, date};
+            pthread_create(&tid[k], NULL, eval_slice, &s[k]);
+        }
+        for (long k = 0; k < cores; k++)
+            pthread_join(tid[k], NULL);
+        t[r] = now() - t0;
+    }
+    printf("batch_allcores %.0f records/s (%ld cores)\n", (double)n / median(t, repeats), cores);
+
+    /* single-record latency */
+    size_t iters = 200000;
+    for (int r = 0; r < repeats; r++) {
+        double t0 = now();
+        for (size_t i = 0; i < iters; i++)
+            ql_evaluate(res[0], recs[i % n], date, 0, NULL);
+        t[r] = now() - t0;
+    }
+    printf("single_ns %.1f ns\n", median(t, repeats) / (double)iters * 1e9);
+
+    /* a checksum: the levy due over all records, so the work is real */
+    int lev = -1;
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++)
+        if (!strcmp(ql_ruleset_output_name(rs, i), "levy_due"))
+            lev = (int)i;
+    ql_evaluate_many((const ql_record *const *)recs, res, n, date, 0);
+    ql_decimal total;
+    ql_decimal_from_int64(&total, 0, 0);
+    for (size_t i = 0; i < n && lev >= 0; i++) {
+        ql_value v;
+        ql_result_output(res[i], (size_t)lev, &v);
+        ql_decimal_add(&total, &total, &v.number);
+    }
+    char buf[QL_DECIMAL_TEXT_MAX];
+    ql_decimal_format(&total, buf, sizeof buf);
+    printf("levy_total %s yuan (%zu records)\n", buf, n);
+
+    for (size_t i = 0; i < n; i++) {
+        ql_record_free(recs[i]);
+        ql_result_free(res[i]);
+    }
+    free(recs);
+    free(res);
+    ql_ruleset_free(rs);
+    return 0;
+}

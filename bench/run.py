@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""The benchmark: quotalevy against what a tax bureau would use instead,
+all on one generated CSV, in one run.
+
+    bench/run.py [--rows 1000000] [--repeats 3] [--python-rows 100000]
+                 [--no-duckdb] [--smoke]
+
+Measured, each as the median of the repeats:
+  1. quotalevy run, CSV → CSV, on one thread and on every core;
+  2. DuckDB (npm @duckdb/node-api, installed under bench/ by this script)
+     with the levy written exactly in SQL (integer fen), CSV → CSV;
+     the naive DECIMAL query is run once to count the rows it gets wrong;
+  3. plain Python with the decimal module, on a slice, scaled;
+  4. the C library in memory (bench_eval): batch throughput per core and
+     on every core, single-record latency, rule set load time;
+  5. the Python binding's evaluate_many, from dicts.
+Before any timing is printed, every tool's levy total must agree to the
+fen (and DuckDB's exact query row by row with quotalevy's output).
+--smoke: a tiny input, agreement only, no DuckDB — the test suite's run.
+"""
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+RULES = os.path.join(ROOT, "rules", "cn", "jilin.yaml")
+DATE = "2024-06-30"
+DEBIAN_PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def timed(cmd, repeats, **kw):
+    times = []
+    out = None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = sh(cmd, **kw)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def csv_total(path, column):
+    total = Decimal(0)
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            total += Decimal(row[column])
+    return total
+
+
+def ensure_duckdb():
+    if os.path.isdir(os.path.join(HERE, "node_modules", "@duckdb", "node-api")):
+        return True
+    if not shutil.which("npm"):
+        return False
+    r = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", HERE],
+                       capture_output=True, text=True)
+    return r.returncode == 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--python-rows", type=int, default=100_000)
+    ap.add_argument("--no-duckdb", action="store_true")
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    a = ap.parse_args()
+    if a.smoke:
+        a.rows, a.repeats, a.python_rows, a.no_duckdb = 3000, 1, 3000, True
+    cli = os.path.join(a.build, "tools", "quotalevy")
+    bench_eval = os.path.join(a.build, "bench", "bench_eval")
+    cores = os.cpu_count() or 1
+
+    work = tempfile.mkdtemp(prefix="ql-bench-")
+    try:
+        units = os.path.join(work, "units.csv")
+        with open(units, "w") as f:
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_units.py"), str(a.rows)],
+                           stdout=f, check=True)
+        mb = os.path.getsize(units) / 1e6
+        results, totals = [], {}
+
+        # 1. the command
+        out = os.path.join(work, "ql.csv")
+        for threads in (1, cores):
+            t, _ = timed([cli, "run", RULES, units, "--date", DATE, "-o", out, "-q",
+                          "-j", str(threads)], a.repeats)
+            results.append(("quotalevy run, %d thread%s" % (threads, "s" * (threads > 1)),
+                            a.rows / t, mb / t))
+        totals["quotalevy run"] = csv_total(out, "levy_due")
+
+        # 2. DuckDB
+        duck = None
+        if not a.no_duckdb and ensure_duckdb():
+            dout = os.path.join(work, "duck.csv")
+            t, r = timed(["node", os.path.join(HERE, "duckdb_levy.mjs"), units, dout,
+                          "exact", str(cores)], a.repeats)
+            info = json.loads(r.stdout)
+            totals["DuckDB exact SQL"] = Decimal(info["levy_total"])
+            duck = a.rows / t
+            results.append(("DuckDB, exact SQL (%d threads)" % cores, duck, mb / t))
+            # row by row against quotalevy
+            with open(out) as f1, open(dout) as f2:
+                ql = {r["id"]: Decimal(r["levy_due"]) for r in csv.DictReader(f1)}
+                dd = {r["id"]: Decimal(r["levy_due_fen"]) / 100 for r in csv.DictReader(f2)}
+            diff = sum(1 for k in ql if ql[k] != dd.get(k))
+            if diff:
+                sys.exit("DuckDB's exact query differs from quotalevy on %d rows" % diff)
+            nout = os.path.join(work, "naive.csv")
+            sh(["node", os.path.join(HERE, "duckdb_levy.mjs"), units, nout, "naive", str(cores)])
+            with open(nout) as f:
+                naive = {r["id"]: Decimal(r["levy_due_fen"]) / 100 for r in csv.DictReader(f)}
+            wrong = sum(1 for k in ql if naive.get(k) != ql[k])
+            naive_note = "naive DECIMAL SQL (DECIMAL / DECIMAL is a DOUBLE in DuckDB): " \
+                         "%d of %d rows off (%.3f %%), total off by %s yuan" % (
+                             wrong, len(ql), 100.0 * wrong / max(len(ql), 1),
+                             sum(naive.values()) - sum(ql.values()))
+        else:
+            naive_note = "DuckDB not measured"
+
+        # 3. plain Python
+        pr = min(a.python_rows, a.rows)
+        r = sh([sys.executable, os.path.join(HERE, "levy_python.py"), units, str(pr)])
+        info = json.loads(r.stdout)
+        results.append(("plain Python + decimal (%d rows, scaled)" % pr,
+                        pr / info["seconds"], mb * pr / a.rows / info["seconds"]))
+        if pr == a.rows:
+            totals["plain Python"] = Decimal(info["levy_total"])
+
+        # 4. the library in memory
+        mem = {}
+        if os.path.exists(bench_eval):
+            r = sh([bench_eval, RULES, units, DATE, str(max(a.repeats, 3))])
+            for line in r.stdout.splitlines():
+                k, v = line.split()[:2]
+                mem[k] = v
+            totals["C library in memory"] = Decimal(mem["levy_total"])
+            results.append(("C library in memory, 1 core", float(mem["batch_1core"]), None))
+            results.append(("C library in memory, %d cores" % cores,
+                            float(mem["batch_allcores"]), None))
+
+        # 5. the Python binding
+        code = r"""
+import csv, json, sys, time
+from decimal import Decimal
+import quotalevy
+rs = quotalevy.RuleSet.load(sys.argv[1])
+fields = {i.name for i in rs.inputs}
+with open(sys.argv[2], newline="") as f:
+    rows = [{k: v for k, v in r.items() if k in fields} for r in csv.DictReader(f)]
+t0 = time.perf_counter()
+total = Decimal(0)
+for res in rs.evaluate_many(rows, sys.argv[3], batch=4096):
+    total += res.outputs["levy_due"]
+print(json.dumps({"seconds": time.perf_counter() - t0, "levy_total": str(total)}))
+"""
+        env = dict(os.environ, PYTHONPATH=os.path.join(a.build, "bindings", "python"))
+        r = subprocess.run([DEBIAN_PY, "-c", code, RULES, units, DATE], capture_output=True,
+                           text=True, env=env)
+        if r.returncode == 0:
+            info = json.loads(r.stdout)
+            totals["Python binding"] = Decimal(info["levy_total"])
+            results.append(("Python binding evaluate_many (dicts)",
+                            a.rows / info["seconds"], None))
+
+        # agreement first
+        ref = totals["quotalevy run"]
+        bad = {k: v for k, v in totals.items() if v != ref}
+        for k, v in totals.items():
+            print("levy total %-22s %s" % (k, v))
+        if bad:
+            sys.exit("the tools disagree: %s" % bad)
+        print("all %d tools agree to the fen on %d rows\n" % (len(totals), a.rows))
+        if a.smoke:
+            print("1 passed, 0 failed")
+            return 0
+
+        print("%d rows, %.1f MB of CSV, %d cores, medians of %d runs" % (
+            a.rows, mb, cores, a.repeats))
+        print("| tool | records/s | MB/s | × DuckDB |")
+        print("|---|---:|---:|---:|")
+        for name, rate, mbs in results:
+            ratio = "%.2f" % (rate / duck) if duck else "–"
+            print("| %s | %s | %s | %s |" % (name, format(int(rate), ","),
+                                             "%.1f" % mbs if mbs else "–", ratio))
+        if mem:
+            print("\nsingle-record latency %s ns; rule set load %s ms" % (
+                mem["single_ns"], mem["load_ms"]))
+        print(naive_note)
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
