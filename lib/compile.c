@@ -90,10 +90,18 @@ static int gen_call(cc *c, const ast *n)
     case F_ROUND:
     case F_CEIL:
     case F_FLOOR:
-    case F_TRUNC:
-        if (gen(c, n->args[0]) < 0)
+    case F_TRUNC: {
+        const ast *x = n->args[0];
+        if (x->kind == A_BINARY && x->op == T_SLASH && n->cval.en >= 0) {
+            /* round(a / b, n): one exact division at the final scale */
+            if (gen(c, x->args[0]) < 0 || gen(c, x->args[1]) < 0)
+                return -1;
+            return emit(c, OP_DIVROUND, n->neg, 0, n->cval.en, x->pos);
+        }
+        if (gen(c, x) < 0)
             return -1;
         return emit(c, OP_ROUND, n->neg, 0, n->cval.en, n->pos);
+    }
     case F_IF: {
         int ends[QL_MAX_CALL_ARGS];
         int nends = 0;

@@ -389,6 +389,57 @@ int qd_div(qd *r, const qd *a, const qd *b)
     return QD_OK;
 }
 
+int qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
+{
+    if (b->coef == 0)
+        return QD_DIVZERO;
+    int e = digits - a->scale + b->scale; /* N / D = |a / b| · 10^digits */
+    qd_u128 ma = mag128(a->coef), mb = mag128(b->coef);
+    u256 n = u256_from(ma), d = u256_from(mb);
+    int exact = digits >= 0 && digits <= QD_MAX_SCALE &&
+                !(e >= 0 && u256_mul_pow10(&n, e)) &&
+                !(e < 0 && u256_mul_pow10(&d, -e)) && u256_fits128(&d);
+    qd_u128 q = 0, rem = 0, dd = u256_low(&d);
+    if (exact && u256_fits128(&n)) {
+        qd_u128 nn = u256_low(&n);
+        q = nn / dd;
+        rem = nn % dd;
+    } else if (exact && (((qd_u128)n.w[3] << 64) | n.w[2]) < dd) {
+        q = u256_div128(&n, dd, &rem); /* the quotient fits 128 bits */
+    } else {
+        exact = 0;
+    }
+    if (!exact || q >= LIMIT) {
+        /* Not representable at `digits` places: what round(a / b, digits)
+         * gives through a sticky quotient. */
+        qd quot;
+        int st = qd_div(&quot, a, b);
+        return st ? st : qd_round_to(r, &quot, digits, mode);
+    }
+    int neg = (a->coef < 0) != (b->coef < 0) && ma != 0;
+    /* the remainder against half the divisor decides, exactly */
+    unsigned dropped = 0;
+    int sticky = 0;
+    if (rem) {
+        qd_u128 twice = rem << 1; /* rem < dd < 2^127 */
+        if (twice < dd)
+            sticky = 1;
+        else if (twice == dd)
+            dropped = 5;
+        else
+            dropped = 5, sticky = 1;
+    }
+    q += (qd_u128)round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
+    if (q >= LIMIT) { /* 99…9 rounded up into a 37th digit */
+        qd quot;
+        int st = qd_div(&quot, a, b);
+        return st ? st : qd_round_to(r, &quot, digits, mode);
+    }
+    r->coef = neg ? -(qd_i128)q : (qd_i128)q;
+    r->scale = digits;
+    return QD_OK;
+}
+
 int qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
 {
     if (digits > QD_MAX_SCALE)
@@ -409,7 +460,19 @@ int qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
     }
     int k = a->scale - digits; /* digits to drop: 1 ≤ k ≤ 72 */
     int neg = a->coef < 0;
-    u256 m = u256_from(mag128(a->coef));
+    qd_u128 mm = mag128(a->coef);
+    if (digits >= 0 && k <= 19 && mm < ((qd_u128)1 << 64)) {
+        /* Fast path: the whole magnitude in 64 bits, one division. */
+        uint64_t m64 = (uint64_t)mm, p = (uint64_t)qd_pow10[k];
+        uint64_t q = m64 / p, rem = m64 % p, tenth = p / 10;
+        unsigned dropped = (unsigned)(tenth ? rem / tenth : rem);
+        int sticky = tenth ? rem % tenth != 0 : 0;
+        q += (uint64_t)round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
+        r->coef = neg ? -(qd_i128)q : (qd_i128)q;
+        r->scale = digits;
+        return QD_OK; /* q ≤ m64 + 1 < 2^64 + 1 < 10^36: always fits */
+    }
+    u256 m = u256_from(mm);
     drop_digits(&m, k, mode, neg);
     int scale = digits;
     if (digits < 0) {
@@ -429,6 +492,17 @@ int qd_cmp(const qd *a, const qd *b)
         return sa < sb ? -1 : 1;
     if (sa == 0)
         return 0;
+    /* Fast path: align in 128 bits when the scaled side stays small. */
+    const qd *lo = a->scale < b->scale ? a : b, *hi = lo == a ? b : a;
+    int d = hi->scale - lo->scale;
+    qd_u128 ml = mag128(lo->coef), mh = mag128(hi->coef);
+    if (d <= 18 && ml < ((qd_u128)1 << 64)) {
+        qd_u128 scaled = ml * qd_pow10[d]; /* < 2^64 · 10^18 < 2^124 */
+        int c = (scaled > mh) - (scaled < mh); /* |lo| against |hi| */
+        if (lo != a)
+            c = -c;
+        return sa > 0 ? c : -c;
+    }
     u256 ma = u256_from(mag128(a->coef)), mb = u256_from(mag128(b->coef));
     if (a->scale < b->scale)
         u256_mul_pow10(&ma, b->scale - a->scale);

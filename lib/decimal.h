@@ -66,6 +66,9 @@ int qd_mul(qd *r, const qd *a, const qd *b);
 int qd_div(qd *r, const qd *a, const qd *b);
 int qd_neg(qd *r, const qd *a);
 int qd_abs(qd *r, const qd *a);
+/* a ÷ b rounded once, exactly, to `digits` ≥ 0 places: what
+ * round(a / b, digits) gives, without the intermediate quotient. */
+int qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode);
 /* Rounds to `digits` after the point (negative: to tens, hundreds, …). */
 int qd_round_to(qd *r, const qd *a, int digits, qd_round mode);
 int qd_cmp(const qd *a, const qd *b);

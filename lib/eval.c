@@ -416,6 +416,12 @@ static ql_status run(ectx *e, int blk, qval *out)
                                  (qd_round)in->a8)))
                 return qd_fail(e, pc, q);
             break;
+        case OP_DIVROUND:
+            sp--;
+            if ((q = qd_div_round(&sp[-1].num, &sp[-1].num, &sp[0].num, in->arg,
+                                  (qd_round)in->a8)))
+                return qd_fail(e, pc, q);
+            break;
         case OP_BRACKET: {
             const param_value *pv;
             if ((st = param_at(e, pc, in->arg, &pv)))

@@ -261,6 +261,7 @@ typedef enum opcode {
     OP_MAX,
     OP_ABS,
     OP_ROUND,     /* a8 = qd_round mode, arg = digits */
+    OP_DIVROUND,  /* round(x / y, arg) in mode a8, in one exact step */
     OP_BRACKET,   /* arg = parameter */
     OP_YEAR, OP_MONTH, OP_DAY,
     OP_DAYS,      /* days from the first date to the second */

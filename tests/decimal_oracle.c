@@ -38,6 +38,14 @@ int main(void)
         else if (!strcmp(op, "cmp")) {
             printf("%d\n", qd_cmp(&x, &y));
             continue;
+        } else if (!strncmp(op, "divround:", 9)) {
+            int digits = atoi(op + 9);
+            const char *m = strchr(op + 9, ':') + 1;
+            int mode = 0;
+            for (int i = 0; i < 8; i++)
+                if (!strcmp(m, modes[i]))
+                    mode = i;
+            st = qd_div_round(&r, &x, &y, digits, (qd_round)mode);
         } else if (!strncmp(op, "round:", 6)) {
             int digits = atoi(op + 6);
             const char *m = strchr(op + 6, ':') + 1;

@@ -104,6 +104,33 @@ def verify(op, a, b, out):
         if Fraction(Decimal(out)) != Fraction(want):
             return f"{what}: got {out}, want {want}"
         return None
+    if op.startswith("divround:"):
+        _, digits, mode = op.split(":")
+        if B == 0:
+            return None if out == "divzero" else f"{what}: got {out}, want divzero"
+        q = A / B
+        # the exact rational rounded once, at `digits` places
+        scaled = q * 10 ** int(digits)
+        fl = scaled.numerator // scaled.denominator
+        rem = scaled - fl
+        want = Decimal(fl) + (Decimal(rem.numerator) / Decimal(rem.denominator)
+                              if rem else 0)
+        exp = Decimal(1).scaleb(-int(digits))
+        # decide with exact fractions: quantize a precise-enough decimal
+        with decimal.localcontext(D):
+            approx = (Decimal(q.numerator) / Decimal(q.denominator))
+        wantq = approx.quantize(exp, rounding=MODES[mode], context=D)
+        if len(wantq.as_tuple().digits) > 36 or abs(Fraction(wantq)) >= LIMIT:
+            # not representable at these places: any answer within one
+            # unit of its own last place of the true value, or overflow
+            if out == "overflow":
+                return None if abs(q) >= Fraction(LIMIT, 10 ** 36) else f"{what}: overflow"
+            got = Fraction(Decimal(out))
+            ulp = Fraction(1, 10 ** places(Decimal(out)))
+            return None if abs(got - q) <= ulp else f"{what}: got {out}, far from {float(q)}"
+        if out == "overflow" or Fraction(Decimal(out)) != Fraction(wantq):
+            return f"{what}: got {out}, want {wantq}"
+        return None
     if op == "div" and B == 0:
         return None if out == "divzero" else f"{what}: got {out}, want divzero"
     exact = {"add": A + B, "sub": A - B, "mul": A * B,
@@ -132,8 +159,11 @@ def main():
         a, b = rand_operand(rng), rand_operand(rng)
         if r < 0.8:
             op = rng.choice(["add", "sub", "mul", "div", "cmp"])
-        else:
+        elif r < 0.9:
             op = "round:%d:%s" % (rng.randint(-5, 36), rng.choice(list(MODES)))
+        else:
+            op = "divround:%d:%s" % (rng.randint(0, 36), rng.choice(
+                [m for m in MODES if m != "05up"]))
         cases.append((op, a, b))
     text = "".join(f"{op} {a} {b}\n" for op, a, b in cases)
     res = subprocess.run([binary], input=text, capture_output=True, text=True,
