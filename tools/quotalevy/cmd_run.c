@@ -48,6 +48,11 @@ typedef struct run_cfg {
     const char **keep; /* column names copied to the output */
     size_t ncols;      /* output columns */
     int rejects_csv;   /* rejects go to a CSV file (else to stderr) */
+    int *out_check;    /* per output: its check index, or −1 */
+    /* the CSV header's column targets, worked out once */
+    const char *const *map_names;
+    size_t map_n;
+    int *map_target, *map_keep;
 } run_cfg;
 
 /* One row in flight. */
@@ -184,9 +189,10 @@ static int fill_slot(const run_cfg *cfg, slot *s, const in_row *row)
         s->error = "";
         return 0;
     }
+    int mapped = row->name == (const char **)cfg->map_names && row->n == cfg->map_n;
     for (size_t i = 0; i < row->n; i++) {
-        int t = target_of(cfg, row->name[i]);
-        int keep = keep_index(cfg, row->name[i]);
+        int t = mapped ? cfg->map_target[i] : target_of(cfg, row->name[i]);
+        int keep = mapped ? cfg->map_keep[i] : keep_index(cfg, row->name[i]);
         if (t == T_IGNORE && keep < 0)
             continue;
         /* keep columns are found again by name when formatting */
@@ -442,10 +448,7 @@ static void evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
             note_number(s, col++, &v);
             continue;
         }
-        /* which check is this output? */
-        for (check = 0; check < ql_ruleset_check_count(rs); check++)
-            if (!strcmp(ql_ruleset_check_name(rs, check), name))
-                break;
+        check = (size_t)cfg->out_check[i];
         ql_check_result c;
         ql_result_check(w->res, check, &c);
         ql_value app = {0}, comp = {0};
@@ -597,6 +600,22 @@ int cmd_run(int argc, char **argv)
     cfg.rs = rs;
     cfg.id_input = ql_ruleset_input_index(rs, "id");
     cfg.ncols = column_names(rs, NULL, 0);
+    int *out_check = calloc(ql_ruleset_output_count(rs) + 1, sizeof *out_check);
+    if (!out_check) {
+        cli_error("run", "out of memory");
+        ql_ruleset_free(rs);
+        free(keep_copy);
+        free(keep);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        out_check[i] = -1;
+        for (size_t k = 0; k < ql_ruleset_check_count(rs); k++)
+            if (ql_ruleset_output_is_check(rs, i) &&
+                !strcmp(ql_ruleset_check_name(rs, k), ql_ruleset_output_name(rs, i)))
+                out_check[i] = (int)k;
+    }
+    cfg.out_check = out_check;
 
     int rc = EXIT_USAGE;
     FILE *in = strcmp(in_path, "-") ? fopen(in_path, "rb") : stdin;
@@ -621,6 +640,18 @@ int cmd_run(int argc, char **argv)
     /* --keep names must be columns of a CSV input. */
     size_t nh;
     const char *const *header = in_header(rd, &nh);
+    if (header) { /* the header's targets, once for every row */
+        cfg.map_target = calloc(nh + 1, sizeof *cfg.map_target);
+        cfg.map_keep = calloc(nh + 1, sizeof *cfg.map_keep);
+        if (!cfg.map_target || !cfg.map_keep)
+            goto oom;
+        for (size_t j = 0; j < nh; j++) {
+            cfg.map_target[j] = target_of(&cfg, header[j]);
+            cfg.map_keep[j] = keep_index(&cfg, header[j]);
+        }
+        cfg.map_names = header;
+        cfg.map_n = nh;
+    }
     for (size_t k = 0; header && k < cfg.nkeep; k++) {
         size_t j;
         for (j = 0; j < nh && strcmp(header[j], cfg.keep[k]); j++)
@@ -799,6 +830,9 @@ done:
         fclose(in);
     free(keep_copy);
     free(keep);
+    free(out_check);
+    free(cfg.map_target);
+    free(cfg.map_keep);
     ql_ruleset_free(rs);
     return rc;
 }

@@ -43,9 +43,26 @@ typedef struct strbuf {
     char *p;
     size_t len, cap;
 } strbuf;
-int sb_put(strbuf *b, const char *s, size_t n);
+int sb_grow_put(strbuf *b, const char *s, size_t n);
+/* Appends n bytes (and keeps a NUL after them); −1 out of memory. */
+static inline int sb_put(strbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        return sb_grow_put(b, s, n);
+    __builtin_memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
 int sb_puts(strbuf *b, const char *s);
-int sb_putc(strbuf *b, char c);
+static inline int sb_putc(strbuf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        return sb_grow_put(b, &c, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+    return 0;
+}
 int csv_put_field(strbuf *b, const char *s, size_t n);
 int json_put_string(strbuf *b, const char *s, size_t n);
 
