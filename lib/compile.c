@@ -293,6 +293,12 @@ oom:
 
 ql_status compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
 {
+    rs->required = ar_alloc(&rs->arena, (rs->n_inputs + 1) * sizeof *rs->required);
+    if (!rs->required)
+        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        if (rs->inputs[i].required)
+            rs->required[rs->n_required++] = i;
     cc c;
     memset(&c, 0, sizeof c);
     c.rs = rs;

@@ -270,6 +270,12 @@ static ql_status run(ectx *e, int blk, qval *out)
             sp++;
             break;
         case OP_PARAM: {
+            int k = r->pidx[in->arg];
+            if (k >= 0 && !(r->flags & QL_EVAL_TRACE)) {
+                /* resolved for this date already */
+                *sp++ = rs->params[in->arg].values[k].v;
+                break;
+            }
             const param_value *pv;
             if ((st = param_at(e, pc, in->arg, &pv)))
                 return st;
@@ -496,13 +502,15 @@ ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
         memset(res->seen_par, 0, rs->n_params);
     }
     ql_status st = QL_OK;
-    for (size_t i = 0; i < rs->n_inputs; i++)
-        if (rs->inputs[i].required && !rec->present[i]) {
+    for (size_t k = 0; k < rs->n_required; k++) {
+        size_t i = rs->required[k];
+        if (!rec->present[i]) {
             ql_fail(&res->error, QL_ERECORD, NULL, 0, 0,
                     "field '%s' is required but empty", rs->inputs[i].name);
             ql_error_set_field(&res->error, rs->inputs[i].name);
             return res->status = QL_ERECORD;
         }
+    }
     e.in_validation = 1;
     for (size_t i = 0; i < rs->n_valid; i++) {
         const validation_def *v = &rs->valid[i];

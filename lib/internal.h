@@ -375,7 +375,8 @@ struct ql_ruleset {
     ql_arena arena;
     const char *id, *title, *jurisdiction, *version, *description, *file;
     size_t n_sources, n_inputs, n_params, n_computed, n_checks, n_valid,
-        n_outputs;
+        n_outputs, n_required;
+    size_t *required; /* the inputs marked required: checked per record */
     source_def *sources;
     input_def *inputs;
     param_def *params;

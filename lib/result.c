@@ -109,8 +109,15 @@ ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)
         qval_to_public(&res->cvals[o->index], res->rs->computed[o->index].type,
                        out);
         break;
-    case OUT_INPUT:
+    case OUT_INPUT: {
+        /* the value the evaluation used: the default for an empty field */
+        const input_def *d = &res->rs->inputs[o->index];
+        if (!res->rec->present[o->index] && d->has_default) {
+            qval_to_public(&d->def, d->type, out);
+            return QL_OK;
+        }
         return ql_record_get(res->rec, (size_t)o->index, out);
+    }
     case OUT_CHECK: {
         const check_out *c = &res->checks[o->index];
         if (c->applicable) {

@@ -37,9 +37,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ops[k](&r, &a, &b) == QD_OK)
             roundtrip(&r);
     for (int mode = QD_HALF_UP; mode <= QD_05UP; mode++)
-        for (int digits = -3; digits <= 3; digits++)
+        for (int digits = -3; digits <= 3; digits++) {
             if (qd_round_to(&r, &a, digits, (qd_round)mode) == QD_OK)
                 roundtrip(&r);
+            if (digits >= 0 && qd_div_round(&r, &a, &b, digits * 6, (qd_round)mode) == QD_OK) {
+                roundtrip(&r);
+                /* one exact rounding never lands further than a unit away
+                 * from the sticky quotient rounded the same way */
+                qd q, r2;
+                if (qd_div(&q, &a, &b) == QD_OK &&
+                    qd_round_to(&r2, &q, digits * 6, (qd_round)mode) == QD_OK &&
+                    r2.scale == r.scale && qd_cmp(&r, &r2) != 0)
+                    __builtin_trap();
+            }
+        }
     if (qd_cmp(&a, &b) != -qd_cmp(&b, &a))
         __builtin_trap();
     return 0;
