@@ -264,6 +264,10 @@ QL_EXTERN size_t ql_ruleset_output_count(const ql_ruleset *rs);
 QL_EXTERN const char *ql_ruleset_output_name(const ql_ruleset *rs, size_t i);
 /* 1 if output i is a check (see ql_result_check), else 0. */
 QL_EXTERN int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i);
+/* The type of output i's values: QL_TYPE_NUMBER, _BOOL, _STRING (also
+ * enums), _DATE; a check output is QL_TYPE_BOOL.  QL_TYPE_NONE if i is out
+ * of range. */
+QL_EXTERN ql_type ql_ruleset_output_type(const ql_ruleset *rs, size_t i);
 
 /* Checks in declaration order. */
 QL_EXTERN size_t ql_ruleset_check_count(const ql_ruleset *rs);

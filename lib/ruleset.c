@@ -62,6 +62,23 @@ const char *ql_ruleset_output_name(const ql_ruleset *rs, size_t i)
     return rs && i < rs->n_outputs ? rs->outputs[i].name : NULL;
 }
 
+ql_type ql_ruleset_output_type(const ql_ruleset *rs, size_t i)
+{
+    if (!rs || i >= rs->n_outputs)
+        return QL_TYPE_NONE;
+    const output_def *o = &rs->outputs[i];
+    vtype t = o->kind == OUT_COMPUTED ? rs->computed[o->index].type
+              : o->kind == OUT_INPUT  ? rs->inputs[o->index].type
+                                      : (vtype){VK_BOOL, NULL};
+    qval zero;
+    ql_value v;
+    memset(&zero, 0, sizeof zero);
+    if (t.kind == VK_ENUM)
+        return QL_TYPE_STRING;
+    qval_to_public(&zero, t, &v);
+    return v.type;
+}
+
 int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i)
 {
     return rs && i < rs->n_outputs && rs->outputs[i].kind == OUT_CHECK;

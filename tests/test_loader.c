@@ -243,6 +243,10 @@ static void test_loader_extends_overrides_by_name(void **state)
     assert_int_equal(ql_ruleset_output_count(rs), 7);
     assert_text(ql_ruleset_output_name(rs, 6), "all_ok");
     assert_true(ql_ruleset_output_is_check(rs, 5));
+    assert_int_equal(ql_ruleset_output_type(rs, 0), QL_TYPE_NUMBER);
+    assert_int_equal(ql_ruleset_output_type(rs, 5), QL_TYPE_BOOL);
+    assert_int_equal(ql_ruleset_output_type(rs, 6), QL_TYPE_BOOL);
+    assert_int_equal(ql_ruleset_output_type(rs, 99), QL_TYPE_NONE);
     assert_false(ql_ruleset_output_is_check(rs, 6));
     ql_ruleset_free(rs);
 }

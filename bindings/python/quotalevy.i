@@ -37,6 +37,29 @@ static void raise_ql(const ql_error *err)
     }
 }
 
+/* A reusable set of records and results for evaluate_many. */
+struct ql_batch {
+    struct ql_ruleset *rs;
+    size_t cap;
+    ql_record **recs;
+    ql_result **res;
+};
+
+static void batch_free(struct ql_batch *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->cap; i++) {
+        if (b->recs)
+            ql_record_free(b->recs[i]);
+        if (b->res)
+            ql_result_free(b->res[i]);
+    }
+    PyMem_Free(b->recs);
+    PyMem_Free(b->res);
+    PyMem_Free(b);
+}
+
 /* A ql_value as a Python object: Decimal, bool, str, date or None. */
 static PyObject *value_to_py(const ql_value *v)
 {
@@ -122,51 +145,93 @@ static int set_field(ql_record *rec, size_t i, const char *name, PyObject *v)
     return 0;
 }
 
-/* Fills rec from a mapping of field names to values. */
-static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map)
+/* Sets the field named by key (a str) to val. */
+static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
+                       PyObject *val, PyObject *index)
+{
+    if (!PyUnicode_Check(key)) {
+        PyErr_SetString(PyExc_TypeError, "field names must be strings");
+        return -1;
+    }
+    const char *name = PyUnicode_AsUTF8(key);
+    if (!name)
+        return -1;
+    PyObject *ix = PyDict_GetItemWithError(index, key);
+    if (!ix && PyErr_Occurred())
+        return -1;
+    int i = ix ? (int)PyLong_AsLong(ix) : -1;
+    if (i < 0) {
+        ql_error err;
+        ql_error_clear(&err);
+        err.code = QL_ERECORD;
+        snprintf(err.message, sizeof err.message,
+                 "the rule set '%s' has no input called '%s'",
+                 ql_ruleset_meta(rs, "id"), name);
+        snprintf(err.field, sizeof err.field, "%s", name);
+        raise_ql(&err);
+        return -1;
+    }
+    return set_field(rec, (size_t)i, name, val);
+}
+
+/* Fills rec from a mapping of field names to values; `index` maps each
+ * input name to its index (the package builds it once per rule set). */
+static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
+                       PyObject *index)
 {
     if (!PyMapping_Check(map) || PyUnicode_Check(map)) {
         PyErr_SetString(PyExc_TypeError, "a record must be a mapping of field names to values");
         return -1;
     }
     ql_record_clear(rec);
+    if (PyDict_CheckExact(map)) { /* the common case, without a copy */
+        Py_ssize_t pos = 0;
+        PyObject *key, *val;
+        while (PyDict_Next(map, &pos, &key, &val)) {
+            /* own them: a value's __str__ could change the dict */
+            Py_INCREF(key);
+            Py_INCREF(val);
+            int bad = set_by_name(rs, rec, key, val, index);
+            Py_DECREF(key);
+            Py_DECREF(val);
+            if (bad)
+                return -1;
+        }
+        return 0;
+    }
     PyObject *items = PyMapping_Items(map);
     if (!items)
         return -1;
     Py_ssize_t n = PyList_GET_SIZE(items);
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *pair = PyList_GET_ITEM(items, k);
-        PyObject *key = PyTuple_GET_ITEM(pair, 0), *val = PyTuple_GET_ITEM(pair, 1);
-        if (!PyUnicode_Check(key)) {
-            PyErr_SetString(PyExc_TypeError, "field names must be strings");
-            Py_DECREF(items);
-            return -1;
-        }
-        const char *name = PyUnicode_AsUTF8(key);
-        if (!name) {
-            Py_DECREF(items);
-            return -1;
-        }
-        int i = ql_ruleset_input_index(rs, name);
-        if (i < 0) {
-            ql_error err;
-            ql_error_clear(&err);
-            err.code = QL_ERECORD;
-            snprintf(err.message, sizeof err.message,
-                     "the rule set '%s' has no input called '%s'",
-                     ql_ruleset_meta(rs, "id"), name);
-            snprintf(err.field, sizeof err.field, "%s", name);
-            raise_ql(&err);
-            Py_DECREF(items);
-            return -1;
-        }
-        if (set_field(rec, (size_t)i, name, val)) {
+        if (set_by_name(rs, rec, PyTuple_GET_ITEM(pair, 0),
+                        PyTuple_GET_ITEM(pair, 1), index)) {
             Py_DECREF(items);
             return -1;
         }
     }
     Py_DECREF(items);
     return 0;
+}
+
+/* An output value in its raw form: numbers and dates as their text (the
+ * package makes Decimal / date of it when read), bool, str or None. */
+static PyObject *value_raw(const ql_value *v)
+{
+    char buf[QL_DECIMAL_TEXT_MAX];
+    switch (v->type) {
+    case QL_TYPE_NUMBER: {
+        size_t n = ql_decimal_format(&v->number, buf, sizeof buf);
+        return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)n);
+    }
+    case QL_TYPE_DATE: {
+        size_t n = ql_date_format(v->date, buf, sizeof buf);
+        return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)n);
+    }
+    default:
+        return value_to_py(v);
+    }
 }
 
 static const char *step_kind(ql_step_kind k)
@@ -200,7 +265,7 @@ static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
     for (size_t i = 0; i < no; i++) {
         ql_value v;
         ql_result_output(res, i, &v);
-        PyObject *o = value_to_py(&v);
+        PyObject *o = value_raw(&v);
         if (!o)
             goto fail;
         PyList_SET_ITEM(outs, (Py_ssize_t)i, o);
@@ -208,8 +273,8 @@ static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
     for (size_t i = 0; i < nc; i++) {
         ql_check_result c;
         ql_result_check(res, i, &c);
-        PyObject *rq = value_to_py(&c.required), *ac = value_to_py(&c.actual),
-                 *sh = value_to_py(&c.shortfall);
+        PyObject *rq = value_raw(&c.required), *ac = value_raw(&c.actual),
+                 *sh = value_raw(&c.shortfall);
         PyObject *t = (rq && ac && sh)
             ? Py_BuildValue("(NNNNN)", PyBool_FromLong(c.applicable),
                             c.applicable ? PyBool_FromLong(c.compliant)
@@ -291,6 +356,9 @@ struct ql_result {};
 %extend ql_ruleset { ~ql_ruleset() { ql_ruleset_free($self); } }
 %extend ql_record { ~ql_record() { ql_record_free($self); } }
 %extend ql_result { ~ql_result() { ql_result_free($self); } }
+%nodefaultctor ql_batch;
+struct ql_batch {};
+%extend ql_batch { ~ql_batch() { batch_free($self); } }
 
 /* Every remaining function either returns a value or raises. */
 %exception {
@@ -303,6 +371,7 @@ struct ql_result {};
 %newobject load_string;
 %newobject record_new;
 %newobject result_new;
+%newobject batch_new;
 
 %typemap(in) PyObject * "$1 = $input;";
 %typemap(out) PyObject * "$result = $1;";
@@ -391,8 +460,9 @@ PyObject *ruleset_info(struct ql_ruleset *rs)
         Py_DECREF(t);
     }
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
-        PyObject *t = Py_BuildValue("(sO)", ql_ruleset_output_name(rs, i),
-                                    ql_ruleset_output_is_check(rs, i) ? Py_True : Py_False);
+        PyObject *t = Py_BuildValue("(sOi)", ql_ruleset_output_name(rs, i),
+                                    ql_ruleset_output_is_check(rs, i) ? Py_True : Py_False,
+                                    (int)ql_ruleset_output_type(rs, i));
         if (!t || PyList_Append(out, t)) {
             Py_XDECREF(t);
             goto fail;
@@ -462,10 +532,14 @@ PyObject *ruleset_params(struct ql_ruleset *rs, long date)
 
 /* Evaluates one mapping; returns (outputs, checks, trace). */
 PyObject *evaluate(struct ql_ruleset *rs, struct ql_record *rec,
-                   struct ql_result *res, PyObject *mapping, long date,
-                   int trace)
+                   struct ql_result *res, PyObject *mapping, PyObject *index,
+                   long date, int trace)
 {
-    if (fill_record(rs, rec, mapping))
+    if (!PyDict_Check(index)) {
+        PyErr_SetString(PyExc_TypeError, "index must be a dict");
+        return NULL;
+    }
+    if (fill_record(rs, rec, mapping, index))
         return NULL;
     ql_error err;
     if (ql_evaluate(res, rec, (ql_date)date, trace ? QL_EVAL_TRACE : 0, &err)) {
@@ -475,33 +549,55 @@ PyObject *evaluate(struct ql_ruleset *rs, struct ql_record *rec,
     return result_to_py(rs, res, trace);
 }
 
-/* Evaluates a list of mappings through ql_evaluate_many, with the GIL
- * released while the C library works.  Returns one item per mapping:
- * (outputs, checks, trace) or the NativeError args of a record that
- * failed (as a tuple whose first item is the status name). */
-PyObject *evaluate_many(struct ql_ruleset *rs, PyObject *mappings, long date,
-                        int trace)
+struct ql_batch *batch_new(struct ql_ruleset *rs, size_t cap)
 {
-    if (!PyList_Check(mappings)) {
-        PyErr_SetString(PyExc_TypeError, "evaluate_many needs a list");
+    struct ql_batch *b = PyMem_Calloc(1, sizeof *b);
+    if (!b || cap == 0) {
+        PyMem_Free(b);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    b->rs = rs;
+    b->cap = cap;
+    b->recs = PyMem_Calloc(cap, sizeof *b->recs);
+    b->res = PyMem_Calloc(cap, sizeof *b->res);
+    for (size_t i = 0; b->recs && b->res && i < cap; i++) {
+        ql_error err;
+        if (ql_record_new(&b->recs[i], rs, &err) || ql_result_new(&b->res[i], rs, &err)) {
+            raise_ql(&err);
+            break;
+        }
+    }
+    if (!b->recs || !b->res)
+        PyErr_NoMemory();
+    return b; /* on an error the wrapper frees it */
+}
+
+
+/* Evaluates a list of at most cap mappings through ql_evaluate_many, with
+ * the GIL released while the C library works.  Returns one item per
+ * mapping: (outputs, checks, trace) or the NativeError args of a record
+ * that failed (a tuple whose first item is the status name). */
+PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
+                        long date, int trace)
+{
+    if (!PyList_Check(mappings) || !PyDict_Check(index)) {
+        PyErr_SetString(PyExc_TypeError, "evaluate_many needs a list and a dict");
         return NULL;
     }
     Py_ssize_t n = PyList_GET_SIZE(mappings);
-    ql_record **recs = PyMem_Calloc((size_t)n + 1, sizeof *recs);
-    ql_result **res = PyMem_Calloc((size_t)n + 1, sizeof *res);
+    if ((size_t)n > b->cap) {
+        PyErr_SetString(PyExc_ValueError, "more records than the batch holds");
+        return NULL;
+    }
     PyObject **pre = PyMem_Calloc((size_t)n + 1, sizeof *pre); /* fill errors */
     PyObject *out = NULL;
-    if (!recs || !res || !pre) {
+    if (!pre) {
         PyErr_NoMemory();
-        goto done;
+        return NULL;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        ql_error err;
-        if (ql_record_new(&recs[i], rs, &err) || ql_result_new(&res[i], rs, &err)) {
-            raise_ql(&err);
-            goto done;
-        }
-        if (fill_record(rs, recs[i], PyList_GET_ITEM(mappings, i))) {
+        if (fill_record(b->rs, b->recs[i], PyList_GET_ITEM(mappings, i), index)) {
             PyObject *type, *value, *tb;
             PyErr_Fetch(&type, &value, &tb);
             if (type != ql_native_error) { /* a TypeError is the caller's bug */
@@ -518,7 +614,7 @@ PyObject *evaluate_many(struct ql_ruleset *rs, PyObject *mappings, long date,
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    ql_evaluate_many((const ql_record *const *)recs, res, (size_t)n,
+    ql_evaluate_many((const ql_record *const *)b->recs, b->res, (size_t)n,
                      (ql_date)date, trace ? QL_EVAL_TRACE : 0);
     Py_END_ALLOW_THREADS
     out = PyList_New(n);
@@ -527,14 +623,14 @@ PyObject *evaluate_many(struct ql_ruleset *rs, PyObject *mappings, long date,
         if (pre[i]) {
             item = pre[i];
             pre[i] = NULL;
-        } else if (ql_result_status(res[i]) != QL_OK) {
-            const ql_error *e = ql_result_error(res[i]);
+        } else if (ql_result_status(b->res[i]) != QL_OK) {
+            const ql_error *e = ql_result_error(b->res[i]);
             char text[2048];
             ql_error_format(e, text, sizeof text);
             item = Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
                                  e->file, e->line, e->column, e->field, text);
         } else {
-            item = result_to_py(rs, res[i], trace);
+            item = result_to_py(b->rs, b->res[i], trace);
         }
         if (!item) {
             Py_CLEAR(out);
@@ -543,16 +639,8 @@ PyObject *evaluate_many(struct ql_ruleset *rs, PyObject *mappings, long date,
         PyList_SET_ITEM(out, i, item);
     }
 done:
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (recs)
-            ql_record_free(recs[i]);
-        if (res)
-            ql_result_free(res[i]);
-        if (pre)
-            Py_XDECREF(pre[i]);
-    }
-    PyMem_Free(recs);
-    PyMem_Free(res);
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_XDECREF(pre[i]);
     PyMem_Free(pre);
     return out;
 }

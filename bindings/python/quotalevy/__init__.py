@@ -17,6 +17,7 @@ after the RuleSet object is dropped.
 """
 import datetime as _dt
 from collections.abc import Mapping as _Mapping
+from decimal import Decimal
 
 from . import native as _native
 
@@ -186,24 +187,84 @@ class Explanation:
         return "\n".join(lines)
 
 
+_NUMBER, _DATE = 1, 4  # ql_type values of numbers and dates
+
+
+def _cook(kind, raw):
+    """A raw value from C (numbers and dates come as text) as its object."""
+    if raw is None or isinstance(raw, bool):
+        return raw
+    if kind == _NUMBER:
+        return Decimal(raw)
+    if kind == _DATE:
+        return _dt.date.fromisoformat(raw)
+    return raw
+
+
+class _Outputs(_Mapping):
+    """A result's outputs: a read-only mapping in the rule set's order whose
+    values become Decimal / date objects when first read."""
+    __slots__ = ("_rs", "_raw", "_done")
+
+    def __init__(self, ruleset, raw):
+        self._rs, self._raw, self._done = ruleset, raw, None
+
+    def __getitem__(self, name):
+        done = self._done
+        if done is not None:
+            return done[name]
+        i = self._rs._output_pos[name]  # KeyError for an unknown name
+        return _cook(self._rs._output_kinds[i], self._raw[i])
+
+    def _all(self):
+        if self._done is None:
+            rs = self._rs
+            self._done = {n: _cook(k, v) for n, k, v in
+                          zip(rs._output_names, rs._output_kinds, self._raw)}
+        return self._done
+
+    def __iter__(self):
+        return iter(self._rs._output_names)
+
+    def __len__(self):
+        return len(self._raw)
+
+    def __eq__(self, other):
+        if isinstance(other, _Mapping):
+            return self._all() == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self):
+        return repr(self._all())
+
+
 class Result:
     """The outcome of one evaluation.
 
-    outputs  dict of output name → Decimal / bool / str / date / None, in
-             the rule set's order (a check's output is its compliance, None
-             when it does not apply)
+    outputs  mapping of output name → Decimal / bool / str / date / None,
+             in the rule set's order (a check's output is its compliance,
+             None when it does not apply)
     checks   dict of check name → CheckResult
     """
-    __slots__ = ("ruleset", "date", "outputs", "checks", "_trace")
+    __slots__ = ("ruleset", "date", "outputs", "_checks", "_raw_checks", "_trace")
 
     def __init__(self, ruleset, date, raw):
         outs, checks, trace = raw
         self.ruleset = ruleset          # keeps the C rule set alive
         self.date = date
-        self.outputs = dict(zip(ruleset._output_names, outs))
-        self.checks = {c.name: CheckResult(c.name, *t)
-                       for c, t in zip(ruleset.checks, checks)}
+        self.outputs = _Outputs(ruleset, outs)
+        self._raw_checks = checks
+        self._checks = None
         self._trace = trace
+
+    @property
+    def checks(self):
+        if self._checks is None:
+            self._checks = {
+                c.name: CheckResult(c.name, t[0], t[1], *(None if v is None else
+                                                         Decimal(v) for v in t[2:]))
+                for c, t in zip(self.ruleset.checks, self._raw_checks)}
+        return self._checks
 
     def trace(self):
         """Every step of the evaluation, in the order values were settled."""
@@ -231,8 +292,12 @@ class RuleSet:
         info = _native.ruleset_info(handle)
         self._meta = info["meta"]
         self.inputs = [Input(*t) for t in info["inputs"]]
-        self.outputs = [name for name, _ in info["outputs"]]
+        self.outputs = [name for name, _, _ in info["outputs"]]
         self._output_names = self.outputs
+        self._output_kinds = [kind for _, _, kind in info["outputs"]]
+        self._output_pos = {name: k for k, name in enumerate(self.outputs)}
+        self._index = {i.name: k for k, i in enumerate(self.inputs)}
+        self._batch = None
         self.checks = [Check(*t) for t in info["checks"]]
         self._param_names = info["params"]
         self._rec = None
@@ -257,6 +322,7 @@ class RuleSet:
         Results already made stay valid; using the rule set afterwards
         raises ValueError.  Also done by `with RuleSet.load(p) as rs:`."""
         self._rec = self._res = None
+        self._batch = None
         self._h = None
 
     def __enter__(self):
@@ -298,7 +364,7 @@ class RuleSet:
             self._rec = _native.record_new(h)
             self._res = _native.result_new(h)
         raw = _call(_native.evaluate, h, self._rec, self._res, record,
-                    days, 1 if trace else 0, record=True)
+                    self._index, days, 1 if trace else 0, record=True)
         return Result(self, self._date_obj(date), raw)
 
     def evaluate_many(self, records, date, trace=False, batch=1024,
@@ -325,8 +391,17 @@ class RuleSet:
         for r in chunk:
             if not isinstance(r, _Mapping):
                 raise TypeError("records must be mappings, not %s" % type(r).__name__)
-        out = _call(_native.evaluate_many, self._handle(), chunk, days,
-                    1 if trace else 0, record=True)
+        h = self._handle()
+        batch = self._batch  # one at a time: a thread that finds it taken
+        self._batch = None   # makes its own
+        if batch is None or batch[0] < len(chunk):
+            size = max(len(chunk), 64)
+            batch = (size, _call(_native.batch_new, h, size))
+        try:
+            out = _call(_native.evaluate_many, batch[1], chunk, self._index, days,
+                        1 if trace else 0, record=True)
+        finally:
+            self._batch = batch
         for raw in out:
             if isinstance(raw[0], str):  # (status, message, …): a failure
                 err = _error(raw, record=True)

@@ -224,6 +224,22 @@ def test_misuse_raises_not_crashes(jilin):
         list(jilin.evaluate_many([FIRM], "2024-06-30", errors="ignore"))
 
 
+def test_a_record_changed_while_it_is_read_does_not_crash(jilin):
+    rec = dict(FIRM)
+
+    class Sneaky(str):
+        def __str__(self):
+            rec.clear()
+            rec.update({"x%d" % i: i for i in range(100)})
+            return "125.5"
+
+    rec["employees"] = Sneaky("125.5")
+    try:
+        jilin.evaluate(rec, "2024-06-30")
+    except (quotalevy.Error, RuntimeError):
+        pass  # any clean error will do; a crash would end the test run
+
+
 def test_trace_and_explain(national):
     r = national.evaluate(FIRM, "2024-06-30")
     steps = r.trace()
