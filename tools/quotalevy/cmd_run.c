@@ -482,6 +482,29 @@ static void evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     sb_putc(b, '\n');
 }
 
+/* Reads up to BATCH rows into slots; the count, or −1 (read error, said)
+ * or −2 (out of memory). *eof is set at the end of the input. */
+static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
+{
+    size_t n = 0;
+    while (n < BATCH) {
+        in_row row;
+        int st = in_next(rd, &row);
+        if (st == 0) {
+            *eof = 1;
+            break;
+        }
+        if (st < 0) {
+            cli_error("run", "%s: read error after line %ld", cfg->input_name, row.line);
+            return -1;
+        }
+        if (fill_slot(cfg, &slots[n], &row))
+            return -2;
+        n++;
+    }
+    return (long)n;
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -682,7 +705,9 @@ int cmd_run(int argc, char **argv)
     if (cfg.rejects_csv)
         outfile_write(&rej, "line,column,field,status,message,id\n", 36);
 
-    slots = calloc(BATCH, sizeof *slots);
+    /* Two batches: the workers evaluate one while this thread reads the
+     * next, then this thread writes the first. */
+    slots = calloc(2 * BATCH, sizeof *slots);
     ws = calloc((size_t)threads, sizeof *ws);
     totals = calloc(cfg.ncols + 1, sizeof *totals);
     if (!slots || !ws || !totals)
@@ -695,7 +720,7 @@ int cmd_run(int argc, char **argv)
             goto oom;
     }
     if (summary)
-        for (size_t i = 0; i < BATCH; i++) {
+        for (size_t i = 0; i < 2 * BATCH; i++) {
             slots[i].nums = calloc(cfg.ncols + 1, sizeof *slots[i].nums);
             slots[i].has = calloc(cfg.ncols + 1, 1);
             if (!slots[i].nums || !slots[i].has)
@@ -707,41 +732,43 @@ int cmd_run(int argc, char **argv)
     int progress = !quiet && isatty(2);
     double t0 = now(), last = t0;
     int eof = 0, overflow = 0;
-    while (!eof) {
-        size_t n = 0;
-        while (n < BATCH) {
-            in_row row;
-            int st = in_next(rd, &row);
-            if (st == 0) {
-                eof = 1;
-                break;
-            }
-            if (st < 0) {
-                cli_error("run", "%s: read error after line %ld", cfg.input_name, row.line);
-                free(total_has);
-                goto done;
-            }
-            if (fill_slot(&cfg, &slots[n], &row))
-                goto oom;
-            n++;
-        }
-        read += (long long)n;
-        /* evaluate the batch in parallel, in contiguous shares */
-        long used = n < (size_t)threads * 64 ? 1 : threads;
+    int cur = 0;
+    long n = read_batch(&cfg, rd, slots, &eof);
+    if (n == -1) {
+        free(total_has);
+        goto done;
+    }
+    if (n == -2)
+        goto oom;
+    while (n > 0) {
+        slot *batch = slots + (size_t)cur * BATCH;
+        read += n;
+        /* evaluate this batch on worker threads, in contiguous shares */
+        long used = (size_t)n < (size_t)threads * 64 ? 1 : threads;
         pthread_t tid[256];
+        int started[256] = {0};
         for (long t = 0; t < used; t++) {
-            ws[t].from = n * (size_t)t / (size_t)used;
-            ws[t].to = n * (size_t)(t + 1) / (size_t)used;
-            if (t > 0 && pthread_create(&tid[t], NULL, work, &ws[t]) != 0)
+            ws[t].slots = batch;
+            ws[t].from = (size_t)n * (size_t)t / (size_t)used;
+            ws[t].to = (size_t)n * (size_t)(t + 1) / (size_t)used;
+            started[t] = pthread_create(&tid[t], NULL, work, &ws[t]) == 0;
+            if (!started[t])
                 work(&ws[t]); /* no thread: do it here */
         }
-        if (used > 0)
-            work(&ws[0]);
-        for (long t = 1; t < used; t++)
-            pthread_join(tid[t], NULL);
+        /* meanwhile, read the next batch */
+        long next = eof ? 0 : read_batch(&cfg, rd, slots + (size_t)(1 - cur) * BATCH, &eof);
+        for (long t = 0; t < used; t++)
+            if (started[t])
+                pthread_join(tid[t], NULL);
+        if (next == -1) {
+            free(total_has);
+            goto done;
+        }
+        if (next == -2)
+            goto oom;
         /* write in input order */
-        for (size_t i = 0; i < n; i++) {
-            slot *s = &slots[i];
+        for (long i = 0; i < n; i++) {
+            slot *s = &batch[i];
             if (s->rejected) {
                 rejected++;
                 if (cfg.rejects_csv)
@@ -761,6 +788,8 @@ int cmd_run(int argc, char **argv)
                     total_has[c] = 1;
                 }
         }
+        n = next;
+        cur = 1 - cur;
         if (outfile_failed(&out) || outfile_failed(&rej)) {
             cli_error("run", "cannot write the output: %s", strerror(errno));
             free(total_has);
@@ -820,7 +849,7 @@ done:
         ql_record_free(ws[t].rec);
         ql_result_free(ws[t].res);
     }
-    for (size_t i = 0; slots && i < BATCH; i++)
+    for (size_t i = 0; slots && i < 2 * BATCH; i++)
         slot_free(&slots[i]);
     free(slots);
     free(ws);
