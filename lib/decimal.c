@@ -593,16 +593,22 @@ size_t qd_format(const qd *a, char *buf)
     char digits[48];
     int n = 0;
     qd_u128 m = mag128(a->coef);
-    do { /* peel 18 digits at a time with 64-bit division */
-        uint64_t chunk = (uint64_t)(m % 1000000000000000000ULL);
-        m /= 1000000000000000000ULL;
-        for (int i = 0; i < 18 && (chunk || m); i++) {
-            digits[n++] = (char)('0' + chunk % 10);
-            chunk /= 10;
-        }
-    } while (m);
-    if (n == 0)
-        digits[n++] = '0';
+    if (m < 10000000000000000000ULL) { /* the usual case: 64-bit digits */
+        uint64_t v = (uint64_t)m;
+        do {
+            digits[n++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+    } else {
+        do { /* peel 18 digits at a time with 64-bit division */
+            uint64_t chunk = (uint64_t)(m % 1000000000000000000ULL);
+            m /= 1000000000000000000ULL;
+            for (int i = 0; i < 18 && (chunk || m); i++) {
+                digits[n++] = (char)('0' + chunk % 10);
+                chunk /= 10;
+            }
+        } while (m);
+    }
     while (n <= a->scale) /* at least one digit before the point */
         digits[n++] = '0';
     size_t o = 0;
