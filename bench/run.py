@@ -127,7 +127,7 @@ def main():
             naive_note = "naive DECIMAL SQL (DECIMAL / DECIMAL is a DOUBLE in DuckDB): " \
                          "%d of %d rows off (%.3f %%), total off by %s yuan" % (
                              wrong, len(ql), 100.0 * wrong / max(len(ql), 1),
-                             sum(naive.values()) - sum(ql.values()))
+                             (sum(naive.values()) - sum(ql.values())).quantize(Decimal("0.01")))
         else:
             naive_note = "DuckDB not measured"
 
