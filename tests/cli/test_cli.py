@@ -138,6 +138,16 @@ class Run(unittest.TestCase):
         self.assertIn("not closed before the end of the input", p.stderr)
         self.assertIn("1 rows read, 0 written, 1 rejected", p.stderr)
 
+    @unittest.skipIf(WRAP, "too slow under a wrapper")
+    def test_a_huge_line_is_rejected_and_the_run_goes_on(self):
+        data = (HEADER + GOOD + "E2,enterprise," + "9" * (17 << 20) + ",1,0,1,1\n" +
+                GOOD.replace("E1", "E3"))
+        p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=1)
+        self.assertEqual([r["id"] for r in rows(p.stdout)], ["E1", "E3"])
+        self.assertIn("<stdin>:3:", p.stderr)
+        self.assertIn("longer than 16 MiB", p.stderr)
+        self.assertIn("3 rows read, 2 written, 1 rejected", p.stderr)
+
     def test_record_errors_name_line_column_and_field(self):
         data = HEADER + "E1,enterprise,100,1,0,6000000,0\n"
         with tempfile.TemporaryDirectory() as d:
