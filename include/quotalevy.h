@@ -240,6 +240,28 @@ QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
 QL_EXTERN ql_status ql_ruleset_diagnose(const char *path, ql_error *errs,
                                         size_t max, size_t *count);
 
+/* A what-if change of one parameter: from `from` on, `param` has `value`
+ * (written as in a rules file: "1.7%", "2", "true", "2025-01-01"), in place
+ * of whatever values it had from that day. */
+typedef struct ql_override {
+    const char *param;
+    const char *value;
+    ql_date from;
+} ql_override;
+
+/*
+ * As ql_ruleset_load, with n parameter overrides applied before the
+ * rules are compiled, so a batch can be evaluated under changed law.  A
+ * traced overridden value cites "what-if override".  Errors as
+ * ql_ruleset_load, and QL_ENAME for an unknown parameter (err->field
+ * names it), QL_ETYPE for a table parameter, QL_ESCHEMA for a value that
+ * does not fit the parameter's type.
+ */
+QL_EXTERN ql_status ql_ruleset_load_overridden(ql_ruleset **out,
+                                               const char *path,
+                                               const ql_override *ovr,
+                                               size_t n, ql_error *err);
+
 /* Frees a rule set.  Records and results made from it must not be used
  * afterwards (freeing them is still safe, in any order). */
 QL_EXTERN void ql_ruleset_free(ql_ruleset *rs);

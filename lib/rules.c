@@ -259,7 +259,8 @@ static ql_status load_doc(loader *L, ydoc *doc, const char *base_dir)
  * after the first stage (YAML and structure, definitions, types) that
  * found any. */
 static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
-                      ql_error *err, ql_diag *diag)
+                      ql_error *err, ql_diag *diag, const ql_override *ovr,
+                      size_t novr)
 {
     ql_arena tmp = {0};
     ql_ruleset *rs = ar_alloc(&tmp, sizeof *rs);
@@ -272,6 +273,8 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     L.ar = &rs->arena;
     L.err = err;
     L.diag = diag;
+    L.ovr = ovr;
+    L.novr = novr;
     ydoc *d = ar_alloc(L.ar, sizeof *d);
     ql_status st = QL_OK;
     if (!d || !(d->file = ar_strndup(L.ar, doc->file, strlen(doc->file))) ||
@@ -296,6 +299,7 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         if ((st = rl_build_sources(&L)) == QL_OK &&
             (st = rl_build_inputs(&L)) == QL_OK &&
             (st = rl_build_params(&L)) == QL_OK &&
+            (st = rl_apply_overrides(&L)) == QL_OK &&
             (st = rl_build_computed(&L)) == QL_OK &&
             (st = rl_build_checks(&L)) == QL_OK &&
             (st = rl_build_validations(&L)) == QL_OK &&
@@ -320,7 +324,7 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
 }
 
 static ql_status load_path(ql_ruleset **out, const char *path, ql_error *err,
-                           ql_diag *diag)
+                           ql_diag *diag, const ql_override *ovr, size_t novr)
 {
     /* Read through a scratch loader so limits and messages are shared. */
     ql_arena scratch = {0};
@@ -334,7 +338,7 @@ static ql_status load_path(ql_ruleset **out, const char *path, ql_error *err,
         const char *slash = strrchr(path, '/');
         char *dir = slash ? ar_strndup(&scratch, path, (size_t)(slash - path + 1))
                           : ar_strndup(&scratch, "", 0);
-        st = dir ? load(out, &doc, dir, err, diag) : rl_oom(&L);
+        st = dir ? load(out, &doc, dir, err, diag, ovr, novr) : rl_oom(&L);
     } else {
         ql_diag_note(diag, err, st);
     }
@@ -347,7 +351,20 @@ ql_status ql_ruleset_load(ql_ruleset **out, const char *path, ql_error *err)
     if (!out || !path)
         return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     *out = NULL;
-    return load_path(out, path, err, NULL);
+    return load_path(out, path, err, NULL, NULL, 0);
+}
+
+ql_status ql_ruleset_load_overridden(ql_ruleset **out, const char *path,
+                                     const ql_override *ovr, size_t n,
+                                     ql_error *err)
+{
+    if (!out || !path || (n && !ovr))
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    for (size_t i = 0; i < n; i++)
+        if (!ovr[i].param || !ovr[i].value)
+            return ql_fail(err, QL_EINVAL, NULL, 0, 0, "override %zu: NULL name or value", i);
+    *out = NULL;
+    return load_path(out, path, err, NULL, ovr, n);
 }
 
 ql_status ql_ruleset_diagnose(const char *path, ql_error *errs, size_t max,
@@ -358,7 +375,7 @@ ql_status ql_ruleset_diagnose(const char *path, ql_error *errs, size_t max,
     ql_diag diag = {errs, 0, max, 0};
     ql_error scratch;
     ql_ruleset *rs = NULL;
-    ql_status st = load_path(&rs, path, &scratch, &diag);
+    ql_status st = load_path(&rs, path, &scratch, &diag, NULL, 0);
     ql_ruleset_free(rs);
     *count = diag.total;
     if (st == QL_OK && diag.total == 0)
@@ -382,5 +399,5 @@ ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
         memcpy(dir, name, (size_t)(slash - name + 1));
         dir[slash - name + 1] = '\0';
     }
-    return load(out, &doc, dir, err, NULL);
+    return load(out, &doc, dir, err, NULL, NULL, 0);
 }

@@ -31,6 +31,8 @@ typedef struct loader {
     const ynode *meta_id, *meta_title, *meta_jur, *meta_version, *meta_desc;
     char *chain[QL_MAX_EXTENDS + 1]; /* canonical paths, for cycles */
     ql_diag *diag; /* diagnose mode: collect errors, NULL: stop at one */
+    const ql_override *ovr; /* what-if parameter values */
+    size_t novr;
     int depth;
 } loader;
 
@@ -59,5 +61,7 @@ ql_status rl_build_computed(loader *L);
 ql_status rl_build_checks(loader *L);
 ql_status rl_build_validations(loader *L);
 ql_status rl_build_outputs(loader *L, const ynode *fallback);
+/* Applies L->ovr to the built parameters. */
+ql_status rl_apply_overrides(loader *L);
 
 #endif

@@ -861,3 +861,106 @@ ql_status rl_build_outputs(loader *L, const ynode *fallback)
     }
     return QL_OK;
 }
+
+/* ------------------------------------------------------- what-if */
+
+/* The override's value as the parameter's type, like a rules file's. */
+static ql_status override_value(loader *L, const param_def *d,
+                                const ql_override *o, qval *v)
+{
+    const char *t = o->value;
+    size_t len = strlen(t);
+    int bad = 0;
+    switch (d->type.kind) {
+    case VK_NUMBER: {
+        int pct = len && t[len - 1] == '%';
+        int q = qd_parse(&v->num, t, pct ? len - 1 : len);
+        if (!q && pct) {
+            qd hundred = qd_make(100, 0);
+            q = qd_div(&v->num, &v->num, &hundred);
+        }
+        bad = q != QD_OK;
+        break;
+    }
+    case VK_BOOL:
+        bad = strcmp(t, "true") && strcmp(t, "false");
+        v->b = !strcmp(t, "true");
+        break;
+    case VK_DATE:
+        bad = date_parse_text(t, len, &v->date) != 0;
+        break;
+    case VK_STRING:
+        v->str.s = ar_strndup(L->ar, t, len);
+        v->str.len = (uint32_t)len;
+        if (!v->str.s)
+            return rl_oom(L);
+        break;
+    default:
+        bad = 1;
+    }
+    if (bad) {
+        static const char *kinds[] = {"", "number", "bool", "string", "date"};
+        ql_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+                "override of '%s': '%s' is not a %s", d->name, t,
+                d->type.kind <= VK_DATE ? kinds[d->type.kind] : "value");
+        ql_error_set_field(L->err, d->name);
+        return QL_ESCHEMA;
+    }
+    return QL_OK;
+}
+
+ql_status rl_apply_overrides(loader *L)
+{
+    ql_ruleset *rs = L->rs;
+    for (size_t k = 0; k < L->novr; k++) {
+        const ql_override *o = &L->ovr[k];
+        param_def *d = NULL;
+        for (size_t i = 0; i < rs->n_params && !d; i++)
+            if (!strcmp(rs->params[i].name, o->param))
+                d = &rs->params[i];
+        if (!d) {
+            ql_fail(L->err, QL_ENAME, NULL, 0, 0,
+                    "override: the rule set has no parameter called '%s'",
+                    o->param);
+            ql_error_set_field(L->err, o->param);
+            return QL_ENAME;
+        }
+        if (d->type.kind == VK_TABLE) {
+            ql_fail(L->err, QL_ETYPE, NULL, 0, 0,
+                    "override: '%s' is a table of brackets; only single "
+                    "values can be overridden",
+                    d->name);
+            ql_error_set_field(L->err, d->name);
+            return QL_ETYPE;
+        }
+        qval v;
+        memset(&v, 0, sizeof v);
+        ql_status st = override_value(L, d, o, &v);
+        if (st)
+            return st;
+        /* keep the values that start before the override, ending them
+         * the day before it; the override holds from then on */
+        param_value *vals = ar_alloc(L->ar, (d->nvalues + 1) * sizeof *vals);
+        if (!vals)
+            return rl_oom(L);
+        size_t n = 0;
+        for (size_t i = 0; i < d->nvalues; i++) {
+            if (d->values[i].from >= o->from)
+                continue;
+            vals[n] = d->values[i];
+            if (vals[n].until < 0 || vals[n].until >= o->from)
+                vals[n].until = o->from - 1;
+            n++;
+        }
+        vals[n].from = o->from;
+        vals[n].until = -1;
+        vals[n].v = v;
+        vals[n].source = "what-if override";
+        vals[n].text = ar_strndup(L->ar, o->value, strlen(o->value));
+        if (!vals[n].text)
+            return rl_oom(L);
+        d->values = vals;
+        d->nvalues = n + 1;
+    }
+    return QL_OK;
+}

@@ -550,6 +550,66 @@ static void test_eval_free_in_any_order(void **state)
     ql_result_free(res);
 }
 
+static void test_eval_what_if_overrides(void **state)
+{
+    (void)state;
+    ql_ruleset *rs;
+    ql_error err;
+    ql_override o[2] = {{"ratio", "2%", D("2021-01-01")},
+                        {"wage_cap", "1", D("2019-01-01")}};
+    assert_int_equal(ql_ruleset_load_overridden(&rs, RULES("base.yaml"), o, 2, &err), QL_OK);
+    ql_record *rec;
+    ql_result *res;
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    const char *f[][2] = {{"kind", "firm"}, {"staff", "100"}, {"disabled", "1"},
+                          {"wages", "8000000"}, {"area_wage", "40000"}};
+    for (int i = 0; i < 5; i++)
+        ql_record_set(rec, f[i][0], f[i][1], &err);
+    ql_value v;
+    char buf[64];
+    /* before the override date the rule set's own 1.5 % holds */
+    assert_int_equal(ql_evaluate(res, rec, D("2020-12-31"), QL_EVAL_TRACE, &err), QL_OK);
+    ql_result_output(res, 0, &v);
+    ql_value_format(&v, buf, sizeof buf);
+    assert_text(buf, "1.500");
+    assert_int_equal(ql_evaluate(res, rec, D("2021-01-01"), QL_EVAL_TRACE, &err), QL_OK);
+    ql_result_output(res, 0, &v);
+    ql_value_format(&v, buf, sizeof buf);
+    assert_text(buf, "2.00"); /* 100 × 0.02 */
+    ql_result_output(res, 3, &v); /* levy_wage: capped at 1 × 40000 */
+    ql_value_format(&v, buf, sizeof buf);
+    assert_text(buf, "40000");
+    int cited = 0;
+    for (size_t i = 0; i < ql_result_trace_count(res); i++) {
+        ql_trace_step s;
+        ql_result_trace_step(res, i, &s);
+        if (s.kind == QL_STEP_PARAM && !strcmp(s.name, "ratio")) {
+            assert_text(s.source, "what-if override");
+            assert_int_equal(s.from, D("2021-01-01"));
+            cited = 1;
+        }
+    }
+    assert_true(cited);
+    /* the value before the override now ends the day before it */
+    ql_date from;
+    assert_int_equal(ql_ruleset_param_value(rs, 0, D("2020-06-30"), &v, &from, NULL, &err), QL_OK);
+    assert_int_equal(from, D("2000-01-01"));
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+    /* errors */
+    ql_override bad[] = {{"nope", "1", 0}, {"relief", "1", 0}, {"ratio", "x", 0},
+                         {"ratio", NULL, 0}};
+    ql_status want[] = {QL_ENAME, QL_ETYPE, QL_ESCHEMA, QL_EINVAL};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(ql_ruleset_load_overridden(&rs, RULES("base.yaml"), &bad[i], 1, &err),
+                         want[i]);
+        if (i < 3)
+            assert_text(err.field, bad[i].param);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_eval_runtime_arithmetic_errors),
         cmocka_unit_test(test_eval_last_validation_skipped),
         cmocka_unit_test(test_eval_free_in_any_order),
+        cmocka_unit_test(test_eval_what_if_overrides),
         cmocka_unit_test_setup_teardown(test_eval_trace, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_child_rules, setup_child, teardown),
         cmocka_unit_test_setup_teardown(test_eval_many, setup_base, teardown),

@@ -318,6 +318,56 @@ class Run(unittest.TestCase):
                 self.assertEqual(rows(f.read())[0]["levy_due"], "18000.00")
 
 
+class WhatIf(unittest.TestCase):
+    def test_run_with_an_override(self):
+        data = HEADER + GOOD
+        p = run("run", JILIN, "-", "--date", "2024-06-30",
+                "--override", "ratio=1.7%@2024-01-01", stdin=data, check_rc=0)
+        (r,) = rows(p.stdout)
+        # 100 × 1.7 % = 1.7; shortfall 0.7 × 60,000.00; own ratio 1 %: half
+        self.assertEqual((r["required_disabled"], r["levy_due"]), ("1.700", "21000.00"))
+        p = run("run", JILIN, "-", "--date", "2023-12-31",
+                "--override", "ratio=1.7%@2024-01-01", stdin=data, check_rc=0)
+        self.assertEqual(rows(p.stdout)[0]["required_disabled"], "1.600")
+
+    def test_override_errors(self):
+        p = run("run", JILIN, "-", "--override", "ratio=1.7%", stdin=HEADER, check_rc=2)
+        self.assertIn("PARAM=VALUE@YYYY-MM-DD", p.stderr)
+        p = run("run", JILIN, "-", "--override", "nope=1@2024-01-01", stdin=HEADER,
+                check_rc=2)
+        self.assertIn("no parameter called 'nope'", p.stderr)
+        p = run("run", JILIN, "-", "--override", "ratio=abc@2024-01-01", stdin=HEADER,
+                check_rc=2)
+        self.assertIn("'abc' is not a number", p.stderr)
+        p = run("run", JILIN, "-", "--override", "levy_share=1@2024-01-01",
+                stdin=HEADER, check_rc=2)
+        self.assertIn("table", p.stderr)
+        p = run("compare", JILIN, "examples/jilin-units.csv", check_rc=2)
+        self.assertIn("--override", p.stderr)
+
+    def test_compare(self):
+        p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
+                "--override", "ratio=1.7%@2024-01-01", check_rc=0)
+        out = p.stdout
+        self.assertIn("override: ratio = 1.7% from 2024-01-01", out)
+        self.assertIn("  JL-E001: required_disabled 20.000 -> 21.250; shortfall "
+                      "2.000 -> 3.250; levy_gross 220000.00 -> 357500.00; levy_due "
+                      "110000.00 -> 178750.00", out)
+        self.assertIn("51 rows: 45 evaluated under both, 44 change, 6 cannot be "
+                      "evaluated under either", out)
+        line = [l for l in out.splitlines() if l.startswith("levy_due ")][0].split()
+        cur, new, change = (Decimal(x) for x in line[1:4])
+        self.assertEqual(new - cur, change)
+        base = run("run", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
+                   "-q", check_rc=1)
+        self.assertEqual(sum(Decimal(r["levy_due"]) for r in rows(base.stdout)), cur)
+        # what if only enterprises of 20 or fewer were exempt
+        p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
+                "--override", "exemption_years_from_registration=0@2024-01-01",
+                "--override", "small_enterprise_limit=20@2024-01-01", check_rc=0)
+        self.assertIn("JL-E007: exempt true -> false", p.stdout)
+
+
 class Explain(unittest.TestCase):
     SET = ["--set", "unit_type=enterprise", "--set", "employees=125.5",
            "--set", "disabled=1", "--set", "disabled_severe=0",

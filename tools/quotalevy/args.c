@@ -51,6 +51,31 @@ ql_ruleset *cli_load(const char *cmd, const char *path)
     return rs;
 }
 
+int cli_override(const char *cmd, const char *text, ql_override *out)
+{
+    const char *eq = strchr(text, '='), *at = strrchr(text, '@');
+    if (!eq || !at || at < eq || eq == text) {
+        cli_error(cmd, "--override takes PARAM=VALUE@YYYY-MM-DD, not '%s'", text);
+        return -1;
+    }
+    if (cli_date(cmd, "--override's date", at + 1, &out->from))
+        return -1;
+    /* the strings live as long as argv */
+    static char buf[64][256];
+    static int used;
+    if (used == 64 || (size_t)(at - text) >= sizeof buf[0]) {
+        cli_error(cmd, "too many or too long --override options");
+        return -1;
+    }
+    char *b = buf[used++];
+    memcpy(b, text, (size_t)(at - text));
+    b[at - text] = '\0';
+    b[eq - text] = '\0';
+    out->param = b;
+    out->value = b + (eq - text) + 1;
+    return 0;
+}
+
 static int find_long(const cli_opt *opts, const char *name, size_t len)
 {
     for (int i = 0; opts[i].name; i++)

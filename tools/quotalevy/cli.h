@@ -56,6 +56,9 @@ int cli_date(const char *cmd, const char *what, const char *text,
 /* Loads a rule set, printing the located error on failure. */
 ql_ruleset *cli_load(const char *cmd, const char *path);
 
+/* Parses "PARAM=VALUE@YYYY-MM-DD" for --override; prints the problem. */
+int cli_override(const char *cmd, const char *text, ql_override *out);
+
 /* The manual pages of --help. */
 void help_print(FILE *f, const char *cmd);
 
@@ -63,5 +66,6 @@ int cmd_run(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -25,7 +25,7 @@
 #define BATCH 4096
 
 enum { O_OUTPUT, O_DATE, O_FORMAT, O_INFORMAT, O_REJECTS, O_THREADS, O_KEEP,
-       O_SUMMARY, O_EXPLAIN, O_QUIET };
+       O_SUMMARY, O_EXPLAIN, O_QUIET, O_OVERRIDE };
 
 static const cli_opt run_opts[] = {
     [O_OUTPUT] = {"output", 'o', 1},   [O_DATE] = {"date", 'd', 1},
@@ -33,7 +33,7 @@ static const cli_opt run_opts[] = {
     [O_REJECTS] = {"rejects", 'r', 1}, [O_THREADS] = {"threads", 'j', 1},
     [O_KEEP] = {"keep", 'k', 1},       [O_SUMMARY] = {"summary", 's', 0},
     [O_EXPLAIN] = {"explain", 'e', 0}, [O_QUIET] = {"quiet", 'q', 0},
-    {NULL, 0, 0}};
+    [O_OVERRIDE] = {"override", 0, 1}, {NULL, 0, 0}};
 
 /* What a named input column feeds: T_INPUT + i is input i (so last). */
 enum { T_IGNORE, T_DATE, T_ID, T_INPUT };
@@ -614,7 +614,28 @@ int cmd_run(int argc, char **argv)
     }
     cfg.keep = keep;
 
-    ql_ruleset *rs = cli_load("run", a.pos[0]);
+    ql_override ovr[64];
+    size_t novr = 0;
+    for (int i = 0; i < a.nocc; i++)
+        if (a.occ[i].opt == O_OVERRIDE) {
+            if (novr == 64 || cli_override("run", a.occ[i].val, &ovr[novr])) {
+                free(keep_copy);
+                free(keep);
+                return EXIT_USAGE;
+            }
+            novr++;
+        }
+    ql_ruleset *rs = NULL;
+    if (novr) {
+        ql_error lerr;
+        if (ql_ruleset_load_overridden(&rs, a.pos[0], ovr, novr, &lerr)) {
+            fprintf(stderr, "quotalevy run: ");
+            cli_print_error(stderr, NULL, &lerr);
+            rs = NULL;
+        }
+    } else {
+        rs = cli_load("run", a.pos[0]);
+    }
     if (!rs) {
         free(keep_copy);
         free(keep);

@@ -1,7 +1,7 @@
 /*
  * main.c — the quotalevy command: dispatch to the subcommands.
  *
- *   quotalevy run | explain | test | check  …
+ *   quotalevy run | explain | test | check | compare  …
  *   quotalevy help [COMMAND] | --help | --version
  */
 #include "cli.h"
@@ -33,7 +33,8 @@ int main(int argc, char **argv)
     } cmds[] = {{"run", cmd_run},
                 {"explain", cmd_explain},
                 {"test", cmd_test},
-                {"check", cmd_check}};
+                {"check", cmd_check},
+                {"compare", cmd_compare}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) {
             for (int k = 2; k < argc; k++)
@@ -43,8 +44,8 @@ int main(int argc, char **argv)
                 }
             return cmds[i].fn(argc, argv);
         }
-    cli_error(NULL, "unknown command '%s' (expected run, explain, test or "
-                    "check; see quotalevy --help)",
+    cli_error(NULL, "unknown command '%s' (expected run, explain, test, "
+                    "check or compare; see quotalevy --help)",
               cmd);
     return EXIT_USAGE;
 }

@@ -1,0 +1,235 @@
+/*
+ * cmd_compare.c — `quotalevy compare`: a batch under the rules as they are
+ * and under what-if overrides, side by side: the exact totals of every
+ * numeric output, and each unit whose outcome changes.
+ */
+#include "cli.h"
+#include "input.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { C_OVERRIDE, C_DATE, C_INFORMAT };
+static const cli_opt compare_opts[] = {
+    [C_OVERRIDE] = {"override", 0, 1},
+    [C_DATE] = {"date", 'd', 1},
+    [C_INFORMAT] = {"input-format", 0, 1},
+    {NULL, 0, 0}};
+
+/* Sets the record from one input row; the row's date into *date. */
+static int fill(const ql_ruleset *rs, ql_record *rec, const in_row *row,
+                ql_date *date, int *have_date, const char **id, ql_error *err)
+{
+    ql_record_clear(rec);
+    for (size_t k = 0; k < row->n; k++) {
+        const char *v = row->val[k] ? row->val[k] : "";
+        size_t len = row->val[k] ? row->len[k] : 0;
+        if (!strcmp(row->name[k], "id"))
+            *id = v;
+        if (!strcmp(row->name[k], "date") && len && !*have_date) {
+            if (ql_date_parse(date, v, len, err))
+                return -1;
+            *have_date = 1;
+        }
+        int i = ql_ruleset_input_index(rs, row->name[k]);
+        if (i >= 0 && ql_record_set_text(rec, (size_t)i, v, len, err))
+            return -1;
+    }
+    return 0;
+}
+
+static int same_value(const ql_value *a, const ql_value *b)
+{
+    if (a->type != b->type)
+        return 0;
+    if (a->type == QL_TYPE_NUMBER)
+        return ql_decimal_compare(&a->number, &b->number) == 0;
+    char x[QL_DECIMAL_TEXT_MAX * 2], y[QL_DECIMAL_TEXT_MAX * 2];
+    ql_value_format(a, x, sizeof x);
+    ql_value_format(b, y, sizeof y);
+    return !strcmp(x, y);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    cli_args a;
+    if (cli_parse(argc, argv, 2, compare_opts, "compare", &a))
+        return EXIT_USAGE;
+    if (a.npos != 2) {
+        cli_error("compare", "expected RULES INPUT --override PARAM=VALUE@DATE … "
+                             "(see quotalevy compare --help)");
+        return EXIT_USAGE;
+    }
+    ql_override ovr[64];
+    size_t novr = 0;
+    for (int i = 0; i < a.nocc; i++)
+        if (a.occ[i].opt == C_OVERRIDE) {
+            if (novr == 64 || cli_override("compare", a.occ[i].val, &ovr[novr]))
+                return EXIT_USAGE;
+            novr++;
+        }
+    if (novr == 0) {
+        cli_error("compare", "give at least one --override PARAM=VALUE@DATE");
+        return EXIT_USAGE;
+    }
+    ql_date fixed = 0;
+    int has_fixed = 0;
+    if (cli_get(&a, C_DATE)) {
+        if (cli_date("compare", "--date", cli_get(&a, C_DATE), &fixed))
+            return EXIT_USAGE;
+        has_fixed = 1;
+    }
+    const char *path = a.pos[1], *dot = strrchr(path, '.');
+    int jsonl = dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson"));
+    if (cli_get(&a, C_INFORMAT))
+        jsonl = !strcmp(cli_get(&a, C_INFORMAT), "jsonl");
+
+    int rc = EXIT_USAGE;
+    ql_ruleset *base = cli_load("compare", a.pos[0]), *alt = NULL;
+    ql_record *rb = NULL, *ra = NULL;
+    ql_result *sb = NULL, *sa = NULL;
+    ql_decimal *tb = NULL, *ta = NULL;
+    unsigned char *has = NULL;
+    in_reader *rd = NULL;
+    FILE *in = NULL;
+    ql_error err;
+    if (!base)
+        goto out;
+    if (ql_ruleset_load_overridden(&alt, a.pos[0], ovr, novr, &err)) {
+        fprintf(stderr, "quotalevy compare: ");
+        cli_print_error(stderr, NULL, &err);
+        goto out;
+    }
+    size_t no = ql_ruleset_output_count(base);
+    tb = calloc(no + 1, sizeof *tb);
+    ta = calloc(no + 1, sizeof *ta);
+    has = calloc(no + 1, 1);
+    if (!tb || !ta || !has || ql_record_new(&rb, base, &err) ||
+        ql_record_new(&ra, alt, &err) || ql_result_new(&sb, base, &err) ||
+        ql_result_new(&sa, alt, &err)) {
+        cli_error("compare", "out of memory");
+        goto out;
+    }
+    in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!in) {
+        cli_error("compare", "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    char errbuf[512];
+    if (!(rd = in_open(in, jsonl, errbuf, sizeof errbuf))) {
+        cli_error("compare", "%s: %s", path, errbuf);
+        goto out;
+    }
+    printf("%s %s on %s", ql_ruleset_meta(base, "id"), ql_ruleset_meta(base, "version"),
+           path);
+    for (size_t k = 0; k < novr; k++) {
+        char d[16];
+        ql_date_format(ovr[k].from, d, sizeof d);
+        printf("%s %s = %s from %s", k ? "," : "\noverride:", ovr[k].param,
+               ovr[k].value, d);
+    }
+    printf("\n\nunits whose outcome changes (output: current -> override)\n");
+    long rows = 0, both = 0, changed = 0, failed = 0;
+    in_row row;
+    int st;
+    while ((st = in_next(rd, &row)) == 1) {
+        rows++;
+        const char *id = "";
+        ql_date date = fixed;
+        int have = has_fixed;
+        if (row.error || fill(base, rb, &row, &date, &have, &id, &err) ||
+            fill(alt, ra, &row, &date, &have, &id, &err) || !have) {
+            failed++;
+            continue;
+        }
+        ql_status s1 = ql_evaluate(sb, rb, date, 0, NULL);
+        ql_status s2 = ql_evaluate(sa, ra, date, 0, NULL);
+        if (s1 && s2) {
+            failed++;
+            continue;
+        }
+        if (!!s1 != !!s2) {
+            changed++;
+            printf("  %s: %s\n", *id ? id : "(no id)",
+                   s1 ? "fails under the current rules, evaluates under the override"
+                      : "evaluates under the current rules, fails under the override");
+            continue;
+        }
+        both++;
+        int first = 1;
+        for (size_t i = 0; i < no; i++) {
+            ql_value x, y;
+            ql_result_output(sb, i, &x);
+            ql_result_output(sa, i, &y);
+            if (x.type == QL_TYPE_NUMBER && y.type == QL_TYPE_NUMBER) {
+                if (has[i]) {
+                    ql_decimal_add(&tb[i], &tb[i], &x.number);
+                    ql_decimal_add(&ta[i], &ta[i], &y.number);
+                } else {
+                    tb[i] = x.number;
+                    ta[i] = y.number;
+                    has[i] = 1;
+                }
+            }
+            if (same_value(&x, &y))
+                continue;
+            char bx[QL_DECIMAL_TEXT_MAX * 2], by[QL_DECIMAL_TEXT_MAX * 2];
+            ql_value_format(&x, bx, sizeof bx);
+            ql_value_format(&y, by, sizeof by);
+            if (first)
+                printf("  %s: ", *id ? id : "(no id)");
+            else
+                printf("; ");
+            printf("%s %s -> %s", ql_ruleset_output_name(base, i),
+                   x.type ? bx : "n/a", y.type ? by : "n/a");
+            if (first)
+                changed++;
+            first = 0;
+        }
+        if (!first)
+            putchar('\n');
+    }
+    if (st < 0) {
+        cli_error("compare", "%s: read error", path);
+        goto out;
+    }
+    printf("\n%ld rows: %ld evaluated under both, %ld change, %ld cannot be "
+           "evaluated under either\n\n",
+           rows, both, changed, failed);
+    printf("%-32s %20s %20s %20s\n", "total", "current", "override", "change");
+    for (size_t i = 0; i < no; i++) {
+        if (!has[i])
+            continue;
+        char x[QL_DECIMAL_TEXT_MAX], y[QL_DECIMAL_TEXT_MAX], d[QL_DECIMAL_TEXT_MAX];
+        ql_decimal neg = tb[i], diff;
+        ql_decimal_format(&tb[i], x, sizeof x);
+        ql_decimal_format(&ta[i], y, sizeof y);
+        /* change = override − current, exactly */
+        char negtext[QL_DECIMAL_TEXT_MAX + 1];
+        negtext[0] = '-';
+        ql_decimal_format(&neg, negtext + 1, sizeof negtext - 1);
+        const char *nt = negtext[1] == '-' ? negtext + 2 : negtext;
+        if (ql_decimal_parse(&neg, nt, strlen(nt), NULL) == QL_OK &&
+            ql_decimal_add(&diff, &ta[i], &neg) == QL_OK)
+            ql_decimal_format(&diff, d, sizeof d);
+        else
+            strcpy(d, "overflow");
+        printf("%-32s %20s %20s %20s\n", ql_ruleset_output_name(base, i), x, y, d);
+    }
+    rc = EXIT_ALL_OK;
+out:
+    in_close(rd);
+    if (in && in != stdin)
+        fclose(in);
+    ql_result_free(sa);
+    ql_result_free(sb);
+    ql_record_free(ra);
+    ql_record_free(rb);
+    ql_ruleset_free(alt);
+    ql_ruleset_free(base);
+    free(tb);
+    free(ta);
+    free(has);
+    return rc;
+}
