@@ -369,6 +369,7 @@ struct ql_batch {};
 
 %newobject load_file;
 %newobject load_string;
+%newobject load_file_overridden;
 %newobject record_new;
 %newobject result_new;
 %newobject batch_new;
@@ -390,6 +391,36 @@ struct ql_ruleset *load_file(const char *path)
     Py_END_ALLOW_THREADS
     if (st)
         raise_ql(&err);
+    return rs;
+}
+
+/* overrides: a list of (param, value text, days since 1970-01-01). */
+struct ql_ruleset *load_file_overridden(const char *path, PyObject *overrides)
+{
+    if (!PyList_Check(overrides)) {
+        PyErr_SetString(PyExc_TypeError, "overrides must be a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(overrides);
+    ql_override *o = PyMem_Calloc((size_t)n + 1, sizeof *o);
+    if (!o) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(overrides, i);
+        long from;
+        if (!PyArg_ParseTuple(t, "ssl", &o[i].param, &o[i].value, &from)) {
+            PyMem_Free(o);
+            return NULL;
+        }
+        o[i].from = (ql_date)from;
+    }
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    if (ql_ruleset_load_overridden(&rs, path, o, (size_t)n, &err))
+        raise_ql(&err);
+    PyMem_Free(o);
     return rs;
 }
 

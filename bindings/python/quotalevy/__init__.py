@@ -304,10 +304,31 @@ class RuleSet:
         self._res = None
 
     @classmethod
-    def load(cls, path):
-        """Loads the rules file at path (str or os.PathLike)."""
+    def load(cls, path, overrides=None):
+        """Loads the rules file at path (str or os.PathLike).
+
+        overrides: what-if parameter values, an iterable of
+        (name, value, date) — from `date` on, parameter `name` has `value`
+        (a Decimal, int, bool, date or the text a rules file would hold,
+        e.g. "1.7%") in place of its values from then."""
         import os
-        return cls(_call(_native.load_file, os.fspath(path)))
+        path = os.fspath(path)
+        if not overrides:
+            return cls(_call(_native.load_file, path))
+        ovr = []
+        for item in overrides:
+            name, value, since = item
+            if isinstance(value, float):
+                raise TypeError("override %r: a float cannot hold a decimal "
+                                "exactly; pass a Decimal or a string" % name)
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif isinstance(value, Decimal):
+                value = format(value, "f")
+            elif isinstance(value, _dt.date):
+                value = value.isoformat()
+            ovr.append((str(name), str(value), _date(since)))
+        return cls(_call(_native.load_file_overridden, path, ovr))
 
     @classmethod
     def from_string(cls, text, name=None):

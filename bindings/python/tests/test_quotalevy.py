@@ -269,6 +269,28 @@ def test_result_outlives_its_ruleset():
     assert len(r.trace()) > 10
 
 
+def test_what_if_overrides():
+    base = quotalevy.RuleSet.load(JILIN)
+    higher = quotalevy.RuleSet.load(JILIN, overrides=[
+        ("ratio", Decimal("0.017"), datetime.date(2024, 1, 1))])
+    same = quotalevy.RuleSet.load(JILIN, overrides=[("ratio", "1.7%", "2024-01-01")])
+    rec = dict(FIRM, employees="100", wage_total="6000000", local_avg_wage=50000)
+    assert base.evaluate(rec, "2024-06-30").outputs["levy_due"] == Decimal("18000.00")
+    r = higher.evaluate(rec, "2024-06-30")
+    assert r.outputs["levy_due"] == Decimal("21000.00")
+    assert same.evaluate(rec, "2024-06-30").outputs == r.outputs
+    steps = {s.name: s for s in r.trace()}
+    assert steps["ratio"].source == "what-if override"
+    assert higher.evaluate(rec, "2023-12-31").outputs["required_disabled"] == Decimal("1.6")
+    with pytest.raises(quotalevy.RulesError) as e:
+        quotalevy.RuleSet.load(JILIN, overrides=[("nope", "1", "2024-01-01")])
+    assert e.value.status == "QL_ENAME"
+    with pytest.raises(quotalevy.RulesError):
+        quotalevy.RuleSet.load(JILIN, overrides=[("ratio", "abc", "2024-01-01")])
+    with pytest.raises(TypeError):
+        quotalevy.RuleSet.load(JILIN, overrides=[("ratio", 0.017, "2024-01-01")])
+
+
 def test_closed_ruleset():
     with quotalevy.RuleSet.load(NATIONAL) as rs:
         r = rs.evaluate(FIRM, "2024-06-30")
