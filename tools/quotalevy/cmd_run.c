@@ -726,9 +726,8 @@ int cmd_run(int argc, char **argv)
     if (cfg.rejects_csv)
         outfile_write(&rej, "line,column,field,status,message,id\n", 36);
 
-    /* Two batches: the workers evaluate one while this thread reads the
-     * next, then this thread writes the first. */
-    slots = calloc(2 * BATCH, sizeof *slots);
+    /* Three batches: being read, evaluated and written at once. */
+    slots = calloc(3 * BATCH, sizeof *slots);
     ws = calloc((size_t)threads, sizeof *ws);
     totals = calloc(cfg.ncols + 1, sizeof *totals);
     if (!slots || !ws || !totals)
@@ -741,7 +740,7 @@ int cmd_run(int argc, char **argv)
             goto oom;
     }
     if (summary)
-        for (size_t i = 0; i < 2 * BATCH; i++) {
+        for (size_t i = 0; i < 3 * BATCH; i++) {
             slots[i].nums = calloc(cfg.ncols + 1, sizeof *slots[i].nums);
             slots[i].has = calloc(cfg.ncols + 1, 1);
             if (!slots[i].nums || !slots[i].has)
@@ -753,19 +752,21 @@ int cmd_run(int argc, char **argv)
     int progress = !quiet && isatty(2);
     double t0 = now(), last = t0;
     int eof = 0, overflow = 0;
-    int cur = 0;
-    long n = read_batch(&cfg, rd, slots, &eof);
+    /* Three batches in flight: while the workers evaluate one, this
+     * thread writes the one before it and reads the one after. */
+    int cur = 0, prev = 2;
+    long n = read_batch(&cfg, rd, slots, &eof), prev_n = 0;
     if (n == -1) {
         free(total_has);
         goto done;
     }
     if (n == -2)
         goto oom;
-    while (n > 0) {
+    while (n > 0 || prev_n > 0) {
         slot *batch = slots + (size_t)cur * BATCH;
         read += n;
         /* evaluate this batch on worker threads, in contiguous shares */
-        long used = (size_t)n < (size_t)threads * 64 ? 1 : threads;
+        long used = n == 0 ? 0 : (size_t)n < (size_t)threads * 64 ? 1 : threads;
         pthread_t tid[256];
         int started[256] = {0};
         for (long t = 0; t < used; t++) {
@@ -776,20 +777,9 @@ int cmd_run(int argc, char **argv)
             if (!started[t])
                 work(&ws[t]); /* no thread: do it here */
         }
-        /* meanwhile, read the next batch */
-        long next = eof ? 0 : read_batch(&cfg, rd, slots + (size_t)(1 - cur) * BATCH, &eof);
-        for (long t = 0; t < used; t++)
-            if (started[t])
-                pthread_join(tid[t], NULL);
-        if (next == -1) {
-            free(total_has);
-            goto done;
-        }
-        if (next == -2)
-            goto oom;
-        /* write in input order */
-        for (long i = 0; i < n; i++) {
-            slot *s = &batch[i];
+        /* meanwhile, write the batch before it, in input order… */
+        for (long i = 0; i < prev_n; i++) {
+            slot *s = &slots[(size_t)prev * BATCH + (size_t)i];
             if (s->rejected) {
                 rejected++;
                 if (cfg.rejects_csv)
@@ -809,8 +799,24 @@ int cmd_run(int argc, char **argv)
                     total_has[c] = 1;
                 }
         }
+        /* …and read the one after it, into the third buffer */
+        int nextbuf = 3 - cur - prev;
+        long next = eof || n == 0
+                        ? 0
+                        : read_batch(&cfg, rd, slots + (size_t)nextbuf * BATCH, &eof);
+        for (long t = 0; t < used; t++)
+            if (started[t])
+                pthread_join(tid[t], NULL);
+        if (next == -1) {
+            free(total_has);
+            goto done;
+        }
+        if (next == -2)
+            goto oom;
+        prev = cur;
+        prev_n = n;
+        cur = nextbuf;
         n = next;
-        cur = 1 - cur;
         if (outfile_failed(&out) || outfile_failed(&rej)) {
             cli_error("run", "cannot write the output: %s", strerror(errno));
             free(total_has);
@@ -870,7 +876,7 @@ done:
         ql_record_free(ws[t].rec);
         ql_result_free(ws[t].res);
     }
-    for (size_t i = 0; slots && i < 2 * BATCH; i++)
+    for (size_t i = 0; slots && i < 3 * BATCH; i++)
         slot_free(&slots[i]);
     free(slots);
     free(ws);
