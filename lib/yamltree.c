@@ -8,7 +8,7 @@
  * keys and duplicate keys (which libyaml itself accepts silently).  Every
  * scalar stays text: a rules file's "0.015" or "2024-01-01" is interpreted
  * by the loader in context, never by YAML 1.1's implicit typing ("no" is
- * not false here, and 0.015 never becomes a binary float).
+ * not false here, and 0.015 never becomes binary floating point).
  */
 #include "internal.h"
 
