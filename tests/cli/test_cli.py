@@ -344,6 +344,9 @@ class WhatIf(unittest.TestCase):
         self.assertIn("table", p.stderr)
         p = run("compare", JILIN, "examples/jilin-units.csv", check_rc=2)
         self.assertIn("--override", p.stderr)
+        p = run("compare", JILIN, "examples/jilin-units.csv", "--input-format", "xml",
+                "--override", "ratio=1.7%@2024-01-01", check_rc=2)
+        self.assertIn("unknown format 'xml'", p.stderr)
 
     def test_compare(self):
         p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",

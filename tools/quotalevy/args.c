@@ -51,6 +51,19 @@ ql_ruleset *cli_load(const char *cmd, const char *path)
     return rs;
 }
 
+int cli_format(const char *cmd, const char *value, int *jsonl)
+{
+    if (!strcmp(value, "csv"))
+        *jsonl = 0;
+    else if (!strcmp(value, "jsonl"))
+        *jsonl = 1;
+    else {
+        cli_error(cmd, "unknown format '%s' (expected csv or jsonl)", value);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_override(const char *cmd, const char *text, ql_override *out)
 {
     const char *eq = strchr(text, '='), *at = strrchr(text, '@');

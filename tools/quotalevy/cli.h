@@ -56,6 +56,8 @@ int cli_date(const char *cmd, const char *what, const char *text,
 /* Loads a rule set, printing the located error on failure. */
 ql_ruleset *cli_load(const char *cmd, const char *path);
 
+/* "csv" or "jsonl" for a --format option into *jsonl; prints the problem. */
+int cli_format(const char *cmd, const char *value, int *jsonl);
 /* Parses "PARAM=VALUE@YYYY-MM-DD" for --override; prints the problem. */
 int cli_override(const char *cmd, const char *text, ql_override *out);
 

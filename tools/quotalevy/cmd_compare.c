@@ -80,10 +80,10 @@ int cmd_compare(int argc, char **argv)
             return EXIT_USAGE;
         has_fixed = 1;
     }
-    const char *path = a.pos[1], *dot = strrchr(path, '.');
-    int jsonl = dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson"));
-    if (cli_get(&a, C_INFORMAT))
-        jsonl = !strcmp(cli_get(&a, C_INFORMAT), "jsonl");
+    const char *path = a.pos[1];
+    int jsonl = in_guess_jsonl(path);
+    if (cli_get(&a, C_INFORMAT) && cli_format("compare", cli_get(&a, C_INFORMAT), &jsonl))
+        return EXIT_USAGE;
 
     int rc = EXIT_USAGE;
     ql_ruleset *base = cli_load("compare", a.pos[0]), *alt = NULL;

@@ -41,9 +41,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
         cli_error("explain", "%s: cannot open", path);
         return -1;
     }
-    const char *dot = strrchr(path, '.');
-    int jsonl = dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson") ||
-                        !strcmp(dot, ".json"));
+    int jsonl = in_guess_jsonl(path);
     char errbuf[512];
     in_reader *rd = in_open(f, jsonl, errbuf, sizeof errbuf);
     int rc = -1;

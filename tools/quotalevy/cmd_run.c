@@ -550,26 +550,6 @@ static int split_keep(const char *list, char **copy_out, const char ***out,
     return 0;
 }
 
-static int guess_jsonl(const char *name)
-{
-    const char *dot = name ? strrchr(name, '.') : NULL;
-    return dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson") ||
-                   !strcmp(dot, ".json"));
-}
-
-static int format_flag(const char *cmd, const char *v, int *jsonl)
-{
-    if (!strcmp(v, "csv"))
-        *jsonl = 0;
-    else if (!strcmp(v, "jsonl"))
-        *jsonl = 1;
-    else {
-        cli_error(cmd, "unknown format '%s' (expected csv or jsonl)", v);
-        return -1;
-    }
-    return 0;
-}
-
 int cmd_run(int argc, char **argv)
 {
     cli_args a;
@@ -583,9 +563,9 @@ int cmd_run(int argc, char **argv)
     memset(&cfg, 0, sizeof cfg);
     const char *in_path = a.npos > 1 ? a.pos[1] : "-";
     cfg.input_name = strcmp(in_path, "-") ? in_path : "<stdin>";
-    int in_jsonl = guess_jsonl(in_path);
-    if ((cli_get(&a, O_FORMAT) && format_flag("run", cli_get(&a, O_FORMAT), &cfg.jsonl_out)) ||
-        (cli_get(&a, O_INFORMAT) && format_flag("run", cli_get(&a, O_INFORMAT), &in_jsonl)))
+    int in_jsonl = in_guess_jsonl(in_path);
+    if ((cli_get(&a, O_FORMAT) && cli_format("run", cli_get(&a, O_FORMAT), &cfg.jsonl_out)) ||
+        (cli_get(&a, O_INFORMAT) && cli_format("run", cli_get(&a, O_INFORMAT), &in_jsonl)))
         return EXIT_USAGE;
     if (cli_get(&a, O_DATE)) {
         if (cli_date("run", "--date", cli_get(&a, O_DATE), &cfg.date))

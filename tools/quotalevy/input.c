@@ -52,6 +52,13 @@ static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
     return 0;
 }
 
+int in_guess_jsonl(const char *path)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    return dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson") ||
+                   !strcmp(dot, ".json"));
+}
+
 in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
 {
     in_reader *r = calloc(1, sizeof *r);

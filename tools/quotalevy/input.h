@@ -21,6 +21,9 @@ typedef struct in_row {
 
 typedef struct in_reader in_reader;
 
+/* Whether a file name says JSON Lines (.jsonl, .ndjson, .json). */
+int in_guess_jsonl(const char *path);
+
 /* Opens f (named `name` in messages); reads a CSV header now.  NULL with
  * a message in errbuf on failure. */
 in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize);
