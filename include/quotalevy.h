@@ -156,6 +156,10 @@ QL_EXTERN size_t ql_decimal_format(const ql_decimal *d, char *buf,
 QL_EXTERN ql_status ql_decimal_add(ql_decimal *out, const ql_decimal *a,
                                    const ql_decimal *b);
 
+/* *out = a − b, exactly; errors as ql_decimal_add. */
+QL_EXTERN ql_status ql_decimal_sub(ql_decimal *out, const ql_decimal *a,
+                                   const ql_decimal *b);
+
 /* −1, 0 or 1 as a < b, a = b, a > b (exact, whatever the scales). */
 QL_EXTERN int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b);
 

@@ -94,16 +94,29 @@ size_t ql_decimal_format(const ql_decimal *d, char *buf, size_t size)
     return n;
 }
 
-ql_status ql_decimal_add(ql_decimal *out, const ql_decimal *a,
-                         const ql_decimal *b)
+static ql_status public_op(ql_decimal *out, const ql_decimal *a,
+                           const ql_decimal *b,
+                           int (*op)(qd *, const qd *, const qd *))
 {
     if (!out || !a || !b || !public_ok(a) || !public_ok(b))
         return QL_EINVAL;
     qd x = from_public(a), y = from_public(b), r;
-    if (qd_add(&r, &x, &y))
+    if (op(&r, &x, &y))
         return QL_ERANGE;
     *out = to_public(&r);
     return QL_OK;
+}
+
+ql_status ql_decimal_add(ql_decimal *out, const ql_decimal *a,
+                         const ql_decimal *b)
+{
+    return public_op(out, a, b, qd_add);
+}
+
+ql_status ql_decimal_sub(ql_decimal *out, const ql_decimal *a,
+                         const ql_decimal *b)
+{
+    return public_op(out, a, b, qd_sub);
 }
 
 int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b)

@@ -250,6 +250,9 @@ static void test_decimal_public_api(void **state)
     ql_decimal big;
     ql_decimal_parse(&big, "999999999999999999999999999999999999", 36, &err);
     assert_int_equal(ql_decimal_add(&sum, &big, &big), QL_ERANGE);
+    assert_int_equal(ql_decimal_sub(&sum, &e, &d), QL_OK); /* 12.34 − −12.34 */
+    ql_decimal_format(&sum, buf, sizeof buf);
+    assert_text(buf, "24.68");
     assert_int_equal(ql_decimal_parse(&d, "1e3", 3, &err), QL_EPARSE);
     assert_non_null(strstr(err.message, "not a plain decimal"));
     assert_int_equal(ql_decimal_parse(&d, "1234567890123456789012345678901234567", 37, &err), QL_ERANGE);

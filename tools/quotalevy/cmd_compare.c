@@ -164,8 +164,9 @@ int cmd_compare(int argc, char **argv)
             ql_result_output(sa, i, &y);
             if (x.type == QL_TYPE_NUMBER && y.type == QL_TYPE_NUMBER) {
                 if (has[i]) {
-                    ql_decimal_add(&tb[i], &tb[i], &x.number);
-                    ql_decimal_add(&ta[i], &ta[i], &y.number);
+                    if (ql_decimal_add(&tb[i], &tb[i], &x.number) ||
+                        ql_decimal_add(&ta[i], &ta[i], &y.number))
+                        has[i] = 2; /* overflowed: never printed as a total */
                 } else {
                     tb[i] = x.number;
                     ta[i] = y.number;
@@ -202,16 +203,14 @@ int cmd_compare(int argc, char **argv)
         if (!has[i])
             continue;
         char x[QL_DECIMAL_TEXT_MAX], y[QL_DECIMAL_TEXT_MAX], d[QL_DECIMAL_TEXT_MAX];
-        ql_decimal neg = tb[i], diff;
+        ql_decimal diff;
         ql_decimal_format(&tb[i], x, sizeof x);
         ql_decimal_format(&ta[i], y, sizeof y);
-        /* change = override − current, exactly */
-        char negtext[QL_DECIMAL_TEXT_MAX + 1];
-        negtext[0] = '-';
-        ql_decimal_format(&neg, negtext + 1, sizeof negtext - 1);
-        const char *nt = negtext[1] == '-' ? negtext + 2 : negtext;
-        if (ql_decimal_parse(&neg, nt, strlen(nt), NULL) == QL_OK &&
-            ql_decimal_add(&diff, &ta[i], &neg) == QL_OK)
+        if (has[i] == 2) { /* a sum left the 36 digits a decimal holds */
+            strcpy(x, "overflow");
+            strcpy(y, "overflow");
+        }
+        if (has[i] == 1 && ql_decimal_sub(&diff, &ta[i], &tb[i]) == QL_OK)
             ql_decimal_format(&diff, d, sizeof d);
         else
             strcpy(d, "overflow");
