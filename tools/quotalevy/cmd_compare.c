@@ -17,28 +17,6 @@ static const cli_opt compare_opts[] = {
     [C_INFORMAT] = {"input-format", 0, 1},
     {NULL, 0, 0}};
 
-/* Sets the record from one input row; the row's date into *date. */
-static int fill(const ql_ruleset *rs, ql_record *rec, const in_row *row,
-                ql_date *date, int *have_date, const char **id, ql_error *err)
-{
-    ql_record_clear(rec);
-    for (size_t k = 0; k < row->n; k++) {
-        const char *v = row->val[k] ? row->val[k] : "";
-        size_t len = row->val[k] ? row->len[k] : 0;
-        if (!strcmp(row->name[k], "id"))
-            *id = v;
-        if (!strcmp(row->name[k], "date") && len && !*have_date) {
-            if (ql_date_parse(date, v, len, err))
-                return -1;
-            *have_date = 1;
-        }
-        int i = ql_ruleset_input_index(rs, row->name[k]);
-        if (i >= 0 && ql_record_set_text(rec, (size_t)i, v, len, err))
-            return -1;
-    }
-    return 0;
-}
-
 static int same_value(const ql_value *a, const ql_value *b)
 {
     if (a->type != b->type)
@@ -138,8 +116,9 @@ int cmd_compare(int argc, char **argv)
         const char *id = "";
         ql_date date = fixed;
         int have = has_fixed;
-        if (row.error || fill(base, rb, &row, &date, &have, &id, &err) ||
-            fill(alt, ra, &row, &date, &have, &id, &err) || !have) {
+        int column;
+        if (row.error || in_fill_record(base, rb, &row, &date, &have, &id, &column, &err) ||
+            in_fill_record(alt, ra, &row, &date, &have, &id, &column, &err) || !have) {
             failed++;
             continue;
         }

@@ -60,27 +60,13 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
                 break;
         if (k == row.n)
             continue;
-        rc = 0;
-        for (k = 0; k < row.n && rc == 0; k++) {
-            ql_error err;
-            const char *v = row.val[k] ? row.val[k] : "";
-            size_t len = row.val[k] ? row.len[k] : 0;
-            if (!strcmp(row.name[k], "date")) {
-                if (len && !*have_date) {
-                    if (cli_date("explain", "the row's date", v, date))
-                        rc = -1;
-                    *have_date = 1;
-                }
-                continue;
-            }
-            int i = ql_ruleset_input_index(rs, row.name[k]);
-            if (i < 0)
-                continue; /* a column the rule set does not use */
-            if (ql_record_set_text(rec, (size_t)i, v, len, &err)) {
-                fprintf(stderr, "%s:%ld:%zu: ", path, row.line, k + 1);
-                cli_print_error(stderr, NULL, &err);
-                rc = -1;
-            }
+        const char *rid = NULL;
+        int column = 0;
+        ql_error err;
+        rc = in_fill_record(rs, rec, &row, date, have_date, &rid, &column, &err);
+        if (rc) {
+            fprintf(stderr, "%s:%ld:%d: ", path, row.line, column);
+            cli_print_error(stderr, NULL, &err);
         }
         goto out;
     }

@@ -52,6 +52,34 @@ static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
     return 0;
 }
 
+int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
+                   ql_date *date, int *have_date, const char **id, int *column,
+                   ql_error *err)
+{
+    ql_record_clear(rec);
+    for (size_t k = 0; k < row->n; k++) {
+        const char *v = row->val[k] ? row->val[k] : "";
+        size_t len = row->val[k] ? row->len[k] : 0;
+        *column = (int)k + 1;
+        if (!strcmp(row->name[k], "id"))
+            *id = v;
+        if (!strcmp(row->name[k], "date")) {
+            if (len && !*have_date) {
+                if (ql_date_parse(date, v, len, err)) {
+                    snprintf(err->field, sizeof err->field, "date");
+                    return -1;
+                }
+                *have_date = 1;
+            }
+            continue;
+        }
+        int i = ql_ruleset_input_index(rs, row->name[k]);
+        if (i >= 0 && ql_record_set_text(rec, (size_t)i, v, len, err))
+            return -1;
+    }
+    return 0;
+}
+
 int in_guess_jsonl(const char *path)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;

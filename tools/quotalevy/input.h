@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#include "quotalevy.h"
+
 typedef struct in_row {
     long line;
     size_t n;
@@ -31,6 +33,14 @@ void in_close(in_reader *r);
 /* 1 a row (maybe an error row), 0 end, −2 a read error. */
 int in_next(in_reader *r, in_row *row);
 long long in_offset(const in_reader *r);
+/* Sets rec from the row's columns the rule set knows (after emptying it);
+ * a 'date' column goes to *date unless *have_date is already set, an 'id'
+ * column to *id.  On a bad value: −1, with err filled and *column the
+ * 1-based column. */
+int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
+                   ql_date *date, int *have_date, const char **id, int *column,
+                   ql_error *err);
+
 /* CSV: the header's column names; NULL for JSONL. */
 const char *const *in_header(const in_reader *r, size_t *n);
 
