@@ -449,8 +449,10 @@ struct ql_result {
 ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags);
 
-/* Formats a typed value for display / output. */
+/* A typed value as a public ql_value (strings borrowed). */
 void qval_to_public(const qval *v, vtype t, ql_value *out);
+/* The public type of values of static type t (enums are strings). */
+ql_type vtype_public(vtype t);
 
 /* -------------------------------------------------------------- dates */
 

@@ -70,13 +70,7 @@ ql_type ql_ruleset_output_type(const ql_ruleset *rs, size_t i)
     vtype t = o->kind == OUT_COMPUTED ? rs->computed[o->index].type
               : o->kind == OUT_INPUT  ? rs->inputs[o->index].type
                                       : (vtype){VK_BOOL, NULL};
-    qval zero;
-    ql_value v;
-    memset(&zero, 0, sizeof zero);
-    if (t.kind == VK_ENUM)
-        return QL_TYPE_STRING;
-    qval_to_public(&zero, t, &v);
-    return v.type;
+    return vtype_public(t);
 }
 
 int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i)

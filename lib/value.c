@@ -125,6 +125,19 @@ int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b)
     return qd_cmp(&x, &y);
 }
 
+ql_type vtype_public(vtype t)
+{
+    switch (t.kind) {
+    case VK_NUMBER: return QL_TYPE_NUMBER;
+    case VK_BOOL: return QL_TYPE_BOOL;
+    case VK_DATE: return QL_TYPE_DATE;
+    case VK_STRING:
+    case VK_ENUM: return QL_TYPE_STRING;
+    case VK_TABLE: return QL_TYPE_TABLE;
+    }
+    return QL_TYPE_NONE;
+}
+
 void qval_to_public(const qval *v, vtype t, ql_value *out)
 {
     memset(out, 0, sizeof *out);
