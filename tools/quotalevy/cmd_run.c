@@ -82,7 +82,8 @@ typedef struct worker {
 
 /* ------------------------------------------------------------- columns */
 
-/* Calls fn for every output column name, in order. */
+/* Counts the output columns and, given a line, appends their CSV header
+ * names to it (",name" each), in order. */
 static size_t column_names(const ql_ruleset *rs, strbuf *line, int csv)
 {
     static const char *parts[] = {"applicable", "compliant", "required",
