@@ -87,6 +87,11 @@ static int gen_call(cc *c, const ast *n)
         if (gen(c, n->args[1]) < 0)
             return -1;
         return emit(c, OP_BRACKET, 0, 0, s->index, n->pos);
+    case F_AT:
+        s = &c->syms[n->args[0]->ref];
+        if (gen(c, n->args[1]) < 0)
+            return -1;
+        return emit(c, OP_PARAM_AT, 0, 0, s->index, n->pos);
     case F_ROUND:
     case F_CEIL:
     case F_FLOOR:
@@ -326,6 +331,7 @@ ql_status compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
     free(c.kchain);
     free(c.syms);
     free(c.hash);
+    free(c.lists);
     free(c.code);
     free(c.locs);
     free(c.consts);

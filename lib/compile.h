@@ -20,8 +20,15 @@ typedef struct sym {
 enum fn_id {
     F_MIN, F_MAX, F_ABS, F_ROUND, F_CEIL, F_FLOOR, F_TRUNC, F_IF, F_BRACKET,
     F_PRESENT, F_DATE, F_YEAR, F_MONTH, F_DAY, F_DAYS_BETWEEN, F_ADD_DAYS,
-    F_ADD_MONTHS, F_ADD_YEARS
+    F_ADD_MONTHS, F_ADD_YEARS, F_SUM, F_COUNT, F_INDEX, F_AT
 };
+
+/* A list: `count:` items of an input or computed value, whose symbols
+ * stand one after another from `first`. */
+typedef struct list_sym {
+    const char *name;
+    int first, len;
+} list_sym;
 
 /* The expressions of a check, in check_def.tree order. */
 extern const char *const check_parts[5];
@@ -34,6 +41,10 @@ typedef struct cc {
     size_t nsyms;
     size_t *hash; /* open addressing: index + 1, 0 empty */
     size_t hcap;
+    list_sym *lists;
+    size_t nlists;
+    size_t expanded; /* syntax nodes copied for list reductions */
+    int elem, elem_len; /* the list item the names being checked mean */
     /* dependency walk: 0 todo, 1 in progress, 2 done */
     uint8_t *cstate, *kstate;
     int *cneed, *kneed, *cchain, *kchain;

@@ -282,6 +282,19 @@ static ql_status run(ectx *e, int blk, qval *out)
             *sp++ = pv->v;
             break;
         }
+        case OP_PARAM_AT: {
+            const param_def *d = &rs->params[in->arg];
+            int k = param_index_at(d, sp[-1].date);
+            if (k < 0) {
+                char when[16];
+                ql_date_format(sp[-1].date, when, sizeof when);
+                return fail_pc(e, pc, QL_ENODATA, NULL,
+                               "parameter '%s' has no value in force on %s",
+                               d->name, when);
+            }
+            sp[-1] = d->values[k].v;
+            break;
+        }
         case OP_COMPUTED:
             if (r->cstate[in->arg] != 2) {
                 e->top = sp;

@@ -30,6 +30,7 @@
 #define QL_MAX_DEPENDENCY_DEPTH 256  /* chain of computed values / checks  */
 #define QL_MAX_CALL_ARGS 64          /* arguments of one function call     */
 #define QL_MAX_NAME 128              /* bytes of a name                    */
+#define QL_MAX_LIST 1000             /* items of one list (`count:`)       */
 
 /* -------------------------------------------------------------- arena */
 
@@ -207,6 +208,8 @@ typedef struct ast {
     tok_kind op;
     int neg;
     size_t pos; /* byte offset of the node's operator or first token */
+    int elem;   /* names of lists in this subtree mean their item `elem` */
+    int elem_len; /* … of lists of this many items */
     const char *text;
     size_t len;
     const char *member;
@@ -239,6 +242,7 @@ typedef enum opcode {
     OP_INPUT,     /* push input arg (error if empty and no default) */
     OP_PRESENT,   /* push whether input arg is set */
     OP_PARAM,     /* push parameter arg in force on the date */
+    OP_PARAM_AT,  /* pop a date; push parameter arg in force on it */
     OP_COMPUTED,  /* push computed value arg, evaluating it first if needed */
     OP_CHECKF,    /* push field a8 of check arg */
     OP_DATE,      /* push the evaluation date */
@@ -309,6 +313,9 @@ typedef struct input_def {
     qval def;
     enum_def en;
     const ynode *key;
+    /* an item of a list input (`count:`): family name, 1-based item, size */
+    const char *family;
+    int elem, family_len;
 } input_def;
 
 typedef struct bracket_row {
@@ -341,6 +348,9 @@ typedef struct computed_def {
     const ynode *key;
     const ynode *expr; /* the expression scalar */
     ast *tree;
+    /* an item of a list computed value, as for input_def */
+    const char *family;
+    int elem, family_len;
 } computed_def;
 
 typedef struct check_def {

@@ -123,6 +123,37 @@ static int call_args(parser *p, ast ***out, size_t *n)
     return 1;
 }
 
+/* name[k]: item k of a list, a whole-number literal from 1 on.  It
+ * becomes the name of that item, "name[k]", as the loader spells it. */
+static ast *list_item(parser *p, token name)
+{
+    size_t open = p->tok.pos;
+    advance(p);
+    if (failed(p))
+        return NULL;
+    token k = p->tok;
+    qd one = qd_make(1, 0), lim = qd_make(QL_MAX_LIST, 0);
+    if (k.kind != T_NUMBER || !qd_is_integer(&k.num) ||
+        qd_cmp(&k.num, &one) < 0 || qd_cmp(&k.num, &lim) > 0)
+        return fail_at(p, k.pos, "expected a list item number from 1 to 1000 "
+                                 "inside '[ ]'");
+    qd whole;
+    qd_round_to(&whole, &k.num, 0, QD_DOWN);
+    advance(p);
+    if (failed(p) || !close_match(p, T_RBRACKET, "']'", open))
+        return NULL;
+    ast *n = node(p, A_NAME, name.pos, 0);
+    if (!n)
+        return NULL;
+    char *text = ar_printf(p->arena, "%.*s[%d]", (int)name.len, name.text,
+                           (int)whole.coef);
+    if (!text)
+        return fail_at(p, name.pos, ql_msg_oom);
+    n->text = text;
+    n->len = strlen(text);
+    return n;
+}
+
 static ast *primary(parser *p)
 {
     token t = p->tok;
@@ -179,6 +210,8 @@ static ast *primary(parser *p)
             n->member_len = p->tok.len;
             n->member_pos = p->tok.pos;
             advance(p);
+        } else if (p->tok.kind == T_LBRACKET) {
+            return list_item(p, t);
         } else {
             n = node(p, A_NAME, t.pos, 0);
         }

@@ -155,6 +155,57 @@ static ql_status bool_value(loader *L, const ynode *n, const char *what,
     return QL_OK;
 }
 
+/* `count: N` makes an entry a list of N items, name[1] … name[N]; *n is
+ * 0 when the key is absent. */
+static ql_status list_count(loader *L, const ynode *map, const char *what,
+                            int *n)
+{
+    *n = 0;
+    const ynode *c = map->kind == YN_MAP ? ymap_get(map, "count") : NULL;
+    if (!c)
+        return QL_OK;
+    ql_status st = rl_want(L, c, YN_SCALAR, "'count'");
+    if (st)
+        return st;
+    long v = 0;
+    size_t i = 0;
+    for (; i < c->len && c->text[i] >= '0' && c->text[i] <= '9' && v <= QL_MAX_LIST; i++)
+        v = v * 10 + (c->text[i] - '0');
+    if (i == 0 || i != c->len || v < 1 || v > QL_MAX_LIST)
+        return yfail(L->err, QL_ESCHEMA, c,
+                     "%s: 'count' must be a whole number from 1 to %d, "
+                     "found '%.40s'",
+                     what, QL_MAX_LIST, c->text);
+    *n = (int)v;
+    return QL_OK;
+}
+
+/* Definitions a section will hold: its entries, lists counted item by
+ * item (a bad count counts one; its entry fails later). */
+static size_t section_items(const section *s)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const ynode *v = s->items[i].val;
+        const ynode *c = v->kind == YN_MAP ? ymap_get(v, "count") : NULL;
+        long n = 1;
+        if (c && c->kind == YN_SCALAR) {
+            char *end;
+            n = strtol(c->text, &end, 10);
+            if (*end || n < 1 || n > QL_MAX_LIST)
+                n = 1;
+        }
+        total += (size_t)n;
+    }
+    return total;
+}
+
+/* The name of item k of list `name`: "name[k]". */
+static const char *item_name(loader *L, const char *name, int k)
+{
+    return ar_printf(L->ar, "%s[%d]", name, k);
+}
+
 /* The citation's first word must name a declared source. */
 static ql_status citation(loader *L, const ynode *map, const char *what,
                           int required, const char **out)
@@ -307,7 +358,7 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
 
     static const char *const keys[] = {"type", "description", "values", "min",
                                        "max", "above", "below", "required",
-                                       "default", NULL};
+                                       "default", "count", NULL};
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
@@ -393,18 +444,34 @@ ql_status rl_build_inputs(loader *L)
 {
     section *s = &L->sec[SEC_INPUTS];
     ql_ruleset *rs = L->rs;
-    rs->inputs = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->inputs);
+    rs->inputs = ar_alloc(L->ar, (section_items(s) + 1) * sizeof *rs->inputs);
     if (!rs->inputs)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         input_def *d = &rs->inputs[rs->n_inputs];
+        int count = 0;
         ql_status st = input_entry(L, &s->items[i], d);
         if (st == QL_OK)
+            st = list_count(L, s->items[i].val,
+                            ar_printf(L->ar, "input '%s'", d->name), &count);
+        if (st == QL_OK && count == 0) {
             rs->n_inputs++;
-        else if ((st = rl_keep_going(L, st)))
+        } else if (st == QL_OK) {
+            /* a list: the checked definition copied to each item */
+            input_def tmpl = *d;
+            for (int k = 1; k <= count; k++) {
+                input_def *it = &rs->inputs[rs->n_inputs++];
+                *it = tmpl;
+                it->name = item_name(L, tmpl.name, k);
+                it->family = tmpl.name;
+                it->elem = k;
+                it->family_len = count;
+            }
+        } else if ((st = rl_keep_going(L, st))) {
             return st;
-        else
+        } else {
             memset(d, 0, sizeof *d);
+        }
     }
     return QL_OK;
 }
@@ -648,7 +715,8 @@ static ql_status expression(loader *L, const ynode *n, const char *what,
 static ql_status computed_entry(loader *L, const entry *ent, computed_def *d)
 {
 
-    static const char *const keys[] = {"expr", "description", "source", NULL};
+    static const char *const keys[] = {"expr", "description", "source",
+                                       "count", NULL};
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
@@ -674,14 +742,36 @@ ql_status rl_build_computed(loader *L)
 {
     section *s = &L->sec[SEC_COMPUTED];
     ql_ruleset *rs = L->rs;
-    rs->computed = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->computed);
+    rs->computed = ar_alloc(L->ar, (section_items(s) + 1) * sizeof *rs->computed);
     if (!rs->computed)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         computed_def *d = &rs->computed[rs->n_computed];
+        int count = 0;
         ql_status st = computed_entry(L, &s->items[i], d);
         if (st == QL_OK)
+            st = list_count(L, s->items[i].val,
+                            ar_printf(L->ar, "computed '%s'", d->name), &count);
+        if (st == QL_OK && count == 0) {
             rs->n_computed++;
+            continue;
+        }
+        /* a list: each item gets its own syntax tree, since the type
+         * checker resolves the list names in it to that item */
+        computed_def tmpl = *d;
+        const char *what = ar_printf(L->ar, "computed '%s'", tmpl.name);
+        for (int k = 1; st == QL_OK && k <= count; k++) {
+            computed_def *it = &rs->computed[rs->n_computed + (size_t)k - 1];
+            *it = tmpl;
+            it->name = item_name(L, tmpl.name, k);
+            it->family = tmpl.name;
+            it->elem = k;
+            it->family_len = count;
+            if (k > 1)
+                st = expression(L, tmpl.expr, what, &it->tree);
+        }
+        if (st == QL_OK)
+            rs->n_computed += (size_t)count;
         else if ((st = rl_keep_going(L, st)))
             return st;
         else
@@ -805,33 +895,44 @@ ql_status rl_build_validations(loader *L)
     return QL_OK;
 }
 
-/* One item of `outputs`: a computed value, check or input, listed once. */
-static ql_status output_entry(loader *L, const ynode *n, output_def *d)
+/* The size of the list `name` (a computed value's first, then an
+ * input's), or 0 if no list has that name. */
+static int list_size(const ql_ruleset *rs, const char *name)
+{
+    for (size_t k = 0; k < rs->n_computed; k++)
+        if (rs->computed[k].family && !strcmp(rs->computed[k].family, name))
+            return rs->computed[k].family_len;
+    for (size_t k = 0; k < rs->n_inputs; k++)
+        if (rs->inputs[k].family && !strcmp(rs->inputs[k].family, name))
+            return rs->inputs[k].family_len;
+    return 0;
+}
+
+/* One reported value: a computed value, check or input, listed once. */
+static ql_status output_entry(loader *L, const ynode *n, const char *name,
+                              output_def *d)
 {
     const ql_ruleset *rs = L->rs;
-    ql_status st;
-    if ((st = rl_want(L, n, YN_SCALAR, "an output")))
-        return st;
-    d->name = n->text;
+    d->name = name;
     d->node = n;
     d->index = -1;
     for (size_t k = 0; k < rs->n_computed && d->index < 0; k++)
-        if (!strcmp(rs->computed[k].name, n->text))
+        if (!strcmp(rs->computed[k].name, name))
             d->kind = OUT_COMPUTED, d->index = (int)k;
     for (size_t k = 0; k < rs->n_checks && d->index < 0; k++)
-        if (!strcmp(rs->checks[k].name, n->text))
+        if (!strcmp(rs->checks[k].name, name))
             d->kind = OUT_CHECK, d->index = (int)k;
     for (size_t k = 0; k < rs->n_inputs && d->index < 0; k++)
-        if (!strcmp(rs->inputs[k].name, n->text))
+        if (!strcmp(rs->inputs[k].name, name))
             d->kind = OUT_INPUT, d->index = (int)k;
     if (d->index < 0)
         return yfail(L->err, QL_ENAME, n,
                      "output '%s' is not a computed value, check or input",
-                     n->text);
+                     name);
     for (size_t k = 0; k < rs->n_outputs; k++)
-        if (!strcmp(rs->outputs[k].name, n->text))
+        if (!strcmp(rs->outputs[k].name, name))
             return yfail(L->err, QL_ENAME, n, "output '%s' is listed twice",
-                         n->text);
+                         name);
     return QL_OK;
 }
 
@@ -846,18 +947,36 @@ ql_status rl_build_outputs(loader *L, const ynode *fallback)
                      "values and checks to report");
     if ((st = rl_want(L, o, YN_SEQ, "'outputs'")))
         return st;
-    rs->outputs = ar_alloc(L->ar, (o->n + 1) * sizeof *rs->outputs);
+    /* a list's name reports each of its items */
+    size_t room = 1;
+    for (size_t i = 0; i < o->n; i++) {
+        int len = o->items[i]->kind == YN_SCALAR
+                      ? list_size(rs, o->items[i]->text) : 0;
+        room += len ? (size_t)len : 1;
+    }
+    rs->outputs = ar_alloc(L->ar, room * sizeof *rs->outputs);
     if (!rs->outputs)
         return rl_oom(L);
     for (size_t i = 0; i < o->n; i++) {
-        output_def *d = &rs->outputs[rs->n_outputs];
-        st = output_entry(L, o->items[i], d);
-        if (st == QL_OK)
-            rs->n_outputs++;
-        else if ((st = rl_keep_going(L, st)))
-            return st;
-        else
-            memset(d, 0, sizeof *d);
+        const ynode *n = o->items[i];
+        if ((st = rl_want(L, n, YN_SCALAR, "an output"))) {
+            if ((st = rl_keep_going(L, st)))
+                return st;
+            continue;
+        }
+        int len = list_size(rs, n->text);
+        for (int k = len ? 1 : 0; k <= len; k++) {
+            output_def *d = &rs->outputs[rs->n_outputs];
+            st = output_entry(L, n, k ? item_name(L, n->text, k) : n->text, d);
+            if (st == QL_OK) {
+                rs->n_outputs++;
+            } else if ((st = rl_keep_going(L, st))) {
+                return st;
+            } else {
+                memset(d, 0, sizeof *d);
+                break;
+            }
+        }
     }
     return QL_OK;
 }

@@ -37,6 +37,10 @@ static const struct fn_info {
     [F_ADD_DAYS] = {"add_days", 2, 2, "add_days(date, n)"},
     [F_ADD_MONTHS] = {"add_months", 2, 2, "add_months(date, n)"},
     [F_ADD_YEARS] = {"add_years", 2, 2, "add_years(date, n)"},
+    [F_SUM] = {"sum", 1, 1, "sum(list) or sum(expression over lists)"},
+    [F_COUNT] = {"count", 1, 1, "count(condition over lists)"},
+    [F_INDEX] = {"index", 0, 0, "index()"},
+    [F_AT] = {"at", 2, 2, "at(parameter, date)"},
 };
 #define N_FNS (sizeof fns / sizeof fns[0])
 
@@ -140,6 +144,61 @@ static ql_status add_sym(cc *c, const char *name, enum sym_kind kind,
     return QL_OK;
 }
 
+static const list_sym *list_lookup(const cc *c, const char *name, size_t len)
+{
+    for (size_t i = 0; i < c->nlists; i++)
+        if (strlen(c->lists[i].name) == len &&
+            memcmp(c->lists[i].name, name, len) == 0)
+            return &c->lists[i];
+    return NULL;
+}
+
+/* One list per input or computed value declared with `count:`; its name
+ * must not be any other definition's. */
+static ql_status add_list(cc *c, const char *family, int len, const ynode *key)
+{
+    char first[QL_MAX_NAME + 16];
+    snprintf(first, sizeof first, "%s[1]", family);
+    const sym *s1 = lookup(c, first, strlen(first));
+    const sym *old = lookup(c, family, strlen(family));
+    ql_status st = QL_OK;
+    if (old)
+        st = yfail(c->err, QL_ENAME, key,
+                   "'%s' is already defined as %s %s (%s:%d)", family,
+                   old->kind == S_INPUT ? "an" : "a", kind_word(old->kind),
+                   old->key ? old->key->doc->file : "?",
+                   old->key ? old->key->line : 0);
+    else if (!s1) /* a duplicate item was skipped in diagnose mode */
+        return QL_OK;
+    if (st)
+        return ql_diag_note(c->diag, c->err, st) ? QL_OK : st;
+    list_sym *l = &c->lists[c->nlists++];
+    l->name = family;
+    l->first = (int)(s1 - c->syms);
+    l->len = len;
+    return QL_OK;
+}
+
+static ql_status build_lists(cc *c)
+{
+    ql_ruleset *rs = c->rs;
+    c->lists = calloc(rs->n_inputs + rs->n_computed + 1, sizeof *c->lists);
+    if (!c->lists)
+        return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    ql_status st;
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        if (rs->inputs[i].elem == 1 &&
+            (st = add_list(c, rs->inputs[i].family, rs->inputs[i].family_len,
+                           rs->inputs[i].key)))
+            return st;
+    for (size_t i = 0; i < rs->n_computed; i++)
+        if (rs->computed[i].elem == 1 &&
+            (st = add_list(c, rs->computed[i].family,
+                           rs->computed[i].family_len, rs->computed[i].key)))
+            return st;
+    return QL_OK;
+}
+
 ql_status build_symbols(cc *c)
 {
     ql_ruleset *rs = c->rs;
@@ -167,7 +226,7 @@ ql_status build_symbols(cc *c)
     for (size_t i = 0; i < rs->n_checks; i++)
         ADD(rs->checks[i].name, S_CHECK, i, rs->checks[i].key)
 #undef ADD
-    return QL_OK;
+    return build_lists(c);
 }
 
 /* ------------------------------------------------------- type checking */
@@ -258,6 +317,32 @@ static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
     return QL_OK;
 }
 
+/* The symbol a name stands for: a list's name means the item being
+ * checked (c->elem).  *out is NULL for an unknown name. */
+static ql_status resolve(cc *c, const ast *n, const sym **out)
+{
+    *out = lookup(c, n->text, n->len);
+    if (*out)
+        return QL_OK;
+    const list_sym *l = list_lookup(c, n->text, n->len);
+    if (!l)
+        return QL_OK;
+    if (c->elem == 0)
+        return fail_at(c, n->pos, QL_ETYPE,
+                       "'%s' is a list of %d items: name one (%s[1]), reduce "
+                       "it (sum(%s), count(…), min(%s), max(%s)) or use it in "
+                       "a computed value with 'count: %d'",
+                       l->name, l->len, l->name, l->name, l->name, l->name,
+                       l->len);
+    if (l->len != c->elem_len)
+        return fail_at(c, n->pos, QL_ETYPE,
+                       "'%s' has %d items but is used item by item with a "
+                       "list of %d",
+                       l->name, l->len, c->elem_len);
+    *out = &c->syms[l->first + c->elem - 1];
+    return QL_OK;
+}
+
 static ql_status tc_name(cc *c, ast *n)
 {
     if (n->len == 4 && memcmp(n->text, "date", 4) == 0) {
@@ -266,11 +351,20 @@ static ql_status tc_name(cc *c, ast *n)
         n->sdepth = 1;
         return QL_OK;
     }
-    const sym *s = lookup(c, n->text, n->len);
+    const sym *s;
+    ql_status st = resolve(c, n, &s);
+    if (st)
+        return st;
+    const char *br = memchr(n->text, '[', n->len);
+    const list_sym *l = br ? list_lookup(c, n->text, (size_t)(br - n->text)) : NULL;
+    if (!s && l)
+        return fail_at(c, n->pos, QL_ENAME,
+                       "'%s' has %d items: '%.*s' is past its end", l->name,
+                       l->len, (int)n->len, n->text);
     if (!s)
         return fail_at(c, n->pos, QL_ENAME,
                        "unknown name '%.*s' (not an input, parameter, "
-                       "computed value or check)",
+                       "computed value, check or list)",
                        (int)n->len, n->text);
     n->ref = (int)(s - c->syms);
     n->sdepth = 1;
@@ -286,11 +380,10 @@ static ql_status tc_name(cc *c, ast *n)
                            "'%s' is a table: use it as bracket(%s, x)", s->name,
                            s->name);
         return QL_OK;
-    case S_COMPUTED: {
-        ql_status st = check_computed(c, s->index, n->pos);
+    case S_COMPUTED:
+        st = check_computed(c, s->index, n->pos);
         n->type = rs->computed[s->index].type;
         return st;
-    }
     case S_CHECK:
         return fail_at(c, n->pos, QL_ETYPE,
                        "'%s' is a check: name one of its fields, e.g. %s.compliant",
@@ -323,6 +416,152 @@ static ql_status tc_member(cc *c, ast *n)
     return check_check(c, s->index, n->pos);
 }
 
+/* ------------------------------------------------------------- lists */
+
+/* The size of the lists an expression goes over item by item: the lists
+ * named in it outside any inner reduction, which binds its own.  0 if
+ * none; an error if two differ. */
+static ql_status list_span(cc *c, const ast *n, int *len, const char **name)
+{
+    if (n->elem)
+        return QL_OK; /* a reduction's copy: bound already */
+    if (n->kind == A_NAME && !lookup(c, n->text, n->len)) {
+        const list_sym *l = list_lookup(c, n->text, n->len);
+        if (!l)
+            return QL_OK;
+        if (*len && *len != l->len)
+            return fail_at(c, n->pos, QL_ETYPE,
+                           "lists of different sizes item by item: '%s' has "
+                           "%d items, '%s' %d",
+                           *name, *len, l->name, l->len);
+        *len = l->len;
+        *name = l->name;
+        return QL_OK;
+    }
+    if (n->kind == A_CALL &&
+        ((n->len == 3 && !memcmp(n->text, "sum", 3)) ||
+         (n->len == 5 && !memcmp(n->text, "count", 5)) ||
+         (n->nargs == 1 && n->len == 3 &&
+          (!memcmp(n->text, "min", 3) || !memcmp(n->text, "max", 3)))))
+        return QL_OK;
+    for (size_t i = 0; i < n->nargs; i++) {
+        ql_status st = list_span(c, n->args[i], len, name);
+        if (st)
+            return st;
+    }
+    return QL_OK;
+}
+
+static ast *new_node(cc *c, ast_kind kind, size_t pos, size_t nargs)
+{
+    if (++c->expanded > QL_MAX_YAML_NODES)
+        return NULL;
+    ast *n = ar_alloc(&c->rs->arena, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->pos = pos;
+    n->nargs = nargs;
+    if (nargs && !(n->args = ar_alloc(&c->rs->arena, nargs * sizeof *n->args)))
+        return NULL;
+    return n;
+}
+
+/* A fresh, unchecked copy of a syntax tree. */
+static ast *copy_tree(cc *c, const ast *src)
+{
+    ast *n = new_node(c, src->kind, src->pos, src->nargs);
+    if (!n)
+        return NULL;
+    ast **args = n->args;
+    *n = *src;
+    n->args = args;
+    for (size_t i = 0; i < src->nargs; i++)
+        if (!(n->args[i] = copy_tree(c, src->args[i])))
+            return NULL;
+    return n;
+}
+
+static ql_status expand_failed(cc *c, size_t pos)
+{
+    if (c->expanded > QL_MAX_YAML_NODES)
+        return fail_at(c, pos, QL_ELIMIT,
+                       "lists expand to more than %d expression nodes",
+                       QL_MAX_YAML_NODES);
+    return fail_at(c, pos, QL_ENOMEM, "out of memory");
+}
+
+/* sum(e), count(e), min(e), max(e) over lists: e is copied once per item,
+ * each copy reading that item of every list in it, and the call becomes
+ * e[1] + e[2] + …, if(e[1], 1, 0) + …, or min(e[1], e[2], …). */
+static ql_status reduce_list(cc *c, ast *n, int id, int *done)
+{
+    int len = 0;
+    const char *name = NULL;
+    ql_status st = list_span(c, n->args[0], &len, &name);
+    *done = 0;
+    if (st)
+        return st;
+    if (len == 0) {
+        if (id == F_MIN || id == F_MAX)
+            return QL_OK; /* min(x) of one value: x */
+        return fail_at(c, n->args[0]->pos, QL_ETYPE,
+                       "%s() goes over a list: name one in its argument "
+                       "(%s)",
+                       fns[id].name, fns[id].usage);
+    }
+    ast **item = ar_alloc(&c->rs->arena, (size_t)len * sizeof *item);
+    if (!item)
+        return expand_failed(c, n->pos);
+    for (int k = 0; k < len; k++) {
+        ast *e = copy_tree(c, n->args[0]);
+        if (!e)
+            return expand_failed(c, n->pos);
+        e->elem = k + 1;
+        e->elem_len = len;
+        if (id == F_COUNT) {
+            ast *w = new_node(c, A_CALL, e->pos, 3);
+            ast *one = new_node(c, A_NUMBER, e->pos, 0);
+            ast *zero = new_node(c, A_NUMBER, e->pos, 0);
+            if (!w || !one || !zero)
+                return expand_failed(c, n->pos);
+            w->text = "if";
+            w->len = 2;
+            w->b = 1; /* for messages: a count()'s condition */
+            one->num = qd_make(1, 0);
+            zero->num = qd_make(0, 0);
+            w->args[0] = e;
+            w->args[1] = one;
+            w->args[2] = zero;
+            e = w;
+        }
+        item[k] = e;
+    }
+    if (id == F_MIN || id == F_MAX) {
+        n->args = item; /* checked as min(e[1], e[2], …) */
+        n->nargs = (size_t)len;
+        return QL_OK;
+    }
+    ast *acc = item[0];
+    for (int k = 1; k < len; k++) {
+        ast *plus = new_node(c, A_BINARY, n->pos, 2);
+        if (!plus)
+            return expand_failed(c, n->pos);
+        plus->op = T_PLUS;
+        plus->args[0] = acc;
+        plus->args[1] = item[k];
+        acc = plus;
+    }
+    *n = *acc;
+    *done = 1;
+    if ((st = tc(c, n)))
+        return st;
+    if (id == F_SUM && n->type.kind != VK_NUMBER)
+        return fail_at(c, n->pos, QL_ETYPE, "sum() adds numbers, not a %s",
+                       type_name(n->type));
+    return QL_OK;
+}
+
 static ql_status tc_call(cc *c, ast *n)
 {
     int id = -1;
@@ -343,9 +582,42 @@ static ql_status tc_call(cc *c, ast *n)
         return fail_at(c, n->pos, QL_ETYPE, "wrong number of arguments: %s",
                        f->usage);
     ql_status st;
-    if (id == F_PRESENT) {
+    if (id == F_SUM || id == F_COUNT ||
+        ((id == F_MIN || id == F_MAX) && n->nargs == 1)) {
+        int done;
+        if ((st = reduce_list(c, n, id, &done)) || done)
+            return st;
+    }
+    if (id == F_INDEX) {
+        if (c->elem == 0)
+            return fail_at(c, n->pos, QL_ETYPE,
+                           "index() is the item number of a list: use it in "
+                           "a computed value with 'count' or inside sum(), "
+                           "count(), min() or max() of a list");
+        n->kind = A_NUMBER;
+        n->num = qd_make(c->elem, 0);
+        return tc(c, n);
+    }
+    if (id == F_AT) {
         ast *a = n->args[0];
         const sym *s = a->kind == A_NAME ? lookup(c, a->text, a->len) : NULL;
+        if (!s || s->kind != S_PARAM ||
+            c->rs->params[s->index].type.kind == VK_TABLE)
+            return fail_at(c, a->pos, QL_ETYPE,
+                           "at() takes a parameter (not a table) first");
+        a->ref = (int)(s - c->syms);
+        if ((st = tc(c, n->args[1])) ||
+            (st = expect(c, n->args[1], VK_DATE, "at()'s date")))
+            return st;
+        n->type = c->rs->params[s->index].type;
+        n->sdepth = n->args[1]->sdepth;
+        return QL_OK;
+    }
+    if (id == F_PRESENT) {
+        ast *a = n->args[0];
+        const sym *s = NULL;
+        if (a->kind == A_NAME && (st = resolve(c, a, &s)))
+            return st;
         if (!s || s->kind != S_INPUT)
             return fail_at(c, a->pos, QL_ETYPE,
                            "present() takes the name of an input");
@@ -463,7 +735,8 @@ static ql_status tc_call(cc *c, ast *n)
          * last; each value must agree with the first (enum literals are
          * coerced by unify). */
         for (size_t i = 0; i + 1 < n->nargs; i += 2)
-            if ((st = expect(c, n->args[i], VK_BOOL, "an if() condition")))
+            if ((st = expect(c, n->args[i], VK_BOOL,
+                             n->b ? "count()'s condition" : "an if() condition")))
                 return st;
         ast *first = n->args[1];
         for (size_t i = 3; i <= n->nargs; i += 2) {
@@ -487,7 +760,23 @@ static ql_status tc_call(cc *c, ast *n)
     return QL_OK;
 }
 
+static ql_status tc_node(cc *c, ast *n);
+
+/* Checks n; in a subtree marked with a list item, list names mean it. */
 static ql_status tc(cc *c, ast *n)
+{
+    if (!n->elem)
+        return tc_node(c, n);
+    int elem = c->elem, len = c->elem_len;
+    c->elem = n->elem;
+    c->elem_len = n->elem_len;
+    ql_status st = tc_node(c, n);
+    c->elem = elem;
+    c->elem_len = len;
+    return st;
+}
+
+static ql_status tc_node(cc *c, ast *n)
 {
     ql_status st;
     switch (n->kind) {
@@ -595,10 +884,12 @@ static ql_status check_tree(cc *c, ast *tree, const ynode *node,
     const ynode *sn = c->node;
     const char *sw = c->what;
     int schain = c->chain, sneed = c->need;
+    int selem = c->elem, slen = c->elem_len;
     c->node = node;
     c->what = what;
     c->chain = 0;
     c->need = 0;
+    c->elem = c->elem_len = 0;
     ql_status st = tc(c, tree);
     *need = tree->sdepth + c->need;
     *chain = c->chain + 1;
@@ -606,6 +897,8 @@ static ql_status check_tree(cc *c, ast *tree, const ynode *node,
     c->what = sw;
     c->chain = schain;
     c->need = sneed;
+    c->elem = selem;
+    c->elem_len = slen;
     return st;
 }
 
@@ -635,6 +928,8 @@ static ql_status check_computed(cc *c, int idx, size_t pos)
     if (c->cstate[idx] == 0) {
         c->cstate[idx] = 1;
         const char *what = ar_printf(&c->rs->arena, "computed '%s'", d->name);
+        d->tree->elem = d->elem; /* a list's item: its lists mean item elem */
+        d->tree->elem_len = d->family_len;
         ql_status st = check_tree(c, d->tree, d->expr, what, &c->cneed[idx],
                                   &c->cchain[idx]);
         if (st) {

@@ -170,9 +170,32 @@ static int traced_value(const ql_result *res, const char *name, ql_value *out)
     return -1;
 }
 
-static void check_expect(tstate *t, const char *cname, const ynode *expect)
+/* One expected output or evaluated computed value. */
+static void expect_value(tstate *t, const char *cname, const ynode *key,
+                         const char *name, const ynode *want)
 {
     char buf[QL_DECIMAL_TEXT_MAX * 4];
+    if (want->kind != YN_SCALAR) {
+        case_fail(t, want, cname, "%s: expected a scalar value", name);
+        return;
+    }
+    ql_value v;
+    int o = find_output(t->rs, name);
+    if (o >= 0) {
+        ql_result_output(t->res, (size_t)o, &v);
+    } else if (traced_value(t->res, name, &v)) {
+        case_fail(t, key, cname,
+                  "'%s' is not an output, check or evaluated computed value",
+                  name);
+        return;
+    }
+    if (!value_matches(&v, want->text))
+        case_fail(t, want, cname, "%s: expected %s, got %s", name, want->text,
+                  show(&v, buf, sizeof buf));
+}
+
+static void check_expect(tstate *t, const char *cname, const ynode *expect)
+{
     for (size_t i = 0; i < expect->n; i++) {
         const ynode *key = expect->items[2 * i], *want = expect->items[2 * i + 1];
         int k = find_check(t->rs, key->text);
@@ -180,23 +203,16 @@ static void check_expect(tstate *t, const char *cname, const ynode *expect)
             expect_check(t, cname, k, key, want);
             continue;
         }
-        if (want->kind != YN_SCALAR) {
-            case_fail(t, want, cname, "%s: expected a scalar value", key->text);
+        if (want->kind == YN_SEQ) {
+            /* a list: item j is name[j] */
+            for (size_t j = 0; j < want->n; j++) {
+                char name[512];
+                snprintf(name, sizeof name, "%s[%zu]", key->text, j + 1);
+                expect_value(t, cname, key, name, want->items[j]);
+            }
             continue;
         }
-        ql_value v;
-        int o = find_output(t->rs, key->text);
-        if (o >= 0) {
-            ql_result_output(t->res, (size_t)o, &v);
-        } else if (traced_value(t->res, key->text, &v)) {
-            case_fail(t, key, cname,
-                      "'%s' is not an output, check or evaluated computed value",
-                      key->text);
-            continue;
-        }
-        if (!value_matches(&v, want->text))
-            case_fail(t, want, cname, "%s: expected %s, got %s", key->text,
-                      want->text, show(&v, buf, sizeof buf));
+        expect_value(t, cname, key, key->text, want);
     }
 }
 
@@ -281,8 +297,25 @@ static int run_case(tstate *t, const ynode *c, size_t index)
     }
     for (size_t i = 0; input && i < input->n && st == QL_OK; i++) {
         const ynode *k = input->items[2 * i], *v = input->items[2 * i + 1];
+        if (v->kind == YN_SEQ) {
+            /* a list input: item j goes to field name[j]; ~ leaves it empty */
+            for (size_t j = 0; j < v->n && st == QL_OK; j++) {
+                const ynode *it = v->items[j];
+                char name[512];
+                if (it->kind != YN_SCALAR) {
+                    case_fail(t, it, cname, "items of '%s' must be scalars",
+                              k->text);
+                    return 0;
+                }
+                snprintf(name, sizeof name, "%s[%zu]", k->text, j + 1);
+                if (strcmp(it->text, "~") && strcmp(it->text, "null"))
+                    st = ql_record_set(t->rec, name, it->text, &err);
+            }
+            continue;
+        }
         if (v->kind != YN_SCALAR) {
-            case_fail(t, v, cname, "input '%s' must be a scalar", k->text);
+            case_fail(t, v, cname, "input '%s' must be a scalar or a list",
+                      k->text);
             return 0;
         }
         st = ql_record_set(t->rec, k->text, v->text, &err);
