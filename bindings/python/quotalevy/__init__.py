@@ -17,6 +17,7 @@ after the RuleSet object is dropped.
 """
 import datetime as _dt
 from collections.abc import Mapping as _Mapping
+from collections.abc import Sequence as _Sequence
 from decimal import Decimal
 
 from . import native as _native
@@ -297,6 +298,12 @@ class RuleSet:
         self._output_kinds = [kind for _, _, kind in info["outputs"]]
         self._output_pos = {name: k for k, name in enumerate(self.outputs)}
         self._index = {i.name: k for k, i in enumerate(self.inputs)}
+        # list inputs ('count:' in the rules): name -> items, fields name[k]
+        self._lists = {}
+        for i in self.inputs:
+            base, sep, rest = i.name.partition("[")
+            if sep and rest.endswith("]"):
+                self._lists[base] = max(self._lists.get(base, 0), int(rest[:-1]))
         self._batch = None
         self.checks = [Check(*t) for t in info["checks"]]
         self._param_names = info["params"]
@@ -374,6 +381,28 @@ class RuleSet:
             return _dt.date.fromisoformat(date)
         return date.date() if isinstance(date, _dt.datetime) else date
 
+    def _flat(self, record):
+        """A record whose list inputs are given as sequences, with each
+        item as its own field name[k] (None leaves an item empty)."""
+        out = None
+        for name, size in self._lists.items():
+            items = record.get(name)
+            if items is None:
+                continue
+            if isinstance(items, (str, bytes)) or not isinstance(items, _Sequence):
+                raise TypeError("field %r is a list of %d items: pass a list "
+                                "or tuple, not %s" % (name, size, type(items).__name__))
+            if len(items) > size:
+                raise ValueError("field %r has %d items, got %d"
+                                 % (name, size, len(items)))
+            if out is None:
+                out = dict(record)
+            del out[name]
+            for k, v in enumerate(items, 1):
+                if v is not None:
+                    out["%s[%d]" % (name, k)] = v
+        return record if out is None else out
+
     def evaluate(self, record, date, trace=True):
         """Evaluates one record (a mapping of field names to values) on
         date; returns a Result or raises RecordError."""
@@ -384,8 +413,9 @@ class RuleSet:
         if self._rec is None:
             self._rec = _native.record_new(h)
             self._res = _native.result_new(h)
-        raw = _call(_native.evaluate, h, self._rec, self._res, record,
-                    self._index, days, 1 if trace else 0, record=True)
+        raw = _call(_native.evaluate, h, self._rec, self._res,
+                    self._flat(record), self._index, days, 1 if trace else 0,
+                    record=True)
         return Result(self, self._date_obj(date), raw)
 
     def evaluate_many(self, records, date, trace=False, batch=1024,
@@ -412,6 +442,8 @@ class RuleSet:
         for r in chunk:
             if not isinstance(r, _Mapping):
                 raise TypeError("records must be mappings, not %s" % type(r).__name__)
+        if self._lists:
+            chunk = [self._flat(r) for r in chunk]
         h = self._handle()
         batch = self._batch  # one at a time: a thread that finds it taken
         self._batch = None   # makes its own
