@@ -610,6 +610,49 @@ static void test_eval_what_if_overrides(void **state)
     }
 }
 
+/* Lists: items, reductions over them, at() on another date. */
+static void test_eval_lists(void **state)
+{
+    (void)state;
+    const char *yaml = RULES_HEAD
+        "inputs:\n  m: {type: decimal, count: 3, default: 0}\n"
+        "parameters:\n  r:\n    values:\n"
+        "      - {from: 2024-01-01, value: 10%, source: s}\n"
+        "      - {from: 2024-02-01, value: 20%, source: s}\n"
+        "computed:\n"
+        "  due: {count: 3, expr: \"m * at(r, add_months(date, index() - 1))\"}\n"
+        "  total: sum(due)\n"
+        "  given: count(present(m))\n"
+        "  low: min(m)\n"
+        "outputs: [due, total, given, low]\n";
+    ql_ruleset *rs = load_text(yaml);
+    ql_record *rec;
+    ql_result *res;
+    ql_error err;
+    char buf[64];
+    ql_value v;
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    assert_int_equal(ql_record_set(rec, "m[1]", "100", &err), QL_OK);
+    assert_int_equal(ql_record_set(rec, "m[3]", "50", &err), QL_OK);
+    assert_int_equal(ql_record_set(rec, "m[4]", "1", &err), QL_ERECORD);
+    assert_int_equal(ql_evaluate(res, rec, D("2024-01-01"), 0, &err), QL_OK);
+    const char *want[] = {"10.0", "0.0", "10.0", "20.0", "2", "0"};
+    for (size_t i = 0; i < 6; i++) {
+        ql_result_output(res, i, &v);
+        ql_value_format(&v, buf, sizeof buf);
+        assert_text(buf, want[i]);
+    }
+    /* the rate of the first item's month: none before 2024 */
+    assert_int_equal(ql_evaluate(res, rec, D("2023-12-15"), 0, &err), QL_ENODATA);
+    assert_non_null(strstr(err.message, "computed 'due[1]'"));
+    assert_non_null(strstr(err.message, "parameter 'r' has no value in force on 2023-12-15"));
+    assert_int_equal(err.line, 17);
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -622,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_eval_last_validation_skipped),
         cmocka_unit_test(test_eval_free_in_any_order),
         cmocka_unit_test(test_eval_what_if_overrides),
+        cmocka_unit_test(test_eval_lists),
         cmocka_unit_test_setup_teardown(test_eval_trace, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_child_rules, setup_child, teardown),
         cmocka_unit_test_setup_teardown(test_eval_many, setup_base, teardown),

@@ -348,6 +348,60 @@ static void test_loader_diagnose_reports_every_problem(void **state)
     remove(path);
 }
 
+/* Lists (`count:`): every misuse is located and says what to write. */
+static void test_loader_list_errors(void **state)
+{
+    (void)state;
+#define LIST_HEAD RULES_HEAD "inputs:\n  p: {type: decimal, count: 3}\n  q: {type: decimal, count: 2}\n"
+    /* line 10 is p, 11 is q; computed entries start on line 13 */
+    assert_load_error(RULES_HEAD "inputs:\n  p: {type: decimal, count: 0}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 29, "'count' must be a whole number from 1 to 1000");
+    assert_load_error(RULES_HEAD "inputs:\n  p: {type: decimal, count: 1001}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 29, "from 1 to 1000, found '1001'");
+    assert_load_error(RULES_HEAD "inputs:\n  p: {type: decimal, count: x}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 29, "found 'x'");
+    assert_load_error(LIST_HEAD "computed:\n  x: p * 2\noutputs: [x]\n", QL_ETYPE, 13, 6,
+                      "'p' is a list of 3 items: name one (p[1]), reduce it");
+    assert_load_error(LIST_HEAD "computed:\n  x: sum(p - q)\noutputs: [x]\n", QL_ETYPE, 13, 14,
+                      "lists of different sizes item by item: 'p' has 3 items, 'q' 2");
+    assert_load_error(LIST_HEAD "computed:\n  x: {count: 2, expr: p}\noutputs: [x]\n",
+                      QL_ETYPE, 13, 23, "'p' has 3 items but is used item by item with a list of 2");
+    assert_load_error(LIST_HEAD "computed:\n  x: p[4]\noutputs: [x]\n", QL_ENAME, 13, 6,
+                      "'p' has 3 items: 'p[4]' is past its end");
+    assert_load_error(LIST_HEAD "computed:\n  x: p[0]\noutputs: [x]\n", QL_EPARSE, 13, 8,
+                      "expected a list item number from 1 to 1000");
+    assert_load_error(LIST_HEAD "computed:\n  x: p[1.5]\noutputs: [x]\n", QL_EPARSE, 13, 8,
+                      "list item number");
+    assert_load_error(LIST_HEAD "computed:\n  x: p[1\noutputs: [x]\n", QL_EPARSE, 13, 9,
+                      "expected ']'");
+    assert_load_error(LIST_HEAD "computed:\n  x: sum(3)\noutputs: [x]\n", QL_ETYPE, 13, 10,
+                      "sum() goes over a list");
+    assert_load_error(LIST_HEAD "computed:\n  x: count(p)\noutputs: [x]\n", QL_ETYPE, 13, 12,
+                      "count()'s condition must be a bool, not a number");
+    assert_load_error(LIST_HEAD "computed:\n  x: index()\noutputs: [x]\n", QL_ETYPE, 13, 6,
+                      "index() is the item number of a list");
+    assert_load_error(LIST_HEAD "computed:\n  x: at(p, date)\noutputs: [x]\n", QL_ETYPE, 13, 9,
+                      "at() takes a parameter (not a table) first");
+    assert_load_error(LIST_HEAD "computed:\n  p: 1\noutputs: [p]\n", QL_ENAME, 10, 3,
+                      "'p' is already defined as a computed value");
+    assert_load_error(LIST_HEAD "checks:\n  k: {count: 2, required: 1, actual: 1}\noutputs: []\n",
+                      QL_ESCHEMA, 13, 7, "unknown key 'count'");
+    /* a list of 1,000 reduced inside a list of 1,000: a million copies */
+    assert_load_error(RULES_HEAD "inputs:\n  p: {type: decimal, count: 1000}\n"
+                      "computed:\n  x: {count: 1000, expr: p / sum(p)}\noutputs: [x]\n",
+                      QL_ELIMIT, 12, 30, "lists expand to more than 1000000 expression nodes");
+#undef LIST_HEAD
+    /* outputs: a list's name reports each item */
+    ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  p: {type: decimal, count: 3}\n"
+                               "computed:\n  d: {count: 3, expr: p * 2}\noutputs: [d, p]\n");
+    assert_int_equal(ql_ruleset_input_count(rs), 3);
+    assert_string_equal(ql_ruleset_input_name(rs, 2), "p[3]");
+    assert_int_equal(ql_ruleset_output_count(rs), 6);
+    assert_string_equal(ql_ruleset_output_name(rs, 0), "d[1]");
+    assert_string_equal(ql_ruleset_output_name(rs, 5), "p[3]");
+    ql_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_loader_extends_errors),
         cmocka_unit_test(test_loader_size_limit),
         cmocka_unit_test(test_loader_diagnose_reports_every_problem),
+        cmocka_unit_test(test_loader_list_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -401,3 +401,27 @@ def test_audit_example_runs():
 
 def test_version():
     assert quotalevy.version().count(".") == 2
+
+
+def test_list_inputs_take_sequences():
+    """A `count:` input is given as a list or tuple; None leaves an item
+    empty; the German rule set evaluates from Python as from the CLI."""
+    rs = quotalevy.RuleSet.load(os.path.join(SRC, "rules", "de", "sgb9.yaml"))
+    year = {"positions": [121] * 12, "severely_disabled": (3,) * 12}
+    r = rs.evaluate(year, "2020-06-30")
+    assert r.outputs["yearly_mandatory"] == 73
+    assert r.outputs["levy"] == Decimal("8140")
+    part = {"positions": [None] * 6 + [100] * 6, "severely_disabled": [5] * 12}
+    assert rs.evaluate(part, "2024-12-31").outputs["months"] == 6
+    # items as fields work too, and the batch path expands lists
+    flat = {"positions[%d]" % k: 121 for k in range(1, 13)}
+    flat.update({"severely_disabled[%d]" % k: 3 for k in range(1, 13)})
+    many = list(rs.evaluate_many([year, flat], "2020-06-30"))
+    assert [m.outputs["levy"] for m in many] == [Decimal("8140")] * 2
+    with pytest.raises(ValueError, match="'positions' has 12 items, got 13"):
+        rs.evaluate({"positions": [1] * 13}, "2024-06-30")
+    with pytest.raises(TypeError, match="list of 12 items"):
+        rs.evaluate({"positions": "100"}, "2024-06-30")
+    with pytest.raises(quotalevy.RecordError) as e:
+        rs.evaluate({"positions": [100, -1]}, "2024-06-30")
+    assert e.value.field == "positions[2]"
