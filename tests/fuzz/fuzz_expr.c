@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char head[] =
     "quotalevy: 1\nid: f\ntitle: f\njurisdiction: f\nversion: \"1\"\n"
     "sources: {s: {title: t}}\n"
-    "inputs: {n: decimal, b: bool, k: {type: enum, values: [x, y]}, d: date, s: string}\n"
+    "inputs: {n: decimal, b: bool, k: {type: enum, values: [x, y]}, d: date, s: string,\n"
+    "         l: {type: decimal, count: 3, default: 1}}\n"
     "parameters:\n  p: {values: [{from: 2000-01-01, value: 1.5%, source: s}]}\n"
     "  t: {values: [{from: 2000-01-01, source: s, brackets: [{from: 0, value: 1}]}]}\n"
     "checks:\n  c: {title: t, source: s, required: 1, actual: n}\n"
