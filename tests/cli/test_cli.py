@@ -78,6 +78,15 @@ class Run(unittest.TestCase):
                         encoding="utf-8") as g:
                     self.assertEqual(f.read(), g.read())
 
+    def test_what_if_on_a_monthly_regime(self):
+        # Germany at a 6 % quota: the levy tiers follow the quota, so an
+        # employer exactly at 5 % becomes liable.
+        p = run("compare", "rules/de/sgb9.yaml", "examples/de-employers.csv",
+                "--date", "2024-12-31", "--override", "quota=6%@2024-01-01")
+        self.assertIn("DE-TRAIN: yearly_mandatory 36 -> 43; unfilled 0 -> 7; "
+                      "amount_per_position 0 -> 140; levy 0 -> 980", p.stdout)
+        self.assertIn("5 rows: 5 evaluated under both, 4 change", p.stdout)
+
     @unittest.skipIf(WRAP, "too slow under a wrapper")
     def test_every_row_is_written_or_rejected_and_counts_add_up(self):
         lines = [HEADER.strip()]
