@@ -16,11 +16,24 @@
 /* Internal outcome: a validation read an empty field and is skipped. */
 #define E_SKIP 1
 
+/* A computed value being evaluated inside run(): where its caller goes
+ * on and where the caller's stack ended.  Entering a value is a jump, not
+ * a C call: most of an evaluation is values calling values. */
+typedef struct eval_frame {
+    uint32_t ret_pc;
+    int32_t idx;
+    qval *base;
+} eval_frame;
+
+const size_t eval_frame_size = sizeof(eval_frame);
+
 typedef struct ectx {
     ql_result *res;
     const ql_ruleset *rs;
     const ql_record *rec;
     qval *top; /* first free stack slot */
+    eval_frame *frames;
+    int nframes;
     int in_validation;
 } ectx;
 
@@ -229,7 +242,7 @@ static int add_to_date(ql_date d, const qd *n, int months, ql_date *out)
     return 0;
 }
 
-static ql_status run(ectx *e, int blk, qval *out)
+static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
 {
     const ql_ruleset *rs = e->rs;
     const instr *code = rs->code;
@@ -295,16 +308,21 @@ static ql_status run(ectx *e, int blk, qval *out)
             sp[-1] = d->values[k].v;
             break;
         }
-        case OP_COMPUTED:
-            if (r->cstate[in->arg] != 2) {
-                e->top = sp;
-                st = eval_computed(e, in->arg, pc);
-                e->top = base;
-                if (st)
-                    return st;
+        case OP_COMPUTED: {
+            int k = in->arg;
+            if (r->cstate[k] == 2) {
+                *sp++ = r->cvals[k];
+                break;
             }
-            *sp++ = r->cvals[in->arg];
+            /* enter the value's block on this stack; OP_RET comes back */
+            eval_frame *f = &e->frames[e->nframes++];
+            f->ret_pc = (uint32_t)pc;
+            f->idx = k;
+            f->base = sp;
+            r->cstate[k] = 1;
+            pc = (size_t)rs->blocks[rs->computed[k].block].start - 1;
             break;
+        }
         case OP_CHECKF: {
             check_out *o = &r->checks[in->arg];
             if (o->state != 2) {
@@ -480,10 +498,35 @@ static ql_status run(ectx *e, int blk, qval *out)
             break;
         }
         case OP_RET:
+            if (e->nframes > entry) {
+                /* a computed value entered above is done */
+                eval_frame *f = &e->frames[--e->nframes];
+                qval v = sp[-1];
+                r->cvals[f->idx] = v;
+                r->cstate[f->idx] = 2;
+                trace_add(e, QL_STEP_COMPUTED, f->idx);
+                sp = f->base;
+                *sp++ = v;
+                pc = f->ret_pc;
+                break;
+            }
             *out = sp[-1];
             return QL_OK;
         }
     }
+}
+
+/* Runs block `blk` into *out.  On failure the values it entered and did
+ * not finish are marked not evaluated: a skipped validation may need
+ * them later. */
+static ql_status run(ectx *e, int blk, qval *out)
+{
+    int entry = e->nframes;
+    ql_status st = run_loop(e, blk, out, entry);
+    if (st)
+        while (e->nframes > entry)
+            e->res->cstate[e->frames[--e->nframes].idx] = 0;
+    return st;
 }
 
 ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
@@ -495,6 +538,8 @@ ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
     e.rs = rs;
     e.rec = rec;
     e.top = res->stack;
+    e.frames = res->frames;
+    e.nframes = 0;
     e.in_validation = 0;
     res->rec = rec;
     res->flags = flags;

@@ -454,10 +454,13 @@ struct ql_result {
     trace_ent *trace;
     size_t ntrace;
     qval *stack;
+    struct eval_frame *frames; /* computed values in progress: ≤ n_computed */
 };
 
 ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags);
+/* Bytes of one entry of ql_result.frames. */
+extern const size_t eval_frame_size;
 
 /* A typed value as a public ql_value (strings borrowed). */
 void qval_to_public(const qval *v, vtype t, ql_value *out);

@@ -30,8 +30,9 @@ ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
     r->seen_par = calloc(rs->n_params + 1, 1);
     r->trace = calloc(steps + 1, sizeof *r->trace);
     r->stack = calloc(rs->stack_need + 1, sizeof *r->stack);
+    r->frames = calloc(rs->n_computed + 1, eval_frame_size);
     if (!r->cvals || !r->cstate || !r->checks || !r->pidx || !r->seen_in ||
-        !r->seen_par || !r->trace || !r->stack) {
+        !r->seen_par || !r->trace || !r->stack || !r->frames) {
         ql_result_free(r);
         return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -51,6 +52,7 @@ void ql_result_free(ql_result *res)
     free(res->seen_par);
     free(res->trace);
     free(res->stack);
+    free(res->frames);
     free(res);
 }
 

@@ -234,6 +234,93 @@ static PyObject *value_raw(const ql_value *v)
     }
 }
 
+/* A growing text buffer for result_packed. */
+typedef struct pbuf {
+    char *p;
+    size_t n, cap;
+    char small[2048];
+} pbuf;
+
+static int pb_put(pbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->n + n + 1) * 2;
+        char *q = b->p == b->small ? PyMem_Malloc(cap) : PyMem_Realloc(b->p, cap);
+        if (!q)
+            return -1;
+        if (b->p == b->small)
+            memcpy(q, b->small, b->n);
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    return 0;
+}
+
+/* One value, tagged: n number, d date, T / F bool, s string, - none.
+ * Returns 1 if a string holds the separator (the caller falls back). */
+static int pb_value(pbuf *b, const ql_value *v)
+{
+    char buf[QL_DECIMAL_TEXT_MAX + 1];
+    size_t n;
+    switch (v->type) {
+    case QL_TYPE_NUMBER:
+        buf[0] = 'n';
+        n = ql_decimal_format(&v->number, buf + 1, sizeof buf - 1);
+        return pb_put(b, buf, n + 1);
+    case QL_TYPE_DATE:
+        buf[0] = 'd';
+        n = ql_date_format(v->date, buf + 1, sizeof buf - 1);
+        return pb_put(b, buf, n + 1);
+    case QL_TYPE_BOOL:
+        return pb_put(b, v->boolean ? "T" : "F", 1);
+    case QL_TYPE_STRING:
+        if (memchr(v->string, '\0', v->length))
+            return 1;
+        return pb_put(b, "s", 1) || pb_put(b, v->string, v->length);
+    default:
+        return pb_put(b, "-", 1);
+    }
+}
+
+/* A result's outputs and checks as one str of tagged fields separated by
+ * NUL: the outputs in order, then five fields a check (applicable,
+ * compliant, required, actual, shortfall).  One object instead of dozens;
+ * the package splits it when a value is read.  NULL without an exception:
+ * a string output holds a NUL, use result_to_py. */
+static PyObject *result_packed(const ql_ruleset *rs, const ql_result *res)
+{
+    pbuf b;
+    b.p = b.small;
+    b.n = 0;
+    b.cap = sizeof b.small;
+    int bad = 0;
+    size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    for (size_t i = 0; i < no && !bad; i++) {
+        ql_value v;
+        ql_result_output(res, i, &v);
+        bad = (i && pb_put(&b, "\0", 1)) || pb_value(&b, &v);
+    }
+    for (size_t i = 0; i < nc && !bad; i++) {
+        ql_check_result c;
+        ql_result_check(res, i, &c);
+        char head[5] = {'\0', c.applicable ? 'T' : 'F', '\0',
+                        !c.applicable ? '-' : c.compliant ? 'T' : 'F', '\0'};
+        bad = pb_put(&b, head + (no || i ? 0 : 1), no || i ? 5 : 4) ||
+              pb_value(&b, &c.required) || pb_put(&b, "\0", 1) ||
+              pb_value(&b, &c.actual) || pb_put(&b, "\0", 1) ||
+              pb_value(&b, &c.shortfall);
+    }
+    PyObject *out = bad ? NULL
+                        : PyUnicode_DecodeUTF8(b.p, (Py_ssize_t)b.n, "surrogateescape");
+    if (b.p != b.small)
+        PyMem_Free(b.p);
+    if (bad < 0)
+        PyErr_NoMemory();
+    return out;
+}
+
 static const char *step_kind(ql_step_kind k)
 {
     switch (k) {
@@ -661,7 +748,9 @@ PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
             item = Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
                                  e->file, e->line, e->column, e->field, text);
         } else {
-            item = result_to_py(b->rs, b->res[i], trace);
+            item = trace ? NULL : result_packed(b->rs, b->res[i]);
+            if (!item && !PyErr_Occurred())
+                item = result_to_py(b->rs, b->res[i], trace);
         }
         if (!item) {
             Py_CLEAR(out);

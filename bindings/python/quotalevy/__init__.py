@@ -127,6 +127,17 @@ class CheckResult:
         self.applicable, self.compliant = applicable, compliant
         self.required, self.actual, self.shortfall = required, actual, shortfall
 
+    def _key(self):
+        return (self.name, self.applicable, self.compliant, self.required,
+                self.actual, self.shortfall)
+
+    def __eq__(self, other):
+        if isinstance(other, CheckResult):
+            return self._key() == other._key()
+        return NotImplemented
+
+    __hash__ = None  # mutable-looking value object: equal by content
+
     def __repr__(self):
         if not self.applicable:
             return "CheckResult(%r, not applicable)" % self.name
@@ -202,33 +213,51 @@ def _cook(kind, raw):
     return raw
 
 
+def _field(p):
+    """A packed field from C (tag, then text) as its raw form."""
+    tag = p[:1]
+    if tag == "n" or tag == "d" or tag == "s":
+        return p[1:]
+    if tag == "T":
+        return True
+    if tag == "F":
+        return False
+    return None
+
+
 class _Outputs(_Mapping):
     """A result's outputs: a read-only mapping in the rule set's order whose
-    values become Decimal / date objects when first read."""
-    __slots__ = ("_rs", "_raw", "_done")
+    values become Decimal / date objects when first read.  `raw` is a list
+    of raw values, or a list of packed fields (the batch path) when
+    `packed` is set."""
+    __slots__ = ("_rs", "_raw", "_done", "_packed")
 
-    def __init__(self, ruleset, raw):
-        self._rs, self._raw, self._done = ruleset, raw, None
+    def __init__(self, ruleset, raw, packed=False):
+        self._rs, self._raw, self._done, self._packed = ruleset, raw, None, packed
 
     def __getitem__(self, name):
         done = self._done
         if done is not None:
             return done[name]
         i = self._rs._output_pos[name]  # KeyError for an unknown name
-        return _cook(self._rs._output_kinds[i], self._raw[i])
+        v = self._raw[i]
+        return _cook(self._rs._output_kinds[i], _field(v) if self._packed else v)
 
     def _all(self):
         if self._done is None:
             rs = self._rs
+            raw = self._raw[:len(rs._output_names)]
+            if self._packed:
+                raw = [_field(p) for p in raw]
             self._done = {n: _cook(k, v) for n, k, v in
-                          zip(rs._output_names, rs._output_kinds, self._raw)}
+                          zip(rs._output_names, rs._output_kinds, raw)}
         return self._done
 
     def __iter__(self):
         return iter(self._rs._output_names)
 
     def __len__(self):
-        return len(self._raw)
+        return len(self._rs._output_names)
 
     def __eq__(self, other):
         if isinstance(other, _Mapping):
@@ -250,16 +279,28 @@ class Result:
     __slots__ = ("ruleset", "date", "outputs", "_checks", "_raw_checks", "_trace")
 
     def __init__(self, ruleset, date, raw):
-        outs, checks, trace = raw
         self.ruleset = ruleset          # keeps the C rule set alive
         self.date = date
+        self._checks = None
+        if isinstance(raw, str):
+            # the batch path: every output and check field in one string
+            fields = raw.split("\0")
+            self.outputs = _Outputs(ruleset, fields, packed=True)
+            self._raw_checks = fields
+            self._trace = None
+            return
+        outs, checks, trace = raw
         self.outputs = _Outputs(ruleset, outs)
         self._raw_checks = checks
-        self._checks = None
         self._trace = trace
 
     @property
     def checks(self):
+        raw = self._raw_checks
+        if self._checks is None and isinstance(raw, list) and raw and isinstance(raw[0], str):
+            no = len(self.ruleset._output_names)
+            f = [_field(p) for p in raw[no:]]
+            self._raw_checks = [f[k:k + 5] for k in range(0, len(f), 5)]
         if self._checks is None:
             self._checks = {
                 c.name: CheckResult(c.name, t[0], t[1], *(None if v is None else
@@ -456,7 +497,8 @@ class RuleSet:
         finally:
             self._batch = batch
         for raw in out:
-            if isinstance(raw[0], str):  # (status, message, …): a failure
+            if isinstance(raw, tuple) and isinstance(raw[0], str):
+                # (status, message, …): a failure
                 err = _error(raw, record=True)
                 if errors == "raise":
                     raise err
