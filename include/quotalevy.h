@@ -420,6 +420,28 @@ typedef struct ql_check_result {
 QL_EXTERN ql_status ql_result_check(const ql_result *res, size_t i,
                                     ql_check_result *out);
 
+/* The fields of a check, for ql_result_check_text. */
+typedef enum ql_check_field {
+    QL_CHECK_APPLICABLE,
+    QL_CHECK_COMPLIANT,
+    QL_CHECK_REQUIRED,
+    QL_CHECK_ACTUAL,
+    QL_CHECK_SHORTFALL
+} ql_check_field;
+
+/* Output i, or field f of check i, as the text ql_value_format would
+ * give for ql_result_output's / ql_result_check's value ("" for none),
+ * written into buf (size bytes, NUL terminated, cut to fit).  Returns the
+ * full length (not counting the NUL), or 0 for a bad argument or a result
+ * without a successful evaluation.  The fast way to write results out:
+ * nothing is converted on the way.  Buffers of QL_DECIMAL_TEXT_MAX bytes
+ * hold any number, bool or date. */
+QL_EXTERN size_t ql_result_output_text(const ql_result *res, size_t i,
+                                       char *buf, size_t size);
+QL_EXTERN size_t ql_result_check_text(const ql_result *res, size_t i,
+                                      ql_check_field f, char *buf,
+                                      size_t size);
+
 /* Kinds of trace step. */
 typedef enum ql_step_kind {
     QL_STEP_INPUT = 1,  /* a record field that was read */

@@ -149,6 +149,81 @@ ql_status ql_result_check(const ql_result *res, size_t i, ql_check_result *out)
     return QL_OK;
 }
 
+/* Writes text of length n from s into buf; returns n. */
+static size_t put_text(const char *s, size_t n, char *buf, size_t size)
+{
+    if (buf && size > 0) {
+        size_t c = n < size - 1 ? n : size - 1;
+        memcpy(buf, s, c);
+        buf[c] = '\0';
+    }
+    return n;
+}
+
+/* A number, straight into buf when it is big enough for any. */
+static size_t number_text(const qd *v, char *buf, size_t size)
+{
+    if (buf && size >= QD_TEXT_MAX)
+        return qd_format(v, buf);
+    char tmp[QD_TEXT_MAX];
+    size_t n = qd_format(v, tmp);
+    return put_text(tmp, n, buf, size);
+}
+
+static size_t bool_text(int b, char *buf, size_t size)
+{
+    return b ? put_text("true", 4, buf, size) : put_text("false", 5, buf, size);
+}
+
+size_t ql_result_output_text(const ql_result *res, size_t i, char *buf,
+                             size_t size)
+{
+    if (buf && size)
+        buf[0] = '\0';
+    if (!usable(res) || i >= res->rs->n_outputs)
+        return 0;
+    const output_def *o = &res->rs->outputs[i];
+    if (o->kind == OUT_COMPUTED) {
+        const qval *v = &res->cvals[o->index];
+        switch (res->rs->computed[o->index].type.kind) {
+        case VK_NUMBER: return number_text(&v->num, buf, size);
+        case VK_BOOL: return bool_text(v->b, buf, size);
+        case VK_DATE: {
+            char tmp[16];
+            return put_text(tmp, ql_date_format(v->date, tmp, sizeof tmp), buf, size);
+        }
+        default: break;
+        }
+    } else if (o->kind == OUT_CHECK) {
+        const check_out *c = &res->checks[o->index];
+        return c->applicable ? bool_text(c->compliant, buf, size) : 0;
+    }
+    ql_value v; /* inputs, strings and enums: the general way */
+    ql_result_output(res, i, &v);
+    return ql_value_format(&v, buf, size);
+}
+
+size_t ql_result_check_text(const ql_result *res, size_t i, ql_check_field f,
+                            char *buf, size_t size)
+{
+    if (buf && size)
+        buf[0] = '\0';
+    if (!usable(res) || i >= res->rs->n_checks)
+        return 0;
+    const check_out *c = &res->checks[i];
+    if (f == QL_CHECK_APPLICABLE)
+        return bool_text(c->applicable, buf, size);
+    if (!c->applicable)
+        return 0;
+    switch (f) {
+    case QL_CHECK_COMPLIANT: return bool_text(c->compliant, buf, size);
+    case QL_CHECK_REQUIRED: return number_text(&c->required.num, buf, size);
+    case QL_CHECK_ACTUAL: return number_text(&c->actual.num, buf, size);
+    case QL_CHECK_SHORTFALL: return number_text(&c->shortfall.num, buf, size);
+    default: return 0;
+    }
+}
+
 size_t ql_result_trace_count(const ql_result *res)
 {
     return usable(res) ? res->ntrace : 0;

@@ -653,6 +653,50 @@ static void test_eval_lists(void **state)
     ql_ruleset_free(rs);
 }
 
+/* ql_result_output_text / ql_result_check_text write what
+ * ql_value_format writes for ql_result_output / ql_result_check. */
+static void test_eval_text_outputs(void **state)
+{
+    fixture *f = *state;
+    set_all(f, FIRM);
+    eval_ok(f, "2024-06-30");
+    const ql_ruleset *rs = f->rs;
+    char want[QL_DECIMAL_TEXT_MAX * 4], got[QL_DECIMAL_TEXT_MAX];
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        ql_value v;
+        assert_int_equal(ql_result_output(f->res, i, &v), QL_OK);
+        size_t n = ql_value_format(&v, want, sizeof want);
+        assert_int_equal(ql_result_output_text(f->res, i, got, sizeof got), n);
+        assert_text(got, want);
+    }
+    for (size_t k = 0; k < ql_ruleset_check_count(rs); k++) {
+        ql_check_result c;
+        ql_result_check(f->res, k, &c);
+        ql_value app = {0}, comp = {0};
+        app.type = comp.type = QL_TYPE_BOOL;
+        app.boolean = c.applicable;
+        comp.boolean = c.compliant;
+        if (!c.applicable)
+            comp.type = QL_TYPE_NONE;
+        const ql_value *parts[5] = {&app, &comp, &c.required, &c.actual, &c.shortfall};
+        for (int p = 0; p < 5; p++) {
+            size_t n = ql_value_format(parts[p], want, sizeof want);
+            assert_int_equal(ql_result_check_text(f->res, k, (ql_check_field)p, got, sizeof got), n);
+            assert_text(got, want);
+        }
+    }
+    /* cut to fit, full length returned; bad arguments give "" and 0 */
+    size_t i = (size_t)output_index(rs, "levy");
+    size_t full = ql_result_output_text(f->res, i, NULL, 0);
+    char small[4];
+    assert_int_equal(ql_result_output_text(f->res, i, small, sizeof small), full);
+    assert_int_equal(strlen(small), 3);
+    assert_int_equal(ql_result_output_text(f->res, 999, got, sizeof got), 0);
+    assert_text(got, "");
+    assert_int_equal(ql_result_check_text(f->res, 999, QL_CHECK_REQUIRED, got, sizeof got), 0);
+    assert_int_equal(ql_result_output_text(NULL, 0, got, sizeof got), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -666,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_eval_free_in_any_order),
         cmocka_unit_test(test_eval_what_if_overrides),
         cmocka_unit_test(test_eval_lists),
+        cmocka_unit_test_setup_teardown(test_eval_text_outputs, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_trace, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_child_rules, setup_child, teardown),
         cmocka_unit_test_setup_teardown(test_eval_many, setup_base, teardown),

@@ -49,6 +49,7 @@ typedef struct run_cfg {
     size_t ncols;      /* output columns */
     int rejects_csv;   /* rejects go to a CSV file (else to stderr) */
     int *out_check;    /* per output: its check index, or −1 */
+    ql_type *out_type; /* per output: the type of its values */
     /* the CSV header's column targets, worked out once */
     const char *const *map_names;
     size_t map_n;
@@ -305,6 +306,33 @@ static void put_key(const run_cfg *cfg, strbuf *b, const char *name, int first)
     }
 }
 
+/* Appends output i (field < 0) or field `field` of check i as the
+ * library writes it, straight into b: numbers, bools and dates need no
+ * CSV quoting; in JSON a date is quoted and an empty value is null. */
+static void put_result_text(const run_cfg *cfg, strbuf *b, const ql_result *res,
+                            size_t i, int field, int date)
+{
+    if (sb_reserve(b, QL_DECIMAL_TEXT_MAX + 2))
+        return;
+    int quote = cfg->jsonl_out && date;
+    char *at = b->p + b->len + quote;
+    size_t n = field < 0
+        ? ql_result_output_text(res, i, at, QL_DECIMAL_TEXT_MAX)
+        : ql_result_check_text(res, i, (ql_check_field)field, at, QL_DECIMAL_TEXT_MAX);
+    if (n == 0) {
+        b->p[b->len] = '\0';
+        if (cfg->jsonl_out)
+            sb_puts(b, "null");
+        return;
+    }
+    if (quote)
+        b->p[b->len] = '"';
+    b->len += n + (size_t)quote;
+    if (quote)
+        b->p[b->len++] = '"';
+    b->p[b->len] = '\0';
+}
+
 static void note_number(slot *s, size_t col, const ql_value *v)
 {
     if (s->nums && v->type == QL_TYPE_NUMBER) {
@@ -442,6 +470,32 @@ static void evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
         const char *name = ql_ruleset_output_name(rs, i);
         ql_value v;
+        ql_type t = cfg->out_type[i];
+        if (!s->nums && (t == QL_TYPE_NUMBER || t == QL_TYPE_BOOL ||
+                         t == QL_TYPE_DATE)) {
+            /* no --summary to feed: the text straight from the result */
+            put_key(cfg, b, name, 0);
+            if (cfg->out_check[i] < 0) {
+                put_result_text(cfg, b, w->res, i, -1, t == QL_TYPE_DATE);
+                col++;
+                continue;
+            }
+            static const char *fn[5] = {"applicable", "compliant", "required",
+                                        "actual", "shortfall"};
+            if (cfg->jsonl_out)
+                sb_putc(b, '{');
+            for (int p = 0; p < 5; p++) {
+                if (cfg->jsonl_out)
+                    put_key(cfg, b, fn[p], p == 0);
+                else if (p)
+                    sb_putc(b, ',');
+                put_result_text(cfg, b, w->res, (size_t)cfg->out_check[i], p, 0);
+            }
+            if (cfg->jsonl_out)
+                sb_putc(b, '}');
+            col += 5;
+            continue;
+        }
         if (!ql_ruleset_output_is_check(rs, i)) {
             ql_result_output(w->res, i, &v);
             put_key(cfg, b, name, 0);
@@ -626,7 +680,10 @@ int cmd_run(int argc, char **argv)
     cfg.id_input = ql_ruleset_input_index(rs, "id");
     cfg.ncols = column_names(rs, NULL, 0);
     int *out_check = calloc(ql_ruleset_output_count(rs) + 1, sizeof *out_check);
-    if (!out_check) {
+    ql_type *out_type = calloc(ql_ruleset_output_count(rs) + 1, sizeof *out_type);
+    if (!out_check || !out_type) {
+        free(out_check);
+        free(out_type);
         cli_error("run", "out of memory");
         ql_ruleset_free(rs);
         free(keep_copy);
@@ -634,6 +691,7 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        out_type[i] = ql_ruleset_output_type(rs, i);
         out_check[i] = -1;
         for (size_t k = 0; k < ql_ruleset_check_count(rs); k++)
             if (ql_ruleset_output_is_check(rs, i) &&
@@ -641,6 +699,7 @@ int cmd_run(int argc, char **argv)
                 out_check[i] = (int)k;
     }
     cfg.out_check = out_check;
+    cfg.out_type = out_type;
 
     int rc = EXIT_USAGE;
     FILE *in = strcmp(in_path, "-") ? fopen(in_path, "rb") : stdin;
@@ -868,6 +927,7 @@ done:
     free(keep_copy);
     free(keep);
     free(out_check);
+    free(out_type);
     free(cfg.map_target);
     free(cfg.map_keep);
     ql_ruleset_free(rs);

@@ -287,6 +287,21 @@ int sb_grow_put(strbuf *b, const char *s, size_t n)
     return 0;
 }
 
+int sb_reserve(strbuf *b, size_t n)
+{
+    if (b->len + n + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        return -1;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
 int sb_puts(strbuf *b, const char *s) { return sb_put(b, s, strlen(s)); }
 
 int csv_put_field(strbuf *b, const char *s, size_t n)

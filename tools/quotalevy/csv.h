@@ -44,6 +44,8 @@ typedef struct strbuf {
     size_t len, cap;
 } strbuf;
 int sb_grow_put(strbuf *b, const char *s, size_t n);
+/* Makes room for n more bytes and a NUL after them; −1 out of memory. */
+int sb_reserve(strbuf *b, size_t n);
 /* Appends n bytes (and keeps a NUL after them); −1 out of memory. */
 static inline int sb_put(strbuf *b, const char *s, size_t n)
 {
