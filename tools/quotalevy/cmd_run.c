@@ -66,6 +66,8 @@ typedef struct slot {
     const char *error;     /* the reader's reason, copied into data */
     size_t error_off;
     int error_column;
+    size_t nraw, rawcap;   /* fields as read, before mapping (see */
+    size_t *rawlen;        /* fill_slot): their lengths */
     strbuf out;            /* formatted output or reject line */
     int rejected;
     ql_decimal *nums;      /* numeric output columns, for --summary */
@@ -115,7 +117,8 @@ static size_t column_names(const ql_ruleset *rs, strbuf *line, int csv)
 
 /* ------------------------------------------------------------ slots */
 
-static int slot_add(slot *s, int target, int col, const char *v, size_t len)
+/* Records field text already in s->data at `off`. */
+static int slot_ref(slot *s, int target, int col, size_t off, size_t len)
 {
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 32;
@@ -131,12 +134,20 @@ static int slot_add(slot *s, int target, int col, const char *v, size_t len)
             return -1;
         s->cap = cap;
     }
-    s->off[s->n] = s->data.len;
+    s->off[s->n] = off;
     s->len[s->n] = len;
     s->target[s->n] = target;
     s->col[s->n] = col;
     s->n++;
-    return sb_put(&s->data, v ? v : "", len) || sb_putc(&s->data, '\0');
+    return 0;
+}
+
+/* Copies field text into s->data and records it. */
+static int slot_add(slot *s, int target, int col, const char *v, size_t len)
+{
+    size_t off = s->data.len;
+    return sb_put(&s->data, v ? v : "", len) || sb_putc(&s->data, '\0') ||
+           slot_ref(s, target, col, off, len);
 }
 
 static const char *slot_text(const slot *s, size_t k) { return s->data.p + s->off[k]; }
@@ -148,6 +159,7 @@ static void slot_free(slot *s)
     free(s->len);
     free(s->target);
     free(s->col);
+    free(s->rawlen);
     free(s->out.p);
     free(s->nums);
     free(s->has);
@@ -175,10 +187,59 @@ static int keep_index(const run_cfg *cfg, const char *name)
 }
 
 /* Copies one input row into a slot. */
+/* The reading thread's share of a mapped row whose field texts lie one
+ * after another, NUL-separated (the CSV reader's): one copy of the bytes
+ * and the lengths.  The worker maps the fields (map_raw).  Returns 1 when
+ * the row is not like that. */
+static int keep_raw(slot *s, const in_row *row)
+{
+    size_t n = row->n;
+    if (n == 0)
+        return 1;
+    const char *base = row->val[0], *at = base;
+    if (n > s->rawcap) {
+        size_t *l = realloc(s->rawlen, n * sizeof *l);
+        if (!l)
+            return -1;
+        s->rawlen = l;
+        s->rawcap = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (row->val[i] != at)
+            return 1;
+        s->rawlen[i] = row->len[i];
+        at += row->len[i] + 1;
+    }
+    if (sb_put(&s->data, base, (size_t)(at - base)))
+        return -1;
+    s->nraw = n;
+    return 0;
+}
+
+/* The worker's share: the fields kept by keep_raw mapped to what they
+ * feed, as fill_slot would have. */
+static int map_raw(const run_cfg *cfg, slot *s)
+{
+    size_t off = 0;
+    for (size_t i = 0; i < s->nraw; i++) {
+        size_t len = s->rawlen[i];
+        int t = cfg->map_target[i], keep = cfg->map_keep[i];
+        if (t != T_IGNORE || keep >= 0) {
+            if (slot_ref(s, t, (int)i + 1, off, len) ||
+                (keep >= 0 && slot_ref(s, -1 - keep, (int)i + 1, off, len)))
+                return -1;
+        }
+        off += len + 1;
+    }
+    s->nraw = 0;
+    return 0;
+}
+
 static int fill_slot(const run_cfg *cfg, slot *s, const in_row *row)
 {
     s->data.len = 0;
     s->n = 0;
+    s->nraw = 0;
     s->out.len = 0;
     s->rejected = 0;
     s->error = NULL;
@@ -192,6 +253,12 @@ static int fill_slot(const run_cfg *cfg, slot *s, const in_row *row)
         return 0;
     }
     int mapped = row->name == (const char **)cfg->map_names && row->n == cfg->map_n;
+    if (mapped) {
+        int r = keep_raw(s, row);
+        if (r <= 0)
+            return r;
+        s->data.len = 0;
+    }
     for (size_t i = 0; i < row->n; i++) {
         int t = mapped ? cfg->map_target[i] : target_of(cfg, row->name[i]);
         int keep = mapped ? cfg->map_keep[i] : keep_index(cfg, row->name[i]);
@@ -395,6 +462,10 @@ static void evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     const char *id = NULL;
     if (s->error) {
         reject(cfg, s, s->error_column, NULL, QL_EPARSE, s->data.p + s->error_off, NULL);
+        return;
+    }
+    if (s->nraw && map_raw(cfg, s)) {
+        w->oom = 1;
         return;
     }
     ql_record_clear(w->rec);
@@ -844,9 +915,16 @@ int cmd_run(int argc, char **argv)
         long next = eof || n == 0
                         ? 0
                         : read_batch(&cfg, rd, slots + (size_t)nextbuf * BATCH, &eof);
-        for (long t = 0; t < used; t++)
+        int worker_oom = 0;
+        for (long t = 0; t < used; t++) {
             if (started[t])
                 pthread_join(tid[t], NULL);
+            worker_oom |= ws[t].oom;
+        }
+        if (worker_oom) {
+            free(total_has);
+            goto oom;
+        }
         if (next == -1) {
             free(total_has);
             goto done;
