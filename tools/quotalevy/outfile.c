@@ -4,6 +4,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,10 +45,32 @@ int outfile_open(outfile *o, const char *path, const char *cmd)
     return 0;
 }
 
+/* Start writing back every this many bytes, so that the fsync before the
+ * rename waits for the last stretch only, not for the whole file. */
+#define WRITEBACK_STEP (8ll << 20)
+
 void outfile_write(outfile *o, const char *p, size_t n)
 {
-    if (o->open && !o->failed && n && fwrite(p, 1, n, o->f) != n)
+    if (!o->open || o->failed || !n)
+        return;
+    if (fwrite(p, 1, n, o->f) != n) {
         o->failed = 1;
+        return;
+    }
+    o->written += (long long)n;
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (o->tmp && o->written - o->flushed >= WRITEBACK_STEP) {
+        /* advisory: the kernel starts write-back and does not wait; the
+         * fsync in outfile_commit still decides */
+        if (fflush(o->f) != 0) {
+            o->failed = 1;
+            return;
+        }
+        sync_file_range(fileno(o->f), o->flushed, o->written - o->flushed,
+                        SYNC_FILE_RANGE_WRITE);
+        o->flushed = o->written;
+    }
+#endif
 }
 
 int outfile_failed(const outfile *o) { return o->open && (o->failed || ferror(o->f)); }

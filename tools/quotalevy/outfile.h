@@ -14,6 +14,7 @@ typedef struct outfile {
     FILE *f;
     char *path, *tmp; /* NULL for standard output */
     int failed, open;
+    long long written, flushed; /* bytes; where write-back was started */
 } outfile;
 
 /* path NULL or "-": standard output.  −1 with a message on failure. */
