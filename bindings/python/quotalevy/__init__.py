@@ -282,7 +282,7 @@ class Result:
         self.ruleset = ruleset          # keeps the C rule set alive
         self.date = date
         self._checks = None
-        if isinstance(raw, str):
+        if type(raw) is str:
             # the batch path: every output and check field in one string
             fields = raw.split("\0")
             self.outputs = _Outputs(ruleset, fields, packed=True)
@@ -481,7 +481,7 @@ class RuleSet:
 
     def _many(self, chunk, days, when, trace, errors):
         for r in chunk:
-            if not isinstance(r, _Mapping):
+            if type(r) is not dict and not isinstance(r, _Mapping):
                 raise TypeError("records must be mappings, not %s" % type(r).__name__)
         if self._lists:
             chunk = [self._flat(r) for r in chunk]
@@ -497,7 +497,7 @@ class RuleSet:
         finally:
             self._batch = batch
         for raw in out:
-            if isinstance(raw, tuple) and isinstance(raw[0], str):
+            if type(raw) is tuple and type(raw[0]) is str:
                 # (status, message, …): a failure
                 err = _error(raw, record=True)
                 if errors == "raise":
