@@ -71,6 +71,11 @@ static ql_status field_fail(ql_error *err, const input_def *d,
     return QL_ERECORD;
 }
 
+static ql_status utf8_fail(ql_error *err, const input_def *d)
+{
+    return field_fail(err, d, "value is not valid UTF-8 text (or holds a NUL byte)");
+}
+
 static ql_status check_index(const ql_record *rec, size_t i, ql_error *err)
 {
     if (!rec)
@@ -199,15 +204,21 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
     }
     int shown = len > 40 ? 40 : (int)len;
     const char *more = len > 40 ? "…" : "";
-    if (!valid_utf8(text, len))
-        return field_fail(err, d, "value is not valid UTF-8 text (or holds a NUL byte)");
+    /* Numbers, bools, dates and enum values that parse are ASCII or an
+     * enum's own text: only strings, and texts about to be quoted in a
+     * message, need the UTF-8 check. */
+    int bad_utf8 = d->type.kind == VK_STRING && !valid_utf8(text, len);
+#define FAIL_TEXT(...)                                                       \
+    (valid_utf8(text, len) ? field_fail(err, d, __VA_ARGS__) : utf8_fail(err, d))
+    if (bad_utf8)
+        return utf8_fail(err, d);
     switch (d->type.kind) {
     case VK_NUMBER: {
         qd v;
         int q = qd_parse(&v, text, len);
         if (q)
-            return field_fail(err, d, "'%.*s%s' is not a valid %s: %s", shown,
-                              text, more, d->type_word, ql_qd_message(q));
+            return FAIL_TEXT("'%.*s%s' is not a valid %s: %s", shown,
+                             text, more, d->type_word, ql_qd_message(q));
         if ((st = check_number(d, &v, err)))
             return st;
         rec->vals[i].num = v;
@@ -216,10 +227,9 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
     case VK_BOOL: {
         int b;
         if (parse_bool(text, len, &b))
-            return field_fail(err, d,
-                              "'%.*s%s' is not a bool (expected true/false, "
-                              "yes/no or 1/0)",
-                              shown, text, more);
+            return FAIL_TEXT("'%.*s%s' is not a bool (expected true/false, "
+                             "yes/no or 1/0)",
+                             shown, text, more);
         rec->vals[i].b = b;
         break;
     }
@@ -227,9 +237,9 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
         ql_date dt;
         int r = date_parse_text(text, len, &dt);
         if (r)
-            return field_fail(err, d, "'%.*s%s' is not %s", shown, text, more,
-                              r == -1 ? "a date (expected YYYY-MM-DD)"
-                                      : "a real calendar date");
+            return FAIL_TEXT("'%.*s%s' is not %s", shown, text, more,
+                             r == -1 ? "a date (expected YYYY-MM-DD)"
+                                     : "a real calendar date");
         rec->vals[i].date = dt;
         break;
     }
@@ -246,14 +256,15 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
         for (size_t k = 0; k < en->n && o < sizeof list - 40; k++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
                                   k ? ", " : "", en->values[k]);
-        return field_fail(err, d, "'%.*s%s' is not one of the allowed values: %s",
-                          shown, text, more, list);
+        return FAIL_TEXT("'%.*s%s' is not one of the allowed values: %s",
+                         shown, text, more, list);
     }
     case VK_STRING:
         return store_string(rec, i, text, len, err);
     default:
         return ql_fail(err, QL_EINVAL, NULL, 0, 0, "field of unknown type");
     }
+#undef FAIL_TEXT
     rec->present[i] = 1;
     return QL_OK;
 }
