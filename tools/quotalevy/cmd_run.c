@@ -50,6 +50,9 @@ typedef struct run_cfg {
     int rejects_csv;   /* rejects go to a CSV file (else to stderr) */
     int *out_check;    /* per output: its check index, or −1 */
     ql_type *out_type; /* per output: the type of its values */
+    size_t csv_room;   /* > 0: every output is a number, bool, date or
+                          check, and a CSV row's values need this many bytes
+                          at most (put_csv_values) */
     /* the CSV header's column targets, worked out once */
     const char *const *map_names;
     size_t map_n;
@@ -400,6 +403,33 @@ static void put_result_text(const run_cfg *cfg, strbuf *b, const ql_result *res,
     b->p[b->len] = '\0';
 }
 
+/* The values of a CSV row when every output is a number, bool, date or
+ * check: written by the library straight into the row, one reservation
+ * for all of them.  −1 out of memory. */
+static int put_csv_values(const run_cfg *cfg, strbuf *b, const ql_result *res)
+{
+    if (sb_reserve(b, cfg->csv_room))
+        return -1;
+    char *o = b->p + b->len;
+    size_t n = ql_ruleset_output_count(cfg->rs);
+    for (size_t i = 0; i < n; i++) {
+        int k = cfg->out_check[i];
+        if (k < 0) {
+            *o++ = ',';
+            o += ql_result_output_text(res, i, o, QL_DECIMAL_TEXT_MAX);
+            continue;
+        }
+        for (int f = 0; f < 5; f++) {
+            *o++ = ',';
+            o += ql_result_check_text(res, (size_t)k, (ql_check_field)f, o,
+                                      QL_DECIMAL_TEXT_MAX);
+        }
+    }
+    *o = '\0';
+    b->len = (size_t)(o - b->p);
+    return 0;
+}
+
 static void note_number(slot *s, size_t col, const ql_value *v)
 {
     if (s->nums && v->type == QL_TYPE_NUMBER) {
@@ -538,7 +568,15 @@ static void evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     }
     const ql_ruleset *rs = cfg->rs;
     size_t col = 0, check = 0;
-    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+    size_t nout = ql_ruleset_output_count(rs);
+    if (cfg->csv_room && !cfg->jsonl_out && !s->nums) {
+        if (put_csv_values(cfg, b, w->res)) {
+            w->oom = 1;
+            return;
+        }
+        nout = 0; /* done */
+    }
+    for (size_t i = 0; i < nout; i++) {
         const char *name = ql_ruleset_output_name(rs, i);
         ql_value v;
         ql_type t = cfg->out_type[i];
@@ -771,6 +809,15 @@ int cmd_run(int argc, char **argv)
     }
     cfg.out_check = out_check;
     cfg.out_type = out_type;
+    cfg.csv_room = 1;
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        ql_type t = out_type[i];
+        if (t != QL_TYPE_NUMBER && t != QL_TYPE_BOOL && t != QL_TYPE_DATE) {
+            cfg.csv_room = 0;
+            break;
+        }
+        cfg.csv_room += (out_check[i] < 0 ? 1 : 5) * (QL_DECIMAL_TEXT_MAX + 1);
+    }
 
     int rc = EXIT_USAGE;
     FILE *in = strcmp(in_path, "-") ? fopen(in_path, "rb") : stdin;
