@@ -35,6 +35,9 @@ void csv_close(csv_reader *r);
 /* 1: a record; 0: end of input; −1: a malformed record (see error);
  * −2: a read error or out of memory. */
 int csv_next(csv_reader *r, csv_record *rec);
+/* Turns off the shortcut for plain lines, so that tests can compare
+ * the two ways of reading. */
+void csv_general_only(csv_reader *r, int on);
 /* Bytes consumed so far (for progress). */
 long long csv_offset(const csv_reader *r);
 
