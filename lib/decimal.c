@@ -521,8 +521,41 @@ int qd_is_integer(const qd *a)
 
 /* ------------------------------------------------------------ text */
 
+/* The usual text, at most 18 digits with an optional sign and point:
+ * read in 64 bits.  0 if the text is anything else (the general reader
+ * decides). */
+static int parse_short(qd *r, const char *s, size_t len)
+{
+    size_t i = 0;
+    int neg = 0, digits = 0, frac = -1;
+    uint64_t c = 0;
+    if (len > 20)
+        return 0;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    for (; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d < 10) {
+            c = c * 10 + d;
+            digits++;
+            frac += frac >= 0;
+        } else if (s[i] == '.' && frac < 0 && digits) {
+            frac = 0;
+        } else {
+            return 0;
+        }
+    }
+    if (!digits || digits > 18 || frac == 0)
+        return 0;
+    r->coef = neg ? -(qd_i128)c : (qd_i128)c;
+    r->scale = frac < 0 ? 0 : frac;
+    return 1;
+}
+
 int qd_parse(qd *r, const char *s, size_t len)
 {
+    if (parse_short(r, s, len))
+        return QD_OK;
     size_t i = 0;
     int neg = 0;
     if (i < len && (s[i] == '+' || s[i] == '-'))
@@ -588,36 +621,64 @@ int qd_parse(qd *r, const char *s, size_t len)
     return QD_OK;
 }
 
+/* Two decimal digits at a time: "00" … "99". */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Writes v's digits ending just before `end`; returns where they start. */
+static char *u64_digits(uint64_t v, char *end)
+{
+    while (v >= 100) {
+        unsigned k = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--end = digit_pairs[k + 1];
+        *--end = digit_pairs[k];
+    }
+    if (v >= 10) {
+        *--end = digit_pairs[v * 2 + 1];
+        *--end = digit_pairs[v * 2];
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
+}
+
 size_t qd_format(const qd *a, char *buf)
 {
-    char digits[48];
-    int n = 0;
+    char tmp[48];
+    char *end = tmp + sizeof tmp, *p;
     qd_u128 m = mag128(a->coef);
-    if (m < 10000000000000000000ULL) { /* the usual case: 64-bit digits */
-        uint64_t v = (uint64_t)m;
-        do {
-            digits[n++] = (char)('0' + v % 10);
-            v /= 10;
-        } while (v);
+    if (m < ((qd_u128)1 << 64)) {
+        p = u64_digits((uint64_t)m, end);
     } else {
-        do { /* peel 18 digits at a time with 64-bit division */
-            uint64_t chunk = (uint64_t)(m % 1000000000000000000ULL);
+        /* peel 18 digits at a time with 64-bit division, zero-padded */
+        p = end;
+        while (m >= 1000000000000000000ULL) {
+            char *q = u64_digits((uint64_t)(m % 1000000000000000000ULL), p);
+            while (q > p - 18)
+                *--q = '0';
+            p = q;
             m /= 1000000000000000000ULL;
-            for (int i = 0; i < 18 && (chunk || m); i++) {
-                digits[n++] = (char)('0' + chunk % 10);
-                chunk /= 10;
-            }
-        } while (m);
+        }
+        p = u64_digits((uint64_t)m, p);
     }
-    while (n <= a->scale) /* at least one digit before the point */
-        digits[n++] = '0';
+    int n = (int)(end - p);
+    while (n <= a->scale) { /* at least one digit before the point */
+        *--p = '0';
+        n++;
+    }
     size_t o = 0;
     if (a->coef < 0)
         buf[o++] = '-';
-    for (int i = n - 1; i >= 0; i--) {
-        buf[o++] = digits[i];
-        if (i == a->scale && i > 0)
-            buf[o++] = '.';
+    size_t whole = (size_t)(n - a->scale);
+    memcpy(buf + o, p, whole);
+    o += whole;
+    if (a->scale > 0) {
+        buf[o++] = '.';
+        memcpy(buf + o, p + whole, (size_t)a->scale);
+        o += (size_t)a->scale;
     }
     buf[o] = '\0';
     return o;

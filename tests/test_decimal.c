@@ -48,6 +48,21 @@ static void test_decimal_parse_and_format(void **state)
     assert_text(F(P("+7.50")), "7.50");
     assert_text(F(P("007")), "7");
     assert_text(F(P("-0")), "0");
+    /* The 18-digit boundary of the 64-bit reader, and numbers around
+     * 2^64 and 10^18 on the writer's two paths. */
+    const char *edge[] = {"123456789012345678", "-12345678901234567.8",
+                          "1234567890123456789", "-0.123456789012345678",
+                          "18446744073709551615", "18446744073709551616",
+                          "1000000000000000000", "999999999999999999",
+                          "100000000000000000000000000000000000",
+                          "-100000000000000000.000000000000000001",
+                          "0.000000000000000001", "-9.9"};
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+        assert_text(F(P(edge[i])), edge[i]);
+    qd e = P("0.50");
+    assert_true(e.coef == 50 && e.scale == 2);
+    e = P("-007.0");
+    assert_true(e.coef == -70 && e.scale == 1);
     /* Trailing zeros past 36 places are dropped, not refused. */
     assert_text(F(P("1.5000000000000000000000000000000000000000")), "1.50000000000000000000000000000000000");
 }
