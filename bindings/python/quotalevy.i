@@ -38,17 +38,34 @@ static void raise_ql(const ql_error *err)
 }
 
 /* A reusable set of records and results for evaluate_many. */
+/* The field names of the last records a batch filled, by their place in
+ * the mapping: records made alike (csv.DictReader's) share the name
+ * objects, so an identical object needs no dictionary lookup. */
+#define KEY_CACHE 64
+typedef struct key_cache {
+    PyObject *key[KEY_CACHE]; /* strong references */
+    int idx[KEY_CACHE];
+} key_cache;
+
 struct ql_batch {
     struct ql_ruleset *rs;
     size_t cap;
     ql_record **recs;
     ql_result **res;
+    ql_type *types;  /* of each output, for result_packed */
+    char *pack;      /* room for one packed result of numbers, dates, bools */
+    size_t pack_cap;
+    key_cache keys;
 };
 
 static void batch_free(struct ql_batch *b)
 {
     if (!b)
         return;
+    PyMem_Free(b->types);
+    PyMem_Free(b->pack);
+    for (int k = 0; k < KEY_CACHE; k++)
+        Py_XDECREF(b->keys.key[k]);
     for (size_t i = 0; i < b->cap; i++) {
         if (b->recs)
             ql_record_free(b->recs[i]);
@@ -145,21 +162,54 @@ static int set_field(ql_record *rec, size_t i, const char *name, PyObject *v)
     return 0;
 }
 
-/* Sets the field named by key (a str) to val. */
-static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
-                       PyObject *val, PyObject *index)
+
+/* Input index of field name `key` (a str), −1 if the rule set has none,
+ * −2 with an exception set. */
+static int field_index(PyObject *key, PyObject *index, key_cache *kc,
+                       Py_ssize_t place)
 {
+    if (kc && place < KEY_CACHE && kc->key[place] == key)
+        return kc->idx[place];
     if (!PyUnicode_Check(key)) {
         PyErr_SetString(PyExc_TypeError, "field names must be strings");
+        return -2;
+    }
+    PyObject *ix = PyDict_GetItemWithError(index, key);
+    if (!ix && PyErr_Occurred())
+        return -2;
+    int i = ix ? (int)PyLong_AsLong(ix) : -1;
+    if (kc && place < KEY_CACHE) {
+        Py_INCREF(key);
+        Py_XSETREF(kc->key[place], key);
+        kc->idx[place] = i;
+    }
+    return i;
+}
+
+/* Sets the field named by key (a str) to val. */
+static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
+                       PyObject *val, PyObject *index, key_cache *kc,
+                       Py_ssize_t place)
+{
+    int i = field_index(key, index, kc, place);
+    if (i == -2)
         return -1;
+    if (i >= 0 && PyUnicode_CheckExact(val)) {
+        /* the usual value, text: no conversion, no name needed */
+        Py_ssize_t len;
+        const char *t = PyUnicode_AsUTF8AndSize(val, &len);
+        if (!t)
+            return -1;
+        ql_error err;
+        if (ql_record_set_text(rec, (size_t)i, t, (size_t)len, &err)) {
+            raise_ql(&err);
+            return -1;
+        }
+        return 0;
     }
     const char *name = PyUnicode_AsUTF8(key);
     if (!name)
         return -1;
-    PyObject *ix = PyDict_GetItemWithError(index, key);
-    if (!ix && PyErr_Occurred())
-        return -1;
-    int i = ix ? (int)PyLong_AsLong(ix) : -1;
     if (i < 0) {
         ql_error err;
         ql_error_clear(&err);
@@ -177,7 +227,7 @@ static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
 /* Fills rec from a mapping of field names to values; `index` maps each
  * input name to its index (the package builds it once per rule set). */
 static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
-                       PyObject *index)
+                       PyObject *index, key_cache *kc)
 {
     if (!PyMapping_Check(map) || PyUnicode_Check(map)) {
         PyErr_SetString(PyExc_TypeError, "a record must be a mapping of field names to values");
@@ -185,13 +235,13 @@ static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
     }
     ql_record_clear(rec);
     if (PyDict_CheckExact(map)) { /* the common case, without a copy */
-        Py_ssize_t pos = 0;
+        Py_ssize_t pos = 0, place = 0;
         PyObject *key, *val;
         while (PyDict_Next(map, &pos, &key, &val)) {
             /* own them: a value's __str__ could change the dict */
             Py_INCREF(key);
             Py_INCREF(val);
-            int bad = set_by_name(rs, rec, key, val, index);
+            int bad = set_by_name(rs, rec, key, val, index, kc, place++);
             Py_DECREF(key);
             Py_DECREF(val);
             if (bad)
@@ -206,7 +256,7 @@ static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *pair = PyList_GET_ITEM(items, k);
         if (set_by_name(rs, rec, PyTuple_GET_ITEM(pair, 0),
-                        PyTuple_GET_ITEM(pair, 1), index)) {
+                        PyTuple_GET_ITEM(pair, 1), index, NULL, 0)) {
             Py_DECREF(items);
             return -1;
         }
@@ -297,20 +347,42 @@ static PyObject *result_packed(const ql_ruleset *rs, const ql_result *res)
     b.cap = sizeof b.small;
     int bad = 0;
     size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    char t[QL_DECIMAL_TEXT_MAX + 2];
     for (size_t i = 0; i < no && !bad; i++) {
+        if (i && pb_put(&b, "\0", 1)) {
+            bad = -1;
+            break;
+        }
+        ql_type ty = ql_ruleset_output_type(rs, i);
+        if (ty == QL_TYPE_NUMBER || ty == QL_TYPE_DATE) {
+            /* straight from the result: nothing converted on the way */
+            size_t n = ql_result_output_text(res, i, t + 1, sizeof t - 1);
+            t[0] = n == 0 ? '-' : ty == QL_TYPE_NUMBER ? 'n' : 'd';
+            bad = pb_put(&b, t, n + 1);
+            continue;
+        }
         ql_value v;
         ql_result_output(res, i, &v);
-        bad = (i && pb_put(&b, "\0", 1)) || pb_value(&b, &v);
+        bad = pb_value(&b, &v);
     }
     for (size_t i = 0; i < nc && !bad; i++) {
-        ql_check_result c;
-        ql_result_check(res, i, &c);
-        char head[5] = {'\0', c.applicable ? 'T' : 'F', '\0',
-                        !c.applicable ? '-' : c.compliant ? 'T' : 'F', '\0'};
-        bad = pb_put(&b, head + (no || i ? 0 : 1), no || i ? 5 : 4) ||
-              pb_value(&b, &c.required) || pb_put(&b, "\0", 1) ||
-              pb_value(&b, &c.actual) || pb_put(&b, "\0", 1) ||
-              pb_value(&b, &c.shortfall);
+        int app = ql_result_check_text(res, i, QL_CHECK_APPLICABLE, t, sizeof t) == 4;
+        if ((no || i) && pb_put(&b, "\0", 1)) {
+            bad = -1;
+            break;
+        }
+        bad = pb_put(&b, app ? "T" : "F", 1);
+        for (int f = QL_CHECK_COMPLIANT; f <= QL_CHECK_SHORTFALL && !bad; f++) {
+            size_t n = ql_result_check_text(res, i, (ql_check_field)f, t + 2, sizeof t - 2);
+            t[0] = '\0';
+            if (n == 0)
+                t[1] = '-';
+            else if (f == QL_CHECK_COMPLIANT)
+                t[1] = t[2] == 't' ? 'T' : 'F', n = 0;
+            else
+                t[1] = 'n';
+            bad = pb_put(&b, t, n + 2);
+        }
     }
     PyObject *out = bad ? NULL
                         : PyUnicode_DecodeUTF8(b.p, (Py_ssize_t)b.n, "surrogateescape");
@@ -319,6 +391,54 @@ static PyObject *result_packed(const ql_ruleset *rs, const ql_result *res)
     if (bad < 0)
         PyErr_NoMemory();
     return out;
+}
+
+/* result_packed for the usual result, whose outputs are all numbers,
+ * dates, bools or checks: written straight into the batch's buffer.
+ * NULL without an exception when some output is another type. */
+static PyObject *result_packed_fast(const struct ql_batch *b, const ql_result *res)
+{
+    const ql_ruleset *rs = b->rs;
+    size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    char *o = b->pack;
+    for (size_t i = 0; i < no; i++) {
+        ql_type ty = b->types[i];
+        if (ty != QL_TYPE_NUMBER && ty != QL_TYPE_DATE && ty != QL_TYPE_BOOL)
+            return NULL;
+        if (i)
+            *o++ = '\0';
+        size_t n = ql_result_output_text(res, i, o + 1, QL_DECIMAL_TEXT_MAX);
+        if (n == 0)
+            *o++ = '-';
+        else if (ty == QL_TYPE_BOOL) {
+            char c = o[1] == 't' ? 'T' : 'F'; /* "true" / "false" */
+            *o++ = c;
+        } else {
+            *o = ty == QL_TYPE_NUMBER ? 'n' : 'd';
+            o += n + 1;
+        }
+    }
+    for (size_t i = 0; i < nc; i++) {
+        if (no || i)
+            *o++ = '\0';
+        char t[QL_DECIMAL_TEXT_MAX];
+        *o++ = ql_result_check_text(res, i, QL_CHECK_APPLICABLE, t, sizeof t) == 4 ? 'T' : 'F';
+        *o++ = '\0';
+        size_t n = ql_result_check_text(res, i, QL_CHECK_COMPLIANT, t, sizeof t);
+        *o++ = n == 0 ? '-' : t[0] == 't' ? 'T' : 'F';
+        for (int f = QL_CHECK_REQUIRED; f <= QL_CHECK_SHORTFALL; f++) {
+            *o++ = '\0';
+            n = ql_result_check_text(res, i, (ql_check_field)f, o + 1, QL_DECIMAL_TEXT_MAX);
+            if (n == 0) {
+                *o++ = '-';
+            } else {
+                *o = 'n';
+                o += n + 1;
+            }
+        }
+    }
+    /* numbers, dates and bools are ASCII */
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, b->pack, o - b->pack);
 }
 
 static const char *step_kind(ql_step_kind k)
@@ -657,7 +777,7 @@ PyObject *evaluate(struct ql_ruleset *rs, struct ql_record *rec,
         PyErr_SetString(PyExc_TypeError, "index must be a dict");
         return NULL;
     }
-    if (fill_record(rs, rec, mapping, index))
+    if (fill_record(rs, rec, mapping, index, NULL))
         return NULL;
     ql_error err;
     if (ql_evaluate(res, rec, (ql_date)date, trace ? QL_EVAL_TRACE : 0, &err)) {
@@ -686,7 +806,13 @@ struct ql_batch *batch_new(struct ql_ruleset *rs, size_t cap)
             break;
         }
     }
-    if (!b->recs || !b->res)
+    size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    b->types = PyMem_Calloc(no + 1, sizeof *b->types);
+    b->pack_cap = (no + 5 * nc + 1) * (QL_DECIMAL_TEXT_MAX + 2);
+    b->pack = PyMem_Malloc(b->pack_cap);
+    for (size_t i = 0; b->types && i < no; i++)
+        b->types[i] = ql_ruleset_output_type(rs, i);
+    if (!b->recs || !b->res || !b->types || !b->pack)
         PyErr_NoMemory();
     return b; /* on an error the wrapper frees it */
 }
@@ -715,7 +841,8 @@ PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
         return NULL;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (fill_record(b->rs, b->recs[i], PyList_GET_ITEM(mappings, i), index)) {
+        if (fill_record(b->rs, b->recs[i], PyList_GET_ITEM(mappings, i), index,
+                        &b->keys)) {
             PyObject *type, *value, *tb;
             PyErr_Fetch(&type, &value, &tb);
             if (type != ql_native_error) { /* a TypeError is the caller's bug */
@@ -748,7 +875,9 @@ PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
             item = Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
                                  e->file, e->line, e->column, e->field, text);
         } else {
-            item = trace ? NULL : result_packed(b->rs, b->res[i]);
+            item = trace ? NULL : result_packed_fast(b, b->res[i]);
+            if (!item && !trace && !PyErr_Occurred())
+                item = result_packed(b->rs, b->res[i]);
             if (!item && !PyErr_Occurred())
                 item = result_to_py(b->rs, b->res[i], trace);
         }

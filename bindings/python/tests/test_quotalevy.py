@@ -357,6 +357,37 @@ def test_batch_results_read_like_single_ones(jilin):
         assert got["third"] == Decimal("1.00000000000000000000")
 
 
+def test_batch_field_names_in_any_order(national):
+    """The batch path remembers field name objects by their place in the
+    record: records with the same names in another order, fewer names, or
+    an unknown name at a remembered place still fill the right fields."""
+    base = dict(FIRM)
+    swapped = dict(reversed(list(FIRM.items())))          # same key objects
+    shorter = {k: v for k, v in FIRM.items() if k != "disabled"}
+    copied = {str(k + " ")[:-1]: v for k, v in FIRM.items()}   # new key objects
+    recs = [base, swapped, shorter, copied, base]
+    def single(r):
+        try:
+            return national.evaluate(r, "2024-06-30", trace=False).outputs
+        except quotalevy.RecordError as e:
+            return ("error", e.field)
+
+    def batch(g):
+        return ("error", g.field) if isinstance(g, quotalevy.RecordError) else g.outputs
+
+    got = list(national.evaluate_many(recs, "2024-06-30", errors="yield"))
+    want = [single(r) for r in recs]
+    assert want[2] == ("error", "disabled")
+    for g, w in zip(got, want):
+        assert batch(g) == w
+    bad = dict(FIRM)
+    bad["nonsense"] = 1
+    out = list(national.evaluate_many([bad, base, bad], "2024-06-30", errors="yield"))
+    assert isinstance(out[0], quotalevy.RecordError) and out[0].field == "nonsense"
+    assert out[1].outputs == want[0]
+    assert isinstance(out[2], quotalevy.RecordError) and out[2].field == "nonsense"
+
+
 def test_evaluate_many_errors(jilin):
     recs = [FIRM, dict(FIRM, disabled=500), dict(FIRM, employees="x"), FIRM]
     out = list(jilin.evaluate_many(recs, "2024-06-30", errors="yield"))
