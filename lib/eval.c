@@ -121,6 +121,17 @@ static ql_status param_at(ectx *e, size_t pc, int p, const param_value **out)
     return QL_OK;
 }
 
+/* at(): the parameter has no value on that date.  Out of line: the
+ * interpreter loop stays free of the message's buffer. */
+__attribute__((noinline, cold)) static ql_status
+no_value_on(ectx *e, size_t pc, const param_def *d, ql_date date)
+{
+    char when[16];
+    ql_date_format(date, when, sizeof when);
+    return fail_pc(e, pc, QL_ENODATA, NULL,
+                   "parameter '%s' has no value in force on %s", d->name, when);
+}
+
 static ql_status eval_computed(ectx *e, int idx, size_t pc)
 {
     ql_result *r = e->res;
@@ -298,13 +309,8 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
         case OP_PARAM_AT: {
             const param_def *d = &rs->params[in->arg];
             int k = param_index_at(d, sp[-1].date);
-            if (k < 0) {
-                char when[16];
-                ql_date_format(sp[-1].date, when, sizeof when);
-                return fail_pc(e, pc, QL_ENODATA, NULL,
-                               "parameter '%s' has no value in force on %s",
-                               d->name, when);
-            }
+            if (k < 0)
+                return no_value_on(e, pc, d, sp[-1].date);
             sp[-1] = d->values[k].v;
             break;
         }
