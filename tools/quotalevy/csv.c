@@ -122,23 +122,31 @@ static int copy_plain(csv_reader *r)
     return 0;
 }
 
+/* Room for one more field; −1 out of memory. */
+static int room_for_field(csv_reader *r)
+{
+    if (r->nf < r->fcap)
+        return 0;
+    size_t cap = r->fcap ? r->fcap * 2 : 64;
+    size_t *s = realloc(r->starts, cap * sizeof *s);
+    if (s)
+        r->starts = s;
+    size_t *l = realloc(r->lens, cap * sizeof *l);
+    if (l)
+        r->lens = l;
+    const char **f = realloc(r->fields, cap * sizeof *f);
+    if (f)
+        r->fields = f;
+    if (!s || !l || !f)
+        return -1;
+    r->fcap = cap;
+    return 0;
+}
+
 static int end_field(csv_reader *r, size_t start)
 {
-    if (r->nf == r->fcap) {
-        size_t cap = r->fcap ? r->fcap * 2 : 64;
-        size_t *s = realloc(r->starts, cap * sizeof *s);
-        if (s)
-            r->starts = s;
-        size_t *l = realloc(r->lens, cap * sizeof *l);
-        if (l)
-            r->lens = l;
-        const char **f = realloc(r->fields, cap * sizeof *f);
-        if (f)
-            r->fields = f;
-        if (!s || !l || !f)
-            return -1;
-        r->fcap = cap;
-    }
+    if (room_for_field(r))
+        return -1;
     r->starts[r->nf] = start;
     r->lens[r->nf] = r->rlen - start;
     r->nf++;
@@ -196,23 +204,10 @@ static int plain_line(csv_reader *r)
     for (size_t i = 0;; i++) {
         if (i < n && r->rec[i] != ',')
             continue;
-        if (r->nf == r->fcap || r->nf == CSV_MAX_FIELDS) {
-            if (r->nf == CSV_MAX_FIELDS)
-                return 0; /* the general reader says why */
-            size_t cap = r->fcap ? r->fcap * 2 : 64;
-            size_t *st = realloc(r->starts, cap * sizeof *st);
-            if (st)
-                r->starts = st;
-            size_t *l = realloc(r->lens, cap * sizeof *l);
-            if (l)
-                r->lens = l;
-            const char **f = realloc(r->fields, cap * sizeof *f);
-            if (f)
-                r->fields = f;
-            if (!st || !l || !f)
-                return -2;
-            r->fcap = cap;
-        }
+        if (r->nf == CSV_MAX_FIELDS)
+            return 0; /* the general reader says why */
+        if (room_for_field(r))
+            return -2;
         r->rec[i] = '\0';
         r->starts[r->nf] = start;
         r->lens[r->nf] = i - start;
