@@ -82,16 +82,25 @@ static int peek_byte(csv_reader *r)
     return c;
 }
 
+int buf_grow(char **p, size_t *cap, size_t need, size_t first)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    char *q = realloc(*p, c);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
 static int put(csv_reader *r, char c)
 {
-    if (r->rlen + 1 >= r->rcap) {
-        size_t cap = r->rcap ? r->rcap * 2 : 4096;
-        char *p = realloc(r->rec, cap);
-        if (!p)
-            return -1;
-        r->rec = p;
-        r->rcap = cap;
-    }
+    if (buf_grow(&r->rec, &r->rcap, r->rlen + 2, 4096))
+        return -1;
     r->rec[r->rlen++] = c;
     return 0;
 }
@@ -105,16 +114,8 @@ static int copy_plain(csv_reader *r)
     while (k < avail && p[k] != ',' && p[k] != '"' && p[k] != '\n' &&
            p[k] != '\r')
         k++;
-    if (r->rlen + k + 1 >= r->rcap) {
-        size_t cap = r->rcap ? r->rcap : 4096;
-        while (cap < r->rlen + k + 1)
-            cap *= 2;
-        char *q = realloc(r->rec, cap);
-        if (!q)
-            return -1;
-        r->rec = q;
-        r->rcap = cap;
-    }
+    if (buf_grow(&r->rec, &r->rcap, r->rlen + k + 2, 4096))
+        return -1;
     memcpy(r->rec + r->rlen, p, k);
     r->rlen += k;
     r->pos += k;
@@ -187,16 +188,8 @@ static int plain_line(csv_reader *r)
         n--;
     if (n == 0 || memchr(p, '"', n) || memchr(p, '\r', n))
         return 0;
-    if (n + 1 > r->rcap) {
-        size_t cap = r->rcap ? r->rcap : 4096;
-        while (cap < n + 1)
-            cap *= 2;
-        char *q = realloc(r->rec, cap);
-        if (!q)
-            return -2;
-        r->rec = q;
-        r->rcap = cap;
-    }
+    if (buf_grow(&r->rec, &r->rcap, n + 1, 4096))
+        return -2;
     memcpy(r->rec, p, n);
     r->rec[n] = '\0';
     r->rlen = n + 1;
@@ -340,16 +333,8 @@ int csv_next(csv_reader *r, csv_record *rec)
 
 int sb_grow_put(strbuf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return -1;
-        b->p = p;
-        b->cap = cap;
-    }
+    if (sb_reserve(b, n))
+        return -1;
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
@@ -358,17 +343,7 @@ int sb_grow_put(strbuf *b, const char *s, size_t n)
 
 int sb_reserve(strbuf *b, size_t n)
 {
-    if (b->len + n + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return -1;
-    b->p = p;
-    b->cap = cap;
-    return 0;
+    return buf_grow(&b->p, &b->cap, b->len + n + 1, 256);
 }
 
 int sb_puts(strbuf *b, const char *s) { return sb_put(b, s, strlen(s)); }

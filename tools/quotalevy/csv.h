@@ -46,6 +46,9 @@ typedef struct strbuf {
     char *p;
     size_t len, cap;
 } strbuf;
+/* Grows the byte buffer *p (capacity *cap) to hold at least `need`
+ * bytes, doubling from `first`; −1 out of memory (the buffer is kept). */
+int buf_grow(char **p, size_t *cap, size_t need, size_t first);
 int sb_grow_put(strbuf *b, const char *s, size_t n);
 /* Makes room for n more bytes and a NUL after them; −1 out of memory. */
 int sb_reserve(strbuf *b, size_t n);

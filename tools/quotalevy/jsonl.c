@@ -3,6 +3,8 @@
  */
 #include "jsonl.h"
 
+#include "csv.h" /* buf_grow */
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,16 +84,8 @@ static long read_line(jsonl_reader *r)
 
 static int out_put(jsonl_reader *r, const char *s, size_t n)
 {
-    if (r->olen + n + 1 > r->ocap) {
-        size_t cap = r->ocap ? r->ocap : 4096;
-        while (cap < r->olen + n + 1)
-            cap *= 2;
-        char *p = realloc(r->out, cap);
-        if (!p)
-            return -1;
-        r->out = p;
-        r->ocap = cap;
-    }
+    if (buf_grow(&r->out, &r->ocap, r->olen + n + 1, 4096))
+        return -1;
     memcpy(r->out + r->olen, s, n);
     r->olen += n;
     return 0;
