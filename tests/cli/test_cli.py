@@ -78,6 +78,19 @@ class Run(unittest.TestCase):
                         encoding="utf-8") as g:
                     self.assertEqual(f.read(), g.read())
 
+    def test_explain_shows_a_list_on_one_line(self):
+        p = run("explain", "rules/de/sgb9.yaml", "--date", "2024-06-30",
+                "--set", "positions[1]=100", "--set", "positions[2]=100",
+                "--set", "severely_disabled[2]=1")
+        self.assertIn("input     positions[…] = 100, 100, 0, 0, 0, 0, 0, 0, "
+                      "0, 0, 0, 0\n", p.stdout)
+        self.assertIn("computed  credited[…] = severely_disabled + trainee_credit"
+                      " * disabled_trainees + extra_credits\n            = 0, 1, 0,",
+                      p.stdout)
+        # positions, trainee_positions, short_positions, counted_positions
+        self.assertEqual(p.stdout.count("positions[…]"), 4)
+        self.assertNotIn("positions[2]", p.stdout)
+
     def test_what_if_on_a_monthly_regime(self):
         # Germany at a 6 % quota: the levy tiers follow the quota, so an
         # employer exactly at 5 % becomes liable.

@@ -98,6 +98,63 @@ static void put_flat(const char *s)
     }
 }
 
+/* The length of the list name in "name[k]" and k; 0 for a plain name. */
+static size_t list_item(const char *name, long *k)
+{
+    const char *br = strchr(name, '[');
+    if (!br || name[strlen(name) - 1] != ']')
+        return 0;
+    *k = strtol(br + 1, NULL, 10);
+    return (size_t)(br - name);
+}
+
+/* A list's items, settled anywhere in the trace, on one line in item
+ * order (those never needed as "–"): twelve months read as one step. */
+static void print_list_values(const ql_result *res, ql_step_kind kind,
+                              const char *name, size_t base)
+{
+    long most = 0, k;
+    size_t n = ql_result_trace_count(res);
+    for (size_t i = 0; i < n; i++) {
+        ql_trace_step s;
+        ql_result_trace_step(res, i, &s);
+        if (s.kind == kind && list_item(s.name, &k) == base &&
+            !strncmp(s.name, name, base) && k > most)
+            most = k;
+    }
+    for (long item = 1; item <= most; item++) {
+        const char *text = "–";
+        char v[QL_DECIMAL_TEXT_MAX * 2];
+        for (size_t i = 0; i < n; i++) {
+            ql_trace_step s;
+            ql_result_trace_step(res, i, &s);
+            if (s.kind == kind && list_item(s.name, &k) == base &&
+                !strncmp(s.name, name, base) && k == item) {
+                ql_value_format(&s.value, v, sizeof v);
+                text = s.value.type == QL_TYPE_NONE ? "(empty)" : v;
+            }
+        }
+        printf("%s%s", item > 1 ? ", " : "", text);
+    }
+}
+
+/* Whether step i is an item of a list whose items an earlier step
+ * already printed. */
+static int list_printed(const ql_result *res, size_t i, const ql_trace_step *s)
+{
+    long k;
+    size_t base = list_item(s->name, &k);
+    for (size_t j = 0; base && j < i; j++) {
+        ql_trace_step t;
+        ql_result_trace_step(res, j, &t);
+        long kk;
+        if (t.kind == s->kind && list_item(t.name, &kk) == base &&
+            !strncmp(t.name, s->name, base))
+            return 1;
+    }
+    return 0;
+}
+
 static void print_text(const ql_ruleset *rs, const ql_result *res, ql_date date)
 {
     char d[16], v[QL_DECIMAL_TEXT_MAX * 2];
@@ -109,6 +166,31 @@ static void print_text(const ql_ruleset *rs, const ql_result *res, ql_date date)
         ql_trace_step s;
         ql_result_trace_step(res, i, &s);
         ql_value_format(&s.value, v, sizeof v);
+        long item;
+        size_t base = s.kind == QL_STEP_INPUT || s.kind == QL_STEP_COMPUTED
+                          ? list_item(s.name, &item) : 0;
+        if (base) {
+            if (list_printed(res, i, &s))
+                continue;
+            printf("\n  %-9s %.*s[…]", kind_word(s.kind), (int)base, s.name);
+            if (s.kind == QL_STEP_COMPUTED) {
+                printf(" = ");
+                put_flat(s.formula);
+                printf("\n            = ");
+            } else {
+                printf(" = ");
+            }
+            print_list_values(res, s.kind, s.name, base);
+            printf("\n");
+            if (s.description) {
+                printf("            ");
+                put_flat(s.description);
+                printf("\n");
+            }
+            if (s.source)
+                printf("            source: %s\n", s.source);
+            continue;
+        }
         printf("\n  %-9s %s", kind_word(s.kind), s.name);
         switch (s.kind) {
         case QL_STEP_INPUT:
