@@ -176,7 +176,33 @@ class Explanation:
     def __str__(self):
         lines = ["%s — %s, evaluated on %s" % (self._rs.id, self._rs.title,
                                                self._date), ""]
+        # a list's items (name[k]) on one line, where its first item was
+        # settled, in item order ("–" for an item never needed)
+        items = {}
         for s in self._steps:
+            base, sep, rest = s.name.partition("[")
+            if sep and s.kind in ("input", "computed") and rest[:-1].isdigit():
+                items.setdefault((s.kind, base), {})[int(rest[:-1])] = s.value
+        shown = set()
+        for s in self._steps:
+            base, sep, rest = s.name.partition("[")
+            key = (s.kind, base)
+            if sep and key in items:
+                if key in shown:
+                    continue
+                shown.add(key)
+                got = items[key]
+                values = ", ".join("–" if k not in got else
+                                   "(empty)" if got[k] is None else str(got[k])
+                                   for k in range(1, max(got) + 1))
+                if s.kind == "computed":
+                    lines.append("  %-9s %s[…] = %s" % (s.kind, base, _flat(s.formula)))
+                    lines.append("            = %s" % values)
+                else:
+                    lines.append("  %-9s %s[…] = %s" % (s.kind, base, values))
+                if s.source:
+                    lines.append("            source: %s" % s.source)
+                continue
             if s.kind == "computed":
                 lines.append("  %-9s %s = %s" % (s.kind, s.name, _flat(s.formula)))
                 lines.append("            = %s" % s.value)

@@ -476,6 +476,9 @@ def test_list_inputs_take_sequences():
     flat.update({"severely_disabled[%d]" % k: 3 for k in range(1, 13)})
     many = list(rs.evaluate_many([year, flat], "2020-06-30"))
     assert [m.outputs["levy"] for m in many] == [Decimal("8140")] * 2
+    text = str(rs.evaluate(year, "2020-06-30").explain())
+    assert "input     positions[…] = " + ", ".join(["121"] * 12) in text
+    assert "positions[3]" not in text
     with pytest.raises(ValueError, match="'positions' has 12 items, got 13"):
         rs.evaluate({"positions": [1] * 13}, "2024-06-30")
     with pytest.raises(TypeError, match="list of 12 items"):
