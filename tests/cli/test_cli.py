@@ -97,7 +97,11 @@ class Run(unittest.TestCase):
         p = run("compare", "rules/de/sgb9.yaml", "examples/de-employers.csv",
                 "--date", "2024-12-31", "--override", "quota=6%@2024-01-01")
         self.assertIn("DE-TRAIN: yearly_mandatory 36 -> 43; unfilled 0 -> 7; "
-                      "amount_per_position 0 -> 140; levy 0 -> 980", p.stdout)
+                      "amount_per_position 0 -> 140; gross_levy 0 -> 980; "
+                      "levy 0.0 -> 980.0", p.stdout)
+        # the workshop credit of DE-121 is the same under both
+        self.assertIn("DE-121: yearly_mandatory 73 -> 87; unfilled 37 -> 51; "
+                      "gross_levy 9065 -> 12495; levy 6065.0 -> 9495.0", p.stdout)
         self.assertIn("5 rows: 5 evaluated under both, 4 change", p.stdout)
 
     @unittest.skipIf(WRAP, "too slow under a wrapper")
