@@ -1,0 +1,89 @@
+/*
+ * run.h — what the parts of `quotalevy run` share: the run's settings,
+ * a row in flight (slot) and a worker thread.  cmd_run.c drives the
+ * batches; run_slot.c turns an input row into a slot; run_row.c
+ * evaluates a slot and writes its output or reject line.
+ */
+#ifndef QL_RUN_H
+#define QL_RUN_H
+
+#include "csv.h"
+#include "input.h"
+
+#include <quotalevy.h>
+
+/* What a named input column feeds: T_INPUT + i is input i (so last). */
+enum { T_IGNORE, T_DATE, T_ID, T_INPUT };
+
+typedef struct run_cfg {
+    const ql_ruleset *rs;
+    const char *input_name;
+    int jsonl_out, explain, has_date;
+    ql_date date;
+    int id_input;      /* the rule set's 'id' input, or −1 */
+    size_t nkeep;
+    const char **keep; /* column names copied to the output */
+    size_t ncols;      /* output columns */
+    int rejects_csv;   /* rejects go to a CSV file (else to stderr) */
+    int *out_check;    /* per output: its check index, or −1 */
+    ql_type *out_type; /* per output: the type of its values */
+    size_t csv_room;   /* > 0: every output is a number, bool, date or
+                          check, and a CSV row's values need this many bytes
+                          at most (put_csv_values) */
+    /* the CSV header's column targets, worked out once */
+    const char *const *map_names;
+    size_t map_n;
+    int *map_target, *map_keep;
+} run_cfg;
+
+/* One row in flight. */
+typedef struct slot {
+    long line;
+    strbuf data;           /* the row's texts, NUL-separated */
+    size_t n, cap;         /* fields */
+    size_t *off, *len;     /* into data */
+    int *target, *col;     /* T_*, or T_INPUT + input index; column number */
+    const char *error;     /* the reader's reason, copied into data */
+    size_t error_off;
+    int error_column;
+    size_t nraw, rawcap;   /* fields as read, before mapping (see */
+    size_t *rawlen;        /* fill_slot): their lengths */
+    strbuf out;            /* formatted output or reject line */
+    int rejected;
+    ql_decimal *nums;      /* numeric output columns, for --summary */
+    unsigned char *has;
+} slot;
+
+typedef struct worker {
+    const run_cfg *cfg;
+    slot *slots;
+    size_t from, to;
+    ql_record *rec;
+    ql_result *res;
+    int oom;
+} worker;
+
+static inline const char *slot_text(const slot *s, size_t k)
+{
+    return s->data.p + s->off[k];
+}
+
+/* run_slot.c */
+/* Maps a column name to what it feeds (T_*). */
+int run_target_of(const run_cfg *cfg, const char *name);
+/* The --keep index of a column name, or −1. */
+int run_keep_index(const run_cfg *cfg, const char *name);
+/* Fills s from an input row (the reading thread); −1 out of memory. */
+int run_fill_slot(const run_cfg *cfg, slot *s, const in_row *row);
+/* Maps the fields fill_slot kept raw (a worker); −1 out of memory. */
+int run_map_raw(const run_cfg *cfg, slot *s);
+void run_slot_free(slot *s);
+
+/* run_row.c */
+/* Counts the output columns and, given a line, appends their CSV header
+ * names to it (",name" each), in order. */
+size_t run_column_names(const ql_ruleset *rs, strbuf *line, int csv);
+/* Evaluates slot s and formats its output or reject line (a worker). */
+void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * run_row.c — `quotalevy run`'s work on one row: the slot's texts into
+ * a record, the evaluation, and the output line (CSV or JSON Lines, the
+ * values straight from the result) or the reject line.  See run.h.
+ */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t run_column_names(const ql_ruleset *rs, strbuf *line, int csv)
+{
+    static const char *parts[] = {"applicable", "compliant", "required",
+                                  "actual", "shortfall"};
+    size_t n = 0;
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        const char *name = ql_ruleset_output_name(rs, i);
+        if (!ql_ruleset_output_is_check(rs, i)) {
+            if (line && csv) {
+                sb_putc(line, ',');
+                csv_put_field(line, name, strlen(name));
+            }
+            n++;
+            continue;
+        }
+        for (int p = 0; p < 5; p++) {
+            if (line && csv) {
+                char col[512];
+                snprintf(col, sizeof col, "%s_%s", name, parts[p]);
+                sb_putc(line, ',');
+                csv_put_field(line, col, strlen(col));
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
+static int column_of(const slot *s, int input)
+{
+    for (size_t k = 0; k < s->n; k++)
+        if (s->target[k] == T_INPUT + input)
+            return s->col[k];
+    return 0;
+}
+
+/* Formats a reject: CSV (line,column,field,status,message,id) or a
+ * human line for standard error. */
+static void reject(const run_cfg *cfg, slot *s, int column, const char *field,
+                   ql_status st, const char *msg, const char *id)
+{
+    s->rejected = 1;
+    s->out.len = 0;
+    if (cfg->rejects_csv) {
+        char num[64];
+        snprintf(num, sizeof num, "%ld,", s->line);
+        sb_puts(&s->out, num);
+        if (column > 0) {
+            snprintf(num, sizeof num, "%d", column);
+            sb_puts(&s->out, num);
+        }
+        sb_putc(&s->out, ',');
+        csv_put_field(&s->out, field ? field : "", field ? strlen(field) : 0);
+        sb_putc(&s->out, ',');
+        sb_puts(&s->out, st ? ql_status_name(st) : "QL_EPARSE");
+        sb_putc(&s->out, ',');
+        csv_put_field(&s->out, msg, strlen(msg));
+        sb_putc(&s->out, ',');
+        csv_put_field(&s->out, id ? id : "", id ? strlen(id) : 0);
+        sb_putc(&s->out, '\n');
+        return;
+    }
+    char head[256];
+    if (column > 0)
+        snprintf(head, sizeof head, "%s:%ld:%d: rejected", cfg->input_name,
+                 s->line, column);
+    else
+        snprintf(head, sizeof head, "%s:%ld: rejected", cfg->input_name, s->line);
+    sb_puts(&s->out, head);
+    if (id && *id) {
+        sb_puts(&s->out, " (id ");
+        sb_puts(&s->out, id);
+        sb_puts(&s->out, ")");
+    }
+    sb_puts(&s->out, ": ");
+    if (field && *field) {
+        sb_puts(&s->out, "field '");
+        sb_puts(&s->out, field);
+        sb_puts(&s->out, "': ");
+    }
+    sb_puts(&s->out, msg);
+    sb_putc(&s->out, '\n');
+}
+
+/* One value into the output line, in the output format. */
+static void put_value(const run_cfg *cfg, strbuf *b, const ql_value *v)
+{
+    char buf[QL_DECIMAL_TEXT_MAX];
+    if (cfg->jsonl_out) {
+        switch (v->type) {
+        case QL_TYPE_NONE: sb_puts(b, "null"); return;
+        case QL_TYPE_NUMBER:
+        case QL_TYPE_BOOL:
+            ql_value_format(v, buf, sizeof buf);
+            sb_puts(b, buf);
+            return;
+        case QL_TYPE_DATE:
+            ql_value_format(v, buf, sizeof buf);
+            json_put_string(b, buf, strlen(buf));
+            return;
+        default:
+            json_put_string(b, v->string, v->length);
+            return;
+        }
+    }
+    if (v->type == QL_TYPE_STRING || v->type == QL_TYPE_TABLE) {
+        csv_put_field(b, v->string, v->length);
+        return;
+    }
+    size_t n = ql_value_format(v, buf, sizeof buf);
+    sb_put(b, buf, n);
+}
+
+static void put_key(const run_cfg *cfg, strbuf *b, const char *name, int first)
+{
+    if (cfg->jsonl_out) {
+        if (!first)
+            sb_putc(b, ',');
+        json_put_string(b, name, strlen(name));
+        sb_putc(b, ':');
+    } else if (!first) {
+        sb_putc(b, ',');
+    }
+}
+
+/* Appends output i (field < 0) or field `field` of check i as the
+ * library writes it, straight into b: numbers, bools and dates need no
+ * CSV quoting; in JSON a date is quoted and an empty value is null. */
+static void put_result_text(const run_cfg *cfg, strbuf *b, const ql_result *res,
+                            size_t i, int field, int date)
+{
+    if (sb_reserve(b, QL_DECIMAL_TEXT_MAX + 2))
+        return;
+    int quote = cfg->jsonl_out && date;
+    char *at = b->p + b->len + quote;
+    size_t n = field < 0
+        ? ql_result_output_text(res, i, at, QL_DECIMAL_TEXT_MAX)
+        : ql_result_check_text(res, i, (ql_check_field)field, at, QL_DECIMAL_TEXT_MAX);
+    if (n == 0) {
+        b->p[b->len] = '\0';
+        if (cfg->jsonl_out)
+            sb_puts(b, "null");
+        return;
+    }
+    if (quote)
+        b->p[b->len] = '"';
+    b->len += n + (size_t)quote;
+    if (quote)
+        b->p[b->len++] = '"';
+    b->p[b->len] = '\0';
+}
+
+/* The values of a CSV row when every output is a number, bool, date or
+ * check: written by the library straight into the row, one reservation
+ * for all of them.  −1 out of memory. */
+static int put_csv_values(const run_cfg *cfg, strbuf *b, const ql_result *res)
+{
+    if (sb_reserve(b, cfg->csv_room))
+        return -1;
+    char *o = b->p + b->len;
+    size_t n = ql_ruleset_output_count(cfg->rs);
+    for (size_t i = 0; i < n; i++) {
+        int k = cfg->out_check[i];
+        if (k < 0) {
+            *o++ = ',';
+            o += ql_result_output_text(res, i, o, QL_DECIMAL_TEXT_MAX);
+            continue;
+        }
+        for (int f = 0; f < 5; f++) {
+            *o++ = ',';
+            o += ql_result_check_text(res, (size_t)k, (ql_check_field)f, o,
+                                      QL_DECIMAL_TEXT_MAX);
+        }
+    }
+    *o = '\0';
+    b->len = (size_t)(o - b->p);
+    return 0;
+}
+
+static void note_number(slot *s, size_t col, const ql_value *v)
+{
+    if (s->nums && v->type == QL_TYPE_NUMBER) {
+        s->nums[col] = v->number;
+        s->has[col] = 1;
+    }
+}
+
+static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
+{
+    strbuf t = {0};
+    size_t n = ql_result_trace_count(res);
+    static const char *kinds[] = {"", "input", "param", "computed", "check"};
+    if (cfg->jsonl_out)
+        sb_puts(b, ",\"trace\":[");
+    for (size_t i = 0; i < n; i++) {
+        ql_trace_step st;
+        ql_result_trace_step(res, i, &st);
+        char v[QL_DECIMAL_TEXT_MAX * 2];
+        ql_value_format(&st.value, v, sizeof v);
+        if (cfg->jsonl_out) {
+            sb_puts(b, i ? ",{" : "{");
+            sb_puts(b, "\"kind\":\"");
+            sb_puts(b, kinds[st.kind]);
+            sb_puts(b, "\",\"name\":");
+            json_put_string(b, st.name, strlen(st.name));
+            sb_puts(b, ",\"value\":");
+            put_value(cfg, b, &st.value);
+            if (st.kind == QL_STEP_PARAM) {
+                char d[16];
+                ql_date_format(st.from, d, sizeof d);
+                sb_puts(b, ",\"from\":\"");
+                sb_puts(b, d);
+                sb_puts(b, "\"");
+            }
+            if (st.source) {
+                sb_puts(b, ",\"source\":");
+                json_put_string(b, st.source, strlen(st.source));
+            }
+            sb_putc(b, '}');
+        } else {
+            if (i)
+                sb_puts(&t, "; ");
+            sb_puts(&t, st.name);
+            sb_putc(&t, '=');
+            sb_puts(&t, st.value.type == QL_TYPE_NONE ? "n/a" : v);
+        }
+    }
+    if (cfg->jsonl_out) {
+        sb_putc(b, ']');
+    } else {
+        sb_putc(b, ',');
+        csv_put_field(b, t.p ? t.p : "", t.len);
+    }
+    free(t.p);
+}
+
+void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
+{
+    const char *id = NULL;
+    if (s->error) {
+        reject(cfg, s, s->error_column, NULL, QL_EPARSE, s->data.p + s->error_off, NULL);
+        return;
+    }
+    if (s->nraw && run_map_raw(cfg, s)) {
+        w->oom = 1;
+        return;
+    }
+    ql_record_clear(w->rec);
+    ql_error err;
+    int have_date = cfg->has_date;
+    ql_date date = cfg->date;
+    for (size_t k = 0; k < s->n; k++)
+        if (s->target[k] == T_ID ||
+            (cfg->id_input >= 0 && s->target[k] == T_INPUT + cfg->id_input))
+            id = slot_text(s, k);
+    for (size_t k = 0; k < s->n; k++) {
+        int t = s->target[k];
+        if (t >= T_INPUT) {
+            if (ql_record_set_text(w->rec, (size_t)(t - T_INPUT), slot_text(s, k),
+                                   s->len[k], &err)) {
+                reject(cfg, s, s->col[k], err.field, err.code, err.message, id);
+                return;
+            }
+        } else if (t == T_DATE && !cfg->has_date && s->len[k]) {
+            if (ql_date_parse(&date, slot_text(s, k), s->len[k], &err)) {
+                reject(cfg, s, s->col[k], "date", err.code, err.message, id);
+                return;
+            }
+            have_date = 1;
+        }
+    }
+    if (!have_date) {
+        reject(cfg, s, 0, "date", QL_ERECORD,
+               "no evaluation date: give --date or a 'date' column", id);
+        return;
+    }
+    ql_status st = ql_evaluate(w->res, w->rec, date,
+                               cfg->explain ? QL_EVAL_TRACE : 0, &err);
+    if (st) {
+        char msg[2048];
+        ql_error_format(&err, msg, sizeof msg);
+        if (!err.file[0]) /* a plain record error: the message alone */
+            snprintf(msg, sizeof msg, "%s", err.message);
+        int col = 0;
+        if (err.field[0]) {
+            int i = ql_ruleset_input_index(cfg->rs, err.field);
+            col = i >= 0 ? column_of(s, i) : 0;
+        }
+        reject(cfg, s, col, err.field, st, msg, id);
+        return;
+    }
+    /* The output row. */
+    strbuf *b = &s->out;
+    b->len = 0;
+    if (cfg->jsonl_out)
+        sb_putc(b, '{');
+    put_key(cfg, b, "id", 1);
+    if (cfg->jsonl_out)
+        id ? json_put_string(b, id, strlen(id)) : sb_puts(b, "null");
+    else if (id)
+        csv_put_field(b, id, strlen(id));
+    for (size_t k = 0; k < cfg->nkeep; k++) {
+        put_key(cfg, b, cfg->keep[k], 0);
+        const char *v = NULL;
+        size_t vl = 0;
+        for (size_t j = 0; j < s->n; j++)
+            if (s->target[j] == -1 - (int)k) {
+                v = slot_text(s, j);
+                vl = s->len[j];
+            }
+        if (cfg->jsonl_out)
+            v ? json_put_string(b, v, vl) : sb_puts(b, "null");
+        else if (v)
+            csv_put_field(b, v, vl);
+    }
+    const ql_ruleset *rs = cfg->rs;
+    size_t col = 0, check = 0;
+    size_t nout = ql_ruleset_output_count(rs);
+    if (cfg->csv_room && !cfg->jsonl_out && !s->nums) {
+        if (put_csv_values(cfg, b, w->res)) {
+            w->oom = 1;
+            return;
+        }
+        nout = 0; /* done */
+    }
+    for (size_t i = 0; i < nout; i++) {
+        const char *name = ql_ruleset_output_name(rs, i);
+        ql_value v;
+        ql_type t = cfg->out_type[i];
+        if (!s->nums && (t == QL_TYPE_NUMBER || t == QL_TYPE_BOOL ||
+                         t == QL_TYPE_DATE)) {
+            /* no --summary to feed: the text straight from the result */
+            put_key(cfg, b, name, 0);
+            if (cfg->out_check[i] < 0) {
+                put_result_text(cfg, b, w->res, i, -1, t == QL_TYPE_DATE);
+                col++;
+                continue;
+            }
+            static const char *fn[5] = {"applicable", "compliant", "required",
+                                        "actual", "shortfall"};
+            if (cfg->jsonl_out)
+                sb_putc(b, '{');
+            for (int p = 0; p < 5; p++) {
+                if (cfg->jsonl_out)
+                    put_key(cfg, b, fn[p], p == 0);
+                else if (p)
+                    sb_putc(b, ',');
+                put_result_text(cfg, b, w->res, (size_t)cfg->out_check[i], p, 0);
+            }
+            if (cfg->jsonl_out)
+                sb_putc(b, '}');
+            col += 5;
+            continue;
+        }
+        if (!ql_ruleset_output_is_check(rs, i)) {
+            ql_result_output(w->res, i, &v);
+            put_key(cfg, b, name, 0);
+            put_value(cfg, b, &v);
+            note_number(s, col++, &v);
+            continue;
+        }
+        check = (size_t)cfg->out_check[i];
+        ql_check_result c;
+        ql_result_check(w->res, check, &c);
+        ql_value app = {0}, comp = {0};
+        app.type = QL_TYPE_BOOL;
+        app.boolean = c.applicable;
+        if (c.applicable) {
+            comp.type = QL_TYPE_BOOL;
+            comp.boolean = c.compliant;
+        }
+        const ql_value *parts[5] = {&app, &comp, &c.required, &c.actual, &c.shortfall};
+        static const char *pn[5] = {"applicable", "compliant", "required", "actual", "shortfall"};
+        if (cfg->jsonl_out) {
+            put_key(cfg, b, name, 0);
+            sb_putc(b, '{');
+        }
+        for (int p = 0; p < 5; p++) {
+            if (cfg->jsonl_out)
+                put_key(cfg, b, pn[p], p == 0);
+            else
+                sb_putc(b, ',');
+            put_value(cfg, b, parts[p]);
+            note_number(s, col++, parts[p]);
+        }
+        if (cfg->jsonl_out)
+            sb_putc(b, '}');
+    }
+    if (cfg->explain)
+        put_trace(cfg, b, w->res);
+    if (cfg->jsonl_out)
+        sb_putc(b, '}');
+    sb_putc(b, '\n');
+}
+

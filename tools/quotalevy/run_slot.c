@@ -1,0 +1,165 @@
+/*
+ * run_slot.c — `quotalevy run`'s rows in flight: an input row's texts
+ * copied into a slot by the reading thread, and mapped to the inputs
+ * they feed.  See run.h.
+ */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Records field text already in s->data at `off`. */
+static int slot_ref(slot *s, int target, int col, size_t off, size_t len)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 32;
+        size_t *o = realloc(s->off, cap * sizeof *o);
+        if (o) s->off = o;
+        size_t *l = realloc(s->len, cap * sizeof *l);
+        if (l) s->len = l;
+        int *t = realloc(s->target, cap * sizeof *t);
+        if (t) s->target = t;
+        int *c = realloc(s->col, cap * sizeof *c);
+        if (c) s->col = c;
+        if (!o || !l || !t || !c)
+            return -1;
+        s->cap = cap;
+    }
+    s->off[s->n] = off;
+    s->len[s->n] = len;
+    s->target[s->n] = target;
+    s->col[s->n] = col;
+    s->n++;
+    return 0;
+}
+
+/* Copies field text into s->data and records it. */
+static int slot_add(slot *s, int target, int col, const char *v, size_t len)
+{
+    size_t off = s->data.len;
+    return sb_put(&s->data, v ? v : "", len) || sb_putc(&s->data, '\0') ||
+           slot_ref(s, target, col, off, len);
+}
+
+void run_slot_free(slot *s)
+{
+    free(s->data.p);
+    free(s->off);
+    free(s->len);
+    free(s->target);
+    free(s->col);
+    free(s->rawlen);
+    free(s->out.p);
+    free(s->nums);
+    free(s->has);
+}
+
+/* Maps a column name to what it feeds. */
+int run_target_of(const run_cfg *cfg, const char *name)
+{
+    if (!strcmp(name, "date"))
+        return T_DATE;
+    int i = ql_ruleset_input_index(cfg->rs, name);
+    if (i >= 0)
+        return T_INPUT + i;
+    if (!strcmp(name, "id"))
+        return T_ID;
+    return T_IGNORE;
+}
+
+int run_keep_index(const run_cfg *cfg, const char *name)
+{
+    for (size_t k = 0; k < cfg->nkeep; k++)
+        if (!strcmp(cfg->keep[k], name))
+            return (int)k;
+    return -1;
+}
+
+/* Copies one input row into a slot. */
+/* The reading thread's share of a mapped row whose field texts lie one
+ * after another, NUL-separated (the CSV reader's): one copy of the bytes
+ * and the lengths.  The worker maps the fields (map_raw).  Returns 1 when
+ * the row is not like that. */
+static int keep_raw(slot *s, const in_row *row)
+{
+    size_t n = row->n;
+    if (n == 0)
+        return 1;
+    const char *base = row->val[0], *at = base;
+    if (n > s->rawcap) {
+        size_t *l = realloc(s->rawlen, n * sizeof *l);
+        if (!l)
+            return -1;
+        s->rawlen = l;
+        s->rawcap = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (row->val[i] != at)
+            return 1;
+        s->rawlen[i] = row->len[i];
+        at += row->len[i] + 1;
+    }
+    if (sb_put(&s->data, base, (size_t)(at - base)))
+        return -1;
+    s->nraw = n;
+    return 0;
+}
+
+/* The worker's share: the fields kept by keep_raw mapped to what they
+ * feed, as fill_slot would have. */
+int run_map_raw(const run_cfg *cfg, slot *s)
+{
+    size_t off = 0;
+    for (size_t i = 0; i < s->nraw; i++) {
+        size_t len = s->rawlen[i];
+        int t = cfg->map_target[i], keep = cfg->map_keep[i];
+        if (t != T_IGNORE || keep >= 0) {
+            if (slot_ref(s, t, (int)i + 1, off, len) ||
+                (keep >= 0 && slot_ref(s, -1 - keep, (int)i + 1, off, len)))
+                return -1;
+        }
+        off += len + 1;
+    }
+    s->nraw = 0;
+    return 0;
+}
+
+int run_fill_slot(const run_cfg *cfg, slot *s, const in_row *row)
+{
+    s->data.len = 0;
+    s->n = 0;
+    s->nraw = 0;
+    s->out.len = 0;
+    s->rejected = 0;
+    s->error = NULL;
+    s->line = row->line;
+    if (row->error) {
+        s->error_off = s->data.len;
+        s->error_column = row->error_column;
+        if (sb_puts(&s->data, row->error) || sb_putc(&s->data, '\0'))
+            return -1;
+        s->error = "";
+        return 0;
+    }
+    int mapped = row->name == (const char **)cfg->map_names && row->n == cfg->map_n;
+    if (mapped) {
+        int r = keep_raw(s, row);
+        if (r <= 0)
+            return r;
+        s->data.len = 0;
+    }
+    for (size_t i = 0; i < row->n; i++) {
+        int t = mapped ? cfg->map_target[i] : run_target_of(cfg, row->name[i]);
+        int keep = mapped ? cfg->map_keep[i] : run_keep_index(cfg, row->name[i]);
+        if (t == T_IGNORE && keep < 0)
+            continue;
+        /* keep columns are found again by name when formatting */
+        if (slot_add(s, t, (int)i + 1, row->val[i], row->val[i] ? row->len[i] : 0))
+            return -1;
+        if (keep >= 0 && slot_add(s, -1 - keep, (int)i + 1, row->val[i],
+                                  row->val[i] ? row->len[i] : 0))
+            return -1;
+    }
+    return 0;
+}
+
