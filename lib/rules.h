@@ -53,6 +53,22 @@ int rl_valid_name(const char *s);
  * returns QL_OK to go on with the next entry; otherwise returns st. */
 ql_status rl_keep_going(loader *L, ql_status st);
 
+/* Values as a rules file writes them (sections.c). */
+ql_status rl_date_value(loader *L, const ynode *n, const char *what,
+                        ql_date *out);
+/* The citation under `source:`; its first word must name a source. */
+ql_status rl_citation(loader *L, const ynode *map, const char *what,
+                      int required, const char **out);
+/* Parses the expression in scalar n; `what` names it in messages. */
+ql_status rl_expression(loader *L, const ynode *n, const char *what,
+                        ast **out);
+/* Lists: `count: N` of an entry (0 when absent), the definitions a
+ * section will hold with lists counted item by item, an item's name. */
+ql_status rl_list_count(loader *L, const ynode *map, const char *what,
+                        int *n);
+size_t rl_section_items(const section *s);
+const char *rl_item_name(loader *L, const char *name, int k);
+
 /* The sections, from the merged definitions to the rule set. */
 ql_status rl_build_sources(loader *L);
 ql_status rl_build_inputs(loader *L);

@@ -1,0 +1,307 @@
+/*
+ * formulas.c — the sections of a rules file that hold expressions:
+ * computed values (a list with `count:` becomes one definition an item),
+ * checks, validations, and the outputs that report them.  Each
+ * expression is parsed here; names and types are checked when the rule
+ * set is compiled (typecheck.c).  See sections.c for the helpers.
+ */
+#include "rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parses the expression in scalar n; `what` names it in messages. */
+ql_status rl_expression(loader *L, const ynode *n, const char *what,
+                            ast **out)
+{
+    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    if (st)
+        return st;
+    const char *msg;
+    size_t pos, open;
+    *out = parse_expression(n->text, n->len, L->ar, &msg, &pos, &open);
+    if (*out)
+        return QL_OK;
+    if (msg == ql_msg_oom)
+        return rl_oom(L);
+    int line, col, oline, ocol;
+    ynode_locate(n, pos, &line, &col);
+    if (open == SIZE_MAX)
+        return ql_fail(L->err, QL_EPARSE, n->doc->file, line, col, "%s: %s",
+                       what, msg);
+    ynode_locate(n, open, &oline, &ocol);
+    return ql_fail(L->err, QL_EPARSE, n->doc->file, line, col,
+                   "%s: %s (to close the one at line %d, column %d)", what, msg,
+                   oline, ocol);
+}
+
+static ql_status computed_entry(loader *L, const entry *ent, computed_def *d)
+{
+
+    static const char *const keys[] = {"expr", "description", "source",
+                                       "count", NULL};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = ar_printf(L->ar, "computed '%s'", d->name);
+    ql_status st;
+    d->expr = v;
+    if (v->kind == YN_MAP) {
+        if ((st = rl_keys(L, v, what, keys)) ||
+            (st = rl_optional(L, v, "description", &d->description)) ||
+            (st = rl_citation(L, v, what, 0, &d->source)))
+            return st;
+        d->expr = ymap_get(v, "expr");
+        if (!d->expr)
+            return yfail(L->err, QL_ESCHEMA, v, "%s needs 'expr'", what);
+    }
+    if ((st = rl_expression(L, d->expr, what, &d->tree)))
+        return st;
+    d->formula = d->expr->text;
+    return QL_OK;
+}
+
+ql_status rl_build_computed(loader *L)
+{
+    section *s = &L->sec[SEC_COMPUTED];
+    ql_ruleset *rs = L->rs;
+    rs->computed = ar_alloc(L->ar, (rl_section_items(s) + 1) * sizeof *rs->computed);
+    if (!rs->computed)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        computed_def *d = &rs->computed[rs->n_computed];
+        int count = 0;
+        ql_status st = computed_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            st = rl_list_count(L, s->items[i].val,
+                            ar_printf(L->ar, "computed '%s'", d->name), &count);
+        if (st == QL_OK && count == 0) {
+            rs->n_computed++;
+            continue;
+        }
+        /* a list: each item gets its own syntax tree, since the type
+         * checker resolves the list names in it to that item */
+        computed_def tmpl = *d;
+        const char *what = ar_printf(L->ar, "computed '%s'", tmpl.name);
+        for (int k = 1; st == QL_OK && k <= count; k++) {
+            computed_def *it = &rs->computed[rs->n_computed + (size_t)k - 1];
+            *it = tmpl;
+            it->name = rl_item_name(L, tmpl.name, k);
+            it->family = tmpl.name;
+            it->elem = k;
+            it->family_len = count;
+            if (k > 1)
+                st = rl_expression(L, tmpl.expr, what, &it->tree);
+        }
+        if (st == QL_OK)
+            rs->n_computed += (size_t)count;
+        else if ((st = rl_keep_going(L, st)))
+            return st;
+        else
+            memset(d, 0, sizeof *d);
+    }
+    return QL_OK;
+}
+
+static ql_status check_entry(loader *L, const entry *ent, check_def *d)
+{
+
+    static const char *const keys[] = {"title", "description", "source",
+                                       "from", "until", "applies", "required",
+                                       "actual", "shortfall", "compliant",
+                                       NULL};
+    static const char *const parts[5] = {"applies", "required", "actual",
+                                         "shortfall", "compliant"};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = ar_printf(L->ar, "check '%s'", d->name);
+    ql_status st;
+    if ((st = rl_want(L, v, YN_MAP, what)) ||
+        (st = rl_keys(L, v, what, keys)) ||
+        (st = rl_required(L, v, "title", what, &d->title)) ||
+        (st = rl_optional(L, v, "description", &d->description)) ||
+        (st = rl_citation(L, v, what, 1, &d->source)))
+        return st;
+    d->from = d->until = -1;
+    const ynode *f = ymap_get(v, "from"), *u = ymap_get(v, "until");
+    if (f && (st = rl_date_value(L, f, "from", &d->from)))
+        return st;
+    if (u && (st = rl_date_value(L, u, "until", &d->until)))
+        return st;
+    if (f && u && d->until < d->from)
+        return yfail(L->err, QL_ESCHEMA, u, "'until' is before 'from'");
+    for (int p = 0; p < 5; p++) {
+        const ynode *e = ymap_get(v, parts[p]);
+        if (!e) {
+            if (p == 1 || p == 2)
+                return yfail(L->err, QL_ESCHEMA, v, "%s needs '%s'", what,
+                             parts[p]);
+            continue;
+        }
+        const char *pw = ar_printf(L->ar, "check '%s' %s", d->name, parts[p]);
+        d->expr[p] = e;
+        if ((st = rl_expression(L, e, pw, &d->tree[p])))
+            return st;
+    }
+    return QL_OK;
+}
+
+ql_status rl_build_checks(loader *L)
+{
+    section *s = &L->sec[SEC_CHECKS];
+    ql_ruleset *rs = L->rs;
+    rs->checks = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->checks);
+    if (!rs->checks)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        check_def *d = &rs->checks[rs->n_checks];
+        ql_status st = check_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            rs->n_checks++;
+        else if ((st = rl_keep_going(L, st)))
+            return st;
+        else
+            memset(d, 0, sizeof *d);
+    }
+    return QL_OK;
+}
+
+static ql_status validation_entry(loader *L, const entry *ent, validation_def *d)
+{
+    ql_ruleset *rs = L->rs;
+
+    static const char *const keys[] = {"rule", "message", "field", NULL};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = ar_printf(L->ar, "validation '%s'", d->name);
+    const char *field;
+    ql_status st;
+    if ((st = rl_want(L, v, YN_MAP, what)) ||
+        (st = rl_keys(L, v, what, keys)) ||
+        (st = rl_required(L, v, "message", what, &d->message)) ||
+        (st = rl_optional(L, v, "field", &field)))
+        return st;
+    d->field = -1;
+    if (field) {
+        d->field = ql_ruleset_input_index(rs, field);
+        if (d->field < 0)
+            return yfail(L->err, QL_ENAME, ymap_get(v, "field"),
+                         "%s: '%s' is not an input", what, field);
+    }
+    d->expr = ymap_get(v, "rule");
+    if (!d->expr)
+        return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'rule'", what);
+    if ((st = rl_expression(L, d->expr, what, &d->tree)))
+        return st;
+    return QL_OK;
+}
+
+ql_status rl_build_validations(loader *L)
+{
+    section *s = &L->sec[SEC_VALID];
+    ql_ruleset *rs = L->rs;
+    rs->valid = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->valid);
+    if (!rs->valid)
+        return rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        validation_def *d = &rs->valid[rs->n_valid];
+        ql_status st = validation_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            rs->n_valid++;
+        else if ((st = rl_keep_going(L, st)))
+            return st;
+        else
+            memset(d, 0, sizeof *d);
+    }
+    return QL_OK;
+}
+
+/* The size of the list `name` (a computed value's first, then an
+ * input's), or 0 if no list has that name. */
+static int list_size(const ql_ruleset *rs, const char *name)
+{
+    for (size_t k = 0; k < rs->n_computed; k++)
+        if (rs->computed[k].family && !strcmp(rs->computed[k].family, name))
+            return rs->computed[k].family_len;
+    for (size_t k = 0; k < rs->n_inputs; k++)
+        if (rs->inputs[k].family && !strcmp(rs->inputs[k].family, name))
+            return rs->inputs[k].family_len;
+    return 0;
+}
+
+/* One reported value: a computed value, check or input, listed once. */
+static ql_status output_entry(loader *L, const ynode *n, const char *name,
+                              output_def *d)
+{
+    const ql_ruleset *rs = L->rs;
+    d->name = name;
+    d->node = n;
+    d->index = -1;
+    for (size_t k = 0; k < rs->n_computed && d->index < 0; k++)
+        if (!strcmp(rs->computed[k].name, name))
+            d->kind = OUT_COMPUTED, d->index = (int)k;
+    for (size_t k = 0; k < rs->n_checks && d->index < 0; k++)
+        if (!strcmp(rs->checks[k].name, name))
+            d->kind = OUT_CHECK, d->index = (int)k;
+    for (size_t k = 0; k < rs->n_inputs && d->index < 0; k++)
+        if (!strcmp(rs->inputs[k].name, name))
+            d->kind = OUT_INPUT, d->index = (int)k;
+    if (d->index < 0)
+        return yfail(L->err, QL_ENAME, n,
+                     "output '%s' is not a computed value, check or input",
+                     name);
+    for (size_t k = 0; k < rs->n_outputs; k++)
+        if (!strcmp(rs->outputs[k].name, name))
+            return yfail(L->err, QL_ENAME, n, "output '%s' is listed twice",
+                         name);
+    return QL_OK;
+}
+
+ql_status rl_build_outputs(loader *L, const ynode *fallback)
+{
+    ql_ruleset *rs = L->rs;
+    const ynode *o = L->outputs;
+    ql_status st;
+    if (!o)
+        return yfail(L->err, QL_ESCHEMA, fallback,
+                     "a rules file needs 'outputs': the list of computed "
+                     "values and checks to report");
+    if ((st = rl_want(L, o, YN_SEQ, "'outputs'")))
+        return st;
+    /* a list's name reports each of its items */
+    size_t room = 1;
+    for (size_t i = 0; i < o->n; i++) {
+        int len = o->items[i]->kind == YN_SCALAR
+                      ? list_size(rs, o->items[i]->text) : 0;
+        room += len ? (size_t)len : 1;
+    }
+    rs->outputs = ar_alloc(L->ar, room * sizeof *rs->outputs);
+    if (!rs->outputs)
+        return rl_oom(L);
+    for (size_t i = 0; i < o->n; i++) {
+        const ynode *n = o->items[i];
+        if ((st = rl_want(L, n, YN_SCALAR, "an output"))) {
+            if ((st = rl_keep_going(L, st)))
+                return st;
+            continue;
+        }
+        int len = list_size(rs, n->text);
+        for (int k = len ? 1 : 0; k <= len; k++) {
+            output_def *d = &rs->outputs[rs->n_outputs];
+            st = output_entry(L, n, k ? rl_item_name(L, n->text, k) : n->text, d);
+            if (st == QL_OK) {
+                rs->n_outputs++;
+            } else if ((st = rl_keep_going(L, st))) {
+                return st;
+            } else {
+                memset(d, 0, sizeof *d);
+                break;
+            }
+        }
+    }
+    return QL_OK;
+}
+
