@@ -65,6 +65,29 @@ typedef struct cc {
     const ynode *emit_node;
 } cc;
 
+/* typecheck.c, for lists.c */
+const sym *cc_lookup(cc *c, const char *name, size_t len);
+/* Fails at byte `pos` of the scalar being checked, naming the block. */
+ql_status cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const char *cc_type_name(vtype t);
+const char *cc_kind_word(enum sym_kind k);
+const char *cc_fn_name(int id);
+const char *cc_fn_usage(int id);
+/* Type-checks one expression node (and what it depends on). */
+ql_status tc_expr(cc *c, ast *n);
+
+/* lists.c */
+/* The list tables: one entry per input or computed value with `count:`. */
+ql_status build_lists(cc *c);
+const list_sym *list_lookup(const cc *c, const char *name, size_t len);
+/* The symbol a name stands for: a list's name means the item being
+ * checked (c->elem).  *out is NULL for an unknown name. */
+ql_status resolve_name(cc *c, const ast *n, const sym **out);
+/* sum/count/min/max of a list expression rewritten in place; *done is 0
+ * when the caller is to check the call as an ordinary min/max. */
+ql_status reduce_list(cc *c, ast *n, int id, int *done);
+
 /* Builds the name table: every name once across the four kinds. */
 ql_status build_symbols(cc *c);
 /* Type-checks every expression, rejects cycles and sizes the stack. */

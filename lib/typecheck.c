@@ -44,6 +44,9 @@ static const struct fn_info {
 };
 #define N_FNS (sizeof fns / sizeof fns[0])
 
+const char *cc_fn_name(int id) { return fns[id].name; }
+const char *cc_fn_usage(int id) { return fns[id].usage; }
+
 static const struct {
     const char *name;
     qd_round mode;
@@ -60,11 +63,7 @@ const char *const check_parts[5] = {"applies", "required", "actual",
 
 /* ------------------------------------------------------------ errors */
 
-static ql_status fail_at(cc *c, size_t pos, ql_status code, const char *fmt,
-                         ...) __attribute__((format(printf, 4, 5)));
-
-static ql_status fail_at(cc *c, size_t pos, ql_status code, const char *fmt,
-                         ...)
+ql_status cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
 {
     int line = 0, col = 0;
     if (c->node)
@@ -77,7 +76,7 @@ static ql_status fail_at(cc *c, size_t pos, ql_status code, const char *fmt,
     return code;
 }
 
-static const char *type_name(vtype t)
+const char *cc_type_name(vtype t)
 {
     switch (t.kind) {
     case VK_NUMBER: return "number";
@@ -100,7 +99,7 @@ static size_t hash_name(const char *s, size_t n)
     return h;
 }
 
-static const sym *lookup(cc *c, const char *name, size_t len)
+const sym *cc_lookup(cc *c, const char *name, size_t len)
 {
     size_t i = hash_name(name, len) & (c->hcap - 1);
     while (c->hash[i]) {
@@ -112,7 +111,7 @@ static const sym *lookup(cc *c, const char *name, size_t len)
     return NULL;
 }
 
-static const char *kind_word(enum sym_kind k)
+const char *cc_kind_word(enum sym_kind k)
 {
     static const char *w[] = {"input", "parameter", "computed value", "check"};
     return w[k];
@@ -122,11 +121,11 @@ static ql_status add_sym(cc *c, const char *name, enum sym_kind kind,
                          int index, const ynode *key)
 {
     size_t len = strlen(name);
-    const sym *old = lookup(c, name, len);
+    const sym *old = cc_lookup(c, name, len);
     if (old)
         return yfail(c->err, QL_ENAME, key,
                      "'%s' is already defined as %s %s (%s:%d)", name,
-                     old->kind == S_INPUT ? "an" : "a", kind_word(old->kind),
+                     old->kind == S_INPUT ? "an" : "a", cc_kind_word(old->kind),
                      old->key ? old->key->doc->file : "?",
                      old->key ? old->key->line : 0);
     if (strcmp(name, "date") == 0)
@@ -141,61 +140,6 @@ static ql_status add_sym(cc *c, const char *name, enum sym_kind kind,
     while (c->hash[i])
         i = (i + 1) & (c->hcap - 1);
     c->hash[i] = ++c->nsyms;
-    return QL_OK;
-}
-
-static const list_sym *list_lookup(const cc *c, const char *name, size_t len)
-{
-    for (size_t i = 0; i < c->nlists; i++)
-        if (strlen(c->lists[i].name) == len &&
-            memcmp(c->lists[i].name, name, len) == 0)
-            return &c->lists[i];
-    return NULL;
-}
-
-/* One list per input or computed value declared with `count:`; its name
- * must not be any other definition's. */
-static ql_status add_list(cc *c, const char *family, int len, const ynode *key)
-{
-    char first[QL_MAX_NAME + 16];
-    snprintf(first, sizeof first, "%s[1]", family);
-    const sym *s1 = lookup(c, first, strlen(first));
-    const sym *old = lookup(c, family, strlen(family));
-    ql_status st = QL_OK;
-    if (old)
-        st = yfail(c->err, QL_ENAME, key,
-                   "'%s' is already defined as %s %s (%s:%d)", family,
-                   old->kind == S_INPUT ? "an" : "a", kind_word(old->kind),
-                   old->key ? old->key->doc->file : "?",
-                   old->key ? old->key->line : 0);
-    else if (!s1) /* a duplicate item was skipped in diagnose mode */
-        return QL_OK;
-    if (st)
-        return ql_diag_note(c->diag, c->err, st) ? QL_OK : st;
-    list_sym *l = &c->lists[c->nlists++];
-    l->name = family;
-    l->first = (int)(s1 - c->syms);
-    l->len = len;
-    return QL_OK;
-}
-
-static ql_status build_lists(cc *c)
-{
-    ql_ruleset *rs = c->rs;
-    c->lists = calloc(rs->n_inputs + rs->n_computed + 1, sizeof *c->lists);
-    if (!c->lists)
-        return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-    ql_status st;
-    for (size_t i = 0; i < rs->n_inputs; i++)
-        if (rs->inputs[i].elem == 1 &&
-            (st = add_list(c, rs->inputs[i].family, rs->inputs[i].family_len,
-                           rs->inputs[i].key)))
-            return st;
-    for (size_t i = 0; i < rs->n_computed; i++)
-        if (rs->computed[i].elem == 1 &&
-            (st = add_list(c, rs->computed[i].family,
-                           rs->computed[i].family_len, rs->computed[i].key)))
-            return st;
     return QL_OK;
 }
 
@@ -233,7 +177,6 @@ ql_status build_symbols(cc *c)
 
 static ql_status check_computed(cc *c, int idx, size_t pos);
 static ql_status check_check(cc *c, int idx, size_t pos);
-static ql_status tc(cc *c, ast *n);
 
 static int same_type(vtype a, vtype b)
 {
@@ -264,7 +207,7 @@ static ql_status coerce_enum(cc *c, ast *lit, vtype et)
         for (size_t i = 0; i < et.en->n && o < sizeof list - 40; i++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
                                   i ? ", " : "", et.en->values[i]);
-        return fail_at(c, lit->pos, QL_ETYPE,
+        return cc_fail_at(c, lit->pos, QL_ETYPE,
                        "\"%.*s\" is not a value of %s (expected one of: %s)",
                        (int)lit->len, lit->text, et.en->name, list);
     }
@@ -282,11 +225,11 @@ static ql_status unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
         return coerce_enum(c, a, b->type);
     if (!same_type(a->type, b->type)) {
         if (a->type.kind == VK_ENUM && b->type.kind == VK_ENUM)
-            return fail_at(c, pos, QL_ETYPE,
+            return cc_fail_at(c, pos, QL_ETYPE,
                            "%s values of two different enums (%s and %s)", ctx,
                            a->type.en->name, b->type.en->name);
-        return fail_at(c, pos, QL_ETYPE, "%s a %s with a %s", ctx,
-                       type_name(a->type), type_name(b->type));
+        return cc_fail_at(c, pos, QL_ETYPE, "%s a %s with a %s", ctx,
+                       cc_type_name(a->type), cc_type_name(b->type));
     }
     return QL_OK;
 }
@@ -294,8 +237,8 @@ static ql_status unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
 static ql_status expect(cc *c, ast *n, vkind k, const char *role)
 {
     if (n->type.kind != k)
-        return fail_at(c, n->pos, QL_ETYPE, "%s must be a %s, not a %s", role,
-                       type_name(T(k)), type_name(n->type));
+        return cc_fail_at(c, n->pos, QL_ETYPE, "%s must be a %s, not a %s", role,
+                       cc_type_name(T(k)), cc_type_name(n->type));
     return QL_OK;
 }
 
@@ -306,40 +249,14 @@ static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
                              const char *role)
 {
     if (n->kind != A_NUMBER || !qd_is_integer(&n->num))
-        return fail_at(c, n->pos, QL_ETYPE, "%s must be a whole-number literal",
+        return cc_fail_at(c, n->pos, QL_ETYPE, "%s must be a whole-number literal",
                        role);
     qd v;
     qd_round_to(&v, &n->num, 0, QD_DOWN);
     if (v.coef < lo || v.coef > hi)
-        return fail_at(c, n->pos, QL_ERANGE, "%s must be between %d and %d",
+        return cc_fail_at(c, n->pos, QL_ERANGE, "%s must be between %d and %d",
                        role, lo, hi);
     *out = (int)v.coef;
-    return QL_OK;
-}
-
-/* The symbol a name stands for: a list's name means the item being
- * checked (c->elem).  *out is NULL for an unknown name. */
-static ql_status resolve(cc *c, const ast *n, const sym **out)
-{
-    *out = lookup(c, n->text, n->len);
-    if (*out)
-        return QL_OK;
-    const list_sym *l = list_lookup(c, n->text, n->len);
-    if (!l)
-        return QL_OK;
-    if (c->elem == 0)
-        return fail_at(c, n->pos, QL_ETYPE,
-                       "'%s' is a list of %d items: name one (%s[1]), reduce "
-                       "it (sum(%s), count(…), min(%s), max(%s)) or use it in "
-                       "a computed value with 'count: %d'",
-                       l->name, l->len, l->name, l->name, l->name, l->name,
-                       l->len);
-    if (l->len != c->elem_len)
-        return fail_at(c, n->pos, QL_ETYPE,
-                       "'%s' has %d items but is used item by item with a "
-                       "list of %d",
-                       l->name, l->len, c->elem_len);
-    *out = &c->syms[l->first + c->elem - 1];
     return QL_OK;
 }
 
@@ -352,17 +269,17 @@ static ql_status tc_name(cc *c, ast *n)
         return QL_OK;
     }
     const sym *s;
-    ql_status st = resolve(c, n, &s);
+    ql_status st = resolve_name(c, n, &s);
     if (st)
         return st;
     const char *br = memchr(n->text, '[', n->len);
     const list_sym *l = br ? list_lookup(c, n->text, (size_t)(br - n->text)) : NULL;
     if (!s && l)
-        return fail_at(c, n->pos, QL_ENAME,
+        return cc_fail_at(c, n->pos, QL_ENAME,
                        "'%s' has %d items: '%.*s' is past its end", l->name,
                        l->len, (int)n->len, n->text);
     if (!s)
-        return fail_at(c, n->pos, QL_ENAME,
+        return cc_fail_at(c, n->pos, QL_ENAME,
                        "unknown name '%.*s' (not an input, parameter, "
                        "computed value, check or list)",
                        (int)n->len, n->text);
@@ -376,7 +293,7 @@ static ql_status tc_name(cc *c, ast *n)
     case S_PARAM:
         n->type = rs->params[s->index].type;
         if (n->type.kind == VK_TABLE)
-            return fail_at(c, n->pos, QL_ETYPE,
+            return cc_fail_at(c, n->pos, QL_ETYPE,
                            "'%s' is a table: use it as bracket(%s, x)", s->name,
                            s->name);
         return QL_OK;
@@ -385,7 +302,7 @@ static ql_status tc_name(cc *c, ast *n)
         n->type = rs->computed[s->index].type;
         return st;
     case S_CHECK:
-        return fail_at(c, n->pos, QL_ETYPE,
+        return cc_fail_at(c, n->pos, QL_ETYPE,
                        "'%s' is a check: name one of its fields, e.g. %s.compliant",
                        s->name, s->name);
     }
@@ -394,9 +311,9 @@ static ql_status tc_name(cc *c, ast *n)
 
 static ql_status tc_member(cc *c, ast *n)
 {
-    const sym *s = lookup(c, n->text, n->len);
+    const sym *s = cc_lookup(c, n->text, n->len);
     if (!s || s->kind != S_CHECK)
-        return fail_at(c, n->pos, QL_ENAME,
+        return cc_fail_at(c, n->pos, QL_ENAME,
                        "'%.*s' is not a check (only checks have fields)",
                        (int)n->len, n->text);
     int f = -1;
@@ -405,7 +322,7 @@ static ql_status tc_member(cc *c, ast *n)
             memcmp(check_fields[i], n->member, n->member_len) == 0)
             f = i;
     if (f < 0)
-        return fail_at(c, n->member_pos, QL_ENAME,
+        return cc_fail_at(c, n->member_pos, QL_ENAME,
                        "a check has no field '%.*s' (expected applicable, "
                        "compliant, required, actual or shortfall)",
                        (int)n->member_len, n->member);
@@ -416,152 +333,6 @@ static ql_status tc_member(cc *c, ast *n)
     return check_check(c, s->index, n->pos);
 }
 
-/* ------------------------------------------------------------- lists */
-
-/* The size of the lists an expression goes over item by item: the lists
- * named in it outside any inner reduction, which binds its own.  0 if
- * none; an error if two differ. */
-static ql_status list_span(cc *c, const ast *n, int *len, const char **name)
-{
-    if (n->elem)
-        return QL_OK; /* a reduction's copy: bound already */
-    if (n->kind == A_NAME && !lookup(c, n->text, n->len)) {
-        const list_sym *l = list_lookup(c, n->text, n->len);
-        if (!l)
-            return QL_OK;
-        if (*len && *len != l->len)
-            return fail_at(c, n->pos, QL_ETYPE,
-                           "lists of different sizes item by item: '%s' has "
-                           "%d items, '%s' %d",
-                           *name, *len, l->name, l->len);
-        *len = l->len;
-        *name = l->name;
-        return QL_OK;
-    }
-    if (n->kind == A_CALL &&
-        ((n->len == 3 && !memcmp(n->text, "sum", 3)) ||
-         (n->len == 5 && !memcmp(n->text, "count", 5)) ||
-         (n->nargs == 1 && n->len == 3 &&
-          (!memcmp(n->text, "min", 3) || !memcmp(n->text, "max", 3)))))
-        return QL_OK;
-    for (size_t i = 0; i < n->nargs; i++) {
-        ql_status st = list_span(c, n->args[i], len, name);
-        if (st)
-            return st;
-    }
-    return QL_OK;
-}
-
-static ast *new_node(cc *c, ast_kind kind, size_t pos, size_t nargs)
-{
-    if (++c->expanded > QL_MAX_YAML_NODES)
-        return NULL;
-    ast *n = ar_alloc(&c->rs->arena, sizeof *n);
-    if (!n)
-        return NULL;
-    n->kind = kind;
-    n->pos = pos;
-    n->nargs = nargs;
-    if (nargs && !(n->args = ar_alloc(&c->rs->arena, nargs * sizeof *n->args)))
-        return NULL;
-    return n;
-}
-
-/* A fresh, unchecked copy of a syntax tree. */
-static ast *copy_tree(cc *c, const ast *src)
-{
-    ast *n = new_node(c, src->kind, src->pos, src->nargs);
-    if (!n)
-        return NULL;
-    ast **args = n->args;
-    *n = *src;
-    n->args = args;
-    for (size_t i = 0; i < src->nargs; i++)
-        if (!(n->args[i] = copy_tree(c, src->args[i])))
-            return NULL;
-    return n;
-}
-
-static ql_status expand_failed(cc *c, size_t pos)
-{
-    if (c->expanded > QL_MAX_YAML_NODES)
-        return fail_at(c, pos, QL_ELIMIT,
-                       "lists expand to more than %d expression nodes",
-                       QL_MAX_YAML_NODES);
-    return fail_at(c, pos, QL_ENOMEM, "out of memory");
-}
-
-/* sum(e), count(e), min(e), max(e) over lists: e is copied once per item,
- * each copy reading that item of every list in it, and the call becomes
- * e[1] + e[2] + …, if(e[1], 1, 0) + …, or min(e[1], e[2], …). */
-static ql_status reduce_list(cc *c, ast *n, int id, int *done)
-{
-    int len = 0;
-    const char *name = NULL;
-    ql_status st = list_span(c, n->args[0], &len, &name);
-    *done = 0;
-    if (st)
-        return st;
-    if (len == 0) {
-        if (id == F_MIN || id == F_MAX)
-            return QL_OK; /* min(x) of one value: x */
-        return fail_at(c, n->args[0]->pos, QL_ETYPE,
-                       "%s() goes over a list: name one in its argument "
-                       "(%s)",
-                       fns[id].name, fns[id].usage);
-    }
-    ast **item = ar_alloc(&c->rs->arena, (size_t)len * sizeof *item);
-    if (!item)
-        return expand_failed(c, n->pos);
-    for (int k = 0; k < len; k++) {
-        ast *e = copy_tree(c, n->args[0]);
-        if (!e)
-            return expand_failed(c, n->pos);
-        e->elem = k + 1;
-        e->elem_len = len;
-        if (id == F_COUNT) {
-            ast *w = new_node(c, A_CALL, e->pos, 3);
-            ast *one = new_node(c, A_NUMBER, e->pos, 0);
-            ast *zero = new_node(c, A_NUMBER, e->pos, 0);
-            if (!w || !one || !zero)
-                return expand_failed(c, n->pos);
-            w->text = "if";
-            w->len = 2;
-            w->b = 1; /* for messages: a count()'s condition */
-            one->num = qd_make(1, 0);
-            zero->num = qd_make(0, 0);
-            w->args[0] = e;
-            w->args[1] = one;
-            w->args[2] = zero;
-            e = w;
-        }
-        item[k] = e;
-    }
-    if (id == F_MIN || id == F_MAX) {
-        n->args = item; /* checked as min(e[1], e[2], …) */
-        n->nargs = (size_t)len;
-        return QL_OK;
-    }
-    ast *acc = item[0];
-    for (int k = 1; k < len; k++) {
-        ast *plus = new_node(c, A_BINARY, n->pos, 2);
-        if (!plus)
-            return expand_failed(c, n->pos);
-        plus->op = T_PLUS;
-        plus->args[0] = acc;
-        plus->args[1] = item[k];
-        acc = plus;
-    }
-    *n = *acc;
-    *done = 1;
-    if ((st = tc(c, n)))
-        return st;
-    if (id == F_SUM && n->type.kind != VK_NUMBER)
-        return fail_at(c, n->pos, QL_ETYPE, "sum() adds numbers, not a %s",
-                       type_name(n->type));
-    return QL_OK;
-}
-
 static ql_status tc_call(cc *c, ast *n)
 {
     int id = -1;
@@ -570,7 +341,7 @@ static ql_status tc_call(cc *c, ast *n)
             memcmp(fns[i].name, n->text, n->len) == 0)
             id = (int)i;
     if (id < 0)
-        return fail_at(c, n->pos, QL_ENAME,
+        return cc_fail_at(c, n->pos, QL_ENAME,
                        "unknown function '%.*s' (see docs/rules-language.md "
                        "for the list)",
                        (int)n->len, n->text);
@@ -579,7 +350,7 @@ static ql_status tc_call(cc *c, ast *n)
     if ((int)n->nargs < f->min_args ||
         (f->max_args >= 0 && (int)n->nargs > f->max_args) ||
         (id == F_IF && n->nargs % 2 == 0))
-        return fail_at(c, n->pos, QL_ETYPE, "wrong number of arguments: %s",
+        return cc_fail_at(c, n->pos, QL_ETYPE, "wrong number of arguments: %s",
                        f->usage);
     ql_status st;
     if (id == F_SUM || id == F_COUNT ||
@@ -590,23 +361,23 @@ static ql_status tc_call(cc *c, ast *n)
     }
     if (id == F_INDEX) {
         if (c->elem == 0)
-            return fail_at(c, n->pos, QL_ETYPE,
+            return cc_fail_at(c, n->pos, QL_ETYPE,
                            "index() is the item number of a list: use it in "
                            "a computed value with 'count' or inside sum(), "
                            "count(), min() or max() of a list");
         n->kind = A_NUMBER;
         n->num = qd_make(c->elem, 0);
-        return tc(c, n);
+        return tc_expr(c, n);
     }
     if (id == F_AT) {
         ast *a = n->args[0];
-        const sym *s = a->kind == A_NAME ? lookup(c, a->text, a->len) : NULL;
+        const sym *s = a->kind == A_NAME ? cc_lookup(c, a->text, a->len) : NULL;
         if (!s || s->kind != S_PARAM ||
             c->rs->params[s->index].type.kind == VK_TABLE)
-            return fail_at(c, a->pos, QL_ETYPE,
+            return cc_fail_at(c, a->pos, QL_ETYPE,
                            "at() takes a parameter (not a table) first");
         a->ref = (int)(s - c->syms);
-        if ((st = tc(c, n->args[1])) ||
+        if ((st = tc_expr(c, n->args[1])) ||
             (st = expect(c, n->args[1], VK_DATE, "at()'s date")))
             return st;
         n->type = c->rs->params[s->index].type;
@@ -616,10 +387,10 @@ static ql_status tc_call(cc *c, ast *n)
     if (id == F_PRESENT) {
         ast *a = n->args[0];
         const sym *s = NULL;
-        if (a->kind == A_NAME && (st = resolve(c, a, &s)))
+        if (a->kind == A_NAME && (st = resolve_name(c, a, &s)))
             return st;
         if (!s || s->kind != S_INPUT)
-            return fail_at(c, a->pos, QL_ETYPE,
+            return cc_fail_at(c, a->pos, QL_ETYPE,
                            "present() takes the name of an input");
         a->ref = (int)(s - c->syms);
         n->type = T(VK_BOOL);
@@ -630,7 +401,7 @@ static ql_status tc_call(cc *c, ast *n)
         ast *a = n->args[0];
         if (a->kind != A_STRING ||
             date_parse_text(a->text, a->len, &n->cval.date) != 0)
-            return fail_at(c, a->pos, QL_ETYPE,
+            return cc_fail_at(c, a->pos, QL_ETYPE,
                            "date() takes a literal \"YYYY-MM-DD\" of a real date");
         n->type = T(VK_DATE);
         n->sdepth = 1;
@@ -638,13 +409,13 @@ static ql_status tc_call(cc *c, ast *n)
     }
     if (id == F_BRACKET) {
         ast *a = n->args[0];
-        const sym *s = a->kind == A_NAME ? lookup(c, a->text, a->len) : NULL;
+        const sym *s = a->kind == A_NAME ? cc_lookup(c, a->text, a->len) : NULL;
         if (!s || s->kind != S_PARAM ||
             c->rs->params[s->index].type.kind != VK_TABLE)
-            return fail_at(c, a->pos, QL_ETYPE,
+            return cc_fail_at(c, a->pos, QL_ETYPE,
                            "bracket() takes a table parameter first");
         a->ref = (int)(s - c->syms);
-        if ((st = tc(c, n->args[1])) || (st = expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
+        if ((st = tc_expr(c, n->args[1])) || (st = expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
             return st;
         n->type = T(VK_NUMBER);
         n->sdepth = n->args[1]->sdepth;
@@ -652,7 +423,7 @@ static ql_status tc_call(cc *c, ast *n)
     }
     /* Rounding: digits (and mode) are literals, checked here. */
     if (id == F_ROUND || id == F_CEIL || id == F_FLOOR || id == F_TRUNC) {
-        if ((st = tc(c, n->args[0])) ||
+        if ((st = tc_expr(c, n->args[0])) ||
             (st = expect(c, n->args[0], VK_NUMBER, "the value to round")))
             return st;
         int digits = 0;
@@ -672,7 +443,7 @@ static ql_status tc_call(cc *c, ast *n)
                     memcmp(round_modes[i].name, m->text, m->len) == 0)
                     found = (int)i;
             if (found < 0)
-                return fail_at(c, m->pos, QL_ETYPE,
+                return cc_fail_at(c, m->pos, QL_ETYPE,
                                "unknown rounding mode (expected \"half_up\", "
                                "\"half_even\", \"half_down\", \"up\", \"down\", "
                                "\"ceiling\" or \"floor\")");
@@ -687,7 +458,7 @@ static ql_status tc_call(cc *c, ast *n)
     /* The rest evaluate all their arguments. */
     int depth = 0;
     for (size_t i = 0; i < n->nargs; i++) {
-        if ((st = tc(c, n->args[i])))
+        if ((st = tc_expr(c, n->args[i])))
             return st;
         depth = max2(depth, (int)i + n->args[i]->sdepth);
     }
@@ -697,16 +468,16 @@ static ql_status tc_call(cc *c, ast *n)
     case F_MAX: {
         vtype t = n->args[0]->type;
         if (t.kind != VK_NUMBER && t.kind != VK_DATE)
-            return fail_at(c, n->args[0]->pos, QL_ETYPE,
+            return cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
                            "%s() takes numbers or dates, not a %s", f->name,
-                           type_name(t));
+                           cc_type_name(t));
         for (size_t i = 1; i < n->nargs; i++)
             if (!same_type(n->args[i]->type, t))
-                return fail_at(c, n->args[i]->pos, QL_ETYPE,
+                return cc_fail_at(c, n->args[i]->pos, QL_ETYPE,
                                "%s() arguments must all be of one type "
                                "(a %s, then a %s)",
-                               f->name, type_name(t),
-                               type_name(n->args[i]->type));
+                               f->name, cc_type_name(t),
+                               cc_type_name(n->args[i]->type));
         n->type = t;
         return QL_OK;
     }
@@ -763,7 +534,7 @@ static ql_status tc_call(cc *c, ast *n)
 static ql_status tc_node(cc *c, ast *n);
 
 /* Checks n; in a subtree marked with a list item, list names mean it. */
-static ql_status tc(cc *c, ast *n)
+ql_status tc_expr(cc *c, ast *n)
 {
     if (!n->elem)
         return tc_node(c, n);
@@ -803,7 +574,7 @@ static ql_status tc_node(cc *c, ast *n)
     case A_CALL:
         return tc_call(c, n);
     case A_UNARY:
-        if ((st = tc(c, n->args[0])))
+        if ((st = tc_expr(c, n->args[0])))
             return st;
         n->sdepth = n->args[0]->sdepth;
         if (n->op == T_NOT) {
@@ -814,19 +585,19 @@ static ql_status tc_node(cc *c, ast *n)
         return expect(c, n->args[0], VK_NUMBER, "the operand of '-'");
     case A_IN: {
         ast *l = n->args[0];
-        if ((st = tc(c, l)))
+        if ((st = tc_expr(c, l)))
             return st;
         if (l->type.kind == VK_BOOL || l->type.kind == VK_TABLE)
-            return fail_at(c, n->pos, QL_ETYPE, "'in' cannot test a %s",
-                           type_name(l->type));
+            return cc_fail_at(c, n->pos, QL_ETYPE, "'in' cannot test a %s",
+                           cc_type_name(l->type));
         for (size_t i = 1; i < n->nargs; i++) {
             ast *it = n->args[i];
-            if ((st = tc(c, it)))
+            if ((st = tc_expr(c, it)))
                 return st;
             int literal = it->kind == A_NUMBER || it->kind == A_STRING ||
                           (it->kind == A_CALL && it->ref == F_DATE);
             if (!literal)
-                return fail_at(c, it->pos, QL_ETYPE,
+                return cc_fail_at(c, it->pos, QL_ETYPE,
                                "the items of an 'in' list must be literals");
             if ((st = unify(c, l, it, it->pos, "'in' cannot compare")))
                 return st;
@@ -837,7 +608,7 @@ static ql_status tc_node(cc *c, ast *n)
     }
     case A_BINARY: {
         ast *a = n->args[0], *b = n->args[1];
-        if ((st = tc(c, a)) || (st = tc(c, b)))
+        if ((st = tc_expr(c, a)) || (st = tc_expr(c, b)))
             return st;
         switch (n->op) {
         case T_AND:
@@ -864,9 +635,9 @@ static ql_status tc_node(cc *c, ast *n)
             if ((a->type.kind == VK_STRING || a->type.kind == VK_ENUM ||
                  a->type.kind == VK_BOOL) &&
                 n->op != T_EQ && n->op != T_NE)
-                return fail_at(c, n->pos, QL_ETYPE,
+                return cc_fail_at(c, n->pos, QL_ETYPE,
                                "a %s can only be compared with == or !=",
-                               type_name(a->type));
+                               cc_type_name(a->type));
             n->type = T(VK_BOOL);
             n->sdepth = max2(a->sdepth, 1 + b->sdepth);
             return QL_OK;
@@ -890,7 +661,7 @@ static ql_status check_tree(cc *c, ast *tree, const ynode *node,
     c->chain = 0;
     c->need = 0;
     c->elem = c->elem_len = 0;
-    ql_status st = tc(c, tree);
+    ql_status st = tc_expr(c, tree);
     *need = tree->sdepth + c->need;
     *chain = c->chain + 1;
     c->node = sn;
@@ -910,7 +681,7 @@ static ql_status note_dep(cc *c, int chain, int need, size_t pos)
     if (need > c->need)
         c->need = need;
     if (c->chain >= QL_MAX_DEPENDENCY_DEPTH)
-        return fail_at(c, pos, QL_ELIMIT,
+        return cc_fail_at(c, pos, QL_ELIMIT,
                        "values depend on each other more than 256 levels deep");
     return QL_OK;
 }
@@ -921,7 +692,7 @@ static ql_status check_computed(cc *c, int idx, size_t pos)
     if (c->cstate[idx] == 3)
         return QL_POISONED; /* failed already, and said so */
     if (c->cstate[idx] == 1)
-        return fail_at(c, pos, QL_ENAME,
+        return cc_fail_at(c, pos, QL_ENAME,
                        "'%s' depends on itself (a cycle through computed "
                        "values or checks)",
                        d->name);
@@ -948,7 +719,7 @@ static ql_status check_check(cc *c, int idx, size_t pos)
     if (c->kstate[idx] == 3)
         return QL_POISONED;
     if (c->kstate[idx] == 1)
-        return fail_at(c, pos, QL_ENAME,
+        return cc_fail_at(c, pos, QL_ENAME,
                        "check '%s' depends on itself (a cycle through "
                        "computed values or checks)",
                        k->name);
@@ -972,8 +743,8 @@ static ql_status check_check(cc *c, int idx, size_t pos)
                 const char *sw = c->what;
                 c->node = k->expr[f];
                 c->what = what;
-                st = fail_at(c, 0, QL_ETYPE, "must be a %s, not a %s",
-                             type_name(T(want)), type_name(k->tree[f]->type));
+                st = cc_fail_at(c, 0, QL_ETYPE, "must be a %s, not a %s",
+                             cc_type_name(T(want)), cc_type_name(k->tree[f]->type));
                 c->node = sn;
                 c->what = sw;
                 c->kstate[idx] = 3;
@@ -1029,8 +800,8 @@ ql_status check_all(cc *c)
         if (st == QL_OK && v->tree->type.kind != VK_BOOL) {
             c->node = v->expr;
             c->what = what;
-            st = fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not a %s",
-                         type_name(v->tree->type));
+            st = cc_fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not a %s",
+                         cc_type_name(v->tree->type));
         }
         if (st) {
             if (!keep_going(c, st))
