@@ -1,0 +1,526 @@
+/*
+ * convert.h — the binding's C side of moving data across: Python values
+ * into record fields (fill_record, with the batch's field-name cache),
+ * results out as Python objects (result_to_py) or packed into one
+ * string (result_packed, result_packed_fast), and the batch of records
+ * and results evaluate_many reuses.  Included once, by quotalevy.i's
+ * generated wrapper: the functions are static to it.
+ */
+#ifndef QL_PY_CONVERT_H
+#define QL_PY_CONVERT_H
+
+static PyObject *ql_native_error;   /* native.NativeError */
+static PyObject *ql_decimal_type;   /* decimal.Decimal */
+static PyObject *ql_date_type;      /* datetime.date */
+
+static void raise_ql(const ql_error *err)
+{
+    char text[2048];
+    ql_error_format(err, text, sizeof text);
+    PyObject *args = Py_BuildValue("(sssiiss)", ql_status_name(err->code),
+                                   err->message, err->file, err->line,
+                                   err->column, err->field, text);
+    if (args) {
+        PyErr_SetObject(ql_native_error, args);
+        Py_DECREF(args);
+    }
+}
+
+/* A reusable set of records and results for evaluate_many. */
+/* The field names of the last records a batch filled, by their place in
+ * the mapping: records made alike (csv.DictReader's) share the name
+ * objects, so an identical object needs no dictionary lookup. */
+#define KEY_CACHE 64
+typedef struct key_cache {
+    PyObject *key[KEY_CACHE]; /* strong references */
+    int idx[KEY_CACHE];
+} key_cache;
+
+struct ql_batch {
+    struct ql_ruleset *rs;
+    size_t cap;
+    ql_record **recs;
+    ql_result **res;
+    ql_type *types;  /* of each output, for result_packed */
+    char *pack;      /* room for one packed result of numbers, dates, bools */
+    size_t pack_cap;
+    key_cache keys;
+};
+
+static void batch_free(struct ql_batch *b)
+{
+    if (!b)
+        return;
+    PyMem_Free(b->types);
+    PyMem_Free(b->pack);
+    for (int k = 0; k < KEY_CACHE; k++)
+        Py_XDECREF(b->keys.key[k]);
+    for (size_t i = 0; i < b->cap; i++) {
+        if (b->recs)
+            ql_record_free(b->recs[i]);
+        if (b->res)
+            ql_result_free(b->res[i]);
+    }
+    PyMem_Free(b->recs);
+    PyMem_Free(b->res);
+    PyMem_Free(b);
+}
+
+/* A ql_value as a Python object: Decimal, bool, str, date or None. */
+static PyObject *value_to_py(const ql_value *v)
+{
+    char buf[QL_DECIMAL_TEXT_MAX];
+    switch (v->type) {
+    case QL_TYPE_NUMBER:
+        ql_decimal_format(&v->number, buf, sizeof buf);
+        return PyObject_CallFunction(ql_decimal_type, "s", buf);
+    case QL_TYPE_BOOL:
+        return PyBool_FromLong(v->boolean);
+    case QL_TYPE_STRING:
+    case QL_TYPE_TABLE:
+        return PyUnicode_FromStringAndSize(v->string ? v->string : "",
+                                           (Py_ssize_t)v->length);
+    case QL_TYPE_DATE: {
+        ql_date_format(v->date, buf, sizeof buf);
+        return PyObject_CallMethod(ql_date_type, "fromisoformat", "s", buf);
+    }
+    default:
+        Py_RETURN_NONE;
+    }
+}
+
+/* Sets field i of rec from a Python value; −1 with an exception set. */
+static int set_field(ql_record *rec, size_t i, const char *name, PyObject *v)
+{
+    ql_error err;
+    ql_status st;
+    if (v == Py_None)
+        return ql_record_unset(rec, i, &err) ? -1 : 0;
+    if (PyFloat_Check(v)) {
+        PyErr_Format(PyExc_TypeError,
+                     "field '%s': a float cannot hold a decimal such as 0.015 "
+                     "exactly; pass a decimal.Decimal, an int or a string",
+                     name);
+        return -1;
+    }
+    PyObject *text = NULL;
+    if (PyBool_Check(v)) {
+        text = PyUnicode_FromString(v == Py_True ? "true" : "false");
+    } else if (PyLong_Check(v) || PyUnicode_Check(v)) {
+        text = PyObject_Str(v);
+    } else if (PyObject_IsInstance(v, ql_decimal_type) == 1) {
+        PyObject *finite = PyObject_CallMethod(v, "is_finite", NULL);
+        int ok = finite && PyObject_IsTrue(finite);
+        Py_XDECREF(finite);
+        if (!ok) {
+            ql_error_clear(&err);
+            err.code = QL_ERECORD;
+            snprintf(err.message, sizeof err.message,
+                     "a NaN or infinite Decimal is not a number");
+            snprintf(err.field, sizeof err.field, "%s", name);
+            raise_ql(&err);
+            return -1;
+        }
+        /* format 'f': plain notation, never 1E+3 */
+        PyObject *fmt = PyUnicode_FromString("f");
+        text = fmt ? PyObject_Format(v, fmt) : NULL;
+        Py_XDECREF(fmt);
+    } else if (PyObject_IsInstance(v, ql_date_type) == 1) {
+        text = PyObject_CallMethod(v, "isoformat", NULL);
+    } else {
+        PyErr_Format(PyExc_TypeError,
+                     "field '%s': expected a Decimal, int, str, bool, date or "
+                     "None, not %s",
+                     name, Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    if (!text)
+        return -1;
+    Py_ssize_t len;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &len);
+    if (!s) {
+        Py_DECREF(text);
+        return -1;
+    }
+    st = ql_record_set_text(rec, i, s, (size_t)len, &err);
+    Py_DECREF(text);
+    if (st) {
+        raise_ql(&err);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* Input index of field name `key` (a str), −1 if the rule set has none,
+ * −2 with an exception set. */
+static int field_index(PyObject *key, PyObject *index, key_cache *kc,
+                       Py_ssize_t place)
+{
+    if (kc && place < KEY_CACHE && kc->key[place] == key)
+        return kc->idx[place];
+    if (!PyUnicode_Check(key)) {
+        PyErr_SetString(PyExc_TypeError, "field names must be strings");
+        return -2;
+    }
+    PyObject *ix = PyDict_GetItemWithError(index, key);
+    if (!ix && PyErr_Occurred())
+        return -2;
+    int i = ix ? (int)PyLong_AsLong(ix) : -1;
+    if (kc && place < KEY_CACHE) {
+        Py_INCREF(key);
+        Py_XSETREF(kc->key[place], key);
+        kc->idx[place] = i;
+    }
+    return i;
+}
+
+/* Sets the field named by key (a str) to val. */
+static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
+                       PyObject *val, PyObject *index, key_cache *kc,
+                       Py_ssize_t place)
+{
+    int i = field_index(key, index, kc, place);
+    if (i == -2)
+        return -1;
+    if (i >= 0 && PyUnicode_CheckExact(val)) {
+        /* the usual value, text: no conversion, no name needed */
+        Py_ssize_t len;
+        const char *t = PyUnicode_AsUTF8AndSize(val, &len);
+        if (!t)
+            return -1;
+        ql_error err;
+        if (ql_record_set_text(rec, (size_t)i, t, (size_t)len, &err)) {
+            raise_ql(&err);
+            return -1;
+        }
+        return 0;
+    }
+    const char *name = PyUnicode_AsUTF8(key);
+    if (!name)
+        return -1;
+    if (i < 0) {
+        ql_error err;
+        ql_error_clear(&err);
+        err.code = QL_ERECORD;
+        snprintf(err.message, sizeof err.message,
+                 "the rule set '%s' has no input called '%s'",
+                 ql_ruleset_meta(rs, "id"), name);
+        snprintf(err.field, sizeof err.field, "%s", name);
+        raise_ql(&err);
+        return -1;
+    }
+    return set_field(rec, (size_t)i, name, val);
+}
+
+/* Fills rec from a mapping of field names to values; `index` maps each
+ * input name to its index (the package builds it once per rule set). */
+static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
+                       PyObject *index, key_cache *kc)
+{
+    if (!PyMapping_Check(map) || PyUnicode_Check(map)) {
+        PyErr_SetString(PyExc_TypeError, "a record must be a mapping of field names to values");
+        return -1;
+    }
+    ql_record_clear(rec);
+    if (PyDict_CheckExact(map)) { /* the common case, without a copy */
+        Py_ssize_t pos = 0, place = 0;
+        PyObject *key, *val;
+        while (PyDict_Next(map, &pos, &key, &val)) {
+            /* own them: a value's __str__ could change the dict */
+            Py_INCREF(key);
+            Py_INCREF(val);
+            int bad = set_by_name(rs, rec, key, val, index, kc, place++);
+            Py_DECREF(key);
+            Py_DECREF(val);
+            if (bad)
+                return -1;
+        }
+        return 0;
+    }
+    PyObject *items = PyMapping_Items(map);
+    if (!items)
+        return -1;
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *pair = PyList_GET_ITEM(items, k);
+        if (set_by_name(rs, rec, PyTuple_GET_ITEM(pair, 0),
+                        PyTuple_GET_ITEM(pair, 1), index, NULL, 0)) {
+            Py_DECREF(items);
+            return -1;
+        }
+    }
+    Py_DECREF(items);
+    return 0;
+}
+
+/* An output value in its raw form: numbers and dates as their text (the
+ * package makes Decimal / date of it when read), bool, str or None. */
+static PyObject *value_raw(const ql_value *v)
+{
+    char buf[QL_DECIMAL_TEXT_MAX];
+    switch (v->type) {
+    case QL_TYPE_NUMBER: {
+        size_t n = ql_decimal_format(&v->number, buf, sizeof buf);
+        return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)n);
+    }
+    case QL_TYPE_DATE: {
+        size_t n = ql_date_format(v->date, buf, sizeof buf);
+        return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)n);
+    }
+    default:
+        return value_to_py(v);
+    }
+}
+
+/* A growing text buffer for result_packed. */
+typedef struct pbuf {
+    char *p;
+    size_t n, cap;
+    char small[2048];
+} pbuf;
+
+static int pb_put(pbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->n + n + 1) * 2;
+        char *q = b->p == b->small ? PyMem_Malloc(cap) : PyMem_Realloc(b->p, cap);
+        if (!q)
+            return -1;
+        if (b->p == b->small)
+            memcpy(q, b->small, b->n);
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    return 0;
+}
+
+/* One value, tagged: n number, d date, T / F bool, s string, - none.
+ * Returns 1 if a string holds the separator (the caller falls back). */
+static int pb_value(pbuf *b, const ql_value *v)
+{
+    char buf[QL_DECIMAL_TEXT_MAX + 1];
+    size_t n;
+    switch (v->type) {
+    case QL_TYPE_NUMBER:
+        buf[0] = 'n';
+        n = ql_decimal_format(&v->number, buf + 1, sizeof buf - 1);
+        return pb_put(b, buf, n + 1);
+    case QL_TYPE_DATE:
+        buf[0] = 'd';
+        n = ql_date_format(v->date, buf + 1, sizeof buf - 1);
+        return pb_put(b, buf, n + 1);
+    case QL_TYPE_BOOL:
+        return pb_put(b, v->boolean ? "T" : "F", 1);
+    case QL_TYPE_STRING:
+        if (memchr(v->string, '\0', v->length))
+            return 1;
+        return pb_put(b, "s", 1) || pb_put(b, v->string, v->length);
+    default:
+        return pb_put(b, "-", 1);
+    }
+}
+
+/* A result's outputs and checks as one str of tagged fields separated by
+ * NUL: the outputs in order, then five fields a check (applicable,
+ * compliant, required, actual, shortfall).  One object instead of dozens;
+ * the package splits it when a value is read.  NULL without an exception:
+ * a string output holds a NUL, use result_to_py. */
+static PyObject *result_packed(const ql_ruleset *rs, const ql_result *res)
+{
+    pbuf b;
+    b.p = b.small;
+    b.n = 0;
+    b.cap = sizeof b.small;
+    int bad = 0;
+    size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    char t[QL_DECIMAL_TEXT_MAX + 2];
+    for (size_t i = 0; i < no && !bad; i++) {
+        if (i && pb_put(&b, "\0", 1)) {
+            bad = -1;
+            break;
+        }
+        ql_type ty = ql_ruleset_output_type(rs, i);
+        if (ty == QL_TYPE_NUMBER || ty == QL_TYPE_DATE) {
+            /* straight from the result: nothing converted on the way */
+            size_t n = ql_result_output_text(res, i, t + 1, sizeof t - 1);
+            t[0] = n == 0 ? '-' : ty == QL_TYPE_NUMBER ? 'n' : 'd';
+            bad = pb_put(&b, t, n + 1);
+            continue;
+        }
+        ql_value v;
+        ql_result_output(res, i, &v);
+        bad = pb_value(&b, &v);
+    }
+    for (size_t i = 0; i < nc && !bad; i++) {
+        int app = ql_result_check_text(res, i, QL_CHECK_APPLICABLE, t, sizeof t) == 4;
+        if ((no || i) && pb_put(&b, "\0", 1)) {
+            bad = -1;
+            break;
+        }
+        bad = pb_put(&b, app ? "T" : "F", 1);
+        for (int f = QL_CHECK_COMPLIANT; f <= QL_CHECK_SHORTFALL && !bad; f++) {
+            size_t n = ql_result_check_text(res, i, (ql_check_field)f, t + 2, sizeof t - 2);
+            t[0] = '\0';
+            if (n == 0)
+                t[1] = '-';
+            else if (f == QL_CHECK_COMPLIANT)
+                t[1] = t[2] == 't' ? 'T' : 'F', n = 0;
+            else
+                t[1] = 'n';
+            bad = pb_put(&b, t, n + 2);
+        }
+    }
+    PyObject *out = bad ? NULL
+                        : PyUnicode_DecodeUTF8(b.p, (Py_ssize_t)b.n, "surrogateescape");
+    if (b.p != b.small)
+        PyMem_Free(b.p);
+    if (bad < 0)
+        PyErr_NoMemory();
+    return out;
+}
+
+/* result_packed for the usual result, whose outputs are all numbers,
+ * dates, bools or checks: written straight into the batch's buffer.
+ * NULL without an exception when some output is another type. */
+static PyObject *result_packed_fast(const struct ql_batch *b, const ql_result *res)
+{
+    const ql_ruleset *rs = b->rs;
+    size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    char *o = b->pack;
+    for (size_t i = 0; i < no; i++) {
+        ql_type ty = b->types[i];
+        if (ty != QL_TYPE_NUMBER && ty != QL_TYPE_DATE && ty != QL_TYPE_BOOL)
+            return NULL;
+        if (i)
+            *o++ = '\0';
+        size_t n = ql_result_output_text(res, i, o + 1, QL_DECIMAL_TEXT_MAX);
+        if (n == 0)
+            *o++ = '-';
+        else if (ty == QL_TYPE_BOOL) {
+            char c = o[1] == 't' ? 'T' : 'F'; /* "true" / "false" */
+            *o++ = c;
+        } else {
+            *o = ty == QL_TYPE_NUMBER ? 'n' : 'd';
+            o += n + 1;
+        }
+    }
+    for (size_t i = 0; i < nc; i++) {
+        if (no || i)
+            *o++ = '\0';
+        char t[QL_DECIMAL_TEXT_MAX];
+        *o++ = ql_result_check_text(res, i, QL_CHECK_APPLICABLE, t, sizeof t) == 4 ? 'T' : 'F';
+        *o++ = '\0';
+        size_t n = ql_result_check_text(res, i, QL_CHECK_COMPLIANT, t, sizeof t);
+        *o++ = n == 0 ? '-' : t[0] == 't' ? 'T' : 'F';
+        for (int f = QL_CHECK_REQUIRED; f <= QL_CHECK_SHORTFALL; f++) {
+            *o++ = '\0';
+            n = ql_result_check_text(res, i, (ql_check_field)f, o + 1, QL_DECIMAL_TEXT_MAX);
+            if (n == 0) {
+                *o++ = '-';
+            } else {
+                *o = 'n';
+                o += n + 1;
+            }
+        }
+    }
+    /* numbers, dates and bools are ASCII */
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, b->pack, o - b->pack);
+}
+
+static const char *step_kind(ql_step_kind k)
+{
+    switch (k) {
+    case QL_STEP_INPUT: return "input";
+    case QL_STEP_PARAM: return "param";
+    case QL_STEP_COMPUTED: return "computed";
+    case QL_STEP_CHECK: return "check";
+    }
+    return "?";
+}
+
+static PyObject *date_obj(ql_date d)
+{
+    char buf[16];
+    ql_date_format(d, buf, sizeof buf);
+    return PyObject_CallMethod(ql_date_type, "fromisoformat", "s", buf);
+}
+
+/* (outputs list, checks list, trace list or None) of an evaluated result. */
+static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
+                              int trace)
+{
+    size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    PyObject *outs = PyList_New((Py_ssize_t)no);
+    PyObject *checks = PyList_New((Py_ssize_t)nc);
+    PyObject *steps = NULL;
+    if (!outs || !checks)
+        goto fail;
+    for (size_t i = 0; i < no; i++) {
+        ql_value v;
+        ql_result_output(res, i, &v);
+        PyObject *o = value_raw(&v);
+        if (!o)
+            goto fail;
+        PyList_SET_ITEM(outs, (Py_ssize_t)i, o);
+    }
+    for (size_t i = 0; i < nc; i++) {
+        ql_check_result c;
+        ql_result_check(res, i, &c);
+        PyObject *rq = value_raw(&c.required), *ac = value_raw(&c.actual),
+                 *sh = value_raw(&c.shortfall);
+        PyObject *t = (rq && ac && sh)
+            ? Py_BuildValue("(NNNNN)", PyBool_FromLong(c.applicable),
+                            c.applicable ? PyBool_FromLong(c.compliant)
+                                         : (Py_INCREF(Py_None), Py_None),
+                            rq, ac, sh)
+            : NULL;
+        if (!t) {
+            Py_XDECREF(rq);
+            Py_XDECREF(ac);
+            Py_XDECREF(sh);
+            goto fail;
+        }
+        PyList_SET_ITEM(checks, (Py_ssize_t)i, t);
+    }
+    if (trace) {
+        size_t ns = ql_result_trace_count(res);
+        steps = PyList_New((Py_ssize_t)ns);
+        if (!steps)
+            goto fail;
+        for (size_t i = 0; i < ns; i++) {
+            ql_trace_step s;
+            ql_result_trace_step(res, i, &s);
+            PyObject *val = value_to_py(&s.value);
+            PyObject *from = s.kind == QL_STEP_PARAM ? date_obj(s.from)
+                                                     : (Py_INCREF(Py_None), Py_None);
+            PyObject *until = s.kind == QL_STEP_PARAM && s.until >= 0
+                                  ? date_obj(s.until)
+                                  : (Py_INCREF(Py_None), Py_None);
+            PyObject *t = (val && from && until)
+                ? Py_BuildValue("(ssNzzzNN)", step_kind(s.kind), s.name, val,
+                                s.formula, s.description, s.source, from, until)
+                : NULL;
+            if (!t) {
+                Py_XDECREF(val);
+                Py_XDECREF(from);
+                Py_XDECREF(until);
+                goto fail;
+            }
+            PyList_SET_ITEM(steps, (Py_ssize_t)i, t);
+        }
+    } else {
+        Py_INCREF(Py_None);
+        steps = Py_None;
+    }
+    return Py_BuildValue("(NNN)", outs, checks, steps);
+fail:
+    Py_XDECREF(outs);
+    Py_XDECREF(checks);
+    Py_XDECREF(steps);
+    return NULL;
+}
+
+#endif
