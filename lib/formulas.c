@@ -66,7 +66,11 @@ ql_status rl_build_computed(loader *L)
 {
     section *s = &L->sec[SEC_COMPUTED];
     ql_ruleset *rs = L->rs;
-    rs->computed = ar_alloc(L->ar, (rl_section_items(s) + 1) * sizeof *rs->computed);
+    size_t items;
+    ql_status lim = rl_section_items(L, s, "computed values", &items);
+    if (lim)
+        return lim;
+    rs->computed = ar_alloc(L->ar, (items + 1) * sizeof *rs->computed);
     if (!rs->computed)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {

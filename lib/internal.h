@@ -31,6 +31,8 @@
 #define QL_MAX_CALL_ARGS 64          /* arguments of one function call     */
 #define QL_MAX_NAME 128              /* bytes of a name                    */
 #define QL_MAX_LIST 1000             /* items of one list (`count:`)       */
+#define QL_MAX_ITEMS 100000          /* inputs or computed values, lists
+                                        counted item by item                */
 
 /* -------------------------------------------------------------- arena */
 

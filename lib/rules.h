@@ -66,7 +66,8 @@ ql_status rl_expression(loader *L, const ynode *n, const char *what,
  * section will hold with lists counted item by item, an item's name. */
 ql_status rl_list_count(loader *L, const ynode *map, const char *what,
                         int *n);
-size_t rl_section_items(const section *s);
+ql_status rl_section_items(loader *L, const section *s, const char *what,
+                           size_t *total);
 const char *rl_item_name(loader *L, const char *name, int k);
 
 /* The sections, from the merged definitions to the rule set. */

@@ -182,11 +182,14 @@ ql_status rl_list_count(loader *L, const ynode *map, const char *what,
     return QL_OK;
 }
 
-/* Definitions a section will hold: its entries, lists counted item by
- * item (a bad count counts one; its entry fails later). */
-size_t rl_section_items(const section *s)
+/* The definitions a section will hold, in *total: its entries, lists
+ * counted item by item (a bad count counts one; its entry fails later).
+ * More than QL_MAX_ITEMS is an error at the entry that goes past it:
+ * a few lines of YAML must not make millions of definitions. */
+ql_status rl_section_items(loader *L, const section *s, const char *what,
+                           size_t *total)
 {
-    size_t total = 0;
+    *total = 0;
     for (size_t i = 0; i < s->n; i++) {
         const ynode *v = s->items[i].val;
         const ynode *c = v->kind == YN_MAP ? ymap_get(v, "count") : NULL;
@@ -197,9 +200,13 @@ size_t rl_section_items(const section *s)
             if (*end || n < 1 || n > QL_MAX_LIST)
                 n = 1;
         }
-        total += (size_t)n;
+        *total += (size_t)n;
+        if (*total > QL_MAX_ITEMS)
+            return yfail(L->err, QL_ELIMIT, c ? c : s->items[i].key,
+                         "more than %d %s, lists counted item by item",
+                         QL_MAX_ITEMS, what);
     }
-    return total;
+    return QL_OK;
 }
 
 /* The name of item k of list `name`: "name[k]". */
@@ -446,7 +453,11 @@ ql_status rl_build_inputs(loader *L)
 {
     section *s = &L->sec[SEC_INPUTS];
     ql_ruleset *rs = L->rs;
-    rs->inputs = ar_alloc(L->ar, (rl_section_items(s) + 1) * sizeof *rs->inputs);
+    size_t items;
+    ql_status lim = rl_section_items(L, s, "inputs", &items);
+    if (lim)
+        return lim;
+    rs->inputs = ar_alloc(L->ar, (items + 1) * sizeof *rs->inputs);
     if (!rs->inputs)
         return rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {

@@ -391,6 +391,19 @@ static void test_loader_list_errors(void **state)
                       "computed:\n  x: {count: 1000, expr: p / sum(p)}\noutputs: [x]\n",
                       QL_ELIMIT, 12, 30, "lists expand to more than 1000000 expression nodes");
 #undef LIST_HEAD
+    /* 101 lists of 1,000 items: past the 100,000 inputs a rule set may
+     * hold, refused before anything is made of them */
+    size_t cap = 64 * 1024, o = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    o += (size_t)snprintf(big + o, cap - o, "%sinputs:\n", RULES_HEAD);
+    for (int k = 0; k < 101; k++)
+        o += (size_t)snprintf(big + o, cap - o,
+                              "  l%d: {type: decimal, count: 1000}\n", k);
+    snprintf(big + o, cap - o, "outputs: []\n");
+    assert_load_error(big, QL_ELIMIT, 110, 32,
+                      "more than 100000 inputs, lists counted item by item");
+    free(big);
     /* outputs: a list's name reports each item */
     ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  p: {type: decimal, count: 3}\n"
                                "computed:\n  d: {count: 3, expr: p * 2}\noutputs: [d, p]\n");
