@@ -308,9 +308,9 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
                 st = diag->errs[0].code; /* definitions had problems */
             else
                 st = compile_ruleset(rs, err, diag);
-            if (st && diag && !diag->total)
-                ql_diag_note(diag, err, st); /* a stop-at-once error */
         }
+        if (st && diag && !diag->total)
+            ql_diag_note(diag, err, st); /* a stop-at-once error */
     }
     for (int s = 0; s < N_SECTIONS; s++)
         free(L.sec[s].items);

@@ -201,10 +201,15 @@ ql_status rl_section_items(loader *L, const section *s, const char *what,
                 n = 1;
         }
         *total += (size_t)n;
-        if (*total > QL_MAX_ITEMS)
-            return yfail(L->err, QL_ELIMIT, c ? c : s->items[i].key,
-                         "more than %d %s, lists counted item by item",
-                         QL_MAX_ITEMS, what);
+        if (*total > QL_MAX_ITEMS) {
+            /* the section cannot be built: said once, also when
+             * diagnosing, and the load stops */
+            ql_status st = yfail(L->err, QL_ELIMIT, c ? c : s->items[i].key,
+                                 "more than %d %s, lists counted item by item",
+                                 QL_MAX_ITEMS, what);
+            ql_diag_note(L->diag, L->err, st);
+            return st;
+        }
     }
     return QL_OK;
 }

@@ -508,6 +508,14 @@ class TestAndCheck(unittest.TestCase):
         self.assertIn("bad.yaml:10:8: computed 'z': cannot compare a number "
                       "with a bool", p.stdout)
         self.assertIn("jilin.yaml: ok", p.stdout)
+        # a problem that stops the load at once is said too
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "stop.yaml")
+            with open(bad, "w") as f:
+                f.write("quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
+                        "version: '1'\noutputs: x\n")
+            p = run("check", bad, check_rc=1)
+        self.assertIn("stop.yaml:6:10: 'outputs' must be a list", p.stdout)
 
     def test_help_and_version(self):
         for cmd in ("run", "explain", "test", "check"):
