@@ -366,7 +366,7 @@ class RuleSet:
         self._output_pos = {name: k for k, name in enumerate(self.outputs)}
         self._index = {i.name: k for k, i in enumerate(self.inputs)}
         # list inputs ('count:' in the rules): name -> items, fields name[k]
-        self._lists = {}
+        self._lists = self.lists = {}
         for i in self.inputs:
             base, sep, rest = i.name.partition("[")
             if sep and rest.endswith("]"):

@@ -465,6 +465,7 @@ def test_list_inputs_take_sequences():
     """A `count:` input is given as a list or tuple; None leaves an item
     empty; the German rule set evaluates from Python as from the CLI."""
     rs = quotalevy.RuleSet.load(os.path.join(SRC, "rules", "de", "sgb9.yaml"))
+    assert rs.lists["positions"] == 12 and "workshop_labour" not in rs.lists
     year = {"positions": [121] * 12, "severely_disabled": (3,) * 12}
     r = rs.evaluate(year, "2020-06-30")
     assert r.outputs["yearly_mandatory"] == 73
