@@ -18,6 +18,7 @@ after the RuleSet object is dropped.
 import datetime as _dt
 from collections.abc import Mapping as _Mapping
 from collections.abc import Sequence as _Sequence
+from types import MappingProxyType as _MappingProxy
 from decimal import Decimal
 
 from . import native as _native
@@ -366,11 +367,12 @@ class RuleSet:
         self._output_pos = {name: k for k, name in enumerate(self.outputs)}
         self._index = {i.name: k for k, i in enumerate(self.inputs)}
         # list inputs ('count:' in the rules): name -> items, fields name[k]
-        self._lists = self.lists = {}
+        self._lists = {}
         for i in self.inputs:
             base, sep, rest = i.name.partition("[")
             if sep and rest.endswith("]"):
                 self._lists[base] = max(self._lists.get(base, 0), int(rest[:-1]))
+        self.lists = _MappingProxy(self._lists)  # read-only view
         self._batch = None
         self.checks = [Check(*t) for t in info["checks"]]
         self._param_names = info["params"]

@@ -466,6 +466,8 @@ def test_list_inputs_take_sequences():
     empty; the German rule set evaluates from Python as from the CLI."""
     rs = quotalevy.RuleSet.load(os.path.join(SRC, "rules", "de", "sgb9.yaml"))
     assert rs.lists["positions"] == 12 and "workshop_labour" not in rs.lists
+    with pytest.raises(TypeError):
+        rs.lists["positions"] = 1
     year = {"positions": [121] * 12, "severely_disabled": (3,) * 12}
     r = rs.evaluate(year, "2020-06-30")
     assert r.outputs["yearly_mandatory"] == 73
