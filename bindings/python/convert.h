@@ -2,7 +2,7 @@
  * convert.h — the binding's C side of moving data across: Python values
  * into record fields (fill_record, with the batch's field-name cache),
  * results out as Python objects (result_to_py) or packed into one
- * string (result_packed, result_packed_fast), and the batch of records
+ * string (result_packed), and the batch of records
  * and results evaluate_many reuses.  Included once, by quotalevy.i's
  * generated wrapper: the functions are static to it.
  */
@@ -42,7 +42,7 @@ struct ql_batch {
     ql_record **recs;
     ql_result **res;
     ql_type *types;  /* of each output, for result_packed */
-    char *pack;      /* room for one packed result of numbers, dates, bools */
+    char *pack;      /* where result_packed writes; grows for long strings */
     size_t pack_cap;
     key_cache keys;
 };
@@ -273,133 +273,63 @@ static PyObject *value_raw(const ql_value *v)
     }
 }
 
-/* A growing text buffer for result_packed. */
-typedef struct pbuf {
-    char *p;
-    size_t n, cap;
-    char small[2048];
-} pbuf;
-
-static int pb_put(pbuf *b, const char *s, size_t n)
+/* Makes room for n more bytes at *o in the batch's pack buffer (which
+ * may move); −1 out of memory. */
+static int pack_room(struct ql_batch *b, char **o, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->n + n + 1) * 2;
-        char *q = b->p == b->small ? PyMem_Malloc(cap) : PyMem_Realloc(b->p, cap);
-        if (!q)
-            return -1;
-        if (b->p == b->small)
-            memcpy(q, b->small, b->n);
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
+    size_t used = (size_t)(*o - b->pack);
+    if (used + n <= b->pack_cap)
+        return 0;
+    size_t cap = (used + n) * 2;
+    char *q = PyMem_Realloc(b->pack, cap);
+    if (!q)
+        return -1;
+    b->pack = q;
+    b->pack_cap = cap;
+    *o = q + used;
     return 0;
 }
 
-/* One value, tagged: n number, d date, T / F bool, s string, - none.
- * Returns 1 if a string holds the separator (the caller falls back). */
-static int pb_value(pbuf *b, const ql_value *v)
-{
-    char buf[QL_DECIMAL_TEXT_MAX + 1];
-    size_t n;
-    switch (v->type) {
-    case QL_TYPE_NUMBER:
-        buf[0] = 'n';
-        n = ql_decimal_format(&v->number, buf + 1, sizeof buf - 1);
-        return pb_put(b, buf, n + 1);
-    case QL_TYPE_DATE:
-        buf[0] = 'd';
-        n = ql_date_format(v->date, buf + 1, sizeof buf - 1);
-        return pb_put(b, buf, n + 1);
-    case QL_TYPE_BOOL:
-        return pb_put(b, v->boolean ? "T" : "F", 1);
-    case QL_TYPE_STRING:
-        if (memchr(v->string, '\0', v->length))
-            return 1;
-        return pb_put(b, "s", 1) || pb_put(b, v->string, v->length);
-    default:
-        return pb_put(b, "-", 1);
-    }
-}
-
 /* A result's outputs and checks as one str of tagged fields separated by
- * NUL: the outputs in order, then five fields a check (applicable,
- * compliant, required, actual, shortfall).  One object instead of dozens;
- * the package splits it when a value is read.  NULL without an exception:
- * a string output holds a NUL, use result_to_py. */
-static PyObject *result_packed(const ql_ruleset *rs, const ql_result *res)
-{
-    pbuf b;
-    b.p = b.small;
-    b.n = 0;
-    b.cap = sizeof b.small;
-    int bad = 0;
-    size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
-    char t[QL_DECIMAL_TEXT_MAX + 2];
-    for (size_t i = 0; i < no && !bad; i++) {
-        if (i && pb_put(&b, "\0", 1)) {
-            bad = -1;
-            break;
-        }
-        ql_type ty = ql_ruleset_output_type(rs, i);
-        if (ty == QL_TYPE_NUMBER || ty == QL_TYPE_DATE) {
-            /* straight from the result: nothing converted on the way */
-            size_t n = ql_result_output_text(res, i, t + 1, sizeof t - 1);
-            t[0] = n == 0 ? '-' : ty == QL_TYPE_NUMBER ? 'n' : 'd';
-            bad = pb_put(&b, t, n + 1);
-            continue;
-        }
-        ql_value v;
-        ql_result_output(res, i, &v);
-        bad = pb_value(&b, &v);
-    }
-    for (size_t i = 0; i < nc && !bad; i++) {
-        int app = ql_result_check_text(res, i, QL_CHECK_APPLICABLE, t, sizeof t) == 4;
-        if ((no || i) && pb_put(&b, "\0", 1)) {
-            bad = -1;
-            break;
-        }
-        bad = pb_put(&b, app ? "T" : "F", 1);
-        for (int f = QL_CHECK_COMPLIANT; f <= QL_CHECK_SHORTFALL && !bad; f++) {
-            size_t n = ql_result_check_text(res, i, (ql_check_field)f, t + 2, sizeof t - 2);
-            t[0] = '\0';
-            if (n == 0)
-                t[1] = '-';
-            else if (f == QL_CHECK_COMPLIANT)
-                t[1] = t[2] == 't' ? 'T' : 'F', n = 0;
-            else
-                t[1] = 'n';
-            bad = pb_put(&b, t, n + 2);
-        }
-    }
-    PyObject *out = bad ? NULL
-                        : PyUnicode_DecodeUTF8(b.p, (Py_ssize_t)b.n, "surrogateescape");
-    if (b.p != b.small)
-        PyMem_Free(b.p);
-    if (bad < 0)
-        PyErr_NoMemory();
-    return out;
-}
-
-/* result_packed for the usual result, whose outputs are all numbers,
- * dates, bools or checks: written straight into the batch's buffer.
- * NULL without an exception when some output is another type. */
-static PyObject *result_packed_fast(const struct ql_batch *b, const ql_result *res)
+ * NUL: the outputs in order (n number, d date, T / F bool, s string,
+ * - none), then five fields a check (applicable, compliant, required,
+ * actual, shortfall).  One object instead of dozens; the package splits
+ * it when a value is read.  Written straight from the library's text into
+ * the batch's buffer.  NULL with an exception when out of memory; NULL
+ * without one if a string holds a NUL (records and rules files refuse
+ * them, so never): the caller uses result_to_py then. */
+static PyObject *result_packed(struct ql_batch *b, const ql_result *res)
 {
     const ql_ruleset *rs = b->rs;
     size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
     char *o = b->pack;
+    int ascii = 1;
     for (size_t i = 0; i < no; i++) {
         ql_type ty = b->types[i];
-        if (ty != QL_TYPE_NUMBER && ty != QL_TYPE_DATE && ty != QL_TYPE_BOOL)
-            return NULL;
+        if (ty != QL_TYPE_NUMBER && ty != QL_TYPE_DATE && ty != QL_TYPE_BOOL) {
+            ql_value v; /* strings and enums */
+            ql_result_output(res, i, &v);
+            size_t n = v.type == QL_TYPE_NONE ? 0 : v.length;
+            if (n && memchr(v.string, '\0', n))
+                return NULL;
+            if (pack_room(b, &o, n + 2))
+                return PyErr_NoMemory();
+            if (i)
+                *o++ = '\0';
+            *o++ = v.type == QL_TYPE_NONE ? '-' : 's';
+            memcpy(o, v.string, n);
+            o += n;
+            ascii = 0;
+            continue;
+        }
+        if (pack_room(b, &o, QL_DECIMAL_TEXT_MAX + 2))
+            return PyErr_NoMemory();
         if (i)
             *o++ = '\0';
         size_t n = ql_result_output_text(res, i, o + 1, QL_DECIMAL_TEXT_MAX);
-        if (n == 0)
+        if (n == 0) {
             *o++ = '-';
-        else if (ty == QL_TYPE_BOOL) {
+        } else if (ty == QL_TYPE_BOOL) {
             char c = o[1] == 't' ? 'T' : 'F'; /* "true" / "false" */
             *o++ = c;
         } else {
@@ -407,10 +337,12 @@ static PyObject *result_packed_fast(const struct ql_batch *b, const ql_result *r
             o += n + 1;
         }
     }
+    char t[QL_DECIMAL_TEXT_MAX];
     for (size_t i = 0; i < nc; i++) {
+        if (pack_room(b, &o, 5 + 3 * (QL_DECIMAL_TEXT_MAX + 2)))
+            return PyErr_NoMemory();
         if (no || i)
             *o++ = '\0';
-        char t[QL_DECIMAL_TEXT_MAX];
         *o++ = ql_result_check_text(res, i, QL_CHECK_APPLICABLE, t, sizeof t) == 4 ? 'T' : 'F';
         *o++ = '\0';
         size_t n = ql_result_check_text(res, i, QL_CHECK_COMPLIANT, t, sizeof t);
@@ -426,8 +358,10 @@ static PyObject *result_packed_fast(const struct ql_batch *b, const ql_result *r
             }
         }
     }
-    /* numbers, dates and bools are ASCII */
-    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, b->pack, o - b->pack);
+    Py_ssize_t len = o - b->pack;
+    /* numbers, dates and bools are ASCII; strings are UTF-8 */
+    return ascii ? PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, b->pack, len)
+                 : PyUnicode_DecodeUTF8(b->pack, len, "strict");
 }
 
 static const char *step_kind(ql_step_kind k)

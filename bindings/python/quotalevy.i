@@ -366,9 +366,7 @@ PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
             item = Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
                                  e->file, e->line, e->column, e->field, text);
         } else {
-            item = trace ? NULL : result_packed_fast(b, b->res[i]);
-            if (!item && !trace && !PyErr_Occurred())
-                item = result_packed(b->rs, b->res[i]);
+            item = trace ? NULL : result_packed(b, b->res[i]);
             if (!item && !PyErr_Occurred())
                 item = result_to_py(b->rs, b->res[i], trace);
         }
