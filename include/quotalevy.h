@@ -450,6 +450,9 @@ typedef enum ql_step_kind {
     QL_STEP_CHECK       /* a check's outcome */
 } ql_step_kind;
 
+/* "input", "param", "computed", "check"; "?" for anything else. */
+QL_EXTERN const char *ql_step_kind_name(ql_step_kind kind);
+
 /*
  * One step of an evaluation, in the order values were settled.  Strings
  * borrow from the rule set; `value` borrows from the result.

@@ -224,6 +224,17 @@ size_t ql_result_check_text(const ql_result *res, size_t i, ql_check_field f,
     }
 }
 
+const char *ql_step_kind_name(ql_step_kind kind)
+{
+    switch (kind) {
+    case QL_STEP_INPUT: return "input";
+    case QL_STEP_PARAM: return "param";
+    case QL_STEP_COMPUTED: return "computed";
+    case QL_STEP_CHECK: return "check";
+    }
+    return "?";
+}
+
 size_t ql_result_trace_count(const ql_result *res)
 {
     return usable(res) ? res->ntrace : 0;

@@ -332,6 +332,11 @@ static void test_eval_trace(void **state)
     eval_ok(f, "2021-06-01");
     size_t n = ql_result_trace_count(f->res);
     assert_true(n > 10);
+    assert_text(ql_step_kind_name(QL_STEP_INPUT), "input");
+    assert_text(ql_step_kind_name(QL_STEP_PARAM), "param");
+    assert_text(ql_step_kind_name(QL_STEP_COMPUTED), "computed");
+    assert_text(ql_step_kind_name(QL_STEP_CHECK), "check");
+    assert_text(ql_step_kind_name((ql_step_kind)0), "?");
     int seen_ratio = 0, seen_levy = 0, seen_cap = 0, pos_required = -1,
         pos_short = -1;
     for (size_t i = 0; i < n; i++) {

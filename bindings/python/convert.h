@@ -364,17 +364,6 @@ static PyObject *result_packed(struct ql_batch *b, const ql_result *res)
                  : PyUnicode_DecodeUTF8(b->pack, len, "strict");
 }
 
-static const char *step_kind(ql_step_kind k)
-{
-    switch (k) {
-    case QL_STEP_INPUT: return "input";
-    case QL_STEP_PARAM: return "param";
-    case QL_STEP_COMPUTED: return "computed";
-    case QL_STEP_CHECK: return "check";
-    }
-    return "?";
-}
-
 static PyObject *date_obj(ql_date d)
 {
     char buf[16];
@@ -434,7 +423,7 @@ static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
                                   ? date_obj(s.until)
                                   : (Py_INCREF(Py_None), Py_None);
             PyObject *t = (val && from && until)
-                ? Py_BuildValue("(ssNzzzNN)", step_kind(s.kind), s.name, val,
+                ? Py_BuildValue("(ssNzzzNN)", ql_step_kind_name(s.kind), s.name, val,
                                 s.formula, s.description, s.source, from, until)
                 : NULL;
             if (!t) {

@@ -19,17 +19,6 @@ static const cli_opt explain_opts[] = {
     [E_FORMAT] = {"format", 'f', 1},
     {NULL, 0, 0}};
 
-static const char *kind_word(ql_step_kind k)
-{
-    switch (k) {
-    case QL_STEP_INPUT: return "input";
-    case QL_STEP_PARAM: return "param";
-    case QL_STEP_COMPUTED: return "computed";
-    case QL_STEP_CHECK: return "check";
-    }
-    return "?";
-}
-
 /* Finds the row whose id is `id` in the file and sets the record from it;
  * its 'date' column into *date if there is one. */
 static int record_from_row(const ql_ruleset *rs, ql_record *rec,
@@ -172,7 +161,7 @@ static void print_text(const ql_ruleset *rs, const ql_result *res, ql_date date)
         if (base) {
             if (list_printed(res, i, &s))
                 continue;
-            printf("\n  %-9s %.*s[…]", kind_word(s.kind), (int)base, s.name);
+            printf("\n  %-9s %.*s[…]", ql_step_kind_name(s.kind), (int)base, s.name);
             if (s.kind == QL_STEP_COMPUTED) {
                 printf(" = ");
                 put_flat(s.formula);
@@ -191,7 +180,7 @@ static void print_text(const ql_ruleset *rs, const ql_result *res, ql_date date)
                 printf("            source: %s\n", s.source);
             continue;
         }
-        printf("\n  %-9s %s", kind_word(s.kind), s.name);
+        printf("\n  %-9s %s", ql_step_kind_name(s.kind), s.name);
         switch (s.kind) {
         case QL_STEP_INPUT:
             printf(" = %s\n", s.value.type == QL_TYPE_NONE ? "(empty)" : v);
@@ -289,7 +278,7 @@ static void print_json(const ql_ruleset *rs, const ql_result *res, ql_date date)
     for (size_t i = 0; i < ql_result_trace_count(res); i++) {
         ql_trace_step s;
         ql_result_trace_step(res, i, &s);
-        printf("%s{\"kind\":\"%s\",\"name\":", i ? "," : "", kind_word(s.kind));
+        printf("%s{\"kind\":\"%s\",\"name\":", i ? "," : "", ql_step_kind_name(s.kind));
         jstr(s.name);
         printf(",\"value\":");
         jval(&s.value);

@@ -200,7 +200,6 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
 {
     strbuf t = {0};
     size_t n = ql_result_trace_count(res);
-    static const char *kinds[] = {"", "input", "param", "computed", "check"};
     if (cfg->jsonl_out)
         sb_puts(b, ",\"trace\":[");
     for (size_t i = 0; i < n; i++) {
@@ -211,7 +210,7 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
         if (cfg->jsonl_out) {
             sb_puts(b, i ? ",{" : "{");
             sb_puts(b, "\"kind\":\"");
-            sb_puts(b, kinds[st.kind]);
+            sb_puts(b, ql_step_kind_name(st.kind));
             sb_puts(b, "\",\"name\":");
             json_put_string(b, st.name, strlen(st.name));
             sb_puts(b, ",\"value\":");
