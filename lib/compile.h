@@ -72,6 +72,8 @@ ql_status cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *cc_type_name(vtype t);
 const char *cc_kind_word(enum sym_kind k);
+/* The F_ id of a function name, −1 if there is none. */
+int cc_fn_id(const char *name, size_t len);
 const char *cc_fn_name(int id);
 const char *cc_fn_usage(int id);
 /* Type-checks one expression node (and what it depends on). */
@@ -84,6 +86,9 @@ const list_sym *list_lookup(const cc *c, const char *name, size_t len);
 /* The symbol a name stands for: a list's name means the item being
  * checked (c->elem).  *out is NULL for an unknown name. */
 ql_status resolve_name(cc *c, const ast *n, const sym **out);
+/* Whether a call of function id with nargs arguments reduces a list:
+ * sum() and count(), and min()/max() of one argument. */
+int is_reduction(int id, size_t nargs);
 /* sum/count/min/max of a list expression rewritten in place; *done is 0
  * when the caller is to check the call as an ordinary min/max. */
 ql_status reduce_list(cc *c, ast *n, int id, int *done);

@@ -92,6 +92,12 @@ ql_status resolve_name(cc *c, const ast *n, const sym **out)
     return QL_OK;
 }
 
+int is_reduction(int id, size_t nargs)
+{
+    return id == F_SUM || id == F_COUNT ||
+           ((id == F_MIN || id == F_MAX) && nargs == 1);
+}
+
 /* The size of the lists an expression goes over item by item: the lists
  * named in it outside any inner reduction, which binds its own.  0 if
  * none; an error if two differ. */
@@ -112,11 +118,7 @@ static ql_status list_span(cc *c, const ast *n, int *len, const char **name)
         *name = l->name;
         return QL_OK;
     }
-    if (n->kind == A_CALL &&
-        ((n->len == 3 && !memcmp(n->text, "sum", 3)) ||
-         (n->len == 5 && !memcmp(n->text, "count", 5)) ||
-         (n->nargs == 1 && n->len == 3 &&
-          (!memcmp(n->text, "min", 3) || !memcmp(n->text, "max", 3)))))
+    if (n->kind == A_CALL && is_reduction(cc_fn_id(n->text, n->len), n->nargs))
         return QL_OK;
     for (size_t i = 0; i < n->nargs; i++) {
         ql_status st = list_span(c, n->args[i], len, name);

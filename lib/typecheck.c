@@ -44,6 +44,14 @@ static const struct fn_info {
 };
 #define N_FNS (sizeof fns / sizeof fns[0])
 
+int cc_fn_id(const char *name, size_t len)
+{
+    for (size_t i = 0; i < N_FNS; i++)
+        if (strlen(fns[i].name) == len && memcmp(fns[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
 const char *cc_fn_name(int id) { return fns[id].name; }
 const char *cc_fn_usage(int id) { return fns[id].usage; }
 
@@ -335,11 +343,7 @@ static ql_status tc_member(cc *c, ast *n)
 
 static ql_status tc_call(cc *c, ast *n)
 {
-    int id = -1;
-    for (size_t i = 0; i < N_FNS; i++)
-        if (strlen(fns[i].name) == n->len &&
-            memcmp(fns[i].name, n->text, n->len) == 0)
-            id = (int)i;
+    int id = cc_fn_id(n->text, n->len);
     if (id < 0)
         return cc_fail_at(c, n->pos, QL_ENAME,
                        "unknown function '%.*s' (see docs/rules-language.md "
@@ -353,8 +357,7 @@ static ql_status tc_call(cc *c, ast *n)
         return cc_fail_at(c, n->pos, QL_ETYPE, "wrong number of arguments: %s",
                        f->usage);
     ql_status st;
-    if (id == F_SUM || id == F_COUNT ||
-        ((id == F_MIN || id == F_MAX) && n->nargs == 1)) {
+    if (is_reduction(id, n->nargs)) {
         int done;
         if ((st = reduce_list(c, n, id, &done)) || done)
             return st;
