@@ -83,11 +83,5 @@ size_t ql_date_format(ql_date d, char *buf, size_t size)
     date_ymd(d, &y, &m, &dd);
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, dd);
-    if (size > 0) {
-        size_t c = (size_t)n < size - 1 ? (size_t)n : size - 1;
-        for (size_t i = 0; i < c; i++)
-            buf[i] = tmp[i];
-        buf[c] = '\0';
-    }
-    return (size_t)n;
+    return ql_text_out(tmp, (size_t)n, buf, size);
 }

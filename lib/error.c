@@ -78,12 +78,7 @@ size_t ql_error_format(const ql_error *err, char *buf, size_t size)
         n = snprintf(tmp, sizeof tmp, "%s", err->message);
     if (n < 0)
         n = 0;
-    if (size > 0) {
-        size_t c = (size_t)n < size - 1 ? (size_t)n : size - 1;
-        memcpy(buf, tmp, c);
-        buf[c] = '\0';
-    }
-    return (size_t)n;
+    return ql_text_out(tmp, (size_t)n, buf, size);
 }
 
 const char *ql_status_name(ql_status code)

@@ -464,6 +464,11 @@ ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
 /* Bytes of one entry of ql_result.frames. */
 extern const size_t eval_frame_size;
 
+/* The public *_format convention: text s of length n copied into buf
+ * (size bytes), cut to fit and NUL terminated; returns n, the length
+ * the whole text needs. */
+size_t ql_text_out(const char *s, size_t n, char *buf, size_t size);
+
 /* A typed value as a public ql_value (strings borrowed). */
 void qval_to_public(const qval *v, vtype t, ql_value *out);
 /* The public type of values of static type t (enums are strings). */

@@ -149,17 +149,6 @@ ql_status ql_result_check(const ql_result *res, size_t i, ql_check_result *out)
     return QL_OK;
 }
 
-/* Writes text of length n from s into buf; returns n. */
-static size_t put_text(const char *s, size_t n, char *buf, size_t size)
-{
-    if (buf && size > 0) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(buf, s, c);
-        buf[c] = '\0';
-    }
-    return n;
-}
-
 /* A number, straight into buf when it is big enough for any. */
 static size_t number_text(const qd *v, char *buf, size_t size)
 {
@@ -167,12 +156,13 @@ static size_t number_text(const qd *v, char *buf, size_t size)
         return qd_format(v, buf);
     char tmp[QD_TEXT_MAX];
     size_t n = qd_format(v, tmp);
-    return put_text(tmp, n, buf, size);
+    return ql_text_out(tmp, n, buf, size);
 }
 
 static size_t bool_text(int b, char *buf, size_t size)
 {
-    return b ? put_text("true", 4, buf, size) : put_text("false", 5, buf, size);
+    return b ? ql_text_out("true", 4, buf, size)
+             : ql_text_out("false", 5, buf, size);
 }
 
 size_t ql_result_output_text(const ql_result *res, size_t i, char *buf,
@@ -188,10 +178,7 @@ size_t ql_result_output_text(const ql_result *res, size_t i, char *buf,
         switch (res->rs->computed[o->index].type.kind) {
         case VK_NUMBER: return number_text(&v->num, buf, size);
         case VK_BOOL: return bool_text(v->b, buf, size);
-        case VK_DATE: {
-            char tmp[16];
-            return put_text(tmp, ql_date_format(v->date, tmp, sizeof tmp), buf, size);
-        }
+        case VK_DATE: return ql_date_format(v->date, buf, size);
         default: break;
         }
     } else if (o->kind == OUT_CHECK) {

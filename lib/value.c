@@ -75,6 +75,16 @@ ql_status ql_decimal_to_int64(const ql_decimal *d, int scale, int64_t *units)
     return QL_OK;
 }
 
+size_t ql_text_out(const char *s, size_t n, char *buf, size_t size)
+{
+    if (buf && size > 0) {
+        size_t c = n < size - 1 ? n : size - 1;
+        memcpy(buf, s, c);
+        buf[c] = '\0';
+    }
+    return n;
+}
+
 size_t ql_decimal_format(const ql_decimal *d, char *buf, size_t size)
 {
     char tmp[QD_TEXT_MAX];
@@ -86,12 +96,7 @@ size_t ql_decimal_format(const ql_decimal *d, char *buf, size_t size)
         qd a = from_public(d);
         n = qd_format(&a, tmp);
     }
-    if (buf && size > 0) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(buf, tmp, c);
-        buf[c] = '\0';
-    }
-    return n;
+    return ql_text_out(tmp, n, buf, size);
 }
 
 static ql_status public_op(ql_decimal *out, const ql_decimal *a,
@@ -193,10 +198,5 @@ size_t ql_value_format(const ql_value *v, char *buf, size_t size)
             break;
         }
     }
-    if (buf && size > 0) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(buf, s, c);
-        buf[c] = '\0';
-    }
-    return n;
+    return ql_text_out(s, n, buf, size);
 }
