@@ -216,7 +216,15 @@ typedef struct ql_ruleset ql_ruleset;
 
 /*
  * Loads and compiles the rule set in the YAML file at `path`, following its
- * `extends` chain (paths relative to the file that names them).  On success
+ * `extends` chain (paths relative to the file that names them).  `path`
+ * may also name an installed rule set, such as "cn/jilin": a relative
+ * name that is not an existing file (and has no "." or ".." part) is
+ * looked for as NAME and NAME.yaml in each folder of the environment
+ * variable QUOTALEVY_RULES_PATH (separated by ':'), then in the folder the
+ * bundled rule sets were installed to (PREFIX/share/quotalevy/rules);
+ * the first regular file found is loaded.  An `extends` that names no
+ * file beside the including one is looked for the same way, so a
+ * province's own file may say `extends: cn/national`.  On success
  * *out owns a new rule set; free it with ql_ruleset_free.  Errors: QL_EIO,
  * QL_EPARSE, QL_ESCHEMA, QL_ETYPE, QL_ENAME, QL_ERANGE, QL_ELIMIT, QL_ENOMEM,
  * with the file, line and column of the problem in err.

@@ -192,6 +192,14 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
         if (!path)
             return rl_oom(L);
         char canon[PATH_MAX];
+        if (!realpath(path, canon) && rel[0] != '/') {
+            /* Not beside the including file: a rule set by name, such
+             * as `extends: cn/national` from a province's own folder. */
+            const char *found;
+            if (rl_find_rules(L->ar, rel, NULL, &found, NULL) == QL_OK &&
+                found != rel)
+                path = (char *)found;
+        }
         if (!realpath(path, canon))
             return yfail(L->err, QL_EIO, ext, "extends '%s': cannot open %s: %s",
                          rel, path, strerror(errno));
@@ -332,8 +340,10 @@ static ql_status load_path(ql_ruleset **out, const char *path, ql_error *err,
     memset(&L, 0, sizeof L);
     L.ar = &scratch;
     L.err = err;
+    ql_status st = rl_find_rules(&scratch, path, NULL, &path, err);
     ydoc doc = {path, NULL, 0};
-    ql_status st = read_file(&L, path, &doc);
+    if (st == QL_OK)
+        st = read_file(&L, path, &doc);
     if (st == QL_OK) {
         const char *slash = strrchr(path, '/');
         char *dir = slash ? ar_strndup(&scratch, path, (size_t)(slash - path + 1))

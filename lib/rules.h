@@ -81,4 +81,15 @@ ql_status rl_build_outputs(loader *L, const ynode *fallback);
 /* Applies L->ovr to the built parameters. */
 ql_status rl_apply_overrides(loader *L);
 
+/* Finding a rules file by name (search.c).  *out is `name` itself when it
+ * names an existing file or is not a plain relative name; else the file
+ * NAME or NAME.yaml in the first folder of search_path (':'-separated,
+ * may be NULL), $QUOTALEVY_RULES_PATH, then rl_rules_dir() that has it.
+ * QL_EIO, naming the folders searched, when none has it. */
+ql_status rl_find_rules(ql_arena *ar, const char *name,
+                        const char *search_path, const char **out,
+                        ql_error *err);
+/* The folder the bundled rule sets were installed to. */
+const char *rl_rules_dir(void);
+
 #endif

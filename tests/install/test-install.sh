@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs quotalevy into a temporary prefix (library, command, header,
+# rule sets, docs) and runs the installed command from another folder
+# with a rule set named as users name it (cn/jilin, de/sgb9), with no
+# QUOTALEVY_RULES_PATH: the installed rules must be found where the
+# build put them.  Its output must equal the build tree's.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/../.." && pwd)
+built=$(realpath "${1:-$src/build/tools/quotalevy}")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+
+{ meson setup "$tmp/build" "$src" --prefix="$prefix" -Dpython=disabled \
+    -Dtests=false && ninja -C "$tmp/build" &&
+  meson install -C "$tmp/build" --quiet; } >"$tmp/build.log" 2>&1 ||
+  { cat "$tmp/build.log"; echo "install test: the build failed"; exit 1; }
+
+fail=0
+check() { # what, condition
+  if eval "$2"; then echo "ok - $1"; else echo "not ok - $1"; fail=1; fi
+}
+for f in include/quotalevy.h share/quotalevy/rules/cn/jilin.yaml \
+         share/quotalevy/rules/cn/national.yaml share/quotalevy/rules/de/sgb9.yaml \
+         share/quotalevy/rules/jp/levy.yaml share/quotalevy/rules/fr/oeth.yaml \
+         share/doc/quotalevy/rules-language.md share/doc/quotalevy/README.md; do
+  check "installed $f" "[ -f '$prefix/$f' ]"
+done
+
+qlbin=$prefix/bin/quotalevy
+export LD_LIBRARY_PATH="$prefix/lib:$prefix/lib/$(gcc -print-multiarch 2>/dev/null || true)"
+unset QUOTALEVY_RULES_PATH
+mkdir "$tmp/elsewhere"
+cd "$tmp/elsewhere"
+cp "$src/examples/jilin-units.csv" "$src/examples/de-employers.csv" .
+
+"$qlbin" run cn/jilin jilin-units.csv --date 2024-06-30 -o installed.csv \
+  --rejects installed-rejects.csv 2>/dev/null || true
+(cd "$src" && "$built" run rules/cn/jilin.yaml examples/jilin-units.csv \
+  --date 2024-06-30 -o "$tmp/built.csv" --rejects "$tmp/built-rejects.csv" \
+  2>"$tmp/built-err.txt") || true
+check "run cn/jilin from another folder equals the build tree's output" \
+  "[ -s installed.csv ] && cmp -s installed.csv '$tmp/built.csv'"
+check "a 'cn/jilin' explain names the installed file" \
+  "'$qlbin' explain cn/jilin jilin-units.csv --row JL-A002 --date 2024-06-30 | grep -q 'levy'"
+"$qlbin" run de/sgb9 de-employers.csv --date 2024-12-31 -o de.csv 2>/dev/null || true
+check "run de/sgb9 by name" "[ -s de.csv ]"
+check "cn/jilin.yaml is the same name" \
+  "'$qlbin' check cn/jilin.yaml >/dev/null 2>&1"
+check "an unknown name is an error naming the folders searched" \
+  "! '$qlbin' check cn/nowhere >err.txt 2>&1 && grep -q 'share/quotalevy/rules' err.txt"
+
+# A province file of the user's own extends the installed national rules.
+cat > beijing.yaml <<'YAML'
+quotalevy: 1
+id: beijing-test
+title: A province file in a user's folder
+jurisdiction: CN-BJ
+version: "1"
+extends: cn/national
+YAML
+check "a user's file extends: cn/national from the installed rules" \
+  "'$qlbin' check beijing.yaml >/dev/null 2>&1"
+
+if [ $fail -ne 0 ]; then echo "install test: FAILED"; exit 1; fi
+echo "install test: all passed"
