@@ -150,9 +150,10 @@ QL_EXTERN ql_status ql_decimal_to_int64(const ql_decimal *d, int scale,
 QL_EXTERN size_t ql_decimal_format(const ql_decimal *d, char *buf,
                                    size_t size);
 
-/* *out = a + b, exactly (QL_ERANGE if the sum needs more than 36 digits
- * before the point; more than 36 significant digits are cut with the
- * sticky rounding of docs/rules-language.md).  For totals over a batch. */
+/* *out = a + b, exactly, never rounded: QL_ERANGE (and *out left alone)
+ * if the exact sum needs more than 36 significant digits or 36 digits
+ * after the point; QL_EINVAL for a NULL or malformed argument.  For totals
+ * over a batch. */
 QL_EXTERN ql_status ql_decimal_add(ql_decimal *out, const ql_decimal *a,
                                    const ql_decimal *b);
 

@@ -3,10 +3,11 @@
  *
  * Each operation has a fast path for the common case (operands that fit in
  * 64 bits, results that fit in 36 digits) and falls back to an exact
- * 256-bit magnitude, which qd_pack() then cuts to 36 digits with a single
- * rounding.  Rounding never happens silently except when the exact result
- * has more digits than a qd holds, and then it is the sticky 05up mode that
- * keeps every later explicit rounding exact (see decimal.h).
+ * 256-bit magnitude, which qd_pack() then fits into a qd.  Addition,
+ * subtraction and multiplication never round: a result that a qd cannot
+ * hold exactly is QD_INEXACT (or QD_OVERFLOW).  Only a quotient is cut,
+ * with the sticky 05up mode that keeps every later explicit rounding exact
+ * (see decimal.h).
  */
 #include "decimal.h"
 
@@ -228,9 +229,23 @@ static void drop_digits(u256 *mag, int k, qd_round mode, int negative)
     }
 }
 
+/* Whether the last k ≥ 1 digits of x are all zero. */
+static int low_digits_zero(u256 x, int k)
+{
+    while (k > 0) {
+        int step = k > 19 ? 19 : k;
+        if (u256_divmod64(&x, (uint64_t)qd_pow10[step]))
+            return 0;
+        k -= step;
+    }
+    return 1;
+}
+
 /* Makes r from a sign, an exact magnitude and a scale (which may be up to
- * 2 × QD_MAX_SCALE), cutting digits with `mode` if they do not fit. */
-static int qd_pack(qd *r, int negative, u256 mag, int scale, qd_round mode)
+ * 2 × QD_MAX_SCALE).  Digits that do not fit are cut with `mode`, or, when
+ * `exact` is set, only if they are zeros: QD_INEXACT otherwise. */
+static int qd_pack(qd *r, int negative, u256 mag, int scale, qd_round mode,
+                   int exact)
 {
     if (scale < 0) {
         if (u256_mul_pow10(&mag, -scale))
@@ -246,6 +261,8 @@ static int qd_pack(qd *r, int negative, u256 mag, int scale, qd_round mode)
     if (k > 0) {
         if (k > scale)
             return QD_OVERFLOW;
+        if (exact && !low_digits_zero(mag, k))
+            return QD_INEXACT;
         drop_digits(&mag, k, mode, negative);
         scale -= k;
         if (!u256_fits128(&mag) || u256_low(&mag) >= LIMIT) {
@@ -264,6 +281,7 @@ static int qd_pack(qd *r, int negative, u256 mag, int scale, qd_round mode)
 
 static qd_u128 mag128(qd_i128 x) { return x < 0 ? -(qd_u128)x : (qd_u128)x; }
 
+/* An exact result: v × 10^(−scale) as it is, or QD_INEXACT/QD_OVERFLOW. */
 static int pack128(qd *r, qd_i128 v, int scale)
 {
     if (scale <= QD_MAX_SCALE && mag128(v) < LIMIT) {
@@ -271,7 +289,7 @@ static int pack128(qd *r, qd_i128 v, int scale)
         r->scale = scale;
         return QD_OK;
     }
-    return qd_pack(r, v < 0, u256_from(mag128(v)), scale, QD_05UP);
+    return qd_pack(r, v < 0, u256_from(mag128(v)), scale, QD_DOWN, 1);
 }
 
 /* ----------------------------------------------------------- arithmetic */
@@ -301,7 +319,8 @@ static int add_signed(qd *r, const qd *a, const qd *b, int negate_b)
         sum = u256_sub(&mh, &ml);
         neg = nh;
     }
-    return qd_pack(r, neg && !u256_is_zero(&sum), sum, lo->scale + d, QD_05UP);
+    return qd_pack(r, neg && !u256_is_zero(&sum), sum, lo->scale + d, QD_DOWN,
+                   1);
 }
 
 int qd_add(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 0); }
@@ -330,7 +349,7 @@ int qd_mul(qd *r, const qd *a, const qd *b)
     int neg = (a->coef < 0) != (b->coef < 0);
     u256 p = u256_mul128(mag128(a->coef), mag128(b->coef));
     return qd_pack(r, neg && !u256_is_zero(&p), p, a->scale + b->scale,
-                   QD_05UP);
+                   QD_DOWN, 1);
 }
 
 int qd_div(qd *r, const qd *a, const qd *b)
@@ -386,6 +405,18 @@ int qd_div(qd *r, const qd *a, const qd *b)
         return QD_OVERFLOW;
     r->coef = neg ? -(qd_i128)q : (qd_i128)q;
     r->scale = s;
+    return QD_OK;
+}
+
+int qd_percent(qd *r, const qd *a)
+{
+    qd hundred = qd_make(100, 0), q, back;
+    int st = qd_div(&q, a, &hundred);
+    if (st)
+        return st;
+    if (qd_mul(&back, &q, &hundred) || qd_cmp(&back, a) != 0)
+        return QD_TOOLONG; /* more than 36 places once divided */
+    *r = q;
     return QD_OK;
 }
 
@@ -480,7 +511,7 @@ int qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
             return QD_OVERFLOW;
         scale = 0;
     }
-    return qd_pack(r, neg && !u256_is_zero(&m), m, scale, QD_05UP);
+    return qd_pack(r, neg && !u256_is_zero(&m), m, scale, QD_05UP, 0);
 }
 
 int qd_cmp(const qd *a, const qd *b)

@@ -3,13 +3,14 @@
  *
  * A qd is coef × 10^(−scale) with a signed 128-bit coefficient, |coef| <
  * 10^36 and 0 ≤ scale ≤ 36.  Addition, subtraction and multiplication are
- * exact whenever the exact result has at most 36 significant digits and 36
- * digits after the point; division is exact when the quotient terminates
- * within QD_DIV_SCALE digits.  Otherwise the result is cut to what fits with
- * "05up" sticky rounding (mpdecimal's ROUND_05UP): the kept last digit is
- * never 0 or 5 when digits were dropped, so a later explicit rounding to
- * fewer digits gives exactly the answer the true rational number would.
- * A result whose integer part does not fit is an overflow, never a wrap.
+ * always exact: a result that needs more than 36 significant digits or 36
+ * digits after the point is QD_INEXACT, never a rounded number.  Division
+ * alone may round: it is exact when the quotient terminates within
+ * QD_DIV_SCALE digits, otherwise cut to what fits with "05up" sticky
+ * rounding (mpdecimal's ROUND_05UP): the kept last digit is never 0 or 5
+ * when digits were dropped, so a later explicit rounding to fewer digits
+ * gives exactly the answer the true rational number would.  A result whose
+ * integer part does not fit is an overflow, never a wrap.
  *
  * This header is internal: __int128 never reaches include/.
  */
@@ -33,7 +34,14 @@ typedef struct qd {
 } qd;
 
 /* Internal outcomes; callers turn them into ql_error messages. */
-enum qd_status { QD_OK = 0, QD_OVERFLOW, QD_DIVZERO, QD_SYNTAX, QD_TOOLONG };
+enum qd_status {
+    QD_OK = 0,
+    QD_OVERFLOW, /* the integer part needs more than 36 digits */
+    QD_DIVZERO,
+    QD_SYNTAX,
+    QD_TOOLONG, /* a text with more digits than a qd holds */
+    QD_INEXACT  /* + − × whose exact result a qd cannot hold */
+};
 
 /* Rounding modes, as in mpdecimal.  "Up" means away from zero. */
 typedef enum qd_round {
@@ -65,6 +73,8 @@ int qd_sub(qd *r, const qd *a, const qd *b);
 int qd_mul(qd *r, const qd *a, const qd *b);
 int qd_div(qd *r, const qd *a, const qd *b);
 int qd_neg(qd *r, const qd *a);
+/* a ÷ 100 for a literal "a%": exact, or QD_TOOLONG. */
+int qd_percent(qd *r, const qd *a);
 int qd_abs(qd *r, const qd *a);
 /* a ÷ b rounded once, exactly, to `digits` ≥ 0 places: what
  * round(a / b, digits) gives, without the intermediate quotient. */

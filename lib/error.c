@@ -107,6 +107,7 @@ const char *ql_qd_message(int st)
     case QD_DIVZERO: return "division by zero";
     case QD_SYNTAX: return "not a plain decimal number (expected digits with an optional sign and decimal point, e.g. 12.75)";
     case QD_TOOLONG: return "number too long: at most 36 significant digits and 36 digits after the point";
+    case QD_INEXACT: return "the exact result needs more than 36 significant digits or 36 digits after the point (round an operand first)";
     }
     return "decimal error";
 }

@@ -81,9 +81,8 @@ token lex_next(lexer *lx)
         if (st)
             return lex_error(lx, start, ql_qd_message(st));
         if (i < lx->len && s[i] == '%') {
-            qd hundred = qd_make(100, 0);
-            if (qd_div(&t.num, &t.num, &hundred))
-                return lex_error(lx, start, "percentage out of range");
+            if (qd_percent(&t.num, &t.num))
+                return lex_error(lx, start, "percentage too long: at most 34 digits after the point");
             i++;
         }
         t.kind = T_NUMBER;

@@ -115,10 +115,8 @@ static ql_status number_value(loader *L, const ynode *n, const char *what,
     size_t len = n->len;
     int percent = len > 0 && n->text[len - 1] == '%';
     int q = qd_parse(out, n->text, percent ? len - 1 : len);
-    if (!q && percent) {
-        qd hundred = qd_make(100, 0);
-        q = qd_div(out, out, &hundred);
-    }
+    if (!q && percent)
+        q = qd_percent(out, out);
     if (q)
         return yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
                      "%s: '%.40s%s' is not a number (%s)", what, n->text,
@@ -718,10 +716,8 @@ static ql_status override_value(loader *L, const param_def *d,
     case VK_NUMBER: {
         int pct = len && t[len - 1] == '%';
         int q = qd_parse(&v->num, t, pct ? len - 1 : len);
-        if (!q && pct) {
-            qd hundred = qd_make(100, 0);
-            q = qd_div(&v->num, &v->num, &hundred);
-        }
+        if (!q && pct)
+            q = qd_percent(&v->num, &v->num);
         bad = q != QD_OK;
         break;
     }

@@ -3,7 +3,8 @@
  * tests/decimal_oracle.py can compare it with Python's exact arithmetic.
  *
  *   in:  OP A B        (OP: add sub mul div cmp, or round:DIGITS:MODE)
- *   out: RESULT        (the decimal, a comparison, or "overflow" …)
+ *   out: RESULT        (the decimal, a comparison, or "overflow",
+ *                       "inexact", "divzero" …)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,8 @@ int main(void)
             printf("overflow\n");
         else if (st == QD_DIVZERO)
             printf("divzero\n");
+        else if (st == QD_INEXACT)
+            printf("inexact\n");
         else if (st)
             printf("error\n");
         else {

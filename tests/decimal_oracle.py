@@ -5,9 +5,11 @@ Generates random operands of every shape (tiny, huge, many places, mixed
 scales, edge values such as 10^36 - 1), feeds them to decimal_oracle and
 checks each answer against the exact rational result:
 
-  * exact whenever the exact result fits in 36 digits and 36 places;
-  * otherwise the 05up (sticky) rounding of the exact value at the scale
-    the library chose, with no more than 36 digits;
+  * + - * exact whenever the exact result fits in 36 digits and 36 places,
+    and otherwise "inexact" (an error), never a rounded number;
+  * a quotient exact when it terminates, otherwise the 05up (sticky)
+    rounding of the exact value at the scale the library chose, with no
+    more than 36 digits;
   * overflow exactly when the integer part needs more than 36 digits;
   * every rounding mode against decimal.Context.quantize.
 
@@ -46,6 +48,30 @@ def rand_operand(rng):
     if len(str(coef)) > 36:
         return "1"
     return ("-" if rng.random() < 0.4 else "") + text
+
+
+def rand_near36(rng, op):
+    """Operands whose exact sum or product needs about 34 to 40 digits:
+    where a result stops fitting and the library must refuse to round."""
+    def num(digits, scale):
+        coef = rng.randrange(10 ** (digits - 1), 10 ** digits)
+        if rng.random() < 0.2:  # trailing zeros: exact after all
+            coef = coef // 1000 * 1000 or 1
+        s = str(coef).rjust(scale + 1, "0")
+        text = s if scale == 0 else s[:-scale] + "." + s[-scale:]
+        return ("-" if rng.random() < 0.4 else "") + text
+    if op == "mul":
+        da = rng.randint(1, 35)
+        db = rng.randint(max(1, 33 - da), min(36, 41 - da))
+        return (num(da, rng.randint(0, da)), num(db, rng.randint(0, db)))
+    # a sum: one large, one with many places (10^35 + 0.5)
+    da = rng.randint(25, 36)
+    sa = rng.randint(0, 3)
+    db = rng.randint(1, 20)
+    sb = rng.randint(min(36, 34 - da + sa + db // 2 + 1), 36)
+    sb = max(sb, 0)
+    a, b = num(da, sa), num(db, min(sb, 36))
+    return (a, b) if rng.random() < 0.5 else (b, a)
 
 
 def places(d):
@@ -140,9 +166,15 @@ def verify(op, a, b, out):
     if out == "overflow":
         # only allowed when exact needs > 36 integer digits after rounding
         return f"{what}: unexpected overflow (exact {float(exact):.3e})"
-    got = Decimal(out)
-    if op != "div" and fits(exact):
+    if op != "div":
+        if not fits(exact):
+            return None if out == "inexact" else \
+                f"{what}: got {out}, want inexact (exact {Decimal(exact.numerator) / exact.denominator})"
+        if out == "inexact":
+            return f"{what}: inexact, but {exact} fits"
+        got = Decimal(out)
         return None if Fraction(got) == exact else f"{what}: got {out}, want exact {exact}"
+    got = Decimal(out)
     if op == "div" and Fraction(got) == exact:
         return None
     return check_inexact(got, exact, what)
@@ -153,11 +185,18 @@ def main():
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 20261128
     rng = random.Random(seed)
-    cases = []
+    cases = [("add", "100000000000000000000000000000000000", "0.5"),
+             ("mul", "744330394067141706.5409", "232527208896030686.55105825"),
+             ("mul", "0.000000000000000000000000000000000001", "0.1"),
+             ("sub", "0.000000000000000000000000000000000001",
+              "100000000000000000000000000000000000")]
     for _ in range(n):
         r = rng.random()
         a, b = rand_operand(rng), rand_operand(rng)
-        if r < 0.8:
+        if r < 0.2:
+            op = rng.choice(["add", "sub", "mul"])
+            a, b = rand_near36(rng, "mul" if op == "mul" else "add")
+        elif r < 0.8:
             op = rng.choice(["add", "sub", "mul", "div", "cmp"])
         elif r < 0.9:
             op = "round:%d:%s" % (rng.randint(-5, 36), rng.choice(list(MODES)))

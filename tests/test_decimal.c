@@ -85,6 +85,14 @@ static void test_decimal_parse_rejects(void **state)
     assert_int_equal(qd_parse(&r, huge, 10000), QD_TOOLONG);
 }
 
+/* op(a, b) has no exact qd: an error, never a rounded number. */
+static void check_inexact(binop op, const char *a, const char *b)
+{
+    qd x = P(a), y = P(b), r = qd_make(7, 0);
+    assert_int_equal(op(&r, &x, &y), QD_INEXACT);
+    assert_true(r.coef == 7 && r.scale == 0); /* left alone */
+}
+
 static void test_decimal_add_sub(void **state)
 {
     (void)state;
@@ -93,11 +101,20 @@ static void test_decimal_add_sub(void **state)
     check_op(qd_sub, "1", "0.001", "0.999");
     check_op(qd_sub, "-5.5", "-5.5", "0.0");
     check_op(qd_add, "100", "-100.01", "-0.01");
-    /* Exact alignment needs more than 128 bits: one rounding, 05up. */
-    check_op(qd_add, "100000000000000000000000", "0.000000000000000000001",
+    /* Exact alignment needs more than 128 bits: exact where 36 digits
+     * hold the sum, an error where they do not. */
+    check_op(qd_add, "100000000000000000000000", "0.000000000001",
              "100000000000000000000000.000000000001");
-    check_op(qd_add, "1000000000000000000000000000000000", "-0.0000000001",
+    check_op(qd_add, "1000000000000000000000000000000000", "-0.001",
              "999999999999999999999999999999999.999");
+    check_op(qd_add, "100000000000000000000000000000000000", "0.0000",
+             "100000000000000000000000000000000000");
+    check_inexact(qd_add, "100000000000000000000000000000000000", "0.5");
+    check_inexact(qd_add, "100000000000000000000000", "0.000000000000000000001");
+    check_inexact(qd_sub, "1000000000000000000000000000000000", "0.0000000001");
+    check_inexact(qd_add, "0.000000000000000000000000000000000001",
+                  "1.1"); /* 37 digits */
+    check_inexact(qd_sub, "-0.5", "99999999999999999999999999999999999.9");
 }
 
 static void test_decimal_mul(void **state)
@@ -108,14 +125,27 @@ static void test_decimal_mul(void **state)
     check_op(qd_mul, "-3", "0.5", "-1.5");
     check_op(qd_mul, "123456789012345678", "1000000000000000000",
              "123456789012345678000000000000000000");
-    /* 40 significant digits: cut to 36 with the sticky digit. */
-    check_op(qd_mul, "1.2345678901234567890", "1.2345678901234567890",
-             "1.52415787532388367501905199875019052");
+    /* More than 36 significant digits or places: an error, not a cut. */
+    check_inexact(qd_mul, "1.2345678901234567890", "1.2345678901234567890");
+    check_inexact(qd_mul, "744330394067141706.5409", "232527208896030686.55105825");
+    check_inexact(qd_mul, "0.000000000000000000001", "0.0000000000000001");
+    check_inexact(qd_mul, "-7", "0.333333333333333333333333333333333333");
+    /* … unless the digits past 36 are zeros */
+    check_op(qd_mul, "0.000000000000000000000000000000000010", "0.10",
+             "0.000000000000000000000000000000000001");
+    check_op(qd_mul, "1.000000000000000000000000000000000000", "2.5",
+             "2.50000000000000000000000000000000000"); /* zeros dropped */
 }
 
 static void test_decimal_div(void **state)
 {
     (void)state;
+    /* "a%" is a ÷ 100, exactly or not at all */
+    qd pc = P("1.7"), pr;
+    assert_int_equal(qd_percent(&pr, &pc), QD_OK);
+    assert_text(F(pr), "0.017");
+    pc = P("0.000000000000000000000000000000000125");
+    assert_int_equal(qd_percent(&pr, &pc), QD_TOOLONG);
     check_op(qd_div, "1", "8", "0.125");
     check_op(qd_div, "10.00", "2", "5.00");   /* the ideal scale */
     check_op(qd_div, "120000", "4", "30000");
@@ -265,6 +295,14 @@ static void test_decimal_public_api(void **state)
     ql_decimal big;
     ql_decimal_parse(&big, "999999999999999999999999999999999999", 36, &err);
     assert_int_equal(ql_decimal_add(&sum, &big, &big), QL_ERANGE);
+    /* a sum with more than 36 significant digits is refused, not cut */
+    ql_decimal half;
+    ql_decimal_parse(&half, "0.5", 3, &err);
+    ql_decimal_parse(&big, "100000000000000000000000000000000000", 36, &err);
+    sum = d;
+    assert_int_equal(ql_decimal_add(&sum, &big, &half), QL_ERANGE);
+    assert_int_equal(ql_decimal_sub(&sum, &big, &e), QL_ERANGE);
+    assert_int_equal(ql_decimal_compare(&sum, &d), 0); /* left alone */
     assert_int_equal(ql_decimal_sub(&sum, &e, &d), QL_OK); /* 12.34 − −12.34 */
     ql_decimal_format(&sum, buf, sizeof buf);
     assert_text(buf, "24.68");

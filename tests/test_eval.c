@@ -295,6 +295,35 @@ static void test_eval_runtime_arithmetic_errors(void **state)
     ql_result_free(res);
     ql_record_free(rec);
     ql_ruleset_free(rs);
+    /* + and * past 36 significant digits: an error naming the expression,
+     * never a rounded number */
+    const char *yaml3 = RULES_HEAD
+        "inputs:\n  a: decimal\n  b: decimal\n"
+        "computed:\n  s: a + 0.5\n  p: round(a * b, 3)\n"
+        "outputs: [s, p]\n";
+    rs = load_text(yaml3);
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    ql_record_set(rec, "a", "100000000000000000000000000000000000", &err);
+    ql_record_set(rec, "b", "1", &err);
+    assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_ERANGE);
+    assert_int_equal(err.line, 13);
+    assert_int_equal(err.column, 8); /* the '+' */
+    assert_non_null(strstr(err.message, "computed 's': the exact result needs more than 36"));
+    ql_record_set(rec, "a", "744330394067141706.5409", &err);
+    ql_record_set(rec, "b", "232527208896030686.55105825", &err);
+    assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_ERANGE);
+    assert_int_equal(err.line, 14);
+    assert_non_null(strstr(err.message, "computed 'p'"));
+    ql_record_set(rec, "a", "744330394067141706.54", &err);
+    ql_record_set(rec, "b", "2325272088.55", &err);
+    assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_OK);
+    char buf[QL_DECIMAL_TEXT_MAX];
+    ql_result_output_text(res, 1, buf, sizeof buf);
+    assert_text(buf, "1730770689983747124895076994.117"); /* exact */
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
 }
 
 /* Regression: a skipped last validation leaked its internal status and

@@ -120,7 +120,7 @@ static void test_hostile_record_values(void **state)
     ql_record_set(rec, "local_avg_wage", "999999999999999999999999999999999999", &err);
     ql_status st = ql_evaluate(res, rec, D("2024-06-30"), 0, &err);
     assert_int_equal(st, QL_ERANGE);
-    assert_non_null(strstr(err.message, "overflow"));
+    assert_non_null(strstr(err.message, "more than 36"));
     assert_true(err.line > 0);
     /* huge but representable: no overflow, exact answers */
     ql_record_set(rec, "employees", "100000000000", &err);
