@@ -228,7 +228,8 @@ typedef struct ql_ruleset ql_ruleset;
  * province's own file may say `extends: cn/national`.  On success
  * *out owns a new rule set; free it with ql_ruleset_free.  Errors: QL_EIO,
  * QL_EPARSE, QL_ESCHEMA, QL_ETYPE, QL_ENAME, QL_ERANGE, QL_ELIMIT, QL_ENOMEM,
- * with the file, line and column of the problem in err.
+ * with the file, line and column of the problem in err.  The same as
+ * ql_ruleset_load_ext(out, path, NULL, err).
  */
 QL_EXTERN ql_status ql_ruleset_load(ql_ruleset **out, const char *path,
                                     ql_error *err);
@@ -237,6 +238,7 @@ QL_EXTERN ql_status ql_ruleset_load(ql_ruleset **out, const char *path,
  * As ql_ruleset_load, from `len` bytes of YAML in memory.  `name` is used in
  * messages and as the base of relative `extends` paths (NULL: "<memory>",
  * and relative paths are resolved against the working directory).
+ * ql_ruleset_load_ext with opts->buffer, for any other option too.
  */
 QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
                                            size_t len, const char *name,
@@ -249,6 +251,8 @@ QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
  * type error.  Up to `max` errors go to errs[0…]; *count is the number
  * found (which may exceed max).  Returns QL_OK when the file loads, else
  * the code of the first problem.  No rule set is kept.
+ * ql_ruleset_load_ext's diag_* options do this for a buffer too, with a
+ * callback, and keep the rule set of a clean load.
  */
 QL_EXTERN ql_status ql_ruleset_diagnose(const char *path, ql_error *errs,
                                         size_t max, size_t *count);
@@ -268,12 +272,128 @@ typedef struct ql_override {
  * traced overridden value cites "what-if override".  Errors as
  * ql_ruleset_load, and QL_ENAME for an unknown parameter (err->field
  * names it), QL_ETYPE for a table parameter, QL_ESCHEMA for a value that
- * does not fit the parameter's type.
+ * does not fit the parameter's type.  ql_ruleset_load_ext's overrides
+ * option does this for a buffer too.
  */
 QL_EXTERN ql_status ql_ruleset_load_overridden(ql_ruleset **out,
                                                const char *path,
                                                const ql_override *ovr,
                                                size_t n, ql_error *err);
+
+/*
+ * Loading with options: one entry point for every way of loading.
+ *
+ * ql_ruleset_load_ext reads the rules named `source` and applies what
+ * `opts` asks for; any mix of the options works together (a buffer with
+ * overrides, a buffer diagnosed, a file whose `extends` come from a
+ * database through a resolver, …).  The options struct follows libgit2's
+ * versioning: set it up with QL_LOAD_OPTIONS_INIT or ql_load_options_init,
+ * then set the fields you need; a program built against an older header
+ * keeps working when fields are added, since the library reads only the
+ * fields of the version it is given.
+ */
+
+/* A diagnostics callback: called once per problem found, in order.
+ * Return 0 to go on looking, non-zero to stop the load at this problem. */
+typedef int (*ql_diagnostic_cb)(const ql_error *problem, void *payload);
+
+/*
+ * An include resolver: finds the rules an `extends:` names without the
+ * file system — e.g. a rule set stored in a database table.  `name` is the
+ * text after `extends:`, exactly as written; `from` is the name of the
+ * rules that wrote it (the `source` of the top file, or an earlier
+ * resolved name).  On QL_OK, *text and *len are the rules (UTF-8 YAML);
+ * the loader copies them at once, then calls the options' resolve_free
+ * (if set) with the same text, so the resolver may hand out memory it
+ * allocated, or memory it owns that stays valid until it is next called.
+ * The resolved rules are named `name` in messages, and their own
+ * `extends` go to the resolver again.  Return QL_RESOLVE_PASS to leave
+ * this name to the ordinary file lookup, or an error status (QL_ENAME for
+ * no rule set of that name, QL_EIO, …), optionally with a message in
+ * `err`, which the loader reports at the `extends:` line.
+ */
+#define QL_RESOLVE_PASS 1
+typedef ql_status (*ql_resolve_cb)(const char **text, size_t *len,
+                                   const char *name, const char *from,
+                                   void *payload, ql_error *err);
+typedef void (*ql_resolve_free_cb)(const char *text, size_t len,
+                                   void *payload);
+
+/* Which files `extends:` may name (ql_load_options.extends_policy). */
+typedef enum ql_extends_policy {
+    /* Only files inside the folder of the top rules file (relative names
+     * without ".." leaving it). */
+    QL_EXTENDS_CONFINED = 0,
+    /* Any path the process can read, absolute or with "..". */
+    QL_EXTENDS_ANY = 1
+} ql_extends_policy;
+
+#define QL_LOAD_OPTIONS_VERSION 1
+
+typedef struct ql_load_options {
+    unsigned int version; /* QL_LOAD_OPTIONS_VERSION */
+
+    /* The rules text itself, `buffer_len` bytes, instead of reading the
+     * file `source`; `source` is then only the name used in messages and
+     * the folder relative `extends` start from (NULL: "<memory>", and the
+     * working directory).  NULL: read the file `source`. */
+    const char *buffer;
+    size_t buffer_len;
+
+    /* What-if parameter values, applied before compiling (as
+     * ql_ruleset_load_overridden). */
+    const ql_override *overrides;
+    size_t n_overrides;
+
+    /* Diagnostics: when any of these is set, the load reports every
+     * problem it can find instead of stopping at the first (as
+     * ql_ruleset_diagnose): up to diag_max of them copied to
+     * diag_errors[0…], each passed to diag_cb, and the number found in
+     * *diag_count (may exceed diag_max).  A load with problems returns
+     * the first one's code (and copies it to `err`) and no rule set; a
+     * clean load returns the rule set as usual. */
+    ql_error *diag_errors;
+    size_t diag_max;
+    size_t *diag_count;
+    ql_diagnostic_cb diag_cb;
+    void *diag_payload;
+
+    /* A ql_extends_policy for `extends:` paths (the resolver is asked
+     * first and is not bound by it). */
+    unsigned int extends_policy;
+
+    /* Folders, separated by ':', searched for rule sets named like
+     * "cn/jilin" (as `source` or in `extends:`) before
+     * $QUOTALEVY_RULES_PATH and the installed rules; NULL for none. */
+    const char *search_path;
+
+    /* The include resolver, its free callback and their payload; NULL:
+     * `extends` names files only. */
+    ql_resolve_cb resolve;
+    ql_resolve_free_cb resolve_free;
+    void *resolve_payload;
+} ql_load_options;
+
+/* Every field zero / NULL except the version: the defaults. */
+#define QL_LOAD_OPTIONS_INIT {QL_LOAD_OPTIONS_VERSION}
+
+/* Initialises opts as QL_LOAD_OPTIONS_INIT for `version` (pass
+ * QL_LOAD_OPTIONS_VERSION).  QL_EINVAL for NULL or a version this library
+ * does not know. */
+QL_EXTERN ql_status ql_load_options_init(ql_load_options *opts,
+                                         unsigned int version);
+
+/*
+ * Loads the rule set `source` (a file path, or with opts->buffer the name
+ * of the text) as opts says; opts NULL means the defaults, which is
+ * ql_ruleset_load.  On success *out owns a new rule set.  Errors: those of
+ * ql_ruleset_load and ql_ruleset_load_overridden, and QL_EINVAL for a
+ * NULL out or source (without a buffer), an unknown opts->version, NULL
+ * override fields or diag_errors NULL with diag_max > 0.
+ */
+QL_EXTERN ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
+                                        const ql_load_options *opts,
+                                        ql_error *err);
 
 /* Frees a rule set.  Records and results made from it must not be used
  * afterwards (freeing them is still safe, in any order). */

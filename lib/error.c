@@ -114,10 +114,19 @@ const char *ql_qd_message(int st)
 
 int ql_diag_note(ql_diag *d, const ql_error *err, ql_status st)
 {
-    if (!d || st == QL_ENOMEM || st == QL_OK)
+    if (!d || d->stopped || st == QL_ENOMEM || st == QL_OK)
         return 0;
+    if (d->total == 0) {
+        d->first = st;
+        if (d->first_err && err)
+            *d->first_err = *err;
+    }
     if (d->n < d->max && err)
         d->errs[d->n++] = *err;
     d->total++;
+    if (d->cb && err && d->cb(err, d->payload)) {
+        d->stopped = 1;
+        return 0;
+    }
     return 1;
 }

@@ -62,9 +62,14 @@ typedef struct ql_diag {
     ql_error *errs;
     size_t n, max;  /* stored, room */
     size_t total;   /* found, stored or not */
+    ql_status first; /* the code of the first problem found */
+    ql_error *first_err; /* where the first problem is copied, or NULL */
+    ql_diagnostic_cb cb; /* called with each problem, or NULL */
+    void *payload;
+    int stopped;    /* cb asked to stop: nothing more is noted */
 } ql_diag;
-/* Records *err in d; returns 1 if the caller may go on (d set and st is
- * not QL_ENOMEM), else 0. */
+/* Records *err in d; returns 1 if the caller may go on (d set, st is
+ * not QL_ENOMEM and the callback did not ask to stop), else 0. */
 int ql_diag_note(ql_diag *d, const ql_error *err, ql_status st);
 
 /* An error in a decimal operation, as a message. */

@@ -153,6 +153,64 @@ static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
     return QL_OK;
 }
 
+/* `extends: name` through the caller's resolver.  QL_RESOLVE_PASS: the
+ * resolver left the name to the file lookup. */
+static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
+{
+    const ql_load_options *o = L->opts;
+    const char *text = NULL;
+    size_t len = 0;
+    ql_error rerr;
+    ql_error_clear(&rerr);
+    ql_status st = o->resolve(&text, &len, name, ext->doc->file,
+                              o->resolve_payload, &rerr);
+    if (st == QL_RESOLVE_PASS)
+        return st;
+    if (st != QL_OK || (!text && len)) {
+        if (st == QL_OK)
+            st = QL_EINVAL; /* a resolver that said yes but gave nothing */
+        else if (st > 0)
+            st = QL_EINVAL;
+        if (text && o->resolve_free)
+            o->resolve_free(text, len, o->resolve_payload);
+        return yfail(L->err, st, ext, "extends '%s': %s", name,
+                     rerr.message[0] ? rerr.message
+                                     : "the include resolver found no "
+                                       "rules of that name");
+    }
+    ydoc *doc = ar_alloc(L->ar, sizeof *doc);
+    char *key = ar_printf(L->ar, "resolved:%s", name);
+    if (doc) {
+        doc->file = ar_strndup(L->ar, name, strlen(name));
+        doc->len = len;
+        doc->text = len > QL_MAX_FILE_SIZE ? NULL
+                                           : ar_strndup(L->ar, text ? text : "", len);
+    }
+    if (o->resolve_free)
+        o->resolve_free(text, len, o->resolve_payload);
+    if (len > QL_MAX_FILE_SIZE)
+        return yfail(L->err, QL_ELIMIT, ext,
+                     "extends '%s': rules text larger than the %u MiB limit",
+                     name, QL_MAX_FILE_SIZE >> 20);
+    if (!doc || !key || !doc->file || !doc->text)
+        return rl_oom(L);
+    /* Cycles by name: the resolver's names are its own namespace. */
+    for (int i = 0; i < L->depth; i++)
+        if (L->chain[i] && !strcmp(L->chain[i], key))
+            return yfail(L->err, QL_ENAME, ext,
+                         "extends '%s' makes a cycle: those rules are "
+                         "already being loaded",
+                         name);
+    L->chain[L->depth++] = key;
+    /* The resolved rules' own relative `extends` go to the resolver
+     * again, as written; passed on, they are files of the working
+     * directory. */
+    if ((st = load_doc(L, doc, "")))
+        return st;
+    L->depth--;
+    return QL_OK;
+}
+
 static const char *const top_keys[] = {
     "quotalevy", "id", "title", "jurisdiction", "version", "description",
     "extends", "remove", "sources", "inputs", "parameters", "computed",
@@ -186,7 +244,16 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
             return st;
         if (L->depth >= QL_MAX_EXTENDS)
             return yfail(L->err, QL_ELIMIT, ext,
-                         "'extends' chain longer than 16 files");
+                         "'extends' chain longer than %d files",
+                         QL_MAX_EXTENDS);
+        if (L->opts && L->opts->resolve) {
+            st = extend_resolved(L, ext, rel);
+            if (st != QL_RESOLVE_PASS) {
+                if (st)
+                    return st;
+                goto own;
+            }
+        }
         char *path = rel[0] == '/' ? ar_strndup(L->ar, rel, strlen(rel))
                                    : ar_printf(L->ar, "%s%s", base_dir, rel);
         if (!path)
@@ -196,7 +263,7 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
             /* Not beside the including file: a rule set by name, such
              * as `extends: cn/national` from a province's own folder. */
             const char *found;
-            if (rl_find_rules(L->ar, rel, NULL, &found, NULL) == QL_OK &&
+            if (rl_find_rules(L->ar, rel, L->search_path, &found, NULL) == QL_OK &&
                 found != rel)
                 path = (char *)found;
         }
@@ -225,6 +292,7 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
             return st;
         L->depth--;
     }
+own:
     /* This file's own definitions, over its parent's. */
     const ynode *rm = ymap_get(root, "remove");
     if (rm && (st = remove_inherited(L, rm, ext != NULL)))
@@ -262,18 +330,20 @@ static ql_status load_doc(loader *L, ydoc *doc, const char *base_dir)
 
 /* ------------------------------------------------------------- entry */
 
-/* Loads doc into a new rule set.  With diag, every section entry and
- * every expression is checked and each problem collected; loading stops
- * after the first stage (YAML and structure, definitions, types) that
- * found any. */
+/* Loads doc into a new rule set as o says.  With diag, every section
+ * entry and every expression is checked and each problem collected;
+ * loading stops after the first stage (YAML and structure, definitions,
+ * types) that found any. */
 static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
-                      ql_error *err, ql_diag *diag, const ql_override *ovr,
-                      size_t novr)
+                      ql_error *err, ql_diag *diag, const ql_load_options *o)
 {
     ql_arena tmp = {0};
     ql_ruleset *rs = ar_alloc(&tmp, sizeof *rs);
-    if (!rs)
-        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!rs) {
+        ql_status st = ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        ql_diag_note(diag, err, st);
+        return st;
+    }
     rs->arena = tmp;
     loader L;
     memset(&L, 0, sizeof L);
@@ -281,8 +351,11 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     L.ar = &rs->arena;
     L.err = err;
     L.diag = diag;
-    L.ovr = ovr;
-    L.novr = novr;
+    L.ovr = o->overrides;
+    L.novr = o->n_overrides;
+    L.extends_policy = o->extends_policy;
+    L.search_path = o->search_path;
+    L.opts = o;
     ydoc *d = ar_alloc(L.ar, sizeof *d);
     ql_status st = QL_OK;
     if (!d || !(d->file = ar_strndup(L.ar, doc->file, strlen(doc->file))) ||
@@ -294,9 +367,9 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         if (realpath(d->file, canon))
             L.chain[L.depth++] = ar_strndup(L.ar, canon, strlen(canon));
         st = load_doc(&L, d, base_dir);
-        if (st)
-            ql_diag_note(diag, err, st);
     }
+    if (st)
+        ql_diag_note(diag, err, st);
     if (st == QL_OK) {
         rs->file = d->file;
         rs->id = L.meta_id->text;
@@ -313,7 +386,7 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
             (st = rl_build_validations(&L)) == QL_OK &&
             (st = rl_build_outputs(&L, L.meta_id)) == QL_OK) {
             if (diag && diag->total)
-                st = diag->errs[0].code; /* definitions had problems */
+                st = diag->first; /* definitions had problems */
             else
                 st = compile_ruleset(rs, err, diag);
         }
@@ -331,8 +404,18 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     return QL_OK;
 }
 
-static ql_status load_path(ql_ruleset **out, const char *path, ql_error *err,
-                           ql_diag *diag, const ql_override *ovr, size_t novr)
+/* The folder part of name, "" when it has none, in a; NULL: no memory. */
+static char *dir_of(ql_arena *a, const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    return slash ? ar_strndup(a, name, (size_t)(slash - name + 1))
+                 : ar_strndup(a, "", 0);
+}
+
+/* The file `path`, or the text in o->buffer named `path`. */
+static ql_status load_source(ql_ruleset **out, const char *path,
+                             const ql_load_options *o, ql_error *err,
+                             ql_diag *diag)
 {
     /* Read through a scratch loader so limits and messages are shared. */
     ql_arena scratch = {0};
@@ -340,15 +423,25 @@ static ql_status load_path(ql_ruleset **out, const char *path, ql_error *err,
     memset(&L, 0, sizeof L);
     L.ar = &scratch;
     L.err = err;
-    ql_status st = rl_find_rules(&scratch, path, NULL, &path, err);
+    /* A file by name ("cn/jilin") on the search path; a buffer's name is
+     * only a name. */
+    ql_status st = o->buffer ? QL_OK
+                             : rl_find_rules(&scratch, path, o->search_path,
+                                             &path, err);
     ydoc doc = {path, NULL, 0};
-    if (st == QL_OK)
+    if (o->buffer) {
+        if (o->buffer_len > QL_MAX_FILE_SIZE)
+            st = ql_fail(err, QL_ELIMIT, path, 0, 0,
+                         "rules text larger than the %u MiB limit",
+                         QL_MAX_FILE_SIZE >> 20);
+        doc.text = o->buffer;
+        doc.len = o->buffer_len;
+    } else if (st == QL_OK) {
         st = read_file(&L, path, &doc);
+    }
     if (st == QL_OK) {
-        const char *slash = strrchr(path, '/');
-        char *dir = slash ? ar_strndup(&scratch, path, (size_t)(slash - path + 1))
-                          : ar_strndup(&scratch, "", 0);
-        st = dir ? load(out, &doc, dir, err, diag, ovr, novr) : rl_oom(&L);
+        char *dir = dir_of(&scratch, path);
+        st = dir ? load(out, &doc, dir, err, diag, o) : rl_oom(&L);
     } else {
         ql_diag_note(diag, err, st);
     }
@@ -356,12 +449,80 @@ static ql_status load_path(ql_ruleset **out, const char *path, ql_error *err,
     return st;
 }
 
+ql_status ql_load_options_init(ql_load_options *opts, unsigned int version)
+{
+    if (!opts || version == 0 || version > QL_LOAD_OPTIONS_VERSION)
+        return QL_EINVAL;
+    ql_load_options init = QL_LOAD_OPTIONS_INIT;
+    *opts = init;
+    opts->version = version;
+    return QL_OK;
+}
+
+ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
+                              const ql_load_options *opts, ql_error *err)
+{
+    static const ql_load_options defaults = QL_LOAD_OPTIONS_INIT;
+    const ql_load_options *o = opts ? opts : &defaults;
+    if (!out)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    *out = NULL;
+    if (o->version == 0 || o->version > QL_LOAD_OPTIONS_VERSION)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+                       "ql_load_options version %u is not one this library "
+                       "knows (1 to %d): set it up with QL_LOAD_OPTIONS_INIT",
+                       o->version, QL_LOAD_OPTIONS_VERSION);
+    if (!o->buffer && !source)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+                       "NULL argument: no rules file named");
+    if (o->n_overrides && !o->overrides)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    for (size_t i = 0; i < o->n_overrides; i++)
+        if (!o->overrides[i].param || !o->overrides[i].value)
+            return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+                           "override %zu: NULL name or value", i);
+    if (o->diag_max && !o->diag_errors)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+                       "diag_max is %zu but diag_errors is NULL", o->diag_max);
+    if (o->extends_policy > QL_EXTENDS_ANY)
+        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+                       "unknown extends_policy %u", o->extends_policy);
+    const char *name = source ? source : "<memory>";
+    if (!(o->diag_errors || o->diag_count || o->diag_cb))
+        return load_source(out, name, o, err, NULL);
+    /* Diagnostics: problems collected, the first one copied to err. */
+    ql_diag diag;
+    memset(&diag, 0, sizeof diag);
+    diag.errs = o->diag_errors;
+    diag.max = o->diag_max;
+    diag.first_err = err;
+    diag.cb = o->diag_cb;
+    diag.payload = o->diag_payload;
+    ql_error scratch;
+    ql_error_clear(&scratch);
+    ql_ruleset *rs = NULL;
+    ql_status st = load_source(&rs, name, o, &scratch, &diag);
+    if (o->diag_count)
+        *o->diag_count = diag.total;
+    if (st == QL_OK && diag.total == 0) {
+        *out = rs;
+        return QL_OK;
+    }
+    ql_ruleset_free(rs);
+    if (diag.total)
+        return diag.first;
+    if (err)
+        *err = scratch;
+    return st ? st : QL_EPARSE;
+}
+
+/* The four older entry points: each a set of options. */
+
 ql_status ql_ruleset_load(ql_ruleset **out, const char *path, ql_error *err)
 {
     if (!out || !path)
         return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    *out = NULL;
-    return load_path(out, path, err, NULL, NULL, 0);
+    return ql_ruleset_load_ext(out, path, NULL, err);
 }
 
 ql_status ql_ruleset_load_overridden(ql_ruleset **out, const char *path,
@@ -370,11 +531,10 @@ ql_status ql_ruleset_load_overridden(ql_ruleset **out, const char *path,
 {
     if (!out || !path || (n && !ovr))
         return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    for (size_t i = 0; i < n; i++)
-        if (!ovr[i].param || !ovr[i].value)
-            return ql_fail(err, QL_EINVAL, NULL, 0, 0, "override %zu: NULL name or value", i);
-    *out = NULL;
-    return load_path(out, path, err, NULL, ovr, n);
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.overrides = ovr;
+    o.n_overrides = n;
+    return ql_ruleset_load_ext(out, path, &o, err);
 }
 
 ql_status ql_ruleset_diagnose(const char *path, ql_error *errs, size_t max,
@@ -382,15 +542,14 @@ ql_status ql_ruleset_diagnose(const char *path, ql_error *errs, size_t max,
 {
     if (!path || (max && !errs) || !count)
         return QL_EINVAL;
-    ql_diag diag = {errs, 0, max, 0};
-    ql_error scratch;
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.diag_errors = errs;
+    o.diag_max = max;
+    o.diag_count = count;
     ql_ruleset *rs = NULL;
-    ql_status st = load_path(&rs, path, &scratch, &diag, NULL, 0);
-    ql_ruleset_free(rs);
-    *count = diag.total;
-    if (st == QL_OK && diag.total == 0)
-        return QL_OK;
-    return diag.n ? errs[0].code : st ? st : QL_EPARSE;
+    ql_status st = ql_ruleset_load_ext(&rs, path, &o, NULL);
+    ql_ruleset_free(rs); /* diagnosing keeps no rule set */
+    return st;
 }
 
 ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
@@ -398,16 +557,8 @@ ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
 {
     if (!out || (!yaml && len))
         return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    *out = NULL;
-    if (len > QL_MAX_FILE_SIZE)
-        return ql_fail(err, QL_ELIMIT, name ? name : "<memory>", 0, 0,
-                       "rules text larger than the 16 MiB limit");
-    ydoc doc = {name ? name : "<memory>", yaml ? yaml : "", len};
-    char dir[PATH_MAX] = "";
-    const char *slash = name ? strrchr(name, '/') : NULL;
-    if (slash && (size_t)(slash - name + 1) < sizeof dir) {
-        memcpy(dir, name, (size_t)(slash - name + 1));
-        dir[slash - name + 1] = '\0';
-    }
-    return load(out, &doc, dir, err, NULL, NULL, 0);
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.buffer = yaml ? yaml : "";
+    o.buffer_len = len;
+    return ql_ruleset_load_ext(out, name, &o, err);
 }

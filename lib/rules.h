@@ -33,6 +33,9 @@ typedef struct loader {
     ql_diag *diag; /* diagnose mode: collect errors, NULL: stop at one */
     const ql_override *ovr; /* what-if parameter values */
     size_t novr;
+    unsigned extends_policy; /* ql_extends_policy */
+    const char *search_path; /* ':'-separated folders, or NULL */
+    const ql_load_options *opts; /* the resolver and its payload */
     int depth;
 } loader;
 

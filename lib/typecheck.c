@@ -815,7 +815,7 @@ ql_status check_all(cc *c)
             max_need = (size_t)need;
     }
     if (c->diag && c->diag->total)
-        return c->diag->errs[0].code;
+        return c->diag->first;
     rs->stack_need = max_need + 4;
     return QL_OK;
 }
