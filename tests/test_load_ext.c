@@ -430,8 +430,7 @@ static void test_load_ext_search_path(void **state)
     assert_int_equal(ql_ruleset_load_ext(&rs, "rules/child", &o, &err), QL_OK);
     assert_text(ql_ruleset_meta(rs, "file"), QL_SOURCE_DIR "/tests/rules/child.yaml");
     ql_ruleset_free(rs);
-    const char *top = HEAD("top") "extends: rules/base
-";
+    const char *top = HEAD("top") "extends: rules/base\n";
     o.buffer = top;
     o.buffer_len = strlen(top);
     assert_int_equal(ql_ruleset_load_ext(&rs, "/nonexistent/top.yaml", &o, &err), QL_OK);
