@@ -250,7 +250,7 @@ static ql_status emit_all(cc *c)
     for (size_t i = 0; i < rs->n_computed; i++) {
         computed_def *d = &rs->computed[i];
         const char *what = ar_printf(&rs->arena, "computed '%s'", d->name);
-        if ((d->block = gen_block(c, d->tree, d->expr, what)) < 0)
+        if (!what || (d->block = gen_block(c, d->tree, d->expr, what)) < 0)
             goto oom;
     }
     for (size_t i = 0; i < rs->n_checks; i++) {
@@ -263,14 +263,14 @@ static ql_status emit_all(cc *c)
                 continue;
             const char *what = ar_printf(&rs->arena, "check '%s' %s", k->name,
                                          check_parts[f]);
-            if ((*slots[f] = gen_block(c, k->tree[f], k->expr[f], what)) < 0)
+            if (!what || (*slots[f] = gen_block(c, k->tree[f], k->expr[f], what)) < 0)
                 goto oom;
         }
     }
     for (size_t i = 0; i < rs->n_valid; i++) {
         validation_def *v = &rs->valid[i];
         const char *what = ar_printf(&rs->arena, "validation '%s'", v->name);
-        if ((v->block = gen_block(c, v->tree, v->expr, what)) < 0)
+        if (!what || (v->block = gen_block(c, v->tree, v->expr, what)) < 0)
             goto oom;
     }
     /* Move the code into the rule set's arena. */

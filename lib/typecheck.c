@@ -702,6 +702,8 @@ static ql_status check_computed(cc *c, int idx, size_t pos)
     if (c->cstate[idx] == 0) {
         c->cstate[idx] = 1;
         const char *what = ar_printf(&c->rs->arena, "computed '%s'", d->name);
+        if (!what)
+            return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
         d->tree->elem = d->elem; /* a list's item: its lists mean item elem */
         d->tree->elem_len = d->family_len;
         ql_status st = check_tree(c, d->tree, d->expr, what, &c->cneed[idx],
@@ -734,6 +736,8 @@ static ql_status check_check(cc *c, int idx, size_t pos)
                 continue;
             const char *what = ar_printf(&c->rs->arena, "check '%s' %s",
                                          k->name, check_parts[f]);
+            if (!what)
+                return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
             int n1, c1;
             ql_status st = check_tree(c, k->tree[f], k->expr[f], what, &n1, &c1);
             if (st) {
@@ -799,6 +803,8 @@ ql_status check_all(cc *c)
     for (size_t i = 0; i < rs->n_valid; i++) {
         validation_def *v = &rs->valid[i];
         const char *what = ar_printf(&rs->arena, "validation '%s'", v->name);
+        if (!what)
+            return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
         st = check_tree(c, v->tree, v->expr, what, &need, &chain);
         if (st == QL_OK && v->tree->type.kind != VK_BOOL) {
             c->node = v->expr;
