@@ -43,7 +43,8 @@ y AS (
   FROM x)
 SELECT id,
        CAST(gross_fen AS DECIMAL(38,0)) / 100 AS levy_gross,
-       CASE WHEN exempt THEN 0 ELSE (gross_fen * rate10 + 5) // 10 END AS levy_due_fen
+       CASE WHEN exempt THEN 0
+            ELSE gross_fen - (gross_fen * (10 - rate10) + 5) // 10 END AS levy_due_fen
 FROM y`;
 
 // naive: DECIMAL arithmetic with round(), as written from the formula

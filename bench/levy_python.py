@@ -32,7 +32,8 @@ def levy(row):
         rate = Decimal("0.9")
     if row["unit_type"] == "enterprise" and employees <= 30:
         return Decimal("0.00")
-    return (gross * rate).quantize(FEN, ROUND_HALF_UP)
+    # The form books the reduction (减免费额) to the fen; due = gross − it.
+    return gross - (gross * (1 - rate)).quantize(FEN, ROUND_HALF_UP)
 
 
 def main():

@@ -91,7 +91,7 @@ def test_parameters_by_date(jilin):
     assert p["ratio"].value == Decimal("0.016")
     assert p["ratio"].since == datetime.date(2015, 10, 1)
     assert p["wage_cap_multiple"].value == Decimal("2")
-    assert p["wage_cap_multiple"].source.startswith("fin2018")
+    assert p["wage_cap_multiple"].source.startswith("mof2019")
     assert "→ 0.5" in p["levy_share"].value  # a table, as text
     before = jilin.parameters(datetime.date(2018, 3, 31))
     assert before["wage_cap_multiple"].value == Decimal("3")
@@ -129,7 +129,7 @@ def test_evaluate_worked_example(national):
     assert o["required_disabled"] == Decimal("1.8825")
     assert o["average_wage"] == Decimal("71713.15")
     assert str(o["levy_gross"]) == "63286.85"
-    assert o["levy_due"] == Decimal("56958.17")
+    assert o["levy_due"] == Decimal("56958.16")
     assert o["exempt"] is False and o["ratio_met"] is False
     assert all(isinstance(o[k], Decimal) for k in
                ("counted_disabled", "shortfall", "levy_wage", "levy_rate"))
@@ -247,13 +247,13 @@ def test_trace_and_explain(national):
     assert by["ratio"].kind == "param" and by["ratio"].value == Decimal("0.015")
     assert by["ratio"].since == datetime.date(2015, 10, 1)
     assert by["levy_share"].until == datetime.date(2027, 12, 31)
-    assert by["levy_due"].formula.startswith("if(exempt")
-    assert by["levy_due"].source == "mof2023"
+    assert by["levy_due"].formula == "levy_gross - levy_reduction"
+    assert by["levy_due"].source == "form2017 column 13"
     names = [s.name for s in steps]
     assert names.index("average_wage") < names.index("levy_gross")
     text = str(r.explain())
-    assert "levy_due = if(exempt, 0.00, round(levy_gross * levy_rate, 2))" in text
-    assert "= 56958.17" in text and "in force from 2018-04-01" in text
+    assert "levy_due = levy_gross - levy_reduction" in text
+    assert "= 56958.16" in text and "in force from 2020-01-01" in text
     quiet = national.evaluate(FIRM, "2024-06-30", trace=False)
     with pytest.raises(ValueError):
         quiet.trace()
@@ -264,7 +264,7 @@ def test_result_outlives_its_ruleset():
     r = rs.evaluate(FIRM, "2024-06-30")
     del rs
     gc.collect()
-    assert r.outputs["levy_due"] == Decimal("56958.17")
+    assert r.outputs["levy_due"] == Decimal("56958.16")
     assert r.ruleset.id == "cn-national"
     assert len(r.trace()) > 10
 
@@ -301,7 +301,7 @@ def test_closed_ruleset():
     with pytest.raises(ValueError, match="closed"):
         rs.parameters("2024-06-30")
     gc.collect()
-    assert r.outputs["levy_due"] == Decimal("56958.17")  # still valid
+    assert r.outputs["levy_due"] == Decimal("56958.16")  # still valid
     assert rs.id == "cn-national" and rs.outputs
     rs.close()  # twice is fine
 
@@ -315,7 +315,7 @@ def test_gc_order_does_not_matter():
         gc.collect()
         del results
         gc.collect()
-        assert many[0].outputs["levy_due"] == Decimal("56958.17")
+        assert many[0].outputs["levy_due"] == Decimal("56958.16")
 
 
 # ------------------------------------------------------------- batches
