@@ -17,7 +17,7 @@ struct arena_block {
     _Alignas(16) unsigned char data[];
 };
 
-void *ar_alloc(ql_arena *a, size_t size)
+void *qli_ar_alloc(ql_arena *a, size_t size)
 {
     size = (size + 15) & ~(size_t)15;
     struct arena_block *b = a->head;
@@ -43,9 +43,9 @@ void *ar_alloc(ql_arena *a, size_t size)
     return p;
 }
 
-char *ar_strndup(ql_arena *a, const char *s, size_t n)
+char *qli_ar_strndup(ql_arena *a, const char *s, size_t n)
 {
-    char *p = ar_alloc(a, n + 1);
+    char *p = qli_ar_alloc(a, n + 1);
     if (p) {
         memcpy(p, s, n);
         p[n] = '\0';
@@ -53,7 +53,7 @@ char *ar_strndup(ql_arena *a, const char *s, size_t n)
     return p;
 }
 
-char *ar_printf(ql_arena *a, const char *fmt, ...)
+char *qli_ar_printf(ql_arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -61,7 +61,7 @@ char *ar_printf(ql_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *p = ar_alloc(a, (size_t)n + 1);
+    char *p = qli_ar_alloc(a, (size_t)n + 1);
     if (!p)
         return NULL;
     va_start(ap, fmt);
@@ -70,7 +70,7 @@ char *ar_printf(ql_arena *a, const char *fmt, ...)
     return p;
 }
 
-void ar_free(ql_arena *a)
+void qli_ar_free(ql_arena *a)
 {
     struct arena_block *b = a->head;
     while (b) {

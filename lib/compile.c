@@ -249,7 +249,7 @@ static ql_status emit_all(cc *c)
     ql_ruleset *rs = c->rs;
     for (size_t i = 0; i < rs->n_computed; i++) {
         computed_def *d = &rs->computed[i];
-        const char *what = ar_printf(&rs->arena, "computed '%s'", d->name);
+        const char *what = qli_ar_printf(&rs->arena, "computed '%s'", d->name);
         if (!what || (d->block = gen_block(c, d->tree, d->expr, what)) < 0)
             goto oom;
     }
@@ -261,23 +261,23 @@ static ql_status emit_all(cc *c)
             *slots[f] = -1;
             if (!k->tree[f])
                 continue;
-            const char *what = ar_printf(&rs->arena, "check '%s' %s", k->name,
-                                         check_parts[f]);
+            const char *what = qli_ar_printf(&rs->arena, "check '%s' %s", k->name,
+                                         qli_tc_check_parts[f]);
             if (!what || (*slots[f] = gen_block(c, k->tree[f], k->expr[f], what)) < 0)
                 goto oom;
         }
     }
     for (size_t i = 0; i < rs->n_valid; i++) {
         validation_def *v = &rs->valid[i];
-        const char *what = ar_printf(&rs->arena, "validation '%s'", v->name);
+        const char *what = qli_ar_printf(&rs->arena, "validation '%s'", v->name);
         if (!what || (v->block = gen_block(c, v->tree, v->expr, what)) < 0)
             goto oom;
     }
     /* Move the code into the rule set's arena. */
-    rs->code = ar_alloc(&rs->arena, c->ncode * sizeof *rs->code);
-    rs->locs = ar_alloc(&rs->arena, c->ncode * sizeof *rs->locs);
-    rs->consts = ar_alloc(&rs->arena, (c->nconsts + 1) * sizeof *rs->consts);
-    rs->blocks = ar_alloc(&rs->arena, (c->nblocks + 1) * sizeof *rs->blocks);
+    rs->code = qli_ar_alloc(&rs->arena, c->ncode * sizeof *rs->code);
+    rs->locs = qli_ar_alloc(&rs->arena, c->ncode * sizeof *rs->locs);
+    rs->consts = qli_ar_alloc(&rs->arena, (c->nconsts + 1) * sizeof *rs->consts);
+    rs->blocks = qli_ar_alloc(&rs->arena, (c->nblocks + 1) * sizeof *rs->blocks);
     if (!rs->code || !rs->locs || !rs->consts || !rs->blocks)
         goto oom;
     if (c->ncode) {
@@ -293,14 +293,14 @@ static ql_status emit_all(cc *c)
     rs->nblocks = c->nblocks;
     return QL_OK;
 oom:
-    return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-ql_status compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
+ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
 {
-    rs->required = ar_alloc(&rs->arena, (rs->n_inputs + 1) * sizeof *rs->required);
+    rs->required = qli_ar_alloc(&rs->arena, (rs->n_inputs + 1) * sizeof *rs->required);
     if (!rs->required)
-        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < rs->n_inputs; i++)
         if (rs->inputs[i].required)
             rs->required[rs->n_required++] = i;
@@ -319,9 +319,9 @@ ql_status compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
     ql_status st;
     if (!c.cstate || !c.kstate || !c.cneed || !c.kneed || !c.cchain ||
         !c.kchain)
-        st = ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-    else if ((st = build_symbols(&c)) == QL_OK &&
-             (st = check_all(&c)) == QL_OK)
+        st = qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    else if ((st = qli_tc_build_symbols(&c)) == QL_OK &&
+             (st = qli_tc_check_all(&c)) == QL_OK)
         st = emit_all(&c);
     free(c.cstate);
     free(c.kstate);

@@ -31,7 +31,7 @@ typedef struct list_sym {
 } list_sym;
 
 /* The expressions of a check, in check_def.tree order. */
-extern const char *const check_parts[5];
+extern const char *const qli_tc_check_parts[5];
 
 typedef struct cc {
     ql_ruleset *rs;
@@ -66,36 +66,36 @@ typedef struct cc {
 } cc;
 
 /* typecheck.c, for lists.c */
-const sym *cc_lookup(cc *c, const char *name, size_t len);
+const sym *qli_cc_lookup(cc *c, const char *name, size_t len);
 /* Fails at byte `pos` of the scalar being checked, naming the block. */
-ql_status cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
+ql_status qli_cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-const char *cc_type_name(vtype t);
-const char *cc_kind_word(enum sym_kind k);
+const char *qli_cc_type_name(vtype t);
+const char *qli_cc_kind_word(enum sym_kind k);
 /* The F_ id of a function name, −1 if there is none. */
-int cc_fn_id(const char *name, size_t len);
-const char *cc_fn_name(int id);
-const char *cc_fn_usage(int id);
+int qli_cc_fn_id(const char *name, size_t len);
+const char *qli_cc_fn_name(int id);
+const char *qli_cc_fn_usage(int id);
 /* Type-checks one expression node (and what it depends on). */
-ql_status tc_expr(cc *c, ast *n);
+ql_status qli_tc_expr(cc *c, ast *n);
 
 /* lists.c */
 /* The list tables: one entry per input or computed value with `count:`. */
-ql_status build_lists(cc *c);
-const list_sym *list_lookup(const cc *c, const char *name, size_t len);
+ql_status qli_ls_build(cc *c);
+const list_sym *qli_ls_lookup(const cc *c, const char *name, size_t len);
 /* The symbol a name stands for: a list's name means the item being
  * checked (c->elem).  *out is NULL for an unknown name. */
-ql_status resolve_name(cc *c, const ast *n, const sym **out);
+ql_status qli_ls_resolve_name(cc *c, const ast *n, const sym **out);
 /* Whether a call of function id with nargs arguments reduces a list:
  * sum() and count(), and min()/max() of one argument. */
-int is_reduction(int id, size_t nargs);
+int qli_ls_is_reduction(int id, size_t nargs);
 /* sum/count/min/max of a list expression rewritten in place; *done is 0
  * when the caller is to check the call as an ordinary min/max. */
-ql_status reduce_list(cc *c, ast *n, int id, int *done);
+ql_status qli_ls_reduce(cc *c, ast *n, int id, int *done);
 
 /* Builds the name table: every name once across the four kinds. */
-ql_status build_symbols(cc *c);
+ql_status qli_tc_build_symbols(cc *c);
 /* Type-checks every expression, rejects cycles and sizes the stack. */
-ql_status check_all(cc *c);
+ql_status qli_tc_check_all(cc *c);
 
 #endif

@@ -17,7 +17,7 @@ static ql_date days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-int date_ymd(ql_date z, int *y, int *m, int *d)
+int qli_date_ymd(ql_date z, int *y, int *m, int *d)
 {
     int zz = z + 719468;
     int era = (zz >= 0 ? zz : zz - 146096) / 146097;
@@ -47,7 +47,7 @@ ql_status ql_date_from_ymd(ql_date *out, int y, int m, int d)
     return QL_OK;
 }
 
-int date_parse_text(const char *s, size_t len, ql_date *out)
+int qli_date_parse_text(const char *s, size_t len, ql_date *out)
 {
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return -1;
@@ -65,14 +65,14 @@ ql_status ql_date_parse(ql_date *out, const char *text, size_t len,
                         ql_error *err)
 {
     if (!out || !text)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    int r = date_parse_text(text, len, out);
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    int r = qli_date_parse_text(text, len, out);
     if (r == -1)
-        return ql_fail(err, QL_EPARSE, NULL, 0, 0,
+        return qli_fail(err, QL_EPARSE, NULL, 0, 0,
                        "'%.*s' is not a date (expected YYYY-MM-DD)",
                        (int)(len > 40 ? 40 : len), text);
     if (r == -2)
-        return ql_fail(err, QL_EPARSE, NULL, 0, 0,
+        return qli_fail(err, QL_EPARSE, NULL, 0, 0,
                        "'%.*s' is not a real calendar date", (int)len, text);
     return QL_OK;
 }
@@ -80,8 +80,8 @@ ql_status ql_date_parse(ql_date *out, const char *text, size_t len,
 size_t ql_date_format(ql_date d, char *buf, size_t size)
 {
     int y, m, dd;
-    date_ymd(d, &y, &m, &dd);
+    qli_date_ymd(d, &y, &m, &dd);
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, dd);
-    return ql_text_out(tmp, (size_t)n, buf, size);
+    return qli_text_out(tmp, (size_t)n, buf, size);
 }

@@ -16,7 +16,7 @@
 #define P(n) ((qd_u128)(n))
 #define E19 10000000000000000000ULL
 
-const qd_u128 qd_pow10[39] = {
+const qd_u128 qli_qd_pow10[39] = {
     P(1), P(10), P(100), P(1000), P(10000), P(100000), P(1000000),
     P(10000000), P(100000000), P(1000000000), P(10000000000ULL),
     P(100000000000ULL), P(1000000000000ULL), P(10000000000000ULL),
@@ -31,7 +31,7 @@ const qd_u128 qd_pow10[39] = {
     P(E19) * 100000000000000000ULL, P(E19) * 1000000000000000000ULL,
     P(E19) * E19};
 
-#define LIMIT (qd_pow10[QD_DIGITS]) /* coefficients stay below 10^36 */
+#define LIMIT (qli_qd_pow10[QD_DIGITS]) /* coefficients stay below 10^36 */
 
 /* ------------------------------------------------------------ 256 bits */
 
@@ -109,7 +109,7 @@ static int u256_mul_pow10(u256 *x, int k)
 {
     while (k > 0) {
         int step = k > 19 ? 19 : k;
-        if (u256_mul64(x, (uint64_t)qd_pow10[step]))
+        if (u256_mul64(x, (uint64_t)qli_qd_pow10[step]))
             return 1;
         k -= step;
     }
@@ -150,7 +150,7 @@ static int u128_digits(qd_u128 x)
     int lo = 0, hi = 39;
     while (lo < hi) { /* smallest n with x < 10^n */
         int mid = (lo + hi) / 2;
-        if (mid < 39 && x < qd_pow10[mid])
+        if (mid < 39 && x < qli_qd_pow10[mid])
             hi = mid;
         else
             lo = mid + 1;
@@ -216,7 +216,7 @@ static void drop_digits(u256 *mag, int k, qd_round mode, int negative)
     int rest = k - 1;
     while (rest > 0) {
         int step = rest > 19 ? 19 : rest;
-        if (u256_divmod64(mag, (uint64_t)qd_pow10[step]))
+        if (u256_divmod64(mag, (uint64_t)qli_qd_pow10[step]))
             sticky = 1;
         rest -= step;
     }
@@ -234,7 +234,7 @@ static int low_digits_zero(u256 x, int k)
 {
     while (k > 0) {
         int step = k > 19 ? 19 : k;
-        if (u256_divmod64(&x, (uint64_t)qd_pow10[step]))
+        if (u256_divmod64(&x, (uint64_t)qli_qd_pow10[step]))
             return 0;
         k -= step;
     }
@@ -302,8 +302,8 @@ static int add_signed(qd *r, const qd *a, const qd *b, int negate_b)
     const qd *lo = a->scale < b->scale ? a : b; /* the one to scale up */
     int d = (a->scale > b->scale ? a->scale : b->scale) - lo->scale;
     qd_i128 loc = lo == a ? a->coef : bc, hic = lo == a ? bc : a->coef;
-    if (mag128(loc) < qd_pow10[QD_DIGITS - d])
-        return pack128(r, loc * (qd_i128)qd_pow10[d] + hic, lo->scale + d);
+    if (mag128(loc) < qli_qd_pow10[QD_DIGITS - d])
+        return pack128(r, loc * (qd_i128)qli_qd_pow10[d] + hic, lo->scale + d);
     /* Exact alignment needs more than 128 bits: add the magnitudes. */
     u256 ml = u256_from(mag128(loc)), mh = u256_from(mag128(hic));
     u256_mul_pow10(&ml, d); /* < 10^72, fits */
@@ -323,24 +323,24 @@ static int add_signed(qd *r, const qd *a, const qd *b, int negate_b)
                    1);
 }
 
-int qd_add(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 0); }
-int qd_sub(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 1); }
+int qli_qd_add(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 0); }
+int qli_qd_sub(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 1); }
 
-int qd_neg(qd *r, const qd *a)
+int qli_qd_neg(qd *r, const qd *a)
 {
     r->coef = -a->coef;
     r->scale = a->scale;
     return QD_OK;
 }
 
-int qd_abs(qd *r, const qd *a)
+int qli_qd_abs(qd *r, const qd *a)
 {
     r->coef = a->coef < 0 ? -a->coef : a->coef;
     r->scale = a->scale;
     return QD_OK;
 }
 
-int qd_mul(qd *r, const qd *a, const qd *b)
+int qli_qd_mul(qd *r, const qd *a, const qd *b)
 {
     const qd_i128 small = (qd_i128)1 << 62;
     if (a->coef < small && a->coef > -small && b->coef < small &&
@@ -352,7 +352,7 @@ int qd_mul(qd *r, const qd *a, const qd *b)
                    QD_DOWN, 1);
 }
 
-int qd_div(qd *r, const qd *a, const qd *b)
+int qli_qd_div(qd *r, const qd *a, const qd *b)
 {
     if (b->coef == 0)
         return QD_DIVZERO;
@@ -408,19 +408,19 @@ int qd_div(qd *r, const qd *a, const qd *b)
     return QD_OK;
 }
 
-int qd_percent(qd *r, const qd *a)
+int qli_qd_percent(qd *r, const qd *a)
 {
-    qd hundred = qd_make(100, 0), q, back;
-    int st = qd_div(&q, a, &hundred);
+    qd hundred = qli_qd_make(100, 0), q, back;
+    int st = qli_qd_div(&q, a, &hundred);
     if (st)
         return st;
-    if (qd_mul(&back, &q, &hundred) || qd_cmp(&back, a) != 0)
+    if (qli_qd_mul(&back, &q, &hundred) || qli_qd_cmp(&back, a) != 0)
         return QD_TOOLONG; /* more than 36 places once divided */
     *r = q;
     return QD_OK;
 }
 
-int qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
+int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
 {
     if (b->coef == 0)
         return QD_DIVZERO;
@@ -444,8 +444,8 @@ int qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
         /* Not representable at `digits` places: what round(a / b, digits)
          * gives through a sticky quotient. */
         qd quot;
-        int st = qd_div(&quot, a, b);
-        return st ? st : qd_round_to(r, &quot, digits, mode);
+        int st = qli_qd_div(&quot, a, b);
+        return st ? st : qli_qd_round_to(r, &quot, digits, mode);
     }
     int neg = (a->coef < 0) != (b->coef < 0) && ma != 0;
     /* the remainder against half the divisor decides, exactly */
@@ -463,15 +463,15 @@ int qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
     q += (qd_u128)round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
     if (q >= LIMIT) { /* 99…9 rounded up into a 37th digit */
         qd quot;
-        int st = qd_div(&quot, a, b);
-        return st ? st : qd_round_to(r, &quot, digits, mode);
+        int st = qli_qd_div(&quot, a, b);
+        return st ? st : qli_qd_round_to(r, &quot, digits, mode);
     }
     r->coef = neg ? -(qd_i128)q : (qd_i128)q;
     r->scale = digits;
     return QD_OK;
 }
 
-int qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
+int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
 {
     if (digits > QD_MAX_SCALE)
         digits = QD_MAX_SCALE;
@@ -481,8 +481,8 @@ int qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
         /* Pad to the asked scale where it fits: round(5, 2) is 5.00. */
         int d = digits - a->scale;
         qd_u128 m = mag128(a->coef);
-        if (m < qd_pow10[QD_DIGITS - d]) {
-            r->coef = a->coef * (qd_i128)qd_pow10[d];
+        if (m < qli_qd_pow10[QD_DIGITS - d]) {
+            r->coef = a->coef * (qd_i128)qli_qd_pow10[d];
             r->scale = digits;
         } else {
             *r = *a;
@@ -494,7 +494,7 @@ int qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
     qd_u128 mm = mag128(a->coef);
     if (digits >= 0 && k <= 19 && mm < ((qd_u128)1 << 64)) {
         /* Fast path: the whole magnitude in 64 bits, one division. */
-        uint64_t m64 = (uint64_t)mm, p = (uint64_t)qd_pow10[k];
+        uint64_t m64 = (uint64_t)mm, p = (uint64_t)qli_qd_pow10[k];
         uint64_t q = m64 / p, rem = m64 % p, tenth = p / 10;
         unsigned dropped = (unsigned)(tenth ? rem / tenth : rem);
         int sticky = tenth ? rem % tenth != 0 : 0;
@@ -514,11 +514,11 @@ int qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
     return qd_pack(r, neg && !u256_is_zero(&m), m, scale, QD_05UP, 0);
 }
 
-int qd_cmp(const qd *a, const qd *b)
+int qli_qd_cmp(const qd *a, const qd *b)
 {
     if (a->scale == b->scale)
         return (a->coef > b->coef) - (a->coef < b->coef);
-    int sa = qd_sign(a), sb = qd_sign(b);
+    int sa = qli_qd_sign(a), sb = qli_qd_sign(b);
     if (sa != sb)
         return sa < sb ? -1 : 1;
     if (sa == 0)
@@ -528,7 +528,7 @@ int qd_cmp(const qd *a, const qd *b)
     int d = hi->scale - lo->scale;
     qd_u128 ml = mag128(lo->coef), mh = mag128(hi->coef);
     if (d <= 18 && ml < ((qd_u128)1 << 64)) {
-        qd_u128 scaled = ml * qd_pow10[d]; /* < 2^64 · 10^18 < 2^124 */
+        qd_u128 scaled = ml * qli_qd_pow10[d]; /* < 2^64 · 10^18 < 2^124 */
         int c = (scaled > mh) - (scaled < mh); /* |lo| against |hi| */
         if (lo != a)
             c = -c;
@@ -543,11 +543,11 @@ int qd_cmp(const qd *a, const qd *b)
     return sa > 0 ? c : -c;
 }
 
-int qd_is_integer(const qd *a)
+int qli_qd_is_integer(const qd *a)
 {
     if (a->scale == 0)
         return 1;
-    return mag128(a->coef) % qd_pow10[a->scale] == 0;
+    return mag128(a->coef) % qli_qd_pow10[a->scale] == 0;
 }
 
 /* ------------------------------------------------------------ text */
@@ -583,7 +583,7 @@ static int parse_short(qd *r, const char *s, size_t len)
     return 1;
 }
 
-int qd_parse(qd *r, const char *s, size_t len)
+int qli_qd_parse(qd *r, const char *s, size_t len)
 {
     if (parse_short(r, s, len))
         return QD_OK;
@@ -676,7 +676,7 @@ static char *u64_digits(uint64_t v, char *end)
     return end;
 }
 
-size_t qd_format(const qd *a, char *buf)
+size_t qli_qd_format(const qd *a, char *buf)
 {
     char tmp[48];
     char *end = tmp + sizeof tmp, *p;

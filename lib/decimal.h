@@ -55,9 +55,9 @@ typedef enum qd_round {
     QD_05UP       /* sticky: toward zero unless that leaves a last 0 or 5 */
 } qd_round;
 
-extern const qd_u128 qd_pow10[39];
+extern const qd_u128 qli_qd_pow10[39];
 
-static inline qd qd_make(qd_i128 coef, int32_t scale)
+static inline qd qli_qd_make(qd_i128 coef, int32_t scale)
 {
     qd r;
     r.coef = coef;
@@ -65,30 +65,30 @@ static inline qd qd_make(qd_i128 coef, int32_t scale)
     return r;
 }
 
-static inline int qd_sign(const qd *a) { return (a->coef > 0) - (a->coef < 0); }
-static inline int qd_is_zero(const qd *a) { return a->coef == 0; }
+static inline int qli_qd_sign(const qd *a) { return (a->coef > 0) - (a->coef < 0); }
+static inline int qli_qd_is_zero(const qd *a) { return a->coef == 0; }
 
-int qd_add(qd *r, const qd *a, const qd *b);
-int qd_sub(qd *r, const qd *a, const qd *b);
-int qd_mul(qd *r, const qd *a, const qd *b);
-int qd_div(qd *r, const qd *a, const qd *b);
-int qd_neg(qd *r, const qd *a);
+int qli_qd_add(qd *r, const qd *a, const qd *b);
+int qli_qd_sub(qd *r, const qd *a, const qd *b);
+int qli_qd_mul(qd *r, const qd *a, const qd *b);
+int qli_qd_div(qd *r, const qd *a, const qd *b);
+int qli_qd_neg(qd *r, const qd *a);
 /* a ÷ 100 for a literal "a%": exact, or QD_TOOLONG. */
-int qd_percent(qd *r, const qd *a);
-int qd_abs(qd *r, const qd *a);
+int qli_qd_percent(qd *r, const qd *a);
+int qli_qd_abs(qd *r, const qd *a);
 /* a ÷ b rounded once, exactly, to `digits` ≥ 0 places: what
  * round(a / b, digits) gives, without the intermediate quotient. */
-int qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode);
+int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode);
 /* Rounds to `digits` after the point (negative: to tens, hundreds, …). */
-int qd_round_to(qd *r, const qd *a, int digits, qd_round mode);
-int qd_cmp(const qd *a, const qd *b);
+int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode);
+int qli_qd_cmp(const qd *a, const qd *b);
 /* True if a has no nonzero digits after the point. */
-int qd_is_integer(const qd *a);
+int qli_qd_is_integer(const qd *a);
 
 /* Parses a plain decimal; see ql_decimal_parse. */
-int qd_parse(qd *r, const char *s, size_t len);
+int qli_qd_parse(qd *r, const char *s, size_t len);
 /* Writes plain notation, NUL terminated; buf needs QD_TEXT_MAX bytes. */
 #define QD_TEXT_MAX 80
-size_t qd_format(const qd *a, char *buf);
+size_t qli_qd_format(const qd *a, char *buf);
 
 #endif

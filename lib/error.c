@@ -26,7 +26,7 @@ static void copy_str(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-ql_status ql_vfail(ql_error *err, ql_status code, const char *file, int line,
+ql_status qli_vfail(ql_error *err, ql_status code, const char *file, int line,
                    int column, const char *prefix, const char *fmt, va_list ap)
 {
     if (!err)
@@ -43,17 +43,17 @@ ql_status ql_vfail(ql_error *err, ql_status code, const char *file, int line,
     return code;
 }
 
-ql_status ql_fail(ql_error *err, ql_status code, const char *file, int line,
+ql_status qli_fail(ql_error *err, ql_status code, const char *file, int line,
                   int column, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    ql_vfail(err, code, file, line, column, NULL, fmt, ap);
+    qli_vfail(err, code, file, line, column, NULL, fmt, ap);
     va_end(ap);
     return code;
 }
 
-void ql_error_set_field(ql_error *err, const char *field)
+void qli_error_set_field(ql_error *err, const char *field)
 {
     if (err)
         copy_str(err->field, sizeof err->field, field);
@@ -78,7 +78,7 @@ size_t ql_error_format(const ql_error *err, char *buf, size_t size)
         n = snprintf(tmp, sizeof tmp, "%s", err->message);
     if (n < 0)
         n = 0;
-    return ql_text_out(tmp, (size_t)n, buf, size);
+    return qli_text_out(tmp, (size_t)n, buf, size);
 }
 
 const char *ql_status_name(ql_status code)
@@ -100,7 +100,7 @@ const char *ql_status_name(ql_status code)
     return "QL_UNKNOWN";
 }
 
-const char *ql_qd_message(int st)
+const char *qli_qd_message(int st)
 {
     switch (st) {
     case QD_OVERFLOW: return "arithmetic overflow: the result needs more than 36 digits before the point";
@@ -112,7 +112,7 @@ const char *ql_qd_message(int st)
     return "decimal error";
 }
 
-int ql_diag_note(ql_diag *d, const ql_error *err, ql_status st)
+int qli_diag_note(ql_diag *d, const ql_error *err, ql_status st)
 {
     if (!d || d->stopped || st == QL_ENOMEM || st == QL_OK)
         return 0;

@@ -25,7 +25,7 @@ typedef struct eval_frame {
     qval *base;
 } eval_frame;
 
-const size_t eval_frame_size = sizeof(eval_frame);
+const size_t qli_eval_frame_size = sizeof(eval_frame);
 
 typedef struct ectx {
     ql_result *res;
@@ -50,20 +50,20 @@ static ql_status fail_pc(ectx *e, size_t pc, ql_status code, const char *field,
     const code_loc *l = &e->rs->locs[pc];
     int line = 0, col = 0;
     if (l->node)
-        ynode_locate(l->node, l->offset, &line, &col);
+        qli_ynode_locate(l->node, l->offset, &line, &col);
     va_list ap;
     va_start(ap, fmt);
-    ql_vfail(&e->res->error, code, l->node ? l->node->doc->file : NULL, line,
+    qli_vfail(&e->res->error, code, l->node ? l->node->doc->file : NULL, line,
              col, l->what ? l->what : "expression", fmt, ap);
     va_end(ap);
     if (field)
-        ql_error_set_field(&e->res->error, field);
+        qli_error_set_field(&e->res->error, field);
     return code;
 }
 
 static ql_status qd_fail(ectx *e, size_t pc, int st)
 {
-    return fail_pc(e, pc, QL_ERANGE, NULL, "%s", ql_qd_message(st));
+    return fail_pc(e, pc, QL_ERANGE, NULL, "%s", qli_qd_message(st));
 }
 
 static void trace_add(ectx *e, ql_step_kind kind, int index)
@@ -76,7 +76,7 @@ static void trace_add(ectx *e, ql_step_kind kind, int index)
     r->ntrace++;
 }
 
-int param_index_at(const param_def *p, ql_date date)
+int qli_param_index_at(const param_def *p, ql_date date)
 {
     int found = -1;
     for (size_t i = 0; i < p->nvalues && p->values[i].from <= date; i++)
@@ -91,7 +91,7 @@ static ql_status param_at(ectx *e, size_t pc, int p, const param_value **out)
 {
     ql_result *r = e->res;
     if (r->pidx[p] == -2)
-        r->pidx[p] = param_index_at(&e->rs->params[p], r->date);
+        r->pidx[p] = qli_param_index_at(&e->rs->params[p], r->date);
     if (r->pidx[p] < 0) {
         const param_def *d = &e->rs->params[p];
         char when[16], edge[16];
@@ -174,18 +174,18 @@ static ql_status eval_check(ectx *e, int idx)
             return st;
     } else {
         /* max(required − actual, 0) */
-        int q = qd_sub(&o->shortfall.num, &o->required.num, &o->actual.num);
+        int q = qli_qd_sub(&o->shortfall.num, &o->required.num, &o->actual.num);
         if (q)
             return qd_fail(e, e->rs->blocks[k->required].start, q);
-        if (qd_sign(&o->shortfall.num) < 0)
-            o->shortfall.num = qd_make(0, 0);
+        if (qli_qd_sign(&o->shortfall.num) < 0)
+            o->shortfall.num = qli_qd_make(0, 0);
     }
     if (k->compliant >= 0) {
         if ((st = run(e, k->compliant, &v)))
             return st;
         o->compliant = (uint8_t)v.b;
     } else {
-        o->compliant = qd_cmp(&o->actual.num, &o->required.num) >= 0;
+        o->compliant = qli_qd_cmp(&o->actual.num, &o->required.num) >= 0;
     }
 done:
     o->state = 2;
@@ -215,7 +215,7 @@ static const bracket_row *bracket_find(const param_value *pv, const qd *x)
 {
     const bracket_row *hit = NULL;
     for (size_t i = 0; i < pv->nrows; i++) {
-        int c = qd_cmp(x, &pv->rows[i].bound);
+        int c = qli_qd_cmp(x, &pv->rows[i].bound);
         if (c > 0 || (c == 0 && !pv->rows[i].exclusive))
             hit = &pv->rows[i];
         else
@@ -229,21 +229,21 @@ static const bracket_row *bracket_find(const param_value *pv, const qd *x)
  * n or a year outside 1…9999. */
 static int add_to_date(ql_date d, const qd *n, int months, ql_date *out)
 {
-    if (!qd_is_integer(n))
+    if (!qli_qd_is_integer(n))
         return -1;
     qd whole;
-    qd_round_to(&whole, n, 0, QD_DOWN);
+    qli_qd_round_to(&whole, n, 0, QD_DOWN);
     if (whole.coef > 3660000 || whole.coef < -3660000)
         return -1;
     int k = (int)whole.coef;
     if (months == 0) {
         int y, m, dd;
-        date_ymd(d + k, &y, &m, &dd);
+        qli_date_ymd(d + k, &y, &m, &dd);
         *out = d + k;
         return y >= 1 && y <= 9999 ? 0 : -1;
     }
     int y, m, dd;
-    date_ymd(d, &y, &m, &dd);
+    qli_date_ymd(d, &y, &m, &dd);
     long total = (long)y * 12 + (m - 1) + (long)k * months;
     int ny = (int)(total / 12), nm = (int)(total % 12) + 1;
     if (ny < 1 || ny > 9999)
@@ -308,7 +308,7 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
         }
         case OP_PARAM_AT: {
             const param_def *d = &rs->params[in->arg];
-            int k = param_index_at(d, sp[-1].date);
+            int k = qli_param_index_at(d, sp[-1].date);
             if (k < 0)
                 return no_value_on(e, pc, d, sp[-1].date);
             sp[-1] = d->values[k].v;
@@ -341,9 +341,9 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             switch (in->a8) {
             case CF_APPLICABLE: sp->b = o->applicable; break;
             case CF_COMPLIANT: sp->b = !o->applicable || o->compliant; break;
-            case CF_REQUIRED: sp->num = o->applicable ? o->required.num : qd_make(0, 0); break;
-            case CF_ACTUAL: sp->num = o->applicable ? o->actual.num : qd_make(0, 0); break;
-            default: sp->num = o->applicable ? o->shortfall.num : qd_make(0, 0); break;
+            case CF_REQUIRED: sp->num = o->applicable ? o->required.num : qli_qd_make(0, 0); break;
+            case CF_ACTUAL: sp->num = o->applicable ? o->actual.num : qli_qd_make(0, 0); break;
+            default: sp->num = o->applicable ? o->shortfall.num : qli_qd_make(0, 0); break;
             }
             sp++;
             break;
@@ -354,30 +354,30 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             break;
         case OP_ADD:
             sp--;
-            if ((q = qd_add(&sp[-1].num, &sp[-1].num, &sp[0].num)))
+            if ((q = qli_qd_add(&sp[-1].num, &sp[-1].num, &sp[0].num)))
                 return qd_fail(e, pc, q);
             break;
         case OP_SUB:
             sp--;
-            if ((q = qd_sub(&sp[-1].num, &sp[-1].num, &sp[0].num)))
+            if ((q = qli_qd_sub(&sp[-1].num, &sp[-1].num, &sp[0].num)))
                 return qd_fail(e, pc, q);
             break;
         case OP_MUL:
             sp--;
-            if ((q = qd_mul(&sp[-1].num, &sp[-1].num, &sp[0].num)))
+            if ((q = qli_qd_mul(&sp[-1].num, &sp[-1].num, &sp[0].num)))
                 return qd_fail(e, pc, q);
             break;
         case OP_DIV:
             sp--;
-            if ((q = qd_div(&sp[-1].num, &sp[-1].num, &sp[0].num)))
+            if ((q = qli_qd_div(&sp[-1].num, &sp[-1].num, &sp[0].num)))
                 return qd_fail(e, pc, q);
             break;
         case OP_NEG:
-            qd_neg(&sp[-1].num, &sp[-1].num);
+            qli_qd_neg(&sp[-1].num, &sp[-1].num);
             break;
         case OP_CMP_NUM:
             sp--;
-            sp[-1].b = cmp_result(qd_cmp(&sp[-1].num, &sp[0].num), in->a8);
+            sp[-1].b = cmp_result(qli_qd_cmp(&sp[-1].num, &sp[0].num), in->a8);
             break;
         case OP_CMP_DATE:
             sp--;
@@ -428,7 +428,7 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             int hit = 0;
             for (int i = 0; i < in->a16 && !hit; i++) {
                 switch ((opcode)in->op) {
-                case OP_IN_NUM: hit = qd_cmp(&sp[-1].num, &k[i].num) == 0; break;
+                case OP_IN_NUM: hit = qli_qd_cmp(&sp[-1].num, &k[i].num) == 0; break;
                 case OP_IN_STR: hit = str_eq(&sp[-1], &k[i]); break;
                 case OP_IN_ENUM: hit = sp[-1].en == k[i].en; break;
                 default: hit = sp[-1].date == k[i].date; break;
@@ -444,7 +444,7 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             for (int i = 1; i < n; i++) {
                 int c = in->a8 ? (first[i].date > first[0].date) -
                                      (first[i].date < first[0].date)
-                               : qd_cmp(&first[i].num, &first[0].num);
+                               : qli_qd_cmp(&first[i].num, &first[0].num);
                 if (c == want)
                     first[0] = first[i];
             }
@@ -452,16 +452,16 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             break;
         }
         case OP_ABS:
-            qd_abs(&sp[-1].num, &sp[-1].num);
+            qli_qd_abs(&sp[-1].num, &sp[-1].num);
             break;
         case OP_ROUND:
-            if ((q = qd_round_to(&sp[-1].num, &sp[-1].num, in->arg,
+            if ((q = qli_qd_round_to(&sp[-1].num, &sp[-1].num, in->arg,
                                  (qd_round)in->a8)))
                 return qd_fail(e, pc, q);
             break;
         case OP_DIVROUND:
             sp--;
-            if ((q = qd_div_round(&sp[-1].num, &sp[-1].num, &sp[0].num, in->arg,
+            if ((q = qli_qd_div_round(&sp[-1].num, &sp[-1].num, &sp[0].num, in->arg,
                                   (qd_round)in->a8)))
                 return qd_fail(e, pc, q);
             break;
@@ -472,7 +472,7 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             const bracket_row *row = bracket_find(pv, &sp[-1].num);
             if (!row) {
                 char t[QD_TEXT_MAX];
-                qd_format(&sp[-1].num, t);
+                qli_qd_format(&sp[-1].num, t);
                 return fail_pc(e, pc, QL_ERANGE, NULL,
                                "no bracket of '%s' covers the value %s",
                                rs->params[in->arg].name, t);
@@ -484,14 +484,14 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
         case OP_MONTH:
         case OP_DAY: {
             int y, m, d;
-            date_ymd(sp[-1].date, &y, &m, &d);
+            qli_date_ymd(sp[-1].date, &y, &m, &d);
             int v = in->op == OP_YEAR ? y : in->op == OP_MONTH ? m : d;
-            sp[-1].num = qd_make(v, 0);
+            sp[-1].num = qli_qd_make(v, 0);
             break;
         }
         case OP_DAYS:
             sp--;
-            sp[-1].num = qd_make((qd_i128)sp[0].date - sp[-1].date, 0);
+            sp[-1].num = qli_qd_make((qd_i128)sp[0].date - sp[-1].date, 0);
             break;
         case OP_ADD_DATE: {
             sp--;
@@ -535,7 +535,7 @@ static ql_status run(ectx *e, int blk, qval *out)
     return st;
 }
 
-ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
+ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags)
 {
     const ql_ruleset *rs = res->rs;
@@ -569,9 +569,9 @@ ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
     for (size_t k = 0; k < rs->n_required; k++) {
         size_t i = rs->required[k];
         if (!rec->present[i]) {
-            ql_fail(&res->error, QL_ERECORD, NULL, 0, 0,
+            qli_fail(&res->error, QL_ERECORD, NULL, 0, 0,
                     "field '%s' is required but empty", rs->inputs[i].name);
-            ql_error_set_field(&res->error, rs->inputs[i].name);
+            qli_error_set_field(&res->error, rs->inputs[i].name);
             return res->status = QL_ERECORD;
         }
     }
@@ -585,9 +585,9 @@ ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
         if (st)
             return res->status = st;
         if (!ok.b) {
-            ql_fail(&res->error, QL_ERECORD, NULL, 0, 0, "%s", v->message);
+            qli_fail(&res->error, QL_ERECORD, NULL, 0, 0, "%s", v->message);
             if (v->field >= 0)
-                ql_error_set_field(&res->error, rs->inputs[v->field].name);
+                qli_error_set_field(&res->error, rs->inputs[v->field].name);
             return res->status = QL_ERECORD;
         }
     }

@@ -12,26 +12,26 @@
 #include <string.h>
 
 /* Parses the expression in scalar n; `what` names it in messages. */
-ql_status rl_expression(loader *L, const ynode *n, const char *what,
+ql_status qli_rl_expression(loader *L, const ynode *n, const char *what,
                             ast **out)
 {
-    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    ql_status st = qli_rl_want(L, n, YN_SCALAR, what);
     if (st)
         return st;
     const char *msg;
     size_t pos, open;
-    *out = parse_expression(n->text, n->len, L->ar, &msg, &pos, &open);
+    *out = qli_parse_expression(n->text, n->len, L->ar, &msg, &pos, &open);
     if (*out)
         return QL_OK;
-    if (msg == ql_msg_oom)
-        return rl_oom(L);
+    if (msg == qli_msg_oom)
+        return qli_rl_oom(L);
     int line, col, oline, ocol;
-    ynode_locate(n, pos, &line, &col);
+    qli_ynode_locate(n, pos, &line, &col);
     if (open == SIZE_MAX)
-        return ql_fail(L->err, QL_EPARSE, n->doc->file, line, col, "%s: %s",
+        return qli_fail(L->err, QL_EPARSE, n->doc->file, line, col, "%s: %s",
                        what, msg);
-    ynode_locate(n, open, &oline, &ocol);
-    return ql_fail(L->err, QL_EPARSE, n->doc->file, line, col,
+    qli_ynode_locate(n, open, &oline, &ocol);
+    return qli_fail(L->err, QL_EPARSE, n->doc->file, line, col,
                    "%s: %s (to close the one at line %d, column %d)", what, msg,
                    oline, ocol);
 }
@@ -44,42 +44,42 @@ static ql_status computed_entry(loader *L, const entry *ent, computed_def *d)
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
-    const char *what = ar_printf(L->ar, "computed '%s'", d->name);
+    const char *what = qli_ar_printf(L->ar, "computed '%s'", d->name);
     ql_status st;
     d->expr = v;
     if (v->kind == YN_MAP) {
-        if ((st = rl_keys(L, v, what, keys)) ||
-            (st = rl_optional(L, v, "description", &d->description)) ||
-            (st = rl_citation(L, v, what, 0, &d->source)))
+        if ((st = qli_rl_keys(L, v, what, keys)) ||
+            (st = qli_rl_optional(L, v, "description", &d->description)) ||
+            (st = qli_rl_citation(L, v, what, 0, &d->source)))
             return st;
-        d->expr = ymap_get(v, "expr");
+        d->expr = qli_ymap_get(v, "expr");
         if (!d->expr)
-            return yfail(L->err, QL_ESCHEMA, v, "%s needs 'expr'", what);
+            return qli_yfail(L->err, QL_ESCHEMA, v, "%s needs 'expr'", what);
     }
-    if ((st = rl_expression(L, d->expr, what, &d->tree)))
+    if ((st = qli_rl_expression(L, d->expr, what, &d->tree)))
         return st;
     d->formula = d->expr->text;
     return QL_OK;
 }
 
-ql_status rl_build_computed(loader *L)
+ql_status qli_rl_build_computed(loader *L)
 {
     section *s = &L->sec[SEC_COMPUTED];
     ql_ruleset *rs = L->rs;
     size_t items;
-    ql_status lim = rl_section_items(L, s, "computed values", &items);
+    ql_status lim = qli_rl_section_items(L, s, "computed values", &items);
     if (lim)
         return lim;
-    rs->computed = ar_alloc(L->ar, (items + 1) * sizeof *rs->computed);
+    rs->computed = qli_ar_alloc(L->ar, (items + 1) * sizeof *rs->computed);
     if (!rs->computed)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         computed_def *d = &rs->computed[rs->n_computed];
         int count = 0;
         ql_status st = computed_entry(L, &s->items[i], d);
         if (st == QL_OK)
-            st = rl_list_count(L, s->items[i].val,
-                            ar_printf(L->ar, "computed '%s'", d->name), &count);
+            st = qli_rl_list_count(L, s->items[i].val,
+                            qli_ar_printf(L->ar, "computed '%s'", d->name), &count);
         if (st == QL_OK && count == 0) {
             rs->n_computed++;
             continue;
@@ -87,20 +87,20 @@ ql_status rl_build_computed(loader *L)
         /* a list: each item gets its own syntax tree, since the type
          * checker resolves the list names in it to that item */
         computed_def tmpl = *d;
-        const char *what = ar_printf(L->ar, "computed '%s'", tmpl.name);
+        const char *what = qli_ar_printf(L->ar, "computed '%s'", tmpl.name);
         for (int k = 1; st == QL_OK && k <= count; k++) {
             computed_def *it = &rs->computed[rs->n_computed + (size_t)k - 1];
             *it = tmpl;
-            it->name = rl_item_name(L, tmpl.name, k);
+            it->name = qli_rl_item_name(L, tmpl.name, k);
             it->family = tmpl.name;
             it->elem = k;
             it->family_len = count;
             if (k > 1)
-                st = rl_expression(L, tmpl.expr, what, &it->tree);
+                st = qli_rl_expression(L, tmpl.expr, what, &it->tree);
         }
         if (st == QL_OK)
             rs->n_computed += (size_t)count;
-        else if ((st = rl_keep_going(L, st)))
+        else if ((st = qli_rl_keep_going(L, st)))
             return st;
         else
             memset(d, 0, sizeof *d);
@@ -120,51 +120,51 @@ static ql_status check_entry(loader *L, const entry *ent, check_def *d)
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
-    const char *what = ar_printf(L->ar, "check '%s'", d->name);
+    const char *what = qli_ar_printf(L->ar, "check '%s'", d->name);
     ql_status st;
-    if ((st = rl_want(L, v, YN_MAP, what)) ||
-        (st = rl_keys(L, v, what, keys)) ||
-        (st = rl_required(L, v, "title", what, &d->title)) ||
-        (st = rl_optional(L, v, "description", &d->description)) ||
-        (st = rl_citation(L, v, what, 1, &d->source)))
+    if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
+        (st = qli_rl_keys(L, v, what, keys)) ||
+        (st = qli_rl_required(L, v, "title", what, &d->title)) ||
+        (st = qli_rl_optional(L, v, "description", &d->description)) ||
+        (st = qli_rl_citation(L, v, what, 1, &d->source)))
         return st;
     d->from = d->until = -1;
-    const ynode *f = ymap_get(v, "from"), *u = ymap_get(v, "until");
-    if (f && (st = rl_date_value(L, f, "from", &d->from)))
+    const ynode *f = qli_ymap_get(v, "from"), *u = qli_ymap_get(v, "until");
+    if (f && (st = qli_rl_date_value(L, f, "from", &d->from)))
         return st;
-    if (u && (st = rl_date_value(L, u, "until", &d->until)))
+    if (u && (st = qli_rl_date_value(L, u, "until", &d->until)))
         return st;
     if (f && u && d->until < d->from)
-        return yfail(L->err, QL_ESCHEMA, u, "'until' is before 'from'");
+        return qli_yfail(L->err, QL_ESCHEMA, u, "'until' is before 'from'");
     for (int p = 0; p < 5; p++) {
-        const ynode *e = ymap_get(v, parts[p]);
+        const ynode *e = qli_ymap_get(v, parts[p]);
         if (!e) {
             if (p == 1 || p == 2)
-                return yfail(L->err, QL_ESCHEMA, v, "%s needs '%s'", what,
+                return qli_yfail(L->err, QL_ESCHEMA, v, "%s needs '%s'", what,
                              parts[p]);
             continue;
         }
-        const char *pw = ar_printf(L->ar, "check '%s' %s", d->name, parts[p]);
+        const char *pw = qli_ar_printf(L->ar, "check '%s' %s", d->name, parts[p]);
         d->expr[p] = e;
-        if ((st = rl_expression(L, e, pw, &d->tree[p])))
+        if ((st = qli_rl_expression(L, e, pw, &d->tree[p])))
             return st;
     }
     return QL_OK;
 }
 
-ql_status rl_build_checks(loader *L)
+ql_status qli_rl_build_checks(loader *L)
 {
     section *s = &L->sec[SEC_CHECKS];
     ql_ruleset *rs = L->rs;
-    rs->checks = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->checks);
+    rs->checks = qli_ar_alloc(L->ar, (s->n + 1) * sizeof *rs->checks);
     if (!rs->checks)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         check_def *d = &rs->checks[rs->n_checks];
         ql_status st = check_entry(L, &s->items[i], d);
         if (st == QL_OK)
             rs->n_checks++;
-        else if ((st = rl_keep_going(L, st)))
+        else if ((st = qli_rl_keep_going(L, st)))
             return st;
         else
             memset(d, 0, sizeof *d);
@@ -180,42 +180,42 @@ static ql_status validation_entry(loader *L, const entry *ent, validation_def *d
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
-    const char *what = ar_printf(L->ar, "validation '%s'", d->name);
+    const char *what = qli_ar_printf(L->ar, "validation '%s'", d->name);
     const char *field;
     ql_status st;
-    if ((st = rl_want(L, v, YN_MAP, what)) ||
-        (st = rl_keys(L, v, what, keys)) ||
-        (st = rl_required(L, v, "message", what, &d->message)) ||
-        (st = rl_optional(L, v, "field", &field)))
+    if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
+        (st = qli_rl_keys(L, v, what, keys)) ||
+        (st = qli_rl_required(L, v, "message", what, &d->message)) ||
+        (st = qli_rl_optional(L, v, "field", &field)))
         return st;
     d->field = -1;
     if (field) {
         d->field = ql_ruleset_input_index(rs, field);
         if (d->field < 0)
-            return yfail(L->err, QL_ENAME, ymap_get(v, "field"),
+            return qli_yfail(L->err, QL_ENAME, qli_ymap_get(v, "field"),
                          "%s: '%s' is not an input", what, field);
     }
-    d->expr = ymap_get(v, "rule");
+    d->expr = qli_ymap_get(v, "rule");
     if (!d->expr)
-        return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'rule'", what);
-    if ((st = rl_expression(L, d->expr, what, &d->tree)))
+        return qli_yfail(L->err, QL_ESCHEMA, v, "%s needs a 'rule'", what);
+    if ((st = qli_rl_expression(L, d->expr, what, &d->tree)))
         return st;
     return QL_OK;
 }
 
-ql_status rl_build_validations(loader *L)
+ql_status qli_rl_build_validations(loader *L)
 {
     section *s = &L->sec[SEC_VALID];
     ql_ruleset *rs = L->rs;
-    rs->valid = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->valid);
+    rs->valid = qli_ar_alloc(L->ar, (s->n + 1) * sizeof *rs->valid);
     if (!rs->valid)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         validation_def *d = &rs->valid[rs->n_valid];
         ql_status st = validation_entry(L, &s->items[i], d);
         if (st == QL_OK)
             rs->n_valid++;
-        else if ((st = rl_keep_going(L, st)))
+        else if ((st = qli_rl_keep_going(L, st)))
             return st;
         else
             memset(d, 0, sizeof *d);
@@ -254,26 +254,26 @@ static ql_status output_entry(loader *L, const ynode *n, const char *name,
         if (!strcmp(rs->inputs[k].name, name))
             d->kind = OUT_INPUT, d->index = (int)k;
     if (d->index < 0)
-        return yfail(L->err, QL_ENAME, n,
+        return qli_yfail(L->err, QL_ENAME, n,
                      "output '%s' is not a computed value, check or input",
                      name);
     for (size_t k = 0; k < rs->n_outputs; k++)
         if (!strcmp(rs->outputs[k].name, name))
-            return yfail(L->err, QL_ENAME, n, "output '%s' is listed twice",
+            return qli_yfail(L->err, QL_ENAME, n, "output '%s' is listed twice",
                          name);
     return QL_OK;
 }
 
-ql_status rl_build_outputs(loader *L, const ynode *fallback)
+ql_status qli_rl_build_outputs(loader *L, const ynode *fallback)
 {
     ql_ruleset *rs = L->rs;
     const ynode *o = L->outputs;
     ql_status st;
     if (!o)
-        return yfail(L->err, QL_ESCHEMA, fallback,
+        return qli_yfail(L->err, QL_ESCHEMA, fallback,
                      "a rules file needs 'outputs': the list of computed "
                      "values and checks to report");
-    if ((st = rl_want(L, o, YN_SEQ, "'outputs'")))
+    if ((st = qli_rl_want(L, o, YN_SEQ, "'outputs'")))
         return st;
     /* a list's name reports each of its items */
     size_t room = 1;
@@ -282,23 +282,23 @@ ql_status rl_build_outputs(loader *L, const ynode *fallback)
                       ? list_size(rs, o->items[i]->text) : 0;
         room += len ? (size_t)len : 1;
     }
-    rs->outputs = ar_alloc(L->ar, room * sizeof *rs->outputs);
+    rs->outputs = qli_ar_alloc(L->ar, room * sizeof *rs->outputs);
     if (!rs->outputs)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t i = 0; i < o->n; i++) {
         const ynode *n = o->items[i];
-        if ((st = rl_want(L, n, YN_SCALAR, "an output"))) {
-            if ((st = rl_keep_going(L, st)))
+        if ((st = qli_rl_want(L, n, YN_SCALAR, "an output"))) {
+            if ((st = qli_rl_keep_going(L, st)))
                 return st;
             continue;
         }
         int len = list_size(rs, n->text);
         for (int k = len ? 1 : 0; k <= len; k++) {
             output_def *d = &rs->outputs[rs->n_outputs];
-            st = output_entry(L, n, k ? rl_item_name(L, n->text, k) : n->text, d);
+            st = output_entry(L, n, k ? qli_rl_item_name(L, n->text, k) : n->text, d);
             if (st == QL_OK) {
                 rs->n_outputs++;
-            } else if ((st = rl_keep_going(L, st))) {
+            } else if ((st = qli_rl_keep_going(L, st))) {
                 return st;
             } else {
                 memset(d, 0, sizeof *d);

@@ -41,22 +41,22 @@ typedef struct ql_arena {
     struct arena_block *head;
 } ql_arena;
 
-void *ar_alloc(ql_arena *a, size_t size); /* zeroed, 16-aligned */
-char *ar_strndup(ql_arena *a, const char *s, size_t n);
-char *ar_printf(ql_arena *a, const char *fmt, ...);
-void ar_free(ql_arena *a);
+void *qli_ar_alloc(ql_arena *a, size_t size); /* zeroed, 16-aligned */
+char *qli_ar_strndup(ql_arena *a, const char *s, size_t n);
+char *qli_ar_printf(ql_arena *a, const char *fmt, ...);
+void qli_ar_free(ql_arena *a);
 
 /* -------------------------------------------------------------- errors */
 
 /* Fills err (if not NULL) and returns code.  file may be NULL. */
-ql_status ql_fail(ql_error *err, ql_status code, const char *file, int line,
+ql_status qli_fail(ql_error *err, ql_status code, const char *file, int line,
                   int column, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-/* As ql_fail, with "prefix: " before the message when prefix is set. */
-ql_status ql_vfail(ql_error *err, ql_status code, const char *file, int line,
+/* As qli_fail, with "prefix: " before the message when prefix is set. */
+ql_status qli_vfail(ql_error *err, ql_status code, const char *file, int line,
                    int column, const char *prefix, const char *fmt,
                    va_list ap);
-void ql_error_set_field(ql_error *err, const char *field);
+void qli_error_set_field(ql_error *err, const char *field);
 /* Diagnose mode: many errors collected instead of the first returned. */
 typedef struct ql_diag {
     ql_error *errs;
@@ -70,10 +70,10 @@ typedef struct ql_diag {
 } ql_diag;
 /* Records *err in d; returns 1 if the caller may go on (d set, st is
  * not QL_ENOMEM and the callback did not ask to stop), else 0. */
-int ql_diag_note(ql_diag *d, const ql_error *err, ql_status st);
+int qli_diag_note(ql_diag *d, const ql_error *err, ql_status st);
 
 /* An error in a decimal operation, as a message. */
-const char *ql_qd_message(int qd_status);
+const char *qli_qd_message(int qd_status);
 
 /* ---------------------------------------------------------- YAML tree */
 
@@ -99,14 +99,14 @@ typedef struct ynode {
 
 /* Parses YAML text (one document) into a tree in `arena`.  Anchors and
  * aliases, tags and duplicate keys are refused. */
-ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *arena,
+ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *arena,
                       ql_error *err);
 /* The value under key in a map, or NULL. */
-const ynode *ymap_get(const ynode *map, const char *key);
+const ynode *qli_ymap_get(const ynode *map, const char *key);
 /* Where byte `offset` of a scalar's text stands in its file. */
-void ynode_locate(const ynode *n, size_t offset, int *line, int *column);
+void qli_ynode_locate(const ynode *n, size_t offset, int *line, int *column);
 /* Fails with a message located at n. */
-ql_status yfail(ql_error *err, ql_status code, const ynode *n,
+ql_status qli_yfail(ql_error *err, ql_status code, const ynode *n,
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ------------------------------------------------------ types, values */
@@ -193,10 +193,10 @@ typedef struct lexer {
     size_t error_pos;
 } lexer;
 
-void lex_init(lexer *lx, const char *src, size_t len, ql_arena *arena);
+void qli_lex_init(lexer *lx, const char *src, size_t len, ql_arena *arena);
 /* Next token; on a lexical error returns T_EOF with lx->error set. */
-token lex_next(lexer *lx);
-const char *tok_name(tok_kind k);
+token qli_lex_next(lexer *lx);
+const char *qli_lex_tok_name(tok_kind k);
 
 typedef enum ast_kind {
     A_NUMBER,
@@ -235,11 +235,11 @@ typedef struct ast {
 
 /* The message of an allocation failure, compared by address so that the
  * loader reports QL_ENOMEM rather than a syntax error. */
-extern const char ql_msg_oom[];
+extern const char qli_msg_oom[];
 
 /* Parses a whole expression.  On error returns NULL with *msg and *pos;
  * *open_pos is the unclosed bracket's offset, or SIZE_MAX. */
-ast *parse_expression(const char *src, size_t len, ql_arena *arena,
+ast *qli_parse_expression(const char *src, size_t len, ql_arena *arena,
                       const char **msg, size_t *pos, size_t *open_pos);
 
 /* --------------------------------------------------------- code */
@@ -293,7 +293,7 @@ enum { CF_APPLICABLE, CF_COMPLIANT, CF_REQUIRED, CF_ACTUAL, CF_SHORTFALL };
 /* Where an instruction's expression stands, for runtime errors. */
 typedef struct code_loc {
     const ynode *node; /* the expression's scalar */
-    uint32_t offset;   /* byte offset in it: ynode_locate gives line:col */
+    uint32_t offset;   /* byte offset in it: qli_ynode_locate gives line:col */
     const char *what;  /* "computed 'x'", "check 'y' required", … */
 } code_loc;
 
@@ -414,14 +414,14 @@ struct ql_ruleset {
 
 /* Compiles every expression of rs (definitions filled by rules.c).  With
  * diag, type errors are collected block by block. */
-ql_status compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag);
+ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag);
 
 /* Internal: a block depends on one that already failed (diagnose mode);
  * the failure was reported once, so this one stays silent. */
 #define QL_POISONED 2
 
 /* Value of parameter p on date; −1 if none in force. */
-int param_index_at(const param_def *p, ql_date date);
+int qli_param_index_at(const param_def *p, ql_date date);
 
 /* ------------------------------------------------------- evaluation */
 
@@ -464,25 +464,25 @@ struct ql_result {
     struct eval_frame *frames; /* computed values in progress: ≤ n_computed */
 };
 
-ql_status eval_record(ql_result *res, const ql_record *rec, ql_date date,
+ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags);
 /* Bytes of one entry of ql_result.frames. */
-extern const size_t eval_frame_size;
+extern const size_t qli_eval_frame_size;
 
 /* The public *_format convention: text s of length n copied into buf
  * (size bytes), cut to fit and NUL terminated; returns n, the length
  * the whole text needs. */
-size_t ql_text_out(const char *s, size_t n, char *buf, size_t size);
+size_t qli_text_out(const char *s, size_t n, char *buf, size_t size);
 
 /* A typed value as a public ql_value (strings borrowed). */
-void qval_to_public(const qval *v, vtype t, ql_value *out);
+void qli_qval_to_public(const qval *v, vtype t, ql_value *out);
 /* The public type of values of static type t (enums are strings). */
-ql_type vtype_public(vtype t);
+ql_type qli_vtype_public(vtype t);
 
 /* -------------------------------------------------------------- dates */
 
-int date_ymd(ql_date d, int *y, int *m, int *day);
+int qli_date_ymd(ql_date d, int *y, int *m, int *day);
 /* Parses YYYY-MM-DD: 0 ok, −1 syntax, −2 not a real date. */
-int date_parse_text(const char *s, size_t len, ql_date *out);
+int qli_date_parse_text(const char *s, size_t len, ql_date *out);
 
 #endif

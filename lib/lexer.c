@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-void lex_init(lexer *lx, const char *src, size_t len, ql_arena *arena)
+void qli_lex_init(lexer *lx, const char *src, size_t len, ql_arena *arena)
 {
     memset(lx, 0, sizeof *lx);
     lx->src = src;
@@ -46,7 +46,7 @@ static const struct {
 } keywords[] = {{"and", T_AND}, {"or", T_OR},     {"not", T_NOT},
                 {"in", T_IN},   {"true", T_TRUE}, {"false", T_FALSE}};
 
-token lex_next(lexer *lx)
+token qli_lex_next(lexer *lx)
 {
     const char *s = lx->src;
     while (lx->pos < lx->len && (s[lx->pos] == ' ' || s[lx->pos] == '\t' ||
@@ -77,11 +77,11 @@ token lex_next(lexer *lx)
             return lex_error(lx, i, "exponent notation is not supported: write the number in full");
         if (i < lx->len && is_name_char((unsigned char)s[i]))
             return lex_error(lx, i, "a number runs into a name");
-        int st = qd_parse(&t.num, s + start, i - start);
+        int st = qli_qd_parse(&t.num, s + start, i - start);
         if (st)
-            return lex_error(lx, start, ql_qd_message(st));
+            return lex_error(lx, start, qli_qd_message(st));
         if (i < lx->len && s[i] == '%') {
-            if (qd_percent(&t.num, &t.num))
+            if (qli_qd_percent(&t.num, &t.num))
                 return lex_error(lx, start, "percentage too long: at most 34 digits after the point");
             i++;
         }
@@ -107,9 +107,9 @@ token lex_next(lexer *lx)
     }
     if (c == '"' || c == '\'') {
         size_t i = start + 1;
-        char *buf = ar_alloc(lx->arena, lx->len - start + 1);
+        char *buf = qli_ar_alloc(lx->arena, lx->len - start + 1);
         if (!buf)
-            return lex_error(lx, start, ql_msg_oom);
+            return lex_error(lx, start, qli_msg_oom);
         size_t n = 0;
         for (;;) {
             if (i >= lx->len)
@@ -175,7 +175,7 @@ token lex_next(lexer *lx)
     return t;
 }
 
-const char *tok_name(tok_kind k)
+const char *qli_lex_tok_name(tok_kind k)
 {
     static const char *names[] = {
         "end of expression", "number", "string", "name", "'and'", "'or'",

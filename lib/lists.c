@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const list_sym *list_lookup(const cc *c, const char *name, size_t len)
+const list_sym *qli_ls_lookup(const cc *c, const char *name, size_t len)
 {
     for (size_t i = 0; i < c->nlists; i++)
         if (strlen(c->lists[i].name) == len &&
@@ -26,19 +26,19 @@ static ql_status add_list(cc *c, const char *family, int len, const ynode *key)
 {
     char first[QL_MAX_NAME + 16];
     snprintf(first, sizeof first, "%s[1]", family);
-    const sym *s1 = cc_lookup(c, first, strlen(first));
-    const sym *old = cc_lookup(c, family, strlen(family));
+    const sym *s1 = qli_cc_lookup(c, first, strlen(first));
+    const sym *old = qli_cc_lookup(c, family, strlen(family));
     ql_status st = QL_OK;
     if (old)
-        st = yfail(c->err, QL_ENAME, key,
+        st = qli_yfail(c->err, QL_ENAME, key,
                    "'%s' is already defined as %s %s (%s:%d)", family,
-                   old->kind == S_INPUT ? "an" : "a", cc_kind_word(old->kind),
+                   old->kind == S_INPUT ? "an" : "a", qli_cc_kind_word(old->kind),
                    old->key ? old->key->doc->file : "?",
                    old->key ? old->key->line : 0);
     else if (!s1) /* a duplicate item was skipped in diagnose mode */
         return QL_OK;
     if (st)
-        return ql_diag_note(c->diag, c->err, st) ? QL_OK : st;
+        return qli_diag_note(c->diag, c->err, st) ? QL_OK : st;
     list_sym *l = &c->lists[c->nlists++];
     l->name = family;
     l->first = (int)(s1 - c->syms);
@@ -46,12 +46,12 @@ static ql_status add_list(cc *c, const char *family, int len, const ynode *key)
     return QL_OK;
 }
 
-ql_status build_lists(cc *c)
+ql_status qli_ls_build(cc *c)
 {
     ql_ruleset *rs = c->rs;
     c->lists = calloc(rs->n_inputs + rs->n_computed + 1, sizeof *c->lists);
     if (!c->lists)
-        return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     ql_status st;
     for (size_t i = 0; i < rs->n_inputs; i++)
         if (rs->inputs[i].elem == 1 &&
@@ -68,23 +68,23 @@ ql_status build_lists(cc *c)
 
 /* The symbol a name stands for: a list's name means the item being
  * checked (c->elem).  *out is NULL for an unknown name. */
-ql_status resolve_name(cc *c, const ast *n, const sym **out)
+ql_status qli_ls_resolve_name(cc *c, const ast *n, const sym **out)
 {
-    *out = cc_lookup(c, n->text, n->len);
+    *out = qli_cc_lookup(c, n->text, n->len);
     if (*out)
         return QL_OK;
-    const list_sym *l = list_lookup(c, n->text, n->len);
+    const list_sym *l = qli_ls_lookup(c, n->text, n->len);
     if (!l)
         return QL_OK;
     if (c->elem == 0)
-        return cc_fail_at(c, n->pos, QL_ETYPE,
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE,
                        "'%s' is a list of %d items: name one (%s[1]), reduce "
                        "it (sum(%s), count(…), min(%s), max(%s)) or use it in "
                        "a computed value with 'count: %d'",
                        l->name, l->len, l->name, l->name, l->name, l->name,
                        l->len);
     if (l->len != c->elem_len)
-        return cc_fail_at(c, n->pos, QL_ETYPE,
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE,
                        "'%s' has %d items but is used item by item with a "
                        "list of %d",
                        l->name, l->len, c->elem_len);
@@ -92,7 +92,7 @@ ql_status resolve_name(cc *c, const ast *n, const sym **out)
     return QL_OK;
 }
 
-int is_reduction(int id, size_t nargs)
+int qli_ls_is_reduction(int id, size_t nargs)
 {
     return id == F_SUM || id == F_COUNT ||
            ((id == F_MIN || id == F_MAX) && nargs == 1);
@@ -105,12 +105,12 @@ static ql_status list_span(cc *c, const ast *n, int *len, const char **name)
 {
     if (n->elem)
         return QL_OK; /* a reduction's copy: bound already */
-    if (n->kind == A_NAME && !cc_lookup(c, n->text, n->len)) {
-        const list_sym *l = list_lookup(c, n->text, n->len);
+    if (n->kind == A_NAME && !qli_cc_lookup(c, n->text, n->len)) {
+        const list_sym *l = qli_ls_lookup(c, n->text, n->len);
         if (!l)
             return QL_OK;
         if (*len && *len != l->len)
-            return cc_fail_at(c, n->pos, QL_ETYPE,
+            return qli_cc_fail_at(c, n->pos, QL_ETYPE,
                            "lists of different sizes item by item: '%s' has "
                            "%d items, '%s' %d",
                            *name, *len, l->name, l->len);
@@ -118,7 +118,7 @@ static ql_status list_span(cc *c, const ast *n, int *len, const char **name)
         *name = l->name;
         return QL_OK;
     }
-    if (n->kind == A_CALL && is_reduction(cc_fn_id(n->text, n->len), n->nargs))
+    if (n->kind == A_CALL && qli_ls_is_reduction(qli_cc_fn_id(n->text, n->len), n->nargs))
         return QL_OK;
     for (size_t i = 0; i < n->nargs; i++) {
         ql_status st = list_span(c, n->args[i], len, name);
@@ -132,13 +132,13 @@ static ast *new_node(cc *c, ast_kind kind, size_t pos, size_t nargs)
 {
     if (++c->expanded > QL_MAX_YAML_NODES)
         return NULL;
-    ast *n = ar_alloc(&c->rs->arena, sizeof *n);
+    ast *n = qli_ar_alloc(&c->rs->arena, sizeof *n);
     if (!n)
         return NULL;
     n->kind = kind;
     n->pos = pos;
     n->nargs = nargs;
-    if (nargs && !(n->args = ar_alloc(&c->rs->arena, nargs * sizeof *n->args)))
+    if (nargs && !(n->args = qli_ar_alloc(&c->rs->arena, nargs * sizeof *n->args)))
         return NULL;
     return n;
 }
@@ -161,16 +161,16 @@ static ast *copy_tree(cc *c, const ast *src)
 static ql_status expand_failed(cc *c, size_t pos)
 {
     if (c->expanded > QL_MAX_YAML_NODES)
-        return cc_fail_at(c, pos, QL_ELIMIT,
+        return qli_cc_fail_at(c, pos, QL_ELIMIT,
                        "lists expand to more than %d expression nodes",
                        QL_MAX_YAML_NODES);
-    return cc_fail_at(c, pos, QL_ENOMEM, "out of memory");
+    return qli_cc_fail_at(c, pos, QL_ENOMEM, "out of memory");
 }
 
 /* sum(e), count(e), min(e), max(e) over lists: e is copied once per item,
  * each copy reading that item of every list in it, and the call becomes
  * e[1] + e[2] + …, if(e[1], 1, 0) + …, or min(e[1], e[2], …). */
-ql_status reduce_list(cc *c, ast *n, int id, int *done)
+ql_status qli_ls_reduce(cc *c, ast *n, int id, int *done)
 {
     int len = 0;
     const char *name = NULL;
@@ -181,12 +181,12 @@ ql_status reduce_list(cc *c, ast *n, int id, int *done)
     if (len == 0) {
         if (id == F_MIN || id == F_MAX)
             return QL_OK; /* min(x) of one value: x */
-        return cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
+        return qli_cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
                        "%s() goes over a list: name one in its argument "
                        "(%s)",
-                       cc_fn_name(id), cc_fn_usage(id));
+                       qli_cc_fn_name(id), qli_cc_fn_usage(id));
     }
-    ast **item = ar_alloc(&c->rs->arena, (size_t)len * sizeof *item);
+    ast **item = qli_ar_alloc(&c->rs->arena, (size_t)len * sizeof *item);
     if (!item)
         return expand_failed(c, n->pos);
     for (int k = 0; k < len; k++) {
@@ -204,8 +204,8 @@ ql_status reduce_list(cc *c, ast *n, int id, int *done)
             w->text = "if";
             w->len = 2;
             w->b = 1; /* for messages: a count()'s condition */
-            one->num = qd_make(1, 0);
-            zero->num = qd_make(0, 0);
+            one->num = qli_qd_make(1, 0);
+            zero->num = qli_qd_make(0, 0);
             w->args[0] = e;
             w->args[1] = one;
             w->args[2] = zero;
@@ -230,11 +230,11 @@ ql_status reduce_list(cc *c, ast *n, int id, int *done)
     }
     *n = *acc;
     *done = 1;
-    if ((st = tc_expr(c, n)))
+    if ((st = qli_tc_expr(c, n)))
         return st;
     if (id == F_SUM && n->type.kind != VK_NUMBER)
-        return cc_fail_at(c, n->pos, QL_ETYPE, "sum() adds numbers, not a %s",
-                       cc_type_name(n->type));
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "sum() adds numbers, not a %s",
+                       qli_cc_type_name(n->type));
     return QL_OK;
 }
 

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char ql_msg_oom[] = "out of memory";
+const char qli_msg_oom[] = "out of memory";
 
 typedef struct parser {
     lexer lx;
@@ -41,7 +41,7 @@ static ast *fail_at(parser *p, size_t pos, const char *msg)
 
 static void advance(parser *p)
 {
-    p->tok = lex_next(&p->lx);
+    p->tok = qli_lex_next(&p->lx);
     if (p->lx.error)
         fail_at(p, p->lx.error_pos, p->lx.error);
 }
@@ -49,22 +49,22 @@ static void advance(parser *p)
 static ast *expected(parser *p, const char *what)
 {
     snprintf(p->msgbuf, sizeof p->msgbuf, "expected %s, found %s", what,
-             tok_name(p->tok.kind));
+             qli_lex_tok_name(p->tok.kind));
     return fail_at(p, p->tok.pos, p->msgbuf);
 }
 
 static ast *node(parser *p, ast_kind kind, size_t pos, size_t nargs)
 {
-    ast *n = ar_alloc(p->arena, sizeof *n);
+    ast *n = qli_ar_alloc(p->arena, sizeof *n);
     if (!n)
-        return fail_at(p, pos, ql_msg_oom);
+        return fail_at(p, pos, qli_msg_oom);
     n->kind = kind;
     n->pos = pos;
     n->nargs = nargs;
     if (nargs) {
-        n->args = ar_alloc(p->arena, nargs * sizeof *n->args);
+        n->args = qli_ar_alloc(p->arena, nargs * sizeof *n->args);
         if (!n->args)
-            return fail_at(p, pos, ql_msg_oom);
+            return fail_at(p, pos, qli_msg_oom);
     }
     return n;
 }
@@ -80,7 +80,7 @@ static int close_match(parser *p, tok_kind close, const char *what,
         return !failed(p);
     }
     snprintf(p->msgbuf, sizeof p->msgbuf, "expected %s, found %s", what,
-             tok_name(p->tok.kind));
+             qli_lex_tok_name(p->tok.kind));
     if (!p->msg)
         p->open_pos = open_pos;
     fail_at(p, p->tok.pos, p->msgbuf);
@@ -113,9 +113,9 @@ static int call_args(parser *p, ast ***out, size_t *n)
     }
     if (!close_match(p, T_RPAREN, "')'", open))
         return 0;
-    *out = ar_alloc(p->arena, (count ? count : 1) * sizeof **out);
+    *out = qli_ar_alloc(p->arena, (count ? count : 1) * sizeof **out);
     if (!*out) {
-        fail_at(p, open, ql_msg_oom);
+        fail_at(p, open, qli_msg_oom);
         return 0;
     }
     memcpy(*out, tmp, count * sizeof *tmp);
@@ -132,23 +132,23 @@ static ast *list_item(parser *p, token name)
     if (failed(p))
         return NULL;
     token k = p->tok;
-    qd one = qd_make(1, 0), lim = qd_make(QL_MAX_LIST, 0);
-    if (k.kind != T_NUMBER || !qd_is_integer(&k.num) ||
-        qd_cmp(&k.num, &one) < 0 || qd_cmp(&k.num, &lim) > 0)
+    qd one = qli_qd_make(1, 0), lim = qli_qd_make(QL_MAX_LIST, 0);
+    if (k.kind != T_NUMBER || !qli_qd_is_integer(&k.num) ||
+        qli_qd_cmp(&k.num, &one) < 0 || qli_qd_cmp(&k.num, &lim) > 0)
         return fail_at(p, k.pos, "expected a list item number from 1 to 1000 "
                                  "inside '[ ]'");
     qd whole;
-    qd_round_to(&whole, &k.num, 0, QD_DOWN);
+    qli_qd_round_to(&whole, &k.num, 0, QD_DOWN);
     advance(p);
     if (failed(p) || !close_match(p, T_RBRACKET, "']'", open))
         return NULL;
     ast *n = node(p, A_NAME, name.pos, 0);
     if (!n)
         return NULL;
-    char *text = ar_printf(p->arena, "%.*s[%d]", (int)name.len, name.text,
+    char *text = qli_ar_printf(p->arena, "%.*s[%d]", (int)name.len, name.text,
                            (int)whole.coef);
     if (!text)
-        return fail_at(p, name.pos, ql_msg_oom);
+        return fail_at(p, name.pos, qli_msg_oom);
     n->text = text;
     n->len = strlen(text);
     return n;
@@ -246,7 +246,7 @@ static ast *unary(parser *p)
         if (!operand || t.kind == T_PLUS)
             return operand;
         if (operand->kind == A_NUMBER && operand->pos == t.pos + 1) {
-            qd_neg(&operand->num, &operand->num); /* a literal like -3 */
+            qli_qd_neg(&operand->num, &operand->num); /* a literal like -3 */
             operand->pos = t.pos;
             return operand;
         }
@@ -389,19 +389,19 @@ static ast *expr(parser *p)
     return l;
 }
 
-ast *parse_expression(const char *src, size_t len, ql_arena *arena,
+ast *qli_parse_expression(const char *src, size_t len, ql_arena *arena,
                       const char **msg, size_t *pos, size_t *open_pos)
 {
     *open_pos = SIZE_MAX;
-    parser *p = ar_alloc(arena, sizeof *p);
+    parser *p = qli_ar_alloc(arena, sizeof *p);
     if (!p) {
-        *msg = ql_msg_oom;
+        *msg = qli_msg_oom;
         *pos = 0;
         return NULL;
     }
     p->arena = arena;
     p->open_pos = SIZE_MAX;
-    lex_init(&p->lx, src, len, arena);
+    qli_lex_init(&p->lx, src, len, arena);
     advance(p);
     ast *root = failed(p) ? NULL : expr(p);
     if (root && !failed(p) && p->tok.kind != T_EOF)
@@ -412,10 +412,10 @@ ast *parse_expression(const char *src, size_t len, ql_arena *arena,
             p->msg_pos = 0;
         }
         /* the message may live in p->msgbuf: copy it out of the parser */
-        *msg = p->msg == ql_msg_oom ? ql_msg_oom
-                                    : ar_strndup(arena, p->msg, strlen(p->msg));
+        *msg = p->msg == qli_msg_oom ? qli_msg_oom
+                                    : qli_ar_strndup(arena, p->msg, strlen(p->msg));
         if (!*msg)
-            *msg = ql_msg_oom;
+            *msg = qli_msg_oom;
         *pos = p->msg_pos;
         *open_pos = p->open_pos;
         return NULL;

@@ -16,12 +16,12 @@
 ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
 {
     if (!out || !rs)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     *out = NULL;
     size_t n = rs->n_inputs ? rs->n_inputs : 1;
     ql_record *r = calloc(1, sizeof *r);
     if (!r)
-        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     r->rs = rs;
     r->n = rs->n_inputs;
     r->vals = calloc(n, sizeof *r->vals);
@@ -30,7 +30,7 @@ ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
     r->scap = calloc(n, sizeof *r->scap);
     if (!r->vals || !r->present || !r->sbuf || !r->scap) {
         ql_record_free(r);
-        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     }
     *out = r;
     return QL_OK;
@@ -65,9 +65,9 @@ static ql_status field_fail(ql_error *err, const input_def *d,
 {
     va_list ap;
     va_start(ap, fmt);
-    ql_vfail(err, QL_ERECORD, NULL, 0, 0, NULL, fmt, ap);
+    qli_vfail(err, QL_ERECORD, NULL, 0, 0, NULL, fmt, ap);
     va_end(ap);
-    ql_error_set_field(err, d->name);
+    qli_error_set_field(err, d->name);
     return QL_ERECORD;
 }
 
@@ -79,9 +79,9 @@ static ql_status utf8_fail(ql_error *err, const input_def *d)
 static ql_status check_index(const ql_record *rec, size_t i, ql_error *err)
 {
     if (!rec)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL record");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL record");
     if (i >= rec->rs->n_inputs)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "field index %zu out of range (the rule set has %zu "
                        "inputs)",
                        i, rec->rs->n_inputs);
@@ -92,25 +92,25 @@ static ql_status check_index(const ql_record *rec, size_t i, ql_error *err)
 static ql_status check_number(const input_def *d, const qd *v, ql_error *err)
 {
     char t[QD_TEXT_MAX], lim[QD_TEXT_MAX];
-    if (d->integer && !qd_is_integer(v)) {
-        qd_format(v, t);
+    if (d->integer && !qli_qd_is_integer(v)) {
+        qli_qd_format(v, t);
         return field_fail(err, d, "%s is not a whole number (field '%s' is an %s)",
                           t, d->name, d->type_word);
     }
     if (d->has_min) {
-        int c = qd_cmp(v, &d->min);
+        int c = qli_qd_cmp(v, &d->min);
         if (c < 0 || (c == 0 && d->min_excl)) {
-            qd_format(v, t);
-            qd_format(&d->min, lim);
+            qli_qd_format(v, t);
+            qli_qd_format(&d->min, lim);
             return field_fail(err, d, "%s is out of range (expected %s %s)", t,
                               d->min_excl ? ">" : ">=", lim);
         }
     }
     if (d->has_max) {
-        int c = qd_cmp(v, &d->max);
+        int c = qli_qd_cmp(v, &d->max);
         if (c > 0 || (c == 0 && d->max_excl)) {
-            qd_format(v, t);
-            qd_format(&d->max, lim);
+            qli_qd_format(v, t);
+            qli_qd_format(&d->max, lim);
             return field_fail(err, d, "%s is out of range (expected %s %s)", t,
                               d->max_excl ? "<" : "<=", lim);
         }
@@ -127,7 +127,7 @@ static ql_status store_string(ql_record *rec, size_t i, const char *s,
         size_t cap = len + 1 < 32 ? 32 : len + 1;
         char *p = realloc(rec->sbuf[i], cap);
         if (!p)
-            return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+            return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
         rec->sbuf[i] = p;
         rec->scap[i] = cap;
     }
@@ -192,7 +192,7 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
     if (st)
         return st;
     if (!text && len)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL text");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL text");
     while (len && (*text == ' ' || *text == '\t'))
         text++, len--;
     while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
@@ -215,10 +215,10 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
     switch (d->type.kind) {
     case VK_NUMBER: {
         qd v;
-        int q = qd_parse(&v, text, len);
+        int q = qli_qd_parse(&v, text, len);
         if (q)
             return FAIL_TEXT("'%.*s%s' is not a valid %s: %s", shown,
-                             text, more, d->type_word, ql_qd_message(q));
+                             text, more, d->type_word, qli_qd_message(q));
         if ((st = check_number(d, &v, err)))
             return st;
         rec->vals[i].num = v;
@@ -235,7 +235,7 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
     }
     case VK_DATE: {
         ql_date dt;
-        int r = date_parse_text(text, len, &dt);
+        int r = qli_date_parse_text(text, len, &dt);
         if (r)
             return FAIL_TEXT("'%.*s%s' is not %s", shown, text, more,
                              r == -1 ? "a date (expected YYYY-MM-DD)"
@@ -262,7 +262,7 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
     case VK_STRING:
         return store_string(rec, i, text, len, err);
     default:
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "field of unknown type");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "field of unknown type");
     }
 #undef FAIL_TEXT
     rec->present[i] = 1;
@@ -273,12 +273,12 @@ ql_status ql_record_set(ql_record *rec, const char *name, const char *text,
                         ql_error *err)
 {
     if (!rec || !name)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     int i = ql_ruleset_input_index(rec->rs, name);
     if (i < 0) {
-        ql_fail(err, QL_ERECORD, NULL, 0, 0,
+        qli_fail(err, QL_ERECORD, NULL, 0, 0,
                 "the rule set '%s' has no input called '%s'", rec->rs->id, name);
-        ql_error_set_field(err, name);
+        qli_error_set_field(err, name);
         return QL_ERECORD;
     }
     return ql_record_set_text(rec, (size_t)i, text ? text : "",
@@ -313,12 +313,12 @@ ql_status ql_record_set_decimal(ql_record *rec, size_t i,
                                 const ql_decimal *value, ql_error *err)
 {
     if (!value)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL value");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL value");
     char t[QL_DECIMAL_TEXT_MAX];
     size_t n = ql_decimal_format(value, t, sizeof t);
     qd v;
-    if (qd_parse(&v, t, n)) /* also rejects a malformed ql_decimal */
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+    if (qli_qd_parse(&v, t, n)) /* also rejects a malformed ql_decimal */
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "the ql_decimal is outside the documented bounds");
     return set_number(rec, i, &v, err);
 }
@@ -326,7 +326,7 @@ ql_status ql_record_set_decimal(ql_record *rec, size_t i,
 ql_status ql_record_set_int(ql_record *rec, size_t i, int64_t value,
                             ql_error *err)
 {
-    qd v = qd_make(value, 0);
+    qd v = qli_qd_make(value, 0);
     return set_number(rec, i, &v, err);
 }
 
@@ -348,7 +348,7 @@ ql_status ql_record_set_date(ql_record *rec, size_t i, ql_date value,
     if (st)
         return st;
     int y, m, d;
-    date_ymd(value, &y, &m, &d);
+    qli_date_ymd(value, &y, &m, &d);
     if (y < 1 || y > 9999)
         return field_fail(err, &rec->rs->inputs[i], "date out of range");
     rec->vals[i].date = value;
@@ -373,6 +373,6 @@ ql_status ql_record_get(const ql_record *rec, size_t i, ql_value *out)
         memset(out, 0, sizeof *out);
         return QL_OK;
     }
-    qval_to_public(&rec->vals[i], rec->rs->inputs[i].type, out);
+    qli_qval_to_public(&rec->vals[i], rec->rs->inputs[i].type, out);
     return QL_OK;
 }

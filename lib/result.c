@@ -11,14 +11,14 @@
 ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
 {
     if (!out || !rs)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     *out = NULL;
     ql_result *r = calloc(1, sizeof *r);
     if (!r)
-        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     r->rs = rs;
     r->status = QL_EINVAL; /* nothing evaluated yet */
-    ql_fail(&r->error, QL_EINVAL, NULL, 0, 0, "no evaluation has run yet");
+    qli_fail(&r->error, QL_EINVAL, NULL, 0, 0, "no evaluation has run yet");
     r->pdate = INT32_MIN;
     r->date = INT32_MIN;
     size_t steps = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
@@ -30,11 +30,11 @@ ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
     r->seen_par = calloc(rs->n_params + 1, 1);
     r->trace = calloc(steps + 1, sizeof *r->trace);
     r->stack = calloc(rs->stack_need + 1, sizeof *r->stack);
-    r->frames = calloc(rs->n_computed + 1, eval_frame_size);
+    r->frames = calloc(rs->n_computed + 1, qli_eval_frame_size);
     if (!r->cvals || !r->cstate || !r->checks || !r->pidx || !r->seen_in ||
         !r->seen_par || !r->trace || !r->stack || !r->frames) {
         ql_result_free(r);
-        return ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     }
     *out = r;
     return QL_OK;
@@ -60,11 +60,11 @@ ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags, ql_error *err)
 {
     if (!res || !rec)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     if (res->rs != rec->rs)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "the record and the result belong to different rule sets");
-    ql_status st = eval_record(res, rec, date, flags);
+    ql_status st = qli_eval_record(res, rec, date, flags);
     if (st && err)
         *err = res->error;
     return st;
@@ -81,7 +81,7 @@ ql_status ql_evaluate_many(const ql_record *const *recs,
             return QL_EINVAL;
     ql_status first = QL_OK;
     for (size_t i = 0; i < n; i++) {
-        ql_status st = eval_record(results[i], recs[i], date, flags);
+        ql_status st = qli_eval_record(results[i], recs[i], date, flags);
         if (st && first == QL_OK)
             first = st;
     }
@@ -108,14 +108,14 @@ ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)
     memset(out, 0, sizeof *out);
     switch (o->kind) {
     case OUT_COMPUTED:
-        qval_to_public(&res->cvals[o->index], res->rs->computed[o->index].type,
+        qli_qval_to_public(&res->cvals[o->index], res->rs->computed[o->index].type,
                        out);
         break;
     case OUT_INPUT: {
         /* the value the evaluation used: the default for an empty field */
         const input_def *d = &res->rs->inputs[o->index];
         if (!res->rec->present[o->index] && d->has_default) {
-            qval_to_public(&d->def, d->type, out);
+            qli_qval_to_public(&d->def, d->type, out);
             return QL_OK;
         }
         return ql_record_get(res->rec, (size_t)o->index, out);
@@ -143,9 +143,9 @@ ql_status ql_result_check(const ql_result *res, size_t i, ql_check_result *out)
         return QL_OK;
     vtype num = {VK_NUMBER, NULL};
     out->compliant = c->compliant;
-    qval_to_public(&c->required, num, &out->required);
-    qval_to_public(&c->actual, num, &out->actual);
-    qval_to_public(&c->shortfall, num, &out->shortfall);
+    qli_qval_to_public(&c->required, num, &out->required);
+    qli_qval_to_public(&c->actual, num, &out->actual);
+    qli_qval_to_public(&c->shortfall, num, &out->shortfall);
     return QL_OK;
 }
 
@@ -153,16 +153,16 @@ ql_status ql_result_check(const ql_result *res, size_t i, ql_check_result *out)
 static size_t number_text(const qd *v, char *buf, size_t size)
 {
     if (buf && size >= QD_TEXT_MAX)
-        return qd_format(v, buf);
+        return qli_qd_format(v, buf);
     char tmp[QD_TEXT_MAX];
-    size_t n = qd_format(v, tmp);
-    return ql_text_out(tmp, n, buf, size);
+    size_t n = qli_qd_format(v, tmp);
+    return qli_text_out(tmp, n, buf, size);
 }
 
 static size_t bool_text(int b, char *buf, size_t size)
 {
-    return b ? ql_text_out("true", 4, buf, size)
-             : ql_text_out("false", 5, buf, size);
+    return b ? qli_text_out("true", 4, buf, size)
+             : qli_text_out("false", 5, buf, size);
 }
 
 size_t ql_result_output_text(const ql_result *res, size_t i, char *buf,
@@ -243,9 +243,9 @@ ql_status ql_result_trace_step(const ql_result *res, size_t i,
         out->name = d->name;
         out->description = d->description;
         if (res->rec->present[t->index])
-            qval_to_public(&res->rec->vals[t->index], d->type, &out->value);
+            qli_qval_to_public(&res->rec->vals[t->index], d->type, &out->value);
         else
-            qval_to_public(&d->def, d->type, &out->value);
+            qli_qval_to_public(&d->def, d->type, &out->value);
         break;
     }
     case QL_STEP_PARAM: {
@@ -261,7 +261,7 @@ ql_status ql_result_trace_step(const ql_result *res, size_t i,
             out->value.string = pv->text;
             out->value.length = strlen(pv->text);
         } else {
-            qval_to_public(&pv->v, d->type, &out->value);
+            qli_qval_to_public(&pv->v, d->type, &out->value);
         }
         break;
     }
@@ -271,7 +271,7 @@ ql_status ql_result_trace_step(const ql_result *res, size_t i,
         out->formula = d->formula;
         out->description = d->description;
         out->source = d->source;
-        qval_to_public(&res->cvals[t->index], d->type, &out->value);
+        qli_qval_to_public(&res->cvals[t->index], d->type, &out->value);
         break;
     }
     case QL_STEP_CHECK: {

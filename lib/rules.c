@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const section_names[N_SECTIONS] = {
+const char *const qli_rl_section_names[N_SECTIONS] = {
     "sources", "inputs", "parameters", "computed", "checks", "validations"};
 
 /* ------------------------------------------------------ file, extends */
@@ -26,7 +26,7 @@ static ql_status read_file(loader *L, const char *path, ydoc *doc)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ql_fail(L->err, QL_EIO, path, 0, 0, "cannot open: %s",
+        return qli_fail(L->err, QL_EIO, path, 0, 0, "cannot open: %s",
                        strerror(errno));
     char *buf = NULL;
     size_t len = 0, cap = 0;
@@ -34,14 +34,14 @@ static ql_status read_file(loader *L, const char *path, ydoc *doc)
     for (;;) {
         if (len == cap) {
             if (cap >= QL_MAX_FILE_SIZE) {
-                st = ql_fail(L->err, QL_ELIMIT, path, 0, 0,
+                st = qli_fail(L->err, QL_ELIMIT, path, 0, 0,
                              "file larger than the 16 MiB limit for rules files");
                 break;
             }
             cap = cap ? cap * 2 : 65536;
             char *p = realloc(buf, cap + 1);
             if (!p) {
-                st = rl_oom(L);
+                st = qli_rl_oom(L);
                 break;
             }
             buf = p;
@@ -50,16 +50,16 @@ static ql_status read_file(loader *L, const char *path, ydoc *doc)
         len += got;
         if (got == 0) {
             if (ferror(f))
-                st = ql_fail(L->err, QL_EIO, path, 0, 0, "read error");
+                st = qli_fail(L->err, QL_EIO, path, 0, 0, "read error");
             break;
         }
     }
     fclose(f);
     if (st == QL_OK) {
-        doc->text = ar_strndup(L->ar, buf ? buf : "", len);
+        doc->text = qli_ar_strndup(L->ar, buf ? buf : "", len);
         doc->len = len;
         if (!doc->text)
-            st = rl_oom(L);
+            st = qli_rl_oom(L);
     }
     free(buf);
     return st;
@@ -70,14 +70,14 @@ static ql_status load_doc(loader *L, ydoc *doc, const char *base_dir);
 /* Merges map `m` of section s: same names replace, new names append. */
 static ql_status merge_section(loader *L, int s, const ynode *m)
 {
-    ql_status st = rl_want(L, m, YN_MAP, section_names[s]);
+    ql_status st = qli_rl_want(L, m, YN_MAP, qli_rl_section_names[s]);
     if (st)
         return st;
     section *sec = &L->sec[s];
     for (size_t i = 0; i < m->n; i++) {
         const ynode *k = m->items[2 * i], *v = m->items[2 * i + 1];
-        if (s != SEC_SOURCES && !rl_valid_name(k->text))
-            return yfail(L->err, QL_ENAME, k,
+        if (s != SEC_SOURCES && !qli_rl_valid_name(k->text))
+            return qli_yfail(L->err, QL_ENAME, k,
                          "'%s' is not a valid name (letters, digits and _, "
                          "not starting with a digit, not a keyword)",
                          k->text);
@@ -86,7 +86,7 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
             if (!strcmp(sec->items[j].name, k->text))
                 break;
         if (j < sec->n && s == SEC_SOURCES)
-            return yfail(L->err, QL_ENAME, k,
+            return qli_yfail(L->err, QL_ENAME, k,
                          "source '%s' is already declared (%s:%d); give it "
                          "another id",
                          k->text, sec->items[j].key->doc->file,
@@ -96,7 +96,7 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
                 size_t cap = sec->cap ? sec->cap * 2 : 16;
                 entry *p = realloc(sec->items, cap * sizeof *p);
                 if (!p)
-                    return rl_oom(L);
+                    return qli_rl_oom(L);
                 sec->items = p;
                 sec->cap = cap;
             }
@@ -112,36 +112,36 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
 /* Drops inherited definitions: `remove: {checks: [a, b], …}`. */
 static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
 {
-    ql_status st = rl_want(L, rm, YN_MAP, "'remove'");
+    ql_status st = qli_rl_want(L, rm, YN_MAP, "'remove'");
     if (st)
         return st;
     if (!has_parent)
-        return yfail(L->err, QL_ESCHEMA, rm,
+        return qli_yfail(L->err, QL_ESCHEMA, rm,
                      "'remove' needs 'extends': there is nothing to remove");
     for (size_t i = 0; i < rm->n; i++) {
         const ynode *k = rm->items[2 * i], *list = rm->items[2 * i + 1];
         int s;
         for (s = 0; s < N_SECTIONS; s++)
-            if (!strcmp(k->text, section_names[s]))
+            if (!strcmp(k->text, qli_rl_section_names[s]))
                 break;
         if (s == N_SECTIONS || s == SEC_SOURCES)
-            return yfail(L->err, QL_ESCHEMA, k,
+            return qli_yfail(L->err, QL_ESCHEMA, k,
                          "cannot remove from '%s' (expected inputs, "
                          "parameters, computed, checks or validations)",
                          k->text);
-        if ((st = rl_want(L, list, YN_SEQ, "a 'remove' list")))
+        if ((st = qli_rl_want(L, list, YN_SEQ, "a 'remove' list")))
             return st;
         section *sec = &L->sec[s];
         for (size_t j = 0; j < list->n; j++) {
             const ynode *name = list->items[j];
-            if ((st = rl_want(L, name, YN_SCALAR, "a name to remove")))
+            if ((st = qli_rl_want(L, name, YN_SCALAR, "a name to remove")))
                 return st;
             size_t e;
             for (e = 0; e < sec->n; e++)
                 if (!strcmp(sec->items[e].name, name->text))
                     break;
             if (e == sec->n)
-                return yfail(L->err, QL_ENAME, name,
+                return qli_yfail(L->err, QL_ENAME, name,
                              "cannot remove '%s': the files it extends "
                              "define no such entry under '%s'",
                              name->text, k->text);
@@ -173,31 +173,31 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
             st = QL_EINVAL;
         if (text && o->resolve_free)
             o->resolve_free(text, len, o->resolve_payload);
-        return yfail(L->err, st, ext, "extends '%s': %s", name,
+        return qli_yfail(L->err, st, ext, "extends '%s': %s", name,
                      rerr.message[0] ? rerr.message
                                      : "the include resolver found no "
                                        "rules of that name");
     }
-    ydoc *doc = ar_alloc(L->ar, sizeof *doc);
-    char *key = ar_printf(L->ar, "resolved:%s", name);
+    ydoc *doc = qli_ar_alloc(L->ar, sizeof *doc);
+    char *key = qli_ar_printf(L->ar, "resolved:%s", name);
     if (doc) {
-        doc->file = ar_strndup(L->ar, name, strlen(name));
+        doc->file = qli_ar_strndup(L->ar, name, strlen(name));
         doc->len = len;
         doc->text = len > QL_MAX_FILE_SIZE ? NULL
-                                           : ar_strndup(L->ar, text ? text : "", len);
+                                           : qli_ar_strndup(L->ar, text ? text : "", len);
     }
     if (o->resolve_free)
         o->resolve_free(text, len, o->resolve_payload);
     if (len > QL_MAX_FILE_SIZE)
-        return yfail(L->err, QL_ELIMIT, ext,
+        return qli_yfail(L->err, QL_ELIMIT, ext,
                      "extends '%s': rules text larger than the %u MiB limit",
                      name, QL_MAX_FILE_SIZE >> 20);
     if (!doc || !key || !doc->file || !doc->text)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     /* Cycles by name: the resolver's names are its own namespace. */
     for (int i = 0; i < L->depth; i++)
         if (L->chain[i] && !strcmp(L->chain[i], key))
-            return yfail(L->err, QL_ENAME, ext,
+            return qli_yfail(L->err, QL_ENAME, ext,
                          "extends '%s' makes a cycle: those rules are "
                          "already being loaded",
                          name);
@@ -219,31 +219,31 @@ static const char *const top_keys[] = {
 static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
 {
     ql_status st;
-    if ((st = rl_want(L, root, YN_MAP, "a rules file")) ||
-        (st = rl_keys(L, root, "a rules file", top_keys)))
+    if ((st = qli_rl_want(L, root, YN_MAP, "a rules file")) ||
+        (st = qli_rl_keys(L, root, "a rules file", top_keys)))
         return st;
     const char *fmt;
-    if ((st = rl_required(L, root, "quotalevy", "a rules file", &fmt)))
+    if ((st = qli_rl_required(L, root, "quotalevy", "a rules file", &fmt)))
         return st;
     if (strcmp(fmt, "1") != 0)
-        return yfail(L->err, QL_ESCHEMA, ymap_get(root, "quotalevy"),
+        return qli_yfail(L->err, QL_ESCHEMA, qli_ymap_get(root, "quotalevy"),
                      "unsupported format version '%s' (this library reads "
                      "version 1)",
                      fmt);
     const char *tmp;
-    if ((st = rl_required(L, root, "id", "a rules file", &tmp)) ||
-        (st = rl_required(L, root, "title", "a rules file", &tmp)) ||
-        (st = rl_required(L, root, "jurisdiction", "a rules file", &tmp)) ||
-        (st = rl_required(L, root, "version", "a rules file", &tmp)) ||
-        (st = rl_optional(L, root, "description", &tmp)))
+    if ((st = qli_rl_required(L, root, "id", "a rules file", &tmp)) ||
+        (st = qli_rl_required(L, root, "title", "a rules file", &tmp)) ||
+        (st = qli_rl_required(L, root, "jurisdiction", "a rules file", &tmp)) ||
+        (st = qli_rl_required(L, root, "version", "a rules file", &tmp)) ||
+        (st = qli_rl_optional(L, root, "description", &tmp)))
         return st;
-    const ynode *ext = ymap_get(root, "extends");
+    const ynode *ext = qli_ymap_get(root, "extends");
     if (ext) {
         const char *rel;
-        if ((st = rl_scalar(L, ext, "extends", &rel)))
+        if ((st = qli_rl_scalar(L, ext, "extends", &rel)))
             return st;
         if (L->depth >= QL_MAX_EXTENDS)
-            return yfail(L->err, QL_ELIMIT, ext,
+            return qli_yfail(L->err, QL_ELIMIT, ext,
                          "'extends' chain longer than %d files",
                          QL_MAX_EXTENDS);
         if (L->opts && L->opts->resolve) {
@@ -254,62 +254,62 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
                 goto own;
             }
         }
-        char *path = rel[0] == '/' ? ar_strndup(L->ar, rel, strlen(rel))
-                                   : ar_printf(L->ar, "%s%s", base_dir, rel);
+        char *path = rel[0] == '/' ? qli_ar_strndup(L->ar, rel, strlen(rel))
+                                   : qli_ar_printf(L->ar, "%s%s", base_dir, rel);
         if (!path)
-            return rl_oom(L);
+            return qli_rl_oom(L);
         char canon[PATH_MAX];
         if (!realpath(path, canon) && rel[0] != '/') {
             /* Not beside the including file: a rule set by name, such
              * as `extends: cn/national` from a province's own folder. */
             const char *found;
-            if (rl_find_rules(L->ar, rel, L->search_path, &found, NULL) == QL_OK &&
+            if (qli_rl_find_rules(L->ar, rel, L->search_path, &found, NULL) == QL_OK &&
                 found != rel)
                 path = (char *)found;
         }
         if (!realpath(path, canon))
-            return yfail(L->err, QL_EIO, ext, "extends '%s': cannot open %s: %s",
+            return qli_yfail(L->err, QL_EIO, ext, "extends '%s': cannot open %s: %s",
                          rel, path, strerror(errno));
         for (int i = 0; i < L->depth; i++)
             if (L->chain[i] && !strcmp(L->chain[i], canon))
-                return yfail(L->err, QL_ENAME, ext,
+                return qli_yfail(L->err, QL_ENAME, ext,
                              "extends '%s' makes a cycle: that file is "
                              "already being loaded",
                              rel);
-        L->chain[L->depth++] = ar_strndup(L->ar, canon, strlen(canon));
-        ydoc *doc = ar_alloc(L->ar, sizeof *doc);
+        L->chain[L->depth++] = qli_ar_strndup(L->ar, canon, strlen(canon));
+        ydoc *doc = qli_ar_alloc(L->ar, sizeof *doc);
         if (!doc)
-            return rl_oom(L);
+            return qli_rl_oom(L);
         doc->file = path;
         if ((st = read_file(L, path, doc)))
             return st;
         const char *slash = strrchr(path, '/');
-        char *dir = slash ? ar_strndup(L->ar, path, (size_t)(slash - path + 1))
-                          : ar_strndup(L->ar, "", 0);
+        char *dir = slash ? qli_ar_strndup(L->ar, path, (size_t)(slash - path + 1))
+                          : qli_ar_strndup(L->ar, "", 0);
         if (!dir)
-            return rl_oom(L);
+            return qli_rl_oom(L);
         if ((st = load_doc(L, doc, dir)))
             return st;
         L->depth--;
     }
 own:
     /* This file's own definitions, over its parent's. */
-    const ynode *rm = ymap_get(root, "remove");
+    const ynode *rm = qli_ymap_get(root, "remove");
     if (rm && (st = remove_inherited(L, rm, ext != NULL)))
         return st;
     for (int s = 0; s < N_SECTIONS; s++) {
-        const ynode *m = ymap_get(root, section_names[s]);
+        const ynode *m = qli_ymap_get(root, qli_rl_section_names[s]);
         if (m && (st = merge_section(L, s, m)))
             return st;
     }
-    const ynode *o = ymap_get(root, "outputs");
+    const ynode *o = qli_ymap_get(root, "outputs");
     if (o)
         L->outputs = o;
-    L->meta_id = ymap_get(root, "id");
-    L->meta_title = ymap_get(root, "title");
-    L->meta_jur = ymap_get(root, "jurisdiction");
-    L->meta_version = ymap_get(root, "version");
-    L->meta_desc = ymap_get(root, "description");
+    L->meta_id = qli_ymap_get(root, "id");
+    L->meta_title = qli_ymap_get(root, "title");
+    L->meta_jur = qli_ymap_get(root, "jurisdiction");
+    L->meta_version = qli_ymap_get(root, "version");
+    L->meta_desc = qli_ymap_get(root, "description");
     return QL_OK;
 }
 
@@ -321,10 +321,10 @@ static ql_status load_doc(loader *L, ydoc *doc, const char *base_dir)
         doc->len -= 3;
     }
     if (memchr(doc->text, '\0', doc->len))
-        return ql_fail(L->err, QL_EPARSE, doc->file, 0, 0,
+        return qli_fail(L->err, QL_EPARSE, doc->file, 0, 0,
                        "the file holds a NUL byte: rules files are UTF-8 text");
     ynode *root;
-    ql_status st = ytree_parse(&root, doc, L->ar, L->err);
+    ql_status st = qli_ytree_parse(&root, doc, L->ar, L->err);
     return st ? st : load_tree(L, root, base_dir);
 }
 
@@ -338,10 +338,10 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
                       ql_error *err, ql_diag *diag, const ql_load_options *o)
 {
     ql_arena tmp = {0};
-    ql_ruleset *rs = ar_alloc(&tmp, sizeof *rs);
+    ql_ruleset *rs = qli_ar_alloc(&tmp, sizeof *rs);
     if (!rs) {
-        ql_status st = ql_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-        ql_diag_note(diag, err, st);
+        ql_status st = qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        qli_diag_note(diag, err, st);
         return st;
     }
     rs->arena = tmp;
@@ -356,20 +356,20 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     L.extends_policy = o->extends_policy;
     L.search_path = o->search_path;
     L.opts = o;
-    ydoc *d = ar_alloc(L.ar, sizeof *d);
+    ydoc *d = qli_ar_alloc(L.ar, sizeof *d);
     ql_status st = QL_OK;
-    if (!d || !(d->file = ar_strndup(L.ar, doc->file, strlen(doc->file))) ||
-        !(d->text = ar_strndup(L.ar, doc->text, doc->len)))
-        st = rl_oom(&L);
+    if (!d || !(d->file = qli_ar_strndup(L.ar, doc->file, strlen(doc->file))) ||
+        !(d->text = qli_ar_strndup(L.ar, doc->text, doc->len)))
+        st = qli_rl_oom(&L);
     if (st == QL_OK) {
         d->len = doc->len;
         char canon[PATH_MAX];
         if (realpath(d->file, canon))
-            L.chain[L.depth++] = ar_strndup(L.ar, canon, strlen(canon));
+            L.chain[L.depth++] = qli_ar_strndup(L.ar, canon, strlen(canon));
         st = load_doc(&L, d, base_dir);
     }
     if (st)
-        ql_diag_note(diag, err, st);
+        qli_diag_note(diag, err, st);
     if (st == QL_OK) {
         rs->file = d->file;
         rs->id = L.meta_id->text;
@@ -377,27 +377,27 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         rs->jurisdiction = L.meta_jur->text;
         rs->version = L.meta_version->text;
         rs->description = L.meta_desc ? L.meta_desc->text : NULL;
-        if ((st = rl_build_sources(&L)) == QL_OK &&
-            (st = rl_build_inputs(&L)) == QL_OK &&
-            (st = rl_build_params(&L)) == QL_OK &&
-            (st = rl_apply_overrides(&L)) == QL_OK &&
-            (st = rl_build_computed(&L)) == QL_OK &&
-            (st = rl_build_checks(&L)) == QL_OK &&
-            (st = rl_build_validations(&L)) == QL_OK &&
-            (st = rl_build_outputs(&L, L.meta_id)) == QL_OK) {
+        if ((st = qli_rl_build_sources(&L)) == QL_OK &&
+            (st = qli_rl_build_inputs(&L)) == QL_OK &&
+            (st = qli_rl_build_params(&L)) == QL_OK &&
+            (st = qli_rl_apply_overrides(&L)) == QL_OK &&
+            (st = qli_rl_build_computed(&L)) == QL_OK &&
+            (st = qli_rl_build_checks(&L)) == QL_OK &&
+            (st = qli_rl_build_validations(&L)) == QL_OK &&
+            (st = qli_rl_build_outputs(&L, L.meta_id)) == QL_OK) {
             if (diag && diag->total)
                 st = diag->first; /* definitions had problems */
             else
-                st = compile_ruleset(rs, err, diag);
+                st = qli_compile_ruleset(rs, err, diag);
         }
         if (st && diag && !diag->total)
-            ql_diag_note(diag, err, st); /* a stop-at-once error */
+            qli_diag_note(diag, err, st); /* a stop-at-once error */
     }
     for (int s = 0; s < N_SECTIONS; s++)
         free(L.sec[s].items);
     if (st) {
         ql_arena a = rs->arena;
-        ar_free(&a);
+        qli_ar_free(&a);
         return st;
     }
     *out = rs;
@@ -408,8 +408,8 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
 static char *dir_of(ql_arena *a, const char *name)
 {
     const char *slash = strrchr(name, '/');
-    return slash ? ar_strndup(a, name, (size_t)(slash - name + 1))
-                 : ar_strndup(a, "", 0);
+    return slash ? qli_ar_strndup(a, name, (size_t)(slash - name + 1))
+                 : qli_ar_strndup(a, "", 0);
 }
 
 /* The file `path`, or the text in o->buffer named `path`. */
@@ -426,12 +426,12 @@ static ql_status load_source(ql_ruleset **out, const char *path,
     /* A file by name ("cn/jilin") on the search path; a buffer's name is
      * only a name. */
     ql_status st = o->buffer ? QL_OK
-                             : rl_find_rules(&scratch, path, o->search_path,
+                             : qli_rl_find_rules(&scratch, path, o->search_path,
                                              &path, err);
     ydoc doc = {path, NULL, 0};
     if (o->buffer) {
         if (o->buffer_len > QL_MAX_FILE_SIZE)
-            st = ql_fail(err, QL_ELIMIT, path, 0, 0,
+            st = qli_fail(err, QL_ELIMIT, path, 0, 0,
                          "rules text larger than the %u MiB limit",
                          QL_MAX_FILE_SIZE >> 20);
         doc.text = o->buffer;
@@ -441,11 +441,11 @@ static ql_status load_source(ql_ruleset **out, const char *path,
     }
     if (st == QL_OK) {
         char *dir = dir_of(&scratch, path);
-        st = dir ? load(out, &doc, dir, err, diag, o) : rl_oom(&L);
+        st = dir ? load(out, &doc, dir, err, diag, o) : qli_rl_oom(&L);
     } else {
-        ql_diag_note(diag, err, st);
+        qli_diag_note(diag, err, st);
     }
-    ar_free(&scratch);
+    qli_ar_free(&scratch);
     return st;
 }
 
@@ -465,27 +465,27 @@ ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
     static const ql_load_options defaults = QL_LOAD_OPTIONS_INIT;
     const ql_load_options *o = opts ? opts : &defaults;
     if (!out)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     *out = NULL;
     if (o->version == 0 || o->version > QL_LOAD_OPTIONS_VERSION)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "ql_load_options version %u is not one this library "
                        "knows (1 to %d): set it up with QL_LOAD_OPTIONS_INIT",
                        o->version, QL_LOAD_OPTIONS_VERSION);
     if (!o->buffer && !source)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "NULL argument: no rules file named");
     if (o->n_overrides && !o->overrides)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     for (size_t i = 0; i < o->n_overrides; i++)
         if (!o->overrides[i].param || !o->overrides[i].value)
-            return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+            return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                            "override %zu: NULL name or value", i);
     if (o->diag_max && !o->diag_errors)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "diag_max is %zu but diag_errors is NULL", o->diag_max);
     if (o->extends_policy > QL_EXTENDS_ANY)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0,
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "unknown extends_policy %u", o->extends_policy);
     const char *name = source ? source : "<memory>";
     if (!(o->diag_errors || o->diag_count || o->diag_cb))
@@ -521,7 +521,7 @@ ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
 ql_status ql_ruleset_load(ql_ruleset **out, const char *path, ql_error *err)
 {
     if (!out || !path)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     return ql_ruleset_load_ext(out, path, NULL, err);
 }
 
@@ -530,7 +530,7 @@ ql_status ql_ruleset_load_overridden(ql_ruleset **out, const char *path,
                                      ql_error *err)
 {
     if (!out || !path || (n && !ovr))
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     ql_load_options o = QL_LOAD_OPTIONS_INIT;
     o.overrides = ovr;
     o.n_overrides = n;
@@ -556,7 +556,7 @@ ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
                                  size_t len, const char *name, ql_error *err)
 {
     if (!out || (!yaml && len))
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     ql_load_options o = QL_LOAD_OPTIONS_INIT;
     o.buffer = yaml ? yaml : "";
     o.buffer_len = len;

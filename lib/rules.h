@@ -20,7 +20,7 @@ typedef struct section {
 
 enum { SEC_SOURCES, SEC_INPUTS, SEC_PARAMS, SEC_COMPUTED, SEC_CHECKS,
        SEC_VALID, N_SECTIONS };
-extern const char *const section_names[N_SECTIONS];
+extern const char *const qli_rl_section_names[N_SECTIONS];
 
 typedef struct loader {
     ql_ruleset *rs;
@@ -41,58 +41,58 @@ typedef struct loader {
 
 /* Helpers every part of the loader uses; each fails with a located
  * message naming what was expected. */
-ql_status rl_oom(loader *L);
-ql_status rl_keys(loader *L, const ynode *m, const char *what,
+ql_status qli_rl_oom(loader *L);
+ql_status qli_rl_keys(loader *L, const ynode *m, const char *what,
                   const char *const *allowed);
-ql_status rl_want(loader *L, const ynode *n, yn_kind kind, const char *what);
-ql_status rl_scalar(loader *L, const ynode *n, const char *what,
+ql_status qli_rl_want(loader *L, const ynode *n, yn_kind kind, const char *what);
+ql_status qli_rl_scalar(loader *L, const ynode *n, const char *what,
                     const char **out);
-ql_status rl_required(loader *L, const ynode *map, const char *key,
+ql_status qli_rl_required(loader *L, const ynode *map, const char *key,
                       const char *what, const char **out);
-ql_status rl_optional(loader *L, const ynode *map, const char *key,
+ql_status qli_rl_optional(loader *L, const ynode *map, const char *key,
                       const char **out);
-int rl_valid_name(const char *s);
+int qli_rl_valid_name(const char *s);
 /* After an entry failed with st: in diagnose mode, records the error and
  * returns QL_OK to go on with the next entry; otherwise returns st. */
-ql_status rl_keep_going(loader *L, ql_status st);
+ql_status qli_rl_keep_going(loader *L, ql_status st);
 
 /* Values as a rules file writes them (sections.c). */
-ql_status rl_date_value(loader *L, const ynode *n, const char *what,
+ql_status qli_rl_date_value(loader *L, const ynode *n, const char *what,
                         ql_date *out);
 /* The citation under `source:`; its first word must name a source. */
-ql_status rl_citation(loader *L, const ynode *map, const char *what,
+ql_status qli_rl_citation(loader *L, const ynode *map, const char *what,
                       int required, const char **out);
 /* Parses the expression in scalar n; `what` names it in messages. */
-ql_status rl_expression(loader *L, const ynode *n, const char *what,
+ql_status qli_rl_expression(loader *L, const ynode *n, const char *what,
                         ast **out);
 /* Lists: `count: N` of an entry (0 when absent), the definitions a
  * section will hold with lists counted item by item, an item's name. */
-ql_status rl_list_count(loader *L, const ynode *map, const char *what,
+ql_status qli_rl_list_count(loader *L, const ynode *map, const char *what,
                         int *n);
-ql_status rl_section_items(loader *L, const section *s, const char *what,
+ql_status qli_rl_section_items(loader *L, const section *s, const char *what,
                            size_t *total);
-const char *rl_item_name(loader *L, const char *name, int k);
+const char *qli_rl_item_name(loader *L, const char *name, int k);
 
 /* The sections, from the merged definitions to the rule set. */
-ql_status rl_build_sources(loader *L);
-ql_status rl_build_inputs(loader *L);
-ql_status rl_build_params(loader *L);
-ql_status rl_build_computed(loader *L);
-ql_status rl_build_checks(loader *L);
-ql_status rl_build_validations(loader *L);
-ql_status rl_build_outputs(loader *L, const ynode *fallback);
+ql_status qli_rl_build_sources(loader *L);
+ql_status qli_rl_build_inputs(loader *L);
+ql_status qli_rl_build_params(loader *L);
+ql_status qli_rl_build_computed(loader *L);
+ql_status qli_rl_build_checks(loader *L);
+ql_status qli_rl_build_validations(loader *L);
+ql_status qli_rl_build_outputs(loader *L, const ynode *fallback);
 /* Applies L->ovr to the built parameters. */
-ql_status rl_apply_overrides(loader *L);
+ql_status qli_rl_apply_overrides(loader *L);
 
 /* Finding a rules file by name (search.c).  *out is `name` itself when it
  * names an existing file or is not a plain relative name; else the file
  * NAME or NAME.yaml in the first folder of search_path (':'-separated,
- * may be NULL), $QUOTALEVY_RULES_PATH, then rl_rules_dir() that has it.
+ * may be NULL), $QUOTALEVY_RULES_PATH, then qli_rl_rules_dir() that has it.
  * QL_EIO, naming the folders searched, when none has it. */
-ql_status rl_find_rules(ql_arena *ar, const char *name,
+ql_status qli_rl_find_rules(ql_arena *ar, const char *name,
                         const char *search_path, const char **out,
                         ql_error *err);
 /* The folder the bundled rule sets were installed to. */
-const char *rl_rules_dir(void);
+const char *qli_rl_rules_dir(void);
 
 #endif

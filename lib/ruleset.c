@@ -12,7 +12,7 @@ void ql_ruleset_free(ql_ruleset *rs)
     if (!rs)
         return;
     ql_arena a = rs->arena; /* the rule set lives in its own arena */
-    ar_free(&a);
+    qli_ar_free(&a);
 }
 
 const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key)
@@ -70,7 +70,7 @@ ql_type ql_ruleset_output_type(const ql_ruleset *rs, size_t i)
     vtype t = o->kind == OUT_COMPUTED ? rs->computed[o->index].type
               : o->kind == OUT_INPUT  ? rs->inputs[o->index].type
                                       : (vtype){VK_BOOL, NULL};
-    return vtype_public(t);
+    return qli_vtype_public(t);
 }
 
 int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i)
@@ -107,13 +107,13 @@ ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i, ql_date date,
                                  const char **source, ql_error *err)
 {
     if (!rs || !value || i >= rs->n_params)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "bad argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "bad argument");
     const param_def *d = &rs->params[i];
-    int k = param_index_at(d, date);
+    int k = qli_param_index_at(d, date);
     if (k < 0) {
         char when[16];
         ql_date_format(date, when, sizeof when);
-        return ql_fail(err, QL_ENODATA, NULL, 0, 0,
+        return qli_fail(err, QL_ENODATA, NULL, 0, 0,
                        "parameter '%s' has no value in force on %s", d->name,
                        when);
     }
@@ -124,7 +124,7 @@ ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i, ql_date date,
         value->string = pv->text;
         value->length = strlen(pv->text);
     } else {
-        qval_to_public(&pv->v, d->type, value);
+        qli_qval_to_public(&pv->v, d->type, value);
     }
     if (from)
         *from = pv->from;

@@ -22,7 +22,7 @@
 #define QL_RULES_DIR "/usr/local/share/quotalevy/rules"
 #endif
 
-const char *rl_rules_dir(void)
+const char *qli_rl_rules_dir(void)
 {
     return QL_RULES_DIR;
 }
@@ -65,12 +65,12 @@ static char *try_dir(ql_arena *ar, const char *dir, size_t dlen,
     if (dlen == 0)
         return NULL;
     const char *sep = dir[dlen - 1] == '/' ? "" : "/";
-    char *p = ar_printf(ar, "%.*s%s%s", (int)dlen, dir, sep, name);
+    char *p = qli_ar_printf(ar, "%.*s%s%s", (int)dlen, dir, sep, name);
     if (p && is_regular(p))
         return p;
     if (has_yaml_suffix(name))
         return NULL;
-    p = ar_printf(ar, "%.*s%s%s.yaml", (int)dlen, dir, sep, name);
+    p = qli_ar_printf(ar, "%.*s%s%s.yaml", (int)dlen, dir, sep, name);
     return p && is_regular(p) ? p : NULL;
 }
 
@@ -88,7 +88,7 @@ static char *search_list(ql_arena *ar, const char *list, const char *name)
     return NULL;
 }
 
-ql_status rl_find_rules(ql_arena *ar, const char *name,
+ql_status qli_rl_find_rules(ql_arena *ar, const char *name,
                         const char *search_path, const char **out,
                         ql_error *err)
 {
@@ -106,7 +106,7 @@ ql_status rl_find_rules(ql_arena *ar, const char *name,
         *out = hit;
         return QL_OK;
     }
-    return ql_fail(err, QL_EIO, name, 0, 0,
+    return qli_fail(err, QL_EIO, name, 0, 0,
                    "no rules file or rule set of that name (looked for "
                    "%s and %s.yaml in %s%s%s%s%s)",
                    name, name, search_path && *search_path ? search_path : "",

@@ -15,13 +15,13 @@
 
 /* ----------------------------------------------------------- helpers */
 
-ql_status rl_oom(loader *L)
+ql_status qli_rl_oom(loader *L)
 {
-    return ql_fail(L->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    return qli_fail(L->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
 /* Refuses keys of map `m` that are not in the NULL-terminated `allowed`. */
-ql_status rl_keys(loader *L, const ynode *m, const char *what,
+ql_status qli_rl_keys(loader *L, const ynode *m, const char *what,
                             const char *const *allowed)
 {
     for (size_t i = 0; i < m->n; i++) {
@@ -35,7 +35,7 @@ ql_status rl_keys(loader *L, const ynode *m, const char *what,
             for (size_t j = 0; allowed[j] && o < sizeof list - 40; j++)
                 o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
                                       j ? ", " : "", allowed[j]);
-            return yfail(L->err, QL_ESCHEMA, k,
+            return qli_yfail(L->err, QL_ESCHEMA, k,
                          "unknown key '%s' in %s (expected one of: %s)",
                          k->text, what, list);
         }
@@ -43,50 +43,50 @@ ql_status rl_keys(loader *L, const ynode *m, const char *what,
     return QL_OK;
 }
 
-ql_status rl_want(loader *L, const ynode *n, yn_kind kind, const char *what)
+ql_status qli_rl_want(loader *L, const ynode *n, yn_kind kind, const char *what)
 {
     static const char *kinds[] = {"a scalar", "a mapping", "a list"};
     if (n->kind != kind)
-        return yfail(L->err, QL_ESCHEMA, n, "%s must be %s, not %s", what,
+        return qli_yfail(L->err, QL_ESCHEMA, n, "%s must be %s, not %s", what,
                      kinds[kind], kinds[n->kind]);
     return QL_OK;
 }
 
-ql_status rl_scalar(loader *L, const ynode *n, const char *what,
+ql_status qli_rl_scalar(loader *L, const ynode *n, const char *what,
                         const char **out)
 {
-    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    ql_status st = qli_rl_want(L, n, YN_SCALAR, what);
     if (st == QL_OK)
         *out = n->text;
     return st;
 }
 
-ql_status rl_required(loader *L, const ynode *map, const char *key,
+ql_status qli_rl_required(loader *L, const ynode *map, const char *key,
                                  const char *what, const char **out)
 {
-    const ynode *n = ymap_get(map, key);
+    const ynode *n = qli_ymap_get(map, key);
     if (!n)
-        return yfail(L->err, QL_ESCHEMA, map, "%s needs '%s'", what, key);
-    ql_status st = rl_scalar(L, n, key, out);
+        return qli_yfail(L->err, QL_ESCHEMA, map, "%s needs '%s'", what, key);
+    ql_status st = qli_rl_scalar(L, n, key, out);
     if (st == QL_OK && !**out)
-        return yfail(L->err, QL_ESCHEMA, n, "'%s' of %s is empty", key, what);
+        return qli_yfail(L->err, QL_ESCHEMA, n, "'%s' of %s is empty", key, what);
     return st;
 }
 
-ql_status rl_optional(loader *L, const ynode *map, const char *key,
+ql_status qli_rl_optional(loader *L, const ynode *map, const char *key,
                                  const char **out)
 {
-    const ynode *n = ymap_get(map, key);
+    const ynode *n = qli_ymap_get(map, key);
     *out = NULL;
-    return n ? rl_scalar(L, n, key, out) : QL_OK;
+    return n ? qli_rl_scalar(L, n, key, out) : QL_OK;
 }
 
-ql_status rl_keep_going(loader *L, ql_status st)
+ql_status qli_rl_keep_going(loader *L, ql_status st)
 {
-    return ql_diag_note(L->diag, L->err, st) ? QL_OK : st;
+    return qli_diag_note(L->diag, L->err, st) ? QL_OK : st;
 }
 
-int rl_valid_name(const char *s)
+int qli_rl_valid_name(const char *s)
 {
     static const char *reserved[] = {"and", "or", "not", "in", "true", "false"};
     size_t n = strlen(s);
@@ -109,30 +109,30 @@ int rl_valid_name(const char *s)
 static ql_status number_value(loader *L, const ynode *n, const char *what,
                               qd *out)
 {
-    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    ql_status st = qli_rl_want(L, n, YN_SCALAR, what);
     if (st)
         return st;
     size_t len = n->len;
     int percent = len > 0 && n->text[len - 1] == '%';
-    int q = qd_parse(out, n->text, percent ? len - 1 : len);
+    int q = qli_qd_parse(out, n->text, percent ? len - 1 : len);
     if (!q && percent)
-        q = qd_percent(out, out);
+        q = qli_qd_percent(out, out);
     if (q)
-        return yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
+        return qli_yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
                      "%s: '%.40s%s' is not a number (%s)", what, n->text,
-                     n->len > 40 ? "…" : "", ql_qd_message(q));
+                     n->len > 40 ? "…" : "", qli_qd_message(q));
     return QL_OK;
 }
 
-ql_status rl_date_value(loader *L, const ynode *n, const char *what,
+ql_status qli_rl_date_value(loader *L, const ynode *n, const char *what,
                             ql_date *out)
 {
-    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    ql_status st = qli_rl_want(L, n, YN_SCALAR, what);
     if (st)
         return st;
-    int r = date_parse_text(n->text, n->len, out);
+    int r = qli_date_parse_text(n->text, n->len, out);
     if (r)
-        return yfail(L->err, QL_ESCHEMA, n, "%s: '%s' is not %s", what,
+        return qli_yfail(L->err, QL_ESCHEMA, n, "%s: '%s' is not %s", what,
                      n->text,
                      r == -1 ? "a date (expected YYYY-MM-DD)"
                              : "a real calendar date");
@@ -142,7 +142,7 @@ ql_status rl_date_value(loader *L, const ynode *n, const char *what,
 static ql_status bool_value(loader *L, const ynode *n, const char *what,
                             int *out)
 {
-    ql_status st = rl_want(L, n, YN_SCALAR, what);
+    ql_status st = qli_rl_want(L, n, YN_SCALAR, what);
     if (st)
         return st;
     if (!strcmp(n->text, "true"))
@@ -150,21 +150,21 @@ static ql_status bool_value(loader *L, const ynode *n, const char *what,
     else if (!strcmp(n->text, "false"))
         *out = 0;
     else
-        return yfail(L->err, QL_ESCHEMA, n,
+        return qli_yfail(L->err, QL_ESCHEMA, n,
                      "%s: expected true or false, found '%s'", what, n->text);
     return QL_OK;
 }
 
 /* `count: N` makes an entry a list of N items, name[1] … name[N]; *n is
  * 0 when the key is absent. */
-ql_status rl_list_count(loader *L, const ynode *map, const char *what,
+ql_status qli_rl_list_count(loader *L, const ynode *map, const char *what,
                             int *n)
 {
     *n = 0;
-    const ynode *c = map->kind == YN_MAP ? ymap_get(map, "count") : NULL;
+    const ynode *c = map->kind == YN_MAP ? qli_ymap_get(map, "count") : NULL;
     if (!c)
         return QL_OK;
-    ql_status st = rl_want(L, c, YN_SCALAR, "'count'");
+    ql_status st = qli_rl_want(L, c, YN_SCALAR, "'count'");
     if (st)
         return st;
     long v = 0;
@@ -172,7 +172,7 @@ ql_status rl_list_count(loader *L, const ynode *map, const char *what,
     for (; i < c->len && c->text[i] >= '0' && c->text[i] <= '9' && v <= QL_MAX_LIST; i++)
         v = v * 10 + (c->text[i] - '0');
     if (i == 0 || i != c->len || v < 1 || v > QL_MAX_LIST)
-        return yfail(L->err, QL_ESCHEMA, c,
+        return qli_yfail(L->err, QL_ESCHEMA, c,
                      "%s: 'count' must be a whole number from 1 to %d, "
                      "found '%.40s'",
                      what, QL_MAX_LIST, c->text);
@@ -184,13 +184,13 @@ ql_status rl_list_count(loader *L, const ynode *map, const char *what,
  * counted item by item (a bad count counts one; its entry fails later).
  * More than QL_MAX_ITEMS is an error at the entry that goes past it:
  * a few lines of YAML must not make millions of definitions. */
-ql_status rl_section_items(loader *L, const section *s, const char *what,
+ql_status qli_rl_section_items(loader *L, const section *s, const char *what,
                            size_t *total)
 {
     *total = 0;
     for (size_t i = 0; i < s->n; i++) {
         const ynode *v = s->items[i].val;
-        const ynode *c = v->kind == YN_MAP ? ymap_get(v, "count") : NULL;
+        const ynode *c = v->kind == YN_MAP ? qli_ymap_get(v, "count") : NULL;
         long n = 1;
         if (c && c->kind == YN_SCALAR) {
             char *end;
@@ -202,10 +202,10 @@ ql_status rl_section_items(loader *L, const section *s, const char *what,
         if (*total > QL_MAX_ITEMS) {
             /* the section cannot be built: said once, also when
              * diagnosing, and the load stops */
-            ql_status st = yfail(L->err, QL_ELIMIT, c ? c : s->items[i].key,
+            ql_status st = qli_yfail(L->err, QL_ELIMIT, c ? c : s->items[i].key,
                                  "more than %d %s, lists counted item by item",
                                  QL_MAX_ITEMS, what);
-            ql_diag_note(L->diag, L->err, st);
+            qli_diag_note(L->diag, L->err, st);
             return st;
         }
     }
@@ -213,26 +213,26 @@ ql_status rl_section_items(loader *L, const section *s, const char *what,
 }
 
 /* The name of item k of list `name`: "name[k]". */
-const char *rl_item_name(loader *L, const char *name, int k)
+const char *qli_rl_item_name(loader *L, const char *name, int k)
 {
-    return ar_printf(L->ar, "%s[%d]", name, k);
+    return qli_ar_printf(L->ar, "%s[%d]", name, k);
 }
 
 /* The citation's first word must name a declared source. */
-ql_status rl_citation(loader *L, const ynode *map, const char *what,
+ql_status qli_rl_citation(loader *L, const ynode *map, const char *what,
                           int required, const char **out)
 {
-    const ynode *n = ymap_get(map, "source");
+    const ynode *n = qli_ymap_get(map, "source");
     *out = NULL;
     if (!n) {
         if (required)
-            return yfail(L->err, QL_ESCHEMA, map,
+            return qli_yfail(L->err, QL_ESCHEMA, map,
                          "%s needs a 'source' citation (a source id and "
                          "article, e.g. \"law-2007 art. 8\")",
                          what);
         return QL_OK;
     }
-    ql_status st = rl_scalar(L, n, "source", out);
+    ql_status st = qli_rl_scalar(L, n, "source", out);
     if (st)
         return st;
     size_t w = strcspn(*out, " \t");
@@ -241,7 +241,7 @@ ql_status rl_citation(loader *L, const ynode *map, const char *what,
         if (strlen(rs->sources[i].id) == w &&
             memcmp(rs->sources[i].id, *out, w) == 0)
             return QL_OK;
-    return yfail(L->err, QL_ENAME, n,
+    return qli_yfail(L->err, QL_ENAME, n,
                  "%s cites '%.*s', which is not declared under 'sources'", what,
                  (int)w, *out);
 }
@@ -255,31 +255,31 @@ static ql_status source_entry(loader *L, const entry *ent, source_def *d)
                                        "note", NULL};
     const ynode *v = ent->val;
     ql_status st;
-    const char *what = ar_printf(L->ar, "source '%s'", ent->name);
-    if ((st = rl_want(L, v, YN_MAP, what)) ||
-        (st = rl_keys(L, v, what, keys)) ||
-        (st = rl_required(L, v, "title", what, &d->title)) ||
-        (st = rl_optional(L, v, "document", &d->document)) ||
-        (st = rl_optional(L, v, "date", &d->date)) ||
-        (st = rl_optional(L, v, "url", &d->url)))
+    const char *what = qli_ar_printf(L->ar, "source '%s'", ent->name);
+    if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
+        (st = qli_rl_keys(L, v, what, keys)) ||
+        (st = qli_rl_required(L, v, "title", what, &d->title)) ||
+        (st = qli_rl_optional(L, v, "document", &d->document)) ||
+        (st = qli_rl_optional(L, v, "date", &d->date)) ||
+        (st = qli_rl_optional(L, v, "url", &d->url)))
         return st;
     d->id = ent->name;
     return QL_OK;
 }
 
-ql_status rl_build_sources(loader *L)
+ql_status qli_rl_build_sources(loader *L)
 {
     section *s = &L->sec[SEC_SOURCES];
     ql_ruleset *rs = L->rs;
-    rs->sources = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->sources);
+    rs->sources = qli_ar_alloc(L->ar, (s->n + 1) * sizeof *rs->sources);
     if (!rs->sources)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         source_def *d = &rs->sources[rs->n_sources];
         ql_status st = source_entry(L, &s->items[i], d);
         if (st == QL_OK)
             rs->n_sources++;
-        else if ((st = rl_keep_going(L, st)))
+        else if ((st = qli_rl_keep_going(L, st)))
             return st;
         else
             memset(d, 0, sizeof *d);
@@ -300,30 +300,30 @@ static ql_status build_enum(loader *L, input_def *d, const ynode *vals)
 {
     ql_status st;
     if (!vals)
-        return yfail(L->err, QL_ESCHEMA, d->key,
+        return qli_yfail(L->err, QL_ESCHEMA, d->key,
                      "enum input '%s' needs 'values', the list of allowed values",
                      d->name);
-    if ((st = rl_want(L, vals, YN_SEQ, "'values'")))
+    if ((st = qli_rl_want(L, vals, YN_SEQ, "'values'")))
         return st;
     if (vals->n == 0)
-        return yfail(L->err, QL_ESCHEMA, vals, "'values' is empty");
+        return qli_yfail(L->err, QL_ESCHEMA, vals, "'values' is empty");
     d->en.name = d->name;
     d->en.n = vals->n;
-    d->en.values = ar_alloc(L->ar, vals->n * sizeof *d->en.values);
-    d->en.lens = ar_alloc(L->ar, vals->n * sizeof *d->en.lens);
+    d->en.values = qli_ar_alloc(L->ar, vals->n * sizeof *d->en.values);
+    d->en.lens = qli_ar_alloc(L->ar, vals->n * sizeof *d->en.lens);
     if (!d->en.values || !d->en.lens)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t i = 0; i < vals->n; i++) {
         const ynode *v = vals->items[i];
-        if ((st = rl_want(L, v, YN_SCALAR, "an enum value")))
+        if ((st = qli_rl_want(L, v, YN_SCALAR, "an enum value")))
             return st;
         if (v->len == 0)
-            return yfail(L->err, QL_ESCHEMA, v,
+            return qli_yfail(L->err, QL_ESCHEMA, v,
                          "an enum value cannot be empty (an empty field means "
                          "'not given')");
         for (size_t j = 0; j < i; j++)
             if (!strcmp(d->en.values[j], v->text))
-                return yfail(L->err, QL_ESCHEMA, v, "enum value '%s' is listed twice",
+                return qli_yfail(L->err, QL_ESCHEMA, v, "enum value '%s' is listed twice",
                              v->text);
         d->en.values[i] = v->text;
         d->en.lens[i] = v->len;
@@ -343,25 +343,25 @@ static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
     case VK_BOOL:
         return bool_value(L, n, "default", &out->b);
     case VK_DATE:
-        return rl_date_value(L, n, "default", &out->date);
+        return qli_rl_date_value(L, n, "default", &out->date);
     case VK_STRING:
-        if ((st = rl_want(L, n, YN_SCALAR, "default")))
+        if ((st = qli_rl_want(L, n, YN_SCALAR, "default")))
             return st;
         out->str.s = n->text;
         out->str.len = (uint32_t)n->len;
         return QL_OK;
     case VK_ENUM:
-        if ((st = rl_want(L, n, YN_SCALAR, "default")))
+        if ((st = qli_rl_want(L, n, YN_SCALAR, "default")))
             return st;
         for (size_t i = 0; i < d->en.n; i++)
             if (!strcmp(d->en.values[i], n->text)) {
                 out->en = (int32_t)i;
                 return QL_OK;
             }
-        return yfail(L->err, QL_ESCHEMA, n,
+        return qli_yfail(L->err, QL_ESCHEMA, n,
                      "default '%s' is not one of the enum's values", n->text);
     default:
-        return yfail(L->err, QL_ESCHEMA, n, "bad type");
+        return qli_yfail(L->err, QL_ESCHEMA, n, "bad type");
     }
 }
 
@@ -374,26 +374,26 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
-    const char *what = ar_printf(L->ar, "input '%s'", d->name);
+    const char *what = qli_ar_printf(L->ar, "input '%s'", d->name);
     const ynode *tnode = v;
     ql_status st;
     if (v->kind == YN_MAP) {
-        if ((st = rl_keys(L, v, what, keys)))
+        if ((st = qli_rl_keys(L, v, what, keys)))
             return st;
-        tnode = ymap_get(v, "type");
+        tnode = qli_ymap_get(v, "type");
         if (!tnode)
-            return yfail(L->err, QL_ESCHEMA, v, "%s needs a 'type'", what);
-        if ((st = rl_optional(L, v, "description", &d->description)))
+            return qli_yfail(L->err, QL_ESCHEMA, v, "%s needs a 'type'", what);
+        if ((st = qli_rl_optional(L, v, "description", &d->description)))
             return st;
     }
-    if ((st = rl_want(L, tnode, YN_SCALAR, "a type")))
+    if ((st = qli_rl_want(L, tnode, YN_SCALAR, "a type")))
         return st;
     size_t t;
     for (t = 0; t < sizeof input_types / sizeof *input_types; t++)
         if (!strcmp(tnode->text, input_types[t].word))
             break;
     if (t == sizeof input_types / sizeof *input_types)
-        return yfail(L->err, QL_ESCHEMA, tnode,
+        return qli_yfail(L->err, QL_ESCHEMA, tnode,
                      "unknown type '%s' (expected decimal, integer, money, "
                      "bool, enum, string or date)",
                      tnode->text);
@@ -402,29 +402,29 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
     d->integer = input_types[t].integer;
     if (v->kind != YN_MAP) {
         if (d->type.kind == VK_ENUM)
-            return yfail(L->err, QL_ESCHEMA, v,
+            return qli_yfail(L->err, QL_ESCHEMA, v,
                          "%s: an enum needs the mapping form with 'values'",
                          what);
         return QL_OK;
     }
     if (d->type.kind == VK_ENUM) {
-        if ((st = build_enum(L, d, ymap_get(v, "values"))))
+        if ((st = build_enum(L, d, qli_ymap_get(v, "values"))))
             return st;
-    } else if (ymap_get(v, "values")) {
-        return yfail(L->err, QL_ESCHEMA, ymap_get(v, "values"),
+    } else if (qli_ymap_get(v, "values")) {
+        return qli_yfail(L->err, QL_ESCHEMA, qli_ymap_get(v, "values"),
                      "'values' is only for enum inputs");
     }
     const char *bounds[4] = {"min", "above", "max", "below"};
     for (int b = 0; b < 4; b++) {
-        const ynode *bn = ymap_get(v, bounds[b]);
+        const ynode *bn = qli_ymap_get(v, bounds[b]);
         if (!bn)
             continue;
         if (d->type.kind != VK_NUMBER)
-            return yfail(L->err, QL_ESCHEMA, bn,
+            return qli_yfail(L->err, QL_ESCHEMA, bn,
                          "'%s' is only for number inputs", bounds[b]);
         int lower = b < 2;
         if ((lower && d->has_min) || (!lower && d->has_max))
-            return yfail(L->err, QL_ESCHEMA, bn,
+            return qli_yfail(L->err, QL_ESCHEMA, bn,
                          "give only one of %s", lower ? "'min' and 'above'"
                                                       : "'max' and 'below'");
         if ((st = number_value(L, bn, bounds[b], lower ? &d->min : &d->max)))
@@ -437,13 +437,13 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
             d->max_excl = b == 3;
         }
     }
-    const ynode *rq = ymap_get(v, "required");
+    const ynode *rq = qli_ymap_get(v, "required");
     if (rq && (st = bool_value(L, rq, "required", &d->required)))
         return st;
-    const ynode *df = ymap_get(v, "default");
+    const ynode *df = qli_ymap_get(v, "default");
     if (df) {
         if (d->required)
-            return yfail(L->err, QL_ESCHEMA, df,
+            return qli_yfail(L->err, QL_ESCHEMA, df,
                          "a required input cannot have a default");
         if ((st = typed_scalar(L, d, df, &d->def)))
             return st;
@@ -452,24 +452,24 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
     return QL_OK;
 }
 
-ql_status rl_build_inputs(loader *L)
+ql_status qli_rl_build_inputs(loader *L)
 {
     section *s = &L->sec[SEC_INPUTS];
     ql_ruleset *rs = L->rs;
     size_t items;
-    ql_status lim = rl_section_items(L, s, "inputs", &items);
+    ql_status lim = qli_rl_section_items(L, s, "inputs", &items);
     if (lim)
         return lim;
-    rs->inputs = ar_alloc(L->ar, (items + 1) * sizeof *rs->inputs);
+    rs->inputs = qli_ar_alloc(L->ar, (items + 1) * sizeof *rs->inputs);
     if (!rs->inputs)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         input_def *d = &rs->inputs[rs->n_inputs];
         int count = 0;
         ql_status st = input_entry(L, &s->items[i], d);
         if (st == QL_OK)
-            st = rl_list_count(L, s->items[i].val,
-                            ar_printf(L->ar, "input '%s'", d->name), &count);
+            st = qli_rl_list_count(L, s->items[i].val,
+                            qli_ar_printf(L->ar, "input '%s'", d->name), &count);
         if (st == QL_OK && count == 0) {
             rs->n_inputs++;
         } else if (st == QL_OK) {
@@ -478,12 +478,12 @@ ql_status rl_build_inputs(loader *L)
             for (int k = 1; k <= count; k++) {
                 input_def *it = &rs->inputs[rs->n_inputs++];
                 *it = tmpl;
-                it->name = rl_item_name(L, tmpl.name, k);
+                it->name = qli_rl_item_name(L, tmpl.name, k);
                 it->family = tmpl.name;
                 it->elem = k;
                 it->family_len = count;
             }
-        } else if ((st = rl_keep_going(L, st))) {
+        } else if ((st = qli_rl_keep_going(L, st))) {
             return st;
         } else {
             memset(d, 0, sizeof *d);
@@ -501,11 +501,11 @@ static vkind scalar_kind(const ynode *n)
         return VK_STRING;
     if (!strcmp(n->text, "true") || !strcmp(n->text, "false"))
         return VK_BOOL;
-    if (date_parse_text(n->text, len, &dt) == 0)
+    if (qli_date_parse_text(n->text, len, &dt) == 0)
         return VK_DATE;
     if (len && n->text[len - 1] == '%')
         len--;
-    if (qd_parse(&tmp, n->text, len) != QD_SYNTAX)
+    if (qli_qd_parse(&tmp, n->text, len) != QD_SYNTAX)
         return VK_NUMBER;
     return VK_STRING;
 }
@@ -514,51 +514,51 @@ static ql_status build_brackets(loader *L, const ynode *list, param_value *pv)
 {
     static const char *const keys[] = {"from", "above", "value", NULL};
     ql_status st;
-    if ((st = rl_want(L, list, YN_SEQ, "'brackets'")))
+    if ((st = qli_rl_want(L, list, YN_SEQ, "'brackets'")))
         return st;
     if (list->n == 0)
-        return yfail(L->err, QL_ESCHEMA, list, "'brackets' is empty");
-    pv->rows = ar_alloc(L->ar, list->n * sizeof *pv->rows);
+        return qli_yfail(L->err, QL_ESCHEMA, list, "'brackets' is empty");
+    pv->rows = qli_ar_alloc(L->ar, list->n * sizeof *pv->rows);
     if (!pv->rows)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     char text[4096];
     size_t o = 0;
     for (size_t i = 0; i < list->n; i++) {
         const ynode *r = list->items[i];
         bracket_row *row = &pv->rows[i];
-        if ((st = rl_want(L, r, YN_MAP, "a bracket")) ||
-            (st = rl_keys(L, r, "a bracket", keys)))
+        if ((st = qli_rl_want(L, r, YN_MAP, "a bracket")) ||
+            (st = qli_rl_keys(L, r, "a bracket", keys)))
             return st;
-        const ynode *from = ymap_get(r, "from"), *above = ymap_get(r, "above");
-        const ynode *val = ymap_get(r, "value");
+        const ynode *from = qli_ymap_get(r, "from"), *above = qli_ymap_get(r, "above");
+        const ynode *val = qli_ymap_get(r, "value");
         if (!!from == !!above)
-            return yfail(L->err, QL_ESCHEMA, r,
+            return qli_yfail(L->err, QL_ESCHEMA, r,
                          "a bracket needs exactly one of 'from' (≥) and "
                          "'above' (>)");
         if (!val)
-            return yfail(L->err, QL_ESCHEMA, r, "a bracket needs a 'value'");
+            return qli_yfail(L->err, QL_ESCHEMA, r, "a bracket needs a 'value'");
         if ((st = number_value(L, from ? from : above, "bracket bound",
                                &row->bound)) ||
             (st = number_value(L, val, "bracket value", &row->value)))
             return st;
         row->exclusive = above != NULL;
         if (i > 0) {
-            int c = qd_cmp(&row->bound, &pv->rows[i - 1].bound);
+            int c = qli_qd_cmp(&row->bound, &pv->rows[i - 1].bound);
             if (c < 0 || (c == 0 && !(row->exclusive && !pv->rows[i - 1].exclusive)))
-                return yfail(L->err, QL_ESCHEMA, r,
+                return qli_yfail(L->err, QL_ESCHEMA, r,
                              "brackets must go up: each bound above the one "
                              "before (or 'above: x' right after 'from: x')");
         }
         char b[QD_TEXT_MAX], v[QD_TEXT_MAX];
-        qd_format(&row->bound, b);
-        qd_format(&row->value, v);
+        qli_qd_format(&row->bound, b);
+        qli_qd_format(&row->value, v);
         if (o < sizeof text - 200)
             o += (size_t)snprintf(text + o, sizeof text - o, "%s%s %s → %s",
                                   i ? "; " : "", row->exclusive ? ">" : "≥", b, v);
     }
     pv->nrows = list->n;
-    pv->text = ar_strndup(L->ar, text, o);
-    return pv->text ? QL_OK : rl_oom(L);
+    pv->text = qli_ar_strndup(L->ar, text, o);
+    return pv->text ? QL_OK : qli_rl_oom(L);
 }
 
 static ql_status param_entry(loader *L, const entry *ent, param_def *d)
@@ -570,17 +570,17 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
-    const char *what = ar_printf(L->ar, "parameter '%s'", d->name);
+    const char *what = qli_ar_printf(L->ar, "parameter '%s'", d->name);
     ql_status st;
-    if ((st = rl_want(L, v, YN_MAP, what)) ||
-        (st = rl_keys(L, v, what, keys)) ||
-        (st = rl_optional(L, v, "description", &d->description)))
+    if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
+        (st = qli_rl_keys(L, v, what, keys)) ||
+        (st = qli_rl_optional(L, v, "description", &d->description)))
         return st;
-    const ynode *tn = ymap_get(v, "type");
+    const ynode *tn = qli_ymap_get(v, "type");
     vkind declared = 0;
     if (tn) {
         const char *tw;
-        if ((st = rl_scalar(L, tn, "type", &tw)))
+        if ((st = qli_rl_scalar(L, tn, "type", &tw)))
             return st;
         if (!strcmp(tw, "decimal") || !strcmp(tw, "integer") ||
             !strcmp(tw, "money"))
@@ -594,84 +594,84 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         else if (!strcmp(tw, "table"))
             declared = VK_TABLE;
         else
-            return yfail(L->err, QL_ESCHEMA, tn,
+            return qli_yfail(L->err, QL_ESCHEMA, tn,
                          "unknown parameter type '%s' (expected decimal, "
                          "integer, money, bool, date, string or table)",
                          tw);
     }
-    const ynode *vals = ymap_get(v, "values");
+    const ynode *vals = qli_ymap_get(v, "values");
     if (!vals)
-        return yfail(L->err, QL_ESCHEMA, v,
+        return qli_yfail(L->err, QL_ESCHEMA, v,
                      "%s needs 'values': a list of {from, value, source}",
                      what);
-    if ((st = rl_want(L, vals, YN_SEQ, "'values'")))
+    if ((st = qli_rl_want(L, vals, YN_SEQ, "'values'")))
         return st;
     if (vals->n == 0)
-        return yfail(L->err, QL_ESCHEMA, vals, "%s has no values", what);
-    d->values = ar_alloc(L->ar, vals->n * sizeof *d->values);
+        return qli_yfail(L->err, QL_ESCHEMA, vals, "%s has no values", what);
+    d->values = qli_ar_alloc(L->ar, vals->n * sizeof *d->values);
     if (!d->values)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t k = 0; k < vals->n; k++) {
         const ynode *e = vals->items[k];
         param_value *pv = &d->values[k];
-        if ((st = rl_want(L, e, YN_MAP, "a parameter value")) ||
-            (st = rl_keys(L, e, "a parameter value", vkeys)))
+        if ((st = qli_rl_want(L, e, YN_MAP, "a parameter value")) ||
+            (st = qli_rl_keys(L, e, "a parameter value", vkeys)))
             return st;
-        const ynode *from = ymap_get(e, "from");
+        const ynode *from = qli_ymap_get(e, "from");
         if (!from)
-            return yfail(L->err, QL_ESCHEMA, e,
+            return qli_yfail(L->err, QL_ESCHEMA, e,
                          "a parameter value needs 'from', the first day "
                          "it holds");
-        if ((st = rl_date_value(L, from, "from", &pv->from)))
+        if ((st = qli_rl_date_value(L, from, "from", &pv->from)))
             return st;
         pv->until = -1;
-        const ynode *until = ymap_get(e, "until");
+        const ynode *until = qli_ymap_get(e, "until");
         if (until) {
-            if ((st = rl_date_value(L, until, "until", &pv->until)))
+            if ((st = qli_rl_date_value(L, until, "until", &pv->until)))
                 return st;
             if (pv->until < pv->from)
-                return yfail(L->err, QL_ESCHEMA, until,
+                return qli_yfail(L->err, QL_ESCHEMA, until,
                              "'until' is before 'from'");
         }
         if (k > 0) {
             const param_value *prev = &d->values[k - 1];
             if (pv->from <= prev->from)
-                return yfail(L->err, QL_ESCHEMA, from,
+                return qli_yfail(L->err, QL_ESCHEMA, from,
                              "values must be listed by 'from', oldest first");
             if (prev->until >= pv->from)
-                return yfail(L->err, QL_ESCHEMA, from,
+                return qli_yfail(L->err, QL_ESCHEMA, from,
                              "this value starts before the previous one's "
                              "'until'");
         }
-        if ((st = rl_citation(L, e, what, 1, &pv->source)))
+        if ((st = qli_rl_citation(L, e, what, 1, &pv->source)))
             return st;
-        const ynode *val = ymap_get(e, "value"), *br = ymap_get(e, "brackets");
+        const ynode *val = qli_ymap_get(e, "value"), *br = qli_ymap_get(e, "brackets");
         if (!!val == !!br)
-            return yfail(L->err, QL_ESCHEMA, e,
+            return qli_yfail(L->err, QL_ESCHEMA, e,
                          "a parameter value needs exactly one of 'value' "
                          "and 'brackets'");
         vkind kind = br ? VK_TABLE : declared ? declared : 0;
         if (!kind) {
-            if ((st = rl_want(L, val, YN_SCALAR, "'value'")))
+            if ((st = qli_rl_want(L, val, YN_SCALAR, "'value'")))
                 return st;
             kind = scalar_kind(val);
         }
         if (d->type.kind && kind != d->type.kind)
-            return yfail(L->err, QL_ETYPE, br ? br : val,
+            return qli_yfail(L->err, QL_ETYPE, br ? br : val,
                          "%s: every value must have the same type as the "
                          "first",
                          what);
         if (kind == VK_TABLE && !br)
-            return yfail(L->err, QL_ESCHEMA, e,
+            return qli_yfail(L->err, QL_ESCHEMA, e,
                          "%s is a table: give 'brackets', not 'value'", what);
         d->type.kind = kind;
         switch (kind) {
         case VK_TABLE: st = build_brackets(L, br, pv); break;
         case VK_NUMBER: st = number_value(L, val, "value", &pv->v.num); break;
         case VK_BOOL: st = bool_value(L, val, "value", &pv->v.b); break;
-        case VK_DATE: st = rl_date_value(L, val, "value", &pv->v.date); break;
+        case VK_DATE: st = qli_rl_date_value(L, val, "value", &pv->v.date); break;
         default:
-            if ((st = rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK) {
+            if ((st = qli_rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK) {
                 pv->v.str.s = val->text;
                 pv->v.str.len = (uint32_t)val->len;
             }
@@ -683,19 +683,19 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
     return QL_OK;
 }
 
-ql_status rl_build_params(loader *L)
+ql_status qli_rl_build_params(loader *L)
 {
     section *s = &L->sec[SEC_PARAMS];
     ql_ruleset *rs = L->rs;
-    rs->params = ar_alloc(L->ar, (s->n + 1) * sizeof *rs->params);
+    rs->params = qli_ar_alloc(L->ar, (s->n + 1) * sizeof *rs->params);
     if (!rs->params)
-        return rl_oom(L);
+        return qli_rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         param_def *d = &rs->params[rs->n_params];
         ql_status st = param_entry(L, &s->items[i], d);
         if (st == QL_OK)
             rs->n_params++;
-        else if ((st = rl_keep_going(L, st)))
+        else if ((st = qli_rl_keep_going(L, st)))
             return st;
         else
             memset(d, 0, sizeof *d);
@@ -715,9 +715,9 @@ static ql_status override_value(loader *L, const param_def *d,
     switch (d->type.kind) {
     case VK_NUMBER: {
         int pct = len && t[len - 1] == '%';
-        int q = qd_parse(&v->num, t, pct ? len - 1 : len);
+        int q = qli_qd_parse(&v->num, t, pct ? len - 1 : len);
         if (!q && pct)
-            q = qd_percent(&v->num, &v->num);
+            q = qli_qd_percent(&v->num, &v->num);
         bad = q != QD_OK;
         break;
     }
@@ -726,29 +726,29 @@ static ql_status override_value(loader *L, const param_def *d,
         v->b = !strcmp(t, "true");
         break;
     case VK_DATE:
-        bad = date_parse_text(t, len, &v->date) != 0;
+        bad = qli_date_parse_text(t, len, &v->date) != 0;
         break;
     case VK_STRING:
-        v->str.s = ar_strndup(L->ar, t, len);
+        v->str.s = qli_ar_strndup(L->ar, t, len);
         v->str.len = (uint32_t)len;
         if (!v->str.s)
-            return rl_oom(L);
+            return qli_rl_oom(L);
         break;
     default:
         bad = 1;
     }
     if (bad) {
         static const char *kinds[] = {"", "number", "bool", "string", "date"};
-        ql_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+        qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
                 "override of '%s': '%s' is not a %s", d->name, t,
                 d->type.kind <= VK_DATE ? kinds[d->type.kind] : "value");
-        ql_error_set_field(L->err, d->name);
+        qli_error_set_field(L->err, d->name);
         return QL_ESCHEMA;
     }
     return QL_OK;
 }
 
-ql_status rl_apply_overrides(loader *L)
+ql_status qli_rl_apply_overrides(loader *L)
 {
     ql_ruleset *rs = L->rs;
     for (size_t k = 0; k < L->novr; k++) {
@@ -758,18 +758,18 @@ ql_status rl_apply_overrides(loader *L)
             if (!strcmp(rs->params[i].name, o->param))
                 d = &rs->params[i];
         if (!d) {
-            ql_fail(L->err, QL_ENAME, NULL, 0, 0,
+            qli_fail(L->err, QL_ENAME, NULL, 0, 0,
                     "override: the rule set has no parameter called '%s'",
                     o->param);
-            ql_error_set_field(L->err, o->param);
+            qli_error_set_field(L->err, o->param);
             return QL_ENAME;
         }
         if (d->type.kind == VK_TABLE) {
-            ql_fail(L->err, QL_ETYPE, NULL, 0, 0,
+            qli_fail(L->err, QL_ETYPE, NULL, 0, 0,
                     "override: '%s' is a table of brackets; only single "
                     "values can be overridden",
                     d->name);
-            ql_error_set_field(L->err, d->name);
+            qli_error_set_field(L->err, d->name);
             return QL_ETYPE;
         }
         qval v;
@@ -779,9 +779,9 @@ ql_status rl_apply_overrides(loader *L)
             return st;
         /* keep the values that start before the override, ending them
          * the day before it; the override holds from then on */
-        param_value *vals = ar_alloc(L->ar, (d->nvalues + 1) * sizeof *vals);
+        param_value *vals = qli_ar_alloc(L->ar, (d->nvalues + 1) * sizeof *vals);
         if (!vals)
-            return rl_oom(L);
+            return qli_rl_oom(L);
         size_t n = 0;
         for (size_t i = 0; i < d->nvalues; i++) {
             if (d->values[i].from >= o->from)
@@ -795,9 +795,9 @@ ql_status rl_apply_overrides(loader *L)
         vals[n].until = -1;
         vals[n].v = v;
         vals[n].source = "what-if override";
-        vals[n].text = ar_strndup(L->ar, o->value, strlen(o->value));
+        vals[n].text = qli_ar_strndup(L->ar, o->value, strlen(o->value));
         if (!vals[n].text)
-            return rl_oom(L);
+            return qli_rl_oom(L);
         d->values = vals;
         d->nvalues = n + 1;
     }

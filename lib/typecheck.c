@@ -44,7 +44,7 @@ static const struct fn_info {
 };
 #define N_FNS (sizeof fns / sizeof fns[0])
 
-int cc_fn_id(const char *name, size_t len)
+int qli_cc_fn_id(const char *name, size_t len)
 {
     for (size_t i = 0; i < N_FNS; i++)
         if (strlen(fns[i].name) == len && memcmp(fns[i].name, name, len) == 0)
@@ -52,8 +52,8 @@ int cc_fn_id(const char *name, size_t len)
     return -1;
 }
 
-const char *cc_fn_name(int id) { return fns[id].name; }
-const char *cc_fn_usage(int id) { return fns[id].usage; }
+const char *qli_cc_fn_name(int id) { return fns[id].name; }
+const char *qli_cc_fn_usage(int id) { return fns[id].usage; }
 
 static const struct {
     const char *name;
@@ -66,25 +66,25 @@ static const struct {
 /* Fields readable as check.field, in CF_ order. */
 static const char *check_fields[] = {"applicable", "compliant", "required",
                                      "actual", "shortfall"};
-const char *const check_parts[5] = {"applies", "required", "actual",
+const char *const qli_tc_check_parts[5] = {"applies", "required", "actual",
                                     "shortfall", "compliant"};
 
 /* ------------------------------------------------------------ errors */
 
-ql_status cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
+ql_status qli_cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
 {
     int line = 0, col = 0;
     if (c->node)
-        ynode_locate(c->node, pos, &line, &col);
+        qli_ynode_locate(c->node, pos, &line, &col);
     va_list ap;
     va_start(ap, fmt);
-    ql_vfail(c->err, code, c->node ? c->node->doc->file : NULL, line, col,
+    qli_vfail(c->err, code, c->node ? c->node->doc->file : NULL, line, col,
              c->what, fmt, ap);
     va_end(ap);
     return code;
 }
 
-const char *cc_type_name(vtype t)
+const char *qli_cc_type_name(vtype t)
 {
     switch (t.kind) {
     case VK_NUMBER: return "number";
@@ -107,7 +107,7 @@ static size_t hash_name(const char *s, size_t n)
     return h;
 }
 
-const sym *cc_lookup(cc *c, const char *name, size_t len)
+const sym *qli_cc_lookup(cc *c, const char *name, size_t len)
 {
     size_t i = hash_name(name, len) & (c->hcap - 1);
     while (c->hash[i]) {
@@ -119,7 +119,7 @@ const sym *cc_lookup(cc *c, const char *name, size_t len)
     return NULL;
 }
 
-const char *cc_kind_word(enum sym_kind k)
+const char *qli_cc_kind_word(enum sym_kind k)
 {
     static const char *w[] = {"input", "parameter", "computed value", "check"};
     return w[k];
@@ -129,15 +129,15 @@ static ql_status add_sym(cc *c, const char *name, enum sym_kind kind,
                          int index, const ynode *key)
 {
     size_t len = strlen(name);
-    const sym *old = cc_lookup(c, name, len);
+    const sym *old = qli_cc_lookup(c, name, len);
     if (old)
-        return yfail(c->err, QL_ENAME, key,
+        return qli_yfail(c->err, QL_ENAME, key,
                      "'%s' is already defined as %s %s (%s:%d)", name,
-                     old->kind == S_INPUT ? "an" : "a", cc_kind_word(old->kind),
+                     old->kind == S_INPUT ? "an" : "a", qli_cc_kind_word(old->kind),
                      old->key ? old->key->doc->file : "?",
                      old->key ? old->key->line : 0);
     if (strcmp(name, "date") == 0)
-        return yfail(c->err, QL_ENAME, key,
+        return qli_yfail(c->err, QL_ENAME, key,
                      "'date' is reserved: it names the evaluation date");
     sym *s = &c->syms[c->nsyms];
     s->name = name;
@@ -151,7 +151,7 @@ static ql_status add_sym(cc *c, const char *name, enum sym_kind kind,
     return QL_OK;
 }
 
-ql_status build_symbols(cc *c)
+ql_status qli_tc_build_symbols(cc *c)
 {
     ql_ruleset *rs = c->rs;
     size_t total = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
@@ -161,13 +161,13 @@ ql_status build_symbols(cc *c)
         c->hcap *= 2;
     c->hash = calloc(c->hcap, sizeof *c->hash);
     if (!c->syms || !c->hash)
-        return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     /* In diagnose mode a duplicate is noted and skipped: references
      * resolve to the first definition. */
     ql_status st = QL_OK;
 #define ADD(name, kind, i, key)                                              \
     if ((st = add_sym(c, name, kind, (int)(i), key)) &&                      \
-        !ql_diag_note(c->diag, c->err, st))                                  \
+        !qli_diag_note(c->diag, c->err, st))                                  \
         return st;
     for (size_t i = 0; i < rs->n_inputs; i++)
         ADD(rs->inputs[i].name, S_INPUT, i, rs->inputs[i].key)
@@ -178,7 +178,7 @@ ql_status build_symbols(cc *c)
     for (size_t i = 0; i < rs->n_checks; i++)
         ADD(rs->checks[i].name, S_CHECK, i, rs->checks[i].key)
 #undef ADD
-    return build_lists(c);
+    return qli_ls_build(c);
 }
 
 /* ------------------------------------------------------- type checking */
@@ -215,7 +215,7 @@ static ql_status coerce_enum(cc *c, ast *lit, vtype et)
         for (size_t i = 0; i < et.en->n && o < sizeof list - 40; i++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
                                   i ? ", " : "", et.en->values[i]);
-        return cc_fail_at(c, lit->pos, QL_ETYPE,
+        return qli_cc_fail_at(c, lit->pos, QL_ETYPE,
                        "\"%.*s\" is not a value of %s (expected one of: %s)",
                        (int)lit->len, lit->text, et.en->name, list);
     }
@@ -233,11 +233,11 @@ static ql_status unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
         return coerce_enum(c, a, b->type);
     if (!same_type(a->type, b->type)) {
         if (a->type.kind == VK_ENUM && b->type.kind == VK_ENUM)
-            return cc_fail_at(c, pos, QL_ETYPE,
+            return qli_cc_fail_at(c, pos, QL_ETYPE,
                            "%s values of two different enums (%s and %s)", ctx,
                            a->type.en->name, b->type.en->name);
-        return cc_fail_at(c, pos, QL_ETYPE, "%s a %s with a %s", ctx,
-                       cc_type_name(a->type), cc_type_name(b->type));
+        return qli_cc_fail_at(c, pos, QL_ETYPE, "%s a %s with a %s", ctx,
+                       qli_cc_type_name(a->type), qli_cc_type_name(b->type));
     }
     return QL_OK;
 }
@@ -245,8 +245,8 @@ static ql_status unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
 static ql_status expect(cc *c, ast *n, vkind k, const char *role)
 {
     if (n->type.kind != k)
-        return cc_fail_at(c, n->pos, QL_ETYPE, "%s must be a %s, not a %s", role,
-                       cc_type_name(T(k)), cc_type_name(n->type));
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "%s must be a %s, not a %s", role,
+                       qli_cc_type_name(T(k)), qli_cc_type_name(n->type));
     return QL_OK;
 }
 
@@ -256,13 +256,13 @@ static int max2(int a, int b) { return a > b ? a : b; }
 static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
                              const char *role)
 {
-    if (n->kind != A_NUMBER || !qd_is_integer(&n->num))
-        return cc_fail_at(c, n->pos, QL_ETYPE, "%s must be a whole-number literal",
+    if (n->kind != A_NUMBER || !qli_qd_is_integer(&n->num))
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "%s must be a whole-number literal",
                        role);
     qd v;
-    qd_round_to(&v, &n->num, 0, QD_DOWN);
+    qli_qd_round_to(&v, &n->num, 0, QD_DOWN);
     if (v.coef < lo || v.coef > hi)
-        return cc_fail_at(c, n->pos, QL_ERANGE, "%s must be between %d and %d",
+        return qli_cc_fail_at(c, n->pos, QL_ERANGE, "%s must be between %d and %d",
                        role, lo, hi);
     *out = (int)v.coef;
     return QL_OK;
@@ -277,17 +277,17 @@ static ql_status tc_name(cc *c, ast *n)
         return QL_OK;
     }
     const sym *s;
-    ql_status st = resolve_name(c, n, &s);
+    ql_status st = qli_ls_resolve_name(c, n, &s);
     if (st)
         return st;
     const char *br = memchr(n->text, '[', n->len);
-    const list_sym *l = br ? list_lookup(c, n->text, (size_t)(br - n->text)) : NULL;
+    const list_sym *l = br ? qli_ls_lookup(c, n->text, (size_t)(br - n->text)) : NULL;
     if (!s && l)
-        return cc_fail_at(c, n->pos, QL_ENAME,
+        return qli_cc_fail_at(c, n->pos, QL_ENAME,
                        "'%s' has %d items: '%.*s' is past its end", l->name,
                        l->len, (int)n->len, n->text);
     if (!s)
-        return cc_fail_at(c, n->pos, QL_ENAME,
+        return qli_cc_fail_at(c, n->pos, QL_ENAME,
                        "unknown name '%.*s' (not an input, parameter, "
                        "computed value, check or list)",
                        (int)n->len, n->text);
@@ -301,7 +301,7 @@ static ql_status tc_name(cc *c, ast *n)
     case S_PARAM:
         n->type = rs->params[s->index].type;
         if (n->type.kind == VK_TABLE)
-            return cc_fail_at(c, n->pos, QL_ETYPE,
+            return qli_cc_fail_at(c, n->pos, QL_ETYPE,
                            "'%s' is a table: use it as bracket(%s, x)", s->name,
                            s->name);
         return QL_OK;
@@ -310,7 +310,7 @@ static ql_status tc_name(cc *c, ast *n)
         n->type = rs->computed[s->index].type;
         return st;
     case S_CHECK:
-        return cc_fail_at(c, n->pos, QL_ETYPE,
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE,
                        "'%s' is a check: name one of its fields, e.g. %s.compliant",
                        s->name, s->name);
     }
@@ -319,9 +319,9 @@ static ql_status tc_name(cc *c, ast *n)
 
 static ql_status tc_member(cc *c, ast *n)
 {
-    const sym *s = cc_lookup(c, n->text, n->len);
+    const sym *s = qli_cc_lookup(c, n->text, n->len);
     if (!s || s->kind != S_CHECK)
-        return cc_fail_at(c, n->pos, QL_ENAME,
+        return qli_cc_fail_at(c, n->pos, QL_ENAME,
                        "'%.*s' is not a check (only checks have fields)",
                        (int)n->len, n->text);
     int f = -1;
@@ -330,7 +330,7 @@ static ql_status tc_member(cc *c, ast *n)
             memcmp(check_fields[i], n->member, n->member_len) == 0)
             f = i;
     if (f < 0)
-        return cc_fail_at(c, n->member_pos, QL_ENAME,
+        return qli_cc_fail_at(c, n->member_pos, QL_ENAME,
                        "a check has no field '%.*s' (expected applicable, "
                        "compliant, required, actual or shortfall)",
                        (int)n->member_len, n->member);
@@ -343,9 +343,9 @@ static ql_status tc_member(cc *c, ast *n)
 
 static ql_status tc_call(cc *c, ast *n)
 {
-    int id = cc_fn_id(n->text, n->len);
+    int id = qli_cc_fn_id(n->text, n->len);
     if (id < 0)
-        return cc_fail_at(c, n->pos, QL_ENAME,
+        return qli_cc_fail_at(c, n->pos, QL_ENAME,
                        "unknown function '%.*s' (see docs/rules-language.md "
                        "for the list)",
                        (int)n->len, n->text);
@@ -354,33 +354,33 @@ static ql_status tc_call(cc *c, ast *n)
     if ((int)n->nargs < f->min_args ||
         (f->max_args >= 0 && (int)n->nargs > f->max_args) ||
         (id == F_IF && n->nargs % 2 == 0))
-        return cc_fail_at(c, n->pos, QL_ETYPE, "wrong number of arguments: %s",
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "wrong number of arguments: %s",
                        f->usage);
     ql_status st;
-    if (is_reduction(id, n->nargs)) {
+    if (qli_ls_is_reduction(id, n->nargs)) {
         int done;
-        if ((st = reduce_list(c, n, id, &done)) || done)
+        if ((st = qli_ls_reduce(c, n, id, &done)) || done)
             return st;
     }
     if (id == F_INDEX) {
         if (c->elem == 0)
-            return cc_fail_at(c, n->pos, QL_ETYPE,
+            return qli_cc_fail_at(c, n->pos, QL_ETYPE,
                            "index() is the item number of a list: use it in "
                            "a computed value with 'count' or inside sum(), "
                            "count(), min() or max() of a list");
         n->kind = A_NUMBER;
-        n->num = qd_make(c->elem, 0);
-        return tc_expr(c, n);
+        n->num = qli_qd_make(c->elem, 0);
+        return qli_tc_expr(c, n);
     }
     if (id == F_AT) {
         ast *a = n->args[0];
-        const sym *s = a->kind == A_NAME ? cc_lookup(c, a->text, a->len) : NULL;
+        const sym *s = a->kind == A_NAME ? qli_cc_lookup(c, a->text, a->len) : NULL;
         if (!s || s->kind != S_PARAM ||
             c->rs->params[s->index].type.kind == VK_TABLE)
-            return cc_fail_at(c, a->pos, QL_ETYPE,
+            return qli_cc_fail_at(c, a->pos, QL_ETYPE,
                            "at() takes a parameter (not a table) first");
         a->ref = (int)(s - c->syms);
-        if ((st = tc_expr(c, n->args[1])) ||
+        if ((st = qli_tc_expr(c, n->args[1])) ||
             (st = expect(c, n->args[1], VK_DATE, "at()'s date")))
             return st;
         n->type = c->rs->params[s->index].type;
@@ -390,10 +390,10 @@ static ql_status tc_call(cc *c, ast *n)
     if (id == F_PRESENT) {
         ast *a = n->args[0];
         const sym *s = NULL;
-        if (a->kind == A_NAME && (st = resolve_name(c, a, &s)))
+        if (a->kind == A_NAME && (st = qli_ls_resolve_name(c, a, &s)))
             return st;
         if (!s || s->kind != S_INPUT)
-            return cc_fail_at(c, a->pos, QL_ETYPE,
+            return qli_cc_fail_at(c, a->pos, QL_ETYPE,
                            "present() takes the name of an input");
         a->ref = (int)(s - c->syms);
         n->type = T(VK_BOOL);
@@ -403,8 +403,8 @@ static ql_status tc_call(cc *c, ast *n)
     if (id == F_DATE) {
         ast *a = n->args[0];
         if (a->kind != A_STRING ||
-            date_parse_text(a->text, a->len, &n->cval.date) != 0)
-            return cc_fail_at(c, a->pos, QL_ETYPE,
+            qli_date_parse_text(a->text, a->len, &n->cval.date) != 0)
+            return qli_cc_fail_at(c, a->pos, QL_ETYPE,
                            "date() takes a literal \"YYYY-MM-DD\" of a real date");
         n->type = T(VK_DATE);
         n->sdepth = 1;
@@ -412,13 +412,13 @@ static ql_status tc_call(cc *c, ast *n)
     }
     if (id == F_BRACKET) {
         ast *a = n->args[0];
-        const sym *s = a->kind == A_NAME ? cc_lookup(c, a->text, a->len) : NULL;
+        const sym *s = a->kind == A_NAME ? qli_cc_lookup(c, a->text, a->len) : NULL;
         if (!s || s->kind != S_PARAM ||
             c->rs->params[s->index].type.kind != VK_TABLE)
-            return cc_fail_at(c, a->pos, QL_ETYPE,
+            return qli_cc_fail_at(c, a->pos, QL_ETYPE,
                            "bracket() takes a table parameter first");
         a->ref = (int)(s - c->syms);
-        if ((st = tc_expr(c, n->args[1])) || (st = expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
+        if ((st = qli_tc_expr(c, n->args[1])) || (st = expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
             return st;
         n->type = T(VK_NUMBER);
         n->sdepth = n->args[1]->sdepth;
@@ -426,7 +426,7 @@ static ql_status tc_call(cc *c, ast *n)
     }
     /* Rounding: digits (and mode) are literals, checked here. */
     if (id == F_ROUND || id == F_CEIL || id == F_FLOOR || id == F_TRUNC) {
-        if ((st = tc_expr(c, n->args[0])) ||
+        if ((st = qli_tc_expr(c, n->args[0])) ||
             (st = expect(c, n->args[0], VK_NUMBER, "the value to round")))
             return st;
         int digits = 0;
@@ -446,7 +446,7 @@ static ql_status tc_call(cc *c, ast *n)
                     memcmp(round_modes[i].name, m->text, m->len) == 0)
                     found = (int)i;
             if (found < 0)
-                return cc_fail_at(c, m->pos, QL_ETYPE,
+                return qli_cc_fail_at(c, m->pos, QL_ETYPE,
                                "unknown rounding mode (expected \"half_up\", "
                                "\"half_even\", \"half_down\", \"up\", \"down\", "
                                "\"ceiling\" or \"floor\")");
@@ -461,7 +461,7 @@ static ql_status tc_call(cc *c, ast *n)
     /* The rest evaluate all their arguments. */
     int depth = 0;
     for (size_t i = 0; i < n->nargs; i++) {
-        if ((st = tc_expr(c, n->args[i])))
+        if ((st = qli_tc_expr(c, n->args[i])))
             return st;
         depth = max2(depth, (int)i + n->args[i]->sdepth);
     }
@@ -471,16 +471,16 @@ static ql_status tc_call(cc *c, ast *n)
     case F_MAX: {
         vtype t = n->args[0]->type;
         if (t.kind != VK_NUMBER && t.kind != VK_DATE)
-            return cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
+            return qli_cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
                            "%s() takes numbers or dates, not a %s", f->name,
-                           cc_type_name(t));
+                           qli_cc_type_name(t));
         for (size_t i = 1; i < n->nargs; i++)
             if (!same_type(n->args[i]->type, t))
-                return cc_fail_at(c, n->args[i]->pos, QL_ETYPE,
+                return qli_cc_fail_at(c, n->args[i]->pos, QL_ETYPE,
                                "%s() arguments must all be of one type "
                                "(a %s, then a %s)",
-                               f->name, cc_type_name(t),
-                               cc_type_name(n->args[i]->type));
+                               f->name, qli_cc_type_name(t),
+                               qli_cc_type_name(n->args[i]->type));
         n->type = t;
         return QL_OK;
     }
@@ -537,7 +537,7 @@ static ql_status tc_call(cc *c, ast *n)
 static ql_status tc_node(cc *c, ast *n);
 
 /* Checks n; in a subtree marked with a list item, list names mean it. */
-ql_status tc_expr(cc *c, ast *n)
+ql_status qli_tc_expr(cc *c, ast *n)
 {
     if (!n->elem)
         return tc_node(c, n);
@@ -577,7 +577,7 @@ static ql_status tc_node(cc *c, ast *n)
     case A_CALL:
         return tc_call(c, n);
     case A_UNARY:
-        if ((st = tc_expr(c, n->args[0])))
+        if ((st = qli_tc_expr(c, n->args[0])))
             return st;
         n->sdepth = n->args[0]->sdepth;
         if (n->op == T_NOT) {
@@ -588,19 +588,19 @@ static ql_status tc_node(cc *c, ast *n)
         return expect(c, n->args[0], VK_NUMBER, "the operand of '-'");
     case A_IN: {
         ast *l = n->args[0];
-        if ((st = tc_expr(c, l)))
+        if ((st = qli_tc_expr(c, l)))
             return st;
         if (l->type.kind == VK_BOOL || l->type.kind == VK_TABLE)
-            return cc_fail_at(c, n->pos, QL_ETYPE, "'in' cannot test a %s",
-                           cc_type_name(l->type));
+            return qli_cc_fail_at(c, n->pos, QL_ETYPE, "'in' cannot test a %s",
+                           qli_cc_type_name(l->type));
         for (size_t i = 1; i < n->nargs; i++) {
             ast *it = n->args[i];
-            if ((st = tc_expr(c, it)))
+            if ((st = qli_tc_expr(c, it)))
                 return st;
             int literal = it->kind == A_NUMBER || it->kind == A_STRING ||
                           (it->kind == A_CALL && it->ref == F_DATE);
             if (!literal)
-                return cc_fail_at(c, it->pos, QL_ETYPE,
+                return qli_cc_fail_at(c, it->pos, QL_ETYPE,
                                "the items of an 'in' list must be literals");
             if ((st = unify(c, l, it, it->pos, "'in' cannot compare")))
                 return st;
@@ -611,7 +611,7 @@ static ql_status tc_node(cc *c, ast *n)
     }
     case A_BINARY: {
         ast *a = n->args[0], *b = n->args[1];
-        if ((st = tc_expr(c, a)) || (st = tc_expr(c, b)))
+        if ((st = qli_tc_expr(c, a)) || (st = qli_tc_expr(c, b)))
             return st;
         switch (n->op) {
         case T_AND:
@@ -638,9 +638,9 @@ static ql_status tc_node(cc *c, ast *n)
             if ((a->type.kind == VK_STRING || a->type.kind == VK_ENUM ||
                  a->type.kind == VK_BOOL) &&
                 n->op != T_EQ && n->op != T_NE)
-                return cc_fail_at(c, n->pos, QL_ETYPE,
+                return qli_cc_fail_at(c, n->pos, QL_ETYPE,
                                "a %s can only be compared with == or !=",
-                               cc_type_name(a->type));
+                               qli_cc_type_name(a->type));
             n->type = T(VK_BOOL);
             n->sdepth = max2(a->sdepth, 1 + b->sdepth);
             return QL_OK;
@@ -664,7 +664,7 @@ static ql_status check_tree(cc *c, ast *tree, const ynode *node,
     c->chain = 0;
     c->need = 0;
     c->elem = c->elem_len = 0;
-    ql_status st = tc_expr(c, tree);
+    ql_status st = qli_tc_expr(c, tree);
     *need = tree->sdepth + c->need;
     *chain = c->chain + 1;
     c->node = sn;
@@ -684,7 +684,7 @@ static ql_status note_dep(cc *c, int chain, int need, size_t pos)
     if (need > c->need)
         c->need = need;
     if (c->chain >= QL_MAX_DEPENDENCY_DEPTH)
-        return cc_fail_at(c, pos, QL_ELIMIT,
+        return qli_cc_fail_at(c, pos, QL_ELIMIT,
                        "values depend on each other more than 256 levels deep");
     return QL_OK;
 }
@@ -695,15 +695,15 @@ static ql_status check_computed(cc *c, int idx, size_t pos)
     if (c->cstate[idx] == 3)
         return QL_POISONED; /* failed already, and said so */
     if (c->cstate[idx] == 1)
-        return cc_fail_at(c, pos, QL_ENAME,
+        return qli_cc_fail_at(c, pos, QL_ENAME,
                        "'%s' depends on itself (a cycle through computed "
                        "values or checks)",
                        d->name);
     if (c->cstate[idx] == 0) {
         c->cstate[idx] = 1;
-        const char *what = ar_printf(&c->rs->arena, "computed '%s'", d->name);
+        const char *what = qli_ar_printf(&c->rs->arena, "computed '%s'", d->name);
         if (!what)
-            return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+            return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
         d->tree->elem = d->elem; /* a list's item: its lists mean item elem */
         d->tree->elem_len = d->family_len;
         ql_status st = check_tree(c, d->tree, d->expr, what, &c->cneed[idx],
@@ -724,7 +724,7 @@ static ql_status check_check(cc *c, int idx, size_t pos)
     if (c->kstate[idx] == 3)
         return QL_POISONED;
     if (c->kstate[idx] == 1)
-        return cc_fail_at(c, pos, QL_ENAME,
+        return qli_cc_fail_at(c, pos, QL_ENAME,
                        "check '%s' depends on itself (a cycle through "
                        "computed values or checks)",
                        k->name);
@@ -734,10 +734,10 @@ static ql_status check_check(cc *c, int idx, size_t pos)
         for (int f = 0; f < 5; f++) {
             if (!k->tree[f])
                 continue;
-            const char *what = ar_printf(&c->rs->arena, "check '%s' %s",
-                                         k->name, check_parts[f]);
+            const char *what = qli_ar_printf(&c->rs->arena, "check '%s' %s",
+                                         k->name, qli_tc_check_parts[f]);
             if (!what)
-                return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+                return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
             int n1, c1;
             ql_status st = check_tree(c, k->tree[f], k->expr[f], what, &n1, &c1);
             if (st) {
@@ -750,8 +750,8 @@ static ql_status check_check(cc *c, int idx, size_t pos)
                 const char *sw = c->what;
                 c->node = k->expr[f];
                 c->what = what;
-                st = cc_fail_at(c, 0, QL_ETYPE, "must be a %s, not a %s",
-                             cc_type_name(T(want)), cc_type_name(k->tree[f]->type));
+                st = qli_cc_fail_at(c, 0, QL_ETYPE, "must be a %s, not a %s",
+                             qli_cc_type_name(T(want)), qli_cc_type_name(k->tree[f]->type));
                 c->node = sn;
                 c->what = sw;
                 c->kstate[idx] = 3;
@@ -772,10 +772,10 @@ static ql_status check_check(cc *c, int idx, size_t pos)
  * (once: a poisoned block stays silent) and checking goes on. */
 static int keep_going(cc *c, ql_status st)
 {
-    return st == QL_POISONED || ql_diag_note(c->diag, c->err, st);
+    return st == QL_POISONED || qli_diag_note(c->diag, c->err, st);
 }
 
-ql_status check_all(cc *c)
+ql_status qli_tc_check_all(cc *c)
 {
     ql_ruleset *rs = c->rs;
     ql_status st;
@@ -802,15 +802,15 @@ ql_status check_all(cc *c)
     }
     for (size_t i = 0; i < rs->n_valid; i++) {
         validation_def *v = &rs->valid[i];
-        const char *what = ar_printf(&rs->arena, "validation '%s'", v->name);
+        const char *what = qli_ar_printf(&rs->arena, "validation '%s'", v->name);
         if (!what)
-            return ql_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+            return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
         st = check_tree(c, v->tree, v->expr, what, &need, &chain);
         if (st == QL_OK && v->tree->type.kind != VK_BOOL) {
             c->node = v->expr;
             c->what = what;
-            st = cc_fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not a %s",
-                         cc_type_name(v->tree->type));
+            st = qli_cc_fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not a %s",
+                         qli_cc_type_name(v->tree->type));
         }
         if (st) {
             if (!keep_going(c, st))

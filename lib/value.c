@@ -33,20 +33,20 @@ static int public_ok(const ql_decimal *d)
         return 0;
     qd a = from_public(d);
     qd_u128 m = a.coef < 0 ? -(qd_u128)a.coef : (qd_u128)a.coef;
-    return m < qd_pow10[QD_DIGITS];
+    return m < qli_qd_pow10[QD_DIGITS];
 }
 
 ql_status ql_decimal_parse(ql_decimal *out, const char *text, size_t len,
                            ql_error *err)
 {
     if (!out || !text)
-        return ql_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     qd a;
-    int st = qd_parse(&a, text, len);
+    int st = qli_qd_parse(&a, text, len);
     if (st)
-        return ql_fail(err, st == QD_TOOLONG ? QL_ERANGE : QL_EPARSE, NULL, 0,
+        return qli_fail(err, st == QD_TOOLONG ? QL_ERANGE : QL_EPARSE, NULL, 0,
                        0, "'%.*s': %s", (int)(len > 60 ? 60 : len), text,
-                       ql_qd_message(st));
+                       qli_qd_message(st));
     *out = to_public(&a);
     return QL_OK;
 }
@@ -55,7 +55,7 @@ ql_status ql_decimal_from_int64(ql_decimal *out, int64_t units, int scale)
 {
     if (!out || scale < 0 || scale > 18)
         return QL_EINVAL;
-    qd a = qd_make(units, scale);
+    qd a = qli_qd_make(units, scale);
     *out = to_public(&a);
     return QL_OK;
 }
@@ -65,7 +65,7 @@ ql_status ql_decimal_to_int64(const ql_decimal *d, int scale, int64_t *units)
     if (!d || !units || scale < 0 || scale > QD_MAX_SCALE || !public_ok(d))
         return QL_EINVAL;
     qd a = from_public(d), r;
-    if (qd_round_to(&r, &a, scale, QD_DOWN) || qd_cmp(&r, &a) != 0)
+    if (qli_qd_round_to(&r, &a, scale, QD_DOWN) || qli_qd_cmp(&r, &a) != 0)
         return QL_ERANGE;
     if (r.scale != scale) /* too long to pad: cannot fit int64 either */
         return QL_ERANGE;
@@ -75,7 +75,7 @@ ql_status ql_decimal_to_int64(const ql_decimal *d, int scale, int64_t *units)
     return QL_OK;
 }
 
-size_t ql_text_out(const char *s, size_t n, char *buf, size_t size)
+size_t qli_text_out(const char *s, size_t n, char *buf, size_t size)
 {
     if (buf && size > 0) {
         size_t c = n < size - 1 ? n : size - 1;
@@ -94,9 +94,9 @@ size_t ql_decimal_format(const ql_decimal *d, char *buf, size_t size)
         n = 3;
     } else {
         qd a = from_public(d);
-        n = qd_format(&a, tmp);
+        n = qli_qd_format(&a, tmp);
     }
-    return ql_text_out(tmp, n, buf, size);
+    return qli_text_out(tmp, n, buf, size);
 }
 
 static ql_status public_op(ql_decimal *out, const ql_decimal *a,
@@ -115,22 +115,22 @@ static ql_status public_op(ql_decimal *out, const ql_decimal *a,
 ql_status ql_decimal_add(ql_decimal *out, const ql_decimal *a,
                          const ql_decimal *b)
 {
-    return public_op(out, a, b, qd_add);
+    return public_op(out, a, b, qli_qd_add);
 }
 
 ql_status ql_decimal_sub(ql_decimal *out, const ql_decimal *a,
                          const ql_decimal *b)
 {
-    return public_op(out, a, b, qd_sub);
+    return public_op(out, a, b, qli_qd_sub);
 }
 
 int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b)
 {
     qd x = from_public(a), y = from_public(b);
-    return qd_cmp(&x, &y);
+    return qli_qd_cmp(&x, &y);
 }
 
-ql_type vtype_public(vtype t)
+ql_type qli_vtype_public(vtype t)
 {
     switch (t.kind) {
     case VK_NUMBER: return QL_TYPE_NUMBER;
@@ -143,7 +143,7 @@ ql_type vtype_public(vtype t)
     return QL_TYPE_NONE;
 }
 
-void qval_to_public(const qval *v, vtype t, ql_value *out)
+void qli_qval_to_public(const qval *v, vtype t, ql_value *out)
 {
     memset(out, 0, sizeof *out);
     switch (t.kind) {
@@ -198,5 +198,5 @@ size_t ql_value_format(const ql_value *v, char *buf, size_t size)
             break;
         }
     }
-    return ql_text_out(s, n, buf, size);
+    return qli_text_out(s, n, buf, size);
 }

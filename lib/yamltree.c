@@ -57,7 +57,7 @@ static ql_status check_duplicates(const ynode *map, ql_error *err)
         return QL_OK;
     ynode **keys = malloc(map->n * sizeof *keys);
     if (!keys)
-        return ql_fail(err, QL_ENOMEM, map->doc->file, 0, 0, "out of memory");
+        return qli_fail(err, QL_ENOMEM, map->doc->file, 0, 0, "out of memory");
     for (size_t i = 0; i < map->n; i++)
         keys[i] = map->items[2 * i];
     qsort(keys, map->n, sizeof *keys, key_cmp);
@@ -65,7 +65,7 @@ static ql_status check_duplicates(const ynode *map, ql_error *err)
     for (size_t i = 1; i < map->n; i++)
         if (keys[i]->len == keys[i - 1]->len &&
             memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0) {
-            st = yfail(err, QL_EPARSE, keys[i],
+            st = qli_yfail(err, QL_EPARSE, keys[i],
                        "duplicate key '%s' (first at line %d)", keys[i]->text,
                        keys[i - 1]->line);
             break;
@@ -77,7 +77,7 @@ static ql_status check_duplicates(const ynode *map, ql_error *err)
 static ynode *new_node(ql_arena *ar, const ydoc *doc, yn_kind kind,
                        const yaml_mark_t *m)
 {
-    ynode *n = ar_alloc(ar, sizeof *n);
+    ynode *n = qli_ar_alloc(ar, sizeof *n);
     if (n) {
         n->kind = kind;
         n->doc = doc;
@@ -90,16 +90,16 @@ static ynode *new_node(ql_arena *ar, const ydoc *doc, yn_kind kind,
 static ql_status event_fail(ql_error *err, const ydoc *doc,
                             const yaml_event_t *ev, const char *what)
 {
-    return ql_fail(err, QL_EPARSE, doc->file, (int)ev->start_mark.line + 1,
+    return qli_fail(err, QL_EPARSE, doc->file, (int)ev->start_mark.line + 1,
                    (int)ev->start_mark.column + 1, "%s", what);
 }
 
-ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
+ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
                       ql_error *err)
 {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
-        return ql_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
+        return qli_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)doc->text,
                                  doc->len);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
@@ -128,17 +128,17 @@ ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
                         col++;
                     }
                 }
-                st = ql_fail(err, QL_EPARSE, doc->file, line, col,
+                st = qli_fail(err, QL_EPARSE, doc->file, line, col,
                              "not UTF-8 text: %s (byte 0x%02X)", problem,
                              (unsigned)(parser.problem_value & 0xFF));
             } else if (parser.context)
-                st = ql_fail(err, QL_EPARSE, doc->file,
+                st = qli_fail(err, QL_EPARSE, doc->file,
                              (int)parser.problem_mark.line + 1,
                              (int)parser.problem_mark.column + 1,
                              "YAML syntax: %s %s (line %d)", problem,
                              parser.context, (int)parser.context_mark.line + 1);
             else
-                st = ql_fail(err, QL_EPARSE, doc->file,
+                st = qli_fail(err, QL_EPARSE, doc->file,
                              (int)parser.problem_mark.line + 1,
                              (int)parser.problem_mark.column + 1,
                              "YAML syntax: %s", problem);
@@ -178,7 +178,7 @@ ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
             }
             made = new_node(ar, doc, YN_SCALAR, &ev.start_mark);
             if (made) {
-                made->text = ar_strndup(ar, (const char *)ev.data.scalar.value,
+                made->text = qli_ar_strndup(ar, (const char *)ev.data.scalar.value,
                                         ev.data.scalar.length);
                 made->len = ev.data.scalar.length;
                 switch (ev.data.scalar.style) {
@@ -192,7 +192,7 @@ ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
                     made = NULL;
             }
             if (!made)
-                st = ql_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
+                st = qli_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT: {
@@ -217,7 +217,7 @@ ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
             ynode *n = new_node(ar, doc, is_map ? YN_MAP : YN_SEQ,
                                 &ev.start_mark);
             if (!n) {
-                st = ql_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
+                st = qli_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
                 break;
             }
             depth++;
@@ -230,9 +230,9 @@ ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
             frame *f = &stack[depth];
             ynode *n = f->node;
             size_t count = f->n;
-            n->items = ar_alloc(ar, (count ? count : 1) * sizeof *n->items);
+            n->items = qli_ar_alloc(ar, (count ? count : 1) * sizeof *n->items);
             if (!n->items) {
-                st = ql_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
+                st = qli_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
                 break;
             }
             if (count)
@@ -255,10 +255,10 @@ ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
                 frame *f = &stack[depth];
                 if (f->node->kind == YN_MAP && f->n % 2 == 0 &&
                     made->kind != YN_SCALAR)
-                    st = yfail(err, QL_EPARSE, made,
+                    st = qli_yfail(err, QL_EPARSE, made,
                                "a mapping key must be a plain scalar");
                 else if (push_item(f, made))
-                    st = ql_fail(err, QL_ENOMEM, doc->file, 0, 0,
+                    st = qli_fail(err, QL_ENOMEM, doc->file, 0, 0,
                                  "out of memory");
             }
         }
@@ -270,13 +270,13 @@ ql_status ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
     if (st != QL_OK)
         return st;
     if (!root)
-        return ql_fail(err, QL_ESCHEMA, doc->file, 1, 1,
+        return qli_fail(err, QL_ESCHEMA, doc->file, 1, 1,
                        "the file is empty: expected a rules mapping");
     *out = root;
     return QL_OK;
 }
 
-const ynode *ymap_get(const ynode *map, const char *key)
+const ynode *qli_ymap_get(const ynode *map, const char *key)
 {
     if (!map || map->kind != YN_MAP)
         return NULL;
@@ -305,7 +305,7 @@ static size_t doc_offset(const ydoc *doc, int line, int column)
     return p;
 }
 
-void ynode_locate(const ynode *n, size_t offset, int *line, int *column)
+void qli_ynode_locate(const ynode *n, size_t offset, int *line, int *column)
 {
     *line = n->line;
     *column = n->column;
@@ -352,12 +352,12 @@ void ynode_locate(const ynode *n, size_t offset, int *line, int *column)
     *column = c;
 }
 
-ql_status yfail(ql_error *err, ql_status code, const ynode *n,
+ql_status qli_yfail(ql_error *err, ql_status code, const ynode *n,
                 const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    ql_vfail(err, code, n && n->doc ? n->doc->file : NULL, n ? n->line : 0,
+    qli_vfail(err, code, n && n->doc ? n->doc->file : NULL, n ? n->line : 0,
              n ? n->column : 0, NULL, fmt, ap);
     va_end(ap);
     return code;

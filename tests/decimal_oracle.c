@@ -23,21 +23,21 @@ int main(void)
         if (sscanf(line, "%63s %127s %127s", op, a, b) < 2)
             continue;
         qd x, y, r;
-        if (qd_parse(&x, a, strlen(a)) || qd_parse(&y, b, strlen(b))) {
+        if (qli_qd_parse(&x, a, strlen(a)) || qli_qd_parse(&y, b, strlen(b))) {
             printf("parse-error\n");
             continue;
         }
         int st = 0;
         if (!strcmp(op, "add"))
-            st = qd_add(&r, &x, &y);
+            st = qli_qd_add(&r, &x, &y);
         else if (!strcmp(op, "sub"))
-            st = qd_sub(&r, &x, &y);
+            st = qli_qd_sub(&r, &x, &y);
         else if (!strcmp(op, "mul"))
-            st = qd_mul(&r, &x, &y);
+            st = qli_qd_mul(&r, &x, &y);
         else if (!strcmp(op, "div"))
-            st = qd_div(&r, &x, &y);
+            st = qli_qd_div(&r, &x, &y);
         else if (!strcmp(op, "cmp")) {
-            printf("%d\n", qd_cmp(&x, &y));
+            printf("%d\n", qli_qd_cmp(&x, &y));
             continue;
         } else if (!strncmp(op, "divround:", 9)) {
             int digits = atoi(op + 9);
@@ -46,7 +46,7 @@ int main(void)
             for (int i = 0; i < 8; i++)
                 if (!strcmp(m, modes[i]))
                     mode = i;
-            st = qd_div_round(&r, &x, &y, digits, (qd_round)mode);
+            st = qli_qd_div_round(&r, &x, &y, digits, (qd_round)mode);
         } else if (!strncmp(op, "round:", 6)) {
             int digits = atoi(op + 6);
             const char *m = strchr(op + 6, ':') + 1;
@@ -54,7 +54,7 @@ int main(void)
             for (int i = 0; i < 8; i++)
                 if (!strcmp(m, modes[i]))
                     mode = i;
-            st = qd_round_to(&r, &x, digits, (qd_round)mode);
+            st = qli_qd_round_to(&r, &x, digits, (qd_round)mode);
         }
         if (st == QD_OVERFLOW)
             printf("overflow\n");
@@ -66,7 +66,7 @@ int main(void)
             printf("error\n");
         else {
             char buf[QD_TEXT_MAX];
-            qd_format(&r, buf);
+            qli_qd_format(&r, buf);
             printf("%s\n", buf);
         }
     }

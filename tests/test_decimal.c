@@ -10,7 +10,7 @@
 static qd P(const char *s)
 {
     qd r;
-    int st = qd_parse(&r, s, strlen(s));
+    int st = qli_qd_parse(&r, s, strlen(s));
     if (st) {
         print_error("cannot parse %s\n", s);
         fail();
@@ -23,7 +23,7 @@ static const char *F(qd a)
     static char buf[4][QD_TEXT_MAX];
     static int k;
     k = (k + 1) % 4;
-    qd_format(&a, buf[k]);
+    qli_qd_format(&a, buf[k]);
     return buf[k];
 }
 
@@ -74,21 +74,21 @@ static void test_decimal_parse_rejects(void **state)
     const char *bad[] = {"", "-", "+", ".5", "5.", "1e5", "1,000", " 1",
                          "1 ", "NaN", "inf", "0x10", "1.2.3", "--1", "١٢"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        assert_int_equal(qd_parse(&r, bad[i], strlen(bad[i])), QD_SYNTAX);
-    assert_int_equal(qd_parse(&r, "1000000000000000000000000000000000000", 37),
+        assert_int_equal(qli_qd_parse(&r, bad[i], strlen(bad[i])), QD_SYNTAX);
+    assert_int_equal(qli_qd_parse(&r, "1000000000000000000000000000000000000", 37),
                      QD_TOOLONG); /* 37 digits */
-    assert_int_equal(qd_parse(&r, "0.0000000000000000000000000000000000001", 39),
+    assert_int_equal(qli_qd_parse(&r, "0.0000000000000000000000000000000000001", 39),
                      QD_TOOLONG); /* 37 places */
     char huge[10002];
     memset(huge, '9', 10000);
     huge[10000] = '\0';
-    assert_int_equal(qd_parse(&r, huge, 10000), QD_TOOLONG);
+    assert_int_equal(qli_qd_parse(&r, huge, 10000), QD_TOOLONG);
 }
 
 /* op(a, b) has no exact qd: an error, never a rounded number. */
 static void check_inexact(binop op, const char *a, const char *b)
 {
-    qd x = P(a), y = P(b), r = qd_make(7, 0);
+    qd x = P(a), y = P(b), r = qli_qd_make(7, 0);
     assert_int_equal(op(&r, &x, &y), QD_INEXACT);
     assert_true(r.coef == 7 && r.scale == 0); /* left alone */
 }
@@ -96,44 +96,44 @@ static void check_inexact(binop op, const char *a, const char *b)
 static void test_decimal_add_sub(void **state)
 {
     (void)state;
-    check_op(qd_add, "0.1", "0.2", "0.3");
-    check_op(qd_add, "12.75", "0.015", "12.765");
-    check_op(qd_sub, "1", "0.001", "0.999");
-    check_op(qd_sub, "-5.5", "-5.5", "0.0");
-    check_op(qd_add, "100", "-100.01", "-0.01");
+    check_op(qli_qd_add, "0.1", "0.2", "0.3");
+    check_op(qli_qd_add, "12.75", "0.015", "12.765");
+    check_op(qli_qd_sub, "1", "0.001", "0.999");
+    check_op(qli_qd_sub, "-5.5", "-5.5", "0.0");
+    check_op(qli_qd_add, "100", "-100.01", "-0.01");
     /* Exact alignment needs more than 128 bits: exact where 36 digits
      * hold the sum, an error where they do not. */
-    check_op(qd_add, "100000000000000000000000", "0.000000000001",
+    check_op(qli_qd_add, "100000000000000000000000", "0.000000000001",
              "100000000000000000000000.000000000001");
-    check_op(qd_add, "1000000000000000000000000000000000", "-0.001",
+    check_op(qli_qd_add, "1000000000000000000000000000000000", "-0.001",
              "999999999999999999999999999999999.999");
-    check_op(qd_add, "100000000000000000000000000000000000", "0.0000",
+    check_op(qli_qd_add, "100000000000000000000000000000000000", "0.0000",
              "100000000000000000000000000000000000");
-    check_inexact(qd_add, "100000000000000000000000000000000000", "0.5");
-    check_inexact(qd_add, "100000000000000000000000", "0.000000000000000000001");
-    check_inexact(qd_sub, "1000000000000000000000000000000000", "0.0000000001");
-    check_inexact(qd_add, "0.000000000000000000000000000000000001",
+    check_inexact(qli_qd_add, "100000000000000000000000000000000000", "0.5");
+    check_inexact(qli_qd_add, "100000000000000000000000", "0.000000000000000000001");
+    check_inexact(qli_qd_sub, "1000000000000000000000000000000000", "0.0000000001");
+    check_inexact(qli_qd_add, "0.000000000000000000000000000000000001",
                   "1.1"); /* 37 digits */
-    check_inexact(qd_sub, "-0.5", "99999999999999999999999999999999999.9");
+    check_inexact(qli_qd_sub, "-0.5", "99999999999999999999999999999999999.9");
 }
 
 static void test_decimal_mul(void **state)
 {
     (void)state;
-    check_op(qd_mul, "125.5", "0.016", "2.0080");
-    check_op(qd_mul, "0.5075", "79601.99", "40398.009925");
-    check_op(qd_mul, "-3", "0.5", "-1.5");
-    check_op(qd_mul, "123456789012345678", "1000000000000000000",
+    check_op(qli_qd_mul, "125.5", "0.016", "2.0080");
+    check_op(qli_qd_mul, "0.5075", "79601.99", "40398.009925");
+    check_op(qli_qd_mul, "-3", "0.5", "-1.5");
+    check_op(qli_qd_mul, "123456789012345678", "1000000000000000000",
              "123456789012345678000000000000000000");
     /* More than 36 significant digits or places: an error, not a cut. */
-    check_inexact(qd_mul, "1.2345678901234567890", "1.2345678901234567890");
-    check_inexact(qd_mul, "744330394067141706.5409", "232527208896030686.55105825");
-    check_inexact(qd_mul, "0.000000000000000000001", "0.0000000000000001");
-    check_inexact(qd_mul, "-7", "0.333333333333333333333333333333333333");
+    check_inexact(qli_qd_mul, "1.2345678901234567890", "1.2345678901234567890");
+    check_inexact(qli_qd_mul, "744330394067141706.5409", "232527208896030686.55105825");
+    check_inexact(qli_qd_mul, "0.000000000000000000001", "0.0000000000000001");
+    check_inexact(qli_qd_mul, "-7", "0.333333333333333333333333333333333333");
     /* … unless the digits past 36 are zeros */
-    check_op(qd_mul, "0.000000000000000000000000000000000010", "0.10",
+    check_op(qli_qd_mul, "0.000000000000000000000000000000000010", "0.10",
              "0.000000000000000000000000000000000001");
-    check_op(qd_mul, "1.000000000000000000000000000000000000", "2.5",
+    check_op(qli_qd_mul, "1.000000000000000000000000000000000000", "2.5",
              "2.50000000000000000000000000000000000"); /* zeros dropped */
 }
 
@@ -142,20 +142,20 @@ static void test_decimal_div(void **state)
     (void)state;
     /* "a%" is a ÷ 100, exactly or not at all */
     qd pc = P("1.7"), pr;
-    assert_int_equal(qd_percent(&pr, &pc), QD_OK);
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_OK);
     assert_text(F(pr), "0.017");
     pc = P("0.000000000000000000000000000000000125");
-    assert_int_equal(qd_percent(&pr, &pc), QD_TOOLONG);
-    check_op(qd_div, "1", "8", "0.125");
-    check_op(qd_div, "10.00", "2", "5.00");   /* the ideal scale */
-    check_op(qd_div, "120000", "4", "30000");
-    check_op(qd_div, "1", "3", "0.33333333333333333333");
-    check_op(qd_div, "-2", "3", "-0.66666666666666666666");
-    check_op(qd_div, "8000000", "100.5", "79601.99004975124378109452");
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_TOOLONG);
+    check_op(qli_qd_div, "1", "8", "0.125");
+    check_op(qli_qd_div, "10.00", "2", "5.00");   /* the ideal scale */
+    check_op(qli_qd_div, "120000", "4", "30000");
+    check_op(qli_qd_div, "1", "3", "0.33333333333333333333");
+    check_op(qli_qd_div, "-2", "3", "-0.66666666666666666666");
+    check_op(qli_qd_div, "8000000", "100.5", "79601.99004975124378109452");
     /* 1/19 = 0.05263157894736842105|26…: a kept 5 becomes 6 (sticky). */
-    check_op(qd_div, "1", "19", "0.05263157894736842106");
+    check_op(qli_qd_div, "1", "19", "0.05263157894736842106");
     qd x = P("1"), z = P("0"), r;
-    assert_int_equal(qd_div(&r, &x, &z), QD_DIVZERO);
+    assert_int_equal(qli_qd_div(&r, &x, &z), QD_DIVZERO);
 }
 
 /* The sticky digit is what makes a later explicit rounding exact. */
@@ -165,15 +165,15 @@ static void test_decimal_sticky_keeps_rounding_exact(void **state)
     /* 1 / 199.99999999999999999 = 0.00500000000000000000025…: cut at 20
      * places it would look like the tie 0.005. */
     qd a = P("1"), b = P("199.99999999999999999"), q, r;
-    assert_int_equal(qd_div(&q, &a, &b), QD_OK);
+    assert_int_equal(qli_qd_div(&q, &a, &b), QD_OK);
     assert_text(F(q), "0.00500000000000000001");
-    qd_round_to(&r, &q, 2, QD_HALF_EVEN);
+    qli_qd_round_to(&r, &q, 2, QD_HALF_EVEN);
     assert_text(F(r), "0.01"); /* true value is above the tie */
-    qd_round_to(&r, &q, 2, QD_HALF_DOWN);
+    qli_qd_round_to(&r, &q, 2, QD_HALF_DOWN);
     assert_text(F(r), "0.01");
-    qd_round_to(&r, &q, 3, QD_CEILING);
+    qli_qd_round_to(&r, &q, 3, QD_CEILING);
     assert_text(F(r), "0.006");
-    qd_round_to(&r, &q, 3, QD_FLOOR);
+    qli_qd_round_to(&r, &q, 3, QD_FLOOR);
     assert_text(F(r), "0.005");
 }
 
@@ -198,28 +198,28 @@ static void test_decimal_rounding_modes(void **state)
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         qd a = P(t[i].in), r;
-        assert_int_equal(qd_round_to(&r, &a, 0, t[i].mode), QD_OK);
+        assert_int_equal(qli_qd_round_to(&r, &a, 0, t[i].mode), QD_OK);
         assert_text(F(r), t[i].out);
     }
     qd a = P("40398.009925"), r;
-    qd_round_to(&r, &a, 2, QD_HALF_UP);
+    qli_qd_round_to(&r, &a, 2, QD_HALF_UP);
     assert_text(F(r), "40398.01");
     a = P("0.005");
-    qd_round_to(&r, &a, 2, QD_HALF_UP);
+    qli_qd_round_to(&r, &a, 2, QD_HALF_UP);
     assert_text(F(r), "0.01"); /* 四舍五入 */
     a = P("5");
-    qd_round_to(&r, &a, 2, QD_HALF_UP);
+    qli_qd_round_to(&r, &a, 2, QD_HALF_UP);
     assert_text(F(r), "5.00"); /* padded to the fen */
     a = P("1250.5");
-    qd_round_to(&r, &a, -2, QD_HALF_UP);
+    qli_qd_round_to(&r, &a, -2, QD_HALF_UP);
     assert_text(F(r), "1300");
     a = P("999.995");
-    qd_round_to(&r, &a, 2, QD_HALF_UP);
+    qli_qd_round_to(&r, &a, 2, QD_HALF_UP);
     assert_text(F(r), "1000.00"); /* a carry through every digit */
     a = P("0.000000000000000000000000000000000001");
-    qd_round_to(&r, &a, 0, QD_CEILING);
+    qli_qd_round_to(&r, &a, 0, QD_CEILING);
     assert_text(F(r), "1");
-    qd_round_to(&r, &a, 0, QD_HALF_UP);
+    qli_qd_round_to(&r, &a, 0, QD_HALF_UP);
     assert_text(F(r), "0");
 }
 
@@ -227,26 +227,26 @@ static void test_decimal_overflow_is_an_error(void **state)
 {
     (void)state;
     qd max = P("999999999999999999999999999999999999"), one = P("1"), r;
-    assert_int_equal(qd_add(&r, &max, &one), QD_OVERFLOW);
+    assert_int_equal(qli_qd_add(&r, &max, &one), QD_OVERFLOW);
     qd neg = P("-999999999999999999999999999999999999");
-    assert_int_equal(qd_sub(&r, &neg, &one), QD_OVERFLOW);
+    assert_int_equal(qli_qd_sub(&r, &neg, &one), QD_OVERFLOW);
     qd big = P("100000000000000000000000000000000000"), ten = P("10");
-    assert_int_equal(qd_mul(&r, &big, &ten), QD_OVERFLOW);
-    assert_int_equal(qd_mul(&r, &big, &big), QD_OVERFLOW);
+    assert_int_equal(qli_qd_mul(&r, &big, &ten), QD_OVERFLOW);
+    assert_int_equal(qli_qd_mul(&r, &big, &big), QD_OVERFLOW);
     qd tiny = P("0.000000000000000000000000000000000001");
-    assert_int_equal(qd_div(&r, &big, &tiny), QD_OVERFLOW);
+    assert_int_equal(qli_qd_div(&r, &big, &tiny), QD_OVERFLOW);
     /* 0.999…9 (36 places) + 0.000…1 carries into a 37th digit: exact
      * after dropping a place, not an overflow. */
     qd f = P("0.999999999999999999999999999999999999");
-    assert_int_equal(qd_add(&r, &f, &tiny), QD_OK);
+    assert_int_equal(qli_qd_add(&r, &f, &tiny), QD_OK);
     assert_text(F(r), "1.00000000000000000000000000000000000");
-    assert_int_equal(qd_round_to(&r, &max, 0, QD_HALF_UP), QD_OK);
+    assert_int_equal(qli_qd_round_to(&r, &max, 0, QD_HALF_UP), QD_OK);
     /* 99…9.5 carries into a 36th integer digit, which still fits… */
     qd m5 = P("99999999999999999999999999999999999.5");
-    assert_int_equal(qd_round_to(&r, &m5, 0, QD_HALF_UP), QD_OK);
+    assert_int_equal(qli_qd_round_to(&r, &m5, 0, QD_HALF_UP), QD_OK);
     assert_text(F(r), "100000000000000000000000000000000000");
     /* …but rounding 36 nines to tens needs a 37th: an overflow. */
-    assert_int_equal(qd_round_to(&r, &max, -1, QD_HALF_UP), QD_OVERFLOW);
+    assert_int_equal(qli_qd_round_to(&r, &max, -1, QD_HALF_UP), QD_OVERFLOW);
 }
 
 static void test_decimal_compare(void **state)
@@ -254,19 +254,19 @@ static void test_decimal_compare(void **state)
     (void)state;
     qd a = P("1.50"), b = P("1.5"), c = P("-2"), d = P("0.016"),
        e = P("0.0160000000000000000000000000000001");
-    assert_int_equal(qd_cmp(&a, &b), 0);
-    assert_int_equal(qd_cmp(&c, &a), -1);
-    assert_int_equal(qd_cmp(&a, &c), 1);
-    assert_int_equal(qd_cmp(&d, &e), -1);
+    assert_int_equal(qli_qd_cmp(&a, &b), 0);
+    assert_int_equal(qli_qd_cmp(&c, &a), -1);
+    assert_int_equal(qli_qd_cmp(&a, &c), 1);
+    assert_int_equal(qli_qd_cmp(&d, &e), -1);
     qd big = P("999999999999999999999999999999999999"),
        small = P("0.000000000000000000000000000000000001");
-    assert_int_equal(qd_cmp(&big, &small), 1);
+    assert_int_equal(qli_qd_cmp(&big, &small), 1);
     qd nb = P("-999999999999999999999999999999999999");
-    assert_int_equal(qd_cmp(&nb, &c), -1);
-    assert_true(qd_is_integer(&c));
-    assert_true(qd_is_integer(&a) == 0);
+    assert_int_equal(qli_qd_cmp(&nb, &c), -1);
+    assert_true(qli_qd_is_integer(&c));
+    assert_true(qli_qd_is_integer(&a) == 0);
     qd whole = P("3.000");
-    assert_true(qd_is_integer(&whole));
+    assert_true(qli_qd_is_integer(&whole));
 }
 
 static void test_decimal_public_api(void **state)

@@ -13,7 +13,7 @@ static void render(const ast *n, char *out, size_t size)
     char buf[1024] = "";
     char a[200], b[200];
     switch (n->kind) {
-    case A_NUMBER: qd_format(&n->num, buf); break;
+    case A_NUMBER: qli_qd_format(&n->num, buf); break;
     case A_STRING: snprintf(buf, sizeof buf, "\"%.*s\"", (int)n->len, n->text); break;
     case A_BOOL: snprintf(buf, sizeof buf, "%s", n->b ? "true" : "false"); break;
     case A_NAME: snprintf(buf, sizeof buf, "%.*s", (int)n->len, n->text); break;
@@ -28,7 +28,7 @@ static void render(const ast *n, char *out, size_t size)
     case A_BINARY:
         render(n->args[0], a, sizeof a);
         render(n->args[1], b, sizeof b);
-        snprintf(buf, sizeof buf, "(%s %s %s)", tok_name(n->op), a, b);
+        snprintf(buf, sizeof buf, "(%s %s %s)", qli_lex_tok_name(n->op), a, b);
         break;
     case A_IN: {
         render(n->args[0], a, sizeof a);
@@ -58,15 +58,15 @@ static void check_parse(const char *src, const char *want)
     ql_arena ar = {0};
     const char *msg;
     size_t pos, open;
-    ast *n = parse_expression(src, strlen(src), &ar, &msg, &pos, &open);
+    ast *n = qli_parse_expression(src, strlen(src), &ar, &msg, &pos, &open);
     if (!n) {
         print_error("parse of '%s' failed at %zu: %s\n", src, pos, msg);
-        ar_free(&ar);
+        qli_ar_free(&ar);
         fail();
     }
     char out[200];
     render(n, out, sizeof out);
-    ar_free(&ar);
+    qli_ar_free(&ar);
     assert_text(out, want);
 }
 
@@ -76,13 +76,13 @@ static void check_parse_error(const char *src, size_t want_pos,
     ql_arena ar = {0};
     const char *msg = NULL;
     size_t pos = 0, open;
-    ast *n = parse_expression(src, strlen(src), &ar, &msg, &pos, &open);
+    ast *n = qli_parse_expression(src, strlen(src), &ar, &msg, &pos, &open);
     int ok = !n && pos == want_pos && msg && strstr(msg, needle);
     if (!ok)
         print_error("'%s': want error at %zu with \"%s\", got %s at %zu: %s\n",
                     src, want_pos, needle, n ? "success" : "error", pos,
                     msg ? msg : "");
-    ar_free(&ar);
+    qli_ar_free(&ar);
     assert_true(ok);
 }
 
@@ -136,9 +136,9 @@ static void test_expr_syntax_errors(void **state)
     ql_arena ar = {0};
     const char *msg;
     size_t pos, open;
-    assert_null(parse_expression(deep, strlen(deep), &ar, &msg, &pos, &open));
+    assert_null(qli_parse_expression(deep, strlen(deep), &ar, &msg, &pos, &open));
     assert_non_null(strstr(msg, "nested too deeply"));
-    ar_free(&ar);
+    qli_ar_free(&ar);
 }
 
 /* Type errors, located in the file. */

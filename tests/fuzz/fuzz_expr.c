@@ -29,8 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ql_arena ar = {0};
     const char *msg;
     size_t pos, open;
-    parse_expression((const char *)data, size, &ar, &msg, &pos, &open);
-    ar_free(&ar);
+    qli_parse_expression((const char *)data, size, &ar, &msg, &pos, &open);
+    qli_ar_free(&ar);
     /* as a block scalar: every line of the input indented */
     size_t cap = sizeof head + size * 6 + 64, o = 0;
     char *y = malloc(cap);

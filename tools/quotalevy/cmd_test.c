@@ -222,9 +222,9 @@ static void check_error(tstate *t, const char *cname, const ynode *want,
 {
     const ynode *code = want, *field = NULL, *msg = NULL;
     if (want->kind == YN_MAP) {
-        code = ymap_get(want, "code");
-        field = ymap_get(want, "field");
-        msg = ymap_get(want, "message");
+        code = qli_ymap_get(want, "code");
+        field = qli_ymap_get(want, "field");
+        msg = qli_ymap_get(want, "message");
     }
     if (!code || code->kind != YN_SCALAR) {
         case_fail(t, want, cname, "error: expected a status name such as QL_ERECORD");
@@ -261,7 +261,7 @@ static int run_case(tstate *t, const ynode *c, size_t index)
         case_fail(t, c, fallback, "a case must be a mapping");
         return 0;
     }
-    const ynode *nm = ymap_get(c, "name");
+    const ynode *nm = qli_ymap_get(c, "name");
     const char *cname = nm && nm->kind == YN_SCALAR ? nm->text : fallback;
     for (size_t i = 0; i < c->n; i++) {
         const ynode *k = c->items[2 * i];
@@ -276,8 +276,8 @@ static int run_case(tstate *t, const ynode *c, size_t index)
             return 0;
         }
     }
-    const ynode *date = ymap_get(c, "date"), *input = ymap_get(c, "input");
-    const ynode *expect = ymap_get(c, "expect"), *error = ymap_get(c, "error");
+    const ynode *date = qli_ymap_get(c, "date"), *input = qli_ymap_get(c, "input");
+    const ynode *expect = qli_ymap_get(c, "expect"), *error = qli_ymap_get(c, "error");
     ql_date d;
     if (!date || date->kind != YN_SCALAR ||
         ql_date_parse(&d, date->text, date->len, NULL)) {
@@ -351,12 +351,12 @@ static int run_file(const char *path, int *passed, int *failed)
     ql_error err;
     int rc = 0;
     ql_ruleset *rs = NULL;
-    if (ytree_parse(&root, &doc, &ar, &err)) {
+    if (qli_ytree_parse(&root, &doc, &ar, &err)) {
         cli_print_error(stderr, "quotalevy test", &err);
         rc = -1;
         goto out;
     }
-    const ynode *rules = ymap_get(root, "rules"), *cases = ymap_get(root, "cases");
+    const ynode *rules = qli_ymap_get(root, "rules"), *cases = qli_ymap_get(root, "cases");
     for (size_t i = 0; root->kind == YN_MAP && i < root->n; i++) {
         const char *k = root->items[2 * i]->text;
         if (strcmp(k, "rules") && strcmp(k, "cases") && strcmp(k, "description")) {
@@ -397,7 +397,7 @@ static int run_file(const char *path, int *passed, int *failed)
     ql_result_free(t.res);
 out:
     ql_ruleset_free(rs);
-    ar_free(&ar);
+    qli_ar_free(&ar);
     free(text);
     return rc;
 }
