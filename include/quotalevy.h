@@ -531,6 +531,13 @@ QL_EXTERN ql_status ql_evaluate_many(const ql_record *const *recs,
 QL_EXTERN ql_status ql_result_status(const ql_result *res);
 QL_EXTERN const ql_error *ql_result_error(const ql_result *res);
 
+/* The rule set res was made for (borrowed), NULL for NULL. */
+QL_EXTERN const ql_ruleset *ql_result_ruleset(const ql_result *res);
+
+/* The date of the last successful evaluation into res; INT32_MIN when
+ * there is none (never evaluated, or the last evaluation failed). */
+QL_EXTERN ql_date ql_result_date(const ql_result *res);
+
 /* Output i (ruleset order).  A check output gives its `compliant` value
  * (QL_TYPE_NONE when not applicable); use ql_result_check for the rest. */
 QL_EXTERN ql_status ql_result_output(const ql_result *res, size_t i,
@@ -601,6 +608,25 @@ typedef struct ql_trace_step {
 QL_EXTERN size_t ql_result_trace_count(const ql_result *res);
 QL_EXTERN ql_status ql_result_trace_step(const ql_result *res, size_t i,
                                          ql_trace_step *out);
+
+/*
+ * The last evaluation as text for a person, the one rendering every front
+ * end shows (the command's `quotalevy explain`, Python's
+ * str(result.explain()), the database and Java bindings): a heading with
+ * the rule set and date, every trace step in the order values were
+ * settled — inputs, parameters with their period of force, computed
+ * values with their formulas, checks — with descriptions and citations,
+ * a list's items on one line, then every output.  The steps need an
+ * evaluation with QL_EVAL_TRACE; without it only the heading and the
+ * outputs are written.  UTF-8, each line ending in a newline.
+ *
+ * Written into buf (size bytes, NUL terminated, cut to fit); returns the
+ * full length (not counting the NUL), so a caller can call again with a
+ * buffer of that length + 1.  Returns 0 (and writes "") for NULL or a
+ * result without a successful evaluation.
+ */
+QL_EXTERN size_t ql_result_explain(const ql_result *res, char *buf,
+                                   size_t size);
 
 #ifdef __cplusplus
 }

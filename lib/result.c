@@ -98,6 +98,16 @@ const ql_error *ql_result_error(const ql_result *res)
     return res ? &res->error : NULL;
 }
 
+const ql_ruleset *ql_result_ruleset(const ql_result *res)
+{
+    return res ? res->rs : NULL;
+}
+
+ql_date ql_result_date(const ql_result *res)
+{
+    return res && res->status == QL_OK ? res->date : INT32_MIN;
+}
+
 static int usable(const ql_result *res) { return res && res->status == QL_OK; }
 
 ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)

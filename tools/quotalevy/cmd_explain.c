@@ -67,183 +67,24 @@ out:
     return rc;
 }
 
-/* Prints text on one line: YAML block scalars keep line breaks and a
- * final newline that a terminal reader does not want. */
-static void put_flat(const char *s)
+/* The library's text (ql_result_explain), the same in every front end. */
+static int print_text(const ql_result *res)
 {
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
-        n--;
-    int space = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' || s[i] == ' ') {
-            space = 1;
-            continue;
+    char small[8192];
+    size_t n = ql_result_explain(res, small, sizeof small);
+    char *text = small;
+    if (n >= sizeof small) {
+        text = malloc(n + 1);
+        if (!text) {
+            cli_error("explain", "out of memory");
+            return -1;
         }
-        if (space)
-            putchar(' ');
-        space = 0;
-        putchar(s[i]);
+        ql_result_explain(res, text, n + 1);
     }
-}
-
-/* The length of the list name in "name[k]" and k; 0 for a plain name. */
-static size_t list_item(const char *name, long *k)
-{
-    const char *br = strchr(name, '[');
-    if (!br || name[strlen(name) - 1] != ']')
-        return 0;
-    *k = strtol(br + 1, NULL, 10);
-    return (size_t)(br - name);
-}
-
-/* A list's items, settled anywhere in the trace, on one line in item
- * order (those never needed as "–"): twelve months read as one step. */
-static void print_list_values(const ql_result *res, ql_step_kind kind,
-                              const char *name, size_t base)
-{
-    long most = 0, k;
-    size_t n = ql_result_trace_count(res);
-    for (size_t i = 0; i < n; i++) {
-        ql_trace_step s;
-        ql_result_trace_step(res, i, &s);
-        if (s.kind == kind && list_item(s.name, &k) == base &&
-            !strncmp(s.name, name, base) && k > most)
-            most = k;
-    }
-    for (long item = 1; item <= most; item++) {
-        const char *text = "–";
-        char v[QL_DECIMAL_TEXT_MAX * 2];
-        for (size_t i = 0; i < n; i++) {
-            ql_trace_step s;
-            ql_result_trace_step(res, i, &s);
-            if (s.kind == kind && list_item(s.name, &k) == base &&
-                !strncmp(s.name, name, base) && k == item) {
-                ql_value_format(&s.value, v, sizeof v);
-                text = s.value.type == QL_TYPE_NONE ? "(empty)" : v;
-            }
-        }
-        printf("%s%s", item > 1 ? ", " : "", text);
-    }
-}
-
-/* Whether step i is an item of a list whose items an earlier step
- * already printed. */
-static int list_printed(const ql_result *res, size_t i, const ql_trace_step *s)
-{
-    long k;
-    size_t base = list_item(s->name, &k);
-    for (size_t j = 0; base && j < i; j++) {
-        ql_trace_step t;
-        ql_result_trace_step(res, j, &t);
-        long kk;
-        if (t.kind == s->kind && list_item(t.name, &kk) == base &&
-            !strncmp(t.name, s->name, base))
-            return 1;
-    }
+    fwrite(text, 1, n, stdout);
+    if (text != small)
+        free(text);
     return 0;
-}
-
-static void print_text(const ql_ruleset *rs, const ql_result *res, ql_date date)
-{
-    char d[16], v[QL_DECIMAL_TEXT_MAX * 2];
-    ql_date_format(date, d, sizeof d);
-    printf("%s — %s\nversion %s, evaluated on %s\n", ql_ruleset_meta(rs, "id"),
-           ql_ruleset_meta(rs, "title"), ql_ruleset_meta(rs, "version"), d);
-    printf("\nSteps, in the order they were settled\n");
-    for (size_t i = 0; i < ql_result_trace_count(res); i++) {
-        ql_trace_step s;
-        ql_result_trace_step(res, i, &s);
-        ql_value_format(&s.value, v, sizeof v);
-        long item;
-        size_t base = s.kind == QL_STEP_INPUT || s.kind == QL_STEP_COMPUTED
-                          ? list_item(s.name, &item) : 0;
-        if (base) {
-            if (list_printed(res, i, &s))
-                continue;
-            printf("\n  %-9s %.*s[…]", ql_step_kind_name(s.kind), (int)base, s.name);
-            if (s.kind == QL_STEP_COMPUTED) {
-                printf(" = ");
-                put_flat(s.formula);
-                printf("\n            = ");
-            } else {
-                printf(" = ");
-            }
-            print_list_values(res, s.kind, s.name, base);
-            printf("\n");
-            if (s.description) {
-                printf("            ");
-                put_flat(s.description);
-                printf("\n");
-            }
-            if (s.source)
-                printf("            source: %s\n", s.source);
-            continue;
-        }
-        printf("\n  %-9s %s", ql_step_kind_name(s.kind), s.name);
-        switch (s.kind) {
-        case QL_STEP_INPUT:
-            printf(" = %s\n", s.value.type == QL_TYPE_NONE ? "(empty)" : v);
-            break;
-        case QL_STEP_PARAM: {
-            char from[16], until[16] = "";
-            ql_date_format(s.from, from, sizeof from);
-            if (s.until >= 0)
-                ql_date_format(s.until, until, sizeof until);
-            printf(" = %s\n            in force from %s%s%s\n", v, from,
-                   s.until >= 0 ? " until " : "", until);
-            break;
-        }
-        case QL_STEP_COMPUTED:
-            printf(" = ");
-            put_flat(s.formula);
-            printf("\n            = %s\n", v);
-            break;
-        case QL_STEP_CHECK:
-            printf(": %s\n", s.value.type == QL_TYPE_NONE ? "not applicable"
-                             : s.value.boolean          ? "met"
-                                                        : "NOT MET");
-            if (s.description) {
-                printf("            ");
-                put_flat(s.description);
-                printf("\n");
-            }
-            break;
-        }
-        if (s.description && s.kind != QL_STEP_CHECK) {
-            printf("            ");
-            put_flat(s.description);
-            printf("\n");
-        }
-        if (s.source)
-            printf("            source: %s\n", s.source);
-    }
-    printf("\nOutputs\n");
-    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
-        ql_value out;
-        ql_result_output(res, i, &out);
-        ql_value_format(&out, v, sizeof v);
-        const char *name = ql_ruleset_output_name(rs, i);
-        if (!ql_ruleset_output_is_check(rs, i)) {
-            printf("  %-28s %s\n", name, v);
-            continue;
-        }
-        for (size_t k = 0; k < ql_ruleset_check_count(rs); k++)
-            if (!strcmp(ql_ruleset_check_name(rs, k), name)) {
-                ql_check_result c;
-                ql_result_check(res, k, &c);
-                if (!c.applicable) {
-                    printf("  %-28s not applicable\n", name);
-                    break;
-                }
-                char rq[QL_DECIMAL_TEXT_MAX], ac[QL_DECIMAL_TEXT_MAX], sh[QL_DECIMAL_TEXT_MAX];
-                ql_value_format(&c.required, rq, sizeof rq);
-                ql_value_format(&c.actual, ac, sizeof ac);
-                ql_value_format(&c.shortfall, sh, sizeof sh);
-                printf("  %-28s %s (required %s, actual %s, shortfall %s)\n", name,
-                       c.compliant ? "met" : "NOT MET", rq, ac, sh);
-            }
-    }
 }
 
 static void jstr(const char *s)
@@ -405,8 +246,8 @@ int cmd_explain(int argc, char **argv)
     }
     if (json)
         print_json(rs, res, date);
-    else
-        print_text(rs, res, date);
+    else if (print_text(res))
+        goto out;
     rc = EXIT_ALL_OK;
 out:
     ql_result_free(res);
