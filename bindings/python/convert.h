@@ -12,6 +12,9 @@
 static PyObject *ql_native_error;   /* native.NativeError */
 static PyObject *ql_decimal_type;   /* decimal.Decimal */
 static PyObject *ql_date_type;      /* datetime.date */
+/* quotalevy.FieldTypeError (a RecordError and a TypeError), registered by
+ * the package at import; TypeError until then. */
+static PyObject *ql_field_type_error;
 
 static void raise_ql(const ql_error *err)
 {
@@ -22,6 +25,21 @@ static void raise_ql(const ql_error *err)
                                    err->column, err->field, text);
     if (args) {
         PyErr_SetObject(ql_native_error, args);
+        Py_DECREF(args);
+    }
+}
+
+/* A value of a type no field takes: FieldTypeError with the Error
+ * arguments (status, message, file, line, column, field, text). */
+static void raise_field_type(const char *name, const char *message)
+{
+    char text[QL_ERROR_MESSAGE_MAX + QL_ERROR_FIELD_MAX + 16];
+    snprintf(text, sizeof text, "field '%s': %s", name, message);
+    PyObject *args = Py_BuildValue("(sssiiss)", "QL_ERECORD", message, "", 0, 0,
+                                   name, text);
+    if (args) {
+        PyErr_SetObject(ql_field_type_error ? ql_field_type_error : PyExc_TypeError,
+                        args);
         Py_DECREF(args);
     }
 }
@@ -97,10 +115,8 @@ static int set_field(ql_record *rec, size_t i, const char *name, PyObject *v)
     if (v == Py_None)
         return ql_record_unset(rec, i, &err) ? -1 : 0;
     if (PyFloat_Check(v)) {
-        PyErr_Format(PyExc_TypeError,
-                     "field '%s': a float cannot hold a decimal such as 0.015 "
-                     "exactly; pass a decimal.Decimal, an int or a string",
-                     name);
+        raise_field_type(name, "a float cannot hold a decimal such as 0.015 "
+                               "exactly; pass a decimal.Decimal, an int or a string");
         return -1;
     }
     PyObject *text = NULL;
@@ -128,10 +144,10 @@ static int set_field(ql_record *rec, size_t i, const char *name, PyObject *v)
     } else if (PyObject_IsInstance(v, ql_date_type) == 1) {
         text = PyObject_CallMethod(v, "isoformat", NULL);
     } else {
-        PyErr_Format(PyExc_TypeError,
-                     "field '%s': expected a Decimal, int, str, bool, date or "
-                     "None, not %s",
-                     name, Py_TYPE(v)->tp_name);
+        char msg[256];
+        snprintf(msg, sizeof msg, "expected a Decimal, int, str, bool, date or "
+                 "None, not %.100s", Py_TYPE(v)->tp_name);
+        raise_field_type(name, msg);
         return -1;
     }
     if (!text)

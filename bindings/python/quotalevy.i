@@ -24,6 +24,7 @@
 #include "quotalevy.h"
 
 #include "convert.h"
+#include "columns.h"
 %}
 
 %init %{
@@ -78,6 +79,15 @@ struct ql_batch {};
 
 %inline %{
 const char *version(void) { return ql_version(); }
+
+/* The package's FieldTypeError class, raised for a value of a type no
+ * field takes (a float, an object). */
+PyObject *register_field_type_error(PyObject *cls)
+{
+    Py_INCREF(cls);
+    Py_XSETREF(ql_field_type_error, cls);
+    Py_RETURN_NONE;
+}
 
 struct ql_ruleset *load_file(const char *path)
 {
@@ -309,10 +319,19 @@ struct ql_batch *batch_new(struct ql_ruleset *rs, size_t cap)
 }
 
 
+/* The columnar path (columns.h). */
+PyObject *evaluate_columns(struct ql_batch *b, PyObject *columns, long n,
+                           long date, PyObject *specs, PyObject *conv, int objects,
+                           int stop)
+{
+    return columns_evaluate(b, columns, (Py_ssize_t)n, date, specs, conv, objects, stop);
+}
+
 /* Evaluates a list of at most cap mappings through ql_evaluate_many, with
  * the GIL released while the C library works.  Returns one item per
- * mapping: (outputs, checks, trace) or the NativeError args of a record
- * that failed (a tuple whose first item is the status name). */
+ * mapping: (outputs, checks, trace), the NativeError args of a record
+ * that failed (a tuple whose first item is the status name), or the
+ * exception its values raised (a float: FieldTypeError). */
 PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
                         long date, int trace)
 {
@@ -334,14 +353,23 @@ PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
     for (Py_ssize_t i = 0; i < n; i++) {
         if (fill_record(b->rs, b->recs[i], PyList_GET_ITEM(mappings, i), index,
                         &b->keys)) {
+            /* a record's own error stays the record's: the package yields
+             * or raises it in its place; MemoryError and anything not an
+             * Exception (KeyboardInterrupt) stop the batch */
+            if (!PyErr_ExceptionMatches(PyExc_Exception) ||
+                PyErr_ExceptionMatches(PyExc_MemoryError))
+                goto done;
             PyObject *type, *value, *tb;
             PyErr_Fetch(&type, &value, &tb);
-            if (type != ql_native_error) { /* a TypeError is the caller's bug */
-                PyErr_Restore(type, value, tb);
-                goto done;
-            }
             PyErr_NormalizeException(&type, &value, &tb);
-            pre[i] = PyObject_GetAttrString(value, "args");
+            if (tb && value)
+                PyException_SetTraceback(value, tb);
+            if (type == ql_native_error)
+                pre[i] = PyObject_GetAttrString(value, "args");
+            else {
+                pre[i] = value;
+                Py_XINCREF(value);
+            }
             Py_XDECREF(type);
             Py_XDECREF(value);
             Py_XDECREF(tb);

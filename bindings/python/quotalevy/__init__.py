@@ -8,71 +8,72 @@
     res.checks["agency_post_minimum"].applicable
     print(res.explain())
 
-Numbers come back as decimal.Decimal with their exact digits; Decimal, int
-and numeric strings go in, and a float is refused (it cannot hold 0.015
-exactly).  Errors are quotalevy.RulesError (a rules file: .file, .line,
-.column) and quotalevy.RecordError (a record: .field), both
+    out = rs.evaluate_frame(df, "2024-06-30", keep=["id"])   # pandas
+    cols = rs.evaluate_columns({"employees": [...], ...}, "2024-06-30")
+
+Numbers come back as decimal.Decimal with their exact digits, at each
+output's declared scale; Decimal, int and numeric strings go in, and a
+binary float is refused (it cannot hold 0.015 exactly).  Errors are
+quotalevy.RulesError (loading: .file, .line, .column) and
+quotalevy.RecordError (evaluating: .field, and .row in a batch), both
 quotalevy.Error.  A Result keeps its RuleSet alive, so it stays valid
-after the RuleSet object is dropped.
+after the RuleSet object is dropped.  A RuleSet pickles by its source and
+overrides and is compiled again, once per process, where it is unpickled.
+pandas is needed only by evaluate_frame, imported when it is called.
 """
+from __future__ import annotations
+
 import datetime as _dt
+import os as _os
+import threading as _threading
 from collections.abc import Mapping as _Mapping
 from collections.abc import Sequence as _Sequence
-from types import MappingProxyType as _MappingProxy
+from dataclasses import dataclass as _dataclass
 from decimal import Decimal
+from types import MappingProxyType as _MappingProxy
+from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional,
+                    Sequence, Tuple, Union)
 
 from . import native as _native
+from . import _columns
+from ._columns import Column
+from ._errors import (Error, ExtraColumnsWarning, FieldTypeError, RecordError,
+                      RulesError)
 
 __all__ = ["RuleSet", "Result", "CheckResult", "Step", "Input", "Check",
-           "Parameter", "Error", "RulesError", "RecordError", "version"]
+           "Parameter", "Column", "Explanation", "Error", "RulesError",
+           "RecordError", "FieldTypeError", "ExtraColumnsWarning", "version"]
 
-version = _native.version
+DateLike = Union[_dt.date, str]
 
-
-class Error(Exception):
-    """Any error from quotalevy.  `status` is the C status name, e.g.
-    'QL_ERECORD'; `message` is the message without its location."""
-
-    def __init__(self, status, message, file="", line=0, column=0, field="",
-                 text=None):
-        super().__init__(text or message)
-        self.status = status
-        self.message = message
-        self.file = file or None
-        self.line = line or None
-        self.column = column or None
-        self.field = field or None
+_native.register_field_type_error(FieldTypeError)
 
 
-class RulesError(Error):
-    """A rules file that cannot be loaded: .file, .line and .column say
-    where."""
+def version() -> str:
+    """The C library's version, "MAJOR.MINOR.PATCH"."""
+    return _native.version()
 
 
-class RecordError(Error):
-    """A record that cannot be evaluated: .field names the field when the
-    problem is one field's (an empty needed field, a bad value, a broken
-    validation); .file/.line/.column locate the rule that needed it."""
+def _error(args, cls, row=None, index=None):
+    """An Error of class cls from a NativeError's arguments."""
+    err = cls(*args)
+    if row is not None:
+        err.row, err.index = row, index
+        at = "row %d" % row if index is None else "row %d (index %r)" % (row, index)
+        err.args = ("%s: %s" % (at, err.args[0]),)
+    return err
 
 
-_RULES = {"QL_EIO", "QL_EPARSE", "QL_ESCHEMA", "QL_ETYPE", "QL_ENAME",
-          "QL_ELIMIT"}
-
-
-def _error(args, record=False):
-    status = args[0]
-    cls = RecordError if record or status not in _RULES else RulesError
-    return cls(*args)
-
-
-def _call(fn, *args, record=False):
+def _call(fn, *args, cls=RecordError):
+    """Calls into C; a NativeError becomes cls: RulesError where a rule set
+    is being loaded, RecordError where a record is being evaluated."""
     try:
         return fn(*args)
     except _native.NativeError as e:
-        raise _error(e.args, record) from None
+        raise _error(e.args, cls) from None
 
 
-def _date(d):
+def _date(d: DateLike) -> int:
     """Days since 1970-01-01 from a datetime.date or 'YYYY-MM-DD'."""
     if isinstance(d, _dt.datetime):
         d = d.date()
@@ -81,65 +82,56 @@ def _date(d):
     if not isinstance(d, str):
         raise TypeError("date must be a datetime.date or a 'YYYY-MM-DD' string, "
                         "not %s" % type(d).__name__)
-    return _call(_native.parse_date, d, record=True)
+    return _call(_native.parse_date, d)
 
 
+@_dataclass(frozen=True)
 class Input:
     """An input field: name, type word ('decimal', 'enum', …), description."""
-    __slots__ = ("name", "type", "description")
+    name: str
+    type: str
+    description: Optional[str] = None
 
-    def __init__(self, name, type, description):
-        self.name, self.type, self.description = name, type, description
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Input(%r, %r)" % (self.name, self.type)
 
 
+@_dataclass(frozen=True)
 class Check:
     """A check of the rule set: name, title and citation."""
-    __slots__ = ("name", "title", "source")
+    name: str
+    title: str
+    source: str
 
-    def __init__(self, name, title, source):
-        self.name, self.title, self.source = name, title, source
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Check(%r)" % self.name
 
 
+@_dataclass(frozen=True)
 class Parameter:
     """A parameter's value on a date, the date it holds from, its citation."""
-    __slots__ = ("name", "value", "since", "source")
+    name: str
+    value: Any
+    since: _dt.date
+    source: Optional[str]
 
-    def __init__(self, name, value, since, source):
-        self.name, self.value, self.since, self.source = name, value, since, source
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Parameter(%r, %r, since=%s)" % (self.name, self.value, self.since)
 
 
+@_dataclass(eq=True, repr=False)
 class CheckResult:
     """The outcome of one check.  When it does not apply, compliant,
     required, actual and shortfall are None."""
-    __slots__ = ("name", "applicable", "compliant", "required", "actual",
-                 "shortfall")
+    __slots__ = ("name", "applicable", "compliant", "required", "actual", "shortfall")
+    name: str
+    applicable: bool
+    compliant: Optional[bool]
+    required: Optional[Decimal]
+    actual: Optional[Decimal]
+    shortfall: Optional[Decimal]
 
-    def __init__(self, name, applicable, compliant, required, actual, shortfall):
-        self.name = name
-        self.applicable, self.compliant = applicable, compliant
-        self.required, self.actual, self.shortfall = required, actual, shortfall
-
-    def _key(self):
-        return (self.name, self.applicable, self.compliant, self.required,
-                self.actual, self.shortfall)
-
-    def __eq__(self, other):
-        if isinstance(other, CheckResult):
-            return self._key() == other._key()
-        return NotImplemented
-
-    __hash__ = None  # mutable-looking value object: equal by content
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         if not self.applicable:
             return "CheckResult(%r, not applicable)" % self.name
         return ("CheckResult(%r, compliant=%r, required=%s, actual=%s, "
@@ -147,20 +139,21 @@ class CheckResult:
                                    self.actual, self.shortfall))
 
 
+@_dataclass(frozen=True)
 class Step:
     """One step of an evaluation's trace: kind ('input', 'param',
     'computed', 'check'), name, value, formula, description, source, and for
     parameters the dates the value holds from and until."""
-    __slots__ = ("kind", "name", "value", "formula", "description", "source",
-                 "since", "until")
+    kind: str
+    name: str
+    value: Any
+    formula: Optional[str]
+    description: Optional[str]
+    source: Optional[str]
+    since: Optional[_dt.date]
+    until: Optional[_dt.date]
 
-    def __init__(self, kind, name, value, formula, description, source, since,
-                 until):
-        self.kind, self.name, self.value = kind, name, value
-        self.formula, self.description, self.source = formula, description, source
-        self.since, self.until = since, until
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Step(%s %s = %r)" % (self.kind, self.name, self.value)
 
 
@@ -295,102 +288,191 @@ class _Outputs(_Mapping):
         return repr(self._all())
 
 
+class _Checks(_Mapping):
+    """A result's checks: a read-only mapping of check name → CheckResult
+    in the rule set's order, each made when first read.  `raw` is a list
+    of (applicable, compliant, required, actual, shortfall) raw tuples, or
+    the packed fields of the batch path with `base` the first check's."""
+    __slots__ = ("_rs", "_raw", "_base", "_made")
+
+    def __init__(self, ruleset, raw, base=None):
+        self._rs, self._raw, self._base, self._made = ruleset, raw, base, {}
+
+    def __getitem__(self, name):
+        made = self._made.get(name)
+        if made is not None:
+            return made
+        k = self._rs._check_pos[name]  # KeyError for an unknown name
+        if self._base is None:
+            t = self._raw[k]
+        else:
+            at = self._base + 5 * k
+            t = [_field(p) for p in self._raw[at:at + 5]]
+        made = CheckResult(name, t[0], t[1], *(None if v is None else Decimal(v)
+                                               for v in t[2:]))
+        self._made[name] = made
+        return made
+
+    def __iter__(self):
+        return iter(self._rs._check_names)
+
+    def __len__(self):
+        return len(self._rs._check_names)
+
+    def __eq__(self, other):
+        if isinstance(other, _Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self):
+        return repr(dict(self.items()))
+
+
 class Result:
     """The outcome of one evaluation.
 
     outputs  mapping of output name → Decimal / bool / str / date / None,
              in the rule set's order (a check's output is its compliance,
              None when it does not apply)
-    checks   dict of check name → CheckResult
+    checks   mapping of check name → CheckResult, in the rule set's order
     """
-    __slots__ = ("ruleset", "date", "outputs", "_checks", "_raw_checks", "_trace")
+    __slots__ = ("ruleset", "date", "outputs", "checks", "_trace", "_redo")
 
-    def __init__(self, ruleset, date, raw):
+    def __init__(self, ruleset: "RuleSet", date: _dt.date, raw, redo=None):
         self.ruleset = ruleset          # keeps the C rule set alive
         self.date = date
-        self._checks = None
+        self._redo = redo               # the record, to trace it on demand
         if type(raw) is str:
             # the batch path: every output and check field in one string
             fields = raw.split("\0")
-            self.outputs = _Outputs(ruleset, fields, packed=True)
-            self._raw_checks = fields
+            self.outputs: Mapping[str, Any] = _Outputs(ruleset, fields, packed=True)
+            self.checks: Mapping[str, CheckResult] = _Checks(
+                ruleset, fields, base=len(ruleset._output_names))
             self._trace = None
             return
         outs, checks, trace = raw
         self.outputs = _Outputs(ruleset, outs)
-        self._raw_checks = checks
+        self.checks = _Checks(ruleset, checks)
         self._trace = trace
 
-    @property
-    def checks(self):
-        raw = self._raw_checks
-        if self._checks is None and isinstance(raw, list) and raw and isinstance(raw[0], str):
-            no = len(self.ruleset._output_names)
-            f = [_field(p) for p in raw[no:]]
-            self._raw_checks = [f[k:k + 5] for k in range(0, len(f), 5)]
-        if self._checks is None:
-            self._checks = {
-                c.name: CheckResult(c.name, t[0], t[1], *(None if v is None else
-                                                         Decimal(v) for v in t[2:]))
-                for c, t in zip(self.ruleset.checks, self._raw_checks)}
-        return self._checks
-
-    def trace(self):
-        """Every step of the evaluation, in the order values were settled."""
+    def trace(self) -> List[Step]:
+        """Every step of the evaluation, in the order values were settled.
+        A result of evaluate() without trace=True is evaluated again, with
+        the trace, when this is first called."""
+        if self._trace is None and self._redo is not None:
+            again = self.ruleset.evaluate(self._redo, self.date, trace=True)
+            self._trace, self._redo = again._trace, None
         if self._trace is None:
             raise ValueError("this result was evaluated without a trace "
                              "(pass trace=True)")
         return [Step(*t) for t in self._trace]
 
-    def explain(self):
+    def explain(self) -> "Explanation":
         """The calculation, step by step (str() of it is the text)."""
         return Explanation(self.ruleset, self.date, self.trace(), self)
 
-    def __repr__(self):
-        return "Result(%s)" % ", ".join("%s=%s" % kv for kv in self.outputs.items())
+    def as_dict(self) -> Dict[str, Any]:
+        """The outputs under the command's CSV column names, in rule-set
+        order, each check output as its five parts (NAME_applicable,
+        NAME_compliant, NAME_required, NAME_actual, NAME_shortfall)."""
+        out: Dict[str, Any] = {}
+        checks = self.ruleset._check_pos
+        for name in self.ruleset._output_names:
+            if name in checks and self.ruleset._output_check[name]:
+                c = self.checks[name]
+                out[name + "_applicable"] = c.applicable
+                out[name + "_compliant"] = c.compliant
+                out[name + "_required"] = c.required
+                out[name + "_actual"] = c.actual
+                out[name + "_shortfall"] = c.shortfall
+            else:
+                out[name] = self.outputs[name]
+        return out
+
+    def __repr__(self) -> str:
+        rs = self.ruleset
+        plain = [n for n in rs._output_names if not rs._output_check[n]]
+        shown = ", ".join("%s=%s" % (n, self.outputs[n]) for n in plain[-4:])
+        unmet = [n for n in rs._check_names
+                 if self.checks[n].applicable and not self.checks[n].compliant]
+        return "Result(%s, %s: %s%s%s)" % (
+            rs.id, self.date, "…, " if len(plain) > 4 else "", shown,
+            "; not met: " + ", ".join(unmet) if unmet else "")
+
+
+# Rule sets unpickled in this process, by their source: a pickled RuleSet
+# is compiled once per process however many tasks bring it.
+_RESTORED: Dict[tuple, "RuleSet"] = {}
+_RESTORED_LOCK = _threading.Lock()
+
+
+def _restore(origin: tuple) -> "RuleSet":
+    with _RESTORED_LOCK:
+        rs = _RESTORED.get(origin)
+        if rs is None or rs._h is None:
+            kind, source, extra, overrides = origin
+            if kind == "file":
+                h = _call(_native.load_file_overridden, source, list(overrides),
+                          cls=RulesError) if overrides else _call(
+                              _native.load_file, source, cls=RulesError)
+            else:
+                h = _call(_native.load_string, source, extra, cls=RulesError)
+            rs = RuleSet(h, origin)
+            _RESTORED[origin] = rs
+        return rs
 
 
 class RuleSet:
     """A loaded, compiled rule set.  Immutable; safe to share between
-    threads.  Load with RuleSet.load(path) or RuleSet.from_string(text)."""
+    threads (each thread evaluates with its own C record and result).
+    Load with RuleSet.load(path) or RuleSet.from_string(text).  Pickles
+    by its source (the file's absolute path or the text) and overrides."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, origin: Optional[tuple] = None):
         if not isinstance(handle, _native.ql_ruleset):
             raise TypeError("use RuleSet.load(path) or RuleSet.from_string(text)")
         self._h = handle
+        self._origin = origin
         info = _native.ruleset_info(handle)
         self._meta = info["meta"]
-        self.inputs = [Input(*t) for t in info["inputs"]]
-        self.outputs = [name for name, _, _ in info["outputs"]]
+        self.inputs: List[Input] = [Input(*t) for t in info["inputs"]]
+        self.outputs: List[str] = [name for name, _, _ in info["outputs"]]
         self._output_names = self.outputs
         self._output_kinds = [kind for _, _, kind in info["outputs"]]
+        self._output_is_check = [is_check for _, is_check, _ in info["outputs"]]
+        self._output_check = dict(zip(self.outputs, self._output_is_check))
         self._output_pos = {name: k for k, name in enumerate(self.outputs)}
         self._index = {i.name: k for k, i in enumerate(self.inputs)}
         # list inputs ('count:' in the rules): name -> items, fields name[k]
-        self._lists = {}
+        self._lists: Dict[str, int] = {}
         for i in self.inputs:
             base, sep, rest = i.name.partition("[")
             if sep and rest.endswith("]"):
                 self._lists[base] = max(self._lists.get(base, 0), int(rest[:-1]))
-        self.lists = _MappingProxy(self._lists)  # read-only view
-        self._batch = None
-        self.checks = [Check(*t) for t in info["checks"]]
+        self.lists: Mapping[str, int] = _MappingProxy(self._lists)  # read-only
+        self.checks: List[Check] = [Check(*t) for t in info["checks"]]
+        self._check_names = [c.name for c in self.checks]
+        self._check_pos = {c.name: k for k, c in enumerate(self.checks)}
         self._param_names = info["params"]
-        self._rec = None
-        self._res = None
+        self._colspecs = None
+        # C records, results and batches belong to one thread each: no
+        # state is shared between calls from different threads
+        self._tls = _threading.local()
 
     @classmethod
-    def load(cls, path, overrides=None):
+    def load(cls, path: Union[str, "_os.PathLike[str]"],
+             overrides: Optional[Iterable[Tuple[str, Any, DateLike]]] = None) -> "RuleSet":
         """Loads the rules file at path (str or os.PathLike).
 
         overrides: what-if parameter values, an iterable of
         (name, value, date) — from `date` on, parameter `name` has `value`
         (a Decimal, int, bool, date or the text a rules file would hold,
         e.g. "1.7%") in place of its values from then."""
-        import os
-        path = os.fspath(path)
+        path = _os.fspath(path)
+        where = _os.path.abspath(path)  # where a pickled copy loads it from
         if not overrides:
-            return cls(_call(_native.load_file, path))
+            return cls(_call(_native.load_file, path, cls=RulesError),
+                       ("file", where, None, ()))
         ovr = []
         for item in overrides:
             name, value, since = item
@@ -403,29 +485,41 @@ class RuleSet:
                 value = format(value, "f")
             elif isinstance(value, _dt.date):
                 value = value.isoformat()
-            ovr.append((str(name), str(value), _date(since)))
-        return cls(_call(_native.load_file_overridden, path, ovr))
+            try:
+                days = _date(since)
+            except RecordError as e:  # a load's error: a RulesError
+                raise RulesError(e.status, e.message, field=str(name),
+                                 text="override %r: %s" % (name, e)) from None
+            ovr.append((str(name), str(value), days))
+        return cls(_call(_native.load_file_overridden, path, ovr, cls=RulesError),
+                   ("file", where, None, tuple(ovr)))
 
     @classmethod
-    def from_string(cls, text, name=None):
+    def from_string(cls, text: str, name: Optional[str] = None) -> "RuleSet":
         """Loads rules from YAML text; `name` is used in messages and as the
         base of relative `extends` paths."""
         if not isinstance(text, str):
             raise TypeError("text must be a str")
-        return cls(_call(_native.load_string, text, name))
+        return cls(_call(_native.load_string, text, name, cls=RulesError),
+                   ("text", text, name, ()))
 
-    def close(self):
+    def __reduce__(self):
+        if self._origin is None:
+            raise TypeError("this rule set does not know its source: load it with "
+                            "RuleSet.load or RuleSet.from_string to pickle it")
+        return (_restore, (self._origin,))
+
+    def close(self) -> None:
         """Frees the C rule set now rather than at garbage collection.
         Results already made stay valid; using the rule set afterwards
         raises ValueError.  Also done by `with RuleSet.load(p) as rs:`."""
-        self._rec = self._res = None
-        self._batch = None
+        self._tls = _threading.local()
         self._h = None
 
-    def __enter__(self):
+    def __enter__(self) -> "RuleSet":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         self.close()
 
     def _handle(self):
@@ -439,7 +533,7 @@ class RuleSet:
     version = property(lambda self: self._meta["version"])
     description = property(lambda self: self._meta["description"])
 
-    def parameters(self, date):
+    def parameters(self, date: DateLike) -> Dict[str, Optional[Parameter]]:
         """{name: Parameter} in force on date; None where none is."""
         raw = _native.ruleset_params(self._handle(), _date(date))
         return {n: (Parameter(n, *raw[n]) if raw[n] is not None else None)
@@ -472,67 +566,219 @@ class RuleSet:
                     out["%s[%d]" % (name, k)] = v
         return record if out is None else out
 
-    def evaluate(self, record, date, trace=True):
+    # ---------------------------------------------------- one record
+
+    def _single(self):
+        """This thread's C record and result."""
+        tls = self._tls
+        try:
+            return tls.rec, tls.res
+        except AttributeError:
+            h = self._handle()
+            tls.rec, tls.res = _native.record_new(h), _native.result_new(h)
+            return tls.rec, tls.res
+
+    def evaluate(self, record: Mapping[str, Any], date: DateLike,
+                 trace: Optional[bool] = None) -> Result:
         """Evaluates one record (a mapping of field names to values) on
-        date; returns a Result or raises RecordError."""
+        date; returns a Result or raises RecordError.
+
+        trace=True records every step now; by default nothing is traced
+        and Result.trace() / explain() evaluate the record again, traced,
+        when first called (the record is copied for that); trace=False
+        keeps no way back to a trace."""
         if not isinstance(record, _Mapping):
             raise TypeError("record must be a mapping, not %s" % type(record).__name__)
         days = _date(date)
         h = self._handle()
-        if self._rec is None:
-            self._rec = _native.record_new(h)
-            self._res = _native.result_new(h)
-        raw = _call(_native.evaluate, h, self._rec, self._res,
-                    self._flat(record), self._index, days, 1 if trace else 0,
-                    record=True)
-        return Result(self, self._date_obj(date), raw)
+        rec, res = self._single()
+        flat = self._flat(record)
+        raw = _call(_native.evaluate, h, rec, res, flat, self._index, days,
+                    1 if trace else 0)
+        redo = dict(flat.items()) if trace is None else None
+        return Result(self, self._date_obj(date), raw, redo)
 
-    def evaluate_many(self, records, date, trace=False, batch=1024,
-                      errors="raise"):
+    # ---------------------------------------------------- batches of records
+
+    def _batch(self, size):
+        """This thread's C batch of at least `size` records and results."""
+        tls = self._tls
+        b = getattr(tls, "batch", None)
+        if b is None or b[0] < size:
+            size = max(size, 64)
+            b = tls.batch = (size, _call(_native.batch_new, self._handle(), size))
+        return b[1]
+
+    def evaluate_many(self, records: Iterable[Mapping[str, Any]], date: DateLike,
+                      trace: bool = False, batch: int = 1024,
+                      errors: str = "raise") -> Iterator[Union[Result, RecordError]]:
         """Evaluates an iterable of mappings through the C batch path (the
-        GIL is released while it runs) and yields results in order.  A
-        record that fails raises RecordError (errors='raise') or is yielded
-        as its RecordError (errors='yield')."""
+        GIL is released while it runs) and yields results in order, as
+        many as records were read.  A record that fails raises its
+        RecordError (errors='raise') or is yielded as its RecordError
+        (errors='yield'; a float value is a FieldTypeError, a
+        RecordError).  If reading `records` raises, the results of the
+        records read before are yielded first, then that exception is
+        raised: exactly as `(rs.evaluate(r, date) for r in records)`
+        would behave."""
         if errors not in ("raise", "yield"):
             raise ValueError("errors must be 'raise' or 'yield'")
+        if isinstance(batch, bool) or not isinstance(batch, int):
+            raise TypeError("batch must be an int, not %s" % type(batch).__name__)
+        if batch <= 0:
+            raise ValueError("batch must be at least 1, not %d" % batch)
         self._handle()
         days = _date(date)
-        when = self._date_obj(date)
-        chunk = []
-        for r in records:
-            chunk.append(r)
-            if len(chunk) == batch:
-                yield from self._many(chunk, days, when, trace, errors)
-                chunk = []
-        if chunk:
-            yield from self._many(chunk, days, when, trace, errors)
+        return self._many_gen(iter(records), days, self._date_obj(date), trace,
+                              batch, errors)
 
-    def _many(self, chunk, days, when, trace, errors):
-        for r in chunk:
-            if type(r) is not dict and not isinstance(r, _Mapping):
-                raise TypeError("records must be mappings, not %s" % type(r).__name__)
+    def _many_gen(self, it, days, when, trace, batch, errors):
+        done = 0
+        while True:
+            chunk, failure, ended = [], None, True
+            try:
+                for r in it:
+                    chunk.append(r)
+                    if len(chunk) == batch:
+                        ended = False
+                        break
+            except Exception as e:  # the iterable's own failure
+                failure = e
+            if chunk:
+                yield from self._many(chunk, done, days, when, trace, errors)
+                done += len(chunk)
+            if failure is not None:
+                raise failure
+            if ended:
+                return
+
+    def _many(self, chunk, first, days, when, trace, errors):
+        early = {}
         if self._lists:
-            chunk = [self._flat(r) for r in chunk]
+            flat = []
+            for k, r in enumerate(chunk):
+                try:
+                    flat.append(self._flat(r) if isinstance(r, _Mapping) else r)
+                except (TypeError, ValueError) as e:
+                    early[k] = e
+                    flat.append({})
+            chunk = flat
         h = self._handle()
-        batch = self._batch  # one at a time: a thread that finds it taken
-        self._batch = None   # makes its own
-        if batch is None or batch[0] < len(chunk):
-            size = max(len(chunk), 64)
-            batch = (size, _call(_native.batch_new, h, size))
-        try:
-            out = _call(_native.evaluate_many, batch[1], chunk, self._index, days,
-                        1 if trace else 0, record=True)
-        finally:
-            self._batch = batch
-        for raw in out:
-            if type(raw) is tuple and type(raw[0]) is str:
-                # (status, message, …): a failure
-                err = _error(raw, record=True)
-                if errors == "raise":
-                    raise err
-                yield err
-            else:
+        out = _call(_native.evaluate_many, self._batch(len(chunk)), chunk,
+                    self._index, days, 1 if trace else 0)
+        for k, raw in enumerate(out):
+            bad = early.get(k)
+            if bad is None and type(raw) is tuple and type(raw[0]) is str:
+                # (status, message, …): the record's evaluation failed
+                bad = _error(raw, RecordError, row=first + k)
+            elif bad is None and isinstance(raw, BaseException):
+                bad = raw
+                if isinstance(bad, Error):
+                    bad.row = first + k
+            if bad is None:
                 yield Result(self, when, raw)
+            elif errors == "yield" and isinstance(bad, RecordError):
+                yield bad
+            else:
+                raise bad
+        del h
 
-    def __repr__(self):
+    # ---------------------------------------------------- columns
+
+    def output_columns(self) -> List[str]:
+        """The names of the columns evaluate_columns and evaluate_frame
+        return (the command's CSV columns): outputs in rule-set order, a
+        check output as its five parts."""
+        return list(self._specs()[0])
+
+    def _specs(self):
+        if self._colspecs is None:
+            self._colspecs = _columns.column_specs(self)
+        return self._colspecs
+
+    def _run_columns(self, cells, n, days, errors, conv, objects, labels=None):
+        """Evaluates n rows given as one list of cells per input (None for
+        no column): (column names, columns, error columns or None)."""
+        if errors not in ("raise", "column"):
+            raise ValueError("errors must be 'raise' or 'column'")
+        names, specs = self._specs()
+        cols, errs = _call(_native.evaluate_columns, self._batch(1024), cells, n,
+                           days, specs, conv, 1 if objects else 0,
+                           1 if errors == "raise" else 0)
+        if errs and errors == "raise":
+            row, args = errs[0]
+            raise _error(args, RecordError, row=row,
+                         index=None if labels is None else labels[row])
+        ecols = None
+        if errors == "column":
+            ecols = [[None] * n for _ in _columns.ERROR_COLUMNS]
+            for row, (status, message, file, line, column, field, _) in errs:
+                # as the command's rejects: the rule's place, if any, then
+                # the message; the field in its own column
+                ecols[0][row], ecols[1][row] = status, field or None
+                ecols[2][row] = ("%s:%d:%d: %s" % (file, line, column, message)
+                                 if file else message)
+        return names, cols, ecols
+
+    def evaluate_columns(self, columns: Mapping[str, Any], date: DateLike, *,
+                         errors: str = "raise", floats: str = "refuse",
+                         extra: str = "warn") -> Dict[str, Sequence[Any]]:
+        """Evaluates a batch of rows given as columns, in one call into C
+        (the GIL released while the library works).
+
+        columns: input name (the command's column name; a list item as
+        'positions[1]') → a sequence of cells, all of one length: lists,
+        tuples, numpy arrays or pandas Series of str, Decimal, int, bool,
+        date or None (NaN, pd.NA and NaT are empty too).  A binary float
+        is refused naming its column and row, unless floats='exact-repr'
+        (each float read by its shortest repr — a convenience that trusts
+        the float to hold the decimal meant).  A name that is no input is
+        ignored with one ExtraColumnsWarning (extra='ignore' to accept,
+        'error' to refuse), and refused when it is a near miss of an input
+        without a column ('Employees' for 'employees').
+
+        Returns the command's CSV columns (output_columns()) in rule-set
+        order: name → Column, a sequence of Decimal (at the output's
+        declared scale), bool, datetime.date, str or None, made when read.
+        A row that fails raises RecordError with .row (errors='raise'), or
+        gives None in every output and its status, field and message in
+        the columns error_status, error_field and error_message
+        (errors='column')."""
+        if not isinstance(columns, _Mapping):
+            raise TypeError("columns must be a mapping of input names to sequences")
+        found = _columns.match_columns(self, columns.keys(), (), extra)
+        conv = _columns.Converter(self, floats)
+        cells, n = [], None
+        for label in found:
+            if label is None:
+                cells.append(None)
+                continue
+            c = _columns.cells(columns[label], label, floats)
+            if n is None:
+                n = len(c)
+            elif len(c) != n:
+                raise ValueError("column %r has %d cells, the others %d"
+                                 % (label, len(c), n))
+            cells.append(c)
+        names, cols, ecols = self._run_columns(cells, n or 0, _date(date), errors,
+                                               conv, False)
+        out: Dict[str, Sequence[Any]] = {}
+        for name, packed, spec in zip(names, cols, self._specs()[1]):
+            out[name] = Column(name, spec[3], packed)
+        if ecols is not None:
+            out.update(zip(_columns.ERROR_COLUMNS, ecols))
+        return out
+
+    def evaluate_frame(self, df, date: DateLike, keep: Iterable[str] = (), *,
+                       errors: str = "raise", floats: str = "refuse",
+                       extra: str = "warn"):
+        """Evaluates every row of a pandas DataFrame; returns a DataFrame
+        aligned to df.index with the `keep` columns first (as they are),
+        then the command's CSV columns (output_columns()) holding Decimal,
+        bool, datetime.date, str or None.  Cells and options as for
+        evaluate_columns; see docs/python.md, "pandas"."""
+        from ._frame import evaluate_frame
+        return evaluate_frame(self, df, date, keep, errors, floats, extra)
+
+    def __repr__(self) -> str:
         return "RuleSet(%r, version %r)" % (self.id, self.version)

@@ -1,0 +1,352 @@
+"""The columnar path's Python half: which given columns are which inputs,
+cells of any supported type as the text the library reads, and the
+output columns handed back by C (packed, read lazily).
+
+The C half (bindings/python/columns.h) takes one list of cells per input
+and turns str, int, bool and None cells into field texts itself; every
+other cell comes here once, through `Converter`, which says what is
+exact (Decimal, numpy and pandas integers and booleans, dates) and
+refuses binary floats unless the caller asked for their shortest repr.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import warnings
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union
+
+from ._errors import ExtraColumnsWarning, FieldTypeError, RecordError
+
+# ql_type values, as columns.h and the native module use them
+NUMBER, BOOL, STRING, DATE, TABLE = 1, 2, 3, 4, 5
+CHECK_PARTS = ("applicable", "compliant", "required", "actual", "shortfall")
+ERROR_COLUMNS = ("error_status", "error_field", "error_message")
+
+FLOAT_ADVICE = ("a binary float cannot hold a decimal such as 0.015 exactly; "
+                "read the data as text (pandas.read_csv(..., dtype=str)), pass "
+                "Decimal or int values, or pass floats='exact-repr' to read each "
+                "float by its shortest repr")
+
+
+def column_specs(ruleset) -> Tuple[List[str], List[Tuple[int, int, int, int]]]:
+    """The output columns under the command's CSV names, in rule-set
+    order (a check output as its five parts), and how C finds each:
+    (0 output / 1 check, index, check part, ql_type)."""
+    check_index = {c.name: k for k, c in enumerate(ruleset.checks)}
+    names, specs = [], []
+    for i, name in enumerate(ruleset.outputs):
+        kind = ruleset._output_kinds[i]
+        if name in check_index and ruleset._output_is_check[i]:
+            for part, field in zip(CHECK_PARTS, range(5)):
+                names.append("%s_%s" % (name, part))
+                specs.append((1, check_index[name], field, BOOL if field < 2 else NUMBER))
+            continue
+        names.append(name)
+        specs.append((0, i, 0, STRING if kind in (STRING, TABLE, 0) else kind))
+    return names, specs
+
+
+# ------------------------------------------------------------ names
+
+
+def _unpad(name: str) -> str:
+    return re.sub(r"\[0*(\d+)\]", r"[\1]", name)
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of a and b, or limit + 1 when it is larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def near_miss(given: str, name: str) -> bool:
+    """Whether column `given` looks like a misspelling of input `name`:
+    the same but for case or zero padding in a list index, or an edit
+    distance of at most 2 (1 for names of 3 to 5 characters, none for
+    shorter ones, so that 'id' is never taken for 'n')."""
+    if given.casefold() == name.casefold():
+        return True
+    if _unpad(given).casefold() == _unpad(name).casefold():
+        return True
+    limit = min(2, len(name) // 3)
+    return limit > 0 and _distance(given, name, limit) <= limit
+
+
+def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
+                  extra: str = "warn") -> List[Optional[Any]]:
+    """For each input of the rule set, the label of its column in `given`
+    (None when there is none).  A label that is no input, not 'id' and not
+    kept is extra: warned about once (extra='warn'), refused
+    (extra='error') or passed over (extra='ignore'); an extra label that is
+    a near miss of an input without a column is an error whatever `extra`
+    says, as in the command."""
+    if extra not in ("warn", "ignore", "error"):
+        raise ValueError("extra must be 'warn', 'ignore' or 'error'")
+    index = ruleset._index
+    found: List[Optional[Any]] = [None] * len(index)
+    kept = set(keep)
+    extras = []
+    for label in given:
+        i = index.get(label) if isinstance(label, str) else None
+        if i is not None:
+            found[i] = label
+        elif label != "id" and label not in kept:
+            extras.append(label)
+    missing = [inp.name for inp, f in zip(ruleset.inputs, found) if f is None]
+    for label in extras:
+        if not isinstance(label, str):
+            continue
+        for name in missing:
+            if near_miss(label, name):
+                raise RecordError(
+                    "QL_ERECORD",
+                    "column '%s' is not an input of '%s': did you mean '%s'? "
+                    "(the input '%s' has no column)" % (label, ruleset.id, name, name),
+                    field=label)
+    if extras and extra == "error":
+        raise RecordError("QL_ERECORD", "columns that are not inputs of '%s': %s"
+                          % (ruleset.id, ", ".join(map(repr, extras))), field=str(extras[0]))
+    if extras and extra == "warn":
+        warnings.warn("ignored columns that are not inputs of '%s': %s"
+                      % (ruleset.id, ", ".join(map(repr, extras))),
+                      ExtraColumnsWarning, stacklevel=4)
+    return found
+
+
+# ------------------------------------------------------------ cells
+
+
+def float_text(x: float) -> str:
+    """A float read by its shortest repr, in plain notation: 0.1 → '0.1',
+    1e-05 → '0.00001', 12.0 → '12' (repr's '.0' is not a digit of the
+    data)."""
+    text = format(Decimal(repr(float(x))), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _kind_name(v: Any) -> str:
+    return type(v).__module__ + "." + type(v).__qualname__
+
+
+class Converter:
+    """Turns one cell that C does not handle itself (anything but an exact
+    str, int, bool or None) into its field text, or None for empty.
+    Called by C as conv(value, input index, row)."""
+
+    def __init__(self, ruleset, floats: str, labels: Optional[Sequence] = None,
+                 columns: Optional[Sequence] = None):
+        if floats not in ("refuse", "exact-repr"):
+            raise ValueError("floats must be 'refuse' or 'exact-repr'")
+        self.exact_repr = floats == "exact-repr"
+        self.names = [i.name for i in ruleset.inputs]
+        self.columns = columns   # the given label of each input's column
+        self.labels = labels     # the frame's index, to name a row by it
+
+    def where(self, input: int, row: int) -> str:
+        col = self.names[input] if self.columns is None else self.columns[input]
+        at = "row %d" % row
+        if self.labels is not None:
+            at += " (index %r)" % (self.labels[row],)
+        return "column %r, %s" % (col, at)
+
+    def refuse(self, input: int, row: int, message: str):
+        name = self.names[input]
+        raise FieldTypeError("QL_ERECORD", message, field=name,
+                             text="%s: %s" % (self.where(input, row), message),
+                             row=row)
+
+    def __call__(self, v: Any, input: int, row: int) -> Optional[str]:
+        if isinstance(v, str):
+            return str.__str__(v)
+        if isinstance(v, Decimal):
+            return format(v, "f") if v.is_finite() else str(v)  # 'NaN': the row's error
+        if isinstance(v, float):  # numpy.float64 too
+            if v != v:
+                return None
+            if self.exact_repr:
+                return float_text(v)
+            self.refuse(input, row, FLOAT_ADVICE)
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int):
+            return str(int(v))
+        if isinstance(v, _dt.datetime):  # and pandas.Timestamp
+            if v != v:  # NaT
+                return None
+            if (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0):
+                self.refuse(input, row, "a date field takes a date, not the time "
+                                        "of day of %s" % v.isoformat())
+            return v.date().isoformat()
+        if isinstance(v, _dt.date):
+            return v.isoformat()
+        kind = _kind_name(v)
+        if kind in ("pandas._libs.missing.NAType", "pandas._libs.tslibs.nattype.NaTType"):
+            return None
+        if kind.startswith("numpy."):
+            import numpy as np
+            if isinstance(v, np.bool_):
+                return "true" if v else "false"
+            if isinstance(v, np.integer):
+                return str(int(v))
+            if isinstance(v, np.floating):
+                return self(float(v), input, row)
+            if isinstance(v, np.datetime64):
+                if np.isnat(v):
+                    return None
+                day = v.astype("datetime64[D]")
+                if day != v:
+                    self.refuse(input, row, "a date field takes a date, not the "
+                                            "time of day of %s" % v)
+                return str(day)
+        self.refuse(input, row, "expected a str, Decimal, int, bool, date or an "
+                                "empty value, not %s" % type(v).__name__)
+        return None  # not reached
+
+
+# ------------------------------------------------------------ cells of arrays
+
+
+def cells(values: Any, name: str, floats: str) -> Union[list, tuple]:
+    """One input's column as a list of cells C can read: lists and tuples
+    as they are, numpy arrays and pandas Series made lists with their
+    missing values (NaN, None, pd.NA, NaT) as None.  Binary float columns
+    are refused here, naming the first row that holds a number."""
+    if isinstance(values, (list, tuple)):
+        return values
+    mod = type(values).__module__
+    if mod.startswith("pandas"):
+        import pandas as pd
+        if not isinstance(values, (pd.Series, pd.Index)):
+            values = pd.Series(values)
+        return _series_cells(values, name, floats)
+    if mod.startswith("numpy"):
+        import pandas as pd
+        return _series_cells(pd.Series(values, copy=False), name, floats)
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError("column %r: expected a sequence of cells, not %s"
+                        % (name, type(values).__name__))
+    return list(values)
+
+
+def _series_cells(s, name: str, floats: str) -> list:
+    import numpy as np
+    import pandas as pd
+    dt = s.dtype
+    if isinstance(dt, np.dtype) and dt.kind == "f":
+        arr = s.to_numpy()
+        real = ~np.isnan(arr)
+        if not real.any():
+            return [None] * len(arr)
+        if floats != "exact-repr":
+            row = int(np.flatnonzero(real)[0])
+            label = s.index[row] if isinstance(s, pd.Series) else row
+            raise FieldTypeError(
+                "QL_ERECORD", FLOAT_ADVICE, field=name, row=row,
+                text="column %r holds binary floats (%s, first at row %d, index %r): %s"
+                     % (name, dt, row, label, FLOAT_ADVICE))
+        return [float_text(x) if ok else None for x, ok in zip(arr.tolist(), real.tolist())]
+    if isinstance(dt, np.dtype) and dt.kind in "iub":
+        return s.to_numpy().tolist()   # Python ints and bools: C reads them
+    if isinstance(dt, np.dtype) and dt.kind == "M":
+        days = s.dt.normalize() if isinstance(s, pd.Series) else s.normalize()
+        bad = (days != s) & s.notna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise FieldTypeError("QL_ERECORD", "a date field takes dates, not times of day",
+                                 field=name, row=row,
+                                 text="column %r, row %d: a date field takes dates, "
+                                      "not times of day" % (name, row))
+        text = s.dt.strftime("%Y-%m-%d") if isinstance(s, pd.Series) else s.strftime("%Y-%m-%d")
+        return [None if t != t else t for t in text.tolist()]
+    arr = s.to_numpy(dtype=object)
+    na = pd.isna(arr)
+    if na.any():
+        arr = arr.copy()
+        arr[na] = None
+    return arr.tolist()
+
+
+# ------------------------------------------------------------ output columns
+
+
+class Column(Sequence):
+    """One output column of evaluate_columns: a read-only sequence whose
+    values (Decimal, bool, date, str or None) are made when read, from the
+    library's text kept packed in three buffers."""
+    __slots__ = ("name", "_type", "_data", "_off", "_mask", "_text")
+
+    def __init__(self, name: str, type_: int, packed: Tuple[bytes, bytes, bytes]):
+        self.name = name
+        self._type = type_
+        self._data = packed[0]
+        self._off = memoryview(packed[1]).cast("q")
+        self._mask = packed[2]
+        self._text = None
+
+    def __len__(self) -> int:
+        return len(self._mask)
+
+    def _cook(self, s: str):
+        t = self._type
+        if t == NUMBER:
+            return Decimal(s)
+        if t == BOOL:
+            return s == "true"
+        if t == DATE:
+            return _dt.date.fromisoformat(s)
+        return s
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self._mask)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("column index out of range")
+        if not self._mask[i]:
+            return None
+        return self._cook(self._data[self._off[i]:self._off[i + 1]].decode("utf-8"))
+
+    def texts(self) -> List[Optional[str]]:
+        """The values as the command writes them (None for empty)."""
+        data, off, mask = self._data, self._off, self._mask
+        if self._type != STRING and self._text is None:
+            self._text = data.decode("ascii")  # numbers, dates, bools: ASCII
+        if self._text is not None:
+            t = self._text
+            return [t[off[k]:off[k + 1]] if mask[k] else None for k in range(len(mask))]
+        return [data[off[k]:off[k + 1]].decode("utf-8") if mask[k] else None
+                for k in range(len(mask))]
+
+    def __iter__(self) -> Iterator:
+        if self._type == BOOL:
+            return iter([None if t is None else t == "true" for t in self.texts()])
+        if self._type == STRING:
+            return iter(self.texts())
+        cook = self._cook
+        return iter([None if t is None else cook(t) for t in self.texts()])
+
+    def tolist(self) -> list:
+        return list(self)
+
+    def __eq__(self, other):
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        head = ", ".join(repr(v) for v in self[:5])
+        return "Column(%r, [%s%s], %d rows)" % (self.name, head,
+                                                ", …" if len(self) > 5 else "", len(self))

@@ -1,0 +1,70 @@
+"""RuleSet.evaluate_frame: a pandas DataFrame in, a DataFrame out.
+
+pandas is imported here, when a frame is evaluated, so that `import
+quotalevy` works without it.  The frame's columns are matched to the
+rule set's inputs by name (extra columns warned about, near misses
+refused), each made a list of cells (missing values None, binary floats
+refused), evaluated in one call into C, and the output columns — lists of
+Decimal, bool, date, str or None built in C — placed in a new frame on the
+input's own index, after the kept columns.
+"""
+from __future__ import annotations
+
+from . import _columns
+
+
+def evaluate_frame(rs, df, date, keep, errors, floats, extra):
+    import numpy as np
+    import pandas as pd
+    from . import _date
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError("evaluate_frame takes a pandas.DataFrame, not %s"
+                        % type(df).__name__)
+    if isinstance(df.columns, pd.MultiIndex):
+        raise ValueError("the frame's columns are a MultiIndex: name each column "
+                         "after one input (flatten them first)")
+    dup = list(dict.fromkeys(df.columns[df.columns.duplicated()]))
+    if dup:
+        raise ValueError("duplicate column names: %s" % ", ".join(map(repr, dup)))
+    keep = [keep] if isinstance(keep, str) else list(keep)
+    absent = [k for k in keep if k not in df.columns]
+    if absent:
+        raise KeyError("keep: no such column: %s" % ", ".join(map(repr, absent)))
+    names, specs = rs._specs()
+    clash = [k for k in keep if k in names or k in _columns.ERROR_COLUMNS]
+    if clash:
+        raise ValueError("keep: %s would collide with output columns of the same "
+                         "name" % ", ".join(map(repr, clash)))
+    days = _date(date)
+    found = _columns.match_columns(rs, df.columns, keep, extra)
+    n = len(df)
+    cells = []
+    for label in found:
+        if label is None:
+            cells.append(None)
+            continue
+        s = df.iloc[:, df.columns.get_loc(label)]
+        try:
+            cells.append(_columns.cells(s, label, floats))
+        except _columns.FieldTypeError as e:
+            e.index = df.index[e.row] if e.row is not None and e.row < n else None
+            raise
+    conv = _columns.Converter(rs, floats, labels=df.index, columns=found)
+    names, cols, ecols = rs._run_columns(cells, n, days, errors, conv, True,
+                                         labels=df.index)
+    data = {}
+    for k in keep:
+        data[k] = df.iloc[:, df.columns.get_loc(k)].array
+    for name, values in zip(names, cols):
+        data[name] = _objects(np, values)
+    if ecols is not None:
+        for name, values in zip(_columns.ERROR_COLUMNS, ecols):
+            data[name] = _objects(np, values)
+    return pd.DataFrame(data, index=df.index, copy=False)
+
+
+def _objects(np, values):
+    # fromiter, not arr[:] = values: assigning a list looks into every
+    # element for a nested sequence, 50 times slower
+    return np.fromiter(values, dtype=object, count=len(values))

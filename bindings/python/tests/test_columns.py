@@ -1,0 +1,406 @@
+"""The columnar path: evaluate_columns and evaluate_frame against the
+record API and against the command, hostile frames, threads.
+
+pandas and numpy are required here (scripts/setup.sh installs them; the
+suite never skips these tests)."""
+import csv
+import datetime
+import os
+import subprocess
+import tempfile
+import threading
+import warnings
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import quotalevy
+
+SRC = os.environ.get("QL_SOURCE_DIR",
+                     os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+CLI = os.environ.get("QL_CLI") or os.path.join(SRC, "build", "tools", "quotalevy")
+JILIN = os.path.join(SRC, "rules", "cn", "jilin.yaml")
+
+# every example data file, its rule set and date (as tests/cli runs them)
+EXAMPLES = [
+    ("rules/cn/jilin.yaml", "examples/jilin-units.csv", "2024-06-30"),
+    ("rules/de/sgb9.yaml", "examples/de-employers.csv", "2024-12-31"),
+    ("rules/jp/levy.yaml", "examples/jp-employers.csv", "2025-10-01"),
+    ("rules/fr/oeth.yaml", "examples/fr-companies.csv", "2024-12-31"),
+]
+
+FIRM = {"unit_type": "enterprise", "employees": "125.5", "disabled": "1",
+        "disabled_severe": "0", "wage_total": "9000000", "local_avg_wage": "60000"}
+
+SMALL = """
+quotalevy: 1
+id: small
+title: Small
+jurisdiction: XX
+version: "1"
+inputs:
+  n: decimal
+  flag: bool
+  kind: {type: enum, values: [a, b]}
+  day: date
+  label: string
+computed:
+  third: n / 3
+  later: if(present(day), add_days(day, 1), date)
+outputs: [third, flag, kind, later, label]
+"""
+
+
+@pytest.fixture(scope="module")
+def jilin():
+    return quotalevy.RuleSet.load(JILIN)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return quotalevy.RuleSet.from_string(SMALL)
+
+
+def single(rs, rec, date):
+    """evaluate()'s answer as the frame gives it: as_dict, or the error's
+    (status, field)."""
+    try:
+        return rs.evaluate(rec, date, trace=False).as_dict()
+    except quotalevy.RecordError as e:
+        return ("error", e.status, e.field)
+
+
+def frame_row(out, k):
+    row = out.iloc[k]
+    if "error_status" in out.columns and row["error_status"] is not None:
+        return ("error", row["error_status"], row["error_field"])
+    return {c: row[c] for c in out.columns if not c.startswith("error_")}
+
+
+def quiet(fn, *args, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", quotalevy.ExtraColumnsWarning)
+        return fn(*args, **kw)
+
+
+# ------------------------------------------------ agreement with the command
+
+
+def cli_text(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def same_cell(cli, got):
+    """The command's text and the frame's value are the same value: as
+    Decimal with the same exponent (the declared scale) where numeric."""
+    if isinstance(got, Decimal):
+        d = Decimal(cli)
+        return d == got and d.as_tuple().exponent == got.as_tuple().exponent
+    return cli == cli_text(got)
+
+
+@pytest.mark.parametrize("rules,data,date", EXAMPLES)
+def test_every_example_equals_the_command_cell_by_cell(rules, data, date):
+    rs = quotalevy.RuleSet.load(os.path.join(SRC, rules))
+    with tempfile.TemporaryDirectory() as d:
+        out_path, rej_path = os.path.join(d, "out.csv"), os.path.join(d, "rej.csv")
+        p = subprocess.run([CLI, "run", os.path.join(SRC, rules), os.path.join(SRC, data),
+                            "--date", date, "-o", out_path, "--rejects", rej_path, "-q"],
+                           capture_output=True, text=True)
+        assert p.returncode in (0, 1), p.stderr
+        with open(out_path, encoding="utf-8") as f:
+            cli_rows = list(csv.DictReader(f))
+        with open(rej_path, encoding="utf-8") as f:
+            rejected = [(r["id"], r["field"], r["status"]) for r in csv.DictReader(f)]
+    df = pd.read_csv(os.path.join(SRC, data), dtype=str, keep_default_na=False)
+    out = quiet(rs.evaluate_frame, df, date, keep=["id"], errors="column")
+    assert list(out.index) == list(df.index)
+    assert list(out.columns) == ["id"] + rs.output_columns() + [
+        "error_status", "error_field", "error_message"]
+    assert list(cli_rows[0].keys())[1:] == rs.output_columns()
+    bad = out[out["error_status"].notna()]
+    assert [(r.id, r.error_field, r.error_status) for r in bad.itertuples()] == rejected
+    good = out[out["error_status"].isna()]
+    assert len(good) == len(cli_rows) > 0
+    cells = 0
+    for (_, got), want in zip(good.iterrows(), cli_rows):
+        assert got["id"] == want["id"]
+        for name in rs.output_columns():
+            assert same_cell(want[name], got[name]), (want["id"], name, want[name], got[name])
+            cells += 1
+    assert cells == len(cli_rows) * len(rs.output_columns())
+
+
+def test_frame_equals_evaluate_row_by_row(jilin):
+    df = pd.read_csv(os.path.join(SRC, "examples/jilin-units.csv"), dtype=str)
+    out = jilin.evaluate_frame(df, "2024-06-30", keep=["id", "name"], errors="column")
+    fields = {i.name for i in jilin.inputs}
+    for k, row in enumerate(df.to_dict("records")):
+        rec = {f: v for f, v in row.items() if f in fields and v == v}
+        assert frame_row(out.drop(columns=["id", "name"]), k) == single(jilin, rec, "2024-06-30")
+
+
+# ------------------------------------------------------------ the auditor's call
+
+
+def test_the_auditors_glue_is_one_call(jilin):
+    df = pd.read_csv(os.path.join(SRC, "examples/jilin-units.csv"), dtype=str)
+    with pytest.warns(quotalevy.ExtraColumnsWarning, match="'name'") as w:
+        out = jilin.evaluate_frame(df[df.unit_type == "agency"], "2024-06-30", keep=["id"],
+                                   errors="column")
+    assert len(w) == 1
+    assert list(out[out.error_status.notna()].id) == ["JL-X005", "JL-X006"]
+    out = out[out.error_status.isna()]
+    assert out.columns[0] == "id" and out.columns[1] == "counted_disabled"
+    assert isinstance(out["levy_due"].iloc[0], Decimal)
+    assert out["levy_due"].sum() == sum(out["levy_due"])  # exact Decimal sums
+    by_level = out.join(df["admin_level"]).groupby("admin_level")["levy_due"].sum()
+    assert all(isinstance(v, Decimal) for v in by_level)
+
+
+def test_frame_index_is_kept(jilin):
+    base = pd.DataFrame([FIRM, dict(FIRM, employees="40"), FIRM])
+    want = [single(jilin, r, "2024-06-30") for r in base.to_dict("records")]
+    for index in (pd.Index(["x", "y", "x"]),                          # not unique
+                  pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1)]),
+                  pd.Index([10, 5, 7])):
+        df = base.set_axis(index)
+        out = jilin.evaluate_frame(df, "2024-06-30")
+        assert out.index.equals(df.index)
+        assert [frame_row(out, k) for k in range(3)] == want
+
+
+# ------------------------------------------------------------ hostile frames
+
+
+def test_nan_in_every_position(jilin):
+    """Each input empty in turn, as NaN, None, pd.NA or NaT: the row is
+    evaluated as the record without that field."""
+    empties = [np.nan, None, pd.NA, pd.NaT]
+    base = dict(FIRM, id="U1", posts="3", cadres="2")  # the last three optional
+    rows, want = [], []
+    for k, name in enumerate(base):
+        rows.append(dict(base, **{name: empties[k % 4]}))
+        want.append(single(jilin, {f: v for f, v in base.items() if f != name}, "2024-06-30"))
+    df = pd.DataFrame(rows, dtype=object)
+    out = jilin.evaluate_frame(df, "2024-06-30", errors="column")
+    assert [frame_row(out, k) for k in range(len(rows))] == want
+    assert any(isinstance(w, tuple) for w in want) and any(isinstance(w, dict) for w in want)
+
+
+def test_a_float_column_is_refused_naming_column_and_row(jilin):
+    df = pd.DataFrame([FIRM] * 3).set_axis(["a", "b", "c"])
+    df["employees"] = [np.nan, 125.5, 40.0]
+    with pytest.raises(quotalevy.FieldTypeError) as e:
+        jilin.evaluate_frame(df, "2024-06-30")
+    assert isinstance(e.value, TypeError) and isinstance(e.value, quotalevy.RecordError)
+    assert e.value.field == "employees" and e.value.row == 1 and e.value.index == "b"
+    assert "'employees'" in str(e.value) and "row 1" in str(e.value) and "dtype=str" in str(e.value)
+    out = jilin.evaluate_frame(df, "2024-06-30", floats="exact-repr", errors="column")
+    assert out.iloc[0]["error_field"] == "employees"          # NaN: empty
+    assert frame_row(out, 1) == single(jilin, FIRM, "2024-06-30")
+    assert frame_row(out, 2) == single(jilin, dict(FIRM, employees="40"), "2024-06-30")
+    # a float column that holds no number is only empty cells
+    df["employees"] = np.nan
+    out = jilin.evaluate_frame(df, "2024-06-30", errors="column")
+    assert list(out["error_field"]) == ["employees"] * 3
+    with pytest.raises(ValueError, match="floats"):
+        jilin.evaluate_frame(df, "2024-06-30", floats="round")
+
+
+def test_an_object_column_of_mixed_types(jilin):
+    values = ["100", 100, Decimal("100"), np.int64(100), np.int32(100), Decimal("1E+2"),
+              "100.0"]
+    df = pd.DataFrame([FIRM] * len(values))
+    df["employees"] = pd.Series(values, dtype=object)
+    df["disabled"] = pd.Series([1, np.int8(1), np.uint16(1), Decimal("1.0"), "1", " 1",
+                                "1.00"], dtype=object)
+    out = jilin.evaluate_frame(df, "2024-06-30")
+    want = single(jilin, dict(FIRM, employees="100", disabled="1"), "2024-06-30")
+    assert [frame_row(out, k) for k in range(len(values))] == [want] * len(values)
+    df["employees"] = pd.Series(values[:-1] + [100.5], dtype=object)
+    with pytest.raises(quotalevy.FieldTypeError, match=r"'employees', row 6"):
+        jilin.evaluate_frame(df, "2024-06-30")
+    df["employees"] = pd.Series(values[:-1] + [object()], dtype=object)
+    with pytest.raises(TypeError, match="not object"):
+        jilin.evaluate_frame(df, "2024-06-30")
+    df["employees"] = pd.Series(values[:-1] + [Decimal("NaN")], dtype=object)
+    out = jilin.evaluate_frame(df, "2024-06-30", errors="column")   # the row's error
+    assert out.iloc[-1]["error_field"] == "employees" and out.iloc[0]["error_status"] is None
+
+
+def test_nullable_and_typed_columns(jilin, small):
+    df = pd.DataFrame([FIRM] * 3)
+    df["disabled"] = pd.array([1, pd.NA, 0], dtype="Int64")
+    df["disabled_severe"] = np.array([0, 0, 1], dtype=np.int64)
+    df["employees"] = pd.array(["125.5", "40", pd.NA], dtype="string")
+    df["unit_type"] = pd.Categorical(["enterprise", "enterprise", "agency"])
+    out = jilin.evaluate_frame(df, "2024-06-30", errors="column")
+    assert frame_row(out, 0) == single(jilin, FIRM, "2024-06-30")
+    assert out.iloc[1]["error_field"] == "disabled"
+    assert out.iloc[2]["error_field"] == "employees"
+    sf = pd.DataFrame({"n": pd.array([3, 6, None], dtype="Int64"),
+                       "flag": pd.array([True, None, False], dtype="boolean"),
+                       "kind": ["a", "b", None],
+                       "day": pd.to_datetime(["2024-02-28", None, "2024-12-31"]),
+                       "label": ["x", "吉林", None]})
+    out = small.evaluate_frame(sf, "2024-01-01", errors="column")
+    assert list(out["error_field"]) == [None, None, "n"]
+    sf.loc[2, "n"] = 9
+    out = small.evaluate_frame(sf, "2024-01-01")
+    assert list(out["third"]) == [Decimal(1), Decimal(2), Decimal(3)]
+    assert list(out["flag"]) == [True, None, False]
+    assert list(out["later"]) == [datetime.date(2024, 2, 29), datetime.date(2024, 1, 1),
+                                  datetime.date(2025, 1, 1)]
+    assert list(out["label"]) == ["x", "吉林", None]
+    sf["day"] = pd.to_datetime(["2024-02-28 10:30", None, None])
+    with pytest.raises(quotalevy.FieldTypeError, match="time"):
+        small.evaluate_frame(sf, "2024-01-01")
+
+
+def test_empty_frames(jilin):
+    empty = pd.DataFrame({k: pd.Series([], dtype=object) for k in FIRM},
+                         index=pd.Index([], name="unit"))
+    out = jilin.evaluate_frame(empty, "2024-06-30", keep=["unit_type"])
+    assert len(out) == 0 and list(out.columns) == ["unit_type"] + jilin.output_columns()
+    assert out.index.name == "unit"
+    none = pd.DataFrame(index=range(3))           # 0 columns: every input empty
+    with pytest.raises(quotalevy.RecordError) as e:
+        jilin.evaluate_frame(none, "2024-06-30")
+    assert e.value.row == 0 and e.value.index == 0
+    out = jilin.evaluate_frame(none, "2024-06-30", errors="column")
+    assert list(out["error_status"]) == ["QL_ERECORD"] * 3
+    assert out["levy_due"].isna().all()
+
+
+def test_bad_frames_are_refused(jilin):
+    df = pd.DataFrame([list(FIRM.values()) + ["9"]], columns=list(FIRM) + ["disabled"])
+    with pytest.raises(ValueError, match="duplicate column names: 'disabled'"):
+        jilin.evaluate_frame(df, "2024-06-30")
+    df = pd.DataFrame([FIRM])
+    df.columns = pd.MultiIndex.from_tuples([("in", c) for c in FIRM])
+    with pytest.raises(ValueError, match="MultiIndex"):
+        jilin.evaluate_frame(df, "2024-06-30")
+    with pytest.raises(TypeError):
+        jilin.evaluate_frame([FIRM], "2024-06-30")
+    with pytest.raises(KeyError, match="nope"):
+        jilin.evaluate_frame(pd.DataFrame([FIRM]), "2024-06-30", keep=["nope"])
+    with pytest.raises(ValueError, match="collide"):
+        jilin.evaluate_frame(pd.DataFrame([dict(FIRM, levy_due=1)]), "2024-06-30",
+                             keep=["levy_due"])
+    with pytest.raises(ValueError, match="errors"):
+        jilin.evaluate_frame(pd.DataFrame([FIRM]), "2024-06-30", errors="ignore")
+
+
+def test_extra_columns_and_near_misses(jilin):
+    df = pd.DataFrame([dict(FIRM, name="x", note="y", id="U1")])
+    with pytest.warns(quotalevy.ExtraColumnsWarning) as w:
+        jilin.evaluate_frame(df, "2024-06-30")
+    assert len(w) == 1 and "'name', 'note'" in str(w[0].message)
+    assert "'id'" not in str(w[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        jilin.evaluate_frame(df, "2024-06-30", keep=["name"], extra="ignore")
+        jilin.evaluate_frame(df[list(FIRM)], "2024-06-30")
+    with pytest.raises(quotalevy.RecordError, match="'name'"):
+        jilin.evaluate_frame(df, "2024-06-30", extra="error")
+    for wrong, right in (("Employees", "employees"), ("disabeld", "disabled"),
+                         ("wage_totl", "wage_total")):
+        rec = {(wrong if k == right else k): v for k, v in FIRM.items()}
+        with pytest.raises(quotalevy.RecordError, match="did you mean '%s'" % right) as e:
+            jilin.evaluate_frame(pd.DataFrame([rec]), "2024-06-30", extra="ignore")
+        assert e.value.field == wrong
+    de = quotalevy.RuleSet.load(os.path.join(SRC, "rules/de/sgb9.yaml"))
+    for wrong in ("Positions[1]", "positions[01]"):
+        cols = {"positions[%d]" % k: ["100"] for k in range(2, 13)}
+        cols[wrong] = ["100"]
+        with pytest.raises(quotalevy.RecordError, match=r"did you mean 'positions\[1\]'"):
+            de.evaluate_columns(cols, "2024-12-31")
+
+
+# ------------------------------------------------------------ evaluate_columns
+
+
+def test_columns_in_columns_out(jilin):
+    recs = [dict(FIRM, employees=str(20 + 7 * i), disabled=str(i % 3)) for i in range(3000)]
+    cols = {k: [r[k] for r in recs] for k in FIRM}
+    cols["employees"] = tuple(cols["employees"])
+    cols["disabled"] = np.array(cols["disabled"], dtype=object)
+    cols["local_avg_wage"] = pd.Series(cols["local_avg_wage"])
+    out = jilin.evaluate_columns(cols, "2024-06-30")
+    assert list(out) == jilin.output_columns()
+    for i in (0, 1, 1023, 1024, 2999):
+        want = jilin.evaluate(recs[i], "2024-06-30", trace=False).as_dict()
+        assert {k: out[k][i] for k in out} == want
+    col = out["levy_due"]
+    assert len(col) == 3000 and col[-1] == col[2999] and col[1:3] == [col[1], col[2]]
+    assert list(col) == [col[i] for i in range(3000)]
+    assert col.texts()[0] == str(col[0])
+    with pytest.raises(IndexError):
+        col[3000]
+    assert "levy_due" in repr(col)
+    assert out["exempt"][0] is True and out["exempt"][5] is False  # 20 and 55 employees
+    assert out["agency_post_minimum_compliant"][0] is None
+
+
+def test_columns_errors(jilin):
+    cols = {k: [v] * 4 for k, v in FIRM.items()}
+    cols["disabled"] = ["1", "500", "x", "1"]
+    with pytest.raises(quotalevy.RecordError) as e:
+        jilin.evaluate_columns(cols, "2024-06-30")
+    assert e.value.row == 1 and e.value.field == "disabled" and str(e.value).startswith("row 1:")
+    out = jilin.evaluate_columns(cols, "2024-06-30", errors="column")
+    assert out["error_field"] == [None, "disabled", "disabled", None]
+    assert out["error_status"] == [None, "QL_ERECORD", "QL_ERECORD", None]
+    assert out["levy_due"][1] is None and out["levy_due"][0] == out["levy_due"][3]
+    with pytest.raises(ValueError, match="has 3 cells"):
+        jilin.evaluate_columns(dict(cols, employees=["1"] * 3), "2024-06-30")
+    with pytest.raises(TypeError):
+        jilin.evaluate_columns([("employees", ["1"])], "2024-06-30")
+    with pytest.raises(TypeError):
+        jilin.evaluate_columns({"employees": "100"}, "2024-06-30")
+    with pytest.raises(quotalevy.FieldTypeError, match="'employees', row 3"):
+        jilin.evaluate_columns(dict(cols, employees=["1", "2", "3", 3.5]), "2024-06-30")
+    got = jilin.evaluate_columns(dict(cols, employees=["1", "2", "3", 3.5]), "2024-06-30",
+                                 floats="exact-repr", errors="column")
+    assert got["required_disabled"][3] == jilin.evaluate(
+        dict(FIRM, employees="3.5"), "2024-06-30").outputs["required_disabled"]
+    assert jilin.evaluate_columns({k: [] for k in FIRM}, "2024-06-30")["levy_due"] == []
+
+
+def test_exact_repr_reads_the_shortest_repr():
+    from quotalevy._columns import float_text
+    assert [float_text(x) for x in (0.1, 1e-05, 12.0, 125.5, -0.0, 1e20, 0.015)] == [
+        "0.1", "0.00001", "12", "125.5", "-0", "100000000000000000000", "0.015"]
+
+
+def test_threads_share_a_ruleset_with_columnar_calls(jilin):
+    """Eight threads evaluate different columns through one rule set at
+    once: every thread gets its own answer, cell for cell."""
+    def cols_for(t):
+        return {k: [v] * 700 if k != "employees" else
+                [str(31 + t * 1000 + i) for i in range(700)] for k, v in FIRM.items()}
+    want = {t: list(jilin.evaluate_columns(cols_for(t), "2024-06-30")["levy_due"])
+            for t in range(8)}
+    frames = {t: pd.DataFrame(cols_for(t)) for t in range(8)}
+    wrong = []
+
+    def work(t):
+        for _ in range(5):
+            got = list(jilin.evaluate_columns(cols_for(t), "2024-06-30")["levy_due"])
+            wrong.extend(k for k, (a, b) in enumerate(zip(got, want[t])) if a != b)
+            f = jilin.evaluate_frame(frames[t], "2024-06-30")
+            wrong.extend(k for k, (a, b) in enumerate(zip(f["levy_due"], want[t])) if a != b)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert wrong == []

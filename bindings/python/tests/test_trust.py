@@ -1,0 +1,256 @@
+"""The binding's promises under hostile use (issue 12's Python items):
+threads never mix records, a batch yields exactly what it should, errors
+are classified by the stage that failed; and rule sets pickle."""
+import collections
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import types
+from decimal import Decimal
+
+import pytest
+
+import quotalevy
+
+SRC = os.environ.get("QL_SOURCE_DIR",
+                     os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+NATIONAL = os.path.join(SRC, "rules", "cn", "national.yaml")
+JILIN = os.path.join(SRC, "rules", "cn", "jilin.yaml")
+
+FIRM = {"unit_type": "enterprise", "employees": "125.5", "disabled": 1,
+        "disabled_severe": 0, "wage_total": Decimal("9000000"),
+        "local_avg_wage": 60000}
+
+TWO = """
+quotalevy: 1
+id: two
+title: Two fields
+jurisdiction: XX
+version: "1"
+inputs:
+  a: {type: decimal, default: 0}
+  b: {type: decimal, default: 0}
+computed:
+  s: a * 1000 + b
+outputs: [s]
+"""
+
+
+class Slow(collections.abc.Mapping):
+    """A mapping whose every access runs Python code: the interpreter may
+    switch threads in the middle of filling a record."""
+
+    def __init__(self, d):
+        self._d = d
+
+    def __getitem__(self, k):
+        return self._d[k]
+
+    def __iter__(self):
+        return iter(list(self._d))
+
+    def __len__(self):
+        return len(self._d)
+
+
+# ------------------------------------------------ threads never mix records
+
+
+def test_many_threads_with_non_dict_mappings_get_their_own_results():
+    rs = quotalevy.RuleSet.from_string(TWO)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    wrong, done = [], []
+    kinds = [collections.UserDict, Slow, types.MappingProxyType, dict]
+
+    def work(t):
+        make = kinds[t % len(kinds)]
+        for i in range(600):
+            # thread t's records: a only, b only, or both, never another's
+            rec = make({"a": t} if i % 3 == 0 else {"b": i} if i % 3 == 1
+                       else {"a": t, "b": i})
+            want = Decimal(t * 1000 * (i % 3 != 1) + i * (i % 3 != 0))
+            got = rs.evaluate(rec, "2024-01-01").outputs["s"]
+            if got != want:
+                wrong.append((t, i, got, want))
+            if i % 100 == 0:
+                many = list(rs.evaluate_many([rec] * 5, "2024-01-01", batch=2))
+                wrong.extend((t, i, m.outputs["s"], want) for m in many
+                             if m.outputs["s"] != want)
+        done.append(t)
+
+    try:
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(16)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert len(done) == 16
+    assert wrong == []
+
+
+# ------------------------------------------------ evaluate_many yields what it should
+
+
+def test_a_raising_iterable_yields_every_record_read_then_raises():
+    rs = quotalevy.RuleSet.load(NATIONAL)
+
+    def gen():
+        for i in range(2500):
+            yield dict(FIRM, employees=str(40 + i))
+        raise RuntimeError("the source broke at item 2500")
+
+    got = []
+    with pytest.raises(RuntimeError, match="item 2500"):
+        for r in rs.evaluate_many(gen(), "2024-06-30", batch=1024):
+            got.append(r)
+    assert len(got) == 2500  # every record read, none past the failure
+    assert got[-1].outputs == rs.evaluate(dict(FIRM, employees="2539"),
+                                          "2024-06-30").outputs
+    # the same with the failure right after a full batch, and at once
+    for n in (1024, 0):
+        def g(n=n):
+            yield from (dict(FIRM) for _ in range(n))
+            raise KeyError("x")
+        got = []
+        with pytest.raises(KeyError):
+            for r in rs.evaluate_many(g(), "2024-06-30", batch=1024):
+                got.append(r)
+        assert len(got) == n
+
+
+def test_a_bad_record_is_raised_in_its_place():
+    rs = quotalevy.RuleSet.load(NATIONAL)
+    recs = [FIRM] * 5 + [None] + [FIRM] * 5
+    got = []
+    with pytest.raises(TypeError):
+        for r in rs.evaluate_many(recs, "2024-06-30", errors="yield"):
+            got.append(r)
+    assert len(got) == 5
+
+
+def test_one_float_record_with_errors_yield_is_that_records_error():
+    rs = quotalevy.RuleSet.load(NATIONAL)
+    recs = [FIRM] * 3 + [dict(FIRM, employees=125.5)] + [FIRM] * 3
+    out = list(rs.evaluate_many(recs, "2024-06-30", errors="yield"))
+    assert len(out) == 7
+    assert [isinstance(o, quotalevy.Result) for o in out] == [True] * 3 + [False] + [True] * 3
+    err = out[3]
+    assert isinstance(err, quotalevy.FieldTypeError) and isinstance(err, quotalevy.RecordError)
+    assert isinstance(err, TypeError) and err.field == "employees" and err.row == 3
+    assert "float" in str(err)
+    with pytest.raises(quotalevy.FieldTypeError):
+        list(rs.evaluate_many(recs, "2024-06-30"))
+    de = quotalevy.RuleSet.load(os.path.join(SRC, "rules", "de", "sgb9.yaml"))
+    out = list(de.evaluate_many([{"positions": [100] * 12}, {"positions": [1.5] * 12},
+                                 {"positions": [100] * 12}], "2024-12-31", errors="yield"))
+    assert isinstance(out[1], quotalevy.FieldTypeError) and out[1].field == "positions[1]"
+    assert out[0].outputs == out[2].outputs
+
+
+@pytest.mark.parametrize("batch", [0, -1, -1024])
+def test_batch_must_be_positive(batch):
+    rs = quotalevy.RuleSet.load(NATIONAL)
+    with pytest.raises(ValueError, match="batch"):
+        rs.evaluate_many([FIRM], "2024-06-30", batch=batch)
+    with pytest.raises(TypeError):
+        rs.evaluate_many([FIRM], "2024-06-30", batch=1.5)
+    with pytest.raises(TypeError):
+        rs.evaluate_many([FIRM], "2024-06-30", batch=True)
+    assert len(list(rs.evaluate_many([FIRM] * 3, "2024-06-30", batch=1))) == 3
+
+
+# ------------------------------------------------ errors by stage
+
+
+ROUND99 = TWO.replace("a * 1000 + b", "round(a, 99)")
+HUGE = TWO.replace("a * 1000 + b", "a * 100000000000000000000000000000000000")
+
+
+def test_errors_are_classified_by_stage_not_status():
+    with pytest.raises(quotalevy.RulesError) as e:      # QL_ERANGE, loading
+        quotalevy.RuleSet.from_string(ROUND99, "r.yaml")
+    assert e.value.status == "QL_ERANGE" and e.value.line == 11
+    assert not isinstance(e.value, quotalevy.RecordError)
+    rs = quotalevy.RuleSet.from_string(HUGE)
+    with pytest.raises(quotalevy.RecordError) as e:     # QL_ERANGE, evaluating
+        rs.evaluate({"a": "10" * 10}, "2024-01-01")
+    assert e.value.status == "QL_ERANGE"
+    out = list(rs.evaluate_many([{"a": "10" * 10}], "2024-01-01", errors="yield"))
+    assert isinstance(out[0], quotalevy.RecordError) and out[0].status == "QL_ERANGE"
+    with pytest.raises(quotalevy.RulesError):           # QL_ENAME, loading
+        quotalevy.RuleSet.load(JILIN, overrides=[("nope", "1", "2024-01-01")])
+    with pytest.raises(quotalevy.RulesError):           # a bad override date
+        quotalevy.RuleSet.load(JILIN, overrides=[("ratio", "1%", "2024-13-01")])
+
+
+# ------------------------------------------------ the record API
+
+
+def test_evaluate_does_not_trace_unless_asked():
+    rs = quotalevy.RuleSet.load(NATIONAL)
+    r = rs.evaluate(FIRM, "2024-06-30")
+    assert r._trace is None                 # nothing traced by default
+    assert len(r.trace()) > 10              # traced again on demand
+    assert "levy_due" in str(r.explain())
+    assert rs.evaluate(FIRM, "2024-06-30", trace=True)._trace is not None
+    rec = dict(FIRM)
+    r = rs.evaluate(rec, "2024-06-30")
+    rec["employees"] = "1000"               # the record is the one evaluated
+    assert [s.value for s in r.trace() if s.name == "employees"] == [Decimal("125.5")]
+
+
+def test_as_dict_checks_and_repr():
+    rs = quotalevy.RuleSet.load(JILIN)
+    rec = {"unit_type": "agency", "admin_level": "province", "posts": 50,
+           "employees": 45, "disabled": 0, "disabled_severe": 0,
+           "wage_total": 4500000, "local_avg_wage": 50000,
+           "disability_federation": False}
+    r = rs.evaluate(rec, "2024-06-30")
+    d = r.as_dict()
+    assert list(d) == rs.output_columns()
+    assert d["agency_post_minimum_applicable"] is True
+    assert d["agency_post_minimum_shortfall"] == Decimal(1)
+    assert d["institution_post_minimum_compliant"] is None
+    assert list(r.checks) == [c.name for c in rs.checks]
+    assert r.checks["agency_post_minimum"].required == Decimal(1)
+    many = next(rs.evaluate_many([rec], "2024-06-30"))
+    assert many.as_dict() == d and many.checks == r.checks
+    text = repr(r)
+    assert text.startswith("Result(cn-jilin, 2024-06-30:") and "levy_due=" in text
+    assert "not met: agency_post_minimum" in text
+    with pytest.raises(KeyError):
+        r.checks["nope"]
+
+
+# ------------------------------------------------ pickling
+
+
+def test_rulesets_pickle_by_source_and_overrides():
+    rs = quotalevy.RuleSet.load(JILIN, overrides=[("ratio", "1.7%", "2024-01-01")])
+    again = pickle.loads(pickle.dumps(rs))
+    rec = dict(FIRM, employees="100", wage_total="6000000", local_avg_wage=50000)
+    assert again.evaluate(rec, "2024-06-30").outputs == rs.evaluate(rec, "2024-06-30").outputs
+    assert again.evaluate(rec, "2024-06-30").outputs["levy_due"] == Decimal("21000.00")
+    assert pickle.loads(pickle.dumps(rs)) is again          # compiled once per process
+    small = quotalevy.RuleSet.from_string(TWO, "two.yaml")
+    s2 = pickle.loads(pickle.dumps(small))
+    assert s2.evaluate({"a": 1}, "2024-01-01").outputs["s"] == Decimal(1000)
+    with pytest.raises(TypeError, match="source"):
+        pickle.dumps(quotalevy.RuleSet(rs._h))
+    # the pickle holds the source, not the compiled rules: it loads in
+    # another process
+    blob = pickle.dumps(rs)
+    assert len(blob) < 2000
+    code = ("import pickle, sys; rs = pickle.loads(sys.stdin.buffer.read()); "
+            "print(rs.evaluate(%r, '2024-06-30').outputs['levy_due'])" % rec)
+    p = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
+                       env=dict(os.environ))
+    assert p.stdout.decode().strip() == "21000.00", p.stderr.decode()
+    err = pickle.loads(pickle.dumps(quotalevy.RecordError("QL_ERECORD", "m", field="f",
+                                                          row=3)))
+    assert (err.field, err.row, str(err)) == ("f", 3, "m")
