@@ -36,6 +36,12 @@ typedef struct col_buf {
     int64_t *off;
     unsigned char *mask;
     size_t rows, rows_cap;
+    /* the last date written and its text: a date column mostly repeats
+     * one value, and formatting a date costs more than evaluating it */
+    int has_date;
+    ql_date date;
+    char date_text[16];
+    size_t date_len;
 } col_buf;
 
 static int col_reserve_rows(col_buf *c, size_t rows)
@@ -98,6 +104,23 @@ static int col_put(col_buf *c, const col_spec *s, const ql_result *res)
                     return -1;
                 memcpy(c->data + c->len, v.string ? v.string : "", v.length);
                 c->len += v.length;
+                has = 1;
+            }
+        } else if (s->type == QL_TYPE_DATE && s->src == COL_OUTPUT) {
+            ql_value v;
+            ql_result_output(res, s->index, &v);
+            if (v.type == QL_TYPE_DATE) {
+                if (!c->has_date || c->date != v.date) {
+                    c->date_len = ql_date_format(v.date, c->date_text, sizeof c->date_text);
+                    if (c->date_len >= sizeof c->date_text)
+                        c->date_len = sizeof c->date_text - 1;
+                    c->date = v.date;
+                    c->has_date = 1;
+                }
+                if (col_reserve_bytes(c, c->date_len))
+                    return -1;
+                memcpy(c->data + c->len, c->date_text, c->date_len);
+                c->len += c->date_len;
                 has = 1;
             }
         } else {
