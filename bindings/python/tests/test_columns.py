@@ -8,6 +8,7 @@ import datetime
 import os
 import subprocess
 import tempfile
+import sys
 import threading
 import warnings
 from decimal import Decimal
@@ -18,8 +19,8 @@ import pytest
 
 import quotalevy
 
-SRC = os.environ.get("QL_SOURCE_DIR",
-                     os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+SRC = os.path.abspath(os.environ.get("QL_SOURCE_DIR",
+                                    os.path.join(os.path.dirname(__file__), "..", "..", "..")))
 CLI = os.environ.get("QL_CLI") or os.path.join(SRC, "build", "tools", "quotalevy")
 JILIN = os.path.join(SRC, "rules", "cn", "jilin.yaml")
 
@@ -404,3 +405,30 @@ def test_threads_share_a_ruleset_with_columnar_calls(jilin):
     for th in threads:
         th.join()
     assert wrong == []
+
+
+def test_the_pandas_example_runs_and_is_the_one_in_the_docs():
+    """docs/python.md's ten lines are examples/audit_frame.py's, and its
+    total is the command's."""
+    path = os.path.join(SRC, "examples", "audit_frame.py")
+    with open(path, encoding="utf-8") as f:
+        code = f.read().split('"""', 2)[2].strip()
+    with open(os.path.join(SRC, "docs", "python.md"), encoding="utf-8") as f:
+        assert "```python\n%s\n```" % code in f.read()
+    assert len(code.splitlines()) == 11  # ten lines and a blank one
+    env = dict(os.environ)
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.path.abspath(env["PYTHONPATH"])
+    p = subprocess.run([sys.executable, path], cwd=SRC, capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    last = p.stdout.splitlines()[-1]
+    total = Decimal(last.split()[2].rstrip(";"))
+    with tempfile.TemporaryDirectory() as d:
+        c = subprocess.run([CLI, "run", JILIN, os.path.join(SRC, "examples/jilin-agencies.csv"),
+                            "--date", "2024-06-30", "--summary", "-o", os.path.join(d, "o.csv")],
+                           capture_output=True, text=True)
+    want = [line.split()[1] for line in c.stderr.splitlines() if line.split()[:1] == ["levy_due"]]
+    assert [str(total)] == want
+    assert "agencies short of the 50-post rule" in last
+    levels = p.stdout.split("admin_level\n")[1].splitlines()[:-1]
+    assert sum(Decimal(x.split()[1]) for x in levels) == total
