@@ -3,7 +3,7 @@
  * definitions, compiled code and strings from one arena and frees them in
  * one call, so the loader's many error paths cannot leak.
  */
-#include "internal.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,12 @@
  * in the rules file, for runtime errors.  Evaluation then does no name
  * lookup, no parsing and no allocation.
  */
+#include "util.h"
+#include "value.h"
+#include "yamltree.h"
+#include "expr.h"
+#include "code.h"
+#include "ruleset.h"
 #include "compile.h"
 
 #include <stdio.h>

@@ -6,7 +6,11 @@
 #ifndef QL_COMPILE_H
 #define QL_COMPILE_H
 
-#include "internal.h"
+#include "util.h"
+#include "value.h"
+#include "yamltree.h"
+#include "expr.h"
+#include "code.h"
 
 enum sym_kind { S_INPUT, S_PARAM, S_COMPUTED, S_CHECK };
 

@@ -3,7 +3,8 @@
  * Gregorian (the civil-from-days algorithm of H. Hinnant).  Rule sets
  * compare dates as plain integers.
  */
-#include "internal.h"
+#include "util.h"
+#include "date.h"
 
 #include <stdio.h>
 

@@ -2,10 +2,23 @@
  * error.c — filling and formatting ql_error reports.  Errors are values
  * owned by the caller, never global state, so threads never share them.
  */
-#include "internal.h"
+#include "decimal.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>
+
+const char qli_msg_oom[] = "out of memory";
+
+size_t qli_text_out(const char *s, size_t n, char *buf, size_t size)
+{
+    if (buf && size > 0) {
+        size_t c = n < size - 1 ? n : size - 1;
+        memcpy(buf, s, c);
+        buf[c] = '\0';
+    }
+    return n;
+}
 
 void ql_error_clear(ql_error *err)
 {

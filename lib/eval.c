@@ -8,7 +8,15 @@
  * value stack above its caller's slots; the compiler sized that stack.
  * Nothing here allocates.
  */
-#include "internal.h"
+#include "decimal.h"
+#include "util.h"
+#include "date.h"
+#include "value.h"
+#include "yamltree.h"
+#include "expr.h"
+#include "code.h"
+#include "ruleset.h"
+#include "eval.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -74,17 +82,6 @@ static void trace_add(ectx *e, ql_step_kind kind, int index)
     r->trace[r->ntrace].kind = (uint8_t)kind;
     r->trace[r->ntrace].index = index;
     r->ntrace++;
-}
-
-int qli_param_index_at(const param_def *p, ql_date date)
-{
-    int found = -1;
-    for (size_t i = 0; i < p->nvalues && p->values[i].from <= date; i++)
-        found = (int)i;
-    if (found >= 0 && p->values[found].until >= 0 &&
-        date > p->values[found].until)
-        return -1;
-    return found;
 }
 
 static ql_status param_at(ectx *e, size_t pc, int p, const param_value **out)

@@ -5,6 +5,10 @@
  * expression is parsed here; names and types are checked when the rule
  * set is compiled (typecheck.c).  See sections.c for the helpers.
  */
+#include "util.h"
+#include "yamltree.h"
+#include "expr.h"
+#include "ruleset.h"
 #include "rules.h"
 
 #include <stdio.h>

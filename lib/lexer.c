@@ -7,7 +7,9 @@
  * parsed straight to exact decimals ("1.6%" is 0.016); strings take "…" or
  * '…' with backslash escapes for the quote and the backslash.
  */
-#include "internal.h"
+#include "decimal.h"
+#include "util.h"
+#include "expr.h"
 
 #include <string.h>
 

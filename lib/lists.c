@@ -5,6 +5,12 @@
  * expanded here into plain expressions (one copy of the argument per
  * item) so that the code generator and the interpreter never see a list.
  */
+#include "decimal.h"
+#include "util.h"
+#include "value.h"
+#include "yamltree.h"
+#include "expr.h"
+#include "ruleset.h"
 #include "compile.h"
 
 #include <stdio.h>

@@ -10,12 +10,12 @@
  * input cannot exhaust the C stack.  Errors carry the byte offset of the
  * offending token and, for a missing closing bracket, where it was opened.
  */
-#include "internal.h"
+#include "decimal.h"
+#include "util.h"
+#include "expr.h"
 
 #include <stdio.h>
 #include <string.h>
-
-const char qli_msg_oom[] = "out of memory";
 
 typedef struct parser {
     lexer lx;

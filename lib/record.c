@@ -6,7 +6,12 @@
  * evaluation starts.  Setting a field allocates only when a string value
  * outgrows the field's buffer; refilling a record row after row is free.
  */
-#include "internal.h"
+#include "decimal.h"
+#include "util.h"
+#include "date.h"
+#include "value.h"
+#include "ruleset.h"
+#include "eval.h"
 
 #include <stdio.h>
 #include <stdlib.h>

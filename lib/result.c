@@ -3,7 +3,11 @@
  * and traces back out.  A result is sized for its rule set once, at
  * ql_result_new; every evaluation after that reuses its memory.
  */
-#include "internal.h"
+#include "decimal.h"
+#include "util.h"
+#include "value.h"
+#include "ruleset.h"
+#include "eval.h"
 
 #include <stdlib.h>
 #include <string.h>

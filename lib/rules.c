@@ -9,6 +9,9 @@
  * misspelt `untill:` that silently did nothing would change a levy.
  * Definitions then go to compile.c, which checks and compiles expressions.
  */
+#include "util.h"
+#include "yamltree.h"
+#include "ruleset.h"
 #include "rules.h"
 
 #include <errno.h>

@@ -6,7 +6,9 @@
 #ifndef QL_RULES_H
 #define QL_RULES_H
 
-#include "internal.h"
+#include "util.h"
+#include "yamltree.h"
+#include "expr.h"
 
 typedef struct entry {
     const char *name;

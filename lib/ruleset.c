@@ -3,7 +3,9 @@
  * checks and parameter values by date.  Loading itself is rules.c; a rule
  * set is never changed after it, which is what makes it shareable.
  */
-#include "internal.h"
+#include "util.h"
+#include "value.h"
+#include "ruleset.h"
 
 #include <string.h>
 

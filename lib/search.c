@@ -11,6 +11,7 @@
  * build).  Nothing is cached: the environment is read at each load, and
  * the library keeps no state between calls.
  */
+#include "util.h"
 #include "rules.h"
 
 #include <errno.h>

@@ -7,6 +7,12 @@
  * every number, date and citation is parsed and checked, each error
  * located.
  */
+#include "decimal.h"
+#include "util.h"
+#include "date.h"
+#include "value.h"
+#include "yamltree.h"
+#include "ruleset.h"
 #include "rules.h"
 
 #include <stdio.h>

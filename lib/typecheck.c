@@ -8,6 +8,14 @@
  * depth) for compile.c, which then only writes code.  Every error is
  * located at the offending token inside its YAML scalar.
  */
+#include "decimal.h"
+#include "util.h"
+#include "date.h"
+#include "value.h"
+#include "yamltree.h"
+#include "expr.h"
+#include "code.h"
+#include "ruleset.h"
 #include "compile.h"
 
 #include <stdio.h>

@@ -3,7 +3,9 @@
  * between the internal qd / qval and the plain-C ql_decimal / ql_value, and
  * the one text form every output uses.
  */
-#include "internal.h"
+#include "decimal.h"
+#include "util.h"
+#include "value.h"
 
 #include <string.h>
 
@@ -73,16 +75,6 @@ ql_status ql_decimal_to_int64(const ql_decimal *d, int scale, int64_t *units)
         return QL_ERANGE;
     *units = (int64_t)r.coef;
     return QL_OK;
-}
-
-size_t qli_text_out(const char *s, size_t n, char *buf, size_t size)
-{
-    if (buf && size > 0) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(buf, s, c);
-        buf[c] = '\0';
-    }
-    return n;
 }
 
 size_t ql_decimal_format(const ql_decimal *d, char *buf, size_t size)

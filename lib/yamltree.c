@@ -10,7 +10,8 @@
  * by the loader in context, never by YAML 1.1's implicit typing ("no" is
  * not false here, and 0.015 never becomes binary floating point).
  */
-#include "internal.h"
+#include "util.h"
+#include "yamltree.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  */
 #include "test_util.h"
 
-#include "internal.h"
+#include "expr.h"
 
 /* Renders a tree in prefix form, to check precedence and shape. */
 static void render(const ast *n, char *out, size_t size)

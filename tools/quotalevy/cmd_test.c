@@ -9,7 +9,7 @@
  * treatment as rules files: unknown keys and duplicate keys are errors.
  */
 #include "cli.h"
-#include "internal.h"
+#include "yamltree.h"
 
 #include <stdlib.h>
 #include <string.h>

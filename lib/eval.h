@@ -1,0 +1,54 @@
+/*
+ * eval.h — a record's values and an evaluation's result, and the
+ * interpreter that fills one from the other (eval.c).  Internal.
+ */
+#ifndef QL_EVAL_H
+#define QL_EVAL_H
+
+#include "ruleset.h"
+
+struct ql_record {
+    const ql_ruleset *rs;
+    size_t n;    /* fields: freeing never reads the rule set */
+    qval *vals;
+    uint8_t *present;
+    char **sbuf; /* per-field copies of string values */
+    size_t *scap;
+};
+
+typedef struct check_out {
+    uint8_t state; /* 0 not yet, 1 running, 2 done */
+    uint8_t applicable, compliant;
+    qval required, actual, shortfall;
+} check_out;
+
+typedef struct trace_ent {
+    uint8_t kind; /* ql_step_kind */
+    int32_t index;
+} trace_ent;
+
+struct ql_result {
+    const ql_ruleset *rs;
+    const ql_record *rec;
+    ql_status status;
+    ql_error error;
+    ql_date date;
+    unsigned flags;
+    qval *cvals;
+    uint8_t *cstate;
+    check_out *checks;
+    ql_date pdate;     /* the date pidx was resolved for */
+    int32_t *pidx;     /* per parameter: value index, −1 none, −2 unknown */
+    uint8_t *seen_in, *seen_par;
+    trace_ent *trace;
+    size_t ntrace;
+    qval *stack;
+    struct eval_frame *frames; /* computed values in progress: ≤ n_computed */
+};
+
+ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
+                      unsigned flags);
+/* Bytes of one entry of ql_result.frames. */
+extern const size_t qli_eval_frame_size;
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * expr.h — expressions: tokens (lexer.c) and syntax trees (parser.c),
+ * whose type and constant fields the type checker fills.  Internal.
+ */
+#ifndef QL_EXPR_H
+#define QL_EXPR_H
+
+#include "util.h"
+#include "value.h"
+
+typedef enum tok_kind {
+    T_EOF,
+    T_NUMBER,
+    T_STRING,
+    T_NAME,
+    T_AND,
+    T_OR,
+    T_NOT,
+    T_IN,
+    T_TRUE,
+    T_FALSE,
+    T_PLUS,
+    T_MINUS,
+    T_STAR,
+    T_SLASH,
+    T_LPAREN,
+    T_RPAREN,
+    T_LBRACKET,
+    T_RBRACKET,
+    T_COMMA,
+    T_DOT,
+    T_EQ,
+    T_NE,
+    T_LT,
+    T_LE,
+    T_GT,
+    T_GE
+} tok_kind;
+
+typedef struct token {
+    tok_kind kind;
+    size_t pos; /* byte offset in the expression text */
+    size_t len;
+    const char *text;
+    qd num;       /* T_NUMBER */
+    char *str;    /* T_STRING, unescaped, arena-allocated */
+    size_t slen;
+} token;
+
+typedef struct lexer {
+    const char *src;
+    size_t len, pos;
+    ql_arena *arena;
+    const char *error; /* message of a lexical error */
+    size_t error_pos;
+} lexer;
+
+void qli_lex_init(lexer *lx, const char *src, size_t len, ql_arena *arena);
+/* Next token; on a lexical error returns T_EOF with lx->error set. */
+token qli_lex_next(lexer *lx);
+const char *qli_lex_tok_name(tok_kind k);
+
+typedef enum ast_kind {
+    A_NUMBER,
+    A_STRING,
+    A_BOOL,
+    A_NAME,   /* text */
+    A_MEMBER, /* text . member */
+    A_UNARY,  /* op: T_MINUS, T_NOT; args[0] */
+    A_BINARY, /* op; args[0], args[1] */
+    A_IN,     /* args[0] in args[1..]; negated if `neg` */
+    A_CALL    /* text(args...) */
+} ast_kind;
+
+typedef struct ast {
+    ast_kind kind;
+    tok_kind op;
+    int neg;
+    size_t pos; /* byte offset of the node's operator or first token */
+    int elem;   /* names of lists in this subtree mean their item `elem` */
+    int elem_len; /* … of lists of this many items */
+    const char *text;
+    size_t len;
+    const char *member;
+    size_t member_len;
+    size_t member_pos;
+    qd num;
+    int b;
+    size_t nargs;
+    struct ast **args;
+    /* filled by the type checker */
+    vtype type;
+    int ref;    /* A_NAME/A_MEMBER: symbol index; A_CALL: function id */
+    int sdepth; /* value-stack slots the node needs */
+    qval cval;  /* a constant's value (literals, enum items, dates) */
+} ast;
+
+/* Parses a whole expression.  On error returns NULL with *msg and *pos;
+ * *open_pos is the unclosed bracket's offset, or SIZE_MAX. */
+ast *qli_parse_expression(const char *src, size_t len, ql_arena *arena,
+                      const char **msg, size_t *pos, size_t *open_pos);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * ruleset.h — a loaded rule set: its definitions (filled by the loader,
+ * rules.c and sections.c), their syntax trees and the compiled code.
+ * Immutable once loaded.  Internal.
+ */
+#ifndef QL_RULESET_H
+#define QL_RULESET_H
+
+#include "code.h"
+#include "util.h"
+#include "value.h"
+#include "yamltree.h"
+
+struct ast; /* expr.h */
+
+typedef struct source_def {
+    const char *id, *title, *document, *date, *url;
+} source_def;
+
+typedef struct input_def {
+    const char *name, *description, *type_word;
+    vtype type;
+    int integer;          /* must be a whole number */
+    int has_min, has_max, min_excl, max_excl;
+    qd min, max;
+    int required;         /* refused when empty at evaluation */
+    int has_default;
+    qval def;
+    enum_def en;
+    const ynode *key;
+    /* an item of a list input (`count:`): family name, 1-based item, size */
+    const char *family;
+    int elem, family_len;
+} input_def;
+
+typedef struct bracket_row {
+    qd bound;
+    int exclusive; /* `above:` instead of `from:` */
+    qd value;
+} bracket_row;
+
+typedef struct param_value {
+    ql_date from, until; /* until = −1: open-ended */
+    qval v;
+    const char *source;
+    const char *text;    /* display form (tables) */
+    size_t nrows;
+    bracket_row *rows;
+} param_value;
+
+typedef struct param_def {
+    const char *name, *description;
+    vtype type;
+    size_t nvalues;
+    param_value *values; /* sorted by `from` */
+    const ynode *key;
+} param_def;
+
+typedef struct computed_def {
+    const char *name, *formula, *description, *source;
+    vtype type;
+    int block;
+    const ynode *key;
+    const ynode *expr; /* the expression scalar */
+    struct ast *tree;
+    /* an item of a list computed value, as for input_def */
+    const char *family;
+    int elem, family_len;
+} computed_def;
+
+typedef struct check_def {
+    const char *name, *title, *description, *source;
+    ql_date from, until; /* −1: unbounded */
+    int applies, required, actual, shortfall, compliant; /* blocks; −1 */
+    const ynode *key;
+    /* the expression scalars and trees of applies … compliant (or NULL) */
+    const ynode *expr[5];
+    struct ast *tree[5];
+} check_def;
+
+typedef struct validation_def {
+    const char *name, *message;
+    int field; /* input index or −1 */
+    int block;
+    const ynode *key;
+    const ynode *expr;
+    struct ast *tree;
+} validation_def;
+
+typedef enum { OUT_COMPUTED, OUT_INPUT, OUT_CHECK } out_kind;
+
+typedef struct output_def {
+    const char *name;
+    out_kind kind;
+    int index;
+    const ynode *node;
+} output_def;
+
+struct ql_ruleset {
+    ql_arena arena;
+    const char *id, *title, *jurisdiction, *version, *description, *file;
+    size_t n_sources, n_inputs, n_params, n_computed, n_checks, n_valid,
+        n_outputs, n_required;
+    size_t *required; /* the inputs marked required: checked per record */
+    source_def *sources;
+    input_def *inputs;
+    param_def *params;
+    computed_def *computed;
+    check_def *checks;
+    validation_def *valid;
+    output_def *outputs;
+    /* compiled code */
+    instr *code;
+    size_t ncode;
+    qval *consts;
+    size_t nconsts;
+    code_loc *locs; /* one per instruction */
+    block *blocks;
+    size_t nblocks;
+    size_t stack_need;
+};
+
+/* Compiles every expression of rs (definitions filled by rules.c).  With
+ * diag, type errors are collected block by block. */
+ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag);
+
+/* Internal: a block depends on one that already failed (diagnose mode);
+ * the failure was reported once, so this one stays silent. */
+#define QL_POISONED 2
+
+/* Value of parameter p on date; −1 if none in force. */
+static inline int qli_param_index_at(const param_def *p, ql_date date)
+{
+    int found = -1;
+    for (size_t i = 0; i < p->nvalues && p->values[i].from <= date; i++)
+        found = (int)i;
+    if (found >= 0 && p->values[found].until >= 0 &&
+        date > p->values[found].until)
+        return -1;
+    return found;
+}
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * util.h — what every stage of the library uses: the documented limits,
+ * the arena every rule set lives in, filling ql_error reports (and
+ * collecting many in diagnose mode), and the public *_format convention.
+ * Internal: include/quotalevy.h is the whole public API.
+ */
+#ifndef QL_UTIL_H
+#define QL_UTIL_H
+
+#include "quotalevy.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------- limits */
+
+#define QL_MAX_FILE_SIZE (16u << 20) /* bytes of one rules file           */
+#define QL_MAX_YAML_DEPTH 64         /* nesting of YAML collections        */
+#define QL_MAX_YAML_NODES 1000000    /* nodes in one rules file            */
+#define QL_MAX_SCALAR (1u << 20)     /* bytes of one YAML scalar           */
+#define QL_MAX_EXPR_DEPTH 200        /* nesting inside one expression      */
+#define QL_MAX_EXTENDS 16            /* length of an `extends` chain       */
+#define QL_MAX_DEPENDENCY_DEPTH 256  /* chain of computed values / checks  */
+#define QL_MAX_CALL_ARGS 64          /* arguments of one function call     */
+#define QL_MAX_NAME 128              /* bytes of a name                    */
+#define QL_MAX_LIST 1000             /* items of one list (`count:`)       */
+#define QL_MAX_ITEMS 100000          /* inputs or computed values, lists
+                                        counted item by item                */
+
+/* -------------------------------------------------------------- arena */
+
+/* A region allocator: everything a rule set owns lives in one arena. */
+typedef struct ql_arena {
+    struct arena_block *head;
+} ql_arena;
+
+void *qli_ar_alloc(ql_arena *a, size_t size); /* zeroed, 16-aligned */
+char *qli_ar_strndup(ql_arena *a, const char *s, size_t n);
+char *qli_ar_printf(ql_arena *a, const char *fmt, ...);
+void qli_ar_free(ql_arena *a);
+
+/* -------------------------------------------------------------- errors */
+
+/* Fills err (if not NULL) and returns code.  file may be NULL. */
+ql_status qli_fail(ql_error *err, ql_status code, const char *file, int line,
+                  int column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* As qli_fail, with "prefix: " before the message when prefix is set. */
+ql_status qli_vfail(ql_error *err, ql_status code, const char *file, int line,
+                   int column, const char *prefix, const char *fmt,
+                   va_list ap);
+void qli_error_set_field(ql_error *err, const char *field);
+/* Diagnose mode: many errors collected instead of the first returned. */
+typedef struct ql_diag {
+    ql_error *errs;
+    size_t n, max;  /* stored, room */
+    size_t total;   /* found, stored or not */
+    ql_status first; /* the code of the first problem found */
+    ql_error *first_err; /* where the first problem is copied, or NULL */
+    ql_diagnostic_cb cb; /* called with each problem, or NULL */
+    void *payload;
+    int stopped;    /* cb asked to stop: nothing more is noted */
+} ql_diag;
+/* Records *err in d; returns 1 if the caller may go on (d set, st is
+ * not QL_ENOMEM and the callback did not ask to stop), else 0. */
+int qli_diag_note(ql_diag *d, const ql_error *err, ql_status st);
+
+/* An error in a decimal operation, as a message. */
+const char *qli_qd_message(int qd_status);
+
+/* The message of an allocation failure, compared by address so that the
+ * loader reports QL_ENOMEM rather than a syntax error. */
+extern const char qli_msg_oom[];
+
+/* The public *_format convention: text s of length n copied into buf
+ * (size bytes), cut to fit and NUL terminated; returns n, the length
+ * the whole text needs. */
+size_t qli_text_out(const char *s, size_t n, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * value.h — the static types of the rules language and the runtime value
+ * every slot holds (value.c turns them into public ql_values).  Internal.
+ */
+#ifndef QL_VALUE_H
+#define QL_VALUE_H
+
+#include "quotalevy.h"
+#include "decimal.h"
+
+#include <stdint.h>
+
+typedef enum vkind {
+    VK_NUMBER = 1,
+    VK_BOOL,
+    VK_STRING,
+    VK_DATE,
+    VK_ENUM,  /* an index into an enum definition's values */
+    VK_TABLE  /* a bracket table: parameters only */
+} vkind;
+
+typedef struct enum_def {
+    const char *name; /* the input that declared it */
+    size_t n;
+    const char **values;
+    size_t *lens;
+} enum_def;
+
+typedef struct vtype {
+    vkind kind;
+    const enum_def *en; /* VK_ENUM only */
+} vtype;
+
+/* A runtime value; its kind is known statically from the code. */
+typedef union qval {
+    qd num;
+    int b;
+    ql_date date;
+    int32_t en;
+    struct {
+        const char *s;
+        uint32_t len;
+    } str;
+} qval;
+
+/* A typed value as a public ql_value (strings borrowed). */
+void qli_qval_to_public(const qval *v, vtype t, ql_value *out);
+/* The public type of values of static type t (enums are strings). */
+ql_type qli_vtype_public(vtype t);
+
+#endif
