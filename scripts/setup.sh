@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 packages=(gcc pkg-config meson ninja-build libyaml-dev libcmocka-dev
           swig python3 python3-dev python3-pytest valgrind
-          python3-numpy python3-pandas python3-dask python3-distributed)
+          python3-numpy python3-pandas python3-dask python3-distributed
+          openjdk-17-jdk-headless junit5)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -20,7 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The bindings are required, not found-if-present: a machine without
+# their packages fails here rather than skipping their tests.
 if [ ! -f build/build.ninja ]; then
-  meson setup build >/dev/null
+  meson setup build -Djava=enabled >/dev/null
 fi
 ninja -C build >/dev/null

@@ -1,0 +1,300 @@
+package quotalevy;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static quotalevy.Fixtures.*;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/* The public API call by call: loading, values in and out, each
+ * exception with its location, batches, closing. */
+class RuleSetTest {
+    static final LocalDate JUNE = LocalDate.of(2024, 6, 30);
+    static RuleSet national, jilin;
+
+    @BeforeAll
+    static void load() {
+        national = RuleSet.load(NATIONAL);
+        jilin = RuleSet.load(JILIN);
+    }
+
+    @AfterAll
+    static void free() {
+        national.close();
+        jilin.close();
+    }
+
+    @Test
+    void loadAndMetadata() {
+        assertEquals("cn-jilin", jilin.id());
+        assertEquals("CN-JL", jilin.jurisdiction());
+        assertTrue(jilin.title().contains("quota"));
+        assertEquals(JILIN, jilin.file());
+        assertEquals(List.of("id", "unit_type", "admin_level"),
+                     jilin.inputs().subList(0, 3).stream().map(Input::name).toList());
+        Map<String, String> types = new HashMap<>();
+        for (Input i : jilin.inputs())
+            types.put(i.name(), i.type());
+        assertEquals("decimal", types.get("employees"));
+        assertEquals("money", types.get("wage_total"));
+        assertEquals("enum", types.get("unit_type"));
+        assertEquals("counted_disabled", jilin.outputs().get(0));
+        assertEquals(List.of("agency_post_minimum", "institution_post_minimum",
+                             "federation_cadre_ratio", "service_point_allocation"),
+                     jilin.checks().stream().map(Check::name).toList());
+        assertTrue(jilin.checks().get(0).source().startsWith("jlplan2022"));
+        assertTrue(jilin.isCheck("agency_post_minimum"));
+        assertFalse(jilin.isCheck("levy_due"));
+        assertEquals("RuleSet(cn-jilin, version " + jilin.version() + ")", jilin.toString());
+        assertThrows(UnsupportedOperationException.class, () -> jilin.inputs().clear());
+    }
+
+    @Test
+    void parameters() {
+        assertEquals("0.016", jilin.parameter("ratio", JUNE));
+        assertEquals("3", jilin.parameter("wage_cap_multiple", LocalDate.of(2018, 3, 31)));
+        RecordException e = assertThrows(RecordException.class,
+            () -> jilin.parameter("levy_share", LocalDate.of(2028, 1, 1)));
+        assertEquals("QL_ENODATA", e.getStatus());
+        assertThrows(IllegalArgumentException.class, () -> jilin.parameter("nope", JUNE));
+    }
+
+    @Test
+    void fromString() {
+        try (RuleSet rs = RuleSet.fromString(SMALL)) {
+            assertEquals("small", rs.id());
+            Result r = rs.evaluate(Map.of("n", "1"), LocalDate.of(2024, 1, 1));
+            assertEquals(new BigDecimal("0.33333333333333333333"), r.output("third"));
+        }
+    }
+
+    @Test
+    void rulesErrorsHaveLocations() {
+        RulesException e = assertThrows(RulesException.class,
+            () -> RuleSet.fromString(SMALL.replace("n * 2", "n * nope"), "inline.yaml"));
+        assertEquals("QL_ENAME", e.getStatus());
+        assertEquals("inline.yaml", e.getFile());
+        assertEquals(14, e.getLine());
+        assertEquals(15, e.getColumn());
+        assertTrue(e.getReason().contains("unknown name 'nope'"), e.getReason());
+        assertTrue(e.getMessage().startsWith("inline.yaml:14:15:"), e.getMessage());
+        assertInstanceOf(QuotaLevyException.class, e);
+        RulesException io = assertThrows(RulesException.class,
+            () -> RuleSet.load("/nonexistent/rules.yaml"));
+        assertEquals("QL_EIO", io.getStatus());
+        RulesException yaml = assertThrows(RulesException.class,
+            () -> RuleSet.fromString("a: [1,\n", "bad.yaml"));
+        assertEquals("QL_EPARSE", yaml.getStatus());
+        assertEquals("bad.yaml", yaml.getFile());
+        assertTrue(yaml.getLine() > 0);
+    }
+
+    @Test
+    void workedExample() {
+        Result r = national.evaluate(firm(), JUNE);
+        assertEquals(new BigDecimal("1.8825"), r.output("required_disabled"));
+        assertEquals(new BigDecimal("71713.15"), r.output("average_wage"));
+        BigDecimal due = r.decimal("levy_due");
+        assertEquals("56958.17", due.toPlainString());
+        assertEquals(2, due.scale());
+        assertEquals(Boolean.FALSE, r.output("exempt"));
+        assertEquals(national.outputs(), new ArrayList<>(r.outputs().keySet()));
+        assertEquals(r.text("levy_due"), due.toPlainString());
+        assertEquals(JUNE, r.date());
+    }
+
+    @Test
+    void checks() {
+        Map<String, Object> rec = new HashMap<>();
+        rec.put("unit_type", "agency");
+        rec.put("admin_level", "province");
+        rec.put("posts", 50);
+        rec.put("employees", 45);
+        rec.put("disabled", 0);
+        rec.put("disabled_severe", 0);
+        rec.put("wage_total", 4500000);
+        rec.put("local_avg_wage", 50000);
+        rec.put("disability_federation", false);
+        Result r = jilin.evaluate(rec, JUNE);
+        CheckResult c = r.check("agency_post_minimum");
+        assertTrue(c.applicable());
+        assertEquals(Boolean.FALSE, c.compliant());
+        assertEquals(BigDecimal.ONE, c.required());
+        assertEquals(0, c.actual().signum());
+        assertEquals(BigDecimal.ONE, c.shortfall());
+        CheckResult n = r.check("institution_post_minimum");
+        assertFalse(n.applicable());
+        assertNull(n.compliant());
+        assertNull(n.shortfall());
+        assertEquals(Boolean.FALSE, r.output("agency_post_minimum"));
+        assertNull(r.output("institution_post_minimum"));
+        assertThrows(IllegalArgumentException.class, () -> r.check("levy_due"));
+        assertThrows(IllegalArgumentException.class, () -> r.output("nope"));
+    }
+
+    @Test
+    void everyValueTypeIn() {
+        Map<String, Object> base = firm();
+        for (Object employees : new Object[] {new BigDecimal("125.5"), "125.5", "125.50",
+                                              new BigDecimal("1.255E+2")}) {
+            Map<String, Object> rec = new HashMap<>(base);
+            rec.put("employees", employees);
+            BigDecimal got = jilin.evaluate(rec, JUNE).decimal("required_disabled");
+            assertEquals(0, new BigDecimal("2.008").compareTo(got), employees + " gave " + got);
+        }
+        for (Object employees : new Object[] {125, 125L, (short)125, new java.math.BigInteger("125")}) {
+            Map<String, Object> rec = new HashMap<>(base);
+            rec.put("employees", employees);
+            assertEquals(0, new BigDecimal("2").compareTo(
+                                jilin.evaluate(rec, JUNE).decimal("required_disabled")));
+        }
+        try (RuleSet rs = RuleSet.fromString(SMALL)) {
+            Map<String, Object> rec = new HashMap<>();
+            rec.put("n", 3);
+            rec.put("flag", true);
+            rec.put("kind", "b");
+            rec.put("day", LocalDate.of(2024, 2, 28));
+            rec.put("label", "吉林 😀");
+            Result r = rs.evaluate(rec, LocalDate.of(2024, 1, 1));
+            assertEquals(0, BigDecimal.ONE.compareTo((BigDecimal)r.output("third")));
+            assertEquals(0, new BigDecimal(6).compareTo((BigDecimal)r.output("double")));
+            assertEquals(Boolean.TRUE, r.output("flag"));
+            assertEquals("b", r.output("kind"));
+            assertEquals(LocalDate.of(2024, 2, 29), r.output("later"));
+            assertEquals("吉林 😀", r.output("label"));
+            rec.put("flag", null);
+            rec.remove("day");
+            r = rs.evaluate(rec, LocalDate.of(2024, 1, 1));
+            assertNull(r.output("flag"));
+            assertEquals(LocalDate.of(2024, 1, 1), r.output("later"));
+        }
+    }
+
+    @Test
+    void floatsAreRefusedNamingTheField() {
+        for (Object v : new Object[] {125.5, 125.5f}) {
+            Map<String, Object> rec = firm();
+            rec.put("employees", v);
+            RecordException e = assertThrows(RecordException.class, () -> jilin.evaluate(rec, JUNE));
+            assertEquals("employees", e.getField());
+            assertTrue(e.getMessage().contains(v.getClass().getSimpleName()), e.getMessage());
+            assertTrue(e.getMessage().contains("BigDecimal"), e.getMessage());
+        }
+        Map<String, Object> rec = firm();
+        rec.put("employees", new Object());
+        assertEquals("employees",
+                     assertThrows(RecordException.class, () -> jilin.evaluate(rec, JUNE)).getField());
+    }
+
+    @Test
+    void recordErrorsNameTheField() {
+        Map<String, Object> rec = firm();
+        rec.put("employees", "abc");
+        RecordException e = assertThrows(RecordException.class, () -> jilin.evaluate(rec, JUNE));
+        assertEquals("employees", e.getField());
+        assertEquals("QL_ERECORD", e.getStatus());
+        Map<String, Object> missing = firm();
+        missing.remove("wage_total");
+        e = assertThrows(RecordException.class, () -> jilin.evaluate(missing, JUNE));
+        assertEquals("wage_total", e.getField());
+        assertTrue(e.getFile().endsWith("national.yaml"), e.getFile());
+        assertTrue(e.getLine() > 0 && e.getColumn() > 0);
+        Map<String, Object> broken = firm();
+        broken.put("disabled", 200);
+        assertEquals("disabled",
+                     assertThrows(RecordException.class, () -> jilin.evaluate(broken, JUNE)).getField());
+        Map<String, Object> unknown = firm();
+        unknown.put("colour", "red");
+        assertEquals("colour",
+                     assertThrows(RecordException.class, () -> jilin.evaluate(unknown, JUNE)).getField());
+        Map<String, Object> nul = firm();
+        nul.put("unit_type", "enter\0prise");
+        assertEquals("unit_type",
+                     assertThrows(RecordException.class, () -> jilin.evaluate(nul, JUNE)).getField());
+        e = assertThrows(RecordException.class, () -> jilin.evaluate(firm(), LocalDate.of(2028, 1, 1)));
+        assertEquals("QL_ENODATA", e.getStatus());
+        assertThrows(NullPointerException.class, () -> jilin.evaluate(firm(), null));
+        assertThrows(IllegalArgumentException.class,
+                     () -> jilin.evaluate(firm(), LocalDate.of(10000, 1, 1)));
+    }
+
+    @Test
+    void listInputsTakeLists() {
+        try (RuleSet rs = RuleSet.load(SRC.resolve("rules/de/sgb9.yaml").toString())) {
+            Map<String, Object> year = new HashMap<>();
+            year.put("positions", java.util.Collections.nCopies(12, 121));
+            year.put("severely_disabled", java.util.Collections.nCopies(12, 3));
+            Result r = rs.evaluate(year, LocalDate.of(2020, 6, 30));
+            assertEquals(0, new BigDecimal(73).compareTo(r.decimal("yearly_mandatory")));
+            assertEquals(0, new BigDecimal(8140).compareTo(r.decimal("levy")));
+            List<Integer> part = new ArrayList<>(java.util.Collections.nCopies(12, 100));
+            for (int k = 0; k < 6; k++)
+                part.set(k, null);
+            year.put("positions", part);
+            year.put("severely_disabled", java.util.Collections.nCopies(12, 5));
+            assertEquals(0, new BigDecimal(6).compareTo(
+                                rs.evaluate(year, LocalDate.of(2024, 12, 31)).decimal("months")));
+            year.put("positions", java.util.Collections.nCopies(13, 1));
+            assertEquals("positions[13]",
+                         assertThrows(RecordException.class,
+                                      () -> rs.evaluate(year, LocalDate.of(2024, 6, 30))).getField());
+        }
+    }
+
+    @Test
+    void batchesEqualSingleEvaluations() {
+        List<Map<String, Object>> recs = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            Map<String, Object> r = firm();
+            r.put("employees", String.valueOf(40 + i));
+            r.put("disabled", i % 3);
+            recs.add(r);
+        }
+        List<Outcome> many = jilin.evaluateAll(recs, JUNE);
+        assertEquals(2500, many.size());
+        for (int i : new int[] {0, 999, 1000, 2499}) {
+            assertEquals(i, many.get(i).index());
+            assertEquals(jilin.evaluate(recs.get(i), JUNE).outputs(), many.get(i).result().outputs());
+        }
+        assertEquals(List.of(), jilin.evaluateAll(List.of(), JUNE));
+    }
+
+    @Test
+    void batchErrorsStayWithTheirRecords() {
+        Map<String, Object> bad = firm();
+        bad.put("disabled", 500);
+        Map<String, Object> text = firm();
+        text.put("employees", "x");
+        Map<String, Object> dbl = firm();
+        dbl.put("wage_total", 9000000.0);
+        List<Outcome> out = jilin.evaluateAll(List.of(firm(), bad, text, dbl, firm()), JUNE);
+        assertTrue(out.get(0).ok());
+        assertEquals("disabled", out.get(1).error().getField());
+        assertEquals("employees", out.get(2).error().getField());
+        assertEquals("wage_total", out.get(3).error().getField());
+        assertThrows(RecordException.class, () -> out.get(3).result());
+        assertEquals(out.get(0).result().outputs(), out.get(4).result().outputs());
+    }
+
+    @Test
+    void closedRuleSet() {
+        RuleSet rs = RuleSet.load(NATIONAL);
+        Result r;
+        try (rs) {
+            r = rs.evaluate(firm(), JUNE);
+        }
+        assertThrows(IllegalStateException.class, () -> rs.evaluate(firm(), JUNE));
+        assertThrows(IllegalStateException.class, () -> rs.evaluateAll(List.of(firm()), JUNE));
+        assertThrows(IllegalStateException.class, () -> rs.parameter("ratio", JUNE));
+        assertEquals(new BigDecimal("56958.17"), r.output("levy_due")); /* still valid */
+        assertEquals("cn-national", rs.id());
+        rs.close(); /* twice is fine */
+    }
+}

@@ -1,0 +1,263 @@
+/*
+ * swig_batch.h — the batch path of the SWIG bindings: many records
+ * evaluated in one crossing from the target language, which is what
+ * makes a batch cheap where each crossing costs (JNI).
+ *
+ * Records go in packed: for each record its fields as "name\0text\0"
+ * pairs, then one more "\0" (an empty name ends the record).  An empty
+ * text leaves a field empty.  Results come out packed, one per record:
+ *
+ *   "K\0" output text "\0" … then each check's five fields
+ *         (applicable, compliant, required, actual, shortfall) "\0" …
+ *   "E\0" status "\0" message "\0" file "\0" line "\0" column "\0"
+ *         field "\0" formatted text "\0"
+ *
+ * The texts are ql_result_output_text / ql_result_check_text's, "" for
+ * no value: exact numbers cross as the library's own digits.  With
+ * QL_EVAL_TRACE in flags a successful record's entry ends with the
+ * explanation text and "\0".  A NUL cannot enter a record (the library's
+ * texts are NUL terminated), so it is a safe separator both ways.
+ *
+ * Included by the wrapper SWIG generates from quotalevy.i; everything
+ * here is static to it.  One record and one result are kept and reused:
+ * the batch is for one thread at a time, the rule set for any number.
+ */
+#ifndef QL_SWIG_BATCH_H
+#define QL_SWIG_BATCH_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quotalevy.h"
+
+typedef struct ql_swig_batch {
+    const ql_ruleset *rs;
+    ql_record *rec;
+    ql_result *res;
+    size_t n_out, n_check;
+    /* field name → input index, open addressing, -1 = free */
+    int *slots;
+    size_t mask;
+} ql_swig_batch;
+
+static size_t ql_swig_hash(const char *s, size_t len)
+{
+    size_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void ql_swig_batch_free(ql_swig_batch *b)
+{
+    if (!b)
+        return;
+    ql_record_free(b->rec);
+    ql_result_free(b->res);
+    free(b->slots);
+    free(b);
+}
+
+static ql_swig_batch *ql_swig_batch_new(const ql_ruleset *rs, ql_error *err)
+{
+    ql_swig_batch *b = calloc(1, sizeof *b);
+    size_t n = ql_ruleset_input_count(rs), cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (b)
+        b->slots = malloc(cap * sizeof *b->slots);
+    if (!b || !b->slots) {
+        free(b);
+        if (err) {
+            err->code = QL_ENOMEM;
+            snprintf(err->message, sizeof err->message, "out of memory");
+        }
+        return NULL;
+    }
+    b->rs = rs;
+    b->mask = cap - 1;
+    memset(b->slots, 0xff, cap * sizeof *b->slots);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ql_ruleset_input_name(rs, i);
+        size_t h = ql_swig_hash(name, strlen(name)) & b->mask;
+        while (b->slots[h] >= 0)
+            h = (h + 1) & b->mask;
+        b->slots[h] = (int)i;
+    }
+    b->n_out = ql_ruleset_output_count(rs);
+    b->n_check = ql_ruleset_check_count(rs);
+    if (ql_record_new(&b->rec, rs, err) || ql_result_new(&b->res, rs, err)) {
+        ql_swig_batch_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* The input index of a name of len bytes, or -1. */
+static int ql_swig_batch_index(const ql_swig_batch *b, const char *name,
+                               size_t len)
+{
+    for (size_t h = ql_swig_hash(name, len) & b->mask; b->slots[h] >= 0;
+         h = (h + 1) & b->mask) {
+        const char *s = ql_ruleset_input_name(b->rs, (size_t)b->slots[h]);
+        if (strncmp(s, name, len) == 0 && s[len] == '\0')
+            return b->slots[h];
+    }
+    return -1;
+}
+
+/* A growing output buffer; `failed` once an allocation has failed. */
+typedef struct ql_swig_out {
+    char *data;
+    size_t len, cap;
+    int failed;
+} ql_swig_out;
+
+/* Room for `need` more bytes. */
+static char *ql_swig_room(ql_swig_out *o, size_t need)
+{
+    if (o->failed)
+        return NULL;
+    if (o->cap - o->len < need) {
+        size_t cap = o->cap ? o->cap : 4096;
+        while (cap - o->len < need)
+            cap *= 2;
+        char *p = realloc(o->data, cap);
+        if (!p) {
+            o->failed = 1;
+            return NULL;
+        }
+        o->data = p;
+        o->cap = cap;
+    }
+    return o->data + o->len;
+}
+
+static void ql_swig_put(ql_swig_out *o, const char *s, size_t len)
+{
+    char *p = ql_swig_room(o, len + 1);
+    if (!p)
+        return;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    o->len += len + 1;
+}
+
+static void ql_swig_put_int(ql_swig_out *o, int v)
+{
+    char buf[16];
+    int n = snprintf(buf, sizeof buf, "%d", v);
+    ql_swig_put(o, buf, (size_t)n);
+}
+
+/* Appends the text of output i (check < 0) or field `check` of check i,
+ * written straight into the buffer and grown when it does not fit. */
+static void ql_swig_put_result(ql_swig_out *o, const ql_result *res,
+                               size_t i, int check)
+{
+    size_t room = QL_DECIMAL_TEXT_MAX, n;
+    for (;;) {
+        char *p = ql_swig_room(o, room);
+        if (!p)
+            return;
+        n = check < 0 ? ql_result_output_text(res, i, p, room)
+                      : ql_result_check_text(res, i, (ql_check_field)check, p,
+                                             room);
+        if (n < room)
+            break;
+        room = n + 1;
+    }
+    o->len += n + 1;
+}
+
+static void ql_swig_put_error(ql_swig_out *o, const ql_error *e)
+{
+    char text[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX + QL_ERROR_MESSAGE_MAX + 64];
+    const char *status = ql_status_name(e->code);
+    ql_error_format(e, text, sizeof text);
+    ql_swig_put(o, "E", 1);
+    ql_swig_put(o, status, strlen(status));
+    ql_swig_put(o, e->message, strlen(e->message));
+    ql_swig_put(o, e->file, strlen(e->file));
+    ql_swig_put_int(o, e->line);
+    ql_swig_put_int(o, e->column);
+    ql_swig_put(o, e->field, strlen(e->field));
+    ql_swig_put(o, text, strlen(text));
+}
+
+/* Fills the record from the fields at *pos, up to its terminating empty
+ * name; *pos is left after it.  Returns the first error's status. */
+static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
+                              size_t *pos, ql_error *err)
+{
+    ql_status st = QL_OK;
+    ql_record_clear(b->rec);
+    while (*pos < len) {
+        const char *name = data + *pos;
+        const char *end = memchr(name, '\0', len - *pos);
+        if (!end)
+            break;
+        size_t nlen = (size_t)(end - name);
+        *pos += nlen + 1;
+        if (nlen == 0)
+            return st;
+        const char *text = data + *pos;
+        const char *tend = *pos < len ? memchr(text, '\0', len - *pos) : NULL;
+        if (!tend)
+            break; /* a text without its NUL: not terminated */
+        size_t tlen = (size_t)(tend - text);
+        *pos += tlen + 1;
+        if (st != QL_OK)
+            continue; /* skip to the record's end */
+        int i = ql_swig_batch_index(b, name, nlen);
+        if (i < 0)
+            st = ql_record_set(b->rec, name, text, err); /* names it */
+        else if (tlen > 0)
+            st = ql_record_set_text(b->rec, (size_t)i, text, tlen, err);
+    }
+    if (st == QL_OK) {
+        st = QL_EINVAL;
+        if (err) {
+            err->code = st;
+            snprintf(err->message, sizeof err->message,
+                     "a packed record is not terminated");
+        }
+    }
+    return st;
+}
+
+/* Evaluates every packed record of data[0…len) on date; returns the
+ * packed results (malloc'd, *out_len bytes), NULL when out of memory. */
+static char *ql_swig_batch_run(ql_swig_batch *b, const char *data, size_t len,
+                               ql_date date, unsigned flags, size_t *out_len)
+{
+    ql_swig_out o = {NULL, 0, 0, 0};
+    size_t pos = 0;
+    *out_len = 0;
+    if (!ql_swig_room(&o, 1))
+        return NULL;
+    while (pos < len) {
+        ql_error err;
+        ql_error_clear(&err);
+        if (ql_swig_fill(b, data, len, &pos, &err) ||
+            ql_evaluate(b->res, b->rec, date, flags & QL_EVAL_TRACE, &err)) {
+            ql_swig_put_error(&o, &err);
+            continue;
+        }
+        ql_swig_put(&o, "K", 1);
+        for (size_t i = 0; i < b->n_out; i++)
+            ql_swig_put_result(&o, b->res, i, -1);
+        for (size_t i = 0; i < b->n_check; i++)
+            for (int f = QL_CHECK_APPLICABLE; f <= QL_CHECK_SHORTFALL; f++)
+                ql_swig_put_result(&o, b->res, i, f);
+    }
+    if (o.failed) {
+        free(o.data);
+        return NULL;
+    }
+    *out_len = o.len;
+    return o.data;
+}
+
+#endif /* QL_SWIG_BATCH_H */
