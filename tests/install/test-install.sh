@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 
 { meson setup "$tmp/build" "$src" --prefix="$prefix" -Dpython=disabled \
-    -Dtests=false && ninja -C "$tmp/build" &&
+    -Djava=enabled -Dtests=false && ninja -C "$tmp/build" &&
   meson install -C "$tmp/build" --quiet; } >"$tmp/build.log" 2>&1 ||
   { cat "$tmp/build.log"; echo "install test: the build failed"; exit 1; }
 
@@ -64,6 +64,21 @@ extends: cn/national
 YAML
 check "a user's file extends: cn/national from the installed rules" \
   "'$qlbin' check beijing.yaml >/dev/null 2>&1"
+
+# The Java binding as docs/java.md tells it: the page's first program,
+# compiled against the installed jar and run from here with no library
+# path set, loads cn/jilin by name and prints the levy as a BigDecimal.
+check "installed share/java/quotalevy.jar" "[ -f '$prefix/share/java/quotalevy.jar' ]"
+jni=$(find "$prefix" -name libquotalevy_jni.so | head -n 1)
+check "installed libquotalevy_jni.so beside libquotalevy" \
+  "[ -n '$jni' ] && ls \"\$(dirname '$jni')\"/libquotalevy.so.* >/dev/null 2>&1"
+awk '/^```java$/ { n++; next } n == 1 && /^```$/ { exit } n == 1' \
+  "$src/docs/java.md" >Levy.java
+javac -cp "$prefix/share/java/quotalevy.jar" Levy.java >javac.txt 2>&1 || cat javac.txt
+env -u LD_LIBRARY_PATH java -cp "$prefix/share/java/quotalevy.jar:." Levy \
+  >levy.txt 2>&1 || true
+check "docs/java.md's program gets cn/jilin's levy as 18000.00" \
+  "grep -qx 'levy due: 18000.00' levy.txt || { cat levy.txt; false; }"
 
 if [ $fail -ne 0 ]; then echo "install test: FAILED"; exit 1; fi
 echo "install test: all passed"
