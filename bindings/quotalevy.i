@@ -221,6 +221,15 @@ ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
     size_t trace_count() const;
 }
 
+/* Explicit frees, for a language whose objects close before the
+ * collector finds them: the wrapper gives up the object it passes. */
+%delobject ql_ruleset_free;
+%delobject ql_record_free;
+%delobject ql_result_free;
+void ql_ruleset_free(ql_ruleset *rs);
+void ql_record_free(ql_record *rec);
+void ql_result_free(ql_result *res);
+
 /* -------------------------------------------------------------- batch */
 
 %nodefaultctor ql_swig_batch;
@@ -241,3 +250,6 @@ struct ql_swig_batch {};
         return out;
     }
 }
+
+%delobject ql_swig_batch_free;
+void ql_swig_batch_free(ql_swig_batch *b);

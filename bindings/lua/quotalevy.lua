@@ -1,0 +1,268 @@
+--[[
+quotalevy.lua — disability-employment quota rules and levies, for Lua 5.4.
+
+    local quotalevy = require "quotalevy"
+    local rs = quotalevy.load("cn/jilin")           -- a path or an installed name
+    local r = rs:evaluate({unit_type = "enterprise", employees = "100",
+                           disabled = 1, disabled_severe = 0,
+                           wage_total = "6000000", local_avg_wage = 50000},
+                          "2024-06-30")
+    print(r.outputs.levy_due)                        --> 18000.00
+
+Exact numbers are strings: the library's own digits at the output's
+scale ("18000.00", "1.600"), never a Lua float.  Lua has no decimal type,
+a float cannot hold 0.015 and Lua turns "1.5" + 1 into a float silently,
+so a number that must stay exact stays text; a host hands it on as text
+(CSV, JSON, SQL) or to a decimal library of its choice.  Going in, a
+field takes a string, an integer or a boolean; a float is refused naming
+the field.  Dates are "YYYY-MM-DD" strings.
+
+Errors are raised as values with metatable quotalevy.Error: fields
+status, message, file, line, column, field, text; tostring(e) is the
+text.  Catch them with pcall.
+
+Built on quotalevy.core, which SWIG generates from bindings/quotalevy.i
+(the language-neutral interface) and quotalevy_lua.i.
+]]
+local core = require "quotalevy.core"
+
+local M = {}
+M.Error = core.error_metatable()
+M.version = core.ql_version()
+
+local TYPE_NUMBER, TYPE_BOOL = core.QL_TYPE_NUMBER, core.QL_TYPE_BOOL
+local CHECK_FIELDS = { "applicable", "compliant", "required", "actual", "shortfall" }
+
+local function raise(status, field, message, level)
+  error(setmetatable({ status = status, field = field, message = message,
+                       text = ("field '%s': %s"):format(field, message) },
+                     M.Error), level or 3)
+end
+
+-- The text a field's value crosses as, or nil for an empty field.
+local function text_of(name, v)
+  local t = type(v)
+  if t == "string" then
+    if v:find("\0", 1, true) then
+      raise("QL_ERECORD", name, "a NUL character cannot be part of a value", 5)
+    end
+    return v
+  elseif t == "number" then
+    if math.type(v) == "integer" then return tostring(v) end
+    raise("QL_ERECORD", name, ("a float cannot hold a decimal exactly (%s is "
+          .. "%.17g in binary): pass the number as a string"):format(v, v), 5)
+  elseif t == "boolean" then
+    return v and "true" or "false"
+  end
+  raise("QL_ERECORD", name, ("a %s cannot be a field's value: pass a string, "
+        .. "an integer or a boolean"):format(t), 5)
+end
+
+local RuleSet = {}
+RuleSet.__index = RuleSet
+
+local function days(date)
+  if type(date) ~= "string" then
+    error(("date must be a 'YYYY-MM-DD' string, not %s"):format(type(date)), 3)
+  end
+  return core.ql_swig_date_parse(date)
+end
+
+local function wrap(h)
+  local rs = setmetatable({ _h = h, inputs = {}, outputs = {}, checks = {},
+                            lists = {}, _type = {}, _is_check = {}, _check = {} },
+                          RuleSet)
+  for _, k in ipairs { "id", "title", "jurisdiction", "version", "description", "file" } do
+    rs[k] = h:meta(k)
+  end
+  for i = 0, h:input_count() - 1 do
+    local name = h:input_name(i)
+    rs.inputs[#rs.inputs + 1] = { name = name, type = h:input_type(i),
+                                  description = h:input_description(i) }
+    local base, k = name:match("^(.-)%[(%d+)%]$")
+    if base then rs.lists[base] = math.max(rs.lists[base] or 0, tonumber(k)) end
+  end
+  for i = 0, h:output_count() - 1 do
+    local name = h:output_name(i)
+    rs.outputs[#rs.outputs + 1] = name
+    rs._type[i + 1] = h:output_type(i)
+    rs._is_check[i + 1] = h:output_is_check(i) ~= 0
+  end
+  for i = 0, h:check_count() - 1 do
+    rs.checks[#rs.checks + 1] = { name = h:check_name(i), title = h:check_title(i),
+                                  source = h:check_source(i) }
+  end
+  return rs
+end
+
+--- Loads the rules file at path, or an installed rule set by name ("cn/jilin").
+function M.load(path)
+  return wrap(core.ql_ruleset(path))
+end
+
+--- Loads rules from YAML text; name is used in messages and for relative extends.
+function M.from_string(yaml, name)
+  return wrap(core.ql_swig_load_buffer(yaml, name))
+end
+
+function RuleSet:_handle()
+  if not self._h then error(("the rule set '%s' is closed"):format(self.id), 3) end
+  return self._h
+end
+
+-- The record's fields as (name, text) pairs, lists spread into their items.
+local function each_field(rs, record, fn)
+  if type(record) ~= "table" then
+    error(("record must be a table, not %s"):format(type(record)), 4)
+  end
+  for name, v in pairs(record) do
+    if type(name) ~= "string" then
+      raise("QL_ERECORD", tostring(name), "a field name must be a string", 4)
+    end
+    local size = rs.lists[name]
+    if size and type(v) == "table" then
+      for k in pairs(v) do
+        if math.type(k) ~= "integer" or k < 1 or k > size then
+          raise("QL_ERECORD", name, ("a list of %d items, got item %s"):format(size, tostring(k)), 4)
+        end
+      end
+      for k = 1, size do
+        if v[k] ~= nil then fn(("%s[%d]"):format(name, k), text_of(name, v[k])) end
+      end
+    else
+      local t = text_of(name, v)
+      if t ~= "" then fn(name, t) end
+    end
+  end
+end
+
+local function value(kind, s)
+  if s == "" then return nil end
+  if kind == TYPE_BOOL then return s == "true" end
+  return s -- numbers, dates, enums and strings as text
+end
+
+local Result = {}
+Result.__index = Result
+function Result:__tostring()
+  local parts = {}
+  for i, name in ipairs(self.ruleset.outputs) do
+    parts[i] = ("%s=%s"):format(name, tostring(self.outputs[name]))
+  end
+  return "Result(" .. table.concat(parts, ", ") .. ")"
+end
+
+-- A Result from the texts of the outputs then the five fields of each check.
+local function result(rs, date, texts)
+  local r = setmetatable({ ruleset = rs, date = date, outputs = {}, checks = {} }, Result)
+  local n = #rs.outputs
+  for i, name in ipairs(rs.outputs) do
+    r.outputs[name] = value(rs._type[i], texts[i])
+  end
+  for c, check in ipairs(rs.checks) do
+    local t = {}
+    for f, field in ipairs(CHECK_FIELDS) do
+      t[field] = value(f <= 2 and TYPE_BOOL or TYPE_NUMBER, texts[n + 5 * (c - 1) + f])
+    end
+    t.applicable = t.applicable == true
+    r.checks[check.name] = t
+  end
+  return r
+end
+
+--- Evaluates one record (a table of field = value) on date ("YYYY-MM-DD").
+--- Returns a Result: r.outputs (name -> string, boolean or nil) and
+--- r.checks (name -> {applicable, compliant, required, actual, shortfall}).
+function RuleSet:evaluate(record, date)
+  local h, d = self:_handle(), days(date)
+  if not self._rec then
+    self._rec, self._res = core.ql_record(h), core.ql_result(h)
+  end
+  local rec, res = self._rec, self._res
+  rec:clear()
+  each_field(self, record, function(name, text) rec:set(name, text) end)
+  res:evaluate(rec, d, 0)
+  local texts, n = {}, h:output_count()
+  for i = 0, n - 1 do texts[#texts + 1] = res:output_string(i) end
+  for c = 0, h:check_count() - 1 do
+    for f = 0, 4 do texts[#texts + 1] = res:check_string(c, f) end
+  end
+  return result(self, date, texts)
+end
+
+--- Evaluates a list of records on date in one call into C.  Returns a list
+--- of the same length: a Result, or the error object of a record that failed.
+function RuleSet:evaluate_many(records, date)
+  local h, d = self:_handle(), days(date)
+  local parts, out, sent = {}, {}, {}
+  for i, record in ipairs(records) do
+    local ok, e = pcall(each_field, self, record, function(name, text)
+      parts[#parts + 1] = name
+      parts[#parts + 1] = text
+    end)
+    if ok then
+      parts[#parts + 1] = "" -- ends the record
+      sent[#sent + 1] = i
+    else
+      out[i] = e
+      -- drop the fields packed before the refusal
+      for k = #parts, 1, -1 do
+        if parts[k] == "" then break end
+        parts[k] = nil
+      end
+    end
+  end
+  if #sent == 0 then return out end
+  self._batch = self._batch or core.ql_swig_batch(h)
+  local packed = table.concat(parts, "\0") .. "\0"
+  local got = self._batch:evaluate(packed, d, 0)
+  local fields = {}
+  for s in got:gmatch("([^\0]*)\0") do fields[#fields + 1] = s end
+  local pos, width = 1, #self.outputs + 5 * #self.checks
+  for _, i in ipairs(sent) do
+    local tag = fields[pos]
+    if tag == "E" then
+      local f = fields
+      out[i] = setmetatable({ status = f[pos + 1], message = f[pos + 2],
+                              file = f[pos + 3] ~= "" and f[pos + 3] or nil,
+                              line = tonumber(f[pos + 4]) ~= 0 and tonumber(f[pos + 4]) or nil,
+                              column = tonumber(f[pos + 5]) ~= 0 and tonumber(f[pos + 5]) or nil,
+                              field = f[pos + 6] ~= "" and f[pos + 6] or nil,
+                              text = f[pos + 7] }, M.Error)
+      pos = pos + 8
+    else
+      out[i] = result(self, date, table.move(fields, pos + 1, pos + width, 1, {}))
+      pos = pos + 1 + width
+    end
+  end
+  return out
+end
+
+--- The value of parameter name in force on date, as the rules file writes it.
+function RuleSet:parameter(name, date)
+  local h, d = self:_handle(), days(date)
+  for i = 0, h:param_count() - 1 do
+    if h:param_name(i) == name then return h:param_text(i, d) end
+  end
+  error(("the rule set '%s' has no parameter called '%s'"):format(self.id, name), 2)
+end
+
+--- Frees the C rule set now rather than at garbage collection; the
+--- Results already made stay valid (they hold only Lua values).
+function RuleSet:close()
+  if not self._h then return end
+  -- each free gives its object up (%delobject): the collector will not
+  -- free it again; the borrowers go before the rule set they borrow
+  if self._batch then core.ql_swig_batch_free(self._batch) end
+  if self._rec then core.ql_record_free(self._rec) end
+  if self._res then core.ql_result_free(self._res) end
+  core.ql_ruleset_free(self._h)
+  self._batch, self._rec, self._res, self._h = nil, nil, nil, nil
+end
+RuleSet.__close = RuleSet.close
+
+function RuleSet:__tostring()
+  return ("RuleSet(%s, version %s)"):format(self.id, self.version)
+end
+
+return M

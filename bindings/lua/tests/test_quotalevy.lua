@@ -1,0 +1,361 @@
+--[[ Tests of the Lua binding: loading, values in and out, each error
+with its location, batches, every example file equal to the command
+line's output, closing.  Run by meson with LUA_PATH / LUA_CPATH on the
+build tree, QL_SOURCE_DIR and QL_CLI set. ]]
+local quotalevy = require "quotalevy"
+
+local SRC = os.getenv("QL_SOURCE_DIR") or "."
+local CLI = os.getenv("QL_CLI")
+local JILIN = SRC .. "/rules/cn/jilin.yaml"
+local NATIONAL = SRC .. "/rules/cn/national.yaml"
+local JUNE = "2024-06-30"
+
+local function firm()
+  return { unit_type = "enterprise", employees = "125.5", disabled = 1,
+           disabled_severe = 0, wage_total = "9000000", local_avg_wage = 60000 }
+end
+
+local SMALL = [[
+quotalevy: 1
+id: small
+title: Small
+jurisdiction: XX
+version: "1"
+inputs:
+  n: decimal
+  flag: bool
+  kind: {type: enum, values: [a, b]}
+  day: date
+  label: string
+computed:
+  third: n / 3
+  double: n * 2
+  later: if(present(day), add_days(day, 1), date)
+outputs: [third, double, flag, kind, later, label]
+]]
+
+local tests, failed = {}, 0
+local function test(name, fn) tests[#tests + 1] = { name, fn } end
+
+local function eq(got, want, what)
+  if got ~= want then
+    error(("%s: expected %s, got %s"):format(what or "value", tostring(want), tostring(got)), 2)
+  end
+end
+
+-- The error object a call raises (fails if it raises none).
+local function raises(fn, ...)
+  local ok, e = pcall(fn, ...)
+  if ok then error("expected an error, got none", 2) end
+  return e
+end
+
+local function with(t, k, v)
+  local c = {}
+  for kk, vv in pairs(t) do c[kk] = vv end
+  c[k] = v
+  return c
+end
+
+local jilin = quotalevy.load(JILIN)
+local national = quotalevy.load(NATIONAL)
+
+test("load and metadata", function()
+  eq(jilin.id, "cn-jilin", "id")
+  eq(jilin.jurisdiction, "CN-JL", "jurisdiction")
+  assert(jilin.title:find("quota"), jilin.title)
+  eq(jilin.inputs[1].name, "id")
+  eq(jilin.inputs[2].name, "unit_type")
+  local types = {}
+  for _, i in ipairs(jilin.inputs) do types[i.name] = i.type end
+  eq(types.employees, "decimal")
+  eq(types.wage_total, "money")
+  eq(jilin.outputs[1], "counted_disabled")
+  eq(jilin.checks[1].name, "agency_post_minimum")
+  assert(jilin.checks[1].source:find("^jlplan2022"), jilin.checks[1].source)
+  eq(tostring(jilin), "RuleSet(cn-jilin, version " .. jilin.version .. ")")
+  assert(quotalevy.version:match("^%d+%.%d+%.%d+$"), quotalevy.version)
+end)
+
+test("rule sets by name", function()
+  local rs = quotalevy.load("cn/jilin") -- QUOTALEVY_RULES_PATH: the source's rules/
+  eq(rs.id, "cn-jilin")
+  eq(rs:evaluate(firm(), JUNE).outputs.levy_due, jilin:evaluate(firm(), JUNE).outputs.levy_due)
+  eq(raises(quotalevy.load, "cn/nowhere").status, "QL_EIO")
+end)
+
+test("parameters", function()
+  eq(jilin:parameter("ratio", JUNE), "0.016")
+  eq(jilin:parameter("wage_cap_multiple", "2018-03-31"), "3")
+  eq(raises(jilin.parameter, jilin, "levy_share", "2028-01-01").status, "QL_ENODATA")
+end)
+
+test("rules errors have locations", function()
+  local e = raises(quotalevy.from_string, SMALL:gsub("n %* 2", "n * nope"), "inline.yaml")
+  eq(getmetatable(e), quotalevy.Error, "metatable")
+  eq(e.status, "QL_ENAME")
+  eq(e.file, "inline.yaml")
+  eq(e.line, 14, "line")
+  eq(e.column, 15, "column")
+  assert(e.message:find("unknown name 'nope'", 1, true), e.message)
+  assert(tostring(e):find("^inline.yaml:14:15:"), tostring(e))
+  eq(raises(quotalevy.load, "/nonexistent/rules.yaml").status, "QL_EIO")
+  local y = raises(quotalevy.from_string, "a: [1,\n", "bad.yaml")
+  eq(y.status, "QL_EPARSE")
+  assert(y.line > 0)
+end)
+
+test("the worked example, exact to the digit", function()
+  local r = national:evaluate(firm(), JUNE)
+  eq(r.outputs.required_disabled, "1.8825")
+  eq(r.outputs.average_wage, "71713.15")
+  eq(r.outputs.levy_due, "56958.16")
+  eq(r.outputs.exempt, false)
+  eq(math.type(r.outputs.levy_due), nil, "a number never becomes a Lua number")
+end)
+
+test("checks", function()
+  local r = jilin:evaluate({ unit_type = "agency", admin_level = "province", posts = 50,
+                             employees = 45, disabled = 0, disabled_severe = 0,
+                             wage_total = 4500000, local_avg_wage = 50000,
+                             disability_federation = false }, JUNE)
+  local c = r.checks.agency_post_minimum
+  eq(c.applicable, true)
+  eq(c.compliant, false)
+  eq(c.required, "1")
+  eq(c.actual, "0")
+  eq(c.shortfall, "1")
+  local n = r.checks.institution_post_minimum
+  eq(n.applicable, false)
+  eq(n.compliant, nil)
+  eq(n.shortfall, nil)
+  eq(r.outputs.agency_post_minimum, false)
+  eq(r.outputs.institution_post_minimum, nil)
+end)
+
+test("values in: strings, integers, booleans; floats refused naming the field", function()
+  for _, v in ipairs { "125.5", "125.50" } do
+    eq(jilin:evaluate(with(firm(), "employees", v), JUNE).outputs.required_disabled + 0 == 2.008,
+       true, v) -- (a float comparison, in the test only)
+  end
+  eq(jilin:evaluate(with(firm(), "employees", 125), JUNE).outputs.required_disabled, "2.000")
+  for _, v in ipairs { 125.5, 125.0 } do
+    local e = raises(jilin.evaluate, jilin, with(firm(), "employees", v), JUNE)
+    eq(e.field, "employees")
+    eq(e.status, "QL_ERECORD")
+    assert(tostring(e):find("float", 1, true), tostring(e))
+  end
+  eq(raises(jilin.evaluate, jilin, with(firm(), "employees", {}), JUNE).field, "employees")
+  eq(raises(jilin.evaluate, jilin, with(firm(), "unit_type", "a\0b"), JUNE).field, "unit_type")
+end)
+
+test("value types out", function()
+  local rs = quotalevy.from_string(SMALL)
+  local r = rs:evaluate({ n = 3, flag = true, kind = "b", day = "2024-02-28", label = "吉林 😀" },
+                        "2024-01-01")
+  eq(r.outputs.double, "6")
+  eq(r.outputs.flag, true)
+  eq(r.outputs.kind, "b")
+  eq(r.outputs.later, "2024-02-29")
+  eq(r.outputs.label, "吉林 😀")
+  r = rs:evaluate({ n = 3 }, "2024-01-01")
+  eq(r.outputs.flag, nil)
+  eq(r.outputs.later, "2024-01-01")
+  eq(rs:evaluate({ n = "1" }, "2024-01-01").outputs.third, "0.33333333333333333333")
+end)
+
+test("record errors name the field", function()
+  local e = raises(jilin.evaluate, jilin, with(firm(), "employees", "abc"), JUNE)
+  eq(e.field, "employees")
+  eq(e.status, "QL_ERECORD")
+  e = raises(jilin.evaluate, jilin, with(firm(), "wage_total", nil), JUNE)
+  eq(e.field, "wage_total")
+  assert(e.file:find("national.yaml$"), e.file)
+  assert(e.line > 0 and e.column > 0)
+  eq(raises(jilin.evaluate, jilin, with(firm(), "disabled", 200), JUNE).field, "disabled")
+  eq(raises(jilin.evaluate, jilin, with(firm(), "colour", "red"), JUNE).field, "colour")
+  eq(raises(jilin.evaluate, jilin, firm(), "2028-01-01").status, "QL_ENODATA")
+  eq(raises(jilin.evaluate, jilin, firm(), "2024-13-01").status, "QL_EPARSE")
+  assert(raises(jilin.evaluate, jilin, firm(), 20240630))
+  assert(raises(jilin.evaluate, jilin, "not a table", JUNE))
+end)
+
+test("list inputs take tables", function()
+  local rs = quotalevy.load(SRC .. "/rules/de/sgb9.yaml")
+  eq(rs.lists.positions, 12)
+  local twelve = function(v) local t = {} for k = 1, 12 do t[k] = v end return t end
+  local r = rs:evaluate({ positions = twelve(121), severely_disabled = twelve(3) }, "2020-06-30")
+  eq(r.outputs.yearly_mandatory, "73")
+  eq(r.outputs.levy + 0 == 8140, true, "levy")
+  local part = twelve(100)
+  for k = 1, 6 do part[k] = nil end
+  eq(rs:evaluate({ positions = part, severely_disabled = twelve(5) }, "2024-12-31").outputs.months, "6")
+  local thirteen = twelve(1)
+  thirteen[13] = 1
+  eq(raises(rs.evaluate, rs, { positions = thirteen }, JUNE).field, "positions")
+end)
+
+test("evaluate_many equals evaluate, errors in their place", function()
+  local recs = {}
+  for i = 1, 300 do recs[i] = with(with(firm(), "employees", tostring(40 + i)), "disabled", i % 3) end
+  recs[7] = with(firm(), "disabled", 500)
+  recs[8] = with(firm(), "employees", 1.5)
+  recs[9] = with(firm(), "employees", "x")
+  local many = jilin:evaluate_many(recs, JUNE)
+  eq(#many, 300)
+  eq(many[7].field, "disabled")
+  eq(many[8].field, "employees")
+  eq(many[9].field, "employees")
+  eq(getmetatable(many[9]), quotalevy.Error)
+  for _, i in ipairs { 1, 6, 10, 300 } do
+    eq(tostring(many[i]), tostring(jilin:evaluate(recs[i], JUNE)), "record " .. i)
+  end
+  eq(#jilin:evaluate_many({}, JUNE), 0)
+end)
+
+-- RFC 4180 rows of a CSV text: a list of lists, and each row's line.
+local function csv(text)
+  local rows, row, f, i, n, line, lines, start = {}, {}, {}, 1, #text, 1, {}, 1
+  local quoted = false
+  while i <= n do
+    local ch = text:sub(i, i)
+    if quoted then
+      if ch == '"' and text:sub(i + 1, i + 1) == '"' then f[#f + 1] = '"'; i = i + 1
+      elseif ch == '"' then quoted = false
+      else if ch == "\n" then line = line + 1 end; f[#f + 1] = ch end
+    elseif ch == '"' then quoted = true
+    elseif ch == "," then row[#row + 1] = table.concat(f); f = {}
+    elseif ch == "\n" then
+      row[#row + 1] = table.concat(f):gsub("\r$", "")
+      rows[#rows + 1], lines[#rows + 1] = row, start
+      row, f = {}, {}
+      line = line + 1
+      start = line
+    else f[#f + 1] = ch end
+    i = i + 1
+  end
+  if #f > 0 or #row > 0 then row[#row + 1] = table.concat(f); rows[#rows + 1], lines[#rows + 1] = row, start end
+  return rows, lines
+end
+
+local function field(s)
+  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+local function slurp(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+test("every example file equals the command line's output", function()
+  assert(CLI, "QL_CLI is not set")
+  for _, ex in ipairs {
+    { "rules/cn/jilin.yaml", "examples/jilin-units.csv", "2024-06-30", "name" },
+    { "rules/de/sgb9.yaml", "examples/de-employers.csv", "2024-12-31" },
+    { "rules/jp/levy.yaml", "examples/jp-employers.csv", "2025-10-01" },
+    { "rules/fr/oeth.yaml", "examples/fr-companies.csv", "2024-12-31" },
+  } do
+    local rules, data, date, keep = ex[1], ex[2], ex[3], ex[4]
+    local rejects = os.tmpname()
+    local cmd = ("cd '%s' && '%s' run %s %s --date %s -o - -q --rejects '%s'%s"):format(
+      SRC, CLI, rules, data, date, rejects, keep and (" --keep " .. keep) or "")
+    local p = assert(io.popen(cmd))
+    local want = p:read("a")
+    p:close()
+    local want_rejects = csv(slurp(rejects))
+    os.remove(rejects)
+
+    local rs = quotalevy.load(SRC .. "/" .. rules)
+    local rows, lines = csv(slurp(SRC .. "/" .. data))
+    local header, col, known = rows[1], {}, {}
+    for c, name in ipairs(header) do col[name] = c end
+    for _, i in ipairs(rs.inputs) do known[i.name] = true end
+    local recs = {}
+    for k = 2, #rows do
+      local rec = {}
+      for c, name in ipairs(header) do
+        if known[name] and rows[k][c] ~= "" then rec[name] = rows[k][c] end
+      end
+      recs[k - 1] = rec
+    end
+    local out = { "id" }
+    if keep then out[#out + 1] = keep end
+    local is_check = {}
+    for _, c in ipairs(rs.checks) do is_check[c.name] = true end
+    for _, o in ipairs(rs.outputs) do
+      if is_check[o] then
+        for _, f in ipairs { "applicable", "compliant", "required", "actual", "shortfall" } do
+          out[#out + 1] = o .. "_" .. f
+        end
+      else out[#out + 1] = o end
+    end
+    local text = { table.concat(out, ",") }
+    local rejected = {}
+    for k, r in ipairs(rs:evaluate_many(recs, date)) do
+      local row = rows[k + 1]
+      if getmetatable(r) == quotalevy.Error then
+        rejected[#rejected + 1] = table.concat({ lines[k + 1], col[r.field] or 0, r.field,
+                                                 r.status, row[col.id] }, ",")
+      else
+        local t = { field(row[col.id]) }
+        if keep then t[#t + 1] = field(row[col[keep]]) end
+        local function s(v) if v == nil then return "" end return tostring(v) end
+        for _, o in ipairs(rs.outputs) do
+          if is_check[o] then
+            local c = r.checks[o]
+            t[#t + 1] = tostring(c.applicable)
+            t[#t + 1] = s(c.compliant)
+            t[#t + 1] = s(c.required)
+            t[#t + 1] = s(c.actual)
+            t[#t + 1] = s(c.shortfall)
+          else t[#t + 1] = field(s(r.outputs[o])) end
+        end
+        text[#text + 1] = table.concat(t, ",")
+      end
+    end
+    eq(table.concat(text, "\n") .. "\n", want, data)
+    local wr = {}
+    for k = 2, #want_rejects do
+      local w = want_rejects[k]
+      wr[#wr + 1] = table.concat({ w[1], w[2], w[3], w[4], w[6] }, ",")
+    end
+    eq(table.concat(rejected, "\n"), table.concat(wr, "\n"), data .. " rejects")
+    rs:close()
+  end
+end)
+
+test("close, and rule sets dropped in any order", function()
+  local rs = quotalevy.load(NATIONAL)
+  local r = rs:evaluate(firm(), JUNE)
+  rs:evaluate_many({ firm() }, JUNE)
+  rs:close()
+  assert(tostring(raises(rs.evaluate, rs, firm(), JUNE)):find("closed"))
+  eq(r.outputs.levy_due, "56958.16")
+  rs:close() -- twice is fine
+  do
+    local scoped <close> = quotalevy.load(NATIONAL)
+    eq(scoped:evaluate(firm(), JUNE).outputs.levy_due, "56958.16")
+  end
+  for _ = 1, 50 do
+    local x = quotalevy.load(NATIONAL)
+    x:evaluate(firm(), JUNE)
+    x:evaluate_many({ firm(), firm() }, JUNE)
+  end
+  collectgarbage()
+  collectgarbage()
+end)
+
+for _, t in ipairs(tests) do
+  local ok, e = pcall(t[2])
+  if ok then
+    print("ok - " .. t[1])
+  else
+    failed = failed + 1
+    print("not ok - " .. t[1] .. ": " .. tostring(e))
+  end
+end
+print(("%d tests, %d failed"):format(#tests, failed))
+os.exit(failed == 0 and 0 or 1, true) -- closed: every __gc runs, for valgrind
