@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(gcc pkg-config meson ninja-build libyaml-dev libcmocka-dev
           swig python3 python3-dev python3-pytest valgrind
           python3-numpy python3-pandas python3-dask python3-distributed
-          openjdk-17-jdk-headless junit5)
+          openjdk-17-jdk-headless junit5 lua5.4 liblua5.4-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -24,6 +24,6 @@ fi
 # The bindings are required, not found-if-present: a machine without
 # their packages fails here rather than skipping their tests.
 if [ ! -f build/build.ninja ]; then
-  meson setup build -Djava=enabled >/dev/null
+  meson setup build -Djava=enabled -Dlua=enabled >/dev/null
 fi
 ninja -C build >/dev/null

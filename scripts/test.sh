@@ -32,6 +32,12 @@ echo "== the command's end-to-end tests under valgrind"
 QL_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
   python3 tests/cli/test_cli.py build/tools/quotalevy .
 
+echo "== the Lua binding's tests under valgrind (its C has no sanitizer run)"
+LUA_PATH="build/bindings/lua/?.lua" LUA_CPATH="build/bindings/lua/?.so" \
+QL_SOURCE_DIR="$PWD" QL_CLI="$PWD/build/tools/quotalevy" QUOTALEVY_RULES_PATH="$PWD/rules" \
+  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+  lua5.4 bindings/lua/tests/test_quotalevy.lua
+
 # One closing line over both runs, counted from meson's test logs.
 python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
 import json, sys
