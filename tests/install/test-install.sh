@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 
 { meson setup "$tmp/build" "$src" --prefix="$prefix" -Dpython=disabled \
-    -Djava=enabled -Dtests=false && ninja -C "$tmp/build" &&
+    -Djava=enabled -Dlua=enabled -Dtests=false && ninja -C "$tmp/build" &&
   meson install -C "$tmp/build" --quiet; } >"$tmp/build.log" 2>&1 ||
   { cat "$tmp/build.log"; echo "install test: the build failed"; exit 1; }
 
@@ -79,6 +79,15 @@ env -u LD_LIBRARY_PATH java -cp "$prefix/share/java/quotalevy.jar:." Levy \
   >levy.txt 2>&1 || true
 check "docs/java.md's program gets cn/jilin's levy as 18000.00" \
   "grep -qx 'levy due: 18000.00' levy.txt || { cat levy.txt; false; }"
+
+# The Lua binding likewise: docs/lua.md's first script with the
+# installed modules.
+awk '/^```lua$/ { n++; next } n == 1 && /^```$/ { exit } n == 1' \
+  "$src/docs/lua.md" >first.lua
+LUA_PATH="$prefix/share/lua/5.4/?.lua" LUA_CPATH="$prefix/lib/lua/5.4/?.so" \
+  lua5.4 first.lua >lua.txt 2>&1 || true
+check "docs/lua.md's script gets cn/jilin's levy as 18000.00" \
+  "[ \"\$(head -n 1 lua.txt)\" = 18000.00 ] || { cat lua.txt; false; }"
 
 if [ $fail -ne 0 ]; then echo "install test: FAILED"; exit 1; fi
 echo "install test: all passed"
