@@ -180,6 +180,7 @@ ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
 }
 
 %newobject ql_result::output_string;
+%newobject ql_result::explanation;
 %newobject ql_result::check_string;
 %extend ql_record {
     ql_record(const ql_ruleset *rs, ql_error *err) {
@@ -219,6 +220,14 @@ ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
         return text;
     }
     size_t trace_count() const;
+    /* The last evaluation explained, as `quotalevy explain` prints it
+     * (ql_result_explain; its steps need an evaluation with
+     * QL_EVAL_TRACE). */
+    char *explanation() const {
+        char *text;
+        QL_SWIG_TEXT(text, ql_result_explain($self, buf, size));
+        return text;
+    }
 }
 
 /* Explicit frees, for a language whose objects close before the

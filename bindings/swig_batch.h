@@ -171,6 +171,17 @@ static void ql_swig_put_result(ql_swig_out *o, const ql_result *res,
     o->len += n + 1;
 }
 
+/* Appends the library's explanation of the result (ql_result_explain). */
+static void ql_swig_put_explain(ql_swig_out *o, const ql_result *res)
+{
+    size_t n = ql_result_explain(res, NULL, 0);
+    char *p = ql_swig_room(o, n + 1);
+    if (!p)
+        return;
+    ql_result_explain(res, p, n + 1);
+    o->len += n + 1;
+}
+
 static void ql_swig_put_error(ql_swig_out *o, const ql_error *e)
 {
     char text[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX + QL_ERROR_MESSAGE_MAX + 64];
@@ -251,6 +262,8 @@ static char *ql_swig_batch_run(ql_swig_batch *b, const char *data, size_t len,
         for (size_t i = 0; i < b->n_check; i++)
             for (int f = QL_CHECK_APPLICABLE; f <= QL_CHECK_SHORTFALL; f++)
                 ql_swig_put_result(&o, b->res, i, f);
+        if (flags & QL_EVAL_TRACE)
+            ql_swig_put_explain(&o, b->res);
     }
     if (o.failed) {
         free(o.data);

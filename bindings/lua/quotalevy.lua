@@ -170,10 +170,8 @@ local function result(rs, date, texts)
   return r
 end
 
---- Evaluates one record (a table of field = value) on date ("YYYY-MM-DD").
---- Returns a Result: r.outputs (name -> string, boolean or nil) and
---- r.checks (name -> {applicable, compliant, required, actual, shortfall}).
-function RuleSet:evaluate(record, date)
+-- Fills this rule set's record from a table and evaluates it into its result.
+local function run(self, record, date, flags)
   local h, d = self:_handle(), days(date)
   if not self._rec then
     self._rec, self._res = core.ql_record(h), core.ql_result(h)
@@ -181,13 +179,28 @@ function RuleSet:evaluate(record, date)
   local rec, res = self._rec, self._res
   rec:clear()
   each_field(self, record, function(name, text) rec:set(name, text) end)
-  res:evaluate(rec, d, 0)
+  res:evaluate(rec, d, flags)
+  return h, res
+end
+
+--- Evaluates one record (a table of field = value) on date ("YYYY-MM-DD").
+--- Returns a Result: r.outputs (name -> string, boolean or nil) and
+--- r.checks (name -> {applicable, compliant, required, actual, shortfall}).
+function RuleSet:evaluate(record, date)
+  local h, res = run(self, record, date, 0)
   local texts, n = {}, h:output_count()
   for i = 0, n - 1 do texts[#texts + 1] = res:output_string(i) end
   for c = 0, h:check_count() - 1 do
     for f = 0, 4 do texts[#texts + 1] = res:check_string(c, f) end
   end
   return result(self, date, texts)
+end
+
+--- The calculation of one record step by step, as `quotalevy explain`
+--- prints it: the library's own text (ql_result_explain).
+function RuleSet:explain(record, date)
+  local _, res = run(self, record, date, core.QL_EVAL_TRACE)
+  return res:explanation()
 end
 
 --- Evaluates a list of records on date in one call into C.  Returns a list

@@ -114,6 +114,17 @@ test("the worked example, exact to the digit", function()
   eq(math.type(r.outputs.levy_due), nil, "a number never becomes a Lua number")
 end)
 
+test("explain is the command's text", function()
+  local p = assert(io.popen(("cd '%s' && '%s' explain rules/cn/national.yaml --date 2024-06-30 "
+    .. "--set unit_type=enterprise --set employees=125.5 --set disabled=1 "
+    .. "--set disabled_severe=0 --set wage_total=9000000 --set local_avg_wage=60000"):format(SRC, CLI)))
+  local want = p:read("a")
+  p:close()
+  assert(want:find("levy_due", 1, true), want)
+  eq(national:explain(firm(), JUNE), want, "explain")
+  eq(raises(national.explain, national, with(firm(), "employees", "x"), JUNE).field, "employees")
+end)
+
 test("checks", function()
   local r = jilin:evaluate({ unit_type = "agency", admin_level = "province", posts = 50,
                              employees = 45, disabled = 0, disabled_severe = 0,

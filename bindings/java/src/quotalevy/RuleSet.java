@@ -251,9 +251,6 @@ public final class RuleSet implements AutoCloseable {
             throw QuotaLevyException.read(f, true);
         for (int k = 0; k < outputs.size() + 5 * checks.size(); k++)
             f.next();
-        if (!f.more())
-            throw new UnsupportedOperationException(
-                "this build of the library has no explanation renderer");
         return f.next();
     }
 

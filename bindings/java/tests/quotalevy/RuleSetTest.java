@@ -295,6 +295,24 @@ class RuleSetTest {
     }
 
     @Test
+    void explainIsTheCommandsText() throws Exception {
+        Result r = national.evaluate(firm(), JUNE);
+        String cli = cli("explain", "rules/cn/national.yaml", "--date", "2024-06-30",
+                         "--set", "unit_type=enterprise", "--set", "employees=125.5",
+                         "--set", "disabled=1", "--set", "disabled_severe=0",
+                         "--set", "wage_total=9000000", "--set", "local_avg_wage=60000");
+        assertTrue(cli.contains("levy_due"), cli);
+        assertEquals(cli, r.explain());
+        /* a batch's results explain themselves too */
+        Map<String, Object> other = firm();
+        other.put("employees", "300");
+        List<Outcome> two = national.evaluateAll(List.of(firm(), other), JUNE);
+        assertEquals(cli, two.get(0).result().explain());
+        assertNotEquals(cli, two.get(1).result().explain());
+        assertEquals(national.evaluate(other, JUNE).explain(), two.get(1).result().explain());
+    }
+
+    @Test
     void closedRuleSet() {
         RuleSet rs = RuleSet.load(NATIONAL);
         Result r;
@@ -305,6 +323,7 @@ class RuleSetTest {
         assertThrows(IllegalStateException.class, () -> rs.evaluateAll(List.of(firm()), JUNE));
         assertThrows(IllegalStateException.class, () -> rs.parameter("ratio", JUNE));
         assertEquals(new BigDecimal("56958.16"), r.output("levy_due")); /* still valid */
+        assertThrows(IllegalStateException.class, r::explain);
         assertEquals("cn-national", rs.id());
         rs.close(); /* twice is fine */
     }
