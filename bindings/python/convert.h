@@ -387,14 +387,16 @@ static PyObject *date_obj(ql_date d)
     return PyObject_CallMethod(ql_date_type, "fromisoformat", "s", buf);
 }
 
-/* (outputs list, checks list, trace list or None) of an evaluated result. */
+/* (outputs list, checks list, trace list or None, explanation text or
+ * None) of an evaluated result; the text is the library's own
+ * (ql_result_explain), the same as the command's `explain`. */
 static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
                               int trace)
 {
     size_t no = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
     PyObject *outs = PyList_New((Py_ssize_t)no);
     PyObject *checks = PyList_New((Py_ssize_t)nc);
-    PyObject *steps = NULL;
+    PyObject *steps = NULL, *text = NULL;
     if (!outs || !checks)
         goto fail;
     for (size_t i = 0; i < no; i++) {
@@ -450,15 +452,29 @@ static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
             }
             PyList_SET_ITEM(steps, (Py_ssize_t)i, t);
         }
+        size_t n = ql_result_explain(res, NULL, 0);
+        char *buf = PyMem_Malloc(n + 1);
+        if (!buf) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        ql_result_explain(res, buf, n + 1);
+        text = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)n, "replace");
+        PyMem_Free(buf);
+        if (!text)
+            goto fail;
     } else {
         Py_INCREF(Py_None);
         steps = Py_None;
+        Py_INCREF(Py_None);
+        text = Py_None;
     }
-    return Py_BuildValue("(NNN)", outs, checks, steps);
+    return Py_BuildValue("(NNNN)", outs, checks, steps, text);
 fail:
     Py_XDECREF(outs);
     Py_XDECREF(checks);
     Py_XDECREF(steps);
+    Py_XDECREF(text);
     return NULL;
 }
 

@@ -86,10 +86,6 @@ class Step:
         return "Step(%s %s = %r)" % (self.kind, self.name, self.value)
 
 
-def _flat(text):
-    return " ".join(text.split()) if text else ""
-
-
 class Explanation:
     """A human-readable account of one evaluation; str() gives the text."""
 
@@ -97,55 +93,9 @@ class Explanation:
         self._rs, self._date, self._steps, self._result = ruleset, date, steps, result
 
     def __str__(self):
-        lines = ["%s — %s, evaluated on %s" % (self._rs.id, self._rs.title,
-                                               self._date), ""]
-        # a list's items (name[k]) on one line, where its first item was
-        # settled, in item order ("–" for an item never needed)
-        items = {}
-        for s in self._steps:
-            base, sep, rest = s.name.partition("[")
-            if sep and s.kind in ("input", "computed") and rest[:-1].isdigit():
-                items.setdefault((s.kind, base), {})[int(rest[:-1])] = s.value
-        shown = set()
-        for s in self._steps:
-            base, sep, rest = s.name.partition("[")
-            key = (s.kind, base)
-            if sep and key in items:
-                if key in shown:
-                    continue
-                shown.add(key)
-                got = items[key]
-                values = ", ".join("–" if k not in got else
-                                   "(empty)" if got[k] is None else str(got[k])
-                                   for k in range(1, max(got) + 1))
-                if s.kind == "computed":
-                    lines.append("  %-9s %s[…] = %s" % (s.kind, base, _flat(s.formula)))
-                    lines.append("            = %s" % values)
-                else:
-                    lines.append("  %-9s %s[…] = %s" % (s.kind, base, values))
-                if s.source:
-                    lines.append("            source: %s" % s.source)
-                continue
-            if s.kind == "computed":
-                lines.append("  %-9s %s = %s" % (s.kind, s.name, _flat(s.formula)))
-                lines.append("            = %s" % s.value)
-            elif s.kind == "param":
-                lines.append("  %-9s %s = %s" % (s.kind, s.name, s.value))
-                lines.append("            in force from %s%s" % (
-                    s.since, " until %s" % s.until if s.until else ""))
-            elif s.kind == "check":
-                state = ("not applicable" if s.value is None else
-                         "met" if s.value else "NOT MET")
-                lines.append("  %-9s %s: %s" % (s.kind, s.name, state))
-            else:
-                lines.append("  %-9s %s = %s" % (s.kind, s.name, s.value))
-            if s.source:
-                lines.append("            source: %s" % s.source)
-        lines.append("")
-        lines.append("Outputs")
-        for name, value in self._result.outputs.items():
-            lines.append("  %-28s %s" % (name, "n/a" if value is None else value))
-        return "\n".join(lines)
+        # the library's text (ql_result_explain): the command's explain,
+        # and every other front end's, word for word
+        return self._result._text
 
 
 _NUMBER, _DATE = 1, 4  # ql_type values of numbers and dates
@@ -265,7 +215,7 @@ class Result:
              None when it does not apply)
     checks   mapping of check name → CheckResult, in the rule set's order
     """
-    __slots__ = ("ruleset", "date", "outputs", "checks", "_trace", "_redo")
+    __slots__ = ("ruleset", "date", "outputs", "checks", "_trace", "_text", "_redo")
 
     def __init__(self, ruleset, date: _dt.date, raw, redo=None):
         self.ruleset = ruleset          # keeps the C rule set alive
@@ -277,9 +227,9 @@ class Result:
             self.outputs: Mapping[str, Any] = _Outputs(ruleset, fields, packed=True)
             self.checks: Mapping[str, CheckResult] = _Checks(
                 ruleset, fields, base=len(ruleset._output_names))
-            self._trace = None
+            self._trace = self._text = None
             return
-        outs, checks, trace = raw
+        outs, checks, trace, self._text = raw
         self.outputs = _Outputs(ruleset, outs)
         self.checks = _Checks(ruleset, checks)
         self._trace = trace
@@ -290,7 +240,7 @@ class Result:
         the trace, when this is first called."""
         if self._trace is None and self._redo is not None:
             again = self.ruleset.evaluate(self._redo, self.date, trace=True)
-            self._trace, self._redo = again._trace, None
+            self._trace, self._text, self._redo = again._trace, again._text, None
         if self._trace is None:
             raise ValueError("this result was evaluated without a trace "
                              "(pass trace=True)")

@@ -420,6 +420,22 @@ def test_threads_share_a_ruleset(national):
 
 
 @pytest.mark.skipif(not CLI, reason="needs the quotalevy command (QL_CLI)")
+def test_explanation_is_the_commands_text(jilin):
+    # one renderer (ql_result_explain): str() of an explanation is what
+    # `quotalevy explain` prints, byte for byte, lazily traced or not
+    fields = {i.name for i in jilin.inputs}
+    with open(UNITS, encoding="utf-8") as f:
+        units = list(csv.DictReader(f))[:3]
+    for unit in units:
+        p = subprocess.run([CLI, "explain", JILIN, "--row", unit["id"], UNITS,
+                            "--date", "2024-06-30"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        rec = {k: v for k, v in unit.items() if k in fields and v != ""}
+        assert str(jilin.evaluate(rec, "2024-06-30", trace=True).explain()) == p.stdout
+        assert str(jilin.evaluate(rec, "2024-06-30").explain()) == p.stdout
+
+
+@pytest.mark.skipif(not CLI, reason="needs the quotalevy command (QL_CLI)")
 def test_agrees_with_the_command_line(jilin):
     p = subprocess.run([CLI, "run", JILIN, UNITS, "--date", "2024-06-30", "-q"],
                        capture_output=True, text=True)
