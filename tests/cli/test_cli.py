@@ -104,6 +104,21 @@ class Run(unittest.TestCase):
                       "gross_levy 9065 -> 12495; levy 6065.0 -> 9495.0", p.stdout)
         self.assertIn("5 rows: 5 evaluated under both, 4 change", p.stdout)
 
+    def test_what_if_changes_the_late_fee_rate(self):
+        # 72号 art. 26's 5 ‰ a day is what the sources show; a lower rate
+        # is tested without a file (docs/cn-rules.md).
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "arrears.csv")
+            with open(data, "w", encoding="utf-8") as f:
+                f.write("id,arrears,days_late\nA1,10000,30\n")
+            for override, want in (((), "1500.00"),
+                                   (("--override", "late_fee_daily_rate=0.05%@2020-01-01"),
+                                    "150.00")):
+                p = run("run", "rules/cn/late-fee.yaml", data, "--date", "2025-07-01",
+                        *override, "-o", "-")
+                row = next(csv.DictReader(io.StringIO(p.stdout)))
+                self.assertEqual(row["late_fee"], want)
+
     @unittest.skipIf(WRAP, "too slow under a wrapper")
     def test_every_row_is_written_or_rejected_and_counts_add_up(self):
         lines = [HEADER.strip()]
