@@ -49,6 +49,7 @@ typedef struct cc {
     size_t nlists;
     size_t expanded; /* syntax nodes copied for list reductions */
     int elem, elem_len; /* the list item the names being checked mean */
+    int depth; /* qli_tc_expr calls open at once, bounded by QL_MAX_CHECK_DEPTH */
     /* dependency walk: 0 todo, 1 in progress, 2 done */
     uint8_t *cstate, *kstate;
     int *cneed, *kneed, *cchain, *kchain;

@@ -88,12 +88,17 @@ typedef struct ast {
     int b;
     size_t nargs;
     struct ast **args;
+    int height; /* levels of the tree below and with this node */
     /* filled by the type checker */
     vtype type;
     int ref;    /* A_NAME/A_MEMBER: symbol index; A_CALL: function id */
     int sdepth; /* value-stack slots the node needs */
     qval cval;  /* a constant's value (literals, enum items, dates) */
 } ast;
+
+/* The message of a tree past QL_MAX_EXPR_HEIGHT (compared by address,
+ * like qli_msg_oom): the loader reports it as QL_ELIMIT. */
+extern const char qli_msg_too_high[];
 
 /* Parses a whole expression.  On error returns NULL with *msg and *pos;
  * *open_pos is the unclosed bracket's offset, or SIZE_MAX. */

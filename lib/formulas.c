@@ -32,8 +32,8 @@ ql_status qli_rl_expression(loader *L, const ynode *n, const char *what,
     int line, col, oline, ocol;
     qli_ynode_locate(n, pos, &line, &col);
     if (open == SIZE_MAX)
-        return qli_fail(L->err, QL_EPARSE, n->doc->file, line, col, "%s: %s",
-                       what, msg);
+        return qli_fail(L->err, msg == qli_msg_too_high ? QL_ELIMIT : QL_EPARSE,
+                       n->doc->file, line, col, "%s: %s", what, msg);
     qli_ynode_locate(n, open, &oline, &ocol);
     return qli_fail(L->err, QL_EPARSE, n->doc->file, line, col,
                    "%s: %s (to close the one at line %d, column %d)", what, msg,

@@ -224,16 +224,29 @@ ql_status qli_ls_reduce(cc *c, ast *n, int id, int *done)
         n->nargs = (size_t)len;
         return QL_OK;
     }
-    ast *acc = item[0];
-    for (int k = 1; k < len; k++) {
-        ast *plus = new_node(c, A_BINARY, n->pos, 2);
-        if (!plus)
-            return expand_failed(c, n->pos);
-        plus->op = T_PLUS;
-        plus->args[0] = acc;
-        plus->args[1] = item[k];
-        acc = plus;
+    /* The sum as a balanced tree, pairs of pairs: ⌈log2 len⌉ levels
+     * rather than len, so a long list adds no recursion depth. */
+    for (int width = len; width > 1;) {
+        int half = 0;
+        for (int k = 0; k < width; k += 2, half++) {
+            if (k + 1 == width) {
+                item[half] = item[k];
+                continue;
+            }
+            ast *plus = new_node(c, A_BINARY, n->pos, 2);
+            if (!plus)
+                return expand_failed(c, n->pos);
+            plus->op = T_PLUS;
+            plus->args[0] = item[k];
+            plus->args[1] = item[k + 1];
+            plus->height = 1 + (item[k]->height > item[k + 1]->height
+                                    ? item[k]->height
+                                    : item[k + 1]->height);
+            item[half] = plus;
+        }
+        width = half;
     }
+    ast *acc = item[0];
     *n = *acc;
     *done = 1;
     if ((st = qli_tc_expr(c, n)))

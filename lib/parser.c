@@ -6,8 +6,11 @@
  *   or  <  and  <  not  <  comparison / in  <  + -  <  * /  <  unary -
  *
  * Comparisons do not chain ("a < b < c" is an error, not a surprise).  A
- * depth counter bounds recursion, as Lua's enterlevel does, so hostile
- * input cannot exhaust the C stack.  Errors carry the byte offset of the
+ * depth counter bounds recursion, as Lua's enterlevel does, and every node
+ * knows its tree's height, bounded by QL_MAX_EXPR_HEIGHT: a flat chain
+ * a+a+… builds a tree as deep as it is long, and the later passes (type
+ * check, code generation) walk trees recursively, so hostile input cannot
+ * exhaust the C stack there either.  Errors carry the byte offset of the
  * offending token and, for a missing closing bracket, where it was opened.
  */
 #include "decimal.h"
@@ -16,6 +19,12 @@
 
 #include <stdio.h>
 #include <string.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+const char qli_msg_too_high[] =
+    "expression too long: a chain of more than " STR(QL_MAX_EXPR_HEIGHT)
+    " operators or levels (QL_MAX_EXPR_HEIGHT); split it into computed values";
 
 typedef struct parser {
     lexer lx;
@@ -61,6 +70,7 @@ static ast *node(parser *p, ast_kind kind, size_t pos, size_t nargs)
     n->kind = kind;
     n->pos = pos;
     n->nargs = nargs;
+    n->height = 1;
     if (nargs) {
         n->args = qli_ar_alloc(p->arena, nargs * sizeof *n->args);
         if (!n->args)
@@ -70,6 +80,21 @@ static ast *node(parser *p, ast_kind kind, size_t pos, size_t nargs)
 }
 
 static ast *expr(parser *p);
+
+/* Sets n's height from its children's; refuses a tree past the limit. */
+static ast *grown(parser *p, ast *n)
+{
+    if (!n)
+        return NULL;
+    int h = 0;
+    for (size_t i = 0; i < n->nargs; i++)
+        if (n->args[i]->height > h)
+            h = n->args[i]->height;
+    n->height = h + 1;
+    if (n->height > QL_MAX_EXPR_HEIGHT)
+        return fail_at(p, n->pos, qli_msg_too_high);
+    return n;
+}
 
 /* Closes a bracket opened at `open_pos`, as Lua's check_match does. */
 static int close_match(parser *p, tok_kind close, const char *what,
@@ -195,7 +220,7 @@ static ast *primary(parser *p)
             return NULL;
         if (p->tok.kind == T_LPAREN) {
             n = node(p, A_CALL, t.pos, 0);
-            if (!n || !call_args(p, &n->args, &n->nargs))
+            if (!n || !call_args(p, &n->args, &n->nargs) || !grown(p, n))
                 return NULL;
         } else if (p->tok.kind == T_DOT) {
             advance(p);
@@ -255,7 +280,7 @@ static ast *unary(parser *p)
             n->op = T_MINUS;
             n->args[0] = operand;
         }
-        return n;
+        return grown(p, n);
     }
     return primary(p);
 }
@@ -270,7 +295,7 @@ static ast *binary(parser *p, ast *l, token op, ast *r)
         n->args[0] = l;
         n->args[1] = r;
     }
-    return n;
+    return grown(p, n);
 }
 
 /* One left-associative level: next (op next)*, op being a or b. */
@@ -349,7 +374,7 @@ static ast *comparison(parser *p)
     n->neg = neg;
     n->args[0] = l;
     memcpy(n->args + 1, tmp, count * sizeof *tmp);
-    return n;
+    return grown(p, n);
 }
 
 static ast *not_expr(parser *p)
@@ -370,7 +395,7 @@ static ast *not_expr(parser *p)
             n->op = T_NOT;
             n->args[0] = operand;
         }
-        return n;
+        return grown(p, n);
     }
     return comparison(p);
 }
@@ -412,8 +437,9 @@ ast *qli_parse_expression(const char *src, size_t len, ql_arena *arena,
             p->msg_pos = 0;
         }
         /* the message may live in p->msgbuf: copy it out of the parser */
-        *msg = p->msg == qli_msg_oom ? qli_msg_oom
-                                    : qli_ar_strndup(arena, p->msg, strlen(p->msg));
+        *msg = p->msg == qli_msg_oom || p->msg == qli_msg_too_high
+                   ? p->msg
+                   : qli_ar_strndup(arena, p->msg, strlen(p->msg));
         if (!*msg)
             *msg = qli_msg_oom;
         *pos = p->msg_pos;

@@ -547,14 +547,27 @@ static ql_status tc_node(cc *c, ast *n);
 /* Checks n; in a subtree marked with a list item, list names mean it. */
 ql_status qli_tc_expr(cc *c, ast *n)
 {
-    if (!n->elem)
-        return tc_node(c, n);
-    int elem = c->elem, len = c->elem_len;
-    c->elem = n->elem;
-    c->elem_len = n->elem_len;
-    ql_status st = tc_node(c, n);
-    c->elem = elem;
-    c->elem_len = len;
+    /* Each tree is at most QL_MAX_EXPR_HEIGHT deep, but checking one may
+     * check the values it uses first, from inside it: bound the sum. */
+    if (c->depth >= QL_MAX_CHECK_DEPTH)
+        return qli_cc_fail_at(c, n->pos, QL_ELIMIT,
+                          "expressions nest more than %d levels deep, "
+                          "counting those of the values they use "
+                          "(QL_MAX_CHECK_DEPTH): split long formulas",
+                          QL_MAX_CHECK_DEPTH);
+    c->depth++;
+    ql_status st;
+    if (!n->elem) {
+        st = tc_node(c, n);
+    } else {
+        int elem = c->elem, len = c->elem_len;
+        c->elem = n->elem;
+        c->elem_len = n->elem_len;
+        st = tc_node(c, n);
+        c->elem = elem;
+        c->elem_len = len;
+    }
+    c->depth--;
     return st;
 }
 

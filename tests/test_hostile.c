@@ -5,6 +5,7 @@
  */
 #include "test_util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 static void test_hostile_billion_laughs(void **state)
@@ -139,6 +140,178 @@ static void test_hostile_record_values(void **state)
     ql_ruleset_free(rs);
 }
 
+
+/* "x OP x OP …" with n terms as computed 'x', over inputs a (decimal) and
+ * b (bool).  Returns a malloc'd rules text. */
+static char *chain_rules(const char *op, const char *term, int n)
+{
+    size_t cap = (size_t)n * (strlen(op) + strlen(term)) + 1024;
+    char *y = malloc(cap);
+    size_t o = (size_t)snprintf(y, cap, RULES_HEAD
+                                "inputs:\n  a: decimal\n  b: bool\n"
+                                "computed:\n  x: %s", term);
+    for (int i = 1; i < n; i++)
+        o += (size_t)snprintf(y + o, cap - o, "%s%s", op, term);
+    snprintf(y + o, cap - o, "\noutputs: [x]\n");
+    return y;
+}
+
+/* Flat chains build trees as deep as they are long: refused past
+ * QL_MAX_EXPR_HEIGHT with a located QL_ELIMIT, never a stack overflow,
+ * whatever the operator. */
+static void test_hostile_long_chains(void **state)
+{
+    (void)state;
+    static const char *const ops[][2] = {
+        {"+", "a"}, {"-", "a"}, {"*", "a"}, {"/", "a"}, {" and ", "b"},
+        {" or ", "b"}, {" == ", "b"}};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+        char *y = chain_rules(ops[i][0], ops[i][1], 30000);
+        int ol = (int)strlen(ops[i][0]), tl = (int)strlen(ops[i][1]);
+        int col = 6 + tl + 999 * (ol + tl) + (int)strspn(ops[i][0], " ");
+        assert_load_error(y, i == 6 ? QL_EPARSE : QL_ELIMIT, 13,
+                          i == 6 ? 13 : col, /* the 1000th operator */
+                          i == 6 ? "do not chain" : "expression too long");
+        free(y);
+        if (i == 6)
+            continue;
+        y = chain_rules(ops[i][0], ops[i][1], 1000); /* at the limit */
+        ql_ruleset *rs = load_text(y);
+        ql_ruleset_free(rs);
+        free(y);
+    }
+    /* unary operators and calls nest: the depth limit holds them */
+    char *y = chain_rules("", "-", 30000);
+    assert_load_error(y, QL_EPARSE, 0, 0, "nested too deeply");
+    free(y);
+    y = chain_rules(" ", "not", 30000);
+    assert_load_error(y, QL_EPARSE, 0, 0, "nested too deeply");
+    free(y);
+}
+
+/* A chain of computed values, each a long chain naming the next one
+ * first: checking one checks the others from inside it, so the sum of
+ * their depths is bounded too (QL_MAX_CHECK_DEPTH). */
+static char *dependency_rules(int values, int terms)
+{
+    size_t cap = (size_t)values * (size_t)terms * 4 + 1024;
+    char *y = malloc(cap);
+    size_t o = (size_t)snprintf(y, cap, RULES_HEAD
+                                "inputs:\n  a: decimal\n"
+                                "computed:\n");
+    for (int v = values - 1; v >= 0; v--) {
+        o += (size_t)snprintf(y + o, cap - o, "  v%d: ", v);
+        if (v)
+            o += (size_t)snprintf(y + o, cap - o, "v%d", v - 1);
+        else
+            o += (size_t)snprintf(y + o, cap - o, "a");
+        for (int t = 1; t < terms; t++)
+            o += (size_t)snprintf(y + o, cap - o, "+a");
+        y[o++] = '\n';
+    }
+    snprintf(y + o, cap - o, "outputs: [v%d]\n", values - 1);
+    return y;
+}
+
+static void test_hostile_deep_dependencies(void **state)
+{
+    (void)state;
+    char *y = dependency_rules(200, 900);
+    assert_load_error(y, QL_ELIMIT, 0, 0, "(QL_MAX_CHECK_DEPTH)");
+    free(y);
+}
+
+/* What the limits allow loads and evaluates on a 512 KiB thread stack
+ * (more under ASan, whose frames are several times larger). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SMALL_STACK (4u << 20)
+#else
+#define SMALL_STACK (512u << 10)
+#endif
+
+/* Values v9 … v0, each calls nested 190 deep around the next one. */
+static char *nested_call_rules(void)
+{
+    size_t cap = 64 * 1024;
+    char *y = malloc(cap);
+    size_t o = (size_t)snprintf(y, cap, RULES_HEAD "inputs:\n  a: decimal\n"
+                                "computed:\n");
+    for (int v = 9; v >= 0; v--) {
+        o += (size_t)snprintf(y + o, cap - o, "  v%d: ", v);
+        for (int k = 0; k < 190; k++)
+            o += (size_t)snprintf(y + o, cap - o, "max(a, ");
+        o += (size_t)snprintf(y + o, cap - o, v ? "v%d" : "a", v - 1);
+        for (int k = 0; k < 190; k++)
+            y[o++] = ')';
+        y[o++] = '\n';
+    }
+    snprintf(y + o, cap - o, "outputs: [v9]\n");
+    return y;
+}
+
+static void *small_stack_work(void *arg)
+{
+    int *ok = arg;
+    const char *texts[5];
+    char *chain = chain_rules("+", "a", 1000);
+    char *deps = dependency_rules(250, 7); /* 250 × 7 levels < 2,000 */
+    char *too_long = chain_rules("+", "a", 5000);
+    char lists[512];
+    snprintf(lists, sizeof lists, RULES_HEAD
+             "inputs:\n  a: decimal\n  l: {type: decimal, count: 1000, default: 1}\n"
+             "  m: {type: decimal, count: 1000, default: 2}\n"
+             "computed:\n  w: {expr: l * m, count: 1000}\n"
+             "  x: sum(w) + sum(l * m) + max(w) + count(l > a)\n"
+             "outputs: [x]\n");
+    texts[0] = chain;
+    texts[1] = deps;
+    texts[2] = lists;
+    texts[3] = too_long;
+    char *calls = nested_call_rules();
+    texts[4] = calls;
+    *ok = 1;
+    for (int i = 0; i < 5; i++) {
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        ql_status st = ql_ruleset_load_buffer(&rs, texts[i], strlen(texts[i]),
+                                              "t.yaml", &err);
+        if (i == 3) {
+            *ok &= st == QL_ELIMIT;
+            continue;
+        }
+        ql_record *rec = NULL;
+        ql_result *res = NULL;
+        ql_date d;
+        ql_date_from_ymd(&d, 2024, 1, 1);
+        *ok &= st == QL_OK && ql_record_new(&rec, rs, &err) == QL_OK &&
+               ql_result_new(&res, rs, &err) == QL_OK &&
+               ql_record_set(rec, "a", "1", &err) == QL_OK &&
+               ql_evaluate(res, rec, d, QL_EVAL_TRACE, &err) == QL_OK;
+        ql_result_free(res);
+        ql_record_free(rec);
+        ql_ruleset_free(rs);
+    }
+    free(chain);
+    free(deps);
+    free(too_long);
+    free(calls);
+    return NULL;
+}
+
+static void test_hostile_small_thread_stack(void **state)
+{
+    (void)state;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    assert_int_equal(pthread_attr_setstacksize(&attr, SMALL_STACK), 0);
+    pthread_t t;
+    int ok = 0;
+    assert_int_equal(pthread_create(&t, &attr, small_stack_work, &ok), 0);
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +321,9 @@ int main(void)
         cmocka_unit_test(test_hostile_invalid_utf8_and_nul),
         cmocka_unit_test(test_hostile_self_extends),
         cmocka_unit_test(test_hostile_record_values),
+        cmocka_unit_test(test_hostile_long_chains),
+        cmocka_unit_test(test_hostile_deep_dependencies),
+        cmocka_unit_test(test_hostile_small_thread_stack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
