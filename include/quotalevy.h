@@ -146,7 +146,8 @@ QL_EXTERN ql_status ql_decimal_from_int64(ql_decimal *out, int64_t units,
 QL_EXTERN ql_status ql_decimal_to_int64(const ql_decimal *d, int scale,
                                         int64_t *units);
 
-/* Plain notation, never an exponent; returns the length (< TEXT_MAX). */
+/* Plain notation, never an exponent; returns the length (< TEXT_MAX).  A
+ * NULL or malformed decimal writes "NaN". */
 QL_EXTERN size_t ql_decimal_format(const ql_decimal *d, char *buf,
                                    size_t size);
 
@@ -161,7 +162,9 @@ QL_EXTERN ql_status ql_decimal_add(ql_decimal *out, const ql_decimal *a,
 QL_EXTERN ql_status ql_decimal_sub(ql_decimal *out, const ql_decimal *a,
                                    const ql_decimal *b);
 
-/* −1, 0 or 1 as a < b, a = b, a > b (exact, whatever the scales). */
+/* −1, 0 or 1 as a < b, a = b, a > b (exact, whatever the scales).  A NULL
+ * or malformed decimal (|coef| ≥ 10^36, scale outside 0…36) sorts before
+ * every valid one and equal to another such. */
 QL_EXTERN int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b);
 
 /* A calendar date as days since 1970-01-01 (proleptic Gregorian). */
@@ -171,11 +174,14 @@ typedef int32_t ql_date;
 QL_EXTERN ql_status ql_date_parse(ql_date *out, const char *text, size_t len,
                                   ql_error *err);
 
-/* From year, month, day; QL_ERANGE for a date that does not exist. */
+/* From year, month, day; QL_ERANGE for a date that does not exist or lies
+ * outside years 1…9999, QL_EINVAL for a NULL out. */
 QL_EXTERN ql_status ql_date_from_ymd(ql_date *out, int year, int month,
                                      int day);
 
-/* "YYYY-MM-DD" into buf (size ≥ 11); returns 10. */
+/* "YYYY-MM-DD" into buf (size ≥ 11, cut to fit, NUL terminated when
+ * size > 0); returns 10.  A day number outside 0001-01-01 … 9999-12-31
+ * writes "" and returns 0. */
 QL_EXTERN size_t ql_date_format(ql_date d, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ values */
@@ -249,10 +255,11 @@ QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
  * problem it can find rather than the first: all the malformed entries of
  * the sections, then (if there were none) every expression with a name or
  * type error.  Up to `max` errors go to errs[0…]; *count is the number
- * found (which may exceed max).  Returns QL_OK when the file loads, else
- * the code of the first problem.  No rule set is kept.
- * ql_ruleset_load_ext's diag_* options do this for a buffer too, with a
- * callback, and keep the rule set of a clean load.
+ * found (which may exceed max; errs may be NULL when max is 0).  Returns
+ * QL_OK when the file loads, else the code of the first problem; QL_EINVAL
+ * for a NULL path or count, or errs NULL with max > 0.  No rule set is
+ * kept.  ql_ruleset_load_ext's diag_* options do this for a buffer too,
+ * with a callback, and keep the rule set of a clean load.
  */
 QL_EXTERN ql_status ql_ruleset_diagnose(const char *path, ql_error *errs,
                                         size_t max, size_t *count);
@@ -438,7 +445,9 @@ QL_EXTERN const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i);
  * The value of parameter i in force on `date`, the date it holds from, and
  * its citation (both out-pointers optional).  A table parameter comes back
  * as QL_TYPE_TABLE with its text form in value->string.  QL_ENODATA if no
- * value is in force on that date.  The value borrows from the rule set.
+ * value is in force on that date; QL_EINVAL for a NULL rs or value, i out
+ * of range, or a date outside 0001-01-01 … 9999-12-31.  The value borrows
+ * from the rule set.
  */
 QL_EXTERN ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i,
                                            ql_date date, ql_value *value,
@@ -510,7 +519,9 @@ enum {
  * QL_ERECORD; an overflow or division by zero gives QL_ERANGE; a parameter
  * without a value on that date gives QL_ENODATA.  The error names the field
  * and the rules-file position of the expression.  The same status and
- * error are kept in `res` (ql_result_status, ql_result_error).
+ * error are kept in `res` (ql_result_status, ql_result_error).  QL_EINVAL
+ * for a NULL or mismatched handle, a flag other than QL_EVAL_TRACE, or a
+ * date outside 0001-01-01 … 9999-12-31.
  * Thread-safety: any number of threads may evaluate against one rule set
  * at once, each with its own record and result.
  */
@@ -521,7 +532,8 @@ QL_EXTERN ql_status ql_evaluate(ql_result *res, const ql_record *rec,
  * Evaluates n records into n results, all on `date`, without allocating.
  * Each result keeps its own status and error; the return value is QL_OK if
  * every record evaluated, else the status of the first that failed
- * (QL_EINVAL for a NULL or mismatched handle, in which case none ran).
+ * (QL_EINVAL for a NULL or mismatched handle, in which case none ran; for
+ * a bad flag or date, every result is marked QL_EINVAL and none ran).
  */
 QL_EXTERN ql_status ql_evaluate_many(const ql_record *const *recs,
                                      ql_result *const *results, size_t n,

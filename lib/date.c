@@ -18,10 +18,18 @@ static ql_date days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* Day numbers of 0001-01-01 and 9999-12-31, the range of a ql_date. */
+#define DAY_MIN (-719162)
+#define DAY_MAX 2932896
+
 int qli_date_ymd(ql_date z, int *y, int *m, int *d)
 {
+    if (z < DAY_MIN || z > DAY_MAX) { /* also keeps the sums below in int */
+        *y = *m = *d = 0;
+        return -1;
+    }
     int zz = z + 719468;
-    int era = (zz >= 0 ? zz : zz - 146096) / 146097;
+    int era = zz / 146097;
     int doe = zz - era * 146097;
     int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
@@ -41,7 +49,9 @@ static int days_in_month(int y, int m)
 
 ql_status ql_date_from_ymd(ql_date *out, int y, int m, int d)
 {
-    if (!out || y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 ||
+    if (!out)
+        return QL_EINVAL;
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 ||
         d > days_in_month(y, m))
         return QL_ERANGE;
     *out = days_from_civil(y, m, d);
@@ -81,8 +91,9 @@ ql_status ql_date_parse(ql_date *out, const char *text, size_t len,
 size_t ql_date_format(ql_date d, char *buf, size_t size)
 {
     int y, m, dd;
-    qli_date_ymd(d, &y, &m, &dd);
-    char tmp[32];
+    if (qli_date_ymd(d, &y, &m, &dd))
+        return qli_text_out("", 0, buf, size);
+    char tmp[16];
     int n = snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, dd);
     return qli_text_out(tmp, (size_t)n, buf, size);
 }

@@ -6,6 +6,7 @@
 
 #include "quotalevy.h"
 
+/* Year, month, day of a day number; −1 (and zeros) outside 0001–9999. */
 int qli_date_ymd(ql_date d, int *y, int *m, int *day);
 /* Parses YYYY-MM-DD: 0 ok, −1 syntax, −2 not a real date. */
 int qli_date_parse_text(const char *s, size_t len, ql_date *out);

@@ -79,16 +79,23 @@ size_t ql_error_format(const ql_error *err, char *buf, size_t size)
     int n;
     if (!err)
         n = snprintf(tmp, sizeof tmp, "(no error)");
-    else if (err->file[0] && err->line > 0)
-        n = snprintf(tmp, sizeof tmp, "%s:%d:%d: %s", err->file, err->line,
-                     err->column, err->message);
-    else if (err->file[0])
-        n = snprintf(tmp, sizeof tmp, "%s: %s", err->file, err->message);
-    else if (err->field[0])
-        n = snprintf(tmp, sizeof tmp, "field '%s': %s", err->field,
-                     err->message);
-    else
-        n = snprintf(tmp, sizeof tmp, "%s", err->message);
+    else {
+        /* bounded reads: a caller's struct need not be NUL terminated */
+        int fl = (int)strnlen(err->file, sizeof err->file);
+        int dl = (int)strnlen(err->field, sizeof err->field);
+        int ml = (int)strnlen(err->message, sizeof err->message);
+        if (fl && err->line > 0)
+            n = snprintf(tmp, sizeof tmp, "%.*s:%d:%d: %.*s", fl, err->file,
+                         err->line, err->column, ml, err->message);
+        else if (fl)
+            n = snprintf(tmp, sizeof tmp, "%.*s: %.*s", fl, err->file, ml,
+                         err->message);
+        else if (dl)
+            n = snprintf(tmp, sizeof tmp, "field '%.*s': %.*s", dl,
+                         err->field, ml, err->message);
+        else
+            n = snprintf(tmp, sizeof tmp, "%.*s", ml, err->message);
+    }
     if (n < 0)
         n = 0;
     return qli_text_out(tmp, (size_t)n, buf, size);

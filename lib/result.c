@@ -5,6 +5,7 @@
  */
 #include "decimal.h"
 #include "util.h"
+#include "date.h"
 #include "value.h"
 #include "ruleset.h"
 #include "eval.h"
@@ -60,11 +61,27 @@ void ql_result_free(ql_result *res)
     free(res);
 }
 
+/* A date a record can be evaluated on, and only flags that exist. */
+static int eval_args_ok(ql_date date, unsigned flags)
+{
+    int y, m, d;
+    return (flags & ~(unsigned)QL_EVAL_TRACE) == 0 &&
+           qli_date_ymd(date, &y, &m, &d) == 0;
+}
+
 ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags, ql_error *err)
 {
     if (!res || !rec)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    if (!eval_args_ok(date, flags)) {
+        res->status = qli_fail(&res->error, QL_EINVAL, NULL, 0, 0,
+                              "bad argument: an unknown flag, or a date "
+                              "outside 0001-01-01 … 9999-12-31");
+        if (err)
+            *err = res->error;
+        return QL_EINVAL;
+    }
     if (res->rs != rec->rs)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "the record and the result belong to different rule sets");
@@ -83,6 +100,15 @@ ql_status ql_evaluate_many(const ql_record *const *recs,
     for (size_t i = 0; i < n; i++)
         if (!recs[i] || !results[i] || recs[i]->rs != results[i]->rs)
             return QL_EINVAL;
+    if (!eval_args_ok(date, flags)) {
+        /* every result says so: none keeps an earlier evaluation's status */
+        for (size_t i = 0; i < n; i++)
+            results[i]->status =
+                qli_fail(&results[i]->error, QL_EINVAL, NULL, 0, 0,
+                        "bad argument: an unknown flag, or a date outside "
+                        "0001-01-01 … 9999-12-31");
+        return QL_EINVAL;
+    }
     ql_status first = QL_OK;
     for (size_t i = 0; i < n; i++) {
         ql_status st = qli_eval_record(results[i], recs[i], date, flags);

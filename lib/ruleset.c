@@ -4,6 +4,7 @@
  * set is never changed after it, which is what makes it shareable.
  */
 #include "util.h"
+#include "date.h"
 #include "value.h"
 #include "ruleset.h"
 
@@ -108,8 +109,12 @@ ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i, ql_date date,
                                  ql_value *value, ql_date *from,
                                  const char **source, ql_error *err)
 {
-    if (!rs || !value || i >= rs->n_params)
-        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "bad argument");
+    int y, m, dd;
+    if (!rs || !value || i >= rs->n_params || qli_date_ymd(date, &y, &m, &dd))
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                       "bad argument: a NULL handle or value, a parameter "
+                       "index out of range, or a date outside 0001-01-01 … "
+                       "9999-12-31");
     const param_def *d = &rs->params[i];
     int k = qli_param_index_at(d, date);
     if (k < 0) {

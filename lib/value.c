@@ -118,6 +118,9 @@ ql_status ql_decimal_sub(ql_decimal *out, const ql_decimal *a,
 
 int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b)
 {
+    int va = a && public_ok(a), vb = b && public_ok(b);
+    if (!va || !vb)
+        return va - vb; /* NULL or malformed sorts first */
     qd x = from_public(a), y = from_public(b);
     return qli_qd_cmp(&x, &y);
 }

@@ -1,0 +1,373 @@
+/*
+ * test_api.c — every public function of include/quotalevy.h given NULL
+ * and out-of-range arguments, one by one: QL_EINVAL, or the documented
+ * safe result for functions returning a count, a name or an int.  Never a
+ * crash, never a write past a buffer (the suite runs under ASan + UBSan).
+ */
+#include "test_util.h"
+
+#include <limits.h>
+
+#define BASE QL_SOURCE_DIR "/tests/rules/base.yaml"
+
+typedef struct fixture {
+    ql_ruleset *rs;
+    ql_record *rec;
+    ql_result *res;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    ql_error err;
+    if (ql_ruleset_load(&f->rs, BASE, &err) || ql_record_new(&f->rec, f->rs, &err) ||
+        ql_result_new(&f->res, f->rs, &err))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    ql_result_free(f->res);
+    ql_record_free(f->rec);
+    ql_ruleset_free(f->rs);
+    free(f);
+    return 0;
+}
+
+static void test_api_errors_and_names(void **state)
+{
+    (void)state;
+    ql_error_clear(NULL);
+    char buf[64];
+    assert_true(ql_error_format(NULL, buf, sizeof buf) > 0);
+    assert_true(ql_error_format(NULL, NULL, 0) > 0);
+    /* a caller's error struct that is not NUL terminated anywhere */
+    ql_error junk;
+    memset(&junk, 'x', sizeof junk);
+    junk.line = 3;
+    size_t n = ql_error_format(&junk, buf, sizeof buf);
+    assert_true(n > sizeof buf && strlen(buf) == sizeof buf - 1);
+    assert_text(ql_status_name(12345), "QL_UNKNOWN");
+    assert_text(ql_status_name(INT_MIN), "QL_UNKNOWN");
+    assert_text(ql_step_kind_name((ql_step_kind)99), "?");
+    assert_non_null(ql_version());
+}
+
+static void test_api_decimals(void **state)
+{
+    (void)state;
+    ql_decimal d, e;
+    ql_error err;
+    assert_int_equal(ql_decimal_parse(NULL, "1", 1, &err), QL_EINVAL);
+    assert_int_equal(ql_decimal_parse(&d, NULL, 1, &err), QL_EINVAL);
+    assert_int_equal(ql_decimal_parse(&d, NULL, 0, NULL), QL_EINVAL);
+    assert_int_equal(ql_decimal_from_int64(NULL, 1, 0), QL_EINVAL);
+    assert_int_equal(ql_decimal_from_int64(&d, 1, -1), QL_EINVAL);
+    assert_int_equal(ql_decimal_from_int64(&d, 1, 19), QL_EINVAL);
+    assert_int_equal(ql_decimal_from_int64(&d, INT64_MIN, 18), QL_OK);
+    int64_t u;
+    assert_int_equal(ql_decimal_to_int64(NULL, 0, &u), QL_EINVAL);
+    assert_int_equal(ql_decimal_to_int64(&d, 0, NULL), QL_EINVAL);
+    assert_int_equal(ql_decimal_to_int64(&d, -1, &u), QL_EINVAL);
+    assert_int_equal(ql_decimal_to_int64(&d, 37, &u), QL_EINVAL);
+    /* malformed decimals: coefficient ≥ 10^36, scale out of range */
+    ql_decimal bad = {INT64_MAX, UINT64_MAX, 0}, badscale = {0, 5, 37},
+               negscale = {0, 5, -1};
+    char buf[QL_DECIMAL_TEXT_MAX];
+    assert_int_equal(ql_decimal_format(NULL, buf, sizeof buf), 3);
+    assert_text(buf, "NaN");
+    assert_int_equal(ql_decimal_format(&bad, buf, sizeof buf), 3);
+    assert_int_equal(ql_decimal_format(&badscale, NULL, 0), 3);
+    assert_int_equal(ql_decimal_to_int64(&bad, 0, &u), QL_EINVAL);
+    ql_decimal_from_int64(&d, 1, 0);
+    assert_int_equal(ql_decimal_add(NULL, &d, &d), QL_EINVAL);
+    assert_int_equal(ql_decimal_add(&e, NULL, &d), QL_EINVAL);
+    assert_int_equal(ql_decimal_add(&e, &d, NULL), QL_EINVAL);
+    assert_int_equal(ql_decimal_add(&e, &bad, &d), QL_EINVAL);
+    assert_int_equal(ql_decimal_sub(&e, &d, &negscale), QL_EINVAL);
+    assert_int_equal(ql_decimal_sub(NULL, NULL, NULL), QL_EINVAL);
+    /* compare: NULL and malformed sort first, equal to each other */
+    assert_int_equal(ql_decimal_compare(NULL, NULL), 0);
+    assert_int_equal(ql_decimal_compare(NULL, &d), -1);
+    assert_int_equal(ql_decimal_compare(&d, NULL), 1);
+    assert_int_equal(ql_decimal_compare(&bad, &d), -1);
+    assert_int_equal(ql_decimal_compare(&d, &badscale), 1);
+    assert_int_equal(ql_decimal_compare(&bad, NULL), 0);
+}
+
+static void test_api_dates(void **state)
+{
+    (void)state;
+    ql_date d;
+    ql_error err;
+    assert_int_equal(ql_date_parse(NULL, "2024-01-01", 10, &err), QL_EINVAL);
+    assert_int_equal(ql_date_parse(&d, NULL, 10, &err), QL_EINVAL);
+    assert_int_equal(ql_date_from_ymd(NULL, 2024, 1, 1), QL_EINVAL);
+    assert_int_equal(ql_date_from_ymd(&d, 0, 1, 1), QL_ERANGE);
+    assert_int_equal(ql_date_from_ymd(&d, 10000, 1, 1), QL_ERANGE);
+    assert_int_equal(ql_date_from_ymd(&d, INT_MIN, INT_MIN, INT_MIN), QL_ERANGE);
+    assert_int_equal(ql_date_from_ymd(&d, 2023, 2, 29), QL_ERANGE);
+    /* format: 10 characters for every date of years 1…9999, "" outside */
+    char buf[32];
+    assert_int_equal(ql_date_from_ymd(&d, 1, 1, 1), QL_OK);
+    assert_int_equal(ql_date_format(d, buf, sizeof buf), 10);
+    assert_text(buf, "0001-01-01");
+    assert_int_equal(ql_date_format(d - 1, buf, sizeof buf), 0);
+    assert_text(buf, "");
+    assert_int_equal(ql_date_from_ymd(&d, 9999, 12, 31), QL_OK);
+    assert_int_equal(ql_date_format(d, buf, sizeof buf), 10);
+    assert_text(buf, "9999-12-31");
+    assert_int_equal(ql_date_format(d + 1, buf, sizeof buf), 0);
+    const ql_date odd[] = {INT32_MAX, INT32_MIN, INT32_MAX - 719468,
+                           INT32_MIN + 1, -719469, 2932897};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        memset(buf, 'x', sizeof buf);
+        assert_int_equal(ql_date_format(odd[i], buf, sizeof buf), 0);
+        assert_text(buf, "");
+    }
+    assert_int_equal(ql_date_format(0, NULL, 0), 10);
+    assert_int_equal(ql_date_format(0, buf, 4), 10);
+    assert_text(buf, "197"); /* cut to fit */
+}
+
+static void test_api_values(void **state)
+{
+    (void)state;
+    char buf[16];
+    assert_int_equal(ql_value_format(NULL, buf, sizeof buf), 0);
+    assert_text(buf, "");
+    ql_value v;
+    memset(&v, 0, sizeof v);
+    v.type = (ql_type)42;
+    assert_int_equal(ql_value_format(&v, buf, sizeof buf), 0);
+    v.type = QL_TYPE_STRING;
+    v.string = NULL;
+    v.length = 1000;
+    assert_int_equal(ql_value_format(&v, buf, sizeof buf), 0);
+    v.type = QL_TYPE_DATE;
+    v.date = INT32_MAX;
+    assert_int_equal(ql_value_format(&v, buf, sizeof buf), 0);
+}
+
+static void test_api_loading(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = (ql_ruleset *)&rs; /* must be left alone or NULLed */
+    ql_error err;
+    assert_int_equal(ql_ruleset_load(NULL, BASE, &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_load(&rs, NULL, &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_load(&rs, NULL, NULL), QL_EINVAL);
+    assert_int_equal(ql_ruleset_load_buffer(NULL, "a", 1, NULL, &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_load_buffer(&rs, NULL, 5, NULL, &err), QL_EINVAL);
+    assert_int_not_equal(ql_ruleset_load_buffer(&rs, NULL, 0, NULL, &err), QL_OK);
+    ql_override o = {"x", NULL, 0};
+    assert_int_equal(ql_ruleset_load_overridden(NULL, BASE, &o, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, NULL, 1, &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, &o, 1, &err), QL_EINVAL);
+    ql_ruleset_free(NULL);
+    /* diagnose: NULL errs is allowed when max is 0, on a bad file too */
+    const char *bad = "/tmp/ql_api_bad.yaml";
+    FILE *f = fopen(bad, "w");
+    fputs(RULES_HEAD "inputs:\n  a: decimal\ncomputed:\n  x: a +\n  y: nope\n"
+          "outputs: [x, y]\n", f);
+    fclose(f);
+    size_t count = 99;
+    assert_int_equal(ql_ruleset_diagnose(bad, NULL, 0, &count), QL_EPARSE);
+    assert_true(count >= 1);
+    ql_error one;
+    assert_int_equal(ql_ruleset_diagnose(bad, &one, 1, &count), QL_EPARSE);
+    assert_int_equal(one.code, QL_EPARSE);
+    assert_int_equal(ql_ruleset_diagnose(BASE, NULL, 0, &count), QL_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(ql_ruleset_diagnose(NULL, NULL, 0, &count), QL_EINVAL);
+    assert_int_equal(ql_ruleset_diagnose(bad, NULL, 1, &count), QL_EINVAL);
+    assert_int_equal(ql_ruleset_diagnose(bad, &one, 1, NULL), QL_EINVAL);
+    /* a file whose type errors come after its definitions load */
+    f = fopen(bad, "w");
+    fputs(RULES_HEAD "inputs:\n  a: decimal\ncomputed:\n  x: a + true\n"
+          "outputs: [x]\n", f);
+    fclose(f);
+    assert_int_equal(ql_ruleset_diagnose(bad, NULL, 0, &count), QL_ETYPE);
+    assert_int_equal(count, 1);
+    remove(bad);
+}
+
+static void test_api_ruleset_queries(void **state)
+{
+    fixture *f = *state;
+    const ql_ruleset *rs = f->rs;
+    assert_null(ql_ruleset_meta(NULL, "id"));
+    assert_null(ql_ruleset_meta(rs, NULL));
+    assert_null(ql_ruleset_meta(rs, "nope"));
+    assert_int_equal(ql_ruleset_input_count(NULL), 0);
+    assert_int_equal(ql_ruleset_output_count(NULL), 0);
+    assert_int_equal(ql_ruleset_check_count(NULL), 0);
+    assert_int_equal(ql_ruleset_param_count(NULL), 0);
+    size_t big[] = {ql_ruleset_input_count(rs) + ql_ruleset_output_count(rs) +
+                        ql_ruleset_check_count(rs) + ql_ruleset_param_count(rs),
+                    SIZE_MAX, (size_t)INT_MAX + 1};
+    for (size_t k = 0; k < 3; k++) {
+        size_t i = big[k];
+        assert_null(ql_ruleset_input_name(rs, i));
+        assert_null(ql_ruleset_input_type(rs, i));
+        assert_null(ql_ruleset_input_description(rs, i));
+        assert_null(ql_ruleset_output_name(rs, i));
+        assert_int_equal(ql_ruleset_output_is_check(rs, i), 0);
+        assert_int_equal(ql_ruleset_output_type(rs, i), QL_TYPE_NONE);
+        assert_null(ql_ruleset_check_name(rs, i));
+        assert_null(ql_ruleset_check_title(rs, i));
+        assert_null(ql_ruleset_check_source(rs, i));
+        assert_null(ql_ruleset_param_name(rs, i));
+        ql_value v;
+        assert_int_equal(ql_ruleset_param_value(rs, i, 0, &v, NULL, NULL, NULL),
+                         QL_EINVAL);
+    }
+    assert_null(ql_ruleset_input_name(NULL, 0));
+    assert_null(ql_ruleset_input_type(NULL, 0));
+    assert_null(ql_ruleset_input_description(NULL, 0));
+    assert_null(ql_ruleset_output_name(NULL, 0));
+    assert_int_equal(ql_ruleset_output_is_check(NULL, 0), 0);
+    assert_int_equal(ql_ruleset_output_type(NULL, 0), QL_TYPE_NONE);
+    assert_null(ql_ruleset_check_name(NULL, 0));
+    assert_null(ql_ruleset_check_title(NULL, 0));
+    assert_null(ql_ruleset_check_source(NULL, 0));
+    assert_null(ql_ruleset_param_name(NULL, 0));
+    assert_int_equal(ql_ruleset_input_index(NULL, "a"), -1);
+    assert_int_equal(ql_ruleset_input_index(rs, NULL), -1);
+    assert_int_equal(ql_ruleset_input_index(rs, "no such input"), -1);
+    ql_value v;
+    ql_error err;
+    assert_int_equal(ql_ruleset_param_value(NULL, 0, 0, &v, NULL, NULL, &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_param_value(rs, 0, 0, NULL, NULL, NULL, &err), QL_EINVAL);
+    /* a day number no calendar has */
+    assert_int_equal(ql_ruleset_param_value(rs, 0, INT32_MAX, &v, NULL, NULL, &err),
+                     QL_EINVAL);
+    assert_int_equal(ql_ruleset_param_value(rs, 0, INT32_MIN, &v, NULL, NULL, &err),
+                     QL_EINVAL);
+}
+
+static void test_api_records(void **state)
+{
+    fixture *f = *state;
+    ql_error err;
+    ql_record *rec = (ql_record *)&rec;
+    assert_int_equal(ql_record_new(NULL, f->rs, &err), QL_EINVAL);
+    assert_int_equal(ql_record_new(&rec, NULL, &err), QL_EINVAL);
+    ql_record_free(NULL);
+    ql_record_clear(NULL);
+    size_t n = ql_ruleset_input_count(f->rs);
+    const size_t bad[] = {n, SIZE_MAX};
+    ql_decimal d;
+    ql_decimal_from_int64(&d, 1, 0);
+    for (size_t k = 0; k < 2; k++) {
+        size_t i = bad[k];
+        assert_int_equal(ql_record_set_text(f->rec, i, "1", 1, &err), QL_EINVAL);
+        assert_int_equal(ql_record_set_decimal(f->rec, i, &d, &err), QL_EINVAL);
+        assert_int_equal(ql_record_set_int(f->rec, i, 1, &err), QL_EINVAL);
+        assert_int_equal(ql_record_set_bool(f->rec, i, 1, &err), QL_EINVAL);
+        assert_int_equal(ql_record_set_date(f->rec, i, 0, &err), QL_EINVAL);
+        assert_int_equal(ql_record_unset(f->rec, i, &err), QL_EINVAL);
+        ql_value v;
+        assert_int_equal(ql_record_get(f->rec, i, &v), QL_EINVAL);
+    }
+    assert_int_equal(ql_record_set_text(NULL, 0, "1", 1, &err), QL_EINVAL);
+    assert_int_equal(ql_record_set_text(f->rec, 0, NULL, 1, &err), QL_EINVAL);
+    assert_int_equal(ql_record_set(NULL, "a", "1", &err), QL_EINVAL);
+    assert_int_equal(ql_record_set(f->rec, NULL, "1", &err), QL_EINVAL);
+    assert_int_equal(ql_record_set_decimal(NULL, 0, &d, &err), QL_EINVAL);
+    assert_int_equal(ql_record_set_decimal(f->rec, 0, NULL, &err), QL_EINVAL);
+    assert_int_equal(ql_record_set_int(NULL, 0, 1, &err), QL_EINVAL);
+    assert_int_equal(ql_record_set_bool(NULL, 0, 1, &err), QL_EINVAL);
+    assert_int_equal(ql_record_set_date(NULL, 0, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_record_unset(NULL, 0, &err), QL_EINVAL);
+    ql_value v;
+    assert_int_equal(ql_record_get(NULL, 0, &v), QL_EINVAL);
+    assert_int_equal(ql_record_get(f->rec, 0, NULL), QL_EINVAL);
+    /* a date field given a day number no calendar has */
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ql_ruleset_input_type(f->rs, i), "date"))
+            continue;
+        assert_int_equal(ql_record_set_date(f->rec, i, INT32_MAX, &err), QL_ERECORD);
+        assert_int_equal(ql_record_set_date(f->rec, i, INT32_MIN, &err), QL_ERECORD);
+    }
+}
+
+static void test_api_results(void **state)
+{
+    fixture *f = *state;
+    ql_error err;
+    ql_result *res = (ql_result *)&res;
+    assert_int_equal(ql_result_new(NULL, f->rs, &err), QL_EINVAL);
+    assert_int_equal(ql_result_new(&res, NULL, &err), QL_EINVAL);
+    ql_result_free(NULL);
+    ql_date day;
+    ql_date_from_ymd(&day, 2024, 1, 1);
+    assert_int_equal(ql_evaluate(NULL, f->rec, day, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_evaluate(f->res, NULL, day, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_evaluate(f->res, f->rec, day, 0x80, &err), QL_EINVAL);
+    assert_int_equal(ql_result_status(f->res), QL_EINVAL);
+    assert_int_equal(ql_evaluate(f->res, f->rec, INT32_MAX, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_evaluate(f->res, f->rec, INT32_MIN, 0, NULL), QL_EINVAL);
+    assert_int_equal(ql_evaluate_many(NULL, NULL, 0, day, 0), QL_OK);
+    assert_int_equal(ql_evaluate_many(NULL, NULL, 1, day, 0), QL_EINVAL);
+    const ql_record *recs[2] = {f->rec, NULL};
+    ql_result *ress[2] = {f->res, f->res};
+    assert_int_equal(ql_evaluate_many(recs, ress, 2, day, 0), QL_EINVAL);
+    assert_int_equal(ql_evaluate_many(recs, ress, 1, INT32_MAX, 0), QL_EINVAL);
+    assert_int_equal(ql_result_status(f->res), QL_EINVAL);
+    assert_int_equal(ql_evaluate_many(recs, ress, 1, day, ~0u), QL_EINVAL);
+    assert_int_equal(ql_result_status(NULL), QL_EINVAL);
+    assert_null(ql_result_error(NULL));
+    /* reading a result that has not evaluated: QL_EINVAL / 0 */
+    ql_value v;
+    ql_check_result c;
+    ql_trace_step t;
+    char buf[8] = "x";
+    assert_int_equal(ql_result_output(f->res, 0, &v), QL_EINVAL);
+    assert_int_equal(ql_result_check(f->res, 0, &c), QL_EINVAL);
+    assert_int_equal(ql_result_trace_count(f->res), 0);
+    assert_int_equal(ql_result_trace_step(f->res, 0, &t), QL_EINVAL);
+    assert_int_equal(ql_result_output_text(f->res, 0, buf, sizeof buf), 0);
+    assert_text(buf, "");
+    assert_int_equal(ql_result_output(NULL, 0, &v), QL_EINVAL);
+    assert_int_equal(ql_result_check(NULL, 0, &c), QL_EINVAL);
+    assert_int_equal(ql_result_trace_count(NULL), 0);
+    assert_int_equal(ql_result_trace_step(NULL, 0, &t), QL_EINVAL);
+    assert_int_equal(ql_result_output_text(NULL, 0, NULL, 0), 0);
+    assert_int_equal(ql_result_check_text(NULL, 0, QL_CHECK_COMPLIANT, NULL, 0), 0);
+    /* an evaluated result, read out of range */
+    const char *fields[][2] = {{"kind", "firm"}, {"staff", "50"}, {"disabled", "0"},
+                               {"wages", "10000000"}, {"area_wage", "40000"}};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(ql_record_set(f->rec, fields[i][0], fields[i][1], &err), QL_OK);
+    assert_int_equal(ql_evaluate(f->res, f->rec, day, QL_EVAL_TRACE, &err), QL_OK);
+    size_t no = ql_ruleset_output_count(f->rs), nc = ql_ruleset_check_count(f->rs);
+    assert_int_equal(ql_result_output(f->res, no, &v), QL_EINVAL);
+    assert_int_equal(ql_result_output(f->res, 0, NULL), QL_EINVAL);
+    assert_int_equal(ql_result_check(f->res, nc, &c), QL_EINVAL);
+    assert_int_equal(ql_result_check(f->res, 0, NULL), QL_EINVAL);
+    size_t nt = ql_result_trace_count(f->res);
+    assert_int_equal(ql_result_trace_step(f->res, nt, &t), QL_EINVAL);
+    assert_int_equal(ql_result_trace_step(f->res, 0, NULL), QL_EINVAL);
+    assert_int_equal(ql_result_output_text(f->res, SIZE_MAX, buf, sizeof buf), 0);
+    assert_int_equal(ql_result_check_text(f->res, nc, QL_CHECK_REQUIRED, buf, sizeof buf), 0);
+    assert_int_equal(ql_result_check_text(f->res, 0, (ql_check_field)77, buf, sizeof buf), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_api_errors_and_names),
+        cmocka_unit_test(test_api_decimals),
+        cmocka_unit_test(test_api_dates),
+        cmocka_unit_test(test_api_values),
+        cmocka_unit_test(test_api_loading),
+        cmocka_unit_test_setup_teardown(test_api_ruleset_queries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_results, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
