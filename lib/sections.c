@@ -371,6 +371,62 @@ static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
     }
 }
 
+/* A lower bound above the upper one admits no value at all. */
+static ql_status bounds_agree(loader *L, const input_def *d, const ynode *v)
+{
+    if (!d->has_min || !d->has_max)
+        return QL_OK;
+    int c = qli_qd_cmp(&d->min, &d->max);
+    if (c < 0 || (c == 0 && !d->min_excl && !d->max_excl))
+        return QL_OK;
+    const ynode *hi = qli_ymap_get(v, d->max_excl ? "below" : "max");
+    char lo_t[QD_TEXT_MAX], hi_t[QD_TEXT_MAX];
+    qli_qd_format(&d->min, lo_t);
+    qli_qd_format(&d->max, hi_t);
+    return qli_yfail(L->err, QL_ESCHEMA, hi,
+                     "input '%s': %s %s and %s %s leave no value possible",
+                     d->name, d->min_excl ? "above" : "min", lo_t,
+                     d->max_excl ? "below" : "max", hi_t);
+}
+
+/* A default must be a value the input itself would accept: a whole
+ * number for an integer, inside min/max/above/below. */
+static ql_status default_fits(loader *L, const input_def *d, const ynode *df,
+                              const char *what)
+{
+    if (d->type.kind != VK_NUMBER)
+        return QL_OK; /* enum, bool, date: typed_scalar checked it */
+    const qd *x = &d->def.num;
+    char t[QD_TEXT_MAX], lim[QD_TEXT_MAX];
+    qli_qd_format(x, t);
+    if (d->integer && !qli_qd_is_integer(x))
+        return qli_yfail(L->err, QL_ESCHEMA, df,
+                         "%s: default %s is not a whole number (the input is "
+                         "an %s)",
+                         what, t, d->type_word);
+    if (d->has_min) {
+        int c = qli_qd_cmp(x, &d->min);
+        if (c < 0 || (c == 0 && d->min_excl)) {
+            qli_qd_format(&d->min, lim);
+            return qli_yfail(L->err, QL_ESCHEMA, df,
+                             "%s: default %s is out of the input's range "
+                             "(expected %s %s)",
+                             what, t, d->min_excl ? ">" : ">=", lim);
+        }
+    }
+    if (d->has_max) {
+        int c = qli_qd_cmp(x, &d->max);
+        if (c > 0 || (c == 0 && d->max_excl)) {
+            qli_qd_format(&d->max, lim);
+            return qli_yfail(L->err, QL_ESCHEMA, df,
+                             "%s: default %s is out of the input's range "
+                             "(expected %s %s)",
+                             what, t, d->max_excl ? "<" : "<=", lim);
+        }
+    }
+    return QL_OK;
+}
+
 static ql_status input_entry(loader *L, const entry *ent, input_def *d)
 {
 
@@ -443,6 +499,8 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
             d->max_excl = b == 3;
         }
     }
+    if ((st = bounds_agree(L, d, v)))
+        return st;
     const ynode *rq = qli_ymap_get(v, "required");
     if (rq && (st = bool_value(L, rq, "required", &d->required)))
         return st;
@@ -451,7 +509,8 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
         if (d->required)
             return qli_yfail(L->err, QL_ESCHEMA, df,
                          "a required input cannot have a default");
-        if ((st = typed_scalar(L, d, df, &d->def)))
+        if ((st = typed_scalar(L, d, df, &d->def)) ||
+            (st = default_fits(L, d, df, what)))
             return st;
         d->has_default = 1;
     }

@@ -415,6 +415,45 @@ static void test_loader_list_errors(void **state)
     ql_ruleset_free(rs);
 }
 
+/* A default or a range its own input would refuse is a load error, at
+ * the default or the bound: never a value no record could carry. */
+/* Loading input n: `x` must fail at the value after `key` in x. */
+static void refuse_(const char *x, const char *key, const char *needle,
+                    const char *file, int line)
+{
+    char y[512];
+    snprintf(y, sizeof y, RULES_HEAD "inputs:\n  n: %s\noutputs: []\n", x);
+    int col = 6 + (int)(strstr(x, key) - x + strlen(key)); /* "  n: " */
+    assert_load_error_(y, QL_ESCHEMA, 10, col, needle, file, line);
+}
+#define refuse(x, key, needle) refuse_((x), (key), (needle), __FILE__, __LINE__)
+
+static void test_loader_defaults_obey_their_input(void **state)
+{
+    (void)state;
+#define IN(x) RULES_HEAD "inputs:\n  n: " x "\noutputs: []\n"
+    refuse("{type: integer, default: 1.5}", "default: ", "input 'n': default 1.5 is not a whole number");
+    refuse("{type: integer, default: -0.001}", "default: ", "not a whole number");
+    refuse("{type: decimal, min: 5, default: 1}", "default: ", "default 1 is out of the input's range (expected >= 5)");
+    refuse("{type: decimal, above: 5, default: 5}", "default: ", "(expected > 5)");
+    refuse("{type: money, max: 100, default: 100.01}", "default: ", "(expected <= 100)");
+    refuse("{type: decimal, below: 0, default: 0}", "default: ", "(expected < 0)");
+    refuse("{type: decimal, min: 5, max: 1}", "max: ", "input 'n': min 5 and max 1 leave no value possible");
+    refuse("{type: decimal, above: 1, max: 1}", "max: ", "above 1 and max 1 leave no value possible");
+    refuse("{type: decimal, min: 1, below: 1}", "below: ", "min 1 and below 1");
+    refuse("{type: enum, values: [a, b], default: c}", "default: ", "default 'c' is not one of the enum's values");
+    refuse("{type: date, default: 2024-02-30}", "default: ", "default");
+    refuse("{type: decimal, default: yes}", "default: ", "not a number");
+    refuse("{type: bool, default: 2}", "default: ", "expected true or false");
+    refuse("{type: string, default: [a]}", "default: ", "default must be a scalar");
+    refuse("{type: decimal, count: 3, min: 0, default: -1}", "default: ", "out of the input's range");
+    /* at the edges: fine */
+    ql_ruleset_free(load_text(IN("{type: integer, min: 5, max: 5, default: 5}")));
+    ql_ruleset_free(load_text(IN("{type: integer, default: 2.000}")));
+    ql_ruleset_free(load_text(IN("{type: decimal, above: 0, below: 0.001, default: 0.0005}")));
+#undef IN
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -429,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_loader_size_limit),
         cmocka_unit_test(test_loader_diagnose_reports_every_problem),
         cmocka_unit_test(test_loader_list_errors),
+        cmocka_unit_test(test_loader_defaults_obey_their_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
