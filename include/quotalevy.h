@@ -223,7 +223,8 @@ typedef struct ql_ruleset ql_ruleset;
 
 /*
  * Loads and compiles the rule set in the YAML file at `path`, following its
- * `extends` chain (paths relative to the file that names them).  `path`
+ * `extends` chain (paths relative to the file that names them, inside the
+ * top file's folder: QL_EXTENDS_CONFINED).  `path`
  * may also name an installed rule set, such as "cn/jilin": a relative
  * name that is not an existing file (and has no "." or ".." part) is
  * looked for as NAME and NAME.yaml in each folder of the environment
@@ -326,10 +327,17 @@ typedef ql_status (*ql_resolve_cb)(const char **text, size_t *len,
 typedef void (*ql_resolve_free_cb)(const char *text, size_t len,
                                    void *payload);
 
-/* Which files `extends:` may name (ql_load_options.extends_policy). */
+/* Which files `extends:` may name (ql_load_options.extends_policy).
+ * Whatever the policy, only regular files are read (a directory, device,
+ * FIFO or socket is QL_EIO, and never blocks), and a file that is not a
+ * rules file (no top-level 'quotalevy' key) is refused as such without
+ * its text being quoted. */
 typedef enum ql_extends_policy {
-    /* Only files inside the folder of the top rules file (relative names
-     * without ".." leaving it). */
+    /* The default: only files inside the folder of the top rules file —
+     * relative names, with no ".." or symbolic link leading out of it; an
+     * absolute path or a way out is QL_EIO ("refused").  A rule set found
+     * by name on the search path ("cn/national") is allowed, and its own
+     * `extends` are confined to its folder. */
     QL_EXTENDS_CONFINED = 0,
     /* Any path the process can read, absolute or with "..". */
     QL_EXTENDS_ANY = 1

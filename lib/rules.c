@@ -15,22 +15,52 @@
 #include "rules.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *const qli_rl_section_names[N_SECTIONS] = {
     "sources", "inputs", "parameters", "computed", "checks", "validations"};
 
 /* ------------------------------------------------------ file, extends */
 
+/* Why a file that is not a regular file is refused, in words. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO"
+         : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) || S_ISBLK(m) ? "a device"
+         : "not a regular file";
+}
+
+/* Reads a rules file whole.  Only regular files are read: opened without
+ * blocking (a FIFO would wait for a writer forever) and checked before a
+ * byte is read, so a device, a directory or a FIFO named by a path or an
+ * `extends:` is refused at once. */
 static ql_status read_file(loader *L, const char *path, ydoc *doc)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
         return qli_fail(L->err, QL_EIO, path, 0, 0, "cannot open: %s",
                        strerror(errno));
+    struct stat sb;
+    int bad = fstat(fd, &sb) != 0 ? errno : 0;
+    if (bad || !S_ISREG(sb.st_mode)) {
+        ql_status st = qli_fail(L->err, QL_EIO, path, 0, 0,
+                                "not read: %s; rules are read from regular "
+                                "files only",
+                                bad ? strerror(bad) : file_kind(sb.st_mode));
+        close(fd);
+        return st;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return qli_rl_oom(L);
+    }
     char *buf = NULL;
     size_t len = 0, cap = 0;
     ql_status st = QL_OK;
@@ -81,7 +111,7 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
         const ynode *k = m->items[2 * i], *v = m->items[2 * i + 1];
         if (s != SEC_SOURCES && !qli_rl_valid_name(k->text))
             return qli_yfail(L->err, QL_ENAME, k,
-                         "'%s' is not a valid name (letters, digits and _, "
+                         "'%.60s' is not a valid name (letters, digits and _, "
                          "not starting with a digit, not a keyword)",
                          k->text);
         size_t j;
@@ -214,6 +244,36 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
     return QL_OK;
 }
 
+/* Whether a relative path has a ".." component. */
+static int has_dotdot(const char *p)
+{
+    for (const char *q = p; (q = strstr(q, "..")); q += 2)
+        if ((q == p || q[-1] == '/') && (q[2] == '\0' || q[2] == '/'))
+            return 1;
+    return 0;
+}
+
+/* The folder of canonical path `canon`, with its '/', in the arena. */
+static const char *folder_of(loader *L, const char *canon)
+{
+    const char *slash = strrchr(canon, '/');
+    return qli_ar_strndup(L->ar, canon, slash ? (size_t)(slash - canon + 1) : 0);
+}
+
+/* QL_EXTENDS_CONFINED: `extends:` names files inside the top file's
+ * folder only (a server loading users' rules must not read /etc). */
+static ql_status refuse_extends(loader *L, const ynode *ext, const char *rel,
+                                const char *why)
+{
+    return qli_yfail(L->err, QL_EIO, ext,
+                     "extends '%.80s': refused, %s: only files inside the "
+                     "top rules file's folder (%.200s) may be named unless "
+                     "the caller allows any path (ql_load_options."
+                     "extends_policy = QL_EXTENDS_ANY; quotalevy "
+                     "--allow-any-extends)",
+                     rel, why, L->confine ? L->confine : "unknown");
+}
+
 static const char *const top_keys[] = {
     "quotalevy", "id", "title", "jurisdiction", "version", "description",
     "extends", "remove", "sources", "inputs", "parameters", "computed",
@@ -222,15 +282,23 @@ static const char *const top_keys[] = {
 static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
 {
     ql_status st;
-    if ((st = qli_rl_want(L, root, YN_MAP, "a rules file")) ||
-        (st = qli_rl_keys(L, root, "a rules file", top_keys)))
+    /* Before any key is named in a message: a file that is not a rules
+     * file (an `extends: /etc/passwd`) is refused without a word of it. */
+    if (root->kind != YN_MAP || !qli_ymap_get(root, "quotalevy"))
+        return qli_yfail(L->err, QL_ESCHEMA, root,
+                        "not a quotalevy rules file: a rules file must be "
+                        "a mapping that starts with 'quotalevy: 1' (this "
+                        "one %s)",
+                        root->kind != YN_MAP ? "is not a mapping"
+                                             : "needs 'quotalevy'");
+    if ((st = qli_rl_keys(L, root, "a rules file", top_keys)))
         return st;
     const char *fmt;
     if ((st = qli_rl_required(L, root, "quotalevy", "a rules file", &fmt)))
         return st;
     if (strcmp(fmt, "1") != 0)
         return qli_yfail(L->err, QL_ESCHEMA, qli_ymap_get(root, "quotalevy"),
-                     "unsupported format version '%s' (this library reads "
+                     "unsupported format version '%.20s' (this library reads "
                      "version 1)",
                      fmt);
     const char *tmp;
@@ -261,18 +329,30 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
                                    : qli_ar_printf(L->ar, "%s%s", base_dir, rel);
         if (!path)
             return qli_rl_oom(L);
+        int confined = L->extends_policy == QL_EXTENDS_CONFINED;
+        if (confined && rel[0] == '/')
+            return refuse_extends(L, ext, rel, "an absolute path");
         char canon[PATH_MAX];
+        int searched = 0;
         if (!realpath(path, canon) && rel[0] != '/') {
             /* Not beside the including file: a rule set by name, such
              * as `extends: cn/national` from a province's own folder. */
             const char *found;
             if (qli_rl_find_rules(L->ar, rel, L->search_path, &found, NULL) == QL_OK &&
-                found != rel)
+                found != rel) {
                 path = (char *)found;
+                searched = 1;
+            }
         }
-        if (!realpath(path, canon))
+        if (!realpath(path, canon)) {
+            if (confined && has_dotdot(rel))
+                return refuse_extends(L, ext, rel, "'..' leaving the folder");
             return qli_yfail(L->err, QL_EIO, ext, "extends '%s': cannot open %s: %s",
                          rel, path, strerror(errno));
+        }
+        if (confined && !searched &&
+            (!L->confine || strncmp(canon, L->confine, strlen(L->confine))))
+            return refuse_extends(L, ext, rel, "a file outside the folder");
         for (int i = 0; i < L->depth; i++)
             if (L->chain[i] && !strcmp(L->chain[i], canon))
                 return qli_yfail(L->err, QL_ENAME, ext,
@@ -291,7 +371,14 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
                           : qli_ar_strndup(L->ar, "", 0);
         if (!dir)
             return qli_rl_oom(L);
-        if ((st = load_doc(L, doc, dir)))
+        /* Rules found on the search path are trusted with their own
+         * folder: their relative `extends` stay inside it. */
+        const char *outer = L->confine;
+        if (searched && !(L->confine = folder_of(L, canon)))
+            return qli_rl_oom(L);
+        st = load_doc(L, doc, dir);
+        L->confine = outer;
+        if (st)
             return st;
         L->depth--;
     }
@@ -358,6 +445,12 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     L.novr = o->n_overrides;
     L.extends_policy = o->extends_policy;
     L.search_path = o->search_path;
+    char top[PATH_MAX];
+    if (realpath(base_dir[0] ? base_dir : ".", top)) {
+        size_t n = strlen(top);
+        L.confine = qli_ar_printf(&rs->arena, "%s%s", top,
+                                  n && top[n - 1] == '/' ? "" : "/");
+    }
     L.opts = o;
     ydoc *d = qli_ar_alloc(L.ar, sizeof *d);
     ql_status st = QL_OK;

@@ -36,6 +36,9 @@ typedef struct loader {
     const ql_override *ovr; /* what-if parameter values */
     size_t novr;
     unsigned extends_policy; /* ql_extends_policy */
+    /* QL_EXTENDS_CONFINED: the canonical folder (ending in '/') extends
+     * must stay inside, or NULL when it could not be found */
+    const char *confine;
     const char *search_path; /* ':'-separated folders, or NULL */
     const ql_load_options *opts; /* the resolver and its payload */
     int depth;

@@ -42,7 +42,7 @@ ql_status qli_rl_keys(loader *L, const ynode *m, const char *what,
                 o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
                                       j ? ", " : "", allowed[j]);
             return qli_yfail(L->err, QL_ESCHEMA, k,
-                         "unknown key '%s' in %s (expected one of: %s)",
+                         "unknown key '%.60s' in %s (expected one of: %s)",
                          k->text, what, list);
         }
     }
@@ -138,7 +138,7 @@ ql_status qli_rl_date_value(loader *L, const ynode *n, const char *what,
         return st;
     int r = qli_date_parse_text(n->text, n->len, out);
     if (r)
-        return qli_yfail(L->err, QL_ESCHEMA, n, "%s: '%s' is not %s", what,
+        return qli_yfail(L->err, QL_ESCHEMA, n, "%s: '%.60s' is not %s", what,
                      n->text,
                      r == -1 ? "a date (expected YYYY-MM-DD)"
                              : "a real calendar date");
@@ -157,7 +157,7 @@ static ql_status bool_value(loader *L, const ynode *n, const char *what,
         *out = 0;
     else
         return qli_yfail(L->err, QL_ESCHEMA, n,
-                     "%s: expected true or false, found '%s'", what, n->text);
+                     "%s: expected true or false, found '%.60s'", what, n->text);
     return QL_OK;
 }
 
@@ -365,7 +365,7 @@ static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
                 return QL_OK;
             }
         return qli_yfail(L->err, QL_ESCHEMA, n,
-                     "default '%s' is not one of the enum's values", n->text);
+                     "default '%.60s' is not one of the enum's values", n->text);
     default:
         return qli_yfail(L->err, QL_ESCHEMA, n, "bad type");
     }
@@ -456,7 +456,7 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
             break;
     if (t == sizeof input_types / sizeof *input_types)
         return qli_yfail(L->err, QL_ESCHEMA, tnode,
-                     "unknown type '%s' (expected decimal, integer, money, "
+                     "unknown type '%.60s' (expected decimal, integer, money, "
                      "bool, enum, string or date)",
                      tnode->text);
     d->type_word = input_types[t].word;
@@ -660,7 +660,7 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             declared = VK_TABLE;
         else
             return qli_yfail(L->err, QL_ESCHEMA, tn,
-                         "unknown parameter type '%s' (expected decimal, "
+                         "unknown parameter type '%.60s' (expected decimal, "
                          "integer, money, bool, date, string or table)",
                          tw);
     }

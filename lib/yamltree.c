@@ -67,7 +67,7 @@ static ql_status check_duplicates(const ynode *map, ql_error *err)
         if (keys[i]->len == keys[i - 1]->len &&
             memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0) {
             st = qli_yfail(err, QL_EPARSE, keys[i],
-                       "duplicate key '%s' (first at line %d)", keys[i]->text,
+                       "duplicate key '%.60s' (first at line %d)", keys[i]->text,
                        keys[i - 1]->line);
             break;
         }

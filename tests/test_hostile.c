@@ -82,12 +82,18 @@ static void test_hostile_self_extends(void **state)
     ql_error err;
     assert_int_equal(ql_ruleset_load(&rs, path, &err), QL_ENAME);
     assert_non_null(strstr(err.message, "makes a cycle"));
-    /* extends pointing at a device that never ends stops at the size limit */
+    /* extends naming a device: refused as an absolute path, and when any
+     * path is allowed, as a device, before a byte of it is read */
     f = fopen(path, "w");
     fputs("quotalevy: 1\nextends: /dev/zero\nid: s\ntitle: s\n"
           "jurisdiction: s\nversion: '1'\noutputs: []\n", f);
     fclose(f);
-    assert_int_equal(ql_ruleset_load(&rs, path, &err), QL_ELIMIT);
+    assert_int_equal(ql_ruleset_load(&rs, path, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "refused, an absolute path"));
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.extends_policy = QL_EXTENDS_ANY;
+    assert_int_equal(ql_ruleset_load_ext(&rs, path, &o, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "not read: a device"));
     remove(path);
 }
 

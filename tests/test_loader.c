@@ -6,6 +6,9 @@
  */
 #include "test_util.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <stdlib.h>
 
 #define RULES(dir) QL_SOURCE_DIR "/tests/rules/" dir
@@ -454,6 +457,125 @@ static void test_loader_defaults_obey_their_input(void **state)
 #undef IN
 }
 
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+#define TOP(ext) "quotalevy: 1\nid: t\ntitle: t\njurisdiction: XX\nversion: '1'\n" \
+                 "extends: " ext "\noutputs: []\n"
+
+/* Loads dir/top.yaml after writing it with `extends: ext`. */
+static ql_status load_top(const char *dir, const char *ext, unsigned policy,
+                          ql_error *err)
+{
+    char text[1024], path[512];
+    snprintf(text, sizeof text, TOP("%s"), ext);
+    write_text(dir, "top.yaml", text);
+    snprintf(path, sizeof path, "%s/top.yaml", dir);
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.extends_policy = policy;
+    ql_ruleset *rs = NULL;
+    ql_status st = ql_ruleset_load_ext(&rs, path, &o, err);
+    ql_ruleset_free(rs);
+    return st;
+}
+
+/* extends: relative to the including file, confined to the top file's
+ * folder unless the caller allows any path; only regular files are
+ * read, and a file that is not a rules file is refused without a word
+ * of its text. */
+static void test_loader_extends_policy(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/ql_extends_XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char top[600], sub[600], path[700];
+    snprintf(top, sizeof top, "%s/top", root);
+    snprintf(sub, sizeof sub, "%s/top/sub", root);
+    assert_int_equal(mkdir(top, 0700), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    const char *base = "quotalevy: 1\nid: b\ntitle: b\njurisdiction: XX\nversion: '1'\n"
+                       "inputs:\n  a: decimal\noutputs: [a]\n";
+    write_text(root, "outside.yaml", base);
+    write_text(top, "base.yaml", base);
+    write_text(sub, "child.yaml", TOP("../base.yaml")); /* up, but inside */
+    write_text(top, "passwd.txt", "root:*:19000:0:99999:7:::\nsecretuser:$6$abc:1:2\n");
+    write_text(top, "list.yaml", "- root:x:0:0:root:/root:/bin/bash\n");
+    snprintf(path, sizeof path, "%s/fifo", top);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    snprintf(path, sizeof path, "%s/link.yaml", top);
+    char target[700];
+    snprintf(target, sizeof target, "%s/outside.yaml", root);
+    assert_int_equal(symlink(target, path), 0);
+    ql_error err;
+    /* inside the folder: fine, and relative to the including file */
+    assert_int_equal(load_top(top, "base.yaml", QL_EXTENDS_CONFINED, &err), QL_OK);
+    assert_int_equal(load_top(top, "sub/child.yaml", QL_EXTENDS_CONFINED, &err), QL_OK);
+    assert_int_equal(load_top(top, "./sub/../base.yaml", QL_EXTENDS_CONFINED, &err), QL_OK);
+    /* leaving it: refused by default, each way */
+    assert_int_equal(load_top(top, "../outside.yaml", QL_EXTENDS_CONFINED, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "refused, a file outside the folder"));
+    assert_int_equal(err.line, 6);
+    assert_int_equal(load_top(top, "../nothing-here.yaml", QL_EXTENDS_CONFINED, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "refused, '..' leaving the folder"));
+    assert_int_equal(load_top(top, target, QL_EXTENDS_CONFINED, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "refused, an absolute path"));
+    assert_int_equal(load_top(top, "/etc/passwd", QL_EXTENDS_CONFINED, &err), QL_EIO);
+    assert_null(strstr(err.message, "root"));
+    assert_int_equal(load_top(top, "link.yaml", QL_EXTENDS_CONFINED, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "outside the folder"));
+    /* … allowed when the caller says so */
+    assert_int_equal(load_top(top, "../outside.yaml", QL_EXTENDS_ANY, &err), QL_OK);
+    assert_int_equal(load_top(top, target, QL_EXTENDS_ANY, &err), QL_OK);
+    assert_int_equal(load_top(top, "link.yaml", QL_EXTENDS_ANY, &err), QL_OK);
+    /* not regular files: refused at once (a FIFO must not block) */
+    assert_int_equal(load_top(top, "fifo", QL_EXTENDS_CONFINED, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "not read: a FIFO"));
+    assert_int_equal(load_top(top, "sub", QL_EXTENDS_CONFINED, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "not read: a directory"));
+    assert_int_equal(load_top(top, "/dev/null", QL_EXTENDS_ANY, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "not read: a device"));
+    snprintf(path, sizeof path, "%s/fifo", top);
+    ql_ruleset *rs;
+    assert_int_equal(ql_ruleset_load(&rs, path, &err), QL_EIO);
+    assert_int_equal(ql_ruleset_load(&rs, top, &err), QL_EIO);
+    /* not rules files: refused as such, their text never quoted */
+    write_text(top, "hostname", "secretuser-host\n");
+    write_text(top, "map.yaml", "root: x\nsecretuser: y\n");
+    const char *texts[] = {"passwd.txt", "list.yaml", "hostname", "map.yaml"};
+    for (int i = 0; i < 4; i++) {
+        ql_status st = load_top(top, texts[i], QL_EXTENDS_CONFINED, &err);
+        if (i == 0) {
+            assert_int_equal(st, QL_EPARSE); /* not YAML: libyaml's words */
+        } else {
+            assert_int_equal(st, QL_ESCHEMA);
+            assert_non_null(strstr(err.message, "not a quotalevy rules file"));
+        }
+        char all[2048];
+        ql_error_format(&err, all, sizeof all);
+        assert_null(strstr(all, "root"));
+        assert_null(strstr(all, "secretuser"));
+    }
+    assert_int_equal(load_top(top, "/etc/shadow", QL_EXTENDS_ANY, &err) != QL_OK, 1);
+    assert_null(strstr(err.message, "root:"));
+    /* clean up */
+    const char *names[] = {"top/top.yaml", "top/base.yaml", "top/sub/child.yaml",
+                           "top/passwd.txt", "top/list.yaml", "top/fifo",
+                           "top/hostname", "top/map.yaml",
+                           "top/link.yaml", "outside.yaml", "top/sub", "top"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", root, names[i]);
+        remove(path);
+    }
+    rmdir(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_loader_diagnose_reports_every_problem),
         cmocka_unit_test(test_loader_list_errors),
         cmocka_unit_test(test_loader_defaults_obey_their_input),
+        cmocka_unit_test(test_loader_extends_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
