@@ -508,6 +508,28 @@ class TestAndCheck(unittest.TestCase):
             p = run("test", t, check_rc=2)
         self.assertIn("unknown key 'extra'", p.stderr)
 
+    def test_extends_confined_unless_allowed(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, "top"))
+            head = ("quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
+                    "version: '1'\n")
+            with open(os.path.join(d, "base.yaml"), "w") as f:
+                f.write(head + "inputs:\n  n: decimal\noutputs: [n]\n")
+            top = os.path.join(d, "top", "top.yaml")
+            with open(top, "w") as f:
+                f.write(head + "extends: ../base.yaml\n")
+            for cmd in ("check", "run"):
+                args = (cmd, top) + (("-", "--date", "2024-01-01") if cmd == "run" else ())
+                p = run(*args, check_rc=1 if cmd == "check" else 2)
+                out = p.stdout + p.stderr
+                self.assertIn("top.yaml:6:10: extends '../base.yaml': refused", out)
+                self.assertIn("--allow-any-extends", out)
+            p = run("check", "--allow-any-extends", top, check_rc=0)
+            self.assertIn(": ok: ", p.stdout)
+            p = run("check", top, "--allow-any-extends", check_rc=0)
+        p = run("--help", check_rc=0)
+        self.assertIn("--allow-any-extends", p.stdout)
+
     def test_check(self):
         p = run("check", "rules/cn/national.yaml", "rules/cn/jilin.yaml",
                 "rules/cn/jilin-pool.yaml", "rules/cn/late-fee.yaml", check_rc=0)

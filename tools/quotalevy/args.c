@@ -39,11 +39,45 @@ int cli_date(const char *cmd, const char *what, const char *text,
     return -1;
 }
 
+int cli_any_extends;
+
+int cli_take_global_options(int argc, char **argv)
+{
+    int o = 2;
+    for (int k = 2; k < argc; k++) {
+        if (!strcmp(argv[k], "--")) {
+            while (k < argc)
+                argv[o++] = argv[k++];
+            break;
+        }
+        if (!strcmp(argv[k], "--allow-any-extends"))
+            cli_any_extends = 1;
+        else
+            argv[o++] = argv[k];
+    }
+    argv[o] = NULL;
+    return o;
+}
+
+ql_status cli_load_rules(ql_ruleset **out, const char *path,
+                         const ql_override *ovr, size_t n, ql_error *errs,
+                         size_t max, size_t *count, ql_error *err)
+{
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.overrides = ovr;
+    o.n_overrides = n;
+    o.extends_policy = cli_any_extends ? QL_EXTENDS_ANY : QL_EXTENDS_CONFINED;
+    o.diag_errors = errs;
+    o.diag_max = max;
+    o.diag_count = count;
+    return ql_ruleset_load_ext(out, path, &o, err);
+}
+
 ql_ruleset *cli_load(const char *cmd, const char *path)
 {
     ql_ruleset *rs = NULL;
     ql_error err;
-    if (ql_ruleset_load(&rs, path, &err)) {
+    if (cli_load_rules(&rs, path, NULL, 0, NULL, 0, NULL, &err)) {
         fprintf(stderr, "quotalevy %s: ", cmd);
         cli_print_error(stderr, NULL, &err);
         return NULL;

@@ -55,6 +55,17 @@ int cli_date(const char *cmd, const char *what, const char *text,
              ql_date *out);
 /* Loads a rule set, printing the located error on failure. */
 ql_ruleset *cli_load(const char *cmd, const char *path);
+/* --allow-any-extends, given to any command: `extends:` may name any
+ * file (QL_EXTENDS_ANY) rather than only those in the top file's folder. */
+extern int cli_any_extends;
+/* Takes --allow-any-extends out of argv (before any "--"), setting
+ * cli_any_extends; returns the new argc. */
+int cli_take_global_options(int argc, char **argv);
+/* ql_ruleset_load_ext with the command's extends policy, n overrides and,
+ * when errs or count is given, diagnostics (as ql_ruleset_diagnose). */
+ql_status cli_load_rules(ql_ruleset **out, const char *path,
+                         const ql_override *ovr, size_t n, ql_error *errs,
+                         size_t max, size_t *count, ql_error *err);
 
 /* "csv" or "jsonl" for a --format option into *jsonl; prints the problem. */
 int cli_format(const char *cmd, const char *value, int *jsonl);

@@ -22,7 +22,8 @@ int cmd_check(int argc, char **argv)
         ql_ruleset *rs = NULL;
         ql_error err;
         size_t count = 0;
-        if (ql_ruleset_diagnose(a.pos[i], errs, MAX_REPORTED, &count)) {
+        if (cli_load_rules(&rs, a.pos[i], NULL, 0, errs, MAX_REPORTED, &count,
+                           &err)) {
             for (size_t k = 0; k < count && k < MAX_REPORTED; k++)
                 cli_print_error(stdout, NULL, &errs[k]);
             if (count > MAX_REPORTED)
@@ -31,7 +32,7 @@ int cmd_check(int argc, char **argv)
             bad++;
             continue;
         }
-        if (ql_ruleset_load(&rs, a.pos[i], &err)) { /* cannot differ */
+        if (!rs) { /* a clean diagnosis keeps its rule set */
             cli_print_error(stdout, NULL, &err);
             bad++;
             continue;

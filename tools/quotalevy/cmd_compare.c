@@ -74,7 +74,7 @@ int cmd_compare(int argc, char **argv)
     ql_error err;
     if (!base)
         goto out;
-    if (ql_ruleset_load_overridden(&alt, a.pos[0], ovr, novr, &err)) {
+    if (cli_load_rules(&alt, a.pos[0], ovr, novr, NULL, 0, NULL, &err)) {
         fprintf(stderr, "quotalevy compare: ");
         cli_print_error(stderr, NULL, &err);
         goto out;

@@ -162,7 +162,7 @@ int cmd_run(int argc, char **argv)
     ql_ruleset *rs = NULL;
     if (novr) {
         ql_error lerr;
-        if (ql_ruleset_load_overridden(&rs, a.pos[0], ovr, novr, &lerr)) {
+        if (cli_load_rules(&rs, a.pos[0], ovr, novr, NULL, 0, NULL, &lerr)) {
             fprintf(stderr, "quotalevy run: ");
             cli_print_error(stderr, NULL, &lerr);
             rs = NULL;
