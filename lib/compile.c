@@ -338,6 +338,7 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
     free(c.syms);
     free(c.hash);
     free(c.lists);
+    qli_names_free(&c.list_index);
     free(c.code);
     free(c.locs);
     free(c.consts);

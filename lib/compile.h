@@ -11,6 +11,7 @@
 #include "yamltree.h"
 #include "expr.h"
 #include "code.h"
+#include "names.h"
 
 enum sym_kind { S_INPUT, S_PARAM, S_COMPUTED, S_CHECK };
 
@@ -47,6 +48,7 @@ typedef struct cc {
     size_t hcap;
     list_sym *lists;
     size_t nlists;
+    qli_names list_index; /* lists[] by name */
     size_t expanded; /* syntax nodes copied for list reductions */
     int elem, elem_len; /* the list item the names being checked mean */
     int depth; /* qli_tc_expr calls open at once, bounded by QL_MAX_CHECK_DEPTH */

@@ -227,44 +227,104 @@ ql_status qli_rl_build_validations(loader *L)
     return QL_OK;
 }
 
-/* The size of the list `name` (a computed value's first, then an
- * input's), or 0 if no list has that name. */
-static int list_size(const ql_ruleset *rs, const char *name)
+/* What an output may name, found by name in one lookup: computed
+ * values (index k), then checks (n_computed + k), then inputs; and the
+ * lists, by the name of their first item's family. */
+typedef struct out_names {
+    const ql_ruleset *rs;
+    qli_names values, lists;
+    uint8_t *listed; /* per value: already an output */
+} out_names;
+
+static const char *value_name(const void *owner, size_t i)
 {
-    for (size_t k = 0; k < rs->n_computed; k++)
-        if (rs->computed[k].family && !strcmp(rs->computed[k].family, name))
-            return rs->computed[k].family_len;
-    for (size_t k = 0; k < rs->n_inputs; k++)
-        if (rs->inputs[k].family && !strcmp(rs->inputs[k].family, name))
-            return rs->inputs[k].family_len;
+    const ql_ruleset *rs = ((const out_names *)owner)->rs;
+    if (i < rs->n_computed)
+        return rs->computed[i].name;
+    i -= rs->n_computed;
+    return i < rs->n_checks ? rs->checks[i].name
+                            : rs->inputs[i - rs->n_checks].name;
+}
+
+static const char *list_name(const void *owner, size_t i)
+{
+    const ql_ruleset *rs = ((const out_names *)owner)->rs;
+    return i < rs->n_computed ? rs->computed[i].family
+                              : rs->inputs[i - rs->n_computed].family;
+}
+
+static int out_names_init(out_names *t, const ql_ruleset *rs)
+{
+    size_t nc = rs->n_computed, nk = rs->n_checks, ni = rs->n_inputs;
+    memset(t, 0, sizeof *t);
+    t->rs = rs;
+    if (qli_names_init(&t->values, nc + nk + ni, NULL) ||
+        qli_names_init(&t->lists, nc + ni, NULL) ||
+        !(t->listed = calloc(nc + nk + ni + 1, 1)))
+        return -1;
+    for (size_t k = 0; k < nc + nk + ni; k++) {
+        const char *s = value_name(t, k);
+        if (qli_names_add(&t->values, k, s, strlen(s)))
+            return -1;
+    }
+    for (size_t k = 0; k < nc + ni; k++) {
+        const char *f = list_name(t, k);
+        int first = k < nc ? rs->computed[k].elem == 1
+                           : rs->inputs[k - nc].elem == 1;
+        if (f && first && qli_names_add(&t->lists, k, f, strlen(f)))
+            return -1;
+    }
     return 0;
 }
 
+static void out_names_free(out_names *t)
+{
+    qli_names_free(&t->values);
+    qli_names_free(&t->lists);
+    free(t->listed);
+}
+
+static ql_status build_outputs(loader *L, const ynode *o, out_names *t);
+
+/* The size of the list `name` (a computed value's first, then an
+ * input's), or 0 if no list has that name. */
+static int list_size(const out_names *t, const char *name)
+{
+    long k = qli_names_find(&t->lists, name, strlen(name), list_name, t);
+    if (k < 0)
+        return 0;
+    const ql_ruleset *rs = t->rs;
+    return (size_t)k < rs->n_computed
+               ? rs->computed[k].family_len
+               : rs->inputs[(size_t)k - rs->n_computed].family_len;
+}
+
 /* One reported value: a computed value, check or input, listed once. */
-static ql_status output_entry(loader *L, const ynode *n, const char *name,
-                              output_def *d)
+static ql_status output_entry(loader *L, out_names *t, const ynode *n,
+                              const char *name, output_def *d)
 {
     const ql_ruleset *rs = L->rs;
     d->name = name;
     d->node = n;
     d->index = -1;
-    for (size_t k = 0; k < rs->n_computed && d->index < 0; k++)
-        if (!strcmp(rs->computed[k].name, name))
-            d->kind = OUT_COMPUTED, d->index = (int)k;
-    for (size_t k = 0; k < rs->n_checks && d->index < 0; k++)
-        if (!strcmp(rs->checks[k].name, name))
-            d->kind = OUT_CHECK, d->index = (int)k;
-    for (size_t k = 0; k < rs->n_inputs && d->index < 0; k++)
-        if (!strcmp(rs->inputs[k].name, name))
-            d->kind = OUT_INPUT, d->index = (int)k;
-    if (d->index < 0)
+    long k = qli_names_find(&t->values, name, strlen(name), value_name, t);
+    if (k < 0)
         return qli_yfail(L->err, QL_ENAME, n,
-                     "output '%s' is not a computed value, check or input",
+                     "output '%.60s' is not a computed value, check or input",
                      name);
-    for (size_t k = 0; k < rs->n_outputs; k++)
-        if (!strcmp(rs->outputs[k].name, name))
-            return qli_yfail(L->err, QL_ENAME, n, "output '%s' is listed twice",
+    size_t nc = rs->n_computed, nk = rs->n_checks;
+    if ((size_t)k < nc)
+        d->kind = OUT_COMPUTED, d->index = (int)k;
+    else if ((size_t)k < nc + nk)
+        d->kind = OUT_CHECK, d->index = (int)((size_t)k - nc);
+    else
+        d->kind = OUT_INPUT, d->index = (int)((size_t)k - nc - nk);
+    if (t->listed[k]) {
+        d->index = -1;
+        return qli_yfail(L->err, QL_ENAME, n, "output '%.60s' is listed twice",
                          name);
+    }
+    t->listed[k] = 1;
     return QL_OK;
 }
 
@@ -279,11 +339,25 @@ ql_status qli_rl_build_outputs(loader *L, const ynode *fallback)
                      "values and checks to report");
     if ((st = qli_rl_want(L, o, YN_SEQ, "'outputs'")))
         return st;
+    out_names t;
+    if (out_names_init(&t, rs)) {
+        out_names_free(&t);
+        return qli_rl_oom(L);
+    }
+    st = build_outputs(L, o, &t);
+    out_names_free(&t);
+    return st;
+}
+
+static ql_status build_outputs(loader *L, const ynode *o, out_names *t)
+{
+    ql_ruleset *rs = L->rs;
+    ql_status st;
     /* a list's name reports each of its items */
     size_t room = 1;
     for (size_t i = 0; i < o->n; i++) {
         int len = o->items[i]->kind == YN_SCALAR
-                      ? list_size(rs, o->items[i]->text) : 0;
+                      ? list_size(t, o->items[i]->text) : 0;
         room += len ? (size_t)len : 1;
     }
     rs->outputs = qli_ar_alloc(L->ar, room * sizeof *rs->outputs);
@@ -296,10 +370,10 @@ ql_status qli_rl_build_outputs(loader *L, const ynode *fallback)
                 return st;
             continue;
         }
-        int len = list_size(rs, n->text);
+        int len = list_size(t, n->text);
         for (int k = len ? 1 : 0; k <= len; k++) {
             output_def *d = &rs->outputs[rs->n_outputs];
-            st = output_entry(L, n, k ? qli_rl_item_name(L, n->text, k) : n->text, d);
+            st = output_entry(L, t, n, k ? qli_rl_item_name(L, n->text, k) : n->text, d);
             if (st == QL_OK) {
                 rs->n_outputs++;
             } else if ((st = qli_rl_keep_going(L, st))) {

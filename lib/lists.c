@@ -17,13 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *list_name(const void *c, size_t i)
+{
+    return ((const cc *)c)->lists[i].name;
+}
+
 const list_sym *qli_ls_lookup(const cc *c, const char *name, size_t len)
 {
-    for (size_t i = 0; i < c->nlists; i++)
-        if (strlen(c->lists[i].name) == len &&
-            memcmp(c->lists[i].name, name, len) == 0)
-            return &c->lists[i];
-    return NULL;
+    long k = qli_names_find(&c->list_index, name, len, list_name, c);
+    return k < 0 ? NULL : &c->lists[k];
 }
 
 /* One list per input or computed value declared with `count:`; its name
@@ -45,10 +47,13 @@ static ql_status add_list(cc *c, const char *family, int len, const ynode *key)
         return QL_OK;
     if (st)
         return qli_diag_note(c->diag, c->err, st) ? QL_OK : st;
-    list_sym *l = &c->lists[c->nlists++];
+    list_sym *l = &c->lists[c->nlists];
     l->name = family;
     l->first = (int)(s1 - c->syms);
     l->len = len;
+    if (qli_names_add(&c->list_index, c->nlists, family, strlen(family)))
+        return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    c->nlists++;
     return QL_OK;
 }
 
@@ -56,7 +61,7 @@ ql_status qli_ls_build(cc *c)
 {
     ql_ruleset *rs = c->rs;
     c->lists = calloc(rs->n_inputs + rs->n_computed + 1, sizeof *c->lists);
-    if (!c->lists)
+    if (!c->lists || qli_names_init(&c->list_index, 16, NULL))
         return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     ql_status st;
     for (size_t i = 0; i < rs->n_inputs; i++)

@@ -100,6 +100,18 @@ static ql_status read_file(loader *L, const char *path, ydoc *doc)
 
 static ql_status load_doc(loader *L, ydoc *doc, const char *base_dir);
 
+static const char *entry_name(const void *sec, size_t i)
+{
+    return ((const section *)sec)->items[i].name;
+}
+
+/* The entry of sec called name, or sec->n if there is none. */
+static size_t find_entry(const section *sec, const char *name)
+{
+    long k = qli_names_find(&sec->index, name, strlen(name), entry_name, sec);
+    return k < 0 ? sec->n : (size_t)k;
+}
+
 /* Merges map `m` of section s: same names replace, new names append. */
 static ql_status merge_section(loader *L, int s, const ynode *m)
 {
@@ -114,10 +126,9 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
                          "'%.60s' is not a valid name (letters, digits and _, "
                          "not starting with a digit, not a keyword)",
                          k->text);
-        size_t j;
-        for (j = 0; j < sec->n; j++)
-            if (!strcmp(sec->items[j].name, k->text))
-                break;
+        if (!sec->index.slot && qli_names_init(&sec->index, m->n, NULL))
+            return qli_rl_oom(L);
+        size_t j = find_entry(sec, k->text);
         if (j < sec->n && s == SEC_SOURCES)
             return qli_yfail(L->err, QL_ENAME, k,
                          "source '%s' is already declared (%s:%d); give it "
@@ -133,6 +144,8 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
                 sec->items = p;
                 sec->cap = cap;
             }
+            if (qli_names_add(&sec->index, sec->n, k->text, k->len))
+                return qli_rl_oom(L);
             sec->n++;
         }
         sec->items[j].name = k->text;
@@ -169,18 +182,13 @@ static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
             const ynode *name = list->items[j];
             if ((st = qli_rl_want(L, name, YN_SCALAR, "a name to remove")))
                 return st;
-            size_t e;
-            for (e = 0; e < sec->n; e++)
-                if (!strcmp(sec->items[e].name, name->text))
-                    break;
+            size_t e = find_entry(sec, name->text);
             if (e == sec->n)
                 return qli_yfail(L->err, QL_ENAME, name,
                              "cannot remove '%s': the files it extends "
                              "define no such entry under '%s'",
                              name->text, k->text);
-            memmove(&sec->items[e], &sec->items[e + 1],
-                    (sec->n - e - 1) * sizeof *sec->items);
-            sec->n--;
+            sec->items[e].name = NULL; /* dropped when the merge ends */
         }
     }
     return QL_OK;
@@ -420,6 +428,20 @@ static ql_status load_doc(loader *L, ydoc *doc, const char *base_dir)
 
 /* ------------------------------------------------------------- entry */
 
+/* Closes the gaps `remove:` left, keeping the order of the rest. */
+static void drop_removed(loader *L)
+{
+    for (int s = 0; s < N_SECTIONS; s++) {
+        section *sec = &L->sec[s];
+        size_t o = 0;
+        for (size_t i = 0; i < sec->n; i++)
+            if (sec->items[i].name)
+                sec->items[o++] = sec->items[i];
+        sec->n = o;
+        qli_names_free(&sec->index); /* its indexes are stale now */
+    }
+}
+
 /* Loads doc into a new rule set as o says.  With diag, every section
  * entry and every expression is checked and each problem collected;
  * loading stops after the first stage (YAML and structure, definitions,
@@ -464,6 +486,8 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
             L.chain[L.depth++] = qli_ar_strndup(L.ar, canon, strlen(canon));
         st = load_doc(&L, d, base_dir);
     }
+    if (st == QL_OK)
+        drop_removed(&L);
     if (st)
         qli_diag_note(diag, err, st);
     if (st == QL_OK) {
@@ -489,8 +513,11 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         if (st && diag && !diag->total)
             qli_diag_note(diag, err, st); /* a stop-at-once error */
     }
-    for (int s = 0; s < N_SECTIONS; s++)
+    for (int s = 0; s < N_SECTIONS; s++) {
         free(L.sec[s].items);
+        qli_names_free(&L.sec[s].index);
+    }
+    qli_names_free(&L.source_ids);
     if (st) {
         ql_arena a = rs->arena;
         qli_ar_free(&a);

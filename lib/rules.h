@@ -9,6 +9,7 @@
 #include "util.h"
 #include "yamltree.h"
 #include "expr.h"
+#include "names.h"
 
 typedef struct entry {
     const char *name;
@@ -16,8 +17,9 @@ typedef struct entry {
 } entry;
 
 typedef struct section {
-    entry *items;
+    entry *items; /* a removed entry has name NULL until the merge ends */
     size_t n, cap;
+    qli_names index; /* name -> items[] */
 } section;
 
 enum { SEC_SOURCES, SEC_INPUTS, SEC_PARAMS, SEC_COMPUTED, SEC_CHECKS,
@@ -41,6 +43,7 @@ typedef struct loader {
     const char *confine;
     const char *search_path; /* ':'-separated folders, or NULL */
     const ql_load_options *opts; /* the resolver and its payload */
+    qli_names source_ids; /* rs->sources by id, for citations */
     int depth;
 } loader;
 

@@ -7,6 +7,7 @@
 #include "date.h"
 #include "value.h"
 #include "ruleset.h"
+#include "names.h"
 
 #include <string.h>
 
@@ -48,10 +49,18 @@ const char *ql_ruleset_input_description(const ql_ruleset *rs, size_t i)
     return rs && i < rs->n_inputs ? rs->inputs[i].description : NULL;
 }
 
+static const char *input_name(const void *rs, size_t i)
+{
+    return ((const ql_ruleset *)rs)->inputs[i].name;
+}
+
 int ql_ruleset_input_index(const ql_ruleset *rs, const char *name)
 {
     if (!rs || !name)
         return -1;
+    if (rs->input_index.slot) /* by name in one lookup (names.c) */
+        return (int)qli_names_find(&rs->input_index, name, strlen(name),
+                                   input_name, rs);
     for (size_t i = 0; i < rs->n_inputs; i++)
         if (strcmp(rs->inputs[i].name, name) == 0)
             return (int)i;

@@ -7,6 +7,7 @@
 #define QL_RULESET_H
 
 #include "code.h"
+#include "names.h"
 #include "util.h"
 #include "value.h"
 #include "yamltree.h"
@@ -101,6 +102,7 @@ struct ql_ruleset {
     const char *id, *title, *jurisdiction, *version, *description, *file;
     size_t n_sources, n_inputs, n_params, n_computed, n_checks, n_valid,
         n_outputs, n_required;
+    qli_names input_index; /* inputs by name, in the arena (names.c) */
     size_t *required; /* the inputs marked required: checked per record */
     source_def *sources;
     input_def *inputs;

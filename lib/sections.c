@@ -224,6 +224,11 @@ const char *qli_rl_item_name(loader *L, const char *name, int k)
     return qli_ar_printf(L->ar, "%s[%d]", name, k);
 }
 
+static const char *source_id(const void *rs, size_t i)
+{
+    return ((const ql_ruleset *)rs)->sources[i].id;
+}
+
 /* The citation's first word must name a declared source. */
 ql_status qli_rl_citation(loader *L, const ynode *map, const char *what,
                           int required, const char **out)
@@ -242,11 +247,8 @@ ql_status qli_rl_citation(loader *L, const ynode *map, const char *what,
     if (st)
         return st;
     size_t w = strcspn(*out, " \t");
-    const ql_ruleset *rs = L->rs;
-    for (size_t i = 0; i < rs->n_sources; i++)
-        if (strlen(rs->sources[i].id) == w &&
-            memcmp(rs->sources[i].id, *out, w) == 0)
-            return QL_OK;
+    if (qli_names_find(&L->source_ids, *out, w, source_id, L->rs) >= 0)
+        return QL_OK;
     return qli_yfail(L->err, QL_ENAME, n,
                  "%s cites '%.*s', which is not declared under 'sources'", what,
                  (int)w, *out);
@@ -290,6 +292,12 @@ ql_status qli_rl_build_sources(loader *L)
         else
             memset(d, 0, sizeof *d);
     }
+    if (qli_names_init(&L->source_ids, rs->n_sources, NULL))
+        return qli_rl_oom(L);
+    for (size_t i = 0; i < rs->n_sources; i++)
+        if (qli_names_add(&L->source_ids, i, rs->sources[i].id,
+                          strlen(rs->sources[i].id)))
+            return qli_rl_oom(L);
     return QL_OK;
 }
 
@@ -554,6 +562,13 @@ ql_status qli_rl_build_inputs(loader *L)
             memset(d, 0, sizeof *d);
         }
     }
+    /* ql_ruleset_input_index, and a record set by name, in one lookup */
+    if (qli_names_init(&rs->input_index, rs->n_inputs, L->ar))
+        return qli_rl_oom(L);
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        if (qli_names_add(&rs->input_index, i, rs->inputs[i].name,
+                          strlen(rs->inputs[i].name)))
+            return qli_rl_oom(L);
     return QL_OK;
 }
 
