@@ -73,21 +73,32 @@ class LeakTest {
 
         int warm = Math.max(EVALUATIONS / 10, 1000);
         run(rs, recs, date, warm);
-        for (int i = 0; i < 20; i++) /* rule sets loaded, used and dropped */
+        for (int i = 0; i < 200; i++) { /* rule sets loaded, used and dropped */
             RuleSet.load(JILIN).evaluateAll(recs, date);
+            if (i % 20 == 19)
+                heapUsed();
+        }
         long heap0 = heapUsed(), rss0 = rss();
         long t0 = System.nanoTime();
         int ok = run(rs, recs, date, EVALUATIONS);
-        for (int i = 0; i < 20; i++)
-            RuleSet.load(JILIN).evaluateAll(recs, date);
         long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
         long heap1 = heapUsed(), rss1 = rss();
+        for (int i = 0; i < 200; i++) { /* never closed: the Cleaner frees them */
+            RuleSet.load(JILIN).evaluateAll(recs, date);
+            if (i % 20 == 19) /* as a busy program's collections would */
+                heapUsed();
+        }
+        long heap2 = heapUsed(), rss2 = rss();
         rs.close();
-        System.out.printf("leak: %,d evaluations in %d s; heap %,d -> %,d bytes, RSS %,d -> %,d bytes%n",
-                          EVALUATIONS, seconds, heap0, heap1, rss0, rss1);
+        System.out.printf("leak: %,d evaluations in %d s; heap %,d -> %,d bytes, RSS %,d -> %,d bytes;"
+                          + " 200 rule sets dropped: heap -> %,d, RSS -> %,d bytes%n",
+                          EVALUATIONS, seconds, heap0, heap1, rss0, rss1, heap2, rss2);
         assertTrue(ok > EVALUATIONS * 4 / 5, ok + " evaluations succeeded");
         /* A leak of even 8 bytes an evaluation would be 8 MB. */
         assertTrue(heap1 - heap0 < 4L << 20, "the heap grew by " + (heap1 - heap0) + " bytes");
         assertTrue(rss1 - rss0 < 8L << 20, "RSS grew by " + (rss1 - rss0) + " bytes");
+        /* Unfreed, 200 Jilin rule sets hold ~45 MB. */
+        assertTrue(heap2 - heap1 < 4L << 20, "the heap grew by " + (heap2 - heap1) + " bytes");
+        assertTrue(rss2 - rss1 < 16L << 20, "RSS grew by " + (rss2 - rss1) + " bytes");
     }
 }

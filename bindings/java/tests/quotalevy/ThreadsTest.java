@@ -66,6 +66,44 @@ class ThreadsTest {
         }
     }
 
+    /* close() while other threads evaluate: it waits for the running
+     * calls, later ones throw IllegalStateException; nothing crashes and
+     * no result is wrong. */
+    @Test
+    void closeWhileOthersEvaluate() throws Exception {
+        LocalDate date = LocalDate.of(2024, 6, 30);
+        for (int round = 0; round < 20; round++) {
+            RuleSet rs = RuleSet.load(NATIONAL);
+            String want = rs.evaluate(firm(), date).toString();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            CountDownLatch running = new CountDownLatch(4);
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final boolean batch = t % 2 == 0;
+                futures.add(pool.submit(() -> {
+                    int wrong = 0;
+                    running.countDown();
+                    try {
+                        for (;;) {
+                            String got = batch ? rs.evaluateAll(List.of(firm()), date).get(0).result().toString()
+                                               : rs.evaluate(firm(), date).toString();
+                            if (!got.equals(want))
+                                wrong++;
+                        }
+                    } catch (IllegalStateException closed) {
+                        return wrong;
+                    }
+                }));
+            }
+            running.await();
+            Thread.sleep(2);
+            rs.close();
+            for (Future<Integer> f : futures)
+                assertEquals(0, f.get(1, TimeUnit.MINUTES));
+            pool.shutdown();
+        }
+    }
+
     private static String outcome(RuleSet rs, Map<String, Object> r, LocalDate date) {
         try {
             return rs.evaluate(r, date).toString();
