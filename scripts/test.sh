@@ -13,8 +13,11 @@ if [ ! -f build-asan/build.ninja ]; then
   # The Python binding is left out here: an ASan runtime cannot be loaded
   # into an uninstrumented python3.  Its tests run in build/.
   meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dbuildtype=debug -Dpython=disabled >/dev/null
+    -Dbuildtype=debug -Dpython=disabled -Dpostgresql=disabled >/dev/null
 fi
+# Nor the PostgreSQL extension: the server is not instrumented either (its
+# tests run in build/).
+meson configure build-asan -Dpostgresql=disabled >/dev/null
 ninja -C build-asan >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -23,7 +26,7 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 echo "== one rule set shared by threads, under ThreadSanitizer (build-tsan/)"
 if [ ! -f build-tsan/build.ninja ]; then
   meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debug \
-    -Dpython=disabled >/dev/null
+    -Dpython=disabled -Dpostgresql=disabled >/dev/null
 fi
 ninja -C build-tsan tests/test_threads >/dev/null
 TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads

@@ -1,0 +1,579 @@
+/*
+ * convert.c — values across the border: a jsonb object or a table row into
+ * the rule set's record, and a result out as jsonb or as a composite row.
+ *
+ * Inputs are named as the command names CSV headers: a key or column whose
+ * name is an input feeds it, `date` is the evaluation date when none is
+ * given, `id` is echoed in the result, anything else is ignored.  NULL (SQL
+ * or JSON) is an empty field.  Numbers cross as exact decimal text
+ * (numeric_out never writes an exponent); binary floating point columns are
+ * refused, since their values are not the decimals the user wrote.
+ *
+ * Results: numbers become numeric with the scale the library gives them
+ * (money in its currency's minor unit), so jsonb holds 110000.00, not
+ * 110000; checks are objects of their five fields, as in the command's
+ * JSON Lines.  A composite result type takes its columns by the command's
+ * CSV column names (levy_due, agency_post_minimum_required, …).
+ */
+#include "pg_quotalevy.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/typcache.h"
+
+#include <string.h>
+
+static void record_error(ql_error *err, const char *field, const char *fmt,
+                         const char *arg)
+{
+    ql_error_clear(err);
+    err->code = QL_ERECORD;
+    snprintf(err->field, sizeof err->field, "%s", field);
+    snprintf(err->message, sizeof err->message, fmt, arg);
+}
+
+/* ------------------------------------------------------------ jsonb input */
+
+static bool jsonb_key(Jsonb *jb, const char *key, JsonbValue *out)
+{
+    return getKeyJsonValueFromContainer(&jb->root, key, strlen(key), out) != NULL;
+}
+
+/* A scalar as text (numbers exactly), into *s / *len; false for a
+ * container. */
+static bool jsonb_text(const JsonbValue *v, const char **s, size_t *len)
+{
+    switch (v->type) {
+    case jbvString:
+        *s = v->val.string.val;
+        *len = (size_t)v->val.string.len;
+        return true;
+    case jbvNumeric:
+        *s = DatumGetCString(DirectFunctionCall1(numeric_out,
+                                                 NumericGetDatum(v->val.numeric)));
+        *len = strlen(*s);
+        return true;
+    case jbvBool:
+        *s = v->val.boolean ? "true" : "false";
+        *len = strlen(*s);
+        return true;
+    default:
+        return false;
+    }
+}
+
+ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
+                                 ql_date *date, char **id, ql_error *err)
+{
+    JsonbValue v;
+    const char *s;
+    size_t len;
+    ql_record_clear(e->rec);
+    *id = NULL;
+    if (!JB_ROOT_IS_OBJECT(jb)) {
+        record_error(err, "", "the record must be a JSON object%s", "");
+        return QL_ERECORD;
+    }
+    if (jsonb_key(jb, "id", &v) && v.type != jbvNull && jsonb_text(&v, &s, &len))
+        *id = pnstrdup(s, len);
+    if (!*have_date && jsonb_key(jb, "date", &v) && v.type != jbvNull) {
+        if (v.type != jbvString || ql_date_parse(date, v.val.string.val,
+                                                 (size_t)v.val.string.len, err)) {
+            record_error(err, "date", "%s", "'date' must be a YYYY-MM-DD string");
+            return QL_ERECORD;
+        }
+        *have_date = true;
+    }
+    size_t n = ql_ruleset_input_count(e->rs);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ql_ruleset_input_name(e->rs, i);
+        if (!jsonb_key(jb, name, &v) || v.type == jbvNull)
+            continue;
+        if (!jsonb_text(&v, &s, &len)) {
+            record_error(err, name, "expected a number, string, boolean or null, "
+                                    "not a JSON %s",
+                         JsonContainerIsArray(v.val.binary.data) ? "array" : "object");
+            return QL_ERECORD;
+        }
+        ql_status st = ql_record_set_text(e->rec, i, s, len, err);
+        if (st)
+            return st;
+    }
+    return QL_OK;
+}
+
+/* -------------------------------------------------------------- row input */
+
+enum { C_IGNORE, C_INPUT, C_DATE, C_ID };
+enum { V_TEXT, V_NUMERIC, V_INT, V_BOOL, V_DATE, V_OTHER };
+
+typedef struct rowmap {
+    Oid type;
+    int32 typmod;
+    uint64 serial; /* the entry it was made for */
+    int natts;
+    struct col {
+        int role, conv, input;
+        bool is_id; /* the `id` column: echoed, and an input if one is named so */
+        FmgrInfo out; /* V_OTHER */
+    } col[FLEXIBLE_ARRAY_MEMBER];
+} rowmap;
+
+static int conv_of(Oid t)
+{
+    switch (t) {
+    case TEXTOID: case VARCHAROID: case BPCHAROID: return V_TEXT;
+    case NUMERICOID: return V_NUMERIC;
+    case INT2OID: case INT4OID: case INT8OID: return V_INT;
+    case BOOLOID: return V_BOOL;
+    case DATEOID: return V_DATE;
+    default: return V_OTHER;
+    }
+}
+
+static rowmap *map_row(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
+                       Oid type, int32 typmod)
+{
+    qlpg_call *c = qlpg_call_of(fcinfo);
+    rowmap *m = c->rowmap;
+    if (m && m->type == type && m->typmod == typmod && m->serial == e->serial &&
+        m->natts == td->natts)
+        return m;
+    if (m)
+        pfree(m);
+    c->rowmap = NULL;
+    m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+                               offsetof(rowmap, col) + sizeof(struct col) * (td->natts + 1));
+    m->type = type;
+    m->typmod = typmod;
+    m->serial = e->serial;
+    m->natts = td->natts;
+    for (int a = 0; a < td->natts; a++) {
+        Form_pg_attribute att = TupleDescAttr(td, a);
+        struct col *col = &m->col[a];
+        if (att->attisdropped)
+            continue;
+        const char *name = NameStr(att->attname);
+        int i = ql_ruleset_input_index(e->rs, name);
+        col->role = !strcmp(name, "date") ? C_DATE
+                    : i >= 0              ? C_INPUT
+                    : !strcmp(name, "id") ? C_ID
+                                          : C_IGNORE;
+        col->input = i;
+        col->is_id = !strcmp(name, "id");
+        Oid t = getBaseType(att->atttypid);
+        col->conv = conv_of(t);
+        if (col->role == C_INPUT && (t == FLOAT4OID || t == FLOAT8OID))
+            ereport(ERROR,
+                    (errcode(ERRCODE_DATATYPE_MISMATCH),
+                     errmsg("column \"%s\" is %s: binary floating point does not "
+                            "hold the decimals that were written",
+                            name, format_type_be(att->atttypid)),
+                     errhint("Store inputs as numeric (or integer, text).")));
+        if (col->role == C_DATE && t != DATEOID && col->conv != V_TEXT)
+            ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                            errmsg("column \"date\" must be a date or text, not %s",
+                                   format_type_be(att->atttypid))));
+        if (col->conv == V_OTHER && col->role != C_IGNORE) {
+            Oid fn;
+            bool varlena;
+            getTypeOutputInfo(att->atttypid, &fn, &varlena);
+            fmgr_info_cxt(fn, &col->out, fcinfo->flinfo->fn_mcxt);
+        }
+    }
+    c->rowmap = m;
+    return m;
+}
+
+/* A column's value as text (not for V_DATE's input path). */
+static const char *col_text(const struct col *col, Datum d, size_t *len)
+{
+    const char *s;
+    switch (col->conv) {
+    case V_TEXT: {
+        text *t = DatumGetTextPP(d);
+        *len = VARSIZE_ANY_EXHDR(t);
+        return VARDATA_ANY(t);
+    }
+    case V_NUMERIC:
+        s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
+        break;
+    case V_BOOL:
+        s = DatumGetBool(d) ? "true" : "false";
+        break;
+    case V_DATE: {
+        char *b = palloc(16);
+        ql_date_format((ql_date)(DatumGetDateADT(d) + QLPG_EPOCH_SHIFT), b, 16);
+        s = b;
+        break;
+    }
+    default:
+        s = OutputFunctionCall((FmgrInfo *)&col->out, d);
+        break;
+    }
+    *len = strlen(s);
+    return s;
+}
+
+ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
+                               HeapTupleHeader row, bool *have_date,
+                               ql_date *date, char **id, ql_error *err)
+{
+    Oid type = HeapTupleHeaderGetTypeId(row);
+    int32 typmod = HeapTupleHeaderGetTypMod(row);
+    TupleDesc td = lookup_rowtype_tupdesc(type, typmod);
+    HeapTupleData tuple;
+    tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+    ItemPointerSetInvalid(&tuple.t_self);
+    tuple.t_tableOid = InvalidOid;
+    tuple.t_data = row;
+    Datum *values = palloc(sizeof(Datum) * (td->natts + 1));
+    bool *nulls = palloc(sizeof(bool) * (td->natts + 1));
+    heap_deform_tuple(&tuple, td, values, nulls);
+    rowmap *m = map_row(fcinfo, e, td, type, typmod);
+    int natts = td->natts;
+    ReleaseTupleDesc(td);
+
+    ql_record_clear(e->rec);
+    *id = NULL;
+    for (int a = 0; a < natts; a++) {
+        const struct col *col = &m->col[a];
+        size_t len;
+        if (nulls[a] || col->role == C_IGNORE)
+            continue;
+        if (col->is_id) {
+            const char *s = col_text(col, values[a], &len);
+            *id = pnstrdup(s, len);
+        }
+        if (col->role == C_ID) {
+            continue;
+        } else if (col->role == C_DATE) {
+            if (*have_date)
+                continue;
+            if (col->conv == V_DATE) {
+                DateADT d = DatumGetDateADT(values[a]);
+                if (DATE_NOT_FINITE(d)) {
+                    record_error(err, "date", "%s", "the date must be finite");
+                    return QL_ERECORD;
+                }
+                *date = (ql_date)(d + QLPG_EPOCH_SHIFT);
+            } else {
+                const char *s = col_text(col, values[a], &len);
+                if (ql_date_parse(date, s, len, err)) {
+                    record_error(err, "date", "%s", "'date' must be YYYY-MM-DD");
+                    return QL_ERECORD;
+                }
+            }
+            *have_date = true;
+        } else {
+            ql_status st;
+            size_t i = (size_t)col->input;
+            if (col->conv == V_INT)
+                st = ql_record_set_int(e->rec, i, DatumGetInt64(values[a]), err);
+            else if (col->conv == V_BOOL)
+                st = ql_record_set_bool(e->rec, i, DatumGetBool(values[a]), err);
+            else {
+                const char *s = col_text(col, values[a], &len);
+                st = ql_record_set_text(e->rec, i, s, len, err);
+            }
+            if (st)
+                return st;
+        }
+    }
+    return QL_OK;
+}
+
+/* ----------------------------------------------------------- jsonb output */
+
+static void put_key(JsonbParseState **ps, const char *k)
+{
+    JsonbValue v;
+    v.type = jbvString;
+    v.val.string.val = (char *)k;
+    v.val.string.len = (int)strlen(k);
+    pushJsonbValue(ps, WJB_KEY, &v);
+}
+
+static Numeric numeric_of(const char *s)
+{
+    return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+                                               ObjectIdGetDatum(InvalidOid),
+                                               Int32GetDatum(-1)));
+}
+
+/* A value given as the library's text: "" null, else typed. */
+static void put_text_value(JsonbParseState **ps, ql_type t, const char *s, size_t n)
+{
+    JsonbValue v;
+    if (n == 0)
+        v.type = jbvNull;
+    else if (t == QL_TYPE_NUMBER) {
+        v.type = jbvNumeric;
+        v.val.numeric = numeric_of(s);
+    } else if (t == QL_TYPE_BOOL) {
+        v.type = jbvBool;
+        v.val.boolean = s[0] == 't';
+    } else {
+        v.type = jbvString;
+        v.val.string.val = pnstrdup(s, n);
+        v.val.string.len = (int)n;
+    }
+    pushJsonbValue(ps, WJB_VALUE, &v);
+}
+
+static const char *check_part[5] = {"applicable", "compliant", "required",
+                                    "actual", "shortfall"};
+
+/* Check field f's type. */
+static ql_type part_type(int f)
+{
+    return f <= QL_CHECK_COMPLIANT ? QL_TYPE_BOOL : QL_TYPE_NUMBER;
+}
+
+/* Output i's value as text into buf (numbers, bools, dates) or, for a
+ * string, its bytes in *s. */
+static size_t output_text(const qlpg_entry *e, size_t i, ql_type t, char *buf,
+                          size_t size, const char **s)
+{
+    if (t == QL_TYPE_STRING) {
+        ql_value v;
+        if (ql_result_output(e->res, i, &v) || v.type == QL_TYPE_NONE) {
+            *s = "";
+            return 0;
+        }
+        *s = v.string;
+        return v.length;
+    }
+    *s = buf;
+    return ql_result_output_text(e->res, i, buf, size);
+}
+
+Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
+{
+    JsonbParseState *ps = NULL;
+    char buf[QL_DECIMAL_TEXT_MAX];
+    const char *s;
+    pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+    if (id) {
+        put_key(&ps, "id");
+        put_text_value(&ps, QL_TYPE_STRING, id, strlen(id));
+    }
+    size_t n = ql_ruleset_output_count(e->rs), check = 0;
+    for (size_t i = 0; i < n; i++) {
+        put_key(&ps, ql_ruleset_output_name(e->rs, i));
+        if (!ql_ruleset_output_is_check(e->rs, i)) {
+            ql_type t = ql_ruleset_output_type(e->rs, i);
+            size_t len = output_text(e, i, t, buf, sizeof buf, &s);
+            put_text_value(&ps, t, s, len);
+            continue;
+        }
+        /* the check's index: checks are the check outputs in order */
+        const char *name = ql_ruleset_output_name(e->rs, i);
+        size_t nc = ql_ruleset_check_count(e->rs);
+        for (check = 0; check < nc; check++)
+            if (!strcmp(ql_ruleset_check_name(e->rs, check), name))
+                break;
+        pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+        for (int f = 0; f < 5; f++) {
+            put_key(&ps, check_part[f]);
+            size_t len = ql_result_check_text(e->res, check, (ql_check_field)f, buf,
+                                              sizeof buf);
+            put_text_value(&ps, part_type(f), buf, len);
+        }
+        pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+    }
+    return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
+}
+
+Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id)
+{
+    JsonbParseState *ps = NULL;
+    char num[16];
+    pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+    if (id) {
+        put_key(&ps, "id");
+        put_text_value(&ps, QL_TYPE_STRING, id, strlen(id));
+    }
+    put_key(&ps, "error");
+    pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+    const char *status = ql_status_name(err->code);
+    put_key(&ps, "status");
+    put_text_value(&ps, QL_TYPE_STRING, status, strlen(status));
+    put_key(&ps, "sqlstate");
+    const char *code = unpack_sql_state(qlpg_sqlstate(err->code));
+    put_text_value(&ps, QL_TYPE_STRING, code, strlen(code));
+    put_key(&ps, "field");
+    put_text_value(&ps, QL_TYPE_STRING, err->field, strlen(err->field));
+    put_key(&ps, "message");
+    put_text_value(&ps, QL_TYPE_STRING, err->message, strlen(err->message));
+    put_key(&ps, "file");
+    put_text_value(&ps, QL_TYPE_STRING, err->file, strlen(err->file));
+    put_key(&ps, "line");
+    snprintf(num, sizeof num, "%d", err->line);
+    put_text_value(&ps, QL_TYPE_NUMBER, num, err->line ? strlen(num) : 0);
+    put_key(&ps, "column");
+    snprintf(num, sizeof num, "%d", err->column);
+    put_text_value(&ps, QL_TYPE_NUMBER, num, err->column ? strlen(num) : 0);
+    pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+    return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
+}
+
+/* ---------------------------------------------------------- composite out */
+
+typedef struct outmap {
+    Oid type;
+    uint64 serial;
+    TupleDesc td; /* in fn_mcxt, blessed */
+    struct ocol {
+        int output; /* output index, −1 for id */
+        int check;  /* check index, −1 for a plain output */
+        int part;   /* check field */
+        ql_type t;
+        Oid atttype;
+        int32 typmod;
+        FmgrInfo in; /* input function for types other than numeric/bool/text/date */
+        Oid ioparam;
+    } col[FLEXIBLE_ARRAY_MEMBER];
+} outmap;
+
+/* Finds the output (or check field) a result column names. */
+static bool find_output(const ql_ruleset *rs, const char *col, struct ocol *o)
+{
+    size_t n = ql_ruleset_output_count(rs), nc = ql_ruleset_check_count(rs);
+    for (size_t i = 0; i < n; i++)
+        if (!ql_ruleset_output_is_check(rs, i) &&
+            !strcmp(ql_ruleset_output_name(rs, i), col)) {
+            o->output = (int)i;
+            o->check = -1;
+            o->t = ql_ruleset_output_type(rs, i);
+            return true;
+        }
+    for (size_t k = 0; k < nc; k++) {
+        const char *name = ql_ruleset_check_name(rs, k);
+        size_t l = strlen(name);
+        if (strncmp(col, name, l) || col[l] != '_')
+            continue;
+        for (int f = 0; f < 5; f++)
+            if (!strcmp(col + l + 1, check_part[f])) {
+                o->output = -1;
+                o->check = (int)k;
+                o->part = f;
+                o->t = part_type(f);
+                return true;
+            }
+    }
+    return false;
+}
+
+static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
+{
+    qlpg_call *c = qlpg_call_of(fcinfo);
+    outmap *m = c->outmap;
+    if (m && m->type == typid && m->serial == e->serial)
+        return m;
+    MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+    TupleDesc td = lookup_rowtype_tupdesc_copy(typid, -1);
+    m = palloc0(offsetof(outmap, col) + sizeof(struct ocol) * (td->natts + 1));
+    m->type = typid;
+    m->serial = e->serial;
+    m->td = BlessTupleDesc(td);
+    for (int a = 0; a < td->natts; a++) {
+        Form_pg_attribute att = TupleDescAttr(td, a);
+        struct ocol *o = &m->col[a];
+        o->atttype = att->atttypid;
+        o->typmod = att->atttypmod;
+        if (att->attisdropped)
+            continue;
+        const char *name = NameStr(att->attname);
+        if (!strcmp(name, "id"))
+            o->output = -1, o->check = -1;
+        else if (!find_output(e->rs, name, o))
+            ereport(ERROR,
+                    (errcode(ERRCODE_UNDEFINED_COLUMN),
+                     errmsg("result type %s has a column \"%s\", which is not an "
+                            "output of rule set \"%s\"",
+                            format_type_be(typid), name,
+                            ql_ruleset_meta(e->rs, "file")),
+                     errhint("quotalevy.result_columns(rules) lists the columns "
+                             "a result type may have.")));
+        Oid base = getBaseType(att->atttypid);
+        if (base != NUMERICOID && base != BOOLOID && base != TEXTOID && base != DATEOID) {
+            Oid fn;
+            getTypeInputInfo(att->atttypid, &fn, &o->ioparam);
+            fmgr_info_cxt(fn, &o->in, fcinfo->flinfo->fn_mcxt);
+        }
+    }
+    MemoryContextSwitchTo(old);
+    if (c->outmap)
+        pfree(c->outmap);
+    c->outmap = m;
+    return m;
+}
+
+Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
+                      const char *id)
+{
+    outmap *m = map_out(fcinfo, e, typid);
+    int natts = m->td->natts;
+    Datum *values = palloc0(sizeof(Datum) * (natts + 1));
+    bool *nulls = palloc0(sizeof(bool) * (natts + 1));
+    char buf[QL_DECIMAL_TEXT_MAX];
+    for (int a = 0; a < natts; a++) {
+        struct ocol *o = &m->col[a];
+        Form_pg_attribute att = TupleDescAttr(m->td, a);
+        const char *s = buf;
+        size_t len;
+        if (att->attisdropped) {
+            nulls[a] = true;
+            continue;
+        }
+        if (o->output < 0 && o->check < 0)
+            s = id ? id : "", len = id ? strlen(id) : 0;
+        else if (o->check >= 0)
+            len = ql_result_check_text(e->res, (size_t)o->check,
+                                       (ql_check_field)o->part, buf, sizeof buf);
+        else
+            len = output_text(e, (size_t)o->output, o->t, buf, sizeof buf, &s);
+        if (len == 0) {
+            nulls[a] = true;
+            continue;
+        }
+        char *z = pnstrdup(s, len);
+        Oid base = getBaseType(o->atttype);
+        if (base == NUMERICOID) {
+            Datum exact = NumericGetDatum(numeric_of(z));
+            values[a] = exact;
+            if (o->typmod >= 0) {
+                /* a declared numeric(p,s) may not round the library's value */
+                values[a] = DirectFunctionCall2(numeric, exact, Int32GetDatum(o->typmod));
+                if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, exact, values[a])))
+                    ereport(ERROR,
+                            (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                             errmsg("output \"%s\" = %s does not fit column type %s "
+                                    "without rounding",
+                                    NameStr(att->attname), z,
+                                    format_type_with_typemod(o->atttype, o->typmod))));
+            }
+        } else if (base == BOOLOID)
+            values[a] = BoolGetDatum(z[0] == 't');
+        else if (base == TEXTOID)
+            values[a] = PointerGetDatum(cstring_to_text_with_len(z, (int)len));
+        else if (base == DATEOID) {
+            ql_date d;
+            ql_error err;
+            if (ql_date_parse(&d, z, len, &err))
+                ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                                errmsg("output \"%s\" = %s is not a date",
+                                       NameStr(att->attname), z)));
+            values[a] = DateADTGetDatum((DateADT)(d - QLPG_EPOCH_SHIFT));
+        } else
+            values[a] = InputFunctionCall(&o->in, z, o->ioparam, o->typmod);
+    }
+    HeapTuple t = heap_form_tuple(m->td, values, nulls);
+    return HeapTupleGetDatum(t);
+}

@@ -1,0 +1,253 @@
+/*
+ * functions.c — the SQL-callable functions (declared in quotalevy--1.0.sql).
+ *
+ * Every evaluating function is STABLE (its answer depends on
+ * quotalevy.rule_files, constant within a statement) and PARALLEL SAFE
+ * (each worker compiles its own copy into its own cache), and takes
+ * (rules, record, on_date[, …], overrides): NULL rules or record give
+ * NULL, a NULL on_date means the record's `date`.
+ */
+#include "pg_quotalevy.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/lsyscache.h"
+
+#include <string.h>
+
+enum { FORM_JSONB, FORM_ROW };
+enum { MODE_RAISE, MODE_TRY, MODE_AS };
+
+static bool date_arg(FunctionCallInfo fcinfo, int arg, ql_date *out)
+{
+    if (PG_ARGISNULL(arg))
+        return false;
+    DateADT d = PG_GETARG_DATEADT(arg);
+    if (DATE_NOT_FINITE(d))
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                        errmsg("the evaluation date must be finite")));
+    *out = (ql_date)(d + QLPG_EPOCH_SHIFT);
+    return true;
+}
+
+static qlpg_entry *entry_arg(FunctionCallInfo fcinfo, int ovr_arg)
+{
+    bool have_ovr = ovr_arg < PG_NARGS() && !PG_ARGISNULL(ovr_arg);
+    return qlpg_cache_get(fcinfo, PG_GETARG_TEXT_PP(0),
+                          have_ovr ? PG_GETARG_DATUM(ovr_arg) : (Datum)0, have_ovr);
+}
+
+/* Reads the record argument into e's record and evaluates it. */
+static ql_status evaluate(FunctionCallInfo fcinfo, qlpg_entry *e, int form,
+                          char **id, ql_error *err)
+{
+    ql_date date = 0;
+    bool have_date = date_arg(fcinfo, 2, &date);
+    ql_status st = form == FORM_ROW
+        ? qlpg_record_from_row(fcinfo, e, PG_GETARG_HEAPTUPLEHEADER(1), &have_date,
+                               &date, id, err)
+        : qlpg_record_from_jsonb(e, PG_GETARG_JSONB_P(1), &have_date, &date, id, err);
+    if (st)
+        return st;
+    if (!have_date) {
+        ql_error_clear(err);
+        err->code = QL_ERECORD;
+        snprintf(err->field, sizeof err->field, "date");
+        snprintf(err->message, sizeof err->message,
+                 "no evaluation date: give on_date or a 'date' %s",
+                 form == FORM_ROW ? "column" : "key");
+        return QL_ERECORD;
+    }
+    return ql_evaluate(e->res, e->rec, date, 0, err);
+}
+
+static void raise_row(FunctionCallInfo fcinfo, ql_status st, const ql_error *err,
+                      const char *id) pg_attribute_noreturn();
+static void raise_row(FunctionCallInfo fcinfo, ql_status st, const ql_error *err,
+                      const char *id)
+{
+    char what[QLPG_NAME_MAX + 200];
+    text *rules = PG_GETARG_TEXT_PP(0);
+    int n = (int)VARSIZE_ANY_EXHDR(rules);
+    if (id)
+        snprintf(what, sizeof what, "rule set \"%.*s\", record \"%.100s\"", n,
+                 VARDATA_ANY(rules), id);
+    else
+        snprintf(what, sizeof what, "rule set \"%.*s\"", n, VARDATA_ANY(rules));
+    qlpg_raise(st, err, what);
+}
+
+static Datum run(FunctionCallInfo fcinfo, int form, int mode)
+{
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+        PG_RETURN_NULL();
+    qlpg_entry *e = entry_arg(fcinfo, mode == MODE_AS ? 4 : 3);
+    char *id = NULL;
+    ql_error err;
+    ql_status st = evaluate(fcinfo, e, form, &id, &err);
+    if (st) {
+        if (mode == MODE_TRY)
+            PG_RETURN_JSONB_P(qlpg_error_jsonb(&err, id));
+        raise_row(fcinfo, st, &err, id);
+    }
+    if (mode == MODE_AS) {
+        Oid shape = get_fn_expr_argtype(fcinfo->flinfo, 3);
+        if (!OidIsValid(shape) || !type_is_rowtype(shape))
+            ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                            errmsg("evaluate_as's fourth argument must be a "
+                                   "composite type, such as NULL::my_result")));
+        return qlpg_result_row(fcinfo, e, shape, id);
+    }
+    PG_RETURN_JSONB_P(qlpg_result_jsonb(e, id));
+}
+
+PG_FUNCTION_INFO_V1(qlpg_evaluate_jsonb);
+Datum qlpg_evaluate_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_RAISE); }
+PG_FUNCTION_INFO_V1(qlpg_evaluate_row);
+Datum qlpg_evaluate_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_RAISE); }
+PG_FUNCTION_INFO_V1(qlpg_try_evaluate_jsonb);
+Datum qlpg_try_evaluate_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_TRY); }
+PG_FUNCTION_INFO_V1(qlpg_try_evaluate_row);
+Datum qlpg_try_evaluate_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_TRY); }
+PG_FUNCTION_INFO_V1(qlpg_evaluate_as_jsonb);
+Datum qlpg_evaluate_as_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_AS); }
+PG_FUNCTION_INFO_V1(qlpg_evaluate_as_row);
+Datum qlpg_evaluate_as_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_AS); }
+
+/* ------------------------------------------------------------ rule sets */
+
+static const char *sql_type_of(ql_type t)
+{
+    switch (t) {
+    case QL_TYPE_NUMBER: return "numeric";
+    case QL_TYPE_BOOL: return "boolean";
+    case QL_TYPE_DATE: return "date";
+    default: return "text";
+    }
+}
+
+static void put_row(ReturnSetInfo *rsi, int n, const char **texts,
+                    const bool *nulls_in, Datum *datums)
+{
+    Datum values[8];
+    bool nulls[8];
+    for (int i = 0; i < n; i++) {
+        nulls[i] = nulls_in ? nulls_in[i] : false;
+        values[i] = datums && datums[i] ? datums[i]
+                    : nulls[i]          ? (Datum)0
+                                        : CStringGetTextDatum(texts[i]);
+    }
+    tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+}
+
+PG_FUNCTION_INFO_V1(qlpg_result_columns);
+/* The columns a composite result type may have, in the command's CSV
+ * order: (name, sql_type). */
+Datum qlpg_result_columns(PG_FUNCTION_ARGS)
+{
+    static const char *part[5] = {"applicable", "compliant", "required", "actual",
+                                  "shortfall"};
+    static const char *ptype[5] = {"boolean", "boolean", "numeric", "numeric",
+                                   "numeric"};
+    qlpg_entry *e = qlpg_cache_get(fcinfo, PG_GETARG_TEXT_PP(0), 0, false);
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsi = (ReturnSetInfo *)fcinfo->resultinfo;
+    size_t n = ql_ruleset_output_count(e->rs);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ql_ruleset_output_name(e->rs, i);
+        if (!ql_ruleset_output_is_check(e->rs, i)) {
+            const char *row[2] = {name, sql_type_of(ql_ruleset_output_type(e->rs, i))};
+            put_row(rsi, 2, row, NULL, NULL);
+            continue;
+        }
+        for (int f = 0; f < 5; f++) {
+            char *col = psprintf("%s_%s", name, part[f]);
+            const char *row[2] = {col, ptype[f]};
+            put_row(rsi, 2, row, NULL, NULL);
+        }
+    }
+    return (Datum)0;
+}
+
+PG_FUNCTION_INFO_V1(qlpg_inputs);
+/* The rule set's inputs: (name, type, description). */
+Datum qlpg_inputs(PG_FUNCTION_ARGS)
+{
+    qlpg_entry *e = qlpg_cache_get(fcinfo, PG_GETARG_TEXT_PP(0), 0, false);
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsi = (ReturnSetInfo *)fcinfo->resultinfo;
+    size_t n = ql_ruleset_input_count(e->rs);
+    for (size_t i = 0; i < n; i++) {
+        const char *d = ql_ruleset_input_description(e->rs, i);
+        const char *row[3] = {ql_ruleset_input_name(e->rs, i),
+                              ql_ruleset_input_type(e->rs, i), d ? d : ""};
+        bool nulls[3] = {false, false, d == NULL};
+        put_row(rsi, 3, row, nulls, NULL);
+    }
+    return (Datum)0;
+}
+
+PG_FUNCTION_INFO_V1(qlpg_parameters);
+/* The parameters in force on a date: (name, value, in_force_from, source);
+ * value and in_force_from are NULL when none is in force then. */
+Datum qlpg_parameters(PG_FUNCTION_ARGS)
+{
+    if (PG_ARGISNULL(0))
+        PG_RETURN_NULL();
+    ql_date date;
+    if (!date_arg(fcinfo, 1, &date))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("parameters needs a date")));
+    qlpg_entry *e = entry_arg(fcinfo, 2);
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsi = (ReturnSetInfo *)fcinfo->resultinfo;
+    size_t n = ql_ruleset_param_count(e->rs);
+    for (size_t i = 0; i < n; i++) {
+        ql_value v;
+        ql_date from;
+        const char *source = NULL;
+        ql_error err;
+        ql_status st = ql_ruleset_param_value(e->rs, i, date, &v, &from, &source, &err);
+        char *value = NULL;
+        if (!st) {
+            if (v.type == QL_TYPE_STRING || v.type == QL_TYPE_TABLE)
+                value = pnstrdup(v.string, v.length);
+            else {
+                size_t len = ql_value_format(&v, NULL, 0);
+                value = palloc(len + 1);
+                ql_value_format(&v, value, len + 1);
+            }
+        } else if (st != QL_ENODATA)
+            qlpg_raise(st, &err, "parameters");
+        Datum datums[4] = {0, 0, st ? 0 : DateADTGetDatum((DateADT)(from - QLPG_EPOCH_SHIFT)), 0};
+        const char *row[4] = {ql_ruleset_param_name(e->rs, i), value, NULL, source};
+        bool nulls[4] = {false, st != QL_OK, st != QL_OK, source == NULL};
+        put_row(rsi, 4, row, nulls, datums);
+    }
+    return (Datum)0;
+}
+
+PG_FUNCTION_INFO_V1(qlpg_compile_check);
+/* quotalevy.check_rules(name, source): the error a file would be refused
+ * with (name:line:column: message), or NULL when it compiles. */
+Datum qlpg_compile_check(PG_FUNCTION_ARGS)
+{
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+        PG_RETURN_NULL();
+    char *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    text *src = PG_GETARG_TEXT_PP(1);
+    if (VARSIZE_ANY_EXHDR(src) > QLPG_SOURCE_MAX)
+        PG_RETURN_TEXT_P(cstring_to_text("the source is larger than 16 MiB"));
+    char *source = text_to_cstring(src);
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    ql_status st = qlpg_compile(&rs, name, name, source, NULL, 0, &err);
+    ql_ruleset_free(rs);
+    if (!st)
+        PG_RETURN_NULL();
+    char msg[QL_ERROR_FILE_MAX + QL_ERROR_MESSAGE_MAX + 64];
+    ql_error_format(&err, msg, sizeof msg);
+    PG_RETURN_TEXT_P(cstring_to_text(msg));
+}

@@ -1,0 +1,138 @@
+/*
+ * pg_quotalevy.h — what the PostgreSQL extension's files share.
+ *
+ * The extension is a client of the public library API (quotalevy.h) and
+ * nothing else.  Its files, one concern each:
+ *
+ *   module.c    the module: PG_MODULE_MAGIC, _PG_init, library status →
+ *               SQLSTATE and the ereport that carries field and location
+ *   store.c     rule files in quotalevy.rule_files: read by name, `extends`
+ *               resolved by name, compiled; the triggers that check a file
+ *               before it is stored and tell every backend it changed
+ *   cache.c     compiled rule sets kept per backend, found by name (and
+ *               what-if overrides), dropped when a rule file changes
+ *   convert.c   a jsonb object or a table row into a record; a result into
+ *               jsonb or into a composite row
+ *   functions.c the SQL-callable functions
+ *
+ * Memory: the library allocates with malloc.  Its objects live either in
+ * the backend cache (freed when evicted or invalidated) or, when they
+ * belong to one call, are registered on that call's memory context with a
+ * reset callback before anything can raise — so an error or a cancel
+ * (which can only happen at a CHECK_FOR_INTERRUPTS, never inside the
+ * library) frees them.
+ */
+#ifndef PG_QUOTALEVY_H
+#define PG_QUOTALEVY_H
+
+#include "postgres.h"
+
+#include "access/htup.h"
+#include "fmgr.h"
+#include "utils/jsonb.h"
+
+#include <quotalevy.h>
+
+/* The names a rule file may have: at most this many bytes (the table's
+ * CHECK constraint says the same). */
+#define QLPG_NAME_MAX 200
+/* The largest rule source accepted: the library's own file limit. */
+#define QLPG_SOURCE_MAX (16 * 1024 * 1024)
+/* Compiled rule sets kept per backend before the least recently used one
+ * is dropped. */
+#define QLPG_CACHE_MAX 32
+/* What-if overrides in one call. */
+#define QLPG_OVERRIDES_MAX 64
+
+/* ---------------------------------------------------------------- module.c */
+
+/* The SQLSTATE for a library status. */
+int qlpg_sqlstate(ql_status st);
+
+/* Raises `err` (status st) as an ERROR with its SQLSTATE; `what` opens the
+ * message ("rule set 'cn/jilin'", …), the field and the rules-file
+ * location go to DETAIL. */
+void qlpg_raise(ql_status st, const ql_error *err, const char *what)
+    pg_attribute_noreturn();
+
+/* ---------------------------------------------------------------- store.c */
+
+/* Compiles the rule file `name` from quotalevy.rule_files, `extends`
+ * resolved by name in the same table, with n overrides.  When
+ * `self_source` is not NULL it stands for the file `self_name`'s source
+ * (a row about to be stored).  On success *out owns the rule set; on
+ * failure err is filled (an unknown name is QL_ENAME).  Never raises for a
+ * bad file; raises only when the table cannot be read. */
+ql_status qlpg_compile(ql_ruleset **out, const char *name,
+                       const char *self_name, const char *self_source,
+                       const ql_override *ovr, size_t n, ql_error *err);
+
+/* The Oid of quotalevy.rule_files (InvalidOid when the extension is not
+ * installed in this database). */
+Oid qlpg_rule_files_oid(void);
+
+/* ---------------------------------------------------------------- cache.c */
+
+/* One compiled rule set with the record and result its evaluations
+ * reuse.  Owned by the cache; valid until the next qlpg_cache_get. */
+typedef struct qlpg_entry {
+    ql_ruleset *rs;
+    ql_record *rec;
+    ql_result *res;
+    uint64 serial; /* changes whenever the entry holds another rule set */
+} qlpg_entry;
+
+/* What a call site keeps between rows (fn_extra, in fn_mcxt). */
+typedef struct qlpg_call {
+    int slot;      /* cache.c: the slot last found, −1 none */
+    uint64 serial; /* … and the entry serial it had then */
+    char *key;
+    size_t keylen;
+    void *rowmap;  /* convert.c: a row type's columns mapped to inputs */
+    void *outmap;  /* convert.c: a result type's columns mapped to outputs */
+} qlpg_call;
+
+qlpg_call *qlpg_call_of(FunctionCallInfo fcinfo);
+
+/* The rule set `name` compiled under `overrides` (a text[] Datum, or 0
+ * for none), from the cache or loaded now; raises when it cannot be
+ * compiled.  `memo` is the caller's fn_extra slot: a call site that asks
+ * for the same name again finds its entry without a lookup (qlpg_call). */
+qlpg_entry *qlpg_cache_get(FunctionCallInfo fcinfo, text *name,
+                           Datum overrides, bool have_overrides);
+
+/* Registers the invalidation callback (from _PG_init). */
+void qlpg_cache_init(void);
+
+/* -------------------------------------------------------------- convert.c */
+
+/* Sets e->rec from a jsonb object (keys are input names; a `date` key is
+ * the date when *date is not given).  Returns QL_OK or a record error in
+ * err (err->field names the key); never raises for a bad value. */
+ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
+                                 ql_date *date, char **id, ql_error *err);
+
+/* The same from a row of any composite type: columns are mapped to inputs
+ * by name, as the command maps CSV headers.  `memo` caches the mapping
+ * per row type in fn_mcxt. */
+ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
+                               HeapTupleHeader row, bool *have_date,
+                               ql_date *date, char **id, ql_error *err);
+
+/* The outputs and checks of the last evaluation as jsonb, named as in the
+ * command's JSON Lines (checks as objects of five fields); numbers keep
+ * the scale the library gives them. */
+Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id);
+
+/* A failed evaluation as {"error": {status, field, message, file, line,
+ * column}}. */
+Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id);
+
+/* The result as a row of composite type `typid`: each attribute is filled
+ * from the output (or check field, name_required …) of the same name. */
+Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
+                      const char *id);
+
+/* ql_date ↔ PostgreSQL DateADT (days since 2000-01-01). */
+#define QLPG_EPOCH_SHIFT 10957
+#endif

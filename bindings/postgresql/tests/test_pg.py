@@ -1,0 +1,494 @@
+#!/usr/bin/env python3
+"""SQL tests of the PostgreSQL extension, in a real server.
+
+Starts a throwaway cluster with scripts/pg-sandbox.sh (the extension from
+the build folder, the bundled rule sets loaded), then: every example file
+of every rule set loaded with COPY and evaluated in SQL, compared row by
+row with the command's JSON Lines; the per-row error path over the Jilin
+example's bad rows; typed group totals; parallel against serial; a
+cancelled query; a rule file replaced while another connection has it
+cached; refused files; privileges.
+
+Usage: test_pg.py QUOTALEVY_BINARY SOURCE_DIR BUILD_DIR   (run by meson test)
+"""
+import csv
+import json
+import os
+import re
+import select
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from collections import defaultdict
+from decimal import Decimal
+
+CLI = SRC = BUILD = None
+SANDBOX = None
+ENV = None
+
+# (rule set name, rules file, example without .csv, date)
+EXAMPLES = [
+    ("cn/jilin", "rules/cn/jilin.yaml", "examples/jilin-units", "2024-06-30"),
+    ("de/sgb9", "rules/de/sgb9.yaml", "examples/de-employers", "2024-12-31"),
+    ("jp/levy", "rules/jp/levy.yaml", "examples/jp-employers", "2025-10-01"),
+    ("fr/oeth", "rules/fr/oeth.yaml", "examples/fr-companies", "2024-12-31"),
+]
+
+
+def psql(sql, check=True, user=None):
+    """Runs SQL (one or more statements) in a fresh session; stdout."""
+    env = dict(ENV)
+    if user:
+        env["PGUSER"] = user
+    p = subprocess.run(["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1",
+                        "-v", "VERBOSITY=verbose", "-f", "-"],
+                       input="\\set VERBOSITY verbose\n" + sql,
+                       capture_output=True, text=True, env=env)
+    if check and p.returncode != 0:
+        raise AssertionError(f"psql failed: {p.stderr}\nSQL: {sql[:2000]}")
+    return p.stdout if check else p
+
+
+def psql_error(sql, user=None):
+    """Runs SQL that must fail; the error text (with SQLSTATE)."""
+    p = psql(sql, check=False, user=user)
+    if p.returncode == 0:
+        raise AssertionError(f"expected an error from: {sql[:500]}\n{p.stdout}")
+    return p.stderr
+
+
+class Session:
+    """One connection kept open, to hold a backend's cache across steps."""
+
+    def __init__(self):
+        self.p = subprocess.Popen(["psql", "-X", "-At", "-q"], env=ENV,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.buf = b""
+        self.pid = int(self.q("SELECT pg_backend_pid();")[0])
+
+    def send(self, sql):
+        # a query's result is flushed where an \echo would wait in a buffer
+        self.p.stdin.write(sql + "\nSELECT '__done__';\n")
+        self.p.stdin.flush()
+
+    def read(self, timeout=120):
+        """The lines psql wrote up to the end marker."""
+        end = time.time() + timeout
+        while b"__done__\n" not in self.buf:
+            r, _, _ = select.select([self.p.stdout], [], [], max(0, end - time.time()))
+            if not r:
+                raise AssertionError(f"no answer from psql; so far {self.buf!r}")
+            chunk = os.read(self.p.stdout.fileno(), 65536)
+            if not chunk:
+                raise AssertionError(f"psql ended; so far {self.buf!r}")
+            self.buf += chunk
+        text, _, self.buf = self.buf.partition(b"__done__\n")
+        return text.decode().splitlines()
+
+    def q(self, sql):
+        self.send(sql)
+        return self.read()
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=30)
+
+
+def cli_jsonl(rules, data, date, *extra):
+    """The command's outputs by id and its rejects by id."""
+    with tempfile.TemporaryDirectory() as d:
+        out, rej = os.path.join(d, "o.jsonl"), os.path.join(d, "r.csv")
+        p = subprocess.run([CLI, "run", rules, data + ".csv", "--date", date, "-f",
+                        "jsonl", "-o", out, "-r", rej, "--quiet", *extra],
+                       cwd=SRC, capture_output=True)
+        # 1: some rows were rejected (they are in the rejects)
+        if p.returncode not in (0, 1) or not os.path.exists(out):
+            raise AssertionError(f"quotalevy run failed: {p.stderr}")
+        with open(out, encoding="utf-8") as f:
+            rows = [json.loads(line, parse_float=str, parse_int=str) for line in f]
+        with open(rej, encoding="utf-8", newline="") as f:
+            rejects = list(csv.DictReader(f))
+    return {r["id"]: r for r in rows}, {r["id"]: r for r in rejects}
+
+
+def table_of(name, data):
+    """Loads a CSV into table `name`, every column text, with COPY."""
+    path = os.path.join(SRC, data + ".csv")
+    with open(path, encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    cols = ", ".join('"' + h.replace('"', '""') + '" text' for h in header)
+    psql(f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} ({cols});\n"
+         f"\\copy {name} FROM '{path}' WITH (FORMAT csv, HEADER true)\n")
+
+
+def sql_results(sql):
+    """Rows of jsonb, parsed with numbers kept as their text."""
+    return [json.loads(line, parse_float=str, parse_int=str)
+            for line in psql(sql).splitlines() if line]
+
+
+class Examples(unittest.TestCase):
+    def test_every_example_row_matches_the_command(self):
+        for name, rules, data, date in EXAMPLES:
+            with self.subTest(rules=name):
+                table = "ex_" + re.sub(r"\W", "_", name)
+                table_of(table, data)
+                want, rejects = cli_jsonl(rules, data, date)
+                for form in ("t", "to_jsonb(t)"):
+                    got = sql_results(
+                        f"SELECT quotalevy.try_evaluate('{name}', {form}, "
+                        f"'{date}') FROM {table} t")
+                    ok = {r["id"]: r for r in got if "error" not in r}
+                    bad = {r["id"]: r["error"] for r in got if "error" in r}
+                    self.assertEqual(len(got), len(want) + len(rejects))
+                    self.assertEqual(set(ok), set(want))
+                    for rid, row in want.items():
+                        self.assertEqual(ok[rid], row, f"{name} {rid} ({form})")
+                    self.assertEqual(set(bad), set(rejects))
+                    for rid, e in bad.items():
+                        r = rejects[rid]
+                        self.assertEqual(e["status"], r["status"], rid)
+                        self.assertEqual(e["field"], r["field"], rid)
+                        self.assertTrue(r["message"].endswith(e["message"]),
+                                        (r["message"], e["message"]))
+
+    def test_jilin_bad_rows_one_error_each_and_the_rest_levied(self):
+        table_of("jilin", "examples/jilin-units")
+        want, rejects = cli_jsonl("rules/cn/jilin.yaml", "examples/jilin-units",
+                                  "2024-06-30")
+        self.assertEqual(len(rejects), 6)
+        out = psql("""
+            SELECT count(*) FILTER (WHERE r ? 'error'),
+                   count(*) FILTER (WHERE NOT r ? 'error'),
+                   sum((r->'levy_due')::numeric)
+            FROM (SELECT quotalevy.try_evaluate('cn/jilin', t, '2024-06-30') r
+                  FROM jilin t) s""").strip()
+        total = sum(Decimal(r["levy_due"]) for r in want.values())
+        self.assertEqual(out, f"6|{len(want)}|{total}")
+        # the raising form stops at a bad row with its SQLSTATE, the
+        # field and the rules-file location in DETAIL
+        err = psql_error("SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') "
+                         "FROM jilin t WHERE id = 'JL-X003'")
+        self.assertIn("ERROR:  22023:", err)
+        self.assertIn('record "JL-X003"', err)
+        self.assertRegex(err, r'DETAIL:  status QL_ERECORD, field "wage_total", '
+                              r'at \S+:219:35')
+        err = psql_error("SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') "
+                         "FROM jilin t WHERE id = 'JL-X002'")
+        self.assertIn("is not a valid money", err)
+        self.assertIn('field "wage_total"', err)
+
+    def test_group_totals_typed_without_casts(self):
+        table_of("jilin", "examples/jilin-units")
+        want, _ = cli_jsonl("rules/cn/jilin.yaml", "examples/jilin-units", "2024-06-30")
+        totals = defaultdict(Decimal)
+        for rid, r in want.items():
+            totals[rid[:4]] += Decimal(r["levy_due"])
+        out = psql("""
+            DROP TYPE IF EXISTS jilin_result;
+            SELECT quotalevy.create_result_type('cn/jilin', 'jilin_result');
+            SELECT left(t.id, 4) AS region, sum(r.levy_due), pg_typeof(sum(r.levy_due)),
+                   bool_and(r.agency_post_minimum_applicable IS NOT NULL)
+            FROM jilin t,
+                 LATERAL quotalevy.evaluate_as('cn/jilin', t, '2024-06-30',
+                                               NULL::jilin_result) r
+            WHERE t.id NOT LIKE 'JL-X%'
+            GROUP BY 1 ORDER BY 1""")
+        lines = out.splitlines()
+        self.assertEqual(lines[0], "jilin_result")
+        got = {l.split("|")[0]: l.split("|")[1:] for l in lines[1:]}
+        self.assertEqual({k: Decimal(v[0]) for k, v in got.items()}, dict(totals))
+        # the scale is the currency's: fen
+        self.assertTrue(all(re.fullmatch(r"\d+\.\d\d", v[0]) for v in got.values()))
+        self.assertTrue(all(v[1:] == ["numeric", "t"] for v in got.values()))
+        # a declared numeric(p,s) that would round is an error, not a rounding
+        err = psql_error("""
+            DROP TYPE IF EXISTS narrow;
+            CREATE TYPE narrow AS (required_disabled numeric(12,2));
+            SELECT quotalevy.evaluate_as('cn/jilin', t, '2024-06-30', NULL::narrow)
+            FROM jilin t WHERE id = 'JL-E002'""")
+        self.assertIn("does not fit column type numeric(12,2) without rounding", err)
+
+
+class Json(unittest.TestCase):
+    REC = ('{"id": "A", "unit_type": "enterprise", "employees": 860.5, '
+           '"disabled": 8, "disabled_severe": 2, "wage_total": 73142500, '
+           '"local_avg_wage": 90437, "posts": null}')
+
+    def test_a_json_literal_needs_no_cast_and_numbers_are_exact(self):
+        out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', '{self.REC}', "
+                          "'2024-06-30')")[0]
+        self.assertEqual(out["levy_due"], "75140.00")
+        self.assertEqual(out["required_disabled"], "13.7680")
+        self.assertEqual(out["id"], "A")
+
+    def test_the_date_key_when_no_date_is_given(self):
+        rec = self.REC.replace('"id": "A"', '"date": "2024-06-30"')
+        out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}', NULL)")[0]
+        self.assertEqual(out["levy_due"], "75140.00")
+        err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', '{self.REC}', NULL)")
+        self.assertIn("no evaluation date", err)
+
+    def test_null_and_absent_are_empty_and_containers_are_refused(self):
+        rec = self.REC.replace('"wage_total": 73142500', '"wage_total": null')
+        out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', '{rec}', "
+                          "'2024-06-30')")[0]
+        self.assertEqual(out["error"]["field"], "wage_total")
+        self.assertIn("is empty", out["error"]["message"])
+        rec = self.REC.replace('"wage_total": 73142500', '"wage_total": [1]')
+        out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', '{rec}', "
+                          "'2024-06-30')")[0]
+        self.assertEqual(out["error"]["field"], "wage_total")
+        self.assertIn("not a JSON array", out["error"]["message"])
+
+    def test_float_columns_are_refused(self):
+        err = psql_error("SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') "
+                         "FROM (SELECT 'enterprise' AS unit_type, "
+                         "860.5::float8 AS employees) t")
+        self.assertIn("binary floating point", err)
+
+    def test_what_if_overrides_match_the_command(self):
+        table_of("jilin", "examples/jilin-units")
+        ovr = "ratio=1.7%@2024-01-01"
+        want, _ = cli_jsonl("rules/cn/jilin.yaml", "examples/jilin-units",
+                            "2024-06-30", "--override", ovr)
+        got = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30', "
+                          f"ARRAY['{ovr}']) FROM jilin t WHERE id NOT LIKE 'JL-X%'")
+        self.assertEqual({r["id"]: r for r in got}, want)
+        out = psql(f"SELECT value, in_force_from, source FROM quotalevy.parameters("
+                   f"'cn/jilin', '2024-06-30', ARRAY['{ovr}']) WHERE name = 'ratio'")
+        self.assertEqual(out.strip(), "0.017|2024-01-01|what-if override")
+
+    def test_parameters_as_a_table(self):
+        out = psql("SELECT name, value, in_force_from FROM quotalevy.parameters("
+                   "'cn/national', '2024-06-30') WHERE name IN "
+                   "('ratio', 'wage_cap_multiple') ORDER BY 1")
+        self.assertEqual(out.split(), ["ratio|0.015|2015-10-01",
+                                       "wage_cap_multiple|2|2018-04-01"])
+
+
+class Parallel(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        table_of("jilin", "examples/jilin-units")
+        psql("DROP TABLE IF EXISTS big; CREATE TABLE big AS "
+             "SELECT g AS n, t.* FROM jilin t, generate_series(1, 400) g "
+             "WHERE t.id NOT LIKE 'JL-X%'; ANALYZE big;")
+
+    FORCE = ("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; "
+             "SET min_parallel_table_scan_size = 0; "
+             "SET max_parallel_workers_per_gather = 2;")
+    QUERY = ("SELECT count(*), sum(r.levy_due), sum(r.shortfall), "
+             "md5(string_agg(r::text, ',' ORDER BY r::text)) FROM big b, "
+             "LATERAL quotalevy.evaluate_as('cn/jilin', b, '2024-06-30', "
+             "NULL::jilin_result) r")
+
+    def test_a_parallel_plan_and_the_same_results_as_serial(self):
+        psql("DROP TYPE IF EXISTS jilin_result CASCADE; "
+             "SELECT quotalevy.create_result_type('cn/jilin', 'jilin_result');")
+        plan = psql(self.FORCE + "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
+                    + self.QUERY)
+        self.assertIn("Gather", plan)
+        self.assertRegex(plan, r"Workers Planned: 2")
+        self.assertRegex(plan, r"Workers Launched: [12]")
+        parallel = psql(self.FORCE + self.QUERY)
+        serial = psql("SET max_parallel_workers_per_gather = 0;" + self.QUERY)
+        self.assertEqual(parallel, serial)
+        want, _ = cli_jsonl("rules/cn/jilin.yaml", "examples/jilin-units", "2024-06-30")
+        total = 400 * sum(Decimal(r["levy_due"]) for r in want.values())
+        self.assertEqual(Decimal(serial.split("|")[1]), total)
+
+
+class Cancel(unittest.TestCase):
+    # rows from a small table, many times over: the backend's own memory
+    # stays put, so any growth would be ours
+    TABLE = ("CREATE TEMP TABLE u AS SELECT g AS n, 'enterprise' AS unit_type, "
+             "g % 1000 + 1 AS employees, 0 AS disabled, 0 AS disabled_severe, "
+             "6000000 AS wage_total, 50000 AS local_avg_wage "
+             "FROM generate_series(1, 2000) g;")
+    LONG = ("SELECT count(quotalevy.evaluate('cn/jilin', u, '2024-06-30')) "
+            "FROM u, generate_series(1, 1000000) g;")
+    ONE = ("SELECT quotalevy.evaluate('cn/jilin', u, '2024-06-30')->>'levy_due' "
+           "FROM u WHERE n = 7;")
+    MEMORY = "SELECT sum(total_bytes) FROM pg_backend_memory_contexts;"
+
+    @staticmethod
+    def rss_anon(pid):
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+        raise AssertionError("no RssAnon")
+
+    def cancelled(self, out, why):
+        self.assertTrue(any(f"canceling statement due to {why}" in l for l in out), out)
+
+    def test_cancelled_queries_leave_the_backend_usable_and_leak_nothing(self):
+        a, b = Session(), Session()
+        try:
+            a.q(self.TABLE)
+            before = a.q(self.ONE)
+            self.assertRegex(before[0], r"^\d+\.\d\d$")
+            a.q("SET statement_timeout = '300ms';")
+            for _ in range(2):  # warm up: plans, caches
+                self.cancelled(a.q(self.LONG), "statement timeout")
+            rss, contexts = self.rss_anon(a.pid), a.q(self.MEMORY)
+            for _ in range(5):
+                self.cancelled(a.q(self.LONG), "statement timeout")
+            # and one cancelled from another connection
+            a.q("SET statement_timeout = 0;")
+            a.send(self.LONG)
+            for _ in range(500):
+                st = b.q(f"SELECT state, wait_event IS NULL FROM pg_stat_activity "
+                         f"WHERE pid = {a.pid};")
+                if st == ["active|t"]:
+                    break
+                time.sleep(0.01)
+            time.sleep(0.1)
+            self.assertEqual(b.q(f"SELECT pg_cancel_backend({a.pid});"), ["t"])
+            self.cancelled(a.read(), "user request")
+            # PostgreSQL's own memory: a block or two of slack, no more
+            self.assertLess(abs(int(a.q(self.MEMORY)[0]) - int(contexts[0])), 65536)
+            grown = self.rss_anon(a.pid) - rss
+            self.assertLess(grown, 256, f"the backend grew {grown} kB over 6 cancels")
+            self.assertEqual(a.q(self.ONE), before)
+        finally:
+            a.close()
+            b.close()
+
+
+class RuleFiles(unittest.TestCase):
+    def source(self, name):
+        return psql(f"SELECT source FROM quotalevy.rule_files WHERE name = '{name}'")
+
+    def replace(self, session, name, text):
+        tag = "$ql$"
+        return session.q(f"SELECT quotalevy.add_rule_file('{name}', {tag}{text}{tag});")
+
+    def test_a_replaced_file_is_seen_by_a_connection_that_had_it_cached(self):
+        rec = ("'{\"unit_type\": \"enterprise\", \"employees\": 1250, "
+               "\"disabled\": 12, \"disabled_severe\": 3, \"wage_total\": 137500000, "
+               "\"local_avg_wage\": 90437}'")
+        ask = f"SELECT quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30')->>'counted_disabled';"
+        national = os.path.join(SRC, "rules/cn/national.yaml")
+        with open(national, encoding="utf-8") as f:
+            original = f.read()
+        changed = original.replace("      - from: 2015-10-01\n        value: 2\n",
+                                   "      - from: 2015-10-01\n        value: 3\n", 1)
+        self.assertNotEqual(changed, original)
+        a, b = Session(), Session()
+        try:
+            self.assertEqual(a.q(ask), ["18"])  # 12 + 3 × 2, now cached in a
+            self.assertEqual(self.replace(b, "cn/national", changed), [""])
+            self.assertEqual(a.q(ask), ["21"])  # 12 + 3 × 3: the file it extends
+            # inside b's own open transaction the change is not yet seen by a
+            b.q("BEGIN;")
+            self.replace(b, "cn/national", original)
+            self.assertEqual(a.q(ask), ["21"])
+            b.q("COMMIT;")
+            self.assertEqual(a.q(ask), ["18"])
+        finally:
+            a.close()
+            b.close()
+            psql(f"SELECT quotalevy.add_rule_file('cn/national', $ql${original}$ql$)")
+
+    def test_a_bad_file_is_refused_with_its_location_and_nothing_stored(self):
+        err = psql_error("SELECT quotalevy.add_rule_file('cn/bad', "
+                         "E'id: bad\\ninputs:\\n  x: {type: decimal}\\noutputs: [nope]\\n')")
+        self.assertRegex(err, r"ERROR:  \w{5}: cn/bad:\d+:\d+: ")
+        self.assertEqual(psql("SELECT count(*) FROM quotalevy.rule_files "
+                              "WHERE name = 'cn/bad'").strip(), "0")
+        # written straight into the table: the same check
+        with open(os.path.join(SRC, "tests/rules/child.yaml"), encoding="utf-8") as f:
+            child = f.read().replace("extends: base.yaml", "extends: nowhere.yaml")
+        err = psql_error("INSERT INTO quotalevy.rule_files (name, source) "
+                         f"VALUES ('cn/bad', $ql${child}$ql$)")
+        self.assertIn("no rule file 'cn/nowhere'", err)
+        err = psql_error("SELECT quotalevy.add_rule_file('../etc/passwd', 'id: x')")
+        self.assertIn("invalid rule file name", err)
+        self.assertEqual(psql("SELECT quotalevy.check_rules('x', 'id: [')").strip()[:2], "x:")
+
+    def test_a_change_that_breaks_a_file_extending_it_is_refused(self):
+        def text(path):
+            with open(os.path.join(SRC, path), encoding="utf-8") as f:
+                return f.read()
+        psql(f"SELECT quotalevy.add_rule_file('t/base', $ql${text('tests/rules/base.yaml')}$ql$);"
+             f"SELECT quotalevy.add_rule_file('t/child', $ql${text('tests/rules/child.yaml')}$ql$);")
+        before = self.source("t/base")
+        # a good file in itself, but not one t/child can extend
+        err = psql_error("SELECT quotalevy.add_rule_file('t/base', "
+                         f"$ql${text('rules/fr/oeth.yaml')}$ql$)")
+        self.assertIn("would no longer compile", err)
+        self.assertIn('"t/child"', err)
+        err = psql_error("DELETE FROM quotalevy.rule_files WHERE name = 't/base'")
+        self.assertIn("would no longer compile", err)
+        self.assertEqual(self.source("t/base"), before)
+        psql("DELETE FROM quotalevy.rule_files WHERE name IN ('t/base', 't/child')")
+
+    def test_size_limit(self):
+        err = psql_error("SELECT quotalevy.add_rule_file('big', "
+                         "'# ' || repeat('x', 16777216))")
+        self.assertRegex(err, r"16 MiB|rule_files_source_check")
+
+
+class Security(unittest.TestCase):
+    def test_readers_evaluate_writers_need_a_grant(self):
+        psql("DROP ROLE IF EXISTS clerk; CREATE ROLE clerk LOGIN;")
+        out = psql("SELECT quotalevy.evaluate('fr/oeth', '{\"workforce\": 38, "
+                   "\"beneficiaries\": 1}', '2024-12-31') ? 'contribution'", user="clerk")
+        self.assertIn(out.strip(), ("t", "f"))
+        err = psql_error("SELECT quotalevy.add_rule_file('x/y', 'id: y')", user="clerk")
+        self.assertIn("42501", err)
+        psql("GRANT INSERT, UPDATE, DELETE ON quotalevy.rule_files TO clerk;")
+        try:
+            src = psql("SELECT source FROM quotalevy.rule_files WHERE name = 'fr/oeth'")
+            psql(f"SELECT quotalevy.add_rule_file('x/oeth', $ql${src}$ql$)", user="clerk")
+            psql("DELETE FROM quotalevy.rule_files WHERE name = 'x/oeth'", user="clerk")
+        finally:
+            psql("REVOKE ALL ON quotalevy.rule_files FROM clerk;")
+
+    def test_no_function_runs_as_its_owner(self):
+        out = psql("SELECT count(*) FILTER (WHERE p.prosecdef), count(*) "
+                   "FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid "
+                   "JOIN pg_extension e ON e.oid = d.refobjid "
+                   "WHERE e.extname = 'quotalevy'")
+        secdef, total = out.strip().split("|")
+        self.assertEqual(secdef, "0")
+        self.assertGreater(int(total), 10)
+
+    def test_evaluating_functions_are_stable_and_parallel_safe(self):
+        out = psql("SELECT DISTINCT provolatile::text || proparallel::text FROM pg_proc "
+                   "WHERE pronamespace = 'quotalevy'::regnamespace AND proname IN "
+                   "('evaluate', 'try_evaluate', 'evaluate_as', 'parameters')")
+        self.assertEqual(out.split(), ["ss"])
+
+
+def setUpModule():
+    global SANDBOX, ENV
+    SANDBOX = tempfile.mkdtemp(prefix="ql-pg.", dir="/tmp")
+    env = dict(os.environ, QL_BUILD_DIR=BUILD, QL_RULES_DIR=os.path.join(SRC, "rules"))
+    p = subprocess.run([os.path.join(SRC, "scripts/pg-sandbox.sh"), "start", SANDBOX],
+                       capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        raise RuntimeError(f"the PostgreSQL sandbox did not start:\n{p.stderr}")
+    ENV = dict(os.environ)
+    words = shlex.split(p.stdout.strip())
+    assert words[0] == "export", p.stdout
+    ENV.update(w.split("=", 1) for w in words[1:])
+
+
+def tearDownModule():
+    if SANDBOX:
+        subprocess.run([os.path.join(SRC, "scripts/pg-sandbox.sh"), "stop", SANDBOX],
+                       capture_output=True)
+        shutil.rmtree(SANDBOX, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    CLI, SRC, BUILD = (os.path.abspath(a) for a in sys.argv[1:4])
+    unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[4:])
