@@ -340,10 +340,10 @@ class Cancel(unittest.TestCase):
             before = a.q(self.ONE)
             self.assertRegex(before[0], r"^\d+\.\d\d$")
             a.q("SET statement_timeout = '300ms';")
-            for _ in range(2):  # warm up: plans, caches
+            for _ in range(3):  # warm up: plans, caches
                 self.cancelled(a.q(self.LONG), "statement timeout")
             rss, contexts = self.rss_anon(a.pid), a.q(self.MEMORY)
-            for _ in range(5):
+            for _ in range(8):
                 self.cancelled(a.q(self.LONG), "statement timeout")
             # and one cancelled from another connection
             a.q("SET statement_timeout = 0;")
@@ -360,7 +360,9 @@ class Cancel(unittest.TestCase):
             # PostgreSQL's own memory: a block or two of slack, no more
             self.assertLess(abs(int(a.q(self.MEMORY)[0]) - int(contexts[0])), 65536)
             grown = self.rss_anon(a.pid) - rss
-            self.assertLess(grown, 256, f"the backend grew {grown} kB over 6 cancels")
+            # a rule set or a record lost per cancel would be megabytes by now;
+            # the allocator's own drift is a few hundred kB at most
+            self.assertLess(grown, 1024, f"the backend grew {grown} kB over 9 cancels")
             self.assertEqual(a.q(self.ONE), before)
         finally:
             a.close()
@@ -473,10 +475,23 @@ class Security(unittest.TestCase):
         self.assertEqual(out.split(), ["ss"])
 
 
+class Docs(unittest.TestCase):
+    def test_the_readme_query_gives_the_levy(self):
+        with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        block = readme.split("## In PostgreSQL", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+        query = [l for l in block.splitlines() if l.startswith("psql ")]
+        self.assertEqual(len(query), 1, block)
+        p = subprocess.run(["bash", "-c", query[0] + " -X -At"], env=ENV,
+                           capture_output=True, text=True)
+        self.assertEqual((p.returncode, p.stdout.strip()), (0, "50292.00"), p.stderr)
+
+
 def setUpModule():
     global SANDBOX, ENV
     SANDBOX = tempfile.mkdtemp(prefix="ql-pg.", dir="/tmp")
     env = dict(os.environ, QL_BUILD_DIR=BUILD, QL_RULES_DIR=os.path.join(SRC, "rules"))
+    env.pop("MALLOC_PERTURB_", None)  # meson's; the server's memory is measured
     p = subprocess.run([os.path.join(SRC, "scripts/pg-sandbox.sh"), "start", SANDBOX],
                        capture_output=True, text=True, env=env)
     if p.returncode != 0:
