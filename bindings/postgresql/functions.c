@@ -18,7 +18,7 @@
 #include <string.h>
 
 enum { FORM_JSONB, FORM_ROW };
-enum { MODE_RAISE, MODE_TRY, MODE_AS };
+enum { MODE_RAISE, MODE_TRY, MODE_AS, MODE_EXPLAIN };
 
 static bool date_arg(FunctionCallInfo fcinfo, int arg, ql_date *out)
 {
@@ -41,7 +41,7 @@ static qlpg_entry *entry_arg(FunctionCallInfo fcinfo, int ovr_arg)
 
 /* Reads the record argument into e's record and evaluates it. */
 static ql_status evaluate(FunctionCallInfo fcinfo, qlpg_entry *e, int form,
-                          char **id, ql_error *err)
+                          unsigned flags, char **id, ql_error *err)
 {
     ql_date date = 0;
     bool have_date = date_arg(fcinfo, 2, &date);
@@ -60,7 +60,7 @@ static ql_status evaluate(FunctionCallInfo fcinfo, qlpg_entry *e, int form,
                  form == FORM_ROW ? "column" : "key");
         return QL_ERECORD;
     }
-    return ql_evaluate(e->res, e->rec, date, 0, err);
+    return ql_evaluate(e->res, e->rec, date, flags, err);
 }
 
 static void raise_row(FunctionCallInfo fcinfo, ql_status st, const ql_error *err,
@@ -86,7 +86,8 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
     qlpg_entry *e = entry_arg(fcinfo, mode == MODE_AS ? 4 : 3);
     char *id = NULL;
     ql_error err;
-    ql_status st = evaluate(fcinfo, e, form, &id, &err);
+    ql_status st = evaluate(fcinfo, e, form, mode == MODE_EXPLAIN ? QL_EVAL_TRACE : 0,
+                            &id, &err);
     if (st) {
         if (mode == MODE_TRY)
             PG_RETURN_JSONB_P(qlpg_error_jsonb(&err, id));
@@ -99,6 +100,14 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
                             errmsg("evaluate_as's fourth argument must be a "
                                    "composite type, such as NULL::my_result")));
         return qlpg_result_row(fcinfo, e, shape, id);
+    }
+    if (mode == MODE_EXPLAIN) {
+        /* the library's one rendering, the command's `explain` text */
+        size_t n = ql_result_explain(e->res, NULL, 0);
+        text *t = (text *)palloc(VARHDRSZ + n + 1);
+        ql_result_explain(e->res, VARDATA(t), n + 1);
+        SET_VARSIZE(t, VARHDRSZ + n);
+        PG_RETURN_TEXT_P(t);
     }
     PG_RETURN_JSONB_P(qlpg_result_jsonb(e, id));
 }
@@ -113,6 +122,10 @@ PG_FUNCTION_INFO_V1(qlpg_try_evaluate_row);
 Datum qlpg_try_evaluate_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_TRY); }
 PG_FUNCTION_INFO_V1(qlpg_evaluate_as_jsonb);
 Datum qlpg_evaluate_as_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_AS); }
+PG_FUNCTION_INFO_V1(qlpg_explain_jsonb);
+Datum qlpg_explain_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_EXPLAIN); }
+PG_FUNCTION_INFO_V1(qlpg_explain_row);
+Datum qlpg_explain_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_EXPLAIN); }
 PG_FUNCTION_INFO_V1(qlpg_evaluate_as_row);
 Datum qlpg_evaluate_as_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_AS); }
 

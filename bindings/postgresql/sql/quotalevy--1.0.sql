@@ -107,6 +107,22 @@ CREATE FUNCTION quotalevy.evaluate_as(rules text, record text, on_date date,
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT quotalevy.evaluate_as($1, $2::jsonb, $3, $4, $5) $$;
 
+-- One record's whole calculation for a person: the text of the command's
+-- `quotalevy explain` (the library renders it), every input, parameter in
+-- force with its citation, computed value with its formula, and check.
+CREATE FUNCTION quotalevy.explain(rules text, record jsonb, on_date date,
+                                  overrides text[] DEFAULT NULL) RETURNS text
+    AS 'MODULE_PATHNAME', 'qlpg_explain_jsonb'
+    LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+CREATE FUNCTION quotalevy.explain(rules text, record record, on_date date,
+                                  overrides text[] DEFAULT NULL) RETURNS text
+    AS 'MODULE_PATHNAME', 'qlpg_explain_row'
+    LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+CREATE FUNCTION quotalevy.explain(rules text, record text, on_date date,
+                                  overrides text[] DEFAULT NULL) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN quotalevy.explain(rules, record::jsonb, on_date, overrides);
+
 -- What a rule set reads and writes.
 CREATE FUNCTION quotalevy.result_columns(rules text,
                                          OUT name text, OUT sql_type text)

@@ -277,6 +277,21 @@ class Json(unittest.TestCase):
         self.assertGreater(int(n), 3)
 
 
+class Explain(unittest.TestCase):
+    def test_the_same_text_as_the_command(self):
+        table_of("jilin", "examples/jilin-units")
+        for rid in ("JL-A002", "JL-E001"):
+            p = subprocess.run([CLI, "explain", "rules/cn/jilin.yaml", "--row", rid,
+                                "examples/jilin-units.csv", "--date", "2024-06-30"],
+                               cwd=SRC, capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            got = psql(f"SELECT quotalevy.explain('cn/jilin', t, '2024-06-30') "
+                       f"FROM jilin t WHERE id = '{rid}'")
+            want, have = p.stdout.rstrip("\n").splitlines(), got.rstrip("\n").splitlines()
+            self.assertEqual(have, want)
+            self.assertGreater(len(have), 20)
+
+
 class Parallel(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
