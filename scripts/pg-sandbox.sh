@@ -70,6 +70,8 @@ start) ;;
 *) usage ;;
 esac
 
+# initdb's own commands write to /dev/null: say so plainly if it is broken
+[ -c /dev/null ] || die "/dev/null is not a character device (something replaced it): restore it with 'rm /dev/null && mknod -m 666 /dev/null c 1 3'"
 [ ! -e "$dir/data" ] || die "$dir/data exists: stop that sandbox and remove $dir first"
 module="$build/bindings/postgresql/quotalevy.so"
 [ -f "$module" ] ||

@@ -94,12 +94,16 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
         raise_row(fcinfo, st, &err, id);
     }
     if (mode == MODE_AS) {
-        Oid shape = get_fn_expr_argtype(fcinfo->flinfo, 3);
-        if (!OidIsValid(shape) || !type_is_rowtype(shape))
-            ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                            errmsg("evaluate_as's fourth argument must be a "
-                                   "composite type, such as NULL::my_result")));
-        return qlpg_result_row(fcinfo, e, shape, id);
+        qlpg_call *c = qlpg_call_of(fcinfo);
+        if (!OidIsValid(c->shape)) { /* once per call site, not per row */
+            Oid shape = get_fn_expr_argtype(fcinfo->flinfo, 3);
+            if (!OidIsValid(shape) || !type_is_rowtype(shape))
+                ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                                errmsg("evaluate_as's fourth argument must be a "
+                                       "composite type, such as NULL::my_result")));
+            c->shape = shape;
+        }
+        return qlpg_result_row(fcinfo, e, c->shape, id);
     }
     if (mode == MODE_EXPLAIN) {
         /* the library's one rendering, the command's `explain` text */

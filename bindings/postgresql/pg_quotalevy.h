@@ -90,6 +90,7 @@ typedef struct qlpg_call {
     size_t keylen;
     void *rowmap;  /* convert.c: a row type's columns mapped to inputs */
     void *outmap;  /* convert.c: a result type's columns mapped to outputs */
+    Oid shape;     /* functions.c: evaluate_as's result type, once checked */
 } qlpg_call;
 
 qlpg_call *qlpg_call_of(FunctionCallInfo fcinfo);
