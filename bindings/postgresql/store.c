@@ -228,7 +228,15 @@ static ql_status compile_in(ql_ruleset **out, store *s, const char *name,
     opts.extends_policy = QL_EXTENDS_CONFINED;
     opts.resolve = resolve;
     opts.resolve_payload = s;
-    return ql_ruleset_load_ext(out, name, &opts, err);
+    ql_status st = ql_ruleset_load_ext(out, name, &opts, err);
+    /* a problem in a file reached through `extends` is named by what the
+     * `extends` wrote ("national.yaml"): name it as the table does */
+    for (int i = 0; st && err && i < s->nresolved; i++)
+        if (!strcmp(err->file, s->resolved_from[i])) {
+            snprintf(err->file, sizeof err->file, "%s", s->resolved_to[i]);
+            break;
+        }
+    return st;
 }
 
 ql_status qlpg_compile(ql_ruleset **out, const char *name, const char *self_name,

@@ -450,6 +450,11 @@ class RuleFiles(unittest.TestCase):
         psql(f"SELECT quotalevy.add_rule_file('t/base', $ql${text('tests/rules/base.yaml')}$ql$);"
              f"SELECT quotalevy.add_rule_file('t/child', $ql${text('tests/rules/child.yaml')}$ql$);")
         before = self.source("t/base")
+        # a problem found in the file extended is named as the table names it
+        minus = ("quotalevy: 1\nextends: base.yaml\nid: m\ntitle: m\n"
+                 "jurisdiction: XX\nversion: '1'\nremove:\n  computed: [short]\n")
+        out = psql(f"SELECT quotalevy.check_rules('t/minus', $ql${minus}$ql$)").strip()
+        self.assertRegex(out, r"^t/base:\d+:\d+: ")
         # a good file in itself, but not one t/child can extend
         err = psql_error("SELECT quotalevy.add_rule_file('t/base', "
                          f"$ql${text('rules/fr/oeth.yaml')}$ql$)")
