@@ -26,6 +26,7 @@
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void record_error(ql_error *err, const char *field, const char *fmt,
@@ -67,6 +68,29 @@ static bool jsonb_text(const JsonbValue *v, const char **s, size_t *len)
     }
 }
 
+/* A list input's item "name[k]" from the JSON array "name": [...] (k from
+ * 1), when there is no "name[k]" key. */
+static bool list_item(Jsonb *jb, const char *name, JsonbValue *out)
+{
+    const char *br = strchr(name, '[');
+    if (!br || br == name)
+        return false;
+    char *end;
+    long k = strtol(br + 1, &end, 10);
+    if (k < 1 || *end != ']' || end[1] != '\0')
+        return false;
+    JsonbValue arr;
+    if (!getKeyJsonValueFromContainer(&jb->root, name, (int)(br - name), &arr) ||
+        arr.type != jbvBinary || !JsonContainerIsArray(arr.val.binary.data))
+        return false;
+    JsonbValue *item = getIthJsonbValueFromContainer(arr.val.binary.data,
+                                                     (uint32)(k - 1));
+    if (!item)
+        return false;
+    *out = *item;
+    return true;
+}
+
 ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
                                  ql_date *date, char **id, ql_error *err)
 {
@@ -92,7 +116,9 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
     size_t n = ql_ruleset_input_count(e->rs);
     for (size_t i = 0; i < n; i++) {
         const char *name = ql_ruleset_input_name(e->rs, i);
-        if (!jsonb_key(jb, name, &v) || v.type == jbvNull)
+        if (!jsonb_key(jb, name, &v) && !list_item(jb, name, &v))
+            continue;
+        if (v.type == jbvNull)
             continue;
         if (!jsonb_text(&v, &s, &len)) {
             record_error(err, name, "expected a number, string, boolean or null, "

@@ -247,6 +247,25 @@ class Json(unittest.TestCase):
         self.assertEqual(out["error"]["field"], "wage_total")
         self.assertIn("not a JSON array", out["error"]["message"])
 
+    def test_a_list_input_from_a_json_array(self):
+        table_of("de", "examples/de-employers")
+        out = psql("""
+            SELECT count(*), count(*) FILTER (WHERE a = b AND NOT a ? 'error')
+            FROM (SELECT quotalevy.try_evaluate('de/sgb9', to_jsonb(t), '2024-12-31') a,
+                         quotalevy.try_evaluate('de/sgb9', (
+                           SELECT jsonb_object_agg(k, v) FROM (
+                             SELECT regexp_replace(key, '\\[\\d+\\]$', '') k,
+                                    CASE WHEN bool_or(key ~ '\\[\\d+\\]$')
+                                         THEN jsonb_agg(value ORDER BY
+                                           substring(key FROM '\\[(\\d+)\\]$')::int)
+                                         ELSE (array_agg(value))[1] END v
+                             FROM jsonb_each(to_jsonb(t)) GROUP BY 1) g),
+                           '2024-12-31') b
+                  FROM de t) s""").strip()
+        n, same = out.split("|")
+        self.assertEqual(n, same)
+        self.assertGreater(int(n), 3)
+
     def test_float_columns_are_refused(self):
         err = psql_error("SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') "
                          "FROM (SELECT 'enterprise' AS unit_type, "
