@@ -542,6 +542,7 @@ def setUpModule():
     p = subprocess.run([os.path.join(SRC, "scripts/pg-sandbox.sh"), "start", SANDBOX],
                        capture_output=True, text=True, env=env)
     if p.returncode != 0:
+        tearDownModule()  # unittest skips it when setUpModule fails
         raise RuntimeError(f"the PostgreSQL sandbox did not start:\n{p.stderr}")
     ENV = dict(os.environ)
     words = shlex.split(p.stdout.strip())
