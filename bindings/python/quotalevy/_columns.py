@@ -84,13 +84,14 @@ def near_miss(given: str, name: str) -> bool:
 
 
 def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
-                  extra: str = "warn") -> List[Optional[Any]]:
+                  extra: str = "warn", stacklevel: int = 3) -> List[Optional[Any]]:
     """For each input of the rule set, the label of its column in `given`
     (None when there is none).  A label that is no input, not 'id' and not
     kept is extra: warned about once (extra='warn'), refused
     (extra='error') or passed over (extra='ignore'); an extra label that is
     a near miss of an input without a column is an error whatever `extra`
-    says, as in the command."""
+    says, as in the command.  `stacklevel` points the warning at the
+    caller's line."""
     if extra not in ("warn", "ignore", "error"):
         raise ValueError("extra must be 'warn', 'ignore' or 'error'")
     index = ruleset._index
@@ -120,7 +121,7 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
     if extras and extra == "warn":
         warnings.warn("ignored columns that are not inputs of '%s': %s"
                       % (ruleset.id, ", ".join(map(repr, extras))),
-                      ExtraColumnsWarning, stacklevel=4)
+                      ExtraColumnsWarning, stacklevel=stacklevel)
     return found
 
 

@@ -37,7 +37,7 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
         raise ValueError("keep: %s would collide with output columns of the same "
                          "name" % ", ".join(map(repr, clash)))
     days = _date(date)
-    found = _columns.match_columns(rs, df.columns, keep, extra)
+    found = _columns.match_columns(rs, df.columns, keep, extra, stacklevel=4)
     n = len(df)
     cells = []
     for label in found:

@@ -254,3 +254,25 @@ def test_rulesets_pickle_by_source_and_overrides():
     err = pickle.loads(pickle.dumps(quotalevy.RecordError("QL_ERECORD", "m", field="f",
                                                           row=3)))
     assert (err.field, err.row, str(err)) == ("f", 3, "m")
+
+
+def test_pandas_is_optional():
+    """import quotalevy, evaluate and evaluate_columns work where pandas
+    and numpy cannot be imported; evaluate_frame says what it needs."""
+    code = """
+import sys
+sys.modules["pandas"] = None
+sys.modules["numpy"] = None
+import quotalevy
+rs = quotalevy.RuleSet.from_string(%r)
+assert rs.evaluate({"a": 2}, "2024-01-01").outputs["s"] == 2000
+cols = rs.evaluate_columns({"a": ["1", 2, None], "b": ("3", "4", "5")}, "2024-01-01")
+assert list(cols["s"]) == [1003, 2004, 5], list(cols["s"])
+try:
+    rs.evaluate_frame(object(), "2024-01-01")
+except ImportError:
+    print("ok")
+""" % TWO
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ))
+    assert p.stdout.strip() == "ok", p.stderr
