@@ -252,15 +252,26 @@ class RuleSet:
 
     # ---------------------------------------------------- one record
 
-    def _single(self):
-        """This thread's C record and result."""
-        tls = self._tls
-        try:
-            return tls.rec, tls.res
-        except AttributeError:
-            h = self._handle()
-            tls.rec, tls.res = _native.record_new(h), _native.result_new(h)
-            return tls.rec, tls.res
+    def _take(self, kind, size=0):
+        """A C record and result (kind 'single') or batch of at least
+        `size` ('batch') of this thread's, taken from its pool: a call made
+        while another of the same thread is under way (from a value's
+        __str__, say) gets one of its own.  Give it back with _give."""
+        pool = self._tls.__dict__.setdefault(kind, [])
+        while pool:
+            item = pool.pop()
+            if kind == "single" or item[0] >= size:
+                return item
+        h = self._handle()
+        if kind == "single":
+            return (_native.record_new(h), _native.result_new(h))
+        size = max(size, 64)
+        return (size, _call(_native.batch_new, h, size))
+
+    def _give(self, kind, item):
+        pool = self._tls.__dict__.setdefault(kind, [])
+        if len(pool) < 2:
+            pool.append(item)
 
     def evaluate(self, record: Mapping[str, Any], date: DateLike,
                  trace: Optional[bool] = None) -> Result:
@@ -275,23 +286,17 @@ class RuleSet:
             raise TypeError("record must be a mapping, not %s" % type(record).__name__)
         days = _date(date)
         h = self._handle()
-        rec, res = self._single()
         flat = self._flat(record)
-        raw = _call(_native.evaluate, h, rec, res, flat, self._index, days,
-                    1 if trace else 0)
+        single = self._take("single")
+        try:
+            raw = _call(_native.evaluate, h, single[0], single[1], flat, self._index,
+                        days, 1 if trace else 0)
+        finally:
+            self._give("single", single)
         redo = dict(flat.items()) if trace is None else None
         return Result(self, self._date_obj(date), raw, redo)
 
     # ---------------------------------------------------- batches of records
-
-    def _batch(self, size):
-        """This thread's C batch of at least `size` records and results."""
-        tls = self._tls
-        b = getattr(tls, "batch", None)
-        if b is None or b[0] < size:
-            size = max(size, 64)
-            b = tls.batch = (size, _call(_native.batch_new, self._handle(), size))
-        return b[1]
 
     def evaluate_many(self, records: Iterable[Mapping[str, Any]], date: DateLike,
                       trace: bool = False, batch: int = 1024,
@@ -348,8 +353,12 @@ class RuleSet:
                     flat.append({})
             chunk = flat
         h = self._handle()
-        out = _call(_native.evaluate_many, self._batch(len(chunk)), chunk,
-                    self._index, days, 1 if trace else 0)
+        b = self._take("batch", len(chunk))
+        try:
+            out = _call(_native.evaluate_many, b[1], chunk, self._index, days,
+                        1 if trace else 0)
+        finally:
+            self._give("batch", b)
         for k, raw in enumerate(out):
             bad = early.get(k)
             if bad is None and type(raw) is tuple and type(raw[0]) is str:
@@ -386,9 +395,12 @@ class RuleSet:
         if errors not in ("raise", "column"):
             raise ValueError("errors must be 'raise' or 'column'")
         names, specs = self._specs()
-        cols, errs = _call(_native.evaluate_columns, self._batch(1024), cells, n,
-                           days, specs, conv, 1 if objects else 0,
-                           1 if errors == "raise" else 0)
+        b = self._take("batch", 1024)
+        try:
+            cols, errs = _call(_native.evaluate_columns, b[1], cells, n, days, specs,
+                               conv, 1 if objects else 0, 1 if errors == "raise" else 0)
+        finally:
+            self._give("batch", b)
         if errs and errors == "raise":
             row, args = errs[0]
             raise _error(args, RecordError, row=row,

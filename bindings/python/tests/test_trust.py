@@ -276,3 +276,32 @@ except ImportError:
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        env=dict(os.environ))
     assert p.stdout.strip() == "ok", p.stderr
+
+
+def test_a_value_that_evaluates_while_it_is_read():
+    """A value whose conversion evaluates on the same rule set, in the
+    same thread, while the outer call is filling its record: each call has
+    its own C record and batch, so neither sees the other's fields."""
+    rs = quotalevy.RuleSet.from_string(TWO)
+
+    def meddle():
+        rs.evaluate({"a": 9, "b": 9}, "2024-01-01")
+        list(rs.evaluate_many([{"a": 8, "b": 8}] * 3, "2024-01-01"))
+        rs.evaluate_columns({"a": ["7"] * 3, "b": ["7"] * 3}, "2024-01-01")
+
+    class Nested(str):
+        def __str__(self):
+            meddle()
+            return "5"
+
+    class NestedDecimal(Decimal):
+        def __format__(self, spec):
+            meddle()
+            return "5"
+
+    assert rs.evaluate({"a": 1, "b": Nested("5")}, "2024-01-01").outputs["s"] == 1005
+    got = [r.outputs["s"] for r in rs.evaluate_many(
+        [{"a": 2, "b": 1}, {"a": 2, "b": Nested("5")}, {"a": 3}], "2024-01-01")]
+    assert got == [2001, 2005, 3000]
+    cols = rs.evaluate_columns({"a": ["4", "6"], "b": ["1", NestedDecimal("5")]}, "2024-01-01")
+    assert list(cols["s"]) == [4001, 6005]
