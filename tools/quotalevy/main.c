@@ -6,10 +6,32 @@
  */
 #include "cli.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Descriptors 0, 1 and 2 that were closed by the caller are opened on
+ * /dev/null, so that no file this command opens gets one of them: a
+ * message for standard error must never land inside an output file. */
+static int standard_fds_valid(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0) {
+            int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+            if (n < 0)
+                return -1;
+            if (n != fd) { /* a lower one was free: cannot happen, 0..fd-1 are open */
+                close(n);
+                return -1;
+            }
+        }
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
+    if (standard_fds_valid())
+        return EXIT_USAGE;
     if (argc < 2) {
         help_print(stderr, NULL);
         return EXIT_USAGE;

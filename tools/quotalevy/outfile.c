@@ -1,48 +1,207 @@
 /*
- * outfile.c — see outfile.h.
+ * outfile.c — see outfile.h.  The rules are coreutils' for an output
+ * that must never destroy what it did not mean to: rename only over a
+ * regular file, write straight to anything else, follow links.
  */
 #include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/* The file a chain of symbolic links ends at (at most 40 of them, as the
+ * kernel allows), which need not exist yet: renaming over the last link
+ * would replace the link, not what it names.  NULL with errno set. */
+static char *resolve_links(const char *path)
+{
+    char *cur = strdup(path);
+    for (int hops = 0; cur; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur; /* not a link (or not there): the target */
+        if (hops == 40) {
+            free(cur);
+            errno = ELOOP;
+            return NULL;
+        }
+        char buf[PATH_MAX];
+        ssize_t n = readlink(cur, buf, sizeof buf - 1);
+        if (n < 0) {
+            free(cur);
+            return NULL;
+        }
+        buf[n] = '\0';
+        const char *slash = strrchr(cur, '/');
+        size_t dir = buf[0] == '/' || !slash ? 0 : (size_t)(slash - cur) + 1;
+        char *next = malloc(dir + (size_t)n + 1);
+        if (next) {
+            memcpy(next, cur, dir);
+            memcpy(next + dir, buf, (size_t)n + 1);
+        }
+        free(cur);
+        cur = next;
+    }
+    return NULL;
+}
+
+/* Names of descriptors rather than of files: what they name is written
+ * to in place, whatever it is (a rename would only break the link). */
+static int names_a_descriptor(const char *path)
+{
+    return !strncmp(path, "/proc/", 6) || !strncmp(path, "/dev/fd/", 8) ||
+           !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/stderr");
+}
+
+static void clear(outfile *o)
+{
+    free(o->path);
+    free(o->target);
+    free(o->tmp);
+    o->path = o->target = o->tmp = NULL;
+    o->f = NULL;
+    o->open = 0;
+}
+
+static int fail_open(outfile *o, const char *cmd, const char *what, int fd)
+{
+    cli_error(cmd, "%s %s: %s", what, o->path ? o->path : "the output",
+              strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    if (o->tmp && fd >= 0)
+        unlink(o->tmp);
+    clear(o);
+    return -1;
+}
+
+/* The output written in place: standard output, or a file that is not
+ * a regular file (a device, a FIFO, a socket, a descriptor's name). */
+static int open_direct(outfile *o, const char *cmd, const struct stat *st)
+{
+    struct stat so;
+    if (fstat(STDOUT_FILENO, &so) == 0 && so.st_dev == st->st_dev &&
+        so.st_ino == st->st_ino) {
+        o->f = stdout; /* -o /dev/stdout and the like: the same stream */
+        o->is_stdout = 1;
+        return 0;
+    }
+    int flags = O_WRONLY | O_NOCTTY | O_CLOEXEC | (S_ISREG(st->st_mode) ? O_TRUNC : 0);
+    int fd = open(o->path, flags);
+    if (fd < 0 || !(o->f = fdopen(fd, "wb")))
+        return fail_open(o, cmd, "cannot write to", fd);
+    return 0;
+}
 
 int outfile_open(outfile *o, const char *path, const char *cmd)
 {
     memset(o, 0, sizeof *o);
     o->open = 1;
     if (!path || !strcmp(path, "-")) {
+        struct stat so;
         o->f = stdout;
+        o->is_stdout = 1;
+        if (fstat(STDOUT_FILENO, &so) == 0) {
+            o->exists = 1;
+            o->dev = so.st_dev;
+            o->ino = so.st_ino;
+        }
         return 0;
     }
-    size_t n = strlen(path);
-    o->path = strdup(path);
-    o->tmp = malloc(n + 20);
-    if (!o->path || !o->tmp) {
-        cli_error(cmd, "out of memory");
-        free(o->path);
-        free(o->tmp);
-        o->path = o->tmp = NULL;
-        o->open = 0;
-        return -1;
+    if (!(o->path = strdup(path))) {
+        errno = ENOMEM;
+        return fail_open(o, cmd, "cannot create", -1);
     }
-    snprintf(o->tmp, n + 20, "%s.partial-XXXXXX", path);
+    struct stat st;
+    mode_t mode;
+    if (stat(path, &st) == 0) {
+        o->exists = 1;
+        o->dev = st.st_dev;
+        o->ino = st.st_ino;
+        if (S_ISDIR(st.st_mode)) {
+            errno = EISDIR;
+            return fail_open(o, cmd, "cannot write to", -1);
+        }
+        if (!S_ISREG(st.st_mode) || names_a_descriptor(path))
+            return open_direct(o, cmd, &st);
+        /* Never replace what the user could not have written to. */
+        int probe = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (probe < 0)
+            return fail_open(o, cmd, "cannot replace", -1);
+        close(probe);
+        mode = st.st_mode & 07777;
+    } else if (errno == ENOENT) {
+        mode_t mask = umask(0); /* still one thread: the pair is safe */
+        umask(mask);
+        mode = 0666 & ~mask;
+    } else {
+        return fail_open(o, cmd, "cannot write to", -1);
+    }
+    if (!(o->target = resolve_links(path)))
+        return fail_open(o, cmd, "cannot create", -1);
+    if (!o->exists) { /* two names of one new file: same folder, same name */
+        char *slash = strrchr(o->target, '/');
+        struct stat ds;
+        if (slash)
+            *slash = '\0';
+        int ok = stat(slash ? (slash == o->target ? "/" : o->target) : ".", &ds) == 0;
+        if (slash)
+            *slash = '/';
+        o->base = slash ? slash + 1 : o->target;
+        if (ok) {
+            o->dir_dev = ds.st_dev;
+            o->dir_ino = ds.st_ino;
+        }
+    }
+    size_t n = strlen(o->target);
+    if (!(o->tmp = malloc(n + 20))) {
+        errno = ENOMEM;
+        return fail_open(o, cmd, "cannot create", -1);
+    }
+    snprintf(o->tmp, n + 20, "%s.partial-XXXXXX", o->target);
     int fd = mkstemp(o->tmp);
-    if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
-        cli_error(cmd, "cannot create %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if (fd < 0) {
         free(o->tmp);
-        free(o->path);
-        o->tmp = o->path = NULL;
-        o->open = 0;
-        return -1;
+        o->tmp = NULL;
+        return fail_open(o, cmd, "cannot create", -1);
     }
+    /* mkstemp made it 0600: give it the mode the file will have (and,
+     * where allowed, the owner of the file it replaces) */
+    if (o->exists && fchown(fd, st.st_uid, st.st_gid) != 0) {
+        /* not ours to give away: the file becomes the user's */
+    }
+    if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "wb")))
+        return fail_open(o, cmd, "cannot create", fd);
     return 0;
+}
+
+int outfile_is(const outfile *o, dev_t dev, ino_t ino)
+{
+    return o->open && o->exists && o->dev == dev && o->ino == ino;
+}
+
+int outfile_same(const outfile *a, const outfile *b)
+{
+    if (!a->open || !b->open)
+        return 0;
+    if (a->is_stdout && b->is_stdout)
+        return 1;
+    if (a->exists && b->exists && a->dev == b->dev && a->ino == b->ino)
+        return 1;
+    /* two new files: the same name once links are followed */
+    return a->base && b->base && !a->exists && !b->exists &&
+           a->dir_dev == b->dir_dev && a->dir_ino == b->dir_ino &&
+           !strcmp(a->base, b->base);
+}
+
+const char *outfile_name(const outfile *o)
+{
+    return o->path ? o->path : "standard output";
 }
 
 /* Start writing back every this many bytes, so that the fsync before the
@@ -61,7 +220,7 @@ void outfile_write(outfile *o, const char *p, size_t n)
 #ifdef SYNC_FILE_RANGE_WRITE
     if (o->tmp && o->written - o->flushed >= WRITEBACK_STEP) {
         /* advisory: the kernel starts write-back and does not wait; the
-         * fsync in outfile_commit still decides */
+         * fsync in outfile_finish still decides */
         if (fflush(o->f) != 0) {
             o->failed = 1;
             return;
@@ -73,30 +232,38 @@ void outfile_write(outfile *o, const char *p, size_t n)
 #endif
 }
 
-int outfile_failed(const outfile *o) { return o->open && (o->failed || ferror(o->f)); }
+int outfile_failed(const outfile *o)
+{
+    return o->open && !o->finished && (o->failed || ferror(o->f));
+}
+
+int outfile_finish(outfile *o)
+{
+    if (!o->open || o->finished)
+        return o->open && o->failed ? -1 : 0;
+    int bad = o->failed || fflush(o->f) != 0 || ferror(o->f);
+    if (o->tmp && !bad && fsync(fileno(o->f)) != 0)
+        bad = 1;
+    if (!o->is_stdout) {
+        if (fclose(o->f) != 0)
+            bad = 1;
+        o->f = NULL;
+    }
+    o->finished = 1;
+    o->failed = bad;
+    return bad ? -1 : 0;
+}
 
 int outfile_commit(outfile *o)
 {
     if (!o->open)
         return 0;
-    int bad = o->failed || fflush(o->f) != 0 || ferror(o->f);
-    if (!o->tmp) { /* standard output */
-        o->open = 0;
-        return bad ? -1 : 0;
-    }
-    if (!bad && fsync(fileno(o->f)) != 0)
+    int bad = outfile_finish(o) != 0;
+    if (o->tmp && !bad && rename(o->tmp, o->target) != 0)
         bad = 1;
-    if (fclose(o->f) != 0)
-        bad = 1;
-    o->f = NULL;
-    if (!bad && rename(o->tmp, o->path) != 0)
-        bad = 1;
-    if (bad)
+    if (o->tmp && bad)
         unlink(o->tmp);
-    free(o->tmp);
-    free(o->path);
-    o->tmp = o->path = NULL;
-    o->open = 0;
+    clear(o);
     return bad ? -1 : 0;
 }
 
@@ -104,14 +271,11 @@ void outfile_abort(outfile *o)
 {
     if (!o->open)
         return;
-    if (o->tmp) {
+    if (o->f && !o->is_stdout)
         fclose(o->f);
-        unlink(o->tmp);
-        free(o->tmp);
-        free(o->path);
-        o->tmp = o->path = NULL;
-    } else {
+    else if (o->f)
         fflush(o->f);
-    }
-    o->open = 0;
+    if (o->tmp)
+        unlink(o->tmp);
+    clear(o);
 }

@@ -1,29 +1,61 @@
 /*
- * outfile.h — output files that are complete or absent.  Data goes to a
- * temporary file beside the target ("NAME.partial-XXXXXX") and is renamed
- * into place only after everything was written and flushed, so a failed
- * or killed run never leaves a truncated file under the name asked for.
+ * outfile.h — output files that are complete or absent, and never
+ * written over anything but a regular file.
+ *
+ * A regular file (or a name that does not exist yet) is written to a
+ * temporary file beside it ("NAME.partial-XXXXXX") and renamed into place
+ * only after everything was written and flushed, so a failed or killed
+ * run never leaves a truncated file under the name asked for.  A symbolic
+ * link is followed: the link stays and its target is replaced.  The
+ * replacement keeps the old file's mode (and, as root, its owner); a new
+ * file gets 0666 & ~umask, as `cat > NAME` would.  A file the user could
+ * not open for writing is never replaced.
+ *
+ * Anything else — "-" (standard output), a device, a FIFO, a socket,
+ * /dev/stdout and the like — is written to directly, with no rename.
  */
 #ifndef QL_OUTFILE_H
 #define QL_OUTFILE_H
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef struct outfile {
     FILE *f;
-    char *path, *tmp; /* NULL for standard output */
-    int failed, open;
+    char *path;   /* the name given, for messages (NULL: standard output) */
+    char *target; /* the regular file replaced at commit (symlinks followed) */
+    char *tmp;    /* the temporary beside it; NULL when written directly */
+    int failed, open, finished, is_stdout;
+    int exists;           /* the name (or its target) existed: dev, ino */
+    dev_t dev;
+    ino_t ino;
+    dev_t dir_dev; /* a new file: its folder, and its name in it */
+    ino_t dir_ino;
+    const char *base;
     long long written, flushed; /* bytes; where write-back was started */
 } outfile;
 
-/* path NULL or "-": standard output.  −1 with a message on failure. */
+/* path NULL or "-": standard output.  −1 with a message on failure
+ * (nothing is left behind). */
 int outfile_open(outfile *o, const char *path, const char *cmd);
+/* Whether o is the file with this device and inode (a file it will
+ * replace, or the one it writes to directly). */
+int outfile_is(const outfile *o, dev_t dev, ino_t ino);
+/* Whether a and b would write to the same file. */
+int outfile_same(const outfile *a, const outfile *b);
+/* The name to use in messages ("standard output" for "-"). */
+const char *outfile_name(const outfile *o);
 void outfile_write(outfile *o, const char *p, size_t n);
 int outfile_failed(const outfile *o);
-/* Flushes, closes and renames into place; −1 on any write error. */
+/* Flushes, syncs and closes the temporary (or flushes a direct output),
+ * without renaming: the step that can fail on a full disk.  −1 on any
+ * write error. */
+int outfile_finish(outfile *o);
+/* Renames a finished file into place (finishing it first if need be);
+ * −1 on any error, and the temporary is removed. */
 int outfile_commit(outfile *o);
-/* Drops an unfinished file (after commit, does nothing). */
+/* Drops an unfinished or uncommitted file (after commit, does nothing). */
 void outfile_abort(outfile *o);
 
 #endif
