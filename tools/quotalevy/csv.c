@@ -22,6 +22,15 @@ struct csv_reader {
     size_t *starts, *lens;
     const char **fields;
     size_t nf, fcap;
+    const unsigned char *skip; /* per field: 1 = not kept (csv_skip) */
+    size_t nskip;
+    /* the record being read */
+    size_t rbytes;     /* its field bytes, kept or not */
+    int dropping;      /* the current field's bytes are not kept */
+    const char *err;   /* its first problem: read on to its end */
+    long err_line;
+    int err_column;
+    char msg[192];
 };
 
 csv_reader *csv_open(FILE *f)
@@ -54,6 +63,12 @@ void csv_close(csv_reader *r)
 long long csv_offset(const csv_reader *r) { return r->consumed; }
 
 void csv_general_only(csv_reader *r, int on) { r->general_only = on; }
+
+void csv_skip(csv_reader *r, const unsigned char *skip, size_t n)
+{
+    r->skip = skip;
+    r->nskip = n;
+}
 
 /* Next byte, or −1 at the end; −2 on a read error. */
 static int next_byte(csv_reader *r)
@@ -97,30 +112,60 @@ int buf_grow(char **p, size_t *cap, size_t need, size_t first)
     return 0;
 }
 
-static int put(csv_reader *r, char c)
+/* Notes the record's first problem; the reader goes on to the record's
+ * end as the grammar defines it, keeping nothing more. */
+static void problem(csv_reader *r, const char *msg, long line)
 {
-    if (buf_grow(&r->rec, &r->rcap, r->rlen + 2, 4096))
-        return -1;
-    r->rec[r->rlen++] = c;
-    return 0;
+    if (r->err)
+        return;
+    r->err = msg;
+    r->err_line = line;
+    r->err_column = (int)r->nf + 1;
 }
 
-/* Copies bytes that need no thought (not , " CR LF) from the chunk into
- * the record, as many as the chunk holds in a row; −1 out of memory. */
-static int copy_plain(csv_reader *r)
+/* Counts k field bytes against the limits: past CSV_MAX_RECORD the
+ * record is refused; past CSV_MAX_SKIP without an end the input is not
+ * records at all (−3: give up). */
+static int count_bytes(csv_reader *r, size_t k, long start_line)
+{
+    r->rbytes += k;
+    if (r->rbytes > CSV_MAX_RECORD)
+        problem(r, "a record longer than 16 MiB", start_line);
+    return r->rbytes > CSV_MAX_SKIP ? -3 : 0;
+}
+
+static int keeping(const csv_reader *r) { return !r->err && !r->dropping; }
+
+/* One field byte: kept unless the record or field is dropped.  −2 out
+ * of memory, −3 give up. */
+static int put(csv_reader *r, char c, long start_line)
+{
+    if (keeping(r)) {
+        if (buf_grow(&r->rec, &r->rcap, r->rlen + 2, 4096))
+            return -2;
+        r->rec[r->rlen++] = c;
+    }
+    return count_bytes(r, 1, start_line);
+}
+
+/* Takes bytes that need no thought (not , " CR LF NUL) from the chunk,
+ * as many as the chunk holds in a row; −2 out of memory, −3 give up. */
+static int copy_plain(csv_reader *r, long start_line)
 {
     const char *p = r->buf + r->pos;
     size_t avail = r->end - r->pos, k = 0;
     while (k < avail && p[k] != ',' && p[k] != '"' && p[k] != '\n' &&
-           p[k] != '\r')
+           p[k] != '\r' && p[k] != '\0')
         k++;
-    if (buf_grow(&r->rec, &r->rcap, r->rlen + k + 2, 4096))
-        return -1;
-    memcpy(r->rec + r->rlen, p, k);
-    r->rlen += k;
+    if (keeping(r)) {
+        if (buf_grow(&r->rec, &r->rcap, r->rlen + k + 2, 4096))
+            return -2;
+        memcpy(r->rec + r->rlen, p, k);
+        r->rlen += k;
+    }
     r->pos += k;
     r->consumed += (long long)k;
-    return 0;
+    return count_bytes(r, k, start_line);
 }
 
 /* Room for one more field; −1 out of memory. */
@@ -144,39 +189,34 @@ static int room_for_field(csv_reader *r)
     return 0;
 }
 
-static int end_field(csv_reader *r, size_t start)
+static int field_dropped(const csv_reader *r, size_t i)
 {
-    if (room_for_field(r))
+    return i < r->nskip && r->skip[i];
+}
+
+static int end_field(csv_reader *r, size_t start, long start_line)
+{
+    if (r->err)
+        return 0; /* nothing more is kept of a refused record */
+    if (r->nf == CSV_MAX_FIELDS) {
+        problem(r, "more than 4096 fields in a record", start_line);
+        return 0;
+    }
+    if (room_for_field(r) || buf_grow(&r->rec, &r->rcap, r->rlen + 1, 4096))
         return -1;
     r->starts[r->nf] = start;
     r->lens[r->nf] = r->rlen - start;
     r->nf++;
-    return put(r, '\0');
+    r->rec[r->rlen++] = '\0';
+    r->dropping = field_dropped(r, r->nf);
+    return 0;
 }
 
-/* Skips to just after the next line end, after a malformed record. */
-static void skip_line(csv_reader *r)
-{
-    int c;
-    while ((c = next_byte(r)) >= 0 && c != '\n')
-        ;
-    if (c == '\n')
-        r->line++;
-}
-
-static int fail(csv_reader *r, csv_record *rec, const char *msg, long line)
-{
-    rec->error = msg;
-    rec->error_line = line;
-    rec->error_column = (int)r->nf + 1;
-    skip_line(r);
-    return -1;
-}
-
-/* The common record: a whole line in the chunk with no quote and no CR
- * but a final one.  Copied in one go and cut at its commas; the fields
- * are exactly those the general reader below would give.  1: done; 0:
- * not such a line (nothing consumed); −2: out of memory. */
+/* The common record: a whole line in the chunk with no quote, no NUL
+ * and no CR but a final one.  Cut at its commas straight from the chunk,
+ * the fields not kept left empty; the fields are exactly those the
+ * general reader below would give.  1: done; 0: not such a line (nothing
+ * consumed); −2: out of memory. */
 static int plain_line(csv_reader *r)
 {
     const char *p = r->buf + r->pos;
@@ -186,34 +226,118 @@ static int plain_line(csv_reader *r)
     size_t n = (size_t)(nl - p);
     if (n && p[n - 1] == '\r')
         n--;
-    if (n == 0 || memchr(p, '"', n) || memchr(p, '\r', n))
+    if (n == 0 || memchr(p, '"', n) || memchr(p, '\r', n) || memchr(p, '\0', n))
         return 0;
     if (buf_grow(&r->rec, &r->rcap, n + 1, 4096))
         return -2;
-    memcpy(r->rec, p, n);
-    r->rec[n] = '\0';
-    r->rlen = n + 1;
-    size_t start = 0;
-    for (size_t i = 0;; i++) {
-        if (i < n && r->rec[i] != ',')
-            continue;
+    size_t at = 0, len = 0;
+    for (const char *f = p, *end = p + n;; f += len + 1) {
+        const char *comma = memchr(f, ',', (size_t)(end - f));
+        len = comma ? (size_t)(comma - f) : (size_t)(end - f);
         if (r->nf == CSV_MAX_FIELDS)
             return 0; /* the general reader says why */
         if (room_for_field(r))
             return -2;
-        r->rec[i] = '\0';
-        r->starts[r->nf] = start;
-        r->lens[r->nf] = i - start;
+        size_t keep = field_dropped(r, r->nf) ? 0 : len;
+        memcpy(r->rec + at, f, keep);
+        r->rec[at + keep] = '\0';
+        r->starts[r->nf] = at;
+        r->lens[r->nf] = keep;
         r->nf++;
-        start = i + 1;
-        if (i == n)
+        at += keep + 1;
+        if (!comma)
             break;
     }
+    r->rlen = at;
     size_t used = (size_t)(nl - p) + 1;
     r->pos += used;
     r->consumed += (long long)used;
     r->line++;
     return 1;
+}
+
+/* After a CR: a CRLF pair or a CR alone is one line end (as Python's csv
+ * reads old Mac files). */
+static void take_lf(csv_reader *r)
+{
+    if (peek_byte(r) == '\n')
+        next_byte(r);
+}
+
+/* The end of the record: the fields, or its first problem. */
+static int finish(csv_reader *r, csv_record *rec)
+{
+    if (r->err) {
+        rec->error = r->err;
+        rec->error_line = r->err_line;
+        rec->error_column = r->err_column;
+        return -1;
+    }
+    for (size_t i = 0; i < r->nf; i++)
+        r->fields[i] = r->rec + r->starts[i];
+    rec->nfields = r->nf;
+    rec->field = r->fields;
+    rec->len = r->lens;
+    return 1;
+}
+
+static int give_up(csv_reader *r, csv_record *rec, int st)
+{
+    if (st == -3) {
+        snprintf(r->msg, sizeof r->msg,
+                 "no end of the record in %u MiB from line %ld: giving up "
+                 "(is this CSV text?)",
+                 CSV_MAX_SKIP >> 20, rec->line);
+        rec->error = r->msg;
+        rec->error_line = rec->line;
+    }
+    return -2;
+}
+
+/* A quoted field, after its opening quote, up to just after its closing
+ * one; c gets the byte after it.  0, −2 out of memory or read error, −3. */
+static int quoted(csv_reader *r, csv_record *rec, int *cp)
+{
+    long open_line = r->line;
+    int c, st, ended = 0; /* the last byte ended a line */
+    for (;;) {
+        c = next_byte(r);
+        if (c == -2)
+            return -2;
+        if (c == -1) {
+            snprintf(r->msg, sizeof r->msg,
+                     "a quoted field opened on line %ld is not closed before "
+                     "the end of the input (it took in the %ld lines after it)",
+                     open_line, r->line - open_line - ended);
+            r->err = NULL; /* this is the record's real problem */
+            problem(r, r->msg, open_line);
+            *cp = -1;
+            return 0;
+        }
+        ended = c == '\n' || (c == '\r' && peek_byte(r) != '\n');
+        if (c == '"') {
+            if (peek_byte(r) != '"')
+                break;
+            next_byte(r);
+        } else if (ended) {
+            r->line++;
+        } else if (c == '\0') {
+            problem(r, "a NUL byte in a field (binary data, not text)", r->line);
+        }
+        if ((st = put(r, (char)c, rec->line)))
+            return st;
+    }
+    c = next_byte(r);
+    if (c == '\r') {
+        take_lf(r);
+        c = '\n';
+    }
+    if (c != ',' && c != '\n' && c != -1 && c != -2) {
+        /* read on as Python's csv does: the rest is part of the field */
+        problem(r, "a closing quote must end the field (expected ',' or a line end after it)", r->line);
+    }
+    *cp = c;
+    return 0;
 }
 
 int csv_next(csv_reader *r, csv_record *rec)
@@ -231,8 +355,9 @@ int csv_next(csv_reader *r, csv_record *rec)
     /* Lines that are entirely empty hold no record. */
     while ((c = peek_byte(r)) == '\n' || c == '\r') {
         next_byte(r);
-        if (c == '\n')
-            r->line++;
+        if (c == '\r')
+            take_lf(r);
+        r->line++;
     }
     if (c == -1)
         return 0;
@@ -240,80 +365,47 @@ int csv_next(csv_reader *r, csv_record *rec)
         return -2;
     r->rlen = 0;
     r->nf = 0;
+    r->rbytes = 0;
+    r->err = NULL;
+    r->dropping = field_dropped(r, 0);
     rec->line = r->line;
     int fast = r->general_only ? 0 : plain_line(r);
     if (fast < 0)
         return -2;
-    if (!fast) { /* the general reader starts over */
-        r->nf = 0;
-        r->rlen = 0;
-    }
-    size_t start = 0;
-    for (; !fast;) {
-        /* one field */
-        start = r->rlen;
+    if (fast)
+        return finish(r, rec);
+    /* the general reader starts over */
+    r->nf = 0;
+    r->rlen = 0;
+    int st;
+    for (;;) { /* one field */
+        size_t start = r->rlen;
         c = next_byte(r);
         if (c == '"') {
-            long open_line = r->line;
-            for (;;) {
-                c = next_byte(r);
-                if (c == -2)
-                    return -2;
-                if (c == -1)
-                    return fail(r, rec, "a quoted field is not closed before the end of the input", open_line);
-                if (c == '"') {
-                    if (peek_byte(r) == '"') {
-                        next_byte(r);
-                        if (put(r, '"'))
-                            return -2;
-                        continue;
-                    }
-                    break;
-                }
-                if (c == '\n')
-                    r->line++;
-                if (put(r, (char)c))
-                    return -2;
-                if (r->rlen > CSV_MAX_RECORD)
-                    return fail(r, rec, "a record longer than 16 MiB", rec->line);
-            }
-            c = next_byte(r);
-            if (c == '\r' && peek_byte(r) == '\n')
-                c = next_byte(r);
-            if (c != ',' && c != '\n' && c != -1) {
-                if (c == -2)
-                    return -2;
-                return fail(r, rec, "a closing quote must end the field (expected ',' or a line end after it)", r->line);
-            }
-        } else {
-            if (c >= 0 && c != ',' && c != '\n' && c != '"' && c != '\r') {
-                /* the common case: copy plain bytes in bulk */
-                if (put(r, (char)c) || copy_plain(r))
-                    return -2;
-                if (r->rlen > CSV_MAX_RECORD)
-                    return fail(r, rec, "a record longer than 16 MiB", rec->line);
-                c = next_byte(r);
-            }
-            while (c != ',' && c != '\n' && c != -1) {
-                if (c == -2)
-                    return -2;
-                if (c == '"')
-                    return fail(r, rec, "a quote inside an unquoted field (quote the whole field and double the quote)", r->line);
-                if (c == '\r' && peek_byte(r) == '\n') {
-                    c = next_byte(r);
-                    break;
-                }
-                if (put(r, (char)c))
-                    return -2;
-                if (r->rlen > CSV_MAX_RECORD)
-                    return fail(r, rec, "a record longer than 16 MiB", rec->line);
-                c = next_byte(r);
-            }
+            if ((st = quoted(r, rec, &c)))
+                return give_up(r, rec, st);
         }
-        if (end_field(r, start))
+        /* unquoted bytes (or, after a stray quote, the rest of the field) */
+        while (c != ',' && c != '\n' && c != -1) {
+            if (c == -2)
+                return -2;
+            if (c == '\r') {
+                take_lf(r);
+                c = '\n';
+                break;
+            }
+            if (c == '"')
+                problem(r, "a quote inside an unquoted field (quote the whole field and double the quote)", r->line);
+            else if (c == '\0')
+                problem(r, "a NUL byte in a field (binary data, not text)", r->line);
+            if ((st = put(r, (char)c, rec->line)))
+                return give_up(r, rec, st);
+            if ((st = copy_plain(r, rec->line)))
+                return give_up(r, rec, st);
+            c = next_byte(r);
+        }
+        if (end_field(r, start, rec->line))
             return -2;
-        if (r->nf > CSV_MAX_FIELDS)
-            return fail(r, rec, "more than 4096 fields in a record", rec->line);
         if (c == '\n') {
             r->line++;
             break;
@@ -321,12 +413,7 @@ int csv_next(csv_reader *r, csv_record *rec)
         if (c == -1)
             break;
     }
-    for (size_t i = 0; i < r->nf; i++)
-        r->fields[i] = r->rec + r->starts[i];
-    rec->nfields = r->nf;
-    rec->field = r->fields;
-    rec->len = r->lens;
-    return 1;
+    return finish(r, rec);
 }
 
 /* ------------------------------------------------------------ writing */
@@ -384,4 +471,69 @@ int json_put_string(strbuf *b, const char *s, size_t n)
         }
     }
     return sb_putc(b, '"');
+}
+
+/* ------------------------------------------------------- text checks */
+
+size_t utf8_check(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned cp, min;
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 1, cp = c & 0x1F, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 2, cp = c & 0x0F, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 3, cp = c & 0x07, min = 0x10000;
+        else
+            return i;
+        for (size_t j = 1; j <= k; j++) {
+            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+int sb_put_escaped(strbuf *b, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t ok = utf8_check(s + i, n - i);
+        for (size_t j = 0; j < ok; j++) {
+            unsigned char c = (unsigned char)s[i + j];
+            char esc[8];
+            if (c >= 0x20 && c != 0x7F) {
+                if (sb_putc(b, (char)c))
+                    return -1;
+                continue;
+            }
+            if (c == '\n' || c == '\r' || c == '\t')
+                snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+            else
+                snprintf(esc, sizeof esc, "\\x%02X", c);
+            if (sb_puts(b, esc))
+                return -1;
+        }
+        i += ok;
+        if (i < n) { /* a byte that is not UTF-8 */
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)s[i++]);
+            if (sb_puts(b, esc))
+                return -1;
+        }
+    }
+    return 0;
 }

@@ -3,9 +3,12 @@
  *
  * The reader takes one record at a time from a FILE, whatever its size:
  * quoted fields with doubled quotes, commas and line breaks inside quotes,
- * LF or CRLF line ends, a UTF-8 byte order mark at the start.  A malformed
- * record is reported with its line and column and skipped to the end of
- * its line, so a batch can reject it and go on.
+ * LF, CRLF or CR alone as line ends (as Python's csv reads them), a UTF-8
+ * byte order mark at the start.  A malformed record is reported with its
+ * line and column and read on to its end as the grammar defines it (a
+ * stray quote or text after a closing quote is read as Python's csv reads
+ * it, never by jumping to the next line end, which may lie inside a
+ * quoted field), so a batch can reject it and go on without a forged row.
  */
 #ifndef QL_CSV_H
 #define QL_CSV_H
@@ -16,6 +19,9 @@
 /* A record longer than this is refused (and skipped), not buffered. */
 #define CSV_MAX_RECORD (16u << 20)
 #define CSV_MAX_FIELDS 4096
+/* A record that has not ended this far from its start ends the reading:
+ * the input is not line-structured text (/dev/zero, say). */
+#define CSV_MAX_SKIP (64u << 20)
 
 typedef struct csv_reader csv_reader;
 
@@ -33,8 +39,13 @@ typedef struct csv_record {
 csv_reader *csv_open(FILE *f);
 void csv_close(csv_reader *r);
 /* 1: a record; 0: end of input; −1: a malformed record (see error);
- * −2: a read error or out of memory. */
+ * −2: a read error, out of memory, or (error set) an input that is not
+ * records at all. */
 int csv_next(csv_reader *r, csv_record *rec);
+/* Fields i < n with skip[i] set are not kept: they come back empty, and
+ * their bytes are never copied (a wide column the run ignores costs no
+ * memory).  skip must stay valid while the reader is used. */
+void csv_skip(csv_reader *r, const unsigned char *skip, size_t n);
 /* Turns off the shortcut for plain lines, so that tests can compare
  * the two ways of reading. */
 void csv_general_only(csv_reader *r, int on);
@@ -73,5 +84,10 @@ static inline int sb_putc(strbuf *b, char c)
 }
 int csv_put_field(strbuf *b, const char *s, size_t n);
 int json_put_string(strbuf *b, const char *s, size_t n);
+/* The length of the longest prefix of s that is valid UTF-8 (n: all). */
+size_t utf8_check(const char *s, size_t n);
+/* Appends text for a message line: control characters and bytes that are
+ * not UTF-8 as \n, \t, \xNN, so that no value can forge a line. */
+int sb_put_escaped(strbuf *b, const char *s, size_t n);
 
 #endif

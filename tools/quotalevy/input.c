@@ -114,6 +114,8 @@ in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
     else if (st == -1)
         snprintf(errbuf, errsize, "line %ld, column %d: the header row: %s",
                  h.error_line, h.error_column, h.error);
+    else if (st == -2 && h.error)
+        snprintf(errbuf, errsize, "the header row: %s", h.error);
     else if (st == -2)
         snprintf(errbuf, errsize, "cannot read the input (or it is not UTF-8 text)");
     in_close(r);
@@ -137,6 +139,12 @@ long long in_offset(const in_reader *r)
     return r->jsonl ? jsonl_offset(r->jl) : csv_offset(r->csv);
 }
 
+void in_skip(in_reader *r, const unsigned char *skip, size_t n)
+{
+    if (r->csv)
+        csv_skip(r->csv, skip, n);
+}
+
 const char *const *in_header(const in_reader *r, size_t *n)
 {
     *n = r->nheader;
@@ -155,8 +163,10 @@ int in_next(in_reader *r, in_row *row)
             row->error_column = j.error_column;
             return 1;
         }
-        if (st != 1)
+        if (st != 1) {
+            row->error = st == -2 ? j.error : NULL;
             return st;
+        }
         row->n = j.n;
         row->name = j.key;
         row->val = j.val;
@@ -172,8 +182,10 @@ int in_next(in_reader *r, in_row *row)
         row->error_column = c.error_column;
         return 1;
     }
-    if (st != 1)
+    if (st != 1) {
+        row->error = st == -2 ? c.error : NULL;
         return st;
+    }
     if (c.nfields != r->nheader) {
         snprintf(r->msg, sizeof r->msg,
                  "the row has %zu fields but the header has %zu (a ragged row)",

@@ -30,7 +30,8 @@ int in_guess_jsonl(const char *path);
  * a message in errbuf on failure. */
 in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize);
 void in_close(in_reader *r);
-/* 1 a row (maybe an error row), 0 end, −2 a read error. */
+/* 1 a row (maybe an error row), 0 end, −2 a read error (row->error
+ * says why when the input is not records at all). */
 int in_next(in_reader *r, in_row *row);
 long long in_offset(const in_reader *r);
 /* Sets rec from the row's columns the rule set knows (after emptying it);
@@ -41,6 +42,9 @@ int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
                    ql_date *date, int *have_date, const char **id, int *column,
                    ql_error *err);
 
+/* CSV: columns i < n with skip[i] set are not kept (they read as empty,
+ * their bytes never copied); skip stays valid while r is used. */
+void in_skip(in_reader *r, const unsigned char *skip, size_t n);
 /* CSV: the header's column names; NULL for JSONL. */
 const char *const *in_header(const in_reader *r, size_t *n);
 

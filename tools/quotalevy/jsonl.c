@@ -20,6 +20,12 @@ struct jsonl_reader {
     int *isnull;
     const char **keys, **vals;
     size_t kcap;
+    /* the record's keys by hash, to refuse a duplicate: slot k is in use
+     * when seen[k] is this record's number */
+    unsigned seen[2 * JSONL_MAX_KEYS];
+    unsigned short at[2 * JSONL_MAX_KEYS];
+    unsigned records;
+    char msg[192];
 };
 
 jsonl_reader *jsonl_open(FILE *f)
@@ -47,18 +53,30 @@ void jsonl_close(jsonl_reader *r)
 
 long long jsonl_offset(const jsonl_reader *r) { return r->consumed; }
 
-/* Reads one line (without its end) into r->buf; −1 at the end, −3 too
- * long (the rest of the line is skipped), −2 read error. */
+/* Reads one line (without its end: LF, CRLF or CR alone) into r->buf;
+ * −1 at the end, −3 too long (the rest of the line is skipped), −4 no
+ * line end within JSONL_MAX_SKIP bytes (give up), −2 read error. */
 static long read_line(jsonl_reader *r)
 {
     size_t n = 0;
+    long long skipped = 0;
     int c, too_long = 0;
     while ((c = getc(r->f)) != EOF) {
         r->consumed++;
         if (c == '\n')
             break;
+        if (c == '\r') {
+            int d = getc(r->f);
+            if (d == '\n')
+                r->consumed++;
+            else if (d != EOF)
+                ungetc(d, r->f);
+            break;
+        }
         if (n >= JSONL_MAX_LINE) {
             too_long = 1;
+            if (++skipped > (long long)(JSONL_MAX_SKIP - JSONL_MAX_LINE))
+                return -4;
             continue;
         }
         if (n + 2 > r->cap) {
@@ -75,11 +93,26 @@ static long read_line(jsonl_reader *r)
         return -2;
     if (c == EOF && n == 0 && !too_long)
         return -1;
-    if (n && r->buf[n - 1] == '\r')
-        n--;
     if (r->buf)
         r->buf[n] = '\0';
     return too_long ? -3 : (long)n;
+}
+
+/* Whether key k (of this record) was seen before in it; notes it. */
+static int duplicate_key(jsonl_reader *r, size_t k, size_t len)
+{
+    const char *key = r->out + r->koff[k];
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)key[i]) * 16777619u;
+    for (h %= 2 * JSONL_MAX_KEYS; r->seen[h] == r->records; h = (h + 1) % (2 * JSONL_MAX_KEYS)) {
+        const char *other = r->out + r->koff[r->at[h]];
+        if (!strcmp(other, key))
+            return 1;
+    }
+    r->seen[h] = r->records;
+    r->at[h] = (unsigned short)k;
+    return 0;
 }
 
 static int out_put(jsonl_reader *r, const char *s, size_t n)
@@ -263,6 +296,13 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
         size_t klen;
         if (string(r, c, &r->koff[n], &klen))
             return -1;
+        if (duplicate_key(r, n, klen)) {
+            snprintf(r->msg, sizeof r->msg,
+                     "key '%.64s%s' appears twice in the record (a record names each field once)",
+                     r->out + r->koff[n], klen > 64 ? "…" : "");
+            c->err = r->msg;
+            return -1;
+        }
         ws(c);
         if (c->i >= c->n || c->s[c->i] != ':') {
             c->err = "expected ':' after a key";
@@ -342,6 +382,13 @@ int jsonl_next(jsonl_reader *r, jsonl_record *rec)
             return 0;
         if (n == -2)
             return -2;
+        if (n == -4) {
+            snprintf(r->msg, sizeof r->msg,
+                     "no line end in %u MiB: giving up (is this JSON Lines text?)",
+                     JSONL_MAX_SKIP >> 20);
+            rec->error = r->msg;
+            return -2;
+        }
         if (n == -3) {
             rec->error = "a line longer than 16 MiB";
             rec->error_column = 1;
@@ -358,6 +405,10 @@ int jsonl_next(jsonl_reader *r, jsonl_record *rec)
         }
         cursor c = {r->buf, 0, (size_t)n, NULL};
         r->olen = 0;
+        if (++r->records == 0) { /* wrapped: forget every old mark */
+            memset(r->seen, 0, sizeof r->seen);
+            r->records = 1;
+        }
         int st = parse(r, &c, rec);
         if (st == -2)
             return -2;
