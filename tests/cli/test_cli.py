@@ -376,6 +376,540 @@ class Run(unittest.TestCase):
                 self.assertEqual(rows(f.read())[0]["levy_due"], "18000.00")
 
 
+def run_bytes(*args, stdin=b"", preexec=None, env=None):
+    """The command on bytes; returns (rc, stdout bytes, stderr text)."""
+    p = subprocess.run([*WRAP, BIN, *args], input=stdin, capture_output=True,
+                       cwd=SRC, preexec_fn=preexec, env=env)
+    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def write(path, text, mode="w"):
+    with open(path, mode) as f:
+        f.write(text)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+BAD = "E2,bogus,100,1,0,6000000,50000\n"
+WIDE_RULES = ("quotalevy: 1\nid: wide\ntitle: wide\njurisdiction: test\n"
+              "version: '1'\ninputs:\n  n: decimal\n  m: decimal\n"
+              "computed:\n  y: n\n  z: m\noutputs: [y, z]\n")
+
+
+class OutputFiles(unittest.TestCase):
+    """-o and --rejects never destroy what they were not meant to: every
+    test works inside its own temporary folder (device nodes included,
+    made there with mknod), never on a real /dev node."""
+
+    def run_to(self, d, *extra, data=HEADER + GOOD, rc=0):
+        return run("run", JILIN, "-", "--date", "2024-06-30", *extra,
+                   stdin=data, check_rc=rc)
+
+    def test_a_fifo_is_written_in_place(self):
+        import threading
+        with tempfile.TemporaryDirectory() as d:
+            fifo = os.path.join(d, "pipe")
+            os.mkfifo(fifo)
+            got = []
+            def reader():
+                with open(fifo) as f:
+                    got.append(f.read())
+            t = threading.Thread(target=reader)
+            t.start()
+            self.run_to(d, "-o", fifo)
+            t.join(30)
+            self.assertEqual(rows(got[0])[0]["levy_due"], "18000.00")
+            self.assertTrue(stat_is(fifo, "S_ISFIFO"))
+            self.assertEqual(os.listdir(d), ["pipe"])
+
+    @unittest.skipUnless(is_root(), "mknod needs root (CI runs as root)")
+    def test_device_nodes_are_written_not_replaced(self):
+        # the kernel's null and full devices, as nodes in a temporary folder
+        with tempfile.TemporaryDirectory() as d:
+            null, full = os.path.join(d, "null"), os.path.join(d, "full")
+            os.mknod(null, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 3))
+            os.mknod(full, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 7))
+            self.run_to(d, "-o", null, "--rejects", os.path.join(d, "r.csv"))
+            self.assertTrue(stat_is(null, "S_ISCHR"))
+            p = self.run_to(d, "-o", full, rc=2)
+            self.assertIn("No space left on device", p.stderr)
+            self.assertTrue(stat_is(full, "S_ISCHR"))
+            # rejects to a device while the output is a file: both finish
+            self.run_to(d, "-o", os.path.join(d, "o.csv"), "--rejects", null,
+                        data=HEADER + GOOD + BAD, rc=1)
+            self.assertTrue(stat_is(null, "S_ISCHR"))
+            self.assertEqual(sorted(os.listdir(d)), ["full", "null", "o.csv", "r.csv"])
+
+    def test_descriptor_names_and_dash_are_standard_output(self):
+        # /dev/fd/1 and /proc/self/fd/1, not /dev/stdout: should a build
+        # ever rename again, its temporary file cannot be made in /proc,
+        # so the test cannot replace a node of the machine's /dev
+        p = self.run_to(None, "-o", "-")
+        self.assertEqual(rows(p.stdout)[0]["id"], "E1")
+        for name in ("/dev/fd/1", "/proc/self/fd/1"):
+            p = self.run_to(None, "-o", name)
+            self.assertEqual(rows(p.stdout)[0]["id"], "E1")
+            with tempfile.TemporaryDirectory() as d:
+                out = os.path.join(d, "o.csv")
+                with open(out, "w") as f:
+                    subprocess.run([*WRAP, BIN, "run", JILIN, "-", "--date", "2024-06-30",
+                                    "-o", name], input=(HEADER + GOOD).encode(),
+                                   stdout=f, stderr=subprocess.DEVNULL, cwd=SRC, check=True)
+                self.assertEqual(rows(read(out))[0]["id"], "E1")
+                self.assertEqual(os.listdir(d), ["o.csv"])
+
+    def test_a_symlink_is_followed_and_kept(self):
+        with tempfile.TemporaryDirectory() as d:
+            target, link = os.path.join(d, "real.csv"), os.path.join(d, "link.csv")
+            write(target, "old\n")
+            os.symlink("real.csv", link)
+            self.run_to(d, "-o", link)
+            self.assertTrue(os.path.islink(link))
+            self.assertEqual(rows(read(target))[0]["id"], "E1")
+            # a dangling link: its target is created, the link stays
+            dangling = os.path.join(d, "dangling.csv")
+            os.symlink("sub-target.csv", dangling)
+            self.run_to(d, "-o", dangling)
+            self.assertTrue(os.path.islink(dangling))
+            self.assertEqual(rows(read(os.path.join(d, "sub-target.csv")))[0]["id"], "E1")
+            self.assertEqual(sorted(os.listdir(d)),
+                             ["dangling.csv", "link.csv", "real.csv", "sub-target.csv"])
+
+    def test_the_input_is_never_the_output(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.csv")
+            write(src, HEADER + GOOD)
+            os.link(src, os.path.join(d, "hard.csv"))
+            os.symlink("in.csv", os.path.join(d, "soft.csv"))
+            for out in ("in.csv", "hard.csv", "soft.csv", "./in.csv"):
+                for opt in ("-o", "--rejects"):
+                    with self.subTest(out=out, opt=opt):
+                        p = run("run", JILIN, src, "--date", "2024-06-30", opt,
+                                os.path.join(d, out), check_rc=2)
+                        self.assertIn("is the input", p.stderr)
+                        self.assertIn(out.lstrip("./"), p.stderr)
+                        self.assertIn(src, p.stderr)
+                        self.assertEqual(read(src), HEADER + GOOD)
+            # on standard input too: by inode, not by name
+            with open(src) as f:
+                p = subprocess.run([*WRAP, BIN, "run", JILIN, "--date", "2024-06-30",
+                                    "-o", os.path.join(d, "hard.csv")], stdin=f,
+                                   capture_output=True, text=True, cwd=SRC)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("is the input <stdin>", p.stderr)
+            self.assertEqual(read(src), HEADER + GOOD)
+            # nor the rules file
+            rules = os.path.join(d, "rules.yaml")
+            write(rules, WIDE_RULES)
+            p = run("run", rules, src, "--date", "2024-06-30", "-o", rules, check_rc=2)
+            self.assertIn("is the rules file", p.stderr)
+            self.assertEqual(read(rules), WIDE_RULES)
+            self.assertEqual(sorted(os.listdir(d)), ["hard.csv", "in.csv", "rules.yaml", "soft.csv"])
+
+    def test_rejects_and_output_must_differ(self):
+        with tempfile.TemporaryDirectory() as d:
+            o = os.path.join(d, "o.csv")
+            for other in (o, os.path.join(d, ".", "o.csv")):
+                p = self.run_to(d, "-o", o, "--rejects", other, rc=2)
+                self.assertIn(f"--rejects {other} and -o {o} are the same file", p.stderr)
+            write(o, "keep me\n")
+            os.symlink("o.csv", os.path.join(d, "l.csv"))
+            p = self.run_to(d, "-o", o, "--rejects", os.path.join(d, "l.csv"), rc=2)
+            self.assertIn("are the same file", p.stderr)
+            self.assertEqual(read(o), "keep me\n")
+            # both on standard output would interleave rejects with data
+            for extra in ([], ["-o", "-"], ["-o", "/dev/fd/1"]):
+                p = self.run_to(d, "--rejects", "-", *extra, data=HEADER + GOOD + BAD, rc=2)
+                self.assertEqual(p.stdout, "")
+            self.run_to(d, "--rejects", "-", "-o", os.path.join(d, "x.csv"),
+                        data=HEADER + GOOD + BAD, rc=1)
+
+    def test_modes_follow_the_umask_and_the_replaced_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            new = os.path.join(d, "new.csv")
+            old = os.umask(0o027)
+            try:
+                self.run_to(d, "-o", new)
+            finally:
+                os.umask(old)
+            self.assertEqual(os.stat(new).st_mode & 0o777, 0o640)
+            kept = os.path.join(d, "kept.csv")
+            write(kept, "x\n")
+            os.chmod(kept, 0o604)
+            self.run_to(d, "-o", kept)
+            self.assertEqual(os.stat(kept).st_mode & 0o777, 0o604)
+            self.assertEqual(rows(read(kept))[0]["id"], "E1")
+
+    @unittest.skipUnless(is_root(), "switching to another user needs root (CI runs as root)")
+    def test_a_file_the_user_cannot_write_is_never_replaced(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o777)  # the folder lets anyone rename in it
+            theirs = os.path.join(d, "theirs.csv")
+            write(theirs, "root's\n")
+            os.chmod(theirs, 0o644)
+            rc, _, err = run_bytes("run", JILIN, "-", "--date", "2024-06-30", "-o",
+                                   theirs, stdin=(HEADER + GOOD).encode(),
+                                   preexec=as_nobody)
+            self.assertEqual(rc, 2, err)
+            self.assertIn("cannot replace", err)
+            self.assertEqual(read(theirs), "root's\n")
+            self.assertEqual(os.stat(theirs).st_uid, 0)
+            self.assertEqual(sorted(os.listdir(d)), ["theirs.csv"])
+            # a new file is the user's, at 0666 & ~umask
+            mine = os.path.join(d, "mine.csv")
+
+            def nobody_umask():
+                as_nobody()
+                os.umask(0o002)
+            rc, _, err = run_bytes("run", JILIN, "-", "--date", "2024-06-30", "-o",
+                                   mine, stdin=(HEADER + GOOD).encode(),
+                                   preexec=nobody_umask)
+            self.assertEqual(rc, 0, err)
+            st = os.stat(mine)
+            self.assertEqual((st.st_uid, st.st_mode & 0o777), (65534, 0o664))
+            # as root, replacing a file keeps its owner and mode
+            os.chown(mine, 65534, 65534)
+            os.chmod(mine, 0o600)
+            self.run_to(d, "-o", mine)
+            st = os.stat(mine)
+            self.assertEqual((st.st_uid, st.st_mode & 0o777), (65534, 0o600))
+
+    def test_disk_full_leaves_neither_file(self):
+        # A file size limit makes every write past it fail (EFBIG), as a
+        # full disk would: whichever file fails, neither is left.
+        import resource
+        import signal
+
+        def limit(nbytes):
+            def f():
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
+            return f
+        # The limit is aimed at the last few bytes of one file, so that
+        # its failure shows only when it is finished — after the other may
+        # already have been renamed into place.
+        cases = ((HEADER + GOOD + BAD * 40, "r.csv"),   # rejects the larger
+                 (HEADER + GOOD * 40 + BAD, "o.csv"))   # output the larger
+        for data, larger in cases:
+            with self.subTest(larger=larger), tempfile.TemporaryDirectory() as d:
+                o, r = os.path.join(d, "o.csv"), os.path.join(d, "r.csv")
+                run("run", JILIN, "-", "--date", "2024-06-30", "-o", o, "--rejects", r,
+                    stdin=data, check_rc=1)
+                sizes = {n: os.path.getsize(os.path.join(d, n)) for n in ("o.csv", "r.csv")}
+                smaller = min(sizes.values())
+                self.assertGreater(sizes[larger] - 10, smaller)
+                os.unlink(r)
+                write(o, "old output\n")
+                rc, _, err = run_bytes("run", JILIN, "-", "--date", "2024-06-30", "-o", o,
+                                       "--rejects", r, stdin=data.encode(),
+                                       preexec=limit(sizes[larger] - 10))
+                self.assertEqual(rc, 2, err)
+                self.assertIn("cannot finish", err)
+                self.assertEqual(sorted(os.listdir(d)), ["o.csv"])
+                self.assertEqual(read(o), "old output\n")
+
+    @unittest.skipUnless(is_root(), "mounting a small tmpfs needs root (CI runs as root)")
+    def test_a_really_full_disk_leaves_neither_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", d],
+                              capture_output=True).returncode:
+                self.skipTest("no tmpfs mount here")
+            try:
+                o, r = os.path.join(d, "o.csv"), os.path.join(d, "r.csv")
+                p = self.run_to(d, "-o", o, "--rejects", r,
+                                data=HEADER + GOOD + BAD * 3000, rc=2)
+                self.assertIn("No space left on device", p.stderr)
+                self.assertEqual(os.listdir(d), [])
+            finally:
+                subprocess.run(["umount", d], check=True)
+
+    def test_closed_standard_error_never_lands_in_the_output(self):
+        with tempfile.TemporaryDirectory() as d:
+            o = os.path.join(d, "o.csv")
+            p = subprocess.run(
+                ["sh", "-c", " ".join([*WRAP, BIN, "run", JILIN, "--date", "2024-06-30",
+                                       "-o", o]) + " 2>&-"],
+                input=HEADER + GOOD + BAD, text=True, cwd=SRC, capture_output=True)
+            self.assertEqual(p.returncode, 1)
+            self.assertNotIn("rejected", read(o))
+            self.assertEqual([r["id"] for r in rows(read(o))], ["E1"])
+            # closed standard output and input: still nothing mixed up
+            p = subprocess.run(
+                ["sh", "-c", " ".join([*WRAP, BIN, "run", JILIN, "/dev/stdin", "--date",
+                                       "2024-06-30", "-o", o]) + " >&-"],
+                input=HEADER + GOOD, text=True, cwd=SRC, capture_output=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual([r["id"] for r in rows(read(o))], ["E1"])
+
+
+def stat_is(path, test):
+    import stat
+    return getattr(stat, test)(os.lstat(path).st_mode)
+
+
+class InputRead(unittest.TestCase):
+    """Input that would be lost or read wrongly without a word."""
+
+    DE = "rules/de/sgb9.yaml"
+
+    def de_header(self, rename):
+        with open(os.path.join(SRC, "examples/de-employers.csv"), encoding="utf-8") as f:
+            lines = f.read().splitlines(True)
+        names = lines[0].rstrip("\n").split(",")
+        names = [rename.get(n, n) for n in names]
+        return ",".join(names) + "\n" + "".join(lines[1:])
+
+    def test_a_near_miss_of_an_input_stops_the_run(self):
+        for wrong in ("Positions[1]", "positions[01]", "positons[1]", "POSITIONS-1",
+                      "positions[1 ]x"[:-1]):
+            with self.subTest(wrong=wrong), tempfile.TemporaryDirectory() as d:
+                o = os.path.join(d, "o.csv")
+                p = run("run", self.DE, "-", "--date", "2024-12-31", "-o", o,
+                        stdin=self.de_header({"positions[1]": wrong}), check_rc=2)
+                self.assertIn(f"'{wrong.strip()}' is not an input of the rules: did you mean "
+                              "'positions[1]'?", p.stderr)
+                self.assertNotIn("rows read", p.stderr)
+                self.assertEqual(os.listdir(d), [])
+        # said knowingly: the run goes on, with that input empty
+        p = run("run", self.DE, "-", "--date", "2024-12-31", "--ignore-columns",
+                "Positions[1]", stdin=self.de_header({"positions[1]": "Positions[1]"}))
+        self.assertIn("5 rows read", p.stderr)
+        self.assertNotIn("note:", p.stderr)
+
+    def test_columns_the_rules_do_not_read_are_said_once(self):
+        data = HEADER.replace("\n", ",note,région\n") + GOOD.replace("\n", ",a,b\n") * 30
+        p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=0)
+        self.assertEqual(p.stderr.count("note:"), 1)
+        self.assertIn("2 columns the rules do not read, ignored: note, région", p.stderr)
+        self.assertLess(p.stderr.index("note:"), p.stderr.index("rows read"))
+        for knowingly in ("note,région", "*"):
+            p = run("run", JILIN, "-", "--date", "2024-06-30", "--ignore-columns",
+                    knowingly, stdin=data, check_rc=0)
+            self.assertNotIn("note:", p.stderr)
+        # --keep reads a column too
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "--keep", "note",
+                "--ignore-columns", "région", stdin=data, check_rc=0)
+        self.assertNotIn("note:", p.stderr)
+        # an input's own column can be ignored on purpose (it reads as empty)
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "--ignore-columns",
+                "*,disabled", stdin=data, check_rc=1)
+        self.assertIn("field 'disabled'", p.stderr)
+
+    def test_jsonl_keys_are_checked_as_columns(self):
+        good = ('{"id": "J%d", "unit_type": "enterprise", "employees": 100, '
+                '"disabled": 1, "disabled_severe": 0, "wage_total": 6000000, '
+                '"local_avg_wage": 50000, "remark": "x"}\n')
+        data = "".join(good % i for i in range(20))
+        p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
+                stdin=data, check_rc=0)
+        self.assertEqual(p.stderr.count("note:"), 1)
+        self.assertIn("<stdin>:1: note: key 'remark' is not read", p.stderr)
+        bad = data + (good % 99).replace('"disabled"', '"Disabled"')
+        p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
+                stdin=bad, check_rc=2)
+        self.assertIn("<stdin>:21: key 'Disabled' is not an input of the rules: did you "
+                      "mean 'disabled'?", p.stderr)
+        run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
+            "--ignore-columns", "Disabled,remark", stdin=bad, check_rc=1)
+        # a key named twice in a record is refused, as a twice-named column is
+        dup = (good % 1).replace('"disabled": 1', '"disabled": 1, "disabled": 9')
+        p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
+                "--ignore-columns", "remark", stdin=good % 0 + dup, check_rc=1)
+        self.assertIn("<stdin>:2:", p.stderr)
+        self.assertIn("key 'disabled' appears twice", p.stderr)
+        self.assertIn("2 rows read, 1 written, 1 rejected", p.stderr)
+
+    def test_cr_only_line_ends_are_line_ends(self):
+        data = (HEADER + GOOD + GOOD.replace("E1", "E2")).replace("\n", "\r")
+        p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=0)
+        self.assertEqual([r["id"] for r in rows(p.stdout)], ["E1", "E2"])
+        rc, out, err = run_bytes("run", JILIN, "-", "--date", "2024-06-30",
+                                 stdin=(HEADER + GOOD + 'E2,"enter\rprise",1\r' +
+                                        BAD).replace("\n", "\r").encode())
+        self.assertEqual(rc, 1, err)
+        self.assertIn("<stdin>:3:", err)   # the record, on its own line
+        self.assertIn("<stdin>:5:2:", err)  # a CR inside quotes counted as a line
+        # the same in JSON Lines
+        j = ('{"id": "J1", "unit_type": "enterprise", "employees": 100, "disabled": 1, '
+             '"disabled_severe": 0, "wage_total": 6000000, "local_avg_wage": 50000}\r')
+        p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
+                stdin=j * 3, check_rc=0)
+        self.assertIn("3 rows read, 3 written", p.stderr)
+
+    def test_no_rows_from_an_input_is_an_error(self):
+        for data, fmt in ((HEADER, "csv"), (HEADER + "\n\r\n\n", "csv"),
+                          ("\n  \n\r\n", "jsonl"), ("", "jsonl")):
+            with self.subTest(data=data, fmt=fmt):
+                p = run("run", JILIN, "-", "--date", "2024-06-30", "--input-format",
+                        fmt, stdin=data, check_rc=2)
+                self.assertIn("no rows to read", p.stderr)
+
+    @unittest.skipIf(WRAP, "too slow under a wrapper")
+    def test_an_overlong_quoted_field_never_injects_rows(self):
+        # the quoted field holds text that looks like rows, past the limit
+        inside = ("x" * (17 << 20) + "\nINJ1,enterprise,100,1,0,6000000,50000\n"
+                  "INJ2,enterprise,100,1,0,6000000,50000\n")
+        data = (HEADER + GOOD + 'E2,enterprise,100,1,0,6000000,"' + inside + '"\n' +
+                GOOD.replace("E1", "E3"))
+        p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=1)
+        self.assertEqual([r["id"] for r in rows(p.stdout)], ["E1", "E3"])
+        self.assertIn("<stdin>:3:", p.stderr)
+        self.assertIn("longer than 16 MiB", p.stderr)
+        self.assertIn("3 rows read, 2 written, 1 rejected", p.stderr)
+
+    def test_bad_records_resync_at_their_true_end(self):
+        # after a stray quote or text after a closing quote, a quoted line
+        # break later in the same record is not a record end
+        tail = ',0,6000000,"50000\nINJ,enterprise,100,1,0,6000000,50000"\n'
+        for bad in ('E2,enter"prise,100,1' + tail, 'E2,"enterprise"x,100,1' + tail):
+            with self.subTest(bad=bad):
+                p = run("run", JILIN, "-", "--date", "2024-06-30",
+                        stdin=HEADER + GOOD + bad + GOOD.replace("E1", "E3"), check_rc=1)
+                self.assertEqual([r["id"] for r in rows(p.stdout)], ["E1", "E3"])
+                self.assertIn("3 rows read, 2 written, 1 rejected", p.stderr)
+        rc, _, err = run_bytes("run", JILIN, "-", "--date", "2024-06-30",
+                               stdin=(HEADER + "E\0,enterprise,100,1,0,6000000,50000\n" +
+                                      GOOD).encode())
+        self.assertEqual(rc, 1)
+        self.assertIn("a NUL byte", err)
+
+    def test_an_unclosed_quote_says_where_it_opened_and_what_it_took(self):
+        data = HEADER + GOOD + 'E2,"enterprise,100,1,0,6000000,50000\n' + GOOD * 4
+        p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=1)
+        self.assertIn("<stdin>:3:2: rejected: a quoted field opened on line 3 is not "
+                      "closed before the end of the input (it took in the 4 lines "
+                      "after it)", p.stderr)
+        self.assertIn("2 rows read, 1 written, 1 rejected", p.stderr)
+
+    def test_no_date_at_all_is_a_usage_error_before_reading(self):
+        with tempfile.TemporaryDirectory() as d:
+            o = os.path.join(d, "o.csv")
+            p = run("run", JILIN, "-", "-o", o, stdin=HEADER + GOOD * 5000, check_rc=2)
+            self.assertIn("no evaluation date", p.stderr)
+            self.assertEqual(p.stderr.count("\n"), 1)
+            self.assertEqual(os.listdir(d), [])
+            j = '{"id": "J1", "unit_type": "enterprise"}\n'
+            p = run("run", JILIN, "-", "-o", o, "--input-format", "jsonl",
+                    stdin=j * 5000, check_rc=2)
+            self.assertIn("no evaluation date", p.stderr)
+            self.assertEqual(p.stderr.count("\n"), 1)
+            self.assertEqual(os.listdir(d), [])
+
+    def endless(self, fmt, byte):
+        """Feeds bytes with no line end until the command stops reading;
+        returns (rc, stderr, bytes it took)."""
+        p = subprocess.Popen([*WRAP, BIN, "run", JILIN, "-", "--date", "2024-06-30",
+                              "--input-format", fmt], stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=SRC)
+        sent, chunk = 0, byte * (1 << 20)
+        if fmt == "csv":
+            p.stdin.write(HEADER.encode())
+        try:
+            while sent < (1 << 30):
+                p.stdin.write(chunk)
+                sent += len(chunk)
+        except BrokenPipeError:
+            pass
+        try:
+            p.stdin.close()
+        except BrokenPipeError:
+            pass
+        err = p.stderr.read().decode()
+        p.stderr.close()
+        return p.wait(), err, sent
+
+    @unittest.skipIf(WRAP, "too slow under a wrapper")
+    def test_endless_input_without_a_line_end_gives_up_within_the_limit(self):
+        for fmt, byte in (("csv", b"\0"), ("csv", b"7"), ("jsonl", b" "), ("jsonl", b"\0")):
+            with self.subTest(fmt=fmt, byte=byte):
+                rc, err, sent = self.endless(fmt, byte)
+                self.assertEqual(rc, 2, err)
+                self.assertIn("giving up", err)
+                self.assertLessEqual(sent, (64 << 20) + (8 << 20))
+
+    def test_a_directory_is_not_an_input(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = run("run", JILIN, d, "--date", "2024-06-30", check_rc=2)
+            self.assertIn("is a directory", p.stderr)
+
+
+class Trust(unittest.TestCase):
+    def test_summary_totals_never_overflow(self):
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "wide.yaml")
+            write(rules, WIDE_RULES)
+            big, tiny = "9" * 36, "-0." + "0" * 35 + "1"
+            data = "id,n,m\n" + f"r,{big},{tiny}\n" * 3000 + "x,-1.5,0\n"
+            p = run("run", rules, "-", "--date", "2024-01-01", "--summary",
+                    stdin=data, check_rc=0)
+            totals = dict(l.split() for l in p.stderr.splitlines() if l.startswith("  "))
+            self.assertEqual(totals["y"], "2" + "9" * 35 + "6998.5")  # 3000 × big − 1.5
+            self.assertEqual(totals["z"], "-0." + "0" * 32 + "3000")
+            self.assertEqual(rows(p.stdout)[0]["y"], big)
+
+    def test_keep_and_id_must_be_text_and_never_forge_a_line(self):
+        data = (HEADER.replace("\n", ",name\n").encode() +
+                b'"E1\nfake.csv:9:9: rejected",bogus,100,1,0,6000000,50000,ok\n' +
+                b"E2,enterprise,100,1,0,6000000,50000,\xff\xfe\n" +
+                b"E3,enterprise,100,1,0,6000000,50000,\xe5\x90\x89\n")
+        for fmt in ("csv", "jsonl"):
+            rc, out, err = run_bytes("run", JILIN, "-", "--date", "2024-06-30", "--keep",
+                                     "name", "--format", fmt, stdin=data)
+            self.assertEqual(rc, 1, err)
+            self.assertIn("rejected (id E1\\nfake.csv:9:9: rejected): field 'unit_type'", err)
+            self.assertFalse(any(l.startswith("fake.csv") for l in err.splitlines()))
+            self.assertIn("<stdin>:4:8: rejected (id E2): field 'name': the --keep column "
+                          "'name' is not UTF-8 text", err)
+            text = out.decode("utf-8")  # the output is text
+            if fmt == "jsonl":
+                self.assertEqual([json.loads(l)["name"] for l in text.splitlines()], ["吉"])
+
+    @unittest.skipIf(WRAP, "measures the command's own memory")
+    def test_memory_does_not_grow_with_ignored_columns(self):
+        # 24 rows with a 10 MiB column the rules do not read: the reader
+        # skips its bytes, nothing holds a copy (240 MiB without that)
+        # measured from a small fresh interpreter: a child forked from
+        # this big one would count this one's pages in its peak
+        probe = (
+            "import os, subprocess, sys\n"
+            "H = sys.argv[3].encode()\n"
+            "p = subprocess.Popen([sys.argv[1], 'run', sys.argv[2], '-', '--date',"
+            " '2024-06-30', '-q', '--ignore-columns', 'blob', *sys.argv[4:]],"
+            " stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)\n"
+            "p.stdin.write(H)\n"
+            "blob = b'x' * (10 << 20)\n"
+            "for i in range(24):\n"
+            "    p.stdin.write(b'E%d,enterprise,100,1,0,6000000,50000,' % i + blob + b'\\n')\n"
+            "p.stdin.close()\n"
+            "_, status, usage = os.wait4(p.pid, 0)\n"
+            "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)\n")
+
+        def peak(*extra):
+            p = subprocess.run([sys.executable, "-c", probe, BIN, JILIN,
+                                HEADER.replace("\n", ",blob\n"), *extra],
+                               capture_output=True, text=True, cwd=SRC)
+            rc, kib = p.stdout.split()
+            self.assertEqual(rc, "0", p.stderr)
+            return int(kib) / 1024  # MiB
+        self.assertLess(peak(), 48)
+        # a wide column that is kept is bounded by the batch's bytes
+        # (about 210 MiB here with every page touched; 480 MiB before)
+        self.assertLess(peak("--keep", "blob"), 256)
+
+
 class WhatIf(unittest.TestCase):
     def test_run_with_an_override(self):
         data = HEADER + GOOD

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "outfile.h"
 #include "run.h"
+#include "widesum.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -24,9 +25,13 @@
 #include <unistd.h>
 
 #define BATCH 4096
+/* A batch also ends once its rows' texts pass this many bytes: with three
+ * batches in flight, the rows' memory stays within 3 × (BATCH_BYTES + one
+ * record of at most CSV_MAX_RECORD) however wide the rows (docs/security.md). */
+#define BATCH_BYTES (16u << 20)
 
 enum { O_OUTPUT, O_DATE, O_FORMAT, O_INFORMAT, O_REJECTS, O_THREADS, O_KEEP,
-       O_SUMMARY, O_EXPLAIN, O_QUIET, O_OVERRIDE };
+       O_SUMMARY, O_EXPLAIN, O_QUIET, O_OVERRIDE, O_IGNORE };
 
 static const cli_opt run_opts[] = {
     [O_OUTPUT] = {"output", 'o', 1},   [O_DATE] = {"date", 'd', 1},
@@ -34,14 +39,34 @@ static const cli_opt run_opts[] = {
     [O_REJECTS] = {"rejects", 'r', 1}, [O_THREADS] = {"threads", 'j', 1},
     [O_KEEP] = {"keep", 'k', 1},       [O_SUMMARY] = {"summary", 's', 0},
     [O_EXPLAIN] = {"explain", 'e', 0}, [O_QUIET] = {"quiet", 'q', 0},
-    [O_OVERRIDE] = {"override", 0, 1}, {NULL, 0, 0}};
+    [O_OVERRIDE] = {"override", 0, 1}, [O_IGNORE] = {"ignore-columns", 0, 1},
+    {NULL, 0, 0}};
+
+/* A JSON Lines record's keys: a near miss of an input stops the run, and
+ * without --date the first record must have a date. */
+static int jsonl_checks(run_cfg *cfg, const in_row *row)
+{
+    if (col_check_keys(cfg->watch, "run", cfg->input_name, row->line, row->name,
+                       row->n))
+        return -1;
+    if (cfg->has_date || cfg->date_checked)
+        return 0;
+    cfg->date_checked = 1;
+    for (size_t k = 0; k < row->n; k++)
+        if (!strcmp(row->name[k], "date") && !col_ignored(cfg->watch, "date"))
+            return 0;
+    cli_error("run", "%s:%ld: no evaluation date: the first record has no 'date' "
+                     "key; give --date YYYY-MM-DD or a 'date' in every record",
+              cfg->input_name, row->line);
+    return -1;
+}
 
 /* Reads up to BATCH rows into slots; the count, or −1 (read error, said)
  * or −2 (out of memory). *eof is set at the end of the input. */
 static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
 {
-    size_t n = 0;
-    while (n < BATCH) {
+    size_t n = 0, bytes = 0;
+    while (n < BATCH && bytes < BATCH_BYTES) {
         in_row row;
         int st = in_next(rd, &row);
         if (st == 0) {
@@ -49,11 +74,17 @@ static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
             break;
         }
         if (st < 0) {
-            cli_error("run", "%s: read error after line %ld", cfg->input_name, row.line);
+            if (row.error)
+                cli_error("run", "%s: line %ld: %s", cfg->input_name, row.line, row.error);
+            else
+                cli_error("run", "%s: read error after line %ld", cfg->input_name, row.line);
             return -1;
         }
+        if (cfg->jsonl_in && !row.error && jsonl_checks(cfg, &row))
+            return -1;
         if (run_fill_slot(cfg, &slots[n], &row))
             return -2;
+        bytes += slots[n].data.len;
         n++;
     }
     return (long)n;
@@ -104,6 +135,54 @@ static int split_keep(const char *list, char **copy_out, const char ***out,
     return 0;
 }
 
+/* Opens -o and --rejects and refuses, before anything is read, an
+ * output that is the input (same device and inode, whatever its name),
+ * the rules file, or the other output. */
+static int open_outputs(const cli_args *a, outfile *out, outfile *rej,
+                        const struct stat *in_st, const char *in_name,
+                        const char *rules)
+{
+    const char *o = cli_get(a, O_OUTPUT), *r = cli_get(a, O_REJECTS);
+    if (r && !strcmp(r, "-") && (!o || !strcmp(o, "-"))) {
+        cli_error("run", "--rejects - and the output both on standard output "
+                         "would mix rejects into the data: give -o FILE or "
+                         "--rejects FILE");
+        return -1;
+    }
+    if (outfile_open(out, o, "run") || (r && outfile_open(rej, r, "run")))
+        return -1;
+    struct stat rs;
+    int have_rules = stat(rules, &rs) == 0;
+    const outfile *both[2] = {out, rej};
+    const char *opt[2] = {"-o", "--rejects"};
+    for (int i = 0; i < 2; i++) {
+        if (!both[i]->open || both[i]->is_stdout)
+            continue;
+        if (in_st && outfile_is(both[i], in_st->st_dev, in_st->st_ino)) {
+            cli_error("run", "%s %s is the input %s: refusing to write over it",
+                      opt[i], outfile_name(both[i]), in_name);
+            return -1;
+        }
+        if (have_rules && outfile_is(both[i], rs.st_dev, rs.st_ino)) {
+            cli_error("run", "%s %s is the rules file %s: refusing to write over it",
+                      opt[i], outfile_name(both[i]), rules);
+            return -1;
+        }
+    }
+    if (outfile_same(out, rej)) {
+        cli_error("run", "--rejects %s and -o %s are the same file: give them "
+                         "different names",
+                  outfile_name(rej), outfile_name(out));
+        return -1;
+    }
+    return 0;
+}
+
+static const char *outfile_failed_name(const outfile *out, const outfile *rej)
+{
+    return rej->open && (rej->failed || outfile_failed(rej)) ? outfile_name(rej) : outfile_name(out);
+}
+
 int cmd_run(int argc, char **argv)
 {
     cli_args a;
@@ -147,6 +226,7 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     cfg.keep = keep;
+    cfg.jsonl_in = in_jsonl;
 
     ql_override ovr[64];
     size_t novr = 0;
@@ -176,6 +256,14 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     cfg.rs = rs;
+    if (!(cfg.watch = col_watch_new(rs, cli_get(&a, O_IGNORE), keep, cfg.nkeep,
+                                    cfg.has_date))) {
+        cli_error("run", "out of memory");
+        ql_ruleset_free(rs);
+        free(keep_copy);
+        free(keep);
+        return EXIT_USAGE;
+    }
     cfg.id_input = ql_ruleset_input_index(rs, "id");
     cfg.ncols = run_column_names(rs, NULL, 0);
     int *out_check = calloc(ql_ruleset_output_count(rs) + 1, sizeof *out_check);
@@ -215,7 +303,9 @@ int cmd_run(int argc, char **argv)
     outfile out = {0}, rej = {0};
     slot *slots = NULL;
     worker *ws = NULL;
-    ql_decimal *totals = NULL;
+    widesum *totals = NULL; /* wide: a total never overflows */
+    unsigned char *skip = NULL;
+    int date_column = 0;
     long long read = 0, written = 0, rejected = 0, total_bytes = -1;
     char errbuf[512];
     if (!in) {
@@ -223,8 +313,19 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     struct stat stbuf;
-    if (in != stdin && fstat(fileno(in), &stbuf) == 0 && S_ISREG(stbuf.st_mode))
+    int in_known = fstat(fileno(in), &stbuf) == 0;
+    if (in_known && S_ISDIR(stbuf.st_mode)) {
+        cli_error("run", "%s: is a directory, not a CSV or JSON Lines file", in_path);
+        goto done;
+    }
+    if (in != stdin && in_known && S_ISREG(stbuf.st_mode))
         total_bytes = stbuf.st_size;
+    /* The outputs are settled before a byte is read: none may be the
+     * input, the rules or each other. */
+    if (open_outputs(&a, &out, &rej, in_known && S_ISREG(stbuf.st_mode) ? &stbuf : NULL,
+                     cfg.input_name, a.pos[0]))
+        goto done;
+    cfg.rejects_csv = cli_get(&a, O_REJECTS) != NULL;
     if (!(rd = in_open(in, in_jsonl, errbuf, sizeof errbuf))) {
         cli_error("run", "%s: %s", cfg.input_name, errbuf);
         goto done;
@@ -237,9 +338,15 @@ int cmd_run(int argc, char **argv)
         cfg.map_keep = calloc(nh + 1, sizeof *cfg.map_keep);
         if (!cfg.map_target || !cfg.map_keep)
             goto oom;
+        skip = calloc(nh + 1, 1);
+        if (!skip)
+            goto oom;
         for (size_t j = 0; j < nh; j++) {
             cfg.map_target[j] = run_target_of(&cfg, header[j]);
             cfg.map_keep[j] = run_keep_index(&cfg, header[j]);
+            /* an ignored column is never copied, however wide */
+            skip[j] = cfg.map_target[j] == T_IGNORE && cfg.map_keep[j] < 0;
+            date_column |= cfg.map_target[j] == T_DATE;
         }
         cfg.map_names = header;
         cfg.map_n = nh;
@@ -253,10 +360,17 @@ int cmd_run(int argc, char **argv)
             goto done;
         }
     }
-    if (outfile_open(&out, cli_get(&a, O_OUTPUT), "run") ||
-        (cli_get(&a, O_REJECTS) && outfile_open(&rej, cli_get(&a, O_REJECTS), "run")))
-        goto done;
-    cfg.rejects_csv = cli_get(&a, O_REJECTS) != NULL;
+    if (header) {
+        if (col_check_header(cfg.watch, "run", cfg.input_name, header, nh))
+            goto done;
+        if (!cfg.has_date && !date_column) {
+            cli_error("run", "%s: no evaluation date: the header has no 'date' "
+                             "column; give --date YYYY-MM-DD",
+                      cfg.input_name);
+            goto done;
+        }
+        in_skip(rd, skip, nh);
+    }
     if (!cfg.jsonl_out) {
         strbuf h = {0};
         sb_puts(&h, "id");
@@ -299,7 +413,7 @@ int cmd_run(int argc, char **argv)
         goto oom;
     int progress = !quiet && isatty(2);
     double t0 = now(), last = t0;
-    int eof = 0, overflow = 0;
+    int eof = 0;
     /* Three batches in flight: while the workers evaluate one, this
      * thread writes the one before it and reads the one after. */
     int cur = 0, prev = 2;
@@ -340,10 +454,7 @@ int cmd_run(int argc, char **argv)
             outfile_write(&out, s->out.p, s->out.len);
             for (size_t c = 0; summary && c < cfg.ncols; c++)
                 if (s->has[c]) {
-                    if (total_has[c] && ql_decimal_add(&totals[c], &totals[c], &s->nums[c]))
-                        overflow = 1;
-                    else if (!total_has[c])
-                        totals[c] = s->nums[c];
+                    widesum_add(&totals[c], &s->nums[c]);
                     total_has[c] = 1;
                 }
         }
@@ -373,7 +484,8 @@ int cmd_run(int argc, char **argv)
         cur = nextbuf;
         n = next;
         if (outfile_failed(&out) || outfile_failed(&rej)) {
-            cli_error("run", "cannot write the output: %s", strerror(errno));
+            cli_error("run", "cannot write %s: %s", outfile_failed_name(&out, &rej),
+                      strerror(errno));
             free(total_has);
             goto done;
         }
@@ -390,8 +502,25 @@ int cmd_run(int argc, char **argv)
     }
     if (progress)
         fputc('\n', stderr);
-    if (outfile_commit(&out) || outfile_commit(&rej)) {
-        cli_error("run", "cannot finish the output: %s", strerror(errno));
+    if (read == 0) { /* never a success that read nothing */
+        cli_error("run", "%s: no rows to read: %s", cfg.input_name,
+                  in_jsonl ? "the input holds no JSON Lines record"
+                           : "the input has a header but no records after it");
+        free(total_has);
+        goto done;
+    }
+    /* Both files complete or neither: everything is flushed to disk
+     * first (where a full disk shows), then the rejects are renamed into
+     * place before the output. */
+    if (outfile_finish(&rej) || outfile_finish(&out)) {
+        int e = errno;
+        cli_error("run", "cannot finish %s: %s%s", outfile_failed_name(&out, &rej),
+                  strerror(e), out.tmp || rej.tmp ? " (no file was replaced or created)" : "");
+        free(total_has);
+        goto done;
+    }
+    if (outfile_commit(&rej) || outfile_commit(&out)) {
+        cli_error("run", "cannot rename the output into place: %s", strerror(errno));
         free(total_has);
         goto done;
     }
@@ -405,16 +534,15 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "quotalevy run: %lld rows read, %lld written, %lld rejected\n",
                 read, written, rejected);
     if (summary) {
-        fprintf(stderr, "quotalevy run: totals over %lld written rows%s:\n", written,
-                overflow ? " (some sums overflowed and are incomplete)" : "");
+        fprintf(stderr, "quotalevy run: totals over %lld written rows:\n", written);
         strbuf names = {0};
         run_column_names(rs, &names, 1);
         char *save = NULL, *nm = strtok_r(names.p ? names.p + 1 : NULL, ",", &save);
         for (size_t c = 0; c < cfg.ncols && nm; c++, nm = strtok_r(NULL, ",", &save)) {
             if (!total_has[c])
                 continue;
-            char buf[QL_DECIMAL_TEXT_MAX];
-            ql_decimal_format(&totals[c], buf, sizeof buf);
+            char buf[160];
+            widesum_format(&totals[c], buf, sizeof buf);
             fprintf(stderr, "  %-36s %s\n", nm, buf);
         }
         free(names.p);
@@ -445,6 +573,8 @@ done:
     free(out_type);
     free(cfg.map_target);
     free(cfg.map_keep);
+    free(skip);
+    col_watch_free(cfg.watch);
     ql_ruleset_free(rs);
     return rc;
 }

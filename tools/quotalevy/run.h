@@ -7,6 +7,7 @@
 #ifndef QL_RUN_H
 #define QL_RUN_H
 
+#include "columns.h"
 #include "csv.h"
 #include "input.h"
 
@@ -34,6 +35,8 @@ typedef struct run_cfg {
     const char *const *map_names;
     size_t map_n;
     int *map_target, *map_keep;
+    col_watch *watch;  /* columns read or ignored; the reading thread's */
+    int jsonl_in, date_checked;
 } run_cfg;
 
 /* One row in flight. */

@@ -77,19 +77,21 @@ static void reject(const run_cfg *cfg, slot *s, int column, const char *field,
                  s->line, column);
     else
         snprintf(head, sizeof head, "%s:%ld: rejected", cfg->input_name, s->line);
+    /* the id, field and message may hold the row's own text: escaped, so
+     * that a value can never forge a line of its own */
     sb_puts(&s->out, head);
     if (id && *id) {
         sb_puts(&s->out, " (id ");
-        sb_puts(&s->out, id);
+        sb_put_escaped(&s->out, id, strlen(id));
         sb_puts(&s->out, ")");
     }
     sb_puts(&s->out, ": ");
     if (field && *field) {
         sb_puts(&s->out, "field '");
-        sb_puts(&s->out, field);
+        sb_put_escaped(&s->out, field, strlen(field));
         sb_puts(&s->out, "': ");
     }
-    sb_puts(&s->out, msg);
+    sb_put_escaped(&s->out, msg, strlen(msg));
     sb_putc(&s->out, '\n');
 }
 
@@ -244,6 +246,31 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
     free(t.p);
 }
 
+/* The id and the --keep columns go to the output as they are: each must
+ * be UTF-8 text, or the output would not be (JSON Lines least of all). */
+static int copied_text_bad(const run_cfg *cfg, slot *s, const char *id)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        int t = s->target[k];
+        const char *v = slot_text(s, k);
+        int is_id = v == id;
+        if (t >= 0 && !is_id)
+            continue;
+        size_t ok = utf8_check(v, s->len[k]);
+        if (ok == s->len[k])
+            continue;
+        char msg[320];
+        const char *name = is_id ? "id" : cfg->keep[-1 - t];
+        snprintf(msg, sizeof msg,
+                 "the %s column '%.64s' is not UTF-8 text (byte %zu of the value "
+                 "is not): it is copied to the output, which must be text",
+                 is_id ? "id" : "--keep", name, ok + 1);
+        reject(cfg, s, s->col[k], name, QL_ERECORD, msg, is_id ? NULL : id);
+        return 1;
+    }
+    return 0;
+}
+
 void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
 {
     const char *id = NULL;
@@ -284,6 +311,8 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
                "no evaluation date: give --date or a 'date' column", id);
         return;
     }
+    if (copied_text_bad(cfg, s, id))
+        return;
     ql_status st = ql_evaluate(w->res, w->rec, date,
                                cfg->explain ? QL_EVAL_TRACE : 0, &err);
     if (st) {

@@ -57,6 +57,8 @@ void run_slot_free(slot *s)
 /* Maps a column name to what it feeds. */
 int run_target_of(const run_cfg *cfg, const char *name)
 {
+    if (col_ignored(cfg->watch, name))
+        return T_IGNORE; /* --ignore-columns, even an input's name */
     if (!strcmp(name, "date"))
         return T_DATE;
     int i = ql_ruleset_input_index(cfg->rs, name);
@@ -124,8 +126,23 @@ int run_map_raw(const run_cfg *cfg, slot *s)
     return 0;
 }
 
+/* A slot's buffers past this are given back when it is filled again, so
+ * that one wide row does not keep its memory for the rest of the run. */
+#define SLOT_KEEP (1u << 20)
+
+static void shrink(strbuf *b)
+{
+    if (b->cap > SLOT_KEEP) {
+        free(b->p);
+        b->p = NULL;
+        b->cap = b->len = 0;
+    }
+}
+
 int run_fill_slot(const run_cfg *cfg, slot *s, const in_row *row)
 {
+    shrink(&s->data);
+    shrink(&s->out);
     s->data.len = 0;
     s->n = 0;
     s->nraw = 0;

@@ -1,0 +1,333 @@
+/*
+ * columns.c — the columns a run ignores, and near misses of the inputs
+ * (see columns.h).
+ */
+#include "columns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h" /* strbuf, sb_put_escaped */
+
+/* JSON Lines keys already said, remembered up to this many. */
+#define SEEN_MAX 1024
+#define SEEN_SLOTS 2048
+
+struct col_watch {
+    const ql_ruleset *rs;
+    char *ignore_copy;
+    const char **ignore;
+    size_t nignore;
+    int ignore_all; /* "*" */
+    const char *const *keep;
+    size_t nkeep;
+    int has_date;
+    unsigned char *present; /* per input: has a column (this record) */
+    size_t ninputs;
+    char *seen[SEEN_SLOTS];
+    size_t nseen;
+    int seen_full;
+};
+
+col_watch *col_watch_new(const ql_ruleset *rs, const char *ignore,
+                         const char *const *keep, size_t nkeep, int has_date)
+{
+    col_watch *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->rs = rs;
+    w->keep = keep;
+    w->nkeep = nkeep;
+    w->has_date = has_date;
+    w->ninputs = ql_ruleset_input_count(rs);
+    w->present = calloc(w->ninputs + 1, 1);
+    if (!w->present)
+        goto oom;
+    if (ignore) {
+        size_t cap = 1;
+        for (const char *p = ignore; *p; p++)
+            cap += *p == ',';
+        w->ignore_copy = strdup(ignore);
+        w->ignore = calloc(cap, sizeof *w->ignore);
+        if (!w->ignore_copy || !w->ignore)
+            goto oom;
+        char *save = NULL;
+        for (char *t = strtok_r(w->ignore_copy, ",", &save); t;
+             t = strtok_r(NULL, ",", &save)) {
+            if (!strcmp(t, "*"))
+                w->ignore_all = 1;
+            else
+                w->ignore[w->nignore++] = t;
+        }
+    }
+    return w;
+oom:
+    col_watch_free(w);
+    return NULL;
+}
+
+void col_watch_free(col_watch *w)
+{
+    if (!w)
+        return;
+    free(w->ignore_copy);
+    free(w->ignore);
+    free(w->present);
+    for (size_t i = 0; i < SEEN_SLOTS; i++)
+        free(w->seen[i]);
+    free(w);
+}
+
+int col_ignored(const col_watch *w, const char *name)
+{
+    for (size_t i = 0; w && i < w->nignore; i++)
+        if (!strcmp(w->ignore[i], name))
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------- near misses */
+
+/* The name as compared for near misses: ASCII letters in lower case,
+ * '-', '.' and ' ' as '_', and numbers without leading zeros, so that
+ * Positions[01], positions[1] and positions-1 are all alike. */
+static char *normal(const char *s)
+{
+    size_t n = strlen(s);
+    char *o = malloc(n + 1), *q = o;
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int digit_start = c >= '0' && c <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9');
+        if (digit_start) {
+            while (s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9')
+                i++;
+            c = s[i];
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        else if (c == '-' || c == '.' || c == ' ')
+            c = '_';
+        *q++ = c;
+    }
+    *q = '\0';
+    return o;
+}
+
+/* Edit distance of a and b if it is at most 2, else 3 (names are at most
+ * a few hundred bytes here: longer ones differ in length first). */
+static int distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    if ((na > nb ? na - nb : nb - na) > 2)
+        return 3;
+    if (nb > 256)
+        return strcmp(a, b) ? 3 : 0;
+    int row[258], prev[258];
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        row[0] = (int)i;
+        int best = row[0];
+        for (size_t j = 1; j <= nb; j++) {
+            int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (row[j - 1] + 1 < d)
+                d = row[j - 1] + 1;
+            row[j] = d;
+            if (d < best)
+                best = d;
+        }
+        if (best > 2)
+            return 3;
+        memcpy(prev, row, (nb + 1) * sizeof *row);
+    }
+    return prev[nb] > 2 ? 3 : prev[nb];
+}
+
+int col_near_miss(const char *a, const char *b)
+{
+    if (!strcmp(a, b))
+        return 0;
+    size_t la = strlen(a), lb = strlen(b);
+    /* normal forms shrink only by leading zeros; past that, no match */
+    if (la > lb + 2 + 64 || lb > la + 2 + 64)
+        return 0;
+    char *na = normal(a), *nb = normal(b);
+    int near = 0;
+    if (na && nb) {
+        size_t n1 = strlen(na), n2 = strlen(nb);
+        size_t shorter = n1 < n2 ? n1 : n2;
+        int d = distance(na, n1, nb, n2);
+        near = d == 0 || (d <= 2 && (size_t)d < shorter);
+    }
+    free(na);
+    free(nb);
+    return near;
+}
+
+/* ------------------------------------------------------------ checks */
+
+/* Whether the run reads a column of this name. */
+static int is_read(const col_watch *w, const char *name)
+{
+    if (col_ignored(w, name))
+        return 0;
+    if (!strcmp(name, "date") || !strcmp(name, "id") ||
+        ql_ruleset_input_index(w->rs, name) >= 0)
+        return 1;
+    for (size_t k = 0; k < w->nkeep; k++)
+        if (!strcmp(w->keep[k], name))
+            return 1;
+    return 0;
+}
+
+/* Marks the inputs (and date, id) that have a column among names. */
+static void mark_present(col_watch *w, const char *const *names, size_t n,
+                         int *has_date, int *has_id)
+{
+    memset(w->present, 0, w->ninputs + 1);
+    *has_date = *has_id = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (col_ignored(w, names[j]))
+            continue;
+        int i = ql_ruleset_input_index(w->rs, names[j]);
+        if (i >= 0)
+            w->present[i] = 1;
+        *has_date |= !strcmp(names[j], "date");
+        *has_id |= !strcmp(names[j], "id");
+    }
+}
+
+/* The first declared name without a column that `name` nearly is, or
+ * NULL. */
+static const char *near_input(const col_watch *w, const char *name,
+                              int has_date, int has_id)
+{
+    for (size_t i = 0; i < w->ninputs; i++) {
+        const char *in = ql_ruleset_input_name(w->rs, i);
+        if (!w->present[i] && col_near_miss(name, in))
+            return in;
+    }
+    if (!has_date && !w->has_date && col_near_miss(name, "date"))
+        return "date";
+    if (!has_id && col_near_miss(name, "id"))
+        return "id";
+    return NULL;
+}
+
+static void say_near(const char *cmd, const char *where, const char *what,
+                     const char *name, const char *meant)
+{
+    strbuf b = {0};
+    sb_put_escaped(&b, name, strlen(name));
+    fprintf(stderr,
+            "quotalevy %s: %s: %s '%s' is not an input of the rules: did you mean "
+            "'%s'? (that input has no %s, so it would be read as empty; "
+            "--ignore-columns '%s' reads the file anyway)\n",
+            cmd, where, what, b.p ? b.p : "", meant, what, b.p ? b.p : "");
+    free(b.p);
+}
+
+int col_check_header(col_watch *w, const char *cmd, const char *input,
+                     const char *const *names, size_t n)
+{
+    int has_date, has_id, stop = 0;
+    mark_present(w, names, n, &has_date, &has_id);
+    strbuf list = {0};
+    size_t nignored = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (is_read(w, names[j]) || col_ignored(w, names[j]))
+            continue;
+        const char *meant = near_input(w, names[j], has_date, has_id);
+        if (meant) {
+            char where[64];
+            snprintf(where, sizeof where, "column %zu", j + 1);
+            strbuf at = {0};
+            sb_puts(&at, input);
+            sb_puts(&at, ", ");
+            sb_puts(&at, where);
+            say_near(cmd, at.p, "column", names[j], meant);
+            free(at.p);
+            stop = 1;
+            continue;
+        }
+        if (w->ignore_all)
+            continue;
+        if (nignored < 20) {
+            sb_puts(&list, nignored ? ", " : "");
+            sb_put_escaped(&list, names[j], strlen(names[j]));
+        }
+        nignored++;
+    }
+    if (!stop && nignored) {
+        fprintf(stderr,
+                "quotalevy %s: %s: note: %zu column%s the rules do not read, "
+                "ignored: %s%s (--ignore-columns NAME,… or '*' says so knowingly)\n",
+                cmd, input, nignored, nignored == 1 ? "" : "s", list.p,
+                nignored > 20 ? ", …" : "");
+    }
+    free(list.p);
+    return stop ? -1 : 0;
+}
+
+/* Whether key was said before; remembers it (up to SEEN_MAX keys). */
+static int seen_before(col_watch *w, const char *key)
+{
+    unsigned h = 2166136261u;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (h %= SEEN_SLOTS; w->seen[h]; h = (h + 1) % SEEN_SLOTS)
+        if (!strcmp(w->seen[h], key))
+            return 1;
+    if (w->nseen == SEEN_MAX)
+        return 0;
+    w->seen[h] = strdup(key);
+    if (w->seen[h])
+        w->nseen++;
+    return 0;
+}
+
+int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
+                   const char *const *names, size_t n)
+{
+    int marked = 0, has_date = 0, has_id = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (is_read(w, names[j]) || col_ignored(w, names[j]))
+            continue;
+        if (seen_before(w, names[j]))
+            continue;
+        if (!marked) {
+            mark_present(w, names, n, &has_date, &has_id);
+            marked = 1;
+        }
+        char where[64];
+        snprintf(where, sizeof where, "%ld", line);
+        strbuf at = {0};
+        sb_puts(&at, input);
+        sb_putc(&at, ':');
+        sb_puts(&at, where);
+        const char *meant = near_input(w, names[j], has_date, has_id);
+        if (meant) {
+            say_near(cmd, at.p, "key", names[j], meant);
+            free(at.p);
+            return -1;
+        }
+        if (!w->ignore_all && !w->seen_full) {
+            strbuf b = {0};
+            sb_put_escaped(&b, names[j], strlen(names[j]));
+            fprintf(stderr,
+                    "quotalevy %s: %s: note: key '%s' is not read by the rules and "
+                    "is ignored%s (--ignore-columns NAME,… or '*' says so knowingly)\n",
+                    cmd, at.p, b.p ? b.p : "",
+                    w->nseen == SEEN_MAX && !w->seen_full ? "; further new keys are not listed" : "");
+            if (w->nseen == SEEN_MAX)
+                w->seen_full = 1;
+            free(b.p);
+        }
+        free(at.p);
+    }
+    return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * columns.h — which of the input's columns (CSV header names, or JSON
+ * Lines keys) a run reads, and the ones it would ignore.  A column the
+ * rules do not read is said once, before any of its rows is read; a
+ * column whose name is a near miss of an input that has no column
+ * (another case, zero padding such as positions[01], up to two letters
+ * changed) stops the run with "did you mean …", since reading on would
+ * leave that input empty and change the levy without a word.
+ * --ignore-columns names columns to ignore knowingly.
+ */
+#ifndef QL_COLUMNS_H
+#define QL_COLUMNS_H
+
+#include <stddef.h>
+
+#include "quotalevy.h"
+
+typedef struct col_watch col_watch;
+
+/* `ignore`: the --ignore-columns list ("a,b", "*" for every column the
+ * rules do not read), or NULL; `keep`: the --keep names; `has_date`:
+ * whether --date was given.  NULL out of memory. */
+col_watch *col_watch_new(const ql_ruleset *rs, const char *ignore,
+                         const char *const *keep, size_t nkeep, int has_date);
+void col_watch_free(col_watch *w);
+/* Whether a column of this name is ignored by --ignore-columns. */
+int col_ignored(const col_watch *w, const char *name);
+/* A CSV header: notes the columns it ignores (one message), and −1 after
+ * saying each near miss (the run stops). */
+int col_check_header(col_watch *w, const char *cmd, const char *input,
+                     const char *const *names, size_t n);
+/* A JSON Lines record's keys, as they come: a new ignored key is noted
+ * once; −1 after saying a near miss. */
+int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
+                   const char *const *names, size_t n);
+/* Whether a and b are a near miss of each other (not equal). */
+int col_near_miss(const char *a, const char *b);
+
+#endif
