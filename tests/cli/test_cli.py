@@ -511,6 +511,22 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(p.returncode, 2)
             self.assertIn("is the input <stdin>", p.stderr)
             self.assertEqual(read(src), HEADER + GOOD)
+            # the input by a descriptor's name (never truncated first), and
+            # standard output appending to the input (it would read itself)
+            for name in ("/dev/fd/0", "/proc/self/fd/0"):
+                with open(src) as f:
+                    p = subprocess.run([*WRAP, BIN, "run", JILIN, "--date", "2024-06-30",
+                                        "-o", name], stdin=f, capture_output=True,
+                                       text=True, cwd=SRC)
+                self.assertEqual(p.returncode, 2)
+                self.assertIn(f"-o {name} is the input <stdin>", p.stderr)
+                self.assertEqual(read(src), HEADER + GOOD)
+            with open(src, "a") as f:
+                p = subprocess.run([*WRAP, BIN, "run", JILIN, src, "--date", "2024-06-30"],
+                                   stdout=f, stderr=subprocess.PIPE, text=True, cwd=SRC)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("(standard output) is the input", p.stderr)
+            self.assertEqual(read(src), HEADER + GOOD)
             # nor the rules file
             rules = os.path.join(d, "rules.yaml")
             write(rules, WIDE_RULES)
@@ -639,8 +655,9 @@ class OutputFiles(unittest.TestCase):
     def test_closed_standard_error_never_lands_in_the_output(self):
         with tempfile.TemporaryDirectory() as d:
             o = os.path.join(d, "o.csv")
+            # (the command itself: a wrapper such as valgrind needs its stderr)
             p = subprocess.run(
-                ["sh", "-c", " ".join([*WRAP, BIN, "run", JILIN, "--date", "2024-06-30",
+                ["sh", "-c", " ".join([BIN, "run", JILIN, "--date", "2024-06-30",
                                        "-o", o]) + " 2>&-"],
                 input=HEADER + GOOD + BAD, text=True, cwd=SRC, capture_output=True)
             self.assertEqual(p.returncode, 1)
@@ -648,7 +665,7 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual([r["id"] for r in rows(read(o))], ["E1"])
             # closed standard output and input: still nothing mixed up
             p = subprocess.run(
-                ["sh", "-c", " ".join([*WRAP, BIN, "run", JILIN, "/dev/stdin", "--date",
+                ["sh", "-c", " ".join([BIN, "run", JILIN, "/dev/stdin", "--date",
                                        "2024-06-30", "-o", o]) + " >&-"],
                 input=HEADER + GOOD, text=True, cwd=SRC, capture_output=True)
             self.assertEqual(p.returncode, 0, p.stderr)
@@ -839,6 +856,19 @@ class InputRead(unittest.TestCase):
                 self.assertEqual(rc, 2, err)
                 self.assertIn("giving up", err)
                 self.assertLessEqual(sent, (64 << 20) + (8 << 20))
+
+    def test_explain_row_checks_columns_as_run_does(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.csv")
+            write(src, HEADER.replace("employees", "Employees") + GOOD)
+            p = run("explain", JILIN, "--row", "E1", src, "--date", "2024-06-30",
+                    check_rc=2)
+            self.assertIn("did you mean 'employees'", p.stderr)
+            p = run("explain", JILIN, "--row", "E1", src, "--date", "2024-06-30",
+                    "--ignore-columns", "Employees", check_rc=1)
+            self.assertIn("field 'employees' is empty", p.stderr)
+            p = run("explain", JILIN, "--row", "E1", d, "--date", "2024-06-30", check_rc=1)
+            self.assertIn("is a directory", p.stderr)
 
     def test_a_directory_is_not_an_input(self):
         with tempfile.TemporaryDirectory() as d:

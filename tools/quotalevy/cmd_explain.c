@@ -5,25 +5,28 @@
  * shown after the values it was made from.
  */
 #include "cli.h"
+#include "columns.h"
 #include "csv.h"
 #include "input.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-enum { E_DATE, E_SET, E_ROW, E_FORMAT };
+enum { E_DATE, E_SET, E_ROW, E_FORMAT, E_IGNORE };
 static const cli_opt explain_opts[] = {
     [E_DATE] = {"date", 'd', 1},
     [E_SET] = {"set", 0, 1},
     [E_ROW] = {"row", 0, 1},
     [E_FORMAT] = {"format", 'f', 1},
+    [E_IGNORE] = {"ignore-columns", 0, 1},
     {NULL, 0, 0}};
 
 /* Finds the row whose id is `id` in the file and sets the record from it;
  * its 'date' column into *date if there is one. */
 static int record_from_row(const ql_ruleset *rs, ql_record *rec,
                            const char *path, const char *id, ql_date *date,
-                           int *have_date)
+                           int *have_date, const char *ignore)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f) {
@@ -32,10 +35,28 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
     }
     int jsonl = in_guess_jsonl(path);
     char errbuf[512];
-    in_reader *rd = in_open(f, jsonl, errbuf, sizeof errbuf);
+    struct stat st_in;
+    in_reader *rd = NULL;
+    col_watch *w = NULL;
     int rc = -1;
+    if (fstat(fileno(f), &st_in) == 0 && S_ISDIR(st_in.st_mode)) {
+        cli_error("explain", "%s: is a directory, not a CSV or JSON Lines file", path);
+        goto out;
+    }
+    rd = in_open(f, jsonl, errbuf, sizeof errbuf);
     if (!rd) {
         cli_error("explain", "%s: %s", path, errbuf);
+        goto out;
+    }
+    /* a misspelled column would leave its input empty: as in run */
+    size_t nh;
+    const char *const *header = in_header(rd, &nh);
+    if (!(w = col_watch_new(rs, ignore, NULL, 0, *have_date))) {
+        cli_error("explain", "out of memory");
+        goto out;
+    }
+    if (header && col_check_header(w, "explain", path, header, nh)) {
+        rc = -2;
         goto out;
     }
     in_row row;
@@ -52,7 +73,33 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
         const char *rid = NULL;
         int column = 0;
         ql_error err;
-        rc = in_fill_record(rs, rec, &row, date, have_date, &rid, &column, &err);
+        if (!header && col_check_keys(w, "explain", path, row.line, row.name, row.n)) {
+            rc = -2;
+            goto out;
+        }
+        /* columns named in --ignore-columns are not read, as in run */
+        const char **nm = calloc(row.n + 1, sizeof *nm), **vl = calloc(row.n + 1, sizeof *vl);
+        size_t *ln = calloc(row.n + 1, sizeof *ln);
+        if (!nm || !vl || !ln) {
+            free(nm), free(vl), free(ln);
+            cli_error("explain", "out of memory");
+            goto out;
+        }
+        in_row kept = row;
+        kept.n = 0;
+        for (size_t j = 0; j < row.n; j++)
+            if (!col_ignored(w, row.name[j])) {
+                nm[kept.n] = row.name[j];
+                vl[kept.n] = row.val[j];
+                ln[kept.n++] = row.len[j];
+            }
+        kept.name = nm;
+        kept.val = vl;
+        kept.len = ln;
+        rc = in_fill_record(rs, rec, &kept, date, have_date, &rid, &column, &err);
+        free(nm);
+        free(vl);
+        free(ln);
         if (rc) {
             fprintf(stderr, "%s:%ld:%d: ", path, row.line, column);
             cli_print_error(stderr, NULL, &err);
@@ -61,6 +108,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
     }
     cli_error("explain", "%s: no row has id '%s'", path, id);
 out:
+    col_watch_free(w);
     in_close(rd);
     if (f != stdin)
         fclose(f);
@@ -231,8 +279,11 @@ int cmd_explain(int argc, char **argv)
             goto out;
         }
     }
-    if (row_id && record_from_row(rs, rec, a.pos[1], row_id, &date, &have_date)) {
-        rc = EXIT_SOME_FAILED;
+    int from_row = row_id ? record_from_row(rs, rec, a.pos[1], row_id, &date, &have_date,
+                                            cli_get(&a, E_IGNORE))
+                          : 0;
+    if (from_row) {
+        rc = from_row == -2 ? EXIT_USAGE : EXIT_SOME_FAILED;
         goto out;
     }
     if (!have_date) {

@@ -135,9 +135,32 @@ static int split_keep(const char *list, char **copy_out, const char ***out,
     return 0;
 }
 
-/* Opens -o and --rejects and refuses, before anything is read, an
- * output that is the input (same device and inode, whatever its name),
- * the rules file, or the other output. */
+/* Whether the file st (an output) is one the run must not write to: the
+ * input (whatever its kind: a pipe written into would be read back) or
+ * the rules file; said.  Terminals and other character devices are
+ * shared harmlessly. */
+static int clash(const struct stat *st, const char *opt, const char *name,
+                 const struct stat *in_st, const char *in_name, const char *rules)
+{
+    struct stat rs;
+    if (S_ISCHR(st->st_mode))
+        return 0;
+    if (in_st && st->st_dev == in_st->st_dev && st->st_ino == in_st->st_ino) {
+        cli_error("run", "%s %s is the input %s: refusing to write over it", opt,
+                  name, in_name);
+        return 1;
+    }
+    if (stat(rules, &rs) == 0 && st->st_dev == rs.st_dev && st->st_ino == rs.st_ino) {
+        cli_error("run", "%s %s is the rules file %s: refusing to write over it", opt,
+                  name, rules);
+        return 1;
+    }
+    return 0;
+}
+
+/* Opens -o and --rejects and refuses, before anything is read or
+ * truncated, an output that is the input (same device and inode, whatever
+ * its name), the rules file, or the other output. */
 static int open_outputs(const cli_args *a, outfile *out, outfile *rej,
                         const struct stat *in_st, const char *in_name,
                         const char *rules)
@@ -149,26 +172,20 @@ static int open_outputs(const cli_args *a, outfile *out, outfile *rej,
                          "--rejects FILE");
         return -1;
     }
-    if (outfile_open(out, o, "run") || (r && outfile_open(rej, r, "run")))
-        return -1;
-    struct stat rs;
-    int have_rules = stat(rules, &rs) == 0;
-    const outfile *both[2] = {out, rej};
+    const char *path[2] = {o ? o : "-", r};
     const char *opt[2] = {"-o", "--rejects"};
     for (int i = 0; i < 2; i++) {
-        if (!both[i]->open || both[i]->is_stdout)
+        struct stat st;
+        if (!path[i])
             continue;
-        if (in_st && outfile_is(both[i], in_st->st_dev, in_st->st_ino)) {
-            cli_error("run", "%s %s is the input %s: refusing to write over it",
-                      opt[i], outfile_name(both[i]), in_name);
+        int is_std = !strcmp(path[i], "-");
+        if ((is_std ? fstat(STDOUT_FILENO, &st) : stat(path[i], &st)) == 0 &&
+            clash(&st, opt[i], is_std ? "(standard output)" : path[i], in_st, in_name,
+                  rules))
             return -1;
-        }
-        if (have_rules && outfile_is(both[i], rs.st_dev, rs.st_ino)) {
-            cli_error("run", "%s %s is the rules file %s: refusing to write over it",
-                      opt[i], outfile_name(both[i]), rules);
-            return -1;
-        }
     }
+    if (outfile_open(out, o, "run") || (r && outfile_open(rej, r, "run")))
+        return -1;
     if (outfile_same(out, rej)) {
         cli_error("run", "--rejects %s and -o %s are the same file: give them "
                          "different names",
@@ -322,8 +339,7 @@ int cmd_run(int argc, char **argv)
         total_bytes = stbuf.st_size;
     /* The outputs are settled before a byte is read: none may be the
      * input, the rules or each other. */
-    if (open_outputs(&a, &out, &rej, in_known && S_ISREG(stbuf.st_mode) ? &stbuf : NULL,
-                     cfg.input_name, a.pos[0]))
+    if (open_outputs(&a, &out, &rej, in_known ? &stbuf : NULL, cfg.input_name, a.pos[0]))
         goto done;
     cfg.rejects_csv = cli_get(&a, O_REJECTS) != NULL;
     if (!(rd = in_open(in, in_jsonl, errbuf, sizeof errbuf))) {

@@ -140,6 +140,7 @@ static const char *explain_page =
     "SYNOPSIS\n"
     "    quotalevy explain RULES --date YYYY-MM-DD --set FIELD=VALUE ...\n"
     "    quotalevy explain RULES --date YYYY-MM-DD --row ID INPUT\n"
+    "                      [--ignore-columns COL,...]\n"
     "\n"
     "DESCRIPTION\n"
     "    Evaluates one record and prints every step in the order it was\n"
@@ -151,12 +152,14 @@ static const char *explain_page =
     "    -d, --date DATE      the evaluation date (or the row's 'date' column)\n"
     "        --set F=V        set field F to V (repeatable)\n"
     "        --row ID         take the record whose 'id' is ID from INPUT (CSV or\n"
-    "                         JSONL)\n"
+    "                         JSONL); its columns are checked as in run: a near\n"
+    "                         miss of an input stops with \"did you mean\"\n"
+    "        --ignore-columns COLS  columns to ignore knowingly, as in run\n"
     "    -f, --format F       text (default) or json\n"
     "\n"
     "EXIT STATUS\n"
     "    0 explained; 1 the record cannot be evaluated (the reason is printed);\n"
-    "    2 usage error or unreadable rules.\n";
+    "    2 usage error, unreadable rules, or a column that nearly is an input.\n";
 
 static const char *test_page =
     "NAME\n"
