@@ -372,8 +372,15 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
         if (!doc)
             return qli_rl_oom(L);
         doc->file = path;
-        if ((st = read_file(L, path, doc)))
-            return st;
+        if ((st = read_file(L, path, doc))) {
+            /* said at the `extends:` line that named the file */
+            char why[QL_ERROR_MESSAGE_MAX];
+            snprintf(why, sizeof why, "%s", L->err ? L->err->message : "");
+            return st == QL_ENOMEM ? st
+                                   : qli_yfail(L->err, st, ext,
+                                               "extends '%.80s': %s: %s",
+                                               rel, path, why);
+        }
         const char *slash = strrchr(path, '/');
         char *dir = slash ? qli_ar_strndup(L->ar, path, (size_t)(slash - path + 1))
                           : qli_ar_strndup(L->ar, "", 0);
@@ -390,7 +397,7 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
             return st;
         L->depth--;
     }
-own:
+own:; /* a label before a declaration: C11 wants a statement */
     /* This file's own definitions, over its parent's. */
     const ynode *rm = qli_ymap_get(root, "remove");
     if (rm && (st = remove_inherited(L, rm, ext != NULL)))

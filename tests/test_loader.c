@@ -537,6 +537,7 @@ static void test_loader_extends_policy(void **state)
     /* not regular files: refused at once (a FIFO must not block) */
     assert_int_equal(load_top(top, "fifo", QL_EXTENDS_CONFINED, &err), QL_EIO);
     assert_non_null(strstr(err.message, "not read: a FIFO"));
+    assert_int_equal(err.line, 6); /* at the extends: that named it */
     assert_int_equal(load_top(top, "sub", QL_EXTENDS_CONFINED, &err), QL_EIO);
     assert_non_null(strstr(err.message, "not read: a directory"));
     assert_int_equal(load_top(top, "/dev/zero", QL_EXTENDS_ANY, &err), QL_EIO);
