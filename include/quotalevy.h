@@ -37,8 +37,18 @@
 extern "C" {
 #endif
 
+/* QL_EXTERN marks the public functions.  On Windows the library's own
+ * build exports them (QL_BUILDING_LIBRARY, set by meson.build) and a
+ * program imports them from the DLL, unless it links the static library
+ * and says so with QL_STATIC. */
 #if defined(_WIN32)
+#if defined(QL_BUILDING_LIBRARY)
 #define QL_EXTERN __declspec(dllexport)
+#elif defined(QL_STATIC)
+#define QL_EXTERN
+#else
+#define QL_EXTERN __declspec(dllimport)
+#endif
 #elif defined(__GNUC__)
 #define QL_EXTERN __attribute__((visibility("default")))
 #else
