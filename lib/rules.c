@@ -299,16 +299,26 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
                         "one %s)",
                         root->kind != YN_MAP ? "is not a mapping"
                                              : "needs 'quotalevy'");
-    if ((st = qli_rl_keys(L, root, "a rules file", top_keys)))
-        return st;
+    /* The version before any other key: a file that is not a version-1
+     * rules file is not quoted (its keys, or a version that is not a
+     * number, may be anything). */
     const char *fmt;
     if ((st = qli_rl_required(L, root, "quotalevy", "a rules file", &fmt)))
         return st;
-    if (strcmp(fmt, "1") != 0)
-        return qli_yfail(L->err, QL_ESCHEMA, qli_ymap_get(root, "quotalevy"),
-                     "unsupported format version '%.20s' (this library reads "
-                     "version 1)",
-                     fmt);
+    if (strcmp(fmt, "1") != 0) {
+        const ynode *vn = qli_ymap_get(root, "quotalevy");
+        size_t n = strlen(fmt);
+        if (n > 0 && n <= 9 && strspn(fmt, "0123456789") == n)
+            return qli_yfail(L->err, QL_ESCHEMA, vn,
+                             "unsupported format version '%s' (this library "
+                             "reads version 1)",
+                             fmt);
+        return qli_yfail(L->err, QL_ESCHEMA, vn,
+                         "unsupported format version: 'quotalevy' must be 1 "
+                         "(this library reads version 1)");
+    }
+    if ((st = qli_rl_keys(L, root, "a rules file", top_keys)))
+        return st;
     const char *tmp;
     if ((st = qli_rl_required(L, root, "id", "a rules file", &tmp)) ||
         (st = qli_rl_required(L, root, "title", "a rules file", &tmp)) ||

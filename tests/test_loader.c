@@ -45,6 +45,19 @@ static void test_loader_top_level_schema(void **state)
     (void)state;
     assert_load_error("id: x\n", QL_ESCHEMA, 1, 1, "needs 'quotalevy'");
     assert_load_error("quotalevy: 2\n", QL_ESCHEMA, 1, 12, "unsupported format version '2'");
+    /* The version is judged before any other key is named: a file that
+     * is not a version-1 rules file has none of its keys quoted. */
+    assert_load_error("quotalevy: 2\nsecret_hunter2: x\n", QL_ESCHEMA, 1, 12,
+                      "unsupported format version '2'");
+    {
+        const char *odd = "quotalevy: secret-hunter2\nid: x\n";
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        assert_int_equal(ql_ruleset_load_buffer(&rs, odd, strlen(odd), "odd.yaml", &err),
+                         QL_ESCHEMA);
+        assert_non_null(strstr(err.message, "unsupported format version"));
+        assert_null(strstr(err.message, "hunter2"));
+    }
     assert_load_error("quotalevy: 1\nid: x\n", QL_ESCHEMA, 1, 1, "needs 'title'");
     assert_load_error("quotalevy: 1\nid: \"\"\n", QL_ESCHEMA, 2, 5, "'id' of a rules file is empty");
     assert_load_error(RULES_HEAD "outputz: []\n", QL_ESCHEMA, 9, 1,
