@@ -379,22 +379,41 @@ static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
     }
 }
 
-/* A lower bound above the upper one admits no value at all. */
+/* Whether an integer input's bounds leave a whole number between them:
+ * the least whole number they admit is not above the greatest. */
+static int bounds_admit_integer(const input_def *d)
+{
+    static const qd one = {1, 0};
+    qd lo, hi;
+    if (qli_qd_round_to(&lo, &d->min, 0, QD_CEILING) ||
+        qli_qd_round_to(&hi, &d->max, 0, QD_FLOOR))
+        return 1; /* at the edge of the range: leave it to the record */
+    if (d->min_excl && !qli_qd_cmp(&lo, &d->min) && qli_qd_add(&lo, &lo, &one))
+        return 1;
+    if (d->max_excl && !qli_qd_cmp(&hi, &d->max) && qli_qd_sub(&hi, &hi, &one))
+        return 1;
+    return qli_qd_cmp(&lo, &hi) <= 0;
+}
+
+/* A lower bound above the upper one admits no value at all; for an
+ * integer, bounds with no whole number between them neither. */
 static ql_status bounds_agree(loader *L, const input_def *d, const ynode *v)
 {
     if (!d->has_min || !d->has_max)
         return QL_OK;
     int c = qli_qd_cmp(&d->min, &d->max);
-    if (c < 0 || (c == 0 && !d->min_excl && !d->max_excl))
+    int empty = !(c < 0 || (c == 0 && !d->min_excl && !d->max_excl));
+    if (!empty && (!d->integer || bounds_admit_integer(d)))
         return QL_OK;
     const ynode *hi = qli_ymap_get(v, d->max_excl ? "below" : "max");
     char lo_t[QD_TEXT_MAX], hi_t[QD_TEXT_MAX];
     qli_qd_format(&d->min, lo_t);
     qli_qd_format(&d->max, hi_t);
     return qli_yfail(L->err, QL_ESCHEMA, hi,
-                     "input '%s': %s %s and %s %s leave no value possible",
+                     "input '%s': %s %s and %s %s leave no %s possible",
                      d->name, d->min_excl ? "above" : "min", lo_t,
-                     d->max_excl ? "below" : "max", hi_t);
+                     d->max_excl ? "below" : "max", hi_t,
+                     empty ? "value" : "whole number");
 }
 
 /* A default must be a value the input itself would accept: a whole

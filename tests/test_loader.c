@@ -457,6 +457,12 @@ static void test_loader_defaults_obey_their_input(void **state)
     refuse("{type: decimal, min: 5, max: 1}", "max: ", "input 'n': min 5 and max 1 leave no value possible");
     refuse("{type: decimal, above: 1, max: 1}", "max: ", "above 1 and max 1 leave no value possible");
     refuse("{type: decimal, min: 1, below: 1}", "below: ", "min 1 and below 1");
+    /* An integer input needs a whole number between its bounds. */
+    refuse("{type: integer, above: 1, below: 2}", "below: ",
+           "input 'n': above 1 and below 2 leave no whole number possible");
+    refuse("{type: integer, min: 1.5, max: 1.9}", "max: ", "min 1.5 and max 1.9 leave no whole number");
+    refuse("{type: integer, min: -0.5, max: -0.1}", "max: ", "leave no whole number");
+    refuse("{type: integer, above: 3, max: 3.5}", "max: ", "leave no whole number");
     refuse("{type: enum, values: [a, b], default: c}", "default: ", "default 'c' is not one of the enum's values");
     refuse("{type: date, default: 2024-02-30}", "default: ", "default");
     refuse("{type: decimal, default: yes}", "default: ", "not a number");
@@ -466,6 +472,9 @@ static void test_loader_defaults_obey_their_input(void **state)
     /* at the edges: fine */
     ql_ruleset_free(load_text(IN("{type: integer, min: 5, max: 5, default: 5}")));
     ql_ruleset_free(load_text(IN("{type: integer, default: 2.000}")));
+    ql_ruleset_free(load_text(IN("{type: integer, min: 1.5, max: 2}")));
+    ql_ruleset_free(load_text(IN("{type: integer, above: -1, below: 0.5}")));
+    ql_ruleset_free(load_text(IN("{type: integer, min: 2, below: 2.1}")));
     ql_ruleset_free(load_text(IN("{type: decimal, above: 0, below: 0.001, default: 0.0005}")));
 #undef IN
 }
