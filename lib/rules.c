@@ -207,10 +207,13 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
                               o->resolve_payload, &rerr);
     if (st == QL_RESOLVE_PASS)
         return st;
+    /* The resolver is the caller's code: its message may be unterminated
+     * and its status one this library does not know. */
+    rerr.message[sizeof rerr.message - 1] = '\0';
     if (st != QL_OK || (!text && len)) {
         if (st == QL_OK)
             st = QL_EINVAL; /* a resolver that said yes but gave nothing */
-        else if (st > 0)
+        else if (st > 0 || st < QL_ELIMIT)
             st = QL_EINVAL;
         if (text && o->resolve_free)
             o->resolve_free(text, len, o->resolve_payload);

@@ -419,6 +419,38 @@ static void test_load_ext_resolver_caller_owned(void **state)
     ql_ruleset_free(rs);
 }
 
+/* A resolver that fills err without a terminating NUL, and returns a
+ * status this library does not know. */
+static ql_status resolve_garbage(const char **text, size_t *len,
+                                 const char *name, const char *from,
+                                 void *payload, ql_error *err)
+{
+    (void)text; (void)len; (void)name; (void)from;
+    memset(err, 'A', sizeof *err);
+    return *(ql_status *)payload;
+}
+
+static void test_load_ext_resolver_garbage(void **state)
+{
+    (void)state;
+    const char *top = HEAD("top") "extends: parent\n";
+    ql_status said[] = {QL_EIO, (ql_status)-9999};
+    ql_status want[] = {QL_EIO, QL_EINVAL};
+    for (int i = 0; i < 2; i++) {
+        ql_load_options o = QL_LOAD_OPTIONS_INIT;
+        o.buffer = top;
+        o.buffer_len = strlen(top);
+        o.resolve = resolve_garbage;
+        o.resolve_payload = &said[i];
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        assert_int_equal(ql_ruleset_load_ext(&rs, "top", &o, &err), want[i]);
+        assert_null(rs);
+        assert_true(memchr(err.message, '\0', sizeof err.message) != NULL);
+        assert_non_null(strstr(err.message, "extends 'parent': AAAA"));
+    }
+}
+
 /* The search path: a rule set by name, at the top and in `extends`. */
 static void test_load_ext_search_path(void **state)
 {
@@ -484,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_load_ext_diagnostic_callback),
         cmocka_unit_test(test_load_ext_resolver),
         cmocka_unit_test(test_load_ext_resolver_caller_owned),
+        cmocka_unit_test(test_load_ext_resolver_garbage),
         cmocka_unit_test(test_load_ext_search_path),
         cmocka_unit_test(test_load_ext_wrappers_agree),
     };
