@@ -996,6 +996,31 @@ class WhatIf(unittest.TestCase):
                 "--override", "small_enterprise_limit=20@2024-01-01", check_rc=0)
         self.assertIn("JL-E007: exempt true -> false", p.stdout)
 
+    def test_compare_checks_columns_as_run_does(self):
+        # a misspelled column would leave 'employees' empty under both rule
+        # sets: compare stops before reading, as run does
+        ovr = ("--override", "ratio=1.7%@2024-01-01")
+        data = HEADER.replace("employees", "Employes") + GOOD
+        p = run("compare", JILIN, "-", "--date", "2024-06-30", *ovr, stdin=data,
+                check_rc=2)
+        self.assertIn("did you mean 'employees'?", p.stderr)
+        self.assertNotIn("rows:", p.stdout)
+        p = run("compare", JILIN, "-", "--date", "2024-06-30", "--input-format",
+                "jsonl", *ovr, stdin='{"id": "E1", "Employees": 100}\n', check_rc=2)
+        self.assertIn("did you mean 'employees'?", p.stderr)
+        # an unread column is said once; --ignore-columns says so knowingly
+        data = HEADER.replace("id,", "id,name,") + GOOD.replace("E1,", "E1,Acme,")
+        p = run("compare", JILIN, "-", "--date", "2024-06-30", *ovr, stdin=data,
+                check_rc=0)
+        self.assertEqual(p.stderr.count("name"), 1, p.stderr)
+        self.assertIn("1 rows: 1 evaluated under both", p.stdout)
+        p = run("compare", JILIN, "-", "--date", "2024-06-30", "--ignore-columns",
+                "name", *ovr, stdin=data, check_rc=0)
+        self.assertNotIn("name", p.stderr)
+        # no --date and no date column: a usage error before reading
+        p = run("compare", JILIN, "-", *ovr, stdin=HEADER + GOOD, check_rc=2)
+        self.assertIn("no evaluation date", p.stderr)
+
 
 class Explain(unittest.TestCase):
     SET = ["--set", "unit_type=enterprise", "--set", "employees=125.5",

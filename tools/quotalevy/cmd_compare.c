@@ -4,17 +4,19 @@
  * numeric output, and each unit whose outcome changes.
  */
 #include "cli.h"
+#include "columns.h"
 #include "input.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { C_OVERRIDE, C_DATE, C_INFORMAT };
+enum { C_OVERRIDE, C_DATE, C_INFORMAT, C_IGNORE };
 static const cli_opt compare_opts[] = {
     [C_OVERRIDE] = {"override", 0, 1},
     [C_DATE] = {"date", 'd', 1},
     [C_INFORMAT] = {"input-format", 0, 1},
+    [C_IGNORE] = {"ignore-columns", 0, 1},
     {NULL, 0, 0}};
 
 static int same_value(const ql_value *a, const ql_value *b)
@@ -70,6 +72,7 @@ int cmd_compare(int argc, char **argv)
     ql_decimal *tb = NULL, *ta = NULL;
     unsigned char *has = NULL;
     in_reader *rd = NULL;
+    col_watch *cw = NULL;
     FILE *in = NULL;
     ql_error err;
     if (!base)
@@ -99,6 +102,27 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare", "%s: %s", path, errbuf);
         goto out;
     }
+    /* A misspelled column would leave its input empty under both rule
+     * sets and hide a change: columns are checked as run checks them. */
+    size_t nh;
+    const char *const *header = in_header(rd, &nh);
+    if (!(cw = col_watch_new(base, cli_get(&a, C_IGNORE), NULL, 0, has_fixed))) {
+        cli_error("compare", "out of memory");
+        goto out;
+    }
+    if (header) {
+        if (col_check_header(cw, "compare", path, header, nh))
+            goto out;
+        size_t j;
+        for (j = 0; j < nh && strcmp(header[j], "date"); j++)
+            ;
+        if (!has_fixed && j == nh) {
+            cli_error("compare", "%s: no evaluation date: the header has no "
+                                 "'date' column; give --date YYYY-MM-DD",
+                      path);
+            goto out;
+        }
+    }
     printf("%s %s on %s", ql_ruleset_meta(base, "id"), ql_ruleset_meta(base, "version"),
            path);
     for (size_t k = 0; k < novr; k++) {
@@ -112,13 +136,23 @@ int cmd_compare(int argc, char **argv)
     in_row row;
     int st;
     while ((st = in_next(rd, &row)) == 1) {
+        if (!header && col_check_keys(cw, "compare", path, row.line, row.name, row.n))
+            goto out;
         rows++;
         const char *id = "";
         ql_date date = fixed;
         int have = has_fixed;
         int column;
-        if (row.error || in_fill_record(base, rb, &row, &date, &have, &id, &column, &err) ||
-            in_fill_record(alt, ra, &row, &date, &have, &id, &column, &err) || !have) {
+        in_row kept;
+        if (col_keep_read(cw, &row, &kept)) {
+            cli_error("compare", "out of memory");
+            goto out;
+        }
+        int bad = row.error ||
+                  in_fill_record(base, rb, &kept, &date, &have, &id, &column, &err) ||
+                  in_fill_record(alt, ra, &kept, &date, &have, &id, &column, &err) || !have;
+        col_kept_free(&kept);
+        if (bad) {
             failed++;
             continue;
         }
@@ -197,6 +231,7 @@ int cmd_compare(int argc, char **argv)
     }
     rc = EXIT_ALL_OK;
 out:
+    col_watch_free(cw);
     in_close(rd);
     if (in && in != stdin)
         fclose(in);

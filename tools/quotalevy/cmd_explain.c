@@ -78,28 +78,13 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
             goto out;
         }
         /* columns named in --ignore-columns are not read, as in run */
-        const char **nm = calloc(row.n + 1, sizeof *nm), **vl = calloc(row.n + 1, sizeof *vl);
-        size_t *ln = calloc(row.n + 1, sizeof *ln);
-        if (!nm || !vl || !ln) {
-            free(nm), free(vl), free(ln);
+        in_row kept;
+        if (col_keep_read(w, &row, &kept)) {
             cli_error("explain", "out of memory");
             goto out;
         }
-        in_row kept = row;
-        kept.n = 0;
-        for (size_t j = 0; j < row.n; j++)
-            if (!col_ignored(w, row.name[j])) {
-                nm[kept.n] = row.name[j];
-                vl[kept.n] = row.val[j];
-                ln[kept.n++] = row.len[j];
-            }
-        kept.name = nm;
-        kept.val = vl;
-        kept.len = ln;
         rc = in_fill_record(rs, rec, &kept, date, have_date, &rid, &column, &err);
-        free(nm);
-        free(vl);
-        free(ln);
+        col_kept_free(&kept);
         if (rc) {
             fprintf(stderr, "%s:%ld:%d: ", path, row.line, column);
             cli_print_error(stderr, NULL, &err);

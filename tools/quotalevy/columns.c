@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "csv.h" /* strbuf, sb_put_escaped */
+#include "input.h"
 
 /* JSON Lines keys already said, remembered up to this many. */
 #define SEEN_MAX 1024
@@ -330,4 +331,37 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
         free(at.p);
     }
     return 0;
+}
+
+int col_keep_read(const col_watch *w, const in_row *row, in_row *kept)
+{
+    const char **nm = calloc(row->n + 1, sizeof *nm);
+    const char **vl = calloc(row->n + 1, sizeof *vl);
+    size_t *ln = calloc(row->n + 1, sizeof *ln);
+    *kept = *row;
+    kept->n = 0;
+    kept->name = nm;
+    kept->val = vl;
+    kept->len = ln;
+    if (!nm || !vl || !ln) {
+        col_kept_free(kept);
+        return -1;
+    }
+    for (size_t j = 0; j < row->n; j++)
+        if (!col_ignored(w, row->name[j])) {
+            nm[kept->n] = row->name[j];
+            vl[kept->n] = row->val[j];
+            ln[kept->n++] = row->len[j];
+        }
+    return 0;
+}
+
+void col_kept_free(in_row *kept)
+{
+    free((void *)kept->name);
+    free((void *)kept->val);
+    free((void *)kept->len);
+    kept->name = kept->val = NULL;
+    kept->len = NULL;
+    kept->n = 0;
 }

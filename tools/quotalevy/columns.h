@@ -33,6 +33,12 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
  * once; −1 after saying a near miss. */
 int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
                    const char *const *names, size_t n);
+/* The fields of `row` that --ignore-columns does not drop, into *kept
+ * (arrays allocated here, freed with col_kept_free).  −1 out of memory. */
+struct in_row;
+int col_keep_read(const col_watch *w, const struct in_row *row,
+                  struct in_row *kept);
+void col_kept_free(struct in_row *kept);
 /* Whether a and b are a near miss of each other (not equal). */
 int col_near_miss(const char *a, const char *b);
 
