@@ -319,10 +319,8 @@ ql_status ql_record_set_decimal(ql_record *rec, size_t i,
 {
     if (!value)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL value");
-    char t[QL_DECIMAL_TEXT_MAX];
-    size_t n = ql_decimal_format(value, t, sizeof t);
     qd v;
-    if (qli_qd_parse(&v, t, n)) /* also rejects a malformed ql_decimal */
+    if (qli_qd_from_public(&v, value))
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "the ql_decimal is outside the documented bounds");
     return set_number(rec, i, &v, err);

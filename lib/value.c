@@ -38,6 +38,14 @@ static int public_ok(const ql_decimal *d)
     return m < qli_qd_pow10[QD_DIGITS];
 }
 
+int qli_qd_from_public(qd *out, const ql_decimal *d)
+{
+    if (!public_ok(d))
+        return 1;
+    *out = from_public(d);
+    return 0;
+}
+
 ql_status ql_decimal_parse(ql_decimal *out, const char *text, size_t len,
                            ql_error *err)
 {

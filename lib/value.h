@@ -43,6 +43,9 @@ typedef union qval {
     } str;
 } qval;
 
+/* A public decimal as a qd; nonzero (and *out untouched) when it is
+ * outside the documented bounds. */
+int qli_qd_from_public(qd *out, const ql_decimal *d);
 /* A typed value as a public ql_value (strings borrowed). */
 void qli_qval_to_public(const qval *v, vtype t, ql_value *out);
 /* The public type of values of static type t (enums are strings). */

@@ -38,6 +38,19 @@ static void record_error(ql_error *err, const char *field, const char *fmt,
     snprintf(err->message, sizeof err->message, fmt, arg);
 }
 
+/* What an input takes without text in between. */
+enum { K_OTHER, K_NUMBER, K_BOOL };
+
+static int kind_of(const ql_ruleset *rs, int i)
+{
+    const char *t = i >= 0 ? ql_ruleset_input_type(rs, (size_t)i) : NULL;
+    if (!t)
+        return K_OTHER;
+    if (!strcmp(t, "decimal") || !strcmp(t, "integer") || !strcmp(t, "money"))
+        return K_NUMBER;
+    return !strcmp(t, "bool") ? K_BOOL : K_OTHER;
+}
+
 /* ------------------------------------------------------------ jsonb input */
 
 static bool jsonb_key(Jsonb *jb, const char *key, JsonbValue *out)
@@ -120,6 +133,14 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
             continue;
         if (v.type == jbvNull)
             continue;
+        ql_decimal dec;
+        if (v.type == jbvNumeric && kind_of(e->rs, (int)i) == K_NUMBER &&
+            qlpg_numeric_to_decimal(NumericGetDatum(v.val.numeric), &dec)) {
+            ql_status st = ql_record_set_decimal(e->rec, i, &dec, err);
+            if (st)
+                return st;
+            continue;
+        }
         if (!jsonb_text(&v, &s, &len)) {
             record_error(err, name, "expected a number, string, boolean or null, "
                                     "not a JSON %s",
@@ -137,14 +158,18 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
 
 enum { C_IGNORE, C_INPUT, C_DATE, C_ID };
 enum { V_TEXT, V_NUMERIC, V_INT, V_BOOL, V_DATE, V_OTHER };
-
+/* A row type's columns mapped to inputs, with the row type's descriptor
+ * and the arrays a row is deformed into: made once per call site and row
+ * type, so a row looks nothing up and allocates nothing here. */
 typedef struct rowmap {
     Oid type;
     int32 typmod;
     uint64 serial; /* the entry it was made for */
-    int natts;
+    TupleDesc td;  /* a copy, in fn_mcxt */
+    Datum *values;
+    bool *nulls;
     struct col {
-        int role, conv, input;
+        int role, conv, input, kind;
         bool is_id; /* the `id` column: echoed, and an input if one is named so */
         FmgrInfo out; /* V_OTHER */
     } col[FLEXIBLE_ARRAY_MEMBER];
@@ -162,23 +187,27 @@ static int conv_of(Oid t)
     }
 }
 
-static rowmap *map_row(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
-                       Oid type, int32 typmod)
+static rowmap *map_row(FunctionCallInfo fcinfo, qlpg_entry *e, Oid type,
+                       int32 typmod)
 {
     qlpg_call *c = qlpg_call_of(fcinfo);
     rowmap *m = c->rowmap;
-    if (m && m->type == type && m->typmod == typmod && m->serial == e->serial &&
-        m->natts == td->natts)
+    if (m && m->type == type && m->typmod == typmod && m->serial == e->serial)
         return m;
-    if (m)
-        pfree(m);
-    c->rowmap = NULL;
-    m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-                               offsetof(rowmap, col) + sizeof(struct col) * (td->natts + 1));
+    MemoryContext cx = fcinfo->flinfo->fn_mcxt;
+    TupleDesc found = lookup_rowtype_tupdesc(type, typmod);
+    MemoryContext old = MemoryContextSwitchTo(cx);
+    TupleDesc td = CreateTupleDescCopyConstr(found);
+    MemoryContextSwitchTo(old);
+    ReleaseTupleDesc(found);
+    m = MemoryContextAllocZero(cx, offsetof(rowmap, col) +
+                                       sizeof(struct col) * (td->natts + 1));
     m->type = type;
     m->typmod = typmod;
     m->serial = e->serial;
-    m->natts = td->natts;
+    m->td = td;
+    m->values = MemoryContextAlloc(cx, sizeof(Datum) * (td->natts + 1));
+    m->nulls = MemoryContextAlloc(cx, sizeof(bool) * (td->natts + 1));
     for (int a = 0; a < td->natts; a++) {
         Form_pg_attribute att = TupleDescAttr(td, a);
         struct col *col = &m->col[a];
@@ -191,6 +220,7 @@ static rowmap *map_row(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
                     : !strcmp(name, "id") ? C_ID
                                           : C_IGNORE;
         col->input = i;
+        col->kind = kind_of(e->rs, i);
         col->is_id = !strcmp(name, "id");
         Oid t = getBaseType(att->atttypid);
         col->conv = conv_of(t);
@@ -209,8 +239,15 @@ static rowmap *map_row(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
             Oid fn;
             bool varlena;
             getTypeOutputInfo(att->atttypid, &fn, &varlena);
-            fmgr_info_cxt(fn, &col->out, fcinfo->flinfo->fn_mcxt);
+            fmgr_info_cxt(fn, &col->out, cx);
         }
+    }
+    if (c->rowmap) {
+        rowmap *gone = c->rowmap;
+        pfree(gone->values);
+        pfree(gone->nulls);
+        FreeTupleDesc(gone->td);
+        pfree(gone);
     }
     c->rowmap = m;
     return m;
@@ -229,6 +266,9 @@ static const char *col_text(const struct col *col, Datum d, size_t *len)
     case V_NUMERIC:
         s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
         break;
+    case V_INT:
+        s = psprintf(INT64_FORMAT, DatumGetInt64(d));
+        break;
     case V_BOOL:
         s = DatumGetBool(d) ? "true" : "false";
         break;
@@ -246,24 +286,39 @@ static const char *col_text(const struct col *col, Datum d, size_t *len)
     return s;
 }
 
+/* Sets input i from a column's value: numbers and bools as they are, the
+ * rest as the text a CSV field would have. */
+static ql_status set_input(qlpg_entry *e, const struct col *col, Datum d,
+                           ql_error *err)
+{
+    size_t i = (size_t)col->input, len;
+    if (col->kind == K_NUMBER) {
+        if (col->conv == V_INT)
+            return ql_record_set_int(e->rec, i, DatumGetInt64(d), err);
+        ql_decimal dec;
+        if (col->conv == V_NUMERIC && qlpg_numeric_to_decimal(d, &dec))
+            return ql_record_set_decimal(e->rec, i, &dec, err);
+    } else if (col->kind == K_BOOL && col->conv == V_BOOL)
+        return ql_record_set_bool(e->rec, i, DatumGetBool(d), err);
+    const char *s = col_text(col, d, &len);
+    return ql_record_set_text(e->rec, i, s, len, err);
+}
+
 ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
                                HeapTupleHeader row, bool *have_date,
                                ql_date *date, char **id, ql_error *err)
 {
-    Oid type = HeapTupleHeaderGetTypeId(row);
-    int32 typmod = HeapTupleHeaderGetTypMod(row);
-    TupleDesc td = lookup_rowtype_tupdesc(type, typmod);
+    rowmap *m = map_row(fcinfo, e, HeapTupleHeaderGetTypeId(row),
+                        HeapTupleHeaderGetTypMod(row));
     HeapTupleData tuple;
     tuple.t_len = HeapTupleHeaderGetDatumLength(row);
     ItemPointerSetInvalid(&tuple.t_self);
     tuple.t_tableOid = InvalidOid;
     tuple.t_data = row;
-    Datum *values = palloc(sizeof(Datum) * (td->natts + 1));
-    bool *nulls = palloc(sizeof(bool) * (td->natts + 1));
-    heap_deform_tuple(&tuple, td, values, nulls);
-    rowmap *m = map_row(fcinfo, e, td, type, typmod);
-    int natts = td->natts;
-    ReleaseTupleDesc(td);
+    heap_deform_tuple(&tuple, m->td, m->values, m->nulls);
+    Datum *values = m->values;
+    bool *nulls = m->nulls;
+    int natts = m->td->natts;
 
     ql_record_clear(e->rec);
     *id = NULL;
@@ -297,16 +352,7 @@ ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
             }
             *have_date = true;
         } else {
-            ql_status st;
-            size_t i = (size_t)col->input;
-            if (col->conv == V_INT)
-                st = ql_record_set_int(e->rec, i, DatumGetInt64(values[a]), err);
-            else if (col->conv == V_BOOL)
-                st = ql_record_set_bool(e->rec, i, DatumGetBool(values[a]), err);
-            else {
-                const char *s = col_text(col, values[a], &len);
-                st = ql_record_set_text(e->rec, i, s, len, err);
-            }
+            ql_status st = set_input(e, col, values[a], err);
             if (st)
                 return st;
         }
@@ -361,6 +407,34 @@ static ql_type part_type(int f)
     return f <= QL_CHECK_COMPLIANT ? QL_TYPE_BOOL : QL_TYPE_NUMBER;
 }
 
+/* A number of the last evaluation as a numeric at its declared scale —
+ * output `output`, or field `part` of check `check` when output < 0 —
+ * with no text in between; NULL when it has none. */
+static Numeric result_number(const qlpg_entry *e, int output, int check, int part)
+{
+    ql_value v;
+    if (output >= 0) {
+        if (ql_result_output(e->res, (size_t)output, &v))
+            return NULL;
+    } else {
+        ql_check_result cr;
+        if (ql_result_check(e->res, (size_t)check, &cr))
+            return NULL;
+        v = part == QL_CHECK_REQUIRED ? cr.required
+            : part == QL_CHECK_ACTUAL ? cr.actual
+                                      : cr.shortfall;
+    }
+    return v.type == QL_TYPE_NUMBER ? qlpg_decimal_to_numeric(&v.number) : NULL;
+}
+
+static void put_number(JsonbParseState **ps, Numeric n)
+{
+    JsonbValue v;
+    v.type = n ? jbvNumeric : jbvNull;
+    v.val.numeric = n;
+    pushJsonbValue(ps, WJB_VALUE, &v);
+}
+
 /* Output i's value as text into buf (numbers, bools, dates) or, for a
  * string, its bytes in *s. */
 static size_t output_text(const qlpg_entry *e, size_t i, ql_type t, char *buf,
@@ -394,6 +468,10 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
         put_key(&ps, ql_ruleset_output_name(e->rs, i));
         if (!ql_ruleset_output_is_check(e->rs, i)) {
             ql_type t = ql_ruleset_output_type(e->rs, i);
+            if (t == QL_TYPE_NUMBER) {
+                put_number(&ps, result_number(e, (int)i, -1, 0));
+                continue;
+            }
             size_t len = output_text(e, i, t, buf, sizeof buf, &s);
             put_text_value(&ps, t, s, len);
             continue;
@@ -407,6 +485,10 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
         pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
         for (int f = 0; f < 5; f++) {
             put_key(&ps, check_part[f]);
+            if (part_type(f) == QL_TYPE_NUMBER) {
+                put_number(&ps, result_number(e, -1, (int)check, f));
+                continue;
+            }
             size_t len = ql_result_check_text(e->res, check, (ql_check_field)f, buf,
                                               sizeof buf);
             put_text_value(&ps, part_type(f), buf, len);
@@ -455,12 +537,14 @@ typedef struct outmap {
     Oid type;
     uint64 serial;
     TupleDesc td; /* in fn_mcxt, blessed */
+    Datum *values; /* a row's values and nulls, refilled for each row */
+    bool *nulls;
     struct ocol {
         int output; /* output index, −1 for id */
         int check;  /* check index, −1 for a plain output */
         int part;   /* check field */
         ql_type t;
-        Oid atttype;
+        Oid atttype, base; /* the column's type and its base type */
         int32 typmod;
         FmgrInfo in; /* input function for types other than numeric/bool/text/date */
         Oid ioparam;
@@ -508,10 +592,13 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
     m->type = typid;
     m->serial = e->serial;
     m->td = BlessTupleDesc(td);
+    m->values = palloc0(sizeof(Datum) * (td->natts + 1));
+    m->nulls = palloc0(sizeof(bool) * (td->natts + 1));
     for (int a = 0; a < td->natts; a++) {
         Form_pg_attribute att = TupleDescAttr(td, a);
         struct ocol *o = &m->col[a];
         o->atttype = att->atttypid;
+        o->base = getBaseType(att->atttypid);
         o->typmod = att->atttypmod;
         if (att->attisdropped)
             continue;
@@ -527,7 +614,7 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
                             ql_ruleset_meta(e->rs, "file")),
                      errhint("quotalevy.result_columns(rules) lists the columns "
                              "a result type may have.")));
-        Oid base = getBaseType(att->atttypid);
+        Oid base = o->base;
         if (base != NUMERICOID && base != BOOLOID && base != TEXTOID && base != DATEOID) {
             Oid fn;
             getTypeInputInfo(att->atttypid, &fn, &o->ioparam);
@@ -546,16 +633,23 @@ Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
 {
     outmap *m = map_out(fcinfo, e, typid);
     int natts = m->td->natts;
-    Datum *values = palloc0(sizeof(Datum) * (natts + 1));
-    bool *nulls = palloc0(sizeof(bool) * (natts + 1));
+    Datum *values = m->values;
+    bool *nulls = m->nulls;
     char buf[QL_DECIMAL_TEXT_MAX];
     for (int a = 0; a < natts; a++) {
         struct ocol *o = &m->col[a];
         Form_pg_attribute att = TupleDescAttr(m->td, a);
         const char *s = buf;
         size_t len;
+        nulls[a] = false;
         if (att->attisdropped) {
             nulls[a] = true;
+            continue;
+        }
+        if (o->base == NUMERICOID && o->t == QL_TYPE_NUMBER && o->typmod < 0) {
+            Numeric n = result_number(e, o->output, o->check, o->part);
+            nulls[a] = n == NULL;
+            values[a] = n ? NumericGetDatum(n) : (Datum)0;
             continue;
         }
         if (o->output < 0 && o->check < 0)
@@ -570,7 +664,7 @@ Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
             continue;
         }
         char *z = pnstrdup(s, len);
-        Oid base = getBaseType(o->atttype);
+        Oid base = o->base;
         if (base == NUMERICOID) {
             Datum exact = NumericGetDatum(numeric_of(z));
             values[a] = exact;

@@ -13,6 +13,7 @@
  *               what-if overrides), dropped when a rule file changes
  *   convert.c   a jsonb object or a table row into a record; a result into
  *               jsonb or into a composite row
+ *   numeric.c   numeric ↔ ql_decimal from digits, without text
  *   functions.c the SQL-callable functions
  *
  * Memory: the library allocates with malloc.  Its objects live either in
@@ -30,6 +31,7 @@
 #include "access/htup.h"
 #include "fmgr.h"
 #include "utils/jsonb.h"
+#include "utils/numeric.h"
 
 #include <quotalevy.h>
 
@@ -133,6 +135,18 @@ Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id);
  * from the output (or check field, name_required …) of the same name. */
 Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
                       const char *id);
+
+/* -------------------------------------------------------------- numeric.c */
+
+/* A numeric Datum as a ql_decimal at its display scale, straight from its
+ * digits; false (out untouched) for what this does not cover — NaN,
+ * infinities, a coefficient past int64, a scale past 18 — which the
+ * caller then passes as numeric_out's text. */
+bool qlpg_numeric_to_decimal(Datum d, ql_decimal *out);
+
+/* A ql_decimal as a numeric of the same scale (no text in between when
+ * the coefficient fits in int64). */
+Numeric qlpg_decimal_to_numeric(const ql_decimal *d);
 
 /* ql_date ↔ PostgreSQL DateADT (days since 2000-01-01). */
 #define QLPG_EPOCH_SHIFT 10957

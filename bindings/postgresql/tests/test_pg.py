@@ -296,6 +296,73 @@ class Json(unittest.TestCase):
         self.assertGreater(int(n), 3)
 
 
+class Numbers(unittest.TestCase):
+    """numeric columns and jsonb numbers reach the library from their
+    digits, and results leave as numeric from their coefficient: the same
+    as the text of the same values, edge cases and errors included."""
+    EDGES = ["0", "0.00", "126", "860.5", "860.50", "1000", "10000", "100000000",
+             "0.0001", "0.00001", "12345678901234.5678", "9223372036854775807",
+             "9223372036854775808", "92233720368547758.07", "0.000000000000000001",
+             "0.0000000000000000001", "1.000000000000000000000", "1e5", "-1",
+             "-0.5", "NaN", "Infinity", "123456789012345678901234567890123456789",
+             "99999999999999999999999999999999999.5"]
+
+    def compare(self, column):
+        vals = ", ".join(f"('{i}', '{v}')" for i, v in enumerate(self.EDGES))
+        base = {"unit_type": "'enterprise'", "employees": "'860.5'",
+                "disabled": "'8'", "disabled_severe": "'2'",
+                "wage_total": "'73142500'", "local_avg_wage": "'90437'"}
+        def row(cast):
+            # the text form is numeric's own (numeric_out), what the
+            # library was given before digits crossed directly
+            cols = [f"{v}::text AS {k}" if k == "unit_type" else
+                    f"{v if k != column else 'e.v'}::numeric::{cast} AS {k}"
+                    for k, v in base.items()]
+            return f"SELECT e.id, {', '.join(cols)} FROM (VALUES {vals}) e(id, v)"
+        out = psql(f"""
+            SELECT n.id, quotalevy.try_evaluate('cn/jilin', n, '2024-06-30')::text,
+                   quotalevy.try_evaluate('cn/jilin', t, '2024-06-30')::text,
+                   quotalevy.try_evaluate('cn/jilin', to_jsonb(n), '2024-06-30')::text,
+                   quotalevy.try_evaluate('cn/jilin', to_jsonb(t), '2024-06-30')::text
+            FROM ({row('numeric')}) n JOIN ({row('text')}) t USING (id)
+            ORDER BY n.id::int""")
+        lines = out.splitlines()
+        self.assertEqual(len(lines), len(self.EDGES))
+        kinds = set()
+        for line in lines:
+            i, by_numeric, by_text, jb_numeric, jb_text = line.split("|")
+            v = self.EDGES[int(i)]
+            self.assertEqual(by_numeric, by_text, f"{column} = {v}: row")
+            self.assertEqual(jb_numeric, jb_text, f"{column} = {v}: jsonb")
+            kinds.add("error" if '"error"' in by_numeric else "ok")
+        self.assertEqual(kinds, {"ok", "error"})
+
+    def test_a_decimal_input_from_numeric_digits_is_its_text(self):
+        self.compare("employees")
+
+    def test_a_money_input_from_numeric_digits_is_its_text(self):
+        self.compare("wage_total")
+
+    def test_integer_columns_and_typed_results(self):
+        table_of("jilin", "examples/jilin-units")
+        psql("""DROP TABLE IF EXISTS jilin_typed;
+            CREATE TABLE jilin_typed AS SELECT id, name, unit_type, admin_level,
+              school::boolean, disability_federation::boolean, posts::int,
+              employees::numeric, disabled::numeric, disabled_severe::numeric,
+              wage_total::numeric, local_avg_wage::numeric, cadres::int,
+              disabled_cadres::bigint, new_service_points::smallint,
+              service_points_to_disabled::int FROM jilin
+            WHERE id NOT LIKE 'JL-X%'""")
+        out = psql("""
+            SELECT count(*), count(*) FILTER (WHERE
+                     quotalevy.evaluate('cn/jilin', t, '2024-06-30')::text =
+                     quotalevy.evaluate('cn/jilin', j, '2024-06-30')::text)
+            FROM jilin_typed t JOIN jilin j USING (id)""").strip()
+        n, same = out.split("|")
+        self.assertEqual(n, same)
+        self.assertGreater(int(n), 5)
+
+
 class Explain(unittest.TestCase):
     def test_the_same_text_as_the_command(self):
         table_of("jilin", "examples/jilin-units")
