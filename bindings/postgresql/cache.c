@@ -28,6 +28,7 @@
 #include "utils/inval.h"
 #include "utils/memutils.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct slot {
@@ -70,6 +71,7 @@ static void slot_clear(slot *s)
     ql_result_free(s->e.res);
     ql_record_free(s->e.rec);
     ql_ruleset_free(s->e.rs);
+    free(s->e.files);
     memset(&s->e, 0, sizeof s->e);
     s->generation = 0;
 }
@@ -170,7 +172,7 @@ static slot *load(const char *key, size_t keylen)
         rule_files_oid = qlpg_rule_files_oid();
 
     ql_error err;
-    ql_status st = qlpg_compile(&s->e.rs, name, NULL, NULL, ovr, n, &err);
+    ql_status st = qlpg_compile_named(&s->e.rs, &s->e.files, name, ovr, n, &err);
     if (!st)
         st = ql_record_new(&s->e.rec, s->e.rs, &err);
     if (!st)

@@ -22,6 +22,7 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/typcache.h"
@@ -162,9 +163,10 @@ enum { V_TEXT, V_NUMERIC, V_INT, V_BOOL, V_DATE, V_OTHER };
  * and the arrays a row is deformed into: made once per call site and row
  * type, so a row looks nothing up and allocates nothing here. */
 typedef struct rowmap {
-    Oid type;
+    Oid type;      /* the row type; InvalidOid for the columns form */
     int32 typmod;
     uint64 serial; /* the entry it was made for */
+    Oid table;     /* the table the rows come from, when known */
     TupleDesc td;  /* a copy, in fn_mcxt */
     Datum *values;
     bool *nulls;
@@ -187,24 +189,20 @@ static int conv_of(Oid t)
     }
 }
 
-static rowmap *map_row(FunctionCallInfo fcinfo, qlpg_entry *e, Oid type,
-                       int32 typmod)
+/* The mapping of descriptor td (a copy in fn_mcxt, which it takes
+ * over) to e's inputs, made the call site's. */
+static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
+                          Oid type, int32 typmod, Oid table)
 {
     qlpg_call *c = qlpg_call_of(fcinfo);
-    rowmap *m = c->rowmap;
-    if (m && m->type == type && m->typmod == typmod && m->serial == e->serial)
-        return m;
+    rowmap *m;
     MemoryContext cx = fcinfo->flinfo->fn_mcxt;
-    TupleDesc found = lookup_rowtype_tupdesc(type, typmod);
-    MemoryContext old = MemoryContextSwitchTo(cx);
-    TupleDesc td = CreateTupleDescCopyConstr(found);
-    MemoryContextSwitchTo(old);
-    ReleaseTupleDesc(found);
     m = MemoryContextAllocZero(cx, offsetof(rowmap, col) +
                                        sizeof(struct col) * (td->natts + 1));
     m->type = type;
     m->typmod = typmod;
     m->serial = e->serial;
+    m->table = table;
     m->td = td;
     m->values = MemoryContextAlloc(cx, sizeof(Datum) * (td->natts + 1));
     m->nulls = MemoryContextAlloc(cx, sizeof(bool) * (td->natts + 1));
@@ -251,6 +249,44 @@ static rowmap *map_row(FunctionCallInfo fcinfo, qlpg_entry *e, Oid type,
     }
     c->rowmap = m;
     return m;
+}
+
+static rowmap *map_row(FunctionCallInfo fcinfo, qlpg_entry *e, Oid type,
+                       int32 typmod)
+{
+    rowmap *m = qlpg_call_of(fcinfo)->rowmap;
+    if (m && m->type == type && m->typmod == typmod && m->serial == e->serial)
+        return m;
+    TupleDesc found = lookup_rowtype_tupdesc(type, typmod);
+    MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+    TupleDesc td = CreateTupleDescCopyConstr(found);
+    MemoryContextSwitchTo(old);
+    ReleaseTupleDesc(found);
+    return rowmap_new(fcinfo, e, td, type, typmod, get_typ_typrelid(type));
+}
+
+/* The columns form's names (argument 1) and argument types from `first`
+ * on, as a descriptor, mapped once per call site. */
+static rowmap *map_columns(FunctionCallInfo fcinfo, qlpg_entry *e, int first)
+{
+    rowmap *m = qlpg_call_of(fcinfo)->rowmap;
+    if (m && m->type == InvalidOid && m->serial == e->serial)
+        return m;
+    Datum *names;
+    bool *nulls;
+    int n;
+    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
+                      &names, &nulls, &n);
+    if (n != PG_NARGS() - first - 2)
+        elog(ERROR, "quotalevy: %d column names for %d columns", n,
+             PG_NARGS() - first - 2);
+    MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+    TupleDesc td = CreateTemplateTupleDesc(n);
+    for (int k = 0; k < n; k++)
+        TupleDescInitEntry(td, (AttrNumber)(k + 1), TextDatumGetCString(names[k]),
+                           get_fn_expr_argtype(fcinfo->flinfo, first + 2 + k), -1, 0);
+    MemoryContextSwitchTo(old);
+    return rowmap_new(fcinfo, e, td, InvalidOid, -1, PG_GETARG_OID(first));
 }
 
 /* A column's value as text (not for V_DATE's input path). */
@@ -304,22 +340,13 @@ static ql_status set_input(qlpg_entry *e, const struct col *col, Datum d,
     return ql_record_set_text(e->rec, i, s, len, err);
 }
 
-ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
-                               HeapTupleHeader row, bool *have_date,
-                               ql_date *date, char **id, ql_error *err)
+/* Sets e's record from a row deformed into m's values and nulls. */
+static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
+                             ql_date *date, char **id, ql_error *err)
 {
-    rowmap *m = map_row(fcinfo, e, HeapTupleHeaderGetTypeId(row),
-                        HeapTupleHeaderGetTypMod(row));
-    HeapTupleData tuple;
-    tuple.t_len = HeapTupleHeaderGetDatumLength(row);
-    ItemPointerSetInvalid(&tuple.t_self);
-    tuple.t_tableOid = InvalidOid;
-    tuple.t_data = row;
-    heap_deform_tuple(&tuple, m->td, m->values, m->nulls);
-    Datum *values = m->values;
-    bool *nulls = m->nulls;
+    const Datum *values = m->values;
+    const bool *nulls = m->nulls;
     int natts = m->td->natts;
-
     ql_record_clear(e->rec);
     *id = NULL;
     for (int a = 0; a < natts; a++) {
@@ -358,6 +385,66 @@ ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
         }
     }
     return QL_OK;
+}
+
+ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
+                               HeapTupleHeader row, bool *have_date,
+                               ql_date *date, char **id, ql_error *err)
+{
+    rowmap *m = map_row(fcinfo, e, HeapTupleHeaderGetTypeId(row),
+                        HeapTupleHeaderGetTypMod(row));
+    HeapTupleData tuple;
+    tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+    ItemPointerSetInvalid(&tuple.t_self);
+    tuple.t_tableOid = InvalidOid;
+    tuple.t_data = row;
+    heap_deform_tuple(&tuple, m->td, m->values, m->nulls);
+    return fill_record(e, m, have_date, date, id, err);
+}
+
+ql_status qlpg_record_from_columns(FunctionCallInfo fcinfo, qlpg_entry *e,
+                                   int first, bool *have_date, ql_date *date,
+                                   char **id, ql_error *err)
+{
+    rowmap *m = map_columns(fcinfo, e, first);
+    for (int a = 0; a < m->td->natts; a++) {
+        m->values[a] = fcinfo->args[first + 2 + a].value;
+        m->nulls[a] = fcinfo->args[first + 2 + a].isnull;
+    }
+    return fill_record(e, m, have_date, date, id, err);
+}
+
+void qlpg_where_of(FunctionCallInfo fcinfo, int form, const qlpg_entry *e,
+                   const ql_error *err, qlpg_where *w)
+{
+    memset(w, 0, sizeof *w);
+    const rowmap *m = form == QLPG_FORM_JSONB ? NULL : qlpg_call_of(fcinfo)->rowmap;
+    if (m && OidIsValid(m->table)) {
+        char *rel = get_rel_name(m->table);
+        char *nsp = rel ? get_namespace_name(get_rel_namespace(m->table)) : NULL;
+        if (rel)
+            snprintf(w->table, sizeof w->table, "%s", nsp ? quote_qualified_identifier(nsp, rel)
+                                                          : quote_identifier(rel));
+    }
+    if (form == QLPG_FORM_COLUMNS && m) {
+        /* the ctid argument sits before the columns */
+        int at = PG_NARGS() - m->td->natts - 1;
+        ItemPointer tid = (ItemPointer)DatumGetPointer(fcinfo->args[at].value);
+        if (!fcinfo->args[at].isnull)
+            snprintf(w->row, sizeof w->row, "(%u,%u)",
+                     ItemPointerGetBlockNumberNoCheck(tid),
+                     ItemPointerGetOffsetNumberNoCheck(tid));
+    }
+    if (err->field[0])
+        snprintf(w->field, sizeof w->field, "%s \"%s\"",
+                 form == QLPG_FORM_JSONB ? "key" : "column", err->field);
+    if (err->file[0]) {
+        const char *file = qlpg_file_name(e->files, err->file);
+        if (err->line)
+            snprintf(w->rule, sizeof w->rule, "%s:%d:%d", file, err->line, err->column);
+        else
+            snprintf(w->rule, sizeof w->rule, "%s", file);
+    }
 }
 
 /* ----------------------------------------------------------- jsonb output */
@@ -498,7 +585,13 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
     return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
 }
 
-Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id)
+static void put_string(JsonbParseState **ps, const char *key, const char *s)
+{
+    put_key(ps, key);
+    put_text_value(ps, QL_TYPE_STRING, s, strlen(s));
+}
+
+Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id, const qlpg_where *w)
 {
     JsonbParseState *ps = NULL;
     char num[16];
@@ -519,14 +612,23 @@ Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id)
     put_text_value(&ps, QL_TYPE_STRING, err->field, strlen(err->field));
     put_key(&ps, "message");
     put_text_value(&ps, QL_TYPE_STRING, err->message, strlen(err->message));
-    put_key(&ps, "file");
-    put_text_value(&ps, QL_TYPE_STRING, err->file, strlen(err->file));
+    /* the rule file as quotalevy.rule_files names it */
+    const char *file = err->file;
+    if (w && w->rule[0]) {
+        const char *colon = strchr(w->rule, ':');
+        file = pnstrdup(w->rule, colon ? (size_t)(colon - w->rule) : strlen(w->rule));
+    }
+    put_string(&ps, "file", file);
     put_key(&ps, "line");
     snprintf(num, sizeof num, "%d", err->line);
     put_text_value(&ps, QL_TYPE_NUMBER, num, err->line ? strlen(num) : 0);
     put_key(&ps, "column");
     snprintf(num, sizeof num, "%d", err->column);
     put_text_value(&ps, QL_TYPE_NUMBER, num, err->column ? strlen(num) : 0);
+    if (w && w->table[0])
+        put_string(&ps, "table", w->table);
+    if (w && w->row[0])
+        put_string(&ps, "ctid", w->row);
     pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
     return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
 }

@@ -1,5 +1,6 @@
 /*
- * functions.c — the SQL-callable functions (declared in quotalevy--1.0.sql).
+ * functions.c — the SQL-callable functions (declared in quotalevy--1.0.sql
+ * and the update scripts after it).
  *
  * Every evaluating function is STABLE (its answer depends on
  * quotalevy.rule_files, constant within a statement) and PARALLEL SAFE
@@ -17,8 +18,14 @@
 
 #include <string.h>
 
-enum { FORM_JSONB, FORM_ROW };
 enum { MODE_RAISE, MODE_TRY, MODE_AS, MODE_EXPLAIN };
+
+/* Where each mode's arguments are: (rules, record, on_date, overrides)
+ * or, for evaluate_as, (rules, record, on_date, shape, overrides).  The
+ * columns form (what the planner rewrites a whole-row argument into, see
+ * support.c) has the column names where the record was and, after the
+ * overrides, the table, the row's ctid and the columns' values. */
+static int overrides_arg(int mode) { return mode == MODE_AS ? 4 : 3; }
 
 static bool date_arg(FunctionCallInfo fcinfo, int arg, ql_date *out)
 {
@@ -41,14 +48,19 @@ static qlpg_entry *entry_arg(FunctionCallInfo fcinfo, int ovr_arg)
 
 /* Reads the record argument into e's record and evaluates it. */
 static ql_status evaluate(FunctionCallInfo fcinfo, qlpg_entry *e, int form,
-                          unsigned flags, char **id, ql_error *err)
+                          int mode, char **id, ql_error *err)
 {
     ql_date date = 0;
     bool have_date = date_arg(fcinfo, 2, &date);
-    ql_status st = form == FORM_ROW
-        ? qlpg_record_from_row(fcinfo, e, PG_GETARG_HEAPTUPLEHEADER(1), &have_date,
-                               &date, id, err)
-        : qlpg_record_from_jsonb(e, PG_GETARG_JSONB_P(1), &have_date, &date, id, err);
+    ql_status st;
+    if (form == QLPG_FORM_COLUMNS)
+        st = qlpg_record_from_columns(fcinfo, e, overrides_arg(mode) + 1, &have_date,
+                                      &date, id, err);
+    else if (form == QLPG_FORM_ROW)
+        st = qlpg_record_from_row(fcinfo, e, PG_GETARG_HEAPTUPLEHEADER(1), &have_date,
+                                  &date, id, err);
+    else
+        st = qlpg_record_from_jsonb(e, PG_GETARG_JSONB_P(1), &have_date, &date, id, err);
     if (st)
         return st;
     if (!have_date) {
@@ -57,16 +69,18 @@ static ql_status evaluate(FunctionCallInfo fcinfo, qlpg_entry *e, int form,
         snprintf(err->field, sizeof err->field, "date");
         snprintf(err->message, sizeof err->message,
                  "no evaluation date: give on_date or a 'date' %s",
-                 form == FORM_ROW ? "column" : "key");
+                 form == QLPG_FORM_JSONB ? "key" : "column");
         return QL_ERECORD;
     }
-    return ql_evaluate(e->res, e->rec, date, flags, err);
+    return ql_evaluate(e->res, e->rec, date, mode == MODE_EXPLAIN ? QL_EVAL_TRACE : 0,
+                       err);
 }
 
-static void raise_row(FunctionCallInfo fcinfo, ql_status st, const ql_error *err,
-                      const char *id) pg_attribute_noreturn();
-static void raise_row(FunctionCallInfo fcinfo, ql_status st, const ql_error *err,
-                      const char *id)
+static void raise_row(FunctionCallInfo fcinfo, int form, qlpg_entry *e,
+                      ql_status st, ql_error *err, const char *id)
+    pg_attribute_noreturn();
+static void raise_row(FunctionCallInfo fcinfo, int form, qlpg_entry *e,
+                      ql_status st, ql_error *err, const char *id)
 {
     char what[QLPG_NAME_MAX + 200];
     text *rules = PG_GETARG_TEXT_PP(0);
@@ -76,22 +90,29 @@ static void raise_row(FunctionCallInfo fcinfo, ql_status st, const ql_error *err
                  VARDATA_ANY(rules), id);
     else
         snprintf(what, sizeof what, "rule set \"%.*s\"", n, VARDATA_ANY(rules));
-    qlpg_raise(st, err, what);
+    qlpg_where where;
+    qlpg_where_of(fcinfo, form, e, err, &where);
+    qlpg_raise_at(st, err, what, &where);
 }
 
 static Datum run(FunctionCallInfo fcinfo, int form, int mode)
 {
     if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
         PG_RETURN_NULL();
-    qlpg_entry *e = entry_arg(fcinfo, mode == MODE_AS ? 4 : 3);
+    /* a null-extended row of an outer join has no ctid: the row is NULL */
+    if (form == QLPG_FORM_COLUMNS && PG_ARGISNULL(overrides_arg(mode) + 2))
+        PG_RETURN_NULL();
+    qlpg_entry *e = entry_arg(fcinfo, overrides_arg(mode));
     char *id = NULL;
     ql_error err;
-    ql_status st = evaluate(fcinfo, e, form, mode == MODE_EXPLAIN ? QL_EVAL_TRACE : 0,
-                            &id, &err);
+    ql_status st = evaluate(fcinfo, e, form, mode, &id, &err);
     if (st) {
-        if (mode == MODE_TRY)
-            PG_RETURN_JSONB_P(qlpg_error_jsonb(&err, id));
-        raise_row(fcinfo, st, &err, id);
+        if (mode == MODE_TRY) {
+            qlpg_where where;
+            qlpg_where_of(fcinfo, form, e, &err, &where);
+            PG_RETURN_JSONB_P(qlpg_error_jsonb(&err, id, &where));
+        }
+        raise_row(fcinfo, form, e, st, &err, id);
     }
     if (mode == MODE_AS) {
         qlpg_call *c = qlpg_call_of(fcinfo);
@@ -116,22 +137,22 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
     PG_RETURN_JSONB_P(qlpg_result_jsonb(e, id));
 }
 
-PG_FUNCTION_INFO_V1(qlpg_evaluate_jsonb);
-Datum qlpg_evaluate_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_RAISE); }
-PG_FUNCTION_INFO_V1(qlpg_evaluate_row);
-Datum qlpg_evaluate_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_RAISE); }
-PG_FUNCTION_INFO_V1(qlpg_try_evaluate_jsonb);
-Datum qlpg_try_evaluate_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_TRY); }
-PG_FUNCTION_INFO_V1(qlpg_try_evaluate_row);
-Datum qlpg_try_evaluate_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_TRY); }
-PG_FUNCTION_INFO_V1(qlpg_evaluate_as_jsonb);
-Datum qlpg_evaluate_as_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_AS); }
-PG_FUNCTION_INFO_V1(qlpg_explain_jsonb);
-Datum qlpg_explain_jsonb(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_JSONB, MODE_EXPLAIN); }
-PG_FUNCTION_INFO_V1(qlpg_explain_row);
-Datum qlpg_explain_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_EXPLAIN); }
-PG_FUNCTION_INFO_V1(qlpg_evaluate_as_row);
-Datum qlpg_evaluate_as_row(PG_FUNCTION_ARGS) { return run(fcinfo, FORM_ROW, MODE_AS); }
+/* The evaluating entry points: one per record form and mode. */
+#define QLPG_ENTRY(name, form, mode)                                          \
+    PG_FUNCTION_INFO_V1(name);                                                \
+    Datum name(PG_FUNCTION_ARGS) { return run(fcinfo, form, mode); }
+QLPG_ENTRY(qlpg_evaluate_jsonb, QLPG_FORM_JSONB, MODE_RAISE)
+QLPG_ENTRY(qlpg_evaluate_row, QLPG_FORM_ROW, MODE_RAISE)
+QLPG_ENTRY(qlpg_evaluate_columns, QLPG_FORM_COLUMNS, MODE_RAISE)
+QLPG_ENTRY(qlpg_try_evaluate_jsonb, QLPG_FORM_JSONB, MODE_TRY)
+QLPG_ENTRY(qlpg_try_evaluate_row, QLPG_FORM_ROW, MODE_TRY)
+QLPG_ENTRY(qlpg_try_evaluate_columns, QLPG_FORM_COLUMNS, MODE_TRY)
+QLPG_ENTRY(qlpg_evaluate_as_jsonb, QLPG_FORM_JSONB, MODE_AS)
+QLPG_ENTRY(qlpg_evaluate_as_row, QLPG_FORM_ROW, MODE_AS)
+QLPG_ENTRY(qlpg_evaluate_as_columns, QLPG_FORM_COLUMNS, MODE_AS)
+QLPG_ENTRY(qlpg_explain_jsonb, QLPG_FORM_JSONB, MODE_EXPLAIN)
+QLPG_ENTRY(qlpg_explain_row, QLPG_FORM_ROW, MODE_EXPLAIN)
+QLPG_ENTRY(qlpg_explain_columns, QLPG_FORM_COLUMNS, MODE_EXPLAIN)
 
 /* ------------------------------------------------------------ rule sets */
 

@@ -5,6 +5,7 @@
  */
 #include "pg_quotalevy.h"
 
+#include "lib/stringinfo.h"
 #include "utils/elog.h"
 
 PG_MODULE_MAGIC;
@@ -36,24 +37,48 @@ int qlpg_sqlstate(ql_status st)
 
 void qlpg_raise(ql_status st, const ql_error *err, const char *what)
 {
-    char where[QL_ERROR_FILE_MAX + 64] = "";
-    if (err && err->file[0]) {
+    qlpg_raise_at(st, err, what, NULL);
+}
+
+/* Appends ", " and a part to the DETAIL being built. */
+static void detail_part(StringInfo b, const char *fmt, const char *arg)
+{
+    if (!arg || !arg[0])
+        return;
+    appendStringInfoString(b, ", ");
+    appendStringInfo(b, fmt, arg);
+}
+
+void qlpg_raise_at(ql_status st, const ql_error *err, const char *what,
+                   const qlpg_where *w)
+{
+    char rule[QL_ERROR_FILE_MAX + 64] = "";
+    if (w && w->rule[0])
+        snprintf(rule, sizeof rule, "%s", w->rule);
+    else if (err && err->file[0]) {
         if (err->line)
-            snprintf(where, sizeof where, "%s:%d:%d", err->file, err->line,
+            snprintf(rule, sizeof rule, "%s:%d:%d", err->file, err->line,
                      err->column);
         else
-            snprintf(where, sizeof where, "%s", err->file);
+            snprintf(rule, sizeof rule, "%s", err->file);
     }
-    const char *field = err && err->field[0] ? err->field : NULL;
+    StringInfoData b;
+    initStringInfo(&b);
+    appendStringInfo(&b, "status %s", ql_status_name(st));
+    if (w) {
+        detail_part(&b, "table %s", w->table);
+        detail_part(&b, "row %s", w->row);
+        detail_part(&b, "%s", w->field);
+    } else if (err && err->field[0]) {
+        char f[QL_ERROR_FIELD_MAX + 16];
+        snprintf(f, sizeof f, "field \"%s\"", err->field);
+        detail_part(&b, "%s", f);
+    }
+    detail_part(&b, "rule at %s", rule);
     ereport(ERROR,
             (errcode(qlpg_sqlstate(st)),
              errmsg("%s: %s", what, err && err->message[0] ? err->message
                                                             : ql_status_name(st)),
-             field && where[0]
-                 ? errdetail("status %s, field \"%s\", at %s", ql_status_name(st),
-                             field, where)
-             : field ? errdetail("status %s, field \"%s\"", ql_status_name(st), field)
-             : where[0] ? errdetail("status %s, at %s", ql_status_name(st), where)
-                        : errdetail("status %s", ql_status_name(st))));
+             errdetail("%s", b.data)));
     pg_unreachable();
 }

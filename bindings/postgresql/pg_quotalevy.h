@@ -14,6 +14,8 @@
  *   convert.c   a jsonb object or a table row into a record; a result into
  *               jsonb or into a composite row
  *   numeric.c   numeric ↔ ql_decimal from digits, without text
+ *   support.c   the planner support function: a whole-row argument
+ *               rewritten into the row's columns
  *   functions.c the SQL-callable functions
  *
  * Memory: the library allocates with malloc.  Its objects live either in
@@ -57,6 +59,26 @@ int qlpg_sqlstate(ql_status st);
 void qlpg_raise(ql_status st, const ql_error *err, const char *what)
     pg_attribute_noreturn();
 
+/* How a record is given: a jsonb object, a row of any composite type, or
+ * a table's columns one by one (what support.c rewrites a whole-row
+ * argument into). */
+enum { QLPG_FORM_JSONB, QLPG_FORM_ROW, QLPG_FORM_COLUMNS };
+
+/* Where an evaluation error lies, in the user's terms: the table and row
+ * (its ctid) the record came from, the column or key of the field, and
+ * the rule's position named as quotalevy.rule_files names the file.  Each
+ * part is "" when unknown. */
+typedef struct qlpg_where {
+    char table[2 * NAMEDATALEN + 8]; /* "public.units" */
+    char row[32];                    /* "(0,3)" */
+    char field[QL_ERROR_FIELD_MAX + 16]; /* 'column "wage_total"' */
+    char rule[QLPG_NAME_MAX + 32];   /* "cn/national:219:35" */
+} qlpg_where;
+
+/* Raises as qlpg_raise, with DETAIL saying where (w may be NULL). */
+void qlpg_raise_at(ql_status st, const ql_error *err, const char *what,
+                   const qlpg_where *w) pg_attribute_noreturn();
+
 /* ---------------------------------------------------------------- store.c */
 
 /* Compiles the rule file `name` from quotalevy.rule_files, `extends`
@@ -68,6 +90,15 @@ void qlpg_raise(ql_status st, const ql_error *err, const char *what)
 ql_status qlpg_compile(ql_ruleset **out, const char *name,
                        const char *self_name, const char *self_source,
                        const ql_override *ovr, size_t n, ql_error *err);
+
+/* As qlpg_compile (in the query's snapshot), and *files (when not NULL)
+ * is set to the entry's `files` list, malloc'd. */
+ql_status qlpg_compile_named(ql_ruleset **out, char **files, const char *name,
+                             const ql_override *ovr, size_t n, ql_error *err);
+
+/* The rule file name that `file` (an error's file, as a load or an
+ * evaluation wrote it) stands for, given an entry's `files` list. */
+const char *qlpg_file_name(const char *files, const char *file);
 
 /* The Oid of quotalevy.rule_files (InvalidOid when the extension is not
  * installed in this database). */
@@ -81,6 +112,10 @@ typedef struct qlpg_entry {
     ql_ruleset *rs;
     ql_record *rec;
     ql_result *res;
+    /* the names its `extends` wrote and the rule files they are, as
+     * "national.yaml\0cn/national\0…\0" (malloc'd; NULL: none), so that an
+     * evaluation error names the file as the table does */
+    char *files;
     uint64 serial; /* changes whenever the entry holds another rule set */
 } qlpg_entry;
 
@@ -115,6 +150,17 @@ void qlpg_cache_init(void);
 ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
                                  ql_date *date, char **id, ql_error *err);
 
+/* The same from the columns form's arguments: the column names (text[])
+ * in argument 1, the table, the row's ctid and the values from argument
+ * `first` on. */
+ql_status qlpg_record_from_columns(FunctionCallInfo fcinfo, qlpg_entry *e,
+                                   int first, bool *have_date, ql_date *date,
+                                   char **id, ql_error *err);
+
+/* Where err lies (see qlpg_where) for a record of the given form. */
+void qlpg_where_of(FunctionCallInfo fcinfo, int form, const qlpg_entry *e,
+                   const ql_error *err, qlpg_where *w);
+
 /* The same from a row of any composite type: columns are mapped to inputs
  * by name, as the command maps CSV headers.  `memo` caches the mapping
  * per row type in fn_mcxt. */
@@ -127,9 +173,11 @@ ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
  * the scale the library gives them. */
 Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id);
 
-/* A failed evaluation as {"error": {status, field, message, file, line,
- * column}}. */
-Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id);
+/* A failed evaluation as {"error": {status, sqlstate, field, message,
+ * file, line, column, table, row}}: file as the table names it, table and
+ * row (ctid) when known. */
+Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id,
+                        const qlpg_where *w);
 
 /* The result as a row of composite type `typid`: each attribute is filled
  * from the output (or check field, name_required …) of the same name. */

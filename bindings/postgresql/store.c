@@ -28,6 +28,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 Oid qlpg_rule_files_oid(void)
@@ -237,6 +238,43 @@ static ql_status compile_in(ql_ruleset **out, store *s, const char *name,
             break;
         }
     return st;
+}
+
+ql_status qlpg_compile_named(ql_ruleset **out, char **files, const char *name,
+                             const ql_override *ovr, size_t n, ql_error *err)
+{
+    store s;
+    store_read(&s, NULL, NULL, true);
+    ql_status st = compile_in(out, &s, name, ovr, n, err);
+    if (st || !files)
+        return st;
+    /* malloc, not palloc: the rule set is the library's now, and nothing
+     * may raise before the caller holds it (without the list, errors name
+     * files as `extends` wrote them) */
+    size_t len = 1;
+    for (int i = 0; i < s.nresolved; i++)
+        len += strlen(s.resolved_from[i]) + strlen(s.resolved_to[i]) + 2;
+    char *list = malloc(len), *p = list;
+    if (list) {
+        for (int i = 0; i < s.nresolved; i++) {
+            p = stpcpy(p, s.resolved_from[i]) + 1;
+            p = stpcpy(p, s.resolved_to[i]) + 1;
+        }
+        *p = '\0';
+    }
+    *files = list;
+    return QL_OK;
+}
+
+const char *qlpg_file_name(const char *files, const char *file)
+{
+    for (const char *p = files; p && *p;) {
+        const char *to = p + strlen(p) + 1;
+        if (!strcmp(p, file))
+            return to;
+        p = to + strlen(to) + 1;
+    }
+    return file;
 }
 
 ql_status qlpg_compile(ql_ruleset **out, const char *name, const char *self_name,

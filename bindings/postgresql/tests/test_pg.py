@@ -177,12 +177,46 @@ class Examples(unittest.TestCase):
         self.assertIn("ERROR:  22023:", err)
         self.assertIn('record "JL-X003"', err)
         where = re.search(r"national\.yaml:(\d+:\d+):", rejects["JL-X003"]["message"])
-        self.assertRegex(err, r'DETAIL:  status QL_ERECORD, field "wage_total", '
-                              r'at \S*national\S*:' + where.group(1))
+        self.assertRegex(err, r'DETAIL:  status QL_ERECORD, table public\.jilin, '
+                              r'row \(\d+,\d+\), column "wage_total", '
+                              r'rule at cn/national:' + where.group(1))
         err = psql_error("SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') "
                          "FROM jilin t WHERE id = 'JL-X002'")
         self.assertIn("is not a valid money", err)
-        self.assertIn('field "wage_total"', err)
+        self.assertIn('column "wage_total"', err)
+
+    def test_an_error_names_the_table_row_column_and_rule_file(self):
+        """Every row form says where: the table, the row's ctid, the column,
+        and the rule's position in the file as quotalevy.rule_files names
+        it (cn/national, not the national.yaml that `extends` wrote)."""
+        table_of("jilin", "examples/jilin-units")
+        _, rejects = cli_jsonl("rules/cn/jilin.yaml", "examples/jilin-units",
+                               "2024-06-30")
+        line = re.search(r"national\.yaml:(\d+:\d+):",
+                         rejects["JL-X003"]["message"]).group(1)
+        ctid = psql("SELECT ctid FROM jilin WHERE id = 'JL-X003'").strip()
+        detail = (f'DETAIL:  status QL_ERECORD, table public.jilin, row {ctid}, '
+                  f'column "wage_total", rule at cn/national:{line}\n')
+        for call in ("quotalevy.evaluate('cn/jilin', t, '2024-06-30')",
+                     "quotalevy.evaluate_as('cn/jilin', t, '2024-06-30', NULL::lv)",
+                     "quotalevy.explain('cn/jilin', t, '2024-06-30')"):
+            err = psql_error("DROP TYPE IF EXISTS lv; CREATE TYPE lv AS (levy_due numeric);"
+                             f"SELECT {call} FROM jilin t WHERE id = 'JL-X003'")
+            self.assertIn(detail, err, call)
+        e = sql_results("SELECT quotalevy.try_evaluate('cn/jilin', t, '2024-06-30') "
+                        "FROM jilin t WHERE id = 'JL-X003'")[0]["error"]
+        self.assertEqual((e["table"], e["ctid"], e["field"], e["file"]),
+                         ("public.jilin", ctid, "wage_total", "cn/national"))
+        # a row that is not a table's: the column and the rule, no table
+        err = psql_error("SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') FROM "
+                         "(SELECT * FROM jilin WHERE id = 'JL-X003' OFFSET 0) t")
+        self.assertIn(f'DETAIL:  status QL_ERECORD, column "wage_total", '
+                      f'rule at cn/national:{line}\n', err)
+        # jsonb: the key
+        err = psql_error("SELECT quotalevy.evaluate('cn/jilin', to_jsonb(t), "
+                         "'2024-06-30') FROM jilin t WHERE id = 'JL-X003'")
+        self.assertIn(f'DETAIL:  status QL_ERECORD, key "wage_total", '
+                      f'rule at cn/national:{line}\n', err)
 
     def test_group_totals_typed_without_casts(self):
         table_of("jilin", "examples/jilin-units")
@@ -408,6 +442,116 @@ class Parallel(unittest.TestCase):
         want, _ = cli_jsonl("rules/cn/jilin.yaml", "examples/jilin-units", "2024-06-30")
         total = 400 * sum(Decimal(r["levy_due"]) for r in want.values())
         self.assertEqual(Decimal(serial.split("|")[1]), total)
+
+
+class ColumnsForm(unittest.TestCase):
+    """A whole-row argument over a table is rewritten at plan time into the
+    row's columns (support.c): the same answers as the row itself."""
+    CALLS = {"evaluate": "quotalevy.evaluate('cn/jilin', t, '2024-06-30')::text",
+             "try_evaluate": "quotalevy.try_evaluate('cn/jilin', t, '2024-06-30')::text",
+             "evaluate_as": "quotalevy.evaluate_as('cn/jilin', t, '2024-06-30', "
+                            "NULL::jilin_all)::text",
+             "explain": "quotalevy.explain('cn/jilin', t, '2024-06-30')"}
+
+    @classmethod
+    def setUpClass(cls):
+        table_of("jilin", "examples/jilin-units")
+        psql("DROP TYPE IF EXISTS jilin_all CASCADE; "
+             "SELECT quotalevy.create_result_type('cn/jilin', 'jilin_all');")
+
+    def same_as_the_row(self, table, where="id NOT LIKE 'JL-X%'"):
+        for name, call in self.CALLS.items():
+            if name != "try_evaluate":
+                cond = where
+            else:
+                cond = "true"
+            plan = psql(f"EXPLAIN VERBOSE SELECT {call} FROM {table} t WHERE {cond}")
+            self.assertIn(f"quotalevy.{name}_columns(", plan)
+            cols = psql(f"SELECT t.id, {call} FROM {table} t WHERE {cond} ORDER BY 1")
+            self.assertIn("JL-E001|", cols)
+            row = psql(f"SELECT t.id, {call} FROM (SELECT * FROM {table} OFFSET 0) t "
+                       f"WHERE {cond} ORDER BY 1")
+            plan = psql(f"EXPLAIN VERBOSE SELECT {call} FROM "
+                        f"(SELECT * FROM {table} OFFSET 0) t")
+            self.assertNotIn("_columns(", plan)
+            if name == "try_evaluate":
+                # the columns form also knows the table and the row's ctid
+                cols = [json.loads(line.split("|", 1)[1]) for line in cols.splitlines()]
+                row = [json.loads(line.split("|", 1)[1]) for line in row.splitlines()]
+                bad = [r["error"] for r in cols if "error" in r]
+                self.assertEqual(len(bad), 6)
+                self.assertTrue(all(e["table"] == f"public.{table}" and
+                                    re.fullmatch(r"\(\d+,\d+\)", e["ctid"])
+                                    for e in bad))
+                for r in bad:
+                    del r["table"], r["ctid"]
+            self.assertEqual(cols, row, name)
+            self.assertGreater(len(cols), 10)
+
+    def test_a_table_row_is_read_as_its_columns_with_the_same_results(self):
+        self.same_as_the_row("jilin")
+
+    def test_dropped_and_added_columns(self):
+        psql("DROP TABLE IF EXISTS jilin_altered; "
+             "CREATE TABLE jilin_altered AS SELECT * FROM jilin; "
+             "ALTER TABLE jilin_altered DROP COLUMN name, DROP COLUMN posts, "
+             "ADD COLUMN posts text, ADD COLUMN remark text DEFAULT 'x';"
+             "UPDATE jilin_altered a SET posts = j.posts FROM jilin j WHERE a.id = j.id")
+        self.same_as_the_row("jilin_altered")
+
+    def test_an_outer_joins_missing_row_is_null(self):
+        for call in self.CALLS.values():
+            out = psql(f"SELECT ({call}) IS NULL FROM (VALUES (1)) v(x) "
+                       "LEFT JOIN jilin t ON false")
+            self.assertEqual(out.strip(), "t", call)
+
+
+class Upgrade(unittest.TestCase):
+    def test_from_1_0_to_the_current_version(self):
+        """A database with 1.0 and its rule files moves on with ALTER
+        EXTENSION … UPDATE, keeping its files and its answers."""
+        psql("DROP DATABASE IF EXISTS up10; CREATE DATABASE up10;")
+        env = dict(ENV, PGDATABASE="up10")
+        def q(sql):
+            return subprocess.run(["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1",
+                                   "-c", sql], env=env, capture_output=True,
+                                  text=True, check=True).stdout
+        q("CREATE EXTENSION quotalevy VERSION '1.0'")
+        subprocess.run([os.path.join(SRC, "bindings/postgresql/quotalevy-load-rules"),
+                        os.path.join(SRC, "rules")], env=env, check=True,
+                       capture_output=True)
+        path = os.path.join(SRC, "examples/jilin-units.csv")
+        with open(path, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f))
+        cols = ", ".join(f'"{h}" text' for h in header)
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                        f"CREATE TABLE jilin ({cols})", "-c",
+                        f"\\copy jilin FROM '{path}' WITH (FORMAT csv, HEADER true)"],
+                       env=env, check=True, capture_output=True)
+        ask = ("SELECT t.id, quotalevy.try_evaluate('cn/jilin', t, '2024-06-30') "
+               "FROM jilin t ORDER BY 1")
+        before = q(ask)
+        self.assertNotIn("_columns(", q("EXPLAIN VERBOSE " + ask))
+        q("ALTER EXTENSION quotalevy UPDATE")
+        self.assertEqual(q("SELECT extversion FROM pg_extension "
+                           "WHERE extname = 'quotalevy'").strip(), "1.1")
+        self.assertIn("quotalevy.try_evaluate_columns(", q("EXPLAIN VERBOSE " + ask))
+        self.assertEqual(q("SELECT count(*) FROM quotalevy.rule_files").strip(), "7")
+        after = q(ask)
+        # the same answers; an error now also says which row it is in
+        def parsed(text, drop=()):
+            rows = []
+            for line in text.splitlines():
+                rid, js = line.split("|", 1)
+                r = json.loads(js)
+                for k in drop:
+                    r.get("error", {}).pop(k, None)
+                rows.append((rid, r))
+            return rows
+        self.assertEqual(parsed(after, drop=("ctid",)), parsed(before))
+        self.assertGreater(len(parsed(after)), 20)
+        self.assertIn("ctid", after)
+        psql("DROP DATABASE up10")
 
 
 class Cancel(unittest.TestCase):
