@@ -5,13 +5,15 @@ levied in the database and by the command, in one run.
     bench/pg_levy.py [--rows 1000000] [--repeats 3] [--build build]
 
 Measured, each the median of the repeats, all on the same rows
-(bench/gen_units.py, Jilin rules, 2024-06-30):
+(bench/gen_units.py, Jilin rules, 2024-06-30), the configurations taken
+in turn within each repeat so that a change in the machine's load falls on
+all of them alike:
   1. the extension, serial (max_parallel_workers_per_gather = 0) and
-     parallel (2 workers): sum(levy_due) over
-     LATERAL quotalevy.evaluate_as(…, NULL::levy) — a result type of the one
-     column needed;
+     parallel (2 workers): sum((quotalevy.evaluate_as(…, NULL::levy)).levy_due)
+     in the select list — a result type of the one column needed — with
+     jit off and on; and the LATERAL form, parallel;
   2. the levy written by hand in exact SQL (integer fen, as
-     bench/duckdb_levy.mjs), serial and parallel;
+     bench/duckdb_levy.mjs), serial and parallel, jit off and on;
   3. the command over the CSV (quotalevy run, every core).
 Before any timing is printed, the three levy totals must agree to the fen.
 Then the serving backend's memory is read (RssAnon) after 10 % of the
@@ -41,8 +43,10 @@ COLUMNS = """id text, unit_type text, admin_level text, school boolean,
   local_avg_wage numeric, cadres integer, disabled_cadres integer,
   new_service_points integer, service_points_to_disabled integer"""
 
-EXTENSION = (f"SELECT count(*), sum(r.levy_due) FROM units u, LATERAL "
-             f"quotalevy.evaluate_as('cn/jilin', u, '{DATE}', NULL::levy) r")
+EXTENSION = (f"SELECT count(*), sum((quotalevy.evaluate_as('cn/jilin', u, "
+             f"'{DATE}', NULL::levy)).levy_due) FROM units u")
+LATERAL = (f"SELECT count(*), sum(r.levy_due) FROM units u, LATERAL "
+           f"quotalevy.evaluate_as('cn/jilin', u, '{DATE}', NULL::levy) r")
 
 # The levy by hand, exactly: headcounts in hundredths of a person, money in
 # fen, every division an integer one that rounds half up where the rules
@@ -73,6 +77,8 @@ FROM y"""
 
 SERIAL = "SET max_parallel_workers_per_gather = 0;"
 PARALLEL = "SET max_parallel_workers_per_gather = 2;"
+JIT_OFF = "SET jit = off;"
+JIT_ON = "SET jit = on;"
 
 
 def sh(cmd, **kw):
@@ -84,13 +90,15 @@ def psql(env, sql):
               env=env).stdout.strip()
 
 
-def timed(fn, repeats):
-    times, out = [], None
+def timed_in_turn(fns, repeats):
+    """{name: median seconds}, the fns run in turn within each repeat."""
+    times = {name: [] for name in fns}
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def fen(text):
@@ -135,6 +143,7 @@ def main():
         # agreement first
         ext_s = psql(env, SERIAL + EXTENSION).split("|")
         ext_p = psql(env, PARALLEL + EXTENSION).split("|")
+        ext_l = psql(env, PARALLEL + LATERAL).split("|")
         hand = psql(env, SERIAL + HAND).split("|")
         cli_out = os.path.join(tmp, "levy.csv")
 
@@ -149,6 +158,7 @@ def main():
         cli_total = sum(Decimal(r["levy_due"]) for r in rows)
         totals = {"extension serial": (int(ext_s[0]), fen(ext_s[1])),
                   "extension parallel": (int(ext_p[0]), fen(ext_p[1])),
+                  "extension LATERAL": (int(ext_l[0]), fen(ext_l[1])),
                   "hand-written SQL": (int(hand[0]), fen(hand[1])),
                   "quotalevy run": (len(rows), fen(cli_total))}
         if len(set(totals.values())) != 1:
@@ -157,20 +167,24 @@ def main():
             sys.exit("pg_levy: the totals disagree; no timing is shown")
         n, total = totals["quotalevy run"]
 
-        results = []
-        for name, sql in (("extension, serial", SERIAL + EXTENSION),
-                          ("extension, parallel (2 workers)", PARALLEL + EXTENSION),
-                          ("hand-written exact SQL, serial", SERIAL + HAND),
-                          ("hand-written exact SQL, parallel (2 workers)", PARALLEL + HAND)):
-            t, _ = timed(lambda: psql(env, sql), a.repeats)
-            results.append((name, t))
-        t, _ = timed(run_cli, a.repeats)
-        results.append(("quotalevy run over the CSV, 2 threads", t))
+        configs = {
+            "extension, serial, jit off": SERIAL + JIT_OFF + EXTENSION,
+            "extension, parallel (2 workers), jit off": PARALLEL + JIT_OFF + EXTENSION,
+            "extension, parallel (2 workers), jit on": PARALLEL + JIT_ON + EXTENSION,
+            "extension, LATERAL form, parallel, jit off": PARALLEL + JIT_OFF + LATERAL,
+            "hand-written exact SQL, serial, jit off": SERIAL + JIT_OFF + HAND,
+            "hand-written exact SQL, parallel (2 workers), jit off": PARALLEL + JIT_OFF + HAND,
+            "hand-written exact SQL, parallel (2 workers), jit on": PARALLEL + JIT_ON + HAND,
+        }
+        fns = {name: (lambda sql=sql: psql(env, sql)) for name, sql in configs.items()}
+        fns["quotalevy run over the CSV, 2 threads"] = run_cli
+        medians = timed_in_turn(fns, a.repeats)
+        results = list(medians.items())
 
         # memory of the serving backend: after a tenth of the rows, then all
         p = subprocess.Popen(["psql", "-X", "-At", "-q"], env=env, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
-        script = (SERIAL + "SELECT pg_backend_pid();"
+        script = (SERIAL + JIT_OFF + "SELECT pg_backend_pid();"
                   f"{EXTENSION.replace('FROM units u', f'FROM (SELECT * FROM units LIMIT {n // 10}) u')};"
                   "SELECT pg_sleep(1);" + EXTENSION + ";SELECT pg_sleep(1);")
         p.stdin.write(script)
@@ -183,11 +197,14 @@ def main():
         large = rss_anon(pid)
         p.wait()
 
-        print(f"{n:,} rows, levy total {total} yuan (all four agree to the fen); "
+        print(f"{n:,} rows, levy total {total} yuan (all five agree to the fen); "
               f"planner's workers for the extension query: "
               f"{workers.group(1) if workers else 'none'}")
-        base = dict(results)["hand-written exact SQL, parallel (2 workers)"]
-        cli_t = dict(results)["quotalevy run over the CSV, 2 threads"]
+        base = min(medians["hand-written exact SQL, parallel (2 workers), jit off"],
+                   medians["hand-written exact SQL, parallel (2 workers), jit on"])
+        cli_t = medians["quotalevy run over the CSV, 2 threads"]
+        print(f"medians of {a.repeats}; × hand SQL: against the faster of its two "
+              "parallel runs")
         print("| how | seconds | rows/s | × hand SQL parallel | × quotalevy run |")
         print("|---|---:|---:|---:|---:|")
         for name, t in results:

@@ -554,6 +554,36 @@ class Upgrade(unittest.TestCase):
         psql("DROP DATABASE up10")
 
 
+class Loader(unittest.TestCase):
+    def test_the_bundled_rule_sets_with_one_command(self):
+        """quotalevy-load-rules with no argument stores every bundled rule
+        set from the installed share/quotalevy/rules, by the names the
+        issue lists, and running it again replaces them."""
+        psql("DROP DATABASE IF EXISTS ld; CREATE DATABASE ld;")
+        env = dict(ENV, PGDATABASE="ld")
+        with tempfile.TemporaryDirectory() as prefix:
+            # the installed layout: bin/ beside share/quotalevy/rules (tests too)
+            os.makedirs(os.path.join(prefix, "bin"))
+            shutil.copy(os.path.join(SRC, "bindings/postgresql/quotalevy-load-rules"),
+                        os.path.join(prefix, "bin"))
+            shutil.copytree(os.path.join(SRC, "rules"),
+                            os.path.join(prefix, "share/quotalevy/rules"))
+            loader = os.path.join(prefix, "bin/quotalevy-load-rules")
+            subprocess.run(["psql", "-X", "-q", "-c", "CREATE EXTENSION quotalevy"],
+                           env=env, check=True, capture_output=True)
+            for _ in range(2):
+                p = subprocess.run([loader], env=env, capture_output=True, text=True,
+                                   cwd=prefix)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                out = subprocess.run(
+                    ["psql", "-X", "-At", "-c", "SELECT string_agg(name, ' ' ORDER BY "
+                     "name) FROM quotalevy.rule_files"], env=env, check=True,
+                    capture_output=True, text=True).stdout.strip()
+                self.assertEqual(out, "cn/jilin cn/jilin-pool cn/late-fee cn/national "
+                                      "de/sgb9 fr/oeth jp/levy")
+        psql("DROP DATABASE ld")
+
+
 class Cancel(unittest.TestCase):
     # rows from a small table, many times over: the backend's own memory
     # stays put, so any growth would be ours
