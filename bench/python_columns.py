@@ -20,8 +20,8 @@ Run it with the Python that has the binding's build on its path, e.g.
     PYTHONPATH=build/bindings/python python3 bench/python_columns.py
 """
 import argparse
+import csv
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -68,10 +68,13 @@ def main():
         out = os.path.join(d, "out.csv")
 
         def run_cli():
+            summ = os.path.join(d, "summary.csv")
             p = subprocess.run([cli, "run", RULES, data, "--date", DATE, "-j", "1",
-                                "--summary", "-o", out], capture_output=True, text=True)
+                                "--summary", summ, "-o", out], capture_output=True, text=True)
             assert p.returncode == 0, p.stderr
-            return Decimal(re.search(r"^\s*levy_due\s+(\S+)$", p.stderr, re.M).group(1))
+            with open(summ, newline="") as f:
+                total = [r for r in csv.DictReader(f) if r["scope"] == "total"][0]
+            return Decimal(total["levy_due"])
 
         t_cli, want = median_time(run_cli, a.repeats)
         results.append(("quotalevy run, 1 thread, CSV -> CSV", t_cli))

@@ -425,7 +425,9 @@ QL_EXTERN ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
 QL_EXTERN void ql_ruleset_free(ql_ruleset *rs);
 
 /* Metadata; each borrows from the rule set.  key: "id", "title",
- * "jurisdiction", "version", "description", "file".  NULL if unknown key. */
+ * "jurisdiction", "version", "description", "file", "currency" (the ISO
+ * 4217 code its money is in; NULL when it declares none).  NULL if
+ * unknown key. */
 QL_EXTERN const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key);
 
 /* Inputs (record fields), in declaration order. */
@@ -449,8 +451,42 @@ QL_EXTERN int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i);
  * of range. */
 QL_EXTERN ql_type ql_ruleset_output_type(const ql_ruleset *rs, size_t i);
 
+/* Index of the output called `name` (a list's item as "name[3]"), or −1. */
+QL_EXTERN int ql_ruleset_output_index(const ql_ruleset *rs, const char *name);
+
+/*
+ * The places output i's numbers are shown with: a money output has its
+ * currency's minor unit (CNY 2, JPY 0, …), any other number the `scale:`
+ * its rule set declares or the type checker derived.  Every number that
+ * ql_result_output, ql_result_output_text, ql_result_check, the trace and
+ * so every front end hands out for it has exactly this scale (a value of
+ * more than 36 digits, padded, would not fit: it keeps its own).  The
+ * library proves at load that no digit is lost: a value that could carry
+ * more places is a load error unless the rule set declared a display-only
+ * rounding (`display:`).  −1 for a bool, string, date or check output, or
+ * a bad index.
+ */
+QL_EXTERN int ql_ruleset_output_scale(const ql_ruleset *rs, size_t i);
+/* 1 if output i is an amount of money (in the "currency" of
+ * ql_ruleset_meta), else 0. */
+QL_EXTERN int ql_ruleset_output_is_money(const ql_ruleset *rs, size_t i);
+
+/* How an output's values combine over many records, as its rule set
+ * marks it (`aggregate:`): what totals and group reports may do with it. */
+typedef enum ql_aggregate {
+    QL_AGG_NONE = 0, /* not totalled: a rate, an average, a label          */
+    QL_AGG_SUM,      /* added up: money (the default), headcounts, shortfalls */
+    QL_AGG_COUNT,    /* counted where true: bools and checks (the default)  */
+    QL_AGG_MIN,      /* the least                                           */
+    QL_AGG_MAX       /* the greatest                                        */
+} ql_aggregate;
+QL_EXTERN ql_aggregate ql_ruleset_output_aggregate(const ql_ruleset *rs,
+                                                   size_t i);
+
 /* Checks in declaration order. */
 QL_EXTERN size_t ql_ruleset_check_count(const ql_ruleset *rs);
+/* Index of the check called `name`, or −1. */
+QL_EXTERN int ql_ruleset_check_index(const ql_ruleset *rs, const char *name);
 QL_EXTERN const char *ql_ruleset_check_name(const ql_ruleset *rs, size_t i);
 QL_EXTERN const char *ql_ruleset_check_title(const ql_ruleset *rs, size_t i);
 /* The citation text, e.g. "jilin-plan-2022 三(一)". */
@@ -594,6 +630,11 @@ typedef enum ql_check_field {
     QL_CHECK_ACTUAL,
     QL_CHECK_SHORTFALL
 } ql_check_field;
+
+/* The places field f (REQUIRED, ACTUAL or SHORTFALL) of check i is shown
+ * with, as ql_ruleset_output_scale; −1 for other fields or a bad index. */
+QL_EXTERN int ql_ruleset_check_scale(const ql_ruleset *rs, size_t i,
+                                     ql_check_field f);
 
 /* Output i, or field f of check i, as the text ql_value_format would
  * give for ql_result_output's / ql_result_check's value ("" for none),

@@ -15,6 +15,7 @@
 #include "code.h"
 #include "ruleset.h"
 #include "compile.h"
+#include "scale.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,7 +328,8 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
         !c.kchain)
         st = qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     else if ((st = qli_tc_build_symbols(&c)) == QL_OK &&
-             (st = qli_tc_check_all(&c)) == QL_OK)
+             (st = qli_tc_check_all(&c)) == QL_OK &&
+             (st = qli_sc_outputs(rs, err, diag)) == QL_OK)
         st = emit_all(&c);
     free(c.cstate);
     free(c.kstate);

@@ -78,6 +78,9 @@ const sym *qli_cc_lookup(cc *c, const char *name, size_t len);
 ql_status qli_cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *qli_cc_type_name(vtype t);
+/* The type of check field f (CF_REQUIRED …) of a checked check. */
+struct check_def;
+vtype qli_cc_check_field_type(const struct check_def *k, int f);
 const char *qli_cc_kind_word(enum sym_kind k);
 /* The F_ id of a function name, −1 if there is none. */
 int qli_cc_fn_id(const char *name, size_t len);

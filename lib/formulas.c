@@ -40,21 +40,99 @@ ql_status qli_rl_expression(loader *L, const ynode *n, const char *what,
                    oline, ocol);
 }
 
+/* `scale: N` (the places a number is shown with) and `display: MODE`
+ * (the rounding, for display only, of a value with more places). */
+static ql_status display_keys(loader *L, const ynode *v, const char *what,
+                              int *scale, int *mode, const ynode **node)
+{
+    const ynode *sn, *dn = qli_ymap_get(v, "display");
+    ql_status st = qli_rl_int_key(L, v, "scale", 0, QD_MAX_SCALE, scale, &sn);
+    if (st)
+        return st;
+    *node = sn;
+    if (!dn)
+        return QL_OK;
+    if ((st = qli_rl_want(L, dn, YN_SCALAR, "'display'")))
+        return st;
+    *mode = qli_rl_round_mode(dn->text, dn->len);
+    if (*mode < 0)
+        return qli_yfail(L->err, QL_ESCHEMA, dn,
+                     "%s: 'display' is the rounding for display only: "
+                     "half_up, half_even, half_down, up, down, ceiling or "
+                     "floor, not '%s'",
+                     what, dn->text);
+    if (!sn)
+        return qli_yfail(L->err, QL_ESCHEMA, dn,
+                     "%s: 'display' rounds to the places of 'scale': give "
+                     "'scale' too",
+                     what);
+    return QL_OK;
+}
+
+static ql_status unit_key(loader *L, const ynode *v, const char *what,
+                          int *money)
+{
+    const ynode *un = qli_ymap_get(v, "unit");
+    *money = 0;
+    if (!un)
+        return QL_OK;
+    ql_status st = qli_rl_want(L, un, YN_SCALAR, "'unit'");
+    if (st)
+        return st;
+    if (strcmp(un->text, "money"))
+        return qli_yfail(L->err, QL_ESCHEMA, un,
+                     "%s: unknown unit '%s' (expected money)", what, un->text);
+    if (L->rs->minor < 0)
+        return qli_yfail(L->err, QL_ESCHEMA, un,
+                     "%s is money, but the rule set names no currency: add "
+                     "e.g. 'currency: CNY' at the top of the file",
+                     what);
+    *money = 1;
+    return QL_OK;
+}
+
+static ql_status aggregate_key(loader *L, const ynode *v, const char *what,
+                               int *agg)
+{
+    static const char *const words[] = {"none", "sum", "count", "min", "max"};
+    const ynode *an = qli_ymap_get(v, "aggregate");
+    if (!an)
+        return QL_OK;
+    ql_status st = qli_rl_want(L, an, YN_SCALAR, "'aggregate'");
+    if (st)
+        return st;
+    for (int i = 0; i < (int)(sizeof words / sizeof *words); i++)
+        if (!strcmp(an->text, words[i])) {
+            *agg = i;
+            return QL_OK;
+        }
+    return qli_yfail(L->err, QL_ESCHEMA, an,
+                 "%s: 'aggregate' says how totals combine it: none, sum, "
+                 "count, min or max, not '%s'",
+                 what, an->text);
+}
+
 static ql_status computed_entry(loader *L, const entry *ent, computed_def *d)
 {
 
     static const char *const keys[] = {"expr", "description", "source",
-                                       "count", NULL};
+                                       "count", "scale", "display", "unit",
+                                       "aggregate", NULL};
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
     const char *what = qli_ar_printf(L->ar, "computed '%s'", d->name);
     ql_status st;
     d->expr = v;
+    d->decl_scale = d->decl_mode = d->agg = -1;
     if (v->kind == YN_MAP) {
         if ((st = qli_rl_keys(L, v, what, keys)) ||
             (st = qli_rl_optional(L, v, "description", &d->description)) ||
-            (st = qli_rl_citation(L, v, what, 0, &d->source)))
+            (st = qli_rl_citation(L, v, what, 0, &d->source)) ||
+            (st = display_keys(L, v, what, &d->decl_scale, &d->decl_mode,
+                               &d->scale_node)) ||
+            (st = unit_key(L, v, what, &d->decl_money)) ||
+            (st = aggregate_key(L, v, what, &d->agg)))
             return st;
         d->expr = qli_ymap_get(v, "expr");
         if (!d->expr)
@@ -118,7 +196,7 @@ static ql_status check_entry(loader *L, const entry *ent, check_def *d)
     static const char *const keys[] = {"title", "description", "source",
                                        "from", "until", "applies", "required",
                                        "actual", "shortfall", "compliant",
-                                       NULL};
+                                       "scale", "display", NULL};
     static const char *const parts[5] = {"applies", "required", "actual",
                                          "shortfall", "compliant"};
     const ynode *v = ent->val;
@@ -131,6 +209,10 @@ static ql_status check_entry(loader *L, const entry *ent, check_def *d)
         (st = qli_rl_required(L, v, "title", what, &d->title)) ||
         (st = qli_rl_optional(L, v, "description", &d->description)) ||
         (st = qli_rl_citation(L, v, what, 1, &d->source)))
+        return st;
+    const ynode *sn;
+    d->decl_scale = d->decl_mode = -1;
+    if ((st = display_keys(L, v, what, &d->decl_scale, &d->decl_mode, &sn)))
         return st;
     d->from = d->until = -1;
     const ynode *f = qli_ymap_get(v, "from"), *u = qli_ymap_get(v, "until");

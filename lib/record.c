@@ -93,14 +93,34 @@ static ql_status check_index(const ql_record *rec, size_t i, ql_error *err)
     return QL_OK;
 }
 
-/* Checks a number against the field's integer and range constraints. */
-static ql_status check_number(const input_def *d, const qd *v, ql_error *err)
+/* Checks a number against the field's integer, places and range
+ * constraints.  A value written with more places than the field has, all
+ * zeros ("120000.000" yuan), is kept at the field's places, so no value
+ * carries more than the type checker counted on. */
+static ql_status check_number(const input_def *d, qd *v, ql_error *err)
 {
     char t[QD_TEXT_MAX], lim[QD_TEXT_MAX];
     if (d->integer && !qli_qd_is_integer(v)) {
         qli_qd_format(v, t);
         return field_fail(err, d, "%s is not a whole number (field '%s' is an %s)",
                           t, d->name, d->type_word);
+    }
+    if (d->scale >= 0 && v->scale > d->scale) {
+        qd cut;
+        qli_qd_round_to(&cut, v, d->scale, QD_DOWN);
+        if (qli_qd_cmp(&cut, v) != 0) {
+            qli_qd_format(v, t);
+            if (d->type.money)
+                return field_fail(err, d,
+                                  "%s has more decimal places than the "
+                                  "currency's %d (field '%s' is money)",
+                                  t, d->scale, d->name);
+            return field_fail(err, d,
+                              "%s has more than %d decimal places (field "
+                              "'%s' has 'scale: %d')",
+                              t, d->scale, d->name, d->scale);
+        }
+        *v = cut;
     }
     if (d->has_min) {
         int c = qli_qd_cmp(v, &d->min);
@@ -306,10 +326,11 @@ static ql_status expect_kind(const ql_record *rec, size_t i, vkind k,
 static ql_status set_number(ql_record *rec, size_t i, const qd *v,
                             ql_error *err)
 {
+    qd n = *v;
     ql_status st = expect_kind(rec, i, VK_NUMBER, "number", err);
-    if (st || (st = check_number(&rec->rs->inputs[i], v, err)))
+    if (st || (st = check_number(&rec->rs->inputs[i], &n, err)))
         return st;
-    rec->vals[i].num = *v;
+    rec->vals[i].num = n;
     rec->present[i] = 1;
     return QL_OK;
 }

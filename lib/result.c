@@ -9,6 +9,7 @@
 #include "value.h"
 #include "ruleset.h"
 #include "eval.h"
+#include "scale.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -140,26 +141,57 @@ ql_date ql_result_date(const ql_result *res)
 
 static int usable(const ql_result *res) { return res && res->status == QL_OK; }
 
+/* A value of type t as the public value, a number shown as d says. */
+static void shown(const qval *v, vtype t, display d, ql_value *out)
+{
+    if (t.kind != VK_NUMBER || d.scale < 0) {
+        qli_qval_to_public(v, t, out);
+        return;
+    }
+    qval s;
+    s.num = qli_sc_display(&v->num, d);
+    qli_qval_to_public(&s, t, out);
+}
+
+/* An input's values have its declared places (money its currency's). */
+static display input_display(const input_def *d)
+{
+    display s = {(int8_t)d->scale, -1};
+    return s;
+}
+
+/* The value of input i the evaluation used: the default for an empty
+ * field. */
+static void input_value(const ql_result *res, size_t i, ql_value *out)
+{
+    const input_def *d = &res->rs->inputs[i];
+    memset(out, 0, sizeof *out);
+    if (res->rec->present[i])
+        shown(&res->rec->vals[i], d->type, input_display(d), out);
+    else if (d->has_default)
+        shown(&d->def, d->type, input_display(d), out);
+    else if (d->type.kind == VK_STRING || d->type.kind == VK_ENUM)
+        ql_record_get(res->rec, i, out); /* NONE */
+}
+
 ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)
 {
+    if (out)
+        memset(out, 0, sizeof *out); /* NONE whatever happens below */
     if (!usable(res) || !out || i >= res->rs->n_outputs)
         return QL_EINVAL;
     const output_def *o = &res->rs->outputs[i];
-    memset(out, 0, sizeof *out);
     switch (o->kind) {
     case OUT_COMPUTED:
-        qli_qval_to_public(&res->cvals[o->index], res->rs->computed[o->index].type,
-                       out);
+        shown(&res->cvals[o->index], res->rs->computed[o->index].type, o->disp,
+              out);
         break;
-    case OUT_INPUT: {
-        /* the value the evaluation used: the default for an empty field */
-        const input_def *d = &res->rs->inputs[o->index];
-        if (!res->rec->present[o->index] && d->has_default) {
-            qli_qval_to_public(&d->def, d->type, out);
-            return QL_OK;
-        }
-        return ql_record_get(res->rec, (size_t)o->index, out);
-    }
+    case OUT_INPUT:
+        if (res->rec->present[o->index] || res->rs->inputs[o->index].has_default)
+            input_value(res, (size_t)o->index, out);
+        else
+            ql_record_get(res->rec, (size_t)o->index, out);
+        break;
     case OUT_CHECK: {
         const check_out *c = &res->checks[o->index];
         if (c->applicable) {
@@ -174,24 +206,29 @@ ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)
 
 ql_status ql_result_check(const ql_result *res, size_t i, ql_check_result *out)
 {
+    if (out)
+        memset(out, 0, sizeof *out);
     if (!usable(res) || !out || i >= res->rs->n_checks)
         return QL_EINVAL;
     const check_out *c = &res->checks[i];
-    memset(out, 0, sizeof *out);
+    const display *d = res->rs->checks[i].disp;
     out->applicable = c->applicable;
     if (!c->applicable)
         return QL_OK;
-    vtype num = {VK_NUMBER, NULL};
+    vtype num = {VK_NUMBER, NULL, 0, 0};
     out->compliant = c->compliant;
-    qli_qval_to_public(&c->required, num, &out->required);
-    qli_qval_to_public(&c->actual, num, &out->actual);
-    qli_qval_to_public(&c->shortfall, num, &out->shortfall);
+    shown(&c->required, num, d[0], &out->required);
+    shown(&c->actual, num, d[1], &out->actual);
+    shown(&c->shortfall, num, d[2], &out->shortfall);
     return QL_OK;
 }
 
-/* A number, straight into buf when it is big enough for any. */
-static size_t number_text(const qd *v, char *buf, size_t size)
+/* A number shown as d says, straight into buf when it is big enough
+ * for any. */
+static size_t number_text(const qd *raw, display d, char *buf, size_t size)
 {
+    qd shown_v = qli_sc_display(raw, d);
+    const qd *v = &shown_v;
     if (buf && size >= QD_TEXT_MAX)
         return qli_qd_format(v, buf);
     char tmp[QD_TEXT_MAX];
@@ -216,7 +253,7 @@ size_t ql_result_output_text(const ql_result *res, size_t i, char *buf,
     if (o->kind == OUT_COMPUTED) {
         const qval *v = &res->cvals[o->index];
         switch (res->rs->computed[o->index].type.kind) {
-        case VK_NUMBER: return number_text(&v->num, buf, size);
+        case VK_NUMBER: return number_text(&v->num, o->disp, buf, size);
         case VK_BOOL: return bool_text(v->b, buf, size);
         case VK_DATE: return ql_date_format(v->date, buf, size);
         default: break;
@@ -238,15 +275,17 @@ size_t ql_result_check_text(const ql_result *res, size_t i, ql_check_field f,
     if (!usable(res) || i >= res->rs->n_checks)
         return 0;
     const check_out *c = &res->checks[i];
+    const display *d = res->rs->checks[i].disp;
     if (f == QL_CHECK_APPLICABLE)
         return bool_text(c->applicable, buf, size);
     if (!c->applicable)
         return 0;
     switch (f) {
     case QL_CHECK_COMPLIANT: return bool_text(c->compliant, buf, size);
-    case QL_CHECK_REQUIRED: return number_text(&c->required.num, buf, size);
-    case QL_CHECK_ACTUAL: return number_text(&c->actual.num, buf, size);
-    case QL_CHECK_SHORTFALL: return number_text(&c->shortfall.num, buf, size);
+    case QL_CHECK_REQUIRED: return number_text(&c->required.num, d[0], buf, size);
+    case QL_CHECK_ACTUAL: return number_text(&c->actual.num, d[1], buf, size);
+    case QL_CHECK_SHORTFALL:
+        return number_text(&c->shortfall.num, d[2], buf, size);
     default: return 0;
     }
 }
@@ -282,10 +321,7 @@ ql_status ql_result_trace_step(const ql_result *res, size_t i,
         const input_def *d = &rs->inputs[t->index];
         out->name = d->name;
         out->description = d->description;
-        if (res->rec->present[t->index])
-            qli_qval_to_public(&res->rec->vals[t->index], d->type, &out->value);
-        else
-            qli_qval_to_public(&d->def, d->type, &out->value);
+        input_value(res, (size_t)t->index, &out->value);
         break;
     }
     case QL_STEP_PARAM: {
@@ -311,7 +347,7 @@ ql_status ql_result_trace_step(const ql_result *res, size_t i,
         out->formula = d->formula;
         out->description = d->description;
         out->source = d->source;
-        qli_qval_to_public(&res->cvals[t->index], d->type, &out->value);
+        shown(&res->cvals[t->index], d->type, d->disp, &out->value);
         break;
     }
     case QL_STEP_CHECK: {

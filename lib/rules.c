@@ -13,6 +13,7 @@
 #include "yamltree.h"
 #include "ruleset.h"
 #include "rules.h"
+#include "scale.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -287,7 +288,7 @@ static ql_status refuse_extends(loader *L, const ynode *ext, const char *rel,
 
 static const char *const top_keys[] = {
     "quotalevy", "id", "title", "jurisdiction", "version", "description",
-    "extends", "remove", "sources", "inputs", "parameters", "computed",
+    "currency", "extends", "remove", "sources", "inputs", "parameters", "computed",
     "checks", "validations", "outputs", NULL};
 
 static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
@@ -428,6 +429,8 @@ own:; /* a label before a declaration: C11 wants a statement */
     L->meta_jur = qli_ymap_get(root, "jurisdiction");
     L->meta_version = qli_ymap_get(root, "version");
     L->meta_desc = qli_ymap_get(root, "description");
+    if (qli_ymap_get(root, "currency"))
+        L->meta_currency = qli_ymap_get(root, "currency");
     return QL_OK;
 }
 
@@ -460,6 +463,29 @@ static void drop_removed(loader *L)
         sec->n = o;
         qli_names_free(&sec->index); /* its indexes are stale now */
     }
+}
+
+/* The rule set's currency: an ISO 4217 code the library knows, which
+ * fixes the places of every money value. */
+static ql_status currency(loader *L)
+{
+    const ynode *c = L->meta_currency;
+    L->rs->minor = -1;
+    if (!c)
+        return QL_OK;
+    ql_status st = qli_rl_want(L, c, YN_SCALAR, "'currency'");
+    if (st)
+        return st;
+    int minor = qli_sc_currency_minor(c->text);
+    if (minor < 0)
+        return qli_yfail(L->err, QL_ESCHEMA, c,
+                     "unknown currency '%s' (an ISO 4217 code such as CNY, "
+                     "EUR, JPY, USD; docs/rules-language.md lists those "
+                     "known)",
+                     c->text);
+    L->rs->currency = c->text;
+    L->rs->minor = minor;
+    return QL_OK;
 }
 
 /* Loads doc into a new rule set as o says.  With diag, every section
@@ -517,7 +543,8 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         rs->jurisdiction = L.meta_jur->text;
         rs->version = L.meta_version->text;
         rs->description = L.meta_desc ? L.meta_desc->text : NULL;
-        if ((st = qli_rl_build_sources(&L)) == QL_OK &&
+        st = currency(&L);
+        if (st == QL_OK && (st = qli_rl_build_sources(&L)) == QL_OK &&
             (st = qli_rl_build_inputs(&L)) == QL_OK &&
             (st = qli_rl_build_params(&L)) == QL_OK &&
             (st = qli_rl_apply_overrides(&L)) == QL_OK &&

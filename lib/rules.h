@@ -33,6 +33,7 @@ typedef struct loader {
     section sec[N_SECTIONS];
     const ynode *outputs;
     const ynode *meta_id, *meta_title, *meta_jur, *meta_version, *meta_desc;
+    const ynode *meta_currency; /* the nearest file's along the chain */
     char *chain[QL_MAX_EXTENDS + 1]; /* canonical paths, for cycles */
     ql_diag *diag; /* diagnose mode: collect errors, NULL: stop at one */
     const ql_override *ovr; /* what-if parameter values */
@@ -60,6 +61,12 @@ ql_status qli_rl_required(loader *L, const ynode *map, const char *key,
 ql_status qli_rl_optional(loader *L, const ynode *map, const char *key,
                       const char **out);
 int qli_rl_valid_name(const char *s);
+/* A whole number from lo to hi under `key` of map (*out untouched when
+ * the key is absent; *node set to it, or NULL). */
+ql_status qli_rl_int_key(loader *L, const ynode *map, const char *key, int lo,
+                     int hi, int *out, const ynode **node);
+/* A rounding mode's name ("half_up", …) as a qd_round; −1 if unknown. */
+int qli_rl_round_mode(const char *name, size_t len);
 /* After an entry failed with st: in diagnose mode, records the error and
  * returns QL_OK to go on with the next entry; otherwise returns st. */
 ql_status qli_rl_keep_going(loader *L, ql_status st);

@@ -29,6 +29,7 @@ const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key)
     if (!strcmp(key, "version")) return rs->version;
     if (!strcmp(key, "description")) return rs->description;
     if (!strcmp(key, "file")) return rs->file;
+    if (!strcmp(key, "currency")) return rs->currency;
     return NULL;
 }
 
@@ -83,6 +84,50 @@ ql_type ql_ruleset_output_type(const ql_ruleset *rs, size_t i)
               : o->kind == OUT_INPUT  ? rs->inputs[o->index].type
                                       : (vtype){VK_BOOL, NULL};
     return qli_vtype_public(t);
+}
+
+int ql_ruleset_output_index(const ql_ruleset *rs, const char *name)
+{
+    if (!rs || !name)
+        return -1;
+    for (size_t i = 0; i < rs->n_outputs; i++)
+        if (strcmp(rs->outputs[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int ql_ruleset_output_scale(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_outputs ? rs->outputs[i].disp.scale : -1;
+}
+
+int ql_ruleset_output_is_money(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_outputs && rs->outputs[i].money;
+}
+
+ql_aggregate ql_ruleset_output_aggregate(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_outputs ? (ql_aggregate)rs->outputs[i].agg
+                                   : QL_AGG_NONE;
+}
+
+int ql_ruleset_check_scale(const ql_ruleset *rs, size_t i, ql_check_field f)
+{
+    if (!rs || i >= rs->n_checks || f < QL_CHECK_REQUIRED ||
+        f > QL_CHECK_SHORTFALL)
+        return -1;
+    return rs->checks[i].disp[f - QL_CHECK_REQUIRED].scale;
+}
+
+int ql_ruleset_check_index(const ql_ruleset *rs, const char *name)
+{
+    if (!rs || !name)
+        return -1;
+    for (size_t i = 0; i < rs->n_checks; i++)
+        if (strcmp(rs->checks[i].name, name) == 0)
+            return (int)i;
+    return -1;
 }
 
 int ql_ruleset_output_is_check(const ql_ruleset *rs, size_t i)

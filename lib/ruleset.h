@@ -22,6 +22,8 @@ typedef struct input_def {
     const char *name, *description, *type_word;
     vtype type;
     int integer;          /* must be a whole number */
+    int scale;            /* places a value may have: `scale:`, the
+                             currency's for money, 0 for integers; −1 any */
     int has_min, has_max, min_excl, max_excl;
     qd min, max;
     int required;         /* refused when empty at evaluation */
@@ -61,6 +63,12 @@ typedef struct computed_def {
     const char *name, *formula, *description, *source;
     vtype type;
     int block;
+    int decl_scale;      /* `scale:`, or −1 */
+    int decl_mode;       /* `display:` rounding (qd_round), or −1 */
+    int decl_money;      /* `unit: money` */
+    int agg;             /* `aggregate:` (ql_aggregate) */
+    const ynode *scale_node; /* `scale:` or `display:` for messages, or NULL */
+    display disp;        /* how its value is shown (scale.c) */
     const ynode *key;
     const ynode *expr; /* the expression scalar */
     struct ast *tree;
@@ -73,6 +81,8 @@ typedef struct check_def {
     const char *name, *title, *description, *source;
     ql_date from, until; /* −1: unbounded */
     int applies, required, actual, shortfall, compliant; /* blocks; −1 */
+    int decl_scale, decl_mode; /* `scale:`, `display:` of its numbers; −1 */
+    display disp[3];           /* required, actual, shortfall (scale.c) */
     const ynode *key;
     /* the expression scalars and trees of applies … compliant (or NULL) */
     const ynode *expr[5];
@@ -95,11 +105,16 @@ typedef struct output_def {
     out_kind kind;
     int index;
     const ynode *node;
+    display disp; /* numbers: how they are shown (scale.c) */
+    int money;
+    int agg;      /* ql_aggregate */
 } output_def;
 
 struct ql_ruleset {
     ql_arena arena;
     const char *id, *title, *jurisdiction, *version, *description, *file;
+    const char *currency; /* ISO 4217 code, or NULL */
+    int minor;            /* the currency's minor unit: places of money */
     size_t n_sources, n_inputs, n_params, n_computed, n_checks, n_valid,
         n_outputs, n_required;
     qli_names input_index; /* inputs by name, in the arena (names.c) */

@@ -111,6 +111,43 @@ int qli_rl_valid_name(const char *s)
     return 1;
 }
 
+ql_status qli_rl_int_key(loader *L, const ynode *map, const char *key, int lo,
+                     int hi, int *out, const ynode **node)
+{
+    const ynode *n = map->kind == YN_MAP ? qli_ymap_get(map, key) : NULL;
+    if (node)
+        *node = n;
+    if (!n)
+        return QL_OK;
+    ql_status st = qli_rl_want(L, n, YN_SCALAR, key);
+    if (st)
+        return st;
+    long v = 0;
+    size_t i = 0;
+    for (; i < n->len && n->text[i] >= '0' && n->text[i] <= '9' && v <= hi; i++)
+        v = v * 10 + (n->text[i] - '0');
+    if (i == 0 || i != n->len || v < lo || v > hi)
+        return qli_yfail(L->err, QL_ESCHEMA, n,
+                     "'%s' must be a whole number from %d to %d, found '%.40s'",
+                     key, lo, hi, n->text);
+    *out = (int)v;
+    return QL_OK;
+}
+
+int qli_rl_round_mode(const char *name, size_t len)
+{
+    static const char *const modes[] = {"half_up", "half_even", "half_down",
+                                        "up",      "down",      "ceiling",
+                                        "floor"};
+    static const qd_round ids[] = {QD_HALF_UP, QD_HALF_EVEN, QD_HALF_DOWN,
+                                   QD_UP,      QD_DOWN,      QD_CEILING,
+                                   QD_FLOOR};
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+        if (strlen(modes[i]) == len && memcmp(modes[i], name, len) == 0)
+            return (int)ids[i];
+    return -1;
+}
+
 /* A number as written in a rules file: "0.015", "-3", "1.6%". */
 static ql_status number_value(loader *L, const ynode *n, const char *what,
                               qd *out)
@@ -346,6 +383,39 @@ static ql_status build_enum(loader *L, input_def *d, const ynode *vals)
     return QL_OK;
 }
 
+/* The places an input's values may have: a decimal's `scale:` (any when
+ * absent), none for an integer, the currency's minor unit for money. */
+static ql_status input_scale(loader *L, input_def *d, const ynode *v,
+                             const char *what)
+{
+    const ynode *sn;
+    int scale = -1;
+    ql_status st = qli_rl_int_key(L, v, "scale", 0, QD_MAX_SCALE, &scale, &sn);
+    if (st)
+        return st;
+    int money = !strcmp(d->type_word, "money");
+    if (sn && (d->type.kind != VK_NUMBER || d->integer || money))
+        return qli_yfail(L->err, QL_ESCHEMA, sn,
+                     "%s: 'scale' is for decimal inputs (%s)", what,
+                     money ? "money has the currency's minor unit"
+                     : d->integer ? "an integer has none"
+                                  : "only numbers have places");
+    if (money) {
+        if (L->rs->minor < 0)
+            return qli_yfail(L->err, QL_ESCHEMA, d->key,
+                         "%s is money, but the rule set names no currency: "
+                         "add e.g. 'currency: CNY' at the top of the file",
+                         what);
+        scale = L->rs->minor;
+    }
+    if (d->integer)
+        scale = 0;
+    d->scale = scale;
+    d->type.money = (uint8_t)money;
+    d->type.scale = (uint8_t)(scale < 0 ? QL_SCALE_ANY : scale);
+    return QL_OK;
+}
+
 /* Parses a default value (or any typed scalar) for input d. */
 static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
                               qval *out)
@@ -459,7 +529,7 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
 
     static const char *const keys[] = {"type", "description", "values", "min",
                                        "max", "above", "below", "required",
-                                       "default", "count", NULL};
+                                       "default", "count", "scale", NULL};
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
@@ -489,6 +559,8 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
     d->type_word = input_types[t].word;
     d->type.kind = input_types[t].kind;
     d->integer = input_types[t].integer;
+    if ((st = input_scale(L, d, v, what)))
+        return st;
     if (v->kind != YN_MAP) {
         if (d->type.kind == VK_ENUM)
             return qli_yfail(L->err, QL_ESCHEMA, v,
@@ -539,6 +611,14 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
         if ((st = typed_scalar(L, d, df, &d->def)) ||
             (st = default_fits(L, d, df, what)))
             return st;
+        if (d->type.kind == VK_NUMBER && d->scale >= 0) {
+            qd cut;
+            qli_qd_round_to(&cut, &d->def.num, d->scale, QD_DOWN);
+            if (qli_qd_cmp(&cut, &d->def.num) != 0)
+                return qli_yfail(L->err, QL_ESCHEMA, df,
+                             "default '%s' has more than %d decimal places",
+                             df->text, d->scale);
+        }
         d->has_default = 1;
     }
     return QL_OK;
@@ -660,10 +740,33 @@ static ql_status build_brackets(loader *L, const ynode *list, param_value *pv)
     return pv->text ? QL_OK : qli_rl_oom(L);
 }
 
+/* A money parameter's value (or each bracket's) in the currency's minor
+ * unit at most: 1234.565 yuan is no amount of money. */
+static ql_status money_places(loader *L, const param_def *d,
+                              const param_value *pv, const ynode *n)
+{
+    if (d->type.kind != VK_NUMBER && d->type.kind != VK_TABLE)
+        return qli_yfail(L->err, QL_ESCHEMA, n,
+                     "parameter '%s': only numbers can be money", d->name);
+    size_t k = d->type.kind == VK_TABLE ? pv->nrows : 1;
+    for (size_t i = 0; i < k; i++) {
+        const qd *v = d->type.kind == VK_TABLE ? &pv->rows[i].value : &pv->v.num;
+        qd cut;
+        qli_qd_round_to(&cut, v, L->rs->minor, QD_DOWN);
+        if (qli_qd_cmp(&cut, v) != 0)
+            return qli_yfail(L->err, QL_ESCHEMA, n,
+                         "parameter '%s' is money in %s, which has %d "
+                         "decimal places: this value has more",
+                         d->name, L->rs->currency, L->rs->minor);
+    }
+    return QL_OK;
+}
+
 static ql_status param_entry(loader *L, const entry *ent, param_def *d)
 {
 
-    static const char *const keys[] = {"type", "description", "values", NULL};
+    static const char *const keys[] = {"type", "description", "values",
+                                       "unit", NULL};
     static const char *const vkeys[] = {"from", "until", "value", "brackets",
                                         "source", "note", NULL};
     const ynode *v = ent->val;
@@ -681,6 +784,7 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         const char *tw;
         if ((st = qli_rl_scalar(L, tn, "type", &tw)))
             return st;
+        d->type.money = !strcmp(tw, "money");
         if (!strcmp(tw, "decimal") || !strcmp(tw, "integer") ||
             !strcmp(tw, "money"))
             declared = VK_NUMBER;
@@ -698,6 +802,21 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
                          "integer, money, bool, date, string or table)",
                          tw);
     }
+    const ynode *un = qli_ymap_get(v, "unit");
+    if (un) {
+        const char *uw;
+        if ((st = qli_rl_scalar(L, un, "unit", &uw)))
+            return st;
+        if (strcmp(uw, "money"))
+            return qli_yfail(L->err, QL_ESCHEMA, un,
+                         "unknown unit '%s' (expected money)", uw);
+        d->type.money = 1;
+    }
+    if (d->type.money && L->rs->minor < 0)
+        return qli_yfail(L->err, QL_ESCHEMA, tn ? tn : un,
+                     "%s is money, but the rule set names no currency: add "
+                     "e.g. 'currency: CNY' at the top of the file",
+                     what);
     const ynode *vals = qli_ymap_get(v, "values");
     if (!vals)
         return qli_yfail(L->err, QL_ESCHEMA, v,
@@ -776,6 +895,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             }
         }
         if (st)
+            return st;
+        if (d->type.money && (st = money_places(L, d, pv, br ? br : val)))
             return st;
         d->nvalues++;
     }

@@ -105,6 +105,8 @@ const char *qli_cc_type_name(vtype t)
     return "?";
 }
 
+static int max2(int a, int b);
+
 /* ------------------------------------------------------------ symbols */
 
 static size_t hash_name(const char *s, size_t n)
@@ -159,6 +161,24 @@ static ql_status add_sym(cc *c, const char *name, enum sym_kind kind,
     return QL_OK;
 }
 
+/* A parameter's scale: the most places of any of its values (of any
+ * bracket's value, for a table), what-if overrides included. */
+static void param_scales(ql_ruleset *rs)
+{
+    for (size_t i = 0; i < rs->n_params; i++) {
+        param_def *p = &rs->params[i];
+        int sc = 0;
+        for (size_t k = 0; k < p->nvalues; k++) {
+            const param_value *pv = &p->values[k];
+            if (p->type.kind == VK_NUMBER)
+                sc = max2(sc, pv->v.num.scale);
+            for (size_t r = 0; p->type.kind == VK_TABLE && r < pv->nrows; r++)
+                sc = max2(sc, pv->rows[r].value.scale);
+        }
+        p->type.scale = (uint8_t)sc;
+    }
+}
+
 ql_status qli_tc_build_symbols(cc *c)
 {
     ql_ruleset *rs = c->rs;
@@ -186,6 +206,7 @@ ql_status qli_tc_build_symbols(cc *c)
     for (size_t i = 0; i < rs->n_checks; i++)
         ADD(rs->checks[i].name, S_CHECK, i, rs->checks[i].key)
 #undef ADD
+    param_scales(rs);
     return qli_ls_build(c);
 }
 
@@ -259,6 +280,22 @@ static ql_status expect(cc *c, ast *n, vkind k, const char *role)
 }
 
 static int max2(int a, int b) { return a > b ? a : b; }
+
+/* Scales: the most places a number can carry (see vtype).  A sum has
+ * the larger of its terms', a product the sum of its factors' — past
+ * what a decimal holds, nothing bounds it. */
+static vtype NUM(int scale, int money)
+{
+    vtype t = {VK_NUMBER, NULL, 0, 0};
+    t.scale = (uint8_t)(scale < 0 || scale > QD_MAX_SCALE ? QL_SCALE_ANY : scale);
+    t.money = (uint8_t)!!money;
+    return t;
+}
+
+static int scale_sum(int a, int b)
+{
+    return a == QL_SCALE_ANY || b == QL_SCALE_ANY ? QL_SCALE_ANY : a + b;
+}
 
 /* A whole-number literal, e.g. the digits of round(); sets *out. */
 static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
@@ -344,9 +381,23 @@ static ql_status tc_member(cc *c, ast *n)
                        (int)n->member_len, n->member);
     n->ref = (int)(s - c->syms);
     n->cval.en = f;
-    n->type = f <= CF_COMPLIANT ? T(VK_BOOL) : T(VK_NUMBER);
+    n->type = T(VK_BOOL);
     n->sdepth = 1;
-    return check_check(c, s->index, n->pos);
+    ql_status st = check_check(c, s->index, n->pos);
+    if (st == QL_OK && f > CF_COMPLIANT)
+        n->type = qli_cc_check_field_type(&c->rs->checks[s->index], f);
+    return st;
+}
+
+vtype qli_cc_check_field_type(const check_def *k, int f)
+{
+    if (f == CF_SHORTFALL && !k->tree[3]) {
+        /* the default, max(required − actual, 0) */
+        vtype r = k->tree[1]->type, a = k->tree[2]->type;
+        return NUM(max2(r.scale, a.scale), r.money || a.money);
+    }
+    const ast *t = k->tree[f == CF_REQUIRED ? 1 : f == CF_ACTUAL ? 2 : 3];
+    return t->type;
 }
 
 static ql_status tc_call(cc *c, ast *n)
@@ -428,7 +479,8 @@ static ql_status tc_call(cc *c, ast *n)
         a->ref = (int)(s - c->syms);
         if ((st = qli_tc_expr(c, n->args[1])) || (st = expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
             return st;
-        n->type = T(VK_NUMBER);
+        vtype pt = c->rs->params[s->index].type;
+        n->type = NUM(pt.scale, pt.money);
         n->sdepth = n->args[1]->sdepth;
         return QL_OK;
     }
@@ -462,7 +514,7 @@ static ql_status tc_call(cc *c, ast *n)
         }
         n->cval.en = digits;
         n->neg = (int)mode; /* reuse: the rounding mode */
-        n->type = T(VK_NUMBER);
+        n->type = NUM(max2(digits, 0), n->args[0]->type.money);
         n->sdepth = n->args[0]->sdepth;
         return QL_OK;
     }
@@ -482,18 +534,22 @@ static ql_status tc_call(cc *c, ast *n)
             return qli_cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
                            "%s() takes numbers or dates, not a %s", f->name,
                            qli_cc_type_name(t));
-        for (size_t i = 1; i < n->nargs; i++)
+        for (size_t i = 1; i < n->nargs; i++) {
             if (!same_type(n->args[i]->type, t))
                 return qli_cc_fail_at(c, n->args[i]->pos, QL_ETYPE,
                                "%s() arguments must all be of one type "
                                "(a %s, then a %s)",
                                f->name, qli_cc_type_name(t),
                                qli_cc_type_name(n->args[i]->type));
+            if (t.kind == VK_NUMBER)
+                t = NUM(max2(t.scale, n->args[i]->type.scale),
+                        t.money || n->args[i]->type.money);
+        }
         n->type = t;
         return QL_OK;
     }
     case F_ABS:
-        n->type = T(VK_NUMBER);
+        n->type = n->args[0]->type;
         return expect(c, n->args[0], VK_NUMBER, "abs()'s argument");
     case F_YEAR:
     case F_MONTH:
@@ -532,6 +588,11 @@ static ql_status tc_call(cc *c, ast *n)
                         "if() branches must have one type: cannot mix")))
             return st;
         n->type = first->type;
+        for (size_t i = 1; n->type.kind == VK_NUMBER && i <= n->nargs; i += 2) {
+            vtype b = n->args[i < n->nargs ? i : n->nargs - 1]->type;
+            n->type = NUM(max2(n->type.scale, b.scale),
+                          n->type.money || b.money);
+        }
         int d = 0;
         for (size_t i = 0; i < n->nargs; i++)
             d = max2(d, n->args[i]->sdepth);
@@ -576,7 +637,7 @@ static ql_status tc_node(cc *c, ast *n)
     ql_status st;
     switch (n->kind) {
     case A_NUMBER:
-        n->type = T(VK_NUMBER);
+        n->type = NUM(n->num.scale, 0);
         n->cval.num = n->num;
         n->sdepth = 1;
         return QL_OK;
@@ -605,7 +666,7 @@ static ql_status tc_node(cc *c, ast *n)
             n->type = T(VK_BOOL);
             return expect(c, n->args[0], VK_BOOL, "the operand of 'not'");
         }
-        n->type = T(VK_NUMBER);
+        n->type = n->args[0]->type;
         return expect(c, n->args[0], VK_NUMBER, "the operand of '-'");
     case A_IN: {
         ast *l = n->args[0];
@@ -650,7 +711,14 @@ static ql_status tc_node(cc *c, ast *n)
             if ((st = expect(c, a, VK_NUMBER, "an arithmetic operand")) ||
                 (st = expect(c, b, VK_NUMBER, "an arithmetic operand")))
                 return st;
-            n->type = T(VK_NUMBER);
+            if (n->op == T_SLASH) /* an amount ÷ a number is an amount */
+                n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
+            else if (n->op == T_STAR)
+                n->type = NUM(scale_sum(a->type.scale, b->type.scale),
+                              a->type.money || b->type.money);
+            else
+                n->type = NUM(max2(a->type.scale, b->type.scale),
+                              a->type.money || b->type.money);
             n->sdepth = max2(a->sdepth, 1 + b->sdepth);
             return QL_OK;
         default: /* comparisons */
@@ -734,6 +802,8 @@ static ql_status check_computed(cc *c, int idx, size_t pos)
             return st;
         }
         d->type = d->tree->type;
+        if (d->decl_money && d->type.kind == VK_NUMBER)
+            d->type.money = 1; /* `unit: money`: the author says so */
         c->cstate[idx] = 2;
     }
     return note_dep(c, c->cchain[idx], c->cneed[idx], pos);

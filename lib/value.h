@@ -26,10 +26,25 @@ typedef struct enum_def {
     size_t *lens;
 } enum_def;
 
+/* A number's scale as the type checker derives it: the most digits after
+ * the point its value can carry, or QL_SCALE_ANY when nothing bounds it
+ * (a quotient not rounded, an input without `scale:`). */
+#define QL_SCALE_ANY 255
+
 typedef struct vtype {
     vkind kind;
     const enum_def *en; /* VK_ENUM only */
+    uint8_t scale;      /* VK_NUMBER: 0…36 or QL_SCALE_ANY */
+    uint8_t money;      /* VK_NUMBER: an amount in the rule set's currency */
 } vtype;
+
+/* How a number is shown: `scale` places (−1: as it is), and the rounding
+ * mode (qd_round) a rule set declared for display only, or −1 when the
+ * value always fits (the type checker proved it). */
+typedef struct display {
+    int8_t scale;
+    int8_t mode;
+} display;
 
 /* A runtime value; its kind is known statically from the code. */
 typedef union qval {

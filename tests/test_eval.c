@@ -110,8 +110,8 @@ static void test_eval_worked_example(void **state)
      * = round(36358.209, 2) = 36358.21. */
     set_all(f, FIRM);
     eval_ok(f, "2021-06-01");
-    assert_text(out(f, "required"), "1.5075");
-    assert_text(out(f, "short"), "0.5075");
+    assert_text(out(f, "required"), "1.50750");
+    assert_text(out(f, "short"), "0.50750");
     assert_text(out(f, "avg_wage"), "79601.99");
     assert_text(out(f, "levy_wage"), "79601.99");
     assert_text(out(f, "rate"), "0.9");
@@ -124,9 +124,9 @@ static void test_eval_worked_example(void **state)
     assert_false(c.compliant);
     char buf[64];
     ql_value_format(&c.shortfall, buf, sizeof buf);
-    assert_text(buf, "0.5075");
+    assert_text(buf, "0.50750");
     ql_value_format(&c.required, buf, sizeof buf);
-    assert_text(buf, "1.5075");
+    assert_text(buf, "1.50750");
     assert_int_equal(ql_result_check(f->res, 0, &c), QL_OK);
     assert_false(c.applicable);
     assert_int_equal(c.shortfall.type, QL_TYPE_NONE);
@@ -142,20 +142,20 @@ static void test_eval_parameter_boundaries(void **state)
     eval_ok(f, "2017-03-31");
     assert_text(out(f, "levy_wage"), "200000.00");
     eval_ok(f, "2017-04-01");
-    assert_text(out(f, "levy_wage"), "120000");
+    assert_text(out(f, "levy_wage"), "120000.00");
     eval_ok(f, "2018-03-31");
-    assert_text(out(f, "levy_wage"), "120000");
+    assert_text(out(f, "levy_wage"), "120000.00");
     eval_ok(f, "2018-04-01");
-    assert_text(out(f, "levy_wage"), "80000");
+    assert_text(out(f, "levy_wage"), "80000.00");
     /* The relief table holds 2020-01-01 … 2022-12-31 only. */
     eval_ok(f, "2019-12-31");
-    assert_text(out(f, "rate"), "1");
+    assert_text(out(f, "rate"), "1.0");
     eval_ok(f, "2020-01-01");
     assert_text(out(f, "rate"), "0.9");
     eval_ok(f, "2022-12-31");
     assert_text(out(f, "rate"), "0.9");
     eval_ok(f, "2023-01-01");
-    assert_text(out(f, "rate"), "1");
+    assert_text(out(f, "rate"), "1.0");
     /* A wage exactly at the cap is used as it is. */
     set_all(f, "kind=firm staff=50 disabled=0 wages=4000000 area_wage=40000");
     eval_ok(f, "2019-01-01");
@@ -176,13 +176,13 @@ static void test_eval_brackets_and_ratio_edges(void **state)
     /* ratio met exactly: 200 × 1.5 % = 3 */
     set_all(f, "kind=firm staff=200 disabled=3 wages=5000000 area_wage=40000");
     eval_ok(f, "2021-01-01");
-    assert_text(out(f, "short"), "0.000");
+    assert_text(out(f, "short"), "0.00000");
     assert_text(out(f, "levy"), "0.00");
     assert_text(out(f, "ratio_check"), "true");
     /* 30 vs 31 staff: the small-firm exemption */
     set_all(f, "kind=firm staff=30 disabled=0 wages=1500000 area_wage=40000");
     eval_ok(f, "2024-01-01");
-    assert_text(out(f, "levy"), "0");
+    assert_text(out(f, "levy"), "0.00");
     set_all(f, "kind=firm staff=31 disabled=0 wages=1550000 area_wage=40000");
     eval_ok(f, "2024-01-01");
     assert_text(out(f, "levy"), "23250.00"); /* 0.465 × 50000 */
@@ -236,19 +236,19 @@ static void test_eval_record_errors(void **state)
     fixture *f = *state;
     set_all(f, "kind=firm staff=10 disabled=11 wages=1 area_wage=1");
     expect_eval_error(f, "2021-01-01", QL_ERECORD, "disabled", 0, "disabled exceeds staff");
-    /* wages is needed by avg_wage (line 95 of base.yaml) */
+    /* wages is needed by avg_wage (line 98 of base.yaml) */
     set_all(f, "kind=firm staff=10 disabled=1 area_wage=1");
-    expect_eval_error(f, "2021-01-01", QL_ERECORD, "wages", 95,
-                      "base.yaml:95:33: computed 'avg_wage': field 'wages' is empty but is needed here");
+    expect_eval_error(f, "2021-01-01", QL_ERECORD, "wages", 98,
+                      "base.yaml:98:33: computed 'avg_wage': field 'wages' is empty but is needed here");
     /* no ratio before 2000 */
     set_all(f, FIRM);
-    expect_eval_error(f, "1999-12-31", QL_ENODATA, "", 90,
+    expect_eval_error(f, "1999-12-31", QL_ENODATA, "", 93,
                       "parameter 'ratio' has no value in force on 1999-12-31 (its first value holds from 2000-01-01)");
     /* an empty field a validation needs skips the validation, and the
      * default of 'disabled' (0) applies in the formulas */
     set_all(f, "kind=firm staff=10 wages=100 area_wage=1");
     eval_ok(f, "2021-01-01");
-    assert_text(out(f, "short"), "0.150");
+    assert_text(out(f, "short"), "0.15000");
 }
 
 static void test_eval_runtime_arithmetic_errors(void **state)
@@ -257,9 +257,9 @@ static void test_eval_runtime_arithmetic_errors(void **state)
     const char *yaml = RULES_HEAD
         "inputs:\n  a: decimal\n  b: decimal\n"
         "computed:\n"
-        "  q: a / b\n"
+        "  q: {expr: a / b, scale: 2, display: half_up}\n"
         "  big: a * a * a\n"
-        "  lazy: if(a > 0, 1, b / 0)\n"
+        "  lazy: {expr: \"if(a > 0, 1, b / 0)\", scale: 0, display: half_up}\n"
         "outputs: [lazy, q]\n";
     ql_ruleset *rs = load_text(yaml);
     ql_record *rec;
@@ -271,7 +271,7 @@ static void test_eval_runtime_arithmetic_errors(void **state)
     ql_record_set(rec, "b", "0", &err);
     assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_ERANGE);
     assert_int_equal(err.line, 13);
-    assert_int_equal(err.column, 8); /* the '/' */
+    assert_int_equal(err.column, 15); /* the '/' */
     assert_non_null(strstr(err.message, "computed 'q': division by zero"));
     /* if() only evaluates the branch it takes: no division by zero */
     ql_record_set(rec, "b", "2", &err);
@@ -281,7 +281,7 @@ static void test_eval_runtime_arithmetic_errors(void **state)
     ql_ruleset_free(rs);
     /* an overflow names the expression */
     const char *yaml2 = RULES_HEAD
-        "inputs:\n  a: decimal\n"
+        "inputs:\n  a: {type: decimal, scale: 0}\n"
         "computed:\n  big: a * a * a\n"
         "outputs: [big]\n";
     rs = load_text(yaml2);
@@ -298,7 +298,7 @@ static void test_eval_runtime_arithmetic_errors(void **state)
     /* + and * past 36 significant digits: an error naming the expression,
      * never a rounded number */
     const char *yaml3 = RULES_HEAD
-        "inputs:\n  a: decimal\n  b: decimal\n"
+        "inputs:\n  a: {type: decimal, scale: 4}\n  b: decimal\n"
         "computed:\n  s: a + 0.5\n  p: round(a * b, 3)\n"
         "outputs: [s, p]\n";
     rs = load_text(yaml3);
@@ -332,7 +332,7 @@ static void test_eval_last_validation_skipped(void **state)
 {
     (void)state;
     const char *yaml = RULES_HEAD
-        "inputs:\n  a: decimal\n  b: decimal\n"
+        "inputs:\n  a: {type: decimal, scale: 0}\n  b: decimal\n"
         "validations:\n  v: {rule: b >= 0, message: m}\n"
         "computed:\n  x: a * 2\n"
         "outputs: [x]\n";
@@ -412,12 +412,12 @@ static void test_eval_child_rules(void **state)
     /* 2022: ratio 1.6 %; 12 kiosks need ceil(1.2) = 2 persons */
     set_all(f, "kind=firm staff=125 disabled=2 wages=6250000 area_wage=40000 kiosks=12");
     eval_ok(f, "2022-03-01");
-    assert_text(out(f, "required"), "2.000");
+    assert_text(out(f, "required"), "2.00000");
     assert_text(out(f, "ratio_check"), "true");
     assert_text(out(f, "kiosk_share"), "true");
     assert_text(out(f, "all_ok"), "true");
     eval_ok(f, "2021-12-31");
-    assert_text(out(f, "required"), "1.875");
+    assert_text(out(f, "required"), "1.87500");
     set_all(f, "kind=firm staff=125 disabled=1 wages=6250000 area_wage=40000 kiosks=12");
     eval_ok(f, "2022-03-01");
     assert_text(out(f, "kiosk_share"), "false");
@@ -426,7 +426,7 @@ static void test_eval_child_rules(void **state)
     assert_int_equal(ql_result_check(f->res, 2, &c), QL_OK);
     char buf[32];
     ql_value_format(&c.shortfall, buf, sizeof buf);
-    assert_text(buf, "1");
+    assert_text(buf, "1.00");
     /* kiosks defaults to 0: the check does not apply */
     set_all(f, "kind=firm staff=125 disabled=2 wages=6250000 area_wage=40000");
     eval_ok(f, "2022-03-01");
@@ -606,14 +606,14 @@ static void test_eval_what_if_overrides(void **state)
     assert_int_equal(ql_evaluate(res, rec, D("2020-12-31"), QL_EVAL_TRACE, &err), QL_OK);
     ql_result_output(res, 0, &v);
     ql_value_format(&v, buf, sizeof buf);
-    assert_text(buf, "1.500");
+    assert_text(buf, "1.50000");
     assert_int_equal(ql_evaluate(res, rec, D("2021-01-01"), QL_EVAL_TRACE, &err), QL_OK);
     ql_result_output(res, 0, &v);
     ql_value_format(&v, buf, sizeof buf);
-    assert_text(buf, "2.00"); /* 100 × 0.02 */
+    assert_text(buf, "2.00000"); /* 100 × 0.02 */
     ql_result_output(res, 3, &v); /* levy_wage: capped at 1 × 40000 */
     ql_value_format(&v, buf, sizeof buf);
-    assert_text(buf, "40000");
+    assert_text(buf, "40000.00");
     int cited = 0;
     for (size_t i = 0; i < ql_result_trace_count(res); i++) {
         ql_trace_step s;
@@ -649,7 +649,7 @@ static void test_eval_lists(void **state)
 {
     (void)state;
     const char *yaml = RULES_HEAD
-        "inputs:\n  m: {type: decimal, count: 3, default: 0}\n"
+        "inputs:\n  m: {type: decimal, scale: 0, count: 3, default: 0}\n"
         "parameters:\n  r:\n    values:\n"
         "      - {from: 2024-01-01, value: 10%, source: s}\n"
         "      - {from: 2024-02-01, value: 20%, source: s}\n"

@@ -108,8 +108,8 @@ static void test_explain_without_trace(void **state)
     ql_result_explain(f->res, buf, sizeof buf);
     assert_non_null(strstr(buf, "test-child — Test child rule set\nversion 2, evaluated on 2022-06-30\n"));
     assert_null(strstr(buf, "  input "));
-    assert_non_null(strstr(buf, "\nOutputs\n  required                     1.600\n"));
-    assert_non_null(strstr(buf, "  kiosk_share                  NOT MET (required 1, actual 0, shortfall 1)\n"));
+    assert_non_null(strstr(buf, "\nOutputs\n  required                     1.60000\n"));
+    assert_non_null(strstr(buf, "  kiosk_share                  NOT MET (required 1, actual 0.00, shortfall 1.00)\n"));
 }
 
 /* Nothing to explain: "" and 0. */

@@ -154,11 +154,12 @@ static char *chain_rules(const char *op, const char *term, int n)
     size_t cap = (size_t)n * (strlen(op) + strlen(term)) + 1024;
     char *y = malloc(cap);
     size_t o = (size_t)snprintf(y, cap, RULES_HEAD
-                                "inputs:\n  a: decimal\n  b: bool\n"
+                                "inputs:\n  a: {type: decimal, scale: 0}\n  b: bool\n"
                                 "computed:\n  x: %s", term);
     for (int i = 1; i < n; i++)
         o += (size_t)snprintf(y + o, cap - o, "%s%s", op, term);
-    snprintf(y + o, cap - o, "\noutputs: [x]\n");
+    /* a chain of quotients has no bounded scale: checked, not reported */
+    snprintf(y + o, cap - o, strcmp(op, "/") ? "\noutputs: [x]\n" : "\noutputs: []\n");
     return y;
 }
 
@@ -203,7 +204,7 @@ static char *dependency_rules(int values, int terms)
     size_t cap = (size_t)values * (size_t)terms * 4 + 1024;
     char *y = malloc(cap);
     size_t o = (size_t)snprintf(y, cap, RULES_HEAD
-                                "inputs:\n  a: decimal\n"
+                                "inputs:\n  a: {type: decimal, scale: 0}\n"
                                 "computed:\n");
     for (int v = values - 1; v >= 0; v--) {
         o += (size_t)snprintf(y + o, cap - o, "  v%d: ", v);
@@ -240,7 +241,7 @@ static char *nested_call_rules(void)
 {
     size_t cap = 64 * 1024;
     char *y = malloc(cap);
-    size_t o = (size_t)snprintf(y, cap, RULES_HEAD "inputs:\n  a: decimal\n"
+    size_t o = (size_t)snprintf(y, cap, RULES_HEAD "inputs:\n  a: {type: decimal, scale: 0}\n"
                                 "computed:\n");
     for (int v = 9; v >= 0; v--) {
         o += (size_t)snprintf(y + o, cap - o, "  v%d: ", v);
@@ -264,8 +265,8 @@ static void *small_stack_work(void *arg)
     char *too_long = chain_rules("+", "a", 5000);
     char lists[512];
     snprintf(lists, sizeof lists, RULES_HEAD
-             "inputs:\n  a: decimal\n  l: {type: decimal, count: 1000, default: 1}\n"
-             "  m: {type: decimal, count: 1000, default: 2}\n"
+             "inputs:\n  a: {type: decimal, scale: 0}\n  l: {type: decimal, scale: 0, count: 1000, default: 1}\n"
+             "  m: {type: decimal, scale: 0, count: 1000, default: 2}\n"
              "computed:\n  w: {expr: l * m, count: 1000}\n"
              "  x: sum(w) + sum(l * m) + max(w) + count(l > a)\n"
              "outputs: [x]\n");

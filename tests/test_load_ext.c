@@ -133,9 +133,9 @@ static void test_load_ext_buffer_with_overrides(void **state)
     char buf[64];
     assert_int_equal(ql_ruleset_load_ext(&rs, "base-in-memory.yaml", &o, &err), QL_OK);
     output_text(rs, "required", "2020-12-31", buf, sizeof buf);
-    assert_text(buf, "1.500");
+    assert_text(buf, "1.50000"); /* staff has 2 places, ratio 3 */
     output_text(rs, "required", "2021-01-01", buf, sizeof buf);
-    assert_text(buf, "2.00");
+    assert_text(buf, "2.00000");
     ql_ruleset_free(rs);
     /* an override's errors come back as from a file */
     ovr[0].param = "nope";
@@ -394,7 +394,7 @@ static ql_status resolve_static(const char **text, size_t *len,
 {
     (void)name; (void)from; (void)err;
     char *scratch = payload;
-    strcpy(scratch, HEAD("parent") "inputs:\n  a: decimal\noutputs: [a]\n");
+    strcpy(scratch, HEAD("parent") "inputs:\n  a: {type: decimal, scale: 2}\noutputs: [a]\n");
     *text = scratch;
     *len = strlen(scratch);
     return QL_OK;
@@ -492,7 +492,7 @@ static void test_load_ext_wrappers_agree(void **state)
     output_text(a, "required", "2022-01-01", x, sizeof x);
     output_text(b, "required", "2022-01-01", y, sizeof y);
     assert_text(x, y);
-    assert_text(x, "2.00");
+    assert_text(x, "2.00000");
     ql_ruleset_free(a);
     ql_ruleset_free(b);
     ql_error errs[4];

@@ -421,7 +421,7 @@ static void test_loader_list_errors(void **state)
                       "more than 100000 inputs, lists counted item by item");
     free(big);
     /* outputs: a list's name reports each item */
-    ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  p: {type: decimal, count: 3}\n"
+    ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  p: {type: decimal, scale: 1, count: 3}\n"
                                "computed:\n  d: {count: 3, expr: p * 2}\noutputs: [d, p]\n");
     assert_int_equal(ql_ruleset_input_count(rs), 3);
     assert_string_equal(ql_ruleset_input_name(rs, 2), "p[3]");
@@ -452,7 +452,7 @@ static void test_loader_defaults_obey_their_input(void **state)
     refuse("{type: integer, default: -0.001}", "default: ", "not a whole number");
     refuse("{type: decimal, min: 5, default: 1}", "default: ", "default 1 is out of the input's range (expected >= 5)");
     refuse("{type: decimal, above: 5, default: 5}", "default: ", "(expected > 5)");
-    refuse("{type: money, max: 100, default: 100.01}", "default: ", "(expected <= 100)");
+    refuse("{type: decimal, max: 100, default: 100.01}", "default: ", "(expected <= 100)");
     refuse("{type: decimal, below: 0, default: 0}", "default: ", "(expected < 0)");
     refuse("{type: decimal, min: 5, max: 1}", "max: ", "input 'n': min 5 and max 1 leave no value possible");
     refuse("{type: decimal, above: 1, max: 1}", "max: ", "above 1 and max 1 leave no value possible");

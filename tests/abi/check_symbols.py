@@ -151,7 +151,7 @@ def check_link(static_lib, shared_lib, header, rules, cc):
                      f"against the {kind} library:\n{r.stderr}")
                 continue
             r = subprocess.run([exe, rules], capture_output=True, text=True)
-            if r.returncode or r.stdout != "1.500 2\n":
+            if r.returncode or r.stdout != "1.50000 2\n":
                 fail(f"{kind}: the program ran wrong: {r.stdout!r} {r.stderr!r}")
             else:
                 print(f"{kind}: linked with {len(OLD_NAMES)} old internal names "

@@ -1,23 +1,62 @@
 /*
  * cmd_compare.c — `quotalevy compare`: a batch under the rules as they are
  * and under what-if overrides, side by side: the exact totals of every
- * numeric output, and each unit whose outcome changes.
+ * output its rule set marks as summed, and each unit whose outcome
+ * changes (in the outputs of --only, or any); the units as CSV (-o) and
+ * the totals per group (--summary, --group-by, changes.c).
  */
+#include "changes.h"
 #include "cli.h"
 #include "columns.h"
 #include "input.h"
+#include "outfile.h"
+#include "widesum.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-enum { C_OVERRIDE, C_DATE, C_INFORMAT, C_IGNORE };
+enum { C_OVERRIDE, C_DATE, C_INFORMAT, C_IGNORE, C_ONLY, C_OUTPUT, C_SUMMARY,
+       C_GROUP };
 static const cli_opt compare_opts[] = {
     [C_OVERRIDE] = {"override", 0, 1},
     [C_DATE] = {"date", 'd', 1},
     [C_INFORMAT] = {"input-format", 0, 1},
     [C_IGNORE] = {"ignore-columns", 0, 1},
+    [C_ONLY] = {"only", 0, 1},
+    [C_OUTPUT] = {"output", 'o', 1},
+    [C_SUMMARY] = {"summary", 's', 1},
+    [C_GROUP] = {"group-by", 'g', 1},
     {NULL, 0, 0}};
+
+/* Splits a comma-separated list into `out` (at most max names, copied
+ * into buf); the count, or −1 if there are too many. */
+static int split_names(const char *list, char *buf, size_t size,
+                       const char **out, int max)
+{
+    snprintf(buf, size, "%s", list);
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (n == max)
+            return -1;
+        out[n++] = t;
+    }
+    return n;
+}
+
+/* The text of column `name` in a row, or "" (a group key). */
+static const char *row_text(const in_row *r, const char *name, size_t *len)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->name[i], name) && r->val[i]) {
+            *len = r->len[i];
+            return r->val[i];
+        }
+    *len = 0;
+    return "";
+}
 
 static int same_value(const ql_value *a, const ql_value *b)
 {
@@ -60,6 +99,32 @@ int cmd_compare(int argc, char **argv)
             return EXIT_USAGE;
         has_fixed = 1;
     }
+    char onlybuf[4096], groupbuf[4096];
+    const char *only_names[256], *group[64];
+    int nonly = 0, ngroup = 0;
+    if (cli_get(&a, C_ONLY) &&
+        (nonly = split_names(cli_get(&a, C_ONLY), onlybuf, sizeof onlybuf,
+                             only_names, 256)) < 0) {
+        cli_error("compare", "--only: at most 256 outputs");
+        return EXIT_USAGE;
+    }
+    if (cli_get(&a, C_GROUP) &&
+        (ngroup = split_names(cli_get(&a, C_GROUP), groupbuf, sizeof groupbuf,
+                              group, 64)) < 0) {
+        cli_error("compare", "--group-by: at most 64 columns");
+        return EXIT_USAGE;
+    }
+    const char *summary = cli_get(&a, C_SUMMARY);
+    if (summary && summary[0] == '-' && summary[1]) {
+        cli_error("compare", "--summary takes a FILE (the totals' CSV), not '%s'",
+                  summary);
+        return EXIT_USAGE;
+    }
+    if (ngroup && !cli_get(&a, C_SUMMARY)) {
+        cli_error("compare", "--group-by says how --summary FILE groups its "
+                             "totals: give --summary too");
+        return EXIT_USAGE;
+    }
     const char *path = a.pos[1];
     int jsonl = in_guess_jsonl(path);
     if (cli_get(&a, C_INFORMAT) && cli_format("compare", cli_get(&a, C_INFORMAT), &jsonl))
@@ -69,8 +134,11 @@ int cmd_compare(int argc, char **argv)
     ql_ruleset *base = cli_load("compare", a.pos[0]), *alt = NULL;
     ql_record *rb = NULL, *ra = NULL;
     ql_result *sb = NULL, *sa = NULL;
-    ql_decimal *tb = NULL, *ta = NULL;
-    unsigned char *has = NULL;
+    widesum *tb = NULL, *ta = NULL; /* wide: a total never overflows */
+    unsigned char *has = NULL, *watch = NULL;
+    changes *chg = NULL;
+    outfile units = {0}, summ = {0};
+    strbuf line = {0};
     in_reader *rd = NULL;
     col_watch *cw = NULL;
     FILE *in = NULL;
@@ -86,15 +154,64 @@ int cmd_compare(int argc, char **argv)
     tb = calloc(no + 1, sizeof *tb);
     ta = calloc(no + 1, sizeof *ta);
     has = calloc(no + 1, 1);
-    if (!tb || !ta || !has || ql_record_new(&rb, base, &err) ||
+    watch = calloc(no + 1, 1);
+    chg = chg_new(base, (size_t)ngroup);
+    if (!tb || !ta || !has || !watch || !chg || ql_record_new(&rb, base, &err) ||
         ql_record_new(&ra, alt, &err) || ql_result_new(&sb, base, &err) ||
         ql_result_new(&sa, alt, &err)) {
         cli_error("compare", "out of memory");
         goto out;
     }
+    for (size_t i = 0; i < no; i++)
+        watch[i] = nonly == 0;
+    for (int k = 0; k < nonly; k++) {
+        int i = ql_ruleset_output_index(base, only_names[k]);
+        if (i < 0) {
+            cli_error("compare", "--only: '%s' is not an output of %s",
+                      only_names[k], a.pos[0]);
+            goto out;
+        }
+        watch[i] = 1;
+    }
+    if ((cli_get(&a, C_OUTPUT) && outfile_open(&units, cli_get(&a, C_OUTPUT), "compare")) ||
+        (cli_get(&a, C_SUMMARY) && outfile_open(&summ, cli_get(&a, C_SUMMARY), "compare")))
+        goto out;
+    if (units.open) { /* the changed units' CSV header */
+        sb_puts(&line, "id");
+        for (int k = 0; k < ngroup; k++) {
+            sb_putc(&line, ',');
+            csv_put_field(&line, group[k], strlen(group[k]));
+        }
+        for (size_t i = 0; i < no; i++) {
+            if (!watch[i])
+                continue;
+            const char *nm = ql_ruleset_output_name(base, i);
+            sb_putc(&line, ',');
+            sb_puts(&line, nm);
+            sb_puts(&line, "_current,");
+            sb_puts(&line, nm);
+            sb_puts(&line, "_override");
+        }
+        sb_putc(&line, '\n');
+        outfile_write(&units, line.p, line.len);
+    }
     in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!in) {
         cli_error("compare", "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    struct stat in_st;
+    if (fstat(fileno(in), &in_st) == 0 && !S_ISCHR(in_st.st_mode) &&
+        (outfile_is(&units, in_st.st_dev, in_st.st_ino) ||
+         outfile_is(&summ, in_st.st_dev, in_st.st_ino))) {
+        cli_error("compare", "%s %s is the input: refusing to write over it",
+                  outfile_is(&units, in_st.st_dev, in_st.st_ino) ? "-o" : "--summary",
+                  path);
+        goto out;
+    }
+    if (outfile_same(&units, &summ)) {
+        cli_error("compare", "-o and --summary are the same file: give them "
+                             "different names");
         goto out;
     }
     char errbuf[512];
@@ -106,7 +223,8 @@ int cmd_compare(int argc, char **argv)
      * sets and hide a change: columns are checked as run checks them. */
     size_t nh;
     const char *const *header = in_header(rd, &nh);
-    if (!(cw = col_watch_new(base, cli_get(&a, C_IGNORE), NULL, 0, has_fixed))) {
+    if (!(cw = col_watch_new(base, cli_get(&a, C_IGNORE), group, (size_t)ngroup,
+                             has_fixed))) {
         cli_error("compare", "out of memory");
         goto out;
     }
@@ -116,6 +234,16 @@ int cmd_compare(int argc, char **argv)
         size_t j;
         for (j = 0; j < nh && strcmp(header[j], "date"); j++)
             ;
+        for (int k = 0; k < ngroup; k++) {
+            size_t g;
+            for (g = 0; g < nh && strcmp(header[g], group[k]); g++)
+                ;
+            if (g == nh) {
+                cli_error("compare", "--group-by: the input has no column '%s'",
+                          group[k]);
+                goto out;
+            }
+        }
         if (!has_fixed && j == nh) {
             cli_error("compare", "%s: no evaluation date: the header has no "
                                  "'date' column; give --date YYYY-MM-DD",
@@ -131,7 +259,10 @@ int cmd_compare(int argc, char **argv)
         printf("%s %s = %s from %s", k ? "," : "\noverride:", ovr[k].param,
                ovr[k].value, d);
     }
-    printf("\n\nunits whose outcome changes (output: current -> override)\n");
+    if (units.open)
+        printf("\n\nthe units whose outcome changes: %s\n", cli_get(&a, C_OUTPUT));
+    else
+        printf("\n\nunits whose outcome changes (output: current -> override)\n");
     long rows = 0, both = 0, changed = 0, failed = 0;
     in_row row;
     int st;
@@ -170,27 +301,58 @@ int cmd_compare(int argc, char **argv)
             continue;
         }
         both++;
-        int first = 1;
+        int first = 1, differs = 0;
         for (size_t i = 0; i < no; i++) {
             ql_value x, y;
             ql_result_output(sb, i, &x);
             ql_result_output(sa, i, &y);
-            if (x.type == QL_TYPE_NUMBER && y.type == QL_TYPE_NUMBER) {
-                if (has[i]) {
-                    if (ql_decimal_add(&tb[i], &tb[i], &x.number) ||
-                        ql_decimal_add(&ta[i], &ta[i], &y.number))
-                        has[i] = 2; /* overflowed: never printed as a total */
-                } else {
-                    tb[i] = x.number;
-                    ta[i] = y.number;
-                    has[i] = 1;
-                }
+            differs |= watch[i] && !same_value(&x, &y);
+        }
+        const char *key[64];
+        size_t klen[64];
+        for (int k = 0; k < ngroup; k++)
+            key[k] = row_text(&row, group[k], &klen[k]);
+        if (chg_add(chg, key, klen, sb, sa, differs)) {
+            cli_error("compare", "out of memory");
+            goto out;
+        }
+        if (differs && units.open) {
+            line.len = 0;
+            csv_put_field(&line, id, strlen(id));
+            for (int k = 0; k < ngroup; k++) {
+                sb_putc(&line, ',');
+                csv_put_field(&line, key[k], klen[k]);
             }
-            if (same_value(&x, &y))
+        }
+        for (size_t i = 0; i < no; i++) {
+            ql_value x, y;
+            ql_result_output(sb, i, &x);
+            ql_result_output(sa, i, &y);
+            if (ql_ruleset_output_aggregate(base, i) == QL_AGG_SUM &&
+                (x.type == QL_TYPE_NUMBER || y.type == QL_TYPE_NUMBER)) {
+                if (x.type == QL_TYPE_NUMBER)
+                    widesum_add(&tb[i], &x.number);
+                if (y.type == QL_TYPE_NUMBER)
+                    widesum_add(&ta[i], &y.number);
+                has[i] = 1;
+            }
+            if (!differs || !watch[i])
                 continue;
             char bx[QL_DECIMAL_TEXT_MAX * 2], by[QL_DECIMAL_TEXT_MAX * 2];
             ql_value_format(&x, bx, sizeof bx);
             ql_value_format(&y, by, sizeof by);
+            if (units.open) {
+                sb_putc(&line, ',');
+                csv_put_field(&line, bx, strlen(bx));
+                sb_putc(&line, ',');
+                csv_put_field(&line, by, strlen(by));
+                if (first)
+                    changed++;
+                first = 0;
+                continue;
+            }
+            if (same_value(&x, &y))
+                continue;
             if (first)
                 printf("  %s: ", *id ? id : "(no id)");
             else
@@ -201,8 +363,12 @@ int cmd_compare(int argc, char **argv)
                 changed++;
             first = 0;
         }
-        if (!first)
+        if (!first && units.open) {
+            sb_putc(&line, '\n');
+            outfile_write(&units, line.p, line.len);
+        } else if (!first) {
             putchar('\n');
+        }
     }
     if (st < 0) {
         cli_error("compare", "%s: read error", path);
@@ -215,23 +381,31 @@ int cmd_compare(int argc, char **argv)
     for (size_t i = 0; i < no; i++) {
         if (!has[i])
             continue;
-        char x[QL_DECIMAL_TEXT_MAX], y[QL_DECIMAL_TEXT_MAX], d[QL_DECIMAL_TEXT_MAX];
-        ql_decimal diff;
-        ql_decimal_format(&tb[i], x, sizeof x);
-        ql_decimal_format(&ta[i], y, sizeof y);
-        if (has[i] == 2) { /* a sum left the 36 digits a decimal holds */
-            strcpy(x, "overflow");
-            strcpy(y, "overflow");
-        }
-        if (has[i] == 1 && ql_decimal_sub(&diff, &ta[i], &tb[i]) == QL_OK)
-            ql_decimal_format(&diff, d, sizeof d);
-        else
-            strcpy(d, "overflow");
+        char x[160], y[160], d[160];
+        widesum diff = ta[i];
+        widesum_sub(&diff, &tb[i]);
+        widesum_format(&tb[i], x, sizeof x);
+        widesum_format(&ta[i], y, sizeof y);
+        widesum_format(&diff, d, sizeof d);
         printf("%-32s %20s %20s %20s\n", ql_ruleset_output_name(base, i), x, y, d);
+    }
+    if (summ.open) {
+        line.len = 0;
+        chg_write_csv(chg, group, &line);
+        outfile_write(&summ, line.p, line.len);
+    }
+    if (outfile_commit(&units) || outfile_commit(&summ)) {
+        cli_error("compare", "cannot finish the output: %s", strerror(errno));
+        goto out;
     }
     rc = EXIT_ALL_OK;
 out:
     col_watch_free(cw);
+    outfile_abort(&units);
+    outfile_abort(&summ);
+    chg_free(chg);
+    free(watch);
+    free(line.p);
     in_close(rd);
     if (in && in != stdin)
         fclose(in);

@@ -14,7 +14,6 @@
 #include "cli.h"
 #include "outfile.h"
 #include "run.h"
-#include "widesum.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -31,16 +30,16 @@
 #define BATCH_BYTES (16u << 20)
 
 enum { O_OUTPUT, O_DATE, O_FORMAT, O_INFORMAT, O_REJECTS, O_THREADS, O_KEEP,
-       O_SUMMARY, O_EXPLAIN, O_QUIET, O_OVERRIDE, O_IGNORE };
+       O_SUMMARY, O_EXPLAIN, O_QUIET, O_OVERRIDE, O_IGNORE, O_GROUP };
 
 static const cli_opt run_opts[] = {
     [O_OUTPUT] = {"output", 'o', 1},   [O_DATE] = {"date", 'd', 1},
     [O_FORMAT] = {"format", 'f', 1},   [O_INFORMAT] = {"input-format", 0, 1},
     [O_REJECTS] = {"rejects", 'r', 1}, [O_THREADS] = {"threads", 'j', 1},
-    [O_KEEP] = {"keep", 'k', 1},       [O_SUMMARY] = {"summary", 's', 0},
+    [O_KEEP] = {"keep", 'k', 1},       [O_SUMMARY] = {"summary", 's', 1},
     [O_EXPLAIN] = {"explain", 'e', 0}, [O_QUIET] = {"quiet", 'q', 0},
     [O_OVERRIDE] = {"override", 0, 1}, [O_IGNORE] = {"ignore-columns", 0, 1},
-    {NULL, 0, 0}};
+    [O_GROUP] = {"group-by", 'g', 1},   {NULL, 0, 0}};
 
 /* A JSON Lines record's keys: a near miss of an input stops the run, and
  * without --date the first record must have a date. */
@@ -93,13 +92,33 @@ static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
 static void *work(void *arg)
 {
     worker *w = arg;
-    for (size_t i = w->from; i < w->to; i++) {
-        slot *s = &w->slots[i];
-        if (s->nums)
-            memset(s->has, 0, w->cfg->ncols);
-        run_evaluate_slot(w->cfg, w, s);
-    }
+    for (size_t i = w->from; i < w->to; i++)
+        run_evaluate_slot(w->cfg, w, &w->slots[i]);
     return NULL;
+}
+
+/* --group-by COLS: each an input of the rule set or a --keep column. */
+static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
+{
+    cfg->group_target = calloc(n + 1, sizeof *cfg->group_target);
+    if (!cfg->group_target) {
+        cli_error("run", "out of memory");
+        return -1;
+    }
+    for (size_t j = 0; j < n; j++) {
+        int i = ql_ruleset_input_index(cfg->rs, cols[j]);
+        int k = run_keep_index(cfg, cols[j]);
+        if (i < 0 && k < 0) {
+            cli_error("run",
+                      "--group-by: '%s' is neither an input of the rule set "
+                      "nor a --keep column",
+                      cols[j]);
+            return -1;
+        }
+        cfg->group_target[j] = i >= 0 ? T_INPUT + i : -1 - k;
+    }
+    cfg->ngroup = n;
+    return 0;
 }
 
 /* ------------------------------------------------------------- driver */
@@ -162,19 +181,20 @@ static int clash(const struct stat *st, const char *opt, const char *name,
  * truncated, an output that is the input (same device and inode, whatever
  * its name), the rules file, or the other output. */
 static int open_outputs(const cli_args *a, outfile *out, outfile *rej,
-                        const struct stat *in_st, const char *in_name,
-                        const char *rules)
+                        outfile *sum, const struct stat *in_st,
+                        const char *in_name, const char *rules)
 {
     const char *o = cli_get(a, O_OUTPUT), *r = cli_get(a, O_REJECTS);
+    const char *su = cli_get(a, O_SUMMARY);
     if (r && !strcmp(r, "-") && (!o || !strcmp(o, "-"))) {
         cli_error("run", "--rejects - and the output both on standard output "
                          "would mix rejects into the data: give -o FILE or "
                          "--rejects FILE");
         return -1;
     }
-    const char *path[2] = {o ? o : "-", r};
-    const char *opt[2] = {"-o", "--rejects"};
-    for (int i = 0; i < 2; i++) {
+    const char *path[3] = {o ? o : "-", r, su};
+    const char *opt[3] = {"-o", "--rejects", "--summary"};
+    for (int i = 0; i < 3; i++) {
         struct stat st;
         if (!path[i])
             continue;
@@ -184,12 +204,19 @@ static int open_outputs(const cli_args *a, outfile *out, outfile *rej,
                   rules))
             return -1;
     }
-    if (outfile_open(out, o, "run") || (r && outfile_open(rej, r, "run")))
+    if (outfile_open(out, o, "run") || (r && outfile_open(rej, r, "run")) ||
+        (su && outfile_open(sum, su, "run")))
         return -1;
     if (outfile_same(out, rej)) {
         cli_error("run", "--rejects %s and -o %s are the same file: give them "
                          "different names",
                   outfile_name(rej), outfile_name(out));
+        return -1;
+    }
+    if (outfile_same(sum, out) || outfile_same(sum, rej)) {
+        cli_error("run", "--summary %s is the same file as %s: give it a name of "
+                         "its own",
+                  outfile_name(sum), outfile_same(sum, out) ? "-o" : "--rejects");
         return -1;
     }
     return 0;
@@ -234,7 +261,26 @@ int cmd_run(int argc, char **argv)
     if (threads < 1)
         threads = 1;
     cfg.explain = cli_has(&a, O_EXPLAIN);
-    int quiet = cli_has(&a, O_QUIET), summary = cli_has(&a, O_SUMMARY);
+    int quiet = cli_has(&a, O_QUIET);
+    const char *summary = cli_get(&a, O_SUMMARY);
+    const char *outp = cli_get(&a, O_OUTPUT);
+    if (summary && summary[0] == '-' && summary[1]) {
+        /* --summary took a FILE since 2026-12: an old `--summary -o X`
+         * would name a summary file "-o" */
+        cli_error("run", "--summary takes a FILE (the totals' CSV), not '%s'",
+                  summary);
+        return EXIT_USAGE;
+    }
+    if (summary && (!strcmp(summary, "-") ? !outp || !strcmp(outp, "-")
+                                           : outp && !strcmp(summary, outp))) {
+        cli_error("run", "--summary: give a file of its own, not the output's");
+        return EXIT_USAGE;
+    }
+    if (cli_get(&a, O_GROUP) && !summary) {
+        cli_error("run", "--group-by says how --summary FILE groups its totals: "
+                         "give --summary too");
+        return EXIT_USAGE;
+    }
     const char **keep = NULL;
     char *keep_copy = NULL;
     if (cli_get(&a, O_KEEP) &&
@@ -282,6 +328,23 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     cfg.id_input = ql_ruleset_input_index(rs, "id");
+    const char **group = NULL;
+    char *group_copy = NULL;
+    size_t ngroup = 0;
+    if (cli_get(&a, O_GROUP) &&
+        (split_keep(cli_get(&a, O_GROUP), &group_copy, &group, &ngroup) ||
+         ngroup > 64 || group_targets(&cfg, group, ngroup))) {
+        if (ngroup > 64)
+            cli_error("run", "--group-by: at most 64 columns");
+        free(group_copy);
+        free(group);
+        free(cfg.group_target);
+        free(keep_copy);
+        free(keep);
+        col_watch_free(cfg.watch);
+        ql_ruleset_free(rs);
+        return EXIT_USAGE;
+    }
     cfg.ncols = run_column_names(rs, NULL, 0);
     int *out_check = calloc(ql_ruleset_output_count(rs) + 1, sizeof *out_check);
     ql_type *out_type = calloc(ql_ruleset_output_count(rs) + 1, sizeof *out_type);
@@ -289,6 +352,10 @@ int cmd_run(int argc, char **argv)
         free(out_check);
         free(out_type);
         cli_error("run", "out of memory");
+        col_watch_free(cfg.watch);
+        free(group_copy);
+        free(group);
+        free(cfg.group_target);
         ql_ruleset_free(rs);
         free(keep_copy);
         free(keep);
@@ -318,9 +385,9 @@ int cmd_run(int argc, char **argv)
     FILE *in = strcmp(in_path, "-") ? fopen(in_path, "rb") : stdin;
     in_reader *rd = NULL;
     outfile out = {0}, rej = {0};
+    outfile sum_out = {0};
     slot *slots = NULL;
     worker *ws = NULL;
-    widesum *totals = NULL; /* wide: a total never overflows */
     unsigned char *skip = NULL;
     int date_column = 0;
     long long read = 0, written = 0, rejected = 0, total_bytes = -1;
@@ -339,13 +406,14 @@ int cmd_run(int argc, char **argv)
         total_bytes = stbuf.st_size;
     /* The outputs are settled before a byte is read: none may be the
      * input, the rules or each other. */
-    if (open_outputs(&a, &out, &rej, in_known ? &stbuf : NULL, cfg.input_name, a.pos[0]))
+    if (open_outputs(&a, &out, &rej, &sum_out, in_known ? &stbuf : NULL, cfg.input_name, a.pos[0]))
         goto done;
     cfg.rejects_csv = cli_get(&a, O_REJECTS) != NULL;
     if (!(rd = in_open(in, in_jsonl, errbuf, sizeof errbuf))) {
         cli_error("run", "%s: %s", cfg.input_name, errbuf);
         goto done;
     }
+    cfg.jsonl_in = in_jsonl = in_is_jsonl(rd);
     /* --keep names must be columns of a CSV input. */
     size_t nh;
     const char *const *header = in_header(rd, &nh);
@@ -407,8 +475,7 @@ int cmd_run(int argc, char **argv)
     /* Three batches: being read, evaluated and written at once. */
     slots = calloc(3 * BATCH, sizeof *slots);
     ws = calloc((size_t)threads, sizeof *ws);
-    totals = calloc(cfg.ncols + 1, sizeof *totals);
-    if (!slots || !ws || !totals)
+    if (!slots || !ws)
         goto oom;
     for (long t = 0; t < threads; t++) {
         ql_error err;
@@ -416,17 +483,9 @@ int cmd_run(int argc, char **argv)
         ws[t].slots = slots;
         if (ql_record_new(&ws[t].rec, rs, &err) || ql_result_new(&ws[t].res, rs, &err))
             goto oom;
+        if (summary && !(ws[t].tot = tot_new(rs, ngroup)))
+            goto oom;
     }
-    if (summary)
-        for (size_t i = 0; i < 3 * BATCH; i++) {
-            slots[i].nums = calloc(cfg.ncols + 1, sizeof *slots[i].nums);
-            slots[i].has = calloc(cfg.ncols + 1, 1);
-            if (!slots[i].nums || !slots[i].has)
-                goto oom;
-        }
-    unsigned char *total_has = calloc(cfg.ncols + 1, 1);
-    if (!total_has)
-        goto oom;
     int progress = !quiet && isatty(2);
     double t0 = now(), last = t0;
     int eof = 0;
@@ -434,10 +493,8 @@ int cmd_run(int argc, char **argv)
      * thread writes the one before it and reads the one after. */
     int cur = 0, prev = 2;
     long n = read_batch(&cfg, rd, slots, &eof), prev_n = 0;
-    if (n == -1) {
-        free(total_has);
+    if (n == -1)
         goto done;
-    }
     if (n == -2)
         goto oom;
     while (n > 0 || prev_n > 0) {
@@ -468,11 +525,6 @@ int cmd_run(int argc, char **argv)
             }
             written++;
             outfile_write(&out, s->out.p, s->out.len);
-            for (size_t c = 0; summary && c < cfg.ncols; c++)
-                if (s->has[c]) {
-                    widesum_add(&totals[c], &s->nums[c]);
-                    total_has[c] = 1;
-                }
         }
         /* …and read the one after it, into the third buffer */
         int nextbuf = 3 - cur - prev;
@@ -485,14 +537,10 @@ int cmd_run(int argc, char **argv)
                 pthread_join(tid[t], NULL);
             worker_oom |= ws[t].oom;
         }
-        if (worker_oom) {
-            free(total_has);
+        if (worker_oom)
             goto oom;
-        }
-        if (next == -1) {
-            free(total_has);
+        if (next == -1)
             goto done;
-        }
         if (next == -2)
             goto oom;
         prev = cur;
@@ -502,7 +550,6 @@ int cmd_run(int argc, char **argv)
         if (outfile_failed(&out) || outfile_failed(&rej)) {
             cli_error("run", "cannot write %s: %s", outfile_failed_name(&out, &rej),
                       strerror(errno));
-            free(total_has);
             goto done;
         }
         double t = now();
@@ -522,48 +569,45 @@ int cmd_run(int argc, char **argv)
         cli_error("run", "%s: no rows to read: %s", cfg.input_name,
                   in_jsonl ? "the input holds no JSON Lines record"
                            : "the input has a header but no records after it");
-        free(total_has);
         goto done;
     }
-    /* Both files complete or neither: everything is flushed to disk
-     * first (where a full disk shows), then the rejects are renamed into
-     * place before the output. */
-    if (outfile_finish(&rej) || outfile_finish(&out)) {
+    if (summary) {
+        for (long t = 1; t < threads; t++)
+            if (tot_merge(ws[0].tot, ws[t].tot))
+                goto oom;
+        strbuf sb = {0};
+        if (tot_write_csv(ws[0].tot, group, &sb)) {
+            free(sb.p);
+            goto oom;
+        }
+        outfile_write(&sum_out, sb.p, sb.len);
+        free(sb.p);
+    }
+    /* All files complete or none: everything is flushed to disk first
+     * (where a full disk shows), then the rejects and the summary are
+     * renamed into place before the output. */
+    if (outfile_finish(&rej) || outfile_finish(&sum_out) || outfile_finish(&out)) {
         int e = errno;
-        cli_error("run", "cannot finish %s: %s%s", outfile_failed_name(&out, &rej),
-                  strerror(e), out.tmp || rej.tmp ? " (no file was replaced or created)" : "");
-        free(total_has);
+        const char *name = outfile_failed(&sum_out) || sum_out.failed
+                               ? outfile_name(&sum_out)
+                               : outfile_failed_name(&out, &rej);
+        cli_error("run", "cannot finish %s: %s%s", name, strerror(e),
+                  out.tmp || rej.tmp || sum_out.tmp ? " (no file was replaced or created)"
+                                                    : "");
         goto done;
     }
-    if (outfile_commit(&rej) || outfile_commit(&out)) {
+    if (outfile_commit(&rej) || outfile_commit(&sum_out) || outfile_commit(&out)) {
         cli_error("run", "cannot rename the output into place: %s", strerror(errno));
-        free(total_has);
         goto done;
     }
     if (read != written + rejected) { /* never: every slot is one or the other */
         cli_error("run", "internal error: %lld read but %lld written and %lld rejected",
                   read, written, rejected);
-        free(total_has);
         goto done;
     }
     if (!quiet)
         fprintf(stderr, "quotalevy run: %lld rows read, %lld written, %lld rejected\n",
                 read, written, rejected);
-    if (summary) {
-        fprintf(stderr, "quotalevy run: totals over %lld written rows:\n", written);
-        strbuf names = {0};
-        run_column_names(rs, &names, 1);
-        char *save = NULL, *nm = strtok_r(names.p ? names.p + 1 : NULL, ",", &save);
-        for (size_t c = 0; c < cfg.ncols && nm; c++, nm = strtok_r(NULL, ",", &save)) {
-            if (!total_has[c])
-                continue;
-            char buf[160];
-            widesum_format(&totals[c], buf, sizeof buf);
-            fprintf(stderr, "  %-36s %s\n", nm, buf);
-        }
-        free(names.p);
-    }
-    free(total_has);
     rc = rejected ? EXIT_SOME_FAILED : EXIT_ALL_OK;
     goto done;
 oom:
@@ -571,15 +615,19 @@ oom:
 done:
     outfile_abort(&out);
     outfile_abort(&rej);
+    outfile_abort(&sum_out);
     for (long t = 0; ws && t < threads; t++) {
         ql_record_free(ws[t].rec);
         ql_result_free(ws[t].res);
+        tot_free(ws[t].tot);
     }
     for (size_t i = 0; slots && i < 3 * BATCH; i++)
         run_slot_free(&slots[i]);
     free(slots);
     free(ws);
-    free(totals);
+    free(group_copy);
+    free(group);
+    free(cfg.group_target);
     in_close(rd);
     if (in && in != stdin)
         fclose(in);

@@ -64,7 +64,8 @@ static int read_whole(const char *path, char **out, size_t *len)
     return 0;
 }
 
-/* Compares an actual value with the expected scalar text. */
+/* Compares an actual value with the expected scalar text, a number
+ * read as a rules file reads one ("50%" is 0.5) and compared exactly. */
 static int value_matches(const ql_value *v, const char *want)
 {
     char got[QL_DECIMAL_TEXT_MAX * 4];
@@ -72,8 +73,15 @@ static int value_matches(const ql_value *v, const char *want)
         return !strcmp(want, "") || !strcmp(want, "n/a");
     if (v->type == QL_TYPE_NUMBER) {
         ql_decimal d;
-        if (ql_decimal_parse(&d, want, strlen(want), NULL))
+        size_t n = strlen(want);
+        int pct = n > 0 && want[n - 1] == '%';
+        if (ql_decimal_parse(&d, want, n - (size_t)pct, NULL))
             return 0;
+        if (pct) { /* 1.5% = 15 × 10^−3: the same digits, two more places */
+            if (d.scale + 2 > QL_DECIMAL_MAX_SCALE)
+                return 0;
+            d.scale += 2;
+        }
         return ql_decimal_compare(&d, &v->number) == 0;
     }
     ql_value_format(v, got, sizeof got);
@@ -248,6 +256,22 @@ static void check_error(tstate *t, const char *cname, const ynode *want,
                   msg->text, text);
 }
 
+/* Every number output of the case has its output's scale: the places
+ * the rule set declares (money its currency's), whatever the inputs. */
+static void check_scales(tstate *t, const char *cname, const ynode *c)
+{
+    for (size_t i = 0; i < ql_ruleset_output_count(t->rs); i++) {
+        ql_value v;
+        if (ql_result_output(t->res, i, &v) || v.type != QL_TYPE_NUMBER)
+            continue;
+        int want = ql_ruleset_output_scale(t->rs, i);
+        if (v.number.scale != want)
+            case_fail(t, c, cname, "%s has %d decimal places, but its scale is %d",
+                      ql_ruleset_output_name(t->rs, i), (int)v.number.scale,
+                      want);
+    }
+}
+
 static const char *const case_keys[] = {"name", "date", "input", "expect",
                                         "error", "note", NULL};
 
@@ -332,6 +356,7 @@ static int run_case(tstate *t, const ynode *c, size_t index)
         case_fail(t, expect, cname, "'expect' must be a mapping");
     } else {
         check_expect(t, cname, expect);
+        check_scales(t, cname, c);
     }
     return t->failed_here == 0;
 }
@@ -416,8 +441,16 @@ int cmd_test(int argc, char **argv)
     for (int i = 0; i < a.npos; i++)
         if (run_file(a.pos[i], &passed, &failed))
             broken++;
-    printf("%d passed, %d failed\n", passed, failed);
-    if (broken)
+    if (broken) {
+        /* no count that reads as a result when a file did not run */
+        fprintf(stderr, "quotalevy test: %d test file%s could not be run",
+                broken, broken == 1 ? "" : "s");
+        if (passed + failed)
+            fprintf(stderr, "; of the others' cases %d passed, %d failed",
+                    passed, failed);
+        fputc('\n', stderr);
         return EXIT_USAGE;
+    }
+    printf("%d passed, %d failed\n", passed, failed);
     return failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }

@@ -83,8 +83,33 @@ int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
 int in_guess_jsonl(const char *path)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
-    return dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson") ||
-                   !strcmp(dot, ".json"));
+    if (dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson") ||
+                !strcmp(dot, ".json")))
+        return 1;
+    return dot && !strcmp(dot, ".csv") ? 0 : -1;
+}
+
+/* JSON Lines open with an object; a CSV header never starts with '{'.
+ * The first character is read ahead and put back.  Only when the format
+ * is unknown (standard input, no extension) are blank lines before it
+ * skipped, and no more than LOOK_BLANKS of them: an endless run of
+ * blanks is not read to its end here (the reader gives up on it). */
+#define LOOK_BLANKS 65536
+static int looks_jsonl(FILE *f, int skip_blanks)
+{
+    int c = getc(f);
+    for (long n = 0; skip_blanks && n < LOOK_BLANKS &&
+                     (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+         n++)
+        c = getc(f);
+    if (c != EOF)
+        ungetc(c, f);
+    return c == '{';
+}
+
+int in_is_jsonl(const in_reader *r)
+{
+    return r->jsonl;
 }
 
 in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
@@ -92,6 +117,16 @@ in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
     in_reader *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(errbuf, errsize, "out of memory");
+        return NULL;
+    }
+    int json_like = jsonl != 1 && looks_jsonl(f, jsonl < 0);
+    if (jsonl < 0)
+        jsonl = json_like;
+    if (!jsonl && json_like) {
+        snprintf(errbuf, errsize,
+                 "the input looks like JSON Lines, not CSV: say so with "
+                 "--input-format jsonl (or name the file .jsonl)");
+        free(r);
         return NULL;
     }
     r->jsonl = jsonl;

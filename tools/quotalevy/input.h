@@ -23,12 +23,16 @@ typedef struct in_row {
 
 typedef struct in_reader in_reader;
 
-/* Whether a file name says JSON Lines (.jsonl, .ndjson, .json). */
+/* Whether a file name says JSON Lines (.jsonl, .ndjson, .json): 1; CSV
+ * (.csv): 0; anything else (standard input, no extension): −1, for
+ * in_open to tell from the first character. */
 int in_guess_jsonl(const char *path);
 
 /* Opens f (named `name` in messages); reads a CSV header now.  NULL with
  * a message in errbuf on failure. */
 in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize);
+/* Whether r reads JSON Lines (as named, or as told from the input). */
+int in_is_jsonl(const in_reader *r);
 void in_close(in_reader *r);
 /* 1 a row (maybe an error row), 0 end, −2 a read error (row->error
  * says why when the input is not records at all). */

@@ -10,6 +10,7 @@
 #include "columns.h"
 #include "csv.h"
 #include "input.h"
+#include "totals.h"
 
 #include <quotalevy.h>
 
@@ -37,6 +38,10 @@ typedef struct run_cfg {
     int *map_target, *map_keep;
     col_watch *watch;  /* columns read or ignored; the reading thread's */
     int jsonl_in, date_checked;
+    /* --group-by: the slot targets of the key columns (T_INPUT + i, or
+     * −1 − keep index), for the totals */
+    size_t ngroup;
+    int *group_target;
 } run_cfg;
 
 /* One row in flight. */
@@ -53,8 +58,6 @@ typedef struct slot {
     size_t *rawlen;        /* fill_slot): their lengths */
     strbuf out;            /* formatted output or reject line */
     int rejected;
-    ql_decimal *nums;      /* numeric output columns, for --summary */
-    unsigned char *has;
 } slot;
 
 typedef struct worker {
@@ -63,6 +66,7 @@ typedef struct worker {
     size_t from, to;
     ql_record *rec;
     ql_result *res;
+    totals *tot;  /* --summary: the rows this worker evaluated */
     int oom;
 } worker;
 

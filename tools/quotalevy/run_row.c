@@ -102,11 +102,11 @@ static void put_value(const run_cfg *cfg, strbuf *b, const ql_value *v)
     if (cfg->jsonl_out) {
         switch (v->type) {
         case QL_TYPE_NONE: sb_puts(b, "null"); return;
-        case QL_TYPE_NUMBER:
         case QL_TYPE_BOOL:
             ql_value_format(v, buf, sizeof buf);
             sb_puts(b, buf);
             return;
+        case QL_TYPE_NUMBER: /* a string: exact, its scale kept ("12.50") */
         case QL_TYPE_DATE:
             ql_value_format(v, buf, sizeof buf);
             json_put_string(b, buf, strlen(buf));
@@ -138,13 +138,15 @@ static void put_key(const run_cfg *cfg, strbuf *b, const char *name, int first)
 
 /* Appends output i (field < 0) or field `field` of check i as the
  * library writes it, straight into b: numbers, bools and dates need no
- * CSV quoting; in JSON a date is quoted and an empty value is null. */
+ * CSV quoting; in JSON numbers and dates are strings (`quote`: a JSON
+ * number would lose the places of "12.50" in most parsers) and an empty
+ * value is null. */
 static void put_result_text(const run_cfg *cfg, strbuf *b, const ql_result *res,
-                            size_t i, int field, int date)
+                            size_t i, int field, int quote_json)
 {
     if (sb_reserve(b, QL_DECIMAL_TEXT_MAX + 2))
         return;
-    int quote = cfg->jsonl_out && date;
+    int quote = cfg->jsonl_out && quote_json;
     char *at = b->p + b->len + quote;
     size_t n = field < 0
         ? ql_result_output_text(res, i, at, QL_DECIMAL_TEXT_MAX)
@@ -188,14 +190,6 @@ static int put_csv_values(const run_cfg *cfg, strbuf *b, const ql_result *res)
     *o = '\0';
     b->len = (size_t)(o - b->p);
     return 0;
-}
-
-static void note_number(slot *s, size_t col, const ql_value *v)
-{
-    if (s->nums && v->type == QL_TYPE_NUMBER) {
-        s->nums[col] = v->number;
-        s->has[col] = 1;
-    }
 }
 
 static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
@@ -271,6 +265,24 @@ static int copied_text_bad(const run_cfg *cfg, slot *s, const char *id)
     return 0;
 }
 
+/* The row into the worker's totals, by its --group-by columns' texts
+ * (empty where the row has none). */
+static int add_totals(const run_cfg *cfg, worker *w, const slot *s)
+{
+    const char *key[64];
+    size_t len[64];
+    for (size_t j = 0; j < cfg->ngroup && j < 64; j++) {
+        key[j] = "";
+        len[j] = 0;
+        for (size_t k = 0; k < s->n; k++)
+            if (s->target[k] == cfg->group_target[j]) {
+                key[j] = slot_text(s, k);
+                len[j] = s->len[k];
+            }
+    }
+    return tot_add(w->tot, key, len, w->res);
+}
+
 void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
 {
     const char *id = NULL;
@@ -328,6 +340,10 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         reject(cfg, s, col, err.field, st, msg, id);
         return;
     }
+    if (w->tot && add_totals(cfg, w, s)) {
+        w->oom = 1;
+        return;
+    }
     /* The output row. */
     strbuf *b = &s->out;
     b->len = 0;
@@ -353,9 +369,9 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
             csv_put_field(b, v, vl);
     }
     const ql_ruleset *rs = cfg->rs;
-    size_t col = 0, check = 0;
+    size_t check = 0;
     size_t nout = ql_ruleset_output_count(rs);
-    if (cfg->csv_room && !cfg->jsonl_out && !s->nums) {
+    if (cfg->csv_room && !cfg->jsonl_out) {
         if (put_csv_values(cfg, b, w->res)) {
             w->oom = 1;
             return;
@@ -366,36 +382,42 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         const char *name = ql_ruleset_output_name(rs, i);
         ql_value v;
         ql_type t = cfg->out_type[i];
-        if (!s->nums && (t == QL_TYPE_NUMBER || t == QL_TYPE_BOOL ||
-                         t == QL_TYPE_DATE)) {
-            /* no --summary to feed: the text straight from the result */
+        if (t == QL_TYPE_NUMBER || t == QL_TYPE_BOOL || t == QL_TYPE_DATE) {
+            /* the text straight from the result */
             put_key(cfg, b, name, 0);
             if (cfg->out_check[i] < 0) {
-                put_result_text(cfg, b, w->res, i, -1, t == QL_TYPE_DATE);
-                col++;
+                put_result_text(cfg, b, w->res, i, -1, t != QL_TYPE_BOOL);
                 continue;
             }
             static const char *fn[5] = {"applicable", "compliant", "required",
                                         "actual", "shortfall"};
-            if (cfg->jsonl_out)
+            if (cfg->jsonl_out) {
+                /* a check that does not apply is null, not five nulls */
+                char a[8];
+                ql_result_check_text(w->res, (size_t)cfg->out_check[i],
+                                     QL_CHECK_APPLICABLE, a, sizeof a);
+                if (a[0] != 't') {
+                    sb_puts(b, "null");
+                    continue;
+                }
                 sb_putc(b, '{');
+            }
             for (int p = 0; p < 5; p++) {
                 if (cfg->jsonl_out)
                     put_key(cfg, b, fn[p], p == 0);
                 else if (p)
                     sb_putc(b, ',');
-                put_result_text(cfg, b, w->res, (size_t)cfg->out_check[i], p, 0);
+                put_result_text(cfg, b, w->res, (size_t)cfg->out_check[i], p,
+                                p >= 2);
             }
             if (cfg->jsonl_out)
                 sb_putc(b, '}');
-            col += 5;
             continue;
         }
         if (!ql_ruleset_output_is_check(rs, i)) {
             ql_result_output(w->res, i, &v);
             put_key(cfg, b, name, 0);
             put_value(cfg, b, &v);
-            note_number(s, col++, &v);
             continue;
         }
         check = (size_t)cfg->out_check[i];
@@ -412,6 +434,10 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         static const char *pn[5] = {"applicable", "compliant", "required", "actual", "shortfall"};
         if (cfg->jsonl_out) {
             put_key(cfg, b, name, 0);
+            if (!c.applicable) {
+                sb_puts(b, "null");
+                continue;
+            }
             sb_putc(b, '{');
         }
         for (int p = 0; p < 5; p++) {
@@ -420,7 +446,6 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
             else
                 sb_putc(b, ',');
             put_value(cfg, b, parts[p]);
-            note_number(s, col++, parts[p]);
         }
         if (cfg->jsonl_out)
             sb_putc(b, '}');

@@ -50,8 +50,6 @@ void run_slot_free(slot *s)
     free(s->col);
     free(s->rawlen);
     free(s->out.p);
-    free(s->nums);
-    free(s->has);
 }
 
 /* Maps a column name to what it feeds. */

@@ -8,6 +8,16 @@
 
 #define BASE 1000000000u
 
+static void add_limbs(uint32_t *a, const uint32_t *b)
+{
+    uint32_t carry = 0;
+    for (int k = 0; k < WIDESUM_LIMBS; k++) {
+        uint64_t s = (uint64_t)a[k] + b[k] + carry;
+        a[k] = (uint32_t)(s % BASE);
+        carry = (uint32_t)(s / BASE);
+    }
+}
+
 /* Adds the digits of text (no sign, at most 36 before the point and 36
  * after) to the limbs a. */
 static void add_text(uint32_t *a, const char *t)
@@ -36,12 +46,7 @@ static void add_text(uint32_t *a, const char *t)
         add[WIDESUM_FRAC + k] = v;
         end = start;
     }
-    uint32_t carry = 0;
-    for (int k = 0; k < WIDESUM_LIMBS; k++) {
-        uint64_t s = (uint64_t)a[k] + add[k] + carry;
-        a[k] = (uint32_t)(s % BASE);
-        carry = (uint32_t)(s / BASE);
-    }
+    add_limbs(a, add);
 }
 
 void widesum_add(widesum *w, const ql_decimal *d)
@@ -54,6 +59,22 @@ void widesum_add(widesum *w, const ql_decimal *d)
         add_text(w->neg, t + 1);
     else
         add_text(w->pos, t[0] == '+' ? t + 1 : t);
+}
+
+void widesum_merge(widesum *w, const widesum *b)
+{
+    add_limbs(w->pos, b->pos);
+    add_limbs(w->neg, b->neg);
+    if (b->scale > w->scale)
+        w->scale = b->scale;
+}
+
+void widesum_sub(widesum *w, const widesum *b)
+{
+    add_limbs(w->pos, b->neg);
+    add_limbs(w->neg, b->pos);
+    if (b->scale > w->scale)
+        w->scale = b->scale;
 }
 
 static int compare(const uint32_t *a, const uint32_t *b)

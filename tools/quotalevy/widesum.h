@@ -22,6 +22,10 @@ typedef struct widesum {
 } widesum;
 
 void widesum_add(widesum *w, const ql_decimal *d);
+/* Adds the total b into w (totals of two threads or two groups). */
+void widesum_merge(widesum *w, const widesum *b);
+/* Takes the total b from w (a comparison's change: after − before). */
+void widesum_sub(widesum *w, const widesum *b);
 /* The total as a decimal text at its scale, in buf (at least 120 bytes). */
 void widesum_format(const widesum *w, char *buf, size_t size);
 

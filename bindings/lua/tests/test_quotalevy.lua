@@ -22,13 +22,13 @@ title: Small
 jurisdiction: XX
 version: "1"
 inputs:
-  n: decimal
+  n: {type: decimal, scale: 0}
   flag: bool
   kind: {type: enum, values: [a, b]}
   day: date
   label: string
 computed:
-  third: n / 3
+  third: {expr: n / 3, scale: 20, display: half_even}
   double: n * 2
   later: if(present(day), add_days(day, 1), date)
 outputs: [third, double, flag, kind, later, label]
@@ -107,7 +107,7 @@ end)
 
 test("the worked example, exact to the digit", function()
   local r = national:evaluate(firm(), JUNE)
-  eq(r.outputs.required_disabled, "1.8825")
+  eq(r.outputs.required_disabled, "1.88250")
   eq(r.outputs.average_wage, "71713.15")
   eq(r.outputs.levy_due, "56958.16")
   eq(r.outputs.exempt, false)
@@ -134,8 +134,8 @@ test("checks", function()
   eq(c.applicable, true)
   eq(c.compliant, false)
   eq(c.required, "1")
-  eq(c.actual, "0")
-  eq(c.shortfall, "1")
+  eq(c.actual, "0.00")
+  eq(c.shortfall, "1.00")
   local n = r.checks.institution_post_minimum
   eq(n.applicable, false)
   eq(n.compliant, nil)
@@ -149,7 +149,7 @@ test("values in: strings, integers, booleans; floats refused naming the field", 
     eq(jilin:evaluate(with(firm(), "employees", v), JUNE).outputs.required_disabled + 0 == 2.008,
        true, v) -- (a float comparison, in the test only)
   end
-  eq(jilin:evaluate(with(firm(), "employees", 125), JUNE).outputs.required_disabled, "2.000")
+  eq(jilin:evaluate(with(firm(), "employees", 125), JUNE).outputs.required_disabled, "2.00000")
   for _, v in ipairs { 125.5, 125.0 } do
     local e = raises(jilin.evaluate, jilin, with(firm(), "employees", v), JUNE)
     eq(e.field, "employees")

@@ -36,13 +36,13 @@ title: Small
 jurisdiction: XX
 version: "1"
 inputs:
-  n: decimal
+  n: {type: decimal, scale: 0}
   flag: bool
   kind: {type: enum, values: [a, b]}
   day: date
   label: string
 computed:
-  third: n / 3
+  third: {expr: n / 3, scale: 20, display: half_even}
   double: n * 2
   later: if(present(day), add_days(day, 1), date)
 outputs: [third, double, flag, kind, later, label]

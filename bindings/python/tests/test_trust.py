@@ -30,8 +30,8 @@ title: Two fields
 jurisdiction: XX
 version: "1"
 inputs:
-  a: {type: decimal, default: 0}
-  b: {type: decimal, default: 0}
+  a: {type: decimal, scale: 0, default: 0}
+  b: {type: decimal, scale: 0, default: 0}
 computed:
   s: a * 1000 + b
 outputs: [s]

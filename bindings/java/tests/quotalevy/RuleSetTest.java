@@ -110,7 +110,7 @@ class RuleSetTest {
     @Test
     void workedExample() {
         Result r = national.evaluate(firm(), JUNE);
-        assertEquals(new BigDecimal("1.8825"), r.output("required_disabled"));
+        assertEquals(new BigDecimal("1.88250"), r.output("required_disabled"));
         assertEquals(new BigDecimal("71713.15"), r.output("average_wage"));
         BigDecimal due = r.decimal("levy_due");
         assertEquals("56958.16", due.toPlainString());
@@ -139,7 +139,7 @@ class RuleSetTest {
         assertEquals(Boolean.FALSE, c.compliant());
         assertEquals(BigDecimal.ONE, c.required());
         assertEquals(0, c.actual().signum());
-        assertEquals(BigDecimal.ONE, c.shortfall());
+        assertEquals(new BigDecimal("1.00"), c.shortfall());
         CheckResult n = r.check("institution_post_minimum");
         assertFalse(n.applicable());
         assertNull(n.compliant());

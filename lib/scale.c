@@ -1,0 +1,213 @@
+/*
+ * scale.c — how numbers are shown: the currency's minor unit for money,
+ * a fixed number of places for every other number.
+ *
+ * The type checker derives for every expression the most places its
+ * value can carry (round(x, n) → n, + → the larger, × → the sum, ÷ →
+ * unbounded) and whether it is an amount of money.  Here, once the rule
+ * set is checked, each computed value, check field and output gets its
+ * display: money at the currency's places, other numbers at their
+ * declared `scale:` or the derived one.  An output that could carry more
+ * places than it is shown with is a load error at its formula — unless
+ * the rule set declared a rounding for display only (`display:`), which
+ * money never may: the law says where an amount is rounded, so the
+ * formula must.  Values stay exact inside; only what is handed out is
+ * padded (or, when declared, rounded) to its scale.
+ */
+#include "compile.h"
+#include "scale.h"
+#include "yamltree.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ISO 4217 minor units of the currencies rule sets may name. */
+static const struct {
+    char code[4];
+    int minor;
+} currencies[] = {
+    {"AUD", 2}, {"BRL", 2}, {"CAD", 2}, {"CHF", 2}, {"CNY", 2}, {"CZK", 2},
+    {"DKK", 2}, {"EUR", 2}, {"GBP", 2}, {"HKD", 2}, {"HUF", 2}, {"IDR", 2},
+    {"INR", 2}, {"ISK", 0}, {"JPY", 0}, {"KRW", 0}, {"MOP", 2}, {"MXN", 2},
+    {"NOK", 2}, {"NZD", 2}, {"PLN", 2}, {"RUB", 2}, {"SEK", 2}, {"SGD", 2},
+    {"THB", 2}, {"TRY", 2}, {"TWD", 2}, {"USD", 2}, {"VND", 0}, {"ZAR", 2},
+    {"BHD", 3}, {"JOD", 3}, {"KWD", 3}, {"OMR", 3}, {"TND", 3}};
+
+int qli_sc_currency_minor(const char *code)
+{
+    for (size_t i = 0; i < sizeof currencies / sizeof *currencies; i++)
+        if (!strcmp(currencies[i].code, code))
+            return currencies[i].minor;
+    return -1;
+}
+
+qd qli_sc_display(const qd *v, display d)
+{
+    if (d.scale < 0 || v->scale == d.scale)
+        return *v;
+    if (v->scale < d.scale) {
+        int up = d.scale - v->scale;
+        qd_u128 mag = v->coef < 0 ? -(qd_u128)v->coef : (qd_u128)v->coef;
+        if (mag >= qli_qd_pow10[QD_DIGITS - up])
+            return *v; /* padding would pass 36 digits: shown as it is */
+        return qli_qd_make(v->coef * (qd_i128)qli_qd_pow10[up], d.scale);
+    }
+    qd cut;
+    if (qli_qd_round_to(&cut, v, d.scale, QD_DOWN) == QD_OK &&
+        qli_qd_cmp(&cut, v) == 0)
+        return cut; /* only zeros dropped */
+    if (d.mode >= 0 && qli_qd_round_to(&cut, v, d.scale, (qd_round)d.mode) == QD_OK)
+        return cut;
+    return *v;
+}
+
+/* ------------------------------------------------------------ display */
+
+/* The display of a number of type t with a declared scale and mode. */
+static display display_of(const ql_ruleset *rs, vtype t, int decl, int mode)
+{
+    display d = {-1, -1};
+    if (t.kind != VK_NUMBER)
+        return d;
+    if (t.money && rs->minor >= 0)
+        d.scale = (int8_t)rs->minor;
+    else if (decl >= 0)
+        d.scale = (int8_t)decl;
+    else if (t.scale != QL_SCALE_ANY)
+        d.scale = (int8_t)t.scale;
+    if (t.scale != QL_SCALE_ANY && t.scale <= d.scale)
+        return d; /* every value fits: no rounding is ever needed */
+    d.mode = (int8_t)mode;
+    return d;
+}
+
+/* The most places a number of type t can carry, in words. */
+static const char *places(vtype t, char *buf, size_t size)
+{
+    if (t.scale == QL_SCALE_ANY)
+        return "any number of";
+    snprintf(buf, size, "%d", t.scale);
+    return buf;
+}
+
+/* An error if the values of a number of type t, shown as d, could lose
+ * digits; `what` names it, `formula` and `scale_node` locate it. */
+static ql_status showable(const ql_ruleset *rs, ql_error *err, vtype t,
+                          display d, int decl, const char *what,
+                          const ynode *formula, const ynode *scale_node)
+{
+    char buf[16];
+    if (t.kind != VK_NUMBER)
+        return QL_OK;
+    if (t.money) {
+        if (t.scale <= rs->minor)
+            return QL_OK;
+        return qli_yfail(err, QL_ETYPE, formula,
+                     "%s is an amount in %s, which has %d decimal places, "
+                     "but its value can carry %s places: round it where the "
+                     "law says, e.g. round(…, %d); money is never rounded on "
+                     "the way out",
+                     what, rs->currency, rs->minor,
+                     places(t, buf, sizeof buf), rs->minor);
+    }
+    if ((t.scale != QL_SCALE_ANY && t.scale <= d.scale) || d.mode >= 0)
+        return QL_OK;
+    if (decl >= 0)
+        return qli_yfail(err, QL_ETYPE, scale_node ? scale_node : formula,
+                     "%s is shown with %d places ('scale: %d') but its value "
+                     "can carry %s: round it in the formula, or declare "
+                     "'display: half_up' (or another mode) to round it for "
+                     "display only",
+                     what, decl, decl, places(t, buf, sizeof buf));
+    return qli_yfail(err, QL_ETYPE, formula,
+                 "%s can carry %s decimal places (a quotient, or an input "
+                 "without 'scale'): round it, or declare 'scale: N' (with "
+                 "'display: MODE' to round for display only)",
+                 what, places(t, buf, sizeof buf));
+}
+
+static int note(ql_diag *diag, ql_error *err, ql_status st)
+{
+    return st == QL_OK || qli_diag_note(diag, err, st);
+}
+
+/* The defaults of `aggregate:`: money adds up, a bool (a check) is
+ * counted where true; any other number says how, or is not totalled. */
+static int default_agg(vtype t)
+{
+    if (t.kind == VK_BOOL)
+        return QL_AGG_COUNT;
+    return t.kind == VK_NUMBER && t.money ? QL_AGG_SUM : QL_AGG_NONE;
+}
+
+ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
+{
+    ql_status first = QL_OK, st;
+#define NOTE(expr)                                                           \
+    do {                                                                     \
+        if ((st = (expr))) {                                                 \
+            if (!first)                                                      \
+                first = st;                                                  \
+            if (!note(diag, err, st))                                        \
+                return st;                                                   \
+        }                                                                    \
+    } while (0)
+    for (size_t i = 0; i < rs->n_computed; i++) {
+        computed_def *d = &rs->computed[i];
+        if (d->decl_money && d->type.kind == VK_NUMBER)
+            d->type.money = 1;
+        if (d->type.money && (d->decl_scale >= 0 || d->decl_mode >= 0))
+            NOTE(qli_yfail(err, QL_ESCHEMA, d->scale_node ? d->scale_node : d->key,
+                       "computed '%s' is money: it is shown with %s's %d "
+                       "places, and rounded only by its formula",
+                       d->name, rs->currency, rs->minor));
+        if ((d->decl_scale >= 0 || d->decl_mode >= 0) &&
+            d->type.kind != VK_NUMBER)
+            NOTE(qli_yfail(err, QL_ESCHEMA, d->scale_node ? d->scale_node : d->key,
+                       "computed '%s' is a %s: only numbers have a 'scale'",
+                       d->name, qli_cc_type_name(d->type)));
+        d->disp = display_of(rs, d->type, d->decl_scale, d->decl_mode);
+    }
+    for (size_t i = 0; i < rs->n_checks; i++) {
+        check_def *k = &rs->checks[i];
+        for (int f = 0; f < 3; f++)
+            k->disp[f] = display_of(rs, qli_cc_check_field_type(k, CF_REQUIRED + f),
+                                    k->decl_scale, k->decl_mode);
+    }
+    for (size_t i = 0; i < rs->n_outputs; i++) {
+        output_def *o = &rs->outputs[i];
+        o->disp.scale = o->disp.mode = -1;
+        if (o->kind == OUT_COMPUTED) {
+            const computed_def *d = &rs->computed[o->index];
+            const char *what = qli_ar_printf(&rs->arena, "output '%s'", o->name);
+            NOTE(showable(rs, err, d->type, d->disp, d->decl_scale, what,
+                          d->expr, d->scale_node));
+            o->disp = d->disp;
+            o->money = d->type.money;
+            o->agg = d->agg >= 0 ? d->agg : default_agg(d->type);
+        } else if (o->kind == OUT_CHECK) {
+            const check_def *k = &rs->checks[o->index];
+            for (int f = 0; f < 3; f++) {
+                const char *what =
+                    qli_ar_printf(&rs->arena, "check '%s' %s", k->name,
+                              qli_tc_check_parts[1 + f]);
+                const ynode *at = k->expr[1 + f] ? k->expr[1 + f] : k->key;
+                NOTE(showable(rs, err, qli_cc_check_field_type(k, CF_REQUIRED + f),
+                              k->disp[f], k->decl_scale, what, at, NULL));
+            }
+            o->agg = QL_AGG_COUNT;
+        } else {
+            const input_def *d = &rs->inputs[o->index];
+            o->disp = display_of(rs, d->type, -1, -1);
+            o->money = d->type.money;
+            o->agg = default_agg(d->type);
+            if (d->type.kind == VK_NUMBER && d->type.scale == QL_SCALE_ANY)
+                NOTE(qli_yfail(err, QL_ETYPE, o->node,
+                           "output '%s' is a decimal input without 'scale': "
+                           "declare the places its values have",
+                           o->name));
+        }
+    }
+#undef NOTE
+    return first;
+}

@@ -1,0 +1,263 @@
+/*
+ * test_scale.c — output scales are part of the type: money is shown in
+ * its currency's minor unit, every other number at a fixed scale, and a
+ * formula whose value could carry more places than it is shown with is a
+ * load error at the formula, unless the rule set declared a rounding for
+ * display only.  Every bundled rule set loads and declares a scale for
+ * every number it outputs.
+ */
+#include "test_util.h"
+
+#include <stdlib.h>
+
+/* RULES_HEAD with a currency (line 6), so sources start at line 7. */
+#define MONEY_HEAD                                                           \
+    "quotalevy: 1\nid: t\ntitle: T\njurisdiction: XX\nversion: \"1\"\n"      \
+    "currency: EUR\n"                                                        \
+    "sources:\n  s:\n    title: Test source (not law)\n"
+
+/* Evaluates rs with "name=value …" on 2024-01-01 and returns output
+ * `name` as text (static buffer). */
+static const char *eval_out(const ql_ruleset *rs, const char *fields,
+                            const char *name)
+{
+    static char buf[QL_DECIMAL_TEXT_MAX];
+    ql_record *rec;
+    ql_result *res;
+    ql_error err;
+    assert_int_equal(ql_record_new(&rec, rs, &err), QL_OK);
+    assert_int_equal(ql_result_new(&res, rs, &err), QL_OK);
+    char *copy = strdup(fields), *save = NULL;
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(t, '=');
+        *eq = '\0';
+        assert_int_equal(ql_record_set(rec, t, eq + 1, &err), QL_OK);
+    }
+    free(copy);
+    ql_date d;
+    ql_date_parse(&d, "2024-01-01", 10, NULL);
+    assert_int_equal(ql_evaluate(res, rec, d, 0, &err), QL_OK);
+    int i = ql_ruleset_output_index(rs, name);
+    assert_true(i >= 0);
+    size_t n = ql_result_output_text(res, (size_t)i, buf, sizeof buf);
+    /* the text functions and ql_value_format agree */
+    ql_value v;
+    char again[QL_DECIMAL_TEXT_MAX];
+    assert_int_equal(ql_result_output(res, (size_t)i, &v), QL_OK);
+    ql_value_format(&v, again, sizeof again);
+    assert_string_equal(buf, again);
+    if (v.type == QL_TYPE_NUMBER)
+        assert_int_equal(v.number.scale, ql_ruleset_output_scale(rs, (size_t)i));
+    assert_true(n < sizeof buf);
+    ql_result_free(res);
+    ql_record_free(rec);
+    return buf;
+}
+
+static void test_scale_money_in_the_minor_unit(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(
+        MONEY_HEAD
+        "inputs:\n  wage: {type: money, min: 0}\n  cap: {type: money}\n"
+        "  n: {type: decimal, scale: 2}\n"
+        "computed:\n  capped: min(wage, 3 * cap)\n"
+        "  levy: round(n * capped, 2)\n"
+        "  share: {expr: \"round(levy / 3, 2)\", aggregate: sum}\n"
+        "outputs: [capped, levy, share]\n");
+    assert_string_equal(ql_ruleset_meta(rs, "currency"), "EUR");
+    /* the wage cap binds or not: both are shown to the cent */
+    assert_string_equal(eval_out(rs, "wage=120000 cap=60291.33 n=1", "capped"),
+                        "120000.00");
+    assert_string_equal(eval_out(rs, "wage=200000 cap=60291.33 n=1", "capped"),
+                        "180873.99");
+    assert_string_equal(eval_out(rs, "wage=100 cap=100 n=0.5", "levy"), "50.00");
+    assert_int_equal(ql_ruleset_output_scale(rs, 0), 2);
+    assert_int_equal(ql_ruleset_output_is_money(rs, 1), 1);
+    assert_int_equal(ql_ruleset_output_aggregate(rs, 1), QL_AGG_SUM);
+    ql_ruleset_free(rs);
+    /* yen have no minor unit */
+    rs = load_text("quotalevy: 1\nid: t\ntitle: T\njurisdiction: JP\n"
+                   "version: \"1\"\ncurrency: JPY\n"
+                   "inputs:\n  n: {type: integer}\n"
+                   "parameters:\n  per:\n    type: money\n    values:\n"
+                   "      - {from: 2020-01-01, value: 50000, source: s}\n"
+                   "sources:\n  s: {title: S}\n"
+                   "computed:\n  levy: n * per\n"
+                   "outputs: [levy]\n");
+    assert_string_equal(eval_out(rs, "n=3", "levy"), "150000");
+    assert_int_equal(ql_ruleset_output_scale(rs, 0), 0);
+    ql_ruleset_free(rs);
+}
+
+static void test_scale_unrounded_money_is_a_load_error(void **state)
+{
+    (void)state;
+    /* France's contribution before any rounding: 4484.375 € */
+    assert_load_error(MONEY_HEAD
+                      "inputs:\n  smic: money\n  missing: {type: decimal, scale: 2}\n"
+                      "computed:\n  contribution: missing * 400 * smic\n"
+                      "outputs: [contribution]\n",
+                      QL_ETYPE, 14, 17,
+                      "output 'contribution' is an amount in EUR, which has 2 "
+                      "decimal places, but its value can carry 4 places: round it");
+    /* a quotient of money is unbounded */
+    assert_load_error(MONEY_HEAD
+                      "inputs:\n  total: money\n  n: integer\n"
+                      "computed:\n  avg: total / n\n"
+                      "outputs: [avg]\n",
+                      QL_ETYPE, 14, 8, "can carry any number of places");
+    /* money takes no display rounding */
+    assert_load_error(MONEY_HEAD
+                      "inputs:\n  total: money\n"
+                      "computed:\n  x: {expr: total / 3, scale: 2, display: half_up}\n"
+                      "outputs: [x]\n",
+                      QL_ESCHEMA, 13, 31, "is money: it is shown with EUR's 2 places");
+    /* money needs a currency */
+    assert_load_error(RULES_HEAD "inputs:\n  w: money\noutputs: []\n", QL_ESCHEMA,
+                      10, 3, "names no currency: add e.g. 'currency: CNY'");
+    assert_load_error(RULES_HEAD "currency: XYZ\noutputs: []\n", QL_ESCHEMA, 9, 11,
+                      "unknown currency 'XYZ'");
+    /* a money parameter has the minor unit at most */
+    assert_load_error(MONEY_HEAD
+                      "parameters:\n  p:\n    type: money\n    values:\n"
+                      "      - {from: 2020-01-01, value: 1.005, source: s}\n"
+                      "outputs: []\n",
+                      QL_ESCHEMA, 14, 35, "which has 2 decimal places");
+}
+
+static void test_scale_other_numbers_fixed(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(
+        RULES_HEAD
+        "inputs:\n  staff: {type: decimal, scale: 2}\n  n: integer\n"
+        "parameters:\n  ratio:\n    values:\n"
+        "      - {from: 2020-01-01, value: 1.5%, source: s}\n"
+        "computed:\n  required: staff * ratio\n"
+        "  short: max(required - n, 0)\n"
+        "  avg: {expr: staff / n, scale: 2, display: half_up}\n"
+        "  third: {expr: \"round(staff / 3, 4)\", scale: 6}\n"
+        "outputs: [required, short, avg, third]\n");
+    /* whatever the digits of the input: 20, 20.5, 20.25 */
+    assert_string_equal(eval_out(rs, "staff=20 n=1", "required"), "0.30000");
+    assert_string_equal(eval_out(rs, "staff=20.5 n=1", "required"), "0.30750");
+    assert_string_equal(eval_out(rs, "staff=20.25 n=1", "required"), "0.30375");
+    assert_string_equal(eval_out(rs, "staff=20 n=1", "short"), "0.00000");
+    /* the declared display rounding, for display only */
+    assert_string_equal(eval_out(rs, "staff=10 n=3", "avg"), "3.33");
+    assert_string_equal(eval_out(rs, "staff=10 n=3", "third"), "3.333300");
+    assert_int_equal(ql_ruleset_output_scale(rs, 2), 2);
+    assert_int_equal(ql_ruleset_output_aggregate(rs, 0), QL_AGG_NONE);
+    ql_ruleset_free(rs);
+    /* more places than the input's scale are refused at the field */
+    rs = load_text(RULES_HEAD "inputs:\n  staff: {type: decimal, scale: 2}\n"
+                   "outputs: [staff]\n");
+    ql_record *rec;
+    ql_error err;
+    assert_int_equal(ql_record_new(&rec, rs, &err), QL_OK);
+    assert_int_equal(ql_record_set(rec, "staff", "12.755", &err), QL_ERECORD);
+    assert_string_equal(err.field, "staff");
+    assert_non_null(strstr(err.message, "more than 2 decimal places"));
+    assert_int_equal(ql_record_set(rec, "staff", "12.7500", &err), QL_OK);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+    /* an unbounded output without a declared scale */
+    assert_load_error(RULES_HEAD "inputs:\n  a: decimal\n"
+                      "computed:\n  x: a * 2\noutputs: [x]\n",
+                      QL_ETYPE, 12, 6,
+                      "output 'x' can carry any number of decimal places");
+    /* a declared scale the value can pass, without a display rounding */
+    assert_load_error(RULES_HEAD "inputs:\n  a: {type: decimal, scale: 3}\n"
+                      "computed:\n  x: {expr: a * 2, scale: 2}\noutputs: [x]\n",
+                      QL_ETYPE, 12, 27,
+                      "is shown with 2 places ('scale: 2') but its value can carry 3");
+    assert_load_error(RULES_HEAD "inputs:\n  a: {type: integer, scale: 2}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 29, "'scale' is for decimal inputs");
+    assert_load_error(RULES_HEAD "inputs:\n  a: {type: decimal, scale: 2}\n"
+                      "computed:\n  x: {expr: a, display: up}\noutputs: [x]\n",
+                      QL_ESCHEMA, 12, 25, "give 'scale' too");
+}
+
+/* Every bundled rule set loads, and each number it outputs has a scale;
+ * money outputs the currency's. */
+static void test_scale_every_bundled_rule_set(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "cn/national.yaml", "cn/jilin.yaml", "cn/jilin-pool.yaml",
+        "cn/late-fee.yaml", "de/sgb9.yaml", "jp/levy.yaml", "fr/oeth.yaml"};
+    static const struct { const char *code; int minor; } cur[] = {
+        {"CNY", 2}, {"EUR", 2}, {"JPY", 0}};
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/rules/%s", QL_SOURCE_DIR, files[f]);
+        ql_ruleset *rs;
+        ql_error err;
+        if (ql_ruleset_load(&rs, path, &err) != QL_OK)
+            fail_msg("%s: %s", path, err.message);
+        const char *c = ql_ruleset_meta(rs, "currency");
+        assert_non_null(c);
+        int minor = -1;
+        for (size_t k = 0; k < 3; k++)
+            if (!strcmp(cur[k].code, c))
+                minor = cur[k].minor;
+        assert_true(minor >= 0);
+        for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+            if (ql_ruleset_output_type(rs, i) != QL_TYPE_NUMBER)
+                continue;
+            int sc = ql_ruleset_output_scale(rs, i);
+            if (sc < 0)
+                fail_msg("%s: output %s has no scale", files[f],
+                         ql_ruleset_output_name(rs, i));
+            if (ql_ruleset_output_is_money(rs, i))
+                assert_int_equal(sc, minor);
+        }
+        ql_ruleset_free(rs);
+    }
+}
+
+/* After a failed evaluation, ql_result_output leaves a defined NONE. */
+static void test_scale_output_after_failure_is_none(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  a: {type: integer}\n"
+                               "computed:\n  x: a * 2\noutputs: [x]\n");
+    ql_record *rec;
+    ql_result *res;
+    ql_error err;
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    ql_date d;
+    ql_date_parse(&d, "2024-01-01", 10, NULL);
+    assert_int_equal(ql_evaluate(res, rec, d, 0, &err), QL_ERECORD);
+    ql_value v;
+    memset(&v, 0x5a, sizeof v);
+    assert_int_equal(ql_result_output(res, 0, &v), QL_EINVAL);
+    assert_int_equal(v.type, QL_TYPE_NONE);
+    assert_null(v.string);
+    ql_check_result c;
+    memset(&c, 0x5a, sizeof c);
+    assert_int_equal(ql_result_check(res, 0, &c), QL_EINVAL);
+    assert_int_equal(c.applicable, 0);
+    assert_int_equal(c.required.type, QL_TYPE_NONE);
+    assert_int_equal(ql_ruleset_output_index(rs, "x"), 0);
+    assert_int_equal(ql_ruleset_output_index(rs, "y"), -1);
+    assert_int_equal(ql_ruleset_check_index(rs, "x"), -1);
+    assert_int_equal(ql_ruleset_output_index(NULL, "x"), -1);
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scale_money_in_the_minor_unit),
+        cmocka_unit_test(test_scale_unrounded_money_is_a_load_error),
+        cmocka_unit_test(test_scale_other_numbers_fixed),
+        cmocka_unit_test(test_scale_every_bundled_rule_set),
+        cmocka_unit_test(test_scale_output_after_failure_is_none),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
