@@ -1,27 +1,32 @@
 #!/usr/bin/env python3
-"""The Python binding's columnar path, timed against the command in the
-same run, on one generated file (bench/gen_units.py, Jilin rules).
+"""The Python binding's columnar path against its targets (issue #17),
+timed beside the command in the same run, on one generated file
+(bench/gen_units.py, Jilin rules).  One command:
 
-    bench/python_columns.py [--rows 1000000] [--repeats 5] [--build build]
-                            [--no-dask] [--smoke]
+    PYTHONPATH=build/bindings/python python3 bench/python_columns.py
+        [--rows 1000000] [--repeats 5] [--build build] [--no-dask] [--smoke]
 
 Measured, each the median of the repeats:
   1. quotalevy run on one thread, CSV -> CSV (the peer for the ratios);
-  2. RuleSet.evaluate_columns from lists of strings, outputs as columns
-     (one core: the call is one thread);
+  2. RuleSet.evaluate_columns from lists of strings, outputs as columns;
   3. RuleSet.evaluate_frame from a DataFrame of strings, the output
      DataFrame of Decimal / bool / None built;
   4. examples/dask_levy.py's levy on a LocalCluster of 1 and of 2 worker
      processes (the cluster started before the clock; reading the CSV,
      levying and the totals timed).
-Nothing is printed before every path's levy total equals the command's
-to the fen.  --smoke: 20,000 rows, one repeat, agreement only.
-Run it with the Python that has the binding's build on its path, e.g.
-    PYTHONPATH=build/bindings/python python3 bench/python_columns.py
+The two one-core paths are one thread each: their rows per second are
+given per second of the process's CPU time (what one core delivers, less
+disturbed by a shared machine than the wall clock) and of wall time; the
+command's as its wall time and, for the ratio, its CPU time (user +
+system of the child: it runs a reading and a writing thread besides the
+worker).  Nothing is printed before every path's levy total equals the
+command's to the fen.  Ends with one line per target: met / not met.
+--smoke: 20,000 rows, one repeat, agreement only.
 """
 import argparse
 import csv
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,14 +39,29 @@ ROOT = os.path.dirname(HERE)
 RULES = os.path.join(ROOT, "rules", "cn", "jilin.yaml")
 DATE = "2024-06-30"
 
+TARGET_COLUMNS = 1_000_000   # rows/s, one core, lists of str in, columns out
+TARGET_FRAME = 500_000       # rows/s, one core, the DataFrame built
+TARGET_DASK = 1.6            # 2 workers' throughput over 1 worker's
 
-def median_time(fn, repeats):
-    times, out = [], None
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def measure(fn, repeats, cpu=time.process_time):
+    """(median wall seconds, median CPU seconds, last result)."""
+    walls, cpus, out = [], [], None
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        c0, t0 = cpu(), time.perf_counter()
         out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+        walls.append(time.perf_counter() - t0)
+        cpus.append(cpu() - c0)
+    return statistics.median(walls), statistics.median(cpus), out
+
+
+def load():
+    return "%.1f" % os.getloadavg()[0]
 
 
 def main():
@@ -59,7 +79,8 @@ def main():
     import quotalevy
     cli = os.path.join(a.build, "tools", "quotalevy")
     rs = quotalevy.RuleSet.load(RULES)
-    results = []
+    results = []          # (name, wall, cpu or None)
+    load_before = load()
     with tempfile.TemporaryDirectory() as d:
         data = os.path.join(d, "units.csv")
         with open(data, "w") as f:
@@ -76,21 +97,22 @@ def main():
                 total = [r for r in csv.DictReader(f) if r["scope"] == "total"][0]
             return Decimal(total["levy_due"])
 
-        t_cli, want = median_time(run_cli, a.repeats)
-        results.append(("quotalevy run, 1 thread, CSV -> CSV", t_cli))
+        t_cli, c_cli, want = measure(run_cli, a.repeats, children_cpu)
+        results.append(("quotalevy run, 1 thread, CSV -> CSV", t_cli, c_cli))
 
         df = pd.read_csv(data, dtype=str, keep_default_na=False)
         columns = {c: df[c].tolist() for c in df.columns}
-        t, cols = median_time(lambda: rs.evaluate_columns(columns, DATE), a.repeats)
+        t, c, cols = measure(lambda: rs.evaluate_columns(columns, DATE), a.repeats)
         got = sum((v for v in cols["levy_due"]), Decimal(0))
         assert got == want, ("evaluate_columns", got, want)
-        results.append(("evaluate_columns, lists of str in, columns out", t))
+        results.append(("evaluate_columns, lists of str in, columns out", t, c))
+        del cols
 
-        t, frame = median_time(lambda: rs.evaluate_frame(df, DATE, keep=["id"]), a.repeats)
+        t, c, frame = measure(lambda: rs.evaluate_frame(df, DATE, keep=["id"]), a.repeats)
         got = sum(frame["levy_due"], Decimal(0))
         assert got == want, ("evaluate_frame", got, want)
-        results.append(("evaluate_frame, DataFrame of str in, DataFrame out", t))
-        del frame, cols
+        results.append(("evaluate_frame, DataFrame of str in, DataFrame out", t, c))
+        del frame
 
         dask_times = {}
         if not a.no_dask:
@@ -100,21 +122,46 @@ def main():
                 with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, Client(cluster) as client:
                     blocksize = max(1 << 20, os.path.getsize(data) // (8 * workers))
-                    t, got = median_time(lambda: dask_levy.levy(data, RULES, DATE, client,
-                                                                blocksize), a.repeats)
+                    t, _, got = measure(lambda: dask_levy.levy(data, RULES, DATE, client,
+                                                               blocksize), a.repeats)
                     assert got[2] == want and got[0] == a.rows, ("dask", got, want)
                     dask_times[workers] = t
                     results.append(("Dask, %d worker process%s, CSV -> totals"
-                                    % (workers, "es" * (workers > 1)), t))
+                                    % (workers, "es" * (workers > 1)), t, None))
     print("levy total of every path: %s (%d rows, %s)" % (want, a.rows, rs.id))
     if a.smoke:
         return 0
-    print("| path | rows/s | × `quotalevy run` 1 thread |")
-    print("|---|---:|---:|")
-    for name, t in results:
-        print("| %s | %s | %.2f |" % (name, format(int(a.rows / t), ","), t_cli / t))
+    print("load average (1 min) before %s, after %s, on %d cores"
+          % (load_before, load(), os.cpu_count() or 0))
+    print()
+    print("| path | rows/s (wall) | rows/s (CPU) | × `quotalevy run` 1 thread, wall | × run, CPU |")
+    print("|---|---:|---:|---:|---:|")
+    for name, t, c in results:
+        print("| %s | %s | %s | %.2f | %s |" % (
+            name, format(int(a.rows / t), ","),
+            format(int(a.rows / c), ",") if c else "–", t_cli / t,
+            "%.2f" % (c_cli / c) if c else "–"))
+    print()
+    by = {name: (t, c) for name, t, c in results}
+
+    def judge(label, value, target, unit):
+        ok = value >= target
+        what = "rows/s" if unit == ",.0f" else "×"
+        print("target %s: %s %s (target %s %s): %s"
+              % (label, format(value, unit), what, format(target, unit), what,
+                 "met" if ok else "not met"))
+
+    t, c = by["evaluate_columns, lists of str in, columns out"]
+    judge("evaluate_columns >= 1,000,000 rows/s on one core", a.rows / c,
+          TARGET_COLUMNS, ",.0f")
+    t, c = by["evaluate_frame, DataFrame of str in, DataFrame out"]
+    judge("evaluate_frame >= 500,000 rows/s, DataFrame built", a.rows / c,
+          TARGET_FRAME, ",.0f")
     if len(dask_times) == 2:
-        print("Dask 2 workers / 1 worker: %.2f×" % (dask_times[1] / dask_times[2]))
+        judge("Dask 2 workers >= 1.6x 1 worker", dask_times[1] / dask_times[2],
+              TARGET_DASK, ".2f")
+    else:
+        print("target Dask 2 workers >= 1.6x 1 worker: not measured (--no-dask)")
     return 0
 
 

@@ -6,12 +6,14 @@
  * Per chunk of rows (the batch's capacity) the cells' texts are gathered
  * with the GIL held (a str cell gives its UTF-8 without a copy, other
  * cells go through the package's converter once), then, with the GIL
- * released, the records are filled, evaluated with ql_evaluate_many and
- * every output written as text into per-column buffers.  No Python object
- * is made for a value inside the library's work: the columns come back
- * either packed (one bytes of texts, offsets and a mask per column; the
- * package makes a value when one is read) or as lists of objects built
- * from that text with a small per-column memo (many cells repeat).
+ * released, the records are filled and evaluated with ql_evaluate_many.
+ * No Python object is made for a value inside the library's work.  The
+ * columns come back either packed (the texts of a column in one bytes,
+ * its int64 offsets and a mask in two more; the package makes a value
+ * when one is read), written row by row without the GIL, or as lists of
+ * objects made straight from the results, with the GIL, through a
+ * per-column memo keyed by the value's bits (many cells repeat, and a
+ * repeat is then neither formatted nor parsed).
  * Included once, by quotalevy.i's wrapper, after convert.h.
  */
 #ifndef QL_PY_COLUMNS_H
@@ -29,45 +31,53 @@ typedef struct col_spec {
     ql_type type;   /* NUMBER, BOOL, DATE or STRING (enum, table) */
 } col_spec;
 
-/* A growing column of texts: data, offsets[n + 1], mask[n] (1: a value). */
-typedef struct col_buf {
+/* A direct-mapped memo of a column's objects: its cells often repeat
+ * (0.00, a rate, a date), and a Decimal made once is shared, as Decimals
+ * are immutable.  Numbers and dates are keyed by their binary value, so a
+ * repeat costs neither formatting nor parsing; strings by their text (up
+ * to MEMO_KEY bytes). */
+#define MEMO_SLOTS 1024
+#define MEMO_KEY 46
+typedef struct memo_slot {
+    unsigned char len; /* 0: empty */
+    char key[MEMO_KEY];
+    PyObject *obj;     /* strong */
+} memo_slot;
+
+typedef struct value_slot {
+    uint64_t hi, lo;   /* the coefficient, or the date */
+    int32_t tag;       /* 0: empty; else scale + 1 */
+    PyObject *obj;     /* strong */
+} value_slot;
+
+/* One column of the output being built: packed (texts in `data`, int64
+ * offsets and a mask in two bytes objects made at their full size before
+ * any row is written) or as a list of objects. */
+typedef struct col_out {
+    col_spec spec;
     char *data;
     size_t len, cap;
+    PyObject *off_obj, *mask_obj;
     int64_t *off;
     unsigned char *mask;
-    size_t rows, rows_cap;
-    /* the last date written and its text: a date column mostly repeats
-     * one value, and formatting a date costs more than evaluating it */
+    PyObject *list;
+    value_slot *vmemo;  /* numbers and dates */
+    memo_slot *smemo;   /* strings */
+    /* the last date written packed and its text: formatting a date costs
+     * more than evaluating it */
     int has_date;
     ql_date date;
     char date_text[16];
     size_t date_len;
-} col_buf;
+} col_out;
 
-static int col_reserve_rows(col_buf *c, size_t rows)
-{
-    if (rows <= c->rows_cap)
-        return 0;
-    size_t cap = c->rows_cap ? c->rows_cap : 1024;
-    while (cap < rows)
-        cap *= 2;
-    int64_t *off = PyMem_RawRealloc(c->off, (cap + 1) * sizeof *off);
-    if (!off)
-        return -1;
-    c->off = off;
-    unsigned char *m = PyMem_RawRealloc(c->mask, cap);
-    if (!m)
-        return -1;
-    c->mask = m;
-    c->rows_cap = cap;
-    return 0;
-}
-
-static int col_reserve_bytes(col_buf *c, size_t more)
+static int col_grow(col_out *c, size_t more, size_t hint)
 {
     if (c->len + more <= c->cap)
         return 0;
-    size_t cap = c->cap ? c->cap : 4096;
+    size_t cap = c->cap ? 2 * c->cap : 4096;
+    if (cap < hint)
+        cap = hint;
     while (cap < c->len + more)
         cap *= 2;
     char *d = PyMem_RawRealloc(c->data, cap);
@@ -78,119 +88,183 @@ static int col_reserve_bytes(col_buf *c, size_t more)
     return 0;
 }
 
-static void col_reset(col_buf *c)
+static void col_out_free(col_out *c)
 {
-    c->len = 0;
-    c->rows = 0;
-    if (c->off)
-        c->off[0] = 0;
+    PyMem_RawFree(c->data);
+    Py_XDECREF(c->off_obj);
+    Py_XDECREF(c->mask_obj);
+    Py_XDECREF(c->list);
+    if (c->vmemo) {
+        for (size_t q = 0; q < MEMO_SLOTS; q++)
+            Py_XDECREF(c->vmemo[q].obj);
+        PyMem_Free(c->vmemo);
+    }
+    if (c->smemo) {
+        for (size_t q = 0; q < MEMO_SLOTS; q++)
+            Py_XDECREF(c->smemo[q].obj);
+        PyMem_Free(c->smemo);
+    }
 }
 
-/* Appends one cell: the text of column s of res (none when res is NULL).
- * Runs without the GIL.  −1 when out of memory. */
-static int col_put(col_buf *c, const col_spec *s, const ql_result *res)
+/* Appends row `row`'s cell of column c, packed: the text of the output
+ * or check field of res (none when res is NULL).  Runs without the GIL;
+ * room for a number, bool or date was reserved per chunk.  −1 when out
+ * of memory. */
+static int col_put_text(col_out *c, size_t row, const ql_result *res)
 {
-    if (col_reserve_rows(c, c->rows + 1))
-        return -1;
-    if (c->rows == 0)
-        c->off[0] = 0;
-    int has = 0;
-    if (res) {
-        if (s->type == QL_TYPE_STRING) {
-            ql_value v;
-            ql_result_output(res, s->index, &v);
-            if (v.type != QL_TYPE_NONE) {
-                if (col_reserve_bytes(c, v.length))
-                    return -1;
-                memcpy(c->data + c->len, v.string ? v.string : "", v.length);
-                c->len += v.length;
-                has = 1;
-            }
-        } else if (s->type == QL_TYPE_DATE && s->src == COL_OUTPUT) {
-            ql_value v;
-            ql_result_output(res, s->index, &v);
-            if (v.type == QL_TYPE_DATE) {
-                if (!c->has_date || c->date != v.date) {
-                    c->date_len = ql_date_format(v.date, c->date_text, sizeof c->date_text);
-                    if (c->date_len >= sizeof c->date_text)
-                        c->date_len = sizeof c->date_text - 1;
-                    c->date = v.date;
-                    c->has_date = 1;
-                }
-                if (col_reserve_bytes(c, c->date_len))
-                    return -1;
-                memcpy(c->data + c->len, c->date_text, c->date_len);
-                c->len += c->date_len;
-                has = 1;
-            }
-        } else {
-            if (col_reserve_bytes(c, QL_DECIMAL_TEXT_MAX))
+    const col_spec *s = &c->spec;
+    size_t n = 0;
+    if (!res) {
+        /* no value */
+    } else if (s->type == QL_TYPE_STRING) {
+        ql_value v;
+        ql_result_output(res, s->index, &v);
+        if (v.type != QL_TYPE_NONE) {
+            if (col_grow(c, v.length + 1, 0))
                 return -1;
-            size_t n = s->src == COL_OUTPUT
-                ? ql_result_output_text(res, s->index, c->data + c->len, QL_DECIMAL_TEXT_MAX)
-                : ql_result_check_text(res, s->index, (ql_check_field)s->field,
-                                       c->data + c->len, QL_DECIMAL_TEXT_MAX);
-            if (n >= QL_DECIMAL_TEXT_MAX)
-                n = QL_DECIMAL_TEXT_MAX - 1; /* never: numbers fit */
-            if (n) {
-                c->len += n;
-                has = 1;
-            }
+            memcpy(c->data + c->len, v.string ? v.string : "", v.length);
+            n = v.length;
+            c->mask[row] = 1;
         }
+    } else if (s->type == QL_TYPE_DATE && s->src == COL_OUTPUT) {
+        ql_value v;
+        ql_result_output(res, s->index, &v);
+        if (v.type == QL_TYPE_DATE) {
+            if (!c->has_date || c->date != v.date) {
+                c->date_len = ql_date_format(v.date, c->date_text, sizeof c->date_text);
+                if (c->date_len >= sizeof c->date_text)
+                    c->date_len = sizeof c->date_text - 1;
+                c->date = v.date;
+                c->has_date = 1;
+            }
+            memcpy(c->data + c->len, c->date_text, c->date_len);
+            n = c->date_len;
+        }
+    } else {
+        n = s->src == COL_OUTPUT
+            ? ql_result_output_text(res, s->index, c->data + c->len, QL_DECIMAL_TEXT_MAX)
+            : ql_result_check_text(res, s->index, (ql_check_field)s->field,
+                                   c->data + c->len, QL_DECIMAL_TEXT_MAX);
+        if (n >= QL_DECIMAL_TEXT_MAX)
+            n = QL_DECIMAL_TEXT_MAX - 1; /* never: numbers fit */
     }
-    c->mask[c->rows] = (unsigned char)has;
-    c->rows++;
-    c->off[c->rows] = (int64_t)c->len;
+    if (n)
+        c->mask[row] = 1;
+    c->len += n;
+    c->off[row + 1] = (int64_t)c->len;
     return 0;
 }
 
-/* A direct-mapped memo of objects by their text: a column's cells often
- * repeat (0.00, a rate, a date), and a Decimal made once is shared, as
- * Decimals are immutable.  Texts over MEMO_KEY bytes are not memoised. */
-#define MEMO_SLOTS 1024
-#define MEMO_KEY 46
-typedef struct memo_slot {
-    unsigned char len; /* 0: empty */
-    char key[MEMO_KEY];
-    PyObject *obj;     /* strong */
-} memo_slot;
-
-/* The object of one cell's text, new reference; NULL with an exception. */
-static PyObject *cell_object(ql_type type, const char *t, size_t n, memo_slot *memo)
+/* A new reference to the object of a string cell, memoised by its text;
+ * NULL with an exception. */
+static PyObject *string_object(col_out *c, const char *t, size_t n)
 {
-    if (type == QL_TYPE_BOOL)
-        return PyBool_FromLong(n == 4); /* "true" / "false" */
     memo_slot *slot = NULL;
-    if (memo && n > 0 && n <= MEMO_KEY) {
+    if (n > 0 && n <= MEMO_KEY) {
         uint32_t h = 2166136261u;
         for (size_t k = 0; k < n; k++)
             h = (h ^ (unsigned char)t[k]) * 16777619u;
-        slot = &memo[h & (MEMO_SLOTS - 1)];
+        slot = &c->smemo[h & (MEMO_SLOTS - 1)];
         if (slot->len == n && memcmp(slot->key, t, n) == 0) {
             Py_INCREF(slot->obj);
             return slot->obj;
         }
     }
-    PyObject *o;
-    if (type == QL_TYPE_STRING) {
-        o = PyUnicode_DecodeUTF8(t, (Py_ssize_t)n, "strict");
-    } else {
-        PyObject *s = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, t, (Py_ssize_t)n);
-        if (!s)
-            return NULL;
-        if (type == QL_TYPE_NUMBER)
-            o = PyObject_CallOneArg(ql_decimal_type, s);
-        else
-            o = PyObject_CallMethod(ql_date_type, "fromisoformat", "O", s);
-        Py_DECREF(s);
-    }
+    PyObject *o = PyUnicode_DecodeUTF8(t, (Py_ssize_t)n, "strict");
     if (o && slot) {
-        Py_XSETREF(slot->obj, o);
         Py_INCREF(o);
+        Py_XSETREF(slot->obj, o);
         slot->len = (unsigned char)n;
         memcpy(slot->key, t, n);
     }
     return o;
+}
+
+/* A new reference to the Decimal or date of a value, memoised by the
+ * value's bits; NULL with an exception. */
+static PyObject *value_object(col_out *c, const ql_value *v)
+{
+    uint64_t hi, lo;
+    int32_t tag;
+    if (v->type == QL_TYPE_NUMBER) {
+        hi = (uint64_t)v->number.coef_hi;
+        lo = v->number.coef_lo;
+        tag = v->number.scale + 1;
+    } else {
+        hi = 0;
+        lo = (uint64_t)(int64_t)v->date;
+        tag = 1;
+    }
+    uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15u) ^ (uint64_t)tag) * 0xFF51AFD7ED558CCDu;
+    value_slot *slot = &c->vmemo[(h >> 40) & (MEMO_SLOTS - 1)];
+    if (slot->tag == tag && slot->lo == lo && slot->hi == hi) {
+        Py_INCREF(slot->obj);
+        return slot->obj;
+    }
+    char buf[QL_DECIMAL_TEXT_MAX];
+    size_t n = v->type == QL_TYPE_NUMBER ? ql_decimal_format(&v->number, buf, sizeof buf)
+                                         : ql_date_format(v->date, buf, sizeof buf);
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, (Py_ssize_t)n);
+    if (!s)
+        return NULL;
+    PyObject *o = v->type == QL_TYPE_NUMBER
+        ? PyObject_CallOneArg(ql_decimal_type, s)
+        : PyObject_CallMethod(ql_date_type, "fromisoformat", "O", s);
+    Py_DECREF(s);
+    if (o) {
+        Py_INCREF(o);
+        Py_XSETREF(slot->obj, o);
+        slot->hi = hi;
+        slot->lo = lo;
+        slot->tag = tag;
+    }
+    return o;
+}
+
+static PyObject *none_ref(void)
+{
+    Py_INCREF(Py_None);
+    return Py_None;
+}
+
+/* A new reference to the object of column c's cell in res (None when res
+ * is NULL): Decimal, bool, date, str or None, as the packed text reads.
+ * `ck` is check spec.index's outcome, read once per row by the caller. */
+static PyObject *cell_object(col_out *c, const ql_result *res, const ql_check_result *ck)
+{
+    const col_spec *s = &c->spec;
+    if (!res)
+        return none_ref();
+    if (s->src == COL_CHECK) {
+        switch (s->field) {
+        case QL_CHECK_APPLICABLE:
+            return PyBool_FromLong(ck->applicable);
+        case QL_CHECK_COMPLIANT:
+            return ck->applicable ? PyBool_FromLong(ck->compliant) : none_ref();
+        default: {
+            const ql_value *v = s->field == QL_CHECK_REQUIRED ? &ck->required
+                              : s->field == QL_CHECK_ACTUAL ? &ck->actual
+                                                            : &ck->shortfall;
+            return v->type == QL_TYPE_NUMBER ? value_object(c, v) : none_ref();
+        }
+        }
+    }
+    ql_value v;
+    ql_result_output(res, s->index, &v);
+    switch (v.type) {
+    case QL_TYPE_NUMBER:
+    case QL_TYPE_DATE:
+        return value_object(c, &v);
+    case QL_TYPE_BOOL:
+        return PyBool_FromLong(v.boolean);
+    case QL_TYPE_STRING:
+    case QL_TYPE_TABLE:
+        return string_object(c, v.string ? v.string : "", v.length);
+    default:
+        return none_ref();
+    }
 }
 
 /* One cell of the input, as the library will read it. */
@@ -253,6 +327,189 @@ static PyObject *error_args(const ql_error *e)
                          e->file, e->line, e->column, e->field, text);
 }
 
+/* Gathers the texts of rows r0 .. r0 + k − 1 of every column into
+ * cells[j * ni + i], each held by held[...]; −1 with an exception (and
+ * nothing held). */
+static int gather_cells(PyObject *columns, size_t ni, Py_ssize_t r0, size_t k,
+                        PyObject *conv, cell *cells, PyObject **held)
+{
+    for (size_t j = 0; j < k; j++) {
+        for (size_t i = 0; i < ni; i++) {
+            PyObject *col = PyList_GET_ITEM(columns, i);
+            cell *c = &cells[j * ni + i];
+            PyObject **h = &held[j * ni + i];
+            if (col == Py_None) {
+                c->text = NULL;
+                *h = NULL;
+                continue;
+            }
+            PyObject *v = PySequence_Fast_ITEMS(col)[r0 + (Py_ssize_t)j];
+            if (cell_text(v, conv, i, r0 + (Py_ssize_t)j, c, h)) {
+                for (size_t q = 0; q < j * ni + i; q++)
+                    Py_CLEAR(held[q]);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Fills the chunk's k records from its cells; bad_input[j] = input + 1 of
+ * the first field a record refused (0: none).  Runs without the GIL. */
+static void fill_chunk(struct ql_batch *b, size_t ni, size_t k, const cell *cells,
+                       int *bad_input)
+{
+    for (size_t j = 0; j < k; j++) {
+        ql_record *rec = b->recs[j];
+        ql_record_clear(rec);
+        bad_input[j] = 0;
+        for (size_t i = 0; i < ni; i++) {
+            const cell *c = &cells[j * ni + i];
+            ql_error err;
+            if (c->text && ql_record_set_text(rec, i, c->text, (size_t)c->len, &err)) {
+                bad_input[j] = (int)i + 1;
+                break;
+            }
+        }
+    }
+}
+
+/* Appends the chunk's errors to errs as (row, error args); 1 if any, 0 if
+ * none, −1 with an exception. */
+static int chunk_errors(struct ql_batch *b, size_t ni, Py_ssize_t r0, size_t k,
+                        const cell *cells, const int *bad_input, PyObject *errs)
+{
+    int failed = 0;
+    for (size_t j = 0; j < k; j++) {
+        ql_error err;
+        const ql_error *e = NULL;
+        if (bad_input[j]) {
+            /* set again, to have its error: only for a refused row */
+            size_t i = (size_t)bad_input[j] - 1;
+            const cell *c = &cells[j * ni + i];
+            ql_record_set_text(b->recs[j], i, c->text, (size_t)c->len, &err);
+            e = &err;
+        } else if (ql_result_status(b->res[j]) != QL_OK) {
+            e = ql_result_error(b->res[j]);
+        }
+        if (!e)
+            continue;
+        failed = 1;
+        PyObject *a = error_args(e);
+        PyObject *row = a ? PyLong_FromSsize_t(r0 + (Py_ssize_t)j) : NULL;
+        PyObject *t = row ? PyTuple_Pack(2, row, a) : NULL;
+        Py_XDECREF(a);
+        Py_XDECREF(row);
+        if (!t || PyList_Append(errs, t)) {
+            Py_XDECREF(t);
+            return -1;
+        }
+        Py_DECREF(t);
+    }
+    return failed;
+}
+
+/* The chunk's results written as text into the packed columns, row by
+ * row (each result is read while it is in cache).  Without the GIL; −1
+ * out of memory. */
+static int chunk_texts(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t r0,
+                       size_t k, size_t n, const int *bad_input)
+{
+    for (size_t s = 0; s < ns; s++) {
+        col_out *c = &outs[s];
+        /* numbers, bools and dates fit QL_DECIMAL_TEXT_MAX: reserve the
+         * chunk's worst case once, and size the rest of the column on
+         * what the rows so far took */
+        size_t hint = r0 ? (c->len / (size_t)r0 + 1) * n / 8 * 9 : 0;
+        if (c->spec.type != QL_TYPE_STRING && col_grow(c, k * QL_DECIMAL_TEXT_MAX, hint))
+            return -1;
+    }
+    for (size_t j = 0; j < k; j++) {
+        const ql_result *res = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK)
+                                   ? NULL : b->res[j];
+        for (size_t s = 0; s < ns; s++)
+            if (col_put_text(&outs[s], (size_t)r0 + j, res))
+                return -1;
+    }
+    return 0;
+}
+
+/* The chunk's cells as objects, into each column's list, row by row; each
+ * check read once per row.  With the GIL; −1 with an exception. */
+static int chunk_objects(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t r0,
+                         size_t k, const int *bad_input, ql_check_result *ck,
+                         size_t nc)
+{
+    for (size_t j = 0; j < k; j++) {
+        const ql_result *res = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK)
+                                   ? NULL : b->res[j];
+        for (size_t i = 0; res && i < nc; i++)
+            ql_result_check(res, i, &ck[i]);
+        for (size_t s = 0; s < ns; s++) {
+            col_out *c = &outs[s];
+            PyObject *o = cell_object(c, res, c->spec.src == COL_CHECK ? &ck[c->spec.index] : NULL);
+            if (!o)
+                return -1;
+            PyList_SET_ITEM(c->list, r0 + (Py_ssize_t)j, o);
+        }
+    }
+    return 0;
+}
+
+/* Column k of the output, empty, ready for n rows; −1 with an exception. */
+static int col_open(col_out *c, PyObject *spec, Py_ssize_t n, int objects, size_t nc)
+{
+    int src, field, type;
+    Py_ssize_t idx;
+    if (!PyArg_ParseTuple(spec, "inii", &src, &idx, &field, &type))
+        return -1;
+    if (idx < 0 || (src == COL_CHECK && (size_t)idx >= nc) || field < 0 || field > 4) {
+        PyErr_SetString(PyExc_ValueError, "columns_evaluate: bad column spec");
+        return -1;
+    }
+    c->spec = (col_spec){src, (size_t)idx, field, (ql_type)type};
+    if (objects) {
+        c->list = PyList_New(n);
+        c->vmemo = PyMem_Calloc(MEMO_SLOTS, sizeof *c->vmemo);
+        c->smemo = PyMem_Calloc(MEMO_SLOTS, sizeof *c->smemo);
+        if (!c->list || !c->vmemo || !c->smemo) {
+            if (!PyErr_Occurred())
+                PyErr_NoMemory();
+            return -1;
+        }
+        return 0;
+    }
+    /* the offsets and the mask in the bytes objects handed back: their
+     * size is known now, so they are never copied */
+    c->off_obj = PyBytes_FromStringAndSize(NULL, (n + 1) * (Py_ssize_t)sizeof(int64_t));
+    c->mask_obj = PyBytes_FromStringAndSize(NULL, n);
+    if (!c->off_obj || !c->mask_obj)
+        return -1;
+    c->off = (int64_t *)PyBytes_AS_STRING(c->off_obj);
+    c->mask = (unsigned char *)PyBytes_AS_STRING(c->mask_obj);
+    c->off[0] = 0;
+    memset(c->mask, 0, (size_t)n);
+    return 0;
+}
+
+/* Column c handed back: its list, or (data, offsets, mask) as bytes, rows
+ * from `done` on (never evaluated: after a stop) empty. */
+static PyObject *col_close(col_out *c, Py_ssize_t n, Py_ssize_t done)
+{
+    if (c->list) {
+        for (Py_ssize_t r = done; r < n; r++)
+            PyList_SET_ITEM(c->list, r, none_ref());
+        Py_INCREF(c->list);
+        return c->list;
+    }
+    for (Py_ssize_t r = done; r < n; r++)
+        c->off[r + 1] = (int64_t)c->len;
+    PyObject *data = PyBytes_FromStringAndSize(c->data ? c->data : "", (Py_ssize_t)c->len);
+    if (!data)
+        return NULL;
+    return Py_BuildValue("(NOO)", data, c->off_obj, c->mask_obj);
+}
+
 /*
  * Evaluates n rows given as `columns` (a list with one item per input of
  * the rule set: a list or tuple of n cells, or None for no column) on
@@ -269,7 +526,7 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
                                   PyObject *conv, int objects, int stop)
 {
     const ql_ruleset *rs = b->rs;
-    size_t ni = ql_ruleset_input_count(rs);
+    size_t ni = ql_ruleset_input_count(rs), nc = ql_ruleset_check_count(rs);
     if (!PyList_Check(columns) || (size_t)PyList_GET_SIZE(columns) != ni ||
         !PyList_Check(specs_in) || n < 0 || !PyCallable_Check(conv)) {
         PyErr_SetString(PyExc_TypeError, "columns_evaluate: bad arguments");
@@ -286,189 +543,66 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
     }
     size_t ns = (size_t)PyList_GET_SIZE(specs_in);
     size_t cap = b->cap;
-    col_spec *specs = PyMem_Calloc(ns + 1, sizeof *specs);
-    col_buf *bufs = PyMem_Calloc(ns + 1, sizeof *bufs);
+    col_out *outs = PyMem_Calloc(ns + 1, sizeof *outs);
     cell *cells = PyMem_Calloc(cap * (ni + 1), sizeof *cells);
     PyObject **held = PyMem_Calloc(cap * (ni + 1), sizeof *held);
     int *bad_input = PyMem_Calloc(cap, sizeof *bad_input); /* fill failure: input + 1 */
-    memo_slot *memo = objects ? PyMem_Calloc(ns * MEMO_SLOTS + 1, sizeof *memo) : NULL;
+    ql_check_result *ck = PyMem_Calloc(nc + 1, sizeof *ck);
     PyObject *outcols = PyList_New((Py_ssize_t)ns), *errs = PyList_New(0);
     PyObject *ret = NULL;
-    int oom = 0;
-    if (!specs || !bufs || !cells || !held || !bad_input || (objects && !memo) ||
-        !outcols || !errs) {
+    Py_ssize_t done = 0;
+    if (!outs || !cells || !held || !bad_input || !ck || !outcols || !errs) {
         PyErr_NoMemory();
-        goto done;
+        goto out;
     }
-    for (size_t k = 0; k < ns; k++) {
-        PyObject *t = PyList_GET_ITEM(specs_in, k);
-        int src, field, type;
-        Py_ssize_t idx;
-        if (!PyArg_ParseTuple(t, "inii", &src, &idx, &field, &type))
-            goto done;
-        specs[k] = (col_spec){src, (size_t)idx, field, (ql_type)type};
-        if (objects) {
-            PyObject *l = PyList_New(n);
-            if (!l)
-                goto done;
-            PyList_SET_ITEM(outcols, (Py_ssize_t)k, l);
-        }
-    }
+    for (size_t s = 0; s < ns; s++)
+        if (col_open(&outs[s], PyList_GET_ITEM(specs_in, (Py_ssize_t)s), n, objects, nc))
+            goto out;
     int stopped = 0;
     for (Py_ssize_t r0 = 0; r0 < n && !stopped; r0 += (Py_ssize_t)cap) {
         size_t k = (size_t)(n - r0) < cap ? (size_t)(n - r0) : cap;
         /* 1. the cells' texts, with the GIL */
-        for (size_t j = 0; j < k; j++) {
-            for (size_t i = 0; i < ni; i++) {
-                PyObject *col = PyList_GET_ITEM(columns, i);
-                cell *c = &cells[j * ni + i];
-                PyObject **h = &held[j * ni + i];
-                if (col == Py_None) {
-                    c->text = NULL;
-                    *h = NULL;
-                    continue;
-                }
-                PyObject *v = PySequence_Fast_ITEMS(col)[r0 + (Py_ssize_t)j];
-                if (cell_text(v, conv, i, r0 + (Py_ssize_t)j, c, h)) {
-                    for (size_t q = 0; q < j * ni + i; q++)
-                        Py_CLEAR(held[q]);
-                    goto done;
-                }
-            }
-        }
-        /* 2. fill, evaluate and write the texts out, without the GIL */
+        if (gather_cells(columns, ni, r0, k, conv, cells, held))
+            goto out;
+        /* 2. fill, evaluate (and write the texts out), without the GIL */
+        int oom = 0;
         Py_BEGIN_ALLOW_THREADS
-        for (size_t j = 0; j < k; j++) {
-            ql_record *rec = b->recs[j];
-            ql_record_clear(rec);
-            bad_input[j] = 0;
-            for (size_t i = 0; i < ni; i++) {
-                const cell *c = &cells[j * ni + i];
-                ql_error err;
-                if (c->text && ql_record_set_text(rec, i, c->text, (size_t)c->len, &err)) {
-                    bad_input[j] = (int)i + 1;
-                    break;
-                }
-            }
-        }
+        fill_chunk(b, ni, k, cells, bad_input);
         ql_evaluate_many((const ql_record *const *)b->recs, b->res, k, (ql_date)date, 0);
-        for (size_t s = 0; s < ns && !oom; s++) {
-            if (objects)
-                col_reset(&bufs[s]);
-            for (size_t j = 0; j < k && !oom; j++) {
-                const ql_result *res = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK)
-                                           ? NULL : b->res[j];
-                oom = col_put(&bufs[s], &specs[s], res);
-            }
-        }
+        if (!objects)
+            oom = chunk_texts(b, outs, ns, r0, k, (size_t)n, bad_input);
         Py_END_ALLOW_THREADS
-        if (oom) {
-            for (size_t q = 0; q < k * ni; q++)
-                Py_CLEAR(held[q]);
-            PyErr_NoMemory();
-            goto done;
-        }
         /* 3. the errors of the chunk, and its objects, with the GIL */
-        int failed = 0;
-        for (size_t j = 0; j < k; j++) {
-            ql_error err;
-            const ql_error *e = NULL;
-            if (bad_input[j]) {
-                size_t i = (size_t)bad_input[j] - 1;
-                const cell *c = &cells[j * ni + i];
-                ql_record_set_text(b->recs[j], i, c->text, (size_t)c->len, &err);
-                e = &err;
-            } else if (ql_result_status(b->res[j]) != QL_OK) {
-                e = ql_result_error(b->res[j]);
-            }
-            if (!e)
-                continue;
-            failed = 1;
-            PyObject *a = error_args(e);
-            PyObject *row = a ? PyLong_FromSsize_t(r0 + (Py_ssize_t)j) : NULL;
-            PyObject *t = row ? PyTuple_Pack(2, row, a) : NULL;
-            Py_XDECREF(a);
-            Py_XDECREF(row);
-            if (!t || PyList_Append(errs, t)) {
-                Py_XDECREF(t);
-                for (size_t q = 0; q < k * ni; q++)
-                    Py_CLEAR(held[q]);
-                goto done;
-            }
-            Py_DECREF(t);
-        }
+        int failed = oom ? (PyErr_NoMemory(), -1)
+                         : chunk_errors(b, ni, r0, k, cells, bad_input, errs);
         for (size_t q = 0; q < k * ni; q++)
             Py_CLEAR(held[q]);
-        if (failed && stop)
-            stopped = 1;
-        if (!objects)
-            continue;
-        for (size_t s = 0; s < ns; s++) {
-            col_buf *c = &bufs[s];
-            PyObject *l = PyList_GET_ITEM(outcols, (Py_ssize_t)s);
-            for (size_t j = 0; j < k; j++) {
-                PyObject *o;
-                if (!c->mask[j]) {
-                    Py_INCREF(Py_None);
-                    o = Py_None;
-                } else {
-                    o = cell_object(specs[s].type, c->data + c->off[j],
-                                    (size_t)(c->off[j + 1] - c->off[j]), memo + s * MEMO_SLOTS);
-                    if (!o)
-                        goto done;
-                }
-                PyList_SET_ITEM(l, r0 + (Py_ssize_t)j, o);
-            }
-        }
+        if (failed < 0)
+            goto out;
+        if (objects && chunk_objects(b, outs, ns, r0, k, bad_input, ck, nc))
+            goto out;
+        done = r0 + (Py_ssize_t)k;
+        stopped = failed && stop;
     }
-    if (stopped && objects) {
-        /* rows past the stop are never read: fill them with None */
-        for (size_t s = 0; s < ns; s++) {
-            PyObject *l = PyList_GET_ITEM(outcols, (Py_ssize_t)s);
-            for (Py_ssize_t r = 0; r < n; r++)
-                if (!PyList_GET_ITEM(l, r)) {
-                    Py_INCREF(Py_None);
-                    PyList_SET_ITEM(l, r, Py_None);
-                }
-        }
-    }
-    if (!objects) {
-        for (size_t s = 0; s < ns; s++) {
-            col_buf *c = &bufs[s];
-            if (col_reserve_rows(c, 1)) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            if (c->rows == 0)
-                c->off[0] = 0;
-            PyObject *t = Py_BuildValue("(y#y#y#)", c->data ? c->data : "", (Py_ssize_t)c->len,
-                                        (const char *)c->off, (Py_ssize_t)((c->rows + 1) * sizeof *c->off),
-                                        (const char *)c->mask, (Py_ssize_t)c->rows);
-            if (!t)
-                goto done;
-            PyList_SET_ITEM(outcols, (Py_ssize_t)s, t);
-        }
+    for (size_t s = 0; s < ns; s++) {
+        PyObject *col = col_close(&outs[s], n, done);
+        if (!col)
+            goto out;
+        PyList_SET_ITEM(outcols, (Py_ssize_t)s, col);
     }
     ret = PyTuple_Pack(2, outcols, errs);
-done:
+out:
+    /* (a list some of whose rows were never set is freed as any list:
+     * its empty items are skipped) */
     Py_XDECREF(outcols);
     Py_XDECREF(errs);
-    if (bufs)
-        for (size_t s = 0; s < ns; s++) {
-            PyMem_RawFree(bufs[s].data);
-            PyMem_RawFree(bufs[s].off);
-            PyMem_RawFree(bufs[s].mask);
-        }
-    if (memo) {
-        for (size_t q = 0; q < ns * MEMO_SLOTS; q++)
-            Py_XDECREF(memo[q].obj);
-        PyMem_Free(memo);
-    }
-    PyMem_Free(specs);
-    PyMem_Free(bufs);
+    for (size_t s = 0; outs && s < ns; s++)
+        col_out_free(&outs[s]);
+    PyMem_Free(outs);
     PyMem_Free(cells);
     PyMem_Free(held);
     PyMem_Free(bad_input);
+    PyMem_Free(ck);
     return ret;
 }
 
