@@ -52,7 +52,7 @@ typedef struct value_slot {
 
 /* One column of the output being built: packed (texts in `data`, int64
  * offsets and a mask in two bytes objects made at their full size before
- * any row is written) or as a list of objects. */
+ * any row is written) or as objects, in its row of the caller's block. */
 typedef struct col_out {
     col_spec spec;
     char *data;
@@ -60,7 +60,7 @@ typedef struct col_out {
     PyObject *off_obj, *mask_obj;
     int64_t *off;
     unsigned char *mask;
-    PyObject *list;
+    PyObject **slots;   /* n object references, owned by the block */
     value_slot *vmemo;  /* numbers and dates */
     memo_slot *smemo;   /* strings */
     /* the last date written packed and its text: formatting a date costs
@@ -93,7 +93,6 @@ static void col_out_free(col_out *c)
     PyMem_RawFree(c->data);
     Py_XDECREF(c->off_obj);
     Py_XDECREF(c->mask_obj);
-    Py_XDECREF(c->list);
     if (c->vmemo) {
         for (size_t q = 0; q < MEMO_SLOTS; q++)
             Py_XDECREF(c->vmemo[q].obj);
@@ -434,8 +433,9 @@ static int chunk_texts(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t 
     return 0;
 }
 
-/* The chunk's cells as objects, into each column's list, row by row; each
- * check read once per row.  With the GIL; −1 with an exception. */
+/* The chunk's cells as objects, into each column's row of the block, row
+ * by row; each check read once per row.  With the GIL; −1 with an
+ * exception. */
 static int chunk_objects(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t r0,
                          size_t k, const int *bad_input, ql_check_result *ck,
                          size_t nc)
@@ -450,14 +450,15 @@ static int chunk_objects(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_
             PyObject *o = cell_object(c, res, c->spec.src == COL_CHECK ? &ck[c->spec.index] : NULL);
             if (!o)
                 return -1;
-            PyList_SET_ITEM(c->list, r0 + (Py_ssize_t)j, o);
+            Py_XSETREF(c->slots[r0 + (Py_ssize_t)j], o);
         }
     }
     return 0;
 }
 
-/* Column k of the output, empty, ready for n rows; −1 with an exception. */
-static int col_open(col_out *c, PyObject *spec, Py_ssize_t n, int objects, size_t nc)
+/* Column c of the output, empty, ready for n rows: packed, or as objects
+ * into `slots`; −1 with an exception. */
+static int col_open(col_out *c, PyObject *spec, Py_ssize_t n, PyObject **slots, size_t nc)
 {
     int src, field, type;
     Py_ssize_t idx;
@@ -468,13 +469,12 @@ static int col_open(col_out *c, PyObject *spec, Py_ssize_t n, int objects, size_
         return -1;
     }
     c->spec = (col_spec){src, (size_t)idx, field, (ql_type)type};
-    if (objects) {
-        c->list = PyList_New(n);
+    if (slots) {
+        c->slots = slots;
         c->vmemo = PyMem_Calloc(MEMO_SLOTS, sizeof *c->vmemo);
         c->smemo = PyMem_Calloc(MEMO_SLOTS, sizeof *c->smemo);
-        if (!c->list || !c->vmemo || !c->smemo) {
-            if (!PyErr_Occurred())
-                PyErr_NoMemory();
+        if (!c->vmemo || !c->smemo) {
+            PyErr_NoMemory();
             return -1;
         }
         return 0;
@@ -492,16 +492,13 @@ static int col_open(col_out *c, PyObject *spec, Py_ssize_t n, int objects, size_
     return 0;
 }
 
-/* Column c handed back: its list, or (data, offsets, mask) as bytes, rows
- * from `done` on (never evaluated: after a stop) empty. */
+/* Column c handed back: None when it went into the block, else (data,
+ * offsets, mask) as bytes, rows from `done` on (never evaluated: after a
+ * stop) empty. */
 static PyObject *col_close(col_out *c, Py_ssize_t n, Py_ssize_t done)
 {
-    if (c->list) {
-        for (Py_ssize_t r = done; r < n; r++)
-            PyList_SET_ITEM(c->list, r, none_ref());
-        Py_INCREF(c->list);
-        return c->list;
-    }
+    if (c->slots)
+        return none_ref(); /* the block's rows past a stop stay None */
     for (Py_ssize_t r = done; r < n; r++)
         c->off[r + 1] = (int64_t)c->len;
     PyObject *data = PyBytes_FromStringAndSize(c->data ? c->data : "", (Py_ssize_t)c->len);
@@ -514,16 +511,18 @@ static PyObject *col_close(col_out *c, Py_ssize_t n, Py_ssize_t done)
  * Evaluates n rows given as `columns` (a list with one item per input of
  * the rule set: a list or tuple of n cells, or None for no column) on
  * `date`.  `specs` lists the output columns as (src, index, field, type).
- * `objects`: 1 to return lists of objects, 0 for packed columns.
- * `stop`: 1 to stop after the chunk holding the first failing row.
- * Returns (columns, errors): columns a list with, per spec, a list of
- * objects or a tuple (data bytes, offsets bytes of int64, mask bytes);
- * errors a list of (row, status, message, file, line, column, field,
- * text) in row order.
+ * `block`: None for packed columns, or where the objects go: a writable,
+ * C-contiguous buffer of len(specs) × n object references (a numpy object
+ * array of shape (len(specs), n), made by numpy.empty: all None), column s
+ * in its row s.  `stop`: 1 to stop after the chunk holding the first
+ * failing row.  Returns (columns, errors): columns a list with, per spec,
+ * None (in the block) or a tuple (data bytes, offsets bytes of int64,
+ * mask bytes); errors a list of (row, status, message, file, line,
+ * column, field, text) in row order.
  */
 static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
                                   Py_ssize_t n, long date, PyObject *specs_in,
-                                  PyObject *conv, int objects, int stop)
+                                  PyObject *conv, PyObject *block, int stop)
 {
     const ql_ruleset *rs = b->rs;
     size_t ni = ql_ruleset_input_count(rs), nc = ql_ruleset_check_count(rs);
@@ -542,6 +541,20 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
         }
     }
     size_t ns = (size_t)PyList_GET_SIZE(specs_in);
+    int objects = block != Py_None;
+    Py_buffer view = {0};
+    if (objects) {
+        if (PyObject_GetBuffer(block, &view, PyBUF_WRITABLE | PyBUF_FORMAT | PyBUF_C_CONTIGUOUS))
+            return NULL;
+        if (!view.format || strcmp(view.format, "O") != 0 ||
+            view.itemsize != (Py_ssize_t)sizeof(PyObject *) ||
+            view.len != (Py_ssize_t)ns * n * (Py_ssize_t)sizeof(PyObject *)) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_TypeError,
+                            "columns_evaluate: the block must hold len(specs) x n objects");
+            return NULL;
+        }
+    }
     size_t cap = b->cap;
     col_out *outs = PyMem_Calloc(ns + 1, sizeof *outs);
     cell *cells = PyMem_Calloc(cap * (ni + 1), sizeof *cells);
@@ -556,7 +569,8 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
         goto out;
     }
     for (size_t s = 0; s < ns; s++)
-        if (col_open(&outs[s], PyList_GET_ITEM(specs_in, (Py_ssize_t)s), n, objects, nc))
+        if (col_open(&outs[s], PyList_GET_ITEM(specs_in, (Py_ssize_t)s), n,
+                     objects ? (PyObject **)view.buf + (Py_ssize_t)s * n : NULL, nc))
             goto out;
     int stopped = 0;
     for (Py_ssize_t r0 = 0; r0 < n && !stopped; r0 += (Py_ssize_t)cap) {
@@ -592,8 +606,8 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
     }
     ret = PyTuple_Pack(2, outcols, errs);
 out:
-    /* (a list some of whose rows were never set is freed as any list:
-     * its empty items are skipped) */
+    if (objects)
+        PyBuffer_Release(&view);
     Py_XDECREF(outcols);
     Py_XDECREF(errs);
     for (size_t s = 0; outs && s < ns; s++)

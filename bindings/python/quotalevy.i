@@ -321,10 +321,10 @@ struct ql_batch *batch_new(struct ql_ruleset *rs, size_t cap)
 
 /* The columnar path (columns.h). */
 PyObject *evaluate_columns(struct ql_batch *b, PyObject *columns, long n,
-                           long date, PyObject *specs, PyObject *conv, int objects,
+                           long date, PyObject *specs, PyObject *conv, PyObject *block,
                            int stop)
 {
-    return columns_evaluate(b, columns, (Py_ssize_t)n, date, specs, conv, objects, stop);
+    return columns_evaluate(b, columns, (Py_ssize_t)n, date, specs, conv, block, stop);
 }
 
 /* Evaluates a list of at most cap mappings through ql_evaluate_many, with

@@ -389,16 +389,18 @@ class RuleSet:
             self._colspecs = _columns.column_specs(self)
         return self._colspecs
 
-    def _run_columns(self, cells, n, days, errors, conv, objects, labels=None):
+    def _run_columns(self, cells, n, days, errors, conv, block=None, labels=None):
         """Evaluates n rows given as one list of cells per input (None for
-        no column): (column names, columns, error columns or None)."""
+        no column): (column names, columns, error columns or None).  The
+        columns are packed, or None each when `block` (a numpy object
+        array of shape (columns, n)) received their values."""
         if errors not in ("raise", "column"):
             raise ValueError("errors must be 'raise' or 'column'")
         names, specs = self._specs()
         b = self._take("batch", 1024)
         try:
             cols, errs = _call(_native.evaluate_columns, b[1], cells, n, days, specs,
-                               conv, 1 if objects else 0, 1 if errors == "raise" else 0)
+                               conv, block, 1 if errors == "raise" else 0)
         finally:
             self._give("batch", b)
         if errs and errors == "raise":
@@ -457,7 +459,7 @@ class RuleSet:
                                  % (label, len(c), n))
             cells.append(c)
         names, cols, ecols = self._run_columns(cells, n or 0, _date(date), errors,
-                                               conv, False)
+                                               conv)
         out: Dict[str, Sequence[Any]] = {}
         for name, packed, spec in zip(names, cols, self._specs()[1]):
             out[name] = Column(name, spec[3], packed)

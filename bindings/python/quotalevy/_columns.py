@@ -146,10 +146,13 @@ class Converter:
     Called by C as conv(value, input index, row)."""
 
     def __init__(self, ruleset, floats: str, labels: Optional[Sequence] = None,
-                 columns: Optional[Sequence] = None):
+                 columns: Optional[Sequence] = None, frame: bool = False):
         if floats not in ("refuse", "exact-repr"):
             raise ValueError("floats must be 'refuse' or 'exact-repr'")
         self.exact_repr = floats == "exact-repr"
+        # a frame's missing values are what pandas.isna says: a Decimal
+        # NaN too (elsewhere it is a value the record refuses)
+        self.frame = frame
         self.names = [i.name for i in ruleset.inputs]
         self.columns = columns   # the given label of each input's column
         self.labels = labels     # the frame's index, to name a row by it
@@ -171,7 +174,9 @@ class Converter:
         if isinstance(v, str):
             return str.__str__(v)
         if isinstance(v, Decimal):
-            return format(v, "f") if v.is_finite() else str(v)  # 'NaN': the row's error
+            if v.is_finite():
+                return format(v, "f")
+            return None if self.frame and v.is_nan() else str(v)  # the row's error
         if isinstance(v, float):  # numpy.float64 too
             if v != v:
                 return None
@@ -270,12 +275,10 @@ def _series_cells(s, name: str, floats: str) -> list:
                                       "not times of day" % (name, row))
         text = s.dt.strftime("%Y-%m-%d") if isinstance(s, pd.Series) else s.strftime("%Y-%m-%d")
         return [None if t != t else t for t in text.tolist()]
-    arr = s.to_numpy(dtype=object)
-    na = pd.isna(arr)
-    if na.any():
-        arr = arr.copy()
-        arr[na] = None
-    return arr.tolist()
+    # NaN, None, pd.NA and NaT are left as they are: C reads None as empty
+    # and hands every other cell that is not a str, an int or a bool to
+    # the Converter, which reads them as empty too
+    return s.to_numpy(dtype=object).tolist()
 
 
 # ------------------------------------------------------------ output columns

@@ -3,10 +3,11 @@
 pandas is imported here, when a frame is evaluated, so that `import
 quotalevy` works without it.  The frame's columns are matched to the
 rule set's inputs by name (extra columns warned about, near misses
-refused), each made a list of cells (missing values None, binary floats
-refused), evaluated in one call into C, and the output columns — lists of
-Decimal, bool, date, str or None built in C — placed in a new frame on the
-input's own index, after the kept columns.
+refused), each made a list of cells (binary floats refused; missing
+values are read as empty by the converter), evaluated in one call into C,
+which writes the output values — Decimal, bool, date, str or None — into
+one numpy object block that becomes the new frame, on the input's own
+index, after the kept columns.
 """
 from __future__ import annotations
 
@@ -50,18 +51,20 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
         except _columns.FieldTypeError as e:
             e.index = df.index[e.row] if e.row is not None and e.row < n else None
             raise
-    conv = _columns.Converter(rs, floats, labels=df.index, columns=found)
-    names, cols, ecols = rs._run_columns(cells, n, days, errors, conv, True,
-                                         labels=df.index)
-    data = {}
-    for k in keep:
-        data[k] = df.iloc[:, df.columns.get_loc(k)].array
-    for name, values in zip(names, cols):
-        data[name] = _objects(np, values)
+    conv = _columns.Converter(rs, floats, labels=df.index, columns=found, frame=True)
+    # C puts each value straight into its place in one object block, which
+    # becomes the frame's storage as it is (no list, no copy)
+    block = np.empty((len(names), n), dtype=object)
+    names, _, ecols = rs._run_columns(cells, n, days, errors, conv, block,
+                                      labels=df.index)
+    out = pd.DataFrame(block.T, index=df.index, columns=pd.Index(names, dtype=object),
+                       dtype=object, copy=False)
+    for pos, k in enumerate(keep):
+        out.insert(pos, k, df.iloc[:, df.columns.get_loc(k)].array)
     if ecols is not None:
         for name, values in zip(_columns.ERROR_COLUMNS, ecols):
-            data[name] = _objects(np, values)
-    return pd.DataFrame(data, index=df.index, copy=False)
+            out[name] = _objects(np, values)
+    return out
 
 
 def _objects(np, values):
