@@ -284,6 +284,14 @@ static int cell_text(PyObject *v, PyObject *conv, size_t input, Py_ssize_t row,
     c->len = 0;
     if (v == Py_None)
         return 0;
+    if (PyUnicode_CheckExact(v) && PyUnicode_IS_COMPACT_ASCII(v)) {
+        /* the usual cell: its ASCII is its UTF-8, no call needed */
+        c->len = PyUnicode_GET_LENGTH(v);
+        c->text = c->len ? (const char *)PyUnicode_DATA(v) : NULL;
+        Py_INCREF(v);
+        *hold = v;
+        return 0;
+    }
     PyObject *s;
     if (PyUnicode_CheckExact(v)) {
         Py_INCREF(v);
