@@ -14,7 +14,7 @@
  * objects made straight from the results, with the GIL, through a
  * per-column memo keyed by the value's bits (many cells repeat, and a
  * repeat is then neither formatted nor parsed).
- * Included once, by quotalevy.i's wrapper, after convert.h.
+ * Included once, by quotalevy_python.i's wrapper, after convert.h.
  */
 #ifndef QL_PY_COLUMNS_H
 #define QL_PY_COLUMNS_H

@@ -3,7 +3,7 @@
  * into record fields (fill_record, with the batch's field-name cache),
  * results out as Python objects (result_to_py) or packed into one
  * string (result_packed), and the batch of records
- * and results evaluate_many reuses.  Included once, by quotalevy.i's
+ * and results evaluate_many reuses.  Included once, by quotalevy_python.i's
  * generated wrapper: the functions are static to it.
  */
 #ifndef QL_PY_CONVERT_H

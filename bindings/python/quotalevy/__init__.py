@@ -52,7 +52,7 @@ _native.register_field_type_error(FieldTypeError)
 
 def version() -> str:
     """The C library's version, "MAJOR.MINOR.PATCH"."""
-    return _native.version()
+    return _native.ql_version()
 
 
 def _error(args, cls, row=None, index=None):
@@ -83,7 +83,26 @@ def _date(d: DateLike) -> int:
     if not isinstance(d, str):
         raise TypeError("date must be a datetime.date or a 'YYYY-MM-DD' string, "
                         "not %s" % type(d).__name__)
-    return _call(_native.parse_date, d)
+    return _call(_native.ql_swig_date_parse, d)
+
+
+_META_KEYS = ("id", "title", "jurisdiction", "version", "description", "file")
+
+
+def _info(h) -> Dict[str, Any]:
+    """What a rule set declares, read once through its getters: meta,
+    inputs (name, type word, description), outputs (name, is a check,
+    ql_type), checks (name, title, citation) and parameter names."""
+    return {
+        "meta": {k: h.meta(k) for k in _META_KEYS},
+        "inputs": [(h.input_name(i), h.input_type(i), h.input_description(i))
+                   for i in range(h.input_count())],
+        "outputs": [(h.output_name(i), bool(h.output_is_check(i)), h.output_type(i))
+                    for i in range(h.output_count())],
+        "checks": [(h.check_name(i), h.check_title(i), h.check_source(i))
+                   for i in range(h.check_count())],
+        "params": [h.param_name(i) for i in range(h.param_count())],
+    }
 
 
 _RESTORED: Dict[tuple, "RuleSet"] = {}
@@ -98,9 +117,9 @@ def _restore(origin: tuple) -> "RuleSet":
             if kind == "file":
                 h = _call(_native.load_file_overridden, source, list(overrides),
                           cls=RulesError) if overrides else _call(
-                              _native.load_file, source, cls=RulesError)
+                              _native.ql_ruleset, source, cls=RulesError)
             else:
-                h = _call(_native.load_string, source, extra, cls=RulesError)
+                h = _call(_native.ql_swig_load_buffer, source, extra, cls=RulesError)
             rs = RuleSet(h, origin)
             _RESTORED[origin] = rs
         return rs
@@ -117,7 +136,7 @@ class RuleSet:
             raise TypeError("use RuleSet.load(path) or RuleSet.from_string(text)")
         self._h = handle
         self._origin = origin
-        info = _native.ruleset_info(handle)
+        info = _info(handle)
         self._meta = info["meta"]
         self.inputs: List[Input] = [Input(*t) for t in info["inputs"]]
         self.outputs: List[str] = [name for name, _, _ in info["outputs"]]
@@ -155,7 +174,7 @@ class RuleSet:
         path = _os.fspath(path)
         where = _os.path.abspath(path)  # where a pickled copy loads it from
         if not overrides:
-            return cls(_call(_native.load_file, path, cls=RulesError),
+            return cls(_call(_native.ql_ruleset, path, cls=RulesError),
                        ("file", where, None, ()))
         ovr = []
         for item in overrides:
@@ -184,7 +203,7 @@ class RuleSet:
         base of relative `extends` paths."""
         if not isinstance(text, str):
             raise TypeError("text must be a str")
-        return cls(_call(_native.load_string, text, name, cls=RulesError),
+        return cls(_call(_native.ql_swig_load_buffer, text, name, cls=RulesError),
                    ("text", text, name, ()))
 
     def __reduce__(self):
@@ -264,7 +283,7 @@ class RuleSet:
                 return item
         h = self._handle()
         if kind == "single":
-            return (_native.record_new(h), _native.result_new(h))
+            return (_native.ql_record(h), _native.ql_result(h))
         size = max(size, 64)
         return (size, _call(_native.batch_new, h, size))
 

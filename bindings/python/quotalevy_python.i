@@ -1,21 +1,30 @@
 /*
- * quotalevy.i — the SWIG interface of the Python binding.
+ * quotalevy_python.i — the Python side of the SWIG interface.
  *
- * SWIG wraps the three handles as classes that own their C object
- * (%newobject factories, destructors calling the _free functions) and a
- * handful of functions that move whole records and results across in one
- * call: a Python mapping in, Decimal / bool / str / date objects out.  The
- * pure-Python package (quotalevy/__init__.py) builds the public API on
- * top and keeps every rule set alive while its records and results live.
+ * SWIG generates the module quotalevy.native from the language-neutral
+ * ../quotalevy.i, which this file includes: the three handles as classes
+ * that own their C object (loading, the rule set's getters, records,
+ * results, their destructors), ql_status + ql_error raised as
+ * native.NativeError, dates and texts as values.  What this file adds is
+ * only what is Python's:
  *
- * The C helpers that move values across (Python values into records,
- * results out) are in convert.h.
+ *   - QL_SWIG_RAISE: native.NativeError with the arguments (status name,
+ *     message, file, line, column, field, formatted text), which the
+ *     package (quotalevy/__init__.py) turns into RulesError or
+ *     RecordError by the stage that failed;
+ *   - bytes across: a str (as UTF-8) or bytes in, bytes out;
+ *   - the GIL released while a rules file loads;
+ *   - the paths that move whole records and results across in one call,
+ *     hand-written against the CPython API because that is where the
+ *     binding's speed is (measured: docs/performance.md): a mapping into
+ *     a record and a result out as Python objects (convert.h), the batch
+ *     of records (evaluate_many), the columnar path (columns.h), and the
+ *     rule set's description and parameters as Python values in one call.
  *
- * Errors: every failing call raises native.NativeError with the arguments
- * (status name, message, file, line, column, field, formatted text), which
- * the package turns into RulesError or RecordError.
+ * The pure-Python package builds the public API on top and keeps every
+ * rule set alive while its records and results live.
  */
-%module(package="quotalevy") native
+%module(package="quotalevy", threads="1") native
 
 %{
 #define PY_SSIZE_T_CLEAN
@@ -25,7 +34,14 @@
 
 #include "convert.h"
 #include "columns.h"
+
+#define QL_SWIG_RAISE(e) do { raise_ql(e); SWIG_fail; } while (0)
 %}
+
+/* The GIL is held in every call (the hand-written functions below use the
+ * CPython API throughout) except where a feature says otherwise: loading
+ * a rules file, which reads and compiles without touching Python. */
+%nothread;
 
 %init %{
     ql_native_error = PyErr_NewException("quotalevy.native.NativeError", NULL, NULL);
@@ -45,41 +61,56 @@
 NativeError = _native.NativeError
 %}
 
-/* The handles: opaque to Python, owned by their wrappers. */
-%nodefaultctor ql_ruleset;
-%nodefaultctor ql_record;
-%nodefaultctor ql_result;
-struct ql_ruleset {};
-struct ql_record {};
-struct ql_result {};
-%extend ql_ruleset { ~ql_ruleset() { ql_ruleset_free($self); } }
-%extend ql_record { ~ql_record() { ql_record_free($self); } }
-%extend ql_result { ~ql_result() { ql_result_free($self); } }
 %nodefaultctor ql_batch;
 struct ql_batch {};
 %extend ql_batch { ~ql_batch() { batch_free($self); } }
 
-/* Every remaining function either returns a value or raises. */
+/* Every function either returns a value or raises. */
 %exception {
     $action
     if (PyErr_Occurred())
         SWIG_fail;
 }
 
-%newobject load_file;
-%newobject load_string;
+/* Bytes in: a str (its UTF-8) or a bytes object. */
+%typemap(in) (const char *data, size_t len) (Py_ssize_t size_) {
+    if (PyUnicode_Check($input)) {
+        $1 = (char *)PyUnicode_AsUTF8AndSize($input, &size_);
+    } else if (PyBytes_Check($input)) {
+        char *p_;
+        if (PyBytes_AsStringAndSize($input, &p_, &size_) == 0)
+            $1 = p_;
+    } else {
+        PyErr_SetString(PyExc_TypeError, "expected a str or bytes");
+    }
+    if (!$1)
+        SWIG_fail;
+    $2 = (size_t)size_;
+}
+
+/* Bytes out: a bytes object from the malloc'd buffer, which is freed. */
+%typemap(out) ql_swig_bytes {
+    if (!$1.data)
+        SWIG_exception_fail(SWIG_MemoryError, "out of memory in a batch");
+    $result = PyBytes_FromStringAndSize($1.data, (Py_ssize_t)$1.len);
+    free($1.data);
+}
+
+/* A status returns None: a failure has raised. */
+%typemap(out) ql_status "$result = SWIG_Py_Void();";
+
+/* Loading reads and compiles without Python: other threads run meanwhile. */
+%thread ql_ruleset::ql_ruleset;
+
+%include "../quotalevy.i"
+
 %newobject load_file_overridden;
-%newobject record_new;
-%newobject result_new;
 %newobject batch_new;
 
 %typemap(in) PyObject * "$1 = $input;";
 %typemap(out) PyObject * "$result = $1;";
-%apply (char *STRING, size_t LENGTH) { (const char *text, size_t len) };
 
 %inline %{
-const char *version(void) { return ql_version(); }
-
 /* The package's FieldTypeError class, raised for a value of a type no
  * field takes (a float, an object). */
 PyObject *register_field_type_error(PyObject *cls)
@@ -87,19 +118,6 @@ PyObject *register_field_type_error(PyObject *cls)
     Py_INCREF(cls);
     Py_XSETREF(ql_field_type_error, cls);
     Py_RETURN_NONE;
-}
-
-struct ql_ruleset *load_file(const char *path)
-{
-    ql_ruleset *rs = NULL;
-    ql_error err;
-    ql_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = ql_ruleset_load(&rs, path, &err);
-    Py_END_ALLOW_THREADS
-    if (st)
-        raise_ql(&err);
-    return rs;
 }
 
 /* overrides: a list of (param, value text, days since 1970-01-01). */
@@ -130,111 +148,6 @@ struct ql_ruleset *load_file_overridden(const char *path, PyObject *overrides)
         raise_ql(&err);
     PyMem_Free(o);
     return rs;
-}
-
-struct ql_ruleset *load_string(const char *text, size_t len, const char *name)
-{
-    ql_ruleset *rs = NULL;
-    ql_error err;
-    if (ql_ruleset_load_buffer(&rs, text, len, name, &err))
-        raise_ql(&err);
-    return rs;
-}
-
-struct ql_record *record_new(struct ql_ruleset *rs)
-{
-    ql_record *r = NULL;
-    ql_error err;
-    if (ql_record_new(&r, rs, &err))
-        raise_ql(&err);
-    return r;
-}
-
-struct ql_result *result_new(struct ql_ruleset *rs)
-{
-    ql_result *r = NULL;
-    ql_error err;
-    if (ql_result_new(&r, rs, &err))
-        raise_ql(&err);
-    return r;
-}
-
-/* Days since 1970-01-01 of "YYYY-MM-DD". */
-long parse_date(const char *text)
-{
-    ql_date d = 0;
-    ql_error err;
-    if (ql_date_parse(&d, text, strlen(text), &err))
-        raise_ql(&err);
-    return d;
-}
-
-/* {meta: {...}, inputs: [(name, type, description)], outputs: [(name,
- * is_check)], checks: [(name, title, source)], params: [name]} */
-PyObject *ruleset_info(struct ql_ruleset *rs)
-{
-    static const char *keys[] = {"id", "title", "jurisdiction", "version",
-                                 "description", "file"};
-    PyObject *meta = PyDict_New(), *in = PyList_New(0), *out = PyList_New(0),
-             *ck = PyList_New(0), *par = PyList_New(0);
-    if (!meta || !in || !out || !ck || !par)
-        goto fail;
-    for (size_t k = 0; k < 6; k++) {
-        const char *v = ql_ruleset_meta(rs, keys[k]);
-        PyObject *s = v ? PyUnicode_FromString(v) : (Py_INCREF(Py_None), Py_None);
-        if (!s || PyDict_SetItemString(meta, keys[k], s)) {
-            Py_XDECREF(s);
-            goto fail;
-        }
-        Py_DECREF(s);
-    }
-    for (size_t i = 0; i < ql_ruleset_input_count(rs); i++) {
-        PyObject *t = Py_BuildValue("(ssz)", ql_ruleset_input_name(rs, i),
-                                    ql_ruleset_input_type(rs, i),
-                                    ql_ruleset_input_description(rs, i));
-        if (!t || PyList_Append(in, t)) {
-            Py_XDECREF(t);
-            goto fail;
-        }
-        Py_DECREF(t);
-    }
-    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
-        PyObject *t = Py_BuildValue("(sOi)", ql_ruleset_output_name(rs, i),
-                                    ql_ruleset_output_is_check(rs, i) ? Py_True : Py_False,
-                                    (int)ql_ruleset_output_type(rs, i));
-        if (!t || PyList_Append(out, t)) {
-            Py_XDECREF(t);
-            goto fail;
-        }
-        Py_DECREF(t);
-    }
-    for (size_t i = 0; i < ql_ruleset_check_count(rs); i++) {
-        PyObject *t = Py_BuildValue("(sss)", ql_ruleset_check_name(rs, i),
-                                    ql_ruleset_check_title(rs, i),
-                                    ql_ruleset_check_source(rs, i));
-        if (!t || PyList_Append(ck, t)) {
-            Py_XDECREF(t);
-            goto fail;
-        }
-        Py_DECREF(t);
-    }
-    for (size_t i = 0; i < ql_ruleset_param_count(rs); i++) {
-        PyObject *s = PyUnicode_FromString(ql_ruleset_param_name(rs, i));
-        if (!s || PyList_Append(par, s)) {
-            Py_XDECREF(s);
-            goto fail;
-        }
-        Py_DECREF(s);
-    }
-    return Py_BuildValue("{sNsNsNsNsN}", "meta", meta, "inputs", in, "outputs",
-                         out, "checks", ck, "params", par);
-fail:
-    Py_XDECREF(meta);
-    Py_XDECREF(in);
-    Py_XDECREF(out);
-    Py_XDECREF(ck);
-    Py_XDECREF(par);
-    return NULL;
 }
 
 /* {name: (value, from date, source) or None when not in force}. */
