@@ -102,6 +102,19 @@ struct ql_batch {};
 /* Loading reads and compiles without Python: other threads run meanwhile. */
 %thread ql_ruleset::ql_ruleset;
 
+/* A record, a result or a batch keeps the rule set it was made for alive
+ * (the C object borrows from it): native.ql_record(native.ql_ruleset(p))
+ * must not outlive its rule set. */
+%pythonappend ql_record::ql_record %{
+    self._ruleset = rs
+%}
+%pythonappend ql_result::ql_result %{
+    self._ruleset = rs
+%}
+%pythonappend ql_swig_batch::ql_swig_batch %{
+    self._ruleset = rs
+%}
+
 %include "../quotalevy.i"
 
 %newobject load_file_overridden;

@@ -3,6 +3,7 @@
 and functions work from Python as they do there, errors raise
 native.NativeError with the error's parts, and the package's RuleSet is
 built on those classes."""
+import gc
 import os
 import sys
 import threading
@@ -31,6 +32,9 @@ def test_handles_are_the_neutral_classes():
 def test_record_and_result_through_the_neutral_methods():
     h = native.ql_ruleset(JILIN)
     rec, res = native.ql_record(h), native.ql_result(h)
+    del h
+    gc.collect()   # the record and the result hold the rule set
+    h = res._ruleset
     for name, text in FIRM.items():
         rec.set(name, text)
     day = native.ql_swig_date_parse("2024-06-30")
@@ -50,7 +54,8 @@ def test_errors_raise_native_error_with_their_parts(tmp_path):
         native.ql_ruleset(str(bad))
     status, message, file, line, column, field, text = e.value.args
     assert status == "QL_EPARSE" and file == str(bad) and line == 9 and column > 0
-    rec = native.ql_record(native.ql_ruleset(JILIN))
+    rec = native.ql_record(native.ql_ruleset(JILIN))   # keeps its rule set alive
+    gc.collect()
     with pytest.raises(native.NativeError) as e:
         rec.set("employees", "12x")
     assert e.value.args[0] == "QL_ERECORD" and e.value.args[5] == "employees"
@@ -72,8 +77,8 @@ def test_load_buffer_takes_str_and_bytes():
 
 
 def test_the_batch_path_packed():
-    h = native.ql_ruleset(JILIN)
-    batch = native.ql_swig_batch(h)
+    batch = native.ql_swig_batch(native.ql_ruleset(JILIN))
+    gc.collect()
     packed = b"".join(k.encode() + b"\0" + v.encode() + b"\0" for k, v in FIRM.items()) + b"\0"
     out = batch.evaluate(packed * 2, native.ql_swig_date_parse("2024-06-30"), 0)
     assert isinstance(out, bytes)
@@ -90,7 +95,7 @@ def test_loading_lets_other_threads_run(tmp_path):
     big = tmp_path / "big.yaml"
     n = 20000
     big.write_text("quotalevy: 1\nid: big\ntitle: Big\njurisdiction: XX\nversion: '1'\n"
-                   "inputs:\n" + "".join("  n%d: decimal\n" % k for k in range(n)) +
+                   "inputs:\n" + "".join("  n%d: {type: decimal, scale: 0}\n" % k for k in range(n)) +
                    "computed:\n  m: n0 + 1\noutputs: [m]\n")
     ticks, stop, started = [0], threading.Event(), threading.Event()
 
