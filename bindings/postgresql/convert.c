@@ -167,6 +167,7 @@ typedef struct rowmap {
     int32 typmod;
     uint64 serial; /* the entry it was made for */
     Oid table;     /* the table the rows come from, when known */
+    char *table_name; /* … as schema.table, NULL when not known */
     TupleDesc td;  /* a copy, in fn_mcxt */
     Datum *values;
     bool *nulls;
@@ -203,6 +204,13 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
     m->typmod = typmod;
     m->serial = e->serial;
     m->table = table;
+    if (OidIsValid(table)) {
+        char *rel = get_rel_name(table);
+        char *nsp = rel ? get_namespace_name(get_rel_namespace(table)) : NULL;
+        if (rel)
+            m->table_name = MemoryContextStrdup(
+                cx, nsp ? quote_qualified_identifier(nsp, rel) : quote_identifier(rel));
+    }
     m->td = td;
     m->values = MemoryContextAlloc(cx, sizeof(Datum) * (td->natts + 1));
     m->nulls = MemoryContextAlloc(cx, sizeof(bool) * (td->natts + 1));
@@ -228,11 +236,13 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
                      errmsg("column \"%s\" is %s: binary floating point does not "
                             "hold the decimals that were written",
                             name, format_type_be(att->atttypid)),
+                     m->table_name ? errdetail("table %s", m->table_name) : 0,
                      errhint("Store inputs as numeric (or integer, text).")));
         if (col->role == C_DATE && t != DATEOID && col->conv != V_TEXT)
             ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                             errmsg("column \"date\" must be a date or text, not %s",
-                                   format_type_be(att->atttypid))));
+                                   format_type_be(att->atttypid)),
+                            m->table_name ? errdetail("table %s", m->table_name) : 0));
         if (col->conv == V_OTHER && col->role != C_IGNORE) {
             Oid fn;
             bool varlena;
@@ -419,13 +429,8 @@ void qlpg_where_of(FunctionCallInfo fcinfo, int form, const qlpg_entry *e,
 {
     memset(w, 0, sizeof *w);
     const rowmap *m = form == QLPG_FORM_JSONB ? NULL : qlpg_call_of(fcinfo)->rowmap;
-    if (m && OidIsValid(m->table)) {
-        char *rel = get_rel_name(m->table);
-        char *nsp = rel ? get_namespace_name(get_rel_namespace(m->table)) : NULL;
-        if (rel)
-            snprintf(w->table, sizeof w->table, "%s", nsp ? quote_qualified_identifier(nsp, rel)
-                                                          : quote_identifier(rel));
-    }
+    if (m && m->table_name)
+        snprintf(w->table, sizeof w->table, "%s", m->table_name);
     if (form == QLPG_FORM_COLUMNS && m) {
         /* the ctid argument sits before the columns */
         int at = PG_NARGS() - m->td->natts - 1;
@@ -730,10 +735,34 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
     return m;
 }
 
+/* What an error while a result row is made says of where it is. */
+typedef struct rowctx {
+    FunctionCallInfo fcinfo;
+    int form;
+    const qlpg_entry *e;
+    const char *column;
+    const char *id;
+} rowctx;
+
+static void result_row_context(void *arg)
+{
+    const rowctx *c = arg;
+    ql_error none;
+    qlpg_where w;
+    ql_error_clear(&none);
+    qlpg_where_of(c->fcinfo, c->form, c->e, &none, &w);
+    errcontext("result column \"%s\"%s%s%s%s%s%s%s", c->column ? c->column : "",
+               c->id ? " of record \"" : "", c->id ? c->id : "", c->id ? "\"" : "",
+               w.table[0] ? ", table " : "", w.table, w.row[0] ? ", row " : "", w.row);
+}
+
 Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
-                      const char *id)
+                      const char *id, int form)
 {
     outmap *m = map_out(fcinfo, e, typid);
+    rowctx ctx = {fcinfo, form, e, NULL, id};
+    ErrorContextCallback cb = {error_context_stack, result_row_context, &ctx};
+    error_context_stack = &cb;
     int natts = m->td->natts;
     Datum *values = m->values;
     bool *nulls = m->nulls;
@@ -748,6 +777,7 @@ Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
             nulls[a] = true;
             continue;
         }
+        ctx.column = NameStr(att->attname);
         if (o->base == NUMERICOID && o->t == QL_TYPE_NUMBER && o->typmod < 0) {
             Numeric n = result_number(e, o->output, o->check, o->part);
             nulls[a] = n == NULL;
@@ -796,6 +826,7 @@ Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
         } else
             values[a] = InputFunctionCall(&o->in, z, o->ioparam, o->typmod);
     }
+    error_context_stack = cb.previous;
     HeapTuple t = heap_form_tuple(m->td, values, nulls);
     return HeapTupleGetDatum(t);
 }

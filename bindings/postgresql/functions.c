@@ -124,7 +124,7 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
                                        "composite type, such as NULL::my_result")));
             c->shape = shape;
         }
-        return qlpg_result_row(fcinfo, e, c->shape, id);
+        return qlpg_result_row(fcinfo, e, c->shape, id, form);
     }
     if (mode == MODE_EXPLAIN) {
         /* the library's one rendering, the command's `explain` text */

@@ -180,9 +180,11 @@ Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id,
                         const qlpg_where *w);
 
 /* The result as a row of composite type `typid`: each attribute is filled
- * from the output (or check field, name_required …) of the same name. */
+ * from the output (or check field, name_required …) of the same name.  An
+ * error on the way says, in CONTEXT, which column of which record and
+ * table row (the record's form: QLPG_FORM_*). */
 Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
-                      const char *id);
+                      const char *id, int form);
 
 /* -------------------------------------------------------------- numeric.c */
 

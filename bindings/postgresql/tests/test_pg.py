@@ -221,6 +221,20 @@ class Examples(unittest.TestCase):
                          "(SELECT * FROM jilin WHERE id = 'JL-X003' OFFSET 0) t")
         self.assertIn(f'DETAIL:  status QL_ERECORD, column "wage_total", '
                       f'rule at cn/national:{line}\n', err)
+        # a result that does not fit its column: the column, record and row
+        ctid = psql("SELECT ctid FROM jilin WHERE id = 'JL-E002'").strip()
+        for typ in ("numeric(3,0)", "integer"):
+            err = psql_error(f"DROP TYPE IF EXISTS lvr; CREATE TYPE lvr AS (levy_due {typ});"
+                             "SELECT quotalevy.evaluate_as('cn/jilin', t, '2024-06-30', "
+                             "NULL::lvr) FROM jilin t WHERE id = 'JL-E002'")
+            self.assertIn(f'CONTEXT:  result column "levy_due" of record "JL-E002", '
+                          f'table public.jilin, row {ctid}', err)
+        # a float column: the column and its table
+        err = psql_error("DROP TABLE IF EXISTS fl; CREATE TABLE fl (unit_type text, "
+                         "employees float8); INSERT INTO fl VALUES ('enterprise', 1);"
+                         "SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') FROM fl t")
+        self.assertIn('column "employees" is double precision', err)
+        self.assertIn("DETAIL:  table public.fl", err)
         # jsonb: the key
         err = psql_error("SELECT quotalevy.evaluate('cn/jilin', to_jsonb(t), "
                          "'2024-06-30') FROM jilin t WHERE id = 'JL-X003'")
