@@ -115,8 +115,9 @@ static int gen_call(cc *c, const ast *n)
         return emit(c, OP_ROUND, n->neg, 0, n->cval.en, n->pos);
     }
     case F_IF: {
-        int ends[QL_MAX_CALL_ARGS];
-        int nends = 0;
+        /* the jumps to the end wait in a list threaded through their own
+         * arguments, not in an array on this (recursive) frame */
+        int32_t pending = -1;
         size_t i = 0;
         for (; i + 1 < n->nargs; i += 2) {
             if (gen(c, n->args[i]) < 0)
@@ -124,14 +125,19 @@ static int gen_call(cc *c, const ast *n)
             int jf = emit(c, OP_JF, 0, 0, 0, n->args[i]->pos);
             if (jf < 0 || gen(c, n->args[i + 1]) < 0)
                 return -1;
-            if ((ends[nends++] = emit(c, OP_JMP, 0, 0, 0, n->pos)) < 0)
+            int end = emit(c, OP_JMP, 0, 0, pending, n->pos);
+            if (end < 0)
                 return -1;
+            pending = end;
             c->code[jf].arg = (int32_t)c->ncode;
         }
         if (gen(c, n->args[i]) < 0)
             return -1;
-        for (int e = 0; e < nends; e++)
-            c->code[ends[e]].arg = (int32_t)c->ncode;
+        while (pending >= 0) {
+            int32_t next = c->code[pending].arg;
+            c->code[pending].arg = (int32_t)c->ncode;
+            pending = next;
+        }
         return 0;
     }
     default:

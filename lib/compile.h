@@ -52,7 +52,7 @@ typedef struct cc {
     size_t expanded; /* syntax nodes copied for list reductions */
     int elem, elem_len; /* the list item the names being checked mean */
     int depth; /* qli_tc_expr calls open at once, bounded by QL_MAX_CHECK_DEPTH */
-    /* dependency walk: 0 todo, 1 in progress, 2 done */
+    /* dependency walk: 0 todo, 1 in progress, 2 done, 3 failed */
     uint8_t *cstate, *kstate;
     int *cneed, *kneed, *cchain, *kchain;
     /* the scalar being checked and what it is, for messages */
@@ -86,8 +86,18 @@ const char *qli_cc_kind_word(enum sym_kind k);
 int qli_cc_fn_id(const char *name, size_t len);
 const char *qli_cc_fn_name(int id);
 const char *qli_cc_fn_usage(int id);
-/* Type-checks one expression node (and what it depends on). */
+/* Type-checks one expression node (the blocks it names settled first). */
 ql_status qli_tc_expr(cc *c, ast *n);
+/* Type-checks block blk (computed i is i, check i is n_computed + i),
+ * already in progress (state 1) with everything it names settled. */
+ql_status qli_tc_check_block(cc *c, int blk);
+
+/* order.c */
+/* Settles block blk (state 0) and every block it names before it, with
+ * no recursion: on failure each block on the way is failed (state 3). */
+ql_status qli_tc_settle(cc *c, int blk);
+/* Settles every block a tree names (a validation's). */
+ql_status qli_tc_settle_tree(cc *c, const ast *tree);
 
 /* lists.c */
 /* The list tables: one entry per input or computed value with `count:`. */

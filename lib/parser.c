@@ -1,16 +1,18 @@
 /*
  * parser.c — expression text to a syntax tree.
  *
- * Recursive descent with one function per precedence level, lowest first:
+ * Precedence climbing, as Lua's subexpr, over these levels, lowest first:
  *
  *   or  <  and  <  not  <  comparison / in  <  + -  <  * /  <  unary -
  *
  * Comparisons do not chain ("a < b < c" is an error, not a surprise).  A
- * depth counter bounds recursion, as Lua's enterlevel does, and every node
- * knows its tree's height, bounded by QL_MAX_EXPR_HEIGHT: a flat chain
- * a+a+… builds a tree as deep as it is long, and the later passes (type
- * check, code generation) walk trees recursively, so hostile input cannot
- * exhaust the C stack there either.  Errors carry the byte offset of the
+ * depth counter bounds recursion, as Lua's enterlevel does; each level of
+ * nesting costs two or three small C frames (call arguments wait in the
+ * parser's scratch array, not on the stack), measured in docs/security.md.
+ * Every node knows its tree's height, bounded by QL_MAX_EXPR_HEIGHT: a
+ * flat chain a+a+… builds a tree as deep as it is long, and the later
+ * passes (type check, code generation) walk trees recursively, so hostile
+ * input cannot exhaust the C stack there either.  Errors carry the byte offset of the
  * offending token and, for a missing closing bracket, where it was opened.
  */
 #include "decimal.h"
@@ -18,6 +20,7 @@
 #include "expr.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define STR_(x) #x
@@ -35,6 +38,11 @@ typedef struct parser {
     size_t msg_pos;
     size_t open_pos; /* the unclosed bracket of a "to close" error */
     char msgbuf[160];
+    /* Arguments and list items being read, of every open call at once:
+     * kept here, not in each level's C frame. */
+    ast **scratch;
+    size_t nscratch, capscratch;
+    size_t stop_at; /* an operator after a comparison: taken by no level */
 } parser;
 
 static int failed(parser *p) { return p->msg != NULL; }
@@ -81,6 +89,22 @@ static ast *node(parser *p, ast_kind kind, size_t pos, size_t nargs)
 
 static ast *expr(parser *p);
 
+static int push_scratch(parser *p, ast *a)
+{
+    if (p->nscratch == p->capscratch) {
+        size_t cap = p->capscratch ? 2 * p->capscratch : 16;
+        ast **grown = realloc(p->scratch, cap * sizeof *grown);
+        if (!grown) {
+            fail_at(p, a->pos, qli_msg_oom);
+            return 0;
+        }
+        p->scratch = grown;
+        p->capscratch = cap;
+    }
+    p->scratch[p->nscratch++] = a;
+    return 1;
+}
+
 /* Sets n's height from its children's; refuses a tree past the limit. */
 static ast *grown(parser *p, ast *n)
 {
@@ -115,20 +139,17 @@ static int close_match(parser *p, tok_kind close, const char *what,
 /* Parses "( args )" after a function name; fills *out. */
 static int call_args(parser *p, ast ***out, size_t *n)
 {
-    size_t open = p->tok.pos;
+    size_t open = p->tok.pos, base = p->nscratch;
     advance(p);
-    ast *tmp[QL_MAX_CALL_ARGS];
-    size_t count = 0;
     if (p->tok.kind != T_RPAREN) {
         for (;;) {
-            if (count == QL_MAX_CALL_ARGS) {
+            if (p->nscratch - base == QL_MAX_CALL_ARGS) {
                 fail_at(p, p->tok.pos, "more than 64 arguments");
                 return 0;
             }
             ast *a = expr(p);
-            if (!a)
+            if (!a || !push_scratch(p, a))
                 return 0;
-            tmp[count++] = a;
             if (p->tok.kind != T_COMMA)
                 break;
             advance(p);
@@ -138,12 +159,15 @@ static int call_args(parser *p, ast ***out, size_t *n)
     }
     if (!close_match(p, T_RPAREN, "')'", open))
         return 0;
+    size_t count = p->nscratch - base;
     *out = qli_ar_alloc(p->arena, (count ? count : 1) * sizeof **out);
     if (!*out) {
         fail_at(p, open, qli_msg_oom);
         return 0;
     }
-    memcpy(*out, tmp, count * sizeof *tmp);
+    if (count) /* scratch is NULL before the first argument */
+        memcpy(*out, p->scratch + base, count * sizeof **out);
+    p->nscratch = base;
     *n = count;
     return 1;
 }
@@ -250,41 +274,6 @@ static ast *primary(parser *p)
     }
 }
 
-static ast *enter(parser *p)
-{
-    if (++p->depth > QL_MAX_EXPR_DEPTH)
-        return fail_at(p, p->tok.pos, "expression nested too deeply (limit 200)");
-    return (ast *)1;
-}
-
-static ast *unary(parser *p)
-{
-    if (p->tok.kind == T_MINUS || p->tok.kind == T_PLUS) {
-        token t = p->tok;
-        if (!enter(p))
-            return NULL;
-        advance(p);
-        if (failed(p))
-            return NULL;
-        ast *operand = unary(p);
-        p->depth--;
-        if (!operand || t.kind == T_PLUS)
-            return operand;
-        if (operand->kind == A_NUMBER && operand->pos == t.pos + 1) {
-            qli_qd_neg(&operand->num, &operand->num); /* a literal like -3 */
-            operand->pos = t.pos;
-            return operand;
-        }
-        ast *n = node(p, A_UNARY, t.pos, 1);
-        if (n) {
-            n->op = T_MINUS;
-            n->args[0] = operand;
-        }
-        return grown(p, n);
-    }
-    return primary(p);
-}
-
 static ast *binary(parser *p, ast *l, token op, ast *r)
 {
     if (!l || !r)
@@ -298,74 +287,98 @@ static ast *binary(parser *p, ast *l, token op, ast *r)
     return grown(p, n);
 }
 
-/* One left-associative level: next (op next)*, op being a or b. */
-static ast *left_assoc(parser *p, ast *(*next)(parser *), tok_kind a,
-                       tok_kind b)
-{
-    ast *l = next(p);
-    while (l && (p->tok.kind == a || p->tok.kind == b)) {
-        token op = p->tok;
-        advance(p);
-        l = failed(p) ? NULL : binary(p, l, op, next(p));
-    }
-    return l;
-}
-
-static ast *mul(parser *p) { return left_assoc(p, unary, T_STAR, T_SLASH); }
-static ast *add(parser *p) { return left_assoc(p, mul, T_PLUS, T_MINUS); }
-
 static int is_cmp(tok_kind k) { return k >= T_EQ && k <= T_GE; }
 
-static ast *comparison(parser *p)
+static ast *enter(parser *p)
 {
-    ast *l = add(p);
-    if (!l)
-        return NULL;
-    if (is_cmp(p->tok.kind)) {
-        token op = p->tok;
-        advance(p);
-        if (failed(p))
-            return NULL;
-        ast *n = binary(p, l, op, add(p));
-        if (n && (is_cmp(p->tok.kind) || p->tok.kind == T_IN))
-            return fail_at(p, p->tok.pos,
-                           "comparisons do not chain: use 'and' between them");
-        return n;
+    if (++p->depth > QL_MAX_EXPR_DEPTH)
+        return fail_at(p, p->tok.pos, "expression nested too deeply (limit 200)");
+    return (ast *)1;
+}
+
+/* Binding strength of the binary operators (left-associative: the right
+ * operand takes only stronger ones).  `not` takes an operand of comparisons
+ * and stronger; a unary minus only the operand itself. */
+enum { PRI_OR = 1, PRI_AND, PRI_NOT, PRI_CMP, PRI_ADD, PRI_MUL, PRI_UNARY };
+
+static int binary_pri(tok_kind k)
+{
+    switch (k) {
+    case T_OR: return PRI_OR;
+    case T_AND: return PRI_AND;
+    case T_IN:
+    case T_NOT: /* "x not in [...]" */
+        return PRI_CMP;
+    case T_PLUS:
+    case T_MINUS: return PRI_ADD;
+    case T_STAR:
+    case T_SLASH: return PRI_MUL;
+    default: return is_cmp(k) ? PRI_CMP : 0;
     }
+}
+
+static ast *sub(parser *p, int limit);
+
+/* "-x", "+x", "not x": prefixes nest, each one a level of depth. */
+static ast *prefixed(parser *p)
+{
+    token t = p->tok;
+    if (!enter(p))
+        return NULL;
+    advance(p);
+    if (failed(p))
+        return NULL;
+    ast *operand = sub(p, t.kind == T_NOT ? PRI_NOT : PRI_UNARY);
+    p->depth--;
+    if (!operand || t.kind == T_PLUS)
+        return operand;
+    if (t.kind == T_MINUS && operand->kind == A_NUMBER &&
+        operand->pos == t.pos + 1) {
+        qli_qd_neg(&operand->num, &operand->num); /* a literal like -3 */
+        operand->pos = t.pos;
+        return operand;
+    }
+    ast *n = node(p, A_UNARY, t.pos, 1);
+    if (n) {
+        n->op = t.kind;
+        n->args[0] = operand;
+    }
+    return grown(p, n);
+}
+
+/* "l [not] in [item, …]" after l, at the 'not' or 'in'. */
+static ast *in_list(parser *p, ast *l)
+{
     int neg = 0;
     size_t pos = p->tok.pos;
     if (p->tok.kind == T_NOT) {
-        advance(p); /* "x not in [...]" */
+        advance(p);
         if (failed(p))
             return NULL;
         if (p->tok.kind != T_IN)
             return expected(p, "'in' after 'not'");
         neg = 1;
     }
-    if (p->tok.kind != T_IN)
-        return l;
     advance(p);
     if (failed(p))
         return NULL;
     if (p->tok.kind != T_LBRACKET)
         return expected(p, "'[' to start the list after 'in'");
-    size_t open = p->tok.pos;
+    size_t open = p->tok.pos, base = p->nscratch;
     advance(p);
-    ast *tmp[QL_MAX_CALL_ARGS];
-    size_t count = 0;
     while (!failed(p) && p->tok.kind != T_RBRACKET) {
-        if (count == QL_MAX_CALL_ARGS)
+        if (p->nscratch - base == QL_MAX_CALL_ARGS)
             return fail_at(p, p->tok.pos, "more than 64 items in a list");
-        ast *item = add(p);
-        if (!item)
+        ast *item = sub(p, PRI_CMP);
+        if (!item || !push_scratch(p, item))
             return NULL;
-        tmp[count++] = item;
         if (p->tok.kind != T_COMMA)
             break;
         advance(p);
     }
     if (failed(p) || !close_match(p, T_RBRACKET, "']'", open))
         return NULL;
+    size_t count = p->nscratch - base;
     if (count == 0)
         return fail_at(p, open, "an 'in' list needs at least one item");
     ast *n = node(p, A_IN, pos, count + 1);
@@ -373,43 +386,56 @@ static ast *comparison(parser *p)
         return NULL;
     n->neg = neg;
     n->args[0] = l;
-    memcpy(n->args + 1, tmp, count * sizeof *tmp);
+    memcpy(n->args + 1, p->scratch + base, count * sizeof *n->args);
+    p->nscratch = base;
     return grown(p, n);
 }
 
-static ast *not_expr(parser *p)
+/* Precedence climbing, as Lua's subexpr: an operand, then every binary
+ * operator binding more strongly than `limit`.  One function per nesting
+ * level, not one per precedence level, keeps the C stack each level of
+ * parentheses costs small. */
+static ast *sub(parser *p, int limit)
 {
-    if (p->tok.kind == T_NOT) {
-        token t = p->tok;
-        if (!enter(p))
-            return NULL;
-        advance(p);
-        if (failed(p))
-            return NULL;
-        ast *operand = not_expr(p);
-        p->depth--;
-        if (!operand)
-            return NULL;
-        ast *n = node(p, A_UNARY, t.pos, 1);
-        if (n) {
-            n->op = T_NOT;
-            n->args[0] = operand;
+    ast *l;
+    if (p->tok.kind == T_MINUS || p->tok.kind == T_PLUS ||
+        (p->tok.kind == T_NOT && limit <= PRI_NOT))
+        l = prefixed(p);
+    else
+        l = primary(p);
+    int compared = 0; /* comparisons do not chain */
+    for (int pri; l && (pri = binary_pri(p->tok.kind)) > limit;) {
+        if (p->tok.pos == p->stop_at)
+            break;
+        if (compared && pri >= PRI_CMP) {
+            /* after a comparison only 'and' and 'or' go on, at any level */
+            if (compared == 1 && p->tok.kind != T_NOT)
+                return fail_at(p, p->tok.pos,
+                               "comparisons do not chain: use 'and' between "
+                               "them");
+            p->stop_at = p->tok.pos;
+            break;
         }
-        return grown(p, n);
+        if (pri == PRI_CMP) {
+            if (p->tok.kind == T_IN || p->tok.kind == T_NOT) {
+                l = in_list(p, l);
+                compared = 2;
+                continue;
+            }
+            compared = 1;
+        }
+        token op = p->tok;
+        advance(p);
+        l = failed(p) ? NULL : binary(p, l, op, sub(p, pri));
     }
-    return comparison(p);
-}
-
-static ast *and_expr(parser *p)
-{
-    return left_assoc(p, not_expr, T_AND, T_AND);
+    return l;
 }
 
 static ast *expr(parser *p)
 {
     if (!enter(p))
         return NULL;
-    ast *l = left_assoc(p, and_expr, T_OR, T_OR);
+    ast *l = sub(p, 0);
     p->depth--;
     return l;
 }
@@ -426,11 +452,13 @@ ast *qli_parse_expression(const char *src, size_t len, ql_arena *arena,
     }
     p->arena = arena;
     p->open_pos = SIZE_MAX;
+    p->stop_at = SIZE_MAX;
     qli_lex_init(&p->lx, src, len, arena);
     advance(p);
     ast *root = failed(p) ? NULL : expr(p);
     if (root && !failed(p) && p->tok.kind != T_EOF)
         root = expected(p, "an operator or the end of the expression");
+    free(p->scratch);
     if (!root || failed(p)) {
         if (!p->msg) {
             p->msg = "invalid expression";

@@ -2,9 +2,9 @@
  * typecheck.c — names and types.
  *
  * Resolves every name to an input, parameter, computed value or check,
- * infers and checks types, and walks dependencies depth-first: that finds
- * cycles, the longest dependency chain and the value stack each block
- * needs.  Each node of the syntax tree is annotated (type, symbol, stack
+ * infers and checks types, and notes each block's dependencies (settled
+ * before it by order.c): that finds cycles, the longest dependency chain
+ * and the value stack each block needs.  Each node of the syntax tree is annotated (type, symbol, stack
  * depth) for compile.c, which then only writes code.  Every error is
  * located at the offending token inside its YAML scalar.
  */
@@ -778,6 +778,72 @@ static ql_status note_dep(cc *c, int chain, int need, size_t pos)
     return QL_OK;
 }
 
+/* Checks computed value idx or check idx − n_computed, which order.c
+ * has put in progress (state 1) after everything it names. */
+ql_status qli_tc_check_block(cc *c, int blk)
+{
+    ql_status st;
+    if ((size_t)blk < c->rs->n_computed) {
+        computed_def *d = &c->rs->computed[blk];
+        const char *what = qli_ar_printf(&c->rs->arena, "computed '%s'", d->name);
+        if (!what) {
+            c->cstate[blk] = 3;
+            return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        d->tree->elem = d->elem; /* a list's item: its lists mean item elem */
+        d->tree->elem_len = d->family_len;
+        st = check_tree(c, d->tree, d->expr, what, &c->cneed[blk], &c->cchain[blk]);
+        if (st) {
+            c->cstate[blk] = 3;
+            return st;
+        }
+        d->type = d->tree->type;
+        if (d->decl_money && d->type.kind == VK_NUMBER)
+            d->type.money = 1; /* `unit: money`: the author says so */
+        c->cstate[blk] = 2;
+        return QL_OK;
+    }
+    int idx = blk - (int)c->rs->n_computed;
+    check_def *k = &c->rs->checks[idx];
+    int need = 0, chain = 0;
+    for (int f = 0; f < 5; f++) {
+        if (!k->tree[f])
+            continue;
+        const char *what = qli_ar_printf(&c->rs->arena, "check '%s' %s",
+                                     k->name, qli_tc_check_parts[f]);
+        if (!what) {
+            c->kstate[idx] = 3;
+            return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        int n1, c1;
+        st = check_tree(c, k->tree[f], k->expr[f], what, &n1, &c1);
+        if (st) {
+            c->kstate[idx] = 3;
+            return st;
+        }
+        vkind want = f == 0 || f == 4 ? VK_BOOL : VK_NUMBER;
+        if (k->tree[f]->type.kind != want) {
+            const ynode *sn = c->node;
+            const char *sw = c->what;
+            c->node = k->expr[f];
+            c->what = what;
+            st = qli_cc_fail_at(c, 0, QL_ETYPE, "must be a %s, not a %s",
+                         qli_cc_type_name(T(want)), qli_cc_type_name(k->tree[f]->type));
+            c->node = sn;
+            c->what = sw;
+            c->kstate[idx] = 3;
+            return st;
+        }
+        need = max2(need, n1);
+        chain = max2(chain, c1);
+    }
+    /* default shortfall and compliant work on two more slots */
+    c->kneed[idx] = need + 2;
+    c->kchain[idx] = chain;
+    c->kstate[idx] = 2;
+    return QL_OK;
+}
+
 static ql_status check_computed(cc *c, int idx, size_t pos)
 {
     computed_def *d = &c->rs->computed[idx];
@@ -788,24 +854,9 @@ static ql_status check_computed(cc *c, int idx, size_t pos)
                        "'%s' depends on itself (a cycle through computed "
                        "values or checks)",
                        d->name);
-    if (c->cstate[idx] == 0) {
-        c->cstate[idx] = 1;
-        const char *what = qli_ar_printf(&c->rs->arena, "computed '%s'", d->name);
-        if (!what)
-            return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-        d->tree->elem = d->elem; /* a list's item: its lists mean item elem */
-        d->tree->elem_len = d->family_len;
-        ql_status st = check_tree(c, d->tree, d->expr, what, &c->cneed[idx],
-                                  &c->cchain[idx]);
-        if (st) {
-            c->cstate[idx] = 3;
-            return st;
-        }
-        d->type = d->tree->type;
-        if (d->decl_money && d->type.kind == VK_NUMBER)
-            d->type.money = 1; /* `unit: money`: the author says so */
-        c->cstate[idx] = 2;
-    }
+    ql_status st;
+    if (c->cstate[idx] == 0 && (st = qli_tc_settle(c, idx)))
+        return st;
     return note_dep(c, c->cchain[idx], c->cneed[idx], pos);
 }
 
@@ -819,43 +870,10 @@ static ql_status check_check(cc *c, int idx, size_t pos)
                        "check '%s' depends on itself (a cycle through "
                        "computed values or checks)",
                        k->name);
-    if (c->kstate[idx] == 0) {
-        c->kstate[idx] = 1;
-        int need = 0, chain = 0;
-        for (int f = 0; f < 5; f++) {
-            if (!k->tree[f])
-                continue;
-            const char *what = qli_ar_printf(&c->rs->arena, "check '%s' %s",
-                                         k->name, qli_tc_check_parts[f]);
-            if (!what)
-                return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-            int n1, c1;
-            ql_status st = check_tree(c, k->tree[f], k->expr[f], what, &n1, &c1);
-            if (st) {
-                c->kstate[idx] = 3;
-                return st;
-            }
-            vkind want = f == 0 || f == 4 ? VK_BOOL : VK_NUMBER;
-            if (k->tree[f]->type.kind != want) {
-                const ynode *sn = c->node;
-                const char *sw = c->what;
-                c->node = k->expr[f];
-                c->what = what;
-                st = qli_cc_fail_at(c, 0, QL_ETYPE, "must be a %s, not a %s",
-                             qli_cc_type_name(T(want)), qli_cc_type_name(k->tree[f]->type));
-                c->node = sn;
-                c->what = sw;
-                c->kstate[idx] = 3;
-                return st;
-            }
-            need = max2(need, n1);
-            chain = max2(chain, c1);
-        }
-        /* default shortfall and compliant work on two more slots */
-        c->kneed[idx] = need + 2;
-        c->kchain[idx] = chain;
-        c->kstate[idx] = 2;
-    }
+    ql_status st;
+    if (c->kstate[idx] == 0 &&
+        (st = qli_tc_settle(c, (int)c->rs->n_computed + idx)))
+        return st;
     return note_dep(c, c->kchain[idx], c->kneed[idx], pos);
 }
 
@@ -896,7 +914,9 @@ ql_status qli_tc_check_all(cc *c)
         const char *what = qli_ar_printf(&rs->arena, "validation '%s'", v->name);
         if (!what)
             return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-        st = check_tree(c, v->tree, v->expr, what, &need, &chain);
+        st = qli_tc_settle_tree(c, v->tree);
+        if (st == QL_OK)
+            st = check_tree(c, v->tree, v->expr, what, &need, &chain);
         if (st == QL_OK && v->tree->type.kind != VK_BOOL) {
             c->node = v->expr;
             c->what = what;

@@ -23,8 +23,9 @@
 #define QL_MAX_EXPR_HEIGHT 1000      /* levels of one syntax tree: a chain
                                         a+b+… of at most 1,000 operators  */
 #define QL_MAX_CHECK_DEPTH 2000      /* syntax levels the type checker is
-                                        inside at once, across the values
-                                        an expression uses               */
+                                        inside at once: a backstop, since
+                                        order.c checks the values a tree
+                                        uses before it, not inside it    */
 #define QL_MAX_EXTENDS 16            /* length of an `extends` chain       */
 #define QL_MAX_DEPENDENCY_DEPTH 256  /* chain of computed values / checks  */
 #define QL_MAX_CALL_ARGS 64          /* arguments of one function call     */
