@@ -291,18 +291,25 @@ static const char *const top_keys[] = {
     "currency", "extends", "remove", "sources", "inputs", "parameters", "computed",
     "checks", "validations", "outputs", NULL};
 
-static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
+static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
+                           const ynode *dup_first, const char *base_dir)
 {
     ql_status st;
     /* Before any key is named in a message: a file that is not a rules
-     * file (an `extends: /etc/passwd`) is refused without a word of it. */
-    if (root->kind != YN_MAP || !qli_ymap_get(root, "quotalevy"))
+     * file (an `extends: /etc/passwd`) is refused without a word of it.
+     * The version is the file's first key, its signature: a file whose
+     * keys only include one somewhere is not a rules file either, so no
+     * key before it, or after it, is ever quoted from such a file. */
+    const ynode *first = root->kind == YN_MAP && root->n ? root->items[0] : NULL;
+    if (!first || first->len != 9 || memcmp(first->text, "quotalevy", 9) != 0)
         return qli_yfail(L->err, QL_ESCHEMA, root,
                         "not a quotalevy rules file: a rules file must be "
                         "a mapping that starts with 'quotalevy: 1' (this "
                         "one %s)",
                         root->kind != YN_MAP ? "is not a mapping"
-                                             : "needs 'quotalevy'");
+                        : !qli_ymap_get(root, "quotalevy")
+                            ? "needs 'quotalevy'"
+                            : "starts with another key");
     /* The version before any other key: a file that is not a version-1
      * rules file is not quoted (its keys, or a version that is not a
      * number, may be anything). */
@@ -321,6 +328,10 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
                          "unsupported format version: 'quotalevy' must be 1 "
                          "(this library reads version 1)");
     }
+    /* a version-1 rules file, whatever its keys' order: now they may be
+     * named */
+    if (dup)
+        return qli_ytree_duplicate(L->err, dup, dup_first);
     if ((st = qli_rl_keys(L, root, "a rules file", top_keys)))
         return st;
     const char *tmp;
@@ -335,6 +346,11 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
         const char *rel;
         if ((st = qli_rl_scalar(L, ext, "extends", &rel)))
             return st;
+        if (rel[strspn(rel, " \t")] == '\0')
+            return qli_yfail(L->err, QL_ESCHEMA, ext,
+                             "an empty extends is not a file name: name the "
+                             "rules file this one extends (extends: "
+                             "base.yaml), or leave 'extends' out");
         if (L->depth >= QL_MAX_EXTENDS)
             return qli_yfail(L->err, QL_ELIMIT, ext,
                          "'extends' chain longer than %d files",
@@ -372,8 +388,14 @@ static ql_status load_tree(loader *L, const ynode *root, const char *base_dir)
             return qli_yfail(L->err, QL_EIO, ext, "extends '%s': cannot open %s: %s",
                          rel, path, strerror(errno));
         }
+        size_t cl = L->confine ? strlen(L->confine) : 0;
+        if (confined && !searched && cl > 1 &&
+            strlen(canon) == cl - 1 && !strncmp(canon, L->confine, cl - 1))
+            return qli_yfail(L->err, QL_EIO, ext,
+                             "extends '%.80s': not read: the folder itself, a "
+                             "directory; name a rules file in it", rel);
         if (confined && !searched &&
-            (!L->confine || strncmp(canon, L->confine, strlen(L->confine))))
+            (!L->confine || strncmp(canon, L->confine, cl)))
             return refuse_extends(L, ext, rel, "a file outside the folder");
         for (int i = 0; i < L->depth; i++)
             if (L->chain[i] && !strcmp(L->chain[i], canon))
@@ -445,8 +467,9 @@ static ql_status load_doc(loader *L, ydoc *doc, const char *base_dir)
         return qli_fail(L->err, QL_EPARSE, doc->file, 0, 0,
                        "the file holds a NUL byte: rules files are UTF-8 text");
     ynode *root;
-    ql_status st = qli_ytree_parse(&root, doc, L->ar, L->err);
-    return st ? st : load_tree(L, root, base_dir);
+    const ynode *dup, *first;
+    ql_status st = qli_ytree_parse_lax(&root, &dup, &first, doc, L->ar, L->err);
+    return st ? st : load_tree(L, root, dup, first, base_dir);
 }
 
 /* ------------------------------------------------------------- entry */

@@ -51,8 +51,10 @@ static int key_cmp(const void *a, const void *b)
     return x->line != y->line ? x->line - y->line : x->column - y->column;
 }
 
-/* Refuses a map whose keys repeat, naming the second occurrence. */
-static ql_status check_duplicates(const ynode *map, ql_error *err)
+/* Finds a key a map repeats: *dup is the later occurrence, *first the
+ * earlier; both stay NULL when every key differs. */
+static ql_status find_duplicate(const ynode *map, const ynode **dup,
+                                const ynode **first, ql_error *err)
 {
     if (map->n < 2)
         return QL_OK;
@@ -62,17 +64,22 @@ static ql_status check_duplicates(const ynode *map, ql_error *err)
     for (size_t i = 0; i < map->n; i++)
         keys[i] = map->items[2 * i];
     qsort(keys, map->n, sizeof *keys, key_cmp);
-    ql_status st = QL_OK;
     for (size_t i = 1; i < map->n; i++)
         if (keys[i]->len == keys[i - 1]->len &&
             memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0) {
-            st = qli_yfail(err, QL_EPARSE, keys[i],
-                       "duplicate key '%.60s' (first at line %d)", keys[i]->text,
-                       keys[i - 1]->line);
+            *dup = keys[i];
+            *first = keys[i - 1];
             break;
         }
     free(keys);
-    return st;
+    return QL_OK;
+}
+
+ql_status qli_ytree_duplicate(ql_error *err, const ynode *dup,
+                              const ynode *first)
+{
+    return qli_yfail(err, QL_EPARSE, dup, "duplicate key '%.60s' (first at line %d)",
+                     dup->text, first->line);
 }
 
 static ynode *new_node(ql_arena *ar, const ydoc *doc, yn_kind kind,
@@ -95,8 +102,8 @@ static ql_status event_fail(ql_error *err, const ydoc *doc,
                    (int)ev->start_mark.column + 1, "%s", what);
 }
 
-ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
-                      ql_error *err)
+static ql_status parse(ynode **out, const ynode **dup, const ynode **first,
+                       const ydoc *doc, ql_arena *ar, ql_error *err)
 {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
@@ -177,6 +184,17 @@ ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
                 st = event_fail(err, doc, &ev, "scalar longer than 1 MiB");
                 break;
             }
+            /* An escape ("\0", "\u0000", "\x00") puts a NUL inside a
+             * scalar: every name, value and path is a C string to the
+             * rest of the library, which would read it cut short
+             * ("ok.yaml\0x" as ok.yaml). */
+            if (memchr(ev.data.scalar.value, 0, ev.data.scalar.length)) {
+                st = event_fail(err, doc, &ev,
+                                "a NUL character (an escape such as \\0 or "
+                                "\\u0000) inside a string: not allowed in "
+                                "a rules file");
+                break;
+            }
             made = new_node(ar, doc, YN_SCALAR, &ev.start_mark);
             if (made) {
                 made->text = qli_ar_strndup(ar, (const char *)ev.data.scalar.value,
@@ -241,8 +259,8 @@ ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
             n->n = n->kind == YN_MAP ? count / 2 : count;
             f->n = 0;
             depth--;
-            if (n->kind == YN_MAP)
-                st = check_duplicates(n, err);
+            if (n->kind == YN_MAP && !*dup)
+                st = find_duplicate(n, dup, first, err);
             made = n;
             break;
         }
@@ -275,6 +293,22 @@ ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
                        "the file is empty: expected a rules mapping");
     *out = root;
     return QL_OK;
+}
+
+ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
+                          ql_error *err)
+{
+    const ynode *dup = NULL, *first = NULL;
+    ql_status st = parse(out, &dup, &first, doc, ar, err);
+    return st ? st : dup ? qli_ytree_duplicate(err, dup, first) : QL_OK;
+}
+
+ql_status qli_ytree_parse_lax(ynode **out, const ynode **dup,
+                              const ynode **first, const ydoc *doc,
+                              ql_arena *ar, ql_error *err)
+{
+    *dup = *first = NULL;
+    return parse(out, dup, first, doc, ar, err);
 }
 
 const ynode *qli_ymap_get(const ynode *map, const char *key)

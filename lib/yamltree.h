@@ -31,6 +31,16 @@ typedef struct ynode {
  * aliases, tags and duplicate keys are refused. */
 ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *arena,
                       ql_error *err);
+/* As qli_ytree_parse, but a key repeated in a map is not an error yet:
+ * *dup is the first found twice (NULL if none), *first its earlier
+ * occurrence.  The rules loader judges the file's format version before
+ * it quotes any key (a file that is not a rules file is never quoted). */
+ql_status qli_ytree_parse_lax(ynode **out, const ynode **dup,
+                              const ynode **first, const ydoc *doc,
+                              ql_arena *arena, ql_error *err);
+/* The error for a key qli_ytree_parse_lax found twice, quoting it. */
+ql_status qli_ytree_duplicate(ql_error *err, const ynode *dup,
+                              const ynode *first);
 /* The value under key in a map, or NULL. */
 const ynode *qli_ymap_get(const ynode *map, const char *key);
 /* Where byte `offset` of a scalar's text stands in its file. */

@@ -70,6 +70,54 @@ static void test_hostile_invalid_utf8_and_nul(void **state)
                      QL_EPARSE);
 }
 
+/* A NUL made by an escape inside a YAML string: every name, value and
+ * path is a C string past the YAML reader, so "ok.yaml\u0000x" would be
+ * read as ok.yaml.  Each is refused at the scalar that holds it. */
+static void test_hostile_escaped_nul(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int line, col;
+    } cases[] = {
+        {"quotalevy: 1\nextends: \"ok.yaml\\u0000x\"\n", 2, 10},
+        {"quotalevy: 1\nid: \"t\\0\"\n", 2, 5},
+        {"quotalevy: 1\n\"i\\x00d\": t\n", 2, 1},
+        {RULES_HEAD "inputs:\n  k: {type: enum, values: [a, \"b\\0c\"]}\n", 10, 31},
+        {RULES_HEAD "inputs:\n  \"n\\u0000m\": decimal\n", 10, 3},
+        {RULES_HEAD "    article: \"art. 8\\0\"\n", 9, 14},
+        {"quotalevy: 1\nid: 't'\ntitle: |\n  a\n  \\0 is text here\n", 0, 0},
+    };
+    /* the file named before the NUL exists: before, it was loaded */
+    FILE *f = fopen("/tmp/ql_nul_ok.yaml", "w");
+    fputs(RULES_HEAD "outputs: []\n", f);
+    fclose(f);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (!cases[i].line) { /* a literal block has no escapes: loads on */
+            ql_ruleset *rs = NULL;
+            ql_error err;
+            ql_status st = ql_ruleset_load_buffer(&rs, cases[i].text,
+                                                  strlen(cases[i].text),
+                                                  "/tmp/n.yaml", &err);
+            assert_true(st != QL_OK && !strstr(err.message, "NUL"));
+            continue;
+        }
+        assert_load_error(cases[i].text, QL_EPARSE, cases[i].line, cases[i].col,
+                          "a NUL character");
+    }
+    ql_ruleset *rs;
+    ql_error err;
+    const char top[] = "quotalevy: 1\nextends: \"ql_nul_ok.yaml\\u0000x\"\nid: u\n";
+    f = fopen("/tmp/ql_nul_top.yaml", "w");
+    fputs(top, f);
+    fclose(f);
+    assert_int_equal(ql_ruleset_load(&rs, "/tmp/ql_nul_top.yaml", &err), QL_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.message, "a NUL character"));
+    remove("/tmp/ql_nul_top.yaml");
+    remove("/tmp/ql_nul_ok.yaml");
+}
+
 static void test_hostile_self_extends(void **state)
 {
     (void)state;
@@ -387,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_hostile_deep_nesting),
         cmocka_unit_test(test_hostile_huge_scalar),
         cmocka_unit_test(test_hostile_invalid_utf8_and_nul),
+        cmocka_unit_test(test_hostile_escaped_nul),
         cmocka_unit_test(test_hostile_self_extends),
         cmocka_unit_test(test_hostile_record_values),
         cmocka_unit_test(test_hostile_long_chains),

@@ -24,7 +24,8 @@ static void test_loader_io_and_yaml_errors(void **state)
     assert_int_equal(ql_ruleset_load(NULL, "x", &err), QL_EINVAL);
     assert_int_equal(ql_ruleset_load(&rs, NULL, &err), QL_EINVAL);
     assert_load_error("a: [1, 2\nb: 3\n", QL_EPARSE, 2, 2, "YAML syntax");
-    assert_load_error("a: 1\nb: 2\na: 3\n", QL_EPARSE, 3, 1, "duplicate key 'a' (first at line 1)");
+    assert_load_error("quotalevy: 1\na: 1\nb: 2\na: 3\n", QL_EPARSE, 4, 1,
+                      "duplicate key 'a' (first at line 2)");
     assert_load_error("a: &x 1\nb: *x\n", QL_EPARSE, 1, 4, "anchors");
     assert_load_error("a: !!str 1\n", QL_EPARSE, 1, 4, "tags");
     assert_load_error("a: 1\n---\nb: 2\n", QL_EPARSE, 2, 1, "one YAML document");
@@ -38,6 +39,20 @@ static void test_loader_io_and_yaml_errors(void **state)
     const char nul[] = "quotalevy: 1\0x";
     assert_int_equal(ql_ruleset_load_buffer(&rs, nul, sizeof nul - 1, "n.yaml", &err), QL_EPARSE);
     assert_non_null(strstr(err.message, "NUL byte"));
+}
+
+/* An empty extends names no file: said so at the extends, not "cannot
+ * open ''" (before, it was an I/O error on the folder's name). */
+static void test_loader_empty_extends(void **state)
+{
+    (void)state;
+    static const char *const empties[] = {"\"\"", "", "\"  \"", "''"};
+    for (size_t i = 0; i < sizeof empties / sizeof *empties; i++) {
+        char y[512];
+        snprintf(y, sizeof y, RULES_HEAD "extends: %s\noutputs: []\n", empties[i]);
+        assert_load_error(y, QL_ESCHEMA, 9, i == 1 ? 9 : 10,
+                          "an empty extends is not a file name");
+    }
 }
 
 static void test_loader_top_level_schema(void **state)
@@ -58,6 +73,34 @@ static void test_loader_top_level_schema(void **state)
         assert_non_null(strstr(err.message, "unsupported format version"));
         assert_null(strstr(err.message, "hunter2"));
     }
+    /* Whatever the keys' order: the version is the first key, and a file
+     * that only holds one somewhere, or none, or repeats a key before its
+     * version is known, is refused as not a rules file, quoting nothing
+     * (before, its keys were named in "unknown key" and "duplicate key"
+     * messages). */
+    static const char *const not_rules[] = {
+        "secret_hunter2: 1\nquotalevy: 1\n",
+        "id: secret_hunter2\nquotalevy: 1\nbogus: 1\n",
+        "root:secret_hunter2:0:0: 1\nquotalevy: 1\n",
+        "secret_hunter2: 1\nsecret_hunter2: 2\n",
+        "secret_hunter2: 1\nsecret_hunter2: 2\nquotalevy: 1\n",
+        "x: {secret_hunter2: 1, secret_hunter2: 2}\n",
+        "quotalevy: 2\nsecret_hunter2: 1\nsecret_hunter2: 2\n",
+        "quotalevy: 2\nx: {secret_hunter2: 1, secret_hunter2: 2}\n",
+    };
+    for (size_t i = 0; i < sizeof not_rules / sizeof *not_rules; i++) {
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        assert_int_equal(ql_ruleset_load_buffer(&rs, not_rules[i],
+                                                strlen(not_rules[i]), "o.yaml",
+                                                &err),
+                         QL_ESCHEMA);
+        if (i < 6)
+            assert_non_null(strstr(err.message, "not a quotalevy rules file"));
+        assert_null(strstr(err.message, "hunter2"));
+    }
+    assert_load_error("a: 1\nquotalevy: 1\n", QL_ESCHEMA, 1, 1,
+                      "starts with another key");
     assert_load_error("quotalevy: 1\nid: x\n", QL_ESCHEMA, 1, 1, "needs 'title'");
     assert_load_error("quotalevy: 1\nid: \"\"\n", QL_ESCHEMA, 2, 5, "'id' of a rules file is empty");
     assert_load_error(RULES_HEAD "outputz: []\n", QL_ESCHEMA, 9, 1,
@@ -604,6 +647,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loader_io_and_yaml_errors),
         cmocka_unit_test(test_loader_top_level_schema),
+        cmocka_unit_test(test_loader_empty_extends),
         cmocka_unit_test(test_loader_input_errors),
         cmocka_unit_test(test_loader_parameter_errors),
         cmocka_unit_test(test_loader_check_and_output_errors),
