@@ -28,7 +28,7 @@ flags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        -DQL_SOURCE_DIR="\"$PWD\"" -D_GNU_SOURCE)
 for t in "${targets[@]}"; do
   extra=()
-  [ "$t" = csv ] && extra=(tools/quotalevy/csv.c tools/quotalevy/jsonl.c)
+  [ "$t" = csv ] && extra=(tools/quotalevy/csv.c tools/quotalevy/jsonl.c tools/quotalevy/strbuf.c)
   clang "${flags[@]}" tests/fuzz/fuzz_"$t".c lib/*.c "${extra[@]}" -lyaml \
     -o build-fuzz/fuzz_"$t"
   mkdir -p build-fuzz/corpus/"$t"

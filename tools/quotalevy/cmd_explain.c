@@ -6,7 +6,7 @@
  */
 #include "cli.h"
 #include "columns.h"
-#include "csv.h"
+#include "strbuf.h"
 #include "input.h"
 
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h" /* strbuf, sb_put_escaped */
+#include "strbuf.h" /* sb_put_escaped */
 #include "input.h"
 
 /* JSON Lines keys already said, remembered up to this many. */

@@ -1,6 +1,5 @@
 /*
- * csv.c — RFC 4180 reading and writing (see csv.h), and the small string
- * builder the command formats its output rows with.
+ * csv.c — RFC 4180 reading and writing (see csv.h).
  */
 #include "csv.h"
 
@@ -95,21 +94,6 @@ static int peek_byte(csv_reader *r)
         r->consumed--;
     }
     return c;
-}
-
-int buf_grow(char **p, size_t *cap, size_t need, size_t first)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : first;
-    while (c < need)
-        c *= 2;
-    char *q = realloc(*p, c);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
 }
 
 /* Notes the record's first problem; the reader goes on to the record's
@@ -418,23 +402,6 @@ int csv_next(csv_reader *r, csv_record *rec)
 
 /* ------------------------------------------------------------ writing */
 
-int sb_grow_put(strbuf *b, const char *s, size_t n)
-{
-    if (sb_reserve(b, n))
-        return -1;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
-}
-
-int sb_reserve(strbuf *b, size_t n)
-{
-    return buf_grow(&b->p, &b->cap, b->len + n + 1, 256);
-}
-
-int sb_puts(strbuf *b, const char *s) { return sb_put(b, s, strlen(s)); }
-
 int csv_put_field(strbuf *b, const char *s, size_t n)
 {
     int quote = 0;
@@ -448,92 +415,4 @@ int csv_put_field(strbuf *b, const char *s, size_t n)
         if ((s[i] == '"' && sb_putc(b, '"')) || sb_putc(b, s[i]))
             return -1;
     return sb_putc(b, '"');
-}
-
-int json_put_string(strbuf *b, const char *s, size_t n)
-{
-    if (sb_putc(b, '"'))
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[8];
-        if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            if (sb_put(b, esc, 2))
-                return -1;
-        } else if (c < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            if (sb_puts(b, esc))
-                return -1;
-        } else if (sb_putc(b, (char)c)) {
-            return -1;
-        }
-    }
-    return sb_putc(b, '"');
-}
-
-/* ------------------------------------------------------- text checks */
-
-size_t utf8_check(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned cp, min;
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1, cp = c & 0x1F, min = 0x80;
-        else if (c >= 0xE0 && c <= 0xEF)
-            k = 2, cp = c & 0x0F, min = 0x800;
-        else if (c >= 0xF0 && c <= 0xF4)
-            k = 3, cp = c & 0x07, min = 0x10000;
-        else
-            return i;
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
-                return i;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += k + 1;
-    }
-    return n;
-}
-
-int sb_put_escaped(strbuf *b, const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        size_t ok = utf8_check(s + i, n - i);
-        for (size_t j = 0; j < ok; j++) {
-            unsigned char c = (unsigned char)s[i + j];
-            char esc[8];
-            if (c >= 0x20 && c != 0x7F) {
-                if (sb_putc(b, (char)c))
-                    return -1;
-                continue;
-            }
-            if (c == '\n' || c == '\r' || c == '\t')
-                snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-            else
-                snprintf(esc, sizeof esc, "\\x%02X", c);
-            if (sb_puts(b, esc))
-                return -1;
-        }
-        i += ok;
-        if (i < n) { /* a byte that is not UTF-8 */
-            char esc[8];
-            snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)s[i++]);
-            if (sb_puts(b, esc))
-                return -1;
-        }
-    }
-    return 0;
 }

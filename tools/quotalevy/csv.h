@@ -1,5 +1,6 @@
 /*
- * csv.h — a streaming RFC 4180 reader and a field writer.
+ * csv.h — a streaming RFC 4180 reader and a field writer (the string
+ * builder it writes into is strbuf.h's).
  *
  * The reader takes one record at a time from a FILE, whatever its size:
  * quoted fields with doubled quotes, commas and line breaks inside quotes,
@@ -15,6 +16,8 @@
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "strbuf.h"
 
 /* A record longer than this is refused (and skipped), not buffered. */
 #define CSV_MAX_RECORD (16u << 20)
@@ -52,42 +55,8 @@ void csv_general_only(csv_reader *r, int on);
 /* Bytes consumed so far (for progress). */
 long long csv_offset(const csv_reader *r);
 
-/* Appends one field to buf, quoted if it must be. */
-typedef struct strbuf {
-    char *p;
-    size_t len, cap;
-} strbuf;
-/* Grows the byte buffer *p (capacity *cap) to hold at least `need`
- * bytes, doubling from `first`; −1 out of memory (the buffer is kept). */
-int buf_grow(char **p, size_t *cap, size_t need, size_t first);
-int sb_grow_put(strbuf *b, const char *s, size_t n);
-/* Makes room for n more bytes and a NUL after them; −1 out of memory. */
-int sb_reserve(strbuf *b, size_t n);
-/* Appends n bytes (and keeps a NUL after them); −1 out of memory. */
-static inline int sb_put(strbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap)
-        return sb_grow_put(b, s, n);
-    __builtin_memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
-}
-int sb_puts(strbuf *b, const char *s);
-static inline int sb_putc(strbuf *b, char c)
-{
-    if (b->len + 2 > b->cap)
-        return sb_grow_put(b, &c, 1);
-    b->p[b->len++] = c;
-    b->p[b->len] = '\0';
-    return 0;
-}
+/* Appends one field to b, quoted (and its quotes doubled) if it must be:
+ * a comma, a quote, CR or LF in it. */
 int csv_put_field(strbuf *b, const char *s, size_t n);
-int json_put_string(strbuf *b, const char *s, size_t n);
-/* The length of the longest prefix of s that is valid UTF-8 (n: all). */
-size_t utf8_check(const char *s, size_t n);
-/* Appends text for a message line: control characters and bytes that are
- * not UTF-8 as \n, \t, \xNN, so that no value can forge a line. */
-int sb_put_escaped(strbuf *b, const char *s, size_t n);
 
 #endif

@@ -3,7 +3,7 @@
  */
 #include "jsonl.h"
 
-#include "csv.h" /* buf_grow */
+#include "strbuf.h" /* buf_grow */
 
 #include <stdlib.h>
 #include <string.h>

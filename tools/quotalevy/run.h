@@ -10,6 +10,7 @@
 #include "columns.h"
 #include "csv.h"
 #include "input.h"
+#include "strbuf.h"
 #include "totals.h"
 
 #include <quotalevy.h>
