@@ -1,0 +1,301 @@
+/*
+ * test_csv.c — the command's CSV reader (tools/quotalevy/csv.c) on the
+ * edges of its grammar, from a table: each input is read to its end on
+ * both paths (the plain-line shortcut and the general reader) and the
+ * records must come out as the table says, the same on both.
+ *
+ * A record is written as LINE[field|field|…] and a malformed one as
+ * LINE!COLUMN:message; CR, LF and control bytes in fields as \r, \n,
+ * \xNN.  A read error (or an input that is not records) is READ-ERROR,
+ * with its message after a colon when it has one.
+ */
+#include "test_util.h"
+
+#include "csv.h"
+#include "test_shown.h"
+
+/* Every record of in[0..n), on one path, with columns `skip` not kept. */
+static char *read_all(const char *in, size_t n, int general,
+                      const unsigned char *skip, size_t nskip)
+{
+    FILE *f = fmemopen((void *)in, n, "rb");
+    assert_non_null(f);
+    csv_reader *r = csv_open(f);
+    assert_non_null(r);
+    csv_general_only(r, general);
+    if (skip)
+        csv_skip(r, skip, nskip);
+    strbuf b = {0};
+    sb_puts(&b, "");
+    csv_record rec;
+    int st;
+    char num[64];
+    while ((st = csv_next(r, &rec)) != 0) {
+        if (b.len)
+            sb_putc(&b, ' ');
+        if (st == -2) {
+            sb_puts(&b, "READ-ERROR");
+            if (rec.error) {
+                sb_putc(&b, ':');
+                sb_puts(&b, rec.error);
+            }
+            break;
+        }
+        if (st == -1) {
+            snprintf(num, sizeof num, "%ld!%d:", rec.error_line, rec.error_column);
+            sb_puts(&b, num);
+            sb_puts(&b, rec.error);
+            continue;
+        }
+        assert_int_equal(st, 1);
+        snprintf(num, sizeof num, "%ld[", rec.line);
+        sb_puts(&b, num);
+        for (size_t i = 0; i < rec.nfields; i++) {
+            if (i)
+                sb_putc(&b, '|');
+            assert_int_equal(strlen(rec.field[i]), rec.len[i]); /* NUL after */
+            sb_put_shown(&b, rec.field[i], rec.len[i]);
+        }
+        sb_putc(&b, ']');
+    }
+    csv_close(r);
+    fclose(f);
+    return b.p;
+}
+
+static void expect_records_(const char *in, size_t n, const char *want,
+                            const unsigned char *skip, size_t nskip,
+                            const char *file, int line)
+{
+    for (int general = 0; general < 2; general++) {
+        char *got = read_all(in, n, general, skip, nskip);
+        if (strcmp(got, want)) {
+            print_error("%s reader: expected\n  %s\ngot\n  %s\n",
+                        general ? "general" : "plain-line", want, got);
+            free(got);
+            _fail(file, line);
+        }
+        free(got);
+    }
+}
+#define expect_records(in, want) \
+    expect_records_((in), sizeof(in) - 1, (want), NULL, 0, __FILE__, __LINE__)
+
+typedef struct {
+    const char *name, *in, *want;
+    size_t n; /* the input's length when it holds a NUL (else strlen) */
+} csv_case;
+
+#define QUOTE_IN_PLAIN "a quote inside an unquoted field (quote the whole field and double the quote)"
+#define AFTER_CLOSE "a closing quote must end the field (expected ',' or a line end after it)"
+
+static const csv_case cases[] = {
+    {"two records", "a,b\n1,2\n", "1[a|b] 2[1|2]"},
+    {"CRLF line ends", "a,b\r\n1,2\r\n", "1[a|b] 2[1|2]"},
+    {"CR alone ends a line (old Mac files)", "a,b\r1,2\r", "1[a|b] 2[1|2]"},
+    {"no line end after the last record", "a,b\n1,2", "1[a|b] 2[1|2]"},
+    {"mixed line ends", "a\r\nb\rc\nd", "1[a] 2[b] 3[c] 4[d]"},
+    {"empty lines hold no record, but count", "a\n\n\r\n\rb\n", "1[a] 5[b]"},
+    {"only empty lines", "\n\r\n\r", ""},
+    {"nothing at all", "", ""},
+    {"empty fields", ",,\n,\n", "1[||] 2[|]"},
+    {"one empty quoted field", "\"\"\n", "1[]"},
+    {"quoted empty beside plain", "\"\",x\n", "1[|x]"},
+    {"a comma inside quotes", "\"a,b\",c\n", "1[a,b|c]"},
+    {"a doubled quote is one quote", "\"a\"\"b\"\n", "1[a\"b]"},
+    {"only a doubled quote", "\"\"\"\"\n", "1[\"]"},
+    {"LF inside quotes: one record, the next line counted",
+     "\"a\nb\",c\nd,e\n", "1[a\\nb|c] 3[d|e]"},
+    {"CRLF inside quotes kept as it is", "\"a\r\nb\"\nx\n", "1[a\\r\\nb] 3[x]"},
+    {"CR alone inside quotes, CR line ends", "a,\"b\rc\"\rd\r", "1[a|b\\rc] 3[d]"},
+    {"blanks are data", " a , b \n", "1[ a | b ]"},
+    {"a UTF-8 byte order mark is dropped", "\xEF\xBB\xBF" "a,b\n", "1[a|b]"},
+    {"only a byte order mark", "\xEF\xBB\xBF", ""},
+    {"a broken byte order mark is not text", "\xEF\xBBx\n", "READ-ERROR"},
+    {"UTF-8 passes as bytes", "\xE5\x90\x89\xE6\x9E\x97,2\n", "1[\xE5\x90\x89\xE6\x9E\x97|2]"},
+    {"a stray quote: the record refused, the next one read",
+     "a\"b,c\nd\n", "1!1:" QUOTE_IN_PLAIN " 2[d]"},
+    {"a stray quote in the second field", "x,a\"b\nd\n", "1!2:" QUOTE_IN_PLAIN " 2[d]"},
+    {"text after a closing quote", "\"a\"b,c\nd\n", "1!1:" AFTER_CLOSE " 2[d]"},
+    {"a blank after a closing quote", "a, \"b\" ,c\nd\n",
+     "1!2:" QUOTE_IN_PLAIN " 2[d]"},
+    {"text after a closing quote, then a quoted line break: read as the grammar says",
+     "x,\"a\nb\"c,\"d\ne\"\nz\n", "2!2:" AFTER_CLOSE " 4[z]"},
+    {"a quote never closed takes in the rest",
+     "a,\"b\nc\n", "1!2:a quoted field opened on line 1 is not closed before the "
+                   "end of the input (it took in the 1 lines after it)"},
+    {"a quote never closed on the last line",
+     "ok\n\"a\"\"\n", "1[ok] 2!1:a quoted field opened on line 2 is not closed before "
+                      "the end of the input (it took in the 0 lines after it)"},
+    {"a quoted field ends the input", "\"a\"\n\"b\"", "1[a] 2[b]"},
+    {"a NUL byte is binary data", "a\0b,c\nd\n",
+     "1!1:a NUL byte in a field (binary data, not text) 2[d]", 8},
+    {"a NUL byte inside quotes", "\"a\0b\"\nd\n",
+     "1!1:a NUL byte in a field (binary data, not text) 2[d]", 8},
+    {"the first problem is the one said", "a\"b,\"c\"d\ne\n", "1!1:" QUOTE_IN_PLAIN " 2[e]"},
+};
+
+static void test_csv_grammar_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        print_message("  %s\n", cases[i].name);
+        size_t n = cases[i].n ? cases[i].n : strlen(cases[i].in);
+        expect_records_(cases[i].in, n, cases[i].want, NULL, 0, __FILE__, __LINE__);
+    }
+}
+
+/* Columns that are not kept read as empty on both paths, quoted or not,
+ * and a refused record is refused whatever is skipped. */
+static void test_csv_skipped_columns(void **state)
+{
+    (void)state;
+    static const unsigned char skip[] = {0, 1, 0, 1};
+    static const char plain[] = "a,bbbb,c,d\n";
+    expect_records_(plain, sizeof plain - 1, "1[a||c|]", skip, 4, __FILE__, __LINE__);
+    static const char quoted[] = "\"a\",\"b,\nb\",\"c\"\"\",d\nx,y,z,w\n";
+    expect_records_(quoted, sizeof quoted - 1, "1[a||c\"|] 3[x||z|]", skip, 4,
+                    __FILE__, __LINE__);
+    static const char more[] = "a,b,c,d,e,f\n"; /* past the skip list: kept */
+    expect_records_(more, sizeof more - 1, "1[a||c||e|f]", skip, 4, __FILE__, __LINE__);
+    static const char bad[] = "a,b\"x,c\nd,e\n"; /* the problem is in a skipped one */
+    expect_records_(bad, sizeof bad - 1, "1!2:" QUOTE_IN_PLAIN " 2[d|]", skip, 4,
+                    __FILE__, __LINE__);
+}
+
+/* CSV_MAX_FIELDS fields are a record; one more is refused, and the
+ * reader goes on with the next record. */
+static void test_csv_field_limit(void **state)
+{
+    (void)state;
+    for (int extra = 0; extra < 2; extra++) {
+        size_t nf = CSV_MAX_FIELDS + (size_t)extra;
+        strbuf in = {0};
+        for (size_t i = 0; i < nf; i++)
+            sb_puts(&in, i ? ",x" : "x");
+        sb_puts(&in, "\nnext\n");
+        for (int general = 0; general < 2; general++) {
+            FILE *f = fmemopen(in.p, in.len, "rb");
+            csv_reader *r = csv_open(f);
+            csv_general_only(r, general);
+            csv_record rec;
+            int st = csv_next(r, &rec);
+            if (extra) {
+                assert_int_equal(st, -1);
+                assert_text(rec.error, "more than 4096 fields in a record");
+                assert_int_equal(rec.error_line, 1);
+            } else {
+                assert_int_equal(st, 1);
+                assert_int_equal(rec.nfields, CSV_MAX_FIELDS);
+            }
+            assert_int_equal(csv_next(r, &rec), 1);
+            assert_int_equal(rec.line, 2);
+            assert_int_equal(rec.nfields, 1);
+            assert_text(rec.field[0], "next");
+            assert_int_equal(csv_next(r, &rec), 0);
+            csv_close(r);
+            fclose(f);
+        }
+        free(in.p);
+    }
+}
+
+/* A record of CSV_MAX_RECORD bytes is read; one byte more is refused
+ * (nothing of it kept) and the next record is read. */
+static void test_csv_record_limit(void **state)
+{
+    (void)state;
+    for (int extra = 0; extra < 2; extra++) {
+        size_t n = CSV_MAX_RECORD + (size_t)extra;
+        char *in = malloc(n + 16);
+        assert_non_null(in);
+        memset(in, 'x', n);
+        memcpy(in + n, "\nnext\n", 6);
+        for (int general = 0; general < 2; general++) {
+            FILE *f = fmemopen(in, n + 6, "rb");
+            csv_reader *r = csv_open(f);
+            csv_general_only(r, general);
+            csv_record rec;
+            int st = csv_next(r, &rec);
+            if (extra) {
+                assert_int_equal(st, -1);
+                assert_text(rec.error, "a record longer than 16 MiB");
+            } else {
+                assert_int_equal(st, 1);
+                assert_int_equal(rec.len[0], CSV_MAX_RECORD);
+            }
+            assert_int_equal(csv_next(r, &rec), 1);
+            assert_int_equal(rec.line, 2);
+            assert_text(rec.field[0], "next");
+            csv_close(r);
+            fclose(f);
+        }
+        free(in);
+    }
+}
+
+/* Input with no record end for CSV_MAX_SKIP bytes is not records: the
+ * reader gives up instead of reading for ever. */
+static void test_csv_gives_up_on_endless_input(void **state)
+{
+    (void)state;
+    size_t n = CSV_MAX_SKIP + 2;
+    char *in = malloc(n);
+    assert_non_null(in);
+    in[0] = '"';
+    memset(in + 1, 'z', n - 1);
+    FILE *f = fmemopen(in, n, "rb");
+    csv_reader *r = csv_open(f);
+    csv_record rec;
+    assert_int_equal(csv_next(r, &rec), -2);
+    assert_non_null(rec.error);
+    assert_non_null(strstr(rec.error, "no end of the record in 64 MiB from line 1"));
+    csv_close(r);
+    fclose(f);
+    free(in);
+}
+
+/* The writer quotes exactly the fields that need it, and what it writes
+ * reads back as the same field. */
+static void test_csv_put_field_round_trip(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *field, *written;
+    } w[] = {
+        {"", ""},         {"plain", "plain"},       {"a b", "a b"},
+        {"a,b", "\"a,b\""}, {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"two\nlines", "\"two\nlines\""}, {"cr\rhere", "\"cr\rhere\""},
+        {"\"", "\"\"\"\""},
+    };
+    for (size_t i = 0; i < sizeof w / sizeof *w; i++) {
+        strbuf b = {0};
+        sb_puts(&b, "");
+        assert_int_equal(csv_put_field(&b, w[i].field, strlen(w[i].field)), 0);
+        assert_text(b.p, w[i].written);
+        sb_puts(&b, ",end\n");
+        FILE *f = fmemopen(b.p, b.len, "rb");
+        csv_reader *r = csv_open(f);
+        csv_record rec;
+        assert_int_equal(csv_next(r, &rec), 1);
+        assert_int_equal(rec.nfields, 2);
+        assert_text(rec.field[0], w[i].field);
+        assert_text(rec.field[1], "end");
+        csv_close(r);
+        fclose(f);
+        free(b.p);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_grammar_table),
+        cmocka_unit_test(test_csv_skipped_columns),
+        cmocka_unit_test(test_csv_field_limit),
+        cmocka_unit_test(test_csv_record_limit),
+        cmocka_unit_test(test_csv_gives_up_on_endless_input),
+        cmocka_unit_test(test_csv_put_field_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
