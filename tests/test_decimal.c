@@ -341,6 +341,34 @@ static void test_date_parse_and_format(void **state)
     assert_text(buf, "9999-12-31");
 }
 
+/* Every day of years 1…9999 written as YYYY-MM-DD (zero-padded, as
+ * "%04d-%02d-%02d" writes it) and read back as the same day. */
+static void test_date_format_every_day(void **state)
+{
+    (void)state;
+    ql_date first, last;
+    assert_int_equal(ql_date_from_ymd(&first, 1, 1, 1), QL_OK);
+    assert_int_equal(ql_date_from_ymd(&last, 9999, 12, 31), QL_OK);
+    int y = 1, m = 1, dd = 1;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (ql_date d = first; d <= last; d++) {
+        char buf[16], want[40];
+        snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, dd);
+        assert_int_equal(ql_date_format(d, buf, sizeof buf), 10);
+        if (strcmp(buf, want))
+            fail_msg("day %d: '%s', expected '%s'", (int)d, buf, want);
+        ql_date back;
+        assert_int_equal(ql_date_parse(&back, buf, 10, NULL), QL_OK);
+        assert_int_equal(back, d);
+        int leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        if (++dd > mdays[m - 1] + (m == 2 && leap)) {
+            dd = 1;
+            if (++m > 12)
+                m = 1, y++;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_decimal_compare),
         cmocka_unit_test(test_decimal_public_api),
         cmocka_unit_test(test_date_parse_and_format),
+        cmocka_unit_test(test_date_format_every_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
