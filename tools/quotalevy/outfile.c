@@ -60,6 +60,9 @@ static int names_a_descriptor(const char *path)
 
 static void clear(outfile *o)
 {
+    free(o->blk);
+    o->blk = NULL;
+    o->blen = o->bcap = 0;
     free(o->path);
     free(o->target);
     free(o->tmp);
@@ -98,9 +101,9 @@ static int open_direct(outfile *o, const char *cmd, const struct stat *st)
     return 0;
 }
 
-int outfile_open(outfile *o, const char *path, const char *cmd)
+/* The stream opened (o->f set), before any byte is written. */
+static int open_stream(outfile *o, const char *path, const char *cmd)
 {
-    memset(o, 0, sizeof *o);
     o->open = 1;
     if (!path || !strcmp(path, "-")) {
         struct stat so;
@@ -180,6 +183,18 @@ int outfile_open(outfile *o, const char *path, const char *cmd)
     return 0;
 }
 
+int outfile_open(outfile *o, const char *path, const char *cmd)
+{
+    memset(o, 0, sizeof *o);
+    if (open_stream(o, path, cmd))
+        return -1;
+    /* A terminal gets the rows as they come; anything else a block at a
+     * time.  Without the memory for a block, stdio's buffer does. */
+    if (!isatty(fileno(o->f)) && (o->blk = malloc(OUTFILE_BLOCK)))
+        o->bcap = OUTFILE_BLOCK;
+    return 0;
+}
+
 int outfile_is(const outfile *o, dev_t dev, ino_t ino)
 {
     return o->open && o->exists && o->dev == dev && o->ino == ino;
@@ -208,28 +223,73 @@ const char *outfile_name(const outfile *o)
  * rename waits for the last stretch only, not for the whole file. */
 #define WRITEBACK_STEP (8ll << 20)
 
-void outfile_write(outfile *o, const char *p, size_t n)
+/* Hands n bytes to the kernel, all of them (a short write is
+ * continued, an interrupted one retried); anything stdio still holds of
+ * this stream goes first, so the bytes stay in order. */
+static void put(outfile *o, const char *p, size_t n)
 {
-    if (!o->open || o->failed || !n)
+    if (o->failed)
         return;
-    if (fwrite(p, 1, n, o->f) != n) {
+    if (fflush(o->f) != 0) {
         o->failed = 1;
         return;
+    }
+    int fd = fileno(o->f);
+    for (size_t done = 0; done < n;) {
+        ssize_t k = write(fd, p + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (k == 0)
+                errno = EIO;
+            o->failed = 1;
+            return;
+        }
+        done += (size_t)k;
     }
     o->written += (long long)n;
 #ifdef SYNC_FILE_RANGE_WRITE
     if (o->tmp && o->written - o->flushed >= WRITEBACK_STEP) {
         /* advisory: the kernel starts write-back and does not wait; the
          * fsync in outfile_finish still decides */
-        if (fflush(o->f) != 0) {
-            o->failed = 1;
-            return;
-        }
-        sync_file_range(fileno(o->f), o->flushed, o->written - o->flushed,
+        sync_file_range(fd, o->flushed, o->written - o->flushed,
                         SYNC_FILE_RANGE_WRITE);
         o->flushed = o->written;
     }
 #endif
+}
+
+/* Writes the gathered block out. */
+static void drain(outfile *o)
+{
+    if (o->blen)
+        put(o, o->blk, o->blen);
+    o->blen = 0;
+}
+
+void outfile_write(outfile *o, const char *p, size_t n)
+{
+    if (!o->open || o->failed || !n)
+        return;
+    if (!o->bcap) { /* a terminal: through stdio, as it comes */
+        if (fwrite(p, 1, n, o->f) != n)
+            o->failed = 1;
+        o->written += (long long)n;
+        return;
+    }
+    while (n) {
+        if (!o->blen && n >= o->bcap) { /* a block of its own: no copy */
+            put(o, p, n);
+            return;
+        }
+        size_t k = o->bcap - o->blen < n ? o->bcap - o->blen : n;
+        memcpy(o->blk + o->blen, p, k);
+        o->blen += k;
+        p += k;
+        n -= k;
+        if (o->blen == o->bcap)
+            drain(o); /* every write but the last a whole block */
+    }
 }
 
 int outfile_failed(const outfile *o)
@@ -241,6 +301,7 @@ int outfile_finish(outfile *o)
 {
     if (!o->open || o->finished)
         return o->open && o->failed ? -1 : 0;
+    drain(o);
     int bad = o->failed || fflush(o->f) != 0 || ferror(o->f);
     if (o->tmp && !bad && fsync(fileno(o->f)) != 0)
         bad = 1;
@@ -271,6 +332,8 @@ void outfile_abort(outfile *o)
 {
     if (!o->open)
         return;
+    if (!o->tmp && o->f)
+        drain(o); /* written directly: what stdio would have flushed */
     if (o->f && !o->is_stdout)
         fclose(o->f);
     else if (o->f)

@@ -13,6 +13,11 @@
  *
  * Anything else — "-" (standard output), a device, a FIFO, a socket,
  * /dev/stdout and the like — is written to directly, with no rename.
+ *
+ * What is written is gathered in a block of OUTFILE_BLOCK bytes and
+ * handed to the kernel a block at a time (one write(2) a MiB, not one
+ * every 4 KiB as stdio's buffer would); a terminal is written to through
+ * stdio as it comes, so that a person watching sees the rows.
  */
 #ifndef QL_OUTFILE_H
 #define QL_OUTFILE_H
@@ -20,6 +25,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+
+/* Bytes gathered before one write(2); at least 1 MiB (issue 18). */
+#define OUTFILE_BLOCK (1u << 20)
 
 typedef struct outfile {
     FILE *f;
@@ -34,6 +42,8 @@ typedef struct outfile {
     ino_t dir_ino;
     const char *base;
     long long written, flushed; /* bytes; where write-back was started */
+    char *blk;                  /* the block being gathered (NULL: none, */
+    size_t blen, bcap;          /* write through stdio) */
 } outfile;
 
 /* path NULL or "-": standard output.  −1 with a message on failure
@@ -46,6 +56,8 @@ int outfile_is(const outfile *o, dev_t dev, ino_t ino);
 int outfile_same(const outfile *a, const outfile *b);
 /* The name to use in messages ("standard output" for "-"). */
 const char *outfile_name(const outfile *o);
+/* Appends n bytes; an error is kept for outfile_failed and
+ * outfile_finish (later writes do nothing). */
 void outfile_write(outfile *o, const char *p, size_t n);
 int outfile_failed(const outfile *o);
 /* Flushes, syncs and closes the temporary (or flushes a direct output),
@@ -55,7 +67,9 @@ int outfile_finish(outfile *o);
 /* Renames a finished file into place (finishing it first if need be);
  * −1 on any error, and the temporary is removed. */
 int outfile_commit(outfile *o);
-/* Drops an unfinished or uncommitted file (after commit, does nothing). */
+/* Drops an unfinished or uncommitted file (after commit, does nothing);
+ * an output written directly gets what was gathered for it, as stdio
+ * would have flushed it. */
 void outfile_abort(outfile *o);
 
 #endif

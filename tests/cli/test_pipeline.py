@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""The batch pipeline of `quotalevy run`: the same bytes whatever the
+threads, on an input that crosses many batches, and the output handed
+to the kernel in large blocks.
+
+Usage: test_pipeline.py QUOTALEVY_BINARY SOURCE_DIR   (run by meson test)
+
+The input is bench/gen_units.py's (seeded) with bad rows mixed in — a
+value that is not a number, a ragged row, a stray quote, a non-UTF-8 id,
+a row with no date — and an input with many columns ignored, so that
+every kind of slot (evaluated, refused by the reader, refused by the
+record, refused by the evaluation) lands in every batch and in every
+worker's share.
+"""
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = None
+SRC = None
+WRAP = os.environ.get("QL_WRAP", "").split()
+JILIN = "rules/cn/jilin.yaml"
+# More rows than three batches of 4,096 (the pipeline's ring) hold: the
+# ring turns over several times.  Under a wrapper (valgrind), fewer.
+ROWS = 9000 if WRAP else 20000
+
+
+def run(args, check_rc=None, stdin=None):
+    p = subprocess.run([*WRAP, BIN, *args], capture_output=True, cwd=SRC,
+                       input=stdin)
+    if check_rc is not None and p.returncode != check_rc:
+        raise AssertionError(f"{args}: exit {p.returncode}, want {check_rc}\n"
+                             f"stderr: {p.stderr[-2000:]!r}")
+    return p
+
+
+def generated(path, rows, with_date_column=False):
+    """gen_units.py's rows with bad ones mixed in at random places."""
+    gen = subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen_units.py"),
+                          str(rows), "--seed", "7"], capture_output=True, check=True)
+    lines = gen.stdout.split(b"\n")
+    header, body = lines[0], [l for l in lines[1:] if l]
+    r = random.Random(11)
+    def employees(value):
+        def put(line):
+            f = line.split(b",")
+            f[6] = value  # the employees column
+            return b",".join(f)
+        return put
+    bad = {
+        "not a number": employees(b"12x"),
+        "negative": employees(b"-5"),
+        "ragged": lambda l: l + b",extra",
+        "stray quote": lambda l: l.replace(b",", b",a\"b", 1),
+        "not UTF-8": lambda l: b"\xff\xfe" + l,
+    }
+    kinds = list(bad)
+    out = []
+    for i, l in enumerate(body):
+        if r.random() < 0.01:
+            out.append(bad[kinds[i % len(kinds)]](l))
+        else:
+            out.append(l)
+    if with_date_column:
+        header += b",date"
+        out = [l + (b",2024-06-30" if i % 97 else b",") for i, l in enumerate(out)]
+    with open(path, "wb") as f:
+        f.write(header + b"\n" + b"\n".join(out) + b"\n")
+
+
+class SameBytesWhateverTheThreads(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.csv = os.path.join(cls.tmp.name, "units.csv")
+        generated(cls.csv, ROWS)
+        cls.dated = os.path.join(cls.tmp.name, "dated.csv")
+        generated(cls.dated, ROWS, with_date_column=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def outputs(self, src, threads, *extra, fmt="csv", rejects=True, summary=None):
+        """The output, rejects, summary file and messages of one run."""
+        d = tempfile.mkdtemp(dir=self.tmp.name)
+        out, rej = os.path.join(d, "out"), os.path.join(d, "rej.csv")
+        sums = os.path.join(d, "sum.csv")
+        args = ["run", JILIN, src, "-o", out, "-f", fmt, "-j", str(threads), *extra]
+        want = ["out"]
+        if rejects:
+            args += ["--rejects", rej]
+            want.append("rej.csv")
+        if summary is not None:
+            args += ["--summary", sums, *summary]
+            want.append("sum.csv")
+        p = run(args, check_rc=1)
+        self.assertEqual(sorted(os.listdir(d)), sorted(want))
+        got = []
+        for name in ("out", "rej.csv", "sum.csv"):
+            path = os.path.join(d, name)
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    got.append(f.read())
+            else:
+                got.append(b"")
+        return got[0], got[1], got[2], p.stderr
+
+    def check_same(self, src, *extra, fmt="csv", rejects=True, summary=None):
+        one = self.outputs(src, 1, *extra, fmt=fmt, rejects=rejects, summary=summary)
+        self.assertIn(b"rejected", one[3])
+        self.assertNotIn(b" 0 rejected", one[3])
+        for threads in (2, 8):
+            with self.subTest(threads=threads):
+                other = self.outputs(src, threads, *extra, fmt=fmt, rejects=rejects,
+                                     summary=summary)
+                self.assertEqual(one[0], other[0], "output differs")
+                self.assertEqual(one[1], other[1], "rejects differ")
+                self.assertEqual(one[2], other[2], "the summary's totals differ")
+                self.assertEqual(one[3], other[3], "messages differ")
+        return one
+
+    def test_csv_with_rejects_keep_and_summary(self):
+        o, r, sums, err = self.check_same(self.csv, "--date", "2024-06-30", "--keep",
+                                          "unit_type,wage_total", summary=[])
+        self.assertIn(b"levy_due", sums)
+        nout = o.count(b"\n") - 1
+        nrej = r.count(b"\n") - 1
+        self.assertIn(f"{ROWS} rows read, {nout} written, {nrej} rejected".encode(), err)
+
+    def test_jsonl_output_with_rejects_keep_and_groups(self):
+        o, r, sums, err = self.check_same(self.csv, "--date", "2024-06-30", "--keep",
+                                          "admin_level", fmt="jsonl",
+                                          summary=["--group-by", "unit_type,admin_level"])
+        self.assertGreater(sums.count(b"\n"), 5)  # several groups
+        first = json.loads(o.split(b"\n")[0])
+        self.assertIn("levy_due", first)
+        self.assertIn("admin_level", first)
+
+    def test_rejects_on_standard_error_in_order(self):
+        # without --rejects, the reject lines go to standard error in input
+        # order, among the same closing lines
+        self.check_same(self.csv, "--date", "2024-06-30", rejects=False)
+
+    def test_dates_from_the_input_and_explain(self):
+        # a date column (some empty: rejected rows) and --explain's traces
+        self.check_same(self.dated, "--explain", summary=["--group-by", "unit_type"])
+
+    def test_jsonl_input(self):
+        # the generated rows as JSON Lines records, bad ones among them
+        src = os.path.join(self.tmp.name, "units.jsonl")
+        with open(self.csv, "rb") as f:
+            lines = f.read().split(b"\n")
+        names = lines[0].decode().split(",")
+        with open(src, "wb") as f:
+            for i, l in enumerate(l for l in lines[1:] if l):
+                vals = l.decode("utf-8", "replace").split(",")
+                if len(vals) != len(names) or i % 503 == 0:
+                    f.write(b"{\"id\": broken}\n")
+                    continue
+                rec = {k: v for k, v in zip(names, vals) if v}
+                f.write(json.dumps(rec).encode() + b"\n")
+        self.check_same(src, "--date", "2024-06-30", summary=[])
+
+
+class LargeWrites(unittest.TestCase):
+    """The output reaches the kernel in blocks of at least 1 MiB (the last
+    one excepted), not in stdio's 4 KiB pieces: strace counts them."""
+
+    @unittest.skipIf(WRAP, "strace of the wrapper, not of the command")
+    def test_output_written_in_large_blocks(self):
+        with tempfile.TemporaryDirectory() as d:
+            src, out = os.path.join(d, "in.csv"), os.path.join(d, "out.csv")
+            generated(src, 30000)
+            log = os.path.join(d, "trace")
+            # LeakSanitizer cannot run under ptrace: off for this run only
+            env = dict(os.environ)
+            env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                         "detect_leaks=0"]))
+            p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=write,openat",
+                                "-o", log, BIN, "run", JILIN, src, "--date", "2024-06-30",
+                                "-o", out, "-q", "-j", "2"], capture_output=True, cwd=SRC, env=env)
+            self.assertEqual(p.returncode, 1, p.stderr[-500:])
+            size = os.path.getsize(out)
+            self.assertGreater(size, 3 << 20)
+            fd = None
+            sizes = []
+            with open(log) as f:
+                for line in f:
+                    if "openat(" in line and ".partial-" in line and "= " in line:
+                        fd = line.rsplit("= ", 1)[1].strip()
+                    elif fd and f"write({fd}," in line:
+                        sizes.append(int(line.rsplit("= ", 1)[1]))
+            self.assertEqual(sum(sizes), size)
+            self.assertTrue(all(s >= 1 << 20 for s in sizes[:-1]), sizes[:10])
+            self.assertLessEqual(len(sizes), size // (1 << 20) + 1)
+
+
+if __name__ == "__main__":
+    BIN = os.path.abspath(sys.argv[1])
+    SRC = os.path.abspath(sys.argv[2])
+    unittest.main(argv=sys.argv[:1] + sys.argv[3:], verbosity=1)
