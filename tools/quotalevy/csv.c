@@ -7,6 +7,9 @@
 #include <string.h>
 
 #define CHUNK (1u << 20)
+/* The record buffer's first size: a row's bytes, most often, fit; the
+ * buffer may go to a caller (csv_take_record), one per row in flight. */
+#define REC_FIRST 256
 
 struct csv_reader {
     FILE *f;
@@ -62,6 +65,22 @@ void csv_close(csv_reader *r)
 long long csv_offset(const csv_reader *r) { return r->consumed; }
 
 void csv_general_only(csv_reader *r, int on) { r->general_only = on; }
+
+int csv_take_record(csv_reader *r, char **p, size_t *cap, size_t *len)
+{
+    if (buf_grow(&r->rec, &r->rcap, r->rlen + 1, REC_FIRST))
+        return -1;
+    r->rec[r->rlen] = '\0';
+    char *q = *p;
+    size_t c = *cap;
+    *p = r->rec;
+    *cap = r->rcap;
+    *len = r->rlen;
+    r->rec = q;
+    r->rcap = c;
+    r->rlen = 0;
+    return 0;
+}
 
 void csv_skip(csv_reader *r, const unsigned char *skip, size_t n)
 {
@@ -125,7 +144,7 @@ static int keeping(const csv_reader *r) { return !r->err && !r->dropping; }
 static int put(csv_reader *r, char c, long start_line)
 {
     if (keeping(r)) {
-        if (buf_grow(&r->rec, &r->rcap, r->rlen + 2, 4096))
+        if (buf_grow(&r->rec, &r->rcap, r->rlen + 2, REC_FIRST))
             return -2;
         r->rec[r->rlen++] = c;
     }
@@ -142,7 +161,7 @@ static int copy_plain(csv_reader *r, long start_line)
            p[k] != '\r' && p[k] != '\0')
         k++;
     if (keeping(r)) {
-        if (buf_grow(&r->rec, &r->rcap, r->rlen + k + 2, 4096))
+        if (buf_grow(&r->rec, &r->rcap, r->rlen + k + 2, REC_FIRST))
             return -2;
         memcpy(r->rec + r->rlen, p, k);
         r->rlen += k;
@@ -186,7 +205,7 @@ static int end_field(csv_reader *r, size_t start, long start_line)
         problem(r, "more than 4096 fields in a record", start_line);
         return 0;
     }
-    if (room_for_field(r) || buf_grow(&r->rec, &r->rcap, r->rlen + 1, 4096))
+    if (room_for_field(r) || buf_grow(&r->rec, &r->rcap, r->rlen + 1, REC_FIRST))
         return -1;
     r->starts[r->nf] = start;
     r->lens[r->nf] = r->rlen - start;
@@ -212,7 +231,7 @@ static int plain_line(csv_reader *r)
         n--;
     if (n == 0 || memchr(p, '"', n) || memchr(p, '\r', n) || memchr(p, '\0', n))
         return 0;
-    if (buf_grow(&r->rec, &r->rcap, n + 1, 4096))
+    if (buf_grow(&r->rec, &r->rcap, n + 1, REC_FIRST))
         return -2;
     size_t at = 0, len = 0;
     for (const char *f = p, *end = p + n;; f += len + 1) {

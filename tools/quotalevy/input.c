@@ -186,6 +186,14 @@ const char *const *in_header(const in_reader *r, size_t *n)
     return r->jsonl ? NULL : (const char *const *)r->header;
 }
 
+int in_take_bytes(const in_row *row, strbuf *into)
+{
+    in_reader *r = row->from;
+    if (!r || r->jsonl || row->error)
+        return 1;
+    return csv_take_record(r->csv, &into->p, &into->cap, &into->len);
+}
+
 int in_next(in_reader *r, in_row *row)
 {
     memset(row, 0, sizeof *row);
@@ -230,6 +238,7 @@ int in_next(in_reader *r, in_row *row)
         return 1;
     }
     row->n = c.nfields;
+    row->from = r;
     row->name = (const char **)r->header;
     row->val = c.field;
     row->len = c.len;

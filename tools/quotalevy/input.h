@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "quotalevy.h"
+#include "strbuf.h"
 
 typedef struct in_row {
     long line;
@@ -19,6 +20,7 @@ typedef struct in_row {
     const size_t *len;
     const char *error;  /* a malformed record: the reason */
     int error_column;
+    struct in_reader *from; /* the reader, for in_take_bytes */
 } in_row;
 
 typedef struct in_reader in_reader;
@@ -46,6 +48,12 @@ int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
                    ql_date *date, int *have_date, const char **id, int *column,
                    ql_error *err);
 
+/* CSV: moves the bytes of the row in_next just gave (not an error row)
+ * into *into, the fields one after another, each followed by a NUL; the
+ * row's val pointers then point there.  The reader keeps into's old
+ * buffer for the next row: nothing is copied.  0 done, 1 not a CSV row
+ * (copy the fields), −1 out of memory. */
+int in_take_bytes(const in_row *row, strbuf *into);
 /* CSV: columns i < n with skip[i] set are not kept (they read as empty,
  * their bytes never copied); skip stays valid while r is used. */
 void in_skip(in_reader *r, const unsigned char *skip, size_t n);

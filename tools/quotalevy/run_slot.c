@@ -75,11 +75,11 @@ int run_keep_index(const run_cfg *cfg, const char *name)
     return -1;
 }
 
-/* Copies one input row into a slot. */
 /* The reading thread's share of a mapped row whose field texts lie one
- * after another, NUL-separated (the CSV reader's): one copy of the bytes
- * and the lengths.  The worker maps the fields (map_raw).  Returns 1 when
- * the row is not like that. */
+ * after another, NUL-separated (the CSV reader's): the bytes moved into
+ * the slot — the reader's record buffer exchanged for the slot's old one,
+ * nothing copied — and the lengths noted.  The worker maps the fields
+ * (map_raw).  Returns 1 when the row is not like that. */
 static int keep_raw(slot *s, const in_row *row)
 {
     size_t n = row->n;
@@ -99,7 +99,9 @@ static int keep_raw(slot *s, const in_row *row)
         s->rawlen[i] = row->len[i];
         at += row->len[i] + 1;
     }
-    if (sb_put(&s->data, base, (size_t)(at - base)))
+    /* the bytes keep their address: row->val[0] is now s->data.p */
+    int took = in_take_bytes(row, &s->data);
+    if (took < 0 || (took > 0 && sb_put(&s->data, base, (size_t)(at - base))))
         return -1;
     s->nraw = n;
     return 0;
