@@ -23,13 +23,14 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   meson test -C build-asan --print-errorlogs
 
-echo "== one rule set shared by threads, under ThreadSanitizer (build-tsan/)"
+echo "== one rule set shared by threads, and the command's worker pool, under ThreadSanitizer (build-tsan/)"
 if [ ! -f build-tsan/build.ninja ]; then
   meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debug \
     -Dpython=disabled -Dpostgresql=disabled >/dev/null
 fi
-ninja -C build-tsan tests/test_threads >/dev/null
+ninja -C build-tsan tests/test_threads tests/test_run_pool >/dev/null
 TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_run_pool
 
 echo "== the command's end-to-end tests under valgrind"
 QL_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
