@@ -8,28 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Records field text already in s->data at `off`. */
-static int slot_ref(slot *s, int target, int col, size_t off, size_t len)
+/* Room for `need` fields in s; −1 out of memory. */
+static int slot_room(slot *s, size_t need)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 32;
-        size_t *o = realloc(s->off, cap * sizeof *o);
-        if (o) s->off = o;
-        size_t *l = realloc(s->len, cap * sizeof *l);
-        if (l) s->len = l;
-        int *t = realloc(s->target, cap * sizeof *t);
-        if (t) s->target = t;
-        int *c = realloc(s->col, cap * sizeof *c);
-        if (c) s->col = c;
-        if (!o || !l || !t || !c)
-            return -1;
-        s->cap = cap;
-    }
+    if (need <= s->cap)
+        return 0;
+    size_t cap = s->cap ? s->cap : 32;
+    while (cap < need)
+        cap *= 2;
+    size_t *o = realloc(s->off, cap * sizeof *o);
+    if (o) s->off = o;
+    size_t *l = realloc(s->len, cap * sizeof *l);
+    if (l) s->len = l;
+    int *t = realloc(s->target, cap * sizeof *t);
+    if (t) s->target = t;
+    int *c = realloc(s->col, cap * sizeof *c);
+    if (c) s->col = c;
+    if (!o || !l || !t || !c)
+        return -1;
+    s->cap = cap;
+    return 0;
+}
+
+/* Records field text already in s->data at `off` (room made before). */
+static inline void slot_put(slot *s, int target, int col, size_t off, size_t len)
+{
     s->off[s->n] = off;
     s->len[s->n] = len;
     s->target[s->n] = target;
     s->col[s->n] = col;
     s->n++;
+}
+
+/* Records field text already in s->data at `off`. */
+static int slot_ref(slot *s, int target, int col, size_t off, size_t len)
+{
+    if (slot_room(s, s->n + 1))
+        return -1;
+    slot_put(s, target, col, off, len);
     return 0;
 }
 
@@ -111,14 +127,17 @@ static int keep_raw(slot *s, const in_row *row)
  * feed, as fill_slot would have. */
 int run_map_raw(const run_cfg *cfg, slot *s)
 {
+    /* at most every field, and a --keep column twice: room once */
+    if (slot_room(s, s->n + s->nraw + cfg->nkeep))
+        return -1;
     size_t off = 0;
     for (size_t i = 0; i < s->nraw; i++) {
         size_t len = s->rawlen[i];
         int t = cfg->map_target[i], keep = cfg->map_keep[i];
         if (t != T_IGNORE || keep >= 0) {
-            if (slot_ref(s, t, (int)i + 1, off, len) ||
-                (keep >= 0 && slot_ref(s, -1 - keep, (int)i + 1, off, len)))
-                return -1;
+            slot_put(s, t, (int)i + 1, off, len);
+            if (keep >= 0)
+                slot_put(s, -1 - keep, (int)i + 1, off, len);
         }
         off += len + 1;
     }
