@@ -229,27 +229,37 @@ static int plain_line(csv_reader *r)
     size_t n = (size_t)(nl - p);
     if (n && p[n - 1] == '\r')
         n--;
-    if (n == 0 || memchr(p, '"', n) || memchr(p, '\r', n) || memchr(p, '\0', n))
+    if (n == 0)
         return 0;
     if (buf_grow(&r->rec, &r->rcap, n + 1, REC_FIRST))
         return -2;
-    size_t at = 0, len = 0;
-    for (const char *f = p, *end = p + n;; f += len + 1) {
-        const char *comma = memchr(f, ',', (size_t)(end - f));
-        len = comma ? (size_t)(comma - f) : (size_t)(end - f);
+    /* one pass over the line: bytes copied as they are scanned, a comma
+     * ends a field, a quote, CR or NUL sends the line to the general
+     * reader (nothing consumed) */
+    char *rec = r->rec;
+    size_t at = 0, start = 0;
+    int drop = field_dropped(r, 0);
+    for (size_t i = 0;; i++) {
+        unsigned char c = i < n ? (unsigned char)p[i] : ',';
+        if (c > ',' || (c != ',' && c != '"' && c != '\r' && c != '\0')) {
+            if (!drop)
+                rec[at++] = (char)c;
+            continue;
+        }
+        if (c != ',')
+            return 0;
         if (r->nf == CSV_MAX_FIELDS)
             return 0; /* the general reader says why */
         if (room_for_field(r))
             return -2;
-        size_t keep = field_dropped(r, r->nf) ? 0 : len;
-        memcpy(r->rec + at, f, keep);
-        r->rec[at + keep] = '\0';
-        r->starts[r->nf] = at;
-        r->lens[r->nf] = keep;
+        rec[at] = '\0';
+        r->starts[r->nf] = start;
+        r->lens[r->nf] = at - start;
         r->nf++;
-        at += keep + 1;
-        if (!comma)
+        start = ++at;
+        if (i >= n)
             break;
+        drop = field_dropped(r, r->nf);
     }
     r->rlen = at;
     size_t used = (size_t)(nl - p) + 1;
