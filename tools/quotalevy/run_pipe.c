@@ -1,0 +1,264 @@
+/*
+ * run_pipe.c — `quotalevy run`'s batches: rows read into slots, evaluated
+ * by worker threads, written in input order.
+ *
+ * Three batches are in flight: while the workers evaluate one, the
+ * reading thread writes the one before it and reads the one after it.
+ * The workers are started once (run_pool.h) and woken for each batch,
+ * each taking a contiguous share of it; the slots, their buffers and the
+ * workers' records and results are made once and reused, so that a
+ * batch costs no allocation once the ring has turned.  Memory is three
+ * batches, whatever the input's size.  Every slot ends as exactly one
+ * output row or one reject.
+ */
+#include "run_pipe.h"
+
+#include "run_pool.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BATCH 4096
+/* A batch also ends once its rows' texts pass this many bytes: with three
+ * batches in flight, the rows' memory stays within 3 × (BATCH_BYTES + one
+ * record of at most CSV_MAX_RECORD) however wide the rows (docs/security.md). */
+#define BATCH_BYTES (16u << 20)
+/* Below this many rows a share, one worker takes the whole batch. */
+#define SHARE_MIN 64
+
+struct run_pipe {
+    run_cfg *cfg;
+    size_t nworkers;
+    slot *slots; /* 3 × BATCH */
+    worker *ws;
+    void **wp;   /* &ws[i], the pool's tasks */
+    run_pool *pool;
+    strbuf errs; /* a batch's rejects for standard error, written at once */
+};
+
+static void work(void *arg)
+{
+    worker *w = arg;
+    for (size_t i = w->from; i < w->to; i++)
+        run_evaluate_slot(w->cfg, w, &w->slots[i]);
+}
+
+run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ngroup)
+{
+    run_pipe *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->cfg = cfg;
+    p->nworkers = nworkers;
+    p->slots = calloc(3 * BATCH, sizeof *p->slots);
+    p->ws = calloc(nworkers, sizeof *p->ws);
+    p->wp = calloc(nworkers, sizeof *p->wp);
+    if (!p->slots || !p->ws || !p->wp) {
+        run_pipe_free(p);
+        return NULL;
+    }
+    for (size_t t = 0; t < nworkers; t++) {
+        ql_error err;
+        worker *w = &p->ws[t];
+        w->cfg = cfg;
+        w->slots = p->slots;
+        p->wp[t] = w;
+        if (ql_record_new(&w->rec, cfg->rs, &err) || ql_result_new(&w->res, cfg->rs, &err) ||
+            (with_totals && !(w->tot = tot_new(cfg->rs, ngroup)))) {
+            run_pipe_free(p);
+            return NULL;
+        }
+    }
+    if (!(p->pool = run_pool_new(work, p->wp, nworkers))) {
+        run_pipe_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void run_pipe_free(run_pipe *p)
+{
+    if (!p)
+        return;
+    run_pool_free(p->pool); /* first: it waits for a batch still running */
+    for (size_t t = 0; p->ws && t < p->nworkers; t++) {
+        ql_record_free(p->ws[t].rec);
+        ql_result_free(p->ws[t].res);
+        tot_free(p->ws[t].tot);
+    }
+    for (size_t i = 0; p->slots && i < 3 * BATCH; i++)
+        run_slot_free(&p->slots[i]);
+    free(p->slots);
+    free(p->ws);
+    free(p->wp);
+    free(p->errs.p);
+    free(p);
+}
+
+totals *run_pipe_totals(run_pipe *p)
+{
+    for (size_t t = 1; t < p->nworkers; t++)
+        if (tot_merge(p->ws[0].tot, p->ws[t].tot))
+            return NULL;
+    return p->ws[0].tot;
+}
+
+/* A JSON Lines record's keys: a near miss of an input stops the run, and
+ * without --date the first record must have a date. */
+static int jsonl_checks(run_cfg *cfg, const in_row *row)
+{
+    if (col_check_keys(cfg->watch, "run", cfg->input_name, row->line, row->name,
+                       row->n))
+        return -1;
+    if (cfg->has_date || cfg->date_checked)
+        return 0;
+    cfg->date_checked = 1;
+    for (size_t k = 0; k < row->n; k++)
+        if (!strcmp(row->name[k], "date") && !col_ignored(cfg->watch, "date"))
+            return 0;
+    cli_error("run", "%s:%ld: no evaluation date: the first record has no 'date' "
+                     "key; give --date YYYY-MM-DD or a 'date' in every record",
+              cfg->input_name, row->line);
+    return -1;
+}
+
+/* Reads up to BATCH rows into slots; the count, or −1 (read error, said)
+ * or −2 (out of memory). *eof is set at the end of the input. */
+static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
+{
+    size_t n = 0, bytes = 0;
+    while (n < BATCH && bytes < BATCH_BYTES) {
+        in_row row;
+        int st = in_next(rd, &row);
+        if (st == 0) {
+            *eof = 1;
+            break;
+        }
+        if (st < 0) {
+            if (row.error)
+                cli_error("run", "%s: line %ld: %s", cfg->input_name, row.line, row.error);
+            else
+                cli_error("run", "%s: read error after line %ld", cfg->input_name, row.line);
+            return -1;
+        }
+        if (cfg->jsonl_in && !row.error && jsonl_checks(cfg, &row))
+            return -1;
+        if (run_fill_slot(cfg, &slots[n], &row))
+            return -2;
+        bytes += slots[n].data.len;
+        n++;
+    }
+    return (long)n;
+}
+
+/* The workers' shares of a batch of n: contiguous, so that each writes
+ * its rows in order; a small batch is one worker's. */
+static void share(run_pipe *p, slot *batch, size_t n)
+{
+    size_t used = n < p->nworkers * SHARE_MIN ? 1 : p->nworkers;
+    for (size_t t = 0; t < p->nworkers; t++) {
+        worker *w = &p->ws[t];
+        w->slots = batch;
+        w->from = t < used ? n * t / used : 0;
+        w->to = t < used ? n * (t + 1) / used : 0;
+    }
+}
+
+/* Writes a batch's lines in input order: output rows to out, rejects
+ * to rej (or, gathered, to standard error: one write a batch). */
+static int write_batch(run_pipe *p, const slot *batch, size_t n, outfile *out,
+                       outfile *rej, run_counts *c)
+{
+    p->errs.len = 0;
+    for (size_t i = 0; i < n; i++) {
+        const slot *s = &batch[i];
+        if (!s->rejected) {
+            c->written++;
+            outfile_write(out, s->out.p, s->out.len);
+            continue;
+        }
+        c->rejected++;
+        if (p->cfg->rejects_csv)
+            outfile_write(rej, s->out.p, s->out.len);
+        else if (sb_put(&p->errs, s->out.p, s->out.len))
+            return -1;
+    }
+    if (p->errs.len)
+        fwrite(p->errs.p, 1, p->errs.len, stderr);
+    return 0;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *failed_name(const outfile *out, const outfile *rej)
+{
+    return rej->open && (rej->failed || outfile_failed(rej)) ? outfile_name(rej)
+                                                              : outfile_name(out);
+}
+
+int run_pipe_run(run_pipe *p, in_reader *rd, outfile *out, outfile *rej,
+                 const run_progress *pr, run_counts *c)
+{
+    run_cfg *cfg = p->cfg;
+    double t0 = now(), last = t0;
+    int eof = 0, oom = 0, cur = 0, prev = 2;
+    long n = read_batch(cfg, rd, p->slots, &eof), prev_n = 0;
+    if (n == -1)
+        return -1;
+    if (n == -2)
+        goto oom;
+    while (n > 0 || prev_n > 0) {
+        slot *batch = p->slots + (size_t)cur * BATCH;
+        c->read += n;
+        /* this batch to the workers… */
+        share(p, batch, (size_t)n);
+        run_pool_start(p->pool);
+        /* …meanwhile the one before it written, in input order, and the
+         * one after it read into the third buffer */
+        oom |= write_batch(p, p->slots + (size_t)prev * BATCH, (size_t)prev_n, out, rej, c);
+        int nextbuf = 3 - cur - prev;
+        long next = eof || n == 0
+                        ? 0
+                        : read_batch(cfg, rd, p->slots + (size_t)nextbuf * BATCH, &eof);
+        run_pool_wait(p->pool);
+        for (size_t t = 0; t < p->nworkers; t++)
+            oom |= p->ws[t].oom;
+        if (oom || next == -2)
+            goto oom;
+        if (next == -1)
+            return -1;
+        prev = cur;
+        prev_n = n;
+        cur = nextbuf;
+        n = next;
+        if (outfile_failed(out) || outfile_failed(rej)) {
+            cli_error("run", "cannot write %s: %s", failed_name(out, rej), strerror(errno));
+            return -1;
+        }
+        double t = now();
+        if (pr->show && (t - last > 0.5 || eof)) {
+            last = t;
+            double rate = (double)c->read / (t - t0 > 1e-9 ? t - t0 : 1e-9);
+            if (pr->total_bytes > 0)
+                fprintf(stderr, "\rquotalevy run: %lld rows, %.0f rows/s, %.0f%%   ",
+                        c->read, rate,
+                        100.0 * (double)in_offset(rd) / (double)pr->total_bytes);
+            else
+                fprintf(stderr, "\rquotalevy run: %lld rows, %.0f rows/s   ", c->read, rate);
+        }
+    }
+    if (pr->show)
+        fputc('\n', stderr);
+    return 0;
+oom:
+    cli_error("run", "out of memory");
+    return -1;
+}
