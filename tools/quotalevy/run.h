@@ -57,8 +57,6 @@ typedef struct slot {
     int error_column;
     size_t nraw, rawcap;   /* fields as read, before mapping (see */
     size_t *rawlen;        /* fill_slot): their lengths */
-    strbuf out;            /* formatted output or reject line */
-    int rejected;
 } slot;
 
 typedef struct worker {
@@ -68,6 +66,10 @@ typedef struct worker {
     ql_record *rec;
     ql_result *res;
     totals *tot;  /* --summary: the rows this worker evaluated */
+    /* the batch's lines, appended in input order: output rows to out,
+     * rejects to rej (the pipeline's buffers for this worker and batch) */
+    strbuf *out, *rej;
+    size_t nout, nrej;
     int oom;
 } worker;
 
@@ -91,7 +93,8 @@ void run_slot_free(slot *s);
 /* Counts the output columns and, given a line, appends their CSV header
  * names to it (",name" each), in order. */
 size_t run_column_names(const ql_ruleset *rs, strbuf *line, int csv);
-/* Evaluates slot s and formats its output or reject line (a worker). */
+/* Evaluates slot s and appends its output line to w->out or its reject
+ * line to w->rej, counting it (a worker). */
 void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s);
 
 #endif

@@ -36,6 +36,10 @@ struct run_pipe {
     worker *ws;
     void **wp;   /* &ws[i], the pool's tasks */
     run_pool *pool;
+    /* per batch of the ring and worker: its output and reject lines, in
+     * input order (a worker's share is contiguous); kept from batch to
+     * batch, so that lines cost no allocation once the ring has turned */
+    strbuf *outb, *rejb; /* [3 × nworkers] */
     strbuf errs; /* a batch's rejects for standard error, written at once */
 };
 
@@ -56,7 +60,9 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
     p->slots = calloc(3 * BATCH, sizeof *p->slots);
     p->ws = calloc(nworkers, sizeof *p->ws);
     p->wp = calloc(nworkers, sizeof *p->wp);
-    if (!p->slots || !p->ws || !p->wp) {
+    p->outb = calloc(3 * nworkers, sizeof *p->outb);
+    p->rejb = calloc(3 * nworkers, sizeof *p->rejb);
+    if (!p->slots || !p->ws || !p->wp || !p->outb || !p->rejb) {
         run_pipe_free(p);
         return NULL;
     }
@@ -94,6 +100,12 @@ void run_pipe_free(run_pipe *p)
     free(p->slots);
     free(p->ws);
     free(p->wp);
+    for (size_t i = 0; p->outb && p->rejb && i < 3 * p->nworkers; i++) {
+        free(p->outb[i].p);
+        free(p->rejb[i].p);
+    }
+    free(p->outb);
+    free(p->rejb);
     free(p->errs.p);
     free(p);
 }
@@ -154,40 +166,45 @@ static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
     return (long)n;
 }
 
-/* The workers' shares of a batch of n: contiguous, so that each writes
- * its rows in order; a small batch is one worker's. */
-static void share(run_pipe *p, slot *batch, size_t n)
+/* The workers' shares of batch `k` of the ring (n rows): contiguous, so
+ * that each worker's lines are in input order and the workers' lines one
+ * after another are too; a small batch is one worker's. */
+static void share(run_pipe *p, int k, size_t n)
 {
     size_t used = n < p->nworkers * SHARE_MIN ? 1 : p->nworkers;
     for (size_t t = 0; t < p->nworkers; t++) {
         worker *w = &p->ws[t];
-        w->slots = batch;
+        w->slots = p->slots + (size_t)k * BATCH;
         w->from = t < used ? n * t / used : 0;
         w->to = t < used ? n * (t + 1) / used : 0;
+        w->out = &p->outb[(size_t)k * p->nworkers + t];
+        w->rej = &p->rejb[(size_t)k * p->nworkers + t];
+        w->out->len = w->rej->len = 0;
+        w->nout = w->nrej = 0;
     }
 }
 
-/* Writes a batch's lines in input order: output rows to out, rejects
- * to rej (or, gathered, to standard error: one write a batch). */
-static int write_batch(run_pipe *p, const slot *batch, size_t n, outfile *out,
+/* Writes batch k's lines, in input order: the output rows to out, the
+ * rejects to rej (or, without a --rejects file, to standard error in one
+ * write).  The counts are the workers' of that batch, noted when it was
+ * evaluated (ks: its counts). */
+static int write_batch(run_pipe *p, int k, const run_counts *ks, outfile *out,
                        outfile *rej, run_counts *c)
 {
     p->errs.len = 0;
-    for (size_t i = 0; i < n; i++) {
-        const slot *s = &batch[i];
-        if (!s->rejected) {
-            c->written++;
-            outfile_write(out, s->out.p, s->out.len);
-            continue;
-        }
-        c->rejected++;
+    for (size_t t = 0; t < p->nworkers; t++) {
+        const strbuf *o = &p->outb[(size_t)k * p->nworkers + t];
+        const strbuf *r = &p->rejb[(size_t)k * p->nworkers + t];
+        outfile_write(out, o->p, o->len);
         if (p->cfg->rejects_csv)
-            outfile_write(rej, s->out.p, s->out.len);
-        else if (sb_put(&p->errs, s->out.p, s->out.len))
+            outfile_write(rej, r->p, r->len);
+        else if (r->len && sb_put(&p->errs, r->p, r->len))
             return -1;
     }
     if (p->errs.len)
         fwrite(p->errs.p, 1, p->errs.len, stderr);
+    c->written += ks->written;
+    c->rejected += ks->rejected;
     return 0;
 }
 
@@ -215,22 +232,27 @@ int run_pipe_run(run_pipe *p, in_reader *rd, outfile *out, outfile *rej,
         return -1;
     if (n == -2)
         goto oom;
+    run_counts done[3] = {{0}}; /* per batch of the ring, once evaluated */
     while (n > 0 || prev_n > 0) {
-        slot *batch = p->slots + (size_t)cur * BATCH;
         c->read += n;
         /* this batch to the workers… */
-        share(p, batch, (size_t)n);
+        share(p, cur, (size_t)n);
         run_pool_start(p->pool);
         /* …meanwhile the one before it written, in input order, and the
          * one after it read into the third buffer */
-        oom |= write_batch(p, p->slots + (size_t)prev * BATCH, (size_t)prev_n, out, rej, c);
+        if (prev_n)
+            oom |= write_batch(p, prev, &done[prev], out, rej, c);
         int nextbuf = 3 - cur - prev;
         long next = eof || n == 0
                         ? 0
                         : read_batch(cfg, rd, p->slots + (size_t)nextbuf * BATCH, &eof);
         run_pool_wait(p->pool);
-        for (size_t t = 0; t < p->nworkers; t++)
+        done[cur].written = done[cur].rejected = 0;
+        for (size_t t = 0; t < p->nworkers; t++) {
             oom |= p->ws[t].oom;
+            done[cur].written += (long long)p->ws[t].nout;
+            done[cur].rejected += (long long)p->ws[t].nrej;
+        }
         if (oom || next == -2)
             goto oom;
         if (next == -1)

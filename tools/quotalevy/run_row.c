@@ -45,30 +45,31 @@ static int column_of(const slot *s, int input)
     return 0;
 }
 
-/* Formats a reject: CSV (line,column,field,status,message,id) or a
- * human line for standard error. */
-static void reject(const run_cfg *cfg, slot *s, int column, const char *field,
-                   ql_status st, const char *msg, const char *id)
+/* Formats a reject into the worker's rejects: CSV
+ * (line,column,field,status,message,id) or a human line for standard
+ * error. */
+static void reject(const run_cfg *cfg, worker *w, const slot *s, int column,
+                   const char *field, ql_status st, const char *msg, const char *id)
 {
-    s->rejected = 1;
-    s->out.len = 0;
+    strbuf *b = w->rej;
+    w->nrej++;
     if (cfg->rejects_csv) {
         char num[64];
         snprintf(num, sizeof num, "%ld,", s->line);
-        sb_puts(&s->out, num);
+        sb_puts(b, num);
         if (column > 0) {
             snprintf(num, sizeof num, "%d", column);
-            sb_puts(&s->out, num);
+            sb_puts(b, num);
         }
-        sb_putc(&s->out, ',');
-        csv_put_field(&s->out, field ? field : "", field ? strlen(field) : 0);
-        sb_putc(&s->out, ',');
-        sb_puts(&s->out, st ? ql_status_name(st) : "QL_EPARSE");
-        sb_putc(&s->out, ',');
-        csv_put_field(&s->out, msg, strlen(msg));
-        sb_putc(&s->out, ',');
-        csv_put_field(&s->out, id ? id : "", id ? strlen(id) : 0);
-        sb_putc(&s->out, '\n');
+        sb_putc(b, ',');
+        csv_put_field(b, field ? field : "", field ? strlen(field) : 0);
+        sb_putc(b, ',');
+        sb_puts(b, st ? ql_status_name(st) : "QL_EPARSE");
+        sb_putc(b, ',');
+        csv_put_field(b, msg, strlen(msg));
+        sb_putc(b, ',');
+        csv_put_field(b, id ? id : "", id ? strlen(id) : 0);
+        sb_putc(b, '\n');
         return;
     }
     char head[256];
@@ -79,20 +80,20 @@ static void reject(const run_cfg *cfg, slot *s, int column, const char *field,
         snprintf(head, sizeof head, "%s:%ld: rejected", cfg->input_name, s->line);
     /* the id, field and message may hold the row's own text: escaped, so
      * that a value can never forge a line of its own */
-    sb_puts(&s->out, head);
+    sb_puts(b, head);
     if (id && *id) {
-        sb_puts(&s->out, " (id ");
-        sb_put_escaped(&s->out, id, strlen(id));
-        sb_puts(&s->out, ")");
+        sb_puts(b, " (id ");
+        sb_put_escaped(b, id, strlen(id));
+        sb_puts(b, ")");
     }
-    sb_puts(&s->out, ": ");
+    sb_puts(b, ": ");
     if (field && *field) {
-        sb_puts(&s->out, "field '");
-        sb_put_escaped(&s->out, field, strlen(field));
-        sb_puts(&s->out, "': ");
+        sb_puts(b, "field '");
+        sb_put_escaped(b, field, strlen(field));
+        sb_puts(b, "': ");
     }
-    sb_put_escaped(&s->out, msg, strlen(msg));
-    sb_putc(&s->out, '\n');
+    sb_put_escaped(b, msg, strlen(msg));
+    sb_putc(b, '\n');
 }
 
 /* One value into the output line, in the output format. */
@@ -242,7 +243,7 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
 
 /* The id and the --keep columns go to the output as they are: each must
  * be UTF-8 text, or the output would not be (JSON Lines least of all). */
-static int copied_text_bad(const run_cfg *cfg, slot *s, const char *id)
+static int copied_text_bad(const run_cfg *cfg, worker *w, slot *s, const char *id)
 {
     for (size_t k = 0; k < s->n; k++) {
         int t = s->target[k];
@@ -259,7 +260,7 @@ static int copied_text_bad(const run_cfg *cfg, slot *s, const char *id)
                  "the %s column '%.64s' is not UTF-8 text (byte %zu of the value "
                  "is not): it is copied to the output, which must be text",
                  is_id ? "id" : "--keep", name, ok + 1);
-        reject(cfg, s, s->col[k], name, QL_ERECORD, msg, is_id ? NULL : id);
+        reject(cfg, w, s, s->col[k], name, QL_ERECORD, msg, is_id ? NULL : id);
         return 1;
     }
     return 0;
@@ -287,7 +288,7 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
 {
     const char *id = NULL;
     if (s->error) {
-        reject(cfg, s, s->error_column, NULL, QL_EPARSE, s->data.p + s->error_off, NULL);
+        reject(cfg, w, s, s->error_column, NULL, QL_EPARSE, s->data.p + s->error_off, NULL);
         return;
     }
     if (s->nraw && run_map_raw(cfg, s)) {
@@ -307,23 +308,23 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         if (t >= T_INPUT) {
             if (ql_record_set_text(w->rec, (size_t)(t - T_INPUT), slot_text(s, k),
                                    s->len[k], &err)) {
-                reject(cfg, s, s->col[k], err.field, err.code, err.message, id);
+                reject(cfg, w, s, s->col[k], err.field, err.code, err.message, id);
                 return;
             }
         } else if (t == T_DATE && !cfg->has_date && s->len[k]) {
             if (ql_date_parse(&date, slot_text(s, k), s->len[k], &err)) {
-                reject(cfg, s, s->col[k], "date", err.code, err.message, id);
+                reject(cfg, w, s, s->col[k], "date", err.code, err.message, id);
                 return;
             }
             have_date = 1;
         }
     }
     if (!have_date) {
-        reject(cfg, s, 0, "date", QL_ERECORD,
+        reject(cfg, w, s, 0, "date", QL_ERECORD,
                "no evaluation date: give --date or a 'date' column", id);
         return;
     }
-    if (copied_text_bad(cfg, s, id))
+    if (copied_text_bad(cfg, w, s, id))
         return;
     ql_status st = ql_evaluate(w->res, w->rec, date,
                                cfg->explain ? QL_EVAL_TRACE : 0, &err);
@@ -337,16 +338,16 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
             int i = ql_ruleset_input_index(cfg->rs, err.field);
             col = i >= 0 ? column_of(s, i) : 0;
         }
-        reject(cfg, s, col, err.field, st, msg, id);
+        reject(cfg, w, s, col, err.field, st, msg, id);
         return;
     }
     if (w->tot && add_totals(cfg, w, s)) {
         w->oom = 1;
         return;
     }
-    /* The output row. */
-    strbuf *b = &s->out;
-    b->len = 0;
+    /* The output row, after the worker's rows before it. */
+    strbuf *b = w->out;
+    w->nout++;
     if (cfg->jsonl_out)
         sb_putc(b, '{');
     put_key(cfg, b, "id", 1);

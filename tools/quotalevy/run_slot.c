@@ -65,7 +65,6 @@ void run_slot_free(slot *s)
     free(s->target);
     free(s->col);
     free(s->rawlen);
-    free(s->out.p);
 }
 
 /* Maps a column name to what it feeds. */
@@ -161,12 +160,9 @@ static void shrink(strbuf *b)
 int run_fill_slot(const run_cfg *cfg, slot *s, const in_row *row)
 {
     shrink(&s->data);
-    shrink(&s->out);
     s->data.len = 0;
     s->n = 0;
     s->nraw = 0;
-    s->out.len = 0;
-    s->rejected = 0;
     s->error = NULL;
     s->line = row->line;
     if (row->error) {
