@@ -6,9 +6,14 @@
  *   bench_eval RULES UNITS.csv DATE [REPEATS]
  *
  * UNITS.csv is bench/gen_units.py output (no quoted fields).  Prints one
- * "name value unit" line per measurement, for bench/run.py to collect.
+ * "name value unit" line per measurement, for bench/run.py to collect:
+ * the default evaluation (the fast path, lib/fast*.c) and, in the same
+ * run, the exact engine alone (the rule set loaded with QUOTALEVY_FAST=0)
+ * with their ratio, and the share of records the fast path hands to the
+ * exact engine.  Linked with the library's internal twin for that share.
  */
 #include <quotalevy.h>
+#include "fast.h" /* qli_fast_eval: the fallback share */
 
 #include <pthread.h>
 #include <stdio.h>
@@ -50,6 +55,96 @@ static void *eval_slice(void *arg)
     return NULL;
 }
 
+/* UNITS.csv's rows as records of rs (*n set); NULL on a bad row. */
+static ql_record **read_records(const ql_ruleset *rs, const char *path, size_t *n_out)
+{
+    ql_error err;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char line[8192];
+    if (!fgets(line, sizeof line, f)) {
+        fclose(f);
+        return NULL;
+    }
+    int col[64], ncol = 0;
+    for (char *tok = strtok(line, ",\r\n"); tok && ncol < 64; tok = strtok(NULL, ",\r\n"))
+        col[ncol++] = ql_ruleset_input_index(rs, tok);
+    size_t cap = 1 << 16, n = 0;
+    ql_record **recs = malloc(cap * sizeof *recs);
+    while (fgets(line, sizeof line, f)) {
+        if (n == cap)
+            recs = realloc(recs, (cap *= 2) * sizeof *recs);
+        ql_record_new(&recs[n], rs, &err);
+        char *p = line;
+        for (int c = 0; c < ncol; c++) {
+            char *end = strpbrk(p, ",\r\n");
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            if (col[c] >= 0 && ql_record_set_text(recs[n], (size_t)col[c], p, len, &err)) {
+                fprintf(stderr, "row %zu: %s\n", n + 2, err.message);
+                fclose(f);
+                return NULL;
+            }
+            if (!end)
+                break;
+            p = end + 1;
+        }
+        n++;
+    }
+    fclose(f);
+    *n_out = n;
+    return recs;
+}
+
+/* Records per second of ql_evaluate_many on one thread (median), or −1. */
+static double batch_1core(ql_record **recs, ql_result **res, size_t n,
+                          ql_date date, int repeats, double *t)
+{
+    for (int r = 0; r < repeats; r++) {
+        double t0 = now();
+        ql_status st = ql_evaluate_many((const ql_record *const *)recs, res, n, date, 0);
+        t[r] = now() - t0;
+        if (st) {
+            fprintf(stderr, "batch failed: %s\n", ql_status_name(st));
+            return -1;
+        }
+    }
+    return (double)n / median(t, repeats);
+}
+
+static double batch_all(ql_record **recs, ql_result **res, size_t n,
+                        ql_date date, int repeats, double *t, long cores)
+{
+    for (int r = 0; r < repeats; r++) {
+        pthread_t tid[64];
+        slice s[64];
+        double t0 = now();
+        for (long k = 0; k < cores; k++) {
+            size_t a = n * (size_t)k / (size_t)cores, b = n * (size_t)(k + 1) / (size_t)cores;
+            s[k] = (slice){recs + a, res + a, b - a, date};
+            pthread_create(&tid[k], NULL, eval_slice, &s[k]);
+        }
+        for (long k = 0; k < cores; k++)
+            pthread_join(tid[k], NULL);
+        t[r] = now() - t0;
+    }
+    return (double)n / median(t, repeats);
+}
+
+/* One ql_evaluate after another into the same result (median ns). */
+static double single_ns(ql_record **recs, ql_result **res, size_t n,
+                        ql_date date, int repeats, double *t)
+{
+    size_t iters = 200000;
+    for (int r = 0; r < repeats; r++) {
+        double t0 = now();
+        for (size_t i = 0; i < iters; i++)
+            ql_evaluate(res[0], recs[i % n], date, 0, NULL);
+        t[r] = now() - t0;
+    }
+    return median(t, repeats) / (double)iters * 1e9;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -80,83 +175,61 @@ int main(int argc, char **argv)
     }
     printf("load_ms %.4f ms\n", median(t, 41) * 1e3);
 
-    /* records into memory */
-    FILE *f = fopen(argv[2], "r");
-    if (!f)
+    /* the same rule set for the exact engine alone (QUOTALEVY_FAST=0 at
+     * load), measured in the same run for the ratios */
+    ql_ruleset *rsx = NULL;
+    setenv("QUOTALEVY_FAST", "0", 1);
+    ql_status lst = ql_ruleset_load(&rsx, argv[1], &err);
+    unsetenv("QUOTALEVY_FAST");
+    if (lst) {
+        fprintf(stderr, "%s\n", err.message);
         return 2;
-    char line[8192];
-    if (!fgets(line, sizeof line, f))
-        return 2;
-    int col[64], ncol = 0;
-    for (char *tok = strtok(line, ",\r\n"); tok && ncol < 64; tok = strtok(NULL, ",\r\n"))
-        col[ncol++] = ql_ruleset_input_index(rs, tok);
-    size_t cap = 1 << 16, n = 0;
-    ql_record **recs = malloc(cap * sizeof *recs);
-    while (fgets(line, sizeof line, f)) {
-        if (n == cap)
-            recs = realloc(recs, (cap *= 2) * sizeof *recs);
-        ql_record_new(&recs[n], rs, &err);
-        char *p = line;
-        for (int c = 0; c < ncol; c++) {
-            char *end = strpbrk(p, ",\r\n");
-            size_t len = end ? (size_t)(end - p) : strlen(p);
-            if (col[c] >= 0 && ql_record_set_text(recs[n], (size_t)col[c], p, len, &err)) {
-                fprintf(stderr, "row %zu: %s\n", n + 2, err.message);
-                return 2;
-            }
-            if (!end)
-                break;
-            p = end + 1;
-        }
-        n++;
     }
-    fclose(f);
-    ql_result **res = malloc(n * sizeof *res);
-    for (size_t i = 0; i < n; i++)
+
+    size_t n = 0;
+    ql_record **recs = read_records(rs, argv[2], &n);
+    ql_record **recx = read_records(rsx, argv[2], &n);
+    if (!recs || !recx)
+        return 2;
+    ql_result **res = malloc(n * sizeof *res), **resx = malloc(n * sizeof *resx);
+    for (size_t i = 0; i < n; i++) {
         ql_result_new(&res[i], rs, &err);
+        ql_result_new(&resx[i], rsx, &err);
+    }
 
-    /* batch, one core */
-    for (int r = 0; r < repeats; r++) {
-        double t0 = now();
-        ql_status st = ql_evaluate_many((const ql_record *const *)recs, res, n, date, 0);
-        t[r] = now() - t0;
-        if (st) {
-            fprintf(stderr, "batch failed: %s\n", ql_status_name(st));
-            return 2;
+    /* the share of records the fast path hands to the exact engine */
+    size_t fell = 0, failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (qli_fast_eval(res[i], recs[i], date, qli_fast_scratch_of(res[0])) != 0) {
+            fell++;
+            failed += ql_evaluate(res[i], recs[i], date, 0, NULL) != QL_OK;
         }
     }
-    printf("batch_1core %.0f records/s\n", (double)n / median(t, repeats));
+    printf("fallback_share %.4f %% (%zu of %zu records, %zu of them errors)\n",
+           100.0 * (double)fell / (double)(n ? n : 1), fell, n, failed);
 
-    /* batch, all cores */
+    double fast_1 = batch_1core(recs, res, n, date, repeats, t);
+    double exact_1 = batch_1core(recx, resx, n, date, repeats, t);
+    if (fast_1 < 0 || exact_1 < 0)
+        return 2;
+    printf("batch_1core %.0f records/s\n", fast_1);
+    printf("exact_batch_1core %.0f records/s\n", exact_1);
+    printf("fast_ratio_1core %.2f x\n", fast_1 / exact_1);
+
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1)
         cores = 1;
     if (cores > 64)
         cores = 64;
-    for (int r = 0; r < repeats; r++) {
-        pthread_t tid[64];
-        slice s[64];
-        double t0 = now();
-        for (long k = 0; k < cores; k++) {
-            size_t a = n * (size_t)k / (size_t)cores, b = n * (size_t)(k + 1) / (size_t)cores;
-            s[k] = (slice){recs + a, res + a, b - a, date};
-            pthread_create(&tid[k], NULL, eval_slice, &s[k]);
-        }
-        for (long k = 0; k < cores; k++)
-            pthread_join(tid[k], NULL);
-        t[r] = now() - t0;
-    }
-    printf("batch_allcores %.0f records/s (%ld cores)\n", (double)n / median(t, repeats), cores);
+    printf("batch_allcores %.0f records/s (%ld cores)\n",
+           batch_all(recs, res, n, date, repeats, t, cores), cores);
+    printf("exact_batch_allcores %.0f records/s (%ld cores)\n",
+           batch_all(recx, resx, n, date, repeats, t, cores), cores);
 
-    /* single-record latency */
-    size_t iters = 200000;
-    for (int r = 0; r < repeats; r++) {
-        double t0 = now();
-        for (size_t i = 0; i < iters; i++)
-            ql_evaluate(res[0], recs[i % n], date, 0, NULL);
-        t[r] = now() - t0;
-    }
-    printf("single_ns %.1f ns\n", median(t, repeats) / (double)iters * 1e9);
+    double fs = single_ns(recs, res, n, date, repeats, t);
+    double xs = single_ns(recx, resx, n, date, repeats, t);
+    printf("single_ns %.1f ns\n", fs);
+    printf("exact_single_ns %.1f ns\n", xs);
 
     /* a checksum: the levy due over all records, so the work is real */
     int lev = -1;
@@ -178,9 +251,14 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         ql_record_free(recs[i]);
         ql_result_free(res[i]);
+        ql_record_free(recx[i]);
+        ql_result_free(resx[i]);
     }
     free(recs);
     free(res);
+    free(recx);
+    free(resx);
     ql_ruleset_free(rs);
+    ql_ruleset_free(rsx);
     return 0;
 }

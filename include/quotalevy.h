@@ -578,12 +578,22 @@ enum {
  * date outside 0001-01-01 … 9999-12-31.
  * Thread-safety: any number of threads may evaluate against one rule set
  * at once, each with its own record and result.
+ * Speed: a record whose values all fit in 64 bits and that evaluates
+ * without error (and without QL_EVAL_TRACE) is evaluated by a 64-bit
+ * register machine; any other goes to the exact 128-bit engine.  Both give
+ * the same results, scales and errors (docs/performance.md).  A rule set
+ * loaded with QUOTALEVY_FAST=0 in the environment uses the exact engine
+ * alone: for differential testing only.  A result makes the fast path's
+ * working memory on its first evaluation (without memory it evaluates
+ * the exact way).
  */
 QL_EXTERN ql_status ql_evaluate(ql_result *res, const ql_record *rec,
                                 ql_date date, unsigned flags, ql_error *err);
 
 /*
- * Evaluates n records into n results, all on `date`, without allocating.
+ * Evaluates n records into n results, all on `date`, without allocating
+ * (but for the fast path's working memory, made once in results[0] on its
+ * first evaluation and used for the whole batch).
  * Each result keeps its own status and error; the return value is QL_OK if
  * every record evaluated, else the status of the first that failed
  * (QL_EINVAL for a NULL or mismatched handle, in which case none ran; for

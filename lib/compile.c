@@ -16,6 +16,7 @@
 #include "ruleset.h"
 #include "compile.h"
 #include "scale.h"
+#include "fast_code.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,11 +54,20 @@ static int emit(cc *c, opcode op, int a8, int a16, int32_t arg, size_t pos)
     return (int)c->ncode++;
 }
 
-static int add_const(cc *c, qval v)
+/* A constant and its kind (the fast path reads the value by it). */
+static int add_const(cc *c, qval v, vkind kind)
 {
+    size_t cap = c->capconsts;
     if (grow((void **)&c->consts, &c->capconsts, c->nconsts, sizeof *c->consts))
         return -1;
+    if (c->capconsts != cap || !c->ckinds) {
+        uint8_t *k = realloc(c->ckinds, c->capconsts);
+        if (!k)
+            return -1;
+        c->ckinds = k;
+    }
     c->consts[c->nconsts] = v;
+    c->ckinds[c->nconsts] = (uint8_t)kind;
     return (int)c->nconsts++;
 }
 
@@ -65,7 +75,7 @@ static int gen(cc *c, const ast *n);
 
 static int gen_const(cc *c, const ast *n)
 {
-    int k = add_const(c, n->cval);
+    int k = add_const(c, n->cval, n->type.kind);
     return k < 0 ? -1 : emit(c, OP_CONST, 0, 0, k, n->pos);
 }
 
@@ -196,7 +206,7 @@ static int gen(cc *c, const ast *n)
             return -1;
         int first = -1;
         for (size_t i = 1; i < n->nargs; i++) {
-            int k = add_const(c, n->args[i]->cval);
+            int k = add_const(c, n->args[i]->cval, n->args[i]->type.kind);
             if (k < 0)
                 return -1;
             if (first < 0)
@@ -291,14 +301,17 @@ static ql_status emit_all(cc *c)
     rs->locs = qli_ar_alloc(&rs->arena, c->ncode * sizeof *rs->locs);
     rs->consts = qli_ar_alloc(&rs->arena, (c->nconsts + 1) * sizeof *rs->consts);
     rs->blocks = qli_ar_alloc(&rs->arena, (c->nblocks + 1) * sizeof *rs->blocks);
-    if (!rs->code || !rs->locs || !rs->consts || !rs->blocks)
+    rs->const_kind = qli_ar_alloc(&rs->arena, c->nconsts + 1);
+    if (!rs->code || !rs->locs || !rs->consts || !rs->blocks || !rs->const_kind)
         goto oom;
     if (c->ncode) {
         memcpy(rs->code, c->code, c->ncode * sizeof *rs->code);
         memcpy(rs->locs, c->locs, c->ncode * sizeof *rs->locs);
     }
-    if (c->nconsts)
+    if (c->nconsts) {
         memcpy(rs->consts, c->consts, c->nconsts * sizeof *rs->consts);
+        memcpy(rs->const_kind, c->ckinds, c->nconsts);
+    }
     if (c->nblocks)
         memcpy(rs->blocks, c->blocks, c->nblocks * sizeof *rs->blocks);
     rs->ncode = c->ncode;
@@ -335,8 +348,9 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
         st = qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     else if ((st = qli_tc_build_symbols(&c)) == QL_OK &&
              (st = qli_tc_check_all(&c)) == QL_OK &&
-             (st = qli_sc_outputs(rs, err, diag)) == QL_OK)
-        st = emit_all(&c);
+             (st = qli_sc_outputs(rs, err, diag)) == QL_OK &&
+             (st = emit_all(&c)) == QL_OK)
+        st = qli_fast_compile(rs, err); /* the second, 64-bit form */
     free(c.cstate);
     free(c.kstate);
     free(c.cneed);
@@ -350,6 +364,7 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
     free(c.code);
     free(c.locs);
     free(c.consts);
+    free(c.ckinds);
     free(c.blocks);
     return st;
 }

@@ -65,6 +65,7 @@ typedef struct cc {
     code_loc *locs;
     size_t ncode, capcode, caplocs;
     qval *consts;
+    uint8_t *ckinds; /* each constant's vkind */
     size_t nconsts, capconsts;
     block *blocks;
     size_t nblocks, capblocks;

@@ -44,6 +44,7 @@ struct ql_result {
     size_t ntrace;
     qval *stack;
     struct eval_frame *frames; /* computed values in progress: ≤ n_computed */
+    struct fast_scratch *fast; /* the fast path's memory (fast.h), or NULL */
 };
 
 ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,

@@ -10,6 +10,7 @@
 #include "ruleset.h"
 #include "eval.h"
 #include "scale.h"
+#include "fast.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,7 @@ void ql_result_free(ql_result *res)
     free(res->trace);
     free(res->stack);
     free(res->frames);
+    qli_fast_scratch_free(res->fast);
     free(res);
 }
 
@@ -86,7 +88,7 @@ ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
     if (res->rs != rec->rs)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "the record and the result belong to different rule sets");
-    ql_status st = qli_eval_record(res, rec, date, flags);
+    ql_status st = qli_evaluate(res, rec, date, flags, NULL);
     if (st && err)
         *err = res->error;
     return st;
@@ -111,8 +113,10 @@ ql_status ql_evaluate_many(const ql_record *const *recs,
         return QL_EINVAL;
     }
     ql_status first = QL_OK;
+    /* one fast-path scratch for the batch: the first result's */
+    struct fast_scratch *s = n ? qli_fast_scratch_of(results[0]) : NULL;
     for (size_t i = 0; i < n; i++) {
-        ql_status st = qli_eval_record(results[i], recs[i], date, flags);
+        ql_status st = qli_evaluate(results[i], recs[i], date, flags, s);
         if (st && first == QL_OK)
             first = st;
     }

@@ -130,11 +130,15 @@ struct ql_ruleset {
     instr *code;
     size_t ncode;
     qval *consts;
+    uint8_t *const_kind; /* each constant's vkind */
     size_t nconsts;
     code_loc *locs; /* one per instruction */
     block *blocks;
     size_t nblocks;
     size_t stack_need;
+    /* the same code as a 64-bit register bytecode (fast_code.h), or NULL
+     * when every record goes to eval.c */
+    struct fprog *fast;
 };
 
 /* Compiles every expression of rs (definitions filled by rules.c).  With

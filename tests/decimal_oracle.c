@@ -5,15 +5,116 @@
  *   in:  OP A B        (OP: add sub mul div cmp, or round:DIGITS:MODE)
  *   out: RESULT        (the decimal, a comparison, or "overflow",
  *                       "inexact", "divzero" …)
+ *
+ * The fast path's 64-bit arithmetic (lib/fast_num.h) is checked here
+ * against the same operations: wherever both operands fit in 64 bits and
+ * it gives an answer, that answer must be the exact engine's to the
+ * scale; a quotient it keeps undivided must compare and round as the
+ * exact engine's quotient does.  Any difference is written to stderr and
+ * the driver exits 1 (the Python side then fails).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decimal.h"
+#include "fast_num.h"
 
 static const char *modes[] = {"half_up", "half_even", "half_down", "up",
                               "down",    "ceiling",   "floor",     "05up"};
+
+static long fast_checked, fast_bad;
+
+static int to_f(const qd *a, fval *f)
+{
+    if (a->coef > INT64_MAX || a->coef < INT64_MIN)
+        return 0;
+    fn_set(f, (int64_t)a->coef, a->scale);
+    return 1;
+}
+
+static void fast_fail(const char *line, const char *what, const fval *got,
+                      const qd *want, int st)
+{
+    char w[QD_TEXT_MAX];
+    if (st == 0)
+        qli_qd_format(want, w);
+    fprintf(stderr, "fast path differs on '%s' (%s): %" PRId64 "e-%d, exact %s\n",
+            line, what, got->c, got->s, st ? "an error" : w);
+    fast_bad++;
+}
+
+/* A 64-bit answer against the exact engine's (status st, value r). */
+static void fast_same(const char *line, const char *what, int fst,
+                      const fval *got, int st, const qd *r)
+{
+    if (fst != FN_OK)
+        return; /* it may always decline: the exact engine decides */
+    fast_checked++;
+    if (st != 0 || got->d != 0 || got->c != r->coef || got->s != r->scale)
+        fast_fail(line, what, got, r, st);
+}
+
+static void fast_check(const char *line, const char *op, const qd *x,
+                       const qd *y, int st, const qd *r)
+{
+    fval a, b, g;
+    if (!to_f(x, &a) || !to_f(y, &b))
+        return;
+    if (!strcmp(op, "add"))
+        fast_same(line, "add", fn_add(&g, &a, &b, 0), &g, st, r);
+    else if (!strcmp(op, "sub"))
+        fast_same(line, "sub", fn_add(&g, &a, &b, 1), &g, st, r);
+    else if (!strcmp(op, "mul"))
+        fast_same(line, "mul", fn_mul(&g, &a, &b), &g, st, r);
+    else if (!strcmp(op, "cmp")) {
+        int c;
+        if (fn_cmp(&a, &b, &c) == FN_OK) {
+            fast_checked++;
+            if (c != qli_qd_cmp(x, y))
+                fast_fail(line, "cmp", &a, y, 0);
+        }
+    } else if (!strcmp(op, "div") && b.c != 0) {
+        /* the undivided quotient: divided, compared, rounded */
+        fval q = {a.c, {.d = b.c}, a.s - b.s, 0};
+        fast_same(line, "div", fn_divide(&g, &q), &g, st, r);
+        if (st)
+            return;
+        for (int k = 0; k <= 6; k++) {
+            for (int m = 0; m < 7; m++) {
+                qd want;
+                int wst = qli_qd_round_to(&want, r, k, (qd_round)m);
+                fast_same(line, "round of a quotient",
+                          fn_round_any(&g, &q, k, (qd_round)m), &g, wst, &want);
+                fval c;
+                int got;
+                if (wst == 0 && to_f(&want, &c) && fn_cmp(&q, &c, &got) == FN_OK) {
+                    fast_checked++;
+                    if (got != qli_qd_cmp(r, &want))
+                        fast_fail(line, "quotient compared", &c, &want, 0);
+                }
+            }
+        }
+    } else if (!strncmp(op, "divround:", 9)) {
+        int digits = atoi(op + 9);
+        const char *m = strchr(op + 9, ':') + 1;
+        int mode = 0;
+        for (int i = 0; i < 8; i++)
+            if (!strcmp(m, modes[i]))
+                mode = i;
+        fast_same(line, "divround", fn_div_round(&g, &a, &b, digits, (qd_round)mode),
+                  &g, st, r);
+    } else if (!strncmp(op, "round:", 6)) {
+        int digits = atoi(op + 6);
+        const char *m = strchr(op + 6, ':') + 1;
+        int mode = 0;
+        for (int i = 0; i < 8; i++)
+            if (!strcmp(m, modes[i]))
+                mode = i;
+        fast_same(line, "round", fn_round(&g, &a, digits, (qd_round)mode), &g, st, r);
+    }
+}
 
 int main(void)
 {
@@ -56,6 +157,8 @@ int main(void)
                     mode = i;
             st = qli_qd_round_to(&r, &x, digits, (qd_round)mode);
         }
+        line[strcspn(line, "\n")] = '\0';
+        fast_check(line, op, &x, &y, st, &r);
         if (st == QD_OVERFLOW)
             printf("overflow\n");
         else if (st == QD_DIVZERO)
@@ -70,5 +173,7 @@ int main(void)
             printf("%s\n", buf);
         }
     }
-    return 0;
+    fprintf(stderr, "fast path: %ld operations compared, %ld differ\n",
+            fast_checked, fast_bad);
+    return fast_bad ? 1 : 0;
 }

@@ -1,0 +1,126 @@
+/*
+ * fast_code.h — the fast path's compiled form: a register bytecode over
+ * 64-bit values (fast_num.h), written by fast_compile.c from the stack
+ * code of code.h and run by fast_eval.c.  Internal.
+ *
+ * Every value an evaluation touches has a slot in one flat array, so an
+ * operand is an index and an instruction reads its operands directly:
+ *
+ *   [constants | the date | parameters | inputs | computed values |
+ *    check fields (5 a check) | registers]
+ *
+ * Constants are filled once per result, parameters once per date,
+ * inputs once per record; a computed value's block writes its slot, a
+ * check writes its five fields as expressions read them (".required" is 0
+ * for a check that does not apply, as in eval.c).  Registers are the
+ * stack positions of each block, each block with a window of its own: no
+ * block is ever running twice at once (the type checker refused cycles).
+ */
+#ifndef QL_FAST_CODE_H
+#define QL_FAST_CODE_H
+
+#include "fast_num.h"
+#include "ruleset.h"
+
+#include <stdint.h>
+
+typedef enum fop_code {
+    FO_MOVE,      /* dst = x */
+    FO_NEED_IN,   /* input arg must be set: else skip (validation) or fall back */
+    FO_NEED_PAR,  /* parameter arg must have a value on the date */
+    FO_PRESENT,   /* dst = whether input arg is set */
+    FO_EVAL,      /* computed value arg, evaluated now unless it is already */
+    FO_CHECK,     /* check arg, likewise */
+    FO_PARAM_AT,  /* dst = parameter arg in force on the date x */
+    FO_ADD, FO_SUB, FO_MUL, FO_DIV, FO_NEG, FO_ABS,
+    FO_CMP_NUM,   /* dst = x <a8> y */
+    FO_CMP_DATE,
+    FO_CMP_EQ,    /* bools and enums: equal or not */
+    FO_CMP_STR,
+    FO_NOT,
+    FO_JMP,       /* to arg */
+    FO_JF,        /* to arg if x is false */
+    FO_JT,        /* to arg if x is true */
+    FO_IN_NUM,    /* dst = x among the y constants from slot arg; a8: negated */
+    FO_IN_INT,
+    FO_IN_STR,
+    FO_MIN,       /* dst = min of the y registers from x; a8: dates */
+    FO_MAX,
+    FO_ROUND,     /* dst = x rounded to arg places in mode a8 */
+    FO_DIVROUND,  /* dst = round(x / y, arg) in mode a8 */
+    FO_BRACKET,   /* dst = parameter arg's bracket of x */
+    FO_YEAR, FO_MONTH, FO_DAY,
+    FO_DAYS,      /* dst = days from x to y */
+    FO_ADD_DATE,  /* dst = date x + y days (a8 = 0) or y × a8 months */
+    FO_CALL,      /* run block arg (a check's part) into slot dst */
+    FO_CK_PERIOD, /* check dst: to arg unless the date is in its period */
+    FO_CK_SHORT,  /* check dst: shortfall = max(required − actual, 0) */
+    FO_CK_DONE,   /* check dst applies; compliant = x, or actual ≥ required
+                     when x is FS_NONE */
+    FO_CK_NA,     /* check dst does not apply */
+    FO_RET,       /* the block's value is x */
+    FO_FALLBACK   /* a shape this path does not take: the exact engine */
+} fop_code;
+
+#define FS_NONE UINT32_MAX /* no slot */
+
+typedef struct fop {
+    uint8_t op;
+    uint8_t a8;
+    uint16_t pad;
+    uint32_t dst, x, y;
+    int32_t arg;
+} fop;
+
+/* A bracket table's rows in 64 bits (ok = 0: a bound or value does not
+ * fit, and a lookup goes to the exact engine). */
+typedef struct ftable {
+    int ok;
+    size_t nrows;
+    fval *bound, *value;
+    uint8_t *exclusive;
+} ftable;
+
+/* One parameter: its values in 64 bits (tables for VK_TABLE). */
+typedef struct fparam {
+    fval *v;       /* per param_value */
+    uint8_t *ok;   /* per param_value: 1 when it fits */
+    ftable *tab;   /* per param_value, tables only */
+} fparam;
+
+typedef struct fprog {
+    fop *code;
+    size_t ncode;
+    /* Per stack-code block, its first instruction: `start` for a date on
+     * which every parameter it reads has a value, `start_chk` with a
+     * FO_NEED_PAR before each parameter it reads, for other dates. */
+    uint32_t *start, *start_chk;
+    uint32_t *par_first; /* per block: its parameters, par[par_first[b] …] */
+    uint32_t *par;
+    /* Each check as code (entered by FO_CHECK), and the record's whole
+     * evaluation after the validations: every output, then every check. */
+    uint32_t *check_start, *check_start_chk; /* as start and start_chk */
+    uint32_t main_start;
+    size_t nslots;
+    uint32_t s_const, s_date, s_param, s_input, s_comp, s_check, s_reg;
+    fval *consts;      /* the constant slots' values */
+    uint8_t *const_ok; /* 0: does not fit (blocks using it fall back) */
+    fparam *params;
+    fval *defaults;    /* per input: its default, if it has one */
+    uint8_t *default_ok;
+    uint8_t *in_kind;  /* per input: its vkind */
+    uint8_t *in_empty; /* per input, when empty: 1 default, 2 default past
+                          64 bits, 0 none */
+    /* the computed values that are outputs, and their kinds */
+    uint32_t *out_comp;
+    uint8_t *out_kind;
+    size_t n_out_comp;
+} fprog;
+
+/* Compiles rs's stack code into rs->fast (in the rule set's arena).  A
+ * rule set too large for 32-bit slots, or loaded with QUOTALEVY_FAST=0 in
+ * the environment (for differential testing only), keeps rs->fast NULL
+ * and every record is evaluated by eval.c.  QL_ENOMEM on no memory. */
+ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err);
+
+#endif

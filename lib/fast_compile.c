@@ -1,0 +1,616 @@
+/*
+ * fast_compile.c — the stack code (code.h) compiled a second time, into
+ * the fast path's register bytecode (fast_code.h).
+ *
+ * The stack machine pushes every operand; here an operand that is
+ * already in a slot (a constant, the date, a parameter, an input, a
+ * computed value, a check field) is not copied at all: the instruction
+ * that consumes it names the slot.  Only results go to registers, one
+ * per stack position.  What the stack machine did on a push — refuse an
+ * empty field, a parameter without a value, evaluate a computed value —
+ * becomes a NEED or EVAL instruction, emitted once per straight run of
+ * code.  Where two paths join (an if's branches, and/or), the value they
+ * leave is moved to the register of its stack position.
+ *
+ * Values are converted to 64 bits here once: constants, parameter values
+ * and bracket tables.  One that does not fit makes the code that reads it
+ * a FO_FALLBACK: a record that reaches it goes to the exact engine.
+ */
+#include "util.h"
+#include "value.h"
+#include "code.h"
+#include "ruleset.h"
+#include "fast_code.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A number, bool, date or enum value of kind k as a 64-bit value; 0 if a
+ * number does not fit. */
+static int to_fval(const qval *q, vkind k, fval *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (k) {
+    case VK_NUMBER:
+        if (q->num.coef > INT64_MAX || q->num.coef < INT64_MIN)
+            return 0;
+        out->c = (int64_t)q->num.coef;
+        out->s = q->num.scale;
+        return 1;
+    case VK_BOOL: out->c = q->b != 0; return 1;
+    case VK_DATE: out->c = q->date; return 1;
+    case VK_ENUM: out->c = q->en; return 1;
+    case VK_STRING:
+        out->p = q->str.s;
+        out->len = q->str.len;
+        return 1;
+    default: return 0;
+    }
+}
+
+static int qd_to_fval(const qd *q, fval *out)
+{
+    qval v;
+    v.num = *q;
+    return to_fval(&v, VK_NUMBER, out);
+}
+
+/* ------------------------------------------------------------ emitter */
+
+typedef struct fcc {
+    ql_ruleset *rs;
+    fprog *p;
+    fop *code;
+    size_t n, cap;
+    int oom;
+    /* the block being compiled */
+    uint32_t *stack;   /* slot of each stack position */
+    int depth, maxdepth;
+    uint32_t rbase;    /* its register window */
+    /* per stack pc of the block: the fast pc, and the stack at a jump in */
+    uint32_t *fpc;
+    int *saved;        /* index into pool, −1 none */
+    uint32_t *pool;
+    size_t npool, cappool;
+    uint8_t *target;
+    /* what the current straight run has made sure of */
+    uint32_t gen;
+    uint32_t *known; /* inputs, params, computed, checks */
+    size_t k_par, k_comp, k_check;
+} fcc;
+
+static void emit(fcc *f, int op, int a8, uint32_t dst, uint32_t x, uint32_t y,
+                 int32_t arg)
+{
+    if (f->n == f->cap) {
+        size_t nc = f->cap ? f->cap * 2 : 256;
+        fop *c = realloc(f->code, nc * sizeof *c);
+        if (!c) {
+            f->oom = 1;
+            return;
+        }
+        f->code = c;
+        f->cap = nc;
+    }
+    fop *o = &f->code[f->n++];
+    o->op = (uint8_t)op;
+    o->a8 = (uint8_t)a8;
+    o->pad = 0;
+    o->dst = dst;
+    o->x = x;
+    o->y = y;
+    o->arg = arg;
+}
+
+static uint32_t reg(const fcc *f, int d) { return f->p->s_reg + f->rbase + (uint32_t)d; }
+
+static void push(fcc *f, uint32_t slot)
+{
+    f->stack[f->depth++] = slot;
+    if (f->depth > f->maxdepth)
+        f->maxdepth = f->depth;
+}
+
+/* The value at stack position d into its register. */
+static void materialize(fcc *f, int d)
+{
+    if (d >= 0 && f->stack[d] != reg(f, d)) {
+        emit(f, FO_MOVE, 0, reg(f, d), f->stack[d], 0, 0);
+        f->stack[d] = reg(f, d);
+    }
+}
+
+/* Whether the straight run already made sure of item k; marks it. */
+static int known(fcc *f, size_t k)
+{
+    if (f->known[k] == f->gen)
+        return 1;
+    f->known[k] = f->gen;
+    return 0;
+}
+
+/* Remembers the stack for the jump target t (relative stack pc). */
+static void save_state(fcc *f, size_t t)
+{
+    if (f->saved[t] >= 0)
+        return; /* all jumps in agree: the branch left its value in a register */
+    if (f->npool + (size_t)f->depth + 1 > f->cappool) {
+        size_t nc = (f->cappool + (size_t)f->depth + 1) * 2;
+        uint32_t *q = realloc(f->pool, nc * sizeof *q);
+        if (!q) {
+            f->oom = 1;
+            return;
+        }
+        f->pool = q;
+        f->cappool = nc;
+    }
+    f->saved[t] = (int)f->npool;
+    f->pool[f->npool++] = (uint32_t)f->depth;
+    memcpy(f->pool + f->npool, f->stack, (size_t)f->depth * sizeof *f->stack);
+    f->npool += (size_t)f->depth;
+}
+
+/* A number constant k that does not fit: the code reading it falls back. */
+static void need_const(fcc *f, int k)
+{
+    if (!f->p->const_ok[k])
+        emit(f, FO_FALLBACK, 0, 0, 0, 0, 0);
+}
+
+typedef struct fixup {
+    size_t at;  /* fast instruction */
+    size_t to;  /* relative stack pc */
+} fixup;
+
+/* Compiles block b: as a block of its own ending in FO_RET (dst
+ * FS_NONE), or inline, its value moved to slot dst.  `checked`: with a
+ * FO_NEED_PAR before each parameter.  Its registers start at f->rbase;
+ * f->maxdepth is how many it used. */
+static int compile_block(fcc *f, int b, int checked, uint32_t dst)
+{
+    const ql_ruleset *rs = f->rs;
+    const fprog *p = f->p;
+    size_t start = rs->blocks[b].start, len = 0;
+    while (rs->code[start + len].op != OP_RET)
+        len++;
+    len++;
+    f->fpc = calloc(len + 1, sizeof *f->fpc);
+    f->saved = malloc((len + 1) * sizeof *f->saved);
+    f->target = calloc(len + 1, 1);
+    fixup *fx = malloc((len + 1) * sizeof *fx);
+    size_t nfx = 0;
+    if (!f->fpc || !f->saved || !f->target || !fx) {
+        free(fx);
+        free(f->fpc);
+        free(f->saved);
+        free(f->target);
+        f->oom = 1;
+        return -1;
+    }
+    for (size_t i = 0; i <= len; i++)
+        f->saved[i] = -1;
+    for (size_t i = 0; i < len; i++) {
+        const instr *in = &rs->code[start + i];
+        if (in->op == OP_JMP || in->op == OP_JF || in->op == OP_JF_KEEP ||
+            in->op == OP_JT_KEEP)
+            f->target[(size_t)in->arg - start] = 1;
+    }
+    f->depth = 0;
+    f->maxdepth = 0;
+    f->npool = 0;
+    f->gen++;
+    int dead = 0;
+    if (dst == FS_NONE)
+        (checked ? p->start_chk : p->start)[b] = (uint32_t)f->n;
+    for (size_t i = 0; i < len && !f->oom; i++) {
+        const instr *in = &rs->code[start + i];
+        if (f->target[i]) {
+            if (dead && f->saved[i] >= 0) {
+                const uint32_t *st = f->pool + f->saved[i];
+                f->depth = (int)st[0];
+                memcpy(f->stack, st + 1, (size_t)f->depth * sizeof *f->stack);
+            } else if (f->depth > 0) {
+                materialize(f, f->depth - 1); /* the fall-through's value */
+            }
+            f->gen++; /* paths join: what one made sure of, the other may not */
+            dead = 0;
+        }
+        f->fpc[i] = (uint32_t)f->n;
+        int d = f->depth;
+        switch ((opcode)in->op) {
+        case OP_CONST:
+            need_const(f, in->arg);
+            push(f, p->s_const + (uint32_t)in->arg);
+            break;
+        case OP_INPUT: {
+            const input_def *id = &rs->inputs[in->arg];
+            int sure = id->required || (id->has_default && p->default_ok[in->arg]);
+            if (!sure && !known(f, (size_t)in->arg))
+                emit(f, FO_NEED_IN, 0, 0, 0, 0, in->arg);
+            push(f, p->s_input + (uint32_t)in->arg);
+            break;
+        }
+        case OP_PRESENT:
+            emit(f, FO_PRESENT, 0, reg(f, d), 0, 0, in->arg);
+            push(f, reg(f, d));
+            break;
+        case OP_PARAM:
+            if (checked && !known(f, f->k_par + (size_t)in->arg))
+                emit(f, FO_NEED_PAR, 0, 0, 0, 0, in->arg);
+            push(f, p->s_param + (uint32_t)in->arg);
+            break;
+        case OP_PARAM_AT:
+            emit(f, FO_PARAM_AT, 0, reg(f, d - 1), f->stack[d - 1], 0, in->arg);
+            f->stack[d - 1] = reg(f, d - 1);
+            break;
+        case OP_COMPUTED:
+            if (!known(f, f->k_comp + (size_t)in->arg))
+                emit(f, FO_EVAL, 0, 0, 0, 0, in->arg);
+            push(f, p->s_comp + (uint32_t)in->arg);
+            break;
+        case OP_CHECKF:
+            if (!known(f, f->k_check + (size_t)in->arg))
+                emit(f, FO_CHECK, 0, 0, 0, 0, in->arg);
+            push(f, p->s_check + 5 * (uint32_t)in->arg + in->a8);
+            break;
+        case OP_DATE:
+            push(f, p->s_date);
+            break;
+        case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
+        case OP_CMP_NUM: case OP_CMP_DATE: case OP_CMP_STR: case OP_CMP_BOOL:
+        case OP_CMP_ENUM: case OP_DIVROUND: case OP_DAYS: case OP_ADD_DATE: {
+            int op;
+            switch ((opcode)in->op) {
+            case OP_ADD: op = FO_ADD; break;
+            case OP_SUB: op = FO_SUB; break;
+            case OP_MUL: op = FO_MUL; break;
+            case OP_DIV: op = FO_DIV; break;
+            case OP_CMP_NUM: op = FO_CMP_NUM; break;
+            case OP_CMP_STR: op = FO_CMP_STR; break;
+            case OP_CMP_DATE: op = FO_CMP_DATE; break;
+            case OP_DIVROUND: op = FO_DIVROUND; break;
+            case OP_DAYS: op = FO_DAYS; break;
+            case OP_ADD_DATE: op = FO_ADD_DATE; break;
+            default: op = FO_CMP_EQ; break; /* bools, enums */
+            }
+            emit(f, op, in->a8, reg(f, d - 2), f->stack[d - 2], f->stack[d - 1],
+                 in->arg);
+            f->depth = d - 1;
+            f->stack[d - 2] = reg(f, d - 2);
+            break;
+        }
+        case OP_NEG: case OP_NOT: case OP_ABS: case OP_ROUND: case OP_YEAR:
+        case OP_MONTH: case OP_DAY: case OP_BRACKET: {
+            int op;
+            switch ((opcode)in->op) {
+            case OP_NEG: op = FO_NEG; break;
+            case OP_NOT: op = FO_NOT; break;
+            case OP_ABS: op = FO_ABS; break;
+            case OP_ROUND: op = FO_ROUND; break;
+            case OP_YEAR: op = FO_YEAR; break;
+            case OP_MONTH: op = FO_MONTH; break;
+            case OP_DAY: op = FO_DAY; break;
+            default: op = FO_BRACKET; break;
+            }
+            emit(f, op, in->a8, reg(f, d - 1), f->stack[d - 1], 0, in->arg);
+            f->stack[d - 1] = reg(f, d - 1);
+            break;
+        }
+        case OP_JMP:
+            materialize(f, d - 1);
+            fx[nfx].at = f->n;
+            fx[nfx++].to = (size_t)in->arg - start;
+            emit(f, FO_JMP, 0, 0, 0, 0, 0);
+            save_state(f, (size_t)in->arg - start);
+            dead = 1;
+            break;
+        case OP_JF:
+            fx[nfx].at = f->n;
+            fx[nfx++].to = (size_t)in->arg - start;
+            emit(f, FO_JF, 0, 0, f->stack[d - 1], 0, 0);
+            f->depth = d - 1;
+            save_state(f, (size_t)in->arg - start);
+            break;
+        case OP_JF_KEEP:
+        case OP_JT_KEEP:
+            materialize(f, d - 1);
+            fx[nfx].at = f->n;
+            fx[nfx++].to = (size_t)in->arg - start;
+            emit(f, in->op == OP_JF_KEEP ? FO_JF : FO_JT, 0, 0, f->stack[d - 1],
+                 0, 0);
+            save_state(f, (size_t)in->arg - start);
+            f->depth = d - 1;
+            break;
+        case OP_IN_NUM: case OP_IN_STR: case OP_IN_ENUM: case OP_IN_DATE: {
+            for (int k = 0; k < in->a16; k++)
+                need_const(f, in->arg + k);
+            int op = in->op == OP_IN_NUM   ? FO_IN_NUM
+                     : in->op == OP_IN_STR ? FO_IN_STR
+                                           : FO_IN_INT;
+            emit(f, op, in->a8, reg(f, d - 1), f->stack[d - 1], in->a16,
+                 (int32_t)(p->s_const + (uint32_t)in->arg));
+            f->stack[d - 1] = reg(f, d - 1);
+            break;
+        }
+        case OP_MIN:
+        case OP_MAX: {
+            int n = in->a16;
+            for (int k = d - n; k < d; k++)
+                materialize(f, k);
+            emit(f, in->op == OP_MIN ? FO_MIN : FO_MAX, in->a8, reg(f, d - n),
+                 reg(f, d - n), (uint32_t)n, 0);
+            f->depth = d - n + 1;
+            break;
+        }
+        case OP_RET:
+            if (dst == FS_NONE)
+                emit(f, FO_RET, 0, 0, f->stack[d - 1], 0, 0);
+            else if (f->stack[d - 1] != dst)
+                emit(f, FO_MOVE, 0, dst, f->stack[d - 1], 0, 0);
+            break;
+        }
+    }
+    f->fpc[len] = (uint32_t)f->n;
+    for (size_t i = 0; i < nfx && !f->oom; i++)
+        f->code[fx[i].at].arg = (int32_t)f->fpc[fx[i].to];
+    free(fx);
+    free(f->fpc);
+    free(f->saved);
+    free(f->target);
+    return f->oom ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ values */
+
+static int build_values(ql_ruleset *rs, fprog *p)
+{
+    ql_arena *a = &rs->arena;
+    p->consts = qli_ar_alloc(a, (rs->nconsts + 1) * sizeof *p->consts);
+    p->const_ok = qli_ar_alloc(a, rs->nconsts + 1);
+    p->params = qli_ar_alloc(a, (rs->n_params + 1) * sizeof *p->params);
+    p->defaults = qli_ar_alloc(a, (rs->n_inputs + 1) * sizeof *p->defaults);
+    p->default_ok = qli_ar_alloc(a, rs->n_inputs + 1);
+    if (!p->consts || !p->const_ok || !p->params || !p->defaults ||
+        !p->default_ok)
+        return -1;
+    for (size_t k = 0; k < rs->nconsts; k++)
+        p->const_ok[k] = (uint8_t)to_fval(&rs->consts[k], (vkind)rs->const_kind[k],
+                                         &p->consts[k]);
+    p->in_kind = qli_ar_alloc(a, rs->n_inputs + 1);
+    p->in_empty = qli_ar_alloc(a, rs->n_inputs + 1);
+    p->out_comp = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->out_comp);
+    p->out_kind = qli_ar_alloc(a, rs->n_outputs + 1);
+    if (!p->in_kind || !p->in_empty || !p->out_comp || !p->out_kind)
+        return -1;
+    for (size_t i = 0; i < rs->n_inputs; i++) {
+        const input_def *d = &rs->inputs[i];
+        p->in_kind[i] = (uint8_t)d->type.kind;
+        if (d->has_default) {
+            p->default_ok[i] = (uint8_t)to_fval(&d->def, d->type.kind, &p->defaults[i]);
+            p->in_empty[i] = p->default_ok[i] ? 1 : 2;
+        }
+    }
+    for (size_t i = 0; i < rs->n_outputs; i++) {
+        const output_def *o = &rs->outputs[i];
+        if (o->kind != OUT_COMPUTED)
+            continue;
+        p->out_kind[p->n_out_comp] = (uint8_t)rs->computed[o->index].type.kind;
+        p->out_comp[p->n_out_comp++] = (uint32_t)o->index;
+    }
+    for (size_t i = 0; i < rs->n_params; i++) {
+        const param_def *d = &rs->params[i];
+        fparam *fp = &p->params[i];
+        size_t n = d->nvalues + 1;
+        fp->v = qli_ar_alloc(a, n * sizeof *fp->v);
+        fp->ok = qli_ar_alloc(a, n);
+        if (!fp->v || !fp->ok)
+            return -1;
+        if (d->type.kind == VK_TABLE) {
+            fp->tab = qli_ar_alloc(a, n * sizeof *fp->tab);
+            if (!fp->tab)
+                return -1;
+        }
+        for (size_t k = 0; k < d->nvalues; k++) {
+            const param_value *pv = &d->values[k];
+            if (d->type.kind != VK_TABLE) {
+                fp->ok[k] = (uint8_t)to_fval(&pv->v, d->type.kind, &fp->v[k]);
+                continue;
+            }
+            ftable *t = &fp->tab[k];
+            size_t nr = pv->nrows + 1;
+            t->bound = qli_ar_alloc(a, nr * sizeof *t->bound);
+            t->value = qli_ar_alloc(a, nr * sizeof *t->value);
+            t->exclusive = qli_ar_alloc(a, nr);
+            if (!t->bound || !t->value || !t->exclusive)
+                return -1;
+            t->nrows = pv->nrows;
+            t->ok = 1;
+            for (size_t r = 0; r < pv->nrows; r++) {
+                t->ok &= qd_to_fval(&pv->rows[r].bound, &t->bound[r]) &
+                         qd_to_fval(&pv->rows[r].value, &t->value[r]);
+                t->exclusive[r] = (uint8_t)pv->rows[r].exclusive;
+            }
+            fp->ok[k] = (uint8_t)t->ok;
+        }
+    }
+    return 0;
+}
+
+/* One form of check k's code: its period, then its parts inline
+ * (applies, the three numbers, compliant), each in registers of its own;
+ * the same windows for both forms.  FO_CHECK enters it, its FO_RET marks
+ * the check done. */
+static void compile_check(fcc *f, size_t k, int checked)
+{
+    const check_def *d = &f->rs->checks[k];
+    fprog *p = f->p;
+    uint32_t base = p->s_check + 5 * (uint32_t)k, kk = (uint32_t)k, tmp;
+    (checked ? p->check_start_chk : p->check_start)[k] = (uint32_t)f->n;
+    size_t period = f->n, jf = 0;
+    emit(f, FO_CK_PERIOD, 0, kk, 0, 0, 0);
+    tmp = reg(f, 0);
+    f->rbase++;
+#define PART(blk, to)                                                        \
+    do {                                                                     \
+        if (compile_block(f, (blk), checked, (to)))                          \
+            return;                                                          \
+        f->rbase += (uint32_t)f->maxdepth;                                   \
+    } while (0)
+    if (d->applies >= 0) {
+        PART(d->applies, tmp);
+        jf = f->n;
+        emit(f, FO_JF, 0, 0, tmp, 0, 0);
+    }
+    PART(d->required, base + CF_REQUIRED);
+    PART(d->actual, base + CF_ACTUAL);
+    if (d->shortfall >= 0)
+        PART(d->shortfall, base + CF_SHORTFALL);
+    else
+        emit(f, FO_CK_SHORT, 0, kk, 0, 0, 0);
+    if (d->compliant >= 0) {
+        PART(d->compliant, tmp);
+        emit(f, FO_CK_DONE, 0, kk, tmp, 0, 0);
+    } else {
+        emit(f, FO_CK_DONE, 0, kk, FS_NONE, 0, 0);
+    }
+#undef PART
+    size_t jmp = f->n;
+    emit(f, FO_JMP, 0, 0, 0, 0, 0);
+    size_t na = f->n;
+    emit(f, FO_CK_NA, 0, kk, 0, 0, 0);
+    emit(f, FO_RET, 0, 0, tmp, 0, 0);
+    if (f->oom)
+        return;
+    f->code[period].arg = (int32_t)na;
+    if (d->applies >= 0)
+        f->code[jf].arg = (int32_t)na;
+    f->code[jmp].arg = (int32_t)(na + 1);
+}
+
+/* Every check's code, then the main program: every output, then every
+ * check, as eval.c evaluates them. */
+static void compile_checks_and_main(fcc *f)
+{
+    const ql_ruleset *rs = f->rs;
+    fprog *p = f->p;
+    for (size_t k = 0; k < rs->n_checks && !f->oom; k++) {
+        uint32_t r0 = f->rbase;
+        compile_check(f, k, 0);
+        f->rbase = r0;
+        compile_check(f, k, 1);
+    }
+    p->main_start = (uint32_t)f->n;
+    for (size_t i = 0; i < rs->n_outputs; i++) {
+        const output_def *o = &rs->outputs[i];
+        if (o->kind == OUT_COMPUTED)
+            emit(f, FO_EVAL, 0, 0, 0, 0, o->index);
+        else if (o->kind == OUT_CHECK)
+            emit(f, FO_CHECK, 0, 0, 0, 0, o->index);
+    }
+    for (size_t k = 0; k < rs->n_checks; k++)
+        emit(f, FO_CHECK, 0, 0, 0, 0, (int32_t)k);
+    emit(f, FO_RET, 0, 0, p->s_date, 0, 0);
+}
+
+/* Each block's parameters (OP_PARAM), once each: a date on which all
+ * have a value runs the block's unchecked form. */
+static int block_params(ql_ruleset *rs, fprog *p)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < rs->ncode; i++)
+        total += rs->code[i].op == OP_PARAM;
+    p->par = qli_ar_alloc(&rs->arena, (total + 1) * sizeof *p->par);
+    if (!p->par)
+        return -1;
+    size_t n = 0;
+    for (size_t b = 0; b < rs->nblocks; b++) {
+        p->par_first[b] = (uint32_t)n;
+        for (size_t i = rs->blocks[b].start; rs->code[i].op != OP_RET; i++) {
+            if (rs->code[i].op != OP_PARAM)
+                continue;
+            size_t k = p->par_first[b];
+            while (k < n && p->par[k] != (uint32_t)rs->code[i].arg)
+                k++;
+            if (k == n)
+                p->par[n++] = (uint32_t)rs->code[i].arg;
+        }
+    }
+    p->par_first[rs->nblocks] = (uint32_t)n;
+    return 0;
+}
+
+/* The environment switch for differential testing: QUOTALEVY_FAST=0 at
+ * load leaves every record of that rule set to eval.c. */
+static int fast_disabled(void)
+{
+    const char *e = getenv("QUOTALEVY_FAST");
+    return e && strcmp(e, "0") == 0;
+}
+
+ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
+{
+    rs->fast = NULL;
+    if (fast_disabled())
+        return QL_OK;
+    /* slots are 32-bit indices; a rule set beyond that stays exact */
+    size_t nslots = rs->nconsts + 1 + rs->n_params + rs->n_inputs +
+                    rs->n_computed + 5 * rs->n_checks;
+    if (nslots + rs->ncode > (size_t)1 << 30)
+        return QL_OK;
+    fprog *p = qli_ar_alloc(&rs->arena, sizeof *p);
+    if (!p)
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    p->s_const = 0;
+    p->s_date = (uint32_t)rs->nconsts;
+    p->s_param = p->s_date + 1;
+    p->s_input = p->s_param + (uint32_t)rs->n_params;
+    p->s_comp = p->s_input + (uint32_t)rs->n_inputs;
+    p->s_check = p->s_comp + (uint32_t)rs->n_computed;
+    p->s_reg = p->s_check + 5 * (uint32_t)rs->n_checks;
+    size_t nb = rs->nblocks + 1;
+    p->start = qli_ar_alloc(&rs->arena, nb * sizeof *p->start);
+    p->start_chk = qli_ar_alloc(&rs->arena, nb * sizeof *p->start_chk);
+    p->par_first = qli_ar_alloc(&rs->arena, nb * sizeof *p->par_first);
+    p->check_start = qli_ar_alloc(&rs->arena, (rs->n_checks + 1) * sizeof *p->check_start);
+    p->check_start_chk = qli_ar_alloc(&rs->arena, (rs->n_checks + 1) * sizeof *p->check_start_chk);
+    if (!p->start || !p->start_chk || !p->par_first || !p->check_start ||
+        !p->check_start_chk ||
+        build_values(rs, p) ||
+        block_params(rs, p))
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    fcc f;
+    memset(&f, 0, sizeof f);
+    f.rs = rs;
+    f.p = p;
+    f.k_par = rs->n_inputs;
+    f.k_comp = f.k_par + rs->n_params;
+    f.k_check = f.k_comp + rs->n_computed;
+    f.stack = malloc((rs->stack_need + 1) * sizeof *f.stack);
+    f.known = calloc(f.k_check + rs->n_checks + 1, sizeof *f.known);
+    int ok = f.stack && f.known;
+    for (size_t b = 0; ok && b < rs->nblocks; b++) {
+        /* both forms share the block's register window */
+        ok = compile_block(&f, (int)b, 0, FS_NONE) == 0 &&
+             compile_block(&f, (int)b, 1, FS_NONE) == 0;
+        f.rbase += (uint32_t)f.maxdepth;
+    }
+    if (ok) {
+        compile_checks_and_main(&f);
+        ok = !f.oom;
+    }
+    if (ok) {
+        p->code = qli_ar_alloc(&rs->arena, (f.n + 1) * sizeof *p->code);
+        ok = p->code != NULL;
+    }
+    if (ok) {
+        memcpy(p->code, f.code, f.n * sizeof *p->code);
+        p->ncode = f.n;
+        p->nslots = p->s_reg + f.rbase;
+        rs->fast = p;
+    }
+    free(f.code);
+    free(f.pool);
+    free(f.stack);
+    free(f.known);
+    return ok ? QL_OK : qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+}

@@ -1,0 +1,374 @@
+/*
+ * fast_num.h — exact decimal arithmetic on 64-bit coefficients, for the
+ * fast path (fast_eval.c).
+ *
+ * A number is coef × 10^(−scale) with an int64 coefficient, or a quotient
+ * not yet divided: n ÷ d carried as (n, d, scale(n) − scale(d)).  Every
+ * operation gives exactly what decimal.c gives for the same operands —
+ * same value, same scale — or reports that it cannot (FN_NO), and the
+ * record goes to the exact engine.  Nothing here rounds where decimal.c
+ * would not, and nothing wraps: each step is checked.
+ *
+ * A quotient stays undivided because most are only compared (an own ratio
+ * against a bracket bound) or rounded (round(a / b, 2)).  decimal.c's
+ * quotient Q is cut at s places with sticky 05up rounding: its last digit
+ * is never 0 or 5 when digits were dropped.  So for any c with fewer than
+ * s places, Q and the true ratio n/d compare alike with c (an inexact Q
+ * lies strictly between two multiples of 10^−(s−1) exactly as n/d does),
+ * and rounding Q to fewer than s places gives the true ratio's rounding.
+ * Both are computed here by cross-multiplying and one integer division.
+ *
+ * Internal; __int128 stays in lib/.
+ */
+#ifndef QL_FAST_NUM_H
+#define QL_FAST_NUM_H
+
+#include "decimal.h"
+
+#include <stdint.h>
+
+/* A fast-path value.  Numbers: c × 10^−s when d is 0, else the quotient
+ * c ÷ d with s = the dividend's scale minus the divisor's.  bool, date
+ * and enum values live in c; strings in p and len. */
+typedef struct fval {
+    int64_t c;
+    union {
+        int64_t d;
+        const char *p;
+    };
+    int32_t s;
+    uint32_t len;
+} fval;
+
+enum { FN_OK = 0, FN_NO = 1 }; /* FN_NO: not in 64 bits, ask the exact engine */
+
+static const int64_t fn_p10[19] = {
+    1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
+    100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
+    1000000000000LL, 10000000000000LL, 100000000000000LL,
+    1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
+    1000000000000000000LL};
+
+static inline uint64_t fn_mag(int64_t x)
+{
+    return x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+}
+
+/* Decimal digits of x (0 for 0). */
+static inline int fn_digits(uint64_t x)
+{
+    int n = 0;
+    while (n < 19 && x >= (uint64_t)fn_p10[n])
+        n++;
+    return n < 19 ? n : (x >= 10000000000000000000ULL ? 20 : 19);
+}
+
+static inline void fn_set(fval *r, int64_t c, int32_t s)
+{
+    r->c = c;
+    r->d = 0;
+    r->s = s;
+}
+
+/* x × 10^k in 64 bits. */
+static inline int fn_scale_up(int64_t x, int k, int64_t *out)
+{
+    if (k > 18)
+        return x == 0 ? (*out = 0, FN_OK) : FN_NO;
+    return __builtin_mul_overflow(x, fn_p10[k], out) ? FN_NO : FN_OK;
+}
+
+/* The same "round up?" rule as decimal.c's round_up. */
+static inline int fn_round_up(qd_round mode, int negative, unsigned q_last,
+                              unsigned dropped, int sticky)
+{
+    int inexact = dropped || sticky;
+    switch (mode) {
+    case QD_HALF_UP: return dropped >= 5;
+    case QD_HALF_DOWN: return dropped > 5 || (dropped == 5 && sticky);
+    case QD_HALF_EVEN:
+        return dropped > 5 || (dropped == 5 && (sticky || (q_last & 1)));
+    case QD_UP: return inexact;
+    case QD_DOWN: return 0;
+    case QD_CEILING: return inexact && !negative;
+    case QD_FLOOR: return inexact && negative;
+    case QD_05UP: return inexact && (q_last == 0 || q_last == 5);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ quotients */
+
+/* The places qli_qd_div carries c ÷ d to (c ≠ 0, d ≠ 0), or −1 where
+ * decimal.c would take its rare integer-part path. */
+static inline int fn_quot_scale(int64_t c, int64_t d, int s0)
+{
+    int da = fn_digits(fn_mag(c)), db = fn_digits(fn_mag(d));
+    int s = s0 > QD_DIV_SCALE ? s0 : QD_DIV_SCALE;
+    int cap = QD_DIGITS - 1 - da + db + s0;
+    if (s > cap)
+        s = cap;
+    if (s > QD_MAX_SCALE)
+        s = QD_MAX_SCALE;
+    return s < 0 ? -1 : s;
+}
+
+/* qli_qd_div's quotient of a quotient value, as a plain 64-bit number. */
+static inline int fn_divide(fval *r, const fval *a)
+{
+    int64_t c = a->c, d = a->d;
+    int s0 = a->s;
+    if (c == 0) {
+        fn_set(r, 0, s0 > 0 ? s0 : 0);
+        return FN_OK;
+    }
+    int s = fn_quot_scale(c, d, s0);
+    if (s < 0)
+        return FN_NO;
+    int e = s - s0; /* ≥ 0 */
+    uint64_t ma = fn_mag(c), mb = fn_mag(d);
+    if (e > 38 || (qd_u128)ma > ~(qd_u128)0 / qli_qd_pow10[e])
+        return FN_NO;
+    qd_u128 n = (qd_u128)ma * qli_qd_pow10[e];
+    qd_u128 q, rem;
+    if (n >> 64 == 0) {
+        q = (uint64_t)n / mb;
+        rem = (uint64_t)n % mb;
+    } else {
+        q = n / mb;
+        rem = n % mb;
+    }
+    if (rem == 0) {
+        int floor_scale = s0 > 0 ? s0 : 0;
+        while (s > floor_scale && q % 10 == 0) {
+            q /= 10;
+            s--;
+        }
+    } else {
+        unsigned last = (unsigned)(q % 10);
+        if (last == 0 || last == 5)
+            q++;
+    }
+    if (q > (qd_u128)INT64_MAX)
+        return FN_NO;
+    int neg = (c < 0) != (d < 0);
+    fn_set(r, neg ? -(int64_t)q : (int64_t)q, s);
+    return FN_OK;
+}
+
+/* A plain number from any number value. */
+static inline int fn_plain(fval *r, const fval *a)
+{
+    if (a->d == 0) {
+        *r = *a;
+        return FN_OK;
+    }
+    return fn_divide(r, a);
+}
+
+/* |n| × 10^e ÷ |d| rounded to an integer with mode (the sign is neg's),
+ * as qli_qd_div_round's exact branch does it. */
+static inline int fn_div_round_mag(int64_t *out, uint64_t n, uint64_t d,
+                                   int e, int neg, qd_round mode)
+{
+    qd_u128 N = n, D = d;
+    if (e >= 0) {
+        if (e > 38 || N > ~(qd_u128)0 / qli_qd_pow10[e])
+            return FN_NO;
+        N *= qli_qd_pow10[e];
+    } else {
+        if (-e > 38 || D > (~(qd_u128)0 >> 2) / qli_qd_pow10[-e])
+            return FN_NO;
+        D *= qli_qd_pow10[-e];
+    }
+    qd_u128 q, rem;
+    if ((N | D) >> 64 == 0) {
+        q = (uint64_t)N / (uint64_t)D;
+        rem = (uint64_t)N % (uint64_t)D;
+    } else {
+        q = N / D;
+        rem = N % D;
+    }
+    unsigned dropped = 0;
+    int sticky = 0;
+    if (rem) {
+        qd_u128 twice = rem << 1; /* rem < D < 2^126 */
+        if (twice < D)
+            sticky = 1;
+        else if (twice == D)
+            dropped = 5;
+        else
+            dropped = 5, sticky = 1;
+    }
+    q += (qd_u128)fn_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
+    if (q > (qd_u128)INT64_MAX)
+        return FN_NO;
+    *out = neg ? -(int64_t)q : (int64_t)q;
+    return FN_OK;
+}
+
+/* round(a / b, digits) as qli_qd_div_round, both plain. */
+static inline int fn_div_round(fval *r, const fval *a, const fval *b,
+                               int digits, qd_round mode)
+{
+    if (b->c == 0 || digits < 0 || digits > QD_MAX_SCALE)
+        return FN_NO;
+    int neg = (a->c < 0) != (b->c < 0) && a->c != 0;
+    int64_t q;
+    if (fn_div_round_mag(&q, fn_mag(a->c), fn_mag(b->c),
+                         digits - a->s + b->s, neg, mode))
+        return FN_NO;
+    fn_set(r, q, digits);
+    return FN_OK;
+}
+
+/* ------------------------------------------------------------ arithmetic */
+
+static inline int fn_add(fval *r, const fval *a, const fval *b, int negate_b)
+{
+    int64_t x = a->c, y = b->c, z;
+    int s = a->s;
+    if (a->s < b->s) {
+        if (fn_scale_up(x, b->s - a->s, &x))
+            return FN_NO;
+        s = b->s;
+    } else if (a->s > b->s && fn_scale_up(y, a->s - b->s, &y)) {
+        return FN_NO;
+    }
+    if (negate_b ? __builtin_sub_overflow(x, y, &z)
+                 : __builtin_add_overflow(x, y, &z))
+        return FN_NO;
+    fn_set(r, z, s);
+    return FN_OK;
+}
+
+static inline int fn_mul(fval *r, const fval *a, const fval *b)
+{
+    int64_t z;
+    int s = a->s + b->s;
+    if (s > QD_MAX_SCALE || __builtin_mul_overflow(a->c, b->c, &z))
+        return FN_NO;
+    fn_set(r, z, s);
+    return FN_OK;
+}
+
+/* qli_qd_round_to on a plain number, for digits ≥ 0. */
+static inline int fn_round(fval *r, const fval *a, int digits, qd_round mode)
+{
+    if (digits < 0)
+        return FN_NO;
+    if (digits > QD_MAX_SCALE)
+        digits = QD_MAX_SCALE;
+    if (digits >= a->s) {
+        int64_t c;
+        if (fn_scale_up(a->c, digits - a->s, &c))
+            return FN_NO;
+        fn_set(r, c, digits);
+        return FN_OK;
+    }
+    int k = a->s - digits;
+    if (k > 19)
+        return FN_NO;
+    int neg = a->c < 0;
+    uint64_t m = fn_mag(a->c);
+    uint64_t p = k == 19 ? 10000000000000000000ULL : (uint64_t)fn_p10[k];
+    uint64_t q = m / p, rem = m % p, tenth = p / 10;
+    unsigned dropped = (unsigned)(tenth ? rem / tenth : rem);
+    int sticky = tenth ? rem % tenth != 0 : 0;
+    q += (uint64_t)fn_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
+    if (q > (uint64_t)INT64_MAX)
+        return FN_NO;
+    fn_set(r, neg ? -(int64_t)q : (int64_t)q, digits);
+    return FN_OK;
+}
+
+/* round(x, digits) for any number value: a quotient rounded to fewer
+ * places than it carries is its ratio's rounding, in one division. */
+static inline int fn_round_any(fval *r, const fval *a, int digits,
+                               qd_round mode)
+{
+    if (a->d == 0)
+        return fn_round(r, a, digits, mode);
+    if (a->c != 0 && digits >= 0) {
+        int s = fn_quot_scale(a->c, a->d, a->s);
+        if (s > digits) {
+            int neg = (a->c < 0) != (a->d < 0);
+            int64_t q;
+            if (fn_div_round_mag(&q, fn_mag(a->c), fn_mag(a->d),
+                                 digits - a->s, neg, mode))
+                return FN_NO;
+            fn_set(r, q, digits);
+            return FN_OK;
+        }
+    }
+    fval p;
+    return fn_divide(&p, a) || fn_round(r, &p, digits, mode);
+}
+
+/* ------------------------------------------------------------ comparison */
+
+static inline int fn_sign(int64_t x) { return (x > 0) - (x < 0); }
+
+/* qli_qd_cmp of two plain numbers. */
+static inline int fn_cmp_plain(const fval *a, const fval *b, int *out)
+{
+    if (a->s == b->s) {
+        *out = (a->c > b->c) - (a->c < b->c);
+        return FN_OK;
+    }
+    int sa = fn_sign(a->c), sb = fn_sign(b->c);
+    if (sa != sb || sa == 0) {
+        *out = sa < sb ? -1 : sa > sb;
+        return FN_OK;
+    }
+    int d = a->s - b->s;
+    qd_i128 x = a->c, y = b->c;
+    if (d > 19 || d < -19)
+        return FN_NO; /* |coef| < 2^63 and 10^19: the product fits */
+    if (d > 0)
+        y *= (qd_i128)qli_qd_pow10[d];
+    else
+        x *= (qd_i128)qli_qd_pow10[-d];
+    *out = (x > y) - (x < y);
+    return FN_OK;
+}
+
+/* The quotient a (a->d ≠ 0, a->c ≠ 0) against the plain b with fewer
+ * places than the quotient carries: n/d against b, exactly. */
+static inline int fn_cmp_quot(const fval *a, const fval *b, int *out)
+{
+    int s = fn_quot_scale(a->c, a->d, a->s);
+    if (s < 0 || b->s >= s)
+        return FN_NO;
+    /* sign(c·sgn(d)·10^(t−s0) − b·|d|·10^(t−sb)), t = max(s0, sb) */
+    int t = a->s > b->s ? a->s : b->s;
+    qd_i128 l = a->d < 0 ? -(qd_i128)a->c : (qd_i128)a->c, rr;
+    int kl = t - a->s, kr = t - b->s;
+    if (kl > 19 || kr > 19)
+        return FN_NO;
+    if (__builtin_mul_overflow(l, (qd_i128)qli_qd_pow10[kl], &l) ||
+        __builtin_mul_overflow((qd_i128)b->c, (qd_i128)fn_mag(a->d), &rr) ||
+        __builtin_mul_overflow(rr, (qd_i128)qli_qd_pow10[kr], &rr))
+        return FN_NO;
+    *out = (l > rr) - (l < rr);
+    return FN_OK;
+}
+
+/* qli_qd_cmp of any two number values. */
+static inline int fn_cmp(const fval *a, const fval *b, int *out)
+{
+    if ((a->d | b->d) == 0)
+        return fn_cmp_plain(a, b, out);
+    if (a->d && b->d == 0 && a->c != 0 && fn_cmp_quot(a, b, out) == FN_OK)
+        return FN_OK;
+    if (b->d && a->d == 0 && b->c != 0 && fn_cmp_quot(b, a, out) == FN_OK) {
+        *out = -*out;
+        return FN_OK;
+    }
+    fval x, y;
+    if (fn_plain(&x, a) || fn_plain(&y, b))
+        return FN_NO;
+    return fn_cmp_plain(&x, &y, out);
+}
+
+#endif

@@ -1,0 +1,287 @@
+/*
+ * test_fast.c — the fast path (lib/fast*.c) against the exact engine:
+ * every bundled rule set on its examples and on random records, and
+ * random rule sets on random records (tests/fast_diff.h).  Results,
+ * errors and scales must be identical; the examples must take the fast
+ * path; the shares that fall back are printed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "fast_diff.h"
+
+#define SRC QL_SOURCE_DIR "/"
+
+static ql_date day(const char *s)
+{
+    ql_date d;
+    assert_int_equal(ql_date_parse(&d, s, strlen(s), NULL), QL_OK);
+    return d;
+}
+
+typedef struct pair {
+    ql_ruleset *rs;
+    ql_record *rec;
+    ql_result *fast, *exact;
+} pair;
+
+static void pair_open(pair *p, const char *path)
+{
+    ql_error err;
+    if (ql_ruleset_load(&p->rs, path, &err) != QL_OK)
+        fail_msg("%s: %s", path, err.message);
+    assert_non_null(p->rs->fast);
+    assert_int_equal(ql_record_new(&p->rec, p->rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&p->fast, p->rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&p->exact, p->rs, NULL), QL_OK);
+}
+
+static void pair_close(pair *p)
+{
+    ql_result_free(p->fast);
+    ql_result_free(p->exact);
+    ql_record_free(p->rec);
+    ql_ruleset_free(p->rs);
+}
+
+/* A number text times f/10 (1 ≤ f ≤ 19), its places kept: an employer
+ * of the example grown or shrunk. */
+static void scaled(const char *t, int f, char *out, size_t n)
+{
+    unsigned long long c = 0;
+    int places = -1;
+    for (const char *q = t; *q; q++) {
+        if (*q == '.')
+            places = 0;
+        else if (*q >= '0' && *q <= '9') {
+            c = c * 10 + (unsigned)(*q - '0');
+            places += places >= 0;
+        } else {
+            snprintf(out, n, "%s", t); /* not a plain number: as it is */
+            return;
+        }
+        if (c > 100000000000000ULL) {
+            snprintf(out, n, "%s", t);
+            return;
+        }
+    }
+    c = c * (unsigned)f / 10;
+    if (places <= 0) {
+        snprintf(out, n, "%llu", c);
+        return;
+    }
+    unsigned long long p10 = 1;
+    for (int i = 0; i < places; i++)
+        p10 *= 10;
+    if (places > 18) {
+        snprintf(out, n, "%s", t);
+        return;
+    }
+    snprintf(out, n, "%llu.%0*llu", c / p10, places % 19, c % p10);
+}
+
+/* Every row of a CSV example (no quoted fields) through fd_compare;
+ * returns the rows the exact engine evaluates without error.  With rng,
+ * each row's numbers are scaled (all by one factor, some by their own)
+ * and some fields emptied: data like the example's, `copies` times. */
+static long run_csv_as(pair *p, const char *csv, ql_date date, fd_stats *st,
+                       fd_rng *rng, int copies)
+{
+    FILE *f = fopen(csv, "r");
+    assert_non_null(f);
+    char line[8192];
+    int cols[512];
+    int ncols = 0;
+    long ok = 0;
+    char why[512];
+    for (int row = 0; fgets(line, sizeof line, f); row++) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *save = NULL, *tok;
+        int c = 0;
+        if (row == 0) {
+            for (tok = strtok_r(line, ",", &save); tok && c < 512;
+                 tok = strtok_r(NULL, ",", &save))
+                cols[c++] = ql_ruleset_input_index(p->rs, tok);
+            ncols = c;
+            continue;
+        }
+        char copy[8192];
+        memcpy(copy, line, sizeof copy);
+        for (int k = 0; k < (rng ? copies : 1); k++) {
+            ql_record_clear(p->rec);
+            memcpy(line, copy, sizeof line);
+            int fac = rng ? 1 + fd_below(rng, 19) : 10;
+            c = 0;
+            /* strsep keeps empty fields */
+            char *rest = line;
+            while ((tok = strsep(&rest, ",")) && c < ncols) {
+                char t[128];
+                snprintf(t, sizeof t, "%s", tok);
+                if (rng && cols[c] >= 0 &&
+                    p->rs->inputs[cols[c]].type.kind == VK_NUMBER && *tok)
+                    scaled(tok, fd_below(rng, 5) ? fac : 1 + fd_below(rng, 19), t,
+                           sizeof t);
+                if (rng && fd_below(rng, 20) == 0)
+                    t[0] = '\0';
+                if (*t && cols[c] >= 0)
+                    ql_record_set_text(p->rec, (size_t)cols[c], t, strlen(t), NULL);
+                c++;
+            }
+            long before = st->fast;
+            if (!fd_compare(p->fast, p->exact, p->rec, date, st, why, sizeof why))
+                fail_msg("%s row %d: %s", csv, row, why);
+            if (ql_result_status(p->exact) == QL_OK) {
+                ok++;
+                if (!rng && st->fast == before)
+                    fail_msg("%s row %d: evaluates without error but fell back",
+                             csv, row);
+            }
+        }
+    }
+    fclose(f);
+    return ok;
+}
+
+static long run_csv(pair *p, const char *csv, ql_date date, fd_stats *st)
+{
+    return run_csv_as(p, csv, date, st, NULL, 1);
+}
+
+static void test_fast_examples_take_the_fast_path(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *rules, *csv, *date;
+    } ex[] = {
+        {"rules/cn/jilin.yaml", "examples/jilin-units.csv", "2024-06-30"},
+        {"rules/cn/jilin.yaml", "examples/jilin-agencies.csv", "2024-06-30"},
+        {"rules/cn/jilin.yaml", "examples/jilin-units.csv", "2026-06-30"},
+        {"rules/cn/national.yaml", "examples/jilin-units.csv", "2019-06-30"},
+        {"rules/de/sgb9.yaml", "examples/de-employers.csv", "2024-12-31"},
+        {"rules/jp/levy.yaml", "examples/jp-employers.csv", "2024-12-31"},
+        {"rules/fr/oeth.yaml", "examples/fr-companies.csv", "2024-12-31"},
+    };
+    for (size_t i = 0; i < sizeof ex / sizeof *ex; i++) {
+        pair p;
+        fd_stats st = {0};
+        char rules[512], csv[512];
+        snprintf(rules, sizeof rules, SRC "%s", ex[i].rules);
+        snprintf(csv, sizeof csv, SRC "%s", ex[i].csv);
+        pair_open(&p, rules);
+        long ok = run_csv(&p, csv, day(ex[i].date), &st);
+        printf("  %-26s %-28s %s: %ld rows, %ld fast, %ld fall back (%ld with errors)\n",
+               ex[i].rules, ex[i].csv, ex[i].date, st.records, st.fast,
+               st.fallback, st.records - ok);
+        assert_true(ok > 0);
+        assert_int_equal(st.mismatches, 0);
+        /* data like the example's: ≥ 99 % of what evaluates takes the
+         * fast path */
+        fd_rng r = {0xe8a3 + i, NULL, 0};
+        fd_stats like = {0};
+        run_csv_as(&p, csv, day(ex[i].date), &like, &r, 2000 / (int)st.records + 1);
+        printf("  %-26s %-28s   like it: %ld records, %ld of the %ld without "
+               "error fall back\n", "", "", like.records, like.ok_fallback, like.ok);
+        assert_int_equal(like.mismatches, 0);
+        assert_true(like.ok > like.records / 4);
+        assert_true(like.ok_fallback * 100 <= like.ok);
+        pair_close(&p);
+    }
+}
+
+/* Random records, empty fields and values past 64 bits included, on
+ * every bundled rule set and on dates across their periods. */
+static void test_fast_bundled_random_records(void **state)
+{
+    (void)state;
+    static const char *const sets[] = {
+        "rules/cn/jilin.yaml", "rules/cn/jilin-pool.yaml", "rules/cn/late-fee.yaml",
+        "rules/cn/national.yaml", "rules/de/sgb9.yaml", "rules/jp/levy.yaml",
+        "rules/fr/oeth.yaml"};
+    for (size_t i = 0; i < sizeof sets / sizeof *sets; i++) {
+        char rules[512], why[512];
+        snprintf(rules, sizeof rules, SRC "%s", sets[i]);
+        pair p;
+        pair_open(&p, rules);
+        fd_rng r = {0x5eed0000 + i, NULL, 0};
+        fd_stats st = {0}, tame = {0};
+        for (int k = 0; k < 3000; k++) {
+            fd_gen_record(&r, p.rs, p.rec, 10 + fd_below(&r, 60));
+            ql_date date = fd_gen_date(&r);
+            if (!fd_compare(p.fast, p.exact, p.rec, date, &st, why, sizeof why))
+                fail_msg("%s record %d: %s", sets[i], k, why);
+        }
+        /* values as real data holds them, on 2024-06-30: at least 99 % of
+         * those the exact engine evaluates take the fast path */
+        for (int k = 0; k < 3000; k++) {
+            fd_gen_record_as(&r, p.rs, p.rec, fd_below(&r, 30), 1);
+            if (!fd_compare(p.fast, p.exact, p.rec, day("2024-06-30"), &tame,
+                            why, sizeof why))
+                fail_msg("%s tame record %d: %s", sets[i], k, why);
+        }
+        printf("  %-26s random: %ld records, %ld fast, %ld of the %ld without "
+               "error fall back; tame: %ld of the %ld without error fall back\n",
+               sets[i], st.records, st.fast, st.ok_fallback, st.ok,
+               tame.ok_fallback, tame.ok);
+        assert_int_equal(st.mismatches, 0);
+        assert_int_equal(tame.mismatches, 0);
+        assert_true(tame.ok_fallback * 100 <= tame.ok);
+        pair_close(&p);
+    }
+}
+
+/* Random rule sets: every opcode, quotients compared, bracketed and
+ * rounded, dates moved, checks read from expressions. */
+static void test_fast_random_rule_sets(void **state)
+{
+    (void)state;
+    fd_rng r = {20261201, NULL, 0};
+    fd_buf b = {0};
+    fd_stats st = {0};
+    int loaded = 0;
+    char why[512];
+    for (int n = 0; n < 400; n++) {
+        uint64_t seed = r.s;
+        fd_gen_rules(&r, &b, 3 + fd_below(&r, 12));
+        ql_ruleset *rs = fd_load(&b);
+        if (!rs)
+            continue;
+        loaded++;
+        ql_record *rec;
+        ql_result *fr, *xr;
+        assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+        assert_int_equal(ql_result_new(&fr, rs, NULL), QL_OK);
+        assert_int_equal(ql_result_new(&xr, rs, NULL), QL_OK);
+        for (int k = 0; k < 60; k++) {
+            fd_gen_record(&r, rs, rec, fd_below(&r, 40));
+            if (!fd_compare(fr, xr, rec, fd_gen_date(&r), &st, why, sizeof why))
+                fail_msg("rule set %d (seed %" PRIu64 ") record %d: %s\n%s", n,
+                         seed, k, why, b.s);
+        }
+        ql_result_free(fr);
+        ql_result_free(xr);
+        ql_record_free(rec);
+        ql_ruleset_free(rs);
+    }
+    printf("  random rule sets: %d of 400 loaded; %ld records, %ld fast, "
+           "%ld fall back (%ld of the %ld without error)\n", loaded, st.records,
+           st.fast, st.fallback, st.ok_fallback, st.ok);
+    free(b.s);
+    assert_true(loaded > 200);
+    /* the fast path really ran: most records the exact engine evaluates
+     * (some hold values past 64 bits on purpose) */
+    assert_true(st.ok > st.records / 10);
+    assert_true(st.ok_fallback < st.ok / 2);
+    assert_int_equal(st.mismatches, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_examples_take_the_fast_path),
+        cmocka_unit_test(test_fast_bundled_random_records),
+        cmocka_unit_test(test_fast_random_rule_sets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
