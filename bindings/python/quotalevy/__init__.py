@@ -134,7 +134,7 @@ class RuleSet:
     def __init__(self, handle, origin: Optional[tuple] = None):
         if not isinstance(handle, _native.ql_ruleset):
             raise TypeError("use RuleSet.load(path) or RuleSet.from_string(text)")
-        self._h = handle
+        self._h: Optional[Any] = handle
         self._origin = origin
         info = _info(handle)
         self._meta = info["meta"]
@@ -465,7 +465,8 @@ class RuleSet:
             raise TypeError("columns must be a mapping of input names to sequences")
         found = _columns.match_columns(self, columns.keys(), (), extra)
         conv = _columns.Converter(self, floats)
-        cells, n = [], None
+        cells: List[Any] = []
+        n: Optional[int] = None
         for label in found:
             if label is None:
                 cells.append(None)

@@ -296,7 +296,7 @@ class Column(Sequence):
         self._data = packed[0]
         self._off = memoryview(packed[1]).cast("q")
         self._mask = packed[2]
-        self._text = None
+        self._text: Optional[str] = None
 
     def __len__(self) -> int:
         return len(self._mask)
