@@ -619,7 +619,15 @@ QL_EXTERN ql_date ql_result_date(const ql_result *res);
 QL_EXTERN ql_status ql_result_output(const ql_result *res, size_t i,
                                      ql_value *out);
 
-/* The outcome of one check.  Numbers are NONE when not applicable. */
+/*
+ * The outcome of one check.  A check that does not apply binds nobody:
+ * `applicable` is 0 and `compliant` is 1, as in expressions, where
+ * `check.compliant` of such a check is true (so "all checks met" needs no
+ * special case); its numbers are NONE.  Where a result is written out
+ * (ql_result_output, ql_result_check_text, the trace, CSV and JSONL) its
+ * compliant is no value (NONE, "", null), so a report tells "does not
+ * apply" from "met".
+ */
 typedef struct ql_check_result {
     int applicable;
     int compliant;

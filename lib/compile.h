@@ -79,6 +79,8 @@ const sym *qli_cc_lookup(cc *c, const char *name, size_t len);
 ql_status qli_cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *qli_cc_type_name(vtype t);
+/* "a" or "an", as English wants before qli_cc_type_name(t). */
+const char *qli_cc_article(vtype t);
 /* The type of check field f (CF_REQUIRED …) of a checked check. */
 struct check_def;
 vtype qli_cc_check_field_type(const struct check_def *k, int f);

@@ -150,3 +150,74 @@ int qli_diag_note(ql_diag *d, const ql_error *err, ql_status st)
     }
     return 1;
 }
+
+/* The longest names compared for "did you mean": a longer one is never
+ * suggested, nor answered (the distance rows below have this bound). */
+#define SUGGEST_MAX 64
+
+/* Optimal string alignment distance of a and b (n, m bytes), or a value
+ * past `limit` as soon as it must be: for "did you mean" only.  Three
+ * rows of the table (the one before last, for two swapped letters): a
+ * few hundred bytes of stack, as a loader called on a small thread
+ * stack needs. */
+static size_t edit_distance(const char *a, size_t n, const char *b, size_t m,
+                            size_t limit)
+{
+    if (n > SUGGEST_MAX || m > SUGGEST_MAX)
+        return limit + 1;
+    unsigned char row[3][SUGGEST_MAX + 1]; /* i − 2, i − 1, i */
+    unsigned char *pp = row[0], *prev = row[1], *cur = row[2];
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = (unsigned char)j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t row_min = cur[0] = (unsigned char)i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = prev[j] + 1u;
+            if (cur[j - 1] + 1u < v)
+                v = cur[j - 1] + 1u;
+            if (prev[j - 1] + cost < v)
+                v = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1u < v)
+                v = pp[j - 2] + 1u; /* two letters swapped */
+            cur[j] = (unsigned char)v;
+            if (v < row_min)
+                row_min = v;
+        }
+        if (row_min > limit)
+            return limit + 1;
+        unsigned char *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m];
+}
+
+void qli_suggest_init(qli_suggest *s, const char *word, size_t len)
+{
+    s->word = word;
+    s->len = len;
+    s->best = NULL;
+    /* a third of the word's letters may be wrong, at least one */
+    s->dist = len / 3 < 1 ? 2 : len / 3 + 1;
+}
+
+void qli_suggest_try(qli_suggest *s, const char *candidate)
+{
+    size_t n = strlen(candidate);
+    size_t d = edit_distance(s->word, s->len, candidate, n, s->dist - 1);
+    if (d < s->dist && d > 0) {
+        s->dist = d;
+        s->best = candidate;
+    }
+}
+
+const char *qli_suggest_text(const qli_suggest *s, char *buf, size_t size)
+{
+    if (!s->best)
+        return "";
+    snprintf(buf, size, "; did you mean '%s'?", s->best);
+    return buf;
+}

@@ -122,6 +122,8 @@ static ql_status computed_entry(loader *L, const entry *ent, computed_def *d)
     d->name = ent->name;
     d->key = ent->key;
     const char *what = qli_ar_printf(L->ar, "computed '%s'", d->name);
+    if (!what)
+        return qli_rl_oom(L);
     ql_status st;
     d->expr = v;
     d->decl_scale = d->decl_mode = d->agg = -1;
@@ -203,6 +205,8 @@ static ql_status check_entry(loader *L, const entry *ent, check_def *d)
     d->name = ent->name;
     d->key = ent->key;
     const char *what = qli_ar_printf(L->ar, "check '%s'", d->name);
+    if (!what)
+        return qli_rl_oom(L);
     ql_status st;
     if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
         (st = qli_rl_keys(L, v, what, keys)) ||
@@ -267,6 +271,8 @@ static ql_status validation_entry(loader *L, const entry *ent, validation_def *d
     d->name = ent->name;
     d->key = ent->key;
     const char *what = qli_ar_printf(L->ar, "validation '%s'", d->name);
+    if (!what)
+        return qli_rl_oom(L);
     const char *field;
     ql_status st;
     if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
@@ -390,10 +396,20 @@ static ql_status output_entry(loader *L, out_names *t, const ynode *n,
     d->node = n;
     d->index = -1;
     long k = qli_names_find(&t->values, name, strlen(name), value_name, t);
-    if (k < 0)
+    if (k < 0) {
+        qli_suggest sg;
+        char hint[QL_MAX_NAME + 32];
+        qli_suggest_init(&sg, name, strlen(name));
+        for (size_t j = 0; j < rs->n_computed; j++)
+            qli_suggest_try(&sg, rs->computed[j].name);
+        for (size_t j = 0; j < rs->n_checks; j++)
+            qli_suggest_try(&sg, rs->checks[j].name);
+        for (size_t j = 0; j < rs->n_inputs; j++)
+            qli_suggest_try(&sg, rs->inputs[j].name);
         return qli_yfail(L->err, QL_ENAME, n,
-                     "output '%.60s' is not a computed value, check or input",
-                     name);
+                     "output '%.60s' is not a computed value, check or input%s",
+                     name, qli_suggest_text(&sg, hint, sizeof hint));
+    }
     size_t nc = rs->n_computed, nk = rs->n_checks;
     if ((size_t)k < nc)
         d->kind = OUT_COMPUTED, d->index = (int)k;

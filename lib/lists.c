@@ -257,7 +257,7 @@ ql_status qli_ls_reduce(cc *c, ast *n, int id, int *done)
     if ((st = qli_tc_expr(c, n)))
         return st;
     if (id == F_SUM && n->type.kind != VK_NUMBER)
-        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "sum() adds numbers, not a %s",
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "sum() adds numbers, not %s %s", qli_cc_article(n->type),
                        qli_cc_type_name(n->type));
     return QL_OK;
 }

@@ -318,7 +318,8 @@ static ql_status expect_kind(const ql_record *rec, size_t i, vkind k,
         return st;
     const input_def *d = &rec->rs->inputs[i];
     if (d->type.kind != k)
-        return field_fail(err, d, "field '%s' is a %s, not a %s", d->name,
+        return field_fail(err, d, "field '%s' is %s %s, not a %s", d->name,
+                          strchr("aeiou", d->type_word[0]) ? "an" : "a",
                           d->type_word, what);
     return QL_OK;
 }

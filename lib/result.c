@@ -217,6 +217,7 @@ ql_status ql_result_check(const ql_result *res, size_t i, ql_check_result *out)
     const check_out *c = &res->checks[i];
     const display *d = res->rs->checks[i].disp;
     out->applicable = c->applicable;
+    out->compliant = 1; /* not applicable: nothing is required */
     if (!c->applicable)
         return QL_OK;
     vtype num = {VK_NUMBER, NULL, 0, 0};

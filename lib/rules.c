@@ -113,6 +113,20 @@ static size_t find_entry(const section *sec, const char *name)
     return k < 0 ? sec->n : (size_t)k;
 }
 
+/* A parameter redefined by a child keeps the parent's type, unit and
+ * bounds unless it gives its own: Beijing's `ratio` is still a share
+ * between national.yaml's bounds. */
+static void inherit_limits(entry *e, const ynode *v)
+{
+    static const char *const keys[] = {"type", "unit", "min", "max"};
+    const ynode **slot[] = {&e->type, &e->unit, &e->min, &e->max};
+    for (int i = 0; i < 4; i++) {
+        const ynode *own = v->kind == YN_MAP ? qli_ymap_get(v, keys[i]) : NULL;
+        if (own)
+            *slot[i] = own;
+    }
+}
+
 /* Merges map `m` of section s: same names replace, new names append. */
 static ql_status merge_section(loader *L, int s, const ynode *m)
 {
@@ -147,11 +161,15 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
             }
             if (qli_names_add(&sec->index, sec->n, k->text, k->len))
                 return qli_rl_oom(L);
+            memset(&sec->items[sec->n], 0, sizeof *sec->items);
             sec->n++;
         }
-        sec->items[j].name = k->text;
-        sec->items[j].key = k;
-        sec->items[j].val = v;
+        entry *e = &sec->items[j];
+        e->name = k->text;
+        e->key = k;
+        e->val = v;
+        if (s == SEC_PARAMS)
+            inherit_limits(e, v);
     }
     return QL_OK;
 }

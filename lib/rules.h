@@ -14,6 +14,9 @@
 typedef struct entry {
     const char *name;
     const ynode *key, *val;
+    /* parameters: the `type`, `unit`, `min` and `max` in force — its own,
+     * else those of the definition it replaces along `extends` */
+    const ynode *type, *unit, *min, *max;
 } entry;
 
 typedef struct section {

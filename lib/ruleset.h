@@ -49,6 +49,7 @@ typedef struct param_value {
     const char *text;    /* display form (tables) */
     size_t nrows;
     bracket_row *rows;
+    const ynode *node;   /* the value (or brackets) as written */
 } param_value;
 
 typedef struct param_def {

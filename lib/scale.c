@@ -164,8 +164,8 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
         if ((d->decl_scale >= 0 || d->decl_mode >= 0) &&
             d->type.kind != VK_NUMBER)
             NOTE(qli_yfail(err, QL_ESCHEMA, d->scale_node ? d->scale_node : d->key,
-                       "computed '%s' is a %s: only numbers have a 'scale'",
-                       d->name, qli_cc_type_name(d->type)));
+                       "computed '%s' is %s %s: only numbers have a 'scale'",
+                       d->name, qli_cc_article(d->type), qli_cc_type_name(d->type)));
         d->disp = display_of(rs, d->type, d->decl_scale, d->decl_mode);
     }
     for (size_t i = 0; i < rs->n_checks; i++) {
@@ -180,6 +180,8 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
         if (o->kind == OUT_COMPUTED) {
             const computed_def *d = &rs->computed[o->index];
             const char *what = qli_ar_printf(&rs->arena, "output '%s'", o->name);
+            if (!what)
+                return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
             NOTE(showable(rs, err, d->type, d->disp, d->decl_scale, what,
                           d->expr, d->scale_node));
             o->disp = d->disp;
@@ -191,6 +193,8 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
                 const char *what =
                     qli_ar_printf(&rs->arena, "check '%s' %s", k->name,
                               qli_tc_check_parts[1 + f]);
+                if (!what)
+                    return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
                 const ynode *at = k->expr[1 + f] ? k->expr[1 + f] : k->key;
                 NOTE(showable(rs, err, qli_cc_check_field_type(k, CF_REQUIRED + f),
                               k->disp[f], k->decl_scale, what, at, NULL));

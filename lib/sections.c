@@ -41,9 +41,15 @@ ql_status qli_rl_keys(loader *L, const ynode *m, const char *what,
             for (size_t j = 0; allowed[j] && o < sizeof list - 40; j++)
                 o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
                                       j ? ", " : "", allowed[j]);
+            qli_suggest sg;
+            char hint[QL_MAX_NAME + 32];
+            qli_suggest_init(&sg, k->text, k->len);
+            for (size_t j = 0; allowed[j]; j++)
+                qli_suggest_try(&sg, allowed[j]);
             return qli_yfail(L->err, QL_ESCHEMA, k,
-                         "unknown key '%.60s' in %s (expected one of: %s)",
-                         k->text, what, list);
+                         "unknown key '%.60s' in %s%s (expected one of: %s)",
+                         k->text, what, qli_suggest_text(&sg, hint, sizeof hint),
+                         list);
         }
     }
     return QL_OK;
@@ -147,6 +153,8 @@ int qli_rl_round_mode(const char *name, size_t len)
             return (int)ids[i];
     return -1;
 }
+
+static const qd qd_one = {1, 0};
 
 /* A number as written in a rules file: "0.015", "-3", "1.6%". */
 static ql_status number_value(loader *L, const ynode *n, const char *what,
@@ -301,6 +309,8 @@ static ql_status source_entry(loader *L, const entry *ent, source_def *d)
     const ynode *v = ent->val;
     ql_status st;
     const char *what = qli_ar_printf(L->ar, "source '%s'", ent->name);
+    if (!what)
+        return qli_rl_oom(L);
     if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
         (st = qli_rl_keys(L, v, what, keys)) ||
         (st = qli_rl_required(L, v, "title", what, &d->title)) ||
@@ -534,6 +544,8 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
     d->name = ent->name;
     d->key = ent->key;
     const char *what = qli_ar_printf(L->ar, "input '%s'", d->name);
+    if (!what)
+        return qli_rl_oom(L);
     const ynode *tnode = v;
     ql_status st;
     if (v->kind == YN_MAP) {
@@ -762,23 +774,89 @@ static ql_status money_places(loader *L, const param_def *d,
     return QL_OK;
 }
 
+/* A parameter's bounds (`min`, `max`) and `unit: percent`, perhaps
+ * inherited from the definition it replaces. */
+typedef struct limits {
+    const ynode *min, *max, *percent;
+    qd lo, hi;
+} limits;
+
+/* Where a limit was set, for messages: " (national.yaml:118)". */
+static const char *limit_origin(loader *L, const ynode *n, const ynode *val)
+{
+    if (!n || n->doc == val->doc)
+        return "";
+    return qli_ar_printf(L->ar, " (%s:%d)", n->doc->file, n->line);
+}
+
+/* One value, or each bracket value, against the parameter's limits. */
+static ql_status within_limits(loader *L, const param_def *d,
+                               const limits *lim, const param_value *pv,
+                               const ynode *n)
+{
+    if (!lim->min && !lim->max && !lim->percent)
+        return QL_OK;
+    if (d->type.kind != VK_NUMBER && d->type.kind != VK_TABLE)
+        return qli_yfail(L->err, QL_ETYPE, n,
+                         "parameter '%s' has bounds or a unit, so its values "
+                         "are numbers: '%.40s' is not one",
+                         d->name, n->kind == YN_SCALAR ? n->text : "…");
+    size_t k = d->type.kind == VK_TABLE ? pv->nrows : 1;
+    for (size_t i = 0; i < k; i++) {
+        const qd *v = d->type.kind == VK_TABLE ? &pv->rows[i].value : &pv->v.num;
+        const ynode *at = n;
+        if (d->type.kind == VK_TABLE && n->kind == YN_SEQ && i < n->n) {
+            const ynode *vn = qli_ymap_get(n->items[i], "value");
+            at = vn ? vn : n->items[i];
+        }
+        int pct = at->kind == YN_SCALAR && at->len && at->text[at->len - 1] == '%';
+        if (lim->percent && !pct)
+            return qli_yfail(L->err, QL_ESCHEMA, at,
+                             "parameter '%s' is a percentage%s: write it with "
+                             "'%%' (e.g. '%s%%'), not '%s'",
+                             d->name, limit_origin(L, lim->percent, at),
+                             at->kind == YN_SCALAR ? at->text : "…",
+                             at->kind == YN_SCALAR ? at->text : "…");
+        const ynode *bad = NULL;
+        if (lim->min && qli_qd_cmp(v, &lim->lo) < 0)
+            bad = lim->min;
+        if (lim->max && qli_qd_cmp(v, &lim->hi) > 0)
+            bad = lim->max;
+        if (!bad)
+            continue;
+        int over = bad == lim->max;
+        return qli_yfail(L->err, QL_ERANGE, at,
+                         "parameter '%s': %s is %s its %s of %s%s%s", d->name,
+                         at->kind == YN_SCALAR ? at->text : "the value",
+                         over ? "above" : "below", over ? "maximum" : "minimum",
+                         bad->text, limit_origin(L, bad, at),
+                         over && !pct && qli_qd_cmp(v, &qd_one) > 0 &&
+                                 bad->len && bad->text[bad->len - 1] == '%'
+                             ? ": is a '%' missing?"
+                             : "");
+    }
+    return QL_OK;
+}
+
 static ql_status param_entry(loader *L, const entry *ent, param_def *d)
 {
 
     static const char *const keys[] = {"type", "description", "values",
-                                       "unit", NULL};
+                                       "unit", "min", "max", NULL};
     static const char *const vkeys[] = {"from", "until", "value", "brackets",
                                         "source", "note", NULL};
     const ynode *v = ent->val;
     d->name = ent->name;
     d->key = ent->key;
     const char *what = qli_ar_printf(L->ar, "parameter '%s'", d->name);
+    if (!what)
+        return qli_rl_oom(L);
     ql_status st;
     if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
         (st = qli_rl_keys(L, v, what, keys)) ||
         (st = qli_rl_optional(L, v, "description", &d->description)))
         return st;
-    const ynode *tn = qli_ymap_get(v, "type");
+    const ynode *tn = ent->type; /* its own or the definition it replaces */
     vkind declared = 0;
     if (tn) {
         const char *tw;
@@ -802,16 +880,27 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
                          "integer, money, bool, date, string or table)",
                          tw);
     }
-    const ynode *un = qli_ymap_get(v, "unit");
+    const ynode *un = ent->unit;
+    int percent = 0;
     if (un) {
         const char *uw;
         if ((st = qli_rl_scalar(L, un, "unit", &uw)))
             return st;
-        if (strcmp(uw, "money"))
+        if (!strcmp(uw, "money"))
+            d->type.money = 1;
+        else if (!strcmp(uw, "percent"))
+            percent = 1;
+        else
             return qli_yfail(L->err, QL_ESCHEMA, un,
-                         "unknown unit '%s' (expected money)", uw);
-        d->type.money = 1;
+                             "unknown unit '%s' (expected money or percent)",
+                             uw);
     }
+    limits lim = {ent->min, ent->max, percent ? un : NULL, {0, 0}, {0, 0}};
+    if ((lim.min && (st = number_value(L, lim.min, "min", &lim.lo))) ||
+        (lim.max && (st = number_value(L, lim.max, "max", &lim.hi))))
+        return st;
+    if ((lim.min || lim.max || percent) && !declared)
+        declared = VK_NUMBER; /* bounds and a unit are for numbers */
     if (d->type.money && L->rs->minor < 0)
         return qli_yfail(L->err, QL_ESCHEMA, tn ? tn : un,
                      "%s is money, but the rule set names no currency: add "
@@ -885,7 +974,7 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         d->type.kind = kind;
         switch (kind) {
         case VK_TABLE: st = build_brackets(L, br, pv); break;
-        case VK_NUMBER: st = number_value(L, val, "value", &pv->v.num); break;
+        case VK_NUMBER: st = number_value(L, val, what, &pv->v.num); break;
         case VK_BOOL: st = bool_value(L, val, "value", &pv->v.b); break;
         case VK_DATE: st = qli_rl_date_value(L, val, "value", &pv->v.date); break;
         default:
@@ -896,7 +985,10 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         }
         if (st)
             return st;
+        pv->node = br ? br : val;
         if (d->type.money && (st = money_places(L, d, pv, br ? br : val)))
+            return st;
+        if ((st = within_limits(L, d, &lim, pv, br ? br : val)))
             return st;
         d->nvalues++;
     }

@@ -92,6 +92,11 @@ ql_status qli_cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...
     return code;
 }
 
+const char *qli_cc_article(vtype t)
+{
+    return t.kind == VK_ENUM ? "an" : "a";
+}
+
 const char *qli_cc_type_name(vtype t)
 {
     switch (t.kind) {
@@ -265,18 +270,47 @@ static ql_status unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
             return qli_cc_fail_at(c, pos, QL_ETYPE,
                            "%s values of two different enums (%s and %s)", ctx,
                            a->type.en->name, b->type.en->name);
-        return qli_cc_fail_at(c, pos, QL_ETYPE, "%s a %s with a %s", ctx,
-                       qli_cc_type_name(a->type), qli_cc_type_name(b->type));
+        return qli_cc_fail_at(c, pos, QL_ETYPE, "%s %s %s with %s %s", ctx,
+                              qli_cc_article(a->type), qli_cc_type_name(a->type),
+                              qli_cc_article(b->type), qli_cc_type_name(b->type));
     }
     return QL_OK;
 }
 
+/* A parameter whose values have the wrong type is reported at its
+ * value — in the file that wrote it, often a child's — naming the
+ * parameter and the formula that needed the other type. */
+static ql_status param_type_fail(cc *c, const ast *n, const param_def *p,
+                                 vkind k)
+{
+    const param_value *pv = &p->values[0];
+    for (size_t i = 0; i < p->nvalues; i++)
+        if (p->values[i].node && p->values[i].node->doc != c->node->doc)
+            pv = &p->values[i]; /* prefer a value written elsewhere */
+    int line = 0, col = 0;
+    qli_ynode_locate(c->node, n->pos, &line, &col);
+    const char *val = pv->node && pv->node->kind == YN_SCALAR ? pv->node->text : "…";
+    return qli_yfail(c->err, QL_ETYPE, pv->node,
+                     "parameter '%s': '%.40s' is %s %s, but %s needs %s %s "
+                     "(%s:%d:%d)",
+                     p->name, val, qli_cc_article(p->type),
+                     qli_cc_type_name(p->type), c->what ? c->what : "a formula",
+                     qli_cc_article(T(k)), qli_cc_type_name(T(k)),
+                     c->node->doc->file, line, col);
+}
+
 static ql_status expect(cc *c, ast *n, vkind k, const char *role)
 {
-    if (n->type.kind != k)
-        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "%s must be a %s, not a %s", role,
-                       qli_cc_type_name(T(k)), qli_cc_type_name(n->type));
-    return QL_OK;
+    if (n->type.kind == k)
+        return QL_OK;
+    if (n->kind == A_NAME && n->ref >= 0 && c->syms[n->ref].kind == S_PARAM) {
+        const param_def *p = &c->rs->params[c->syms[n->ref].index];
+        if (p->nvalues && p->values[0].node)
+            return param_type_fail(c, n, p, k);
+    }
+    return qli_cc_fail_at(c, n->pos, QL_ETYPE, "%s must be %s %s, not %s %s",
+                          role, qli_cc_article(T(k)), qli_cc_type_name(T(k)),
+                          qli_cc_article(n->type), qli_cc_type_name(n->type));
 }
 
 static int max2(int a, int b) { return a > b ? a : b; }
@@ -313,6 +347,39 @@ static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
     return QL_OK;
 }
 
+/* "Did you mean": kept out of line (and cold), so that the suggestion's
+ * buffers never enlarge the frames of the recursive type check, which a
+ * loader on a small thread stack runs 2,000 levels deep. */
+__attribute__((noinline, cold)) static ql_status unknown_name(cc *c, ast *n)
+{
+    qli_suggest sg;
+    char hint[QL_MAX_NAME + 32];
+    qli_suggest_init(&sg, n->text, n->len);
+    for (size_t i = 0; i < c->nsyms; i++)
+        if (!strchr(c->syms[i].name, '['))
+            qli_suggest_try(&sg, c->syms[i].name);
+    for (size_t i = 0; i < c->nlists; i++)
+        qli_suggest_try(&sg, c->lists[i].name);
+    qli_suggest_try(&sg, "date");
+    return qli_cc_fail_at(c, n->pos, QL_ENAME,
+                          "unknown name '%.*s'%s (not an input, parameter, "
+                          "computed value, check or list)",
+                          (int)n->len, n->text, qli_suggest_text(&sg, hint, sizeof hint));
+}
+
+__attribute__((noinline, cold)) static ql_status unknown_function(cc *c, ast *n)
+{
+    qli_suggest sg;
+    char hint[QL_MAX_NAME + 32];
+    qli_suggest_init(&sg, n->text, n->len);
+    for (size_t i = 0; i < N_FNS; i++)
+        qli_suggest_try(&sg, fns[i].name);
+    return qli_cc_fail_at(c, n->pos, QL_ENAME,
+                          "unknown function '%.*s'%s (see docs/rules-language.md "
+                          "for the list)",
+                          (int)n->len, n->text, qli_suggest_text(&sg, hint, sizeof hint));
+}
+
 static ql_status tc_name(cc *c, ast *n)
 {
     if (n->len == 4 && memcmp(n->text, "date", 4) == 0) {
@@ -332,10 +399,7 @@ static ql_status tc_name(cc *c, ast *n)
                        "'%s' has %d items: '%.*s' is past its end", l->name,
                        l->len, (int)n->len, n->text);
     if (!s)
-        return qli_cc_fail_at(c, n->pos, QL_ENAME,
-                       "unknown name '%.*s' (not an input, parameter, "
-                       "computed value, check or list)",
-                       (int)n->len, n->text);
+        return unknown_name(c, n);
     n->ref = (int)(s - c->syms);
     n->sdepth = 1;
     ql_ruleset *rs = c->rs;
@@ -404,10 +468,7 @@ static ql_status tc_call(cc *c, ast *n)
 {
     int id = qli_cc_fn_id(n->text, n->len);
     if (id < 0)
-        return qli_cc_fail_at(c, n->pos, QL_ENAME,
-                       "unknown function '%.*s' (see docs/rules-language.md "
-                       "for the list)",
-                       (int)n->len, n->text);
+        return unknown_function(c, n);
     const struct fn_info *f = &fns[id];
     n->ref = id;
     if ((int)n->nargs < f->min_args ||
@@ -532,14 +593,15 @@ static ql_status tc_call(cc *c, ast *n)
         vtype t = n->args[0]->type;
         if (t.kind != VK_NUMBER && t.kind != VK_DATE)
             return qli_cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
-                           "%s() takes numbers or dates, not a %s", f->name,
-                           qli_cc_type_name(t));
+                           "%s() takes numbers or dates, not %s %s", f->name,
+                           qli_cc_article(t), qli_cc_type_name(t));
         for (size_t i = 1; i < n->nargs; i++) {
             if (!same_type(n->args[i]->type, t))
                 return qli_cc_fail_at(c, n->args[i]->pos, QL_ETYPE,
                                "%s() arguments must all be of one type "
-                               "(a %s, then a %s)",
-                               f->name, qli_cc_type_name(t),
+                               "(%s %s, then %s %s)",
+                               f->name, qli_cc_article(t), qli_cc_type_name(t),
+                               qli_cc_article(n->args[i]->type),
                                qli_cc_type_name(n->args[i]->type));
             if (t.kind == VK_NUMBER)
                 t = NUM(max2(t.scale, n->args[i]->type.scale),
@@ -728,8 +790,8 @@ static ql_status tc_node(cc *c, ast *n)
                  a->type.kind == VK_BOOL) &&
                 n->op != T_EQ && n->op != T_NE)
                 return qli_cc_fail_at(c, n->pos, QL_ETYPE,
-                               "a %s can only be compared with == or !=",
-                               qli_cc_type_name(a->type));
+                               "%s %s can only be compared with == or !=",
+                               qli_cc_article(a->type), qli_cc_type_name(a->type));
             n->type = T(VK_BOOL);
             n->sdepth = max2(a->sdepth, 1 + b->sdepth);
             return QL_OK;
@@ -827,8 +889,10 @@ ql_status qli_tc_check_block(cc *c, int blk)
             const char *sw = c->what;
             c->node = k->expr[f];
             c->what = what;
-            st = qli_cc_fail_at(c, 0, QL_ETYPE, "must be a %s, not a %s",
-                         qli_cc_type_name(T(want)), qli_cc_type_name(k->tree[f]->type));
+            st = qli_cc_fail_at(c, 0, QL_ETYPE, "must be a %s, not %s %s",
+                                qli_cc_type_name(T(want)),
+                                qli_cc_article(k->tree[f]->type),
+                                qli_cc_type_name(k->tree[f]->type));
             c->node = sn;
             c->what = sw;
             c->kstate[idx] = 3;
@@ -920,7 +984,7 @@ ql_status qli_tc_check_all(cc *c)
         if (st == QL_OK && v->tree->type.kind != VK_BOOL) {
             c->node = v->expr;
             c->what = what;
-            st = qli_cc_fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not a %s",
+            st = qli_cc_fail_at(c, 0, QL_ETYPE, "a rule must be a bool, not %s %s", qli_cc_article(v->tree->type),
                          qli_cc_type_name(v->tree->type));
         }
         if (st) {

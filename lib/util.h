@@ -75,6 +75,18 @@ int qli_diag_note(ql_diag *d, const ql_error *err, ql_status st);
 /* An error in a decimal operation, as a message. */
 const char *qli_qd_message(int qd_status);
 
+/* "Did you mean": the nearest of the candidates tried to a misspelt
+ * word, within a few letters (error.c). */
+typedef struct qli_suggest {
+    const char *word;
+    size_t len, dist;
+    const char *best;
+} qli_suggest;
+void qli_suggest_init(qli_suggest *s, const char *word, size_t len);
+void qli_suggest_try(qli_suggest *s, const char *candidate);
+/* "; did you mean 'x'?" in buf, or "" when nothing is near. */
+const char *qli_suggest_text(const qli_suggest *s, char *buf, size_t size);
+
 /* The message of an allocation failure, compared by address so that the
  * loader reports QL_ENOMEM rather than a syntax error. */
 extern const char qli_msg_oom[];

@@ -104,7 +104,7 @@ static void test_loader_top_level_schema(void **state)
     assert_load_error("quotalevy: 1\nid: x\n", QL_ESCHEMA, 1, 1, "needs 'title'");
     assert_load_error("quotalevy: 1\nid: \"\"\n", QL_ESCHEMA, 2, 5, "'id' of a rules file is empty");
     assert_load_error(RULES_HEAD "outputz: []\n", QL_ESCHEMA, 9, 1,
-                      "unknown key 'outputz' in a rules file (expected one of: quotalevy, id,");
+                      "unknown key 'outputz' in a rules file; did you mean 'outputs'? (expected one of: quotalevy, id,");
     assert_load_error(RULES_HEAD, QL_ESCHEMA, 2, 5, "needs 'outputs'");
     assert_load_error(RULES_HEAD "outputs: x\n", QL_ESCHEMA, 9, 10, "'outputs' must be a list");
     assert_load_error(RULES_HEAD "inputs: [a]\noutputs: []\n", QL_ESCHEMA, 9, 9, "inputs must be a mapping");

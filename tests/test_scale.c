@@ -250,6 +250,63 @@ static void test_scale_output_after_failure_is_none(void **state)
     ql_ruleset_free(rs);
 }
 
+/* Messages say "an enum", "an integer". */
+static void test_scale_messages_speak_english(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(RULES_HEAD
+                               "inputs:\n  kind: {type: enum, values: [a, b]}\n"
+                               "  n: integer\noutputs: [kind]\n");
+    ql_record *rec;
+    ql_error err;
+    assert_int_equal(ql_record_new(&rec, rs, &err), QL_OK);
+    assert_int_equal(ql_record_set_bool(rec, 0, 1, &err), QL_ERECORD);
+    assert_non_null(strstr(err.message, "field 'kind' is an enum, not a bool"));
+    assert_int_equal(ql_record_set_bool(rec, 1, 1, &err), QL_ERECORD);
+    assert_non_null(strstr(err.message, "field 'n' is an integer, not a bool"));
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+    assert_load_error(RULES_HEAD "inputs:\n  kind: {type: enum, values: [a]}\n"
+                      "computed:\n  x: kind + 1\noutputs: [x]\n",
+                      QL_ETYPE, 12, 6, "must be a number, not an enum");
+}
+
+/* A check that does not apply: compliant 1 in the struct, as in
+ * expressions; no value where results are written out. */
+static void test_scale_inapplicable_check_is_met(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  n: integer\n"
+                               "checks:\n  c:\n    title: T\n    source: s\n"
+                               "    applies: n > 0\n    required: 1\n    actual: n\n"
+                               "computed:\n  all_met: c.compliant\n"
+                               "outputs: [c, all_met]\n");
+    ql_record *rec;
+    ql_result *res;
+    ql_error err;
+    ql_record_new(&rec, rs, &err);
+    ql_result_new(&res, rs, &err);
+    ql_record_set(rec, "n", "0", &err);
+    ql_date d;
+    ql_date_parse(&d, "2024-01-01", 10, NULL);
+    assert_int_equal(ql_evaluate(res, rec, d, 0, &err), QL_OK);
+    ql_check_result c;
+    assert_int_equal(ql_result_check(res, 0, &c), QL_OK);
+    assert_int_equal(c.applicable, 0);
+    assert_int_equal(c.compliant, 1);
+    assert_int_equal(c.required.type, QL_TYPE_NONE);
+    char buf[16];
+    assert_int_equal(ql_result_check_text(res, 0, QL_CHECK_COMPLIANT, buf, sizeof buf), 0);
+    ql_value v;
+    assert_int_equal(ql_result_output(res, 0, &v), QL_OK);
+    assert_int_equal(v.type, QL_TYPE_NONE);
+    assert_int_equal(ql_result_output(res, 1, &v), QL_OK);
+    assert_int_equal(v.boolean, 1); /* the expression's view */
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +315,8 @@ int main(void)
         cmocka_unit_test(test_scale_other_numbers_fixed),
         cmocka_unit_test(test_scale_every_bundled_rule_set),
         cmocka_unit_test(test_scale_output_after_failure_is_none),
+        cmocka_unit_test(test_scale_messages_speak_english),
+        cmocka_unit_test(test_scale_inapplicable_check_is_met),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

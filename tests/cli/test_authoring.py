@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Rule authoring safety: a Beijing rule set written by following the docs
+(tests/authoring/beijing.yaml) loads and passes its cases; each kind of
+mistake a rule author makes in it gets a message located at the line and
+column of the mistake in the author's own file, saying what was expected.
+
+Usage: test_authoring.py QUOTALEVY_BINARY SOURCE_DIR   (run by meson test)
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = None
+SRC = None
+WRAP = os.environ.get("QL_WRAP", "").split()
+
+
+def run(*args, cwd=None):
+    env = dict(os.environ, QUOTALEVY_RULES_PATH=os.path.join(SRC, "rules"))
+    return subprocess.run([*WRAP, BIN, *args], capture_output=True, text=True,
+                          cwd=cwd or SRC, env=env)
+
+
+def line_of(text, needle):
+    """1-based line and column of needle in text."""
+    i = text.index(needle)
+    return text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)
+
+
+# (what, old text, new text, the text the mistake is at, message)
+MISTAKES = [
+    ("a forgotten %", "value: 1.7%", "value: 1.7", "1.7\n",
+     "parameter 'ratio' is a percentage"),
+    ("a ratio out of bounds", "value: 1.7%", "value: 170%", "170%",
+     "parameter 'ratio': 170% is above its maximum of 100%"),
+    ("a value of the wrong type", "computed:\n",
+     "  wage_capped:\n    values:\n      - from: 2015-10-01\n"
+     "        value: yes\n        source: bj-test\n\ncomputed:\n", "yes",
+     "parameter 'wage_capped': 'yes' is a string, but computed 'levy_wage' "
+     "needs a bool"),
+    ("a misspelt key", "    description: The levy per employee",
+     "    descripton: The levy per employee", "descripton",
+     "unknown key 'descripton' in computed 'levy_per_head'; did you mean "
+     "'description'?"),
+    ("a misspelt name", "round(levy_due / employees, 2)",
+     "round(levy_due / employes, 2)", "employes",
+     "unknown name 'employes'; did you mean 'employees'?"),
+    ("a misspelt output", "levy_per_head, share_short]",
+     "levy_per_hed, share_short]", "levy_per_hed",
+     "output 'levy_per_hed' is not a computed value, check or input; did you "
+     "mean 'levy_per_head'?"),
+    ("an amount not rounded", "round(levy_due / employees, 2)",
+     "levy_due / employees", "if(employees",
+     "output 'levy_per_head' is an amount in CNY, which has 2 decimal "
+     "places, but its value can carry any number of places: round it"),
+    ("a quotient without a scale", "    scale: 4\n    display: half_up\n", "",
+     "if(required_disabled",
+     "output 'share_short' can carry any number of decimal places"),
+    ("a display rounding without a scale", "    scale: 4\n", "", "half_up",
+     "'display' rounds to the places of 'scale': give 'scale' too"),
+    ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
+     "RMB", "unknown currency 'RMB'"),
+]
+
+
+class Authoring(unittest.TestCase):
+    def setUp(self):
+        with open(os.path.join(SRC, "tests/authoring/beijing.yaml"),
+                  encoding="utf-8") as f:
+            self.good = f.read()
+
+    def test_the_rule_set_as_written_loads_and_passes_its_cases(self):
+        p = run("check", "tests/authoring/beijing.yaml")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        p = run("test", "tests/authoring/beijing-tests.yaml")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(p.stdout, "1 passed, 0 failed\n")
+
+    def test_each_mistake_gets_a_located_message(self):
+        for what, old, new, at, message in MISTAKES:
+            with self.subTest(what), tempfile.TemporaryDirectory() as d:
+                self.assertIn(old, self.good)
+                bad = self.good.replace(old, new, 1)
+                path = os.path.join(d, "beijing.yaml")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(bad)
+                p = run("check", path)
+                out = p.stdout + p.stderr
+                self.assertEqual(p.returncode, 1, out)
+                line, col = line_of(bad, at)
+                self.assertRegex(
+                    out, re.escape(f"{path}:{line}:{col}: ") + ".*" +
+                    re.escape(message), out)
+                # the load stops with the same message
+                p = run("run", path, "-", "--date", "2024-06-30")
+                self.assertEqual(p.returncode, 2)
+                self.assertIn(f"{path}:{line}:{col}: ", p.stderr)
+
+
+class TestFormatDoc(unittest.TestCase):
+    def test_the_example_of_docs_testing_md_passes(self):
+        with open(os.path.join(SRC, "docs/testing.md"), encoding="utf-8") as f:
+            doc = f.read()
+        block = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, "docs"))
+            os.symlink(os.path.join(SRC, "rules"), os.path.join(d, "rules"))
+            path = os.path.join(d, "docs", "jilin-cases.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(block)
+            p = run("test", path)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(p.stdout, "2 passed, 0 failed\n")
+
+
+if __name__ == "__main__":
+    BIN = os.path.abspath(sys.argv[1])
+    SRC = os.path.abspath(sys.argv[2])
+    unittest.main(argv=sys.argv[:1])
