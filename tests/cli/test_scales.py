@@ -231,6 +231,22 @@ class Readable(unittest.TestCase):
         self.assertNotIn("passed", p.stdout)
         self.assertIn("1 test file could not be run", p.stderr)
 
+    def test_short_options_as_getopt_reads_them(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "o.csv")
+            p = subprocess.run([*WRAP, BIN, "run", "rules/cn/jilin.yaml",
+                                "examples/jilin-units.csv", "-d2024-06-30",
+                                "-j2", "-qo" + out, "--threads=3"],
+                               capture_output=True, text=True, cwd=SRC)
+            self.assertEqual(p.returncode, 1, p.stderr)  # 6 rows rejected
+            self.assertNotIn("rows read", p.stderr)       # -q
+            with open(out, encoding="utf-8") as f:
+                self.assertEqual(len(f.read().splitlines()), 46)
+        p = subprocess.run([*WRAP, BIN, "run", "rules/cn/jilin.yaml", "x",
+                            "-qz"], capture_output=True, text=True, cwd=SRC)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown option '-z' in -qz", p.stderr)
+
     def test_jsonl_on_standard_input_is_recognised(self):
         data = ('{"id": "J1", "unit_type": "enterprise", "employees": 100, '
                 '"disabled": 1, "disabled_severe": 0, "wage_total": 6000000, '

@@ -169,12 +169,30 @@ int cli_parse(int argc, char **argv, int first, const cli_opt *opts,
                 val = eq + 1;
             }
         } else {
-            for (k = 0; opts[k].name && opts[k].shortc != a[1]; k++)
-                ;
-            if (!opts[k].name || a[2] != '\0') {
-                cli_error(cmd, "unknown option '%s' (see quotalevy %s --help)",
-                          a, cmd);
-                return -1;
+            /* as getopt: -j2 is -j 2, and -qe is -q -e */
+            for (const char *c = a + 1;; c++) {
+                for (k = 0; opts[k].name && opts[k].shortc != *c; k++)
+                    ;
+                if (!opts[k].name) {
+                    cli_error(cmd, "unknown option '-%c'%s%s (see quotalevy %s --help)",
+                              *c, c == a + 1 ? "" : " in ", c == a + 1 ? "" : a,
+                              cmd);
+                    return -1;
+                }
+                if (opts[k].takes_value) {
+                    if (c[1])
+                        val = c + 1;
+                    break;
+                }
+                if (!c[1])
+                    break;
+                if (out->nocc == CLI_MAX_ARGS) {
+                    cli_error(cmd, "too many options");
+                    return -1;
+                }
+                out->occ[out->nocc].opt = k;
+                out->occ[out->nocc].val = "";
+                out->nocc++;
             }
         }
         if (opts[k].takes_value && !val) {
