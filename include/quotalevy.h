@@ -290,8 +290,10 @@ typedef struct ql_override {
  * traced overridden value cites "what-if override".  Errors as
  * ql_ruleset_load, and QL_ENAME for an unknown parameter (err->field
  * names it), QL_ETYPE for a table parameter, QL_ESCHEMA for a value that
- * does not fit the parameter's type.  ql_ruleset_load_ext's overrides
- * option does this for a buffer too.
+ * does not fit the parameter's type as its own values must (a fraction
+ * for an integer, more places than its money's currency has),
+ * QL_ERANGE for one past its min or max.
+ * ql_ruleset_load_ext's overrides option does this for a buffer too.
  */
 QL_EXTERN ql_status ql_ruleset_load_overridden(ql_ruleset **out,
                                                const char *path,

@@ -58,6 +58,12 @@ typedef struct param_def {
     size_t nvalues;
     param_value *values; /* sorted by `from` */
     const ynode *key;
+    /* what every value must be, a what-if override's too: `type:
+     * integer` (whole, shown without places), `unit: percent` (written
+     * with '%'), `min:` and `max:` (nodes NULL when absent) */
+    int integer, percent;
+    const ynode *min_node, *max_node;
+    qd lo, hi;
 } param_def;
 
 typedef struct computed_def {

@@ -627,9 +627,15 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
             qd cut;
             qli_qd_round_to(&cut, &d->def.num, d->scale, QD_DOWN);
             if (qli_qd_cmp(&cut, &d->def.num) != 0)
-                return qli_yfail(L->err, QL_ESCHEMA, df,
-                             "default '%s' has more than %d decimal places",
-                             df->text, d->scale);
+                return d->type.money
+                           ? qli_yfail(L->err, QL_ESCHEMA, df,
+                                       "default '%s' has more than %d decimal "
+                                       "places: money is in %s's minor unit",
+                                       df->text, d->scale, L->rs->currency)
+                           : qli_yfail(L->err, QL_ESCHEMA, df,
+                                       "default '%s' has more than %d decimal "
+                                       "places ('scale: %d')",
+                                       df->text, d->scale, d->scale);
         }
         d->has_default = 1;
     }
@@ -774,6 +780,22 @@ static ql_status money_places(loader *L, const param_def *d,
     return QL_OK;
 }
 
+/* An integer parameter's value is a whole number, kept and shown
+ * without places (2.0 is 2). */
+static ql_status whole_value(loader *L, const param_def *d, param_value *pv,
+                             const ynode *n)
+{
+    qd whole;
+    if (qli_qd_round_to(&whole, &pv->v.num, 0, QD_DOWN) != QD_OK ||
+        qli_qd_cmp(&whole, &pv->v.num) != 0)
+        return qli_yfail(L->err, QL_ESCHEMA, n,
+                         "parameter '%s' is an integer: '%.40s' is not a whole "
+                         "number",
+                         d->name, n->kind == YN_SCALAR ? n->text : "…");
+    pv->v.num = whole;
+    return QL_OK;
+}
+
 /* A parameter's bounds (`min`, `max`) and `unit: percent`, perhaps
  * inherited from the definition it replaces. */
 typedef struct limits {
@@ -863,6 +885,7 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         if ((st = qli_rl_scalar(L, tn, "type", &tw)))
             return st;
         d->type.money = !strcmp(tw, "money");
+        d->integer = !strcmp(tw, "integer");
         if (!strcmp(tw, "decimal") || !strcmp(tw, "integer") ||
             !strcmp(tw, "money"))
             declared = VK_NUMBER;
@@ -901,6 +924,11 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         return st;
     if ((lim.min || lim.max || percent) && !declared)
         declared = VK_NUMBER; /* bounds and a unit are for numbers */
+    d->percent = percent;
+    d->min_node = lim.min;
+    d->max_node = lim.max;
+    d->lo = lim.lo;
+    d->hi = lim.hi;
     if (d->type.money && L->rs->minor < 0)
         return qli_yfail(L->err, QL_ESCHEMA, tn ? tn : un,
                      "%s is money, but the rule set names no currency: add "
@@ -986,6 +1014,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         if (st)
             return st;
         pv->node = br ? br : val;
+        if (d->integer && kind == VK_NUMBER && (st = whole_value(L, d, pv, val)))
+            return st;
         if (d->type.money && (st = money_places(L, d, pv, br ? br : val)))
             return st;
         if ((st = within_limits(L, d, &lim, pv, br ? br : val)))
@@ -1016,6 +1046,53 @@ ql_status qli_rl_build_params(loader *L)
 }
 
 /* ------------------------------------------------------- what-if */
+
+/* An override's number held to what the rules file holds the
+ * parameter's own values to: a whole number for an integer, the
+ * currency's places for money, its min and max.  Not the '%' a
+ * percentage's values are written with: an override comes from programs
+ * too (a Python Decimal, a PostgreSQL numeric is 0.017), and its bounds
+ * catch the forgotten '%' (1.7 is past a ratio's maximum). */
+static ql_status override_fits(loader *L, const param_def *d, const char *t,
+                               qd *x)
+{
+    char lim[QD_TEXT_MAX], why[256] = "";
+    ql_status code = QL_ESCHEMA;
+    qd cut;
+    if (d->integer) {
+        if (qli_qd_round_to(&cut, x, 0, QD_DOWN) != QD_OK || qli_qd_cmp(&cut, x))
+            snprintf(why, sizeof why, "the parameter is an integer: give a whole "
+                                      "number");
+        else
+            *x = cut;
+    }
+    if (!why[0] && d->type.money &&
+        (qli_qd_round_to(&cut, x, L->rs->minor, QD_DOWN) != QD_OK ||
+         qli_qd_cmp(&cut, x)))
+        snprintf(why, sizeof why, "the parameter is money in %s, which has %d "
+                                  "decimal places: this value has more",
+                 L->rs->currency, L->rs->minor);
+    const ynode *bound = NULL;
+    if (!why[0] && d->min_node && qli_qd_cmp(x, &d->lo) < 0)
+        bound = d->min_node;
+    if (!why[0] && d->max_node && qli_qd_cmp(x, &d->hi) > 0)
+        bound = d->max_node;
+    if (bound) {
+        qli_qd_format(bound == d->min_node ? &d->lo : &d->hi, lim);
+        snprintf(why, sizeof why, "%s its %s of %.40s (%s:%d)",
+                 bound == d->min_node ? "below" : "above",
+                 bound == d->min_node ? "minimum" : "maximum",
+                 bound->kind == YN_SCALAR ? bound->text : lim, bound->doc->file,
+                 bound->line);
+        code = QL_ERANGE;
+    }
+    if (!why[0])
+        return QL_OK;
+    qli_fail(L->err, code, NULL, 0, 0, "override of '%s': '%.60s': %s", d->name,
+             t, why);
+    qli_error_set_field(L->err, d->name);
+    return code;
+}
 
 /* The override's value as the parameter's type, like a rules file's. */
 static ql_status override_value(loader *L, const param_def *d,
@@ -1057,7 +1134,7 @@ static ql_status override_value(loader *L, const param_def *d,
         qli_error_set_field(L->err, d->name);
         return QL_ESCHEMA;
     }
-    return QL_OK;
+    return d->type.kind == VK_NUMBER ? override_fits(L, d, t, &v->num) : QL_OK;
 }
 
 ql_status qli_rl_apply_overrides(loader *L)

@@ -307,6 +307,73 @@ static void test_scale_inapplicable_check_is_met(void **state)
     ql_ruleset_free(rs);
 }
 
+/* Loads `yaml` with one override; its status, the message in err. */
+static ql_status load_overridden(const char *yaml, const char *param,
+                                 const char *value, ql_error *err)
+{
+    ql_override o = {param, value, 0};
+    ql_date_parse(&o.from, "2024-01-01", 10, NULL);
+    ql_load_options opts = QL_LOAD_OPTIONS_INIT;
+    opts.buffer = yaml;
+    opts.buffer_len = strlen(yaml);
+    opts.overrides = &o;
+    opts.n_overrides = 1;
+    ql_ruleset *rs = NULL;
+    ql_status st = ql_ruleset_load_ext(&rs, "t.yaml", &opts, err);
+    if (st == QL_OK) {
+        /* a whole override is shown as one: 3.00 is 3 */
+        assert_string_equal(eval_out(rs, "n=1", "total"), "4");
+        ql_ruleset_free(rs);
+    }
+    return st;
+}
+
+/* An integer parameter's values are whole numbers shown without places
+ * (2.0 is 2); a fraction is a load error at the value.  A what-if
+ * override is held to everything the file's values are: whole for an
+ * integer, the currency's places for money, min and max. */
+static void test_scale_parameters_and_overrides_keep_their_type(void **state)
+{
+    (void)state;
+    const char *yaml = MONEY_HEAD
+        "inputs:\n  n: integer\n"
+        "parameters:\n"
+        "  per:\n    type: integer\n    values:\n"
+        "      - {from: 2020-01-01, value: 3.0, source: s}\n"
+        "  fee:\n    type: money\n    values:\n"
+        "      - {from: 2020-01-01, value: 1.20, source: s}\n"
+        "  rate:\n    unit: percent\n    min: 0%\n    max: 5%\n    values:\n"
+        "      - {from: 2020-01-01, value: 1.5%, source: s}\n"
+        "computed:\n  total: n + per\n  pay: n * fee\n  r: rate * 1\n"
+        "outputs: [total, pay, r]\n";
+    ql_ruleset *rs = load_text(yaml);
+    assert_string_equal(eval_out(rs, "n=1", "total"), "4");
+    assert_int_equal(ql_ruleset_output_scale(rs, 0), 0);
+    ql_ruleset_free(rs);
+    assert_load_error(MONEY_HEAD "parameters:\n  per:\n    type: integer\n"
+                      "    values:\n      - {from: 2020-01-01, value: 2.5, source: s}\n"
+                      "outputs: []\n",
+                      QL_ESCHEMA, 14, 35, "parameter 'per' is an integer: '2.5' is "
+                                          "not a whole number");
+    ql_error err;
+    assert_int_equal(load_overridden(yaml, "per", "3.00", &err), QL_OK);
+    assert_int_equal(load_overridden(yaml, "per", "2.5", &err), QL_ESCHEMA);
+    assert_string_equal(err.field, "per");
+    assert_non_null(strstr(err.message, "override of 'per': '2.5': the parameter "
+                                        "is an integer"));
+    assert_int_equal(load_overridden(yaml, "fee", "1.234", &err), QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "money in EUR, which has 2 decimal places"));
+    assert_int_equal(load_overridden(yaml, "fee", "1.5", &err), QL_OK);
+    /* 1.7 for 1.7 %: past the maximum; 0.017 as a program writes it */
+    assert_int_equal(load_overridden(yaml, "rate", "1.7", &err), QL_ERANGE);
+    assert_int_equal(load_overridden(yaml, "rate", "0.017", &err), QL_OK);
+    assert_int_equal(load_overridden(yaml, "rate", "7%", &err), QL_ERANGE);
+    assert_non_null(strstr(err.message, "above its maximum of 5% (t.yaml:"));
+    assert_int_equal(load_overridden(yaml, "rate", "-1%", &err), QL_ERANGE);
+    assert_non_null(strstr(err.message, "below its minimum of 0%"));
+    assert_int_equal(load_overridden(yaml, "rate", "4%", &err), QL_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_scale_output_after_failure_is_none),
         cmocka_unit_test(test_scale_messages_speak_english),
         cmocka_unit_test(test_scale_inapplicable_check_is_met),
+        cmocka_unit_test(test_scale_parameters_and_overrides_keep_their_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,6 +61,13 @@ MISTAKES = [
      "output 'share_short' can carry any number of decimal places"),
     ("a display rounding without a scale", "    scale: 4\n", "", "half_up",
      "'display' rounds to the places of 'scale': give 'scale' too"),
+    ("money past its minor unit", "parameters:\n",
+     "inputs:\n  bonus: {type: money, default: 1.234}\n\nparameters:\n", "1.234",
+     "default '1.234' has more than 2 decimal places: money is in CNY's minor unit"),
+    ("a fraction for an integer", "parameters:\n",
+     "parameters:\n  months:\n    type: integer\n    values:\n"
+     "      - from: 2015-10-01\n        value: 2.5\n        source: bj-test\n",
+     "2.5", "parameter 'months' is an integer: '2.5' is not a whole number"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
 ]
