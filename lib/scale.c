@@ -70,7 +70,11 @@ static display display_of(const ql_ruleset *rs, vtype t, int decl, int mode)
     if (t.kind != VK_NUMBER)
         return d;
     if (t.money && rs->minor >= 0)
-        d.scale = (int8_t)rs->minor;
+        /* an amount before its rounding (an output never is: see
+         * showable) keeps the fixed places of its formula, so a trace
+         * shows France's exact gross contribution with its 4 */
+        d.scale = (int8_t)(t.scale != QL_SCALE_ANY && t.scale > rs->minor ? t.scale
+                                                                          : rs->minor);
     else if (decl >= 0)
         d.scale = (int8_t)decl;
     else if (t.scale != QL_SCALE_ANY)

@@ -374,6 +374,49 @@ static void test_scale_parameters_and_overrides_keep_their_type(void **state)
     assert_int_equal(load_overridden(yaml, "rate", "4%", &err), QL_OK);
 }
 
+/* An amount before its rounding (not an output) is traced with its
+ * formula's fixed places, whatever the inputs' digits: 4 for
+ * missing × 400 × SMIC, then the output rounded to the cent. */
+static void test_scale_amount_before_rounding_keeps_its_places(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(MONEY_HEAD
+        "inputs:\n  smic: money\n  missing: {type: decimal, scale: 2}\n"
+        "computed:\n  gross: missing * 400 * smic\n"
+        "  contribution: round(gross, 2)\n"
+        "outputs: [contribution]\n");
+    static const char *const cases[][3] = {
+        {"11.88", "1.63", "7745.7600"}, {"11.88", "2", "9504.0000"},
+        {"11.21", "0.37", "1659.0800"}, {"10.57", "1.01", "4270.2800"}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ql_record *rec;
+        ql_result *res;
+        ql_error err;
+        assert_int_equal(ql_record_new(&rec, rs, &err), QL_OK);
+        assert_int_equal(ql_result_new(&res, rs, &err), QL_OK);
+        assert_int_equal(ql_record_set(rec, "smic", cases[c][0], &err), QL_OK);
+        assert_int_equal(ql_record_set(rec, "missing", cases[c][1], &err), QL_OK);
+        ql_date d;
+        ql_date_parse(&d, "2024-01-01", 10, NULL);
+        assert_int_equal(ql_evaluate(res, rec, d, QL_EVAL_TRACE, &err), QL_OK);
+        int found = 0;
+        for (size_t i = 0; i < ql_result_trace_count(res); i++) {
+            ql_trace_step st;
+            assert_int_equal(ql_result_trace_step(res, i, &st), QL_OK);
+            if (strcmp(st.name, "gross"))
+                continue;
+            char buf[QL_DECIMAL_TEXT_MAX];
+            ql_value_format(&st.value, buf, sizeof buf);
+            assert_string_equal(buf, cases[c][2]);
+            found = 1;
+        }
+        assert_true(found);
+        ql_result_free(res);
+        ql_record_free(rec);
+    }
+    ql_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_scale_messages_speak_english),
         cmocka_unit_test(test_scale_inapplicable_check_is_met),
         cmocka_unit_test(test_scale_parameters_and_overrides_keep_their_type),
+        cmocka_unit_test(test_scale_amount_before_rounding_keeps_its_places),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

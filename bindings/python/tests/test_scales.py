@@ -1,0 +1,103 @@
+"""Every output of every bundled example, evaluated from Python, is a
+Decimal with its output's declared scale: the exponent is the same in
+every row (money has its currency's minor unit), and the value is the one
+`quotalevy run` writes in its CSV, digit for digit.  Over every rule set
+and its example data, by the record API and the columnar one.
+"""
+import csv
+import io
+import os
+import subprocess
+from decimal import Decimal
+
+import pytest
+
+import quotalevy
+
+SRC = os.environ.get("QL_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../../.."))
+CLI = os.environ.get("QL_CLI")
+
+# rule set, example data, date, its currency's places, its money outputs
+EXAMPLES = [
+    ("rules/cn/jilin.yaml", "examples/jilin-units.csv", "2024-06-30", 2,
+     {"average_wage", "levy_wage", "levy_gross", "levy_due"}),
+    ("rules/cn/national.yaml", "examples/jilin-units.csv", "2024-06-30", 2,
+     {"average_wage", "levy_wage", "levy_gross", "levy_due"}),
+    ("rules/cn/jilin-pool.yaml", "examples/jilin-units.csv", "2024-06-30", 2, set()),
+    ("rules/de/sgb9.yaml", "examples/de-employers.csv", "2024-12-31", 2,
+     {"amount_per_position", "gross_levy", "workshop_credit", "levy"}),
+    ("rules/jp/levy.yaml", "examples/jp-employers.csv", "2025-10-01", 0,
+     {"levy", "adjustment", "net"}),
+    ("rules/fr/oeth.yaml", "examples/fr-companies.csv", "2024-12-31", 2,
+     {"smic", "contribution"}),
+]
+
+
+def cli_rows(rules, data, date):
+    if not CLI:
+        raise RuntimeError("QL_CLI is not set (meson test sets it)")
+    p = subprocess.run([CLI, "run", rules, data, "--date", date, "-q"],
+                       capture_output=True, text=True, cwd=SRC)
+    assert p.returncode in (0, 1), p.stderr
+    return {r["id"]: r for r in csv.DictReader(io.StringIO(p.stdout))}
+
+
+def records(rs, data):
+    """The example's rows as records: its non-empty cells of the rule set's
+    inputs (a list's items as name[k]), as the command reads them."""
+    names = {i.name for i in rs.inputs}
+    with open(os.path.join(SRC, data), encoding="utf-8", newline="") as f:
+        return [(r["id"], {k: v for k, v in r.items()
+                           if v != "" and (k in names or k.split("[")[0] in names)})
+                for r in csv.DictReader(f)]
+
+
+def text(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return "" if v is None else str(v)
+
+
+@pytest.mark.parametrize("rules,data,date,minor,money", EXAMPLES,
+                         ids=[e[0] for e in EXAMPLES])
+def test_every_output_has_its_declared_scale(rules, data, date, minor, money):
+    rs = quotalevy.RuleSet.load(os.path.join(SRC, rules))
+    want = cli_rows(rules, data, date)
+    exponents = {}
+    evaluated = 0
+    for uid, rec in records(rs, data):
+        try:
+            res = rs.evaluate(rec, date)
+        except quotalevy.RecordError:
+            assert uid not in want  # rejected by the command too
+            continue
+        evaluated += 1
+        for name, v in res.as_dict().items():
+            if isinstance(v, Decimal):
+                exponents.setdefault(name, set()).add(v.as_tuple().exponent)
+            # the same digits as the command's CSV
+            assert text(v) == want[uid][name], (rules, uid, name)
+    assert evaluated == len(want) > 0
+    for name, exps in exponents.items():
+        assert len(exps) == 1, (rules, name, exps)
+    for name in money:
+        assert exponents[name] == {-minor}, (rules, name)
+
+
+@pytest.mark.parametrize("rules,data,date,minor,money", EXAMPLES,
+                         ids=[e[0] for e in EXAMPLES])
+def test_columns_have_the_same_scale(rules, data, date, minor, money):
+    rs = quotalevy.RuleSet.load(os.path.join(SRC, rules))
+    with open(os.path.join(SRC, data), encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    want = cli_rows(rules, data, date)
+    ok = [r for r in rows if r["id"] in want]  # the rows the command wrote
+    cols = {k: [r[k] for r in ok] for k in ok[0]}
+    out = rs.evaluate_columns(cols, date, extra="ignore")
+    for name, values in out.items():
+        if name not in want[ok[0]["id"]]:
+            continue
+        for r, v in zip(ok, values):
+            assert text(v) == want[r["id"]][name], (rules, r["id"], name)
+            if name in money and v is not None:
+                assert v.as_tuple().exponent == -minor
