@@ -318,8 +318,14 @@ class Run(unittest.TestCase):
         p = run("run", JILIN, "-", "--date", "2024-06-30", "--explain",
                 stdin=HEADER + GOOD, check_rc=0)
         (r,) = rows(p.stdout)
-        self.assertIn("ratio=0.016", r["explain"])
-        self.assertIn("levy_due=18000.00", r["explain"])
+        # a JSON object per cell: a table's value holds '; ' and '→'
+        steps = json.loads(r["explain"])
+        self.assertEqual(steps["ratio"], "0.016")
+        self.assertEqual(steps["levy_due"], "18000.00")
+        self.assertEqual(steps["levy_due"], r["levy_due"])
+        self.assertEqual(steps["levy_share"], "≥ 0 → 0.9; ≥ 0.01 → 0.5")
+        self.assertIs(steps["ratio_met"], False)
+        self.assertIsNone(steps["agency_post_minimum"])  # does not apply
 
     def test_usage_errors(self):
         p = run("run", check_rc=2)

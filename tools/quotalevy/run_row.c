@@ -225,18 +225,26 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
             }
             sb_putc(b, '}');
         } else {
-            if (i)
-                sb_puts(&t, "; ");
-            sb_puts(&t, st.name);
-            sb_putc(&t, '=');
-            sb_puts(&t, st.value.type == QL_TYPE_NONE ? "n/a" : v);
+            /* a JSON object in the cell: a table's value ("≥ 0 → 0.9;
+             * ≥ 0.01 → 0.5") or a text holds any separator a plain list
+             * of steps would use */
+            sb_puts(&t, i ? "," : "{");
+            json_put_string(&t, st.name, strlen(st.name));
+            sb_putc(&t, ':');
+            if (st.value.type == QL_TYPE_NONE)
+                sb_puts(&t, "null");
+            else if (st.value.type == QL_TYPE_BOOL)
+                sb_puts(&t, st.value.boolean ? "true" : "false");
+            else
+                json_put_string(&t, v, strlen(v));
         }
     }
     if (cfg->jsonl_out) {
         sb_putc(b, ']');
     } else {
+        sb_puts(&t, n ? "}" : "{}");
         sb_putc(b, ',');
-        csv_put_field(b, t.p ? t.p : "", t.len);
+        csv_put_field(b, t.p, t.len);
     }
     free(t.p);
 }
