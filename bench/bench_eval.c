@@ -51,7 +51,7 @@ typedef struct slice {
 static void *eval_slice(void *arg)
 {
     slice *s = arg;
-    ql_evaluate_many((const ql_record *const *)s->recs, s->res, s->n, s->date, 0);
+    ql_evaluate_many(s->res, (const ql_record *const *)s->recs, s->n, s->date, 0);
     return NULL;
 }
 
@@ -102,7 +102,7 @@ static double batch_1core(ql_record **recs, ql_result **res, size_t n,
 {
     for (int r = 0; r < repeats; r++) {
         double t0 = now();
-        ql_status st = ql_evaluate_many((const ql_record *const *)recs, res, n, date, 0);
+        ql_status st = ql_evaluate_many(res, (const ql_record *const *)recs, n, date, 0);
         t[r] = now() - t0;
         if (st) {
             fprintf(stderr, "batch failed: %s\n", ql_status_name(st));
@@ -236,16 +236,16 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++)
         if (!strcmp(ql_ruleset_output_name(rs, i), "levy_due"))
             lev = (int)i;
-    ql_evaluate_many((const ql_record *const *)recs, res, n, date, 0);
+    ql_evaluate_many(res, (const ql_record *const *)recs, n, date, 0);
     ql_decimal total;
     ql_decimal_from_int64(&total, 0, 0);
     for (size_t i = 0; i < n && lev >= 0; i++) {
-        ql_value v;
-        ql_result_output(res[i], (size_t)lev, &v);
+        ql_value v = QL_VALUE_INIT;
+        ql_result_output(&v, res[i], (size_t)lev);
         ql_decimal_add(&total, &total, &v.number);
     }
     char buf[QL_DECIMAL_TEXT_MAX];
-    ql_decimal_format(&total, buf, sizeof buf);
+    ql_decimal_format(buf, sizeof buf, &total);
     printf("levy_total %s yuan (%zu records)\n", buf, n);
 
     for (size_t i = 0; i < n; i++) {

@@ -88,7 +88,7 @@ static int ql_swig_date_parse(const char *text, ql_error *err)
 static char *ql_swig_date_format(int days)
 {
     char buf[16];
-    ql_date_format((ql_date)days, buf, sizeof buf);
+    ql_date_format(buf, sizeof buf, (ql_date)days);
     return strdup(buf);
 }
 %}
@@ -123,11 +123,11 @@ static ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
 static char *ql_ruleset_param_text(const ql_ruleset *rs, size_t i, int date,
                                    ql_error *err)
 {
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     char *text = NULL;
-    if (ql_ruleset_param_value(rs, i, (ql_date)date, &v, NULL, NULL, err))
+    if (ql_ruleset_param_value(&v, NULL, NULL, rs, i, (ql_date)date, err))
         return NULL;
-    QL_SWIG_TEXT(text, ql_value_format(&v, buf, size));
+    QL_SWIG_TEXT(text, ql_value_format(buf, size, &v));
     return text;
 }
 %}
@@ -211,12 +211,12 @@ ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
      * these cannot be called output_text / check_text.) */
     char *output_string(size_t i) const {
         char *text;
-        QL_SWIG_TEXT(text, ql_result_output_text($self, i, buf, size));
+        QL_SWIG_TEXT(text, ql_result_output_text(buf, size, $self, i));
         return text;
     }
     char *check_string(size_t i, ql_check_field f) const {
         char *text;
-        QL_SWIG_TEXT(text, ql_result_check_text($self, i, f, buf, size));
+        QL_SWIG_TEXT(text, ql_result_check_text(buf, size, $self, i, f));
         return text;
     }
     size_t trace_count() const;
@@ -225,7 +225,7 @@ ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
      * QL_EVAL_TRACE). */
     char *explanation() const {
         char *text;
-        QL_SWIG_TEXT(text, ql_result_explain($self, buf, size));
+        QL_SWIG_TEXT(text, ql_result_explain(buf, size, $self));
         return text;
     }
 }

@@ -161,9 +161,9 @@ static void ql_swig_put_result(ql_swig_out *o, const ql_result *res,
         char *p = ql_swig_room(o, room);
         if (!p)
             return;
-        n = check < 0 ? ql_result_output_text(res, i, p, room)
-                      : ql_result_check_text(res, i, (ql_check_field)check, p,
-                                             room);
+        n = check < 0 ? ql_result_output_text(p, room, res, i)
+                      : ql_result_check_text(p, room, res, i,
+                                             (ql_check_field)check);
         if (n < room)
             break;
         room = n + 1;
@@ -174,11 +174,11 @@ static void ql_swig_put_result(ql_swig_out *o, const ql_result *res,
 /* Appends the library's explanation of the result (ql_result_explain). */
 static void ql_swig_put_explain(ql_swig_out *o, const ql_result *res)
 {
-    size_t n = ql_result_explain(res, NULL, 0);
+    size_t n = ql_result_explain(NULL, 0, res);
     char *p = ql_swig_room(o, n + 1);
     if (!p)
         return;
-    ql_result_explain(res, p, n + 1);
+    ql_result_explain(p, n + 1, res);
     o->len += n + 1;
 }
 
@@ -186,7 +186,7 @@ static void ql_swig_put_error(ql_swig_out *o, const ql_error *e)
 {
     char text[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX + QL_ERROR_MESSAGE_MAX + 64];
     const char *status = ql_status_name(e->code);
-    ql_error_format(e, text, sizeof text);
+    ql_error_format(text, sizeof text, e);
     ql_swig_put(o, "E", 1);
     ql_swig_put(o, status, strlen(status));
     ql_swig_put(o, e->message, strlen(e->message));

@@ -20,7 +20,7 @@
 static void print_error(const char *where, const ql_error *err)
 {
     char msg[2048];
-    ql_error_format(err, msg, sizeof msg);
+    ql_error_format(msg, sizeof msg, err);
     fprintf(stderr, "%s: %s\n", where, msg);
 }
 
@@ -94,14 +94,14 @@ int main(int argc, char **argv)
             continue;
         }
         char buf[QL_DECIMAL_TEXT_MAX];
-        ql_value v;
+        ql_value v = QL_VALUE_INIT;
         buf[0] = '\0';
-        if (id >= 0 && ql_record_get(rec, (size_t)id, &v) == QL_OK)
-            ql_value_format(&v, buf, sizeof buf);
+        if (id >= 0 && ql_record_get(&v, rec, (size_t)id) == QL_OK)
+            ql_value_format(buf, sizeof buf, &v);
         printf("%-8s", buf);
         for (size_t i = 0; i < nout; i++) {
-            ql_result_output(res, i, &v);
-            ql_value_format(&v, buf, sizeof buf);
+            ql_result_output(&v, res, i);
+            ql_value_format(buf, sizeof buf, &v);
             printf(" %14s", v.type == QL_TYPE_NONE ? "-" : buf);
         }
         printf("\n");

@@ -26,6 +26,23 @@
  *     named in the comment and stay valid as long as it does.
  *   - There is no global state: the library never prints, exits or aborts.
  *   - No binary floating point: numbers are exact decimals (ql_decimal).
+ *
+ * ABI stability (soname libquotalevy.so.1): functions are never removed
+ * or changed while the soname stays; new ones are only added.  Structs
+ * come in two kinds, each saying which it is where it is declared:
+ *   - stable as laid out: ql_decimal, ql_date, ql_error and the enums.
+ *     Their members, sizes and values are frozen for the soname.
+ *   - versioned (libgit2's pattern): ql_value, ql_check_result,
+ *     ql_trace_step, ql_override and ql_load_options start with
+ *     `unsigned int version`.  Set it up with the struct's *_INIT macro
+ *     or its *_init() function before passing it, in or out.  A later
+ *     library that has added members reads and writes only the members
+ *     of the version it is given, so a program built against this header
+ *     keeps working; a version the library does not know is QL_EINVAL.
+ *     A struct that contains another (ql_check_result's values) takes a
+ *     new version whenever the one inside does.
+ * A struct the library fills keeps the caller's version; any other
+ * member may be overwritten.
  */
 #ifndef QUOTALEVY_H
 #define QUOTALEVY_H
@@ -57,12 +74,13 @@ extern "C" {
 
 /* ---------------------------------------------------------------- version */
 
-#define QL_VERSION_MAJOR 0
-#define QL_VERSION_MINOR 1
+#define QL_VERSION_MAJOR 1
+#define QL_VERSION_MINOR 0
 #define QL_VERSION_PATCH 0
-#define QL_VERSION_STRING "0.1.0"
+#define QL_VERSION_STRING "1.0.0"
 
-/* The version of the library actually linked, e.g. "0.1.0". */
+/* The version of the library actually linked, e.g. "1.0.0".  The major
+ * version is the soname's number. */
 QL_EXTERN const char *ql_version(void);
 
 /* ----------------------------------------------------------------- errors */
@@ -94,6 +112,14 @@ enum {
  * rules file (empty / 0 when not applicable); `field` names the record field
  * or rule element concerned (empty when none).  ql_error_format() renders
  * the whole thing as "file:line:column: message".
+ *
+ * Stable as laid out: the members and the three buffer sizes above are
+ * frozen for the soname (diagnostics hand out arrays of ql_error, and
+ * every caller keeps one on its stack, so it stays a plain struct that
+ * needs no set-up).  The library writes each text NUL terminated and cut
+ * at a UTF-8 character boundary to fit; it reads a caller's ql_error with
+ * bounded reads.  Nothing will be added to it: what a later version has
+ * to say about an error will come through functions.
  */
 typedef struct ql_error {
     ql_status code;
@@ -112,7 +138,7 @@ QL_EXTERN void ql_error_clear(ql_error *err);
  * field as "field 'x': message" when there is no file) into buf, always NUL
  * terminated when size > 0.  Returns the length the full text needs.
  */
-QL_EXTERN size_t ql_error_format(const ql_error *err, char *buf, size_t size);
+QL_EXTERN size_t ql_error_format(char *buf, size_t size, const ql_error *err);
 
 /* A short constant name for a status code, e.g. "QL_EPARSE". */
 QL_EXTERN const char *ql_status_name(ql_status code);
@@ -124,6 +150,7 @@ QL_EXTERN const char *ql_status_name(ql_status code);
  * coefficient split into `coef_hi` (high 64 bits, signed) and `coef_lo`
  * (low 64 bits).  |coef| < 10^36 and 0 ≤ scale ≤ 36.  Trailing zeros are
  * significant for display ("12.50" has scale 2) but not for comparison.
+ * Stable as laid out: a value type, copied freely.
  */
 typedef struct ql_decimal {
     int64_t coef_hi;
@@ -153,13 +180,13 @@ QL_EXTERN ql_status ql_decimal_from_int64(ql_decimal *out, int64_t units,
  * The value as a whole number of 10^(−scale) units (e.g. fen with scale 2).
  * QL_ERANGE if that loses digits or does not fit in int64.
  */
-QL_EXTERN ql_status ql_decimal_to_int64(const ql_decimal *d, int scale,
-                                        int64_t *units);
+QL_EXTERN ql_status ql_decimal_to_int64(int64_t *units, const ql_decimal *d,
+                                        int scale);
 
 /* Plain notation, never an exponent; returns the length (< TEXT_MAX).  A
  * NULL or malformed decimal writes "NaN". */
-QL_EXTERN size_t ql_decimal_format(const ql_decimal *d, char *buf,
-                                   size_t size);
+QL_EXTERN size_t ql_decimal_format(char *buf, size_t size,
+                                   const ql_decimal *d);
 
 /* *out = a + b, exactly, never rounded: QL_ERANGE (and *out left alone)
  * if the exact sum needs more than 36 significant digits or 36 digits
@@ -177,7 +204,7 @@ QL_EXTERN ql_status ql_decimal_sub(ql_decimal *out, const ql_decimal *a,
  * every valid one and equal to another such. */
 QL_EXTERN int ql_decimal_compare(const ql_decimal *a, const ql_decimal *b);
 
-/* A calendar date as days since 1970-01-01 (proleptic Gregorian). */
+/* A calendar date as days since 1970-01-01 (proleptic Gregorian); stable. */
 typedef int32_t ql_date;
 
 /* Parses exactly "YYYY-MM-DD" (years 1..9999).  QL_EPARSE otherwise. */
@@ -192,7 +219,7 @@ QL_EXTERN ql_status ql_date_from_ymd(ql_date *out, int year, int month,
 /* "YYYY-MM-DD" into buf (size ≥ 11, cut to fit, NUL terminated when
  * size > 0); returns 10.  A day number outside 0001-01-01 … 9999-12-31
  * writes "" and returns 0. */
-QL_EXTERN size_t ql_date_format(ql_date d, char *buf, size_t size);
+QL_EXTERN size_t ql_date_format(char *buf, size_t size, ql_date d);
 
 /* ------------------------------------------------------------------ values */
 
@@ -209,9 +236,14 @@ typedef enum ql_type {
 /*
  * A value handed out by the library.  Which member is meaningful depends on
  * `type`.  `string` borrows from the record or rule set it came from and is
- * not NUL terminated: use `length`.
+ * not NUL terminated: use `length`.  Versioned: declare one as
+ * `ql_value v = QL_VALUE_INIT;` (or call ql_value_init) before a function
+ * fills it.
  */
+#define QL_VALUE_VERSION 1
+
 typedef struct ql_value {
+    unsigned int version; /* QL_VALUE_VERSION */
     ql_type type;
     int boolean;
     ql_date date;
@@ -220,12 +252,20 @@ typedef struct ql_value {
     size_t length;
 } ql_value;
 
+/* Every member zero except the version: a NONE value. */
+#define QL_VALUE_INIT {QL_VALUE_VERSION}
+
+/* Initialises *v as QL_VALUE_INIT for `version` (pass QL_VALUE_VERSION).
+ * QL_EINVAL for NULL or a version this library does not know. */
+QL_EXTERN ql_status ql_value_init(ql_value *v, unsigned int version);
+
 /*
  * Formats a value the way the CLI writes it: numbers in plain notation,
  * booleans as "true"/"false", dates as YYYY-MM-DD, NONE as "".  Returns the
  * length the full text needs; buf is always NUL terminated when size > 0.
+ * NULL, or a value of a version this library does not know, writes "".
  */
-QL_EXTERN size_t ql_value_format(const ql_value *v, char *buf, size_t size);
+QL_EXTERN size_t ql_value_format(char *buf, size_t size, const ql_value *v);
 
 /* --------------------------------------------------------------- rule sets */
 
@@ -272,17 +312,31 @@ QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
  * kept.  ql_ruleset_load_ext's diag_* options do this for a buffer too,
  * with a callback, and keep the rule set of a clean load.
  */
-QL_EXTERN ql_status ql_ruleset_diagnose(const char *path, ql_error *errs,
-                                        size_t max, size_t *count);
+QL_EXTERN ql_status ql_ruleset_diagnose(ql_error *errs, size_t max,
+                                        size_t *count, const char *path);
 
 /* A what-if change of one parameter: from `from` on, `param` has `value`
  * (written as in a rules file: "1.7%", "2", "true", "2025-01-01"), in place
- * of whatever values it had from that day. */
+ * of whatever values it had from that day.  Versioned: every element of
+ * an array of overrides carries the same version (the library reads the
+ * first element's to know the array's layout), e.g.
+ *     ql_override o[] = {{QL_OVERRIDE_VERSION, "quota_rate", "1.7%", d}};
+ */
+#define QL_OVERRIDE_VERSION 1
+
 typedef struct ql_override {
+    unsigned int version; /* QL_OVERRIDE_VERSION */
     const char *param;
     const char *value;
     ql_date from;
 } ql_override;
+
+/* Every member zero / NULL except the version. */
+#define QL_OVERRIDE_INIT {QL_OVERRIDE_VERSION}
+
+/* Initialises *o as QL_OVERRIDE_INIT for `version` (pass
+ * QL_OVERRIDE_VERSION).  QL_EINVAL for NULL or an unknown version. */
+QL_EXTERN ql_status ql_override_init(ql_override *o, unsigned int version);
 
 /*
  * As ql_ruleset_load, with n parameter overrides applied before the
@@ -292,8 +346,10 @@ typedef struct ql_override {
  * names it), QL_ETYPE for a table parameter, QL_ESCHEMA for a value that
  * does not fit the parameter's type as its own values must (a fraction
  * for an integer, more places than its money's currency has),
- * QL_ERANGE for one past its min or max.
- * ql_ruleset_load_ext's overrides option does this for a buffer too.
+ * QL_ERANGE for one past its min or max; QL_EINVAL for NULL fields or an
+ * override version this library does not know (or not the same in every
+ * element).  ql_ruleset_load_ext's overrides option does this for a
+ * buffer too.
  */
 QL_EXTERN ql_status ql_ruleset_load_overridden(ql_ruleset **out,
                                                const char *path,
@@ -501,14 +557,14 @@ QL_EXTERN const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i);
  * The value of parameter i in force on `date`, the date it holds from, and
  * its citation (both out-pointers optional).  A table parameter comes back
  * as QL_TYPE_TABLE with its text form in value->string.  QL_ENODATA if no
- * value is in force on that date; QL_EINVAL for a NULL rs or value, i out
- * of range, or a date outside 0001-01-01 … 9999-12-31.  The value borrows
- * from the rule set.
+ * value is in force on that date; QL_EINVAL for a NULL rs or value, a
+ * value of an unknown version, i out of range, or a date outside
+ * 0001-01-01 … 9999-12-31.  The value borrows from the rule set.
  */
-QL_EXTERN ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i,
-                                           ql_date date, ql_value *value,
-                                           ql_date *from, const char **source,
-                                           ql_error *err);
+QL_EXTERN ql_status ql_ruleset_param_value(ql_value *value, ql_date *from,
+                                           const char **source,
+                                           const ql_ruleset *rs, size_t i,
+                                           ql_date date, ql_error *err);
 
 /* ----------------------------------------------------------------- records */
 
@@ -549,9 +605,10 @@ QL_EXTERN ql_status ql_record_set_date(ql_record *rec, size_t i, ql_date value,
 /* Makes field i empty. */
 QL_EXTERN ql_status ql_record_unset(ql_record *rec, size_t i, ql_error *err);
 
-/* The value of field i (QL_TYPE_NONE when empty); borrows from rec. */
-QL_EXTERN ql_status ql_record_get(const ql_record *rec, size_t i,
-                                  ql_value *out);
+/* The value of field i (QL_TYPE_NONE when empty); borrows from rec.
+ * QL_EINVAL for NULL, i out of range or a value of an unknown version. */
+QL_EXTERN ql_status ql_record_get(ql_value *out, const ql_record *rec,
+                                  size_t i);
 
 /* ----------------------------------------------------------------- results */
 
@@ -601,8 +658,8 @@ QL_EXTERN ql_status ql_evaluate(ql_result *res, const ql_record *rec,
  * (QL_EINVAL for a NULL or mismatched handle, in which case none ran; for
  * a bad flag or date, every result is marked QL_EINVAL and none ran).
  */
-QL_EXTERN ql_status ql_evaluate_many(const ql_record *const *recs,
-                                     ql_result *const *results, size_t n,
+QL_EXTERN ql_status ql_evaluate_many(ql_result *const *results,
+                                     const ql_record *const *recs, size_t n,
                                      ql_date date, unsigned flags);
 
 /* The status and error of the last evaluation into res. */
@@ -617,11 +674,19 @@ QL_EXTERN const ql_ruleset *ql_result_ruleset(const ql_result *res);
 QL_EXTERN ql_date ql_result_date(const ql_result *res);
 
 /* Output i (ruleset order).  A check output gives its `compliant` value
- * (QL_TYPE_NONE when not applicable); use ql_result_check for the rest. */
-QL_EXTERN ql_status ql_result_output(const ql_result *res, size_t i,
-                                     ql_value *out);
+ * (QL_TYPE_NONE when not applicable); use ql_result_check for the rest.
+ * QL_EINVAL for NULL, a result without a successful evaluation, i out of
+ * range or a value of an unknown version.  Borrows from res. */
+QL_EXTERN ql_status ql_result_output(ql_value *out, const ql_result *res,
+                                     size_t i);
+
+#define QL_CHECK_RESULT_VERSION 1
 
 /*
+ * Versioned: `ql_check_result c = QL_CHECK_RESULT_INIT;` before
+ * ql_result_check fills it (its values are filled as QL_VALUE_VERSION
+ * values and carry that version).
+ *
  * The outcome of one check.  A check that does not apply binds nobody:
  * `applicable` is 0 and `compliant` is 1, as in expressions, where
  * `check.compliant` of such a check is true (so "all checks met" needs no
@@ -631,6 +696,7 @@ QL_EXTERN ql_status ql_result_output(const ql_result *res, size_t i,
  * apply" from "met".
  */
 typedef struct ql_check_result {
+    unsigned int version; /* QL_CHECK_RESULT_VERSION */
     int applicable;
     int compliant;
     ql_value required;
@@ -638,9 +704,16 @@ typedef struct ql_check_result {
     ql_value shortfall;
 } ql_check_result;
 
-/* Check i (ruleset check order). */
-QL_EXTERN ql_status ql_result_check(const ql_result *res, size_t i,
-                                    ql_check_result *out);
+#define QL_CHECK_RESULT_INIT {QL_CHECK_RESULT_VERSION}
+
+/* Initialises *c as QL_CHECK_RESULT_INIT for `version`.  QL_EINVAL for
+ * NULL or an unknown version. */
+QL_EXTERN ql_status ql_check_result_init(ql_check_result *c,
+                                         unsigned int version);
+
+/* Check i (ruleset check order).  QL_EINVAL as ql_result_output. */
+QL_EXTERN ql_status ql_result_check(ql_check_result *out,
+                                    const ql_result *res, size_t i);
 
 /* The fields of a check, for ql_result_check_text. */
 typedef enum ql_check_field {
@@ -663,11 +736,11 @@ QL_EXTERN int ql_ruleset_check_scale(const ql_ruleset *rs, size_t i,
  * without a successful evaluation.  The fast way to write results out:
  * nothing is converted on the way.  Buffers of QL_DECIMAL_TEXT_MAX bytes
  * hold any number, bool or date. */
-QL_EXTERN size_t ql_result_output_text(const ql_result *res, size_t i,
-                                       char *buf, size_t size);
-QL_EXTERN size_t ql_result_check_text(const ql_result *res, size_t i,
-                                      ql_check_field f, char *buf,
-                                      size_t size);
+QL_EXTERN size_t ql_result_output_text(char *buf, size_t size,
+                                       const ql_result *res, size_t i);
+QL_EXTERN size_t ql_result_check_text(char *buf, size_t size,
+                                      const ql_result *res, size_t i,
+                                      ql_check_field f);
 
 /* Kinds of trace step. */
 typedef enum ql_step_kind {
@@ -682,9 +755,14 @@ QL_EXTERN const char *ql_step_kind_name(ql_step_kind kind);
 
 /*
  * One step of an evaluation, in the order values were settled.  Strings
- * borrow from the rule set; `value` borrows from the result.
+ * borrow from the rule set; `value` borrows from the result.  Versioned:
+ * `ql_trace_step s = QL_TRACE_STEP_INIT;` before ql_result_trace_step
+ * fills it.
  */
+#define QL_TRACE_STEP_VERSION 1
+
 typedef struct ql_trace_step {
+    unsigned int version; /* QL_TRACE_STEP_VERSION */
     ql_step_kind kind;
     const char *name;
     const char *formula;     /* the expression text; NULL for inputs    */
@@ -695,10 +773,18 @@ typedef struct ql_trace_step {
     ql_value value;          /* CHECK: compliant (NONE: not applicable) */
 } ql_trace_step;
 
+#define QL_TRACE_STEP_INIT {QL_TRACE_STEP_VERSION}
+
+/* Initialises *s as QL_TRACE_STEP_INIT for `version`.  QL_EINVAL for NULL
+ * or an unknown version. */
+QL_EXTERN ql_status ql_trace_step_init(ql_trace_step *s,
+                                       unsigned int version);
+
 /* Number of trace steps of the last evaluation (0 without QL_EVAL_TRACE). */
 QL_EXTERN size_t ql_result_trace_count(const ql_result *res);
-QL_EXTERN ql_status ql_result_trace_step(const ql_result *res, size_t i,
-                                         ql_trace_step *out);
+/* Step i of the trace; QL_EINVAL as ql_result_output. */
+QL_EXTERN ql_status ql_result_trace_step(ql_trace_step *out,
+                                         const ql_result *res, size_t i);
 
 /*
  * The last evaluation as text for a person, the one rendering every front
@@ -716,8 +802,8 @@ QL_EXTERN ql_status ql_result_trace_step(const ql_result *res, size_t i,
  * buffer of that length + 1.  Returns 0 (and writes "") for NULL or a
  * result without a successful evaluation.
  */
-QL_EXTERN size_t ql_result_explain(const ql_result *res, char *buf,
-                                   size_t size);
+QL_EXTERN size_t ql_result_explain(char *buf, size_t size,
+                                   const ql_result *res);
 
 #ifdef __cplusplus
 }

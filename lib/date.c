@@ -88,7 +88,7 @@ ql_status ql_date_parse(ql_date *out, const char *text, size_t len,
     return QL_OK;
 }
 
-size_t ql_date_format(ql_date d, char *buf, size_t size)
+size_t ql_date_format(char *buf, size_t size, ql_date d)
 {
     int y, m, dd;
     if (qli_date_ymd(d, &y, &m, &dd))

@@ -72,7 +72,7 @@ void qli_error_set_field(ql_error *err, const char *field)
         copy_str(err->field, sizeof err->field, field);
 }
 
-size_t ql_error_format(const ql_error *err, char *buf, size_t size)
+size_t ql_error_format(char *buf, size_t size, const ql_error *err)
 {
     char tmp[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX + QL_ERROR_MESSAGE_MAX +
              64];

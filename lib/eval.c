@@ -92,16 +92,16 @@ static ql_status param_at(ectx *e, size_t pc, int p, const param_value **out)
     if (r->pidx[p] < 0) {
         const param_def *d = &e->rs->params[p];
         char when[16], edge[16];
-        ql_date_format(r->date, when, sizeof when);
+        ql_date_format(when, sizeof when, r->date);
         int before = r->date < d->values[0].from;
         if (before) {
-            ql_date_format(d->values[0].from, edge, sizeof edge);
+            ql_date_format(edge, sizeof edge, d->values[0].from);
         } else {
             /* after an `until`, in a gap or past the end */
             int k;
             for (k = (int)d->nvalues - 1; k > 0 && d->values[k].from > r->date;)
                 k--;
-            ql_date_format(d->values[k].until, edge, sizeof edge);
+            ql_date_format(edge, sizeof edge, d->values[k].until);
         }
         return fail_pc(e, pc, QL_ENODATA, NULL,
                        "parameter '%s' has no value in force on %s (%s %s)",
@@ -124,7 +124,7 @@ __attribute__((noinline, cold)) static ql_status
 no_value_on(ectx *e, size_t pc, const param_def *d, ql_date date)
 {
     char when[16];
-    ql_date_format(date, when, sizeof when);
+    ql_date_format(when, sizeof when, date);
     return fail_pc(e, pc, QL_ENODATA, NULL,
                    "parameter '%s' has no value in force on %s", d->name, when);
 }

@@ -94,8 +94,8 @@ static void list_values(sink *o, const ql_result *res, ql_step_kind kind,
     long most = 0, k;
     size_t n = ql_result_trace_count(res);
     for (size_t i = 0; i < n; i++) {
-        ql_trace_step s;
-        ql_result_trace_step(res, i, &s);
+        ql_trace_step s = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&s, res, i);
         if (s.kind == kind && list_item(s.name, &k) == base &&
             !strncmp(s.name, name, base) && k > most)
             most = k;
@@ -104,11 +104,11 @@ static void list_values(sink *o, const ql_result *res, ql_step_kind kind,
         const char *text = "–";
         char v[QL_DECIMAL_TEXT_MAX * 2];
         for (size_t i = 0; i < n; i++) {
-            ql_trace_step s;
-            ql_result_trace_step(res, i, &s);
+            ql_trace_step s = QL_TRACE_STEP_INIT;
+            ql_result_trace_step(&s, res, i);
             if (s.kind == kind && list_item(s.name, &k) == base &&
                 !strncmp(s.name, name, base) && k == item) {
-                ql_value_format(&s.value, v, sizeof v);
+                ql_value_format(v, sizeof v, &s.value);
                 text = s.value.type == QL_TYPE_NONE ? "(empty)" : v;
             }
         }
@@ -123,8 +123,8 @@ static int list_shown(const ql_result *res, size_t i, const ql_trace_step *s)
     long k;
     size_t base = list_item(s->name, &k);
     for (size_t j = 0; base && j < i; j++) {
-        ql_trace_step t;
-        ql_result_trace_step(res, j, &t);
+        ql_trace_step t = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&t, res, j);
         long kk;
         if (t.kind == s->kind && list_item(t.name, &kk) == base &&
             !strncmp(t.name, s->name, base))
@@ -161,7 +161,7 @@ static void list_step(sink *o, const ql_result *res, const ql_trace_step *s,
 static void step(sink *o, const ql_trace_step *s)
 {
     char v[QL_DECIMAL_TEXT_MAX * 2];
-    ql_value_format(&s->value, v, sizeof v);
+    ql_value_format(v, sizeof v, &s->value);
     printf_(o, "\n  %-9s %s", ql_step_kind_name(s->kind), s->name);
     switch (s->kind) {
     case QL_STEP_INPUT:
@@ -169,9 +169,9 @@ static void step(sink *o, const ql_trace_step *s)
         break;
     case QL_STEP_PARAM: {
         char from[16], until[16] = "";
-        ql_date_format(s->from, from, sizeof from);
+        ql_date_format(from, sizeof from, s->from);
         if (s->until >= 0)
-            ql_date_format(s->until, until, sizeof until);
+            ql_date_format(until, sizeof until, s->until);
         printf_(o, " = %s\n            in force from %s%s%s\n", v, from,
                 s->until >= 0 ? " until " : "", until);
         break;
@@ -197,9 +197,9 @@ static void outputs(sink *o, const ql_ruleset *rs, const ql_result *res)
     char v[QL_DECIMAL_TEXT_MAX * 2];
     puts_(o, "\nOutputs\n");
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
-        ql_value out;
-        ql_result_output(res, i, &out);
-        ql_value_format(&out, v, sizeof v);
+        ql_value out = QL_VALUE_INIT;
+        ql_result_output(&out, res, i);
+        ql_value_format(v, sizeof v, &out);
         const char *name = ql_ruleset_output_name(rs, i);
         if (!ql_ruleset_output_is_check(rs, i)) {
             printf_(o, "  %-28s %s\n", name, v);
@@ -208,24 +208,24 @@ static void outputs(sink *o, const ql_ruleset *rs, const ql_result *res)
         for (size_t k = 0; k < ql_ruleset_check_count(rs); k++) {
             if (strcmp(ql_ruleset_check_name(rs, k), name))
                 continue;
-            ql_check_result c;
-            ql_result_check(res, k, &c);
+            ql_check_result c = QL_CHECK_RESULT_INIT;
+            ql_result_check(&c, res, k);
             if (!c.applicable) {
                 printf_(o, "  %-28s not applicable\n", name);
                 break;
             }
             char rq[QL_DECIMAL_TEXT_MAX], ac[QL_DECIMAL_TEXT_MAX],
                 sh[QL_DECIMAL_TEXT_MAX];
-            ql_value_format(&c.required, rq, sizeof rq);
-            ql_value_format(&c.actual, ac, sizeof ac);
-            ql_value_format(&c.shortfall, sh, sizeof sh);
+            ql_value_format(rq, sizeof rq, &c.required);
+            ql_value_format(ac, sizeof ac, &c.actual);
+            ql_value_format(sh, sizeof sh, &c.shortfall);
             printf_(o, "  %-28s %s (required %s, actual %s, shortfall %s)\n",
                     name, c.compliant ? "met" : "NOT MET", rq, ac, sh);
         }
     }
 }
 
-size_t ql_result_explain(const ql_result *res, char *buf, size_t size)
+size_t ql_result_explain(char *buf, size_t size, const ql_result *res)
 {
     const ql_ruleset *rs = res ? ql_result_ruleset(res) : NULL;
     if (!rs || ql_result_status(res) != QL_OK) {
@@ -235,14 +235,14 @@ size_t ql_result_explain(const ql_result *res, char *buf, size_t size)
     }
     sink o = {buf, size, 0};
     char d[16];
-    ql_date_format(ql_result_date(res), d, sizeof d);
+    ql_date_format(d, sizeof d, ql_result_date(res));
     printf_(&o, "%s — %s\nversion %s, evaluated on %s\n",
             ql_ruleset_meta(rs, "id"), ql_ruleset_meta(rs, "title"),
             ql_ruleset_meta(rs, "version"), d);
     puts_(&o, "\nSteps, in the order they were settled\n");
     for (size_t i = 0; i < ql_result_trace_count(res); i++) {
-        ql_trace_step s;
-        ql_result_trace_step(res, i, &s);
+        ql_trace_step s = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&s, res, i);
         long item;
         size_t base = s.kind == QL_STEP_INPUT || s.kind == QL_STEP_COMPUTED
                           ? list_item(s.name, &item)

@@ -390,12 +390,13 @@ ql_status ql_record_unset(ql_record *rec, size_t i, ql_error *err)
     return QL_OK;
 }
 
-ql_status ql_record_get(const ql_record *rec, size_t i, ql_value *out)
+ql_status ql_record_get(ql_value *out, const ql_record *rec, size_t i)
 {
-    if (!rec || !out || i >= rec->rs->n_inputs)
+    if (!rec || !out || out->version != QL_VALUE_VERSION ||
+        i >= rec->rs->n_inputs)
         return QL_EINVAL;
     if (!rec->present[i]) {
-        memset(out, 0, sizeof *out);
+        qli_value_none(out);
         return QL_OK;
     }
     qli_qval_to_public(&rec->vals[i], rec->rs->inputs[i].type, out);

@@ -94,8 +94,8 @@ ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
     return st;
 }
 
-ql_status ql_evaluate_many(const ql_record *const *recs,
-                           ql_result *const *results, size_t n, ql_date date,
+ql_status ql_evaluate_many(ql_result *const *results,
+                           const ql_record *const *recs, size_t n, ql_date date,
                            unsigned flags)
 {
     if (n && (!recs || !results))
@@ -169,20 +169,21 @@ static display input_display(const input_def *d)
 static void input_value(const ql_result *res, size_t i, ql_value *out)
 {
     const input_def *d = &res->rs->inputs[i];
-    memset(out, 0, sizeof *out);
+    qli_value_none(out);
     if (res->rec->present[i])
         shown(&res->rec->vals[i], d->type, input_display(d), out);
     else if (d->has_default)
         shown(&d->def, d->type, input_display(d), out);
     else if (d->type.kind == VK_STRING || d->type.kind == VK_ENUM)
-        ql_record_get(res->rec, i, out); /* NONE */
+        ql_record_get(out, res->rec, i); /* NONE */
 }
 
-ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)
+ql_status ql_result_output(ql_value *out, const ql_result *res, size_t i)
 {
-    if (out)
-        memset(out, 0, sizeof *out); /* NONE whatever happens below */
-    if (!usable(res) || !out || i >= res->rs->n_outputs)
+    if (!out || out->version != QL_VALUE_VERSION)
+        return QL_EINVAL; /* a struct of a layout this library does not know */
+    qli_value_none(out); /* NONE whatever happens below */
+    if (!usable(res) || i >= res->rs->n_outputs)
         return QL_EINVAL;
     const output_def *o = &res->rs->outputs[i];
     switch (o->kind) {
@@ -194,7 +195,7 @@ ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)
         if (res->rec->present[o->index] || res->rs->inputs[o->index].has_default)
             input_value(res, (size_t)o->index, out);
         else
-            ql_record_get(res->rec, (size_t)o->index, out);
+            ql_record_get(out, res->rec, (size_t)o->index);
         break;
     case OUT_CHECK: {
         const check_out *c = &res->checks[o->index];
@@ -208,11 +209,16 @@ ql_status ql_result_output(const ql_result *res, size_t i, ql_value *out)
     return QL_OK;
 }
 
-ql_status ql_result_check(const ql_result *res, size_t i, ql_check_result *out)
+ql_status ql_result_check(ql_check_result *out, const ql_result *res, size_t i)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!usable(res) || !out || i >= res->rs->n_checks)
+    if (!out || out->version != QL_CHECK_RESULT_VERSION)
+        return QL_EINVAL; /* a struct of a layout this library does not know */
+    memset(out, 0, sizeof *out);
+    out->version = QL_CHECK_RESULT_VERSION;
+    qli_value_none(&out->required);
+    qli_value_none(&out->actual);
+    qli_value_none(&out->shortfall);
+    if (!usable(res) || i >= res->rs->n_checks)
         return QL_EINVAL;
     const check_out *c = &res->checks[i];
     const display *d = res->rs->checks[i].disp;
@@ -247,8 +253,8 @@ static size_t bool_text(int b, char *buf, size_t size)
              : qli_text_out("false", 5, buf, size);
 }
 
-size_t ql_result_output_text(const ql_result *res, size_t i, char *buf,
-                             size_t size)
+size_t ql_result_output_text(char *buf, size_t size, const ql_result *res,
+                             size_t i)
 {
     if (buf && size)
         buf[0] = '\0';
@@ -260,20 +266,20 @@ size_t ql_result_output_text(const ql_result *res, size_t i, char *buf,
         switch (res->rs->computed[o->index].type.kind) {
         case VK_NUMBER: return number_text(&v->num, o->disp, buf, size);
         case VK_BOOL: return bool_text(v->b, buf, size);
-        case VK_DATE: return ql_date_format(v->date, buf, size);
+        case VK_DATE: return ql_date_format(buf, size, v->date);
         default: break;
         }
     } else if (o->kind == OUT_CHECK) {
         const check_out *c = &res->checks[o->index];
         return c->applicable ? bool_text(c->compliant, buf, size) : 0;
     }
-    ql_value v; /* inputs, strings and enums: the general way */
-    ql_result_output(res, i, &v);
-    return ql_value_format(&v, buf, size);
+    ql_value v = QL_VALUE_INIT; /* inputs, strings and enums: the general way */
+    ql_result_output(&v, res, i);
+    return ql_value_format(buf, size, &v);
 }
 
-size_t ql_result_check_text(const ql_result *res, size_t i, ql_check_field f,
-                            char *buf, size_t size)
+size_t ql_result_check_text(char *buf, size_t size, const ql_result *res,
+                            size_t i, ql_check_field f)
 {
     if (buf && size)
         buf[0] = '\0';
@@ -295,6 +301,28 @@ size_t ql_result_check_text(const ql_result *res, size_t i, ql_check_field f,
     }
 }
 
+ql_status ql_check_result_init(ql_check_result *c, unsigned int version)
+{
+    if (!c || version == 0 || version > QL_CHECK_RESULT_VERSION)
+        return QL_EINVAL;
+    memset(c, 0, sizeof *c);
+    c->version = version;
+    qli_value_none(&c->required);
+    qli_value_none(&c->actual);
+    qli_value_none(&c->shortfall);
+    return QL_OK;
+}
+
+ql_status ql_trace_step_init(ql_trace_step *s, unsigned int version)
+{
+    if (!s || version == 0 || version > QL_TRACE_STEP_VERSION)
+        return QL_EINVAL;
+    memset(s, 0, sizeof *s);
+    s->version = version;
+    qli_value_none(&s->value);
+    return QL_OK;
+}
+
 const char *ql_step_kind_name(ql_step_kind kind)
 {
     switch (kind) {
@@ -311,14 +339,17 @@ size_t ql_result_trace_count(const ql_result *res)
     return usable(res) ? res->ntrace : 0;
 }
 
-ql_status ql_result_trace_step(const ql_result *res, size_t i,
-                               ql_trace_step *out)
+ql_status ql_result_trace_step(ql_trace_step *out, const ql_result *res,
+                               size_t i)
 {
-    if (!usable(res) || !out || i >= res->ntrace)
+    if (!usable(res) || !out || out->version != QL_TRACE_STEP_VERSION ||
+        i >= res->ntrace)
         return QL_EINVAL;
     const ql_ruleset *rs = res->rs;
     const trace_ent *t = &res->trace[i];
     memset(out, 0, sizeof *out);
+    out->version = QL_TRACE_STEP_VERSION;
+    qli_value_none(&out->value);
     out->kind = (ql_step_kind)t->kind;
     out->until = -1;
     switch (out->kind) {

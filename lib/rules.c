@@ -670,6 +670,15 @@ ql_status ql_load_options_init(ql_load_options *opts, unsigned int version)
     return QL_OK;
 }
 
+ql_status ql_override_init(ql_override *o, unsigned int version)
+{
+    if (!o || version == 0 || version > QL_OVERRIDE_VERSION)
+        return QL_EINVAL;
+    memset(o, 0, sizeof *o);
+    o->version = version;
+    return QL_OK;
+}
+
 ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
                               const ql_load_options *opts, ql_error *err)
 {
@@ -688,10 +697,18 @@ ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
                        "NULL argument: no rules file named");
     if (o->n_overrides && !o->overrides)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    for (size_t i = 0; i < o->n_overrides; i++)
+    /* Version 1 is the only layout so far: its stride is sizeof. */
+    for (size_t i = 0; i < o->n_overrides; i++) {
+        if (o->overrides[i].version != QL_OVERRIDE_VERSION)
+            return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                           "override %zu: ql_override version %u is not "
+                           "one this library knows (1 to %d): set it up "
+                           "with QL_OVERRIDE_INIT",
+                           i, o->overrides[i].version, QL_OVERRIDE_VERSION);
         if (!o->overrides[i].param || !o->overrides[i].value)
             return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                            "override %zu: NULL name or value", i);
+    }
     if (o->diag_max && !o->diag_errors)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "diag_max is %zu but diag_errors is NULL", o->diag_max);
@@ -748,8 +765,8 @@ ql_status ql_ruleset_load_overridden(ql_ruleset **out, const char *path,
     return ql_ruleset_load_ext(out, path, &o, err);
 }
 
-ql_status ql_ruleset_diagnose(const char *path, ql_error *errs, size_t max,
-                              size_t *count)
+ql_status ql_ruleset_diagnose(ql_error *errs, size_t max, size_t *count,
+                              const char *path)
 {
     if (!path || (max && !errs) || !count)
         return QL_EINVAL;

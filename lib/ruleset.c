@@ -159,27 +159,29 @@ const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i)
     return rs && i < rs->n_params ? rs->params[i].name : NULL;
 }
 
-ql_status ql_ruleset_param_value(const ql_ruleset *rs, size_t i, ql_date date,
-                                 ql_value *value, ql_date *from,
-                                 const char **source, ql_error *err)
+ql_status ql_ruleset_param_value(ql_value *value, ql_date *from,
+                                 const char **source, const ql_ruleset *rs,
+                                 size_t i, ql_date date, ql_error *err)
 {
     int y, m, dd;
-    if (!rs || !value || i >= rs->n_params || qli_date_ymd(date, &y, &m, &dd))
+    if (!rs || !value || value->version != QL_VALUE_VERSION ||
+        i >= rs->n_params || qli_date_ymd(date, &y, &m, &dd))
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                       "bad argument: a NULL handle or value, a parameter "
-                       "index out of range, or a date outside 0001-01-01 … "
+                       "bad argument: a NULL handle or value, a value not "
+                       "set up with QL_VALUE_INIT, a parameter index out "
+                       "of range, or a date outside 0001-01-01 … "
                        "9999-12-31");
     const param_def *d = &rs->params[i];
     int k = qli_param_index_at(d, date);
     if (k < 0) {
         char when[16];
-        ql_date_format(date, when, sizeof when);
+        ql_date_format(when, sizeof when, date);
         return qli_fail(err, QL_ENODATA, NULL, 0, 0,
                        "parameter '%s' has no value in force on %s", d->name,
                        when);
     }
     const param_value *pv = &d->values[k];
-    memset(value, 0, sizeof *value);
+    qli_value_none(value);
     if (d->type.kind == VK_TABLE) {
         value->type = QL_TYPE_TABLE;
         value->string = pv->text;

@@ -70,7 +70,7 @@ ql_status ql_decimal_from_int64(ql_decimal *out, int64_t units, int scale)
     return QL_OK;
 }
 
-ql_status ql_decimal_to_int64(const ql_decimal *d, int scale, int64_t *units)
+ql_status ql_decimal_to_int64(int64_t *units, const ql_decimal *d, int scale)
 {
     if (!d || !units || scale < 0 || scale > QD_MAX_SCALE || !public_ok(d))
         return QL_EINVAL;
@@ -85,7 +85,7 @@ ql_status ql_decimal_to_int64(const ql_decimal *d, int scale, int64_t *units)
     return QL_OK;
 }
 
-size_t ql_decimal_format(const ql_decimal *d, char *buf, size_t size)
+size_t ql_decimal_format(char *buf, size_t size, const ql_decimal *d)
 {
     char tmp[QD_TEXT_MAX];
     size_t n;
@@ -146,9 +146,24 @@ ql_type qli_vtype_public(vtype t)
     return QL_TYPE_NONE;
 }
 
-void qli_qval_to_public(const qval *v, vtype t, ql_value *out)
+ql_status ql_value_init(ql_value *v, unsigned int version)
+{
+    if (!v || version == 0 || version > QL_VALUE_VERSION)
+        return QL_EINVAL;
+    memset(v, 0, sizeof *v);
+    v->version = version;
+    return QL_OK;
+}
+
+void qli_value_none(ql_value *out)
 {
     memset(out, 0, sizeof *out);
+    out->version = QL_VALUE_VERSION;
+}
+
+void qli_qval_to_public(const qval *v, vtype t, ql_value *out)
+{
+    qli_value_none(out);
     switch (t.kind) {
     case VK_NUMBER:
         out->type = QL_TYPE_NUMBER;
@@ -178,22 +193,22 @@ void qli_qval_to_public(const qval *v, vtype t, ql_value *out)
     }
 }
 
-size_t ql_value_format(const ql_value *v, char *buf, size_t size)
+size_t ql_value_format(char *buf, size_t size, const ql_value *v)
 {
     char tmp[QD_TEXT_MAX];
     const char *s = tmp;
     size_t n = 0;
-    if (!v) {
+    if (!v || v->version != QL_VALUE_VERSION) {
         tmp[0] = '\0';
     } else {
         switch (v->type) {
         case QL_TYPE_NONE: tmp[0] = '\0'; break;
-        case QL_TYPE_NUMBER: n = ql_decimal_format(&v->number, tmp, sizeof tmp); break;
+        case QL_TYPE_NUMBER: n = ql_decimal_format(tmp, sizeof tmp, &v->number); break;
         case QL_TYPE_BOOL:
             s = v->boolean ? "true" : "false";
             n = strlen(s);
             break;
-        case QL_TYPE_DATE: n = ql_date_format(v->date, tmp, sizeof tmp); break;
+        case QL_TYPE_DATE: n = ql_date_format(tmp, sizeof tmp, v->date); break;
         case QL_TYPE_STRING:
         case QL_TYPE_TABLE:
             s = v->string ? v->string : "";

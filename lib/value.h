@@ -61,6 +61,10 @@ typedef union qval {
 /* A public decimal as a qd; nonzero (and *out untouched) when it is
  * outside the documented bounds. */
 int qli_qd_from_public(qd *out, const ql_decimal *d);
+/* Callers have checked out->version (QL_VALUE_VERSION, the only one so
+ * far); these write every member of that version and keep it. */
+/* A NONE value. */
+void qli_value_none(ql_value *out);
 /* A typed value as a public ql_value (strings borrowed). */
 void qli_qval_to_public(const qval *v, vtype t, ql_value *out);
 /* The public type of values of static type t (enums are strings). */

@@ -42,13 +42,13 @@ static void test_api_errors_and_names(void **state)
     (void)state;
     ql_error_clear(NULL);
     char buf[64];
-    assert_true(ql_error_format(NULL, buf, sizeof buf) > 0);
-    assert_true(ql_error_format(NULL, NULL, 0) > 0);
+    assert_true(ql_error_format(buf, sizeof buf, NULL) > 0);
+    assert_true(ql_error_format(NULL, 0, NULL) > 0);
     /* a caller's error struct that is not NUL terminated anywhere */
     ql_error junk;
     memset(&junk, 'x', sizeof junk);
     junk.line = 3;
-    size_t n = ql_error_format(&junk, buf, sizeof buf);
+    size_t n = ql_error_format(buf, sizeof buf, &junk);
     assert_true(n > sizeof buf && strlen(buf) == sizeof buf - 1);
     assert_text(ql_status_name(12345), "QL_UNKNOWN");
     assert_text(ql_status_name(INT_MIN), "QL_UNKNOWN");
@@ -69,19 +69,19 @@ static void test_api_decimals(void **state)
     assert_int_equal(ql_decimal_from_int64(&d, 1, 19), QL_EINVAL);
     assert_int_equal(ql_decimal_from_int64(&d, INT64_MIN, 18), QL_OK);
     int64_t u;
-    assert_int_equal(ql_decimal_to_int64(NULL, 0, &u), QL_EINVAL);
-    assert_int_equal(ql_decimal_to_int64(&d, 0, NULL), QL_EINVAL);
-    assert_int_equal(ql_decimal_to_int64(&d, -1, &u), QL_EINVAL);
-    assert_int_equal(ql_decimal_to_int64(&d, 37, &u), QL_EINVAL);
+    assert_int_equal(ql_decimal_to_int64(&u, NULL, 0), QL_EINVAL);
+    assert_int_equal(ql_decimal_to_int64(NULL, &d, 0), QL_EINVAL);
+    assert_int_equal(ql_decimal_to_int64(&u, &d, -1), QL_EINVAL);
+    assert_int_equal(ql_decimal_to_int64(&u, &d, 37), QL_EINVAL);
     /* malformed decimals: coefficient ≥ 10^36, scale out of range */
     ql_decimal bad = {INT64_MAX, UINT64_MAX, 0}, badscale = {0, 5, 37},
                negscale = {0, 5, -1};
     char buf[QL_DECIMAL_TEXT_MAX];
-    assert_int_equal(ql_decimal_format(NULL, buf, sizeof buf), 3);
+    assert_int_equal(ql_decimal_format(buf, sizeof buf, NULL), 3);
     assert_text(buf, "NaN");
-    assert_int_equal(ql_decimal_format(&bad, buf, sizeof buf), 3);
-    assert_int_equal(ql_decimal_format(&badscale, NULL, 0), 3);
-    assert_int_equal(ql_decimal_to_int64(&bad, 0, &u), QL_EINVAL);
+    assert_int_equal(ql_decimal_format(buf, sizeof buf, &bad), 3);
+    assert_int_equal(ql_decimal_format(NULL, 0, &badscale), 3);
+    assert_int_equal(ql_decimal_to_int64(&u, &bad, 0), QL_EINVAL);
     ql_decimal_from_int64(&d, 1, 0);
     assert_int_equal(ql_decimal_add(NULL, &d, &d), QL_EINVAL);
     assert_int_equal(ql_decimal_add(&e, NULL, &d), QL_EINVAL);
@@ -113,23 +113,23 @@ static void test_api_dates(void **state)
     /* format: 10 characters for every date of years 1…9999, "" outside */
     char buf[32];
     assert_int_equal(ql_date_from_ymd(&d, 1, 1, 1), QL_OK);
-    assert_int_equal(ql_date_format(d, buf, sizeof buf), 10);
+    assert_int_equal(ql_date_format(buf, sizeof buf, d), 10);
     assert_text(buf, "0001-01-01");
-    assert_int_equal(ql_date_format(d - 1, buf, sizeof buf), 0);
+    assert_int_equal(ql_date_format(buf, sizeof buf, d - 1), 0);
     assert_text(buf, "");
     assert_int_equal(ql_date_from_ymd(&d, 9999, 12, 31), QL_OK);
-    assert_int_equal(ql_date_format(d, buf, sizeof buf), 10);
+    assert_int_equal(ql_date_format(buf, sizeof buf, d), 10);
     assert_text(buf, "9999-12-31");
-    assert_int_equal(ql_date_format(d + 1, buf, sizeof buf), 0);
+    assert_int_equal(ql_date_format(buf, sizeof buf, d + 1), 0);
     const ql_date odd[] = {INT32_MAX, INT32_MIN, INT32_MAX - 719468,
                            INT32_MIN + 1, -719469, 2932897};
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
         memset(buf, 'x', sizeof buf);
-        assert_int_equal(ql_date_format(odd[i], buf, sizeof buf), 0);
+        assert_int_equal(ql_date_format(buf, sizeof buf, odd[i]), 0);
         assert_text(buf, "");
     }
-    assert_int_equal(ql_date_format(0, NULL, 0), 10);
-    assert_int_equal(ql_date_format(0, buf, 4), 10);
+    assert_int_equal(ql_date_format(NULL, 0, 0), 10);
+    assert_int_equal(ql_date_format(buf, 4, 0), 10);
     assert_text(buf, "197"); /* cut to fit */
 }
 
@@ -137,19 +137,18 @@ static void test_api_values(void **state)
 {
     (void)state;
     char buf[16];
-    assert_int_equal(ql_value_format(NULL, buf, sizeof buf), 0);
+    assert_int_equal(ql_value_format(buf, sizeof buf, NULL), 0);
     assert_text(buf, "");
-    ql_value v;
-    memset(&v, 0, sizeof v);
+    ql_value v = QL_VALUE_INIT;
     v.type = (ql_type)42;
-    assert_int_equal(ql_value_format(&v, buf, sizeof buf), 0);
+    assert_int_equal(ql_value_format(buf, sizeof buf, &v), 0);
     v.type = QL_TYPE_STRING;
     v.string = NULL;
     v.length = 1000;
-    assert_int_equal(ql_value_format(&v, buf, sizeof buf), 0);
+    assert_int_equal(ql_value_format(buf, sizeof buf, &v), 0);
     v.type = QL_TYPE_DATE;
     v.date = INT32_MAX;
-    assert_int_equal(ql_value_format(&v, buf, sizeof buf), 0);
+    assert_int_equal(ql_value_format(buf, sizeof buf, &v), 0);
 }
 
 static void test_api_loading(void **state)
@@ -163,7 +162,7 @@ static void test_api_loading(void **state)
     assert_int_equal(ql_ruleset_load_buffer(NULL, "a", 1, NULL, &err), QL_EINVAL);
     assert_int_equal(ql_ruleset_load_buffer(&rs, NULL, 5, NULL, &err), QL_EINVAL);
     assert_int_not_equal(ql_ruleset_load_buffer(&rs, NULL, 0, NULL, &err), QL_OK);
-    ql_override o = {"x", NULL, 0};
+    ql_override o = {QL_OVERRIDE_VERSION, "x", NULL, 0};
     assert_int_equal(ql_ruleset_load_overridden(NULL, BASE, &o, 0, &err), QL_EINVAL);
     assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, NULL, 1, &err), QL_EINVAL);
     assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, &o, 1, &err), QL_EINVAL);
@@ -175,22 +174,22 @@ static void test_api_loading(void **state)
           "outputs: [x, y]\n", f);
     fclose(f);
     size_t count = 99;
-    assert_int_equal(ql_ruleset_diagnose(bad, NULL, 0, &count), QL_EPARSE);
+    assert_int_equal(ql_ruleset_diagnose(NULL, 0, &count, bad), QL_EPARSE);
     assert_true(count >= 1);
     ql_error one;
-    assert_int_equal(ql_ruleset_diagnose(bad, &one, 1, &count), QL_EPARSE);
+    assert_int_equal(ql_ruleset_diagnose(&one, 1, &count, bad), QL_EPARSE);
     assert_int_equal(one.code, QL_EPARSE);
-    assert_int_equal(ql_ruleset_diagnose(BASE, NULL, 0, &count), QL_OK);
+    assert_int_equal(ql_ruleset_diagnose(NULL, 0, &count, BASE), QL_OK);
     assert_int_equal(count, 0);
-    assert_int_equal(ql_ruleset_diagnose(NULL, NULL, 0, &count), QL_EINVAL);
-    assert_int_equal(ql_ruleset_diagnose(bad, NULL, 1, &count), QL_EINVAL);
-    assert_int_equal(ql_ruleset_diagnose(bad, &one, 1, NULL), QL_EINVAL);
+    assert_int_equal(ql_ruleset_diagnose(NULL, 0, &count, NULL), QL_EINVAL);
+    assert_int_equal(ql_ruleset_diagnose(NULL, 1, &count, bad), QL_EINVAL);
+    assert_int_equal(ql_ruleset_diagnose(&one, 1, NULL, bad), QL_EINVAL);
     /* a file whose type errors come after its definitions load */
     f = fopen(bad, "w");
     fputs(RULES_HEAD "inputs:\n  a: decimal\ncomputed:\n  x: a + true\n"
           "outputs: [x]\n", f);
     fclose(f);
-    assert_int_equal(ql_ruleset_diagnose(bad, NULL, 0, &count), QL_ETYPE);
+    assert_int_equal(ql_ruleset_diagnose(NULL, 0, &count, bad), QL_ETYPE);
     assert_int_equal(count, 1);
     remove(bad);
 }
@@ -221,8 +220,8 @@ static void test_api_ruleset_queries(void **state)
         assert_null(ql_ruleset_check_title(rs, i));
         assert_null(ql_ruleset_check_source(rs, i));
         assert_null(ql_ruleset_param_name(rs, i));
-        ql_value v;
-        assert_int_equal(ql_ruleset_param_value(rs, i, 0, &v, NULL, NULL, NULL),
+        ql_value v = QL_VALUE_INIT;
+        assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, i, 0, NULL),
                          QL_EINVAL);
     }
     assert_null(ql_ruleset_input_name(NULL, 0));
@@ -238,14 +237,14 @@ static void test_api_ruleset_queries(void **state)
     assert_int_equal(ql_ruleset_input_index(NULL, "a"), -1);
     assert_int_equal(ql_ruleset_input_index(rs, NULL), -1);
     assert_int_equal(ql_ruleset_input_index(rs, "no such input"), -1);
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     ql_error err;
-    assert_int_equal(ql_ruleset_param_value(NULL, 0, 0, &v, NULL, NULL, &err), QL_EINVAL);
-    assert_int_equal(ql_ruleset_param_value(rs, 0, 0, NULL, NULL, NULL, &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, NULL, 0, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_ruleset_param_value(NULL, NULL, NULL, rs, 0, 0, &err), QL_EINVAL);
     /* a day number no calendar has */
-    assert_int_equal(ql_ruleset_param_value(rs, 0, INT32_MAX, &v, NULL, NULL, &err),
+    assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, 0, INT32_MAX, &err),
                      QL_EINVAL);
-    assert_int_equal(ql_ruleset_param_value(rs, 0, INT32_MIN, &v, NULL, NULL, &err),
+    assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, 0, INT32_MIN, &err),
                      QL_EINVAL);
 }
 
@@ -270,8 +269,8 @@ static void test_api_records(void **state)
         assert_int_equal(ql_record_set_bool(f->rec, i, 1, &err), QL_EINVAL);
         assert_int_equal(ql_record_set_date(f->rec, i, 0, &err), QL_EINVAL);
         assert_int_equal(ql_record_unset(f->rec, i, &err), QL_EINVAL);
-        ql_value v;
-        assert_int_equal(ql_record_get(f->rec, i, &v), QL_EINVAL);
+        ql_value v = QL_VALUE_INIT;
+        assert_int_equal(ql_record_get(&v, f->rec, i), QL_EINVAL);
     }
     assert_int_equal(ql_record_set_text(NULL, 0, "1", 1, &err), QL_EINVAL);
     assert_int_equal(ql_record_set_text(f->rec, 0, NULL, 1, &err), QL_EINVAL);
@@ -283,9 +282,9 @@ static void test_api_records(void **state)
     assert_int_equal(ql_record_set_bool(NULL, 0, 1, &err), QL_EINVAL);
     assert_int_equal(ql_record_set_date(NULL, 0, 0, &err), QL_EINVAL);
     assert_int_equal(ql_record_unset(NULL, 0, &err), QL_EINVAL);
-    ql_value v;
-    assert_int_equal(ql_record_get(NULL, 0, &v), QL_EINVAL);
-    assert_int_equal(ql_record_get(f->rec, 0, NULL), QL_EINVAL);
+    ql_value v = QL_VALUE_INIT;
+    assert_int_equal(ql_record_get(&v, NULL, 0), QL_EINVAL);
+    assert_int_equal(ql_record_get(NULL, f->rec, 0), QL_EINVAL);
     /* a date field given a day number no calendar has */
     for (size_t i = 0; i < n; i++) {
         if (strcmp(ql_ruleset_input_type(f->rs, i), "date"))
@@ -315,29 +314,29 @@ static void test_api_results(void **state)
     assert_int_equal(ql_evaluate_many(NULL, NULL, 1, day, 0), QL_EINVAL);
     const ql_record *recs[2] = {f->rec, NULL};
     ql_result *ress[2] = {f->res, f->res};
-    assert_int_equal(ql_evaluate_many(recs, ress, 2, day, 0), QL_EINVAL);
-    assert_int_equal(ql_evaluate_many(recs, ress, 1, INT32_MAX, 0), QL_EINVAL);
+    assert_int_equal(ql_evaluate_many(ress, recs, 2, day, 0), QL_EINVAL);
+    assert_int_equal(ql_evaluate_many(ress, recs, 1, INT32_MAX, 0), QL_EINVAL);
     assert_int_equal(ql_result_status(f->res), QL_EINVAL);
-    assert_int_equal(ql_evaluate_many(recs, ress, 1, day, ~0u), QL_EINVAL);
+    assert_int_equal(ql_evaluate_many(ress, recs, 1, day, ~0u), QL_EINVAL);
     assert_int_equal(ql_result_status(NULL), QL_EINVAL);
     assert_null(ql_result_error(NULL));
     /* reading a result that has not evaluated: QL_EINVAL / 0 */
-    ql_value v;
-    ql_check_result c;
-    ql_trace_step t;
+    ql_value v = QL_VALUE_INIT;
+    ql_check_result c = QL_CHECK_RESULT_INIT;
+    ql_trace_step t = QL_TRACE_STEP_INIT;
     char buf[8] = "x";
-    assert_int_equal(ql_result_output(f->res, 0, &v), QL_EINVAL);
-    assert_int_equal(ql_result_check(f->res, 0, &c), QL_EINVAL);
+    assert_int_equal(ql_result_output(&v, f->res, 0), QL_EINVAL);
+    assert_int_equal(ql_result_check(&c, f->res, 0), QL_EINVAL);
     assert_int_equal(ql_result_trace_count(f->res), 0);
-    assert_int_equal(ql_result_trace_step(f->res, 0, &t), QL_EINVAL);
-    assert_int_equal(ql_result_output_text(f->res, 0, buf, sizeof buf), 0);
+    assert_int_equal(ql_result_trace_step(&t, f->res, 0), QL_EINVAL);
+    assert_int_equal(ql_result_output_text(buf, sizeof buf, f->res, 0), 0);
     assert_text(buf, "");
-    assert_int_equal(ql_result_output(NULL, 0, &v), QL_EINVAL);
-    assert_int_equal(ql_result_check(NULL, 0, &c), QL_EINVAL);
+    assert_int_equal(ql_result_output(&v, NULL, 0), QL_EINVAL);
+    assert_int_equal(ql_result_check(&c, NULL, 0), QL_EINVAL);
     assert_int_equal(ql_result_trace_count(NULL), 0);
-    assert_int_equal(ql_result_trace_step(NULL, 0, &t), QL_EINVAL);
+    assert_int_equal(ql_result_trace_step(&t, NULL, 0), QL_EINVAL);
     assert_int_equal(ql_result_output_text(NULL, 0, NULL, 0), 0);
-    assert_int_equal(ql_result_check_text(NULL, 0, QL_CHECK_COMPLIANT, NULL, 0), 0);
+    assert_int_equal(ql_result_check_text(NULL, 0, NULL, 0, QL_CHECK_COMPLIANT), 0);
     /* an evaluated result, read out of range */
     const char *fields[][2] = {{"kind", "firm"}, {"staff", "50"}, {"disabled", "0"},
                                {"wages", "10000000"}, {"area_wage", "40000"}};
@@ -345,16 +344,116 @@ static void test_api_results(void **state)
         assert_int_equal(ql_record_set(f->rec, fields[i][0], fields[i][1], &err), QL_OK);
     assert_int_equal(ql_evaluate(f->res, f->rec, day, QL_EVAL_TRACE, &err), QL_OK);
     size_t no = ql_ruleset_output_count(f->rs), nc = ql_ruleset_check_count(f->rs);
-    assert_int_equal(ql_result_output(f->res, no, &v), QL_EINVAL);
-    assert_int_equal(ql_result_output(f->res, 0, NULL), QL_EINVAL);
-    assert_int_equal(ql_result_check(f->res, nc, &c), QL_EINVAL);
-    assert_int_equal(ql_result_check(f->res, 0, NULL), QL_EINVAL);
+    assert_int_equal(ql_result_output(&v, f->res, no), QL_EINVAL);
+    assert_int_equal(ql_result_output(NULL, f->res, 0), QL_EINVAL);
+    assert_int_equal(ql_result_check(&c, f->res, nc), QL_EINVAL);
+    assert_int_equal(ql_result_check(NULL, f->res, 0), QL_EINVAL);
     size_t nt = ql_result_trace_count(f->res);
-    assert_int_equal(ql_result_trace_step(f->res, nt, &t), QL_EINVAL);
-    assert_int_equal(ql_result_trace_step(f->res, 0, NULL), QL_EINVAL);
-    assert_int_equal(ql_result_output_text(f->res, SIZE_MAX, buf, sizeof buf), 0);
-    assert_int_equal(ql_result_check_text(f->res, nc, QL_CHECK_REQUIRED, buf, sizeof buf), 0);
-    assert_int_equal(ql_result_check_text(f->res, 0, (ql_check_field)77, buf, sizeof buf), 0);
+    assert_int_equal(ql_result_trace_step(&t, f->res, nt), QL_EINVAL);
+    assert_int_equal(ql_result_trace_step(NULL, f->res, 0), QL_EINVAL);
+    assert_int_equal(ql_result_output_text(buf, sizeof buf, f->res, SIZE_MAX), 0);
+    assert_int_equal(ql_result_check_text(buf, sizeof buf, f->res, nc, QL_CHECK_REQUIRED), 0);
+    assert_int_equal(ql_result_check_text(buf, sizeof buf, f->res, 0, (ql_check_field)77), 0);
+}
+
+/* Versioned structs: a struct not set up with its _INIT (version 0) or of
+ * a version this library does not know is refused, never written as if
+ * it had another layout; the _init functions match the macros. */
+static void test_api_struct_versions(void **state)
+{
+    fixture *f = *state;
+    ql_error err;
+    ql_date day;
+    ql_date_from_ymd(&day, 2024, 1, 1);
+    const char *fields[][2] = {{"kind", "firm"}, {"staff", "50"}, {"disabled", "0"},
+                               {"wages", "10000000"}, {"area_wage", "40000"}};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(ql_record_set(f->rec, fields[i][0], fields[i][1], &err), QL_OK);
+    assert_int_equal(ql_evaluate(f->res, f->rec, day, QL_EVAL_TRACE, &err), QL_OK);
+    unsigned bad[] = {0, 2, 0xffffffffu};
+    for (size_t k = 0; k < 3; k++) {
+        ql_value v;
+        memset(&v, 0x5a, sizeof v);
+        v.version = bad[k];
+        assert_int_equal(ql_result_output(&v, f->res, 0), QL_EINVAL);
+        assert_int_equal(ql_record_get(&v, f->rec, 1), QL_EINVAL);
+        assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, f->rs, 0, day, &err),
+                         QL_EINVAL);
+        assert_int_equal(v.version, bad[k]);
+        char buf[16] = "x";
+        assert_int_equal(ql_value_format(buf, sizeof buf, &v), 0);
+        assert_text(buf, "");
+        ql_check_result c;
+        memset(&c, 0x5a, sizeof c);
+        c.version = bad[k];
+        assert_int_equal(ql_result_check(&c, f->res, 0), QL_EINVAL);
+        assert_int_equal(c.version, bad[k]);
+        ql_trace_step s;
+        memset(&s, 0x5a, sizeof s);
+        s.version = bad[k];
+        assert_int_equal(ql_result_trace_step(&s, f->res, 0), QL_EINVAL);
+        assert_int_equal(ql_value_init(&v, bad[k]), QL_EINVAL);
+        assert_int_equal(ql_check_result_init(&c, bad[k]), QL_EINVAL);
+        assert_int_equal(ql_trace_step_init(&s, bad[k]), QL_EINVAL);
+        ql_override o;
+        assert_int_equal(ql_override_init(&o, bad[k]), QL_EINVAL);
+        o.version = bad[k];
+        o.param = "ratio";
+        o.value = "2%";
+        o.from = day;
+        ql_ruleset *rs = (ql_ruleset *)&rs;
+        assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, &o, 1, &err), QL_EINVAL);
+        assert_null(rs);
+        assert_non_null(strstr(err.message, "QL_OVERRIDE_INIT"));
+    }
+    /* an array's later element of another version: refused too */
+    ql_override two[2] = {{QL_OVERRIDE_VERSION, "ratio", "2%", day}, {0, "ratio", "3%", day}};
+    ql_ruleset *rs;
+    assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_EINVAL);
+    two[1].version = QL_OVERRIDE_VERSION;
+    assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_OK);
+    ql_ruleset_free(rs);
+    /* the _init functions give what the macros give */
+    ql_value v;
+    memset(&v, 0x5a, sizeof v);
+    assert_int_equal(ql_value_init(&v, QL_VALUE_VERSION), QL_OK);
+    assert_int_equal(v.version, QL_VALUE_VERSION);
+    assert_int_equal(v.type, QL_TYPE_NONE);
+    assert_null(v.string);
+    assert_int_equal(v.length, 0);
+    ql_override o;
+    memset(&o, 0x5a, sizeof o);
+    assert_int_equal(ql_override_init(&o, QL_OVERRIDE_VERSION), QL_OK);
+    assert_int_equal(o.version, QL_OVERRIDE_VERSION);
+    assert_null(o.param);
+    assert_null(o.value);
+    assert_int_equal(o.from, 0);
+    ql_check_result c;
+    memset(&c, 0x5a, sizeof c);
+    assert_int_equal(ql_check_result_init(&c, QL_CHECK_RESULT_VERSION), QL_OK);
+    assert_int_equal(c.version, QL_CHECK_RESULT_VERSION);
+    assert_int_equal(c.required.version, QL_VALUE_VERSION);
+    assert_int_equal(c.applicable, 0);
+    ql_trace_step s;
+    memset(&s, 0x5a, sizeof s);
+    assert_int_equal(ql_trace_step_init(&s, QL_TRACE_STEP_VERSION), QL_OK);
+    assert_int_equal(s.value.version, QL_VALUE_VERSION);
+    assert_null(s.name);
+    assert_int_equal(ql_value_init(NULL, QL_VALUE_VERSION), QL_EINVAL);
+    assert_int_equal(ql_override_init(NULL, QL_OVERRIDE_VERSION), QL_EINVAL);
+    assert_int_equal(ql_check_result_init(NULL, QL_CHECK_RESULT_VERSION), QL_EINVAL);
+    assert_int_equal(ql_trace_step_init(NULL, QL_TRACE_STEP_VERSION), QL_EINVAL);
+    /* filled structs keep their version, and so do the values inside */
+    ql_check_result cm = QL_CHECK_RESULT_INIT;
+    assert_int_equal(ql_result_check(&cm, f->res, 0), QL_OK);
+    assert_int_equal(cm.version, QL_CHECK_RESULT_VERSION);
+    assert_int_equal(cm.required.version, QL_VALUE_VERSION);
+    assert_int_equal(cm.shortfall.version, QL_VALUE_VERSION);
+    ql_trace_step sm = QL_TRACE_STEP_INIT;
+    assert_int_equal(ql_result_trace_step(&sm, f->res, 0), QL_OK);
+    assert_int_equal(sm.value.version, QL_VALUE_VERSION);
+    char buf[32];
+    assert_true(ql_value_format(buf, sizeof buf, &sm.value) > 0);
 }
 
 int main(void)
@@ -368,6 +467,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_ruleset_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_results, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_struct_versions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

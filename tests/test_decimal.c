@@ -276,21 +276,21 @@ static void test_decimal_public_api(void **state)
     ql_error err;
     char buf[QL_DECIMAL_TEXT_MAX];
     assert_int_equal(ql_decimal_parse(&d, "-12.34", 6, &err), QL_OK);
-    ql_decimal_format(&d, buf, sizeof buf);
+    ql_decimal_format(buf, sizeof buf, &d);
     assert_text(buf, "-12.34");
     int64_t units;
-    assert_int_equal(ql_decimal_to_int64(&d, 2, &units), QL_OK);
+    assert_int_equal(ql_decimal_to_int64(&units, &d, 2), QL_OK);
     assert_int_equal(units, -1234);
-    assert_int_equal(ql_decimal_to_int64(&d, 4, &units), QL_OK);
+    assert_int_equal(ql_decimal_to_int64(&units, &d, 4), QL_OK);
     assert_int_equal(units, -123400);
-    assert_int_equal(ql_decimal_to_int64(&d, 1, &units), QL_ERANGE);
+    assert_int_equal(ql_decimal_to_int64(&units, &d, 1), QL_ERANGE);
     assert_int_equal(ql_decimal_from_int64(&e, 1234, 2), QL_OK);
-    ql_decimal_format(&e, buf, sizeof buf);
+    ql_decimal_format(buf, sizeof buf, &e);
     assert_text(buf, "12.34");
     assert_int_equal(ql_decimal_compare(&d, &e), -1);
     ql_decimal sum;
     assert_int_equal(ql_decimal_add(&sum, &d, &e), QL_OK); /* -12.34 + 12.34 */
-    ql_decimal_format(&sum, buf, sizeof buf);
+    ql_decimal_format(buf, sizeof buf, &sum);
     assert_text(buf, "0.00");
     ql_decimal big;
     ql_decimal_parse(&big, "999999999999999999999999999999999999", 36, &err);
@@ -304,17 +304,17 @@ static void test_decimal_public_api(void **state)
     assert_int_equal(ql_decimal_sub(&sum, &big, &e), QL_ERANGE);
     assert_int_equal(ql_decimal_compare(&sum, &d), 0); /* left alone */
     assert_int_equal(ql_decimal_sub(&sum, &e, &d), QL_OK); /* 12.34 − −12.34 */
-    ql_decimal_format(&sum, buf, sizeof buf);
+    ql_decimal_format(buf, sizeof buf, &sum);
     assert_text(buf, "24.68");
     assert_int_equal(ql_decimal_parse(&d, "1e3", 3, &err), QL_EPARSE);
     assert_non_null(strstr(err.message, "not a plain decimal"));
     assert_int_equal(ql_decimal_parse(&d, "1234567890123456789012345678901234567", 37, &err), QL_ERANGE);
     assert_int_equal(ql_decimal_parse(&d, "99999999999999999999999", 23, &err), QL_OK);
-    assert_int_equal(ql_decimal_to_int64(&d, 0, &units), QL_ERANGE);
+    assert_int_equal(ql_decimal_to_int64(&units, &d, 0), QL_ERANGE);
     assert_int_equal(ql_decimal_parse(NULL, "1", 1, &err), QL_EINVAL);
     /* A small buffer still ends in NUL and the full length is returned. */
     assert_int_equal(ql_decimal_parse(&d, "123456.789", 10, &err), QL_OK);
-    assert_int_equal(ql_decimal_format(&d, buf, 4), 10);
+    assert_int_equal(ql_decimal_format(buf, 4, &d), 10);
     assert_text(buf, "123");
 }
 
@@ -326,7 +326,7 @@ static void test_date_parse_and_format(void **state)
     assert_int_equal(ql_date_parse(&d, "1970-01-01", 10, NULL), QL_OK);
     assert_int_equal(d, 0);
     assert_int_equal(ql_date_parse(&d, "2024-02-29", 10, NULL), QL_OK);
-    ql_date_format(d, buf, sizeof buf);
+    ql_date_format(buf, sizeof buf, d);
     assert_text(buf, "2024-02-29");
     assert_int_equal(ql_date_parse(&d, "2023-02-29", 10, NULL), QL_EPARSE);
     assert_int_equal(ql_date_parse(&d, "2023-2-28", 9, NULL), QL_EPARSE);
@@ -337,7 +337,7 @@ static void test_date_parse_and_format(void **state)
     assert_int_equal(D("2000-03-01") - D("2000-02-28"), 2); /* 2000 leaps */
     assert_int_equal(D("1900-03-01") - D("1900-02-28"), 1); /* 1900 not */
     assert_int_equal(ql_date_from_ymd(&d, 9999, 12, 31), QL_OK);
-    ql_date_format(d, buf, sizeof buf);
+    ql_date_format(buf, sizeof buf, d);
     assert_text(buf, "9999-12-31");
 }
 
@@ -354,7 +354,7 @@ static void test_date_format_every_day(void **state)
     for (ql_date d = first; d <= last; d++) {
         char buf[16], want[40];
         snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, dd);
-        assert_int_equal(ql_date_format(d, buf, sizeof buf), 10);
+        assert_int_equal(ql_date_format(buf, sizeof buf, d), 10);
         if (strcmp(buf, want))
             fail_msg("day %d: '%s', expected '%s'", (int)d, buf, want);
         ql_date back;

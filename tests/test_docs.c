@@ -70,7 +70,7 @@ static int run_line(const ql_ruleset *rs, char *line, const char *doc,
         }
     } else if (st != QL_OK) {
         char msg[1024];
-        ql_error_format(&err, msg, sizeof msg);
+        ql_error_format(msg, sizeof msg, &err);
         fprintf(stderr, "%s:%d: evaluation failed: %s\n", doc, lineno, msg);
         failures++;
     } else {
@@ -80,9 +80,9 @@ static int run_line(const ql_ruleset *rs, char *line, const char *doc,
             int i = output_index(rs, w);
             char got[QL_DECIMAL_TEXT_MAX] = "?";
             if (i >= 0) {
-                ql_value v;
-                ql_result_output(res, (size_t)i, &v);
-                ql_value_format(&v, got, sizeof got);
+                ql_value v = QL_VALUE_INIT;
+                ql_result_output(&v, res, (size_t)i);
+                ql_value_format(got, sizeof got, &v);
             }
             if (i < 0 || strcmp(got, eq + 1) != 0) {
                 fprintf(stderr, "%s:%d: %s: want '%s', got '%s'\n", doc,
@@ -131,7 +131,7 @@ static int check_doc(const char *path, int *failures)
                 snprintf(name, sizeof name, "%s:%d", path, start_line);
                 if (ql_ruleset_load_buffer(&rs, body, len, name, &err)) {
                     char msg[1024];
-                    ql_error_format(&err, msg, sizeof msg);
+                    ql_error_format(msg, sizeof msg, &err);
                     fprintf(stderr, "%s: example does not load: %s\n", name, msg);
                     (*failures)++;
                 } else {

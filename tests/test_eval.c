@@ -21,7 +21,7 @@ static int setup_file(void **state, const char *path)
     if (ql_ruleset_load(&f->rs, path, &err) || ql_record_new(&f->rec, f->rs, &err) ||
         ql_result_new(&f->res, f->rs, &err)) {
         char msg[1024];
-        ql_error_format(&err, msg, sizeof msg);
+        ql_error_format(msg, sizeof msg, &err);
         fprintf(stderr, "setup: %s\n", msg);
         return -1;
     }
@@ -78,9 +78,9 @@ static const char *out(fixture *f, const char *name)
         print_error("no output %s\n", name);
         fail();
     }
-    ql_value v;
-    assert_int_equal(ql_result_output(f->res, (size_t)i, &v), QL_OK);
-    ql_value_format(&v, buf[k], sizeof buf[k]);
+    ql_value v = QL_VALUE_INIT;
+    assert_int_equal(ql_result_output(&v, f->res, (size_t)i), QL_OK);
+    ql_value_format(buf[k], sizeof buf[k], &v);
     if (v.type == QL_TYPE_NONE)
         strcpy(buf[k], "-");
     return buf[k];
@@ -91,7 +91,7 @@ static void eval_ok(fixture *f, const char *date)
     ql_error err;
     if (ql_evaluate(f->res, f->rec, D(date), QL_EVAL_TRACE, &err)) {
         char msg[1024];
-        ql_error_format(&err, msg, sizeof msg);
+        ql_error_format(msg, sizeof msg, &err);
         print_error("evaluate: %s\n", msg);
         fail();
     }
@@ -118,19 +118,19 @@ static void test_eval_worked_example(void **state)
     assert_text(out(f, "levy"), "36358.21");
     assert_text(out(f, "post_minimum"), "-"); /* not an office */
     assert_text(out(f, "ratio_check"), "false");
-    ql_check_result c;
-    assert_int_equal(ql_result_check(f->res, 1, &c), QL_OK);
+    ql_check_result c = QL_CHECK_RESULT_INIT;
+    assert_int_equal(ql_result_check(&c, f->res, 1), QL_OK);
     assert_true(c.applicable);
     assert_false(c.compliant);
     char buf[64];
-    ql_value_format(&c.shortfall, buf, sizeof buf);
+    ql_value_format(buf, sizeof buf, &c.shortfall);
     assert_text(buf, "0.50750");
-    ql_value_format(&c.required, buf, sizeof buf);
+    ql_value_format(buf, sizeof buf, &c.required);
     assert_text(buf, "1.50750");
-    assert_int_equal(ql_result_check(f->res, 0, &c), QL_OK);
+    assert_int_equal(ql_result_check(&c, f->res, 0), QL_OK);
     assert_false(c.applicable);
     assert_int_equal(c.shortfall.type, QL_TYPE_NONE);
-    assert_int_equal(ql_result_check(f->res, 9, &c), QL_EINVAL);
+    assert_int_equal(ql_result_check(&c, f->res, 9), QL_EINVAL);
 }
 
 static void test_eval_parameter_boundaries(void **state)
@@ -217,7 +217,7 @@ static void expect_eval_error(fixture *f, const char *date, ql_status code,
     ql_error err;
     ql_status st = ql_evaluate(f->res, f->rec, D(date), 0, &err);
     char msg[1024];
-    ql_error_format(&err, msg, sizeof msg);
+    ql_error_format(msg, sizeof msg, &err);
     int ok = st == code && ql_result_status(f->res) == code &&
              strcmp(err.field, field) == 0 && err.line == line &&
              strstr(msg, needle) != NULL &&
@@ -227,8 +227,8 @@ static void expect_eval_error(fixture *f, const char *date, ql_status code,
                     ql_status_name(code), field, line, needle,
                     ql_status_name(st), err.field, msg);
     assert_true(ok);
-    ql_value v;
-    assert_int_equal(ql_result_output(f->res, 0, &v), QL_EINVAL);
+    ql_value v = QL_VALUE_INIT;
+    assert_int_equal(ql_result_output(&v, f->res, 0), QL_EINVAL);
 }
 
 static void test_eval_record_errors(void **state)
@@ -319,7 +319,7 @@ static void test_eval_runtime_arithmetic_errors(void **state)
     ql_record_set(rec, "b", "2325272088.55", &err);
     assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_OK);
     char buf[QL_DECIMAL_TEXT_MAX];
-    ql_result_output_text(res, 1, buf, sizeof buf);
+    ql_result_output_text(buf, sizeof buf, res, 1);
     assert_text(buf, "1730770689983747124895076994.117"); /* exact */
     ql_result_free(res);
     ql_record_free(rec);
@@ -344,10 +344,10 @@ static void test_eval_last_validation_skipped(void **state)
     ql_result_new(&res, rs, &err);
     ql_record_set(rec, "a", "21", &err);
     assert_int_equal(ql_evaluate(res, rec, D("2020-01-01"), 0, &err), QL_OK);
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     char buf[16];
-    ql_result_output(res, 0, &v);
-    ql_value_format(&v, buf, sizeof buf);
+    ql_result_output(&v, res, 0);
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "42");
     ql_result_free(res);
     ql_record_free(rec);
@@ -369,10 +369,10 @@ static void test_eval_trace(void **state)
     int seen_ratio = 0, seen_levy = 0, seen_cap = 0, pos_required = -1,
         pos_short = -1;
     for (size_t i = 0; i < n; i++) {
-        ql_trace_step s;
-        assert_int_equal(ql_result_trace_step(f->res, i, &s), QL_OK);
+        ql_trace_step s = QL_TRACE_STEP_INIT;
+        assert_int_equal(ql_result_trace_step(&s, f->res, i), QL_OK);
         char v[QL_DECIMAL_TEXT_MAX];
-        ql_value_format(&s.value, v, sizeof v);
+        ql_value_format(v, sizeof v, &s.value);
         if (s.kind == QL_STEP_PARAM && !strcmp(s.name, "ratio")) {
             seen_ratio = 1;
             assert_text(v, "0.015");
@@ -422,10 +422,10 @@ static void test_eval_child_rules(void **state)
     eval_ok(f, "2022-03-01");
     assert_text(out(f, "kiosk_share"), "false");
     assert_text(out(f, "all_ok"), "false");
-    ql_check_result c;
-    assert_int_equal(ql_result_check(f->res, 2, &c), QL_OK);
+    ql_check_result c = QL_CHECK_RESULT_INIT;
+    assert_int_equal(ql_result_check(&c, f->res, 2), QL_OK);
     char buf[32];
-    ql_value_format(&c.shortfall, buf, sizeof buf);
+    ql_value_format(buf, sizeof buf, &c.shortfall);
     assert_text(buf, "1.00");
     /* kiosks defaults to 0: the check does not apply */
     set_all(f, "kind=firm staff=125 disabled=2 wages=6250000 area_wage=40000");
@@ -451,22 +451,22 @@ static void test_eval_many(void **state)
         ql_record_set(recs[i], "wages", "8000000", &err);
         ql_record_set(recs[i], "area_wage", "40000", &err);
     }
-    assert_int_equal(ql_evaluate_many((const ql_record *const *)recs, res, 3,
+    assert_int_equal(ql_evaluate_many(res, (const ql_record *const *)recs, 3,
                                       D("2021-06-01"), 0),
                      QL_ERECORD);
     assert_int_equal(ql_result_status(res[0]), QL_OK);
     assert_int_equal(ql_result_status(res[1]), QL_ERECORD);
     assert_text(ql_result_error(res[1])->field, "disabled");
     assert_int_equal(ql_result_status(res[2]), QL_OK);
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     char buf[64];
-    ql_result_output(res[0], (size_t)output_index(f->rs, "levy"), &v);
-    ql_value_format(&v, buf, sizeof buf);
+    ql_result_output(&v, res[0], (size_t)output_index(f->rs, "levy"));
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "36358.21");
     /* A mismatched pair runs nothing. */
     ql_record *tmp = recs[1];
     recs[1] = NULL;
-    assert_int_equal(ql_evaluate_many((const ql_record *const *)recs, res, 3, 0, 0), QL_EINVAL);
+    assert_int_equal(ql_evaluate_many(res, (const ql_record *const *)recs, 3, 0, 0), QL_EINVAL);
     recs[1] = tmp;
     assert_int_equal(ql_evaluate_many(NULL, NULL, 0, 0, 0), QL_OK);
     for (int i = 0; i < 3; i++) {
@@ -486,14 +486,14 @@ static void test_eval_record_api(void **state)
     int id = ql_ruleset_input_index(f->rs, "id");
     int posts = ql_ruleset_input_index(f->rs, "posts");
     int area = ql_ruleset_input_index(f->rs, "area_wage");
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     char buf[64];
     assert_int_equal(ql_record_set_text(r, (size_t)staff, "  12.75\t", 8, &err), QL_OK);
-    ql_record_get(r, (size_t)staff, &v);
-    ql_value_format(&v, buf, sizeof buf);
+    ql_record_get(&v, r, (size_t)staff);
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "12.75");
     assert_int_equal(ql_record_set_text(r, (size_t)staff, "", 0, &err), QL_OK);
-    ql_record_get(r, (size_t)staff, &v);
+    ql_record_get(&v, r, (size_t)staff);
     assert_int_equal(v.type, QL_TYPE_NONE);
     assert_int_equal(ql_record_set_text(r, (size_t)staff, "12,5", 4, &err), QL_ERECORD);
     assert_text(err.field, "staff");
@@ -502,19 +502,19 @@ static void test_eval_record_api(void **state)
     assert_int_equal(ql_record_set_text(r, (size_t)area, "0", 1, &err), QL_ERECORD);
     assert_non_null(strstr(err.message, "expected > 0"));
     assert_int_equal(ql_record_set(r, "public", "Yes", &err), QL_OK);
-    ql_record_get(r, (size_t)pub, &v);
+    ql_record_get(&v, r, (size_t)pub);
     assert_true(v.type == QL_TYPE_BOOL && v.boolean);
     assert_int_equal(ql_record_set(r, "public", "0", &err), QL_OK);
-    ql_record_get(r, (size_t)pub, &v);
+    ql_record_get(&v, r, (size_t)pub);
     assert_false(v.boolean);
     assert_int_equal(ql_record_set(r, "public", "maybe", &err), QL_ERECORD);
     assert_int_equal(ql_record_set(r, "founded", "2024-02-30", &err), QL_ERECORD);
     assert_non_null(strstr(err.message, "real calendar date"));
     assert_int_equal(ql_record_set(r, "founded", "2024-02-29", &err), QL_OK);
-    ql_record_get(r, (size_t)founded, &v);
+    ql_record_get(&v, r, (size_t)founded);
     assert_int_equal(v.date, D("2024-02-29"));
     assert_int_equal(ql_record_set(r, "id", "吉林-001", &err), QL_OK);
-    ql_record_get(r, (size_t)id, &v);
+    ql_record_get(&v, r, (size_t)id);
     assert_int_equal(v.length, strlen("吉林-001"));
     assert_int_equal(ql_record_set_text(r, (size_t)id, "a\xff", 2, &err), QL_ERECORD);
     assert_non_null(strstr(err.message, "UTF-8"));
@@ -534,12 +534,12 @@ static void test_eval_record_api(void **state)
     assert_int_equal(ql_record_set_bool(r, (size_t)pub, 1, &err), QL_OK);
     assert_int_equal(ql_record_set_date(r, (size_t)founded, D("2000-01-01"), &err), QL_OK);
     assert_int_equal(ql_record_unset(r, (size_t)founded, &err), QL_OK);
-    ql_record_get(r, (size_t)founded, &v);
+    ql_record_get(&v, r, (size_t)founded);
     assert_int_equal(v.type, QL_TYPE_NONE);
     /* Misuse gives codes, not crashes. */
     assert_int_equal(ql_record_new(NULL, f->rs, &err), QL_EINVAL);
     assert_int_equal(ql_evaluate(NULL, r, 0, 0, &err), QL_EINVAL);
-    assert_int_equal(ql_record_get(NULL, 0, &v), QL_EINVAL);
+    assert_int_equal(ql_record_get(&v, NULL, 0), QL_EINVAL);
     ql_record_free(NULL);
     ql_result_free(NULL);
     ql_ruleset_free(NULL);
@@ -551,9 +551,9 @@ static void test_eval_result_before_and_across_rule_sets(void **state)
     fixture *f = *state;
     ql_result *fresh;
     ql_error err;
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     ql_result_new(&fresh, f->rs, &err);
-    assert_int_equal(ql_result_output(fresh, 0, &v), QL_EINVAL);
+    assert_int_equal(ql_result_output(&v, fresh, 0), QL_EINVAL);
     assert_int_equal(ql_result_trace_count(fresh), 0);
     ql_result_free(fresh);
     ql_ruleset *other;
@@ -589,8 +589,8 @@ static void test_eval_what_if_overrides(void **state)
     (void)state;
     ql_ruleset *rs;
     ql_error err;
-    ql_override o[2] = {{"ratio", "2%", D("2021-01-01")},
-                        {"wage_cap", "1", D("2019-01-01")}};
+    ql_override o[2] = {{QL_OVERRIDE_VERSION, "ratio", "2%", D("2021-01-01")},
+                        {QL_OVERRIDE_VERSION, "wage_cap", "1", D("2019-01-01")}};
     assert_int_equal(ql_ruleset_load_overridden(&rs, RULES("base.yaml"), o, 2, &err), QL_OK);
     ql_record *rec;
     ql_result *res;
@@ -600,24 +600,24 @@ static void test_eval_what_if_overrides(void **state)
                           {"wages", "8000000"}, {"area_wage", "40000"}};
     for (int i = 0; i < 5; i++)
         ql_record_set(rec, f[i][0], f[i][1], &err);
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     char buf[64];
     /* before the override date the rule set's own 1.5 % holds */
     assert_int_equal(ql_evaluate(res, rec, D("2020-12-31"), QL_EVAL_TRACE, &err), QL_OK);
-    ql_result_output(res, 0, &v);
-    ql_value_format(&v, buf, sizeof buf);
+    ql_result_output(&v, res, 0);
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "1.50000");
     assert_int_equal(ql_evaluate(res, rec, D("2021-01-01"), QL_EVAL_TRACE, &err), QL_OK);
-    ql_result_output(res, 0, &v);
-    ql_value_format(&v, buf, sizeof buf);
+    ql_result_output(&v, res, 0);
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "2.00000"); /* 100 × 0.02 */
-    ql_result_output(res, 3, &v); /* levy_wage: capped at 1 × 40000 */
-    ql_value_format(&v, buf, sizeof buf);
+    ql_result_output(&v, res, 3); /* levy_wage: capped at 1 × 40000 */
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "40000.00");
     int cited = 0;
     for (size_t i = 0; i < ql_result_trace_count(res); i++) {
-        ql_trace_step s;
-        ql_result_trace_step(res, i, &s);
+        ql_trace_step s = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&s, res, i);
         if (s.kind == QL_STEP_PARAM && !strcmp(s.name, "ratio")) {
             assert_text(s.source, "what-if override");
             assert_int_equal(s.from, D("2021-01-01"));
@@ -627,14 +627,16 @@ static void test_eval_what_if_overrides(void **state)
     assert_true(cited);
     /* the value before the override now ends the day before it */
     ql_date from;
-    assert_int_equal(ql_ruleset_param_value(rs, 0, D("2020-06-30"), &v, &from, NULL, &err), QL_OK);
+    assert_int_equal(ql_ruleset_param_value(&v, &from, NULL, rs, 0, D("2020-06-30"), &err), QL_OK);
     assert_int_equal(from, D("2000-01-01"));
     ql_result_free(res);
     ql_record_free(rec);
     ql_ruleset_free(rs);
     /* errors */
-    ql_override bad[] = {{"nope", "1", 0}, {"relief", "1", 0}, {"ratio", "x", 0},
-                         {"ratio", NULL, 0}};
+    ql_override bad[] = {{QL_OVERRIDE_VERSION, "nope", "1", 0},
+                         {QL_OVERRIDE_VERSION, "relief", "1", 0},
+                         {QL_OVERRIDE_VERSION, "ratio", "x", 0},
+                         {QL_OVERRIDE_VERSION, "ratio", NULL, 0}};
     ql_status want[] = {QL_ENAME, QL_ETYPE, QL_ESCHEMA, QL_EINVAL};
     for (int i = 0; i < 4; i++) {
         assert_int_equal(ql_ruleset_load_overridden(&rs, RULES("base.yaml"), &bad[i], 1, &err),
@@ -664,7 +666,7 @@ static void test_eval_lists(void **state)
     ql_result *res;
     ql_error err;
     char buf[64];
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     ql_record_new(&rec, rs, &err);
     ql_result_new(&res, rs, &err);
     assert_int_equal(ql_record_set(rec, "m[1]", "100", &err), QL_OK);
@@ -673,8 +675,8 @@ static void test_eval_lists(void **state)
     assert_int_equal(ql_evaluate(res, rec, D("2024-01-01"), 0, &err), QL_OK);
     const char *want[] = {"10.0", "0.0", "10.0", "20.0", "2", "0"};
     for (size_t i = 0; i < 6; i++) {
-        ql_result_output(res, i, &v);
-        ql_value_format(&v, buf, sizeof buf);
+        ql_result_output(&v, res, i);
+        ql_value_format(buf, sizeof buf, &v);
         assert_text(buf, want[i]);
     }
     /* the rate of the first item's month: none before 2024 */
@@ -697,16 +699,16 @@ static void test_eval_text_outputs(void **state)
     const ql_ruleset *rs = f->rs;
     char want[QL_DECIMAL_TEXT_MAX * 4], got[QL_DECIMAL_TEXT_MAX];
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
-        ql_value v;
-        assert_int_equal(ql_result_output(f->res, i, &v), QL_OK);
-        size_t n = ql_value_format(&v, want, sizeof want);
-        assert_int_equal(ql_result_output_text(f->res, i, got, sizeof got), n);
+        ql_value v = QL_VALUE_INIT;
+        assert_int_equal(ql_result_output(&v, f->res, i), QL_OK);
+        size_t n = ql_value_format(want, sizeof want, &v);
+        assert_int_equal(ql_result_output_text(got, sizeof got, f->res, i), n);
         assert_text(got, want);
     }
     for (size_t k = 0; k < ql_ruleset_check_count(rs); k++) {
-        ql_check_result c;
-        ql_result_check(f->res, k, &c);
-        ql_value app = {0}, comp = {0};
+        ql_check_result c = QL_CHECK_RESULT_INIT;
+        ql_result_check(&c, f->res, k);
+        ql_value app = QL_VALUE_INIT, comp = QL_VALUE_INIT;
         app.type = comp.type = QL_TYPE_BOOL;
         app.boolean = c.applicable;
         comp.boolean = c.compliant;
@@ -714,21 +716,21 @@ static void test_eval_text_outputs(void **state)
             comp.type = QL_TYPE_NONE;
         const ql_value *parts[5] = {&app, &comp, &c.required, &c.actual, &c.shortfall};
         for (int p = 0; p < 5; p++) {
-            size_t n = ql_value_format(parts[p], want, sizeof want);
-            assert_int_equal(ql_result_check_text(f->res, k, (ql_check_field)p, got, sizeof got), n);
+            size_t n = ql_value_format(want, sizeof want, parts[p]);
+            assert_int_equal(ql_result_check_text(got, sizeof got, f->res, k, (ql_check_field)p), n);
             assert_text(got, want);
         }
     }
     /* cut to fit, full length returned; bad arguments give "" and 0 */
     size_t i = (size_t)output_index(rs, "levy");
-    size_t full = ql_result_output_text(f->res, i, NULL, 0);
+    size_t full = ql_result_output_text(NULL, 0, f->res, i);
     char small[4];
-    assert_int_equal(ql_result_output_text(f->res, i, small, sizeof small), full);
+    assert_int_equal(ql_result_output_text(small, sizeof small, f->res, i), full);
     assert_int_equal(strlen(small), 3);
-    assert_int_equal(ql_result_output_text(f->res, 999, got, sizeof got), 0);
+    assert_int_equal(ql_result_output_text(got, sizeof got, f->res, 999), 0);
     assert_text(got, "");
-    assert_int_equal(ql_result_check_text(f->res, 999, QL_CHECK_REQUIRED, got, sizeof got), 0);
-    assert_int_equal(ql_result_output_text(NULL, 0, got, sizeof got), 0);
+    assert_int_equal(ql_result_check_text(got, sizeof got, f->res, 999, QL_CHECK_REQUIRED), 0);
+    assert_int_equal(ql_result_output_text(got, sizeof got, NULL, 0), 0);
 }
 
 int main(void)

@@ -61,7 +61,7 @@ static void test_explain_text(void **state)
     size_t want_len;
     const char *want = golden(&want_len);
     char buf[16384];
-    size_t n = ql_result_explain(f->res, buf, sizeof buf);
+    size_t n = ql_result_explain(buf, sizeof buf, f->res);
     assert_int_equal(n, want_len);
     assert_text(buf, want);
     /* what the result says about itself */
@@ -75,16 +75,16 @@ static void test_explain_buffer_convention(void **state)
     fixture *f = *state;
     ql_error err;
     assert_int_equal(ql_evaluate(f->res, f->rec, D("2022-06-30"), QL_EVAL_TRACE, &err), QL_OK);
-    size_t full = ql_result_explain(f->res, NULL, 0);
+    size_t full = ql_result_explain(NULL, 0, f->res);
     char *whole = malloc(full + 1);
-    assert_int_equal(ql_result_explain(f->res, whole, full + 1), full);
+    assert_int_equal(ql_result_explain(whole, full + 1, f->res), full);
     assert_int_equal(strlen(whole), full);
     char *buf = malloc(full + 8);
     size_t sizes[] = {1, 2, 17, 100, full - 1, full, full + 1, full + 8};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
         size_t size = sizes[k];
         memset(buf, 'x', full + 8);
-        assert_int_equal(ql_result_explain(f->res, buf, size), full);
+        assert_int_equal(ql_result_explain(buf, size, f->res), full);
         size_t kept = full < size ? full : size - 1;
         assert_int_equal(buf[kept], '\0');
         assert_memory_equal(buf, whole, kept);
@@ -93,7 +93,7 @@ static void test_explain_buffer_convention(void **state)
     }
     /* size 0: nothing written at all */
     buf[0] = 'x';
-    assert_int_equal(ql_result_explain(f->res, buf, 0), full);
+    assert_int_equal(ql_result_explain(buf, 0, f->res), full);
     assert_int_equal(buf[0], 'x');
     free(buf);
     free(whole);
@@ -105,7 +105,7 @@ static void test_explain_without_trace(void **state)
     ql_error err;
     assert_int_equal(ql_evaluate(f->res, f->rec, D("2022-06-30"), 0, &err), QL_OK);
     char buf[4096];
-    ql_result_explain(f->res, buf, sizeof buf);
+    ql_result_explain(buf, sizeof buf, f->res);
     assert_non_null(strstr(buf, "test-child — Test child rule set\nversion 2, evaluated on 2022-06-30\n"));
     assert_null(strstr(buf, "  input "));
     assert_non_null(strstr(buf, "\nOutputs\n  required                     1.60000\n"));
@@ -117,21 +117,21 @@ static void test_explain_nothing(void **state)
 {
     fixture *f = *state;
     char buf[64] = "x";
-    assert_int_equal(ql_result_explain(NULL, buf, sizeof buf), 0);
+    assert_int_equal(ql_result_explain(buf, sizeof buf, NULL), 0);
     assert_text(buf, "");
     assert_null(ql_result_ruleset(NULL));
     ql_result *fresh;
     ql_error err;
     assert_int_equal(ql_result_new(&fresh, f->rs, &err), QL_OK);
     strcpy(buf, "x");
-    assert_int_equal(ql_result_explain(fresh, buf, sizeof buf), 0); /* never evaluated */
+    assert_int_equal(ql_result_explain(buf, sizeof buf, fresh), 0); /* never evaluated */
     assert_text(buf, "");
     assert_int_equal(ql_result_date(fresh), INT32_MIN);
     /* a failed evaluation: disabled above staff breaks a validation */
     assert_int_equal(ql_record_set(f->rec, "disabled", "500", &err), QL_OK);
     assert_int_equal(ql_evaluate(f->res, f->rec, D("2022-06-30"), QL_EVAL_TRACE, &err), QL_ERECORD);
     strcpy(buf, "x");
-    assert_int_equal(ql_result_explain(f->res, buf, sizeof buf), 0);
+    assert_int_equal(ql_result_explain(buf, sizeof buf, f->res), 0);
     assert_text(buf, "");
     assert_int_equal(ql_result_date(f->res), INT32_MIN);
     assert_int_equal(ql_record_set(f->rec, "disabled", "", &err), QL_OK);

@@ -401,7 +401,7 @@ static void *small_stack_work(void *arg)
                    ql_record_set(rec, "a", "1", &err) == QL_OK &&
                    ql_record_set(rec, "b", "true", &err) != QL_ENOMEM &&
                    ql_evaluate(res, rec, d, QL_EVAL_TRACE, &err) == QL_OK &&
-                   ql_result_explain(res, NULL, 0) > 0;
+                   ql_result_explain(NULL, 0, res) > 0;
         if (!good)
             fprintf(stderr, "text %d: %s\n", i, err.message);
         *ok &= good;

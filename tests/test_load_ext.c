@@ -41,7 +41,7 @@ static void output_text(const ql_ruleset *rs, const char *name,
         if (!strcmp(ql_ruleset_output_name(rs, i), name))
             break;
     assert_true(i < ql_ruleset_output_count(rs));
-    ql_result_output_text(res, i, buf, size);
+    ql_result_output_text(buf, size, res, i);
     ql_result_free(res);
     ql_record_free(rec);
 }
@@ -122,7 +122,7 @@ static void test_load_ext_buffer_with_overrides(void **state)
     (void)state;
     size_t len;
     char *text = slurp(RULES("base.yaml"), &len);
-    ql_override ovr[] = {{"ratio", "2%", D("2021-01-01")}};
+    ql_override ovr[] = {{QL_OVERRIDE_VERSION, "ratio", "2%", D("2021-01-01")}};
     ql_load_options o = QL_LOAD_OPTIONS_INIT;
     o.buffer = text;
     o.buffer_len = len;
@@ -193,7 +193,7 @@ static void test_load_ext_buffer_diagnosed(void **state)
     assert_non_null(rs);
     ql_ruleset_free(rs);
     /* diagnosed with overrides: a bad override is one of the problems */
-    ql_override ovr[] = {{"nope", "1", 0}};
+    ql_override ovr[] = {{QL_OVERRIDE_VERSION, "nope", "1", 0}};
     o.overrides = ovr;
     o.n_overrides = 1;
     rs = NULL;
@@ -324,10 +324,10 @@ static void test_load_ext_resolver(void **state)
     assert_text(t.last_from, "regional"); /* national was named by regional */
     assert_text(ql_ruleset_meta(rs, "id"), "top");
     assert_int_equal(ql_ruleset_output_count(rs), 8); /* base's outputs */
-    ql_value v;
-    assert_int_equal(ql_ruleset_param_value(rs, 3, D("2024-01-01"), &v, NULL, NULL, &err), QL_OK);
+    ql_value v = QL_VALUE_INIT;
+    assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, 3, D("2024-01-01"), &err), QL_OK);
     char buf[32];
-    ql_value_format(&v, buf, sizeof buf);
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "40");
     ql_ruleset_free(rs);
 
@@ -482,7 +482,7 @@ static void test_load_ext_wrappers_agree(void **state)
     (void)state;
     ql_ruleset *a, *b;
     ql_error err;
-    ql_override ovr[] = {{"ratio", "2%", D("2021-01-01")}};
+    ql_override ovr[] = {{QL_OVERRIDE_VERSION, "ratio", "2%", D("2021-01-01")}};
     ql_load_options o = QL_LOAD_OPTIONS_INIT;
     o.overrides = ovr;
     o.n_overrides = 1;
@@ -500,7 +500,7 @@ static void test_load_ext_wrappers_agree(void **state)
     FILE *f = fopen("/tmp/ql_test_load_ext.yaml", "w");
     fputs(bad_rules, f);
     fclose(f);
-    assert_int_equal(ql_ruleset_diagnose("/tmp/ql_test_load_ext.yaml", errs, 4, &count), QL_ESCHEMA);
+    assert_int_equal(ql_ruleset_diagnose(errs, 4, &count, "/tmp/ql_test_load_ext.yaml"), QL_ESCHEMA);
     assert_int_equal(count, 3);
     assert_int_equal(errs[2].line, 11);
     remove("/tmp/ql_test_load_ext.yaml");

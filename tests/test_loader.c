@@ -272,26 +272,26 @@ static void test_loader_extends_overrides_by_name(void **state)
     assert_int_equal(ql_ruleset_input_index(rs, "nope"), -1);
     /* The overridden ratio keeps its place among the parameters. */
     assert_text(ql_ruleset_param_name(rs, 0), "ratio");
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     ql_date from;
     const char *src;
     char buf[64];
-    assert_int_equal(ql_ruleset_param_value(rs, 0, D("2021-12-31"), &v, &from, &src, &err), QL_OK);
-    ql_value_format(&v, buf, sizeof buf);
+    assert_int_equal(ql_ruleset_param_value(&v, &from, &src, rs, 0, D("2021-12-31"), &err), QL_OK);
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "0.015");
-    assert_int_equal(ql_ruleset_param_value(rs, 0, D("2022-01-01"), &v, &from, &src, &err), QL_OK);
-    ql_value_format(&v, buf, sizeof buf);
+    assert_int_equal(ql_ruleset_param_value(&v, &from, &src, rs, 0, D("2022-01-01"), &err), QL_OK);
+    ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "0.016");
     assert_text(src, "fict-regional art. 2");
     assert_int_equal(from, D("2022-01-01"));
-    assert_int_equal(ql_ruleset_param_value(rs, 0, D("1999-12-31"), &v, NULL, NULL, &err), QL_ENODATA);
+    assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, 0, D("1999-12-31"), &err), QL_ENODATA);
     /* A table parameter reads as text. */
     int relief = -1;
     for (size_t i = 0; i < ql_ruleset_param_count(rs); i++)
         if (!strcmp(ql_ruleset_param_name(rs, i), "relief"))
             relief = (int)i;
     assert_true(relief >= 0);
-    assert_int_equal(ql_ruleset_param_value(rs, (size_t)relief, D("2021-01-01"), &v, NULL, NULL, &err), QL_OK);
+    assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, (size_t)relief, D("2021-01-01"), &err), QL_OK);
     assert_int_equal(v.type, QL_TYPE_TABLE);
     assert_non_null(strstr(v.string, "0.01 → 0.5"));
     /* Checks: the parent's, then the child's; outputs: the child's list. */
@@ -367,7 +367,7 @@ static void test_loader_diagnose_reports_every_problem(void **state)
           "checks:\n  c: {title: T, source: s, required: 1, actual: b, colour: red}\n"
           "outputs: [b, zzz]\n", f);
     fclose(f);
-    assert_int_equal(ql_ruleset_diagnose(path, errs, 8, &count), QL_ESCHEMA);
+    assert_int_equal(ql_ruleset_diagnose(errs, 8, &count, path), QL_ESCHEMA);
     assert_int_equal(count, 4);
     assert_int_equal(errs[0].line, 10);
     assert_non_null(strstr(errs[0].message, "unknown type 'float'"));
@@ -389,7 +389,7 @@ static void test_loader_diagnose_reports_every_problem(void **state)
           "validations:\n  v: {rule: n, message: m}\n"
           "outputs: [w]\n", f);
     fclose(f);
-    assert_int_equal(ql_ruleset_diagnose(path, errs, 8, &count), QL_ETYPE);
+    assert_int_equal(ql_ruleset_diagnose(errs, 8, &count, path), QL_ETYPE);
     assert_int_equal(count, 3);
     assert_int_equal(errs[0].line, 13);
     assert_int_equal(errs[1].line, 15);
@@ -397,12 +397,12 @@ static void test_loader_diagnose_reports_every_problem(void **state)
     assert_int_equal(errs[2].line, 18);
     assert_non_null(strstr(errs[2].message, "must be a bool"));
     /* Fewer slots than problems: the count still says how many. */
-    assert_int_equal(ql_ruleset_diagnose(path, errs, 1, &count), QL_ETYPE);
+    assert_int_equal(ql_ruleset_diagnose(errs, 1, &count, path), QL_ETYPE);
     assert_int_equal(count, 3);
     /* A good file. */
-    assert_int_equal(ql_ruleset_diagnose(QL_SOURCE_DIR "/tests/rules/child.yaml", errs, 8, &count), QL_OK);
+    assert_int_equal(ql_ruleset_diagnose(errs, 8, &count, QL_SOURCE_DIR "/tests/rules/child.yaml"), QL_OK);
     assert_int_equal(count, 0);
-    assert_int_equal(ql_ruleset_diagnose("/nonexistent.yaml", errs, 8, &count), QL_EIO);
+    assert_int_equal(ql_ruleset_diagnose(errs, 8, &count, "/nonexistent.yaml"), QL_EIO);
     assert_int_equal(count, 1);
     remove(path);
 }
@@ -624,7 +624,7 @@ static void test_loader_extends_policy(void **state)
             assert_non_null(strstr(err.message, "not a quotalevy rules file"));
         }
         char all[2048];
-        ql_error_format(&err, all, sizeof all);
+        ql_error_format(all, sizeof all, &err);
         assert_null(strstr(all, "root"));
         assert_null(strstr(all, "secretuser"));
     }

@@ -39,12 +39,12 @@ static const char *eval_out(const ql_ruleset *rs, const char *fields,
     assert_int_equal(ql_evaluate(res, rec, d, 0, &err), QL_OK);
     int i = ql_ruleset_output_index(rs, name);
     assert_true(i >= 0);
-    size_t n = ql_result_output_text(res, (size_t)i, buf, sizeof buf);
+    size_t n = ql_result_output_text(buf, sizeof buf, res, (size_t)i);
     /* the text functions and ql_value_format agree */
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     char again[QL_DECIMAL_TEXT_MAX];
-    assert_int_equal(ql_result_output(res, (size_t)i, &v), QL_OK);
-    ql_value_format(&v, again, sizeof again);
+    assert_int_equal(ql_result_output(&v, res, (size_t)i), QL_OK);
+    ql_value_format(again, sizeof again, &v);
     assert_string_equal(buf, again);
     if (v.type == QL_TYPE_NUMBER)
         assert_int_equal(v.number.scale, ql_ruleset_output_scale(rs, (size_t)i));
@@ -231,14 +231,16 @@ static void test_scale_output_after_failure_is_none(void **state)
     ql_date d;
     ql_date_parse(&d, "2024-01-01", 10, NULL);
     assert_int_equal(ql_evaluate(res, rec, d, 0, &err), QL_ERECORD);
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     memset(&v, 0x5a, sizeof v);
-    assert_int_equal(ql_result_output(res, 0, &v), QL_EINVAL);
+    v.version = QL_VALUE_VERSION; /* a struct of a known layout: NONE */
+    assert_int_equal(ql_result_output(&v, res, 0), QL_EINVAL);
     assert_int_equal(v.type, QL_TYPE_NONE);
     assert_null(v.string);
-    ql_check_result c;
+    ql_check_result c = QL_CHECK_RESULT_INIT;
     memset(&c, 0x5a, sizeof c);
-    assert_int_equal(ql_result_check(res, 0, &c), QL_EINVAL);
+    c.version = QL_CHECK_RESULT_VERSION;
+    assert_int_equal(ql_result_check(&c, res, 0), QL_EINVAL);
     assert_int_equal(c.applicable, 0);
     assert_int_equal(c.required.type, QL_TYPE_NONE);
     assert_int_equal(ql_ruleset_output_index(rs, "x"), 0);

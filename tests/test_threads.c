@@ -48,10 +48,10 @@ static void render(const ql_ruleset *rs, ql_result *res, ql_status st, char *out
         return;
     }
     for (size_t k = 0; k < ql_ruleset_output_count(rs) && o < QL_DECIMAL_TEXT_MAX - 20; k++) {
-        ql_value v;
+        ql_value v = QL_VALUE_INIT;
         char buf[QL_DECIMAL_TEXT_MAX];
-        ql_result_output(res, k, &v);
-        ql_value_format(&v, buf, sizeof buf);
+        ql_result_output(&v, res, k);
+        ql_value_format(buf, sizeof buf, &v);
         o += (size_t)snprintf(out + o, QL_DECIMAL_TEXT_MAX - o, "%.12s|", buf);
     }
 }

@@ -41,7 +41,7 @@ static inline ql_ruleset *load_text_(const char *yaml, const char *file,
     ql_error err;
     if (ql_ruleset_load_buffer(&rs, yaml, strlen(yaml), "inline.yaml", &err)) {
         char msg[2048];
-        ql_error_format(&err, msg, sizeof msg);
+        ql_error_format(msg, sizeof msg, &err);
         print_error("load failed: %s\n", msg);
         _fail(file, line);
     }
@@ -60,7 +60,7 @@ static inline void assert_load_error_(const char *yaml, ql_status code,
     ql_status st = ql_ruleset_load_buffer(&rs, yaml, strlen(yaml),
                                           "inline.yaml", &err);
     char msg[2048];
-    ql_error_format(&err, msg, sizeof msg);
+    ql_error_format(msg, sizeof msg, &err);
     if (st == QL_OK) {
         ql_ruleset_free(rs);
         print_error("expected %s, but the rules loaded\n", ql_status_name(code));

@@ -64,7 +64,7 @@ static void ql_java_throw(JNIEnv *jenv, const ql_error *e)
              2 * QL_ERROR_MESSAGE_MAX + 1024];
     char *p = buf, num[16], text[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX +
                                   QL_ERROR_MESSAGE_MAX + 64];
-    ql_error_format(e, text, sizeof text);
+    ql_error_format(text, sizeof text, e);
     ql_java_pack(&p, "E");
     ql_java_pack(&p, ql_status_name(e->code));
     ql_java_pack(&p, e->message);

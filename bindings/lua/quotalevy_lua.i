@@ -60,7 +60,7 @@ static void ql_lua_set(lua_State *L, const char *key, const char *value)
 static void ql_lua_push_error(lua_State *L, const ql_error *e)
 {
     char text[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX + QL_ERROR_MESSAGE_MAX + 64];
-    ql_error_format(e, text, sizeof text);
+    ql_error_format(text, sizeof text, e);
     lua_createtable(L, 0, 8);
     ql_lua_set(L, "status", ql_status_name(e->code));
     ql_lua_set(L, "message", e->message);

@@ -127,6 +127,7 @@ static size_t parse_overrides(char *text, ql_override *ovr)
                                    "must be YYYY-MM-DD", item)));
         *eq = '\0';
         *at = '\0';
+        ovr[n].version = QL_OVERRIDE_VERSION;
         ovr[n].param = item;
         ovr[n].value = eq + 1;
         n++;

@@ -320,7 +320,7 @@ static const char *col_text(const struct col *col, Datum d, size_t *len)
         break;
     case V_DATE: {
         char *b = palloc(16);
-        ql_date_format((ql_date)(DatumGetDateADT(d) + QLPG_EPOCH_SHIFT), b, 16);
+        ql_date_format(b, 16, (ql_date)(DatumGetDateADT(d) + QLPG_EPOCH_SHIFT));
         s = b;
         break;
     }
@@ -504,13 +504,13 @@ static ql_type part_type(int f)
  * with no text in between; NULL when it has none. */
 static Numeric result_number(const qlpg_entry *e, int output, int check, int part)
 {
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     if (output >= 0) {
-        if (ql_result_output(e->res, (size_t)output, &v))
+        if (ql_result_output(&v, e->res, (size_t)output))
             return NULL;
     } else {
-        ql_check_result cr;
-        if (ql_result_check(e->res, (size_t)check, &cr))
+        ql_check_result cr = QL_CHECK_RESULT_INIT;
+        if (ql_result_check(&cr, e->res, (size_t)check))
             return NULL;
         v = part == QL_CHECK_REQUIRED ? cr.required
             : part == QL_CHECK_ACTUAL ? cr.actual
@@ -533,8 +533,8 @@ static size_t output_text(const qlpg_entry *e, size_t i, ql_type t, char *buf,
                           size_t size, const char **s)
 {
     if (t == QL_TYPE_STRING) {
-        ql_value v;
-        if (ql_result_output(e->res, i, &v) || v.type == QL_TYPE_NONE) {
+        ql_value v = QL_VALUE_INIT;
+        if (ql_result_output(&v, e->res, i) || v.type == QL_TYPE_NONE) {
             *s = "";
             return 0;
         }
@@ -542,7 +542,7 @@ static size_t output_text(const qlpg_entry *e, size_t i, ql_type t, char *buf,
         return v.length;
     }
     *s = buf;
-    return ql_result_output_text(e->res, i, buf, size);
+    return ql_result_output_text(buf, size, e->res, i);
 }
 
 Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
@@ -581,8 +581,8 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
                 put_number(&ps, result_number(e, -1, (int)check, f));
                 continue;
             }
-            size_t len = ql_result_check_text(e->res, check, (ql_check_field)f, buf,
-                                              sizeof buf);
+            size_t len = ql_result_check_text(buf, sizeof buf, e->res, check,
+                                              (ql_check_field)f);
             put_text_value(&ps, part_type(f), buf, len);
         }
         pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
@@ -787,8 +787,8 @@ Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
         if (o->output < 0 && o->check < 0)
             s = id ? id : "", len = id ? strlen(id) : 0;
         else if (o->check >= 0)
-            len = ql_result_check_text(e->res, (size_t)o->check,
-                                       (ql_check_field)o->part, buf, sizeof buf);
+            len = ql_result_check_text(buf, sizeof buf,
+                                       e->res, (size_t)o->check, (ql_check_field)o->part);
         else
             len = output_text(e, (size_t)o->output, o->t, buf, sizeof buf, &s);
         if (len == 0) {

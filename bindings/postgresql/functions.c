@@ -128,9 +128,9 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
     }
     if (mode == MODE_EXPLAIN) {
         /* the library's one rendering, the command's `explain` text */
-        size_t n = ql_result_explain(e->res, NULL, 0);
+        size_t n = ql_result_explain(NULL, 0, e->res);
         text *t = (text *)palloc(VARHDRSZ + n + 1);
-        ql_result_explain(e->res, VARDATA(t), n + 1);
+        ql_result_explain(VARDATA(t), n + 1, e->res);
         SET_VARSIZE(t, VARHDRSZ + n);
         PG_RETURN_TEXT_P(t);
     }
@@ -243,19 +243,19 @@ Datum qlpg_parameters(PG_FUNCTION_ARGS)
     ReturnSetInfo *rsi = (ReturnSetInfo *)fcinfo->resultinfo;
     size_t n = ql_ruleset_param_count(e->rs);
     for (size_t i = 0; i < n; i++) {
-        ql_value v;
+        ql_value v = QL_VALUE_INIT;
         ql_date from;
         const char *source = NULL;
         ql_error err;
-        ql_status st = ql_ruleset_param_value(e->rs, i, date, &v, &from, &source, &err);
+        ql_status st = ql_ruleset_param_value(&v, &from, &source, e->rs, i, date, &err);
         char *value = NULL;
         if (!st) {
             if (v.type == QL_TYPE_STRING || v.type == QL_TYPE_TABLE)
                 value = pnstrdup(v.string, v.length);
             else {
-                size_t len = ql_value_format(&v, NULL, 0);
+                size_t len = ql_value_format(NULL, 0, &v);
                 value = palloc(len + 1);
-                ql_value_format(&v, value, len + 1);
+                ql_value_format(value, len + 1, &v);
             }
         } else if (st != QL_ENODATA)
             qlpg_raise(st, &err, "parameters");
@@ -286,6 +286,6 @@ Datum qlpg_compile_check(PG_FUNCTION_ARGS)
     if (!st)
         PG_RETURN_NULL();
     char msg[QL_ERROR_FILE_MAX + QL_ERROR_MESSAGE_MAX + 64];
-    ql_error_format(&err, msg, sizeof msg);
+    ql_error_format(msg, sizeof msg, &err);
     PG_RETURN_TEXT_P(cstring_to_text(msg));
 }

@@ -130,7 +130,7 @@ Numeric qlpg_decimal_to_numeric(const ql_decimal *d)
     if (decimal_int64(d, &units))
         return int64_div_fast_to_numeric(units, d->scale);
     char buf[QL_DECIMAL_TEXT_MAX];
-    ql_decimal_format(d, buf, sizeof buf);
+    ql_decimal_format(buf, sizeof buf, d);
     return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
                                                ObjectIdGetDatum(InvalidOid),
                                                Int32GetDatum(-1)));

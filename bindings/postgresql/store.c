@@ -318,7 +318,7 @@ static void refuse(const char *name, ql_status st, const ql_error *err,
                    const char *why)
 {
     char msg[QL_ERROR_FILE_MAX + QL_ERROR_MESSAGE_MAX + 64];
-    ql_error_format(err, msg, sizeof msg);
+    ql_error_format(msg, sizeof msg, err);
     ereport(ERROR, (errcode(qlpg_sqlstate(st)), errmsg("%s", msg),
                     errdetail("rule file \"%s\" %s (status %s)", name, why,
                               ql_status_name(st))));

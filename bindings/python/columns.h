@@ -116,8 +116,8 @@ static int col_put_text(col_out *c, size_t row, const ql_result *res)
     if (!res) {
         /* no value */
     } else if (s->type == QL_TYPE_STRING) {
-        ql_value v;
-        ql_result_output(res, s->index, &v);
+        ql_value v = QL_VALUE_INIT;
+        ql_result_output(&v, res, s->index);
         if (v.type != QL_TYPE_NONE) {
             if (col_grow(c, v.length + 1, 0))
                 return -1;
@@ -126,11 +126,11 @@ static int col_put_text(col_out *c, size_t row, const ql_result *res)
             c->mask[row] = 1;
         }
     } else if (s->type == QL_TYPE_DATE && s->src == COL_OUTPUT) {
-        ql_value v;
-        ql_result_output(res, s->index, &v);
+        ql_value v = QL_VALUE_INIT;
+        ql_result_output(&v, res, s->index);
         if (v.type == QL_TYPE_DATE) {
             if (!c->has_date || c->date != v.date) {
-                c->date_len = ql_date_format(v.date, c->date_text, sizeof c->date_text);
+                c->date_len = ql_date_format(c->date_text, sizeof c->date_text, v.date);
                 if (c->date_len >= sizeof c->date_text)
                     c->date_len = sizeof c->date_text - 1;
                 c->date = v.date;
@@ -141,9 +141,9 @@ static int col_put_text(col_out *c, size_t row, const ql_result *res)
         }
     } else {
         n = s->src == COL_OUTPUT
-            ? ql_result_output_text(res, s->index, c->data + c->len, QL_DECIMAL_TEXT_MAX)
-            : ql_result_check_text(res, s->index, (ql_check_field)s->field,
-                                   c->data + c->len, QL_DECIMAL_TEXT_MAX);
+            ? ql_result_output_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res, s->index)
+            : ql_result_check_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res,
+                                   s->index, (ql_check_field)s->field);
         if (n >= QL_DECIMAL_TEXT_MAX)
             n = QL_DECIMAL_TEXT_MAX - 1; /* never: numbers fit */
     }
@@ -201,8 +201,8 @@ static PyObject *value_object(col_out *c, const ql_value *v)
         return slot->obj;
     }
     char buf[QL_DECIMAL_TEXT_MAX];
-    size_t n = v->type == QL_TYPE_NUMBER ? ql_decimal_format(&v->number, buf, sizeof buf)
-                                         : ql_date_format(v->date, buf, sizeof buf);
+    size_t n = v->type == QL_TYPE_NUMBER ? ql_decimal_format(buf, sizeof buf, &v->number)
+                                         : ql_date_format(buf, sizeof buf, v->date);
     if (n >= sizeof buf)
         n = sizeof buf - 1;
     PyObject *s = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, (Py_ssize_t)n);
@@ -250,8 +250,8 @@ static PyObject *cell_object(col_out *c, const ql_result *res, const ql_check_re
         }
         }
     }
-    ql_value v;
-    ql_result_output(res, s->index, &v);
+    ql_value v = QL_VALUE_INIT;
+    ql_result_output(&v, res, s->index);
     switch (v.type) {
     case QL_TYPE_NUMBER:
     case QL_TYPE_DATE:
@@ -329,7 +329,7 @@ static int cell_text(PyObject *v, PyObject *conv, size_t input, Py_ssize_t row,
 static PyObject *error_args(const ql_error *e)
 {
     char text[2048];
-    ql_error_format(e, text, sizeof text);
+    ql_error_format(text, sizeof text, e);
     return Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
                          e->file, e->line, e->column, e->field, text);
 }
@@ -452,7 +452,7 @@ static int chunk_objects(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_
         const ql_result *res = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK)
                                    ? NULL : b->res[j];
         for (size_t i = 0; res && i < nc; i++)
-            ql_result_check(res, i, &ck[i]);
+            ql_result_check(&ck[i], res, i);
         for (size_t s = 0; s < ns; s++) {
             col_out *c = &outs[s];
             PyObject *o = cell_object(c, res, c->spec.src == COL_CHECK ? &ck[c->spec.index] : NULL);
@@ -576,6 +576,8 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
         PyErr_NoMemory();
         goto out;
     }
+    for (size_t i = 0; i <= nc; i++)
+        ck[i].version = QL_CHECK_RESULT_VERSION; /* filled by ql_result_check */
     for (size_t s = 0; s < ns; s++)
         if (col_open(&outs[s], PyList_GET_ITEM(specs_in, (Py_ssize_t)s), n,
                      objects ? (PyObject **)view.buf + (Py_ssize_t)s * n : NULL, nc))
@@ -590,7 +592,7 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
         int oom = 0;
         Py_BEGIN_ALLOW_THREADS
         fill_chunk(b, ni, k, cells, bad_input);
-        ql_evaluate_many((const ql_record *const *)b->recs, b->res, k, (ql_date)date, 0);
+        ql_evaluate_many(b->res, (const ql_record *const *)b->recs, k, (ql_date)date, 0);
         if (!objects)
             oom = chunk_texts(b, outs, ns, r0, k, (size_t)n, bad_input);
         Py_END_ALLOW_THREADS

@@ -19,7 +19,7 @@ static PyObject *ql_field_type_error;
 static void raise_ql(const ql_error *err)
 {
     char text[2048];
-    ql_error_format(err, text, sizeof text);
+    ql_error_format(text, sizeof text, err);
     PyObject *args = Py_BuildValue("(sssiiss)", ql_status_name(err->code),
                                    err->message, err->file, err->line,
                                    err->column, err->field, text);
@@ -90,7 +90,7 @@ static PyObject *value_to_py(const ql_value *v)
     char buf[QL_DECIMAL_TEXT_MAX];
     switch (v->type) {
     case QL_TYPE_NUMBER:
-        ql_decimal_format(&v->number, buf, sizeof buf);
+        ql_decimal_format(buf, sizeof buf, &v->number);
         return PyObject_CallFunction(ql_decimal_type, "s", buf);
     case QL_TYPE_BOOL:
         return PyBool_FromLong(v->boolean);
@@ -99,7 +99,7 @@ static PyObject *value_to_py(const ql_value *v)
         return PyUnicode_FromStringAndSize(v->string ? v->string : "",
                                            (Py_ssize_t)v->length);
     case QL_TYPE_DATE: {
-        ql_date_format(v->date, buf, sizeof buf);
+        ql_date_format(buf, sizeof buf, v->date);
         return PyObject_CallMethod(ql_date_type, "fromisoformat", "s", buf);
     }
     default:
@@ -277,11 +277,11 @@ static PyObject *value_raw(const ql_value *v)
     char buf[QL_DECIMAL_TEXT_MAX];
     switch (v->type) {
     case QL_TYPE_NUMBER: {
-        size_t n = ql_decimal_format(&v->number, buf, sizeof buf);
+        size_t n = ql_decimal_format(buf, sizeof buf, &v->number);
         return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)n);
     }
     case QL_TYPE_DATE: {
-        size_t n = ql_date_format(v->date, buf, sizeof buf);
+        size_t n = ql_date_format(buf, sizeof buf, v->date);
         return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)n);
     }
     default:
@@ -323,8 +323,8 @@ static PyObject *result_packed(struct ql_batch *b, const ql_result *res)
     for (size_t i = 0; i < no; i++) {
         ql_type ty = b->types[i];
         if (ty != QL_TYPE_NUMBER && ty != QL_TYPE_DATE && ty != QL_TYPE_BOOL) {
-            ql_value v; /* strings and enums */
-            ql_result_output(res, i, &v);
+            ql_value v = QL_VALUE_INIT; /* strings and enums */
+            ql_result_output(&v, res, i);
             size_t n = v.type == QL_TYPE_NONE ? 0 : v.length;
             if (n && memchr(v.string, '\0', n))
                 return NULL;
@@ -342,7 +342,7 @@ static PyObject *result_packed(struct ql_batch *b, const ql_result *res)
             return PyErr_NoMemory();
         if (i)
             *o++ = '\0';
-        size_t n = ql_result_output_text(res, i, o + 1, QL_DECIMAL_TEXT_MAX);
+        size_t n = ql_result_output_text(o + 1, QL_DECIMAL_TEXT_MAX, res, i);
         if (n == 0) {
             *o++ = '-';
         } else if (ty == QL_TYPE_BOOL) {
@@ -359,13 +359,13 @@ static PyObject *result_packed(struct ql_batch *b, const ql_result *res)
             return PyErr_NoMemory();
         if (no || i)
             *o++ = '\0';
-        *o++ = ql_result_check_text(res, i, QL_CHECK_APPLICABLE, t, sizeof t) == 4 ? 'T' : 'F';
+        *o++ = ql_result_check_text(t, sizeof t, res, i, QL_CHECK_APPLICABLE) == 4 ? 'T' : 'F';
         *o++ = '\0';
-        size_t n = ql_result_check_text(res, i, QL_CHECK_COMPLIANT, t, sizeof t);
+        size_t n = ql_result_check_text(t, sizeof t, res, i, QL_CHECK_COMPLIANT);
         *o++ = n == 0 ? '-' : t[0] == 't' ? 'T' : 'F';
         for (int f = QL_CHECK_REQUIRED; f <= QL_CHECK_SHORTFALL; f++) {
             *o++ = '\0';
-            n = ql_result_check_text(res, i, (ql_check_field)f, o + 1, QL_DECIMAL_TEXT_MAX);
+            n = ql_result_check_text(o + 1, QL_DECIMAL_TEXT_MAX, res, i, (ql_check_field)f);
             if (n == 0) {
                 *o++ = '-';
             } else {
@@ -383,7 +383,7 @@ static PyObject *result_packed(struct ql_batch *b, const ql_result *res)
 static PyObject *date_obj(ql_date d)
 {
     char buf[16];
-    ql_date_format(d, buf, sizeof buf);
+    ql_date_format(buf, sizeof buf, d);
     return PyObject_CallMethod(ql_date_type, "fromisoformat", "s", buf);
 }
 
@@ -400,16 +400,16 @@ static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
     if (!outs || !checks)
         goto fail;
     for (size_t i = 0; i < no; i++) {
-        ql_value v;
-        ql_result_output(res, i, &v);
+        ql_value v = QL_VALUE_INIT;
+        ql_result_output(&v, res, i);
         PyObject *o = value_raw(&v);
         if (!o)
             goto fail;
         PyList_SET_ITEM(outs, (Py_ssize_t)i, o);
     }
     for (size_t i = 0; i < nc; i++) {
-        ql_check_result c;
-        ql_result_check(res, i, &c);
+        ql_check_result c = QL_CHECK_RESULT_INIT;
+        ql_result_check(&c, res, i);
         PyObject *rq = value_raw(&c.required), *ac = value_raw(&c.actual),
                  *sh = value_raw(&c.shortfall);
         PyObject *t = (rq && ac && sh)
@@ -432,8 +432,8 @@ static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
         if (!steps)
             goto fail;
         for (size_t i = 0; i < ns; i++) {
-            ql_trace_step s;
-            ql_result_trace_step(res, i, &s);
+            ql_trace_step s = QL_TRACE_STEP_INIT;
+            ql_result_trace_step(&s, res, i);
             PyObject *val = value_to_py(&s.value);
             PyObject *from = s.kind == QL_STEP_PARAM ? date_obj(s.from)
                                                      : (Py_INCREF(Py_None), Py_None);
@@ -452,13 +452,13 @@ static PyObject *result_to_py(const ql_ruleset *rs, const ql_result *res,
             }
             PyList_SET_ITEM(steps, (Py_ssize_t)i, t);
         }
-        size_t n = ql_result_explain(res, NULL, 0);
+        size_t n = ql_result_explain(NULL, 0, res);
         char *buf = PyMem_Malloc(n + 1);
         if (!buf) {
             PyErr_NoMemory();
             goto fail;
         }
-        ql_result_explain(res, buf, n + 1);
+        ql_result_explain(buf, n + 1, res);
         text = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)n, "replace");
         PyMem_Free(buf);
         if (!text)

@@ -149,6 +149,7 @@ struct ql_ruleset *load_file_overridden(const char *path, PyObject *overrides)
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *t = PyList_GET_ITEM(overrides, i);
         long from;
+        o[i].version = QL_OVERRIDE_VERSION;
         if (!PyArg_ParseTuple(t, "ssl", &o[i].param, &o[i].value, &from)) {
             PyMem_Free(o);
             return NULL;
@@ -170,11 +171,11 @@ PyObject *ruleset_params(struct ql_ruleset *rs, long date)
     if (!d)
         return NULL;
     for (size_t i = 0; i < ql_ruleset_param_count(rs); i++) {
-        ql_value v;
+        ql_value v = QL_VALUE_INIT;
         ql_date from;
         const char *src;
         PyObject *t;
-        if (ql_ruleset_param_value(rs, i, (ql_date)date, &v, &from, &src, NULL)) {
+        if (ql_ruleset_param_value(&v, &from, &src, rs, i, (ql_date)date, NULL)) {
             Py_INCREF(Py_None);
             t = Py_None;
         } else {
@@ -304,7 +305,7 @@ PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    ql_evaluate_many((const ql_record *const *)b->recs, b->res, (size_t)n,
+    ql_evaluate_many(b->res, (const ql_record *const *)b->recs, (size_t)n,
                      (ql_date)date, trace ? QL_EVAL_TRACE : 0);
     Py_END_ALLOW_THREADS
     out = PyList_New(n);
@@ -316,7 +317,7 @@ PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
         } else if (ql_result_status(b->res[i]) != QL_OK) {
             const ql_error *e = ql_result_error(b->res[i]);
             char text[2048];
-            ql_error_format(e, text, sizeof text);
+            ql_error_format(text, sizeof text, e);
             item = Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
                                  e->file, e->line, e->column, e->field, text);
         } else {

@@ -14,6 +14,10 @@
    links against the static library (every object of it) and against the
    shared one, and loads and evaluates a rule set with each.
 
+4. The shared library's soname is libquotalevy.so.N with N the header's
+   QL_VERSION_MAJOR (1 since the ABI was declared stable): the number a
+   program is linked against is the one the header promises.
+
 Needs nm and readelf (binutils) and the C compiler the build uses.
 """
 import os
@@ -115,11 +119,11 @@ int main(int argc, char **argv)
         ql_record_set(rec, "area_wage", "40000", &err) ||
         ql_date_parse(&d, "2024-01-01", 10, &err) ||
         ql_evaluate(res, rec, d, QL_EVAL_TRACE, &err)) {
-        ql_error_format(&err, buf, sizeof buf);
+        ql_error_format(buf, sizeof buf, &err);
         fprintf(stderr, "%%s\n", buf);
         return 1;
     }
-    ql_result_output_text(res, 0, buf, sizeof buf);
+    ql_result_output_text(buf, sizeof buf, res, 0);
     printf("%%s %%d\n", buf, date_ymd() + check_all());
     ql_result_free(res);
     ql_record_free(rec);
@@ -158,9 +162,25 @@ def check_link(static_lib, shared_lib, header, rules, cc):
                       f"defined, evaluated {r.stdout.split()[0]}")
 
 
+def check_soname(shared_lib, header):
+    text = open(header, encoding="utf-8").read()
+    major = int(re.search(r"#define QL_VERSION_MAJOR (\d+)", text).group(1))
+    m = re.search(r"\(SONAME\)\s+Library soname: \[([^\]]+)\]",
+                  run(["readelf", "-dW", shared_lib]))
+    want = f"libquotalevy.so.{major}"
+    if not m or m.group(1) != want:
+        fail(f"{shared_lib}: soname {m.group(1) if m else None}, expected {want} "
+             f"(QL_VERSION_MAJOR {major})")
+    elif major < 1:
+        fail(f"soname {want}: the ABI is declared stable, the soname is at least 1")
+    else:
+        print(f"soname {want}")
+
+
 def main():
     static_lib, shared_lib, header, rules = sys.argv[1:5]
     cc = sys.argv[5:]
+    check_soname(shared_lib, header)
     check_exports(static_lib, shared_lib, header)
     check_link(static_lib, shared_lib, header, rules, cc)
     if failures:

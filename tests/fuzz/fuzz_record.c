@@ -44,9 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ql_evaluate(res, rec, d, data[0] & 1 ? QL_EVAL_TRACE : 0, &err) == QL_OK) {
         char buf[QL_DECIMAL_TEXT_MAX];
         for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
-            ql_value v;
-            ql_result_output(res, i, &v);
-            ql_value_format(&v, buf, sizeof buf);
+            ql_value v = QL_VALUE_INIT;
+            ql_result_output(&v, res, i);
+            ql_value_format(buf, sizeof buf, &v);
         }
     } else if (!err.message[0]) {
         abort(); /* an error always says what */

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ql_error err;
     if (ql_ruleset_load_buffer(&rs, (const char *)data, size, "fuzz.yaml", &err)) {
         char buf[2048];
-        ql_error_format(&err, buf, sizeof buf); /* must be well formed */
+        ql_error_format(buf, sizeof buf, &err); /* must be well formed */
         return 0;
     }
     ql_record *rec;

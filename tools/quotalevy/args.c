@@ -22,7 +22,7 @@ void cli_error(const char *cmd, const char *fmt, ...)
 void cli_print_error(FILE *f, const char *prefix, const ql_error *err)
 {
     char msg[2048];
-    ql_error_format(err, msg, sizeof msg);
+    ql_error_format(msg, sizeof msg, err);
     if (prefix)
         fprintf(f, "%s: %s\n", prefix, msg);
     else
@@ -118,6 +118,7 @@ int cli_override(const char *cmd, const char *text, ql_override *out)
     memcpy(b, text, (size_t)(at - text));
     b[at - text] = '\0';
     b[eq - text] = '\0';
+    out->version = QL_OVERRIDE_VERSION;
     out->param = b;
     out->value = b + (eq - text) + 1;
     return 0;

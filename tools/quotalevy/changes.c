@@ -144,9 +144,9 @@ int chg_add(changes *c, const char *const *key, const size_t *len,
     for (size_t i = 0; i < c->nout; i++) {
         if (!c->summed[i])
             continue;
-        ql_value x, y;
-        ql_result_output(before, i, &x);
-        ql_result_output(after, i, &y);
+        ql_value x = QL_VALUE_INIT, y = QL_VALUE_INIT;
+        ql_result_output(&x, before, i);
+        ql_result_output(&y, after, i);
         if (x.type == QL_TYPE_NUMBER)
             add(&g->a[i].before, &x.number);
         if (y.type == QL_TYPE_NUMBER)

@@ -65,8 +65,8 @@ static int same_value(const ql_value *a, const ql_value *b)
     if (a->type == QL_TYPE_NUMBER)
         return ql_decimal_compare(&a->number, &b->number) == 0;
     char x[QL_DECIMAL_TEXT_MAX * 2], y[QL_DECIMAL_TEXT_MAX * 2];
-    ql_value_format(a, x, sizeof x);
-    ql_value_format(b, y, sizeof y);
+    ql_value_format(x, sizeof x, a);
+    ql_value_format(y, sizeof y, b);
     return !strcmp(x, y);
 }
 
@@ -255,7 +255,7 @@ int cmd_compare(int argc, char **argv)
            path);
     for (size_t k = 0; k < novr; k++) {
         char d[16];
-        ql_date_format(ovr[k].from, d, sizeof d);
+        ql_date_format(d, sizeof d, ovr[k].from);
         printf("%s %s = %s from %s", k ? "," : "\noverride:", ovr[k].param,
                ovr[k].value, d);
     }
@@ -303,9 +303,9 @@ int cmd_compare(int argc, char **argv)
         both++;
         int first = 1, differs = 0;
         for (size_t i = 0; i < no; i++) {
-            ql_value x, y;
-            ql_result_output(sb, i, &x);
-            ql_result_output(sa, i, &y);
+            ql_value x = QL_VALUE_INIT, y = QL_VALUE_INIT;
+            ql_result_output(&x, sb, i);
+            ql_result_output(&y, sa, i);
             differs |= watch[i] && !same_value(&x, &y);
         }
         const char *key[64];
@@ -325,9 +325,9 @@ int cmd_compare(int argc, char **argv)
             }
         }
         for (size_t i = 0; i < no; i++) {
-            ql_value x, y;
-            ql_result_output(sb, i, &x);
-            ql_result_output(sa, i, &y);
+            ql_value x = QL_VALUE_INIT, y = QL_VALUE_INIT;
+            ql_result_output(&x, sb, i);
+            ql_result_output(&y, sa, i);
             if (ql_ruleset_output_aggregate(base, i) == QL_AGG_SUM &&
                 (x.type == QL_TYPE_NUMBER || y.type == QL_TYPE_NUMBER)) {
                 if (x.type == QL_TYPE_NUMBER)
@@ -339,8 +339,8 @@ int cmd_compare(int argc, char **argv)
             if (!differs || !watch[i])
                 continue;
             char bx[QL_DECIMAL_TEXT_MAX * 2], by[QL_DECIMAL_TEXT_MAX * 2];
-            ql_value_format(&x, bx, sizeof bx);
-            ql_value_format(&y, by, sizeof by);
+            ql_value_format(bx, sizeof bx, &x);
+            ql_value_format(by, sizeof by, &y);
             if (units.open) {
                 sb_putc(&line, ',');
                 csv_put_field(&line, bx, strlen(bx));

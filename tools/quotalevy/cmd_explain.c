@@ -104,7 +104,7 @@ out:
 static int print_text(const ql_result *res)
 {
     char small[8192];
-    size_t n = ql_result_explain(res, small, sizeof small);
+    size_t n = ql_result_explain(small, sizeof small, res);
     char *text = small;
     if (n >= sizeof small) {
         text = malloc(n + 1);
@@ -112,7 +112,7 @@ static int print_text(const ql_result *res)
             cli_error("explain", "out of memory");
             return -1;
         }
-        ql_result_explain(res, text, n + 1);
+        ql_result_explain(text, n + 1, res);
     }
     fwrite(text, 1, n, stdout);
     if (text != small)
@@ -131,7 +131,7 @@ static void jstr(const char *s)
 static void jval(const ql_value *v)
 {
     char buf[QL_DECIMAL_TEXT_MAX * 2];
-    ql_value_format(v, buf, sizeof buf);
+    ql_value_format(buf, sizeof buf, v);
     switch (v->type) {
     case QL_TYPE_NONE: fputs("null", stdout); break;
     case QL_TYPE_NUMBER:
@@ -143,15 +143,15 @@ static void jval(const ql_value *v)
 static void print_json(const ql_ruleset *rs, const ql_result *res, ql_date date)
 {
     char d[16];
-    ql_date_format(date, d, sizeof d);
+    ql_date_format(d, sizeof d, date);
     printf("{\"rules\":");
     jstr(ql_ruleset_meta(rs, "id"));
     printf(",\"version\":");
     jstr(ql_ruleset_meta(rs, "version"));
     printf(",\"date\":\"%s\",\"steps\":[", d);
     for (size_t i = 0; i < ql_result_trace_count(res); i++) {
-        ql_trace_step s;
-        ql_result_trace_step(res, i, &s);
+        ql_trace_step s = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&s, res, i);
         printf("%s{\"kind\":\"%s\",\"name\":", i ? "," : "", ql_step_kind_name(s.kind));
         jstr(s.name);
         printf(",\"value\":");
@@ -162,10 +162,10 @@ static void print_json(const ql_ruleset *rs, const ql_result *res, ql_date date)
         }
         if (s.kind == QL_STEP_PARAM) {
             char f[16];
-            ql_date_format(s.from, f, sizeof f);
+            ql_date_format(f, sizeof f, s.from);
             printf(",\"from\":\"%s\"", f);
             if (s.until >= 0) {
-                ql_date_format(s.until, f, sizeof f);
+                ql_date_format(f, sizeof f, s.until);
                 printf(",\"until\":\"%s\"", f);
             }
         }
@@ -181,8 +181,8 @@ static void print_json(const ql_ruleset *rs, const ql_result *res, ql_date date)
     }
     printf("],\"outputs\":{");
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
-        ql_value v;
-        ql_result_output(res, i, &v);
+        ql_value v = QL_VALUE_INIT;
+        ql_result_output(&v, res, i);
         printf("%s", i ? "," : "");
         jstr(ql_ruleset_output_name(rs, i));
         printf(":");
@@ -190,8 +190,8 @@ static void print_json(const ql_ruleset *rs, const ql_result *res, ql_date date)
     }
     printf("},\"checks\":{");
     for (size_t k = 0; k < ql_ruleset_check_count(rs); k++) {
-        ql_check_result c;
-        ql_result_check(res, k, &c);
+        ql_check_result c = QL_CHECK_RESULT_INIT;
+        ql_result_check(&c, res, k);
         printf("%s", k ? "," : "");
         jstr(ql_ruleset_check_name(rs, k));
         printf(":{\"applicable\":%s,\"compliant\":", c.applicable ? "true" : "false");

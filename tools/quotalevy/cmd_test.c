@@ -84,7 +84,7 @@ static int value_matches(const ql_value *v, const char *want)
         }
         return ql_decimal_compare(&d, &v->number) == 0;
     }
-    ql_value_format(v, got, sizeof got);
+    ql_value_format(got, sizeof got, v);
     return !strcmp(got, want);
 }
 
@@ -92,7 +92,7 @@ static const char *show(const ql_value *v, char *buf, size_t size)
 {
     if (v->type == QL_TYPE_NONE)
         return "n/a";
-    ql_value_format(v, buf, size);
+    ql_value_format(buf, size, v);
     return buf;
 }
 
@@ -116,8 +116,8 @@ static int find_check(const ql_ruleset *rs, const char *name)
 static void expect_check(tstate *t, const char *cname, int k,
                          const ynode *key, const ynode *want)
 {
-    ql_check_result c;
-    ql_result_check(t->res, (size_t)k, &c);
+    ql_check_result c = QL_CHECK_RESULT_INIT;
+    ql_result_check(&c, t->res, (size_t)k);
     char buf[QL_DECIMAL_TEXT_MAX];
     if (want->kind == YN_SCALAR) {
         const char *got = !c.applicable ? "n/a" : c.compliant ? "true" : "false";
@@ -137,8 +137,7 @@ static void expect_check(tstate *t, const char *cname, int k,
             case_fail(t, fv, cname, "%s.%s: expected a scalar", key->text, fk->text);
             continue;
         }
-        ql_value v;
-        memset(&v, 0, sizeof v);
+        ql_value v = QL_VALUE_INIT;
         if (!strcmp(fk->text, "applicable") || !strcmp(fk->text, "compliant")) {
             int b = !strcmp(fk->text, "applicable") ? c.applicable : c.compliant;
             v.type = QL_TYPE_BOOL;
@@ -168,8 +167,8 @@ static void expect_check(tstate *t, const char *cname, int k,
 static int traced_value(const ql_result *res, const char *name, ql_value *out)
 {
     for (size_t i = 0; i < ql_result_trace_count(res); i++) {
-        ql_trace_step s;
-        ql_result_trace_step(res, i, &s);
+        ql_trace_step s = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&s, res, i);
         if (s.kind == QL_STEP_COMPUTED && !strcmp(s.name, name)) {
             *out = s.value;
             return 0;
@@ -187,10 +186,10 @@ static void expect_value(tstate *t, const char *cname, const ynode *key,
         case_fail(t, want, cname, "%s: expected a scalar value", name);
         return;
     }
-    ql_value v;
+    ql_value v = QL_VALUE_INIT;
     int o = find_output(t->rs, name);
     if (o >= 0) {
-        ql_result_output(t->res, (size_t)o, &v);
+        ql_result_output(&v, t->res, (size_t)o);
     } else if (traced_value(t->res, name, &v)) {
         case_fail(t, key, cname,
                   "'%s' is not an output, check or evaluated computed value",
@@ -244,7 +243,7 @@ static void check_error(tstate *t, const char *cname, const ynode *want,
         return;
     }
     char text[2048];
-    ql_error_format(err, text, sizeof text);
+    ql_error_format(text, sizeof text, err);
     if (strcmp(code->text, ql_status_name(st)))
         case_fail(t, code, cname, "expected error %s, got %s: %s", code->text,
                   ql_status_name(st), text);
@@ -261,8 +260,8 @@ static void check_error(tstate *t, const char *cname, const ynode *want,
 static void check_scales(tstate *t, const char *cname, const ynode *c)
 {
     for (size_t i = 0; i < ql_ruleset_output_count(t->rs); i++) {
-        ql_value v;
-        if (ql_result_output(t->res, i, &v) || v.type != QL_TYPE_NUMBER)
+        ql_value v = QL_VALUE_INIT;
+        if (ql_result_output(&v, t->res, i) || v.type != QL_TYPE_NUMBER)
             continue;
         int want = ql_ruleset_output_scale(t->rs, i);
         if (v.number.scale != want)
@@ -350,7 +349,7 @@ static int run_case(tstate *t, const ynode *c, size_t index)
         check_error(t, cname, error, st, &err);
     } else if (st != QL_OK) {
         char text[2048];
-        ql_error_format(&err, text, sizeof text);
+        ql_error_format(text, sizeof text, &err);
         case_fail(t, c, cname, "evaluation failed: %s", text);
     } else if (expect->kind != YN_MAP) {
         case_fail(t, expect, cname, "'expect' must be a mapping");

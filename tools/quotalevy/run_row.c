@@ -104,12 +104,12 @@ static void put_value(const run_cfg *cfg, strbuf *b, const ql_value *v)
         switch (v->type) {
         case QL_TYPE_NONE: sb_puts(b, "null"); return;
         case QL_TYPE_BOOL:
-            ql_value_format(v, buf, sizeof buf);
+            ql_value_format(buf, sizeof buf, v);
             sb_puts(b, buf);
             return;
         case QL_TYPE_NUMBER: /* a string: exact, its scale kept ("12.50") */
         case QL_TYPE_DATE:
-            ql_value_format(v, buf, sizeof buf);
+            ql_value_format(buf, sizeof buf, v);
             json_put_string(b, buf, strlen(buf));
             return;
         default:
@@ -121,7 +121,7 @@ static void put_value(const run_cfg *cfg, strbuf *b, const ql_value *v)
         csv_put_field(b, v->string, v->length);
         return;
     }
-    size_t n = ql_value_format(v, buf, sizeof buf);
+    size_t n = ql_value_format(buf, sizeof buf, v);
     sb_put(b, buf, n);
 }
 
@@ -150,8 +150,8 @@ static void put_result_text(const run_cfg *cfg, strbuf *b, const ql_result *res,
     int quote = cfg->jsonl_out && quote_json;
     char *at = b->p + b->len + quote;
     size_t n = field < 0
-        ? ql_result_output_text(res, i, at, QL_DECIMAL_TEXT_MAX)
-        : ql_result_check_text(res, i, (ql_check_field)field, at, QL_DECIMAL_TEXT_MAX);
+        ? ql_result_output_text(at, QL_DECIMAL_TEXT_MAX, res, i)
+        : ql_result_check_text(at, QL_DECIMAL_TEXT_MAX, res, i, (ql_check_field)field);
     if (n == 0) {
         b->p[b->len] = '\0';
         if (cfg->jsonl_out)
@@ -179,13 +179,13 @@ static int put_csv_values(const run_cfg *cfg, strbuf *b, const ql_result *res)
         int k = cfg->out_check[i];
         if (k < 0) {
             *o++ = ',';
-            o += ql_result_output_text(res, i, o, QL_DECIMAL_TEXT_MAX);
+            o += ql_result_output_text(o, QL_DECIMAL_TEXT_MAX, res, i);
             continue;
         }
         for (int f = 0; f < 5; f++) {
             *o++ = ',';
-            o += ql_result_check_text(res, (size_t)k, (ql_check_field)f, o,
-                                      QL_DECIMAL_TEXT_MAX);
+            o += ql_result_check_text(o, QL_DECIMAL_TEXT_MAX, res, (size_t)k,
+                                      (ql_check_field)f);
         }
     }
     *o = '\0';
@@ -200,10 +200,10 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
     if (cfg->jsonl_out)
         sb_puts(b, ",\"trace\":[");
     for (size_t i = 0; i < n; i++) {
-        ql_trace_step st;
-        ql_result_trace_step(res, i, &st);
+        ql_trace_step st = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&st, res, i);
         char v[QL_DECIMAL_TEXT_MAX * 2];
-        ql_value_format(&st.value, v, sizeof v);
+        ql_value_format(v, sizeof v, &st.value);
         if (cfg->jsonl_out) {
             sb_puts(b, i ? ",{" : "{");
             sb_puts(b, "\"kind\":\"");
@@ -214,7 +214,7 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
             put_value(cfg, b, &st.value);
             if (st.kind == QL_STEP_PARAM) {
                 char d[16];
-                ql_date_format(st.from, d, sizeof d);
+                ql_date_format(d, sizeof d, st.from);
                 sb_puts(b, ",\"from\":\"");
                 sb_puts(b, d);
                 sb_puts(b, "\"");
@@ -338,7 +338,7 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
                                cfg->explain ? QL_EVAL_TRACE : 0, &err);
     if (st) {
         char msg[2048];
-        ql_error_format(&err, msg, sizeof msg);
+        ql_error_format(msg, sizeof msg, &err);
         if (!err.file[0]) /* a plain record error: the message alone */
             snprintf(msg, sizeof msg, "%s", err.message);
         int col = 0;
@@ -389,7 +389,7 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     }
     for (size_t i = 0; i < nout; i++) {
         const char *name = ql_ruleset_output_name(rs, i);
-        ql_value v;
+        ql_value v = QL_VALUE_INIT;
         ql_type t = cfg->out_type[i];
         if (t == QL_TYPE_NUMBER || t == QL_TYPE_BOOL || t == QL_TYPE_DATE) {
             /* the text straight from the result */
@@ -403,8 +403,9 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
             if (cfg->jsonl_out) {
                 /* a check that does not apply is null, not five nulls */
                 char a[8];
-                ql_result_check_text(w->res, (size_t)cfg->out_check[i],
-                                     QL_CHECK_APPLICABLE, a, sizeof a);
+                ql_result_check_text(a, sizeof a, w->res,
+                                     (size_t)cfg->out_check[i],
+                                     QL_CHECK_APPLICABLE);
                 if (a[0] != 't') {
                     sb_puts(b, "null");
                     continue;
@@ -424,15 +425,15 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
             continue;
         }
         if (!ql_ruleset_output_is_check(rs, i)) {
-            ql_result_output(w->res, i, &v);
+            ql_result_output(&v, w->res, i);
             put_key(cfg, b, name, 0);
             put_value(cfg, b, &v);
             continue;
         }
         check = (size_t)cfg->out_check[i];
-        ql_check_result c;
-        ql_result_check(w->res, check, &c);
-        ql_value app = {0}, comp = {0};
+        ql_check_result c = QL_CHECK_RESULT_INIT;
+        ql_result_check(&c, w->res, check);
+        ql_value app = QL_VALUE_INIT, comp = QL_VALUE_INIT;
         app.type = QL_TYPE_BOOL;
         app.boolean = c.applicable;
         if (c.applicable) {

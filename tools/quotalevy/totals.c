@@ -202,8 +202,8 @@ int tot_add(totals *t, const char *const *key, const size_t *len,
     for (size_t i = 0; i < t->nout; i++) {
         acc *a = &g->a[i];
         if (t->check[i] >= 0) {
-            ql_check_result c;
-            if (ql_result_check(res, (size_t)t->check[i], &c) || !c.applicable)
+            ql_check_result c = QL_CHECK_RESULT_INIT;
+            if (ql_result_check(&c, res, (size_t)t->check[i]) || !c.applicable)
                 continue;
             a->applicable++;
             a->compliant += c.compliant != 0;
@@ -213,8 +213,8 @@ int tot_add(totals *t, const char *const *key, const size_t *len,
         }
         if (t->agg[i] == QL_AGG_NONE)
             continue;
-        ql_value v;
-        if (ql_result_output(res, i, &v) == QL_OK)
+        ql_value v = QL_VALUE_INIT;
+        if (ql_result_output(&v, res, i) == QL_OK)
             fold(a, t->agg[i], &v);
     }
     return 0;
@@ -245,7 +245,7 @@ static void combine(const totals *t, size_t i, acc *a, const acc *b)
         break;
     case QL_AGG_MIN:
     case QL_AGG_MAX: {
-        ql_value v = {0};
+        ql_value v = QL_VALUE_INIT;
         v.type = QL_TYPE_NUMBER;
         v.number = b->v;
         fold(a, t->agg[i], &v);
@@ -290,7 +290,7 @@ static void put_dec(strbuf *out, const ql_decimal *v, int has)
     sb_putc(out, ',');
     if (has) {
         char buf[QL_DECIMAL_TEXT_MAX];
-        sb_puts(out, (ql_decimal_format(v, buf, sizeof buf), buf));
+        sb_puts(out, (ql_decimal_format(buf, sizeof buf, v), buf));
     }
 }
 

@@ -52,7 +52,7 @@ static void add_text(uint32_t *a, const char *t)
 void widesum_add(widesum *w, const ql_decimal *d)
 {
     char t[QL_DECIMAL_TEXT_MAX];
-    ql_decimal_format(d, t, sizeof t);
+    ql_decimal_format(t, sizeof t, d);
     if (d->scale > w->scale)
         w->scale = d->scale;
     if (t[0] == '-')
