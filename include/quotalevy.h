@@ -589,7 +589,8 @@ QL_EXTERN void ql_record_clear(ql_record *rec);
 QL_EXTERN ql_status ql_record_set_text(ql_record *rec, size_t i,
                                        const char *text, size_t len,
                                        ql_error *err);
-/* As ql_record_set_text, by field name (QL_ERECORD for an unknown name). */
+/* As ql_record_set_text, by field name (QL_ERECORD for an unknown name),
+ * from a NUL-terminated text; a NULL text empties the field, as "" does. */
 QL_EXTERN ql_status ql_record_set(ql_record *rec, const char *name,
                                   const char *text, ql_error *err);
 /* Typed setters, checked against the field's type and constraints. */
@@ -804,6 +805,55 @@ QL_EXTERN ql_status ql_result_trace_step(ql_trace_step *out,
  */
 QL_EXTERN size_t ql_result_explain(char *buf, size_t size,
                                    const ql_result *res);
+
+/* ------------------------------------------------------------ rule tests */
+
+/*
+ * A rule set's own test cases, in a YAML file (what `quotalevy test`
+ * runs; rules/<country>/tests/ hold the bundled ones):
+ *
+ *   rules: ../jilin.yaml          # relative to the test file
+ *   description: …                # optional
+ *   cases:
+ *     - name: enterprise of 100, 2024
+ *       date: 2024-06-30
+ *       input: {unit_type: enterprise, employees: 100, …}  # list: [a, ~, c]
+ *       expect:
+ *         levy_due: 18000.00      # outputs and computed values; numbers
+ *         agency_post_minimum: n/a   # compare by exact value; a check is
+ *         federation_cadre_ratio: {applicable: true, shortfall: 1}  # n/a,
+ *                                 # true, false or some of its fields
+ *     - name: more disabled than employees
+ *       date: 2024-06-30
+ *       input: {…}
+ *       error: {code: QL_ERECORD, field: disabled, message: substring}
+ *
+ * Each case that does not give what it says is a failure, reported to
+ * `on_failure` (may be NULL) with the test file, the line of the value or
+ * key concerned, the case's name (or "#N") and a message of at most
+ * QL_TEST_MESSAGE_MAX bytes naming the expected and the actual value.
+ */
+#define QL_TEST_MESSAGE_MAX 1024
+
+typedef void (*ql_test_failure_cb)(const char *file, int line,
+                                   const char *case_name, const char *message,
+                                   void *payload);
+
+/*
+ * Runs the test file at `path`: loads the rules it names with `opts` (NULL
+ * for the defaults; any option but buffer: the extends policy, a search
+ * path, a resolver, even overrides), evaluates every case and sets
+ * *passed and *failed.  Returns QL_OK when the file ran, whatever its
+ * cases gave.  Errors (nothing counted): QL_EIO for a test file that
+ * cannot be read (or is not a regular file), QL_EPARSE for its YAML,
+ * QL_ESCHEMA for a file without 'rules:' and 'cases:' or with another
+ * key, the rule set's load errors (located in the rules file), QL_EINVAL
+ * for a NULL passed, failed or path or opts->buffer set.
+ */
+QL_EXTERN ql_status ql_test_file(size_t *passed, size_t *failed,
+                                 const char *path, const ql_load_options *opts,
+                                 ql_test_failure_cb on_failure, void *payload,
+                                 ql_error *err);
 
 #ifdef __cplusplus
 }

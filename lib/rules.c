@@ -37,20 +37,20 @@ static const char *file_kind(mode_t m)
          : "not a regular file";
 }
 
-/* Reads a rules file whole.  Only regular files are read: opened without
- * blocking (a FIFO would wait for a writer forever) and checked before a
- * byte is read, so a device, a directory or a FIFO named by a path or an
- * `extends:` is refused at once. */
-static ql_status read_file(loader *L, const char *path, ydoc *doc)
+/* Reads a rules file whole (rules.h).  Only regular files are read: opened
+ * without blocking (a FIFO would wait for a writer forever) and checked
+ * before a byte is read. */
+ql_status qli_rl_read_file(ql_arena *ar, const char *path, ydoc *doc,
+                           ql_error *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return qli_fail(L->err, QL_EIO, path, 0, 0, "cannot open: %s",
+        return qli_fail(err, QL_EIO, path, 0, 0, "cannot open: %s",
                        strerror(errno));
     struct stat sb;
     int bad = fstat(fd, &sb) != 0 ? errno : 0;
     if (bad || !S_ISREG(sb.st_mode)) {
-        ql_status st = qli_fail(L->err, QL_EIO, path, 0, 0,
+        ql_status st = qli_fail(err, QL_EIO, path, 0, 0,
                                 "not read: %s; rules are read from regular "
                                 "files only",
                                 bad ? strerror(bad) : file_kind(sb.st_mode));
@@ -60,7 +60,7 @@ static ql_status read_file(loader *L, const char *path, ydoc *doc)
     FILE *f = fdopen(fd, "rb");
     if (!f) {
         close(fd);
-        return qli_rl_oom(L);
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
     }
     char *buf = NULL;
     size_t len = 0, cap = 0;
@@ -68,14 +68,14 @@ static ql_status read_file(loader *L, const char *path, ydoc *doc)
     for (;;) {
         if (len == cap) {
             if (cap >= QL_MAX_FILE_SIZE) {
-                st = qli_fail(L->err, QL_ELIMIT, path, 0, 0,
+                st = qli_fail(err, QL_ELIMIT, path, 0, 0,
                              "file larger than the 16 MiB limit for rules files");
                 break;
             }
             cap = cap ? cap * 2 : 65536;
             char *p = realloc(buf, cap + 1);
             if (!p) {
-                st = qli_rl_oom(L);
+                st = qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
                 break;
             }
             buf = p;
@@ -84,16 +84,16 @@ static ql_status read_file(loader *L, const char *path, ydoc *doc)
         len += got;
         if (got == 0) {
             if (ferror(f))
-                st = qli_fail(L->err, QL_EIO, path, 0, 0, "read error");
+                st = qli_fail(err, QL_EIO, path, 0, 0, "read error");
             break;
         }
     }
     fclose(f);
     if (st == QL_OK) {
-        doc->text = qli_ar_strndup(L->ar, buf ? buf : "", len);
+        doc->text = qli_ar_strndup(ar, buf ? buf : "", len);
         doc->len = len;
         if (!doc->text)
-            st = qli_rl_oom(L);
+            st = qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
     }
     free(buf);
     return st;
@@ -426,7 +426,7 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
         if (!doc)
             return qli_rl_oom(L);
         doc->file = path;
-        if ((st = read_file(L, path, doc))) {
+        if ((st = qli_rl_read_file(L->ar, path, doc, L->err))) {
             /* said at the `extends:` line that named the file */
             char why[QL_ERROR_MESSAGE_MAX];
             snprintf(why, sizeof why, "%s", L->err ? L->err->message : "");
@@ -648,7 +648,7 @@ static ql_status load_source(ql_ruleset **out, const char *path,
         doc.text = o->buffer;
         doc.len = o->buffer_len;
     } else if (st == QL_OK) {
-        st = read_file(&L, path, &doc);
+        st = qli_rl_read_file(L.ar, path, &doc, L.err);
     }
     if (st == QL_OK) {
         char *dir = dir_of(&scratch, path);

@@ -99,6 +99,12 @@ ql_status qli_rl_build_computed(loader *L);
 ql_status qli_rl_build_checks(loader *L);
 ql_status qli_rl_build_validations(loader *L);
 ql_status qli_rl_build_outputs(loader *L, const ynode *fallback);
+/* Reads the regular file `path` whole into doc->text (in ar): a device,
+ * directory or FIFO is refused without blocking (QL_EIO), a file past
+ * QL_MAX_FILE_SIZE is QL_ELIMIT.  Rules files and test files. */
+ql_status qli_rl_read_file(ql_arena *ar, const char *path, ydoc *doc,
+                           ql_error *err);
+
 /* Applies L->ovr to the built parameters. */
 ql_status qli_rl_apply_overrides(loader *L);
 

@@ -1,0 +1,430 @@
+/*
+ * ruletest.c — a rule set's own test cases, written as YAML (the format
+ * `quotalevy test --help` shows; ql_test_file in quotalevy.h).
+ *
+ * A test file names its rule set (relative to itself) and lists cases,
+ * each a record, a date and what it must give.  Numbers compare by exact
+ * decimal value, so "1.6" matches "1.600"; every other value compares as
+ * text.  The file is read with the loader's own tree (yamltree.c), so
+ * test files get the strict treatment rules files get: unknown and
+ * duplicate keys are errors, every failure has its line.  The cases run
+ * through the public API only, as any program would run them.
+ */
+#include "rules.h"
+#include "yamltree.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct tstate {
+    const char *file;
+    const ql_ruleset *rs;
+    ql_record *rec;
+    ql_result *res;
+    ql_test_failure_cb cb;
+    void *payload;
+    int failed_here; /* failures in the current case */
+} tstate;
+
+static void case_fail(tstate *t, const ynode *at, const char *name,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void case_fail(tstate *t, const ynode *at, const char *name,
+                      const char *fmt, ...)
+{
+    char msg[QL_TEST_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (t->cb)
+        t->cb(t->file, at->line, name, msg, t->payload);
+    t->failed_here++;
+}
+
+/* Compares an actual value with the expected scalar text, a number
+ * read as a rules file reads one ("50%" is 0.5) and compared exactly. */
+static int value_matches(const ql_value *v, const char *want)
+{
+    char got[QL_DECIMAL_TEXT_MAX * 4];
+    if (v->type == QL_TYPE_NONE)
+        return !strcmp(want, "") || !strcmp(want, "n/a");
+    if (v->type == QL_TYPE_NUMBER) {
+        ql_decimal d;
+        size_t n = strlen(want);
+        int pct = n > 0 && want[n - 1] == '%';
+        if (ql_decimal_parse(&d, want, n - (size_t)pct, NULL))
+            return 0;
+        if (pct) { /* 1.5% = 15 × 10^−3: the same digits, two more places */
+            if (d.scale + 2 > QL_DECIMAL_MAX_SCALE)
+                return 0;
+            d.scale += 2;
+        }
+        return ql_decimal_compare(&d, &v->number) == 0;
+    }
+    ql_value_format(got, sizeof got, v);
+    return !strcmp(got, want);
+}
+
+static const char *show(const ql_value *v, char *buf, size_t size)
+{
+    if (v->type == QL_TYPE_NONE)
+        return "n/a";
+    ql_value_format(buf, size, v);
+    return buf;
+}
+
+static int find_output(const ql_ruleset *rs, const char *name)
+{
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++)
+        if (!strcmp(ql_ruleset_output_name(rs, i), name))
+            return (int)i;
+    return -1;
+}
+
+static int find_check(const ql_ruleset *rs, const char *name)
+{
+    for (size_t i = 0; i < ql_ruleset_check_count(rs); i++)
+        if (!strcmp(ql_ruleset_check_name(rs, i), name))
+            return (int)i;
+    return -1;
+}
+
+/* One expected check: a scalar (n/a, true, false) or a field mapping. */
+static void expect_check(tstate *t, const char *cname, int k, const ynode *key,
+                         const ynode *want)
+{
+    ql_check_result c = QL_CHECK_RESULT_INIT;
+    ql_result_check(&c, t->res, (size_t)k);
+    char buf[QL_DECIMAL_TEXT_MAX];
+    if (want->kind == YN_SCALAR) {
+        const char *got = !c.applicable ? "n/a"
+                          : c.compliant ? "true"
+                                        : "false";
+        if (strcmp(got, want->text))
+            case_fail(t, want, cname, "%s: expected %s, got %s", key->text,
+                      want->text, got);
+        return;
+    }
+    if (want->kind != YN_MAP) {
+        case_fail(t, want, cname, "%s: expected n/a, true, false or a mapping",
+                  key->text);
+        return;
+    }
+    for (size_t i = 0; i < want->n; i++) {
+        const ynode *fk = want->items[2 * i], *fv = want->items[2 * i + 1];
+        if (fv->kind != YN_SCALAR) {
+            case_fail(t, fv, cname, "%s.%s: expected a scalar", key->text,
+                      fk->text);
+            continue;
+        }
+        ql_value v = QL_VALUE_INIT;
+        if (!strcmp(fk->text, "applicable") || !strcmp(fk->text, "compliant")) {
+            int b =
+                !strcmp(fk->text, "applicable") ? c.applicable : c.compliant;
+            v.type = QL_TYPE_BOOL;
+            v.boolean = b;
+            if (!strcmp(fk->text, "compliant") && !c.applicable)
+                v.type = QL_TYPE_NONE;
+        } else if (!strcmp(fk->text, "required")) {
+            v = c.required;
+        } else if (!strcmp(fk->text, "actual")) {
+            v = c.actual;
+        } else if (!strcmp(fk->text, "shortfall")) {
+            v = c.shortfall;
+        } else {
+            case_fail(t, fk, cname,
+                      "%s: a check has no field '%s' (expected applicable, "
+                      "compliant, required, actual or shortfall)",
+                      key->text, fk->text);
+            continue;
+        }
+        if (!value_matches(&v, fv->text))
+            case_fail(t, fv, cname, "%s.%s: expected %s, got %s", key->text,
+                      fk->text, fv->text, show(&v, buf, sizeof buf));
+    }
+}
+
+/* A computed value that is not an output, from the trace. */
+static int traced_value(const ql_result *res, const char *name, ql_value *out)
+{
+    for (size_t i = 0; i < ql_result_trace_count(res); i++) {
+        ql_trace_step s = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&s, res, i);
+        if (s.kind == QL_STEP_COMPUTED && !strcmp(s.name, name)) {
+            *out = s.value;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* One expected output or evaluated computed value. */
+static void expect_value(tstate *t, const char *cname, const ynode *key,
+                         const char *name, const ynode *want)
+{
+    char buf[QL_DECIMAL_TEXT_MAX * 4];
+    if (want->kind != YN_SCALAR) {
+        case_fail(t, want, cname, "%s: expected a scalar value", name);
+        return;
+    }
+    ql_value v = QL_VALUE_INIT;
+    int o = find_output(t->rs, name);
+    if (o >= 0) {
+        ql_result_output(&v, t->res, (size_t)o);
+    } else if (traced_value(t->res, name, &v)) {
+        case_fail(t, key, cname,
+                  "'%s' is not an output, check or evaluated computed value",
+                  name);
+        return;
+    }
+    if (!value_matches(&v, want->text))
+        case_fail(t, want, cname, "%s: expected %s, got %s", name, want->text,
+                  show(&v, buf, sizeof buf));
+}
+
+static void check_expect(tstate *t, const char *cname, const ynode *expect)
+{
+    for (size_t i = 0; i < expect->n; i++) {
+        const ynode *key = expect->items[2 * i],
+                    *want = expect->items[2 * i + 1];
+        int k = find_check(t->rs, key->text);
+        if (k >= 0) {
+            expect_check(t, cname, k, key, want);
+            continue;
+        }
+        if (want->kind == YN_SEQ) {
+            /* a list: item j is name[j] */
+            for (size_t j = 0; j < want->n; j++) {
+                char name[512];
+                snprintf(name, sizeof name, "%s[%zu]", key->text, j + 1);
+                expect_value(t, cname, key, name, want->items[j]);
+            }
+            continue;
+        }
+        expect_value(t, cname, key, key->text, want);
+    }
+}
+
+/* The case expects an error: compare code, field and message. */
+static void check_error(tstate *t, const char *cname, const ynode *want,
+                        ql_status st, const ql_error *err)
+{
+    const ynode *code = want, *field = NULL, *msg = NULL;
+    if (want->kind == YN_MAP) {
+        code = qli_ymap_get(want, "code");
+        field = qli_ymap_get(want, "field");
+        msg = qli_ymap_get(want, "message");
+    }
+    if (!code || code->kind != YN_SCALAR) {
+        case_fail(t, want, cname,
+                  "error: expected a status name such as QL_ERECORD");
+        return;
+    }
+    if (st == QL_OK) {
+        case_fail(t, want, cname, "expected error %s, but the record evaluated",
+                  code->text);
+        return;
+    }
+    char text[2048];
+    ql_error_format(text, sizeof text, err);
+    if (strcmp(code->text, ql_status_name(st)))
+        case_fail(t, code, cname, "expected error %s, got %s: %s", code->text,
+                  ql_status_name(st), text);
+    else if (field && strcmp(field->text, err->field))
+        case_fail(t, field, cname,
+                  "expected the error on field '%s', got '%s': %s", field->text,
+                  err->field, text);
+    else if (msg && !strstr(err->message, msg->text))
+        case_fail(t, msg, cname,
+                  "expected the message to contain \"%s\", got: %s", msg->text,
+                  text);
+}
+
+/* Every number output of the case has its output's scale: the places
+ * the rule set declares (money its currency's), whatever the inputs. */
+static void check_scales(tstate *t, const char *cname, const ynode *c)
+{
+    for (size_t i = 0; i < ql_ruleset_output_count(t->rs); i++) {
+        ql_value v = QL_VALUE_INIT;
+        if (ql_result_output(&v, t->res, i) || v.type != QL_TYPE_NUMBER)
+            continue;
+        int want = ql_ruleset_output_scale(t->rs, i);
+        if (v.number.scale != want)
+            case_fail(
+                t, c, cname, "%s has %d decimal places, but its scale is %d",
+                ql_ruleset_output_name(t->rs, i), (int)v.number.scale, want);
+    }
+}
+
+static const char *const case_keys[] = {"name",  "date", "input", "expect",
+                                        "error", "note", NULL};
+
+/* Runs one case; returns 1 if it passed. */
+static int run_case(tstate *t, const ynode *c, size_t index)
+{
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "#%zu", index + 1);
+    t->failed_here = 0;
+    if (c->kind != YN_MAP) {
+        case_fail(t, c, fallback, "a case must be a mapping");
+        return 0;
+    }
+    const ynode *nm = qli_ymap_get(c, "name");
+    const char *cname = nm && nm->kind == YN_SCALAR ? nm->text : fallback;
+    for (size_t i = 0; i < c->n; i++) {
+        const ynode *k = c->items[2 * i];
+        int ok = 0;
+        for (int j = 0; case_keys[j]; j++)
+            ok |= !strcmp(k->text, case_keys[j]);
+        if (!ok) {
+            case_fail(t, k, cname,
+                      "unknown key '%s' (expected name, date, input, expect, "
+                      "error or note)",
+                      k->text);
+            return 0;
+        }
+    }
+    const ynode *date = qli_ymap_get(c, "date"),
+                *input = qli_ymap_get(c, "input");
+    const ynode *expect = qli_ymap_get(c, "expect"),
+                *error = qli_ymap_get(c, "error");
+    ql_date d;
+    if (!date || date->kind != YN_SCALAR ||
+        ql_date_parse(&d, date->text, date->len, NULL)) {
+        case_fail(t, date ? date : c, cname, "needs 'date: YYYY-MM-DD'");
+        return 0;
+    }
+    if (!expect && !error) {
+        case_fail(t, c, cname, "needs 'expect' or 'error'");
+        return 0;
+    }
+    ql_record_clear(t->rec);
+    ql_error err;
+    ql_status st = QL_OK;
+    if (input && input->kind != YN_MAP) {
+        case_fail(t, input, cname, "'input' must be a mapping of field: value");
+        return 0;
+    }
+    for (size_t i = 0; input && i < input->n && st == QL_OK; i++) {
+        const ynode *k = input->items[2 * i], *v = input->items[2 * i + 1];
+        if (v->kind == YN_SEQ) {
+            /* a list input: item j goes to field name[j]; ~ leaves it empty */
+            for (size_t j = 0; j < v->n && st == QL_OK; j++) {
+                const ynode *it = v->items[j];
+                char name[512];
+                if (it->kind != YN_SCALAR) {
+                    case_fail(t, it, cname, "items of '%s' must be scalars",
+                              k->text);
+                    return 0;
+                }
+                snprintf(name, sizeof name, "%s[%zu]", k->text, j + 1);
+                if (strcmp(it->text, "~") && strcmp(it->text, "null"))
+                    st = ql_record_set(t->rec, name, it->text, &err);
+            }
+            continue;
+        }
+        if (v->kind != YN_SCALAR) {
+            case_fail(t, v, cname, "input '%s' must be a scalar or a list",
+                      k->text);
+            return 0;
+        }
+        st = ql_record_set(t->rec, k->text, v->text, &err);
+    }
+    if (st == QL_OK)
+        st = ql_evaluate(t->res, t->rec, d, QL_EVAL_TRACE, &err);
+    if (error) {
+        check_error(t, cname, error, st, &err);
+    } else if (st != QL_OK) {
+        char text[2048];
+        ql_error_format(text, sizeof text, &err);
+        case_fail(t, c, cname, "evaluation failed: %s", text);
+    } else if (expect->kind != YN_MAP) {
+        case_fail(t, expect, cname, "'expect' must be a mapping");
+    } else {
+        check_expect(t, cname, expect);
+        check_scales(t, cname, c);
+    }
+    return t->failed_here == 0;
+}
+
+/* The rules a test file names, relative to the file's folder. */
+static ql_status load_rules(ql_ruleset **out, const char *path,
+                            const ynode *rules, const ql_load_options *opts,
+                            ql_arena *ar, ql_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    char *rpath = rules->text[0] == '/' || !slash
+                      ? qli_ar_printf(ar, "%s", rules->text)
+                      : qli_ar_printf(ar, "%.*s/%s", (int)(slash - path), path,
+                                      rules->text);
+    if (!rpath)
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
+    return ql_ruleset_load_ext(out, rpath, opts, err);
+}
+
+ql_status ql_test_file(size_t *passed, size_t *failed, const char *path,
+                       const ql_load_options *opts, ql_test_failure_cb cb,
+                       void *payload, ql_error *err)
+{
+    if (!passed || !failed || !path)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    if (opts && opts->version >= 1 && opts->buffer)
+        return qli_fail(
+            err, QL_EINVAL, NULL, 0, 0,
+            "a test file names its rules: opts->buffer must be NULL");
+    ql_arena ar = {0};
+    ydoc doc = {path, NULL, 0};
+    ynode *root;
+    ql_ruleset *rs = NULL;
+    tstate t = {path, NULL, NULL, NULL, cb, payload, 0};
+    size_t np = 0, nf = 0;
+    ql_status st = qli_rl_read_file(&ar, path, &doc, err);
+    if (st || (st = qli_ytree_parse(&root, &doc, &ar, err)))
+        goto out;
+    if (root->kind != YN_MAP) {
+        st = qli_yfail(
+            err, QL_ESCHEMA, root,
+            "a test file is a mapping with 'rules: PATH' and 'cases:'");
+        goto out;
+    }
+    for (size_t i = 0; i < root->n; i++) {
+        const ynode *k = root->items[2 * i];
+        if (strcmp(k->text, "rules") && strcmp(k->text, "cases") &&
+            strcmp(k->text, "description")) {
+            st = qli_yfail(
+                err, QL_ESCHEMA, k,
+                "unknown key '%s' (expected rules, cases or description)",
+                k->text);
+            goto out;
+        }
+    }
+    const ynode *rules = qli_ymap_get(root, "rules"),
+                *cases = qli_ymap_get(root, "cases");
+    if (!rules || rules->kind != YN_SCALAR || !cases || cases->kind != YN_SEQ) {
+        st = qli_fail(err, QL_ESCHEMA, path, 1, 1,
+                      "a test file needs 'rules: PATH' and 'cases:' (a list)");
+        goto out;
+    }
+    if ((st = load_rules(&rs, path, rules, opts, &ar, err)) ||
+        (st = ql_record_new(&t.rec, rs, err)) ||
+        (st = ql_result_new(&t.res, rs, err)))
+        goto out;
+    t.rs = rs;
+    for (size_t i = 0; i < cases->n; i++) {
+        if (run_case(&t, cases->items[i], i))
+            np++;
+        else
+            nf++;
+    }
+    *passed = np;
+    *failed = nf;
+out:
+    ql_record_free(t.rec);
+    ql_result_free(t.res);
+    ql_ruleset_free(rs);
+    qli_ar_free(&ar);
+    return st;
+}

@@ -1,0 +1,202 @@
+/*
+ * test_ruletest.c — ql_test_file, a rule set's YAML test cases run by the
+ * library: passing and failing cases with their lines and messages, a
+ * broken test file located, the load options honoured for the rules it
+ * names, files that are not regular refused without blocking, NULLs.
+ * Public API only: linked against the shipped shared library.
+ */
+#include "test_util.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BASE QL_SOURCE_DIR "/tests/rules/base.yaml"
+
+typedef struct failures {
+    int n;
+    int line[8];
+    char text[8][QL_TEST_MESSAGE_MAX + 256];
+} failures;
+
+static void note(const char *file, int line, const char *case_name,
+                 const char *message, void *payload)
+{
+    failures *f = payload;
+    assert_non_null(strstr(file, "t.yaml"));
+    if (f->n < 8) {
+        f->line[f->n] = line;
+        snprintf(f->text[f->n], sizeof f->text[0], "case '%s': %s", case_name,
+                 message);
+    }
+    f->n++;
+}
+
+static char dir[64];
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/ql_ruletest_XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
+static const char CASES[] =
+    "rules: " BASE "\n"
+    "description: two cases right, one wrong in three ways\n"
+    "cases:\n"
+    "  - name: right\n"
+    "    date: 2024-01-01\n"
+    "    input: {kind: firm, staff: 50, wages: 10000000, area_wage: 40000}\n"
+    "    expect: {required: 0.750, short: 0.750}\n"
+    "  - name: wrong on purpose\n"
+    "    date: 2024-01-01\n"
+    "    input: {kind: firm, staff: 50, wages: 10000000, area_wage: 40000}\n"
+    "    expect:\n"
+    "      required: 0.76\n"
+    "      nothing_like_this: 1\n"
+    "  - date: 2024-01-01\n"
+    "    input: {kind: firm, staff: -1, wages: 1, area_wage: 1}\n"
+    "    error: {code: QL_ERECORD, field: staff}\n";
+
+static void test_ruletest_cases(void **state)
+{
+    (void)state;
+    const char *t = write_file("t.yaml", CASES);
+    size_t passed = 99, failed = 99;
+    failures f = {0};
+    ql_error err;
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(passed, 2);
+    assert_int_equal(failed, 1);
+    assert_int_equal(f.n, 2);
+    assert_int_equal(f.line[0], 12);
+    assert_text(f.text[0],
+                "case 'wrong on purpose': required: expected 0.76, got 0.750");
+    assert_int_equal(f.line[1], 13);
+    assert_non_null(strstr(f.text[1], "'nothing_like_this' is not an output"));
+    /* no callback: counted all the same */
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_OK);
+    assert_int_equal(passed + failed, 3);
+}
+
+static void test_ruletest_broken_files(void **state)
+{
+    (void)state;
+    size_t passed = 7, failed = 7;
+    ql_error err;
+    const char *t =
+        write_file("t.yaml", "rules: x.yaml\ncases: []\nextra: 1\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_ESCHEMA);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 1);
+    assert_non_null(strstr(err.message, "unknown key 'extra'"));
+    assert_int_equal(passed, 7); /* nothing counted */
+    t = write_file("t.yaml", "rules: x.yaml\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "'cases:'"));
+    t = write_file("t.yaml", "rules: [\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_EPARSE);
+    t = write_file("t.yaml", "rules: missing.yaml\ncases: []\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_EIO);
+    assert_non_null(strstr(err.file, "missing.yaml"));
+    /* a directory and a FIFO: refused at once, never read or waited on */
+    assert_int_equal(
+        ql_test_file(&passed, &failed, dir, NULL, NULL, NULL, &err), QL_EIO);
+    char fifo[128];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(
+        ql_test_file(&passed, &failed, fifo, NULL, NULL, NULL, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "FIFO"));
+    assert_int_equal(passed, 7);
+}
+
+static void test_ruletest_load_options(void **state)
+{
+    (void)state;
+    /* the rules named by the test file extend a file outside its folder:
+     * refused by default, run with QL_EXTENDS_ANY */
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/top", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    write_file("base.yaml",
+               "quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
+               "version: '1'\ninputs:\n  n: decimal\noutputs: [n]\n");
+    write_file("top/top.yaml",
+               "quotalevy: 1\nid: y\ntitle: y\njurisdiction: y\n"
+               "version: '1'\nextends: ../base.yaml\n");
+    const char *t = write_file("top/t.yaml", "rules: top.yaml\ncases:\n"
+                                             "  - date: 2024-01-01\n"
+                                             "    input: {n: 2}\n"
+                                             "    expect: {n: 2.0}\n");
+    size_t passed = 0, failed = 0;
+    ql_error err;
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_EIO);
+    assert_non_null(strstr(err.message, "refused"));
+    assert_non_null(strstr(err.file, "top.yaml"));
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.extends_policy = QL_EXTENDS_ANY;
+    assert_int_equal(ql_test_file(&passed, &failed, t, &o, NULL, NULL, &err),
+                     QL_OK);
+    assert_int_equal(passed, 1);
+    assert_int_equal(failed, 0);
+    /* the rules come from the file the test names, never a buffer */
+    o.buffer = "quotalevy: 1";
+    o.buffer_len = 12;
+    assert_int_equal(ql_test_file(&passed, &failed, t, &o, NULL, NULL, &err),
+                     QL_EINVAL);
+    o.version = 0;
+    o.buffer = NULL;
+    assert_int_equal(ql_test_file(&passed, &failed, t, &o, NULL, NULL, &err),
+                     QL_EINVAL);
+}
+
+static void test_ruletest_null_arguments(void **state)
+{
+    (void)state;
+    size_t n;
+    ql_error err;
+    assert_int_equal(ql_test_file(NULL, &n, BASE, NULL, NULL, NULL, &err),
+                     QL_EINVAL);
+    assert_int_equal(ql_test_file(&n, NULL, BASE, NULL, NULL, NULL, &err),
+                     QL_EINVAL);
+    assert_int_equal(ql_test_file(&n, &n, NULL, NULL, NULL, NULL, NULL),
+                     QL_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ruletest_cases),
+        cmocka_unit_test(test_ruletest_broken_files),
+        cmocka_unit_test(test_ruletest_load_options),
+        cmocka_unit_test(test_ruletest_null_arguments),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
