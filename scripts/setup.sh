@@ -10,7 +10,7 @@ packages=(gcc pkg-config meson ninja-build libyaml-dev libcmocka-dev
           python3-numpy python3-pandas python3-dask python3-distributed mypy
           openjdk-17-jdk-headless junit5 lua5.4 liblua5.4-dev
           postgresql-15 postgresql-server-dev-15
-          abigail-tools binutils strace)
+          abigail-tools binutils strace clang-format)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
