@@ -132,6 +132,63 @@ static char *ql_ruleset_param_text(const ql_ruleset *rs, size_t i, int date,
 }
 %}
 
+%{
+/* Loads with what-if overrides, from the file `source` or (yaml not
+ * NULL) from that text named `source`: ql_ruleset_load_ext.  The
+ * overrides come packed as "param\0value\0YYYY-MM-DD\0" each (the
+ * binding has checked the values are exact); a date that does not parse
+ * is QL_EINVAL with the parameter as the field. */
+static ql_ruleset *ql_swig_load_ext(const char *source, const char *yaml,
+                                    const char *data, size_t len,
+                                    ql_error *err)
+{
+    size_t nul = 0;
+    for (size_t k = 0; k < len; k++)
+        nul += data[k] == '\0';
+    if (nul % 3 || (len && data[len - 1] != '\0')) {
+        ql_error_clear(err);
+        err->code = QL_EINVAL;
+        snprintf(err->message, sizeof err->message,
+                 "malformed override list");
+        return NULL;
+    }
+    size_t n = nul / 3;
+    ql_override *ovr = n ? calloc(n, sizeof *ovr) : NULL;
+    if (n && !ovr) {
+        ql_error_clear(err);
+        err->code = QL_ENOMEM;
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return NULL;
+    }
+    const char *p = data;
+    for (size_t k = 0; k < n; k++) {
+        const char *param = p, *value = p + strlen(p) + 1;
+        const char *date = value + strlen(value) + 1;
+        p = date + strlen(date) + 1;
+        ovr[k].version = QL_OVERRIDE_VERSION;
+        ovr[k].param = param;
+        ovr[k].value = value;
+        if (ql_date_parse(&ovr[k].from, date, strlen(date), err)) {
+            err->code = QL_EINVAL;
+            snprintf(err->field, sizeof err->field, "%s", param);
+            free(ovr);
+            return NULL;
+        }
+    }
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.overrides = ovr;
+    o.n_overrides = n;
+    if (yaml) {
+        o.buffer = yaml;
+        o.buffer_len = strlen(yaml);
+    }
+    ql_ruleset *rs = NULL;
+    ql_ruleset_load_ext(&rs, source, &o, err);
+    free(ovr);
+    return rs;
+}
+%}
+
 %nodefaultctor ql_ruleset;
 %nodefaultctor ql_record;
 %nodefaultctor ql_result;
@@ -142,6 +199,11 @@ struct ql_ruleset {};
 struct ql_record {};
 struct ql_result {};
 
+
+%newobject ql_swig_load_ext;
+/* Rules with what-if overrides, from a file or (yaml) a text. */
+ql_ruleset *ql_swig_load_ext(const char *source, const char *yaml,
+                             const char *data, size_t len, ql_error *err);
 
 %newobject ql_swig_load_buffer;
 /* Rules from len bytes of YAML; `name` is used in messages and as the

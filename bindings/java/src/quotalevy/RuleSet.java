@@ -114,6 +114,41 @@ public final class RuleSet implements AutoCloseable {
         return new RuleSet(Native.ql_swig_load_buffer(b, name));
     }
 
+    /**
+     * Loads the rules file at {@code path} (or the installed rule set of
+     * that name) with what-if parameter values: each override replaces
+     * its parameter's values from its date on, before the rules are
+     * compiled, so every evaluation of the rule set runs under the
+     * changed law.  An empty list is {@link #load(String)}.
+     *
+     * @throws RulesException as {@link #load}, and {@code QL_ENAME} for
+     *         an unknown parameter, {@code QL_ETYPE} for a table of
+     *         brackets, {@code QL_ESCHEMA} for a value that does not fit
+     *         the parameter's type, each with the parameter as
+     *         {@link QuotaLevyException#getField()}
+     */
+    public static RuleSet load(String path, List<ParameterOverride> overrides) {
+        if (overrides.isEmpty())
+            return load(path);
+        return new RuleSet(Native.ql_swig_load_ext(path, null,
+                                                   ParameterOverride.pack(overrides)));
+    }
+
+    /**
+     * As {@link #fromString(String, String)}, with what-if parameter
+     * values as {@link #load(String, List)} applies them.
+     */
+    public static RuleSet fromString(String yaml, String name,
+                                     List<ParameterOverride> overrides) {
+        if (overrides.isEmpty())
+            return fromString(yaml, name);
+        if (yaml.indexOf('\0') >= 0)
+            throw new RulesException("QL_EPARSE", "a NUL character in the rules text",
+                                     name, 0, 0, null, null);
+        return new RuleSet(Native.ql_swig_load_ext(name, yaml,
+                                                   ParameterOverride.pack(overrides)));
+    }
+
     /** As {@link #fromString(String, String)} with no name. */
     public static RuleSet fromString(String yaml) {
         return fromString(yaml, null);

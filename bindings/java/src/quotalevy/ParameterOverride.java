@@ -1,0 +1,94 @@
+package quotalevy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * A what-if change of one parameter, for {@link RuleSet#load(String, List)}
+ * and {@link RuleSet#fromString(String, String, List)}: from {@code from}
+ * on, parameter {@code parameter} has {@code value} in place of whatever
+ * values it had from that day (the values before it end the day before).
+ * A traced value cites "what-if override".
+ *
+ * <p>{@code value} is a {@code String} as a rules file writes it
+ * ({@code "1.7%"}, {@code "2"}, {@code "true"}, {@code "2025-01-01"}), a
+ * {@code BigDecimal}, {@code Integer}, {@code Long}, {@code Boolean} or
+ * {@code LocalDate}; a {@code Double} or {@code Float} is refused, since it
+ * cannot hold a decimal exactly.  Whether it fits the parameter's type is
+ * checked when the rule set loads.
+ *
+ * @throws RulesException (status {@code QL_EINVAL}, the parameter as its
+ *         field) for a null or empty name or date, or a value of another
+ *         type; made before anything reaches the library
+ */
+public record ParameterOverride(String parameter, Object value, LocalDate from) {
+    public ParameterOverride {
+        String p = parameter == null ? null : parameter.replace('\0', '?');
+        if (parameter == null || parameter.isEmpty() || parameter.indexOf('\0') >= 0)
+            throw refused(p, "a parameter override needs a parameter name");
+        if (from == null)
+            throw refused(p, "an override needs the date it holds from");
+        if (from.getYear() < 1 || from.getYear() > 9999)
+            throw refused(p, "the date " + from + " is outside 0001-01-01 … 9999-12-31");
+        text(p, value);
+    }
+
+    /** The same as the constructor. */
+    public static ParameterOverride of(String parameter, Object value, LocalDate from) {
+        return new ParameterOverride(parameter, value, from);
+    }
+
+    /* The value as the rules file text the library parses. */
+    String text() {
+        return text(parameter, value);
+    }
+
+    private static String text(String p, Object v) {
+        if (v instanceof String) {
+            String s = (String)v;
+            if (s.indexOf('\0') >= 0)
+                throw refused(p, "a NUL character cannot be part of a value");
+            return s;
+        }
+        if (v instanceof BigDecimal)
+            return ((BigDecimal)v).toPlainString();
+        if (v instanceof Integer || v instanceof Long || v instanceof Short
+            || v instanceof Byte || v instanceof BigInteger)
+            return v.toString();
+        if (v instanceof Boolean)
+            return ((Boolean)v) ? "true" : "false";
+        if (v instanceof LocalDate)
+            return v.toString();
+        if (v instanceof Double || v instanceof Float)
+            throw refused(p, "a " + v.getClass().getSimpleName()
+                + " cannot hold a decimal exactly (" + v + " is "
+                + new BigDecimal(((Number)v).doubleValue()).toPlainString()
+                + " in binary): pass a BigDecimal or a String");
+        throw refused(p, "a " + (v == null ? "null" : v.getClass().getSimpleName())
+            + " cannot be a parameter's value: pass a String, BigDecimal,"
+            + " Integer, Long, Boolean or LocalDate");
+    }
+
+    private static RulesException refused(String p, String reason) {
+        return new RulesException("QL_EINVAL", reason, null, 0, 0, p,
+                                  "override '" + p + "': " + reason);
+    }
+
+    /* Overrides packed for the library (ql_swig_load_ext in
+     * bindings/quotalevy.i): "parameter\0value\0YYYY-MM-DD\0" each. */
+    static byte[] pack(List<ParameterOverride> overrides) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (ParameterOverride o : overrides) {
+            if (o == null)
+                throw new NullPointerException("a null ParameterOverride in the list");
+            for (String s : new String[] {o.parameter, o.text(), o.from.toString()}) {
+                byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+                out.write(0);
+            }
+        }
+        return out.toByteArray();
+    }
+}

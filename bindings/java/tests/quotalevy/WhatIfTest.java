@@ -1,0 +1,155 @@
+package quotalevy;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static quotalevy.Fixtures.*;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/* What-if overrides (issue 19): a rule set loaded with parameter values
+ * replaced from a date on, from a file or a text, equal to the command's
+ * run --override; every value type; each refusal with its parameter. */
+class WhatIfTest {
+    static final LocalDate JUNE = LocalDate.of(2024, 6, 30);
+    static final LocalDate JAN = LocalDate.of(2024, 1, 1);
+
+    @Test
+    void overridesHoldFromTheirDate() {
+        try (RuleSet plain = RuleSet.load(NATIONAL);
+             RuleSet higher = RuleSet.load(NATIONAL,
+                 List.of(ParameterOverride.of("ratio", "1.7%", JAN)))) {
+            /* 125.5 employees × 1.7 % */
+            assertEquals(new BigDecimal("2.1335"), higher.evaluate(firm(), JUNE).output("required_disabled"));
+            assertEquals(new BigDecimal("1.8825"), plain.evaluate(firm(), JUNE).output("required_disabled"));
+            /* the day before the override, the rules' own value */
+            LocalDate before = JAN.minusDays(1);
+            assertEquals(plain.evaluate(firm(), before).outputs(), higher.evaluate(firm(), before).outputs());
+            assertEquals("0.017", higher.parameter("ratio", JUNE));
+            assertEquals("0.015", higher.parameter("ratio", before));
+            assertEquals("0.015", plain.parameter("ratio", JUNE));
+            assertTrue(higher.evaluate(firm(), JUNE).explain().contains("what-if override"));
+            assertFalse(plain.evaluate(firm(), JUNE).explain().contains("what-if override"));
+            /* a batch runs under the changed law too */
+            assertEquals(higher.evaluate(firm(), JUNE).outputs(),
+                         higher.evaluateAll(List.of(firm()), JUNE).get(0).result().outputs());
+            /* an empty list is a plain load */
+            try (RuleSet none = RuleSet.load(NATIONAL, List.of())) {
+                assertEquals(plain.evaluate(firm(), JUNE).outputs(), none.evaluate(firm(), JUNE).outputs());
+            }
+        }
+    }
+
+    @Test
+    void equalToTheCommandsOverride() throws Exception {
+        Map<String, Object> f = firm();
+        List<String> cols = new ArrayList<>(f.keySet());
+        StringBuilder csv = new StringBuilder(String.join(",", cols)).append('\n');
+        List<String> vals = new ArrayList<>();
+        for (String c : cols)
+            vals.add(String.valueOf(f.get(c)));
+        csv.append(String.join(",", vals)).append('\n');
+        Path in = Files.createTempFile("whatif", ".csv");
+        try {
+            Files.writeString(in, csv, StandardCharsets.UTF_8);
+            String out = cli("run", "rules/cn/national.yaml", in.toString(), "--date", "2024-06-30",
+                             "--override", "ratio=1.7%@2024-01-01",
+                             "--override", "wage_capped=false@2024-01-01");
+            Csv c = Csv.parse(out);
+            assertEquals(1, c.rows.size(), out);
+            try (RuleSet rs = RuleSet.load(NATIONAL, List.of(
+                     ParameterOverride.of("ratio", new BigDecimal("0.017"), JAN),
+                     ParameterOverride.of("wage_capped", Boolean.FALSE, JAN)))) {
+                Result r = rs.evaluate(f, JUNE);
+                int n = 0;
+                for (int k = 0; k < c.header.size(); k++) {
+                    String col = c.header.get(k);
+                    if (rs.outputs().contains(col) && !rs.isCheck(col)) {
+                        assertEquals(c.rows.get(0).get(k), r.text(col), col);
+                        n++;
+                    }
+                }
+                assertTrue(n > 5, "compared " + n + " columns of " + c.header);
+                assertNotEquals(RuleSet.load(NATIONAL).evaluate(f, JUNE).text("levy_due"),
+                                r.text("levy_due"));
+            }
+        } finally {
+            Files.delete(in);
+        }
+    }
+
+    static final String RATED = String.join("\n",
+        "quotalevy: 1", "id: rated", "title: Rated", "jurisdiction: XX", "version: \"1\"",
+        "sources:", "  t: {title: Test data (not law)}",
+        "inputs:", "  n: decimal",
+        "parameters:",
+        "  rate: {values: [{from: 2000-01-01, value: 2, source: t}]}",
+        "  on: {values: [{from: 2000-01-01, value: true, source: t}]}",
+        "computed:", "  out: if(on, n * rate, 0)",
+        "outputs: [out]", "");
+
+    @Test
+    void fromTextWithOverridesAndEveryValueType() {
+        Map<String, Object> rec = Map.of("n", "3");
+        for (Object v : new Object[] {"5", 5, 5L, new BigDecimal("5.0"), new java.math.BigInteger("5")}) {
+            try (RuleSet rs = RuleSet.fromString(RATED, "rated.yaml",
+                     List.of(ParameterOverride.of("rate", v, JAN)))) {
+                assertEquals(0, new BigDecimal(15).compareTo(rs.evaluate(rec, JUNE).decimal("out")), v.toString());
+                assertEquals(0, new BigDecimal(6).compareTo(rs.evaluate(rec, JAN.minusDays(1)).decimal("out")));
+            }
+        }
+        try (RuleSet rs = RuleSet.fromString(RATED, "rated.yaml",
+                 List.of(ParameterOverride.of("on", false, JAN), ParameterOverride.of("rate", "7", JAN)))) {
+            assertEquals(0, BigDecimal.ZERO.compareTo(rs.evaluate(rec, JUNE).decimal("out")));
+            assertEquals("7", rs.parameter("rate", JUNE));
+        }
+        /* a value that fits no parameter type: the library says so */
+        RulesException e = assertThrows(RulesException.class, () -> RuleSet.fromString(RATED, "rated.yaml",
+            List.of(ParameterOverride.of("rate", LocalDate.of(2024, 1, 2), JAN))));
+        assertEquals("QL_ESCHEMA", e.getStatus());
+        assertEquals("rate", e.getField());
+    }
+
+    @Test
+    void refusalsNameTheParameter() {
+        RulesException e = assertThrows(RulesException.class,
+            () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("nope", "1", JAN))));
+        assertEquals("QL_ENAME", e.getStatus());
+        assertEquals("nope", e.getField());
+        e = assertThrows(RulesException.class,
+            () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", "abc", JAN))));
+        assertEquals("QL_ESCHEMA", e.getStatus());
+        assertEquals("ratio", e.getField());
+        assertTrue(e.getMessage().contains("abc"), e.getMessage());
+        for (Object v : new Object[] {0.017, 0.017f}) {
+            e = assertThrows(RulesException.class, () -> ParameterOverride.of("ratio", v, JAN));
+            assertEquals("ratio", e.getField());
+            assertTrue(e.getMessage().contains(v.getClass().getSimpleName()), e.getMessage());
+            assertTrue(e.getMessage().contains("BigDecimal"), e.getMessage());
+        }
+        assertEquals("ratio", assertThrows(RulesException.class,
+            () -> ParameterOverride.of("ratio", new Object(), JAN)).getField());
+        assertEquals("ratio", assertThrows(RulesException.class,
+            () -> ParameterOverride.of("ratio", null, JAN)).getField());
+        assertEquals("ratio", assertThrows(RulesException.class,
+            () -> ParameterOverride.of("ratio", "1%", null)).getField());
+        assertThrows(RulesException.class, () -> ParameterOverride.of(null, "1%", JAN));
+        assertThrows(RulesException.class, () -> ParameterOverride.of("", "1%", JAN));
+        assertThrows(RulesException.class, () -> ParameterOverride.of("ratio", "1\0", JAN));
+        /* a date the library cannot hold: refused with the parameter */
+        for (LocalDate d : new LocalDate[] {LocalDate.of(10000, 1, 1), LocalDate.of(0, 12, 31)}) {
+            e = assertThrows(RulesException.class, () -> ParameterOverride.of("ratio", "1%", d));
+            assertEquals("ratio", e.getField());
+            assertTrue(e.getMessage().contains("0001-01-01"), e.getMessage());
+        }
+        List<ParameterOverride> withNull = new ArrayList<>();
+        withNull.add(null);
+        assertThrows(NullPointerException.class, () -> RuleSet.load(NATIONAL, withNull));
+    }
+}
