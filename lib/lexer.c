@@ -99,7 +99,7 @@ token qli_lex_next(lexer *lx)
         t.len = i - start;
         lx->pos = i;
         if (t.len > QL_MAX_NAME)
-            return lex_error(lx, start, "name longer than 128 characters");
+            return lex_error(lx, start, "name longer than " QL_STR(QL_MAX_NAME) " characters");
         t.kind = T_NAME;
         for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
             if (strlen(keywords[k].word) == t.len &&

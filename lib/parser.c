@@ -23,10 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 const char qli_msg_too_high[] =
-    "expression too long: a chain of more than " STR(QL_MAX_EXPR_HEIGHT)
+    "expression too long: a chain of more than " QL_STR(QL_MAX_EXPR_HEIGHT)
     " operators or levels (QL_MAX_EXPR_HEIGHT); split it into computed values";
 
 typedef struct parser {
@@ -144,7 +142,7 @@ static int call_args(parser *p, ast ***out, size_t *n)
     if (p->tok.kind != T_RPAREN) {
         for (;;) {
             if (p->nscratch - base == QL_MAX_CALL_ARGS) {
-                fail_at(p, p->tok.pos, "more than 64 arguments");
+                fail_at(p, p->tok.pos, "more than " QL_STR(QL_MAX_CALL_ARGS) " arguments");
                 return 0;
             }
             ast *a = expr(p);
@@ -184,7 +182,7 @@ static ast *list_item(parser *p, token name)
     qd one = qli_qd_make(1, 0), lim = qli_qd_make(QL_MAX_LIST, 0);
     if (k.kind != T_NUMBER || !qli_qd_is_integer(&k.num) ||
         qli_qd_cmp(&k.num, &one) < 0 || qli_qd_cmp(&k.num, &lim) > 0)
-        return fail_at(p, k.pos, "expected a list item number from 1 to 1000 "
+        return fail_at(p, k.pos, "expected a list item number from 1 to " QL_STR(QL_MAX_LIST) " "
                                  "inside '[ ]'");
     qd whole;
     qli_qd_round_to(&whole, &k.num, 0, QD_DOWN);
@@ -292,7 +290,7 @@ static int is_cmp(tok_kind k) { return k >= T_EQ && k <= T_GE; }
 static ast *enter(parser *p)
 {
     if (++p->depth > QL_MAX_EXPR_DEPTH)
-        return fail_at(p, p->tok.pos, "expression nested too deeply (limit 200)");
+        return fail_at(p, p->tok.pos, "expression nested too deeply (limit " QL_STR(QL_MAX_EXPR_DEPTH) ")");
     return (ast *)1;
 }
 
@@ -368,7 +366,7 @@ static ast *in_list(parser *p, ast *l)
     advance(p);
     while (!failed(p) && p->tok.kind != T_RBRACKET) {
         if (p->nscratch - base == QL_MAX_CALL_ARGS)
-            return fail_at(p, p->tok.pos, "more than 64 items in a list");
+            return fail_at(p, p->tok.pos, "more than " QL_STR(QL_MAX_CALL_ARGS) " items in a list");
         ast *item = sub(p, PRI_CMP);
         if (!item || !push_scratch(p, item))
             return NULL;

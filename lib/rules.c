@@ -69,7 +69,9 @@ ql_status qli_rl_read_file(ql_arena *ar, const char *path, ydoc *doc,
         if (len == cap) {
             if (cap >= QL_MAX_FILE_SIZE) {
                 st = qli_fail(err, QL_ELIMIT, path, 0, 0,
-                             "file larger than the 16 MiB limit for rules files");
+                              "file larger than the %u MiB limit for rules "
+                              "files",
+                              QL_MAX_FILE_SIZE >> 20);
                 break;
             }
             cap = cap ? cap * 2 : 65536;

@@ -15,6 +15,11 @@
 
 /* ------------------------------------------------------------- limits */
 
+/* A limit's value in a message ("more than " QL_STR(QL_MAX_NAME) …), so
+ * the message follows the constant.  For the plain-number limits. */
+#define QL_STR_(x) #x
+#define QL_STR(x) QL_STR_(x)
+
 #define QL_MAX_FILE_SIZE (16u << 20) /* bytes of one rules file           */
 #define QL_MAX_YAML_DEPTH 64         /* nesting of YAML collections        */
 #define QL_MAX_YAML_NODES 1000000    /* nodes in one rules file            */

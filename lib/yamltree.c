@@ -230,7 +230,7 @@ static ql_status parse(ynode **out, const ynode **dup, const ynode **first,
             }
             if (depth >= QL_MAX_YAML_DEPTH) {
                 st = event_fail(err, doc, &ev,
-                                "nesting deeper than 64 levels");
+                                "nesting deeper than " QL_STR(QL_MAX_YAML_DEPTH) " levels");
                 break;
             }
             ynode *n = new_node(ar, doc, is_map ? YN_MAP : YN_SEQ,
@@ -267,7 +267,7 @@ static ql_status parse(ynode **out, const ynode **dup, const ynode **first,
         }
         if (made && st == QL_OK) {
             if (++nodes > QL_MAX_YAML_NODES) {
-                st = event_fail(err, doc, &ev, "more than 1,000,000 YAML nodes");
+                st = event_fail(err, doc, &ev, "more than " QL_STR(QL_MAX_YAML_NODES) " YAML nodes");
             } else if (depth == 0) {
                 root = made;
             } else {

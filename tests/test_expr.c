@@ -141,6 +141,54 @@ static void test_expr_syntax_errors(void **state)
     qli_ar_free(&ar);
 }
 
+/* A limit's message says the limit's own value (QL_MAX_*), one past it. */
+static void expect_limit(const char *src, const char *want)
+{
+    ql_arena ar = {0};
+    const char *msg = NULL;
+    size_t pos, open;
+    assert_null(qli_parse_expression(src, strlen(src), &ar, &msg, &pos, &open));
+    if (!strstr(msg, want)) {
+        print_error("expected \"%s\" in \"%s\"\n", want, msg);
+        fail();
+    }
+    qli_ar_free(&ar);
+}
+
+static void test_expr_limit_messages_say_their_constants(void **state)
+{
+    (void)state;
+    char want[64], *src = malloc(1 << 16);
+    /* a name one byte too long */
+    memset(src, 'a', QL_MAX_NAME + 1);
+    src[QL_MAX_NAME + 1] = '\0';
+    snprintf(want, sizeof want, "longer than %d characters", QL_MAX_NAME);
+    expect_limit(src, want);
+    /* one argument too many, one item too many */
+    int o = snprintf(src, 16, "min(");
+    for (int i = 0; i <= QL_MAX_CALL_ARGS; i++)
+        o += snprintf(src + o, 8, i ? ", 1" : "1");
+    strcpy(src + o, ")");
+    snprintf(want, sizeof want, "more than %d arguments", QL_MAX_CALL_ARGS);
+    expect_limit(src, want);
+    o = snprintf(src, 16, "x in [");
+    for (int i = 0; i <= QL_MAX_CALL_ARGS; i++)
+        o += snprintf(src + o, 8, i ? ", 1" : "1");
+    strcpy(src + o, "]");
+    snprintf(want, sizeof want, "more than %d items", QL_MAX_CALL_ARGS);
+    expect_limit(src, want);
+    /* nesting one past the depth */
+    memset(src, '(', QL_MAX_EXPR_DEPTH + 1);
+    strcpy(src + QL_MAX_EXPR_DEPTH + 1, "1");
+    snprintf(want, sizeof want, "(limit %d)", QL_MAX_EXPR_DEPTH);
+    expect_limit(src, want);
+    /* a list item past the longest list */
+    snprintf(src, 64, "x[%d]", QL_MAX_LIST + 1);
+    snprintf(want, sizeof want, "from 1 to %d", QL_MAX_LIST);
+    expect_limit(src, want);
+    free(src);
+}
+
 /* Type errors, located in the file. */
 #define TYPED_HEAD                                                           \
     RULES_HEAD                                                               \
@@ -230,6 +278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expr_precedence),
         cmocka_unit_test(test_expr_syntax_errors),
+        cmocka_unit_test(test_expr_limit_messages_say_their_constants),
         cmocka_unit_test(test_expr_type_errors),
         cmocka_unit_test(test_expr_positions_in_block_scalars),
     };
