@@ -32,13 +32,12 @@ struct ql_result {
     const ql_record *rec;
     ql_status status;
     ql_error error;
-    ql_date date;
+    ql_date date;      /* of the last evaluation; pidx holds for it */
     unsigned flags;
     qval *cvals;
     uint8_t *cstate;
     check_out *checks;
-    ql_date pdate;     /* the date pidx was resolved for */
-    int32_t *pidx;     /* per parameter: value index, −1 none, −2 unknown */
+    int32_t *pidx; /* per parameter: value index, −1 none, −2 unknown */
     uint8_t *seen_in, *seen_par;
     trace_ent *trace;
     size_t ntrace;

@@ -162,6 +162,31 @@ static void test_eval_parameter_boundaries(void **state)
     assert_text(out(f, "levy_wage"), "80000.00");
 }
 
+/* One result over dates in any order, back to an earlier one, and after
+ * a failed evaluation: the parameters resolved for the previous date are
+ * reused only on that same date. */
+static void test_eval_parameters_follow_the_date(void **state)
+{
+    fixture *f = *state;
+    set_all(f, "kind=firm staff=50 disabled=0 wages=10000000 area_wage=40000");
+    const char *dates[] = {"2018-04-01", "2017-04-01", "2018-04-01", "2017-03-31",
+                           "2017-03-31", "2018-04-01"};
+    const char *want[] = {"80000", "120000", "80000", "200000.00", "200000.00", "80000"};
+    for (int i = 0; i < 6; i++) {
+        eval_ok(f, dates[i]);
+        assert_text(out(f, "levy_wage"), want[i]);
+    }
+    /* a failed evaluation (no wage cap before 2000) leaves nothing stale */
+    ql_error err;
+    assert_int_equal(ql_evaluate(f->res, f->rec, D("1999-01-01"), 0, &err), QL_ENODATA);
+    eval_ok(f, "2017-04-01");
+    assert_text(out(f, "levy_wage"), "120000");
+    assert_int_equal(ql_evaluate(f->res, f->rec, D("1999-01-01"), 0, &err), QL_ENODATA);
+    assert_int_equal(ql_evaluate(f->res, f->rec, D("1999-01-01"), 0, &err), QL_ENODATA);
+    eval_ok(f, "2018-04-01");
+    assert_text(out(f, "levy_wage"), "80000");
+}
+
 static void test_eval_brackets_and_ratio_edges(void **state)
 {
     fixture *f = *state;
@@ -738,6 +763,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_eval_worked_example, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_parameter_boundaries, setup_base, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_parameters_follow_the_date, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_brackets_and_ratio_edges, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_checks_and_dates, setup_base, teardown),
         cmocka_unit_test_setup_teardown(test_eval_record_errors, setup_base, teardown),
