@@ -171,7 +171,8 @@ static void test_eval_parameters_follow_the_date(void **state)
     set_all(f, "kind=firm staff=50 disabled=0 wages=10000000 area_wage=40000");
     const char *dates[] = {"2018-04-01", "2017-04-01", "2018-04-01", "2017-03-31",
                            "2017-03-31", "2018-04-01"};
-    const char *want[] = {"80000", "120000", "80000", "200000.00", "200000.00", "80000"};
+    const char *want[] = {"80000.00", "120000.00", "80000.00", "200000.00", "200000.00",
+                          "80000.00"};
     for (int i = 0; i < 6; i++) {
         eval_ok(f, dates[i]);
         assert_text(out(f, "levy_wage"), want[i]);
@@ -180,11 +181,11 @@ static void test_eval_parameters_follow_the_date(void **state)
     ql_error err;
     assert_int_equal(ql_evaluate(f->res, f->rec, D("1999-01-01"), 0, &err), QL_ENODATA);
     eval_ok(f, "2017-04-01");
-    assert_text(out(f, "levy_wage"), "120000");
+    assert_text(out(f, "levy_wage"), "120000.00");
     assert_int_equal(ql_evaluate(f->res, f->rec, D("1999-01-01"), 0, &err), QL_ENODATA);
     assert_int_equal(ql_evaluate(f->res, f->rec, D("1999-01-01"), 0, &err), QL_ENODATA);
     eval_ok(f, "2018-04-01");
-    assert_text(out(f, "levy_wage"), "80000");
+    assert_text(out(f, "levy_wage"), "80000.00");
 }
 
 static void test_eval_brackets_and_ratio_edges(void **state)

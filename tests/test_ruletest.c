@@ -90,8 +90,9 @@ static void test_ruletest_cases(void **state)
     assert_int_equal(failed, 1);
     assert_int_equal(f.n, 2);
     assert_int_equal(f.line[0], 12);
-    assert_text(f.text[0],
-                "case 'wrong on purpose': required: expected 0.76, got 0.750");
+    assert_text(
+        f.text[0],
+        "case 'wrong on purpose': required: expected 0.76, got 0.75000");
     assert_int_equal(f.line[1], 13);
     assert_non_null(strstr(f.text[1], "'nothing_like_this' is not an output"));
     /* no callback: counted all the same */
@@ -144,9 +145,9 @@ static void test_ruletest_load_options(void **state)
     char sub[128];
     snprintf(sub, sizeof sub, "%s/top", dir);
     assert_int_equal(mkdir(sub, 0700), 0);
-    write_file("base.yaml",
-               "quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
-               "version: '1'\ninputs:\n  n: decimal\noutputs: [n]\n");
+    write_file("base.yaml", "quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
+                            "version: '1'\ninputs:\n  n: {type: decimal, "
+                            "scale: 1}\noutputs: [n]\n");
     write_file("top/top.yaml",
                "quotalevy: 1\nid: y\ntitle: y\njurisdiction: y\n"
                "version: '1'\nextends: ../base.yaml\n");
