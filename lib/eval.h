@@ -32,12 +32,13 @@ struct ql_result {
     const ql_record *rec;
     ql_status status;
     ql_error error;
-    ql_date date;      /* of the last evaluation; pidx holds for it */
+    ql_date date;
     unsigned flags;
     qval *cvals;
     uint8_t *cstate;
     check_out *checks;
-    int32_t *pidx; /* per parameter: value index, −1 none, −2 unknown */
+    ql_date pdate;     /* the date pidx was resolved for */
+    int32_t *pidx;     /* per parameter: value index, −1 none, −2 unknown */
     uint8_t *seen_in, *seen_par;
     trace_ent *trace;
     size_t ntrace;

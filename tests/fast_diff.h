@@ -127,11 +127,11 @@ static int fd_same_results(const ql_result *x, const ql_result *y, char *why,
     const ql_ruleset *rs = ql_result_ruleset(x);
     char a[128], b[128];
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
-        ql_value va, vb;
-        ql_result_output(x, i, &va);
-        ql_result_output(y, i, &vb);
-        ql_result_output_text(x, i, a, sizeof a);
-        ql_result_output_text(y, i, b, sizeof b);
+        ql_value va = QL_VALUE_INIT, vb = QL_VALUE_INIT;
+        ql_result_output(&va, x, i);
+        ql_result_output(&vb, y, i);
+        ql_result_output_text(a, sizeof a, x, i);
+        ql_result_output_text(b, sizeof b, y, i);
         if (strcmp(a, b) != 0 || !fd_same_value(&va, &vb)) {
             snprintf(why, n, "output %s: fast %s, exact %s",
                      ql_ruleset_output_name(rs, i), a, b);
@@ -140,17 +140,17 @@ static int fd_same_results(const ql_result *x, const ql_result *y, char *why,
     }
     for (size_t i = 0; i < ql_ruleset_check_count(rs); i++) {
         for (int f = QL_CHECK_APPLICABLE; f <= QL_CHECK_SHORTFALL; f++) {
-            ql_result_check_text(x, i, (ql_check_field)f, a, sizeof a);
-            ql_result_check_text(y, i, (ql_check_field)f, b, sizeof b);
+            ql_result_check_text(a, sizeof a, x, i, (ql_check_field)f);
+            ql_result_check_text(b, sizeof b, y, i, (ql_check_field)f);
             if (strcmp(a, b) != 0) {
                 snprintf(why, n, "check %s field %d: fast %s, exact %s",
                          ql_ruleset_check_name(rs, i), f, a, b);
                 return 0;
             }
         }
-        ql_check_result ca, cb;
-        ql_result_check(x, i, &ca);
-        ql_result_check(y, i, &cb);
+        ql_check_result ca = QL_CHECK_RESULT_INIT, cb = QL_CHECK_RESULT_INIT;
+        ql_result_check(&ca, x, i);
+        ql_result_check(&cb, y, i);
         if (ca.applicable != cb.applicable || ca.compliant != cb.compliant ||
             (ca.applicable && (!fd_same_value(&ca.required, &cb.required) ||
                                !fd_same_value(&ca.actual, &cb.actual) ||
