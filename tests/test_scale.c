@@ -292,17 +292,17 @@ static void test_scale_inapplicable_check_is_met(void **state)
     ql_date d;
     ql_date_parse(&d, "2024-01-01", 10, NULL);
     assert_int_equal(ql_evaluate(res, rec, d, 0, &err), QL_OK);
-    ql_check_result c;
-    assert_int_equal(ql_result_check(res, 0, &c), QL_OK);
+    ql_check_result c = QL_CHECK_RESULT_INIT;
+    assert_int_equal(ql_result_check(&c, res, 0), QL_OK);
     assert_int_equal(c.applicable, 0);
     assert_int_equal(c.compliant, 1);
     assert_int_equal(c.required.type, QL_TYPE_NONE);
     char buf[16];
-    assert_int_equal(ql_result_check_text(res, 0, QL_CHECK_COMPLIANT, buf, sizeof buf), 0);
-    ql_value v;
-    assert_int_equal(ql_result_output(res, 0, &v), QL_OK);
+    assert_int_equal(ql_result_check_text(buf, sizeof buf, res, 0, QL_CHECK_COMPLIANT), 0);
+    ql_value v = QL_VALUE_INIT;
+    assert_int_equal(ql_result_output(&v, res, 0), QL_OK);
     assert_int_equal(v.type, QL_TYPE_NONE);
-    assert_int_equal(ql_result_output(res, 1, &v), QL_OK);
+    assert_int_equal(ql_result_output(&v, res, 1), QL_OK);
     assert_int_equal(v.boolean, 1); /* the expression's view */
     ql_result_free(res);
     ql_record_free(rec);
@@ -313,7 +313,7 @@ static void test_scale_inapplicable_check_is_met(void **state)
 static ql_status load_overridden(const char *yaml, const char *param,
                                  const char *value, ql_error *err)
 {
-    ql_override o = {param, value, 0};
+    ql_override o = {QL_OVERRIDE_VERSION, param, value, 0};
     ql_date_parse(&o.from, "2024-01-01", 10, NULL);
     ql_load_options opts = QL_LOAD_OPTIONS_INIT;
     opts.buffer = yaml;
@@ -403,12 +403,12 @@ static void test_scale_amount_before_rounding_keeps_its_places(void **state)
         assert_int_equal(ql_evaluate(res, rec, d, QL_EVAL_TRACE, &err), QL_OK);
         int found = 0;
         for (size_t i = 0; i < ql_result_trace_count(res); i++) {
-            ql_trace_step st;
-            assert_int_equal(ql_result_trace_step(res, i, &st), QL_OK);
+            ql_trace_step st = QL_TRACE_STEP_INIT;
+            assert_int_equal(ql_result_trace_step(&st, res, i), QL_OK);
             if (strcmp(st.name, "gross"))
                 continue;
             char buf[QL_DECIMAL_TEXT_MAX];
-            ql_value_format(&st.value, buf, sizeof buf);
+            ql_value_format(buf, sizeof buf, &st.value);
             assert_string_equal(buf, cases[c][2]);
             found = 1;
         }
