@@ -368,6 +368,10 @@ static ql_status build_enum(loader *L, input_def *d, const ynode *vals)
         return st;
     if (vals->n == 0)
         return qli_yfail(L->err, QL_ESCHEMA, vals, "'values' is empty");
+    if (vals->n > QL_MAX_ENUM_VALUES) /* 200,000 took 9 minutes to load */
+        return qli_yfail(L->err, QL_ELIMIT, vals->items[QL_MAX_ENUM_VALUES],
+                         "more than %d enum values (QL_MAX_ENUM_VALUES)",
+                         QL_MAX_ENUM_VALUES);
     d->en.name = d->name;
     d->en.n = vals->n;
     d->en.values = qli_ar_alloc(L->ar, vals->n * sizeof *d->en.values);

@@ -36,6 +36,9 @@
 #define QL_MAX_CALL_ARGS 64          /* arguments of one function call     */
 #define QL_MAX_NAME 128              /* bytes of a name                    */
 #define QL_MAX_LIST 1000             /* items of one list (`count:`)       */
+#define QL_MAX_ENUM_VALUES 1000      /* values of one enum input: each is
+                                        looked up by a scan, at load and
+                                        for every record                 */
 #define QL_MAX_ITEMS 100000          /* inputs or computed values, lists
                                         counted item by item                */
 

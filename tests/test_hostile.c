@@ -121,6 +121,34 @@ static void test_hostile_escaped_nul(void **state)
     remove("/tmp/ql_nul_ok.yaml");
 }
 
+/* An enum's values are scanned (at load for duplicates, per record for
+ * the value): bounded, at and past QL_MAX_ENUM_VALUES. */
+static char *enum_rules(int n)
+{
+    size_t cap = (size_t)n * 8 + 1024;
+    char *y = malloc(cap);
+    size_t o = (size_t)snprintf(y, cap, RULES_HEAD
+                                "inputs:\n  k:\n    type: enum\n    values: [v0");
+    for (int i = 1; i < n; i++)
+        o += (size_t)snprintf(y + o, cap - o, ",v%d", i);
+    snprintf(y + o, cap - o, "]\ncomputed:\n  x: if(k == \"v0\", 1, 0)\n"
+                             "outputs: [x]\n");
+    return y;
+}
+
+static void test_hostile_enum_values(void **state)
+{
+    (void)state;
+    char *y = enum_rules(1000);
+    ql_ruleset *rs = load_text(y);
+    ql_ruleset_free(rs);
+    free(y);
+    y = enum_rules(1001);
+    assert_load_error(y, QL_ELIMIT, 12, 4904, /* at v1000 */
+                      "more than 1000 enum values");
+    free(y);
+}
+
 static void test_hostile_self_extends(void **state)
 {
     (void)state;
@@ -439,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_hostile_huge_scalar),
         cmocka_unit_test(test_hostile_invalid_utf8_and_nul),
         cmocka_unit_test(test_hostile_escaped_nul),
+        cmocka_unit_test(test_hostile_enum_values),
         cmocka_unit_test(test_hostile_self_extends),
         cmocka_unit_test(test_hostile_record_values),
         cmocka_unit_test(test_hostile_long_chains),
