@@ -484,8 +484,11 @@ QL_EXTERN void ql_ruleset_free(ql_ruleset *rs);
 
 /* Metadata; each borrows from the rule set.  key: "id", "title",
  * "jurisdiction", "version", "description", "file", "currency" (the ISO
- * 4217 code its money is in; NULL when it declares none).  NULL if
- * unknown key. */
+ * 4217 code its money is in; NULL when it declares none), "file.1",
+ * "file.2", … (the canonical path of each file the rules were read from:
+ * the top file, then every file its `extends` chain names, NULL past the
+ * last; rules from a buffer or the include resolver are not files, so a
+ * command can refuse to write over any of them).  NULL if unknown key. */
 QL_EXTERN const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key);
 
 /* Inputs (record fields), in declaration order. */

@@ -424,6 +424,8 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
                              "already being loaded",
                              rel);
         L->chain[L->depth++] = qli_ar_strndup(L->ar, canon, strlen(canon));
+        if (L->nread <= QL_MAX_EXTENDS)
+            L->read[L->nread++] = L->chain[L->depth - 1];
         ydoc *doc = qli_ar_alloc(L->ar, sizeof *doc);
         if (!doc)
             return qli_rl_oom(L);
@@ -571,8 +573,10 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     if (st == QL_OK) {
         d->len = doc->len;
         char canon[PATH_MAX];
-        if (realpath(d->file, canon))
+        if (realpath(d->file, canon)) {
             L.chain[L.depth++] = qli_ar_strndup(L.ar, canon, strlen(canon));
+            L.read[L.nread++] = L.chain[0];
+        }
         st = load_doc(&L, d, base_dir);
     }
     if (st == QL_OK)
@@ -581,6 +585,9 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         qli_diag_note(diag, err, st);
     if (st == QL_OK) {
         rs->file = d->file;
+        for (int i = 0; i < L.nread; i++)
+            if (L.read[i])
+                rs->read[rs->nread++] = L.read[i];
         rs->id = L.meta_id->text;
         rs->title = L.meta_title->text;
         rs->jurisdiction = L.meta_jur->text;

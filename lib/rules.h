@@ -38,6 +38,8 @@ typedef struct loader {
     const ynode *meta_id, *meta_title, *meta_jur, *meta_version, *meta_desc;
     const ynode *meta_currency; /* the nearest file's along the chain */
     char *chain[QL_MAX_EXTENDS + 1]; /* canonical paths, for cycles */
+    const char *read[QL_MAX_EXTENDS + 1]; /* every file read, top first */
+    int nread;
     ql_diag *diag; /* diagnose mode: collect errors, NULL: stop at one */
     const ql_override *ovr; /* what-if parameter values */
     size_t novr;

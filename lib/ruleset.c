@@ -9,6 +9,7 @@
 #include "ruleset.h"
 #include "names.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void ql_ruleset_free(ql_ruleset *rs)
@@ -30,6 +31,11 @@ const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key)
     if (!strcmp(key, "description")) return rs->description;
     if (!strcmp(key, "file")) return rs->file;
     if (!strcmp(key, "currency")) return rs->currency;
+    if (!strncmp(key, "file.", 5) && key[5] >= '1' && key[5] <= '9') {
+        char *end;
+        long i = strtol(key + 5, &end, 10);
+        return !*end && i >= 1 && i <= rs->nread ? rs->read[i - 1] : NULL;
+    }
     return NULL;
 }
 

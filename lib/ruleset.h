@@ -120,6 +120,10 @@ typedef struct output_def {
 struct ql_ruleset {
     ql_arena arena;
     const char *id, *title, *jurisdiction, *version, *description, *file;
+    /* the canonical path of every file read: the top file, then each its
+     * `extends` chain names (ql_ruleset_meta "file.1", "file.2", …) */
+    const char *read[QL_MAX_EXTENDS + 1];
+    int nread;
     const char *currency; /* ISO 4217 code, or NULL */
     int minor;            /* the currency's minor unit: places of money */
     size_t n_sources, n_inputs, n_params, n_computed, n_checks, n_valid,

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -545,6 +546,43 @@ class OutputFiles(unittest.TestCase):
             self.assertIn("is the rules file", p.stderr)
             self.assertEqual(read(rules), WIDE_RULES)
             self.assertEqual(sorted(os.listdir(d)), ["hard.csv", "in.csv", "rules.yaml", "soft.csv"])
+
+    def test_no_output_is_a_file_the_rules_extend(self):
+        """-o, --rejects and --summary never write over a rules file the
+        rule set read through `extends` (before, -o base.yaml replaced the
+        file the rules extend), in run and in compare."""
+        with tempfile.TemporaryDirectory() as d:
+            base = os.path.join(d, "base.yaml")
+            write(base, WIDE_RULES)
+            top = os.path.join(d, "top.yaml")
+            write(top, "quotalevy: 1\nextends: base.yaml\nid: top\ntitle: top\n"
+                       "jurisdiction: test\nversion: '1'\n")
+            src = os.path.join(d, "in.csv")
+            write(src, "id,n,m\nA,1,2\n")
+            os.symlink("base.yaml", os.path.join(d, "link.yaml"))
+            for name in ("base.yaml", "link.yaml"):
+                for opt in ("-o", "--rejects", "--summary"):
+                    with self.subTest(name=name, opt=opt):
+                        p = run("run", top, src, "--date", "2024-06-30", opt,
+                                os.path.join(d, name), check_rc=2)
+                        self.assertIn("is the rules file " + os.path.realpath(base),
+                                      p.stderr)
+                        self.assertEqual(read(base), WIDE_RULES)
+            self.assertEqual(sorted(os.listdir(d)),
+                             ["base.yaml", "in.csv", "link.yaml", "top.yaml"])
+        with tempfile.TemporaryDirectory() as d:
+            for f in ("national.yaml", "jilin.yaml"):
+                shutil.copy(os.path.join(SRC, "rules", "cn", f), d)
+            national = read(os.path.join(d, "national.yaml"))
+            src = os.path.join(d, "in.csv")
+            write(src, HEADER + GOOD)
+            for opt in ("-o", "--summary"):
+                with self.subTest(cmd="compare", opt=opt):
+                    p = run("compare", os.path.join(d, "jilin.yaml"), src, "--date",
+                            "2024-06-30", "--override", "ratio=1.7%@2024-01-01",
+                            opt, os.path.join(d, "national.yaml"), check_rc=2)
+                    self.assertIn("is the rules file", p.stderr)
+                    self.assertEqual(read(os.path.join(d, "national.yaml")), national)
 
     def test_rejects_and_output_must_differ(self):
         with tempfile.TemporaryDirectory() as d:

@@ -7,7 +7,9 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -57,6 +59,20 @@ int cli_take_global_options(int argc, char **argv)
     }
     argv[o] = NULL;
     return o;
+}
+
+const char *cli_rules_file_at(const ql_ruleset *rs, dev_t dev, ino_t ino)
+{
+    for (int i = 1;; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "file.%d", i);
+        const char *f = ql_ruleset_meta(rs, key);
+        struct stat st;
+        if (!f)
+            return NULL;
+        if (stat(f, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+            return f;
+    }
 }
 
 ql_status cli_load_rules(ql_ruleset **out, const char *path,

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "quotalevy.h"
 
@@ -66,6 +67,10 @@ int cli_take_global_options(int argc, char **argv);
 ql_status cli_load_rules(ql_ruleset **out, const char *path,
                          const ql_override *ovr, size_t n, ql_error *errs,
                          size_t max, size_t *count, ql_error *err);
+
+/* The file of rs (the top rules file or one its `extends` chain read)
+ * that is the file (dev, ino), or NULL: an output must not be one. */
+const char *cli_rules_file_at(const ql_ruleset *rs, dev_t dev, ino_t ino);
 
 /* "csv" or "jsonl" for a --format option into *jsonl; prints the problem. */
 int cli_format(const char *cmd, const char *value, int *jsonl);

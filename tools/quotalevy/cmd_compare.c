@@ -195,6 +195,20 @@ int cmd_compare(int argc, char **argv)
         sb_putc(&line, '\n');
         outfile_write(&units, line.p, line.len);
     }
+    /* nor any file either rule set was read from (its `extends` too) */
+    for (int k = 0; k < 2; k++) {
+        outfile *of = k ? &summ : &units;
+        const char *rf = NULL;
+        if (of->open && of->exists &&
+            !(rf = cli_rules_file_at(base, of->dev, of->ino)))
+            rf = cli_rules_file_at(alt, of->dev, of->ino);
+        if (rf) {
+            cli_error("compare", "%s %s is the rules file %s: refusing to "
+                      "write over it", k ? "--summary" : "-o",
+                      outfile_name(of), rf);
+            goto out;
+        }
+    }
     in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!in) {
         cli_error("compare", "%s: %s", path, strerror(errno));

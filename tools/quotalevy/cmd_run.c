@@ -308,12 +308,14 @@ static int build_config(run_state *st)
 
 /* Whether the file st (an output) is one the run must not write to: the
  * input (whatever its kind: a pipe written into would be read back) or
- * the rules file; said.  Terminals and other character devices are
- * shared harmlessly. */
+ * a rules file it was loaded from (the top one or any its `extends`
+ * read); said.  Terminals and other character devices are shared
+ * harmlessly. */
 static int clash(const struct stat *st, const char *opt, const char *name,
-                 const struct stat *in_st, const char *in_name, const char *rules)
+                 const struct stat *in_st, const char *in_name,
+                 const ql_ruleset *rules)
 {
-    struct stat rs;
+    const char *rf;
     if (S_ISCHR(st->st_mode))
         return 0;
     if (in_st && st->st_dev == in_st->st_dev && st->st_ino == in_st->st_ino) {
@@ -321,9 +323,9 @@ static int clash(const struct stat *st, const char *opt, const char *name,
                   name, in_name);
         return 1;
     }
-    if (stat(rules, &rs) == 0 && st->st_dev == rs.st_dev && st->st_ino == rs.st_ino) {
+    if ((rf = cli_rules_file_at(rules, st->st_dev, st->st_ino))) {
         cli_error("run", "%s %s is the rules file %s: refusing to write over it", opt,
-                  name, rules);
+                  name, rf);
         return 1;
     }
     return 0;
@@ -353,7 +355,7 @@ static int open_outputs(run_state *st)
         int is_std = !strcmp(path[i], "-");
         if ((is_std ? fstat(STDOUT_FILENO, &fs) : stat(path[i], &fs)) == 0 &&
             clash(&fs, opt[i], is_std ? "(standard output)" : path[i], in_st,
-                  st->cfg.input_name, a->pos[0]))
+                  st->cfg.input_name, st->rs))
             return -1;
     }
     if (outfile_open(&st->out, o, "run") || (r && outfile_open(&st->rej, r, "run")) ||

@@ -74,6 +74,15 @@ def _call(fn, *args, cls=RecordError):
         raise _error(e.args, cls) from None
 
 
+def _text_arg(value, what):
+    """A text handed to C as a C string: an embedded NUL would cut it
+    short there ("ok.yaml\\0x" would load ok.yaml), so it is refused as
+    os.open refuses it."""
+    if isinstance(value, str) and "\0" in value:
+        raise ValueError("%s holds a NUL character (embedded null byte)" % what)
+    return value
+
+
 def _date(d: DateLike) -> int:
     """Days since 1970-01-01 from a datetime.date or 'YYYY-MM-DD'."""
     if isinstance(d, _dt.datetime):
@@ -171,7 +180,7 @@ class RuleSet:
         (name, value, date) — from `date` on, parameter `name` has `value`
         (a Decimal, int, bool, date or the text a rules file would hold,
         e.g. "1.7%") in place of its values from then."""
-        path = _os.fspath(path)
+        path = _text_arg(_os.fspath(path), "the path")
         where = _os.path.abspath(path)  # where a pickled copy loads it from
         if not overrides:
             return cls(_call(_native.ql_ruleset, path, cls=RulesError),
@@ -193,7 +202,8 @@ class RuleSet:
             except RecordError as e:  # a load's error: a RulesError
                 raise RulesError(e.status, e.message, field=str(name),
                                  text="override %r: %s" % (name, e)) from None
-            ovr.append((str(name), str(value), days))
+            ovr.append((_text_arg(str(name), "an override's name"),
+                        _text_arg(str(value), "override %r's value" % name), days))
         return cls(_call(_native.load_file_overridden, path, ovr, cls=RulesError),
                    ("file", where, None, tuple(ovr)))
 
@@ -203,6 +213,7 @@ class RuleSet:
         base of relative `extends` paths."""
         if not isinstance(text, str):
             raise TypeError("text must be a str")
+        _text_arg(name, "the name")
         return cls(_call(_native.ql_swig_load_buffer, text, name, cls=RulesError),
                    ("text", text, name, ()))
 

@@ -305,3 +305,22 @@ def test_a_value_that_evaluates_while_it_is_read():
     assert got == [2001, 2005, 3000]
     cols = rs.evaluate_columns({"a": ["4", "6"], "b": ["1", NestedDecimal("5")]}, "2024-01-01")
     assert list(cols["s"]) == [4001, 6005]
+
+
+def test_a_nul_never_cuts_a_path_or_name_short(tmp_path):
+    """A str with an embedded NUL reached C as a shorter C string: the
+    path "two.yaml\\0x" loaded two.yaml.  Refused as os.open refuses it."""
+    f = tmp_path / "two.yaml"
+    f.write_text(TWO)
+    quotalevy.RuleSet.load(str(f))
+    with pytest.raises(ValueError, match="NUL"):
+        quotalevy.RuleSet.load(str(f) + "\0x")
+    with pytest.raises(ValueError, match="NUL"):
+        quotalevy.RuleSet.from_string(TWO, name="two\0x")
+    with pytest.raises(ValueError, match="NUL"):
+        quotalevy.RuleSet.load(str(f), overrides=[("a\0b", "1", "2024-01-01")])
+    with pytest.raises(ValueError, match="NUL"):
+        quotalevy.RuleSet.load(str(f), overrides=[("a", "1\0", "2024-01-01")])
+    # a rules text naming one in an escape is the loader's error
+    with pytest.raises(quotalevy.RulesError, match="NUL character"):
+        quotalevy.RuleSet.from_string('quotalevy: 1\nextends: "two.yaml\\0x"\n')
