@@ -66,7 +66,6 @@ typedef struct code_loc {
 
 typedef struct block {
     uint32_t start;  /* first instruction */
-    uint32_t loc;    /* code_loc of the block as a whole */
     vtype type;
 } block;
 

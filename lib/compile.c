@@ -114,15 +114,15 @@ static int gen_call(cc *c, const ast *n)
     case F_FLOOR:
     case F_TRUNC: {
         const ast *x = n->args[0];
-        if (x->kind == A_BINARY && x->op == T_SLASH && n->cval.en >= 0) {
+        if (x->kind == A_BINARY && x->op == T_SLASH && n->digits >= 0) {
             /* round(a / b, n): one exact division at the final scale */
             if (gen(c, x->args[0]) < 0 || gen(c, x->args[1]) < 0)
                 return -1;
-            return emit(c, OP_DIVROUND, n->neg, 0, n->cval.en, x->pos);
+            return emit(c, OP_DIVROUND, n->mode, 0, n->digits, x->pos);
         }
         if (gen(c, x) < 0)
             return -1;
-        return emit(c, OP_ROUND, n->neg, 0, n->cval.en, n->pos);
+        return emit(c, OP_ROUND, n->mode, 0, n->digits, n->pos);
     }
     case F_IF: {
         /* the jumps to the end wait in a list threaded through their own
@@ -194,7 +194,7 @@ static int gen(cc *c, const ast *n)
         return -1;
     case A_MEMBER:
         s = &c->syms[n->ref];
-        return emit(c, OP_CHECKF, n->cval.en, 0, s->index, n->pos);
+        return emit(c, OP_CHECKF, n->field, 0, s->index, n->pos);
     case A_CALL:
         return gen_call(c, n);
     case A_UNARY:
@@ -260,8 +260,6 @@ static int gen_block(cc *c, const ast *tree, const ynode *node,
     b->type = tree->type;
     if (gen(c, tree) < 0 || emit(c, OP_RET, 0, 0, 0, 0) < 0)
         return -1;
-    b = &c->blocks[c->nblocks];
-    b->loc = b->start;
     return (int)c->nblocks++;
 }
 

@@ -25,6 +25,11 @@ typedef unsigned __int128 qd_u128;
 
 #define QD_DIGITS 36
 #define QD_MAX_SCALE 36
+/* Places a percentage may be written with: divided by 100, it carries
+ * two more. */
+#define QD_PERCENT_SCALE 34
+_Static_assert(QD_PERCENT_SCALE + 2 == QD_MAX_SCALE,
+               "a percentage's places fit a decimal once divided by 100");
 /* Digits after the point a non-terminating quotient is carried to. */
 #define QD_DIV_SCALE 20
 

@@ -123,11 +123,11 @@ const char *ql_status_name(ql_status code)
 const char *qli_qd_message(int st)
 {
     switch (st) {
-    case QD_OVERFLOW: return "arithmetic overflow: the result needs more than 36 digits before the point";
+    case QD_OVERFLOW: return "arithmetic overflow: the result needs more than " QL_STR(QD_DIGITS) " digits before the point";
     case QD_DIVZERO: return "division by zero";
     case QD_SYNTAX: return "not a plain decimal number (expected digits with an optional sign and decimal point, e.g. 12.75)";
-    case QD_TOOLONG: return "number too long: at most 36 significant digits and 36 digits after the point";
-    case QD_INEXACT: return "the exact result needs more than 36 significant digits or 36 digits after the point (round an operand first)";
+    case QD_TOOLONG: return "number too long: at most " QL_STR(QD_DIGITS) " significant digits and " QL_STR(QD_MAX_SCALE) " digits after the point";
+    case QD_INEXACT: return "the exact result needs more than " QL_STR(QD_DIGITS) " significant digits or " QL_STR(QD_MAX_SCALE) " digits after the point (round an operand first)";
     }
     return "decimal error";
 }

@@ -129,10 +129,9 @@ no_value_on(ectx *e, size_t pc, const param_def *d, ql_date date)
                    "parameter '%s' has no value in force on %s", d->name, when);
 }
 
-static ql_status eval_computed(ectx *e, int idx, size_t pc)
+static ql_status eval_computed(ectx *e, int idx)
 {
     ql_result *r = e->res;
-    (void)pc;
     r->cstate[idx] = 1;
     ql_status st = run(e, e->rs->computed[idx].block, &r->cvals[idx]);
     if (st) {
@@ -532,6 +531,15 @@ static ql_status run(ectx *e, int blk, qval *out)
     return st;
 }
 
+void qli_eval_set_date(ql_result *res, ql_date date)
+{
+    if (res->date == date)
+        return;
+    for (size_t i = 0; i < res->rs->n_params; i++)
+        res->pidx[i] = -2;
+    res->date = date;
+}
+
 ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags)
 {
@@ -549,12 +557,7 @@ ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
     res->ntrace = 0;
     res->status = QL_OK;
     res->error.code = QL_OK;
-    if (date != res->pdate || res->date != date) {
-        for (size_t i = 0; i < rs->n_params; i++)
-            res->pidx[i] = -2;
-        res->pdate = date;
-    }
-    res->date = date;
+    qli_eval_set_date(res, date);
     memset(res->cstate, 0, rs->n_computed);
     for (size_t i = 0; i < rs->n_checks; i++)
         res->checks[i].state = 0;
@@ -593,7 +596,7 @@ ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
     for (size_t i = 0; i < rs->n_outputs && st == QL_OK; i++) {
         const output_def *o = &rs->outputs[i];
         if (o->kind == OUT_COMPUTED && res->cstate[o->index] != 2)
-            st = eval_computed(&e, o->index, 0);
+            st = eval_computed(&e, o->index);
         else if (o->kind == OUT_CHECK && res->checks[o->index].state != 2)
             st = eval_check(&e, o->index);
     }

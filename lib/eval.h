@@ -32,12 +32,11 @@ struct ql_result {
     const ql_record *rec;
     ql_status status;
     ql_error error;
-    ql_date date;
+    ql_date date;      /* of the last evaluation: pidx holds for it */
     unsigned flags;
     qval *cvals;
     uint8_t *cstate;
     check_out *checks;
-    ql_date pdate;     /* the date pidx was resolved for */
     int32_t *pidx;     /* per parameter: value index, −1 none, −2 unknown */
     uint8_t *seen_in, *seen_par;
     trace_ent *trace;
@@ -49,6 +48,9 @@ struct ql_result {
 
 ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags);
+/* Sets the result's date, forgetting the parameters resolved for another
+ * (pidx): every evaluation into res, fast or exact, goes through it. */
+void qli_eval_set_date(ql_result *res, ql_date date);
 /* Bytes of one entry of ql_result.frames. */
 extern const size_t qli_eval_frame_size;
 

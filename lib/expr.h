@@ -79,13 +79,14 @@ typedef struct ast {
     size_t pos; /* byte offset of the node's operator or first token */
     int elem;   /* names of lists in this subtree mean their item `elem` */
     int elem_len; /* … of lists of this many items */
+    uint8_t count_if; /* an if() lists.c made of a count()'s condition */
     const char *text;
     size_t len;
     const char *member;
     size_t member_len;
     size_t member_pos;
-    qd num;
-    int b;
+    qd num;    /* A_NUMBER */
+    int b;     /* A_BOOL */
     size_t nargs;
     struct ast **args;
     int height; /* levels of the tree below and with this node */
@@ -94,6 +95,9 @@ typedef struct ast {
     int ref;    /* A_NAME/A_MEMBER: symbol index; A_CALL: function id */
     int sdepth; /* value-stack slots the node needs */
     qval cval;  /* a constant's value (literals, enum items, dates) */
+    int field;  /* A_MEMBER: the check's field, CF_* (code.h) */
+    int digits; /* round(), ceil(), floor(), trunc(): places to keep */
+    qd_round mode; /* … and the rounding mode */
 } ast;
 
 /* The message of a tree past QL_MAX_EXPR_HEIGHT (compared by address,

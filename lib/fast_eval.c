@@ -680,7 +680,7 @@ int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
     res->rec = rec;
     res->flags = 0;
     res->ntrace = 0;
-    res->date = date;
+    qli_eval_set_date(res, date); /* eval.c's parameters: of it */
     res->error.code = QL_OK;
     res->status = QL_OK;
     return FN_OK;

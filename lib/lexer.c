@@ -84,7 +84,9 @@ token qli_lex_next(lexer *lx)
             return lex_error(lx, start, qli_qd_message(st));
         if (i < lx->len && s[i] == '%') {
             if (qli_qd_percent(&t.num, &t.num))
-                return lex_error(lx, start, "percentage too long: at most 34 digits after the point");
+                return lex_error(lx, start,
+                                 "percentage too long: at most " QL_STR(
+                                     QD_PERCENT_SCALE) " digits after the point");
             i++;
         }
         t.kind = T_NUMBER;

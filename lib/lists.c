@@ -214,7 +214,7 @@ ql_status qli_ls_reduce(cc *c, ast *n, int id, int *done)
                 return expand_failed(c, n->pos);
             w->text = "if";
             w->len = 2;
-            w->b = 1; /* for messages: a count()'s condition */
+            w->count_if = 1; /* for messages: a count()'s condition */
             one->num = qli_qd_make(1, 0);
             zero->num = qli_qd_make(0, 0);
             w->args[0] = e;

@@ -26,7 +26,6 @@ ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
     r->rs = rs;
     r->status = QL_EINVAL; /* nothing evaluated yet */
     qli_fail(&r->error, QL_EINVAL, NULL, 0, 0, "no evaluation has run yet");
-    r->pdate = INT32_MIN;
     r->date = INT32_MIN;
     size_t steps = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
     r->cvals = calloc(rs->n_computed + 1, sizeof *r->cvals);

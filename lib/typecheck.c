@@ -444,7 +444,7 @@ static ql_status tc_member(cc *c, ast *n)
                        "compliant, required, actual or shortfall)",
                        (int)n->member_len, n->member);
     n->ref = (int)(s - c->syms);
-    n->cval.en = f;
+    n->field = f;
     n->type = T(VK_BOOL);
     n->sdepth = 1;
     ql_status st = check_check(c, s->index, n->pos);
@@ -573,8 +573,8 @@ static ql_status tc_call(cc *c, ast *n)
                                "\"ceiling\" or \"floor\")");
             mode = round_modes[found].mode;
         }
-        n->cval.en = digits;
-        n->neg = (int)mode; /* reuse: the rounding mode */
+        n->digits = digits;
+        n->mode = mode;
         n->type = NUM(max2(digits, 0), n->args[0]->type.money);
         n->sdepth = n->args[0]->sdepth;
         return QL_OK;
@@ -636,7 +636,7 @@ static ql_status tc_call(cc *c, ast *n)
          * coerced by unify). */
         for (size_t i = 0; i + 1 < n->nargs; i += 2)
             if ((st = expect(c, n->args[i], VK_BOOL,
-                             n->b ? "count()'s condition" : "an if() condition")))
+                             n->count_if ? "count()'s condition" : "an if() condition")))
                 return st;
         ast *first = n->args[1];
         for (size_t i = 3; i <= n->nargs; i += 2) {
@@ -836,7 +836,8 @@ static ql_status note_dep(cc *c, int chain, int need, size_t pos)
         c->need = need;
     if (c->chain >= QL_MAX_DEPENDENCY_DEPTH)
         return qli_cc_fail_at(c, pos, QL_ELIMIT,
-                       "values depend on each other more than 256 levels deep");
+                       "values depend on each other more than " QL_STR(
+                           QL_MAX_DEPENDENCY_DEPTH) " levels deep");
     return QL_OK;
 }
 

@@ -186,6 +186,17 @@ static void test_eval_parameters_follow_the_date(void **state)
     assert_int_equal(ql_evaluate(f->res, f->rec, D("1999-01-01"), 0, &err), QL_ENODATA);
     eval_ok(f, "2018-04-01");
     assert_text(out(f, "levy_wage"), "80000.00");
+    /* the fast path (no trace) moves the result to its date too: the
+     * exact engine's next evaluation on that date must not reuse the
+     * parameters it resolved for the date before */
+    for (int i = 0; i < 6; i++) {
+        int j = (i + 1) % 6;
+        eval_ok(f, dates[i]);
+        assert_int_equal(ql_evaluate(f->res, f->rec, D(dates[j]), 0, &err), QL_OK);
+        assert_text(out(f, "levy_wage"), want[j]);
+        eval_ok(f, dates[j]);
+        assert_text(out(f, "levy_wage"), want[j]);
+    }
 }
 
 static void test_eval_brackets_and_ratio_edges(void **state)
