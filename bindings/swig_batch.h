@@ -15,8 +15,12 @@
  * The texts are ql_result_output_text / ql_result_check_text's, "" for
  * no value: exact numbers cross as the library's own digits.  With
  * QL_EVAL_TRACE in flags a successful record's entry ends with the
- * explanation text and "\0".  A NUL cannot enter a record (the library's
- * texts are NUL terminated), so it is a safe separator both ways.
+ * explanation text and "\0".  NUL is the separator both ways, so the
+ * framing holds only while no name or text holds one: the library's
+ * texts cannot (they are NUL terminated), and every packer refuses a
+ * NUL in a field's name or value for that record before packing it
+ * (Java's Packer, Lua's each_field), else "a\0" "7\0b" would read as two
+ * fields and a lone "\0" as the end of a record.
  *
  * Included by the wrapper SWIG generates from quotalevy.i; everything
  * here is static to it.  One record and one result are kept and reused:

@@ -111,6 +111,9 @@ function RuleSet:_handle()
 end
 
 -- The record's fields as (name, text) pairs, lists spread into their items.
+-- A name holding a NUL is refused: C would read it cut at the NUL, and
+-- the batch, which packs "name\0text\0", would read the rest as more
+-- fields or records (the framing's one rule: no NUL in a name or value).
 local function each_field(rs, record, fn)
   if type(record) ~= "table" then
     error(("record must be a table, not %s"):format(type(record)), 4)
@@ -118,6 +121,10 @@ local function each_field(rs, record, fn)
   for name, v in pairs(record) do
     if type(name) ~= "string" then
       raise("QL_ERECORD", tostring(name), "a field name must be a string", 4)
+    end
+    if name:find("\0", 1, true) then
+      raise("QL_ERECORD", (name:gsub("\0", "\\0")),
+            "a NUL character cannot be part of a field name", 4)
     end
     local size = rs.lists[name]
     if size and type(v) == "table" then
@@ -247,6 +254,9 @@ function RuleSet:evaluate_many(records, date)
       out[i] = result(self, date, table.move(fields, pos + 1, pos + width, 1, {}))
       pos = pos + 1 + width
     end
+  end
+  if pos ~= #fields + 1 then -- one entry a record, or the framing broke
+    error(("quotalevy: the batch returned %d fields for %d records"):format(#fields, #sent), 2)
   end
   return out
 end

@@ -84,6 +84,21 @@ static void ql_lua_push_error(lua_State *L, const ql_error *e)
 
 %native(error_metatable) int ql_lua_error_metatable(lua_State *L);
 
+/* A C string in: a Lua string holding a NUL is refused, never read cut
+ * short at it (a path "jilin.yaml\0x" would load jilin.yaml, a field
+ * name "employees\0x" would set employees). */
+%typemap(in, checkfn="SWIG_lua_isnilstring") const char * (size_t len) {
+    $1 = ($ltype)lua_tolstring(L, $input, &len);
+    if ($1 && memchr($1, '\0', len)) {
+        ql_error e;
+        ql_error_clear(&e);
+        e.code = QL_EINVAL;
+        snprintf(e.message, sizeof e.message,
+                 "argument %d holds a NUL character", $argnum);
+        QL_SWIG_RAISE(&e);
+    }
+}
+
 /* Bytes in: a Lua string, NULs and all. */
 %typemap(in) (const char *data, size_t len) {
     $1 = (char *)luaL_checklstring(L, $input, &$2);

@@ -225,6 +225,43 @@ test("evaluate_many equals evaluate, errors in their place", function()
 end)
 
 -- RFC 4180 rows of a CSV text: a list of lists, and each row's line.
+test("a NUL in a field name is refused for its record: it cannot forge the batch's framing", function()
+  -- the batch packs "name\0text\0" pairs: a name holding NULs once read
+  -- as extra fields (employees=7, disabled=9) or as an extra record that
+  -- shifted every later result onto the wrong record
+  local forged = {
+    with(firm(), "employees\0" .. "7\0disabled", "9"),
+    with(firm(), "employees\0" .. "1\0\0disabled", "2"),
+    with(firm(), "\0", "1"),
+  }
+  for _, bad in ipairs(forged) do
+    local good = with(firm(), "employees", "300")
+    local many = jilin:evaluate_many({ bad, good, firm() }, JUNE)
+    eq(#many, 3)
+    eq(getmetatable(many[1]), quotalevy.Error, "the forged record")
+    eq(many[1].status, "QL_ERECORD")
+    assert(many[1].field:find("\\0", 1, true), many[1].field) -- named, NUL shown as \0
+    assert(not many[1].field:find("\0", 1, true), "a raw NUL in the field")
+    eq(tostring(many[2]), tostring(jilin:evaluate(good, JUNE)), "the record after it")
+    eq(tostring(many[3]), tostring(jilin:evaluate(firm(), JUNE)), "the last record")
+    -- one record alone: refused, not read as the name cut at its NUL
+    local e = raises(jilin.evaluate, jilin, bad, JUNE)
+    eq(e.status, "QL_ERECORD")
+    assert(e.field:find("\\0", 1, true), e.field)
+    assert(raises(jilin.explain, jilin, bad, JUNE))
+  end
+  -- a list input's items are named by the binding: a NUL in a value is refused there too
+  local de = quotalevy.load(SRC .. "/rules/de/sgb9.yaml")
+  eq(de:evaluate_many({ { positions = { "1\0severely_disabled[1]\0" .. "5" } } }, JUNE)[1].field, "positions")
+  -- the core module: no C string is cut at a NUL either
+  local core = require "quotalevy.core"
+  assert(not pcall(core.ql_ruleset, JILIN .. "\0x"), "a path cut at its NUL")
+  local rec = core.ql_record(jilin._h)
+  assert(not pcall(rec.set, rec, "employees\0x", "1"), "a name cut at its NUL")
+  assert(not pcall(rec.set, rec, "employees", "1\0" .. "5"), "a value cut at its NUL")
+  rec:set("employees", "1")
+end)
+
 local function csv(text)
   local rows, row, f, i, n, line, lines, start = {}, {}, {}, 1, #text, 1, {}, 1
   local quoted = false

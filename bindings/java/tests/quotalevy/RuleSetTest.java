@@ -295,6 +295,25 @@ class RuleSetTest {
     }
 
     @Test
+    void aNulInAFieldNameCannotForgeTheBatchFraming() {
+        /* the batch packs "name\0text\0": a name holding NULs would read
+         * as more fields or as another record, shifting later results */
+        for (String forged : new String[] {"employees\0" + "7\0disabled",
+                                           "employees\0" + "1\0\0disabled", "\0"}) {
+            Map<String, Object> bad = firm();
+            bad.put(forged, "9");
+            Map<String, Object> other = firm();
+            other.put("employees", "300");
+            List<Outcome> out = jilin.evaluateAll(List.of(bad, other, firm()), JUNE);
+            assertEquals(3, out.size());
+            assertFalse(out.get(0).ok());
+            assertEquals(jilin.evaluate(other, JUNE).outputs(), out.get(1).result().outputs());
+            assertEquals(jilin.evaluate(firm(), JUNE).outputs(), out.get(2).result().outputs());
+            assertThrows(RecordException.class, () -> jilin.evaluate(bad, JUNE));
+        }
+    }
+
+    @Test
     void explainIsTheCommandsText() throws Exception {
         Result r = national.evaluate(firm(), JUNE);
         String cli = cli("explain", "rules/cn/national.yaml", "--date", "2024-06-30",
