@@ -7,11 +7,23 @@
 
 #include "ruleset.h"
 
+/* A field's value in 64 bits, kept beside its qval by every setter
+ * (record.c) so that the fast path reads it without converting: c ×
+ * 10^−s for a number whose coefficient fits int64; the value itself
+ * (s = 0) for a bool, a date or an enum index.  wide = 1 for a number
+ * past 64 bits and for a string (read vals).  Meaningful where present. */
+typedef struct rec64 {
+    int64_t c;
+    int32_t s;
+    int32_t wide;
+} rec64;
+
 struct ql_record {
     const ql_ruleset *rs;
     size_t n;    /* fields: freeing never reads the rule set */
     qval *vals;
-    uint8_t *present;
+    rec64 *v64;  /* the same values in 64 bits */
+    uint8_t *present; /* 0 or 1: read as a bool by present() */
     char **sbuf; /* per-field copies of string values */
     size_t *scap;
 };
@@ -45,6 +57,13 @@ struct ql_result {
     struct eval_frame *frames; /* computed values in progress: ≤ n_computed */
     struct fast_scratch *fast; /* the fast path's memory (fast.h), or NULL */
 };
+
+/* ql_record_set_text without its 64-bit way for numbers: every text
+ * parsed and checked by the exact code, which writes every message
+ * (record.c; the differential test compares the two). */
+ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
+                                    const char *text, size_t len,
+                                    ql_error *err);
 
 ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags);

@@ -5,6 +5,14 @@
  * and constraints, so a bad value is reported with its field's name before
  * evaluation starts.  Setting a field allocates only when a string value
  * outgrows the field's buffer; refilling a record row after row is free.
+ *
+ * Every setter writes a field twice: its exact value (qval, what eval.c
+ * reads) and the same value in 64 bits (rec64, what the fast path reads).
+ * A number read from text of up to 18 digits is parsed straight into
+ * both, its constraints checked in 64 bits (number_fast); anything else
+ * — more digits, another type, a bad or doubtful value — takes the exact
+ * way (set_text_exact), which alone writes messages, so they are the
+ * same whichever way a text would have gone.
  */
 #include "decimal.h"
 #include "util.h"
@@ -30,10 +38,11 @@ ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
     r->rs = rs;
     r->n = rs->n_inputs;
     r->vals = calloc(n, sizeof *r->vals);
+    r->v64 = calloc(n, sizeof *r->v64);
     r->present = calloc(n, 1);
     r->sbuf = calloc(n, sizeof *r->sbuf);
     r->scap = calloc(n, sizeof *r->scap);
-    if (!r->vals || !r->present || !r->sbuf || !r->scap) {
+    if (!r->vals || !r->v64 || !r->present || !r->sbuf || !r->scap) {
         ql_record_free(r);
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -51,6 +60,7 @@ void ql_record_free(ql_record *rec)
     free(rec->sbuf);
     free(rec->scap);
     free(rec->vals);
+    free(rec->v64);
     free(rec->present);
     free(rec);
 }
@@ -59,6 +69,28 @@ void ql_record_clear(ql_record *rec)
 {
     if (rec)
         memset(rec->present, 0, rec->rs->n_inputs);
+}
+
+/* Field i holds number v (its 64-bit copy too). */
+static inline void put_number(ql_record *rec, size_t i, const qd *v)
+{
+    rec64 *w = &rec->v64[i];
+    int wide = v->coef > INT64_MAX || v->coef < INT64_MIN;
+    rec->vals[i].num = *v;
+    w->c = wide ? 0 : (int64_t)v->coef;
+    w->s = v->scale;
+    w->wide = wide;
+    rec->present[i] = 1;
+}
+
+/* The 64-bit copy of a bool, date or enum index x. */
+static inline void put_small(ql_record *rec, size_t i, int64_t x)
+{
+    rec64 *w = &rec->v64[i];
+    w->c = x;
+    w->s = 0;
+    w->wide = 0;
+    rec->present[i] = 1;
 }
 
 static ql_status field_fail(ql_error *err, const input_def *d,
@@ -160,6 +192,7 @@ static ql_status store_string(ql_record *rec, size_t i, const char *s,
     rec->sbuf[i][len] = '\0';
     rec->vals[i].str.s = rec->sbuf[i];
     rec->vals[i].str.len = (uint32_t)len;
+    rec->v64[i].wide = 1;
     rec->present[i] = 1;
     return QL_OK;
 }
@@ -168,7 +201,16 @@ static ql_status store_string(ql_record *rec, size_t i, const char *s,
 static int valid_utf8(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len;) {
+    size_t i = 0;
+    /* ASCII without NUL, eight bytes at a time: most texts are */
+    for (uint64_t x; i + 8 <= len; i += 8) {
+        memcpy(&x, p + i, 8);
+        /* t's top bit of a byte is clear for 0x00 (and 0x80) */
+        uint64_t t = (x | 0x8080808080808080ULL) - 0x0101010101010101ULL;
+        if ((x | ~t) & 0x8080808080808080ULL)
+            break;
+    }
+    while (i < len) {
         unsigned c = p[i];
         size_t n;
         if (c == 0)
@@ -210,8 +252,9 @@ static int parse_bool(const char *s, size_t len, int *out)
     return -1;
 }
 
-ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
-                             size_t len, ql_error *err)
+ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
+                                    const char *text, size_t len,
+                                    ql_error *err)
 {
     ql_status st = check_index(rec, i, err);
     if (st)
@@ -246,8 +289,8 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
                              text, more, d->type_word, qli_qd_message(q));
         if ((st = check_number(d, &v, err)))
             return st;
-        rec->vals[i].num = v;
-        break;
+        put_number(rec, i, &v);
+        return QL_OK;
     }
     case VK_BOOL: {
         int b;
@@ -256,7 +299,8 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
                              "yes/no or 1/0)",
                              shown, text, more);
         rec->vals[i].b = b;
-        break;
+        put_small(rec, i, b);
+        return QL_OK;
     }
     case VK_DATE: {
         ql_date dt;
@@ -266,14 +310,15 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
                              r == -1 ? "a date (expected YYYY-MM-DD)"
                                      : "a real calendar date");
         rec->vals[i].date = dt;
-        break;
+        put_small(rec, i, dt);
+        return QL_OK;
     }
     case VK_ENUM: {
         const enum_def *en = &d->en;
         for (size_t k = 0; k < en->n; k++)
             if (en->lens[k] == len && memcmp(en->values[k], text, len) == 0) {
                 rec->vals[i].en = (int32_t)k;
-                rec->present[i] = 1;
+                put_small(rec, i, (int64_t)k);
                 return QL_OK;
             }
         char list[256];
@@ -290,8 +335,124 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "field of unknown type");
     }
 #undef FAIL_TEXT
+}
+
+/* −1, 0 or 1 as v × 10^−s is below, at or above bound b; 2 when that
+ * cannot be told in 64 bits. */
+static int cmp64(int64_t v, int s, const qd *b)
+{
+    if (b->coef > INT64_MAX || b->coef < INT64_MIN)
+        return 2;
+    int64_t m = (int64_t)b->coef;
+    if (s < b->scale) {
+        if (b->scale - s > 18 ||
+            __builtin_mul_overflow(v, (int64_t)qli_qd_pow10[b->scale - s], &v))
+            return 2;
+    } else if (s > b->scale) {
+        if (s - b->scale > 18 ||
+            __builtin_mul_overflow(m, (int64_t)qli_qd_pow10[s - b->scale], &m))
+            return 2;
+    }
+    return (v > m) - (v < m);
+}
+
+/* Field i from the text of a number of at most 18 digits (blanks
+ * trimmed, not empty), parsed and checked in 64 bits as
+ * set_text_exact would parse and check it: 1 when stored, 0 when the
+ * text is not such a number or breaks (or might break) a constraint,
+ * and set_text_exact is to decide and say why. */
+static int number_fast(ql_record *rec, size_t i, const input_def *d,
+                       const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+    if (len > 20)
+        return 0;
+    int neg = *p == '-';
+    p += neg || *p == '+';
+    uint64_t c = 0;
+    const char *q = p;
+    while (q < end && (unsigned)(*q - '0') < 10)
+        c = c * 10 + (unsigned)(*q++ - '0');
+    int digits = (int)(q - p), scale = 0;
+    if (digits == 0)
+        return 0;
+    if (q < end) {
+        if (*q != '.')
+            return 0;
+        const char *f = ++q;
+        while (q < end && (unsigned)(*q - '0') < 10)
+            c = c * 10 + (unsigned)(*q++ - '0');
+        scale = (int)(q - f);
+        if (scale == 0 || q != end)
+            return 0;
+        digits += scale;
+    }
+    if (digits > 18)
+        return 0;
+    int64_t v = neg ? -(int64_t)c : (int64_t)c;
+    if (d->integer && scale > 0 && v % (int64_t)qli_qd_pow10[scale] != 0)
+        return 0;
+    if (d->scale >= 0 && scale > d->scale) {
+        /* kept at the field's places when only zeros go (check_number) */
+        int64_t p10 = (int64_t)qli_qd_pow10[scale - d->scale];
+        if (v % p10 != 0)
+            return 0;
+        v /= p10;
+        scale = d->scale;
+    }
+    if (d->has_min) {
+        int k = cmp64(v, scale, &d->min);
+        if (k == 2 || k < 0 || (k == 0 && d->min_excl))
+            return 0;
+    }
+    if (d->has_max) {
+        int k = cmp64(v, scale, &d->max);
+        if (k == 2 || k > 0 || (k == 0 && d->max_excl))
+            return 0;
+    }
+    rec->vals[i].num = qli_qd_make(v, scale);
+    rec64 *w = &rec->v64[i];
+    w->c = v;
+    w->s = scale;
+    w->wide = 0;
     rec->present[i] = 1;
-    return QL_OK;
+    return 1;
+}
+
+ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
+                             size_t len, ql_error *err)
+{
+    if (rec && i < rec->n && text) {
+        while (len && (*text == ' ' || *text == '\t'))
+            text++, len--;
+        while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+            len--;
+        if (len == 0) {
+            rec->present[i] = 0;
+            return QL_OK;
+        }
+        const input_def *d = &rec->rs->inputs[i];
+        switch (d->type.kind) {
+        case VK_NUMBER:
+            if (number_fast(rec, i, d, text, len))
+                return QL_OK;
+            break;
+        case VK_ENUM:
+            for (size_t k = 0; k < d->en.n; k++)
+                if (d->en.lens[k] == len && memcmp(d->en.values[k], text, len) == 0) {
+                    rec->vals[i].en = (int32_t)k;
+                    put_small(rec, i, (int64_t)k);
+                    return QL_OK;
+                }
+            break; /* the exact way says what the values are */
+        case VK_STRING:
+            if (valid_utf8(text, len))
+                return store_string(rec, i, text, len, err);
+            break;
+        default: break;
+        }
+    }
+    return qli_record_set_text_exact(rec, i, text, len, err);
 }
 
 ql_status ql_record_set(ql_record *rec, const char *name, const char *text,
@@ -331,8 +492,7 @@ static ql_status set_number(ql_record *rec, size_t i, const qd *v,
     ql_status st = expect_kind(rec, i, VK_NUMBER, "number", err);
     if (st || (st = check_number(&rec->rs->inputs[i], &n, err)))
         return st;
-    rec->vals[i].num = n;
-    rec->present[i] = 1;
+    put_number(rec, i, &n);
     return QL_OK;
 }
 
@@ -362,7 +522,7 @@ ql_status ql_record_set_bool(ql_record *rec, size_t i, int value,
     if (st)
         return st;
     rec->vals[i].b = value != 0;
-    rec->present[i] = 1;
+    put_small(rec, i, value != 0);
     return QL_OK;
 }
 
@@ -377,7 +537,7 @@ ql_status ql_record_set_date(ql_record *rec, size_t i, ql_date value,
     if (y < 1 || y > 9999)
         return field_fail(err, &rec->rs->inputs[i], "date out of range");
     rec->vals[i].date = value;
-    rec->present[i] = 1;
+    put_small(rec, i, value);
     return QL_OK;
 }
 

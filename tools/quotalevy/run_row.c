@@ -314,6 +314,8 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     for (size_t k = 0; k < s->n; k++) {
         int t = s->target[k];
         if (t >= T_INPUT) {
+            if (s->len[k] == 0)
+                continue; /* empty since ql_record_clear: no call */
             if (ql_record_set_text(w->rec, (size_t)(t - T_INPUT), slot_text(s, k),
                                    s->len[k], &err)) {
                 reject(cfg, w, s, s->col[k], err.field, err.code, err.message, id);

@@ -1,0 +1,406 @@
+/*
+ * test_record.c — a record's fields set from text: the 64-bit way for
+ * numbers (record.c's number_fast) against the exact way on the same
+ * texts, and the 64-bit copy of every value (rec64) that the fast path
+ * reads, kept by every setter.
+ *
+ * The differential test sets random number texts — signs, blanks,
+ * leading and trailing zeros, up to 40 digits, stray characters — on
+ * fields of every kind of constraint (integer, places, money, inclusive
+ * and exclusive bounds, bounds past 64 bits or with more places than any
+ * text) and requires the same status, message, field, value and scale
+ * from ql_record_set_text as from the exact code alone.
+ */
+#include "test_util.h"
+
+#include "decimal.h"
+#include "eval.h"
+
+#define FIELDS                                                                 \
+    "inputs:\n"                                                                \
+    "  a: decimal\n"                                                           \
+    "  b: {type: integer, min: 0}\n"                                           \
+    "  c: {type: decimal, scale: 2, min: -5.5, max: 1000}\n"                   \
+    "  d: {type: money, above: 0}\n"                                           \
+    "  e: {type: decimal, above: 0.001, below: 12345678.9}\n"                  \
+    "  f: {type: integer, min: -3, max: 99999999999999999}\n"                  \
+    "  g: {type: decimal, scale: 4, max: 123456789012345678901234567890}\n"    \
+    "  h: {type: decimal, min: 0.0000000000000000000001}\n"                    \
+    "  k: {type: integer, below: 10}\n"                                        \
+    "  m: {type: decimal, scale: 0, above: -1000000000000000000}\n"            \
+    "  n: {type: decimal, min: 0.5, max: 0.5}\n"                               \
+    "  u: {type: enum, values: [x, yy]}\n"                                     \
+    "  s: string\n"                                                            \
+    "  t: bool\n"                                                              \
+    "  w: date\n"                                                              \
+    "computed:\n"                                                              \
+    "  z: {expr: a, scale: 2, display: half_up}\n"                             \
+    "outputs: [z]\n"
+
+static const char *rules(void)
+{
+    return RULES_HEAD "currency: EUR\n" FIELDS;
+}
+
+/* A deterministic generator: the test is the same on every run. */
+static uint64_t rnd_state = 0x9E3779B97F4A7C15ULL;
+static unsigned rnd(unsigned n)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 7;
+    rnd_state ^= rnd_state << 17;
+    return (unsigned)(rnd_state % n);
+}
+
+/* A number text, now and then not quite one. */
+static size_t random_text(char *t, size_t cap)
+{
+    size_t o = 0;
+    while (rnd(6) == 0 && o < 3)
+        t[o++] = rnd(2) ? ' ' : '\t';
+    unsigned sign = rnd(5);
+    if (sign == 0)
+        t[o++] = '-';
+    else if (sign == 1)
+        t[o++] = '+';
+    int lead = rnd(4) == 0 ? (int)rnd(4) : 0;
+    for (int k = 0; k < lead; k++)
+        t[o++] = '0';
+    int whole = rnd(8) == 0 ? (int)rnd(22) : (int)rnd(9);
+    for (int k = 0; k < whole; k++)
+        t[o++] = (char)('0' + rnd(10));
+    if (rnd(2)) {
+        t[o++] = '.';
+        int frac = rnd(8) == 0 ? (int)rnd(22) : (int)rnd(6);
+        for (int k = 0; k < frac; k++)
+            t[o++] = (char)('0' + (rnd(3) == 0 ? 0 : rnd(10)));
+        for (int z = rnd(3) == 0 ? (int)rnd(5) : 0; z > 0; z--)
+            t[o++] = '0';
+    }
+    if (rnd(25) == 0) /* a stray character somewhere */
+        t[rnd((unsigned)o + 1)] = "e,x.- _"[rnd(7)];
+    while (rnd(6) == 0 && o < cap - 1)
+        t[o++] = rnd(2) ? ' ' : '\t';
+    t[o] = '\0';
+    return o;
+}
+
+/* The 64-bit copy of field i agrees with its exact value. */
+static void assert_v64_(const ql_record *rec, size_t i, const char *file,
+                        int line)
+{
+    if (!rec->present[i])
+        return;
+    const rec64 *w = &rec->v64[i];
+    const input_def *d = &rec->rs->inputs[i];
+    const qval *v = &rec->vals[i];
+    int ok = 1;
+    switch (d->type.kind) {
+    case VK_NUMBER: {
+        int wide = v->num.coef > INT64_MAX || v->num.coef < INT64_MIN;
+        ok = w->wide == wide && w->s == v->num.scale &&
+             (wide || w->c == (int64_t)v->num.coef);
+        break;
+    }
+    case VK_BOOL: ok = !w->wide && w->s == 0 && w->c == v->b; break;
+    case VK_DATE: ok = !w->wide && w->s == 0 && w->c == v->date; break;
+    case VK_ENUM: ok = !w->wide && w->s == 0 && w->c == v->en; break;
+    default: ok = w->wide == 1; break;
+    }
+    if (!ok) {
+        print_error("field %zu: the 64-bit copy (%lld, %d, wide %d) is not "
+                    "its value\n",
+                    i, (long long)w->c, w->s, w->wide);
+        _fail(file, line);
+    }
+}
+#define assert_v64(rec, i) assert_v64_((rec), (i), __FILE__, __LINE__)
+
+/* Sets text on field i both ways and requires the same outcome. */
+static void same_both_ways(ql_record *fast, ql_record *exact, size_t i,
+                           const char *t, size_t len)
+{
+    ql_error ef, ee;
+    ql_error_clear(&ef);
+    ql_error_clear(&ee);
+    ql_status sf = ql_record_set_text(fast, i, t, len, &ef);
+    ql_status se = qli_record_set_text_exact(exact, i, t, len, &ee);
+    if (sf != se || strcmp(ef.message, ee.message) ||
+        strcmp(ef.field, ee.field))
+        fail_msg("field %s, text '%s': %d '%s' (field '%s') against the "
+                 "exact way's %d '%s' (field '%s')",
+                 fast->rs->inputs[i].name, t, sf, ef.message, ef.field, se,
+                 ee.message, ee.field);
+    if (sf)
+        return;
+    ql_value a = QL_VALUE_INIT, b = QL_VALUE_INIT;
+    assert_int_equal(ql_record_get(&a, fast, i), QL_OK);
+    assert_int_equal(ql_record_get(&b, exact, i), QL_OK);
+    assert_int_equal(a.type, b.type);
+    if (a.type == QL_TYPE_NUMBER && (a.number.coef_hi != b.number.coef_hi ||
+                                     a.number.coef_lo != b.number.coef_lo ||
+                                     a.number.scale != b.number.scale)) {
+        char x[QL_DECIMAL_TEXT_MAX], y[QL_DECIMAL_TEXT_MAX];
+        ql_decimal_format(x, sizeof x, &a.number);
+        ql_decimal_format(y, sizeof y, &b.number);
+        fail_msg("field %s, text '%s': %s against the exact way's %s",
+                 fast->rs->inputs[i].name, t, x, y);
+    }
+    if (a.type == QL_TYPE_STRING &&
+        (a.length != b.length || memcmp(a.string, b.string, a.length)))
+        fail_msg("field %s: the texts differ", fast->rs->inputs[i].name);
+    assert_v64(fast, i);
+    assert_v64(exact, i);
+}
+
+/* Random bytes, mostly ASCII: NULs, UTF-8 sequences good and bad. */
+static size_t random_bytes(char *t, size_t cap)
+{
+    static const char *const pieces[] = {"a",
+                                         "Z",
+                                         "7",
+                                         " ",
+                                         "\t",
+                                         "é",
+                                         "残疾",
+                                         "\xff",
+                                         "\xc3",
+                                         "\xed\xa0\x80",
+                                         "\xf4\x90\x80\x80",
+                                         "x",
+                                         "yy",
+                                         "U0000",
+                                         ","};
+    size_t o = 0, n = rnd(24);
+    for (size_t k = 0; k < n && o + 8 < cap; k++) {
+        if (rnd(40) == 0) {
+            t[o++] = '\0';
+            continue;
+        }
+        const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
+        size_t l = strlen(p);
+        memcpy(t + o, p, l);
+        o += l;
+    }
+    t[o] = '\0';
+    return o;
+}
+
+/* Strings and enum values, which the 64-bit way takes when they are
+ * plain, as the exact way: the same values, and the same refusals. */
+static void test_record_text_fields_as_exact_way(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(rules());
+    ql_record *fast, *exact;
+    assert_int_equal(ql_record_new(&fast, rs, NULL), QL_OK);
+    assert_int_equal(ql_record_new(&exact, rs, NULL), QL_OK);
+    size_t s = (size_t)ql_ruleset_input_index(rs, "s");
+    size_t u = (size_t)ql_ruleset_input_index(rs, "u");
+    char t[256];
+    for (int r = 0; r < 50000; r++) {
+        size_t len = random_bytes(t, sizeof t);
+        same_both_ways(fast, exact, r % 2 ? s : u, t, len);
+    }
+    /* a NUL or a stray byte at every place of a text is refused */
+    for (size_t len = 1; len <= 24; len++)
+        for (size_t at = 0; at < len; at++)
+            for (int bad = 0; bad < 3; bad++) {
+                memset(t, 'a', len);
+                t[at] = "\0\xc3\x80"[bad];
+                ql_error err;
+                if (ql_record_set_text(fast, s, t, len, &err) != QL_ERECORD)
+                    fail_msg("byte %d at %zu of %zu was taken", bad, at, len);
+                assert_non_null(strstr(err.message, "not valid UTF-8"));
+            }
+    static const char *const words[] = {"x", "yy", " x ", "y", "X", "xx", ""};
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        same_both_ways(fast, exact, u, words[k], strlen(words[k]));
+    ql_record_free(fast);
+    ql_record_free(exact);
+    ql_ruleset_free(rs);
+}
+
+static void test_record_number_text_as_exact_way(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(rules());
+    ql_record *fast, *exact;
+    assert_int_equal(ql_record_new(&fast, rs, NULL), QL_OK);
+    assert_int_equal(ql_record_new(&exact, rs, NULL), QL_OK);
+    static const char *edges[] = {"0",
+                                  "-0",
+                                  "+0",
+                                  "-0.00",
+                                  "00012.50",
+                                  "  12.50\t",
+                                  "1.",
+                                  ".5",
+                                  "1e3",
+                                  "-",
+                                  "+",
+                                  "",
+                                  " ",
+                                  "5.5",
+                                  "-5.5",
+                                  "-5.51",
+                                  "-5.50",
+                                  "1000",
+                                  "1000.00",
+                                  "1000.001",
+                                  "0.001",
+                                  "0.0010",
+                                  "12345678.9",
+                                  "12345678.89",
+                                  "123456789012345678",
+                                  "1234567890123456789",
+                                  "999999999999999999",
+                                  "99999999999999999",
+                                  "100000000000000000",
+                                  "9223372036854775807",
+                                  "-9223372036854775808",
+                                  "12.755",
+                                  "12.7500",
+                                  "2.0",
+                                  "2.5",
+                                  "9",
+                                  "10",
+                                  "9.999999999999999",
+                                  "0.5",
+                                  "0.50",
+                                  "0.5000000000000000000000",
+                                  "0.0000000000000000000001",
+                                  "0.00000000000000000001",
+                                  "-999999999999999999",
+                                  "-1000000000000000000",
+                                  "1 000",
+                                  "1,5",
+                                  "+-1",
+                                  "0x10",
+                                  "١٢",
+                                  "12.50.1",
+                                  "000000000000000000000000000001"};
+    size_t n = ql_ruleset_input_count(rs);
+    for (size_t e = 0; e < sizeof edges / sizeof *edges; e++)
+        for (size_t i = 0; i < n; i++)
+            same_both_ways(fast, exact, i, edges[e], strlen(edges[e]));
+    char t[128];
+    size_t numbers = 0;
+    for (int r = 0; r < 200000; r++) {
+        size_t len = random_text(t, sizeof t);
+        size_t i = rnd(11); /* the number fields, a … n */
+        assert_int_equal(rs->inputs[i].type.kind, VK_NUMBER);
+        same_both_ways(fast, exact, i, t, len);
+        numbers++;
+    }
+    assert_int_equal(numbers, 200000);
+    ql_record_free(fast);
+    ql_record_free(exact);
+    ql_ruleset_free(rs);
+}
+
+/* The fast path's copy is written by every setter, whatever the type. */
+static void test_record_v64_by_every_setter(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(rules());
+    ql_record *rec;
+    ql_error err;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    int a = ql_ruleset_input_index(rs, "a"),
+        g = ql_ruleset_input_index(rs, "g");
+    ql_decimal big;
+    assert_int_equal(ql_decimal_parse(&big, "123456789012345678901", 21, NULL),
+                     QL_OK);
+    assert_int_equal(ql_record_set_decimal(rec, (size_t)a, &big, &err), QL_OK);
+    assert_int_equal(rec->v64[a].wide, 1);
+    assert_v64(rec, (size_t)a);
+    assert_int_equal(ql_record_set_int(rec, (size_t)a, -42, &err), QL_OK);
+    assert_int_equal(rec->v64[a].wide, 0);
+    assert_int_equal(rec->v64[a].c, -42);
+    assert_v64(rec, (size_t)a);
+    /* a text too long for 64 bits goes the exact way and is wide */
+    assert_int_equal(ql_record_set(rec, "g", "12345678901234567890.5", &err),
+                     QL_OK);
+    assert_int_equal(rec->v64[g].wide, 1);
+    assert_v64(rec, (size_t)g);
+    assert_int_equal(ql_record_set(rec, "g", "-7.25", &err), QL_OK);
+    assert_int_equal(rec->v64[g].c, -725);
+    assert_int_equal(rec->v64[g].s, 2);
+    assert_v64(rec, (size_t)g);
+    assert_int_equal(ql_record_set(rec, "u", "yy", &err), QL_OK);
+    assert_v64(rec, (size_t)ql_ruleset_input_index(rs, "u"));
+    assert_int_equal(ql_record_set(rec, "s", "text", &err), QL_OK);
+    assert_v64(rec, (size_t)ql_ruleset_input_index(rs, "s"));
+    int t = ql_ruleset_input_index(rs, "t"),
+        w = ql_ruleset_input_index(rs, "w");
+    assert_int_equal(ql_record_set(rec, "t", "yes", &err), QL_OK);
+    assert_v64(rec, (size_t)t);
+    assert_int_equal(ql_record_set_bool(rec, (size_t)t, 0, &err), QL_OK);
+    assert_int_equal(rec->v64[t].c, 0);
+    assert_v64(rec, (size_t)t);
+    assert_int_equal(ql_record_set(rec, "w", "2024-02-29", &err), QL_OK);
+    assert_v64(rec, (size_t)w);
+    ql_date d;
+    assert_int_equal(ql_date_from_ymd(&d, 1999, 12, 31), QL_OK);
+    assert_int_equal(ql_record_set_date(rec, (size_t)w, d, &err), QL_OK);
+    assert_int_equal(rec->v64[w].c, d);
+    assert_v64(rec, (size_t)w);
+    /* a bad text keeps neither copy of a value set before it */
+    assert_int_equal(ql_record_set(rec, "c", "12.5", &err), QL_OK);
+    assert_int_equal(ql_record_set(rec, "c", "12.555", &err), QL_ERECORD);
+    int c = ql_ruleset_input_index(rs, "c");
+    assert_int_equal(rec->v64[c].c, 125);
+    assert_v64(rec, (size_t)c);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
+/* The messages of bad numbers, whichever way they are found bad. */
+static void test_record_number_messages(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(rules());
+    ql_record *rec;
+    ql_error err;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    static const struct {
+        const char *field, *text, *message;
+    } cases[] = {
+        {"b", "2.5", "2.5 is not a whole number (field 'b' is an integer)"},
+        {"b", "-1", "-1 is out of range (expected >= 0)"},
+        {"c", "12.755",
+         "12.755 has more than 2 decimal places (field 'c' has 'scale: 2')"},
+        {"d", "1.005",
+         "1.005 has more decimal places than the currency's 2 (field 'd' is "
+         "money)"},
+        {"d", "0", "0 is out of range (expected > 0)"},
+        {"e", "12345678.9",
+         "12345678.9 is out of range (expected < 12345678.9)"},
+        {"k", "10", "10 is out of range (expected < 10)"},
+        {"a", "1e3",
+         "'1e3' is not a valid decimal: not a plain decimal number (expected "
+         "digits with an optional sign and decimal point, e.g. 12.75)"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        ql_error_clear(&err);
+        assert_int_equal(
+            ql_record_set(rec, cases[k].field, cases[k].text, &err),
+            QL_ERECORD);
+        assert_text(err.field, cases[k].field);
+        assert_text(err.message, cases[k].message);
+    }
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_record_number_text_as_exact_way),
+        cmocka_unit_test(test_record_text_fields_as_exact_way),
+        cmocka_unit_test(test_record_v64_by_every_setter),
+        cmocka_unit_test(test_record_number_messages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
