@@ -7,6 +7,7 @@
 #include "date.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static ql_date days_from_civil(int y, int m, int d)
 {
@@ -108,5 +109,10 @@ size_t ql_date_format(char *buf, size_t size, ql_date d)
     tmp[7] = '-';
     tmp[8] = (char)('0' + dd / 10);
     tmp[9] = (char)('0' + dd % 10);
+    if (buf && size > sizeof tmp) { /* room for all: no cutting to check */
+        memcpy(buf, tmp, sizeof tmp);
+        buf[sizeof tmp] = '\0';
+        return sizeof tmp;
+    }
     return qli_text_out(tmp, sizeof tmp, buf, size);
 }

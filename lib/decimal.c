@@ -676,6 +676,45 @@ static char *u64_digits(uint64_t v, char *end)
     return end;
 }
 
+size_t qli_qd_format_i64(int64_t c, int scale, int shown, char *buf)
+{
+    if (shown < 0)
+        shown = scale;
+    if (scale > shown) { /* only zeros may go */
+        if (scale - shown > 18)
+            return 0;
+        int64_t p = (int64_t)qli_qd_pow10[scale - shown];
+        if (c % p != 0)
+            return 0;
+        c /= p;
+        scale = shown;
+    } else if (shown - scale > 17) {
+        return 0; /* 19 digits and 17 zeros still fit in 36 */
+    }
+    /* written backwards into tmp, ending at tmp + 64, then copied as one
+     * block of 64 bytes (at most 57 are the text: sign, 19 digits, the
+     * point and 36 places), with no call on the way */
+    char tmp[128];
+    char *end = tmp + 64, *p = end;
+    uint64_t m = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+    for (int k = shown - scale; k > 0; k--)
+        *--p = '0';
+    if (shown > 0) {
+        for (int k = scale; k > 0; k--) {
+            *--p = (char)('0' + m % 10);
+            m /= 10;
+        }
+        *--p = '.';
+    }
+    p = u64_digits(m, p);
+    if (c < 0)
+        *--p = '-';
+    size_t n = (size_t)(end - p);
+    memcpy(buf, p, 64);
+    buf[n] = '\0';
+    return n;
+}
+
 size_t qli_qd_format(const qd *a, char *buf)
 {
     char tmp[48];

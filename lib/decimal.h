@@ -95,5 +95,11 @@ int qli_qd_parse(qd *r, const char *s, size_t len);
 /* Writes plain notation, NUL terminated; buf needs QD_TEXT_MAX bytes. */
 #define QD_TEXT_MAX 80
 size_t qli_qd_format(const qd *a, char *buf);
+/* c × 10^−scale as qli_qd_format writes it once shown with `shown`
+ * places (qli_sc_display's padding with zeros, or dropping of zeros;
+ * −1: as it is), straight from 64 bits.  0 when that needs more (digits
+ * to round, padding past 17 places): the caller goes the general way.
+ * buf needs QD_TEXT_MAX bytes. */
+size_t qli_qd_format_i64(int64_t c, int scale, int shown, char *buf);
 
 #endif

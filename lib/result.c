@@ -234,9 +234,16 @@ ql_status ql_result_check(ql_check_result *out, const ql_result *res, size_t i)
 }
 
 /* A number shown as d says, straight into buf when it is big enough
- * for any. */
+ * for any: from 64 bits when it fits and needs no rounding (nearly
+ * always: the fast path's values), else through the exact display. */
 static size_t number_text(const qd *raw, display d, char *buf, size_t size)
 {
+    if (buf && size >= QD_TEXT_MAX && raw->coef <= INT64_MAX &&
+        raw->coef >= INT64_MIN) {
+        size_t n = qli_qd_format_i64((int64_t)raw->coef, raw->scale, d.scale, buf);
+        if (n)
+            return n;
+    }
     qd shown_v = qli_sc_display(raw, d);
     const qd *v = &shown_v;
     if (buf && size >= QD_TEXT_MAX)
@@ -248,6 +255,10 @@ static size_t number_text(const qd *raw, display d, char *buf, size_t size)
 
 static size_t bool_text(int b, char *buf, size_t size)
 {
+    if (buf && size >= 6) { /* as qli_text_out, without its checks */
+        memcpy(buf, b ? "true\0" : "false", 6);
+        return b ? 4 : 5;
+    }
     return b ? qli_text_out("true", 4, buf, size)
              : qli_text_out("false", 5, buf, size);
 }
