@@ -746,6 +746,28 @@ QL_EXTERN size_t ql_result_check_text(char *buf, size_t size,
                                       const ql_result *res, size_t i,
                                       ql_check_field f);
 
+/*
+ * Every output of the last evaluation as the fields of one delimited
+ * line (CSV, TSV), in output order, the way `quotalevy run` writes a
+ * row's values: each output — or each of a check output's five fields,
+ * applicable, compliant, required, actual, shortfall — preceded by
+ * `sep` and written as ql_result_output_text / ql_result_check_text
+ * write it ("" for none).  A string or enum value holding sep, '"', CR
+ * or LF is quoted as CSV quotes it (in '"', each '"' doubled).  No line
+ * end is written: a caller puts its own columns (an id) before and the
+ * line end after.  One call for the row instead of one a value, and the
+ * numbers written straight from 64 bits (docs/performance.md).
+ *
+ * Written into buf (size bytes, NUL terminated, cut to fit); returns the
+ * full length (not counting the NUL), so a caller can call again with a
+ * buffer of that length + 1.  Room for any row without strings:
+ * QL_DECIMAL_TEXT_MAX + 1 bytes a field, and one for the NUL.  Returns 0
+ * (and writes "") for NULL, a result without a successful evaluation,
+ * or a sep that is '"', CR, LF or NUL.
+ */
+QL_EXTERN size_t ql_result_row_text(char *buf, size_t size,
+                                    const ql_result *res, char sep);
+
 /* Kinds of trace step. */
 typedef enum ql_step_kind {
     QL_STEP_INPUT = 1,  /* a record field that was read */

@@ -311,6 +311,137 @@ size_t ql_result_check_text(char *buf, size_t size, const ql_result *res,
     }
 }
 
+/* Value text s (n bytes) as a field of a delimited line, quoted where it
+ * holds sep, '"', CR or LF, at o in buf (cut at size − 1: only what
+ * fits is written); returns the field's full length. */
+static size_t put_field(char *buf, size_t size, size_t o, const char *s,
+                        size_t n, char sep)
+{
+    int quote = 0;
+    for (size_t k = 0; k < n && !quote; k++)
+        quote = s[k] == sep || s[k] == '"' || s[k] == '\n' || s[k] == '\r';
+    size_t len = 0;
+#define PUT(c)                                                               \
+    do {                                                                     \
+        if (buf && o + len + 1 < size)                                       \
+            buf[o + len] = (c);                                              \
+        len++;                                                               \
+    } while (0)
+    if (quote)
+        PUT('"');
+    for (size_t k = 0; k < n; k++) {
+        if (quote && s[k] == '"')
+            PUT('"');
+        PUT(s[k]);
+    }
+    if (quote)
+        PUT('"');
+#undef PUT
+    return len;
+}
+
+/* Output i, or field f of check i (f ≥ 0), as text at o in buf: straight
+ * there when room for any number is left, else through a copy cut to
+ * fit (or just measured).  Returns its full length. */
+static size_t row_value(char *buf, size_t size, size_t o, const ql_result *res,
+                        size_t i, int f, char sep)
+{
+    if (f < 0 && res->rs->outputs[i].kind != OUT_CHECK) {
+        const output_def *od = &res->rs->outputs[i];
+        vkind k = od->kind == OUT_COMPUTED ? res->rs->computed[od->index].type.kind
+                                           : res->rs->inputs[od->index].type.kind;
+        if (k == VK_STRING || k == VK_ENUM) {
+            ql_value v = QL_VALUE_INIT;
+            ql_result_output(&v, res, i);
+            return put_field(buf, size, o, v.string ? v.string : "", v.length, sep);
+        }
+    }
+    if (buf && o + QD_TEXT_MAX <= size)
+        return f < 0 ? ql_result_output_text(buf + o, QD_TEXT_MAX, res, i)
+                     : ql_result_check_text(buf + o, QD_TEXT_MAX, res, i,
+                                            (ql_check_field)f);
+    char tmp[QD_TEXT_MAX];
+    size_t n = f < 0 ? ql_result_output_text(tmp, sizeof tmp, res, i)
+                     : ql_result_check_text(tmp, sizeof tmp, res, i,
+                                            (ql_check_field)f);
+    if (buf && o < size)
+        qli_text_out(tmp, n, buf + o, size - o);
+    return n;
+}
+
+/* Output i's fields, each after sep, straight at buf, which has room
+ * for five numbers: the work of row_value without a call a value.  −1
+ * when the output is a string, an enum or an input, for row_value. */
+static long row_fast(char *buf, const ql_result *res, size_t i, char sep)
+{
+    const output_def *od = &res->rs->outputs[i];
+    char *o = buf;
+    if (od->kind == OUT_CHECK) {
+        const check_out *c = &res->checks[od->index];
+        const display *d = res->rs->checks[od->index].disp;
+        *o++ = sep;
+        o += bool_text(c->applicable, o, QD_TEXT_MAX);
+        *o++ = sep;
+        if (!c->applicable) {
+            memset(o, sep, 3);
+            o[3] = '\0';
+            return 3 + (long)(o - buf);
+        }
+        o += bool_text(c->compliant, o, QD_TEXT_MAX);
+        *o++ = sep;
+        o += number_text(&c->required.num, d[0], o, QD_TEXT_MAX);
+        *o++ = sep;
+        o += number_text(&c->actual.num, d[1], o, QD_TEXT_MAX);
+        *o++ = sep;
+        o += number_text(&c->shortfall.num, d[2], o, QD_TEXT_MAX);
+        return (long)(o - buf);
+    }
+    if (od->kind != OUT_COMPUTED)
+        return -1;
+    const qval *v = &res->cvals[od->index];
+    *o++ = sep;
+    switch (res->rs->computed[od->index].type.kind) {
+    case VK_NUMBER: o += number_text(&v->num, od->disp, o, QD_TEXT_MAX); break;
+    case VK_BOOL: o += bool_text(v->b, o, QD_TEXT_MAX); break;
+    case VK_DATE: o += ql_date_format(o, QD_TEXT_MAX, v->date); break;
+    default: return -1;
+    }
+    return (long)(o - buf);
+}
+
+size_t ql_result_row_text(char *buf, size_t size, const ql_result *res, char sep)
+{
+    if (buf && size)
+        buf[0] = '\0';
+    if (!usable(res) || sep == '"' || sep == '\n' || sep == '\r' || sep == '\0')
+        return 0;
+    if (!buf)
+        size = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < res->rs->n_outputs; i++) {
+        const output_def *od = &res->rs->outputs[i];
+        if (o + 5 * (QD_TEXT_MAX + 1) <= size) {
+            long n = row_fast(buf + o, res, i, sep);
+            if (n >= 0) {
+                o += (size_t)n;
+                continue;
+            }
+        }
+        int fields = od->kind == OUT_CHECK ? 5 : 1;
+        for (int f = 0; f < fields; f++) {
+            if (o + 1 < size)
+                buf[o] = sep;
+            o++;
+            o += od->kind == OUT_CHECK
+                     ? row_value(buf, size, o, res, (size_t)od->index, f, sep)
+                     : row_value(buf, size, o, res, i, -1, sep);
+        }
+    }
+    if (size)
+        buf[o < size ? o : size - 1] = '\0';
+    return o;
+}
+
 ql_status ql_check_result_init(ql_check_result *c, unsigned int version)
 {
     if (!c || version == 0 || version > QL_CHECK_RESULT_VERSION)

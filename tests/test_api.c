@@ -359,6 +359,137 @@ static void test_api_results(void **state)
 /* Versioned structs: a struct not set up with its _INIT (version 0) or of
  * a version this library does not know is refused, never written as if
  * it had another layout; the _init functions match the macros. */
+/* The check output i shows, found by name as the command finds it; −1
+ * for an output that is not a check. */
+static int check_of(const ql_ruleset *rs, size_t i)
+{
+    for (size_t k = 0; ql_ruleset_output_is_check(rs, i) && k < ql_ruleset_check_count(rs); k++)
+        if (!strcmp(ql_ruleset_check_name(rs, k), ql_ruleset_output_name(rs, i)))
+            return (int)k;
+    return -1;
+}
+
+/* The row as ql_result_output_text / ql_result_check_text give its
+ * values, each after sep: what ql_result_row_text must write. */
+static size_t row_by_values(char *out, const ql_result *res, char sep)
+{
+    const ql_ruleset *rs = ql_result_ruleset(res);
+    size_t o = 0;
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        int k = check_of(rs, i);
+        for (int f = 0; f < (k >= 0 ? 5 : 1); f++) {
+            out[o++] = sep;
+            o += k >= 0 ? ql_result_check_text(out + o, QL_DECIMAL_TEXT_MAX, res,
+                                               (size_t)k, (ql_check_field)f)
+                        : ql_result_output_text(out + o, QL_DECIMAL_TEXT_MAX, res, i);
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Every cut of the row: the full length, and the text's start. */
+static void assert_row_cuts(const ql_result *res, char sep, const char *want)
+{
+    size_t n = strlen(want);
+    char buf[4096];
+    for (size_t size = 0; size <= n + 1; size++) {
+        memset(buf, 'x', sizeof buf);
+        assert_int_equal(ql_result_row_text(size ? buf : NULL, size, res, sep), n);
+        if (size == 0)
+            continue;
+        size_t keep = size - 1 < n ? size - 1 : n;
+        assert_memory_equal(buf, want, keep);
+        assert_int_equal(buf[keep], '\0');
+        assert_int_equal(buf[size], 'x'); /* nothing past size */
+    }
+}
+
+static void test_api_row_text(void **state)
+{
+    fixture *f = *state;
+    ql_error err;
+    ql_date day;
+    ql_date_from_ymd(&day, 2024, 6, 30);
+    char buf[4096], want[4096];
+    /* before an evaluation, and for bad arguments: 0 and "" */
+    memset(buf, 'x', sizeof buf);
+    assert_int_equal(ql_result_row_text(buf, sizeof buf, f->res, ','), 0);
+    assert_text(buf, "");
+    assert_int_equal(ql_result_row_text(buf, sizeof buf, NULL, ','), 0);
+    const char *rows[] = {"kind=firm staff=120 disabled=1 posts=3 wages=6000000 area_wage=50000",
+                          "kind=office staff=12.75 posts=0 wages=0 area_wage=61234.57",
+                          "kind=school staff=0 wages=1 area_wage=0.01"};
+    for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+        ql_record_clear(f->rec);
+        char *copy = strdup(rows[r]), *save = NULL;
+        for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+            char *eq = strchr(t, '=');
+            *eq = '\0';
+            assert_int_equal(ql_record_set(f->rec, t, eq + 1, &err), QL_OK);
+        }
+        free(copy);
+        assert_int_equal(ql_evaluate(f->res, f->rec, day, 0, &err), QL_OK);
+        for (int s = 0; s < 3; s++) {
+            char sep = ",\t;"[s];
+            size_t n = row_by_values(want, f->res, sep);
+            assert_int_equal(ql_result_row_text(buf, sizeof buf, f->res, sep), n);
+            assert_text(buf, want);
+            assert_row_cuts(f->res, sep, want);
+        }
+        static const char bad[] = {'"', '\n', '\r', '\0'};
+        for (size_t b = 0; b < sizeof bad; b++)
+            assert_int_equal(ql_result_row_text(buf, sizeof buf, f->res, bad[b]), 0);
+    }
+    /* strings and enum values are quoted where they hold sep, '"', CR or LF */
+    ql_ruleset *rs = load_text(RULES_HEAD
+                               "currency: EUR\n"
+                               "inputs:\n"
+                               "  name: string\n"
+                               "  kind: {type: enum, values: [plain, \"b,c\", \"say \\\"hi\\\"\"]}\n"
+                               "  n: {type: decimal, scale: 2, default: 0}\n"
+                               "  when: date\n"
+                               "computed:\n"
+                               "  twice: {expr: n * 2, scale: 2}\n"
+                               "  big: n > 1\n"
+                               "outputs: [name, kind, twice, big, when]\n");
+    ql_record *rec;
+    ql_result *res;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&res, rs, NULL), QL_OK);
+    static const struct {
+        const char *name, *kind, *n, *when, *csv, *tsv;
+    } cases[] = {
+        {"Acme", "plain", "1.5", "2024-01-31", ",Acme,plain,3.00,true,2024-01-31",
+         "\tAcme\tplain\t3.00\ttrue\t2024-01-31"},
+        {"A, B and \"C\"", "b,c", "-0.25", "", ",\"A, B and \"\"C\"\"\",\"b,c\",-0.50,false,",
+         "\t\"A, B and \"\"C\"\"\"\tb,c\t-0.50\tfalse\t"},
+        {"two\nlines\r", "say \"hi\"", "0", "", ",\"two\nlines\r\",\"say \"\"hi\"\"\",0.00,false,",
+         "\t\"two\nlines\r\"\t\"say \"\"hi\"\"\"\t0.00\tfalse\t"},
+        {"tab\there", "plain", "", "", ",tab\there,plain,0.00,false,",
+         "\t\"tab\there\"\tplain\t0.00\tfalse\t"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        ql_record_clear(rec);
+        assert_int_equal(ql_record_set(rec, "name", cases[k].name, &err), QL_OK);
+        assert_int_equal(ql_record_set(rec, "kind", cases[k].kind, &err), QL_OK);
+        assert_int_equal(ql_record_set(rec, "n", cases[k].n, &err), QL_OK);
+        assert_int_equal(ql_record_set(rec, "when", cases[k].when, &err), QL_OK);
+        ql_status st = ql_evaluate(res, rec, day, 0, &err);
+        if (st)
+            fail_msg("case %zu: %s", k, err.message);
+        assert_int_equal(ql_result_row_text(buf, sizeof buf, res, ','), strlen(cases[k].csv));
+        assert_text(buf, cases[k].csv);
+        assert_row_cuts(res, ',', cases[k].csv);
+        assert_int_equal(ql_result_row_text(buf, sizeof buf, res, '\t'), strlen(cases[k].tsv));
+        assert_text(buf, cases[k].tsv);
+        assert_row_cuts(res, '\t', cases[k].tsv);
+    }
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
 static void test_api_struct_versions(void **state)
 {
     fixture *f = *state;
@@ -468,6 +599,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_struct_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_row_text, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,6 +80,8 @@ def fixture(fn, ptype, name, prev):
         return f"ql_error e_{name}; ql_error_clear(&e_{name});", f"&e_{name}"
     if t == "char*" and name == "buf":
         return "char buf[256];", "buf"
+    if t == "char" and name == "sep":
+        return "", "','"
     if t == "ql_test_failure_cb":
         return "", "on_failure"
     if t == "void*" and name == "payload":

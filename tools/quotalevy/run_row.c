@@ -167,29 +167,14 @@ static void put_result_text(const run_cfg *cfg, strbuf *b, const ql_result *res,
 }
 
 /* The values of a CSV row when every output is a number, bool, date or
- * check: written by the library straight into the row, one reservation
- * for all of them.  −1 out of memory. */
+ * check: written by the library straight into the row in one call
+ * (ql_result_row_text), one reservation for all of them.  −1 out of
+ * memory. */
 static int put_csv_values(const run_cfg *cfg, strbuf *b, const ql_result *res)
 {
     if (sb_reserve(b, cfg->csv_room))
         return -1;
-    char *o = b->p + b->len;
-    size_t n = ql_ruleset_output_count(cfg->rs);
-    for (size_t i = 0; i < n; i++) {
-        int k = cfg->out_check[i];
-        if (k < 0) {
-            *o++ = ',';
-            o += ql_result_output_text(o, QL_DECIMAL_TEXT_MAX, res, i);
-            continue;
-        }
-        for (int f = 0; f < 5; f++) {
-            *o++ = ',';
-            o += ql_result_check_text(o, QL_DECIMAL_TEXT_MAX, res, (size_t)k,
-                                      (ql_check_field)f);
-        }
-    }
-    *o = '\0';
-    b->len = (size_t)(o - b->p);
+    b->len += ql_result_row_text(b->p + b->len, cfg->csv_room + 1, res, ',');
     return 0;
 }
 
