@@ -1,6 +1,7 @@
 /*
  * compile.c — code generation: the checked syntax trees (typecheck.c) to
- * flat stack-machine code.
+ * flat stack-machine code, each built-in function's by its emitter
+ * (builtins.c); and the compiler's driver, which runs the passes.
  *
  * Each expression becomes one block of instructions whose operands are
  * slots (input, parameter, computed value, check) and constant indices,
@@ -15,6 +16,9 @@
 #include "code.h"
 #include "ruleset.h"
 #include "compile.h"
+#include "builtins.h"
+#include "lists.h"
+#include "typecheck.h"
 #include "scale.h"
 #include "fast_code.h"
 
@@ -90,89 +94,6 @@ static opcode cmp_op(vtype t)
     }
 }
 
-static int gen_call(cc *c, const ast *n)
-{
-    const sym *s;
-    switch (n->ref) {
-    case F_PRESENT:
-        s = &c->syms[n->args[0]->ref];
-        return emit(c, OP_PRESENT, 0, 0, s->index, n->pos);
-    case F_DATE:
-        return gen_const(c, n);
-    case F_BRACKET:
-        s = &c->syms[n->args[0]->ref];
-        if (gen(c, n->args[1]) < 0)
-            return -1;
-        return emit(c, OP_BRACKET, 0, 0, s->index, n->pos);
-    case F_AT:
-        s = &c->syms[n->args[0]->ref];
-        if (gen(c, n->args[1]) < 0)
-            return -1;
-        return emit(c, OP_PARAM_AT, 0, 0, s->index, n->pos);
-    case F_ROUND:
-    case F_CEIL:
-    case F_FLOOR:
-    case F_TRUNC: {
-        const ast *x = n->args[0];
-        if (x->kind == A_BINARY && x->op == T_SLASH && n->digits >= 0) {
-            /* round(a / b, n): one exact division at the final scale */
-            if (gen(c, x->args[0]) < 0 || gen(c, x->args[1]) < 0)
-                return -1;
-            return emit(c, OP_DIVROUND, n->mode, 0, n->digits, x->pos);
-        }
-        if (gen(c, x) < 0)
-            return -1;
-        return emit(c, OP_ROUND, n->mode, 0, n->digits, n->pos);
-    }
-    case F_IF: {
-        /* the jumps to the end wait in a list threaded through their own
-         * arguments, not in an array on this (recursive) frame */
-        int32_t pending = -1;
-        size_t i = 0;
-        for (; i + 1 < n->nargs; i += 2) {
-            if (gen(c, n->args[i]) < 0)
-                return -1;
-            int jf = emit(c, OP_JF, 0, 0, 0, n->args[i]->pos);
-            if (jf < 0 || gen(c, n->args[i + 1]) < 0)
-                return -1;
-            int end = emit(c, OP_JMP, 0, 0, pending, n->pos);
-            if (end < 0)
-                return -1;
-            pending = end;
-            c->code[jf].arg = (int32_t)c->ncode;
-        }
-        if (gen(c, n->args[i]) < 0)
-            return -1;
-        while (pending >= 0) {
-            int32_t next = c->code[pending].arg;
-            c->code[pending].arg = (int32_t)c->ncode;
-            pending = next;
-        }
-        return 0;
-    }
-    default:
-        break;
-    }
-    for (size_t i = 0; i < n->nargs; i++)
-        if (gen(c, n->args[i]) < 0)
-            return -1;
-    switch (n->ref) {
-    case F_MIN:
-    case F_MAX:
-        return emit(c, n->ref == F_MIN ? OP_MIN : OP_MAX,
-                    n->type.kind == VK_DATE, (int)n->nargs, 0, n->pos);
-    case F_ABS: return emit(c, OP_ABS, 0, 0, 0, n->pos);
-    case F_YEAR: return emit(c, OP_YEAR, 0, 0, 0, n->pos);
-    case F_MONTH: return emit(c, OP_MONTH, 0, 0, 0, n->pos);
-    case F_DAY: return emit(c, OP_DAY, 0, 0, 0, n->pos);
-    case F_DAYS_BETWEEN: return emit(c, OP_DAYS, 0, 0, 0, n->pos);
-    case F_ADD_DAYS: return emit(c, OP_ADD_DATE, 0, 0, 0, n->pos);
-    case F_ADD_MONTHS: return emit(c, OP_ADD_DATE, 1, 0, 0, n->pos);
-    case F_ADD_YEARS: return emit(c, OP_ADD_DATE, 12, 0, 0, n->pos);
-    }
-    return -1;
-}
-
 static int gen(cc *c, const ast *n)
 {
     const sym *s;
@@ -196,7 +117,7 @@ static int gen(cc *c, const ast *n)
         s = &c->syms[n->ref];
         return emit(c, OP_CHECKF, n->field, 0, s->index, n->pos);
     case A_CALL:
-        return gen_call(c, n);
+        return n->fn->emit(c, n);
     case A_UNARY:
         if (gen(c, n->args[0]) < 0)
             return -1;
@@ -246,6 +167,15 @@ static int gen(cc *c, const ast *n)
     }
     return -1;
 }
+
+int qli_compile_expr(cc *c, const ast *n) { return gen(c, n); }
+
+int qli_compile_op(cc *c, opcode op, int a8, int a16, int32_t arg, size_t pos)
+{
+    return emit(c, op, a8, a16, arg, pos);
+}
+
+int qli_compile_const(cc *c, const ast *n) { return gen_const(c, n); }
 
 /* Emits one block; returns its index or −1 (out of memory). */
 static int gen_block(cc *c, const ast *tree, const ynode *node,
@@ -344,7 +274,8 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
     if (!c.cstate || !c.kstate || !c.cneed || !c.kneed || !c.cchain ||
         !c.kchain)
         st = qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-    else if ((st = qli_tc_build_symbols(&c)) == QL_OK &&
+    else if ((st = qli_cc_build_symbols(&c)) == QL_OK &&
+             (st = qli_ls_build(&c)) == QL_OK &&
              (st = qli_tc_check_all(&c)) == QL_OK &&
              (st = qli_sc_outputs(rs, err, diag)) == QL_OK &&
              (st = emit_all(&c)) == QL_OK)

@@ -1,7 +1,8 @@
 /*
- * compile.h — what the type checker (typecheck.c) and the code generator
- * (compile.c) share: the symbol table, the built-in function ids and the
- * compiler's state.  Internal.
+ * compile.h — the compiler's state, shared by its passes: the symbol
+ * table (symbols.c), the lists (lists.c), the type checker (typecheck.c,
+ * order.c), the built-ins (builtins.c) and the code generator
+ * (compile.c).  Internal.
  */
 #ifndef QL_COMPILE_H
 #define QL_COMPILE_H
@@ -21,12 +22,6 @@ typedef struct sym {
     int index;
     const ynode *key;
 } sym;
-
-enum fn_id {
-    F_MIN, F_MAX, F_ABS, F_ROUND, F_CEIL, F_FLOOR, F_TRUNC, F_IF, F_BRACKET,
-    F_PRESENT, F_DATE, F_YEAR, F_MONTH, F_DAY, F_DAYS_BETWEEN, F_ADD_DAYS,
-    F_ADD_MONTHS, F_ADD_YEARS, F_SUM, F_COUNT, F_INDEX, F_AT
-};
 
 /* A list: `count:` items of an input or computed value, whose symbols
  * stand one after another from `first`. */
@@ -50,7 +45,7 @@ typedef struct cc {
     size_t nlists;
     qli_names list_index; /* lists[] by name */
     size_t expanded; /* syntax nodes copied for list reductions */
-    int elem, elem_len; /* the list item the names being checked mean */
+    ql_status list_status; /* lists.c's failure in the tree being checked */
     int depth; /* qli_tc_expr calls open at once, bounded by QL_MAX_CHECK_DEPTH */
     /* dependency walk: 0 todo, 1 in progress, 2 done, 3 failed */
     uint8_t *cstate, *kstate;
@@ -73,52 +68,18 @@ typedef struct cc {
     const ynode *emit_node;
 } cc;
 
-/* typecheck.c, for lists.c */
+/* symbols.c: the name table, every name once across the four kinds. */
+ql_status qli_cc_build_symbols(cc *c);
 const sym *qli_cc_lookup(cc *c, const char *name, size_t len);
+const char *qli_cc_kind_word(enum sym_kind k);
 /* Fails at byte `pos` of the scalar being checked, naming the block. */
 ql_status qli_cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-const char *qli_cc_type_name(vtype t);
-/* "a" or "an", as English wants before qli_cc_type_name(t). */
-const char *qli_cc_article(vtype t);
-/* The type of check field f (CF_REQUIRED …) of a checked check. */
-struct check_def;
-vtype qli_cc_check_field_type(const struct check_def *k, int f);
-const char *qli_cc_kind_word(enum sym_kind k);
-/* The F_ id of a function name, −1 if there is none. */
-int qli_cc_fn_id(const char *name, size_t len);
-const char *qli_cc_fn_name(int id);
-const char *qli_cc_fn_usage(int id);
-/* Type-checks one expression node (the blocks it names settled first). */
-ql_status qli_tc_expr(cc *c, ast *n);
-/* Type-checks block blk (computed i is i, check i is n_computed + i),
- * already in progress (state 1) with everything it names settled. */
-ql_status qli_tc_check_block(cc *c, int blk);
 
-/* order.c */
-/* Settles block blk (state 0) and every block it names before it, with
- * no recursion: on failure each block on the way is failed (state 3). */
-ql_status qli_tc_settle(cc *c, int blk);
-/* Settles every block a tree names (a validation's). */
-ql_status qli_tc_settle_tree(cc *c, const ast *tree);
-
-/* lists.c */
-/* The list tables: one entry per input or computed value with `count:`. */
-ql_status qli_ls_build(cc *c);
-const list_sym *qli_ls_lookup(const cc *c, const char *name, size_t len);
-/* The symbol a name stands for: a list's name means the item being
- * checked (c->elem).  *out is NULL for an unknown name. */
-ql_status qli_ls_resolve_name(cc *c, const ast *n, const sym **out);
-/* Whether a call of function id with nargs arguments reduces a list:
- * sum() and count(), and min()/max() of one argument. */
-int qli_ls_is_reduction(int id, size_t nargs);
-/* sum/count/min/max of a list expression rewritten in place; *done is 0
- * when the caller is to check the call as an ordinary min/max. */
-ql_status qli_ls_reduce(cc *c, ast *n, int id, int *done);
-
-/* Builds the name table: every name once across the four kinds. */
-ql_status qli_tc_build_symbols(cc *c);
-/* Type-checks every expression, rejects cycles and sizes the stack. */
-ql_status qli_tc_check_all(cc *c);
+/* compile.c, for the built-ins' emitters: an expression's code, one
+ * instruction (its index), a constant node's push; −1 out of memory. */
+int qli_compile_expr(cc *c, const ast *n);
+int qli_compile_op(cc *c, opcode op, int a8, int a16, int32_t arg, size_t pos);
+int qli_compile_const(cc *c, const ast *n);
 
 #endif

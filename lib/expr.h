@@ -77,9 +77,11 @@ typedef struct ast {
     tok_kind op;
     int neg;
     size_t pos; /* byte offset of the node's operator or first token */
-    int elem;   /* names of lists in this subtree mean their item `elem` */
-    int elem_len; /* … of lists of this many items */
-    uint8_t count_if; /* an if() lists.c made of a count()'s condition */
+    /* set by lists.c, for the type checker's messages */
+    uint8_t count_if; /* an if() made of a count()'s condition */
+    uint8_t sum_of;   /* the terms a sum() became: must be a number */
+    uint8_t list_failed; /* lists.c failed here: the type checker says so
+                            on reaching it, after any error before it */
     const char *text;
     size_t len;
     const char *member;
@@ -92,7 +94,8 @@ typedef struct ast {
     int height; /* levels of the tree below and with this node */
     /* filled by the type checker */
     vtype type;
-    int ref;    /* A_NAME/A_MEMBER: symbol index; A_CALL: function id */
+    int ref;    /* A_NAME, A_MEMBER: symbol index */
+    const struct builtin *fn; /* A_CALL: the function (builtins.h) */
     int sdepth; /* value-stack slots the node needs */
     qval cval;  /* a constant's value (literals, enum items, dates) */
     int field;  /* A_MEMBER: the check's field, CF_* (code.h) */

@@ -22,6 +22,9 @@
 #include "expr.h"
 #include "ruleset.h"
 #include "compile.h"
+#include "builtins.h"
+#include "lists.h"
+#include "typecheck.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,14 +125,15 @@ static int scan(cc *c, walk *w, const ast *root, int elem, int elem_len)
         }
         int all = it.all;
         if (n->kind == A_CALL) {
-            int id = qli_cc_fn_id(n->text, n->len);
-            if (id < 0 || id == F_PRESENT || id == F_DATE || id == F_INDEX)
+            const builtin *f = qli_bi_find(n->text, n->len);
+            if (!f || (f->flags & BI_NO_VALUES))
                 continue;
-            if (id == F_AT || id == F_BRACKET)
+            int param_first = (f->flags & BI_PARAM_FIRST) != 0;
+            if (param_first)
                 from = 1; /* a parameter's name first */
-            if (id == F_AT || id == F_BRACKET ? n->nargs != 2 : n->nargs == 0)
+            if (param_first ? n->nargs != 2 : n->nargs == 0)
                 continue;
-            if (qli_ls_is_reduction(id, n->nargs))
+            if (qli_bi_reduces(f, n->nargs))
                 all = 1;
         }
         for (size_t i = from; i < to; i++)

@@ -14,7 +14,7 @@
  * formula must.  Values stay exact inside; only what is handed out is
  * padded (or, when declared, rounded) to its scale.
  */
-#include "compile.h"
+#include "typecheck.h"
 #include "scale.h"
 #include "yamltree.h"
 

@@ -2,74 +2,29 @@
  * typecheck.c — names and types.
  *
  * Resolves every name to an input, parameter, computed value or check,
- * infers and checks types, and notes each block's dependencies (settled
- * before it by order.c): that finds cycles, the longest dependency chain
- * and the value stack each block needs.  Each node of the syntax tree is annotated (type, symbol, stack
- * depth) for compile.c, which then only writes code.  Every error is
- * located at the offending token inside its YAML scalar.
+ * infers and checks types and scales, and notes each block's
+ * dependencies (settled before it by order.c): that finds cycles, the
+ * longest dependency chain and the value stack each block needs.  Each
+ * node of the syntax tree is annotated (type, symbol, function, stack
+ * depth) for compile.c, which then only writes code.  A tree comes here
+ * once lists.c has rewritten it to name no list; each built-in function
+ * brings its own type rule (builtins.c).  Every error is located at the
+ * offending token inside its YAML scalar.
  */
 #include "decimal.h"
 #include "util.h"
-#include "date.h"
 #include "value.h"
 #include "yamltree.h"
 #include "expr.h"
 #include "code.h"
 #include "ruleset.h"
 #include "compile.h"
+#include "lists.h"
+#include "builtins.h"
+#include "typecheck.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static const struct fn_info {
-    const char *name;
-    int min_args, max_args; /* max −1: any */
-    const char *usage;
-} fns[] = {
-    [F_MIN] = {"min", 1, -1, "min(x, y, …)"},
-    [F_MAX] = {"max", 1, -1, "max(x, y, …)"},
-    [F_ABS] = {"abs", 1, 1, "abs(x)"},
-    [F_ROUND] = {"round", 2, 3, "round(x, digits) or round(x, digits, \"mode\")"},
-    [F_CEIL] = {"ceil", 1, 2, "ceil(x) or ceil(x, digits)"},
-    [F_FLOOR] = {"floor", 1, 2, "floor(x) or floor(x, digits)"},
-    [F_TRUNC] = {"trunc", 1, 2, "trunc(x) or trunc(x, digits)"},
-    [F_IF] = {"if", 3, -1, "if(condition, then, else) or if(c1, v1, c2, v2, …, else)"},
-    [F_BRACKET] = {"bracket", 2, 2, "bracket(table_parameter, x)"},
-    [F_PRESENT] = {"present", 1, 1, "present(input)"},
-    [F_DATE] = {"date", 1, 1, "date(\"YYYY-MM-DD\")"},
-    [F_YEAR] = {"year", 1, 1, "year(date)"},
-    [F_MONTH] = {"month", 1, 1, "month(date)"},
-    [F_DAY] = {"day", 1, 1, "day(date)"},
-    [F_DAYS_BETWEEN] = {"days_between", 2, 2, "days_between(from, to)"},
-    [F_ADD_DAYS] = {"add_days", 2, 2, "add_days(date, n)"},
-    [F_ADD_MONTHS] = {"add_months", 2, 2, "add_months(date, n)"},
-    [F_ADD_YEARS] = {"add_years", 2, 2, "add_years(date, n)"},
-    [F_SUM] = {"sum", 1, 1, "sum(list) or sum(expression over lists)"},
-    [F_COUNT] = {"count", 1, 1, "count(condition over lists)"},
-    [F_INDEX] = {"index", 0, 0, "index()"},
-    [F_AT] = {"at", 2, 2, "at(parameter, date)"},
-};
-#define N_FNS (sizeof fns / sizeof fns[0])
-
-int qli_cc_fn_id(const char *name, size_t len)
-{
-    for (size_t i = 0; i < N_FNS; i++)
-        if (strlen(fns[i].name) == len && memcmp(fns[i].name, name, len) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *qli_cc_fn_name(int id) { return fns[id].name; }
-const char *qli_cc_fn_usage(int id) { return fns[id].usage; }
-
-static const struct {
-    const char *name;
-    qd_round mode;
-} round_modes[] = {{"half_up", QD_HALF_UP},     {"half_even", QD_HALF_EVEN},
-                   {"half_down", QD_HALF_DOWN}, {"up", QD_UP},
-                   {"down", QD_DOWN},           {"ceiling", QD_CEILING},
-                   {"floor", QD_FLOOR}};
 
 /* Fields readable as check.field, in CF_ order. */
 static const char *check_fields[] = {"applicable", "compliant", "required",
@@ -78,19 +33,6 @@ const char *const qli_tc_check_parts[5] = {"applies", "required", "actual",
                                     "shortfall", "compliant"};
 
 /* ------------------------------------------------------------ errors */
-
-ql_status qli_cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt, ...)
-{
-    int line = 0, col = 0;
-    if (c->node)
-        qli_ynode_locate(c->node, pos, &line, &col);
-    va_list ap;
-    va_start(ap, fmt);
-    qli_vfail(c->err, code, c->node ? c->node->doc->file : NULL, line, col,
-             c->what, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 const char *qli_cc_article(vtype t)
 {
@@ -112,124 +54,23 @@ const char *qli_cc_type_name(vtype t)
 
 static int max2(int a, int b);
 
-/* ------------------------------------------------------------ symbols */
-
-static size_t hash_name(const char *s, size_t n)
-{
-    size_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-const sym *qli_cc_lookup(cc *c, const char *name, size_t len)
-{
-    size_t i = hash_name(name, len) & (c->hcap - 1);
-    while (c->hash[i]) {
-        const sym *s = &c->syms[c->hash[i] - 1];
-        if (strlen(s->name) == len && memcmp(s->name, name, len) == 0)
-            return s;
-        i = (i + 1) & (c->hcap - 1);
-    }
-    return NULL;
-}
-
-const char *qli_cc_kind_word(enum sym_kind k)
-{
-    static const char *w[] = {"input", "parameter", "computed value", "check"};
-    return w[k];
-}
-
-static ql_status add_sym(cc *c, const char *name, enum sym_kind kind,
-                         int index, const ynode *key)
-{
-    size_t len = strlen(name);
-    const sym *old = qli_cc_lookup(c, name, len);
-    if (old)
-        return qli_yfail(c->err, QL_ENAME, key,
-                     "'%s' is already defined as %s %s (%s:%d)", name,
-                     old->kind == S_INPUT ? "an" : "a", qli_cc_kind_word(old->kind),
-                     old->key ? old->key->doc->file : "?",
-                     old->key ? old->key->line : 0);
-    if (strcmp(name, "date") == 0)
-        return qli_yfail(c->err, QL_ENAME, key,
-                     "'date' is reserved: it names the evaluation date");
-    sym *s = &c->syms[c->nsyms];
-    s->name = name;
-    s->kind = kind;
-    s->index = index;
-    s->key = key;
-    size_t i = hash_name(name, len) & (c->hcap - 1);
-    while (c->hash[i])
-        i = (i + 1) & (c->hcap - 1);
-    c->hash[i] = ++c->nsyms;
-    return QL_OK;
-}
-
-/* A parameter's scale: the most places of any of its values (of any
- * bracket's value, for a table), what-if overrides included. */
-static void param_scales(ql_ruleset *rs)
-{
-    for (size_t i = 0; i < rs->n_params; i++) {
-        param_def *p = &rs->params[i];
-        int sc = 0;
-        for (size_t k = 0; k < p->nvalues; k++) {
-            const param_value *pv = &p->values[k];
-            if (p->type.kind == VK_NUMBER)
-                sc = max2(sc, pv->v.num.scale);
-            for (size_t r = 0; p->type.kind == VK_TABLE && r < pv->nrows; r++)
-                sc = max2(sc, pv->rows[r].value.scale);
-        }
-        p->type.scale = (uint8_t)sc;
-    }
-}
-
-ql_status qli_tc_build_symbols(cc *c)
-{
-    ql_ruleset *rs = c->rs;
-    size_t total = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
-    c->syms = calloc(total + 1, sizeof *c->syms);
-    c->hcap = 16;
-    while (c->hcap < 2 * (total + 1))
-        c->hcap *= 2;
-    c->hash = calloc(c->hcap, sizeof *c->hash);
-    if (!c->syms || !c->hash)
-        return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-    /* In diagnose mode a duplicate is noted and skipped: references
-     * resolve to the first definition. */
-    ql_status st = QL_OK;
-#define ADD(name, kind, i, key)                                              \
-    if ((st = add_sym(c, name, kind, (int)(i), key)) &&                      \
-        !qli_diag_note(c->diag, c->err, st))                                  \
-        return st;
-    for (size_t i = 0; i < rs->n_inputs; i++)
-        ADD(rs->inputs[i].name, S_INPUT, i, rs->inputs[i].key)
-    for (size_t i = 0; i < rs->n_params; i++)
-        ADD(rs->params[i].name, S_PARAM, i, rs->params[i].key)
-    for (size_t i = 0; i < rs->n_computed; i++)
-        ADD(rs->computed[i].name, S_COMPUTED, i, rs->computed[i].key)
-    for (size_t i = 0; i < rs->n_checks; i++)
-        ADD(rs->checks[i].name, S_CHECK, i, rs->checks[i].key)
-#undef ADD
-    param_scales(rs);
-    return qli_ls_build(c);
-}
-
 /* ------------------------------------------------------- type checking */
 
 static ql_status check_computed(cc *c, int idx, size_t pos);
 static ql_status check_check(cc *c, int idx, size_t pos);
 
-static int same_type(vtype a, vtype b)
+int qli_tc_same_type(vtype a, vtype b)
 {
     return a.kind == b.kind && (a.kind != VK_ENUM || a.en == b.en);
 }
 
-static vtype T(vkind k)
+vtype qli_tc_type(vkind k)
 {
     vtype t = {k, NULL};
     return t;
 }
+
+#define T qli_tc_type
 
 static int enum_lookup(const enum_def *en, const char *s, size_t len)
 {
@@ -259,13 +100,13 @@ static ql_status coerce_enum(cc *c, ast *lit, vtype et)
 }
 
 /* Makes the two sides of a comparison agree, coercing enum literals. */
-static ql_status unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
+ql_status qli_tc_unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
 {
     if (a->type.kind == VK_ENUM && b->kind == A_STRING)
         return coerce_enum(c, b, a->type);
     if (b->type.kind == VK_ENUM && a->kind == A_STRING)
         return coerce_enum(c, a, b->type);
-    if (!same_type(a->type, b->type)) {
+    if (!qli_tc_same_type(a->type, b->type)) {
         if (a->type.kind == VK_ENUM && b->type.kind == VK_ENUM)
             return qli_cc_fail_at(c, pos, QL_ETYPE,
                            "%s values of two different enums (%s and %s)", ctx,
@@ -299,7 +140,7 @@ static ql_status param_type_fail(cc *c, const ast *n, const param_def *p,
                      c->node->doc->file, line, col);
 }
 
-static ql_status expect(cc *c, ast *n, vkind k, const char *role)
+ql_status qli_tc_expect(cc *c, ast *n, vkind k, const char *role)
 {
     if (n->type.kind == k)
         return QL_OK;
@@ -318,7 +159,7 @@ static int max2(int a, int b) { return a > b ? a : b; }
 /* Scales: the most places a number can carry (see vtype).  A sum has
  * the larger of its terms', a product the sum of its factors' — past
  * what a decimal holds, nothing bounds it. */
-static vtype NUM(int scale, int money)
+vtype qli_tc_num(int scale, int money)
 {
     vtype t = {VK_NUMBER, NULL, 0, 0};
     t.scale = (uint8_t)(scale < 0 || scale > QD_MAX_SCALE ? QL_SCALE_ANY : scale);
@@ -326,25 +167,11 @@ static vtype NUM(int scale, int money)
     return t;
 }
 
+#define NUM qli_tc_num
+
 static int scale_sum(int a, int b)
 {
     return a == QL_SCALE_ANY || b == QL_SCALE_ANY ? QL_SCALE_ANY : a + b;
-}
-
-/* A whole-number literal, e.g. the digits of round(); sets *out. */
-static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
-                             const char *role)
-{
-    if (n->kind != A_NUMBER || !qli_qd_is_integer(&n->num))
-        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "%s must be a whole-number literal",
-                       role);
-    qd v;
-    qli_qd_round_to(&v, &n->num, 0, QD_DOWN);
-    if (v.coef < lo || v.coef > hi)
-        return qli_cc_fail_at(c, n->pos, QL_ERANGE, "%s must be between %d and %d",
-                       role, lo, hi);
-    *out = (int)v.coef;
-    return QL_OK;
 }
 
 /* "Did you mean": kept out of line (and cold), so that the suggestion's
@@ -372,12 +199,31 @@ __attribute__((noinline, cold)) static ql_status unknown_function(cc *c, ast *n)
     qli_suggest sg;
     char hint[QL_MAX_NAME + 32];
     qli_suggest_init(&sg, n->text, n->len);
-    for (size_t i = 0; i < N_FNS; i++)
-        qli_suggest_try(&sg, fns[i].name);
+    for (size_t i = 0; i < qli_n_builtins; i++)
+        qli_suggest_try(&sg, qli_builtins[i].name);
     return qli_cc_fail_at(c, n->pos, QL_ENAME,
                           "unknown function '%.*s'%s (see docs/rules-language.md "
                           "for the list)",
                           (int)n->len, n->text, qli_suggest_text(&sg, hint, sizeof hint));
+}
+
+/* lists.c has rewritten every list name that means an item: one left
+ * is a list named where a single value is wanted. */
+ql_status qli_tc_resolve(cc *c, const ast *n, const sym **out)
+{
+    *out = NULL;
+    if (n->list_failed)
+        return c->list_status;
+    *out = qli_cc_lookup(c, n->text, n->len);
+    const list_sym *l = *out ? NULL : qli_ls_lookup(c, n->text, n->len);
+    if (!l)
+        return QL_OK;
+    return qli_cc_fail_at(c, n->pos, QL_ETYPE,
+                          "'%s' is a list of %d items: name one (%s[1]), "
+                          "reduce it (sum(%s), count(…), min(%s), max(%s)) "
+                          "or use it in a computed value with 'count: %d'",
+                          l->name, l->len, l->name, l->name, l->name,
+                          l->name, l->len);
 }
 
 static ql_status tc_name(cc *c, ast *n)
@@ -389,7 +235,7 @@ static ql_status tc_name(cc *c, ast *n)
         return QL_OK;
     }
     const sym *s;
-    ql_status st = qli_ls_resolve_name(c, n, &s);
+    ql_status st = qli_tc_resolve(c, n, &s);
     if (st)
         return st;
     const char *br = memchr(n->text, '[', n->len);
@@ -464,205 +310,17 @@ vtype qli_cc_check_field_type(const check_def *k, int f)
     return t->type;
 }
 
+/* A call: the function's own type rule checks its arguments. */
 static ql_status tc_call(cc *c, ast *n)
 {
-    int id = qli_cc_fn_id(n->text, n->len);
-    if (id < 0)
+    const builtin *f = qli_bi_find(n->text, n->len);
+    if (!f)
         return unknown_function(c, n);
-    const struct fn_info *f = &fns[id];
-    n->ref = id;
-    if ((int)n->nargs < f->min_args ||
-        (f->max_args >= 0 && (int)n->nargs > f->max_args) ||
-        (id == F_IF && n->nargs % 2 == 0))
-        return qli_cc_fail_at(c, n->pos, QL_ETYPE, "wrong number of arguments: %s",
-                       f->usage);
-    ql_status st;
-    if (qli_ls_is_reduction(id, n->nargs)) {
-        int done;
-        if ((st = qli_ls_reduce(c, n, id, &done)) || done)
-            return st;
-    }
-    if (id == F_INDEX) {
-        if (c->elem == 0)
-            return qli_cc_fail_at(c, n->pos, QL_ETYPE,
-                           "index() is the item number of a list: use it in "
-                           "a computed value with 'count' or inside sum(), "
-                           "count(), min() or max() of a list");
-        n->kind = A_NUMBER;
-        n->num = qli_qd_make(c->elem, 0);
-        return qli_tc_expr(c, n);
-    }
-    if (id == F_AT) {
-        ast *a = n->args[0];
-        const sym *s = a->kind == A_NAME ? qli_cc_lookup(c, a->text, a->len) : NULL;
-        if (!s || s->kind != S_PARAM ||
-            c->rs->params[s->index].type.kind == VK_TABLE)
-            return qli_cc_fail_at(c, a->pos, QL_ETYPE,
-                           "at() takes a parameter (not a table) first");
-        a->ref = (int)(s - c->syms);
-        if ((st = qli_tc_expr(c, n->args[1])) ||
-            (st = expect(c, n->args[1], VK_DATE, "at()'s date")))
-            return st;
-        n->type = c->rs->params[s->index].type;
-        n->sdepth = n->args[1]->sdepth;
-        return QL_OK;
-    }
-    if (id == F_PRESENT) {
-        ast *a = n->args[0];
-        const sym *s = NULL;
-        if (a->kind == A_NAME && (st = qli_ls_resolve_name(c, a, &s)))
-            return st;
-        if (!s || s->kind != S_INPUT)
-            return qli_cc_fail_at(c, a->pos, QL_ETYPE,
-                           "present() takes the name of an input");
-        a->ref = (int)(s - c->syms);
-        n->type = T(VK_BOOL);
-        n->sdepth = 1;
-        return QL_OK;
-    }
-    if (id == F_DATE) {
-        ast *a = n->args[0];
-        if (a->kind != A_STRING ||
-            qli_date_parse_text(a->text, a->len, &n->cval.date) != 0)
-            return qli_cc_fail_at(c, a->pos, QL_ETYPE,
-                           "date() takes a literal \"YYYY-MM-DD\" of a real date");
-        n->type = T(VK_DATE);
-        n->sdepth = 1;
-        return QL_OK;
-    }
-    if (id == F_BRACKET) {
-        ast *a = n->args[0];
-        const sym *s = a->kind == A_NAME ? qli_cc_lookup(c, a->text, a->len) : NULL;
-        if (!s || s->kind != S_PARAM ||
-            c->rs->params[s->index].type.kind != VK_TABLE)
-            return qli_cc_fail_at(c, a->pos, QL_ETYPE,
-                           "bracket() takes a table parameter first");
-        a->ref = (int)(s - c->syms);
-        if ((st = qli_tc_expr(c, n->args[1])) || (st = expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
-            return st;
-        vtype pt = c->rs->params[s->index].type;
-        n->type = NUM(pt.scale, pt.money);
-        n->sdepth = n->args[1]->sdepth;
-        return QL_OK;
-    }
-    /* Rounding: digits (and mode) are literals, checked here. */
-    if (id == F_ROUND || id == F_CEIL || id == F_FLOOR || id == F_TRUNC) {
-        if ((st = qli_tc_expr(c, n->args[0])) ||
-            (st = expect(c, n->args[0], VK_NUMBER, "the value to round")))
-            return st;
-        int digits = 0;
-        if (n->nargs >= 2 &&
-            (st = int_literal(c, n->args[1], -QD_DIGITS, QD_MAX_SCALE, &digits,
-                              "the number of digits")))
-            return st;
-        qd_round mode = id == F_CEIL    ? QD_CEILING
-                        : id == F_FLOOR ? QD_FLOOR
-                        : id == F_TRUNC ? QD_DOWN
-                                        : QD_HALF_UP;
-        if (n->nargs == 3) {
-            ast *m = n->args[2];
-            int found = -1;
-            for (size_t i = 0; m->kind == A_STRING && i < 7; i++)
-                if (strlen(round_modes[i].name) == m->len &&
-                    memcmp(round_modes[i].name, m->text, m->len) == 0)
-                    found = (int)i;
-            if (found < 0)
-                return qli_cc_fail_at(c, m->pos, QL_ETYPE,
-                               "unknown rounding mode (expected \"half_up\", "
-                               "\"half_even\", \"half_down\", \"up\", \"down\", "
-                               "\"ceiling\" or \"floor\")");
-            mode = round_modes[found].mode;
-        }
-        n->digits = digits;
-        n->mode = mode;
-        n->type = NUM(max2(digits, 0), n->args[0]->type.money);
-        n->sdepth = n->args[0]->sdepth;
-        return QL_OK;
-    }
-    /* The rest evaluate all their arguments. */
-    int depth = 0;
-    for (size_t i = 0; i < n->nargs; i++) {
-        if ((st = qli_tc_expr(c, n->args[i])))
-            return st;
-        depth = max2(depth, (int)i + n->args[i]->sdepth);
-    }
-    n->sdepth = depth;
-    switch (id) {
-    case F_MIN:
-    case F_MAX: {
-        vtype t = n->args[0]->type;
-        if (t.kind != VK_NUMBER && t.kind != VK_DATE)
-            return qli_cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
-                           "%s() takes numbers or dates, not %s %s", f->name,
-                           qli_cc_article(t), qli_cc_type_name(t));
-        for (size_t i = 1; i < n->nargs; i++) {
-            if (!same_type(n->args[i]->type, t))
-                return qli_cc_fail_at(c, n->args[i]->pos, QL_ETYPE,
-                               "%s() arguments must all be of one type "
-                               "(%s %s, then %s %s)",
-                               f->name, qli_cc_article(t), qli_cc_type_name(t),
-                               qli_cc_article(n->args[i]->type),
-                               qli_cc_type_name(n->args[i]->type));
-            if (t.kind == VK_NUMBER)
-                t = NUM(max2(t.scale, n->args[i]->type.scale),
-                        t.money || n->args[i]->type.money);
-        }
-        n->type = t;
-        return QL_OK;
-    }
-    case F_ABS:
-        n->type = n->args[0]->type;
-        return expect(c, n->args[0], VK_NUMBER, "abs()'s argument");
-    case F_YEAR:
-    case F_MONTH:
-    case F_DAY:
-        n->type = T(VK_NUMBER);
-        return expect(c, n->args[0], VK_DATE, "the argument");
-    case F_ADD_DAYS:
-    case F_ADD_MONTHS:
-    case F_ADD_YEARS:
-        n->type = T(VK_DATE);
-        if ((st = expect(c, n->args[0], VK_DATE, "the first argument")))
-            return st;
-        return expect(c, n->args[1], VK_NUMBER, "the second argument");
-    case F_DAYS_BETWEEN:
-        n->type = T(VK_NUMBER);
-        if ((st = expect(c, n->args[0], VK_DATE, "the first argument")))
-            return st;
-        return expect(c, n->args[1], VK_DATE, "the second argument");
-    case F_IF: {
-        /* if(c1, v1, c2, v2, …, else): conditions at even places but the
-         * last; each value must agree with the first (enum literals are
-         * coerced by unify). */
-        for (size_t i = 0; i + 1 < n->nargs; i += 2)
-            if ((st = expect(c, n->args[i], VK_BOOL,
-                             n->count_if ? "count()'s condition" : "an if() condition")))
-                return st;
-        ast *first = n->args[1];
-        for (size_t i = 3; i <= n->nargs; i += 2) {
-            ast *v = n->args[i < n->nargs ? i : n->nargs - 1];
-            if ((st = unify(c, first, v, v->pos,
-                            "if() branches must have one type: cannot mix")))
-                return st;
-        }
-        ast *last = n->args[n->nargs - 1];
-        if ((st = unify(c, first, last, last->pos,
-                        "if() branches must have one type: cannot mix")))
-            return st;
-        n->type = first->type;
-        for (size_t i = 1; n->type.kind == VK_NUMBER && i <= n->nargs; i += 2) {
-            vtype b = n->args[i < n->nargs ? i : n->nargs - 1]->type;
-            n->type = NUM(max2(n->type.scale, b.scale),
-                          n->type.money || b.money);
-        }
-        int d = 0;
-        for (size_t i = 0; i < n->nargs; i++)
-            d = max2(d, n->args[i]->sdepth);
-        n->sdepth = d;
-        return QL_OK;
-    }
-    }
-    return QL_OK;
+    n->fn = f;
+    if (!qli_bi_arity_ok(f, n->nargs))
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE,
+                              "wrong number of arguments: %s", f->usage);
+    return f->check(c, n);
 }
 
 static ql_status tc_node(cc *c, ast *n);
@@ -678,19 +336,16 @@ ql_status qli_tc_expr(cc *c, ast *n)
                           "counting those of the values they use "
                           "(QL_MAX_CHECK_DEPTH): split long formulas",
                           QL_MAX_CHECK_DEPTH);
+    if (n->list_failed)
+        return c->list_status; /* its message was written by lists.c */
     c->depth++;
-    ql_status st;
-    if (!n->elem) {
-        st = tc_node(c, n);
-    } else {
-        int elem = c->elem, len = c->elem_len;
-        c->elem = n->elem;
-        c->elem_len = n->elem_len;
-        st = tc_node(c, n);
-        c->elem = elem;
-        c->elem_len = len;
-    }
+    ql_status st = tc_node(c, n);
     c->depth--;
+    if (st == QL_OK && n->sum_of && n->type.kind != VK_NUMBER)
+        return qli_cc_fail_at(c, n->pos, QL_ETYPE,
+                              "sum() adds numbers, not %s %s",
+                              qli_cc_article(n->type),
+                              qli_cc_type_name(n->type));
     return st;
 }
 
@@ -726,10 +381,10 @@ static ql_status tc_node(cc *c, ast *n)
         n->sdepth = n->args[0]->sdepth;
         if (n->op == T_NOT) {
             n->type = T(VK_BOOL);
-            return expect(c, n->args[0], VK_BOOL, "the operand of 'not'");
+            return qli_tc_expect(c, n->args[0], VK_BOOL, "the operand of 'not'");
         }
         n->type = n->args[0]->type;
-        return expect(c, n->args[0], VK_NUMBER, "the operand of '-'");
+        return qli_tc_expect(c, n->args[0], VK_NUMBER, "the operand of '-'");
     case A_IN: {
         ast *l = n->args[0];
         if ((st = qli_tc_expr(c, l)))
@@ -742,11 +397,12 @@ static ql_status tc_node(cc *c, ast *n)
             if ((st = qli_tc_expr(c, it)))
                 return st;
             int literal = it->kind == A_NUMBER || it->kind == A_STRING ||
-                          (it->kind == A_CALL && it->ref == F_DATE);
+                          (it->kind == A_CALL &&
+                           (it->fn->flags & BI_CONSTANT));
             if (!literal)
                 return qli_cc_fail_at(c, it->pos, QL_ETYPE,
                                "the items of an 'in' list must be literals");
-            if ((st = unify(c, l, it, it->pos, "'in' cannot compare")))
+            if ((st = qli_tc_unify(c, l, it, it->pos, "'in' cannot compare")))
                 return st;
         }
         n->type = T(VK_BOOL);
@@ -760,8 +416,8 @@ static ql_status tc_node(cc *c, ast *n)
         switch (n->op) {
         case T_AND:
         case T_OR:
-            if ((st = expect(c, a, VK_BOOL, "an operand of 'and'/'or'")) ||
-                (st = expect(c, b, VK_BOOL, "an operand of 'and'/'or'")))
+            if ((st = qli_tc_expect(c, a, VK_BOOL, "an operand of 'and'/'or'")) ||
+                (st = qli_tc_expect(c, b, VK_BOOL, "an operand of 'and'/'or'")))
                 return st;
             n->type = T(VK_BOOL);
             n->sdepth = max2(a->sdepth, b->sdepth);
@@ -770,8 +426,8 @@ static ql_status tc_node(cc *c, ast *n)
         case T_MINUS:
         case T_STAR:
         case T_SLASH:
-            if ((st = expect(c, a, VK_NUMBER, "an arithmetic operand")) ||
-                (st = expect(c, b, VK_NUMBER, "an arithmetic operand")))
+            if ((st = qli_tc_expect(c, a, VK_NUMBER, "an arithmetic operand")) ||
+                (st = qli_tc_expect(c, b, VK_NUMBER, "an arithmetic operand")))
                 return st;
             if (n->op == T_SLASH) /* an amount ÷ a number is an amount */
                 n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
@@ -784,7 +440,7 @@ static ql_status tc_node(cc *c, ast *n)
             n->sdepth = max2(a->sdepth, 1 + b->sdepth);
             return QL_OK;
         default: /* comparisons */
-            if ((st = unify(c, a, b, n->pos, "cannot compare")))
+            if ((st = qli_tc_unify(c, a, b, n->pos, "cannot compare")))
                 return st;
             if ((a->type.kind == VK_STRING || a->type.kind == VK_ENUM ||
                  a->type.kind == VK_BOOL) &&
@@ -803,27 +459,31 @@ static ql_status tc_node(cc *c, ast *n)
 
 /* Type-checks one expression tree as the block `what` at scalar `node`.
  * The dependency walk may recurse into other blocks: save our context. */
-static ql_status check_tree(cc *c, ast *tree, const ynode *node,
-                            const char *what, int *need, int *chain)
+static ql_status check_tree(cc *c, ast *tree, int elem, int len,
+                            const ynode *node, const char *what, int *need,
+                            int *chain)
 {
     const ynode *sn = c->node;
     const char *sw = c->what;
     int schain = c->chain, sneed = c->need;
-    int selem = c->elem, slen = c->elem_len;
+    ql_status slist = c->list_status;
     c->node = node;
     c->what = what;
     c->chain = 0;
     c->need = 0;
-    c->elem = c->elem_len = 0;
+    /* lists.c's error, if any, is reported where the type checker meets
+     * the node it marked, so that an error before it comes first */
+    c->list_status = qli_ls_expand(c, tree, elem, len);
     ql_status st = qli_tc_expr(c, tree);
+    if (st == QL_OK)
+        st = c->list_status;
     *need = tree->sdepth + c->need;
     *chain = c->chain + 1;
     c->node = sn;
     c->what = sw;
     c->chain = schain;
     c->need = sneed;
-    c->elem = selem;
-    c->elem_len = slen;
+    c->list_status = slist;
     return st;
 }
 
@@ -853,9 +513,9 @@ ql_status qli_tc_check_block(cc *c, int blk)
             c->cstate[blk] = 3;
             return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
         }
-        d->tree->elem = d->elem; /* a list's item: its lists mean item elem */
-        d->tree->elem_len = d->family_len;
-        st = check_tree(c, d->tree, d->expr, what, &c->cneed[blk], &c->cchain[blk]);
+        /* a list's item: its lists mean item elem */
+        st = check_tree(c, d->tree, d->elem, d->family_len, d->expr, what,
+                        &c->cneed[blk], &c->cchain[blk]);
         if (st) {
             c->cstate[blk] = 3;
             return st;
@@ -879,7 +539,7 @@ ql_status qli_tc_check_block(cc *c, int blk)
             return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
         }
         int n1, c1;
-        st = check_tree(c, k->tree[f], k->expr[f], what, &n1, &c1);
+        st = check_tree(c, k->tree[f], 0, 0, k->expr[f], what, &n1, &c1);
         if (st) {
             c->kstate[idx] = 3;
             return st;
@@ -981,7 +641,7 @@ ql_status qli_tc_check_all(cc *c)
             return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
         st = qli_tc_settle_tree(c, v->tree);
         if (st == QL_OK)
-            st = check_tree(c, v->tree, v->expr, what, &need, &chain);
+            st = check_tree(c, v->tree, 0, 0, v->expr, what, &need, &chain);
         if (st == QL_OK && v->tree->type.kind != VK_BOOL) {
             c->node = v->expr;
             c->what = what;

@@ -245,6 +245,45 @@ static void test_expr_type_errors(void **state)
     check_type_error("not n", 10, QL_ETYPE, "operand of 'not' must be a bool");
 }
 
+/* Lists are rewritten away before the type check (lib/lists.c), but a
+ * formula's first error is still the first in reading order: an error
+ * the list pass finds waits for the type checker to reach its node. */
+#define LISTS_HEAD                                                           \
+    RULES_HEAD                                                               \
+    "inputs:\n"                                                              \
+    "  m: {type: decimal, count: 3}\n"                                       \
+    "  q: {type: decimal, count: 2}\n"                                       \
+    "  f: {type: bool, count: 3}\n"                                          \
+    "computed:\n"
+/* LISTS_HEAD is 13 lines; the computed value is on line 14. */
+
+static void check_list_error(const char *value, int col, ql_status code,
+                             const char *needle)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, "%s  x: %s\noutputs: [x]\n", LISTS_HEAD, value);
+    assert_load_error(yaml, code, 14, col, needle);
+}
+
+static void test_expr_list_errors_in_reading_order(void **state)
+{
+    (void)state;
+    check_list_error("sum(m * q)", 14, QL_ETYPE, "lists of different sizes item by item: 'm' has 3 items, 'q' 2");
+    check_list_error("nope + sum(m * q)", 6, QL_ENAME, "unknown name 'nope'");
+    check_list_error("sum(m * q) + nope", 14, QL_ETYPE, "lists of different sizes");
+    check_list_error("true + sum(m * q)", 21, QL_ETYPE, "lists of different sizes");
+    check_list_error("true + sum(m)", 6, QL_ETYPE, "arithmetic operand must be a number, not a bool");
+    check_list_error("sum(m * sum(q * m))", 22, QL_ETYPE, "lists of different sizes");
+    check_list_error("{count: 3, expr: \"nope + q\"}", 24, QL_ENAME, "unknown name 'nope'");
+    check_list_error("{count: 3, expr: \"q + nope\"}", 24, QL_ETYPE, "'q' has 2 items but is used item by item with a list of 3");
+    check_list_error("{count: 3, expr: \"present(q)\"}", 32, QL_ETYPE, "'q' has 2 items but is used item by item");
+    check_list_error("m + 1", 6, QL_ETYPE, "'m' is a list of 3 items");
+    check_list_error("sum(f)", 10, QL_ETYPE, "an arithmetic operand must be a number, not a bool");
+    check_list_error("sum(1)", 10, QL_ETYPE, "sum() goes over a list");
+    check_list_error("count(f and nope)", 18, QL_ENAME, "unknown name 'nope'");
+    check_list_error("index()", 6, QL_ETYPE, "index() is the item number of a list");
+}
+
 static void test_expr_positions_in_block_scalars(void **state)
 {
     (void)state;
@@ -280,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_expr_syntax_errors),
         cmocka_unit_test(test_expr_limit_messages_say_their_constants),
         cmocka_unit_test(test_expr_type_errors),
+        cmocka_unit_test(test_expr_list_errors_in_reading_order),
         cmocka_unit_test(test_expr_positions_in_block_scalars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

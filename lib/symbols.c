@@ -1,0 +1,135 @@
+/*
+ * symbols.c — the compiler's name table: every input, parameter, computed
+ * value and check once, by name (a name defined twice is an error, and
+ * `date` is reserved), and the parameters' scales; and the located
+ * errors every pass of the compiler reports through (qli_cc_fail_at).
+ */
+#include "compile.h"
+#include "ruleset.h"
+#include "util.h"
+#include "value.h"
+#include "yamltree.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int max_int(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+ql_status qli_cc_fail_at(cc *c, size_t pos, ql_status code, const char *fmt,
+                         ...)
+{
+    int line = 0, col = 0;
+    if (c->node)
+        qli_ynode_locate(c->node, pos, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    qli_vfail(c->err, code, c->node ? c->node->doc->file : NULL, line, col,
+              c->what, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static size_t hash_name(const char *s, size_t n)
+{
+    size_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+const sym *qli_cc_lookup(cc *c, const char *name, size_t len)
+{
+    size_t i = hash_name(name, len) & (c->hcap - 1);
+    while (c->hash[i]) {
+        const sym *s = &c->syms[c->hash[i] - 1];
+        if (strlen(s->name) == len && memcmp(s->name, name, len) == 0)
+            return s;
+        i = (i + 1) & (c->hcap - 1);
+    }
+    return NULL;
+}
+
+const char *qli_cc_kind_word(enum sym_kind k)
+{
+    static const char *w[] = {"input", "parameter", "computed value", "check"};
+    return w[k];
+}
+
+static ql_status add_sym(cc *c, const char *name, enum sym_kind kind, int index,
+                         const ynode *key)
+{
+    size_t len = strlen(name);
+    const sym *old = qli_cc_lookup(c, name, len);
+    if (old)
+        return qli_yfail(
+            c->err, QL_ENAME, key, "'%s' is already defined as %s %s (%s:%d)",
+            name, old->kind == S_INPUT ? "an" : "a",
+            qli_cc_kind_word(old->kind), old->key ? old->key->doc->file : "?",
+            old->key ? old->key->line : 0);
+    if (strcmp(name, "date") == 0)
+        return qli_yfail(c->err, QL_ENAME, key,
+                         "'date' is reserved: it names the evaluation date");
+    sym *s = &c->syms[c->nsyms];
+    s->name = name;
+    s->kind = kind;
+    s->index = index;
+    s->key = key;
+    size_t i = hash_name(name, len) & (c->hcap - 1);
+    while (c->hash[i])
+        i = (i + 1) & (c->hcap - 1);
+    c->hash[i] = ++c->nsyms;
+    return QL_OK;
+}
+
+/* A parameter's scale: the most places of any of its values (of any
+ * bracket's value, for a table), what-if overrides included. */
+static void param_scales(ql_ruleset *rs)
+{
+    for (size_t i = 0; i < rs->n_params; i++) {
+        param_def *p = &rs->params[i];
+        int sc = 0;
+        for (size_t k = 0; k < p->nvalues; k++) {
+            const param_value *pv = &p->values[k];
+            if (p->type.kind == VK_NUMBER)
+                sc = max_int(sc, pv->v.num.scale);
+            for (size_t r = 0; p->type.kind == VK_TABLE && r < pv->nrows; r++)
+                sc = max_int(sc, pv->rows[r].value.scale);
+        }
+        p->type.scale = (uint8_t)sc;
+    }
+}
+
+ql_status qli_cc_build_symbols(cc *c)
+{
+    ql_ruleset *rs = c->rs;
+    size_t total = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
+    c->syms = calloc(total + 1, sizeof *c->syms);
+    c->hcap = 16;
+    while (c->hcap < 2 * (total + 1))
+        c->hcap *= 2;
+    c->hash = calloc(c->hcap, sizeof *c->hash);
+    if (!c->syms || !c->hash)
+        return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    /* In diagnose mode a duplicate is noted and skipped: references
+     * resolve to the first definition. */
+    ql_status st = QL_OK;
+#define ADD(name, kind, i, key)                                                \
+    if ((st = add_sym(c, name, kind, (int)(i), key)) &&                        \
+        !qli_diag_note(c->diag, c->err, st))                                   \
+        return st;
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        ADD(rs->inputs[i].name, S_INPUT, i, rs->inputs[i].key)
+    for (size_t i = 0; i < rs->n_params; i++)
+        ADD(rs->params[i].name, S_PARAM, i, rs->params[i].key)
+    for (size_t i = 0; i < rs->n_computed; i++)
+        ADD(rs->computed[i].name, S_COMPUTED, i, rs->computed[i].key)
+    for (size_t i = 0; i < rs->n_checks; i++)
+        ADD(rs->checks[i].name, S_CHECK, i, rs->checks[i].key)
+#undef ADD
+    param_scales(rs);
+    return QL_OK;
+}

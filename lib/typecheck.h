@@ -1,0 +1,48 @@
+/*
+ * typecheck.h — the type checker: names resolved to slots, types and
+ * scales inferred and checked, cycles found, stacks sized (typecheck.c),
+ * in the order order.c settles the blocks in.  Its input is a tree
+ * lists.c has rewritten to name no list; the built-ins' type rules
+ * (builtins.c) use the helpers here.  Internal.
+ */
+#ifndef QL_TYPECHECK_H
+#define QL_TYPECHECK_H
+
+#include "compile.h"
+
+struct check_def;
+
+/* Type-checks every expression, rejects cycles and sizes the stack. */
+ql_status qli_tc_check_all(cc *c);
+/* Type-checks block blk (computed i is i, check i is n_computed + i),
+ * already in progress (state 1) with everything it names settled. */
+ql_status qli_tc_check_block(cc *c, int blk);
+/* Type-checks one expression node (the blocks it names settled first). */
+ql_status qli_tc_expr(cc *c, ast *n);
+
+/* For the type rules of built-ins: n must be of kind k ("%role must be
+ * a number, not …"); a and b of one type, enum literals coerced ("%ctx
+ * a date with a number"); the symbol a plain name stands for (NULL
+ * unknown; a list's name is an error). */
+ql_status qli_tc_expect(cc *c, ast *n, vkind k, const char *role);
+ql_status qli_tc_unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx);
+ql_status qli_tc_resolve(cc *c, const ast *n, const sym **out);
+int qli_tc_same_type(vtype a, vtype b);
+vtype qli_tc_type(vkind k);
+/* A number's type with at most `scale` places (QL_SCALE_ANY past what a
+ * decimal holds) and whether it is an amount of money. */
+vtype qli_tc_num(int scale, int money);
+const char *qli_cc_type_name(vtype t);
+/* "a" or "an", as English wants before qli_cc_type_name(t). */
+const char *qli_cc_article(vtype t);
+/* The type of check field f (CF_REQUIRED …) of a checked check. */
+vtype qli_cc_check_field_type(const struct check_def *k, int f);
+
+/* order.c */
+/* Settles block blk (state 0) and every block it names before it, with
+ * no recursion: on failure each block on the way is failed (state 3). */
+ql_status qli_tc_settle(cc *c, int blk);
+/* Settles every block a tree names (a validation's). */
+ql_status qli_tc_settle_tree(cc *c, const ast *tree);
+
+#endif
