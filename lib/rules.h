@@ -1,7 +1,8 @@
 /*
  * rules.h — the rules-file loader's shared state: definitions merged
- * along the `extends` chain (rules.c) on their way to the rule set
- * (sections.c).  Internal.
+ * along the `extends` chain (extends.c) on their way to the rule set, one
+ * file per kind of section (sections.c: what they share, and sources;
+ * inputs.c, params.c, overrides.c, formulas.c).  Internal.
  */
 #ifndef QL_RULES_H
 #define QL_RULES_H
@@ -77,6 +78,11 @@ int qli_rl_round_mode(const char *name, size_t len);
 ql_status qli_rl_keep_going(loader *L, ql_status st);
 
 /* Values as a rules file writes them (sections.c). */
+/* A number ("0.015", "-3", "1.6%"); a bool (true or false). */
+ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
+                              qd *out);
+ql_status qli_rl_bool_value(loader *L, const ynode *n, const char *what,
+                            int *out);
 ql_status qli_rl_date_value(loader *L, const ynode *n, const char *what,
                         ql_date *out);
 /* The citation under `source:`; its first word must name a source. */
@@ -93,7 +99,9 @@ ql_status qli_rl_section_items(loader *L, const section *s, const char *what,
                            size_t *total);
 const char *qli_rl_item_name(loader *L, const char *name, int k);
 
-/* The sections, from the merged definitions to the rule set. */
+/* The sections, from the merged definitions to the rule set: sources
+ * (sections.c), inputs (inputs.c), parameters (params.c), the rest
+ * (formulas.c). */
 ql_status qli_rl_build_sources(loader *L);
 ql_status qli_rl_build_inputs(loader *L);
 ql_status qli_rl_build_params(loader *L);
@@ -101,13 +109,18 @@ ql_status qli_rl_build_computed(loader *L);
 ql_status qli_rl_build_checks(loader *L);
 ql_status qli_rl_build_validations(loader *L);
 ql_status qli_rl_build_outputs(loader *L, const ynode *fallback);
-/* Reads the regular file `path` whole into doc->text (in ar): a device,
- * directory or FIFO is refused without blocking (QL_EIO), a file past
- * QL_MAX_FILE_SIZE is QL_ELIMIT.  Rules files and test files. */
+/* Reads the regular file `path` whole into doc->text (in ar; readfile.c):
+ * a device, directory or FIFO is refused without blocking (QL_EIO), a
+ * file past QL_MAX_FILE_SIZE is QL_ELIMIT.  Rules files and test files. */
 ql_status qli_rl_read_file(ql_arena *ar, const char *path, ydoc *doc,
                            ql_error *err);
 
-/* Applies L->ovr to the built parameters. */
+/* Reads a rules file's tree into L's sections, its `extends` chain
+ * first (extends.c); then closes the gaps `remove:` left. */
+ql_status qli_rl_load_doc(loader *L, ydoc *doc, const char *base_dir);
+void qli_rl_drop_removed(loader *L);
+
+/* Applies L->ovr to the built parameters (overrides.c). */
 ql_status qli_rl_apply_overrides(loader *L);
 
 /* Finding a rules file by name (search.c).  *out is `name` itself when it

@@ -1,0 +1,440 @@
+/*
+ * extends.c — a rules file's top level, and the `extends` chain: each
+ * file's sections merged into the definitions by name (the parent's
+ * first; a child definition with the same name replaces the parent's in
+ * place, keeping its type and bounds unless it gives its own), `remove:`
+ * dropping inherited ones, the parent found and refused as the include
+ * policy says.  Every key is checked: an unknown key is an error, never
+ * ignored.
+ */
+#include "rules.h"
+#include "ruleset.h"
+#include "util.h"
+#include "yamltree.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const qli_rl_section_names[N_SECTIONS] = {
+    "sources", "inputs", "parameters", "computed", "checks", "validations"};
+
+static const char *entry_name(const void *sec, size_t i)
+{
+    return ((const section *)sec)->items[i].name;
+}
+
+/* The entry of sec called name, or sec->n if there is none. */
+static size_t find_entry(const section *sec, const char *name)
+{
+    long k = qli_names_find(&sec->index, name, strlen(name), entry_name, sec);
+    return k < 0 ? sec->n : (size_t)k;
+}
+
+/* A parameter redefined by a child keeps the parent's type, unit and
+ * bounds unless it gives its own: Beijing's `ratio` is still a share
+ * between national.yaml's bounds. */
+static void inherit_limits(entry *e, const ynode *v)
+{
+    static const char *const keys[] = {"type", "unit", "min", "max"};
+    const ynode **slot[] = {&e->type, &e->unit, &e->min, &e->max};
+    for (int i = 0; i < 4; i++) {
+        const ynode *own = v->kind == YN_MAP ? qli_ymap_get(v, keys[i]) : NULL;
+        if (own)
+            *slot[i] = own;
+    }
+}
+
+/* Merges map `m` of section s: same names replace, new names append. */
+static ql_status merge_section(loader *L, int s, const ynode *m)
+{
+    ql_status st = qli_rl_want(L, m, YN_MAP, qli_rl_section_names[s]);
+    if (st)
+        return st;
+    section *sec = &L->sec[s];
+    for (size_t i = 0; i < m->n; i++) {
+        const ynode *k = m->items[2 * i], *v = m->items[2 * i + 1];
+        if (s != SEC_SOURCES && !qli_rl_valid_name(k->text))
+            return qli_yfail(
+                L->err, QL_ENAME, k,
+                "'%.60s' is not a valid name (letters, digits and _, "
+                "not starting with a digit, not a keyword)",
+                k->text);
+        if (!sec->index.slot && qli_names_init(&sec->index, m->n, NULL))
+            return qli_rl_oom(L);
+        size_t j = find_entry(sec, k->text);
+        if (j < sec->n && s == SEC_SOURCES)
+            return qli_yfail(L->err, QL_ENAME, k,
+                             "source '%s' is already declared (%s:%d); give it "
+                             "another id",
+                             k->text, sec->items[j].key->doc->file,
+                             sec->items[j].key->line);
+        if (j == sec->n) {
+            if (sec->n == sec->cap) {
+                size_t cap = sec->cap ? sec->cap * 2 : 16;
+                entry *p = realloc(sec->items, cap * sizeof *p);
+                if (!p)
+                    return qli_rl_oom(L);
+                sec->items = p;
+                sec->cap = cap;
+            }
+            if (qli_names_add(&sec->index, sec->n, k->text, k->len))
+                return qli_rl_oom(L);
+            memset(&sec->items[sec->n], 0, sizeof *sec->items);
+            sec->n++;
+        }
+        entry *e = &sec->items[j];
+        e->name = k->text;
+        e->key = k;
+        e->val = v;
+        if (s == SEC_PARAMS)
+            inherit_limits(e, v);
+    }
+    return QL_OK;
+}
+
+/* Drops inherited definitions: `remove: {checks: [a, b], …}`. */
+static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
+{
+    ql_status st = qli_rl_want(L, rm, YN_MAP, "'remove'");
+    if (st)
+        return st;
+    if (!has_parent)
+        return qli_yfail(
+            L->err, QL_ESCHEMA, rm,
+            "'remove' needs 'extends': there is nothing to remove");
+    for (size_t i = 0; i < rm->n; i++) {
+        const ynode *k = rm->items[2 * i], *list = rm->items[2 * i + 1];
+        int s;
+        for (s = 0; s < N_SECTIONS; s++)
+            if (!strcmp(k->text, qli_rl_section_names[s]))
+                break;
+        if (s == N_SECTIONS || s == SEC_SOURCES)
+            return qli_yfail(L->err, QL_ESCHEMA, k,
+                             "cannot remove from '%s' (expected inputs, "
+                             "parameters, computed, checks or validations)",
+                             k->text);
+        if ((st = qli_rl_want(L, list, YN_SEQ, "a 'remove' list")))
+            return st;
+        section *sec = &L->sec[s];
+        for (size_t j = 0; j < list->n; j++) {
+            const ynode *name = list->items[j];
+            if ((st = qli_rl_want(L, name, YN_SCALAR, "a name to remove")))
+                return st;
+            size_t e = find_entry(sec, name->text);
+            if (e == sec->n)
+                return qli_yfail(L->err, QL_ENAME, name,
+                                 "cannot remove '%s': the files it extends "
+                                 "define no such entry under '%s'",
+                                 name->text, k->text);
+            sec->items[e].name = NULL; /* dropped when the merge ends */
+        }
+    }
+    return QL_OK;
+}
+
+/* `extends: name` through the caller's resolver.  QL_RESOLVE_PASS: the
+ * resolver left the name to the file lookup. */
+static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
+{
+    const ql_load_options *o = L->opts;
+    const char *text = NULL;
+    size_t len = 0;
+    ql_error rerr;
+    ql_error_clear(&rerr);
+    ql_status st = o->resolve(&text, &len, name, ext->doc->file,
+                              o->resolve_payload, &rerr);
+    if (st == QL_RESOLVE_PASS)
+        return st;
+    /* The resolver is the caller's code: its message may be unterminated
+     * and its status one this library does not know. */
+    rerr.message[sizeof rerr.message - 1] = '\0';
+    if (st != QL_OK || (!text && len)) {
+        if (st == QL_OK)
+            st = QL_EINVAL; /* a resolver that said yes but gave nothing */
+        else if (st > 0 || st < QL_ELIMIT)
+            st = QL_EINVAL;
+        if (text && o->resolve_free)
+            o->resolve_free(text, len, o->resolve_payload);
+        return qli_yfail(L->err, st, ext, "extends '%s': %s", name,
+                         rerr.message[0] ? rerr.message
+                                         : "the include resolver found no "
+                                           "rules of that name");
+    }
+    ydoc *doc = qli_ar_alloc(L->ar, sizeof *doc);
+    char *key = qli_ar_printf(L->ar, "resolved:%s", name);
+    if (doc) {
+        doc->file = qli_ar_strndup(L->ar, name, strlen(name));
+        doc->len = len;
+        doc->text = len > QL_MAX_FILE_SIZE
+                        ? NULL
+                        : qli_ar_strndup(L->ar, text ? text : "", len);
+    }
+    if (o->resolve_free)
+        o->resolve_free(text, len, o->resolve_payload);
+    if (len > QL_MAX_FILE_SIZE)
+        return qli_yfail(
+            L->err, QL_ELIMIT, ext,
+            "extends '%s': rules text larger than the %u MiB limit", name,
+            QL_MAX_FILE_SIZE >> 20);
+    if (!doc || !key || !doc->file || !doc->text)
+        return qli_rl_oom(L);
+    /* Cycles by name: the resolver's names are its own namespace. */
+    for (int i = 0; i < L->depth; i++)
+        if (L->chain[i] && !strcmp(L->chain[i], key))
+            return qli_yfail(L->err, QL_ENAME, ext,
+                             "extends '%s' makes a cycle: those rules are "
+                             "already being loaded",
+                             name);
+    L->chain[L->depth++] = key;
+    /* The resolved rules' own relative `extends` go to the resolver
+     * again, as written; passed on, they are files of the working
+     * directory. */
+    if ((st = qli_rl_load_doc(L, doc, "")))
+        return st;
+    L->depth--;
+    return QL_OK;
+}
+
+/* Whether a relative path has a ".." component. */
+static int has_dotdot(const char *p)
+{
+    for (const char *q = p; (q = strstr(q, "..")); q += 2)
+        if ((q == p || q[-1] == '/') && (q[2] == '\0' || q[2] == '/'))
+            return 1;
+    return 0;
+}
+
+/* The folder of canonical path `canon`, with its '/', in the arena. */
+static const char *folder_of(loader *L, const char *canon)
+{
+    const char *slash = strrchr(canon, '/');
+    return qli_ar_strndup(L->ar, canon,
+                          slash ? (size_t)(slash - canon + 1) : 0);
+}
+
+/* QL_EXTENDS_CONFINED: `extends:` names files inside the top file's
+ * folder only (a server loading users' rules must not read /etc). */
+static ql_status refuse_extends(loader *L, const ynode *ext, const char *rel,
+                                const char *why)
+{
+    return qli_yfail(L->err, QL_EIO, ext,
+                     "extends '%.80s': refused, %s: only files inside the "
+                     "top rules file's folder (%.200s) may be named unless "
+                     "the caller allows any path (ql_load_options."
+                     "extends_policy = QL_EXTENDS_ANY; quotalevy "
+                     "--allow-any-extends)",
+                     rel, why, L->confine ? L->confine : "unknown");
+}
+
+static const char *const top_keys[] = {
+    "quotalevy",   "id",         "title",    "jurisdiction", "version",
+    "description", "currency",   "extends",  "remove",       "sources",
+    "inputs",      "parameters", "computed", "checks",       "validations",
+    "outputs",     NULL};
+
+static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
+                           const ynode *dup_first, const char *base_dir)
+{
+    ql_status st;
+    /* Before any key is named in a message: a file that is not a rules
+     * file (an `extends: /etc/passwd`) is refused without a word of it.
+     * The version is the file's first key, its signature: a file whose
+     * keys only include one somewhere is not a rules file either, so no
+     * key before it, or after it, is ever quoted from such a file. */
+    const ynode *first =
+        root->kind == YN_MAP && root->n ? root->items[0] : NULL;
+    if (!first || first->len != 9 || memcmp(first->text, "quotalevy", 9) != 0)
+        return qli_yfail(L->err, QL_ESCHEMA, root,
+                         "not a quotalevy rules file: a rules file must be "
+                         "a mapping that starts with 'quotalevy: 1' (this "
+                         "one %s)",
+                         root->kind != YN_MAP ? "is not a mapping"
+                         : !qli_ymap_get(root, "quotalevy")
+                             ? "needs 'quotalevy'"
+                             : "starts with another key");
+    /* The version before any other key: a file that is not a version-1
+     * rules file is not quoted (its keys, or a version that is not a
+     * number, may be anything). */
+    const char *fmt;
+    if ((st = qli_rl_required(L, root, "quotalevy", "a rules file", &fmt)))
+        return st;
+    if (strcmp(fmt, "1") != 0) {
+        const ynode *vn = qli_ymap_get(root, "quotalevy");
+        size_t n = strlen(fmt);
+        if (n > 0 && n <= 9 && strspn(fmt, "0123456789") == n)
+            return qli_yfail(L->err, QL_ESCHEMA, vn,
+                             "unsupported format version '%s' (this library "
+                             "reads version 1)",
+                             fmt);
+        return qli_yfail(L->err, QL_ESCHEMA, vn,
+                         "unsupported format version: 'quotalevy' must be 1 "
+                         "(this library reads version 1)");
+    }
+    /* a version-1 rules file, whatever its keys' order: now they may be
+     * named */
+    if (dup)
+        return qli_ytree_duplicate(L->err, dup, dup_first);
+    if ((st = qli_rl_keys(L, root, "a rules file", top_keys)))
+        return st;
+    const char *tmp;
+    if ((st = qli_rl_required(L, root, "id", "a rules file", &tmp)) ||
+        (st = qli_rl_required(L, root, "title", "a rules file", &tmp)) ||
+        (st = qli_rl_required(L, root, "jurisdiction", "a rules file", &tmp)) ||
+        (st = qli_rl_required(L, root, "version", "a rules file", &tmp)) ||
+        (st = qli_rl_optional(L, root, "description", &tmp)))
+        return st;
+    const ynode *ext = qli_ymap_get(root, "extends");
+    if (ext) {
+        const char *rel;
+        if ((st = qli_rl_scalar(L, ext, "extends", &rel)))
+            return st;
+        if (rel[strspn(rel, " \t")] == '\0')
+            return qli_yfail(L->err, QL_ESCHEMA, ext,
+                             "an empty extends is not a file name: name the "
+                             "rules file this one extends (extends: "
+                             "base.yaml), or leave 'extends' out");
+        if (L->depth >= QL_MAX_EXTENDS)
+            return qli_yfail(L->err, QL_ELIMIT, ext,
+                             "'extends' chain longer than %d files",
+                             QL_MAX_EXTENDS);
+        if (L->opts && L->opts->resolve) {
+            st = extend_resolved(L, ext, rel);
+            if (st != QL_RESOLVE_PASS) {
+                if (st)
+                    return st;
+                goto own;
+            }
+        }
+        char *path = rel[0] == '/'
+                         ? qli_ar_strndup(L->ar, rel, strlen(rel))
+                         : qli_ar_printf(L->ar, "%s%s", base_dir, rel);
+        if (!path)
+            return qli_rl_oom(L);
+        int confined = L->extends_policy == QL_EXTENDS_CONFINED;
+        if (confined && rel[0] == '/')
+            return refuse_extends(L, ext, rel, "an absolute path");
+        char canon[PATH_MAX];
+        int searched = 0;
+        if (!realpath(path, canon) && rel[0] != '/') {
+            /* Not beside the including file: a rule set by name, such
+             * as `extends: cn/national` from a province's own folder. */
+            const char *found;
+            if (qli_rl_find_rules(L->ar, rel, L->search_path, &found, NULL) ==
+                    QL_OK &&
+                found != rel) {
+                path = (char *)found;
+                searched = 1;
+            }
+        }
+        if (!realpath(path, canon)) {
+            if (confined && has_dotdot(rel))
+                return refuse_extends(L, ext, rel, "'..' leaving the folder");
+            return qli_yfail(L->err, QL_EIO, ext,
+                             "extends '%s': cannot open %s: %s", rel, path,
+                             strerror(errno));
+        }
+        size_t cl = L->confine ? strlen(L->confine) : 0;
+        if (confined && !searched && cl > 1 && strlen(canon) == cl - 1 &&
+            !strncmp(canon, L->confine, cl - 1))
+            return qli_yfail(L->err, QL_EIO, ext,
+                             "extends '%.80s': not read: the folder itself, a "
+                             "directory; name a rules file in it",
+                             rel);
+        if (confined && !searched &&
+            (!L->confine || strncmp(canon, L->confine, cl)))
+            return refuse_extends(L, ext, rel, "a file outside the folder");
+        for (int i = 0; i < L->depth; i++)
+            if (L->chain[i] && !strcmp(L->chain[i], canon))
+                return qli_yfail(L->err, QL_ENAME, ext,
+                                 "extends '%s' makes a cycle: that file is "
+                                 "already being loaded",
+                                 rel);
+        L->chain[L->depth++] = qli_ar_strndup(L->ar, canon, strlen(canon));
+        if (L->nread <= QL_MAX_EXTENDS)
+            L->read[L->nread++] = L->chain[L->depth - 1];
+        ydoc *doc = qli_ar_alloc(L->ar, sizeof *doc);
+        if (!doc)
+            return qli_rl_oom(L);
+        doc->file = path;
+        if ((st = qli_rl_read_file(L->ar, path, doc, L->err))) {
+            /* said at the `extends:` line that named the file */
+            char why[QL_ERROR_MESSAGE_MAX];
+            snprintf(why, sizeof why, "%s", L->err ? L->err->message : "");
+            return st == QL_ENOMEM
+                       ? st
+                       : qli_yfail(L->err, st, ext, "extends '%.80s': %s: %s",
+                                   rel, path, why);
+        }
+        const char *slash = strrchr(path, '/');
+        char *dir =
+            slash ? qli_ar_strndup(L->ar, path, (size_t)(slash - path + 1))
+                  : qli_ar_strndup(L->ar, "", 0);
+        if (!dir)
+            return qli_rl_oom(L);
+        /* Rules found on the search path are trusted with their own
+         * folder: their relative `extends` stay inside it. */
+        const char *outer = L->confine;
+        if (searched && !(L->confine = folder_of(L, canon)))
+            return qli_rl_oom(L);
+        st = qli_rl_load_doc(L, doc, dir);
+        L->confine = outer;
+        if (st)
+            return st;
+        L->depth--;
+    }
+own:; /* a label before a declaration: C11 wants a statement */
+    /* This file's own definitions, over its parent's. */
+    const ynode *rm = qli_ymap_get(root, "remove");
+    if (rm && (st = remove_inherited(L, rm, ext != NULL)))
+        return st;
+    for (int s = 0; s < N_SECTIONS; s++) {
+        const ynode *m = qli_ymap_get(root, qli_rl_section_names[s]);
+        if (m && (st = merge_section(L, s, m)))
+            return st;
+    }
+    const ynode *o = qli_ymap_get(root, "outputs");
+    if (o)
+        L->outputs = o;
+    L->meta_id = qli_ymap_get(root, "id");
+    L->meta_title = qli_ymap_get(root, "title");
+    L->meta_jur = qli_ymap_get(root, "jurisdiction");
+    L->meta_version = qli_ymap_get(root, "version");
+    L->meta_desc = qli_ymap_get(root, "description");
+    if (qli_ymap_get(root, "currency"))
+        L->meta_currency = qli_ymap_get(root, "currency");
+    return QL_OK;
+}
+
+ql_status qli_rl_load_doc(loader *L, ydoc *doc, const char *base_dir)
+{
+    /* A UTF-8 byte order mark is allowed and skipped. */
+    if (doc->len >= 3 && !memcmp(doc->text, "\xEF\xBB\xBF", 3)) {
+        doc->text += 3;
+        doc->len -= 3;
+    }
+    if (memchr(doc->text, '\0', doc->len))
+        return qli_fail(
+            L->err, QL_EPARSE, doc->file, 0, 0,
+            "the file holds a NUL byte: rules files are UTF-8 text");
+    ynode *root;
+    const ynode *dup, *first;
+    ql_status st = qli_ytree_parse_lax(&root, &dup, &first, doc, L->ar, L->err);
+    return st ? st : load_tree(L, root, dup, first, base_dir);
+}
+
+/* Closes the gaps `remove:` left, keeping the order of the rest. */
+void qli_rl_drop_removed(loader *L)
+{
+    for (int s = 0; s < N_SECTIONS; s++) {
+        section *sec = &L->sec[s];
+        size_t o = 0;
+        for (size_t i = 0; i < sec->n; i++)
+            if (sec->items[i].name)
+                sec->items[o++] = sec->items[i];
+        sec->n = o;
+        qli_names_free(&sec->index); /* its indexes are stale now */
+    }
+}

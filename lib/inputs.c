@@ -1,0 +1,363 @@
+/*
+ * inputs.c — the `inputs` section: each input's type (decimal, integer,
+ * money, bool, enum, string, date), its scale or currency, enum values,
+ * bounds, default and whether it is required, checked against each
+ * other, and the index of inputs by name.
+ */
+#include "date.h"
+#include "decimal.h"
+#include "rules.h"
+#include "ruleset.h"
+#include "util.h"
+#include "value.h"
+#include "yamltree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *word;
+    vkind kind;
+    int integer;
+} input_types[] = {{"decimal", VK_NUMBER, 0}, {"integer", VK_NUMBER, 1},
+                   {"money", VK_NUMBER, 0},   {"bool", VK_BOOL, 0},
+                   {"enum", VK_ENUM, 0},      {"string", VK_STRING, 0},
+                   {"date", VK_DATE, 0}};
+
+static ql_status build_enum(loader *L, input_def *d, const ynode *vals)
+{
+    ql_status st;
+    if (!vals)
+        return qli_yfail(
+            L->err, QL_ESCHEMA, d->key,
+            "enum input '%s' needs 'values', the list of allowed values",
+            d->name);
+    if ((st = qli_rl_want(L, vals, YN_SEQ, "'values'")))
+        return st;
+    if (vals->n == 0)
+        return qli_yfail(L->err, QL_ESCHEMA, vals, "'values' is empty");
+    if (vals->n > QL_MAX_ENUM_VALUES) /* 200,000 took 9 minutes to load */
+        return qli_yfail(L->err, QL_ELIMIT, vals->items[QL_MAX_ENUM_VALUES],
+                         "more than %d enum values (QL_MAX_ENUM_VALUES)",
+                         QL_MAX_ENUM_VALUES);
+    d->en.name = d->name;
+    d->en.n = vals->n;
+    d->en.values = qli_ar_alloc(L->ar, vals->n * sizeof *d->en.values);
+    d->en.lens = qli_ar_alloc(L->ar, vals->n * sizeof *d->en.lens);
+    if (!d->en.values || !d->en.lens)
+        return qli_rl_oom(L);
+    for (size_t i = 0; i < vals->n; i++) {
+        const ynode *v = vals->items[i];
+        if ((st = qli_rl_want(L, v, YN_SCALAR, "an enum value")))
+            return st;
+        if (v->len == 0)
+            return qli_yfail(
+                L->err, QL_ESCHEMA, v,
+                "an enum value cannot be empty (an empty field means "
+                "'not given')");
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(d->en.values[j], v->text))
+                return qli_yfail(L->err, QL_ESCHEMA, v,
+                                 "enum value '%s' is listed twice", v->text);
+        d->en.values[i] = v->text;
+        d->en.lens[i] = v->len;
+    }
+    d->type.en = &d->en;
+    return QL_OK;
+}
+
+/* The places an input's values may have: a decimal's `scale:` (any when
+ * absent), none for an integer, the currency's minor unit for money. */
+static ql_status input_scale(loader *L, input_def *d, const ynode *v,
+                             const char *what)
+{
+    const ynode *sn;
+    int scale = -1;
+    ql_status st = qli_rl_int_key(L, v, "scale", 0, QD_MAX_SCALE, &scale, &sn);
+    if (st)
+        return st;
+    int money = !strcmp(d->type_word, "money");
+    if (sn && (d->type.kind != VK_NUMBER || d->integer || money))
+        return qli_yfail(L->err, QL_ESCHEMA, sn,
+                         "%s: 'scale' is for decimal inputs (%s)", what,
+                         money        ? "money has the currency's minor unit"
+                         : d->integer ? "an integer has none"
+                                      : "only numbers have places");
+    if (money) {
+        if (L->rs->minor < 0)
+            return qli_yfail(L->err, QL_ESCHEMA, d->key,
+                             "%s is money, but the rule set names no currency: "
+                             "add e.g. 'currency: CNY' at the top of the file",
+                             what);
+        scale = L->rs->minor;
+    }
+    if (d->integer)
+        scale = 0;
+    d->scale = scale;
+    d->type.money = (uint8_t)money;
+    d->type.scale = (uint8_t)(scale < 0 ? QL_SCALE_ANY : scale);
+    return QL_OK;
+}
+
+/* Parses a default value (or any typed scalar) for input d. */
+static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
+                              qval *out)
+{
+    ql_status st;
+    switch (d->type.kind) {
+    case VK_NUMBER: return qli_rl_number_value(L, n, "default", &out->num);
+    case VK_BOOL: return qli_rl_bool_value(L, n, "default", &out->b);
+    case VK_DATE: return qli_rl_date_value(L, n, "default", &out->date);
+    case VK_STRING:
+        if ((st = qli_rl_want(L, n, YN_SCALAR, "default")))
+            return st;
+        out->str.s = n->text;
+        out->str.len = (uint32_t)n->len;
+        return QL_OK;
+    case VK_ENUM:
+        if ((st = qli_rl_want(L, n, YN_SCALAR, "default")))
+            return st;
+        for (size_t i = 0; i < d->en.n; i++)
+            if (!strcmp(d->en.values[i], n->text)) {
+                out->en = (int32_t)i;
+                return QL_OK;
+            }
+        return qli_yfail(L->err, QL_ESCHEMA, n,
+                         "default '%.60s' is not one of the enum's values",
+                         n->text);
+    default: return qli_yfail(L->err, QL_ESCHEMA, n, "bad type");
+    }
+}
+
+/* Whether an integer input's bounds leave a whole number between them:
+ * the least whole number they admit is not above the greatest. */
+static int bounds_admit_integer(const input_def *d)
+{
+    static const qd one = {1, 0};
+    qd lo, hi;
+    if (qli_qd_round_to(&lo, &d->min, 0, QD_CEILING) ||
+        qli_qd_round_to(&hi, &d->max, 0, QD_FLOOR))
+        return 1; /* at the edge of the range: leave it to the record */
+    if (d->min_excl && !qli_qd_cmp(&lo, &d->min) && qli_qd_add(&lo, &lo, &one))
+        return 1;
+    if (d->max_excl && !qli_qd_cmp(&hi, &d->max) && qli_qd_sub(&hi, &hi, &one))
+        return 1;
+    return qli_qd_cmp(&lo, &hi) <= 0;
+}
+
+/* A lower bound above the upper one admits no value at all; for an
+ * integer, bounds with no whole number between them neither. */
+static ql_status bounds_agree(loader *L, const input_def *d, const ynode *v)
+{
+    if (!d->has_min || !d->has_max)
+        return QL_OK;
+    int c = qli_qd_cmp(&d->min, &d->max);
+    int empty = !(c < 0 || (c == 0 && !d->min_excl && !d->max_excl));
+    if (!empty && (!d->integer || bounds_admit_integer(d)))
+        return QL_OK;
+    const ynode *hi = qli_ymap_get(v, d->max_excl ? "below" : "max");
+    char lo_t[QD_TEXT_MAX], hi_t[QD_TEXT_MAX];
+    qli_qd_format(&d->min, lo_t);
+    qli_qd_format(&d->max, hi_t);
+    return qli_yfail(L->err, QL_ESCHEMA, hi,
+                     "input '%s': %s %s and %s %s leave no %s possible",
+                     d->name, d->min_excl ? "above" : "min", lo_t,
+                     d->max_excl ? "below" : "max", hi_t,
+                     empty ? "value" : "whole number");
+}
+
+/* A default must be a value the input itself would accept: a whole
+ * number for an integer, inside min/max/above/below. */
+static ql_status default_fits(loader *L, const input_def *d, const ynode *df,
+                              const char *what)
+{
+    if (d->type.kind != VK_NUMBER)
+        return QL_OK; /* enum, bool, date: typed_scalar checked it */
+    const qd *x = &d->def.num;
+    char t[QD_TEXT_MAX], lim[QD_TEXT_MAX];
+    qli_qd_format(x, t);
+    if (d->integer && !qli_qd_is_integer(x))
+        return qli_yfail(L->err, QL_ESCHEMA, df,
+                         "%s: default %s is not a whole number (the input is "
+                         "an %s)",
+                         what, t, d->type_word);
+    if (d->has_min) {
+        int c = qli_qd_cmp(x, &d->min);
+        if (c < 0 || (c == 0 && d->min_excl)) {
+            qli_qd_format(&d->min, lim);
+            return qli_yfail(L->err, QL_ESCHEMA, df,
+                             "%s: default %s is out of the input's range "
+                             "(expected %s %s)",
+                             what, t, d->min_excl ? ">" : ">=", lim);
+        }
+    }
+    if (d->has_max) {
+        int c = qli_qd_cmp(x, &d->max);
+        if (c > 0 || (c == 0 && d->max_excl)) {
+            qli_qd_format(&d->max, lim);
+            return qli_yfail(L->err, QL_ESCHEMA, df,
+                             "%s: default %s is out of the input's range "
+                             "(expected %s %s)",
+                             what, t, d->max_excl ? "<" : "<=", lim);
+        }
+    }
+    return QL_OK;
+}
+
+static ql_status input_entry(loader *L, const entry *ent, input_def *d)
+{
+
+    static const char *const keys[] = {
+        "type",  "description", "values",  "min",   "max",   "above",
+        "below", "required",    "default", "count", "scale", NULL};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = qli_ar_printf(L->ar, "input '%s'", d->name);
+    if (!what)
+        return qli_rl_oom(L);
+    const ynode *tnode = v;
+    ql_status st;
+    if (v->kind == YN_MAP) {
+        if ((st = qli_rl_keys(L, v, what, keys)))
+            return st;
+        tnode = qli_ymap_get(v, "type");
+        if (!tnode)
+            return qli_yfail(L->err, QL_ESCHEMA, v, "%s needs a 'type'", what);
+        if ((st = qli_rl_optional(L, v, "description", &d->description)))
+            return st;
+    }
+    if ((st = qli_rl_want(L, tnode, YN_SCALAR, "a type")))
+        return st;
+    size_t t;
+    for (t = 0; t < sizeof input_types / sizeof *input_types; t++)
+        if (!strcmp(tnode->text, input_types[t].word))
+            break;
+    if (t == sizeof input_types / sizeof *input_types)
+        return qli_yfail(
+            L->err, QL_ESCHEMA, tnode,
+            "unknown type '%.60s' (expected decimal, integer, money, "
+            "bool, enum, string or date)",
+            tnode->text);
+    d->type_word = input_types[t].word;
+    d->type.kind = input_types[t].kind;
+    d->integer = input_types[t].integer;
+    if ((st = input_scale(L, d, v, what)))
+        return st;
+    if (v->kind != YN_MAP) {
+        if (d->type.kind == VK_ENUM)
+            return qli_yfail(L->err, QL_ESCHEMA, v,
+                             "%s: an enum needs the mapping form with 'values'",
+                             what);
+        return QL_OK;
+    }
+    if (d->type.kind == VK_ENUM) {
+        if ((st = build_enum(L, d, qli_ymap_get(v, "values"))))
+            return st;
+    } else if (qli_ymap_get(v, "values")) {
+        return qli_yfail(L->err, QL_ESCHEMA, qli_ymap_get(v, "values"),
+                         "'values' is only for enum inputs");
+    }
+    const char *bounds[4] = {"min", "above", "max", "below"};
+    for (int b = 0; b < 4; b++) {
+        const ynode *bn = qli_ymap_get(v, bounds[b]);
+        if (!bn)
+            continue;
+        if (d->type.kind != VK_NUMBER)
+            return qli_yfail(L->err, QL_ESCHEMA, bn,
+                             "'%s' is only for number inputs", bounds[b]);
+        int lower = b < 2;
+        if ((lower && d->has_min) || (!lower && d->has_max))
+            return qli_yfail(L->err, QL_ESCHEMA, bn, "give only one of %s",
+                             lower ? "'min' and 'above'" : "'max' and 'below'");
+        if ((st = qli_rl_number_value(L, bn, bounds[b],
+                                      lower ? &d->min : &d->max)))
+            return st;
+        if (lower) {
+            d->has_min = 1;
+            d->min_excl = b == 1;
+        } else {
+            d->has_max = 1;
+            d->max_excl = b == 3;
+        }
+    }
+    if ((st = bounds_agree(L, d, v)))
+        return st;
+    const ynode *rq = qli_ymap_get(v, "required");
+    if (rq && (st = qli_rl_bool_value(L, rq, "required", &d->required)))
+        return st;
+    const ynode *df = qli_ymap_get(v, "default");
+    if (df) {
+        if (d->required)
+            return qli_yfail(L->err, QL_ESCHEMA, df,
+                             "a required input cannot have a default");
+        if ((st = typed_scalar(L, d, df, &d->def)) ||
+            (st = default_fits(L, d, df, what)))
+            return st;
+        if (d->type.kind == VK_NUMBER && d->scale >= 0) {
+            qd cut;
+            qli_qd_round_to(&cut, &d->def.num, d->scale, QD_DOWN);
+            if (qli_qd_cmp(&cut, &d->def.num) != 0)
+                return d->type.money
+                           ? qli_yfail(L->err, QL_ESCHEMA, df,
+                                       "default '%s' has more than %d decimal "
+                                       "places: money is in %s's minor unit",
+                                       df->text, d->scale, L->rs->currency)
+                           : qli_yfail(L->err, QL_ESCHEMA, df,
+                                       "default '%s' has more than %d decimal "
+                                       "places ('scale: %d')",
+                                       df->text, d->scale, d->scale);
+        }
+        d->has_default = 1;
+    }
+    return QL_OK;
+}
+
+ql_status qli_rl_build_inputs(loader *L)
+{
+    section *s = &L->sec[SEC_INPUTS];
+    ql_ruleset *rs = L->rs;
+    size_t items;
+    ql_status lim = qli_rl_section_items(L, s, "inputs", &items);
+    if (lim)
+        return lim;
+    rs->inputs = qli_ar_alloc(L->ar, (items + 1) * sizeof *rs->inputs);
+    if (!rs->inputs)
+        return qli_rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        input_def *d = &rs->inputs[rs->n_inputs];
+        int count = 0;
+        ql_status st = input_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            st = qli_rl_list_count(L, s->items[i].val,
+                                   qli_ar_printf(L->ar, "input '%s'", d->name),
+                                   &count);
+        if (st == QL_OK && count == 0) {
+            rs->n_inputs++;
+        } else if (st == QL_OK) {
+            /* a list: the checked definition copied to each item */
+            input_def tmpl = *d;
+            for (int k = 1; k <= count; k++) {
+                input_def *it = &rs->inputs[rs->n_inputs++];
+                *it = tmpl;
+                it->name = qli_rl_item_name(L, tmpl.name, k);
+                it->family = tmpl.name;
+                it->elem = k;
+                it->family_len = count;
+            }
+        } else if ((st = qli_rl_keep_going(L, st))) {
+            return st;
+        } else {
+            memset(d, 0, sizeof *d);
+        }
+    }
+    /* ql_ruleset_input_index, and a record set by name, in one lookup */
+    if (qli_names_init(&rs->input_index, rs->n_inputs, L->ar))
+        return qli_rl_oom(L);
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        if (qli_names_add(&rs->input_index, i, rs->inputs[i].name,
+                          strlen(rs->inputs[i].name)))
+            return qli_rl_oom(L);
+    return QL_OK;
+}

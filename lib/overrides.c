@@ -1,0 +1,163 @@
+/*
+ * overrides.c — what-if overrides (ql_load_options.overrides,
+ * `--override`): a parameter's value replaced from a date on, each held
+ * to what the rules file holds that parameter's own values to.
+ */
+#include "date.h"
+#include "decimal.h"
+#include "rules.h"
+#include "ruleset.h"
+#include "util.h"
+#include "value.h"
+#include "yamltree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An override's number held to what the rules file holds the
+ * parameter's own values to: a whole number for an integer, the
+ * currency's places for money, its min and max.  Not the '%' a
+ * percentage's values are written with: an override comes from programs
+ * too (a Python Decimal, a PostgreSQL numeric is 0.017), and its bounds
+ * catch the forgotten '%' (1.7 is past a ratio's maximum). */
+static ql_status override_fits(loader *L, const param_def *d, const char *t,
+                               qd *x)
+{
+    char lim[QD_TEXT_MAX], why[256] = "";
+    ql_status code = QL_ESCHEMA;
+    qd cut;
+    if (d->integer) {
+        if (qli_qd_round_to(&cut, x, 0, QD_DOWN) != QD_OK ||
+            qli_qd_cmp(&cut, x))
+            snprintf(why, sizeof why,
+                     "the parameter is an integer: give a whole "
+                     "number");
+        else
+            *x = cut;
+    }
+    if (!why[0] && d->type.money &&
+        (qli_qd_round_to(&cut, x, L->rs->minor, QD_DOWN) != QD_OK ||
+         qli_qd_cmp(&cut, x)))
+        snprintf(why, sizeof why,
+                 "the parameter is money in %s, which has %d "
+                 "decimal places: this value has more",
+                 L->rs->currency, L->rs->minor);
+    const ynode *bound = NULL;
+    if (!why[0] && d->min_node && qli_qd_cmp(x, &d->lo) < 0)
+        bound = d->min_node;
+    if (!why[0] && d->max_node && qli_qd_cmp(x, &d->hi) > 0)
+        bound = d->max_node;
+    if (bound) {
+        qli_qd_format(bound == d->min_node ? &d->lo : &d->hi, lim);
+        snprintf(why, sizeof why, "%s its %s of %.40s (%s:%d)",
+                 bound == d->min_node ? "below" : "above",
+                 bound == d->min_node ? "minimum" : "maximum",
+                 bound->kind == YN_SCALAR ? bound->text : lim, bound->doc->file,
+                 bound->line);
+        code = QL_ERANGE;
+    }
+    if (!why[0])
+        return QL_OK;
+    qli_fail(L->err, code, NULL, 0, 0, "override of '%s': '%.60s': %s", d->name,
+             t, why);
+    qli_error_set_field(L->err, d->name);
+    return code;
+}
+
+/* The override's value as the parameter's type, like a rules file's. */
+static ql_status override_value(loader *L, const param_def *d,
+                                const ql_override *o, qval *v)
+{
+    const char *t = o->value;
+    size_t len = strlen(t);
+    int bad = 0;
+    switch (d->type.kind) {
+    case VK_NUMBER: {
+        int pct = len && t[len - 1] == '%';
+        int q = qli_qd_parse(&v->num, t, pct ? len - 1 : len);
+        if (!q && pct)
+            q = qli_qd_percent(&v->num, &v->num);
+        bad = q != QD_OK;
+        break;
+    }
+    case VK_BOOL:
+        bad = strcmp(t, "true") && strcmp(t, "false");
+        v->b = !strcmp(t, "true");
+        break;
+    case VK_DATE: bad = qli_date_parse_text(t, len, &v->date) != 0; break;
+    case VK_STRING:
+        v->str.s = qli_ar_strndup(L->ar, t, len);
+        v->str.len = (uint32_t)len;
+        if (!v->str.s)
+            return qli_rl_oom(L);
+        break;
+    default: bad = 1;
+    }
+    if (bad) {
+        static const char *kinds[] = {"", "number", "bool", "string", "date"};
+        qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+                 "override of '%s': '%s' is not a %s", d->name, t,
+                 d->type.kind <= VK_DATE ? kinds[d->type.kind] : "value");
+        qli_error_set_field(L->err, d->name);
+        return QL_ESCHEMA;
+    }
+    return d->type.kind == VK_NUMBER ? override_fits(L, d, t, &v->num) : QL_OK;
+}
+
+ql_status qli_rl_apply_overrides(loader *L)
+{
+    ql_ruleset *rs = L->rs;
+    for (size_t k = 0; k < L->novr; k++) {
+        const ql_override *o = &L->ovr[k];
+        param_def *d = NULL;
+        for (size_t i = 0; i < rs->n_params && !d; i++)
+            if (!strcmp(rs->params[i].name, o->param))
+                d = &rs->params[i];
+        if (!d) {
+            qli_fail(L->err, QL_ENAME, NULL, 0, 0,
+                     "override: the rule set has no parameter called '%s'",
+                     o->param);
+            qli_error_set_field(L->err, o->param);
+            return QL_ENAME;
+        }
+        if (d->type.kind == VK_TABLE) {
+            qli_fail(L->err, QL_ETYPE, NULL, 0, 0,
+                     "override: '%s' is a table of brackets; only single "
+                     "values can be overridden",
+                     d->name);
+            qli_error_set_field(L->err, d->name);
+            return QL_ETYPE;
+        }
+        qval v;
+        memset(&v, 0, sizeof v);
+        ql_status st = override_value(L, d, o, &v);
+        if (st)
+            return st;
+        /* keep the values that start before the override, ending them
+         * the day before it; the override holds from then on */
+        param_value *vals =
+            qli_ar_alloc(L->ar, (d->nvalues + 1) * sizeof *vals);
+        if (!vals)
+            return qli_rl_oom(L);
+        size_t n = 0;
+        for (size_t i = 0; i < d->nvalues; i++) {
+            if (d->values[i].from >= o->from)
+                continue;
+            vals[n] = d->values[i];
+            if (vals[n].until < 0 || vals[n].until >= o->from)
+                vals[n].until = o->from - 1;
+            n++;
+        }
+        vals[n].from = o->from;
+        vals[n].until = -1;
+        vals[n].v = v;
+        vals[n].source = "what-if override";
+        vals[n].text = qli_ar_strndup(L->ar, o->value, strlen(o->value));
+        if (!vals[n].text)
+            return qli_rl_oom(L);
+        d->values = vals;
+        d->nvalues = n + 1;
+    }
+    return QL_OK;
+}

@@ -1,0 +1,391 @@
+/*
+ * params.c — the `parameters` section: each parameter's dated values
+ * (a number, bool, date, string or a bracket table), held to its type,
+ * its currency's places and its min and max, each error located at the
+ * value that breaks it, in whichever file of the `extends` chain wrote it.
+ */
+#include "date.h"
+#include "decimal.h"
+#include "rules.h"
+#include "ruleset.h"
+#include "util.h"
+#include "value.h"
+#include "yamltree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const qd qd_one = {1, 0};
+
+static vkind scalar_kind(const ynode *n)
+{
+    qd tmp;
+    ql_date dt;
+    size_t len = n->len;
+    if (n->quoted)
+        return VK_STRING;
+    if (!strcmp(n->text, "true") || !strcmp(n->text, "false"))
+        return VK_BOOL;
+    if (qli_date_parse_text(n->text, len, &dt) == 0)
+        return VK_DATE;
+    if (len && n->text[len - 1] == '%')
+        len--;
+    if (qli_qd_parse(&tmp, n->text, len) != QD_SYNTAX)
+        return VK_NUMBER;
+    return VK_STRING;
+}
+
+static ql_status build_brackets(loader *L, const ynode *list, param_value *pv)
+{
+    static const char *const keys[] = {"from", "above", "value", NULL};
+    ql_status st;
+    if ((st = qli_rl_want(L, list, YN_SEQ, "'brackets'")))
+        return st;
+    if (list->n == 0)
+        return qli_yfail(L->err, QL_ESCHEMA, list, "'brackets' is empty");
+    pv->rows = qli_ar_alloc(L->ar, list->n * sizeof *pv->rows);
+    if (!pv->rows)
+        return qli_rl_oom(L);
+    char text[4096];
+    size_t o = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        const ynode *r = list->items[i];
+        bracket_row *row = &pv->rows[i];
+        if ((st = qli_rl_want(L, r, YN_MAP, "a bracket")) ||
+            (st = qli_rl_keys(L, r, "a bracket", keys)))
+            return st;
+        const ynode *from = qli_ymap_get(r, "from"),
+                    *above = qli_ymap_get(r, "above");
+        const ynode *val = qli_ymap_get(r, "value");
+        if (!!from == !!above)
+            return qli_yfail(L->err, QL_ESCHEMA, r,
+                             "a bracket needs exactly one of 'from' (≥) and "
+                             "'above' (>)");
+        if (!val)
+            return qli_yfail(L->err, QL_ESCHEMA, r,
+                             "a bracket needs a 'value'");
+        if ((st = qli_rl_number_value(L, from ? from : above, "bracket bound",
+                                      &row->bound)) ||
+            (st = qli_rl_number_value(L, val, "bracket value", &row->value)))
+            return st;
+        row->exclusive = above != NULL;
+        if (i > 0) {
+            int c = qli_qd_cmp(&row->bound, &pv->rows[i - 1].bound);
+            if (c < 0 ||
+                (c == 0 && !(row->exclusive && !pv->rows[i - 1].exclusive)))
+                return qli_yfail(
+                    L->err, QL_ESCHEMA, r,
+                    "brackets must go up: each bound above the one "
+                    "before (or 'above: x' right after 'from: x')");
+        }
+        char b[QD_TEXT_MAX], v[QD_TEXT_MAX];
+        qli_qd_format(&row->bound, b);
+        qli_qd_format(&row->value, v);
+        if (o < sizeof text - 200)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s%s %s → %s",
+                                  i ? "; " : "", row->exclusive ? ">" : "≥", b,
+                                  v);
+    }
+    pv->nrows = list->n;
+    pv->text = qli_ar_strndup(L->ar, text, o);
+    return pv->text ? QL_OK : qli_rl_oom(L);
+}
+
+/* A money parameter's value (or each bracket's) in the currency's minor
+ * unit at most: 1234.565 yuan is no amount of money. */
+static ql_status money_places(loader *L, const param_def *d,
+                              const param_value *pv, const ynode *n)
+{
+    if (d->type.kind != VK_NUMBER && d->type.kind != VK_TABLE)
+        return qli_yfail(L->err, QL_ESCHEMA, n,
+                         "parameter '%s': only numbers can be money", d->name);
+    size_t k = d->type.kind == VK_TABLE ? pv->nrows : 1;
+    for (size_t i = 0; i < k; i++) {
+        const qd *v =
+            d->type.kind == VK_TABLE ? &pv->rows[i].value : &pv->v.num;
+        qd cut;
+        qli_qd_round_to(&cut, v, L->rs->minor, QD_DOWN);
+        if (qli_qd_cmp(&cut, v) != 0)
+            return qli_yfail(L->err, QL_ESCHEMA, n,
+                             "parameter '%s' is money in %s, which has %d "
+                             "decimal places: this value has more",
+                             d->name, L->rs->currency, L->rs->minor);
+    }
+    return QL_OK;
+}
+
+/* An integer parameter's value is a whole number, kept and shown
+ * without places (2.0 is 2). */
+static ql_status whole_value(loader *L, const param_def *d, param_value *pv,
+                             const ynode *n)
+{
+    qd whole;
+    if (qli_qd_round_to(&whole, &pv->v.num, 0, QD_DOWN) != QD_OK ||
+        qli_qd_cmp(&whole, &pv->v.num) != 0)
+        return qli_yfail(L->err, QL_ESCHEMA, n,
+                         "parameter '%s' is an integer: '%.40s' is not a whole "
+                         "number",
+                         d->name, n->kind == YN_SCALAR ? n->text : "…");
+    pv->v.num = whole;
+    return QL_OK;
+}
+
+/* A parameter's bounds (`min`, `max`) and `unit: percent`, perhaps
+ * inherited from the definition it replaces. */
+typedef struct limits {
+    const ynode *min, *max, *percent;
+    qd lo, hi;
+} limits;
+
+/* Where a limit was set, for messages: " (national.yaml:118)". */
+static const char *limit_origin(loader *L, const ynode *n, const ynode *val)
+{
+    if (!n || n->doc == val->doc)
+        return "";
+    return qli_ar_printf(L->ar, " (%s:%d)", n->doc->file, n->line);
+}
+
+/* One value, or each bracket value, against the parameter's limits. */
+static ql_status within_limits(loader *L, const param_def *d, const limits *lim,
+                               const param_value *pv, const ynode *n)
+{
+    if (!lim->min && !lim->max && !lim->percent)
+        return QL_OK;
+    if (d->type.kind != VK_NUMBER && d->type.kind != VK_TABLE)
+        return qli_yfail(L->err, QL_ETYPE, n,
+                         "parameter '%s' has bounds or a unit, so its values "
+                         "are numbers: '%.40s' is not one",
+                         d->name, n->kind == YN_SCALAR ? n->text : "…");
+    size_t k = d->type.kind == VK_TABLE ? pv->nrows : 1;
+    for (size_t i = 0; i < k; i++) {
+        const qd *v =
+            d->type.kind == VK_TABLE ? &pv->rows[i].value : &pv->v.num;
+        const ynode *at = n;
+        if (d->type.kind == VK_TABLE && n->kind == YN_SEQ && i < n->n) {
+            const ynode *vn = qli_ymap_get(n->items[i], "value");
+            at = vn ? vn : n->items[i];
+        }
+        int pct =
+            at->kind == YN_SCALAR && at->len && at->text[at->len - 1] == '%';
+        if (lim->percent && !pct)
+            return qli_yfail(L->err, QL_ESCHEMA, at,
+                             "parameter '%s' is a percentage%s: write it with "
+                             "'%%' (e.g. '%s%%'), not '%s'",
+                             d->name, limit_origin(L, lim->percent, at),
+                             at->kind == YN_SCALAR ? at->text : "…",
+                             at->kind == YN_SCALAR ? at->text : "…");
+        const ynode *bad = NULL;
+        if (lim->min && qli_qd_cmp(v, &lim->lo) < 0)
+            bad = lim->min;
+        if (lim->max && qli_qd_cmp(v, &lim->hi) > 0)
+            bad = lim->max;
+        if (!bad)
+            continue;
+        int over = bad == lim->max;
+        return qli_yfail(L->err, QL_ERANGE, at,
+                         "parameter '%s': %s is %s its %s of %s%s%s", d->name,
+                         at->kind == YN_SCALAR ? at->text : "the value",
+                         over ? "above" : "below", over ? "maximum" : "minimum",
+                         bad->text, limit_origin(L, bad, at),
+                         over && !pct && qli_qd_cmp(v, &qd_one) > 0 &&
+                                 bad->len && bad->text[bad->len - 1] == '%'
+                             ? ": is a '%' missing?"
+                             : "");
+    }
+    return QL_OK;
+}
+
+static ql_status param_entry(loader *L, const entry *ent, param_def *d)
+{
+
+    static const char *const keys[] = {"type", "description", "values", "unit",
+                                       "min",  "max",         NULL};
+    static const char *const vkeys[] = {"from",   "until", "value", "brackets",
+                                        "source", "note",  NULL};
+    const ynode *v = ent->val;
+    d->name = ent->name;
+    d->key = ent->key;
+    const char *what = qli_ar_printf(L->ar, "parameter '%s'", d->name);
+    if (!what)
+        return qli_rl_oom(L);
+    ql_status st;
+    if ((st = qli_rl_want(L, v, YN_MAP, what)) ||
+        (st = qli_rl_keys(L, v, what, keys)) ||
+        (st = qli_rl_optional(L, v, "description", &d->description)))
+        return st;
+    const ynode *tn = ent->type; /* its own or the definition it replaces */
+    vkind declared = 0;
+    if (tn) {
+        const char *tw;
+        if ((st = qli_rl_scalar(L, tn, "type", &tw)))
+            return st;
+        d->type.money = !strcmp(tw, "money");
+        d->integer = !strcmp(tw, "integer");
+        if (!strcmp(tw, "decimal") || !strcmp(tw, "integer") ||
+            !strcmp(tw, "money"))
+            declared = VK_NUMBER;
+        else if (!strcmp(tw, "bool"))
+            declared = VK_BOOL;
+        else if (!strcmp(tw, "date"))
+            declared = VK_DATE;
+        else if (!strcmp(tw, "string"))
+            declared = VK_STRING;
+        else if (!strcmp(tw, "table"))
+            declared = VK_TABLE;
+        else
+            return qli_yfail(
+                L->err, QL_ESCHEMA, tn,
+                "unknown parameter type '%.60s' (expected decimal, "
+                "integer, money, bool, date, string or table)",
+                tw);
+    }
+    const ynode *un = ent->unit;
+    int percent = 0;
+    if (un) {
+        const char *uw;
+        if ((st = qli_rl_scalar(L, un, "unit", &uw)))
+            return st;
+        if (!strcmp(uw, "money"))
+            d->type.money = 1;
+        else if (!strcmp(uw, "percent"))
+            percent = 1;
+        else
+            return qli_yfail(L->err, QL_ESCHEMA, un,
+                             "unknown unit '%s' (expected money or percent)",
+                             uw);
+    }
+    limits lim = {ent->min, ent->max, percent ? un : NULL, {0, 0}, {0, 0}};
+    if ((lim.min && (st = qli_rl_number_value(L, lim.min, "min", &lim.lo))) ||
+        (lim.max && (st = qli_rl_number_value(L, lim.max, "max", &lim.hi))))
+        return st;
+    if ((lim.min || lim.max || percent) && !declared)
+        declared = VK_NUMBER; /* bounds and a unit are for numbers */
+    d->percent = percent;
+    d->min_node = lim.min;
+    d->max_node = lim.max;
+    d->lo = lim.lo;
+    d->hi = lim.hi;
+    if (d->type.money && L->rs->minor < 0)
+        return qli_yfail(L->err, QL_ESCHEMA, tn ? tn : un,
+                         "%s is money, but the rule set names no currency: add "
+                         "e.g. 'currency: CNY' at the top of the file",
+                         what);
+    const ynode *vals = qli_ymap_get(v, "values");
+    if (!vals)
+        return qli_yfail(L->err, QL_ESCHEMA, v,
+                         "%s needs 'values': a list of {from, value, source}",
+                         what);
+    if ((st = qli_rl_want(L, vals, YN_SEQ, "'values'")))
+        return st;
+    if (vals->n == 0)
+        return qli_yfail(L->err, QL_ESCHEMA, vals, "%s has no values", what);
+    d->values = qli_ar_alloc(L->ar, vals->n * sizeof *d->values);
+    if (!d->values)
+        return qli_rl_oom(L);
+    for (size_t k = 0; k < vals->n; k++) {
+        const ynode *e = vals->items[k];
+        param_value *pv = &d->values[k];
+        if ((st = qli_rl_want(L, e, YN_MAP, "a parameter value")) ||
+            (st = qli_rl_keys(L, e, "a parameter value", vkeys)))
+            return st;
+        const ynode *from = qli_ymap_get(e, "from");
+        if (!from)
+            return qli_yfail(L->err, QL_ESCHEMA, e,
+                             "a parameter value needs 'from', the first day "
+                             "it holds");
+        if ((st = qli_rl_date_value(L, from, "from", &pv->from)))
+            return st;
+        pv->until = -1;
+        const ynode *until = qli_ymap_get(e, "until");
+        if (until) {
+            if ((st = qli_rl_date_value(L, until, "until", &pv->until)))
+                return st;
+            if (pv->until < pv->from)
+                return qli_yfail(L->err, QL_ESCHEMA, until,
+                                 "'until' is before 'from'");
+        }
+        if (k > 0) {
+            const param_value *prev = &d->values[k - 1];
+            if (pv->from <= prev->from)
+                return qli_yfail(
+                    L->err, QL_ESCHEMA, from,
+                    "values must be listed by 'from', oldest first");
+            if (prev->until >= pv->from)
+                return qli_yfail(L->err, QL_ESCHEMA, from,
+                                 "this value starts before the previous one's "
+                                 "'until'");
+        }
+        if ((st = qli_rl_citation(L, e, what, 1, &pv->source)))
+            return st;
+        const ynode *val = qli_ymap_get(e, "value"),
+                    *br = qli_ymap_get(e, "brackets");
+        if (!!val == !!br)
+            return qli_yfail(L->err, QL_ESCHEMA, e,
+                             "a parameter value needs exactly one of 'value' "
+                             "and 'brackets'");
+        vkind kind = br ? VK_TABLE : declared ? declared : 0;
+        if (!kind) {
+            if ((st = qli_rl_want(L, val, YN_SCALAR, "'value'")))
+                return st;
+            kind = scalar_kind(val);
+        }
+        if (d->type.kind && kind != d->type.kind)
+            return qli_yfail(L->err, QL_ETYPE, br ? br : val,
+                             "%s: every value must have the same type as the "
+                             "first",
+                             what);
+        if (kind == VK_TABLE && !br)
+            return qli_yfail(L->err, QL_ESCHEMA, e,
+                             "%s is a table: give 'brackets', not 'value'",
+                             what);
+        d->type.kind = kind;
+        switch (kind) {
+        case VK_TABLE: st = build_brackets(L, br, pv); break;
+        case VK_NUMBER:
+            st = qli_rl_number_value(L, val, what, &pv->v.num);
+            break;
+        case VK_BOOL: st = qli_rl_bool_value(L, val, "value", &pv->v.b); break;
+        case VK_DATE:
+            st = qli_rl_date_value(L, val, "value", &pv->v.date);
+            break;
+        default:
+            if ((st = qli_rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK) {
+                pv->v.str.s = val->text;
+                pv->v.str.len = (uint32_t)val->len;
+            }
+        }
+        if (st)
+            return st;
+        pv->node = br ? br : val;
+        if (d->integer && kind == VK_NUMBER &&
+            (st = whole_value(L, d, pv, val)))
+            return st;
+        if (d->type.money && (st = money_places(L, d, pv, br ? br : val)))
+            return st;
+        if ((st = within_limits(L, d, &lim, pv, br ? br : val)))
+            return st;
+        d->nvalues++;
+    }
+    return QL_OK;
+}
+
+ql_status qli_rl_build_params(loader *L)
+{
+    section *s = &L->sec[SEC_PARAMS];
+    ql_ruleset *rs = L->rs;
+    rs->params = qli_ar_alloc(L->ar, (s->n + 1) * sizeof *rs->params);
+    if (!rs->params)
+        return qli_rl_oom(L);
+    for (size_t i = 0; i < s->n; i++) {
+        param_def *d = &rs->params[rs->n_params];
+        ql_status st = param_entry(L, &s->items[i], d);
+        if (st == QL_OK)
+            rs->n_params++;
+        else if ((st = qli_rl_keep_going(L, st)))
+            return st;
+        else
+            memset(d, 0, sizeof *d);
+    }
+    return QL_OK;
+}
