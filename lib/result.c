@@ -63,6 +63,14 @@ void ql_result_free(ql_result *res)
     free(res);
 }
 
+/* One evaluation, then the check that what it hands out can be shown. */
+static ql_status evaluate_one(ql_result *res, const ql_record *rec, ql_date date,
+                              unsigned flags, struct fast_scratch *s)
+{
+    ql_status st = qli_evaluate(res, rec, date, flags, s);
+    return st ? st : qli_sc_check_result(res);
+}
+
 /* A date a record can be evaluated on, and only flags that exist. */
 static int eval_args_ok(ql_date date, unsigned flags)
 {
@@ -87,7 +95,7 @@ ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
     if (res->rs != rec->rs)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "the record and the result belong to different rule sets");
-    ql_status st = qli_evaluate(res, rec, date, flags, NULL);
+    ql_status st = evaluate_one(res, rec, date, flags, NULL);
     if (st && err)
         *err = res->error;
     return st;
@@ -115,7 +123,7 @@ ql_status ql_evaluate_many(ql_result *const *results,
     /* one fast-path scratch for the batch: the first result's */
     struct fast_scratch *s = n ? qli_fast_scratch_of(results[0]) : NULL;
     for (size_t i = 0; i < n; i++) {
-        ql_status st = qli_evaluate(results[i], recs[i], date, flags, s);
+        ql_status st = evaluate_one(results[i], recs[i], date, flags, s);
         if (st && first == QL_OK)
             first = st;
     }
@@ -144,16 +152,20 @@ ql_date ql_result_date(const ql_result *res)
 
 static int usable(const ql_result *res) { return res && res->status == QL_OK; }
 
-/* A value of type t as the public value, a number shown as d says. */
+/* A value of type t as the public value, a number shown as d says.  A
+ * number that cannot be (qli_sc_check_result failed the evaluation first, so
+ * never after a successful one) is NONE, never other places. */
 static void shown(const qval *v, vtype t, display d, ql_value *out)
 {
+    qval s;
     if (t.kind != VK_NUMBER || d.scale < 0) {
         qli_qval_to_public(v, t, out);
         return;
     }
-    qval s;
-    s.num = qli_sc_display(&v->num, d);
-    qli_qval_to_public(&s, t, out);
+    if (qli_sc_show(&s.num, &v->num, d) == QD_OK)
+        qli_qval_to_public(&s, t, out);
+    else
+        qli_value_none(out);
 }
 
 /* An input's values have its declared places (money its currency's). */
@@ -244,8 +256,10 @@ static size_t number_text(const qd *raw, display d, char *buf, size_t size)
         if (n)
             return n;
     }
-    qd shown_v = qli_sc_display(raw, d);
+    qd shown_v;
     const qd *v = &shown_v;
+    if (qli_sc_show(&shown_v, raw, d) != QD_OK)
+        return qli_text_out("", 0, buf, size); /* as shown(): no number */
     if (buf && size >= QD_TEXT_MAX)
         return qli_qd_format(v, buf);
     char tmp[QD_TEXT_MAX];

@@ -14,6 +14,7 @@
  * formula must.  Values stay exact inside; only what is handed out is
  * padded (or, when declared, rounded) to its scale.
  */
+#include "eval.h"
 #include "typecheck.h"
 #include "scale.h"
 #include "yamltree.h"
@@ -41,24 +42,30 @@ int qli_sc_currency_minor(const char *code)
     return -1;
 }
 
-qd qli_sc_display(const qd *v, display d)
+int qli_sc_show(qd *out, const qd *v, display d)
 {
+    *out = *v;
     if (d.scale < 0 || v->scale == d.scale)
-        return *v;
+        return QD_OK;
     if (v->scale < d.scale) {
         int up = d.scale - v->scale;
         qd_u128 mag = v->coef < 0 ? -(qd_u128)v->coef : (qd_u128)v->coef;
         if (mag >= qli_qd_pow10[QD_DIGITS - up])
-            return *v; /* padding would pass 36 digits: shown as it is */
-        return qli_qd_make(v->coef * (qd_i128)qli_qd_pow10[up], d.scale);
+            return QD_OVERFLOW; /* its places would take a 37th digit */
+        *out = qli_qd_make(v->coef * (qd_i128)qli_qd_pow10[up], d.scale);
+        return QD_OK;
     }
     qd cut;
     if (qli_qd_round_to(&cut, v, d.scale, QD_DOWN) == QD_OK &&
-        qli_qd_cmp(&cut, v) == 0)
-        return cut; /* only zeros dropped */
-    if (d.mode >= 0 && qli_qd_round_to(&cut, v, d.scale, (qd_round)d.mode) == QD_OK)
-        return cut;
-    return *v;
+        qli_qd_cmp(&cut, v) == 0) {
+        *out = cut; /* only zeros dropped */
+        return QD_OK;
+    }
+    if (d.mode >= 0 && qli_qd_round_to(&cut, v, d.scale, (qd_round)d.mode) == QD_OK) {
+        *out = cut;
+        return QD_OK;
+    }
+    return QD_INEXACT;
 }
 
 /* ------------------------------------------------------------ display */
@@ -69,13 +76,16 @@ static display display_of(const ql_ruleset *rs, vtype t, int decl, int mode)
     display d = {-1, -1};
     if (t.kind != VK_NUMBER)
         return d;
-    if (t.money && rs->minor >= 0)
+    if (t.money && rs->minor >= 0) {
         /* an amount before its rounding (an output never is: see
          * showable) keeps the fixed places of its formula, so a trace
-         * shows France's exact gross contribution with its 4 */
-        d.scale = (int8_t)(t.scale != QL_SCALE_ANY && t.scale > rs->minor ? t.scale
-                                                                          : rs->minor);
-    else if (decl >= 0)
+         * shows France's exact gross contribution with its 4; a quotient
+         * of money has no fixed places and is shown as it is, never
+         * with the cents its value does not have */
+        if (t.scale == QL_SCALE_ANY)
+            return d;
+        d.scale = (int8_t)(t.scale > rs->minor ? t.scale : rs->minor);
+    } else if (decl >= 0)
         d.scale = (int8_t)decl;
     else if (t.scale != QL_SCALE_ANY)
         d.scale = (int8_t)t.scale;
@@ -119,7 +129,7 @@ static ql_status showable(const ql_ruleset *rs, ql_error *err, vtype t,
     if (decl >= 0)
         return qli_yfail(err, QL_ETYPE, scale_node ? scale_node : formula,
                      "%s is shown with %d places ('scale: %d') but its value "
-                     "can carry %s: round it in the formula, or declare "
+                     "can carry %s places: round it in the formula, or declare "
                      "'display: half_up' (or another mode) to round it for "
                      "display only",
                      what, decl, decl, places(t, buf, sizeof buf));
@@ -142,6 +152,27 @@ static int default_agg(vtype t)
     if (t.kind == VK_BOOL)
         return QL_AGG_COUNT;
     return t.kind == VK_NUMBER && t.money ? QL_AGG_SUM : QL_AGG_NONE;
+}
+
+/* showable for the three numbers of check k, each noted in diag (the
+ * first problem kept in *first); non-zero when the load must stop. */
+static ql_status check_showable(ql_ruleset *rs, ql_error *err, ql_diag *diag,
+                                const check_def *k, ql_status *first)
+{
+    for (int f = 0; f < 3; f++) {
+        const char *what = qli_ar_printf(&rs->arena, "check '%s' %s", k->name,
+                                         qli_tc_check_parts[1 + f]);
+        if (!what)
+            return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        const ynode *at = k->expr[1 + f] ? k->expr[1 + f] : k->key;
+        ql_status st = showable(rs, err, qli_cc_check_field_type(k, CF_REQUIRED + f),
+                                k->disp[f], k->decl_scale, what, at, NULL);
+        if (st && !*first)
+            *first = st;
+        if (st && !note(diag, err, st))
+            return st;
+    }
+    return QL_OK;
 }
 
 ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
@@ -192,17 +223,8 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
             o->money = d->type.money;
             o->agg = d->agg >= 0 ? d->agg : default_agg(d->type);
         } else if (o->kind == OUT_CHECK) {
-            const check_def *k = &rs->checks[o->index];
-            for (int f = 0; f < 3; f++) {
-                const char *what =
-                    qli_ar_printf(&rs->arena, "check '%s' %s", k->name,
-                              qli_tc_check_parts[1 + f]);
-                if (!what)
-                    return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-                const ynode *at = k->expr[1 + f] ? k->expr[1 + f] : k->key;
-                NOTE(showable(rs, err, qli_cc_check_field_type(k, CF_REQUIRED + f),
-                              k->disp[f], k->decl_scale, what, at, NULL));
-            }
+            if ((st = check_showable(rs, err, diag, &rs->checks[o->index], &first)))
+                return st;
             o->agg = QL_AGG_COUNT;
         } else {
             const input_def *d = &rs->inputs[o->index];
@@ -216,6 +238,142 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
                            o->name));
         }
     }
+    /* an input's default is shown with the input's places */
+    for (size_t i = 0; i < rs->n_inputs; i++) {
+        const input_def *d = &rs->inputs[i];
+        display at = {(int8_t)d->scale, -1};
+        qd shown_v;
+        if (d->has_default && d->type.kind == VK_NUMBER &&
+            qli_sc_show(&shown_v, &d->def.num, at) == QD_OVERFLOW)
+            NOTE(qli_yfail(err, QL_ERANGE, d->key,
+                       "input '%s': its default would take more than %d "
+                       "digits with its %d decimal places: too large to be "
+                       "shown", d->name, QD_DIGITS, d->scale));
+    }
+    /* A value that is no output is still shown: a computed value in a
+     * trace, a check's numbers by ql_result_check.  A `scale:` it
+     * declares holds there as at an output. */
+    unsigned char *is_out = qli_ar_alloc(&rs->arena, rs->n_computed + rs->n_checks + 1);
+    if (!is_out)
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < rs->n_outputs; i++)
+        if (rs->outputs[i].kind != OUT_INPUT)
+            is_out[(rs->outputs[i].kind == OUT_CHECK ? rs->n_computed : 0) +
+                   (size_t)rs->outputs[i].index] = 1;
+    for (size_t i = 0; i < rs->n_computed; i++) {
+        const computed_def *d = &rs->computed[i];
+        if (is_out[i] || d->decl_scale < 0 || d->type.money)
+            continue;
+        const char *what = qli_ar_printf(&rs->arena, "computed '%s'", d->name);
+        if (!what)
+            return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+        NOTE(showable(rs, err, d->type, d->disp, d->decl_scale, what, d->expr,
+                      d->scale_node));
+    }
+    for (size_t i = 0; i < rs->n_checks; i++) {
+        const check_def *k = &rs->checks[i];
+        if (!is_out[rs->n_computed + i] && k->decl_scale >= 0 &&
+            (st = check_showable(rs, err, diag, k, &first)))
+            return st;
+    }
 #undef NOTE
     return first;
+}
+
+/* ------------------------------------------- results, as shown */
+
+/* Fails res with QL_ERANGE at `at`: value v, `what`, cannot be shown as
+ * d says (st: qli_sc_show's status). */
+static ql_status unshowable(ql_result *res, const ynode *at, const char *what,
+                            const char *name, const qd *v, display d, int st)
+{
+    char num[QD_TEXT_MAX];
+    qli_qd_format(v, num);
+    if (st == QD_OVERFLOW)
+        qli_yfail(&res->error, QL_ERANGE, at,
+                  "%s '%s' is %s, which with its %d decimal places would "
+                  "take more than %d digits: too large to be shown",
+                  what, name, num, d.scale, QD_DIGITS);
+    else
+        qli_yfail(&res->error, QL_ERANGE, at,
+                  "%s '%s' is %s, which has more than the %d decimal places "
+                  "it is shown with",
+                  what, name, num, d.scale);
+    return res->status = QL_ERANGE;
+}
+
+/* 0 if a number of type t, value v, can be shown as d says; else
+ * qli_sc_show's status. */
+static int show_status(vtype t, const qd *v, display d)
+{
+    qd shown_v;
+    if (t.kind != VK_NUMBER || d.scale < 0 || v->scale == d.scale)
+        return QD_OK;
+    return qli_sc_show(&shown_v, v, d);
+}
+
+/* Computed value k, shown as d and named `what` `name`: QL_OK, or res
+ * failed at its formula. */
+static ql_status computed_fits(ql_result *res, size_t k, display d,
+                               const char *what, const char *name)
+{
+    const computed_def *c = &res->rs->computed[k];
+    const qd *v = &res->cvals[k].num;
+    int st = show_status(c->type, v, d);
+    return st ? unshowable(res, c->expr, what, name, v, d, st) : QL_OK;
+}
+
+/* Input i as res shows it (the record's value, else the default; money
+ * and decimals at their places): QL_OK, or res failed at `at`. */
+static ql_status input_fits(ql_result *res, size_t i, const ynode *at,
+                            const char *what, const char *name)
+{
+    const input_def *d = &res->rs->inputs[i];
+    const qval *v = res->rec->present[i] ? &res->rec->vals[i]
+                    : d->has_default     ? &d->def
+                                         : NULL;
+    display s = {(int8_t)d->scale, -1};
+    int st = v ? show_status(d->type, &v->num, s) : QD_OK;
+    return st ? unshowable(res, at, what, name, &v->num, s, st) : QL_OK;
+}
+
+/* Nothing is ever shown with fewer places, or more, than its type says
+ * (a number of 35 digits has no room for 2 more). */
+ql_status qli_sc_check_result(ql_result *res)
+{
+    static const char *const part[3] = {"required number of check",
+                                        "actual number of check",
+                                        "shortfall of check"};
+    const ql_ruleset *rs = res->rs;
+    vtype num = {VK_NUMBER, NULL, 0, 0};
+    ql_status e = QL_OK;
+    for (size_t i = 0; i < rs->n_outputs && !e; i++) {
+        const output_def *o = &rs->outputs[i];
+        if (o->kind == OUT_COMPUTED)
+            e = computed_fits(res, (size_t)o->index, o->disp, "output", o->name);
+        else if (o->kind == OUT_INPUT)
+            e = input_fits(res, (size_t)o->index, o->node, "output", o->name);
+    }
+    for (size_t i = 0; i < rs->n_checks && !e; i++) {
+        const check_def *k = &rs->checks[i];
+        const check_out *c = &res->checks[i];
+        const qd *f[3] = {&c->required.num, &c->actual.num, &c->shortfall.num};
+        for (int j = 0; c->applicable && j < 3 && !e; j++) {
+            int st = show_status(num, f[j], k->disp[j]);
+            if (st)
+                e = unshowable(res, k->expr[1 + j] ? k->expr[1 + j] : k->key,
+                               part[j], k->name, f[j], k->disp[j], st);
+        }
+    }
+    for (size_t i = 0; i < res->ntrace && !e; i++) {
+        const trace_ent *t = &res->trace[i];
+        if (t->kind == QL_STEP_COMPUTED) {
+            const computed_def *d = &rs->computed[t->index];
+            e = computed_fits(res, (size_t)t->index, d->disp, "computed", d->name);
+        } else if (t->kind == QL_STEP_INPUT) {
+            const input_def *d = &rs->inputs[t->index];
+            e = input_fits(res, (size_t)t->index, d->key, "input", d->name);
+        }
+    }
+    return e;
 }

@@ -419,6 +419,157 @@ static void test_scale_amount_before_rounding_keeps_its_places(void **state)
     ql_ruleset_free(rs);
 }
 
+/* Evaluates rs on 2024-01-01 with a=`a` (flags as given, one record and
+ * as a batch of one) and returns the status; the error in *err. */
+static ql_status eval_a(const ql_ruleset *rs, const char *a, unsigned flags,
+                        ql_error *err)
+{
+    ql_record *rec;
+    ql_result *res;
+    assert_int_equal(ql_record_new(&rec, rs, err), QL_OK);
+    assert_int_equal(ql_result_new(&res, rs, err), QL_OK);
+    assert_int_equal(ql_record_set(rec, "a", a, err), QL_OK);
+    ql_status st = ql_evaluate(res, rec, D("2024-01-01"), flags, err);
+    const ql_result *const results[1] = {res};
+    const ql_record *const recs[1] = {rec};
+    assert_int_equal(ql_evaluate_many((ql_result *const *)results, recs, 1,
+                                      D("2024-01-01"), flags), st);
+    assert_int_equal(ql_result_status(res), st);
+    if (st == QL_OK) {
+        /* every number res hands out has its places */
+        for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+            ql_value v = QL_VALUE_INIT;
+            assert_int_equal(ql_result_output(&v, res, i), QL_OK);
+            if (v.type == QL_TYPE_NUMBER)
+                assert_int_equal(v.number.scale, ql_ruleset_output_scale(rs, i));
+        }
+    } else {
+        assert_int_equal(ql_result_error(res)->code, st);
+        assert_string_equal(ql_result_error(res)->message, err->message);
+    }
+    ql_result_free(res);
+    ql_record_free(rec);
+    return st;
+}
+
+/* A number too long for its places (padding it would pass 36 digits) is
+ * QL_ERANGE naming it, never shown with fewer places — at an output, an
+ * input shown as an output, a check's number, and a step of a trace. */
+static void test_scale_never_shown_short(void **state)
+{
+    (void)state;
+    ql_error err;
+    /* 34 digits and 2 places fit; 35 digits do not */
+    static const char fits[] = "1234567890123456789012345678901234";
+    static const char too_long[] = "12345678901234567890123456789012345";
+    static const struct {
+        const char *rules, *needle;
+        int line, col;
+        unsigned flags;
+    } cases[] = {
+        {"inputs:\n  a: {type: decimal, scale: 0}\n"
+         "computed:\n  x: {expr: a * 1, scale: 2}\noutputs: [x]\n",
+         "output 'x' is 12345678901234567890123456789012345, which with its 2 "
+         "decimal places would take more than 36 digits", 12, 13, 0},
+        {"inputs:\n  a: {type: decimal, scale: 2}\noutputs: [a]\n",
+         "output 'a' is 12345678901234567890123456789012345, which with its 2", 11,
+         11, 0},
+        {"inputs:\n  a: {type: decimal, scale: 0}\n"
+         "checks:\n  k:\n    title: K\n    source: s\n"
+         "    required: a\n    actual: \"0\"\n    scale: 2\noutputs: [k]\n",
+         "required number of check 'k' is 1234567890", 15, 15, 0},
+        /* a check that is no output: ql_result_check shows it too */
+        {"inputs:\n  a: {type: decimal, scale: 0}\n"
+         "checks:\n  k:\n    title: K\n    source: s\n"
+         "    required: \"0\"\n    actual: a\n    scale: 2\noutputs: []\n",
+         "actual number of check 'k' is", 16, 13, 0},
+        /* a value only a trace shows */
+        {"inputs:\n  a: {type: decimal, scale: 0}\n"
+         "computed:\n  x: {expr: a * 1, scale: 2}\n  y: x > 0\noutputs: [y]\n",
+         "computed 'x' is 12345678901234567890123456789012345", 12, 13,
+         QL_EVAL_TRACE},
+        {"inputs:\n  a: {type: decimal, scale: 2}\n"
+         "computed:\n  y: a > 0\noutputs: [y]\n",
+         "input 'a' is 12345678901234567890123456789012345", 10, 3, QL_EVAL_TRACE},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml, "%s%s", RULES_HEAD, cases[c].rules);
+        ql_ruleset *rs = load_text(yaml);
+        assert_int_equal(eval_a(rs, fits, cases[c].flags, &err), QL_OK);
+        assert_int_equal(eval_a(rs, too_long, cases[c].flags, &err), QL_ERANGE);
+        if (!strstr(err.message, cases[c].needle))
+            fail_msg("case %zu: '%s' has no '%s'", c, err.message, cases[c].needle);
+        assert_int_equal(err.line, cases[c].line);
+        assert_int_equal(err.column, cases[c].col);
+        assert_non_null(strstr(err.file, "inline.yaml"));
+        ql_ruleset_free(rs);
+    }
+    /* a trace shows the same value whole without a declared scale */
+    ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  a: {type: decimal, scale: 0}\n"
+                               "computed:\n  x: a * 1\n  y: x > 0\noutputs: [y]\n");
+    assert_int_equal(eval_a(rs, too_long, QL_EVAL_TRACE, &err), QL_OK);
+    ql_ruleset_free(rs);
+}
+
+/* A `scale:` declared where no output shows it still holds: a computed
+ * value (a trace shows it) or a check (ql_result_check shows it) whose
+ * value can carry more places is a load error, as at an output; an
+ * input's default too long for its places is one at the input.  A money
+ * quotient before its rounding has no fixed places and a trace shows it
+ * whole, not with cents it does not have. */
+static void test_scale_declared_where_no_output_shows(void **state)
+{
+    (void)state;
+    assert_load_error(RULES_HEAD "inputs:\n  a: {type: decimal, scale: 2}\n"
+                      "computed:\n  x: {expr: a / 3, scale: 2}\n"
+                      "  y: round(x, 1)\noutputs: [y]\n",
+                      QL_ETYPE, 12, 27,
+                      "computed 'x' is shown with 2 places ('scale: 2') but its "
+                      "value can carry any number of places");
+    assert_load_error(RULES_HEAD "inputs:\n  a: {type: decimal, scale: 3}\n"
+                      "checks:\n  k:\n    title: K\n    source: s\n"
+                      "    required: a\n    actual: \"0\"\n    scale: 2\n"
+                      "outputs: []\n",
+                      QL_ETYPE, 15, 15,
+                      "check 'k' required is shown with 2 places ('scale: 2') "
+                      "but its value can carry 3 places");
+    assert_load_error(MONEY_HEAD "inputs:\n  a: {type: decimal, scale: 2, "
+                      "default: 12345678901234567890123456789012345}\n"
+                      "outputs: [a]\n",
+                      QL_ERANGE, 11, 3,
+                      "input 'a': its default would take more than 36 digits "
+                      "with its 2 decimal places");
+    ql_ruleset *rs = load_text(MONEY_HEAD "inputs:\n  w: money\n  n: integer\n"
+                               "computed:\n  avg: w / n\n  r: round(avg, 2)\n"
+                               "outputs: [r]\n");
+    ql_record *rec;
+    ql_result *res;
+    ql_error err;
+    assert_int_equal(ql_record_new(&rec, rs, &err), QL_OK);
+    assert_int_equal(ql_result_new(&res, rs, &err), QL_OK);
+    assert_int_equal(ql_record_set(rec, "w", "100", &err), QL_OK);
+    assert_int_equal(ql_record_set(rec, "n", "3", &err), QL_OK);
+    assert_int_equal(ql_evaluate(res, rec, D("2024-01-01"), QL_EVAL_TRACE, &err),
+                     QL_OK);
+    int found = 0;
+    for (size_t i = 0; i < ql_result_trace_count(res); i++) {
+        ql_trace_step st = QL_TRACE_STEP_INIT;
+        assert_int_equal(ql_result_trace_step(&st, res, i), QL_OK);
+        if (strcmp(st.name, "avg"))
+            continue;
+        char buf[QL_DECIMAL_TEXT_MAX];
+        ql_value_format(buf, sizeof buf, &st.value);
+        assert_true(st.value.number.scale > 2);
+        assert_memory_equal(buf, "33.3333", 7);
+        found = 1;
+    }
+    assert_true(found);
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +582,8 @@ int main(void)
         cmocka_unit_test(test_scale_inapplicable_check_is_met),
         cmocka_unit_test(test_scale_parameters_and_overrides_keep_their_type),
         cmocka_unit_test(test_scale_amount_before_rounding_keeps_its_places),
+        cmocka_unit_test(test_scale_never_shown_short),
+        cmocka_unit_test(test_scale_declared_where_no_output_shows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -426,6 +426,15 @@ WIDE_RULES = ("quotalevy: 1\nid: wide\ntitle: wide\njurisdiction: test\n"
               "  z: {expr: m, aggregate: sum}\noutputs: [y, z]\n")
 
 
+PLACES_RULES = ("quotalevy: 1\nid: places\ntitle: places\njurisdiction: test\n"
+                "version: '1'\nsources:\n  s: {title: test}\n"
+                "inputs:\n  a: {type: decimal, scale: 0}\n"
+                "parameters:\n  p:\n    type: integer\n"
+                "    values: [{from: 2020-01-01, value: 1, source: s}]\n"
+                "computed:\n  x: {expr: a * p, scale: 2, aggregate: sum}\n"
+                "outputs: [x]\n")
+
+
 class OutputFiles(unittest.TestCase):
     """-o and --rejects never destroy what they were not meant to: every
     test works inside its own temporary folder (device nodes included,
@@ -948,6 +957,47 @@ class Trust(unittest.TestCase):
             self.assertEqual(totals["z"], "-0." + "0" * 32 + "3000")
             self.assertEqual(rows(p.stdout)[0]["y"], big)
 
+    def test_a_number_too_long_for_its_places_is_an_error(self):
+        # 34 digits and 2 places are 36: shown; 35 digits have no room for
+        # their 2 places: the row is rejected naming the output, never
+        # written with fewer places — in run (CSV, JSONL, summary),
+        # explain and compare alike
+        long_, fits = "1" * 35, "1" * 34
+        msg = (f"places.yaml:15:13: output 'x' is {long_}, which with its 2 "
+               "decimal places would take more than 36 digits")
+        with tempfile.TemporaryDirectory() as d:
+            rules, data = os.path.join(d, "places.yaml"), os.path.join(d, "in.csv")
+            write(rules, PLACES_RULES)
+            write(data, f"id,a\nok,{fits}\nlong,{long_}\n")
+            summary = os.path.join(d, "s.csv")
+            for fmt in ("csv", "jsonl"):
+                p = run("run", rules, data, "-d", "2024-01-01", "--format", fmt,
+                        "--summary", summary, check_rc=1)
+                self.assertIn(f"in.csv:3: rejected (id long): {d}/{msg}", p.stderr)
+                out = (rows(p.stdout) if fmt == "csv" else
+                       [json.loads(l) for l in p.stdout.splitlines()])
+                self.assertEqual([(r["id"], r["x"]) for r in out],
+                                 [("ok", fits + ".00")])
+                self.assertEqual(rows(read(summary))[-1]["x"], fits + ".00")
+            p = run("explain", rules, "-d", "2024-01-01", "--set", "a=" + long_,
+                    check_rc=1)
+            self.assertIn(msg, p.stderr)
+            self.assertNotIn(long_, p.stdout)
+            p = run("explain", rules, "-d", "2024-01-01", "--row", "long", data,
+                    check_rc=1)
+            self.assertIn(msg, p.stderr)
+            # ×10 under the override: 'ok' fails there, 'long' under both,
+            # each named with its reason
+            p = run("compare", rules, data, "-d", "2024-01-01", "--override",
+                    "p=10@2020-01-01", check_rc=1)
+            self.assertIn("in.csv:2: fails under the override (id ok): "
+                          f"{d}/places.yaml:15:13: output 'x' is {fits}0,", p.stderr)
+            self.assertIn(f"in.csv:3: fails under the current rules (id long): {d}/{msg}",
+                          p.stderr)
+            self.assertIn("2 rows: 0 evaluated under both, 1 change, 1 cannot be "
+                          "evaluated under either", p.stdout)
+            self.assertNotIn(long_, p.stdout)
+
     def test_keep_and_id_must_be_text_and_never_forge_a_line(self):
         data = (HEADER.replace("\n", ",name\n").encode() +
                 b'"E1\nfake.csv:9:9: rejected",bogus,100,1,0,6000000,50000,ok\n' +
@@ -1033,8 +1083,14 @@ class WhatIf(unittest.TestCase):
 
     def test_compare(self):
         p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
-                "--override", "ratio=1.7%@2024-01-01", check_rc=0)
+                "--override", "ratio=1.7%@2024-01-01", check_rc=1)
         out = p.stdout
+        # the 6 bad rows: each named with its reason, as run's rejects
+        # (exit 1, as run's, since rows were evaluated under neither)
+        said = [l for l in p.stderr.splitlines() if ": not compared (id JL-X" in l]
+        self.assertEqual(len(said), 6, p.stderr)
+        self.assertIn("examples/jilin-units.csv:48: not compared (id JL-X002): "
+                      "field 'wage_total': '1,200,000' is not a valid money", p.stderr)
         self.assertIn("override: ratio = 1.7% from 2024-01-01", out)
         self.assertIn("  JL-E001: required_disabled 20.00000 -> 21.25000; shortfall "
                       "2.00000 -> 3.25000; levy_gross 220000.00 -> 357500.00; "
@@ -1051,7 +1107,7 @@ class WhatIf(unittest.TestCase):
         # what if only enterprises of 20 or fewer were exempt
         p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
                 "--override", "exemption_years_from_registration=0@2024-01-01",
-                "--override", "small_enterprise_limit=20@2024-01-01", check_rc=0)
+                "--override", "small_enterprise_limit=20@2024-01-01", check_rc=1)
         self.assertIn("JL-E007: exempt true -> false", p.stdout)
 
     def test_compare_checks_columns_as_run_does(self):

@@ -70,6 +70,37 @@ static int same_value(const ql_value *a, const ql_value *b)
     return !strcmp(x, y);
 }
 
+/* Why row `line` of `path` (id `id`) was not compared, or fails under
+ * one rule set (`what`), on standard error with the reason msg, escaped
+ * as run escapes its rejects so that a value never forges a line. */
+static void not_compared(const char *path, long line, const char *id,
+                         const char *what, const char *msg)
+{
+    strbuf b = {0};
+    char head[96];
+    snprintf(head, sizeof head, ":%ld: %s", line, what);
+    sb_put_escaped(&b, path, strlen(path));
+    sb_puts(&b, head);
+    if (id && *id) {
+        sb_puts(&b, " (id ");
+        sb_put_escaped(&b, id, strlen(id));
+        sb_puts(&b, ")");
+    }
+    sb_puts(&b, ": ");
+    sb_put_escaped(&b, msg, strlen(msg));
+    sb_putc(&b, '\n');
+    if (b.p)
+        fwrite(b.p, 1, b.len, stderr);
+    free(b.p);
+}
+
+/* The located text of err. */
+static const char *err_text(const ql_error *err, char *buf, size_t size)
+{
+    ql_error_format(buf, size, err);
+    return buf;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     cli_args a;
@@ -297,12 +328,32 @@ int cmd_compare(int argc, char **argv)
                   in_fill_record(base, rb, &kept, &date, &have, &id, &column, &err) ||
                   in_fill_record(alt, ra, &kept, &date, &have, &id, &column, &err) || !have;
         col_kept_free(&kept);
-        if (bad) {
+        char why[QL_ERROR_MESSAGE_MAX + QL_ERROR_FILE_MAX + 64];
+        if (bad) { /* every row not compared says why, as run's rejects */
             failed++;
+            not_compared(path, row.line, id, "not compared",
+                         row.error ? row.error
+                         : !have   ? "no evaluation date (no --date, and the "
+                                     "row's date is empty)"
+                                   : err_text(&err, why, sizeof why));
             continue;
         }
         ql_status s1 = ql_evaluate(sb, rb, date, 0, NULL);
         ql_status s2 = ql_evaluate(sa, ra, date, 0, NULL);
+        char why2[sizeof why];
+        if (s1 && s2 &&
+            !strcmp(err_text(ql_result_error(sb), why, sizeof why),
+                    err_text(ql_result_error(sa), why2, sizeof why2))) {
+            failed++; /* one reason, under both */
+            not_compared(path, row.line, id, "not compared", why);
+            continue;
+        }
+        if (s1)
+            not_compared(path, row.line, id, "fails under the current rules",
+                         err_text(ql_result_error(sb), why, sizeof why));
+        if (s2)
+            not_compared(path, row.line, id, "fails under the override",
+                         err_text(ql_result_error(sa), why, sizeof why));
         if (s1 && s2) {
             failed++;
             continue;
@@ -412,7 +463,7 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare", "cannot finish the output: %s", strerror(errno));
         goto out;
     }
-    rc = EXIT_ALL_OK;
+    rc = failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 out:
     col_watch_free(cw);
     outfile_abort(&units);

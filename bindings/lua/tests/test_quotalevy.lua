@@ -191,6 +191,32 @@ test("record errors name the field", function()
   assert(raises(jilin.evaluate, jilin, "not a table", JUNE))
 end)
 
+test("a number too long for its places is an error, never fewer places", function()
+  local rs = quotalevy.from_string([[
+quotalevy: 1
+id: places
+title: Places
+jurisdiction: XX
+version: "1"
+inputs:
+  n: {type: decimal, scale: 0}
+computed:
+  double: {expr: n * 2, scale: 2}
+outputs: [double]
+]], "places.yaml")
+  local fits, long = ("1"):rep(34), ("1"):rep(35)
+  eq(rs:evaluate({ n = fits }, JUNE).outputs.double, ("2"):rep(34) .. ".00")
+  local e = raises(rs.evaluate, rs, { n = long }, JUNE)
+  eq(e.status, "QL_ERANGE")
+  assert(e.message:find("output 'double' is " .. ("2"):rep(35) .. ", which with its 2 decimal places", 1, true),
+         e.message)
+  eq(e.file, "places.yaml")
+  local many = rs:evaluate_many({ { n = fits }, { n = long } }, JUNE)
+  eq(many[1].outputs.double, ("2"):rep(34) .. ".00")
+  eq(getmetatable(many[2]), quotalevy.Error)
+  eq(many[2].status, "QL_ERANGE")
+end)
+
 test("list inputs take tables", function()
   local rs = quotalevy.load(SRC .. "/rules/de/sgb9.yaml")
   eq(rs.lists.positions, 12)

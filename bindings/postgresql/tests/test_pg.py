@@ -420,6 +420,37 @@ class Numbers(unittest.TestCase):
         self.assertEqual(n, same)
         self.assertGreater(int(n), 5)
 
+    def test_a_number_too_long_for_its_places_is_an_error(self):
+        """35 digits have no room for an output's 2 places: an error naming
+        the output, never a numeric with fewer places (issue 13)."""
+        rules = ("quotalevy: 1\nid: places\ntitle: places\njurisdiction: XX\n"
+                 "version: '1'\ninputs:\n  a: {type: decimal, scale: 0}\n"
+                 "computed:\n  x: {expr: a * 1, scale: 2}\noutputs: [x]\n")
+        psql(f"SELECT quotalevy.add_rule_file('t/places', $ql${rules}$ql$)")
+        try:
+            fits, long_ = "1" * 34, "1" * 35
+            out = psql("SELECT quotalevy.evaluate('t/places', "
+                       f"'{{\"a\": {fits}}}', '2024-01-01')->>'x'").strip()
+            self.assertEqual(out, fits + ".00")
+            for call in (f"quotalevy.evaluate('t/places', '{{\"a\": {long_}}}', "
+                         "'2024-01-01')",
+                         f"quotalevy.evaluate('t/places', t, '2024-01-01') FROM "
+                         f"(SELECT {long_}::numeric AS a) t",
+                         f"quotalevy.explain('t/places', '{{\"a\": {long_}}}', "
+                         "'2024-01-01')"):
+                err = psql_error(f"SELECT {call}")
+                self.assertIn(f"output 'x' is {long_}, which with its 2 decimal "
+                              "places would take more than 36 digits", err, call)
+                self.assertIn("status QL_ERANGE", err, call)
+            e = sql_results("SELECT quotalevy.try_evaluate('t/places', "
+                            f"'{{\"a\": {long_}}}', '2024-01-01')")[0]
+            self.assertEqual(set(e), {"error"})  # no 'x' beside the error
+            self.assertEqual((e["error"]["status"], e["error"]["file"]),
+                             ("QL_ERANGE", "t/places"))
+            self.assertIn("output 'x' is " + long_, e["error"]["message"])
+        finally:
+            psql("DELETE FROM quotalevy.rule_files WHERE name = 't/places'")
+
 
 class Explain(unittest.TestCase):
     def test_the_same_text_as_the_command(self):

@@ -324,3 +324,41 @@ def test_a_nul_never_cuts_a_path_or_name_short(tmp_path):
     # a rules text naming one in an escape is the loader's error
     with pytest.raises(quotalevy.RulesError, match="NUL character"):
         quotalevy.RuleSet.from_string('quotalevy: 1\nextends: "two.yaml\\0x"\n')
+
+
+# ------------------------------------------------ a number has its places
+
+PLACES = TWO.replace("s: a * 1000 + b", "x: {expr: a * 1, scale: 2}\n"
+                     "  y: x > 0").replace("outputs: [s]", "outputs: [x, y]")
+
+
+def test_a_number_too_long_for_its_places_is_a_record_error():
+    """35 digits have no room for the output's 2 places: a RecordError
+    naming the output, never a Decimal with fewer places — from every
+    path of the binding (issue 13: every number has its declared scale)."""
+    rs = quotalevy.RuleSet.from_string(PLACES, "places.yaml")
+    fits, long_ = "1" * 34, "1" * 35
+    assert rs.evaluate({"a": fits}, "2024-01-01").outputs["x"].as_tuple().exponent == -2
+    msg = "output 'x' is %s, which with its 2 decimal places" % long_
+    with pytest.raises(quotalevy.RecordError, match=msg) as e:
+        rs.evaluate({"a": long_}, "2024-01-01")
+    assert (e.value.status, e.value.file, e.value.line, e.value.column) == \
+        ("QL_ERANGE", "places.yaml", 11, 13)
+    with pytest.raises(quotalevy.RecordError, match=msg):
+        rs.evaluate({"a": long_}, "2024-01-01", trace=True)
+    # the lazy trace of a good record, and the batch paths
+    assert rs.evaluate({"a": fits}, "2024-01-01").explain()
+    out = list(rs.evaluate_many([{"a": fits}, {"a": long_}], "2024-01-01",
+                                errors="yield"))
+    assert out[0].outputs["x"] == Decimal(fits + ".00")
+    assert isinstance(out[1], quotalevy.RecordError) and msg in str(out[1])
+    cols = rs.evaluate_columns({"a": [fits, long_]}, "2024-01-01", errors="column")
+    assert str(cols["x"][0]) == fits + ".00" and cols["x"][1] is None
+    assert cols["error_status"][1] == "QL_ERANGE" and msg in cols["error_message"][1]
+    with pytest.raises(quotalevy.RecordError, match=msg) as e:
+        rs.evaluate_columns({"a": [fits, long_]}, "2024-01-01")
+    assert e.value.row == 1
+    import pandas as pd
+    df = rs.evaluate_frame(pd.DataFrame({"a": [fits, long_]}), "2024-01-01",
+                           errors="column")
+    assert str(df["x"][0]) == fits + ".00" and df["x"][1] is None

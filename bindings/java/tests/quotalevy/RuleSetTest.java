@@ -277,6 +277,30 @@ class RuleSetTest {
         assertEquals(List.of(), jilin.evaluateAll(List.of(), JUNE));
     }
 
+    /* 35 digits have no room for an output's 2 places: a RecordException
+     * naming the output, never a BigDecimal with fewer places. */
+    @Test
+    void aNumberTooLongForItsPlacesIsAnError() {
+        String yaml = "quotalevy: 1\nid: places\ntitle: Places\njurisdiction: XX\n"
+                      + "version: \"1\"\ninputs:\n  n: {type: decimal, scale: 0}\n"
+                      + "computed:\n  x: {expr: n * 1, scale: 2}\noutputs: [x]\n";
+        String fits = "1".repeat(34), tooLong = "1".repeat(35);
+        LocalDate day = LocalDate.of(2024, 1, 1);
+        try (RuleSet rs = RuleSet.fromString(yaml, "places.yaml")) {
+            assertEquals(new BigDecimal(fits + ".00"), rs.evaluate(Map.of("n", fits), day).output("x"));
+            RecordException e = assertThrows(RecordException.class,
+                () -> rs.evaluate(Map.of("n", tooLong), day));
+            assertEquals("QL_ERANGE", e.getStatus());
+            assertEquals("places.yaml", e.getFile());
+            assertTrue(e.getReason().startsWith("output 'x' is " + tooLong
+                                                + ", which with its 2 decimal places"),
+                       e.getReason());
+            List<Outcome> out = rs.evaluateAll(List.of(Map.of("n", fits), Map.of("n", tooLong)), day);
+            assertEquals(new BigDecimal(fits + ".00"), out.get(0).result().output("x"));
+            assertEquals("QL_ERANGE", out.get(1).error().getStatus());
+        }
+    }
+
     @Test
     void batchErrorsStayWithTheirRecords() {
         Map<String, Object> bad = firm();
