@@ -269,8 +269,10 @@ static PyObject *cell_object(col_out *c, const ql_result *res, const ql_check_re
 /* One cell of the input, as the library will read it. */
 typedef struct cell {
     const char *text; /* NULL: empty */
-    Py_ssize_t len;
+    Py_ssize_t len;   /* CELL_NOT_TEXT: a str without a UTF-8 form */
 } cell;
+
+#define CELL_NOT_TEXT (-1)
 
 /* The text of an input cell, with the GIL held.  A str (the usual cell)
  * lends its UTF-8; None is empty; anything else goes through conv(value,
@@ -316,8 +318,15 @@ static int cell_text(PyObject *v, PyObject *conv, size_t input, Py_ssize_t row,
         return -1;
     c->text = PyUnicode_AsUTF8AndSize(s, &c->len);
     if (!c->text) {
-        Py_DECREF(s);
-        return -1;
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+            Py_DECREF(s);
+            return -1;
+        }
+        /* a lone surrogate: no text, the row's own error (chunk_errors) */
+        PyErr_Clear();
+        c->len = CELL_NOT_TEXT;
+        *hold = s;
+        return 0;
     }
     if (c->len == 0)
         c->text = NULL; /* an empty text is an empty field */
@@ -325,14 +334,6 @@ static int cell_text(PyObject *v, PyObject *conv, size_t input, Py_ssize_t row,
     return 0;
 }
 
-/* The (status, message, file, line, column, field, text) of an error. */
-static PyObject *error_args(const ql_error *e)
-{
-    char text[2048];
-    ql_error_format(text, sizeof text, e);
-    return Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
-                         e->file, e->line, e->column, e->field, text);
-}
 
 /* Gathers the texts of rows r0 .. r0 + k − 1 of every column into
  * cells[j * ni + i], each held by held[...]; −1 with an exception (and
@@ -373,7 +374,8 @@ static void fill_chunk(struct ql_batch *b, size_t ni, size_t k, const cell *cell
         for (size_t i = 0; i < ni; i++) {
             const cell *c = &cells[j * ni + i];
             ql_error err;
-            if (c->text && ql_record_set_text(rec, i, c->text, (size_t)c->len, &err)) {
+            if (c->len == CELL_NOT_TEXT ||
+                (c->text && ql_record_set_text(rec, i, c->text, (size_t)c->len, &err))) {
                 bad_input[j] = (int)i + 1;
                 break;
             }
@@ -394,7 +396,14 @@ static int chunk_errors(struct ql_batch *b, size_t ni, Py_ssize_t r0, size_t k,
             /* set again, to have its error: only for a refused row */
             size_t i = (size_t)bad_input[j] - 1;
             const cell *c = &cells[j * ni + i];
-            ql_record_set_text(b->recs[j], i, c->text, (size_t)c->len, &err);
+            if (c->len == CELL_NOT_TEXT) {
+                ql_error_clear(&err);
+                err.code = QL_ERECORD;
+                snprintf(err.message, sizeof err.message, "%s", QL_PY_SURROGATE);
+                snprintf(err.field, sizeof err.field, "%s", ql_ruleset_input_name(b->rs, i));
+            } else {
+                ql_record_set_text(b->recs[j], i, c->text, (size_t)c->len, &err);
+            }
             e = &err;
         } else if (ql_result_status(b->res[j]) != QL_OK) {
             e = ql_result_error(b->res[j]);

@@ -12,36 +12,90 @@
 static PyObject *ql_native_error;   /* native.NativeError */
 static PyObject *ql_decimal_type;   /* decimal.Decimal */
 static PyObject *ql_date_type;      /* datetime.date */
+static PyObject *ql_datetime_type;  /* datetime.datetime */
 /* quotalevy.FieldTypeError (a RecordError and a TypeError), registered by
  * the package at import; TypeError until then. */
 static PyObject *ql_field_type_error;
 
-static void raise_ql(const ql_error *err)
+/* A text of the library's as a str.  A message may hold a path's bytes
+ * that are not UTF-8 (a file name given as bytes): they are kept as
+ * surrogates, as os functions keep them, so no error is lost to a
+ * decoding error. */
+static PyObject *c_text(const char *s)
+{
+    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "surrogateescape");
+}
+
+/* The arguments of an Error (status, message, file, line, column, field,
+ * text) for err; NULL with an exception. */
+static PyObject *error_args(const ql_error *err)
 {
     char text[2048];
     ql_error_format(text, sizeof text, err);
-    PyObject *args = Py_BuildValue("(sssiiss)", ql_status_name(err->code),
-                                   err->message, err->file, err->line,
-                                   err->column, err->field, text);
+    PyObject *m = c_text(err->message), *f = c_text(err->file),
+             *fd = c_text(err->field), *t = c_text(text);
+    PyObject *args = m && f && fd && t
+                         ? Py_BuildValue("(sOOiiOO)", ql_status_name(err->code), m,
+                                         f, err->line, err->column, fd, t)
+                         : NULL;
+    Py_XDECREF(m);
+    Py_XDECREF(f);
+    Py_XDECREF(fd);
+    Py_XDECREF(t);
+    return args;
+}
+
+static void raise_ql(const ql_error *err)
+{
+    PyObject *args = error_args(err);
     if (args) {
         PyErr_SetObject(ql_native_error, args);
         Py_DECREF(args);
     }
 }
 
-/* A value of a type no field takes: FieldTypeError with the Error
- * arguments (status, message, file, line, column, field, text). */
-static void raise_field_type(const char *name, const char *message)
+/* An error of a field the library never sees (its name or value cannot
+ * become C text): `cls` (NativeError: a RecordError; FieldTypeError)
+ * with status QL_ERECORD, `field` the name as given (any object, shown
+ * by its repr, so a NUL or a surrogate in it is seen, never cut). */
+static void raise_field(PyObject *cls, PyObject *field, const char *message)
 {
-    char text[QL_ERROR_MESSAGE_MAX + QL_ERROR_FIELD_MAX + 16];
-    snprintf(text, sizeof text, "field '%s': %s", name, message);
-    PyObject *args = Py_BuildValue("(sssiiss)", "QL_ERECORD", message, "", 0, 0,
-                                   name, text);
-    if (args) {
-        PyErr_SetObject(ql_field_type_error ? ql_field_type_error : PyExc_TypeError,
-                        args);
-        Py_DECREF(args);
-    }
+    PyObject *name = PyUnicode_Check(field) ? (Py_INCREF(field), field)
+                                            : PyObject_Repr(field);
+    PyObject *text = name ? PyUnicode_FromFormat("field %R: %s", field, message) : NULL;
+    PyObject *args = text ? Py_BuildValue("(ssOiiOO)", "QL_ERECORD", message, Py_None,
+                                          0, 0, name, text)
+                          : NULL;
+    if (args)
+        PyErr_SetObject(cls, args);
+    Py_XDECREF(args);
+    Py_XDECREF(text);
+    Py_XDECREF(name);
+}
+
+/* A value of a type no field takes: FieldTypeError. */
+static void raise_field_type(PyObject *field, const char *message)
+{
+    raise_field(ql_field_type_error ? ql_field_type_error : PyExc_TypeError, field,
+                message);
+}
+
+/* What a str with a lone surrogate is, whichever path meets it. */
+#define QL_PY_SURROGATE                                                      \
+    "the str holds a lone surrogate (U+D800 to U+DFFF), which is not a "     \
+    "character and has no UTF-8 form: expected text of Unicode characters"
+
+/* The UTF-8 of str s (a value or name of field `field`), or NULL with an
+ * exception: a RecordError naming the field when s holds a lone
+ * surrogate (never a bare UnicodeEncodeError). */
+static const char *str_utf8(PyObject *s, Py_ssize_t *len, PyObject *field)
+{
+    const char *t = PyUnicode_AsUTF8AndSize(s, len);
+    if (t || !PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
+        return t;
+    PyErr_Clear();
+    raise_field(ql_native_error, field, QL_PY_SURROGATE);
+    return NULL;
 }
 
 /* A reusable set of records and results for evaluate_many. */
@@ -107,59 +161,82 @@ static PyObject *value_to_py(const ql_value *v)
     }
 }
 
-/* Sets field i of rec from a Python value; −1 with an exception set. */
-static int set_field(ql_record *rec, size_t i, const char *name, PyObject *v)
+/* The text of value v for a field (named `field` in errors), as a new
+ * str; NULL with an exception.  A subclass of str, int or Decimal is
+ * read by its value, never by a __str__ of its own (a str enum's
+ * str() is 'Kind.X', its value 'x'). */
+static PyObject *field_str(PyObject *v, PyObject *field)
 {
-    ql_error err;
-    ql_status st;
-    if (v == Py_None)
-        return ql_record_unset(rec, i, &err) ? -1 : 0;
     if (PyFloat_Check(v)) {
-        raise_field_type(name, "a float cannot hold a decimal such as 0.015 "
-                               "exactly; pass a decimal.Decimal, an int or a string");
-        return -1;
+        raise_field_type(field, "a float cannot hold a decimal such as 0.015 "
+                                "exactly; pass a decimal.Decimal, an int or a string");
+        return NULL;
     }
-    PyObject *text = NULL;
-    if (PyBool_Check(v)) {
-        text = PyUnicode_FromString(v == Py_True ? "true" : "false");
-    } else if (PyLong_Check(v) || PyUnicode_Check(v)) {
-        text = PyObject_Str(v);
-    } else if (PyObject_IsInstance(v, ql_decimal_type) == 1) {
-        PyObject *finite = PyObject_CallMethod(v, "is_finite", NULL);
+    if (PyBool_Check(v))
+        return PyUnicode_FromString(v == Py_True ? "true" : "false");
+    if (PyUnicode_Check(v))
+        return PyUnicode_FromObject(v); /* the str itself, or a subclass's value */
+    if (PyLong_Check(v))
+        return PyNumber_ToBase(v, 10);
+    if (PyObject_IsInstance(v, ql_decimal_type) == 1) {
+        PyObject *finite = PyObject_CallMethod(ql_decimal_type, "is_finite", "O", v);
         int ok = finite && PyObject_IsTrue(finite);
         Py_XDECREF(finite);
         if (!ok) {
-            ql_error_clear(&err);
-            err.code = QL_ERECORD;
-            snprintf(err.message, sizeof err.message,
-                     "a NaN or infinite Decimal is not a number");
-            snprintf(err.field, sizeof err.field, "%s", name);
-            raise_ql(&err);
-            return -1;
+            raise_field(ql_native_error, field, "a NaN or infinite Decimal is not a number");
+            return NULL;
         }
         /* format 'f': plain notation, never 1E+3 */
-        PyObject *fmt = PyUnicode_FromString("f");
-        text = fmt ? PyObject_Format(v, fmt) : NULL;
-        Py_XDECREF(fmt);
-    } else if (PyObject_IsInstance(v, ql_date_type) == 1) {
-        text = PyObject_CallMethod(v, "isoformat", NULL);
-    } else {
-        char msg[256];
-        snprintf(msg, sizeof msg, "expected a Decimal, int, str, bool, date or "
-                 "None, not %.100s", Py_TYPE(v)->tp_name);
-        raise_field_type(name, msg);
-        return -1;
+        return PyObject_CallMethod(ql_decimal_type, "__format__", "Os", v, "f");
     }
+    if (PyObject_IsInstance(v, ql_datetime_type) == 1) {
+        /* a datetime is a date too: its date when it has no time of day
+         * (pandas' Timestamp of a date), else refused, as columns do */
+        long parts = 0;
+        static const char *const names[] = {"hour", "minute", "second", "microsecond"};
+        for (int k = 0; k < 4; k++) {
+            PyObject *x = PyObject_GetAttrString(v, names[k]);
+            long n = x ? PyLong_AsLong(x) : -1;
+            Py_XDECREF(x);
+            if (n == -1 && PyErr_Occurred())
+                return NULL;
+            parts |= n;
+        }
+        if (parts) {
+            raise_field_type(field, "a date field takes a date, not a datetime "
+                                    "with a time of day");
+            return NULL;
+        }
+        PyObject *d = PyObject_CallMethod(v, "date", NULL);
+        PyObject *t = d ? PyObject_CallMethod(ql_date_type, "isoformat", "O", d) : NULL;
+        Py_XDECREF(d);
+        return t;
+    }
+    if (PyObject_IsInstance(v, ql_date_type) == 1)
+        return PyObject_CallMethod(ql_date_type, "isoformat", "O", v);
+    char msg[256];
+    snprintf(msg, sizeof msg, "expected a Decimal, int, str, bool, date or None, not %.100s",
+             Py_TYPE(v)->tp_name);
+    raise_field_type(field, msg);
+    return NULL;
+}
+
+/* Sets field i of rec (named `field`) from a Python value; −1 with an
+ * exception set. */
+static int set_field(ql_record *rec, size_t i, PyObject *field, PyObject *v)
+{
+    ql_error err;
+    if (v == Py_None)
+        return ql_record_unset(rec, i, &err) ? -1 : 0;
+    PyObject *text = field_str(v, field);
     if (!text)
         return -1;
     Py_ssize_t len;
-    const char *s = PyUnicode_AsUTF8AndSize(text, &len);
-    if (!s) {
-        Py_DECREF(text);
-        return -1;
-    }
-    st = ql_record_set_text(rec, i, s, (size_t)len, &err);
+    const char *s = str_utf8(text, &len, field);
+    ql_status st = s ? ql_record_set_text(rec, i, s, (size_t)len, &err) : QL_OK;
     Py_DECREF(text);
+    if (!s)
+        return -1;
     if (st) {
         raise_ql(&err);
         return -1;
@@ -176,7 +253,10 @@ static int field_index(PyObject *key, PyObject *index, key_cache *kc,
     if (kc && place < KEY_CACHE && kc->key[place] == key)
         return kc->idx[place];
     if (!PyUnicode_Check(key)) {
-        PyErr_SetString(PyExc_TypeError, "field names must be strings");
+        char msg[160];
+        snprintf(msg, sizeof msg, "field names are str, not %.100s",
+                 Py_TYPE(key)->tp_name);
+        raise_field_type(key, msg);
         return -2;
     }
     PyObject *ix = PyDict_GetItemWithError(index, key);
@@ -191,6 +271,33 @@ static int field_index(PyObject *key, PyObject *index, key_cache *kc,
     return i;
 }
 
+/* The error of field name `key` (a str) that is no input: named whole,
+ * whatever it holds. */
+static void raise_unknown_field(const ql_ruleset *rs, PyObject *key)
+{
+    Py_ssize_t n;
+    const char *name = PyUnicode_AsUTF8AndSize(key, &n);
+    if (!name) {
+        PyErr_Clear();
+        raise_field(ql_native_error, key,
+                    "no input has this name: a field name that holds a lone "
+                    "surrogate (U+D800 to U+DFFF) is not text");
+    } else if (memchr(name, '\0', (size_t)n)) {
+        raise_field(ql_native_error, key,
+                    "no input has this name: a NUL character is not allowed in "
+                    "a field name");
+    } else {
+        ql_error err;
+        ql_error_clear(&err);
+        err.code = QL_ERECORD;
+        snprintf(err.message, sizeof err.message,
+                 "the rule set '%s' has no input called '%s'",
+                 ql_ruleset_meta(rs, "id"), name);
+        snprintf(err.field, sizeof err.field, "%s", name);
+        raise_ql(&err);
+    }
+}
+
 /* Sets the field named by key (a str) to val. */
 static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
                        PyObject *val, PyObject *index, key_cache *kc,
@@ -199,10 +306,14 @@ static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
     int i = field_index(key, index, kc, place);
     if (i == -2)
         return -1;
-    if (i >= 0 && PyUnicode_CheckExact(val)) {
-        /* the usual value, text: no conversion, no name needed */
+    if (i < 0) {
+        raise_unknown_field(rs, key);
+        return -1;
+    }
+    if (PyUnicode_CheckExact(val)) {
+        /* the usual value, text: no conversion */
         Py_ssize_t len;
-        const char *t = PyUnicode_AsUTF8AndSize(val, &len);
+        const char *t = str_utf8(val, &len, key);
         if (!t)
             return -1;
         ql_error err;
@@ -212,21 +323,7 @@ static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
         }
         return 0;
     }
-    const char *name = PyUnicode_AsUTF8(key);
-    if (!name)
-        return -1;
-    if (i < 0) {
-        ql_error err;
-        ql_error_clear(&err);
-        err.code = QL_ERECORD;
-        snprintf(err.message, sizeof err.message,
-                 "the rule set '%s' has no input called '%s'",
-                 ql_ruleset_meta(rs, "id"), name);
-        snprintf(err.field, sizeof err.field, "%s", name);
-        raise_ql(&err);
-        return -1;
-    }
-    return set_field(rec, (size_t)i, name, val);
+    return set_field(rec, (size_t)i, key, val);
 }
 
 /* Fills rec from a mapping of field names to values; `index` maps each

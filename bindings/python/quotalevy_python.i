@@ -52,6 +52,7 @@
     if (dec && dt) {
         ql_decimal_type = PyObject_GetAttrString(dec, "Decimal");
         ql_date_type = PyObject_GetAttrString(dt, "date");
+        ql_datetime_type = PyObject_GetAttrString(dt, "datetime");
     }
     Py_XDECREF(dec);
     Py_XDECREF(dt);
@@ -86,6 +87,18 @@ struct ql_batch {};
     if (!$1)
         SWIG_fail;
     $2 = (size_t)size_;
+}
+
+/* A file name in as os.open takes it: str (in the file system's
+ * encoding, surrogateescape), bytes or os.PathLike; a NUL is a
+ * ValueError, never a shorter name. */
+%typemap(in) const char *path (PyObject *encoded_ = NULL) {
+    if (!PyUnicode_FSConverter($input, &encoded_))
+        SWIG_fail;
+    $1 = PyBytes_AS_STRING(encoded_);
+}
+%typemap(freearg) const char *path {
+    Py_XDECREF(encoded_$argnum);
 }
 
 /* Bytes out: a bytes object from the malloc'd buffer, which is freed. */
@@ -315,11 +328,7 @@ PyObject *evaluate_many(struct ql_batch *b, PyObject *mappings, PyObject *index,
             item = pre[i];
             pre[i] = NULL;
         } else if (ql_result_status(b->res[i]) != QL_OK) {
-            const ql_error *e = ql_result_error(b->res[i]);
-            char text[2048];
-            ql_error_format(text, sizeof text, e);
-            item = Py_BuildValue("(sssiiss)", ql_status_name(e->code), e->message,
-                                 e->file, e->line, e->column, e->field, text);
+            item = error_args(ql_result_error(b->res[i]));
         } else {
             item = trace ? NULL : result_packed(b, b->res[i]);
             if (!item && !PyErr_Occurred())

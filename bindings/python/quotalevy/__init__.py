@@ -76,11 +76,36 @@ def _call(fn, *args, cls=RecordError):
 
 def _text_arg(value, what):
     """A text handed to C as a C string: an embedded NUL would cut it
-    short there ("ok.yaml\\0x" would load ok.yaml), so it is refused as
-    os.open refuses it."""
-    if isinstance(value, str) and "\0" in value:
-        raise ValueError("%s holds a NUL character (embedded null byte)" % what)
+    short there ("ok.yaml\\0x" would load ok.yaml), and a lone surrogate
+    has no UTF-8 form, so both are refused (ValueError, naming the whole
+    text), as os.open refuses a NUL."""
+    if isinstance(value, str):
+        if "\0" in value:
+            raise ValueError("%s %r holds a NUL character (embedded null byte)"
+                             % (what, value))
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise ValueError("%s %r holds a lone surrogate (%r at position %d), "
+                             "which is not a character" % (what, value,
+                                                           value[e.start], e.start)) from None
     return value
+
+
+def _path_arg(path):
+    """A file name for C as os.open takes it: str, bytes or os.PathLike, in
+    the file system's encoding (a name that is not UTF-8 comes back from
+    os.listdir with surrogates, and goes out as its bytes); a NUL, or a
+    surrogate that stands for no byte, is a ValueError naming the path."""
+    p = _os.fspath(path)
+    try:
+        b = _os.fsencode(p)
+    except UnicodeEncodeError as e:
+        raise ValueError("the path %r holds a lone surrogate (%r at position %d) "
+                         "that is not a file name's byte" % (p, p[e.start], e.start)) from None
+    if b"\0" in b:
+        raise ValueError("the path %r holds a NUL character (embedded null byte)" % (p,))
+    return p, b
 
 
 def _date(d: DateLike) -> int:
@@ -92,7 +117,30 @@ def _date(d: DateLike) -> int:
     if not isinstance(d, str):
         raise TypeError("date must be a datetime.date or a 'YYYY-MM-DD' string, "
                         "not %s" % type(d).__name__)
-    return _call(_native.ql_swig_date_parse, d)
+    return _call(_native.ql_swig_date_parse, _text_arg(str.__str__(d), "the date"))
+
+
+def _override_text(name, value) -> str:
+    """An override's value as the text a rules file would hold: a str (a
+    subclass by its value, never its own __str__), int, Decimal, bool or
+    date; anything else, a float included, is a TypeError."""
+    if isinstance(value, float):
+        raise TypeError("override %r: a float cannot hold a decimal "
+                        "exactly; pass a Decimal or a string" % (name,))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _text_arg(str.__str__(value), "override %r's value" % (name,))
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, Decimal):
+        return Decimal.__format__(value, "f")
+    if isinstance(value, _dt.datetime):
+        raise TypeError("override %r: a date, not the datetime %s" % (name, value))
+    if isinstance(value, _dt.date):
+        return _dt.date.isoformat(value)
+    raise TypeError("override %r: expected a Decimal, int, str, bool or date, "
+                    "not %s" % (name, type(value).__name__))
 
 
 _META_KEYS = ("id", "title", "jurisdiction", "version", "description", "file")
@@ -180,31 +228,26 @@ class RuleSet:
         (name, value, date) — from `date` on, parameter `name` has `value`
         (a Decimal, int, bool, date or the text a rules file would hold,
         e.g. "1.7%") in place of its values from then."""
-        path = _text_arg(_os.fspath(path), "the path")
+        path, encoded = _path_arg(path)
         where = _os.path.abspath(path)  # where a pickled copy loads it from
         if not overrides:
-            return cls(_call(_native.ql_ruleset, path, cls=RulesError),
+            return cls(_call(_native.ql_ruleset, encoded, cls=RulesError),
                        ("file", where, None, ()))
         ovr = []
         for item in overrides:
             name, value, since = item
-            if isinstance(value, float):
-                raise TypeError("override %r: a float cannot hold a decimal "
-                                "exactly; pass a Decimal or a string" % name)
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            elif isinstance(value, Decimal):
-                value = format(value, "f")
-            elif isinstance(value, _dt.date):
-                value = value.isoformat()
+            if not isinstance(name, str):
+                raise TypeError("an override's name is a str, not %s: %r"
+                                % (type(name).__name__, name))
+            name = _text_arg(str.__str__(name), "an override's name")
+            text = _override_text(name, value)
             try:
                 days = _date(since)
             except RecordError as e:  # a load's error: a RulesError
-                raise RulesError(e.status, e.message, field=str(name),
+                raise RulesError(e.status, e.message, field=name,
                                  text="override %r: %s" % (name, e)) from None
-            ovr.append((_text_arg(str(name), "an override's name"),
-                        _text_arg(str(value), "override %r's value" % name), days))
-        return cls(_call(_native.load_file_overridden, path, ovr, cls=RulesError),
+            ovr.append((name, text, days))
+        return cls(_call(_native.load_file_overridden, encoded, ovr, cls=RulesError),
                    ("file", where, None, tuple(ovr)))
 
     @classmethod
@@ -213,9 +256,20 @@ class RuleSet:
         base of relative `extends` paths."""
         if not isinstance(text, str):
             raise TypeError("text must be a str")
+        if name is not None and not isinstance(name, str):
+            raise TypeError("name must be a str, not %s" % type(name).__name__)
         _text_arg(name, "the name")
-        return cls(_call(_native.ql_swig_load_buffer, text, name, cls=RulesError),
-                   ("text", text, name, ()))
+        try:
+            h = _call(_native.ql_swig_load_buffer, text, name, cls=RulesError)
+        except UnicodeEncodeError as e:  # a lone surrogate: no UTF-8 form
+            line = text.count("\n", 0, e.start) + 1
+            column = e.start - (text.rfind("\n", 0, e.start) + 1) + 1
+            message = ("not Unicode text: a lone surrogate (%r), which is not a "
+                       "character" % text[e.start])
+            where = name or "<string>"
+            raise RulesError("QL_EPARSE", message, where, line, column,
+                             text="%s:%d:%d: %s" % (where, line, column, message)) from None
+        return cls(h, ("text", text, name, ()))
 
     def __reduce__(self):
         if self._origin is None:

@@ -83,6 +83,19 @@ def near_miss(given: str, name: str) -> bool:
     return limit > 0 and _distance(given, name, limit) <= limit
 
 
+def not_text(name: str) -> Optional[str]:
+    """Why name cannot be a C text (None when it can): a NUL, or a lone
+    surrogate, which has no UTF-8 form."""
+    if "\0" in name:
+        return "a NUL character is not allowed in a name"
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return ("it holds a lone surrogate (%r at position %d), which is not a "
+                "character" % (name[e.start], e.start))
+    return None
+
+
 def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
                   extra: str = "warn", stacklevel: int = 3) -> List[Optional[Any]]:
     """For each input of the rule set, the label of its column in `given`
@@ -102,7 +115,12 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
         i = index.get(label) if isinstance(label, str) else None
         if i is not None:
             found[i] = label
-        elif label != "id" and label not in kept:
+            continue
+        if isinstance(label, str) and not_text(label):
+            # never an input's name: a header cut or mangled on its way
+            raise RecordError("QL_ERECORD", "column %r is no input's name: %s"
+                              % (label, not_text(label)), field=label)
+        if label != "id" and label not in kept:
             extras.append(label)
     missing = [inp.name for inp, f in zip(ruleset.inputs, found) if f is None]
     for label in extras:

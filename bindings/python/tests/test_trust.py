@@ -362,3 +362,158 @@ def test_a_number_too_long_for_its_places_is_a_record_error():
     df = rs.evaluate_frame(pd.DataFrame({"a": [fits, long_]}), "2024-01-01",
                            errors="column")
     assert str(df["x"][0]) == fits + ".00" and df["x"][1] is None
+
+
+# ------------------------------------------------ text C can take, or a named error
+
+TEXTS = TWO.replace("outputs: [s]", "outputs: [s, k, t, d]").replace(
+    "  b: {type: decimal, scale: 0, default: 0}\n",
+    "  b: {type: decimal, scale: 0, default: 0}\n"
+    "  k: {type: enum, values: [x, y], default: x}\n"
+    "  t: {type: string, default: ''}\n"
+    "  d: {type: date, default: 2024-01-01}\n")
+
+
+def test_a_record_key_is_named_whole_never_cut_at_a_nul():
+    """The key 'a\\0zz' reached C cut at its NUL: "no input called 'a'"."""
+    rs = quotalevy.RuleSet.from_string(TEXTS)
+    for key, why in (("a\0zz", "NUL"), ("a\ud800", "surrogate"), ("\udcff", "surrogate")):
+        with pytest.raises(quotalevy.RecordError, match=why) as e:
+            rs.evaluate({key: "1"}, "2024-01-01")
+        assert e.value.field == key and repr(key) in str(e.value)
+        assert "called 'a'" not in str(e.value)
+    with pytest.raises(quotalevy.FieldTypeError, match=r"field b'a': field names are str, not bytes"):
+        rs.evaluate({b"a": "1"}, "2024-01-01")
+    # each the error of its own record in a batch
+    recs = [{"a": "1"}, {"a\0zz": "1"}, {"a\ud800": "2"}, {b"a": "3"}, {"a": "4"}]
+    out = list(rs.evaluate_many(recs, "2024-01-01", errors="yield"))
+    assert [type(o).__name__ for o in out] == ["Result", "RecordError", "RecordError",
+                                               "FieldTypeError", "Result"]
+    assert out[1].field == "a\0zz" and out[2].field == "a\ud800"
+    assert out[4].outputs["s"] == 4000
+
+
+def test_a_value_with_a_lone_surrogate_is_a_record_error_naming_the_field():
+    """It raised a bare UnicodeEncodeError, and aborted a whole batch."""
+    rs = quotalevy.RuleSet.from_string(TEXTS)
+    for field, value in (("t", "x\ud800"), ("a", "1\udcff"), ("k", "\ud83d")):
+        with pytest.raises(quotalevy.RecordError, match="lone surrogate") as e:
+            rs.evaluate({field: value}, "2024-01-01")
+        assert e.value.field == field and "expected text of Unicode" in str(e.value)
+    out = list(rs.evaluate_many([{"t": "ok"}, {"t": "x\ud800"}, {"t": "é"}], "2024-01-01",
+                                errors="yield"))
+    assert isinstance(out[1], quotalevy.RecordError) and out[1].field == "t"
+    assert out[0].outputs["t"] == "ok" and out[2].outputs["t"] == "é"
+    # columns: the row's error, in its place
+    cols = rs.evaluate_columns({"t": ["ok", "x\ud800", "é"]}, "2024-01-01", errors="column")
+    assert list(cols["t"]) == ["ok", None, "é"]
+    assert cols["error_field"][1] == "t" and "lone surrogate" in cols["error_message"][1]
+    with pytest.raises(quotalevy.RecordError, match="lone surrogate") as e:
+        rs.evaluate_columns({"t": ["ok", "x\ud800"]}, "2024-01-01")
+    assert e.value.row == 1 and e.value.field == "t"
+    # a NUL in a value is the record's refusal, naming the field
+    with pytest.raises(quotalevy.RecordError, match="NUL") as e:
+        rs.evaluate({"t": "x\0y"}, "2024-01-01")
+    assert e.value.field == "t"
+
+
+def test_subclasses_are_read_by_their_value_not_their_str():
+    """str(), the old way, read a str subclass by its own __str__: an
+    str enum member as 'Kind.X', S('5') as whatever __str__ said."""
+    import enum
+
+    class S(str):
+        def __str__(self):
+            return "999"
+
+    class Kind(str, enum.Enum):
+        X = "x"
+
+    class I(int):
+        def __str__(self):
+            return "777"
+
+    class D(Decimal):
+        def __format__(self, spec):
+            return "888"
+
+    rs = quotalevy.RuleSet.from_string(TEXTS)
+    rec = {"a": S("5"), "b": I(6), "k": Kind.X, "t": S("text")}
+    want = {"s": Decimal("5006"), "k": "x", "t": "text", "d": __import__("datetime").date(2024, 1, 1)}
+    assert rs.evaluate(rec, "2024-01-01").outputs == want
+    assert next(rs.evaluate_many([rec], "2024-01-01")).outputs == want
+    assert rs.evaluate({"a": D("5")}, "2024-01-01").outputs["s"] == 5000
+    cols = rs.evaluate_columns({"a": [S("5")], "b": [I(6)], "k": [Kind.X]}, "2024-01-01")
+    assert cols["s"][0] == 5006 and cols["k"][0] == "x"
+    # a datetime is a date when it has no time of day, else refused
+    import datetime as dt
+    assert rs.evaluate({"d": dt.datetime(2024, 3, 1)}, "2024-01-01").outputs["d"] == dt.date(2024, 3, 1)
+    with pytest.raises(quotalevy.FieldTypeError, match="time of day"):
+        rs.evaluate({"d": dt.datetime(2024, 3, 1, 12)}, "2024-01-01")
+    # overrides alike
+    p = os.path.join(SRC, "rules", "cn", "jilin.yaml")
+    r1 = quotalevy.RuleSet.load(p, overrides=[("ratio", S("1.7%"), "2024-01-01")])
+    assert r1.parameters("2024-06-30")["ratio"].value == Decimal("0.017")
+    r2 = quotalevy.RuleSet.load(p, overrides=[("small_enterprise_limit", I(20), "2024-01-01")])
+    assert r2.parameters("2024-06-30")["small_enterprise_limit"].value == 20
+    with pytest.raises(TypeError, match="not bytes"):
+        quotalevy.RuleSet.load(p, overrides=[("ratio", b"1.7%", "2024-01-01")])
+    with pytest.raises(TypeError, match="name is a str"):
+        quotalevy.RuleSet.load(p, overrides=[(b"ratio", "1.7%", "2024-01-01")])
+
+
+def test_column_names_dates_and_texts_that_c_cannot_take_are_named(tmp_path):
+    rs = quotalevy.RuleSet.from_string(TEXTS)
+    for bad in ("a\0", "a\ud800"):
+        with pytest.raises(quotalevy.RecordError, match="no input's name") as e:
+            rs.evaluate_columns({bad: ["1"]}, "2024-01-01")
+        assert e.value.field == bad and repr(bad) in str(e.value)
+        import pandas as pd
+        with pytest.raises(quotalevy.RecordError, match="no input's name"):
+            rs.evaluate_frame(pd.DataFrame({bad: ["1"]}), "2024-01-01")
+    # a date cut at a NUL was read as the date before it
+    for bad in ("2024-01-01\0junk", "2024-01-0\ud800"):
+        for call in (lambda d: rs.evaluate({}, d), lambda d: rs.parameters(d),
+                     lambda d: rs.evaluate_columns({"a": ["1"]}, d),
+                     lambda d: list(rs.evaluate_many([{}], d))):
+            with pytest.raises(ValueError, match="the date"):
+                call(bad)
+    # overrides: a NUL or a surrogate in a name or a value
+    p = os.path.join(SRC, "rules", "cn", "jilin.yaml")
+    for name, value in (("rat\ud800io", "1%"), ("ratio", "1\udcff%"), ("ratio\0", "1%")):
+        with pytest.raises(ValueError, match=r"override") as e:
+            quotalevy.RuleSet.load(p, overrides=[(name, value, "2024-01-01")])
+        assert repr(name if name != "ratio" else value) in str(e.value)
+    # rules text with a lone surrogate: a RulesError at its line and column
+    with pytest.raises(quotalevy.RulesError, match="lone surrogate") as e:
+        quotalevy.RuleSet.from_string(TEXTS + "# caf\ud800\n", "t.yaml")
+    assert (e.value.file, e.value.line, e.value.column) == ("t.yaml", TEXTS.count("\n") + 1, 6)
+    with pytest.raises(ValueError, match="surrogate"):
+        quotalevy.RuleSet.from_string(TEXTS, "t\ud800.yaml")
+    with pytest.raises(TypeError, match="name must be a str"):
+        quotalevy.RuleSet.from_string(TEXTS, b"t.yaml")
+
+
+def test_a_path_is_taken_as_os_open_takes_it(tmp_path):
+    """A file whose name is not UTF-8 (os.listdir gives it with
+    surrogates) could not be loaded at all: SWIG's "argument 1 of type
+    'char const *'"; bytes were refused alike."""
+    raw = os.fsencode(str(tmp_path)) + b"/r\xff.yaml"
+    with open(raw, "w") as f:
+        f.write(TWO)
+    as_str = os.fsdecode(raw)
+    assert "\udcff" in as_str
+    import pathlib
+    for p in (raw, as_str, pathlib.Path(as_str)):
+        rs = quotalevy.RuleSet.load(p)
+        assert rs.evaluate({"a": 1}, "2024-01-01").outputs["s"] == 1000
+        assert pickle.loads(pickle.dumps(rs)).id == "two"
+    rs = quotalevy.RuleSet.load(raw, overrides=[])
+    # a missing one is a RulesError whose file keeps the name's bytes
+    with pytest.raises(quotalevy.RulesError) as e:
+        quotalevy.RuleSet.load(raw + b"x")
+    assert os.fsencode(e.value.file).endswith(b"r\xff.yamlx")
+    for bad in (as_str + "\0", raw + b"\0", pathlib.Path(as_str + "\0"), "x\ud800.yaml"):
+        with pytest.raises(ValueError, match="NUL|surrogate") as e:
+            quotalevy.RuleSet.load(bad)
+        assert "the path" in str(e.value)
