@@ -158,7 +158,7 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
             st = QL_EINVAL;
         if (text && o->resolve_free)
             o->resolve_free(text, len, o->resolve_payload);
-        return qli_yfail(L->err, st, ext, "extends '%s': %s", name,
+        return qli_yfail(L->err, st, ext, "extends '%.80s': %s", name,
                          rerr.message[0] ? rerr.message
                                          : "the include resolver found no "
                                            "rules of that name");
@@ -177,7 +177,7 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
     if (len > QL_MAX_FILE_SIZE)
         return qli_yfail(
             L->err, QL_ELIMIT, ext,
-            "extends '%s': rules text larger than the %u MiB limit", name,
+            "extends '%.80s': rules text larger than the %u MiB limit", name,
             QL_MAX_FILE_SIZE >> 20);
     if (!doc || !key || !doc->file || !doc->text)
         return qli_rl_oom(L);
@@ -185,7 +185,7 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
     for (int i = 0; i < L->depth; i++)
         if (L->chain[i] && !strcmp(L->chain[i], key))
             return qli_yfail(L->err, QL_ENAME, ext,
-                             "extends '%s' makes a cycle: those rules are "
+                             "extends '%.80s' makes a cycle: those rules are "
                              "already being loaded",
                              name);
     L->chain[L->depth++] = key;
@@ -333,8 +333,8 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
             if (confined && has_dotdot(rel))
                 return refuse_extends(L, ext, rel, "'..' leaving the folder");
             return qli_yfail(L->err, QL_EIO, ext,
-                             "extends '%s': cannot open %s: %s", rel, path,
-                             strerror(errno));
+                             "extends '%.80s': cannot open %.80s: %s", rel,
+                             path, strerror(errno));
         }
         size_t cl = L->confine ? strlen(L->confine) : 0;
         if (confined && !searched && cl > 1 && strlen(canon) == cl - 1 &&
@@ -349,7 +349,7 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
         for (int i = 0; i < L->depth; i++)
             if (L->chain[i] && !strcmp(L->chain[i], canon))
                 return qli_yfail(L->err, QL_ENAME, ext,
-                                 "extends '%s' makes a cycle: that file is "
+                                 "extends '%.80s' makes a cycle: that file is "
                                  "already being loaded",
                                  rel);
         L->chain[L->depth++] = qli_ar_strndup(L->ar, canon, strlen(canon));

@@ -85,7 +85,9 @@ struct fast_scratch *qli_fast_scratch_new(const ql_ruleset *rs)
     s->centry = calloc(rs->n_computed + 1, sizeof *s->centry);
     s->kentry = calloc(rs->n_checks + 1, sizeof *s->kentry);
     s->in_period = calloc(rs->n_checks + 1, 1);
-    s->frames = calloc(rs->n_computed + 1, sizeof *s->frames);
+    /* every computed value and every check may be in progress at once
+     * (a check reading another enters it too) */
+    s->frames = calloc(rs->n_computed + rs->n_checks + 1, sizeof *s->frames);
     if (!s->v || !s->avail || !s->cst || !s->kst || !s->ck || !s->tab ||
         !s->blk_ok || !s->in_period || !s->frames || !s->entry || !s->centry ||
         !s->kentry) {

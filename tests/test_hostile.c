@@ -4,10 +4,14 @@
  * runs under ASan + UBSan).  Limits are documented in docs/security.md.
  */
 #include "test_util.h"
+#include "eval.h"
+#include "fast.h"
 #include "util.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 static void test_hostile_billion_laughs(void **state)
 {
@@ -315,6 +319,27 @@ static void test_hostile_deep_dependencies(void **state)
     free(y);
 }
 
+/* An extends path longer than the system takes: the reason is said, and
+ * the path quoted short (it was quoted whole, 6,000 bytes, and the
+ * message cut at its limit before the reason). */
+static void test_hostile_long_extends_path(void **state)
+{
+    (void)state;
+    size_t n = 3000;
+    char *y = malloc(2 * n + 512);
+    size_t o = (size_t)snprintf(y, 512, "quotalevy: 1\nextends: ");
+    for (size_t i = 0; i < n; i++, o += 2)
+        memcpy(y + o, "a/", 2);
+    snprintf(y + o, 512, "x.yaml\nid: t\ntitle: T\njurisdiction: XX\nversion: '1'\n");
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    assert_int_equal(ql_ruleset_load_buffer(&rs, y, strlen(y), "t.yaml", &err), QL_EIO);
+    assert_true(strstr(err.message, ": No such file or directory") ||
+                strstr(err.message, ": File name too long"));
+    assert_true(strlen(err.message) < 300);
+    free(y);
+}
+
 /* What every limit allows at once loads, evaluates and explains on a
  * 512 KiB thread stack in every build (release, debug -O0, ASan): the
  * deepest input of each recursive pass, at its limit.  docs/security.md
@@ -385,14 +410,16 @@ static char *check_chain_rules(int n)
     return y;
 }
 
-static void *small_stack_work(void *arg)
+/* The deepest input of each recursive pass, at its limit (want: the
+ * status its load must end in). */
+enum { DEEPEST = 12 };
+static void deepest_inputs(char **texts, ql_status *want, const char **what)
 {
-    int *ok = arg;
-    enum { N = 12 };
-    char *texts[N];
-    ql_status want[N] = {0};
+    memset(want, 0, DEEPEST * sizeof *want);
     texts[0] = chain_rules("+", "a", 1000);
+    what[0] = "a 1,000-term chain a+a+…";
     texts[1] = dependency_rules(250, 7);
+    what[1] = "250 values of 7-term chains, each naming the next";
     texts[2] = malloc(512);
     snprintf(texts[2], 512, RULES_HEAD
              "inputs:\n  a: {type: decimal, scale: 0}\n  l: {type: decimal, scale: 0, count: 1000, default: 1}\n"
@@ -400,18 +427,65 @@ static void *small_stack_work(void *arg)
              "computed:\n  w: {expr: l * m, count: 1000}\n"
              "  x: sum(w) + sum(l * m) + max(w) + count(l > a)\n"
              "outputs: [x]\n");
+    what[2] = "sums over 1,000-item lists";
     texts[3] = chain_rules("+", "a", 5000);
     want[3] = QL_ELIMIT;
+    what[3] = "a 5,000-term chain (refused)";
     texts[4] = nested_call_rules();
+    what[4] = "10 values of 190 nested max(a, …), each around the next";
     texts[5] = dependency_rules(200, 900);
+    what[5] = "200 values of 900-term chains, each naming the next";
     texts[6] = deep_tree_rules("(", ")", 199, 1);
+    what[6] = "199 nested parentheses around a";
     texts[7] = deep_tree_rules("max(a, ", ")", 199, 800);
+    what[7] = "199 nested max(a, …) around an 800-term chain";
     texts[8] = deep_tree_rules("if(b, a, ", ")", 199, 800);
+    what[8] = "the same with if(b, a, …)";
     texts[9] = deep_tree_rules("-(", ")", 99, 800);
+    what[9] = "99 nested -( around an 800-term chain";
     texts[10] = check_chain_rules(254);
+    what[10] = "254 checks, each reading the one before";
     texts[11] = deep_tree_rules("(a + ", ")", 199, 1);
+    what[11] = "199 nested (a + …)";
+}
+
+/* One evaluation of rs with a=1, b=true on 2024-01-01: traced by the
+ * exact engine and explained (fast = 0), or untraced (fast = 1), which
+ * must take the fast path: evaluated by qli_fast_eval, then through
+ * ql_evaluate.  1 if all went as it must. */
+static int evaluate_deepest(const ql_ruleset *rs, int fast)
+{
+    ql_record *rec = NULL;
+    ql_result *res = NULL;
+    ql_error err;
+    ql_date d;
+    ql_date_from_ymd(&d, 2024, 1, 1);
+    int good = ql_record_new(&rec, rs, &err) == QL_OK &&
+               ql_result_new(&res, rs, &err) == QL_OK &&
+               ql_record_set(rec, "a", "1", &err) == QL_OK &&
+               ql_record_set(rec, "b", "true", &err) != QL_ENOMEM;
+    if (good && fast)
+        good = qli_fast_eval(res, rec, d, qli_fast_scratch_of(res)) == 0 &&
+               ql_evaluate(res, rec, d, 0, &err) == QL_OK;
+    else if (good)
+        good = ql_evaluate(res, rec, d, QL_EVAL_TRACE, &err) == QL_OK &&
+               ql_result_explain(NULL, 0, res) > 0;
+    if (!good)
+        fprintf(stderr, "%s evaluation: %s\n", fast ? "fast" : "traced", err.message);
+    ql_result_free(res);
+    ql_record_free(rec);
+    return good;
+}
+
+static void *small_stack_work(void *arg)
+{
+    int *ok = arg;
+    char *texts[DEEPEST];
+    const char *what[DEEPEST];
+    ql_status want[DEEPEST];
+    deepest_inputs(texts, want, what);
     *ok = 1;
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < DEEPEST; i++) {
         ql_ruleset *rs = NULL;
         ql_error err;
         ql_status st = ql_ruleset_load_buffer(&rs, texts[i], strlen(texts[i]),
@@ -423,24 +497,13 @@ static void *small_stack_work(void *arg)
             *ok &= st == want[i];
             continue;
         }
-        ql_record *rec = NULL;
-        ql_result *res = NULL;
-        ql_date d;
-        ql_date_from_ymd(&d, 2024, 1, 1);
-        int good = ql_record_new(&rec, rs, &err) == QL_OK &&
-                   ql_result_new(&res, rs, &err) == QL_OK &&
-                   ql_record_set(rec, "a", "1", &err) == QL_OK &&
-                   ql_record_set(rec, "b", "true", &err) != QL_ENOMEM &&
-                   ql_evaluate(res, rec, d, QL_EVAL_TRACE, &err) == QL_OK &&
-                   ql_result_explain(NULL, 0, res) > 0;
+        int good = evaluate_deepest(rs, 0) && evaluate_deepest(rs, 1);
         if (!good)
-            fprintf(stderr, "text %d: %s\n", i, err.message);
+            fprintf(stderr, "text %d (%s)\n", i, what[i]);
         *ok &= good;
-        ql_result_free(res);
-        ql_record_free(rec);
         ql_ruleset_free(rs);
     }
-    for (int i = 0; i < N; i++)
+    for (int i = 0; i < DEEPEST; i++)
         free(texts[i]);
     return NULL;
 }
@@ -459,6 +522,101 @@ static void test_hostile_small_thread_stack(void **state)
     assert_true(ok);
 }
 
+/* ------------------------------------------------ peaks, measured */
+
+/* A thread's stack for measuring: SMALL_STACK bytes filled with a
+ * pattern, above a guard that no byte may reach (an overflow faults). */
+#define STACK_GUARD (64u << 10)
+#define STACK_FILL 0xA5
+
+typedef struct peak_job {
+    const ql_ruleset *rs; /* evaluate it, or */
+    const char *text;     /* load it */
+    int pass;             /* 0 load, 1 traced + explain, 2 fast path */
+    int ok;
+    uintptr_t entry;      /* the stack pointer where the job began */
+} peak_job;
+
+static void *peak_work(void *arg)
+{
+    peak_job *j = arg;
+    volatile char here = 0;
+    j->entry = (uintptr_t)&here;
+    if (j->pass == 0) {
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        j->ok = ql_ruleset_load_buffer(&rs, j->text, strlen(j->text), "t.yaml",
+                                       &err) == QL_OK;
+        ql_ruleset_free(rs);
+    } else {
+        j->ok = evaluate_deepest(j->rs, j->pass == 2);
+    }
+    return NULL;
+}
+
+/* The bytes of stack job j takes from its entry: run on a fresh
+ * pattern-filled stack, then the lowest byte written found. */
+static size_t stack_peak(peak_job *j)
+{
+    size_t size = STACK_GUARD + SMALL_STACK;
+    unsigned char *m = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(m != MAP_FAILED);
+    assert_int_equal(mprotect(m, STACK_GUARD, PROT_NONE), 0);
+    unsigned char *base = m + STACK_GUARD;
+    memset(base, STACK_FILL, SMALL_STACK);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    assert_int_equal(pthread_attr_setstack(&attr, base, SMALL_STACK), 0);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, &attr, peak_work, j), 0);
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    size_t low = 0;
+    while (low < SMALL_STACK && base[low] == STACK_FILL)
+        low++;
+    size_t peak = j->entry - (uintptr_t)(base + low);
+    munmap(m, size);
+    return peak;
+}
+
+/* The peak of each pass over the deepest inputs, printed for
+ * docs/security.md ("The C stack"); every one within 512 KiB, and the
+ * fast path's the same whatever the input's depth: it runs every
+ * block in one loop, its frames on the heap. */
+static void test_hostile_stack_peaks(void **state)
+{
+    (void)state;
+    char *texts[DEEPEST];
+    const char *what[DEEPEST];
+    ql_status want[DEEPEST];
+    deepest_inputs(texts, want, what);
+    size_t fast_lo = SIZE_MAX, fast_hi = 0;
+    printf("  %-58s %8s %8s %8s\n", "deepest input of its kind", "load", "traced", "fast");
+    for (int i = 0; i < DEEPEST; i++) {
+        if (want[i])
+            continue;
+        ql_ruleset *rs = load_text(texts[i]);
+        size_t peak[3];
+        for (int pass = 0; pass < 3; pass++) {
+            peak_job j = {rs, texts[i], pass, 0, 0};
+            peak[pass] = stack_peak(&j);
+            if (!j.ok)
+                fail_msg("text %d (%s), pass %d failed", i, what[i], pass);
+            assert_true(peak[pass] < SMALL_STACK);
+        }
+        printf("  %-58s %5zu KB %5zu KB %5zu KB\n", what[i], peak[0] / 1000,
+               peak[1] / 1000, peak[2] / 1000);
+        fast_lo = peak[2] < fast_lo ? peak[2] : fast_lo;
+        fast_hi = peak[2] > fast_hi ? peak[2] : fast_hi;
+        ql_ruleset_free(rs);
+    }
+    for (int i = 0; i < DEEPEST; i++)
+        free(texts[i]);
+    printf("  the fast path: %zu to %zu bytes\n", fast_lo, fast_hi);
+    assert_true(fast_hi - fast_lo < 4096);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,7 +630,9 @@ int main(void)
         cmocka_unit_test(test_hostile_record_values),
         cmocka_unit_test(test_hostile_long_chains),
         cmocka_unit_test(test_hostile_deep_dependencies),
+        cmocka_unit_test(test_hostile_long_extends_path),
         cmocka_unit_test(test_hostile_small_thread_stack),
+        cmocka_unit_test(test_hostile_stack_peaks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -444,6 +444,16 @@ class OutputFiles(unittest.TestCase):
         return run("run", JILIN, "-", "--date", "2024-06-30", *extra,
                    stdin=data, check_rc=rc)
 
+    def test_an_empty_file_name_is_refused_before_reading(self):
+        # -o '' read the whole input, wrote a temporary file, then failed
+        # to rename it ("No such file or directory")
+        for opt in ("-o", "--rejects", "--summary"):
+            with self.subTest(opt=opt):
+                p = self.run_to(None, opt, "", rc=2)
+                self.assertIn("an empty file name: name a file, or '-' for standard "
+                              "output", p.stderr)
+                self.assertNotIn("rows read", p.stderr)
+
     def test_a_fifo_is_written_in_place(self):
         import threading
         with tempfile.TemporaryDirectory() as d:
@@ -770,6 +780,30 @@ class InputRead(unittest.TestCase):
                 "Positions[1]", stdin=self.de_header({"positions[1]": "Positions[1]"}))
         self.assertIn("5 rows read", p.stderr)
         self.assertNotIn("note:", p.stderr)
+
+    def test_a_near_miss_counts_characters_and_shows_the_invisible(self):
+        # the distance was counted in bytes: an accented letter took 2, a
+        # zero-width space or a bidirectional control 3, so 'posítións[1]'
+        # and 'posi<U+200B>tions[1]' (which looks like the input) were
+        # extra columns, the input read as empty; the message showed the
+        # invisible character raw.  Now a name compares as it looks, and
+        # what shows nothing is written \uXXXX.
+        for wrong, shown in (("posi\u200btions[1]", "posi\\u200Btions[1]"),
+                             ("\u202epositions[1]", "\\u202Epositions[1]"),
+                             ("pos\u00edti\u00f3ns[1]", "pos\u00edti\u00f3ns[1]"),
+                             ("positi\u043ens[1]", "positi\u043ens[1]")):
+            with self.subTest(wrong=wrong):
+                p = run("run", self.DE, "-", "--date", "2024-12-31",
+                        stdin=self.de_header({"positions[1]": wrong}), check_rc=2)
+                self.assertIn(f"column '{shown}' is not an input of the rules: did you "
+                              "mean 'positions[1]'?", p.stderr)
+                self.assertNotIn("\u200b", p.stderr)
+                self.assertNotIn("\u202e", p.stderr)
+        # an id that would turn the line around is shown escaped too
+        rc, out, err = run_bytes("run", JILIN, "-", "--date", "2024-06-30",
+                                 stdin=(HEADER + "E\u202e1,bogus,100,1,0,6000000,50000\n").encode())
+        self.assertEqual(rc, 1, err)
+        self.assertIn("rejected (id E\\u202E1): field 'unit_type'", err)
 
     def test_columns_the_rules_do_not_read_are_said_once(self):
         data = HEADER.replace("\n", ",note,région\n") + GOOD.replace("\n", ",a,b\n") * 30

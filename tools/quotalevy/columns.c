@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h" /* sb_put_escaped */
+#include "strbuf.h" /* sb_put_escaped, utf8_next, utf8_invisible */
 #include "input.h"
 
 /* JSON Lines keys already said, remembered up to this many. */
@@ -93,6 +93,9 @@ int col_ignored(const col_watch *w, const char *name)
 /* The name as compared for near misses: ASCII letters in lower case,
  * '-', '.' and ' ' as '_', and numbers without leading zeros, so that
  * Positions[01], positions[1] and positions-1 are all alike. */
+/* Names longer than this many characters are compared whole. */
+#define NAME_CHARS 256
+
 static char *normal(const char *s)
 {
     size_t n = strlen(s);
@@ -117,15 +120,38 @@ static char *normal(const char *s)
     return o;
 }
 
-/* Edit distance of a and b if it is at most 2, else 3 (names are at most
- * a few hundred bytes here: longer ones differ in length first). */
-static int distance(const char *a, size_t na, const char *b, size_t nb)
+/* The code points of UTF-8 text s, invisible ones (zero-width spaces,
+ * bidirectional controls) left out: a header 'employ\u200Bees' looks
+ * like 'employees' and is compared as it looks.  At most `max`; the
+ * count, or max + 1 when there are more. */
+static size_t code_points(const char *s, uint32_t *out, size_t max)
+{
+    size_t n = strlen(s), k = 0;
+    if (utf8_check(s, n) != n) { /* not text: its bytes, as they are */
+        for (size_t i = 0; i < n && k <= max; i++)
+            if (k < max)
+                out[k++] = (unsigned char)s[i];
+            else
+                k++;
+        return k;
+    }
+    for (size_t i = 0, len; i < n && k <= max; i += len) {
+        uint32_t cp = utf8_next(s + i, n - i, &len);
+        if (utf8_invisible(cp))
+            continue;
+        if (k < max)
+            out[k] = cp;
+        k++;
+    }
+    return k;
+}
+
+/* Edit distance of a and b (code points) if it is at most 2, else 3. */
+static int distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
     if ((na > nb ? na - nb : nb - na) > 2)
         return 3;
-    if (nb > 256)
-        return strcmp(a, b) ? 3 : 0;
-    int row[258], prev[258];
+    int row[NAME_CHARS + 2], prev[NAME_CHARS + 2];
     for (size_t j = 0; j <= nb; j++)
         prev[j] = (int)j;
     for (size_t i = 1; i <= na; i++) {
@@ -153,15 +179,19 @@ int col_near_miss(const char *a, const char *b)
     if (!strcmp(a, b))
         return 0;
     size_t la = strlen(a), lb = strlen(b);
-    /* normal forms shrink only by leading zeros; past that, no match */
-    if (la > lb + 2 + 64 || lb > la + 2 + 64)
+    /* normal forms shrink only by leading zeros and invisible characters
+     * (3 bytes each at most, a name's length at most): past that, no match */
+    if (la > 4 * lb + 2 + 64 || lb > 4 * la + 2 + 64)
         return 0;
     char *na = normal(a), *nb = normal(b);
     int near = 0;
+    static const size_t max = NAME_CHARS;
+    uint32_t ca[NAME_CHARS], cb[NAME_CHARS];
     if (na && nb) {
-        size_t n1 = strlen(na), n2 = strlen(nb);
+        size_t n1 = code_points(na, ca, max), n2 = code_points(nb, cb, max);
         size_t shorter = n1 < n2 ? n1 : n2;
-        int d = distance(na, n1, nb, n2);
+        int d = n1 > max || n2 > max ? (strcmp(na, nb) ? 3 : 0)
+                                     : distance(ca, n1, cb, n2);
         near = d == 0 || (d <= 2 && (size_t)d < shorter);
     }
     free(na);

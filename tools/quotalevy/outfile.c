@@ -116,6 +116,12 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
         }
         return 0;
     }
+    if (!*path) { /* it would be written in full, then fail to be renamed */
+        cli_error(cmd, "an empty file name: name a file, or '-' for standard "
+                       "output");
+        clear(o);
+        return -1;
+    }
     if (!(o->path = strdup(path))) {
         errno = ENOMEM;
         return fail_open(o, cmd, "cannot create", -1);
