@@ -29,7 +29,8 @@ typedef enum fop_code {
     FO_NEED_IN,   /* input arg must be set: else skip (validation) or fall back */
     FO_NEED_PAR,  /* parameter arg must have a value on the date */
     FO_PRESENT,   /* dst = whether input arg is set */
-    FO_EVAL,      /* computed value arg, evaluated now unless it is already */
+    FO_EVAL,      /* computed value arg, evaluated now unless it is already
+                     (a8 = 1: its form for the main program) */
     FO_CHECK,     /* check arg, likewise */
     FO_PARAM_AT,  /* dst = parameter arg in force on the date x */
     FO_ADD, FO_SUB, FO_MUL, FO_DIV, FO_NEG, FO_ABS,
@@ -39,20 +40,25 @@ typedef enum fop_code {
     FO_CMP_STR,
     FO_NOT,
     FO_JMP,       /* to arg */
-    FO_JF,        /* to arg if x is false */
-    FO_JT,        /* to arg if x is true */
+    FO_JF,        /* to arg if x is false, storing a8 in dst */
+    FO_JT,        /* to arg if x is true, storing a8 in dst */
+    FO_JCMP_NUM,  /* to arg if (x <a8 & 127> y) is a8 >> 7, storing that
+                     in dst */
+    FO_JCMP_DATE,
+    FO_JCMP_EQ,   /* bools and enums */
     FO_IN_NUM,    /* dst = x among the y constants from slot arg; a8: negated */
     FO_IN_INT,
     FO_IN_STR,
     FO_MIN,       /* dst = min of the y registers from x; a8: dates */
     FO_MAX,
+    FO_MIN2,      /* dst = min(x, y); a8: dates */
+    FO_MAX2,
     FO_ROUND,     /* dst = x rounded to arg places in mode a8 */
     FO_DIVROUND,  /* dst = round(x / y, arg) in mode a8 */
     FO_BRACKET,   /* dst = parameter arg's bracket of x */
     FO_YEAR, FO_MONTH, FO_DAY,
     FO_DAYS,      /* dst = days from x to y */
     FO_ADD_DATE,  /* dst = date x + y days (a8 = 0) or y × a8 months */
-    FO_CALL,      /* run block arg (a check's part) into slot dst */
     FO_CK_PERIOD, /* check dst: to arg unless the date is in its period */
     FO_CK_SHORT,  /* check dst: shortfall = max(required − actual, 0) */
     FO_CK_DONE,   /* check dst applies; compliant = x, or actual ≥ required
@@ -97,10 +103,22 @@ typedef struct fprog {
     uint32_t *start, *start_chk;
     uint32_t *par_first; /* per block: its parameters, par[par_first[b] …] */
     uint32_t *par;
-    /* Each check as code (entered by FO_CHECK), and the record's whole
-     * evaluation after the validations: every output, then every check. */
+    /* Each check as code (entered by FO_CHECK from validations and the
+     * values they read). */
     uint32_t *check_start, *check_start_chk; /* as start and start_chk */
-    uint32_t main_start;
+    /* The record's evaluation after the validations, in one straight
+     * program (as start and start_chk: `main_start` for a date on which
+     * every parameter in main_par has a value): every computed value that
+     * every evaluation reaches (an output, or named where its reader
+     * always passes) and every check, inline, each after what it reads,
+     * each writing its slots directly.  A value only some evaluations
+     * reach (named in one branch of an if) is entered on demand, in a
+     * form for the main program: mstart, mstart_chk (per block). */
+    uint32_t main_start, main_start_chk;
+    uint32_t *main_par;
+    size_t n_main_par;
+    uint32_t *mstart, *mstart_chk;
+    int32_t *comp_const; /* per computed value: the constant it is, or −1 */
     size_t nslots;
     uint32_t s_const, s_date, s_param, s_input, s_comp, s_check, s_reg;
     fval *consts;      /* the constant slots' values */
@@ -111,6 +129,9 @@ typedef struct fprog {
     uint8_t *in_kind;  /* per input: its vkind */
     uint8_t *in_empty; /* per input, when empty: 1 default, 2 default past
                           64 bits, 0 none */
+    uint8_t *in_need;  /* per input: 1 when empty is the exact engine's
+                          error: required, or the main program always
+                          reads it and it has no 64-bit default */
     /* the computed values that are outputs, and their kinds */
     uint32_t *out_comp;
     uint8_t *out_kind;

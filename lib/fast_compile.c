@@ -10,50 +10,24 @@
  * empty field, a parameter without a value, evaluate a computed value —
  * becomes a NEED or EVAL instruction, emitted once per straight run of
  * code.  Where two paths join (an if's branches, and/or), the value they
- * leave is moved to the register of its stack position.
+ * leave is stored by the jump, or moved, to the register of its stack
+ * position; a comparison or a `not` before a jump is the jump.
  *
- * Values are converted to 64 bits here once: constants, parameter values
- * and bracket tables.  One that does not fit makes the code that reads it
- * a FO_FALLBACK: a record that reaches it goes to the exact engine.
+ * The main program (fast_code.h) is every computed value that every
+ * evaluation reaches and every check, inline, in the order fast_plan.c
+ * finds; inside it a value is read from its slot, not entered.  Values
+ * only some evaluations reach are blocks of their own, entered on
+ * demand, as are all values a validation reads.
  */
 #include "util.h"
 #include "value.h"
 #include "code.h"
 #include "ruleset.h"
 #include "fast_code.h"
+#include "fast_compile.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* A number, bool, date or enum value of kind k as a 64-bit value; 0 if a
- * number does not fit. */
-static int to_fval(const qval *q, vkind k, fval *out)
-{
-    memset(out, 0, sizeof *out);
-    switch (k) {
-    case VK_NUMBER:
-        if (q->num.coef > INT64_MAX || q->num.coef < INT64_MIN)
-            return 0;
-        out->c = (int64_t)q->num.coef;
-        out->s = q->num.scale;
-        return 1;
-    case VK_BOOL: out->c = q->b != 0; return 1;
-    case VK_DATE: out->c = q->date; return 1;
-    case VK_ENUM: out->c = q->en; return 1;
-    case VK_STRING:
-        out->p = q->str.s;
-        out->len = q->str.len;
-        return 1;
-    default: return 0;
-    }
-}
-
-static int qd_to_fval(const qd *q, fval *out)
-{
-    qval v;
-    v.num = *q;
-    return to_fval(&v, VK_NUMBER, out);
-}
 
 /* ------------------------------------------------------------ emitter */
 
@@ -77,6 +51,13 @@ typedef struct fcc {
     uint32_t gen;
     uint32_t *known; /* inputs, params, computed, checks */
     size_t k_par, k_comp, k_check;
+    /* compiling for the main program: the values every evaluation
+     * reaches and every check are in their slots already */
+    int ctx_main;
+    uint8_t *eager;  /* per computed value: inline in the main program */
+    uint8_t *msure;  /* per input: checked once before the main program */
+    uint32_t reg0;   /* inline: the slot stack position 0 lives in */
+    uint32_t *blk_rbase; /* per block: its register window */
 } fcc;
 
 static void emit(fcc *f, int op, int a8, uint32_t dst, uint32_t x, uint32_t y,
@@ -102,7 +83,19 @@ static void emit(fcc *f, int op, int a8, uint32_t dst, uint32_t x, uint32_t y,
     o->arg = arg;
 }
 
-static uint32_t reg(const fcc *f, int d) { return f->p->s_reg + f->rbase + (uint32_t)d; }
+/* The register of stack position d.  A block compiled inline keeps its
+ * bottom position in its destination, so its value needs no move. */
+static uint32_t reg(const fcc *f, int d)
+{
+    if (d == 0 && f->reg0 != FS_NONE)
+        return f->reg0;
+    return f->p->s_reg + f->rbase + (uint32_t)d;
+}
+
+static uint32_t reg_window(const fcc *f, int d)
+{
+    return f->p->s_reg + f->rbase + (uint32_t)d;
+}
 
 static void push(fcc *f, uint32_t slot)
 {
@@ -162,6 +155,35 @@ typedef struct fixup {
     size_t to;  /* relative stack pc */
 } fixup;
 
+static int is_cond_jump(int op)
+{
+    return op == OP_JF || op == OP_JF_KEEP || op == OP_JT_KEEP;
+}
+
+/* The stack code's conditional jump `in` (OP_JF, OP_JF_KEEP, OP_JT_KEEP)
+ * on the value at the top, as the fast jump `op` on x and y (FO_JF or
+ * FO_JT on x, or a comparison of x and y).  The jump stores the value it
+ * jumped on (a8's or the sense's) in the top's register, where the
+ * keeping forms leave it for their target; no move is needed. */
+static void cond_jump(fcc *f, const instr *in, size_t start, fixup *fx,
+                      size_t *nfx, int op, int a8, uint32_t x, uint32_t y)
+{
+    int d = f->depth;
+    uint32_t r = reg(f, d - 1);
+    size_t to = (size_t)in->arg - start;
+    fx[*nfx].at = f->n;
+    fx[(*nfx)++].to = to;
+    emit(f, op, a8, r, x, y, 0);
+    if (in->op == OP_JF) {
+        f->depth = d - 1;
+        save_state(f, to);
+        return;
+    }
+    f->stack[d - 1] = r;
+    save_state(f, to);
+    f->depth = d - 1;
+}
+
 /* Compiles block b: as a block of its own ending in FO_RET (dst
  * FS_NONE), or inline, its value moved to slot dst.  `checked`: with a
  * FO_NEED_PAR before each parameter.  Its registers start at f->rbase;
@@ -199,9 +221,13 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
     f->maxdepth = 0;
     f->npool = 0;
     f->gen++;
+    f->reg0 = dst;
     int dead = 0;
-    if (dst == FS_NONE)
-        (checked ? p->start_chk : p->start)[b] = (uint32_t)f->n;
+    if (dst == FS_NONE) {
+        uint32_t *at = f->ctx_main ? (checked ? p->mstart_chk : p->mstart)
+                                   : (checked ? p->start_chk : p->start);
+        at[b] = (uint32_t)f->n;
+    }
     for (size_t i = 0; i < len && !f->oom; i++) {
         const instr *in = &rs->code[start + i];
         if (f->target[i]) {
@@ -224,7 +250,8 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             break;
         case OP_INPUT: {
             const input_def *id = &rs->inputs[in->arg];
-            int sure = id->required || (id->has_default && p->default_ok[in->arg]);
+            int sure = id->required || (id->has_default && p->default_ok[in->arg]) ||
+                       (f->ctx_main && f->msure[in->arg]);
             if (!sure && !known(f, (size_t)in->arg))
                 emit(f, FO_NEED_IN, 0, 0, 0, 0, in->arg);
             push(f, p->s_input + (uint32_t)in->arg);
@@ -233,6 +260,10 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
         case OP_PRESENT:
             emit(f, FO_PRESENT, 0, reg(f, d), 0, 0, in->arg);
             push(f, reg(f, d));
+            /* past a jump if it is false, the field is there */
+            if (i + 1 < len && !f->target[i + 1] &&
+                (in[1].op == OP_JF || in[1].op == OP_JF_KEEP))
+                (void)known(f, (size_t)in->arg);
             break;
         case OP_PARAM:
             if (checked && !known(f, f->k_par + (size_t)in->arg))
@@ -244,21 +275,52 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             f->stack[d - 1] = reg(f, d - 1);
             break;
         case OP_COMPUTED:
-            if (!known(f, f->k_comp + (size_t)in->arg))
-                emit(f, FO_EVAL, 0, 0, 0, 0, in->arg);
+            if (p->comp_const[in->arg] >= 0) {
+                push(f, p->s_const + (uint32_t)p->comp_const[in->arg]);
+                break;
+            }
+            if (!(f->ctx_main && f->eager[in->arg]) &&
+                !known(f, f->k_comp + (size_t)in->arg))
+                emit(f, FO_EVAL, f->ctx_main, 0, 0, 0, in->arg);
             push(f, p->s_comp + (uint32_t)in->arg);
             break;
         case OP_CHECKF:
-            if (!known(f, f->k_check + (size_t)in->arg))
+            /* the main program has evaluated every check before its
+             * readers */
+            if (!f->ctx_main && !known(f, f->k_check + (size_t)in->arg))
                 emit(f, FO_CHECK, 0, 0, 0, 0, in->arg);
             push(f, p->s_check + 5 * (uint32_t)in->arg + in->a8);
             break;
         case OP_DATE:
             push(f, p->s_date);
             break;
+        case OP_CMP_NUM: case OP_CMP_DATE: case OP_CMP_BOOL: case OP_CMP_ENUM:
+        case OP_NOT:
+            if (i + 1 < len && !f->target[i + 1] && is_cond_jump(in[1].op)) {
+                /* the comparison is the jump's condition: one instruction */
+                int sense = in[1].op == OP_JT_KEEP;
+                f->fpc[++i] = (uint32_t)f->n;
+                if (in->op == OP_NOT) {
+                    cond_jump(f, &in[1], start, fx, &nfx, sense ? FO_JF : FO_JT,
+                              sense, f->stack[d - 1], 0);
+                    break;
+                }
+                int op = in->op == OP_CMP_NUM    ? FO_JCMP_NUM
+                         : in->op == OP_CMP_DATE ? FO_JCMP_DATE
+                                                 : FO_JCMP_EQ;
+                uint32_t x = f->stack[d - 2], y = f->stack[d - 1];
+                f->depth = d - 1;
+                cond_jump(f, &in[1], start, fx, &nfx, op, in->a8 | sense << 7, x, y);
+                break;
+            }
+            if (in->op == OP_NOT) {
+                emit(f, FO_NOT, 0, reg(f, d - 1), f->stack[d - 1], 0, 0);
+                f->stack[d - 1] = reg(f, d - 1);
+                break;
+            }
+            /* fall through */
         case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
-        case OP_CMP_NUM: case OP_CMP_DATE: case OP_CMP_STR: case OP_CMP_BOOL:
-        case OP_CMP_ENUM: case OP_DIVROUND: case OP_DAYS: case OP_ADD_DATE: {
+        case OP_CMP_STR: case OP_DIVROUND: case OP_DAYS: case OP_ADD_DATE: {
             int op;
             switch ((opcode)in->op) {
             case OP_ADD: op = FO_ADD; break;
@@ -279,12 +341,11 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             f->stack[d - 2] = reg(f, d - 2);
             break;
         }
-        case OP_NEG: case OP_NOT: case OP_ABS: case OP_ROUND: case OP_YEAR:
+        case OP_NEG: case OP_ABS: case OP_ROUND: case OP_YEAR:
         case OP_MONTH: case OP_DAY: case OP_BRACKET: {
             int op;
             switch ((opcode)in->op) {
             case OP_NEG: op = FO_NEG; break;
-            case OP_NOT: op = FO_NOT; break;
             case OP_ABS: op = FO_ABS; break;
             case OP_ROUND: op = FO_ROUND; break;
             case OP_YEAR: op = FO_YEAR; break;
@@ -305,21 +366,10 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             dead = 1;
             break;
         case OP_JF:
-            fx[nfx].at = f->n;
-            fx[nfx++].to = (size_t)in->arg - start;
-            emit(f, FO_JF, 0, 0, f->stack[d - 1], 0, 0);
-            f->depth = d - 1;
-            save_state(f, (size_t)in->arg - start);
-            break;
         case OP_JF_KEEP:
         case OP_JT_KEEP:
-            materialize(f, d - 1);
-            fx[nfx].at = f->n;
-            fx[nfx++].to = (size_t)in->arg - start;
-            emit(f, in->op == OP_JF_KEEP ? FO_JF : FO_JT, 0, 0, f->stack[d - 1],
-                 0, 0);
-            save_state(f, (size_t)in->arg - start);
-            f->depth = d - 1;
+            cond_jump(f, in, start, fx, &nfx, in->op == OP_JT_KEEP ? FO_JT : FO_JF,
+                      in->op == OP_JT_KEEP, f->stack[d - 1], 0);
             break;
         case OP_IN_NUM: case OP_IN_STR: case OP_IN_ENUM: case OP_IN_DATE: {
             for (int k = 0; k < in->a16; k++)
@@ -335,11 +385,21 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
         case OP_MIN:
         case OP_MAX: {
             int n = in->a16;
+            if (n == 2) {
+                emit(f, in->op == OP_MIN ? FO_MIN2 : FO_MAX2, in->a8, reg(f, d - 2),
+                     f->stack[d - 2], f->stack[d - 1], 0);
+                f->depth = d - 1;
+                f->stack[d - 2] = reg(f, d - 2);
+                break;
+            }
+            /* the operands in consecutive registers of the window */
             for (int k = d - n; k < d; k++)
-                materialize(f, k);
+                if (f->stack[k] != reg_window(f, k))
+                    emit(f, FO_MOVE, 0, reg_window(f, k), f->stack[k], 0, 0);
             emit(f, in->op == OP_MIN ? FO_MIN : FO_MAX, in->a8, reg(f, d - n),
-                 reg(f, d - n), (uint32_t)n, 0);
+                 reg_window(f, d - n), (uint32_t)n, 0);
             f->depth = d - n + 1;
+            f->stack[d - n] = reg(f, d - n);
             break;
         }
         case OP_RET:
@@ -360,95 +420,21 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
     return f->oom ? -1 : 0;
 }
 
-/* ------------------------------------------------------------ values */
-
-static int build_values(ql_ruleset *rs, fprog *p)
-{
-    ql_arena *a = &rs->arena;
-    p->consts = qli_ar_alloc(a, (rs->nconsts + 1) * sizeof *p->consts);
-    p->const_ok = qli_ar_alloc(a, rs->nconsts + 1);
-    p->params = qli_ar_alloc(a, (rs->n_params + 1) * sizeof *p->params);
-    p->defaults = qli_ar_alloc(a, (rs->n_inputs + 1) * sizeof *p->defaults);
-    p->default_ok = qli_ar_alloc(a, rs->n_inputs + 1);
-    if (!p->consts || !p->const_ok || !p->params || !p->defaults ||
-        !p->default_ok)
-        return -1;
-    for (size_t k = 0; k < rs->nconsts; k++)
-        p->const_ok[k] = (uint8_t)to_fval(&rs->consts[k], (vkind)rs->const_kind[k],
-                                         &p->consts[k]);
-    p->in_kind = qli_ar_alloc(a, rs->n_inputs + 1);
-    p->in_empty = qli_ar_alloc(a, rs->n_inputs + 1);
-    p->out_comp = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->out_comp);
-    p->out_kind = qli_ar_alloc(a, rs->n_outputs + 1);
-    if (!p->in_kind || !p->in_empty || !p->out_comp || !p->out_kind)
-        return -1;
-    for (size_t i = 0; i < rs->n_inputs; i++) {
-        const input_def *d = &rs->inputs[i];
-        p->in_kind[i] = (uint8_t)d->type.kind;
-        if (d->has_default) {
-            p->default_ok[i] = (uint8_t)to_fval(&d->def, d->type.kind, &p->defaults[i]);
-            p->in_empty[i] = p->default_ok[i] ? 1 : 2;
-        }
-    }
-    for (size_t i = 0; i < rs->n_outputs; i++) {
-        const output_def *o = &rs->outputs[i];
-        if (o->kind != OUT_COMPUTED)
-            continue;
-        p->out_kind[p->n_out_comp] = (uint8_t)rs->computed[o->index].type.kind;
-        p->out_comp[p->n_out_comp++] = (uint32_t)o->index;
-    }
-    for (size_t i = 0; i < rs->n_params; i++) {
-        const param_def *d = &rs->params[i];
-        fparam *fp = &p->params[i];
-        size_t n = d->nvalues + 1;
-        fp->v = qli_ar_alloc(a, n * sizeof *fp->v);
-        fp->ok = qli_ar_alloc(a, n);
-        if (!fp->v || !fp->ok)
-            return -1;
-        if (d->type.kind == VK_TABLE) {
-            fp->tab = qli_ar_alloc(a, n * sizeof *fp->tab);
-            if (!fp->tab)
-                return -1;
-        }
-        for (size_t k = 0; k < d->nvalues; k++) {
-            const param_value *pv = &d->values[k];
-            if (d->type.kind != VK_TABLE) {
-                fp->ok[k] = (uint8_t)to_fval(&pv->v, d->type.kind, &fp->v[k]);
-                continue;
-            }
-            ftable *t = &fp->tab[k];
-            size_t nr = pv->nrows + 1;
-            t->bound = qli_ar_alloc(a, nr * sizeof *t->bound);
-            t->value = qli_ar_alloc(a, nr * sizeof *t->value);
-            t->exclusive = qli_ar_alloc(a, nr);
-            if (!t->bound || !t->value || !t->exclusive)
-                return -1;
-            t->nrows = pv->nrows;
-            t->ok = 1;
-            for (size_t r = 0; r < pv->nrows; r++) {
-                t->ok &= qd_to_fval(&pv->rows[r].bound, &t->bound[r]) &
-                         qd_to_fval(&pv->rows[r].value, &t->value[r]);
-                t->exclusive[r] = (uint8_t)pv->rows[r].exclusive;
-            }
-            fp->ok[k] = (uint8_t)t->ok;
-        }
-    }
-    return 0;
-}
-
 /* One form of check k's code: its period, then its parts inline
- * (applies, the three numbers, compliant), each in registers of its own;
- * the same windows for both forms.  FO_CHECK enters it, its FO_RET marks
- * the check done. */
-static void compile_check(fcc *f, size_t k, int checked)
+ * (applies, the three numbers, compliant), each in registers of its own.
+ * As a block of its own (`inline` 0: entered by FO_CHECK, its FO_RET
+ * marks the check done; the same windows for both forms) or inline in
+ * the main program, going on after it. */
+static void compile_check(fcc *f, size_t k, int checked, int inline_)
 {
     const check_def *d = &f->rs->checks[k];
     fprog *p = f->p;
     uint32_t base = p->s_check + 5 * (uint32_t)k, kk = (uint32_t)k, tmp;
-    (checked ? p->check_start_chk : p->check_start)[k] = (uint32_t)f->n;
+    if (!inline_)
+        (checked ? p->check_start_chk : p->check_start)[k] = (uint32_t)f->n;
     size_t period = f->n, jf = 0;
     emit(f, FO_CK_PERIOD, 0, kk, 0, 0, 0);
-    tmp = reg(f, 0);
+    tmp = reg_window(f, 0);
     f->rbase++;
 #define PART(blk, to)                                                        \
     do {                                                                     \
@@ -459,7 +445,7 @@ static void compile_check(fcc *f, size_t k, int checked)
     if (d->applies >= 0) {
         PART(d->applies, tmp);
         jf = f->n;
-        emit(f, FO_JF, 0, 0, tmp, 0, 0);
+        emit(f, FO_JF, 0, tmp, tmp, 0, 0);
     }
     PART(d->required, base + CF_REQUIRED);
     PART(d->actual, base + CF_ACTUAL);
@@ -478,65 +464,58 @@ static void compile_check(fcc *f, size_t k, int checked)
     emit(f, FO_JMP, 0, 0, 0, 0, 0);
     size_t na = f->n;
     emit(f, FO_CK_NA, 0, kk, 0, 0, 0);
-    emit(f, FO_RET, 0, 0, tmp, 0, 0);
+    if (!inline_)
+        emit(f, FO_RET, 0, 0, tmp, 0, 0);
     if (f->oom)
         return;
     f->code[period].arg = (int32_t)na;
     if (d->applies >= 0)
         f->code[jf].arg = (int32_t)na;
-    f->code[jmp].arg = (int32_t)(na + 1);
+    f->code[jmp].arg = (int32_t)(inline_ ? f->n : na + 1);
 }
 
-/* Every check's code, then the main program: every output, then every
- * check, as eval.c evaluates them. */
-static void compile_checks_and_main(fcc *f)
+/* Every check's code, for validations and the values they read. */
+static void compile_checks(fcc *f)
+{
+    for (size_t k = 0; k < f->rs->n_checks && !f->oom; k++) {
+        uint32_t r0 = f->rbase;
+        compile_check(f, k, 0, 0);
+        f->rbase = r0;
+        compile_check(f, k, 1, 0);
+    }
+}
+
+/* One form of the main program (fprog.main_start): the nodes in `order`
+ * (computed value i is i, check i is n_computed + i), every value that
+ * every evaluation reaches and every check inline, all in one register
+ * window from f->rbase.  f->maxdepth is left at the registers it used. */
+static void compile_main(fcc *f, const int *order, int checked)
 {
     const ql_ruleset *rs = f->rs;
     fprog *p = f->p;
-    for (size_t k = 0; k < rs->n_checks && !f->oom; k++) {
-        uint32_t r0 = f->rbase;
-        compile_check(f, k, 0);
+    uint32_t r0 = f->rbase, top = r0;
+    (checked ? &p->main_start_chk : &p->main_start)[0] = (uint32_t)f->n;
+    f->ctx_main = 1;
+    for (size_t i = 0; i < rs->n_computed + rs->n_checks && !f->oom; i++) {
+        int nd = order[i];
         f->rbase = r0;
-        compile_check(f, k, 1);
-    }
-    p->main_start = (uint32_t)f->n;
-    for (size_t i = 0; i < rs->n_outputs; i++) {
-        const output_def *o = &rs->outputs[i];
-        if (o->kind == OUT_COMPUTED)
-            emit(f, FO_EVAL, 0, 0, 0, 0, o->index);
-        else if (o->kind == OUT_CHECK)
-            emit(f, FO_CHECK, 0, 0, 0, 0, o->index);
-    }
-    for (size_t k = 0; k < rs->n_checks; k++)
-        emit(f, FO_CHECK, 0, 0, 0, 0, (int32_t)k);
-    emit(f, FO_RET, 0, 0, p->s_date, 0, 0);
-}
-
-/* Each block's parameters (OP_PARAM), once each: a date on which all
- * have a value runs the block's unchecked form. */
-static int block_params(ql_ruleset *rs, fprog *p)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < rs->ncode; i++)
-        total += rs->code[i].op == OP_PARAM;
-    p->par = qli_ar_alloc(&rs->arena, (total + 1) * sizeof *p->par);
-    if (!p->par)
-        return -1;
-    size_t n = 0;
-    for (size_t b = 0; b < rs->nblocks; b++) {
-        p->par_first[b] = (uint32_t)n;
-        for (size_t i = rs->blocks[b].start; rs->code[i].op != OP_RET; i++) {
-            if (rs->code[i].op != OP_PARAM)
+        if ((size_t)nd < rs->n_computed) {
+            if (!f->eager[nd] || p->comp_const[nd] >= 0)
                 continue;
-            size_t k = p->par_first[b];
-            while (k < n && p->par[k] != (uint32_t)rs->code[i].arg)
-                k++;
-            if (k == n)
-                p->par[n++] = (uint32_t)rs->code[i].arg;
+            if (compile_block(f, rs->computed[nd].block, checked,
+                              p->s_comp + (uint32_t)nd))
+                break;
+            f->rbase += (uint32_t)f->maxdepth;
+        } else {
+            compile_check(f, (size_t)nd - rs->n_computed, checked, 1);
         }
+        if (f->rbase > top)
+            top = f->rbase;
     }
-    p->par_first[rs->nblocks] = (uint32_t)n;
-    return 0;
+    emit(f, FO_RET, 0, 0, p->s_date, 0, 0);
+    f->ctx_main = 0;
+    f->rbase = r0;
+    f->maxdepth = (int)(top - r0);
 }
 
 /* The environment switch for differential testing: QUOTALEVY_FAST=0 at
@@ -573,11 +552,23 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     p->par_first = qli_ar_alloc(&rs->arena, nb * sizeof *p->par_first);
     p->check_start = qli_ar_alloc(&rs->arena, (rs->n_checks + 1) * sizeof *p->check_start);
     p->check_start_chk = qli_ar_alloc(&rs->arena, (rs->n_checks + 1) * sizeof *p->check_start_chk);
+    p->mstart = qli_ar_alloc(&rs->arena, nb * sizeof *p->mstart);
+    p->mstart_chk = qli_ar_alloc(&rs->arena, nb * sizeof *p->mstart_chk);
+    p->comp_const = qli_ar_alloc(&rs->arena, (rs->n_computed + 1) * sizeof *p->comp_const);
     if (!p->start || !p->start_chk || !p->par_first || !p->check_start ||
-        !p->check_start_chk ||
-        build_values(rs, p) ||
-        block_params(rs, p))
+        !p->check_start_chk || !p->mstart || !p->mstart_chk || !p->comp_const ||
+        qli_fast_build_values(rs, p) ||
+        qli_fast_block_params(rs, p))
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    /* a value that is a constant (date("2025-06-25")) is one slot, filled
+     * once */
+    for (size_t k = 0; k < rs->n_computed; k++) {
+        const instr *in = &rs->code[rs->blocks[rs->computed[k].block].start];
+        p->comp_const[k] = in[0].op == OP_CONST && in[1].op == OP_RET &&
+                                   p->const_ok[in[0].arg]
+                               ? in[0].arg
+                               : -1;
+    }
     fcc f;
     memset(&f, 0, sizeof f);
     f.rs = rs;
@@ -585,20 +576,53 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     f.k_par = rs->n_inputs;
     f.k_comp = f.k_par + rs->n_params;
     f.k_check = f.k_comp + rs->n_computed;
+    f.reg0 = FS_NONE;
     f.stack = malloc((rs->stack_need + 1) * sizeof *f.stack);
     f.known = calloc(f.k_check + rs->n_checks + 1, sizeof *f.known);
-    int ok = f.stack && f.known;
+    f.eager = calloc(rs->n_computed + 1, 1);
+    f.msure = calloc(rs->n_inputs + 1, 1);
+    f.blk_rbase = malloc(nb * sizeof *f.blk_rbase);
+    int *order = NULL;
+    int ok = f.stack && f.known && f.eager && f.msure && f.blk_rbase &&
+             qli_fast_find_eager(rs, f.eager, f.msure) == 0 &&
+             (order = qli_fast_node_order(rs)) != NULL &&
+             qli_fast_main_params(rs, p, f.eager) == 0;
     for (size_t b = 0; ok && b < rs->nblocks; b++) {
         /* both forms share the block's register window */
+        f.blk_rbase[b] = f.rbase;
         ok = compile_block(&f, (int)b, 0, FS_NONE) == 0 &&
              compile_block(&f, (int)b, 1, FS_NONE) == 0;
         f.rbase += (uint32_t)f.maxdepth;
     }
     if (ok) {
-        compile_checks_and_main(&f);
+        compile_checks(&f);
         ok = !f.oom;
     }
+    /* the values the main program enters on demand, in its form: they
+     * read what it evaluated inline from the slots, in their own windows */
+    uint32_t top = f.rbase;
+    f.ctx_main = 1;
+    for (size_t k = 0; ok && k < rs->n_computed; k++) {
+        int b = rs->computed[k].block;
+        if (f.eager[k] || p->comp_const[k] >= 0)
+            continue;
+        f.rbase = f.blk_rbase[b];
+        ok = compile_block(&f, b, 0, FS_NONE) == 0 &&
+             compile_block(&f, b, 1, FS_NONE) == 0;
+    }
+    f.ctx_main = 0;
+    f.rbase = top;
     if (ok) {
+        compile_main(&f, order, 0);
+        compile_main(&f, order, 1);
+        f.rbase += (uint32_t)f.maxdepth;
+        ok = !f.oom;
+    }
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        p->in_need[i] = rs->inputs[i].required ||
+                        (f.msure && f.msure[i] && p->in_empty[i] != 1);
+    if (ok) {
+        qli_fast_thread_jumps(f.code, f.n);
         p->code = qli_ar_alloc(&rs->arena, (f.n + 1) * sizeof *p->code);
         ok = p->code != NULL;
     }
@@ -612,5 +636,9 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     free(f.pool);
     free(f.stack);
     free(f.known);
+    free(f.eager);
+    free(f.msure);
+    free(f.blk_rbase);
+    free(order);
     return ok ? QL_OK : qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
 }

@@ -42,6 +42,8 @@ struct fast_scratch {
     uint8_t *blk_ok;    /* per block: every parameter it reads is in force */
     const fop **entry;  /* per block: where it starts on pdate */
     const fop **centry; /* per computed value: its block's entry */
+    const fop **mentry; /* the same, its form for the main program */
+    const fop *main_entry; /* the main program's form for pdate */
     const fop **kentry; /* per check: its code's entry */
     uint8_t *in_period; /* per check: pdate within its from … until */
     struct fframe *frames; /* computed values being evaluated */
@@ -83,6 +85,7 @@ struct fast_scratch *qli_fast_scratch_new(const ql_ruleset *rs)
     s->blk_ok = calloc(rs->nblocks + 1, 1);
     s->entry = calloc(rs->nblocks + 1, sizeof *s->entry);
     s->centry = calloc(rs->n_computed + 1, sizeof *s->centry);
+    s->mentry = calloc(rs->n_computed + 1, sizeof *s->mentry);
     s->kentry = calloc(rs->n_checks + 1, sizeof *s->kentry);
     s->in_period = calloc(rs->n_checks + 1, 1);
     /* every computed value and every check may be in progress at once
@@ -90,12 +93,15 @@ struct fast_scratch *qli_fast_scratch_new(const ql_ruleset *rs)
     s->frames = calloc(rs->n_computed + rs->n_checks + 1, sizeof *s->frames);
     if (!s->v || !s->avail || !s->cst || !s->kst || !s->ck || !s->tab ||
         !s->blk_ok || !s->in_period || !s->frames || !s->entry || !s->centry ||
-        !s->kentry) {
+        !s->mentry || !s->kentry) {
         qli_fast_scratch_free(s);
         return NULL;
     }
     if (rs->nconsts)
         memcpy(s->v + p->s_const, p->consts, rs->nconsts * sizeof *s->v);
+    for (size_t k = 0; k < rs->n_computed; k++)
+        if (p->comp_const[k] >= 0)
+            s->v[p->s_comp + k] = p->consts[p->comp_const[k]];
     s->rs = rs;
     s->pdate = INT32_MIN;
     return s;
@@ -114,6 +120,7 @@ void qli_fast_scratch_free(struct fast_scratch *s)
     free(s->blk_ok);
     free(s->entry);
     free(s->centry);
+    free(s->mentry);
     free(s->kentry);
     free(s->in_period);
     free(s->frames);
@@ -145,8 +152,15 @@ static void load_params(fctx *e, ql_date date)
         s->blk_ok[b] = ok;
         s->entry[b] = &e->p->code[ok ? e->p->start[b] : e->p->start_chk[b]];
     }
-    for (size_t k = 0; k < rs->n_computed; k++)
-        s->centry[k] = s->entry[rs->computed[k].block];
+    for (size_t k = 0; k < rs->n_computed; k++) {
+        int b = rs->computed[k].block;
+        s->centry[k] = s->entry[b];
+        s->mentry[k] = &e->p->code[s->blk_ok[b] ? e->p->mstart[b] : e->p->mstart_chk[b]];
+    }
+    uint8_t main_ok = 1;
+    for (size_t k = 0; k < e->p->n_main_par; k++)
+        main_ok &= avail[e->p->main_par[k]];
+    s->main_entry = &e->p->code[main_ok ? e->p->main_start : e->p->main_start_chk];
     for (size_t k = 0; k < rs->n_checks; k++) {
         const check_def *d = &rs->checks[k];
         s->in_period[k] = !((d->from >= 0 && date < d->from) ||
@@ -173,6 +187,10 @@ static int load_inputs(fctx *e)
     size_t n = e->rs->n_inputs;
     for (size_t i = 0; i < n; i++) {
         if (!rec->present[i]) {
+            /* required, or read by the main program on every run: the
+             * exact engine's error */
+            if (p->in_need[i])
+                return F_FALL;
             avail[i] = p->in_empty[i];
             if (avail[i])
                 v[i] = p->defaults[i];
@@ -297,13 +315,15 @@ static int run_loop(fctx *e, const fop *o, uint32_t *ret, int entry)
         [FO_ABS] = &&op_neg, [FO_CMP_NUM] = &&op_cmp_num,
         [FO_CMP_DATE] = &&op_cmp_date, [FO_CMP_EQ] = &&op_cmp_eq,
         [FO_CMP_STR] = &&op_cmp_str, [FO_NOT] = &&op_not, [FO_JMP] = &&op_jmp,
-        [FO_JF] = &&op_jf, [FO_JT] = &&op_jt, [FO_IN_NUM] = &&op_in,
+        [FO_JF] = &&op_jf, [FO_JT] = &&op_jt, [FO_JCMP_NUM] = &&op_jcmp_num,
+        [FO_JCMP_DATE] = &&op_jcmp_date, [FO_JCMP_EQ] = &&op_jcmp_eq,
+        [FO_MIN2] = &&op_min2, [FO_MAX2] = &&op_min2, [FO_IN_NUM] = &&op_in,
         [FO_IN_INT] = &&op_in, [FO_IN_STR] = &&op_in, [FO_MIN] = &&op_minmax,
         [FO_MAX] = &&op_minmax, [FO_ROUND] = &&op_round,
         [FO_DIVROUND] = &&op_divround, [FO_BRACKET] = &&op_bracket,
         [FO_YEAR] = &&op_ymd, [FO_MONTH] = &&op_ymd, [FO_DAY] = &&op_ymd,
         [FO_DAYS] = &&op_days, [FO_ADD_DATE] = &&op_add_date,
-        [FO_CALL] = &&op_call, [FO_CK_PERIOD] = &&op_ck_period,
+        [FO_CK_PERIOD] = &&op_ck_period,
         [FO_CK_SHORT] = &&op_ck_short, [FO_CK_DONE] = &&op_ck_done,
         [FO_CK_NA] = &&op_ck_na, [FO_RET] = &&op_ret,
         [FO_FALLBACK] = &&op_fallback};
@@ -333,15 +353,14 @@ op_present:
 op_eval:
     if (s->cst[o->arg] != 2) {
         s->cst[o->arg] = 1;
-        ENTER(s->centry[o->arg], p->s_comp + (uint32_t)o->arg, o->arg);
+        ENTER((o->a8 ? s->mentry : s->centry)[o->arg], p->s_comp + (uint32_t)o->arg,
+              o->arg);
     }
     NEXT();
 op_check:
     if (s->kst[o->arg] != 2)
         ENTER(s->kentry[o->arg], FS_NONE, -o->arg - 2);
     NEXT();
-op_call:
-    ENTER(block_code(e, o->arg), o->dst, -1);
 op_ck_period:
     if (!s->in_period[o->dst]) {
         o = &code[o->arg];
@@ -462,16 +481,49 @@ op_jmp:
     DISPATCH();
 op_jf:
     if (!v[o->x].c) {
+        v[o->dst].c = o->a8;
         o = &code[o->arg];
         DISPATCH();
     }
     NEXT();
 op_jt:
     if (v[o->x].c) {
+        v[o->dst].c = o->a8;
         o = &code[o->arg];
         DISPATCH();
     }
     NEXT();
+op_jcmp_num: {
+    const fval *x = &v[o->x], *y = &v[o->y];
+    if ((x->d | y->d) == 0 && x->s == y->s)
+        c = (x->c > y->c) - (x->c < y->c);
+    else if (fn_cmp(x, y, &c))
+        return F_FALL;
+    goto jcmp;
+}
+op_jcmp_date:
+    c = (v[o->x].c > v[o->y].c) - (v[o->x].c < v[o->y].c);
+    goto jcmp;
+op_jcmp_eq:
+    c = v[o->x].c != v[o->y].c;
+jcmp:
+    if (cmp_result(c, o->a8 & 127) == o->a8 >> 7) {
+        v[o->dst].c = o->a8 >> 7;
+        o = &code[o->arg];
+        DISPATCH();
+    }
+    NEXT();
+op_min2: { /* and max2: y replaces x only when strictly beyond it */
+    const fval *x = &v[o->x], *y = &v[o->y];
+    if (o->a8)
+        c = (y->c > x->c) - (y->c < x->c);
+    else if ((x->d | y->d) == 0 && x->s == y->s)
+        c = (y->c > x->c) - (y->c < x->c);
+    else if (fn_cmp(y, x, &c))
+        return F_FALL;
+    v[o->dst] = c == (o->op == FO_MIN2 ? -1 : 1) ? *y : *x;
+    NEXT();
+}
 op_in: {
     const fval *k = &v[o->arg], *x = &v[o->x];
     int hit = 0;
@@ -652,9 +704,6 @@ int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
     if (!e.p || !s || s->rs != rs)
         return F_FALL;
     e.v = e.s->v;
-    for (size_t k = 0; k < rs->n_required; k++)
-        if (!rec->present[rs->required[k]])
-            return F_FALL;
     if (e.s->pdate != date)
         load_params(&e, date);
     e.v[e.p->s_date].c = date;
@@ -673,7 +722,7 @@ int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
     }
     e.in_validation = 0;
     /* every output, then every check, as eval.c */
-    if (run_at(&e, &e.p->code[e.p->main_start], &at))
+    if (run_at(&e, e.s->main_entry, &at))
         return F_FALL;
     /* from here on res changes: what eval.c would have left in it */
     memset(res->cstate, 0, rs->n_computed);

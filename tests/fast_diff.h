@@ -549,8 +549,8 @@ static void fd_date(fd_gen *g)
 }
 
 /* A random rule set over fixed inputs and parameters with `ncomp`
- * computed values, one check and two validations; every computed value
- * is an output.  The text is NUL terminated in b. */
+ * computed values, one or two checks and two or three validations; most
+ * computed values are outputs.  The text is NUL terminated in b. */
 static void fd_gen_rules(fd_rng *r, fd_buf *b, int ncomp)
 {
     char kinds[64];
@@ -584,10 +584,9 @@ static void fd_gen_rules(fd_rng *r, fd_buf *b, int ncomp)
     fd_put(b, "    applies: \"present(a) and a > %d\"\n", fd_below(r, 3));
     fd_put(b, "    required: \"ceil(a * p)\"\n    actual: \"%s\"\n",
            fd_below(r, 2) ? "g" : "n + 0");
-    fd_put(b, "validations:\n  v1:\n    rule: \"a <= %s\"\n"
-              "    message: a is too large\n    field: a\n"
-              "  v2:\n    rule: \"n >= -5 or f\"\n    message: n too small\n",
-           fd_below(r, 2) ? "1000000" : "100000000000");
+    if (fd_below(r, 2)) /* a check every evaluation runs whole */
+        fd_put(b, "  ck2:\n    title: generated\n    source: s\n"
+                  "    required: \"round(b * 3, 1)\"\n    actual: \"a + g\"\n");
     fd_put(b, "computed:\n");
     for (int i = 0; i < ncomp; i++) {
         int kind = fd_below(r, 10);
@@ -610,9 +609,22 @@ static void fd_gen_rules(fd_rng *r, fd_buf *b, int ncomp)
         fd_put(b, "'}\n");
         g.ncomp = i + 1;
     }
+    /* the validations, one of them sometimes reading a computed value
+     * (evaluated there, then again by the main program) */
+    fd_put(b, "validations:\n  v1:\n    rule: \"a <= %s\"\n"
+              "    message: a is too large\n    field: a\n"
+              "  v2:\n    rule: \"n >= -5 or f\"\n    message: n too small\n",
+           fd_below(r, 2) ? "1000000" : "100000000000");
+    int vk = fd_below(r, ncomp > 0 ? ncomp : 1);
+    if (ncomp > 0 && kinds[vk] == 'n' && fd_below(r, 2))
+        fd_put(b, "  v3:\n    rule: \"c%d < 100000000000000\"\n"
+                  "    message: c%d too large\n", vk, vk);
+    /* most values are outputs; the others are evaluated only where a
+     * value that is read names them (in one branch of an if, say) */
     fd_put(b, "outputs: [");
     for (int i = 0; i < ncomp; i++)
-        fd_put(b, "c%d, ", i);
+        if (i == ncomp - 1 || fd_below(r, 3))
+            fd_put(b, "c%d, ", i);
     fd_put(b, "ck, n]\n");
 }
 

@@ -1,0 +1,40 @@
+/*
+ * fast_compile.h — the fast compiler's helpers (fast_values.c,
+ * fast_plan.c) for fast_compile.c.  Internal.
+ */
+#ifndef QL_FAST_COMPILE_H
+#define QL_FAST_COMPILE_H
+
+#include "fast_code.h"
+#include "ruleset.h"
+
+/* fast_values.c */
+
+/* rs's constants, defaults, parameter values and bracket tables in 64
+ * bits (ok flags 0 where a value does not fit), each input's kind and
+ * each output's value; -1 on no memory. */
+int qli_fast_build_values(ql_ruleset *rs, fprog *p);
+/* Each block's parameters (OP_PARAM), once each (p->par_first, p->par):
+ * a date on which all have a value runs the block's unchecked form. */
+int qli_fast_block_params(ql_ruleset *rs, fprog *p);
+
+/* fast_plan.c */
+
+/* The computed values every evaluation reaches (eager, per computed
+ * value: the outputs, and what an eager value, or a check that runs on
+ * every date, reads on every run of its code), and the inputs those read
+ * on every run (msure, per input).  Both zeroed by the caller; -1 on no
+ * memory. */
+int qli_fast_find_eager(const ql_ruleset *rs, uint8_t *eager, uint8_t *msure);
+/* Every computed value (i) and check (n_computed + i) in an order where
+ * each comes after all its code names (the type checker refused
+ * cycles); the caller frees it.  NULL on no memory. */
+int *qli_fast_node_order(const ql_ruleset *rs);
+/* The parameters the main program's inline code reads (p->main_par). */
+int qli_fast_main_params(ql_ruleset *rs, fprog *p, const uint8_t *eager);
+/* Jumps to jumps go straight on: an and-chain's false goes where its
+ * reader goes on false (a check's "does not apply"), not through each
+ * test. */
+void qli_fast_thread_jumps(fop *code, size_t n);
+
+#endif
