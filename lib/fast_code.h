@@ -28,13 +28,16 @@ typedef enum fop_code {
     FO_MOVE,      /* dst = x */
     FO_NEED_IN,   /* input arg must be set: else skip (validation) or fall back */
     FO_NEED_PAR,  /* parameter arg must have a value on the date */
+    FO_NEED_SKIP, /* a validation's input arg: if empty, to x (skipped) */
+    FO_ASSERT,    /* a validation: x must be true, else fall back */
     FO_PRESENT,   /* dst = whether input arg is set */
     FO_EVAL,      /* computed value arg, evaluated now unless it is already
                      (a8 = 1: its form for the main program) */
     FO_CHECK,     /* check arg, likewise */
     FO_PARAM_AT,  /* dst = parameter arg in force on the date x */
     FO_ADD, FO_SUB, FO_MUL, FO_DIV, FO_NEG, FO_ABS,
-    FO_CMP_NUM,   /* dst = x <a8> y */
+    FO_CMP_NUM,   /* dst = x <a8> y: a8's bit c + 1 is set when the
+                     comparison holds for an ordering c of −1, 0, 1 */
     FO_CMP_DATE,
     FO_CMP_EQ,    /* bools and enums: equal or not */
     FO_CMP_STR,
@@ -43,7 +46,7 @@ typedef enum fop_code {
     FO_JF,        /* to arg if x is false, storing a8 in dst */
     FO_JT,        /* to arg if x is true, storing a8 in dst */
     FO_JCMP_NUM,  /* to arg if (x <a8 & 127> y) is a8 >> 7, storing that
-                     in dst */
+                     in dst (the mask as FO_CMP_NUM's) */
     FO_JCMP_DATE,
     FO_JCMP_EQ,   /* bools and enums */
     FO_IN_NUM,    /* dst = x among the y constants from slot arg; a8: negated */
@@ -115,10 +118,17 @@ typedef struct fprog {
      * reach (named in one branch of an if) is entered on demand, in a
      * form for the main program: mstart, mstart_chk (per block). */
     uint32_t main_start, main_start_chk;
+    /* The values every evaluation reaches that the date alone decides
+     * (a deadline: at(post_rule_deadline, max(date, …))), run once when
+     * the date changes, not in the main program; every parameter checked. */
+    uint32_t date_start;
     uint32_t *main_par;
     size_t n_main_par;
     uint32_t *mstart, *mstart_chk;
     int32_t *comp_const; /* per computed value: the constant it is, or −1 */
+    uint8_t *valid_inline; /* per validation: 1 part of the main program
+                              (it reads no computed value or check), 0 run
+                              before it as a block of its own */
     size_t nslots;
     uint32_t s_const, s_date, s_param, s_input, s_comp, s_check, s_reg;
     fval *consts;      /* the constant slots' values */
@@ -128,13 +138,14 @@ typedef struct fprog {
     uint8_t *default_ok;
     uint8_t *in_kind;  /* per input: its vkind */
     uint8_t *in_empty; /* per input, when empty: 1 default, 2 default past
-                          64 bits, 0 none */
-    uint8_t *in_need;  /* per input: 1 when empty is the exact engine's
-                          error: required, or the main program always
-                          reads it and it has no 64-bit default */
-    /* the computed values that are outputs, and their kinds */
-    uint32_t *out_comp;
-    uint8_t *out_kind;
+                          64 bits, 0 none, 3 the exact engine's error
+                          (required, or the main program always reads it
+                          and it has no 64-bit default) */
+    /* the computed values that are outputs, their slots and kinds, and
+     * per computed value 2 for an output, 0 for another (eval.c's cstate
+     * after an evaluation, as the fast path leaves it) */
+    uint32_t *out_comp, *out_slot;
+    uint8_t *out_kind, *out_done;
     size_t n_out_comp;
 } fprog;
 

@@ -22,6 +22,7 @@
 #include "util.h"
 #include "value.h"
 #include "code.h"
+#include "expr.h"
 #include "ruleset.h"
 #include "fast_code.h"
 #include "fast_compile.h"
@@ -54,10 +55,16 @@ typedef struct fcc {
     /* compiling for the main program: the values every evaluation
      * reaches and every check are in their slots already */
     int ctx_main;
-    uint8_t *eager;  /* per computed value: inline in the main program */
+    uint8_t *eager;  /* per computed value: every evaluation reaches it */
+    uint8_t *datec;  /* per computed value: the date alone decides it */
     uint8_t *msure;  /* per input: checked once before the main program */
     uint32_t reg0;   /* inline: the slot stack position 0 lives in */
     uint32_t *blk_rbase; /* per block: its register window */
+    /* compiling a validation inline: an empty field skips it (FO_NEED_SKIP,
+     * to be pointed past its end) */
+    int in_valid;
+    size_t *skip;
+    size_t nskip, capskip;
 } fcc;
 
 static void emit(fcc *f, int op, int a8, uint32_t dst, uint32_t x, uint32_t y,
@@ -122,6 +129,23 @@ static int known(fcc *f, size_t k)
     return 0;
 }
 
+/* The FO_NEED_SKIP about to be emitted, to be pointed past its
+ * validation. */
+static void note_skip(fcc *f)
+{
+    if (f->nskip == f->capskip) {
+        size_t nc = f->capskip ? f->capskip * 2 : 16;
+        size_t *q = realloc(f->skip, nc * sizeof *q);
+        if (!q) {
+            f->oom = 1;
+            return;
+        }
+        f->skip = q;
+        f->capskip = nc;
+    }
+    f->skip[f->nskip++] = f->n;
+}
+
 /* Remembers the stack for the jump target t (relative stack pc). */
 static void save_state(fcc *f, size_t t)
 {
@@ -154,6 +178,20 @@ typedef struct fixup {
     size_t at;  /* fast instruction */
     size_t to;  /* relative stack pc */
 } fixup;
+
+/* A comparison (T_EQ …) as the fast code's mask: bit c + 1 is set when
+ * the comparison holds for an ordering c of −1, 0 or 1. */
+static int cmp_mask(int t)
+{
+    switch (t) {
+    case T_EQ: return 2;
+    case T_NE: return 5;
+    case T_LT: return 1;
+    case T_LE: return 3;
+    case T_GT: return 4;
+    default: return 6; /* T_GE */
+    }
+}
 
 static int is_cond_jump(int op)
 {
@@ -252,8 +290,12 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             const input_def *id = &rs->inputs[in->arg];
             int sure = id->required || (id->has_default && p->default_ok[in->arg]) ||
                        (f->ctx_main && f->msure[in->arg]);
-            if (!sure && !known(f, (size_t)in->arg))
-                emit(f, FO_NEED_IN, 0, 0, 0, 0, in->arg);
+            if (!sure && !known(f, (size_t)in->arg)) {
+                if (f->in_valid)
+                    note_skip(f);
+                emit(f, f->in_valid ? FO_NEED_SKIP : FO_NEED_IN, 0, 0, 0, 0,
+                     in->arg);
+            }
             push(f, p->s_input + (uint32_t)in->arg);
             break;
         }
@@ -310,7 +352,8 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
                                                  : FO_JCMP_EQ;
                 uint32_t x = f->stack[d - 2], y = f->stack[d - 1];
                 f->depth = d - 1;
-                cond_jump(f, &in[1], start, fx, &nfx, op, in->a8 | sense << 7, x, y);
+                cond_jump(f, &in[1], start, fx, &nfx, op,
+                          cmp_mask(in->a8) | sense << 7, x, y);
                 break;
             }
             if (in->op == OP_NOT) {
@@ -321,7 +364,7 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             /* fall through */
         case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
         case OP_CMP_STR: case OP_DIVROUND: case OP_DAYS: case OP_ADD_DATE: {
-            int op;
+            int op, a8 = in->a8;
             switch ((opcode)in->op) {
             case OP_ADD: op = FO_ADD; break;
             case OP_SUB: op = FO_SUB; break;
@@ -335,7 +378,10 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             case OP_ADD_DATE: op = FO_ADD_DATE; break;
             default: op = FO_CMP_EQ; break; /* bools, enums */
             }
-            emit(f, op, in->a8, reg(f, d - 2), f->stack[d - 2], f->stack[d - 1],
+            if (op == FO_CMP_NUM || op == FO_CMP_STR || op == FO_CMP_DATE ||
+                op == FO_CMP_EQ)
+                a8 = cmp_mask(in->a8);
+            emit(f, op, a8, reg(f, d - 2), f->stack[d - 2], f->stack[d - 1],
                  in->arg);
             f->depth = d - 1;
             f->stack[d - 2] = reg(f, d - 2);
@@ -496,12 +542,32 @@ static void compile_main(fcc *f, const int *order, int checked)
     uint32_t r0 = f->rbase, top = r0;
     (checked ? &p->main_start_chk : &p->main_start)[0] = (uint32_t)f->n;
     f->ctx_main = 1;
+    /* the validations that read fields and parameters only: each true,
+     * or skipped at an empty field it reads */
+    for (size_t i = 0; i < rs->n_valid && !f->oom; i++) {
+        if (!p->valid_inline[i])
+            continue;
+        f->rbase = r0;
+        uint32_t tmp = reg_window(f, 0);
+        f->rbase++;
+        f->in_valid = 1;
+        f->nskip = 0;
+        int st = compile_block(f, rs->valid[i].block, checked, tmp);
+        f->in_valid = 0;
+        if (st)
+            break;
+        if (f->rbase + (uint32_t)f->maxdepth > top)
+            top = f->rbase + (uint32_t)f->maxdepth;
+        emit(f, FO_ASSERT, 0, 0, tmp, 0, 0);
+        for (size_t k = 0; k < f->nskip && !f->oom; k++)
+            f->code[f->skip[k]].x = (uint32_t)f->n;
+    }
     for (size_t i = 0; i < rs->n_computed + rs->n_checks && !f->oom; i++) {
         int nd = order[i];
         f->rbase = r0;
         if ((size_t)nd < rs->n_computed) {
-            if (!f->eager[nd] || p->comp_const[nd] >= 0)
-                continue;
+            if (!f->eager[nd] || p->comp_const[nd] >= 0 || f->datec[nd])
+                continue; /* lazy, a constant, or the date's program's */
             if (compile_block(f, rs->computed[nd].block, checked,
                               p->s_comp + (uint32_t)nd))
                 break;
@@ -511,6 +577,33 @@ static void compile_main(fcc *f, const int *order, int checked)
         }
         if (f->rbase > top)
             top = f->rbase;
+    }
+    emit(f, FO_RET, 0, 0, p->s_date, 0, 0);
+    f->ctx_main = 0;
+    f->rbase = r0;
+    f->maxdepth = (int)(top - r0);
+}
+
+/* The date's program (fprog.date_start): the values every evaluation
+ * reaches that depend on the date alone, run once per date, in the main
+ * program's window (from f->rbase) and forms; f->maxdepth as there. */
+static void compile_date_program(fcc *f, const int *order)
+{
+    const ql_ruleset *rs = f->rs;
+    fprog *p = f->p;
+    uint32_t r0 = f->rbase, top = r0;
+    p->date_start = (uint32_t)f->n;
+    f->ctx_main = 1;
+    for (size_t i = 0; i < rs->n_computed + rs->n_checks && !f->oom; i++) {
+        size_t nd = (size_t)order[i];
+        if (nd >= rs->n_computed || !f->eager[nd] || !f->datec[nd] ||
+            p->comp_const[nd] >= 0)
+            continue;
+        f->rbase = r0;
+        if (compile_block(f, rs->computed[nd].block, 1, p->s_comp + (uint32_t)nd))
+            break;
+        if (f->rbase + (uint32_t)f->maxdepth > top)
+            top = f->rbase + (uint32_t)f->maxdepth;
     }
     emit(f, FO_RET, 0, 0, p->s_date, 0, 0);
     f->ctx_main = 0;
@@ -555,8 +648,10 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     p->mstart = qli_ar_alloc(&rs->arena, nb * sizeof *p->mstart);
     p->mstart_chk = qli_ar_alloc(&rs->arena, nb * sizeof *p->mstart_chk);
     p->comp_const = qli_ar_alloc(&rs->arena, (rs->n_computed + 1) * sizeof *p->comp_const);
+    p->valid_inline = qli_ar_alloc(&rs->arena, rs->n_valid + 1);
     if (!p->start || !p->start_chk || !p->par_first || !p->check_start ||
         !p->check_start_chk || !p->mstart || !p->mstart_chk || !p->comp_const ||
+        !p->valid_inline ||
         qli_fast_build_values(rs, p) ||
         qli_fast_block_params(rs, p))
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
@@ -568,6 +663,14 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
                                    p->const_ok[in[0].arg]
                                ? in[0].arg
                                : -1;
+    }
+    /* a validation that reads no computed value or check is part of the
+     * main program; the others run before it, as blocks of their own */
+    for (size_t i = 0; i < rs->n_valid; i++) {
+        p->valid_inline[i] = 1;
+        for (size_t k = rs->blocks[rs->valid[i].block].start; rs->code[k].op != OP_RET; k++)
+            if (rs->code[k].op == OP_COMPUTED || rs->code[k].op == OP_CHECKF)
+                p->valid_inline[i] = 0;
     }
     fcc f;
     memset(&f, 0, sizeof f);
@@ -582,11 +685,17 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     f.eager = calloc(rs->n_computed + 1, 1);
     f.msure = calloc(rs->n_inputs + 1, 1);
     f.blk_rbase = malloc(nb * sizeof *f.blk_rbase);
+    f.datec = calloc(rs->n_computed + 1, 1);
+    uint8_t *in_main = calloc(rs->n_computed + 1, 1);
     int *order = NULL;
-    int ok = f.stack && f.known && f.eager && f.msure && f.blk_rbase &&
-             qli_fast_find_eager(rs, f.eager, f.msure) == 0 &&
+    int ok = f.stack && f.known && f.eager && f.msure && f.blk_rbase && f.datec &&
+             in_main && qli_fast_find_eager(rs, f.eager, f.msure) == 0 &&
              (order = qli_fast_node_order(rs)) != NULL &&
-             qli_fast_main_params(rs, p, f.eager) == 0;
+             qli_fast_date_only(rs, order, f.datec) == 0;
+    for (size_t k = 0; ok && k < rs->n_computed; k++)
+        in_main[k] = f.eager[k] && !f.datec[k];
+    ok = ok && qli_fast_main_params(rs, p, in_main) == 0;
+    free(in_main);
     for (size_t b = 0; ok && b < rs->nblocks; b++) {
         /* both forms share the block's register window */
         f.blk_rbase[b] = f.rbase;
@@ -614,13 +723,19 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     f.rbase = top;
     if (ok) {
         compile_main(&f, order, 0);
+        int depth = f.maxdepth;
         compile_main(&f, order, 1);
-        f.rbase += (uint32_t)f.maxdepth;
+        if (f.maxdepth > depth)
+            depth = f.maxdepth;
+        compile_date_program(&f, order);
+        if (f.maxdepth > depth)
+            depth = f.maxdepth;
+        f.rbase += (uint32_t)depth;
         ok = !f.oom;
     }
     for (size_t i = 0; i < rs->n_inputs; i++)
-        p->in_need[i] = rs->inputs[i].required ||
-                        (f.msure && f.msure[i] && p->in_empty[i] != 1);
+        if (rs->inputs[i].required || (f.msure && f.msure[i] && p->in_empty[i] != 1))
+            p->in_empty[i] = 3;
     if (ok) {
         qli_fast_thread_jumps(f.code, f.n);
         p->code = qli_ar_alloc(&rs->arena, (f.n + 1) * sizeof *p->code);
@@ -639,6 +754,8 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     free(f.eager);
     free(f.msure);
     free(f.blk_rbase);
+    free(f.skip);
+    free(f.datec);
     free(order);
     return ok ? QL_OK : qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
 }

@@ -30,7 +30,12 @@ int qli_fast_find_eager(const ql_ruleset *rs, uint8_t *eager, uint8_t *msure);
  * each comes after all its code names (the type checker refused
  * cycles); the caller frees it.  NULL on no memory. */
 int *qli_fast_node_order(const ql_ruleset *rs);
-/* The parameters the main program's inline code reads (p->main_par). */
+/* The computed values that depend on the date alone (datec, per
+ * computed value: they read no field and no check, only constants, the
+ * date, parameters and such values), from `order`. */
+int qli_fast_date_only(const ql_ruleset *rs, const int *order, uint8_t *datec);
+/* The parameters the main program's inline code reads (p->main_par):
+ * that of the computed values marked in `eager` and of every check. */
 int qli_fast_main_params(ql_ruleset *rs, fprog *p, const uint8_t *eager);
 /* Jumps to jumps go straight on: an and-chain's false goes where its
  * reader goes on false (a check's "does not apply"), not through each

@@ -44,6 +44,7 @@ struct fast_scratch {
     const fop **centry; /* per computed value: its block's entry */
     const fop **mentry; /* the same, its form for the main program */
     const fop *main_entry; /* the main program's form for pdate */
+    int date_ok; /* the date's program ran (fprog.date_start) */
     const fop **kentry; /* per check: its code's entry */
     uint8_t *in_period; /* per check: pdate within its from … until */
     struct fframe *frames; /* computed values being evaluated */
@@ -176,58 +177,53 @@ static void load_params(fctx *e, ql_date date)
     s->pdate = date;
 }
 
-/* The record's fields in their slots; F_FALL if one does not fit. */
+/* The record's fields in their slots; F_FALL if one does not fit, or
+ * is empty where that is eval.c's error (p->in_empty 3). */
 __attribute__((noinline)) /* its own line in a profile */
 static int load_inputs(fctx *e)
 {
     const fprog *p = e->p;
-    const ql_record *rec = e->rec;
+    const uint8_t *present = e->rec->present, *empty = p->in_empty,
+                  *kind = p->in_kind;
+    const qval *q = e->rec->vals;
+    const fval *def = p->defaults;
     fval *v = e->v + p->s_input;
     uint8_t *avail = e->s->avail;
     size_t n = e->rs->n_inputs;
     for (size_t i = 0; i < n; i++) {
-        if (!rec->present[i]) {
-            /* required, or read by the main program on every run: the
-             * exact engine's error */
-            if (p->in_need[i])
+        if (!present[i]) {
+            uint8_t a = empty[i];
+            if (a == 3)
                 return F_FALL;
-            avail[i] = p->in_empty[i];
-            if (avail[i])
-                v[i] = p->defaults[i];
+            avail[i] = a;
+            if (a == 1)
+                v[i] = def[i];
             continue;
         }
-        const qval *q = &rec->vals[i];
-        fval *o = &v[i];
         avail[i] = 1;
-        switch (p->in_kind[i]) {
-        case VK_NUMBER:
-            if (q->num.coef > INT64_MAX || q->num.coef < INT64_MIN)
+        switch (kind[i]) {
+        case VK_NUMBER: {
+            int64_t c = (int64_t)q[i].num.coef;
+            if ((qd_i128)c != q[i].num.coef)
                 return F_FALL;
-            fn_set(o, (int64_t)q->num.coef, q->num.scale);
+            fn_set(&v[i], c, q[i].num.scale);
             break;
-        case VK_BOOL: fn_set(o, q->b != 0, 0); break;
-        case VK_DATE: fn_set(o, q->date, 0); break;
-        case VK_ENUM: fn_set(o, q->en, 0); break;
+        }
+        case VK_BOOL: v[i].c = q[i].b != 0; break;
+        case VK_DATE: v[i].c = q[i].date; break;
+        case VK_ENUM: v[i].c = q[i].en; break;
         default:
-            o->p = q->str.s;
-            o->len = q->str.len;
+            v[i].p = q[i].str.s;
+            v[i].len = q[i].str.len;
             break;
         }
     }
     return FN_OK;
 }
 
-static int cmp_result(int c, int op)
-{
-    switch (op) {
-    case T_EQ: return c == 0;
-    case T_NE: return c != 0;
-    case T_LT: return c < 0;
-    case T_LE: return c <= 0;
-    case T_GT: return c > 0;
-    default: return c >= 0;
-    }
-}
+/* Whether a comparison holds, from the compiler's mask (fast_compile.c):
+ * bit c + 1 for the ordering c of −1, 0, 1. */
+static inline int cmp_holds(int c, int mask) { return (mask >> (c + 1)) & 1; }
 
 static int str_eq(const fval *a, const fval *b)
 {
@@ -308,7 +304,8 @@ static int run_loop(fctx *e, const fop *o, uint32_t *ret, int entry)
 {
     static const void *const labels[] = {
         [FO_MOVE] = &&op_move, [FO_NEED_IN] = &&op_need_in,
-        [FO_NEED_PAR] = &&op_need_par, [FO_PRESENT] = &&op_present,
+        [FO_NEED_PAR] = &&op_need_par, [FO_NEED_SKIP] = &&op_need_skip,
+        [FO_ASSERT] = &&op_assert, [FO_PRESENT] = &&op_present,
         [FO_EVAL] = &&op_eval, [FO_CHECK] = &&op_check,
         [FO_PARAM_AT] = &&op_param_at, [FO_ADD] = &&op_add, [FO_SUB] = &&op_sub,
         [FO_MUL] = &&op_mul, [FO_DIV] = &&op_div, [FO_NEG] = &&op_neg,
@@ -343,6 +340,20 @@ op_need_in: {
         return av == 0 && e->in_validation ? F_SKIP : F_FALL;
     NEXT();
 }
+op_need_skip: {
+    uint8_t av = s->avail[o->arg];
+    if (av != 1) {
+        if (av != 0)
+            return F_FALL;
+        o = &code[o->x];
+        DISPATCH();
+    }
+    NEXT();
+}
+op_assert:
+    if (!v[o->x].c)
+        return F_FALL; /* the validation fails: eval.c's message */
+    NEXT();
 op_need_par:
     if (!s->avail[e->rs->n_inputs + (size_t)o->arg])
         return F_FALL;
@@ -460,18 +471,18 @@ op_cmp_num: {
         c = (x->c > y->c) - (x->c < y->c);
     else if (fn_cmp(x, y, &c))
         return F_FALL;
-    fn_set(&v[o->dst], cmp_result(c, o->a8), 0);
+    fn_set(&v[o->dst], cmp_holds(c, o->a8), 0);
     NEXT();
 }
 op_cmp_date:
     c = (v[o->x].c > v[o->y].c) - (v[o->x].c < v[o->y].c);
-    fn_set(&v[o->dst], cmp_result(c, o->a8), 0);
+    fn_set(&v[o->dst], cmp_holds(c, o->a8), 0);
     NEXT();
 op_cmp_eq:
-    fn_set(&v[o->dst], cmp_result(v[o->x].c != v[o->y].c, o->a8), 0);
+    fn_set(&v[o->dst], cmp_holds(v[o->x].c != v[o->y].c, o->a8), 0);
     NEXT();
 op_cmp_str:
-    fn_set(&v[o->dst], cmp_result(str_eq(&v[o->x], &v[o->y]) ? 0 : 1, o->a8), 0);
+    fn_set(&v[o->dst], cmp_holds(str_eq(&v[o->x], &v[o->y]) ? 0 : 1, o->a8), 0);
     NEXT();
 op_not:
     fn_set(&v[o->dst], !v[o->x].c, 0);
@@ -507,7 +518,7 @@ op_jcmp_date:
 op_jcmp_eq:
     c = v[o->x].c != v[o->y].c;
 jcmp:
-    if (cmp_result(c, o->a8 & 127) == o->a8 >> 7) {
+    if (cmp_holds(c, o->a8 & 127) == o->a8 >> 7) {
         v[o->dst].c = o->a8 >> 7;
         o = &code[o->arg];
         DISPATCH();
@@ -656,36 +667,49 @@ static int to_qval(const fval *f, vkind k, qval *out)
     }
 }
 
+/* The outputs and checks into res as eval.c leaves them. */
 __attribute__((noinline)) /* its own line in a profile */
 static int write_back(fctx *e, ql_result *res)
 {
     const ql_ruleset *rs = e->rs;
     const fprog *p = e->p;
     const fval *v = e->v;
-    for (size_t j = 0; j < p->n_out_comp; j++) {
-        uint32_t k = p->out_comp[j];
-        const fval *f = &v[p->s_comp + k];
-        qval *q = &res->cvals[k];
-        if (p->out_kind[j] == VK_NUMBER && f->d == 0) {
+    const uint32_t *slot = p->out_slot, *idx = p->out_comp;
+    const uint8_t *kind = p->out_kind;
+    qval *cv = res->cvals;
+    size_t n = p->n_out_comp;
+    memcpy(res->cstate, p->out_done, rs->n_computed);
+    for (size_t j = 0; j < n; j++) {
+        const fval *f = &v[slot[j]];
+        qval *q = &cv[idx[j]];
+        if (kind[j] == VK_NUMBER && f->d == 0) {
             q->num.coef = f->c;
             q->num.scale = f->s;
-        } else if (to_qval(f, (vkind)p->out_kind[j], q)) {
+        } else if (to_qval(f, (vkind)kind[j], q)) {
             return F_FALL;
         }
-        res->cstate[k] = 2;
     }
-    for (size_t k = 0; k < rs->n_checks; k++) {
+    const fast_check *ck = e->s->ck;
+    const fval *fv = &v[p->s_check];
+    for (size_t k = 0; k < rs->n_checks; k++, fv += 5) {
         check_out *c = &res->checks[k];
-        const fast_check *f = &e->s->ck[k];
-        const fval *fv = &v[p->s_check + 5 * (uint32_t)k];
         c->state = 2;
-        c->applicable = f->applicable;
-        c->compliant = f->compliant;
-        if (f->applicable &&
-            (to_qval(&fv[CF_REQUIRED], VK_NUMBER, &c->required) ||
-             to_qval(&fv[CF_ACTUAL], VK_NUMBER, &c->actual) ||
-             to_qval(&fv[CF_SHORTFALL], VK_NUMBER, &c->shortfall)))
+        c->applicable = ck[k].applicable;
+        c->compliant = ck[k].compliant;
+        if (!ck[k].applicable)
+            continue;
+        if ((fv[CF_REQUIRED].d | fv[CF_ACTUAL].d | fv[CF_SHORTFALL].d) == 0) {
+            c->required.num.coef = fv[CF_REQUIRED].c;
+            c->required.num.scale = fv[CF_REQUIRED].s;
+            c->actual.num.coef = fv[CF_ACTUAL].c;
+            c->actual.num.scale = fv[CF_ACTUAL].s;
+            c->shortfall.num.coef = fv[CF_SHORTFALL].c;
+            c->shortfall.num.scale = fv[CF_SHORTFALL].s;
+        } else if (to_qval(&fv[CF_REQUIRED], VK_NUMBER, &c->required) ||
+                   to_qval(&fv[CF_ACTUAL], VK_NUMBER, &c->actual) ||
+                   to_qval(&fv[CF_SHORTFALL], VK_NUMBER, &c->shortfall)) {
             return F_FALL;
+        }
     }
     return FN_OK;
 }
@@ -704,16 +728,26 @@ int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
     if (!e.p || !s || s->rs != rs)
         return F_FALL;
     e.v = e.s->v;
-    if (e.s->pdate != date)
+    uint32_t at;
+    if (e.s->pdate != date) {
         load_params(&e, date);
+        /* what the date alone decides, once: a failure there is every
+         * record's on this date */
+        e.v[e.p->s_date].c = date;
+        memset(e.s->cst, 0, rs->n_computed);
+        e.s->date_ok = run_at(&e, &e.p->code[e.p->date_start], &at) == FN_OK;
+    }
+    if (!e.s->date_ok)
+        return F_FALL;
     e.v[e.p->s_date].c = date;
     if (load_inputs(&e))
         return F_FALL;
     memset(e.s->cst, 0, rs->n_computed);
     memset(e.s->kst, 0, rs->n_checks);
-    uint32_t at;
     e.in_validation = 1;
     for (size_t i = 0; i < rs->n_valid; i++) {
+        if (e.p->valid_inline[i])
+            continue; /* in the main program */
         int st = run_at(&e, block_code(&e, rs->valid[i].block), &at);
         if (st == F_SKIP)
             continue;
@@ -725,7 +759,6 @@ int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
     if (run_at(&e, e.s->main_entry, &at))
         return F_FALL;
     /* from here on res changes: what eval.c would have left in it */
-    memset(res->cstate, 0, rs->n_computed);
     if (write_back(&e, res))
         return F_FALL;
     res->rec = rec;

@@ -355,7 +355,8 @@ static inline int fn_cmp_quot(const fval *a, const fval *b, int *out)
 }
 
 /* qli_qd_cmp of any two number values. */
-static inline int fn_cmp(const fval *a, const fval *b, int *out)
+__attribute__((noinline, unused)) static int fn_cmp_any(const fval *a,
+                                                        const fval *b, int *out)
 {
     if ((a->d | b->d) == 0)
         return fn_cmp_plain(a, b, out);
@@ -369,6 +370,23 @@ static inline int fn_cmp(const fval *a, const fval *b, int *out)
     if (fn_plain(&x, a) || fn_plain(&y, b))
         return FN_NO;
     return fn_cmp_plain(&x, &y, out);
+}
+
+/* qli_qd_cmp of any two number values: two plain numbers whose scales
+ * differ by a power of ten that fits in 64 bits inline, the rest out of
+ * line. */
+static inline int fn_cmp(const fval *a, const fval *b, int *out)
+{
+    if ((a->d | b->d) == 0) {
+        int64_t x = a->c, y = b->c;
+        int k = a->s - b->s;
+        if (k > 0 ? k > 18 || __builtin_mul_overflow(y, fn_p10[k], &y)
+                  : k < 0 && (k < -18 || __builtin_mul_overflow(x, fn_p10[-k], &x)))
+            return fn_cmp_any(a, b, out);
+        *out = (x > y) - (x < y);
+        return FN_OK;
+    }
+    return fn_cmp_any(a, b, out);
 }
 
 #endif

@@ -218,6 +218,27 @@ int qli_fast_main_params(ql_ruleset *rs, fprog *p, const uint8_t *eager)
     return 0;
 }
 
+int qli_fast_date_only(const ql_ruleset *rs, const int *order, uint8_t *datec)
+{
+    for (size_t i = 0; i < rs->n_computed + rs->n_checks; i++) {
+        size_t nd = (size_t)order[i];
+        if (nd >= rs->n_computed)
+            continue;
+        int ok = 1;
+        for (size_t k = rs->blocks[rs->computed[nd].block].start;
+             ok && rs->code[k].op != OP_RET; k++) {
+            const instr *in = &rs->code[k];
+            if (in->op == OP_INPUT || in->op == OP_PRESENT ||
+                in->op == OP_CHECKF)
+                ok = 0;
+            else if (in->op == OP_COMPUTED)
+                ok = datec[in->arg]; /* before nd in the order */
+        }
+        datec[nd] = (uint8_t)ok;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------ jumps */
 
 /* What a taken jump o leaves known: slot *slot holds the bool *val.

@@ -60,11 +60,12 @@ int qli_fast_build_values(ql_ruleset *rs, fprog *p)
             &rs->consts[k], (vkind)rs->const_kind[k], &p->consts[k]);
     p->in_kind = qli_ar_alloc(a, rs->n_inputs + 1);
     p->in_empty = qli_ar_alloc(a, rs->n_inputs + 1);
-    p->in_need = qli_ar_alloc(a, rs->n_inputs + 1);
     p->out_comp = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->out_comp);
+    p->out_slot = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->out_slot);
     p->out_kind = qli_ar_alloc(a, rs->n_outputs + 1);
-    if (!p->in_kind || !p->in_empty || !p->in_need || !p->out_comp ||
-        !p->out_kind)
+    p->out_done = qli_ar_alloc(a, rs->n_computed + 1);
+    if (!p->in_kind || !p->in_empty || !p->out_comp || !p->out_slot ||
+        !p->out_kind || !p->out_done)
         return -1;
     for (size_t i = 0; i < rs->n_inputs; i++) {
         const input_def *d = &rs->inputs[i];
@@ -80,7 +81,9 @@ int qli_fast_build_values(ql_ruleset *rs, fprog *p)
         if (o->kind != OUT_COMPUTED)
             continue;
         p->out_kind[p->n_out_comp] = (uint8_t)rs->computed[o->index].type.kind;
+        p->out_slot[p->n_out_comp] = p->s_comp + (uint32_t)o->index;
         p->out_comp[p->n_out_comp++] = (uint32_t)o->index;
+        p->out_done[o->index] = 2;
     }
     for (size_t i = 0; i < rs->n_params; i++) {
         const param_def *d = &rs->params[i];
