@@ -16,8 +16,9 @@ if [ ! -f build-asan/build.ninja ]; then
     -Dbuildtype=debug -Dpython=disabled -Dpostgresql=disabled >/dev/null
 fi
 # Nor the PostgreSQL extension: the server is not instrumented either (its
-# tests run in build/).
-meson configure build-asan -Dpostgresql=disabled >/dev/null
+# tests run in build/).  The Lua binding is: its tests run with the
+# sanitizers' runtimes preloaded into lua5.4 (bindings/lua/meson.build).
+meson configure build-asan -Dpostgresql=disabled -Dlua=enabled >/dev/null
 ninja -C build-asan >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -36,7 +37,7 @@ echo "== the command's end-to-end tests under valgrind"
 QL_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
   python3 tests/cli/test_cli.py build/tools/quotalevy .
 
-echo "== the Lua binding's tests under valgrind (its C has no sanitizer run)"
+echo "== the Lua binding's tests under valgrind too (the uninstrumented build's module)"
 LUA_PATH="build/bindings/lua/?.lua" LUA_CPATH="build/bindings/lua/?.so" \
 QL_SOURCE_DIR="$PWD" QL_CLI="$PWD/build/tools/quotalevy" QUOTALEVY_RULES_PATH="$PWD/rules" \
   valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \

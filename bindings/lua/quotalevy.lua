@@ -274,11 +274,12 @@ end
 --- Results already made stay valid (they hold only Lua values).
 function RuleSet:close()
   if not self._h then return end
-  -- each free gives its object up (%delobject): the collector will not
-  -- free it again; the borrowers go before the rule set they borrow
+  -- each free clears its handle: the collector will not free it again;
+  -- a borrower goes before what it borrows from (the result borrows the
+  -- record it evaluated, everything the rule set), or the free refuses
   if self._batch then core.ql_swig_batch_free(self._batch) end
-  if self._rec then core.ql_record_free(self._rec) end
   if self._res then core.ql_result_free(self._res) end
+  if self._rec then core.ql_record_free(self._rec) end
   core.ql_ruleset_free(self._h)
   self._batch, self._rec, self._res, self._h = nil, nil, nil, nil
 end

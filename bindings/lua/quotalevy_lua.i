@@ -11,13 +11,31 @@
  *     `local ok, e = pcall(...)` gets at each part;
  *   - bytes cross as Lua strings, which hold NULs: the batch's packed
  *     records in, its packed results out;
- *   - ql_status returns push nothing (a failure has raised).
+ *   - ql_status returns push nothing (a failure has raised);
+ *   - lifetimes: a C record, result or batch borrows from its rule set,
+ *     and a result, once it has evaluated a record, from that record, so
+ *     each userdata keeps what it borrows from alive (its first user
+ *     value) and counts what borrows from it (its second).  The collector
+ *     then frees a borrower before what it borrows from, whatever order
+ *     a program drops them in; an explicit ql_*_free of an object that
+ *     something still borrows from raises, freeing twice does nothing,
+ *     and a freed handle raises when used (its pointer is cleared).
  */
 %module quotalevy_core
+
+%begin %{
+/* SWIG makes every object with lua_newuserdata, which gives one user
+ * value: two are wanted (see "lifetimes" above).  lua.h has a guard, so
+ * SWIG's own #include of it below defines nothing again. */
+#include "lua.h"
+#undef lua_newuserdata
+#define lua_newuserdata(L, s) lua_newuserdatauv((L), (s), 2)
+%}
 
 %{
 #include "lua.h"
 #include "lauxlib.h"
+#include <stdio.h>
 #include <string.h>
 #include "quotalevy.h"
 
@@ -80,7 +98,154 @@ static void ql_lua_push_error(lua_State *L, const ql_error *e)
 }
 
 #define QL_SWIG_RAISE(e) do { ql_lua_push_error(L, (e)); SWIG_fail; } while (0)
+
+/* Raises QL_EINVAL with message. */
+static int ql_lua_refuse(lua_State *L, const char *message)
+{
+    ql_error e;
+    ql_error_clear(&e);
+    e.code = QL_EINVAL;
+    snprintf(e.message, sizeof e.message, "%s", message);
+    ql_lua_push_error(L, &e);
+    return lua_error(L);
+}
+
+/* How many objects borrow from the one at idx (its second user value). */
+static lua_Integer ql_lua_borrowers(lua_State *L, int idx)
+{
+    lua_getiuservalue(L, idx, 2);
+    lua_Integer n = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return n;
+}
+
+static void ql_lua_add_borrowers(lua_State *L, int idx, lua_Integer d)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushinteger(L, ql_lua_borrowers(L, idx) + d);
+    lua_setiuservalue(L, idx, 2);
+}
+
+/* Makes the object at obj borrow from the one at from (0: from nothing),
+ * giving up what it borrowed from before. */
+static void ql_lua_borrow(lua_State *L, int obj, int from)
+{
+    obj = lua_absindex(L, obj);
+    from = from ? lua_absindex(L, from) : 0;
+    if (lua_getiuservalue(L, obj, 1) == LUA_TUSERDATA)
+        ql_lua_add_borrowers(L, -1, -1);
+    lua_pop(L, 1);
+    if (from) {
+        ql_lua_add_borrowers(L, from, 1);
+        lua_pushvalue(L, from);
+    } else {
+        lua_pushnil(L);
+    }
+    lua_setiuservalue(L, obj, 1);
+}
+
+/* Frees the C object of the handle at 1 (of type t) and clears the
+ * handle; refused while anything borrows from it. */
+static int ql_lua_free(lua_State *L, swig_type_info *t)
+{
+    swig_lua_userdata *usr = (swig_lua_userdata *)lua_touserdata(L, 1);
+    if (!usr || lua_islightuserdata(L, 1) || usr->type != t)
+        return luaL_argerror(L, 1, t->str);
+    if (!usr->ptr)
+        return 0; /* freed already */
+    lua_Integer n = ql_lua_borrowers(L, 1);
+    if (n > 0) {
+        char m[128];
+        snprintf(m, sizeof m, "%lld records, results or batches still use it: "
+                 "free them first", (long long)n);
+        return ql_lua_refuse(L, m);
+    }
+    ql_lua_borrow(L, 1, 0);
+    swig_lua_class *c = (swig_lua_class *)t->clientdata;
+    if (usr->own && c && c->destructor)
+        c->destructor(usr->ptr);
+    usr->ptr = NULL;
+    usr->own = 0;
+    return 0;
+}
+
+/* __gc of every handle: gives up what it borrows from, then SWIG's
+ * destructor.  Objects dropped together are finalized newest first, so
+ * a borrower (made after what it borrows from) goes first. */
+static int ql_lua_gc(lua_State *L)
+{
+    swig_lua_userdata *usr = (swig_lua_userdata *)lua_touserdata(L, 1);
+    ql_lua_borrow(L, 1, 0);
+    lua_settop(L, 1);
+    SWIG_Lua_class_destruct(L);
+    usr->ptr = NULL;
+    usr->own = 0;
+    return 0;
+}
+
+static int ql_lua_ruleset_free(lua_State *L)
+{
+    return ql_lua_free(L, SWIGTYPE_p_ql_ruleset);
+}
+static int ql_lua_record_free(lua_State *L)
+{
+    return ql_lua_free(L, SWIGTYPE_p_ql_record);
+}
+static int ql_lua_result_free(lua_State *L)
+{
+    return ql_lua_free(L, SWIGTYPE_p_ql_result);
+}
+static int ql_lua_batch_free(lua_State *L)
+{
+    return ql_lua_free(L, SWIGTYPE_p_ql_swig_batch);
+}
 %}
+
+%init %{
+    {
+        swig_type_info *types[] = {SWIGTYPE_p_ql_ruleset, SWIGTYPE_p_ql_record,
+                                   SWIGTYPE_p_ql_result,
+                                   SWIGTYPE_p_ql_swig_batch};
+        for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+            swig_lua_class *c = (swig_lua_class *)types[i]->clientdata;
+            SWIG_Lua_get_class_metatable(L, c->fqname);
+            lua_pushcfunction(L, ql_lua_gc);
+            lua_setfield(L, -2, "__gc");
+            lua_pop(L, 1);
+        }
+    }
+%}
+
+/* The explicit frees (quotalevy.lua's close uses them). */
+%ignore ql_ruleset_free(ql_ruleset *);
+%ignore ql_record_free(ql_record *);
+%ignore ql_result_free(ql_result *);
+%ignore ql_swig_batch_free(ql_swig_batch *);
+%native(ql_ruleset_free) int ql_lua_ruleset_free(lua_State *L);
+%native(ql_record_free) int ql_lua_record_free(lua_State *L);
+%native(ql_result_free) int ql_lua_result_free(lua_State *L);
+%native(ql_swig_batch_free) int ql_lua_batch_free(lua_State *L);
+
+/* A handle explicitly freed has a NULL pointer: using it raises. */
+%typemap(check) SWIGTYPE *self, const SWIGTYPE *self {
+    if (!$1)
+        ql_lua_refuse(L, "this handle has been freed");
+}
+
+/* A record, result or batch borrows from the rule set it is made from
+ * (the new object is on the top of the stack; nil if none was made). */
+%typemap(argout) const ql_ruleset *rs {
+    if (lua_isuserdata(L, -1))
+        ql_lua_borrow(L, -1, $input);
+}
+
+/* A result that has evaluated a record borrows from it (ql_result_output
+ * and the trace read its fields), and lets go of what it borrowed
+ * before; the result is argument 1. */
+%typemap(argout) const ql_record *rec {
+    if (ql_result_status(arg1) == QL_OK)
+        ql_lua_borrow(L, 1, $input);
+}
 
 %native(error_metatable) int ql_lua_error_metatable(lua_State *L);
 

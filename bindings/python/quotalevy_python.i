@@ -127,6 +127,11 @@ struct ql_batch {};
 %pythonappend ql_swig_batch::ql_swig_batch %{
     self._ruleset = rs
 %}
+/* A result that has evaluated a record reads its fields afterwards (an
+ * output passing an input through, the trace): it keeps that record. */
+%pythonappend ql_result::evaluate %{
+    self._record = rec
+%}
 
 %include "../quotalevy.i"
 

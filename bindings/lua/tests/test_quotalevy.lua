@@ -422,6 +422,84 @@ test("close, and rule sets dropped in any order", function()
   collectgarbage()
 end)
 
+-- The raw module (quotalevy.core, generated from bindings/quotalevy.i):
+-- each C object borrows from another (a record, result or batch from
+-- its rule set; a result, after an evaluation, from that record), so its
+-- userdata keeps that one alive.  Run under AddressSanitizer by the
+-- suite (build-asan), where a freed rule set read is an error.
+local core = require "quotalevy.core"
+local DAY = core.ql_swig_date_parse(JUNE)
+local function small() return core.ql_swig_load_buffer(SMALL, "small.yaml") end
+local function sweep() collectgarbage("collect"); collectgarbage("collect") end
+
+test("raw handles keep their rule set alive", function()
+  local rec, res, batch
+  do
+    local rs = small()
+    rec, res, batch = core.ql_record(rs), core.ql_result(rs), core.ql_swig_batch(rs)
+  end
+  sweep() -- the rule set is unreachable but through rec, res and batch
+  rec:set("n", "9")
+  rec:set("label", "a label")
+  res:evaluate(rec, DAY, 0)
+  eq(res:output_string(1), "18", "double")
+  eq(res:output_string(5), "a label", "label")
+  local got = batch:evaluate("n\0" .. "4\0" .. "\0", DAY, 0)
+  eq(got:match("^K%z[^%z]*%z([^%z]*)%z"), "8", "batch's double")
+end)
+
+test("a raw result keeps the record it last evaluated alive", function()
+  local res
+  do
+    local rs = small()
+    local rec = core.ql_record(rs)
+    rec:set("label", "kept")
+    rec:set("n", "3")
+    res = core.ql_result(rs)
+    res:evaluate(rec, DAY, core.QL_EVAL_TRACE)
+  end
+  sweep() -- the label and the trace's inputs are the record's
+  eq(res:output_string(5), "kept", "label")
+  assert(res:explanation():find("kept", 1, true), res:explanation())
+  -- a result evaluating another record lets the first go
+  local rs = small()
+  local r1, r2, out = core.ql_record(rs), core.ql_record(rs), core.ql_result(rs)
+  r1:set("n", "1")
+  r2:set("n", "2")
+  out:evaluate(r1, DAY, 0)
+  out:evaluate(r2, DAY, 0)
+  core.ql_record_free(r1) -- borrowed by nobody now
+  eq(out:output_string(1), "4", "double")
+end)
+
+test("raw explicit frees: once, in order, and a freed handle raises", function()
+  local rs = small()
+  local rec, res = core.ql_record(rs), core.ql_result(rs)
+  rec:set("n", "5")
+  res:evaluate(rec, DAY, 0)
+  -- what something still borrows from is not freed
+  local e = raises(core.ql_ruleset_free, rs)
+  eq(e.status, "QL_EINVAL")
+  assert(e.message:find("still", 1, true), e.message)
+  eq(raises(core.ql_record_free, rec).status, "QL_EINVAL") -- res borrows it
+  eq(res:output_string(1), "10", "after the refusals")
+  core.ql_result_free(res)
+  core.ql_result_free(res) -- twice is harmless
+  eq(raises(res.output_string, res, 1).status, "QL_EINVAL")
+  core.ql_record_free(rec)
+  eq(raises(rec.set, rec, "n", "1").status, "QL_EINVAL")
+  core.ql_ruleset_free(rs)
+  assert(raises(rs.input_count, rs).message:find("freed", 1, true))
+  -- a batch too
+  local rs2 = small()
+  local b = core.ql_swig_batch(rs2)
+  eq(raises(core.ql_ruleset_free, rs2).status, "QL_EINVAL")
+  core.ql_swig_batch_free(b)
+  eq(raises(b.evaluate, b, "\0", DAY, 0).status, "QL_EINVAL")
+  core.ql_ruleset_free(rs2)
+  sweep() -- and the collector frees none of them again
+end)
+
 for _, t in ipairs(tests) do
   local ok, e = pcall(t[2])
   if ok then

@@ -76,6 +76,23 @@ def test_load_buffer_takes_str_and_bytes():
         native.ql_swig_load_buffer(12, "x")
 
 
+def test_a_result_keeps_the_record_it_evaluated():
+    h = native.ql_swig_load_buffer(
+        "quotalevy: 1\nid: x\ntitle: X\njurisdiction: XX\nversion: '1'\n"
+        "inputs:\n  label: string\noutputs: [label]\n", "x.yaml")
+    res = native.ql_result(h)
+    rec = native.ql_record(h)
+    rec.set("label", "the first record's")
+    res.evaluate(rec, native.ql_swig_date_parse("2024-06-30"), 0)
+    del rec
+    gc.collect()
+    # a record made now would take the freed one's memory
+    other = native.ql_record(h)
+    other.set("label", "another record's label")
+    assert res.output_string(0) == "the first record's"
+    assert "the first record's" in res.explanation()
+
+
 def test_the_batch_path_packed():
     batch = native.ql_swig_batch(native.ql_ruleset(JILIN))
     gc.collect()

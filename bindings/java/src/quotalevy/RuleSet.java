@@ -1,6 +1,7 @@
 package quotalevy;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -322,6 +323,12 @@ public final class RuleSet implements AutoCloseable {
             return use.apply(handles.rs);
         } finally {
             r.unlock();
+            /* The cleaner frees the handles once this RuleSet is
+             * unreachable, and a compiled caller may drop its last
+             * reference before the native call returns
+             * (RuleSet.load(p).evaluate(...)): keep it reachable until
+             * here. */
+            Reference.reachabilityFence(this);
         }
     }
 
