@@ -2,6 +2,7 @@
  * changes.c — totals of a what-if comparison, per group: see changes.h.
  */
 #include "changes.h"
+#include "groups.h"
 #include "widesum.h"
 
 #include <stdio.h>
@@ -18,19 +19,17 @@ typedef struct cacc {
     long long liable, exempt; /* money: units newly liable, newly exempt */
 } cacc;
 
+/* A group's running values: rows, changed ones, one cacc per output. */
 typedef struct cgroup {
-    char *key;
-    size_t key_len;
     long long rows, changed;
-    cacc *a;
+    cacc a[];
 } cgroup;
 
 struct changes {
     const ql_ruleset *rs;
     size_t ngroup, nout;
     unsigned char *summed, *money; /* per output */
-    cgroup *g;
-    size_t n, cap;
+    group_table *groups;           /* key → cgroup */
 };
 
 changes *chg_new(const ql_ruleset *rs, size_t ngroup)
@@ -43,7 +42,8 @@ changes *chg_new(const ql_ruleset *rs, size_t ngroup)
     c->nout = ql_ruleset_output_count(rs);
     c->summed = calloc(c->nout + 1, 1);
     c->money = calloc(c->nout + 1, 1);
-    if (!c->summed || !c->money) {
+    c->groups = groups_new(sizeof(cgroup) + c->nout * sizeof(cacc));
+    if (!c->summed || !c->money || !c->groups) {
         chg_free(c);
         return NULL;
     }
@@ -59,45 +59,10 @@ void chg_free(changes *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++) {
-        free(c->g[i].key);
-        free(c->g[i].a);
-    }
-    free(c->g);
+    groups_free(c->groups);
     free(c->summed);
     free(c->money);
     free(c);
-}
-
-/* The group of a key; a comparison has few groups (regions, unit
- * types), so a linear search is enough. */
-static cgroup *find(changes *c, const char *k, size_t n)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (c->g[i].key_len == n && !memcmp(c->g[i].key, k, n))
-            return &c->g[i];
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        cgroup *g = realloc(c->g, cap * sizeof *g);
-        if (!g)
-            return NULL;
-        c->g = g;
-        c->cap = cap;
-    }
-    cgroup *g = &c->g[c->n];
-    memset(g, 0, sizeof *g);
-    g->key = malloc(n + 1);
-    g->a = calloc(c->nout + 1, sizeof *g->a);
-    if (!g->key || !g->a) {
-        free(g->key);
-        free(g->a);
-        return NULL;
-    }
-    memcpy(g->key, k, n);
-    g->key[n] = '\0';
-    g->key_len = n;
-    c->n++;
-    return g;
 }
 
 static void add(side *s, const ql_decimal *v)
@@ -123,22 +88,10 @@ static int positive(const ql_value *v)
 int chg_add(changes *c, const char *const *key, const size_t *len,
             const ql_result *before, const ql_result *after, int changed)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < c->ngroup; i++)
-        n += len[i] + 1;
-    char *k = malloc(n + 1);
-    if (!k)
+    group_entry *e = groups_find(c->groups, key, len, c->ngroup);
+    if (!e)
         return -1;
-    size_t o = 0;
-    for (size_t i = 0; i < c->ngroup; i++) {
-        memcpy(k + o, key[i], len[i]);
-        o += len[i];
-        k[o++] = '\0';
-    }
-    cgroup *g = find(c, k, n);
-    free(k);
-    if (!g)
-        return -1;
+    cgroup *g = e->data;
     g->rows++;
     g->changed += changed != 0;
     for (size_t i = 0; i < c->nout; i++) {
@@ -176,10 +129,13 @@ static void put_count(strbuf *out, long long n)
     sb_puts(out, buf);
 }
 
-static void put_row(const changes *c, const cgroup *g, int total, strbuf *out)
+/* One row: scope, key cells (none: the total), rows, then the outputs. */
+static void put_row(const changes *c, const char *key, const cgroup *g,
+                    strbuf *out)
 {
+    int total = !key;
     sb_puts(out, total ? "total" : "group");
-    const char *k = g->key;
+    const char *k = key;
     for (size_t i = 0; i < c->ngroup; i++) {
         size_t n = total ? 0 : strlen(k);
         sb_putc(out, ',');
@@ -222,14 +178,6 @@ static void merge(const changes *c, cgroup *to, const cgroup *g)
     }
 }
 
-static int by_key(const void *x, const void *y)
-{
-    const cgroup *a = *(const cgroup *const *)x, *b = *(const cgroup *const *)y;
-    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
-    int r = memcmp(a->key, b->key, n);
-    return r ? r : (a->key_len > b->key_len) - (a->key_len < b->key_len);
-}
-
 void chg_write_csv(const changes *c, const char *const *group_names,
                    strbuf *out)
 {
@@ -255,20 +203,16 @@ void chg_write_csv(const changes *c, const char *const *group_names,
         }
     }
     sb_putc(out, '\n');
-    const cgroup **order = calloc(c->n + 1, sizeof *order);
-    cgroup all = {0};
-    all.a = calloc(c->nout + 1, sizeof *all.a);
-    if (order && all.a) {
-        for (size_t i = 0; i < c->n; i++)
-            order[i] = &c->g[i];
-        qsort(order, c->n, sizeof *order, by_key);
-        for (size_t i = 0; i < c->n; i++) {
+    const group_entry **order = groups_sorted(c->groups);
+    cgroup *all = calloc(1, sizeof *all + c->nout * sizeof *all->a);
+    if (order && all) {
+        for (size_t i = 0; i < groups_count(c->groups); i++) {
             if (c->ngroup)
-                put_row(c, order[i], 0, out);
-            merge(c, &all, order[i]);
+                put_row(c, order[i]->key, order[i]->data, out);
+            merge(c, all, order[i]->data);
         }
-        put_row(c, &all, 1, out);
+        put_row(c, NULL, all, out);
     }
-    free(all.a);
+    free(all);
     free(order);
 }

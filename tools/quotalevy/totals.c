@@ -2,6 +2,7 @@
  * totals.c — exact totals of a batch, per group: see totals.h.
  */
 #include "totals.h"
+#include "groups.h"
 #include "widesum.h"
 
 #include <stdint.h>
@@ -21,11 +22,10 @@ typedef struct acc {
     unsigned char has_short;
 } acc;
 
+/* A group's running values: its rows, then one acc per output. */
 typedef struct group {
-    char *key; /* the key columns' texts, each followed by a NUL */
-    size_t key_len;
     long long rows;
-    acc *a; /* one per output */
+    acc a[];
 } group;
 
 struct totals {
@@ -33,18 +33,8 @@ struct totals {
     size_t ngroup, nout;
     int *check;           /* per output: its check index, or −1 */
     ql_aggregate *agg;    /* per output */
-    group *g;
-    size_t n, cap;
-    size_t *hash, hcap;   /* open addressing: index + 1, 0 empty */
+    group_table *groups;  /* key → group */
 };
-
-static size_t hash_key(const char *s, size_t n)
-{
-    size_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
 
 totals *tot_new(const ql_ruleset *rs, size_t ngroup)
 {
@@ -56,9 +46,8 @@ totals *tot_new(const ql_ruleset *rs, size_t ngroup)
     t->nout = ql_ruleset_output_count(rs);
     t->check = calloc(t->nout + 1, sizeof *t->check);
     t->agg = calloc(t->nout + 1, sizeof *t->agg);
-    t->hcap = 64;
-    t->hash = calloc(t->hcap, sizeof *t->hash);
-    if (!t->check || !t->agg || !t->hash) {
+    t->groups = groups_new(sizeof(group) + t->nout * sizeof(acc));
+    if (!t->check || !t->agg || !t->groups) {
         tot_free(t);
         return NULL;
     }
@@ -75,72 +64,10 @@ void tot_free(totals *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n; i++) {
-        free(t->g[i].key);
-        free(t->g[i].a);
-    }
-    free(t->g);
-    free(t->hash);
+    groups_free(t->groups);
     free(t->check);
     free(t->agg);
     free(t);
-}
-
-static int rehash(totals *t)
-{
-    size_t cap = t->hcap * 2;
-    size_t *h = calloc(cap, sizeof *h);
-    if (!h)
-        return -1;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t j = hash_key(t->g[i].key, t->g[i].key_len) & (cap - 1);
-        while (h[j])
-            j = (j + 1) & (cap - 1);
-        h[j] = i + 1;
-    }
-    free(t->hash);
-    t->hash = h;
-    t->hcap = cap;
-    return 0;
-}
-
-/* The group of key k (n bytes), made if new; NULL out of memory. */
-static group *find_group(totals *t, const char *k, size_t n)
-{
-    size_t j = hash_key(k, n) & (t->hcap - 1);
-    while (t->hash[j]) {
-        group *g = &t->g[t->hash[j] - 1];
-        if (g->key_len == n && !memcmp(g->key, k, n))
-            return g;
-        j = (j + 1) & (t->hcap - 1);
-    }
-    if (2 * (t->n + 1) > t->hcap) {
-        if (rehash(t))
-            return NULL;
-        return find_group(t, k, n);
-    }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        group *g = realloc(t->g, cap * sizeof *g);
-        if (!g)
-            return NULL;
-        t->g = g;
-        t->cap = cap;
-    }
-    group *g = &t->g[t->n];
-    memset(g, 0, sizeof *g);
-    g->key = malloc(n + 1);
-    g->a = calloc(t->nout + 1, sizeof *g->a);
-    if (!g->key || !g->a) {
-        free(g->key);
-        free(g->a);
-        return NULL;
-    }
-    memcpy(g->key, k, n);
-    g->key[n] = '\0';
-    g->key_len = n;
-    t->hash[j] = ++t->n;
-    return g;
 }
 
 static void add_num(widesum *to, unsigned char *has, const ql_decimal *v)
@@ -180,24 +107,10 @@ static void fold(acc *a, ql_aggregate agg, const ql_value *v)
 int tot_add(totals *t, const char *const *key, const size_t *len,
             const ql_result *res)
 {
-    char stack[512] = "";
-    size_t n = 0;
-    for (size_t i = 0; i < t->ngroup; i++)
-        n += len[i] + 1;
-    char *k = n <= sizeof stack ? stack : malloc(n);
-    if (!k)
+    group_entry *e = groups_find(t->groups, key, len, t->ngroup);
+    if (!e)
         return -1;
-    size_t o = 0;
-    for (size_t i = 0; i < t->ngroup; i++) {
-        memcpy(k + o, key[i], len[i]);
-        o += len[i];
-        k[o++] = '\0';
-    }
-    group *g = find_group(t, k, n);
-    if (k != stack)
-        free(k);
-    if (!g)
-        return -1;
+    group *g = e->data;
     g->rows++;
     for (size_t i = 0; i < t->nout; i++) {
         acc *a = &g->a[i];
@@ -258,24 +171,18 @@ static void combine(const totals *t, size_t i, acc *a, const acc *b)
 
 int tot_merge(totals *t, const totals *from)
 {
-    for (size_t gi = 0; gi < from->n; gi++) {
-        const group *b = &from->g[gi];
-        group *a = find_group(t, b->key, b->key_len);
-        if (!a)
+    for (size_t gi = 0; gi < groups_count(from->groups); gi++) {
+        const group_entry *be = groups_at(from->groups, gi);
+        group_entry *ae = groups_find_key(t->groups, be->key, be->key_len);
+        if (!ae)
             return -1;
+        group *a = ae->data;
+        const group *b = be->data;
         a->rows += b->rows;
         for (size_t i = 0; i < t->nout; i++)
             combine(t, i, &a->a[i], &b->a[i]);
     }
     return 0;
-}
-
-static int by_key(const void *x, const void *y)
-{
-    const group *a = *(const group *const *)x, *b = *(const group *const *)y;
-    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
-    int c = memcmp(a->key, b->key, n);
-    return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
 }
 
 static void put_count(strbuf *out, long long n)
@@ -304,11 +211,14 @@ static void put_sum(strbuf *out, const widesum *w, int has)
     }
 }
 
-/* One row of totals: scope, key cells, rows, then the outputs. */
-static void put_row(const totals *t, const group *g, int total, strbuf *out)
+/* One row of totals: scope, key cells (none: the total), rows, then the
+ * outputs. */
+static void put_row(const totals *t, const char *key, const group *g,
+                    strbuf *out)
 {
+    int total = !key;
     sb_puts(out, total ? "total" : "group");
-    const char *k = g->key;
+    const char *k = key;
     for (size_t i = 0; i < t->ngroup; i++) {
         sb_putc(out, ',');
         size_t n = total ? 0 : strlen(k);
@@ -376,27 +286,23 @@ int tot_write_csv(const totals *t, const char *const *group_names, strbuf *out)
     }
     sb_putc(out, '\n');
     /* the groups in key order, then all of them together */
-    const group **order = calloc(t->n + 1, sizeof *order);
-    if (!order)
-        return -1;
-    for (size_t i = 0; i < t->n; i++)
-        order[i] = &t->g[i];
-    qsort(order, t->n, sizeof *order, by_key);
-    group sum = {0};
-    sum.a = calloc(t->nout + 1, sizeof *sum.a);
-    if (!sum.a) {
+    const group_entry **order = groups_sorted(t->groups);
+    group *sum = calloc(1, sizeof *sum + t->nout * sizeof *sum->a);
+    if (!order || !sum) {
         free(order);
+        free(sum);
         return -1;
     }
-    for (size_t gi = 0; gi < t->n; gi++) {
+    for (size_t gi = 0; gi < groups_count(t->groups); gi++) {
+        const group *g = order[gi]->data;
         if (t->ngroup)
-            put_row(t, order[gi], 0, out);
-        sum.rows += order[gi]->rows;
+            put_row(t, order[gi]->key, g, out);
+        sum->rows += g->rows;
         for (size_t i = 0; i < t->nout; i++)
-            combine(t, i, &sum.a[i], &order[gi]->a[i]);
+            combine(t, i, &sum->a[i], &g->a[i]);
     }
-    put_row(t, &sum, 1, out);
-    free(sum.a);
+    put_row(t, NULL, sum, out);
+    free(sum);
     free(order);
     return 0;
 }

@@ -1,0 +1,121 @@
+/*
+ * test_groups.c — the command's summary groups (tools/quotalevy/groups.c):
+ * every key finds its own group however many there are, keys that only
+ * split their columns differently are different groups, blocks start
+ * zeroed, and the sorted order is column by column.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "groups.h"
+
+static group_entry *find2(group_table *t, const char *a, const char *b)
+{
+    const char *cols[] = {a, b};
+    size_t len[] = {strlen(a), strlen(b)};
+    return groups_find(t, cols, len, 2);
+}
+
+static void test_groups_many_keys_each_its_own(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    group_table *t = groups_new(sizeof(long long));
+    assert_non_null(t);
+    char a[32], b[32];
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N; i++) {
+            snprintf(a, sizeof a, "U%08d", i);
+            snprintf(b, sizeof b, "%d", i % 7);
+            group_entry *e = find2(t, a, b);
+            assert_non_null(e);
+            long long *n = e->data;
+            assert_int_equal(*n, pass ? i : 0); /* zeroed when made */
+            if (!pass)
+                *n = i;
+        }
+    assert_int_equal(groups_count(t), N);
+    groups_free(t);
+}
+
+static void test_groups_columns_split_differently_differ(void **state)
+{
+    (void)state;
+    group_table *t = groups_new(1);
+    group_entry *x = find2(t, "a", "bc");
+    *(char *)x->data = 'x';
+    group_entry *y = find2(t, "ab", "c");
+    assert_int_equal(groups_count(t), 2);
+    assert_int_equal(*(char *)y->data, 0);
+    assert_ptr_equal(find2(t, "a", "bc")->data, x->data);
+    /* the joined key finds the same group */
+    assert_ptr_equal(groups_find_key(t, "ab\0c", 5)->data, y->data);
+    assert_int_equal(groups_count(t), 2);
+    groups_free(t);
+}
+
+static void test_groups_no_columns_one_group(void **state)
+{
+    (void)state;
+    group_table *t = groups_new(8);
+    group_entry *e = groups_find(t, NULL, NULL, 0);
+    assert_non_null(e);
+    assert_int_equal(e->key_len, 0);
+    assert_ptr_equal(groups_find(t, NULL, NULL, 0)->data, e->data);
+    assert_int_equal(groups_count(t), 1);
+    groups_free(t);
+}
+
+static void test_groups_long_keys(void **state)
+{
+    (void)state;
+    group_table *t = groups_new(4);
+    char big[2000];
+    memset(big, 'k', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    group_entry *e = find2(t, big, "x");
+    assert_int_equal(e->key_len, sizeof big - 1 + 1 + 2);
+    assert_memory_equal(e->key, big, sizeof big - 1);
+    big[1000] = 'j';
+    find2(t, big, "x");
+    assert_int_equal(groups_count(t), 2);
+    groups_free(t);
+}
+
+static void test_groups_sorted_column_by_column(void **state)
+{
+    (void)state;
+    group_table *t = groups_new(1);
+    find2(t, "ab", "a");
+    find2(t, "b", "");
+    find2(t, "a", "z");
+    find2(t, "a", "");
+    const group_entry **o = groups_sorted(t);
+    assert_non_null(o);
+    const char *want[][2] = {{"a", ""}, {"a", "z"}, {"ab", "a"}, {"b", ""}};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(o[i]->key, want[i][0]);
+        assert_string_equal(o[i]->key + strlen(o[i]->key) + 1, want[i][1]);
+    }
+    free(o);
+    groups_free(t);
+    groups_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_groups_many_keys_each_its_own),
+        cmocka_unit_test(test_groups_columns_split_differently_differ),
+        cmocka_unit_test(test_groups_no_columns_one_group),
+        cmocka_unit_test(test_groups_long_keys),
+        cmocka_unit_test(test_groups_sorted_column_by_column),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,158 @@
+/*
+ * groups.c — the groups of a summary: see groups.h.  Open addressing
+ * over the entries' indexes, kept at most half full, FNV-1a over the key.
+ */
+#include "groups.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct group_table {
+    size_t data_size;
+    group_entry *g; /* in the order made */
+    size_t n, cap;
+    size_t *slot, nslot; /* index + 1 into g, 0 empty; nslot a power of 2 */
+};
+
+static size_t hash_key(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return (size_t)h;
+}
+
+group_table *groups_new(size_t data_size)
+{
+    group_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->data_size = data_size;
+    t->nslot = 64;
+    t->slot = calloc(t->nslot, sizeof *t->slot);
+    if (!t->slot) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void groups_free(group_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->g[i].key);
+        free(t->g[i].data);
+    }
+    free(t->g);
+    free(t->slot);
+    free(t);
+}
+
+static int grow_slots(group_table *t)
+{
+    size_t n = t->nslot * 2;
+    size_t *s = calloc(n, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t j = hash_key(t->g[i].key, t->g[i].key_len) & (n - 1);
+        while (s[j])
+            j = (j + 1) & (n - 1);
+        s[j] = i + 1;
+    }
+    free(t->slot);
+    t->slot = s;
+    t->nslot = n;
+    return 0;
+}
+
+group_entry *groups_find_key(group_table *t, const char *key, size_t n)
+{
+    size_t j = hash_key(key, n) & (t->nslot - 1);
+    for (; t->slot[j]; j = (j + 1) & (t->nslot - 1)) {
+        group_entry *g = &t->g[t->slot[j] - 1];
+        if (g->key_len == n && !memcmp(g->key, key, n))
+            return g;
+    }
+    if (2 * (t->n + 1) > t->nslot) {
+        if (grow_slots(t))
+            return NULL;
+        return groups_find_key(t, key, n);
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        group_entry *g = realloc(t->g, cap * sizeof *g);
+        if (!g)
+            return NULL;
+        t->g = g;
+        t->cap = cap;
+    }
+    group_entry *g = &t->g[t->n];
+    g->key = malloc(n + 1);
+    g->data = calloc(1, t->data_size ? t->data_size : 1);
+    if (!g->key || !g->data) {
+        free(g->key);
+        free(g->data);
+        return NULL;
+    }
+    memcpy(g->key, key, n);
+    g->key[n] = '\0';
+    g->key_len = n;
+    t->slot[j] = ++t->n;
+    return g;
+}
+
+group_entry *groups_find(group_table *t, const char *const *cols,
+                         const size_t *len, size_t ncols)
+{
+    char stack[512] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < ncols; i++)
+        n += len[i] + 1;
+    char *k = n <= sizeof stack ? stack : malloc(n);
+    if (!k)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < ncols; i++) {
+        memcpy(k + o, cols[i], len[i]);
+        o += len[i];
+        k[o++] = '\0';
+    }
+    group_entry *g = groups_find_key(t, k, n);
+    if (k != stack)
+        free(k);
+    return g;
+}
+
+size_t groups_count(const group_table *t)
+{
+    return t->n;
+}
+
+const group_entry *groups_at(const group_table *t, size_t i)
+{
+    return i < t->n ? &t->g[i] : NULL;
+}
+
+static int by_key(const void *x, const void *y)
+{
+    const group_entry *a = *(const group_entry *const *)x;
+    const group_entry *b = *(const group_entry *const *)y;
+    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+    int c = memcmp(a->key, b->key, n);
+    return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+const group_entry **groups_sorted(const group_table *t)
+{
+    const group_entry **order = calloc(t->n + 1, sizeof *order);
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < t->n; i++)
+        order[i] = &t->g[i];
+    qsort(order, t->n, sizeof *order, by_key);
+    return order;
+}

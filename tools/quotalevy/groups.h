@@ -1,0 +1,43 @@
+/*
+ * groups.h — the groups of a summary (`run --summary --group-by`,
+ * `compare --summary --group-by`): a hash table from a group's key (the
+ * texts of its key columns) to a zeroed block of the caller's running
+ * totals.  Found in constant time however many groups there are — a
+ * province summarised by unit has one group per row.
+ */
+#ifndef QL_GROUPS_H
+#define QL_GROUPS_H
+
+#include <stddef.h>
+
+typedef struct group_entry {
+    char *key;      /* the key columns' texts, each followed by a NUL */
+    size_t key_len; /* the bytes of key, NULs included */
+    void *data;     /* the caller's block, data_size bytes, made zeroed */
+} group_entry;
+
+typedef struct group_table group_table;
+
+/* An empty table whose groups each carry data_size bytes; NULL out of
+ * memory. */
+group_table *groups_new(size_t data_size);
+/* Frees the table, its keys and blocks (what a block points to is the
+ * caller's); NULL does nothing. */
+void groups_free(group_table *t);
+/* The group of the key columns cols[0…ncols−1] (lengths in len), made if
+ * new; NULL out of memory.  The entry stays where it is until the next
+ * group is made. */
+group_entry *groups_find(group_table *t, const char *const *cols,
+                         const size_t *len, size_t ncols);
+/* The same for a key already joined as group_entry.key is (merging one
+ * table into another). */
+group_entry *groups_find_key(group_table *t, const char *key, size_t n);
+size_t groups_count(const group_table *t);
+/* Group i, in the order the groups were made. */
+const group_entry *groups_at(const group_table *t, size_t i);
+/* The groups ordered by key (byte order, column by column): an array of
+ * groups_count entries for the caller to free, valid until the next group
+ * is made; NULL out of memory. */
+const group_entry **groups_sorted(const group_table *t);
+
+#endif
