@@ -188,27 +188,6 @@ static qd_u128 u256_div128(const u256 *n, qd_u128 d, qd_u128 *rem_out)
 
 /* ------------------------------------------------------------ rounding */
 
-/* Whether to add one unit to the kept digits `q` (last kept digit q_last),
- * given the first dropped digit and whether any later dropped digit is
- * nonzero. */
-static int round_up(qd_round mode, int negative, unsigned q_last,
-                    unsigned dropped, int sticky)
-{
-    int inexact = dropped || sticky;
-    switch (mode) {
-    case QD_HALF_UP: return dropped >= 5;
-    case QD_HALF_DOWN: return dropped > 5 || (dropped == 5 && sticky);
-    case QD_HALF_EVEN:
-        return dropped > 5 || (dropped == 5 && (sticky || (q_last & 1)));
-    case QD_UP: return inexact;
-    case QD_DOWN: return 0;
-    case QD_CEILING: return inexact && !negative;
-    case QD_FLOOR: return inexact && negative;
-    case QD_05UP: return inexact && (q_last == 0 || q_last == 5);
-    }
-    return 0;
-}
-
 /* Drops the last k ≥ 1 digits of mag with the rounding mode. */
 static void drop_digits(u256 *mag, int k, qd_round mode, int negative)
 {
@@ -223,7 +202,7 @@ static void drop_digits(u256 *mag, int k, qd_round mode, int negative)
     unsigned dropped = (unsigned)u256_divmod64(mag, 10);
     u256 t = *mag;
     unsigned last = (unsigned)u256_divmod64(&t, 10);
-    if (round_up(mode, negative, last, dropped, sticky)) {
+    if (qli_qd_round_up(mode, negative, last, dropped, sticky)) {
         u256 one = u256_from(1);
         *mag = u256_add(mag, &one);
     }
@@ -460,7 +439,7 @@ int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
         else
             dropped = 5, sticky = 1;
     }
-    q += (qd_u128)round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
+    q += (qd_u128)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
     if (q >= LIMIT) { /* 99…9 rounded up into a 37th digit */
         qd quot;
         int st = qli_qd_div(&quot, a, b);
@@ -498,7 +477,7 @@ int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
         uint64_t q = m64 / p, rem = m64 % p, tenth = p / 10;
         unsigned dropped = (unsigned)(tenth ? rem / tenth : rem);
         int sticky = tenth ? rem % tenth != 0 : 0;
-        q += (uint64_t)round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
+        q += (uint64_t)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
         r->coef = neg ? -(qd_i128)q : (qd_i128)q;
         r->scale = digits;
         return QD_OK; /* q ≤ m64 + 1 < 2^64 + 1 < 10^36: always fits */

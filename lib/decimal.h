@@ -60,6 +60,29 @@ typedef enum qd_round {
     QD_05UP       /* sticky: toward zero unless that leaves a last 0 or 5 */
 } qd_round;
 
+/* Whether a magnitude cut to its kept digits (the last one q_last) moves
+ * up by one under `mode`: `dropped` is the first digit cut off, `sticky`
+ * whether any later one was non-zero.  The one "round up?" rule of the
+ * exact engine (decimal.c) and the fast path (fast_num.h), so the two
+ * cannot round apart. */
+static inline int qli_qd_round_up(qd_round mode, int negative, unsigned q_last,
+                                  unsigned dropped, int sticky)
+{
+    int inexact = dropped || sticky;
+    switch (mode) {
+    case QD_HALF_UP: return dropped >= 5;
+    case QD_HALF_DOWN: return dropped > 5 || (dropped == 5 && sticky);
+    case QD_HALF_EVEN:
+        return dropped > 5 || (dropped == 5 && (sticky || (q_last & 1)));
+    case QD_UP: return inexact;
+    case QD_DOWN: return 0;
+    case QD_CEILING: return inexact && !negative;
+    case QD_FLOOR: return inexact && negative;
+    case QD_05UP: return inexact && (q_last == 0 || q_last == 5);
+    }
+    return 0;
+}
+
 extern const qd_u128 qli_qd_pow10[39];
 
 static inline qd qli_qd_make(qd_i128 coef, int32_t scale)

@@ -78,25 +78,6 @@ static inline int fn_scale_up(int64_t x, int k, int64_t *out)
     return __builtin_mul_overflow(x, fn_p10[k], out) ? FN_NO : FN_OK;
 }
 
-/* The same "round up?" rule as decimal.c's round_up. */
-static inline int fn_round_up(qd_round mode, int negative, unsigned q_last,
-                              unsigned dropped, int sticky)
-{
-    int inexact = dropped || sticky;
-    switch (mode) {
-    case QD_HALF_UP: return dropped >= 5;
-    case QD_HALF_DOWN: return dropped > 5 || (dropped == 5 && sticky);
-    case QD_HALF_EVEN:
-        return dropped > 5 || (dropped == 5 && (sticky || (q_last & 1)));
-    case QD_UP: return inexact;
-    case QD_DOWN: return 0;
-    case QD_CEILING: return inexact && !negative;
-    case QD_FLOOR: return inexact && negative;
-    case QD_05UP: return inexact && (q_last == 0 || q_last == 5);
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------ quotients */
 
 /* The places qli_qd_div carries c ÷ d to (c ≠ 0, d ≠ 0), or −1 where
@@ -200,7 +181,7 @@ static inline int fn_div_round_mag(int64_t *out, uint64_t n, uint64_t d,
         else
             dropped = 5, sticky = 1;
     }
-    q += (qd_u128)fn_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
+    q += (qd_u128)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
     if (q > (qd_u128)INT64_MAX)
         return FN_NO;
     *out = neg ? -(int64_t)q : (int64_t)q;
@@ -275,7 +256,7 @@ static inline int fn_round(fval *r, const fval *a, int digits, qd_round mode)
     uint64_t q = m / p, rem = m % p, tenth = p / 10;
     unsigned dropped = (unsigned)(tenth ? rem / tenth : rem);
     int sticky = tenth ? rem % tenth != 0 : 0;
-    q += (uint64_t)fn_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
+    q += (uint64_t)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
     if (q > (uint64_t)INT64_MAX)
         return FN_NO;
     fn_set(r, neg ? -(int64_t)q : (int64_t)q, digits);
