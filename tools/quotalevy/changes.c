@@ -65,10 +65,12 @@ void chg_free(changes *c)
     free(c);
 }
 
-static void add(side *s, const ql_decimal *v)
+static int add(side *s, const ql_decimal *v)
 {
-    widesum_add(&s->v, v);
+    if (widesum_add(&s->v, v))
+        return -1;
     s->has = 1;
+    return 0;
 }
 
 static void merge_side(side *s, const side *b)
@@ -100,10 +102,9 @@ int chg_add(changes *c, const char *const *key, const size_t *len,
         ql_value x = QL_VALUE_INIT, y = QL_VALUE_INIT;
         ql_result_output(&x, before, i);
         ql_result_output(&y, after, i);
-        if (x.type == QL_TYPE_NUMBER)
-            add(&g->a[i].before, &x.number);
-        if (y.type == QL_TYPE_NUMBER)
-            add(&g->a[i].after, &y.number);
+        if ((x.type == QL_TYPE_NUMBER && add(&g->a[i].before, &x.number)) ||
+            (y.type == QL_TYPE_NUMBER && add(&g->a[i].after, &y.number)))
+            return -1;
         if (c->money[i]) {
             g->a[i].liable += !positive(&x) && positive(&y);
             g->a[i].exempt += positive(&x) && !positive(&y);

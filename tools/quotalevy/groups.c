@@ -108,7 +108,9 @@ group_entry *groups_find_key(group_table *t, const char *key, size_t n)
 group_entry *groups_find(group_table *t, const char *const *cols,
                          const size_t *len, size_t ncols)
 {
-    char stack[512] = "";
+    if (!ncols)
+        return groups_find_key(t, "", 0); /* one group: no key to build */
+    char stack[512];
     size_t n = 0;
     for (size_t i = 0; i < ncols; i++)
         n += len[i] + 1;

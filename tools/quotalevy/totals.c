@@ -70,21 +70,24 @@ void tot_free(totals *t)
     free(t);
 }
 
-static void add_num(widesum *to, unsigned char *has, const ql_decimal *v)
+static int add_num(widesum *to, unsigned char *has, const ql_decimal *v)
 {
-    widesum_add(to, v);
+    if (widesum_add(to, v))
+        return -1;
     *has = 1;
+    return 0;
 }
 
-/* Folds value v into a as aggregation `agg` says. */
-static void fold(acc *a, ql_aggregate agg, const ql_value *v)
+/* Folds value v into a as aggregation `agg` says; −1 for a number
+ * outside the decimal's range (widesum_add). */
+static int fold(acc *a, ql_aggregate agg, const ql_value *v)
 {
     if (v->type == QL_TYPE_NONE)
-        return;
+        return 0;
     switch (agg) {
     case QL_AGG_SUM:
         if (v->type == QL_TYPE_NUMBER)
-            add_num(&a->sum, &a->has, &v->number);
+            return add_num(&a->sum, &a->has, &v->number);
         break;
     case QL_AGG_COUNT:
         a->has = 1;
@@ -102,6 +105,7 @@ static void fold(acc *a, ql_aggregate agg, const ql_value *v)
     default:
         break;
     }
+    return 0;
 }
 
 int tot_add(totals *t, const char *const *key, const size_t *len,
@@ -120,15 +124,16 @@ int tot_add(totals *t, const char *const *key, const size_t *len,
                 continue;
             a->applicable++;
             a->compliant += c.compliant != 0;
-            if (c.shortfall.type == QL_TYPE_NUMBER)
-                add_num(&a->shortfall, &a->has_short, &c.shortfall.number);
+            if (c.shortfall.type == QL_TYPE_NUMBER &&
+                add_num(&a->shortfall, &a->has_short, &c.shortfall.number))
+                return -1;
             continue;
         }
         if (t->agg[i] == QL_AGG_NONE)
             continue;
         ql_value v = QL_VALUE_INIT;
-        if (ql_result_output(&v, res, i) == QL_OK)
-            fold(a, t->agg[i], &v);
+        if (ql_result_output(&v, res, i) == QL_OK && fold(a, t->agg[i], &v))
+            return -1;
     }
     return 0;
 }
@@ -161,7 +166,7 @@ static void combine(const totals *t, size_t i, acc *a, const acc *b)
         ql_value v = QL_VALUE_INIT;
         v.type = QL_TYPE_NUMBER;
         v.number = b->v;
-        fold(a, t->agg[i], &v);
+        (void)fold(a, t->agg[i], &v); /* least or greatest: no sum */
         break;
     }
     default:

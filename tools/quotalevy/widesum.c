@@ -4,7 +4,6 @@
 #include "widesum.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #define BASE 1000000000u
 
@@ -18,47 +17,66 @@ static void add_limbs(uint32_t *a, const uint32_t *b)
     }
 }
 
-/* Adds the digits of text (no sign, at most 36 before the point and 36
- * after) to the limbs a. */
-static void add_text(uint32_t *a, const char *t)
+static const uint32_t pow10_9[9] = {1,      10,      100,      1000,     10000,
+                                    100000, 1000000, 10000000, 100000000};
+
+/* The magnitude of d's coefficient in base 10^9, least significant limb
+ * first, into m (2^127 has 39 digits: 5 limbs); returns the limbs used.
+ * Beyond 64 bits the 128 are taken as four 32-bit words and divided by
+ * 10^9 in turn, with no 128-bit type (it stays inside lib/). */
+static int coef_limbs(const ql_decimal *d, uint32_t m[6])
 {
-    const char *dot = strchr(t, '.');
-    size_t ni = dot ? (size_t)(dot - t) : strlen(t);
-    const char *frac = dot ? dot + 1 : "";
-    uint32_t add[WIDESUM_LIMBS] = {0};
-    /* fraction: 36 digits, padded on the right, limb 3 = first nine */
-    char f[37];
-    memset(f, '0', 36);
-    f[36] = '\0';
-    memcpy(f, frac, strlen(frac) < 36 ? strlen(frac) : 36);
-    for (int k = 0; k < WIDESUM_FRAC; k++) {
-        uint32_t v = 0;
-        for (int j = 0; j < 9; j++)
-            v = v * 10 + (uint32_t)(f[(WIDESUM_FRAC - 1 - k) * 9 + j] - '0');
-        add[k] = v;
+    uint64_t hi = (uint64_t)d->coef_hi, lo = d->coef_lo;
+    if (d->coef_hi < 0) { /* two's complement negation of hi:lo */
+        lo = ~lo + 1;
+        hi = ~hi + (lo == 0);
     }
-    /* integer digits from the right, nine a limb */
-    for (size_t k = 0, end = ni; end > 0; k++) {
-        size_t start = end > 9 ? end - 9 : 0;
-        uint32_t v = 0;
-        for (size_t j = start; j < end; j++)
-            v = v * 10 + (uint32_t)(t[j] - '0');
-        add[WIDESUM_FRAC + k] = v;
-        end = start;
+    int n = 0;
+    if (hi == 0) { /* most values: one 64-bit word */
+        for (; lo; lo /= BASE)
+            m[n++] = (uint32_t)(lo % BASE);
+        return n;
     }
-    add_limbs(a, add);
+    uint32_t w[4] = {(uint32_t)(hi >> 32), (uint32_t)hi, (uint32_t)(lo >> 32),
+                     (uint32_t)lo};
+    while (w[0] | w[1] | w[2] | w[3]) {
+        uint64_t rem = 0;
+        for (int k = 0; k < 4; k++) {
+            uint64_t cur = rem << 32 | w[k];
+            w[k] = (uint32_t)(cur / BASE);
+            rem = cur % BASE;
+        }
+        m[n++] = (uint32_t)rem;
+    }
+    return n;
 }
 
-void widesum_add(widesum *w, const ql_decimal *d)
+int widesum_add(widesum *w, const ql_decimal *d)
 {
-    char t[QL_DECIMAL_TEXT_MAX];
-    ql_decimal_format(t, sizeof t, d);
+    uint32_t m[6] = {0};
+    int n = coef_limbs(d, m);
+    /* |coef| < 10^36 is 4 limbs at most; scale 0…36 (quotalevy.h) */
+    if (n > 4 || d->scale < 0 || d->scale > WIDESUM_FRAC * 9)
+        return -1;
     if (d->scale > w->scale)
         w->scale = d->scale;
-    if (t[0] == '-')
-        add_text(w->neg, t + 1);
-    else
-        add_text(w->pos, t[0] == '+' ? t + 1 : t);
+    /* coef × 10^−scale in units of 10^−36 is coef × 10^(36 − scale):
+     * the limbs times 10^(shift mod 9), placed `at` limbs up */
+    int shift = WIDESUM_FRAC * 9 - d->scale, at = shift / 9;
+    uint32_t p = pow10_9[shift % 9], carry = 0;
+    for (int k = 0; k <= n; k++) {
+        uint64_t v = (uint64_t)m[k] * p + carry;
+        m[k] = (uint32_t)(v % BASE);
+        carry = (uint32_t)(v / BASE);
+    }
+    uint32_t *to = d->coef_hi < 0 ? w->neg : w->pos;
+    carry = 0;
+    for (int k = at; k < WIDESUM_LIMBS && (k - at <= n || carry); k++) {
+        uint64_t s = (uint64_t)to[k] + carry + (k - at <= n ? m[k - at] : 0);
+        to[k] = (uint32_t)(s % BASE);
+        carry = (uint32_t)(s / BASE);
+    }
+    return 0;
 }
 
 void widesum_merge(widesum *w, const widesum *b)

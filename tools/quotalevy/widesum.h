@@ -21,7 +21,10 @@ typedef struct widesum {
     int scale; /* the largest scale added: the total's display scale */
 } widesum;
 
-void widesum_add(widesum *w, const ql_decimal *d);
+/* Adds d, from its coefficient's digits (no text between).  −1, adding
+ * nothing, for a decimal outside quotalevy.h's range (|coef| ≥ 10^36 or
+ * a scale outside 0…36), which the library never hands out. */
+int widesum_add(widesum *w, const ql_decimal *d);
 /* Adds the total b into w (totals of two threads or two groups). */
 void widesum_merge(widesum *w, const widesum *b);
 /* Takes the total b from w (a comparison's change: after − before). */
