@@ -255,6 +255,7 @@ static int qd_pack(qd *r, int negative, u256 mag, int scale, qd_round mode,
     qd_i128 c = (qd_i128)u256_low(&mag);
     r->coef = negative ? -c : c;
     r->scale = scale;
+    r->cut = 0;
     return QD_OK;
 }
 
@@ -266,6 +267,7 @@ static int pack128(qd *r, qd_i128 v, int scale)
     if (scale <= QD_MAX_SCALE && mag128(v) < LIMIT) {
         r->coef = v;
         r->scale = scale;
+        r->cut = 0;
         return QD_OK;
     }
     return qd_pack(r, v < 0, u256_from(mag128(v)), scale, QD_DOWN, 1);
@@ -309,6 +311,7 @@ int qli_qd_neg(qd *r, const qd *a)
 {
     r->coef = -a->coef;
     r->scale = a->scale;
+    r->cut = a->cut;
     return QD_OK;
 }
 
@@ -316,6 +319,7 @@ int qli_qd_abs(qd *r, const qd *a)
 {
     r->coef = a->coef < 0 ? -a->coef : a->coef;
     r->scale = a->scale;
+    r->cut = a->cut;
     return QD_OK;
 }
 
@@ -338,6 +342,7 @@ int qli_qd_div(qd *r, const qd *a, const qd *b)
     if (a->coef == 0) {
         r->coef = 0;
         r->scale = a->scale > b->scale ? a->scale - b->scale : 0;
+        r->cut = 0;
         return QD_OK;
     }
     qd_u128 ma = mag128(a->coef), mb = mag128(b->coef);
@@ -384,6 +389,7 @@ int qli_qd_div(qd *r, const qd *a, const qd *b)
         return QD_OVERFLOW;
     r->coef = neg ? -(qd_i128)q : (qd_i128)q;
     r->scale = s;
+    r->cut = rem != 0;
     return QD_OK;
 }
 
@@ -447,6 +453,7 @@ int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
     }
     r->coef = neg ? -(qd_i128)q : (qd_i128)q;
     r->scale = digits;
+    r->cut = 0;
     return QD_OK;
 }
 
@@ -456,6 +463,8 @@ int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
         digits = QD_MAX_SCALE;
     if (digits < -QD_DIGITS)
         digits = -QD_DIGITS;
+    if (a->cut && digits >= a->scale)
+        return QD_CUT; /* the digit that decides is not known */
     if (digits >= a->scale) {
         /* Pad to the asked scale where it fits: round(5, 2) is 5.00. */
         int d = digits - a->scale;
@@ -463,6 +472,7 @@ int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
         if (m < qli_qd_pow10[QD_DIGITS - d]) {
             r->coef = a->coef * (qd_i128)qli_qd_pow10[d];
             r->scale = digits;
+            r->cut = 0;
         } else {
             *r = *a;
         }
@@ -480,6 +490,7 @@ int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
         q += (uint64_t)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
         r->coef = neg ? -(qd_i128)q : (qd_i128)q;
         r->scale = digits;
+        r->cut = 0;
         return QD_OK; /* q ≤ m64 + 1 < 2^64 + 1 < 10^36: always fits */
     }
     u256 m = u256_from(mm);
@@ -522,8 +533,46 @@ int qli_qd_cmp(const qd *a, const qd *b)
     return sa > 0 ? c : -c;
 }
 
+/* A signed 256-bit value as a sign and a magnitude. */
+static void add_signed256(int *neg, u256 *m, int bneg, const u256 *b)
+{
+    if (*neg == bneg) {
+        *m = u256_add(m, b);
+    } else if (u256_cmp(m, b) >= 0) {
+        *m = u256_sub(m, b);
+    } else {
+        *m = u256_sub(b, m);
+        *neg = bneg;
+    }
+}
+
+int qli_qd_cmp_cut(int *out, const qd *a, const qd *b)
+{
+    /* At the larger scale S: the exact value of a cut x lies strictly
+     * within one unit of x's last place (10^(S − scale) units at S) and
+     * is not x.  D = a − b; W = the two units of doubt.  |D| ≥ W decides
+     * by D's sign; otherwise the doubt holds the other side. */
+    int S = a->scale > b->scale ? a->scale : b->scale;
+    u256 ma = u256_from(mag128(a->coef)), mb = u256_from(mag128(b->coef));
+    u256_mul_pow10(&ma, S - a->scale); /* < 10^72: fits */
+    u256_mul_pow10(&mb, S - b->scale);
+    int neg = a->coef < 0;
+    u256 d = ma;
+    add_signed256(&neg, &d, !(b->coef < 0), &mb);
+    u256 w = u256_from(0), ua = u256_from(a->cut), ub = u256_from(b->cut);
+    u256_mul_pow10(&ua, S - a->scale);
+    u256_mul_pow10(&ub, S - b->scale);
+    w = u256_add(&ua, &ub);
+    if (u256_cmp(&d, &w) < 0)
+        return QD_CUT;
+    *out = neg ? -1 : 1; /* d ≥ w > 0 */
+    return QD_OK;
+}
+
 int qli_qd_is_integer(const qd *a)
 {
+    if (a->cut)
+        return 0; /* a quotient that did not end is no integer */
     if (a->scale == 0)
         return 1;
     return mag128(a->coef) % qli_qd_pow10[a->scale] == 0;
@@ -559,6 +608,7 @@ static int parse_short(qd *r, const char *s, size_t len)
         return 0;
     r->coef = neg ? -(qd_i128)c : (qd_i128)c;
     r->scale = frac < 0 ? 0 : frac;
+    r->cut = 0;
     return 1;
 }
 
@@ -628,6 +678,7 @@ int qli_qd_parse(qd *r, const char *s, size_t len)
         return QD_TOOLONG;
     r->coef = neg ? -(qd_i128)c : (qd_i128)c;
     r->scale = (int32_t)frac_len;
+    r->cut = 0;
     return QD_OK;
 }
 

@@ -9,8 +9,13 @@
  * QD_DIV_SCALE digits, otherwise cut to what fits with "05up" sticky
  * rounding (mpdecimal's ROUND_05UP): the kept last digit is never 0 or 5
  * when digits were dropped, so a later explicit rounding to fewer digits
- * gives exactly the answer the true rational number would.  A result whose
- * integer part does not fit is an overflow, never a wrap.
+ * gives exactly the answer the true rational number would.  Such a cut
+ * quotient is marked (`cut`): its exact value lies strictly within one
+ * unit of its last place and is not that number, so rounding it to as
+ * many places as it carries or more, or comparing it with a number that
+ * falls inside that unit, cannot be decided from it — those are QD_CUT,
+ * never the cut digits taken as exact.  A result whose integer part does
+ * not fit is an overflow, never a wrap.
  *
  * This header is internal: __int128 never reaches include/.
  */
@@ -36,6 +41,10 @@ _Static_assert(QD_PERCENT_SCALE + 2 == QD_MAX_SCALE,
 typedef struct qd {
     qd_i128 coef;
     int32_t scale;
+    /* 1: a quotient cut at `scale` places with a sticky last digit (never
+     * 0 or 5); its exact value has more digits.  0: exact.  Only a
+     * division sets it; + − × take a cut operand at its digits. */
+    int32_t cut;
 } qd;
 
 /* Internal outcomes; callers turn them into ql_error messages. */
@@ -45,7 +54,8 @@ enum qd_status {
     QD_DIVZERO,
     QD_SYNTAX,
     QD_TOOLONG, /* a text with more digits than a qd holds */
-    QD_INEXACT  /* + − × whose exact result a qd cannot hold */
+    QD_INEXACT, /* + − × whose exact result a qd cannot hold */
+    QD_CUT      /* a cut quotient rounded or compared past its places */
 };
 
 /* Rounding modes, as in mpdecimal.  "Up" means away from zero. */
@@ -90,6 +100,7 @@ static inline qd qli_qd_make(qd_i128 coef, int32_t scale)
     qd r;
     r.coef = coef;
     r.scale = scale;
+    r.cut = 0;
     return r;
 }
 
@@ -107,9 +118,30 @@ int qli_qd_abs(qd *r, const qd *a);
 /* a ÷ b rounded once, exactly, to `digits` ≥ 0 places: what
  * round(a / b, digits) gives, without the intermediate quotient. */
 int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode);
-/* Rounds to `digits` after the point (negative: to tens, hundreds, …). */
+/* Rounds to `digits` after the point (negative: to tens, hundreds, …).
+ * A cut quotient rounds exactly to fewer places than it carries; to as
+ * many or more it is QD_CUT. */
 int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode);
+/* Compares two exact values (a cut quotient is taken at its digits). */
 int qli_qd_cmp(const qd *a, const qd *b);
+/* qli_qd_cmp_exact when a or b is a cut quotient. */
+int qli_qd_cmp_cut(int *out, const qd *a, const qd *b);
+/* Compares the exact values a and b stand for: *out is −1, 0 or 1, or
+ * QD_CUT when a cut quotient's unit of doubt holds the other side (the
+ * cut digits cannot say which is larger). */
+static inline int qli_qd_cmp_exact(int *out, const qd *a, const qd *b)
+{
+    if (a->cut | b->cut)
+        return qli_qd_cmp_cut(out, a, b);
+    *out = qli_qd_cmp(a, b);
+    return QD_OK;
+}
+/* Whether a can be shown at `places` places exactly: it is exact, or a
+ * cut quotient rounded to fewer places than it carries. */
+static inline int qli_qd_holds(const qd *a, int places)
+{
+    return !a->cut || places < a->scale;
+}
 /* True if a has no nonzero digits after the point. */
 int qli_qd_is_integer(const qd *a);
 

@@ -128,6 +128,7 @@ const char *qli_qd_message(int st)
     case QD_SYNTAX: return "not a plain decimal number (expected digits with an optional sign and decimal point, e.g. 12.75)";
     case QD_TOOLONG: return "number too long: at most " QL_STR(QD_DIGITS) " significant digits and " QL_STR(QD_MAX_SCALE) " digits after the point";
     case QD_INEXACT: return "the exact result needs more than " QL_STR(QD_DIGITS) " significant digits or " QL_STR(QD_MAX_SCALE) " digits after the point (round an operand first)";
+    case QD_CUT: return "a quotient cut at its last place (its exact value has more digits) cannot be rounded or compared there exactly";
     }
     return "decimal error";
 }

@@ -74,6 +74,53 @@ static ql_status qd_fail(ectx *e, size_t pc, int st)
     return fail_pc(e, pc, QL_ERANGE, NULL, "%s", qli_qd_message(st));
 }
 
+/* How far a quotient is carried, for messages. */
+#define CARRIED                                                               \
+    "(" QL_STR(QD_DIV_SCALE) " at most, fewer when its integer part is "      \
+    "long: " QL_STR(QD_DIGITS) " digits in all)"
+
+/* A cut quotient compared with a number inside its last unit: the digits
+ * kept cannot say which is larger.  Out of line, like no_value_on. */
+__attribute__((noinline, cold)) static ql_status
+cmp_fail(ectx *e, size_t pc, const qd *a, const qd *b)
+{
+    char ta[QD_TEXT_MAX], tb[QD_TEXT_MAX];
+    const qd *q = a->cut ? a : b, *o = a->cut ? b : a;
+    qli_qd_format(q, ta);
+    qli_qd_format(o, tb);
+    return fail_pc(e, pc, QL_ERANGE, NULL,
+                   "cannot compare exactly: the quotient %s is carried to "
+                   "%d places " CARRIED " and its exact value has more "
+                   "digits, and %s lies within its last place; compare "
+                   "with fewer places, or round the quotient first",
+                   ta, (int)q->scale, tb);
+}
+
+/* round() of a cut quotient to as many places as it carries, or more. */
+__attribute__((noinline, cold)) static ql_status
+round_fail(ectx *e, size_t pc, const qd *a, int digits, int divided)
+{
+    if (divided)
+        return fail_pc(e, pc, QL_ERANGE, NULL,
+                       "the quotient rounded to %d places needs more than "
+                       QL_STR(QD_DIGITS) " significant digits: round it to "
+                       "fewer places",
+                       digits);
+    return fail_pc(e, pc, QL_ERANGE, NULL,
+                   "cannot round to %d places exactly: the quotient is "
+                   "carried to %d places " CARRIED " and its exact value "
+                   "has more digits; round the division itself, "
+                   "round(a / b, n), or to fewer places",
+                   digits, (int)a->scale);
+}
+
+/* x against y in an expression: exact, or a located QL_ERANGE. */
+#define CMP(c, x, y)                                                         \
+    do {                                                                     \
+        if (qli_qd_cmp_exact(&(c), (x), (y)))                                \
+            return cmp_fail(e, pc, (x), (y));                                \
+    } while (0)
+
 static void trace_add(ectx *e, ql_step_kind kind, int index)
 {
     ql_result *r = e->res;
@@ -181,7 +228,11 @@ static ql_status eval_check(ectx *e, int idx)
             return st;
         o->compliant = (uint8_t)v.b;
     } else {
-        o->compliant = qli_qd_cmp(&o->actual.num, &o->required.num) >= 0;
+        int c;
+        if (qli_qd_cmp_exact(&c, &o->actual.num, &o->required.num))
+            return cmp_fail(e, e->rs->blocks[k->required].start,
+                            &o->actual.num, &o->required.num);
+        o->compliant = c >= 0;
     }
 done:
     o->state = 2;
@@ -207,17 +258,20 @@ static int str_eq(const qval *a, const qval *b)
            memcmp(a->str.s, b->str.s, a->str.len) == 0;
 }
 
-static const bracket_row *bracket_find(const param_value *pv, const qd *x)
+/* The row of x in a table, or NULL; a bound x's doubt holds is an error. */
+static ql_status bracket_find(ectx *e, size_t pc, const param_value *pv,
+                              const qd *x, const bracket_row **hit)
 {
-    const bracket_row *hit = NULL;
+    *hit = NULL;
     for (size_t i = 0; i < pv->nrows; i++) {
-        int c = qli_qd_cmp(x, &pv->rows[i].bound);
+        int c;
+        CMP(c, x, &pv->rows[i].bound);
         if (c > 0 || (c == 0 && !pv->rows[i].exclusive))
-            hit = &pv->rows[i];
+            *hit = &pv->rows[i];
         else
             break;
     }
-    return hit;
+    return QL_OK;
 }
 
 /* d + n days (months = 0) or n × months months, the day clamped to the
@@ -258,7 +312,7 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
     ql_result *r = e->res;
     const ql_record *rec = e->rec;
     ql_status st;
-    int q;
+    int q, c;
     for (;; pc++) {
         const instr *in = &code[pc];
         switch ((opcode)in->op) {
@@ -373,7 +427,8 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             break;
         case OP_CMP_NUM:
             sp--;
-            sp[-1].b = cmp_result(qli_qd_cmp(&sp[-1].num, &sp[0].num), in->a8);
+            CMP(c, &sp[-1].num, &sp[0].num);
+            sp[-1].b = cmp_result(c, in->a8);
             break;
         case OP_CMP_DATE:
             sp--;
@@ -424,7 +479,10 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             int hit = 0;
             for (int i = 0; i < in->a16 && !hit; i++) {
                 switch ((opcode)in->op) {
-                case OP_IN_NUM: hit = qli_qd_cmp(&sp[-1].num, &k[i].num) == 0; break;
+                case OP_IN_NUM:
+                    CMP(c, &sp[-1].num, &k[i].num);
+                    hit = c == 0;
+                    break;
                 case OP_IN_STR: hit = str_eq(&sp[-1], &k[i]); break;
                 case OP_IN_ENUM: hit = sp[-1].en == k[i].en; break;
                 default: hit = sp[-1].date == k[i].date; break;
@@ -438,9 +496,11 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             int n = in->a16, want = in->op == OP_MIN ? -1 : 1;
             qval *first = sp - n;
             for (int i = 1; i < n; i++) {
-                int c = in->a8 ? (first[i].date > first[0].date) -
-                                     (first[i].date < first[0].date)
-                               : qli_qd_cmp(&first[i].num, &first[0].num);
+                if (in->a8)
+                    c = (first[i].date > first[0].date) -
+                        (first[i].date < first[0].date);
+                else
+                    CMP(c, &first[i].num, &first[0].num);
                 if (c == want)
                     first[0] = first[i];
             }
@@ -453,19 +513,23 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
         case OP_ROUND:
             if ((q = qli_qd_round_to(&sp[-1].num, &sp[-1].num, in->arg,
                                  (qd_round)in->a8)))
-                return qd_fail(e, pc, q);
+                return q == QD_CUT ? round_fail(e, pc, &sp[-1].num, in->arg, 0)
+                                   : qd_fail(e, pc, q);
             break;
         case OP_DIVROUND:
             sp--;
             if ((q = qli_qd_div_round(&sp[-1].num, &sp[-1].num, &sp[0].num, in->arg,
                                   (qd_round)in->a8)))
-                return qd_fail(e, pc, q);
+                return q == QD_CUT ? round_fail(e, pc, NULL, in->arg, 1)
+                                   : qd_fail(e, pc, q);
             break;
         case OP_BRACKET: {
             const param_value *pv;
             if ((st = param_at(e, pc, in->arg, &pv)))
                 return st;
-            const bracket_row *row = bracket_find(pv, &sp[-1].num);
+            const bracket_row *row;
+            if ((st = bracket_find(e, pc, pv, &sp[-1].num, &row)))
+                return st;
             if (!row) {
                 char t[QD_TEXT_MAX];
                 qli_qd_format(&sp[-1].num, t);
@@ -540,6 +604,59 @@ void qli_eval_set_date(ql_result *res, ql_date date)
     res->date = date;
 }
 
+/* Whether n, shown as d, is shown exactly: a cut quotient only rounded
+ * to fewer places than it carries (a display never pads its sticky
+ * digit with zeros, nor shows it as a real one). */
+static int holds(const qd *n, display d)
+{
+    return d.scale < 0 || qli_qd_holds(n, d.scale);
+}
+
+static ql_status not_shown(ql_result *res, const ynode *at, const char *what,
+                           const char *name, const qd *n, display d)
+{
+    return qli_yfail(&res->error, QL_ERANGE, at,
+                     "%s '%s' is shown with %d places, but its value is a "
+                     "quotient carried to %d places " CARRIED " whose "
+                     "exact value has more digits: round the division in "
+                     "the formula, round(a / b, %d), or show fewer places",
+                     what, name, (int)d.scale, (int)n->scale, (int)d.scale);
+}
+
+ql_status qli_eval_shown_exactly(ql_result *res, int report)
+{
+    const ql_ruleset *rs = res->rs;
+    for (size_t i = 0; i < rs->n_computed; i++) {
+        const computed_def *d = &rs->computed[i];
+        if (res->cstate[i] != 2 || d->type.kind != VK_NUMBER ||
+            holds(&res->cvals[i].num, d->disp))
+            continue;
+        if (!report)
+            return QL_ERANGE;
+        return not_shown(res, d->scale_node ? d->scale_node : d->expr,
+                         "computed", d->name, &res->cvals[i].num, d->disp);
+    }
+    for (size_t i = 0; i < rs->n_checks; i++) {
+        const check_out *o = &res->checks[i];
+        const check_def *k = &rs->checks[i];
+        if (o->state != 2 || !o->applicable)
+            continue;
+        const qval *f[3] = {&o->required, &o->actual, &o->shortfall};
+        for (int j = 0; j < 3; j++) {
+            if (holds(&f[j]->num, k->disp[j]))
+                continue;
+            if (!report)
+                return QL_ERANGE;
+            char what[32];
+            snprintf(what, sizeof what, "check field %s of",
+                     j == 0 ? "required" : j == 1 ? "actual" : "shortfall");
+            return not_shown(res, k->expr[1 + j] ? k->expr[1 + j] : k->key,
+                             what, k->name, &f[j]->num, k->disp[j]);
+        }
+    }
+    return QL_OK;
+}
+
 ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags)
 {
@@ -603,5 +720,7 @@ ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
     for (size_t i = 0; i < rs->n_checks && st == QL_OK; i++)
         if (res->checks[i].state != 2)
             st = eval_check(&e, (int)i);
+    if (st == QL_OK)
+        st = qli_eval_shown_exactly(res, 1);
     return res->status = st;
 }

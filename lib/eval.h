@@ -70,6 +70,11 @@ ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
 /* Sets the result's date, forgetting the parameters resolved for another
  * (pidx): every evaluation into res, fast or exact, goes through it. */
 void qli_eval_set_date(ql_result *res, ql_date date);
+/* After an evaluation: QL_ERANGE (with the message in res->error when
+ * `report`) if a value evaluated cannot be shown at its display scale
+ * exactly — a quotient cut at as many places as it is shown with, or
+ * fewer — else QL_OK. */
+ql_status qli_eval_shown_exactly(ql_result *res, int report);
 /* Bytes of one entry of ql_result.frames. */
 extern const size_t qli_eval_frame_size;
 

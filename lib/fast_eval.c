@@ -685,8 +685,11 @@ static int write_back(fctx *e, ql_result *res)
         if (kind[j] == VK_NUMBER && f->d == 0) {
             q->num.coef = f->c;
             q->num.scale = f->s;
-        } else if (to_qval(f, (vkind)kind[j], q)) {
-            return F_FALL;
+            q->num.cut = 0;
+        } else if (to_qval(f, (vkind)kind[j], q) ||
+                   (kind[j] == VK_NUMBER &&
+                    !qli_qd_holds(&q->num, rs->computed[idx[j]].disp.scale))) {
+            return F_FALL; /* a cut quotient shown past its places: eval.c says so */
         }
     }
     const fast_check *ck = e->s->ck;
@@ -701,13 +704,19 @@ static int write_back(fctx *e, ql_result *res)
         if ((fv[CF_REQUIRED].d | fv[CF_ACTUAL].d | fv[CF_SHORTFALL].d) == 0) {
             c->required.num.coef = fv[CF_REQUIRED].c;
             c->required.num.scale = fv[CF_REQUIRED].s;
+            c->required.num.cut = 0;
             c->actual.num.coef = fv[CF_ACTUAL].c;
             c->actual.num.scale = fv[CF_ACTUAL].s;
+            c->actual.num.cut = 0;
             c->shortfall.num.coef = fv[CF_SHORTFALL].c;
             c->shortfall.num.scale = fv[CF_SHORTFALL].s;
+            c->shortfall.num.cut = 0;
         } else if (to_qval(&fv[CF_REQUIRED], VK_NUMBER, &c->required) ||
                    to_qval(&fv[CF_ACTUAL], VK_NUMBER, &c->actual) ||
-                   to_qval(&fv[CF_SHORTFALL], VK_NUMBER, &c->shortfall)) {
+                   to_qval(&fv[CF_SHORTFALL], VK_NUMBER, &c->shortfall) ||
+                   !qli_qd_holds(&c->required.num, rs->checks[k].disp[0].scale) ||
+                   !qli_qd_holds(&c->actual.num, rs->checks[k].disp[1].scale) ||
+                   !qli_qd_holds(&c->shortfall.num, rs->checks[k].disp[2].scale)) {
             return F_FALL;
         }
     }

@@ -94,11 +94,13 @@ static inline int fn_quot_scale(int64_t c, int64_t d, int s0)
     return s < 0 ? -1 : s;
 }
 
-/* qli_qd_div's quotient of a quotient value, as a plain 64-bit number. */
-static inline int fn_divide(fval *r, const fval *a)
+/* qli_qd_div's quotient of a quotient value, as a plain 64-bit number;
+ * *cut is 1 where qli_qd_div marks it cut (digits were dropped). */
+static inline int fn_divide_cut(fval *r, const fval *a, int *cut)
 {
     int64_t c = a->c, d = a->d;
     int s0 = a->s;
+    *cut = 0;
     if (c == 0) {
         fn_set(r, 0, s0 > 0 ? s0 : 0);
         return FN_OK;
@@ -134,10 +136,19 @@ static inline int fn_divide(fval *r, const fval *a)
         return FN_NO;
     int neg = (c < 0) != (d < 0);
     fn_set(r, neg ? -(int64_t)q : (int64_t)q, s);
+    *cut = rem != 0;
     return FN_OK;
 }
 
-/* A plain number from any number value. */
+/* The quotient as a plain number; its being cut is dropped, as + − ×
+ * take a cut quotient at its digits. */
+static inline int fn_divide(fval *r, const fval *a)
+{
+    int cut;
+    return fn_divide_cut(r, a, &cut);
+}
+
+/* A plain number from any number value (a cut quotient at its digits). */
 static inline int fn_plain(fval *r, const fval *a)
 {
     if (a->d == 0) {
@@ -145,6 +156,17 @@ static inline int fn_plain(fval *r, const fval *a)
         return FN_OK;
     }
     return fn_divide(r, a);
+}
+
+/* A plain number from any number value, and whether it is cut. */
+static inline int fn_plain_cut(fval *r, const fval *a, int *cut)
+{
+    if (a->d == 0) {
+        *r = *a;
+        *cut = 0;
+        return FN_OK;
+    }
+    return fn_divide_cut(r, a, cut);
 }
 
 /* |n| × 10^e ÷ |d| rounded to an integer with mode (the sign is neg's),
@@ -282,8 +304,13 @@ static inline int fn_round_any(fval *r, const fval *a, int digits,
             return FN_OK;
         }
     }
+    /* to as many places as the quotient carries, or more: exact only if
+     * the division ended (qli_qd_round_to refuses a cut quotient) */
     fval p;
-    return fn_divide(&p, a) || fn_round(r, &p, digits, mode);
+    int cut;
+    if (fn_divide_cut(&p, a, &cut) || cut)
+        return FN_NO;
+    return fn_round(r, &p, digits, mode);
 }
 
 /* ------------------------------------------------------------ comparison */
@@ -335,7 +362,30 @@ static inline int fn_cmp_quot(const fval *a, const fval *b, int *out)
     return FN_OK;
 }
 
-/* qli_qd_cmp of any two number values. */
+/* qli_qd_cmp_cut of two plain numbers of which one or both are cut:
+ * decided when they lie apart by at least their units of doubt, as
+ * decimal.c decides it; FN_NO otherwise (the exact engine says why). */
+static inline int fn_cmp_cut(const fval *a, int ca, const fval *b, int cb,
+                             int *out)
+{
+    int t = a->s > b->s ? a->s : b->s, ka = t - a->s, kb = t - b->s;
+    if (ka > 19 || kb > 19)
+        return FN_NO;
+    /* |coef| < 2^63, 10^19 < 2^64: each term below 2^127 */
+    qd_i128 x = (qd_i128)a->c * (qd_i128)qli_qd_pow10[ka];
+    qd_i128 y = (qd_i128)b->c * (qd_i128)qli_qd_pow10[kb];
+    qd_i128 w = (qd_i128)(ca ? qli_qd_pow10[ka] : 0) +
+                (qd_i128)(cb ? qli_qd_pow10[kb] : 0);
+    qd_i128 dd;
+    if (__builtin_sub_overflow(x, y, &dd))
+        return FN_NO;
+    if (dd < w && dd > -w)
+        return FN_NO;
+    *out = dd > 0 ? 1 : -1;
+    return FN_OK;
+}
+
+/* qli_qd_cmp_exact of any two number values. */
 __attribute__((noinline, unused)) static int fn_cmp_any(const fval *a,
                                                         const fval *b, int *out)
 {
@@ -348,8 +398,11 @@ __attribute__((noinline, unused)) static int fn_cmp_any(const fval *a,
         return FN_OK;
     }
     fval x, y;
-    if (fn_plain(&x, a) || fn_plain(&y, b))
+    int cx, cy;
+    if (fn_plain_cut(&x, a, &cx) || fn_plain_cut(&y, b, &cy))
         return FN_NO;
+    if (cx | cy)
+        return fn_cmp_cut(&x, cx, &y, cy, out);
     return fn_cmp_plain(&x, &y, out);
 }
 

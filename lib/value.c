@@ -16,6 +16,7 @@ static qd from_public(const ql_decimal *d)
     qd r;
     r.coef = (qd_i128)(((qd_u128)(uint64_t)d->coef_hi << 64) | d->coef_lo);
     r.scale = d->scale;
+    r.cut = 0; /* a public decimal is exact */
     return r;
 }
 

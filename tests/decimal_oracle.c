@@ -2,9 +2,16 @@
  * decimal_oracle.c — a line-oriented driver for the decimal code, so that
  * tests/decimal_oracle.py can compare it with Python's exact arithmetic.
  *
- *   in:  OP A B        (OP: add sub mul div cmp, or round:DIGITS:MODE)
+ *   in:  OP A B        (OP: add sub mul div cmp, round:DIGITS:MODE,
+ *                       divround:DIGITS:MODE)
+ *        OP A B [C]    a quotient A / B as eval.c holds it (qli_qd_div),
+ *                      then: qround:DIGITS:MODE rounds it (round(x, n)
+ *                      of a computed quotient), qshow:DIGITS:MODE shows
+ *                      it as a `scale: DIGITS, display: MODE` output,
+ *                      qcmp compares it with C
  *   out: RESULT        (the decimal, a comparison, or "overflow",
- *                       "inexact", "divzero" …)
+ *                       "inexact", "divzero", "cut:S" — a quotient cut
+ *                       at S places refused, as the evaluator does …)
  *
  * The fast path's 64-bit arithmetic (lib/fast_num.h) is checked here
  * against the same operations: wherever both operands fit in 64 bits and
@@ -20,11 +27,20 @@
 
 #include "decimal.h"
 #include "fast_num.h"
+#include "scale.h"
 
 static const char *modes[] = {"half_up", "half_even", "half_down", "up",
                               "down",    "ceiling",   "floor",     "05up"};
 
 static long fast_checked, fast_bad;
+
+static int mode_of(const char *m)
+{
+    for (int i = 0; i < 8; i++)
+        if (!strcmp(m, modes[i]))
+            return i;
+    return 0;
+}
 
 static int to_f(const qd *a, fval *f)
 {
@@ -116,19 +132,91 @@ static void fast_check(const char *line, const char *op, const qd *x,
     }
 }
 
+/* The quotient ops: the fast path's undivided quotient against the exact
+ * engine's answer st / r (for qcmp: st and the comparison in r->coef). */
+static void fast_quot(const char *line, const char *op, const qd *x,
+                      const qd *y, const qd *z, int st, const qd *r)
+{
+    fval a, b, c, g;
+    if (!to_f(x, &a) || !to_f(y, &b) || b.c == 0)
+        return;
+    fval q = {a.c, {.d = b.c}, a.s - b.s, 0};
+    if (!strncmp(op, "qround:", 7)) {
+        int digits = atoi(op + 7);
+        qd_round mode = (qd_round)mode_of(strchr(op + 7, ':') + 1);
+        if (digits >= 0)
+            fast_same(line, "qround", fn_round_any(&g, &q, digits, mode), &g, st, r);
+    } else if (!strcmp(op, "qcmp") && to_f(z, &c)) {
+        int got;
+        if (fn_cmp(&q, &c, &got) == FN_OK) {
+            fast_checked++;
+            if (st || got != (int)r->coef)
+                fast_fail(line, "qcmp", &c, r, st);
+        }
+    }
+}
+
+/* The quotient ops on the exact engine: 0, or a qd status. */
+static int quot_op(const char *op, const qd *x, const qd *y, const qd *z,
+                   qd *r, int *cut_at)
+{
+    qd q;
+    int st = qli_qd_div(&q, x, y);
+    if (st)
+        return st;
+    *cut_at = q.scale;
+    if (!strncmp(op, "qround:", 7))
+        return qli_qd_round_to(r, &q, atoi(op + 7),
+                               (qd_round)mode_of(strchr(op + 7, ':') + 1));
+    if (!strncmp(op, "qshow:", 6)) {
+        display d = {(int8_t)atoi(op + 6), (int8_t)mode_of(strchr(op + 6, ':') + 1)};
+        /* what eval.c's qli_eval_shown_exactly lets through, shown */
+        if (!qli_qd_holds(&q, d.scale))
+            return QD_CUT;
+        *r = qli_sc_display(&q, d);
+        return 0;
+    }
+    int c;
+    st = qli_qd_cmp_exact(&c, &q, z);
+    *r = qli_qd_make(c, 0);
+    return st;
+}
+
 int main(void)
 {
     char line[512];
     while (fgets(line, sizeof line, stdin)) {
-        char op[64], a[128], b[128] = "0";
-        if (sscanf(line, "%63s %127s %127s", op, a, b) < 2)
+        char op[64], a[128], b[128] = "0", c3[128] = "0";
+        if (sscanf(line, "%63s %127s %127s %127s", op, a, b, c3) < 2)
             continue;
-        qd x, y, r;
-        if (qli_qd_parse(&x, a, strlen(a)) || qli_qd_parse(&y, b, strlen(b))) {
+        qd x, y, z, r;
+        if (qli_qd_parse(&x, a, strlen(a)) || qli_qd_parse(&y, b, strlen(b)) ||
+            qli_qd_parse(&z, c3, strlen(c3))) {
             printf("parse-error\n");
             continue;
         }
-        int st = 0;
+        int st = 0, cut_at = -1;
+        if (op[0] == 'q') {
+            st = quot_op(op, &x, &y, &z, &r, &cut_at);
+            line[strcspn(line, "\n")] = '\0';
+            fast_quot(line, op, &x, &y, &z, st, &r);
+            if (st == QD_CUT)
+                printf("cut:%d\n", cut_at);
+            else if (st == QD_OVERFLOW)
+                printf("overflow\n");
+            else if (st == QD_DIVZERO)
+                printf("divzero\n");
+            else if (st)
+                printf("error\n");
+            else if (!strcmp(op, "qcmp"))
+                printf("%d\n", (int)r.coef);
+            else {
+                char buf[QD_TEXT_MAX];
+                qli_qd_format(&r, buf);
+                printf("%s\n", buf);
+            }
+            continue;
+        }
         if (!strcmp(op, "add"))
             st = qli_qd_add(&r, &x, &y);
         else if (!strcmp(op, "sub"))
@@ -165,6 +253,8 @@ int main(void)
             printf("divzero\n");
         else if (st == QD_INEXACT)
             printf("inexact\n");
+        else if (st == QD_CUT)
+            printf("cut\n");
         else if (st)
             printf("error\n");
         else {

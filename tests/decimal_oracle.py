@@ -11,7 +11,14 @@ checks each answer against the exact rational result:
     rounding of the exact value at the scale the library chose, with no
     more than 36 digits;
   * overflow exactly when the integer part needs more than 36 digits;
-  * every rounding mode against decimal.Context.quantize.
+  * every rounding mode against decimal.Context.quantize;
+  * a quotient near 36 digits (a long integer part, so fewer than 20
+    places are kept) as the evaluator holds it: rounded in every mode
+    (qround), shown at a declared scale with a display rounding (qshow)
+    and compared (qcmp) — each the exact rational's answer, or refused
+    ("cut:S") only where the digits kept truly cannot decide it: the
+    quotient did not end within its S places and the rounding needs S or
+    more, or the other side of the comparison lies within its last place.
 
 Usage: decimal_oracle.py ORACLE_BINARY [CASES] [SEED]
 """
@@ -74,6 +81,71 @@ def rand_near36(rng, op):
     return (a, b) if rng.random() < 0.5 else (b, a)
 
 
+def round_frac(q, digits, mode):
+    """The Fraction q rounded once, exactly, to `digits` places."""
+    scaled = abs(q) * Fraction(10) ** digits
+    t = scaled.numerator // scaled.denominator
+    r = scaled - t
+    neg = q < 0
+    up = {"half_up": r >= Fraction(1, 2), "half_down": r > Fraction(1, 2),
+          "half_even": r > Fraction(1, 2) or (r == Fraction(1, 2) and t % 2 == 1),
+          "up": r > 0, "down": False, "ceiling": r > 0 and not neg,
+          "floor": r > 0 and neg, "05up": r > 0 and t % 10 in (0, 5)}[mode]
+    v = Fraction(t + (1 if up else 0)) / Fraction(10) ** digits
+    return -v if neg else v
+
+
+def text_at(v, digits):
+    """A Fraction with at most `digits` places as plain text."""
+    n = v * 10 ** digits
+    assert n.denominator == 1
+    s = str(abs(n.numerator)).rjust(digits + 1, "0")
+    t = s if digits == 0 else s[:-digits] + "." + s[-digits:]
+    return ("-" if n.numerator < 0 else "") + t
+
+
+def rand_quot(rng):
+    """A dividend and divisor whose quotient has up to 36 integer digits,
+    so that the evaluator keeps 20 places or fewer."""
+    def num(digits, scale):
+        coef = rng.randrange(10 ** (digits - 1), 10 ** digits)
+        s = str(coef).rjust(scale + 1, "0")
+        text = s if scale == 0 else s[:-scale] + "." + s[-scale:]
+        return ("-" if rng.random() < 0.3 else "") + text
+    k = rng.random()
+    if k < 0.45:  # a long integer part over a divisor near 1
+        da = rng.randint(15, 36)
+        a = num(da, rng.randint(0, min(da - 1, 12)))
+        b = rng.choice(["0.9999999999", "1.0000000001", "0.3", "7", "0.999",
+                        "3", "1.1", "0.0000000007", "99999999999"])
+        if rng.random() < 0.5:
+            db = rng.randint(1, 12)
+            b = num(db, rng.randint(db - 1, db))
+        return a, b
+    if k < 0.75:  # small integers, quotients that never end
+        a = str(rng.randint(1, 10 ** rng.randint(1, 36) - 1))
+        b = str(rng.choice([3, 7, 9, 11, 13, 17, 19, 21, 23, 29, 31, 37,
+                            rng.randint(2, 10 ** rng.randint(1, 18))]))
+        return (("-" if rng.random() < 0.3 else "") + a), b
+    return rand_operand(rng), rand_operand(rng)
+
+
+def rand_near_quot(rng, a, b):
+    """A number near a / b: its digits cut at some place, perhaps one
+    unit off, or an unrelated number."""
+    A, B = Fraction(Decimal(a)), Fraction(Decimal(b))
+    if B == 0 or rng.random() < 0.1:
+        return rand_operand(rng)
+    q = A / B
+    for _ in range(40):
+        p = rng.choice([rng.randint(0, 36), rng.randint(10, 24)])
+        c = round_frac(q, p, rng.choice(["down", "up", "half_even"]))
+        c += rng.choice([0, 0, 0, 1, -1]) * Fraction(1, 10 ** p)
+        if abs(c * 10 ** p) < LIMIT:
+            return text_at(c, p)
+    return "0"
+
+
 def places(d):
     e = d.as_tuple().exponent
     return -e if e < 0 else 0
@@ -112,7 +184,45 @@ def check_inexact(got, exact, what):
     return None
 
 
-def verify(op, a, b, out):
+def verify_quot(op, a, b, c, out):
+    """qround / qshow / qcmp of the quotient a / b."""
+    A, B = Fraction(Decimal(a)), Fraction(Decimal(b))
+    what = f"{op} {a} {b} {c}"
+    if B == 0:
+        return None if out == "divzero" else f"{what}: got {out}, want divzero"
+    q = A / B
+    if out == "overflow":
+        return None if abs(q) >= LIMIT or op == "qround" and \
+            abs(round_frac(q, int(op.split(":")[1]), op.split(":")[2])) >= LIMIT \
+            else f"{what}: unexpected overflow"
+    if out.startswith("cut:"):
+        s = int(out[4:])
+        if (q * 10 ** s).denominator == 1:
+            return f"{what}: refused, but the quotient ends within {s} places"
+        if op == "qcmp":
+            kept = round_frac(q, s, "05up")  # the digits the library keeps
+            if abs(kept - Fraction(Decimal(c))) >= Fraction(1, 10 ** s):
+                return f"{what}: refused, but {c} is outside the last place of {text_at(kept, s)}"
+            return None
+        digits = int(op.split(":")[1])
+        return None if digits >= s else \
+            f"{what}: refused, but {digits} places are fewer than the {s} kept"
+    if op == "qcmp":
+        C = Fraction(Decimal(c))
+        want = (q > C) - (q < C)
+        return None if out == str(want) else f"{what}: got {out}, want {want}"
+    _, digits, mode = op.split(":")
+    digits = int(digits)
+    want = round_frac(q, digits, mode)
+    got = Decimal(out)
+    if Fraction(got) != want:
+        return f"{what}: got {out}, want {text_at(want, max(digits, 0))}"
+    if digits >= 0 and abs(want * 10 ** digits) < LIMIT and places(got) != digits:
+        return f"{what}: {out} has {places(got)} places, not {digits}"
+    return None
+
+
+def verify(op, a, b, out, c="0"):
     A, B = Fraction(Decimal(a)), Fraction(Decimal(b))
     what = f"{op} {a} {b}"
     if op == "cmp":
@@ -130,6 +240,8 @@ def verify(op, a, b, out):
         if Fraction(Decimal(out)) != Fraction(want):
             return f"{what}: got {out}, want {want}"
         return None
+    if op[0] == "q":
+        return verify_quot(op, a, b, c, out)
     if op.startswith("divround:"):
         _, digits, mode = op.split(":")
         if B == 0:
@@ -147,13 +259,15 @@ def verify(op, a, b, out):
             approx = (Decimal(q.numerator) / Decimal(q.denominator))
         wantq = approx.quantize(exp, rounding=MODES[mode], context=D)
         if len(wantq.as_tuple().digits) > 36 or abs(Fraction(wantq)) >= LIMIT:
-            # not representable at these places: any answer within one
-            # unit of its own last place of the true value, or overflow
+            # not representable at these places: refused ("cut"), never
+            # the quotient's cut digits; a quotient that ends may be
+            # given exactly, with fewer places
             if out == "overflow":
                 return None if abs(q) >= Fraction(LIMIT, 10 ** 36) else f"{what}: overflow"
+            if out == "cut":
+                return None
             got = Fraction(Decimal(out))
-            ulp = Fraction(1, 10 ** places(Decimal(out)))
-            return None if abs(got - q) <= ulp else f"{what}: got {out}, far from {float(q)}"
+            return None if got == q else f"{what}: got {out}, want refused (exact {float(q)})"
         if out == "overflow" or Fraction(Decimal(out)) != Fraction(wantq):
             return f"{what}: got {out}, want {wantq}"
         return None
@@ -204,18 +318,32 @@ def main():
             op = "divround:%d:%s" % (rng.randint(0, 36), rng.choice(
                 [m for m in MODES if m != "05up"]))
         cases.append((op, a, b))
-    text = "".join(f"{op} {a} {b}\n" for op, a, b in cases)
+    cases = [(op, a, b, "0") for op, a, b in cases]
+    for _ in range(n // 2):  # quotients near 36 digits
+        a, b = rand_quot(rng)
+        kind = rng.choice(["qround", "qshow", "qcmp"])
+        if kind == "qcmp":
+            cases.append(("qcmp", a, b, rand_near_quot(rng, a, b)))
+            continue
+        digits = rng.choice([rng.randint(0, 36), rng.randint(12, 22)])
+        modes = [m for m in MODES if kind == "qround" or m != "05up"]
+        cases.append((f"{kind}:{digits}:{rng.choice(modes)}", a, b, "0"))
+    text = "".join(f"{op} {a} {b} {c}\n" for op, a, b, c in cases)
     res = subprocess.run([binary], input=text, capture_output=True, text=True)
     print(res.stderr.strip())  # the fast path's 64-bit arithmetic, compared
     if res.returncode != 0:
         return 1
     outs = res.stdout.splitlines()
     assert len(outs) == len(cases), "oracle output count differs"
-    failures = [m for (op, a, b), out in zip(cases, outs)
-                if (m := verify(op, a, b, out))]
+    failures = [m for (op, a, b, c), out in zip(cases, outs)
+                if (m := verify(op, a, b, out, c))]
     for m in failures[:20]:
         print("FAIL", m)
-    print(f"{len(cases) - len(failures)} passed, {len(failures)} failed")
+    quot = [(op, out) for (op, *_), out in zip(cases, outs) if op[0] == "q"]
+    refused = sum(1 for _, out in quot if out.startswith("cut:"))
+    print(f"{len(cases) - len(failures)} passed, {len(failures)} failed "
+          f"({len(quot)} quotients near 36 digits rounded, shown or compared: "
+          f"{len(quot) - refused} exact answers, {refused} refused as cut)")
     return 1 if failures else 0
 
 

@@ -975,7 +975,60 @@ class InputRead(unittest.TestCase):
             self.assertIn("is a directory", p.stderr)
 
 
+QUOT_RULES = """quotalevy: 1
+id: q
+title: q
+jurisdiction: XX
+version: "1"
+inputs:
+  a: {type: decimal, scale: 10}
+  b: {type: decimal, scale: 10}
+computed:
+  up: 'round(a / b, %(n)d, "up")'
+  shown: {expr: a / b, scale: %(n)d, display: down}
+  above: a / b > %(c)s
+outputs: [%(out)s]
+"""
+
+
 class Trust(unittest.TestCase):
+    def test_quotients_near_36_digits_never_give_a_cut_digit(self):
+        # a / b = 12345678902469135780.37037036703703703670…: 20 integer
+        # digits, so the quotient keeps 15 places; rounding it to 17 (up,
+        # or down), showing it at 15 and comparing it with a 16-place
+        # number cannot be decided from those digits: each is a located
+        # error, never the cut digits (main gave up = down, a sticky digit
+        # shown as real, and true for a / b == c); with fewer places, the
+        # exact answer.  Both engines alike.
+        data = ("id,a,b\n1,12345678901234567890.1234567890,0.9999999999\n"
+                "2,1,3\n")
+        c16 = "12345678902469135780.3703703670370370"
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "q.yaml")
+            for out, n, c, want in (
+                    ("up", 17, c16, "the quotient rounded to 17 places needs more than 36 "
+                                    "significant digits"),
+                    ("shown", 15, c16, "computed 'shown' is shown with 15 places, but its "
+                                       "value is a quotient carried to 15 places"),
+                    ("above", 15, c16, "cannot compare exactly: the quotient "
+                                       "12345678902469135780.370370367037037 is carried to 15 places")):
+                write(rules, QUOT_RULES % {"n": n, "c": c, "out": out})
+                for fast in ("1", "0"):
+                    env = dict(os.environ, QUOTALEVY_FAST=fast)
+                    p = subprocess.run([*WRAP, BIN, "run", rules, "-", "--date", "2024-01-01"],
+                                       input=data, capture_output=True, text=True, env=env)
+                    self.assertEqual(p.returncode, 1, p.stderr)
+                    self.assertIn("<stdin>:2: rejected (id 1): ", p.stderr)
+                    self.assertIn("q.yaml:", p.stderr)
+                    self.assertIn(want, p.stderr)
+                    self.assertEqual(len(rows(p.stdout)), 1)  # 1 / 3 is decided
+            write(rules, QUOT_RULES % {"n": 14, "c": "12345678902469135780.37037036703703",
+                                       "out": "up, shown, above"})
+            p = run("run", rules, "-", "--date", "2024-01-01", stdin=data, check_rc=0)
+            self.assertEqual(rows(p.stdout)[0], {
+                "id": "1", "up": "12345678902469135780.37037036703704",
+                "shown": "12345678902469135780.37037036703703", "above": "true"})
+
     def test_summary_totals_never_overflow(self):
         with tempfile.TemporaryDirectory() as d:
             rules = os.path.join(d, "wide.yaml")

@@ -28,7 +28,7 @@ inputs:
   day: date
   label: string
 computed:
-  third: {expr: n / 3, scale: 20, display: half_even}
+  third: {expr: n / 3, scale: 19, display: half_even}
   double: n * 2
   later: if(present(day), add_days(day, 1), date)
 outputs: [third, double, flag, kind, later, label]
@@ -172,7 +172,7 @@ test("value types out", function()
   r = rs:evaluate({ n = 3 }, "2024-01-01")
   eq(r.outputs.flag, nil)
   eq(r.outputs.later, "2024-01-01")
-  eq(rs:evaluate({ n = "1" }, "2024-01-01").outputs.third, "0.33333333333333333333")
+  eq(rs:evaluate({ n = "1" }, "2024-01-01").outputs.third, "0.3333333333333333333")
 end)
 
 test("record errors name the field", function()

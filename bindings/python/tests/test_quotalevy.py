@@ -46,7 +46,7 @@ inputs:
   day: date
   label: string
 computed:
-  third: {expr: n / 3, scale: 20, display: half_even}
+  third: {expr: n / 3, scale: 19, display: half_even}
   double: n * 2
   later: if(present(day), add_days(day, 1), date)
 outputs: [third, double, flag, kind, later, label]
@@ -110,7 +110,7 @@ def test_from_string():
     rs = quotalevy.RuleSet.from_string(SMALL)
     assert rs.id == "small"
     r = rs.evaluate({"n": "1"}, "2024-01-01")
-    assert r.outputs["third"] == Decimal("0.33333333333333333333")
+    assert r.outputs["third"] == Decimal("0.3333333333333333333")
 
 
 def test_rules_error_has_location():

@@ -49,7 +49,7 @@ final class Fixtures {
         "  day: date",
         "  label: string",
         "computed:",
-        "  third: {expr: n / 3, scale: 20, display: half_even}",
+        "  third: {expr: n / 3, scale: 19, display: half_even}",
         "  double: n * 2",
         "  later: if(present(day), add_days(day, 1), date)",
         "outputs: [third, double, flag, kind, later, label]",

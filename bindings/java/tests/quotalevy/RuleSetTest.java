@@ -82,7 +82,7 @@ class RuleSetTest {
         try (RuleSet rs = RuleSet.fromString(SMALL)) {
             assertEquals("small", rs.id());
             Result r = rs.evaluate(Map.of("n", "1"), LocalDate.of(2024, 1, 1));
-            assertEquals(new BigDecimal("0.33333333333333333333"), r.output("third"));
+            assertEquals(new BigDecimal("0.3333333333333333333"), r.output("third"));
         }
     }
 
