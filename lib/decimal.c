@@ -395,13 +395,19 @@ int qli_qd_div(qd *r, const qd *a, const qd *b)
 
 int qli_qd_percent(qd *r, const qd *a)
 {
-    qd hundred = qli_qd_make(100, 0), q, back;
-    int st = qli_qd_div(&q, a, &hundred);
-    if (st)
-        return st;
-    if (qli_qd_mul(&back, &q, &hundred) || qli_qd_cmp(&back, a) != 0)
-        return QD_TOOLONG; /* more than 36 places once divided */
-    *r = q;
+    /* a shift of the point by two places; the zeros it adds at the end
+     * are dropped as a division would (1.50% is 0.015, 2% is 0.02) */
+    qd_i128 c = a->coef;
+    int s = a->scale + 2;
+    while (s > a->scale && c % 10 == 0) {
+        c /= 10;
+        s--;
+    }
+    if (s > QD_MAX_SCALE)
+        return QD_TOOLONG; /* more than QD_PERCENT_SCALE places before the % */
+    r->coef = c;
+    r->scale = s;
+    r->cut = 0;
     return QD_OK;
 }
 

@@ -112,7 +112,8 @@ int qli_qd_sub(qd *r, const qd *a, const qd *b);
 int qli_qd_mul(qd *r, const qd *a, const qd *b);
 int qli_qd_div(qd *r, const qd *a, const qd *b);
 int qli_qd_neg(qd *r, const qd *a);
-/* a ÷ 100 for a literal "a%": exact, or QD_TOOLONG. */
+/* a ÷ 100 for a literal "a%": the point moved two places, exact for
+ * every a of at most QD_PERCENT_SCALE places; QD_TOOLONG past that. */
 int qli_qd_percent(qd *r, const qd *a);
 int qli_qd_abs(qd *r, const qd *a);
 /* a ÷ b rounded once, exactly, to `digits` ≥ 0 places: what

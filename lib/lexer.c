@@ -86,7 +86,9 @@ token qli_lex_next(lexer *lx)
             if (qli_qd_percent(&t.num, &t.num))
                 return lex_error(lx, start,
                                  "percentage too long: at most " QL_STR(
-                                     QD_PERCENT_SCALE) " digits after the point");
+                                     QD_PERCENT_SCALE) " digits after the point "
+                                     "before the '%' (" QL_STR(QD_MAX_SCALE)
+                                     " once divided by 100)");
             i++;
         }
         t.kind = T_NUMBER;

@@ -134,9 +134,11 @@ static ql_status showable(const ql_ruleset *rs, ql_error *err, vtype t,
                      "display only",
                      what, decl, decl, places(t, buf, sizeof buf));
     return qli_yfail(err, QL_ETYPE, formula,
-                 "%s can carry %s decimal places (a quotient, or an input "
-                 "without 'scale'): round it, or declare 'scale: N' (with "
-                 "'display: MODE' to round for display only)",
+                 "%s can carry %s decimal places (a quotient, an input "
+                 "without 'scale', or a product whose operands' places add "
+                 "up to more than " QL_STR(QD_MAX_SCALE) "): round it, or "
+                 "declare 'scale: N' (with 'display: MODE' to round for "
+                 "display only)",
                  what, places(t, buf, sizeof buf));
 }
 

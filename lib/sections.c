@@ -163,8 +163,13 @@ ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
     size_t len = n->len;
     int percent = len > 0 && n->text[len - 1] == '%';
     int q = qli_qd_parse(out, n->text, percent ? len - 1 : len);
-    if (!q && percent)
-        q = qli_qd_percent(out, out);
+    if (!q && percent && qli_qd_percent(out, out))
+        return qli_yfail(L->err, QL_ERANGE, n,
+                         "%s: '%.40s%s' is too long for a percentage: at most "
+                         QL_STR(QD_PERCENT_SCALE) " digits after the point "
+                         "before the '%%' (" QL_STR(QD_MAX_SCALE)
+                         " once divided by 100)",
+                         what, n->text, n->len > 40 ? "…" : "");
     if (q)
         return qli_yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
                      "%s: '%.40s%s' is not a number (%s)", what, n->text,

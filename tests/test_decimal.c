@@ -146,6 +146,28 @@ static void test_decimal_div(void **state)
     assert_text(F(pr), "0.017");
     pc = P("0.000000000000000000000000000000000125");
     assert_int_equal(qli_qd_percent(&pr, &pc), QD_TOOLONG);
+    /* a shift of the point, not a quotient carried to 20 places */
+    pc = P("1.1234567890123456789");
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_OK);
+    assert_text(F(pr), "0.011234567890123456789");
+    pc = P("12345678901234567890.1234567890123456");
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_OK);
+    assert_text(F(pr), "123456789012345678.901234567890123456");
+    pc = P("1.50"); /* the zeros the shift adds are dropped, as before */
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_OK);
+    assert_text(F(pr), "0.015");
+    pc = P("2");
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_OK);
+    assert_text(F(pr), "0.02");
+    pc = P("0");
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_OK);
+    assert_text(F(pr), "0");
+    pc = P("0.0000000000000000000000000000000001"); /* 34 places: fits */
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_OK);
+    assert_text(F(pr), "0.000000000000000000000000000000000001");
+    pc = P("0.00000000000000000000000000000000010"); /* a zero past 34 */
+    assert_int_equal(qli_qd_percent(&pr, &pc), QD_OK);
+    assert_text(F(pr), "0.000000000000000000000000000000000001");
     check_op(qli_qd_div, "1", "8", "0.125");
     check_op(qli_qd_div, "10.00", "2", "5.00");   /* the ideal scale */
     check_op(qli_qd_div, "120000", "4", "30000");

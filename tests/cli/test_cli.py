@@ -1265,7 +1265,59 @@ class Explain(unittest.TestCase):
         self.assertIn("no row has id 'NOPE'", p.stderr)
 
 
+PCT_RULES = """quotalevy: 1
+id: p
+title: p
+jurisdiction: XX
+version: "1"
+sources:
+  s: {title: s}
+inputs:
+  x: {type: decimal, scale: 2}
+parameters:
+  pct:
+    values:
+      - {from: 2024-01-01, value: %(param)s, source: s}
+computed:
+  by_param: x * pct
+  by_literal: x * %(literal)s
+outputs: [by_param, by_literal]
+"""
+
+
 class TestAndCheck(unittest.TestCase):
+    def test_a_percentage_is_the_point_moved_two_places(self):
+        # 1.1234567890123456789% is 0.011234567890123456789: 21 places,
+        # well inside 36 (it was refused as "too long" — a division
+        # carried to 20 places); past 34 places before the '%' the
+        # message names that limit
+        p19 = "1.1234567890123456789%"
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "p.yaml")
+            write(rules, PCT_RULES % {"param": p19, "literal": p19})
+            run("check", rules, check_rc=0)
+            p = run("run", rules, "-", "--date", "2024-06-30", stdin="id,x\n1,100.00\n",
+                    check_rc=0)
+            self.assertEqual(rows(p.stdout)[0], {
+                "id": "1", "by_param": "1.12345678901234567890000",
+                "by_literal": "1.12345678901234567890000"})
+            p35 = "0." + "0" * 34 + "1%"
+            write(rules, PCT_RULES % {"param": p35, "literal": "1%"})
+            p = run("check", rules, check_rc=1)
+            self.assertIn(f"p.yaml:13:35: parameter 'pct': '{p35}' is too long for a "
+                          "percentage: at most 34 digits after the point before the '%' "
+                          "(36 once divided by 100)", p.stdout + p.stderr)
+            write(rules, PCT_RULES % {"param": "1%", "literal": p35})
+            p = run("check", rules, check_rc=1)
+            self.assertIn("percentage too long: at most 34 digits after the point before "
+                          "the '%' (36 once divided by 100)", p.stdout + p.stderr)
+            # a product needing 38 places is named as one, not as a quotient
+            write(rules, PCT_RULES % {"param": "0." + "1" * 36, "literal": "1%"})
+            p = run("check", rules, check_rc=1)
+            self.assertIn("output 'by_param' can carry any number of decimal places (a "
+                          "quotient, an input without 'scale', or a product whose "
+                          "operands' places add up to more than 36)", p.stdout + p.stderr)
+
     def test_rule_set_tests_pass(self):
         p = run("test", "rules/cn/tests/national.yaml", "rules/cn/tests/jilin.yaml",
                 check_rc=0)
