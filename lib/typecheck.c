@@ -429,6 +429,13 @@ static ql_status tc_node(cc *c, ast *n)
             if ((st = qli_tc_expect(c, a, VK_NUMBER, "an arithmetic operand")) ||
                 (st = qli_tc_expect(c, b, VK_NUMBER, "an arithmetic operand")))
                 return st;
+            if (n->op == T_STAR && a->type.money && b->type.money)
+                return qli_cc_fail_at(c, n->pos, QL_ETYPE,
+                               "an amount times an amount is not an amount "
+                               "(%s × %s): one side of '*' must be a plain "
+                               "number — a rate, a count or a multiple",
+                               c->rs->currency ? c->rs->currency : "money",
+                               c->rs->currency ? c->rs->currency : "money");
             if (n->op == T_SLASH) /* an amount ÷ a number is an amount */
                 n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
             else if (n->op == T_STAR)

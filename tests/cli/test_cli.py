@@ -1286,6 +1286,22 @@ outputs: [by_param, by_literal]
 
 
 class TestAndCheck(unittest.TestCase):
+    def test_an_amount_times_an_amount_is_refused_at_the_star(self):
+        # yen × yen loaded as money, shown and totalled as yen; in EUR the
+        # same formula was refused for its places ("round it")
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "m.yaml")
+            for cur in ("JPY", "EUR"):
+                write(rules, "quotalevy: 1\nid: m\ntitle: m\njurisdiction: XX\n"
+                             f"version: \"1\"\ncurrency: {cur}\ninputs:\n  w: money\n"
+                             "  n: integer\ncomputed:\n  o: round(w * w, 0)\n"
+                             "  fine: w * n + n * w\noutputs: [o, fine]\n")
+                p = run("check", rules, check_rc=1)
+                self.assertIn(f"m.yaml:11:14: computed 'o': an amount times an amount is "
+                              f"not an amount ({cur} × {cur}): one side of '*' must be a "
+                              "plain number", p.stdout + p.stderr)
+                self.assertNotIn("fine", p.stdout + p.stderr)
+
     def test_a_percentage_is_the_point_moved_two_places(self):
         # 1.1234567890123456789% is 0.011234567890123456789: 21 places,
         # well inside 36 (it was refused as "too long" — a division
