@@ -173,8 +173,7 @@ static int quot_op(const char *op, const qd *x, const qd *y, const qd *z,
         /* what eval.c's qli_eval_shown_exactly lets through, shown */
         if (!qli_qd_holds(&q, d.scale))
             return QD_CUT;
-        *r = qli_sc_display(&q, d);
-        return 0;
+        return qli_sc_show(r, &q, d);
     }
     int c;
     st = qli_qd_cmp_exact(&c, &q, z);
