@@ -447,6 +447,24 @@ ql_status qli_rl_build_outputs(loader *L, const ynode *fallback)
     return st;
 }
 
+/* Whether output `name` is not a value because the definition it names
+ * (an input, computed value or check; for "p[3]", the list p) failed. */
+static int failed_value(loader *L, const out_names *t, const char *name)
+{
+    size_t n = strlen(name);
+    if (qli_names_find(&t->values, name, n, value_name, t) >= 0)
+        return 0;
+    const char *br = n && name[n - 1] == ']' ? strrchr(name, '[') : NULL;
+    if (br) {
+        n = (size_t)(br - name);
+        if (qli_names_find(&t->lists, name, n, list_name, t) >= 0)
+            return 0; /* the list is there: the item is not */
+    }
+    return qli_rl_failed_definition(L, SEC_INPUTS, name, n) ||
+           qli_rl_failed_definition(L, SEC_COMPUTED, name, n) ||
+           qli_rl_failed_definition(L, SEC_CHECKS, name, n);
+}
+
 static ql_status build_outputs(loader *L, const ynode *o, out_names *t)
 {
     ql_ruleset *rs = L->rs;
@@ -469,6 +487,8 @@ static ql_status build_outputs(loader *L, const ynode *o, out_names *t)
             continue;
         }
         int len = list_size(t, n->text);
+        if (!len && failed_value(L, t, n->text))
+            continue; /* its definition failed, and said so */
         for (int k = len ? 1 : 0; k <= len; k++) {
             output_def *d = &rs->outputs[rs->n_outputs];
             st = output_entry(L, t, n, k ? qli_rl_item_name(L, n->text, k) : n->text, d);

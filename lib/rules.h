@@ -76,6 +76,13 @@ int qli_rl_round_mode(const char *name, size_t len);
 /* After an entry failed with st: in diagnose mode, records the error and
  * returns QL_OK to go on with the next entry; otherwise returns st. */
 ql_status qli_rl_keep_going(loader *L, ql_status st);
+/* In diagnose mode, whether `name` (len bytes) is the key of an entry of
+ * section `sec` that is not in the rule set: its definition failed and
+ * said so, and a reference to it (a citation, an output) that cannot be
+ * resolved would only repeat that error — it is dropped quietly (the
+ * load fails all the same).  0 when not diagnosing. */
+int qli_rl_failed_definition(const loader *L, int sec, const char *name,
+                             size_t len);
 
 /* Values as a rules file writes them (sections.c). */
 /* A number ("0.015", "-3", "1.6%"); a bool (true or false). */

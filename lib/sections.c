@@ -97,6 +97,20 @@ ql_status qli_rl_keep_going(loader *L, ql_status st)
     return qli_diag_note(L->diag, L->err, st) ? QL_OK : st;
 }
 
+int qli_rl_failed_definition(const loader *L, int sec, const char *name,
+                             size_t len)
+{
+    if (!L->diag)
+        return 0;
+    const section *s = &L->sec[sec];
+    for (size_t i = 0; i < s->n; i++) {
+        const char *k = s->items[i].name;
+        if (k && strlen(k) == len && !memcmp(k, name, len))
+            return 1;
+    }
+    return 0;
+}
+
 int qli_rl_valid_name(const char *s)
 {
     static const char *reserved[] = {"and", "or", "not", "in", "true", "false"};
@@ -294,7 +308,8 @@ ql_status qli_rl_citation(loader *L, const ynode *map, const char *what,
     if (st)
         return st;
     size_t w = strcspn(*out, " \t");
-    if (qli_names_find(&L->source_ids, *out, w, source_id, L->rs) >= 0)
+    if (qli_names_find(&L->source_ids, *out, w, source_id, L->rs) >= 0 ||
+        qli_rl_failed_definition(L, SEC_SOURCES, *out, w))
         return QL_OK;
     return qli_yfail(L->err, QL_ENAME, n,
                  "%s cites '%.*s', which is not declared under 'sources'", what,

@@ -407,6 +407,56 @@ static void test_loader_diagnose_reports_every_problem(void **state)
     remove(path);
 }
 
+/* A definition that fails is said once: a citation of that source, or
+ * an output naming that input, computed value, check or list (or one of
+ * its items), adds no second, misleading message ("is not declared", "is
+ * not a computed value, check or input"). */
+static void test_loader_diagnose_failed_definition_said_once(void **state)
+{
+    (void)state;
+    const char *path = "/tmp/ql_test_diag_once.yaml";
+    ql_error errs[16];
+    size_t count = 0;
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("quotalevy: 1\nid: t\ntitle: T\njurisdiction: XX\nversion: \"1\"\n"
+          "sources:\n"
+          "  s: {title: S, url: [1]}\n"               /* 7: url not a scalar */
+          "  ok: {title: Fine}\n"
+          "inputs:\n"
+          "  n: {type: decimal, scale: x}\n"          /* 10: bad scale */
+          "  k: {type: decimal, count: 0}\n"          /* 11: bad count */
+          "  m: decimal\n"
+          "computed:\n"
+          "  bad: {expr: \"m +\"}\n"                  /* 14: bad formula */
+          "  good: {expr: m * 2, source: s art. 1}\n" /* cites the bad s */
+          "checks:\n"
+          "  c1: {title: C}\n"                       /* 17: no source */
+          "outputs: [n, k, \"k[2]\", bad, c1, good, m, zzz]\n", /* 18 */
+          f);
+    fclose(f);
+    assert_int_equal(ql_ruleset_diagnose(errs, 16, &count, path), QL_ESCHEMA);
+    static const int lines[] = {7, 10, 11, 14, 17, 18};
+    for (size_t i = 0; i < count && i < 16; i++)
+        print_message("  %d:%d %s\n", errs[i].line, errs[i].column, errs[i].message);
+    assert_int_equal(count, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(errs[i].line, lines[i]);
+    /* the one output error left is the real one: zzz is nowhere */
+    assert_non_null(strstr(errs[5].message, "output 'zzz'"));
+    /* an item past a list that loaded is still an error */
+    f = fopen(path, "w");
+    fputs(RULES_HEAD "inputs:\n  p: {type: decimal, count: 3}\n"
+          "  q: {type: decimal, scale: 99}\n"
+          "outputs: [\"p[4]\", q]\n", f);
+    fclose(f);
+    assert_int_equal(ql_ruleset_diagnose(errs, 16, &count, path), QL_ESCHEMA);
+    assert_int_equal(count, 2);
+    assert_int_equal(errs[0].line, 11);
+    assert_non_null(strstr(errs[1].message, "output 'p[4]'"));
+    remove(path);
+}
+
 /* Lists (`count:`): every misuse is located and says what to write. */
 static void test_loader_list_errors(void **state)
 {
@@ -656,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_loader_extends_errors),
         cmocka_unit_test(test_loader_size_limit),
         cmocka_unit_test(test_loader_diagnose_reports_every_problem),
+        cmocka_unit_test(test_loader_diagnose_failed_definition_said_once),
         cmocka_unit_test(test_loader_list_errors),
         cmocka_unit_test(test_loader_defaults_obey_their_input),
         cmocka_unit_test(test_loader_extends_policy),
