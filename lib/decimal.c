@@ -440,17 +440,9 @@ int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
     }
     int neg = (a->coef < 0) != (b->coef < 0) && ma != 0;
     /* the remainder against half the divisor decides, exactly */
-    unsigned dropped = 0;
-    int sticky = 0;
-    if (rem) {
-        qd_u128 twice = rem << 1; /* rem < dd < 2^127 */
-        if (twice < dd)
-            sticky = 1;
-        else if (twice == dd)
-            dropped = 5;
-        else
-            dropped = 5, sticky = 1;
-    }
+    unsigned dropped;
+    int sticky;
+    qli_qd_rem_digits(rem, dd, &dropped, &sticky); /* rem < dd < 2^127 */
     q += (qd_u128)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
     if (q >= LIMIT) { /* 99…9 rounded up into a 37th digit */
         qd quot;

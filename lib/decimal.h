@@ -93,6 +93,17 @@ static inline int qli_qd_round_up(qd_round mode, int negative, unsigned q_last,
     return 0;
 }
 
+/* What a division's remainder rem (0 ≤ rem < d < 2^127) says of the
+ * dropped digits, in qli_qd_round_up's terms: compared with half the
+ * divisor, exactly. */
+static inline void qli_qd_rem_digits(qd_u128 rem, qd_u128 d, unsigned *dropped,
+                                     int *sticky)
+{
+    qd_u128 twice = rem << 1;
+    *dropped = rem && twice >= d ? 5 : 0;
+    *sticky = rem && twice != d;
+}
+
 extern const qd_u128 qli_qd_pow10[39];
 
 static inline qd qli_qd_make(qd_i128 coef, int32_t scale)

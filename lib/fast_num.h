@@ -192,17 +192,9 @@ static inline int fn_div_round_mag(int64_t *out, uint64_t n, uint64_t d,
         q = N / D;
         rem = N % D;
     }
-    unsigned dropped = 0;
-    int sticky = 0;
-    if (rem) {
-        qd_u128 twice = rem << 1; /* rem < D < 2^126 */
-        if (twice < D)
-            sticky = 1;
-        else if (twice == D)
-            dropped = 5;
-        else
-            dropped = 5, sticky = 1;
-    }
+    unsigned dropped;
+    int sticky;
+    qli_qd_rem_digits(rem, D, &dropped, &sticky); /* rem < D < 2^126 */
     q += (qd_u128)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
     if (q > (qd_u128)INT64_MAX)
         return FN_NO;
