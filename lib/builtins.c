@@ -184,14 +184,6 @@ static int emit_if(cc *c, const ast *n)
 
 /* ------------------------------------------------------- rounding */
 
-static const struct {
-    const char *name;
-    qd_round mode;
-} round_modes[] = {{"half_up", QD_HALF_UP},     {"half_even", QD_HALF_EVEN},
-                   {"half_down", QD_HALF_DOWN}, {"up", QD_UP},
-                   {"down", QD_DOWN},           {"ceiling", QD_CEILING},
-                   {"floor", QD_FLOOR}};
-
 /* A whole-number literal, e.g. the digits of round(); sets *out. */
 static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
                              const char *role)
@@ -223,18 +215,15 @@ static ql_status check_rounding(cc *c, ast *n, qd_round mode)
         return st;
     if (n->nargs == 3) {
         ast *m = n->args[2];
-        int found = -1;
-        for (size_t i = 0; m->kind == A_STRING && i < 7; i++)
-            if (strlen(round_modes[i].name) == m->len &&
-                memcmp(round_modes[i].name, m->text, m->len) == 0)
-                found = (int)i;
+        int found =
+            m->kind == A_STRING ? qli_qd_round_named(m->text, m->len) : -1;
         if (found < 0)
             return qli_cc_fail_at(c, m->pos, QL_ETYPE,
                                   "unknown rounding mode (expected "
                                   "\"half_up\", \"half_even\", \"half_down\", "
                                   "\"up\", \"down\", \"ceiling\" or "
                                   "\"floor\")");
-        mode = round_modes[found].mode;
+        mode = (qd_round)found;
     }
     n->digits = digits;
     n->mode = mode;

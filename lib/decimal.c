@@ -393,6 +393,21 @@ int qli_qd_div(qd *r, const qd *a, const qd *b)
     return QD_OK;
 }
 
+int qli_qd_round_named(const char *name, size_t len)
+{
+    static const struct {
+        const char *name;
+        qd_round mode;
+    } modes[] = {{"half_up", QD_HALF_UP},     {"half_even", QD_HALF_EVEN},
+                 {"half_down", QD_HALF_DOWN}, {"up", QD_UP},
+                 {"down", QD_DOWN},           {"ceiling", QD_CEILING},
+                 {"floor", QD_FLOOR}};
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+        if (strlen(modes[i].name) == len && !memcmp(modes[i].name, name, len))
+            return (int)modes[i].mode;
+    return -1;
+}
+
 int qli_qd_percent(qd *r, const qd *a)
 {
     /* a shift of the point by two places; the zeros it adds at the end

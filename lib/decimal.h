@@ -104,6 +104,11 @@ static inline void qli_qd_rem_digits(qd_u128 rem, qd_u128 d, unsigned *dropped,
     *sticky = rem && twice != d;
 }
 
+/* The mode a rules file names ("half_up", "half_even", "half_down", "up",
+ * "down", "ceiling", "floor"), as mpdecimal's mpd_round_string; −1 for
+ * a name that is none of them. */
+int qli_qd_round_named(const char *name, size_t len);
+
 extern const qd_u128 qli_qd_pow10[39];
 
 static inline qd qli_qd_make(qd_i128 coef, int32_t scale)

@@ -54,7 +54,7 @@ static ql_status display_keys(loader *L, const ynode *v, const char *what,
         return QL_OK;
     if ((st = qli_rl_want(L, dn, YN_SCALAR, "'display'")))
         return st;
-    *mode = qli_rl_round_mode(dn->text, dn->len);
+    *mode = qli_qd_round_named(dn->text, dn->len);
     if (*mode < 0)
         return qli_yfail(L->err, QL_ESCHEMA, dn,
                      "%s: 'display' is the rounding for display only: "

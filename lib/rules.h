@@ -71,8 +71,6 @@ int qli_rl_valid_name(const char *s);
  * the key is absent; *node set to it, or NULL). */
 ql_status qli_rl_int_key(loader *L, const ynode *map, const char *key, int lo,
                      int hi, int *out, const ynode **node);
-/* A rounding mode's name ("half_up", …) as a qd_round; −1 if unknown. */
-int qli_rl_round_mode(const char *name, size_t len);
 /* After an entry failed with st: in diagnose mode, records the error and
  * returns QL_OK to go on with the next entry; otherwise returns st. */
 ql_status qli_rl_keep_going(loader *L, ql_status st);

@@ -153,20 +153,6 @@ ql_status qli_rl_int_key(loader *L, const ynode *map, const char *key, int lo,
     return QL_OK;
 }
 
-int qli_rl_round_mode(const char *name, size_t len)
-{
-    static const char *const modes[] = {"half_up", "half_even", "half_down",
-                                        "up",      "down",      "ceiling",
-                                        "floor"};
-    static const qd_round ids[] = {QD_HALF_UP, QD_HALF_EVEN, QD_HALF_DOWN,
-                                   QD_UP,      QD_DOWN,      QD_CEILING,
-                                   QD_FLOOR};
-    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
-        if (strlen(modes[i]) == len && memcmp(modes[i], name, len) == 0)
-            return (int)ids[i];
-    return -1;
-}
-
 /* A number as written in a rules file: "0.015", "-3", "1.6%". */
 ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
                               qd *out)

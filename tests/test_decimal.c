@@ -93,6 +93,28 @@ static void check_inexact(binop op, const char *a, const char *b)
     assert_true(r.coef == 7 && r.scale == 0); /* left alone */
 }
 
+/* The rounding modes by the names rules files use: one table for both
+ * round()'s third argument and an output's `rounding:`. */
+static void test_decimal_round_mode_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        int mode;
+    } t[] = {{"half_up", QD_HALF_UP},     {"half_even", QD_HALF_EVEN},
+             {"half_down", QD_HALF_DOWN}, {"up", QD_UP},
+             {"down", QD_DOWN},           {"ceiling", QD_CEILING},
+             {"floor", QD_FLOOR},         {"Half_up", -1},
+             {"half", -1},                {"", -1},
+             {"floor ", -1},              {"bankers", -1}};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        assert_int_equal(qli_qd_round_named(t[i].name, strlen(t[i].name)),
+                         t[i].mode);
+    /* a prefix of a longer text is not the name */
+    assert_int_equal(qli_qd_round_named("upward", 2), QD_UP);
+    assert_int_equal(qli_qd_round_named("upward", 6), -1);
+}
+
 static void test_decimal_add_sub(void **state)
 {
     (void)state;
@@ -396,6 +418,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decimal_parse_and_format),
         cmocka_unit_test(test_decimal_parse_rejects),
+        cmocka_unit_test(test_decimal_round_mode_names),
         cmocka_unit_test(test_decimal_add_sub),
         cmocka_unit_test(test_decimal_mul),
         cmocka_unit_test(test_decimal_div),
