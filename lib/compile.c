@@ -19,6 +19,7 @@
 #include "builtins.h"
 #include "lists.h"
 #include "typecheck.h"
+#include "columns.h"
 #include "scale.h"
 #include "fast_code.h"
 
@@ -278,6 +279,7 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
              (st = qli_ls_build(&c)) == QL_OK &&
              (st = qli_tc_check_all(&c)) == QL_OK &&
              (st = qli_sc_outputs(rs, err, diag)) == QL_OK &&
+             (st = qli_col_check(rs, err, diag)) == QL_OK &&
              (st = emit_all(&c)) == QL_OK)
         st = qli_fast_compile(rs, err); /* the second, 64-bit form */
     free(c.cstate);

@@ -572,6 +572,74 @@ static void test_loader_defaults_obey_their_input(void **state)
 #undef IN
 }
 
+/* One column name, one meaning: two outputs making one column name in a
+ * record's row or in the summary do not load (a reader of the file would
+ * keep one of the two columns without a word). */
+#define COLS(inputs, computed, outputs)                                      \
+    RULES_HEAD "inputs:\n  a: {type: integer}\n" inputs                     \
+               "checks:\n  k: {title: k, source: s, required: 1, actual: a}\n" \
+               "computed:\n  z: a + 0\n" computed "outputs:\n" outputs
+static void test_loader_column_names_collide(void **state)
+{
+    (void)state;
+    /* lines: 1-8 the head, 9 inputs, 10 a, [inputs], checks, k, computed,
+     * z, [computed], outputs, then one line an output */
+    assert_load_error(COLS("", "  k_applicable: a > 100\n", "  - k\n  - k_applicable\n"),
+                      QL_ENAME, 18, 5,
+                      "output 'k_applicable' makes the column 'k_applicable', "
+                      "as check 'k' (its applicable part) at line 17 does");
+    assert_load_error(COLS("", "  k_shortfall: a + 1\n", "  - k_shortfall\n  - k\n"),
+                      QL_ENAME, 18, 5,
+                      "check 'k' (its shortfall part) makes the column "
+                      "'k_shortfall', as output 'k_shortfall' at line 17 does");
+    assert_load_error(COLS("  id: {type: integer}\n", "", "  - id\n"), QL_ENAME, 17, 5,
+                      "output 'id' makes the column 'id', which is the record's id");
+    assert_load_error(COLS("", "  id: a + 1\n", "  - z\n  - id\n"), QL_ENAME, 0, 0,
+                      "which is the record's id");
+    /* the summary: an aggregate's name, the row count, the scope */
+    assert_load_error(COLS("", "  n: {expr: a + 0, aggregate: min}\n"
+                               "  n_min: {expr: a + 1, aggregate: sum}\n",
+                           "  - n\n  - n_min\n"),
+                      QL_ENAME, 19, 5,
+                      "output 'n_min' (aggregate: sum) makes the summary column "
+                      "'n_min', as output 'n' (aggregate: min) at line 18 does");
+    assert_load_error(COLS("", "  m: {expr: a > 1, aggregate: count}\n"
+                               "  m_count: {expr: a + 1, aggregate: sum}\n",
+                           "  - m_count\n  - m\n"),
+                      QL_ENAME, 0, 0, "'m_count'");
+    assert_load_error(COLS("", "  rows: {expr: a + 0, aggregate: sum}\n", "  - rows\n"),
+                      QL_ENAME, 17, 5,
+                      "output 'rows' (aggregate: sum) makes the summary column "
+                      "'rows', which is the summary's row count");
+    assert_load_error(COLS("", "  scope: {expr: a + 0, aggregate: sum}\n",
+                           "  - scope\n"),
+                      QL_ENAME, 0, 0, "output 'scope'");
+    /* not an output, or not totalled: no column, nothing to refuse */
+    ql_ruleset_free(load_text(COLS("", "  k_applicable: a > 100\n", "  - k\n")));
+    ql_ruleset_free(load_text(COLS("  rows: {type: integer}\n", "  n_min: a + 1\n"
+                                   "  n: {expr: a + 0, aggregate: min}\n",
+                                   "  - rows\n  - n_min\n  - n\n")));
+    /* diagnose mode reports every collision, of both tables */
+    const char *y = COLS("", "  k_actual: a + 0\n  rows: {expr: a + 0, aggregate: sum}\n",
+                         "  - k\n  - k_actual\n  - rows\n");
+    ql_error errs[4];
+    size_t count = 0;
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.buffer = y;
+    o.buffer_len = strlen(y);
+    o.diag_errors = errs;
+    o.diag_max = 4;
+    o.diag_count = &count;
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    assert_int_equal(ql_ruleset_load_ext(&rs, "inline.yaml", &o, &err), QL_ENAME);
+    assert_null(rs);
+    assert_int_equal(count, 2);
+    assert_non_null(strstr(errs[0].message, "'k_actual'"));
+    assert_non_null(strstr(errs[1].message, "row count"));
+}
+#undef COLS
+
 static void write_text(const char *dir, const char *name, const char *text)
 {
     char path[512];
@@ -710,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_loader_list_errors),
         cmocka_unit_test(test_loader_defaults_obey_their_input),
         cmocka_unit_test(test_loader_extends_policy),
+        cmocka_unit_test(test_loader_column_names_collide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

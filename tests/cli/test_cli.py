@@ -1285,6 +1285,115 @@ outputs: [by_param, by_literal]
 """
 
 
+COLUMN_RULES = """quotalevy: 1
+id: cols
+title: cols
+jurisdiction: XX
+version: "1"
+sources:
+  s: {title: s}
+inputs:
+  a: {type: integer}
+  rows: {type: integer}
+  trace: {type: integer}
+  explain: {type: integer}
+parameters:
+  p: {values: [{from: 2020-01-01, value: 1, source: s art. 1}]}
+checks:
+  k: {title: k, source: s, required: 1, actual: a}
+computed:
+  m: {expr: a * p, scale: 0, aggregate: sum}
+outputs: [k, a, rows, trace, explain, m]
+"""
+COLUMN_DATA = "id,a,rows,trace,explain\n1,5,6,7,8\n2,0,1,1,1\n"
+
+
+def header_names(text):
+    return next(csv.reader(io.StringIO(text)))
+
+
+class Columns(unittest.TestCase):
+    """One header name, one meaning: no file the command writes has two
+    columns (or JSON Lines keys) of one name — a reader keeps one of them
+    without a word."""
+
+    def test_the_loader_refuses_outputs_that_make_one_column_twice(self):
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "col.yaml")
+            write(rules, COLUMN_RULES.replace(
+                "outputs: [k, a, rows, trace, explain, m]",
+                "  k_applicable: a > 100\n  n: {expr: a + 0, aggregate: min}\n"
+                "  n_min: {expr: a + 1, aggregate: sum}\n"
+                "  scope: {expr: a + 0, aggregate: sum}\n"
+                "outputs:\n  - k\n  - k_applicable\n  - id\n  - n\n  - n_min\n"
+                "  - scope\n").replace("  a: {type: integer}\n",
+                                       "  a: {type: integer}\n  id: {type: integer}\n"))
+            p = run("check", rules, check_rc=1)
+            self.assertIn("col.yaml:26:5: output 'k_applicable' makes the column "
+                          "'k_applicable', as check 'k' (its applicable part) at "
+                          "line 25 does", p.stdout)
+            self.assertIn("col.yaml:27:5: output 'id' makes the column 'id', which "
+                          "is the record's id", p.stdout)
+            self.assertIn("col.yaml:29:5: output 'n_min' (aggregate: sum) makes the "
+                          "summary column 'n_min', as output 'n' (aggregate: min) at "
+                          "line 28 does", p.stdout)
+            self.assertIn("col.yaml:30:5: output 'scope' (aggregate: sum) makes the "
+                          "summary column 'scope'", p.stdout)
+            run("run", rules, "-", "--date", "2024-01-01", stdin="id,a\n1,1\n", check_rc=2)
+
+    def test_options_that_make_a_column_twice_are_usage_errors(self):
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "cols.yaml")
+            write(rules, COLUMN_RULES)
+            summary = os.path.join(d, "s.csv")
+            units = os.path.join(d, "u.csv")
+            base = ("run", rules, "-", "--date", "2024-01-01")
+            cases = [
+                (["--explain"], "'explain': output 'explain' and --explain's column"),
+                (["--explain", "-f", "jsonl"], "'trace': output 'trace' and --explain's key"),
+                (["--keep", "a"], "'a': --keep 'a' and output 'a'"),
+                (["--keep", "id"], "'id': the id column and --keep 'id'"),
+                (["--keep", "trace", "--keep", "trace"], "'trace'"),
+                (["--summary", summary, "-g", "rows"],
+                 "the --summary file would have two columns called 'rows': "
+                 "--group-by 'rows' and the summary's row count"),
+                (["--summary", summary, "-g", "a,a"], "'a': --group-by 'a' and --group-by 'a'"),
+            ]
+            for extra, want in cases:
+                p = run(*base, *extra, stdin=COLUMN_DATA)
+                self.assertEqual(p.returncode, 2, (extra, p.stderr))
+                self.assertIn(want, p.stderr, extra)
+                self.assertIn("would have two columns called", p.stderr)
+                self.assertFalse(os.path.exists(summary), extra)
+            data = os.path.join(d, "c.csv")
+            write(data, COLUMN_DATA)
+            cmp = ("compare", rules, data, "--date", "2024-01-01", "--override",
+                   "p=2@2020-01-01")
+            p = run(*cmp, "--summary", summary, "-g", "rows", stdin=COLUMN_DATA, check_rc=2)
+            self.assertIn("'rows': --group-by 'rows' and the summary's row count", p.stderr)
+            p = run(*cmp, "-o", units, "--summary", summary, "-g", "id", stdin=COLUMN_DATA,
+                    check_rc=2)
+            self.assertIn("the -o file would have two columns called 'id'", p.stderr)
+            self.assertFalse(os.path.exists(units))
+            # what does not collide runs, and every header it writes names each column once
+            out = os.path.join(d, "o.csv")
+            run(*base, "--summary", summary, "-g", "a", "-o", out, stdin=COLUMN_DATA,
+                check_rc=0)
+            for f in (out, summary):
+                names = header_names(read(f))
+                self.assertEqual(len(names), len(set(names)), (f, names))
+            p = run(*base, "-f", "jsonl", stdin=COLUMN_DATA, check_rc=0)
+            for line in p.stdout.splitlines():
+                pairs = json.loads(line, object_pairs_hook=lambda kv: kv)
+                keys = [k for k, _ in pairs]
+                self.assertEqual(len(keys), len(set(keys)), keys)
+            run(*cmp, "-o", units, "--summary", summary, "-g", "a", stdin=COLUMN_DATA,
+                check_rc=0)
+            for f in (units, summary):
+                names = header_names(read(f))
+                self.assertEqual(len(names), len(set(names)), (f, names))
+
+
 class TestAndCheck(unittest.TestCase):
     def test_an_amount_times_an_amount_is_refused_at_the_star(self):
         # yen × yen loaded as money, shown and totalled as yen; in EUR the

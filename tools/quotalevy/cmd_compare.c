@@ -10,6 +10,7 @@
 #include "columns.h"
 #include "input.h"
 #include "outfile.h"
+#include "outcols.h"
 #include "widesum.h"
 
 #include <errno.h>
@@ -204,6 +205,9 @@ int cmd_compare(int argc, char **argv)
         }
         watch[i] = 1;
     }
+    if (oc_check_compare(base, watch, group, (size_t)ngroup, cli_get(&a, C_OUTPUT) != NULL,
+                         summary != NULL))
+        goto out;
     if ((cli_get(&a, C_OUTPUT) && outfile_open(&units, cli_get(&a, C_OUTPUT), "compare")) ||
         (cli_get(&a, C_SUMMARY) && outfile_open(&summ, cli_get(&a, C_SUMMARY), "compare")))
         goto out;

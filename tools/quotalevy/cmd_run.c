@@ -13,6 +13,7 @@
  */
 #include "cli.h"
 #include "outfile.h"
+#include "outcols.h"
 #include "run.h"
 #include "run_pipe.h"
 
@@ -301,6 +302,9 @@ static int build_config(run_state *st)
         if (group_targets(cfg, st->group, st->ngroup))
             return -1;
     }
+    if (oc_check_run(st->rs, cfg->keep, cfg->nkeep, cfg->jsonl_out, cfg->explain,
+                     st->group, st->ngroup, st->summary != NULL))
+        return -1;
     return output_columns(st);
 }
 
