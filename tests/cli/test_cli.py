@@ -805,6 +805,57 @@ class InputRead(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         self.assertIn("rejected (id E\\u202E1): field 'unit_type'", err)
 
+    def test_look_alike_names_are_near_misses_and_are_printed_escaped(self):
+        """A name that differs from an input's only by a character that
+        prints as nothing (zero-width space, a second BOM) or as an ASCII
+        twin (full-width digits and brackets) is a near miss, and the
+        message shows the character by its number; a list input's name
+        with an index that is none of its items stops the run too."""
+        zw, bom = "\u200b", "\ufeff"
+        cases = [
+            ({"workshop_labour": "workshop_labour" + zw},
+             "'workshop_labour\\u200B' is not an input of the rules: did you mean "
+             "'workshop_labour'?"),
+            ({"workshop_labour": zw + "work\u2060shop_labour"}, "did you mean 'workshop_labour'?"),
+            ({"severely_disabled[1]": "severely_disabled[\uff11]"},
+             "did you mean 'severely_disabled[1]'?"),
+            ({"positions[3]": "positions\uff3b3\uff3d"}, "did you mean 'positions[3]'?"),
+            ({"positions[3]": "positions\u00a0[3]"}, "'positions\\u00A0[3]'"),
+            ({"positions[3]": "positions[3][1]"},
+             "'positions[3][1]' is not an input of the rules: 'positions' is a list "
+             "of 12 items, positions[1] … positions[12]"),
+            ({"workshop_labour": "positions[13]"}, "'positions' is a list of 12 items"),
+            ({"workshop_labour": "Severely_Disabled[0]"},
+             "'severely_disabled' is a list of 12 items"),
+            ({"id": bom + "id"}, "'\\uFEFFid' is not an input of the rules: did you mean 'id'?"),
+        ]
+        for rename, want in cases:
+            with self.subTest(rename=rename), tempfile.TemporaryDirectory() as d:
+                o = os.path.join(d, "o.csv")
+                data = self.de_header(rename)
+                # the reader strips one BOM at the start: this one is a second
+                data = (bom + data) if "id" in rename else data
+                p = run("run", self.DE, "-", "--date", "2024-12-31", "-o", o,
+                        stdin=data, check_rc=2)
+                self.assertIn(want, p.stderr)
+                self.assertNotIn(zw, p.stderr)
+                self.assertNotIn(bom, p.stderr)
+                self.assertEqual(os.listdir(d), [])
+        # JSON Lines keys are the same check
+        key = '{"id": "X", "positions[3]": 5}\n'.replace("positions[3]", "positions[\uff13]")
+        p = run("run", self.DE, "-", "--date", "2024-12-31", "--input-format", "jsonl",
+                stdin=key, check_rc=2)
+        self.assertIn("did you mean 'positions[3]'?", p.stderr)
+        p = run("run", self.DE, "-", "--date", "2024-12-31", "--input-format", "jsonl",
+                stdin='{"id": "X", "positions[3]": 5, "positions[3][1]": 5}\n', check_rc=2)
+        self.assertIn("'positions' is a list of 12 items", p.stderr)
+        # an ignored column that only looks odd is listed escaped, never raw
+        data = self.de_header({}).replace("workshop_labour\n", "workshop_labour,n" + zw + "ote\n", 1)
+        data = data.replace("\n", ",x\n").replace("workshop_labour,n" + zw + "ote,x\n",
+                                                  "workshop_labour,n" + zw + "ote\n", 1)
+        p = run("run", self.DE, "-", "--date", "2024-12-31", stdin=data, check_rc=0)
+        self.assertIn("ignored: n\\u200Bote", p.stderr)
+
     def test_columns_the_rules_do_not_read_are_said_once(self):
         data = HEADER.replace("\n", ",note,région\n") + GOOD.replace("\n", ",a,b\n") * 30
         p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=0)

@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h" /* sb_put_escaped, utf8_next, utf8_invisible */
 #include "input.h"
+#include "lookalike.h"
+#include "strbuf.h" /* sb_put_escaped */
 
 /* JSON Lines keys already said, remembered up to this many. */
 #define SEEN_MAX 1024
@@ -90,68 +91,19 @@ int col_ignored(const col_watch *w, const char *name)
 
 /* ------------------------------------------------------- near misses */
 
-/* The name as compared for near misses: ASCII letters in lower case,
- * '-', '.' and ' ' as '_', and numbers without leading zeros, so that
- * Positions[01], positions[1] and positions-1 are all alike. */
-/* Names longer than this many characters are compared whole. */
-#define NAME_CHARS 256
-
-static char *normal(const char *s)
-{
-    size_t n = strlen(s);
-    char *o = malloc(n + 1), *q = o;
-    if (!o)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int digit_start = c >= '0' && c <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9');
-        if (digit_start) {
-            while (s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9')
-                i++;
-            c = s[i];
-        }
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        else if (c == '-' || c == '.' || c == ' ')
-            c = '_';
-        *q++ = c;
-    }
-    *q = '\0';
-    return o;
-}
-
-/* The code points of UTF-8 text s, invisible ones (zero-width spaces,
- * bidirectional controls) left out: a header 'employ\u200Bees' looks
- * like 'employees' and is compared as it looks.  At most `max`; the
- * count, or max + 1 when there are more. */
-static size_t code_points(const char *s, uint32_t *out, size_t max)
-{
-    size_t n = strlen(s), k = 0;
-    if (utf8_check(s, n) != n) { /* not text: its bytes, as they are */
-        for (size_t i = 0; i < n && k <= max; i++)
-            if (k < max)
-                out[k++] = (unsigned char)s[i];
-            else
-                k++;
-        return k;
-    }
-    for (size_t i = 0, len; i < n && k <= max; i += len) {
-        uint32_t cp = utf8_next(s + i, n - i, &len);
-        if (utf8_invisible(cp))
-            continue;
-        if (k < max)
-            out[k] = cp;
-        k++;
-    }
-    return k;
-}
-
-/* Edit distance of a and b (code points) if it is at most 2, else 3. */
-static int distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+/* Edit distance of a and b (code points) if it is at most 2, else 3
+ * (names are at most a few hundred characters here: longer ones differ
+ * in length first). */
+static int distance(const int32_t *a, size_t na, const int32_t *b, size_t nb)
 {
     if ((na > nb ? na - nb : nb - na) > 2)
         return 3;
-    int row[NAME_CHARS + 2], prev[NAME_CHARS + 2];
+    if (nb > 256) {
+        if (na != nb)
+            return 3;
+        return memcmp(a, b, na * sizeof *a) ? 3 : 0;
+    }
+    int row[258], prev[258];
     for (size_t j = 0; j <= nb; j++)
         prev[j] = (int)j;
     for (size_t i = 1; i <= na; i++) {
@@ -179,24 +131,64 @@ int col_near_miss(const char *a, const char *b)
     if (!strcmp(a, b))
         return 0;
     size_t la = strlen(a), lb = strlen(b);
-    /* normal forms shrink only by leading zeros and invisible characters
-     * (3 bytes each at most, a name's length at most): past that, no match */
+    /* folded forms shrink only by dropped characters (at most 3 bytes
+     * each, 4 for tags) and leading zeros: past this, no match */
     if (la > 4 * lb + 2 + 64 || lb > 4 * la + 2 + 64)
         return 0;
-    char *na = normal(a), *nb = normal(b);
+    int32_t *na = malloc((la + 1) * sizeof *na), *nb = malloc((lb + 1) * sizeof *nb);
     int near = 0;
-    static const size_t max = NAME_CHARS;
-    uint32_t ca[NAME_CHARS], cb[NAME_CHARS];
     if (na && nb) {
-        size_t n1 = code_points(na, ca, max), n2 = code_points(nb, cb, max);
+        size_t n1 = name_fold(a, na), n2 = name_fold(b, nb);
         size_t shorter = n1 < n2 ? n1 : n2;
-        int d = n1 > max || n2 > max ? (strcmp(na, nb) ? 3 : 0)
-                                     : distance(ca, n1, cb, n2);
-        near = d == 0 || (d <= 2 && (size_t)d < shorter);
+        int d = distance(na, n1, nb, n2);
+        near = d == 0 || (d <= 2 && (size_t)d < shorter) ? 1 + d : 0;
     }
     free(na);
     free(nb);
     return near;
+}
+
+int col_bad_list_item(const ql_ruleset *rs, const char *name, const char **first,
+                      int *size)
+{
+    /* NAME[...] with NAME (folded) a list input's, itself no input */
+    size_t len = strlen(name);
+    int32_t *f = malloc((len + 1) * sizeof *f);
+    if (!f)
+        return 0;
+    size_t n = name_fold(name, f), br = 0;
+    while (br < n && f[br] != '[')
+        br++;
+    int found = 0;
+    if (br > 0 && br < n && ql_ruleset_input_index(rs, name) < 0) {
+        size_t ni = ql_ruleset_input_count(rs);
+        for (size_t i = 0; i < ni && !found; i++) {
+            const char *in = ql_ruleset_input_name(rs, i);
+            const char *ib = strchr(in, '[');
+            /* the first item of a list: "base[1]" */
+            if (!ib || strcmp(ib, "[1]") || (size_t)(ib - in) != br)
+                continue;
+            size_t k = 0;
+            while (k < br && (f[k] == (unsigned char)in[k] ||
+                              (in[k] >= 'A' && in[k] <= 'Z' &&
+                               f[k] == in[k] - 'A' + 'a')))
+                k++;
+            if (k < br)
+                continue;
+            found = 1;
+            *first = in;
+            *size = 1;
+            /* the items are declared in order: count them */
+            while (i + (size_t)*size < ni) {
+                const char *nx = ql_ruleset_input_name(rs, i + (size_t)*size);
+                if (strncmp(nx, in, br + 1))
+                    break;
+                ++*size;
+            }
+        }
+    }
+    free(f);
+    return found;
 }
 
 /* ------------------------------------------------------------ checks */
@@ -237,16 +229,43 @@ static void mark_present(col_watch *w, const char *const *names, size_t n,
 static const char *near_input(const col_watch *w, const char *name,
                               int has_date, int has_id)
 {
-    for (size_t i = 0; i < w->ninputs; i++) {
+    const char *best = NULL;
+    int best_d = 0;
+    for (size_t i = 0; i < w->ninputs && best_d != 1; i++) {
         const char *in = ql_ruleset_input_name(w->rs, i);
-        if (!w->present[i] && col_near_miss(name, in))
-            return in;
+        int d = w->present[i] ? 0 : col_near_miss(name, in);
+        if (d && (!best || d < best_d))
+            best = in, best_d = d; /* the nearest, a look-alike first */
     }
+    if (best)
+        return best;
     if (!has_date && !w->has_date && col_near_miss(name, "date"))
         return "date";
     if (!has_id && col_near_miss(name, "id"))
         return "id";
     return NULL;
+}
+
+/* A near miss of a list's item (NAME[…] with NAME a list input's, but no
+ * item of it): said, and the run stops; 0 when it is none. */
+static int say_bad_item(const col_watch *w, const char *cmd, const char *where,
+                        const char *what, const char *name)
+{
+    const char *first;
+    int size;
+    if (!col_bad_list_item(w->rs, name, &first, &size))
+        return 0;
+    strbuf b = {0};
+    sb_put_escaped(&b, name, strlen(name));
+    int base = (int)(strchr(first, '[') - first);
+    fprintf(stderr,
+            "quotalevy %s: %s: %s '%s' is not an input of the rules: '%.*s' is a "
+            "list of %d item%s, %s … %.*s[%d] (--ignore-columns '%s' reads the "
+            "file anyway)\n",
+            cmd, where, what, b.p ? b.p : "", base, first, size, size == 1 ? "" : "s",
+            first, base, first, size, b.p ? b.p : "");
+    free(b.p);
+    return 1;
 }
 
 static void say_near(const char *cmd, const char *where, const char *what,
@@ -284,6 +303,20 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
             free(at.p);
             stop = 1;
             continue;
+        }
+        if (w->ninputs) {
+            char where[64];
+            snprintf(where, sizeof where, "column %zu", j + 1);
+            strbuf at = {0};
+            sb_puts(&at, input);
+            sb_puts(&at, ", ");
+            sb_puts(&at, where);
+            int bad = say_bad_item(w, cmd, at.p ? at.p : input, "column", names[j]);
+            free(at.p);
+            if (bad) {
+                stop = 1;
+                continue;
+            }
         }
         if (w->ignore_all)
             continue;
@@ -341,8 +374,9 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
         sb_putc(&at, ':');
         sb_puts(&at, where);
         const char *meant = near_input(w, names[j], has_date, has_id);
-        if (meant) {
-            say_near(cmd, at.p, "key", names[j], meant);
+        if (meant || say_bad_item(w, cmd, at.p ? at.p : input, "key", names[j])) {
+            if (meant)
+                say_near(cmd, at.p, "key", names[j], meant);
             free(at.p);
             return -1;
         }

@@ -4,8 +4,10 @@
  * rules do not read is said once, before any of its rows is read; a
  * column whose name is a near miss of an input that has no column
  * (another case, zero padding such as positions[01], up to two letters
- * changed) stops the run with "did you mean …", since reading on would
- * leave that input empty and change the levy without a word.
+ * changed, a look-alike character such as a full-width digit or a
+ * zero-width space) stops the run with "did you mean …", and so does a
+ * list input's name with an index that is none of its items, since reading on
+ * would leave that input empty and change the levy without a word.
  * --ignore-columns names columns to ignore knowingly.
  */
 #ifndef QL_COLUMNS_H
@@ -39,7 +41,15 @@ struct in_row;
 int col_keep_read(const col_watch *w, const struct in_row *row,
                   struct in_row *kept);
 void col_kept_free(struct in_row *kept);
-/* Whether a and b are a near miss of each other (not equal). */
+/* Whether a and b are a near miss of each other (not equal): 0 if not,
+ * else 1 + their distance (1: alike once folded), compared
+ * as a reader sees them (lookalike.h: look-alikes folded, characters
+ * that print as nothing dropped, edit distance in characters). */
 int col_near_miss(const char *a, const char *b);
+/* Whether `name` is NAME[…] with NAME a list input's (folded as above)
+ * but no input itself — positions[13] of twelve, positions[3][1]: then
+ * the list's first item's name in *first and its items in *size. */
+int col_bad_list_item(const ql_ruleset *rs, const char *name,
+                      const char **first, int *size);
 
 #endif

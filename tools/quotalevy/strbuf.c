@@ -3,8 +3,7 @@
  * and the text appends that are not one format's (see strbuf.h).
  */
 #include "strbuf.h"
-
-#include <stdint.h>
+#include "lookalike.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,67 +98,28 @@ size_t utf8_check(const char *str, size_t n)
     return n;
 }
 
-uint32_t utf8_next(const char *str, size_t n, size_t *len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t k = s[0] < 0x80 ? 0 : s[0] < 0xE0 ? 1 : s[0] < 0xF0 ? 2 : 3;
-    uint32_t cp = k == 0 ? s[0] : s[0] & (0x3F >> k);
-    if (k >= n)
-        k = n - 1; /* not UTF-8 after all: the caller checked it is */
-    for (size_t j = 1; j <= k; j++)
-        cp = cp << 6 | (s[j] & 0x3F);
-    *len = k + 1;
-    return cp;
-}
-
-int utf8_invisible(uint32_t cp)
-{
-    return (cp >= 0x80 && cp <= 0x9F) || cp == 0xAD || cp == 0x061C ||
-           cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
-           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
-           cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
-}
-
 int sb_put_escaped(strbuf *b, const char *s, size_t n)
 {
-    size_t i = 0;
+    size_t i = 0, len;
     while (i < n) {
-        size_t ok = utf8_check(s + i, n - i);
-        for (size_t j = 0; j < ok; j++) {
-            unsigned char c = (unsigned char)s[i + j];
-            char esc[16];
-            if (c >= 0x80) { /* a character of several bytes: shown, unless invisible */
-                size_t len;
-                uint32_t cp = utf8_next(s + i + j, ok - j, &len);
-                if (utf8_invisible(cp)) {
-                    snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
-                    if (sb_puts(b, esc))
-                        return -1;
-                } else if (sb_put(b, s + i + j, len)) {
-                    return -1;
-                }
-                j += len - 1;
-                continue;
-            }
-            if (c >= 0x20 && c != 0x7F) {
-                if (sb_putc(b, (char)c))
-                    return -1;
-                continue;
-            }
-            if (c == '\n' || c == '\r' || c == '\t')
-                snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-            else
-                snprintf(esc, sizeof esc, "\\x%02X", c);
-            if (sb_puts(b, esc))
+        int32_t c = utf8_decode(s + i, n - i, &len);
+        char esc[16];
+        if (c >= 0x20 && c != 0x7F && !cp_invisible(c)) {
+            if (sb_put(b, s + i, len))
                 return -1;
+            i += len;
+            continue;
         }
-        i += ok;
-        if (i < n) { /* a byte that is not UTF-8 */
-            char esc[8];
-            snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)s[i++]);
-            if (sb_puts(b, esc))
-                return -1;
-        }
+        if (c == '\n' || c == '\r' || c == '\t')
+            snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        else if (c < 0 || c < 0x80)
+            snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)s[i]);
+        else /* prints as nothing, or as a blank: shown by its number */
+            snprintf(esc, sizeof esc, c > 0xFFFF ? "\\U%08X" : "\\u%04X",
+                     (unsigned)c);
+        if (sb_puts(b, esc))
+            return -1;
+        i += len;
     }
     return 0;
 }

@@ -9,7 +9,6 @@
 #define QL_STRBUF_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 typedef struct strbuf {
     char *p;
@@ -47,15 +46,11 @@ static inline int sb_putc(strbuf *b, char c)
 int json_put_string(strbuf *b, const char *s, size_t n);
 /* The length of the longest prefix of s that is valid UTF-8 (n: all). */
 size_t utf8_check(const char *s, size_t n);
-/* The code point at s (n ≥ 1 bytes of valid UTF-8) and its length. */
-uint32_t utf8_next(const char *s, size_t n, size_t *len);
-/* Whether code point cp shows nothing or turns the text around it: C1
- * controls, the soft hyphen, zero-width characters, bidirectional
- * controls, the byte order mark. */
-int utf8_invisible(uint32_t cp);
 /* Appends text for a message line: control characters and bytes that are
- * not UTF-8 as \n, \t, \xNN, invisible characters (utf8_invisible) as
- * \uXXXX, so that no value can forge a line or hide in one. */
+ * not UTF-8 as \n, \t, \xNN, so that no value can forge a line, and
+ * characters that print as nothing or as a blank other than the space
+ * (lookalike.h: U+200B, U+FEFF, U+00A0, …) as \u200B, so that the name a
+ * message prints is the name in the file. */
 int sb_put_escaped(strbuf *b, const char *s, size_t n);
 
 #endif

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from decimal import Decimal
@@ -70,11 +71,48 @@ def _distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _fold(name: str) -> str:
+    """The name as a reader sees it: characters that print as nothing
+    (format characters: zero-width space, BOM, word joiner …) dropped,
+    compatibility forms folded (NFKC: full-width digits and brackets to
+    ASCII, other blanks to a space)."""
+    visible = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFKC", visible)
+
+
+def shown(name: str) -> str:
+    """A name for a message: characters that print as nothing or as a
+    blank other than the space, and control characters, by their number
+    (\\u200B), so that the name printed is the name given."""
+    out = []
+    for ch in name:
+        cat = unicodedata.category(ch)
+        if cat in ("Cf", "Cc", "Zl", "Zp") or (cat == "Zs" and ch != " "):
+            out.append("\\u%04X" % ord(ch) if ord(ch) <= 0xFFFF else "\\U%08X" % ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def bad_list_item(ruleset, given: str) -> Optional[str]:
+    """The list input NAME when `given` is NAME[…] but no item of it
+    (positions[13] of twelve, positions[3][1]), else None."""
+    base = _fold(given).casefold().split("[", 1)
+    if len(base) < 2 or not base[0] or given in ruleset._index:
+        return None
+    for name in ruleset.lists:
+        if name.casefold() == base[0]:
+            return name
+    return None
+
+
 def near_miss(given: str, name: str) -> bool:
     """Whether column `given` looks like a misspelling of input `name`:
-    the same but for case or zero padding in a list index, or an edit
-    distance of at most 2 (1 for names of 3 to 5 characters, none for
-    shorter ones, so that 'id' is never taken for 'n')."""
+    the same but for case, zero padding in a list index or a look-alike
+    character (_fold), or an edit distance of at most 2 (1 for names of
+    3 to 5 characters, none for shorter ones, so that 'id' is never taken
+    for 'n')."""
+    given = _fold(given)
     if given.casefold() == name.casefold():
         return True
     if _unpad(given).casefold() == _unpad(name).casefold():
@@ -111,7 +149,9 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
     found: List[Optional[Any]] = [None] * len(index)
     kept = set(keep)
     extras = []
+    has_id = False
     for label in given:
+        has_id = has_id or label == "id"
         i = index.get(label) if isinstance(label, str) else None
         if i is not None:
             found[i] = label
@@ -123,16 +163,26 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
         if label != "id" and label not in kept:
             extras.append(label)
     missing = [inp.name for inp, f in zip(ruleset.inputs, found) if f is None]
+    if not has_id and "id" not in kept:
+        missing.append("id")  # a column that looks like 'id' (a second BOM)
     for label in extras:
         if not isinstance(label, str):
             continue
-        for name in missing:
+        for name in sorted(missing, key=lambda n: _fold(label) != n):  # alike first
             if near_miss(label, name):
                 raise RecordError(
                     "QL_ERECORD",
                     "column '%s' is not an input of '%s': did you mean '%s'? "
-                    "(the input '%s' has no column)" % (label, ruleset.id, name, name),
+                    "(the input '%s' has no column)" % (shown(label), ruleset.id, name, name),
                     field=label)
+        lst = bad_list_item(ruleset, label)
+        if lst is not None:
+            raise RecordError(
+                "QL_ERECORD",
+                "column '%s' is not an input of '%s': '%s' is a list of %d items, "
+                "%s[1] … %s[%d]" % (shown(label), ruleset.id, lst, ruleset.lists[lst],
+                                    lst, lst, ruleset.lists[lst]),
+                field=label)
     if extras and extra == "error":
         raise RecordError("QL_ERECORD", "columns that are not inputs of '%s': %s"
                           % (ruleset.id, ", ".join(map(repr, extras))), field=str(extras[0]))

@@ -6,6 +6,7 @@ suite never skips these tests)."""
 import csv
 import datetime
 import os
+import re
 import subprocess
 import tempfile
 import sys
@@ -323,6 +324,26 @@ def test_extra_columns_and_near_misses(jilin):
         cols[wrong] = ["100"]
         with pytest.raises(quotalevy.RecordError, match=r"did you mean 'positions\[1\]'"):
             de.evaluate_columns(cols, "2024-12-31")
+
+    # look-alikes: characters that print as nothing or as an ASCII twin
+    cols = {"positions[%d]" % k: ["100"] for k in range(1, 13)}
+    for wrong, right in (("positions[\uff13]", "positions[3]"),
+                         ("positions\uff3b3\uff3d", "positions[3]"),
+                         ("positions[3]\u200b", "positions[3]"),
+                         ("\ufeffpositions[3]", "positions[3]")):
+        c = {(wrong if k == right else k): v for k, v in cols.items()}
+        with pytest.raises(quotalevy.RecordError, match=r"did you mean '%s'" % re.escape(right)) as e:
+            de.evaluate_columns(c, "2024-12-31")
+        assert e.value.field == wrong
+        assert "\u200b" not in str(e.value) and "\ufeff" not in str(e.value)
+    with pytest.raises(quotalevy.RecordError, match=r"\\u200B"):
+        de.evaluate_columns({("positions[3]\u200b" if k == "positions[3]" else k): v
+                             for k, v in cols.items()}, "2024-12-31")
+    for bad in ("positions[13]", "positions[3][1]", "Positions[0]"):
+        with pytest.raises(quotalevy.RecordError, match=r"'positions' is a list of 12 items"):
+            de.evaluate_columns(dict(cols, **{bad: ["1"]}), "2024-12-31")
+    with pytest.raises(quotalevy.RecordError, match=r"\\uFEFFid.*did you mean 'id'"):
+        jilin.evaluate_frame(pd.DataFrame([dict(FIRM, **{"\ufeffid": "U1"})]), "2024-06-30")
 
 
 # ------------------------------------------------------------ evaluate_columns

@@ -1,0 +1,111 @@
+/*
+ * lookalike.c — Unicode look-alikes of ASCII names (see lookalike.h).
+ * A small table, not a Unicode library: the characters a spreadsheet or
+ * a copy from a web page slips into a header without a visible trace.
+ */
+#include "lookalike.h"
+
+int32_t utf8_decode(const char *str, size_t n, size_t *len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned c = s[0], k, cp, min;
+    *len = 1;
+    if (c < 0x80)
+        return (int32_t)c;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 1, cp = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        k = 2, cp = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        k = 3, cp = c & 0x07, min = 0x10000;
+    else
+        return -1;
+    for (unsigned j = 1; j <= k; j++) {
+        if (j >= n || (s[j] & 0xC0) != 0x80)
+            return -1;
+        cp = cp << 6 | (s[j] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return -1;
+    *len = k + 1;
+    return (int32_t)cp;
+}
+
+/* Characters that print as nothing (Unicode's default ignorables and
+ * format controls), as ranges. */
+static const int32_t empty_ranges[][2] = {
+    {0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C},   {0x115F, 0x1160},
+    {0x17B4, 0x17B5}, {0x180B, 0x180F}, {0x200B, 0x200F},   {0x202A, 0x202E},
+    {0x2060, 0x206F}, {0x3164, 0x3164}, {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},
+    {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFFB}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+};
+
+/* Blanks other than the ASCII space. */
+static const int32_t blank_ranges[][2] = {
+    {0x00A0, 0x00A0}, {0x1680, 0x1680}, {0x2000, 0x200A}, {0x2028, 0x2029},
+    {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
+};
+
+static int in_ranges(int32_t c, const int32_t (*r)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c >= r[i][0] && c <= r[i][1])
+            return 1;
+    return 0;
+}
+
+static int prints_empty(int32_t c)
+{
+    return in_ranges(c, empty_ranges,
+                     sizeof empty_ranges / sizeof empty_ranges[0]);
+}
+
+static int blank(int32_t c)
+{
+    return in_ranges(c, blank_ranges,
+                     sizeof blank_ranges / sizeof blank_ranges[0]);
+}
+
+int cp_invisible(int32_t c)
+{
+    return (c >= 0x80 && c <= 0x9F) || prints_empty(c) || blank(c);
+}
+
+static int is_digit(int32_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+size_t name_fold(const char *s, int32_t *out)
+{
+    size_t n = 0, len;
+    /* first the look-alikes to ASCII */
+    for (const char *p = s; *p; p += len) {
+        int32_t c = utf8_decode(p, __builtin_strlen(p), &len);
+        if (c < 0)
+            c = 0xFFFD; /* not UTF-8: unlike any ASCII name */
+        else if (prints_empty(c))
+            continue;
+        else if (blank(c))
+            c = ' ';
+        else if (c >= 0xFF01 && c <= 0xFF5E)
+            c -= 0xFEE0; /* full-width ！ … ～ */
+        out[n++] = c;
+    }
+    /* then case, separators and zero padding */
+    size_t m = 0;
+    int after_digit = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t c = out[i];
+        if (is_digit(c) && !after_digit) /* out[i + 1] is not written yet */
+            while (c == '0' && i + 1 < n && is_digit(out[i + 1]))
+                c = out[++i];
+        after_digit = is_digit(c);
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        else if (c == '-' || c == '.' || c == ' ')
+            c = '_';
+        out[m++] = c;
+    }
+    return m;
+}
