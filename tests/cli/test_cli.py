@@ -746,6 +746,31 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual([r["id"] for r in rows(read(o))], ["E1"])
 
+    def test_data_for_a_closed_standard_output_is_an_error(self):
+        """Descriptors the caller closed are opened on /dev/null so that no
+        file gets one, but data meant for a closed standard output must
+        fail (as `cat f 1>&-` does), never vanish with exit 0."""
+        def closed(*args):
+            return subprocess.run(["sh", "-c", " ".join(args) + " >&-"],
+                                  input=HEADER + GOOD + BAD, text=True, cwd=SRC,
+                                  capture_output=True)
+        with tempfile.TemporaryDirectory() as d:
+            o, r, s = (os.path.join(d, n) for n in ("o.csv", "r.csv", "s.csv"))
+            run_ = [BIN, "run", JILIN, "-", "--date", "2024-06-30"]
+            for extra in ([], ["-o", "-"], ["-o", "/dev/stdout"], ["-f", "jsonl"],
+                          ["-o", o, "--rejects", "-"], ["-o", o, "--summary", "-"]):
+                p = closed(*run_, *extra)
+                self.assertEqual(p.returncode, 2, (extra, p.stderr))
+                self.assertIn("standard output is closed", p.stderr)
+                self.assertFalse(os.path.exists(o), extra)
+            p = closed(BIN, "explain", JILIN, "--date", "2024-06-30", "--set", "employees=1")
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("standard output is closed", p.stderr)
+            # data that goes elsewhere: fine
+            p = closed(*run_, "-o", o, "--rejects", r, "--summary", s)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertEqual([x["id"] for x in rows(read(o))], ["E1"])
+
 
 def stat_is(path, test):
     import stat

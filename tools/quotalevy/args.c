@@ -42,6 +42,16 @@ int cli_date(const char *cmd, const char *what, const char *text,
 }
 
 int cli_any_extends;
+unsigned cli_closed_fds;
+
+int cli_stdout_closed(const char *cmd)
+{
+    if (!(cli_closed_fds & 2))
+        return 0;
+    cli_error(cmd, "standard output is closed: the data would be lost (give "
+                   "-o FILE, or leave standard output open)");
+    return 1;
+}
 
 int cli_take_global_options(int argc, char **argv)
 {

@@ -59,6 +59,12 @@ ql_ruleset *cli_load(const char *cmd, const char *path);
 /* --allow-any-extends, given to any command: `extends:` may name any
  * file (QL_EXTENDS_ANY) rather than only those in the top file's folder. */
 extern int cli_any_extends;
+/* Which of descriptors 0, 1, 2 the caller had closed (bit 1 << fd): they
+ * are opened on /dev/null at start-up so no file gets one, but data meant
+ * for a closed standard output must fail, as `cat f 1>&-` does, not go
+ * to /dev/null.  cli_stdout_closed says so (for cmd) when it was. */
+extern unsigned cli_closed_fds;
+int cli_stdout_closed(const char *cmd);
 /* Takes --allow-any-extends out of argv (before any "--"), setting
  * cli_any_extends; returns the new argc. */
 int cli_take_global_options(int argc, char **argv);

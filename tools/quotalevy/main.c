@@ -17,6 +17,7 @@ static int standard_fds_valid(void)
 {
     for (int fd = 0; fd <= 2; fd++)
         if (fcntl(fd, F_GETFD) < 0) {
+            cli_closed_fds |= 1u << fd;
             int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
             if (n < 0)
                 return -1;
@@ -37,6 +38,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    /* the commands whose data is standard output itself; run and
+     * compare check where theirs goes (outfile_open) */
+    if ((!strcmp(cmd, "--version") || !strcmp(cmd, "-V") || !strcmp(cmd, "--help") ||
+         !strcmp(cmd, "-h") || !strcmp(cmd, "help") || !strcmp(cmd, "explain") ||
+         !strcmp(cmd, "test")) &&
+        cli_stdout_closed(strcmp(cmd, "explain") && strcmp(cmd, "test") ? NULL : cmd))
+        return EXIT_USAGE;
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("quotalevy %s (library %s)\n", QL_VERSION_STRING, ql_version());
         return EXIT_ALL_OK;

@@ -90,6 +90,10 @@ static int open_direct(outfile *o, const char *cmd, const struct stat *st)
     struct stat so;
     if (fstat(STDOUT_FILENO, &so) == 0 && so.st_dev == st->st_dev &&
         so.st_ino == st->st_ino) {
+        if (cli_stdout_closed(cmd)) {
+            clear(o);
+            return -1;
+        }
         o->f = stdout; /* -o /dev/stdout and the like: the same stream */
         o->is_stdout = 1;
         return 0;
@@ -107,6 +111,10 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
     o->open = 1;
     if (!path || !strcmp(path, "-")) {
         struct stat so;
+        if (cli_stdout_closed(cmd)) {
+            clear(o);
+            return -1;
+        }
         o->f = stdout;
         o->is_stdout = 1;
         if (fstat(STDOUT_FILENO, &so) == 0) {
