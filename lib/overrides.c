@@ -71,11 +71,11 @@ static ql_status override_value(loader *L, const param_def *d,
 {
     const char *t = o->value;
     size_t len = strlen(t);
-    int bad = 0;
+    int bad = 0, q = QD_OK;
     switch (d->type.kind) {
     case VK_NUMBER: {
         int pct = len && t[len - 1] == '%';
-        int q = qli_qd_parse(&v->num, t, pct ? len - 1 : len);
+        q = qli_qd_parse(&v->num, t, pct ? len - 1 : len);
         if (!q && pct)
             q = qli_qd_percent(&v->num, &v->num);
         bad = q != QD_OK;
@@ -93,6 +93,13 @@ static ql_status override_value(loader *L, const param_def *d,
             return qli_rl_oom(L);
         break;
     default: bad = 1;
+    }
+    if (bad && q != QD_OK && q != QD_SYNTAX) { /* a number, but too long */
+        qli_fail(L->err, QL_ERANGE, NULL, 0, 0,
+                 "override of '%s': '%.60s%s': %s", d->name, t,
+                 len > 60 ? "…" : "", qli_qd_message(q));
+        qli_error_set_field(L->err, d->name);
+        return QL_ERANGE;
     }
     if (bad) {
         static const char *kinds[] = {"", "number", "bool", "string", "date"};

@@ -226,6 +226,20 @@ ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
         if (!o->overrides[i].param || !o->overrides[i].value)
             return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                            "override %zu: NULL name or value", i);
+        /* two values of one parameter from one day: neither can hold */
+        for (size_t j = 0; j < i; j++)
+            if (o->overrides[j].from == o->overrides[i].from &&
+                !strcmp(o->overrides[j].param, o->overrides[i].param)) {
+                char day[16];
+                ql_date_format(day, sizeof day, o->overrides[i].from);
+                qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                         "two overrides of '%.60s' from %s ('%.40s' and "
+                         "'%.40s'): give one value a day",
+                         o->overrides[i].param, day, o->overrides[j].value,
+                         o->overrides[i].value);
+                qli_error_set_field(err, o->overrides[i].param);
+                return QL_EINVAL;
+            }
     }
     if (o->diag_max && !o->diag_errors)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,

@@ -1235,6 +1235,23 @@ class WhatIf(unittest.TestCase):
         p = run("run", JILIN, "-", "--override", "ratio=abc@2024-01-01", stdin=HEADER,
                 check_rc=2)
         self.assertIn("'abc' is not a number", p.stderr)
+        # a number too long says so, not "not a number"
+        long = "0." + "0" * 36 + "17"
+        p = run("run", JILIN, "-", "--override", f"ratio={long}@2024-01-01", stdin=HEADER,
+                check_rc=2)
+        self.assertIn("number too long: at most 36 significant digits", p.stderr)
+        self.assertNotIn("not a number", p.stderr)
+        # two values of one parameter from one day: neither silently wins
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "--override", "ratio=1.7%@2024-01-01",
+                "--override", "ratio=1.8%@2024-01-01", stdin=HEADER + GOOD, check_rc=2)
+        self.assertIn("two overrides of 'ratio' from 2024-01-01 ('1.7%' and '1.8%')", p.stderr)
+        p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
+                "--override", "ratio=1.7%@2024-01-01", "--override", "ratio=1.8%@2024-01-01",
+                check_rc=2)
+        self.assertIn("two overrides of 'ratio'", p.stderr)
+        # from different days: each holds from its own
+        run("run", JILIN, "-", "--date", "2024-06-30", "--override", "ratio=1.7%@2024-01-01",
+            "--override", "ratio=1.8%@2024-03-01", stdin=HEADER + GOOD, check_rc=0)
         p = run("run", JILIN, "-", "--override", "levy_share=1@2024-01-01",
                 stdin=HEADER, check_rc=2)
         self.assertIn("table", p.stderr)
