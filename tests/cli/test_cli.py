@@ -1357,6 +1357,25 @@ class Explain(unittest.TestCase):
                 "--date", "2024-06-30", check_rc=1)
         self.assertIn("no row has id 'NOPE'", p.stderr)
 
+    def test_set_and_row_name_one_thing_once(self):
+        base = ("explain", JILIN, "--date", "2024-06-30")
+        p = run(*base, *self.SET, "--set", "employees=20", check_rc=2)
+        self.assertIn("--set names 'employees' twice (employees=125.5 and employees=20)",
+                      p.stderr)
+        p = run(*base, "--set", "Employees=10", check_rc=2)
+        self.assertIn("no input called 'Employees': did you mean 'employees'?", p.stderr)
+        p = run(*base, "--set", "colour" + "\u200b=1", check_rc=2)
+        self.assertIn("no input called 'colour\\u200B'", p.stderr)
+        with tempfile.TemporaryDirectory() as d:
+            f = os.path.join(d, "dup.csv")
+            write(f, HEADER + GOOD.replace("E1", "A") + GOOD.replace("E1", "B") +
+                  GOOD.replace("E1", "A").replace(",100,", ",200,"))
+            p = run(*base, "--row", "A", f, check_rc=2)
+            self.assertIn("rows at lines 2 and 4 both have id 'A': --row must name one row",
+                          p.stderr)
+            p = run(*base, "--row", "B", f, check_rc=0)
+            self.assertIn("employees", p.stdout)
+
 
 PCT_RULES = """quotalevy: 1
 id: p

@@ -61,6 +61,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
     }
     in_row row;
     int st;
+    long found = 0; /* the line of the row filled in, once one is */
     while ((st = in_next(rd, &row)) == 1) {
         if (row.error)
             continue;
@@ -70,6 +71,17 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
                 break;
         if (k == row.n)
             continue;
+        if (found) { /* a second row of that id: which is meant? */
+            strbuf e = {0};
+            sb_put_escaped(&e, id, strlen(id));
+            cli_error("explain", "%s: rows at lines %ld and %ld both have id '%s': "
+                                 "--row must name one row",
+                      path, found, row.line, e.p ? e.p : "");
+            free(e.p);
+            rc = -2;
+            goto out;
+        }
+        found = row.line;
         const char *rid = NULL;
         int column = 0;
         ql_error err;
@@ -88,9 +100,12 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
         if (rc) {
             fprintf(stderr, "%s:%ld:%d: ", path, row.line, column);
             cli_print_error(stderr, NULL, &err);
+            goto out;
         }
-        goto out;
+        /* read on: the id must name one row */
     }
+    if (found)
+        goto out;
     cli_error("explain", "%s: no row has id '%s'", path, id);
 out:
     col_watch_free(w);
@@ -210,6 +225,42 @@ static void print_json(const ql_ruleset *rs, const ql_result *res, ql_date date)
     printf("}}\n");
 }
 
+/* --set NAME=…: NAME must be an input ("did you mean" when it nearly is
+ * one), set once; said, and 1, when it is not. */
+static int set_name_refused(const ql_ruleset *rs, const cli_args *a, int i,
+                            const char *name, size_t nlen)
+{
+    const char *const val = a->occ[i].val;
+    strbuf e = {0};
+    sb_put_escaped(&e, val, nlen);
+    const char *shown = e.p ? e.p : "";
+    int refused = 1;
+    if (nlen >= QL_ERROR_FIELD_MAX || ql_ruleset_input_index(rs, name) < 0) {
+        const char *near = NULL;
+        for (size_t k = 0; k < ql_ruleset_input_count(rs) && !near; k++)
+            if (col_near_miss(name, ql_ruleset_input_name(rs, k)))
+                near = ql_ruleset_input_name(rs, k);
+        if (near)
+            cli_error("explain", "--set: the rule set has no input called '%s': "
+                                 "did you mean '%s'?", shown, near);
+        else
+            cli_error("explain", "--set: the rule set has no input called '%s'",
+                      shown);
+        goto out;
+    }
+    for (int j = 0; j < i; j++)
+        if (a->occ[j].opt == a->occ[i].opt && !strncmp(a->occ[j].val, val, nlen) &&
+            a->occ[j].val[nlen] == '=') {
+            cli_error("explain", "--set names '%s' twice (%s and %s): give each "
+                                 "field once", shown, a->occ[j].val, val);
+            goto out;
+        }
+    refused = 0;
+out:
+    free(e.p);
+    return refused;
+}
+
 int cmd_explain(int argc, char **argv)
 {
     cli_args a;
@@ -256,8 +307,11 @@ int cmd_explain(int argc, char **argv)
             cli_error("explain", "--set takes FIELD=VALUE, not '%s'", a.occ[i].val);
             goto out;
         }
-        char name[256];
-        snprintf(name, sizeof name, "%.*s", (int)(eq - a.occ[i].val), a.occ[i].val);
+        size_t nlen = (size_t)(eq - a.occ[i].val);
+        char name[QL_ERROR_FIELD_MAX];
+        snprintf(name, sizeof name, "%.*s", (int)nlen, a.occ[i].val);
+        if (set_name_refused(rs, &a, i, name, nlen))
+            goto out;
         if (ql_record_set(rec, name, eq + 1, &err)) {
             cli_print_error(stderr, "quotalevy explain", &err);
             rc = EXIT_SOME_FAILED;
