@@ -1465,7 +1465,7 @@ class Columns(unittest.TestCase):
                 (["--explain", "-f", "jsonl"], "'trace': output 'trace' and --explain's key"),
                 (["--keep", "a"], "'a': --keep 'a' and output 'a'"),
                 (["--keep", "id"], "'id': the id column and --keep 'id'"),
-                (["--keep", "trace", "--keep", "trace"], "'trace'"),
+                (["--keep", "trace,trace"], "'trace': --keep 'trace' and --keep 'trace'"),
                 (["--summary", summary, "-g", "rows"],
                  "the --summary file would have two columns called 'rows': "
                  "--group-by 'rows' and the summary's row count"),
@@ -1504,6 +1504,37 @@ class Columns(unittest.TestCase):
             for f in (units, summary):
                 names = header_names(read(f))
                 self.assertEqual(len(names), len(set(names)), (f, names))
+
+    def test_repeated_or_empty_options_are_usage_errors(self):
+        """An option given twice would replace the first without a word
+        (-k a -k b kept only b), and an empty name in a list was dropped."""
+        base = ("run", JILIN, "-", "--date", "2024-06-30")
+        data = HEADER + GOOD
+        for extra, want in (
+                (["-k", "unit_type", "-k", "employees"],
+                 "option '--keep' given twice ('unit_type' and 'employees'): give it "
+                 "once, with a comma list"),
+                (["-o", "a.csv", "-o", "b.csv"], "option '--output' given twice"),
+                (["-d", "2023-01-01"], "option '--date' given twice"),
+                (["-f", "jsonl", "-f", "csv"], "option '--format' given twice"),
+                (["--ignore-columns", "a", "--ignore-columns", "b"],
+                 "option '--ignore-columns' given twice"),
+                (["-k", ""], "--keep '': an empty column name"),
+                (["-k", "unit_type,"], "--keep 'unit_type,': an empty column name"),
+                (["--summary", "s.csv", "-g", "unit_type,,employees"],
+                 "--group-by 'unit_type,,employees': an empty column name")):
+            with tempfile.TemporaryDirectory() as d:
+                extra = [os.path.join(d, x) if x.endswith(".csv") else x for x in extra]
+                p = run(*base, *extra, stdin=data)
+                self.assertEqual(p.returncode, 2, (extra, p.stderr))
+                self.assertIn(want, p.stderr)
+                self.assertEqual(os.listdir(d), [])
+        # what may repeat still does
+        run(*base, "--override", "ratio=1.7%@2024-01-01", "--override",
+            "ratio=1.8%@2024-03-01", "-k", "unit_type,employees", stdin=data, check_rc=0)
+        p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
+                "--override", "ratio=1.7%@2024-01-01", "--only", "levy_due,", check_rc=2)
+        self.assertIn("an empty column name", p.stderr)
 
 
 class TestAndCheck(unittest.TestCase):

@@ -44,6 +44,15 @@ int cli_date(const char *cmd, const char *what, const char *text,
 int cli_any_extends;
 unsigned cli_closed_fds;
 
+int cli_list_empty_item(const char *cmd, const char *opt, const char *list)
+{
+    size_t n = strlen(list);
+    if (n && list[0] != ',' && list[n - 1] != ',' && !strstr(list, ",,"))
+        return 0;
+    cli_error(cmd, "%s '%s': an empty column name (give NAME[,NAME…])", opt, list);
+    return 1;
+}
+
 int cli_stdout_closed(const char *cmd)
 {
     if (!(cli_closed_fds & 2))
@@ -236,6 +245,25 @@ int cli_parse(int argc, char **argv, int first, const cli_opt *opts,
         out->occ[out->nocc].opt = k;
         out->occ[out->nocc].val = val ? val : "";
         out->nocc++;
+    }
+    /* a value given twice would replace the first without a word (-k a
+     * -k b kept only b) */
+    for (int i = 0; i < out->nocc; i++) {
+        const cli_opt *o = &opts[out->occ[i].opt];
+        if (o->takes_value != 1)
+            continue;
+        for (int j = 0; j < i; j++)
+            if (out->occ[j].opt == out->occ[i].opt) {
+                cli_error(cmd, "option '--%s' given twice ('%s' and '%s'): give it "
+                               "once%s",
+                          o->name, out->occ[j].val, out->occ[i].val,
+                          !strcmp(o->name, "keep") || !strcmp(o->name, "group-by") ||
+                                  !strcmp(o->name, "ignore-columns") ||
+                                  !strcmp(o->name, "only")
+                              ? ", with a comma list (NAME,NAME…)"
+                              : "");
+                return -1;
+            }
     }
     return 0;
 }

@@ -20,8 +20,10 @@ enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 typedef struct cli_opt {
     const char *name; /* long name without "--" */
     char shortc;      /* single-letter alias, or 0 */
-    int takes_value;
+    int takes_value;  /* 0: a flag; 1: a value, given once; CLI_REPEATS:
+                         a value that may be given again (each kept) */
 } cli_opt;
+#define CLI_REPEATS 2
 
 #define CLI_MAX_ARGS 256
 
@@ -64,6 +66,9 @@ extern int cli_any_extends;
  * for a closed standard output must fail, as `cat f 1>&-` does, not go
  * to /dev/null.  cli_stdout_closed says so (for cmd) when it was. */
 extern unsigned cli_closed_fds;
+/* A list option's value (NAME,NAME…) with an empty item ("", "a,", "a,,b")
+ * is said, and 1: strtok would drop it without a word. */
+int cli_list_empty_item(const char *cmd, const char *opt, const char *list);
 int cli_stdout_closed(const char *cmd);
 /* Takes --allow-any-extends out of argv (before any "--"), setting
  * cli_any_extends; returns the new argc. */

@@ -21,7 +21,7 @@
 enum { C_OVERRIDE, C_DATE, C_INFORMAT, C_IGNORE, C_ONLY, C_OUTPUT, C_SUMMARY,
        C_GROUP };
 static const cli_opt compare_opts[] = {
-    [C_OVERRIDE] = {"override", 0, 1},
+    [C_OVERRIDE] = {"override", 0, CLI_REPEATS},
     [C_DATE] = {"date", 'd', 1},
     [C_INFORMAT] = {"input-format", 0, 1},
     [C_IGNORE] = {"ignore-columns", 0, 1},
@@ -140,6 +140,10 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare", "--only: at most 256 outputs");
         return EXIT_USAGE;
     }
+    if ((cli_get(&a, C_ONLY) && cli_list_empty_item("compare", "--only", cli_get(&a, C_ONLY))) ||
+        (cli_get(&a, C_GROUP) &&
+         cli_list_empty_item("compare", "--group-by", cli_get(&a, C_GROUP))))
+        return EXIT_USAGE;
     if (cli_get(&a, C_GROUP) &&
         (ngroup = split_names(cli_get(&a, C_GROUP), groupbuf, sizeof groupbuf,
                               group, 64)) < 0) {

@@ -16,7 +16,7 @@
 enum { E_DATE, E_SET, E_ROW, E_FORMAT, E_IGNORE };
 static const cli_opt explain_opts[] = {
     [E_DATE] = {"date", 'd', 1},
-    [E_SET] = {"set", 0, 1},
+    [E_SET] = {"set", 0, CLI_REPEATS},
     [E_ROW] = {"row", 0, 1},
     [E_FORMAT] = {"format", 'f', 1},
     [E_IGNORE] = {"ignore-columns", 0, 1},

@@ -32,7 +32,7 @@ static const cli_opt run_opts[] = {
     [O_REJECTS] = {"rejects", 'r', 1}, [O_THREADS] = {"threads", 'j', 1},
     [O_KEEP] = {"keep", 'k', 1},       [O_SUMMARY] = {"summary", 's', 1},
     [O_EXPLAIN] = {"explain", 'e', 0}, [O_QUIET] = {"quiet", 'q', 0},
-    [O_OVERRIDE] = {"override", 0, 1}, [O_IGNORE] = {"ignore-columns", 0, 1},
+    [O_OVERRIDE] = {"override", 0, CLI_REPEATS}, [O_IGNORE] = {"ignore-columns", 0, 1},
     [O_GROUP] = {"group-by", 'g', 1},   {NULL, 0, 0}};
 
 #define MAX_OVERRIDES 64
@@ -182,6 +182,8 @@ static int parse_options(run_state *st, int argc, char **argv)
     cfg->explain = cli_has(a, O_EXPLAIN);
     st->quiet = cli_has(a, O_QUIET);
     const char **keep = NULL;
+    if (cli_get(a, O_KEEP) && cli_list_empty_item("run", "--keep", cli_get(a, O_KEEP)))
+        return -1;
     if (cli_get(a, O_KEEP) &&
         split_list(cli_get(a, O_KEEP), &st->keep_copy, &keep, &cfg->nkeep)) {
         cli_error("run", "out of memory");
@@ -291,6 +293,8 @@ static int build_config(run_state *st)
     cfg->id_input = ql_ruleset_input_index(st->rs, "id");
     const char *g = cli_get(&st->a, O_GROUP);
     if (g) {
+        if (cli_list_empty_item("run", "--group-by", g))
+            return -1;
         if (split_list(g, &st->group_copy, &st->group, &st->ngroup)) {
             cli_error("run", "out of memory");
             return -1;
