@@ -239,6 +239,12 @@ class Result:
         A result of evaluate() without trace=True is evaluated again, with
         the trace, when this is first called."""
         if self._trace is None and self._redo is not None:
+            if getattr(self.ruleset, "_h", True) is None:
+                raise ValueError(
+                    "the rule set %r is closed: this result was evaluated without a "
+                    "trace, and explain()/trace() evaluate its record again; call "
+                    "them before close(), or evaluate with trace=True (such a "
+                    "result explains itself after close)" % self.ruleset.id)
             again = self.ruleset.evaluate(self._redo, self.date, trace=True)
             self._trace, self._text, self._redo = again._trace, again._text, None
         if self._trace is None:

@@ -301,6 +301,17 @@ def test_what_if_overrides():
 def test_closed_ruleset():
     with quotalevy.RuleSet.load(NATIONAL) as rs:
         r = rs.evaluate(FIRM, "2024-06-30")
+        traced = rs.evaluate(FIRM, "2024-06-30", trace=True)
+        many = next(rs.evaluate_many([FIRM], "2024-06-30", trace=True))
+        want = str(traced.explain())
+    # what docs/python.md promises after close: outputs, checks, as_dict,
+    # and the explanation of a result made with a trace
+    assert str(traced.explain()) == want and traced.trace()
+    assert str(many.explain()) == want
+    assert traced.as_dict() == r.as_dict()
+    # a result without its trace says why it cannot make one now
+    with pytest.raises(ValueError, match="closed: this result was evaluated without a trace"):
+        r.explain()
     with pytest.raises(ValueError, match="closed"):
         rs.evaluate(FIRM, "2024-06-30")
     with pytest.raises(ValueError, match="closed"):
