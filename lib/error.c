@@ -39,6 +39,27 @@ static void copy_str(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
+/* As copy_str, with control characters shown as \n, \t, \r, \xNN: a
+ * name, value or path quoted in a message (a rules file's key holding a
+ * newline, an `extends` path ending in one) never forges a line of the
+ * caller's output. */
+static void copy_shown(char *dst, size_t size, const char *src)
+{
+    char tmp[QL_ERROR_MESSAGE_MAX * 4];
+    size_t o = 0;
+    for (const char *p = src ? src : ""; *p && o + 5 < sizeof tmp; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != 0x7F)
+            tmp[o++] = (char)c;
+        else if (c == '\n' || c == '\t' || c == '\r')
+            tmp[o++] = '\\', tmp[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+        else
+            o += (size_t)snprintf(tmp + o, sizeof tmp - o, "\\x%02X", c);
+    }
+    tmp[o] = '\0';
+    copy_str(dst, size, tmp);
+}
+
 ql_status qli_vfail(ql_error *err, ql_status code, const char *file, int line,
                    int column, const char *prefix, const char *fmt, va_list ap)
 {
@@ -48,11 +69,11 @@ ql_status qli_vfail(ql_error *err, ql_status code, const char *file, int line,
     err->code = code;
     err->line = line;
     err->column = column;
-    copy_str(err->file, sizeof err->file, file);
+    copy_shown(err->file, sizeof err->file, file);
     char tmp[QL_ERROR_MESSAGE_MAX * 2];
     int n = prefix ? snprintf(tmp, sizeof tmp, "%s: ", prefix) : 0;
     vsnprintf(tmp + n, sizeof tmp - (size_t)n, fmt, ap);
-    copy_str(err->message, sizeof err->message, tmp);
+    copy_shown(err->message, sizeof err->message, tmp);
     return code;
 }
 
@@ -69,7 +90,7 @@ ql_status qli_fail(ql_error *err, ql_status code, const char *file, int line,
 void qli_error_set_field(ql_error *err, const char *field)
 {
     if (err)
-        copy_str(err->field, sizeof err->field, field);
+        copy_shown(err->field, sizeof err->field, field);
 }
 
 size_t ql_error_format(char *buf, size_t size, const ql_error *err)

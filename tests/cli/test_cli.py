@@ -1667,6 +1667,24 @@ class TestAndCheck(unittest.TestCase):
             p = run("check", bad, check_rc=1)
         self.assertIn("stop.yaml:6:10: 'outputs' must be a list", p.stdout)
 
+    def test_messages_never_print_a_control_character_raw(self):
+        """A name, value or path quoted from a rules file is shown with its
+        control characters escaped: a key holding a newline cannot forge a
+        located error line."""
+        with tempfile.TemporaryDirectory() as d:
+            f = os.path.join(d, "nl.yaml")
+            write(f, 'quotalevy: 1\nid: k\ntitle: t\njurisdiction: XX\nversion: "1"\n'
+                     'inputs:\n  "a\\nsub/c5.yaml:1:1: fake error\\tx": integer\n'
+                     'outputs: [a]\n')
+            p = run("check", f, check_rc=1)
+            self.assertIn("'a\\nsub/c5.yaml:1:1: fake error\\tx' is not a valid name", p.stdout)
+            self.assertNotIn("\nsub/c5.yaml", p.stdout)
+            g = os.path.join(d, "ext.yaml")
+            write(g, 'quotalevy: 1\nid: k\ntitle: t\njurisdiction: XX\nversion: "1"\n'
+                     'extends: "base.yaml\\n"\noutputs: []\n')
+            p = run("check", g, check_rc=1)
+            self.assertIn("base.yaml\\n", p.stdout + p.stderr)
+
     def test_help_and_version(self):
         for cmd in ("run", "explain", "test", "check"):
             p = run(cmd, "--help", check_rc=0)
