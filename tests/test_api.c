@@ -538,12 +538,18 @@ static void test_api_struct_versions(void **state)
         assert_non_null(strstr(err.message, "QL_OVERRIDE_INIT"));
     }
     /* an array's later element of another version: refused too */
-    ql_override two[2] = {{QL_OVERRIDE_VERSION, "ratio", "2%", day}, {0, "ratio", "3%", day}};
+    ql_override two[2] = {{QL_OVERRIDE_VERSION, "ratio", "2%", day},
+                          {0, "ratio", "3%", day + 1}};
     ql_ruleset *rs;
     assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_EINVAL);
     two[1].version = QL_OVERRIDE_VERSION;
     assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_OK);
     ql_ruleset_free(rs);
+    /* two values of one parameter from one day: neither silently wins */
+    two[1].from = day;
+    assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_EINVAL);
+    assert_non_null(strstr(err.message, "two overrides of 'ratio'"));
+    assert_string_equal(err.field, "ratio");
     /* the _init functions give what the macros give */
     ql_value v;
     memset(&v, 0x5a, sizeof v);

@@ -236,7 +236,7 @@ class Readable(unittest.TestCase):
             out = os.path.join(d, "o.csv")
             p = subprocess.run([*WRAP, BIN, "run", "rules/cn/jilin.yaml",
                                 "examples/jilin-units.csv", "-d2024-06-30",
-                                "-j2", "-qo" + out, "--threads=3"],
+                                "-j2", "-qo" + out, "--format=csv"],
                                capture_output=True, text=True, cwd=SRC)
             self.assertEqual(p.returncode, 1, p.stderr)  # 6 rows rejected
             self.assertNotIn("rows read", p.stderr)       # -q
