@@ -672,6 +672,7 @@ ql_status qli_eval_record(ql_result *res, const ql_record *rec, ql_date date,
     res->rec = rec;
     res->flags = flags;
     res->ntrace = 0;
+    res->fastv = 0; /* the values are in cvals and the checks */
     res->status = QL_OK;
     res->error.code = QL_OK;
     qli_eval_set_date(res, date);

@@ -7,23 +7,24 @@
 
 #include "ruleset.h"
 
-/* A field's value in 64 bits, kept beside its qval by every setter
- * (record.c) so that the fast path reads it without converting: c ×
- * 10^−s for a number whose coefficient fits int64; the value itself
- * (s = 0) for a bool, a date or an enum index.  wide = 1 for a number
- * past 64 bits and for a string (read vals).  Meaningful where present. */
-typedef struct rec64 {
-    int64_t c;
-    int32_t s;
-    int32_t wide;
-} rec64;
+/* A record's per-field byte arrays (present, wide) are padded to a
+ * multiple of this, so the fast path reads them eight fields a word. */
+#define QLI_REC_PAD 8
+#define QLI_REC_PADDED(n) (((n) + QLI_REC_PAD - 1) / QLI_REC_PAD * QLI_REC_PAD)
 
 struct ql_record {
     const ql_ruleset *rs;
     size_t n;    /* fields: freeing never reads the rule set */
     qval *vals;
-    rec64 *v64;  /* the same values in 64 bits */
-    uint8_t *present; /* 0 or 1: read as a bool by present() */
+    /* The same values in 64 bits, kept beside vals by every setter
+     * (record.c) so that the fast path copies them as they are: a number
+     * whose coefficient fits int64, a bool, date or enum index in c, a
+     * string in p and len.  wide[i] = 1 for a number past 64 bits (read
+     * vals).  Meaningful where present. */
+    fval *v64;
+    uint8_t *wide;    /* QLI_REC_PADDED(n) bytes, 0 or 1 */
+    uint8_t *present; /* QLI_REC_PADDED(n) bytes, 0 or 1: read as a bool by
+                         present(); the padding stays 0 */
     char **sbuf; /* per-field copies of string values */
     size_t *scap;
 };
@@ -56,6 +57,15 @@ struct ql_result {
     qval *stack;
     struct eval_frame *frames; /* computed values in progress: ≤ n_computed */
     struct fast_scratch *fast; /* the fast path's memory (fast.h), or NULL */
+    /* fastv = 1 after a fast evaluation that left its values in 64 bits:
+     * ov, each computed output's (fprog.out_comp order), and kv, each
+     * applicable check's required, actual and shortfall (3 a check).
+     * The readers (result.c) take them in place of cvals and the checks'
+     * numbers, which are then not written, and what the result hands out
+     * was checked showable at its places (qli_sc_check_result need not
+     * look at them). */
+    fval *ov, *kv;
+    uint8_t fastv;
 };
 
 /* ql_record_set_text without its 64-bit way for numbers: every text

@@ -141,12 +141,32 @@ typedef struct fprog {
                           64 bits, 0 none, 3 the exact engine's error
                           (required, or the main program always reads it
                           and it has no 64-bit default) */
+    /* in_empty as the record is read, eight inputs a word (padded to
+     * QLI_REC_PADDED): in_avail, what an empty field's avail is (in_empty,
+     * 0 for 3); in_fall, 0xFF a byte where in_empty is 3; in_def, the
+     * inputs with a 64-bit default (in_empty 1) */
+    uint8_t *in_avail, *in_fall;
+    uint32_t *in_def;
+    size_t n_in_words, n_in_def;
     /* the computed values that are outputs, their slots and kinds, and
      * per computed value 2 for an output, 0 for another (eval.c's cstate
      * after an evaluation, as the fast path leaves it) */
     uint32_t *out_comp, *out_slot;
     uint8_t *out_kind, *out_done;
     size_t n_out_comp;
+    display *out_disp; /* per such output: how it is shown */
+    /* The computed values that are outputs, each once, take the first
+     * computed slots (comp_slot, per computed value: its slot), so a
+     * result copies them as one block: out_pos, per computed value, its
+     * place in that block or −1; out_num, the places of the numbers
+     * among them; out_chk, the outputs (as out_comp) whose type does not
+     * prove them showable at their places (qli_fast_always_shown). */
+    uint32_t *comp_slot;
+    int32_t *out_pos;
+    uint32_t *out_num, *out_chk;
+    size_t n_out_vals, n_out_num, n_out_chk;
+    size_t n_out_input; /* outputs that are inputs (qli_sc_check_result
+                           checks them after a fast evaluation too) */
 } fprog;
 
 /* Compiles rs's stack code into rs->fast (in the rule set's arena).  A

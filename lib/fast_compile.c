@@ -324,7 +324,7 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             if (!(f->ctx_main && f->eager[in->arg]) &&
                 !known(f, f->k_comp + (size_t)in->arg))
                 emit(f, FO_EVAL, f->ctx_main, 0, 0, 0, in->arg);
-            push(f, p->s_comp + (uint32_t)in->arg);
+            push(f, p->comp_slot[in->arg]);
             break;
         case OP_CHECKF:
             /* the main program has evaluated every check before its
@@ -569,7 +569,7 @@ static void compile_main(fcc *f, const int *order, int checked)
             if (!f->eager[nd] || p->comp_const[nd] >= 0 || f->datec[nd])
                 continue; /* lazy, a constant, or the date's program's */
             if (compile_block(f, rs->computed[nd].block, checked,
-                              p->s_comp + (uint32_t)nd))
+                              p->comp_slot[nd]))
                 break;
             f->rbase += (uint32_t)f->maxdepth;
         } else {
@@ -600,7 +600,7 @@ static void compile_date_program(fcc *f, const int *order)
             p->comp_const[nd] >= 0)
             continue;
         f->rbase = r0;
-        if (compile_block(f, rs->computed[nd].block, 1, p->s_comp + (uint32_t)nd))
+        if (compile_block(f, rs->computed[nd].block, 1, p->comp_slot[nd]))
             break;
         if (f->rbase + (uint32_t)f->maxdepth > top)
             top = f->rbase + (uint32_t)f->maxdepth;
@@ -736,6 +736,8 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     for (size_t i = 0; i < rs->n_inputs; i++)
         if (rs->inputs[i].required || (f.msure && f.msure[i] && p->in_empty[i] != 1))
             p->in_empty[i] = 3;
+    if (ok)
+        ok = qli_fast_input_words(rs, p) == 0;
     if (ok) {
         qli_fast_thread_jumps(f.code, f.n);
         p->code = qli_ar_alloc(&rs->arena, (f.n + 1) * sizeof *p->code);

@@ -14,6 +14,13 @@
  * bits (ok flags 0 where a value does not fit), each input's kind and
  * each output's value; -1 on no memory. */
 int qli_fast_build_values(ql_ruleset *rs, fprog *p);
+/* Whether every value of type t is shown with d's places as
+ * qli_sc_check_result requires, whatever it is: t's places are known and
+ * no more than d's, and d's 17 at most (19 digits and 17 zeros are 36). */
+int qli_fast_always_shown(vtype t, display d);
+/* p->in_avail, in_fall and in_def from p->in_empty, once it is final;
+ * -1 on no memory. */
+int qli_fast_input_words(ql_ruleset *rs, fprog *p);
 /* Each block's parameters (OP_PARAM), once each (p->par_first, p->par):
  * a date on which all have a value runs the block's unchecked form. */
 int qli_fast_block_params(ql_ruleset *rs, fprog *p);

@@ -2,224 +2,23 @@
  * fast_eval.c — the fast path's interpreter: one loop over the register
  * bytecode (fast_code.h), values in 64 bits (fast_num.h).
  *
- * It follows eval.c step for step where a step can be seen: required
- * fields first, validations in order (one that reads an empty field is
- * skipped), then the outputs, then every check; computed values and
- * checks evaluated on demand and once.  Where eval.c would fail — and
- * wherever 64 bits do not suffice — it stops and says so, leaving the
- * result untouched, and qli_evaluate asks eval.c, so every message and
- * location stays eval.c's.  Nothing here allocates.
+ * It follows eval.c step for step where a step can be seen: computed
+ * values and checks evaluated on demand and once, a validation that reads
+ * an empty field skipped.  Where eval.c would fail — and wherever 64 bits
+ * do not suffice — it stops and says so, and the record goes to eval.c,
+ * so every message and location stays eval.c's.  Nothing here allocates.
+ * The record's fields are read in and the result written out by
+ * fast_io.c.
  */
 #include "decimal.h"
-#include "util.h"
 #include "date.h"
 #include "value.h"
-#include "expr.h"
-#include "code.h"
 #include "ruleset.h"
-#include "eval.h"
 #include "fast_num.h"
 #include "fast_code.h"
-#include "fast.h"
+#include "fast_run.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-/* How a block ended, besides FN_OK. */
-enum { F_FALL = 1, F_SKIP = 2 };
-
-typedef struct fast_check {
-    uint8_t applicable, compliant;
-} fast_check;
-
-struct fast_scratch {
-    const ql_ruleset *rs;
-    fval *v;            /* the slots */
-    uint8_t *avail;     /* per input, then per parameter: 1 usable */
-    uint8_t *cst, *kst; /* computed values and checks: 2 done */
-    fast_check *ck;
-    const ftable **tab; /* per parameter: its table on pdate */
-    uint8_t *blk_ok;    /* per block: every parameter it reads is in force */
-    const fop **entry;  /* per block: where it starts on pdate */
-    const fop **centry; /* per computed value: its block's entry */
-    const fop **mentry; /* the same, its form for the main program */
-    const fop *main_entry; /* the main program's form for pdate */
-    int date_ok; /* the date's program ran (fprog.date_start) */
-    const fop **kentry; /* per check: its code's entry */
-    uint8_t *in_period; /* per check: pdate within its from … until */
-    struct fframe *frames; /* computed values being evaluated */
-    ql_date pdate;
-};
-
-/* A computed value entered by FO_EVAL: where its caller goes on.
- * Entering a value is a jump, not a C call, as in eval.c. */
-typedef struct fframe {
-    const fop *ret;
-    uint32_t dst; /* where the value goes, or FS_NONE */
-    int32_t k;    /* computed value k ≥ 0 done; check −k − 2 done; −1 none */
-} fframe;
-
-typedef struct fctx {
-    const ql_ruleset *rs;
-    const fprog *p;
-    struct fast_scratch *s;
-    fval *v;
-    const ql_record *rec;
-    int in_validation;
-    int nframes;
-} fctx;
-
-struct fast_scratch *qli_fast_scratch_new(const ql_ruleset *rs)
-{
-    const fprog *p = rs->fast;
-    if (!p)
-        return NULL;
-    struct fast_scratch *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
-    s->v = calloc(p->nslots + 1, sizeof *s->v);
-    s->avail = calloc(rs->n_inputs + rs->n_params + 1, 1);
-    s->cst = calloc(rs->n_computed + 1, 1);
-    s->kst = calloc(rs->n_checks + 1, 1);
-    s->ck = calloc(rs->n_checks + 1, sizeof *s->ck);
-    s->tab = calloc(rs->n_params + 1, sizeof *s->tab);
-    s->blk_ok = calloc(rs->nblocks + 1, 1);
-    s->entry = calloc(rs->nblocks + 1, sizeof *s->entry);
-    s->centry = calloc(rs->n_computed + 1, sizeof *s->centry);
-    s->mentry = calloc(rs->n_computed + 1, sizeof *s->mentry);
-    s->kentry = calloc(rs->n_checks + 1, sizeof *s->kentry);
-    s->in_period = calloc(rs->n_checks + 1, 1);
-    /* every computed value and every check may be in progress at once
-     * (a check reading another enters it too) */
-    s->frames = calloc(rs->n_computed + rs->n_checks + 1, sizeof *s->frames);
-    if (!s->v || !s->avail || !s->cst || !s->kst || !s->ck || !s->tab ||
-        !s->blk_ok || !s->in_period || !s->frames || !s->entry || !s->centry ||
-        !s->mentry || !s->kentry) {
-        qli_fast_scratch_free(s);
-        return NULL;
-    }
-    if (rs->nconsts)
-        memcpy(s->v + p->s_const, p->consts, rs->nconsts * sizeof *s->v);
-    for (size_t k = 0; k < rs->n_computed; k++)
-        if (p->comp_const[k] >= 0)
-            s->v[p->s_comp + k] = p->consts[p->comp_const[k]];
-    s->rs = rs;
-    s->pdate = INT32_MIN;
-    return s;
-}
-
-void qli_fast_scratch_free(struct fast_scratch *s)
-{
-    if (!s)
-        return;
-    free(s->v);
-    free(s->avail);
-    free(s->cst);
-    free(s->kst);
-    free(s->ck);
-    free(s->tab);
-    free(s->blk_ok);
-    free(s->entry);
-    free(s->centry);
-    free(s->mentry);
-    free(s->kentry);
-    free(s->in_period);
-    free(s->frames);
-    free(s);
-}
-
-/* The parameters in force on date, in their slots. */
-static void load_params(fctx *e, ql_date date)
-{
-    const ql_ruleset *rs = e->rs;
-    struct fast_scratch *s = e->s;
-    uint8_t *avail = s->avail + rs->n_inputs;
-    for (size_t i = 0; i < rs->n_params; i++) {
-        const fparam *fp = &e->p->params[i];
-        int k = qli_param_index_at(&rs->params[i], date);
-        avail[i] = k >= 0 && fp->ok[k];
-        s->tab[i] = NULL;
-        if (!avail[i])
-            continue;
-        if (fp->tab)
-            s->tab[i] = &fp->tab[k];
-        else
-            e->v[e->p->s_param + i] = fp->v[k];
-    }
-    for (size_t b = 0; b < rs->nblocks; b++) {
-        uint8_t ok = 1;
-        for (uint32_t k = e->p->par_first[b]; k < e->p->par_first[b + 1]; k++)
-            ok &= avail[e->p->par[k]];
-        s->blk_ok[b] = ok;
-        s->entry[b] = &e->p->code[ok ? e->p->start[b] : e->p->start_chk[b]];
-    }
-    for (size_t k = 0; k < rs->n_computed; k++) {
-        int b = rs->computed[k].block;
-        s->centry[k] = s->entry[b];
-        s->mentry[k] = &e->p->code[s->blk_ok[b] ? e->p->mstart[b] : e->p->mstart_chk[b]];
-    }
-    uint8_t main_ok = 1;
-    for (size_t k = 0; k < e->p->n_main_par; k++)
-        main_ok &= avail[e->p->main_par[k]];
-    s->main_entry = &e->p->code[main_ok ? e->p->main_start : e->p->main_start_chk];
-    for (size_t k = 0; k < rs->n_checks; k++) {
-        const check_def *d = &rs->checks[k];
-        s->in_period[k] = !((d->from >= 0 && date < d->from) ||
-                            (d->until >= 0 && date > d->until));
-        int parts[5] = {d->applies, d->required, d->actual, d->shortfall,
-                        d->compliant};
-        uint8_t ok = 1;
-        for (int j = 0; j < 5; j++)
-            if (parts[j] >= 0)
-                ok &= s->blk_ok[parts[j]];
-        s->kentry[k] = &e->p->code[ok ? e->p->check_start[k] : e->p->check_start_chk[k]];
-    }
-    s->pdate = date;
-}
-
-/* The record's fields in their slots; F_FALL if one does not fit, or
- * is empty where that is eval.c's error (p->in_empty 3). */
-__attribute__((noinline)) /* its own line in a profile */
-static int load_inputs(fctx *e)
-{
-    const fprog *p = e->p;
-    const uint8_t *present = e->rec->present, *empty = p->in_empty,
-                  *kind = p->in_kind;
-    const qval *q = e->rec->vals;
-    const fval *def = p->defaults;
-    fval *v = e->v + p->s_input;
-    uint8_t *avail = e->s->avail;
-    size_t n = e->rs->n_inputs;
-    for (size_t i = 0; i < n; i++) {
-        if (!present[i]) {
-            uint8_t a = empty[i];
-            if (a == 3)
-                return F_FALL;
-            avail[i] = a;
-            if (a == 1)
-                v[i] = def[i];
-            continue;
-        }
-        avail[i] = 1;
-        switch (kind[i]) {
-        case VK_NUMBER: {
-            int64_t c = (int64_t)q[i].num.coef;
-            if ((qd_i128)c != q[i].num.coef)
-                return F_FALL;
-            fn_set(&v[i], c, q[i].num.scale);
-            break;
-        }
-        case VK_BOOL: v[i].c = q[i].b != 0; break;
-        case VK_DATE: v[i].c = q[i].date; break;
-        case VK_ENUM: v[i].c = q[i].en; break;
-        default:
-            v[i].p = q[i].str.s;
-            v[i].len = q[i].str.len;
-            break;
-        }
-    }
-    return FN_OK;
-}
 
 /* Whether a comparison holds, from the compiler's mask (fast_compile.c):
  * bit c + 1 for the ordering c of −1, 0, 1. */
@@ -264,12 +63,6 @@ static int add_to_date(ql_date d, const fval *nv, int months, ql_date *out)
     while (ql_date_from_ymd(out, ny, nm, dd) != QL_OK)
         dd--;
     return 0;
-}
-
-/* Where block blk starts on this date. */
-static inline const fop *block_code(const fctx *e, int blk)
-{
-    return e->s->entry[blk];
 }
 
 /* Two number operands made plain (a quotient divided). */
@@ -355,7 +148,7 @@ op_assert:
         return F_FALL; /* the validation fails: eval.c's message */
     NEXT();
 op_need_par:
-    if (!s->avail[e->rs->n_inputs + (size_t)o->arg])
+    if (!s->pavail[o->arg])
         return F_FALL;
     NEXT();
 op_present:
@@ -364,7 +157,7 @@ op_present:
 op_eval:
     if (s->cst[o->arg] != 2) {
         s->cst[o->arg] = 1;
-        ENTER((o->a8 ? s->mentry : s->centry)[o->arg], p->s_comp + (uint32_t)o->arg,
+        ENTER((o->a8 ? s->mentry : s->centry)[o->arg], p->comp_slot[o->arg],
               o->arg);
     }
     NEXT();
@@ -629,9 +422,7 @@ op_fallback:
     return F_FALL;
 }
 
-/* Runs block blk; on failure the values it entered and did not finish
- * are marked not evaluated (a skipped validation may need them later). */
-static int run_at(fctx *e, const fop *start, uint32_t *ret)
+int qli_fast_run(fctx *e, const fop *start, uint32_t *ret)
 {
     int entry = e->nframes;
     int st = run_loop(e, start, ret, entry);
@@ -642,165 +433,4 @@ static int run_at(fctx *e, const fop *start, uint32_t *ret)
                 e->s->cst[k] = 0;
         }
     return st;
-}
-
-/* A slot's value as eval.c holds it. */
-static int to_qval(const fval *f, vkind k, qval *out)
-{
-    switch (k) {
-    case VK_NUMBER:
-        if (f->d == 0) {
-            out->num = qli_qd_make(f->c, f->s);
-            return FN_OK;
-        } else {
-            qd a = qli_qd_make(f->c, f->s > 0 ? f->s : 0);
-            qd b = qli_qd_make(f->d, f->s < 0 ? -f->s : 0);
-            return qli_qd_div(&out->num, &a, &b) ? F_FALL : FN_OK;
-        }
-    case VK_BOOL: out->b = f->c != 0; return FN_OK;
-    case VK_DATE: out->date = (ql_date)f->c; return FN_OK;
-    case VK_ENUM: out->en = (int32_t)f->c; return FN_OK;
-    default:
-        out->str.s = f->p;
-        out->str.len = f->len;
-        return FN_OK;
-    }
-}
-
-/* The outputs and checks into res as eval.c leaves them. */
-__attribute__((noinline)) /* its own line in a profile */
-static int write_back(fctx *e, ql_result *res)
-{
-    const ql_ruleset *rs = e->rs;
-    const fprog *p = e->p;
-    const fval *v = e->v;
-    const uint32_t *slot = p->out_slot, *idx = p->out_comp;
-    const uint8_t *kind = p->out_kind;
-    qval *cv = res->cvals;
-    size_t n = p->n_out_comp;
-    memcpy(res->cstate, p->out_done, rs->n_computed);
-    for (size_t j = 0; j < n; j++) {
-        const fval *f = &v[slot[j]];
-        qval *q = &cv[idx[j]];
-        if (kind[j] == VK_NUMBER && f->d == 0) {
-            q->num.coef = f->c;
-            q->num.scale = f->s;
-            q->num.cut = 0;
-        } else if (to_qval(f, (vkind)kind[j], q) ||
-                   (kind[j] == VK_NUMBER &&
-                    !qli_qd_holds(&q->num, rs->computed[idx[j]].disp.scale))) {
-            return F_FALL; /* a cut quotient shown past its places: eval.c says so */
-        }
-    }
-    const fast_check *ck = e->s->ck;
-    const fval *fv = &v[p->s_check];
-    for (size_t k = 0; k < rs->n_checks; k++, fv += 5) {
-        check_out *c = &res->checks[k];
-        c->state = 2;
-        c->applicable = ck[k].applicable;
-        c->compliant = ck[k].compliant;
-        if (!ck[k].applicable)
-            continue;
-        if ((fv[CF_REQUIRED].d | fv[CF_ACTUAL].d | fv[CF_SHORTFALL].d) == 0) {
-            c->required.num.coef = fv[CF_REQUIRED].c;
-            c->required.num.scale = fv[CF_REQUIRED].s;
-            c->required.num.cut = 0;
-            c->actual.num.coef = fv[CF_ACTUAL].c;
-            c->actual.num.scale = fv[CF_ACTUAL].s;
-            c->actual.num.cut = 0;
-            c->shortfall.num.coef = fv[CF_SHORTFALL].c;
-            c->shortfall.num.scale = fv[CF_SHORTFALL].s;
-            c->shortfall.num.cut = 0;
-        } else if (to_qval(&fv[CF_REQUIRED], VK_NUMBER, &c->required) ||
-                   to_qval(&fv[CF_ACTUAL], VK_NUMBER, &c->actual) ||
-                   to_qval(&fv[CF_SHORTFALL], VK_NUMBER, &c->shortfall) ||
-                   !qli_qd_holds(&c->required.num, rs->checks[k].disp[0].scale) ||
-                   !qli_qd_holds(&c->actual.num, rs->checks[k].disp[1].scale) ||
-                   !qli_qd_holds(&c->shortfall.num, rs->checks[k].disp[2].scale)) {
-            return F_FALL;
-        }
-    }
-    return FN_OK;
-}
-
-int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
-                  struct fast_scratch *s)
-{
-    const ql_ruleset *rs = res->rs;
-    fctx e;
-    e.rs = rs;
-    e.p = rs->fast;
-    e.s = s;
-    e.rec = rec;
-    e.in_validation = 0;
-    e.nframes = 0;
-    if (!e.p || !s || s->rs != rs)
-        return F_FALL;
-    e.v = e.s->v;
-    uint32_t at;
-    if (e.s->pdate != date) {
-        load_params(&e, date);
-        /* what the date alone decides, once: a failure there is every
-         * record's on this date */
-        e.v[e.p->s_date].c = date;
-        memset(e.s->cst, 0, rs->n_computed);
-        e.s->date_ok = run_at(&e, &e.p->code[e.p->date_start], &at) == FN_OK;
-    }
-    if (!e.s->date_ok)
-        return F_FALL;
-    e.v[e.p->s_date].c = date;
-    if (load_inputs(&e))
-        return F_FALL;
-    memset(e.s->cst, 0, rs->n_computed);
-    memset(e.s->kst, 0, rs->n_checks);
-    e.in_validation = 1;
-    for (size_t i = 0; i < rs->n_valid; i++) {
-        if (e.p->valid_inline[i])
-            continue; /* in the main program */
-        int st = run_at(&e, block_code(&e, rs->valid[i].block), &at);
-        if (st == F_SKIP)
-            continue;
-        if (st || !e.v[at].c)
-            return F_FALL; /* an error, or the validation fails */
-    }
-    e.in_validation = 0;
-    /* every output, then every check, as eval.c */
-    if (run_at(&e, e.s->main_entry, &at))
-        return F_FALL;
-    /* from here on res changes: what eval.c would have left in it */
-    if (write_back(&e, res))
-        return F_FALL;
-    res->rec = rec;
-    res->flags = 0;
-    res->ntrace = 0;
-    qli_eval_set_date(res, date); /* eval.c's parameters: of it */
-    res->error.code = QL_OK;
-    res->status = QL_OK;
-    return FN_OK;
-}
-
-/* The result's scratch, made on its first fast evaluation (NULL: no fast
- * code, or no memory, and eval.c does the work). */
-static struct fast_scratch *scratch_of(ql_result *res)
-{
-    if (!res->fast && res->rs->fast)
-        res->fast = qli_fast_scratch_new(res->rs);
-    return res->fast;
-}
-
-ql_status qli_evaluate(ql_result *res, const ql_record *rec, ql_date date,
-                       unsigned flags, struct fast_scratch *s)
-{
-    if (!(flags & QL_EVAL_TRACE) && res->rs->fast) {
-        if (!s || s->rs != res->rs)
-            s = scratch_of(res);
-        if (qli_fast_eval(res, rec, date, s) == FN_OK)
-            return QL_OK;
-    }
-    return qli_eval_record(res, rec, date, flags);
-}
-
-struct fast_scratch *qli_fast_scratch_of(ql_result *res)
-{
-    return res->rs->fast ? scratch_of(res) : NULL;
 }

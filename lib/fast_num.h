@@ -24,21 +24,10 @@
 #define QL_FAST_NUM_H
 
 #include "decimal.h"
+#include "value.h" /* fval */
 
 #include <stdint.h>
 
-/* A fast-path value.  Numbers: c × 10^−s when d is 0, else the quotient
- * c ÷ d with s = the dividend's scale minus the divisor's.  bool, date
- * and enum values live in c; strings in p and len. */
-typedef struct fval {
-    int64_t c;
-    union {
-        int64_t d;
-        const char *p;
-    };
-    int32_t s;
-    uint32_t len;
-} fval;
 
 enum { FN_OK = 0, FN_NO = 1 }; /* FN_NO: not in 64 bits, ask the exact engine */
 

@@ -6,6 +6,7 @@
  * the record to the exact engine.
  */
 #include "code.h"
+#include "eval.h" /* QLI_REC_PADDED */
 #include "fast_code.h"
 #include "fast_compile.h"
 #include "ruleset.h"
@@ -44,6 +45,35 @@ static int qd_to_fval(const qd *q, fval *out)
     return to_fval(&v, VK_NUMBER, out);
 }
 
+int qli_fast_always_shown(vtype t, display d)
+{
+    return t.kind != VK_NUMBER || d.scale < 0 ||
+           (t.scale != QL_SCALE_ANY && t.scale <= d.scale && d.scale <= 17);
+}
+
+int qli_fast_input_words(ql_ruleset *rs, fprog *p)
+{
+    size_t n = QLI_REC_PADDED(rs->n_inputs);
+    p->n_in_words = n / 8;
+    p->in_avail = qli_ar_alloc(&rs->arena, n + 1);
+    p->in_fall = qli_ar_alloc(&rs->arena, n + 1);
+    p->in_def =
+        qli_ar_alloc(&rs->arena, (rs->n_inputs + 1) * sizeof *p->in_def);
+    if (!p->in_avail || !p->in_fall || !p->in_def)
+        return -1;
+    p->n_in_def = 0;
+    for (size_t i = 0; i < rs->n_inputs; i++) {
+        uint8_t a = p->in_empty[i];
+        if (a == 3)
+            p->in_fall[i] = 0xFF;
+        else
+            p->in_avail[i] = a;
+        if (a == 1)
+            p->in_def[p->n_in_def++] = (uint32_t)i;
+    }
+    return 0;
+}
+
 int qli_fast_build_values(ql_ruleset *rs, fprog *p)
 {
     ql_arena *a = &rs->arena;
@@ -64,9 +94,13 @@ int qli_fast_build_values(ql_ruleset *rs, fprog *p)
     p->out_slot = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->out_slot);
     p->out_kind = qli_ar_alloc(a, rs->n_outputs + 1);
     p->out_done = qli_ar_alloc(a, rs->n_computed + 1);
+    p->out_disp = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->out_disp);
+    p->out_pos = qli_ar_alloc(a, (rs->n_computed + 1) * sizeof *p->out_pos);
     if (!p->in_kind || !p->in_empty || !p->out_comp || !p->out_slot ||
-        !p->out_kind || !p->out_done)
+        !p->out_kind || !p->out_done || !p->out_disp || !p->out_pos)
         return -1;
+    for (size_t k = 0; k < rs->n_computed; k++)
+        p->out_pos[k] = -1;
     for (size_t i = 0; i < rs->n_inputs; i++) {
         const input_def *d = &rs->inputs[i];
         p->in_kind[i] = (uint8_t)d->type.kind;
@@ -76,15 +110,38 @@ int qli_fast_build_values(ql_ruleset *rs, fprog *p)
             p->in_empty[i] = p->default_ok[i] ? 1 : 2;
         }
     }
+    /* the computed values that are outputs take the first computed
+     * slots, in the order they are first named, so the result copies
+     * them as one block (fast_io.c's write_back) */
+    p->comp_slot = qli_ar_alloc(a, (rs->n_computed + 1) * sizeof *p->comp_slot);
+    p->out_num = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->out_num);
+    p->out_chk = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->out_chk);
+    if (!p->comp_slot || !p->out_num || !p->out_chk)
+        return -1;
     for (size_t i = 0; i < rs->n_outputs; i++) {
         const output_def *o = &rs->outputs[i];
+        p->n_out_input += o->kind == OUT_INPUT;
         if (o->kind != OUT_COMPUTED)
             continue;
-        p->out_kind[p->n_out_comp] = (uint8_t)rs->computed[o->index].type.kind;
-        p->out_slot[p->n_out_comp] = p->s_comp + (uint32_t)o->index;
+        const computed_def *c = &rs->computed[o->index];
+        if (p->out_pos[o->index] < 0) {
+            if (c->type.kind == VK_NUMBER)
+                p->out_num[p->n_out_num++] = (uint32_t)p->n_out_vals;
+            p->out_pos[o->index] = (int32_t)p->n_out_vals++;
+        }
+        if (!qli_fast_always_shown(c->type, o->disp))
+            p->out_chk[p->n_out_chk++] = (uint32_t)p->n_out_comp;
+        p->out_disp[p->n_out_comp] = o->disp;
+        p->out_kind[p->n_out_comp] = (uint8_t)c->type.kind;
         p->out_comp[p->n_out_comp++] = (uint32_t)o->index;
         p->out_done[o->index] = 2;
     }
+    uint32_t next = (uint32_t)p->n_out_vals;
+    for (size_t k = 0; k < rs->n_computed; k++)
+        p->comp_slot[k] =
+            p->s_comp + (p->out_pos[k] >= 0 ? (uint32_t)p->out_pos[k] : next++);
+    for (size_t j = 0; j < p->n_out_comp; j++)
+        p->out_slot[j] = p->comp_slot[p->out_comp[j]];
     for (size_t i = 0; i < rs->n_params; i++) {
         const param_def *d = &rs->params[i];
         fparam *fp = &p->params[i];

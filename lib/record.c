@@ -7,7 +7,7 @@
  * outgrows the field's buffer; refilling a record row after row is free.
  *
  * Every setter writes a field twice: its exact value (qval, what eval.c
- * reads) and the same value in 64 bits (rec64, what the fast path reads).
+ * reads) and the same value in 64 bits (fval, what the fast path copies).
  * A number read from text of up to 18 digits is parsed straight into
  * both, its constraints checked in 64 bits (number_fast); anything else
  * — more digits, another type, a bad or doubtful value — takes the exact
@@ -39,10 +39,12 @@ ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
     r->n = rs->n_inputs;
     r->vals = calloc(n, sizeof *r->vals);
     r->v64 = calloc(n, sizeof *r->v64);
-    r->present = calloc(n, 1);
+    r->wide = calloc(QLI_REC_PADDED(n), 1);
+    r->present = calloc(QLI_REC_PADDED(n), 1);
     r->sbuf = calloc(n, sizeof *r->sbuf);
     r->scap = calloc(n, sizeof *r->scap);
-    if (!r->vals || !r->v64 || !r->present || !r->sbuf || !r->scap) {
+    if (!r->vals || !r->v64 || !r->wide || !r->present || !r->sbuf ||
+        !r->scap) {
         ql_record_free(r);
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -61,6 +63,7 @@ void ql_record_free(ql_record *rec)
     free(rec->scap);
     free(rec->vals);
     free(rec->v64);
+    free(rec->wide);
     free(rec->present);
     free(rec);
 }
@@ -71,26 +74,31 @@ void ql_record_clear(ql_record *rec)
         memset(rec->present, 0, rec->rs->n_inputs);
 }
 
+/* Field i's 64-bit copy: x × 10^−s (wide 0), or a number past 64 bits. */
+static inline void put64(ql_record *rec, size_t i, int64_t x, int32_t s,
+                         int wide)
+{
+    fval *w = &rec->v64[i];
+    w->c = x;
+    w->d = 0;
+    w->s = s;
+    w->len = 0;
+    rec->wide[i] = (uint8_t)wide;
+    rec->present[i] = 1;
+}
+
 /* Field i holds number v (its 64-bit copy too). */
 static inline void put_number(ql_record *rec, size_t i, const qd *v)
 {
-    rec64 *w = &rec->v64[i];
     int wide = v->coef > INT64_MAX || v->coef < INT64_MIN;
     rec->vals[i].num = *v;
-    w->c = wide ? 0 : (int64_t)v->coef;
-    w->s = v->scale;
-    w->wide = wide;
-    rec->present[i] = 1;
+    put64(rec, i, wide ? 0 : (int64_t)v->coef, v->scale, wide);
 }
 
 /* The 64-bit copy of a bool, date or enum index x. */
 static inline void put_small(ql_record *rec, size_t i, int64_t x)
 {
-    rec64 *w = &rec->v64[i];
-    w->c = x;
-    w->s = 0;
-    w->wide = 0;
-    rec->present[i] = 1;
+    put64(rec, i, x, 0, 0);
 }
 
 static ql_status field_fail(ql_error *err, const input_def *d,
@@ -192,7 +200,12 @@ static ql_status store_string(ql_record *rec, size_t i, const char *s,
     rec->sbuf[i][len] = '\0';
     rec->vals[i].str.s = rec->sbuf[i];
     rec->vals[i].str.len = (uint32_t)len;
-    rec->v64[i].wide = 1;
+    fval *w = &rec->v64[i];
+    w->c = 0;
+    w->p = rec->sbuf[i];
+    w->s = 0;
+    w->len = (uint32_t)len;
+    rec->wide[i] = 0;
     rec->present[i] = 1;
     return QL_OK;
 }
@@ -411,11 +424,7 @@ static int number_fast(ql_record *rec, size_t i, const input_def *d,
             return 0;
     }
     rec->vals[i].num = qli_qd_make(v, scale);
-    rec64 *w = &rec->v64[i];
-    w->c = v;
-    w->s = scale;
-    w->wide = 0;
-    rec->present[i] = 1;
+    put64(rec, i, v, scale, 0);
     return 1;
 }
 

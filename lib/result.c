@@ -11,6 +11,7 @@
 #include "eval.h"
 #include "scale.h"
 #include "fast.h"
+#include "fast_code.h" /* fprog.out_pos */
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,11 @@ ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
     r->trace = calloc(steps + 1, sizeof *r->trace);
     r->stack = calloc(rs->stack_need + 1, sizeof *r->stack);
     r->frames = calloc(rs->n_computed + 1, qli_eval_frame_size);
+    r->ov = calloc(rs->n_outputs + 1, sizeof *r->ov);
+    r->kv = calloc(3 * rs->n_checks + 1, sizeof *r->kv);
     if (!r->cvals || !r->cstate || !r->checks || !r->pidx || !r->seen_in ||
-        !r->seen_par || !r->trace || !r->stack || !r->frames) {
+        !r->seen_par || !r->trace || !r->stack || !r->frames || !r->ov ||
+        !r->kv) {
         ql_result_free(r);
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -59,6 +63,8 @@ void ql_result_free(ql_result *res)
     free(res->trace);
     free(res->stack);
     free(res->frames);
+    free(res->ov);
+    free(res->kv);
     qli_fast_scratch_free(res->fast);
     free(res);
 }
@@ -68,7 +74,9 @@ static ql_status evaluate_one(ql_result *res, const ql_record *rec, ql_date date
                               unsigned flags, struct fast_scratch *s)
 {
     ql_status st = qli_evaluate(res, rec, date, flags, s);
-    return st ? st : qli_sc_check_result(res);
+    if (st || (res->fastv && res->rs->fast->n_out_input == 0))
+        return st; /* the fast path checked every number it hands out */
+    return qli_sc_check_result(res);
 }
 
 /* A date a record can be evaluated on, and only flags that exist. */
@@ -152,6 +160,49 @@ ql_date ql_result_date(const ql_result *res)
 
 static int usable(const ql_result *res) { return res && res->status == QL_OK; }
 
+/* Computed output k's 64-bit value after a fast evaluation, else NULL
+ * (eval.c's value is in cvals). */
+static const fval *fast_value(const ql_result *res, size_t k)
+{
+    if (!res->fastv)
+        return NULL;
+    int32_t j = res->rs->fast->out_pos[k];
+    return j >= 0 ? &res->ov[j] : NULL;
+}
+
+/* Computed value k as the evaluation left it: eval.c's, or the fast
+ * path's as a qval in tmp. */
+static const qval *cval(const ql_result *res, size_t k, qval *tmp)
+{
+    const fval *f = fast_value(res, k);
+    if (!f)
+        return &res->cvals[k];
+    switch (res->rs->computed[k].type.kind) {
+    case VK_NUMBER: tmp->num = qli_qd_make(f->c, f->s); break;
+    case VK_BOOL: tmp->b = f->c != 0; break;
+    case VK_DATE: tmp->date = (ql_date)f->c; break;
+    case VK_ENUM: tmp->en = (int32_t)f->c; break;
+    default:
+        tmp->str.s = f->p;
+        tmp->str.len = f->len;
+        break;
+    }
+    return tmp;
+}
+
+/* Number j (0 required, 1 actual, 2 shortfall) of applicable check i:
+ * eval.c's, or the fast path's in tmp. */
+static const qd *check_num(const ql_result *res, size_t i, int j, qd *tmp)
+{
+    if (res->fastv) {
+        const fval *f = &res->kv[3 * i + (size_t)j];
+        *tmp = qli_qd_make(f->c, f->s);
+        return tmp;
+    }
+    const check_out *c = &res->checks[i];
+    return j == 0 ? &c->required.num : j == 1 ? &c->actual.num : &c->shortfall.num;
+}
+
 /* A value of type t as the public value, a number shown as d says.  A
  * number that cannot be (qli_sc_check_result failed the evaluation first, so
  * never after a successful one) is NONE, never other places. */
@@ -198,10 +249,12 @@ ql_status ql_result_output(ql_value *out, const ql_result *res, size_t i)
         return QL_EINVAL;
     const output_def *o = &res->rs->outputs[i];
     switch (o->kind) {
-    case OUT_COMPUTED:
-        shown(&res->cvals[o->index], res->rs->computed[o->index].type, o->disp,
-              out);
+    case OUT_COMPUTED: {
+        qval tmp;
+        shown(cval(res, (size_t)o->index, &tmp), res->rs->computed[o->index].type,
+              o->disp, out);
         break;
+    }
     case OUT_INPUT:
         if (res->rec->present[o->index] || res->rs->inputs[o->index].has_default)
             input_value(res, (size_t)o->index, out);
@@ -238,10 +291,13 @@ ql_status ql_result_check(ql_check_result *out, const ql_result *res, size_t i)
     if (!c->applicable)
         return QL_OK;
     vtype num = {VK_NUMBER, NULL, 0, 0};
+    ql_value *f[3] = {&out->required, &out->actual, &out->shortfall};
     out->compliant = c->compliant;
-    shown(&c->required, num, d[0], &out->required);
-    shown(&c->actual, num, d[1], &out->actual);
-    shown(&c->shortfall, num, d[2], &out->shortfall);
+    for (int j = 0; j < 3; j++) {
+        qval tmp;
+        tmp.num = *check_num(res, i, j, &tmp.num);
+        shown(&tmp, num, d[j], f[j]);
+    }
     return QL_OK;
 }
 
@@ -267,6 +323,32 @@ static size_t number_text(const qd *raw, display d, char *buf, size_t size)
     return qli_text_out(tmp, n, buf, size);
 }
 
+/* number_text of a 64-bit number c × 10^−s, without the qd when buf
+ * has room for any. */
+static size_t number_text64(int64_t c, int s, display d, char *buf, size_t size)
+{
+    if (buf && size >= QD_TEXT_MAX) {
+        size_t n = qli_qd_format_i64(c, s, d.scale, buf);
+        if (n)
+            return n;
+    }
+    qd v = qli_qd_make(c, s);
+    return number_text(&v, d, buf, size);
+}
+
+/* Number j of applicable check i as text. */
+static size_t check_num_text(const ql_result *res, size_t i, int j, char *buf,
+                             size_t size)
+{
+    display d = res->rs->checks[i].disp[j];
+    if (res->fastv) {
+        const fval *f = &res->kv[3 * i + (size_t)j];
+        return number_text64(f->c, f->s, d, buf, size);
+    }
+    qd tmp;
+    return number_text(check_num(res, i, j, &tmp), d, buf, size);
+}
+
 static size_t bool_text(int b, char *buf, size_t size)
 {
     if (buf && size >= 6) { /* as qli_text_out, without its checks */
@@ -286,8 +368,13 @@ size_t ql_result_output_text(char *buf, size_t size, const ql_result *res,
         return 0;
     const output_def *o = &res->rs->outputs[i];
     if (o->kind == OUT_COMPUTED) {
-        const qval *v = &res->cvals[o->index];
-        switch (res->rs->computed[o->index].type.kind) {
+        vkind k = res->rs->computed[o->index].type.kind;
+        const fval *f = fast_value(res, (size_t)o->index);
+        if (f && k == VK_NUMBER)
+            return number_text64(f->c, f->s, o->disp, buf, size);
+        qval tmp;
+        const qval *v = cval(res, (size_t)o->index, &tmp);
+        switch (k) {
         case VK_NUMBER: return number_text(&v->num, o->disp, buf, size);
         case VK_BOOL: return bool_text(v->b, buf, size);
         case VK_DATE: return ql_date_format(buf, size, v->date);
@@ -310,17 +397,15 @@ size_t ql_result_check_text(char *buf, size_t size, const ql_result *res,
     if (!usable(res) || i >= res->rs->n_checks)
         return 0;
     const check_out *c = &res->checks[i];
-    const display *d = res->rs->checks[i].disp;
     if (f == QL_CHECK_APPLICABLE)
         return bool_text(c->applicable, buf, size);
     if (!c->applicable)
         return 0;
     switch (f) {
     case QL_CHECK_COMPLIANT: return bool_text(c->compliant, buf, size);
-    case QL_CHECK_REQUIRED: return number_text(&c->required.num, d[0], buf, size);
-    case QL_CHECK_ACTUAL: return number_text(&c->actual.num, d[1], buf, size);
-    case QL_CHECK_SHORTFALL:
-        return number_text(&c->shortfall.num, d[2], buf, size);
+    case QL_CHECK_REQUIRED: return check_num_text(res, i, 0, buf, size);
+    case QL_CHECK_ACTUAL: return check_num_text(res, i, 1, buf, size);
+    case QL_CHECK_SHORTFALL: return check_num_text(res, i, 2, buf, size);
     default: return 0;
     }
 }
@@ -391,8 +476,8 @@ static long row_fast(char *buf, const ql_result *res, size_t i, char sep)
     const output_def *od = &res->rs->outputs[i];
     char *o = buf;
     if (od->kind == OUT_CHECK) {
-        const check_out *c = &res->checks[od->index];
-        const display *d = res->rs->checks[od->index].disp;
+        size_t k = (size_t)od->index;
+        const check_out *c = &res->checks[k];
         *o++ = sep;
         o += bool_text(c->applicable, o, QD_TEXT_MAX);
         *o++ = sep;
@@ -402,19 +487,28 @@ static long row_fast(char *buf, const ql_result *res, size_t i, char sep)
             return 3 + (long)(o - buf);
         }
         o += bool_text(c->compliant, o, QD_TEXT_MAX);
-        *o++ = sep;
-        o += number_text(&c->required.num, d[0], o, QD_TEXT_MAX);
-        *o++ = sep;
-        o += number_text(&c->actual.num, d[1], o, QD_TEXT_MAX);
-        *o++ = sep;
-        o += number_text(&c->shortfall.num, d[2], o, QD_TEXT_MAX);
+        for (int j = 0; j < 3; j++) {
+            *o++ = sep;
+            o += check_num_text(res, k, j, o, QD_TEXT_MAX);
+        }
         return (long)(o - buf);
     }
     if (od->kind != OUT_COMPUTED)
         return -1;
-    const qval *v = &res->cvals[od->index];
+    vkind k = res->rs->computed[od->index].type.kind;
+    const fval *f = fast_value(res, (size_t)od->index);
     *o++ = sep;
-    switch (res->rs->computed[od->index].type.kind) {
+    if (f) { /* the fast path's values, read as they are */
+        switch (k) {
+        case VK_NUMBER: o += number_text64(f->c, f->s, od->disp, o, QD_TEXT_MAX); break;
+        case VK_BOOL: o += bool_text(f->c != 0, o, QD_TEXT_MAX); break;
+        case VK_DATE: o += ql_date_format(o, QD_TEXT_MAX, (ql_date)f->c); break;
+        default: return -1;
+        }
+        return (long)(o - buf);
+    }
+    const qval *v = &res->cvals[od->index];
+    switch (k) {
     case VK_NUMBER: o += number_text(&v->num, od->disp, o, QD_TEXT_MAX); break;
     case VK_BOOL: o += bool_text(v->b, o, QD_TEXT_MAX); break;
     case VK_DATE: o += ql_date_format(o, QD_TEXT_MAX, v->date); break;
@@ -538,7 +632,8 @@ ql_status ql_result_trace_step(ql_trace_step *out, const ql_result *res,
         out->formula = d->formula;
         out->description = d->description;
         out->source = d->source;
-        shown(&res->cvals[t->index], d->type, d->disp, &out->value);
+        qval tmp;
+        shown(cval(res, (size_t)t->index, &tmp), d->type, d->disp, &out->value);
         break;
     }
     case QL_STEP_CHECK: {

@@ -46,6 +46,21 @@ typedef struct display {
     int8_t mode;
 } display;
 
+/* A value in 64 bits, as the fast path (fast_num.h) computes with it and
+ * a record keeps each field beside its qval.  Numbers: c × 10^−s when d
+ * is 0, else the quotient c ÷ d with s = the dividend's scale minus the
+ * divisor's.  bool, date and enum values live in c (s and d 0); strings
+ * in p and len. */
+typedef struct fval {
+    int64_t c;
+    union {
+        int64_t d;
+        const char *p;
+    };
+    int32_t s;
+    uint32_t len;
+} fval;
+
 /* A runtime value; its kind is known statically from the code. */
 typedef union qval {
     qd num;
