@@ -97,6 +97,16 @@ typedef struct fparam {
     ftable *tab;   /* per param_value, tables only */
 } fparam;
 
+/* How output i is written in a row (ql_result_row_text) after a fast
+ * evaluation: a number, bool or date at res->ov[at], a check (at: its
+ * index), or another way (strings, enums, inputs). */
+enum { FR_OTHER, FR_NUMBER, FR_BOOL, FR_DATE, FR_CHECK };
+typedef struct frow {
+    uint8_t kind;
+    display disp; /* numbers */
+    uint32_t at;
+} frow;
+
 typedef struct fprog {
     fop *code;
     size_t ncode;
@@ -165,6 +175,7 @@ typedef struct fprog {
     int32_t *out_pos;
     uint32_t *out_num, *out_chk;
     size_t n_out_vals, n_out_num, n_out_chk;
+    frow *row; /* per output */
     size_t n_out_input; /* outputs that are inputs (qli_sc_check_result
                            checks them after a fast evaluation too) */
 } fprog;

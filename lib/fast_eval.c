@@ -20,6 +20,16 @@
 
 #include <string.h>
 
+/* fn_cmp with its result in *out through a local, so that the
+ * interpreter's own c stays in a register. */
+static inline int cmp_of(const fval *a, const fval *b, int *out)
+{
+    int c;
+    int st = fn_cmp(a, b, &c);
+    *out = c;
+    return st;
+}
+
 /* Whether a comparison holds, from the compiler's mask (fast_compile.c):
  * bit c + 1 for the ordering c of −1, 0, 1. */
 static inline int cmp_holds(int c, int mask) { return (mask >> (c + 1)) & 1; }
@@ -74,6 +84,20 @@ static int add_to_date(ql_date d, const fval *nv, int months, ql_date *out)
             return F_FALL;                                                   \
     } while (0)
 
+/* x and y pointing at the two number operands, or at plain copies of
+ * them (a, b) when one is a quotient; every fn_* reads its operands
+ * before it writes its result, so they may be the result's slot. */
+#define OPERANDS(px, py)                                                     \
+    do {                                                                     \
+        px = &v[o->x];                                                       \
+        py = &v[o->y];                                                       \
+        if ((px->d | py->d) != 0) {                                          \
+            PLAIN2(a, b);                                                    \
+            px = &a;                                                         \
+            py = &b;                                                         \
+        }                                                                    \
+    } while (0)
+
 /* Threaded dispatch: each instruction jumps to the next one's code. */
 #define DISPATCH() goto *labels[o->op]
 #define NEXT()                                                               \
@@ -122,6 +146,7 @@ static int run_loop(fctx *e, const fop *o, uint32_t *ret, int entry)
     fval *v = e->v;
     struct fast_scratch *s = e->s;
     fval a, b;
+    const fval *xp, *yp;
     int c;
     DISPATCH();
 op_move:
@@ -184,7 +209,7 @@ op_ck_done: {
     fval *f = &v[p->s_check + 5 * o->dst];
     fast_check *k = &s->ck[o->dst];
     if (o->x == FS_NONE) {
-        if (fn_cmp(&f[CF_ACTUAL], &f[CF_REQUIRED], &c))
+        if (cmp_of(&f[CF_ACTUAL], &f[CF_REQUIRED], &c))
             return F_FALL;
         k->compliant = c >= 0;
     } else {
@@ -215,37 +240,38 @@ op_param_at: {
     NEXT();
 }
 op_add:
-    a = v[o->x];
-    b = v[o->y];
-    if ((a.d | b.d) == 0 && a.s == b.s) {
+    OPERANDS(xp, yp);
+    if (xp->s == yp->s) {
         int64_t z;
-        if (__builtin_add_overflow(a.c, b.c, &z))
+        if (__builtin_add_overflow(xp->c, yp->c, &z))
             return F_FALL;
-        fn_set(&v[o->dst], z, a.s);
+        fn_set(&v[o->dst], z, xp->s);
         NEXT();
     }
-    PLAIN2(a, b);
-    if (fn_add(&v[o->dst], &a, &b, 0))
+    if (fn_add(&v[o->dst], xp, yp, 0))
         return F_FALL;
     NEXT();
 op_sub:
-    PLAIN2(a, b);
-    if (fn_add(&v[o->dst], &a, &b, 1))
+    OPERANDS(xp, yp);
+    if (fn_add(&v[o->dst], xp, yp, 1))
         return F_FALL;
     NEXT();
 op_mul:
-    PLAIN2(a, b);
-    if (fn_mul(&v[o->dst], &a, &b))
+    OPERANDS(xp, yp);
+    if (fn_mul(&v[o->dst], xp, yp))
         return F_FALL;
     NEXT();
-op_div:
-    PLAIN2(a, b);
-    if (b.c == 0)
+op_div: {
+    OPERANDS(xp, yp);
+    if (yp->c == 0)
         return F_FALL; /* division by zero: eval.c says where */
-    v[o->dst].c = a.c;
-    v[o->dst].d = b.c;
-    v[o->dst].s = a.s - b.s;
+    int64_t n = xp->c, d = yp->c; /* dst may be x or y */
+    int32_t sc = xp->s - yp->s;
+    v[o->dst].c = n;
+    v[o->dst].d = d;
+    v[o->dst].s = sc;
     NEXT();
+}
 op_neg: /* and abs */
     a = v[o->x];
     if (a.c == INT64_MIN || a.d == INT64_MIN)
@@ -262,7 +288,7 @@ op_cmp_num: {
     const fval *x = &v[o->x], *y = &v[o->y];
     if ((x->d | y->d) == 0 && x->s == y->s)
         c = (x->c > y->c) - (x->c < y->c);
-    else if (fn_cmp(x, y, &c))
+    else if (cmp_of(x, y, &c))
         return F_FALL;
     fn_set(&v[o->dst], cmp_holds(c, o->a8), 0);
     NEXT();
@@ -301,7 +327,7 @@ op_jcmp_num: {
     const fval *x = &v[o->x], *y = &v[o->y];
     if ((x->d | y->d) == 0 && x->s == y->s)
         c = (x->c > y->c) - (x->c < y->c);
-    else if (fn_cmp(x, y, &c))
+    else if (cmp_of(x, y, &c))
         return F_FALL;
     goto jcmp;
 }
@@ -323,7 +349,7 @@ op_min2: { /* and max2: y replaces x only when strictly beyond it */
         c = (y->c > x->c) - (y->c < x->c);
     else if ((x->d | y->d) == 0 && x->s == y->s)
         c = (y->c > x->c) - (y->c < x->c);
-    else if (fn_cmp(y, x, &c))
+    else if (cmp_of(y, x, &c))
         return F_FALL;
     v[o->dst] = c == (o->op == FO_MIN2 ? -1 : 1) ? *y : *x;
     NEXT();
@@ -333,7 +359,7 @@ op_in: {
     int hit = 0;
     for (uint32_t i = 0; i < o->y && !hit; i++) {
         if (o->op == FO_IN_NUM) {
-            if (fn_cmp(x, &k[i], &c))
+            if (cmp_of(x, &k[i], &c))
                 return F_FALL;
             hit = c == 0;
         } else if (o->op == FO_IN_STR) {
@@ -351,7 +377,7 @@ op_minmax: {
     for (uint32_t i = 1; i < o->y; i++) {
         if (o->a8)
             c = (first[i].c > first[0].c) - (first[i].c < first[0].c);
-        else if (fn_cmp(&first[i], &first[0], &c))
+        else if (cmp_of(&first[i], &first[0], &c))
             return F_FALL;
         if (c == want)
             first[0] = first[i];
@@ -364,8 +390,8 @@ op_round:
         return F_FALL;
     NEXT();
 op_divround:
-    PLAIN2(a, b);
-    if (fn_div_round(&v[o->dst], &a, &b, o->arg, (qd_round)o->a8))
+    OPERANDS(xp, yp);
+    if (fn_div_round(&v[o->dst], xp, yp, o->arg, (qd_round)o->a8))
         return F_FALL;
     NEXT();
 op_bracket: {
@@ -375,7 +401,7 @@ op_bracket: {
     const fval *x = &v[o->x];
     int hit = -1;
     for (size_t i = 0; i < t->nrows; i++) {
-        if (fn_cmp(x, &t->bound[i], &c))
+        if (cmp_of(x, &t->bound[i], &c))
             return F_FALL;
         if (c > 0 || (c == 0 && !t->exclusive[i]))
             hit = (int)i;

@@ -136,6 +136,25 @@ int qli_fast_build_values(ql_ruleset *rs, fprog *p)
         p->out_comp[p->n_out_comp++] = (uint32_t)o->index;
         p->out_done[o->index] = 2;
     }
+    p->row = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->row);
+    if (!p->row)
+        return -1;
+    for (size_t i = 0; i < rs->n_outputs; i++) {
+        const output_def *o = &rs->outputs[i];
+        frow *r = &p->row[i];
+        r->disp = o->disp;
+        if (o->kind == OUT_CHECK) {
+            r->kind = FR_CHECK;
+            r->at = (uint32_t)o->index;
+        } else if (o->kind == OUT_COMPUTED) {
+            vkind k = rs->computed[o->index].type.kind;
+            r->kind = k == VK_NUMBER ? FR_NUMBER
+                      : k == VK_BOOL ? FR_BOOL
+                      : k == VK_DATE ? FR_DATE
+                                     : FR_OTHER;
+            r->at = (uint32_t)p->out_pos[o->index];
+        }
+    }
     uint32_t next = (uint32_t)p->n_out_vals;
     for (size_t k = 0; k < rs->n_computed; k++)
         p->comp_slot[k] =
