@@ -13,7 +13,9 @@
  * when one is read), written row by row without the GIL, or as lists of
  * objects made straight from the results, with the GIL, through a
  * per-column memo keyed by the value's bits (many cells repeat, and a
- * repeat is then neither formatted nor parsed).
+ * repeat is then neither formatted nor parsed), a Decimal made in place
+ * from its coefficient (pydecimal.h).  A packed column's values are made
+ * when read, by packed_objects, through a memo keyed by the text.
  * Included once, by quotalevy_python.i's wrapper, after convert.h.
  */
 #ifndef QL_PY_COLUMNS_H
@@ -154,9 +156,10 @@ static int col_put_text(col_out *c, size_t row, const ql_result *res)
     return 0;
 }
 
-/* A new reference to the object of a string cell, memoised by its text;
- * NULL with an exception. */
-static PyObject *string_object(col_out *c, const char *t, size_t n)
+/* A new reference to the object of a cell of type `type` (NUMBER: a
+ * Decimal; DATE: a date; else a str) given as its text, memoised by the
+ * text; NULL with an exception. */
+static PyObject *typed_object(col_out *c, int type, const char *t, size_t n)
 {
     memo_slot *slot = NULL;
     if (n > 0 && n <= MEMO_KEY) {
@@ -169,7 +172,16 @@ static PyObject *string_object(col_out *c, const char *t, size_t n)
             return slot->obj;
         }
     }
-    PyObject *o = PyUnicode_DecodeUTF8(t, (Py_ssize_t)n, "strict");
+    PyObject *o;
+    if (type == QL_TYPE_NUMBER) {
+        o = dec_from_text(t, n);
+    } else if (type == QL_TYPE_DATE) {
+        PyObject *s = PyUnicode_DecodeUTF8(t, (Py_ssize_t)n, "strict");
+        o = s ? PyObject_CallMethod(ql_date_type, "fromisoformat", "O", s) : NULL;
+        Py_XDECREF(s);
+    } else {
+        o = PyUnicode_DecodeUTF8(t, (Py_ssize_t)n, "strict");
+    }
     if (o && slot) {
         Py_INCREF(o);
         Py_XSETREF(slot->obj, o);
@@ -200,6 +212,15 @@ static PyObject *value_object(col_out *c, const ql_value *v)
         Py_INCREF(slot->obj);
         return slot->obj;
     }
+    PyObject *o = NULL;
+    if (v->type == QL_TYPE_NUMBER && (int64_t)lo >> 63 == (int64_t)hi) {
+        /* the usual number: its coefficient fits 64 bits */
+        o = dec_make((int64_t)lo, v->number.scale);
+        if (!o && PyErr_Occurred())
+            return NULL;
+    }
+    if (o)
+        goto made;
     char buf[QL_DECIMAL_TEXT_MAX];
     size_t n = v->type == QL_TYPE_NUMBER ? ql_decimal_format(buf, sizeof buf, &v->number)
                                          : ql_date_format(buf, sizeof buf, v->date);
@@ -208,10 +229,11 @@ static PyObject *value_object(col_out *c, const ql_value *v)
     PyObject *s = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, (Py_ssize_t)n);
     if (!s)
         return NULL;
-    PyObject *o = v->type == QL_TYPE_NUMBER
+    o = v->type == QL_TYPE_NUMBER
         ? PyObject_CallOneArg(ql_decimal_type, s)
         : PyObject_CallMethod(ql_date_type, "fromisoformat", "O", s);
     Py_DECREF(s);
+made:
     if (o) {
         Py_INCREF(o);
         Py_XSETREF(slot->obj, o);
@@ -260,10 +282,65 @@ static PyObject *cell_object(col_out *c, const ql_result *res, const ql_check_re
         return PyBool_FromLong(v.boolean);
     case QL_TYPE_STRING:
     case QL_TYPE_TABLE:
-        return string_object(c, v.string ? v.string : "", v.length);
+        return typed_object(c, QL_TYPE_STRING, v.string ? v.string : "", v.length);
     default:
         return none_ref();
     }
+}
+
+/*
+ * Rows [start, stop) of a packed column (col_close's three bytes objects:
+ * the texts, their int64 offsets, the mask) as a list of objects of type
+ * `type` — Decimal, bool, date, str or None — made through a memo keyed
+ * by the text, so a repeated cell is one object.  NULL with an
+ * exception.
+ */
+static PyObject *packed_objects(int type, PyObject *data, PyObject *offs, PyObject *mask,
+                                Py_ssize_t start, Py_ssize_t stop)
+{
+    if (!PyBytes_Check(data) || !PyBytes_Check(offs) || !PyBytes_Check(mask)) {
+        PyErr_SetString(PyExc_TypeError, "packed_objects: bytes expected");
+        return NULL;
+    }
+    Py_ssize_t n = PyBytes_GET_SIZE(mask), size = PyBytes_GET_SIZE(data);
+    if (PyBytes_GET_SIZE(offs) != (n + 1) * (Py_ssize_t)sizeof(int64_t) || start < 0 ||
+        stop > n || start > stop) {
+        PyErr_SetString(PyExc_ValueError, "packed_objects: bad column or range");
+        return NULL;
+    }
+    const char *d = PyBytes_AS_STRING(data);
+    const unsigned char *m = (const unsigned char *)PyBytes_AS_STRING(mask);
+    int64_t off0, off1;
+    memcpy(&off0, PyBytes_AS_STRING(offs) + start * (Py_ssize_t)sizeof off0, sizeof off0);
+    col_out memo = {0};
+    memo.smemo = PyMem_Calloc(MEMO_SLOTS, sizeof *memo.smemo);
+    PyObject *out = memo.smemo ? PyList_New(stop - start) : NULL;
+    if (!memo.smemo)
+        PyErr_NoMemory();
+    for (Py_ssize_t r = start; out && r < stop; r++, off0 = off1) {
+        memcpy(&off1, PyBytes_AS_STRING(offs) + (r + 1) * (Py_ssize_t)sizeof off1, sizeof off1);
+        if (off0 < 0 || off1 < off0 || off1 > size) {
+            PyErr_SetString(PyExc_ValueError, "packed_objects: bad offsets");
+            Py_CLEAR(out);
+            break;
+        }
+        const char *t = d + off0;
+        size_t len = (size_t)(off1 - off0);
+        PyObject *o;
+        if (!m[r])
+            o = none_ref();
+        else if (type == QL_TYPE_BOOL)
+            o = PyBool_FromLong(len == 4 && memcmp(t, "true", 4) == 0);
+        else
+            o = typed_object(&memo, type, t, len);
+        if (!o) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, r - start, o);
+    }
+    col_out_free(&memo);
+    return out;
 }
 
 /* One cell of the input, as the library will read it. */

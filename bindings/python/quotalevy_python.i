@@ -33,6 +33,7 @@
 #include "quotalevy.h"
 
 #include "convert.h"
+#include "pydecimal.h"
 #include "columns.h"
 
 #define QL_SWIG_RAISE(e) do { raise_ql(e); SWIG_fail; } while (0)
@@ -53,6 +54,7 @@
         ql_decimal_type = PyObject_GetAttrString(dec, "Decimal");
         ql_date_type = PyObject_GetAttrString(dt, "date");
         ql_datetime_type = PyObject_GetAttrString(dt, "datetime");
+        dec_fast_init();
     }
     Py_XDECREF(dec);
     Py_XDECREF(dt);
@@ -149,6 +151,26 @@ PyObject *register_field_type_error(PyObject *cls)
     Py_INCREF(cls);
     Py_XSETREF(ql_field_type_error, cls);
     Py_RETURN_NONE;
+}
+
+/* Whether Decimals are made in place (pydecimal.h): True on the CPython
+ * whose layout dec_fast_init found at import. */
+PyObject *decimal_in_place(void)
+{
+    return PyBool_FromLong(dec_fast);
+}
+
+/* Decimal(text) as the columns make it (pydecimal.h): for the tests. */
+PyObject *decimal_from_text(PyObject *text)
+{
+    Py_ssize_t n;
+    const char *t = PyUnicode_Check(text) ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
+    if (!t) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "decimal_from_text takes a str");
+        return NULL;
+    }
+    return dec_from_text(t, (size_t)n);
 }
 
 /* overrides: a list of (param, value text, days since 1970-01-01). */
@@ -270,6 +292,13 @@ PyObject *evaluate_columns(struct ql_batch *b, PyObject *columns, long n,
                            int stop)
 {
     return columns_evaluate(b, columns, (Py_ssize_t)n, date, specs, conv, block, stop);
+}
+
+/* Rows [start, stop) of a packed column as objects (columns.h). */
+PyObject *column_objects(int type, PyObject *data, PyObject *offsets, PyObject *mask,
+                         long start, long stop)
+{
+    return packed_objects(type, data, offsets, mask, (Py_ssize_t)start, (Py_ssize_t)stop);
 }
 
 /* Evaluates a list of at most cap mappings through ql_evaluate_many, with

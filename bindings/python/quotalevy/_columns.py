@@ -355,13 +355,15 @@ def _series_cells(s, name: str, floats: str) -> list:
 class Column(Sequence):
     """One output column of evaluate_columns: a read-only sequence whose
     values (Decimal, bool, date, str or None) are made when read, from the
-    library's text kept packed in three buffers."""
-    __slots__ = ("name", "_type", "_data", "_off", "_mask", "_text")
+    library's text kept packed in three buffers (in C, a repeated cell
+    being one object)."""
+    __slots__ = ("name", "_type", "_data", "_offb", "_off", "_mask", "_text")
 
     def __init__(self, name: str, type_: int, packed: Tuple[bytes, bytes, bytes]):
         self.name = name
         self._type = type_
         self._data = packed[0]
+        self._offb = packed[1]
         self._off = memoryview(packed[1]).cast("q")
         self._mask = packed[2]
         self._text: Optional[str] = None
@@ -369,27 +371,23 @@ class Column(Sequence):
     def __len__(self) -> int:
         return len(self._mask)
 
-    def _cook(self, s: str):
-        t = self._type
-        if t == NUMBER:
-            return Decimal(s)
-        if t == BOOL:
-            return s == "true"
-        if t == DATE:
-            return _dt.date.fromisoformat(s)
-        return s
+    def _objects(self, start: int, stop: int) -> list:
+        from . import native
+        return native.column_objects(self._type, self._data, self._offb, self._mask,
+                                     start, stop)
 
     def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
         n = len(self._mask)
+        if isinstance(i, slice):
+            start, stop, step = i.indices(n)
+            if step == 1:
+                return self._objects(start, max(start, stop))
+            return [self[k] for k in range(start, stop, step)]
         if i < 0:
             i += n
         if not 0 <= i < n:
             raise IndexError("column index out of range")
-        if not self._mask[i]:
-            return None
-        return self._cook(self._data[self._off[i]:self._off[i + 1]].decode("utf-8"))
+        return self._objects(i, i + 1)[0]
 
     def texts(self) -> List[Optional[str]]:
         """The values as the command writes them (None for empty)."""
@@ -403,19 +401,14 @@ class Column(Sequence):
                 for k in range(len(mask))]
 
     def __iter__(self) -> Iterator:
-        if self._type == BOOL:
-            return iter([None if t is None else t == "true" for t in self.texts()])
-        if self._type == STRING:
-            return iter(self.texts())
-        cook = self._cook
-        return iter([None if t is None else cook(t) for t in self.texts()])
+        return iter(self._objects(0, len(self._mask)))
 
     def tolist(self) -> list:
-        return list(self)
+        return self._objects(0, len(self._mask))
 
     def __eq__(self, other):
         if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and list(self) == list(other)
+            return len(self) == len(other) and self.tolist() == list(other)
         return NotImplemented
 
     def __repr__(self) -> str:

@@ -371,6 +371,62 @@ def test_columns_in_columns_out(jilin):
     assert out["agency_post_minimum_compliant"][0] is None
 
 
+def _same_decimal(got, want):
+    """got is want as a program sees it: a Decimal, equal, the same digits
+    and exponent (so the same scale), sign, text and hash."""
+    return (type(got) is Decimal and got == want and got.as_tuple() == want.as_tuple()
+            and str(got) == str(want) and hash(got) == hash(want))
+
+
+def test_decimals_made_in_place_are_decimals():
+    """The columns' Decimals are made in place from the coefficient
+    (bindings/python/pydecimal.h) on this CPython, and are in every way
+    the Decimal(text) they stand for: edges of 64 bits, every scale up to
+    36, zeros with places, negatives, and the texts that go through
+    Decimal(text) (past 64 bits, '-0')."""
+    from quotalevy import native
+    assert native.decimal_in_place()  # Debian 12's Python 3.11: the layout is found
+    texts = ["0", "0.00", "-1", "7", "-12.34", "9223372036854775807", "-9223372036854775808",
+             "922337203685477.5807", "9223372036854775808", "-9223372036854775809",
+             "99999999999999999999", "123456789012345678901234567890.123456",
+             "-0", "-0.00", "0.000000000000000000000000000000000005",
+             "1.000000000000000000", "100", "-0.5"]
+    rnd = np.random.default_rng(17)
+    for _ in range(3000):
+        digits = "".join(map(str, rnd.integers(0, 10, size=int(rnd.integers(1, 21)))))
+        places = int(rnd.integers(0, min(len(digits), 36) + 1))
+        t = digits[:len(digits) - places] or "0"
+        if places:
+            t += "." + digits[len(digits) - places:]
+        texts.append(("-" if rnd.integers(0, 2) else "") + t)
+    for t in texts:
+        got = native.decimal_from_text(t)
+        assert _same_decimal(got, Decimal(t)), (t, got)
+        assert got + 1 == Decimal(t) + 1 and -got == -Decimal(t)  # usable in arithmetic
+    # lives and dies as a Decimal: in sets, pickled, garbage collected
+    many = [native.decimal_from_text("%d.%02d" % (i, i % 100)) for i in range(10000)]
+    assert len(set(many)) == 10000 and sum(many) == sum(Decimal(str(d)) for d in many)
+    import pickle
+    assert pickle.loads(pickle.dumps(many[:50])) == many[:50]
+    del many
+
+
+def test_columns_values_are_exact_decimals(jilin):
+    """Every number of evaluate_columns and evaluate_frame is the Decimal
+    of the command's text (same digits and scale), made in place or not."""
+    recs = [dict(FIRM, employees=str(20 + 7 * i), disabled=str(i % 3),
+                 wage_total="%d.%02d" % (9000000 + 977 * i, i % 100)) for i in range(2000)]
+    cols = {k: [r[k] for r in recs] for k in FIRM}
+    out = jilin.evaluate_columns(cols, "2024-06-30")
+    frame = jilin.evaluate_frame(pd.DataFrame(cols), "2024-06-30")
+    for name, col in out.items():
+        texts = col.texts()
+        for i, v in enumerate(col):
+            if isinstance(v, Decimal):
+                assert _same_decimal(v, Decimal(texts[i])), (name, i, v, texts[i])
+                assert _same_decimal(frame[name].iloc[i], v), (name, i)
+
+
 def test_columns_errors(jilin):
     cols = {k: [v] * 4 for k, v in FIRM.items()}
     cols["disabled"] = ["1", "500", "x", "1"]
