@@ -65,6 +65,10 @@ typedef struct col_out {
     PyObject **slots;   /* n object references, owned by the block */
     value_slot *vmemo;  /* numbers and dates */
     memo_slot *smemo;   /* strings */
+    /* the memo's record: lookups and hits since the last verdict, and
+     * whether it was found not to pay (memo_count) */
+    unsigned tries, hits;
+    int memo_off;
     /* the last date written packed and its text: formatting a date costs
      * more than evaluating it */
     int has_date;
@@ -156,18 +160,37 @@ static int col_put_text(col_out *c, size_t row, const ql_result *res)
     return 0;
 }
 
+/* A memo pays where cells repeat (0.00, a rate, a date, a bool's
+ * neighbours); in a column of values that hardly repeat (an average
+ * wage) its lookups, its evictions and the objects it holds miss the
+ * cache at every row, and it costs more than it saves.  Every MEMO_TRIAL
+ * lookups the hits are counted; under one in MEMO_PAYS the column makes
+ * its objects without the memo from then on. */
+#define MEMO_TRIAL 2048u
+#define MEMO_PAYS 8u
+static void memo_count(col_out *c, int hit)
+{
+    c->hits += (unsigned)hit;
+    if (++c->tries == MEMO_TRIAL) {
+        c->memo_off = c->hits * MEMO_PAYS < c->tries;
+        c->tries = c->hits = 0;
+    }
+}
+
 /* A new reference to the object of a cell of type `type` (NUMBER: a
  * Decimal; DATE: a date; else a str) given as its text, memoised by the
  * text; NULL with an exception. */
 static PyObject *typed_object(col_out *c, int type, const char *t, size_t n)
 {
     memo_slot *slot = NULL;
-    if (n > 0 && n <= MEMO_KEY) {
+    if (n > 0 && n <= MEMO_KEY && !c->memo_off) {
         uint32_t h = 2166136261u;
         for (size_t k = 0; k < n; k++)
             h = (h ^ (unsigned char)t[k]) * 16777619u;
         slot = &c->smemo[h & (MEMO_SLOTS - 1)];
-        if (slot->len == n && memcmp(slot->key, t, n) == 0) {
+        int hit = slot->len == n && memcmp(slot->key, t, n) == 0;
+        memo_count(c, hit);
+        if (hit) {
             Py_INCREF(slot->obj);
             return slot->obj;
         }
@@ -206,11 +229,16 @@ static PyObject *value_object(col_out *c, const ql_value *v)
         lo = (uint64_t)(int64_t)v->date;
         tag = 1;
     }
-    uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15u) ^ (uint64_t)tag) * 0xFF51AFD7ED558CCDu;
-    value_slot *slot = &c->vmemo[(h >> 40) & (MEMO_SLOTS - 1)];
-    if (slot->tag == tag && slot->lo == lo && slot->hi == hi) {
-        Py_INCREF(slot->obj);
-        return slot->obj;
+    value_slot *slot = NULL;
+    if (!c->memo_off) {
+        uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15u) ^ (uint64_t)tag) * 0xFF51AFD7ED558CCDu;
+        slot = &c->vmemo[(h >> 40) & (MEMO_SLOTS - 1)];
+        int hit = slot->tag == tag && slot->lo == lo && slot->hi == hi;
+        memo_count(c, hit);
+        if (hit) {
+            Py_INCREF(slot->obj);
+            return slot->obj;
+        }
     }
     PyObject *o = NULL;
     if (v->type == QL_TYPE_NUMBER && (int64_t)lo >> 63 == (int64_t)hi) {
@@ -234,7 +262,7 @@ static PyObject *value_object(col_out *c, const ql_value *v)
         : PyObject_CallMethod(ql_date_type, "fromisoformat", "O", s);
     Py_DECREF(s);
 made:
-    if (o) {
+    if (o && slot) {
         Py_INCREF(o);
         Py_XSETREF(slot->obj, o);
         slot->hi = hi;
