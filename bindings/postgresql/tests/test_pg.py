@@ -420,6 +420,41 @@ class Numbers(unittest.TestCase):
         self.assertEqual(n, same)
         self.assertGreater(int(n), 5)
 
+    def test_typed_results_are_numerics_as_numeric_in_makes_them(self):
+        """A result numeric is written from its coefficient (numeric.c,
+        make_short): at every scale, across base-10000 digit boundaries,
+        for zeros, negatives, leading and trailing zero digits and past 64
+        bits, it is the numeric its text reads as — the same value, text,
+        display scale and stored digits (numeric_send)."""
+        scales = [0, 1, 2, 3, 4, 5, 7, 8, 12, 15, 16, 18]
+        rules = ("quotalevy: 1\nid: places\ntitle: places\njurisdiction: XX\n"
+                 "version: '1'\ninputs:\n  a: {type: decimal, scale: 18}\n"
+                 "computed:\n" +
+                 "".join(f"  x{k}: {{expr: 'round(a, {k})', scale: {k}}}\n" for k in scales) +
+                 "outputs: [" + ", ".join(f"x{k}" for k in scales) + "]\n")
+        values = ["0", "1", "-1", "0.5", "-0.5", "9999", "10000", "10001", "99999999",
+                  "100000000", "123456789.123456789012345678", "-0.000000000000000001",
+                  "0.0001", "0.00009", "1000.0001", "-98765.4321", "12345678.9",
+                  "9223372036854.775807", "92233720368547758.07", "0.000100020003000400",
+                  "9999999999.99999999"]
+        psql(f"SELECT quotalevy.add_rule_file('t/places', $ql${rules}$ql$)")
+        try:
+            cols = ", ".join(f"x{k} numeric" for k in scales)
+            psql(f"DROP TYPE IF EXISTS t_places; CREATE TYPE t_places AS ({cols})")
+            checks = " AND ".join(
+                f"numeric_send(r.x{k}) = numeric_send(r.x{k}::text::numeric) AND "
+                f"r.x{k} = round(v.a, {k}) AND r.x{k}::text = round(v.a, {k})::text"
+                for k in scales)
+            vals = ", ".join(f"('{v}'::numeric)" for v in values)
+            out = psql(f"""SELECT count(*), count(*) FILTER (WHERE {checks})
+                FROM (VALUES {vals}) v(a),
+                     LATERAL quotalevy.evaluate_as('t/places', v, '2024-01-01',
+                                                   NULL::t_places) r""").strip()
+            self.assertEqual(out, f"{len(values)}|{len(values)}")
+        finally:
+            psql("DELETE FROM quotalevy.rule_files WHERE name = 't/places'; "
+                 "DROP TYPE IF EXISTS t_places")
+
     def test_a_number_too_long_for_its_places_is_an_error(self):
         """35 digits have no room for an output's 2 places: an error naming
         the output, never a numeric with fewer places (issue 13)."""
