@@ -65,3 +65,25 @@ def test_dask_example_levies_a_million_rows_like_the_command(province):
     assert Decimal(m.group(3)) == want and m.group(3) == str(want)  # to the fen
     by_type = [Decimal(line.split()[-1]) for line in p.stdout.splitlines()[1:]]
     assert len(by_type) == 5 and sum(by_type) == want
+
+
+def test_partition_totals_count_rejects_and_add_exactly():
+    """One partition's totals by unit type: every row counted, a rejected
+    row's levy left out, the levies added exactly (no 28-digit context),
+    an empty partition giving no groups."""
+    import pandas as pd
+    sys.path.insert(0, os.path.join(SRC, "examples"))
+    import dask_levy
+    big = Decimal("12345678901234567890123456789.01")  # 31 digits
+    levied = pd.DataFrame({
+        "id": ["a", "b", "c", "d", "e"],
+        "unit_type": ["enterprise", "agency", "enterprise", "enterprise", "agency"],
+        "levy_due": [big, Decimal("1.50"), None, Decimal("0.01"), Decimal("0.00")],
+        "error_status": [None, None, "QL_ERECORD", None, None]}, index=[5, 3, 9, 1, 0])
+    got = dask_levy.partition_totals(levied)
+    assert list(got.columns) == ["unit_type", "rows", "rejected", "levy_due"]
+    rows = {r.unit_type: (r.rows, r.rejected, r.levy_due) for r in got.itertuples()}
+    assert rows == {"enterprise": (3, 1, Decimal("12345678901234567890123456789.02")),
+                    "agency": (2, 0, Decimal("1.50"))}
+    assert str(rows["enterprise"][2]) == "12345678901234567890123456789.02"
+    assert len(dask_levy.partition_totals(levied.iloc[:0])) == 0
