@@ -92,10 +92,11 @@ static ql_status unit_key(loader *L, const ynode *v, const char *what,
 }
 
 static ql_status aggregate_key(loader *L, const ynode *v, const char *what,
-                               int *agg)
+                               int *agg, const ynode **node)
 {
     static const char *const words[] = {"none", "sum", "count", "min", "max"};
     const ynode *an = qli_ymap_get(v, "aggregate");
+    *node = an;
     if (!an)
         return QL_OK;
     ql_status st = qli_rl_want(L, an, YN_SCALAR, "'aggregate'");
@@ -134,7 +135,7 @@ static ql_status computed_entry(loader *L, const entry *ent, computed_def *d)
             (st = display_keys(L, v, what, &d->decl_scale, &d->decl_mode,
                                &d->scale_node)) ||
             (st = unit_key(L, v, what, &d->decl_money)) ||
-            (st = aggregate_key(L, v, what, &d->agg)))
+            (st = aggregate_key(L, v, what, &d->agg, &d->agg_node)))
             return st;
         d->expr = qli_ymap_get(v, "expr");
         if (!d->expr)

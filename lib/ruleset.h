@@ -74,6 +74,7 @@ typedef struct computed_def {
     int decl_mode;       /* `display:` rounding (qd_round), or −1 */
     int decl_money;      /* `unit: money` */
     int agg;             /* `aggregate:` (ql_aggregate) */
+    const ynode *agg_node; /* `aggregate:` for messages, or NULL */
     const ynode *scale_node; /* `scale:` or `display:` for messages, or NULL */
     display disp;        /* how its value is shown (scale.c) */
     const ynode *key;

@@ -142,6 +142,26 @@ static ql_status showable(const ql_ruleset *rs, ql_error *err, vtype t,
                  what, places(t, buf, sizeof buf));
 }
 
+/* An error if the values of a number shown as d are added up (agg) but
+ * d rounds them for display only: a total of the shown values is not the
+ * total of the values (three of 2/3 shown at 2 places add up to 2.01,
+ * not 2.00), and a total of the values would not be what the rows show.
+ * `what` names it, `at` locates it (its `aggregate:`). */
+static ql_status summable(ql_error *err, display d, int agg, const char *what,
+                          const ynode *at)
+{
+    if (agg != QL_AGG_SUM || d.mode < 0)
+        return QL_OK;
+    return qli_yfail(err, QL_ETYPE, at,
+                 "%s is added up in totals ('aggregate: sum') but is rounded "
+                 "to its %d places for display only ('display:'), and a total "
+                 "of rounded values is not the total of the values: round it "
+                 "in the formula where the rules say it is rounded "
+                 "(round(…, %d, \"half_up\") or another mode), or declare "
+                 "another aggregation (none, min or max)",
+                 what, d.scale, d.scale);
+}
+
 static int note(ql_diag *diag, ql_error *err, ql_status st)
 {
     return st == QL_OK || qli_diag_note(diag, err, st);
@@ -224,10 +244,18 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
             o->disp = d->disp;
             o->money = d->type.money;
             o->agg = d->agg >= 0 ? d->agg : default_agg(d->type);
+            NOTE(summable(err, d->disp, o->agg, what,
+                          d->agg_node ? d->agg_node : d->key));
         } else if (o->kind == OUT_CHECK) {
-            if ((st = check_showable(rs, err, diag, &rs->checks[o->index], &first)))
+            const check_def *k = &rs->checks[o->index];
+            if ((st = check_showable(rs, err, diag, k, &first)))
                 return st;
             o->agg = QL_AGG_COUNT;
+            /* a summary adds up every check's shortfalls */
+            const char *what = qli_ar_printf(&rs->arena, "check '%s' shortfall", k->name);
+            if (!what)
+                return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+            NOTE(summable(err, k->disp[2], QL_AGG_SUM, what, k->key));
         } else {
             const input_def *d = &rs->inputs[o->index];
             o->disp = display_of(rs, d->type, -1, -1);

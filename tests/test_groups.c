@@ -96,7 +96,7 @@ static void test_groups_sorted_column_by_column(void **state)
     find2(t, "b", "");
     find2(t, "a", "z");
     find2(t, "a", "");
-    const group_entry **o = groups_sorted(t);
+    const group_entry **o = groups_sorted(t, 2, NULL);
     assert_non_null(o);
     const char *want[][2] = {{"a", ""}, {"a", "z"}, {"ab", "a"}, {"b", ""}};
     for (size_t i = 0; i < 4; i++) {
@@ -108,6 +108,66 @@ static void test_groups_sorted_column_by_column(void **state)
     groups_free(NULL);
 }
 
+static void test_groups_numbers_sorted_by_value(void **state)
+{
+    /* numeric keys sorted as text gave 100, 121, 30, 70 */
+    (void)state;
+    group_table *t = groups_new(1);
+    const char *keys[] = {"100", "30", "", "-5", "121", "70", "9.5", "x"};
+    for (size_t i = 0; i < 8; i++)
+        find2(t, keys[i], "b");
+    find2(t, "30", "a");
+    const unsigned char by_value[] = {1, 0};
+    const group_entry **o = groups_sorted(t, 2, by_value);
+    assert_non_null(o);
+    const char *want[][2] = {{"", "b"},    {"-5", "b"},  {"9.5", "b"},
+                             {"30", "a"},  {"30", "b"},  {"70", "b"},
+                             {"100", "b"}, {"121", "b"}, {"x", "b"}};
+    for (size_t i = 0; i < 9; i++) {
+        assert_string_equal(o[i]->key, want[i][0]);
+        assert_string_equal(o[i]->key + strlen(o[i]->key) + 1, want[i][1]);
+    }
+    free(o);
+    groups_free(t);
+}
+
+static void test_groups_value_key_is_the_value(void **state)
+{
+    (void)state;
+    char buf[QL_DECIMAL_TEXT_MAX * 2];
+    size_t len;
+    ql_value v = QL_VALUE_INIT;
+    v.type = QL_TYPE_NUMBER;
+    const struct {
+        const char *text, *key;
+    } nums[] = {{"118", "118"},     {"118.0", "118"},  {"118.40", "118.4"},
+                {"-0.00", "0"},     {"0.0", "0"},      {"100", "100"},
+                {"-2.500", "-2.5"}, {"0.001", "0.001"}};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        assert_int_equal(ql_decimal_parse(&v.number, nums[i].text,
+                                          strlen(nums[i].text), NULL),
+                         QL_OK);
+        assert_string_equal(groups_value_key(&v, buf, sizeof buf, &len),
+                            nums[i].key);
+        assert_int_equal(len, strlen(nums[i].key));
+    }
+    v.type = QL_TYPE_BOOL;
+    v.boolean = 1;
+    assert_string_equal(groups_value_key(&v, buf, sizeof buf, &len), "true");
+    v.type = QL_TYPE_DATE;
+    assert_int_equal(ql_date_parse(&v.date, "2024-06-30", 10, NULL), QL_OK);
+    assert_string_equal(groups_value_key(&v, buf, sizeof buf, &len),
+                        "2024-06-30");
+    v.type = QL_TYPE_STRING;
+    v.string = "agency";
+    v.length = 6;
+    assert_ptr_equal(groups_value_key(&v, buf, sizeof buf, &len), v.string);
+    assert_int_equal(len, 6);
+    v.type = QL_TYPE_NONE;
+    assert_string_equal(groups_value_key(&v, buf, sizeof buf, &len), "");
+    assert_int_equal(len, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +176,8 @@ int main(void)
         cmocka_unit_test(test_groups_no_columns_one_group),
         cmocka_unit_test(test_groups_long_keys),
         cmocka_unit_test(test_groups_sorted_column_by_column),
+        cmocka_unit_test(test_groups_numbers_sorted_by_value),
+        cmocka_unit_test(test_groups_value_key_is_the_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

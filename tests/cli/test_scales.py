@@ -10,6 +10,7 @@ writes numbers as strings so no parser loses their places.
 Usage: test_scales.py QUOTALEVY_BINARY SOURCE_DIR   (run by meson test)
 """
 import csv
+import glob
 import io
 import json
 import os
@@ -200,6 +201,186 @@ class Totals(unittest.TestCase):
         # the report's totals leave out what does not add up
         self.assertNotIn("\naverage_wage ", report)
         self.assertNotIn("\nlevy_rate ", report)
+
+
+def run_p(*args, stdin=None):
+    """The command's CompletedProcess, whatever its exit."""
+    return subprocess.run([*WRAP, BIN, *args], capture_output=True, text=True,
+                          cwd=SRC, input=stdin)
+
+
+def jilin_rows():
+    with open(os.path.join(SRC, "examples/jilin-units.csv"), encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def as_csv(rows, names):
+    out = io.StringIO()
+    w = csv.DictWriter(out, names, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return out.getvalue()
+
+
+SUMMED_RULES = """quotalevy: 1
+id: q
+title: q
+jurisdiction: XX
+version: "1"
+sources:
+  s: {title: s}
+inputs:
+  a: integer
+  b: integer
+computed:
+  q:
+    expr: %s
+    scale: 2
+    display: half_up
+    aggregate: %s
+checks:
+  k:
+    title: k
+    source: s
+    required: %s
+    actual: 0
+    scale: 2
+%soutputs: [q, k]
+"""
+
+
+class HonestTotals(unittest.TestCase):
+    def test_a_total_of_no_values_is_zero_at_its_places(self):
+        # a summary over zero written rows left every sum empty (while the
+        # counts said 0): the sum of no amounts is 0.00, of no headcounts
+        # 0 at their places
+        rows = jilin_rows()
+        good = rows[0]
+        bad = dict(good, employees="many")
+        names = list(good)
+        with tempfile.TemporaryDirectory() as d:
+            ok, summ = os.path.join(d, "ok.csv"), os.path.join(d, "s.csv")
+            run_p("run", "rules/cn/jilin.yaml", "-", "--date", "2024-06-30", "-q",
+                  "-o", ok, "--ignore-columns", "name", stdin=as_csv([good], names))
+            shown = csv_rows(ok)[0]
+            for group in ([], ["-g", "unit_type"]):
+                with self.subTest(group=group):
+                    p = run_p("run", "rules/cn/jilin.yaml", "-", "--date", "2024-06-30",
+                              "-q", "-o", os.path.join(d, "o.csv"), "-r",
+                              os.path.join(d, "r.csv"), "--ignore-columns", "name",
+                              "--summary", summ, *group, stdin=as_csv([bad], names))
+                    self.assertEqual(p.returncode, 1, p.stderr)
+                    total = csv_rows(summ)
+                    self.assertEqual(len(total), 1)
+                    total = total[0]
+                    self.assertEqual(total["rows"], "0")
+                    for col in ("levy_due", "levy_gross", "shortfall", "required_disabled",
+                                "counted_disabled"):
+                        self.assertEqual(Decimal(total[col]), 0, col)
+                        self.assertEqual(places(total[col]), places(shown[col]), col)
+                    self.assertEqual(total["levy_due"], "0.00")
+                    for col, v in total.items():  # min/max of nothing stay empty
+                        if col not in ("unit_type",) and not col.endswith(("_min", "_max")):
+                            self.assertNotEqual(v, "", col)
+            # compare: its summary and its report's totals alike
+            p = run_p("compare", "rules/cn/jilin.yaml", "-", "--date", "2024-06-30",
+                      "--ignore-columns", "name", "--override", "ratio=1.7%@2024-01-01",
+                      "--summary", summ, stdin=as_csv([bad], names))
+            self.assertEqual(p.returncode, 1, p.stderr)
+            total = csv_rows(summ)[-1]
+            self.assertEqual(total["levy_due_current"], "0.00")
+            self.assertEqual(total["levy_due_override"], "0.00")
+            self.assertEqual(total["levy_due_change"], "0.00")
+            self.assertEqual(total["required_disabled_change"],
+                             "0." + "0" * places(shown["required_disabled"]))
+            self.assertRegex(p.stdout, r"\nlevy_due +0\.00 +0\.00 +0\.00\n")
+
+    def test_a_value_rounded_for_display_only_is_never_summed(self):
+        # three rows of 2/3 shown at 2 places totalled 2.01, not 2.00
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "q.yaml")
+            with open(rules, "w") as f:
+                f.write(SUMMED_RULES % ("a / b", "sum", "0", ""))
+            p = run_p("check", rules)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("q.yaml:16:16: output 'q' is added up in totals ('aggregate: "
+                          "sum') but is rounded to its 2 places for display only "
+                          "('display:'), and a total of rounded values is not the total "
+                          "of the values: round it in the formula", p.stdout)
+            # a check's shortfall is always summed
+            with open(rules, "w") as f:
+                f.write(SUMMED_RULES % ("a / b", "none", "a / b", "    display: up\n"))
+            p = run_p("check", rules)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("q.yaml:18:3: check 'k' shortfall is added up in totals", p.stdout)
+            self.assertNotIn("output 'q'", p.stdout)
+            # rounded in the formula, the total is the total of what is shown
+            with open(rules, "w") as f:
+                f.write(SUMMED_RULES % ('round(a / b, 2, "half_up")', "sum", "a", ""))
+            run_p("check", rules).check_returncode()
+            summ = os.path.join(d, "s.csv")
+            p = run_p("run", rules, "-", "--date", "2024-01-01", "-q", "--summary", summ,
+                      stdin="id,a,b\n1,2,3\n2,2,3\n3,2,3\n")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual([r["q"] for r in csv.DictReader(io.StringIO(p.stdout))],
+                             ["0.67"] * 3)
+            self.assertEqual(csv_rows(summ)[-1]["q"], "2.01")
+
+    def test_every_bundled_rule_set_loads(self):
+        # the load check above refuses none of them
+        for rules in sorted(glob.glob(os.path.join(SRC, "rules", "*", "*.yaml"))):
+            with self.subTest(rules=rules):
+                p = run_p("check", rules)
+                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_groups_are_the_values_the_rules_read(self):
+        # --group-by grouped by the raw text: true/yes/1/TRUE made four
+        # groups, 118 and 118.0 two, and numbers sorted as text
+        rows = jilin_rows()[:45]
+        spell = {"true": ["true", "yes", "1", "TRUE"], "false": ["false", "no", "0", "No"]}
+        data = []
+        for i, r in enumerate(rows * 2):
+            r = dict(r)
+            if r["disability_federation"]:
+                r["disability_federation"] = spell[r["disability_federation"]][i % 4]
+            if i >= len(rows) and "." not in r["employees"]:
+                r["employees"] += ".0"
+            r["id"] += "-%d" % i
+            data.append(r)
+        text = as_csv(data, list(rows[0]))
+        with tempfile.TemporaryDirectory() as d:
+            summ = os.path.join(d, "s.csv")
+            for cmd in (["run"], ["compare", "--override", "ratio=1.7%@2024-01-01"]):
+                with self.subTest(cmd=cmd[0]):
+                    args = [cmd[0], "rules/cn/jilin.yaml", "-", "--date", "2024-06-30",
+                            "--ignore-columns", "name", *cmd[1:], "--summary", summ]
+                    if cmd == ["run"]:
+                        args += ["-q", "-o", os.path.join(d, "o.csv")]
+                    p = run_p(*args, "-g", "disability_federation", stdin=text)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    groups = csv_rows(summ)[:-1]
+                    self.assertEqual([g["disability_federation"] for g in groups],
+                                     ["", "false", "true"])
+                    want = {v: 2 * sum(r["disability_federation"] == v for r in rows)
+                            for v in ("", "false", "true")}
+                    self.assertEqual({g["disability_federation"]: int(g["rows"])
+                                      for g in groups}, want)
+                    p = run_p(*args, "-g", "employees", stdin=text)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    keys = [g["employees"] for g in csv_rows(summ)[:-1]]
+                    values = sorted({Decimal(r["employees"]) for r in rows})
+                    self.assertEqual([Decimal(k) for k in keys], values)
+                    self.assertFalse([k for k in keys if k.endswith(".0")], keys)
+                    self.assertEqual(len(keys), len(set(keys)))
+            # a --keep column is grouped by its text, as it is
+            p = run_p("run", "rules/cn/jilin.yaml", "-", "--date", "2024-06-30", "-q",
+                      "-o", os.path.join(d, "o.csv"), "-k", "name", "-g", "name",
+                      "--summary", summ,
+                      stdin="id,name,unit_type,employees,disabled,disabled_severe,"
+                            "wage_total,local_avg_wage\n"
+                            "1,x,enterprise,10,0,0,100,1\n2,X,enterprise,10,0,0,100,1\n")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual([g["name"] for g in csv_rows(summ)[:-1]], ["X", "x"])
 
 
 class Readable(unittest.TestCase):

@@ -29,6 +29,7 @@ struct changes {
     const ql_ruleset *rs;
     size_t ngroup, nout;
     unsigned char *summed, *money; /* per output */
+    int *scale;                    /* per output: the places of its sums */
     group_table *groups;           /* key → cgroup */
 };
 
@@ -42,8 +43,9 @@ changes *chg_new(const ql_ruleset *rs, size_t ngroup)
     c->nout = ql_ruleset_output_count(rs);
     c->summed = calloc(c->nout + 1, 1);
     c->money = calloc(c->nout + 1, 1);
+    c->scale = calloc(c->nout + 1, sizeof *c->scale);
     c->groups = groups_new(sizeof(cgroup) + c->nout * sizeof(cacc));
-    if (!c->summed || !c->money || !c->groups) {
+    if (!c->summed || !c->money || !c->scale || !c->groups) {
         chg_free(c);
         return NULL;
     }
@@ -51,6 +53,7 @@ changes *chg_new(const ql_ruleset *rs, size_t ngroup)
         c->summed[i] = ql_ruleset_output_type(rs, i) == QL_TYPE_NUMBER &&
                        ql_ruleset_output_aggregate(rs, i) == QL_AGG_SUM;
         c->money[i] = c->summed[i] && ql_ruleset_output_is_money(rs, i);
+        c->scale[i] = ql_ruleset_output_scale(rs, i);
     }
     return c;
 }
@@ -62,6 +65,7 @@ void chg_free(changes *c)
     groups_free(c->groups);
     free(c->summed);
     free(c->money);
+    free(c->scale);
     free(c);
 }
 
@@ -113,14 +117,17 @@ int chg_add(changes *c, const char *const *key, const size_t *len,
     return 0;
 }
 
-static void put_dec(strbuf *out, const side *s)
+/* A total, at least at `scale` places: the total of no values (no rows,
+ * or none with a value) is 0 at them, never an empty cell. */
+static void put_dec(strbuf *out, const side *s, int scale)
 {
+    char buf[160];
+    widesum v = s->v;
+    if (scale > v.scale)
+        v.scale = scale;
+    widesum_format(&v, buf, sizeof buf);
     sb_putc(out, ',');
-    if (s->has) {
-        char buf[160];
-        widesum_format(&s->v, buf, sizeof buf);
-        sb_puts(out, buf);
-    }
+    sb_puts(out, buf);
 }
 
 static void put_count(strbuf *out, long long n)
@@ -150,13 +157,12 @@ static void put_row(const changes *c, const char *key, const cgroup *g,
         if (!c->summed[i])
             continue;
         const cacc *a = &g->a[i];
-        put_dec(out, &a->before);
-        put_dec(out, &a->after);
+        put_dec(out, &a->before, c->scale[i]);
+        put_dec(out, &a->after, c->scale[i]);
         /* the difference: after − before, none counting as 0 */
         side d = a->after;
         widesum_sub(&d.v, &a->before.v);
-        d.has = a->before.has || a->after.has;
-        put_dec(out, &d);
+        put_dec(out, &d, c->scale[i]);
         if (c->money[i]) {
             put_count(out, a->liable);
             put_count(out, a->exempt);
@@ -180,7 +186,7 @@ static void merge(const changes *c, cgroup *to, const cgroup *g)
 }
 
 void chg_write_csv(const changes *c, const char *const *group_names,
-                   strbuf *out)
+                   const unsigned char *by_value, strbuf *out)
 {
     sb_puts(out, "scope");
     for (size_t i = 0; i < c->ngroup; i++) {
@@ -204,7 +210,7 @@ void chg_write_csv(const changes *c, const char *const *group_names,
         }
     }
     sb_putc(out, '\n');
-    const group_entry **order = groups_sorted(c->groups);
+    const group_entry **order = groups_sorted(c->groups, c->ngroup, by_value);
     cgroup *all = calloc(1, sizeof *all + c->nout * sizeof *all->a);
     if (order && all) {
         for (size_t i = 0; i < groups_count(c->groups); i++) {

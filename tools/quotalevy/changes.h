@@ -22,9 +22,11 @@ void chg_free(changes *c);
  * of memory. */
 int chg_add(changes *c, const char *const *key, const size_t *len,
             const ql_result *before, const ql_result *after, int changed);
-/* The CSV: a header, a row per group in key order (scope "group"), then
- * the row of all units (scope "total"). */
+/* The CSV: a header, a row per group in key order (a key column flagged
+ * in by_value by its numbers' value: groups_sorted; scope "group"), then
+ * the row of all units (scope "total").  A total of no values is 0 at its
+ * output's places. */
 void chg_write_csv(const changes *c, const char *const *group_names,
-                   strbuf *out);
+                   const unsigned char *by_value, strbuf *out);
 
 #endif

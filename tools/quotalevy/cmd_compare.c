@@ -8,6 +8,7 @@
 #include "changes.h"
 #include "cli.h"
 #include "columns.h"
+#include "groups.h"
 #include "input.h"
 #include "outfile.h"
 #include "outcols.h"
@@ -198,6 +199,14 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare", "out of memory");
         goto out;
     }
+    /* the totals table: every summed number, 0 at its places when no row
+     * gives it one */
+    for (size_t i = 0; i < no; i++) {
+        has[i] = ql_ruleset_output_aggregate(base, i) == QL_AGG_SUM &&
+                 ql_ruleset_output_type(base, i) == QL_TYPE_NUMBER;
+        tb[i].scale = ta[i].scale =
+            has[i] && ql_ruleset_output_scale(base, i) > 0 ? ql_ruleset_output_scale(base, i) : 0;
+    }
     for (size_t i = 0; i < no; i++)
         watch[i] = nonly == 0;
     for (int k = 0; k < nonly; k++) {
@@ -381,10 +390,19 @@ int cmd_compare(int argc, char **argv)
             ql_result_output(&y, sa, i);
             differs |= watch[i] && !same_value(&x, &y);
         }
+        /* a group key: an input's value as the current rules read it
+         * (groups_value_key), any other column's text */
         const char *key[64];
         size_t klen[64];
-        for (int k = 0; k < ngroup; k++)
-            key[k] = row_text(&row, group[k], &klen[k]);
+        char kbuf[64][QL_DECIMAL_TEXT_MAX * 2];
+        for (int k = 0; k < ngroup; k++) {
+            int gi = ql_ruleset_input_index(base, group[k]);
+            ql_value v = QL_VALUE_INIT;
+            if (gi >= 0 && ql_record_get(&v, rb, (size_t)gi) == QL_OK)
+                key[k] = groups_value_key(&v, kbuf[k], sizeof kbuf[k], &klen[k]);
+            else
+                key[k] = row_text(&row, group[k], &klen[k]);
+        }
         if (chg_add(chg, key, klen, sb, sa, differs)) {
             cli_error("compare", "out of memory");
             goto out;
@@ -407,7 +425,6 @@ int cmd_compare(int argc, char **argv)
                     widesum_add(&tb[i], &x.number);
                 if (y.type == QL_TYPE_NUMBER)
                     widesum_add(&ta[i], &y.number);
-                has[i] = 1;
             }
             if (!differs || !watch[i])
                 continue;
@@ -464,7 +481,12 @@ int cmd_compare(int argc, char **argv)
     }
     if (summ.open) {
         line.len = 0;
-        chg_write_csv(chg, group, &line);
+        unsigned char by_value[64] = {0}; /* numbers by their value */
+        for (int k = 0; k < ngroup; k++) {
+            int gi = ql_ruleset_input_index(base, group[k]);
+            by_value[k] = gi >= 0 && groups_input_is_number(base, (size_t)gi);
+        }
+        chg_write_csv(chg, group, by_value, &line);
         outfile_write(&summ, line.p, line.len);
     }
     if (outfile_commit(&units) || outfile_commit(&summ)) {

@@ -12,6 +12,7 @@
  * are checked to add up before the command says it succeeded.
  */
 #include "cli.h"
+#include "groups.h"
 #include "outfile.h"
 #include "outcols.h"
 #include "run.h"
@@ -507,7 +508,12 @@ static int finish(run_state *st, const run_counts *c)
     if (st->summary) {
         totals *t = run_pipe_totals(st->pipe);
         strbuf sb = {0};
-        if (!t || tot_write_csv(t, st->group, &sb)) {
+        unsigned char by_value[MAX_GROUP] = {0}; /* numbers by their value */
+        for (size_t j = 0; j < st->cfg.ngroup && j < MAX_GROUP; j++) {
+            int g = st->cfg.group_target[j];
+            by_value[j] = g >= T_INPUT && groups_input_is_number(st->cfg.rs, (size_t)(g - T_INPUT));
+        }
+        if (!t || tot_write_csv(t, st->group, by_value, &sb)) {
             free(sb.p);
             cli_error("run", "out of memory");
             return EXIT_USAGE;

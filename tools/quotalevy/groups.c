@@ -4,6 +4,8 @@
  */
 #include "groups.h"
 
+#include <quotalevy.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,22 +141,93 @@ const group_entry *groups_at(const group_table *t, size_t i)
     return i < t->n ? &t->g[i] : NULL;
 }
 
-static int by_key(const void *x, const void *y)
+/* Two key columns' texts: numbers (by_value) by their value, the empty
+ * text first; any other column byte by byte. */
+static int column_cmp(const char *a, const char *b, int by_value)
 {
-    const group_entry *a = *(const group_entry *const *)x;
-    const group_entry *b = *(const group_entry *const *)y;
-    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
-    int c = memcmp(a->key, b->key, n);
-    return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+    if (by_value && *a && *b) {
+        ql_decimal x, y;
+        if (ql_decimal_parse(&x, a, strlen(a), NULL) == QL_OK &&
+            ql_decimal_parse(&y, b, strlen(b), NULL) == QL_OK) {
+            int c = ql_decimal_compare(&x, &y);
+            if (c)
+                return c;
+        }
+    }
+    return strcmp(a, b);
 }
 
-const group_entry **groups_sorted(const group_table *t)
+/* An entry with what ordering it needs (qsort passes no context). */
+typedef struct sort_item {
+    const group_entry *e;
+    const unsigned char *by_value;
+    size_t ncols;
+} sort_item;
+
+static int by_key(const void *x, const void *y)
+{
+    const sort_item *ia = x, *ib = y;
+    const char *a = ia->e->key, *b = ib->e->key;
+    for (size_t j = 0; j < ia->ncols; j++) {
+        int c = column_cmp(a, b, ia->by_value && ia->by_value[j]);
+        if (c)
+            return c;
+        a += strlen(a) + 1;
+        b += strlen(b) + 1;
+    }
+    return 0;
+}
+
+const group_entry **groups_sorted(const group_table *t, size_t ncols,
+                                  const unsigned char *by_value)
 {
     const group_entry **order = calloc(t->n + 1, sizeof *order);
-    if (!order)
+    sort_item *items = calloc(t->n + 1, sizeof *items);
+    if (!order || !items) {
+        free(order);
+        free(items);
         return NULL;
+    }
     for (size_t i = 0; i < t->n; i++)
-        order[i] = &t->g[i];
-    qsort(order, t->n, sizeof *order, by_key);
+        items[i] = (sort_item){&t->g[i], by_value, ncols};
+    qsort(items, t->n, sizeof *items, by_key);
+    for (size_t i = 0; i < t->n; i++)
+        order[i] = items[i].e;
+    free(items);
     return order;
+}
+
+int groups_input_is_number(const ql_ruleset *rs, size_t i)
+{
+    const char *t = ql_ruleset_input_type(rs, i);
+    return t && (!strcmp(t, "decimal") || !strcmp(t, "integer") ||
+                 !strcmp(t, "money"));
+}
+
+const char *groups_value_key(const ql_value *v, char *buf, size_t size,
+                             size_t *len)
+{
+    if (v->type == QL_TYPE_STRING) { /* an enum's value as declared */
+        *len = v->length;
+        return v->string;
+    }
+    if (v->type == QL_TYPE_NONE) {
+        *len = 0;
+        return "";
+    }
+    size_t n = ql_value_format(buf, size, v);
+    if (n >= size)
+        n = size ? size - 1 : 0;
+    if (v->type == QL_TYPE_NUMBER && memchr(buf, '.', n)) {
+        /* the value, not its digits: 118.0 and 118 are one group */
+        while (n && buf[n - 1] == '0')
+            n--;
+        if (n && buf[n - 1] == '.')
+            n--;
+        buf[n] = '\0';
+        if (!strcmp(buf, "-0"))
+            buf[0] = '0', buf[n = 1] = '\0';
+    }
+    *len = n;
+    return buf;
 }

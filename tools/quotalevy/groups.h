@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <quotalevy.h>
+
 typedef struct group_entry {
     char *key;      /* the key columns' texts, each followed by a NUL */
     size_t key_len; /* the bytes of key, NULs included */
@@ -35,9 +37,23 @@ group_entry *groups_find_key(group_table *t, const char *key, size_t n);
 size_t groups_count(const group_table *t);
 /* Group i, in the order the groups were made. */
 const group_entry *groups_at(const group_table *t, size_t i);
-/* The groups ordered by key (byte order, column by column): an array of
- * groups_count entries for the caller to free, valid until the next group
- * is made; NULL out of memory. */
-const group_entry **groups_sorted(const group_table *t);
+/* The groups ordered by key, column by column (ncols of them): a column
+ * whose by_value flag is set (by_value NULL: none) holds numbers and is
+ * ordered by their value (2 before 10), the empty key first; any other
+ * column byte by byte.  An array of groups_count entries for the caller
+ * to free, valid until the next group is made; NULL out of memory. */
+const group_entry **groups_sorted(const group_table *t, size_t ncols,
+                                  const unsigned char *by_value);
+
+/* The key text of a value as the rules read it, so that one value is one
+ * group whatever its text in the file: a bool "true"/"false" (not yes,
+ * 1, TRUE), a number by its value without trailing zeros (118.0 is 118),
+ * a date YYYY-MM-DD, an enum's value as declared, "" for none.  The text
+ * is in buf (size bytes, at least QL_DECIMAL_TEXT_MAX) or, for strings,
+ * borrowed from v; its length in *len. */
+/* Whether input i of rs holds numbers (a key column ordered by value). */
+int groups_input_is_number(const ql_ruleset *rs, size_t i);
+const char *groups_value_key(const ql_value *v, char *buf, size_t size,
+                             size_t *len);
 
 #endif

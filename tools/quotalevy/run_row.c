@@ -4,6 +4,7 @@
  * values straight from the result) or the reject line.  See run.h.
  */
 #include "run.h"
+#include "groups.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,17 +260,27 @@ static int copied_text_bad(const run_cfg *cfg, worker *w, slot *s, const char *i
     return 0;
 }
 
-/* The row into the worker's totals, by its --group-by columns' texts
+/* The row into the worker's totals, by its --group-by columns: an
+ * input's value as the record holds it (groups_value_key: yes and true
+ * are one group, 118 and 118.0 one), a --keep column's text as it is
  * (empty where the row has none). */
 static int add_totals(const run_cfg *cfg, worker *w, const slot *s)
 {
     const char *key[64];
     size_t len[64];
+    char buf[64][QL_DECIMAL_TEXT_MAX * 2];
     for (size_t j = 0; j < cfg->ngroup && j < 64; j++) {
         key[j] = "";
         len[j] = 0;
+        int t = cfg->group_target[j];
+        if (t >= T_INPUT) {
+            ql_value v = QL_VALUE_INIT;
+            if (ql_record_get(&v, w->rec, (size_t)(t - T_INPUT)) == QL_OK)
+                key[j] = groups_value_key(&v, buf[j], sizeof buf[j], &len[j]);
+            continue;
+        }
         for (size_t k = 0; k < s->n; k++)
-            if (s->target[k] == cfg->group_target[j]) {
+            if (s->target[k] == t) {
                 key[j] = slot_text(s, k);
                 len[j] = s->len[k];
             }

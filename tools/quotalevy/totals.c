@@ -33,6 +33,7 @@ struct totals {
     size_t ngroup, nout;
     int *check;           /* per output: its check index, or −1 */
     ql_aggregate *agg;    /* per output */
+    int *scale;           /* per output: the places its sum is shown with */
     group_table *groups;  /* key → group */
 };
 
@@ -46,8 +47,9 @@ totals *tot_new(const ql_ruleset *rs, size_t ngroup)
     t->nout = ql_ruleset_output_count(rs);
     t->check = calloc(t->nout + 1, sizeof *t->check);
     t->agg = calloc(t->nout + 1, sizeof *t->agg);
+    t->scale = calloc(t->nout + 1, sizeof *t->scale);
     t->groups = groups_new(sizeof(group) + t->nout * sizeof(acc));
-    if (!t->check || !t->agg || !t->groups) {
+    if (!t->check || !t->agg || !t->scale || !t->groups) {
         tot_free(t);
         return NULL;
     }
@@ -56,6 +58,10 @@ totals *tot_new(const ql_ruleset *rs, size_t ngroup)
                           ? ql_ruleset_check_index(rs, ql_ruleset_output_name(rs, i))
                           : -1;
         t->agg[i] = ql_ruleset_output_aggregate(rs, i);
+        /* a sum of no values is 0 at the places its values have */
+        t->scale[i] = t->check[i] >= 0 ? ql_ruleset_check_scale(rs, (size_t)t->check[i],
+                                                                QL_CHECK_SHORTFALL)
+                                       : ql_ruleset_output_scale(rs, i);
     }
     return t;
 }
@@ -67,6 +73,7 @@ void tot_free(totals *t)
     groups_free(t->groups);
     free(t->check);
     free(t->agg);
+    free(t->scale);
     free(t);
 }
 
@@ -206,14 +213,17 @@ static void put_dec(strbuf *out, const ql_decimal *v, int has)
     }
 }
 
-static void put_sum(strbuf *out, const widesum *w, int has)
+/* A sum, at least at `scale` places: the sum of no values (no rows, or
+ * none with a value) is 0 at them, never an empty cell. */
+static void put_sum(strbuf *out, const widesum *w, int scale)
 {
+    char buf[160];
+    widesum v = *w;
+    if (scale > v.scale)
+        v.scale = scale;
+    widesum_format(&v, buf, sizeof buf);
     sb_putc(out, ',');
-    if (has) {
-        char buf[160];
-        widesum_format(w, buf, sizeof buf);
-        sb_puts(out, buf);
-    }
+    sb_puts(out, buf);
 }
 
 /* One row of totals: scope, key cells (none: the total), rows, then the
@@ -238,20 +248,21 @@ static void put_row(const totals *t, const char *key, const group *g,
             put_count(out, a->applicable);
             put_count(out, a->compliant);
             put_count(out, a->applicable - a->compliant);
-            put_sum(out, &a->shortfall, a->has_short);
+            put_sum(out, &a->shortfall, t->scale[i]);
             continue;
         }
         switch (t->agg[i]) {
         case QL_AGG_NONE: break;
         case QL_AGG_COUNT: put_count(out, a->n); break;
-        case QL_AGG_SUM: put_sum(out, &a->sum, a->has); break;
+        case QL_AGG_SUM: put_sum(out, &a->sum, t->scale[i]); break;
         default: put_dec(out, &a->v, a->has); break;
         }
     }
     sb_putc(out, '\n');
 }
 
-int tot_write_csv(const totals *t, const char *const *group_names, strbuf *out)
+int tot_write_csv(const totals *t, const char *const *group_names,
+                  const unsigned char *by_value, strbuf *out)
 {
     static const char *const agg_word[] = {"", "sum", "count", "min", "max"};
     sb_puts(out, "scope");
@@ -291,7 +302,7 @@ int tot_write_csv(const totals *t, const char *const *group_names, strbuf *out)
     }
     sb_putc(out, '\n');
     /* the groups in key order, then all of them together */
-    const group_entry **order = groups_sorted(t->groups);
+    const group_entry **order = groups_sorted(t->groups, t->ngroup, by_value);
     group *sum = calloc(1, sizeof *sum + t->nout * sizeof *sum->a);
     if (!order || !sum) {
         free(order);

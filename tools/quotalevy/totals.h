@@ -29,9 +29,12 @@ int tot_add(totals *t, const char *const *key, const size_t *len,
             const ql_result *res);
 /* Adds every group of `from` into t.  −1 out of memory. */
 int tot_merge(totals *t, const totals *from);
-/* The CSV: a header, one row per group (ordered by key) with scope
+/* The CSV: a header, one row per group (ordered by key, a key column
+ * flagged in by_value by its numbers' value: groups_sorted) with scope
  * "group", then one row of all groups with scope "total".  Sums are
- * wide (widesum.h) and never overflow.  −1 out of memory. */
-int tot_write_csv(const totals *t, const char *const *group_names, strbuf *out);
+ * wide (widesum.h) and never overflow; a sum of no values is 0 at its
+ * output's places.  −1 out of memory. */
+int tot_write_csv(const totals *t, const char *const *group_names,
+                  const unsigned char *by_value, strbuf *out);
 
 #endif
