@@ -232,8 +232,13 @@ class Run(unittest.TestCase):
                          [("D1", "1.0"), ("D2", "0.5")])
         self.assertIn("<stdin>:4: rejected (id D3): field 'date': no evaluation date", p.stderr)
         self.assertIn("<stdin>:5:2: rejected (id D4): field 'date'", p.stderr)
-        # --date overrides the column for every row
-        p = run("run", JILIN, "-", "--date", "2021-01-01", stdin=data, check_rc=0)
+        # --date and the column both: one would be dropped silently
+        p = run("run", JILIN, "-", "--date", "2021-01-01", stdin=data, check_rc=2)
+        self.assertIn("the column 'date' gives each row its evaluation date, and so "
+                      "does --date", p.stderr)
+        # unless the column is ignored knowingly: --date for every row
+        p = run("run", JILIN, "-", "--date", "2021-01-01", "--ignore-columns", "date",
+                stdin=data, check_rc=0)
         self.assertEqual(len(rows(p.stdout)), 4)
 
     def test_jsonl_in_and_out(self):
@@ -999,6 +1004,70 @@ class InputRead(unittest.TestCase):
             self.assertIn("no evaluation date", p.stderr)
             self.assertEqual(p.stderr.count("\n"), 1)
             self.assertEqual(os.listdir(d), [])
+
+    def test_a_byte_order_mark_inside_the_input_rejects_its_row(self):
+        # files joined together: the second one's BOM ended up inside the
+        # id of the row after the join, which was written, exit 0
+        bom = "\ufeff"
+        e2 = GOOD.replace("E1", "E2")
+        for text, where in ((bom + HEADER + GOOD + bom + e2, "<stdin>:3:1"),
+                            (HEADER + GOOD + '"' + bom + 'E2"' + e2[2:], "<stdin>:3:1"),
+                            (HEADER + GOOD + e2.replace("enterprise", bom + "enterprise"),
+                             "<stdin>:3:2"),
+                            (bom + HEADER + GOOD + bom + HEADER + e2, "<stdin>:3:1")):
+            with self.subTest(text=text):
+                p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=text, check_rc=1)
+                self.assertEqual([r["id"] for r in rows(p.stdout)],
+                                 ["E1"] + (["E2"] if HEADER in text[text.index(GOOD):]
+                                           else []))
+                self.assertIn(f"{where}: rejected: a byte order mark (U+FEFF) at the start "
+                              "of the field: the start of another file inside this one "
+                              "(files joined together?); remove it", p.stderr)
+                self.assertNotIn(bom, p.stdout)
+        j = ('{"id": "J%d", "unit_type": "enterprise", "employees": 100, "disabled": 1, '
+             '"disabled_severe": 0, "wage_total": 6000000, "local_avg_wage": 50000}\n')
+        for text in (bom + j % 1 + bom + j % 2, j % 1 + "  " + bom + j % 2):
+            with self.subTest(text=text):
+                p = run("run", JILIN, "-", "--date", "2024-06-30", "--input-format", "jsonl",
+                        stdin=text, check_rc=1)
+                self.assertEqual([r["id"] for r in rows(p.stdout)], ["J1"])
+                self.assertIn("<stdin>:2:", p.stderr)
+                self.assertIn("rejected: a byte order mark (U+FEFF) at the start of the "
+                              "line", p.stderr)
+                self.assertIn("2 rows read, 1 written, 1 rejected", p.stderr)
+
+    def test_a_date_column_with_date_is_a_usage_error_before_reading(self):
+        # with --date the column was ignored without a word, even "garbage"
+        data = HEADER.replace("\n", ",date\n") + "".join(
+            GOOD.replace("E1", f"E{i}").replace("\n", ",garbage\n") for i in (1, 2, 3))
+        jl = ('{"id": "J1", "unit_type": "enterprise", "employees": 100, "disabled": 1, '
+              '"disabled_severe": 0, "wage_total": 6000000, "local_avg_wage": 50000, '
+              '"date": "garbage"}\n')
+        with tempfile.TemporaryDirectory() as d:
+            o = os.path.join(d, "o.csv")
+            for cmd, fmt, text, what in (
+                    (["run", JILIN, "-", "-o", o], "csv", data, "<stdin>: the column"),
+                    (["run", JILIN, "-", "-o", o], "jsonl", jl, "<stdin>:1: the key"),
+                    (["compare", JILIN, "-", "--override", "ratio=1.7%@2024-01-01"],
+                     "csv", data, "-: the column"),
+                    (["compare", JILIN, "-", "--override", "ratio=1.7%@2024-01-01"],
+                     "jsonl", jl, "-:1: the key"),
+                    (["explain", JILIN, "--row", "E1", "-"], None, data, ": the column")):
+                with self.subTest(cmd=cmd[0], fmt=fmt):
+                    if fmt:
+                        cmd = cmd + ["--input-format", fmt]
+                    p = run(*cmd, "--date", "2024-06-30", stdin=text, check_rc=2)
+                    self.assertIn(f"{what} 'date' gives each row its evaluation date, "
+                                  "and so does --date: give one of them "
+                                  "(--ignore-columns date evaluates every row on "
+                                  "--date's day)", p.stderr)
+                    self.assertNotIn("rows read", p.stderr)
+                    self.assertEqual(os.listdir(d), [])
+                    # ignored knowingly, --date holds for every row
+                    run(*cmd, "--date", "2024-06-30", "--ignore-columns", "date",
+                        stdin=text, check_rc=0)
+                    if os.path.exists(o):
+                        os.unlink(o)
 
     def endless(self, fmt, byte):
         """Feeds bytes with no line end until the command stops reading;

@@ -281,10 +281,35 @@ static void say_near(const char *cmd, const char *where, const char *what,
     free(b.p);
 }
 
+/* With --date, a column (or key) 'date' that is not ignored: said, and
+ * the run stops — one of the two would be dropped without a word (the
+ * column's values, even 'garbage', were never read). */
+static int date_twice(const col_watch *w, const char *cmd, const char *where,
+                      const char *what, const char *const *names, size_t n)
+{
+    if (!w->has_date || col_ignored(w, "date"))
+        return 0;
+    for (size_t j = 0; j < n; j++)
+        if (!strcmp(names[j], "date")) {
+            strbuf b = {0};
+            sb_put_escaped(&b, where, strlen(where));
+            fprintf(stderr,
+                    "quotalevy %s: %s: the %s 'date' gives each row its evaluation "
+                    "date, and so does --date: give one of them (--ignore-columns "
+                    "date evaluates every row on --date's day)\n",
+                    cmd, b.p ? b.p : "", what);
+            free(b.p);
+            return 1;
+        }
+    return 0;
+}
+
 int col_check_header(col_watch *w, const char *cmd, const char *input,
                      const char *const *names, size_t n)
 {
     int has_date, has_id, stop = 0;
+    if (date_twice(w, cmd, input, "column", names, n))
+        return -1;
     mark_present(w, names, n, &has_date, &has_id);
     strbuf list = {0};
     size_t nignored = 0;
@@ -358,6 +383,17 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
                    const char *const *names, size_t n)
 {
     int marked = 0, has_date = 0, has_id = 0;
+    if (w->has_date && !col_ignored(w, "date")) {
+        char at[64];
+        snprintf(at, sizeof at, ":%ld", line);
+        strbuf where = {0};
+        sb_puts(&where, input);
+        sb_puts(&where, at);
+        int twice = date_twice(w, cmd, where.p ? where.p : input, "key", names, n);
+        free(where.p);
+        if (twice)
+            return -1;
+    }
     for (size_t j = 0; j < n; j++) {
         if (is_read(w, names[j]) || col_ignored(w, names[j]))
             continue;

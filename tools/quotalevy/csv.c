@@ -17,6 +17,7 @@ struct csv_reader {
     char *buf;         /* input chunk */
     size_t pos, end;
     int eof, started;
+    long records; /* records given so far (the first is the header) */
     long line;         /* current physical line */
     long long consumed;
     char *rec;         /* the record's field bytes */
@@ -280,6 +281,18 @@ static void take_lf(csv_reader *r)
 /* The end of the record: the fields, or its first problem. */
 static int finish(csv_reader *r, csv_record *rec)
 {
+    /* A byte order mark starts only a file: at the start of a later
+     * record's field it is a second file's start (exports concatenated)
+     * and would stay, unseen, inside the id or the value. */
+    for (size_t i = 0; i < r->nf && r->records > 0 && !r->err; i++)
+        if (r->lens[i] >= 3 && !memcmp(r->rec + r->starts[i], "\xEF\xBB\xBF", 3)) {
+            r->err = "a byte order mark (U+FEFF) at the start of the field: the "
+                     "start of another file inside this one (files joined "
+                     "together?); remove it";
+            r->err_line = rec->line;
+            r->err_column = (int)i + 1;
+        }
+    r->records++;
     if (r->err) {
         rec->error = r->err;
         rec->error_line = r->err_line;

@@ -399,9 +399,17 @@ int jsonl_next(jsonl_reader *r, jsonl_record *rec)
             k++;
         if (k == (size_t)n)
             continue; /* a blank line holds no record */
-        if (r->line == 1 && n >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3)) {
-            memmove(r->buf, r->buf + 3, (size_t)n - 2);
-            n -= 3;
+        if (n - (long)k >= 3 && !memcmp(r->buf + k, "\xEF\xBB\xBF", 3)) {
+            if (r->line == 1 && k == 0) {
+                memmove(r->buf, r->buf + 3, (size_t)n - 2);
+                n -= 3;
+            } else { /* only a file starts with one: files joined together */
+                rec->error = "a byte order mark (U+FEFF) at the start of the line: the "
+                             "start of another file inside this one (files joined "
+                             "together?); remove it";
+                rec->error_column = (int)k + 1;
+                return -1;
+            }
         }
         cursor c = {r->buf, 0, (size_t)n, NULL};
         r->olen = 0;
