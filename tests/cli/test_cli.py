@@ -449,6 +449,27 @@ class OutputFiles(unittest.TestCase):
         return run("run", JILIN, "-", "--date", "2024-06-30", *extra,
                    stdin=data, check_rc=rc)
 
+    def test_a_name_as_long_as_the_system_allows_is_written(self):
+        # a 254-byte name failed "File name too long": the temporary
+        # NAME.partial-XXXXXX beside it was too long, not the name
+        bad = HEADER + GOOD + "E2,company,100,1,0,6000000,50000\n"
+        for n in (240, 250, 255):
+            with self.subTest(n=n), tempfile.TemporaryDirectory() as d:
+                names = [os.path.join(d, c * (n - 4) + ".csv") for c in "orp"]
+                self.run_to(d, "-o", names[0], "--rejects", names[1], "--summary",
+                            names[2], data=bad, rc=1)
+                self.assertEqual(sorted(os.listdir(d)),
+                                 sorted(os.path.basename(x) for x in names))
+                with open(names[0]) as f:
+                    self.assertEqual([r["id"] for r in rows(f.read())], ["E1"])
+                with open(names[1]) as f:
+                    self.assertEqual([r["id"] for r in rows(f.read())], ["E2"])
+                # and replaced in place, keeping its mode
+                os.chmod(names[0], 0o640)
+                self.run_to(d, "-o", names[0])
+                self.assertEqual(os.stat(names[0]).st_mode & 0o777, 0o640)
+                self.assertEqual(len(os.listdir(d)), 3)
+
     def test_an_empty_file_name_is_refused_before_reading(self):
         # -o '' read the whole input, wrote a temporary file, then failed
         # to rename it ("No such file or directory")

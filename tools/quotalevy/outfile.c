@@ -106,6 +106,32 @@ static int open_direct(outfile *o, const char *cmd, const struct stat *st)
 }
 
 /* The stream opened (o->f set), before any byte is written. */
+/* The temporary name beside target: "NAME.partial-XXXXXX", or, when that
+ * would be longer than the folder allows a name to be (a valid NAME of
+ * 250 bytes failed as "File name too long"), ".ql-partial-XXXXXX" in the
+ * same folder.  malloc'd; NULL out of memory. */
+static char *temp_name(const char *target)
+{
+    static const char suffix[] = ".partial-XXXXXX", brief[] = ".ql-partial-XXXXXX";
+    const char *slash = strrchr(target, '/');
+    size_t dir = slash ? (size_t)(slash - target) + 1 : 0, n = strlen(target);
+    long max = -1;
+    char *folder = strndup(target, dir ? dir : 0);
+    if (!folder)
+        return NULL;
+    max = pathconf(dir ? folder : ".", _PC_NAME_MAX);
+    free(folder);
+    if (max <= 0)
+        max = 255;
+    int fits = n - dir + sizeof suffix - 1 <= (size_t)max;
+    size_t size = (fits ? n : dir) + sizeof brief;
+    char *tmp = malloc(size);
+    if (tmp)
+        snprintf(tmp, size, "%.*s%s", (int)(fits ? n : dir), target,
+                 fits ? suffix : brief);
+    return tmp;
+}
+
 static int open_stream(outfile *o, const char *path, const char *cmd)
 {
     o->open = 1;
@@ -175,12 +201,10 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
             o->dir_ino = ds.st_ino;
         }
     }
-    size_t n = strlen(o->target);
-    if (!(o->tmp = malloc(n + 20))) {
+    if (!(o->tmp = temp_name(o->target))) {
         errno = ENOMEM;
         return fail_open(o, cmd, "cannot create", -1);
     }
-    snprintf(o->tmp, n + 20, "%s.partial-XXXXXX", o->target);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         free(o->tmp);
