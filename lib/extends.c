@@ -317,21 +317,40 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
         if (confined && rel[0] == '/')
             return refuse_extends(L, ext, rel, "an absolute path");
         char canon[PATH_MAX];
-        int searched = 0;
+        int searched = 0, looked = 0;
         if (!realpath(path, canon) && rel[0] != '/') {
             /* Not beside the including file: a rule set by name, such
              * as `extends: cn/national` from a province's own folder. */
             const char *found;
             if (qli_rl_find_rules(L->ar, rel, L->search_path, &found, NULL) ==
-                    QL_OK &&
-                found != rel) {
-                path = (char *)found;
-                searched = 1;
+                QL_OK) {
+                if (found != rel) {
+                    path = (char *)found;
+                    searched = 1;
+                }
+            } else {
+                looked = 1;
             }
         }
         if (!realpath(path, canon)) {
             if (confined && has_dotdot(rel))
                 return refuse_extends(L, ext, rel, "'..' leaving the folder");
+            if (looked) { /* neither beside this file nor on the search path */
+                int e = errno;
+                const char *sp = L->search_path,
+                           *env = getenv("QUOTALEVY_RULES_PATH");
+                char folders[256];
+                snprintf(folders, sizeof folders, "%s%s%s%s%s",
+                         sp && *sp ? sp : "", sp && *sp ? ":" : "",
+                         env && *env ? env : "", env && *env ? ":" : "",
+                         qli_rl_rules_dir());
+                return qli_yfail(
+                    L->err, QL_EIO, ext,
+                    "extends '%.60s': cannot open (beside this file): "
+                    "%s; nor is it a rule set (NAME or NAME.yaml) on "
+                    "the search path %.100s",
+                    rel, strerror(e), folders);
+            }
             return qli_yfail(L->err, QL_EIO, ext,
                              "extends '%.80s': cannot open %.80s: %s", rel,
                              path, strerror(errno));

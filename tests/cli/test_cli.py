@@ -1628,6 +1628,29 @@ class Columns(unittest.TestCase):
 
 
 class TestAndCheck(unittest.TestCase):
+    def test_extends_by_a_name_not_found_says_where_it_looked(self):
+        # "cannot open nowhere/base: No such file" said nothing of the
+        # rule sets by name that were looked for, nor where
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "x.yaml")
+            write(rules, 'quotalevy: 1\nextends: nowhere/base\nid: x\ntitle: x\n'
+                         'jurisdiction: XX\nversion: "1"\n')
+            env = dict(os.environ, QUOTALEVY_RULES_PATH=f"{d}/a:{d}/b")
+            p = subprocess.run([*WRAP, BIN, "check", rules], capture_output=True,
+                               text=True, cwd=SRC, env=env)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("x.yaml:2:10: extends 'nowhere/base': cannot open (beside this "
+                          "file): No such file or directory; nor is it a rule set (NAME "
+                          f"or NAME.yaml) on the search path {d}/a:{d}/b:",
+                          p.stdout + p.stderr)
+            # found there, it loads
+            os.makedirs(os.path.join(d, "b", "nowhere"))
+            shutil.copy(os.path.join(SRC, "rules/cn/national.yaml"),
+                        os.path.join(d, "b", "nowhere", "base.yaml"))
+            p = subprocess.run([*WRAP, BIN, "check", rules], capture_output=True,
+                               text=True, cwd=SRC, env=env)
+            self.assertNotIn("nowhere/base", p.stdout + p.stderr)
+
     def test_an_amount_times_an_amount_is_refused_at_the_star(self):
         # yen × yen loaded as money, shown and totalled as yen; in EUR the
         # same formula was refused for its places ("round it")
