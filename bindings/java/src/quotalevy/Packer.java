@@ -97,6 +97,9 @@ final class Packer {
         if (name.isEmpty() || name.indexOf('\0') >= 0)
             throw RecordException.refused(name.replace('\0', '?'),
                 "the rule set has no input with this name");
+        String why = Utf8.notText(name);
+        if (why != null)
+            throw RecordException.refused(Utf8.escaped(name), "a field name with " + why);
         String text = text(name, v);
         if (text == null)
             return; /* null: the field stays empty */
@@ -113,6 +116,9 @@ final class Packer {
             if (s.indexOf('\0') >= 0)
                 throw RecordException.refused(name,
                     "a NUL character cannot be part of a value");
+            String why = Utf8.notText(s);
+            if (why != null) /* never a '?' in its place */
+                throw RecordException.refused(name, "'" + Utf8.escaped(s) + "': " + why);
             return s;
         }
         if (v instanceof BigDecimal)

@@ -28,6 +28,9 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
         String p = parameter == null ? null : parameter.replace('\0', '?');
         if (parameter == null || parameter.isEmpty() || parameter.indexOf('\0') >= 0)
             throw refused(p, "a parameter override needs a parameter name");
+        if (Utf8.notText(parameter) != null)
+            throw refused(Utf8.escaped(parameter), "a parameter name with "
+                          + Utf8.notText(parameter));
         if (from == null)
             throw refused(p, "an override needs the date it holds from");
         if (from.getYear() < 1 || from.getYear() > 9999)
@@ -50,6 +53,8 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
             String s = (String)v;
             if (s.indexOf('\0') >= 0)
                 throw refused(p, "a NUL character cannot be part of a value");
+            if (Utf8.notText(s) != null)
+                throw refused(p, "'" + Utf8.escaped(s) + "': " + Utf8.notText(s));
             return s;
         }
         if (v instanceof BigDecimal)

@@ -111,6 +111,22 @@ public final class RuleSet implements AutoCloseable {
      * @throws RulesException as {@link #load}
      */
     public static RuleSet fromString(String yaml, String name) {
+        int bad = Utf8.loneSurrogate(yaml);
+        if (bad >= 0) { /* getBytes would make it a '?' the loader never sees */
+            int line = 1, column = 1;
+            for (int i = 0; i < bad; i++) {
+                if (yaml.charAt(i) == '\n') {
+                    line++;
+                    column = 1;
+                } else if (!Character.isLowSurrogate(yaml.charAt(i))) {
+                    column++;
+                }
+            }
+            String file = name == null ? "<memory>" : name;
+            String why = Utf8.notText(yaml.substring(bad, bad + 1));
+            throw new RulesException("QL_EPARSE", why, file, line, column, null,
+                                     file + ":" + line + ":" + column + ": " + why);
+        }
         byte[] b = yaml.getBytes(StandardCharsets.UTF_8);
         return new RuleSet(Native.ql_swig_load_buffer(b, name));
     }

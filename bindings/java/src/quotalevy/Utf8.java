@@ -10,6 +10,48 @@ import java.nio.charset.StandardCharsets;
 final class Utf8 {
     private Utf8() {}
 
+    /* The index of the first lone surrogate in s (a UTF-16 unit that is
+     * half of no pair), or −1.  String.getBytes turns one into '?', so a
+     * value would change on its way — and could even match an enum's. */
+    static int loneSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n
+                && Character.isLowSurrogate(s.charAt(i + 1)))
+                i++;
+            else if (Character.isSurrogate(c))
+                return i;
+        }
+        return -1;
+    }
+
+    /* s for a message: a lone surrogate as \uD800, a NUL as \u0000. */
+    static String escaped(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < n
+                && Character.isLowSurrogate(s.charAt(i + 1));
+            if (pair) {
+                b.append(c).append(s.charAt(++i));
+            } else if (Character.isSurrogate(c) || c == 0) {
+                b.append(String.format("\\u%04X", (int)c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /* Why s cannot be text for the library (a lone surrogate), or null. */
+    static String notText(String s) {
+        int i = loneSurrogate(s);
+        return i < 0 ? null
+                     : String.format("a lone surrogate (\\u%04X at character %d) is not "
+                                     + "text: it has no UTF-8 form",
+                                     (int)s.charAt(i), i + 1);
+    }
+
     /* The UTF-8 bytes of s with a terminating NUL; null stays null. */
     static byte[] cstring(String s) {
         if (s == null)
@@ -17,6 +59,10 @@ final class Utf8 {
         if (s.indexOf('\0') >= 0)
             throw new IllegalArgumentException(
                 "a NUL character cannot cross to the library: " + s.replace('\0', '?'));
+        String why = notText(s);
+        if (why != null)
+            throw new IllegalArgumentException(
+                "'" + escaped(s) + "' cannot cross to the library: " + why);
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[b.length + 1];
         System.arraycopy(b, 0, out, 0, b.length);

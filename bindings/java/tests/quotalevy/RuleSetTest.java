@@ -338,6 +338,56 @@ class RuleSetTest {
     }
 
     @Test
+    void aLoneSurrogateIsRefusedNamingTheField() {
+        /* String.getBytes made it '?': "ab\uD800cd" reached the library
+         * as "ab?cd", and "\uDC00x" matched the enum value "?x" */
+        RuleSet rs = RuleSet.fromString("quotalevy: 1\nid: s\ntitle: s\njurisdiction: XX\n"
+            + "version: \"1\"\ninputs:\n  s: string\n  k: {type: enum, values: [\"?x\", b]}\n"
+            + "  n: integer\noutputs: [s, k]\n", "s.yaml");
+        try {
+            LocalDate d = LocalDate.of(2024, 1, 1);
+            Object[][] cases = {{"s", "ab\uD800cd", "\\uD800", "3"}, {"k", "\uDC00x", "\\uDC00", "1"},
+                                {"n", "1\uDBFF", "\\uDBFF", "2"}};
+            for (Object[] c : cases) {
+                Map<String, Object> rec = new HashMap<>(Map.of("s", "a", "k", "b", "n", 1));
+                rec.put((String)c[0], c[1]);
+                RecordException e = assertThrows(RecordException.class, () -> rs.evaluate(rec, d));
+                assertEquals(c[0], e.getField());
+                assertTrue(e.getMessage().contains(c[2] + " at character " + c[3]
+                                                   + ") is not text"), e.getMessage());
+                assertFalse(e.getMessage().contains("?"), e.getMessage());
+                /* in a batch, that record's error only */
+                List<Outcome> out = rs.evaluateAll(List.of(Map.of("s", "a", "k", "b"), rec,
+                                                           Map.of("s", "z", "k", "b")), d);
+                assertEquals(3, out.size());
+                assertTrue(out.get(0).ok());
+                assertEquals(c[0], out.get(1).error().getField());
+                assertEquals("z", out.get(2).result().text("s"));
+            }
+            /* a pair is text: U+1F600 goes through whole */
+            assertEquals("a\uD83D\uDE00", rs.evaluate(Map.of("s", "a\uD83D\uDE00", "k", "b"), d)
+                                             .text("s"));
+            /* a key */
+            RecordException e = assertThrows(RecordException.class,
+                () -> rs.evaluate(Map.of("s\uD800", "a", "k", "b"), d));
+            assertEquals("s\\uD800", e.getField());
+            /* an override's name or value, rules text and a path */
+            assertThrows(RulesException.class,
+                () -> ParameterOverride.of("ratio", "1.7\uD800%", LocalDate.of(2024, 1, 1)));
+            assertThrows(RulesException.class,
+                () -> ParameterOverride.of("rat\uDC00io", "1.7%", LocalDate.of(2024, 1, 1)));
+            RulesException re = assertThrows(RulesException.class,
+                () -> RuleSet.fromString("quotalevy: 1\nid: \"a\uD800\"\n", "t.yaml"));
+            assertEquals(2, re.getLine());
+            assertEquals(7, re.getColumn());
+            assertTrue(re.getMessage().startsWith("t.yaml:2:7: a lone surrogate"), re.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> RuleSet.load("rules\uD800.yaml"));
+        } finally {
+            rs.close();
+        }
+    }
+
+    @Test
     void explainIsTheCommandsText() throws Exception {
         Result r = national.evaluate(firm(), JUNE);
         String cli = cli("explain", "rules/cn/national.yaml", "--date", "2024-06-30",
