@@ -333,6 +333,29 @@ class HonestTotals(unittest.TestCase):
                 p = run_p("check", rules)
                 self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
+    def test_a_list_input_is_grouped_by_one_item(self):
+        # -g positions said "'positions' is neither an input of the rule
+        # set nor a --keep column": it is an input, a list of 12
+        with tempfile.TemporaryDirectory() as d:
+            summ = os.path.join(d, "s.csv")
+            for cmd in (["run", "-o", os.path.join(d, "o.csv")],
+                        ["compare", "--override", "obligation_threshold=30@2024-01-01"]):
+                with self.subTest(cmd=cmd[0]):
+                    p = run_p(cmd[0], "rules/de/sgb9.yaml", "examples/de-employers.csv",
+                              *cmd[1:], "--date", "2024-12-31", "--summary", summ,
+                              "-g", "positions")
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertIn("--group-by: 'positions' is a list input of 12 items: "
+                                  "group by one of them, positions[1] … positions[12]",
+                                  p.stderr)
+                    self.assertEqual(os.listdir(d), [])
+            p = run_p("run", "rules/de/sgb9.yaml", "examples/de-employers.csv", "-q",
+                      "-o", os.path.join(d, "o.csv"), "--date", "2024-12-31",
+                      "--summary", summ, "-g", "positions[1]")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            keys = [g["positions[1]"] for g in csv_rows(summ)[:-1]]
+            self.assertEqual(keys, sorted(keys, key=lambda k: Decimal(k) if k else -1))
+
     def test_groups_are_the_values_the_rules_read(self):
         # --group-by grouped by the raw text: true/yes/1/TRUE made four
         # groups, 118 and 118.0 two, and numbers sorted as text

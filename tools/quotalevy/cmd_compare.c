@@ -300,6 +300,14 @@ int cmd_compare(int argc, char **argv)
             size_t g;
             for (g = 0; g < nh && strcmp(header[g], group[k]); g++)
                 ;
+            int items = g == nh ? col_list_items(base, group[k]) : 0;
+            if (items) {
+                cli_error("compare",
+                          "--group-by: '%s' is a list input of %d items: group "
+                          "by one of them, %s[1] … %s[%d]",
+                          group[k], items, group[k], group[k], items);
+                goto out;
+            }
             if (g == nh) {
                 cli_error("compare", "--group-by: the input has no column '%s'",
                           group[k]);

@@ -215,6 +215,14 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
     for (size_t j = 0; j < n; j++) {
         int i = ql_ruleset_input_index(cfg->rs, cols[j]);
         int k = run_keep_index(cfg, cols[j]);
+        int items = i < 0 && k < 0 ? col_list_items(cfg->rs, cols[j]) : 0;
+        if (items) {
+            cli_error("run",
+                      "--group-by: '%s' is a list input of %d items: group by "
+                      "one of them, %s[1] … %s[%d]",
+                      cols[j], items, cols[j], cols[j], items);
+            return -1;
+        }
         if (i < 0 && k < 0) {
             cli_error("run",
                       "--group-by: '%s' is neither an input of the rule set "

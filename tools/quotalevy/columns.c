@@ -191,6 +191,23 @@ int col_bad_list_item(const ql_ruleset *rs, const char *name, const char **first
     return found;
 }
 
+int col_list_items(const ql_ruleset *rs, const char *name)
+{
+    size_t n = strlen(name);
+    char *item = malloc(n + 24);
+    int count = 0;
+    if (!item)
+        return 0;
+    for (;;) {
+        snprintf(item, n + 24, "%s[%d]", name, count + 1);
+        if (ql_ruleset_input_index(rs, item) < 0)
+            break;
+        count++;
+    }
+    free(item);
+    return count;
+}
+
 /* ------------------------------------------------------------ checks */
 
 /* Whether the run reads a column of this name. */

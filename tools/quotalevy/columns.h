@@ -51,5 +51,8 @@ int col_near_miss(const char *a, const char *b);
  * the list's first item's name in *first and its items in *size. */
 int col_bad_list_item(const ql_ruleset *rs, const char *name,
                       const char **first, int *size);
+/* How many items NAME[1] … NAME[n] the list input `name` has (its name
+ * as written, without an index), or 0 when it is no list input. */
+int col_list_items(const ql_ruleset *rs, const char *name);
 
 #endif
