@@ -470,9 +470,15 @@ ql_status ql_record_set(ql_record *rec, const char *name, const char *text,
     if (!rec || !name)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     int i = ql_ruleset_input_index(rec->rs, name);
-    if (i < 0) {
+    if (i < 0) { /* a slip of a name ('A' for 'a') is named as one */
+        qli_suggest sg;
+        char hint[QL_MAX_NAME + 32];
+        qli_suggest_init(&sg, name, strlen(name));
+        for (size_t k = 0; k < rec->rs->n_inputs; k++)
+            qli_suggest_try(&sg, rec->rs->inputs[k].name);
         qli_fail(err, QL_ERECORD, NULL, 0, 0,
-                "the rule set '%s' has no input called '%s'", rec->rs->id, name);
+                 "the rule set '%s' has no input called '%s'%s", rec->rs->id,
+                 name, qli_suggest_text(&sg, hint, sizeof hint));
         qli_error_set_field(err, name);
         return QL_ERECORD;
     }

@@ -338,6 +338,25 @@ class RuleSetTest {
     }
 
     @Test
+    void aMisspelledFieldNameGetsDidYouMean() {
+        /* "no input called 'Employees'" said nothing of 'employees' */
+        Map<String, Object> rec = firm();
+        rec.put("Employees", rec.remove("employees"));
+        RecordException e = assertThrows(RecordException.class, () -> jilin.evaluate(rec, JUNE));
+        assertEquals("Employees", e.getField());
+        assertTrue(e.getMessage().contains(
+                       "has no input called 'Employees'; did you mean 'employees'?"),
+                   e.getMessage());
+        List<Outcome> out = jilin.evaluateAll(List.of(rec), JUNE);
+        assertTrue(out.get(0).error().getMessage().contains("did you mean 'employees'?"));
+        /* nothing near: no guess */
+        rec.remove("Employees");
+        rec.put("zzzzzzzz", "1");
+        e = assertThrows(RecordException.class, () -> jilin.evaluate(rec, JUNE));
+        assertFalse(e.getMessage().contains("did you mean"), e.getMessage());
+    }
+
+    @Test
     void aLoneSurrogateIsRefusedNamingTheField() {
         /* String.getBytes made it '?': "ab\uD800cd" reached the library
          * as "ab?cd", and "\uDC00x" matched the enum value "?x" */
