@@ -219,6 +219,21 @@ class Run(unittest.TestCase):
                          ("2", "7", "local_avg_wage", "QL_ERECORD", "E1"))
         self.assertIn("expected > 0", r["message"])
 
+    def test_a_refused_field_before_the_id_column_names_the_rows_id(self):
+        # the id is the row's, wherever its column is and whichever field
+        # before it is refused (the worker reads the id as it sets fields)
+        data = ("employees,unit_type,disabled,disabled_severe,wage_total,"
+                "local_avg_wage,id,date\n"
+                "abc,enterprise,1,0,6000000,50000,E1,2024-06-30\n"
+                "100,enterprise,1,0,6000000,50000,E2,2024-02-30\n")
+        with tempfile.TemporaryDirectory() as d:
+            rej = os.path.join(d, "r.csv")
+            run("run", JILIN, "-", "--rejects", rej, stdin=data, check_rc=1)
+            with open(rej) as f:
+                bad = rows(f.read())
+        self.assertEqual([(r["line"], r["column"], r["field"], r["id"]) for r in bad],
+                         [("2", "1", "employees", "E1"), ("3", "8", "date", "E2")])
+
     def test_date_column_and_missing_date(self):
         data = ("id,date,unit_type,employees,disabled,disabled_severe,wage_total,"
                 "local_avg_wage\n"

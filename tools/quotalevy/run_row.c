@@ -288,6 +288,17 @@ static int add_totals(const run_cfg *cfg, worker *w, const slot *s)
     return tot_add(w->tot, key, len, w->res);
 }
 
+/* The row's id: its last id column's text, or NULL. */
+static const char *slot_id(const run_cfg *cfg, const slot *s)
+{
+    const char *id = NULL;
+    for (size_t k = 0; k < s->n; k++)
+        if (s->target[k] == T_ID ||
+            (cfg->id_input >= 0 && s->target[k] == T_INPUT + cfg->id_input))
+            id = slot_text(s, k);
+    return id;
+}
+
 void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
 {
     const char *id = NULL;
@@ -303,23 +314,26 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     ql_error err;
     int have_date = cfg->has_date;
     ql_date date = cfg->date;
-    for (size_t k = 0; k < s->n; k++)
-        if (s->target[k] == T_ID ||
-            (cfg->id_input >= 0 && s->target[k] == T_INPUT + cfg->id_input))
-            id = slot_text(s, k);
+    /* the row's id as it goes (the last id column wins); a row refused
+     * on the way is named by its whole row's id (slot_id) */
+    int id_target = cfg->id_input >= 0 ? T_INPUT + cfg->id_input : T_ID;
     for (size_t k = 0; k < s->n; k++) {
         int t = s->target[k];
+        if (t == T_ID || t == id_target)
+            id = slot_text(s, k);
         if (t >= T_INPUT) {
             if (s->len[k] == 0)
                 continue; /* empty since ql_record_clear: no call */
             if (ql_record_set_text(w->rec, (size_t)(t - T_INPUT), slot_text(s, k),
                                    s->len[k], &err)) {
-                reject(cfg, w, s, s->col[k], err.field, err.code, err.message, id);
+                reject(cfg, w, s, s->col[k], err.field, err.code, err.message,
+                       slot_id(cfg, s));
                 return;
             }
         } else if (t == T_DATE && !cfg->has_date && s->len[k]) {
             if (ql_date_parse(&date, slot_text(s, k), s->len[k], &err)) {
-                reject(cfg, w, s, s->col[k], "date", err.code, err.message, id);
+                reject(cfg, w, s, s->col[k], "date", err.code, err.message,
+                       slot_id(cfg, s));
                 return;
             }
             have_date = 1;
