@@ -528,22 +528,36 @@ class RuleSet:
         (errors='column')."""
         if not isinstance(columns, _Mapping):
             raise TypeError("columns must be a mapping of input names to sequences")
+        _columns.error_columns_free(self, errors)
         found = _columns.match_columns(self, columns.keys(), (), extra)
+        whole = _columns.list_columns(self, columns.keys())
         conv = _columns.Converter(self, floats)
         cells: List[Any] = []
-        n: Optional[int] = None
+        # every column given counts, id and ignored ones too: the batch is
+        # as long as all of them, or refused (never as long as none)
+        lengths: Dict[Any, int] = {}
         for label in found:
             if label is None:
                 cells.append(None)
                 continue
             c = _columns.cells(columns[label], label, floats)
-            if n is None:
-                n = len(c)
-            elif len(c) != n:
-                raise ValueError("column %r has %d cells, the others %d"
-                                 % (label, len(c), n))
+            lengths[label] = len(c)
             cells.append(c)
-        names, cols, ecols = self._run_columns(cells, n or 0, _date(date), errors,
+        whole_cells = {}
+        for label in columns.keys():
+            if label in lengths:
+                continue
+            if label in whole:
+                c = _columns.cells(columns[label], label, "exact-repr")
+                whole_cells[label] = c
+                lengths[label] = len(c)
+            else:
+                lengths[label] = _columns.length(columns[label], label)
+        _columns.same_lengths(columns, lengths)
+        n = next(iter(lengths.values()), 0)
+        for label in whole:
+            _columns.list_items(self, label, whole_cells[label], cells, found)
+        names, cols, ecols = self._run_columns(cells, n, _date(date), errors,
                                                conv)
         out: Dict[str, Sequence[Any]] = {}
         for name, packed, spec in zip(names, cols, self._specs()[1]):

@@ -14,7 +14,7 @@ import datetime as _dt
 import re
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set as AbstractSet
 from decimal import Decimal
 from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union
 
@@ -145,6 +145,7 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
     caller's line."""
     if extra not in ("warn", "ignore", "error"):
         raise ValueError("extra must be 'warn', 'ignore' or 'error'")
+    given = list(given)
     index = ruleset._index
     found: List[Optional[Any]] = [None] * len(index)
     kept = set(keep)
@@ -156,6 +157,8 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
         if i is not None:
             found[i] = label
             continue
+        if isinstance(label, str) and label in ruleset.lists:
+            continue  # a whole list input: list_columns reads it
         if isinstance(label, str) and not_text(label):
             # never an input's name: a header cut or mangled on its way
             raise RecordError("QL_ERECORD", "column %r is no input's name: %s"
@@ -163,6 +166,12 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
         if label != "id" and label not in kept:
             extras.append(label)
     missing = [inp.name for inp, f in zip(ruleset.inputs, found) if f is None]
+    given_set = set(g for g in given if isinstance(g, str))
+    for lst, size in ruleset.lists.items():  # a whole list none of whose items has a column
+        if lst not in given_set and all(found[ruleset._index[it]] is None
+                                        for it in ("%s[%d]" % (lst, k) for k in range(1, size + 1))
+                                        if it in ruleset._index):
+            missing.append(lst)
     if not has_id and "id" not in kept:
         missing.append("id")  # a column that looks like 'id' (a second BOM)
     for label in extras:
@@ -191,6 +200,109 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
                       % (ruleset.id, ", ".join(map(repr, extras))),
                       ExtraColumnsWarning, stacklevel=stacklevel)
     return found
+
+
+def error_columns_free(ruleset, errors: str) -> None:
+    """With errors='column', the generated error columns must not take the
+    place of outputs of the same names: refused before anything is read."""
+    if errors != "column":
+        return
+    names = column_specs(ruleset)[0]
+    clash = [n for n in ERROR_COLUMNS if n in names]
+    if clash:
+        raise ValueError("errors='column' adds the columns %s, but the rule set '%s' "
+                         "has output columns of the same names: %s; use "
+                         "errors='raise' (or rename the outputs)"
+                         % (", ".join(ERROR_COLUMNS), ruleset.id, ", ".join(map(repr, clash))))
+
+
+def list_columns(ruleset, given: Iterable[Any]) -> List[str]:
+    """The labels in `given` that name a list input whole ('positions'
+    for positions[1] … positions[12]).  Such a column holds, in each cell,
+    a sequence of the list's items (or None: every item empty); giving
+    the whole list and one of its items too is refused."""
+    labels = [g for g in given if isinstance(g, str) and g in ruleset.lists
+              and g not in ruleset._index]
+    present = set(g for g in given if isinstance(g, str))
+    for name in labels:
+        both = ["%s[%d]" % (name, k) for k in range(1, ruleset.lists[name] + 1)
+                if "%s[%d]" % (name, k) in present]
+        if both:
+            raise ValueError("column %r gives the whole list and column %s one of its "
+                             "items too: give one or the other"
+                             % (name, ", ".join(map(repr, both))))
+    return labels
+
+
+def length(values: Any, name: str) -> int:
+    """The number of cells of a column the rules do not read (id, an
+    ignored one), refused as cells() refuses a column that is no sequence."""
+    mod = type(values).__module__
+    if isinstance(values, (list, tuple)) or mod.startswith(("pandas", "numpy")):
+        return len(values)
+    return len(cells(values, name, "exact-repr"))
+
+
+def same_lengths(columns: Any, lengths: dict) -> None:
+    """Refuses columns of different lengths, naming each with its length;
+    pandas Series are paired by position only when they share one index
+    (else the same row would be two units)."""
+    if len(set(lengths.values())) > 1:
+        raise ValueError("columns of different lengths: %s (every column, id and "
+                         "ignored ones too, has one cell a row)"
+                         % ", ".join("%r %d" % kv for kv in lengths.items()))
+    first = None
+    for label in lengths:
+        v = columns[label]
+        index = getattr(v, "index", None)
+        if type(v).__module__.startswith("pandas") and index is not None \
+                and not callable(index):
+            if first is None:
+                first = (label, index)
+            elif not index.equals(first[1]):
+                raise ValueError("columns %r and %r are pandas Series with different "
+                                 "indexes: evaluate_columns pairs cells by position; use "
+                                 "evaluate_frame (which aligns by index) or "
+                                 ".reset_index(drop=True)" % (first[0], label))
+
+
+def list_items(ruleset, name: str, column: Sequence, cells_out: list,
+               found: list, labels: Optional[Sequence] = None) -> None:
+    """Spreads a whole-list column into its item inputs: cells_out and
+    found (one entry per input) receive, for each item name[k], the k-th
+    item of every row's sequence.  A cell that is neither None nor a
+    sequence of exactly the list's length is refused naming its row."""
+    size = ruleset.lists[name]
+    items = ["%s[%d]" % (name, k) for k in range(1, size + 1)]
+    slots = [ruleset._index.get(it) for it in items]
+    cols: List[list] = [[] for _ in items]
+    for row, v in enumerate(column):
+        if v is None or (isinstance(v, float) and v != v) or \
+                _kind_name(v) == "pandas._libs.missing.NAType":
+            for c in cols:
+                c.append(None)
+            continue
+        if isinstance(v, (str, bytes)) or not hasattr(v, "__len__") or \
+                isinstance(v, (dict, set, frozenset)):
+            what = "not %s" % type(v).__name__
+        elif len(v) != size:
+            what = "not %d" % len(v)
+        else:
+            for c, item in zip(cols, list(v)):
+                c.append(item)
+            continue
+        at = "row %d" % row
+        if labels is not None:
+            at += " (index %r)" % (labels[row],)
+        message = ("'%s' is a list of %d items (%s[1] … %s[%d]): each cell is a "
+                   "sequence of %d values (None for an empty item), %s"
+                   % (name, size, name, name, size, size, what))
+        raise FieldTypeError("QL_ERECORD", message, field=name, row=row,
+                             text="column %r, %s: %s" % (name, at, message))
+    for slot, item, c in zip(slots, items, cols):
+        if slot is not None:
+            cells_out[slot] = c
+            found[slot] = item
 
 
 # ------------------------------------------------------------ cells
@@ -307,8 +419,11 @@ def cells(values: Any, name: str, floats: str) -> Union[list, tuple]:
     if mod.startswith("numpy"):
         import pandas as pd
         return _series_cells(pd.Series(values, copy=False), name, floats)
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise TypeError("column %r: expected a sequence of cells, not %s"
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable) \
+            or isinstance(values, (Mapping, AbstractSet)):
+        # a mapping would give its keys, a set an order of its own
+        raise TypeError("column %r: expected a sequence of cells (list, tuple, "
+                        "numpy array, pandas Series), not %s"
                         % (name, type(values).__name__))
     return list(values)
 

@@ -37,8 +37,10 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
     if clash:
         raise ValueError("keep: %s would collide with output columns of the same "
                          "name" % ", ".join(map(repr, clash)))
+    _columns.error_columns_free(rs, errors)
     days = _date(date)
     found = _columns.match_columns(rs, df.columns, keep, extra, stacklevel=4)
+    whole = [w for w in _columns.list_columns(rs, df.columns) if w not in keep]
     n = len(df)
     cells = []
     for label in found:
@@ -51,6 +53,10 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
         except _columns.FieldTypeError as e:
             e.index = df.index[e.row] if e.row is not None and e.row < n else None
             raise
+    for label in whole:
+        s = df.iloc[:, df.columns.get_loc(label)]
+        _columns.list_items(rs, label, s.to_numpy(dtype=object).tolist(), cells, found,
+                            labels=df.index)
     conv = _columns.Converter(rs, floats, labels=df.index, columns=found, frame=True)
     # C puts each value straight into its place in one object block, which
     # becomes the frame's storage as it is (no list, no copy)

@@ -1,0 +1,213 @@
+"""The columnar path's shape of a batch: how many rows (every column
+counts, id and ignored ones too), which columns are paired (pandas
+Series only on one index), list inputs given whole (a column of
+sequences), and the error columns of errors='column' never taking the
+place of outputs.  Each test here failed before its fix (probe2 P2-08,
+P2-09, P2-20, P2-24)."""
+import csv
+import os
+import warnings
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import quotalevy
+
+SRC = os.path.abspath(os.environ.get("QL_SOURCE_DIR",
+                                    os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+
+DEFAULTED = """
+quotalevy: 1
+id: defaulted
+title: Every input defaulted
+jurisdiction: XX
+version: "1"
+inputs:
+  a: {type: decimal, scale: 2, default: 7}
+  b: {type: decimal, scale: 2, default: 0}
+computed:
+  t: a + b
+outputs: [t]
+"""
+
+# outputs named as the error columns errors='column' adds
+CLASH = """
+quotalevy: 1
+id: clash
+title: Outputs named as error columns
+jurisdiction: XX
+version: "1"
+inputs:
+  a: {type: decimal, scale: 2}
+  error_message: string
+computed:
+  error_status: a + 1
+outputs: [error_status, error_message]
+"""
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return quotalevy.RuleSet.from_string(DEFAULTED)
+
+
+def quiet(fn, *args, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", quotalevy.ExtraColumnsWarning)
+        return fn(*args, **kw)
+
+
+# ------------------------------------------------------- P2-08: row count
+
+
+def test_rows_counted_from_any_column(rs):
+    # no input column at all: the batch is as long as the columns given
+    out = quiet(rs.evaluate_columns, {"zz": ["1", "2", "3"]}, "2024-01-01")
+    assert list(out["t"]) == [Decimal("7.00")] * 3
+    out = rs.evaluate_columns({"id": ["u1", "u2", "u3"]}, "2024-01-01")
+    assert len(out["t"]) == 3
+    out = rs.evaluate_columns({"id": np.array(["u1", "u2"])}, "2024-01-01")
+    assert len(out["t"]) == 2
+    # the frame path agrees
+    f = quiet(rs.evaluate_frame, pd.DataFrame({"zz": ["1", "2", "3"]}), "2024-01-01")
+    assert list(f["t"]) == list(out["t"]) + [Decimal("7.00")]
+    assert rs.evaluate_columns({}, "2024-01-01")["t"] == []
+
+
+@pytest.mark.parametrize("cols", [
+    {"a": ["1", "2"], "zz": ["1", "2", "3"]},
+    {"a": ["1", "2"], "id": ["u1"]},
+    {"id": ["u1", "u2"], "zz": ("1", "2", "3")},
+    {"a": ["1", "2"], "b": ["1", "2"], "zz": pd.Series(["1", "2", "3"])},
+    {"zz": ["1"], "a": ["1", "2"]},
+])
+def test_every_column_has_the_same_length(rs, cols):
+    with pytest.raises(ValueError, match="columns of different lengths") as e:
+        quiet(rs.evaluate_columns, cols, "2024-01-01")
+    for name, v in cols.items():
+        assert "%r %d" % (name, len(v)) in str(e.value)
+
+
+def test_an_ignored_column_must_be_a_sequence(rs):
+    for bad in ("abc", 5, {"x": 1}, {2, 1}):
+        with pytest.raises(TypeError, match="'zz'"):
+            quiet(rs.evaluate_columns, {"a": ["1"], "zz": bad}, "2024-01-01")
+    # a generator counts as its cells
+    out = quiet(rs.evaluate_columns, {"zz": (x for x in "12")}, "2024-01-01")
+    assert len(out["t"]) == 2
+
+
+# ------------------------------------------- P2-09: Series and their index
+
+
+def test_series_on_different_indexes_are_refused(rs):
+    s1 = pd.Series(["1", "2"], index=[5, 3])
+    s2 = pd.Series(["10", "20"], index=[3, 5])
+    with pytest.raises(ValueError, match="different indexes.*evaluate_frame"):
+        rs.evaluate_columns({"a": s1, "b": s2}, "2024-01-01")
+    with pytest.raises(ValueError, match="different indexes"):
+        rs.evaluate_columns({"a": s1, "id": pd.Series(["x", "y"])}, "2024-01-01")
+    # one index: paired by position, as the frame pairs them by label
+    s3 = pd.Series(["10", "20"], index=[5, 3])
+    out = rs.evaluate_columns({"a": s1, "b": s3}, "2024-01-01")
+    assert list(out["t"]) == [Decimal("11.00"), Decimal("22.00")]
+    f = rs.evaluate_frame(pd.DataFrame({"a": s1, "b": s2}), "2024-01-01")
+    assert f.loc[5, "t"] == Decimal("21.00") and f.loc[3, "t"] == Decimal("12.00")
+    # a Series with a list: by position (a list has no index)
+    out = rs.evaluate_columns({"a": s1, "b": ["10", "20"]}, "2024-01-01")
+    assert list(out["t"]) == [Decimal("11.00"), Decimal("22.00")]
+
+
+def test_unordered_columns_are_refused(rs):
+    for bad in ({"x": "1"}, {"2", "1"}, frozenset(["1"]), {"x": 1}.keys()):
+        with pytest.raises(TypeError, match="'a'.*sequence"):
+            rs.evaluate_columns({"a": bad}, "2024-01-01")
+
+
+# ---------------------------------------- P2-20: error columns vs outputs
+
+
+def test_error_columns_never_replace_outputs():
+    rs = quotalevy.RuleSet.from_string(CLASH)
+    cols = {"a": ["1", "x"], "error_message": ["m1", "m2"]}
+    with pytest.raises(ValueError, match="errors='column'.*'error_status', 'error_message'"):
+        rs.evaluate_columns(cols, "2024-01-01", errors="column")
+    with pytest.raises(ValueError, match="errors='column'.*'error_status'"):
+        rs.evaluate_frame(pd.DataFrame(cols), "2024-01-01", errors="column")
+    # errors='raise' has no such columns: the good row is right
+    out = rs.evaluate_columns({"a": ["1"], "error_message": ["m1"]}, "2024-01-01")
+    assert out["error_status"][0] == Decimal("2.00") and out["error_message"][0] == "m1"
+
+
+# ------------------------------------------- P2-24: a list input given whole
+
+
+@pytest.fixture(scope="module")
+def jp():
+    return quotalevy.RuleSet.load(os.path.join(SRC, "rules", "jp", "levy.yaml"))
+
+
+def jp_records():
+    with open(os.path.join(SRC, "examples", "jp-employers.csv"), newline="") as f:
+        return [{k: v for k, v in r.items() if v and k != "id"} for r in csv.DictReader(f)]
+
+
+def whole(rec, names=("full_time", "short_time", "disabled_full")):
+    out = {k: v for k, v in rec.items() if k.split("[")[0] not in names}
+    for n in names:
+        out[n] = [rec.get("%s[%d]" % (n, k)) for k in range(1, 13)]
+    return out
+
+
+def test_a_list_input_given_whole_is_read_as_its_items(jp):
+    recs = jp_records()[:6]
+    want = [jp.evaluate(r, "2025-03-31").as_dict() for r in recs]
+    assert any(w["levy"] for w in want)
+    rows = [whole(r) for r in recs]
+    keys = sorted(set().union(*rows))
+    cols = {k: [r.get(k) for r in rows] for k in keys}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", quotalevy.ExtraColumnsWarning)
+        out = jp.evaluate_columns(cols, "2025-03-31")
+        assert [{k: out[k][i] for k in out} for i in range(len(recs))] == want
+        # tuples and numpy arrays as cells, and the frame path alike
+        cols["full_time"] = [tuple(c) for c in cols["full_time"]]
+        cols["short_time"] = [np.array(c, dtype=object) for c in cols["short_time"]]
+        f = jp.evaluate_frame(pd.DataFrame(cols), "2025-03-31")
+    assert [f.iloc[i].to_dict() for i in range(len(recs))] == want
+    # only the list columns given: the row count comes from them
+    one = {k: cols[k][:1] for k in ("full_time", "short_time", "disabled_full")}
+    assert len(jp.evaluate_columns(one, "2025-03-31")["levy"]) == 1
+    # None: every item empty
+    got = jp.evaluate_columns(dict(one, short_time=[None]), "2025-03-31")
+    bare = jp.evaluate_columns({k: one[k] for k in ("full_time", "disabled_full")},
+                               "2025-03-31")
+    assert {k: list(v) for k, v in got.items()} == {k: list(v) for k, v in bare.items()}
+
+
+def test_a_whole_list_of_another_length_or_given_twice_is_refused(jp):
+    twelve = [["400"] * 12, ["400"] * 12]
+    for bad, what in ((["400"] * 11, "not 11"), (["400"] * 13, "not 13"),
+                      ("400", "not str"), (400, "not int")):
+        with pytest.raises(quotalevy.FieldTypeError, match="'full_time', row 1.*%s" % what):
+            jp.evaluate_columns({"full_time": [twelve[0], bad]}, "2025-03-31")
+        with pytest.raises(quotalevy.FieldTypeError, match="row 1 \\(index 'b'\\).*%s" % what):
+            jp.evaluate_frame(pd.DataFrame({"full_time": [twelve[0], bad]}, index=["a", "b"]),
+                              "2025-03-31")
+    with pytest.raises(ValueError, match="'full_time'.*'full_time\\[3\\]'"):
+        jp.evaluate_columns({"full_time": twelve, "full_time[3]": ["1", "1"]}, "2025-03-31")
+    with pytest.raises(ValueError, match="'full_time'.*'full_time\\[3\\]'"):
+        jp.evaluate_frame(pd.DataFrame({"full_time": twelve, "full_time[3]": ["1", "1"]}),
+                          "2025-03-31")
+
+
+def test_a_near_miss_of_a_whole_list_is_refused(jp):
+    twelve = [["400"] * 12]
+    for bad in ("Full_time", "full_tim", "fulltime"):
+        with pytest.raises(quotalevy.RecordError, match="did you mean 'full_time'"):
+            jp.evaluate_columns({bad: twelve, "disabled_full": twelve}, "2025-03-31")
+    # an item given: the list has a column, the near miss is only extra
+    with pytest.warns(quotalevy.ExtraColumnsWarning, match="Full_time"):
+        jp.evaluate_columns({"Full_time": twelve, "full_time[1]": ["400"]}, "2025-03-31")
