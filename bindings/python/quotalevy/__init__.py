@@ -36,14 +36,15 @@ from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional,
 from . import native as _native
 from . import _columns
 from ._columns import Column
-from ._errors import (Error, ExtraColumnsWarning, FieldTypeError, RecordError,
-                      RulesError)
+from ._errors import (Error, ExtraColumnsWarning, FieldTypeError, FieldValueError,
+                      RecordError, RulesError)
 from ._result import (Check, CheckResult, Explanation, Input, Parameter, Result,
                       Step)
 
 __all__ = ["RuleSet", "Result", "CheckResult", "Step", "Input", "Check",
            "Parameter", "Column", "Explanation", "Error", "RulesError",
-           "RecordError", "FieldTypeError", "ExtraColumnsWarning", "version"]
+           "RecordError", "FieldTypeError", "FieldValueError", "ExtraColumnsWarning",
+           "version"]
 
 DateLike = Union[_dt.date, str]
 
@@ -314,18 +315,32 @@ class RuleSet:
 
     def _flat(self, record):
         """A record whose list inputs are given as sequences, with each
-        item as its own field name[k] (None leaves an item empty)."""
+        item as its own field name[k] (None leaves an item empty), and
+        without an `id` the rules do not read (the command takes an id
+        column from every file; so does every entry point)."""
         out = None
+        if "id" in record and "id" not in self._index:
+            out = dict(record)
+            del out["id"]
         for name, size in self._lists.items():
             items = record.get(name)
             if items is None:
                 continue
             if isinstance(items, (str, bytes)) or not isinstance(items, _Sequence):
-                raise TypeError("field %r is a list of %d items: pass a list "
-                                "or tuple, not %s" % (name, size, type(items).__name__))
-            if len(items) > size:
-                raise ValueError("field %r has %d items, got %d"
-                                 % (name, size, len(items)))
+                raise FieldTypeError(
+                    "QL_ERECORD", "field %r is a list of %d items: pass a list or "
+                    "tuple, not %s" % (name, size, type(items).__name__), field=name)
+            if len(items) != size:
+                raise FieldValueError(
+                    "QL_ERECORD", "field %r has %d items, got %d (None leaves an item "
+                    "empty)" % (name, size, len(items)), field=name)
+            both = [it for it in ("%s[%d]" % (name, k) for k in range(1, size + 1))
+                    if it in record]
+            if both:
+                raise FieldValueError(
+                    "QL_ERECORD", "field %r gives the whole list and %s one of its "
+                    "items too: give one or the other"
+                    % (name, ", ".join(map(repr, both))), field=both[0])
             if out is None:
                 out = dict(record)
             del out[name]
@@ -427,15 +442,25 @@ class RuleSet:
 
     def _many(self, chunk, first, days, when, trace, errors):
         early = {}
-        if self._lists:
-            flat = []
-            for k, r in enumerate(chunk):
+        flat = []
+        for k, r in enumerate(chunk):
+            if not isinstance(r, _Mapping):
+                # that record's error, not the batch's: the rest go on
+                early[k] = FieldTypeError(
+                    "QL_ERECORD", "record %d is %s, not a mapping of field names to "
+                    "values" % (first + k, "None" if r is None else "a " + type(r).__name__),
+                    row=first + k)
+                flat.append({})
+            elif self._lists or ("id" in r and "id" not in self._index):
                 try:
-                    flat.append(self._flat(r) if isinstance(r, _Mapping) else r)
-                except (TypeError, ValueError) as e:
+                    flat.append(self._flat(r))
+                except RecordError as e:
+                    e.row = first + k
                     early[k] = e
                     flat.append({})
-            chunk = flat
+            else:
+                flat.append(r)
+        chunk = flat
         h = self._handle()
         b = self._take("batch", len(chunk))
         try:

@@ -57,5 +57,12 @@ class FieldTypeError(RecordError, TypeError):
     and a TypeError (it is the caller's type)."""
 
 
+class FieldValueError(RecordError, ValueError):
+    """A field given a value of the right type but the wrong shape — a
+    list of another length, a list given whole and by item.  Both a
+    RecordError (errors='yield' yields it for its record) and a
+    ValueError."""
+
+
 class ExtraColumnsWarning(UserWarning):
     """Columns that are not inputs of the rule set were ignored."""

@@ -527,5 +527,5 @@ def test_list_inputs_take_sequences():
     with pytest.raises(TypeError, match="list of 12 items"):
         rs.evaluate({"positions": "100"}, "2024-06-30")
     with pytest.raises(quotalevy.RecordError) as e:
-        rs.evaluate({"positions": [100, -1]}, "2024-06-30")
+        rs.evaluate({"positions": [100, -1] + [None] * 10}, "2024-06-30")
     assert e.value.field == "positions[2]"

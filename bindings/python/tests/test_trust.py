@@ -128,9 +128,13 @@ def test_a_bad_record_is_raised_in_its_place():
     recs = [FIRM] * 5 + [None] + [FIRM] * 5
     got = []
     with pytest.raises(TypeError):
-        for r in rs.evaluate_many(recs, "2024-06-30", errors="yield"):
+        for r in rs.evaluate_many(recs, "2024-06-30"):
             got.append(r)
     assert len(got) == 5
+    # with errors="yield" the None is that record's error, in its place
+    got = list(rs.evaluate_many(recs, "2024-06-30", errors="yield"))
+    assert len(got) == 11 and isinstance(got[5], quotalevy.FieldTypeError)
+    assert all(isinstance(g, quotalevy.Result) for g in got[:5] + got[6:])
 
 
 def test_one_float_record_with_errors_yield_is_that_records_error():

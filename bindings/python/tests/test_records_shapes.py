@@ -1,0 +1,94 @@
+"""The record API's shape of a record: a list given whole must have the
+list's length and must not be given by item too, `id` is taken as the
+command and the columnar path take it, and in evaluate_many a record
+that is not a mapping is that record's error, not the stream's.  Each
+test failed before its fix (probe2 P2-22, P2-25, P2-27)."""
+import csv
+import os
+from decimal import Decimal
+
+import pytest
+
+import quotalevy
+
+SRC = os.path.abspath(os.environ.get("QL_SOURCE_DIR",
+                                    os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+
+SMALL = """
+quotalevy: 1
+id: small-records
+title: Small
+jurisdiction: XX
+version: "1"
+inputs:
+  a: {type: decimal, scale: 2}
+computed:
+  t: a + 1
+outputs: [t]
+"""
+
+
+@pytest.fixture(scope="module")
+def de():
+    return quotalevy.RuleSet.load(os.path.join(SRC, "rules", "de", "sgb9.yaml"))
+
+
+def de_record():
+    return {"positions": ["121"] * 12, "severely_disabled": ["3"] * 12}
+
+
+def test_a_list_of_another_length_is_refused_both_ways(de):
+    r = de_record()
+    base = de.evaluate(r, "2024-12-31").outputs["levy"]
+    for n in (11, 1, 0, 13):
+        bad = dict(r, positions=r["positions"][:1] * n)
+        with pytest.raises(quotalevy.FieldValueError, match="has 12 items, got %d" % n) as e:
+            de.evaluate(bad, "2024-12-31")
+        assert isinstance(e.value, ValueError) and e.value.field == "positions"
+    # None for an empty month is how a short year is said
+    short = dict(r, positions=r["positions"][:11] + [None])
+    assert de.evaluate(short, "2024-12-31").outputs["levy"] != base
+
+
+def test_a_list_given_whole_and_by_item_is_refused(de):
+    r = dict(de_record(), **{"positions[3]": "999"})
+    with pytest.raises(quotalevy.FieldValueError, match="'positions'.*'positions\\[3\\]'"):
+        de.evaluate(r, "2024-12-31")
+    got = list(de.evaluate_many([de_record(), r, de_record()], "2024-12-31", errors="yield"))
+    assert isinstance(got[1], quotalevy.FieldValueError) and got[1].row == 1
+    assert got[0].outputs == got[2].outputs
+
+
+@pytest.mark.parametrize("rules,data,date", [
+    ("rules/jp/levy.yaml", "examples/jp-employers.csv", "2025-03-31"),
+    ("rules/de/sgb9.yaml", "examples/de-employers.csv", "2024-12-31"),
+    ("rules/fr/oeth.yaml", "examples/fr-companies.csv", "2024-12-31"),
+])
+def test_id_is_taken_as_the_command_takes_it(rules, data, date):
+    rs = quotalevy.RuleSet.load(os.path.join(SRC, rules))
+    assert "id" not in [i.name for i in rs.inputs]
+    with open(os.path.join(SRC, data), newline="") as f:
+        recs = [{k: v for k, v in r.items() if v} for r in csv.DictReader(f)][:5]
+    assert all("id" in r for r in recs)
+    bare = [{k: v for k, v in r.items() if k != "id"} for r in recs]
+    want = [rs.evaluate(b, date).as_dict() for b in bare]
+    assert [rs.evaluate(r, date).as_dict() for r in recs] == want
+    assert [m.as_dict() for m in rs.evaluate_many(recs, date, batch=2)] == want
+    cols = {k: [r.get(k) for r in recs] for k in set().union(*recs)}
+    out = rs.evaluate_columns(cols, date)
+    assert [{k: out[k][i] for k in out} for i in range(len(recs))] == want
+
+
+@pytest.mark.parametrize("bad,what", [(None, "None"), (["a"], "a list"), ("a", "a str"),
+                                      (3, "a int"), (("a", "1"), "a tuple")])
+def test_a_record_that_is_no_mapping_is_its_own_error(bad, what):
+    rs = quotalevy.RuleSet.from_string(SMALL)
+    recs = [{"a": "1"}] * 3 + [bad] + [{"a": "2"}] * 3
+    got = list(rs.evaluate_many(recs, "2024-01-01", errors="yield", batch=2))
+    assert len(got) == 7
+    assert isinstance(got[3], quotalevy.FieldTypeError) and got[3].row == 3
+    assert "record 3 is %s, not a mapping" % what in str(got[3])
+    assert [g.outputs["t"] for g in got[4:]] == [Decimal("3.00")] * 3
+    with pytest.raises(quotalevy.FieldTypeError, match="record 3 is") as e:
+        list(rs.evaluate_many(recs, "2024-01-01", batch=2))
+    assert isinstance(e.value, TypeError)
