@@ -40,7 +40,7 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
     _columns.error_columns_free(rs, errors)
     days = _date(date)
     found = _columns.match_columns(rs, df.columns, keep, extra, stacklevel=4)
-    whole = [w for w in _columns.list_columns(rs, df.columns) if w not in keep]
+    whole = _columns.list_columns(rs, df.columns)  # read, kept or not
     n = len(df)
     cells = []
     for label in found:

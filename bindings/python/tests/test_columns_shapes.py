@@ -177,6 +177,9 @@ def test_a_list_input_given_whole_is_read_as_its_items(jp):
         cols["short_time"] = [np.array(c, dtype=object) for c in cols["short_time"]]
         f = jp.evaluate_frame(pd.DataFrame(cols), "2025-03-31")
     assert [f.iloc[i].to_dict() for i in range(len(recs))] == want
+    # a whole list that is kept is read too, as a kept input is
+    k = jp.evaluate_frame(pd.DataFrame(cols), "2025-03-31", keep=["full_time"])
+    assert list(k["levy"]) == list(f["levy"]) and list(k["full_time"]) == cols["full_time"]
     # only the list columns given: the row count comes from them
     one = {k: cols[k][:1] for k in ("full_time", "short_time", "disabled_full")}
     assert len(jp.evaluate_columns(one, "2025-03-31")["levy"]) == 1
