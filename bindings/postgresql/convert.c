@@ -117,8 +117,11 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
         record_error(err, "", "the record must be a JSON object%s", "");
         return QL_ERECORD;
     }
-    if (jsonb_key(jb, "id", &v) && v.type != jbvNull && jsonb_text(&v, &s, &len))
+    int read = 0; /* keys that feed an input, or are id or date */
+    if (jsonb_key(jb, "id", &v) && (++read, v.type != jbvNull) && jsonb_text(&v, &s, &len))
         *id = pnstrdup(s, len);
+    if (jsonb_key(jb, "date", &v) && ql_ruleset_input_index(e->rs, "date") < 0)
+        read++;
     if (!*have_date && jsonb_key(jb, "date", &v) && v.type != jbvNull) {
         if (v.type != jbvString || ql_date_parse(date, v.val.string.val,
                                                  (size_t)v.val.string.len, err)) {
@@ -130,7 +133,9 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
     size_t n = ql_ruleset_input_count(e->rs);
     for (size_t i = 0; i < n; i++) {
         const char *name = ql_ruleset_input_name(e->rs, i);
-        if (!jsonb_key(jb, name, &v) && !list_item(jb, name, &v))
+        if (jsonb_key(jb, name, &v))
+            read += strcmp(name, "id") != 0; /* an id input is counted above */
+        else if (!list_item(jb, name, &v))
             continue;
         if (v.type == jbvNull)
             continue;
@@ -152,7 +157,7 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
         if (st)
             return st;
     }
-    return QL_OK;
+    return qlpg_check_keys(e->rs, jb, read, err);
 }
 
 /* -------------------------------------------------------------- row input */
@@ -192,6 +197,55 @@ static int conv_of(Oid t)
 
 /* The mapping of descriptor td (a copy in fn_mcxt, which it takes
  * over) to e's inputs, made the call site's. */
+/* The columns the rules do not read, checked once per call as the
+ * command checks a header (keys.c): a column named twice, a near miss of
+ * an input without a column, or a list input's bare name (an array is
+ * read by the jsonb form: to_jsonb(t)) stop the statement. */
+static void check_columns(const ql_ruleset *rs, const rowmap *m)
+{
+    size_t ni = ql_ruleset_input_count(rs);
+    bool *present = palloc0(sizeof(bool) * (ni + 1));
+    for (int a = 0; a < m->td->natts; a++) {
+        const struct col *col = &m->col[a];
+        if (TupleDescAttr(m->td, a)->attisdropped || col->role != C_INPUT)
+            continue;
+        if (present[col->input])
+            ereport(ERROR, (errcode(ERRCODE_DUPLICATE_COLUMN),
+                            errmsg("column \"%s\" is given twice",
+                                   NameStr(TupleDescAttr(m->td, a)->attname)),
+                            m->table_name ? errdetail("table %s", m->table_name) : 0));
+        present[col->input] = true;
+    }
+    for (int a = 0; a < m->td->natts; a++) {
+        const char *name = NameStr(TupleDescAttr(m->td, a)->attname);
+        if (TupleDescAttr(m->td, a)->attisdropped || m->col[a].role != C_IGNORE ||
+            m->col[a].is_id)
+            continue;
+        int size = qlpg_list_size(rs, name, strlen(name));
+        if (size > 0)
+            ereport(ERROR,
+                    (errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+                     errmsg("column \"%s\" names a list input of %d items whole: the "
+                            "row form reads its items as columns \"%s[1]\" … \"%s[%d]\"",
+                            name, size, name, name, size),
+                     m->table_name ? errdetail("table %s", m->table_name) : 0,
+                     errhint("Pass to_jsonb(t), which reads an array column as the "
+                             "list's items.")));
+        char buf[80];
+        const char *meant = qlpg_near_input(rs, name, strlen(name), NULL, present, buf,
+                                            sizeof buf);
+        if (meant)
+            ereport(ERROR,
+                    (errcode(ERRCODE_UNDEFINED_COLUMN),
+                     errmsg("column \"%s\" is not an input of the rules: did you mean "
+                            "\"%s\"? (that input has no column, so it would be read as "
+                            "empty)", name, meant),
+                     m->table_name ? errdetail("table %s", m->table_name) : 0,
+                     errhint("Rename the column, or leave it out of the row.")));
+    }
+    pfree(present);
+}
+
 static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
                           Oid type, int32 typmod, Oid table)
 {
@@ -250,6 +304,7 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
             fmgr_info_cxt(fn, &col->out, cx);
         }
     }
+    check_columns(e->rs, m);
     if (c->rowmap) {
         rowmap *gone = c->rowmap;
         pfree(gone->values);

@@ -147,6 +147,13 @@ void qlpg_cache_init(void);
 /* Sets e->rec from a jsonb object (keys are input names; a `date` key is
  * the date when *date is not given).  Returns QL_OK or a record error in
  * err (err->field names the key); never raises for a bad value. */
+/* keys.c: a key or column that is no input but nearly one */
+bool qlpg_near_miss(const char *given, size_t n, const char *name);
+int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n);
+const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
+                            Jsonb *jb, const bool *present, char *buf, size_t size);
+ql_status qlpg_check_keys(const ql_ruleset *rs, Jsonb *jb, int read, ql_error *err);
+
 ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
                                  ql_date *date, char **id, ql_error *err);
 

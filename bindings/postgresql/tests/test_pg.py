@@ -534,6 +534,80 @@ class Parallel(unittest.TestCase):
         self.assertEqual(Decimal(serial.split("|")[1]), total)
 
 
+class Keys(unittest.TestCase):
+    """Keys and columns the rules do not read are checked as the command
+    checks a header (keys.c): a near miss of an input without a key, a
+    list's bare name on something that is not an array of its length, a
+    list given whole and by item, a column named twice: errors, never a
+    field left empty without a word (probe2 P2-30)."""
+    DE = "quotalevy.evaluate('de/sgb9', '%s'::jsonb, '2024-12-31')"
+    JL = ('{"unit_type": "enterprise", "employees": 860.5, "disabled": 8, '
+          '"disabled_severe": 2, "wage_total": 73142500, "local_avg_wage": 90437}')
+
+    def test_a_near_miss_key_is_an_error_naming_the_input(self):
+        ok = psql("SELECT %s->'levy'" % (self.DE % '{"positions[1]": 100, '
+                                          '"positions[2]": 100}')).strip()
+        self.assertEqual(ok, "7200.00")
+        for bad, meant in (("Positions[2]", "positions[2]"), ("positions[02]", "positions[2]"),
+                           ("positons[2]", "positions[2]")):
+            err = psql_error("SELECT %s" % (self.DE % ('{"positions[1]": 100, "%s": 100}'
+                                                      % bad)))
+            self.assertIn("key '%s' is not an input of the rules: did you mean '%s'?"
+                          % (bad, meant), err)
+        rec = self.JL.replace('"employees"', '"employes"')
+        err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}', '2024-06-30')")
+        self.assertIn("did you mean 'employees'?", err)
+        out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', '{rec}', "
+                          "'2024-06-30')")[0]
+        self.assertEqual(out["error"]["field"], "employes")
+        # a key far from every input is passed over, as the command notes it
+        rec = self.JL[:-1] + ', "region": "Changchun", "date_loaded": "x"}'
+        out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}', '2024-06-30')")[0]
+        self.assertEqual(out["levy_due"], "75140.00")
+
+    def test_a_list_by_its_bare_name_must_be_an_array_of_its_length(self):
+        jp = "quotalevy.evaluate('jp/levy', '%s'::jsonb, '2025-03-31')"
+        twelve = "[" + ", ".join(["400"] * 12) + "]"
+        eight = "[" + ", ".join(["8"] * 12) + "]"
+        ok = psql("SELECT %s->'levy'" % (jp % ('{"full_time": %s, "disabled_full": %s}'
+                                                 % (twelve, eight)))).strip()
+        self.assertEqual(ok, "1200000")
+        for value, what in (("400", "a single value"), ("[400, 400]", "another length"),
+                            (twelve[:-1] + ", 400]", "another length")):
+            err = psql_error("SELECT %s" % (jp % ('{"full_time": %s, "disabled_full": %s}'
+                                                  % (value, eight))))
+            self.assertIn("'full_time' is a list of 12 items", err)
+            self.assertIn(what, err)
+        err = psql_error("SELECT %s" % (self.DE % ('{"positions[1]": 100, '
+                                                  '"positions": [100, 100, 100, 100, 100, '
+                                                  '100, 100, 100, 100, 100, 100, 100]}')))
+        self.assertIn("'positions' is given whole and its item 'positions[1]' too", err)
+
+    def test_the_row_form_checks_its_columns_once(self):
+        psql('DROP TABLE IF EXISTS kd, kj; '
+             'CREATE TABLE kd ("positions[1]" int, "Positions[2]" int); '
+             'INSERT INTO kd VALUES (100, 100); '
+             'CREATE TABLE kj (full_time int[], disabled_full int[]); '
+             'INSERT INTO kj VALUES (array_fill(400, ARRAY[12]), array_fill(8, ARRAY[12]));')
+        for sub in ("kd", "(SELECT * FROM kd OFFSET 0)"):
+            err = psql_error(f"SELECT quotalevy.evaluate('de/sgb9', t, '2024-12-31') "
+                             f"FROM {sub} t")
+            self.assertIn('column "Positions[2]" is not an input of the rules: did you '
+                          'mean "positions[2]"?', err)
+        for sub in ("kj", "(SELECT * FROM kj OFFSET 0)"):
+            err = psql_error(f"SELECT quotalevy.evaluate('jp/levy', t, '2025-03-31') "
+                             f"FROM {sub} t")
+            self.assertIn('column "full_time" names a list input of 12 items whole', err)
+            self.assertIn("to_jsonb", err)
+        out = psql("SELECT quotalevy.evaluate('jp/levy', to_jsonb(t), '2025-03-31')->'levy' "
+                   "FROM kj t").strip()
+        self.assertEqual(out, "1200000")
+        err = psql_error("SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') FROM "
+                         "(SELECT 'enterprise' AS unit_type, 100 AS employees, "
+                         "200 AS employees) t")
+        self.assertIn('column "employees" is given twice', err)
+
+
 class ColumnsForm(unittest.TestCase):
     """A whole-row argument over a table is rewritten at plan time into the
     row's columns (support.c): the same answers as the row itself."""

@@ -1,0 +1,219 @@
+/*
+ * keys.c — which keys of a jsonb record, or columns of a row, the rules
+ * read, checked as the command checks a CSV header or a JSON Lines key:
+ * a name that is no input, no list input given whole, not `id` and not
+ * `date` is passed over, unless it is a near miss of an input that has
+ * no key or column (the same but for ASCII case or the zero padding of a
+ * list index, or an edit distance of at most 2 — 1 for names of 3 to 5
+ * characters, none for shorter ones): then it is an error with "did you
+ * mean", since that input would be read as empty and the levy change
+ * without a word.  A list given whole (a JSON array) and by one of its
+ * items too is an error: one of the two would be dropped.
+ *
+ * The jsonb form checks each record (its keys vary); its common case, a
+ * record whose every key feeds an input, costs one count.  The row form
+ * checks its columns once per call, in rowmap_new.
+ */
+#include "pg_quotalevy.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#define NEAR_MAX 64 /* longer names are never near misses */
+
+/* name with "[0007]" written "[7]", lower-cased (ASCII), into buf */
+static void canon(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < size; i++) {
+        buf[o++] = (char)tolower((unsigned char)s[i]);
+        if (s[i] == '[')
+            while (i + 2 < n && s[i + 1] == '0' &&
+                   isdigit((unsigned char)s[i + 2]))
+                i++;
+    }
+    buf[o] = '\0';
+}
+
+static size_t distance(const char *a, size_t n, const char *b, size_t m,
+                       size_t limit)
+{
+    unsigned char prev[NEAR_MAX + 1], cur[NEAR_MAX + 1];
+    if (n > NEAR_MAX || m > NEAR_MAX || (n > m ? n - m : m - n) > limit)
+        return limit + 1;
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = (unsigned char)j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t low = cur[0] = (unsigned char)i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t v = prev[j] + 1u;
+            if (cur[j - 1] + 1u < v)
+                v = cur[j - 1] + 1u;
+            if (prev[j - 1] + (size_t)(a[i - 1] != b[j - 1]) < v)
+                v = prev[j - 1] + (size_t)(a[i - 1] != b[j - 1]);
+            cur[j] = (unsigned char)v;
+            if (v < low)
+                low = v;
+        }
+        if (low > limit)
+            return limit + 1;
+        memcpy(prev, cur, m + 1);
+    }
+    return prev[m];
+}
+
+bool qlpg_near_miss(const char *given, size_t n, const char *name)
+{
+    char g[NEAR_MAX + 1], w[NEAR_MAX + 1];
+    size_t m = strlen(name);
+    if (n > NEAR_MAX || m > NEAR_MAX)
+        return false;
+    canon(given, n, g, sizeof g);
+    canon(name, m, w, sizeof w);
+    if (!strcmp(g, w))
+        return true;
+    size_t limit = m / 3 < 2 ? m / 3 : 2;
+    return limit > 0 && distance(given, n, name, m, limit) <= limit;
+}
+
+/* The list input whose items are "key[1]" …, as its item count (0: none). */
+int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n)
+{
+    char item[NEAR_MAX + 16];
+    if (n == 0 || n > NEAR_MAX)
+        return 0;
+    int k = 0;
+    for (;; k++) {
+        snprintf(item, sizeof item, "%.*s[%d]", (int)n, key, k + 1);
+        if (ql_ruleset_input_index(rs, item) < 0)
+            return k;
+    }
+}
+
+/* Whether input i has a key in jb, by its name or as an item of a list. */
+static bool has_key(const ql_ruleset *rs, Jsonb *jb, size_t i)
+{
+    const char *name = ql_ruleset_input_name(rs, i);
+    JsonbValue v;
+    if (getKeyJsonValueFromContainer(&jb->root, name, strlen(name), &v))
+        return true;
+    const char *br = strchr(name, '[');
+    return br && br > name &&
+           getKeyJsonValueFromContainer(&jb->root, name, (int)(br - name), &v);
+}
+
+const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
+                            Jsonb *jb, const bool *present, char *buf,
+                            size_t size)
+{
+    size_t ni = ql_ruleset_input_count(rs);
+    for (size_t i = 0; i < ni; i++) {
+        const char *name = ql_ruleset_input_name(rs, i);
+        if (present ? present[i] : has_key(rs, jb, i))
+            continue;
+        if (qlpg_near_miss(given, n, name))
+            return name;
+        /* a whole list none of whose items is given: 'Positions' */
+        const char *br = strchr(name, '[');
+        if (br && br > name && !strcmp(br, "[1]") &&
+            (size_t)(br - name) < size) {
+            snprintf(buf, size, "%.*s", (int)(br - name), name);
+            if (qlpg_near_miss(given, n, buf))
+                return buf;
+        }
+    }
+    return NULL;
+}
+
+static ql_status key_error(ql_error *err, const char *key, size_t n,
+                           const char *fmt, const char *a, const char *b)
+{
+    ql_error_clear(err);
+    err->code = QL_ERECORD;
+    snprintf(err->field, sizeof err->field, "%.*s", (int)n, key);
+    char what[160];
+    snprintf(what, sizeof what, fmt, a, b);
+    snprintf(err->message, sizeof err->message,
+             "key '%.*s' is not an input of the rules: %s",
+             (int)(n > 200 ? 200 : n), key, what);
+    return QL_ERECORD;
+}
+
+ql_status qlpg_check_keys(const ql_ruleset *rs, Jsonb *jb, int read,
+                          ql_error *err)
+{
+    if ((int)JsonContainerSize(&jb->root) == read)
+        return QL_OK; /* every key fed an input (or is id or date) */
+    JsonbIterator *it = JsonbIteratorInit(&jb->root);
+    JsonbValue k;
+    JsonbIteratorToken tok;
+    ql_status st = QL_OK;
+    while (!st && (tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE) {
+        if (tok != WJB_KEY)
+            continue;
+        const char *s = k.val.string.val;
+        size_t n = (size_t)k.val.string.len;
+        if ((n == 2 && !memcmp(s, "id", 2)) ||
+            (n == 4 && !memcmp(s, "date", 4)))
+            continue;
+        char name[NEAR_MAX * 4 + 1];
+        if (n < sizeof name) {
+            memcpy(name, s, n);
+            name[n] = '\0';
+            if (ql_ruleset_input_index(rs, name) >= 0)
+                continue;
+        }
+        int size = qlpg_list_size(rs, s, n);
+        if (size > 0) {
+            JsonbValue arr;
+            getKeyJsonValueFromContainer(&jb->root, s, (int)n, &arr);
+            bool is_array = arr.type == jbvBinary &&
+                            JsonContainerIsArray(arr.val.binary.data);
+            if (arr.type != jbvNull &&
+                (!is_array ||
+                 (int)JsonContainerSize(arr.val.binary.data) != size)) {
+                ql_error_clear(err);
+                err->code = QL_ERECORD;
+                snprintf(err->field, sizeof err->field, "%s", name);
+                snprintf(
+                    err->message, sizeof err->message,
+                    "'%s' is a list of %d items: give a JSON array of %d "
+                    "values "
+                    "(null for an empty item), not %s, or keys %s[1] … %s[%d]",
+                    name, size, size,
+                    is_array ? "an array of another length" : "a single value",
+                    name, name, size);
+                return QL_ERECORD;
+            }
+            for (int j = 1; j <= size; j++) {
+                char item[NEAR_MAX + 16];
+                JsonbValue v;
+                snprintf(item, sizeof item, "%s[%d]", name, j);
+                if (getKeyJsonValueFromContainer(&jb->root, item, strlen(item),
+                                                 &v)) {
+                    ql_error_clear(err);
+                    err->code = QL_ERECORD;
+                    snprintf(err->field, sizeof err->field, "%s", item);
+                    snprintf(
+                        err->message, sizeof err->message,
+                        "the list '%s' is given whole and its item '%s' too: "
+                        "give one or the other",
+                        name, item);
+                    st = QL_ERECORD;
+                    break;
+                }
+            }
+            continue;
+        }
+        char buf[NEAR_MAX + 1];
+        const char *meant =
+            qlpg_near_input(rs, s, n, jb, NULL, buf, sizeof buf);
+        if (meant)
+            st = key_error(
+                err, s, n,
+                "did you mean '%s'? (that input has no key, so it would be "
+                "read as empty%s)",
+                meant, "");
+    }
+    return st; /* the iterator's state is palloc'd: freed with the call's */
+}
