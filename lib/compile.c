@@ -278,6 +278,7 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
     else if ((st = qli_cc_build_symbols(&c)) == QL_OK &&
              (st = qli_ls_build(&c)) == QL_OK &&
              (st = qli_tc_check_all(&c)) == QL_OK &&
+             (st = qli_cc_param_kinds(&c)) == QL_OK &&
              (st = qli_sc_outputs(rs, err, diag)) == QL_OK &&
              (st = qli_col_check(rs, err, diag)) == QL_OK &&
              (st = emit_all(&c)) == QL_OK)

@@ -70,6 +70,9 @@ typedef struct cc {
 
 /* symbols.c: the name table, every name once across the four kinds. */
 ql_status qli_cc_build_symbols(cc *c);
+/* A child's parameter value of another kind than the value it replaces,
+ * which no formula's type check caught (params.c notes it). */
+ql_status qli_cc_param_kinds(cc *c);
 const sym *qli_cc_lookup(cc *c, const char *name, size_t len);
 const char *qli_cc_kind_word(enum sym_kind k);
 /* Fails at byte `pos` of the scalar being checked, naming the block. */

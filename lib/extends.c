@@ -86,6 +86,8 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
             sec->n++;
         }
         entry *e = &sec->items[j];
+        e->replaced_key = j < sec->n && e->name ? e->key : NULL;
+        e->replaced = e->replaced_key ? e->val : NULL;
         e->name = k->text;
         e->key = k;
         e->val = v;

@@ -162,9 +162,13 @@ ql_status qli_rl_build_computed(loader *L)
         computed_def *d = &rs->computed[rs->n_computed];
         int count = 0;
         ql_status st = computed_entry(L, &s->items[i], d);
+        /* its name for messages, made once: NULL is out of memory */
+        const char *what = st ? NULL
+                              : qli_ar_printf(L->ar, "computed '%s'", d->name);
+        if (st == QL_OK && !what)
+            return qli_rl_oom(L);
         if (st == QL_OK)
-            st = qli_rl_list_count(L, s->items[i].val,
-                            qli_ar_printf(L->ar, "computed '%s'", d->name), &count);
+            st = qli_rl_list_count(L, s->items[i].val, what, &count);
         if (st == QL_OK && count == 0) {
             rs->n_computed++;
             continue;
@@ -172,11 +176,13 @@ ql_status qli_rl_build_computed(loader *L)
         /* a list: each item gets its own syntax tree, since the type
          * checker resolves the list names in it to that item */
         computed_def tmpl = *d;
-        const char *what = qli_ar_printf(L->ar, "computed '%s'", tmpl.name);
         for (int k = 1; st == QL_OK && k <= count; k++) {
             computed_def *it = &rs->computed[rs->n_computed + (size_t)k - 1];
             *it = tmpl;
-            it->name = qli_rl_item_name(L, tmpl.name, k);
+            if (!(it->name = qli_rl_item_name(L, tmpl.name, k))) {
+                st = qli_rl_oom(L);
+                break;
+            }
             it->family = tmpl.name;
             it->elem = k;
             it->family_len = count;
@@ -236,6 +242,8 @@ static ql_status check_entry(loader *L, const entry *ent, check_def *d)
             continue;
         }
         const char *pw = qli_ar_printf(L->ar, "check '%s' %s", d->name, parts[p]);
+        if (!pw)
+            return qli_rl_oom(L);
         d->expr[p] = e;
         if ((st = qli_rl_expression(L, e, pw, &d->tree[p])))
             return st;
@@ -492,7 +500,10 @@ static ql_status build_outputs(loader *L, const ynode *o, out_names *t)
             continue; /* its definition failed, and said so */
         for (int k = len ? 1 : 0; k <= len; k++) {
             output_def *d = &rs->outputs[rs->n_outputs];
-            st = output_entry(L, t, n, k ? qli_rl_item_name(L, n->text, k) : n->text, d);
+            const char *name = k ? qli_rl_item_name(L, n->text, k) : n->text;
+            if (!name)
+                return qli_rl_oom(L);
+            st = output_entry(L, t, n, name, d);
             if (st == QL_OK) {
                 rs->n_outputs++;
             } else if ((st = qli_rl_keep_going(L, st))) {

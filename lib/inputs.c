@@ -205,6 +205,78 @@ static ql_status default_fits(loader *L, const input_def *d, const ynode *df,
     return QL_OK;
 }
 
+/* The input_types row of a type word, or the table's size for none. */
+static size_t type_row(const char *word)
+{
+    size_t t;
+    for (t = 0; t < sizeof input_types / sizeof *input_types; t++)
+        if (!strcmp(word, input_types[t].word))
+            break;
+    return t;
+}
+
+/* "an enum", "money": a type word as a sentence wants it. */
+static const char *type_phrase(loader *L, const char *word)
+{
+    if (!strcmp(word, "money"))
+        return "money";
+    return qli_ar_printf(L->ar, "%s %s", strchr("aeiou", word[0]) ? "an" : "a",
+                         word);
+}
+
+/* A child file may narrow an input it redefines (its values, bounds,
+ * default) but not give it another type: the parent's formulas, their
+ * types and their outputs' places were checked against the parent's,
+ * and a clash would be reported at the parent's lines, which the child's
+ * author did not write. */
+static ql_status same_type_as_replaced(loader *L, const entry *ent,
+                                       const ynode *tnode)
+{
+    const ynode *old = ent->replaced;
+    if (old && old->kind == YN_MAP)
+        old = qli_ymap_get(old, "type");
+    if (!old || old->kind != YN_SCALAR || !strcmp(old->text, tnode->text) ||
+        type_row(old->text) == sizeof input_types / sizeof *input_types)
+        return QL_OK; /* the same, or the parent's own error, said there */
+    const char *was = type_phrase(L, old->text),
+               *now = type_phrase(L, tnode->text);
+    if (!was || !now)
+        return qli_rl_oom(L);
+    return qli_yfail(L->err, QL_ETYPE, tnode,
+                     "input '%s' is %s in %s:%d, and the formulas there read "
+                     "it so: a file that extends it may narrow it (values, "
+                     "bounds, default), not make it %s; to define another "
+                     "input, remove it first ('remove: {inputs: [%s]}')",
+                     ent->name, was, ent->replaced_key->doc->file,
+                     ent->replaced_key->line, now, ent->name);
+}
+
+/* The same for a decimal's places: a child may give fewer than the
+ * parent's `scale`, never more or none, which would change the places
+ * of the parent's outputs. */
+static ql_status places_within_replaced(loader *L, const entry *ent,
+                                        const input_def *d, const ynode *v)
+{
+    const ynode *old = ent->replaced;
+    const ynode *os =
+        old && old->kind == YN_MAP ? qli_ymap_get(old, "scale") : NULL;
+    if (!os || os->kind != YN_SCALAR || d->integer || d->type.money ||
+        d->type.kind != VK_NUMBER)
+        return QL_OK;
+    int was = atoi(os->text);
+    if (d->scale >= 0 && d->scale <= was)
+        return QL_OK;
+    const ynode *at = v->kind == YN_MAP && qli_ymap_get(v, "scale")
+                          ? qli_ymap_get(v, "scale")
+                          : ent->key;
+    return qli_yfail(L->err, QL_ESCHEMA, at,
+                     "input '%s' has 'scale: %d' in %s:%d, and the places of "
+                     "the outputs there follow from it: a file that extends "
+                     "it may give %d places or fewer, not %s",
+                     ent->name, was, os->doc->file, os->line, was,
+                     d->scale < 0 ? "leave the scale out" : "more");
+}
+
 static ql_status input_entry(loader *L, const entry *ent, input_def *d)
 {
 
@@ -230,20 +302,20 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
     }
     if ((st = qli_rl_want(L, tnode, YN_SCALAR, "a type")))
         return st;
-    size_t t;
-    for (t = 0; t < sizeof input_types / sizeof *input_types; t++)
-        if (!strcmp(tnode->text, input_types[t].word))
-            break;
+    size_t t = type_row(tnode->text);
     if (t == sizeof input_types / sizeof *input_types)
         return qli_yfail(
             L->err, QL_ESCHEMA, tnode,
             "unknown type '%.60s' (expected decimal, integer, money, "
             "bool, enum, string or date)",
             tnode->text);
+    if ((st = same_type_as_replaced(L, ent, tnode)))
+        return st;
     d->type_word = input_types[t].word;
     d->type.kind = input_types[t].kind;
     d->integer = input_types[t].integer;
-    if ((st = input_scale(L, d, v, what)))
+    if ((st = input_scale(L, d, v, what)) ||
+        (st = places_within_replaced(L, ent, d, v)))
         return st;
     if (v->kind != YN_MAP) {
         if (d->type.kind == VK_ENUM)
@@ -341,7 +413,8 @@ ql_status qli_rl_build_inputs(loader *L)
             for (int k = 1; k <= count; k++) {
                 input_def *it = &rs->inputs[rs->n_inputs++];
                 *it = tmpl;
-                it->name = qli_rl_item_name(L, tmpl.name, k);
+                if (!(it->name = qli_rl_item_name(L, tmpl.name, k)))
+                    return qli_rl_oom(L);
                 it->family = tmpl.name;
                 it->elem = k;
                 it->family_len = count;

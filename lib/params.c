@@ -27,8 +27,8 @@ static vkind scalar_kind(const ynode *n)
         return VK_STRING;
     if (!strcmp(n->text, "true") || !strcmp(n->text, "false"))
         return VK_BOOL;
-    if (qli_date_parse_text(n->text, len, &dt) == 0)
-        return VK_DATE;
+    if (qli_date_parse_text(n->text, len, &dt) != -1)
+        return VK_DATE; /* 2027-13-31 too: refused as no real date */
     if (len && n->text[len - 1] == '%')
         len--;
     if (qli_qd_parse(&tmp, n->text, len) != QD_SYNTAX)
@@ -196,6 +196,26 @@ static ql_status within_limits(loader *L, const param_def *d, const limits *lim,
     return QL_OK;
 }
 
+/* The kind of value the definition this one replaces holds, 0 for none
+ * or one that says its type (inherited through ent->type): a child that
+ * redefines national.yaml's `post_rule_deadline` gives dates too, or the
+ * parent's formulas would read text where they were written for a date. */
+static vkind replaced_kind(const entry *ent, const ynode **first)
+{
+    const ynode *old = ent->replaced;
+    const ynode *vals =
+        old && old->kind == YN_MAP ? qli_ymap_get(old, "values") : NULL;
+    *first = NULL;
+    if (ent->type || !vals || vals->kind != YN_SEQ || !vals->n ||
+        vals->items[0]->kind != YN_MAP)
+        return 0;
+    const ynode *e = vals->items[0];
+    if ((*first = qli_ymap_get(e, "brackets")))
+        return VK_TABLE;
+    *first = qli_ymap_get(e, "value");
+    return *first && (*first)->kind == YN_SCALAR ? scalar_kind(*first) : 0;
+}
+
 static ql_status param_entry(loader *L, const entry *ent, param_def *d)
 {
 
@@ -330,6 +350,13 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
                 return st;
             kind = scalar_kind(val);
         }
+        const ynode *pfirst;
+        vkind inherited = replaced_kind(ent, &pfirst);
+        if (inherited && kind != inherited && !d->clash) {
+            d->clash = br ? br : val;
+            d->was = pfirst;
+            d->was_kind = inherited;
+        }
         if (d->type.kind && kind != d->type.kind)
             return qli_yfail(L->err, QL_ETYPE, br ? br : val,
                              "%s: every value must have the same type as the "
@@ -345,10 +372,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         case VK_NUMBER:
             st = qli_rl_number_value(L, val, what, &pv->v.num);
             break;
-        case VK_BOOL: st = qli_rl_bool_value(L, val, "value", &pv->v.b); break;
-        case VK_DATE:
-            st = qli_rl_date_value(L, val, "value", &pv->v.date);
-            break;
+        case VK_BOOL: st = qli_rl_bool_value(L, val, what, &pv->v.b); break;
+        case VK_DATE: st = qli_rl_date_value(L, val, what, &pv->v.date); break;
         default:
             if ((st = qli_rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK) {
                 pv->v.str.s = val->text;

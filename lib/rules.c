@@ -67,17 +67,20 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     L.novr = o->n_overrides;
     L.extends_policy = o->extends_policy;
     L.search_path = o->search_path;
+    ql_status st = QL_OK;
     char top[PATH_MAX];
     if (realpath(base_dir[0] ? base_dir : ".", top)) {
         size_t n = strlen(top);
         L.confine = qli_ar_printf(&rs->arena, "%s%s", top,
                                   n && top[n - 1] == '/' ? "" : "/");
+        if (!L.confine)
+            st = qli_rl_oom(&L);
     }
     L.opts = o;
-    ydoc *d = qli_ar_alloc(L.ar, sizeof *d);
-    ql_status st = QL_OK;
-    if (!d || !(d->file = qli_ar_strndup(L.ar, doc->file, strlen(doc->file))) ||
-        !(d->text = qli_ar_strndup(L.ar, doc->text, doc->len)))
+    ydoc *d = st ? NULL : qli_ar_alloc(L.ar, sizeof *d);
+    if (st == QL_OK &&
+        (!d || !(d->file = qli_ar_strndup(L.ar, doc->file, strlen(doc->file))) ||
+         !(d->text = qli_ar_strndup(L.ar, doc->text, doc->len))))
         st = qli_rl_oom(&L);
     if (st == QL_OK) {
         d->len = doc->len;
@@ -85,8 +88,11 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         if (realpath(d->file, canon)) {
             L.chain[L.depth++] = qli_ar_strndup(L.ar, canon, strlen(canon));
             L.read[L.nread++] = L.chain[0];
+            if (!L.chain[0])
+                st = qli_rl_oom(&L);
         }
-        st = qli_rl_load_doc(&L, d, base_dir);
+        if (st == QL_OK)
+            st = qli_rl_load_doc(&L, d, base_dir);
     }
     if (st == QL_OK)
         qli_rl_drop_removed(&L);

@@ -18,6 +18,10 @@ typedef struct entry {
     /* parameters: the `type`, `unit`, `min` and `max` in force — its own,
      * else those of the definition it replaces along `extends` */
     const ynode *type, *unit, *min, *max;
+    /* the definition this one replaces along `extends` (its key and
+     * value), NULL for a new name: a child may narrow a definition, not
+     * change what kind of value it is */
+    const ynode *replaced_key, *replaced;
 } entry;
 
 typedef struct section {

@@ -64,6 +64,12 @@ typedef struct param_def {
     int integer, percent;
     const ynode *min_node, *max_node;
     qd lo, hi;
+    /* a child's value of another kind than the definition it replaces
+     * (clash, at the child's value; was, the parent's first value): an
+     * error after the type check, which names the formula when one
+     * needed the parent's kind (qli_cc_param_kinds) */
+    const ynode *clash, *was;
+    vkind was_kind;
 } param_def;
 
 typedef struct computed_def {

@@ -133,3 +133,36 @@ ql_status qli_cc_build_symbols(cc *c)
     param_scales(rs);
     return QL_OK;
 }
+
+static const char *kind_phrase(vkind k)
+{
+    switch (k) {
+    case VK_NUMBER: return "a number";
+    case VK_BOOL: return "true or false";
+    case VK_DATE: return "a date";
+    case VK_TABLE: return "a bracket table";
+    default: return "text";
+    }
+}
+
+ql_status qli_cc_param_kinds(cc *c)
+{
+    ql_status st = QL_OK;
+    if (c->diag && c->diag->total)
+        return QL_OK; /* a formula that needed the type has said it */
+    for (size_t i = 0; i < c->rs->n_params; i++) {
+        const param_def *p = &c->rs->params[i];
+        if (!p->clash)
+            continue;
+        const char *v = p->clash->kind == YN_SCALAR ? p->clash->text : "…";
+        st = qli_yfail(c->err, QL_ETYPE, p->clash,
+                       "parameter '%s': '%.40s' is not %s, as its value in "
+                       "%s:%d is and the formulas there may read it (a file "
+                       "that redefines a parameter keeps its type)",
+                       p->name, v, kind_phrase(p->was_kind), p->was->doc->file,
+                       p->was->line);
+        if (!qli_diag_note(c->diag, c->err, st))
+            return st;
+    }
+    return st;
+}

@@ -68,6 +68,33 @@ MISTAKES = [
      "parameters:\n  months:\n    type: integer\n    values:\n"
      "      - from: 2015-10-01\n        value: 2.5\n        source: bj-test\n",
      "2.5", "parameter 'months' is an integer: '2.5' is not a whole number"),
+    ("a date parameter given a number", "computed:\n",
+     "  post_rule_deadline:\n    values:\n      - from: 2025-06-25\n"
+     "        value: 20271231\n        source: bj-test\n\ncomputed:\n",
+     "20271231", "parameter 'post_rule_deadline': '20271231' is not a date, "
+     "as its value in"),
+    ("a date parameter given text", "computed:\n",
+     "  post_rule_deadline:\n    values:\n      - from: 2025-06-25\n"
+     "        value: \"2027-12-31\"\n        source: bj-test\n\ncomputed:\n",
+     "\"2027-12-31\"", "parameter 'post_rule_deadline': '2027-12-31' is not a "
+     "date"),
+    ("a date that is no day", "computed:\n",
+     "  post_rule_deadline:\n    values:\n      - from: 2025-06-25\n"
+     "        value: 2027-13-31\n        source: bj-test\n\ncomputed:\n",
+     "2027-13-31", "parameter 'post_rule_deadline': '2027-13-31' is not a real "
+     "calendar date"),
+    ("an inherited input given another type", "parameters:\n",
+     "inputs:\n  unit_type: {type: integer}\n\nparameters:\n", "integer}",
+     "input 'unit_type' is an enum in"),
+    ("money made a decimal", "parameters:\n",
+     "inputs:\n  wage_total: decimal\n\nparameters:\n", "decimal\n\n",
+     "input 'wage_total' is money in"),
+    ("an inherited input's places dropped", "parameters:\n",
+     "inputs:\n  employees: {type: decimal, min: 0}\n\nparameters:\n",
+     "employees: {", "input 'employees' has 'scale: 2' in"),
+    ("an inherited input given more places", "parameters:\n",
+     "inputs:\n  employees: {type: decimal, scale: 3}\n\nparameters:\n",
+     "3}", "a file that extends it may give 2 places or fewer, not more"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
 ]
