@@ -60,6 +60,7 @@ static const sym *param_arg(cc *c, ast *a, int table)
         (c->rs->params[s->index].type.kind == VK_TABLE) != table)
         return NULL;
     a->ref = (int)(s - c->syms);
+    qli_cc_mark_read(c, s);
     return s;
 }
 
@@ -329,6 +330,7 @@ static ql_status check_present(cc *c, ast *n)
         return qli_cc_fail_at(c, a->pos, QL_ETYPE,
                               "present() takes the name of an input");
     a->ref = (int)(s - c->syms);
+    qli_cc_mark_read(c, s);
     n->type = qli_tc_type(VK_BOOL);
     n->sdepth = 1;
     return QL_OK;

@@ -279,6 +279,7 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
              (st = qli_ls_build(&c)) == QL_OK &&
              (st = qli_tc_check_all(&c)) == QL_OK &&
              (st = qli_cc_param_kinds(&c)) == QL_OK &&
+             (st = qli_cc_unread_near_misses(&c)) == QL_OK &&
              (st = qli_sc_outputs(rs, err, diag)) == QL_OK &&
              (st = qli_col_check(rs, err, diag)) == QL_OK &&
              (st = emit_all(&c)) == QL_OK)
@@ -290,6 +291,7 @@ ql_status qli_compile_ruleset(ql_ruleset *rs, ql_error *err, ql_diag *diag)
     free(c.cchain);
     free(c.kchain);
     free(c.syms);
+    free(c.read);
     free(c.hash);
     free(c.lists);
     qli_names_free(&c.list_index);

@@ -49,6 +49,7 @@ typedef struct cc {
     int depth; /* qli_tc_expr calls open at once, bounded by QL_MAX_CHECK_DEPTH */
     /* dependency walk: 0 todo, 1 in progress, 2 done, 3 failed */
     uint8_t *cstate, *kstate;
+    uint8_t *read; /* per symbol: named by some formula (qli_cc_mark_read) */
     int *cneed, *kneed, *cchain, *kchain;
     /* the scalar being checked and what it is, for messages */
     const ynode *node;
@@ -73,6 +74,16 @@ ql_status qli_cc_build_symbols(cc *c);
 /* A child's parameter value of another kind than the value it replaces,
  * which no formula's type check caught (params.c notes it). */
 ql_status qli_cc_param_kinds(cc *c);
+/* A symbol a formula names (the type checker's resolutions call it). */
+static inline void qli_cc_mark_read(cc *c, const sym *s)
+{
+    if (c->read)
+        c->read[s - c->syms] = 1;
+}
+/* A definition of the top file of an `extends` chain that nothing reads:
+ * a misspelt redefinition or a dead one, an error (inputs only when their
+ * name is a near miss).  After the type check, which marks reads. */
+ql_status qli_cc_unread_near_misses(cc *c);
 const sym *qli_cc_lookup(cc *c, const char *name, size_t len);
 const char *qli_cc_kind_word(enum sym_kind k);
 /* Fails at byte `pos` of the scalar being checked, naming the block. */

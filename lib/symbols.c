@@ -112,7 +112,8 @@ ql_status qli_cc_build_symbols(cc *c)
     while (c->hcap < 2 * (total + 1))
         c->hcap *= 2;
     c->hash = calloc(c->hcap, sizeof *c->hash);
-    if (!c->syms || !c->hash)
+    c->read = calloc(total + 1, 1);
+    if (!c->syms || !c->hash || !c->read)
         return qli_fail(c->err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     /* In diagnose mode a duplicate is noted and skipped: references
      * resolve to the first definition. */
@@ -161,6 +162,70 @@ ql_status qli_cc_param_kinds(cc *c)
                        "that redefines a parameter keeps its type)",
                        p->name, v, kind_phrase(p->was_kind), p->was->doc->file,
                        p->was->line);
+        if (!qli_diag_note(c->diag, c->err, st))
+            return st;
+    }
+    return st;
+}
+
+/* Name comparisons spent at most on the near-miss search: a rule set of
+ * tens of thousands of definitions in two files is not searched. */
+#define NEAR_MISS_BUDGET 4000000u
+
+static int is_output(const ql_ruleset *rs, const sym *s)
+{
+    for (size_t i = 0; i < rs->n_outputs; i++) {
+        const output_def *o = &rs->outputs[i];
+        enum sym_kind k = o->kind == OUT_INPUT      ? S_INPUT
+                          : o->kind == OUT_COMPUTED ? S_COMPUTED
+                                                    : S_CHECK;
+        if (k == s->kind && o->index == s->index)
+            return 1;
+    }
+    return 0;
+}
+
+ql_status qli_cc_unread_near_misses(cc *c)
+{
+    ql_ruleset *rs = c->rs;
+    if (rs->nread < 2 || (c->diag && c->diag->total))
+        return QL_OK; /* one file, or errors already said */
+    size_t budget = NEAR_MISS_BUDGET;
+    ql_status st = QL_OK;
+    for (size_t i = 0; i < c->nsyms; i++) {
+        const sym *s = &c->syms[i];
+        if (c->read[i] || !s->key || strcmp(s->key->doc->file, rs->file) ||
+            is_output(rs, s))
+            continue;
+        qli_suggest sg;
+        qli_suggest_init(&sg, s->name, strlen(s->name));
+        const sym *near = NULL;
+        for (size_t j = 0; j < c->nsyms && budget; j++, budget--) {
+            const sym *t = &c->syms[j];
+            if (t->kind != s->kind || !t->key || t->key->doc == s->key->doc)
+                continue;
+            const char *was = sg.best;
+            qli_suggest_try(&sg, t->name);
+            if (sg.best != was)
+                near = t;
+        }
+        const char *kind = qli_cc_kind_word(s->kind);
+        if (near)
+            st = qli_yfail(c->err, QL_ENAME, s->key,
+                           "%s '%s' is read by no formula, check or output, "
+                           "and %s:%d defines %s '%s': to redefine that one, "
+                           "give its name exactly",
+                           kind, s->name, near->key->doc->file, near->key->line,
+                           kind, near->name);
+        else if (s->kind != S_INPUT)
+            st = qli_yfail(c->err, QL_ENAME, s->key,
+                           "%s '%s' is read by no formula, check or output: "
+                           "a file that extends another changes nothing by "
+                           "it (name it in a formula or in 'outputs', or "
+                           "redefine an inherited one by its exact name)",
+                           kind, s->name);
+        else
+            continue; /* an input no formula reads is a column kept */
         if (!qli_diag_note(c->diag, c->err, st))
             return st;
     }

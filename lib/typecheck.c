@@ -247,6 +247,7 @@ static ql_status tc_name(cc *c, ast *n)
     if (!s)
         return unknown_name(c, n);
     n->ref = (int)(s - c->syms);
+    qli_cc_mark_read(c, s);
     n->sdepth = 1;
     ql_ruleset *rs = c->rs;
     switch (s->kind) {
@@ -290,6 +291,7 @@ static ql_status tc_member(cc *c, ast *n)
                        "compliant, required, actual or shortfall)",
                        (int)n->member_len, n->member);
     n->ref = (int)(s - c->syms);
+    qli_cc_mark_read(c, s);
     n->field = f;
     n->type = T(VK_BOOL);
     n->sdepth = 1;

@@ -95,6 +95,19 @@ MISTAKES = [
     ("an inherited input given more places", "parameters:\n",
      "inputs:\n  employees: {type: decimal, scale: 3}\n\nparameters:\n",
      "3}", "a file that extends it may give 2 places or fewer, not more"),
+    ("a misspelt redefinition", "parameters:\n  ratio:\n",
+     "parameters:\n  ratoi:\n", "ratoi:",
+     "parameter 'ratoi' is read by no formula, check or output, and"),
+    ("a redefinition by another case", "parameters:\n  ratio:\n",
+     "parameters:\n  Ratio:\n", "Ratio:", "defines parameter 'ratio': to "
+     "redefine that one, give its name exactly"),
+    ("a parameter nothing reads", "parameters:\n  ratio:\n",
+     "parameters:\n  ratio_beijing:\n", "ratio_beijing:",
+     "parameter 'ratio_beijing' is read by no formula, check or output: a "
+     "file that extends another changes nothing by it"),
+    ("a computed value nothing reads", "computed:\n",
+     "computed:\n  levy_per_hed:\n    expr: levy_due\n", "levy_per_hed:",
+     "computed value 'levy_per_hed' is read by no formula"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
 ]
