@@ -86,8 +86,17 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
             sec->n++;
         }
         entry *e = &sec->items[j];
-        e->replaced_key = j < sec->n && e->name ? e->key : NULL;
+        e->replaced_key = e->name && !e->removed ? e->key : NULL;
         e->replaced = e->replaced_key ? e->val : NULL;
+        /* Defined again after a `remove:`: a new definition, but a
+         * parameter without its own `type` still keeps the removed one's
+         * type, unit and bounds, which the formulas that read it were
+         * written for (Beijing's `ratio` stays a percentage of at least
+         * 1.5 % however it is redefined). */
+        if (e->removed && s == SEC_PARAMS &&
+            (v->kind != YN_MAP || qli_ymap_get(v, "type")))
+            e->type = e->unit = e->min = e->max = NULL;
+        e->removed = 0;
         e->name = k->text;
         e->key = k;
         e->val = v;
@@ -131,7 +140,7 @@ static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
                                  "cannot remove '%s': the files it extends "
                                  "define no such entry under '%s'",
                                  name->text, k->text);
-            sec->items[e].name = NULL; /* dropped when the merge ends */
+            sec->items[e].removed = 1; /* dropped when the merge ends */
         }
     }
     return QL_OK;
@@ -453,7 +462,7 @@ void qli_rl_drop_removed(loader *L)
         section *sec = &L->sec[s];
         size_t o = 0;
         for (size_t i = 0; i < sec->n; i++)
-            if (sec->items[i].name)
+            if (!sec->items[i].removed)
                 sec->items[o++] = sec->items[i];
         sec->n = o;
         qli_names_free(&sec->index); /* its indexes are stale now */

@@ -22,10 +22,12 @@ typedef struct entry {
      * value), NULL for a new name: a child may narrow a definition, not
      * change what kind of value it is */
     const ynode *replaced_key, *replaced;
+    int removed; /* by a `remove:`: dropped when the merge ends, unless a
+                    later definition of the name revives it */
 } entry;
 
 typedef struct section {
-    entry *items; /* a removed entry has name NULL until the merge ends */
+    entry *items;
     size_t n, cap;
     qli_names index; /* name -> items[] */
 } section;

@@ -108,6 +108,9 @@ MISTAKES = [
     ("a computed value nothing reads", "computed:\n",
      "computed:\n  levy_per_hed:\n    expr: levy_due\n", "levy_per_hed:",
      "computed value 'levy_per_hed' is read by no formula"),
+    ("a percentage removed, then redefined without its '%'",
+     "sources:\n", "remove:\n  parameters: [ratio]\n\nsources:\n", "1.7\n",
+     "parameter 'ratio' is a percentage"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
 ]
@@ -131,6 +134,8 @@ class Authoring(unittest.TestCase):
             with self.subTest(what), tempfile.TemporaryDirectory() as d:
                 self.assertIn(old, self.good)
                 bad = self.good.replace(old, new, 1)
+                if "removed, then redefined" in what:
+                    bad = bad.replace("value: 1.7%", "value: 1.7", 1)
                 path = os.path.join(d, "beijing.yaml")
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(bad)
