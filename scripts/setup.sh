@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(gcc pkg-config meson ninja-build libyaml-dev libcmocka-dev
           swig python3 python3-dev python3-pytest valgrind
           python3-numpy python3-pandas python3-dask python3-distributed mypy
+          python3-yaml
           openjdk-17-jdk-headless junit5 lua5.4 liblua5.4-dev
           postgresql-15 postgresql-server-dev-15
           abigail-tools binutils strace clang-format)
