@@ -33,14 +33,14 @@ static size_t find_entry(const section *sec, const char *name)
     return k < 0 ? sec->n : (size_t)k;
 }
 
-/* A parameter redefined by a child keeps the parent's type, unit and
- * bounds unless it gives its own: Beijing's `ratio` is still a share
- * between national.yaml's bounds. */
+/* A parameter redefined by a child keeps the parent's type, unit,
+ * bounds and a table's `bounds:` unless it gives its own: Beijing's `ratio` is
+ * still a share between national.yaml's bounds. */
 static void inherit_limits(entry *e, const ynode *v)
 {
-    static const char *const keys[] = {"type", "unit", "min", "max"};
-    const ynode **slot[] = {&e->type, &e->unit, &e->min, &e->max};
-    for (int i = 0; i < 4; i++) {
+    static const char *const keys[] = {"type", "unit", "min", "max", "bounds"};
+    const ynode **slot[] = {&e->type, &e->unit, &e->min, &e->max, &e->bounds};
+    for (int i = 0; i < 5; i++) {
         const ynode *own = v->kind == YN_MAP ? qli_ymap_get(v, keys[i]) : NULL;
         if (own)
             *slot[i] = own;
@@ -95,7 +95,7 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
          * 1.5 % however it is redefined). */
         if (e->removed && s == SEC_PARAMS &&
             (v->kind != YN_MAP || qli_ymap_get(v, "type")))
-            e->type = e->unit = e->min = e->max = NULL;
+            e->type = e->unit = e->min = e->max = e->bounds = NULL;
         e->removed = 0;
         e->name = k->text;
         e->key = k;

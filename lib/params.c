@@ -216,11 +216,50 @@ static vkind replaced_kind(const entry *ent, const ynode **first)
     return *first && (*first)->kind == YN_SCALAR ? scalar_kind(*first) : 0;
 }
 
+/* `bounds: percent`: a table whose brackets are looked up by a share
+ * (national.yaml's levy_share, by the unit's own ratio) has every bound
+ * written with '%' and between 0% and 100%, so that `from: 1` meant as
+ * 1 % is an error at its line rather than 100 %. */
+static ql_status percent_bounds(loader *L, const param_def *d, const ynode *bn,
+                                const ynode *list)
+{
+    static const qd hundred = {1, 0};
+    if (d->type.kind != VK_TABLE || list->kind != YN_SEQ)
+        return qli_yfail(L->err, QL_ESCHEMA, bn,
+                         "parameter '%s': 'bounds' is for tables (the unit "
+                         "of their brackets' bounds)",
+                         d->name);
+    for (size_t i = 0; i < list->n; i++) {
+        const ynode *r = list->items[i];
+        const ynode *b = qli_ymap_get(r, "from");
+        if (!b)
+            b = qli_ymap_get(r, "above");
+        if (!b || b->kind != YN_SCALAR)
+            continue; /* build_brackets said so */
+        const char *where = limit_origin(L, bn, b);
+        if (!b->len || b->text[b->len - 1] != '%')
+            return qli_yfail(L->err, QL_ESCHEMA, b,
+                             "parameter '%s' has bounds in percent%s: write "
+                             "this one with '%%' (e.g. '%s%%'), not '%s'",
+                             d->name, where, b->text, b->text);
+        qd v;
+        ql_status st = qli_rl_number_value(L, b, "bracket bound", &v);
+        if (st)
+            return st;
+        if (v.coef < 0 || qli_qd_cmp(&v, &hundred) > 0)
+            return qli_yfail(L->err, QL_ERANGE, b,
+                             "parameter '%s': a bound in percent is between "
+                             "0%% and 100%%, not %s",
+                             d->name, b->text);
+    }
+    return QL_OK;
+}
+
 static ql_status param_entry(loader *L, const entry *ent, param_def *d)
 {
 
     static const char *const keys[] = {"type", "description", "values", "unit",
-                                       "min",  "max",         NULL};
+                                       "min",  "max",         "bounds", NULL};
     static const char *const vkeys[] = {"from",   "until", "value", "brackets",
                                         "source", "note",  NULL};
     const ynode *v = ent->val;
@@ -274,6 +313,21 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             return qli_yfail(L->err, QL_ESCHEMA, un,
                              "unknown unit '%s' (expected money or percent)",
                              uw);
+    }
+    const ynode *bn = ent->bounds;
+    if (bn) {
+        const char *bw;
+        if ((st = qli_rl_scalar(L, bn, "bounds", &bw)))
+            return st;
+        if (strcmp(bw, "percent"))
+            return qli_yfail(L->err, QL_ESCHEMA, bn,
+                             "unknown 'bounds' unit '%s' (expected percent)",
+                             bw);
+        if (declared && declared != VK_TABLE)
+            return qli_yfail(L->err, QL_ESCHEMA, bn,
+                             "%s: 'bounds' is for tables (the unit of their "
+                             "brackets' bounds)",
+                             what);
     }
     limits lim = {ent->min, ent->max, percent ? un : NULL, {0, 0}, {0, 0}};
     if ((lim.min && (st = qli_rl_number_value(L, lim.min, "min", &lim.lo))) ||
@@ -388,7 +442,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             return st;
         if (d->type.money && (st = money_places(L, d, pv, br ? br : val)))
             return st;
-        if ((st = within_limits(L, d, &lim, pv, br ? br : val)))
+        if ((st = within_limits(L, d, &lim, pv, br ? br : val)) ||
+            (bn && (st = percent_bounds(L, d, bn, br ? br : val))))
             return st;
         d->nvalues++;
     }

@@ -15,9 +15,9 @@
 typedef struct entry {
     const char *name;
     const ynode *key, *val;
-    /* parameters: the `type`, `unit`, `min` and `max` in force — its own,
+    /* parameters: the `type`, `unit`, `min`, `max` and `bounds` in force — its own,
      * else those of the definition it replaces along `extends` */
-    const ynode *type, *unit, *min, *max;
+    const ynode *type, *unit, *min, *max, *bounds;
     /* the definition this one replaces along `extends` (its key and
      * value), NULL for a new name: a child may narrow a definition, not
      * change what kind of value it is */

@@ -111,6 +111,17 @@ MISTAKES = [
     ("a percentage removed, then redefined without its '%'",
      "sources:\n", "remove:\n  parameters: [ratio]\n\nsources:\n", "1.7\n",
      "parameter 'ratio' is a percentage"),
+    ("a bracket bound without its %", "computed:\n",
+     "  levy_share:\n    values:\n      - from: 2023-01-01\n"
+     "        source: bj-test\n        brackets:\n"
+     "          - {from: 0%, value: 90%}\n          - {from: 1, value: 50%}\n"
+     "\ncomputed:\n", "1, value: 50%",
+     "parameter 'levy_share' has bounds in percent"),
+    ("a bracket bound past 100 %", "computed:\n",
+     "  levy_share:\n    values:\n      - from: 2023-01-01\n"
+     "        source: bj-test\n        brackets:\n"
+     "          - {from: 0%, value: 90%}\n          - {from: 150%, value: 50%}\n"
+     "\ncomputed:\n", "150%", "a bound in percent is between 0% and 100%"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
 ]

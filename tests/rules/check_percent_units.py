@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Every bundled parameter written as a percentage says so: a parameter of
 rules/ whose values are written with '%' declares `unit: percent` (with
-its bounds), itself or in the definition it redefines along `extends`,
+its bounds), and a table whose bracket bounds are declares `bounds:
+percent`, itself or in the definition it redefines along `extends`,
 so that a child file's or a what-if's `5` for 5 % is a load error at its
 line rather than a levy 100 times too large.
 
@@ -37,12 +38,35 @@ def declared(path, name, rules, seen=()):
     return unit, lo, hi
 
 
+def bounds_unit(path, name, rules, seen=()):
+    """A table parameter's `bounds:` in force in file path."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    own = ((doc.get("parameters") or {}).get(name) or {}).get("bounds")
+    parent = doc.get("extends")
+    if own or not parent or path in seen:
+        return own
+    p = path.parent / parent
+    if not p.exists():
+        p = rules / (parent if parent.endswith(".yaml") else parent + ".yaml")
+    return bounds_unit(p.resolve(), name, rules, seen + (path,))
+
+
 def main():
     rules = pathlib.Path(sys.argv[1]) / "rules"
     bad = checked = 0
     for path in sorted(rules.glob("*/*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for name, defn in (doc.get("parameters") or {}).items():
+            bounds = [str(b.get("from", b.get("above")))
+                      for v in (defn or {}).get("values") or []
+                      for b in (v.get("brackets") or [])]
+            if any(b.endswith("%") for b in bounds):
+                checked += 1
+                if bounds_unit(path.resolve(), name, rules) != "percent":
+                    print(f"{path.relative_to(rules.parent)}: parameter "
+                          f"'{name}' has bracket bounds written with '%' but "
+                          "no 'bounds: percent'")
+                    bad += 1
             vals = [str(v) for v in values_of(defn or {})]
             if not any(v.endswith("%") for v in vals):
                 continue
