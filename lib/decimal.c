@@ -7,7 +7,8 @@
  * subtraction and multiplication never round: a result that a qd cannot
  * hold exactly is QD_INEXACT (or QD_OVERFLOW).  Only a quotient is cut,
  * with the sticky 05up mode that keeps every later explicit rounding exact
- * (see decimal.h).
+ * (see decimal.h); a cut value carries its doubt (`cut`) through further
+ * arithmetic, and its roundings and comparisons are decided from it.
  */
 #include "decimal.h"
 
@@ -261,8 +262,9 @@ static int qd_pack(qd *r, int negative, u256 mag, int scale, qd_round mode,
 
 static qd_u128 mag128(qd_i128 x) { return x < 0 ? -(qd_u128)x : (qd_u128)x; }
 
-/* An exact result: v × 10^(−scale) as it is, or QD_INEXACT/QD_OVERFLOW. */
-static int pack128(qd *r, qd_i128 v, int scale)
+/* v × 10^(−scale) as it is, or QD_INEXACT/QD_OVERFLOW; with `exact`
+ * 0, cut toward zero to fit instead of QD_INEXACT. */
+static int pack128(qd *r, qd_i128 v, int scale, int exact)
 {
     if (scale <= QD_MAX_SCALE && mag128(v) < LIMIT) {
         r->coef = v;
@@ -270,21 +272,138 @@ static int pack128(qd *r, qd_i128 v, int scale)
         r->cut = 0;
         return QD_OK;
     }
-    return qd_pack(r, v < 0, u256_from(mag128(v)), scale, QD_DOWN, 1);
+    return qd_pack(r, v < 0, u256_from(mag128(v)), scale, QD_DOWN, exact);
+}
+
+/* ------------------------------------------------------------ doubt */
+
+/* A cut value's doubt, m × 10^e (m = 0: exact), while it is worked on:
+ * m may grow past what `cut` packs until dbt_norm brings it back.  Every
+ * step rounds a bound the safe way (up for a doubt, down for a divisor's
+ * least size), so what is decided from it is never wrong — at worst a
+ * case is refused that exact arithmetic could have decided. */
+typedef struct dbt {
+    qd_u128 m;
+    int e;
+} dbt;
+
+#define DBT_MMAX ((1u << 23) - 1)
+
+static dbt dbt_norm(qd_u128 m, int e, int up)
+{
+    dbt d = {0, 0};
+    if (m == 0)
+        return d;
+    while (m > DBT_MMAX) {
+        m = m / 10 + (up && m % 10 != 0);
+        e++;
+    }
+    while (e < -QD_DOUBT_BIAS) {
+        if (!up)
+            return d; /* below every unit: no lower bound but 0 */
+        m = m / 10 + (m % 10 != 0); /* stays ≥ 1 */
+        e++;
+    }
+    d.m = m;
+    d.e = e;
+    return d;
+}
+
+static dbt dbt_of(const qd *a)
+{
+    dbt d = {0, 0};
+    uint32_t c = (uint32_t)a->cut;
+    if (c) {
+        d.m = c >> 8;
+        d.e = (int)(c & 255) - QD_DOUBT_BIAS;
+    }
+    return d;
+}
+
+static int32_t dbt_pack(dbt d)
+{
+    if (d.m == 0)
+        return 0;
+    if (d.e > 255 - QD_DOUBT_BIAS) { /* past every value: decides nothing */
+        d.m = DBT_MMAX;
+        d.e = 255 - QD_DOUBT_BIAS;
+    }
+    return (int32_t)(((uint32_t)d.m << 8) | (uint32_t)(d.e + QD_DOUBT_BIAS));
+}
+
+/* a + b, rounded up; both normalized. */
+static dbt dbt_add(dbt a, dbt b)
+{
+    if (!a.m)
+        return b;
+    if (!b.m)
+        return a;
+    if (a.e < b.e) {
+        dbt t = a;
+        a = b;
+        b = t;
+    }
+    int d = a.e - b.e;
+    if (d > 30) /* b < 10^7 · 10^b.e < one unit of a's last place */
+        return dbt_norm(a.m + 1, a.e, 1);
+    return dbt_norm(a.m * qli_qd_pow10[d] + b.m, b.e, 1);
+}
+
+static dbt dbt_mul(dbt a, dbt b, int up)
+{
+    return dbt_norm(a.m * b.m, a.e + b.e, up);
+}
+
+/* |x| as a bound, rounded up or down. */
+static dbt dbt_mag(const qd *x, int up)
+{
+    qd_u128 m = x->coef < 0 ? -(qd_u128)x->coef : (qd_u128)x->coef;
+    return dbt_norm(m, -x->scale, up);
+}
+
+/* n ÷ d rounded up, d.m ≠ 0. */
+static dbt dbt_div_up(dbt n, dbt d)
+{
+    if (!n.m)
+        return n;
+    qd_u128 N = n.m * qli_qd_pow10[16]; /* < 2^23 · 10^16 < 2^78 */
+    return dbt_norm(N / d.m + (N % d.m != 0), n.e - 16 - d.e, 1);
+}
+
+/* *out = an integer ≥ w × 10^S (w's units at scale S, rounded up); 1 if
+ * that takes more than 10^67. */
+static int dbt_at(u256 *out, dbt w, int S)
+{
+    int k = w.e + S;
+    if (w.m == 0) {
+        *out = u256_from(0);
+    } else if (k >= 0) {
+        if (k > 60)
+            return 1;
+        *out = u256_from(w.m);
+        u256_mul_pow10(out, k);
+    } else if (-k >= 8) {
+        *out = u256_from(1); /* m < 10^7: under one unit */
+    } else {
+        qd_u128 p = qli_qd_pow10[-k];
+        *out = u256_from(w.m / p + (w.m % p != 0));
+    }
+    return 0;
 }
 
 /* ----------------------------------------------------------- arithmetic */
 
-static int add_signed(qd *r, const qd *a, const qd *b, int negate_b)
+static int add_signed(qd *r, const qd *a, const qd *b, int negate_b, int exact)
 {
     qd_i128 bc = negate_b ? -b->coef : b->coef;
     if (a->scale == b->scale)
-        return pack128(r, a->coef + bc, a->scale);
+        return pack128(r, a->coef + bc, a->scale, exact);
     const qd *lo = a->scale < b->scale ? a : b; /* the one to scale up */
     int d = (a->scale > b->scale ? a->scale : b->scale) - lo->scale;
     qd_i128 loc = lo == a ? a->coef : bc, hic = lo == a ? bc : a->coef;
     if (mag128(loc) < qli_qd_pow10[QD_DIGITS - d])
-        return pack128(r, loc * (qd_i128)qli_qd_pow10[d] + hic, lo->scale + d);
+        return pack128(r, loc * (qd_i128)qli_qd_pow10[d] + hic, lo->scale + d,
+                       exact);
     /* Exact alignment needs more than 128 bits: add the magnitudes. */
     u256 ml = u256_from(mag128(loc)), mh = u256_from(mag128(hic));
     u256_mul_pow10(&ml, d); /* < 10^72, fits */
@@ -301,11 +420,55 @@ static int add_signed(qd *r, const qd *a, const qd *b, int negate_b)
         neg = nh;
     }
     return qd_pack(r, neg && !u256_is_zero(&sum), sum, lo->scale + d, QD_DOWN,
-                   1);
+                   exact);
 }
 
-int qli_qd_add(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 0); }
-int qli_qd_sub(qd *r, const qd *a, const qd *b) { return add_signed(r, a, b, 1); }
+/* A cut operand's result: x, the result of the operands' digits, exact
+ * where a qd holds it, else cut toward zero to fit (its doubt then grows
+ * by one unit of its last place); the doubt w, rounded up, goes with it.
+ * `st` is the exact attempt's status, `redo` the same step cutting. */
+typedef int (*step_fn)(qd *, const qd *, const qd *, int, int);
+
+static int with_doubt(qd *r, int st, qd *x, dbt w, step_fn redo, const qd *a,
+                      const qd *b, int negate_b)
+{
+    if (st == QD_INEXACT) {
+        st = redo(x, a, b, negate_b, 0);
+        if (st)
+            return st;
+        w = dbt_add(w, dbt_norm(1, -x->scale, 1));
+    } else if (st) {
+        return st;
+    }
+    *r = *x;
+    r->cut = dbt_pack(w);
+    return QD_OK;
+}
+
+/* a ± b when either is cut: the doubts add. */
+__attribute__((noinline)) static int add_cut(qd *r, const qd *a, const qd *b,
+                                             int negate_b)
+{
+    qd x = *a, y = *b, t;
+    x.cut = y.cut = 0;
+    dbt w = dbt_add(dbt_of(a), dbt_of(b));
+    return with_doubt(r, add_signed(&t, &x, &y, negate_b, 1), &t, w,
+                      add_signed, &x, &y, negate_b);
+}
+
+int qli_qd_add(qd *r, const qd *a, const qd *b)
+{
+    if (a->cut | b->cut)
+        return add_cut(r, a, b, 0);
+    return add_signed(r, a, b, 0, 1);
+}
+
+int qli_qd_sub(qd *r, const qd *a, const qd *b)
+{
+    if (a->cut | b->cut)
+        return add_cut(r, a, b, 1);
+    return add_signed(r, a, b, 1, 1);
+}
 
 int qli_qd_neg(qd *r, const qd *a)
 {
@@ -323,19 +486,77 @@ int qli_qd_abs(qd *r, const qd *a)
     return QD_OK;
 }
 
-int qli_qd_mul(qd *r, const qd *a, const qd *b)
+static int mul_digits(qd *r, const qd *a, const qd *b, int unused, int exact)
 {
+    (void)unused;
     const qd_i128 small = (qd_i128)1 << 62;
     if (a->coef < small && a->coef > -small && b->coef < small &&
         b->coef > -small)
-        return pack128(r, a->coef * b->coef, a->scale + b->scale);
+        return pack128(r, a->coef * b->coef, a->scale + b->scale, exact);
     int neg = (a->coef < 0) != (b->coef < 0);
     u256 p = u256_mul128(mag128(a->coef), mag128(b->coef));
     return qd_pack(r, neg && !u256_is_zero(&p), p, a->scale + b->scale,
-                   QD_DOWN, 1);
+                   QD_DOWN, exact);
+}
+
+/* a × b when either is cut: |va·vb − xa·xb| < |xa|·wb + |xb|·wa + wa·wb. */
+__attribute__((noinline)) static int mul_cut(qd *r, const qd *a, const qd *b)
+{
+    qd x = *a, y = *b, t;
+    x.cut = y.cut = 0;
+    dbt wa = dbt_of(a), wb = dbt_of(b);
+    dbt w = dbt_add(dbt_add(dbt_mul(dbt_mag(&x, 1), wb, 1),
+                            dbt_mul(dbt_mag(&y, 1), wa, 1)),
+                    dbt_mul(wa, wb, 1));
+    return with_doubt(r, mul_digits(&t, &x, &y, 0, 1), &t, w, mul_digits, &x,
+                      &y, 0);
+}
+
+int qli_qd_mul(qd *r, const qd *a, const qd *b)
+{
+    if (a->cut | b->cut)
+        return mul_cut(r, a, b);
+    return mul_digits(r, a, b, 0, 1);
+}
+
+static int div_digits(qd *r, const qd *a, const qd *b);
+
+/* a ÷ b when either is cut.  With |va − xa| < wa, |vb − xb| < wb and
+ * |xb| > wb: |va/vb − xa/xb| < (wa·|xb| + |xa|·wb) / ((|xb| − wb)·|xb|);
+ * the quotient of the digits adds its own unit when it does not end. */
+__attribute__((noinline)) static int div_cut(qd *r, const qd *a, const qd *b)
+{
+    qd x = *a, y = *b, q;
+    x.cut = y.cut = 0;
+    dbt wa = dbt_of(a), wb = dbt_of(b);
+    if (!wb.m && y.coef == 0)
+        return QD_DIVZERO;
+    u256 my = u256_from(mag128(y.coef)), W;
+    if (dbt_at(&W, wb, y.scale) || u256_cmp(&my, &W) <= 0)
+        return QD_CUT; /* the divisor's doubt reaches zero */
+    u256 least = u256_sub(&my, &W); /* (|xb| − wb) at xb's scale, < 10^36 */
+    dbt lo = dbt_norm(u256_low(&least), -y.scale, 0);
+    dbt den = dbt_mul(lo, dbt_mag(&y, 0), 0);
+    if (!den.m)
+        return QD_CUT;
+    dbt num = dbt_add(dbt_mul(wa, dbt_mag(&y, 1), 1),
+                      dbt_mul(dbt_mag(&x, 1), wb, 1));
+    int st = div_digits(&q, &x, &y);
+    if (st)
+        return st;
+    *r = q;
+    r->cut = dbt_pack(dbt_add(dbt_div_up(num, den), dbt_of(&q)));
+    return QD_OK;
 }
 
 int qli_qd_div(qd *r, const qd *a, const qd *b)
+{
+    if (a->cut | b->cut)
+        return div_cut(r, a, b);
+    return div_digits(r, a, b);
+}
+
+static int div_digits(qd *r, const qd *a, const qd *b)
 {
     if (b->coef == 0)
         return QD_DIVZERO;
@@ -389,7 +610,7 @@ int qli_qd_div(qd *r, const qd *a, const qd *b)
         return QD_OVERFLOW;
     r->coef = neg ? -(qd_i128)q : (qd_i128)q;
     r->scale = s;
-    r->cut = rem != 0;
+    r->cut = rem != 0 ? QD_ULP(s) : 0;
     return QD_OK;
 }
 
@@ -428,6 +649,11 @@ int qli_qd_percent(qd *r, const qd *a)
 
 int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
 {
+    if (a->cut | b->cut) { /* the operands' doubt decides, or not */
+        qd quot;
+        int st = qli_qd_div(&quot, a, b);
+        return st ? st : qli_qd_round_to(r, &quot, digits, mode);
+    }
     if (b->coef == 0)
         return QD_DIVZERO;
     int e = digits - a->scale + b->scale; /* N / D = |a / b| · 10^digits */
@@ -470,14 +696,73 @@ int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode)
     return QD_OK;
 }
 
+int qli_qd_sticky(const qd *a)
+{
+    dbt w = dbt_of(a);
+    int k = -a->scale - w.e; /* w ≤ 10^−scale ⇔ m ≤ 10^k */
+    if (!w.m || k < 0 || (k < 7 && w.m > qli_qd_pow10[k]))
+        return 0;
+    unsigned last = (unsigned)(mag128(a->coef) % 10);
+    return last != 0 && last != 5;
+}
+
+/* A signed magnitude plus (bneg = 0) or minus (1) b. */
+static void add_signed256(int *neg, u256 *m, int bneg, const u256 *b);
+
+/* qli_qd_round_to of a cut value by its doubt: with x its digits and w
+ * its doubt, the exact value lies in the open interval (x − w, x + w).
+ * Rounding is monotone, so it rounds alike everywhere there exactly when
+ * it rounds alike just inside both ends: at T, one place past x, w and
+ * every boundary of the rounding, the ends are lo + 1 and hi − 1 units. */
+static int round_doubt(qd *r, const qd *a, int digits, qd_round mode)
+{
+    int T = a->scale > digits + 1 ? a->scale : digits + 1;
+    if (T < 0)
+        T = 0;
+    u256 x = u256_from(mag128(a->coef)), W;
+    u256_mul_pow10(&x, T - a->scale); /* < 10^36 · 10^37 */
+    if (dbt_at(&W, dbt_of(a), T))
+        return QD_CUT;
+    int neg[2];
+    u256 end[2];
+    u256 one = u256_from(1);
+    for (int i = 0; i < 2; i++) {
+        neg[i] = a->coef < 0;
+        end[i] = x;
+        add_signed256(&neg[i], &end[i], i == 0, &W); /* x − w, x + w */
+        u256_mul64(&end[i], 10);                     /* < 10^75 */
+        add_signed256(&neg[i], &end[i], i == 1, &one);
+        drop_digits(&end[i], T + 1 - digits, mode, neg[i]);
+        if (u256_is_zero(&end[i]))
+            neg[i] = 0;
+    }
+    if (neg[0] != neg[1] || u256_cmp(&end[0], &end[1]) != 0)
+        return QD_CUT; /* a boundary lies within its doubt */
+    int scale = digits;
+    if (digits < 0) {
+        if (u256_mul_pow10(&end[0], -digits))
+            return QD_OVERFLOW;
+        scale = 0;
+    }
+    return qd_pack(r, neg[0], end[0], scale, QD_DOWN, 1);
+}
+
+int qli_qd_shows(const qd *a, int places, int mode)
+{
+    if (qli_qd_holds(a, places))
+        return 1;
+    qd t;
+    return mode >= 0 && round_doubt(&t, a, places, (qd_round)mode) == QD_OK;
+}
+
 int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode)
 {
     if (digits > QD_MAX_SCALE)
         digits = QD_MAX_SCALE;
     if (digits < -QD_DIGITS)
         digits = -QD_DIGITS;
-    if (a->cut && digits >= a->scale)
-        return QD_CUT; /* the digit that decides is not known */
+    if (a->cut && !(digits < a->scale && qli_qd_sticky(a)))
+        return round_doubt(r, a, digits, mode);
     if (digits >= a->scale) {
         /* Pad to the asked scale where it fits: round(5, 2) is 5.00. */
         int d = digits - a->scale;
@@ -562,24 +847,50 @@ static void add_signed256(int *neg, u256 *m, int bneg, const u256 *b)
 int qli_qd_cmp_cut(int *out, const qd *a, const qd *b)
 {
     /* At the larger scale S: the exact value of a cut x lies strictly
-     * within one unit of x's last place (10^(S − scale) units at S) and
-     * is not x.  D = a − b; W = the two units of doubt.  |D| ≥ W decides
-     * by D's sign; otherwise the doubt holds the other side. */
+     * within its doubt of x and is not x.  D = a − b; W = the two doubts,
+     * in units of S rounded up.  |D| ≥ W decides by D's sign; otherwise
+     * the doubt holds the other side. */
     int S = a->scale > b->scale ? a->scale : b->scale;
     u256 ma = u256_from(mag128(a->coef)), mb = u256_from(mag128(b->coef));
     u256_mul_pow10(&ma, S - a->scale); /* < 10^72: fits */
     u256_mul_pow10(&mb, S - b->scale);
     int neg = a->coef < 0;
-    u256 d = ma;
+    u256 d = ma, w;
     add_signed256(&neg, &d, !(b->coef < 0), &mb);
-    u256 w = u256_from(0), ua = u256_from(a->cut), ub = u256_from(b->cut);
-    u256_mul_pow10(&ua, S - a->scale);
-    u256_mul_pow10(&ub, S - b->scale);
-    w = u256_add(&ua, &ub);
-    if (u256_cmp(&d, &w) < 0)
+    if (dbt_at(&w, dbt_add(dbt_of(a), dbt_of(b)), S) || u256_cmp(&d, &w) < 0)
         return QD_CUT;
     *out = neg ? -1 : 1; /* d ≥ w > 0 */
     return QD_OK;
+}
+
+size_t qli_qd_doubt_text(const qd *a, char *buf)
+{
+    dbt d = dbt_of(a);
+    /* one digit, rounded up: 3E-20, not 2984571E-26 */
+    while (d.m >= 10) {
+        d.m = d.m / 10 + (d.m % 10 != 0);
+        d.e++;
+    }
+    if (d.m == 0 || d.e > 0 || d.e < -QD_MAX_SCALE) {
+        int n = 0;
+        if (d.m == 0)
+            buf[n++] = '0';
+        else {
+            buf[n++] = (char)('0' + (int)d.m);
+            buf[n++] = 'E';
+            buf[n++] = d.e < 0 ? '-' : '+';
+            int x = d.e < 0 ? -d.e : d.e;
+            if (x >= 100)
+                buf[n++] = (char)('0' + x / 100);
+            if (x >= 10)
+                buf[n++] = (char)('0' + x / 10 % 10);
+            buf[n++] = (char)('0' + x % 10);
+        }
+        buf[n] = '\0';
+        return (size_t)n;
+    }
+    qd w = qli_qd_make((qd_i128)d.m, -d.e);
+    return qli_qd_format(&w, buf);
 }
 
 int qli_qd_is_integer(const qd *a)

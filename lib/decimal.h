@@ -11,11 +11,14 @@
  * when digits were dropped, so a later explicit rounding to fewer digits
  * gives exactly the answer the true rational number would.  Such a cut
  * quotient is marked (`cut`): its exact value lies strictly within one
- * unit of its last place and is not that number, so rounding it to as
- * many places as it carries or more, or comparing it with a number that
- * falls inside that unit, cannot be decided from it — those are QD_CUT,
- * never the cut digits taken as exact.  A result whose integer part does
- * not fit is an overflow, never a wrap.
+ * unit of its last place and is not that number.  The mark goes with the
+ * value through + − × ÷, widened by what each step does to it (a sum's
+ * doubt is the operands' doubts added, a product's grows with the other
+ * factor), so `cut` is the doubt: the exact value v is not x and
+ * |v − x| < w.  Rounding, comparing or showing such a value is decided
+ * from x and w when no rounding boundary, and no other side, lies within
+ * w of x — otherwise QD_CUT, never the digits taken as exact.  A result
+ * whose integer part does not fit is an overflow, never a wrap.
  *
  * This header is internal: __int128 never reaches include/.
  */
@@ -41,11 +44,17 @@ _Static_assert(QD_PERCENT_SCALE + 2 == QD_MAX_SCALE,
 typedef struct qd {
     qd_i128 coef;
     int32_t scale;
-    /* 1: a quotient cut at `scale` places with a sticky last digit (never
-     * 0 or 5); its exact value has more digits.  0: exact.  Only a
-     * division sets it; + − × take a cut operand at its digits. */
+    /* 0: exact.  Else the value's doubt w = m × 10^e, packed as
+     * m << 8 | (e + QD_DOUBT_BIAS) with 1 ≤ m < 2^23: the exact value is
+     * not coef × 10^−scale and lies strictly within w of it.  A division
+     * whose quotient does not end sets it to one unit of the last place
+     * (QD_ULP(scale)); + − × ÷ on a cut operand widen it. */
     int32_t cut;
 } qd;
+
+#define QD_DOUBT_BIAS 128
+/* One unit of the last of `scale` places: a quotient's doubt. */
+#define QD_ULP(scale) ((int32_t)((1u << 8) | (unsigned)(QD_DOUBT_BIAS - (scale))))
 
 /* Internal outcomes; callers turn them into ql_error messages. */
 enum qd_status {
@@ -136,16 +145,17 @@ int qli_qd_abs(qd *r, const qd *a);
  * round(a / b, digits) gives, without the intermediate quotient. */
 int qli_qd_div_round(qd *r, const qd *a, const qd *b, int digits, qd_round mode);
 /* Rounds to `digits` after the point (negative: to tens, hundreds, …).
- * A cut quotient rounds exactly to fewer places than it carries; to as
- * many or more it is QD_CUT. */
+ * A cut value rounds to what every number within its doubt rounds to; if
+ * they do not all round alike it is QD_CUT (a quotient cut at its last
+ * place always rounds to fewer places, never to as many or more). */
 int qli_qd_round_to(qd *r, const qd *a, int digits, qd_round mode);
-/* Compares two exact values (a cut quotient is taken at its digits). */
+/* Compares two exact values (a cut value is taken at its digits). */
 int qli_qd_cmp(const qd *a, const qd *b);
-/* qli_qd_cmp_exact when a or b is a cut quotient. */
+/* qli_qd_cmp_exact when a or b is cut. */
 int qli_qd_cmp_cut(int *out, const qd *a, const qd *b);
 /* Compares the exact values a and b stand for: *out is −1, 0 or 1, or
- * QD_CUT when a cut quotient's unit of doubt holds the other side (the
- * cut digits cannot say which is larger). */
+ * QD_CUT when they lie closer than their doubts (the digits cannot say
+ * which is larger, nor that they are equal). */
 static inline int qli_qd_cmp_exact(int *out, const qd *a, const qd *b)
 {
     if (a->cut | b->cut)
@@ -153,12 +163,24 @@ static inline int qli_qd_cmp_exact(int *out, const qd *a, const qd *b)
     *out = qli_qd_cmp(a, b);
     return QD_OK;
 }
-/* Whether a can be shown at `places` places exactly: it is exact, or a
- * cut quotient rounded to fewer places than it carries. */
+/* Whether a cut value is a sticky quotient: its doubt at most one unit
+ * of its last place, and that digit neither 0 nor 5 — so it rounds to
+ * fewer places from its digits alone, in every mode. */
+int qli_qd_sticky(const qd *a);
+/* Whether a can be shown at `places` places exactly in any mode: it is
+ * exact, or a sticky quotient rounded to fewer places than it carries. */
 static inline int qli_qd_holds(const qd *a, int places)
 {
-    return !a->cut || places < a->scale;
+    return !a->cut || (places < a->scale && qli_qd_sticky(a));
 }
+/* Whether a can be shown at `places` places rounded with `mode` (−1:
+ * no rounding) from what is known of it: qli_qd_holds, or a cut value
+ * whose doubt holds no boundary of that rounding. */
+int qli_qd_shows(const qd *a, int places, int mode);
+/* a's doubt as text, rounded up to one digit ("0.00000000000000000003",
+ * "3E-40"; "0" when a is exact), for messages.  buf needs QD_TEXT_MAX
+ * bytes. */
+size_t qli_qd_doubt_text(const qd *a, char *buf);
 /* True if a has no nonzero digits after the point. */
 int qli_qd_is_integer(const qd *a);
 

@@ -79,39 +79,91 @@ static ql_status qd_fail(ectx *e, size_t pc, int st)
     "(" QL_STR(QD_DIV_SCALE) " at most, fewer when its integer part is "      \
     "long: " QL_STR(QD_DIGITS) " digits in all)"
 
-/* A cut quotient compared with a number inside its last unit: the digits
- * kept cannot say which is larger.  Out of line, like no_value_on. */
+/* How well a cut value x is known: "to within W" in words, W its doubt
+ * rounded up to one digit.  ta and tw need QD_TEXT_MAX bytes. */
+static void doubt_text(const qd *x, char *tx, char *tw)
+{
+    qli_qd_format(x, tx);
+    qli_qd_doubt_text(x, tw);
+}
+
+/* A cut value compared with a number within its doubt: the digits kept
+ * cannot say which is larger.  Out of line, like no_value_on. */
 __attribute__((noinline, cold)) static ql_status
 cmp_fail(ectx *e, size_t pc, const qd *a, const qd *b)
 {
-    char ta[QD_TEXT_MAX], tb[QD_TEXT_MAX];
+    char ta[QD_TEXT_MAX], tb[QD_TEXT_MAX], tw[QD_TEXT_MAX];
+    int both = a->cut && b->cut;
     const qd *q = a->cut ? a : b, *o = a->cut ? b : a;
-    qli_qd_format(q, ta);
+    if (!both && qli_qd_sticky(q)) {
+        qli_qd_format(q, ta);
+        qli_qd_format(o, tb);
+        return fail_pc(e, pc, QL_ERANGE, NULL,
+                       "cannot compare exactly: the quotient %s is carried to "
+                       "%d places " CARRIED " and its exact value has more "
+                       "digits, and %s lies within its last place; compare "
+                       "with fewer places, or round the quotient first",
+                       ta, (int)q->scale, tb);
+    }
+    doubt_text(q, ta, tw);
+    if (both) {
+        char tv[QD_TEXT_MAX];
+        doubt_text(o, tb, tv);
+        return fail_pc(e, pc, QL_ERANGE, NULL,
+                       "cannot compare exactly: %s and %s come from "
+                       "quotients carried to " QL_STR(QD_DIV_SCALE) " places "
+                       "at most and are known only to within %s and %s, "
+                       "closer than that; round the quotients first",
+                       ta, tb, tw, tv);
+    }
     qli_qd_format(o, tb);
     return fail_pc(e, pc, QL_ERANGE, NULL,
-                   "cannot compare exactly: the quotient %s is carried to "
-                   "%d places " CARRIED " and its exact value has more "
-                   "digits, and %s lies within its last place; compare "
-                   "with fewer places, or round the quotient first",
-                   ta, (int)q->scale, tb);
+                   "cannot compare exactly: %s comes from a quotient carried "
+                   "to " QL_STR(QD_DIV_SCALE) " places at most and is known "
+                   "only to within %s, and %s lies within that; round the "
+                   "quotient first",
+                   ta, tw, tb);
 }
 
-/* round() of a cut quotient to as many places as it carries, or more. */
+/* round() of a cut value whose doubt holds a boundary of the rounding. */
 __attribute__((noinline, cold)) static ql_status
 round_fail(ectx *e, size_t pc, const qd *a, int digits, int divided)
 {
-    if (divided)
+    if (divided && !a)
         return fail_pc(e, pc, QL_ERANGE, NULL,
                        "the quotient rounded to %d places needs more than "
                        QL_STR(QD_DIGITS) " significant digits: round it to "
                        "fewer places",
                        digits);
+    if (qli_qd_sticky(a))
+        return fail_pc(e, pc, QL_ERANGE, NULL,
+                       "cannot round to %d places exactly: the quotient is "
+                       "carried to %d places " CARRIED " and its exact value "
+                       "has more digits; round the division itself, "
+                       "round(a / b, n), or to fewer places",
+                       digits, (int)a->scale);
+    char tx[QD_TEXT_MAX], tw[QD_TEXT_MAX];
+    doubt_text(a, tx, tw);
     return fail_pc(e, pc, QL_ERANGE, NULL,
-                   "cannot round to %d places exactly: the quotient is "
-                   "carried to %d places " CARRIED " and its exact value "
-                   "has more digits; round the division itself, "
-                   "round(a / b, n), or to fewer places",
-                   digits, (int)a->scale);
+                   "cannot round to %d places exactly: %s comes from a "
+                   "quotient carried to " QL_STR(QD_DIV_SCALE) " places at "
+                   "most and is known only to within %s, which holds a "
+                   "rounding boundary; round the division first, "
+                   "round(a / b, n)",
+                   digits, tx, tw);
+}
+
+/* A division by a cut value that may be zero. */
+__attribute__((noinline, cold)) static ql_status
+div_fail(ectx *e, size_t pc, const qd *b)
+{
+    char tx[QD_TEXT_MAX], tw[QD_TEXT_MAX];
+    doubt_text(b, tx, tw);
+    return fail_pc(e, pc, QL_ERANGE, NULL,
+                   "cannot divide exactly: the divisor %s comes from a "
+                   "quotient carried to " QL_STR(QD_DIV_SCALE) " places at "
+                   "most and is known only to within %s, which holds zero",
+                   tx, tw);
 }
 
 /* x against y in an expression: exact, or a located QL_ERANGE. */
@@ -220,8 +272,13 @@ static ql_status eval_check(ectx *e, int idx)
         int q = qli_qd_sub(&o->shortfall.num, &o->required.num, &o->actual.num);
         if (q)
             return qd_fail(e, e->rs->blocks[k->required].start, q);
-        if (qli_qd_sign(&o->shortfall.num) < 0)
-            o->shortfall.num = qli_qd_make(0, 0);
+        qd zero = qli_qd_make(0, 0);
+        int c;
+        if (qli_qd_cmp_exact(&c, &o->shortfall.num, &zero))
+            return cmp_fail(e, e->rs->blocks[k->required].start,
+                            &o->shortfall.num, &zero);
+        if (c < 0)
+            o->shortfall.num = zero;
     }
     if (k->compliant >= 0) {
         if ((st = run(e, k->compliant, &v)))
@@ -420,7 +477,8 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
         case OP_DIV:
             sp--;
             if ((q = qli_qd_div(&sp[-1].num, &sp[-1].num, &sp[0].num)))
-                return qd_fail(e, pc, q);
+                return q == QD_CUT ? div_fail(e, pc, &sp[0].num)
+                                   : qd_fail(e, pc, q);
             break;
         case OP_NEG:
             qli_qd_neg(&sp[-1].num, &sp[-1].num);
@@ -519,9 +577,16 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
         case OP_DIVROUND:
             sp--;
             if ((q = qli_qd_div_round(&sp[-1].num, &sp[-1].num, &sp[0].num, in->arg,
-                                  (qd_round)in->a8)))
-                return q == QD_CUT ? round_fail(e, pc, NULL, in->arg, 1)
-                                   : qd_fail(e, pc, q);
+                                  (qd_round)in->a8))) {
+                if (q != QD_CUT)
+                    return qd_fail(e, pc, q);
+                if (!sp[-1].num.cut && !sp[0].num.cut)
+                    return round_fail(e, pc, NULL, in->arg, 1);
+                qd quot;
+                if (qli_qd_div(&quot, &sp[-1].num, &sp[0].num))
+                    return div_fail(e, pc, &sp[0].num);
+                return round_fail(e, pc, &quot, in->arg, 1);
+            }
             break;
         case OP_BRACKET: {
             const param_value *pv;
@@ -609,12 +674,24 @@ void qli_eval_set_date(ql_result *res, ql_date date)
  * digit with zeros, nor shows it as a real one). */
 static int holds(const qd *n, display d)
 {
-    return d.scale < 0 || qli_qd_holds(n, d.scale);
+    return d.scale < 0 || qli_qd_shows(n, d.scale, d.mode);
 }
 
 static ql_status not_shown(ql_result *res, const ynode *at, const char *what,
                            const char *name, const qd *n, display d)
 {
+    if (!qli_qd_sticky(n)) {
+        char tx[QD_TEXT_MAX], tw[QD_TEXT_MAX];
+        doubt_text(n, tx, tw);
+        return qli_yfail(&res->error, QL_ERANGE, at,
+                         "%s '%s' is shown with %d places, but its value %s "
+                         "comes from a quotient carried to "
+                         QL_STR(QD_DIV_SCALE) " places at most and is known "
+                         "only to within %s, which holds a boundary of that "
+                         "display: round the division in the formula, "
+                         "round(a / b, n), before further arithmetic",
+                         what, name, (int)d.scale, tx, tw);
+    }
     return qli_yfail(&res->error, QL_ERANGE, at,
                      "%s '%s' is shown with %d places, but its value is a "
                      "quotient carried to %d places " CARRIED " whose "

@@ -129,22 +129,17 @@ static inline int fn_divide_cut(fval *r, const fval *a, int *cut)
     return FN_OK;
 }
 
-/* The quotient as a plain number; its being cut is dropped, as + − ×
- * take a cut quotient at its digits. */
-static inline int fn_divide(fval *r, const fval *a)
-{
-    int cut;
-    return fn_divide_cut(r, a, &cut);
-}
-
-/* A plain number from any number value (a cut quotient at its digits). */
+/* A plain number from any number value: a quotient that ends.  One that
+ * does not is FN_NO: + − × ÷ carry its doubt, which is the exact
+ * engine's (decimal.c), so the record goes there. */
 static inline int fn_plain(fval *r, const fval *a)
 {
     if (a->d == 0) {
         *r = *a;
         return FN_OK;
     }
-    return fn_divide(r, a);
+    int cut;
+    return fn_divide_cut(r, a, &cut) || cut ? FN_NO : FN_OK;
 }
 
 /* A plain number from any number value, and whether it is cut. */

@@ -319,7 +319,16 @@ static ql_status unshowable(ql_result *res, const ynode *at, const char *what,
 {
     char num[QD_TEXT_MAX];
     qli_qd_format(v, num);
-    if (st == QD_OVERFLOW)
+    if (st == QD_CUT) {
+        char w[QD_TEXT_MAX];
+        qli_qd_doubt_text(v, w);
+        qli_yfail(&res->error, QL_ERANGE, at,
+                  "%s '%s' is %s, which comes from a quotient carried to "
+                  "%d places at most and is known only to within %s: it "
+                  "cannot be shown as it is; round the division in the "
+                  "formula, round(a / b, n), or declare 'scale:'",
+                  what, name, num, QD_DIV_SCALE, w);
+    } else if (st == QD_OVERFLOW)
         qli_yfail(&res->error, QL_ERANGE, at,
                   "%s '%s' is %s, which with its %d decimal places would "
                   "take more than %d digits: too large to be shown",
@@ -337,7 +346,11 @@ static ql_status unshowable(ql_result *res, const ynode *at, const char *what,
 static int show_status(vtype t, const qd *v, display d)
 {
     qd shown_v;
-    if (t.kind != VK_NUMBER || d.scale < 0 || v->scale == d.scale)
+    if (t.kind != VK_NUMBER)
+        return QD_OK;
+    if (d.scale < 0 && v->cut && !qli_qd_sticky(v))
+        return QD_CUT; /* shown as it is, its digits would pass for exact */
+    if (d.scale < 0 || v->scale == d.scale)
         return QD_OK;
     return qli_sc_show(&shown_v, v, d);
 }

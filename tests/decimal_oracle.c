@@ -8,7 +8,11 @@
  *                      then: qround:DIGITS:MODE rounds it (round(x, n)
  *                      of a computed quotient), qshow:DIGITS:MODE shows
  *                      it as a `scale: DIGITS, display: MODE` output,
- *                      qcmp compares it with C
+ *                      qcmp compares it with C; worked on first (its
+ *                      doubt carried): qa:K:DIGITS:MODE rounds (A / B) K C
+ *                      and qac:K compares it with A, K one of add sub
+ *                      mul div rdiv (C / (A / B)) sq ((A / B)²); a
+ *                      refusal is "cut:X:W" (the digits and the doubt)
  *   out: RESULT        (the decimal, a comparison, or "overflow",
  *                       "inexact", "divzero", "cut:S" — a quotient cut
  *                       at S places refused, as the evaluator does …)
@@ -94,7 +98,8 @@ static void fast_check(const char *line, const char *op, const qd *x,
     } else if (!strcmp(op, "div") && b.c != 0) {
         /* the undivided quotient: divided, compared, rounded */
         fval q = {a.c, {.d = b.c}, a.s - b.s, 0};
-        fast_same(line, "div", fn_divide(&g, &q), &g, st, r);
+        int cut;
+        fast_same(line, "div", fn_divide_cut(&g, &q, &cut), &g, st, r);
         if (st)
             return;
         for (int k = 0; k <= 6; k++) {
@@ -156,7 +161,27 @@ static void fast_quot(const char *line, const char *op, const qd *x,
     }
 }
 
+/* Arithmetic on the quotient q = x / y (F-num-5): v = q K z, for K one
+ * of add sub mul div, rdiv (z / q), sq (q × q).  *v is the value as
+ * the evaluator holds it, its doubt included. */
+static int quot_arith(const char *k, const qd *q, const qd *z, qd *v)
+{
+    if (!strncmp(k, "add", 3))
+        return qli_qd_add(v, q, z);
+    if (!strncmp(k, "sub", 3))
+        return qli_qd_sub(v, q, z);
+    if (!strncmp(k, "mul", 3))
+        return qli_qd_mul(v, q, z);
+    if (!strncmp(k, "div", 3))
+        return qli_qd_div(v, q, z);
+    if (!strncmp(k, "rdiv", 4))
+        return qli_qd_div(v, z, q);
+    return qli_qd_mul(v, q, q);
+}
+
 /* The quotient ops on the exact engine: 0, or a qd status. */
+static qd quot_v[1]; /* qa/qac: the value rounded or compared */
+
 static int quot_op(const char *op, const qd *x, const qd *y, const qd *z,
                    qd *r, int *cut_at)
 {
@@ -165,6 +190,22 @@ static int quot_op(const char *op, const qd *x, const qd *y, const qd *z,
     if (st)
         return st;
     *cut_at = q.scale;
+    if (!strncmp(op, "qa:", 3) || !strncmp(op, "qac:", 4)) {
+        /* qa:K:DIGITS:MODE rounds q K z; qac:K compares q K z with x */
+        const char *k = strchr(op, ':') + 1;
+        st = quot_arith(k, &q, z, quot_v);
+        if (st)
+            return st;
+        if (op[2] == 'c') {
+            int c;
+            st = qli_qd_cmp_exact(&c, quot_v, x);
+            *r = qli_qd_make(c, 0);
+            return st;
+        }
+        const char *d = strchr(k, ':') + 1;
+        return qli_qd_round_to(r, quot_v, atoi(d),
+                               (qd_round)mode_of(strchr(d, ':') + 1));
+    }
     if (!strncmp(op, "qround:", 7))
         return qli_qd_round_to(r, &q, atoi(op + 7),
                                (qd_round)mode_of(strchr(op + 7, ':') + 1));
@@ -196,18 +237,33 @@ int main(void)
         }
         int st = 0, cut_at = -1;
         if (op[0] == 'q') {
+            *quot_v = qli_qd_make(0, 0);
             st = quot_op(op, &x, &y, &z, &r, &cut_at);
             line[strcspn(line, "\n")] = '\0';
             fast_quot(line, op, &x, &y, &z, st, &r);
-            if (st == QD_CUT)
+            if (st == QD_CUT && op[1] == 'a') {
+                /* the value's digits and its doubt: the Python side
+                 * checks that the exact value lies within it, and that
+                 * what was refused truly falls inside */
+                char xv[QD_TEXT_MAX], w[QD_TEXT_MAX];
+                if (quot_v->cut) {
+                    qli_qd_format(quot_v, xv);
+                    qli_qd_doubt_text(quot_v, w);
+                    printf("cut:%s:%s\n", xv, w);
+                } else {
+                    printf("cut:div\n"); /* a divisor whose doubt holds 0 */
+                }
+            } else if (st == QD_CUT)
                 printf("cut:%d\n", cut_at);
             else if (st == QD_OVERFLOW)
                 printf("overflow\n");
             else if (st == QD_DIVZERO)
                 printf("divzero\n");
+            else if (st == QD_INEXACT)
+                printf("inexact\n");
             else if (st)
                 printf("error\n");
-            else if (!strcmp(op, "qcmp"))
+            else if (!strcmp(op, "qcmp") || !strncmp(op, "qac:", 4))
                 printf("%d\n", (int)r.coef);
             else {
                 char buf[QD_TEXT_MAX];

@@ -18,7 +18,11 @@ checks each answer against the exact rational result:
     and compared (qcmp) — each the exact rational's answer, or refused
     ("cut:S") only where the digits kept truly cannot decide it: the
     quotient did not end within its S places and the rounding needs S or
-    more, or the other side of the comparison lies within its last place.
+    more, or the other side of the comparison lies within its last place;
+  * a quotient worked on by + - * / (qa, qac) before it is rounded or
+    compared: the exact answer, or refused with the value's digits and
+    doubt ("cut:X:W") where the exact value truly lies within W of X and
+    a rounding boundary, or the other side, lies within W of X.
 
 Usage: decimal_oracle.py ORACLE_BINARY [CASES] [SEED]
 """
@@ -230,6 +234,75 @@ def verify_quot(op, a, b, c, out):
     return None
 
 
+TINY = Fraction(1, 10 ** 90)  # finer than any place a qd or its doubt has
+
+
+def verify_arith(op, a, b, c, out):
+    """qa:K:DIGITS:MODE / qac:K — (a / b) K c rounded, or compared with a,
+    with the quotient's doubt carried through K (F-num-5)."""
+    A, B, C = Fraction(Decimal(a)), Fraction(Decimal(b)), Fraction(Decimal(c))
+    what = f"{op} {a} {b} {c}"
+    parts = op.split(":")
+    k = parts[1]
+    if B == 0 or (k == "div" and C == 0) or (k == "rdiv" and A == 0 and C != 0):
+        return None if out == "divzero" else f"{what}: got {out}, want divzero"
+    q = A / B
+    v = {"add": lambda: q + C, "sub": lambda: q - C, "mul": lambda: q * C,
+         "div": lambda: q / C, "rdiv": lambda: C / q, "sq": lambda: q * q}[k]()
+    if out == "overflow":
+        big = LIMIT // 10 ** 3
+        return None if abs(q) >= big or abs(v) >= big else f"{what}: unexpected overflow"
+    if out == "inexact":
+        # only exact arithmetic may say so: a quotient that ended
+        return None if not fits(v) else f"{what}: unexpected inexact"
+    if out == "cut:div":
+        return None if k == "rdiv" and abs(q) < Fraction(1, 10 ** 15) \
+            else f"{what}: refused as a division by about zero"
+    if out.startswith("cut:"):
+        _, xs, ws = out.split(":")
+        X, W = Fraction(Decimal(xs)), Fraction(Decimal(ws))
+        if not abs(v - X) < W:
+            return f"{what}: the exact value {float(v)} is not within {ws} of {xs}"
+        if op.startswith("qac:"):
+            return None if abs(X - A) < W else \
+                f"{what}: refused, but {a} is outside {xs} ± {ws}"
+        d, mode = int(parts[2]), parts[3]
+        if round_frac(X - W + TINY, d, mode) == round_frac(X + W - TINY, d, mode):
+            return f"{what}: refused, but all of {xs} ± {ws} rounds alike"
+        return None
+    if out in ("error", "parse-error", "divzero"):
+        return f"{what}: got {out}"
+    if op.startswith("qac:"):
+        want = (v > A) - (v < A)
+        return None if out == str(want) else f"{what}: got {out}, want {want}"
+    d, mode = int(parts[2]), parts[3]
+    want = round_frac(v, d, mode)
+    if Fraction(Decimal(out)) != want:
+        return f"{what}: got {out}, want {text_at(want, max(d, 0))}"
+    return None
+
+
+def rand_arith(rng, a, b):
+    """An operation on a / b and its other operand: often b itself (a / b
+    × b), a / b again, small numbers, or a near-equal to make 0."""
+    k = rng.choice(["add", "sub", "mul", "mul", "div", "rdiv", "sq"])
+    A, B = Fraction(Decimal(a)), Fraction(Decimal(b))
+    r = rng.random()
+    if r < 0.35 and k in ("mul", "div"):
+        c = b
+    elif r < 0.5 and k in ("add", "sub") and B:
+        c = rand_near_quot(rng, a, b)
+    elif r < 0.75:
+        c = rng.choice(["1", "2", "3", "7", "12", "100", "0.5", "-3", "0.001",
+                        "1000000", "0.9999999999"])
+    else:
+        c = rand_operand(rng)
+    if rng.random() < 0.3:
+        return f"qac:{k}", c
+    digits = rng.choice([rng.randint(-2, 36), rng.randint(0, 4), rng.randint(12, 22)])
+    return f"qa:{k}:{digits}:{rng.choice(list(MODES))}", c
+
+
 def verify(op, a, b, out, c="0"):
     A, B = Fraction(Decimal(a)), Fraction(Decimal(b))
     what = f"{op} {a} {b}"
@@ -248,6 +321,8 @@ def verify(op, a, b, out, c="0"):
         if Fraction(Decimal(out)) != Fraction(want):
             return f"{what}: got {out}, want {want}"
         return None
+    if op.startswith("qa"):
+        return verify_arith(op, a, b, c, out)
     if op[0] == "q":
         return verify_quot(op, a, b, c, out)
     if op.startswith("divround:"):
@@ -336,6 +411,12 @@ def main():
         digits = rng.choice([rng.randint(0, 36), rng.randint(12, 22)])
         modes = [m for m in MODES if kind == "qround" or m != "05up"]
         cases.append((f"{kind}:{digits}:{rng.choice(modes)}", a, b, "0"))
+    for _ in range(n // 2):  # quotients worked on, then rounded or compared
+        a, b = rand_quot(rng) if rng.random() < 0.6 else \
+            (str(rng.randint(1, 10 ** rng.randint(1, 12))),
+             str(rng.choice([3, 6, 7, 9, 11, 12, 13, 365, 366])))
+        op, c = rand_arith(rng, a, b)
+        cases.append((op, a, b, c))
     text = "".join(f"{op} {a} {b} {c}\n" for op, a, b, c in cases)
     res = subprocess.run([binary], input=text, capture_output=True, text=True)
     print(res.stderr.strip())  # the fast path's 64-bit arithmetic, compared
@@ -347,11 +428,17 @@ def main():
                 if (m := verify(op, a, b, out, c))]
     for m in failures[:20]:
         print("FAIL", m)
-    quot = [(op, out) for (op, *_), out in zip(cases, outs) if op[0] == "q"]
+    quot = [(op, out) for (op, *_), out in zip(cases, outs)
+            if op[0] == "q" and not op.startswith("qa")]
     refused = sum(1 for _, out in quot if out.startswith("cut:"))
+    arith = [out for (op, *_), out in zip(cases, outs) if op.startswith("qa")]
+    arefused = sum(1 for out in arith if out.startswith("cut:"))
     print(f"{len(cases) - len(failures)} passed, {len(failures)} failed "
           f"({len(quot)} quotients near 36 digits rounded, shown or compared: "
-          f"{len(quot) - refused} exact answers, {refused} refused as cut)")
+          f"{len(quot) - refused} exact answers, {refused} refused as cut; "
+          f"{len(arith)} quotients worked on by + - * / then rounded or "
+          f"compared: {len(arith) - arefused} exact answers, {arefused} "
+          f"refused within their doubt)")
     return 1 if failures else 0
 
 

@@ -35,6 +35,8 @@ static void text_is(const qd *v, const char *want)
 
 /* 1234567890123456789 / 7 = 176366841446208112.714285714285714285…:
  * 18 integer digits, so 17 places are kept. */
+static const qd num_zero = {0, 0, 0};
+
 static void test_quotient_decimal_cut(void **state)
 {
     (void)state;
@@ -73,11 +75,16 @@ static void test_quotient_decimal_cut(void **state)
     assert_int_equal(qli_qd_cmp_exact(&c, &q2, &q), QD_OK);
     assert_int_equal(c, -1);
     assert_int_equal(qli_qd_cmp_exact(&c, &q, &q), QD_CUT);
-    /* negation keeps the mark; + − × take the digits as they are */
+    /* negation keeps the mark, and so do + − × ÷ (F-num-5): the digits
+     * of q + 7 are not its exact value */
     assert_int_equal(qli_qd_neg(&r, &q), QD_OK);
     assert_true(r.cut);
     assert_int_equal(qli_qd_add(&r, &q, &b), QD_OK);
-    assert_false(r.cut);
+    assert_true(r.cut);
+    assert_int_equal(qli_qd_mul(&r, &q, &b), QD_OK);
+    assert_true(r.cut);
+    assert_int_equal(qli_qd_div(&r, &q, &b), QD_OK);
+    assert_true(r.cut);
     /* an exact quotient is not cut */
     qd e = num("1"), eight = num("8");
     assert_int_equal(qli_qd_div(&q, &e, &eight), QD_OK);
@@ -161,7 +168,98 @@ static const qcase cases[] = {
     {"{expr: 'max(n / m, 176366841446208112.7142857142857143)', scale: 2, "
      "display: down}",
      I64, "176366841446208112.71", NULL},
+    /* F-num-5: a quotient worked on keeps its doubt through + − × ÷,
+     * min/max and if(); what the doubt cannot decide is an error */
+    {"floor(n / m * m)", "n=1 m=3", NULL, CUT_ROUND " 0 places exactly"},
+    {"ceil(n / m * m)", "n=2 m=3", NULL, CUT_ROUND " 0 places exactly"},
+    {"floor(s * m)", "n=10 m=6", NULL, CUT_ROUND " 0 places exactly"},
+    {"n / m * m == n", "n=1 m=7", NULL, CUT_CMP},
+    {"n / m * m != n", "n=1 m=7", NULL, CUT_CMP},
+    {"floor(n / m * 2)", "n=1 m=3", "0", NULL},
+    {"ceil(n / m + n / m)", "n=1 m=3", "1", NULL},
+    {"round(n / m * 100, 2)", "n=1 m=3", "33.33", NULL},
+    {"round(n / m * m, 2)", "n=1 m=3", "1.00", NULL},
+    {"round(s * m, 2, \"down\")", "n=1 m=3", NULL,
+     CUT_ROUND " 2 places exactly"},
+    {"round(n / m / 7, 3)", "n=1 m=3", "0.048", NULL},
+    {"round(7 / (n / m), 3)", "n=1 m=3", "21.000", NULL},
+    {"round(n / (n / m - s), 2)", "n=1 m=3", NULL, "cannot divide exactly"},
+    {"round(n / (s - 1), 2)", "n=1 m=3", "-1.50", NULL},
+    {"n / m * 3 > 0.99", "n=1 m=3", "true", NULL},
+    {"n / m * 3 in [1, 2]", "n=1 m=3", NULL, CUT_CMP},
+    {"{expr: 'max(n / m * m, 1)', scale: 2, display: down}", "n=1 m=3", NULL,
+     CUT_CMP},
+    {"{expr: 'min(n / m * m, 2)', scale: 2, display: half_up}", "n=1 m=3",
+     "1.00", NULL},
+    {"{expr: 'min(n / m * m, 2)', scale: 2, display: down}", "n=1 m=3", NULL,
+     CUT_SHOW " 2 places"},
+    {"{expr: 'if(n > 0, n / m * m, 0)', scale: 1, display: floor}", "n=2 m=3",
+     NULL, CUT_SHOW " 1 places"},
+    {"round(a / b * b, 5)", "a=1 b=0.0000000007", "1.00000", NULL},
+    {"floor(-(n / m) * m)", "n=1 m=3", NULL, CUT_ROUND " 0 places exactly"},
+    {"round(abs(n / m - 1) * 3, 4)", "n=1 m=3", "2.0000", NULL},
 };
+
+/* A cut quotient worked on (F-num-5): 1/3 × 3 is 0.99999999999999999999
+ * known to within 3E-20, which decides round(…, 2) but not floor(…). */
+static void test_quotient_decimal_doubt(void **state)
+{
+    (void)state;
+    qd one = num("1"), three = num("3"), two = num("2"), q, p, r;
+    int c;
+    assert_int_equal(qli_qd_div(&q, &one, &three), QD_OK);
+    assert_int_equal(qli_qd_mul(&p, &q, &three), QD_OK);
+    text_is(&p, "0.99999999999999999999");
+    assert_true(p.cut);
+    assert_false(qli_qd_sticky(&p));
+    char w[QD_TEXT_MAX];
+    qli_qd_doubt_text(&p, w);
+    assert_string_equal(w, "0.00000000000000000003");
+    /* floor, ceil and every mode at 0 places: 1 lies within the doubt */
+    for (int m = QD_HALF_UP; m <= QD_FLOOR; m++)
+        if (m != QD_HALF_UP && m != QD_HALF_EVEN && m != QD_HALF_DOWN)
+            assert_int_equal(qli_qd_round_to(&r, &p, 0, (qd_round)m), QD_CUT);
+    assert_int_equal(qli_qd_round_to(&r, &p, 0, QD_HALF_UP), QD_OK);
+    text_is(&r, "1");
+    assert_int_equal(qli_qd_round_to(&r, &p, 2, QD_HALF_EVEN), QD_OK);
+    text_is(&r, "1.00");
+    assert_false(r.cut);
+    assert_int_equal(qli_qd_round_to(&r, &p, 19, QD_HALF_UP), QD_OK);
+    text_is(&r, "1.0000000000000000000");
+    assert_int_equal(qli_qd_round_to(&r, &p, 20, QD_HALF_UP), QD_CUT);
+    assert_false(qli_qd_shows(&p, 2, QD_DOWN));
+    assert_true(qli_qd_shows(&p, 2, QD_HALF_UP));
+    assert_false(qli_qd_shows(&p, 2, -1));
+    /* compared with 1: within the doubt; with 0.9999: decided */
+    assert_int_equal(qli_qd_cmp_exact(&c, &p, &one), QD_CUT);
+    qd near1 = num("0.9999");
+    assert_int_equal(qli_qd_cmp_exact(&c, &p, &near1), QD_OK);
+    assert_int_equal(c, 1);
+    /* 1/3 + 1/3 against 2/3: 0.66666666666666666666 ± 2E-20 holds it */
+    qd s, t;
+    assert_int_equal(qli_qd_add(&s, &q, &q), QD_OK);
+    assert_int_equal(qli_qd_div(&t, &two, &three), QD_OK);
+    assert_int_equal(qli_qd_cmp_exact(&c, &s, &t), QD_CUT);
+    /* 1/3 − 1/3 is 0 ± 2E-20: dividing by it is refused, never 1/0 */
+    assert_int_equal(qli_qd_sub(&s, &q, &q), QD_OK);
+    assert_true(s.cut);
+    assert_int_equal(qli_qd_div(&r, &one, &s), QD_CUT);
+    assert_int_equal(qli_qd_cmp_exact(&c, &s, &num_zero), QD_CUT);
+    /* (1/3) ÷ (1/3): 1 within a few units of 10^-20 */
+    assert_int_equal(qli_qd_div(&r, &q, &q), QD_OK);
+    assert_true(r.cut);
+    assert_int_equal(qli_qd_round_to(&t, &r, 10, QD_DOWN), QD_CUT);
+    assert_int_equal(qli_qd_round_to(&t, &r, 10, QD_HALF_UP), QD_OK);
+    text_is(&t, "1.0000000000");
+    /* (1/3)² needs 40 places: cut to 36, its doubt grows by that unit */
+    assert_int_equal(qli_qd_mul(&r, &q, &q), QD_OK);
+    assert_int_equal(r.scale, 36);
+    assert_int_equal(qli_qd_round_to(&t, &r, 5, QD_HALF_UP), QD_OK);
+    text_is(&t, "0.11111");
+    /* a product by exact 0 is exact */
+    assert_int_equal(qli_qd_mul(&r, &q, &num_zero), QD_OK);
+    assert_false(r.cut);
+}
 
 static const char *rules_of(const char *x, char *buf, size_t size)
 {
@@ -243,6 +341,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quotient_decimal_cut),
+        cmocka_unit_test(test_quotient_decimal_doubt),
         cmocka_unit_test(test_quotient_rules_both_engines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

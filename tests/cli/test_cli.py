@@ -1210,6 +1210,42 @@ class Trust(unittest.TestCase):
                 "id": "1", "up": "12345678902469135780.37037036703704",
                 "shown": "12345678902469135780.37037036703703", "above": "true"})
 
+    def test_arithmetic_on_a_quotient_never_takes_its_digits_as_exact(self):
+        # F-num-5: floor(a / b * b) gave 0 for 1 / 3 and a / b * b == a
+        # false.  The quotient's doubt goes through * (and + - /); what it
+        # cannot decide is a located error, what it can is exact.  Both
+        # engines alike.
+        rules_text = ("quotalevy: 1\nid: d\ntitle: d\njurisdiction: XX\n"
+                      "version: \"1\"\ninputs:\n  a: integer\n  b: integer\n"
+                      "computed:\n  f: floor(a / b * b)\n  e: a / b * b == a\n"
+                      "  r: round(a / b * b, 2)\n  g: floor(a / b * 2)\n"
+                      "outputs: [%s]\n")
+        data = "id,a,b\n1,1,3\n2,2,3\n3,1,7\n4,10,6\n5,6,3\n"
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "m.yaml")
+            for fast in ("1", "0"):
+                env = dict(os.environ, QUOTALEVY_FAST=fast)
+                for out, want in (("f", "cannot round to 0 places exactly: "),
+                                  ("e", "cannot compare exactly: ")):
+                    write(rules, rules_text % out)
+                    p = subprocess.run([*WRAP, BIN, "run", rules, "-", "--date", "2024-01-01"],
+                                       input=data, capture_output=True, text=True, env=env)
+                    self.assertEqual(p.returncode, 1, p.stderr)
+                    for line in (2, 3, 4, 5):
+                        self.assertIn(f"<stdin>:{line}: rejected (id {line - 1}): ", p.stderr)
+                    self.assertIn("m.yaml:", p.stderr)
+                    self.assertIn(want, p.stderr)
+                    self.assertIn("known only to within 0.00000000000000000003", p.stderr)
+                    # 6 / 3 ends: exact, not refused
+                    self.assertEqual([r["id"] for r in rows(p.stdout)], ["5"])
+                write(rules, rules_text % "r, g")
+                p = subprocess.run([*WRAP, BIN, "run", rules, "-", "--date", "2024-01-01"],
+                                   input=data, capture_output=True, text=True, env=env)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertEqual([(r["r"], r["g"]) for r in rows(p.stdout)],
+                                 [("1.00", "0"), ("2.00", "1"), ("1.00", "0"),
+                                  ("10.00", "3"), ("6.00", "4")])
+
     def test_summary_totals_never_overflow(self):
         with tempfile.TemporaryDirectory() as d:
             rules = os.path.join(d, "wide.yaml")
