@@ -341,7 +341,10 @@ QL_EXTERN ql_status ql_override_init(ql_override *o, unsigned int version);
 /*
  * As ql_ruleset_load, with n parameter overrides applied before the
  * rules are compiled, so a batch can be evaluated under changed law.  A
- * traced overridden value cites "what-if override".  Errors as
+ * traced overridden value cites "what-if override".  An override takes
+ * the places of the parameter's own values (trailing zeros past them are
+ * dropped); a load error caused by one with more places names it.
+ * Errors as
  * ql_ruleset_load, and QL_ENAME for an unknown parameter (err->field
  * names it), QL_ETYPE for a table parameter, QL_ESCHEMA for a value that
  * does not fit the parameter's type as its own values must (a fraction

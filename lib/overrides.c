@@ -65,6 +65,32 @@ static ql_status override_fits(loader *L, const param_def *d, const char *t,
     return code;
 }
 
+/* An override takes the places of the parameter's own values: the zeros
+ * past them are dropped (0.01700000 is 0.017, so no output computed from
+ * it is shown with more places than without the what-if).  One that
+ * needs more places than the file's values keeps them, and is noted so
+ * that a load error it causes names it. */
+static ql_status override_places(loader *L, const param_def *d,
+                                 const ql_override *o, qd *x)
+{
+    int places = 0;
+    for (size_t i = 0; i < d->nvalues; i++)
+        if (d->values[i].v.num.scale > places)
+            places = d->values[i].v.num.scale;
+    while (x->scale > places && x->coef % 10 == 0) {
+        x->coef /= 10;
+        x->scale--;
+    }
+    if (x->scale <= places || L->ovr_note)
+        return QL_OK;
+    L->ovr_note =
+        qli_ar_printf(L->ar,
+                      "the override %s=%.60s gives '%s' %d places, "
+                      "where the rules file's values have at most %d",
+                      d->name, o->value, d->name, (int)x->scale, places);
+    return L->ovr_note ? QL_OK : qli_rl_oom(L);
+}
+
 /* The override's value as the parameter's type, like a rules file's. */
 static ql_status override_value(loader *L, const param_def *d,
                                 const ql_override *o, qval *v)
@@ -140,6 +166,9 @@ ql_status qli_rl_apply_overrides(loader *L)
         memset(&v, 0, sizeof v);
         ql_status st = override_value(L, d, o, &v);
         if (st)
+            return st;
+        if (d->type.kind == VK_NUMBER &&
+            (st = override_places(L, d, o, &v.num)))
             return st;
         /* keep the values that start before the override, ending them
          * the day before it; the override holds from then on */

@@ -50,6 +50,10 @@ typedef struct loader {
     ql_diag *diag; /* diagnose mode: collect errors, NULL: stop at one */
     const ql_override *ovr; /* what-if parameter values */
     size_t novr;
+    /* an override that gives its parameter more places than the rules
+     * file's values have, in words, or NULL: a load error after it says
+     * so, as the outputs' places follow the parameter's */
+    const char *ovr_note;
     unsigned extends_policy; /* ql_extends_policy */
     /* QL_EXTENDS_CONFINED: the canonical folder (ending in '/') extends
      * must stay inside, or NULL when it could not be found */

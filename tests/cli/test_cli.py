@@ -1367,6 +1367,26 @@ class WhatIf(unittest.TestCase):
                 "--override", "ratio=1.7%@2024-01-01", stdin=data, check_rc=0)
         self.assertEqual(rows(p.stdout)[0]["required_disabled"], "1.60000")
 
+    def test_an_override_takes_the_parameters_places(self):
+        # 0.017 written with trailing zeros is 0.017: the outputs keep their
+        # places (16 with 0.01700000000000, and a load error at national's
+        # formula with 40 zeros, before); an override that truly needs more
+        # places keeps them, and the load error it causes names it
+        data = HEADER + GOOD
+        for v in ("1.7%", "0.017", "0.01700000000000", "1.70000000000%",
+                  "0.0170000000000000000000000000000000000000"):
+            p = run("run", JILIN, "-", "--date", "2024-06-30",
+                    "--override", f"ratio={v}@2024-01-01", stdin=data, check_rc=0)
+            (r,) = rows(p.stdout)
+            self.assertEqual((r["required_disabled"], r["shortfall"], r["levy_due"]),
+                             ("1.70000", "0.70000", "21000.00"), v)
+        v = "0.017000000000000000000000000000000001"
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
+                f"ratio={v}@2024-01-01", stdin=data, check_rc=2)
+        self.assertIn("national.yaml:", p.stderr)
+        self.assertIn(f"(the override ratio={v} gives 'ratio' 36 places, where the "
+                      "rules file's values have at most 3)", p.stderr)
+
     def test_override_errors(self):
         p = run("run", JILIN, "-", "--override", "ratio=1.7%", stdin=HEADER, check_rc=2)
         self.assertIn("PARAM=VALUE@YYYY-MM-DD", p.stderr)
