@@ -136,7 +136,8 @@ QL_EXTERN void ql_error_clear(ql_error *err);
 /*
  * Writes "file:line:column: message" (or the parts that are known; with the
  * field as "field 'x': message" when there is no file) into buf, always NUL
- * terminated when size > 0.  Returns the length the full text needs.
+ * terminated when size > 0 and cut to fit at a UTF-8 character boundary
+ * (never inside a character).  Returns the length the full text needs.
  */
 QL_EXTERN size_t ql_error_format(char *buf, size_t size, const ql_error *err);
 
@@ -262,7 +263,8 @@ QL_EXTERN ql_status ql_value_init(ql_value *v, unsigned int version);
 /*
  * Formats a value the way the CLI writes it: numbers in plain notation,
  * booleans as "true"/"false", dates as YYYY-MM-DD, NONE as "".  Returns the
- * length the full text needs; buf is always NUL terminated when size > 0.
+ * length the full text needs; buf is always NUL terminated when size > 0,
+ * and a text that does not fit is cut at a UTF-8 character boundary.
  * NULL, or a value of a version this library does not know, writes "".
  */
 QL_EXTERN size_t ql_value_format(char *buf, size_t size, const ql_value *v);
@@ -738,7 +740,8 @@ QL_EXTERN int ql_ruleset_check_scale(const ql_ruleset *rs, size_t i,
 
 /* Output i, or field f of check i, as the text ql_value_format would
  * give for ql_result_output's / ql_result_check's value ("" for none),
- * written into buf (size bytes, NUL terminated, cut to fit).  Returns the
+ * written into buf (size bytes, NUL terminated, cut to fit at a UTF-8
+ * character boundary).  Returns the
  * full length (not counting the NUL), or 0 for a bad argument or a result
  * without a successful evaluation.  The fast way to write results out:
  * nothing is converted on the way.  Buffers of QL_DECIMAL_TEXT_MAX bytes
@@ -761,7 +764,8 @@ QL_EXTERN size_t ql_result_check_text(char *buf, size_t size,
  * line end after.  One call for the row instead of one a value, and the
  * numbers written straight from 64 bits (docs/performance.md).
  *
- * Written into buf (size bytes, NUL terminated, cut to fit); returns the
+ * Written into buf (size bytes, NUL terminated, cut to fit at a UTF-8
+ * character boundary, never inside a character); returns the
  * full length (not counting the NUL), so a caller can call again with a
  * buffer of that length + 1.  Room for any row without strings:
  * QL_DECIMAL_TEXT_MAX + 1 bytes a field, and one for the NUL.  Returns 0
@@ -826,7 +830,8 @@ QL_EXTERN ql_status ql_result_trace_step(ql_trace_step *out,
  * evaluation with QL_EVAL_TRACE; without it only the heading and the
  * outputs are written.  UTF-8, each line ending in a newline.
  *
- * Written into buf (size bytes, NUL terminated, cut to fit); returns the
+ * Written into buf (size bytes, NUL terminated, cut to fit at a UTF-8
+ * character boundary, never inside a character); returns the
  * full length (not counting the NUL), so a caller can call again with a
  * buffer of that length + 1.  Returns 0 (and writes "") for NULL or a
  * result without a successful evaluation.

@@ -10,10 +10,22 @@
 
 const char qli_msg_oom[] = "out of memory";
 
+size_t qli_utf8_cut(const char *s, size_t n)
+{
+    size_t k = n; /* back over the continuation bytes to their lead byte */
+    while (k > 0 && n - k < 3 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k == 0)
+        return n; /* not UTF-8: nothing to keep whole */
+    unsigned lead = (unsigned char)s[k - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    return n - (k - 1) < need ? k - 1 : n;
+}
+
 size_t qli_text_out(const char *s, size_t n, char *buf, size_t size)
 {
     if (buf && size > 0) {
-        size_t c = n < size - 1 ? n : size - 1;
+        size_t c = n < size - 1 ? n : qli_utf8_cut(s, size - 1);
         memcpy(buf, s, c);
         buf[c] = '\0';
     }

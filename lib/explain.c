@@ -7,6 +7,7 @@
  * API only.
  */
 #include "quotalevy.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -254,6 +255,6 @@ size_t ql_result_explain(char *buf, size_t size, const ql_result *res)
     }
     outputs(&o, rs, res);
     if (buf && size)
-        buf[o.len < size ? o.len : size - 1] = '\0';
+        buf[o.len < size ? o.len : qli_utf8_cut(buf, size - 1)] = '\0';
     return o.len;
 }

@@ -582,7 +582,7 @@ size_t ql_result_row_text(char *buf, size_t size, const ql_result *res, char sep
         }
     }
     if (size)
-        buf[o < size ? o : size - 1] = '\0';
+        buf[o < size ? o : qli_utf8_cut(buf, size - 1)] = '\0';
     return o;
 }
 

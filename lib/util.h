@@ -103,5 +103,8 @@ extern const char qli_msg_oom[];
  * (size bytes), cut to fit and NUL terminated; returns n, the length
  * the whole text needs. */
 size_t qli_text_out(const char *s, size_t n, char *buf, size_t size);
+/* The length, at most n, of s's first n bytes without a UTF-8 character
+ * they cut short: where a text cut to fit a caller's buffer may end. */
+size_t qli_utf8_cut(const char *s, size_t n);
 
 #endif
