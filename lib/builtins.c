@@ -230,6 +230,9 @@ static ql_status check_rounding(cc *c, ast *n, qd_round mode)
     n->mode = mode;
     n->type = qli_tc_num(max2(digits, 0), n->args[0]->type.money);
     n->sdepth = n->args[0]->sdepth;
+    const ast *p[3];
+    if (qli_ast_ratio(n->args[0], p) == 2)
+        n->sdepth += 2; /* x, y and z at once (emit_rounding) */
     return QL_OK;
 }
 
@@ -255,7 +258,14 @@ static ql_status check_trunc(cc *c, ast *n)
 
 static int emit_rounding(cc *c, const ast *n)
 {
-    const ast *x = n->args[0];
+    const ast *x = n->args[0], *p[3];
+    if (n->digits >= 0 && qli_ast_ratio(x, p) == 2) {
+        /* round(x / y × z, n): one exact division of x × z by y */
+        for (int i = 0; i < 3; i++)
+            if (qli_compile_expr(c, p[i]) < 0)
+                return -1;
+        return qli_compile_op(c, OP_MULDIVROUND, n->mode, 0, n->digits, x->pos);
+    }
     if (x->kind == A_BINARY && x->op == T_SLASH && n->digits >= 0) {
         /* round(a / b, n): one exact division at the final scale */
         if (qli_compile_expr(c, x->args[0]) < 0 ||

@@ -40,6 +40,11 @@ typedef enum opcode {
     OP_ABS,
     OP_ROUND,     /* a8 = qd_round mode, arg = digits */
     OP_DIVROUND,  /* round(x / y, arg) in mode a8, in one exact step */
+    OP_MULDIVROUND, /* round(x / y × z, arg) in mode a8: (x × z) / y */
+    OP_CMP_DIV,   /* a8 = comparison of two numbers, each as a16 says (2
+                     bits a side, the left's low): 0 a value, 1 x / y,
+                     2 x / y × z — their operands pushed in that order and
+                     compared exactly as ratios */
     OP_BRACKET,   /* arg = parameter */
     OP_YEAR, OP_MONTH, OP_DAY,
     OP_DAYS,      /* days from the first date to the second */

@@ -154,6 +154,25 @@ static int gen(cc *c, const ast *n)
             c->code[j].arg = (int32_t)c->ncode;
             return 0;
         }
+        const ast *pl[3], *pr[3];
+        int sl = 0, sr = 0;
+        if (n->op != T_PLUS && n->op != T_MINUS && n->op != T_STAR &&
+            n->op != T_SLASH && n->args[0]->type.kind == VK_NUMBER &&
+            ((sl = qli_ast_ratio(n->args[0], pl)) |
+             (sr = qli_ast_ratio(n->args[1], pr)))) {
+            /* ratios compared exactly, cross-multiplied (OP_CMP_DIV) */
+            if (!sl)
+                pl[0] = n->args[0];
+            if (!sr)
+                pr[0] = n->args[1];
+            for (int i = 0; i <= sl; i++)
+                if (gen(c, pl[i]) < 0)
+                    return -1;
+            for (int i = 0; i <= sr; i++)
+                if (gen(c, pr[i]) < 0)
+                    return -1;
+            return emit(c, OP_CMP_DIV, n->op, sl | sr << 2, 0, n->pos);
+        }
         if (gen(c, n->args[0]) < 0 || gen(c, n->args[1]) < 0)
             return -1;
         switch (n->op) {

@@ -893,6 +893,37 @@ size_t qli_qd_doubt_text(const qd *a, char *buf)
     return qli_qd_format(&w, buf);
 }
 
+/* a × b as a sign (−1, 0, 1), a magnitude and a scale. */
+static int prod256(const qd *a, const qd *b, u256 *m, int *scale)
+{
+    *m = u256_mul128(mag128(a->coef), mag128(b->coef));
+    *scale = a->scale + b->scale;
+    return qli_qd_sign(a) * qli_qd_sign(b);
+}
+
+void qli_qd_cmp_ratio(int *out, const qd *n1, const qd *d1, const qd *n2,
+                      const qd *d2)
+{
+    u256 p, q;
+    int sp, sq, c;
+    int gp = prod256(n1, d2, &p, &sp), gq = prod256(n2, d1, &q, &sq);
+    if (gp != gq || gp == 0) {
+        c = (gp > gq) - (gp < gq);
+    } else {
+        /* at the larger scale; a product scaled past 2^256 is the larger
+         * (the other is below 10^72) */
+        int m;
+        if (sp > sq)
+            m = u256_mul_pow10(&q, sp - sq) ? -1 : u256_cmp(&p, &q);
+        else if (sq > sp)
+            m = u256_mul_pow10(&p, sq - sp) ? 1 : u256_cmp(&p, &q);
+        else
+            m = u256_cmp(&p, &q);
+        c = gp > 0 ? m : -m;
+    }
+    *out = c * qli_qd_sign(d1) * qli_qd_sign(d2);
+}
+
 int qli_qd_is_integer(const qd *a)
 {
     if (a->cut)

@@ -163,6 +163,11 @@ static inline int qli_qd_cmp_exact(int *out, const qd *a, const qd *b)
     *out = qli_qd_cmp(a, b);
     return QD_OK;
 }
+/* Compares the ratios n1 / d1 and n2 / d2 of exact values (d1, d2 ≠ 0)
+ * exactly: the sign of n1·d2 − n2·d1 (256-bit products, 72 digits),
+ * times the signs of d1 and d2.  *out is −1, 0 or 1. */
+void qli_qd_cmp_ratio(int *out, const qd *n1, const qd *d1, const qd *n2,
+                      const qd *d2);
 /* Whether a cut value is a sticky quotient: its doubt at most one unit
  * of its last place, and that digit neither 0 nor 5 — so it rounds to
  * fewer places from its digits alone, in every mode. */

@@ -297,6 +297,55 @@ done:
     return QL_OK;
 }
 
+/* A number compared as a ratio (OP_CMP_DIV): n / d exactly when its
+ * operands are exact, else v — the quotient as written, its doubt
+ * carried. */
+typedef struct ratio {
+    int exact;
+    qd n, d, v;
+} ratio;
+
+/* The side of shape s (code.h) whose operands are at x: x, x / y or
+ * x / y × z. */
+static ql_status ratio_of(ectx *e, size_t pc, const qval *x, int s, ratio *r)
+{
+    int q;
+    const qd one = qli_qd_make(1, 0);
+    r->exact = 0;
+    if (s == 0) {
+        r->v = r->n = x[0].num;
+        r->d = one;
+        r->exact = !x[0].num.cut;
+        return QL_OK;
+    }
+    const qd *a = &x[0].num, *b = &x[1].num, *c = &x[2].num;
+    if (!a->cut && !b->cut && (s == 1 || !c->cut)) {
+        if (b->coef == 0)
+            return qd_fail(e, pc, QD_DIVZERO);
+        r->n = *a;
+        r->d = *b;
+        if (s == 1 || qli_qd_mul(&r->n, a, c) == QD_OK) {
+            r->exact = 1;
+            return QL_OK;
+        }
+    }
+    /* as written: the quotient, then × z, its doubt carried */
+    if ((q = qli_qd_div(&r->v, a, b)))
+        return q == QD_CUT ? div_fail(e, pc, b) : qd_fail(e, pc, q);
+    if (s == 2 && (q = qli_qd_mul(&r->v, &r->v, c)))
+        return qd_fail(e, pc, q);
+    return QL_OK;
+}
+
+/* An exact ratio as a number, for a comparison with an inexact one. */
+static ql_status ratio_value(ectx *e, size_t pc, ratio *r)
+{
+    int q;
+    if (r->exact && (q = qli_qd_div(&r->v, &r->n, &r->d)))
+        return qd_fail(e, pc, q);
+    return QL_OK;
+}
+
 static int cmp_result(int c, int op)
 {
     switch (op) {
@@ -488,6 +537,25 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             CMP(c, &sp[-1].num, &sp[0].num);
             sp[-1].b = cmp_result(c, in->a8);
             break;
+        case OP_CMP_DIV: {
+            int sl = in->a16 & 3, sr = in->a16 >> 2;
+            qval *left = sp - (sl + 1) - (sr + 1);
+            ratio rl, rr;
+            if ((st = ratio_of(e, pc, left, sl, &rl)) ||
+                (st = ratio_of(e, pc, sp - (sr + 1), sr, &rr)))
+                return st;
+            if (rl.exact && rr.exact) {
+                qli_qd_cmp_ratio(&c, &rl.n, &rl.d, &rr.n, &rr.d);
+            } else {
+                if ((st = ratio_value(e, pc, &rl)) ||
+                    (st = ratio_value(e, pc, &rr)))
+                    return st;
+                CMP(c, &rl.v, &rr.v);
+            }
+            sp = left + 1;
+            left->b = cmp_result(c, in->a8);
+            break;
+        }
         case OP_CMP_DATE:
             sp--;
             sp[-1].b = cmp_result((sp[-1].date > sp[0].date) -
@@ -588,6 +656,27 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
                 return round_fail(e, pc, &quot, in->arg, 1);
             }
             break;
+        case OP_MULDIVROUND: {
+            sp -= 2;
+            qd *x = &sp[-1].num, t;
+            const qd *y = &sp[0].num, *z = &sp[1].num;
+            if (!x->cut && !y->cut && !z->cut && qli_qd_mul(&t, x, z) == QD_OK) {
+                /* exact operands: one exact division of x × z by y */
+                if ((q = qli_qd_div_round(x, &t, y, in->arg, (qd_round)in->a8)))
+                    return q == QD_CUT ? round_fail(e, pc, NULL, in->arg, 1)
+                                       : qd_fail(e, pc, q);
+                break;
+            }
+            /* as written: (x / y) × z, the quotient's doubt carried */
+            if ((q = qli_qd_div(&t, x, y)))
+                return q == QD_CUT ? div_fail(e, pc, y) : qd_fail(e, pc, q);
+            if ((q = qli_qd_mul(&t, &t, z)))
+                return qd_fail(e, pc, q);
+            if ((q = qli_qd_round_to(x, &t, in->arg, (qd_round)in->a8)))
+                return q == QD_CUT ? round_fail(e, pc, &t, in->arg, 0)
+                                   : qd_fail(e, pc, q);
+            break;
+        }
         case OP_BRACKET: {
             const param_value *pv;
             if ((st = param_at(e, pc, in->arg, &pv)))

@@ -103,6 +103,32 @@ typedef struct ast {
     qd_round mode; /* … and the rounding mode */
 } ast;
 
+/* A number expression as a ratio, for a rounding or comparison decided
+ * exactly on its operands rather than on a quotient cut at 20 places
+ * (compile.c, builtins.c): 1 for x / y (p = x, y), 2 for (x / y) × z or
+ * z × (x / y) (p = x, y, z: the code evaluates them in that order),
+ * else 0. */
+static inline int qli_ast_ratio(const ast *n, const ast *p[3])
+{
+    if (n->kind != A_BINARY || n->type.kind != VK_NUMBER)
+        return 0;
+    if (n->op == T_SLASH) {
+        p[0] = n->args[0];
+        p[1] = n->args[1];
+        return 1;
+    }
+    for (int i = 0; n->op == T_STAR && i < 2; i++) {
+        const ast *q = n->args[i];
+        if (q->kind == A_BINARY && q->op == T_SLASH) {
+            p[0] = q->args[0];
+            p[1] = q->args[1];
+            p[2] = n->args[1 - i];
+            return 2;
+        }
+    }
+    return 0;
+}
+
 /* The message of a tree past QL_MAX_EXPR_HEIGHT (compared by address,
  * like qli_msg_oom): the loader reports it as QL_ELIMIT. */
 extern const char qli_msg_too_high[];

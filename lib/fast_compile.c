@@ -403,6 +403,37 @@ static int compile_block(fcc *f, int b, int checked, uint32_t dst)
             f->stack[d - 1] = reg(f, d - 1);
             break;
         }
+        case OP_CMP_DIV: {
+            /* as the ratios were written: each side's x / y (× z) made,
+             * then compared; a quotient that did not end goes to the
+             * exact engine (fn_plain, fn_cmp), which cross-multiplies */
+            int sl = in->a16 & 3, sr = in->a16 >> 2;
+            int pl = d - (sl + 1) - (sr + 1), pr = d - (sr + 1);
+            uint32_t side[2];
+            for (int k = 0; k < 2; k++) {
+                int s = k ? sr : sl, at = k ? pr : pl;
+                side[k] = f->stack[at];
+                if (s >= 1) {
+                    emit(f, FO_DIV, 0, reg(f, at), f->stack[at], f->stack[at + 1], 0);
+                    side[k] = reg(f, at);
+                }
+                if (s == 2)
+                    emit(f, FO_MUL, 0, reg(f, at), reg(f, at), f->stack[at + 2], 0);
+            }
+            emit(f, FO_CMP_NUM, cmp_mask(in->a8), reg(f, pl), side[0], side[1], 0);
+            f->depth = pl + 1;
+            f->stack[pl] = reg(f, pl);
+            break;
+        }
+        case OP_MULDIVROUND:
+            /* (x / y) × z rounded: exact in 64 bits when x / y ends, else
+             * the exact engine's (one division of x × z by y) */
+            emit(f, FO_DIV, 0, reg(f, d - 3), f->stack[d - 3], f->stack[d - 2], 0);
+            emit(f, FO_MUL, 0, reg(f, d - 3), reg(f, d - 3), f->stack[d - 1], 0);
+            emit(f, FO_ROUND, in->a8, reg(f, d - 3), reg(f, d - 3), 0, in->arg);
+            f->depth = d - 2;
+            f->stack[d - 3] = reg(f, d - 3);
+            break;
         case OP_JMP:
             materialize(f, d - 1);
             fx[nfx].at = f->n;

@@ -459,6 +459,10 @@ static ql_status tc_node(cc *c, ast *n)
                                qli_cc_article(a->type), qli_cc_type_name(a->type));
             n->type = T(VK_BOOL);
             n->sdepth = max2(a->sdepth, 1 + b->sdepth);
+            const ast *p[3];
+            if (a->type.kind == VK_NUMBER &&
+                (qli_ast_ratio(a, p) || qli_ast_ratio(b, p)))
+                n->sdepth += 5; /* compared as ratios: up to 6 operands */
             return QL_OK;
         }
     }

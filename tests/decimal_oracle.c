@@ -13,6 +13,7 @@
  *                      and qac:K compares it with A, K one of add sub
  *                      mul div rdiv (C / (A / B)) sq ((A / B)²); a
  *                      refusal is "cut:X:W" (the digits and the doubt)
+ *        ratio A B C D A / B against C / D exactly: -1, 0 or 1
  *   out: RESULT        (the decimal, a comparison, or "overflow",
  *                       "inexact", "divzero", "cut:S" — a quotient cut
  *                       at S places refused, as the evaluator does …)
@@ -226,8 +227,8 @@ int main(void)
 {
     char line[512];
     while (fgets(line, sizeof line, stdin)) {
-        char op[64], a[128], b[128] = "0", c3[128] = "0";
-        if (sscanf(line, "%63s %127s %127s %127s", op, a, b, c3) < 2)
+        char op[64], a[128], b[128] = "0", c3[128] = "0", c4[128] = "1";
+        if (sscanf(line, "%63s %127s %127s %127s %127s", op, a, b, c3, c4) < 2)
             continue;
         qd x, y, z, r;
         if (qli_qd_parse(&x, a, strlen(a)) || qli_qd_parse(&y, b, strlen(b)) ||
@@ -236,6 +237,18 @@ int main(void)
             continue;
         }
         int st = 0, cut_at = -1;
+        if (!strcmp(op, "ratio")) {
+            /* A / B against C / D, exactly (OP_CMP_DIV's comparison) */
+            qd w;
+            int c;
+            if (qli_qd_parse(&w, c4, strlen(c4)) || y.coef == 0 || w.coef == 0) {
+                printf("divzero\n");
+                continue;
+            }
+            qli_qd_cmp_ratio(&c, &x, &y, &z, &w);
+            printf("%d\n", c);
+            continue;
+        }
         if (op[0] == 'q') {
             *quot_v = qli_qd_make(0, 0);
             st = quot_op(op, &x, &y, &z, &r, &cut_at);

@@ -19,6 +19,8 @@ checks each answer against the exact rational result:
     ("cut:S") only where the digits kept truly cannot decide it: the
     quotient did not end within its S places and the rounding needs S or
     more, or the other side of the comparison lies within its last place;
+  * two quotients compared exactly, cross-multiplied (ratio), e.g.
+    adjacent fractions whose 20 kept places are the same;
   * a quotient worked on by + - * / (qa, qac) before it is rounded or
     compared: the exact answer, or refused with the value's digits and
     doubt ("cut:X:W") where the exact value truly lies within W of X and
@@ -303,7 +305,51 @@ def rand_arith(rng, a, b):
     return f"qa:{k}:{digits}:{rng.choice(list(MODES))}", c
 
 
-def verify(op, a, b, out, c="0"):
+def rand_ratio_pair(rng):
+    """Two quotients to compare: adjacent fractions (a·d − b·c = ±1) with
+    8–18-digit denominators, the same ratio written twice, or any two."""
+    k = rng.random()
+    if k < 0.4:
+        den = 10 ** rng.randint(7, 17)
+        b = rng.randrange(den, 10 * den)
+        a = rng.randrange(1, b)
+        # the neighbour c/d of a/b in a Farey sequence: a·d − b·c = ±1
+        g, x, y = egcd(a, b)
+        if g != 1:
+            return str(a), str(b), str(a * 3), str(b * 3)
+        d = (x % b) or b
+        c = (a * d - 1) // b
+        if rng.random() < 0.5:
+            return str(a), str(b), str(c), str(d)
+        return str(c), str(d), str(a), str(b)
+    if k < 0.55:
+        a, b = rand_quot(rng)
+        m = rng.choice(["3", "7", "0.5", "1000", "0.001"])
+        A, B, M = Decimal(a), Decimal(b), Decimal(m)
+        c, d = (format(D.multiply(X, M), "f") for X in (A, B))
+        if all(len(t.lstrip("-").replace(".", "").lstrip("0")) <= 36 and
+               places(Decimal(t)) <= 36 for t in (c, d)):
+            return a, b, c, d
+        return a, b, a, b
+    a, b = rand_quot(rng)
+    c, d = rand_quot(rng)
+    return a, b, c, d
+
+
+def egcd(a, b):
+    if b == 0:
+        return a, 1, 0
+    g, x, y = egcd(b, a % b)
+    return g, y, x - (a // b) * y
+
+
+def verify(op, a, b, out, c="0", d="1"):
+    if op == "ratio":
+        A, B, C, D_ = (Fraction(Decimal(t)) for t in (a, b, c, d))
+        if B == 0 or D_ == 0:
+            return None if out == "divzero" else f"ratio {a} {b} {c} {d}: want divzero"
+        want = (A / B > C / D_) - (A / B < C / D_)
+        return None if out == str(want) else f"ratio {a} {b} {c} {d}: got {out}, want {want}"
     A, B = Fraction(Decimal(a)), Fraction(Decimal(b))
     what = f"{op} {a} {b}"
     if op == "cmp":
@@ -417,19 +463,23 @@ def main():
              str(rng.choice([3, 6, 7, 9, 11, 12, 13, 365, 366])))
         op, c = rand_arith(rng, a, b)
         cases.append((op, a, b, c))
-    text = "".join(f"{op} {a} {b} {c}\n" for op, a, b, c in cases)
+    cases = [(op, a, b, c, "1") for op, a, b, c in cases]
+    for _ in range(n // 4):  # two quotients compared exactly (F-num-6)
+        cases.append(("ratio", *rand_ratio_pair(rng)))
+    text = "".join(f"{op} {a} {b} {c} {d}\n" for op, a, b, c, d in cases)
     res = subprocess.run([binary], input=text, capture_output=True, text=True)
     print(res.stderr.strip())  # the fast path's 64-bit arithmetic, compared
     if res.returncode != 0:
         return 1
     outs = res.stdout.splitlines()
     assert len(outs) == len(cases), "oracle output count differs"
-    failures = [m for (op, a, b, c), out in zip(cases, outs)
-                if (m := verify(op, a, b, out, c))]
+    failures = [m for (op, a, b, c, d), out in zip(cases, outs)
+                if (m := verify(op, a, b, out, c, d))]
     for m in failures[:20]:
         print("FAIL", m)
     quot = [(op, out) for (op, *_), out in zip(cases, outs)
             if op[0] == "q" and not op.startswith("qa")]
+    ratios = sum(1 for (op, *_), out in zip(cases, outs) if op == "ratio")
     refused = sum(1 for _, out in quot if out.startswith("cut:"))
     arith = [out for (op, *_), out in zip(cases, outs) if op.startswith("qa")]
     arefused = sum(1 for out in arith if out.startswith("cut:"))
@@ -438,7 +488,8 @@ def main():
           f"{len(quot) - refused} exact answers, {refused} refused as cut; "
           f"{len(arith)} quotients worked on by + - * / then rounded or "
           f"compared: {len(arith) - arefused} exact answers, {arefused} "
-          f"refused within their doubt)")
+          f"refused within their doubt; {ratios} pairs of quotients "
+          f"compared exactly)")
     return 1 if failures else 0
 
 

@@ -1190,9 +1190,7 @@ class Trust(unittest.TestCase):
                     ("up", 17, c16, "the quotient rounded to 17 places needs more than 36 "
                                     "significant digits"),
                     ("shown", 15, c16, "computed 'shown' is shown with 15 places, but its "
-                                       "value is a quotient carried to 15 places"),
-                    ("above", 15, c16, "cannot compare exactly: the quotient "
-                                       "12345678902469135780.370370367037037 is carried to 15 places")):
+                                       "value is a quotient carried to 15 places")):
                 write(rules, QUOT_RULES % {"n": n, "c": c, "out": out})
                 for fast in ("1", "0"):
                     env = dict(os.environ, QUOTALEVY_FAST=fast)
@@ -1203,6 +1201,15 @@ class Trust(unittest.TestCase):
                     self.assertIn("q.yaml:", p.stderr)
                     self.assertIn(want, p.stderr)
                     self.assertEqual(len(rows(p.stdout)), 1)  # 1 / 3 is decided
+            # a / b compared where it is written is exact (F-num-6), however
+            # many places the other side has: a / b > c16 is true
+            write(rules, QUOT_RULES % {"n": 14, "c": c16, "out": "above"})
+            for fast in ("1", "0"):
+                env = dict(os.environ, QUOTALEVY_FAST=fast)
+                p = subprocess.run([*WRAP, BIN, "run", rules, "-", "--date", "2024-01-01"],
+                                   input=data, capture_output=True, text=True, env=env)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertEqual([r["above"] for r in rows(p.stdout)], ["true", "false"])
             write(rules, QUOT_RULES % {"n": 14, "c": "12345678902469135780.37037036703703",
                                        "out": "up, shown, above"})
             p = run("run", rules, "-", "--date", "2024-01-01", stdin=data, check_rc=0)
@@ -1212,13 +1219,15 @@ class Trust(unittest.TestCase):
 
     def test_arithmetic_on_a_quotient_never_takes_its_digits_as_exact(self):
         # F-num-5: floor(a / b * b) gave 0 for 1 / 3 and a / b * b == a
-        # false.  The quotient's doubt goes through * (and + - /); what it
-        # cannot decide is a located error, what it can is exact.  Both
-        # engines alike.
+        # false.  Written in one formula, a / b * c is rounded or compared
+        # as one exact division of a * c by b; a quotient kept as a value
+        # (q) carries its doubt through *, and what that cannot decide is
+        # a located error, what it can is exact.  Both engines alike.
         rules_text = ("quotalevy: 1\nid: d\ntitle: d\njurisdiction: XX\n"
                       "version: \"1\"\ninputs:\n  a: integer\n  b: integer\n"
-                      "computed:\n  f: floor(a / b * b)\n  e: a / b * b == a\n"
-                      "  r: round(a / b * b, 2)\n  g: floor(a / b * 2)\n"
+                      "computed:\n  q: a / b\n  f: floor(q * b)\n  e: q * b == a\n"
+                      "  fx: floor(a / b * b)\n  ex: a / b * b == a\n"
+                      "  r: round(q * b, 2)\n  g: floor(q * 2)\n"
                       "outputs: [%s]\n")
         data = "id,a,b\n1,1,3\n2,2,3\n3,1,7\n4,10,6\n5,6,3\n"
         with tempfile.TemporaryDirectory() as d:
@@ -1238,13 +1247,14 @@ class Trust(unittest.TestCase):
                     self.assertIn("known only to within 0.00000000000000000003", p.stderr)
                     # 6 / 3 ends: exact, not refused
                     self.assertEqual([r["id"] for r in rows(p.stdout)], ["5"])
-                write(rules, rules_text % "r, g")
+                write(rules, rules_text % "fx, ex, r, g")
                 p = subprocess.run([*WRAP, BIN, "run", rules, "-", "--date", "2024-01-01"],
                                    input=data, capture_output=True, text=True, env=env)
                 self.assertEqual(p.returncode, 0, p.stderr)
-                self.assertEqual([(r["r"], r["g"]) for r in rows(p.stdout)],
-                                 [("1.00", "0"), ("2.00", "1"), ("1.00", "0"),
-                                  ("10.00", "3"), ("6.00", "4")])
+                self.assertEqual([(r["fx"], r["ex"], r["r"], r["g"]) for r in rows(p.stdout)],
+                                 [("1", "true", "1.00", "0"), ("2", "true", "2.00", "1"),
+                                  ("1", "true", "1.00", "0"), ("10", "true", "10.00", "3"),
+                                  ("6", "true", "6.00", "4")])
 
     def test_summary_totals_never_overflow(self):
         with tempfile.TemporaryDirectory() as d:
