@@ -747,6 +747,53 @@ class Loader(unittest.TestCase):
                                       "de/sgb9 fr/oeth jp/levy")
         psql("DROP DATABASE ld")
 
+    def test_no_byte_of_a_file_name_reaches_a_shell(self):
+        """A folder received from elsewhere may hold any file name: one
+        with backquotes, $( ) or a quote is refused before anything is
+        stored, and no part of it runs (probe3 P3-06: psql ran the
+        backquoted part of a name as a shell command)."""
+        psql("DROP DATABASE IF EXISTS ld2; CREATE DATABASE ld2;")
+        env = dict(ENV, PGDATABASE="ld2")
+        subprocess.run(["psql", "-X", "-q", "-c", "CREATE EXTENSION quotalevy"],
+                       env=env, check=True, capture_output=True)
+        body = ('quotalevy: 1\nid: x\ntitle: x\njurisdiction: XX\nversion: "1"\n'
+                'inputs:\n  a: integer\noutputs: [a]\n')
+        loader = os.path.join(SRC, "bindings/postgresql/quotalevy-load-rules")
+        for bad in ("a` `touch PWNED` `b", "a$(touch PWNED)b", "it's", "a b",
+                    "a\nb", ".hidden"):
+            with tempfile.TemporaryDirectory() as d:
+                os.makedirs(os.path.join(d, "r"))
+                with open(os.path.join(d, "r", "good.yaml"), "w") as f:
+                    f.write(body)
+                with open(os.path.join(d, "r", bad + ".yaml"), "w") as f:
+                    f.write(body)
+                p = subprocess.run([loader, os.path.join(d, "r")], env=env,
+                                   capture_output=True, text=True, cwd=d)
+                self.assertEqual(p.returncode, 1, (bad, p.stderr))
+                self.assertIn("cannot be stored", p.stderr, bad)
+                self.assertIn("nothing stored", p.stderr, bad)
+                self.assertEqual(sorted(os.listdir(d)), ["r"], bad)
+                n = subprocess.run(["psql", "-X", "-At", "-c",
+                                    "SELECT count(*) FROM quotalevy.rule_files"],
+                                   env=env, check=True, capture_output=True,
+                                   text=True).stdout.strip()
+                self.assertEqual(n, "0", bad)
+        # a good folder still loads, its text byte for byte (a final
+        # newline kept, which psql's backquotes used to drop)
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "good.yaml"), "w") as f:
+                f.write(body)
+            p = subprocess.run([loader, d], env=env, capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            src = subprocess.run(["psql", "-X", "-At", "-c",
+                                  "SELECT source = %s FROM quotalevy.rule_files "
+                                  "WHERE name = 'good'" % ("E'" + body.replace("\n", "\\n")
+                                                            .replace("'", "''") + "'")],
+                                 env=env, check=True, capture_output=True,
+                                 text=True).stdout.strip()
+            self.assertEqual(src, "t")
+        psql("DROP DATABASE ld2")
+
 
 class Cancel(unittest.TestCase):
     # rows from a small table, many times over: the backend's own memory
