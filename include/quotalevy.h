@@ -343,7 +343,9 @@ QL_EXTERN ql_status ql_override_init(ql_override *o, unsigned int version);
 /*
  * As ql_ruleset_load, with n parameter overrides applied before the
  * rules are compiled, so a batch can be evaluated under changed law.  A
- * traced overridden value cites "what-if override".  An override takes
+ * traced overridden value cites "what-if override".  Overrides of one
+ * parameter apply earliest first, whatever their order in the array, so
+ * each holds until the next; two from one day are QL_EINVAL.  An override takes
  * the places of the parameter's own values (trailing zeros past them are
  * dropped); a load error caused by one with more places names it.
  * Errors as

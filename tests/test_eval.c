@@ -681,6 +681,29 @@ static void test_eval_what_if_overrides(void **state)
         if (i < 3)
             assert_text(err.field, bad[i].param);
     }
+    /* two overrides of one parameter from different days: each holds
+     * until the next, in whichever order they are given (given the later
+     * first, the earlier one used to erase it) */
+    ql_override two[2][2] = {
+        {{QL_OVERRIDE_VERSION, "ratio", "1.7%", D("2024-01-01")},
+         {QL_OVERRIDE_VERSION, "ratio", "1.8%", D("2023-01-01")}},
+        {{QL_OVERRIDE_VERSION, "ratio", "1.8%", D("2023-01-01")},
+         {QL_OVERRIDE_VERSION, "ratio", "1.7%", D("2024-01-01")}}};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(ql_ruleset_load_overridden(&rs, RULES("base.yaml"), two[k], 2, &err),
+                         QL_OK);
+        const char *on[][3] = {{"2022-06-30", "0.015", "2000-01-01"},
+                               {"2023-06-30", "0.018", "2023-01-01"},
+                               {"2024-06-30", "0.017", "2024-01-01"}};
+        for (int j = 0; j < 3; j++) {
+            assert_int_equal(ql_ruleset_param_value(&v, &from, NULL, rs, 0, D(on[j][0]), &err),
+                             QL_OK);
+            ql_value_format(buf, sizeof buf, &v);
+            assert_text(buf, on[j][1]);
+            assert_int_equal(from, D(on[j][2]));
+        }
+        ql_ruleset_free(rs);
+    }
 }
 
 /* Lists: items, reductions over them, at() on another date. */

@@ -1423,6 +1423,21 @@ class WhatIf(unittest.TestCase):
         # from different days: each holds from its own
         run("run", JILIN, "-", "--date", "2024-06-30", "--override", "ratio=1.7%@2024-01-01",
             "--override", "ratio=1.8%@2024-03-01", stdin=HEADER + GOOD, check_rc=0)
+        # ... and whatever order they are given in: the earlier-dated one
+        # given second used to erase the later one (probe3 P3-22)
+        outs = []
+        for order in ((0, 1), (1, 0)):
+            ovr = ["ratio=1.7%@2024-01-01", "ratio=1.8%@2023-01-01"]
+            args = []
+            for i in order:
+                args += ["--override", ovr[i]]
+            p = run("run", JILIN, "-", "--date", "2024-06-30", "-q", *args,
+                    stdin=HEADER + GOOD, check_rc=0)
+            outs.append(p.stdout)
+        self.assertEqual(outs[0], outs[1])
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "-q", "--override",
+                "ratio=1.7%@2024-01-01", stdin=HEADER + GOOD, check_rc=0)
+        self.assertEqual(outs[0], p.stdout)
         p = run("run", JILIN, "-", "--override", "levy_share=1@2024-01-01",
                 stdin=HEADER, check_rc=2)
         self.assertIn("table", p.stderr)
