@@ -96,12 +96,16 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
         if (e->removed && s == SEC_PARAMS &&
             (v->kind != YN_MAP || qli_ymap_get(v, "type")))
             e->type = e->unit = e->min = e->max = e->bounds = NULL;
+        if (e->removed && s == SEC_INPUTS) /* an input's `type` is its own */
+            e->in_lo = e->in_hi = e->in_required = e->in_default = NULL;
         e->removed = 0;
         e->name = k->text;
         e->key = k;
         e->val = v;
         if (s == SEC_PARAMS)
             inherit_limits(e, v);
+        if (s == SEC_INPUTS && (st = qli_rl_inherit_input(L, e, v)))
+            return st;
     }
     return QL_OK;
 }

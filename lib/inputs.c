@@ -277,6 +277,126 @@ static ql_status places_within_replaced(loader *L, const entry *ent,
                      d->scale < 0 ? "leave the scale out" : "more");
 }
 
+/* A bound as a number, quietly: 0 when it is not one (input_entry says
+ * so at the file's own line). */
+static int bound_number(const ynode *n, qd *out)
+{
+    if (!n || n->kind != YN_SCALAR)
+        return 0;
+    size_t len = n->len;
+    int percent = len > 0 && n->text[len - 1] == '%';
+    if (qli_qd_parse(out, n->text, percent ? len - 1 : len))
+        return 0;
+    return !percent || !qli_qd_percent(out, out);
+}
+
+/* Whether bound (x, excl) leaves out at least what (was, was_excl) does:
+ * for a lower bound, x above was, or equal and no less strict. */
+static int bound_within(const qd *x, int excl, const qd *was, int was_excl,
+                        int upper)
+{
+    int c = qli_qd_cmp(x, was);
+    if (upper)
+        c = -c;
+    return c > 0 || (c == 0 && (excl || !was_excl));
+}
+
+ql_status qli_rl_inherit_input(loader *L, entry *e, const ynode *v)
+{
+    static const char *const words[2][2] = {{"min", "above"}, {"max", "below"}};
+    int map = v->kind == YN_MAP;
+    for (int up = 0; up < 2; up++) {
+        const ynode *incl = map ? qli_ymap_get(v, words[up][0]) : NULL;
+        const ynode *excl = map ? qli_ymap_get(v, words[up][1]) : NULL;
+        if (!incl == !excl)
+            continue; /* none: the one in force holds; both: said later */
+        const ynode *mine = incl ? incl : excl;
+        const ynode **was = up ? &e->in_hi : &e->in_lo;
+        int *was_excl = up ? &e->in_hi_excl : &e->in_lo_excl;
+        qd a, b;
+        if (*was && bound_number(mine, &a) && bound_number(*was, &b) &&
+            !bound_within(&a, excl != NULL, &b, *was_excl, up))
+            return qli_yfail(
+                L->err, QL_ESCHEMA, mine,
+                "input '%s': '%s: %.40s' lets through values that '%s: %.40s' "
+                "in %s:%d leaves out, and the formulas there were written "
+                "for values within it: a file that extends it may narrow "
+                "its bounds, not widen them; to define another input, "
+                "remove it first ('remove: {inputs: [%s]}')",
+                e->name, words[up][excl != NULL], mine->text,
+                words[up][*was_excl], (*was)->text, (*was)->doc->file,
+                (*was)->line, e->name);
+        *was = mine;
+        *was_excl = excl != NULL;
+    }
+    const ynode *rq = map ? qli_ymap_get(v, "required") : NULL;
+    const ynode *df = map ? qli_ymap_get(v, "default") : NULL;
+    if (rq)
+        e->in_required = rq;
+    if (df)
+        e->in_default = df;
+    else if (rq && rq->kind == YN_SCALAR && !strcmp(rq->text, "true"))
+        e->in_default = NULL; /* a child that requires it drops the default */
+    return QL_OK;
+}
+
+/* The bounds, `required` and `default` an input has from the definition
+ * it replaces and does not give again (qli_rl_inherit_input). */
+static ql_status inherited_limits(loader *L, const entry *ent, input_def *d,
+                                  const ynode *v)
+{
+    int map = v->kind == YN_MAP;
+    ql_status st;
+    if (d->type.kind == VK_NUMBER && !d->has_min && ent->in_lo) {
+        if ((st = qli_rl_number_value(L, ent->in_lo, "min", &d->min)))
+            return st;
+        d->has_min = 1;
+        d->min_excl = ent->in_lo_excl;
+    }
+    if (d->type.kind == VK_NUMBER && !d->has_max && ent->in_hi) {
+        if ((st = qli_rl_number_value(L, ent->in_hi, "max", &d->max)))
+            return st;
+        d->has_max = 1;
+        d->max_excl = ent->in_hi_excl;
+    }
+    if ((!map || !qli_ymap_get(v, "required")) && ent->in_required &&
+        (st = qli_rl_bool_value(L, ent->in_required, "required", &d->required)))
+        return st;
+    return QL_OK;
+}
+
+/* The default in force (own or inherited): a value the input accepts,
+ * never beside `required: true`. */
+static ql_status input_default(loader *L, input_def *d, const ynode *df,
+                               const char *what)
+{
+    ql_status st;
+    if (!df)
+        return QL_OK;
+    if (d->required)
+        return qli_yfail(L->err, QL_ESCHEMA, df,
+                         "a required input cannot have a default");
+    if ((st = typed_scalar(L, d, df, &d->def)) ||
+        (st = default_fits(L, d, df, what)))
+        return st;
+    if (d->type.kind == VK_NUMBER && d->scale >= 0) {
+        qd cut;
+        qli_qd_round_to(&cut, &d->def.num, d->scale, QD_DOWN);
+        if (qli_qd_cmp(&cut, &d->def.num) != 0)
+            return d->type.money
+                       ? qli_yfail(L->err, QL_ESCHEMA, df,
+                                   "default '%s' has more than %d decimal "
+                                   "places: money is in %s's minor unit",
+                                   df->text, d->scale, L->rs->currency)
+                       : qli_yfail(L->err, QL_ESCHEMA, df,
+                                   "default '%s' has more than %d decimal "
+                                   "places ('scale: %d')",
+                                   df->text, d->scale, d->scale);
+    }
+    d->has_default = 1;
+    return QL_OK;
+}
+
 static ql_status input_entry(loader *L, const entry *ent, input_def *d)
 {
 
@@ -322,7 +442,10 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
             return qli_yfail(L->err, QL_ESCHEMA, v,
                              "%s: an enum needs the mapping form with 'values'",
                              what);
-        return QL_OK;
+        if ((st = inherited_limits(L, ent, d, v)) ||
+            (st = bounds_agree(L, d, v)))
+            return st;
+        return input_default(L, d, ent->in_default, what);
     }
     if (d->type.kind == VK_ENUM) {
         if ((st = build_enum(L, d, qli_ymap_get(v, "values"))))
@@ -354,36 +477,12 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
             d->max_excl = b == 3;
         }
     }
-    if ((st = bounds_agree(L, d, v)))
+    if ((st = inherited_limits(L, ent, d, v)) || (st = bounds_agree(L, d, v)))
         return st;
     const ynode *rq = qli_ymap_get(v, "required");
     if (rq && (st = qli_rl_bool_value(L, rq, "required", &d->required)))
         return st;
-    const ynode *df = qli_ymap_get(v, "default");
-    if (df) {
-        if (d->required)
-            return qli_yfail(L->err, QL_ESCHEMA, df,
-                             "a required input cannot have a default");
-        if ((st = typed_scalar(L, d, df, &d->def)) ||
-            (st = default_fits(L, d, df, what)))
-            return st;
-        if (d->type.kind == VK_NUMBER && d->scale >= 0) {
-            qd cut;
-            qli_qd_round_to(&cut, &d->def.num, d->scale, QD_DOWN);
-            if (qli_qd_cmp(&cut, &d->def.num) != 0)
-                return d->type.money
-                           ? qli_yfail(L->err, QL_ESCHEMA, df,
-                                       "default '%s' has more than %d decimal "
-                                       "places: money is in %s's minor unit",
-                                       df->text, d->scale, L->rs->currency)
-                           : qli_yfail(L->err, QL_ESCHEMA, df,
-                                       "default '%s' has more than %d decimal "
-                                       "places ('scale: %d')",
-                                       df->text, d->scale, d->scale);
-        }
-        d->has_default = 1;
-    }
-    return QL_OK;
+    return input_default(L, d, ent->in_default, what);
 }
 
 ql_status qli_rl_build_inputs(loader *L)

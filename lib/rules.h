@@ -22,6 +22,10 @@ typedef struct entry {
      * value), NULL for a new name: a child may narrow a definition, not
      * change what kind of value it is */
     const ynode *replaced_key, *replaced;
+    /* inputs: the lower and upper bound (min/above, max/below), `required`
+     * and `default` in force — its own, else the replaced definition's */
+    const ynode *in_lo, *in_hi, *in_required, *in_default;
+    int in_lo_excl, in_hi_excl;
     int removed; /* by a `remove:`: dropped when the merge ends, unless a
                     later definition of the name revives it */
 } entry;
@@ -91,6 +95,11 @@ ql_status qli_rl_keep_going(loader *L, ql_status st);
  * load fails all the same).  0 when not diagnosing. */
 int qli_rl_failed_definition(const loader *L, int sec, const char *name,
                              size_t len);
+
+/* An input redefined by a child (inputs.c): keeps the replaced one's
+ * bounds, `required` and `default` unless it gives its own, and may
+ * narrow its bounds, never widen them; records those in force on e. */
+ql_status qli_rl_inherit_input(loader *L, entry *e, const ynode *v);
 
 /* Values as a rules file writes them (sections.c). */
 /* A number ("0.015", "-3", "1.6%"); a bool (true or false). */

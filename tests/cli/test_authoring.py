@@ -124,6 +124,13 @@ MISTAKES = [
      "\ncomputed:\n", "150%", "a bound in percent is between 0% and 100%"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
+    ("an inherited input's bound widened", "parameters:\n",
+     "inputs:\n  local_avg_wage:\n    type: money\n    min: -5\n\nparameters:\n",
+     "-5\n", "input 'local_avg_wage': 'min: -5' lets through values that "
+     "'above: 0' in "),
+    ("an inherited input's strict bound loosened", "parameters:\n",
+     "inputs:\n  disabled:\n    type: decimal\n    scale: 2\n    min: -1\n    max: 10\n"
+     "\nparameters:\n", "-1\n", "'min: -1' lets through values that 'min: 0'"),
 ]
 
 
@@ -161,6 +168,56 @@ class Authoring(unittest.TestCase):
                 p = run("run", path, "-", "--date", "2024-06-30")
                 self.assertEqual(p.returncode, 2)
                 self.assertIn(f"{path}:{line}:{col}: ", p.stderr)
+
+
+class Redefined(unittest.TestCase):
+    """A child that redefines an inherited input (to describe it, say)
+    keeps the parent's bounds unless it narrows them (probe3 P3-02: a
+    re-described local_avg_wage let a negative wage through to a negative
+    levy, exit 0)."""
+
+    ROWS = ("id,unit_type,employees,disabled,disabled_severe,wage_total,"
+            "local_avg_wage\nC,enterprise,100,0,0,10000000,-100000\n"
+            "D,enterprise,100,0,0,10000000,500\n"
+            "E,enterprise,100,-3,0,10000000,90000\n")
+
+    def levy(self, inputs):
+        with open(os.path.join(SRC, "tests/authoring/beijing.yaml"),
+                  encoding="utf-8") as f:
+            good = f.read()
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bj.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(good.replace("parameters:\n", "inputs:\n" + inputs +
+                                     "\nparameters:\n", 1))
+            env = dict(os.environ, QUOTALEVY_RULES_PATH=os.path.join(SRC, "rules"))
+            return subprocess.run([*WRAP, BIN, "run", path, "-", "--date",
+                                   "2024-06-30"], input=self.ROWS,
+                                  capture_output=True, text=True, env=env)
+
+    def test_bounds_kept_when_not_given(self):
+        for inputs in ("  local_avg_wage:\n    type: money\n"
+                       "    description: Beijing's average wage.\n"
+                       "  disabled:\n    type: decimal\n    scale: 2\n    description: x\n",
+                       "  local_avg_wage: money\n  disabled: {type: decimal, scale: 2}\n"):
+            with self.subTest(inputs):
+                p = self.levy(inputs)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn("rejected (id C): field 'local_avg_wage': -100000 is "
+                              "out of range (expected > 0)", p.stderr)
+                self.assertIn("rejected (id E): field 'disabled': -3 is out of "
+                              "range (expected >= 0)", p.stderr)
+                rows = p.stdout.splitlines()
+                self.assertEqual([r.split(",")[0] for r in rows], ["id", "D"])
+                self.assertIn(",1530.00,", rows[1])
+
+    def test_narrower_bounds_hold(self):
+        p = self.levy("  local_avg_wage:\n    type: money\n    above: 1000\n")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("rejected (id D): field 'local_avg_wage': 500 is out of "
+                      "range (expected > 1000)", p.stderr)
+        self.assertIn("(id E): field 'disabled'", p.stderr)
+        self.assertEqual(len(p.stdout.splitlines()), 1, p.stdout)
 
 
 class TestFormatDoc(unittest.TestCase):
