@@ -275,7 +275,8 @@ typedef struct ql_ruleset ql_ruleset;
 
 /*
  * Loads and compiles the rule set in the YAML file at `path`, following its
- * `extends` chain (paths relative to the file that names them, inside the
+ * `extends` chain (paths relative to the file that names them — the real
+ * file when it is named through a symbolic link —, inside the
  * top file's folder: QL_EXTENDS_CONFINED).  `path`
  * may also name an installed rule set, such as "cn/jilin": a relative
  * name that is not an existing file (and has no "." or ".." part) is

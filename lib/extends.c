@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *const qli_rl_section_names[N_SECTIONS] = {
     "sources", "inputs", "parameters", "computed", "checks", "validations"};
@@ -230,6 +231,17 @@ static const char *folder_of(loader *L, const char *canon)
                           slash ? (size_t)(slash - canon + 1) : 0);
 }
 
+char *qli_rl_extends_dir(ql_arena *a, const char *path)
+{
+    struct stat sb;
+    char canon[PATH_MAX];
+    const char *file = path;
+    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(path, canon))
+        file = canon;
+    const char *slash = strrchr(file, '/');
+    return qli_ar_strndup(a, file, slash ? (size_t)(slash - file + 1) : 0);
+}
+
 /* QL_EXTENDS_CONFINED: `extends:` names files inside the top file's
  * folder only (a server loading users' rules must not read /etc). */
 static ql_status refuse_extends(loader *L, const ynode *ext, const char *rel,
@@ -402,10 +414,7 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
                        : qli_yfail(L->err, st, ext, "extends '%.80s': %s: %s",
                                    rel, path, why);
         }
-        const char *slash = strrchr(path, '/');
-        char *dir =
-            slash ? qli_ar_strndup(L->ar, path, (size_t)(slash - path + 1))
-                  : qli_ar_strndup(L->ar, "", 0);
+        char *dir = qli_rl_extends_dir(L->ar, path);
         if (!dir)
             return qli_rl_oom(L);
         /* Rules found on the search path are trusted with their own

@@ -199,7 +199,10 @@ static ql_status load_source(ql_ruleset **out, const char *path,
         st = qli_rl_read_file(L.ar, path, &doc, L.err);
     }
     if (st == QL_OK) {
-        char *dir = dir_of(&scratch, path);
+        /* its `extends` are beside the file itself, and confined to its
+         * folder, also when the name it was loaded by is a link */
+        char *dir = o->buffer ? dir_of(&scratch, path)
+                              : qli_rl_extends_dir(&scratch, path);
         st = dir ? load(out, &doc, dir, err, diag, o) : qli_rl_oom(&L);
     } else {
         qli_diag_note(diag, err, st);

@@ -139,6 +139,13 @@ ql_status qli_rl_build_outputs(loader *L, const ynode *fallback);
 ql_status qli_rl_read_file(ql_arena *ar, const char *path, ydoc *doc,
                            ql_error *err);
 
+/* The folder, with its '/', that the relative `extends` of the file
+ * `path` are looked for in (extends.c): the file's own, the real file's
+ * when `path` is a symbolic link — a rules file linked into a working
+ * folder builds on its own parent, never on a stray copy beside the
+ * link.  In a; NULL: no memory. */
+char *qli_rl_extends_dir(ql_arena *a, const char *path);
+
 /* Reads a rules file's tree into L's sections, its `extends` chain
  * first (extends.c); then closes the gaps `remove:` left. */
 ql_status qli_rl_load_doc(loader *L, ydoc *doc, const char *base_dir);

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -1851,6 +1852,47 @@ class TestAndCheck(unittest.TestCase):
             p = run("check", top, "--allow-any-extends", check_rc=0)
         p = run("--help", check_rc=0)
         self.assertIn("--allow-any-extends", p.stdout)
+
+    def test_a_linked_rules_file_builds_on_its_own_parent(self):
+        """A rules file loaded through a symbolic link resolves its
+        `extends` beside the real file, never beside the link: a stray
+        national.yaml in the working folder (here one whose severe
+        disability counts three times) changed every levy without a word
+        (probe3 P3-12)."""
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        rej = os.path.join(self.tmp.name, "rejects.csv")
+        want = run("run", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
+                   "--ignore-columns", "name", "-q", "--rejects", rej,
+                   check_rc=1).stdout
+        with open(os.path.join(SRC, "rules/cn/national.yaml"), encoding="utf-8") as f:
+            national = f.read()
+        stray = re.sub(r"(severe_weight:.*?value: )2", r"\g<1>3", national, count=1,
+                       flags=re.S)
+        self.assertNotEqual(stray, national)
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "national.yaml"), "w", encoding="utf-8") as f:
+                f.write(stray)
+            link = os.path.join(d, "j.yaml")
+            os.symlink(os.path.join(SRC, JILIN), link)
+            p = run("run", link, "examples/jilin-units.csv", "--date", "2024-06-30",
+                    "--ignore-columns", "name", "-q", "--rejects", rej, check_rc=1)
+            self.assertEqual(p.stdout, want)
+            # a linked parent too (outside the folder, so allowed by
+            # --allow-any-extends): its own extends are beside the real file
+            os.mkdir(os.path.join(d, "sub"))
+            os.symlink(os.path.join(SRC, JILIN), os.path.join(d, "sub", "jl.yaml"))
+            with open(os.path.join(d, "sub", "national.yaml"), "w", encoding="utf-8") as f:
+                f.write(stray)
+            head = [l for l in open(os.path.join(SRC, JILIN), encoding="utf-8")
+                    if l.startswith(("quotalevy:", "id:", "title:", "jurisdiction:"))]
+            with open(os.path.join(d, "sub", "child.yaml"), "w", encoding="utf-8") as f:
+                f.write("".join(head) + "version: '1'\nextends: jl.yaml\n")
+            p = run("run", "--allow-any-extends", os.path.join(d, "sub", "child.yaml"),
+                    "examples/jilin-units.csv",
+                    "--date", "2024-06-30", "--ignore-columns", "name", "-q",
+                    "--rejects", rej, check_rc=1)
+            self.assertEqual(p.stdout, want)
 
     def test_check(self):
         p = run("check", "rules/cn/national.yaml", "rules/cn/jilin.yaml",
