@@ -195,6 +195,13 @@ static void check_expect(tstate *t, const char *cname, const ynode *expect)
             expect_check(t, cname, k, key, want);
             continue;
         }
+        if (want->kind == YN_SEQ && want->n == 0) {
+            case_fail(t, want, cname,
+                      "%s: an empty list expects nothing: give each item's "
+                      "value",
+                      key->text);
+            continue;
+        }
         if (want->kind == YN_SEQ) {
             /* a list: item j is name[j] */
             for (size_t j = 0; j < want->n; j++) {
@@ -343,6 +350,11 @@ static int run_case(tstate *t, const ynode *c, size_t index)
         case_fail(t, c, cname, "evaluation failed: %s", text);
     } else if (expect->kind != YN_MAP) {
         case_fail(t, expect, cname, "'expect' must be a mapping");
+    } else if (expect->n == 0) {
+        /* a case that compares nothing cannot fail */
+        case_fail(t, expect, cname,
+                  "'expect' is empty: name at least one output, computed "
+                  "value or check and the value it must have");
     } else {
         check_expect(t, cname, expect);
         check_scales(t, cname, c);
@@ -413,6 +425,12 @@ ql_status ql_test_file(size_t *passed, size_t *failed, const char *path,
         (st = ql_result_new(&t.res, rs, err)))
         goto out;
     t.rs = rs;
+    if (cases->n == 0) { /* nothing run is not a pass */
+        st = qli_fail(err, QL_ESCHEMA, path, cases->line, cases->column,
+                      "'cases' is empty: a test file with no case tests "
+                      "nothing");
+        goto out;
+    }
     for (size_t i = 0; i < cases->n; i++) {
         if (run_case(&t, cases->items[i], i))
             np++;

@@ -95,6 +95,34 @@ static void test_ruletest_cases(void **state)
         "case 'wrong on purpose': required: expected 0.76, got 0.75000");
     assert_int_equal(f.line[1], 13);
     assert_non_null(strstr(f.text[1], "'nothing_like_this' is not an output"));
+    /* a case that compares nothing fails, and a file with no case is
+     * refused: neither can fail, so neither may pass */
+    t = write_file(
+        "t.yaml", "rules: " BASE "\n"
+                  "cases:\n"
+                  "  - name: empty\n"
+                  "    date: 2024-01-01\n"
+                  "    input: {kind: firm, staff: 50, wages: 1, area_wage: 1}\n"
+                  "    expect: {}\n"
+                  "  - name: empty list\n"
+                  "    date: 2024-01-01\n"
+                  "    input: {kind: firm, staff: 50, wages: 1, area_wage: 1}\n"
+                  "    expect: {required: []}\n");
+    memset(&f, 0, sizeof f);
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(passed, 0);
+    assert_int_equal(failed, 2);
+    assert_int_equal(f.line[0], 6);
+    assert_non_null(strstr(f.text[0], "'expect' is empty"));
+    assert_int_equal(f.line[1], 10);
+    assert_non_null(strstr(f.text[1], "an empty list expects nothing"));
+    t = write_file("t.yaml", "rules: " BASE "\ncases: []\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_ESCHEMA);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.message, "'cases' is empty"));
+    t = write_file("t.yaml", CASES);
     /* no callback: counted all the same */
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_OK);
