@@ -138,6 +138,7 @@ struct ql_batch {};
 %include "../quotalevy.i"
 
 %newobject load_file_overridden;
+%newobject load_sealed;
 %newobject batch_new;
 
 %typemap(in) PyObject * "$1 = $input;";
@@ -199,6 +200,113 @@ struct ql_ruleset *load_file_overridden(const char *path, PyObject *overrides)
     ql_ruleset *rs = NULL;
     ql_error err;
     if (ql_ruleset_load_overridden(&rs, path, o, (size_t)n, &err))
+        raise_ql(&err);
+    PyMem_Free(o);
+    return rs;
+}
+
+/* A rule set compiled again from the texts it was first read from (a
+ * pickle's, see RuleSet.__reduce__): the top file's text named `name`,
+ * then each file of its `extends` chain in turn, handed to the loader by
+ * an include resolver — the chain is linear, so its k-th `extends:` is
+ * the k-th parent — so nothing is read from the file system.  A parent
+ * whose file name is not what the `extends:` names (other texts than the
+ * chain's) is QL_ENAME. */
+typedef struct sealed_chain {
+    PyObject *parents; /* list of (original path, text), both bytes */
+    Py_ssize_t next;
+} sealed_chain;
+
+/* The last part of a path. */
+static const char *base_of(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static ql_status sealed_resolve(const char **text, size_t *len, const char *name,
+                                const char *from, void *payload, ql_error *err)
+{
+    (void)from;
+    sealed_chain *c = payload;
+    if (c->next >= PyList_GET_SIZE(c->parents)) {
+        snprintf(err->message, sizeof err->message,
+                 "the pickled rule set holds no file for this 'extends'");
+        return QL_ENAME;
+    }
+    PyObject *t = PyList_GET_ITEM(c->parents, c->next);
+    const char *path = PyBytes_AS_STRING(PyTuple_GET_ITEM(t, 0));
+    const char *want = base_of(path), *got = base_of(name);
+    size_t n = strlen(got);
+    /* "national.yaml" or, found by name on the search path, "cn/national" */
+    if (strcmp(want, got) &&
+        !(strlen(want) == n + 5 && !strncmp(want, got, n) && !strcmp(want + n, ".yaml"))) {
+        snprintf(err->message, sizeof err->message,
+                 "the pickled rule set's next file was read from %.200s, which is "
+                 "not the file this 'extends' names", path);
+        return QL_ENAME;
+    }
+    *text = PyBytes_AS_STRING(PyTuple_GET_ITEM(t, 1));
+    *len = (size_t)PyBytes_GET_SIZE(PyTuple_GET_ITEM(t, 1));
+    c->next++;
+    return QL_OK;
+}
+
+/* name: bytes (the file system's encoding) or None; top: bytes; parents:
+ * a list of (path, text), both bytes; overrides as load_file_overridden's. */
+struct ql_ruleset *load_sealed(PyObject *name, PyObject *top, PyObject *parents,
+                               PyObject *overrides)
+{
+    if ((name != Py_None && !PyBytes_Check(name)) || !PyBytes_Check(top) ||
+        !PyList_Check(parents) || !PyList_Check(overrides)) {
+        PyErr_SetString(PyExc_TypeError, "load_sealed(bytes, bytes, list, list)");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(parents); i++) {
+        PyObject *t = PyList_GET_ITEM(parents, i);
+        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 2 ||
+            !PyBytes_Check(PyTuple_GET_ITEM(t, 0)) ||
+            !PyBytes_Check(PyTuple_GET_ITEM(t, 1))) {
+            PyErr_SetString(PyExc_TypeError, "a parent is (path, text) in bytes");
+            return NULL;
+        }
+    }
+    const char *source = name == Py_None ? NULL : PyBytes_AS_STRING(name);
+    Py_ssize_t n = PyList_GET_SIZE(overrides);
+    ql_override *o = PyMem_Calloc((size_t)n + 1, sizeof *o);
+    if (!o)
+        return (struct ql_ruleset *)PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long from;
+        o[i].version = QL_OVERRIDE_VERSION;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(overrides, i), "ssl", &o[i].param,
+                              &o[i].value, &from)) {
+            PyMem_Free(o);
+            return NULL;
+        }
+        o[i].from = (ql_date)from;
+    }
+    sealed_chain chain = {parents, 0};
+    ql_load_options opts = QL_LOAD_OPTIONS_INIT;
+    opts.buffer = PyBytes_AS_STRING(top);
+    opts.buffer_len = (size_t)PyBytes_GET_SIZE(top);
+    opts.overrides = o;
+    opts.n_overrides = (size_t)n;
+    opts.resolve = sealed_resolve;
+    opts.resolve_payload = &chain;
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    if (ql_ruleset_load_ext(&rs, source, &opts, &err) == QL_OK &&
+        chain.next != PyList_GET_SIZE(parents)) {
+        ql_ruleset_free(rs);
+        rs = NULL;
+        ql_error_clear(&err);
+        err.code = QL_ENAME;
+        snprintf(err.message, sizeof err.message,
+                 "the pickled rule set holds %zd files its rules do not extend",
+                 PyList_GET_SIZE(parents) - chain.next);
+    }
+    if (!rs)
         raise_ql(&err);
     PyMem_Free(o);
     return rs;

@@ -17,8 +17,9 @@ binary float is refused (it cannot hold 0.015 exactly).  Errors are
 quotalevy.RulesError (loading: .file, .line, .column) and
 quotalevy.RecordError (evaluating: .field, and .row in a batch), both
 quotalevy.Error.  A Result keeps its RuleSet alive, so it stays valid
-after the RuleSet object is dropped.  A RuleSet pickles by its source and
-overrides and is compiled again, once per process, where it is unpickled.
+after the RuleSet object is dropped.  A RuleSet pickles by its rules texts
+(the whole `extends` chain, as loaded) and overrides, and is compiled
+again from them, once per process, where it is unpickled.
 pandas is needed only by evaluate_frame, imported when it is called.
 """
 from __future__ import annotations
@@ -168,26 +169,80 @@ _RESTORED_LOCK = _threading.Lock()
 
 
 def _restore(origin: tuple) -> "RuleSet":
+    """A pickled RuleSet: compiled from the texts it was first read from,
+    once per process (the same texts and overrides give the same object)."""
+    if not origin or origin[0] != "sealed":
+        raise RulesError("QL_EINVAL", "this pickle is of an older quotalevy, which "
+                         "pickled a rule set by its path: load the rules again")
     with _RESTORED_LOCK:
         rs = _RESTORED.get(origin)
         if rs is None or rs._h is None:
-            kind, source, extra, overrides = origin
-            if kind == "file":
-                h = _call(_native.load_file_overridden, source, list(overrides),
-                          cls=RulesError) if overrides else _call(
-                              _native.ql_ruleset, source, cls=RulesError)
-            else:
-                h = _call(_native.ql_swig_load_buffer, source, extra, cls=RulesError)
+            _, name, top, parents, overrides = origin
+            h = _call(_native.load_sealed, None if name is None else _os.fsencode(name),
+                      top, [(_os.fsencode(f), t) for f, t in parents], list(overrides),
+                      cls=RulesError)
             rs = RuleSet(h, origin)
             _RESTORED[origin] = rs
         return rs
+
+
+def _chain_files(h, name) -> List[str]:
+    """The files a load read, top first (meta file.1, file.2, …); a buffer
+    is no file unless its name is one (then the library lists it too)."""
+    files: List[str] = []
+    while True:
+        f = h.meta("file.%d" % (len(files) + 1))
+        if f is None:
+            return files
+        files.append(f)
+
+
+def _sealed(load, name: Optional[str], top: Optional[bytes]):
+    """Loads with load() and reads the texts of the files it read, so that
+    the RuleSet pickles as those texts (the whole `extends` chain), not as
+    paths a worker would read again — perhaps after an edit, giving other
+    rules under the same id and version.  The library reads the files, so
+    the texts are read around a second load: when both readings agree, the
+    second load was made of them (a file that changes meanwhile is read
+    again; one that keeps changing is an error).  top: the text of a
+    from_string (None: the top file's text is read too).  Returns the
+    handle and the pickle's origin."""
+    last = None
+    for _ in range(4):
+        try:
+            first = _chain_texts(load(), name, top)
+            h = load()
+            second = _chain_texts(h, name, top)
+        except OSError as e:
+            last = e
+            continue
+        if first == second:
+            head, parents = (second[0][1], second[1:]) if top is None else (top, second)
+            return h, (head, tuple(parents))
+        last = None
+    raise RulesError("QL_EIO", "the rules files changed while they were being loaded"
+                     + (": %s" % last if last else ""), name or "")
+
+
+def _chain_texts(h, name, top):
+    files = _chain_files(h, name)
+    if top is not None and files and name and _os.path.exists(name) and \
+            _os.path.realpath(name) == files[0]:
+        files = files[1:]  # the buffer's name is a file: not one read
+    out = []
+    for f in files:
+        with open(f, "rb") as fh:
+            out.append((f, fh.read()))
+    return out
 
 
 class RuleSet:
     """A loaded, compiled rule set.  Immutable; safe to share between
     threads (each thread evaluates with its own C record and result).
     Load with RuleSet.load(path) or RuleSet.from_string(text).  Pickles
-    by its source (the file's absolute path or the text) and overrides."""
+    by its rules texts as loaded (the top file and every file of its
+    `extends` chain) and overrides: unpickled, it is the same rule set,
+    whatever happened to the files since."""
 
     def __init__(self, handle, origin: Optional[tuple] = None):
         if not isinstance(handle, _native.ql_ruleset):
@@ -230,10 +285,11 @@ class RuleSet:
         (a Decimal, int, bool, date or the text a rules file would hold,
         e.g. "1.7%") in place of its values from then."""
         path, encoded = _path_arg(path)
-        where = _os.path.abspath(path)  # where a pickled copy loads it from
+        name = _os.fsdecode(encoded)  # what messages call it, pickled too
         if not overrides:
-            return cls(_call(_native.ql_ruleset, encoded, cls=RulesError),
-                       ("file", where, None, ()))
+            h, (top, parents) = _sealed(
+                lambda: _call(_native.ql_ruleset, encoded, cls=RulesError), name, None)
+            return cls(h, ("sealed", name, top, parents, ()))
         ovr = []
         for item in overrides:
             name, value, since = item
@@ -248,8 +304,10 @@ class RuleSet:
                 raise RulesError(e.status, e.message, field=name,
                                  text="override %r: %s" % (name, e)) from None
             ovr.append((name, text, days))
-        return cls(_call(_native.load_file_overridden, encoded, ovr, cls=RulesError),
-                   ("file", where, None, tuple(ovr)))
+        h, (top, parents) = _sealed(
+            lambda: _call(_native.load_file_overridden, encoded, ovr, cls=RulesError),
+            name, None)
+        return cls(h, ("sealed", name, top, parents, tuple(ovr)))
 
     @classmethod
     def from_string(cls, text: str, name: Optional[str] = None) -> "RuleSet":
@@ -270,7 +328,12 @@ class RuleSet:
             where = name or "<string>"
             raise RulesError("QL_EPARSE", message, where, line, column,
                              text="%s:%d:%d: %s" % (where, line, column, message)) from None
-        return cls(h, ("text", text, name, ()))
+        if not _chain_files(h, name):
+            return cls(h, ("sealed", name, text.encode("utf-8"), (), ()))
+        h, (top, parents) = _sealed(
+            lambda: _call(_native.ql_swig_load_buffer, text, name, cls=RulesError),
+            name, text.encode("utf-8"))
+        return cls(h, ("sealed", name, top, parents, ()))
 
     def __reduce__(self):
         if self._origin is None:

@@ -234,6 +234,78 @@ def test_as_dict_checks_and_repr():
 # ------------------------------------------------ pickling
 
 
+BIG_FIRM = {"unit_type": "enterprise", "employees": "1250", "disabled": "12",
+            "disabled_severe": "3", "wage_total": "137500000", "local_avg_wage": "90437"}
+
+
+def _in_another_process(blob, code):
+    p = subprocess.run([sys.executable, "-c", "import pickle, sys; "
+                        "rs = pickle.loads(sys.stdin.buffer.read()); " + code],
+                       input=blob, capture_output=True, env=dict(os.environ))
+    return p.stdout.decode().strip(), p.stderr.decode()
+
+
+@pytest.mark.parametrize("how", ["load", "load-overridden", "from_string"])
+def test_a_pickled_ruleset_is_the_rules_as_loaded_not_as_the_files_are_now(tmp_path, how):
+    """probe2 P2-26: a pickle held the path, so a worker unpickling it after
+    an edit of the file (or of a file it extends) compiled other rules
+    under the same id and version, without a word.  It holds the texts of
+    the whole extends chain: the worker has the rules the parent loaded."""
+    import shutil
+    for f in ("jilin.yaml", "national.yaml"):
+        shutil.copy(os.path.join(SRC, "rules", "cn", f), tmp_path / f)
+    top = str(tmp_path / "jilin.yaml")
+    ovr = [("ratio", "1.7%", "2024-01-01")] if how == "load-overridden" else None
+    if how == "from_string":
+        with open(top, encoding="utf-8") as f:
+            rs = quotalevy.RuleSet.from_string(f.read(), top)
+    else:
+        rs = quotalevy.RuleSet.load(top, overrides=ovr)
+    want = rs.evaluate(BIG_FIRM, "2024-06-30").outputs
+    assert want["counted_disabled"] == Decimal("18.00")      # 12 + 3 x 2
+    blob = pickle.dumps(rs)
+    # the severe-disability weight 2 -> 3 in the file it extends, then the
+    # top file removed altogether
+    nat = tmp_path / "national.yaml"
+    text = nat.read_text(encoding="utf-8")
+    edited = text.replace("      - from: 2015-10-01\n        value: 2\n",
+                          "      - from: 2015-10-01\n        value: 3\n", 1)
+    assert edited != text
+    nat.write_text(edited, encoding="utf-8")
+    os.remove(top)
+    out, err = _in_another_process(
+        blob, "o = rs.evaluate(%r, '2024-06-30').outputs; "
+              "print(o['counted_disabled'], o['levy_due'], rs.id, rs.version)" % BIG_FIRM)
+    assert out == "%s %s %s %s" % (want["counted_disabled"], want["levy_due"], rs.id,
+                                   rs.version), err
+    # in this process too: the same object, compiled from the texts
+    again = pickle.loads(blob)
+    assert again.evaluate(BIG_FIRM, "2024-06-30").outputs == want
+    # and a fresh load of the edited files does see the edit
+    shutil.copy(os.path.join(SRC, "rules", "cn", "jilin.yaml"), top)
+    fresh = quotalevy.RuleSet.load(top)
+    assert fresh.evaluate(BIG_FIRM, "2024-06-30").outputs["counted_disabled"] == \
+        Decimal("21.00")
+    assert pickle.loads(pickle.dumps(fresh)) is not again
+
+
+def test_a_pickle_whose_texts_do_not_fit_their_extends_is_refused():
+    """The chain is handed back in order; a parent whose file is not the
+    one the `extends:` names (a tampered or mixed-up pickle) is an error,
+    never other rules."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    kind, name, top, parents, ovr = rs.__reduce__()[1][0]
+    assert kind == "sealed" and len(parents) == 1
+    assert parents[0][0].endswith("national.yaml")
+    bad = (kind, name, top, (("/x/other.yaml", parents[0][1]),), ovr)
+    with pytest.raises(quotalevy.RulesError, match="not the file this 'extends' names"):
+        quotalevy._restore(bad)
+    with pytest.raises(quotalevy.RulesError, match="holds no file"):
+        quotalevy._restore((kind, name, top, (), ovr))
+    with pytest.raises(quotalevy.RulesError, match="older quotalevy"):
+        quotalevy._restore(("file", JILIN, None, ()))
+
+
 def test_rulesets_pickle_by_source_and_overrides():
     rs = quotalevy.RuleSet.load(JILIN, overrides=[("ratio", "1.7%", "2024-01-01")])
     again = pickle.loads(pickle.dumps(rs))
@@ -246,10 +318,10 @@ def test_rulesets_pickle_by_source_and_overrides():
     assert s2.evaluate({"a": 1}, "2024-01-01").outputs["s"] == Decimal(1000)
     with pytest.raises(TypeError, match="source"):
         pickle.dumps(quotalevy.RuleSet(rs._h))
-    # the pickle holds the source, not the compiled rules: it loads in
-    # another process
+    # the pickle holds the rules texts, not the compiled rules: it loads
+    # in another process
     blob = pickle.dumps(rs)
-    assert len(blob) < 2000
+    assert len(blob) < 64 * 1024
     code = ("import pickle, sys; rs = pickle.loads(sys.stdin.buffer.read()); "
             "print(rs.evaluate(%r, '2024-06-30').outputs['levy_due'])" % rec)
     p = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
