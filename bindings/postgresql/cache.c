@@ -186,6 +186,7 @@ static slot *load(const char *key, size_t keylen)
     }
     s->generation = generation;
     s->e.serial = ++serials;
+    s->e.name = s->key; /* the key starts with the name, NUL-ended */
     return s;
 }
 

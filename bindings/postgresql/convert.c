@@ -157,12 +157,12 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
         if (st)
             return st;
     }
-    return qlpg_check_keys(e->rs, jb, read, err);
+    return qlpg_check_keys(e, jb, read, err);
 }
 
 /* -------------------------------------------------------------- row input */
 
-enum { C_IGNORE, C_INPUT, C_DATE, C_ID };
+enum { C_IGNORE, C_INPUT, C_DATE, C_ID, C_LIST };
 enum { V_TEXT, V_NUMERIC, V_INT, V_BOOL, V_DATE, V_OTHER };
 /* A row type's columns mapped to inputs, with the row type's descriptor
  * and the arrays a row is deformed into: made once per call site and row
@@ -180,6 +180,14 @@ typedef struct rowmap {
         int role, conv, input, kind;
         bool is_id; /* the `id` column: echoed, and an input if one is named so */
         FmgrInfo out; /* V_OTHER */
+        /* C_LIST: an array column under a list input's bare name, its
+         * elements the items name[1] … name[nitems] (input numbers) */
+        int nitems;
+        int *items;
+        Oid elem;
+        int16 elmlen;
+        bool elmbyval;
+        char elmalign;
     } col[FLEXIBLE_ARRAY_MEMBER];
 } rowmap;
 
@@ -201,21 +209,40 @@ static int conv_of(Oid t)
  * command checks a header (keys.c): a column named twice, a near miss of
  * an input without a column, or a list input's bare name (an array is
  * read by the jsonb form: to_jsonb(t)) stop the statement. */
-static void check_columns(const ql_ruleset *rs, const rowmap *m)
+static void check_columns(const qlpg_entry *e, const rowmap *m)
 {
+    const ql_ruleset *rs = e->rs;
     size_t ni = ql_ruleset_input_count(rs);
+    int *owner = palloc0(sizeof(int) * (ni + 1)); /* the column feeding it, + 1 */
     bool *present = palloc0(sizeof(bool) * (ni + 1));
-    for (int a = 0; a < m->td->natts; a++) {
-        const struct col *col = &m->col[a];
-        if (TupleDescAttr(m->td, a)->attisdropped || col->role != C_INPUT)
-            continue;
-        if (present[col->input])
-            ereport(ERROR, (errcode(ERRCODE_DUPLICATE_COLUMN),
-                            errmsg("column \"%s\" is given twice",
-                                   NameStr(TupleDescAttr(m->td, a)->attname)),
-                            m->table_name ? errdetail("table %s", m->table_name) : 0));
-        present[col->input] = true;
-    }
+    /* single inputs first, then lists' items, so that a clash names both */
+    for (int pass = 0; pass < 2; pass++)
+        for (int a = 0; a < m->td->natts; a++) {
+            const struct col *col = &m->col[a];
+            const char *name = NameStr(TupleDescAttr(m->td, a)->attname);
+            if (TupleDescAttr(m->td, a)->attisdropped ||
+                col->role != (pass ? C_LIST : C_INPUT))
+                continue;
+            int n = pass ? col->nitems : 1;
+            for (int k = 0; k < n; k++) {
+                int i = pass ? col->items[k] : col->input;
+                int o = owner[i] - 1;
+                if (o >= 0 && (m->col[o].role == C_INPUT) != (col->role == C_INPUT))
+                    ereport(ERROR,
+                            (errcode(ERRCODE_DUPLICATE_COLUMN),
+                             errmsg("the list \"%s\" is given whole and its item \"%s\" "
+                                    "too: give one or the other", name,
+                                    NameStr(TupleDescAttr(m->td, o)->attname)),
+                             m->table_name ? errdetail("table %s", m->table_name) : 0));
+                if (o >= 0)
+                    ereport(ERROR,
+                            (errcode(ERRCODE_DUPLICATE_COLUMN),
+                             errmsg("column \"%s\" is given twice", name),
+                             m->table_name ? errdetail("table %s", m->table_name) : 0));
+                owner[i] = a + 1;
+                present[i] = true;
+            }
+        }
     for (int a = 0; a < m->td->natts; a++) {
         const char *name = NameStr(TupleDescAttr(m->td, a)->attname);
         if (TupleDescAttr(m->td, a)->attisdropped || m->col[a].role != C_IGNORE ||
@@ -224,13 +251,14 @@ static void check_columns(const ql_ruleset *rs, const rowmap *m)
         int size = qlpg_list_size(rs, name, strlen(name));
         if (size > 0)
             ereport(ERROR,
-                    (errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
-                     errmsg("column \"%s\" names a list input of %d items whole: the "
-                            "row form reads its items as columns \"%s[1]\" … \"%s[%d]\"",
-                            name, size, name, name, size),
+                    (errcode(ERRCODE_DATATYPE_MISMATCH),
+                     errmsg("column \"%s\" names a list input of %d items, but is %s, "
+                            "not an array", name, size,
+                            format_type_be(TupleDescAttr(m->td, a)->atttypid)),
                      m->table_name ? errdetail("table %s", m->table_name) : 0,
-                     errhint("Pass to_jsonb(t), which reads an array column as the "
-                             "list's items.")));
+                     errhint("Give the list as an array column of %d values (NULL for "
+                             "an empty item), or as columns \"%s[1]\" … \"%s[%d]\".",
+                             size, name, name, size)));
         char buf[80];
         const char *meant = qlpg_near_input(rs, name, strlen(name), NULL, present, buf,
                                             sizeof buf);
@@ -242,7 +270,9 @@ static void check_columns(const ql_ruleset *rs, const rowmap *m)
                             "empty)", name, meant),
                      m->table_name ? errdetail("table %s", m->table_name) : 0,
                      errhint("Rename the column, or leave it out of the row.")));
+        qlpg_notice_unread(e->name, "column", name, strlen(name));
     }
+    pfree(owner);
     pfree(present);
 }
 
@@ -284,7 +314,26 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
         col->is_id = !strcmp(name, "id");
         Oid t = getBaseType(att->atttypid);
         col->conv = conv_of(t);
-        if (col->role == C_INPUT && (t == FLOAT4OID || t == FLOAT8OID))
+        int size = col->role == C_IGNORE ? qlpg_list_size(e->rs, name, strlen(name)) : 0;
+        Oid elem = size > 0 ? get_element_type(t) : InvalidOid;
+        if (OidIsValid(elem)) {
+            /* a list input given whole: the array's elements are its items */
+            col->role = C_LIST;
+            col->nitems = size;
+            col->items = MemoryContextAlloc(cx, sizeof(int) * size);
+            for (int k = 0; k < size; k++) {
+                char item[NAMEDATALEN + 16];
+                snprintf(item, sizeof item, "%s[%d]", name, k + 1);
+                col->items[k] = ql_ruleset_input_index(e->rs, item);
+            }
+            col->elem = elem;
+            get_typlenbyvalalign(elem, &col->elmlen, &col->elmbyval, &col->elmalign);
+            col->kind = kind_of(e->rs, col->items[0]);
+            t = getBaseType(elem);
+            col->conv = conv_of(t);
+        }
+        if ((col->role == C_INPUT || col->role == C_LIST) &&
+            (t == FLOAT4OID || t == FLOAT8OID))
             ereport(ERROR,
                     (errcode(ERRCODE_DATATYPE_MISMATCH),
                      errmsg("column \"%s\" is %s: binary floating point does not "
@@ -300,11 +349,12 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
         if (col->conv == V_OTHER && col->role != C_IGNORE) {
             Oid fn;
             bool varlena;
-            getTypeOutputInfo(att->atttypid, &fn, &varlena);
+            getTypeOutputInfo(col->role == C_LIST ? col->elem : att->atttypid, &fn,
+                              &varlena);
             fmgr_info_cxt(fn, &col->out, cx);
         }
     }
-    check_columns(e->rs, m);
+    check_columns(e, m);
     if (c->rowmap) {
         rowmap *gone = c->rowmap;
         pfree(gone->values);
@@ -389,10 +439,10 @@ static const char *col_text(const struct col *col, Datum d, size_t *len)
 
 /* Sets input i from a column's value: numbers and bools as they are, the
  * rest as the text a CSV field would have. */
-static ql_status set_input(qlpg_entry *e, const struct col *col, Datum d,
+static ql_status set_input(qlpg_entry *e, const struct col *col, int input, Datum d,
                            ql_error *err)
 {
-    size_t i = (size_t)col->input, len;
+    size_t i = (size_t)input, len;
     if (col->kind == K_NUMBER) {
         if (col->conv == V_INT)
             return ql_record_set_int(e->rec, i, DatumGetInt64(d), err);
@@ -403,6 +453,41 @@ static ql_status set_input(qlpg_entry *e, const struct col *col, Datum d,
         return ql_record_set_bool(e->rec, i, DatumGetBool(d), err);
     const char *s = col_text(col, d, &len);
     return ql_record_set_text(e->rec, i, s, len, err);
+}
+
+/* Sets a list input's items from an array column: one dimension, as many
+ * elements as the list has items, a NULL element an empty item. */
+static ql_status set_list(qlpg_entry *e, const struct col *col, const char *name,
+                          Datum d, ql_error *err)
+{
+    ArrayType *arr = DatumGetArrayTypeP(d);
+    int n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+    if (ARR_NDIM(arr) > 1 || n != col->nitems) {
+        char what[64];
+        if (ARR_NDIM(arr) > 1)
+            snprintf(what, sizeof what, "an array of %d dimensions", ARR_NDIM(arr));
+        else
+            snprintf(what, sizeof what, "an array of %d", n);
+        ql_error_clear(err);
+        err->code = QL_ERECORD;
+        snprintf(err->field, sizeof err->field, "%s", name);
+        snprintf(err->message, sizeof err->message,
+                 "'%s' is a list of %d items: give an array of %d values (NULL for an "
+                 "empty item), not %s", name, col->nitems, col->nitems, what);
+        return QL_ERECORD;
+    }
+    Datum *elems;
+    bool *nulls;
+    deconstruct_array(arr, col->elem, col->elmlen, col->elmbyval, col->elmalign, &elems,
+                      &nulls, &n);
+    for (int k = 0; k < n; k++) {
+        if (nulls[k])
+            continue;
+        ql_status st = set_input(e, col, col->items[k], elems[k], err);
+        if (st)
+            return st;
+    }
+    return QL_OK;
 }
 
 /* Sets e's record from a row deformed into m's values and nulls. */
@@ -443,8 +528,13 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
                 }
             }
             *have_date = true;
+        } else if (col->role == C_LIST) {
+            ql_status st = set_list(e, col, NameStr(TupleDescAttr(m->td, a)->attname),
+                                    values[a], err);
+            if (st)
+                return st;
         } else {
-            ql_status st = set_input(e, col, values[a], err);
+            ql_status st = set_input(e, col, col->input, values[a], err);
             if (st)
                 return st;
         }

@@ -48,7 +48,7 @@ static qlpg_entry *entry_arg(FunctionCallInfo fcinfo, int ovr_arg)
 
 /* Reads the record argument into e's record and evaluates it. */
 static ql_status evaluate(FunctionCallInfo fcinfo, qlpg_entry *e, int form,
-                          int mode, char **id, ql_error *err)
+                          Jsonb *jb, int mode, char **id, ql_error *err)
 {
     ql_date date = 0;
     bool have_date = date_arg(fcinfo, 2, &date);
@@ -60,7 +60,7 @@ static ql_status evaluate(FunctionCallInfo fcinfo, qlpg_entry *e, int form,
         st = qlpg_record_from_row(fcinfo, e, PG_GETARG_HEAPTUPLEHEADER(1), &have_date,
                                   &date, id, err);
     else
-        st = qlpg_record_from_jsonb(e, PG_GETARG_JSONB_P(1), &have_date, &date, id, err);
+        st = qlpg_record_from_jsonb(e, jb, &have_date, &date, id, err);
     if (st)
         return st;
     if (!have_date) {
@@ -105,7 +105,17 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
     qlpg_entry *e = entry_arg(fcinfo, overrides_arg(mode));
     char *id = NULL;
     ql_error err;
-    ql_status st = evaluate(fcinfo, e, form, mode, &id, &err);
+    Jsonb *jb = NULL;
+    ql_status st = QL_OK;
+    if (form == QLPG_FORM_TEXT) {
+        /* JSON text: its keys checked (a key twice is an error, where the
+         * cast to jsonb would keep the last), then read as jsonb */
+        form = QLPG_FORM_JSONB;
+        st = qlpg_jsonb_from_text(PG_GETARG_TEXT_PP(1), &jb, &err);
+    } else if (form == QLPG_FORM_JSONB)
+        jb = PG_GETARG_JSONB_P(1);
+    if (!st)
+        st = evaluate(fcinfo, e, form, jb, mode, &id, &err);
     if (st) {
         if (mode == MODE_TRY) {
             qlpg_where where;
@@ -153,6 +163,10 @@ QLPG_ENTRY(qlpg_evaluate_as_columns, QLPG_FORM_COLUMNS, MODE_AS)
 QLPG_ENTRY(qlpg_explain_jsonb, QLPG_FORM_JSONB, MODE_EXPLAIN)
 QLPG_ENTRY(qlpg_explain_row, QLPG_FORM_ROW, MODE_EXPLAIN)
 QLPG_ENTRY(qlpg_explain_columns, QLPG_FORM_COLUMNS, MODE_EXPLAIN)
+QLPG_ENTRY(qlpg_evaluate_text, QLPG_FORM_TEXT, MODE_RAISE)
+QLPG_ENTRY(qlpg_try_evaluate_text, QLPG_FORM_TEXT, MODE_TRY)
+QLPG_ENTRY(qlpg_evaluate_as_text, QLPG_FORM_TEXT, MODE_AS)
+QLPG_ENTRY(qlpg_explain_text, QLPG_FORM_TEXT, MODE_EXPLAIN)
 
 /* ------------------------------------------------------------ rule sets */
 

@@ -10,11 +10,27 @@
  * without a word.  A list given whole (a JSON array) and by one of its
  * items too is an error: one of the two would be dropped.
  *
+ * Any other name is passed over with a NOTICE, once per statement and
+ * name (qlpg_notice_unread), as the command notes a column it does not
+ * read: never an error, since tables carry columns the rules do not
+ * need (a unit's name, its region), but never without a word either.
+ *
  * The jsonb form checks each record (its keys vary); its common case, a
  * record whose every key feeds an input, costs one count.  The row form
- * checks its columns once per call, in rowmap_new.
+ * checks its columns once per call, in rowmap_new.  A record written as
+ * JSON text is parsed here first, so that a key given twice — which the
+ * cast to jsonb would resolve silently, the last one winning — is the
+ * record's error, as in the command's JSON Lines.
  */
 #include "pg_quotalevy.h"
+
+#include "access/xact.h"
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -139,9 +155,10 @@ static ql_status key_error(ql_error *err, const char *key, size_t n,
     return QL_ERECORD;
 }
 
-ql_status qlpg_check_keys(const ql_ruleset *rs, Jsonb *jb, int read,
+ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read,
                           ql_error *err)
 {
+    const ql_ruleset *rs = e->rs;
     if ((int)JsonContainerSize(&jb->root) == read)
         return QL_OK; /* every key fed an input (or is id or date) */
     JsonbIterator *it = JsonbIteratorInit(&jb->root);
@@ -214,6 +231,150 @@ ql_status qlpg_check_keys(const ql_ruleset *rs, Jsonb *jb, int read,
                 "did you mean '%s'? (that input has no key, so it would be "
                 "read as empty%s)",
                 meant, "");
+        else
+            qlpg_notice_unread(e->name, "key", s, n);
     }
     return st; /* the iterator's state is palloc'd: freed with the call's */
+}
+
+/* ----------------------------------------------- a record written as text */
+
+/* The top level's keys, collected while the text is parsed. */
+typedef struct text_keys {
+    int depth;
+    int n, size;
+    char **keys;
+} text_keys;
+
+static void tk_object_start(void *state)
+{
+    ((text_keys *)state)->depth++;
+}
+static void tk_object_end(void *state)
+{
+    ((text_keys *)state)->depth--;
+}
+static void tk_array_start(void *state)
+{
+    ((text_keys *)state)->depth++;
+}
+static void tk_array_end(void *state)
+{
+    ((text_keys *)state)->depth--;
+}
+
+static void tk_field(void *state, char *fname, bool isnull)
+{
+    text_keys *k = state;
+    (void)isnull;
+    if (k->depth != 1)
+        return;
+    if (k->n == k->size) {
+        k->size = k->size ? 2 * k->size : 32;
+        k->keys = k->keys ? repalloc(k->keys, sizeof(char *) * k->size)
+                          : palloc(sizeof(char *) * k->size);
+    }
+    k->keys[k->n++] = fname;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err)
+{
+    char *s = text_to_cstring(t);
+    text_keys k = {0};
+    JsonSemAction sem = {0};
+    sem.semstate = &k;
+    sem.object_start = tk_object_start;
+    sem.object_end = tk_object_end;
+    sem.array_start = tk_array_start;
+    sem.array_end = tk_array_end;
+    sem.object_field_start = tk_field;
+    JsonLexContext *lex = makeJsonLexContextCstringLen(
+        s, (int)strlen(s), GetDatabaseEncoding(), true);
+    JsonParseErrorType pe = pg_parse_json(lex, &sem);
+    ql_error_clear(err);
+    err->code = QL_ERECORD;
+    if (pe != JSON_SUCCESS) {
+        snprintf(err->message, sizeof err->message,
+                 "the record is not JSON: %s", json_errdetail(pe, lex));
+        return QL_ERECORD;
+    }
+    if (k.n > 1) {
+        qsort(k.keys, (size_t)k.n, sizeof(char *), cmp_key);
+        for (int i = 1; i < k.n; i++)
+            if (!strcmp(k.keys[i - 1], k.keys[i])) {
+                snprintf(err->field, sizeof err->field, "%s", k.keys[i]);
+                snprintf(
+                    err->message, sizeof err->message,
+                    "key '%.64s%s' appears twice in the record (a record names "
+                    "each field once; as jsonb only the last would be kept)",
+                    k.keys[i], strlen(k.keys[i]) > 64 ? "…" : "");
+                return QL_ERECORD;
+            }
+    }
+    *out = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
+    ql_error_clear(err);
+    return QL_OK;
+}
+
+/* ------------------------------------------------- names that are not read */
+
+/* The names already noticed in this statement (per backend), so that a
+ * million rows with the same extra key say so once. */
+#define NOTICED_MAX 64
+static struct {
+    LocalTransactionId lxid;
+    TimestampTz started;
+    int n;
+    bool full;
+    char *name[NOTICED_MAX];
+} noticed;
+
+void qlpg_notice_unread(const char *rules, const char *what, const char *name,
+                        size_t n)
+{
+    const char *id = rules;
+    TimestampTz started = GetCurrentStatementStartTimestamp();
+    if (noticed.lxid != MyProc->lxid || noticed.started != started) {
+        for (int i = 0; i < noticed.n; i++)
+            pfree(noticed.name[i]);
+        noticed.n = 0;
+        noticed.full = false;
+        noticed.lxid = MyProc->lxid;
+        noticed.started = started;
+    }
+    if (noticed.full)
+        return;
+    char *key = psprintf("%s\n%s\n%.*s", id ? id : "", what, (int)n, name);
+    for (int i = 0; i < noticed.n; i++)
+        if (!strcmp(noticed.name[i], key)) {
+            pfree(key);
+            return;
+        }
+    if (noticed.n == NOTICED_MAX) {
+        noticed.full = true;
+        pfree(key);
+        ereport(
+            NOTICE,
+            (errmsg("quotalevy: further %ss not read by rule set \"%s\" are "
+                    "not listed in this statement",
+                    what, id ? id : "")));
+        return;
+    }
+    noticed.name[noticed.n++] = MemoryContextStrdup(TopMemoryContext, key);
+    pfree(key);
+    ereport(
+        NOTICE,
+        (errmsg(
+             "quotalevy: %s \"%.*s\" is not an input of rule set \"%s\" and is "
+             "not read",
+             what, (int)(n > 200 ? 200 : n), name, id ? id : ""),
+         errhint(
+             "Leave it out of the record (a table's row: select only the "
+             "columns the rules read), or SET client_min_messages = warning "
+             "to run without these notes.")));
 }

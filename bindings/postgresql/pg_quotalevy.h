@@ -59,10 +59,11 @@ int qlpg_sqlstate(ql_status st);
 void qlpg_raise(ql_status st, const ql_error *err, const char *what)
     pg_attribute_noreturn();
 
-/* How a record is given: a jsonb object, a row of any composite type, or
- * a table's columns one by one (what support.c rewrites a whole-row
- * argument into). */
-enum { QLPG_FORM_JSONB, QLPG_FORM_ROW, QLPG_FORM_COLUMNS };
+/* How a record is given: a jsonb object, a row of any composite type, a
+ * table's columns one by one (what support.c rewrites a whole-row
+ * argument into), or JSON text (text or json, read as jsonb once its keys
+ * are checked). */
+enum { QLPG_FORM_JSONB, QLPG_FORM_ROW, QLPG_FORM_COLUMNS, QLPG_FORM_TEXT };
 
 /* Where an evaluation error lies, in the user's terms: the table and row
  * (its ctid) the record came from, the column or key of the field, and
@@ -117,6 +118,7 @@ typedef struct qlpg_entry {
      * evaluation error names the file as the table does */
     char *files;
     uint64 serial; /* changes whenever the entry holds another rule set */
+    const char *name; /* the rule file's name, as the call gave it */
 } qlpg_entry;
 
 /* What a call site keeps between rows (fn_extra, in fn_mcxt). */
@@ -152,7 +154,15 @@ bool qlpg_near_miss(const char *given, size_t n, const char *name);
 int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n);
 const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
                             Jsonb *jb, const bool *present, char *buf, size_t size);
-ql_status qlpg_check_keys(const ql_ruleset *rs, Jsonb *jb, int read, ql_error *err);
+ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read, ql_error *err);
+/* A record written as JSON text into jsonb (*out, palloc'd): QL_ERECORD in
+ * err for text that is not JSON or an object with a key given twice
+ * (err->field names it), which the cast to jsonb would drop silently. */
+ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err);
+/* A NOTICE that `what` ("key", "column") `name` is not read by rule set
+ * `rules`, once per statement and name in this backend. */
+void qlpg_notice_unread(const char *rules, const char *what, const char *name,
+                        size_t n);
 
 ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
                                  ql_date *date, char **id, ql_error *err);
