@@ -867,6 +867,22 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
                      errhint("quotalevy.result_columns(rules) lists the columns "
                              "a result type may have.")));
         Oid base = o->base;
+        /* a type whose input rounds silently would make sum(levy_due)
+         * inexact: a binary float, or money (the server's places and
+         * currency, whatever the rule set's) */
+        if (base == FLOAT4OID || base == FLOAT8OID || base == CASHOID)
+            ereport(ERROR,
+                    (errcode(ERRCODE_DATATYPE_MISMATCH),
+                     errmsg("result type %s has column \"%s\" of type %s, which "
+                            "would round the rule set's exact values",
+                            format_type_be(typid), name, format_type_be(att->atttypid)),
+                     errdetail(base == CASHOID
+                                   ? "money has the server's places and currency "
+                                     "(lc_monetary), not the rule set's."
+                                   : "A binary float does not hold the decimal the "
+                                     "library computed."),
+                     errhint("Declare the column numeric (quotalevy.create_result_type "
+                             "makes such a type).")));
         if (base != NUMERICOID && base != BOOLOID && base != TEXTOID && base != DATEOID) {
             Oid fn;
             getTypeInputInfo(att->atttypid, &fn, &o->ioparam);

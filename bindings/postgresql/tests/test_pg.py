@@ -374,6 +374,24 @@ class Examples(unittest.TestCase):
             SELECT quotalevy.evaluate_as('cn/jilin', t, '2024-06-30', NULL::narrow)
             FROM jilin t WHERE id = 'JL-E002'""")
         self.assertIn("does not fit column type numeric(12,2) without rounding", err)
+        # a type whose input rounds without a word is refused, whatever the
+        # value (probe3 P3-03: money kept 2 places of a 3-place dinar,
+        # float8 kept 2.016 as a binary float)
+        for typ, why in (("money", "the server's places and currency"),
+                         ("real", "binary float"), ("double precision", "binary float")):
+            err = psql_error(f"""
+                DROP TYPE IF EXISTS lossy;
+                CREATE TYPE lossy AS (levy_due {typ});
+                SELECT quotalevy.evaluate_as('cn/jilin', t, '2024-06-30', NULL::lossy)
+                FROM jilin t WHERE id = 'JL-E002'""")
+            self.assertIn("would round the rule set's exact values", err, typ)
+            self.assertIn(why, err, typ)
+        err = psql_error("""
+            DROP DOMAIN IF EXISTS cash CASCADE; CREATE DOMAIN cash AS money;
+            DROP TYPE IF EXISTS lossy; CREATE TYPE lossy AS (levy_due cash);
+            SELECT quotalevy.evaluate_as('cn/jilin', t, '2024-06-30', NULL::lossy)
+            FROM jilin t WHERE id = 'JL-E002'""")
+        self.assertIn("would round", err)
 
 
 class Json(unittest.TestCase):
