@@ -129,6 +129,17 @@ static inline qd qli_qd_make(qd_i128 coef, int32_t scale)
     return r;
 }
 
+/* a's trailing zeros after the point dropped (1.50 is 1.5, 2.000 is 2):
+ * the places a number is written with say nothing of its value, so
+ * nothing read from a rules file or an override keeps them. */
+static inline void qli_qd_trim(qd *a)
+{
+    while (a->scale > 0 && a->coef % 10 == 0) {
+        a->coef /= 10;
+        a->scale--;
+    }
+}
+
 static inline int qli_qd_sign(const qd *a) { return (a->coef > 0) - (a->coef < 0); }
 static inline int qli_qd_is_zero(const qd *a) { return a->coef == 0; }
 

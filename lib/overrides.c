@@ -65,11 +65,11 @@ static ql_status override_fits(loader *L, const param_def *d, const char *t,
     return code;
 }
 
-/* An override takes the places of the parameter's own values: the zeros
- * past them are dropped (0.01700000 is 0.017, so no output computed from
- * it is shown with more places than without the what-if).  One that
- * needs more places than the file's values keeps them, and is noted so
- * that a load error it causes names it. */
+/* An override's places are its value's, as for a rules file's value:
+ * the trailing zeros are dropped (0.01700000 is 0.017, so no output
+ * computed from it is shown with more places than without the what-if).
+ * One that needs more places than the file's values keeps them, and is
+ * noted so that a load error it causes names it. */
 static ql_status override_places(loader *L, const param_def *d,
                                  const ql_override *o, qd *x)
 {
@@ -77,9 +77,14 @@ static ql_status override_places(loader *L, const param_def *d,
     for (size_t i = 0; i < d->nvalues; i++)
         if (d->values[i].v.num.scale > places)
             places = d->values[i].v.num.scale;
-    while (x->scale > places && x->coef % 10 == 0) {
-        x->coef /= 10;
-        x->scale--;
+    qli_qd_trim(x);
+    if (x->scale > QL_MAX_PARAM_PLACES) {
+        qli_fail(L->err, QL_ERANGE, NULL, 0, 0,
+                 "override of '%s': '%.60s' has %d decimal places, more than "
+                 "the " QL_STR(QL_MAX_PARAM_PLACES) " a parameter may have",
+                 d->name, o->value, (int)x->scale);
+        qli_error_set_field(L->err, d->name);
+        return QL_ERANGE;
     }
     if (x->scale <= places || L->ovr_note)
         return QL_OK;

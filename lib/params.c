@@ -92,6 +92,33 @@ static ql_status build_brackets(loader *L, const ynode *list, param_value *pv)
     return pv->text ? QL_OK : qli_rl_oom(L);
 }
 
+/* A parameter's value (or each bracket's) with at most
+ * QL_MAX_PARAM_PLACES places: every output computed from it takes them,
+ * and one with 34 would leave no digit for a whole part. */
+static ql_status few_places(loader *L, const param_def *d,
+                            const param_value *pv, const ynode *n)
+{
+    const ynode *at = n;
+    int places = 0;
+    if (d->type.kind == VK_NUMBER)
+        places = pv->v.num.scale;
+    for (size_t r = 0; d->type.kind == VK_TABLE && r < pv->nrows; r++)
+        if (pv->rows[r].value.scale > places) {
+            places = pv->rows[r].value.scale;
+            at = n->kind == YN_SEQ && r < n->n ? n->items[r] : n;
+        }
+    if (places <= QL_MAX_PARAM_PLACES)
+        return QL_OK;
+    return qli_yfail(
+        L->err, QL_ERANGE, at,
+        "parameter '%s': this value has %d decimal places, more "
+        "than the " QL_STR(QL_MAX_PARAM_PLACES) " a parameter may "
+                                                "have (every output computed "
+                                                "from it is shown with its "
+                                                "places)",
+        d->name, places);
+}
+
 /* A money parameter's value (or each bracket's) in the currency's minor
  * unit at most: 1234.565 yuan is no amount of money. */
 static ql_status money_places(loader *L, const param_def *d,
@@ -440,7 +467,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         if (d->integer && kind == VK_NUMBER &&
             (st = whole_value(L, d, pv, val)))
             return st;
-        if (d->type.money && (st = money_places(L, d, pv, br ? br : val)))
+        if ((st = few_places(L, d, pv, br ? br : val)) ||
+            (d->type.money && (st = money_places(L, d, pv, br ? br : val))))
             return st;
         if ((st = within_limits(L, d, &lim, pv, br ? br : val)) ||
             (bn && (st = percent_bounds(L, d, bn, br ? br : val))))

@@ -153,7 +153,8 @@ ql_status qli_rl_int_key(loader *L, const ynode *map, const char *key, int lo,
     return QL_OK;
 }
 
-/* A number as written in a rules file: "0.015", "-3", "1.6%". */
+/* A number as written in a rules file: "0.015", "-3", "1.6%"; its
+ * trailing zeros after the point dropped. */
 ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
                               qd *out)
 {
@@ -174,6 +175,9 @@ ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
         return qli_yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
                      "%s: '%.40s%s' is not a number (%s)", what, n->text,
                      n->len > 40 ? "…" : "", qli_qd_message(q));
+    /* 1.70% is 1.7%: the value's places, never how it was written, set
+     * the places of what is computed from it (P2-14) */
+    qli_qd_trim(out);
     return QL_OK;
 }
 

@@ -35,6 +35,11 @@
 #define QL_MAX_DEPENDENCY_DEPTH 256  /* chain of computed values / checks  */
 #define QL_MAX_CALL_ARGS 64          /* arguments of one function call     */
 #define QL_MAX_NAME 128              /* bytes of a name                    */
+#define QL_MAX_PARAM_PLACES 24      /* decimal places of a parameter's
+                                        value (rules file or override): the
+                                        outputs computed from it take its
+                                        places, and 24 leave 12 digits of
+                                        36 for their whole part           */
 #define QL_MAX_LIST 1000             /* items of one list (`count:`)       */
 #define QL_MAX_ENUM_VALUES 1000      /* values of one enum input: each is
                                         looked up by a scan, at load and

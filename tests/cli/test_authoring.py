@@ -122,6 +122,10 @@ MISTAKES = [
      "        source: bj-test\n        brackets:\n"
      "          - {from: 0%, value: 90%}\n          - {from: 150%, value: 50%}\n"
      "\ncomputed:\n", "150%", "a bound in percent is between 0% and 100%"),
+    ("a rate with more places than a parameter may have", "value: 1.7%",
+     "value: 1.7000000000000000000000000000000001%", "1.7000000000000000000000000000000001%",
+     "parameter 'ratio': this value has 36 decimal places, more than the 24 a "
+     "parameter may have"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
     ("an inherited input's bound widened", "parameters:\n",
@@ -218,6 +222,61 @@ class Redefined(unittest.TestCase):
                       "range (expected > 1000)", p.stderr)
         self.assertIn("(id E): field 'disabled'", p.stderr)
         self.assertEqual(len(p.stdout.splitlines()), 1, p.stdout)
+# Ways of writing the same values: every output must come out the same,
+# byte for byte (P2-14: 1.7000000000% gave required_disabled 12 places, and
+# 1.7% with 34 zeros passed `check` and then failed every row).  Each row:
+# where in the file, the value written plainly, the same with zeros.
+TABLE = ("  levy_share:\n    values:\n      - from: 2023-01-01\n"
+         "        source: bj-test\n        brackets:\n"
+         "          - {from: %s, value: %s}\n"
+         "          - {from: %s, value: %s}\n\ncomputed:\n")
+WEIGHT = ("  severe_weight:\n    values:\n      - from: 2015-10-01\n"
+          "        value: %s\n        source: bj-test\n\ncomputed:\n")
+SAME_VALUES = [
+    ("value: 1.7%", "value: 1.7%", "value: 1.70%"),
+    ("value: 1.7%", "value: 1.7%", "value: 1.7000000000%"),
+    ("value: 1.7%", "value: 1.7%", "value: 1.7" + "0" * 33 + "%"),
+    ("computed:\n", TABLE % ("0%", "90%", "1%", "50%"),
+     TABLE % ("0.00%", "90.000%", "1.0%", "50.0000000000%")),
+    ("computed:\n", WEIGHT % "2", WEIGHT % "2.000"),
+]
+
+
+class WrittenPlaces(unittest.TestCase):
+    def test_how_a_value_is_written_never_changes_the_outputs(self):
+        with open(os.path.join(SRC, "tests/authoring/beijing.yaml"),
+                  encoding="utf-8") as f:
+            good = f.read()
+        # the outputs the table and the weight set too
+        good = good.replace("outputs: [", "outputs: [levy_rate, counted_disabled, ", 1)
+        data = ("id,unit_type,employees,disabled,disabled_severe,wage_total,"
+                "local_avg_wage\nA,enterprise,100,0,0,10000000,100000\n"
+                "B,enterprise,118.40,1,1,9000000,80000\n"
+                "C,enterprise,35,0.50,0,2000000,60000\n")
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "u.csv")
+            with open(src, "w", encoding="utf-8") as f:
+                f.write(data)
+
+            def outputs(text, *opts):
+                path = os.path.join(d, "bj.yaml")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+                p = run("run", path, src, "--date", "2024-06-30", "-q", *opts)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                return p.stdout
+
+            for at, plain, zeros in SAME_VALUES:
+                with self.subTest(zeros):
+                    self.assertIn(at, good)
+                    want = outputs(good.replace(at, plain, 1))
+                    self.assertEqual(outputs(good.replace(at, zeros, 1)), want)
+            want = outputs(good)
+            self.assertIn("A,0.9,0.00,1.70000,", want)
+            for v in ("0.0170000", "1.70000%"):
+                with self.subTest(override=v):
+                    self.assertEqual(outputs(good, "--override",
+                                             f"ratio={v}@2024-01-01"), want)
 
 
 class TestFormatDoc(unittest.TestCase):

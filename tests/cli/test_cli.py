@@ -1391,12 +1391,18 @@ class WhatIf(unittest.TestCase):
             (r,) = rows(p.stdout)
             self.assertEqual((r["required_disabled"], r["shortfall"], r["levy_due"]),
                              ("1.70000", "0.70000", "21000.00"), v)
+        # 22 places that are the value's own: the outputs take them
+        v = "0.0170000000000000000001"
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
+                f"ratio={v}@2024-01-01", stdin=data, check_rc=0)
+        (r,) = rows(p.stdout)
+        self.assertEqual(r["required_disabled"], "1.700000000000000000010000")
+        # past QL_MAX_PARAM_PLACES, refused at the override itself (P2-14)
         v = "0.017000000000000000000000000000000001"
         p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
                 f"ratio={v}@2024-01-01", stdin=data, check_rc=2)
-        self.assertIn("national.yaml:", p.stderr)
-        self.assertIn(f"(the override ratio={v} gives 'ratio' 36 places, where the "
-                      "rules file's values have at most 3)", p.stderr)
+        self.assertIn(f"override of 'ratio': '{v}' has 36 decimal places, more than "
+                      "the 24 a parameter may have", p.stderr)
 
     def test_override_errors(self):
         p = run("run", JILIN, "-", "--override", "ratio=1.7%", stdin=HEADER, check_rc=2)
@@ -1789,10 +1795,16 @@ class TestAndCheck(unittest.TestCase):
             p = run("check", rules, check_rc=1)
             self.assertIn("percentage too long: at most 34 digits after the point before "
                           "the '%' (36 once divided by 100)", p.stdout + p.stderr)
-            # a product needing 38 places is named as one, not as a quotient
+            # a parameter with 36 places is refused at its value (P2-14:
+            # it passed `check` and then failed every row, at the formula)
             write(rules, PCT_RULES % {"param": "0." + "1" * 36, "literal": "1%"})
             p = run("check", rules, check_rc=1)
-            self.assertIn("output 'by_param' can carry any number of decimal places (a "
+            self.assertIn("p.yaml:13:35: parameter 'pct': this value has 36 decimal "
+                          "places, more than the 24 a parameter may have", p.stdout + p.stderr)
+            # a product needing 38 places is named as one, not as a quotient
+            write(rules, PCT_RULES % {"param": "0." + "1" * 24, "literal": "0." + "1" * 35})
+            p = run("check", rules, check_rc=1)
+            self.assertIn("output 'by_literal' can carry any number of decimal places (a "
                           "quotient, an input without 'scale', or a product whose "
                           "operands' places add up to more than 36)", p.stdout + p.stderr)
 
