@@ -87,7 +87,7 @@ static ql_status check_extreme(cc *c, ast *n)
                                   qli_cc_type_name(t), qli_cc_article(u),
                                   qli_cc_type_name(u));
         if (t.kind == VK_NUMBER)
-            t = qli_tc_num(max2(t.scale, u.scale), t.money || u.money);
+            t = qli_tc_num_of(max2(t.scale, u.scale), t, u);
     }
     n->type = t;
     return QL_OK;
@@ -144,8 +144,7 @@ static ql_status check_if(cc *c, ast *n)
     n->type = first->type;
     for (size_t i = 1; n->type.kind == VK_NUMBER && i <= n->nargs; i += 2) {
         vtype b = n->args[i < n->nargs ? i : n->nargs - 1]->type;
-        n->type =
-            qli_tc_num(max2(n->type.scale, b.scale), n->type.money || b.money);
+        n->type = qli_tc_num_of(max2(n->type.scale, b.scale), n->type, b);
     }
     /* only one branch is on the stack at a time */
     int d = 0;
@@ -228,7 +227,8 @@ static ql_status check_rounding(cc *c, ast *n, qd_round mode)
     }
     n->digits = digits;
     n->mode = mode;
-    n->type = qli_tc_num(max2(digits, 0), n->args[0]->type.money);
+    n->type =
+        qli_tc_num_of(max2(digits, 0), n->args[0]->type, n->args[0]->type);
     n->sdepth = n->args[0]->sdepth;
     const ast *p[3];
     if (qli_ast_ratio(n->args[0], p) == 2)

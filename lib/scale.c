@@ -176,6 +176,48 @@ static int default_agg(vtype t)
     return t.kind == VK_NUMBER && t.money ? QL_AGG_SUM : QL_AGG_NONE;
 }
 
+/* An error if computed value d's aggregation (its `aggregate:`, or the
+ * default) cannot apply to its type, or if the default would add up an
+ * amount per unit; `what` names it.  A sum is of numbers, a count of
+ * bools, a min or max of numbers: anything else would leave every total
+ * empty (P2-17).  Money adds up by default, but not an amount that was
+ * divided by a plain number (a wage per head, a levy per position)
+ * somewhere in its making: whether that total means something (levy per
+ * head summed over units does not; a shortfall times a wage per head
+ * does) only the author knows, so the rules must say (P2-32). */
+static ql_status aggregable(ql_error *err, const computed_def *d,
+                            const char *what)
+{
+    static const char *const words[] = {"none", "sum", "count", "min", "max"};
+    vtype t = d->type;
+    if (d->agg < 0) {
+        if (t.kind != VK_NUMBER || !t.money || !t.per)
+            return QL_OK;
+        return qli_yfail(err, QL_ETYPE, d->expr ? d->expr : d->key,
+                         "%s is an amount divided by a number somewhere in "
+                         "its making (an amount per unit, like a wage per "
+                         "head), and whether its total over records means "
+                         "anything the rules must say: declare 'aggregate: "
+                         "sum' if it adds up (a shortfall times a wage per "
+                         "head) or 'aggregate: none' if not (a levy per head)",
+                         what);
+    }
+    int ok = d->agg == QL_AGG_NONE ||
+             (d->agg == QL_AGG_COUNT ? t.kind == VK_BOOL : t.kind == VK_NUMBER);
+    if (ok)
+        return QL_OK;
+    return qli_yfail(err, QL_ETYPE, d->agg_node ? d->agg_node : d->key,
+                     "%s is %s %s, and 'aggregate: %s' is for %s: declare %s",
+                     what, qli_cc_article(t), qli_cc_type_name(t),
+                     words[d->agg],
+                     d->agg == QL_AGG_COUNT ? "bools (counted where true)"
+                                            : "numbers",
+                     t.kind == VK_BOOL     ? "'aggregate: count' (or none)"
+                     : t.kind == VK_NUMBER ? "sum, min, max or none"
+                                           : "'aggregate: none' (or leave it "
+                                             "out)");
+}
+
 /* showable for the three numbers of check k, each noted in diag (the
  * first problem kept in *first); non-zero when the load must stop. */
 static ql_status check_showable(ql_ruleset *rs, ql_error *err, ql_diag *diag,
@@ -243,6 +285,7 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
                           d->expr, d->scale_node));
             o->disp = d->disp;
             o->money = d->type.money;
+            NOTE(aggregable(err, d, what));
             o->agg = d->agg >= 0 ? d->agg : default_agg(d->type);
             NOTE(summable(err, d->disp, o->agg, what,
                           d->agg_node ? d->agg_node : d->key));

@@ -167,6 +167,27 @@ vtype qli_tc_num(int scale, int money)
     return t;
 }
 
+/* Whether n is the same for every record: a literal or a parameter (or
+ * its negation).  An amount divided by such a number is still an amount
+ * (a twelfth of a wage sums as the wages do); divided by anything else
+ * (a headcount), it is an amount per unit. */
+static int fixed_number(const cc *c, const ast *n)
+{
+    while (n->kind == A_UNARY && n->op == T_MINUS)
+        n = n->args[0];
+    return n->kind == A_NUMBER ||
+           (n->kind == A_NAME && n->ref >= 0 && c->syms[n->ref].kind == S_PARAM);
+}
+
+/* A number made of a and b (+, −, ×, min, max, if) with `scale`
+ * places: money if either is, an amount per unit if either is. */
+vtype qli_tc_num_of(int scale, vtype a, vtype b)
+{
+    vtype t = qli_tc_num(scale, a.money || b.money);
+    t.per = (uint8_t)(t.money && (a.per || b.per));
+    return t;
+}
+
 #define NUM qli_tc_num
 
 static int scale_sum(int a, int b)
@@ -306,7 +327,7 @@ vtype qli_cc_check_field_type(const check_def *k, int f)
     if (f == CF_SHORTFALL && !k->tree[3]) {
         /* the default, max(required − actual, 0) */
         vtype r = k->tree[1]->type, a = k->tree[2]->type;
-        return NUM(max2(r.scale, a.scale), r.money || a.money);
+        return qli_tc_num_of(max2(r.scale, a.scale), r, a);
     }
     const ast *t = k->tree[f == CF_REQUIRED ? 1 : f == CF_ACTUAL ? 2 : 3];
     return t->type;
@@ -438,14 +459,16 @@ static ql_status tc_node(cc *c, ast *n)
                                "number — a rate, a count or a multiple",
                                c->rs->currency ? c->rs->currency : "money",
                                c->rs->currency ? c->rs->currency : "money");
-            if (n->op == T_SLASH) /* an amount ÷ a number is an amount */
+            if (n->op == T_SLASH) { /* an amount ÷ a number: per unit */
                 n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
-            else if (n->op == T_STAR)
-                n->type = NUM(scale_sum(a->type.scale, b->type.scale),
-                              a->type.money || b->type.money);
+                n->type.per = (uint8_t)(n->type.money &&
+                                        (a->type.per || !fixed_number(c, b)));
+            } else if (n->op == T_STAR) /* per head × heads, or × a rate? */
+                n->type = qli_tc_num_of(scale_sum(a->type.scale, b->type.scale),
+                                        a->type, b->type);
             else
-                n->type = NUM(max2(a->type.scale, b->type.scale),
-                              a->type.money || b->type.money);
+                n->type = qli_tc_num_of(max2(a->type.scale, b->type.scale),
+                                        a->type, b->type);
             n->sdepth = max2(a->sdepth, 1 + b->sdepth);
             return QL_OK;
         default: /* comparisons */

@@ -32,6 +32,9 @@ vtype qli_tc_type(vkind k);
 /* A number's type with at most `scale` places (QL_SCALE_ANY past what a
  * decimal holds) and whether it is an amount of money. */
 vtype qli_tc_num(int scale, int money);
+/* A number made of a and b with `scale` places: money, and an amount per
+ * unit (vtype.per), if either is. */
+vtype qli_tc_num_of(int scale, vtype a, vtype b);
 const char *qli_cc_type_name(vtype t);
 /* "a" or "an", as English wants before qli_cc_type_name(t). */
 const char *qli_cc_article(vtype t);

@@ -36,6 +36,10 @@ typedef struct vtype {
     const enum_def *en; /* VK_ENUM only */
     uint8_t scale;      /* VK_NUMBER: 0…36 or QL_SCALE_ANY */
     uint8_t money;      /* VK_NUMBER: an amount in the rule set's currency */
+    /* VK_NUMBER money: an amount per unit somewhere in its making (an
+     * amount divided by a plain number: a wage per head, a levy per
+     * position), which adds up over records only if the rules say so */
+    uint8_t per;
 } vtype;
 
 /* How a number is shown: `scale` places (−1: as it is), and the rounding

@@ -273,10 +273,10 @@ static void test_eval_record_errors(void **state)
     fixture *f = *state;
     set_all(f, "kind=firm staff=10 disabled=11 wages=1 area_wage=1");
     expect_eval_error(f, "2021-01-01", QL_ERECORD, "disabled", 0, "disabled exceeds staff");
-    /* wages is needed by avg_wage (line 98 of base.yaml) */
+    /* wages is needed by avg_wage (line 99 of base.yaml) */
     set_all(f, "kind=firm staff=10 disabled=1 area_wage=1");
-    expect_eval_error(f, "2021-01-01", QL_ERECORD, "wages", 98,
-                      "base.yaml:98:33: computed 'avg_wage': field 'wages' is empty but is needed here");
+    expect_eval_error(f, "2021-01-01", QL_ERECORD, "wages", 99,
+                      "base.yaml:99:31: computed 'avg_wage': field 'wages' is empty but is needed here");
     /* no ratio before 2000 */
     set_all(f, FIRM);
     expect_eval_error(f, "1999-12-31", QL_ENODATA, "", 93,

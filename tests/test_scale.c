@@ -541,7 +541,7 @@ static void test_scale_declared_where_no_output_shows(void **state)
                       "input 'a': its default would take more than 36 digits "
                       "with its 2 decimal places");
     ql_ruleset *rs = load_text(MONEY_HEAD "inputs:\n  w: money\n  n: integer\n"
-                               "computed:\n  avg: w / n\n  r: round(avg, 2)\n"
+                               "computed:\n  avg: w / n\n  r: {expr: \"round(avg, 2)\", aggregate: none}\n"
                                "outputs: [r]\n");
     ql_record *rec;
     ql_result *res;

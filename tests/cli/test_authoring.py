@@ -126,6 +126,25 @@ MISTAKES = [
      "value: 1.7000000000000000000000000000000001%", "1.7000000000000000000000000000000001%",
      "parameter 'ratio': this value has 36 decimal places, more than the 24 a "
      "parameter may have"),
+    ("a levy per head without its aggregation", "    aggregate: none\n", "",
+     "if(employees > 0, round(levy_due",
+     "output 'levy_per_head' is an amount divided by a number somewhere in its "
+     "making (an amount per unit, like a wage per head), and whether its total "
+     "over records means anything the rules must say"),
+    ("a bool added up", "\n\noutputs: [",
+     "\n  big:\n    expr: employees > 100\n    aggregate: sum\n\noutputs: [big, ",
+     "sum\n\noutputs", "output 'big' is a bool, and 'aggregate: sum' is for "
+     "numbers: declare 'aggregate: count' (or none)"),
+    ("a number counted", "\n\noutputs: [",
+     "\n  half:\n    expr: round(employees / 2, 1)\n    aggregate: count\n"
+     "\noutputs: [half, ", "count\n\noutputs",
+     "output 'half' is a number, and 'aggregate: count' is for bools (counted "
+     "where true): declare sum, min, max or none"),
+    ("a date's minimum", "\n\noutputs: [",
+     "\n  since:\n    expr: registered\n    aggregate: min\n"
+     "\noutputs: [since, ", "min\n\noutputs",
+     "output 'since' is a date, and 'aggregate: min' is for numbers: declare "
+     "'aggregate: none' (or leave it out)"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
     ("an inherited input's bound widened", "parameters:\n",
