@@ -56,6 +56,16 @@ static ql_status build_enum(loader *L, input_def *d, const ynode *vals)
                 L->err, QL_ESCHEMA, v,
                 "an enum value cannot be empty (an empty field means "
                 "'not given')");
+        /* a record's field is read with its surrounding blanks
+         * trimmed, so a value with such blanks could never be given
+         * (P2-29): a formula comparing with it would be always false */
+        if (v->text[0] == ' ' || v->text[0] == '\t' ||
+            v->text[v->len - 1] == ' ' || v->text[v->len - 1] == '\t')
+            return qli_yfail(L->err, QL_ESCHEMA, v,
+                             "enum value '%s' begins or ends with a blank, "
+                             "which a record's field never does (its "
+                             "surrounding blanks are ignored)",
+                             v->text);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(d->en.values[j], v->text))
                 return qli_yfail(L->err, QL_ESCHEMA, v,

@@ -145,6 +145,10 @@ MISTAKES = [
      "\noutputs: [since, ", "min\n\noutputs",
      "output 'since' is a date, and 'aggregate: min' is for numbers: declare "
      "'aggregate: none' (or leave it out)"),
+    ("an enum value with a blank", "parameters:\n",
+     "inputs:\n  region: {type: enum, values: [east, \" west\"]}\n\nparameters:\n",
+     "\" west\"", "enum value ' west' begins or ends with a blank, which a "
+     "record's field never does"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
     ("an inherited input's bound widened", "parameters:\n",
