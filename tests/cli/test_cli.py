@@ -1404,6 +1404,16 @@ class WhatIf(unittest.TestCase):
         self.assertIn(f"override of 'ratio': '{v}' has 36 decimal places, more than "
                       "the 24 a parameter may have", p.stderr)
 
+    def test_a_negative_amount_is_refused(self):
+        # jp's levy_per_person (調整基礎額) had no minimum: -1 gave a
+        # levy of -24, exit 0 (P2-10's rest); every bundled money
+        # parameter has one now (tests/rules/check_money_bounds.py)
+        p = run("run", "rules/jp/levy.yaml", "examples/jp-employers.csv",
+                "--date", "2025-03-31", "--override",
+                "levy_per_person=-1@2024-04-01", check_rc=2)
+        self.assertIn("override of 'levy_per_person': '-1': below its minimum of 0 "
+                      "(rules/jp/levy.yaml:", p.stderr)
+
     def test_override_errors(self):
         p = run("run", JILIN, "-", "--override", "ratio=1.7%", stdin=HEADER, check_rc=2)
         self.assertIn("PARAM=VALUE@YYYY-MM-DD", p.stderr)
