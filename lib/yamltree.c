@@ -102,9 +102,45 @@ static ql_status event_fail(ql_error *err, const ydoc *doc,
                    (int)ev->start_mark.column + 1, "%s", what);
 }
 
+/* libyaml ends a line at a CR alone, a NEL (U+0085) and U+2028/U+2029
+ * too, where qli_ynode_locate counts only LF (CRLF is one LF): with any
+ * of them, every location after it would be wrong (P2-23).  Such a file
+ * is refused at the first, located by LF lines; the separators may still
+ * be written in a double-quoted string as \N, \L and \P. */
+static ql_status odd_line_ends(const ydoc *doc, ql_error *err)
+{
+    const unsigned char *t = (const unsigned char *)doc->text;
+    int line = 1, col = 1;
+    for (size_t i = 0; i < doc->len; i++) {
+        const char *what = NULL;
+        if (t[i] == '\r' && (i + 1 == doc->len || t[i + 1] != '\n'))
+            what = "a CR without LF: line ends must be LF or CRLF";
+        else if (t[i] == 0xC2 && i + 1 < doc->len && t[i + 1] == 0x85)
+            what = "a NEL (U+0085), which YAML reads as a line end: write "
+                   "it as \\N in a double-quoted string";
+        else if (t[i] == 0xE2 && i + 2 < doc->len && t[i + 1] == 0x80 &&
+                 (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
+            what = "a line or paragraph separator (U+2028, U+2029), which "
+                   "YAML reads as a line end: write it as \\L or \\P in a "
+                   "double-quoted string";
+        if (what)
+            return qli_fail(err, QL_EPARSE, doc->file, line, col,
+                            "%s", what);
+        if (t[i] == '\n') {
+            line++;
+            col = 1;
+        } else if ((t[i] & 0xC0) != 0x80)
+            col++;
+    }
+    return QL_OK;
+}
+
 static ql_status parse(ynode **out, const ynode **dup, const ynode **first,
                        const ydoc *doc, ql_arena *ar, ql_error *err)
 {
+    ql_status odd = odd_line_ends(doc, err);
+    if (odd)
+        return odd;
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
         return qli_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");

@@ -149,6 +149,11 @@ MISTAKES = [
      "inputs:\n  region: {type: enum, values: [east, \" west\"]}\n\nparameters:\n",
      "\" west\"", "enum value ' west' begins or ends with a blank, which a "
      "record's field never does"),
+    ("a line separator in a title", "title: Beijing,", "title: Beijing,\u2028",
+     "\u2028", "a line or paragraph separator (U+2028, U+2029), which YAML "
+     "reads as a line end"),
+    ("a NEL in a description", "The province's quota ratio.",
+     "The province's\u0085 quota ratio.", "\u0085", "a NEL (U+0085)"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
     ("an inherited input's bound widened", "parameters:\n",
@@ -300,6 +305,27 @@ class WrittenPlaces(unittest.TestCase):
                 with self.subTest(override=v):
                     self.assertEqual(outputs(good, "--override",
                                              f"ratio={v}@2024-01-01"), want)
+
+
+class LineEnds(unittest.TestCase):
+    def test_a_cr_alone_is_refused_and_crlf_read(self):
+        # P2-23: with CR-only line ends an expression's error was at 1:212
+        with open(os.path.join(SRC, "tests/authoring/beijing.yaml"),
+                  encoding="utf-8") as f:
+            good = f.read()
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bj.yaml")
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(good.replace("\n", "\r\n"))
+            p = run("check", path)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(good.replace("\n", "\r"))
+            p = run("check", path)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            col = good.index("\n") + 1
+            self.assertIn(f"{path}:1:{col}: a CR without LF: line ends must be "
+                          "LF or CRLF", p.stdout + p.stderr)
 
 
 class TestFormatDoc(unittest.TestCase):
