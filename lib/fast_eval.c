@@ -400,8 +400,12 @@ op_bracket: {
         return F_FALL;
     const fval *x = &v[o->x];
     int hit = -1;
+    /* a quotient (an own ratio) is compared with each bound undivided,
+     * its places found once */
+    int qs = x->d && x->c ? fn_quot_scale(x->c, x->d, x->s) : 0;
     for (size_t i = 0; i < t->nrows; i++) {
-        if (cmp_of(x, &t->bound[i], &c))
+        if (x->d ? fn_cmp_quot_plain(x, qs, &t->bound[i], &c)
+                 : cmp_of(x, &t->bound[i], &c))
             return F_FALL;
         if (c > 0 || (c == 0 && !t->exclusive[i]))
             hit = (int)i;

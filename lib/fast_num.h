@@ -153,11 +153,39 @@ static inline int fn_plain_cut(fval *r, const fval *a, int *cut)
     return fn_divide_cut(r, a, cut);
 }
 
+/* qli_qd_rem_digits in 64 bits: what a remainder rem < d < 2^63 says of
+ * the dropped digits, compared with half the divisor. */
+static inline void fn_rem_digits(uint64_t rem, uint64_t d, unsigned *dropped,
+                                 int *sticky)
+{
+    uint64_t twice = rem << 1;
+    *dropped = rem && twice >= d ? 5 : 0;
+    *sticky = rem && twice != d;
+}
+
 /* |n| × 10^e ÷ |d| rounded to an integer with mode (the sign is neg's),
  * as qli_qd_div_round's exact branch does it. */
 static inline int fn_div_round_mag(int64_t *out, uint64_t n, uint64_t d,
                                    int e, int neg, qd_round mode)
 {
+    /* in 64 bits when |n| × 10^e (or |d| × 10^−e) fits and the divisor
+     * is below 2^63, so that twice the remainder does too: one division */
+    uint64_t n64 = n, d64 = d;
+    if (e >= 0 ? e <= 18 && !__builtin_mul_overflow(n, (uint64_t)fn_p10[e], &n64)
+               : -e <= 18 && !__builtin_mul_overflow(d, (uint64_t)fn_p10[-e], &d64)) {
+        if (d64 <= (uint64_t)INT64_MAX) {
+            uint64_t q = n64 / d64, rem = n64 - q * d64;
+            unsigned dropped;
+            int sticky;
+            fn_rem_digits(rem, d64, &dropped, &sticky);
+            q += (uint64_t)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped,
+                                           sticky);
+            if (q > (uint64_t)INT64_MAX)
+                return FN_NO;
+            *out = neg ? -(int64_t)q : (int64_t)q;
+            return FN_OK;
+        }
+    }
     qd_u128 N = n, D = d;
     if (e >= 0) {
         if (e > 38 || N > ~(qd_u128)0 / qli_qd_pow10[e])
@@ -250,10 +278,20 @@ static inline int fn_round(fval *r, const fval *a, int digits, qd_round mode)
         return FN_NO;
     int neg = a->c < 0;
     uint64_t m = fn_mag(a->c);
-    uint64_t p = k == 19 ? 10000000000000000000ULL : (uint64_t)fn_p10[k];
-    uint64_t q = m / p, rem = m % p, tenth = p / 10;
-    unsigned dropped = (unsigned)(tenth ? rem / tenth : rem);
-    int sticky = tenth ? rem % tenth != 0 : 0;
+    uint64_t q;
+    unsigned dropped;
+    int sticky;
+    if (k <= 18) {
+        /* the remainder against half of 10^k: one division */
+        uint64_t p = (uint64_t)fn_p10[k];
+        q = m / p;
+        fn_rem_digits(m - q * p, p, &dropped, &sticky);
+    } else {
+        /* |c| < 10^19: every digit is dropped */
+        q = 0;
+        dropped = (unsigned)(m / 1000000000000000000ULL);
+        sticky = m % 1000000000000000000ULL != 0;
+    }
     q += (uint64_t)qli_qd_round_up(mode, neg, (unsigned)(q % 10), dropped, sticky);
     if (q > (uint64_t)INT64_MAX)
         return FN_NO;
@@ -319,23 +357,30 @@ static inline int fn_cmp_plain(const fval *a, const fval *b, int *out)
 
 /* The quotient a (a->d ≠ 0, a->c ≠ 0) against the plain b with fewer
  * places than the quotient carries: n/d against b, exactly. */
-static inline int fn_cmp_quot(const fval *a, const fval *b, int *out)
+static inline int fn_cmp_quot_s(const fval *a, int s, const fval *b, int *out)
 {
-    int s = fn_quot_scale(a->c, a->d, a->s);
     if (s < 0 || b->s >= s)
         return FN_NO;
-    /* sign(c·sgn(d)·10^(t−s0) − b·|d|·10^(t−sb)), t = max(s0, sb) */
+    /* sign(c·sgn(d)·10^(t−s0) − b·|d|·10^(t−sb)), t = max(s0, sb); with
+     * |c|, |b|, |d| ≤ 2^63 and 10^19 < 2^64 neither c·10^kl nor b·|d|
+     * can overflow, only b·|d|·10^kr */
     int t = a->s > b->s ? a->s : b->s;
     qd_i128 l = a->d < 0 ? -(qd_i128)a->c : (qd_i128)a->c, rr;
     int kl = t - a->s, kr = t - b->s;
     if (kl > 19 || kr > 19)
         return FN_NO;
-    if (__builtin_mul_overflow(l, (qd_i128)qli_qd_pow10[kl], &l) ||
-        __builtin_mul_overflow((qd_i128)b->c, (qd_i128)fn_mag(a->d), &rr) ||
-        __builtin_mul_overflow(rr, (qd_i128)qli_qd_pow10[kr], &rr))
+    if (kl)
+        l *= (qd_i128)qli_qd_pow10[kl];
+    rr = (qd_i128)b->c * (qd_i128)fn_mag(a->d);
+    if (kr && __builtin_mul_overflow(rr, (qd_i128)qli_qd_pow10[kr], &rr))
         return FN_NO;
     *out = (l > rr) - (l < rr);
     return FN_OK;
+}
+
+static inline int fn_cmp_quot(const fval *a, const fval *b, int *out)
+{
+    return fn_cmp_quot_s(a, fn_quot_scale(a->c, a->d, a->s), b, out);
 }
 
 /* qli_qd_cmp_cut of two plain numbers of which one or both are cut:
@@ -380,6 +425,22 @@ __attribute__((noinline, unused)) static int fn_cmp_any(const fval *a,
     if (cx | cy)
         return fn_cmp_cut(&x, cx, &y, cy, out);
     return fn_cmp_plain(&x, &y, out);
+}
+
+/* fn_cmp_any of the quotient a (a->d ≠ 0) and b, with a's places
+ * s = fn_quot_scale(a) computed once by the caller, which compares a with
+ * several plain numbers (a bracket's bounds).  A zero quotient is 0. */
+static inline int fn_cmp_quot_plain(const fval *a, int s, const fval *b, int *out)
+{
+    if (b->d != 0)
+        return fn_cmp_any(a, b, out);
+    if (a->c == 0) {
+        *out = -fn_sign(b->c);
+        return FN_OK;
+    }
+    if (fn_cmp_quot_s(a, s, b, out) == FN_OK)
+        return FN_OK;
+    return fn_cmp_any(a, b, out);
 }
 
 /* qli_qd_cmp of any two number values: two plain numbers whose scales

@@ -159,6 +159,13 @@ static void fast_quot(const char *line, const char *op, const qd *x,
             if (st || got != (int)r->coef)
                 fast_fail(line, "qcmp", &c, r, st);
         }
+        /* and as a bracket lookup compares it, its places found once */
+        int qs = q.c ? fn_quot_scale(q.c, q.d, q.s) : 0;
+        if (fn_cmp_quot_plain(&q, qs, &c, &got) == FN_OK) {
+            fast_checked++;
+            if (st || got != (int)r->coef)
+                fast_fail(line, "qcmp (bracket)", &c, r, st);
+        }
     }
 }
 
