@@ -4,7 +4,10 @@
  * code of code.h and run by fast_eval.c.  Internal.
  *
  * Every value an evaluation touches has a slot in one flat array, so an
- * operand is an index and an instruction reads its operands directly:
+ * operand is a place in it and an instruction reads its operands directly
+ * (the compiler works with slot indices; the code it leaves names slots
+ * by their byte offset, dst, x and y and an IN_*'s constants, so that the
+ * interpreter adds, not multiplies — FO_RET's operand stays an index):
  *
  *   [constants | the date | parameters | inputs | computed values |
  *    check fields (5 a check) | registers]

@@ -642,6 +642,54 @@ static void compile_date_program(fcc *f, const int *order)
     f->maxdepth = (int)(top - r0);
 }
 
+/* The slot operands of every instruction as byte offsets into the slot
+ * array (fast_code.h), after everything that reasons about slots (jump
+ * threading) is done.  Counts, code positions, check, input and
+ * parameter indices stay as they are, as do FO_RET's operand (its callers
+ * read the slot it names) and FS_NONE. */
+static void slots_to_offsets(fop *code, size_t n)
+{
+    const uint32_t w = (uint32_t)sizeof(fval);
+    for (size_t i = 0; i < n; i++) {
+        fop *o = &code[i];
+        int dst = 1, x = 1, y = 0;
+        switch ((fop_code)o->op) {
+        case FO_NEED_IN: case FO_NEED_PAR: case FO_NEED_SKIP: case FO_EVAL:
+        case FO_CHECK: case FO_JMP: case FO_CK_PERIOD: case FO_CK_SHORT:
+        case FO_CK_NA: case FO_RET: case FO_FALLBACK:
+            dst = x = 0;
+            break;
+        case FO_CK_DONE:
+            dst = 0;
+            break;
+        case FO_ASSERT:
+            dst = 0;
+            break;
+        case FO_PRESENT:
+            x = 0;
+            break;
+        case FO_ADD: case FO_SUB: case FO_MUL: case FO_DIV: case FO_CMP_NUM:
+        case FO_CMP_DATE: case FO_CMP_EQ: case FO_CMP_STR: case FO_JCMP_NUM:
+        case FO_JCMP_DATE: case FO_JCMP_EQ: case FO_MIN2: case FO_MAX2:
+        case FO_DIVROUND: case FO_DAYS: case FO_ADD_DATE:
+            y = 1;
+            break;
+        case FO_IN_NUM: case FO_IN_INT: case FO_IN_STR:
+            o->arg = (int32_t)((uint32_t)o->arg * w); /* the constants */
+            break;
+        default: /* MOVE NOT NEG ABS JF JT MIN MAX ROUND BRACKET YEAR MONTH
+                    DAY PARAM_AT: dst and x; MIN and MAX's y is a count */
+            break;
+        }
+        if (dst && o->dst != FS_NONE)
+            o->dst *= w;
+        if (x && o->x != FS_NONE)
+            o->x *= w;
+        if (y && o->y != FS_NONE)
+            o->y *= w;
+    }
+}
+
 /* The environment switch for differential testing: QUOTALEVY_FAST=0 at
  * load leaves every record of that rule set to eval.c. */
 static int fast_disabled(void)
@@ -769,12 +817,16 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
             p->in_empty[i] = 3;
     if (ok)
         ok = qli_fast_input_words(rs, p) == 0;
-    if (ok) {
+    /* slots are named by byte offsets of 32 bits (slots_to_offsets): a
+     * rule set with more stays exact */
+    int fits = (size_t)p->s_reg + f.rbase <= (UINT32_MAX - 1) / sizeof(fval);
+    if (ok && fits) {
         qli_fast_thread_jumps(f.code, f.n);
+        slots_to_offsets(f.code, f.n);
         p->code = qli_ar_alloc(&rs->arena, (f.n + 1) * sizeof *p->code);
         ok = p->code != NULL;
     }
-    if (ok) {
+    if (ok && fits) {
         memcpy(p->code, f.code, f.n * sizeof *p->code);
         p->ncode = f.n;
         p->nslots = p->s_reg + f.rbase;

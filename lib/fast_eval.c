@@ -75,11 +75,16 @@ static int add_to_date(ql_date d, const fval *nv, int months, ql_date *out)
     return 0;
 }
 
+/* The slot an operand names: the compiler writes slots as byte offsets
+ * into the slot array (fast_code.h), so an operand is one load and an
+ * address, not an index times 24. */
+#define SL(off) (*(fval *)((char *)v + (off)))
+
 /* Two number operands made plain (a quotient divided). */
 #define PLAIN2(a, b)                                                         \
     do {                                                                     \
-        a = v[o->x];                                                         \
-        b = v[o->y];                                                         \
+        a = SL(o->x);                                                         \
+        b = SL(o->y);                                                         \
         if (((a.d | b.d) != 0) && (fn_plain(&a, &a) || fn_plain(&b, &b)))    \
             return F_FALL;                                                   \
     } while (0)
@@ -89,8 +94,8 @@ static int add_to_date(ql_date d, const fval *nv, int months, ql_date *out)
  * before it writes its result, so they may be the result's slot. */
 #define OPERANDS(px, py)                                                     \
     do {                                                                     \
-        px = &v[o->x];                                                       \
-        py = &v[o->y];                                                       \
+        px = &SL(o->x);                                                       \
+        py = &SL(o->y);                                                       \
         if ((px->d | py->d) != 0) {                                          \
             PLAIN2(a, b);                                                    \
             px = &a;                                                         \
@@ -150,7 +155,7 @@ static int run_loop(fctx *e, const fop *o, uint32_t *ret, int entry)
     int c;
     DISPATCH();
 op_move:
-    v[o->dst] = v[o->x];
+    SL(o->dst) = SL(o->x);
     NEXT();
 op_need_in: {
     uint8_t av = s->avail[o->arg];
@@ -169,7 +174,7 @@ op_need_skip: {
     NEXT();
 }
 op_assert:
-    if (!v[o->x].c)
+    if (!SL(o->x).c)
         return F_FALL; /* the validation fails: eval.c's message */
     NEXT();
 op_need_par:
@@ -177,7 +182,7 @@ op_need_par:
         return F_FALL;
     NEXT();
 op_present:
-    fn_set(&v[o->dst], e->rec->present[o->arg], 0);
+    fn_set(&SL(o->dst), e->rec->present[o->arg], 0);
     NEXT();
 op_eval:
     if (s->cst[o->arg] != 2) {
@@ -213,7 +218,7 @@ op_ck_done: {
             return F_FALL;
         k->compliant = c >= 0;
     } else {
-        k->compliant = v[o->x].c != 0;
+        k->compliant = SL(o->x).c != 0;
     }
     k->applicable = 1;
     fn_set(&f[CF_APPLICABLE], 1, 0);
@@ -233,10 +238,10 @@ op_ck_na: {
 }
 op_param_at: {
     const fparam *fp = &p->params[o->arg];
-    int k = qli_param_index_at(&e->rs->params[o->arg], (ql_date)v[o->x].c);
+    int k = qli_param_index_at(&e->rs->params[o->arg], (ql_date)SL(o->x).c);
     if (k < 0 || !fp->ok[k])
         return F_FALL;
-    v[o->dst] = fp->v[k];
+    SL(o->dst) = fp->v[k];
     NEXT();
 }
 op_add:
@@ -245,20 +250,20 @@ op_add:
         int64_t z;
         if (__builtin_add_overflow(xp->c, yp->c, &z))
             return F_FALL;
-        fn_set(&v[o->dst], z, xp->s);
+        fn_set(&SL(o->dst), z, xp->s);
         NEXT();
     }
-    if (fn_add(&v[o->dst], xp, yp, 0))
+    if (fn_add(&SL(o->dst), xp, yp, 0))
         return F_FALL;
     NEXT();
 op_sub:
     OPERANDS(xp, yp);
-    if (fn_add(&v[o->dst], xp, yp, 1))
+    if (fn_add(&SL(o->dst), xp, yp, 1))
         return F_FALL;
     NEXT();
 op_mul:
     OPERANDS(xp, yp);
-    if (fn_mul(&v[o->dst], xp, yp))
+    if (fn_mul(&SL(o->dst), xp, yp))
         return F_FALL;
     NEXT();
 op_div: {
@@ -267,13 +272,13 @@ op_div: {
         return F_FALL; /* division by zero: eval.c says where */
     int64_t n = xp->c, d = yp->c; /* dst may be x or y */
     int32_t sc = xp->s - yp->s;
-    v[o->dst].c = n;
-    v[o->dst].d = d;
-    v[o->dst].s = sc;
+    SL(o->dst).c = n;
+    SL(o->dst).d = d;
+    SL(o->dst).s = sc;
     NEXT();
 }
 op_neg: /* and abs */
-    a = v[o->x];
+    a = SL(o->x);
     if (a.c == INT64_MIN || a.d == INT64_MIN)
         return F_FALL;
     if (o->op == FO_NEG) {
@@ -282,49 +287,49 @@ op_neg: /* and abs */
         a.c = a.c < 0 ? -a.c : a.c;
         a.d = a.d < 0 ? -a.d : a.d;
     }
-    v[o->dst] = a;
+    SL(o->dst) = a;
     NEXT();
 op_cmp_num: {
-    const fval *x = &v[o->x], *y = &v[o->y];
+    const fval *x = &SL(o->x), *y = &SL(o->y);
     if ((x->d | y->d) == 0 && x->s == y->s)
         c = (x->c > y->c) - (x->c < y->c);
     else if (cmp_of(x, y, &c))
         return F_FALL;
-    fn_set(&v[o->dst], cmp_holds(c, o->a8), 0);
+    fn_set(&SL(o->dst), cmp_holds(c, o->a8), 0);
     NEXT();
 }
 op_cmp_date:
-    c = (v[o->x].c > v[o->y].c) - (v[o->x].c < v[o->y].c);
-    fn_set(&v[o->dst], cmp_holds(c, o->a8), 0);
+    c = (SL(o->x).c > SL(o->y).c) - (SL(o->x).c < SL(o->y).c);
+    fn_set(&SL(o->dst), cmp_holds(c, o->a8), 0);
     NEXT();
 op_cmp_eq:
-    fn_set(&v[o->dst], cmp_holds(v[o->x].c != v[o->y].c, o->a8), 0);
+    fn_set(&SL(o->dst), cmp_holds(SL(o->x).c != SL(o->y).c, o->a8), 0);
     NEXT();
 op_cmp_str:
-    fn_set(&v[o->dst], cmp_holds(str_eq(&v[o->x], &v[o->y]) ? 0 : 1, o->a8), 0);
+    fn_set(&SL(o->dst), cmp_holds(str_eq(&SL(o->x), &SL(o->y)) ? 0 : 1, o->a8), 0);
     NEXT();
 op_not:
-    fn_set(&v[o->dst], !v[o->x].c, 0);
+    fn_set(&SL(o->dst), !SL(o->x).c, 0);
     NEXT();
 op_jmp:
     o = &code[o->arg];
     DISPATCH();
 op_jf:
-    if (!v[o->x].c) {
-        v[o->dst].c = o->a8;
+    if (!SL(o->x).c) {
+        SL(o->dst).c = o->a8;
         o = &code[o->arg];
         DISPATCH();
     }
     NEXT();
 op_jt:
-    if (v[o->x].c) {
-        v[o->dst].c = o->a8;
+    if (SL(o->x).c) {
+        SL(o->dst).c = o->a8;
         o = &code[o->arg];
         DISPATCH();
     }
     NEXT();
 op_jcmp_num: {
-    const fval *x = &v[o->x], *y = &v[o->y];
+    const fval *x = &SL(o->x), *y = &SL(o->y);
     if ((x->d | y->d) == 0 && x->s == y->s)
         c = (x->c > y->c) - (x->c < y->c);
     else if (cmp_of(x, y, &c))
@@ -332,30 +337,30 @@ op_jcmp_num: {
     goto jcmp;
 }
 op_jcmp_date:
-    c = (v[o->x].c > v[o->y].c) - (v[o->x].c < v[o->y].c);
+    c = (SL(o->x).c > SL(o->y).c) - (SL(o->x).c < SL(o->y).c);
     goto jcmp;
 op_jcmp_eq:
-    c = v[o->x].c != v[o->y].c;
+    c = SL(o->x).c != SL(o->y).c;
 jcmp:
     if (cmp_holds(c, o->a8 & 127) == o->a8 >> 7) {
-        v[o->dst].c = o->a8 >> 7;
+        SL(o->dst).c = o->a8 >> 7;
         o = &code[o->arg];
         DISPATCH();
     }
     NEXT();
 op_min2: { /* and max2: y replaces x only when strictly beyond it */
-    const fval *x = &v[o->x], *y = &v[o->y];
+    const fval *x = &SL(o->x), *y = &SL(o->y);
     if (o->a8)
         c = (y->c > x->c) - (y->c < x->c);
     else if ((x->d | y->d) == 0 && x->s == y->s)
         c = (y->c > x->c) - (y->c < x->c);
     else if (cmp_of(y, x, &c))
         return F_FALL;
-    v[o->dst] = c == (o->op == FO_MIN2 ? -1 : 1) ? *y : *x;
+    SL(o->dst) = c == (o->op == FO_MIN2 ? -1 : 1) ? *y : *x;
     NEXT();
 }
 op_in: {
-    const fval *k = &v[o->arg], *x = &v[o->x];
+    const fval *k = &SL(o->arg), *x = &SL(o->x);
     int hit = 0;
     for (uint32_t i = 0; i < o->y && !hit; i++) {
         if (o->op == FO_IN_NUM) {
@@ -368,12 +373,12 @@ op_in: {
             hit = x->c == k[i].c;
         }
     }
-    fn_set(&v[o->dst], o->a8 ? !hit : hit, 0);
+    fn_set(&SL(o->dst), o->a8 ? !hit : hit, 0);
     NEXT();
 }
 op_minmax: {
     int want = o->op == FO_MIN ? -1 : 1;
-    fval *first = &v[o->x];
+    fval *first = &SL(o->x);
     for (uint32_t i = 1; i < o->y; i++) {
         if (o->a8)
             c = (first[i].c > first[0].c) - (first[i].c < first[0].c);
@@ -382,23 +387,23 @@ op_minmax: {
         if (c == want)
             first[0] = first[i];
     }
-    v[o->dst] = first[0];
+    SL(o->dst) = first[0];
     NEXT();
 }
 op_round:
-    if (fn_round_any(&v[o->dst], &v[o->x], o->arg, (qd_round)o->a8))
+    if (fn_round_any(&SL(o->dst), &SL(o->x), o->arg, (qd_round)o->a8))
         return F_FALL;
     NEXT();
 op_divround:
     OPERANDS(xp, yp);
-    if (fn_div_round(&v[o->dst], xp, yp, o->arg, (qd_round)o->a8))
+    if (fn_div_round(&SL(o->dst), xp, yp, o->arg, (qd_round)o->a8))
         return F_FALL;
     NEXT();
 op_bracket: {
     const ftable *t = s->tab[o->arg];
     if (!t || !t->ok)
         return F_FALL;
-    const fval *x = &v[o->x];
+    const fval *x = &SL(o->x);
     int hit = -1;
     /* a quotient (an own ratio) is compared with each bound undivided,
      * its places found once */
@@ -414,23 +419,23 @@ op_bracket: {
     }
     if (hit < 0)
         return F_FALL; /* no bracket covers it: eval.c's error */
-    v[o->dst] = t->value[hit];
+    SL(o->dst) = t->value[hit];
     NEXT();
 }
 op_ymd: {
     int y, m, d;
-    qli_date_ymd((ql_date)v[o->x].c, &y, &m, &d);
-    fn_set(&v[o->dst], o->op == FO_YEAR ? y : o->op == FO_MONTH ? m : d, 0);
+    qli_date_ymd((ql_date)SL(o->x).c, &y, &m, &d);
+    fn_set(&SL(o->dst), o->op == FO_YEAR ? y : o->op == FO_MONTH ? m : d, 0);
     NEXT();
 }
 op_days:
-    fn_set(&v[o->dst], v[o->y].c - v[o->x].c, 0);
+    fn_set(&SL(o->dst), SL(o->y).c - SL(o->x).c, 0);
     NEXT();
 op_add_date: {
     ql_date moved;
-    if (add_to_date((ql_date)v[o->x].c, &v[o->y], o->a8, &moved))
+    if (add_to_date((ql_date)SL(o->x).c, &SL(o->y), o->a8, &moved))
         return F_FALL;
-    fn_set(&v[o->dst], moved, 0);
+    fn_set(&SL(o->dst), moved, 0);
     NEXT();
 }
 op_ret:
