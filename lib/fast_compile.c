@@ -644,19 +644,28 @@ static void compile_date_program(fcc *f, const int *order)
 
 /* The slot operands of every instruction as byte offsets into the slot
  * array (fast_code.h), after everything that reasons about slots (jump
- * threading) is done.  Counts, code positions, check, input and
- * parameter indices stay as they are, as do FO_RET's operand (its callers
- * read the slot it names) and FS_NONE. */
-static void slots_to_offsets(fop *code, size_t n)
+ * threading) is done, and jump targets as byte offsets into the code.
+ * Counts, check, input and parameter indices stay as they are, as do
+ * FO_RET's operand (its callers read the slot it names) and FS_NONE.
+ * FO_CK_NA gets its check's first field in x. */
+static void slots_to_offsets(fop *code, size_t n, uint32_t s_check)
 {
     const uint32_t w = (uint32_t)sizeof(fval);
     for (size_t i = 0; i < n; i++) {
         fop *o = &code[i];
         int dst = 1, x = 1, y = 0;
         switch ((fop_code)o->op) {
-        case FO_NEED_IN: case FO_NEED_PAR: case FO_NEED_SKIP: case FO_EVAL:
-        case FO_CHECK: case FO_JMP: case FO_CK_PERIOD: case FO_CK_SHORT:
-        case FO_CK_NA: case FO_RET: case FO_FALLBACK:
+        case FO_NEED_SKIP: /* x: where a skipped validation goes on */
+            o->x *= (uint32_t)sizeof(fop);
+            dst = x = 0;
+            break;
+        case FO_CK_NA: /* x: the check's first field */
+            o->x = (s_check + 5 * o->dst) * w;
+            dst = x = 0;
+            break;
+        case FO_NEED_IN: case FO_NEED_PAR: case FO_EVAL: case FO_CHECK:
+        case FO_JMP: case FO_CK_PERIOD: case FO_CK_SHORT: case FO_RET:
+        case FO_FALLBACK:
             dst = x = 0;
             break;
         case FO_CK_DONE:
@@ -681,6 +690,10 @@ static void slots_to_offsets(fop *code, size_t n)
                     DAY PARAM_AT: dst and x; MIN and MAX's y is a count */
             break;
         }
+        if (o->op == FO_JMP || o->op == FO_JF || o->op == FO_JT ||
+            o->op == FO_JCMP_NUM || o->op == FO_JCMP_DATE ||
+            o->op == FO_JCMP_EQ || o->op == FO_CK_PERIOD)
+            o->arg = (int32_t)((uint32_t)o->arg * (uint32_t)sizeof(fop));
         if (dst && o->dst != FS_NONE)
             o->dst *= w;
         if (x && o->x != FS_NONE)
@@ -817,12 +830,13 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
             p->in_empty[i] = 3;
     if (ok)
         ok = qli_fast_input_words(rs, p) == 0;
-    /* slots are named by byte offsets of 32 bits (slots_to_offsets): a
-     * rule set with more stays exact */
-    int fits = (size_t)p->s_reg + f.rbase <= (UINT32_MAX - 1) / sizeof(fval);
+    /* slots and jump targets are byte offsets of 32 bits
+     * (slots_to_offsets): a rule set with more stays exact */
+    int fits = (size_t)p->s_reg + f.rbase <= (UINT32_MAX - 1) / sizeof(fval) &&
+               f.n <= INT32_MAX / sizeof(fop);
     if (ok && fits) {
         qli_fast_thread_jumps(f.code, f.n);
-        slots_to_offsets(f.code, f.n);
+        slots_to_offsets(f.code, f.n, p->s_check);
         p->code = qli_ar_alloc(&rs->arena, (f.n + 1) * sizeof *p->code);
         ok = p->code != NULL;
     }

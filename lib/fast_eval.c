@@ -80,6 +80,9 @@ static int add_to_date(ql_date d, const fval *nv, int months, ql_date *out)
  * address, not an index times 24. */
 #define SL(off) (*(fval *)((char *)v + (off)))
 
+/* A jump's target, likewise a byte offset into the code. */
+#define AT(off) ((const fop *)((const char *)code + (off)))
+
 /* Two number operands made plain (a quotient divided). */
 #define PLAIN2(a, b)                                                         \
     do {                                                                     \
@@ -102,6 +105,12 @@ static int add_to_date(ql_date d, const fval *nv, int months, ql_date *out)
             py = &b;                                                         \
         }                                                                    \
     } while (0)
+
+/* A check's five fields where it does not apply, as eval.c leaves them:
+ * not applicable, compliant, 0 required, 0 actual, 0 short. */
+static const fval ck_na_fields[5] = {
+    [CF_APPLICABLE] = {0}, [CF_COMPLIANT] = {.c = 1}, [CF_REQUIRED] = {0},
+    [CF_ACTUAL] = {0}, [CF_SHORTFALL] = {0}};
 
 /* Threaded dispatch: each instruction jumps to the next one's code. */
 #define DISPATCH() goto *labels[o->op]
@@ -168,7 +177,7 @@ op_need_skip: {
     if (av != 1) {
         if (av != 0)
             return F_FALL;
-        o = &code[o->x];
+        o = AT(o->x);
         DISPATCH();
     }
     NEXT();
@@ -197,7 +206,7 @@ op_check:
     NEXT();
 op_ck_period:
     if (!s->in_period[o->dst]) {
-        o = &code[o->arg];
+        o = AT(o->arg);
         DISPATCH();
     }
     NEXT();
@@ -225,17 +234,10 @@ op_ck_done: {
     fn_set(&f[CF_COMPLIANT], k->compliant, 0);
     NEXT();
 }
-op_ck_na: {
-    fval *f = &v[p->s_check + 5 * o->dst];
-    s->ck[o->dst].applicable = 0;
-    s->ck[o->dst].compliant = 0;
-    fn_set(&f[CF_APPLICABLE], 0, 0);
-    fn_set(&f[CF_COMPLIANT], 1, 0);
-    fn_set(&f[CF_REQUIRED], 0, 0);
-    fn_set(&f[CF_ACTUAL], 0, 0);
-    fn_set(&f[CF_SHORTFALL], 0, 0);
+op_ck_na: /* x: the check's first field */
+    s->ck[o->dst] = (fast_check){0, 0};
+    memcpy(&SL(o->x), ck_na_fields, sizeof ck_na_fields);
     NEXT();
-}
 op_param_at: {
     const fparam *fp = &p->params[o->arg];
     int k = qli_param_index_at(&e->rs->params[o->arg], (ql_date)SL(o->x).c);
@@ -312,19 +314,19 @@ op_not:
     fn_set(&SL(o->dst), !SL(o->x).c, 0);
     NEXT();
 op_jmp:
-    o = &code[o->arg];
+    o = AT(o->arg);
     DISPATCH();
 op_jf:
     if (!SL(o->x).c) {
         SL(o->dst).c = o->a8;
-        o = &code[o->arg];
+        o = AT(o->arg);
         DISPATCH();
     }
     NEXT();
 op_jt:
     if (SL(o->x).c) {
         SL(o->dst).c = o->a8;
-        o = &code[o->arg];
+        o = AT(o->arg);
         DISPATCH();
     }
     NEXT();
@@ -344,7 +346,7 @@ op_jcmp_eq:
 jcmp:
     if (cmp_holds(c, o->a8 & 127) == o->a8 >> 7) {
         SL(o->dst).c = o->a8 >> 7;
-        o = &code[o->arg];
+        o = AT(o->arg);
         DISPATCH();
     }
     NEXT();
