@@ -642,6 +642,100 @@ static void compile_date_program(fcc *f, const int *order)
     f->maxdepth = (int)(top - r0);
 }
 
+/* The last instruction of the block starting at `at`: its FO_RET. */
+static size_t block_ret(const fop *code, size_t n, size_t at)
+{
+    while (at < n && code[at].op != FO_RET)
+        at++;
+    return at;
+}
+
+/* Which slots may ever hold an undivided quotient: where FO_DIV writes,
+ * and where a move, negation, min or max, or a computed value's FO_RET
+ * (which its frame copies to the value's slot) carries one from such a
+ * slot; every other writer leaves a plain number (or no number).  Then
+ * the number operations whose operands are in no such slot become their
+ * _P forms, which do not look for a quotient.  Flow-insensitive: a
+ * register is marked if any writer anywhere may leave one in it.  0, or
+ * −1 on no memory (the code is then left as it is). */
+static int plain_slots(const ql_ruleset *rs, const fprog *p, fop *code,
+                       size_t n, size_t nslots, const uint8_t *eager)
+{
+    uint8_t *q = calloc(nslots + 1, 1);
+    if (!q)
+        return -1;
+    for (int changed = 1; changed;) {
+        changed = 0;
+#define MARK(slot)                                                           \
+    do {                                                                     \
+        if ((slot) < nslots && !q[slot]) {                                   \
+            q[slot] = 1;                                                     \
+            changed = 1;                                                     \
+        }                                                                    \
+    } while (0)
+        for (size_t i = 0; i < n; i++) {
+            const fop *o = &code[i];
+            switch ((fop_code)o->op) {
+            case FO_DIV:
+                MARK(o->dst);
+                break;
+            case FO_MOVE: case FO_NEG: case FO_ABS:
+                if (o->x < nslots && q[o->x])
+                    MARK(o->dst);
+                break;
+            case FO_MIN2: case FO_MAX2:
+                if ((o->x < nslots && q[o->x]) || (o->y < nslots && q[o->y]))
+                    MARK(o->dst);
+                break;
+            case FO_MIN: case FO_MAX:
+                /* the window's first register takes the result too */
+                for (uint32_t k = 0; k < o->y; k++)
+                    if (o->x + k < nslots && q[o->x + k]) {
+                        MARK(o->x);
+                        MARK(o->dst);
+                    }
+                break;
+            default:
+                break;
+            }
+        }
+        for (size_t k = 0; k < rs->n_computed; k++) {
+            int b = rs->computed[k].block;
+            size_t at[4] = {p->start[b], p->start_chk[b], 0, 0};
+            int forms = 2;
+            if (!eager[k] && p->comp_const[k] < 0) {
+                at[2] = p->mstart[b];
+                at[3] = p->mstart_chk[b];
+                forms = 4;
+            }
+            for (int j = 0; j < forms; j++) {
+                size_t r = block_ret(code, n, at[j]);
+                if (r < n && code[r].x < nslots && q[code[r].x])
+                    MARK(p->comp_slot[k]);
+            }
+        }
+#undef MARK
+    }
+    for (size_t i = 0; i < n; i++) {
+        fop *o = &code[i];
+        int px = o->x < nslots && !q[o->x], py = o->y < nslots && !q[o->y];
+        switch ((fop_code)o->op) {
+        case FO_ADD: if (px && py) o->op = FO_ADD_P; break;
+        case FO_SUB: if (px && py) o->op = FO_SUB_P; break;
+        case FO_MUL: if (px && py) o->op = FO_MUL_P; break;
+        case FO_CMP_NUM: if (px && py) o->op = FO_CMP_P; break;
+        case FO_JCMP_NUM: if (px && py) o->op = FO_JCMP_P; break;
+        case FO_MIN2: if (px && py && !o->a8) o->op = FO_MIN2_P; break;
+        case FO_MAX2: if (px && py && !o->a8) o->op = FO_MAX2_P; break;
+        case FO_ROUND: if (px) o->op = FO_ROUND_P; break;
+        case FO_DIVROUND: if (px && py) o->op = FO_DIVROUND_P; break;
+        default: break;
+        }
+    }
+    free(q);
+    return 0;
+}
+
 /* The slot operands of every instruction as byte offsets into the slot
  * array (fast_code.h), after everything that reasons about slots (jump
  * threading) is done, and jump targets as byte offsets into the code.
@@ -680,7 +774,9 @@ static void slots_to_offsets(fop *code, size_t n, uint32_t s_check)
         case FO_ADD: case FO_SUB: case FO_MUL: case FO_DIV: case FO_CMP_NUM:
         case FO_CMP_DATE: case FO_CMP_EQ: case FO_CMP_STR: case FO_JCMP_NUM:
         case FO_JCMP_DATE: case FO_JCMP_EQ: case FO_MIN2: case FO_MAX2:
-        case FO_DIVROUND: case FO_DAYS: case FO_ADD_DATE:
+        case FO_DIVROUND: case FO_DAYS: case FO_ADD_DATE: case FO_ADD_P:
+        case FO_SUB_P: case FO_MUL_P: case FO_CMP_P: case FO_JCMP_P:
+        case FO_MIN2_P: case FO_MAX2_P: case FO_DIVROUND_P:
             y = 1;
             break;
         case FO_IN_NUM: case FO_IN_INT: case FO_IN_STR:
@@ -692,7 +788,7 @@ static void slots_to_offsets(fop *code, size_t n, uint32_t s_check)
         }
         if (o->op == FO_JMP || o->op == FO_JF || o->op == FO_JT ||
             o->op == FO_JCMP_NUM || o->op == FO_JCMP_DATE ||
-            o->op == FO_JCMP_EQ || o->op == FO_CK_PERIOD)
+            o->op == FO_JCMP_EQ || o->op == FO_JCMP_P || o->op == FO_CK_PERIOD)
             o->arg = (int32_t)((uint32_t)o->arg * (uint32_t)sizeof(fop));
         if (dst && o->dst != FS_NONE)
             o->dst *= w;
@@ -836,9 +932,12 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
                f.n <= INT32_MAX / sizeof(fop);
     if (ok && fits) {
         qli_fast_thread_jumps(f.code, f.n);
+        ok = plain_slots(rs, p, f.code, f.n, p->s_reg + f.rbase, f.eager) == 0;
         slots_to_offsets(f.code, f.n, p->s_check);
-        p->code = qli_ar_alloc(&rs->arena, (f.n + 1) * sizeof *p->code);
-        ok = p->code != NULL;
+        if (ok) {
+            p->code = qli_ar_alloc(&rs->arena, (f.n + 1) * sizeof *p->code);
+            ok = p->code != NULL;
+        }
     }
     if (ok && fits) {
         memcpy(p->code, f.code, f.n * sizeof *p->code);

@@ -154,7 +154,11 @@ static int run_loop(fctx *e, const fop *o, uint32_t *ret, int entry)
         [FO_CK_PERIOD] = &&op_ck_period,
         [FO_CK_SHORT] = &&op_ck_short, [FO_CK_DONE] = &&op_ck_done,
         [FO_CK_NA] = &&op_ck_na, [FO_RET] = &&op_ret,
-        [FO_FALLBACK] = &&op_fallback};
+        [FO_FALLBACK] = &&op_fallback, [FO_ADD_P] = &&op_add_p,
+        [FO_SUB_P] = &&op_sub_p, [FO_MUL_P] = &&op_mul_p,
+        [FO_CMP_P] = &&op_cmp_p, [FO_JCMP_P] = &&op_jcmp_p,
+        [FO_MIN2_P] = &&op_min2_p, [FO_MAX2_P] = &&op_min2_p,
+        [FO_ROUND_P] = &&op_round_p, [FO_DIVROUND_P] = &&op_divround_p};
     const fprog *p = e->p;
     const fop *code = p->code;
     fval *v = e->v;
@@ -457,6 +461,72 @@ op_ret:
     return FN_OK;
 op_fallback:
     return F_FALL;
+    /* the operations on plain numbers (fast_code.h): as above, without
+     * looking for a quotient */
+op_add_p: {
+    const fval *x = &SL(o->x), *y = &SL(o->y);
+    if (x->s == y->s) {
+        int64_t z;
+        if (__builtin_add_overflow(x->c, y->c, &z))
+            return F_FALL;
+        fn_set(&SL(o->dst), z, x->s);
+        NEXT();
+    }
+    if (fn_add(&SL(o->dst), x, y, 0))
+        return F_FALL;
+    NEXT();
+}
+op_sub_p: {
+    const fval *x = &SL(o->x), *y = &SL(o->y);
+    if (x->s == y->s) {
+        int64_t z;
+        if (__builtin_sub_overflow(x->c, y->c, &z))
+            return F_FALL;
+        fn_set(&SL(o->dst), z, x->s);
+        NEXT();
+    }
+    if (fn_add(&SL(o->dst), x, y, 1))
+        return F_FALL;
+    NEXT();
+}
+op_mul_p:
+    if (fn_mul(&SL(o->dst), &SL(o->x), &SL(o->y)))
+        return F_FALL;
+    NEXT();
+op_cmp_p: {
+    const fval *x = &SL(o->x), *y = &SL(o->y);
+    if (x->s == y->s)
+        c = (x->c > y->c) - (x->c < y->c);
+    else if (cmp_of(x, y, &c))
+        return F_FALL;
+    fn_set(&SL(o->dst), cmp_holds(c, o->a8), 0);
+    NEXT();
+}
+op_jcmp_p: {
+    const fval *x = &SL(o->x), *y = &SL(o->y);
+    if (x->s == y->s)
+        c = (x->c > y->c) - (x->c < y->c);
+    else if (cmp_of(x, y, &c))
+        return F_FALL;
+    goto jcmp;
+}
+op_min2_p: { /* and max2_p */
+    const fval *x = &SL(o->x), *y = &SL(o->y);
+    if (x->s == y->s)
+        c = (y->c > x->c) - (y->c < x->c);
+    else if (cmp_of(y, x, &c))
+        return F_FALL;
+    SL(o->dst) = c == (o->op == FO_MIN2_P ? -1 : 1) ? *y : *x;
+    NEXT();
+}
+op_round_p:
+    if (fn_round(&SL(o->dst), &SL(o->x), o->arg, (qd_round)o->a8))
+        return F_FALL;
+    NEXT();
+op_divround_p:
+    if (fn_div_round(&SL(o->dst), &SL(o->x), &SL(o->y), o->arg, (qd_round)o->a8))
+        return F_FALL;
+    NEXT();
 }
 
 int qli_fast_run(fctx *e, const fop *start, uint32_t *ret)

@@ -276,12 +276,63 @@ static void test_fast_random_rule_sets(void **state)
     assert_int_equal(st.mismatches, 0);
 }
 
+/* A quotient that reaches arithmetic only through a value entered on
+ * demand (its block's FO_RET copies it into the value's slot): the
+ * compiler must not take the operations that read that slot for ones on
+ * plain numbers (fast_compile.c, plain_slots).  Each expression below
+ * reads q only where f is true, so q is not part of the main program. */
+static void test_fast_quotient_through_a_lazy_value(void **state)
+{
+    (void)state;
+    fd_buf b = {0};
+    fd_put(&b, "quotalevy: 1\nid: lazyq\ntitle: lazyq\njurisdiction: XX\n"
+               "version: \"1\"\nsources:\n  s: {title: test data}\n"
+               "inputs:\n  a: decimal\n  b: decimal\n  f: bool\n"
+               "computed:\n"
+               "  q: {expr: 'a / b', scale: 8, display: half_even}\n"
+               "  m: {expr: 'if(f, q * 4, a)', scale: 8, display: half_even}\n"
+               "  s: {expr: 'if(f, q + a, b)', scale: 8, display: half_even}\n"
+               "  t: {expr: 'if(f, min(q, a) - 1, b)', scale: 8, display: half_even}\n"
+               "  u: {expr: 'if(f, round(-q, 2), a)', scale: 8, display: half_even}\n"
+               "  w: {expr: 'if(f, q > a, false)'}\n"
+               "outputs: [m, s, t, u, w]\n");
+    ql_ruleset *rs = fd_load(&b);
+    assert_non_null(rs);
+    assert_non_null(rs->fast);
+    ql_record *rec;
+    ql_result *fr, *xr;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&fr, rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&xr, rs, NULL), QL_OK);
+    static const char *const ab[][2] = {{"3", "4"}, {"1.5", "0.25"}, {"7", "8"},
+                                        {"-2.5", "0.5"}, {"10", "4"}, {"0.3", "0.6"}};
+    fd_stats st = {0};
+    char why[512];
+    for (size_t i = 0; i < sizeof ab / sizeof *ab; i++) {
+        ql_record_clear(rec);
+        assert_int_equal(ql_record_set_text(rec, 0, ab[i][0], strlen(ab[i][0]), NULL), QL_OK);
+        assert_int_equal(ql_record_set_text(rec, 1, ab[i][1], strlen(ab[i][1]), NULL), QL_OK);
+        assert_int_equal(ql_record_set_text(rec, 2, "true", 4, NULL), QL_OK);
+        if (!fd_compare(fr, xr, rec, day("2024-06-30"), &st, why, sizeof why))
+            fail_msg("a = %s, b = %s: %s", ab[i][0], ab[i][1], why);
+    }
+    /* every one of these quotients ends: the fast path evaluated them */
+    assert_int_equal(st.fast, (long)(sizeof ab / sizeof *ab));
+    assert_int_equal(st.mismatches, 0);
+    ql_result_free(fr);
+    ql_result_free(xr);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+    free(b.s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_examples_take_the_fast_path),
         cmocka_unit_test(test_fast_bundled_random_records),
         cmocka_unit_test(test_fast_random_rule_sets),
+        cmocka_unit_test(test_fast_quotient_through_a_lazy_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
