@@ -260,7 +260,8 @@ static inline int fn_mul(fval *r, const fval *a, const fval *b)
 }
 
 /* qli_qd_round_to on a plain number, for digits ≥ 0. */
-static inline int fn_round(fval *r, const fval *a, int digits, qd_round mode)
+__attribute__((noinline, unused)) static int fn_round_any_mode(fval *r, const fval *a,
+                                                               int digits, qd_round mode)
 {
     if (digits < 0)
         return FN_NO;
@@ -297,6 +298,23 @@ static inline int fn_round(fval *r, const fval *a, int digits, qd_round mode)
         return FN_NO;
     fn_set(r, neg ? -(int64_t)q : (int64_t)q, digits);
     return FN_OK;
+}
+
+/* fn_round_any_mode, with the common case inline: half up (round()'s
+ * default) to between 1 and 18 fewer places, where the remainder against
+ * half of 10^k is qli_qd_round_up's whole rule. */
+static inline int fn_round(fval *r, const fval *a, int digits, qd_round mode)
+{
+    int k = a->s - digits;
+    if (mode == QD_HALF_UP && k > 0 && k <= 18 && digits >= 0 &&
+        digits <= QD_MAX_SCALE) {
+        uint64_t m = fn_mag(a->c), p = (uint64_t)fn_p10[k];
+        uint64_t q = m / p;
+        q += (m - q * p) * 2 >= p; /* the remainder is below p ≤ 10^18 */
+        fn_set(r, a->c < 0 ? -(int64_t)q : (int64_t)q, digits); /* q < 2^63 */
+        return FN_OK;
+    }
+    return fn_round_any_mode(r, a, digits, mode);
 }
 
 /* round(x, digits) for any number value: a quotient rounded to fewer
