@@ -221,9 +221,22 @@ static inline int fn_div_round(fval *r, const fval *a, const fval *b,
     if (b->c == 0 || digits < 0 || digits > QD_MAX_SCALE)
         return FN_NO;
     int neg = (a->c < 0) != (b->c < 0) && a->c != 0;
+    int e = digits - a->s + b->s;
+    uint64_t n = fn_mag(a->c), d = fn_mag(b->c), n64;
+    /* half up with the numerator scaled in 64 bits and the divisor below
+     * 2^63 inline: fn_div_round_mag's 64-bit way, its one rule for the
+     * mode */
+    if (mode == QD_HALF_UP && e >= 0 && e <= 18 && d <= (uint64_t)INT64_MAX &&
+        !__builtin_mul_overflow(n, (uint64_t)fn_p10[e], &n64)) {
+        uint64_t q = n64 / d;
+        q += (n64 - q * d) * 2 >= d;
+        if (q > (uint64_t)INT64_MAX)
+            return FN_NO;
+        fn_set(r, neg ? -(int64_t)q : (int64_t)q, digits);
+        return FN_OK;
+    }
     int64_t q;
-    if (fn_div_round_mag(&q, fn_mag(a->c), fn_mag(b->c),
-                         digits - a->s + b->s, neg, mode))
+    if (fn_div_round_mag(&q, n, d, e, neg, mode))
         return FN_NO;
     fn_set(r, q, digits);
     return FN_OK;

@@ -447,6 +447,20 @@ def main():
             op = "divround:%d:%s" % (rng.randint(0, 36), rng.choice(
                 [m for m in MODES if m != "05up"]))
         cases.append((op, a, b))
+    for _ in range(n // 20):  # exact ties, where the modes part ways
+        digits = rng.randint(0, 8)
+        odd = 2 * rng.randint(0, 10 ** rng.randint(0, 9)) + 1
+        sign = "-" if rng.random() < 0.5 else ""
+        mode = rng.choice([m for m in MODES if m != "05up"])
+        # (2m + 1) / (2 * 10^digits): half a unit of the last place kept
+        cases.append((f"divround:{digits}:{mode}", sign + str(odd),
+                      str(2 * 10 ** digits * rng.choice([1, 1, 3, 7]))
+                      if rng.random() < 0.3 else str(2 * 10 ** digits)))
+        # m.5 at digits + 1 places, rounded to digits
+        t = str(odd * 5)
+        t = "0" * max(0, digits + 2 - len(t)) + t
+        cases.append((f"round:{digits}:{rng.choice(list(MODES))}",
+                      sign + t[:-(digits + 1)] + "." + t[-(digits + 1):], "0"))
     cases = [(op, a, b, "0") for op, a, b in cases]
     for _ in range(n // 2):  # quotients near 36 digits
         a, b = rand_quot(rng)
