@@ -923,6 +923,116 @@ class InputRead(unittest.TestCase):
         p = run("run", self.DE, "-", "--date", "2024-12-31", stdin=data, check_rc=0)
         self.assertIn("ignored: n\\u200Bote", p.stderr)
 
+    JP = "rules/jp/levy.yaml"
+
+    def jp_file(self, sep=",", first=""):
+        with open(os.path.join(SRC, "examples/jp-employers.csv"), encoding="utf-8") as f:
+            return first + f.read().replace(",", sep)
+
+    def test_a_file_separated_by_another_character_stops_the_run(self):
+        """A ';'- or tab-separated file read as one column: every input empty,
+        jp/levy's levy 0 for every employer, exit 0 with a note (P2-21)."""
+        cases = [(";", "holds names of inputs separated by ';': the file seems to "
+                       "be separated by ';'"),
+                 ("\t", "separated by tabs: the file seems to be separated by tabs"),
+                 ("|", "the file seems to be separated by '|'")]
+        for sep, want in cases:
+            for cmd in ("run", "compare", "explain"):
+                with self.subTest(sep=sep, cmd=cmd), tempfile.TemporaryDirectory() as d:
+                    src = os.path.join(d, "in.csv")
+                    write(src, self.jp_file(sep))
+                    o = os.path.join(d, "o.csv")
+                    args = {"run": ("run", self.JP, src, "-o", o),
+                            "compare": ("compare", self.JP, src, "--override",
+                                        "levy_per_person=60000@2020-01-01", "-o", o),
+                            "explain": ("explain", self.JP, "--row", "JP-SHORT2", src)}[cmd]
+                    p = run(*args, "--date", "2025-03-31", check_rc=2)
+                    self.assertIn("column 1: column 'id" + sep.replace("\t", "\\t")
+                                  + "full_time[1]", p.stderr)
+                    self.assertIn(want, p.stderr)
+                    self.assertIn("quotalevy reads CSV separated by ','", p.stderr)
+                    self.assertNotIn("rows read", p.stderr)
+                    self.assertFalse(os.path.exists(o))
+        # a spreadsheet's "sep=;" line first, and a header quoted whole
+        p = run("run", self.JP, "-", "--date", "2025-03-31",
+                stdin=self.jp_file(";", "sep=;\n"), check_rc=2)
+        self.assertIn("the first line 'sep=;' is a spreadsheet's hint that the file is "
+                      "separated by ';'", p.stderr)
+        p = run("run", self.JP, "-", "--date", "2025-03-31",
+                stdin='"id,full_time[1],disabled_full[1]"\n"A,400,8"\n', check_rc=2)
+        self.assertIn("column 'id,full_time[1],disabled_full[1]' holds ',' inside quotes "
+                      "between names of inputs", p.stderr)
+        # one column of a comma file run together: its inputs would be empty
+        p = run("run", JILIN, "-", "--date", "2024-06-30",
+                stdin=HEADER.replace("disabled,disabled_severe", "disabled;disabled_severe")
+                + GOOD.replace(",1,0,", ",1;0,"), check_rc=2)
+        self.assertIn("column 4: column 'disabled;disabled_severe' holds names of inputs "
+                      "separated by ';'", p.stderr)
+
+    def test_a_header_with_no_input_stops_the_run(self):
+        """No column of the header an input, some read as nothing: every row
+        would be evaluated on defaults (a file without its header line, a
+        header in another language).  A file of ids alone reads on."""
+        for text in ("JP-A,400,8\nJP-B,1,1\n", "id,Vollzeit,Schwerbehinderte\nA,400,8\n",
+                     "ID;VOLLZEIT\nA;1\n"):
+            with self.subTest(text=text):
+                p = run("run", self.JP, "-", "--date", "2025-03-31", stdin=text,
+                        check_rc=2)
+                self.assertIn("no column is an input of the rules (the header has ", p.stderr)
+                self.assertIn("the rules read exclusion_rate, industry, full_time[1], …",
+                              p.stderr)
+                self.assertNotIn("rows read", p.stderr)
+                self.assertEqual(p.stdout, "")
+        # '*' does not hide it: nothing of the file would be read
+        p = run("run", self.JP, "-", "--date", "2025-03-31", "--ignore-columns", "*",
+                stdin="id,Vollzeit\nA,400\n", check_rc=2)
+        self.assertIn("no column is an input", p.stderr)
+        # columns named knowingly, or none but the id, read on
+        run("run", self.JP, "-", "--date", "2025-03-31", "--ignore-columns", "Vollzeit",
+            stdin="id,Vollzeit\nA,400\n", check_rc=0)
+        run("run", self.JP, "-", "--date", "2025-03-31", stdin="id\nA\n", check_rc=0)
+        # JSON Lines: a record none of whose keys is an input, at any line
+        good = '{"id": "A", "full_time[1]": 400, "note": "x"}\n'
+        for text, line in (('{"id": "A", "Vollzeit": 400}\n', 1),
+                           (good + '{"id": "B", "note": "y"}\n', 2)):
+            p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format",
+                    "jsonl", stdin=text, check_rc=2)
+            self.assertIn(f"<stdin>:{line}: no key is an input of the rules (the record "
+                          "has '", p.stderr)
+        run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
+            stdin=good + '{"id": "B"}\n', check_rc=0)
+
+    def test_a_list_inputs_bare_name_stops_the_run(self):
+        """A column or key named as a list input (full_time for full_time[1]
+        … full_time[12]) was "not read by the rules": levy 0, exit 0
+        (P2-24)."""
+        csvt = "id,full_time,disabled_full[1]\nA,400,0\n"
+        for cmd in ("run", "compare", "explain"):
+            with self.subTest(cmd=cmd):
+                extra = {"run": (), "compare": ("--override",
+                                                "levy_per_person=60000@2020-01-01"),
+                         "explain": ("--row", "A")}[cmd]
+                with tempfile.TemporaryDirectory() as d:
+                    src = os.path.join(d, "in.csv")
+                    write(src, csvt)
+                    p = run(cmd, self.JP, src, "--date", "2025-03-31", *extra, check_rc=2)
+                self.assertIn("column 2: column 'full_time' names a list input: "
+                              "'full_time' is a list of 12 items, read as full_time[1], "
+                              "full_time[2], … full_time[12], one column each", p.stderr)
+        p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
+                stdin='{"id": "A", "full_time": 400, "disabled_full[1]": 8}\n', check_rc=2)
+        self.assertIn("<stdin>:1: key 'full_time' names a list input", p.stderr)
+        self.assertIn("one key each", p.stderr)
+        # a near miss of the list's name: did you mean the list
+        p = run("run", self.JP, "-", "--date", "2025-03-31",
+                stdin="id,Full_time,disabled_full[1]\nA,400,8\n", check_rc=2)
+        self.assertIn("column 'Full_time' is not an input of the rules: did you mean the "
+                      "list 'full_time'? It is read as full_time[1] … full_time[12]",
+                      p.stderr)
+        # said knowingly, it is ignored
+        run("run", self.JP, "-", "--date", "2025-03-31", "--ignore-columns", "full_time",
+            stdin=csvt, check_rc=0)
+
     def test_columns_the_rules_do_not_read_are_said_once(self):
         data = HEADER.replace("\n", ",note,région\n") + GOOD.replace("\n", ",a,b\n") * 30
         p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=0)

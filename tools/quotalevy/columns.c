@@ -208,6 +208,181 @@ int col_list_items(const ql_ruleset *rs, const char *name)
     return count;
 }
 
+
+/* ------------------------------------------- a file read wrongly whole */
+
+/* The list input whose bare name (NAME of NAME[1] … NAME[n]) `name` is,
+ * exactly (*exact 1) or as a near miss: its first item's name, its items
+ * in *size; NULL when none.  A bare name would be read as no input at
+ * all, every item empty. */
+static const char *list_named(const col_watch *w, const char *name, int *size,
+                              int *exact)
+{
+    const char *best = NULL;
+    for (size_t i = 0; i < w->ninputs && !(best && *exact); i++) {
+        const char *in = ql_ruleset_input_name(w->rs, i);
+        const char *ib = strchr(in, '[');
+        if (!ib || strcmp(ib, "[1]"))
+            continue;
+        size_t bl = (size_t)(ib - in);
+        int ex = strlen(name) == bl && !strncmp(name, in, bl);
+        if (!ex) {
+            if (best)
+                continue;
+            char *base = strndup(in, bl);
+            int near = base && col_near_miss(name, base);
+            free(base);
+            if (!near)
+                continue;
+        }
+        best = in;
+        *exact = ex;
+        *size = 1;
+        while (i + (size_t)*size < w->ninputs &&
+               !strncmp(ql_ruleset_input_name(w->rs, i + (size_t)*size), in, bl + 1))
+            ++*size;
+    }
+    return best;
+}
+
+static int say_list_named(const col_watch *w, const char *cmd, const char *where,
+                          const char *what, const char *name)
+{
+    int size, exact;
+    const char *first = list_named(w, name, &size, &exact);
+    if (!first)
+        return 0;
+    strbuf b = {0};
+    sb_put_escaped(&b, name, strlen(name));
+    int bl = (int)(strchr(first, '[') - first);
+    const char *nm = b.p ? b.p : "";
+    if (exact)
+        fprintf(stderr,
+                "quotalevy %s: %s: %s '%s' names a list input: '%s' is a list of %d "
+                "item%s, read as %.*s[1], %.*s[2], … %.*s[%d], one %s each (this %s "
+                "would be read as no input, every item empty; --ignore-columns '%s' "
+                "reads the file anyway)\n",
+                cmd, where, what, nm, nm, size, size == 1 ? "" : "s", bl, first, bl,
+                first, bl, first, size, what, what, nm);
+    else
+        fprintf(stderr,
+                "quotalevy %s: %s: %s '%s' is not an input of the rules: did you mean "
+                "the list '%.*s'? It is read as %.*s[1] … %.*s[%d], one %s each "
+                "(--ignore-columns '%s' reads the file anyway)\n",
+                cmd, where, what, nm, bl, first, bl, first, bl, first, size, what, nm);
+    free(b.p);
+    return 1;
+}
+
+/* The separator that `name` holds between names the rules read (';',
+ * a tab, '|', or ',' inside quotes): a file separated by another
+ * character than ',' reads as one column holding them all.  0 if none. */
+static char sep_inside(const col_watch *w, const char *name)
+{
+    static const char seps[] = ";\t|,";
+    for (const char *c = seps; *c; c++) {
+        if (!strchr(name, *c))
+            continue;
+        char *copy = strdup(name), *save = NULL;
+        char d[2] = {*c, 0};
+        int found = 0;
+        for (char *t = copy ? strtok_r(copy, d, &save) : NULL; t && !found;
+             t = strtok_r(NULL, d, &save)) {
+            size_t n = strlen(t);
+            while (n && (t[n - 1] == ' ' || t[n - 1] == '"' || t[n - 1] == '\r'))
+                t[--n] = '\0';
+            while (*t == ' ' || *t == '"')
+                t++;
+            found = !strcmp(t, "id") || ql_ruleset_input_index(w->rs, t) >= 0;
+        }
+        free(copy);
+        if (found)
+            return *c;
+    }
+    return 0;
+}
+
+/* Appends `s` escaped, cut to about 60 bytes at a character's start. */
+static void put_short(strbuf *b, const char *s)
+{
+    size_t n = strlen(s), cut = n;
+    if (n > 60) {
+        cut = 60;
+        while (cut && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    sb_put_escaped(b, s, cut);
+    if (cut < n)
+        sb_puts(b, "…");
+}
+
+static const char *sep_name(char c)
+{
+    return c == '\t' ? "tabs" : c == ';' ? "';'" : c == '|' ? "'|'" : "','";
+}
+
+/* A column holding a separator between input names: said, 1. */
+static int say_sep(const char *cmd, const char *where, const char *what,
+                   const char *name, char sep)
+{
+    strbuf b = {0};
+    put_short(&b, name);
+    if (sep == ',')
+        fprintf(stderr,
+                "quotalevy %s: %s: %s '%s' holds ',' inside quotes between names of "
+                "inputs: its names would be read as one, and those inputs as empty "
+                "(unquote the header line)\n",
+                cmd, where, what, b.p ? b.p : "");
+    else
+        fprintf(stderr,
+                "quotalevy %s: %s: %s '%s' holds names of inputs separated by %s: the "
+                "file seems to be separated by %s, and quotalevy reads CSV separated "
+                "by ',' (save or convert the file as comma-separated CSV)\n",
+                cmd, where, what, b.p ? b.p : "", sep_name(sep), sep_name(sep));
+    free(b.p);
+    return 1;
+}
+
+/* No column (key) is an input while some are read as nothing: every row
+ * would be evaluated on the inputs' defaults alone.  Said; the run stops. */
+static void say_no_input(const col_watch *w, const char *cmd, const char *where,
+                         int header, const char *const *names, size_t n)
+{
+    strbuf b = {0};
+    size_t shown = 0, j;
+    for (j = 0; j < n && shown < 4; j++) {
+        if (col_ignored(w, names[j]) || !strcmp(names[j], "id") ||
+            !strcmp(names[j], "date"))
+            continue;
+        sb_puts(&b, shown++ ? "', '" : "'");
+        put_short(&b, names[j]);
+    }
+    sb_puts(&b, j < n ? "', …" : "'");
+    for (size_t i = 0; i < w->ninputs && i < 3; i++) {
+        sb_puts(&b, i ? ", " : "; the rules read ");
+        sb_puts(&b, ql_ruleset_input_name(w->rs, i));
+    }
+    sb_puts(&b, w->ninputs > 3 ? ", …" : "");
+    const char *first = n ? names[0] : "";
+    if (header && n == 1 && !strncmp(first, "sep=", 4) && strlen(first) == 5)
+        fprintf(stderr,
+                "quotalevy %s: %s: the first line '%s' is a spreadsheet's hint that "
+                "the file is separated by '%c'; quotalevy reads CSV separated by ',' "
+                "and a header first (save or convert the file as comma-separated "
+                "CSV)\n",
+                cmd, where, first, first[4]);
+    else
+        fprintf(stderr,
+                "quotalevy %s: %s: no %s is an input of the rules (%s %s): %s "
+                "would be evaluated on the inputs' defaults alone%s (`quotalevy "
+                "check RULES` lists the inputs)\n",
+                cmd, where, header ? "column" : "key",
+                header ? "the header has" : "the record has", b.p ? b.p : "",
+                header ? "every row" : "it",
+                header ? "; is the first line a header naming the columns?" : "");
+    free(b.p);
+}
+
 /* ------------------------------------------------------------ checks */
 
 /* Whether the run reads a column of this name. */
@@ -321,44 +496,61 @@ static int date_twice(const col_watch *w, const char *cmd, const char *where,
     return 0;
 }
 
+/* An unread column's (key's) name that stops the run, said with `where`:
+ * a list input's bare name, a near miss of an input, of a list's item or
+ * of a list, or names of inputs run together by another separator. */
+static int say_stop(const col_watch *w, const char *cmd, const char *where,
+                    const char *what, const char *name, int has_date, int has_id)
+{
+    int size, exact = 0;
+    const char *list = list_named(w, name, &size, &exact);
+    if (list && exact)
+        return say_list_named(w, cmd, where, what, name);
+    const char *meant = near_input(w, name, has_date, has_id);
+    if (meant) {
+        say_near(cmd, where, what, name, meant);
+        return 1;
+    }
+    if (w->ninputs && say_bad_item(w, cmd, where, what, name))
+        return 1;
+    if (list)
+        return say_list_named(w, cmd, where, what, name);
+    char sep = sep_inside(w, name);
+    return sep ? say_sep(cmd, where, what, name, sep) : 0;
+}
+
+/* Whether a column (key) of this name gives an input its value. */
+static int is_input(const col_watch *w, const char *name)
+{
+    return !col_ignored(w, name) && ql_ruleset_input_index(w->rs, name) >= 0;
+}
+
 int col_check_header(col_watch *w, const char *cmd, const char *input,
                      const char *const *names, size_t n)
 {
-    int has_date, has_id, stop = 0;
+    int has_date, has_id, stop = 0, any_input = 0;
     if (date_twice(w, cmd, input, "column", names, n))
         return -1;
     mark_present(w, names, n, &has_date, &has_id);
     strbuf list = {0};
-    size_t nignored = 0;
+    size_t nignored = 0, nunread = 0;
     for (size_t j = 0; j < n; j++) {
+        any_input |= is_input(w, names[j]);
         if (is_read(w, names[j]) || col_ignored(w, names[j]))
             continue;
-        const char *meant = near_input(w, names[j], has_date, has_id);
-        if (meant) {
-            char where[64];
-            snprintf(where, sizeof where, "column %zu", j + 1);
-            strbuf at = {0};
-            sb_puts(&at, input);
-            sb_puts(&at, ", ");
-            sb_puts(&at, where);
-            say_near(cmd, at.p, "column", names[j], meant);
-            free(at.p);
+        nunread++;
+        char where[64];
+        snprintf(where, sizeof where, "column %zu", j + 1);
+        strbuf at = {0};
+        sb_puts(&at, input);
+        sb_puts(&at, ", ");
+        sb_puts(&at, where);
+        int bad = say_stop(w, cmd, at.p ? at.p : input, "column", names[j], has_date,
+                           has_id);
+        free(at.p);
+        if (bad) {
             stop = 1;
             continue;
-        }
-        if (w->ninputs) {
-            char where[64];
-            snprintf(where, sizeof where, "column %zu", j + 1);
-            strbuf at = {0};
-            sb_puts(&at, input);
-            sb_puts(&at, ", ");
-            sb_puts(&at, where);
-            int bad = say_bad_item(w, cmd, at.p ? at.p : input, "column", names[j]);
-            free(at.p);
-            if (bad) {
-                stop = 1;
-                continue;
-            }
         }
         if (w->ignore_all)
             continue;
@@ -367,6 +559,10 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
             sb_put_escaped(&list, names[j], strlen(names[j]));
         }
         nignored++;
+    }
+    if (!stop && !any_input && nunread && w->ninputs) {
+        say_no_input(w, cmd, input, 1, names, n);
+        stop = 1;
     }
     if (!stop && nignored) {
         fprintf(stderr,
@@ -399,7 +595,8 @@ static int seen_before(col_watch *w, const char *key)
 int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
                    const char *const *names, size_t n)
 {
-    int marked = 0, has_date = 0, has_id = 0;
+    int has_date = 0, has_id = 0, any_input = 0;
+    size_t nunread = 0;
     if (w->has_date && !col_ignored(w, "date")) {
         char at[64];
         snprintf(at, sizeof at, ":%ld", line);
@@ -412,42 +609,49 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
             return -1;
     }
     for (size_t j = 0; j < n; j++) {
+        if (is_input(w, names[j]))
+            any_input = 1;
+        else if (!is_read(w, names[j]) && !col_ignored(w, names[j]))
+            nunread++;
+    }
+    if (!nunread)
+        return 0;
+    char lno[32];
+    snprintf(lno, sizeof lno, ":%ld", line);
+    strbuf at = {0};
+    sb_puts(&at, input);
+    sb_puts(&at, lno);
+    const char *where = at.p ? at.p : input;
+    int stop = 0;
+    mark_present(w, names, n, &has_date, &has_id);
+    for (size_t j = 0; j < n && !stop; j++) {
         if (is_read(w, names[j]) || col_ignored(w, names[j]))
             continue;
         if (seen_before(w, names[j]))
             continue;
-        if (!marked) {
-            mark_present(w, names, n, &has_date, &has_id);
-            marked = 1;
+        if (say_stop(w, cmd, where, "key", names[j], has_date, has_id)) {
+            stop = 1;
+            break;
         }
-        char where[64];
-        snprintf(where, sizeof where, "%ld", line);
-        strbuf at = {0};
-        sb_puts(&at, input);
-        sb_putc(&at, ':');
-        sb_puts(&at, where);
-        const char *meant = near_input(w, names[j], has_date, has_id);
-        if (meant || say_bad_item(w, cmd, at.p ? at.p : input, "key", names[j])) {
-            if (meant)
-                say_near(cmd, at.p, "key", names[j], meant);
-            free(at.p);
-            return -1;
-        }
-        if (!w->ignore_all && !w->seen_full) {
-            strbuf b = {0};
-            sb_put_escaped(&b, names[j], strlen(names[j]));
-            fprintf(stderr,
-                    "quotalevy %s: %s: note: key '%s' is not read by the rules and "
-                    "is ignored%s (--ignore-columns NAME,… or '*' says so knowingly)\n",
-                    cmd, at.p, b.p ? b.p : "",
-                    w->nseen == SEEN_MAX && !w->seen_full ? "; further new keys are not listed" : "");
-            if (w->nseen == SEEN_MAX)
-                w->seen_full = 1;
-            free(b.p);
-        }
-        free(at.p);
+        if (!any_input || w->ignore_all || w->seen_full)
+            continue;
+        strbuf b = {0};
+        sb_put_escaped(&b, names[j], strlen(names[j]));
+        fprintf(stderr,
+                "quotalevy %s: %s: note: key '%s' is not read by the rules and "
+                "is ignored%s (--ignore-columns NAME,… or '*' says so knowingly)\n",
+                cmd, where, b.p ? b.p : "",
+                w->nseen == SEEN_MAX ? "; further new keys are not listed" : "");
+        if (w->nseen == SEEN_MAX)
+            w->seen_full = 1;
+        free(b.p);
     }
-    return 0;
+    if (!stop && !any_input && w->ninputs) {
+        say_no_input(w, cmd, where, 0, names, n);
+        stop = 1;
+    }
+    free(at.p);
+    return stop ? -1 : 0;
 }
 
 int col_keep_read(const col_watch *w, const in_row *row, in_row *kept)

@@ -7,7 +7,12 @@
  * changed, a look-alike character such as a full-width digit or a
  * zero-width space) stops the run with "did you mean …", and so does a
  * list input's name with an index that is none of its items, since reading on
- * would leave that input empty and change the levy without a word.
+ * would leave that input empty and change the levy without a word.  So
+ * does a list input's bare name (full_time for full_time[1] …), a column
+ * holding input names run together by another separator (a ';'- or
+ * tab-separated file read as one column), and a header or record of
+ * which no column is an input while some are read as nothing (every row
+ * would be evaluated on the defaults alone).
  * --ignore-columns names columns to ignore knowingly.
  */
 #ifndef QL_COLUMNS_H
