@@ -1476,7 +1476,100 @@ class Trust(unittest.TestCase):
         self.assertLess(peak("--keep", "blob"), 256)
 
 
+CZ_RULES = """quotalevy: 1
+id: cz
+title: cz
+jurisdiction: XX
+version: "1"
+currency: CNY
+sources:
+  s: {title: s}
+inputs:
+  a: money
+  g: {type: string, default: ""}
+  s: {type: string, default: ""}
+parameters:
+  p:
+    values:
+      - {from: 2000-01-01, value: 1, source: s}
+computed:
+  t: round(a / p, 2)
+  u: if(a * p > 15, s, "no")
+outputs: [t, u]
+"""
+
+
 class WhatIf(unittest.TestCase):
+    def test_the_summary_reconciles_with_the_rows_read(self):
+        """compare --summary counted only the units evaluated under both:
+        "rows 1, changed 0" while the listing said 2 of 3 changed, exit 0
+        (P2-19).  Every row is counted in its group by how it ended."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "cz.yaml")
+            write(rules, CZ_RULES)
+            data = os.path.join(d, "cz.csv")
+            write(data, "id,a,g,date\n1,10,x,2024-01-01\n2,20,x,2024-07-01\n"
+                        "3,30,y,2024-08-01\n4,zz,y,2024-08-01\n5,5,y,2024-01-01\n")
+            summary, units = os.path.join(d, "s.csv"), os.path.join(d, "u.csv")
+            p = run("compare", rules, data, "--override", "p=0@2024-06-01", "--summary",
+                    summary, "-g", "g", "-o", units, check_rc=1)
+            self.assertIn("5 rows: 2 evaluated under both, 2 change, 1 cannot be evaluated "
+                          "under either, 2 under one only (a change)", p.stdout)
+            got = {(r["scope"], r["g"]): r for r in rows(read(summary))}
+            want = {("group", "x"): ("2", "1", "1", "0", "1", "0", "10.00", "10.00"),
+                    ("group", "y"): ("3", "1", "1", "0", "1", "1", "5.00", "5.00"),
+                    ("total", ""): ("5", "2", "2", "0", "2", "1", "15.00", "15.00")}
+            cols = ("rows", "compared", "changed", "fails_current", "fails_override",
+                    "not_compared", "t_current", "t_override")
+            self.assertEqual({k: tuple(r[c] for c in cols) for k, r in got.items()}, want)
+            for r in got.values():
+                self.assertEqual(int(r["rows"]), sum(int(r[c]) for c in (
+                    "compared", "fails_current", "fails_override", "not_compared")))
+            # the units failing under one side are in the -o file, that side empty
+            listed = {r["id"]: (r["t_current"], r["t_override"]) for r in rows(read(units))}
+            self.assertEqual(listed, {"2": ("20.00", ""), "3": ("30.00", "")})
+            # failing under the current rules only, the other way round
+            p = run("compare", rules, data, "--override", "p=0@2024-06-01", "--date",
+                    "2024-07-01", "--ignore-columns", "date", "--summary", summary,
+                    check_rc=1)
+            (tot,) = rows(read(summary))
+            self.assertEqual((tot["rows"], tot["compared"], tot["fails_override"],
+                              tot["not_compared"], tot["changed"]), ("5", "0", "4", "1", "4"))
+
+    def test_compare_refuses_before_writing_and_keeps_its_csv_one(self):
+        """compare -o - --summary - wrote the changes header to standard
+        output before refusing (P2-15); with a CSV on standard output the
+        report went into it too."""
+        args = ("compare", JILIN, "examples/jilin-units.csv", "-d", "2024-06-30",
+                "--ignore-columns", "name", "--override", "ratio=1.7%@2024-01-01")
+        for o, s in (("-", "-"), ("/dev/stdout", "-"), ("-", "/dev/stdout")):
+            p = run(*args, "-o", o, "--summary", s, check_rc=2)
+            self.assertEqual(p.stdout, "", (o, s))
+            self.assertIn("-o and --summary are the same file", p.stderr)
+        for extra in (("-o", "-"), ("--summary", "-"), ("-o", "/dev/stdout")):
+            p = run(*args, *extra, check_rc=1)
+            self.assertTrue(p.stdout.startswith("id,") or p.stdout.startswith("scope,"),
+                            (extra, p.stdout[:80]))
+            self.assertNotIn("units whose outcome changes", p.stdout)
+            self.assertIn("51 rows: 45 evaluated under both", p.stderr)
+            list(csv.DictReader(io.StringIO(p.stdout)))
+
+    def test_the_listing_never_prints_a_value_raw(self):
+        """compare's listing printed ids and string values raw: a newline
+        forged a line, an escape reached the terminal (P2-12)."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "cz.yaml")
+            write(rules, CZ_RULES)
+            data = os.path.join(d, "in.csv")
+            write(data, 'id,a,s\n"X\nforged: t 1 -> 2",10,"a\nb"\n"\x1b[2J",10,"q\u2028r"\n')
+            p = run("compare", rules, data, "-d", "2024-01-01", "--override",
+                    "p=2@2000-01-01", check_rc=0)
+            listing = p.stdout.split("(output: current -> override)\n")[1].split("\n\n")[0]
+            self.assertEqual(listing.splitlines(), [
+                "  X\\nforged: t 1 -> 2: t 10.00 -> 5.00; u no -> a\\nb",
+                "  \\x1B[2J: t 10.00 -> 5.00; u no -> q\\u2028r"])
+            self.assertNotIn("\x1b", p.stdout)
+
     def test_run_with_an_override(self):
         data = HEADER + GOOD
         p = run("run", JILIN, "-", "--date", "2024-06-30",

@@ -19,9 +19,11 @@ typedef struct cacc {
     long long liable, exempt; /* money: units newly liable, newly exempt */
 } cacc;
 
-/* A group's running values: rows, changed ones, one cacc per output. */
+/* A group's running values: its rows, how each ended (compared under
+ * both, failed under one, not compared), the changed ones, one cacc per
+ * output (over the units compared). */
 typedef struct cgroup {
-    long long rows, changed;
+    long long rows, both, changed, fail_current, fail_override, neither;
     cacc a[];
 } cgroup;
 
@@ -99,6 +101,7 @@ int chg_add(changes *c, const char *const *key, const size_t *len,
         return -1;
     cgroup *g = e->data;
     g->rows++;
+    g->both++;
     g->changed += changed != 0;
     for (size_t i = 0; i < c->nout; i++) {
         if (!c->summed[i])
@@ -114,6 +117,21 @@ int chg_add(changes *c, const char *const *key, const size_t *len,
             g->a[i].exempt += positive(&x) && !positive(&y);
         }
     }
+    return 0;
+}
+
+int chg_count(changes *c, const char *const *key, const size_t *len,
+              enum chg_outcome how)
+{
+    group_entry *e = groups_find(c->groups, key, len, c->ngroup);
+    if (!e)
+        return -1;
+    cgroup *g = e->data;
+    g->rows++;
+    g->changed += how != CHG_NEITHER; /* evaluates under one side only */
+    g->fail_current += how == CHG_FAILS_CURRENT;
+    g->fail_override += how == CHG_FAILS_OVERRIDE;
+    g->neither += how == CHG_NEITHER;
     return 0;
 }
 
@@ -152,7 +170,11 @@ static void put_row(const changes *c, const char *key, const cgroup *g,
             k += n + 1;
     }
     put_count(out, g->rows);
+    put_count(out, g->both);
     put_count(out, g->changed);
+    put_count(out, g->fail_current);
+    put_count(out, g->fail_override);
+    put_count(out, g->neither);
     for (size_t i = 0; i < c->nout; i++) {
         if (!c->summed[i])
             continue;
@@ -174,7 +196,11 @@ static void put_row(const changes *c, const char *key, const cgroup *g,
 static void merge(const changes *c, cgroup *to, const cgroup *g)
 {
     to->rows += g->rows;
+    to->both += g->both;
     to->changed += g->changed;
+    to->fail_current += g->fail_current;
+    to->fail_override += g->fail_override;
+    to->neither += g->neither;
     for (size_t i = 0; i < c->nout; i++) {
         cacc *a = &to->a[i];
         const cacc *b = &g->a[i];
@@ -193,7 +219,7 @@ void chg_write_csv(const changes *c, const char *const *group_names,
         sb_putc(out, ',');
         csv_put_field(out, group_names[i], strlen(group_names[i]));
     }
-    sb_puts(out, ",rows,changed");
+    sb_puts(out, ",rows,compared,changed,fails_current,fails_override,not_compared");
     for (size_t i = 0; i < c->nout; i++) {
         if (!c->summed[i])
             continue;

@@ -96,6 +96,72 @@ static void not_compared(const char *path, long line, const char *id,
     free(b.p);
 }
 
+/* A unit's id in the listing, escaped; "(no id)" for none. */
+static void put_id(strbuf *b, const char *id)
+{
+    if (*id)
+        sb_put_escaped(b, id, strlen(id));
+    else
+        sb_puts(b, "(no id)");
+}
+
+/* A value in the listing (its text in `text`), escaped; "n/a" for none. */
+static void put_value(strbuf *b, const ql_value *v, const char *text)
+{
+    if (v->type)
+        sb_put_escaped(b, text, strlen(text));
+    else
+        sb_puts(b, "n/a");
+}
+
+/* A changed unit's -o row into *line: id, group keys, then each watched
+ * output under the current rules and under the override; a side that
+ * fails (NULL) has empty cells (its reason is on standard error). */
+static void put_unit(strbuf *line, const char *id, const char *const *key,
+                     const size_t *klen, int ngroup, const ql_ruleset *rs,
+                     const unsigned char *watch, const ql_result *before,
+                     const ql_result *after)
+{
+    line->len = 0;
+    csv_put_field(line, id, strlen(id));
+    for (int k = 0; k < ngroup; k++) {
+        sb_putc(line, ',');
+        csv_put_field(line, key[k], klen[k]);
+    }
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        if (!watch[i])
+            continue;
+        for (int side = 0; side < 2; side++) {
+            const ql_result *r = side ? after : before;
+            ql_value v = QL_VALUE_INIT;
+            char t[QL_DECIMAL_TEXT_MAX * 2];
+            sb_putc(line, ',');
+            if (r && ql_result_output(&v, r, i) == QL_OK && v.type) {
+                ql_value_format(t, sizeof t, &v);
+                csv_put_field(line, t, strlen(t));
+            }
+        }
+    }
+    sb_putc(line, '\n');
+}
+
+/* A row's group keys: an input's value as the current rules read it
+ * (groups_value_key) when `rec` holds the row, else the column's text as
+ * written (a row that cannot be read). */
+static void group_keys(const ql_ruleset *rs, const ql_record *rec, const in_row *row,
+                       const char *const *group, int ngroup, const char **key,
+                       size_t *klen, char (*kbuf)[QL_DECIMAL_TEXT_MAX * 2])
+{
+    for (int k = 0; k < ngroup; k++) {
+        int gi = ql_ruleset_input_index(rs, group[k]);
+        ql_value v = QL_VALUE_INIT;
+        if (rec && gi >= 0 && ql_record_get(&v, rec, (size_t)gi) == QL_OK)
+            key[k] = groups_value_key(&v, kbuf[k], QL_DECIMAL_TEXT_MAX * 2, &klen[k]);
+        else
+            key[k] = row_text(row, group[k], &klen[k]);
+    }
+}
+
 /* The located text of err. */
 static const char *err_text(const ql_error *err, char *buf, size_t size)
 {
@@ -224,25 +290,6 @@ int cmd_compare(int argc, char **argv)
     if ((cli_get(&a, C_OUTPUT) && outfile_open(&units, cli_get(&a, C_OUTPUT), "compare")) ||
         (cli_get(&a, C_SUMMARY) && outfile_open(&summ, cli_get(&a, C_SUMMARY), "compare")))
         goto out;
-    if (units.open) { /* the changed units' CSV header */
-        sb_puts(&line, "id");
-        for (int k = 0; k < ngroup; k++) {
-            sb_putc(&line, ',');
-            csv_put_field(&line, group[k], strlen(group[k]));
-        }
-        for (size_t i = 0; i < no; i++) {
-            if (!watch[i])
-                continue;
-            const char *nm = ql_ruleset_output_name(base, i);
-            sb_putc(&line, ',');
-            sb_puts(&line, nm);
-            sb_puts(&line, "_current,");
-            sb_puts(&line, nm);
-            sb_puts(&line, "_override");
-        }
-        sb_putc(&line, '\n');
-        outfile_write(&units, line.p, line.len);
-    }
     /* nor any file either rule set was read from (its `extends` too) */
     for (int k = 0; k < 2; k++) {
         outfile *of = k ? &summ : &units;
@@ -321,19 +368,48 @@ int cmd_compare(int argc, char **argv)
             goto out;
         }
     }
-    printf("%s %s on %s", ql_ruleset_meta(base, "id"), ql_ruleset_meta(base, "version"),
+    if (units.open) { /* the changed units' CSV header, once nothing
+                       * can refuse the run any more */
+        sb_puts(&line, "id");
+        for (int k = 0; k < ngroup; k++) {
+            sb_putc(&line, ',');
+            csv_put_field(&line, group[k], strlen(group[k]));
+        }
+        for (size_t i = 0; i < no; i++) {
+            if (!watch[i])
+                continue;
+            const char *nm = ql_ruleset_output_name(base, i);
+            sb_putc(&line, ',');
+            sb_puts(&line, nm);
+            sb_puts(&line, "_current,");
+            sb_puts(&line, nm);
+            sb_puts(&line, "_override");
+        }
+        sb_putc(&line, '\n');
+        outfile_write(&units, line.p, line.len);
+    }
+    /* the report goes to standard error when a CSV goes to standard
+     * output, so that the CSV stays one */
+    FILE *rep = stdout;
+    struct stat o_st;
+    if (units.is_stdout || summ.is_stdout ||
+        (fstat(1, &o_st) == 0 &&
+         (outfile_is(&units, o_st.st_dev, o_st.st_ino) ||
+          outfile_is(&summ, o_st.st_dev, o_st.st_ino))))
+        rep = stderr;
+    fprintf(rep, "%s %s on %s", ql_ruleset_meta(base, "id"), ql_ruleset_meta(base, "version"),
            path);
     for (size_t k = 0; k < novr; k++) {
         char d[16];
         ql_date_format(d, sizeof d, ovr[k].from);
-        printf("%s %s = %s from %s", k ? "," : "\noverride:", ovr[k].param,
+        fprintf(rep, "%s %s = %s from %s", k ? "," : "\noverride:", ovr[k].param,
                ovr[k].value, d);
     }
     if (units.open)
-        printf("\n\nthe units whose outcome changes: %s\n", cli_get(&a, C_OUTPUT));
+        fprintf(rep, "\n\nthe units whose outcome changes: %s\n", cli_get(&a, C_OUTPUT));
     else
-        printf("\n\nunits whose outcome changes (output: current -> override)\n");
-    long rows = 0, both = 0, changed = 0, failed = 0;
+        fprintf(rep, "\n\nunits whose outcome changes (output: current -> override)\n");
+    long rows = 0, both = 0, changed = 0, failed = 0, onesided = 0;
     in_row row;
     int st;
     while ((st = in_next(rd, &row)) == 1) {
@@ -349,13 +425,23 @@ int cmd_compare(int argc, char **argv)
             cli_error("compare", "out of memory");
             goto out;
         }
-        int bad = row.error ||
-                  in_fill_record(base, rb, &kept, &date, &have, &id, &column, &err) ||
+        /* whether rb holds this row (its group keys are read from it) */
+        int filled = !row.error &&
+                     !in_fill_record(base, rb, &kept, &date, &have, &id, &column, &err);
+        int bad = !filled ||
                   in_fill_record(alt, ra, &kept, &date, &have, &id, &column, &err) || !have;
         col_kept_free(&kept);
         char why[QL_ERROR_MESSAGE_MAX + QL_ERROR_FILE_MAX + 64];
+        /* a group key: an input's value as the current rules read it
+         * (groups_value_key), any other column's text */
+        const char *key[64];
+        size_t klen[64];
+        char kbuf[64][QL_DECIMAL_TEXT_MAX * 2];
+        group_keys(base, filled ? rb : NULL, &row, group, ngroup, key, klen, kbuf);
         if (bad) { /* every row not compared says why, as run's rejects */
             failed++;
+            if (chg_count(chg, key, klen, CHG_NEITHER))
+                goto oom;
             not_compared(path, row.line, id, "not compared",
                          row.error ? row.error
                          : !have   ? "no evaluation date (no --date, and the "
@@ -371,6 +457,8 @@ int cmd_compare(int argc, char **argv)
                     err_text(ql_result_error(sa), why2, sizeof why2))) {
             failed++; /* one reason, under both */
             not_compared(path, row.line, id, "not compared", why);
+            if (chg_count(chg, key, klen, CHG_NEITHER))
+                goto oom;
             continue;
         }
         if (s1)
@@ -381,101 +469,94 @@ int cmd_compare(int argc, char **argv)
                          err_text(ql_result_error(sa), why, sizeof why));
         if (s1 && s2) {
             failed++;
+            if (chg_count(chg, key, klen, CHG_NEITHER))
+                goto oom;
             continue;
         }
-        if (!!s1 != !!s2) {
+        if (!!s1 != !!s2) { /* a change; its failing side has no values */
             changed++;
-            printf("  %s: %s\n", *id ? id : "(no id)",
-                   s1 ? "fails under the current rules, evaluates under the override"
-                      : "evaluates under the current rules, fails under the override");
+            onesided++;
+            if (chg_count(chg, key, klen, s1 ? CHG_FAILS_CURRENT : CHG_FAILS_OVERRIDE))
+                goto oom;
+            if (units.open) {
+                put_unit(&line, id, key, klen, ngroup, base, watch, s1 ? NULL : sb,
+                         s2 ? NULL : sa);
+                outfile_write(&units, line.p, line.len);
+            } else {
+                line.len = 0;
+                sb_puts(&line, "  ");
+                put_id(&line, id);
+                sb_puts(&line, s1 ? ": fails under the current rules, evaluates "
+                                    "under the override\n"
+                                  : ": evaluates under the current rules, fails "
+                                    "under the override\n");
+                fwrite(line.p, 1, line.len, rep);
+            }
             continue;
         }
         both++;
-        int first = 1, differs = 0;
+        int differs = 0;
         for (size_t i = 0; i < no; i++) {
             ql_value x = QL_VALUE_INIT, y = QL_VALUE_INIT;
             ql_result_output(&x, sb, i);
             ql_result_output(&y, sa, i);
             differs |= watch[i] && !same_value(&x, &y);
         }
-        /* a group key: an input's value as the current rules read it
-         * (groups_value_key), any other column's text */
-        const char *key[64];
-        size_t klen[64];
-        char kbuf[64][QL_DECIMAL_TEXT_MAX * 2];
-        for (int k = 0; k < ngroup; k++) {
-            int gi = ql_ruleset_input_index(base, group[k]);
-            ql_value v = QL_VALUE_INIT;
-            if (gi >= 0 && ql_record_get(&v, rb, (size_t)gi) == QL_OK)
-                key[k] = groups_value_key(&v, kbuf[k], sizeof kbuf[k], &klen[k]);
-            else
-                key[k] = row_text(&row, group[k], &klen[k]);
-        }
-        if (chg_add(chg, key, klen, sb, sa, differs)) {
-            cli_error("compare", "out of memory");
-            goto out;
-        }
-        if (differs && units.open) {
-            line.len = 0;
-            csv_put_field(&line, id, strlen(id));
-            for (int k = 0; k < ngroup; k++) {
-                sb_putc(&line, ',');
-                csv_put_field(&line, key[k], klen[k]);
-            }
-        }
+        if (chg_add(chg, key, klen, sb, sa, differs))
+            goto oom;
         for (size_t i = 0; i < no; i++) {
             ql_value x = QL_VALUE_INIT, y = QL_VALUE_INIT;
             ql_result_output(&x, sb, i);
             ql_result_output(&y, sa, i);
-            if (ql_ruleset_output_aggregate(base, i) == QL_AGG_SUM &&
-                (x.type == QL_TYPE_NUMBER || y.type == QL_TYPE_NUMBER)) {
+            if (ql_ruleset_output_aggregate(base, i) == QL_AGG_SUM) {
                 if (x.type == QL_TYPE_NUMBER)
                     widesum_add(&tb[i], &x.number);
                 if (y.type == QL_TYPE_NUMBER)
                     widesum_add(&ta[i], &y.number);
             }
-            if (!differs || !watch[i])
+        }
+        if (!differs)
+            continue;
+        changed++;
+        if (units.open) {
+            put_unit(&line, id, key, klen, ngroup, base, watch, sb, sa);
+            outfile_write(&units, line.p, line.len);
+            continue;
+        }
+        /* the listing: "  ID: OUT x -> y; …", ids and values escaped as
+         * the reject lines are, so that no value forges a line */
+        line.len = 0;
+        sb_puts(&line, "  ");
+        put_id(&line, id);
+        const char *sep = ": ";
+        for (size_t i = 0; i < no; i++) {
+            ql_value x = QL_VALUE_INIT, y = QL_VALUE_INIT;
+            ql_result_output(&x, sb, i);
+            ql_result_output(&y, sa, i);
+            if (!watch[i] || same_value(&x, &y))
                 continue;
             char bx[QL_DECIMAL_TEXT_MAX * 2], by[QL_DECIMAL_TEXT_MAX * 2];
             ql_value_format(bx, sizeof bx, &x);
             ql_value_format(by, sizeof by, &y);
-            if (units.open) {
-                sb_putc(&line, ',');
-                csv_put_field(&line, bx, strlen(bx));
-                sb_putc(&line, ',');
-                csv_put_field(&line, by, strlen(by));
-                if (first)
-                    changed++;
-                first = 0;
-                continue;
-            }
-            if (same_value(&x, &y))
-                continue;
-            if (first)
-                printf("  %s: ", *id ? id : "(no id)");
-            else
-                printf("; ");
-            printf("%s %s -> %s", ql_ruleset_output_name(base, i),
-                   x.type ? bx : "n/a", y.type ? by : "n/a");
-            if (first)
-                changed++;
-            first = 0;
+            sb_puts(&line, sep);
+            sb_puts(&line, ql_ruleset_output_name(base, i));
+            sb_putc(&line, ' ');
+            put_value(&line, &x, bx);
+            sb_puts(&line, " -> ");
+            put_value(&line, &y, by);
+            sep = "; ";
         }
-        if (!first && units.open) {
-            sb_putc(&line, '\n');
-            outfile_write(&units, line.p, line.len);
-        } else if (!first) {
-            putchar('\n');
-        }
+        sb_putc(&line, '\n');
+        fwrite(line.p, 1, line.len, rep);
     }
     if (st < 0) {
         cli_error("compare", "%s: read error", path);
         goto out;
     }
-    printf("\n%ld rows: %ld evaluated under both, %ld change, %ld cannot be "
-           "evaluated under either\n\n",
-           rows, both, changed, failed);
-    printf("%-32s %20s %20s %20s\n", "total", "current", "override", "change");
+    fprintf(rep, "\n%ld rows: %ld evaluated under both, %ld change, %ld cannot be "
+           "evaluated under either, %ld under one only (a change)\n\n",
+           rows, both, changed, failed, onesided);
+    fprintf(rep, "%-32s %20s %20s %20s\n", "total", "current", "override", "change");
     for (size_t i = 0; i < no; i++) {
         if (!has[i])
             continue;
@@ -485,7 +566,7 @@ int cmd_compare(int argc, char **argv)
         widesum_format(&tb[i], x, sizeof x);
         widesum_format(&ta[i], y, sizeof y);
         widesum_format(&diff, d, sizeof d);
-        printf("%-32s %20s %20s %20s\n", ql_ruleset_output_name(base, i), x, y, d);
+        fprintf(rep, "%-32s %20s %20s %20s\n", ql_ruleset_output_name(base, i), x, y, d);
     }
     if (summ.open) {
         line.len = 0;
@@ -501,7 +582,10 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare", "cannot finish the output: %s", strerror(errno));
         goto out;
     }
-    rc = failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+    rc = failed || onesided ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+    goto out;
+oom:
+    cli_error("compare", "out of memory");
 out:
     col_watch_free(cw);
     outfile_abort(&units);
