@@ -831,7 +831,10 @@ QL_EXTERN ql_status ql_result_trace_step(ql_trace_step *out,
  * values with their formulas, checks — with descriptions and citations,
  * a list's items on one line, then every output.  The steps need an
  * evaluation with QL_EVAL_TRACE; without it only the heading and the
- * outputs are written.  UTF-8, each line ending in a newline.
+ * outputs are written.  UTF-8, each line ending in a newline; in a
+ * value, control characters, line separators, bidirectional controls and
+ * bytes that are not UTF-8 are written escaped (\n, \x1B, \u2028), so a
+ * value never makes a line of its own.
  *
  * Written into buf (size bytes, NUL terminated, cut to fit at a UTF-8
  * character boundary, never inside a character); returns the

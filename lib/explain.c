@@ -57,6 +57,56 @@ static void printf_(sink *o, const char *fmt, ...)
     free(big);
 }
 
+/* The code point of the UTF-8 sequence at s (n bytes left, n > 0), its
+ * length in *len; −1 (and *len 1) for a byte that starts no valid one. */
+static long decode(const unsigned char *s, size_t n, size_t *len)
+{
+    *len = 1;
+    if (s[0] < 0x80)
+        return s[0];
+    size_t k = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (!k || s[0] > 0xF4 || n < k)
+        return -1;
+    long c = s[0] & (0x7F >> k);
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return -1;
+        c = c << 6 | (s[i] & 0x3F);
+    }
+    if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return -1;
+    *len = k;
+    return c;
+}
+
+/* A value, an input's text among them, shown so that it can never forge
+ * a line or drive a terminal: control characters (C0, DEL, C1), line and
+ * paragraph separators, bidirectional controls and bytes that are not
+ * UTF-8 as \n, \r, \t, \xNN or \uXXXX — as the command escapes its
+ * reject lines. */
+static void put_shown(sink *o, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text), i = 0, len;
+    while (i < n) {
+        long c = decode(s + i, n - i, &len);
+        int bad = c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 ||
+                  c == 0x2029 || c == 0x061C || c == 0x200E || c == 0x200F ||
+                  (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+        if (!bad) {
+            put(o, text + i, len);
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            put(o, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t", 2);
+        } else if (c < 0x80) {
+            printf_(o, "\\x%02X", s[i]);
+        } else {
+            printf_(o, "\\u%04lX", c);
+        }
+        i += len;
+    }
+}
+
 /* Text on one line: YAML block scalars keep line breaks and a final
  * newline that a reader does not want. */
 static void put_flat(sink *o, const char *s)
@@ -113,7 +163,8 @@ static void list_values(sink *o, const ql_result *res, ql_step_kind kind,
                 text = s.value.type == QL_TYPE_NONE ? "(empty)" : v;
             }
         }
-        printf_(o, "%s%s", item > 1 ? ", " : "", text);
+        puts_(o, item > 1 ? ", " : "");
+        put_shown(o, text);
     }
 }
 
@@ -166,21 +217,27 @@ static void step(sink *o, const ql_trace_step *s)
     printf_(o, "\n  %-9s %s", ql_step_kind_name(s->kind), s->name);
     switch (s->kind) {
     case QL_STEP_INPUT:
-        printf_(o, " = %s\n", s->value.type == QL_TYPE_NONE ? "(empty)" : v);
+        puts_(o, " = ");
+        put_shown(o, s->value.type == QL_TYPE_NONE ? "(empty)" : v);
+        puts_(o, "\n");
         break;
     case QL_STEP_PARAM: {
         char from[16], until[16] = "";
         ql_date_format(from, sizeof from, s->from);
         if (s->until >= 0)
             ql_date_format(until, sizeof until, s->until);
-        printf_(o, " = %s\n            in force from %s%s%s\n", v, from,
+        puts_(o, " = ");
+        put_shown(o, v);
+        printf_(o, "\n            in force from %s%s%s\n", from,
                 s->until >= 0 ? " until " : "", until);
         break;
     }
     case QL_STEP_COMPUTED:
         puts_(o, " = ");
         put_flat(o, s->formula);
-        printf_(o, "\n            = %s\n", v);
+        puts_(o, "\n            = ");
+        put_shown(o, v);
+        puts_(o, "\n");
         break;
     case QL_STEP_CHECK:
         printf_(o, ": %s\n", s->value.type == QL_TYPE_NONE ? "not applicable"
@@ -203,7 +260,9 @@ static void outputs(sink *o, const ql_ruleset *rs, const ql_result *res)
         ql_value_format(v, sizeof v, &out);
         const char *name = ql_ruleset_output_name(rs, i);
         if (!ql_ruleset_output_is_check(rs, i)) {
-            printf_(o, "  %-28s %s\n", name, v);
+            printf_(o, "  %-28s ", name);
+            put_shown(o, v);
+            puts_(o, "\n");
             continue;
         }
         for (size_t k = 0; k < ql_ruleset_check_count(rs); k++) {

@@ -1739,12 +1739,63 @@ class Explain(unittest.TestCase):
     def test_json(self):
         p = run("explain", "rules/cn/national.yaml", "--date", "2024-06-30",
                 "--format", "json", *self.SET, check_rc=0)
-        doc = json.loads(p.stdout, parse_float=Decimal)
-        self.assertEqual(doc["outputs"]["levy_due"], Decimal("56958.16"))
+        doc = json.loads(p.stdout)
+        self.assertEqual(doc["outputs"]["levy_due"], "56958.16")
         steps = {s["name"]: s for s in doc["steps"]}
         self.assertEqual(steps["wage_cap_multiple"]["from"], "2020-01-01")
         self.assertEqual(steps["levy_share"]["until"], "2027-12-31")
-        self.assertEqual(steps["average_wage"]["value"], Decimal("71713.15"))
+        self.assertEqual(steps["average_wage"]["value"], "71713.15")
+
+    def test_json_numbers_are_exact_strings(self):
+        """explain -f json wrote numbers as JSON numbers: .00 lost by any
+        parser, a 36-digit value read as a binary float (P2-28).  Numbers
+        are strings, as run -f jsonl writes them; bools stay bools."""
+        p = run("explain", JILIN, "--row", "JL-E001", "examples/jilin-units.csv",
+                "--date", "2024-06-30", "--ignore-columns", "name", "-f", "json",
+                check_rc=0)
+        doc = json.loads(p.stdout)
+        self.assertEqual(doc["outputs"]["levy_due"], "110000.00")
+        self.assertEqual(doc["outputs"]["required_disabled"], "20.00000")
+        self.assertIs(doc["outputs"]["exempt"], False)
+        jl = run("run", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
+                 "--ignore-columns", "name", "-f", "jsonl", "-q", check_rc=1)
+        first = json.loads(jl.stdout.splitlines()[0])
+        self.assertEqual({k: v for k, v in first.items() if k != "id"}, doc["outputs"])
+        number = lambda v: type(v) in (int, float)  # noqa: E731 (bool is not one)
+        for st in doc["steps"]:
+            self.assertFalse(number(st["value"]), st)
+        for c in doc["checks"].values():
+            for k in ("required", "actual", "shortfall"):
+                self.assertFalse(number(c[k]), c)
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "r.yaml")
+            write(rules, CZ_RULES)
+            big = "9" * 34 + ".5"
+            p = run("explain", rules, "-d", "2024-01-01", "--set", "a=" + big, "-f",
+                    "json", check_rc=0)
+            self.assertEqual(json.loads(p.stdout)["outputs"]["t"], "9" * 34 + ".50")
+
+    def test_text_never_prints_a_value_raw(self):
+        """explain's text printed string values raw: a newline forged steps
+        and results, a terminal escape passed through (P2-12)."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "r.yaml")
+            write(rules, CZ_RULES)
+            forged = "x\n  computed  t = a + b\n            = 999.00"
+            p = run("explain", rules, "-d", "2024-01-01", "--set", "a=20", "--set",
+                    "s=" + forged, check_rc=0)
+            self.assertNotIn("\n  computed  t = a + b\n            = 999.00", p.stdout)
+            self.assertIn("  u                            x\\n  computed  t = a + b\\n"
+                          "            = 999.00\n", p.stdout)
+            self.assertIn("  input     s = x\\n  computed", p.stdout)
+            data = os.path.join(d, "ex.csv")
+            write(data, 'id,a,s\n"X\nforged",20,"\x1b]0;title\x07\u2028\u202e"\n')
+            p = run("explain", rules, "-d", "2024-01-01", "--row", "X\nforged", data,
+                    check_rc=0)
+            self.assertNotIn("\x1b", p.stdout)
+            self.assertNotIn("\x07", p.stdout)
+            self.assertNotIn("\u2028", p.stdout)
+            self.assertIn("\\x1B]0;title\\x07\\u2028\\u202E", p.stdout)
 
     def test_row_from_file(self):
         p = run("explain", JILIN, "--row", "JL-A002", "examples/jilin-units.csv",

@@ -143,13 +143,15 @@ static void jstr(const char *s)
     free(b.p);
 }
 
+/* A value as run -f jsonl writes it: a number as a string (exact, its
+ * places kept, which a JSON number loses to any parser's binary float),
+ * a bool as true/false, none as null, text and dates as strings. */
 static void jval(const ql_value *v)
 {
     char buf[QL_DECIMAL_TEXT_MAX * 2];
     ql_value_format(buf, sizeof buf, v);
     switch (v->type) {
     case QL_TYPE_NONE: fputs("null", stdout); break;
-    case QL_TYPE_NUMBER:
     case QL_TYPE_BOOL: fputs(buf, stdout); break;
     default: jstr(buf);
     }
