@@ -777,9 +777,19 @@ class OutputFiles(unittest.TestCase):
                 ["sh", "-c", " ".join([BIN, "run", JILIN, "--date", "2024-06-30",
                                        "-o", o]) + " 2>&-"],
                 input=HEADER + GOOD + BAD, text=True, cwd=SRC, capture_output=True)
+            # the rejects would go to that closed standard error: refused
+            # (P2-01), the exit status says so, nothing is written
+            self.assertEqual(p.returncode, 2)
+            self.assertFalse(os.path.exists(o))
+            r = os.path.join(d, "r.csv")
+            p = subprocess.run(
+                ["sh", "-c", " ".join([BIN, "run", JILIN, "--date", "2024-06-30",
+                                       "-o", o, "--rejects", r]) + " 2>&-"],
+                input=HEADER + GOOD + BAD, text=True, cwd=SRC, capture_output=True)
             self.assertEqual(p.returncode, 1)
             self.assertNotIn("rejected", read(o))
             self.assertEqual([r["id"] for r in rows(read(o))], ["E1"])
+            self.assertEqual(len(rows(read(r))), 1)
             # closed standard output and input: still nothing mixed up
             p = subprocess.run(
                 ["sh", "-c", " ".join([BIN, "run", JILIN, "/dev/stdin", "--date",
@@ -787,6 +797,50 @@ class OutputFiles(unittest.TestCase):
                 input=HEADER + GOOD, text=True, cwd=SRC, capture_output=True)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual([r["id"] for r in rows(read(o))], ["E1"])
+
+    def test_rejects_on_standard_error_are_never_lost(self):
+        """The rejects go to standard error by default: closed (2>&-), they
+        went to /dev/null with exit 1 and no word; a standard error that is
+        the -o or --summary file (2>out.csv) or the input lost them to the
+        rename or mixed them into data (P2-01 and addendum)."""
+        def sh(cmd, stdin=HEADER + GOOD + BAD):
+            return subprocess.run(["sh", "-c", cmd], input=stdin, text=True, cwd=SRC,
+                                  capture_output=True)
+        with tempfile.TemporaryDirectory() as d:
+            o, s, i = (os.path.join(d, n) for n in ("o.csv", "s.csv", "in.csv"))
+            write(i, HEADER + GOOD + BAD)
+            base = f"{BIN} run {JILIN} {i} --date 2024-06-30"
+            for extra in ("", "--rejects /dev/stderr", "--rejects /dev/fd/2",
+                          "--rejects /proc/self/fd/2"):
+                p = sh(f"{base} -o {o} {extra} 2>&-")
+                self.assertEqual(p.returncode, 2, extra)
+                self.assertFalse(os.path.exists(o), extra)
+            for cmd, want in ((f"{base} -o {o} 2>{o}", f"same file as -o {o}"),
+                              (f"{base} -o {d}/x.csv --summary {s} 2>{s}",
+                               f"same file as --summary {s}"),
+                              (f"{base} >{o} 2>&1", "same file as -o (standard output)"),
+                              (f"{base} -o {d}/y.csv 2>>{i}", f"which is the input {i}")):
+                p = sh(cmd)
+                self.assertEqual(p.returncode, 2, cmd)
+                where = s if f"2>{s}" in cmd else i if f"2>>{i}" in cmd else o
+                self.assertIn("the rejected rows go to standard error, which is the ",
+                              read(where))
+                self.assertIn(want, read(where))
+            self.assertFalse(os.path.exists(os.path.join(d, "x.csv")))
+            self.assertTrue(read(i).startswith(HEADER + GOOD + BAD))  # only appended to
+            write(i, HEADER + GOOD + BAD)
+            # standard error elsewhere, or the rejects in their own file: runs
+            p = sh(f"{base} -o {o} 2>{d}/log.txt")
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("rejected", read(os.path.join(d, "log.txt")))
+            p = sh(f"{base} -o {o} --rejects {d}/r.csv 2>{o}")
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(len(rows(read(os.path.join(d, "r.csv")))), 1)
+            # a closed standard input is said as closed, not as empty
+            for name in ("-", "/dev/stdin"):
+                p = sh(f"{BIN} run {JILIN} {name} --date 2024-06-30 <&-", stdin=None)
+                self.assertEqual(p.returncode, 2)
+                self.assertIn("standard input is closed", p.stderr)
 
     def test_data_for_a_closed_standard_output_is_an_error(self):
         """Descriptors the caller closed are opened on /dev/null so that no

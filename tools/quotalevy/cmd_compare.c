@@ -309,6 +309,11 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare", "%s: %s", path, strerror(errno));
         goto out;
     }
+    if (in == stdin && (cli_closed_fds & 1)) {
+        cli_error("compare", "standard input is closed: give the input as a file, "
+                             "or open standard input");
+        goto out;
+    }
     struct stat in_st;
     if (fstat(fileno(in), &in_st) == 0 && !S_ISCHR(in_st.st_mode) &&
         (outfile_is(&units, in_st.st_dev, in_st.st_ino) ||

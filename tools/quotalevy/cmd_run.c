@@ -348,6 +348,63 @@ static int clash(const struct stat *st, const char *opt, const char *name,
     return 0;
 }
 
+/* Whether `name` names standard descriptor fd (0 or 2) itself, such as
+ * /dev/stderr, rather than a file. */
+static int names_fd(const char *name, int fd)
+{
+    static const char *const dev[3] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
+    char self[48], fdn[16], pfd[32];
+    snprintf(self, sizeof self, "/proc/%ld/fd/%d", (long)getpid(), fd);
+    snprintf(fdn, sizeof fdn, "/dev/fd/%d", fd);
+    snprintf(pfd, sizeof pfd, "/proc/self/fd/%d", fd);
+    return !strcmp(name, dev[fd]) || !strcmp(name, fdn) || !strcmp(name, pfd) ||
+           !strcmp(name, self);
+}
+
+/* The rejects are data: when they go to standard error (the default, or
+ * --rejects naming it), a standard error the caller closed (it is
+ * /dev/null now) would lose them, and a standard error that is a regular
+ * file the run also writes (-o, --summary, an output on standard output)
+ * or reads (the input) would lose them to a rename or mix them into
+ * data.  Said (where a closed standard error shows nothing, the exit
+ * status does), and 1. */
+static int rejects_fd2_clash(const run_state *st, const char *o, const char *r,
+                             const char *su)
+{
+    struct stat e, fs;
+    if (r && !names_fd(r, 2))
+        return 0;
+    if (cli_closed_fds & 4) {
+        cli_error("run", "standard error is closed, and the rejected rows go there: "
+                         "give --rejects FILE");
+        return 1;
+    }
+    if (fstat(STDERR_FILENO, &e) || !S_ISREG(e.st_mode))
+        return 0; /* a terminal or a pipe: read as it comes, nothing lost */
+    const char *path[2] = {o ? o : "-", su}; /* no -o: standard output */
+    const char *opt[2] = {"-o", "--summary"};
+    for (int i = 0; i < 2; i++) {
+        if (!path[i])
+            continue;
+        int std = !strcmp(path[i], "-");
+        if ((std ? fstat(STDOUT_FILENO, &fs) : stat(path[i], &fs)) == 0 &&
+            fs.st_dev == e.st_dev && fs.st_ino == e.st_ino) {
+            cli_error("run", "the rejected rows go to standard error, which is the "
+                             "same file as %s %s: give --rejects FILE, or send "
+                             "standard error elsewhere",
+                      opt[i], std ? "(standard output)" : path[i]);
+            return 1;
+        }
+    }
+    if (st->in_known && e.st_dev == st->in_st.st_dev && e.st_ino == st->in_st.st_ino) {
+        cli_error("run", "the rejected rows go to standard error, which is the input "
+                         "%s: give --rejects FILE, or send standard error elsewhere",
+                  st->cfg.input_name);
+        return 1;
+    }
+    return 0;
+}
+
 /* Opens -o, --rejects and --summary and refuses, before anything is read
  * or truncated, an output that is the input (same device and inode,
  * whatever its name), the rules file, or another output. */
@@ -363,6 +420,8 @@ static int open_outputs(run_state *st)
                          "--rejects FILE");
         return -1;
     }
+    if (rejects_fd2_clash(st, o, r, su))
+        return -1;
     const char *path[3] = {o ? o : "-", r, su};
     const char *opt[3] = {"-o", "--rejects", "--summary"};
     for (int i = 0; i < 3; i++) {
@@ -471,6 +530,12 @@ static int open_files(run_state *st)
     st->in = strcmp(st->in_path, "-") ? fopen(st->in_path, "rb") : stdin;
     if (!st->in) {
         cli_error("run", "%s: %s", st->in_path, strerror(errno));
+        return -1;
+    }
+    if ((st->in == stdin || names_fd(st->in_path, 0)) &&
+        (cli_closed_fds & 1)) { /* not "empty": closed */
+        cli_error("run", "standard input is closed: give the input as a file, or "
+                         "open standard input");
         return -1;
     }
     st->in_known = fstat(fileno(st->in), &st->in_st) == 0;
