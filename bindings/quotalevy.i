@@ -276,6 +276,9 @@ ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
         QL_SWIG_TEXT(text, ql_result_output_text(buf, size, $self, i));
         return text;
     }
+    /* Whether output i has no value (its text is "" then, as an empty
+     * string's is). */
+    bool output_none(size_t i) const { return ql_swig_output_none($self, i); }
     char *check_string(size_t i, ql_check_field f) const {
         char *text;
         QL_SWIG_TEXT(text, ql_result_check_text(buf, size, $self, i, f));

@@ -7,8 +7,12 @@
  * pairs, then one more "\0" (an empty name ends the record).  An empty
  * text leaves a field empty.  Results come out packed, one per record:
  *
- *   "K\0" output text "\0" … then each check's five fields
+ *   "K\0" output "\0" … then each check's five fields
  *         (applicable, compliant, required, actual, shortfall) "\0" …
+ *
+ * where an output is "=" and its text when it has a value, "" when it
+ * has none — so an empty string ("=") is not taken for no value; a
+ * check's fields are never text, "" is none.
  *   "E\0" status "\0" message "\0" file "\0" line "\0" column "\0"
  *         field "\0" formatted text "\0"
  *
@@ -29,6 +33,7 @@
 #ifndef QL_SWIG_BATCH_H
 #define QL_SWIG_BATCH_H
 
+#include <stdbool.h> /* output_none: a bool for the target language */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,24 +160,37 @@ static void ql_swig_put_int(ql_swig_out *o, int v)
     ql_swig_put(o, buf, (size_t)n);
 }
 
-/* Appends the text of output i (check < 0) or field `check` of check i,
- * written straight into the buffer and grown when it does not fit. */
+/* Whether output i of res has no value. */
+static int ql_swig_output_none(const ql_result *res, size_t i)
+{
+    ql_value v = QL_VALUE_INIT;
+    return ql_result_output(&v, res, i) != QL_OK || v.type == QL_TYPE_NONE;
+}
+
+/* Appends output i (check < 0: "=" and its text, or "" for none) or
+ * field `check` of check i, written straight into the buffer and grown
+ * when it does not fit. */
 static void ql_swig_put_result(ql_swig_out *o, const ql_result *res,
                                size_t i, int check)
 {
-    size_t room = QL_DECIMAL_TEXT_MAX, n;
+    if (check < 0 && ql_swig_output_none(res, i)) {
+        ql_swig_put(o, "", 0);
+        return;
+    }
+    size_t tag = check < 0, room = QL_DECIMAL_TEXT_MAX, n;
     for (;;) {
-        char *p = ql_swig_room(o, room);
+        char *p = ql_swig_room(o, room + tag);
         if (!p)
             return;
-        n = check < 0 ? ql_result_output_text(p, room, res, i)
+        p[0] = '=';
+        n = check < 0 ? ql_result_output_text(p + tag, room, res, i)
                       : ql_result_check_text(p, room, res, i,
                                              (ql_check_field)check);
         if (n < room)
             break;
         room = n + 1;
     }
-    o->len += n + 1;
+    o->len += tag + n + 1;
 }
 
 /* Appends the library's explanation of the result (ql_result_explain). */

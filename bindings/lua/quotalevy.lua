@@ -149,6 +149,15 @@ local function value(kind, s)
   return s -- numbers, dates, enums and strings as text
 end
 
+-- An output's text as the batch writes it: "" none, else "=" and the text,
+-- so that an empty string is "" and not nil.
+local function output_value(kind, s)
+  if s == "" then return nil end
+  s = s:sub(2)
+  if kind == TYPE_BOOL then return s == "true" end
+  return s
+end
+
 local Result = {}
 Result.__index = Result
 function Result:__tostring()
@@ -164,7 +173,7 @@ local function result(rs, date, texts)
   local r = setmetatable({ ruleset = rs, date = date, outputs = {}, checks = {} }, Result)
   local n = #rs.outputs
   for i, name in ipairs(rs.outputs) do
-    r.outputs[name] = value(rs._type[i], texts[i])
+    r.outputs[name] = output_value(rs._type[i], texts[i])
   end
   for c, check in ipairs(rs.checks) do
     local t = {}
@@ -196,7 +205,9 @@ end
 function RuleSet:evaluate(record, date)
   local h, res = run(self, record, date, 0)
   local texts, n = {}, h:output_count()
-  for i = 0, n - 1 do texts[#texts + 1] = res:output_string(i) end
+  for i = 0, n - 1 do
+    texts[#texts + 1] = res:output_none(i) and "" or "=" .. res:output_string(i)
+  end
   for c = 0, h:check_count() - 1 do
     for f = 0, 4 do texts[#texts + 1] = res:check_string(c, f) end
   end
@@ -214,6 +225,25 @@ end
 --- of the same length: a Result, or the error object of a record that failed.
 function RuleSet:evaluate_many(records, date)
   local h, d = self:_handle(), days(date)
+  -- a list 1 … n, every key checked: ipairs stops at the first hole, and a
+  -- batch built by index with one skipped lost every record after it
+  local count, most = 0, 0
+  for k in pairs(records) do
+    if math.type(k) ~= "integer" or k < 1 then
+      error(("quotalevy: evaluate_many takes a list of records, and key %s is no "
+             .. "position 1, 2, …"):format(type(k) == "string" and ("'" .. k .. "'")
+                                            or tostring(k)), 2)
+    end
+    count, most = count + 1, math.max(most, k)
+  end
+  if most ~= count then
+    local hole = 1
+    while records[hole] ~= nil do hole = hole + 1 end
+    local after = hole + 1
+    while records[after] == nil do after = after + 1 end
+    error(("quotalevy: evaluate_many takes a list of records without gaps: "
+           .. "records[%d] follows a hole at [%d]"):format(after, hole), 2)
+  end
   local parts, out, sent = {}, {}, {}
   for i, record in ipairs(records) do
     local ok, e = pcall(each_field, self, record, function(name, text)

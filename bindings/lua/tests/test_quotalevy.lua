@@ -250,6 +250,29 @@ test("evaluate_many equals evaluate, errors in their place", function()
   eq(#jilin:evaluate_many({}, JUNE), 0)
 end)
 
+test("evaluate_many refuses a table that is not a list 1 … n", function()
+  -- ipairs stopped at the first hole: records 3 … were never evaluated,
+  -- and a stray key was ignored, without a word (P2-11)
+  local e = raises(jilin.evaluate_many, jilin, { [1] = firm(), [3] = firm() }, JUNE)
+  assert(tostring(e):find("records%[3%] follows a hole at %[2%]"), tostring(e))
+  e = raises(jilin.evaluate_many, jilin, { firm(), firm(), n = 5 }, JUNE)
+  assert(tostring(e):find("key 'n' is no position"), tostring(e))
+  e = raises(jilin.evaluate_many, jilin, { [0] = firm(), firm() }, JUNE)
+  assert(tostring(e):find("key 0 is no position"), tostring(e))
+  eq(#jilin:evaluate_many({ firm(), firm(), firm() }, JUNE), 3)
+end)
+
+test("an empty string output is a string, not nil", function()
+  -- the batch wrote "" for an empty string and for no value alike (P2-16)
+  local rs = quotalevy.from_string((SMALL:gsub("  label: string", '  label: {type: string, default: ""}')))
+  for _, r in ipairs { rs:evaluate({ n = 3 }, "2024-01-01"),
+                       rs:evaluate_many({ { n = 3 } }, "2024-01-01")[1] } do
+    eq(r.outputs.label, "")
+    eq(r.outputs.flag, nil)
+    eq(r.outputs.double, "6")
+  end
+end)
+
 -- RFC 4180 rows of a CSV text: a list of lists, and each row's line.
 test("a NUL in a field name is refused for its record: it cannot forge the batch's framing", function()
   -- the batch packs "name\0text\0" pairs: a name holding NULs once read
@@ -445,7 +468,7 @@ test("raw handles keep their rule set alive", function()
   eq(res:output_string(1), "18", "double")
   eq(res:output_string(5), "a label", "label")
   local got = batch:evaluate("n\0" .. "4\0" .. "\0", DAY, 0)
-  eq(got:match("^K%z[^%z]*%z([^%z]*)%z"), "8", "batch's double")
+  eq(got:match("^K%z[^%z]*%z([^%z]*)%z"), "=8", "batch's double (\"=\" and its text)")
 end)
 
 test("a raw result keeps the record it last evaluated alive", function()

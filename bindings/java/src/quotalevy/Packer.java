@@ -132,9 +132,10 @@ final class Packer {
             return v.toString();
         if (v instanceof Double || v instanceof Float)
             throw RecordException.refused(name, "a " + typeName(v)
-                + " cannot hold a decimal exactly (" + v + " is "
-                + new BigDecimal(((Number)v).doubleValue()).toPlainString()
-                + " in binary): pass a BigDecimal or a String");
+                + " is refused: binary floating point holds most decimals only"
+                + " nearly (0.1 is " + new BigDecimal(0.1).toPlainString()
+                + " in binary), so no float is taken for a decimal: pass a"
+                + " BigDecimal or a String");
         throw RecordException.refused(name, "a " + typeName(v)
             + " cannot be a field's value: pass a String, BigDecimal, Integer,"
             + " Long, Boolean, LocalDate or null");

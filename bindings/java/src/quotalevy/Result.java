@@ -25,7 +25,7 @@ public final class Result {
 
     private final RuleSet ruleset;
     private final LocalDate date;
-    private final String[] texts; /* outputs, then 5 fields per check */
+    private final String[] texts; /* outputs ("=" text, "" none), then 5 fields per check */
     private final byte[] packed;  /* the record, for explain() */
     private final int from, to;
 
@@ -46,6 +46,15 @@ public final class Result {
     /** The evaluation date. */
     public LocalDate date() {
         return date;
+    }
+
+    /* An output as the batch writes it: "" for none, else "=" and its
+     * text, so that an empty string is "" and not null. */
+    private static Object outValue(int type, String tagged) {
+        if (tagged.isEmpty())
+            return null;
+        String text = tagged.substring(1);
+        return type == NUMBER || type == BOOL || type == DATE ? value(type, text) : text;
     }
 
     private static Object value(int type, String text) {
@@ -69,7 +78,7 @@ public final class Result {
      */
     public Object output(String name) {
         int i = ruleset.outputIndex(name);
-        return value(ruleset.outputType(i), texts[i]);
+        return outValue(ruleset.outputType(i), texts[i]);
     }
 
     /**
@@ -81,12 +90,13 @@ public final class Result {
         int i = ruleset.outputIndex(name);
         if (ruleset.outputType(i) != NUMBER)
             throw new IllegalArgumentException("output '" + name + "' is not a number");
-        return (BigDecimal)value(NUMBER, texts[i]);
+        return (BigDecimal)outValue(NUMBER, texts[i]);
     }
 
     /** Output {@code name} exactly as the command line writes it ("" for none). */
     public String text(String name) {
-        return texts[ruleset.outputIndex(name)];
+        String t = texts[ruleset.outputIndex(name)];
+        return t.isEmpty() ? t : t.substring(1);
     }
 
     /** Every output by name, in the rule set's order. */
@@ -94,7 +104,7 @@ public final class Result {
         Map<String, Object> m = new LinkedHashMap<>();
         int i = 0;
         for (String name : ruleset.outputs()) {
-            m.put(name, value(ruleset.outputType(i), texts[i]));
+            m.put(name, outValue(ruleset.outputType(i), texts[i]));
             i++;
         }
         return Collections.unmodifiableMap(m);
@@ -139,7 +149,7 @@ public final class Result {
         for (String name : ruleset.outputs()) {
             if (i > 0)
                 b.append(", ");
-            b.append(name).append('=').append(texts[i].isEmpty() ? "null" : texts[i]);
+            b.append(name).append('=').append(texts[i].isEmpty() ? "null" : texts[i].substring(1));
             i++;
         }
         return b.append(')').toString();

@@ -189,6 +189,28 @@ class RuleSetTest {
     }
 
     @Test
+    void anEmptyStringOutputIsNotNull() {
+        /* the batch wrote "" for an empty string and for no value alike,
+         * and Java gave null for both (P2-16) */
+        String yaml = SMALL.replace("  label: string", "  label: {type: string, default: \"\"}");
+        try (RuleSet rs = RuleSet.fromString(yaml)) {
+            Map<String, Object> rec = new HashMap<>();
+            rec.put("n", 3);
+            Result r = rs.evaluate(rec, LocalDate.of(2024, 1, 1));
+            assertEquals("", r.output("label"));
+            assertEquals("", r.outputs().get("label"));
+            assertEquals("", r.text("label"));
+            assertNull(r.output("flag"));
+            assertEquals("", r.text("flag"));
+            assertEquals("6", r.text("double"));
+            assertEquals(new BigDecimal("6"), r.decimal("double"));
+            assertTrue(r.toString().contains("label=,") || r.toString().endsWith("label=)"),
+                       r.toString());
+            assertTrue(r.toString().contains("flag=null"), r.toString());
+        }
+    }
+
+    @Test
     void floatsAreRefusedNamingTheField() {
         for (Object v : new Object[] {125.5, 125.5f}) {
             Map<String, Object> rec = firm();
@@ -197,6 +219,8 @@ class RuleSetTest {
             assertEquals("employees", e.getField());
             assertTrue(e.getMessage().contains(v.getClass().getSimpleName()), e.getMessage());
             assertTrue(e.getMessage().contains("BigDecimal"), e.getMessage());
+            /* 125.5 is exact in binary: the message must not say otherwise */
+            assertFalse(e.getMessage().contains("cannot hold"), e.getMessage());
         }
         Map<String, Object> rec = firm();
         rec.put("employees", new Object());
