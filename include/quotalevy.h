@@ -773,7 +773,9 @@ QL_EXTERN size_t ql_result_check_text(char *buf, size_t size,
  * buffer of that length + 1.  Room for any row without strings:
  * QL_DECIMAL_TEXT_MAX + 1 bytes a field, and one for the NUL.  Returns 0
  * (and writes "") for NULL, a result without a successful evaluation,
- * or a sep that is '"', CR, LF or NUL.
+ * or a sep that could not part the values again: sep is a tab, a space
+ * or ASCII punctuation other than '"', '-', '.' and '+' (never a digit,
+ * a letter, a control character or a byte of a UTF-8 sequence).
  */
 QL_EXTERN size_t ql_result_row_text(char *buf, size_t size,
                                     const ql_result *res, char sep);

@@ -547,11 +547,25 @@ static long row_planned(char *b, size_t room, const ql_result *res, size_t i,
     }
 }
 
+/* Whether sep can part a row's values: a tab or ASCII punctuation that
+ * no number, date or bool is written with (digits, letters, '-', '.',
+ * '+'), never '"', a control character, or a byte of a UTF-8 sequence —
+ * else the row could not be split back. */
+static int row_sep_ok(char sep)
+{
+    unsigned char c = (unsigned char)sep;
+    if (c == '\t')
+        return 1;
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '-' || c == '.' || c == '+')
+        return 0;
+    return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
 size_t ql_result_row_text(char *buf, size_t size, const ql_result *res, char sep)
 {
     if (buf && size)
         buf[0] = '\0';
-    if (!usable(res) || sep == '"' || sep == '\n' || sep == '\r' || sep == '\0')
+    if (!usable(res) || !row_sep_ok(sep))
         return 0;
     if (!buf)
         size = 0;

@@ -430,14 +430,17 @@ static void test_api_row_text(void **state)
         }
         free(copy);
         assert_int_equal(ql_evaluate(f->res, f->rec, day, 0, &err), QL_OK);
-        for (int s = 0; s < 3; s++) {
-            char sep = ",\t;"[s];
+        for (int s = 0; s < 5; s++) {
+            char sep = ",\t;| "[s];
             size_t n = row_by_values(want, f->res, sep);
             assert_int_equal(ql_result_row_text(buf, sizeof buf, f->res, sep), n);
             assert_text(buf, want);
             assert_row_cuts(f->res, sep, want);
         }
-        static const char bad[] = {'"', '\n', '\r', '\0'};
+        /* and every separator that a number, date or bool holds, or that
+         * is no ASCII character: the row could not be split back (P2-06) */
+        static const char bad[] = {'"', '\n', '\r', '\0', '-', '.', '+', '0', '7',
+                                   'a', 'T', '\x01', '\x7f', (char)0xC3, (char)0x80};
         for (size_t b = 0; b < sizeof bad; b++)
             assert_int_equal(ql_result_row_text(buf, sizeof buf, f->res, bad[b]), 0);
     }
