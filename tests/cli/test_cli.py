@@ -1087,6 +1087,31 @@ class InputRead(unittest.TestCase):
         run("run", self.JP, "-", "--date", "2025-03-31", "--ignore-columns", "full_time",
             stdin=csvt, check_rc=0)
 
+    def test_blanks_around_a_name_are_no_part_of_it(self):
+        """A one-letter input with a blank added ('b ', 'b<NBSP>') was
+        ignored with a note, its value lost, while the CSV reader took
+        'b ' as b (P2-02): blanks around a name are trimmed before the
+        near-miss distance, in CSV and JSON Lines alike."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "r.yaml")
+            write(rules, CZ_RULES.replace("  g: {type", "  b: {type: decimal, scale: 2, "
+                                          "default: 0}\n  g: {type").replace(
+                                              "t: round(a / p, 2)", "t: a + b"))
+            for key, shown in (("b ", "b "), (" b", " b"), ("b\u00a0", "b\\u00A0"),
+                               ("\u3000b", "\\u3000b")):
+                with self.subTest(key=key):
+                    p = run("run", rules, "-", "-d", "2024-01-01", "--input-format", "jsonl",
+                            stdin=json.dumps({"id": "1", "a": 1, key: 5}) + "\n", check_rc=2)
+                    self.assertIn(f"key '{shown}' is not an input of the rules: did you "
+                                  "mean 'b'?", p.stderr)
+            p = run("run", rules, "-", "-d", "2024-01-01", stdin="id,a,b\u00a0\n1,1,5\n",
+                    check_rc=2)
+            self.assertIn("column 'b\\u00A0' is not an input of the rules: did you mean 'b'?",
+                          p.stderr)
+            p = run("run", rules, "-", "-d", "2024-01-01", "-q", stdin="id,a,b \n1,1,5\n",
+                    check_rc=0)
+            self.assertEqual(rows(p.stdout)[0]["t"], "6.00")
+
     def test_columns_the_rules_do_not_read_are_said_once(self):
         data = HEADER.replace("\n", ",note,région\n") + GOOD.replace("\n", ",a,b\n") * 30
         p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=0)
@@ -2049,6 +2074,28 @@ class Columns(unittest.TestCase):
 
 
 class TestAndCheck(unittest.TestCase):
+    def test_help_and_version_refuse_what_they_do_not_take(self):
+        """`help nosuch` printed the general help, exit 0; `--version
+        extra` ignored its argument; a --ignore-columns name that is no
+        column passed silently where --keep's is refused (P2-18)."""
+        p = run("help", "nosuch", check_rc=2)
+        self.assertIn("help: unknown command 'nosuch'", p.stderr)
+        self.assertEqual(p.stdout, "")
+        for args in (("--version", "extra"), ("-V", "x"), ("--help", "run", "x"),
+                     ("help", "run", "extra")):
+            p = run(*args, check_rc=2)
+            self.assertIn(f"takes no argument '{args[-1]}'", p.stderr)
+        self.assertIn("quotalevy run - ", run("help", "run", check_rc=0).stdout)
+        self.assertIn("quotalevy compare - ", run("--help", "compare", check_rc=0).stdout)
+        run("-h", "nosuch", check_rc=2)
+        run("--version", check_rc=0)
+        for cmd in ("run", "compare"):
+            extra = ("--override", "ratio=1.7%@2024-01-01") if cmd == "compare" else ()
+            p = run(cmd, JILIN, "examples/jilin-units.csv", "-d", "2024-06-30", *extra,
+                    "--ignore-columns", "name,nmae", check_rc=2)
+            self.assertIn("--ignore-columns: the input has no column 'nmae'", p.stderr)
+            self.assertEqual(p.stdout, "")
+
     def test_extends_by_a_name_not_found_says_where_it_looked(self):
         # "cannot open nowhere/base: No such file" said nothing of the
         # rule sets by name that were looked for, nor where

@@ -90,6 +90,8 @@ int cli_override(const char *cmd, const char *text, ql_override *out);
 
 /* The manual pages of --help. */
 void help_print(FILE *f, const char *cmd);
+/* Whether cmd is a command with a help page of its own. */
+int help_known(const char *cmd);
 
 int cmd_run(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

@@ -564,6 +564,22 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
         say_no_input(w, cmd, input, 1, names, n);
         stop = 1;
     }
+    /* a name --ignore-columns gives that the header lacks was meant for
+     * a column: misspelt, the column it meant is read after all */
+    for (size_t k = 0; !stop && k < w->nignore; k++) {
+        size_t j = 0;
+        while (j < n && strcmp(names[j], w->ignore[k]))
+            j++;
+        if (j == n) {
+            strbuf b = {0};
+            sb_put_escaped(&b, w->ignore[k], strlen(w->ignore[k]));
+            fprintf(stderr, "quotalevy %s: %s: --ignore-columns: the input has no "
+                            "column '%s'\n",
+                    cmd, input, b.p ? b.p : "");
+            free(b.p);
+            stop = 1;
+        }
+    }
     if (!stop && nignored) {
         fprintf(stderr,
                 "quotalevy %s: %s: note: %zu column%s the rules do not read, "

@@ -115,7 +115,9 @@ static const char *run_page =
     "                         error, unless --ignore-columns date)\n"
     "    -f, --format F       output format: csv (default) or jsonl\n"
     "        --input-format F input format: csv or jsonl (default: from the\n"
-    "                         file name, else csv)\n"
+    "                         file name: .csv is CSV, .jsonl, .ndjson, .json\n"
+    "                         JSON Lines; any other name or standard input by\n"
+    "                         its first character, '{' for JSON Lines)\n"
     "    -r, --rejects FILE   rejected rows as CSV: line, column, field, status,\n"
     "                         message, then the row's id (default: standard\n"
     "                         error, which must then be open and not a file\n"
@@ -272,8 +274,8 @@ static const char *compare_page =
     "OPTIONS\n"
     "        --override P=V@D the what-if value (repeatable)\n"
     "    -d, --date DATE      evaluate every row on DATE\n"
-    "        --input-format F csv or jsonl (default: from the file name, or\n"
-    "                         the first character of standard input)\n"
+    "        --input-format F csv or jsonl (default: as run decides it, from\n"
+    "                         the file name or else the first character)\n"
     "        --ignore-columns COLS  these columns are knowingly not read ('*':\n"
     "                         every column the rules do not read)\n"
     "        --only OUTS      the outputs that define a change (comma-\n"
@@ -322,6 +324,15 @@ static const char *check_page =
     "\n"
     "EXIT STATUS\n"
     "    0 every rule set loads; 1 some do not; 2 usage error.\n";
+
+int help_known(const char *cmd)
+{
+    static const char *const names[] = {"run", "explain", "test", "check", "compare"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(cmd, names[i]))
+            return 1;
+    return 0;
+}
 
 void help_print(FILE *f, const char *cmd)
 {

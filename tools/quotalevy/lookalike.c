@@ -92,6 +92,19 @@ size_t name_fold(const char *s, int32_t *out)
             c -= 0xFEE0; /* full-width ！ … ～ */
         out[n++] = c;
     }
+    /* blanks around a name are no part of it ('b ', 'b<U+00A0>', ' b' are
+     * b): trimmed, not counted as an edit, which a one-letter name's
+     * threshold would let through */
+    size_t lo = 0;
+    while (lo < n && (out[lo] == ' ' || out[lo] == '\t' || out[lo] == '\r' ||
+                      out[lo] == '\n'))
+        lo++;
+    while (n > lo && (out[n - 1] == ' ' || out[n - 1] == '\t' ||
+                      out[n - 1] == '\r' || out[n - 1] == '\n'))
+        n--;
+    for (size_t i = lo; lo && i < n; i++)
+        out[i - lo] = out[i];
+    n -= lo;
     /* then case, separators and zero padding */
     size_t m = 0;
     int after_digit = 0;

@@ -45,15 +45,26 @@ int main(int argc, char **argv)
          !strcmp(cmd, "test")) &&
         cli_stdout_closed(strcmp(cmd, "explain") && strcmp(cmd, "test") ? NULL : cmd))
         return EXIT_USAGE;
+    /* --version, and help [COMMAND] (or --help [COMMAND]), take nothing
+     * more: an argument after them was meant for something not done */
+    int help = !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h");
+    int takes = help ? 3 : 2;
+    if ((help || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) && argc > takes) {
+        cli_error(NULL, "%s takes no argument '%s' (see quotalevy --help)", cmd,
+                  argv[takes]);
+        return EXIT_USAGE;
+    }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("quotalevy %s (library %s)\n", QL_VERSION_STRING, ql_version());
         return EXIT_ALL_OK;
     }
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        help_print(stdout, NULL);
-        return EXIT_ALL_OK;
-    }
-    if (!strcmp(cmd, "help")) {
+    if (help) {
+        if (argc > 2 && !help_known(argv[2])) {
+            cli_error(NULL, "help: unknown command '%s' (expected run, explain, "
+                            "test, check or compare)",
+                      argv[2]);
+            return EXIT_USAGE;
+        }
         help_print(stdout, argc > 2 ? argv[2] : NULL);
         return EXIT_ALL_OK;
     }
