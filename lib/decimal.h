@@ -119,6 +119,8 @@ static inline void qli_qd_rem_digits(qd_u128 rem, qd_u128 d, unsigned *dropped,
 int qli_qd_round_named(const char *name, size_t len);
 
 extern const qd_u128 qli_qd_pow10[39];
+/* "00" "01" … "99": two digits at a time (decimal_text.c, text64.h). */
+extern const char qli_qd_digit_pairs[201];
 
 static inline qd qli_qd_make(qd_i128 coef, int32_t scale)
 {

@@ -119,7 +119,7 @@ int qli_qd_parse(qd *r, const char *s, size_t len)
 }
 
 /* Two decimal digits at a time: "00" … "99". */
-static const char digit_pairs[201] = "00010203040506070809101112131415161718192"
+const char qli_qd_digit_pairs[201] = "00010203040506070809101112131415161718192"
                                      "021222324252627282930313233343536373839"
                                      "40414243444546474849505152535455565758596"
                                      "061626364656667686970717273747576777879"
@@ -131,12 +131,12 @@ static char *u64_digits(uint64_t v, char *end)
     while (v >= 100) {
         unsigned k = (unsigned)(v % 100) * 2;
         v /= 100;
-        *--end = digit_pairs[k + 1];
-        *--end = digit_pairs[k];
+        *--end = qli_qd_digit_pairs[k + 1];
+        *--end = qli_qd_digit_pairs[k];
     }
     if (v >= 10) {
-        *--end = digit_pairs[v * 2 + 1];
-        *--end = digit_pairs[v * 2];
+        *--end = qli_qd_digit_pairs[v * 2 + 1];
+        *--end = qli_qd_digit_pairs[v * 2];
     } else {
         *--end = (char)('0' + v);
     }

@@ -66,6 +66,18 @@ struct ql_result {
      * look at them). */
     fval *ov, *kv;
     uint8_t fastv;
+    /* The dates of a row (fprog.row's FR_DATE outputs, drow[0 … ndrow)),
+     * each's text as of the last fast evaluation (dtext, per output),
+     * written when its value changes: a run's deadlines are the same
+     * date on every row, and a row is written from the result's const
+     * readers, which must not write. */
+    uint32_t *drow;
+    size_t ndrow;
+    struct date_text {
+        ql_date d;
+        uint8_t len;
+        char t[11];
+    } *dtext;
 };
 
 /* ql_record_set_text without its 64-bit way for numbers: every text

@@ -12,6 +12,7 @@
 #include "scale.h"
 #include "fast.h"
 #include "fast_code.h" /* fprog.out_pos */
+#include "text64.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,12 +41,19 @@ ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
     r->frames = calloc(rs->n_computed + 1, qli_eval_frame_size);
     r->ov = calloc(rs->n_outputs + 1, sizeof *r->ov);
     r->kv = calloc(3 * rs->n_checks + 1, sizeof *r->kv);
+    r->drow = calloc(rs->n_outputs + 1, sizeof *r->drow);
+    r->dtext = calloc(rs->n_outputs + 1, sizeof *r->dtext);
     if (!r->cvals || !r->cstate || !r->checks || !r->pidx || !r->seen_in ||
         !r->seen_par || !r->trace || !r->stack || !r->frames || !r->ov ||
-        !r->kv) {
+        !r->kv || !r->drow || !r->dtext) {
         ql_result_free(r);
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    for (size_t i = 0; rs->fast && i < rs->n_outputs; i++)
+        if (rs->fast->row[i].kind == FR_DATE) {
+            r->drow[r->ndrow++] = (uint32_t)i;
+            r->dtext[i].d = INT32_MIN; /* no date: written at the first */
+        }
     *out = r;
     return QL_OK;
 }
@@ -65,8 +73,26 @@ void ql_result_free(ql_result *res)
     free(res->frames);
     free(res->ov);
     free(res->kv);
+    free(res->drow);
+    free(res->dtext);
     qli_fast_scratch_free(res->fast);
     free(res);
+}
+
+/* After a fast evaluation: the text of each date of a row whose value
+ * changed (dtext). */
+static void note_dates(ql_result *res)
+{
+    const frow *row = res->rs->fast->row;
+    for (size_t k = 0; k < res->ndrow; k++) {
+        uint32_t i = res->drow[k];
+        ql_date d = (ql_date)res->ov[row[i].at].c;
+        struct date_text *t = &res->dtext[i];
+        if (t->d != d) {
+            t->d = d;
+            t->len = (uint8_t)ql_date_format(t->t, sizeof t->t, d);
+        }
+    }
 }
 
 /* One evaluation, then the check that what it hands out can be shown. */
@@ -74,6 +100,8 @@ static ql_status evaluate_one(ql_result *res, const ql_record *rec, ql_date date
                               unsigned flags, struct fast_scratch *s)
 {
     ql_status st = qli_evaluate(res, rec, date, flags, s);
+    if (!st && res->fastv && res->ndrow)
+        note_dates(res);
     if (st || (res->fastv && res->rs->fast->n_out_input == 0))
         return st; /* the fast path checked every number it hands out */
     return qli_sc_check_result(res);
@@ -517,34 +545,83 @@ static long row_fast(char *buf, const ql_result *res, size_t i, char sep)
     return (long)(o - buf);
 }
 
-/* Output i's fields after a fast evaluation, each after sep, at b with
- * room bytes left, from the rule set's plan of the row (fprog.row):
- * the work of row_fast without its look-ups.  −1 for row_value. */
-static long row_planned(char *b, size_t room, const ql_result *res, size_t i,
-                        char sep)
+/* Output i's fields, each after sep, at o in buf, whatever room is left
+ * (cut at size − 1, as ql_result_row_text says); returns o after them. */
+static size_t row_output(char *buf, size_t size, size_t o, const ql_result *res,
+                         size_t i, char sep)
 {
-    const frow *r = &res->rs->fast->row[i];
-    const fval *f = &res->ov[r->at];
-    switch (r->kind) {
-    case FR_NUMBER:
-        if (room < QD_TEXT_MAX + 1)
-            return -1;
-        *b = sep;
-        return 1 + (long)number_text64(f->c, f->s, r->disp, b + 1, QD_TEXT_MAX);
-    case FR_BOOL:
-        if (room < 8)
-            return -1;
-        *b = sep;
-        return 1 + (long)bool_text(f->c != 0, b + 1, 6);
-    case FR_DATE:
-        if (room < 12)
-            return -1;
-        *b = sep;
-        return 1 + (long)ql_date_format(b + 1, 11, (ql_date)f->c);
-    case FR_CHECK:
-        return room >= 5 * (QD_TEXT_MAX + 1) ? row_fast(b, res, i, sep) : -1;
-    default: return -1;
+    const output_def *od = &res->rs->outputs[i];
+    if (o + 5 * (QD_TEXT_MAX + 1) <= size) {
+        long n = row_fast(buf + o, res, i, sep);
+        if (n >= 0)
+            return o + (size_t)n;
     }
+    int fields = od->kind == OUT_CHECK ? 5 : 1;
+    for (int f = 0; f < fields; f++) {
+        if (o + 1 < size)
+            buf[o] = sep;
+        o++;
+        o += od->kind == OUT_CHECK
+                 ? row_value(buf, size, o, res, (size_t)od->index, f, sep)
+                 : row_value(buf, size, o, res, i, -1, sep);
+    }
+    return o;
+}
+
+/* Room for any output's fields: a check's five. */
+#define ROW_ROOM (5 * (QD_TEXT_MAX + 1) + 1)
+
+/* The row after a fast evaluation, from the rule set's plan of it
+ * (fprog.row): each number straight from 64 bits at its display places
+ * (qli_put_fixed), a date from its text of the evaluation (dtext), a
+ * check that does not apply as its fixed text; what the plan does not
+ * cover, and the end of a buffer too short for any output, the general
+ * way (row_output). */
+static size_t row_planned(char *buf, size_t size, const ql_result *res, char sep)
+{
+    const frow *row = res->rs->fast->row;
+    size_t n = res->rs->n_outputs, o = 0;
+    for (size_t i = 0; i < n; i++) {
+        const frow *r = &row[i];
+        char *b = buf + o;
+        if (o >= size || size - o < ROW_ROOM || r->kind == FR_OTHER) {
+            o = row_output(buf, size, o, res, i, sep);
+            continue;
+        }
+        const fval *f = &res->ov[r->at];
+        *b = sep;
+        switch (r->kind) {
+        case FR_NUMBER: {
+            size_t k = qli_put_fixed(b + 1, f->c, f->s, r->disp.scale < 0 ? f->s : r->disp.scale);
+            o += 1 + (k ? k : number_text64(f->c, f->s, r->disp, b + 1, QD_TEXT_MAX));
+            break;
+        }
+        case FR_BOOL:
+            memcpy(b + 1, f->c ? "true" : "false", 5);
+            o += f->c ? 5 : 6;
+            break;
+        case FR_DATE: {
+            const struct date_text *t = &res->dtext[i];
+            if (t->d == (ql_date)f->c) {
+                memcpy(b + 1, t->t, 10);
+                o += 1 + t->len;
+            } else {
+                o += 1 + ql_date_format(b + 1, 11, (ql_date)f->c);
+            }
+            break;
+        }
+        default: /* FR_CHECK */
+            if (!res->checks[r->at].applicable) {
+                memcpy(b + 1, "false", 5);
+                memset(b + 6, sep, 4);
+                o += 10;
+            } else {
+                o += (size_t)row_fast(b, res, i, sep);
+            }
+            break;
+        }
+    }
+    return o;
 }
 
 /* Whether sep can part a row's values: a tab or ASCII punctuation that
@@ -570,30 +647,11 @@ size_t ql_result_row_text(char *buf, size_t size, const ql_result *res, char sep
     if (!buf)
         size = 0;
     size_t o = 0;
-    for (size_t i = 0; i < res->rs->n_outputs; i++) {
-        const output_def *od = &res->rs->outputs[i];
-        if (res->fastv && o < size) {
-            long n = row_planned(buf + o, size - o, res, i, sep);
-            if (n >= 0) {
-                o += (size_t)n;
-                continue;
-            }
-        } else if (o + 5 * (QD_TEXT_MAX + 1) <= size) {
-            long n = row_fast(buf + o, res, i, sep);
-            if (n >= 0) {
-                o += (size_t)n;
-                continue;
-            }
-        }
-        int fields = od->kind == OUT_CHECK ? 5 : 1;
-        for (int f = 0; f < fields; f++) {
-            if (o + 1 < size)
-                buf[o] = sep;
-            o++;
-            o += od->kind == OUT_CHECK
-                     ? row_value(buf, size, o, res, (size_t)od->index, f, sep)
-                     : row_value(buf, size, o, res, i, -1, sep);
-        }
+    if (res->fastv && size) {
+        o = row_planned(buf, size, res, sep);
+    } else {
+        for (size_t i = 0; i < res->rs->n_outputs; i++)
+            o = row_output(buf, size, o, res, i, sep);
     }
     if (size)
         buf[o < size ? o : qli_utf8_cut(buf, size - 1)] = '\0';

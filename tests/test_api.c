@@ -493,6 +493,64 @@ static void test_api_row_text(void **state)
     ql_ruleset_free(rs);
 }
 
+/* A row's numbers written straight from 64 bits at their places (zeros
+ * padded, signs, the int64 edges, more zeros than the short way pads),
+ * and its dates from the text the evaluation noted: the same as the
+ * values one by one, row after row in one result, as each date changes
+ * (a date noted for one row is never written for the next). */
+static void test_api_row_text_numbers_dates(void **state)
+{
+    (void)state;
+    ql_error err;
+    ql_date day;
+    ql_date_from_ymd(&day, 2024, 6, 30);
+    ql_ruleset *rs = load_text(RULES_HEAD
+                               "inputs:\n"
+                               "  n: {type: decimal, scale: 2}\n"
+                               "  k: integer\n"
+                               "  when: date\n"
+                               "computed:\n"
+                               "  due: add_days(when, k)\n"
+                               "  later: add_months(when, 1)\n"
+                               "  same: {expr: n, scale: 2}\n"
+                               "  wider: {expr: n * 3, scale: 6}\n"
+                               "  whole: k\n"
+                               "  many: {expr: k, scale: 12}\n"
+                               "  tiny: round(n / 1000, 5)\n"
+                               "outputs: [due, same, wider, whole, later, many, tiny]\n");
+    ql_record *rec;
+    ql_result *res;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&res, rs, NULL), QL_OK);
+    static const char *rows[][3] = {
+        {"0", "0", "2024-01-31"},
+        {"0.05", "1", "2024-01-31"},
+        {"-0.05", "-1", "2024-02-29"},
+        {"123456.78", "31", "2024-02-29"},
+        {"-99.99", "365", "2023-12-31"},
+        {"30744573456182584.07", "9223372036854775807", "0001-01-01"},
+        {"-30744573456182584.07", "-9223372036854775807", "9999-01-01"},
+        {"1", "-9223372036854775808", "2000-02-29"},
+        {"7", "0", "2000-02-29"},
+    };
+    char buf[4096], want[4096];
+    for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+        ql_record_clear(rec);
+        assert_int_equal(ql_record_set(rec, "n", rows[r][0], &err), QL_OK);
+        assert_int_equal(ql_record_set(rec, "k", rows[r][1], &err), QL_OK);
+        assert_int_equal(ql_record_set(rec, "when", rows[r][2], &err), QL_OK);
+        if (ql_evaluate(res, rec, day, 0, &err) != QL_OK)
+            continue; /* a date past 9999 or a product past 36 digits */
+        size_t n = row_by_values(want, res, ',');
+        assert_int_equal(ql_result_row_text(buf, sizeof buf, res, ','), n);
+        assert_text(buf, want);
+        assert_row_cuts(res, ';', (row_by_values(want, res, ';'), want));
+    }
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
 static void test_api_struct_versions(void **state)
 {
     fixture *f = *state;
@@ -609,6 +667,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_struct_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_row_text, setup, teardown),
+        cmocka_unit_test(test_api_row_text_numbers_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
