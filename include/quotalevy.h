@@ -600,6 +600,23 @@ QL_EXTERN void ql_record_clear(ql_record *rec);
 QL_EXTERN ql_status ql_record_set_text(ql_record *rec, size_t i,
                                        const char *text, size_t len,
                                        ql_error *err);
+/*
+ * Sets the fields of one row of texts, as ql_record_set_text would one by
+ * one, in one call: text j (texts[j], lens[j] bytes; NULL only with
+ * length 0, an empty field) goes to field fields[j], for j < n; a
+ * negative fields[j] is a column that feeds no field (skipped).  A
+ * caller that maps a file's columns once (`quotalevy run` does) sets a
+ * row without a call a field.  The record is not emptied first: an
+ * empty text empties its field, the others keep their values.  Stops at
+ * the first text its field refuses, with that status and err filled as
+ * ql_record_set_text fills it, and *failed (optional) = its j; the
+ * fields before it are set.  QL_EINVAL for a NULL record or array (with
+ * n > 0) or a field index out of range (*failed its j).
+ */
+QL_EXTERN ql_status ql_record_set_texts(ql_record *rec, const int *fields,
+                                        const char *const *texts,
+                                        const size_t *lens, size_t n,
+                                        size_t *failed, ql_error *err);
 /* As ql_record_set_text, by field name (QL_ERECORD for an unknown name),
  * from a NUL-terminated text; a NULL text empties the field, as "" does. */
 QL_EXTERN ql_status ql_record_set(ql_record *rec, const char *name,

@@ -352,7 +352,7 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
 
 /* −1, 0 or 1 as v × 10^−s is below, at or above bound b; 2 when that
  * cannot be told in 64 bits. */
-static int cmp64(int64_t v, int s, const qd *b)
+static inline int cmp64(int64_t v, int s, const qd *b)
 {
     if (b->coef > INT64_MAX || b->coef < INT64_MIN)
         return 2;
@@ -374,7 +374,7 @@ static int cmp64(int64_t v, int s, const qd *b)
  * set_text_exact would parse and check it: 1 when stored, 0 when the
  * text is not such a number or breaks (or might break) a constraint,
  * and set_text_exact is to decide and say why. */
-static int number_fast(ql_record *rec, size_t i, const input_def *d,
+static inline int number_fast(ql_record *rec, size_t i, const input_def *d,
                        const char *s, size_t len)
 {
     const char *p = s, *end = s + len;
@@ -428,40 +428,81 @@ static int number_fast(ql_record *rec, size_t i, const input_def *d,
     return 1;
 }
 
-ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
-                             size_t len, ql_error *err)
+/* Field i (in range) from text (not NULL): ql_record_set_text's work —
+ * a number of up to 18 digits, an enum value or a valid string stored
+ * here, anything else (and every error) the exact way. */
+static inline __attribute__((always_inline)) ql_status
+set_text_at(ql_record *rec, size_t i, const char *text, size_t len, ql_error *err)
 {
-    if (rec && i < rec->n && text) {
+    if (len && (text[0] == ' ' || text[0] == '\t' || text[len - 1] == ' ' ||
+                text[len - 1] == '\t')) {
         while (len && (*text == ' ' || *text == '\t'))
             text++, len--;
         while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
             len--;
-        if (len == 0) {
-            rec->present[i] = 0;
+    }
+    if (len == 0) {
+        rec->present[i] = 0;
+        return QL_OK;
+    }
+    const input_def *d = &rec->rs->inputs[i];
+    switch (d->type.kind) {
+    case VK_NUMBER:
+        if (number_fast(rec, i, d, text, len))
             return QL_OK;
-        }
-        const input_def *d = &rec->rs->inputs[i];
-        switch (d->type.kind) {
-        case VK_NUMBER:
-            if (number_fast(rec, i, d, text, len))
+        break;
+    case VK_ENUM:
+        for (size_t k = 0; k < d->en.n; k++)
+            if (d->en.lens[k] == len && memcmp(d->en.values[k], text, len) == 0) {
+                rec->vals[i].en = (int32_t)k;
+                put_small(rec, i, (int64_t)k);
                 return QL_OK;
-            break;
-        case VK_ENUM:
-            for (size_t k = 0; k < d->en.n; k++)
-                if (d->en.lens[k] == len && memcmp(d->en.values[k], text, len) == 0) {
-                    rec->vals[i].en = (int32_t)k;
-                    put_small(rec, i, (int64_t)k);
-                    return QL_OK;
-                }
-            break; /* the exact way says what the values are */
-        case VK_STRING:
-            if (valid_utf8(text, len))
-                return store_string(rec, i, text, len, err);
-            break;
-        default: break;
-        }
+            }
+        break; /* the exact way says what the values are */
+    case VK_STRING:
+        if (valid_utf8(text, len))
+            return store_string(rec, i, text, len, err);
+        break;
+    default: break;
     }
     return qli_record_set_text_exact(rec, i, text, len, err);
+}
+
+ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
+                             size_t len, ql_error *err)
+{
+    if (rec && i < rec->n && text)
+        return set_text_at(rec, i, text, len, err);
+    return qli_record_set_text_exact(rec, i, text, len, err);
+}
+
+ql_status ql_record_set_texts(ql_record *rec, const int *fields,
+                              const char *const *texts, const size_t *lens,
+                              size_t n, size_t *failed, ql_error *err)
+{
+    if (failed)
+        *failed = 0;
+    if (!rec || (n && (!fields || !texts || !lens)))
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    for (size_t j = 0; j < n; j++) {
+        int i = fields[j];
+        size_t len = lens[j];
+        if (i < 0)
+            continue; /* a column that is no field */
+        ql_status st;
+        if ((size_t)i >= rec->n || (!texts[j] && len))
+            st = qli_record_set_text_exact(rec, (size_t)i, texts[j], len, err);
+        else if (len == 0)
+            st = (rec->present[i] = 0, QL_OK);
+        else
+            st = set_text_at(rec, (size_t)i, texts[j], len, err);
+        if (st) {
+            if (failed)
+                *failed = j;
+            return st;
+        }
+    }
+    return QL_OK;
 }
 
 ql_status ql_record_set(ql_record *rec, const char *name, const char *text,

@@ -304,6 +304,115 @@ static void test_record_number_text_as_exact_way(void **state)
     ql_ruleset_free(rs);
 }
 
+/* Whether field i holds the same in both records (empty, or the same
+ * value and 64-bit copy). */
+static int same_field(const ql_record *x, const ql_record *y, size_t i)
+{
+    ql_value a = QL_VALUE_INIT, b = QL_VALUE_INIT;
+    if (ql_record_get(&a, x, i) || ql_record_get(&b, y, i) || a.type != b.type)
+        return 0;
+    switch (a.type) {
+    case QL_TYPE_NONE: return 1;
+    case QL_TYPE_NUMBER:
+        return a.number.coef_hi == b.number.coef_hi &&
+               a.number.coef_lo == b.number.coef_lo &&
+               a.number.scale == b.number.scale && x->wide[i] == y->wide[i] &&
+               (x->wide[i] ||
+                (x->v64[i].c == y->v64[i].c && x->v64[i].s == y->v64[i].s));
+    case QL_TYPE_BOOL: return a.boolean == b.boolean;
+    case QL_TYPE_DATE: return a.date == b.date;
+    default:
+        return a.length == b.length && !memcmp(a.string, b.string, a.length);
+    }
+}
+
+/* A row set in one call (ql_record_set_texts) as field by field
+ * (ql_record_set_text, in column order, stopping at the first refusal):
+ * random rows of every kind of text over columns that feed the fields in
+ * a shuffled order, some feeding none; the same status, message, field,
+ * column where it stopped, and every field's value after, on records
+ * reused row after row (an empty text empties its field). */
+static void test_record_set_texts_as_one_by_one(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(rules());
+    ql_record *one, *row;
+    assert_int_equal(ql_record_new(&one, rs, NULL), QL_OK);
+    assert_int_equal(ql_record_new(&row, rs, NULL), QL_OK);
+    size_t nf = ql_ruleset_input_count(rs);
+    enum { COLS = 24 };
+    int fields[COLS];
+    char buf[COLS][128];
+    const char *texts[COLS];
+    size_t lens[COLS];
+    size_t stops = 0;
+    for (int r = 0; r < 40000; r++) {
+        if (r % 100 == 0) /* a new column map now and then */
+            for (size_t j = 0; j < COLS; j++)
+                fields[j] = rnd(4) == 0 ? -1 : (int)rnd((unsigned)nf);
+        size_t n = rnd(COLS + 1);
+        for (size_t j = 0; j < n; j++) {
+            int i = fields[j];
+            unsigned how = rnd(10);
+            if (how < 3)
+                lens[j] = 0, buf[j][0] = '\0';
+            else if (i >= 0 && rs->inputs[i].type.kind == VK_NUMBER && how < 9)
+                lens[j] = random_text(buf[j], sizeof buf[j]);
+            else
+                lens[j] = random_bytes(buf[j], sizeof buf[j]);
+            texts[j] = lens[j] || rnd(2) ? buf[j] : NULL;
+        }
+        ql_error e1, e2;
+        ql_error_clear(&e1);
+        ql_error_clear(&e2);
+        ql_status s1 = QL_OK;
+        size_t at1 = 0, at2 = 99;
+        for (size_t j = 0; j < n && !s1; j++)
+            if (fields[j] >= 0 && (s1 = ql_record_set_text(
+                                       one, (size_t)fields[j],
+                                       texts[j] ? texts[j] : "", lens[j], &e1)))
+                at1 = j;
+        ql_status s2 =
+            ql_record_set_texts(row, fields, texts, lens, n, &at2, &e2);
+        if (s1 != s2 || (s1 && (at1 != at2 || strcmp(e1.message, e2.message) ||
+                                strcmp(e1.field, e2.field))))
+            fail_msg("row %d: one by one %d at %zu '%s' (field '%s'), in one "
+                     "call %d at %zu '%s' (field '%s')",
+                     r, s1, at1, e1.message, e1.field, s2, at2, e2.message,
+                     e2.field);
+        stops += s1 != QL_OK;
+        for (size_t i = 0; i < nf; i++)
+            if (!same_field(one, row, i))
+                fail_msg("row %d: field %s differs", r, rs->inputs[i].name);
+        if (rnd(8) == 0) {
+            ql_record_clear(one);
+            ql_record_clear(row);
+        }
+    }
+    assert_true(stops > 1000 && stops < 39000); /* both outcomes, often */
+    /* the arguments */
+    size_t at = 7;
+    int bad[2] = {0, (int)nf};
+    const char *t2[2] = {"1", "1"};
+    size_t l2[2] = {1, 1};
+    assert_int_equal(ql_record_set_texts(row, bad, t2, l2, 2, &at, NULL),
+                     QL_EINVAL);
+    assert_int_equal(at, 1);
+    assert_int_equal(ql_record_set_texts(row, NULL, NULL, NULL, 0, &at, NULL),
+                     QL_OK);
+    assert_int_equal(ql_record_set_texts(row, NULL, t2, l2, 1, NULL, NULL),
+                     QL_EINVAL);
+    assert_int_equal(ql_record_set_texts(NULL, bad, t2, l2, 1, NULL, NULL),
+                     QL_EINVAL);
+    const char *nul[1] = {NULL};
+    assert_int_equal(ql_record_set_texts(row, bad, nul, l2, 1, &at, NULL),
+                     QL_EINVAL);
+    assert_int_equal(at, 0);
+    ql_record_free(one);
+    ql_record_free(row);
+    ql_ruleset_free(rs);
+}
+
 /* The fast path's copy is written by every setter, whatever the type. */
 static void test_record_v64_by_every_setter(void **state)
 {
@@ -404,6 +513,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_number_text_as_exact_way),
         cmocka_unit_test(test_record_text_fields_as_exact_way),
+        cmocka_unit_test(test_record_set_texts_as_one_by_one),
         cmocka_unit_test(test_record_v64_by_every_setter),
         cmocka_unit_test(test_record_number_messages),
     };

@@ -32,6 +32,7 @@ OPTIONAL = {
     ("ql_ruleset_load_buffer", "name"),  # NULL: "<memory>"
     ("*", "buf"),                      # text writers: NULL asks the length
     ("ql_record_set", "text"),         # NULL empties the field, as ""
+    ("ql_record_set_texts", "failed"), # where it stopped: optional
     ("*", "payload"),                  # a callback's, passed on unread
 }
 
@@ -110,6 +111,12 @@ def fixture(fn, ptype, name, prev):
             return "", "1"
         if name == "max":
             return "", "4"
+    if t == "constint*" and name == "fields":
+        return 'int f_fields[1] = {(int)field("staff")};', "f_fields"
+    if t == "constchar*const*" and name == "texts":
+        return 'const char *t_texts[1] = {"50"};', "t_texts"
+    if t == "constsize_t*" and name == "lens":
+        return "size_t l_lens[1] = {2};", "l_lens"
     if t == "size_t*":
         return f"size_t n_{name} = 0;", f"&n_{name}"
     if t == "ql_decimal*":

@@ -37,6 +37,12 @@ typedef struct run_cfg {
     const char *const *map_names;
     size_t map_n;
     int *map_target, *map_keep;
+    /* the same, as a mapped row is read (run_map_columns): per column the
+     * input it feeds or −1 (map_field); the columns (0-based, −1 none) of
+     * the date, of the id and of each --keep column (keep_col); per input
+     * the column that feeds it (1-based, 0 none: input_col) */
+    int *map_field, *keep_col, *input_col;
+    int date_col, id_col;
     col_watch *watch;  /* columns read or ignored; the reading thread's */
     int jsonl_in, date_checked;
     /* --group-by: the slot targets of the key columns (T_INPUT + i, or
@@ -71,6 +77,12 @@ typedef struct worker {
     strbuf *out, *rej;
     size_t nout, nrej;
     int oom;
+    /* a mapped row's column texts (map_n of them), and the row's --keep
+     * columns (nkeep: text, length, column): kept from row to row */
+    const char **texts;
+    const char **keep_v;
+    size_t *keep_l;
+    int *keep_c;
 } worker;
 
 static inline const char *slot_text(const slot *s, size_t k)
@@ -85,8 +97,11 @@ int run_target_of(const run_cfg *cfg, const char *name);
 int run_keep_index(const run_cfg *cfg, const char *name);
 /* Fills s from an input row (the reading thread); −1 out of memory. */
 int run_fill_slot(const run_cfg *cfg, slot *s, const in_row *row);
-/* Maps the fields fill_slot kept raw (a worker); −1 out of memory. */
-int run_map_raw(const run_cfg *cfg, slot *s);
+/* The header's maps as a mapped row is read (map_field, keep_col,
+ * input_col, date_col, id_col), from map_target and map_keep; −1 out of
+ * memory.  run_unmap_columns frees them. */
+int run_map_columns(run_cfg *cfg);
+void run_unmap_columns(run_cfg *cfg);
 void run_slot_free(slot *s);
 
 /* run_row.c */

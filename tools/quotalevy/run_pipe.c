@@ -66,13 +66,24 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
         run_pipe_free(p);
         return NULL;
     }
+    /* a CSV header's maps as the workers read a row through them (freed
+     * with the pipeline) */
+    if (cfg->map_n && run_map_columns(cfg)) {
+        run_pipe_free(p);
+        return NULL;
+    }
     for (size_t t = 0; t < nworkers; t++) {
         ql_error err;
         worker *w = &p->ws[t];
         w->cfg = cfg;
         w->slots = p->slots;
         p->wp[t] = w;
-        if (ql_record_new(&w->rec, cfg->rs, &err) || ql_result_new(&w->res, cfg->rs, &err) ||
+        w->texts = calloc(cfg->map_n + 1, sizeof *w->texts);
+        w->keep_v = calloc(cfg->nkeep + 1, sizeof *w->keep_v);
+        w->keep_l = calloc(cfg->nkeep + 1, sizeof *w->keep_l);
+        w->keep_c = calloc(cfg->nkeep + 1, sizeof *w->keep_c);
+        if (!w->texts || !w->keep_v || !w->keep_l || !w->keep_c ||
+            ql_record_new(&w->rec, cfg->rs, &err) || ql_result_new(&w->res, cfg->rs, &err) ||
             (with_totals && !(w->tot = tot_new(cfg->rs, ngroup)))) {
             run_pipe_free(p);
             return NULL;
@@ -94,7 +105,12 @@ void run_pipe_free(run_pipe *p)
         ql_record_free(p->ws[t].rec);
         ql_result_free(p->ws[t].res);
         tot_free(p->ws[t].tot);
+        free(p->ws[t].texts);
+        free(p->ws[t].keep_v);
+        free(p->ws[t].keep_l);
+        free(p->ws[t].keep_c);
     }
+    run_unmap_columns(p->cfg);
     for (size_t i = 0; p->slots && i < 3 * BATCH; i++)
         run_slot_free(&p->slots[i]);
     free(p->slots);

@@ -38,8 +38,24 @@ size_t run_column_names(const ql_ruleset *rs, strbuf *line, int csv)
     return n;
 }
 
-static int column_of(const slot *s, int input)
+/* The row's id and --keep columns, however its fields lie: a mapped
+ * CSV row's straight from its columns (view_raw), another's from the
+ * slot's entries (view_slot). */
+typedef struct row_view {
+    const char *id; /* the last id column's text, or NULL */
+    size_t id_len;
+    int id_col;     /* 1-based */
+    const char **keep; /* per --keep column: its text, or NULL */
+    size_t *keep_len;
+    int *keep_col;
+    int raw;        /* columns found through the header's maps */
+} row_view;
+
+/* The column (1-based) that feeds input i, or 0. */
+static int column_of(const run_cfg *cfg, const slot *s, const row_view *v, int input)
 {
+    if (v->raw)
+        return cfg->input_col[input];
     for (size_t k = 0; k < s->n; k++)
         if (s->target[k] == T_INPUT + input)
             return s->col[k];
@@ -236,35 +252,39 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
 }
 
 /* The id and the --keep columns go to the output as they are: each must
- * be UTF-8 text, or the output would not be (JSON Lines least of all). */
-static int copied_text_bad(const run_cfg *cfg, worker *w, slot *s, const char *id)
+ * be UTF-8 text, or the output would not be (JSON Lines least of all).
+ * The first in column order that is not is the row's reject. */
+static int copied_text_bad(const run_cfg *cfg, worker *w, slot *s, const row_view *v)
 {
-    for (size_t k = 0; k < s->n; k++) {
-        int t = s->target[k];
-        const char *v = slot_text(s, k);
-        int is_id = v == id;
-        if (t >= 0 && !is_id)
-            continue;
-        size_t ok = utf8_check(v, s->len[k]);
-        if (ok == s->len[k])
-            continue;
-        char msg[320];
-        const char *name = is_id ? "id" : cfg->keep[-1 - t];
-        snprintf(msg, sizeof msg,
-                 "the %s column '%.64s' is not UTF-8 text (byte %zu of the value "
-                 "is not): it is copied to the output, which must be text",
-                 is_id ? "id" : "--keep", name, ok + 1);
-        reject(cfg, w, s, s->col[k], name, QL_ERECORD, msg, is_id ? NULL : id);
-        return 1;
+    int col = 0, is_id = 0;
+    size_t ok = 0;
+    const char *name = NULL;
+    size_t at;
+    if (v->id && (at = utf8_check(v->id, v->id_len)) != v->id_len) {
+        col = v->id_col, is_id = 1, ok = at, name = "id";
     }
-    return 0;
+    for (size_t k = 0; k < cfg->nkeep; k++) {
+        if (!v->keep[k] || (col && v->keep_col[k] >= col))
+            continue;
+        if ((at = utf8_check(v->keep[k], v->keep_len[k])) != v->keep_len[k])
+            col = v->keep_col[k], is_id = 0, ok = at, name = cfg->keep[k];
+    }
+    if (!col)
+        return 0;
+    char msg[320];
+    snprintf(msg, sizeof msg,
+             "the %s column '%.64s' is not UTF-8 text (byte %zu of the value "
+             "is not): it is copied to the output, which must be text",
+             is_id ? "id" : "--keep", name, ok + 1);
+    reject(cfg, w, s, col, name, QL_ERECORD, msg, is_id ? NULL : v->id);
+    return 1;
 }
 
 /* The row into the worker's totals, by its --group-by columns: an
  * input's value as the record holds it (groups_value_key: yes and true
  * are one group, 118 and 118.0 one), a --keep column's text as it is
  * (empty where the row has none). */
-static int add_totals(const run_cfg *cfg, worker *w, const slot *s)
+static int add_totals(const run_cfg *cfg, worker *w, const row_view *rv)
 {
     const char *key[64];
     size_t len[64];
@@ -279,72 +299,143 @@ static int add_totals(const run_cfg *cfg, worker *w, const slot *s)
                 key[j] = groups_value_key(&v, buf[j], sizeof buf[j], &len[j]);
             continue;
         }
-        for (size_t k = 0; k < s->n; k++)
-            if (s->target[k] == t) {
-                key[j] = slot_text(s, k);
-                len[j] = s->len[k];
-            }
+        if (rv->keep[-1 - t]) {
+            key[j] = rv->keep[-1 - t];
+            len[j] = rv->keep_len[-1 - t];
+        }
     }
     return tot_add(w->tot, key, len, w->res);
 }
 
-/* The row's id: its last id column's text, or NULL. */
-static const char *slot_id(const run_cfg *cfg, const slot *s)
+/* The view of a row in the slot's entries (JSON Lines, a CSV row read
+ * the general way): the last id column, each --keep column. */
+static void view_slot(const run_cfg *cfg, const slot *s, row_view *v)
 {
-    const char *id = NULL;
-    for (size_t k = 0; k < s->n; k++)
-        if (s->target[k] == T_ID ||
-            (cfg->id_input >= 0 && s->target[k] == T_INPUT + cfg->id_input))
-            id = slot_text(s, k);
-    return id;
+    int id_target = cfg->id_input >= 0 ? T_INPUT + cfg->id_input : T_ID;
+    for (size_t k = 0; k < s->n; k++) {
+        int t = s->target[k];
+        if (t == T_ID || t == id_target) {
+            v->id = slot_text(s, k);
+            v->id_len = s->len[k];
+            v->id_col = s->col[k];
+        } else if (t < 0) {
+            v->keep[-1 - t] = slot_text(s, k);
+            v->keep_len[-1 - t] = s->len[k];
+            v->keep_col[-1 - t] = s->col[k];
+        }
+    }
+}
+
+/* A row in the slot's entries into the record, in column order: each
+ * field through ql_record_set_text, the date column parsed.  0 when a
+ * value is refused (the row's reject written). */
+static int set_slot(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
+                    ql_date *date, int *have_date)
+{
+    ql_error err;
+    for (size_t k = 0; k < s->n; k++) {
+        int t = s->target[k];
+        if (t >= T_INPUT) {
+            if (s->len[k] == 0)
+                continue; /* empty since ql_record_clear: no call */
+            if (ql_record_set_text(w->rec, (size_t)(t - T_INPUT), slot_text(s, k),
+                                   s->len[k], &err)) {
+                reject(cfg, w, s, s->col[k], err.field, err.code, err.message, v->id);
+                return 0;
+            }
+        } else if (t == T_DATE && !cfg->has_date && s->len[k]) {
+            if (ql_date_parse(date, slot_text(s, k), s->len[k], &err)) {
+                reject(cfg, w, s, s->col[k], "date", err.code, err.message, v->id);
+                return 0;
+            }
+            *have_date = 1;
+        }
+    }
+    return 1;
+}
+
+/* Columns [from, to) of a mapped CSV row (w->texts, s->rawlen) into the
+ * record in one call (ql_record_set_texts); 0 when one is refused. */
+static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
+                       size_t from, size_t to)
+{
+    ql_error err;
+    size_t bad;
+    if (to <= from ||
+        !ql_record_set_texts(w->rec, cfg->map_field + from, w->texts + from,
+                             s->rawlen + from, to - from, &bad, &err))
+        return 1;
+    reject(cfg, w, s, (int)(from + bad) + 1, err.field, err.code, err.message, v->id);
+    return 0;
+}
+
+/* A mapped CSV row (its fields one after another in the slot, each
+ * after a NUL) into the record, straight from its columns through the
+ * header's maps: the fields before the date column, the date, the
+ * fields after it, so that the first bad value in column order is the
+ * one reported.  0 when a value is refused (the reject written). */
+static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v,
+                   ql_date *date, int *have_date)
+{
+    size_t n = s->nraw;
+    const char *at = s->data.p;
+    for (size_t j = 0; j < n; j++) {
+        w->texts[j] = at;
+        at += s->rawlen[j] + 1;
+    }
+    v->raw = 1;
+    if (cfg->id_col >= 0) {
+        v->id = w->texts[cfg->id_col];
+        v->id_len = s->rawlen[cfg->id_col];
+        v->id_col = cfg->id_col + 1;
+    }
+    for (size_t k = 0; k < cfg->nkeep; k++) {
+        int c = cfg->keep_col[k]; /* in the header: map_header checked */
+        v->keep[k] = c >= 0 ? w->texts[c] : NULL;
+        v->keep_len[k] = c >= 0 ? s->rawlen[c] : 0;
+        v->keep_col[k] = c + 1;
+    }
+    size_t from = 0;
+    int dc = cfg->has_date ? -1 : cfg->date_col;
+    if (dc >= 0) {
+        if (!set_columns(cfg, w, s, v, 0, (size_t)dc))
+            return 0;
+        if (s->rawlen[dc]) {
+            ql_error err;
+            if (ql_date_parse(date, w->texts[dc], s->rawlen[dc], &err)) {
+                reject(cfg, w, s, dc + 1, "date", err.code, err.message, v->id);
+                return 0;
+            }
+            *have_date = 1;
+        }
+        from = (size_t)dc + 1;
+    }
+    return set_columns(cfg, w, s, v, from, n);
 }
 
 void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
 {
-    const char *id = NULL;
     if (s->error) {
         reject(cfg, w, s, s->error_column, NULL, QL_EPARSE, s->data.p + s->error_off, NULL);
-        return;
-    }
-    if (s->nraw && run_map_raw(cfg, s)) {
-        w->oom = 1;
         return;
     }
     ql_record_clear(w->rec);
     ql_error err;
     int have_date = cfg->has_date;
     ql_date date = cfg->date;
-    /* the row's id as it goes (the last id column wins); a row refused
-     * on the way is named by its whole row's id (slot_id) */
-    int id_target = cfg->id_input >= 0 ? T_INPUT + cfg->id_input : T_ID;
-    for (size_t k = 0; k < s->n; k++) {
-        int t = s->target[k];
-        if (t == T_ID || t == id_target)
-            id = slot_text(s, k);
-        if (t >= T_INPUT) {
-            if (s->len[k] == 0)
-                continue; /* empty since ql_record_clear: no call */
-            if (ql_record_set_text(w->rec, (size_t)(t - T_INPUT), slot_text(s, k),
-                                   s->len[k], &err)) {
-                reject(cfg, w, s, s->col[k], err.field, err.code, err.message,
-                       slot_id(cfg, s));
-                return;
-            }
-        } else if (t == T_DATE && !cfg->has_date && s->len[k]) {
-            if (ql_date_parse(&date, slot_text(s, k), s->len[k], &err)) {
-                reject(cfg, w, s, s->col[k], "date", err.code, err.message,
-                       slot_id(cfg, s));
-                return;
-            }
-            have_date = 1;
-        }
-    }
+    row_view rv = {NULL, 0, 0, w->keep_v, w->keep_l, w->keep_c, 0};
+    for (size_t k = 0; k < cfg->nkeep; k++)
+        rv.keep[k] = NULL;
+    if (s->nraw ? !set_raw(cfg, w, s, &rv, &date, &have_date)
+                : (view_slot(cfg, s, &rv), !set_slot(cfg, w, s, &rv, &date, &have_date)))
+        return;
+    const char *id = rv.id;
     if (!have_date) {
         reject(cfg, w, s, 0, "date", QL_ERECORD,
                "no evaluation date: give --date or a 'date' column", id);
         return;
     }
-    if (copied_text_bad(cfg, w, s, id))
+    if (copied_text_bad(cfg, w, s, &rv))
         return;
     ql_status st = ql_evaluate(w->res, w->rec, date,
                                cfg->explain ? QL_EVAL_TRACE : 0, &err);
@@ -356,12 +447,12 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         int col = 0;
         if (err.field[0]) {
             int i = ql_ruleset_input_index(cfg->rs, err.field);
-            col = i >= 0 ? column_of(s, i) : 0;
+            col = i >= 0 ? column_of(cfg, s, &rv, i) : 0;
         }
         reject(cfg, w, s, col, err.field, st, msg, id);
         return;
     }
-    if (w->tot && add_totals(cfg, w, s)) {
+    if (w->tot && add_totals(cfg, w, &rv)) {
         w->oom = 1;
         return;
     }
@@ -377,13 +468,8 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         csv_put_field(b, id, strlen(id));
     for (size_t k = 0; k < cfg->nkeep; k++) {
         put_key(cfg, b, cfg->keep[k], 0);
-        const char *v = NULL;
-        size_t vl = 0;
-        for (size_t j = 0; j < s->n; j++)
-            if (s->target[j] == -1 - (int)k) {
-                v = slot_text(s, j);
-                vl = s->len[j];
-            }
+        const char *v = rv.keep[k];
+        size_t vl = rv.keep_len[k];
         if (cfg->jsonl_out)
             v ? json_put_string(b, v, vl) : sb_puts(b, "null");
         else if (v)

@@ -122,26 +122,39 @@ static int keep_raw(slot *s, const in_row *row)
     return 0;
 }
 
-/* The worker's share: the fields kept by keep_raw mapped to what they
- * feed, as fill_slot would have. */
-int run_map_raw(const run_cfg *cfg, slot *s)
+int run_map_columns(run_cfg *cfg)
 {
-    /* at most every field, and a --keep column twice: room once */
-    if (slot_room(s, s->n + s->nraw + cfg->nkeep))
+    size_t n = cfg->map_n, ni = ql_ruleset_input_count(cfg->rs);
+    cfg->map_field = calloc(n + 1, sizeof *cfg->map_field);
+    cfg->keep_col = calloc(cfg->nkeep + 1, sizeof *cfg->keep_col);
+    cfg->input_col = calloc(ni + 1, sizeof *cfg->input_col);
+    if (!cfg->map_field || !cfg->keep_col || !cfg->input_col)
         return -1;
-    size_t off = 0;
-    for (size_t i = 0; i < s->nraw; i++) {
-        size_t len = s->rawlen[i];
-        int t = cfg->map_target[i], keep = cfg->map_keep[i];
-        if (t != T_IGNORE || keep >= 0) {
-            slot_put(s, t, (int)i + 1, off, len);
-            if (keep >= 0)
-                slot_put(s, -1 - keep, (int)i + 1, off, len);
-        }
-        off += len + 1;
+    int id_target = cfg->id_input >= 0 ? T_INPUT + cfg->id_input : T_ID;
+    cfg->date_col = cfg->id_col = -1;
+    for (size_t k = 0; k < cfg->nkeep; k++)
+        cfg->keep_col[k] = -1;
+    for (size_t j = 0; j < n; j++) {
+        int t = cfg->map_target[j];
+        cfg->map_field[j] = t >= T_INPUT ? t - T_INPUT : -1;
+        if (t >= T_INPUT)
+            cfg->input_col[t - T_INPUT] = (int)j + 1;
+        if (t == T_DATE)
+            cfg->date_col = (int)j;
+        if (t == T_ID || t == id_target)
+            cfg->id_col = (int)j;
+        if (cfg->map_keep[j] >= 0)
+            cfg->keep_col[cfg->map_keep[j]] = (int)j;
     }
-    s->nraw = 0;
     return 0;
+}
+
+void run_unmap_columns(run_cfg *cfg)
+{
+    free(cfg->map_field);
+    free(cfg->keep_col);
+    free(cfg->input_col);
+    cfg->map_field = cfg->keep_col = cfg->input_col = NULL;
 }
 
 /* A slot's buffers past this are given back when it is filled again, so
