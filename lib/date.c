@@ -19,13 +19,10 @@ static ql_date days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-/* Day numbers of 0001-01-01 and 9999-12-31, the range of a ql_date. */
-#define DAY_MIN (-719162)
-#define DAY_MAX 2932896
 
 int qli_date_ymd(ql_date z, int *y, int *m, int *d)
 {
-    if (z < DAY_MIN || z > DAY_MAX) { /* also keeps the sums below in int */
+    if (!qli_date_in_range(z)) { /* also keeps the sums below in int */
         *y = *m = *d = 0;
         return -1;
     }

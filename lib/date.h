@@ -6,6 +6,17 @@
 
 #include "quotalevy.h"
 
+/* Day numbers of 0001-01-01 and 9999-12-31, the range of a ql_date. */
+#define QLI_DAY_MIN (-719162)
+#define QLI_DAY_MAX 2932896
+
+/* Whether day number d is a date of 0001–9999 (what qli_date_ymd
+ * accepts), without working out the date. */
+static inline int qli_date_in_range(ql_date d)
+{
+    return d >= QLI_DAY_MIN && d <= QLI_DAY_MAX;
+}
+
 /* Year, month, day of a day number; −1 (and zeros) outside 0001–9999. */
 int qli_date_ymd(ql_date d, int *y, int *m, int *day);
 /* Parses YYYY-MM-DD: 0 ok, −1 syntax, −2 not a real date. */

@@ -110,9 +110,7 @@ static ql_status evaluate_one(ql_result *res, const ql_record *rec, ql_date date
 /* A date a record can be evaluated on, and only flags that exist. */
 static int eval_args_ok(ql_date date, unsigned flags)
 {
-    int y, m, d;
-    return (flags & ~(unsigned)QL_EVAL_TRACE) == 0 &&
-           qli_date_ymd(date, &y, &m, &d) == 0;
+    return (flags & ~(unsigned)QL_EVAL_TRACE) == 0 && qli_date_in_range(date);
 }
 
 ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
