@@ -3,6 +3,7 @@
  */
 #include "csv.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,8 @@ struct csv_reader {
     size_t nf, fcap;
     const unsigned char *skip; /* per field: 1 = not kept (csv_skip) */
     size_t nskip;
+    int skips;         /* some field is not kept */
+    int maybe_bom;     /* the record may hold a byte order mark (0xEF) */
     /* the record being read */
     size_t rbytes;     /* its field bytes, kept or not */
     int dropping;      /* the current field's bytes are not kept */
@@ -87,6 +90,9 @@ void csv_skip(csv_reader *r, const unsigned char *skip, size_t n)
 {
     r->skip = skip;
     r->nskip = n;
+    r->skips = 0;
+    for (size_t i = 0; i < n; i++)
+        r->skips |= skip[i] != 0;
 }
 
 /* Next byte, or −1 at the end; −2 on a read error. */
@@ -172,11 +178,9 @@ static int copy_plain(csv_reader *r, long start_line)
     return count_bytes(r, k, start_line);
 }
 
-/* Room for one more field; −1 out of memory. */
-static int room_for_field(csv_reader *r)
+/* Twice the room for fields; −1 out of memory. */
+static int room_for_field_grow(csv_reader *r)
 {
-    if (r->nf < r->fcap)
-        return 0;
     size_t cap = r->fcap ? r->fcap * 2 : 64;
     size_t *s = realloc(r->starts, cap * sizeof *s);
     if (s)
@@ -191,6 +195,12 @@ static int room_for_field(csv_reader *r)
         return -1;
     r->fcap = cap;
     return 0;
+}
+
+/* Room for one more field; −1 out of memory. */
+static int room_for_field(csv_reader *r)
+{
+    return r->nf < r->fcap ? 0 : room_for_field_grow(r);
 }
 
 static int field_dropped(const csv_reader *r, size_t i)
@@ -216,6 +226,76 @@ static int end_field(csv_reader *r, size_t start, long start_line)
     return 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* 0x80 in each byte of x that is zero, 0 in the others (exactly: no
+ * byte is taken for another). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    return ~(((x & low7) + low7) | x | low7);
+}
+#define BYTES(c) (0x0101010101010101ULL * (unsigned char)(c))
+
+/* Room for `need` fields; −1 out of memory. */
+static int fields_room(csv_reader *r, size_t need)
+{
+    while (r->fcap < need)
+        if (room_for_field_grow(r))
+            return -1;
+    return 0;
+}
+
+/* plain_line's way when every field is kept: the line's n bytes copied
+ * in one piece, then read eight at a time for a comma (a field's end,
+ * made its NUL) or a quote, CR or NUL (the general reader's line, as is
+ * one of more fields than CSV_MAX_FIELDS or near it).  1 done, 0 not a
+ * plain line, −2 out of memory. */
+static int plain_words(csv_reader *r, const char *p, size_t n)
+{
+    char *rec = r->rec;
+    memcpy(rec, p, n);
+    rec[n] = ',';
+    size_t start = 0, nf = 0;
+    int bom = 0;
+    for (size_t i = 0; i <= n; i += 8) {
+        /* at most 8 fields end in a word (9 in the last) */
+        if (nf + 9 > CSV_MAX_FIELDS)
+            return 0;
+        if (nf + 9 > r->fcap && fields_room(r, nf + 9))
+            return -2;
+        uint64_t x = 0, c;
+        if (i + 8 <= n) {
+            memcpy(&x, p + i, 8);
+            if (zero_bytes(x ^ BYTES('"')) | zero_bytes(x ^ BYTES('\r')) | zero_bytes(x))
+                return 0;
+            bom |= zero_bytes(x ^ BYTES(0xEF)) != 0;
+            c = zero_bytes(x ^ BYTES(','));
+        } else { /* the last bytes, and the ',' put after them */
+            c = 0;
+            for (size_t k = i; k <= n; k++) {
+                char b = rec[k];
+                if (b == '"' || b == '\r' || b == '\0')
+                    return 0;
+                bom |= (unsigned char)b == 0xEF;
+                c |= (uint64_t)(b == ',') << (8 * (k - i) + 7);
+            }
+        }
+        for (; c; c &= c - 1) {
+            size_t at = i + ((size_t)__builtin_ctzll(c) >> 3);
+            rec[at] = '\0';
+            r->starts[nf] = start;
+            r->lens[nf] = at - start;
+            nf++;
+            start = at + 1;
+        }
+    }
+    r->nf = nf;
+    r->rlen = n + 1;
+    r->maybe_bom = bom; /* finish looks for one only then */
+    return 1;
+}
+#endif
+
 /* The common record: a whole line in the chunk with no quote, no NUL
  * and no CR but a final one.  Cut at its commas straight from the chunk,
  * the fields not kept left empty; the fields are exactly those the
@@ -234,6 +314,20 @@ static int plain_line(csv_reader *r)
         return 0;
     if (buf_grow(&r->rec, &r->rcap, n + 1, REC_FIRST))
         return -2;
+#ifdef BYTES
+    if (!r->skips) {
+        int st = plain_words(r, p, n);
+        if (st <= 0) {
+            r->nf = 0;
+            return st;
+        }
+        size_t used = (size_t)(nl - p) + 1;
+        r->pos += used;
+        r->consumed += (long long)used;
+        r->line++;
+        return 1;
+    }
+#endif
     /* one pass over the line: bytes copied as they are scanned, a comma
      * ends a field, a quote, CR or NUL sends the line to the general
      * reader (nothing consumed) */
@@ -284,7 +378,7 @@ static int finish(csv_reader *r, csv_record *rec)
     /* A byte order mark starts only a file: at the start of a later
      * record's field it is a second file's start (exports concatenated)
      * and would stay, unseen, inside the id or the value. */
-    for (size_t i = 0; i < r->nf && r->records > 0 && !r->err; i++)
+    for (size_t i = 0; i < r->nf && r->records > 0 && !r->err && r->maybe_bom; i++)
         if (r->lens[i] >= 3 && !memcmp(r->rec + r->starts[i], "\xEF\xBB\xBF", 3)) {
             r->err = "a byte order mark (U+FEFF) at the start of the field: the "
                      "start of another file inside this one (files joined "
@@ -394,6 +488,7 @@ int csv_next(csv_reader *r, csv_record *rec)
     r->rbytes = 0;
     r->err = NULL;
     r->dropping = field_dropped(r, 0);
+    r->maybe_bom = 1;
     rec->line = r->line;
     int fast = r->general_only ? 0 : plain_line(r);
     if (fast < 0)
