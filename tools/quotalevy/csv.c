@@ -539,11 +539,15 @@ int csv_next(csv_reader *r, csv_record *rec)
 
 /* ------------------------------------------------------------ writing */
 
+/* The bytes that make a field quoted. */
+static const unsigned char must_quote[256] = {[','] = 1, ['"'] = 1, ['\n'] = 1,
+                                              ['\r'] = 1};
+
 int csv_put_field(strbuf *b, const char *s, size_t n)
 {
-    int quote = 0;
-    for (size_t i = 0; i < n && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    unsigned quote = 0;
+    for (size_t i = 0; i < n; i++) /* no early exit: a short field, mostly */
+        quote |= must_quote[(unsigned char)s[i]];
     if (!quote)
         return sb_put(b, s, n);
     if (sb_putc(b, '"'))
