@@ -90,17 +90,17 @@ int run_keep_index(const run_cfg *cfg, const char *name)
     return -1;
 }
 
-/* The reading thread's share of a mapped row whose field texts lie one
- * after another, NUL-separated (the CSV reader's): the bytes moved into
- * the slot — the reader's record buffer exchanged for the slot's old one,
- * nothing copied — and the lengths noted.  The worker maps the fields
- * (map_raw).  Returns 1 when the row is not like that. */
+/* The reading thread's share of a mapped CSV row: its bytes moved into
+ * the slot — the reader's record buffer exchanged for the slot's old
+ * one, nothing copied; the fields lie one after another there, each
+ * followed by a NUL (csv_take_record) — and their lengths noted.  The
+ * worker reads the fields through the header's maps (run_row.c).
+ * Returns 1 when the row is not such a row (not CSV, or no fields). */
 static int keep_raw(slot *s, const in_row *row)
 {
     size_t n = row->n;
     if (n == 0)
         return 1;
-    const char *base = row->val[0], *at = base;
     if (n > s->rawcap) {
         size_t *l = realloc(s->rawlen, n * sizeof *l);
         if (!l)
@@ -108,16 +108,10 @@ static int keep_raw(slot *s, const in_row *row)
         s->rawlen = l;
         s->rawcap = n;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (row->val[i] != at)
-            return 1;
-        s->rawlen[i] = row->len[i];
-        at += row->len[i] + 1;
-    }
-    /* the bytes keep their address: row->val[0] is now s->data.p */
     int took = in_take_bytes(row, &s->data);
-    if (took < 0 || (took > 0 && sb_put(&s->data, base, (size_t)(at - base))))
-        return -1;
+    if (took)
+        return took < 0 ? -1 : 1;
+    memcpy(s->rawlen, row->len, n * sizeof *s->rawlen);
     s->nraw = n;
     return 0;
 }
