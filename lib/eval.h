@@ -73,6 +73,8 @@ struct ql_result {
      * readers, which must not write. */
     uint32_t *drow;
     size_t ndrow;
+    size_t row_room; /* the most a row written from fprog.row takes, with
+                        its NUL; 0 when it does not cover every output */
     struct date_text {
         ql_date d;
         uint8_t len;

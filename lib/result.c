@@ -17,6 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for output i's fields between each's separator after the last
+ * (put_planned). */
+#define ROW_ROOM (5 * (QD_TEXT_MAX + 1) + 1)
+
+/* The most bytes a row written from the fast path's plan takes, with its
+ * NUL (each output's most, as put_planned writes it), or 0 when the plan
+ * does not cover every output. */
+static size_t planned_room(const ql_ruleset *rs)
+{
+    size_t room = 1;
+    for (size_t i = 0; rs->fast && i < rs->n_outputs; i++)
+        switch (rs->fast->row[i].kind) {
+        case FR_NUMBER: room += 1 + QD_TEXT_MAX; break;
+        case FR_BOOL: room += 6; break;
+        case FR_DATE: room += 12; break;
+        case FR_CHECK: room += ROW_ROOM; break;
+        default: return 0;
+        }
+    return rs->fast ? room : 0;
+}
+
 ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
 {
     if (!out || !rs)
@@ -54,6 +75,7 @@ ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
             r->drow[r->ndrow++] = (uint32_t)i;
             r->dtext[i].d = INT32_MIN; /* no date: written at the first */
         }
+    r->row_room = planned_room(rs);
     *out = r;
     return QL_OK;
 }
@@ -566,58 +588,58 @@ static size_t row_output(char *buf, size_t size, size_t o, const ql_result *res,
     return o;
 }
 
-/* Room for any output's fields: a check's five. */
-#define ROW_ROOM (5 * (QD_TEXT_MAX + 1) + 1)
+/* Output i's fields from the plan r, each after sep, at b (room for
+ * ROW_ROOM): a number straight from 64 bits at its display places
+ * (qli_put_fixed), a date from its text of the evaluation (dtext), a
+ * check that does not apply as its fixed text.  Returns their length. */
+static inline __attribute__((always_inline)) size_t
+put_planned(char *b, const ql_result *res, size_t i, const frow *r, char sep)
+{
+    const fval *f = &res->ov[r->at];
+    *b = sep;
+    switch (r->kind) {
+    case FR_NUMBER: {
+        size_t k = qli_put_fixed(b + 1, f->c, f->s, r->disp.scale < 0 ? f->s : r->disp.scale);
+        return 1 + (k ? k : number_text64(f->c, f->s, r->disp, b + 1, QD_TEXT_MAX));
+    }
+    case FR_BOOL:
+        memcpy(b + 1, f->c ? "true" : "false", 5);
+        return f->c ? 5 : 6;
+    case FR_DATE: {
+        const struct date_text *t = &res->dtext[i];
+        if (t->d != (ql_date)f->c)
+            return 1 + ql_date_format(b + 1, 11, (ql_date)f->c);
+        memcpy(b + 1, t->t, 10);
+        return 1 + t->len;
+    }
+    default: /* FR_CHECK */
+        if (res->checks[r->at].applicable)
+            return (size_t)row_fast(b, res, i, sep);
+        memcpy(b + 1, "false", 5);
+        memset(b + 6, sep, 4);
+        return 10;
+    }
+}
 
 /* The row after a fast evaluation, from the rule set's plan of it
- * (fprog.row): each number straight from 64 bits at its display places
- * (qli_put_fixed), a date from its text of the evaluation (dtext), a
- * check that does not apply as its fixed text; what the plan does not
- * cover, and the end of a buffer too short for any output, the general
- * way (row_output). */
+ * (fprog.row): with room for the longest such row (row_room), one
+ * output after another with nothing checked between; else each with
+ * room for it checked, and what the plan does not cover, and the end of
+ * a buffer too short, the general way (row_output). */
 static size_t row_planned(char *buf, size_t size, const ql_result *res, char sep)
 {
     const frow *row = res->rs->fast->row;
     size_t n = res->rs->n_outputs, o = 0;
+    if (res->row_room && size >= res->row_room) {
+        for (size_t i = 0; i < n; i++)
+            o += put_planned(buf + o, res, i, &row[i], sep);
+        return o;
+    }
     for (size_t i = 0; i < n; i++) {
-        const frow *r = &row[i];
-        char *b = buf + o;
-        if (o >= size || size - o < ROW_ROOM || r->kind == FR_OTHER) {
+        if (o >= size || size - o < ROW_ROOM || row[i].kind == FR_OTHER)
             o = row_output(buf, size, o, res, i, sep);
-            continue;
-        }
-        const fval *f = &res->ov[r->at];
-        *b = sep;
-        switch (r->kind) {
-        case FR_NUMBER: {
-            size_t k = qli_put_fixed(b + 1, f->c, f->s, r->disp.scale < 0 ? f->s : r->disp.scale);
-            o += 1 + (k ? k : number_text64(f->c, f->s, r->disp, b + 1, QD_TEXT_MAX));
-            break;
-        }
-        case FR_BOOL:
-            memcpy(b + 1, f->c ? "true" : "false", 5);
-            o += f->c ? 5 : 6;
-            break;
-        case FR_DATE: {
-            const struct date_text *t = &res->dtext[i];
-            if (t->d == (ql_date)f->c) {
-                memcpy(b + 1, t->t, 10);
-                o += 1 + t->len;
-            } else {
-                o += 1 + ql_date_format(b + 1, 11, (ql_date)f->c);
-            }
-            break;
-        }
-        default: /* FR_CHECK */
-            if (!res->checks[r->at].applicable) {
-                memcpy(b + 1, "false", 5);
-                memset(b + 6, sep, 4);
-                o += 10;
-            } else {
-                o += (size_t)row_fast(b, res, i, sep);
-            }
-            break;
-        }
+        else
+            o += put_planned(buf + o, res, i, &row[i], sep);
     }
     return o;
 }
