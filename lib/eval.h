@@ -27,6 +27,7 @@ struct ql_record {
                          present(); the padding stays 0 */
     char **sbuf; /* per-field copies of string values */
     size_t *scap;
+    struct rec_field *fplan; /* per field: how a text is set (record.c) */
 };
 
 typedef struct check_out {

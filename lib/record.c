@@ -26,6 +26,43 @@
 #include <string.h>
 #include <strings.h>
 
+/* A field as a text is set into it (set_text_at), worked out once a
+ * record from its input_def: the kind, and for a number the checks of
+ * check_number in 64 bits — a bound that does not fit is BOUND_WIDE, and
+ * the exact way decides. */
+enum { BOUND_NONE, BOUND_IN, BOUND_EXCL, BOUND_WIDE };
+struct rec_field {
+    uint8_t kind;    /* vkind */
+    uint8_t integer;
+    int8_t scale;    /* the places a value may have, −1 any */
+    uint8_t lo, hi;  /* BOUND_* */
+    int32_t lo_s, hi_s;
+    int64_t lo_c, hi_c; /* the bounds: lo_c × 10^−lo_s, hi_c × 10^−hi_s */
+};
+
+static uint8_t bound_of(int has, int excl, const qd *b, int64_t *c, int32_t *s)
+{
+    if (!has)
+        return BOUND_NONE;
+    if (b->coef > INT64_MAX || b->coef < INT64_MIN || b->scale > 18)
+        return BOUND_WIDE;
+    *c = (int64_t)b->coef;
+    *s = b->scale;
+    return excl ? BOUND_EXCL : BOUND_IN;
+}
+
+static void plan_field(struct rec_field *f, const input_def *d)
+{
+    memset(f, 0, sizeof *f);
+    f->kind = (uint8_t)d->type.kind;
+    f->integer = d->integer != 0;
+    /* a text of at most 18 digits has no more places than 18, so a field
+     * of more places is one of 18 here */
+    f->scale = (int8_t)(d->scale < 0 ? -1 : d->scale > 18 ? 18 : d->scale);
+    f->lo = bound_of(d->has_min, d->min_excl, &d->min, &f->lo_c, &f->lo_s);
+    f->hi = bound_of(d->has_max, d->max_excl, &d->max, &f->hi_c, &f->hi_s);
+}
+
 ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
 {
     if (!out || !rs)
@@ -43,11 +80,14 @@ ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
     r->present = calloc(QLI_REC_PADDED(n), 1);
     r->sbuf = calloc(n, sizeof *r->sbuf);
     r->scap = calloc(n, sizeof *r->scap);
+    r->fplan = calloc(n, sizeof *r->fplan);
     if (!r->vals || !r->v64 || !r->wide || !r->present || !r->sbuf ||
-        !r->scap) {
+        !r->scap || !r->fplan) {
         ql_record_free(r);
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    for (size_t i = 0; i < rs->n_inputs; i++)
+        plan_field(&r->fplan[i], &rs->inputs[i]);
     *out = r;
     return QL_OK;
 }
@@ -61,6 +101,7 @@ void ql_record_free(ql_record *rec)
             free(rec->sbuf[i]);
     free(rec->sbuf);
     free(rec->scap);
+    free(rec->fplan);
     free(rec->vals);
     free(rec->v64);
     free(rec->wide);
@@ -350,20 +391,22 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
 #undef FAIL_TEXT
 }
 
-/* −1, 0 or 1 as v × 10^−s is below, at or above bound b; 2 when that
- * cannot be told in 64 bits. */
-static inline int cmp64(int64_t v, int s, const qd *b)
+/* 10^k in 64 bits, k = 0 … 18. */
+static const int64_t pow10_64[19] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+    1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000,
+    100000000000000, 1000000000000000, 10000000000000000,
+    100000000000000000, 1000000000000000000};
+
+/* −1, 0 or 1 as v × 10^−s is below, at or above m × 10^−ms; 2 when that
+ * cannot be told in 64 bits (s, ms ≤ 18). */
+static inline int cmp64(int64_t v, int s, int64_t m, int ms)
 {
-    if (b->coef > INT64_MAX || b->coef < INT64_MIN)
-        return 2;
-    int64_t m = (int64_t)b->coef;
-    if (s < b->scale) {
-        if (b->scale - s > 18 ||
-            __builtin_mul_overflow(v, (int64_t)qli_qd_pow10[b->scale - s], &v))
+    if (s < ms) {
+        if (__builtin_mul_overflow(v, pow10_64[ms - s], &v))
             return 2;
-    } else if (s > b->scale) {
-        if (s - b->scale > 18 ||
-            __builtin_mul_overflow(m, (int64_t)qli_qd_pow10[s - b->scale], &m))
+    } else if (s > ms) {
+        if (__builtin_mul_overflow(m, pow10_64[s - ms], &m))
             return 2;
     }
     return (v > m) - (v < m);
@@ -374,8 +417,9 @@ static inline int cmp64(int64_t v, int s, const qd *b)
  * set_text_exact would parse and check it: 1 when stored, 0 when the
  * text is not such a number or breaks (or might break) a constraint,
  * and set_text_exact is to decide and say why. */
-static inline int number_fast(ql_record *rec, size_t i, const input_def *d,
-                       const char *s, size_t len)
+static inline __attribute__((always_inline)) int
+number_fast(ql_record *rec, size_t i, const struct rec_field *d,
+                              const char *s, size_t len)
 {
     const char *p = s, *end = s + len;
     if (len > 20)
@@ -403,24 +447,24 @@ static inline int number_fast(ql_record *rec, size_t i, const input_def *d,
     if (digits > 18)
         return 0;
     int64_t v = neg ? -(int64_t)c : (int64_t)c;
-    if (d->integer && scale > 0 && v % (int64_t)qli_qd_pow10[scale] != 0)
+    if (d->integer && scale > 0 && v % pow10_64[scale] != 0)
         return 0;
     if (d->scale >= 0 && scale > d->scale) {
         /* kept at the field's places when only zeros go (check_number) */
-        int64_t p10 = (int64_t)qli_qd_pow10[scale - d->scale];
+        int64_t p10 = pow10_64[scale - d->scale];
         if (v % p10 != 0)
             return 0;
         v /= p10;
         scale = d->scale;
     }
-    if (d->has_min) {
-        int k = cmp64(v, scale, &d->min);
-        if (k == 2 || k < 0 || (k == 0 && d->min_excl))
+    if (d->lo) {
+        int k = d->lo == BOUND_WIDE ? 2 : cmp64(v, scale, d->lo_c, d->lo_s);
+        if (k == 2 || k < 0 || (k == 0 && d->lo == BOUND_EXCL))
             return 0;
     }
-    if (d->has_max) {
-        int k = cmp64(v, scale, &d->max);
-        if (k == 2 || k > 0 || (k == 0 && d->max_excl))
+    if (d->hi) {
+        int k = d->hi == BOUND_WIDE ? 2 : cmp64(v, scale, d->hi_c, d->hi_s);
+        if (k == 2 || k > 0 || (k == 0 && d->hi == BOUND_EXCL))
             return 0;
     }
     rec->vals[i].num = qli_qd_make(v, scale);
@@ -445,13 +489,14 @@ set_text_at(ql_record *rec, size_t i, const char *text, size_t len, ql_error *er
         rec->present[i] = 0;
         return QL_OK;
     }
-    const input_def *d = &rec->rs->inputs[i];
-    switch (d->type.kind) {
+    const struct rec_field *f = &rec->fplan[i];
+    switch (f->kind) {
     case VK_NUMBER:
-        if (number_fast(rec, i, d, text, len))
+        if (number_fast(rec, i, f, text, len))
             return QL_OK;
         break;
-    case VK_ENUM:
+    case VK_ENUM: {
+        const input_def *d = &rec->rs->inputs[i];
         for (size_t k = 0; k < d->en.n; k++)
             if (d->en.lens[k] == len && memcmp(d->en.values[k], text, len) == 0) {
                 rec->vals[i].en = (int32_t)k;
@@ -459,6 +504,7 @@ set_text_at(ql_record *rec, size_t i, const char *text, size_t len, ql_error *er
                 return QL_OK;
             }
         break; /* the exact way says what the values are */
+    }
     case VK_STRING:
         if (valid_utf8(text, len))
             return store_string(rec, i, text, len, err);
