@@ -30,6 +30,7 @@ struct csv_reader {
     size_t nskip;
     int skips;         /* some field is not kept */
     int maybe_bom;     /* the record may hold a byte order mark (0xEF) */
+    int have_fields;   /* fields[] set as it was read (else from starts) */
     /* the record being read */
     size_t rbytes;     /* its field bytes, kept or not */
     int dropping;      /* the current field's bytes are not kept */
@@ -283,7 +284,7 @@ static int plain_words(csv_reader *r, const char *p, size_t n)
         for (; c; c &= c - 1) {
             size_t at = i + ((size_t)__builtin_ctzll(c) >> 3);
             rec[at] = '\0';
-            r->starts[nf] = start;
+            r->fields[nf] = rec + start;
             r->lens[nf] = at - start;
             nf++;
             start = at + 1;
@@ -292,6 +293,7 @@ static int plain_words(csv_reader *r, const char *p, size_t n)
     r->nf = nf;
     r->rlen = n + 1;
     r->maybe_bom = bom; /* finish looks for one only then */
+    r->have_fields = 1;
     return 1;
 }
 #endif
@@ -378,8 +380,11 @@ static int finish(csv_reader *r, csv_record *rec)
     /* A byte order mark starts only a file: at the start of a later
      * record's field it is a second file's start (exports concatenated)
      * and would stay, unseen, inside the id or the value. */
+    if (!r->have_fields)
+        for (size_t i = 0; i < r->nf; i++)
+            r->fields[i] = r->rec + r->starts[i];
     for (size_t i = 0; i < r->nf && r->records > 0 && !r->err && r->maybe_bom; i++)
-        if (r->lens[i] >= 3 && !memcmp(r->rec + r->starts[i], "\xEF\xBB\xBF", 3)) {
+        if (r->lens[i] >= 3 && !memcmp(r->fields[i], "\xEF\xBB\xBF", 3)) {
             r->err = "a byte order mark (U+FEFF) at the start of the field: the "
                      "start of another file inside this one (files joined "
                      "together?); remove it";
@@ -393,8 +398,6 @@ static int finish(csv_reader *r, csv_record *rec)
         rec->error_column = r->err_column;
         return -1;
     }
-    for (size_t i = 0; i < r->nf; i++)
-        r->fields[i] = r->rec + r->starts[i];
     rec->nfields = r->nf;
     rec->field = r->fields;
     rec->len = r->lens;
@@ -489,6 +492,7 @@ int csv_next(csv_reader *r, csv_record *rec)
     r->err = NULL;
     r->dropping = field_dropped(r, 0);
     r->maybe_bom = 1;
+    r->have_fields = 0;
     rec->line = r->line;
     int fast = r->general_only ? 0 : plain_line(r);
     if (fast < 0)
