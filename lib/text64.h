@@ -19,38 +19,30 @@
 
 /* The room qli_put_fixed may write past the text it returns (it copies
  * a whole block): a caller's buffer has this much at o. */
-#define QLI_FIXED_ROOM 32
+#define QLI_FIXED_ROOM 48
 
 /* Writes c × 10^−s with `shown` places at o (which has QLI_FIXED_ROOM
  * bytes), no NUL; returns its length, or 0 when it is not this case (s
  * above `shown`, or more than 18 places or 8 zeros of padding): the
- * caller then takes qli_qd_format_i64. */
+ * caller then takes qli_qd_format_i64.  The digits of |c| are written
+ * once, two at a time, after zeros enough for "0.0…"; the point goes in
+ * as the block is copied out. */
 static inline size_t qli_put_fixed(char *o, int64_t c, int s, int shown)
 {
     int pad = shown - s;
     if ((unsigned)s > 18 || (unsigned)pad > 8)
         return 0;
-    char tmp[96];
-    char *end = tmp + 48, *p = end;
+    char tmp[80];
+    char *end = tmp + 40, *p = end;
+    /* zeros before the digits (a value below 1 has them) and after them
+     * (the padding) */
+    memcpy(tmp + 16, "0000000000000000", 16);
+    memcpy(tmp + 32, "0000000000000000", 16);
     uint64_t m = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
-    p -= pad;
-    memcpy(p, "00000000", 8); /* pad of them before end, the rest after */
-    int k = s;
-    for (; k >= 2; k -= 2) {
-        unsigned d = (unsigned)(m % 100) * 2;
-        m /= 100;
-        p -= 2;
-        memcpy(p, qli_qd_digit_pairs + d, 2);
-    }
-    if (k) {
-        *--p = (char)('0' + m % 10);
-        m /= 10;
-    }
-    if (shown > 0)
-        *--p = '.';
     while (m >= 100) {
-        unsigned d = (unsigned)(m % 100) * 2;
-        m /= 100;
+        uint64_t q = m / 100; /* one multiplication for both */
+        unsigned d = (unsigned)(m - q * 100) * 2;
+        m = q;
         p -= 2;
         memcpy(p, qli_qd_digit_pairs + d, 2);
     }
@@ -60,12 +52,18 @@ static inline size_t qli_put_fixed(char *o, int64_t c, int s, int shown)
     } else {
         *--p = (char)('0' + m);
     }
+    if (p > end - s - 1)
+        p = end - s - 1; /* at least one digit before the point */
+    size_t whole = (size_t)(end - s - p), n = 0;
     if (c < 0)
-        *--p = '-';
-    /* at most 29 bytes (a sign, 19 digits with the places, the point,
-     * 8 zeros), so the block stays inside tmp */
-    memcpy(o, p, QLI_FIXED_ROOM);
-    return (size_t)(end - p);
+        o[n++] = '-';
+    memcpy(o + n, p, 24); /* the whole part: at most 19 digits */
+    n += whole;
+    if (shown == 0)
+        return n;
+    o[n++] = '.';
+    memcpy(o + n, end - s, 24); /* s places (≤ 18) and the zeros after */
+    return n + (size_t)shown;
 }
 
 #endif
