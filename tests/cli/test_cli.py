@@ -2261,8 +2261,9 @@ class TestAndCheck(unittest.TestCase):
             os.symlink(os.path.join(SRC, JILIN), os.path.join(d, "sub", "jl.yaml"))
             with open(os.path.join(d, "sub", "national.yaml"), "w", encoding="utf-8") as f:
                 f.write(stray)
-            head = [l for l in open(os.path.join(SRC, JILIN), encoding="utf-8")
-                    if l.startswith(("quotalevy:", "id:", "title:", "jurisdiction:"))]
+            with open(os.path.join(SRC, JILIN), encoding="utf-8") as f:
+                head = [l for l in f
+                        if l.startswith(("quotalevy:", "id:", "title:", "jurisdiction:"))]
             with open(os.path.join(d, "sub", "child.yaml"), "w", encoding="utf-8") as f:
                 f.write("".join(head) + "version: '1'\nextends: jl.yaml\n")
             p = run("run", "--allow-any-extends", os.path.join(d, "sub", "child.yaml"),
