@@ -291,13 +291,7 @@ static ql_status places_within_replaced(loader *L, const entry *ent,
  * so at the file's own line). */
 static int bound_number(const ynode *n, qd *out)
 {
-    if (!n || n->kind != YN_SCALAR)
-        return 0;
-    size_t len = n->len;
-    int percent = len > 0 && n->text[len - 1] == '%';
-    if (qli_qd_parse(out, n->text, percent ? len - 1 : len))
-        return 0;
-    return !percent || !qli_qd_percent(out, out);
+    return n && n->kind == YN_SCALAR && qli_rl_number_text(n, out) == QD_OK;
 }
 
 /* Whether bound (x, excl) leaves out at least what (was, was_excl) does:

@@ -105,6 +105,9 @@ ql_status qli_rl_inherit_input(loader *L, entry *e, const ynode *v);
 /* A number ("0.015", "-3", "1.6%"); a bool (true or false). */
 ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
                               qd *out);
+/* The same reading of scalar n, quietly: QD_OK, the parse's status, or
+ * -1 for a percentage with too many places. */
+int qli_rl_number_text(const ynode *n, qd *out);
 ql_status qli_rl_bool_value(loader *L, const ynode *n, const char *what,
                             int *out);
 ql_status qli_rl_date_value(loader *L, const ynode *n, const char *what,

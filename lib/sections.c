@@ -155,16 +155,27 @@ ql_status qli_rl_int_key(loader *L, const ynode *map, const char *key, int lo,
 
 /* A number as written in a rules file: "0.015", "-3", "1.6%"; its
  * trailing zeros after the point dropped. */
+int qli_rl_number_text(const ynode *n, qd *out)
+{
+    size_t len = n->len;
+    int percent = len > 0 && n->text[len - 1] == '%';
+    int q = qli_qd_parse(out, n->text, percent ? len - 1 : len);
+    if (!q && percent && qli_qd_percent(out, out))
+        return -1;
+    if (!q) /* 1.70% is 1.7%: the value's places, never how it was
+             * written, set the places of what is computed from it (P2-14) */
+        qli_qd_trim(out);
+    return q;
+}
+
 ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
                               qd *out)
 {
     ql_status st = qli_rl_want(L, n, YN_SCALAR, what);
     if (st)
         return st;
-    size_t len = n->len;
-    int percent = len > 0 && n->text[len - 1] == '%';
-    int q = qli_qd_parse(out, n->text, percent ? len - 1 : len);
-    if (!q && percent && qli_qd_percent(out, out))
+    int q = qli_rl_number_text(n, out);
+    if (q < 0)
         return qli_yfail(L->err, QL_ERANGE, n,
                          "%s: '%.40s%s' is too long for a percentage: at most "
                          QL_STR(QD_PERCENT_SCALE) " digits after the point "
@@ -175,9 +186,6 @@ ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
         return qli_yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
                      "%s: '%.40s%s' is not a number (%s)", what, n->text,
                      n->len > 40 ? "…" : "", qli_qd_message(q));
-    /* 1.70% is 1.7%: the value's places, never how it was written, set
-     * the places of what is computed from it (P2-14) */
-    qli_qd_trim(out);
     return QL_OK;
 }
 
