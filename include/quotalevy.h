@@ -773,6 +773,25 @@ QL_EXTERN size_t ql_result_check_text(char *buf, size_t size,
                                       ql_check_field f);
 
 /*
+ * Output i, or field f (REQUIRED, ACTUAL, SHORTFALL) of check i, as a
+ * 64-bit coefficient at its shown places: *coef × 10^−scale is the number
+ * ql_result_output / ql_result_check give, the scale returned being their
+ * value's.  For bindings that keep a column of numbers without making a
+ * ql_value or a text for each (the fast path's 64-bit values are handed
+ * out as they are).  Returns the scale (≥ 0); QL_I64_NONE when there is
+ * no number there (empty, a check that does not apply, not a number, a
+ * bad argument or a result without a successful evaluation); QL_I64_WIDE
+ * when there is one that this does not give (past 64 bits, or shown by a
+ * rounding): read it with ql_result_output / ql_result_check.  *coef is
+ * written only when a scale is returned.
+ */
+#define QL_I64_NONE (-1)
+#define QL_I64_WIDE (-2)
+QL_EXTERN int ql_result_output_i64(int64_t *coef, const ql_result *res, size_t i);
+QL_EXTERN int ql_result_check_i64(int64_t *coef, const ql_result *res, size_t i,
+                                  ql_check_field f);
+
+/*
  * Every output of the last evaluation as the fields of one delimited
  * line (CSV, TSV), in output order, the way `quotalevy run` writes a
  * row's values: each output — or each of a check output's five fields,

@@ -458,6 +458,71 @@ size_t ql_result_check_text(char *buf, size_t size, const ql_result *res,
     }
 }
 
+/* c × 10^−s at display d's places into *coef: its scale, or QL_I64_WIDE
+ * when that takes a rounding or more than 64 bits. */
+static int i64_shown(int64_t *coef, int64_t c, int s, display d)
+{
+    if (d.scale < 0 || s == d.scale) {
+        *coef = c;
+        return s;
+    }
+    if (s < d.scale) {
+        int up = d.scale - s;
+        int64_t v;
+        if (up > 18 || __builtin_mul_overflow(c, (int64_t)qli_qd_pow10[up], &v))
+            return QL_I64_WIDE;
+        *coef = v;
+        return d.scale;
+    }
+    int down = s - d.scale;
+    if (down > 18 || c % (int64_t)qli_qd_pow10[down] != 0)
+        return QL_I64_WIDE; /* a rounding for display: the general reader */
+    *coef = c / (int64_t)qli_qd_pow10[down];
+    return d.scale;
+}
+
+/* An exact engine's number, shown as d says, into *coef. */
+static int i64_of_qd(int64_t *coef, const qd *v, display d)
+{
+    qd s;
+    if (v->cut || qli_sc_show(&s, v, d) != QD_OK || s.coef > INT64_MAX ||
+        s.coef < INT64_MIN)
+        return QL_I64_WIDE;
+    *coef = (int64_t)s.coef;
+    return (int)s.scale;
+}
+
+int ql_result_output_i64(int64_t *coef, const ql_result *res, size_t i)
+{
+    if (!coef || !usable(res) || i >= res->rs->n_outputs)
+        return QL_I64_NONE;
+    const output_def *o = &res->rs->outputs[i];
+    if (o->kind != OUT_COMPUTED)
+        return o->kind == OUT_INPUT ? QL_I64_WIDE : QL_I64_NONE;
+    if (res->rs->computed[o->index].type.kind != VK_NUMBER)
+        return QL_I64_NONE;
+    const fval *f = fast_value(res, (size_t)o->index);
+    if (f)
+        return i64_shown(coef, f->c, f->s, o->disp);
+    return i64_of_qd(coef, &res->cvals[o->index].num, o->disp);
+}
+
+int ql_result_check_i64(int64_t *coef, const ql_result *res, size_t i,
+                        ql_check_field f)
+{
+    if (!coef || !usable(res) || i >= res->rs->n_checks || f < QL_CHECK_REQUIRED ||
+        f > QL_CHECK_SHORTFALL || !res->checks[i].applicable)
+        return QL_I64_NONE;
+    int j = (int)f - QL_CHECK_REQUIRED;
+    display d = res->rs->checks[i].disp[j];
+    if (res->fastv) {
+        const fval *v = &res->kv[3 * i + (size_t)j];
+        return i64_shown(coef, v->c, v->s, d);
+    }
+    qd tmp;
+    return i64_of_qd(coef, check_num(res, i, j, &tmp), d);
+}
+
 /* Value text s (n bytes) as a field of a delimited line, quoted where it
  * holds sep, '"', CR or LF, at o in buf (cut at size − 1: only what
  * fits is written); returns the field's full length. */

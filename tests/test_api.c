@@ -551,6 +551,120 @@ static void test_api_row_text_numbers_dates(void **state)
     ql_ruleset_free(rs);
 }
 
+/* ql_result_output_i64 / ql_result_check_i64 give each number as
+ * ql_result_output / ql_result_check do (the same digits at the same
+ * scale), NONE where there is none, WIDE only where a number is there. */
+static void assert_i64_agrees(const ql_result *res)
+{
+    const ql_ruleset *rs = ql_result_ruleset(res);
+    int64_t c;
+    char got[128], want[128];
+    for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
+        ql_value v = QL_VALUE_INIT;
+        assert_int_equal(ql_result_output(&v, res, i), QL_OK);
+        int s = ql_result_output_i64(&c, res, i);
+        if (s == QL_I64_NONE) {
+            assert_true(v.type != QL_TYPE_NUMBER);
+            continue;
+        }
+        assert_int_equal(v.type, QL_TYPE_NUMBER);
+        if (s == QL_I64_WIDE)
+            continue;
+        ql_decimal d = {0};
+        d.coef_lo = (uint64_t)c;
+        d.coef_hi = c < 0 ? -1 : 0;
+        d.scale = s;
+        ql_decimal_format(got, sizeof got, &d);
+        ql_result_output_text(want, sizeof want, res, i);
+        assert_string_equal(got, want);
+        assert_int_equal(s, v.number.scale);
+    }
+    for (size_t i = 0; i < ql_ruleset_check_count(rs); i++) {
+        ql_check_result k = QL_CHECK_RESULT_INIT;
+        assert_int_equal(ql_result_check(&k, res, i), QL_OK);
+        const ql_value *f[3] = {&k.required, &k.actual, &k.shortfall};
+        for (int j = 0; j < 3; j++) {
+            ql_check_field fld = (ql_check_field)(QL_CHECK_REQUIRED + j);
+            int s = ql_result_check_i64(&c, res, i, fld);
+            assert_int_equal(s == QL_I64_NONE, f[j]->type != QL_TYPE_NUMBER);
+            if (s < 0)
+                continue;
+            ql_decimal d = {0};
+            d.coef_lo = (uint64_t)c;
+            d.coef_hi = c < 0 ? -1 : 0;
+            d.scale = s;
+            ql_decimal_format(got, sizeof got, &d);
+            ql_result_check_text(want, sizeof want, res, i, fld);
+            assert_string_equal(got, want);
+        }
+        assert_int_equal(ql_result_check_i64(&c, res, i, QL_CHECK_APPLICABLE), QL_I64_NONE);
+    }
+}
+
+static void test_api_numbers_as_i64(void **state)
+{
+    fixture *f = *state;
+    ql_error err;
+    ql_date day;
+    int64_t c = 7;
+    ql_date_from_ymd(&day, 2024, 6, 30);
+    /* nothing evaluated yet, bad arguments */
+    assert_int_equal(ql_result_output_i64(&c, f->res, 0), QL_I64_NONE);
+    assert_int_equal(ql_result_output_i64(NULL, f->res, 0), QL_I64_NONE);
+    assert_int_equal(ql_result_output_i64(&c, NULL, 0), QL_I64_NONE);
+    assert_int_equal(ql_result_check_i64(&c, NULL, 0, QL_CHECK_REQUIRED), QL_I64_NONE);
+    assert_int_equal(c, 7); /* not written */
+    const char *rows[] = {"kind=firm staff=120 disabled=1 posts=3 wages=6000000 area_wage=50000",
+                          "kind=office staff=12.75 posts=0 wages=0 area_wage=61234.57",
+                          "kind=school staff=0 wages=1 area_wage=0.01"};
+    for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+        ql_record_clear(f->rec);
+        char *copy = strdup(rows[r]), *save = NULL;
+        for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+            char *eq = strchr(t, '=');
+            *eq = '\0';
+            assert_int_equal(ql_record_set(f->rec, t, eq + 1, &err), QL_OK);
+        }
+        free(copy);
+        assert_int_equal(ql_evaluate(f->res, f->rec, day, 0, &err), QL_OK);
+        assert_i64_agrees(f->res);
+        assert_int_equal(ql_result_output_i64(&c, f->res, 9999), QL_I64_NONE);
+    }
+    /* a value past 64 bits, an input passed through, a date, a negative,
+     * more places than declared and fewer: each as the general reader */
+    ql_ruleset *rs = load_text(RULES_HEAD
+                               "inputs:\n"
+                               "  n: {type: decimal, scale: 4}\n"
+                               "  when: date\n"
+                               "computed:\n"
+                               "  big: {expr: n * 1000000000000000000000, scale: 4}\n"
+                               "  neg: {expr: 0 - n, scale: 4}\n"
+                               "  wide: {expr: n * 1, scale: 6}\n"
+                               "  later: add_days(when, 1)\n"
+                               "outputs: [big, neg, wide, n, later]\n");
+    ql_record *rec;
+    ql_result *res;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&res, rs, NULL), QL_OK);
+    const char *ns[] = {"0", "1.5", "-2.0001", "9223372036.8547"};
+    for (size_t k = 0; k < sizeof ns / sizeof *ns; k++) {
+        ql_record_clear(rec);
+        assert_int_equal(ql_record_set(rec, "n", ns[k], &err), QL_OK);
+        assert_int_equal(ql_record_set(rec, "when", "2024-01-31", &err), QL_OK);
+        if (ql_evaluate(res, rec, day, 0, &err))
+            fail_msg("%s: %s", ns[k], err.message);
+        assert_i64_agrees(res);
+        int s = ql_result_output_i64(&c, res, 0);
+        assert_true(s == QL_I64_WIDE || (s == 4 && ns[k][0] == '0'));
+        assert_int_equal(ql_result_output_i64(&c, res, 3), QL_I64_WIDE); /* the input */
+        assert_int_equal(ql_result_output_i64(&c, res, 4), QL_I64_NONE); /* a date */
+        assert_int_equal(ql_result_output_i64(&c, res, 2), 6);
+    }
+    ql_result_free(res);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
 static void test_api_struct_versions(void **state)
 {
     fixture *f = *state;
@@ -668,6 +782,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_struct_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_row_text, setup, teardown),
         cmocka_unit_test(test_api_row_text_numbers_dates),
+        cmocka_unit_test_setup_teardown(test_api_numbers_as_i64, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,8 +9,11 @@
  * released, the records are filled and evaluated with ql_evaluate_many.
  * No Python object is made for a value inside the library's work.  The
  * columns come back either packed (the texts of a column in one bytes,
- * its int64 offsets and a mask in two more; the package makes a value
- * when one is read), written row by row without the GIL, or as lists of
+ * its int64 offsets and a mask in two more, and for a number column each
+ * number's 64-bit coefficient and scale in two more, read from the
+ * library as they are, ql_result_output_i64: no text is written for
+ * them; the package makes a value when one is read), written row by row
+ * without the GIL, or as lists of
  * objects made straight from the results, with the GIL, through a
  * per-column memo keyed by the value's bits (many cells repeat, and a
  * repeat is then neither formatted nor parsed), a Decimal made in place
@@ -62,6 +65,11 @@ typedef struct col_out {
     PyObject *off_obj, *mask_obj;
     int64_t *off;
     unsigned char *mask;
+    /* a packed number column: each number as its 64-bit coefficient and
+     * scale (mask 1), a number that is not one as its text (mask 2) */
+    PyObject *coef_obj, *scl_obj;
+    int64_t *coef;
+    signed char *scl;
     PyObject **slots;   /* n object references, owned by the block */
     value_slot *vmemo;  /* numbers and dates */
     memo_slot *smemo;   /* strings */
@@ -99,6 +107,8 @@ static void col_out_free(col_out *c)
     PyMem_RawFree(c->data);
     Py_XDECREF(c->off_obj);
     Py_XDECREF(c->mask_obj);
+    Py_XDECREF(c->coef_obj);
+    Py_XDECREF(c->scl_obj);
     if (c->vmemo) {
         for (size_t q = 0; q < MEMO_SLOTS; q++)
             Py_XDECREF(c->vmemo[q].obj);
@@ -109,6 +119,33 @@ static void col_out_free(col_out *c)
             Py_XDECREF(c->smemo[q].obj);
         PyMem_Free(c->smemo);
     }
+}
+
+/* coef × 10^−scale as the library writes a number (ql_value_format):
+ * an optional '-', the integer digits (at least one), then, for a scale
+ * above 0, '.' and exactly `scale` places — into buf, which has room for
+ * QL_DECIMAL_TEXT_MAX bytes; its length.  The scale is at most 36. */
+static size_t i64_text(char *buf, int64_t coef, int scale)
+{
+    char tmp[64];
+    char *end = tmp + sizeof tmp, *p = end;
+    uint64_t m = coef < 0 ? (uint64_t)0 - (uint64_t)coef : (uint64_t)coef;
+    if (scale > 0) {
+        for (int k = 0; k < scale; k++) {
+            *--p = (char)('0' + m % 10);
+            m /= 10;
+        }
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (coef < 0)
+        *--p = '-';
+    size_t n = (size_t)(end - p);
+    memcpy(buf, p, n);
+    return n;
 }
 
 /* Appends row `row`'s cell of column c, packed: the text of the output
@@ -146,15 +183,32 @@ static int col_put_text(col_out *c, size_t row, const ql_result *res)
             n = c->date_len;
         }
     } else {
-        n = s->src == COL_OUTPUT
-            ? ql_result_output_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res, s->index)
-            : ql_result_check_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res,
-                                   s->index, (ql_check_field)s->field);
+        int64_t coef;
+        int scale = !c->coef ? QL_I64_WIDE
+                    : s->src == COL_OUTPUT
+                        ? ql_result_output_i64(&coef, res, s->index)
+                        : ql_result_check_i64(&coef, res, s->index, (ql_check_field)s->field);
+        if (scale >= 0) {
+            /* the usual number: kept as it is, made a text or a Decimal
+             * only when read */
+            c->coef[row] = coef;
+            c->scl[row] = (signed char)scale;
+            c->mask[row] = 1;
+            c->off[row + 1] = (int64_t)c->len;
+            return 0;
+        }
+        if (scale == QL_I64_NONE)
+            n = 0;
+        else
+            n = s->src == COL_OUTPUT
+                ? ql_result_output_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res, s->index)
+                : ql_result_check_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res,
+                                       s->index, (ql_check_field)s->field);
         if (n >= QL_DECIMAL_TEXT_MAX)
             n = QL_DECIMAL_TEXT_MAX - 1; /* never: numbers fit */
     }
     if (n)
-        c->mask[row] = 1;
+        c->mask[row] = c->coef ? 2 : 1; /* in a number column: a text */
     c->len += n;
     c->off[row + 1] = (int64_t)c->len;
     return 0;
@@ -272,33 +326,85 @@ made:
     return o;
 }
 
+/* value_object of the number coef × 10^−scale, memoised under the same
+ * key; NULL with an exception. */
+static PyObject *i64_object(col_out *c, int64_t coef, int scale)
+{
+    uint64_t hi = (uint64_t)(coef >> 63), lo = (uint64_t)coef;
+    int32_t tag = scale + 1;
+    value_slot *slot = NULL;
+    if (!c->memo_off) {
+        uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15u) ^ (uint64_t)tag) * 0xFF51AFD7ED558CCDu;
+        slot = &c->vmemo[(h >> 40) & (MEMO_SLOTS - 1)];
+        int hit = slot->tag == tag && slot->lo == lo && slot->hi == hi;
+        memo_count(c, hit);
+        if (hit) {
+            Py_INCREF(slot->obj);
+            return slot->obj;
+        }
+    }
+    PyObject *o = dec_make(coef, scale);
+    if (!o) {
+        if (PyErr_Occurred())
+            return NULL;
+        char buf[QL_DECIMAL_TEXT_MAX];
+        o = dec_from_text(buf, i64_text(buf, coef, scale));
+        if (!o)
+            return NULL;
+    }
+    if (slot) {
+        Py_INCREF(o);
+        Py_XSETREF(slot->obj, o);
+        slot->hi = hi;
+        slot->lo = lo;
+        slot->tag = tag;
+    }
+    return o;
+}
+
 static PyObject *none_ref(void)
 {
     Py_INCREF(Py_None);
     return Py_None;
 }
 
+/* A check's applicable or compliant field as a bool (None: a compliant
+ * of a check that does not apply), read as the text's length. */
+static PyObject *check_bool(const ql_result *res, size_t i, int field)
+{
+    char b[8];
+    size_t n = ql_result_check_text(b, sizeof b, res, i, (ql_check_field)field);
+    return n ? PyBool_FromLong(n == 4) : none_ref();
+}
+
 /* A new reference to the object of column c's cell in res (None when res
  * is NULL): Decimal, bool, date, str or None, as the packed text reads.
- * `ck` is check spec.index's outcome, read once per row by the caller. */
-static PyObject *cell_object(col_out *c, const ql_result *res, const ql_check_result *ck)
+ * Numbers are read as 64-bit coefficients (ql_result_output_i64); one
+ * that is not is read whole, as is everything else. */
+static PyObject *cell_object(col_out *c, const ql_result *res)
 {
     const col_spec *s = &c->spec;
     if (!res)
         return none_ref();
+    if (s->src == COL_CHECK && s->field <= QL_CHECK_COMPLIANT)
+        return check_bool(res, s->index, s->field);
+    if (s->type == QL_TYPE_NUMBER) {
+        int64_t coef;
+        int scale = s->src == COL_OUTPUT
+                        ? ql_result_output_i64(&coef, res, s->index)
+                        : ql_result_check_i64(&coef, res, s->index, (ql_check_field)s->field);
+        if (scale >= 0)
+            return i64_object(c, coef, scale);
+        if (scale == QL_I64_NONE)
+            return none_ref();
+    }
     if (s->src == COL_CHECK) {
-        switch (s->field) {
-        case QL_CHECK_APPLICABLE:
-            return PyBool_FromLong(ck->applicable);
-        case QL_CHECK_COMPLIANT:
-            return ck->applicable ? PyBool_FromLong(ck->compliant) : none_ref();
-        default: {
-            const ql_value *v = s->field == QL_CHECK_REQUIRED ? &ck->required
-                              : s->field == QL_CHECK_ACTUAL ? &ck->actual
-                                                            : &ck->shortfall;
-            return v->type == QL_TYPE_NUMBER ? value_object(c, v) : none_ref();
-        }
-        }
+        ql_check_result ck = QL_CHECK_RESULT_INIT;
+        ql_result_check(&ck, res, s->index);
+        const ql_value *v = s->field == QL_CHECK_REQUIRED ? &ck.required
+                          : s->field == QL_CHECK_ACTUAL ? &ck.actual
+                                                        : &ck.shortfall;
+        return v->type == QL_TYPE_NUMBER ? value_object(c, v) : none_ref();
     }
     ql_value v = QL_VALUE_INIT;
     ql_result_output(&v, res, s->index);
@@ -361,6 +467,74 @@ static PyObject *packed_objects(int type, PyObject *data, PyObject *offs, PyObje
             o = PyBool_FromLong(len == 4 && memcmp(t, "true", 4) == 0);
         else
             o = typed_object(&memo, type, t, len);
+        if (!o) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, r - start, o);
+    }
+    col_out_free(&memo);
+    return out;
+}
+
+/*
+ * Rows [start, stop) of a packed number column (col_close's five bytes
+ * objects) as a list: Decimals made from the coefficients (mask 1, memo
+ * by value) or from the texts (mask 2), None for empty — or, with
+ * `texts`, each as the str the command writes.  NULL with an exception.
+ */
+static PyObject *packed_numbers(PyObject *data, PyObject *offs, PyObject *mask,
+                                PyObject *coefs, PyObject *scales, Py_ssize_t start,
+                                Py_ssize_t stop, int texts)
+{
+    if (!PyBytes_Check(data) || !PyBytes_Check(offs) || !PyBytes_Check(mask) ||
+        !PyBytes_Check(coefs) || !PyBytes_Check(scales)) {
+        PyErr_SetString(PyExc_TypeError, "packed_numbers: bytes expected");
+        return NULL;
+    }
+    Py_ssize_t n = PyBytes_GET_SIZE(mask), size = PyBytes_GET_SIZE(data);
+    if (PyBytes_GET_SIZE(offs) != (n + 1) * (Py_ssize_t)sizeof(int64_t) ||
+        PyBytes_GET_SIZE(coefs) != n * (Py_ssize_t)sizeof(int64_t) ||
+        PyBytes_GET_SIZE(scales) != n || start < 0 || stop > n || start > stop) {
+        PyErr_SetString(PyExc_ValueError, "packed_numbers: bad column or range");
+        return NULL;
+    }
+    const char *d = PyBytes_AS_STRING(data);
+    const unsigned char *m = (const unsigned char *)PyBytes_AS_STRING(mask);
+    const signed char *sc = (const signed char *)PyBytes_AS_STRING(scales);
+    col_out memo = {0};
+    memo.vmemo = PyMem_Calloc(MEMO_SLOTS, sizeof *memo.vmemo);
+    memo.smemo = PyMem_Calloc(MEMO_SLOTS, sizeof *memo.smemo);
+    PyObject *out = memo.vmemo && memo.smemo ? PyList_New(stop - start) : NULL;
+    if (!memo.vmemo || !memo.smemo)
+        PyErr_NoMemory();
+    for (Py_ssize_t r = start; out && r < stop; r++) {
+        PyObject *o = NULL;
+        if (m[r] == 1) {
+            int64_t c;
+            memcpy(&c, PyBytes_AS_STRING(coefs) + r * (Py_ssize_t)sizeof c, sizeof c);
+            if (sc[r] < 0 || sc[r] > 36) {
+                PyErr_SetString(PyExc_ValueError, "packed_numbers: bad scale");
+            } else if (texts) {
+                char buf[QL_DECIMAL_TEXT_MAX];
+                size_t len = i64_text(buf, c, sc[r]);
+                o = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, (Py_ssize_t)len);
+            } else {
+                o = i64_object(&memo, c, sc[r]);
+            }
+        } else if (m[r] == 2) {
+            int64_t o0, o1;
+            memcpy(&o0, PyBytes_AS_STRING(offs) + r * (Py_ssize_t)sizeof o0, sizeof o0);
+            memcpy(&o1, PyBytes_AS_STRING(offs) + (r + 1) * (Py_ssize_t)sizeof o1, sizeof o1);
+            if (o0 < 0 || o1 < o0 || o1 > size)
+                PyErr_SetString(PyExc_ValueError, "packed_numbers: bad offsets");
+            else if (texts)
+                o = PyUnicode_DecodeUTF8(d + o0, (Py_ssize_t)(o1 - o0), "strict");
+            else
+                o = typed_object(&memo, QL_TYPE_NUMBER, d + o0, (size_t)(o1 - o0));
+        } else {
+            o = none_ref();
+        }
         if (!o) {
             Py_CLEAR(out);
             break;
@@ -556,20 +730,16 @@ static int chunk_texts(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t 
 }
 
 /* The chunk's cells as objects, into each column's row of the block, row
- * by row; each check read once per row.  With the GIL; −1 with an
- * exception. */
+ * by row.  With the GIL; −1 with an exception. */
 static int chunk_objects(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t r0,
-                         size_t k, const int *bad_input, ql_check_result *ck,
-                         size_t nc)
+                         size_t k, const int *bad_input)
 {
     for (size_t j = 0; j < k; j++) {
         const ql_result *res = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK)
                                    ? NULL : b->res[j];
-        for (size_t i = 0; res && i < nc; i++)
-            ql_result_check(&ck[i], res, i);
         for (size_t s = 0; s < ns; s++) {
             col_out *c = &outs[s];
-            PyObject *o = cell_object(c, res, c->spec.src == COL_CHECK ? &ck[c->spec.index] : NULL);
+            PyObject *o = cell_object(c, res);
             if (!o)
                 return -1;
             Py_XSETREF(c->slots[r0 + (Py_ssize_t)j], o);
@@ -611,6 +781,14 @@ static int col_open(col_out *c, PyObject *spec, Py_ssize_t n, PyObject **slots, 
     c->mask = (unsigned char *)PyBytes_AS_STRING(c->mask_obj);
     c->off[0] = 0;
     memset(c->mask, 0, (size_t)n);
+    if (c->spec.type == QL_TYPE_NUMBER) {
+        c->coef_obj = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int64_t));
+        c->scl_obj = PyBytes_FromStringAndSize(NULL, n);
+        if (!c->coef_obj || !c->scl_obj)
+            return -1;
+        c->coef = (int64_t *)PyBytes_AS_STRING(c->coef_obj);
+        c->scl = (signed char *)PyBytes_AS_STRING(c->scl_obj);
+    }
     return 0;
 }
 
@@ -626,6 +804,9 @@ static PyObject *col_close(col_out *c, Py_ssize_t n, Py_ssize_t done)
     PyObject *data = PyBytes_FromStringAndSize(c->data ? c->data : "", (Py_ssize_t)c->len);
     if (!data)
         return NULL;
+    if (c->coef)
+        return Py_BuildValue("(NOOOO)", data, c->off_obj, c->mask_obj, c->coef_obj,
+                             c->scl_obj);
     return Py_BuildValue("(NOO)", data, c->off_obj, c->mask_obj);
 }
 
@@ -682,16 +863,13 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
     cell *cells = PyMem_Calloc(cap * (ni + 1), sizeof *cells);
     PyObject **held = PyMem_Calloc(cap * (ni + 1), sizeof *held);
     int *bad_input = PyMem_Calloc(cap, sizeof *bad_input); /* fill failure: input + 1 */
-    ql_check_result *ck = PyMem_Calloc(nc + 1, sizeof *ck);
     PyObject *outcols = PyList_New((Py_ssize_t)ns), *errs = PyList_New(0);
     PyObject *ret = NULL;
     Py_ssize_t done = 0;
-    if (!outs || !cells || !held || !bad_input || !ck || !outcols || !errs) {
+    if (!outs || !cells || !held || !bad_input || !outcols || !errs) {
         PyErr_NoMemory();
         goto out;
     }
-    for (size_t i = 0; i <= nc; i++)
-        ck[i].version = QL_CHECK_RESULT_VERSION; /* filled by ql_result_check */
     for (size_t s = 0; s < ns; s++)
         if (col_open(&outs[s], PyList_GET_ITEM(specs_in, (Py_ssize_t)s), n,
                      objects ? (PyObject **)view.buf + (Py_ssize_t)s * n : NULL, nc))
@@ -717,7 +895,7 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
             Py_CLEAR(held[q]);
         if (failed < 0)
             goto out;
-        if (objects && chunk_objects(b, outs, ns, r0, k, bad_input, ck, nc))
+        if (objects && chunk_objects(b, outs, ns, r0, k, bad_input))
             goto out;
         done = r0 + (Py_ssize_t)k;
         stopped = failed && stop;
@@ -740,7 +918,6 @@ out:
     PyMem_Free(cells);
     PyMem_Free(held);
     PyMem_Free(bad_input);
-    PyMem_Free(ck);
     return ret;
 }
 

@@ -409,6 +409,16 @@ PyObject *column_objects(int type, PyObject *data, PyObject *offsets, PyObject *
     return packed_objects(type, data, offsets, mask, (Py_ssize_t)start, (Py_ssize_t)stop);
 }
 
+/* A packed number column's rows [start, stop) as Decimals (texts: 0) or
+ * as the command's texts (texts: 1). */
+PyObject *column_numbers(PyObject *data, PyObject *offsets, PyObject *mask,
+                         PyObject *coefs, PyObject *scales, long start, long stop,
+                         int texts)
+{
+    return packed_numbers(data, offsets, mask, coefs, scales, (Py_ssize_t)start,
+                          (Py_ssize_t)stop, texts);
+}
+
 /* Evaluates a list of at most cap mappings through ql_evaluate_many, with
  * the GIL released while the C library works.  Returns one item per
  * mapping: (outputs, checks, trace), the NativeError args of a record

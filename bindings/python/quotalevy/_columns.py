@@ -470,11 +470,13 @@ def _series_cells(s, name: str, floats: str) -> list:
 class Column(Sequence):
     """One output column of evaluate_columns: a read-only sequence whose
     values (Decimal, bool, date, str or None) are made when read, from the
-    library's text kept packed in three buffers (in C, a repeated cell
-    being one object)."""
-    __slots__ = ("name", "_type", "_data", "_offb", "_off", "_mask", "_text")
+    library's text kept packed in three buffers — a number column's
+    numbers as 64-bit coefficients and scales in two more (in C, a
+    repeated cell being one object)."""
+    __slots__ = ("name", "_type", "_data", "_offb", "_off", "_mask", "_text", "_coef",
+                 "_scl")
 
-    def __init__(self, name: str, type_: int, packed: Tuple[bytes, bytes, bytes]):
+    def __init__(self, name: str, type_: int, packed: Tuple[bytes, ...]):
         self.name = name
         self._type = type_
         self._data = packed[0]
@@ -482,12 +484,19 @@ class Column(Sequence):
         self._off = memoryview(packed[1]).cast("q")
         self._mask = packed[2]
         self._text: Optional[str] = None
+        # a number column: each number's 64-bit coefficient and scale (no
+        # text was written for them)
+        self._coef = packed[3] if len(packed) > 3 else None
+        self._scl = packed[4] if len(packed) > 4 else None
 
     def __len__(self) -> int:
         return len(self._mask)
 
     def _objects(self, start: int, stop: int) -> list:
         from . import native
+        if self._coef is not None:
+            return native.column_numbers(self._data, self._offb, self._mask, self._coef,
+                                         self._scl, start, stop, 0)
         return native.column_objects(self._type, self._data, self._offb, self._mask,
                                      start, stop)
 
@@ -506,6 +515,10 @@ class Column(Sequence):
 
     def texts(self) -> List[Optional[str]]:
         """The values as the command writes them (None for empty)."""
+        if self._coef is not None:
+            from . import native
+            return native.column_numbers(self._data, self._offb, self._mask, self._coef,
+                                         self._scl, 0, len(self._mask), 1)
         data, off, mask = self._data, self._off, self._mask
         if self._type != STRING and self._text is None:
             self._text = data.decode("ascii")  # numbers, dates, bools: ASCII
