@@ -758,6 +758,16 @@ typedef enum ql_check_field {
 QL_EXTERN int ql_ruleset_check_scale(const ql_ruleset *rs, size_t i,
                                      ql_check_field f);
 
+/* How check i's shortfall combines over many records, as its rule set
+ * marks it (the check's `aggregate:`): QL_AGG_SUM by default (persons or
+ * money short add up), QL_AGG_NONE, QL_AGG_MIN or QL_AGG_MAX.  A check
+ * that compares shares (a number divided by a per-record number) has no
+ * default: as an output it must say, else the load fails.  A check's
+ * compliant units are counted whatever this says (its output's
+ * aggregation is QL_AGG_COUNT).  QL_AGG_NONE for a bad index. */
+QL_EXTERN ql_aggregate ql_ruleset_check_aggregate(const ql_ruleset *rs,
+                                                  size_t i);
+
 /* Output i, or field f of check i, as the text ql_value_format would
  * give for ql_result_output's / ql_result_check's value ("" for none),
  * written into buf (size bytes, NUL terminated, cut to fit at a UTF-8

@@ -163,8 +163,14 @@ static void summary_columns(const ql_ruleset *rs, table *t)
     for (size_t i = 0; i < rs->n_outputs; i++) {
         const output_def *o = &rs->outputs[i];
         if (o->kind == OUT_CHECK) {
-            for (int p = 0; p < 4; p++)
+            int agg = rs->checks[o->index].agg;
+            for (int p = 0; p < 3; p++)
                 add(t, (int)i, summary_part_how[p], o->name, summary_parts[p]);
+            if (agg == QL_AGG_SUM)
+                add(t, (int)i, summary_part_how[3], o->name, summary_parts[3]);
+            else if (agg == QL_AGG_MIN || agg == QL_AGG_MAX)
+                add(t, (int)i, summary_part_how[3], o->name,
+                    agg == QL_AGG_MIN ? "shortfall_min" : "shortfall_max");
             continue;
         }
         switch (o->agg) {

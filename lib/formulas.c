@@ -205,7 +205,7 @@ static ql_status check_entry(loader *L, const entry *ent, check_def *d)
     static const char *const keys[] = {"title", "description", "source",
                                        "from", "until", "applies", "required",
                                        "actual", "shortfall", "compliant",
-                                       "scale", "display", NULL};
+                                       "scale", "display", "aggregate", NULL};
     static const char *const parts[5] = {"applies", "required", "actual",
                                          "shortfall", "compliant"};
     const ynode *v = ent->val;
@@ -222,8 +222,9 @@ static ql_status check_entry(loader *L, const entry *ent, check_def *d)
         (st = qli_rl_citation(L, v, what, 1, &d->source)))
         return st;
     const ynode *sn;
-    d->decl_scale = d->decl_mode = -1;
-    if ((st = display_keys(L, v, what, &d->decl_scale, &d->decl_mode, &sn)))
+    d->decl_scale = d->decl_mode = d->agg = -1;
+    if ((st = display_keys(L, v, what, &d->decl_scale, &d->decl_mode, &sn)) ||
+        (st = aggregate_key(L, v, what, &d->agg, &d->agg_node)))
         return st;
     d->from = d->until = -1;
     const ynode *f = qli_ymap_get(v, "from"), *u = qli_ymap_get(v, "until");

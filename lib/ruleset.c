@@ -118,6 +118,13 @@ ql_aggregate ql_ruleset_output_aggregate(const ql_ruleset *rs, size_t i)
                                    : QL_AGG_NONE;
 }
 
+ql_aggregate ql_ruleset_check_aggregate(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_checks && rs->checks[i].agg > 0
+               ? (ql_aggregate)rs->checks[i].agg
+               : QL_AGG_NONE;
+}
+
 int ql_ruleset_check_scale(const ql_ruleset *rs, size_t i, ql_check_field f)
 {
     if (!rs || i >= rs->n_checks || f < QL_CHECK_REQUIRED ||

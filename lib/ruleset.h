@@ -97,6 +97,10 @@ typedef struct check_def {
     int applies, required, actual, shortfall, compliant; /* blocks; −1 */
     int decl_scale, decl_mode; /* `scale:`, `display:` of its numbers; −1 */
     display disp[3];           /* required, actual, shortfall (scale.c) */
+    /* how its shortfall combines over records (ql_aggregate): its
+     * `aggregate:`, or −1 until scale.c settles the default */
+    int agg;
+    const ynode *agg_node; /* `aggregate:` for messages, or NULL */
     const ynode *key;
     /* the expression scalars and trees of applies … compliant (or NULL) */
     const ynode *expr[5];

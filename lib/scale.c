@@ -218,6 +218,44 @@ static ql_status aggregable(ql_error *err, const computed_def *d,
                                              "out)");
 }
 
+/* Settles how check k's shortfall combines over records (k->agg) and
+ * says when it cannot: a shortfall is added up by default, but not one
+ * made of a share (a number divided by a per-record number, like a
+ * quota rate of a unit's staff), whose total is percentage points of
+ * different units (P3-11): the rules must say, as for an amount per
+ * unit.  A count of true values is for bools; `output` is whether the
+ * check is an output (only an output is totalled). */
+static ql_status check_aggregable(ql_error *err, check_def *k, int output)
+{
+    int share = 0;
+    for (int f = 0; f < 3; f++)
+        share |= qli_cc_check_field_type(k, CF_REQUIRED + f).share;
+    if (k->agg == QL_AGG_COUNT)
+        return qli_yfail(err, QL_ETYPE, k->agg_node ? k->agg_node : k->key,
+                         "check '%s': its shortfall is a number, and "
+                         "'aggregate: count' is for bools: declare sum, min, "
+                         "max or none (the check's compliant units are "
+                         "counted whatever it says)",
+                         k->name);
+    if (k->agg >= 0)
+        return QL_OK;
+    if (!share) {
+        k->agg = QL_AGG_SUM;
+        return QL_OK;
+    }
+    k->agg = QL_AGG_NONE;
+    if (!output)
+        return QL_OK;
+    return qli_yfail(err, QL_ETYPE, k->key,
+                     "check '%s' compares shares (a number divided by a "
+                     "number that differs from record to record), and "
+                     "whether its shortfalls add up over records the rules "
+                     "must say: declare 'aggregate: none' if they do not (a "
+                     "shortfall in percentage points of each unit's own "
+                     "staff), or 'aggregate: sum' if they do",
+                     k->name);
+}
+
 /* showable for the three numbers of check k, each noted in diag (the
  * first problem kept in *first); non-zero when the load must stop. */
 static ql_status check_showable(ql_ruleset *rs, ql_error *err, ql_diag *diag,
@@ -267,11 +305,19 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
                        d->name, qli_cc_article(d->type), qli_cc_type_name(d->type)));
         d->disp = display_of(rs, d->type, d->decl_scale, d->decl_mode);
     }
+    unsigned char *ck_out = qli_ar_alloc(&rs->arena, rs->n_checks + 1);
+    if (!ck_out)
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    memset(ck_out, 0, rs->n_checks + 1);
+    for (size_t j = 0; j < rs->n_outputs; j++)
+        if (rs->outputs[j].kind == OUT_CHECK)
+            ck_out[rs->outputs[j].index] = 1;
     for (size_t i = 0; i < rs->n_checks; i++) {
         check_def *k = &rs->checks[i];
         for (int f = 0; f < 3; f++)
             k->disp[f] = display_of(rs, qli_cc_check_field_type(k, CF_REQUIRED + f),
                                     k->decl_scale, k->decl_mode);
+        NOTE(check_aggregable(err, k, ck_out[i]));
     }
     for (size_t i = 0; i < rs->n_outputs; i++) {
         output_def *o = &rs->outputs[i];
@@ -294,11 +340,12 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
             if ((st = check_showable(rs, err, diag, k, &first)))
                 return st;
             o->agg = QL_AGG_COUNT;
-            /* a summary adds up every check's shortfalls */
+            /* a summary combines its shortfalls as the check says */
             const char *what = qli_ar_printf(&rs->arena, "check '%s' shortfall", k->name);
             if (!what)
                 return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-            NOTE(summable(err, k->disp[2], QL_AGG_SUM, what, k->key));
+            NOTE(summable(err, k->disp[2], k->agg, what,
+                          k->agg_node ? k->agg_node : k->key));
         } else {
             const input_def *d = &rs->inputs[o->index];
             o->disp = display_of(rs, d->type, -1, -1);

@@ -180,11 +180,13 @@ static int fixed_number(const cc *c, const ast *n)
 }
 
 /* A number made of a and b (+, −, ×, min, max, if) with `scale`
- * places: money if either is, an amount per unit if either is. */
+ * places: money if either is, an amount per unit if either is, and a
+ * share if either is and it is not money. */
 vtype qli_tc_num_of(int scale, vtype a, vtype b)
 {
     vtype t = qli_tc_num(scale, a.money || b.money);
     t.per = (uint8_t)(t.money && (a.per || b.per));
+    t.share = (uint8_t)(!t.money && (a.share || b.share));
     return t;
 }
 
@@ -463,6 +465,10 @@ static ql_status tc_node(cc *c, ast *n)
                 n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
                 n->type.per = (uint8_t)(n->type.money &&
                                         (a->type.per || !fixed_number(c, b)));
+                /* a number ÷ a per-record number: a share */
+                n->type.share = (uint8_t)(!n->type.money &&
+                                          (a->type.share || b->type.share ||
+                                           !fixed_number(c, b)));
             } else if (n->op == T_STAR) /* per head × heads, or × a rate? */
                 n->type = qli_tc_num_of(scale_sum(a->type.scale, b->type.scale),
                                         a->type, b->type);

@@ -40,6 +40,11 @@ typedef struct vtype {
      * amount divided by a plain number: a wage per head, a levy per
      * position), which adds up over records only if the rules say so */
     uint8_t per;
+    /* VK_NUMBER not money: a share somewhere in its making (a number
+     * divided by a number that is not the same for every record: a
+     * quota rate, a ratio of persons), which adds up over records only
+     * if the rules say so (a check's shortfall, P3-11) */
+    uint8_t share;
 } vtype;
 
 /* How a number is shown: `scale` places (−1: as it is), and the rounding

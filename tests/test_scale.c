@@ -309,6 +309,32 @@ static void test_scale_inapplicable_check_is_met(void **state)
     ql_ruleset_free(rs);
 }
 
+/* P3-11: how a check's shortfall combines, through the C API: a sum by
+ * default for persons, what the rules say for shares; the output of a
+ * check still counts compliant units. */
+static void test_scale_check_shortfall_aggregation(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(
+        RULES_HEAD "inputs:\n  n: {type: integer, min: 1}\n  k: integer\n"
+        "checks:\n  persons:\n    title: T\n    source: s\n"
+        "    required: 2\n    actual: k\n"
+        "  share:\n    title: T\n    source: s\n    required: 1.5%\n"
+        "    actual: round(k / n, 4)\n    aggregate: max\n"
+        "  quiet:\n    title: T\n    source: s\n    required: 1.5%\n"
+        "    actual: round(k / n, 4)\n"
+        "computed:\n  q: quiet.compliant\n"
+        "outputs: [persons, share, q]\n");
+    assert_int_equal(ql_ruleset_check_aggregate(rs, 0), QL_AGG_SUM);
+    assert_int_equal(ql_ruleset_check_aggregate(rs, 1), QL_AGG_MAX);
+    /* not an output: never totalled, so it need not say */
+    assert_int_equal(ql_ruleset_check_aggregate(rs, 2), QL_AGG_NONE);
+    assert_int_equal(ql_ruleset_check_aggregate(rs, 3), QL_AGG_NONE);
+    assert_int_equal(ql_ruleset_check_aggregate(NULL, 0), QL_AGG_NONE);
+    assert_int_equal(ql_ruleset_output_aggregate(rs, 1), QL_AGG_COUNT);
+    ql_ruleset_free(rs);
+}
+
 /* Loads `yaml` with one override; its status, the message in err. */
 static ql_status load_overridden(const char *yaml, const char *param,
                                  const char *value, ql_error *err)
@@ -580,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_scale_output_after_failure_is_none),
         cmocka_unit_test(test_scale_messages_speak_english),
         cmocka_unit_test(test_scale_inapplicable_check_is_met),
+        cmocka_unit_test(test_scale_check_shortfall_aggregation),
         cmocka_unit_test(test_scale_parameters_and_overrides_keep_their_type),
         cmocka_unit_test(test_scale_amount_before_rounding_keeps_its_places),
         cmocka_unit_test(test_scale_never_shown_short),

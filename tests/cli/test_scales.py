@@ -158,6 +158,59 @@ class Totals(unittest.TestCase):
         self.assertEqual(int(total["ratio_met_count"]),
                          sum(u["ratio_met"] == "true" for u in units))
 
+    def test_a_check_of_shares_says_how_its_shortfalls_combine(self):
+        """P3-11: a check comparing shares (1.5 % against a unit's own
+        disabled / employees) totalled percentage points of different
+        units.  Without `aggregate:` it is now a load error at the check;
+        `aggregate: none` leaves the shortfall out of the summary (the
+        units short still counted); min and max say what they are; a
+        check of persons still sums by default."""
+        base = ("quotalevy: 1\nid: ck\ntitle: ck\njurisdiction: XX\n"
+                "version: \"1\"\nsources:\n  s: {title: test data}\n"
+                "inputs:\n  employees: {type: integer, min: 1}\n"
+                "  disabled: {type: integer, min: 0}\n"
+                "checks:\n  share:\n    title: share\n    source: s\n"
+                "    required: 1.5%\n    actual: round(disabled / employees, 4)\n"
+                "{agg}"
+                "  persons:\n    title: persons\n    source: s\n"
+                "    required: 2\n    actual: disabled\n"
+                "outputs: [share, persons]\n")
+        data = "id,employees,disabled\nA,100,1\nB,1000,2\nC,50,0\n"
+        with tempfile.TemporaryDirectory() as d:
+            rules, csvp = os.path.join(d, "ck.yaml"), os.path.join(d, "ck.csv")
+            summ = os.path.join(d, "s.csv")
+            with open(csvp, "w") as f:
+                f.write(data)
+            with open(rules, "w") as f:
+                f.write(base.replace("{agg}", ""))
+            p = run_p("check", rules)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn(f"{rules}:12:3: check 'share' compares shares",
+                          p.stdout + p.stderr)
+            self.assertIn("declare 'aggregate: none'", p.stdout + p.stderr)
+            for agg, col, want in (("none", None, None),
+                                   ("max", "share_shortfall_max", "0.0150"),
+                                   ("min", "share_shortfall_min", "0.0050"),
+                                   ("sum", "share_shortfall", "0.0330")):
+                with self.subTest(agg):
+                    with open(rules, "w") as f:
+                        f.write(base.replace("{agg}", f"    aggregate: {agg}\n"))
+                    p = run_p("run", rules, csvp, "-d", "2024-01-01", "-q",
+                              "-o", os.path.join(d, "o.csv"), "--summary", summ)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    total = csv_rows(summ)[-1]
+                    self.assertEqual(total["share_short"], "3")
+                    shorts = {k: v for k, v in total.items()
+                              if k.startswith("share_shortfall")}
+                    self.assertEqual(shorts, {col: want} if col else {})
+                    # persons short add up by default
+                    self.assertEqual(total["persons_shortfall"], "3")
+            with open(rules, "w") as f:
+                f.write(base.replace("{agg}", "    aggregate: count\n"))
+            p = run_p("check", rules)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("'aggregate: count' is for bools", p.stdout + p.stderr)
+
     def test_group_by_needs_a_summary_and_a_known_column(self):
         p = subprocess.run([*WRAP, BIN, "run", "rules/cn/jilin.yaml",
                             "examples/jilin-units.csv", "--date", "2024-06-30",
@@ -307,12 +360,13 @@ class HonestTotals(unittest.TestCase):
                           "sum') but is rounded to its 2 places for display only "
                           "('display:'), and a total of rounded values is not the total "
                           "of the values: round it in the formula", p.stdout)
-            # a check's shortfall is always summed
+            # a check whose shortfall is summed (a share: it must say so)
             with open(rules, "w") as f:
-                f.write(SUMMED_RULES % ("a / b", "none", "a / b", "    display: up\n"))
+                f.write(SUMMED_RULES % ("a / b", "none", "a / b",
+                                        "    display: up\n    aggregate: sum\n"))
             p = run_p("check", rules)
             self.assertEqual(p.returncode, 1)
-            self.assertIn("q.yaml:18:3: check 'k' shortfall is added up in totals", p.stdout)
+            self.assertIn("q.yaml:25:16: check 'k' shortfall is added up in totals", p.stdout)
             self.assertNotIn("output 'q'", p.stdout)
             # rounded in the formula, the total is the total of what is shown
             with open(rules, "w") as f:

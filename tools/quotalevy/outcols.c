@@ -163,10 +163,15 @@ int oc_check_run(const ql_ruleset *rs, const char *const *keep, size_t nkeep,
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
         const char *nm = ql_ruleset_output_name(rs, i);
         if (is_check(rs, i)) {
-            static const char *const f[] = {"applicable", "compliant", "short",
-                                            "shortfall"};
-            for (int j = 0; j < 4; j++)
+            static const char *const f[] = {"applicable", "compliant", "short"};
+            for (int j = 0; j < 3; j++)
                 add(&s, nm, f[j], "check '%s' (its %s total)", nm, f[j]);
+            static const char *const sf[] = {NULL, "shortfall", NULL,
+                                             "shortfall_min", "shortfall_max"};
+            ql_aggregate ga = ql_ruleset_check_aggregate(
+                rs, (size_t)ql_ruleset_check_index(rs, nm));
+            if (ga <= QL_AGG_MAX && sf[ga])
+                add(&s, nm, sf[ga], "check '%s' (its %s)", nm, sf[ga]);
             continue;
         }
         ql_aggregate g = ql_ruleset_output_aggregate(rs, i);

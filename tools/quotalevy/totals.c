@@ -16,7 +16,8 @@ typedef struct acc {
     ql_decimal v;        /* least or greatest */
     long long n;         /* values seen, or true ones (count) */
     unsigned char has;
-    /* a check: units it applies to, compliant ones, sum of shortfalls */
+    /* a check: units it applies to, compliant ones, and its shortfalls
+     * combined as the check says (sum, or least/greatest in v) */
     long long applicable, compliant;
     widesum shortfall;
     unsigned char has_short;
@@ -32,7 +33,7 @@ struct totals {
     const ql_ruleset *rs;
     size_t ngroup, nout;
     int *check;           /* per output: its check index, or −1 */
-    ql_aggregate *agg;    /* per output */
+    ql_aggregate *agg;    /* per output: its own, or a check's shortfall's */
     int *scale;           /* per output: the places its sum is shown with */
     group_table *groups;  /* key → group */
 };
@@ -57,7 +58,9 @@ totals *tot_new(const ql_ruleset *rs, size_t ngroup)
         t->check[i] = ql_ruleset_output_is_check(rs, i)
                           ? ql_ruleset_check_index(rs, ql_ruleset_output_name(rs, i))
                           : -1;
-        t->agg[i] = ql_ruleset_output_aggregate(rs, i);
+        t->agg[i] = t->check[i] >= 0
+                        ? ql_ruleset_check_aggregate(rs, (size_t)t->check[i])
+                        : ql_ruleset_output_aggregate(rs, i);
         /* a sum of no values is 0 at the places its values have */
         t->scale[i] = t->check[i] >= 0 ? ql_ruleset_check_scale(rs, (size_t)t->check[i],
                                                                 QL_CHECK_SHORTFALL)
@@ -131,9 +134,13 @@ int tot_add(totals *t, const char *const *key, const size_t *len,
                 continue;
             a->applicable++;
             a->compliant += c.compliant != 0;
-            if (c.shortfall.type == QL_TYPE_NUMBER &&
-                add_num(&a->shortfall, &a->has_short, &c.shortfall.number))
-                return -1;
+            if (t->agg[i] == QL_AGG_SUM) {
+                if (c.shortfall.type == QL_TYPE_NUMBER &&
+                    add_num(&a->shortfall, &a->has_short, &c.shortfall.number))
+                    return -1;
+            } else if (t->agg[i] != QL_AGG_NONE) {
+                (void)fold(a, t->agg[i], &c.shortfall);
+            }
             continue;
         }
         if (t->agg[i] == QL_AGG_NONE)
@@ -155,10 +162,11 @@ static void combine(const totals *t, size_t i, acc *a, const acc *b)
             widesum_merge(&a->shortfall, &b->shortfall);
             a->has_short = 1;
         }
+        if (!b->has || (t->agg[i] != QL_AGG_MIN && t->agg[i] != QL_AGG_MAX))
+            return;
+    } else if (!b->has) {
         return;
     }
-    if (!b->has)
-        return;
     switch (t->agg[i]) {
     case QL_AGG_SUM:
         widesum_merge(&a->sum, &b->sum);
@@ -248,7 +256,10 @@ static void put_row(const totals *t, const char *key, const group *g,
             put_count(out, a->applicable);
             put_count(out, a->compliant);
             put_count(out, a->applicable - a->compliant);
-            put_sum(out, &a->shortfall, t->scale[i]);
+            if (t->agg[i] == QL_AGG_SUM)
+                put_sum(out, &a->shortfall, t->scale[i]);
+            else if (t->agg[i] != QL_AGG_NONE)
+                put_dec(out, &a->v, a->has);
             continue;
         }
         switch (t->agg[i]) {
@@ -277,10 +288,16 @@ int tot_write_csv(const totals *t, const char *const *group_names,
             static const char *const f[] = {"applicable", "compliant", "short",
                                             "shortfall"};
             for (int j = 0; j < 4; j++) {
+                if (j == 3 && t->agg[i] == QL_AGG_NONE)
+                    break; /* shortfalls that do not combine */
                 strbuf h = {0};
                 sb_puts(&h, name);
                 sb_putc(&h, '_');
                 sb_puts(&h, f[j]);
+                if (j == 3 && t->agg[i] != QL_AGG_SUM) {
+                    sb_putc(&h, '_');
+                    sb_puts(&h, agg_word[t->agg[i] <= QL_AGG_MAX ? t->agg[i] : 0]);
+                }
                 sb_putc(out, ',');
                 csv_put_field(out, h.p, h.len);
                 free(h.p);
