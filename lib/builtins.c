@@ -52,6 +52,9 @@ static int emit_args(cc *c, const ast *n)
     return 0;
 }
 
+/* A name argument for qli_tc_wrong_name: its text, length and place. */
+#define NAME_OF(a) (a)->kind == A_NAME ? (a)->text : NULL, (a)->len, (a)->pos
+
 /* A parameter named as the first argument (at, bracket), or NULL. */
 static const sym *param_arg(cc *c, ast *a, int table)
 {
@@ -285,8 +288,8 @@ static ql_status check_bracket(cc *c, ast *n)
     ast *a = n->args[0];
     const sym *s = param_arg(c, a, 1);
     if (!s)
-        return qli_cc_fail_at(c, a->pos, QL_ETYPE,
-                              "bracket() takes a table parameter first");
+        return qli_tc_wrong_name(c, NAME_OF(a), TC_WANT_TABLE,
+                                 "bracket() takes a table parameter first");
     ql_status st;
     if ((st = qli_tc_expr(c, n->args[1])) ||
         (st = qli_tc_expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
@@ -310,8 +313,8 @@ static ql_status check_at(cc *c, ast *n)
     ast *a = n->args[0];
     const sym *s = param_arg(c, a, 0);
     if (!s)
-        return qli_cc_fail_at(c, a->pos, QL_ETYPE,
-                              "at() takes a parameter (not a table) first");
+        return qli_tc_wrong_name(c, NAME_OF(a), TC_WANT_PARAM,
+                                 "at() takes a parameter (not a table) first");
     ql_status st;
     if ((st = qli_tc_expr(c, n->args[1])) ||
         (st = qli_tc_expect(c, n->args[1], VK_DATE, "at()'s date")))
@@ -337,8 +340,8 @@ static ql_status check_present(cc *c, ast *n)
     if (a->kind == A_NAME && (st = qli_tc_resolve(c, a, &s)))
         return st;
     if (!s || s->kind != S_INPUT)
-        return qli_cc_fail_at(c, a->pos, QL_ETYPE,
-                              "present() takes the name of an input");
+        return qli_tc_wrong_name(c, NAME_OF(a), TC_WANT_INPUT,
+                                 "present() takes the name of an input");
     a->ref = (int)(s - c->syms);
     qli_cc_mark_read(c, s);
     n->type = qli_tc_type(VK_BOOL);

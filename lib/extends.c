@@ -371,12 +371,15 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
                          sp && *sp ? sp : "", sp && *sp ? ":" : "",
                          env && *env ? env : "", env && *env ? ":" : "",
                          qli_rl_rules_dir());
+                char hint[QL_MAX_NAME + 32];
                 return qli_yfail(
                     L->err, QL_EIO, ext,
                     "extends '%.60s': cannot open (beside this file): "
                     "%s; nor is it a rule set (NAME or NAME.yaml) on "
-                    "the search path %.100s",
-                    rel, strerror(e), folders);
+                    "the search path %.100s%.100s",
+                    rel, strerror(e), folders,
+                    qli_rl_suggest_rules(L->ar, rel, base_dir, L->search_path,
+                                         hint, sizeof hint));
             }
             return qli_yfail(L->err, QL_EIO, ext,
                              "extends '%.80s': cannot open %.80s: %s", rel,

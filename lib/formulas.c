@@ -293,9 +293,16 @@ static ql_status validation_entry(loader *L, const entry *ent, validation_def *d
     d->field = -1;
     if (field) {
         d->field = ql_ruleset_input_index(rs, field);
-        if (d->field < 0)
+        if (d->field < 0) {
+            qli_suggest sg;
+            char hint[QL_MAX_NAME + 32];
+            qli_suggest_init(&sg, field, strlen(field));
+            for (size_t i = 0; i < rs->n_inputs; i++)
+                qli_suggest_try(&sg, rs->inputs[i].name);
             return qli_yfail(L->err, QL_ENAME, qli_ymap_get(v, "field"),
-                         "%s: '%s' is not an input", what, field);
+                         "%s: '%s' is not an input%s", what, field,
+                         qli_suggest_text(&sg, hint, sizeof hint));
+        }
     }
     d->expr = qli_ymap_get(v, "rule");
     if (!d->expr)

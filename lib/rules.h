@@ -165,6 +165,12 @@ ql_status qli_rl_apply_overrides(loader *L);
 ql_status qli_rl_find_rules(ql_arena *ar, const char *name,
                         const char *search_path, const char **out,
                         ql_error *err);
+/* "; did you mean 'cn/national'?" in buf for a rules name that was not
+ * found (the nearest rules file beside base_dir, then on the search path
+ * as qli_rl_find_rules looks), or "". */
+const char *qli_rl_suggest_rules(ql_arena *ar, const char *name,
+                                 const char *base_dir, const char *search_path,
+                                 char *buf, size_t size);
 /* The folder the bundled rule sets were installed to. */
 const char *qli_rl_rules_dir(void);
 

@@ -14,7 +14,9 @@
 #include "util.h"
 #include "rules.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -107,11 +109,93 @@ ql_status qli_rl_find_rules(ql_arena *ar, const char *name,
         *out = hit;
         return QL_OK;
     }
+    if (!err)
+        return QL_EIO;
+    char hint[QL_MAX_NAME + 32];
     return qli_fail(err, QL_EIO, name, 0, 0,
                    "no rules file or rule set of that name (looked for "
-                   "%s and %s.yaml in %s%s%s%s%s)",
+                   "%s and %s.yaml in %s%s%s%s%s)%s",
                    name, name, search_path && *search_path ? search_path : "",
                    search_path && *search_path ? ":" : "",
                    env && *env ? env : "", env && *env ? ":" : "",
-                   QL_RULES_DIR);
+                   QL_RULES_DIR,
+                   qli_rl_suggest_rules(ar, name, ".", search_path, hint,
+                                        sizeof hint));
+}
+
+/* "Did you mean" for a rules name that was not found.  The candidates
+ * are the rules files (*.yaml, *.yml) in a folder and in its
+ * sub-folders one level down, named as `extends` names them
+ * ("cn/national"); at most SUGGEST_ENTRIES entries a folder are read,
+ * since this runs only on the way to an error. */
+#define SUGGEST_ENTRIES 512
+
+static size_t yaml_stem(const char *file)
+{
+    size_t n = strlen(file);
+    if (n > 5 && !strcmp(file + n - 5, ".yaml"))
+        return n - 5;
+    if (n > 4 && !strcmp(file + n - 4, ".yml"))
+        return n - 4;
+    return 0;
+}
+
+static void suggest_in(ql_arena *ar, qli_suggest *sg, const char *dir,
+                       size_t dlen, const char *sub)
+{
+    char *path = qli_ar_printf(ar, "%.*s%s%s", (int)dlen, dir, sub ? "/" : "",
+                               sub ? sub : "");
+    DIR *d = path ? opendir(path) : NULL;
+    if (!d)
+        return;
+    struct dirent *e;
+    for (int n = 0; n < SUGGEST_ENTRIES && (e = readdir(d)); n++) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t stem = yaml_stem(e->d_name);
+        if (stem) {
+            char *name = qli_ar_printf(ar, "%s%s%.*s", sub ? sub : "",
+                                       sub ? "/" : "", (int)stem, e->d_name);
+            char *full = name ? qli_ar_printf(ar, "%s.yaml", name) : NULL;
+            if (!full)
+                break;
+            qli_suggest_try(sg, name);
+            /* "cn/national.yml" is nearest "cn/national.yaml": offer the
+             * name without its suffix all the same */
+            qli_suggest_try(sg, full);
+            if (sg->best == full)
+                sg->best = name;
+        } else if (!sub) {
+            char *sub2 = qli_ar_strndup(ar, e->d_name, strlen(e->d_name));
+            if (sub2)
+                suggest_in(ar, sg, dir, dlen, sub2);
+        }
+    }
+    closedir(d);
+}
+
+static void suggest_list(ql_arena *ar, qli_suggest *sg, const char *list)
+{
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ":");
+        if (n)
+            suggest_in(ar, sg, p, n, NULL);
+        p += n;
+        if (*p == ':')
+            p++;
+    }
+}
+
+const char *qli_rl_suggest_rules(ql_arena *ar, const char *name,
+                                 const char *base_dir, const char *search_path,
+                                 char *buf, size_t size)
+{
+    qli_suggest sg;
+    qli_suggest_init(&sg, name, strlen(name));
+    if (base_dir && *base_dir)
+        suggest_in(ar, &sg, base_dir, strlen(base_dir), NULL);
+    suggest_list(ar, &sg, search_path);
+    suggest_list(ar, &sg, getenv("QUOTALEVY_RULES_PATH"));
+    suggest_in(ar, &sg, QL_RULES_DIR, strlen(QL_RULES_DIR), NULL);
+    return qli_suggest_text(&sg, buf, size);
 }

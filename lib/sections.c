@@ -309,9 +309,14 @@ ql_status qli_rl_citation(loader *L, const ynode *map, const char *what,
     if (qli_names_find(&L->source_ids, *out, w, source_id, L->rs) >= 0 ||
         qli_rl_failed_definition(L, SEC_SOURCES, *out, w))
         return QL_OK;
+    qli_suggest sg;
+    char hint[QL_MAX_NAME + 32];
+    qli_suggest_init(&sg, *out, w);
+    for (size_t i = 0; i < L->rs->n_sources; i++)
+        qli_suggest_try(&sg, L->rs->sources[i].id);
     return qli_yfail(L->err, QL_ENAME, n,
-                 "%s cites '%.*s', which is not declared under 'sources'", what,
-                 (int)w, *out);
+                 "%s cites '%.*s', which is not declared under 'sources'%s",
+                 what, (int)w, *out, qli_suggest_text(&sg, hint, sizeof hint));
 }
 
 /* ------------------------------------------------------- definitions */

@@ -222,12 +222,62 @@ __attribute__((noinline, cold)) static ql_status unknown_function(cc *c, ast *n)
     qli_suggest sg;
     char hint[QL_MAX_NAME + 32];
     qli_suggest_init(&sg, n->text, n->len);
+    if (sg.dist < 3)
+        sg.dist = 3; /* few names, short ones: rnd is round */
     for (size_t i = 0; i < qli_n_builtins; i++)
         qli_suggest_try(&sg, qli_builtins[i].name);
     return qli_cc_fail_at(c, n->pos, QL_ENAME,
                           "unknown function '%.*s'%s (see docs/rules-language.md "
                           "for the list)",
                           (int)n->len, n->text, qli_suggest_text(&sg, hint, sizeof hint));
+}
+
+/* Whether symbol s is of kind `want` (TC_WANT_*). */
+static int of_kind(const cc *c, const sym *s, int want)
+{
+    switch (want) {
+    case TC_WANT_PARAM:
+    case TC_WANT_TABLE:
+        return s->kind == S_PARAM &&
+               (c->rs->params[s->index].type.kind == VK_TABLE) ==
+                   (want == TC_WANT_TABLE);
+    case TC_WANT_INPUT: return s->kind == S_INPUT;
+    default: return s->kind == S_CHECK;
+    }
+}
+
+__attribute__((noinline, cold)) ql_status
+qli_tc_wrong_name(cc *c, const char *text, size_t len, size_t pos, int want,
+                  const char *needs)
+{
+    static const char *const kind[] = {"parameter", "table parameter",
+                                       "input", "check"};
+    if (!text)
+        return qli_cc_fail_at(c, pos, QL_ETYPE, "%s", needs);
+    const sym *s = qli_cc_lookup(c, text, len);
+    if (s) {
+        int table = s->kind == S_PARAM &&
+                    c->rs->params[s->index].type.kind == VK_TABLE;
+        return qli_cc_fail_at(c, pos, QL_ETYPE, "'%s' is %s %s: %s", s->name,
+                              s->kind == S_INPUT ? "an" : "a",
+                              table ? "table parameter"
+                                    : qli_cc_kind_word(s->kind),
+                              needs);
+    }
+    int is_date = len == 4 && !memcmp(text, "date", 4);
+    if (is_date || qli_ls_lookup(c, text, len))
+        return qli_cc_fail_at(c, pos, QL_ETYPE, "'%.*s' is %s: %s", (int)len,
+                              text, is_date ? "the evaluation date" : "a list",
+                              needs);
+    qli_suggest sg;
+    char hint[QL_MAX_NAME + 32];
+    qli_suggest_init(&sg, text, len);
+    for (size_t i = 0; i < c->nsyms; i++)
+        if (of_kind(c, &c->syms[i], want) && !strchr(c->syms[i].name, '['))
+            qli_suggest_try(&sg, c->syms[i].name);
+    return qli_cc_fail_at(c, pos, QL_ENAME, "unknown %s '%.*s'%s (%s)",
+                          kind[want], (int)len, text,
+                          qli_suggest_text(&sg, hint, sizeof hint), needs);
 }
 
 /* lists.c has rewritten every list name that means an item: one left
@@ -300,9 +350,8 @@ static ql_status tc_member(cc *c, ast *n)
 {
     const sym *s = qli_cc_lookup(c, n->text, n->len);
     if (!s || s->kind != S_CHECK)
-        return qli_cc_fail_at(c, n->pos, QL_ENAME,
-                       "'%.*s' is not a check (only checks have fields)",
-                       (int)n->len, n->text);
+        return qli_tc_wrong_name(c, n->text, n->len, n->pos, TC_WANT_CHECK,
+                                 "only checks have fields");
     int f = -1;
     for (int i = 0; i < 5; i++)
         if (strlen(check_fields[i]) == n->member_len &&

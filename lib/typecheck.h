@@ -27,13 +27,22 @@ ql_status qli_tc_expr(cc *c, ast *n);
 ql_status qli_tc_expect(cc *c, ast *n, vkind k, const char *role);
 ql_status qli_tc_unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx);
 ql_status qli_tc_resolve(cc *c, const ast *n, const sym **out);
+/* The name text[0, len) at pos (a built-in's argument, or a check
+ * before its field; text NULL: not a name) is not one of kind `want`
+ * (TC_WANT_*): a located error saying what it is — unknown, with the
+ * nearest name of that kind, or a name of another kind — and `needs`
+ * ("at() takes a parameter (not a table) first"). */
+enum { TC_WANT_PARAM, TC_WANT_TABLE, TC_WANT_INPUT, TC_WANT_CHECK };
+ql_status qli_tc_wrong_name(cc *c, const char *text, size_t len, size_t pos,
+                            int want, const char *needs);
 int qli_tc_same_type(vtype a, vtype b);
 vtype qli_tc_type(vkind k);
 /* A number's type with at most `scale` places (QL_SCALE_ANY past what a
  * decimal holds) and whether it is an amount of money. */
 vtype qli_tc_num(int scale, int money);
 /* A number made of a and b with `scale` places: money, and an amount per
- * unit (vtype.per), if either is. */
+ * unit (vtype.per), if either is; a share (vtype.share) if either is and
+ * it is not money. */
 vtype qli_tc_num_of(int scale, vtype a, vtype b);
 const char *qli_cc_type_name(vtype t);
 /* "a" or "an", as English wants before qli_cc_type_name(t). */

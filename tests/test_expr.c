@@ -240,7 +240,17 @@ static void test_expr_type_errors(void **state)
     check_type_error("flag in [true]", 11, QL_ETYPE, "'in' cannot test a bool");
     check_type_error("min(n, day)", 13, QL_ETYPE, "arguments must all be of one type");
     check_type_error("present(n + 1)", 16, QL_ETYPE, "present() takes the name of an input");
-    check_type_error("n.compliant", 6, QL_ENAME, "'n' is not a check");
+    check_type_error("n.compliant", 6, QL_ETYPE,
+                     "'n' is an input: only checks have fields");
+    /* P3-04: an unknown name where a kind of name is wanted says so */
+    check_type_error("nn.compliant", 6, QL_ENAME,
+                     "unknown check 'nn' (only checks have fields)");
+    check_type_error("present(nn)", 14, QL_ENAME,
+                     "unknown input 'nn'; did you mean 'n'? (present() takes");
+    check_type_error("at(n, date)", 9, QL_ETYPE,
+                     "'n' is an input: at() takes a parameter");
+    check_type_error("at(date, date)", 9, QL_ETYPE,
+                     "'date' is the evaluation date: at() takes");
     check_type_error("-flag", 7, QL_ETYPE, "operand of '-' must be a number");
     check_type_error("not n", 10, QL_ETYPE, "operand of 'not' must be a bool");
 }

@@ -163,6 +163,42 @@ MISTAKES = [
     ("an inherited input's strict bound loosened", "parameters:\n",
      "inputs:\n  disabled:\n    type: decimal\n    scale: 2\n    min: -1\n    max: 10\n"
      "\nparameters:\n", "-1\n", "'min: -1' lets through values that 'min: 0'"),
+    # P3-04: every unknown name is said to be unknown, with the nearest
+    # valid one, wherever it is written
+    ("a misspelt parameter in at()", "round(levy_due / employees, 2)",
+     "round(at(ratoi, date) * levy_due, 2)", "ratoi",
+     "unknown parameter 'ratoi'; did you mean 'ratio'? (at() takes a "
+     "parameter (not a table) first)"),
+    ("an input in at()", "round(levy_due / employees, 2)",
+     "round(at(employees, date) * levy_due, 2)", "employees, date",
+     "'employees' is an input: at() takes a parameter (not a table) first"),
+    ("a misspelt table in bracket()", "round(levy_due / employees, 2)",
+     "round(bracket(levy_shar, 0.5) * levy_due, 2)", "levy_shar",
+     "unknown table parameter 'levy_shar'; did you mean 'levy_share'?"),
+    ("a misspelt input in present()", "round(levy_due / employees, 2)",
+     "if(present(employes), 1.00, 0.00)", "employes",
+     "unknown input 'employes'; did you mean 'employees'? (present() takes "
+     "the name of an input)"),
+    ("a misspelt check before its field", "round(levy_due / employees, 2)",
+     "if(agency_post_minimun.compliant, 1.00, 0.00)", "agency_post_minimun",
+     "unknown check 'agency_post_minimun'; did you mean "
+     "'agency_post_minimum'? (only checks have fields)"),
+    ("a misspelt function", "round(levy_due / employees, 2)",
+     "rnd(levy_due / employees, 2)", "rnd(",
+     "unknown function 'rnd'; did you mean 'round'?"),
+    ("a misspelt source id", "source: bj-test", "source: bj-tset", "bj-tset",
+     "cites 'bj-tset', which is not declared under 'sources'; did you mean "
+     "'bj-test'?"),
+    ("a misspelt validation field", "\n\noutputs: [",
+     "\n\nvalidations:\n  wage_positive:\n    rule: wage_total > 0\n"
+     "    message: m\n    field: wage_totl\n\noutputs: [", "wage_totl",
+     "validation 'wage_positive': 'wage_totl' is not an input; did you mean "
+     "'wage_total'?"),
+    ("a misspelt rule set to extend", "extends: cn/national",
+     "extends: cn/nationa", "cn/nationa", "did you mean 'cn/national'?"),
+    ("a rule set to extend with the wrong suffix", "extends: cn/national",
+     "extends: cn/national.yml", "cn/national.yml",
+     "did you mean 'cn/national'?"),
 ]
 
 
