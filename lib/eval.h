@@ -100,6 +100,24 @@ void qli_eval_set_date(ql_result *res, ql_date date);
  * exactly — a quotient cut at as many places as it is shown with, or
  * fewer — else QL_OK. */
 ql_status qli_eval_shown_exactly(ql_result *res, int report);
+
+/* eval_errors.c: an evaluation into res fails at instruction pc with a
+ * located message (err's field set to `field` when not NULL); a decimal
+ * status st as a message; a cut value compared with b, rounded to
+ * `digits` places (`divided`: round(a / b, n), a NULL: its quotient did
+ * not fit), a divisor b that may be zero, within its doubt; parameter d
+ * with no value on `date`.  Each returns the status it set. */
+ql_status qli_eval_fail_pc(ql_result *res, size_t pc, ql_status code,
+                           const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+ql_status qli_eval_qd_fail(ql_result *res, size_t pc, int st);
+ql_status qli_eval_cmp_fail(ql_result *res, size_t pc, const qd *a,
+                            const qd *b);
+ql_status qli_eval_round_fail(ql_result *res, size_t pc, const qd *a,
+                              int digits, int divided);
+ql_status qli_eval_div_fail(ql_result *res, size_t pc, const qd *b);
+ql_status qli_eval_no_value_on(ql_result *res, size_t pc,
+                               const struct param_def *d, ql_date date);
 /* Bytes of one entry of ql_result.frames. */
 extern const size_t qli_eval_frame_size;
 

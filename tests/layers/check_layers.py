@@ -17,13 +17,16 @@ import sys
 COMPILER = {"compile.h", "typecheck.h", "lists.h", "builtins.h", "rules.h"}
 RULES = [
     # file, only these headers (None: any), never these, no calls to
-    ("lib/decimal.c", {"decimal.h"}, set(), None),
+    ("lib/decimal.c", {"decimal.h", "decimal_wide.h"}, set(), None),
+    ("lib/decimal_round.c", {"decimal.h", "decimal_wide.h"}, set(), None),
+    ("lib/decimal_cmp.c", {"decimal.h", "decimal_wide.h"}, set(), None),
     ("lib/decimal_text.c", {"decimal.h"}, set(), None),
     ("lib/lexer.c", {"decimal.h", "util.h", "value.h", "expr.h"}, set(), None),
     ("lib/parser.c", {"decimal.h", "util.h", "value.h", "expr.h"}, set(), None),
     ("lib/symbols.c", None, {"typecheck.h", "lists.h", "builtins.h"}, None),
     ("lib/lists.c", None, {"typecheck.h", "code.h"}, "qli_tc_"),
     ("lib/eval.c", None, COMPILER, None),
+    ("lib/eval_errors.c", None, COMPILER, None),
     ("lib/fast_eval.c", None, COMPILER, None),
     ("lib/record.c", None, COMPILER, None),
     ("lib/result.c", None, COMPILER, None),
