@@ -10,6 +10,7 @@
  * duplicate keys are errors, every failure has its line.  The cases run
  * through the public API only, as any program would run them.
  */
+#include "names.h"
 #include "rules.h"
 #include "yamltree.h"
 
@@ -269,6 +270,16 @@ static void check_scales(tstate *t, const char *cname, const ynode *c)
 static const char *const case_keys[] = {"name",  "date", "input", "expect",
                                         "error", "note", NULL};
 
+/* Whether text has the form NNNN-NN-NN. */
+static int date_shaped(const char *text)
+{
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? text[i] != '-'
+                             : (text[i] < '0' || text[i] > '9'))
+            return 0;
+    return text[10] == '\0';
+}
+
 /* Runs one case; returns 1 if it passed. */
 static int run_case(tstate *t, const ynode *c, size_t index)
 {
@@ -301,11 +312,22 @@ static int run_case(tstate *t, const ynode *c, size_t index)
     ql_date d;
     if (!date || date->kind != YN_SCALAR ||
         ql_date_parse(&d, date->text, date->len, NULL)) {
-        case_fail(t, date ? date : c, cname, "needs 'date: YYYY-MM-DD'");
+        if (date && date->kind == YN_SCALAR && date_shaped(date->text))
+            case_fail(t, date, cname,
+                      "'%s' is not a real calendar date (years 1 to 9999)",
+                      date->text);
+        else
+            case_fail(t, date ? date : c, cname, "needs 'date: YYYY-MM-DD'");
         return 0;
     }
     if (!expect && !error) {
         case_fail(t, c, cname, "needs 'expect' or 'error'");
+        return 0;
+    }
+    if (expect && error) { /* which one would it pass by? */
+        case_fail(t, error, cname,
+                  "gives both 'expect' and 'error': a case either evaluates "
+                  "(expect) or fails (error)");
         return 0;
     }
     ql_record_clear(t->rec);
@@ -377,6 +399,47 @@ static ql_status load_rules(ql_ruleset **out, const char *path,
     return ql_ruleset_load_ext(out, rpath, opts, err);
 }
 
+/* The top-level keys: rules, cases, description.  A file whose first
+ * key is none of them is not a test file, and nothing of it is quoted
+ * (it may be any YAML: a configuration's secret, a password file's line
+ * read as a key); a later unknown key is named only when it is a near
+ * miss of one of them (P3-08). */
+static ql_status top_keys(const ynode *root, ql_error *err)
+{
+    static const char *const keys[] = {"rules", "cases", "description"};
+    for (size_t i = 0; i < root->n; i++) {
+        const ynode *k = root->items[2 * i];
+        qli_suggest sg;
+        int ok = 0;
+        qli_suggest_init(&sg, k->text, k->len);
+        for (int j = 0; j < 3; j++) {
+            ok |= !strcmp(k->text, keys[j]);
+            qli_suggest_try(&sg, keys[j]);
+        }
+        if (ok)
+            continue;
+        if (i == 0)
+            return qli_yfail(err, QL_ESCHEMA, k,
+                             "not a quotalevy test file: its first key is "
+                             "not rules, cases or description");
+        if (sg.best)
+            return qli_yfail(err, QL_ESCHEMA, k,
+                             "unknown key '%s'; did you mean '%s'? (a test "
+                             "file has rules, cases and description)",
+                             k->text, sg.best);
+        return qli_yfail(err, QL_ESCHEMA, k,
+                         "a key that is not rules, cases or description: a "
+                         "test file has only those");
+    }
+    return QL_OK;
+}
+
+static const char *case_name(const void *cases, size_t i)
+{
+    const ynode *nm = qli_ymap_get(((const ynode *)cases)->items[i], "name");
+    return nm ? nm->text : NULL;
+}
+
 ql_status ql_test_file(size_t *passed, size_t *failed, const char *path,
                        const ql_load_options *opts, ql_test_failure_cb cb,
                        void *payload, ql_error *err)
@@ -402,17 +465,8 @@ ql_status ql_test_file(size_t *passed, size_t *failed, const char *path,
             "a test file is a mapping with 'rules: PATH' and 'cases:'");
         goto out;
     }
-    for (size_t i = 0; i < root->n; i++) {
-        const ynode *k = root->items[2 * i];
-        if (strcmp(k->text, "rules") && strcmp(k->text, "cases") &&
-            strcmp(k->text, "description")) {
-            st = qli_yfail(
-                err, QL_ESCHEMA, k,
-                "unknown key '%s' (expected rules, cases or description)",
-                k->text);
-            goto out;
-        }
-    }
+    if ((st = top_keys(root, err)))
+        goto out;
     const ynode *rules = qli_ymap_get(root, "rules"),
                 *cases = qli_ymap_get(root, "cases");
     if (!rules || rules->kind != YN_SCALAR || !cases || cases->kind != YN_SEQ) {
@@ -431,8 +485,29 @@ ql_status ql_test_file(size_t *passed, size_t *failed, const char *path,
                       "nothing");
         goto out;
     }
+    /* two cases of one name: a report of either could be the other's */
+    qli_names seen = {0};
+    if (qli_names_init(&seen, cases->n, &ar)) {
+        st = qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
+        goto out;
+    }
     for (size_t i = 0; i < cases->n; i++) {
-        if (run_case(&t, cases->items[i], i))
+        const ynode *c = cases->items[i];
+        const ynode *nm = c->kind == YN_MAP ? qli_ymap_get(c, "name") : NULL;
+        if (nm && nm->kind == YN_SCALAR) {
+            long first =
+                qli_names_find(&seen, nm->text, nm->len, case_name, cases);
+            if (first >= 0) {
+                case_fail(&t, nm, nm->text,
+                          "case name '%s' is given to case %ld (line %d) "
+                          "too: give each case its own name",
+                          nm->text, first + 1, cases->items[first]->line);
+                nf++;
+                continue;
+            }
+            qli_names_add(&seen, i, nm->text, nm->len);
+        }
+        if (run_case(&t, c, i))
             np++;
         else
             nf++;

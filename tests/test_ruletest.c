@@ -140,7 +140,9 @@ static void test_ruletest_broken_files(void **state)
                      QL_ESCHEMA);
     assert_int_equal(err.line, 3);
     assert_int_equal(err.column, 1);
-    assert_non_null(strstr(err.message, "unknown key 'extra'"));
+    assert_non_null(strstr(err.message, "a key that is not rules, cases or "
+                                        "description"));
+    assert_null(strstr(err.message, "extra"));
     assert_int_equal(passed, 7); /* nothing counted */
     t = write_file("t.yaml", "rules: x.yaml\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
@@ -163,6 +165,78 @@ static void test_ruletest_broken_files(void **state)
         ql_test_file(&passed, &failed, fifo, NULL, NULL, NULL, &err), QL_EIO);
     assert_non_null(strstr(err.message, "FIFO"));
     assert_int_equal(passed, 7);
+}
+
+/* P3-08: a YAML file that is not a test file is refused without a word
+ * of its text; a near miss is named with the key meant. */
+static void test_ruletest_quotes_no_other_file(void **state)
+{
+    (void)state;
+    size_t passed = 7, failed = 7;
+    ql_error err;
+    const char *t = write_file("t.yaml", "secret_key: hunter2-very-secret\n"
+                                         "password: swordfish\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "not a quotalevy test file"));
+    assert_null(strstr(err.message, "secret"));
+    assert_int_equal(err.line, 1);
+    t = write_file("t.yaml", "cases: []\nrules: x.yaml\n"
+                             "root:x:0:0:root:/root:/bin/bash: 1\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_ESCHEMA);
+    assert_null(strstr(err.message, "root"));
+    assert_int_equal(err.line, 3);
+    t = write_file("t.yaml", "rules: x.yaml\ncase: []\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "unknown key 'case'; did you mean "
+                                        "'cases'?"));
+    assert_int_equal(passed, 7);
+}
+
+/* P2-18: two cases of one name, a case with both expect and error, and a
+ * date of the right form that is no day each fail with what is wrong. */
+static void test_ruletest_case_checks(void **state)
+{
+    (void)state;
+    failures f = {0};
+    size_t passed, failed;
+    ql_error err;
+    const char *t = write_file(
+        "t.yaml", "rules: " BASE "\n"
+                  "cases:\n"
+                  "  - name: basic\n"
+                  "    date: 2024-01-01\n"
+                  "    input: {kind: firm, staff: 50, wages: 10000000, "
+                  "area_wage: 40000}\n"
+                  "    expect: {required: 0.750}\n"
+                  "  - name: basic\n"
+                  "    date: 2024-01-01\n"
+                  "    input: {kind: firm, staff: 50, wages: 10000000, "
+                  "area_wage: 40000}\n"
+                  "    expect: {required: 0.750}\n"
+                  "  - name: both\n"
+                  "    date: 2024-01-01\n"
+                  "    input: {kind: firm, staff: -1, wages: 1, area_wage: 1}\n"
+                  "    expect: {required: 0.750}\n"
+                  "    error: {code: QL_ERECORD}\n"
+                  "  - name: no day\n"
+                  "    date: 2024-02-30\n"
+                  "    expect: {required: 0.750}\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(passed, 1);
+    assert_int_equal(failed, 3);
+    assert_int_equal(f.n, 3);
+    assert_int_equal(f.line[0], 7);
+    assert_non_null(strstr(f.text[0], "case name 'basic' is given to case 1 "
+                                      "(line 3) too"));
+    assert_int_equal(f.line[1], 15);
+    assert_non_null(strstr(f.text[1], "both 'expect' and 'error'"));
+    assert_int_equal(f.line[2], 17);
+    assert_non_null(strstr(f.text[2], "'2024-02-30' is not a real calendar "
+                                      "date"));
 }
 
 static void test_ruletest_load_options(void **state)
@@ -224,6 +298,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ruletest_cases),
         cmocka_unit_test(test_ruletest_broken_files),
+        cmocka_unit_test(test_ruletest_quotes_no_other_file),
+        cmocka_unit_test(test_ruletest_case_checks),
         cmocka_unit_test(test_ruletest_load_options),
         cmocka_unit_test(test_ruletest_null_arguments),
     };
