@@ -499,6 +499,17 @@ QL_EXTERN void ql_ruleset_free(ql_ruleset *rs);
  * command can refuse to write over any of them).  NULL if unknown key. */
 QL_EXTERN const char *ql_ruleset_meta(const ql_ruleset *rs, const char *key);
 
+/* The ISO 4217 code of the currency every money value of the rule set is
+ * in ("CNY", "EUR", "JPY"), as ql_ruleset_meta(rs, "currency"); NULL when
+ * it declares none (it then has no money) or rs is NULL.  A file that
+ * extends another keeps its currency: naming another is a load error.
+ * Borrows from the rule set. */
+QL_EXTERN const char *ql_ruleset_currency(const ql_ruleset *rs);
+/* The decimal places of that currency's minor unit (2 for CNY and EUR, 0
+ * for JPY), which every money value is shown with; −1 when the rule set
+ * declares no currency or rs is NULL. */
+QL_EXTERN int ql_ruleset_currency_places(const ql_ruleset *rs);
+
 /* Inputs (record fields), in declaration order. */
 QL_EXTERN size_t ql_ruleset_input_count(const ql_ruleset *rs);
 QL_EXTERN const char *ql_ruleset_input_name(const ql_ruleset *rs, size_t i);

@@ -9,6 +9,7 @@
  */
 #include "rules.h"
 #include "ruleset.h"
+#include "scale.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -449,8 +450,20 @@ own:; /* a label before a declaration: C11 wants a statement */
     L->meta_jur = qli_ymap_get(root, "jurisdiction");
     L->meta_version = qli_ymap_get(root, "version");
     L->meta_desc = qli_ymap_get(root, "description");
-    if (qli_ymap_get(root, "currency"))
-        L->meta_currency = qli_ymap_get(root, "currency");
+    const ynode *cur = qli_ymap_get(root, "currency"), *was = L->meta_currency;
+    /* every amount inherited is in the parent's currency: a child that
+     * named another would relabel them (CNY read as USD, P3-17) */
+    if (cur && was && cur->kind == YN_SCALAR && was->kind == YN_SCALAR &&
+        strcmp(cur->text, was->text) && qli_sc_currency_minor(cur->text) >= 0)
+        return qli_yfail(L->err, QL_ESCHEMA, cur,
+                         "currency '%.16s' is not the currency of the rules "
+                         "this file extends ('%.16s', %s:%d): every amount "
+                         "they define is in %.16s, so a file that extends "
+                         "them keeps it",
+                         cur->text, was->text, was->doc->file, was->line,
+                         was->text);
+    if (cur)
+        L->meta_currency = cur;
     return QL_OK;
 }
 

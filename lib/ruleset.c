@@ -102,6 +102,16 @@ int ql_ruleset_output_index(const ql_ruleset *rs, const char *name)
     return -1;
 }
 
+const char *ql_ruleset_currency(const ql_ruleset *rs)
+{
+    return rs ? rs->currency : NULL;
+}
+
+int ql_ruleset_currency_places(const ql_ruleset *rs)
+{
+    return rs && rs->currency ? rs->minor : -1;
+}
+
 int ql_ruleset_output_scale(const ql_ruleset *rs, size_t i)
 {
     return rs && i < rs->n_outputs ? rs->outputs[i].disp.scale : -1;

@@ -66,6 +66,10 @@ static void test_scale_money_in_the_minor_unit(void **state)
         "  share: {expr: \"round(levy / 3, 2)\", aggregate: sum}\n"
         "outputs: [capped, levy, share]\n");
     assert_string_equal(ql_ruleset_meta(rs, "currency"), "EUR");
+    assert_string_equal(ql_ruleset_currency(rs), "EUR");
+    assert_int_equal(ql_ruleset_currency_places(rs), 2);
+    assert_null(ql_ruleset_currency(NULL));
+    assert_int_equal(ql_ruleset_currency_places(NULL), -1);
     /* the wage cap binds or not: both are shown to the cent */
     assert_string_equal(eval_out(rs, "wage=120000 cap=60291.33 n=1", "capped"),
                         "120000.00");
@@ -87,6 +91,13 @@ static void test_scale_money_in_the_minor_unit(void **state)
                    "outputs: [levy]\n");
     assert_string_equal(eval_out(rs, "n=3", "levy"), "150000");
     assert_int_equal(ql_ruleset_output_scale(rs, 0), 0);
+    assert_string_equal(ql_ruleset_currency(rs), "JPY");
+    assert_int_equal(ql_ruleset_currency_places(rs), 0);
+    ql_ruleset_free(rs);
+    /* no currency: no money */
+    rs = load_text(RULES_HEAD "inputs:\n  n: integer\noutputs: [n]\n");
+    assert_null(ql_ruleset_currency(rs));
+    assert_int_equal(ql_ruleset_currency_places(rs), -1);
     ql_ruleset_free(rs);
 }
 

@@ -156,6 +156,10 @@ MISTAKES = [
      "The province's\u0085 quota ratio.", "\u0085", "a NEL (U+0085)"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
      "RMB", "unknown currency 'RMB'"),
+    ("a currency other than the parent's", "version: \"1\"\n",
+     "version: \"1\"\ncurrency: USD\n", "USD",
+     "currency 'USD' is not the currency of the rules this file extends "
+     "('CNY', "),
     ("an inherited input's bound widened", "parameters:\n",
      "inputs:\n  local_avg_wage:\n    type: money\n    min: -5\n\nparameters:\n",
      "-5\n", "input 'local_avg_wage': 'min: -5' lets through values that "
