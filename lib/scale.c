@@ -95,12 +95,19 @@ static display display_of(const ql_ruleset *rs, vtype t, int decl, int mode)
     return d;
 }
 
-/* The most places a number of type t can carry, in words. */
-static const char *places(vtype t, char *buf, size_t size)
+/* "place" or "places" after the number n (P2-18: "1 places"). */
+#define PLACES(n) ((n) == 1 ? "place" : "places")
+
+/* The most places a number of type t can carry, in words, with the word
+ * "places" or "place" after it ("3 places", "1 place", "any number of
+ * places"); `dec` puts "decimal " before that word. */
+static const char *places(vtype t, char *buf, size_t size, int dec)
 {
     if (t.scale == QL_SCALE_ANY)
-        return "any number of";
-    snprintf(buf, size, "%d", t.scale);
+        snprintf(buf, size, "any number of %splaces", dec ? "decimal " : "");
+    else
+        snprintf(buf, size, "%d %s%s", t.scale, dec ? "decimal " : "",
+                 PLACES(t.scale));
     return buf;
 }
 
@@ -110,36 +117,37 @@ static ql_status showable(const ql_ruleset *rs, ql_error *err, vtype t,
                           display d, int decl, const char *what,
                           const ynode *formula, const ynode *scale_node)
 {
-    char buf[16];
+    char buf[48];
     if (t.kind != VK_NUMBER)
         return QL_OK;
     if (t.money) {
         if (t.scale <= rs->minor)
             return QL_OK;
         return qli_yfail(err, QL_ETYPE, formula,
-                     "%s is an amount in %s, which has %d decimal places, "
-                     "but its value can carry %s places: round it where the "
+                     "%s is an amount in %s, which has %d decimal %s, "
+                     "but its value can carry %s: round it where the "
                      "law says, e.g. round(…, %d); money is never rounded on "
                      "the way out",
-                     what, rs->currency, rs->minor,
-                     places(t, buf, sizeof buf), rs->minor);
+                     what, rs->currency, rs->minor, PLACES(rs->minor),
+                     places(t, buf, sizeof buf, 0), rs->minor);
     }
     if ((t.scale != QL_SCALE_ANY && t.scale <= d.scale) || d.mode >= 0)
         return QL_OK;
     if (decl >= 0)
         return qli_yfail(err, QL_ETYPE, scale_node ? scale_node : formula,
-                     "%s is shown with %d places ('scale: %d') but its value "
-                     "can carry %s places: round it in the formula, or declare "
+                     "%s is shown with %d %s ('scale: %d') but its value "
+                     "can carry %s: round it in the formula, or declare "
                      "'display: half_up' (or another mode) to round it for "
                      "display only",
-                     what, decl, decl, places(t, buf, sizeof buf));
+                     what, decl, PLACES(decl), decl,
+                     places(t, buf, sizeof buf, 0));
     return qli_yfail(err, QL_ETYPE, formula,
-                 "%s can carry %s decimal places (a quotient, an input "
+                 "%s can carry %s (a quotient, an input "
                  "without 'scale', or a product whose operands' places add "
                  "up to more than " QL_STR(QD_MAX_SCALE) "): round it, or "
                  "declare 'scale: N' (with 'display: MODE' to round for "
                  "display only)",
-                 what, places(t, buf, sizeof buf));
+                 what, places(t, buf, sizeof buf, 1));
 }
 
 /* An error if the values of a number shown as d are added up (agg) but
@@ -382,13 +390,18 @@ ql_status qli_sc_outputs(ql_ruleset *rs, ql_error *err, ql_diag *diag)
                    (size_t)rs->outputs[i].index] = 1;
     for (size_t i = 0; i < rs->n_computed; i++) {
         const computed_def *d = &rs->computed[i];
-        if (is_out[i] || d->decl_scale < 0 || d->type.money)
+        if (is_out[i] || ((d->decl_scale < 0 || d->type.money) && d->agg < 0))
             continue;
         const char *what = qli_ar_printf(&rs->arena, "computed '%s'", d->name);
         if (!what)
             return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-        NOTE(showable(rs, err, d->type, d->disp, d->decl_scale, what, d->expr,
-                      d->scale_node));
+        if (d->decl_scale >= 0 && !d->type.money)
+            NOTE(showable(rs, err, d->type, d->disp, d->decl_scale, what,
+                          d->expr, d->scale_node));
+        /* an `aggregate:` it declares fits its type, output or not, as
+         * it must once a file that extends this one reports it (P2-17) */
+        if (d->agg >= 0)
+            NOTE(aggregable(err, d, what));
     }
     for (size_t i = 0; i < rs->n_checks; i++) {
         const check_def *k = &rs->checks[i];

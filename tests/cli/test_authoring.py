@@ -140,6 +140,16 @@ MISTAKES = [
      "\noutputs: [half, ", "count\n\noutputs",
      "output 'half' is a number, and 'aggregate: count' is for bools (counted "
      "where true): declare sum, min, max or none"),
+    ("a bool added up that is no output", "\n\noutputs: [",
+     "\n  big:\n    expr: employees > 100\n    aggregate: sum\n"
+     "\n  bigs:\n    expr: if(big, 1, 0)\n\noutputs: [bigs, ",
+     "sum\n\n  bigs", "computed 'big' is a bool, and 'aggregate: sum' is for "
+     "numbers: declare 'aggregate: count' (or none)"),
+    ("one place too many (P2-18: '1 place', not '1 places')", "\n\noutputs: [",
+     "\n  tenths:\n    expr: round(employees / 3, 1)\n    scale: 0\n"
+     "\noutputs: [tenths, ", "0\n\noutputs",
+     "output 'tenths' is shown with 0 places ('scale: 0') but its value can "
+     "carry 1 place: round it"),
     ("a date's minimum", "\n\noutputs: [",
      "\n  since:\n    expr: registered\n    aggregate: min\n"
      "\noutputs: [since, ", "min\n\noutputs",
