@@ -382,9 +382,17 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
                     qli_rl_suggest_rules(L->ar, rel, base_dir, L->search_path,
                                          hint, sizeof hint));
             }
+            int e = errno;
+            /* /dev/stdin, a pipe: realpath finds no name for it */
+            const char *kind = qli_rl_not_regular(path);
+            if (kind)
+                return qli_yfail(L->err, QL_EIO, ext,
+                                 "extends '%.80s': not read: %s; rules are "
+                                 "read from regular files only",
+                                 rel, kind);
             return qli_yfail(L->err, QL_EIO, ext,
                              "extends '%.80s': cannot open %.80s: %s", rel,
-                             path, strerror(errno));
+                             path, strerror(e));
         }
         size_t cl = L->confine ? strlen(L->confine) : 0;
         if (confined && !searched && cl > 1 && strlen(canon) == cl - 1 &&

@@ -26,6 +26,14 @@ static const char *file_kind(mode_t m)
                                       : "not a regular file";
 }
 
+const char *qli_rl_not_regular(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || S_ISREG(sb.st_mode))
+        return NULL;
+    return file_kind(sb.st_mode);
+}
+
 /* Reads a rules file whole (rules.h).  Only regular files are read: opened
  * without blocking (a FIFO would wait for a writer forever) and checked
  * before a byte is read. */

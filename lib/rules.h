@@ -139,6 +139,10 @@ ql_status qli_rl_build_outputs(loader *L, const ynode *fallback);
 /* Reads the regular file `path` whole into doc->text (in ar; readfile.c):
  * a device, directory or FIFO is refused without blocking (QL_EIO), a
  * file past QL_MAX_FILE_SIZE is QL_ELIMIT.  Rules files and test files. */
+/* What the file at path is when it is not a regular file ("a FIFO", "a
+ * directory", …), or NULL for a regular file or one that cannot be
+ * looked at (readfile.c). */
+const char *qli_rl_not_regular(const char *path);
 ql_status qli_rl_read_file(ql_arena *ar, const char *path, ydoc *doc,
                            ql_error *err);
 

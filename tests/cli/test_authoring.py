@@ -378,6 +378,24 @@ class LineEnds(unittest.TestCase):
                           "LF or CRLF", p.stdout + p.stderr)
 
 
+class ExtendsNotAFile(unittest.TestCase):
+    def test_extends_of_a_pipe_says_what_it_is(self):
+        # P2-18: extends /dev/stdin (a pipe) said "No such file or
+        # directory"; the top file named the same way says what it is
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "ex.yaml")
+            with open(path, "w") as f:
+                f.write("quotalevy: 1\nid: x\ntitle: x\njurisdiction: XX\n"
+                        "version: \"1\"\nextends: /dev/stdin\n"
+                        "inputs:\n  a: integer\noutputs: [a]\n")
+            p = subprocess.run([*WRAP, BIN, "check", path, "--allow-any-extends"],
+                               input="hi\n", capture_output=True, text=True)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn(f"{path}:6:10: extends '/dev/stdin': not read: a "
+                          "FIFO; rules are read from regular files only",
+                          p.stdout + p.stderr)
+
+
 class TestFormatDoc(unittest.TestCase):
     def test_the_example_of_docs_testing_md_passes(self):
         with open(os.path.join(SRC, "docs/testing.md"), encoding="utf-8") as f:
