@@ -131,33 +131,45 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
         *have_date = true;
     }
     size_t n = ql_ruleset_input_count(e->rs);
+    bool *given = palloc0(sizeof(bool) * (n + 1)); /* for the lists' check */
+    /* a value's error is said after the keys' (a near miss, a list short
+     * of items), as the command reads a record's keys before its values */
+    ql_error verr;
+    ql_status vst = QL_OK;
     for (size_t i = 0; i < n; i++) {
         const char *name = ql_ruleset_input_name(e->rs, i);
         if (jsonb_key(jb, name, &v))
             read += strcmp(name, "id") != 0; /* an id input is counted above */
         else if (!list_item(jb, name, &v))
             continue;
-        if (v.type == jbvNull)
+        given[i] = true;
+        if (vst || v.type == jbvNull)
             continue;
         ql_decimal dec;
         if (v.type == jbvNumeric && kind_of(e->rs, (int)i) == K_NUMBER &&
             qlpg_numeric_to_decimal(NumericGetDatum(v.val.numeric), &dec)) {
-            ql_status st = ql_record_set_decimal(e->rec, i, &dec, err);
-            if (st)
-                return st;
+            vst = ql_record_set_decimal(e->rec, i, &dec, &verr);
             continue;
         }
         if (!jsonb_text(&v, &s, &len)) {
-            record_error(err, name, "expected a number, string, boolean or null, "
-                                    "not a JSON %s",
+            record_error(&verr, name, "expected a number, string, boolean or null, "
+                                      "not a JSON %s",
                          JsonContainerIsArray(v.val.binary.data) ? "array" : "object");
-            return QL_ERECORD;
+            vst = QL_ERECORD;
+            continue;
         }
-        ql_status st = ql_record_set_text(e->rec, i, s, len, err);
-        if (st)
-            return st;
+        vst = ql_record_set_text(e->rec, i, s, len, &verr);
     }
-    return qlpg_check_keys(e, jb, read, err);
+    /* a near miss first: it says which item the misspelt key meant */
+    ql_status st = qlpg_check_keys(e, jb, read, err);
+    if (!st)
+        st = qlpg_partial_list(e->rs, given, "key", err);
+    if (!st && vst) {
+        *err = verr;
+        st = vst;
+    }
+    pfree(given);
+    return st;
 }
 
 /* -------------------------------------------------------------- row input */
@@ -272,6 +284,14 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
                      errhint("Rename the column, or leave it out of the row.")));
         qlpg_notice_unread(e->name, "column", name, strlen(name));
     }
+    ql_error err;
+    ql_error_clear(&err);
+    if (qlpg_partial_list(rs, present, "column", &err))
+        ereport(ERROR,
+                (errcode(ERRCODE_UNDEFINED_COLUMN), errmsg("%s", err.message),
+                 m->table_name ? errdetail("table %s", m->table_name) : 0,
+                 errhint("Add the missing columns (NULL where an item is meant "
+                         "empty), or give the list as one array column.")));
     pfree(owner);
     pfree(present);
 }

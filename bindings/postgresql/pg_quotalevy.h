@@ -155,6 +155,11 @@ int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n);
 const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
                             Jsonb *jb, const bool *present, char *buf, size_t size);
 ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read, ql_error *err);
+/* A list input some of whose items are given (given[i], per input) and
+ * others not — each missing item would be read as empty: QL_ERECORD
+ * naming them ("key" or "column" in `what`), else QL_OK (P3-21). */
+ql_status qlpg_partial_list(const ql_ruleset *rs, const bool *given,
+                            const char *what, ql_error *err);
 /* A record written as JSON text into jsonb (*out, palloc'd): QL_ERECORD in
  * err for text that is not JSON or an object with a key given twice
  * (err->field names it), which the cast to jsonb would drop silently. */

@@ -896,9 +896,11 @@ class InputRead(unittest.TestCase):
                               "'positions[1]'?", p.stderr)
                 self.assertNotIn("rows read", p.stderr)
                 self.assertEqual(os.listdir(d), [])
-        # said knowingly: the run goes on, with that input empty
+        # said knowingly: the run goes on, with that input empty (the list's
+        # item without a column named too: P3-21)
         p = run("run", self.DE, "-", "--date", "2024-12-31", "--ignore-columns",
-                "Positions[1]", stdin=self.de_header({"positions[1]": "Positions[1]"}))
+                "Positions[1],positions[1]",
+                stdin=self.de_header({"positions[1]": "Positions[1]"}))
         self.assertIn("5 rows read", p.stderr)
         self.assertNotIn("note:", p.stderr)
 
@@ -1046,7 +1048,7 @@ class InputRead(unittest.TestCase):
             stdin="id,Vollzeit\nA,400\n", check_rc=0)
         run("run", self.JP, "-", "--date", "2025-03-31", stdin="id\nA\n", check_rc=0)
         # JSON Lines: a record none of whose keys is an input, at any line
-        good = '{"id": "A", "full_time[1]": 400, "note": "x"}\n'
+        good = '{"id": "A", "industry": "none", "note": "x"}\n'
         for text, line in (('{"id": "A", "Vollzeit": 400}\n', 1),
                            (good + '{"id": "B", "note": "y"}\n', 2)):
             p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format",
@@ -1060,7 +1062,7 @@ class InputRead(unittest.TestCase):
         """A column or key named as a list input (full_time for full_time[1]
         … full_time[12]) was "not read by the rules": levy 0, exit 0
         (P2-24)."""
-        csvt = "id,full_time,disabled_full[1]\nA,400,0\n"
+        csvt = "id,full_time,exclusion_rate\nA,400,0\n"
         for cmd in ("run", "compare", "explain"):
             with self.subTest(cmd=cmd):
                 extra = {"run": (), "compare": ("--override",
@@ -1074,18 +1076,78 @@ class InputRead(unittest.TestCase):
                               "'full_time' is a list of 12 items, read as full_time[1], "
                               "full_time[2], … full_time[12], one column each", p.stderr)
         p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
-                stdin='{"id": "A", "full_time": 400, "disabled_full[1]": 8}\n', check_rc=2)
+                stdin='{"id": "A", "full_time": 400, "exclusion_rate": 0}\n', check_rc=2)
         self.assertIn("<stdin>:1: key 'full_time' names a list input", p.stderr)
         self.assertIn("one key each", p.stderr)
         # a near miss of the list's name: did you mean the list
         p = run("run", self.JP, "-", "--date", "2025-03-31",
-                stdin="id,Full_time,disabled_full[1]\nA,400,8\n", check_rc=2)
+                stdin="id,Full_time,exclusion_rate\nA,400,0\n", check_rc=2)
         self.assertIn("column 'Full_time' is not an input of the rules: did you mean the "
                       "list 'full_time'? It is read as full_time[1] … full_time[12]",
                       p.stderr)
         # said knowingly, it is ignored
         run("run", self.JP, "-", "--date", "2025-03-31", "--ignore-columns", "full_time",
             stdin=csvt, check_rc=0)
+
+    def test_a_list_with_some_items_missing_stops_the_run(self):
+        """A file with 11 of a list input's 12 item columns read the
+        missing month as empty: de/sgb9's levy 6065.00 became 4595.00,
+        exit 0, no word (P3-21).  Any list, any missing items, CSV and JSON
+        Lines, every subcommand that reads a file."""
+        with open(os.path.join(SRC, "examples/de-employers.csv"), encoding="utf-8") as f:
+            table = list(csv.reader(f))
+        for gone in (["positions[12]"], ["severely_disabled[1]", "severely_disabled[7]"],
+                     ["disabled_trainees[%d]" % k for k in range(2, 13)]):
+            keep = [j for j, n in enumerate(table[0]) if n not in gone]
+            text = "".join(",".join(r[j] for j in keep) + "\n" for r in table)
+            lst = gone[0].split("[")[0]
+            for cmd, extra in (("run", ()), ("explain", ("--row", "DE-121")),
+                               ("compare", ("--override", "quota=6%@2020-01-01"))):
+                with self.subTest(gone=gone, cmd=cmd), tempfile.TemporaryDirectory() as d:
+                    src = os.path.join(d, "in.csv")
+                    write(src, text)
+                    p = run(cmd, self.DE, src, "--date", "2024-12-31", *extra,
+                            check_rc=2)
+                    self.assertIn(f"the header has {12 - len(gone)} of the 12 items of "
+                                  f"the list '{lst}': {', '.join(gone[:6])}", p.stderr)
+                    self.assertNotIn("rows read", p.stderr)
+                    self.assertEqual(p.stdout, "")
+                    self.assertEqual(os.listdir(d), ["in.csv"])
+            # named knowingly, the items are read as empty
+            with tempfile.TemporaryDirectory() as d:
+                p = run("run", self.DE, "-", "--date", "2024-12-31", "-o",
+                        os.path.join(d, "o.csv"), "--ignore-columns", ",".join(gone),
+                        stdin=text)
+                self.assertIn("5 rows read", p.stderr)
+        # JSON Lines: per record, the key set of that record
+        recs = [dict(zip(table[0], r)) for r in table[1:]]
+        del recs[2]["short_positions[4]"]
+        text = "".join(json.dumps(r) + "\n" for r in recs)
+        with tempfile.TemporaryDirectory() as d:  # that record is rejected
+            p = run("run", self.DE, "-", "--date", "2024-12-31", "-f", "jsonl", "-o",
+                    os.path.join(d, "o.jsonl"), "-r", os.path.join(d, "r.csv"),
+                    stdin=text, check_rc=1)
+            self.assertIn("5 rows read, 4 written, 1 rejected", p.stderr)
+            with open(os.path.join(d, "r.csv"), encoding="utf-8") as f:
+                rej = rows(f.read())
+            self.assertEqual([(r["line"], r["field"], r["status"], r["id"]) for r in rej],
+                             [("3", "short_positions[4]", "QL_ERECORD", recs[2]["id"])])
+            self.assertIn("the record has 11 of the 12 items of the list "
+                          "'short_positions': no key short_positions[4], so it would be "
+                          "read as empty (give the key, null where an item is meant "
+                          "empty", rej[0]["message"])
+            write(os.path.join(d, "in.jsonl"), text)
+            p = run("explain", self.DE, os.path.join(d, "in.jsonl"), "--date",
+                    "2024-12-31", "--row", recs[2]["id"], check_rc=1)
+            self.assertIn("in.jsonl:3: the record has 11 of the 12 items", p.stderr)
+        recs[2]["short_positions[4]"] = None  # null: empty, said so
+        p = run("run", self.DE, "-", "--date", "2024-12-31", "--input-format", "jsonl",
+                stdin="".join(json.dumps(r) + "\n" for r in recs), check_rc=0)
+        self.assertIn("5 rows read, 5 written", p.stderr)
+        # a list none of whose items is given is no partial list
+        p = run("run", self.DE, "-", "--date", "2024-12-31",
+                stdin="id,workshop_labour\nA,0\n", check_rc=1)
+        self.assertIn("1 rows read", p.stderr)
 
     def test_blanks_around_a_name_are_no_part_of_it(self):
         """A one-letter input with a blank added ('b ', 'b<NBSP>') was

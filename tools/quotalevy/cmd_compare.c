@@ -418,8 +418,12 @@ int cmd_compare(int argc, char **argv)
     in_row row;
     int st;
     while ((st = in_next(rd, &row)) == 1) {
-        if (!header && col_check_keys(cw, "compare", path, row.line, row.name, row.n))
+        const char *slip = NULL, *slip_field;
+        if (!header && col_check_keys(cw, "compare", path, row.line, row.name, row.n,
+                                      &slip, &slip_field))
             goto out;
+        if (slip)
+            in_row_reject(&row, slip, slip_field, QL_ERECORD);
         rows++;
         const char *id = "";
         ql_date date = fixed;

@@ -85,8 +85,15 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
         const char *rid = NULL;
         int column = 0;
         ql_error err;
-        if (!header && col_check_keys(w, "explain", path, row.line, row.name, row.n)) {
+        const char *slip = NULL, *slip_field;
+        if (!header && col_check_keys(w, "explain", path, row.line, row.name, row.n,
+                                      &slip, &slip_field)) {
             rc = -2;
+            goto out;
+        }
+        if (slip) {
+            fprintf(stderr, "%s:%ld: %s\n", path, row.line, slip);
+            rc = 1;
             goto out;
         }
         /* columns named in --ignore-columns are not read, as in run */

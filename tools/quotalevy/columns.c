@@ -30,7 +30,52 @@ struct col_watch {
     char *seen[SEEN_SLOTS];
     size_t nseen;
     int seen_full;
+    /* list inputs: per input its list (−1: none), per list its items */
+    int *list_of;
+    struct wlist {
+        size_t first; /* the input index of NAME[1] */
+        int size;     /* its items, declared one after another */
+        int nign;     /* of them named by --ignore-columns */
+        int count;    /* of them given in this header or record */
+    } *lists;
+    size_t nlists;
+    size_t *touched; /* the lists whose count is not 0 */
+    strbuf reject;   /* a JSON Lines record's reason to reject it */
+    const char *missing; /* …and the first item it lacks */
 };
+
+/* The list inputs' table (list_of, lists): NAME[1] … NAME[n] are
+ * declared one after another.  −1 out of memory. */
+static int lists_new(col_watch *w)
+{
+    w->list_of = malloc((w->ninputs + 1) * sizeof *w->list_of);
+    w->lists = calloc(w->ninputs + 1, sizeof *w->lists);
+    w->touched = calloc(w->ninputs + 1, sizeof *w->touched);
+    if (!w->list_of || !w->lists || !w->touched)
+        return -1;
+    for (size_t i = 0; i < w->ninputs; i++)
+        w->list_of[i] = -1;
+    for (size_t i = 0; i < w->ninputs; i++) {
+        const char *in = ql_ruleset_input_name(w->rs, i);
+        const char *ib = strchr(in, '[');
+        if (!ib || ib == in || strcmp(ib, "[1]"))
+            continue;
+        size_t bl = (size_t)(ib - in);
+        struct wlist *l = &w->lists[w->nlists];
+        l->first = i;
+        do {
+            const char *item = ql_ruleset_input_name(w->rs, i + (size_t)l->size);
+            w->list_of[i + (size_t)l->size] = (int)w->nlists;
+            l->nign += col_ignored(w, item);
+            l->size++;
+        } while (i + (size_t)l->size < w->ninputs &&
+                 !strncmp(ql_ruleset_input_name(w->rs, i + (size_t)l->size), in,
+                          bl + 1));
+        w->nlists++;
+        i += (size_t)l->size - 1;
+    }
+    return 0;
+}
 
 col_watch *col_watch_new(const ql_ruleset *rs, const char *ignore,
                          const char *const *keep, size_t nkeep, int has_date)
@@ -63,6 +108,8 @@ col_watch *col_watch_new(const ql_ruleset *rs, const char *ignore,
                 w->ignore[w->nignore++] = t;
         }
     }
+    if (lists_new(w))
+        goto oom;
     return w;
 oom:
     col_watch_free(w);
@@ -76,6 +123,10 @@ void col_watch_free(col_watch *w)
     free(w->ignore_copy);
     free(w->ignore);
     free(w->present);
+    free(w->list_of);
+    free(w->lists);
+    free(w->touched);
+    free(w->reject.p);
     for (size_t i = 0; i < SEEN_SLOTS; i++)
         free(w->seen[i]);
     free(w);
@@ -519,6 +570,87 @@ static int say_stop(const col_watch *w, const char *cmd, const char *where,
     return sep ? say_sep(cmd, where, what, name, sep) : 0;
 }
 
+/* A list input some of whose items have a column (key) and others not:
+ * each missing item would be read as empty in every row and the levy
+ * change without a word — an export that lost a month.  Said for the
+ * first such list; 1.  Items --ignore-columns names are empty knowingly.
+ * Linear in the names: each is looked up once. */
+static int partial_list(col_watch *w, const char *cmd, const char *input,
+                        long line, const char *const *names, size_t n)
+{
+    int header = line < 0;
+    if (!w->nlists)
+        return 0;
+    size_t nt = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (!strchr(names[j], '[') || col_ignored(w, names[j]))
+            continue;
+        int i = ql_ruleset_input_index(w->rs, names[j]);
+        int l = i >= 0 ? w->list_of[i] : -1;
+        if (l >= 0 && !w->lists[l].count++)
+            w->touched[nt++] = (size_t)l;
+    }
+    struct wlist *bad = NULL;
+    int given = 0;
+    for (size_t t = 0; t < nt; t++) {
+        struct wlist *l = &w->lists[w->touched[t]];
+        if (!bad && l->count + l->nign < l->size)
+            bad = l, given = l->count;
+        l->count = 0;
+    }
+    if (!bad)
+        return 0;
+    int has_date, has_id;
+    mark_present(w, names, n, &has_date, &has_id);
+    const char *first = ql_ruleset_input_name(w->rs, bad->first);
+    int bl = (int)(strchr(first, '[') - first);
+    strbuf miss = {0}, ign = {0};
+    int nmiss = 0;
+    for (int k = 0; k < bad->size; k++) {
+        const char *item = ql_ruleset_input_name(w->rs, bad->first + (size_t)k);
+        if (w->present[bad->first + (size_t)k] || col_ignored(w, item))
+            continue;
+        if (!nmiss)
+            w->missing = item;
+        sb_puts(&ign, nmiss ? "," : "");
+        sb_puts(&ign, item);
+        if (nmiss < 6) {
+            sb_puts(&miss, nmiss ? ", " : "");
+            sb_puts(&miss, item);
+        } else if (nmiss == 6)
+            sb_puts(&miss, ", …");
+        nmiss++;
+    }
+    const char *m = miss.p ? miss.p : "", *ig = ign.p ? ign.p : "";
+    if (header)
+        fprintf(stderr,
+                "quotalevy %s: %s: the header has %d of the %d items of the list "
+                "'%.*s': %s %s no column, so every row would read %s as empty "
+                "(add %s, with empty cells where an item is meant empty, or "
+                "--ignore-columns '%s' to read %s as empty knowingly)\n",
+                cmd, input, given, bad->size, bl, first, m,
+                nmiss == 1 ? "has" : "have", nmiss == 1 ? "it" : "them",
+                nmiss == 1 ? "the column" : "the columns", ig,
+                nmiss == 1 ? "it" : "them");
+    else {
+        /* one record's slip: that record is rejected, the run goes on */
+        char head[96];
+        snprintf(head, sizeof head, "the record has %d of the %d items of the list '",
+                 given, bad->size);
+        w->reject.len = 0;
+        sb_puts(&w->reject, head);
+        sb_put(&w->reject, first, (size_t)bl);
+        sb_puts(&w->reject, nmiss == 1 ? "': no key " : "': no keys ");
+        sb_puts(&w->reject, m);
+        sb_puts(&w->reject, nmiss == 1 ? ", so it would be read as empty (give the key"
+                                       : ", so they would be read as empty (give the keys");
+        sb_puts(&w->reject, ", null where an item is meant empty)");
+    }
+    free(miss.p);
+    free(ign.p);
+    return 1;
+}
+
 /* Whether a column (key) of this name gives an input its value. */
 static int is_input(const col_watch *w, const char *name)
 {
@@ -570,7 +702,8 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
         size_t j = 0;
         while (j < n && strcmp(names[j], w->ignore[k]))
             j++;
-        if (j == n) {
+        int i = ql_ruleset_input_index(w->rs, w->ignore[k]);
+        if (j == n && (i < 0 || w->list_of[i] < 0)) { /* an item: empty knowingly */
             strbuf b = {0};
             sb_put_escaped(&b, w->ignore[k], strlen(w->ignore[k]));
             fprintf(stderr, "quotalevy %s: %s: --ignore-columns: the input has no "
@@ -580,6 +713,7 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
             stop = 1;
         }
     }
+    stop = stop || partial_list(w, cmd, input, -1, names, n);
     if (!stop && nignored) {
         fprintf(stderr,
                 "quotalevy %s: %s: note: %zu column%s the rules do not read, "
@@ -609,8 +743,10 @@ static int seen_before(col_watch *w, const char *key)
 }
 
 int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
-                   const char *const *names, size_t n)
+                   const char *const *names, size_t n, const char **reject,
+                   const char **field)
 {
+    *reject = *field = NULL;
     int has_date = 0, has_id = 0, any_input = 0;
     size_t nunread = 0;
     if (w->has_date && !col_ignored(w, "date")) {
@@ -630,8 +766,11 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
         else if (!is_read(w, names[j]) && !col_ignored(w, names[j]))
             nunread++;
     }
-    if (!nunread)
+    if (!nunread) {
+        if (partial_list(w, cmd, input, line, names, n))
+            *reject = w->reject.p ? w->reject.p : "out of memory", *field = w->missing;
         return 0;
+    }
     char lno[32];
     snprintf(lno, sizeof lno, ":%ld", line);
     strbuf at = {0};
@@ -666,6 +805,8 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
         say_no_input(w, cmd, where, 0, names, n);
         stop = 1;
     }
+    if (!stop && partial_list(w, cmd, input, line, names, n))
+        *reject = w->reject.p ? w->reject.p : "out of memory", *field = w->missing;
     free(at.p);
     return stop ? -1 : 0;
 }

@@ -12,8 +12,11 @@
  * holding input names run together by another separator (a ';'- or
  * tab-separated file read as one column), and a header or record of
  * which no column is an input while some are read as nothing (every row
- * would be evaluated on the defaults alone).
- * --ignore-columns names columns to ignore knowingly.
+ * would be evaluated on the defaults alone).  So does a header with some
+ * of a list input's item columns but not all (an export that lost a
+ * month: every row would read it as empty); in JSON Lines, that record is
+ * rejected.  --ignore-columns names columns to ignore knowingly (and a
+ * list's missing items to read as empty knowingly).
  */
 #ifndef QL_COLUMNS_H
 #define QL_COLUMNS_H
@@ -37,9 +40,13 @@ int col_ignored(const col_watch *w, const char *name);
 int col_check_header(col_watch *w, const char *cmd, const char *input,
                      const char *const *names, size_t n);
 /* A JSON Lines record's keys, as they come: a new ignored key is noted
- * once; −1 after saying a near miss. */
+ * once; −1 after saying a near miss.  A record that gives some of a list
+ * input's items but not all is that record's slip: 0 with its reason in
+ * *reject (owned by w, valid until the next call) and the first missing
+ * item in *field, else *reject NULL. */
 int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
-                   const char *const *names, size_t n);
+                   const char *const *names, size_t n, const char **reject,
+                   const char **field);
 /* The fields of `row` that --ignore-columns does not drop, into *kept
  * (arrays allocated here, freed with col_kept_free).  −1 out of memory. */
 struct in_row;

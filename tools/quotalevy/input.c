@@ -194,6 +194,17 @@ int in_take_bytes(const in_row *row, strbuf *into)
     return csv_take_record(r->csv, &into->p, &into->cap, &into->len);
 }
 
+void in_row_reject(in_row *row, const char *why, const char *field, ql_status st)
+{
+    for (size_t k = 0; k < row->n && !row->error_id; k++)
+        if (!strcmp(row->name[k], "id") && row->val[k])
+            row->error_id = row->val[k];
+    row->error = why;
+    row->error_field = field;
+    row->error_status = st;
+    row->error_column = 0;
+}
+
 int in_next(in_reader *r, in_row *row)
 {
     memset(row, 0, sizeof *row);

@@ -20,10 +20,17 @@ typedef struct in_row {
     const size_t *len;
     const char *error;  /* a malformed record: the reason */
     int error_column;
+    const char *error_field; /* …the field it concerns, or NULL */
+    const char *error_id;    /* …the record's id when it was read, or NULL */
+    ql_status error_status;  /* …its status, 0 for QL_EPARSE */
     struct in_reader *from; /* the reader, for in_take_bytes */
 } in_row;
 
 typedef struct in_reader in_reader;
+
+/* Makes `row` (a record read whole) an error row of `why` about `field`
+ * (or NULL), keeping its id when it has one: its rejection names both. */
+void in_row_reject(in_row *row, const char *why, const char *field, ql_status st);
 
 /* Whether a file name says JSON Lines (.jsonl, .ndjson, .json): 1; CSV
  * (.csv): 0; anything else (standard input, no extension): −1, for

@@ -61,6 +61,8 @@ typedef struct slot {
     const char *error;     /* the reader's reason, copied into data */
     size_t error_off;
     int error_column;
+    size_t error_field_off, error_id_off; /* into data, or (size_t)−1 */
+    ql_status error_status;
     size_t nraw, rawcap;   /* fields as read, before mapping (see */
     size_t *rawlen;        /* fill_slot): their lengths */
 } slot;

@@ -136,11 +136,16 @@ totals *run_pipe_totals(run_pipe *p)
 
 /* A JSON Lines record's keys: a near miss of an input stops the run, and
  * without --date the first record must have a date. */
-static int jsonl_checks(run_cfg *cfg, const in_row *row)
+static int jsonl_checks(run_cfg *cfg, in_row *row)
 {
+    const char *reject, *field;
     if (col_check_keys(cfg->watch, "run", cfg->input_name, row->line, row->name,
-                       row->n))
+                       row->n, &reject, &field))
         return -1;
+    if (reject) { /* the record's own slip: rejected, the run goes on */
+        in_row_reject(row, reject, field, QL_ERECORD);
+        return 0;
+    }
     if (cfg->has_date || cfg->date_checked)
         return 0;
     cfg->date_checked = 1;

@@ -416,7 +416,10 @@ static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v,
 void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
 {
     if (s->error) {
-        reject(cfg, w, s, s->error_column, NULL, QL_EPARSE, s->data.p + s->error_off, NULL);
+        size_t f = s->error_field_off, i = s->error_id_off;
+        reject(cfg, w, s, s->error_column, f == (size_t)-1 ? NULL : s->data.p + f,
+               s->error_status ? s->error_status : QL_EPARSE, s->data.p + s->error_off,
+               i == (size_t)-1 ? NULL : s->data.p + i);
         return;
     }
     ql_record_clear(w->rec);

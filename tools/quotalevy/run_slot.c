@@ -175,8 +175,20 @@ int run_fill_slot(const run_cfg *cfg, slot *s, const in_row *row)
     if (row->error) {
         s->error_off = s->data.len;
         s->error_column = row->error_column;
+        s->error_status = row->error_status;
         if (sb_puts(&s->data, row->error) || sb_putc(&s->data, '\0'))
             return -1;
+        s->error_field_off = s->error_id_off = (size_t)-1;
+        if (row->error_field) {
+            s->error_field_off = s->data.len;
+            if (sb_puts(&s->data, row->error_field) || sb_putc(&s->data, '\0'))
+                return -1;
+        }
+        if (row->error_id) {
+            s->error_id_off = s->data.len;
+            if (sb_puts(&s->data, row->error_id) || sb_putc(&s->data, '\0'))
+                return -1;
+        }
         s->error = "";
         return 0;
     }

@@ -666,8 +666,9 @@ class Keys(unittest.TestCase):
           '"disabled_severe": 2, "wage_total": 73142500, "local_avg_wage": 90437}')
 
     def test_a_near_miss_key_is_an_error_naming_the_input(self):
-        ok = psql("SELECT %s->'levy'" % (self.DE % '{"positions[1]": 100, '
-                                          '"positions[2]": 100}')).strip()
+        rest = "".join(', "positions[%d]": null' % k for k in range(3, 13))
+        ok = psql("SELECT %s->'levy'" % (self.DE % ('{"positions[1]": 100, '
+                                                   '"positions[2]": 100%s}' % rest))).strip()
         self.assertEqual(ok, "7200.00")
         for bad, meant in (("Positions[2]", "positions[2]"), ("positions[02]", "positions[2]"),
                            ("positons[2]", "positions[2]")):
@@ -685,6 +686,39 @@ class Keys(unittest.TestCase):
         rec = self.JL[:-1] + ', "region": "Changchun", "date_loaded": "x"}'
         out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}', '2024-06-30')")[0]
         self.assertEqual(out["levy_due"], "75140.00")
+
+    def test_a_list_with_some_items_missing_is_an_error(self):
+        """A record or a row with 11 of a list's 12 items read the missing
+        month as empty: de/sgb9's levies 6065.00 -> 4595.00, no error, no
+        NOTICE (P3-21).  null (NULL) says an item is meant empty."""
+        table_of("de_full", "examples/de-employers")
+        with open(os.path.join(SRC, "examples/de-employers.csv"), encoding="utf-8") as f:
+            header = next(csv.reader(f))
+        for gone in (["positions[12]"], ["severely_disabled[3]", "severely_disabled[4]"]):
+            cols = ", ".join('"%s"' % h for h in header if h not in gone)
+            psql(f"DROP TABLE IF EXISTS de_part; CREATE TABLE de_part AS SELECT {cols} "
+                 "FROM de_full")
+            lst = gone[0].split("[")[0]
+            for arg in ("t", "to_jsonb(t)"):
+                err = psql_error(f"SELECT quotalevy.evaluate('de/sgb9', {arg}, "
+                                 "'2024-12-31') FROM de_part t")
+                what = "key" if arg != "t" else "column"
+                self.assertIn("has %d of the 12 items of the list '%s': no %s%s %s, so"
+                              % (12 - len(gone), lst, what, "s" if len(gone) > 1 else "",
+                                 ", ".join(gone)),
+                              err)
+            out = sql_results("SELECT quotalevy.try_evaluate('de/sgb9', to_jsonb(t), "
+                              "'2024-12-31') FROM de_part t ORDER BY id")
+            self.assertEqual({o["error"]["field"] for o in out}, {gone[0]})
+            # null: the item meant empty
+            nulls = ", ".join("NULL::text AS \"%s\"" % g for g in gone)
+            out = sql_results(f"SELECT quotalevy.try_evaluate('de/sgb9', t, '2024-12-31') "
+                              f"FROM (SELECT *, {nulls} FROM de_part) t ORDER BY id")
+            self.assertEqual(len(out), 5)
+        out = sql_results("SELECT quotalevy.evaluate('de/sgb9', t, '2024-12-31') "
+                          "FROM de_full t ORDER BY id")
+        self.assertEqual([o["levy"] for o in out],
+                         ["6065.00", "700.00", "43200.00", "840.00", "0.00"])
 
     def test_a_list_by_its_bare_name_must_be_an_array_of_its_length(self):
         jp = "quotalevy.evaluate('jp/levy', '%s'::jsonb, '2025-03-31')"

@@ -192,6 +192,7 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
                 "%s[1] … %s[%d]" % (shown(label), ruleset.id, lst, ruleset.lists[lst],
                                     lst, lst, ruleset.lists[lst]),
                 field=label)
+    partial_list(ruleset, found, given_set)
     if extras and extra == "error":
         raise RecordError("QL_ERECORD", "columns that are not inputs of '%s': %s"
                           % (ruleset.id, ", ".join(map(repr, extras))), field=str(extras[0]))
@@ -200,6 +201,31 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
                       % (ruleset.id, ", ".join(map(repr, extras))),
                       ExtraColumnsWarning, stacklevel=stacklevel)
     return found
+
+
+def partial_list(ruleset, found: List[Optional[Any]], given: AbstractSet[str]) -> None:
+    """A list input some of whose items have a column and others not: each
+    missing item would be read as empty in every row and the levy change
+    without a word (an export that lost a month, P3-21).  Refused, naming
+    the missing items; a column of None says an item is meant empty."""
+    index = ruleset._index
+    for lst, size in ruleset.lists.items():
+        if lst in given:
+            continue  # given whole: list_columns reads it
+        items = ["%s[%d]" % (lst, k) for k in range(1, size + 1)]
+        missing = [it for it in items if found[index[it]] is None]
+        if 0 < len(missing) < size:
+            shown_missing = ", ".join(missing[:6]) + (", …" if len(missing) > 6 else "")
+            raise RecordError(
+                "QL_ERECORD",
+                "the columns give %d of the %d items of the list '%s': %s %s no "
+                "column, so every row would read %s as empty (give %s, None where "
+                "an item is meant empty)"
+                % (size - len(missing), size, lst, shown_missing,
+                   "has" if len(missing) == 1 else "have",
+                   "it" if len(missing) == 1 else "them",
+                   "the column" if len(missing) == 1 else "the columns"),
+                field=missing[0])
 
 
 def error_columns_free(ruleset, errors: str) -> None:

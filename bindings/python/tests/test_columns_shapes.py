@@ -6,6 +6,7 @@ place of outputs.  Each test here failed before its fix (probe2 P2-08,
 P2-09, P2-20, P2-24)."""
 import csv
 import os
+import re
 import warnings
 from decimal import Decimal
 
@@ -212,5 +213,34 @@ def test_a_near_miss_of_a_whole_list_is_refused(jp):
         with pytest.raises(quotalevy.RecordError, match="did you mean 'full_time'"):
             jp.evaluate_columns({bad: twelve, "disabled_full": twelve}, "2025-03-31")
     # an item given: the list has a column, the near miss is only extra
+    items = {"full_time[%d]" % k: ["400"] for k in range(1, 13)}
     with pytest.warns(quotalevy.ExtraColumnsWarning, match="Full_time"):
-        jp.evaluate_columns({"Full_time": twelve, "full_time[1]": ["400"]}, "2025-03-31")
+        jp.evaluate_columns(dict(items, Full_time=twelve), "2025-03-31")
+
+
+def test_a_list_with_some_item_columns_missing_is_refused(jp):
+    """A frame with 11 of a list's 12 item columns read the missing month
+    as empty: de/sgb9's levy 6065.00 became 4595.00, no warning (P3-21).
+    Columns and frames, any items missing; a column of None says an item
+    is meant empty."""
+    de = quotalevy.RuleSet.load(os.path.join(SRC, "rules/de/sgb9.yaml"))
+    with open(os.path.join(SRC, "examples/de-employers.csv"), encoding="utf-8") as f:
+        table = list(csv.DictReader(f))
+    full = {k: [r[k] for r in table] for k in table[0]}
+    for gone in (["positions[12]"], ["severely_disabled[2]", "severely_disabled[9]"],
+                 ["trainee_positions[%d]" % k for k in range(1, 12)]):
+        cols = {k: v for k, v in full.items() if k not in gone}
+        lst = gone[0].split("[")[0]
+        msg = r"give %d of the 12 items of the list '%s': %s" % (
+            12 - len(gone), lst, re.escape(", ".join(gone[:6])))
+        with pytest.raises(quotalevy.RecordError, match=msg) as e:
+            de.evaluate_columns(cols, "2024-12-31")
+        assert e.value.field == gone[0]
+        with pytest.raises(quotalevy.RecordError, match=msg):
+            de.evaluate_frame(pd.DataFrame(cols), "2024-12-31", errors="column")
+        # None: meant empty, said so
+        out = de.evaluate_columns(dict(cols, **{g: [None] * len(table) for g in gone}),
+                                  "2024-12-31", errors="column")
+        assert len(out["levy"]) == len(table)
+    assert list(de.evaluate_columns(full, "2024-12-31")["levy"]) == [
+        Decimal(x) for x in ("6065.00", "43200.00", "840.00", "0.00", "700.00")]
