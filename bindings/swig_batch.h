@@ -48,6 +48,13 @@ typedef struct ql_swig_batch {
     /* field name → input index, open addressing, -1 = free */
     int *slots;
     size_t mask;
+    /* per input: the record (stamp) that set it, and its list (-1: none);
+     * per list: its first item, its items, how many this record gave */
+    unsigned *seen, stamp;
+    int *list_of;
+    size_t *list_first, *touched;
+    int *list_size, *list_count;
+    size_t nlists, ntouched;
 } ql_swig_batch;
 
 static size_t ql_swig_hash(const char *s, size_t len)
@@ -65,6 +72,12 @@ static void ql_swig_batch_free(ql_swig_batch *b)
     ql_record_free(b->rec);
     ql_result_free(b->res);
     free(b->slots);
+    free(b->seen);
+    free(b->list_of);
+    free(b->list_first);
+    free(b->touched);
+    free(b->list_size);
+    free(b->list_count);
     free(b);
 }
 
@@ -74,10 +87,19 @@ static ql_swig_batch *ql_swig_batch_new(const ql_ruleset *rs, ql_error *err)
     size_t n = ql_ruleset_input_count(rs), cap = 16;
     while (cap < 2 * n)
         cap *= 2;
-    if (b)
+    if (b) {
         b->slots = malloc(cap * sizeof *b->slots);
-    if (!b || !b->slots) {
-        free(b);
+        b->seen = calloc(n + 1, sizeof *b->seen);
+        b->list_of = malloc((n + 1) * sizeof *b->list_of);
+        b->list_first = calloc(n + 1, sizeof *b->list_first);
+        b->touched = calloc(n + 1, sizeof *b->touched);
+        b->list_size = calloc(n + 1, sizeof *b->list_size);
+        b->list_count = calloc(n + 1, sizeof *b->list_count);
+    }
+    if (!b || !b->slots || !b->seen || !b->list_of || !b->list_first ||
+        !b->touched || !b->list_size || !b->list_count) {
+        if (b)
+            ql_swig_batch_free(b);
         if (err) {
             err->code = QL_ENOMEM;
             snprintf(err->message, sizeof err->message, "out of memory");
@@ -93,6 +115,22 @@ static ql_swig_batch *ql_swig_batch_new(const ql_ruleset *rs, ql_error *err)
         while (b->slots[h] >= 0)
             h = (h + 1) & b->mask;
         b->slots[h] = (int)i;
+    }
+    /* the lists: NAME[1] … NAME[n], declared one after another */
+    for (size_t i = 0; i < n; i++)
+        b->list_of[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ql_ruleset_input_name(rs, i);
+        const char *br = strchr(name, '[');
+        if (!br || br == name || strcmp(br, "[1]"))
+            continue;
+        size_t bl = (size_t)(br - name), k = 0;
+        do
+            b->list_of[i + k++] = (int)b->nlists;
+        while (i + k < n && !strncmp(ql_ruleset_input_name(rs, i + k), name, bl + 1));
+        b->list_first[b->nlists] = i;
+        b->list_size[b->nlists++] = (int)k;
+        i += k - 1;
     }
     b->n_out = ql_ruleset_output_count(rs);
     b->n_check = ql_ruleset_check_count(rs);
@@ -219,13 +257,114 @@ static void ql_swig_put_error(ql_swig_out *o, const ql_error *e)
     ql_swig_put(o, text, strlen(text));
 }
 
+static ql_status ql_swig_record_error(ql_error *err, const char *field,
+                                      const char *message)
+{
+    if (err) {
+        ql_error_clear(err);
+        err->code = QL_ERECORD;
+        snprintf(err->field, sizeof err->field, "%s", field);
+        snprintf(err->message, sizeof err->message, "%s", message);
+    }
+    return QL_ERECORD;
+}
+
+/* Input i given by this record: twice is an error (a list given whole
+ * and one of its items too, or a name twice), as in every front end. */
+static ql_status ql_swig_given(ql_swig_batch *b, int i, ql_error *err)
+{
+    const char *name = ql_ruleset_input_name(b->rs, (size_t)i);
+    if (b->seen[i] == b->stamp) {
+        char msg[QL_ERROR_MESSAGE_MAX];
+        snprintf(msg, sizeof msg,
+                 "'%.200s' is given twice in the record (a list given whole and "
+                 "this item of it too?): give one or the other",
+                 name);
+        return ql_swig_record_error(err, name, msg);
+    }
+    b->seen[i] = b->stamp;
+    int l = b->list_of[i];
+    if (l >= 0 && !b->list_count[l]++)
+        b->touched[b->ntouched++] = (size_t)l;
+    return QL_OK;
+}
+
+/* NAME[k] of a list NAME that has fewer items (a list given longer
+ * than it is): the record's error, saying so; QL_OK for any other name. */
+static ql_status ql_swig_past_list(ql_swig_batch *b, const char *name, size_t nlen,
+                                   ql_error *err)
+{
+    const char *br = memchr(name, '[', nlen);
+    if (!br || br == name || name[nlen - 1] != ']' || nlen > 200)
+        return QL_OK;
+    char first[216];
+    snprintf(first, sizeof first, "%.*s[1]", (int)(br - name), name);
+    int i = ql_swig_batch_index(b, first, strlen(first));
+    if (i < 0 || b->list_of[i] < 0)
+        return QL_OK;
+    char msg[QL_ERROR_MESSAGE_MAX];
+    snprintf(msg, sizeof msg, "'%.*s' is a list of %d items: it has no item %.*s",
+             (int)(br - name), name, b->list_size[b->list_of[i]],
+             (int)(nlen - (size_t)(br - name)), br);
+    char field[216];
+    snprintf(field, sizeof field, "%.*s", (int)nlen, name);
+    return ql_swig_record_error(err, field, msg);
+}
+
+/* At a record's end: a list some of whose items it gave and others not
+ * (a list one short, a month lost) would read the rest as empty — the
+ * record's error, naming them.  Clears the counts for the next record. */
+static ql_status ql_swig_lists_whole(ql_swig_batch *b, ql_status st, ql_error *err)
+{
+    for (size_t t = 0; t < b->ntouched; t++) {
+        size_t l = b->touched[t];
+        int size = b->list_size[l], given = b->list_count[l];
+        b->list_count[l] = 0;
+        if (st || given >= size)
+            continue;
+        char miss[256] = "";
+        size_t o = 0, first = 0;
+        int nmiss = 0;
+        for (int k = 0; k < size; k++) {
+            size_t i = b->list_first[l] + (size_t)k;
+            if (b->seen[i] == b->stamp)
+                continue;
+            if (!nmiss++)
+                first = i;
+            if (nmiss <= 6 && o < sizeof miss)
+                o += (size_t)snprintf(miss + o, sizeof miss - o, "%s%s",
+                                      nmiss > 1 ? ", " : "",
+                                      ql_ruleset_input_name(b->rs, i));
+            else if (nmiss == 7 && o < sizeof miss)
+                o += (size_t)snprintf(miss + o, sizeof miss - o, ", …");
+        }
+        const char *one = ql_ruleset_input_name(b->rs, b->list_first[l]);
+        char msg[QL_ERROR_MESSAGE_MAX];
+        snprintf(msg, sizeof msg,
+                 "the record has %d of the %d items of the list '%.*s': no %s %s, so "
+                 "%s would be read as empty (give every item, an empty one as "
+                 "null or \"\")",
+                 given, size, (int)(strchr(one, '[') - one), one,
+                 nmiss == 1 ? "item" : "items", miss, nmiss == 1 ? "it" : "they");
+        st = ql_swig_record_error(err, ql_ruleset_input_name(b->rs, first), msg);
+    }
+    b->ntouched = 0;
+    return st;
+}
+
 /* Fills the record from the fields at *pos, up to its terminating empty
- * name; *pos is left after it.  Returns the first error's status. */
+ * name; *pos is left after it.  Returns the first error's status.  A
+ * field `id` that is no input is the record's id, not read; a field
+ * with an empty text is given, and empty. */
 static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
                               size_t *pos, ql_error *err)
 {
     ql_status st = QL_OK;
     ql_record_clear(b->rec);
+    if (++b->stamp == 0) { /* wrapped: no record is stamped 0 */
+        memset(b->seen, 0, ql_ruleset_input_count(b->rs) * sizeof *b->seen);
+        b->stamp = 1;
+    }
     while (*pos < len) {
         const char *name = data + *pos;
         const char *end = memchr(name, '\0', len - *pos);
@@ -234,7 +373,7 @@ static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
         size_t nlen = (size_t)(end - name);
         *pos += nlen + 1;
         if (nlen == 0)
-            return st;
+            return ql_swig_lists_whole(b, st, err);
         const char *text = data + *pos;
         const char *tend = *pos < len ? memchr(text, '\0', len - *pos) : NULL;
         if (!tend)
@@ -244,11 +383,18 @@ static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
         if (st != QL_OK)
             continue; /* skip to the record's end */
         int i = ql_swig_batch_index(b, name, nlen);
+        if (i < 0 && nlen == 2 && !memcmp(name, "id", 2))
+            continue; /* the record's id, as in every front end */
+        if (i < 0 && (st = ql_swig_past_list(b, name, nlen, err)) != QL_OK)
+            continue;
         if (i < 0)
             st = ql_record_set(b->rec, name, text, err); /* names it */
-        else if (tlen > 0)
+        else if ((st = ql_swig_given(b, i, err)) == QL_OK && tlen > 0)
             st = ql_record_set_text(b->rec, (size_t)i, text, tlen, err);
     }
+    b->ntouched = 0;
+    for (size_t l = 0; l < b->nlists; l++)
+        b->list_count[l] = 0;
     if (st == QL_OK) {
         st = QL_EINVAL;
         if (err) {

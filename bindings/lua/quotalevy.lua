@@ -70,7 +70,8 @@ end
 
 local function wrap(h)
   local rs = setmetatable({ _h = h, inputs = {}, outputs = {}, checks = {},
-                            lists = {}, _type = {}, _is_check = {}, _check = {} },
+                            lists = {}, _type = {}, _is_check = {}, _check = {},
+                            _input = {} },
                           RuleSet)
   for _, k in ipairs { "id", "title", "jurisdiction", "version", "description", "file" } do
     rs[k] = h:meta(k)
@@ -79,6 +80,7 @@ local function wrap(h)
     local name = h:input_name(i)
     rs.inputs[#rs.inputs + 1] = { name = name, type = h:input_type(i),
                                   description = h:input_description(i) }
+    rs._input[name] = true
     local base, k = name:match("^(.-)%[(%d+)%]$")
     if base then rs.lists[base] = math.max(rs.lists[base] or 0, tonumber(k)) end
   end
@@ -114,10 +116,22 @@ end
 -- A name holding a NUL is refused: C would read it cut at the NUL, and
 -- the batch, which packs "name\0text\0", would read the rest as more
 -- fields or records (the framing's one rule: no NUL in a name or value).
-local function each_field(rs, record, fn)
+-- `id` (when no input is called so) is the record's id and is not read,
+-- as in every front end.  A list is given whole, every item ("" for an
+-- empty one: nil would be a hole), or by all of its items: a list one
+-- short, or a list and one of its items both, would read an item as
+-- empty (or drop one) without a word.  `at` names the record's position
+-- in a batch.
+local function each_field(rs, record, fn, at)
   if type(record) ~= "table" then
-    error(("record must be a table, not %s"):format(type(record)), 4)
+    error(setmetatable({ status = "QL_EINVAL",
+                         message = ("%srecord must be a table, not %s"):format(
+                           at and ("records[%d]: "):format(at) or "", type(record)),
+                         text = ("%srecord must be a table, not %s"):format(
+                           at and ("records[%d]: "):format(at) or "", type(record)) },
+                       M.Error), 4)
   end
+  local items = {} -- list name -> items given by name
   for name, v in pairs(record) do
     if type(name) ~= "string" then
       raise("QL_ERECORD", tostring(name), "a field name must be a string", 4)
@@ -127,18 +141,49 @@ local function each_field(rs, record, fn)
             "a NUL character cannot be part of a field name", 4)
     end
     local size = rs.lists[name]
-    if size and type(v) == "table" then
+    if name == "id" and not rs._input.id then
+      text_of(name, v) -- the id is the record's, not read: only checked
+    elseif size and type(v) == "table" then
       for k in pairs(v) do
         if math.type(k) ~= "integer" or k < 1 or k > size then
           raise("QL_ERECORD", name, ("a list of %d items, got item %s"):format(size, tostring(k)), 4)
         end
       end
+      local got = 0
+      for k = 1, size do got = got + (v[k] ~= nil and 1 or 0) end
+      if got ~= size then
+        raise("QL_ERECORD", name, ("a list of %d items, got %d (an empty item is \"\": "
+              .. "nil is a hole in a Lua table)"):format(size, got), 4)
+      end
       for k = 1, size do
-        if v[k] ~= nil then fn(("%s[%d]"):format(name, k), text_of(name, v[k])) end
+        local item = ("%s[%d]"):format(name, k)
+        if record[item] ~= nil then
+          raise("QL_ERECORD", item, ("the list '%s' is given whole and its item '%s' "
+                .. "too: give one or the other"):format(name, item), 4)
+        end
+        fn(item, text_of(name, v[k]))
       end
     else
-      local t = text_of(name, v)
-      if t ~= "" then fn(name, t) end
+      local base = name:match("^(.-)%[%d+%]$")
+      if base and rs.lists[base] and rs._input[name] then
+        items[base] = (items[base] or 0) + 1
+      end
+      fn(name, text_of(name, v))
+    end
+  end
+  for base, got in pairs(items) do
+    local size = rs.lists[base]
+    if got < size and type(record[base]) ~= "table" then
+      local miss = {}
+      for k = 1, size do
+        local item = ("%s[%d]"):format(base, k)
+        if record[item] == nil then miss[#miss + 1] = item end
+      end
+      raise("QL_ERECORD", miss[1], ("the record has %d of the %d items of the list "
+            .. "'%s': no %s %s, so %s would be read as empty (give every item, an "
+            .. "empty one as \"\")"):format(got, size, base,
+            #miss == 1 and "item" or "items", table.concat(miss, ", ", 1, math.min(#miss, 6))
+            .. (#miss > 6 and ", …" or ""), #miss == 1 and "it" or "they"), 4)
     end
   end
 end
@@ -205,13 +250,16 @@ end
 function RuleSet:evaluate(record, date)
   local h, res = run(self, record, date, 0)
   local texts, n = {}, h:output_count()
+  local id = record.id ~= nil and tostring(record.id) or nil
   for i = 0, n - 1 do
     texts[#texts + 1] = res:output_none(i) and "" or "=" .. res:output_string(i)
   end
   for c = 0, h:check_count() - 1 do
     for f = 0, 4 do texts[#texts + 1] = res:check_string(c, f) end
   end
-  return result(self, date, texts)
+  local r = result(self, date, texts)
+  r.id = id -- the record's id, echoed as the other front ends do
+  return r
 end
 
 --- The calculation of one record step by step, as `quotalevy explain`
@@ -249,7 +297,7 @@ function RuleSet:evaluate_many(records, date)
     local ok, e = pcall(each_field, self, record, function(name, text)
       parts[#parts + 1] = name
       parts[#parts + 1] = text
-    end)
+    end, i)
     if ok then
       parts[#parts + 1] = "" -- ends the record
       sent[#sent + 1] = i
@@ -282,6 +330,7 @@ function RuleSet:evaluate_many(records, date)
       pos = pos + 8
     else
       out[i] = result(self, date, table.move(fields, pos + 1, pos + width, 1, {}))
+      if records[i].id ~= nil then out[i].id = tostring(records[i].id) end
       pos = pos + 1 + width
     end
   end

@@ -225,11 +225,73 @@ test("list inputs take tables", function()
   eq(r.outputs.yearly_mandatory, "73")
   eq(r.outputs.levy + 0 == 8140, true, "levy")
   local part = twelve(100)
-  for k = 1, 6 do part[k] = nil end
+  for k = 1, 6 do part[k] = "" end
   eq(rs:evaluate({ positions = part, severely_disabled = twelve(5) }, "2024-12-31").outputs.months, "6")
   local thirteen = twelve(1)
   thirteen[13] = 1
   eq(raises(rs.evaluate, rs, { positions = thirteen }, JUNE).field, "positions")
+end)
+
+test("a list short of items, or given with one of its items too, is refused", function()
+  -- 11 months read December as empty: levy 6065.00 -> 4595.00, no error;
+  -- an item beside its list was dropped (P3-09).  Both ways, both paths.
+  local rs = quotalevy.load(SRC .. "/rules/de/sgb9.yaml")
+  local function twelve(v) local t = {} for k = 1, 12 do t[k] = v end return t end
+  local full = { positions = twelve(121), severely_disabled = twelve(3), workshop_labour = "6000" }
+  eq(rs:evaluate(full, "2024-12-31").outputs.levy, "6065.00")
+  local eleven = twelve(121)
+  eleven[12] = nil
+  local holed = twelve(121)
+  holed[5] = nil
+  local bad = {
+    { with(full, "positions", eleven), "positions", "a list of 12 items, got 11" },
+    { with(full, "positions", holed), "positions", "a list of 12 items, got 11" },
+    { with(full, "positions[2]", "999"), "positions[2]",
+      "the list 'positions' is given whole and its item 'positions[2]' too" },
+  }
+  local items = { severely_disabled = twelve(3), workshop_labour = "6000" }
+  for k = 1, 11 do items[("positions[%d]"):format(k)] = 121 end
+  bad[#bad + 1] = { items, "positions[12]", "the record has 11 of the 12 items of the list "
+                    .. "'positions': no item positions[12], so it would be read as empty" }
+  local recs = {}
+  for k, b in ipairs(bad) do
+    local e = raises(rs.evaluate, rs, b[1], "2024-12-31")
+    eq(getmetatable(e), quotalevy.Error, "case " .. k)
+    eq(e.field, b[2], "case " .. k)
+    assert(e.message:find(b[3], 1, true), e.message)
+    recs[k] = b[1]
+  end
+  recs[#recs + 1] = full
+  local many = rs:evaluate_many(recs, "2024-12-31")
+  for k, b in ipairs(bad) do
+    eq(getmetatable(many[k]), quotalevy.Error, "batch case " .. k)
+    eq(many[k].field, b[2], "batch case " .. k)
+  end
+  eq(many[#recs].outputs.levy, "6065.00")
+  -- "" says an item is meant empty, in the list or as an item
+  eleven[12] = ""
+  eq(rs:evaluate(with(full, "positions", eleven), "2024-12-31").outputs.levy, "4595.00")
+  items["positions[12]"] = ""
+  eq(rs:evaluate(items, "2024-12-31").outputs.levy, "4595.00")
+end)
+
+test("id is the record's id, echoed; a record that is not a table is an Error in its place", function()
+  -- Java and Lua refused an 'id' key ("did you mean 'i'?") that the command,
+  -- SQL and Python take as the record's id (P3-05); evaluate_many put a
+  -- plain string where its loop expects a Result or an Error (P3-16)
+  local r = jilin:evaluate(with(firm(), "id", "JL-1"), JUNE)
+  eq(r.id, "JL-1")
+  eq(r.outputs.levy_due, jilin:evaluate(firm(), JUNE).outputs.levy_due)
+  local many = jilin:evaluate_many({ with(firm(), "id", "A"), "x", with(firm(), "id", "C") }, JUNE)
+  eq(many[1].id, "A")
+  eq(many[3].id, "C")
+  eq(getmetatable(many[2]), quotalevy.Error)
+  eq(many[2].status, "QL_EINVAL")
+  assert(tostring(many[2]):find("records[2]: record must be a table, not string", 1, true),
+         tostring(many[2]))
+  -- an unknown key is refused as before, and a near miss of 'id' names no input 'i'
+  local e = raises(jilin.evaluate, jilin, with(firm(), "colour", "red"), JUNE)
+  eq(e.field, "colour")
 end)
 
 test("evaluate_many equals evaluate, errors in their place", function()
@@ -374,7 +436,7 @@ test("every example file equals the command line's output", function()
     for k = 2, #rows do
       local rec = {}
       for c, name in ipairs(header) do
-        if known[name] and rows[k][c] ~= "" then rec[name] = rows[k][c] end
+        if known[name] then rec[name] = rows[k][c] end -- "": empty
       end
       recs[k - 1] = rec
     end

@@ -101,10 +101,10 @@ final class Packer {
         if (why != null)
             throw RecordException.refused(Utf8.escaped(name), "a field name with " + why);
         String text = text(name, v);
-        if (text == null)
-            return; /* null: the field stays empty */
+        /* null: the field is given, and empty ("" packed), so that a list's
+         * item given as null is not taken for an item left out */
         put(name);
-        put(text);
+        put(text == null ? "" : text);
     }
 
     /* The text of a value, or null for an empty field. */

@@ -122,14 +122,15 @@ final class Fixtures {
             }
         }
 
-        /* Row k as a record: the columns that are inputs of rs, "" left out. */
+        /* Row k as a record: the columns that are inputs of rs, "" as null
+         * (given, empty: a list's empty month is not a month left out). */
         Map<String, Object> record(int k, RuleSet rs) {
             Map<String, Object> m = new LinkedHashMap<>();
             List<String> row = rows.get(k);
             for (Input in : rs.inputs()) {
                 int c = header.indexOf(in.name());
-                if (c >= 0 && c < row.size() && !row.get(c).isEmpty())
-                    m.put(in.name(), row.get(c));
+                if (c >= 0 && c < row.size())
+                    m.put(in.name(), row.get(c).isEmpty() ? null : row.get(c));
             }
             return m;
         }

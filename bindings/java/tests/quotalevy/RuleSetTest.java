@@ -284,6 +284,80 @@ class RuleSetTest {
     }
 
     @Test
+    void aListShortOfItemsOrGivenWithAnItemIsRefused() {
+        /* 11 months read December as empty (levy 6065.00 -> 4595.00, no
+         * error), and an item beside its list was dropped (P3-09) */
+        try (RuleSet rs = RuleSet.load(SRC.resolve("rules/de/sgb9.yaml").toString())) {
+            LocalDate dec = LocalDate.of(2024, 12, 31);
+            Map<String, Object> full = new HashMap<>();
+            full.put("positions", java.util.Collections.nCopies(12, 121));
+            full.put("severely_disabled", java.util.Collections.nCopies(12, 3));
+            full.put("workshop_labour", "6000");
+            assertEquals("6065.00", rs.evaluate(full, dec).text("levy"));
+            Map<String, Object> eleven = new HashMap<>(full);
+            eleven.put("positions", java.util.Collections.nCopies(11, 121));
+            Map<String, Object> both = new HashMap<>(full);
+            both.put("positions[2]", "999");
+            Map<String, Object> items = new HashMap<>(full);
+            items.remove("positions");
+            for (int k = 1; k <= 11; k++)
+                items.put("positions[" + k + "]", 121);
+            Object[][] bad = {
+                {eleven, "positions[12]", "the record has 11 of the 12 items of the list "
+                                          + "'positions': no item positions[12]"},
+                {items, "positions[12]", "11 of the 12 items"},
+                {both, "positions[2]", "'positions[2]' is given twice"},
+            };
+            List<Map<String, ?>> recs = new ArrayList<>();
+            for (Object[] b : bad) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> rec = (Map<String, Object>)b[0];
+                RecordException e = assertThrows(RecordException.class, () -> rs.evaluate(rec, dec));
+                assertEquals(b[1], e.getField());
+                assertTrue(e.getMessage().contains((String)b[2]), e.getMessage());
+                recs.add(rec);
+            }
+            recs.add(full);
+            List<Outcome> out = rs.evaluateAll(recs, dec);
+            for (int k = 0; k < bad.length; k++)
+                assertEquals(bad[k][1], out.get(k).error().getField());
+            assertEquals("6065.00", out.get(3).result().text("levy"));
+            /* null says an item is meant empty, in a list or as an item */
+            List<Integer> nulled = new ArrayList<>(java.util.Collections.nCopies(12, 121));
+            nulled.set(11, null);
+            eleven.put("positions", nulled);
+            assertEquals("4595.00", rs.evaluate(eleven, dec).text("levy"));
+            items.put("positions[12]", null);
+            assertEquals("4595.00", rs.evaluate(items, dec).text("levy"));
+            /* a list longer than it is says so */
+            full.put("positions", java.util.Collections.nCopies(13, 1));
+            RecordException e = assertThrows(RecordException.class, () -> rs.evaluate(full, dec));
+            assertEquals("positions[13]", e.getField());
+            assertTrue(e.getMessage().contains("'positions' is a list of 12 items: it has no "
+                                               + "item [13]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anIdIsTheRecordsIdAsInEveryFrontEnd() {
+        /* refused before with "did you mean 'i'?" where the command, SQL and
+         * Python take it as the record's id (P3-05) */
+        try (RuleSet rs = RuleSet.fromString("quotalevy: 1\nid: xi\ntitle: xi\njurisdiction: XX\n"
+                                             + "version: \"1\"\ninputs:\n  i: {type: integer, "
+                                             + "default: 0}\n  n: {type: integer, default: 0}\n"
+                                             + "computed:\n  n2: n * 2\noutputs: [n2]\n")) {
+            Map<String, Object> rec = new HashMap<>();
+            rec.put("n", 1);
+            rec.put("id", "A");
+            assertEquals("2", rs.evaluate(rec, JUNE).text("n2"));
+            assertEquals("2", rs.evaluateAll(List.of(rec), JUNE).get(0).result().text("n2"));
+            rec.put("zz", "5");
+            assertEquals("zz", assertThrows(RecordException.class,
+                                            () -> rs.evaluate(rec, JUNE)).getField());
+        }
+    }
+
+    @Test
     void batchesEqualSingleEvaluations() {
         List<Map<String, Object>> recs = new ArrayList<>();
         for (int i = 0; i < 2500; i++) {
