@@ -123,6 +123,43 @@ def csv_rows(path):
 
 
 class Totals(unittest.TestCase):
+    def test_the_summary_file_reconciles_with_the_input(self):
+        """The summary file said neither how many rows were read nor how
+        many rejected: with -q, nothing said 6 of Jilin's 51 units were left
+        out of the province's total (P3-07)."""
+        with open(os.path.join(SRC, "examples/jilin-units.csv"), encoding="utf-8") as f:
+            nread = len(list(csv.reader(f))) - 1
+        with tempfile.TemporaryDirectory() as d:
+            out, rej, summ = (os.path.join(d, n) for n in ("o.csv", "r.csv", "s.csv"))
+            for group in ((), ("--keep", "unit_type", "--group-by", "unit_type")):
+                p = run_p("run", "rules/cn/jilin.yaml", "examples/jilin-units.csv",
+                        "--date", "2024-06-30", "--ignore-columns", "name", "-q", "-o",
+                        out, "-r", rej, "--summary", summ, *group)
+                self.assertEqual(p.returncode, 1)
+                self.assertEqual(p.stderr, "")
+                written, rejected = len(csv_rows(out)), len(csv_rows(rej))
+                self.assertGreater(rejected, 0)
+                sums = csv_rows(summ)
+                total = sums[-1]
+                self.assertEqual(total["scope"], "total")
+                self.assertEqual((int(total["read"]), int(total["rows"]),
+                                  int(total["rejected"])), (nread, written, rejected))
+                self.assertEqual(int(total["read"]), int(total["rows"]) + int(total["rejected"]))
+                for g in sums[:-1]:  # a rejected row's group was never read
+                    self.assertEqual((g["read"], g["rejected"]), ("", ""))
+        # an output named as one of these columns is refused, as for 'rows'
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "r.yaml")
+            with open(rules, "w", encoding="utf-8") as f:
+                f.write("quotalevy: 1\nid: r\ntitle: r\njurisdiction: XX\nversion: \"1\"\n"
+                        "inputs:\n  n: {type: integer, default: 0}\n"
+                        "computed:\n  rejected: {expr: n + 0, aggregate: sum}\n"
+                        "outputs: [rejected]\n")
+            p = run_p("run", rules, "-", "--date", "2024-01-01", "--summary",
+                    os.path.join(d, "s.csv"), stdin="id,n\nA,1\n")
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("rejected", p.stderr)
+
     def test_summary_by_group_adds_up_only_what_adds_up(self):
         with tempfile.TemporaryDirectory() as d:
             out, summ = os.path.join(d, "o.csv"), os.path.join(d, "s.csv")

@@ -586,7 +586,7 @@ static int finish(run_state *st, const run_counts *c)
             int g = st->cfg.group_target[j];
             by_value[j] = g >= T_INPUT && groups_input_is_number(st->cfg.rs, (size_t)(g - T_INPUT));
         }
-        if (!t || tot_write_csv(t, st->group, by_value, &sb)) {
+        if (!t || tot_write_csv(t, st->group, by_value, c->read, c->rejected, &sb)) {
             free(sb.p);
             cli_error("run", "out of memory");
             return EXIT_USAGE;

@@ -160,6 +160,8 @@ int oc_check_run(const ql_ruleset *rs, const char *const *keep, size_t nkeep,
     add(&s, "scope", NULL, "the summary's scope column");
     groups(&s, group, ngroup);
     add(&s, "rows", NULL, "the summary's row count");
+    add(&s, "read", NULL, "the summary's count of rows read");
+    add(&s, "rejected", NULL, "the summary's count of rows rejected");
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
         const char *nm = ql_ruleset_output_name(rs, i);
         if (is_check(rs, i)) {

@@ -237,7 +237,7 @@ static void put_sum(strbuf *out, const widesum *w, int scale)
 /* One row of totals: scope, key cells (none: the total), rows, then the
  * outputs. */
 static void put_row(const totals *t, const char *key, const group *g,
-                    strbuf *out)
+                    const long long *read_rejected, strbuf *out)
 {
     int total = !key;
     sb_puts(out, total ? "total" : "group");
@@ -250,6 +250,12 @@ static void put_row(const totals *t, const char *key, const group *g,
             k += n + 1;
     }
     put_count(out, g->rows);
+    if (read_rejected) {
+        put_count(out, read_rejected[0]);
+        put_count(out, read_rejected[1]);
+    } else {
+        sb_puts(out, ",,");
+    }
     for (size_t i = 0; i < t->nout; i++) {
         const acc *a = &g->a[i];
         if (t->check[i] >= 0) {
@@ -273,15 +279,17 @@ static void put_row(const totals *t, const char *key, const group *g,
 }
 
 int tot_write_csv(const totals *t, const char *const *group_names,
-                  const unsigned char *by_value, strbuf *out)
+                  const unsigned char *by_value, long long read,
+                  long long rejected, strbuf *out)
 {
+    const long long counts[2] = {read, rejected};
     static const char *const agg_word[] = {"", "sum", "count", "min", "max"};
     sb_puts(out, "scope");
     for (size_t i = 0; i < t->ngroup; i++) {
         sb_putc(out, ',');
         csv_put_field(out, group_names[i], strlen(group_names[i]));
     }
-    sb_puts(out, ",rows");
+    sb_puts(out, ",rows,read,rejected");
     for (size_t i = 0; i < t->nout; i++) {
         const char *name = ql_ruleset_output_name(t->rs, i);
         if (t->check[i] >= 0) {
@@ -329,12 +337,12 @@ int tot_write_csv(const totals *t, const char *const *group_names,
     for (size_t gi = 0; gi < groups_count(t->groups); gi++) {
         const group *g = order[gi]->data;
         if (t->ngroup)
-            put_row(t, order[gi]->key, g, out);
+            put_row(t, order[gi]->key, g, NULL, out);
         sum->rows += g->rows;
         for (size_t i = 0; i < t->nout; i++)
             combine(t, i, &sum->a[i], &g->a[i]);
     }
-    put_row(t, NULL, sum, out);
+    put_row(t, NULL, sum, counts, out);
     free(sum);
     free(order);
     return 0;

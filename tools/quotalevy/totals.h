@@ -31,10 +31,14 @@ int tot_add(totals *t, const char *const *key, const size_t *len,
 int tot_merge(totals *t, const totals *from);
 /* The CSV: a header, one row per group (ordered by key, a key column
  * flagged in by_value by its numbers' value: groups_sorted) with scope
- * "group", then one row of all groups with scope "total".  Sums are
- * wide (widesum.h) and never overflow; a sum of no values is 0 at its
+ * "group", then one row of all groups with scope "total".  `rows` is the
+ * rows evaluated (written); the total row also says the rows `read` and
+ * `rejected` (empty in group rows: a rejected row's group was not read),
+ * so that the file alone shows read = rows + rejected.  Sums are wide
+ * (widesum.h) and never overflow; a sum of no values is 0 at its
  * output's places.  −1 out of memory. */
 int tot_write_csv(const totals *t, const char *const *group_names,
-                  const unsigned char *by_value, strbuf *out);
+                  const unsigned char *by_value, long long read,
+                  long long rejected, strbuf *out);
 
 #endif
