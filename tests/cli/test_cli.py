@@ -1149,6 +1149,35 @@ class InputRead(unittest.TestCase):
                 stdin="id,workshop_labour\nA,0\n", check_rc=1)
         self.assertIn("1 rows read", p.stderr)
 
+    def test_blanks_around_a_value_are_quoted_on_output(self):
+        """The CSV writer left '  A1  ' unquoted, which readers that trim
+        unquoted fields (spreadsheets, csv readers skipping initial
+        spaces) read back as 'A1' (P3-18): a field with a blank or tab at
+        either end is quoted, and reads back exactly, rejects too."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "r.yaml")
+            write(rules, "quotalevy: 1\nid: r\ntitle: r\njurisdiction: XX\n"
+                  "version: \"1\"\ninputs:\n  n: {type: integer, default: 0}\n"
+                  "computed:\n  n2: n * 2\noutputs: [n2]\n")
+            ids = ["  A1  ", "B2 ", "\tC3", "D 4", "x"]
+            text = "id,n,note\n" + "".join('"%s",1,"%s"\n' % (i, i) for i in ids)
+            text += '"  bad ",x,\n'
+            out, rej = os.path.join(d, "o.csv"), os.path.join(d, "r.csv")
+            run("run", rules, "-", "--date", "2024-01-01", "-q", "-k", "note", "-o", out,
+                "-r", rej, stdin=text, check_rc=1)
+            got = read(out)
+            for i in ids:
+                quoted = i != i.strip(" \t")
+                self.assertIn(('"%s","%s",2\n' if quoted else "%s,%s,2\n") % (i, i), got)
+            back = list(csv.reader(io.StringIO(got), skipinitialspace=True))
+            self.assertEqual([r[0] for r in back[1:]], ids)
+            self.assertIn(',"  bad "\n', read(rej))
+            # and the command reads its own output back the same
+            p = run("run", rules, out, "--date", "2024-01-01", "-q", "-k", "note",
+                    "--ignore-columns", "n2", "-f", "jsonl", check_rc=0)
+            self.assertEqual([json.loads(x)["id"] for x in p.stdout.splitlines()], ids)
+            self.assertEqual([json.loads(x)["note"] for x in p.stdout.splitlines()], ids)
+
     def test_blanks_around_a_name_are_no_part_of_it(self):
         """A one-letter input with a blank added ('b ', 'b<NBSP>') was
         ignored with a note, its value lost, while the CSV reader took

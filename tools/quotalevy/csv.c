@@ -552,6 +552,10 @@ int csv_put_field(strbuf *b, const char *s, size_t n)
     unsigned quote = 0;
     for (size_t i = 0; i < n; i++) /* no early exit: a short field, mostly */
         quote |= must_quote[(unsigned char)s[i]];
+    /* blanks at either end quoted: many readers (spreadsheets, CSV
+     * libraries told to skip initial spaces) trim an unquoted field's */
+    if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        quote = 1;
     if (!quote)
         return sb_put(b, s, n);
     if (sb_putc(b, '"'))
