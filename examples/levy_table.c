@@ -9,13 +9,38 @@
  * UNITS holds one unit per line: "DATE field=value field=value …".  Blank
  * lines and lines starting with '#' are skipped.  A unit that cannot be
  * evaluated prints its error in place of its outputs; the exit status is 1
- * if any unit failed.
+ * if any unit failed.  Lines of any length are read whole (getline), and
+ * each value is printed whole: QL_DECIMAL_TEXT_MAX bounds the text of a
+ * number, a boolean or a date only, never of a string (an id, a name),
+ * so the buffer grows to the length ql_value_format says it needs.
  */
+#define _POSIX_C_SOURCE 200809L /* getline */
 #include <quotalevy.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A text buffer that grows to what it has to hold. */
+typedef struct text {
+    char *p;
+    size_t size;
+} text;
+
+/* The value as ql_value_format writes it, whole: NULL out of memory. */
+static const char *format_value(text *t, const ql_value *v)
+{
+    size_t need = ql_value_format(t->p, t->size, v) + 1;
+    if (need > t->size) {
+        char *p = realloc(t->p, need);
+        if (!p)
+            return NULL;
+        t->p = p;
+        t->size = need;
+        ql_value_format(t->p, t->size, v);
+    }
+    return t->p;
+}
 
 static void print_error(const char *where, const ql_error *err)
 {
@@ -78,9 +103,11 @@ int main(int argc, char **argv)
         printf(" %14.14s", ql_ruleset_output_name(rs, i));
     printf("\n");
 
-    char line[4096];
+    char *line = NULL;
+    size_t cap = 0;
+    text buf = {NULL, 0};
     int lineno = 0, failed = 0;
-    while (fgets(line, sizeof line, in)) {
+    while (getline(&line, &cap, in) >= 0) {
         lineno++;
         if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
             continue;
@@ -93,19 +120,37 @@ int main(int argc, char **argv)
             failed = 1;
             continue;
         }
-        char buf[QL_DECIMAL_TEXT_MAX];
         ql_value v = QL_VALUE_INIT;
-        buf[0] = '\0';
-        if (id >= 0 && ql_record_get(&v, rec, (size_t)id) == QL_OK)
-            ql_value_format(buf, sizeof buf, &v);
-        printf("%-8s", buf);
+        const char *s = "";
+        if (id >= 0 && ql_record_get(&v, rec, (size_t)id) == QL_OK &&
+            !(s = format_value(&buf, &v))) {
+            fprintf(stderr, "%s: out of memory\n", where);
+            failed = 2;
+            break;
+        }
+        printf("%-8s", s);
         for (size_t i = 0; i < nout; i++) {
-            ql_result_output(&v, res, i);
-            ql_value_format(buf, sizeof buf, &v);
-            printf(" %14s", v.type == QL_TYPE_NONE ? "-" : buf);
+            /* the result was just evaluated: an error here is a bug */
+            ql_status st = ql_result_output(&v, res, i);
+            if (st != QL_OK) {
+                fprintf(stderr, "%s: output %zu: %s\n", where, i,
+                        ql_status_name(st));
+                failed = 2;
+                break;
+            }
+            if (!(s = format_value(&buf, &v))) {
+                fprintf(stderr, "%s: out of memory\n", where);
+                failed = 2;
+                break;
+            }
+            printf(" %14s", v.type == QL_TYPE_NONE ? "-" : s);
         }
         printf("\n");
+        if (failed == 2)
+            break;
     }
+    free(line);
+    free(buf.p);
     fclose(in);
     ql_result_free(res);
     ql_record_free(rec);
