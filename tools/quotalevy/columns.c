@@ -10,6 +10,7 @@
 
 #include "input.h"
 #include "lookalike.h"
+#include "nearidx.h"
 #include "strbuf.h" /* sb_put_escaped */
 
 /* JSON Lines keys already said, remembered up to this many. */
@@ -41,6 +42,10 @@ struct col_watch {
     size_t nlists;
     size_t *touched; /* the lists whose count is not 0 */
     strbuf reject;   /* a JSON Lines record's reason to reject it */
+    /* near-miss candidates, made when a name first needs them: of the
+     * inputs, and of the lists' bare names (in *bases, NUL-separated) */
+    near_idx *near_inputs, *near_lists;
+    char **bases;
     const char *missing; /* …and the first item it lacks */
 };
 
@@ -127,6 +132,11 @@ void col_watch_free(col_watch *w)
     free(w->lists);
     free(w->touched);
     free(w->reject.p);
+    near_idx_free(w->near_inputs);
+    near_idx_free(w->near_lists);
+    for (size_t l = 0; w->bases && l < w->nlists; l++)
+        free(w->bases[l]);
+    free(w->bases);
     for (size_t i = 0; i < SEEN_SLOTS; i++)
         free(w->seen[i]);
     free(w);
@@ -199,10 +209,14 @@ int col_near_miss(const char *a, const char *b)
     return near;
 }
 
-int col_bad_list_item(const ql_ruleset *rs, const char *name, const char **first,
-                      int *size)
+/* Whether `name` is NAME[…] with NAME (folded) the bare name of one of
+ * w's lists but no input itself — positions[13] of twelve,
+ * positions[3][1]: then the list's first item in *first, its size in
+ * *size. */
+static int bad_list_item(const col_watch *w, const char *name, const char **first,
+                         int *size)
 {
-    /* NAME[...] with NAME (folded) a list input's, itself no input */
+    const ql_ruleset *rs = w->rs;
     size_t len = strlen(name);
     int32_t *f = malloc((len + 1) * sizeof *f);
     if (!f)
@@ -212,12 +226,9 @@ int col_bad_list_item(const ql_ruleset *rs, const char *name, const char **first
         br++;
     int found = 0;
     if (br > 0 && br < n && ql_ruleset_input_index(rs, name) < 0) {
-        size_t ni = ql_ruleset_input_count(rs);
-        for (size_t i = 0; i < ni && !found; i++) {
-            const char *in = ql_ruleset_input_name(rs, i);
-            const char *ib = strchr(in, '[');
-            /* the first item of a list: "base[1]" */
-            if (!ib || strcmp(ib, "[1]") || (size_t)(ib - in) != br)
+        for (size_t l = 0; l < w->nlists && !found; l++) {
+            const char *in = ql_ruleset_input_name(rs, w->lists[l].first);
+            if ((size_t)(strchr(in, '[') - in) != br)
                 continue;
             size_t k = 0;
             while (k < br && (f[k] == (unsigned char)in[k] ||
@@ -228,14 +239,7 @@ int col_bad_list_item(const ql_ruleset *rs, const char *name, const char **first
                 continue;
             found = 1;
             *first = in;
-            *size = 1;
-            /* the items are declared in order: count them */
-            while (i + (size_t)*size < ni) {
-                const char *nx = ql_ruleset_input_name(rs, i + (size_t)*size);
-                if (strncmp(nx, in, br + 1))
-                    break;
-                ++*size;
-            }
+            *size = w->lists[l].size;
         }
     }
     free(f);
@@ -266,34 +270,84 @@ int col_list_items(const ql_ruleset *rs, const char *name)
  * exactly (*exact 1) or as a near miss: its first item's name, its items
  * in *size; NULL when none.  A bare name would be read as no input at
  * all, every item empty. */
+static const char *input_name_of(void *ctx, size_t i)
+{
+    return ql_ruleset_input_name(((const col_watch *)ctx)->rs, i);
+}
+
+static const char *base_of(void *ctx, size_t l)
+{
+    return ((const col_watch *)ctx)->bases[l];
+}
+
+/* The indexes, made once (a const watch made them: they are a cache). */
+static int near_ready(const col_watch *cw)
+{
+    col_watch *w = (col_watch *)cw;
+    if (!w->near_inputs &&
+        !(w->near_inputs = near_idx_new(w->ninputs, input_name_of, w)))
+        return -1;
+    if (w->near_lists)
+        return 0;
+    if (!w->bases && !(w->bases = calloc(w->nlists + 1, sizeof *w->bases)))
+        return -1;
+    for (size_t l = 0; l < w->nlists; l++) {
+        const char *first = ql_ruleset_input_name(w->rs, w->lists[l].first);
+        if (!w->bases[l] &&
+            !(w->bases[l] = strndup(first, (size_t)(strchr(first, '[') - first))))
+            return -1;
+    }
+    return (w->near_lists = near_idx_new(w->nlists, base_of, w)) ? 0 : -1;
+}
+
+/* The nearest candidate (the first declared of the nearest): a
+ * look-alike (1) before one or two edits (2, 3). */
+typedef struct nearest {
+    const col_watch *w;
+    const char *name;
+    int lists;     /* candidates are lists, not inputs */
+    size_t best;
+    int best_d;
+} nearest;
+
+static void consider(void *ctx, size_t i)
+{
+    nearest *n = ctx;
+    const col_watch *w = n->w;
+    if (!n->lists && w->present[i])
+        return;
+    if (n->best_d && (n->best_d < 2 ? i >= n->best : 0))
+        return;
+    int d = col_near_miss(n->name, n->lists ? w->bases[i] : ql_ruleset_input_name(w->rs, i));
+    if (d && (!n->best_d || d < n->best_d || (d == n->best_d && i < n->best)))
+        n->best = i, n->best_d = d;
+}
+
+/* The list input whose bare name (NAME of NAME[1] … NAME[n]) `name` is,
+ * exactly (*exact 1) or as a near miss: its first item's name, its items
+ * in *size; NULL when none.  A bare name would be read as no input at
+ * all, every item empty. */
 static const char *list_named(const col_watch *w, const char *name, int *size,
                               int *exact)
 {
-    const char *best = NULL;
-    for (size_t i = 0; i < w->ninputs && !(best && *exact); i++) {
-        const char *in = ql_ruleset_input_name(w->rs, i);
-        const char *ib = strchr(in, '[');
-        if (!ib || strcmp(ib, "[1]"))
-            continue;
-        size_t bl = (size_t)(ib - in);
-        int ex = strlen(name) == bl && !strncmp(name, in, bl);
-        if (!ex) {
-            if (best)
-                continue;
-            char *base = strndup(in, bl);
-            int near = base && col_near_miss(name, base);
-            free(base);
-            if (!near)
-                continue;
-        }
-        best = in;
-        *exact = ex;
-        *size = 1;
-        while (i + (size_t)*size < w->ninputs &&
-               !strncmp(ql_ruleset_input_name(w->rs, i + (size_t)*size), in, bl + 1))
-            ++*size;
+    if (!w->nlists)
+        return NULL;
+    strbuf b = {0};
+    sb_puts(&b, name);
+    sb_puts(&b, "[1]");
+    int i = b.p ? ql_ruleset_input_index(w->rs, b.p) : -1;
+    free(b.p);
+    if (i >= 0 && w->list_of[i] >= 0 && w->lists[w->list_of[i]].first == (size_t)i) {
+        *exact = 1;
+        *size = w->lists[w->list_of[i]].size;
+        return ql_ruleset_input_name(w->rs, (size_t)i);
     }
-    return best;
+    nearest n = {w, name, 1, 0, 0};
+    if (near_ready(w) || near_idx_each(w->near_lists, name, consider, &n) || !n.best_d)
+        return NULL;
+    *exact = 0;
+    *size = w->lists[n.best].size;
+    return ql_ruleset_input_name(w->rs, w->lists[n.best].first);
 }
 
 static int say_list_named(const col_watch *w, const char *cmd, const char *where,
@@ -472,14 +526,10 @@ static void mark_present(col_watch *w, const char *const *names, size_t n,
 static const char *near_input(const col_watch *w, const char *name,
                               int has_date, int has_id)
 {
+    nearest n = {w, name, 0, 0, 0};
     const char *best = NULL;
-    int best_d = 0;
-    for (size_t i = 0; i < w->ninputs && best_d != 1; i++) {
-        const char *in = ql_ruleset_input_name(w->rs, i);
-        int d = w->present[i] ? 0 : col_near_miss(name, in);
-        if (d && (!best || d < best_d))
-            best = in, best_d = d; /* the nearest, a look-alike first */
-    }
+    if (!near_ready(w) && !near_idx_each(w->near_inputs, name, consider, &n) && n.best_d)
+        best = ql_ruleset_input_name(w->rs, n.best);
     if (best)
         return best;
     if (!has_date && !w->has_date && col_near_miss(name, "date"))
@@ -496,7 +546,7 @@ static int say_bad_item(const col_watch *w, const char *cmd, const char *where,
 {
     const char *first;
     int size;
-    if (!col_bad_list_item(w->rs, name, &first, &size))
+    if (!bad_list_item(w, name, &first, &size))
         return 0;
     strbuf b = {0};
     sb_put_escaped(&b, name, strlen(name));

@@ -58,11 +58,6 @@ void col_kept_free(struct in_row *kept);
  * as a reader sees them (lookalike.h: look-alikes folded, characters
  * that print as nothing dropped, edit distance in characters). */
 int col_near_miss(const char *a, const char *b);
-/* Whether `name` is NAME[…] with NAME a list input's (folded as above)
- * but no input itself — positions[13] of twelve, positions[3][1]: then
- * the list's first item's name in *first and its items in *size. */
-int col_bad_list_item(const ql_ruleset *rs, const char *name,
-                      const char **first, int *size);
 /* How many items NAME[1] … NAME[n] the list input `name` has (its name
  * as written, without an index), or 0 when it is no list input. */
 int col_list_items(const ql_ruleset *rs, const char *name);

@@ -244,3 +244,40 @@ def test_a_list_with_some_item_columns_missing_is_refused(jp):
         assert len(out["levy"]) == len(table)
     assert list(de.evaluate_columns(full, "2024-12-31")["levy"]) == [
         Decimal(x) for x in ("6065.00", "43200.00", "840.00", "0.00", "700.00")]
+
+
+def test_the_near_miss_index_finds_what_measuring_every_pair_finds():
+    """match_columns measured every extra column against every input
+    without a column (500 × 5,000 took 265 s, P3-23); its index must still
+    offer every name near_miss accepts.  Random names over a small
+    alphabet (case, zero padding and look-alikes included) and random
+    edits of them, against the pairwise check."""
+    import random
+    from quotalevy import _columns
+    rnd = random.Random(20261202)
+    alphabet = "abAB_01[]-\uff11\u200b"
+
+    def name():
+        return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 30)))
+
+    def edit(s):
+        for _ in range(rnd.randint(0, 2)):
+            at = rnd.randint(0, len(s))
+            op = rnd.randint(0, 2)
+            c = rnd.choice(alphabet)
+            s = (s[:at] + c + s[at:] if op == 0 else
+                 s[:at] + s[at + 1:] if op == 1 and len(s) > 1 else s[:at] + c + s[at + 1:])
+        return s
+
+    names = [name() for _ in range(250)]
+    names += [edit(rnd.choice(names)) for _ in range(250)]
+    index = _columns._NearIndex(names)
+    found = 0
+    for _ in range(200):
+        q = edit(rnd.choice(names))
+        cands = index.candidates(q)
+        want = {p for p, n in enumerate(names) if _columns.near_miss(q, n)}
+        assert want <= cands, (q, [names[p] for p in want - cands])
+        found += len(want)
+        assert len(cands) < len(names) // 2
+    assert found >= 100
