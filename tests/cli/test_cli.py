@@ -1149,6 +1149,32 @@ class InputRead(unittest.TestCase):
                 stdin="id,workshop_labour\nA,0\n", check_rc=1)
         self.assertIn("1 rows read", p.stderr)
 
+    def test_a_reader_reject_names_the_id_and_field_it_read(self):
+        """A reject found by the reader (a nested value, a key twice, a BOM
+        inside a field) named neither the record's id nor the field,
+        although both were read: a rejects file joined back to the input
+        by id lost these rows (P3-14)."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "r.yaml")
+            write(rules, "quotalevy: 1\nid: r\ntitle: r\njurisdiction: XX\n"
+                  "version: \"1\"\ninputs:\n  n: {type: integer, default: 0}\n"
+                  "  s: {type: string, default: \"\"}\n"
+                  "computed:\n  n2: n * 2\noutputs: [n2]\n")
+            src, rej = os.path.join(d, "in.jsonl"), os.path.join(d, "r.csv")
+            write(src, '{"id": "5", "n": [1]}\n{"id": 7, "n": 1, "n": 2}\n'
+                       '{"id": "8", "s": "x", "n": {"a": 1}}\n{"n": [1], "id": "9"}\n'
+                       '{"id": "6", "n": 2}\n')
+            run("run", rules, src, "--date", "2024-01-01", "-q", "-o",
+                os.path.join(d, "o.jsonl"), "-r", rej, check_rc=1)
+            got = [(r["line"], r["field"], r["id"]) for r in rows(read(rej))]
+            # the id read before the fault is named; one after it cannot be
+            self.assertEqual(got, [("1", "n", "5"), ("2", "n", "7"), ("3", "n", "8"),
+                                   ("4", "n", "")])
+            p = run("run", rules, src, "--date", "2024-01-01", "-q", "-o",
+                    os.path.join(d, "o2.jsonl"), check_rc=1)
+            self.assertIn("in.jsonl:1:18: rejected (id 5): field 'n': nested objects",
+                          p.stderr)
+
     def test_blanks_around_a_value_are_quoted_on_output(self):
         """The CSV writer left '  A1  ' unquoted, which readers that trim
         unquoted fields (spreadsheets, csv readers skipping initial

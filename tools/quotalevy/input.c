@@ -215,6 +215,8 @@ int in_next(in_reader *r, in_row *row)
         if (st == -1) {
             row->error = j.error;
             row->error_column = j.error_column;
+            row->error_field = j.error_field;
+            row->error_id = j.error_id;
             return 1;
         }
         if (st != 1) {

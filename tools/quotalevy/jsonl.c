@@ -5,6 +5,7 @@
 
 #include "strbuf.h" /* buf_grow */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,9 @@ struct jsonl_reader {
     unsigned short at[2 * JSONL_MAX_KEYS];
     unsigned records;
     char msg[192];
+    /* while a record is parsed: the key being read (its offset in out, or
+     * SIZE_MAX) and the id read so far (likewise), for a reject to name */
+    size_t at_key, id_off;
 };
 
 jsonl_reader *jsonl_open(FILE *f)
@@ -296,6 +300,7 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
         size_t klen;
         if (string(r, c, &r->koff[n], &klen))
             return -1;
+        r->at_key = r->koff[n];
         if (duplicate_key(r, n, klen)) {
             snprintf(r->msg, sizeof r->msg,
                      "key '%.64s%s' appears twice in the record (a record names each field once)",
@@ -315,6 +320,8 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
             c->i++;
             if (string(r, c, &r->voff[n], &r->vlens[n]))
                 return -1;
+            if (klen == 2 && !memcmp(r->out + r->koff[n], "id", 2))
+                r->id_off = r->voff[n];
         } else if (c->i < c->n && (c->s[c->i] == '{' || c->s[c->i] == '[')) {
             c->err = "nested objects and arrays are not supported: a record is flat";
             return -1;
@@ -340,7 +347,10 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
             r->vlens[n] = len;
             if (out_put(r, t, len) || out_put(r, "", 1))
                 return -2;
+            if (!r->isnull[n] && klen == 2 && !memcmp(r->out + r->koff[n], "id", 2))
+                r->id_off = r->voff[n];
         }
+        r->at_key = SIZE_MAX; /* the key is read whole */
         n++;
         ws(c);
         if (c->i < c->n && c->s[c->i] == ',') {
@@ -417,12 +427,16 @@ int jsonl_next(jsonl_reader *r, jsonl_record *rec)
             memset(r->seen, 0, sizeof r->seen);
             r->records = 1;
         }
+        r->at_key = r->id_off = SIZE_MAX;
         int st = parse(r, &c, rec);
         if (st == -2)
             return -2;
         if (st) {
             rec->error = c.err ? c.err : "malformed JSON";
             rec->error_column = (int)c.i + 1;
+            /* what was read of the record before it broke: named */
+            rec->error_field = r->at_key != SIZE_MAX ? r->out + r->at_key : NULL;
+            rec->error_id = r->id_off != SIZE_MAX ? r->out + r->id_off : NULL;
             return -1;
         }
         return 1;

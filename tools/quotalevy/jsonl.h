@@ -25,6 +25,8 @@ typedef struct jsonl_record {
     const size_t *vlen;
     const char *error;
     int error_column; /* byte column of the problem, 1-based */
+    const char *error_field; /* the key whose value broke, or NULL */
+    const char *error_id;    /* the record's id when read before, or NULL */
 } jsonl_record;
 
 jsonl_reader *jsonl_open(FILE *f);
