@@ -49,6 +49,11 @@ local function text_of(name, v)
     return v
   elseif t == "number" then
     if math.type(v) == "integer" then return tostring(v) end
+    if v == math.floor(v) and v > -2^53 and v < 2^53 then
+      -- exact in binary, yet no float is taken: what it was meant as is unsure
+      raise("QL_ERECORD", name, ("a float is refused, even %s: pass %d as an integer "
+            .. "or the number as a string"):format(v, math.tointeger(v)), 5)
+    end
     raise("QL_ERECORD", name, ("a float cannot hold a decimal exactly (%s is "
           .. "%.17g in binary): pass the number as a string"):format(v, v), 5)
   elseif t == "boolean" then

@@ -1149,6 +1149,39 @@ class InputRead(unittest.TestCase):
                 stdin="id,workshop_labour\nA,0\n", check_rc=1)
         self.assertIn("1 rows read", p.stderr)
 
+    def test_group_keep_and_ignore_say_what_they_cannot_do(self):
+        """--group-by of an input without a column made one group '' of
+        every row without a word (--keep of a missing column is refused);
+        --keep and --ignore-columns of one column showed a value the rules
+        never read beside outputs computed without it (P3-20)."""
+        with tempfile.TemporaryDirectory() as d:
+            s = os.path.join(d, "s.csv")
+            p = run("run", JILIN, "-", "--date", "2024-06-30", "--summary", s,
+                    "--group-by", "admin_level", stdin=HEADER + GOOD, check_rc=2)
+            self.assertIn("--group-by: the input has no column 'admin_level'", p.stderr)
+            p = run("run", JILIN, "-", "--date", "2024-06-30", "--summary", s,
+                    "--group-by", "unit_type", "--ignore-columns", "unit_type",
+                    stdin=HEADER + GOOD, check_rc=2)
+            self.assertIn("no column 'unit_type' that is read", p.stderr)
+            p = run("run", JILIN, "-", "--date", "2024-06-30", "-k", "employees",
+                    "--ignore-columns", "employees", stdin=HEADER + GOOD, check_rc=2)
+            self.assertIn("--keep 'employees' and --ignore-columns 'employees': the input "
+                          "would be shown but not read", p.stderr)
+            self.assertEqual(os.listdir(d), [])
+            run("run", JILIN, "-", "--date", "2024-06-30", "--summary", s, "--group-by",
+                "unit_type", stdin=HEADER + GOOD, check_rc=0)
+
+    def test_json_lines_on_standard_input_with_a_byte_order_mark(self):
+        """JSON Lines on standard input starting with a BOM was read as CSV:
+        "the header row: a quote inside an unquoted field" (P3-20)."""
+        rec = json.dumps(dict(zip(HEADER.strip().split(","), GOOD.strip().split(","))))
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "-q",
+                stdin="\ufeff" + rec + "\n", check_rc=0)
+        self.assertEqual(rows(p.stdout)[0]["id"], "E1")
+        p = run("run", JILIN, "-", "--date", "2024-06-30", "-q",
+                stdin="\ufeff" + HEADER + GOOD, check_rc=0)  # a CSV with one, too
+        self.assertEqual(rows(p.stdout)[0]["id"], "E1")
+
     def test_a_reader_reject_names_the_id_and_field_it_read(self):
         """A reject found by the reader (a nested value, a key twice, a BOM
         inside a field) named neither the record's id nor the field,

@@ -484,6 +484,27 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
             cli_error("run", "--keep: the input has no column '%s'", cfg->keep[k]);
             return -1;
         }
+        /* an input kept and ignored: its value shown beside outputs
+         * computed without it, a row that contradicts itself */
+        if (col_ignored(cfg->watch, cfg->keep[k]) &&
+            ql_ruleset_input_index(cfg->rs, cfg->keep[k]) >= 0) {
+            cli_error("run", "--keep '%s' and --ignore-columns '%s': the input would be "
+                             "shown but not read; keep it or ignore it, not both",
+                      cfg->keep[k], cfg->keep[k]);
+            return -1;
+        }
+    }
+    /* a group by an input without a column is one group of every row,
+     * each on the input's default: said, as --keep of a column it lacks */
+    for (size_t g = 0; g < st->ngroup; g++) {
+        size_t j;
+        for (j = 0; j < nh && strcmp(header[j], st->group[g]); j++)
+            ;
+        if (j == nh || col_ignored(cfg->watch, st->group[g])) {
+            cli_error("run", "--group-by: the input has no column '%s'%s",
+                      st->group[g], j < nh ? " that is read (--ignore-columns names it)" : "");
+            return -1;
+        }
     }
     if (col_check_header(cfg->watch, "run", cfg->input_name, header, nh))
         return -1;

@@ -98,6 +98,25 @@ int in_guess_jsonl(const char *path)
 static int looks_jsonl(FILE *f, int skip_blanks)
 {
     int c = getc(f);
+    if (c == 0xEF) {
+        /* a byte order mark before a '{': JSON Lines, whose reader needs
+         * no mark; before anything else the bytes are put back as read
+         * (glibc takes several), for the CSV reader to judge */
+        int c2 = getc(f), c3 = c2 == 0xBB ? getc(f) : EOF;
+        int c4 = c3 == 0xBF ? getc(f) : EOF;
+        if (c4 == '{') {
+            ungetc(c4, f);
+            return 1;
+        }
+        if (c4 != EOF)
+            ungetc(c4, f);
+        if (c3 != EOF)
+            ungetc(c3, f);
+        if (c2 != EOF)
+            ungetc(c2, f);
+        ungetc(c, f);
+        return 0;
+    }
     for (long n = 0; skip_blanks && n < LOOK_BLANKS &&
                      (c == ' ' || c == '\t' || c == '\r' || c == '\n');
          n++)

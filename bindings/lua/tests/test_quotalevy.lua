@@ -156,6 +156,11 @@ test("values in: strings, integers, booleans; floats refused naming the field", 
     eq(e.status, "QL_ERECORD")
     assert(tostring(e):find("float", 1, true), tostring(e))
   end
+  -- 125.0 is exact in binary: never "125.0 is 125 in binary" (P3-20)
+  local e = raises(jilin.evaluate, jilin, with(firm(), "employees", 125.0), JUNE)
+  assert(e.message:find("a float is refused, even 125.0: pass 125 as an integer", 1, true),
+         e.message)
+  assert(not e.message:find("in binary", 1, true), e.message)
   eq(raises(jilin.evaluate, jilin, with(firm(), "employees", {}), JUNE).field, "employees")
   eq(raises(jilin.evaluate, jilin, with(firm(), "unit_type", "a\0b"), JUNE).field, "unit_type")
 end)

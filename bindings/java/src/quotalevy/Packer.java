@@ -141,7 +141,19 @@ final class Packer {
             + " Long, Boolean, LocalDate or null");
     }
 
+    /* A type as a caller wrote it: the public interface of a JDK
+     * collection (Set, Map, Collection), never its inner class (Set12). */
     private static String typeName(Object o) {
-        return o == null ? "null" : o.getClass().getSimpleName();
+        if (o == null)
+            return "null";
+        if (o instanceof java.util.Set)
+            return "Set (unordered: a list input takes a List)";
+        if (o instanceof java.util.Map)
+            return "Map";
+        if (o instanceof java.util.Collection)
+            return "Collection (a list input takes a List)";
+        if (o.getClass().isArray())
+            return "array (a list input takes a List)";
+        return o.getClass().getSimpleName();
     }
 }

@@ -226,6 +226,12 @@ class RuleSetTest {
         rec.put("employees", new Object());
         assertEquals("employees",
                      assertThrows(RecordException.class, () -> jilin.evaluate(rec, JUNE)).getField());
+        /* a Set was "a Set12", a JDK inner class's name (P3-20) */
+        rec.put("employees", java.util.Set.of(1, 2));
+        RecordException e = assertThrows(RecordException.class, () -> jilin.evaluate(rec, JUNE));
+        assertTrue(e.getMessage().contains("a Set (unordered: a list input takes a List)"),
+                   e.getMessage());
+        assertFalse(e.getMessage().contains("Set12"), e.getMessage());
     }
 
     @Test
