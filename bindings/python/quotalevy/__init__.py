@@ -388,6 +388,20 @@ class RuleSet:
         for name, size in self._lists.items():
             items = record.get(name)
             if items is None:
+                if name in record:
+                    continue  # None: every item empty
+                # items given by key, some but not all: a lost month would
+                # be read as empty (P3-21, as the command and SQL refuse it)
+                keys = ["%s[%d]" % (name, k) for k in range(1, size + 1)]
+                missing = [it for it in keys if it not in record]
+                if missing and len(missing) < size:
+                    raise FieldValueError(
+                        "QL_ERECORD", "the record has %d of the %d items of the list %r: "
+                        "no key %s, so %s would be read as empty (give every item, None "
+                        "where an item is meant empty)"
+                        % (size - len(missing), size, name,
+                           ", ".join(missing[:6]) + (", …" if len(missing) > 6 else ""),
+                           "it" if len(missing) == 1 else "they"), field=missing[0])
                 continue
             if isinstance(items, (str, bytes)) or not isinstance(items, _Sequence):
                 raise FieldTypeError(

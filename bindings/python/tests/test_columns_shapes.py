@@ -152,7 +152,7 @@ def jp():
 
 def jp_records():
     with open(os.path.join(SRC, "examples", "jp-employers.csv"), newline="") as f:
-        return [{k: v for k, v in r.items() if v and k != "id"} for r in csv.DictReader(f)]
+        return [{k: v or None for k, v in r.items() if k != "id"} for r in csv.DictReader(f)]
 
 
 def whole(rec, names=("full_time", "short_time", "disabled_full")):

@@ -5,6 +5,7 @@ that is not a mapping is that record's error, not the stream's.  Each
 test failed before its fix (probe2 P2-22, P2-25, P2-27)."""
 import csv
 import os
+import re
 from decimal import Decimal
 
 import pytest
@@ -50,6 +51,28 @@ def test_a_list_of_another_length_is_refused_both_ways(de):
     assert de.evaluate(short, "2024-12-31").outputs["levy"] != base
 
 
+def test_a_list_given_by_some_of_its_items_is_refused(de):
+    """A record with 11 of a list's 12 item keys read the twelfth as empty:
+    levy 6065.00 -> 4595.00, no error (P3-21, as the command's JSON Lines
+    and SQL's jsonb refuse it)."""
+    full = {"positions[%d]" % k: "121" for k in range(1, 13)}
+    full.update(severely_disabled=["3"] * 12, workshop_labour="6000")
+    assert str(de.evaluate(full, "2024-12-31").outputs["levy"]) == "6065.00"
+    for gone in (["positions[12]"], ["positions[1]", "positions[5]"]):
+        bad = {k: v for k, v in full.items() if k not in gone}
+        with pytest.raises(quotalevy.FieldValueError,
+                           match="has %d of the 12 items of the list 'positions': no key %s"
+                           % (12 - len(gone), re.escape(", ".join(gone)))) as e:
+            de.evaluate(bad, "2024-12-31")
+        assert e.value.field == gone[0]
+        got = list(de.evaluate_many([full, bad, full], "2024-12-31", errors="yield"))
+        assert isinstance(got[1], quotalevy.FieldValueError) and got[1].row == 1
+        assert got[0].outputs == got[2].outputs
+        # None: an item meant empty, said so
+        said = dict(bad, **{g: None for g in gone})
+        assert str(de.evaluate(said, "2024-12-31").outputs["levy"]) != "6065.00"
+
+
 def test_a_list_given_whole_and_by_item_is_refused(de):
     r = dict(de_record(), **{"positions[3]": "999"})
     with pytest.raises(quotalevy.FieldValueError, match="'positions'.*'positions\\[3\\]'"):
@@ -68,7 +91,8 @@ def test_id_is_taken_as_the_command_takes_it(rules, data, date):
     rs = quotalevy.RuleSet.load(os.path.join(SRC, rules))
     assert "id" not in [i.name for i in rs.inputs]
     with open(os.path.join(SRC, data), newline="") as f:
-        recs = [{k: v for k, v in r.items() if v} for r in csv.DictReader(f)][:5]
+        # an empty cell is None (given, empty): a month left out is refused
+        recs = [{k: v or None for k, v in r.items()} for r in csv.DictReader(f)][:5]
     assert all("id" in r for r in recs)
     bare = [{k: v for k, v in r.items() if k != "id"} for r in recs]
     want = [rs.evaluate(b, date).as_dict() for b in bare]

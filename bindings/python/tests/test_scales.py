@@ -47,8 +47,9 @@ def records(rs, data):
     inputs (a list's items as name[k]), as the command reads them."""
     names = {i.name for i in rs.inputs}
     with open(os.path.join(SRC, data), encoding="utf-8", newline="") as f:
-        return [(r["id"], {k: v for k, v in r.items()
-                           if v != "" and (k in names or k.split("[")[0] in names)})
+        # an empty cell is None: given, empty (a list's month left out is refused)
+        return [(r["id"], {k: (v if v != "" else None) for k, v in r.items()
+                           if k in names or k.split("[")[0] in names})
                 for r in csv.DictReader(f)]
 
 
