@@ -3,9 +3,10 @@
  * the rule set's record, and a result out as jsonb or as a composite row.
  *
  * Inputs are named as the command names CSV headers: a key or column whose
- * name is an input feeds it, `date` is the evaluation date when none is
- * given, `id` is echoed in the result, anything else is ignored.  NULL (SQL
- * or JSON) is an empty field.  Numbers cross as exact decimal text
+ * name is an input feeds it, `date` is the evaluation date when on_date is
+ * NULL (a record's error when both give one), `id` is echoed in the
+ * result, anything else is not read (keys.c).  NULL (SQL or JSON) is an
+ * empty field.  Numbers cross as exact decimal text
  * (numeric_out never writes an exponent); binary floating point columns are
  * refused, since their values are not the decimals the user wrote.
  *
@@ -37,6 +38,21 @@ static void record_error(ql_error *err, const char *field, const char *fmt,
     err->code = QL_ERECORD;
     snprintf(err->field, sizeof err->field, "%s", field);
     snprintf(err->message, sizeof err->message, fmt, arg);
+}
+
+/* A record that gives its own date when on_date gives one too: one of the
+ * two would be dropped without a word, so neither is chosen (the command
+ * refuses --date with a 'date' column the same way). */
+static ql_status date_twice(ql_error *err, const char *what)
+{
+    ql_error_clear(err);
+    err->code = QL_ERECORD;
+    snprintf(err->field, sizeof err->field, "date");
+    snprintf(err->message, sizeof err->message,
+             "the record's 'date' %s gives its evaluation date, and so does "
+             "on_date: give one of them (on_date NULL evaluates each record on "
+             "its own date)", what);
+    return QL_ERECORD;
 }
 
 /* What an input takes without text in between. */
@@ -122,7 +138,9 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
         *id = pnstrdup(s, len);
     if (jsonb_key(jb, "date", &v) && ql_ruleset_input_index(e->rs, "date") < 0)
         read++;
-    if (!*have_date && jsonb_key(jb, "date", &v) && v.type != jbvNull) {
+    if (jsonb_key(jb, "date", &v) && v.type != jbvNull) {
+        if (*have_date)
+            return date_twice(err, "key");
         if (v.type != jbvString || ql_date_parse(date, v.val.string.val,
                                                  (size_t)v.val.string.len, err)) {
             record_error(err, "date", "%s", "'date' must be a YYYY-MM-DD string");
@@ -232,6 +250,7 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
         for (int a = 0; a < m->td->natts; a++) {
             const struct col *col = &m->col[a];
             const char *name = NameStr(TupleDescAttr(m->td, a)->attname);
+            const char *shown = qlpg_shown(name, strlen(name), NAMEDATALEN);
             if (TupleDescAttr(m->td, a)->attisdropped ||
                 col->role != (pass ? C_LIST : C_INPUT))
                 continue;
@@ -243,13 +262,13 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
                     ereport(ERROR,
                             (errcode(ERRCODE_DUPLICATE_COLUMN),
                              errmsg("the list \"%s\" is given whole and its item \"%s\" "
-                                    "too: give one or the other", name,
+                                    "too: give one or the other", shown,
                                     NameStr(TupleDescAttr(m->td, o)->attname)),
                              m->table_name ? errdetail("table %s", m->table_name) : 0));
                 if (o >= 0)
                     ereport(ERROR,
                             (errcode(ERRCODE_DUPLICATE_COLUMN),
-                             errmsg("column \"%s\" is given twice", name),
+                             errmsg("column \"%s\" is given twice", shown),
                              m->table_name ? errdetail("table %s", m->table_name) : 0));
                 owner[i] = a + 1;
                 present[i] = true;
@@ -260,12 +279,13 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
         if (TupleDescAttr(m->td, a)->attisdropped || m->col[a].role != C_IGNORE ||
             m->col[a].is_id)
             continue;
+        const char *shown = qlpg_shown(name, strlen(name), NAMEDATALEN);
         int size = qlpg_list_size(rs, name, strlen(name));
         if (size > 0)
             ereport(ERROR,
                     (errcode(ERRCODE_DATATYPE_MISMATCH),
                      errmsg("column \"%s\" names a list input of %d items, but is %s, "
-                            "not an array", name, size,
+                            "not an array", shown, size,
                             format_type_be(TupleDescAttr(m->td, a)->atttypid)),
                      m->table_name ? errdetail("table %s", m->table_name) : 0,
                      errhint("Give the list as an array column of %d values (NULL for "
@@ -279,7 +299,7 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
                     (errcode(ERRCODE_UNDEFINED_COLUMN),
                      errmsg("column \"%s\" is not an input of the rules: did you mean "
                             "\"%s\"? (that input has no column, so it would be read as "
-                            "empty)", name, meant),
+                            "empty)", shown, meant),
                      m->table_name ? errdetail("table %s", m->table_name) : 0,
                      errhint("Rename the column, or leave it out of the row.")));
         qlpg_notice_unread(e->name, "column", name, strlen(name));
@@ -311,9 +331,11 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
     if (OidIsValid(table)) {
         char *rel = get_rel_name(table);
         char *nsp = rel ? get_namespace_name(get_rel_namespace(table)) : NULL;
-        if (rel)
-            m->table_name = MemoryContextStrdup(
-                cx, nsp ? quote_qualified_identifier(nsp, rel) : quote_identifier(rel));
+        if (rel) {
+            const char *q = nsp ? quote_qualified_identifier(nsp, rel)
+                                : quote_identifier(rel);
+            m->table_name = MemoryContextStrdup(cx, qlpg_shown(q, strlen(q), 300));
+        }
     }
     m->td = td;
     m->values = MemoryContextAlloc(cx, sizeof(Datum) * (td->natts + 1));
@@ -358,7 +380,8 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
                     (errcode(ERRCODE_DATATYPE_MISMATCH),
                      errmsg("column \"%s\" is %s: binary floating point does not "
                             "hold the decimals that were written",
-                            name, format_type_be(att->atttypid)),
+                            qlpg_shown(name, strlen(name), NAMEDATALEN),
+                            format_type_be(att->atttypid)),
                      m->table_name ? errdetail("table %s", m->table_name) : 0,
                      errhint("Store inputs as numeric (or integer, text).")));
         if (col->role == C_DATE && t != DATEOID && col->conv != V_TEXT)
@@ -517,6 +540,7 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
     const Datum *values = m->values;
     const bool *nulls = m->nulls;
     int natts = m->td->natts;
+    bool date_conflict = false;
     ql_record_clear(e->rec);
     *id = NULL;
     for (int a = 0; a < natts; a++) {
@@ -531,8 +555,10 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
         if (col->role == C_ID) {
             continue;
         } else if (col->role == C_DATE) {
-            if (*have_date)
+            if (*have_date) {
+                date_conflict = true; /* said once the id is read */
                 continue;
+            }
             if (col->conv == V_DATE) {
                 DateADT d = DatumGetDateADT(values[a]);
                 if (DATE_NOT_FINITE(d)) {
@@ -559,7 +585,7 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
                 return st;
         }
     }
-    return QL_OK;
+    return date_conflict ? date_twice(err, "column") : QL_OK;
 }
 
 ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
@@ -933,7 +959,8 @@ static void result_row_context(void *arg)
     ql_error_clear(&none);
     qlpg_where_of(c->fcinfo, c->form, c->e, &none, &w);
     errcontext("result column \"%s\"%s%s%s%s%s%s%s", c->column ? c->column : "",
-               c->id ? " of record \"" : "", c->id ? c->id : "", c->id ? "\"" : "",
+               c->id ? " of record \"" : "",
+               c->id ? qlpg_shown(c->id, strlen(c->id), 100) : "", c->id ? "\"" : "",
                w.table[0] ? ", table " : "", w.table, w.row[0] ? ", row " : "", w.row);
 }
 

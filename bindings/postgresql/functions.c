@@ -5,8 +5,11 @@
  * Every evaluating function is STABLE (its answer depends on
  * quotalevy.rule_files, constant within a statement) and PARALLEL SAFE
  * (each worker compiles its own copy into its own cache), and takes
- * (rules, record, on_date[, …], overrides): NULL rules or record give
- * NULL, a NULL on_date means the record's `date`.
+ * (rules, record, on_date[, …], overrides).  A NULL on_date means the
+ * record's `date`; NULL overrides, none.  A NULL record (a NULL column, an
+ * outer join's missing row) is the record's error — try_evaluate lists it
+ * with the others — never a NULL that a sum() or a WHERE r ? 'error'
+ * passes over; a NULL rule set name stops the statement.
  */
 #include "pg_quotalevy.h"
 
@@ -86,8 +89,8 @@ static void raise_row(FunctionCallInfo fcinfo, int form, qlpg_entry *e,
     text *rules = PG_GETARG_TEXT_PP(0);
     int n = (int)VARSIZE_ANY_EXHDR(rules);
     if (id)
-        snprintf(what, sizeof what, "rule set \"%.*s\", record \"%.100s\"", n,
-                 VARDATA_ANY(rules), id);
+        snprintf(what, sizeof what, "rule set \"%.*s\", record \"%s\"", n,
+                 VARDATA_ANY(rules), qlpg_shown(id, strlen(id), 100));
     else
         snprintf(what, sizeof what, "rule set \"%.*s\"", n, VARDATA_ANY(rules));
     qlpg_where where;
@@ -97,17 +100,26 @@ static void raise_row(FunctionCallInfo fcinfo, int form, qlpg_entry *e,
 
 static Datum run(FunctionCallInfo fcinfo, int form, int mode)
 {
-    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-        PG_RETURN_NULL();
-    /* a null-extended row of an outer join has no ctid: the row is NULL */
-    if (form == QLPG_FORM_COLUMNS && PG_ARGISNULL(overrides_arg(mode) + 2))
-        PG_RETURN_NULL();
+    if (PG_ARGISNULL(0))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("the rule set name is NULL"),
+                        errhint("Name a rule file of quotalevy.rule_files, "
+                                "such as 'cn/jilin'.")));
     qlpg_entry *e = entry_arg(fcinfo, overrides_arg(mode));
     char *id = NULL;
     ql_error err;
     Jsonb *jb = NULL;
     ql_status st = QL_OK;
-    if (form == QLPG_FORM_TEXT) {
+    /* a null-extended row of an outer join has no ctid in the columns form */
+    if (form == QLPG_FORM_COLUMNS ? PG_ARGISNULL(overrides_arg(mode) + 2)
+                                  : PG_ARGISNULL(1)) {
+        ql_error_clear(&err);
+        st = err.code = QL_ERECORD;
+        snprintf(err.message, sizeof err.message,
+                 "the record is NULL, so there is nothing to evaluate (a NULL "
+                 "value, or the missing row of an outer join)");
+        form = form == QLPG_FORM_TEXT ? QLPG_FORM_JSONB : form;
+    } else if (form == QLPG_FORM_TEXT) {
         /* JSON text: its keys checked (a key twice is an error, where the
          * cast to jsonb would keep the last), then read as jsonb */
         form = QLPG_FORM_JSONB;

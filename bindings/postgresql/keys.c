@@ -194,12 +194,12 @@ static ql_status key_error(ql_error *err, const char *key, size_t n,
 {
     ql_error_clear(err);
     err->code = QL_ERECORD;
-    snprintf(err->field, sizeof err->field, "%.*s", (int)n, key);
+    char *shown = qlpg_shown(key, n, 200);
+    snprintf(err->field, sizeof err->field, "%s", shown);
     char what[160];
     snprintf(what, sizeof what, fmt, a, b);
     snprintf(err->message, sizeof err->message,
-             "key '%.*s' is not an input of the rules: %s",
-             (int)(n > 200 ? 200 : n), key, what);
+             "key '%s' is not an input of the rules: %s", shown, what);
     return QL_ERECORD;
 }
 
@@ -355,12 +355,13 @@ ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err)
         qsort(k.keys, (size_t)k.n, sizeof(char *), cmp_key);
         for (int i = 1; i < k.n; i++)
             if (!strcmp(k.keys[i - 1], k.keys[i])) {
-                snprintf(err->field, sizeof err->field, "%s", k.keys[i]);
+                char *shown = qlpg_shown(k.keys[i], strlen(k.keys[i]), 64);
+                snprintf(err->field, sizeof err->field, "%s", shown);
                 snprintf(
                     err->message, sizeof err->message,
-                    "key '%.64s%s' appears twice in the record (a record names "
+                    "key '%s' appears twice in the record (a record names "
                     "each field once; as jsonb only the last would be kept)",
-                    k.keys[i], strlen(k.keys[i]) > 64 ? "…" : "");
+                    shown);
                 return QL_ERECORD;
             }
     }
@@ -418,9 +419,9 @@ void qlpg_notice_unread(const char *rules, const char *what, const char *name,
     ereport(
         NOTICE,
         (errmsg(
-             "quotalevy: %s \"%.*s\" is not an input of rule set \"%s\" and is "
+             "quotalevy: %s \"%s\" is not an input of rule set \"%s\" and is "
              "not read",
-             what, (int)(n > 200 ? 200 : n), name, id ? id : ""),
+             what, qlpg_shown(name, n, 200), id ? id : ""),
          errhint(
              "Leave it out of the record (a table's row: select only the "
              "columns the rules read), or SET client_min_messages = warning "

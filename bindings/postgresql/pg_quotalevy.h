@@ -5,7 +5,8 @@
  * nothing else.  Its files, one concern each:
  *
  *   module.c    the module: PG_MODULE_MAGIC, _PG_init, library status →
- *               SQLSTATE and the ereport that carries field and location
+ *               SQLSTATE and the ereport that carries field and location;
+ *               names as messages show them
  *   store.c     rule files in quotalevy.rule_files: read by name, `extends`
  *               resolved by name, compiled; the triggers that check a file
  *               before it is stored and tell every backend it changed
@@ -13,6 +14,8 @@
  *               what-if overrides), dropped when a rule file changes
  *   convert.c   a jsonb object or a table row into a record; a result into
  *               jsonb or into a composite row
+ *   keys.c      the keys and columns a record has that the rules do not
+ *               read (near misses, notices); JSON text's keys
  *   numeric.c   numeric ↔ ql_decimal from digits, without text
  *   support.c   the planner support function: a whole-row argument
  *               rewritten into the row's columns
@@ -80,6 +83,14 @@ typedef struct qlpg_where {
 void qlpg_raise_at(ql_status st, const ql_error *err, const char *what,
                    const qlpg_where *w) pg_attribute_noreturn();
 
+/* Name, key or id s (n bytes) as a message shows it (palloc'd): control
+ * characters, line and paragraph separators, bidirectional controls,
+ * characters that print as nothing and bytes that are not UTF-8 as \n,
+ * \r, \t, \xNN or \uXXXX — as the library's and the command's messages
+ * show them — so a name can neither forge a line of a log nor look like
+ * another; at most `max` bytes of s are shown, then "…". */
+char *qlpg_shown(const char *s, size_t n, size_t max);
+
 /* ---------------------------------------------------------------- store.c */
 
 /* Compiles the rule file `name` from quotalevy.rule_files, `extends`
@@ -144,12 +155,9 @@ qlpg_entry *qlpg_cache_get(FunctionCallInfo fcinfo, text *name,
 /* Registers the invalidation callback (from _PG_init). */
 void qlpg_cache_init(void);
 
-/* -------------------------------------------------------------- convert.c */
+/* ----------------------------------------------------------------- keys.c */
 
-/* Sets e->rec from a jsonb object (keys are input names; a `date` key is
- * the date when *date is not given).  Returns QL_OK or a record error in
- * err (err->field names the key); never raises for a bad value. */
-/* keys.c: a key or column that is no input but nearly one */
+/* A key or column that is no input but nearly one. */
 bool qlpg_near_miss(const char *given, size_t n, const char *name);
 int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n);
 const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
@@ -169,6 +177,12 @@ ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err);
 void qlpg_notice_unread(const char *rules, const char *what, const char *name,
                         size_t n);
 
+/* -------------------------------------------------------------- convert.c */
+
+/* Sets e->rec from a jsonb object (keys are input names; a `date` key is
+ * the date, into *date and *have_date, when *have_date is false, and the
+ * record's error when it is true).  Returns QL_OK or a record error in
+ * err (err->field names the key); never raises for a bad value. */
 ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
                                  ql_date *date, char **id, ql_error *err);
 

@@ -263,7 +263,7 @@ class Run(unittest.TestCase):
                 '"local_avg_wage": 50000.00, "admin_level": null}\n'
                 '\n'
                 '{"id": "J2", "unit_type": "agency", "nested": {"a": 1}}\n'
-                '{"id": "J3\\u5409", "unit_type": "enterprise", "employees": 1e3}\n')
+                '{"id": "J3\\u5409", "unit_type": "enterprise", "employees": "1e3"}\n')
         p = run("run", JILIN, "-", "--input-format", "jsonl", "--format", "jsonl",
                 "--date", "2024-06-30", stdin=data, check_rc=1)
         out = [json.loads(l, parse_float=Decimal) for l in p.stdout.splitlines()]
@@ -1304,6 +1304,38 @@ class InputRead(unittest.TestCase):
         self.assertIn("<stdin>:2:", p.stderr)
         self.assertIn("key 'disabled' appears twice", p.stderr)
         self.assertIn("2 rows read, 1 written, 1 rejected", p.stderr)
+
+    def test_jsonl_numbers_with_an_exponent_are_the_decimals_they_write(self):
+        # read as PostgreSQL's numeric (and so jsonb) reads them: the same
+        # value at max(0, places - exponent) places (probe3 P3-13); a
+        # string "1e2" is text, refused as in a CSV field
+        rules = ("quotalevy: 1\nid: ex\ntitle: ex\njurisdiction: XX\ncurrency: EUR\n"
+                 "version: '1'\ninputs:\n  n: {type: decimal, scale: 6}\n"
+                 "computed:\n  m: {expr: n * 1, scale: 6}\noutputs: [n, m]\n")
+        cases = [("1e2", "100"), ("1E+2", "100"), ("1.5E+1", "15"), ("1e-2", "0.01"),
+                 ("2.50e-3", "0.0025"), ("-12.34e1", "-123.4"), ("0e5", "0"),
+                 ("0.000e2", "0"), ("12e0", "12"), ("1.25e-4", "0.000125"),
+                 ("-7E-1", "-0.7"), ("123456e-3", "123.456"), ("100.0e-1", "10"),
+                 ("1.0000000e0", "1"), ("10.00000000e-1", "1")]
+        # a digit past the input's 6 places once written out, too long, or
+        # not JSON numbers
+        bad = ["1.25e-6", "1e-7", "1e400", "01e2", "1.e2", "1e", "1e+", ".5e1",
+               "1e2.5", '"1e2"']
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "ex.yaml")
+            with open(path, "w") as f:
+                f.write(rules)
+            data = "".join('{"id": "%d", "n": %s}\n' % (i, text)
+                           for i, text in enumerate([c[0] for c in cases] + bad))
+            p = run("run", path, "-", "--input-format", "jsonl", "--format", "jsonl",
+                    "--date", "2024-06-30", stdin=data, check_rc=1)
+        out = {r["id"]: r for r in map(json.loads, p.stdout.splitlines())}
+        self.assertEqual({k: Decimal(v["n"]) for k, v in out.items()},
+                         {str(i): Decimal(c[1]) for i, c in enumerate(cases)}, p.stderr)
+        self.assertEqual(p.stderr.count("more than 6 decimal places"), 2, p.stderr)
+        self.assertEqual(f"{len(cases) + len(bad)} rows read, {len(cases)} written, "
+                         f"{len(bad)} rejected", p.stderr.strip().splitlines()[-1]
+                         .split(": ", 1)[1])
 
     def test_cr_only_line_ends_are_line_ends(self):
         data = (HEADER + GOOD + GOOD.replace("E1", "E2")).replace("\n", "\r")

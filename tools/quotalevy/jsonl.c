@@ -119,6 +119,86 @@ static int duplicate_key(jsonl_reader *r, size_t k, size_t len)
     return 0;
 }
 
+/* The longest plain form of a number with an exponent: digits, zeros,
+ * a sign and a point (longer ones are left as written, and refused). */
+#define JSONL_PLAIN_MAX 160
+
+/* A JSON number written with an exponent (1e2, 1.5E+1, 2.50e-3) as the
+ * plain decimal it is, into out, read as PostgreSQL's numeric and jsonb
+ * read it — the same value, max(0, places − exponent) places: 100, 15,
+ * 0.00250 — so that a record levies alike in the command and in the
+ * database.  Returns its length; 0 (out untouched) for text that is not
+ * such a number, or whose plain form is longer than JSONL_PLAIN_MAX. */
+static size_t plain_number(const char *t, size_t n, char *out)
+{
+    size_t i = 0, o = 0;
+    int neg = i < n && t[i] == '-';
+    i += (size_t)neg;
+    size_t int0 = i;
+    if (i < n && t[i] == '0')
+        i++;
+    else
+        while (i < n && t[i] >= '0' && t[i] <= '9')
+            i++;
+    size_t nint = i - int0, frac0 = 0, nfrac = 0;
+    if (nint == 0)
+        return 0;
+    if (i < n && t[i] == '.') {
+        frac0 = ++i;
+        while (i < n && t[i] >= '0' && t[i] <= '9')
+            i++;
+        nfrac = i - frac0;
+        if (nfrac == 0)
+            return 0;
+    }
+    if (i >= n || (t[i] != 'e' && t[i] != 'E'))
+        return 0; /* no exponent: plain already, or not a number */
+    i++;
+    int eneg = i < n && t[i] == '-';
+    i += (size_t)(i < n && (t[i] == '-' || t[i] == '+'));
+    long exp = 0;
+    size_t e0 = i;
+    while (i < n && t[i] >= '0' && t[i] <= '9' && exp < 100000)
+        exp = exp * 10 + (t[i++] - '0');
+    if (i == e0 || i != n)
+        return 0;
+    exp = eneg ? -exp : exp;
+    /* the digits d (integer part then fraction) and the places they get */
+    char d[JSONL_PLAIN_MAX];
+    size_t nd = 0;
+    if (nint + nfrac >= sizeof d)
+        return 0;
+    memcpy(d, t + int0, nint);
+    memcpy(d + nint, t + frac0, nfrac);
+    nd = nint + nfrac;
+    long places = (long)nfrac - exp;
+    long zeros = places < 0 ? -places : 0; /* appended to the digits */
+    places = places < 0 ? 0 : places;
+    if ((long)nd + zeros + places + 3 >= JSONL_PLAIN_MAX)
+        return 0;
+    memset(d + nd, '0', (size_t)zeros);
+    nd += (size_t)zeros;
+    /* integer part: the digits before the last `places`, without leading
+     * zeros ("0" when none); then the point and the rest, zero padded */
+    size_t whole = nd > (size_t)places ? nd - (size_t)places : 0, k = 0;
+    while (k + 1 < whole && d[k] == '0')
+        k++;
+    if (neg)
+        out[o++] = '-';
+    if (whole == 0)
+        out[o++] = '0';
+    memcpy(out + o, d + k, whole - k);
+    o += whole - k;
+    if (places) {
+        out[o++] = '.';
+        for (long z = (long)nd; z < places; z++)
+            out[o++] = '0';
+        memcpy(out + o, d + whole, nd - whole);
+        o += nd - whole;
+    }
+    return o;
+}
+
 static int out_put(jsonl_reader *r, const char *s, size_t n)
 {
     if (buf_grow(&r->out, &r->ocap, r->olen + n + 1, 4096))
@@ -343,6 +423,10 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
                 c->i = s;
                 return -1;
             }
+            char plain[JSONL_PLAIN_MAX];
+            size_t plen = plain_number(t, len, plain);
+            if (plen)
+                t = plain, len = plen;
             r->voff[n] = r->olen;
             r->vlens[n] = len;
             if (out_put(r, t, len) || out_put(r, "", 1))

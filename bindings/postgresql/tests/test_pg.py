@@ -922,11 +922,170 @@ class ColumnsForm(unittest.TestCase):
              "UPDATE jilin_altered a SET posts = j.posts FROM jilin j WHERE a.id = j.id")
         self.same_as_the_row("jilin_altered")
 
-    def test_an_outer_joins_missing_row_is_null(self):
-        for call in self.CALLS.values():
-            out = psql(f"SELECT ({call}) IS NULL FROM (VALUES (1)) v(x) "
-                       "LEFT JOIN jilin t ON false")
-            self.assertEqual(out.strip(), "t", call)
+    def test_an_outer_joins_missing_row_is_the_records_error(self):
+        # never a NULL that sum() or the error query passes over (P3-10)
+        for name, call in self.CALLS.items():
+            sql = f"SELECT {call} FROM (VALUES (1)) v(x) LEFT JOIN jilin t ON false"
+            self.assertIn("_columns(", psql("EXPLAIN VERBOSE " + sql))
+            if name == "try_evaluate":
+                err = json.loads(psql(sql))["error"]
+                self.assertEqual(err["status"], "QL_ERECORD")
+                self.assertIn("the record is NULL", err["message"])
+            else:
+                self.assertIn("the record is NULL", psql_error(sql), name)
+
+
+class RecordEdges(unittest.TestCase):
+    """probe3's PostgreSQL findings: a record's own date beside on_date
+    (P3-01), a NULL record (P3-10), JSON numbers with an exponent read as
+    the command reads them (P3-13), names, keys and ids escaped in messages
+    (P3-24)."""
+    REC = ('{"id": "A", "unit_type": "enterprise", "employees": 126, "disabled": 1, '
+           '"disabled_severe": 0, "wage_total": 6930000, "local_avg_wage": 90437')
+
+    @classmethod
+    def setUpClass(cls):
+        psql("DROP TABLE IF EXISTS u2, u2t, uj; "
+             "CREATE TABLE u2 (id text, unit_type text, employees numeric, disabled int, "
+             "disabled_severe int, wage_total numeric, local_avg_wage numeric, date date); "
+             "INSERT INTO u2 VALUES ('A','enterprise',126,1,0,6930000,90437,'1990-01-01'), "
+             "('B','enterprise',126,1,0,6930000,90437,NULL); "
+             "CREATE TABLE u2t AS SELECT id, unit_type, employees, disabled, "
+             "disabled_severe, wage_total, local_avg_wage, "
+             "CASE WHEN id = 'A' THEN 'garbage' END AS date FROM u2; "
+             "CREATE TABLE uj (id int, rec jsonb); "
+             f"INSERT INTO uj VALUES (1, '{cls.REC}}}'), (2, NULL), "
+             "(3, '{\"unit_type\": \"enterprise\", \"employees\": \"x\"}')")
+
+    def test_a_records_own_date_beside_on_date_is_its_error(self):
+        # the command refuses --date with a 'date' column; here each record
+        # that gives its own date while on_date gives one is its error
+        want = "the record's 'date' %s gives its evaluation date, and so does on_date"
+        for table in ("u2", "u2t"):
+            for arg, sub, what in (("t", table, "column"),
+                                   ("t", f"(SELECT * FROM {table} OFFSET 0)", "column"),
+                                   ("to_jsonb(t)", table, "key"),
+                                   ("to_jsonb(t)::text", table, "key"),
+                                   ("to_json(t)", table, "key")):
+                rows = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', {arg}, "
+                                   f"'2024-06-30') FROM {sub} t ORDER BY id")
+                self.assertEqual(rows[0]["error"]["field"], "date", (arg, sub))
+                self.assertIn(want % what, rows[0]["error"]["message"])
+                self.assertEqual(rows[0]["id"], "A")
+                # a NULL date is no date: on_date's
+                self.assertEqual(rows[1]["levy_due"], "50292.00")
+                err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', {arg}, "
+                                 f"'2024-06-30') FROM {sub} t WHERE id = 'A'")
+                self.assertIn(want % what, err)
+            # on_date NULL: each record's own date (or its error)
+            rows = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', t, NULL) "
+                               f"FROM {table} t ORDER BY id")
+            self.assertEqual(rows[0]["error"]["status"],
+                             "QL_ENODATA" if table == "u2" else "QL_ERECORD")
+            self.assertIn("no evaluation date", rows[1]["error"]["message"])
+        rec = self.REC + ', "date": "garbage"}'
+        out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', '{rec}'::jsonb, "
+                          "'2024-06-30')")[0]
+        self.assertEqual((out["error"]["field"], out["error"]["status"]),
+                         ("date", "QL_ERECORD"))
+        rec = self.REC + ', "date": null}'
+        self.assertEqual(psql(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}'::jsonb, "
+                              "'2024-06-30')->>'levy_due'").strip(), "50292.00")
+
+    def test_a_null_record_is_listed_by_the_error_query(self):
+        # the manual's "one bad row in a million" pattern counts it
+        out = psql("SELECT count(*), count(r), count(*) FILTER (WHERE r ? 'error'), "
+                   "sum((r->>'levy_due')::numeric) FROM (SELECT quotalevy.try_evaluate("
+                   "'cn/jilin', rec, '2024-06-30') r FROM uj) s").strip()
+        self.assertEqual(out, "3|3|2|50292.00")
+        for cast in ("::jsonb", "::text", "::json"):
+            out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', NULL{cast}, "
+                              "'2024-06-30')")[0]
+            self.assertEqual(out["error"]["status"], "QL_ERECORD", cast)
+            self.assertIn("the record is NULL", out["error"]["message"])
+            for fn in ("evaluate('cn/jilin', NULL%s, '2024-06-30')",
+                       "explain('cn/jilin', NULL%s, '2024-06-30')",
+                       "evaluate_as('cn/jilin', NULL%s, '2024-06-30', NULL::u2)"):
+                err = psql_error("SELECT quotalevy." + fn % cast)
+                self.assertIn("the record is NULL", err, fn)
+                self.assertIn("22023", err)
+        # a NULL row of a composite type (not a table's: the row form)
+        out = sql_results("SELECT quotalevy.try_evaluate('cn/jilin', NULL::u2, "
+                          "'2024-06-30')")[0]
+        self.assertIn("the record is NULL", out["error"]["message"])
+        # a NULL rule set name stops the statement, in every mode
+        for fn in ("evaluate", "try_evaluate", "explain"):
+            err = psql_error(f"SELECT quotalevy.{fn}(NULL, '{self.REC}}}'::jsonb, "
+                             "'2024-06-30')")
+            self.assertIn("the rule set name is NULL", err)
+
+    def test_json_numbers_with_an_exponent_are_read_as_the_command_reads_them(self):
+        rules = ("quotalevy: 1\nid: ex\ntitle: ex\njurisdiction: XX\ncurrency: EUR\n"
+                 "version: '1'\ninputs:\n  n: {type: decimal, scale: 6}\n"
+                 "computed:\n  m: {expr: n * 2, scale: 6}\noutputs: [m]\n")
+        psql(f"SELECT quotalevy.add_rule_file('t/exp', $ql${rules}$ql$)")
+        texts = ["1e2", "1E+2", "1.5E+1", "1e-2", "2.50e-3", "-12.34e1", "0e5",
+                 "0.000e2", "1.25e-4", "-7E-1", "123456e-3", "1.0000000e0",
+                 "1.25e-6", "1e-7", "1e400", "1e-400", "12345678901234567890e-10",
+                 "9.999999999999999999e18", '"1e2"', "100", "0.5"]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "ex.yaml")
+            with open(path, "w") as f:
+                f.write(rules)
+            data = os.path.join(d, "ex.jsonl")
+            with open(data, "w") as f:
+                f.writelines('{"id": "%d", "n": %s}\n' % (i, t) for i, t in enumerate(texts))
+            rows, rejects = cli_jsonl_file(path, data, "--date", "2024-06-30")
+        self.assertEqual(len(rows) + len(rejects), len(texts))
+        self.assertGreater(len(rows), 10)
+        values = ", ".join("('%d', $j$%s$j$)" % (i, t) for i, t in enumerate(texts))
+        # jsonb, and the text forms, which read the text as written
+        for cast in ("::jsonb", "::text", "::json"):
+            out = sql_results(f"SELECT quotalevy.try_evaluate('t/exp', "
+                              f"('{{\"id\": \"' || i || '\", \"n\": ' || t || '}}'){cast}, "
+                              f"'2024-06-30') FROM (VALUES {values}) v(i, t) "
+                              "ORDER BY i::int")
+            got = {r["id"]: r for r in out}
+            self.assertEqual(len(got), len(texts))
+            for i, t in enumerate(texts):
+                k = str(i)
+                if k in rows:
+                    self.assertEqual(got[k].get("m"), rows[k]["m"], (t, cast))
+                else:
+                    self.assertIn("error", got[k], (t, cast))
+                    self.assertEqual(got[k]["error"]["field"], rejects[k]["field"], t)
+
+    def test_names_keys_and_ids_are_shown_escaped(self):
+        psql('DROP TABLE IF EXISTS de_cr; CREATE TABLE de_cr ("positions[1]" int, '
+             'U&"positions[2]\\000D" int, U&"remark\\200B" text); '
+             "INSERT INTO de_cr VALUES (100, 100, 'x')")
+        err = psql_error("SELECT quotalevy.try_evaluate('de/sgb9', t, '2024-12-31') "
+                         "FROM de_cr t")
+        self.assertIn('column "positions[2]\\r" is not an input of the rules: did you '
+                      'mean "positions[2]"?', err)
+        self.assertNotIn("\r", err)
+        p = psql("SELECT quotalevy.try_evaluate('de/sgb9', to_jsonb(t) - 'positions[2]' || "
+                 "'{\"positions[2]\": 1}', '2024-12-31') FROM de_cr t", check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('key "remark\\u200B" is not an input of rule set "de/sgb9"', p.stderr)
+        # an id and a key with a newline: one line each, shown by number
+        rec = self.REC.replace('"id": "A"', '"id": "A\\nB"').replace(
+            '"employees"', '"employe\\nes"') + "}"
+        err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}'::jsonb, "
+                         "'2024-06-30')")
+        self.assertIn('record "A\\nB": key \'employe\\nes\' is not an input', err)
+        self.assertEqual(err.count("ERROR:"), 1, err)
+        self.assertNotIn("A\nB", err)
+        self.assertNotIn("employe\nes", err)
+        out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', '{rec}'::jsonb, "
+                          "'2024-06-30')")[0]
+        self.assertEqual(out["error"]["field"], "employe\\nes")
+        self.assertEqual(out["id"], "A\nB")  # the data itself, to join back by
+        # a key given twice in JSON text, with a tab in it
+        dup = '{"a\\tb": 1, "a\\tb": 2}'
+        err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', '{dup}'::text, "
+                         "'2024-06-30')")
+        self.assertIn("key 'a\\tb' appears twice", err)
 
 
 class Upgrade(unittest.TestCase):
