@@ -23,14 +23,16 @@
 
 /* Writes c × 10^−s with `shown` places at o (which has QLI_FIXED_ROOM
  * bytes), no NUL; returns its length, or 0 when it is not this case (s
- * above `shown`, or more than 18 places or 8 zeros of padding): the
- * caller then takes qli_qd_format_i64.  The digits of |c| are written
- * once, two at a time, after zeros enough for "0.0…"; the point goes in
- * as the block is copied out. */
+ * above `shown`, more than 18 places, 8 zeros of padding or 24 places
+ * in all): the caller then takes qli_qd_format_i64.  The digits of |c|
+ * are written once, two at a time, after zeros enough for "0.0…"; the
+ * point goes in as the block is copied out. */
 static inline size_t qli_put_fixed(char *o, int64_t c, int s, int shown)
 {
     int pad = shown - s;
-    if ((unsigned)s > 18 || (unsigned)pad > 8)
+    /* the places are one 24-byte copy: more than 24 (18 and 8 zeros,
+     * say) would leave the last bytes unwritten */
+    if ((unsigned)s > 18 || (unsigned)pad > 8 || shown > 24)
         return 0;
     char tmp[80];
     char *end = tmp + 40, *p = end;

@@ -11,6 +11,7 @@
 
 #include "decimal.h"
 #include "scale.h"
+#include "text64.h"
 
 static uint64_t rnd_state = 0x2545F4914F6CDD1DULL;
 static uint64_t rnd64(void)
@@ -122,10 +123,57 @@ static void test_text_i64_as_general_way(void **state)
     assert_true(fast > slow);
 }
 
+/* The row writer's inline case (text64.h: qli_put_fixed, digits eight
+ * at a time) against qli_qd_format_i64: the same text wherever it does
+ * not decline, declining only past 18 places, 8 zeros of padding or 24
+ * places in all, and nothing written past QLI_FIXED_ROOM.  (18 places
+ * padded to 26 once came out with its last two bytes unwritten.) */
+static void fixed_one(int64_t c, int s, int shown)
+{
+    char want[QD_TEXT_MAX], got[QLI_FIXED_ROOM + 16];
+    memset(got, 'x', sizeof got);
+    size_t gn = qli_put_fixed(got, c, s, shown);
+    assert_int_equal(got[QLI_FIXED_ROOM], 'x');
+    if (s < 0 || s > 18 || shown < s || shown - s > 8 || shown > 24) {
+        assert_int_equal(gn, 0);
+        return;
+    }
+    size_t wn = qli_qd_format_i64(c, s, shown, want);
+    got[gn] = '\0';
+    if (gn != wn || strcmp(got, want) != 0)
+        fail_msg("%lld scale %d with %d places: \"%s\" against \"%s\"",
+                 (long long)c, s, shown, got, want);
+}
+
+static void test_text_fixed_as_i64(void **state)
+{
+    (void)state;
+    for (int r = 0; r < 300000; r++) {
+        int s = (int)rnd(20), shown = s + (int)rnd(10) - (rnd(8) == 0);
+        fixed_one(random_coef(), s, shown);
+    }
+    /* every digit count and its neighbours, at every place */
+    for (int d = 0; d <= 19; d++)
+        for (int s = 0; s <= 18; s++) {
+            uint64_t p = d ? (uint64_t)qli_qd_pow10[d - 1] : 0;
+            int64_t edge[] = {(int64_t)p, (int64_t)p - 1, (int64_t)p + 1,
+                              -(int64_t)p};
+            for (int k = 0; k < 4; k++)
+                for (int pad = 0; pad <= 8; pad++)
+                    fixed_one(edge[k], s, s + pad);
+        }
+    for (int s = 0; s <= 18; s++) {
+        fixed_one(INT64_MIN, s, s);
+        fixed_one(INT64_MAX, s, s + 8);
+        fixed_one(0, s, s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_i64_as_general_way),
+        cmocka_unit_test(test_text_fixed_as_i64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
