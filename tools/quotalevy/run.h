@@ -43,6 +43,9 @@ typedef struct run_cfg {
      * the column that feeds it (1-based, 0 none: input_col) */
     int *map_field, *keep_col, *input_col;
     int date_col, id_col;
+    int id_checked;    /* the id column feeds a string input: a row that
+                          reaches evaluation has it checked as UTF-8 by the
+                          record's setter (copied_text_bad need not) */
     col_watch *watch;  /* columns read or ignored; the reading thread's */
     int jsonl_in, date_checked;
     /* --group-by: the slot targets of the key columns (T_INPUT + i, or

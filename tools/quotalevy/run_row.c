@@ -260,7 +260,8 @@ static int copied_text_bad(const run_cfg *cfg, worker *w, slot *s, const row_vie
     size_t ok = 0;
     const char *name = NULL;
     size_t at;
-    if (v->id && (at = utf8_check(v->id, v->id_len)) != v->id_len) {
+    if (v->id && !(v->raw && cfg->id_checked) &&
+        (at = utf8_check(v->id, v->id_len)) != v->id_len) {
         col = v->id_col, is_id = 1, ok = at, name = "id";
     }
     for (size_t k = 0; k < cfg->nkeep; k++) {
@@ -467,8 +468,8 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     put_key(cfg, b, "id", 1);
     if (cfg->jsonl_out)
         id ? json_put_string(b, id, strlen(id)) : sb_puts(b, "null");
-    else if (id)
-        csv_put_field(b, id, strlen(id));
+    else if (id) /* a CSV field holds no NUL: its length is the text's */
+        csv_put_field(b, id, rv.raw ? rv.id_len : strlen(id));
     for (size_t k = 0; k < cfg->nkeep; k++) {
         put_key(cfg, b, cfg->keep[k], 0);
         const char *v = rv.keep[k];

@@ -140,6 +140,12 @@ int run_map_columns(run_cfg *cfg)
         if (cfg->map_keep[j] >= 0)
             cfg->keep_col[cfg->map_keep[j]] = (int)j;
     }
+    /* a string input's setter refuses text that is not UTF-8 (lib/record.c
+     * checks as utf8_check does, and NUL besides); the blanks it trims are
+     * ASCII, so the column as read is UTF-8 too */
+    int f = cfg->id_col >= 0 ? cfg->map_field[cfg->id_col] : -1;
+    const char *type = f >= 0 ? ql_ruleset_input_type(cfg->rs, (size_t)f) : NULL;
+    cfg->id_checked = type && !strcmp(type, "string");
     return 0;
 }
 
