@@ -273,6 +273,30 @@ static void test_csv_put_field_round_trip(void **state)
     }
 }
 
+/* Fields of 0 to 40 bytes with one byte that makes a field quoted at
+ * every place (the writer looks at eight bytes a step): quoted exactly
+ * when one is there, read back as written. */
+static void test_csv_put_field_every_place(void **state)
+{
+    (void)state;
+    static const char special[] = {',', '"', '\n', '\r', 'x'};
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t at = 0; at < (n ? n : 1); at++)
+            for (size_t k = 0; k < sizeof special; k++) {
+                char field[48];
+                memset(field, 'a', sizeof field);
+                if (n)
+                    field[at] = special[k];
+                strbuf b = {0};
+                sb_puts(&b, "");
+                assert_int_equal(csv_put_field(&b, field, n), 0);
+                int quoted = n && special[k] != 'x';
+                assert_int_equal(b.len, n + (quoted ? 2 + (special[k] == '"') : 0));
+                assert_int_equal(b.p[0] == '"' && n, quoted);
+                free(b.p);
+            }
+}
+
 /* Lines of every length around the eight-byte words the plain-line
  * path reads at a time, made of commas, quotes, CR, NUL, byte order
  * marks, other UTF-8 and plain bytes, some with columns not kept: both
@@ -325,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_csv_record_limit),
         cmocka_unit_test(test_csv_gives_up_on_endless_input),
         cmocka_unit_test(test_csv_put_field_round_trip),
+        cmocka_unit_test(test_csv_put_field_every_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,42 +246,56 @@ static int fields_room(csv_reader *r, size_t need)
     return 0;
 }
 
+/* Nonzero when some byte of x is below n (n ≤ 128): a word with no
+ * byte below '"' + 1 holds no quote, CR or NUL (blanks and '!' set it
+ * too, and the word is then looked at closely). */
+#define BELOW(x, n) (((x) - BYTES(n)) & ~(x) & BYTES(0x80))
+
+/* The bytes of a plain line's word that the general reader must see: a
+ * quote, CR or NUL (0x80 in each); a byte order mark's first byte sets
+ * *bom. */
+static inline uint64_t word_stops(uint64_t x, int *bom)
+{
+    if (!(BELOW(x, '"' + 1) | (x & BYTES(0x80))))
+        return 0; /* most words: letters, digits, '.', ',' */
+    *bom |= zero_bytes(x ^ BYTES(0xEF)) != 0;
+    return zero_bytes(x ^ BYTES('"')) | zero_bytes(x ^ BYTES('\r')) | zero_bytes(x);
+}
+
 /* plain_line's way when every field is kept: the line's n bytes copied
- * in one piece, then read eight at a time for a comma (a field's end,
- * made its NUL) or a quote, CR or NUL (the general reader's line, as is
- * one of more fields than CSV_MAX_FIELDS or near it).  1 done, 0 not a
- * plain line, −2 out of memory. */
+ * in one piece with a ',' and eight NULs after them (r->rec has the
+ * room), then read eight at a time for a comma (a field's end, made its
+ * NUL) or a quote, CR or NUL (the general reader's line, as is one of
+ * more fields than CSV_MAX_FIELDS or near it); the last word, the
+ * line's last bytes and the ',', is read whole too, the NULs after it
+ * not taken for the line's.  1 done, 0 not a plain line, −2 out of
+ * memory. */
 static int plain_words(csv_reader *r, const char *p, size_t n)
 {
     char *rec = r->rec;
+    const uint64_t zero = 0;
     memcpy(rec, p, n);
     rec[n] = ',';
+    memcpy(rec + n + 1, &zero, 8);
     size_t start = 0, nf = 0;
     int bom = 0;
     for (size_t i = 0; i <= n; i += 8) {
-        /* at most 8 fields end in a word (9 in the last) */
-        if (nf + 9 > CSV_MAX_FIELDS)
+        /* at most 8 fields end in a word */
+        if (nf + 8 > CSV_MAX_FIELDS)
             return 0;
-        if (nf + 9 > r->fcap && fields_room(r, nf + 9))
+        if (nf + 8 > r->fcap && fields_room(r, nf + 8))
             return -2;
-        uint64_t x = 0, c;
+        uint64_t x;
+        memcpy(&x, rec + i, 8);
         if (i + 8 <= n) {
-            memcpy(&x, p + i, 8);
-            if (zero_bytes(x ^ BYTES('"')) | zero_bytes(x ^ BYTES('\r')) | zero_bytes(x))
+            if (word_stops(x, &bom))
                 return 0;
-            bom |= zero_bytes(x ^ BYTES(0xEF)) != 0;
-            c = zero_bytes(x ^ BYTES(','));
-        } else { /* the last bytes, and the ',' put after them */
-            c = 0;
-            for (size_t k = i; k <= n; k++) {
-                char b = rec[k];
-                if (b == '"' || b == '\r' || b == '\0')
-                    return 0;
-                bom |= (unsigned char)b == 0xEF;
-                c |= (uint64_t)(b == ',') << (8 * (k - i) + 7);
-            }
+        } else { /* n − i < 8 of the line's bytes, the ',', NULs */
+            uint64_t line = (1ULL << (8 * (n - i))) - 1;
+            if (word_stops(x, &bom) & line)
+                return 0;
         }
-        for (; c; c &= c - 1) {
+        for (uint64_t c = zero_bytes(x ^ BYTES(',')); c; c &= c - 1) {
             size_t at = i + ((size_t)__builtin_ctzll(c) >> 3);
             rec[at] = '\0';
             r->fields[nf] = rec + start;
@@ -314,7 +328,8 @@ static int plain_line(csv_reader *r)
         n--;
     if (n == 0)
         return 0;
-    if (buf_grow(&r->rec, &r->rcap, n + 1, REC_FIRST))
+    /* the line, a ',' or NUL after it and (plain_words) eight NULs */
+    if (n + 9 > r->rcap && buf_grow(&r->rec, &r->rcap, n + 9, REC_FIRST))
         return -2;
 #ifdef BYTES
     if (!r->skips) {
@@ -547,11 +562,28 @@ int csv_next(csv_reader *r, csv_record *rec)
 static const unsigned char must_quote[256] = {[','] = 1, ['"'] = 1, ['\n'] = 1,
                                               ['\r'] = 1};
 
+/* Whether s[0..n) holds a byte that makes a field quoted: eight bytes a
+ * step where the word reader is built, the rest by the table. */
+static int needs_quote(const char *s, size_t n)
+{
+    size_t i = 0;
+    unsigned quote = 0;
+#ifdef BYTES
+    for (uint64_t x; i + 8 <= n; i += 8) {
+        memcpy(&x, s + i, 8);
+        if (zero_bytes(x ^ BYTES(',')) | zero_bytes(x ^ BYTES('"')) |
+            zero_bytes(x ^ BYTES('\n')) | zero_bytes(x ^ BYTES('\r')))
+            return 1;
+    }
+#endif
+    for (; i < n; i++) /* no early exit: a short tail */
+        quote |= must_quote[(unsigned char)s[i]];
+    return quote != 0;
+}
+
 int csv_put_field(strbuf *b, const char *s, size_t n)
 {
-    unsigned quote = 0;
-    for (size_t i = 0; i < n; i++) /* no early exit: a short field, mostly */
-        quote |= must_quote[(unsigned char)s[i]];
+    int quote = needs_quote(s, n);
     /* blanks at either end quoted: many readers (spreadsheets, CSV
      * libraries told to skip initial spaces) trim an unquoted field's */
     if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
