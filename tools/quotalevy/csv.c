@@ -11,6 +11,9 @@
 /* The record buffer's first size: a row's bytes, most often, fit; the
  * buffer may go to a caller (csv_take_record), one per row in flight. */
 #define REC_FIRST 256
+/* The field arrays' first size: they too may go to a caller
+ * (csv_take_record), one pair per row in flight, so they start small. */
+#define FIELDS_FIRST 16
 
 struct csv_reader {
     FILE *f;
@@ -23,9 +26,10 @@ struct csv_reader {
     long long consumed;
     char *rec;         /* the record's field bytes */
     size_t rlen, rcap;
-    size_t *starts, *lens;
+    size_t *starts, scap; /* the general reader's field offsets */
+    size_t *lens;
     const char **fields;
-    size_t nf, fcap;
+    size_t nf, fcap;      /* fcap: of lens and fields */
     const unsigned char *skip; /* per field: 1 = not kept (csv_skip) */
     size_t nskip;
     int skips;         /* some field is not kept */
@@ -71,9 +75,12 @@ long long csv_offset(const csv_reader *r) { return r->consumed; }
 
 void csv_general_only(csv_reader *r, int on) { r->general_only = on; }
 
-int csv_take_record(csv_reader *r, char **p, size_t *cap, size_t *len)
+int csv_take_record(csv_reader *r, char **p, size_t *cap, size_t *len,
+                    const char ***fields, size_t **lens, size_t *fcap)
 {
-    if (buf_grow(&r->rec, &r->rcap, r->rlen + 1, REC_FIRST))
+    /* the room for the NUL is there (end_field, plain_line): growing the
+     * buffer now would move the bytes the fields point at */
+    if (r->rlen + 1 > r->rcap)
         return -1;
     r->rec[r->rlen] = '\0';
     char *q = *p;
@@ -84,6 +91,15 @@ int csv_take_record(csv_reader *r, char **p, size_t *cap, size_t *len)
     r->rec = q;
     r->rcap = c;
     r->rlen = 0;
+    const char **f = *fields;
+    size_t *l = *lens;
+    c = *fcap;
+    *fields = r->fields;
+    *lens = r->lens;
+    *fcap = r->fcap;
+    r->fields = f;
+    r->lens = l;
+    r->fcap = c;
     return 0;
 }
 
@@ -179,29 +195,45 @@ static int copy_plain(csv_reader *r, long start_line)
     return count_bytes(r, k, start_line);
 }
 
-/* Twice the room for fields; −1 out of memory. */
-static int room_for_field_grow(csv_reader *r)
+/* Room for `need` fields in lens and fields (fields_room) or in starts
+ * (starts_room), doubling; −1 out of memory. */
+static int fields_room(csv_reader *r, size_t need)
 {
-    size_t cap = r->fcap ? r->fcap * 2 : 64;
-    size_t *s = realloc(r->starts, cap * sizeof *s);
-    if (s)
-        r->starts = s;
+    size_t cap = r->fcap ? r->fcap : FIELDS_FIRST;
+    while (cap < need)
+        cap *= 2;
     size_t *l = realloc(r->lens, cap * sizeof *l);
     if (l)
         r->lens = l;
     const char **f = realloc(r->fields, cap * sizeof *f);
     if (f)
         r->fields = f;
-    if (!s || !l || !f)
+    if (!l || !f)
         return -1;
     r->fcap = cap;
     return 0;
 }
 
-/* Room for one more field; −1 out of memory. */
+static int starts_room(csv_reader *r, size_t need)
+{
+    size_t cap = r->scap ? r->scap : FIELDS_FIRST;
+    while (cap < need)
+        cap *= 2;
+    size_t *s = realloc(r->starts, cap * sizeof *s);
+    if (!s)
+        return -1;
+    r->starts = s;
+    r->scap = cap;
+    return 0;
+}
+
+/* Room for one more field, with its offset; −1 out of memory. */
 static int room_for_field(csv_reader *r)
 {
-    return r->nf < r->fcap ? 0 : room_for_field_grow(r);
+    return (r->nf >= r->fcap && fields_room(r, r->nf + 1)) ||
+                   (r->nf >= r->scap && starts_room(r, r->nf + 1))
+               ? -1
+               : 0;
 }
 
 static int field_dropped(const csv_reader *r, size_t i)
@@ -217,7 +249,8 @@ static int end_field(csv_reader *r, size_t start, long start_line)
         problem(r, "more than 4096 fields in a record", start_line);
         return 0;
     }
-    if (room_for_field(r) || buf_grow(&r->rec, &r->rcap, r->rlen + 1, REC_FIRST))
+    /* the field's NUL, and one more for csv_take_record's after the last */
+    if (room_for_field(r) || buf_grow(&r->rec, &r->rcap, r->rlen + 2, REC_FIRST))
         return -1;
     r->starts[r->nf] = start;
     r->lens[r->nf] = r->rlen - start;
@@ -236,15 +269,6 @@ static inline uint64_t zero_bytes(uint64_t x)
     return ~(((x & low7) + low7) | x | low7);
 }
 #define BYTES(c) (0x0101010101010101ULL * (unsigned char)(c))
-
-/* Room for `need` fields; −1 out of memory. */
-static int fields_room(csv_reader *r, size_t need)
-{
-    while (r->fcap < need)
-        if (room_for_field_grow(r))
-            return -1;
-    return 0;
-}
 
 /* Nonzero when some byte of x is below n (n ≤ 128): a word with no
  * byte below '"' + 1 holds no quote, CR or NUL (blanks and '!' set it
@@ -283,8 +307,6 @@ static int plain_words(csv_reader *r, const char *p, size_t n)
         /* at most 8 fields end in a word */
         if (nf + 8 > CSV_MAX_FIELDS)
             return 0;
-        if (nf + 8 > r->fcap && fields_room(r, nf + 8))
-            return -2;
         uint64_t x;
         memcpy(&x, rec + i, 8);
         if (i + 8 <= n) {
@@ -297,6 +319,8 @@ static int plain_words(csv_reader *r, const char *p, size_t n)
         }
         for (uint64_t c = zero_bytes(x ^ BYTES(',')); c; c &= c - 1) {
             size_t at = i + ((size_t)__builtin_ctzll(c) >> 3);
+            if (nf == r->fcap && fields_room(r, nf + 1))
+                return -2;
             rec[at] = '\0';
             r->fields[nf] = rec + start;
             r->lens[nf] = at - start;

@@ -47,11 +47,14 @@ void csv_close(csv_reader *r);
 int csv_next(csv_reader *r, csv_record *rec);
 /* Right after csv_next gave a record (1): hands its bytes — the fields
  * one after another, each followed by a NUL, `*len` bytes in all — to the
- * caller as the buffer *p (capacity *cap), in exchange for the caller's
- * old buffer (or NULL), which the reader fills next.  The record's field
- * pointers then point into *p; no byte is copied.  −1 out of memory
- * (nothing exchanged). */
-int csv_take_record(csv_reader *r, char **p, size_t *cap, size_t *len);
+ * caller as the buffer *p (capacity *cap), and the record's field
+ * pointers into it and their lengths as the arrays *fields and *lens
+ * (capacity *fcap, the record's nfields used), each in exchange for the
+ * caller's old one (or NULL, capacity 0), which the reader fills next.
+ * Nothing is copied.  −1 (nothing exchanged) if the record's bytes have
+ * no room for their final NUL, which csv_next always leaves. */
+int csv_take_record(csv_reader *r, char **p, size_t *cap, size_t *len,
+                    const char ***fields, size_t **lens, size_t *fcap);
 /* Fields i < n with skip[i] set are not kept: they come back empty, and
  * their bytes are never copied (a wide column the run ignores costs no
  * memory).  skip must stay valid while the reader is used. */

@@ -205,12 +205,13 @@ const char *const *in_header(const in_reader *r, size_t *n)
     return r->jsonl ? NULL : (const char *const *)r->header;
 }
 
-int in_take_bytes(const in_row *row, strbuf *into)
+int in_take_bytes(const in_row *row, strbuf *into, const char ***vals, size_t **lens,
+                  size_t *cap)
 {
     in_reader *r = row->from;
     if (!r || r->jsonl || row->error)
         return 1;
-    return csv_take_record(r->csv, &into->p, &into->cap, &into->len);
+    return csv_take_record(r->csv, &into->p, &into->cap, &into->len, vals, lens, cap);
 }
 
 void in_row_reject(in_row *row, const char *why, const char *field, ql_status st)

@@ -56,11 +56,13 @@ int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
                    ql_error *err);
 
 /* CSV: moves the bytes of the row in_next just gave (not an error row)
- * into *into, the fields one after another, each followed by a NUL; the
- * row's val pointers then point there.  The reader keeps into's old
- * buffer for the next row: nothing is copied.  0 done, 1 not a CSV row
- * (copy the fields), −1 out of memory. */
-int in_take_bytes(const in_row *row, strbuf *into);
+ * into *into, the fields one after another, each followed by a NUL, and
+ * the row's field pointers (row->val) and lengths (row->len) into the
+ * arrays *vals and *lens (capacity *cap).  The reader keeps the old
+ * buffer and arrays for the next row: nothing is copied.  0 done, 1 not
+ * a CSV row (copy the fields), −1 failed (nothing moved). */
+int in_take_bytes(const in_row *row, strbuf *into, const char ***vals, size_t **lens,
+                  size_t *cap);
 /* CSV: columns i < n with skip[i] set are not kept (they read as empty,
  * their bytes never copied); skip stays valid while r is used. */
 void in_skip(in_reader *r, const unsigned char *skip, size_t n);

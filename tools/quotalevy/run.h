@@ -66,8 +66,11 @@ typedef struct slot {
     int error_column;
     size_t error_field_off, error_id_off; /* into data, or (size_t)−1 */
     ql_status error_status;
-    size_t nraw, rawcap;   /* fields as read, before mapping (see */
-    size_t *rawlen;        /* fill_slot): their lengths */
+    /* a mapped CSV row's fields as read, before mapping (keep_raw): the
+     * reader's arrays of their texts (in data) and lengths, taken over */
+    size_t nraw, rawcap;
+    const char **rawtext;
+    size_t *rawlen;
 } slot;
 
 typedef struct worker {
@@ -82,9 +85,8 @@ typedef struct worker {
     strbuf *out, *rej;
     size_t nout, nrej;
     int oom;
-    /* a mapped row's column texts (map_n of them), and the row's --keep
-     * columns (nkeep: text, length, column): kept from row to row */
-    const char **texts;
+    /* the row's --keep columns (nkeep: text, length, column): kept from
+     * row to row */
     const char **keep_v;
     size_t *keep_l;
     int *keep_c;

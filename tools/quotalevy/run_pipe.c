@@ -78,11 +78,10 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
         w->cfg = cfg;
         w->slots = p->slots;
         p->wp[t] = w;
-        w->texts = calloc(cfg->map_n + 1, sizeof *w->texts);
         w->keep_v = calloc(cfg->nkeep + 1, sizeof *w->keep_v);
         w->keep_l = calloc(cfg->nkeep + 1, sizeof *w->keep_l);
         w->keep_c = calloc(cfg->nkeep + 1, sizeof *w->keep_c);
-        if (!w->texts || !w->keep_v || !w->keep_l || !w->keep_c ||
+        if (!w->keep_v || !w->keep_l || !w->keep_c ||
             ql_record_new(&w->rec, cfg->rs, &err) || ql_result_new(&w->res, cfg->rs, &err) ||
             (with_totals && !(w->tot = tot_new(cfg->rs, ngroup)))) {
             run_pipe_free(p);
@@ -105,7 +104,6 @@ void run_pipe_free(run_pipe *p)
         ql_record_free(p->ws[t].rec);
         ql_result_free(p->ws[t].res);
         tot_free(p->ws[t].tot);
-        free(p->ws[t].texts);
         free(p->ws[t].keep_v);
         free(p->ws[t].keep_l);
         free(p->ws[t].keep_c);

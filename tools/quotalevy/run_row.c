@@ -355,7 +355,7 @@ static int set_slot(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
     return 1;
 }
 
-/* Columns [from, to) of a mapped CSV row (w->texts, s->rawlen) into the
+/* Columns [from, to) of a mapped CSV row (s->rawtext, s->rawlen) into the
  * record in one call (ql_record_set_texts); 0 when one is refused. */
 static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
                        size_t from, size_t to)
@@ -363,7 +363,7 @@ static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v
     ql_error err;
     size_t bad;
     if (to <= from ||
-        !ql_record_set_texts(w->rec, cfg->map_field + from, w->texts + from,
+        !ql_record_set_texts(w->rec, cfg->map_field + from, s->rawtext + from,
                              s->rawlen + from, to - from, &bad, &err))
         return 1;
     reject(cfg, w, s, (int)(from + bad) + 1, err.field, err.code, err.message, v->id);
@@ -379,20 +379,16 @@ static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v,
                    ql_date *date, int *have_date)
 {
     size_t n = s->nraw;
-    const char *at = s->data.p;
-    for (size_t j = 0; j < n; j++) {
-        w->texts[j] = at;
-        at += s->rawlen[j] + 1;
-    }
+    const char *const *texts = s->rawtext;
     v->raw = 1;
     if (cfg->id_col >= 0) {
-        v->id = w->texts[cfg->id_col];
+        v->id = texts[cfg->id_col];
         v->id_len = s->rawlen[cfg->id_col];
         v->id_col = cfg->id_col + 1;
     }
     for (size_t k = 0; k < cfg->nkeep; k++) {
         int c = cfg->keep_col[k]; /* in the header: map_header checked */
-        v->keep[k] = c >= 0 ? w->texts[c] : NULL;
+        v->keep[k] = c >= 0 ? texts[c] : NULL;
         v->keep_len[k] = c >= 0 ? s->rawlen[c] : 0;
         v->keep_col[k] = c + 1;
     }
@@ -403,7 +399,7 @@ static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v,
             return 0;
         if (s->rawlen[dc]) {
             ql_error err;
-            if (ql_date_parse(date, w->texts[dc], s->rawlen[dc], &err)) {
+            if (ql_date_parse(date, texts[dc], s->rawlen[dc], &err)) {
                 reject(cfg, w, s, dc + 1, "date", err.code, err.message, v->id);
                 return 0;
             }

@@ -64,6 +64,7 @@ void run_slot_free(slot *s)
     free(s->len);
     free(s->target);
     free(s->col);
+    free(s->rawtext);
     free(s->rawlen);
 }
 
@@ -90,28 +91,21 @@ int run_keep_index(const run_cfg *cfg, const char *name)
     return -1;
 }
 
-/* The reading thread's share of a mapped CSV row: its bytes moved into
- * the slot — the reader's record buffer exchanged for the slot's old
- * one, nothing copied; the fields lie one after another there, each
- * followed by a NUL (csv_take_record) — and their lengths noted.  The
- * worker reads the fields through the header's maps (run_row.c).
- * Returns 1 when the row is not such a row (not CSV, or no fields). */
+/* The reading thread's share of a mapped CSV row: its bytes, its field
+ * pointers and their lengths moved into the slot — the reader's record
+ * buffer and arrays exchanged for the slot's old ones, nothing copied;
+ * the fields lie one after another there, each followed by a NUL
+ * (csv_take_record).  The worker reads the fields through the header's
+ * maps (run_row.c).  Returns 1 when the row is not such a row (not CSV,
+ * or no fields). */
 static int keep_raw(slot *s, const in_row *row)
 {
     size_t n = row->n;
     if (n == 0)
         return 1;
-    if (n > s->rawcap) {
-        size_t *l = realloc(s->rawlen, n * sizeof *l);
-        if (!l)
-            return -1;
-        s->rawlen = l;
-        s->rawcap = n;
-    }
-    int took = in_take_bytes(row, &s->data);
+    int took = in_take_bytes(row, &s->data, &s->rawtext, &s->rawlen, &s->rawcap);
     if (took)
         return took < 0 ? -1 : 1;
-    memcpy(s->rawlen, row->len, n * sizeof *s->rawlen);
     s->nraw = n;
     return 0;
 }
