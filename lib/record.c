@@ -30,7 +30,7 @@
  * record from its input_def: the kind, and for a number the checks of
  * check_number in 64 bits — a bound that does not fit is BOUND_WIDE, and
  * the exact way decides. */
-enum { BOUND_NONE, BOUND_IN, BOUND_EXCL, BOUND_WIDE };
+enum { BOUND_NONE, BOUND_IN, BOUND_EXCL, BOUND_WIDE, BOUND_NONNEG };
 struct rec_field {
     uint8_t kind;    /* vkind */
     uint8_t integer;
@@ -48,6 +48,8 @@ static uint8_t bound_of(int has, int excl, const qd *b, int64_t *c, int32_t *s)
         return BOUND_WIDE;
     *c = (int64_t)b->coef;
     *s = b->scale;
+    if (*c == 0 && !excl)
+        return BOUND_NONNEG; /* `min: 0`, most bounds: the sign decides */
     return excl ? BOUND_EXCL : BOUND_IN;
 }
 
@@ -457,12 +459,18 @@ number_fast(ql_record *rec, size_t i, const struct rec_field *d,
         v /= p10;
         scale = d->scale;
     }
-    if (d->lo) {
+    if (d->lo == BOUND_NONNEG) {
+        if (v < 0)
+            return 0;
+    } else if (d->lo) {
         int k = d->lo == BOUND_WIDE ? 2 : cmp64(v, scale, d->lo_c, d->lo_s);
         if (k == 2 || k < 0 || (k == 0 && d->lo == BOUND_EXCL))
             return 0;
     }
-    if (d->hi) {
+    if (d->hi == BOUND_NONNEG) { /* `max: 0` */
+        if (v > 0)
+            return 0;
+    } else if (d->hi) {
         int k = d->hi == BOUND_WIDE ? 2 : cmp64(v, scale, d->hi_c, d->hi_s);
         if (k == 2 || k > 0 || (k == 0 && d->hi == BOUND_EXCL))
             return 0;
@@ -475,11 +483,13 @@ number_fast(ql_record *rec, size_t i, const struct rec_field *d,
 /* Field i (in range) from text (not NULL): ql_record_set_text's work —
  * a number of up to 18 digits, an enum value or a valid string stored
  * here, anything else (and every error) the exact way. */
+/* The blanks set_text_exact trims: a space and a tab. */
+static const uint8_t blank[256] = {[' '] = 1, ['\t'] = 1};
+
 static inline __attribute__((always_inline)) ql_status
 set_text_at(ql_record *rec, size_t i, const char *text, size_t len, ql_error *err)
 {
-    if (len && (text[0] == ' ' || text[0] == '\t' || text[len - 1] == ' ' ||
-                text[len - 1] == '\t')) {
+    if (len && (blank[(unsigned char)text[0]] | blank[(unsigned char)text[len - 1]])) {
         while (len && (*text == ' ' || *text == '\t'))
             text++, len--;
         while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
@@ -533,15 +543,19 @@ ql_status ql_record_set_texts(ql_record *rec, const int *fields,
     for (size_t j = 0; j < n; j++) {
         int i = fields[j];
         size_t len = lens[j];
-        if (i < 0)
-            continue; /* a column that is no field */
         ql_status st;
-        if ((size_t)i >= rec->n || (!texts[j] && len))
+        if ((size_t)i >= rec->n) { /* i < 0 too */
+            if (i < 0)
+                continue; /* a column that is no field */
             st = qli_record_set_text_exact(rec, (size_t)i, texts[j], len, err);
-        else if (len == 0)
-            st = (rec->present[i] = 0, QL_OK);
-        else
+        } else if (len == 0) {
+            rec->present[i] = 0;
+            continue;
+        } else if (!texts[j]) {
+            st = qli_record_set_text_exact(rec, (size_t)i, texts[j], len, err);
+        } else {
             st = set_text_at(rec, (size_t)i, texts[j], len, err);
+        }
         if (st) {
             if (failed)
                 *failed = j;

@@ -29,6 +29,7 @@
     "  k: {type: integer, below: 10}\n"                                        \
     "  m: {type: decimal, scale: 0, above: -1000000000000000000}\n"            \
     "  n: {type: decimal, min: 0.5, max: 0.5}\n"                               \
+    "  p: {type: decimal, min: -2.5, max: 0}\n"                                \
     "  u: {type: enum, values: [x, yy]}\n"                                     \
     "  s: string\n"                                                            \
     "  t: bool\n"                                                              \
