@@ -75,13 +75,12 @@ typedef struct slot {
 
 typedef struct worker {
     const run_cfg *cfg;
-    slot *slots;
-    size_t from, to;
     ql_record *rec;
     ql_result *res;
     totals *tot;  /* --summary: the rows this worker evaluated */
-    /* the batch's lines, appended in input order: output rows to out,
-     * rejects to rej (the pipeline's buffers for this worker and batch) */
+    /* the chunk's lines, appended in input order: output rows to out,
+     * rejects to rej (the pipeline's buffers for the chunk it has taken);
+     * nout and nrej count the batch's */
     strbuf *out, *rej;
     size_t nout, nrej;
     int oom;

@@ -4,10 +4,17 @@
  *
  * Three batches are in flight: while the workers evaluate one, the
  * reading thread writes the one before it and reads the one after it.
- * The workers are started once (run_pool.h) and woken for each batch,
- * each taking a contiguous share of it; the slots, their buffers and the
- * workers' records and results are made once and reused, so that a
- * batch costs no allocation once the ring has turned.  Memory is three
+ * The workers are started once (run_pool.h) and woken for each batch.
+ * A batch is cut into chunks of CHUNK_ROWS rows, each with its own
+ * output and reject lines, and each worker takes the next chunk not yet
+ * taken until none is left: so the workers end a batch together however
+ * the reading thread's work and the rows' costs fall on them (with
+ * fixed halves, the worker that shared its core with the reading thread
+ * still had rows to do when the other was done, and a core stood idle),
+ * and the chunks' lines, written in chunk order, are in input order.
+ * The slots, their buffers and the workers' records and results are
+ * made once and reused, so that a batch costs no allocation once the
+ * ring has turned.  Memory is three
  * batches, whatever the input's size.  Every slot ends as exactly one
  * output row or one reject.
  */
@@ -16,6 +23,7 @@
 #include "run_pool.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,28 +34,56 @@
  * batches in flight, the rows' memory stays within 3 × (BATCH_BYTES + one
  * record of at most CSV_MAX_RECORD) however wide the rows (docs/security.md). */
 #define BATCH_BYTES (16u << 20)
-/* Below this many rows a share, one worker takes the whole batch. */
-#define SHARE_MIN 64
+/* The rows a worker takes at a time (a batch has at most NCHUNKS). */
+#define CHUNK_ROWS 128
+#define NCHUNKS ((BATCH + CHUNK_ROWS - 1) / CHUNK_ROWS)
+
+/* A worker's task for the pool: its worker and the pipe it takes
+ * chunks from. */
+typedef struct task {
+    struct run_pipe *pipe;
+    worker *w;
+} task;
 
 struct run_pipe {
     run_cfg *cfg;
     size_t nworkers;
     slot *slots; /* 3 × BATCH */
     worker *ws;
-    void **wp;   /* &ws[i], the pool's tasks */
+    task *tasks;
+    void **wp;   /* &tasks[i], the pool's tasks */
     run_pool *pool;
-    /* per batch of the ring and worker: its output and reject lines, in
-     * input order (a worker's share is contiguous); kept from batch to
-     * batch, so that lines cost no allocation once the ring has turned */
-    strbuf *outb, *rejb; /* [3 × nworkers] */
+    /* per batch of the ring and chunk: its output and reject lines, in
+     * input order; kept from batch to batch, so that lines cost no
+     * allocation once the ring has turned */
+    strbuf *outb, *rejb; /* [3 × NCHUNKS] */
+    /* the batch being evaluated (set before the pool starts): its ring
+     * index, rows and chunks, and the next chunk not yet taken */
+    int kcur;
+    size_t ncur, nchunks;
+    atomic_size_t next;
     strbuf errs; /* a batch's rejects for standard error, written at once */
 };
 
+/* A worker's share of a batch: chunk after chunk, each the next not
+ * yet taken, its lines into the chunk's buffers. */
 static void work(void *arg)
 {
-    worker *w = arg;
-    for (size_t i = w->from; i < w->to; i++)
-        run_evaluate_slot(w->cfg, w, &w->slots[i]);
+    task *t = arg;
+    struct run_pipe *p = t->pipe;
+    worker *w = t->w;
+    slot *slots = p->slots + (size_t)p->kcur * BATCH;
+    for (;;) {
+        size_t c = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
+        if (c >= p->nchunks)
+            return;
+        w->out = &p->outb[(size_t)p->kcur * NCHUNKS + c];
+        w->rej = &p->rejb[(size_t)p->kcur * NCHUNKS + c];
+        w->out->len = w->rej->len = 0;
+        size_t to = (c + 1) * CHUNK_ROWS < p->ncur ? (c + 1) * CHUNK_ROWS : p->ncur;
+        for (size_t i = c * CHUNK_ROWS; i < to; i++)
+            run_evaluate_slot(w->cfg, w, &slots[i]);
+    }
 }
 
 run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ngroup)
@@ -59,10 +95,12 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
     p->nworkers = nworkers;
     p->slots = calloc(3 * BATCH, sizeof *p->slots);
     p->ws = calloc(nworkers, sizeof *p->ws);
+    p->tasks = calloc(nworkers, sizeof *p->tasks);
     p->wp = calloc(nworkers, sizeof *p->wp);
-    p->outb = calloc(3 * nworkers, sizeof *p->outb);
-    p->rejb = calloc(3 * nworkers, sizeof *p->rejb);
-    if (!p->slots || !p->ws || !p->wp || !p->outb || !p->rejb) {
+    p->outb = calloc(3 * NCHUNKS, sizeof *p->outb);
+    p->rejb = calloc(3 * NCHUNKS, sizeof *p->rejb);
+    atomic_init(&p->next, 0);
+    if (!p->slots || !p->ws || !p->tasks || !p->wp || !p->outb || !p->rejb) {
         run_pipe_free(p);
         return NULL;
     }
@@ -76,8 +114,9 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
         ql_error err;
         worker *w = &p->ws[t];
         w->cfg = cfg;
-        w->slots = p->slots;
-        p->wp[t] = w;
+        p->tasks[t].pipe = p;
+        p->tasks[t].w = w;
+        p->wp[t] = &p->tasks[t];
         w->keep_v = calloc(cfg->nkeep + 1, sizeof *w->keep_v);
         w->keep_l = calloc(cfg->nkeep + 1, sizeof *w->keep_l);
         w->keep_c = calloc(cfg->nkeep + 1, sizeof *w->keep_c);
@@ -113,8 +152,9 @@ void run_pipe_free(run_pipe *p)
         run_slot_free(&p->slots[i]);
     free(p->slots);
     free(p->ws);
+    free(p->tasks);
     free(p->wp);
-    for (size_t i = 0; p->outb && p->rejb && i < 3 * p->nworkers; i++) {
+    for (size_t i = 0; p->outb && p->rejb && i < 3 * NCHUNKS; i++) {
         free(p->outb[i].p);
         free(p->rejb[i].p);
     }
@@ -185,35 +225,29 @@ static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
     return (long)n;
 }
 
-/* The workers' shares of batch `k` of the ring (n rows): contiguous, so
- * that each worker's lines are in input order and the workers' lines one
- * after another are too; a small batch is one worker's. */
+/* Batch `k` of the ring (n rows) for the workers to take in chunks
+ * (work); their counts start again. */
 static void share(run_pipe *p, int k, size_t n)
 {
-    size_t used = n < p->nworkers * SHARE_MIN ? 1 : p->nworkers;
-    for (size_t t = 0; t < p->nworkers; t++) {
-        worker *w = &p->ws[t];
-        w->slots = p->slots + (size_t)k * BATCH;
-        w->from = t < used ? n * t / used : 0;
-        w->to = t < used ? n * (t + 1) / used : 0;
-        w->out = &p->outb[(size_t)k * p->nworkers + t];
-        w->rej = &p->rejb[(size_t)k * p->nworkers + t];
-        w->out->len = w->rej->len = 0;
-        w->nout = w->nrej = 0;
-    }
+    p->kcur = k;
+    p->ncur = n;
+    p->nchunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    atomic_store_explicit(&p->next, 0, memory_order_relaxed);
+    for (size_t t = 0; t < p->nworkers; t++)
+        p->ws[t].nout = p->ws[t].nrej = 0;
 }
 
-/* Writes batch k's lines, in input order: the output rows to out, the
- * rejects to rej (or, without a --rejects file, to standard error in one
- * write).  The counts are the workers' of that batch, noted when it was
- * evaluated (ks: its counts). */
-static int write_batch(run_pipe *p, int k, const run_counts *ks, outfile *out,
+/* Writes batch k's lines (its nch chunks'), in input order: the output
+ * rows to out, the rejects to rej (or, without a --rejects file, to
+ * standard error in one write).  The counts are the workers' of that
+ * batch, noted when it was evaluated (ks: its counts). */
+static int write_batch(run_pipe *p, int k, size_t nch, const run_counts *ks, outfile *out,
                        outfile *rej, run_counts *c)
 {
     p->errs.len = 0;
-    for (size_t t = 0; t < p->nworkers; t++) {
-        const strbuf *o = &p->outb[(size_t)k * p->nworkers + t];
-        const strbuf *r = &p->rejb[(size_t)k * p->nworkers + t];
+    for (size_t t = 0; t < nch; t++) {
+        const strbuf *o = &p->outb[(size_t)k * NCHUNKS + t];
+        const strbuf *r = &p->rejb[(size_t)k * NCHUNKS + t];
         outfile_write(out, o->p, o->len);
         if (p->cfg->rejects_csv)
             outfile_write(rej, r->p, r->len);
@@ -260,7 +294,8 @@ int run_pipe_run(run_pipe *p, in_reader *rd, outfile *out, outfile *rej,
         /* …meanwhile the one before it written, in input order, and the
          * one after it read into the third buffer */
         if (prev_n)
-            oom |= write_batch(p, prev, &done[prev], out, rej, c);
+            oom |= write_batch(p, prev, ((size_t)prev_n + CHUNK_ROWS - 1) / CHUNK_ROWS,
+                               &done[prev], out, rej, c);
         int nextbuf = 3 - cur - prev;
         long next = eof || n == 0
                         ? 0
