@@ -540,16 +540,20 @@ ql_status ql_record_set_texts(ql_record *rec, const int *fields,
         *failed = 0;
     if (!rec || (n && (!fields || !texts || !lens)))
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    /* in locals: a store through a uint8_t * could be to any of rec's
+     * members, so the compiler would load them again a column */
+    size_t nfields = rec->n;
+    uint8_t *present = rec->present;
     for (size_t j = 0; j < n; j++) {
         int i = fields[j];
         size_t len = lens[j];
         ql_status st;
-        if ((size_t)i >= rec->n) { /* i < 0 too */
+        if ((size_t)i >= nfields) { /* i < 0 too */
             if (i < 0)
                 continue; /* a column that is no field */
             st = qli_record_set_text_exact(rec, (size_t)i, texts[j], len, err);
         } else if (len == 0) {
-            rec->present[i] = 0;
+            present[i] = 0;
             continue;
         } else if (!texts[j]) {
             st = qli_record_set_text_exact(rec, (size_t)i, texts[j], len, err);

@@ -303,6 +303,10 @@ static int plain_words(csv_reader *r, const char *p, size_t n)
     memcpy(rec + n + 1, &zero, 8);
     size_t start = 0, nf = 0;
     int bom = 0;
+    /* the arrays in locals: a store through rec (a char *) could be to
+     * any of r's members, so the compiler would load them again a field */
+    const char **fields = r->fields;
+    size_t *lens = r->lens, fcap = r->fcap;
     for (size_t i = 0; i <= n; i += 8) {
         /* at most 8 fields end in a word */
         if (nf + 8 > CSV_MAX_FIELDS)
@@ -319,11 +323,16 @@ static int plain_words(csv_reader *r, const char *p, size_t n)
         }
         for (uint64_t c = zero_bytes(x ^ BYTES(',')); c; c &= c - 1) {
             size_t at = i + ((size_t)__builtin_ctzll(c) >> 3);
-            if (nf == r->fcap && fields_room(r, nf + 1))
-                return -2;
+            if (nf == fcap) {
+                if (fields_room(r, nf + 1))
+                    return -2;
+                fields = r->fields;
+                lens = r->lens;
+                fcap = r->fcap;
+            }
             rec[at] = '\0';
-            r->fields[nf] = rec + start;
-            r->lens[nf] = at - start;
+            fields[nf] = rec + start;
+            lens[nf] = at - start;
             nf++;
             start = at + 1;
         }
