@@ -23,23 +23,23 @@
 
 /* Writes c × 10^−s with `shown` places at o (which has QLI_FIXED_ROOM
  * bytes), no NUL; returns its length, or 0 when it is not this case (s
- * above `shown`, more than 18 places, 8 zeros of padding or 24 places
- * in all): the caller then takes qli_qd_format_i64.  The digits of |c|
+ * above `shown`, more than 18 places, or more than 24 shown): the caller
+ * then takes qli_qd_format_i64.  The digits of |c|
  * are written once, two at a time, after zeros enough for "0.0…"; the
  * point goes in as the block is copied out. */
 static inline size_t qli_put_fixed(char *o, int64_t c, int s, int shown)
 {
-    int pad = shown - s;
-    /* the places are one 24-byte copy: more than 24 (18 and 8 zeros,
-     * say) would leave the last bytes unwritten */
-    if ((unsigned)s > 18 || (unsigned)pad > 8 || shown > 24)
+    /* the places are one 24-byte copy: no more than 24 of them, or the
+     * last bytes would be left unwritten (18 padded to 26 once were) */
+    if ((unsigned)s > 18 || (unsigned)(shown - s) > (unsigned)(24 - s))
         return 0;
     char tmp[80];
     char *end = tmp + 40, *p = end;
     /* zeros before the digits (a value below 1 has them) and after them
-     * (the padding) */
+     * (the padding, up to 24 places) */
     memcpy(tmp + 16, "0000000000000000", 16);
     memcpy(tmp + 32, "0000000000000000", 16);
+    memcpy(tmp + 48, "0000000000000000", 16);
     uint64_t m = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
     while (m >= 100) {
         uint64_t q = m / 100; /* one multiplication for both */
