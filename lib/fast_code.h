@@ -116,8 +116,15 @@ typedef struct frow {
     uint32_t at;
 } frow;
 
+struct fctx;
+/* A program generated as C for this code (fast_gen.h): runs from start
+ * as qli_fast_run does. */
+typedef int (*qli_fast_native)(struct fctx *e, const fop *start,
+                               uint32_t *ret);
+
 typedef struct fprog {
     fop *code;
+    qli_fast_native native; /* or NULL: the interpreter (fast_eval.c) */
     size_t ncode;
     /* Per stack-code block, its first instruction: `start` for a date on
      * which every parameter it reads has a value, `start_chk` with a

@@ -25,6 +25,7 @@
 #include "expr.h"
 #include "ruleset.h"
 #include "fast_code.h"
+#include "fast_gen.h"
 #include "fast_compile.h"
 
 #include <stdlib.h>
@@ -943,6 +944,7 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
         memcpy(p->code, f.code, f.n * sizeof *p->code);
         p->ncode = f.n;
         p->nslots = p->s_reg + f.rbase;
+        qli_fast_gen_pick(p);
         rs->fast = p;
     }
     free(f.code);

@@ -17,30 +17,12 @@
 #include "fast_num.h"
 #include "fast_code.h"
 #include "fast_run.h"
+#include "fast_ops.h"
 
 #include <string.h>
 
-/* fn_cmp with its result in *out through a local, so that the
- * interpreter's own c stays in a register. */
-static inline int cmp_of(const fval *a, const fval *b, int *out)
-{
-    int c;
-    int st = fn_cmp(a, b, &c);
-    *out = c;
-    return st;
-}
-
-/* Whether a comparison holds, from the compiler's mask (fast_compile.c):
- * bit c + 1 for the ordering c of −1, 0, 1. */
-static inline int cmp_holds(int c, int mask) { return (mask >> (c + 1)) & 1; }
-
-static int str_eq(const fval *a, const fval *b)
-{
-    return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
-}
-
 /* eval.c's add_to_date on a 64-bit number. */
-static int add_to_date(ql_date d, const fval *nv, int months, ql_date *out)
+int qli_fop_add_date(ql_date d, const fval *nv, int months, ql_date *out)
 {
     fval n;
     if (fn_plain(&n, nv))
@@ -75,42 +57,8 @@ static int add_to_date(ql_date d, const fval *nv, int months, ql_date *out)
     return 0;
 }
 
-/* The slot an operand names: the compiler writes slots as byte offsets
- * into the slot array (fast_code.h), so an operand is one load and an
- * address, not an index times 24. */
-#define SL(off) (*(fval *)((char *)v + (off)))
-
-/* A jump's target, likewise a byte offset into the code. */
+/* A jump's target, a byte offset into the code. */
 #define AT(off) ((const fop *)((const char *)code + (off)))
-
-/* Two number operands made plain (a quotient divided). */
-#define PLAIN2(a, b)                                                         \
-    do {                                                                     \
-        a = SL(o->x);                                                         \
-        b = SL(o->y);                                                         \
-        if (((a.d | b.d) != 0) && (fn_plain(&a, &a) || fn_plain(&b, &b)))    \
-            return F_FALL;                                                   \
-    } while (0)
-
-/* x and y pointing at the two number operands, or at plain copies of
- * them (a, b) when one is a quotient; every fn_* reads its operands
- * before it writes its result, so they may be the result's slot. */
-#define OPERANDS(px, py)                                                     \
-    do {                                                                     \
-        px = &SL(o->x);                                                       \
-        py = &SL(o->y);                                                       \
-        if ((px->d | py->d) != 0) {                                          \
-            PLAIN2(a, b);                                                    \
-            px = &a;                                                         \
-            py = &b;                                                         \
-        }                                                                    \
-    } while (0)
-
-/* A check's five fields where it does not apply, as eval.c leaves them:
- * not applicable, compliant, 0 required, 0 actual, 0 short. */
-static const fval ck_na_fields[5] = {
-    [CF_APPLICABLE] = {0}, [CF_COMPLIANT] = {.c = 1}, [CF_REQUIRED] = {0},
-    [CF_ACTUAL] = {0}, [CF_SHORTFALL] = {0}};
 
 /* Threaded dispatch: each instruction jumps to the next one's code. */
 #define DISPATCH() goto *labels[o->op]
@@ -167,36 +115,17 @@ static int run_loop(fctx *e, const fop *o, uint32_t *ret, int entry)
     const fval *xp, *yp;
     int c;
     DISPATCH();
-op_move:
-    SL(o->dst) = SL(o->x);
-    NEXT();
-op_need_in: {
-    uint8_t av = s->avail[o->arg];
-    if (av != 1)
-        return av == 0 && e->in_validation ? F_SKIP : F_FALL;
-    NEXT();
-}
-op_need_skip: {
-    uint8_t av = s->avail[o->arg];
-    if (av != 1) {
-        if (av != 0)
-            return F_FALL;
-        o = AT(o->x);
-        DISPATCH();
-    }
-    NEXT();
-}
-op_assert:
-    if (!SL(o->x).c)
-        return F_FALL; /* the validation fails: eval.c's message */
-    NEXT();
-op_need_par:
-    if (!s->pavail[o->arg])
-        return F_FALL;
-    NEXT();
-op_present:
-    fn_set(&SL(o->dst), e->rec->present[o->arg], 0);
-    NEXT();
+#define JUMP(off)                                                            \
+    do {                                                                     \
+        o = AT(off);                                                         \
+        DISPATCH();                                                          \
+    } while (0)
+op_move: FOPB_MOVE
+op_need_in: FOPB_NEED_IN
+op_need_skip: FOPB_NEED_SKIP
+op_assert: FOPB_ASSERT
+op_need_par: FOPB_NEED_PAR
+op_present: FOPB_PRESENT
 op_eval:
     if (s->cst[o->arg] != 2) {
         s->cst[o->arg] = 1;
@@ -208,242 +137,36 @@ op_check:
     if (s->kst[o->arg] != 2)
         ENTER(s->kentry[o->arg], FS_NONE, -o->arg - 2);
     NEXT();
-op_ck_period:
-    if (!s->in_period[o->dst]) {
-        o = AT(o->arg);
-        DISPATCH();
-    }
-    NEXT();
-op_ck_short: {
-    fval *f = &v[p->s_check + 5 * o->dst];
-    if (fn_plain(&a, &f[CF_REQUIRED]) || fn_plain(&b, &f[CF_ACTUAL]) ||
-        fn_add(&f[CF_SHORTFALL], &a, &b, 1))
-        return F_FALL;
-    if (f[CF_SHORTFALL].c < 0)
-        fn_set(&f[CF_SHORTFALL], 0, 0);
-    NEXT();
-}
-op_ck_done: {
-    fval *f = &v[p->s_check + 5 * o->dst];
-    fast_check *k = &s->ck[o->dst];
-    if (o->x == FS_NONE) {
-        if (cmp_of(&f[CF_ACTUAL], &f[CF_REQUIRED], &c))
-            return F_FALL;
-        k->compliant = c >= 0;
-    } else {
-        k->compliant = SL(o->x).c != 0;
-    }
-    k->applicable = 1;
-    fn_set(&f[CF_APPLICABLE], 1, 0);
-    fn_set(&f[CF_COMPLIANT], k->compliant, 0);
-    NEXT();
-}
-op_ck_na: /* x: the check's first field */
-    s->ck[o->dst] = (fast_check){0, 0};
-    memcpy(&SL(o->x), ck_na_fields, sizeof ck_na_fields);
-    NEXT();
-op_param_at: {
-    const fparam *fp = &p->params[o->arg];
-    int k = qli_param_index_at(&e->rs->params[o->arg], (ql_date)SL(o->x).c);
-    if (k < 0 || !fp->ok[k])
-        return F_FALL;
-    SL(o->dst) = fp->v[k];
-    NEXT();
-}
-op_add:
-    OPERANDS(xp, yp);
-    if (xp->s == yp->s) {
-        int64_t z;
-        if (__builtin_add_overflow(xp->c, yp->c, &z))
-            return F_FALL;
-        fn_set(&SL(o->dst), z, xp->s);
-        NEXT();
-    }
-    if (fn_add(&SL(o->dst), xp, yp, 0))
-        return F_FALL;
-    NEXT();
-op_sub:
-    OPERANDS(xp, yp);
-    if (fn_add(&SL(o->dst), xp, yp, 1))
-        return F_FALL;
-    NEXT();
-op_mul:
-    OPERANDS(xp, yp);
-    if (fn_mul(&SL(o->dst), xp, yp))
-        return F_FALL;
-    NEXT();
-op_div: {
-    OPERANDS(xp, yp);
-    if (yp->c == 0)
-        return F_FALL; /* division by zero: eval.c says where */
-    int64_t n = xp->c, d = yp->c; /* dst may be x or y */
-    int32_t sc = xp->s - yp->s;
-    SL(o->dst).c = n;
-    SL(o->dst).d = d;
-    SL(o->dst).s = sc;
-    NEXT();
-}
-op_neg: /* and abs */
-    a = SL(o->x);
-    if (a.c == INT64_MIN || a.d == INT64_MIN)
-        return F_FALL;
-    if (o->op == FO_NEG) {
-        a.c = -a.c;
-    } else {
-        a.c = a.c < 0 ? -a.c : a.c;
-        a.d = a.d < 0 ? -a.d : a.d;
-    }
-    SL(o->dst) = a;
-    NEXT();
-op_cmp_num: {
-    const fval *x = &SL(o->x), *y = &SL(o->y);
-    if ((x->d | y->d) == 0 && x->s == y->s)
-        c = (x->c > y->c) - (x->c < y->c);
-    else if (cmp_of(x, y, &c))
-        return F_FALL;
-    fn_set(&SL(o->dst), cmp_holds(c, o->a8), 0);
-    NEXT();
-}
-op_cmp_date:
-    c = (SL(o->x).c > SL(o->y).c) - (SL(o->x).c < SL(o->y).c);
-    fn_set(&SL(o->dst), cmp_holds(c, o->a8), 0);
-    NEXT();
-op_cmp_eq:
-    fn_set(&SL(o->dst), cmp_holds(SL(o->x).c != SL(o->y).c, o->a8), 0);
-    NEXT();
-op_cmp_str:
-    fn_set(&SL(o->dst), cmp_holds(str_eq(&SL(o->x), &SL(o->y)) ? 0 : 1, o->a8), 0);
-    NEXT();
-op_not:
-    fn_set(&SL(o->dst), !SL(o->x).c, 0);
-    NEXT();
-op_jmp:
-    o = AT(o->arg);
-    DISPATCH();
-op_jf:
-    if (!SL(o->x).c) {
-        SL(o->dst).c = o->a8;
-        o = AT(o->arg);
-        DISPATCH();
-    }
-    NEXT();
-op_jt:
-    if (SL(o->x).c) {
-        SL(o->dst).c = o->a8;
-        o = AT(o->arg);
-        DISPATCH();
-    }
-    NEXT();
-op_jcmp_num: {
-    const fval *x = &SL(o->x), *y = &SL(o->y);
-    if ((x->d | y->d) == 0 && x->s == y->s)
-        c = (x->c > y->c) - (x->c < y->c);
-    else if (cmp_of(x, y, &c))
-        return F_FALL;
-    goto jcmp;
-}
-op_jcmp_date:
-    c = (SL(o->x).c > SL(o->y).c) - (SL(o->x).c < SL(o->y).c);
-    goto jcmp;
-op_jcmp_eq:
-    c = SL(o->x).c != SL(o->y).c;
-jcmp:
-    if (cmp_holds(c, o->a8 & 127) == o->a8 >> 7) {
-        SL(o->dst).c = o->a8 >> 7;
-        o = AT(o->arg);
-        DISPATCH();
-    }
-    NEXT();
-op_min2: { /* and max2: y replaces x only when strictly beyond it */
-    const fval *x = &SL(o->x), *y = &SL(o->y);
-    if (o->a8)
-        c = (y->c > x->c) - (y->c < x->c);
-    else if ((x->d | y->d) == 0 && x->s == y->s)
-        c = (y->c > x->c) - (y->c < x->c);
-    else if (cmp_of(y, x, &c))
-        return F_FALL;
-    SL(o->dst) = c == (o->op == FO_MIN2 ? -1 : 1) ? *y : *x;
-    NEXT();
-}
-op_in: {
-    const fval *k = &SL(o->arg), *x = &SL(o->x);
-    int hit = 0;
-    for (uint32_t i = 0; i < o->y && !hit; i++) {
-        if (o->op == FO_IN_NUM) {
-            if (cmp_of(x, &k[i], &c))
-                return F_FALL;
-            hit = c == 0;
-        } else if (o->op == FO_IN_STR) {
-            hit = str_eq(x, &k[i]);
-        } else {
-            hit = x->c == k[i].c;
-        }
-    }
-    fn_set(&SL(o->dst), o->a8 ? !hit : hit, 0);
-    NEXT();
-}
-op_minmax: {
-    int want = o->op == FO_MIN ? -1 : 1;
-    fval *first = &SL(o->x);
-    for (uint32_t i = 1; i < o->y; i++) {
-        if (o->a8)
-            c = (first[i].c > first[0].c) - (first[i].c < first[0].c);
-        else if (cmp_of(&first[i], &first[0], &c))
-            return F_FALL;
-        if (c == want)
-            first[0] = first[i];
-    }
-    SL(o->dst) = first[0];
-    NEXT();
-}
-op_round:
-    if (fn_round_any(&SL(o->dst), &SL(o->x), o->arg, (qd_round)o->a8))
-        return F_FALL;
-    NEXT();
-op_divround:
-    OPERANDS(xp, yp);
-    if (fn_div_round(&SL(o->dst), xp, yp, o->arg, (qd_round)o->a8))
-        return F_FALL;
-    NEXT();
-op_bracket: {
-    const ftable *t = s->tab[o->arg];
-    if (!t || !t->ok)
-        return F_FALL;
-    const fval *x = &SL(o->x);
-    int hit = -1;
-    /* a quotient (an own ratio) is compared with each bound undivided,
-     * its places found once */
-    int qs = x->d && x->c ? fn_quot_scale(x->c, x->d, x->s) : 0;
-    for (size_t i = 0; i < t->nrows; i++) {
-        if (x->d ? fn_cmp_quot_plain(x, qs, &t->bound[i], &c)
-                 : cmp_of(x, &t->bound[i], &c))
-            return F_FALL;
-        if (c > 0 || (c == 0 && !t->exclusive[i]))
-            hit = (int)i;
-        else
-            break;
-    }
-    if (hit < 0)
-        return F_FALL; /* no bracket covers it: eval.c's error */
-    SL(o->dst) = t->value[hit];
-    NEXT();
-}
-op_ymd: {
-    int y, m, d;
-    qli_date_ymd((ql_date)SL(o->x).c, &y, &m, &d);
-    fn_set(&SL(o->dst), o->op == FO_YEAR ? y : o->op == FO_MONTH ? m : d, 0);
-    NEXT();
-}
-op_days:
-    fn_set(&SL(o->dst), SL(o->y).c - SL(o->x).c, 0);
-    NEXT();
-op_add_date: {
-    ql_date moved;
-    if (add_to_date((ql_date)SL(o->x).c, &SL(o->y), o->a8, &moved))
-        return F_FALL;
-    fn_set(&SL(o->dst), moved, 0);
-    NEXT();
-}
+op_ck_period: FOPB_CK_PERIOD
+op_ck_short: FOPB_CK_SHORT
+op_ck_done: FOPB_CK_DONE
+op_ck_na: FOPB_CK_NA
+op_param_at: FOPB_PARAM_AT
+op_add: FOPB_ADD
+op_sub: FOPB_SUB
+op_mul: FOPB_MUL
+op_div: FOPB_DIV
+op_neg: FOPB_NEG
+op_cmp_num: FOPB_CMP_NUM
+op_cmp_date: FOPB_CMP_DATE
+op_cmp_eq: FOPB_CMP_EQ
+op_cmp_str: FOPB_CMP_STR
+op_not: FOPB_NOT
+op_jmp: FOPB_JMP
+op_jf: FOPB_JF
+op_jt: FOPB_JT
+op_jcmp_num: FOPB_JCMP_NUM
+op_jcmp_date: FOPB_JCMP_DATE
+op_jcmp_eq: FOPB_JCMP_EQ
+op_min2: FOPB_MIN2
+op_in: FOPB_IN
+op_minmax: FOPB_MINMAX
+op_round: FOPB_ROUND
+op_divround: FOPB_DIVROUND
+op_bracket: FOPB_BRACKET
+op_ymd: FOPB_YMD
+op_days: FOPB_DAYS
+op_add_date: FOPB_ADD_DATE
 op_ret:
     if (e->nframes > entry) {
         /* a block entered above is done */
@@ -459,80 +182,23 @@ op_ret:
     }
     *ret = o->x;
     return FN_OK;
-op_fallback:
-    return F_FALL;
-    /* the operations on plain numbers (fast_code.h): as above, without
-     * looking for a quotient */
-op_add_p: {
-    const fval *x = &SL(o->x), *y = &SL(o->y);
-    if (x->s == y->s) {
-        int64_t z;
-        if (__builtin_add_overflow(x->c, y->c, &z))
-            return F_FALL;
-        fn_set(&SL(o->dst), z, x->s);
-        NEXT();
-    }
-    if (fn_add(&SL(o->dst), x, y, 0))
-        return F_FALL;
-    NEXT();
-}
-op_sub_p: {
-    const fval *x = &SL(o->x), *y = &SL(o->y);
-    if (x->s == y->s) {
-        int64_t z;
-        if (__builtin_sub_overflow(x->c, y->c, &z))
-            return F_FALL;
-        fn_set(&SL(o->dst), z, x->s);
-        NEXT();
-    }
-    if (fn_add(&SL(o->dst), x, y, 1))
-        return F_FALL;
-    NEXT();
-}
-op_mul_p:
-    if (fn_mul(&SL(o->dst), &SL(o->x), &SL(o->y)))
-        return F_FALL;
-    NEXT();
-op_cmp_p: {
-    const fval *x = &SL(o->x), *y = &SL(o->y);
-    if (x->s == y->s)
-        c = (x->c > y->c) - (x->c < y->c);
-    else if (cmp_of(x, y, &c))
-        return F_FALL;
-    fn_set(&SL(o->dst), cmp_holds(c, o->a8), 0);
-    NEXT();
-}
-op_jcmp_p: {
-    const fval *x = &SL(o->x), *y = &SL(o->y);
-    if (x->s == y->s)
-        c = (x->c > y->c) - (x->c < y->c);
-    else if (cmp_of(x, y, &c))
-        return F_FALL;
-    goto jcmp;
-}
-op_min2_p: { /* and max2_p */
-    const fval *x = &SL(o->x), *y = &SL(o->y);
-    if (x->s == y->s)
-        c = (y->c > x->c) - (y->c < x->c);
-    else if (cmp_of(y, x, &c))
-        return F_FALL;
-    SL(o->dst) = c == (o->op == FO_MIN2_P ? -1 : 1) ? *y : *x;
-    NEXT();
-}
-op_round_p:
-    if (fn_round(&SL(o->dst), &SL(o->x), o->arg, (qd_round)o->a8))
-        return F_FALL;
-    NEXT();
-op_divround_p:
-    if (fn_div_round(&SL(o->dst), &SL(o->x), &SL(o->y), o->arg, (qd_round)o->a8))
-        return F_FALL;
-    NEXT();
+op_fallback: FOPB_FALLBACK
+op_add_p: FOPB_ADD_P
+op_sub_p: FOPB_SUB_P
+op_mul_p: FOPB_MUL_P
+op_cmp_p: FOPB_CMP_P
+op_jcmp_p: FOPB_JCMP_P
+op_min2_p: FOPB_MIN2_P
+op_round_p: FOPB_ROUND_P
+op_divround_p: FOPB_DIVROUND_P
+#undef JUMP
 }
 
 int qli_fast_run(fctx *e, const fop *start, uint32_t *ret)
 {
     int entry = e->nframes;
-    int st = run_loop(e, start, ret, entry);
+    int st = e->p->native ? e->p->native(e, start, ret)
+                          : run_loop(e, start, ret, entry);
     if (st)
         while (e->nframes > entry) {
             int k = e->s->frames[--e->nframes].k;

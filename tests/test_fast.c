@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fast_diff.h"
+#include "fast_gen.h"
 
 #define SRC QL_SOURCE_DIR "/"
 
@@ -191,10 +192,11 @@ static void test_fast_examples_take_the_fast_path(void **state)
 }
 
 /* Random records, empty fields and values past 64 bits included, on
- * every bundled rule set and on dates across their periods. */
-static void test_fast_bundled_random_records(void **state)
+ * every bundled rule set and on dates across their periods: run by the
+ * generated C where a rule set has it (interpreted = 0), or by the
+ * interpreter (interpreted = 1, QUOTALEVY_FAST_GEN=0 at load). */
+static void bundled_random_records(int interpreted)
 {
-    (void)state;
     static const char *const sets[] = {
         "rules/cn/jilin.yaml", "rules/cn/jilin-pool.yaml", "rules/cn/late-fee.yaml",
         "rules/cn/national.yaml", "rules/de/sgb9.yaml", "rules/jp/levy.yaml",
@@ -203,7 +205,12 @@ static void test_fast_bundled_random_records(void **state)
         char rules[512], why[512];
         snprintf(rules, sizeof rules, SRC "%s", sets[i]);
         pair p;
+        if (interpreted)
+            setenv("QUOTALEVY_FAST_GEN", "0", 1);
         pair_open(&p, rules);
+        unsetenv("QUOTALEVY_FAST_GEN");
+        if (interpreted)
+            assert_null(p.rs->fast->native);
         fd_rng r = {0x5eed0000 + i, NULL, 0};
         fd_stats st = {0}, tame = {0};
         for (int k = 0; k < 3000; k++) {
@@ -229,6 +236,69 @@ static void test_fast_bundled_random_records(void **state)
         assert_true(tame.ok_fallback * 100 <= tame.ok);
         pair_close(&p);
     }
+}
+
+static void test_fast_bundled_random_records(void **state)
+{
+    (void)state;
+    bundled_random_records(0);
+}
+
+static void test_fast_bundled_random_records_interpreted(void **state)
+{
+    (void)state;
+    bundled_random_records(1);
+}
+
+/* The build generated C for these rule sets (meson.build, lib/fast_gen.h)
+ * and a load chooses it; for Germany's and Japan's, and for any rule set
+ * whose code differs by one operand (an override folded into a
+ * constant, say), the interpreter runs.  QUOTALEVY_FAST_GEN=0 at load
+ * leaves every one to the interpreter. */
+static void test_fast_generated_programs_chosen(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *rules;
+        int native;
+    } sets[] = {
+        {"rules/cn/jilin.yaml", 1},    {"rules/cn/jilin-pool.yaml", 1},
+        {"rules/cn/late-fee.yaml", 1}, {"rules/cn/national.yaml", 1},
+        {"rules/fr/oeth.yaml", 1},     {"rules/de/sgb9.yaml", 0},
+        {"rules/jp/levy.yaml", 0}};
+    for (size_t i = 0; i < sizeof sets / sizeof *sets; i++) {
+        char rules[512];
+        snprintf(rules, sizeof rules, SRC "%s", sets[i].rules);
+        pair p;
+        pair_open(&p, rules);
+        if ((p.rs->fast->native != NULL) != sets[i].native)
+            fail_msg("%s: generated program %s", sets[i].rules,
+                     sets[i].native ? "not chosen" : "chosen");
+        pair_close(&p);
+        setenv("QUOTALEVY_FAST_GEN", "0", 1);
+        pair_open(&p, rules);
+        unsetenv("QUOTALEVY_FAST_GEN");
+        assert_null(p.rs->fast->native);
+        pair_close(&p);
+    }
+    /* one instruction different: not chosen */
+    size_t n;
+    const qli_fast_gen *g = qli_fast_gen_table(&n);
+    assert_int_equal(n, 5);
+    char rules[512];
+    snprintf(rules, sizeof rules, SRC "rules/cn/jilin.yaml");
+    pair p;
+    pair_open(&p, rules);
+    fprog *fp = (fprog *)p.rs->fast;
+    assert_non_null(fp->native);
+    fp->code[fp->ncode / 2].arg ^= 1;
+    qli_fast_gen_pick(fp);
+    assert_null(fp->native);
+    fp->code[fp->ncode / 2].arg ^= 1;
+    qli_fast_gen_pick(fp);
+    assert_non_null(fp->native);
+    pair_close(&p);
+    (void)g;
 }
 
 /* Random rule sets: every opcode, quotients compared, bracketed and
@@ -331,6 +401,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_examples_take_the_fast_path),
         cmocka_unit_test(test_fast_bundled_random_records),
+        cmocka_unit_test(test_fast_bundled_random_records_interpreted),
+        cmocka_unit_test(test_fast_generated_programs_chosen),
         cmocka_unit_test(test_fast_random_rule_sets),
         cmocka_unit_test(test_fast_quotient_through_a_lazy_value),
     };
