@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import os as _os
 import threading as _threading
+import weakref as _weakref
 from collections.abc import Mapping as _Mapping
 from collections.abc import Sequence as _Sequence
 from decimal import Decimal
@@ -164,25 +165,33 @@ def _info(h) -> Dict[str, Any]:
     }
 
 
-_RESTORED: Dict[tuple, "RuleSet"] = {}
+_RESTORED: Dict[tuple, tuple] = {}
 _RESTORED_LOCK = _threading.Lock()
 
 
 def _restore(origin: tuple) -> "RuleSet":
     """A pickled RuleSet: compiled from the texts it was first read from,
-    once per process (the same texts and overrides give the same object)."""
+    once per process while any holder keeps those compiled rules.  Each
+    unpickle is a RuleSet of its own over the shared compiled rules (they
+    are immutable), so one holder's close() closes only its own: the C
+    rules are freed when no RuleSet and no call in flight holds them."""
     if not origin or origin[0] != "sealed":
         raise RulesError("QL_EINVAL", "this pickle is of an older quotalevy, which "
                          "pickled a rule set by its path: load the rules again")
     with _RESTORED_LOCK:
-        rs = _RESTORED.get(origin)
-        if rs is None or rs._h is None:
-            _, name, top, parents, overrides = origin
-            h = _call(_native.load_sealed, None if name is None else _os.fsencode(name),
-                      top, [(_os.fsencode(f), t) for f, t in parents], list(overrides),
-                      cls=RulesError)
-            rs = RuleSet(h, origin)
-            _RESTORED[origin] = rs
+        cached = _RESTORED.get(origin)
+        if cached is not None:
+            h = cached[0]()  # a weak reference: no holder, no rules
+            if h is not None:
+                return RuleSet(h, origin, cached[1])
+        _, name, top, parents, overrides = origin
+        h = _call(_native.load_sealed, None if name is None else _os.fsencode(name),
+                  top, [(_os.fsencode(f), t) for f, t in parents], list(overrides),
+                  cls=RulesError)
+        rs = RuleSet(h, origin)
+        for key in [k for k, (ref, _) in _RESTORED.items() if ref() is None]:
+            del _RESTORED[key]  # rules every holder has let go of
+        _RESTORED[origin] = (_weakref.ref(h), rs._info)
         return rs
 
 
@@ -244,12 +253,14 @@ class RuleSet:
     `extends` chain) and overrides: unpickled, it is the same rule set,
     whatever happened to the files since."""
 
-    def __init__(self, handle, origin: Optional[tuple] = None):
+    def __init__(self, handle, origin: Optional[tuple] = None,
+                 info: Optional[Dict[str, Any]] = None):
         if not isinstance(handle, _native.ql_ruleset):
             raise TypeError("use RuleSet.load(path) or RuleSet.from_string(text)")
         self._h: Optional[Any] = handle
         self._origin = origin
-        info = _info(handle)
+        info = _info(handle) if info is None else info
+        self._info = info
         self._meta = info["meta"]
         self.inputs: List[Input] = [Input(*t) for t in info["inputs"]]
         self.outputs: List[str] = [name for name, _, _ in info["outputs"]]
@@ -342,11 +353,14 @@ class RuleSet:
         return (_restore, (self._origin,))
 
     def close(self) -> None:
-        """Frees the C rule set now rather than at garbage collection.
-        Results already made stay valid; using the rule set afterwards
-        raises ValueError.  Also done by `with RuleSet.load(p) as rs:`."""
-        self._tls = _threading.local()
+        """Lets go of the C rule set now rather than at garbage collection:
+        it is freed at once unless a call in flight in another thread, or
+        another unpickled RuleSet over the same compiled rules, still holds
+        it (then when the last of those lets go).  Results already made
+        stay valid; using this RuleSet afterwards raises ValueError, in
+        every thread.  Also done by `with RuleSet.load(p) as rs:`."""
         self._h = None
+        self._tls = _threading.local()
 
     def __enter__(self) -> "RuleSet":
         return self
@@ -429,22 +443,28 @@ class RuleSet:
     # ---------------------------------------------------- one record
 
     def _take(self, kind, size=0):
-        """A C record and result (kind 'single') or batch of at least
-        `size` ('batch') of this thread's, taken from its pool: a call made
-        while another of the same thread is under way (from a value's
-        __str__, say) gets one of its own.  Give it back with _give."""
+        """A C record and result (kind 'single': (handle, record, result))
+        or a batch of at least `size` ('batch': (handle, size, batch)) of
+        this thread's, taken from its pool: a call made while another of
+        the same thread is under way (from a value's __str__, say) gets one
+        of its own.  Give it back with _give.  The item holds the handle,
+        first, so the C rule set outlives the C objects made from it (a
+        tuple lets go of its last item first) even when close() runs in
+        another thread during the call; a closed rule set raises here."""
+        h = self._handle()
         pool = self._tls.__dict__.setdefault(kind, [])
         while pool:
             item = pool.pop()
-            if kind == "single" or item[0] >= size:
+            if item[0] is h and (kind == "single" or item[1] >= size):
                 return item
-        h = self._handle()
         if kind == "single":
-            return (_native.ql_record(h), _native.ql_result(h))
+            return (h, _native.ql_record(h), _native.ql_result(h))
         size = max(size, 64)
-        return (size, _call(_native.batch_new, h, size))
+        return (h, size, _call(_native.batch_new, h, size))
 
     def _give(self, kind, item):
+        if item[0] is not self._h:
+            return  # closed meanwhile: the item goes, then its handle
         pool = self._tls.__dict__.setdefault(kind, [])
         if len(pool) < 2:
             pool.append(item)
@@ -465,7 +485,7 @@ class RuleSet:
         flat = self._flat(record)
         single = self._take("single")
         try:
-            raw = _call(_native.evaluate, h, single[0], single[1], flat, self._index,
+            raw = _call(_native.evaluate, h, single[1], single[2], flat, self._index,
                         days, 1 if trace else 0)
         finally:
             self._give("single", single)
@@ -541,7 +561,7 @@ class RuleSet:
         h = self._handle()
         b = self._take("batch", len(chunk))
         try:
-            out = _call(_native.evaluate_many, b[1], chunk, self._index, days,
+            out = _call(_native.evaluate_many, b[2], chunk, self._index, days,
                         1 if trace else 0)
         finally:
             self._give("batch", b)
@@ -585,7 +605,7 @@ class RuleSet:
         names, specs = self._specs()
         b = self._take("batch", 1024)
         try:
-            cols, errs = _call(_native.evaluate_columns, b[1], cells, n, days, specs,
+            cols, errs = _call(_native.evaluate_columns, b[2], cells, n, days, specs,
                                conv, block, 1 if errors == "raise" else 0)
         finally:
             self._give("batch", b)

@@ -312,7 +312,7 @@ def test_rulesets_pickle_by_source_and_overrides():
     rec = dict(FIRM, employees="100", wage_total="6000000", local_avg_wage=50000)
     assert again.evaluate(rec, "2024-06-30").outputs == rs.evaluate(rec, "2024-06-30").outputs
     assert again.evaluate(rec, "2024-06-30").outputs["levy_due"] == Decimal("21000.00")
-    assert pickle.loads(pickle.dumps(rs)) is again          # compiled once per process
+    assert pickle.loads(pickle.dumps(rs))._h is again._h    # compiled once per process
     small = quotalevy.RuleSet.from_string(TWO, "two.yaml")
     s2 = pickle.loads(pickle.dumps(small))
     assert s2.evaluate({"a": 1}, "2024-01-01").outputs["s"] == Decimal(1000)
@@ -593,3 +593,107 @@ def test_a_path_is_taken_as_os_open_takes_it(tmp_path):
         with pytest.raises(ValueError, match="NUL|surrogate") as e:
             quotalevy.RuleSet.load(bad)
         assert "the path" in str(e.value)
+
+
+# ------------------------------------------- closing while others evaluate
+
+CLOSE_ROWS = 5000
+RULE_SETS = ["de/sgb9", "jp/levy", "fr/oeth", "cn/national"]
+
+
+def _jilin_columns():
+    n = CLOSE_ROWS
+    return {"unit_type": ["enterprise"] * n,
+            "employees": [str(100 + i % 50) for i in range(n)],
+            "disabled": ["1"] * n, "disabled_severe": ["0"] * n,
+            "wage_total": ["6000000"] * n, "local_avg_wage": ["60000"] * n}
+
+
+def test_close_during_a_call_frees_the_rules_only_when_the_call_ends():
+    """probe4 P4-13: close() dropped the C rule set while a columnar call
+    (its GIL released between chunks) still evaluated with it: a use after
+    free, a crash once other rules reused the memory.  Here a cell's own
+    code closes the rule set in the middle of the call and loads other
+    rule sets over the freed memory; the call must finish with the right
+    levies, and the next call raises ValueError."""
+    cols = _jilin_columns()
+    want = list(quotalevy.RuleSet.load(JILIN).evaluate_columns(cols, "2024-06-30")["levy_due"])
+    rs = quotalevy.RuleSet.load(JILIN)
+    others = []
+
+    class Closing(Decimal):
+        def is_finite(self):  # asked while the cell is read, row 4,000
+            rs.close()
+            for k in range(20):
+                others.append(quotalevy.RuleSet.load(
+                    os.path.join(SRC, "rules", RULE_SETS[k % 4] + ".yaml")))
+                others.append(bytearray(b"\xff" * 20000))
+            return True
+
+    cols["employees"][4000] = Closing(cols["employees"][4000])
+    got = rs.evaluate_columns(cols, "2024-06-30")
+    assert others and list(got["levy_due"]) == want
+    with pytest.raises(ValueError, match="closed"):
+        rs.evaluate_columns(_jilin_columns(), "2024-06-30")
+
+
+def test_a_call_under_way_when_another_thread_closes_is_the_last():
+    """probe4 P4-13: a thread whose columnar call was under way when
+    another thread closed the rule set put its C batch back in its pool,
+    and its later calls evaluated the closed rule set (on freed memory)
+    without a word.  Every call after close() raises, in every thread."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    reading, closed, seen = threading.Event(), threading.Event(), []
+
+    class Waiting(Decimal):
+        def is_finite(self):  # read in the middle of the call
+            reading.set()
+            closed.wait()
+            return True
+
+    def work():
+        cols = _jilin_columns()
+        cols["employees"][4000] = Waiting(cols["employees"][4000])
+        seen.append(len(rs.evaluate_columns(cols, "2024-06-30")["levy_due"]))
+        for call in (lambda: rs.evaluate_columns(_jilin_columns(), "2024-06-30"),
+                     lambda: list(rs.evaluate_many([FIRM] * 10, "2024-06-30")),
+                     lambda: rs.evaluate(FIRM, "2024-06-30")):
+            try:
+                call()
+                seen.append("evaluated")
+            except ValueError as e:
+                seen.append(str(e))
+
+    t = threading.Thread(target=work)
+    t.start()
+    reading.wait()
+    rs.close()
+    closed.set()
+    t.join()
+    assert seen == [CLOSE_ROWS] + ["the rule set 'cn-jilin' is closed"] * 3
+
+
+def test_each_unpickle_is_its_own_ruleset_over_shared_rules():
+    """probe4 P4-18: unpickling returned one shared RuleSet per process, so
+    one holder's `with` closed it under every other holder (a Dask task
+    under another's).  Now each unpickle is its own RuleSet; the compiled
+    rules are shared while any holder keeps them, and compiled again once
+    none does."""
+    import gc
+    import weakref
+    blob = pickle.dumps(quotalevy.RuleSet.load(JILIN))
+    a, b = pickle.loads(blob), pickle.loads(blob)
+    assert a is not b and a._h is b._h
+    with pickle.loads(blob) as c:
+        assert c._h is a._h
+    a.close()
+    assert b.evaluate(FIRM, "2024-06-30").outputs == \
+        quotalevy.RuleSet.load(JILIN).evaluate(FIRM, "2024-06-30").outputs
+    with pytest.raises(ValueError, match="closed"):
+        a.evaluate(FIRM, "2024-06-30")
+    rules = weakref.ref(b._h)
+    b.close()
+    gc.collect()
+    assert rules() is None  # no holder left: the C rules are freed
+    d = pickle.loads(blob)
+    assert d.evaluate(FIRM, "2024-06-30").outputs["levy_due"] is not None
