@@ -1221,6 +1221,87 @@ class Loader(unittest.TestCase):
             self.assertEqual(src, "t")
         psql("DROP DATABASE ld2")
 
+    def test_a_link_is_stored_and_no_file_is_passed_over(self):
+        """probe4 P4-19: the loader listed only regular *.yaml files, so a
+        rules file updated through a "current version" link, or named
+        .yml, was passed over without a word and the database kept
+        levying under the old rules.  A link is stored by its name with
+        the text it leads to (as the command reads it); a .yml or a
+        dangling link stops the load; other files, and rule sets already
+        stored that the folder lacks, are named."""
+        psql("DROP DATABASE IF EXISTS ld3; CREATE DATABASE ld3;")
+        env = dict(ENV, PGDATABASE="ld3")
+        subprocess.run(["psql", "-X", "-q", "-c", "CREATE EXTENSION quotalevy"],
+                       env=env, check=True, capture_output=True)
+        loader = os.path.join(SRC, "bindings/postgresql/quotalevy-load-rules")
+
+        def q(sql):
+            return subprocess.run(["psql", "-X", "-At", "-c", sql], env=env, check=True,
+                                  capture_output=True, text=True).stdout.strip()
+
+        def load(d):
+            return subprocess.run([loader, d], env=env, capture_output=True, text=True)
+
+        with open(os.path.join(SRC, "rules/cn/jilin.yaml"), encoding="utf-8") as f:
+            jilin = f.read()
+        newer = jilin.replace("value: 1.6%", "value: 1.9%", 1)
+        self.assertNotEqual(newer, jilin)
+        required = ("SELECT quotalevy.evaluate('cn/jilin', '%s'::jsonb, '2024-06-30')"
+                    "->>'required_disabled'" % json.dumps(
+                        {"unit_type": "enterprise", "employees": 126, "disabled": 1,
+                         "disabled_severe": 0, "wage_total": 6930000,
+                         "local_avg_wage": 90437}))
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "old", "cn"))
+            shutil.copy(os.path.join(SRC, "rules/cn/national.yaml"), os.path.join(d, "old", "cn"))
+            shutil.copy(os.path.join(SRC, "rules/cn/jilin.yaml"), os.path.join(d, "old", "cn"))
+            with open(os.path.join(d, "old", "extra.yaml"), "w") as f:
+                f.write('quotalevy: 1\nid: x\ntitle: x\njurisdiction: XX\nversion: "1"\n'
+                        'inputs:\n  a: integer\noutputs: [a]\n')
+            self.assertEqual(load(os.path.join(d, "old")).returncode, 0)
+            self.assertEqual(q(required), "2.01600")  # 1.6 % of 126
+            r = os.path.join(d, "r", "cn")
+            os.makedirs(r)
+            shutil.copy(os.path.join(SRC, "rules/cn/national.yaml"), r)
+            with open(os.path.join(r, "jilin-2026.2.yaml"), "w", encoding="utf-8") as f:
+                f.write(newer)
+            os.symlink("jilin-2026.2.yaml", os.path.join(r, "jilin.yaml"))
+            with open(os.path.join(r, "README.txt"), "w") as f:
+                f.write("the current version is a link\n")
+            p = load(os.path.join(d, "r"))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("cn/jilin (a link to cn/jilin-2026.2.yaml)", p.stdout)
+            self.assertIn("not stored (not a .yaml file): cn/README.txt", p.stdout)
+            self.assertIn("already stored and not in this folder, kept as they were: extra",
+                          p.stdout)
+            self.assertEqual(q("SELECT source FROM quotalevy.rule_files "
+                               "WHERE name = 'cn/jilin'") + "\n", newer)
+            self.assertEqual(q(required), "2.39400")  # 1.9 %: the link's rules
+            # stops, storing nothing: a .yml; a link to nothing; a link
+            # into another folder whose extends the two would look for
+            # in different places
+            before = q("SELECT string_agg(name || md5(source), ' ' ORDER BY name) "
+                       "FROM quotalevy.rule_files")
+            for bad, make, says in (
+                    ("cn/beijing.yml", lambda p: shutil.copy(os.path.join(r, "jilin-2026.2.yaml"), p),
+                     "rule file names end in .yaml"),
+                    ("cn/gone.yaml", lambda p: os.symlink("missing.yaml", p),
+                     "a symbolic link to no regular file"),
+                    ("cn/elsewhere.yaml",
+                     lambda p: os.symlink(os.path.join(d, "old", "cn", "jilin.yaml"), p),
+                     "in another folder")):
+                path = os.path.join(d, "r", bad)
+                make(path)
+                p = load(os.path.join(d, "r"))
+                self.assertEqual(p.returncode, 1, (bad, p.stdout))
+                self.assertIn(bad, p.stderr)
+                self.assertIn(says, p.stderr)
+                self.assertIn("nothing stored", p.stderr)
+                os.remove(path)
+                self.assertEqual(q("SELECT string_agg(name || md5(source), ' ' ORDER BY "
+                                   "name) FROM quotalevy.rule_files"), before, bad)
+        psql("DROP DATABASE ld3")
+
 
 class Cancel(unittest.TestCase):
     # rows from a small table, many times over: the backend's own memory
