@@ -14,6 +14,7 @@ import datetime as _dt
 import re
 import unicodedata
 import warnings
+from array import array as _array
 from collections.abc import Mapping, Sequence, Set as AbstractSet
 from decimal import Decimal
 from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union
@@ -254,6 +255,17 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
                                     lst, lst, ruleset.lists[lst]),
                 field=label)
     partial_list(ruleset, found, given_set)
+    if "date" in given_set and "date" not in index and extra != "ignore":
+        # the command reads a 'date' column as each row's own evaluation
+        # date; these calls take one date a call, so they refuse to drop
+        # each row's date without a word (probe4 P4-12)
+        raise RecordError(
+            "QL_ERECORD",
+            "column 'date' gives each row its own evaluation date, but this call "
+            "evaluates every row on the date it is given: evaluate each date's rows "
+            "on their date (groupby('date')) and drop the column, or pass "
+            "extra='ignore' to evaluate them all on the call's date knowingly",
+            field="date")
     if extras and extra == "error":
         raise RecordError("QL_ERECORD", "columns that are not inputs of '%s': %s"
                           % (ruleset.id, ", ".join(map(repr, extras))), field=str(extras[0]))
@@ -417,8 +429,9 @@ class Converter:
         if floats not in ("refuse", "exact-repr"):
             raise ValueError("floats must be 'refuse' or 'exact-repr'")
         self.exact_repr = floats == "exact-repr"
-        # a frame's missing values are what pandas.isna says: a Decimal
-        # NaN too (elsewhere it is a value the record refuses)
+        # a frame's missing values are NaN floats, None, pd.NA and NaT; a
+        # Decimal NaN is a broken value (0/0 upstream), refused as the
+        # record path refuses it, never read as empty
         self.frame = frame
         self.names = [i.name for i in ruleset.inputs]
         self.columns = columns   # the given label of each input's column
@@ -443,7 +456,7 @@ class Converter:
         if isinstance(v, Decimal):
             if v.is_finite():
                 return format(v, "f")
-            return None if self.frame and v.is_nan() else str(v)  # the row's error
+            return str(v)  # NaN, sNaN, ±Infinity: the row's error, in every path
         if isinstance(v, float):  # numpy.float64 too
             if v != v:
                 return None
@@ -506,9 +519,11 @@ def cells(values: Any, name: str, floats: str) -> Union[list, tuple]:
     if mod.startswith("numpy"):
         import pandas as pd
         return _series_cells(pd.Series(values, copy=False), name, floats)
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable) \
-            or isinstance(values, (Mapping, AbstractSet)):
-        # a mapping would give its keys, a set an order of its own
+    if isinstance(values, (str, bytes, bytearray, memoryview)) or \
+            (isinstance(values, _array) and values.typecode in "uw") or \
+            not isinstance(values, Iterable) or isinstance(values, (Mapping, AbstractSet)):
+        # a mapping would give its keys, a set an order of its own, a text
+        # or a buffer of bytes its characters or byte codes
         raise TypeError("column %r: expected a sequence of cells (list, tuple, "
                         "numpy array, pandas Series), not %s"
                         % (name, type(values).__name__))

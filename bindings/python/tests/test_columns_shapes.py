@@ -281,3 +281,58 @@ def test_the_near_miss_index_finds_what_measuring_every_pair_finds():
         found += len(want)
         assert len(cands) < len(names) // 2
     assert found >= 100
+
+
+# ---------------------------------------------- probe4: cells read as asked
+
+
+def test_a_decimal_nan_is_the_rows_error_in_a_frame_too(rs):
+    """probe4 P4-07: evaluate, evaluate_many and evaluate_columns refuse a
+    Decimal NaN, but evaluate_frame read it as an empty cell, so an input
+    with a default took the default (t = 7.00 + b).  A Decimal NaN is a
+    broken value (0/0 upstream), not a missing one: the row's error in
+    every path; float NaN, None and pd.NA stay empty cells."""
+    for bad in (Decimal("NaN"), Decimal("-NaN"), Decimal("sNaN"), Decimal("Infinity")):
+        df = pd.DataFrame({"a": pd.Series([Decimal("1"), bad], dtype=object),
+                           "b": ["2", "3"]})
+        out = rs.evaluate_frame(df, "2024-06-30", errors="column")
+        assert list(out["t"]) == [Decimal("3.00"), None], bad
+        assert list(out["error_field"]) == [None, "a"], bad
+        cols = rs.evaluate_columns({"a": [Decimal("1"), bad], "b": ["2", "3"]}, "2024-06-30",
+                                   errors="column")
+        assert list(cols["error_field"]) == [None, "a"], bad
+    empty = pd.DataFrame({"a": pd.Series([None, np.nan, pd.NA], dtype=object),
+                          "b": ["1", "1", "1"]})
+    assert list(rs.evaluate_frame(empty, "2024-06-30")["t"]) == [Decimal("8.00")] * 3
+
+
+def test_a_date_column_is_never_dropped_without_a_word(rs):
+    """probe4 P4-12: a frame's or columns' 'date' column (each row's own
+    evaluation date, as the command reads it) was ignored with the generic
+    extra-columns warning and every row evaluated on the call's date; the
+    command refuses exactly this.  Refused, kept or not, unless
+    extra='ignore' says so knowingly."""
+    df = pd.DataFrame({"a": ["1", "2"], "date": ["1990-01-01", "2030-01-01"]})
+    for call in (lambda **kw: rs.evaluate_frame(df, "2024-06-30", **kw),
+                 lambda **kw: rs.evaluate_frame(df, "2024-06-30", keep=["date"], **kw),
+                 lambda **kw: rs.evaluate_columns({"a": ["1", "2"], "date": ["x", "y"]},
+                                                  "2024-06-30", **kw)):
+        with pytest.raises(quotalevy.RecordError, match="column 'date' gives each row"):
+            call()
+        with pytest.raises(quotalevy.RecordError, match="column 'date' gives each row"):
+            call(extra="error")
+        assert list(call(extra="ignore")["t"]) == [Decimal("1.00"), Decimal("2.00")]
+
+
+@pytest.mark.parametrize("column", [bytearray(b"12"), memoryview(b"12"),
+                                    __import__("array").array("u", "12")],
+                         ids=["bytearray", "memoryview", "array-u"])
+def test_a_buffer_of_bytes_or_characters_is_no_column(rs, column):
+    """probe4 P4-14: bytes and str were refused as a column, but a
+    bytearray or memoryview was read as a column of byte codes: the text
+    "12" became two rows, a = 49 and 50."""
+    with pytest.raises(TypeError, match="expected a sequence of cells"):
+        rs.evaluate_columns({"a": column}, "2024-06-30")
+    import array
+    ints = rs.evaluate_columns({"a": array.array("i", [1, 2])}, "2024-06-30")
+    assert list(ints["t"]) == [Decimal("1.00"), Decimal("2.00")]
