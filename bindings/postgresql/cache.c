@@ -93,6 +93,13 @@ static char *make_key(text *name, ArrayType *ovr, size_t *keylen)
                 ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                                 errmsg("a what-if override is NULL")));
             text *t = DatumGetTextPP(items[i]);
+            /* an empty one would make the key of no override at all (a
+             * form field that came through empty): refused, as the
+             * command refuses --override '' */
+            if (VARSIZE_ANY_EXHDR(t) == 0)
+                ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                                errmsg("a what-if override is PARAM=VALUE@YYYY-MM-DD, "
+                                       "not \"\"")));
             if (memchr(VARDATA_ANY(t), '\n', VARSIZE_ANY_EXHDR(t)))
                 ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                                 errmsg("a what-if override contains a line break")));

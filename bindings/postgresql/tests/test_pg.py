@@ -463,6 +463,25 @@ class Json(unittest.TestCase):
                    f"'cn/jilin', '2024-06-30', ARRAY['{ovr}']) WHERE name = 'ratio'")
         self.assertEqual(out.strip(), "0.017|2024-01-01|what-if override")
 
+    def test_an_empty_override_is_refused_never_taken_as_none(self):
+        """probe4 P4-08: ARRAY[''] made the cache key of no override, so
+        the what-if was evaluated under the law in force without a word
+        (ARRAY['', 'ratio=…'] and the command's --override '' refuse
+        it).  Every call that takes overrides refuses it."""
+        rec = ("'{\"unit_type\": \"enterprise\", \"employees\": 126, \"disabled\": 1, "
+               "\"disabled_severe\": 0, \"wage_total\": 6930000, "
+               "\"local_avg_wage\": 90437}'::jsonb")
+        for call in (f"quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', ARRAY[''])",
+                     f"quotalevy.try_evaluate('cn/jilin', {rec}, '2024-06-30', ARRAY[''])",
+                     "quotalevy.parameters('cn/jilin', '2024-06-30', ARRAY[''])",
+                     f"quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', "
+                     "ARRAY['ratio=1.7%@2024-01-01', ''])"):
+            err = psql_error(f"SELECT * FROM {call}")
+            self.assertIn('a what-if override is PARAM=VALUE@YYYY-MM-DD, not ""', err, call)
+        # no override at all is still the law in force
+        self.assertEqual(psql(f"SELECT quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', "
+                              "ARRAY[]::text[])->>'levy_due'").strip(), "50292.00")
+
     def test_parameters_as_a_table(self):
         out = psql("SELECT name, value, in_force_from FROM quotalevy.parameters("
                    "'cn/national', '2024-06-30') WHERE name = 'ratio'")
