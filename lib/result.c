@@ -305,7 +305,8 @@ static const qd *check_num(const ql_result *res, size_t i, int j, qd *tmp)
 /* A value of type t as the public value, a number shown as d says.  A
  * number that cannot be (qli_sc_check_result failed the evaluation first, so
  * never after a successful one) is NONE, never other places. */
-static void shown(const qval *v, vtype t, display d, ql_value *out)
+static void shown_as(const qval *v, vtype t, display d, int whole,
+                     ql_value *out)
 {
     qval s;
     if (t.kind != VK_NUMBER || d.scale < 0) {
@@ -314,8 +315,25 @@ static void shown(const qval *v, vtype t, display d, ql_value *out)
     }
     if (qli_sc_show(&s.num, &v->num, d) == QD_OK)
         qli_qval_to_public(&s, t, out);
+    else if (whole)
+        qli_qval_to_public(v, t, out);
     else
         qli_value_none(out);
+}
+
+static void shown(const qval *v, vtype t, display d, ql_value *out)
+{
+    shown_as(v, t, d, 0, out);
+}
+
+/* A value as a step of a trace shows it: as shown() says, or, when it
+ * cannot be shown at its places (35 digits with 2 places; a computed
+ * value with more places than its `scale:` and no output showing it),
+ * exactly as it was read or computed.  The trace is never checked more
+ * tightly than the evaluation: asking for it changes no outcome. */
+static void traced(const qval *v, vtype t, display d, ql_value *out)
+{
+    shown_as(v, t, d, 1, out);
 }
 
 /* An input's values have its declared places (money its currency's). */
@@ -327,14 +345,15 @@ static display input_display(const input_def *d)
 
 /* The value of input i the evaluation used: the default for an empty
  * field. */
-static void input_value(const ql_result *res, size_t i, ql_value *out)
+static void input_value(const ql_result *res, size_t i, int whole,
+                        ql_value *out)
 {
     const input_def *d = &res->rs->inputs[i];
     qli_value_none(out);
     if (res->rec->present[i])
-        shown(&res->rec->vals[i], d->type, input_display(d), out);
+        shown_as(&res->rec->vals[i], d->type, input_display(d), whole, out);
     else if (d->has_default)
-        shown(&d->def, d->type, input_display(d), out);
+        shown_as(&d->def, d->type, input_display(d), whole, out);
     else if (d->type.kind == VK_STRING || d->type.kind == VK_ENUM)
         ql_record_get(out, res->rec, i); /* NONE */
 }
@@ -356,7 +375,7 @@ ql_status ql_result_output(ql_value *out, const ql_result *res, size_t i)
     }
     case OUT_INPUT:
         if (res->rec->present[o->index] || res->rs->inputs[o->index].has_default)
-            input_value(res, (size_t)o->index, out);
+            input_value(res, (size_t)o->index, 0, out);
         else
             ql_record_get(out, res->rec, (size_t)o->index);
         break;
@@ -850,7 +869,7 @@ ql_status ql_result_trace_step(ql_trace_step *out, const ql_result *res,
         const input_def *d = &rs->inputs[t->index];
         out->name = d->name;
         out->description = d->description;
-        input_value(res, (size_t)t->index, &out->value);
+        input_value(res, (size_t)t->index, 1, &out->value);
         break;
     }
     case QL_STEP_PARAM: {
@@ -877,7 +896,7 @@ ql_status ql_result_trace_step(ql_trace_step *out, const ql_result *res,
         out->description = d->description;
         out->source = d->source;
         qval tmp;
-        shown(cval(res, (size_t)t->index, &tmp), d->type, d->disp, &out->value);
+        traced(cval(res, (size_t)t->index, &tmp), d->type, d->disp, &out->value);
         break;
     }
     case QL_STEP_CHECK: {

@@ -1684,6 +1684,34 @@ class Trust(unittest.TestCase):
                           "evaluated under either", p.stdout)
             self.assertNotIn(long_, p.stdout)
 
+    def test_explaining_never_changes_which_rows_are_levied(self):
+        # P4-06: a 35-digit money input, and late-fee's uncapped fee of
+        # 33 digits with 3 places (shown with 5), are levied by `run`;
+        # `run --explain`, `explain --row` must levy the same rows with
+        # the same values, the trace showing such a value as it is
+        wage = "9" * 35
+        jilin = HEADER + GOOD + f"E2,enterprise,100,1,0,6000000,{wage}\n"
+        late = ("id,arrears,days_late\nA,10000.00,30\n"
+                "E,1000000000000000000000000000,1000000000\n"
+                "G,1.00," + "9" * 35 + "\n")
+        for rules, data in ((JILIN, jilin), ("rules/cn/late-fee.yaml", late)):
+            plain = run("run", rules, "-", "-d", "2024-06-30", stdin=data, check_rc=0)
+            told = run("run", rules, "-", "-d", "2024-06-30", "--explain",
+                       stdin=data, check_rc=0)
+            want = rows(plain.stdout)
+            got = rows(told.stdout)
+            for r in got:
+                self.assertTrue(r.pop("explain"))
+            self.assertEqual(got, want)
+            self.assertEqual(len(want), data.count("\n") - 1)
+            last = data.splitlines()[-1].split(",")[0]
+            p = run("explain", rules, "-d", "2024-06-30", "--row", last, "-",
+                    stdin=data, check_rc=0)
+            self.assertIn("9" * 30, p.stdout)
+        p = run("explain", "rules/cn/late-fee.yaml", "-d", "2024-06-30", "--row", "G",
+                "-", stdin=late, check_rc=0)
+        self.assertIn("= 499999999999999999999999999999999.995", p.stdout)
+
     def test_keep_and_id_must_be_text_and_never_forge_a_line(self):
         data = (HEADER.replace("\n", ",name\n").encode() +
                 b'"E1\nfake.csv:9:9: rejected",bogus,100,1,0,6000000,50000,ok\n' +
