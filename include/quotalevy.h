@@ -296,8 +296,11 @@ QL_EXTERN ql_status ql_ruleset_load(ql_ruleset **out, const char *path,
 
 /*
  * As ql_ruleset_load, from `len` bytes of YAML in memory.  `name` is used in
- * messages and as the base of relative `extends` paths (NULL: "<memory>",
- * and relative paths are resolved against the working directory).
+ * messages and, when it has a folder ("rules/cn/x.yaml"), as the base of
+ * relative `extends` paths.  A name without a folder (NULL: "<memory>")
+ * gives the text no folder: its `extends` name rule sets on the search
+ * path only ("cn/national"), never files of the working directory —
+ * unless extends_policy is QL_EXTENDS_ANY (ql_ruleset_load_ext).
  * ql_ruleset_load_ext with opts->buffer, for any other option too.
  */
 QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,
@@ -425,9 +428,11 @@ typedef struct ql_load_options {
     unsigned int version; /* QL_LOAD_OPTIONS_VERSION */
 
     /* The rules text itself, `buffer_len` bytes, instead of reading the
-     * file `source`; `source` is then only the name used in messages and
-     * the folder relative `extends` start from (NULL: "<memory>", and the
-     * working directory).  NULL: read the file `source`. */
+     * file `source`; `source` is then only the name used in messages and,
+     * when it has a folder, the folder relative `extends` start from
+     * (without one, or NULL: "<memory>", `extends` name rule sets on the
+     * search path only, unless QL_EXTENDS_ANY: then the working
+     * directory).  NULL: read the file `source`. */
     const char *buffer;
     size_t buffer_len;
 

@@ -207,9 +207,13 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
                              name);
     L->chain[L->depth++] = key;
     /* The resolved rules' own relative `extends` go to the resolver
-     * again, as written; passed on, they are files of the working
-     * directory. */
-    if ((st = qli_rl_load_doc(L, doc, "")))
+     * again, as written; passed on, they have no folder to be beside:
+     * rule sets on the search path only (unless QL_EXTENDS_ANY). */
+    int outer_nf = L->no_folder;
+    L->no_folder = 1;
+    st = qli_rl_load_doc(L, doc, "");
+    L->no_folder = outer_nf;
+    if (st)
         return st;
     L->depth--;
     return QL_OK;
@@ -345,8 +349,37 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
         if (confined && rel[0] == '/')
             return refuse_extends(L, ext, rel, "an absolute path");
         char canon[PATH_MAX];
-        int searched = 0, looked = 0;
-        if (!realpath(path, canon) && rel[0] != '/') {
+        int searched = 0, looked = 0, nf = confined && L->no_folder;
+        if (nf) {
+            /* A text with no folder of its own is beside no file: its
+             * extends names a rule set on the search path, never a file
+             * of the working directory (a service running in / must not
+             * open etc/shadow for whoever sends the text).  Said alike
+             * for every name, so the refusal tells nothing of the disk. */
+            const char *found;
+            if (qli_rl_search_rules(L->ar, rel, L->search_path, &found) ||
+                !realpath(found, canon)) {
+                const char *sp = L->search_path,
+                           *env = getenv("QUOTALEVY_RULES_PATH");
+                char folders[256];
+                snprintf(folders, sizeof folders, "%s%s%s%s%s",
+                         sp && *sp ? sp : "", sp && *sp ? ":" : "",
+                         env && *env ? env : "", env && *env ? ":" : "",
+                         qli_rl_rules_dir());
+                return qli_yfail(
+                    L->err, QL_EIO, ext,
+                    "extends '%.80s': no rule set of that name (NAME or "
+                    "NAME.yaml) on the search path %.100s; a rules text "
+                    "loaded from memory has no folder, so its extends are "
+                    "never files of the working directory (give the text "
+                    "the file name it would have in its folder, or allow "
+                    "any path: QL_EXTENDS_ANY)",
+                    rel, folders);
+            }
+            path = (char *)found;
+            searched = 1;
+        }
+        if (!nf && !realpath(path, canon) && rel[0] != '/') {
             /* Not beside the including file: a rule set by name, such
              * as `extends: cn/national` from a province's own folder. */
             const char *found;
@@ -360,7 +393,7 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
                 looked = 1;
             }
         }
-        if (!realpath(path, canon)) {
+        if (!nf && !realpath(path, canon)) {
             if (confined && has_dotdot(rel))
                 return refuse_extends(L, ext, rel, "'..' leaving the folder");
             if (looked) { /* neither beside this file nor on the search path */
@@ -432,10 +465,13 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
         /* Rules found on the search path are trusted with their own
          * folder: their relative `extends` stay inside it. */
         const char *outer = L->confine;
+        int outer_nf = L->no_folder;
         if (searched && !(L->confine = folder_of(L, canon)))
             return qli_rl_oom(L);
+        L->no_folder = 0; /* a file: its folder is its own */
         st = qli_rl_load_doc(L, doc, dir);
         L->confine = outer;
+        L->no_folder = outer_nf;
         if (st)
             return st;
         L->depth--;

@@ -89,6 +89,9 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
     L.novr = o->n_overrides;
     L.extends_policy = o->extends_policy;
     L.search_path = o->search_path;
+    /* a buffer named without a folder ("inline.yaml", "<memory>") is
+     * beside no file */
+    L.no_folder = o->buffer && !base_dir[0];
     ql_status st = QL_OK;
     char top[PATH_MAX];
     if (realpath(base_dir[0] ? base_dir : ".", top)) {

@@ -62,6 +62,11 @@ typedef struct loader {
     /* QL_EXTENDS_CONFINED: the canonical folder (ending in '/') extends
      * must stay inside, or NULL when it could not be found */
     const char *confine;
+    /* the text being loaded has no folder of its own (a buffer named
+     * without one, a resolver's text): under QL_EXTENDS_CONFINED its
+     * `extends` name rule sets on the search path only, never files of
+     * the working directory */
+    int no_folder;
     const char *search_path; /* ':'-separated folders, or NULL */
     const ql_load_options *opts; /* the resolver and its payload */
     qli_names source_ids; /* rs->sources by id, for citations */
@@ -166,6 +171,11 @@ ql_status qli_rl_apply_overrides(loader *L);
  * NAME or NAME.yaml in the first folder of search_path (':'-separated,
  * may be NULL), $QUOTALEVY_RULES_PATH, then qli_rl_rules_dir() that has it.
  * QL_EIO, naming the folders searched, when none has it. */
+/* NAME or NAME.yaml in the search path's folders only (never a path
+ * relative to the working directory): QL_OK with *out the file found,
+ * else QL_EIO (nothing said). */
+ql_status qli_rl_search_rules(ql_arena *ar, const char *name,
+                              const char *search_path, const char **out);
 ql_status qli_rl_find_rules(ql_arena *ar, const char *name,
                         const char *search_path, const char **out,
                         ql_error *err);

@@ -91,6 +91,22 @@ static char *search_list(ql_arena *ar, const char *list, const char *name)
     return NULL;
 }
 
+ql_status qli_rl_search_rules(ql_arena *ar, const char *name,
+                              const char *search_path, const char **out)
+{
+    *out = NULL;
+    if (!searchable(name))
+        return QL_EIO;
+    const char *env = getenv("QUOTALEVY_RULES_PATH");
+    char *hit = search_list(ar, search_path, name);
+    if (!hit)
+        hit = search_list(ar, env, name);
+    if (!hit)
+        hit = try_dir(ar, QL_RULES_DIR, strlen(QL_RULES_DIR), name);
+    *out = hit;
+    return hit ? QL_OK : QL_EIO;
+}
+
 ql_status qli_rl_find_rules(ql_arena *ar, const char *name,
                         const char *search_path, const char **out,
                         ql_error *err)

@@ -319,8 +319,9 @@ static void test_loader_extends_errors(void **state)
     assert_non_null(strstr(err.message, "makes a cycle"));
     assert_non_null(strstr(err.file, "cycle_b.yaml"));
     assert_int_equal(err.line, 2);
+    /* a text from memory named without a folder: by name only */
     assert_load_error(RULES_HEAD "extends: missing.yaml\noutputs: []\n", QL_EIO, 9, 10,
-                      "extends 'missing.yaml': cannot open");
+                      "extends 'missing.yaml': no rule set of that name");
     /* A buffer named inside tests/rules resolves its parent there; a
      * source id may not be declared twice along the chain. */
     const char *child = "quotalevy: 1\nextends: base.yaml\nid: c\ntitle: C\n"
@@ -669,6 +670,86 @@ static ql_status load_top(const char *dir, const char *ext, unsigned policy,
     return st;
 }
 
+/* Loads the text TOP(ext) from memory, named `name`. */
+static ql_status load_text_named(const char *name, const char *ext,
+                                 unsigned policy, const char *search,
+                                 ql_error *err)
+{
+    char text[1024];
+    snprintf(text, sizeof text, TOP("%s"), ext);
+    ql_load_options o = QL_LOAD_OPTIONS_INIT;
+    o.buffer = text;
+    o.buffer_len = strlen(text);
+    o.extends_policy = policy;
+    o.search_path = search;
+    ql_ruleset *rs = NULL;
+    ql_status st = ql_ruleset_load_ext(&rs, name, &o, err);
+    ql_ruleset_free(rs);
+    return st;
+}
+
+/* A rules text from memory named without a folder is beside no file:
+ * its extends name rule sets on the search path, never files of the
+ * working directory (P4-24: a service running in / opened etc/shadow
+ * for `extends: etc/shadow`), and the refusal reads alike whether the
+ * file exists or not; a name with a folder, or QL_EXTENDS_ANY, is the
+ * caller's say. */
+static void test_loader_buffer_has_no_folder(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/ql_bufext_XXXXXX";
+    assert_non_null(mkdtemp(root));
+    const char *base = "quotalevy: 1\nid: b\ntitle: b\njurisdiction: XX\nversion: '1'\n"
+                       "inputs:\n  a: decimal\noutputs: [a]\n";
+    write_text(root, "base.yaml", base);
+    write_text(root, "passwd", "root:*:19000:0:99999:7:::\n");
+    char cwd[4096], named[600];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(root), 0);
+    ql_error err;
+    char said[3][1024];
+    const char *names[] = {"inline.yaml", NULL};
+    for (int n = 0; n < 2; n++) {
+        const char *exts[] = {"base.yaml", "passwd", "nothing-here.yaml"};
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(load_text_named(names[n], exts[i], QL_EXTENDS_CONFINED,
+                                             NULL, &err), QL_EIO);
+            assert_non_null(strstr(err.message, "no rule set of that name"));
+            assert_non_null(strstr(err.message, "never files of the working directory"));
+            assert_null(strstr(err.message, "root"));
+            assert_int_equal(err.line, 6);
+            /* the same words whatever is on the disk, bar the name */
+            const char *tail = strstr(err.message, "': ");
+            assert_non_null(tail);
+            snprintf(said[i], sizeof said[i], "%s", tail);
+        }
+        assert_string_equal(said[0], said[1]);
+        assert_string_equal(said[0], said[2]);
+    }
+    assert_int_equal(load_text_named("inline.yaml", "/etc/shadow", QL_EXTENDS_CONFINED,
+                                     NULL, &err), QL_EIO);
+    assert_non_null(strstr(err.message, "refused, an absolute path"));
+    /* by name on the search path: found */
+    assert_int_equal(load_text_named("inline.yaml", "base", QL_EXTENDS_CONFINED,
+                                     root, &err), QL_OK);
+    assert_int_equal(load_text_named("inline.yaml", "base.yaml", QL_EXTENDS_CONFINED,
+                                     root, &err), QL_OK);
+    /* as the caller allows: a folder in the name, or any path */
+    snprintf(named, sizeof named, "%s/inline.yaml", root);
+    assert_int_equal(load_text_named(named, "base.yaml", QL_EXTENDS_CONFINED, NULL,
+                                     &err), QL_OK);
+    assert_int_equal(load_text_named("./inline.yaml", "base.yaml",
+                                     QL_EXTENDS_CONFINED, NULL, &err), QL_OK);
+    assert_int_equal(load_text_named("inline.yaml", "base.yaml", QL_EXTENDS_ANY,
+                                     NULL, &err), QL_OK);
+    assert_int_equal(chdir(cwd), 0);
+    snprintf(named, sizeof named, "%s/base.yaml", root);
+    remove(named);
+    snprintf(named, sizeof named, "%s/passwd", root);
+    remove(named);
+    rmdir(root);
+}
+
 /* extends: relative to the including file, confined to the top file's
  * folder unless the caller allows any path; only regular files are
  * read, and a file that is not a rules file is refused without a word
@@ -778,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_loader_list_errors),
         cmocka_unit_test(test_loader_defaults_obey_their_input),
         cmocka_unit_test(test_loader_extends_policy),
+        cmocka_unit_test(test_loader_buffer_has_no_folder),
         cmocka_unit_test(test_loader_column_names_collide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
