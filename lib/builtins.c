@@ -80,6 +80,7 @@ static ql_status check_extreme(cc *c, ast *n)
                               "%s() takes numbers or dates, not %s %s",
                               n->fn->name, qli_cc_article(t),
                               qli_cc_type_name(t));
+    const ast *ref = n->args[0];
     for (size_t i = 1; i < n->nargs; i++) {
         vtype u = n->args[i]->type;
         if (!qli_tc_same_type(u, t))
@@ -89,8 +90,15 @@ static ql_status check_extreme(cc *c, ast *n)
                                   n->fn->name, qli_cc_article(t),
                                   qli_cc_type_name(t), qli_cc_article(u),
                                   qli_cc_type_name(u));
-        if (t.kind == VK_NUMBER)
+        if (t.kind == VK_NUMBER) {
+            /* compared with the first argument that is no literal */
+            if (qli_tc_literal_number(ref))
+                ref = n->args[i];
+            else if ((st = qli_tc_same_unit(c, ref, n->args[i], n->args[i]->pos,
+                                            n->fn->name)))
+                return st;
             t = qli_tc_num_of(max2(t.scale, u.scale), t, u);
+        }
     }
     n->type = t;
     return QL_OK;
@@ -144,6 +152,14 @@ static ql_status check_if(cc *c, ast *n)
     ast *last = n->args[n->nargs - 1];
     if ((st = qli_tc_unify(c, first, last, last->pos, mix)))
         return st;
+    const ast *ref = first; /* the first branch that is no literal */
+    for (size_t i = 3; first->type.kind == VK_NUMBER && i <= n->nargs; i += 2) {
+        ast *v = n->args[i < n->nargs ? i : n->nargs - 1];
+        if (qli_tc_literal_number(ref))
+            ref = v;
+        else if ((st = qli_tc_same_unit(c, ref, v, v->pos, "if")))
+            return st;
+    }
     n->type = first->type;
     for (size_t i = 1; n->type.kind == VK_NUMBER && i <= n->nargs; i += 2) {
         vtype b = n->args[i < n->nargs ? i : n->nargs - 1]->type;

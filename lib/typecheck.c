@@ -118,6 +118,38 @@ ql_status qli_tc_unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
     return QL_OK;
 }
 
+/* A literal number (0, 5, -1): it takes the unit of what it meets. */
+int qli_tc_literal_number(const ast *n)
+{
+    while (n->kind == A_UNARY && n->op == T_MINUS)
+        n = n->args[0];
+    return n->kind == A_NUMBER;
+}
+
+ql_status qli_tc_same_unit(cc *c, const ast *a, const ast *b, size_t pos,
+                           const char *what)
+{
+    if (a->type.kind != VK_NUMBER || b->type.kind != VK_NUMBER ||
+        a->type.money == b->type.money)
+        return QL_OK;
+    const ast *plain = a->type.money ? b : a;
+    if (qli_tc_literal_number(plain))
+        return QL_OK;
+    const char *cur = c->rs->currency ? c->rs->currency : "money";
+    const char *name = plain->kind == A_NAME ? plain->text : NULL;
+    int nl = plain->kind == A_NAME ? (int)plain->len : 0;
+    return qli_cc_fail_at(c, pos, QL_ETYPE,
+                          "%s%s of an amount in %s and a plain number%s%.*s%s: "
+                          "expected amounts on both sides (a count or a rate "
+                          "added to, compared with or chosen instead of money "
+                          "is no amount); if it is an amount, declare it money "
+                          "('type: money' on an input or parameter, 'unit: "
+                          "money' on a computed value)",
+                          what, what[0] == '\'' || what[0] == 'a' ? "" : "()",
+                          cur, name ? " ('" : "", nl, name ? name : "",
+                          name ? "')" : "");
+}
+
 /* A parameter whose values have the wrong type is reported at its
  * value — in the file that wrote it, often a child's — naming the
  * parameter and the formula that needed the other type. */
@@ -510,6 +542,10 @@ static ql_status tc_node(cc *c, ast *n)
                                "number — a rate, a count or a multiple",
                                c->rs->currency ? c->rs->currency : "money",
                                c->rs->currency ? c->rs->currency : "money");
+            if ((n->op == T_PLUS || n->op == T_MINUS) &&
+                (st = qli_tc_same_unit(c, a, b, n->pos,
+                                       n->op == T_PLUS ? "'+'" : "'-'")))
+                return st;
             if (n->op == T_SLASH) { /* an amount ÷ a number: per unit */
                 n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
                 n->type.per = (uint8_t)(n->type.money &&
@@ -527,7 +563,8 @@ static ql_status tc_node(cc *c, ast *n)
             n->sdepth = max2(a->sdepth, 1 + b->sdepth);
             return QL_OK;
         default: /* comparisons */
-            if ((st = qli_tc_unify(c, a, b, n->pos, "cannot compare")))
+            if ((st = qli_tc_unify(c, a, b, n->pos, "cannot compare")) ||
+                (st = qli_tc_same_unit(c, a, b, n->pos, "a comparison")))
                 return st;
             if ((a->type.kind == VK_STRING || a->type.kind == VK_ENUM ||
                  a->type.kind == VK_BOOL) &&

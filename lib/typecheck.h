@@ -26,6 +26,12 @@ ql_status qli_tc_expr(cc *c, ast *n);
  * unknown; a list's name is an error). */
 ql_status qli_tc_expect(cc *c, ast *n, vkind k, const char *role);
 ql_status qli_tc_unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx);
+/* Numbers a and b meet in `what` ("'+'", "max()", …) at pos: an amount
+ * of money with a plain number that is no literal (a count, a rate) is
+ * a load error there; QL_OK otherwise. */
+int qli_tc_literal_number(const ast *n); /* 5, -1: takes any unit */
+ql_status qli_tc_same_unit(cc *c, const ast *a, const ast *b, size_t pos,
+                           const char *what);
 ql_status qli_tc_resolve(cc *c, const ast *n, const sym **out);
 /* The name text[0, len) at pos (a built-in's argument, or a check
  * before its field; text NULL: not a name) is not one of kind `want`

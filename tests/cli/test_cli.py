@@ -2345,6 +2345,38 @@ class TestAndCheck(unittest.TestCase):
                               "plain number", p.stdout + p.stderr)
                 self.assertNotIn("fine", p.stdout + p.stderr)
 
+    def test_an_amount_with_a_plain_number_is_refused_where_they_meet(self):
+        # P4-03: w + d, w - d, max(w, d), if(k, w, d), w > d loaded and were
+        # money (a headcount summed as euros); literals take any unit
+        head = ("quotalevy: 1\nid: m\ntitle: m\njurisdiction: XX\nversion: \"1\"\n"
+                "currency: EUR\ninputs:\n  w: money\n  d: {type: decimal, scale: 1}\n"
+                "  k: bool\ncomputed:\n  o: ")
+        bad = {"w + d": (12, 8, "'+'"), "w - d": (12, 8, "'-'"),
+               "d + w": (12, 8, "'+'"), "max(w, d)": (12, 13, "max()"),
+               "min(0, d, w)": (12, 16, "min()"), "if(k, w, d)": (12, 15, "if()"),
+               "if(k, d, k, 0, w)": (12, 21, "if()"), "round(w * 2 - d * 3, 2)": (12, 18, "'-'")}
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "m.yaml")
+            for expr, (line, col, what) in bad.items():
+                write(rules, head + expr + "\noutputs: [o]\n")
+                p = run("check", rules, check_rc=1)
+                self.assertIn(f"m.yaml:{line}:{col}: computed 'o': {what} of an amount in "
+                              "EUR and a plain number", p.stdout + p.stderr, expr)
+                self.assertIn("expected amounts on both sides", p.stdout + p.stderr)
+            write(rules, head + "w\n  c: w > d\noutputs: [o, c]\n")
+            p = run("check", rules, check_rc=1)
+            self.assertIn("m.yaml:13:8: computed 'c': a comparison of an amount in EUR "
+                          "and a plain number ('d')", p.stdout + p.stderr)
+            for expr in ("w + 0", "max(w, 0)", "if(k, w, -1)", "round(w * d, 2) + w", "round(w / 3, 2)",
+                         "w - round(w * d, 2)", "max(w, 0, w * 2)", "if(k, 0, w)"):
+                write(rules, head + expr + "\n  c: w > 5\noutputs: [o, c]\n")
+                p = run("check", rules)
+                self.assertEqual(p.returncode, 0, (expr, p.stdout, p.stderr))
+            # every bundled rule set loads (fr/oeth's phase-in slices are
+            # euro amounts, now declared money)
+            for f in ("cn/jilin", "cn/late-fee", "de/sgb9", "jp/levy", "fr/oeth"):
+                run("check", f"rules/{f}.yaml", check_rc=0)
+
     def test_a_percentage_is_the_point_moved_two_places(self):
         # 1.1234567890123456789% is 0.011234567890123456789: 21 places,
         # well inside 36 (it was refused as "too long" — a division
