@@ -282,6 +282,75 @@ static ql_status percent_bounds(loader *L, const param_def *d, const ynode *bn,
     return QL_OK;
 }
 
+/* How the numbers of one parameter are written: the first nonzero one
+ * seen of its bounds, and of its values, with or without '%'. */
+typedef struct written {
+    const ynode *bound, *value;
+} written;
+
+static int is_pct(const ynode *n)
+{
+    return n->len && n->text[n->len - 1] == '%';
+}
+
+/* "0", "0.00", "-0%": zero is the same written either way. */
+static int zero_text(const ynode *n)
+{
+    size_t k = strspn(n->text, "+-0.%");
+    return k == n->len && strchr(n->text, '0');
+}
+
+/* Number n (a bound if `bound`) against the way the parameter's first
+ * nonzero one was written: '2%' then a bare '3' in one table or one
+ * parameter's dated values is the forgotten '%' (3 read as 300 %), or
+ * a stray one — a load error at the odd number (P2-31's class). */
+static ql_status same_writing(loader *L, const param_def *d, written *w,
+                              const ynode *n, int bound)
+{
+    if (!n || n->kind != YN_SCALAR || zero_text(n))
+        return QL_OK;
+    const ynode **first = bound ? &w->bound : &w->value;
+    if (!*first) {
+        *first = n;
+        return QL_OK;
+    }
+    if (is_pct(*first) == is_pct(n))
+        return QL_OK;
+    const ynode *f = *first;
+    const char *where =
+        f->doc == n->doc ? qli_ar_printf(L->ar, "line %d", f->line)
+                         : qli_ar_printf(L->ar, "%s:%d", f->doc->file, f->line);
+    if (!where)
+        return qli_rl_oom(L);
+    return qli_yfail(L->err, QL_ESCHEMA, n,
+                     "parameter '%s': %s '%s' is written %s '%%', but '%s' "
+                     "(%s) is written %s it: write every %s of the parameter "
+                     "alike, all with '%%' or all as shares (3%% or 0.03), "
+                     "so that none is read a hundred times too large or "
+                     "too small",
+                     d->name, bound ? "the bound" : "the value", n->text,
+                     is_pct(n) ? "with" : "without", f->text, where,
+                     is_pct(n) ? "without" : "with", bound ? "bound" : "value");
+}
+
+/* same_writing over one value: each bracket's bound and value of a
+ * table, or the scalar. */
+static ql_status written_alike(loader *L, const param_def *d, written *w,
+                               const ynode *n, int table)
+{
+    if (!table)
+        return d->type.kind == VK_NUMBER ? same_writing(L, d, w, n, 0) : QL_OK;
+    ql_status st = QL_OK;
+    for (size_t i = 0; n->kind == YN_SEQ && i < n->n && !st; i++) {
+        const ynode *r = n->items[i], *b = qli_ymap_get(r, "from");
+        if (!b)
+            b = qli_ymap_get(r, "above");
+        if (!(st = same_writing(L, d, w, b, 1)))
+            st = same_writing(L, d, w, qli_ymap_get(r, "value"), 0);
+    }
+    return st;
+}
+
 static ql_status param_entry(loader *L, const entry *ent, param_def *d)
 {
 
@@ -384,6 +453,7 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
     d->values = qli_ar_alloc(L->ar, vals->n * sizeof *d->values);
     if (!d->values)
         return qli_rl_oom(L);
+    written wr = {NULL, NULL};
     for (size_t k = 0; k < vals->n; k++) {
         const ynode *e = vals->items[k];
         param_value *pv = &d->values[k];
@@ -471,7 +541,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             (d->type.money && (st = money_places(L, d, pv, br ? br : val))))
             return st;
         if ((st = within_limits(L, d, &lim, pv, br ? br : val)) ||
-            (bn && (st = percent_bounds(L, d, bn, br ? br : val))))
+            (bn && (st = percent_bounds(L, d, bn, br ? br : val))) ||
+            (st = written_alike(L, d, &wr, br ? br : val, br != NULL)))
             return st;
         d->nvalues++;
     }

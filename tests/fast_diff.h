@@ -582,7 +582,9 @@ static void fd_gen_rules(fd_rng *r, fd_buf *b, int ncomp)
               "  r: {type: integer, required: %s}\n"
               "parameters:\n"
               "  p:\n    values:\n"
-              "      - {from: 2016-01-01, value: 1.5%%, source: s}\n"
+              /* 1.5 % and 1 % written as shares: a parameter writes
+               * its numbers one way (the 2024 value is 3 or 0.0125) */
+              "      - {from: 2016-01-01, value: 0.015, source: s}\n"
               "      - {from: 2024-01-01, value: %s, source: s}\n"
               "  q:\n    values:\n"
               "      - {from: 2019-01-01, until: 2025-06-30, value: 7, source: s}\n"
@@ -590,7 +592,7 @@ static void fd_gen_rules(fd_rng *r, fd_buf *b, int ncomp)
               "      - {from: 2016-01-01, value: 2027-12-31, source: s}\n"
               "  t:\n    values:\n      - from: 2016-01-01\n        source: s\n"
               "        brackets:\n          - {from: %s, value: 1}\n"
-              "          - {above: 1%%, value: 0.5}\n"
+              "          - {above: 0.01, value: 0.5}\n"
               "          - {from: 2, value: %s}\n",
            fd_below(r, 2) ? "5" : "0.25", fd_below(r, 4) ? "false" : "true",
            fd_below(r, 2) ? "3" : "0.0125",

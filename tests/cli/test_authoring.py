@@ -117,6 +117,28 @@ MISTAKES = [
      "          - {from: 0%, value: 90%}\n          - {from: 1, value: 50%}\n"
      "\ncomputed:\n", "1, value: 50%",
      "parameter 'levy_share' has bounds in percent"),
+    # P4-10: the docs' Tables style (no `bounds: percent`) mixing '2%'
+    # and a bare '3' in one table, or in one parameter's dated values
+    ("a table's bounds written with and without %", "computed:\n",
+     "  bj_table:\n    values:\n      - from: 2023-01-01\n"
+     "        source: bj-test\n        brackets:\n"
+     "          - {from: 0, value: 245}\n          - {from: 2%, value: 140}\n"
+     "          - {from: 3, value: 0}\n\ncomputed:\n", "3, value: 0}",
+     "parameter 'bj_table': the bound '3' is written without '%', but '2%' "
+     "(line "),
+    ("a table's values written with and without %", "computed:\n",
+     "  bj_table:\n    values:\n      - from: 2023-01-01\n"
+     "        source: bj-test\n        brackets:\n"
+     "          - {from: 0, value: 720}\n          - {from: 1, value: 2%}\n"
+     "\ncomputed:\n", "2%}",
+     "parameter 'bj_table': the value '2%' is written with '%', but '720'"),
+    ("a parameter's dated values written with and without %", "computed:\n",
+     "  bj_bonus_share:\n    values:\n      - from: 2015-10-01\n"
+     "        value: 1.5%\n        source: bj-test\n"
+     "      - from: 2024-01-01\n        value: 2.25\n        source: bj-test\n"
+     "\ncomputed:\n", "2.25\n",
+     "parameter 'bj_bonus_share': the value '2.25' is written without '%', but "
+     "'1.5%' (line "),
     ("a bracket bound past 100 %", "computed:\n",
      "  levy_share:\n    values:\n      - from: 2023-01-01\n"
      "        source: bj-test\n        brackets:\n"
