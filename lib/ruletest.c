@@ -389,11 +389,14 @@ static ql_status load_rules(ql_ruleset **out, const char *path,
                             const ynode *rules, const ql_load_options *opts,
                             ql_arena *ar, ql_error *err)
 {
-    const char *slash = strrchr(path, '/');
-    char *rpath = rules->text[0] == '/' || !slash
+    /* beside the test file itself, also when it was opened through a
+     * symbolic link (as a rules file's extends are: P3-12, P4-22) */
+    const char *dir = qli_rl_extends_dir(ar, path);
+    if (!dir)
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
+    char *rpath = rules->text[0] == '/'
                       ? qli_ar_printf(ar, "%s", rules->text)
-                      : qli_ar_printf(ar, "%.*s/%s", (int)(slash - path), path,
-                                      rules->text);
+                      : qli_ar_printf(ar, "%s%s", dir, rules->text);
     if (!rpath)
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
     return ql_ruleset_load_ext(out, rpath, opts, err);

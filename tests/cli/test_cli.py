@@ -2474,6 +2474,27 @@ class TestAndCheck(unittest.TestCase):
         p = run("--help", check_rc=0)
         self.assertIn("--allow-any-extends", p.stdout)
 
+    def test_a_linked_test_file_tests_the_rules_beside_the_real_file(self):
+        """A test file opened through a symbolic link resolves `rules:`
+        beside the real file, as a rules file's extends are: a stale
+        jilin.yaml beside the link (here with ratio 1.9 %) was tested
+        instead, passing or failing on other rules (probe4 P4-22)."""
+        with open(os.path.join(SRC, JILIN), encoding="utf-8") as f:
+            jilin = f.read()
+        stale = jilin.replace("value: 1.6%", "value: 1.9%", 1)
+        self.assertNotEqual(stale, jilin)
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, "tests"))
+            with open(os.path.join(d, "jilin.yaml"), "w", encoding="utf-8") as f:
+                f.write(stale)
+            shutil.copy(os.path.join(SRC, "rules/cn/national.yaml"), d)
+            link = os.path.join(d, "tests", "jilin.yaml")
+            os.symlink(os.path.join(SRC, "rules/cn/tests/jilin.yaml"), link)
+            want = run("test", "rules/cn/tests/jilin.yaml", check_rc=0)
+            p = run("test", link, check_rc=0)
+            self.assertEqual(p.stdout.replace(link, "rules/cn/tests/jilin.yaml"),
+                             want.stdout)
+
     def test_a_linked_rules_file_builds_on_its_own_parent(self):
         """A rules file loaded through a symbolic link resolves its
         `extends` beside the real file, never beside the link: a stray
