@@ -737,15 +737,53 @@ static int keep_going(cc *c, ql_status st)
     return st == QL_POISONED || qli_diag_note(c->diag, c->err, st);
 }
 
+/* A block checked from the top, where nothing names it: settled (its
+ * own dependencies noted, located, by check_tree), then its own chain
+ * against the limit — located at its formula, and silent when a value
+ * it depends on was already refused for depth (said_deep): one message,
+ * never one per value after it, never one without a place (P4-02). */
+static ql_status top_block(cc *c, int blk, int said_deep)
+{
+    const ql_ruleset *rs = c->rs;
+    int is_comp = (size_t)blk < rs->n_computed;
+    size_t k = is_comp ? (size_t)blk : (size_t)blk - rs->n_computed;
+    unsigned char *state = is_comp ? &c->cstate[k] : &c->kstate[k];
+    ql_status st;
+    if (*state == 3)
+        return QL_POISONED;
+    if (*state == 0 && (st = qli_tc_settle(c, blk)))
+        return st;
+    int chain = is_comp ? c->cchain[k] : c->kchain[k];
+    if (chain < QL_MAX_DEPENDENCY_DEPTH)
+        return QL_OK;
+    if (said_deep)
+        return QL_POISONED;
+    const ynode *sn = c->node;
+    const char *sw = c->what;
+    c->node = is_comp ? rs->computed[k].expr : rs->checks[k].key;
+    c->what = is_comp ? qli_ar_printf(&c->rs->arena, "computed '%s'", rs->computed[k].name)
+                      : qli_ar_printf(&c->rs->arena, "check '%s'", rs->checks[k].name);
+    st = qli_cc_fail_at(c, 0, QL_ELIMIT,
+                        "values depend on each other more than " QL_STR(
+                            QL_MAX_DEPENDENCY_DEPTH) " levels deep");
+    c->node = sn;
+    c->what = sw;
+    return st;
+}
+
 ql_status qli_tc_check_all(cc *c)
 {
     ql_ruleset *rs = c->rs;
     ql_status st;
     int need = 0, chain = 0;
     size_t max_need = 0;
+    int said_deep = 0;
     c->chain = c->need = 0;
     for (size_t i = 0; i < rs->n_computed; i++) {
-        if ((st = check_computed(c, (int)i, 0))) {
+        if ((st = top_block(c, (int)i, said_deep))) {
+            if (said_deep && st == QL_ELIMIT)
+                st = QL_POISONED; /* deeper still: said once */
+            said_deep |= st == QL_ELIMIT;
             if (!keep_going(c, st))
                 return st;
             continue;
@@ -754,7 +792,10 @@ ql_status qli_tc_check_all(cc *c)
             max_need = (size_t)c->cneed[i];
     }
     for (size_t i = 0; i < rs->n_checks; i++) {
-        if ((st = check_check(c, (int)i, 0))) {
+        if ((st = top_block(c, (int)(rs->n_computed + i), said_deep))) {
+            if (said_deep && st == QL_ELIMIT)
+                st = QL_POISONED; /* deeper still: said once */
+            said_deep |= st == QL_ELIMIT;
             if (!keep_going(c, st))
                 return st;
             continue;

@@ -306,6 +306,42 @@ static char *dependency_rules(int values, int terms)
 /* Checking one value no longer checks the values it uses from inside it
  * (lib/order.c settles them first), so 200 values of 900-term chains,
  * each naming the next, load: the type checker's stack is one tree's. */
+/* A chain of values past the depth limit is one located problem,
+ * declared in either order: it was 199 bare copies of the message (no
+ * file, line or name) and "… 57 more" when declared last-first (P4-02). */
+static void test_hostile_deep_chain_said_once(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/ql_deepchain_XXXXXX";
+    for (int reversed = 0; reversed < 2; reversed++) {
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "w");
+        fprintf(f, "quotalevy: 1\nid: t\ntitle: t\njurisdiction: XX\n"
+                   "version: \"1\"\ninputs:\n  a: {type: decimal, scale: 2}\n"
+                   "computed:\n");
+        for (int k = 0; k < 1000; k++) {
+            int i = reversed ? 999 - k : k;
+            if (i)
+                fprintf(f, "  c%d: c%d + 1\n", i, i - 1);
+            else
+                fprintf(f, "  c0: a + 1\n");
+        }
+        fprintf(f, "outputs: [c999]\n");
+        fclose(f);
+        ql_error errs[8];
+        size_t count = 0;
+        assert_int_equal(ql_ruleset_diagnose(errs, 8, &count, path), QL_ELIMIT);
+        assert_int_equal(count, 1);
+        assert_non_null(strstr(errs[0].message, "levels deep"));
+        assert_true(errs[0].line > 0);
+        assert_string_equal(errs[0].file, path);
+        assert_true(errs[0].line > 0 && errs[0].column > 0);
+        remove(path);
+        strcpy(path, "/tmp/ql_deepchain_XXXXXX");
+    }
+}
+
 static void test_hostile_deep_dependencies(void **state)
 {
     (void)state;
@@ -630,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_hostile_record_values),
         cmocka_unit_test(test_hostile_long_chains),
         cmocka_unit_test(test_hostile_deep_dependencies),
+        cmocka_unit_test(test_hostile_deep_chain_said_once),
         cmocka_unit_test(test_hostile_long_extends_path),
         cmocka_unit_test(test_hostile_small_thread_stack),
         cmocka_unit_test(test_hostile_stack_peaks),
