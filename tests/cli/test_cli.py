@@ -581,6 +581,16 @@ class OutputFiles(unittest.TestCase):
                         self.assertIn(out.lstrip("./"), p.stderr)
                         self.assertIn(src, p.stderr)
                         self.assertEqual(read(src), HEADER + GOOD)
+                # compare names the -o given and the input (P4-01: "-o
+                # in.csv is the input" for -o hard.csv)
+                for opt in ("-o", "--summary"):
+                    with self.subTest(compare=out, opt=opt):
+                        p = run("compare", JILIN, src, "--date", "2024-06-30",
+                                "--override", "ratio=2%@2024-01-01", opt,
+                                os.path.join(d, out), check_rc=2)
+                        self.assertIn(f"{opt} {os.path.join(d, out)} is the input {src}:",
+                                      p.stderr)
+                        self.assertEqual(read(src), HEADER + GOOD)
             # on standard input too: by inode, not by name
             with open(src) as f:
                 p = subprocess.run([*WRAP, BIN, "run", JILIN, "--date", "2024-06-30",

@@ -318,9 +318,10 @@ int cmd_compare(int argc, char **argv)
     if (fstat(fileno(in), &in_st) == 0 && !S_ISCHR(in_st.st_mode) &&
         (outfile_is(&units, in_st.st_dev, in_st.st_ino) ||
          outfile_is(&summ, in_st.st_dev, in_st.st_ino))) {
-        cli_error("compare", "%s %s is the input: refusing to write over it",
-                  outfile_is(&units, in_st.st_dev, in_st.st_ino) ? "-o" : "--summary",
-                  path);
+        int is_units = outfile_is(&units, in_st.st_dev, in_st.st_ino);
+        cli_error("compare", "%s %s is the input %s: refusing to write over it",
+                  is_units ? "-o" : "--summary",
+                  outfile_name(is_units ? &units : &summ), path);
         goto out;
     }
     if (outfile_same(&units, &summ)) {
