@@ -1053,10 +1053,22 @@ class InputRead(unittest.TestCase):
         p = run("run", self.JP, "-", "--date", "2025-03-31", "--ignore-columns", "*",
                 stdin="id,Vollzeit\nA,400\n", check_rc=2)
         self.assertIn("no column is an input", p.stderr)
-        # columns named knowingly, or none but the id, read on
+        # columns named knowingly read on; the id alone (an export that
+        # lost its data columns) stops, as --help says (P4-04)
         run("run", self.JP, "-", "--date", "2025-03-31", "--ignore-columns", "Vollzeit",
             stdin="id,Vollzeit\nA,400\n", check_rc=0)
-        run("run", self.JP, "-", "--date", "2025-03-31", stdin="id\nA\n", check_rc=0)
+        for text, fmt, said in (("id\nA\n", "csv", "the header has only 'id'"),
+                                ("id,date\nA,2025-03-31\n", "csv",
+                                 "the header has only 'id', 'date'"),
+                                ('{"id": "A", "full_time[1]": 400}\n{}\n', "jsonl",
+                                 "<stdin>:2: no key is an input of the rules (the record "
+                                 "has no key"),
+                                ('{"id": "A"}\n', "jsonl", "the record has only 'id'")):
+            dated = [] if text.startswith("id,date") else ["--date", "2025-03-31"]
+            p = run("run", self.JP, "-", *dated, "--input-format", fmt,
+                    stdin=text, check_rc=2)
+            self.assertIn(said, p.stderr)
+            self.assertIn("would be evaluated on the inputs' defaults alone", p.stderr)
         # JSON Lines: a record none of whose keys is an input, at any line
         good = '{"id": "A", "industry": "none", "note": "x"}\n'
         for text, line in (('{"id": "A", "Vollzeit": 400}\n', 1),
@@ -1065,8 +1077,11 @@ class InputRead(unittest.TestCase):
                     "jsonl", stdin=text, check_rc=2)
             self.assertIn(f"<stdin>:{line}: no key is an input of the rules (the record "
                           "has '", p.stderr)
-        run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
-            stdin=good + '{"id": "B"}\n', check_rc=0)
+        # … the id alone too (P4-04: it was evaluated on the defaults)
+        p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
+                stdin=good + '{"id": "B"}\n', check_rc=2)
+        self.assertIn("<stdin>:2: no key is an input of the rules (the record has only "
+                      "'id'", p.stderr)
 
     def test_a_list_inputs_bare_name_stops_the_run(self):
         """A column or key named as a list input (full_time for full_time[1]
@@ -1254,7 +1269,7 @@ class InputRead(unittest.TestCase):
         near-miss distance, in CSV and JSON Lines alike."""
         with tempfile.TemporaryDirectory() as d:
             rules = os.path.join(d, "r.yaml")
-            write(rules, CZ_RULES.replace("  g: {type", "  b: {type: decimal, scale: 2, "
+            write(rules, CZ_RULES.replace("  g: {type", "  b: {type: money, "
                                           "default: 0}\n  g: {type").replace(
                                               "t: round(a / p, 2)", "t: a + b"))
             for key, shown in (("b ", "b "), (" b", " b"), ("b\u00a0", "b\\u00A0"),

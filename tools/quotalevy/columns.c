@@ -462,7 +462,16 @@ static void say_no_input(const col_watch *w, const char *cmd, const char *where,
         sb_puts(&b, shown++ ? "', '" : "'");
         put_short(&b, names[j]);
     }
-    sb_puts(&b, j < n ? "', …" : "'");
+    if (shown)
+        sb_puts(&b, j < n ? "', …" : "'");
+    else /* only id, date or ignored columns, or none at all */
+        for (j = 0; j < n && shown < 4; j++) {
+            sb_puts(&b, shown++ ? "', '" : "only '");
+            put_short(&b, names[j]);
+            sb_puts(&b, j + 1 == n || shown == 4 ? (j + 1 < n ? "', …" : "'") : "");
+        }
+    if (!n)
+        sb_puts(&b, header ? "no column" : "no key");
     for (size_t i = 0; i < w->ninputs && i < 3; i++) {
         sb_puts(&b, i ? ", " : "; the rules read ");
         sb_puts(&b, ql_ruleset_input_name(w->rs, i));
@@ -742,7 +751,13 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
         }
         nignored++;
     }
-    if (!stop && !any_input && nunread && w->ninputs) {
+    /* `id` alone (or with `date`, or kept columns) is no input either:
+     * an export that lost its data columns (P4-04); columns named in
+     * --ignore-columns say it knowingly */
+    int knowingly = 0;
+    for (size_t j = 0; j < n; j++)
+        knowingly |= col_ignored(w, names[j]) && !w->ignore_all;
+    if (!stop && !any_input && w->ninputs && (nunread || !knowingly)) {
         say_no_input(w, cmd, input, 1, names, n);
         stop = 1;
     }
@@ -810,13 +825,17 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
         if (twice)
             return -1;
     }
+    int knowingly = 0;
     for (size_t j = 0; j < n; j++) {
         if (is_input(w, names[j]))
             any_input = 1;
         else if (!is_read(w, names[j]) && !col_ignored(w, names[j]))
             nunread++;
+        else
+            knowingly |= col_ignored(w, names[j]) && !w->ignore_all;
     }
-    if (!nunread) {
+    if (!nunread && (any_input || !w->ninputs || knowingly)) {
+        /* `{}` or `{"id": …}` alone holds no input: said below */
         if (partial_list(w, cmd, input, line, names, n))
             *reject = w->reject.p ? w->reject.p : "out of memory", *field = w->missing;
         return 0;
