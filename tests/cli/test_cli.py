@@ -566,6 +566,37 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(sorted(os.listdir(d)),
                              ["dangling.csv", "link.csv", "real.csv", "sub-target.csv"])
 
+    def test_an_interrupted_run_leaves_no_partial_file(self):
+        # P4-16: Ctrl-C, `timeout` (SIGTERM) or a closed terminal (SIGHUP)
+        # left OUT.partial-XXXXXX beside every output; the run now removes
+        # its temporaries and dies of the signal, leaving what it found
+        import signal
+        import time
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            with self.subTest(sig=sig), tempfile.TemporaryDirectory() as d:
+                outs = [os.path.join(d, n) for n in ("o.csv", "r.csv", "s.csv")]
+                write(outs[1], "old rejects\n")
+                p = subprocess.Popen([*WRAP, BIN, "run", JILIN, "-", "--date", "2024-06-30",
+                                      "-q", "-o", outs[0], "--rejects", outs[1],
+                                      "--summary", outs[2]], stdin=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     cwd=SRC)
+                p.stdin.write((HEADER + GOOD * 2000).encode())
+                p.stdin.flush()
+                for _ in range(500):  # until all three temporaries exist
+                    if sum(".partial-" in n for n in os.listdir(d)) == 3:
+                        break
+                    time.sleep(0.01)
+                self.assertEqual(sum(".partial-" in n for n in os.listdir(d)), 3,
+                                 os.listdir(d))
+                p.send_signal(sig)
+                p.stdin.close()
+                p.wait(timeout=30)
+                p.stderr.close()
+                self.assertEqual(p.returncode, -sig)
+                self.assertEqual(sorted(os.listdir(d)), ["r.csv"])
+                self.assertEqual(read(outs[1]), "old rejects\n")
+
     def test_the_input_is_never_the_output(self):
         with tempfile.TemporaryDirectory() as d:
             src = os.path.join(d, "in.csv")

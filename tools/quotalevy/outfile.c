@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,8 +59,62 @@ static int names_a_descriptor(const char *path)
            !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/stderr");
 }
 
+/* ---------------------------------------- temporaries on a signal */
+
+/* The temporaries being written, so that SIGINT, SIGTERM or SIGHUP (a
+ * Ctrl-C, `timeout`, systemd stopping a job, a closed terminal) leaves
+ * none behind: an interrupted run leaves what it found, nothing more
+ * (P4-16: every interrupt left NAME.partial-XXXXXX beside each output).
+ * A signal the process was started ignoring (nohup) stays ignored. */
+#define PARTIAL_MAX 16
+static char *volatile partial[PARTIAL_MAX];
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < PARTIAL_MAX; i++) {
+        char *p = partial[i];
+        if (p)
+            unlink(p);
+    }
+    /* SA_RESETHAND: the default action once this handler returns */
+    raise(sig);
+}
+
+static void partial_add(char *name)
+{
+    static int installed;
+    if (!installed) {
+        installed = 1;
+        for (size_t k = 0; k < sizeof cleanup_signals / sizeof *cleanup_signals; k++) {
+            struct sigaction old, sa;
+            if (sigaction(cleanup_signals[k], NULL, &old) != 0 ||
+                old.sa_handler != SIG_DFL)
+                continue; /* ignored (nohup), or the caller's own */
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = on_signal;
+            sa.sa_flags = SA_RESETHAND;
+            sigemptyset(&sa.sa_mask);
+            sigaction(cleanup_signals[k], &sa, NULL);
+        }
+    }
+    for (int i = 0; i < PARTIAL_MAX; i++)
+        if (!partial[i]) {
+            partial[i] = name;
+            return;
+        }
+}
+
+static void partial_drop(const char *name)
+{
+    for (int i = 0; name && i < PARTIAL_MAX; i++)
+        if (partial[i] == name)
+            partial[i] = NULL;
+}
+
 static void clear(outfile *o)
 {
+    partial_drop(o->tmp);
     free(o->blk);
     o->blk = NULL;
     o->blen = o->bcap = 0;
@@ -211,6 +266,7 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
         o->tmp = NULL;
         return fail_open(o, cmd, "cannot create", -1);
     }
+    partial_add(o->tmp);
     /* mkstemp made it 0600: give it the mode the file will have (and,
      * where allowed, the owner of the file it replaces) */
     if (o->exists && fchown(fd, st.st_uid, st.st_gid) != 0) {
