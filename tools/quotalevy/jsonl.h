@@ -24,7 +24,7 @@ typedef struct jsonl_record {
     const char **val; /* NULL for null */
     const size_t *vlen;
     const char *error;
-    int error_column; /* byte column of the problem, 1-based */
+    int error_column;        /* byte column of the problem, 1-based */
     const char *error_field; /* the key whose value broke, or NULL */
     const char *error_id;    /* the record's id when read before, or NULL */
 } jsonl_record;
