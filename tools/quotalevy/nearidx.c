@@ -152,7 +152,8 @@ near_idx *near_idx_new(size_t n, const char *(*name)(void *ctx, size_t i),
         near_idx_free(x);
         return NULL;
     }
-    qsort(x->e, x->n, sizeof *x->e, by_hash);
+    if (x->n) /* no entry: x->e may be NULL, which qsort may not take */
+        qsort(x->e, x->n, sizeof *x->e, by_hash);
     return x;
 }
 
