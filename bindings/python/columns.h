@@ -231,6 +231,37 @@ static void memo_count(col_out *c, int hit)
     }
 }
 
+/* The object memoised under (hi, lo, tag), a new reference, or NULL with
+ * *slot the place to keep the one made (NULL when the memo is off). */
+static PyObject *memo_find(col_out *c, uint64_t hi, uint64_t lo, int32_t tag,
+                           value_slot **slot)
+{
+    *slot = NULL;
+    if (c->memo_off)
+        return NULL;
+    uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15u) ^ (uint64_t)tag) * 0xFF51AFD7ED558CCDu;
+    value_slot *s = &c->vmemo[(h >> 40) & (MEMO_SLOTS - 1)];
+    int hit = s->tag == tag && s->lo == lo && s->hi == hi;
+    memo_count(c, hit);
+    if (hit) {
+        Py_INCREF(s->obj);
+        return s->obj;
+    }
+    *slot = s;
+    return NULL;
+}
+
+/* Keeps o (a reference of its own) in slot under (hi, lo, tag). */
+static void memo_keep(value_slot *slot, PyObject *o, uint64_t hi, uint64_t lo,
+                      int32_t tag)
+{
+    Py_INCREF(o);
+    Py_XSETREF(slot->obj, o);
+    slot->hi = hi;
+    slot->lo = lo;
+    slot->tag = tag;
+}
+
 /* A new reference to the object of a cell of type `type` (NUMBER: a
  * Decimal; DATE: a date; else a str) given as its text, memoised by the
  * text; NULL with an exception. */
@@ -284,16 +315,9 @@ static PyObject *value_object(col_out *c, const ql_value *v)
         tag = 1;
     }
     value_slot *slot = NULL;
-    if (!c->memo_off) {
-        uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15u) ^ (uint64_t)tag) * 0xFF51AFD7ED558CCDu;
-        slot = &c->vmemo[(h >> 40) & (MEMO_SLOTS - 1)];
-        int hit = slot->tag == tag && slot->lo == lo && slot->hi == hi;
-        memo_count(c, hit);
-        if (hit) {
-            Py_INCREF(slot->obj);
-            return slot->obj;
-        }
-    }
+    PyObject *held = memo_find(c, hi, lo, tag, &slot);
+    if (held)
+        return held;
     PyObject *o = NULL;
     if (v->type == QL_TYPE_NUMBER && (int64_t)lo >> 63 == (int64_t)hi) {
         /* the usual number: its coefficient fits 64 bits */
@@ -316,13 +340,8 @@ static PyObject *value_object(col_out *c, const ql_value *v)
         : PyObject_CallMethod(ql_date_type, "fromisoformat", "O", s);
     Py_DECREF(s);
 made:
-    if (o && slot) {
-        Py_INCREF(o);
-        Py_XSETREF(slot->obj, o);
-        slot->hi = hi;
-        slot->lo = lo;
-        slot->tag = tag;
-    }
+    if (o && slot)
+        memo_keep(slot, o, hi, lo, tag);
     return o;
 }
 
@@ -333,16 +352,9 @@ static PyObject *i64_object(col_out *c, int64_t coef, int scale)
     uint64_t hi = (uint64_t)(coef >> 63), lo = (uint64_t)coef;
     int32_t tag = scale + 1;
     value_slot *slot = NULL;
-    if (!c->memo_off) {
-        uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15u) ^ (uint64_t)tag) * 0xFF51AFD7ED558CCDu;
-        slot = &c->vmemo[(h >> 40) & (MEMO_SLOTS - 1)];
-        int hit = slot->tag == tag && slot->lo == lo && slot->hi == hi;
-        memo_count(c, hit);
-        if (hit) {
-            Py_INCREF(slot->obj);
-            return slot->obj;
-        }
-    }
+    PyObject *held = memo_find(c, hi, lo, tag, &slot);
+    if (held)
+        return held;
     PyObject *o = dec_make(coef, scale);
     if (!o) {
         if (PyErr_Occurred())
@@ -352,13 +364,8 @@ static PyObject *i64_object(col_out *c, int64_t coef, int scale)
         if (!o)
             return NULL;
     }
-    if (slot) {
-        Py_INCREF(o);
-        Py_XSETREF(slot->obj, o);
-        slot->hi = hi;
-        slot->lo = lo;
-        slot->tag = tag;
-    }
+    if (slot)
+        memo_keep(slot, o, hi, lo, tag);
     return o;
 }
 
