@@ -30,6 +30,9 @@ RULES = [
     ("lib/fast_eval.c", None, COMPILER, None),
     ("lib/record.c", None, COMPILER, None),
     ("lib/result.c", None, COMPILER, None),
+    ("lib/result_value.c", None, COMPILER, None),
+    ("lib/result_text.c", None, COMPILER, None),
+    ("lib/result_access.h", None, COMPILER, None),
 ]
 INCLUDE = re.compile(r'^#include "([\w.]+)"', re.M)
 COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
