@@ -1,7 +1,8 @@
 /*
  * typecheck.h — the type checker: names resolved to slots, types and
- * scales inferred and checked, cycles found, stacks sized (typecheck.c),
- * in the order order.c settles the blocks in.  Its input is a tree
+ * scales inferred and checked (typecheck.c), cycles found and stacks
+ * sized block by block (typecheck_blocks.c), in the order order.c
+ * settles the blocks in.  Its input is a tree
  * lists.c has rewritten to name no list; the built-ins' type rules
  * (builtins.c) use the helpers here.  Internal.
  */
@@ -17,6 +18,11 @@ ql_status qli_tc_check_all(cc *c);
 /* Type-checks block blk (computed i is i, check i is n_computed + i),
  * already in progress (state 1) with everything it names settled. */
 ql_status qli_tc_check_block(cc *c, int blk);
+/* A name met in an expression: computed value idx or check idx, at pos,
+ * settled first when it is not yet (a cycle when it is in progress), its
+ * chain and stack need noted in the block being checked. */
+ql_status qli_tc_check_computed(cc *c, int idx, size_t pos);
+ql_status qli_tc_check_check(cc *c, int idx, size_t pos);
 /* Type-checks one expression node (the blocks it names settled first). */
 ql_status qli_tc_expr(cc *c, ast *n);
 
