@@ -17,16 +17,12 @@
  *
  * The jsonb form checks each record (its keys vary); its common case, a
  * record whose every key feeds an input, costs one count.  The row form
- * checks its columns once per call, in rowmap_new.  A record written as
- * JSON text is parsed here first, so that a key given twice — which the
- * cast to jsonb would resolve silently, the last one winning — is the
- * record's error, as in the command's JSON Lines.
+ * checks its columns once per call, in rowmap_new.  (A record written as
+ * JSON text has its keys checked for duplicates in jsontext.c.)
  */
 #include "pg_quotalevy.h"
 
 #include "access/xact.h"
-#include "common/jsonapi.h"
-#include "mb/pg_wchar.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -283,91 +279,6 @@ ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read,
             qlpg_notice_unread(e->name, "key", s, n);
     }
     return st; /* the iterator's state is palloc'd: freed with the call's */
-}
-
-/* ----------------------------------------------- a record written as text */
-
-/* The top level's keys, collected while the text is parsed. */
-typedef struct text_keys {
-    int depth;
-    int n, size;
-    char **keys;
-} text_keys;
-
-static void tk_object_start(void *state)
-{
-    ((text_keys *)state)->depth++;
-}
-static void tk_object_end(void *state)
-{
-    ((text_keys *)state)->depth--;
-}
-static void tk_array_start(void *state)
-{
-    ((text_keys *)state)->depth++;
-}
-static void tk_array_end(void *state)
-{
-    ((text_keys *)state)->depth--;
-}
-
-static void tk_field(void *state, char *fname, bool isnull)
-{
-    text_keys *k = state;
-    (void)isnull;
-    if (k->depth != 1)
-        return;
-    if (k->n == k->size) {
-        k->size = k->size ? 2 * k->size : 32;
-        k->keys = k->keys ? repalloc(k->keys, sizeof(char *) * k->size)
-                          : palloc(sizeof(char *) * k->size);
-    }
-    k->keys[k->n++] = fname;
-}
-
-static int cmp_key(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err)
-{
-    char *s = text_to_cstring(t);
-    text_keys k = {0};
-    JsonSemAction sem = {0};
-    sem.semstate = &k;
-    sem.object_start = tk_object_start;
-    sem.object_end = tk_object_end;
-    sem.array_start = tk_array_start;
-    sem.array_end = tk_array_end;
-    sem.object_field_start = tk_field;
-    JsonLexContext *lex = makeJsonLexContextCstringLen(
-        s, (int)strlen(s), GetDatabaseEncoding(), true);
-    JsonParseErrorType pe = pg_parse_json(lex, &sem);
-    ql_error_clear(err);
-    err->code = QL_ERECORD;
-    if (pe != JSON_SUCCESS) {
-        snprintf(err->message, sizeof err->message,
-                 "the record is not JSON: %s", json_errdetail(pe, lex));
-        return QL_ERECORD;
-    }
-    if (k.n > 1) {
-        qsort(k.keys, (size_t)k.n, sizeof(char *), cmp_key);
-        for (int i = 1; i < k.n; i++)
-            if (!strcmp(k.keys[i - 1], k.keys[i])) {
-                char *shown = qlpg_shown(k.keys[i], strlen(k.keys[i]), 64);
-                snprintf(err->field, sizeof err->field, "%s", shown);
-                snprintf(
-                    err->message, sizeof err->message,
-                    "key '%s' appears twice in the record (a record names "
-                    "each field once; as jsonb only the last would be kept)",
-                    shown);
-                return QL_ERECORD;
-            }
-    }
-    *out = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
-    ql_error_clear(err);
-    return QL_OK;
 }
 
 /* ------------------------------------------------- names that are not read */

@@ -50,6 +50,12 @@
 #define QLPG_CACHE_MAX 32
 /* What-if overrides in one call. */
 #define QLPG_OVERRIDES_MAX 64
+/* A record written as JSON text (the text and json forms): at most this
+ * many bytes (the command's JSON Lines limit, JSONL_MAX_LINE) and this
+ * deep (a record is flat: deeper is its error before PostgreSQL's
+ * recursive parser could end the statement on it; jsontext.c). */
+#define QLPG_TEXT_MAX (16 << 20)
+#define QLPG_TEXT_DEPTH_MAX 64
 
 /* ---------------------------------------------------------------- module.c */
 
@@ -168,14 +174,19 @@ ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read, ql_error *er
  * naming them ("key" or "column" in `what`), else QL_OK (P3-21). */
 ql_status qlpg_partial_list(const ql_ruleset *rs, const bool *given,
                             const char *what, ql_error *err);
-/* A record written as JSON text into jsonb (*out, palloc'd): QL_ERECORD in
- * err for text that is not JSON or an object with a key given twice
- * (err->field names it), which the cast to jsonb would drop silently. */
-ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err);
 /* A NOTICE that `what` ("key", "column") `name` is not read by rule set
  * `rules`, once per statement and name in this backend. */
 void qlpg_notice_unread(const char *rules, const char *what, const char *name,
                         size_t n);
+
+/* ------------------------------------------------------------- jsontext.c */
+
+/* A record written as JSON text into jsonb (*out, palloc'd): QL_ERECORD in
+ * err for text that is not JSON, an object with a key given twice
+ * (err->field names it; the cast to jsonb would drop one silently), a
+ * text past QLPG_TEXT_MAX or nested past QLPG_TEXT_DEPTH_MAX — never an
+ * ERROR from PostgreSQL's readers for what one record's text holds. */
+ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err);
 
 /* -------------------------------------------------------------- convert.c */
 

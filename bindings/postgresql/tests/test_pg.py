@@ -958,7 +958,7 @@ class RecordEdges(unittest.TestCase):
     """probe3's PostgreSQL findings: a record's own date beside on_date
     (P3-01), a NULL record (P3-10), JSON numbers with an exponent read as
     the command reads them (P3-13), names, keys and ids escaped in messages
-    (P3-24)."""
+    (P3-24); no record's text ends the statement (P4-20)."""
     REC = ('{"id": "A", "unit_type": "enterprise", "employees": 126, "disabled": 1, '
            '"disabled_severe": 0, "wage_total": 6930000, "local_avg_wage": 90437')
 
@@ -1073,6 +1073,79 @@ class RecordEdges(unittest.TestCase):
                 else:
                     self.assertIn("error", got[k], (t, cast))
                     self.assertEqual(got[k]["error"]["field"], rejects[k]["field"], t)
+
+    def test_no_text_of_one_record_ends_the_statement(self):
+        """P4-20: PostgreSQL's own readers raise on some texts (its JSON
+        parser recurses once a level; numeric_in refuses an exponent past
+        1000, 131,072 digits, 16,383 places): each is that record's error
+        or, for a number the rules do not read, passed over — the command's
+        answers — and the other rows are levied."""
+        fields = self.REC[len('{"id": "A", '):]
+        numbers = ["1e999999", "1E+99999999999", "1e-99999999999", "-1e1001",
+                   "1e1000", "1e-1000", "1e157", "1e156", "1.5e-154", "1.5e-155",
+                   "1" * 200000, "0." + "0" * 20000 + "1", "9" * 1001, "1e100000",
+                   "2.5E+2"]
+        recs = []  # (id, text): each number as an input's value, and as a key's not read
+        for i, t in enumerate(numbers):
+            recs.append(("n%d" % i, '{"id": "n%d", %s}' % (i, fields.replace(
+                '"employees": 126', '"employees": ' + t))))
+            recs.append(("u%d" % i, '{"id": "u%d", %s, "note": %s}' % (i, fields, t)))
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "n.jsonl")
+            with open(data, "w") as f:
+                f.writelines(r + "\n" for _, r in recs)
+            rows, rejects = cli_jsonl_file("rules/cn/jilin.yaml", data, "--date", "2024-06-30")
+        self.assertEqual(len(rows) + len(rejects), len(recs))
+        self.assertEqual(sorted(rejects), sorted("n%d" % i for i in range(14)))
+        # the command takes no nested value; here one not read is passed over
+        for i, t in enumerate(numbers):
+            recs.append(("v%d" % i, '{"id": "v%d", %s, "note": [%s, {"a": %s}]}'
+                         % (i, fields, t, t)))
+            rows["v%d" % i] = {"levy_due": "50292.00"}
+        deep = ('{"id": "deep", "x": ' + "[" * 20000 + "]" * 20000 + ", " + fields + "}")
+        psql("DROP TABLE IF EXISTS p420; CREATE TABLE p420 (n int, id text, rec text); "
+             "INSERT INTO p420 VALUES " +
+             ", ".join("(%d, '%s', $j$%s$j$)" % (k, i, r) for k, (i, r) in enumerate(recs)) +
+             f", (1000, 'deep', $j${deep}$j$), (1001, 'open', repeat('[', 100000)), "
+             f"(1002, 'obj', repeat('{{\"a\": ', 100000)), (1003, 'good', $j${self.REC}}}$j$)")
+        for cast in ("", "::json"):
+            if cast:  # json_in recurses as well: the deep texts cannot be json
+                psql("DELETE FROM p420 WHERE n BETWEEN 1000 AND 1002")
+            out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', rec{cast}, "
+                              "'2024-06-30') || jsonb_build_object('n', id) FROM p420 "
+                              "ORDER BY n")
+            got = {o["n"]: o for o in out}
+            self.assertEqual(len(got), len(recs) + (4 if not cast else 1), cast)
+            self.assertEqual(got["good"]["levy_due"], "50292.00")
+            for i, _ in recs:
+                if i in rows:
+                    self.assertEqual(got[i].get("levy_due"), rows[i]["levy_due"], (i, cast))
+                else:
+                    e, r = got[i]["error"], rejects[i]
+                    self.assertEqual((e["status"], e["field"]), (r["status"], r["field"]), i)
+                    self.assertTrue(r["message"].endswith(e["message"]),
+                                    (i, r["message"], e["message"]))
+            if not cast:
+                self.assertEqual(got["deep"]["error"]["field"], "x")
+                self.assertIn("key 'x' is nested more than 64 levels deep: a record is flat",
+                              got["deep"]["error"]["message"])
+                for i in ("open", "obj"):
+                    self.assertEqual(got[i]["error"]["status"], "QL_ERECORD", i)
+                    self.assertIn("nested more than 64 levels deep",
+                                  got[i]["error"]["message"])
+        # and as errors of evaluate, not ends of the backend or the statement's others
+        err = psql_error("SELECT quotalevy.evaluate('cn/jilin', rec, '2024-06-30') "
+                         "FROM p420 WHERE id = 'n0'")
+        self.assertIn("'1e999999' is not a valid decimal", err)
+        # a text past the command's 16 MiB, and bad escapes, are the record's error
+        out = sql_results("SELECT quotalevy.try_evaluate('cn/jilin', r, '2024-06-30') FROM "
+                          "(VALUES ('{\"id\": \"' || repeat('x', 16 << 20) || '\"}'), "
+                          "('{\"note\": \"\\u0000\"}'), ('{\"note\": \"\\ud800\"}'), "
+                          "('{\"id\": \"\\ud800x\"}')) v(r)")
+        self.assertEqual([o["error"]["status"] for o in out], ["QL_ERECORD"] * 4)
+        self.assertIn("more than the 16 MiB a record may have", out[0]["error"]["message"])
+        self.assertTrue(all(o["error"]["message"].startswith("the record is not JSON")
+                            for o in out[1:]), out)
 
     def test_names_keys_and_ids_are_shown_escaped(self):
         psql('DROP TABLE IF EXISTS de_cr; CREATE TABLE de_cr ("positions[1]" int, '

@@ -1,0 +1,291 @@
+/*
+ * jsontext.c — a record written as JSON text (the text and json forms),
+ * checked and read into jsonb, so that every fault of one record's text is
+ * that record's error and never ends the statement.
+ *
+ * PostgreSQL's own readers raise an ERROR on some texts that are only one
+ * record's fault: its JSON parser recurses once per level of nesting
+ * ("stack depth limit exceeded" past some thousands), numeric_in refuses
+ * an exponent past ±1000 and a number of more than 131,072 digits or
+ * 16,383 places ("value overflows numeric format"), and jsonb refuses a
+ * string of 256 MiB.  A try_evaluate over a million rows must not end on
+ * one such cell, so the text is scanned first in one loop without
+ * recursion (scan_text), and what those readers would raise on is decided
+ * here:
+ *  - a text longer than QLPG_TEXT_MAX (the command's JSON Lines limit) or
+ *    nested deeper than QLPG_TEXT_DEPTH_MAX is the record's error;
+ *  - a number the command leaves as written (text_number_as_written) is
+ *    read as the text it is written as, a JSON string: an input refuses
+ *    it as the command does ("not a plain decimal number", "number too
+ *    long") and a key the rules do not read is passed over, as there.
+ * Then the text is parsed with error codes (pg_parse_json, escapes
+ * decoded, so that a bad \u escape is the record's error), its top level's
+ * keys are checked (a key given twice, which the cast to jsonb would
+ * resolve silently, the last one winning, is the record's error, as in
+ * the command), and jsonb_in reads it, with nothing left to raise on but
+ * the memory.
+ */
+#include "pg_quotalevy.h"
+
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------ the scan */
+
+/* The longest plain form of a number with an exponent that is read as a
+ * number: the command's (tools/quotalevy/jsonl.c, JSONL_PLAIN_MAX), so
+ * that the same records levy or are refused in both. */
+#define TEXT_PLAIN_MAX 160
+/* A number without an exponent longer than this is read as its text: the
+ * library refuses anything past 36 digits with the same message either
+ * way, and numeric_in is never given a number it would raise on. */
+#define TEXT_NUMBER_MAX 1000
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* True when the JSON number t (n bytes, its syntax as the scan found it)
+ * is to be read as the text it is written as: with an exponent, when its
+ * plain form (digits, zeros, a sign and a point) is TEXT_PLAIN_MAX long
+ * or longer, as the command reckons it; without, past TEXT_NUMBER_MAX.
+ * Text that is no JSON number is left to the parser to refuse. */
+static bool text_number_as_written(const char *t, size_t n)
+{
+    size_t i = t[0] == '-';
+    size_t int0 = i;
+    while (i < n && is_digit(t[i]))
+        i++;
+    size_t nint = i - int0, nfrac = 0;
+    if (i < n && t[i] == '.') {
+        size_t frac0 = ++i;
+        while (i < n && is_digit(t[i]))
+            i++;
+        nfrac = i - frac0;
+    }
+    if (i == n || (t[i] != 'e' && t[i] != 'E'))
+        return n > TEXT_NUMBER_MAX;
+    i++;
+    bool eneg = i < n && t[i] == '-';
+    i += (size_t)(i < n && (t[i] == '-' || t[i] == '+'));
+    long exp = 0;
+    while (i < n && is_digit(t[i]) && exp < 100000)
+        exp = exp * 10 + (t[i++] - '0');
+    if (i != n || nint + nfrac >= TEXT_PLAIN_MAX)
+        return true; /* an exponent of 100000 or more is too long as well */
+    long places = (long)nfrac - (eneg ? -exp : exp);
+    long zeros = places < 0 ? -places : 0;
+    places = places < 0 ? 0 : places;
+    return (long)(nint + nfrac) + zeros + places + 3 >= TEXT_PLAIN_MAX;
+}
+
+/* What the scan found: the numbers to read as strings (byte offsets of
+ * their starts and ends), or the record's error. */
+typedef struct text_scan {
+    int n, size;
+    size_t *at; /* start, end, start, end, … */
+} text_scan;
+
+static void scan_keep(text_scan *sc, size_t start, size_t end)
+{
+    if (sc->n + 2 > sc->size) {
+        sc->size = sc->size ? 2 * sc->size : 8;
+        sc->at = sc->at ? repalloc(sc->at, sizeof(size_t) * sc->size)
+                        : palloc(sizeof(size_t) * sc->size);
+    }
+    sc->at[sc->n++] = start;
+    sc->at[sc->n++] = end;
+}
+
+/* The record's error for nesting past QLPG_TEXT_DEPTH_MAX inside the top
+ * level's key s (n bytes, as written; none when n is 0). */
+static bool too_deep(const char *s, size_t n, ql_error *err)
+{
+    char *shown = qlpg_shown(s, n, 64);
+    ql_error_clear(err);
+    err->code = QL_ERECORD;
+    snprintf(err->field, sizeof err->field, "%s", shown);
+    snprintf(
+        err->message, sizeof err->message,
+        "%s%s%snested more than %d levels deep: a record is flat (numbers, "
+        "strings, booleans, null and lists of them)",
+        n ? "key '" : "", n ? shown : "", n ? "' is " : "the record is ",
+        QLPG_TEXT_DEPTH_MAX);
+    return false;
+}
+
+/* Scans s (n bytes) for its depth and for the numbers in a value's place
+ * (after ':', '[', or ',' in an array) to read as strings.  Returns false
+ * with err set when the nesting is too deep.  Bytes that are not JSON are
+ * passed over, for the parser to refuse: a number out of a value's place
+ * is left as it is, so that no text becomes JSON by the quotes. */
+static bool scan_text(const char *s, size_t n, text_scan *sc, ql_error *err)
+{
+    char kind[QLPG_TEXT_DEPTH_MAX + 1]; /* '{' or '[' at each depth */
+    int depth = 0;
+    char prev = 0;              /* the last byte outside strings and blanks */
+    size_t key = 0, keylen = 0; /* the top level's current key */
+    size_t str = 0, strn = 0;   /* the last string at depth 1 */
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == '"') {
+            size_t start = ++i;
+            while (i < n && s[i] != '"')
+                i += s[i] == '\\' ? 2 : 1;
+            if (depth == 1)
+                str = start, strn = (i < n ? i : n) - start;
+        } else if (c == ':' && depth == 1) {
+            key = str, keylen = strn;
+        } else if (c == '{' || c == '[') {
+            if (depth == QLPG_TEXT_DEPTH_MAX)
+                return too_deep(s + key, keylen, err);
+            kind[++depth] = c;
+        } else if (c == '}' || c == ']') {
+            depth -= depth > 0;
+        } else if (c == '-' || is_digit(c)) {
+            size_t start = i;
+            while (i + 1 < n &&
+                   (is_digit(s[i + 1]) || s[i + 1] == '.' || s[i + 1] == 'e' ||
+                    s[i + 1] == 'E' || s[i + 1] == '+' || s[i + 1] == '-'))
+                i++;
+            bool value = prev == ':' || prev == '[' ||
+                         (prev == ',' && depth > 0 && kind[depth] == '[') ||
+                         (prev == 0 && depth == 0);
+            if (value && text_number_as_written(s + start, i + 1 - start))
+                scan_keep(sc, start, i + 1);
+        }
+        prev = c;
+    }
+    return true;
+}
+
+/* s with each kept number in quotes (palloc'd, NUL-terminated). */
+static char *quote_numbers(const char *s, size_t n, const text_scan *sc)
+{
+    char *out = palloc(n + (size_t)sc->n + 1), *o = out;
+    size_t from = 0;
+    for (int k = 0; k < sc->n; k += 2) {
+        memcpy(o, s + from, sc->at[k] - from);
+        o += sc->at[k] - from;
+        *o++ = '"';
+        memcpy(o, s + sc->at[k], sc->at[k + 1] - sc->at[k]);
+        o += sc->at[k + 1] - sc->at[k];
+        *o++ = '"';
+        from = sc->at[k + 1];
+    }
+    memcpy(o, s + from, n - from);
+    o[n - from] = '\0';
+    return out;
+}
+
+/* ------------------------------------------------------ the top level's keys
+ */
+
+/* The top level's keys, collected while the text is parsed. */
+typedef struct text_keys {
+    int depth;
+    int n, size;
+    char **keys;
+} text_keys;
+
+static void tk_object_start(void *state)
+{
+    ((text_keys *)state)->depth++;
+}
+static void tk_object_end(void *state)
+{
+    ((text_keys *)state)->depth--;
+}
+static void tk_array_start(void *state)
+{
+    ((text_keys *)state)->depth++;
+}
+static void tk_array_end(void *state)
+{
+    ((text_keys *)state)->depth--;
+}
+
+static void tk_field(void *state, char *fname, bool isnull)
+{
+    text_keys *k = state;
+    (void)isnull;
+    if (k->depth != 1)
+        return;
+    if (k->n == k->size) {
+        k->size = k->size ? 2 * k->size : 32;
+        k->keys = k->keys ? repalloc(k->keys, sizeof(char *) * k->size)
+                          : palloc(sizeof(char *) * k->size);
+    }
+    k->keys[k->n++] = fname;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The record's error when a top-level key is given twice. */
+static bool keys_twice(text_keys *k, ql_error *err)
+{
+    if (k->n < 2)
+        return false;
+    qsort(k->keys, (size_t)k->n, sizeof(char *), cmp_key);
+    for (int i = 1; i < k->n; i++)
+        if (!strcmp(k->keys[i - 1], k->keys[i])) {
+            char *shown = qlpg_shown(k->keys[i], strlen(k->keys[i]), 64);
+            snprintf(err->field, sizeof err->field, "%s", shown);
+            snprintf(err->message, sizeof err->message,
+                     "key '%s' appears twice in the record (a record names "
+                     "each field once; as jsonb only the last would be kept)",
+                     shown);
+            return true;
+        }
+    return false;
+}
+
+ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err)
+{
+    size_t n = VARSIZE_ANY_EXHDR(t);
+    ql_error_clear(err);
+    err->code = QL_ERECORD;
+    if (n > QLPG_TEXT_MAX) {
+        snprintf(err->message, sizeof err->message,
+                 "the record's text is %zu bytes, more than the %d MiB a "
+                 "record may have (as in the command's JSON Lines)",
+                 n, QLPG_TEXT_MAX >> 20);
+        return QL_ERECORD;
+    }
+    char *s = text_to_cstring(t);
+    text_scan sc = {0};
+    if (!scan_text(s, n, &sc, err))
+        return QL_ERECORD;
+    if (sc.n)
+        s = quote_numbers(s, n, &sc), n += (size_t)sc.n;
+    text_keys k = {0};
+    JsonSemAction sem = {0};
+    sem.semstate = &k;
+    sem.object_start = tk_object_start;
+    sem.object_end = tk_object_end;
+    sem.array_start = tk_array_start;
+    sem.array_end = tk_array_end;
+    sem.object_field_start = tk_field;
+    JsonLexContext *lex =
+        makeJsonLexContextCstringLen(s, (int)n, GetDatabaseEncoding(), true);
+    JsonParseErrorType pe = pg_parse_json(lex, &sem);
+    if (pe != JSON_SUCCESS) {
+        snprintf(err->message, sizeof err->message,
+                 "the record is not JSON: %s", json_errdetail(pe, lex));
+        return QL_ERECORD;
+    }
+    if (keys_twice(&k, err))
+        return QL_ERECORD;
+    *out = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
+    ql_error_clear(err);
+    return QL_OK;
+}
