@@ -222,6 +222,10 @@ ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
     ~ql_ruleset() { ql_ruleset_free($self); }
 
     const char *meta(const char *key) const;
+    /* The ISO 4217 code of its money (NULL: none) and that currency's
+     * decimal places (-1: none): ql_ruleset_currency(_places). */
+    const char *currency() const;
+    int currency_places() const;
     size_t input_count() const;
     const char *input_name(size_t i) const;
     const char *input_type(size_t i) const;

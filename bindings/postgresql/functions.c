@@ -253,6 +253,35 @@ Datum qlpg_inputs(PG_FUNCTION_ARGS)
     return (Datum)0;
 }
 
+PG_FUNCTION_INFO_V1(qlpg_rule_set_info);
+/* What the rule set declares: (id, title, jurisdiction, version,
+ * description, currency, currency_places); the last two NULL when it
+ * declares no currency (ql_ruleset_currency_places −1). */
+Datum qlpg_rule_set_info(PG_FUNCTION_ARGS)
+{
+    static const char *keys[5] = {"id", "title", "jurisdiction", "version",
+                                  "description"};
+    qlpg_entry *e = qlpg_cache_get(fcinfo, PG_GETARG_TEXT_PP(0), 0, false);
+    TupleDesc td;
+    if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("rule_set_info must return a row")));
+    Datum values[7];
+    bool nulls[7];
+    for (int i = 0; i < 5; i++) {
+        const char *v = ql_ruleset_meta(e->rs, keys[i]);
+        nulls[i] = v == NULL;
+        values[i] = v ? CStringGetTextDatum(v) : (Datum)0;
+    }
+    const char *code = ql_ruleset_currency(e->rs);
+    int places = ql_ruleset_currency_places(e->rs);
+    nulls[5] = code == NULL;
+    values[5] = code ? CStringGetTextDatum(code) : (Datum)0;
+    nulls[6] = places < 0;
+    values[6] = Int32GetDatum(places);
+    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
+}
+
 PG_FUNCTION_INFO_V1(qlpg_parameters);
 /* The parameters in force on a date: (name, value, in_force_from, source);
  * value and in_force_from are NULL when none is in force then. */

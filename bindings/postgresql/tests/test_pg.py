@@ -494,6 +494,27 @@ class Json(unittest.TestCase):
         self.assertGreater(int(n), 3)
 
 
+    def test_rule_set_info_gives_the_currency(self):
+        out = psql("SELECT id, jurisdiction, currency, currency_places, "
+                   "scale((quotalevy.evaluate('cn/jilin', '{\"unit_type\": \"enterprise\", "
+                   "\"employees\": 126, \"disabled\": 1, \"disabled_severe\": 0, "
+                   "\"wage_total\": 6930000, \"local_avg_wage\": 90437}', "
+                   "'2024-06-30')->>'levy_due')::numeric) FROM quotalevy.rule_set_info('cn/jilin')")
+        self.assertEqual(out.strip(), "cn-jilin|CN-JL|CNY|2|2")
+        out = psql("SELECT r, i.currency, i.currency_places, i.title IS NOT NULL FROM "
+                   "unnest(ARRAY['jp/levy', 'de/sgb9', 'cn/national']) r, "
+                   "quotalevy.rule_set_info(r) i ORDER BY r")
+        self.assertEqual(out.split(), ["cn/national|CNY|2|t", "de/sgb9|EUR|2|t",
+                                       "jp/levy|JPY|0|t"])
+        psql("SELECT quotalevy.add_rule_file('t/nocur', $ql$quotalevy: 1\nid: nc\n"
+             "title: none\njurisdiction: XX\nversion: '1'\ninputs:\n  n: {type: decimal, scale: 1}\n"
+             "outputs: [n]\n$ql$)")
+        out = psql("SELECT id, currency IS NULL, currency_places IS NULL, description "
+                   "IS NULL FROM quotalevy.rule_set_info('t/nocur')")
+        self.assertEqual(out.strip(), "nc|t|t|t")
+        self.assertIn("no rule file", psql_error(
+            "SELECT * FROM quotalevy.rule_set_info('t/none')").lower().replace('"', ""))
+
 class Numbers(unittest.TestCase):
     """numeric columns and jsonb numbers reach the library from their
     digits, and results leave as numeric from their coefficient: the same
@@ -1211,7 +1232,7 @@ class Upgrade(unittest.TestCase):
         self.assertEqual(q(twice).strip(), "f")  # 1.0: the cast to jsonb keeps the last
         q("ALTER EXTENSION quotalevy UPDATE")
         self.assertEqual(q("SELECT extversion FROM pg_extension "
-                           "WHERE extname = 'quotalevy'").strip(), "1.2")
+                           "WHERE extname = 'quotalevy'").strip(), "1.3")
         self.assertEqual(q(twice).strip(), "t")  # 1.2: a key twice is the record's error
         # the updated database has the very functions of a new installation
         defs = ("SELECT string_agg(pg_get_functiondef(p.oid), E'\\n' ORDER BY "

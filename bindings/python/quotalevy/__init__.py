@@ -151,10 +151,11 @@ _META_KEYS = ("id", "title", "jurisdiction", "version", "description", "file")
 
 def _info(h) -> Dict[str, Any]:
     """What a rule set declares, read once through its getters: meta,
-    inputs (name, type word, description), outputs (name, is a check,
+    currency (code, places), inputs (name, type word, description), outputs (name, is a check,
     ql_type), checks (name, title, citation) and parameter names."""
     return {
         "meta": {k: h.meta(k) for k in _META_KEYS},
+        "currency": (h.currency(), h.currency_places()),
         "inputs": [(h.input_name(i), h.input_type(i), h.input_description(i))
                    for i in range(h.input_count())],
         "outputs": [(h.output_name(i), bool(h.output_is_check(i)), h.output_type(i))
@@ -262,6 +263,7 @@ class RuleSet:
         info = _info(handle) if info is None else info
         self._info = info
         self._meta = info["meta"]
+        self._currency = info["currency"]
         self.inputs: List[Input] = [Input(*t) for t in info["inputs"]]
         self.outputs: List[str] = [name for name, _, _ in info["outputs"]]
         self._output_names = self.outputs
@@ -378,6 +380,21 @@ class RuleSet:
     jurisdiction = property(lambda self: self._meta["jurisdiction"])
     version = property(lambda self: self._meta["version"])
     description = property(lambda self: self._meta["description"])
+
+    @property
+    def currency(self) -> Optional[str]:
+        """The ISO 4217 code of the currency every money value is in
+        ("CNY", "EUR", "JPY"); None when the rule set declares none (it
+        then has no money).  A file that extends another has its currency."""
+        return self._currency[0]
+
+    @property
+    def currency_places(self) -> Optional[int]:
+        """The decimal places of that currency's minor unit (2 for CNY and
+        EUR, 0 for JPY): every money output's Decimal has them.  None
+        when the rule set declares no currency."""
+        places = self._currency[1]
+        return places if places >= 0 else None
 
     def parameters(self, date: DateLike) -> Dict[str, Optional[Parameter]]:
         """{name: Parameter} in force on date; None where none is."""

@@ -74,6 +74,28 @@ def test_load_and_metadata(jilin):
     assert repr(jilin) == "RuleSet('cn-jilin', version '2026.1')"
 
 
+def test_the_currency_and_its_places(jilin):
+    # the code and places the library holds (ql_ruleset_currency(_places)),
+    # and the places every money output's Decimal has
+    assert (jilin.currency, jilin.currency_places) == ("CNY", 2)
+    res = jilin.evaluate(FIRM, "2024-06-30")
+    assert res.outputs["levy_due"].as_tuple().exponent == -jilin.currency_places
+    jp = quotalevy.RuleSet.load(os.path.join(SRC, "rules", "jp", "levy.yaml"))
+    assert (jp.currency, jp.currency_places) == ("JPY", 0)
+    de = quotalevy.RuleSet.load(os.path.join(SRC, "rules", "de", "sgb9.yaml"))
+    assert (de.currency, de.currency_places) == ("EUR", 2)
+    # a child keeps its parent's; none declared is None, not -1 or ""
+    national = quotalevy.RuleSet.load(NATIONAL)
+    assert (national.currency, national.currency_places) == ("CNY", 2)
+    small = quotalevy.RuleSet.from_string(SMALL)
+    assert (small.currency, small.currency_places) == (None, None)
+    # kept through a pickle, and readable after close() as the other metadata
+    import pickle
+    assert pickle.loads(pickle.dumps(jp)).currency == "JPY"
+    jp.close()
+    assert (jp.currency, jp.currency_places) == ("JPY", 0)
+
+
 def test_load_accepts_path_objects():
     import pathlib
     assert quotalevy.RuleSet.load(pathlib.Path(NATIONAL)).id == "cn-national"
