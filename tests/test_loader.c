@@ -41,6 +41,25 @@ static void test_loader_io_and_yaml_errors(void **state)
     assert_non_null(strstr(err.message, "NUL byte"));
 }
 
+/* A CR alone, a NEL and U+2028/U+2029 are refused at the first of them,
+ * whichever kind it is, located by LF lines; the same bytes that start
+ * no such line end (CRLF, an em dash, a section sign) are read on. */
+static void test_loader_odd_line_ends_located(void **state)
+{
+    (void)state;
+    assert_load_error("a: 1\rb: 2\n", QL_EPARSE, 1, 5, "a CR without LF");
+    assert_load_error("a: 1\r\nb: 2\r", QL_EPARSE, 2, 5, "a CR without LF");
+    assert_load_error("t: \"x\xC2\x85\"\n", QL_EPARSE, 1, 6, "a NEL (U+0085)");
+    assert_load_error("a: 1\n#\xE2\x80\xA8", QL_EPARSE, 2, 2,
+                      "a line or paragraph separator");
+    assert_load_error("a: \xE2\x80\xA9\rb\xC2\x85\n", QL_EPARSE, 1, 4,
+                      "a line or paragraph separator");
+    assert_load_error("a: \xC2\xA7\xC2\x85\r\n", QL_EPARSE, 1, 5, "a NEL");
+    assert_load_error("a: \xE2\x80\x94\xE2\x80\x94\r\n# \xE2\x80\xA8\n",
+                      QL_EPARSE, 2, 3, "a line or paragraph separator");
+    assert_load_error("a: \xE2\x80\x94 \xC2\xA7\r\n", QL_ESCHEMA, 0, 0, "");
+}
+
 /* An empty extends names no file: said so at the extends, not "cannot
  * open ''" (before, it was an I/O error on the folder's name). */
 static void test_loader_empty_extends(void **state)
@@ -845,6 +864,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loader_io_and_yaml_errors),
+        cmocka_unit_test(test_loader_odd_line_ends_located),
         cmocka_unit_test(test_loader_top_level_schema),
         cmocka_unit_test(test_loader_empty_extends),
         cmocka_unit_test(test_loader_input_errors),
