@@ -2,6 +2,11 @@
  * bench_eval.c — the library's own speed, records already in memory:
  * rule set load time, batch evaluation throughput (one core and all
  * cores) and single-record latency, each the median of several runs.
+ * The load is also given as the thread's CPU time, its fastest run and
+ * the process's first load, with how often the loads were preempted:
+ * on a shared machine the wall median moves with the machine's load
+ * (0.96 and 1.49 ms for the same code, docs/performance.md), and these
+ * say which way a change of it went.
  *
  *   bench_eval RULES UNITS.csv DATE [REPEATS]
  *
@@ -17,16 +22,29 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static double now(void)
+static double clock_s(clockid_t c)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(c, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double now(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
+}
+
+/* Involuntary context switches of the process so far. */
+static long preempted(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_nivcsw;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -157,23 +175,34 @@ int main(int argc, char **argv)
     if (ql_date_parse(&date, argv[3], strlen(argv[3]), &err))
         return 2;
 
-    /* load time */
-    double t[64];
+    /* load time: wall and the thread's CPU time of each of 41 loads */
+    enum { LOADS = 41 };
+    double t[64], cpu[LOADS];
     ql_ruleset *rs = NULL;
-    for (int r = 0; r < 41; r++) {
+    long sw0 = preempted();
+    for (int r = 0; r < LOADS; r++) {
         ql_ruleset *x;
-        double t0 = now();
+        double t0 = now(), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
         if (ql_ruleset_load(&x, argv[1], &err)) {
             fprintf(stderr, "%s\n", err.message);
             return 2;
         }
         t[r] = now() - t0;
+        cpu[r] = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
         if (rs)
             ql_ruleset_free(x);
         else
             rs = x;
     }
-    printf("load_ms %.4f ms\n", median(t, 41) * 1e3);
+    long sw = preempted() - sw0;
+    double first = t[0], first_cpu = cpu[0];
+    printf("load_ms %.4f ms\n", median(t, LOADS) * 1e3);
+    printf("load_cpu_ms %.4f ms (the thread's CPU time, median)\n",
+           median(cpu, LOADS) * 1e3);
+    printf("load_min_ms %.4f ms (the fastest of %d)\n", t[0] * 1e3, LOADS);
+    printf("load_first_ms %.4f ms (the process's first load; CPU %.4f ms)\n",
+           first * 1e3, first_cpu * 1e3);
+    printf("load_preempted %ld times in %d loads\n", sw, LOADS);
 
     /* the same rule set for the exact engine alone (QUOTALEVY_FAST=0 at
      * load), measured in the same run for the ratios */
