@@ -14,22 +14,76 @@
 #include "csv.h"
 #include "test_readers.h"
 
+/* The paths of reading: the plain-line shortcut, the general reader,
+ * and runs of plain lines handed over whole (csv_plain_lines, cut by
+ * csv_split_plain as a worker thread cuts them; csv_next for the rest). */
+enum { PATH_PLAIN, PATH_GENERAL, PATH_RUNS, NPATHS };
+static const char *const path_name[NPATHS] = {"plain-line", "general", "runs of lines"};
+
+/* PATH_RUNS: takes what runs of plain lines there are at the reader's
+ * place into b, as read_all writes records (a field not kept shown
+ * empty: the caller does not read it); 1 if it took some.  The runs are
+ * cut short now and then (at most 1 to 5 lines, or a few bytes) so that
+ * their ends fall everywhere. */
+static int take_runs(csv_reader *r, strbuf *b, const unsigned char *skip, size_t nskip,
+                     unsigned *turn)
+{
+    csv_line lines[5];
+    strbuf blk = {0};
+    long first;
+    int took = 0, got;
+    while ((got = csv_plain_lines(r, &blk, lines, 1 + *turn % 5, *turn % 7 ? 1u << 20 : 9,
+                                  &first)) > 0) {
+        ++*turn;
+        took = 1;
+        for (int j = 0; j < got; j++) {
+            static char rec[CSV_PLAIN_MAX + 16];
+            static const char *text[CSV_PLAIN_MAX + 1];
+            static size_t len[CSV_PLAIN_MAX + 1];
+            assert_true(lines[j].len < CSV_PLAIN_MAX);
+            assert_int_equal(blk.p[lines[j].off + lines[j].len], '\n');
+            size_t nf = csv_split_plain(rec, blk.p + lines[j].off, lines[j].len, text, len,
+                                        CSV_PLAIN_MAX + 1);
+            assert_true(nf <= lines[j].len + 1);
+            char num[32];
+            snprintf(num, sizeof num, "%s%ld[", b->len ? " " : "", first + j);
+            sb_puts(b, num);
+            for (size_t i = 0; i < nf; i++) {
+                if (i)
+                    sb_putc(b, '|');
+                assert_int_equal(strlen(text[i]), len[i]); /* NUL after */
+                if (!(skip && i < nskip && skip[i]))
+                    sb_put_shown(b, text[i], len[i]);
+            }
+            sb_putc(b, ']');
+        }
+    }
+    assert_int_equal(got, 0);
+    free(blk.p);
+    return took;
+}
+
 /* Every record of in[0..n), on one path, with columns `skip` not kept. */
-static char *read_all(const char *in, size_t n, int general,
+static char *read_all(const char *in, size_t n, int path,
                       const unsigned char *skip, size_t nskip)
 {
     FILE *f = fmemopen((void *)in, n, "rb");
     assert_non_null(f);
     csv_reader *r = csv_open(f);
     assert_non_null(r);
-    csv_general_only(r, general);
+    csv_general_only(r, path == PATH_GENERAL);
     if (skip)
         csv_skip(r, skip, nskip);
     strbuf b = {0};
     sb_puts(&b, "");
     csv_record rec;
     int st;
-    while ((st = csv_next(r, &rec)) != 0) {
+    unsigned turn = 0;
+    for (;;) {
+        if (path == PATH_RUNS && take_runs(r, &b, skip, nskip, &turn))
+            continue;
+        if ((st = csv_next(r, &rec)) == 0)
+            break;
         int out = reader_outcome(&b, st, rec.error, rec.error_line,
                                  rec.error_column, rec.line, '[');
         if (out == READ_STOP)
@@ -53,11 +107,11 @@ static void expect_records_(const char *in, size_t n, const char *want,
                             const unsigned char *skip, size_t nskip,
                             const char *file, int line)
 {
-    for (int general = 0; general < 2; general++) {
-        char *got = read_all(in, n, general, skip, nskip);
+    for (int path = 0; path < NPATHS; path++) {
+        char *got = read_all(in, n, path, skip, nskip);
         if (strcmp(got, want)) {
             print_error("%s reader: expected\n  %s\ngot\n  %s\n",
-                        general ? "general" : "plain-line", want, got);
+                        path_name[path], want, got);
             free(got);
             _fail(file, line);
         }
@@ -329,14 +383,50 @@ static void test_csv_plain_words_as_general(void **state)
             sb_putc(&in, '\n');
         }
         int skipping = t % 3 == 0;
-        char *a = read_all(in.p, in.len, 0, skipping ? skip : NULL, 8);
-        char *b = read_all(in.p, in.len, 1, skipping ? skip : NULL, 8);
+        char *a = read_all(in.p, in.len, PATH_PLAIN, skipping ? skip : NULL, 8);
+        char *b = read_all(in.p, in.len, PATH_GENERAL, skipping ? skip : NULL, 8);
+        char *c = read_all(in.p, in.len, PATH_RUNS, skipping ? skip : NULL, 8);
         if (strcmp(a, b))
             fail_msg("input %d: plain-line %s, general %s", t, a, b);
+        if (strcmp(c, b))
+            fail_msg("input %d: runs of lines %s, general %s", t, c, b);
         free(a);
         free(b);
+        free(c);
         free(in.p);
     }
+}
+
+/* Runs of plain lines across the reader's 1 MiB chunks: 3 MiB of lines
+ * of 1 to 80 bytes (and some as long as CSV_PLAIN_MAX allows, or one
+ * byte more), with a quote, an empty line or a CR now and then, read
+ * the general way and as runs: the same records, lines and errors. */
+static void test_csv_runs_across_chunks(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    strbuf in = {0};
+    sb_puts(&in, "id,a,b\n");
+    while (in.len < (3u << 20)) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        size_t want = seed % 997 == 0 ? CSV_PLAIN_MAX - 2 + seed % 4 : 1 + seed % 80;
+        for (size_t i = 0; i < want; i++)
+            sb_putc(&in, (i % 9 == 4) ? ',' : (char)('a' + (seed >> (i % 40)) % 26));
+        unsigned odd = (unsigned)(seed >> 50) % 400;
+        sb_puts(&in, odd == 0 ? "\"q\"\n" : odd == 1 ? "\n\n" : odd == 2 ? "\r\n" : "\n");
+    }
+    char *a = read_all(in.p, in.len, PATH_GENERAL, NULL, 0);
+    char *b = read_all(in.p, in.len, PATH_RUNS, NULL, 0);
+    if (strcmp(a, b)) {
+        size_t i = 0;
+        while (a[i] == b[i])
+            i++;
+        fail_msg("runs of lines differ from the general reader at byte %zu: %.80s | %.80s",
+                 i, a + i, b + i);
+    }
+    free(a);
+    free(b);
+    free(in.p);
 }
 
 int main(void)
@@ -345,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_csv_grammar_table),
         cmocka_unit_test(test_csv_skipped_columns),
         cmocka_unit_test(test_csv_plain_words_as_general),
+        cmocka_unit_test(test_csv_runs_across_chunks),
         cmocka_unit_test(test_csv_field_limit),
         cmocka_unit_test(test_csv_record_limit),
         cmocka_unit_test(test_csv_gives_up_on_endless_input),

@@ -4,8 +4,12 @@
 #include "csv.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define CHUNK (1u << 20)
 /* The record buffer's first size: a row's bytes, most often, fit; the
@@ -21,6 +25,7 @@ struct csv_reader {
     char *buf;         /* input chunk */
     size_t pos, end;
     int eof, started;
+    int ferr;          /* the end came from a read error */
     long records; /* records given so far (the first is the header) */
     long line;         /* current physical line */
     long long consumed;
@@ -117,12 +122,13 @@ static int next_byte(csv_reader *r)
 {
     if (r->pos == r->end) {
         if (r->eof)
-            return -1;
+            return r->ferr ? -2 : -1;
         r->end = fread(r->buf, 1, CHUNK, r->f);
         r->pos = 0;
         if (r->end == 0) {
             r->eof = 1;
-            return ferror(r->f) ? -2 : -1;
+            r->ferr = ferror(r->f) != 0;
+            return r->ferr ? -2 : -1;
         }
     }
     r->consumed++;
@@ -587,6 +593,156 @@ int csv_next(csv_reader *r, csv_record *rec)
             break;
     }
     return finish(r, rec);
+}
+
+/* ------------------------------------------------- runs of plain lines */
+
+/* What csv_plain_lines looks for in a byte: 1 a byte that only the
+ * general reader handles (a quote, CR, NUL, a byte order mark's first
+ * byte), 2 the line end. */
+static const unsigned char plain_class[256] = {['"'] = 1, ['\r'] = 1, [0] = 1,
+                                               [0xEF] = 1, ['\n'] = 2};
+
+/* Moves the chunk's unread bytes to its start and reads on after them
+ * (a line cut by the chunk's end, for csv_plain_lines to see whole). */
+static void refill(csv_reader *r)
+{
+    size_t left = r->end - r->pos;
+    memmove(r->buf, r->buf + r->pos, left);
+    r->pos = 0;
+    r->end = left;
+    size_t got = fread(r->buf + left, 1, CHUNK - left, r->f);
+    r->end += got;
+    if (got == 0) {
+        r->eof = 1;
+        r->ferr = ferror(r->f) != 0;
+    }
+}
+
+/* The run of plain lines from the chunk's byte `pos` (see csv_plain_lines):
+ * their count (at most max) in *count, stored into lines[] with offsets
+ * from pos, and the offset of the first byte not taken; *cut is set when
+ * the scan met the chunk's end inside a line that may be plain. */
+static size_t scan_plain(const char *b, size_t pos, size_t end, csv_line *lines,
+                         size_t max, size_t room, size_t *count, int *cut)
+{
+    size_t i = pos, ls = pos, k = 0;
+    *cut = 0;
+#ifdef __SSE2__
+    const __m128i nl_ = _mm_set1_epi8('\n'), q_ = _mm_set1_epi8('"'),
+                  cr_ = _mm_set1_epi8('\r'), z_ = _mm_setzero_si128(),
+                  ef_ = _mm_set1_epi8((char)0xEF);
+    for (; i + 16 <= end; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl_));
+        unsigned st = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q_), _mm_cmpeq_epi8(v, cr_)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, z_), _mm_cmpeq_epi8(v, ef_))));
+        for (; nl; nl &= nl - 1) {
+            unsigned at = (unsigned)__builtin_ctz(nl);
+            size_t e = i + at, n = e - ls;
+            /* a stop byte in the line (those before ls were cleared) */
+            if ((st & ((1u << at) - 1)) || n == 0 || n >= CSV_PLAIN_MAX)
+                goto done;
+            lines[k].off = ls - pos;
+            lines[k].len = n;
+            k++;
+            ls = e + 1;
+            st &= ~((2u << at) - 1);
+            if (k == max || ls - pos >= room)
+                goto done;
+        }
+        if (st || i + 16 - ls >= CSV_PLAIN_MAX)
+            goto done; /* the line that goes on is not plain */
+    }
+#endif
+    for (; i < end; i++) {
+        unsigned c = plain_class[(unsigned char)b[i]];
+        if (!c)
+            continue;
+        size_t n = i - ls;
+        if (c == 1 || n == 0 || n >= CSV_PLAIN_MAX)
+            goto done;
+        lines[k].off = ls - pos;
+        lines[k].len = n;
+        k++;
+        ls = i + 1;
+        if (k == max || ls - pos >= room)
+            goto done;
+    }
+    *cut = end - ls < CSV_PLAIN_MAX;
+done:
+    *count = k;
+    return ls;
+}
+
+int csv_plain_lines(csv_reader *r, strbuf *dst, csv_line *lines, size_t max, size_t room,
+                    long *first_line)
+{
+    /* the header and a byte order mark before it are csv_next's */
+    if (r->general_only || !r->started || r->records == 0 || max == 0 || room == 0)
+        return 0;
+    size_t k = 0, ls = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int cut;
+        ls = scan_plain(r->buf, r->pos, r->end, lines, max, room, &k, &cut);
+        if (k || !cut || r->eof)
+            break;
+        refill(r); /* no whole line left in the chunk: read on, once */
+    }
+    if (k == 0)
+        return 0;
+    size_t n = ls - r->pos;
+    size_t at = dst->len;
+    if (sb_put(dst, r->buf + r->pos, n))
+        return -1;
+    for (size_t j = 0; j < k; j++)
+        lines[j].off += at;
+    *first_line = r->line;
+    r->pos = ls;
+    r->consumed += (long long)n;
+    r->line += (long)k;
+    r->records += (long)k;
+    return (int)k;
+}
+
+size_t csv_split_plain(char *rec, const char *p, size_t n, const char **fields,
+                       size_t *lens, size_t cap)
+{
+    memcpy(rec, p, n);
+    rec[n] = ',';
+    size_t start = 0, nf = 0;
+#ifdef BYTES
+    const uint64_t zero = 0;
+    memcpy(rec + n + 1, &zero, 8);
+    for (size_t i = 0; i <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, rec + i, 8);
+        for (uint64_t c = zero_bytes(x ^ BYTES(',')); c; c &= c - 1) {
+            size_t at = i + ((size_t)__builtin_ctzll(c) >> 3);
+            rec[at] = '\0';
+            if (nf < cap) {
+                fields[nf] = rec + start;
+                lens[nf] = at - start;
+            }
+            nf++;
+            start = at + 1;
+        }
+    }
+#else
+    for (size_t i = 0; i <= n; i++) {
+        if (rec[i] != ',')
+            continue;
+        rec[i] = '\0';
+        if (nf < cap) {
+            fields[nf] = rec + start;
+            lens[nf] = i - start;
+        }
+        nf++;
+        start = i + 1;
+    }
+#endif
+    return nf;
 }
 
 /* ------------------------------------------------------------ writing */

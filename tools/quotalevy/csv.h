@@ -62,6 +62,37 @@ void csv_skip(csv_reader *r, const unsigned char *skip, size_t n);
 /* Turns off the shortcut for plain lines, so that tests can compare
  * the two ways of reading. */
 void csv_general_only(csv_reader *r, int on);
+/* A plain line of a run (csv_plain_lines): its `len` bytes at `off` in
+ * the caller's buffer, the line end after them not counted. */
+typedef struct csv_line {
+    size_t off, len;
+} csv_line;
+
+/* The longest line csv_plain_lines takes (and shorter than any with
+ * CSV_MAX_FIELDS fields, so that no such line is past the limit). */
+#define CSV_PLAIN_MAX 4000
+
+/* Takes the run of plain lines at the reader's place, for the caller to
+ * cut (csv_split_plain), on another thread say: lines of 1 to
+ * CSV_PLAIN_MAX − 1 bytes that end in LF alone and hold no quote, CR,
+ * NUL or 0xEF (a byte order mark's first byte), after the first record
+ * (the header) — exactly the lines csv_next would cut at every comma
+ * with nothing else to say of them.  At most `max` lines, and once the
+ * run's bytes reach `room` no more; their bytes, each line with its LF,
+ * are appended to dst and lines[i] says where each is; *first_line is
+ * the line number of the first (the others follow it one by one).
+ * Returns the number taken, 0 when the next record is not such a line
+ * (csv_next reads it), −1 out of memory.  Fields not kept (csv_skip) are
+ * in the lines all the same: the caller does not read them. */
+int csv_plain_lines(csv_reader *r, strbuf *dst, csv_line *lines, size_t max, size_t room,
+                    long *first_line);
+/* Cuts a line csv_plain_lines took (its n bytes at p) at its commas: the
+ * line is copied into rec (room for n + 9 bytes) with a NUL after each
+ * field, and the first `cap` fields' texts and lengths are stored in
+ * fields[] and lens[].  Returns the number of fields, which may be more
+ * than cap. */
+size_t csv_split_plain(char *rec, const char *p, size_t n, const char **fields,
+                       size_t *lens, size_t cap);
 /* Bytes consumed so far (for progress). */
 long long csv_offset(const csv_reader *r);
 

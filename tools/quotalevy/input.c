@@ -199,6 +199,22 @@ void in_skip(in_reader *r, const unsigned char *skip, size_t n)
         csv_skip(r->csv, skip, n);
 }
 
+int in_plain_lines(in_reader *r, strbuf *dst, csv_line *lines, size_t max, size_t room,
+                   long *first_line)
+{
+    if (r->jsonl)
+        return 0;
+    return csv_plain_lines(r->csv, dst, lines, max, room, first_line);
+}
+
+const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader, int *column)
+{
+    snprintf(buf, size, "the row has %zu fields but the header has %zu (a ragged row)",
+             nfields, nheader);
+    *column = (int)(nfields < nheader ? nfields : nheader + 1);
+    return buf;
+}
+
 const char *const *in_header(const in_reader *r, size_t *n)
 {
     *n = r->nheader;
@@ -263,11 +279,8 @@ int in_next(in_reader *r, in_row *row)
         return st;
     }
     if (c.nfields != r->nheader) {
-        snprintf(r->msg, sizeof r->msg,
-                 "the row has %zu fields but the header has %zu (a ragged row)",
-                 c.nfields, r->nheader);
-        row->error = r->msg;
-        row->error_column = (int)(c.nfields < r->nheader ? c.nfields : r->nheader + 1);
+        row->error = in_ragged(r->msg, sizeof r->msg, c.nfields, r->nheader,
+                               &row->error_column);
         return 1;
     }
     row->n = c.nfields;

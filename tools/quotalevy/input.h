@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "quotalevy.h"
+#include "csv.h"
 #include "strbuf.h"
 
 typedef struct in_row {
@@ -66,6 +67,15 @@ int in_take_bytes(const in_row *row, strbuf *into, const char ***vals, size_t **
 /* CSV: columns i < n with skip[i] set are not kept (they read as empty,
  * their bytes never copied); skip stays valid while r is used. */
 void in_skip(in_reader *r, const unsigned char *skip, size_t n);
+/* CSV: a run of plain lines (csv_plain_lines) for the caller to cut
+ * with csv_split_plain and check against the header's width (in_ragged);
+ * 0 for JSON Lines or when the next record is not a plain line (in_next
+ * reads it), −1 out of memory. */
+int in_plain_lines(in_reader *r, strbuf *dst, csv_line *lines, size_t max, size_t room,
+                   long *first_line);
+/* The reason a CSV row of nfields fields is refused under a header of
+ * nheader (written into buf, returned), and the column it names. */
+const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader, int *column);
 /* CSV: the header's column names; NULL for JSONL. */
 const char *const *in_header(const in_reader *r, size_t *n);
 

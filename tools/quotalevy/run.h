@@ -71,6 +71,10 @@ typedef struct slot {
     size_t nraw, rawcap;
     const char **rawtext;
     size_t *rawlen;
+    /* a plain CSV line handed over whole (csv_plain_lines): its bytes in
+     * the batch's block, for the worker to cut (run_evaluate_slot) */
+    int plain;
+    size_t poff, plen;
 } slot;
 
 typedef struct worker {
@@ -89,6 +93,12 @@ typedef struct worker {
     const char **keep_v;
     size_t *keep_l;
     int *keep_c;
+    /* plain lines: the batch's block they lie in, and the line being cut
+     * (CSV_PLAIN_MAX + 16 bytes) with its fields (map_n of them) */
+    const char *block;
+    char *line;
+    const char **ftext;
+    size_t *flen;
 } worker;
 
 static inline const char *slot_text(const slot *s, size_t k)

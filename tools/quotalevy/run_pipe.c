@@ -63,6 +63,11 @@ struct run_pipe {
     size_t ncur, nchunks;
     atomic_size_t next;
     strbuf errs; /* a batch's rejects for standard error, written at once */
+    /* plain CSV lines: handed to the workers whole, in each batch's block
+     * of bytes (blocks[3]), found by the reading thread (lines) */
+    int plain;
+    strbuf blocks[3];
+    csv_line *lines;
 };
 
 /* A worker's share of a batch: chunk after chunk, each the next not
@@ -73,6 +78,7 @@ static void work(void *arg)
     struct run_pipe *p = t->pipe;
     worker *w = t->w;
     slot *slots = p->slots + (size_t)p->kcur * BATCH;
+    w->block = p->blocks[p->kcur].p;
     for (;;) {
         size_t c = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
         if (c >= p->nchunks)
@@ -100,7 +106,11 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
     p->outb = calloc(3 * NCHUNKS, sizeof *p->outb);
     p->rejb = calloc(3 * NCHUNKS, sizeof *p->rejb);
     atomic_init(&p->next, 0);
-    if (!p->slots || !p->ws || !p->tasks || !p->wp || !p->outb || !p->rejb) {
+    /* the workers cut a mapped CSV input's plain lines themselves */
+    p->plain = cfg->map_n > 0 && !cfg->jsonl_in;
+    p->lines = p->plain ? calloc(BATCH, sizeof *p->lines) : NULL;
+    if (!p->slots || !p->ws || !p->tasks || !p->wp || !p->outb || !p->rejb ||
+        (p->plain && !p->lines)) {
         run_pipe_free(p);
         return NULL;
     }
@@ -120,7 +130,13 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
         w->keep_v = calloc(cfg->nkeep + 1, sizeof *w->keep_v);
         w->keep_l = calloc(cfg->nkeep + 1, sizeof *w->keep_l);
         w->keep_c = calloc(cfg->nkeep + 1, sizeof *w->keep_c);
+        if (p->plain) {
+            w->line = malloc(CSV_PLAIN_MAX + 16);
+            w->ftext = calloc(cfg->map_n + 1, sizeof *w->ftext);
+            w->flen = calloc(cfg->map_n + 1, sizeof *w->flen);
+        }
         if (!w->keep_v || !w->keep_l || !w->keep_c ||
+            (p->plain && (!w->line || !w->ftext || !w->flen)) ||
             ql_record_new(&w->rec, cfg->rs, &err) || ql_result_new(&w->res, cfg->rs, &err) ||
             (with_totals && !(w->tot = tot_new(cfg->rs, ngroup)))) {
             run_pipe_free(p);
@@ -146,7 +162,13 @@ void run_pipe_free(run_pipe *p)
         free(p->ws[t].keep_v);
         free(p->ws[t].keep_l);
         free(p->ws[t].keep_c);
+        free(p->ws[t].line);
+        free(p->ws[t].ftext);
+        free(p->ws[t].flen);
     }
+    for (int k = 0; k < 3; k++)
+        free(p->blocks[k].p);
+    free(p->lines);
     run_unmap_columns(p->cfg);
     for (size_t i = 0; p->slots && i < 3 * BATCH; i++)
         run_slot_free(&p->slots[i]);
@@ -196,12 +218,50 @@ static int jsonl_checks(run_cfg *cfg, in_row *row)
     return -1;
 }
 
-/* Reads up to BATCH rows into slots; the count, or −1 (read error, said)
- * or −2 (out of memory). *eof is set at the end of the input. */
-static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
+/* Plain lines of a mapped CSV input into slots n… of batch k of the
+ * ring, their bytes into its block (one copy a run, no cutting: the
+ * workers cut them); the count taken (0: the next row is not one), or
+ * −2 out of memory. */
+static long take_plain(run_pipe *p, in_reader *rd, int k, size_t n, size_t *bytes)
 {
+    strbuf *blk = &p->blocks[k];
+    size_t before = blk->len;
+    long first;
+    int got = in_plain_lines(rd, blk, p->lines, BATCH - n, BATCH_BYTES - *bytes, &first);
+    if (got < 0)
+        return -2;
+    slot *s = p->slots + (size_t)k * BATCH + n;
+    const csv_line *ln = p->lines;
+    for (int j = 0; j < got; j++, s++) {
+        s->plain = 1;
+        s->line = first + j;
+        s->poff = ln[j].off;
+        s->plen = ln[j].len;
+        s->error = NULL;
+        s->nraw = s->n = 0;
+    }
+    *bytes += blk->len - before;
+    return got;
+}
+
+/* Reads up to BATCH rows into the slots of batch k of the ring; the
+ * count, or −1 (read error, said) or −2 (out of memory). *eof is set at
+ * the end of the input. */
+static long read_batch(run_pipe *p, in_reader *rd, int k, int *eof)
+{
+    run_cfg *cfg = p->cfg;
+    slot *slots = p->slots + (size_t)k * BATCH;
     size_t n = 0, bytes = 0;
+    p->blocks[k].len = 0;
     while (n < BATCH && bytes < BATCH_BYTES) {
+        if (p->plain) {
+            long got = take_plain(p, rd, k, n, &bytes);
+            if (got < 0)
+                return got;
+            n += (size_t)got;
+            if (got)
+                continue;
+        }
         in_row row;
         int st = in_next(rd, &row);
         if (st == 0) {
@@ -217,6 +277,7 @@ static long read_batch(run_cfg *cfg, in_reader *rd, slot *slots, int *eof)
         }
         if (cfg->jsonl_in && !row.error && jsonl_checks(cfg, &row))
             return -1;
+        slots[n].plain = 0;
         if (run_fill_slot(cfg, &slots[n], &row))
             return -2;
         bytes += slots[n].data.len;
@@ -277,10 +338,9 @@ static const char *failed_name(const outfile *out, const outfile *rej)
 int run_pipe_run(run_pipe *p, in_reader *rd, outfile *out, outfile *rej,
                  const run_progress *pr, run_counts *c)
 {
-    run_cfg *cfg = p->cfg;
     double t0 = now(), last = t0;
     int eof = 0, oom = 0, cur = 0, prev = 2;
-    long n = read_batch(cfg, rd, p->slots, &eof), prev_n = 0;
+    long n = read_batch(p, rd, 0, &eof), prev_n = 0;
     if (n == -1)
         return -1;
     if (n == -2)
@@ -299,7 +359,7 @@ int run_pipe_run(run_pipe *p, in_reader *rd, outfile *out, outfile *rej,
         int nextbuf = 3 - cur - prev;
         long next = eof || n == 0
                         ? 0
-                        : read_batch(cfg, rd, p->slots + (size_t)nextbuf * BATCH, &eof);
+                        : read_batch(p, rd, nextbuf, &eof);
         run_pool_wait(p->pool);
         done[cur].written = done[cur].rejected = 0;
         for (size_t t = 0; t < p->nworkers; t++) {

@@ -355,16 +355,24 @@ static int set_slot(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
     return 1;
 }
 
-/* Columns [from, to) of a mapped CSV row (s->rawtext, s->rawlen) into the
- * record in one call (ql_record_set_texts); 0 when one is refused. */
+/* A mapped CSV row's fields: its texts (each followed by a NUL) and
+ * their lengths, one a column of the header. */
+typedef struct raw_row {
+    const char *const *text;
+    const size_t *len;
+    size_t n;
+} raw_row;
+
+/* Columns [from, to) of a mapped CSV row into the record in one call
+ * (ql_record_set_texts); 0 when one is refused. */
 static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
-                       size_t from, size_t to)
+                       const raw_row *r, size_t from, size_t to)
 {
     ql_error err;
     size_t bad;
     if (to <= from ||
-        !ql_record_set_texts(w->rec, cfg->map_field + from, s->rawtext + from,
-                             s->rawlen + from, to - from, &bad, &err))
+        !ql_record_set_texts(w->rec, cfg->map_field + from, r->text + from,
+                             r->len + from, to - from, &bad, &err))
         return 1;
     reject(cfg, w, s, (int)(from + bad) + 1, err.field, err.code, err.message, v->id);
     return 0;
@@ -375,31 +383,31 @@ static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v
  * header's maps: the fields before the date column, the date, the
  * fields after it, so that the first bad value in column order is the
  * one reported.  0 when a value is refused (the reject written). */
-static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v,
+static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v, const raw_row *r,
                    ql_date *date, int *have_date)
 {
-    size_t n = s->nraw;
-    const char *const *texts = s->rawtext;
+    const char *const *texts = r->text;
+    const size_t *lens = r->len;
     v->raw = 1;
     if (cfg->id_col >= 0) {
         v->id = texts[cfg->id_col];
-        v->id_len = s->rawlen[cfg->id_col];
+        v->id_len = lens[cfg->id_col];
         v->id_col = cfg->id_col + 1;
     }
     for (size_t k = 0; k < cfg->nkeep; k++) {
         int c = cfg->keep_col[k]; /* in the header: map_header checked */
         v->keep[k] = c >= 0 ? texts[c] : NULL;
-        v->keep_len[k] = c >= 0 ? s->rawlen[c] : 0;
+        v->keep_len[k] = c >= 0 ? lens[c] : 0;
         v->keep_col[k] = c + 1;
     }
     size_t from = 0;
     int dc = cfg->has_date ? -1 : cfg->date_col;
     if (dc >= 0) {
-        if (!set_columns(cfg, w, s, v, 0, (size_t)dc))
+        if (!set_columns(cfg, w, s, v, r, 0, (size_t)dc))
             return 0;
-        if (s->rawlen[dc]) {
+        if (lens[dc]) {
             ql_error err;
-            if (ql_date_parse(date, texts[dc], s->rawlen[dc], &err)) {
+            if (ql_date_parse(date, texts[dc], lens[dc], &err)) {
                 reject(cfg, w, s, dc + 1, "date", err.code, err.message, v->id);
                 return 0;
             }
@@ -407,7 +415,28 @@ static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v,
         }
         from = (size_t)dc + 1;
     }
-    return set_columns(cfg, w, s, v, from, n);
+    return set_columns(cfg, w, s, v, r, from, r->n);
+}
+
+/* A plain CSV line the reading thread handed over whole (s->plain): cut
+ * at its commas into the worker's arrays; a row whose width is not the
+ * header's is refused as the reader refuses it (in_ragged).  0 when
+ * refused (the reject written). */
+static int cut_plain(const run_cfg *cfg, worker *w, slot *s, raw_row *r)
+{
+    size_t n = csv_split_plain(w->line, w->block + s->poff, s->plen, w->ftext, w->flen,
+                               cfg->map_n);
+    if (n != cfg->map_n) {
+        char msg[160];
+        int column;
+        in_ragged(msg, sizeof msg, n, cfg->map_n, &column);
+        reject(cfg, w, s, column, NULL, QL_EPARSE, msg, NULL);
+        return 0;
+    }
+    r->text = w->ftext;
+    r->len = w->flen;
+    r->n = n;
+    return 1;
 }
 
 void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
@@ -426,8 +455,11 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     row_view rv = {NULL, 0, 0, w->keep_v, w->keep_l, w->keep_c, 0};
     for (size_t k = 0; k < cfg->nkeep; k++)
         rv.keep[k] = NULL;
-    if (s->nraw ? !set_raw(cfg, w, s, &rv, &date, &have_date)
-                : (view_slot(cfg, s, &rv), !set_slot(cfg, w, s, &rv, &date, &have_date)))
+    raw_row raw = {(const char *const *)s->rawtext, s->rawlen, s->nraw};
+    if (s->plain && !cut_plain(cfg, w, s, &raw))
+        return;
+    if (raw.n ? !set_raw(cfg, w, s, &rv, &raw, &date, &have_date)
+              : (view_slot(cfg, s, &rv), !set_slot(cfg, w, s, &rv, &date, &have_date)))
         return;
     const char *id = rv.id;
     if (!have_date) {
