@@ -37,7 +37,7 @@ static int take_runs(csv_reader *r, strbuf *b, const unsigned char *skip, size_t
         ++*turn;
         took = 1;
         for (int j = 0; j < got; j++) {
-            static char rec[CSV_PLAIN_MAX + 16];
+            static char rec[CSV_PLAIN_MAX + 17];
             static const char *text[CSV_PLAIN_MAX + 1];
             static size_t len[CSV_PLAIN_MAX + 1];
             assert_true(lines[j].len < CSV_PLAIN_MAX);

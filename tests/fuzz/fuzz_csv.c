@@ -34,7 +34,7 @@ static void runs_as_general(const uint8_t *data, size_t size,
         csv_skip(r, skip, nskip);
         csv_skip(q, skip, nskip);
     }
-    static char rec[CSV_PLAIN_MAX + 16];
+    static char rec[CSV_PLAIN_MAX + 17];
     static const char *text[CSV_PLAIN_MAX + 1];
     static size_t len[CSV_PLAIN_MAX + 1];
     strbuf blk = {0};

@@ -712,14 +712,16 @@ size_t csv_split_plain(char *rec, const char *p, size_t n, const char **fields,
     memcpy(rec, p, n);
     rec[n] = ',';
     size_t start = 0, nf = 0;
-#ifdef BYTES
-    const uint64_t zero = 0;
-    memcpy(rec + n + 1, &zero, 8);
-    for (size_t i = 0; i <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, rec + i, 8);
-        for (uint64_t c = zero_bytes(x ^ BYTES(',')); c; c &= c - 1) {
-            size_t at = i + ((size_t)__builtin_ctzll(c) >> 3);
+#ifdef __SSE2__
+    /* the line's last bytes and the ',' read as one step too: the bytes
+     * after them are no commas */
+    memset(rec + n + 1, 0, 16);
+    const __m128i comma = _mm_set1_epi8(',');
+    for (size_t i = 0; i <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(rec + i));
+        for (unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)); c;
+             c &= c - 1) {
+            size_t at = i + (size_t)__builtin_ctz(c);
             rec[at] = '\0';
             if (nf < cap) {
                 fields[nf] = rec + start;

@@ -87,7 +87,7 @@ typedef struct csv_line {
 int csv_plain_lines(csv_reader *r, strbuf *dst, csv_line *lines, size_t max, size_t room,
                     long *first_line);
 /* Cuts a line csv_plain_lines took (its n bytes at p) at its commas: the
- * line is copied into rec (room for n + 9 bytes) with a NUL after each
+ * line is copied into rec (room for n + 17 bytes) with a NUL after each
  * field, and the first `cap` fields' texts and lengths are stored in
  * fields[] and lens[].  Returns the number of fields, which may be more
  * than cap. */

@@ -94,7 +94,7 @@ typedef struct worker {
     size_t *keep_l;
     int *keep_c;
     /* plain lines: the batch's block they lie in, and the line being cut
-     * (CSV_PLAIN_MAX + 16 bytes) with its fields (map_n of them) */
+     * (CSV_PLAIN_MAX + 17 bytes) with its fields (map_n of them) */
     const char *block;
     char *line;
     const char **ftext;

@@ -131,7 +131,7 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
         w->keep_l = calloc(cfg->nkeep + 1, sizeof *w->keep_l);
         w->keep_c = calloc(cfg->nkeep + 1, sizeof *w->keep_c);
         if (p->plain) {
-            w->line = malloc(CSV_PLAIN_MAX + 16);
+            w->line = malloc(CSV_PLAIN_MAX + 17);
             w->ftext = calloc(cfg->map_n + 1, sizeof *w->ftext);
             w->flen = calloc(cfg->map_n + 1, sizeof *w->flen);
         }
