@@ -257,13 +257,31 @@ static void ql_swig_put_error(ql_swig_out *o, const ql_error *e)
     ql_swig_put(o, text, strlen(text));
 }
 
+/* The field's name into err->field: whole when it fits, else cut at a
+ * whole UTF-8 character and ended with "…", so a name longer than
+ * QL_ERROR_FIELD_MAX (a list item's name with a long index) never
+ * leaves half a character or reads as a shorter, real name. */
+static void ql_swig_set_field(ql_error *err, const char *field)
+{
+    size_t n = strlen(field), room = sizeof err->field - 1;
+    if (n <= room) {
+        memcpy(err->field, field, n + 1);
+        return;
+    }
+    n = room - 3; /* "…" is three bytes */
+    while (n > 0 && ((unsigned char)field[n] & 0xC0) == 0x80)
+        n--; /* field[n] starts the first character left out */
+    memcpy(err->field, field, n);
+    memcpy(err->field + n, "\xe2\x80\xa6", 4);
+}
+
 static ql_status ql_swig_record_error(ql_error *err, const char *field,
                                       const char *message)
 {
     if (err) {
         ql_error_clear(err);
         err->code = QL_ERECORD;
-        snprintf(err->field, sizeof err->field, "%s", field);
+        ql_swig_set_field(err, field);
         snprintf(err->message, sizeof err->message, "%s", message);
     }
     return QL_ERECORD;

@@ -81,6 +81,11 @@ local function wrap(h)
   for _, k in ipairs { "id", "title", "jurisdiction", "version", "description", "file" } do
     rs[k] = h:meta(k)
   end
+  -- the ISO 4217 code of its money ("CNY", "JPY") and its minor unit's
+  -- places (2, 0), every money text's decimals; both nil when it has none
+  rs.currency = h:currency()
+  local places = h:currency_places()
+  rs.currency_places = places >= 0 and places or nil
   for i = 0, h:input_count() - 1 do
     local name = h:input_name(i)
     rs.inputs[#rs.inputs + 1] = { name = name, type = h:input_type(i),

@@ -77,6 +77,20 @@ test("load and metadata", function()
   assert(quotalevy.version:match("^%d+%.%d+%.%d+$"), quotalevy.version)
 end)
 
+test("currency", function()
+  -- jilin keeps national's yuan; Japan's yen have no minor unit
+  eq(jilin.currency, "CNY", "jilin's currency")
+  eq(jilin.currency_places, 2, "jilin's places")
+  assert(jilin:evaluate(firm(), JUNE).outputs.levy_due:match("%.%d%d$"))
+  local jp = quotalevy.load("jp/levy")
+  eq(jp.currency, "JPY", "jp")
+  eq(jp.currency_places, 0, "jp places")
+  jp:close()
+  local none = quotalevy.from_string(SMALL)
+  eq(none.currency, nil, "no currency")
+  eq(none.currency_places, nil, "no places")
+end)
+
 test("rule sets by name", function()
   local rs = quotalevy.load("cn/jilin") -- QUOTALEVY_RULES_PATH: the source's rules/
   eq(rs.id, "cn-jilin")
@@ -278,6 +292,20 @@ test("a list short of items, or given with one of its items too, is refused", fu
   eq(rs:evaluate(with(full, "positions", eleven), "2024-12-31").outputs.levy, "4595.00")
   items["positions[12]"] = ""
   eq(rs:evaluate(items, "2024-12-31").outputs.levy, "4595.00")
+end)
+
+test("a field name too long for the error is cut at a whole character, marked", function()
+  -- an item index past the list's end names the key as given: 199 bytes
+  -- into the error's 128-byte field were cut inside an 'é' (swig_batch.h)
+  local rs = quotalevy.from_string(SMALL:gsub("  flag: bool", "  flag: bool\n  p: {type: integer, count: 2}"))
+  local key = "p[" .. ("é"):rep(98) .. "]"
+  for _, e in ipairs { rs:evaluate_many({ { [key] = 1 } }, JUNE)[1] } do
+    eq(getmetatable(e), quotalevy.Error)
+    assert(utf8.len(e.field), "not UTF-8: " .. e.field)
+    assert(#e.field <= 127 and e.field:sub(-3) == "…", e.field)
+    eq(e.field:sub(1, 4), "p[é", "the name's start")
+    assert(e.message:find(key:sub(2), 1, true), e.message) -- whole in the message
+  end
 end)
 
 test("id is the record's id, echoed; a record that is not a table is an Error in its place", function()

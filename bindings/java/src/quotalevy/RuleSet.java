@@ -57,6 +57,8 @@ public final class RuleSet implements AutoCloseable {
     private volatile boolean closed;
 
     private final Map<String, String> meta = new HashMap<>();
+    private final String currency;
+    private final int currencyPlaces;
     private final List<Input> inputs;
     private final List<String> outputs;
     private final int[] outputTypes;
@@ -70,6 +72,8 @@ public final class RuleSet implements AutoCloseable {
         for (String k : new String[] {"id", "title", "jurisdiction", "version",
                                       "description", "file"})
             meta.put(k, rs.meta(k));
+        currency = rs.currency();
+        currencyPlaces = rs.currency_places();
         int ni = (int)rs.input_count();
         List<Input> in = new ArrayList<>(ni);
         for (int i = 0; i < ni; i++)
@@ -178,6 +182,21 @@ public final class RuleSet implements AutoCloseable {
     public String description() { return meta.get("description"); }
     /** The rules file it was loaded from. */
     public String file() { return meta.get("file"); }
+
+    /**
+     * The ISO 4217 code of the currency every money value of the rule set
+     * is in ({@code "CNY"}, {@code "EUR"}, {@code "JPY"}), or {@code null}
+     * when it declares none (it then has no money).  A file that extends
+     * another keeps its currency.
+     */
+    public String currency() { return currency; }
+
+    /**
+     * The decimal places of that currency's minor unit (2 for CNY and EUR,
+     * 0 for JPY): every money {@code BigDecimal} a {@link Result} holds has
+     * this scale.  {@code -1} when the rule set declares no currency.
+     */
+    public int currencyPlaces() { return currencyPlaces; }
 
     /** The inputs (record fields), in declaration order. */
     public List<Input> inputs() { return inputs; }

@@ -57,6 +57,22 @@ class RuleSetTest {
     }
 
     @Test
+    void currency() {
+        /* jilin keeps national's yuan; Japan's yen have no minor unit */
+        assertEquals("CNY", jilin.currency());
+        assertEquals(2, jilin.currencyPlaces());
+        assertEquals(2, ((BigDecimal)jilin.evaluate(firm(), JUNE).output("levy_due")).scale());
+        try (RuleSet jp = RuleSet.load("jp/levy")) {
+            assertEquals("JPY", jp.currency());
+            assertEquals(0, jp.currencyPlaces());
+        }
+        try (RuleSet none = RuleSet.fromString(SMALL)) {
+            assertNull(none.currency());
+            assertEquals(-1, none.currencyPlaces());
+        }
+    }
+
+    @Test
     void ruleSetsByName() {
         /* QUOTALEVY_RULES_PATH is the source tree's rules/ (meson.build) */
         try (RuleSet byName = RuleSet.load("cn/jilin")) {
