@@ -623,11 +623,14 @@ QL_EXTERN ql_status ql_record_set_text(ql_record *rec, size_t i,
  * negative fields[j] is a column that feeds no field (skipped).  A
  * caller that maps a file's columns once (`quotalevy run` does) sets a
  * row without a call a field.  The record is not emptied first: an
- * empty text empties its field, the others keep their values.  Stops at
- * the first text its field refuses, with that status and err filled as
- * ql_record_set_text fills it, and *failed (optional) = its j; the
- * fields before it are set.  QL_EINVAL for a NULL record or array (with
- * n > 0) or a field index out of range (*failed its j).
+ * empty text empties its field, the others keep their values.  When
+ * fields refuse their texts, the refusal reported is the one whose field
+ * is declared first (the lowest index), whatever the order of the texts:
+ * its status, err filled as ql_record_set_text fills it, and *failed
+ * (optional) = its j — so the error a row reports does not depend on
+ * the order of its columns.  The record is then in no defined state
+ * (clear it).  QL_EINVAL for a NULL record or array (with n > 0) or a
+ * field index out of range (*failed its j).
  */
 QL_EXTERN ql_status ql_record_set_texts(ql_record *rec, const int *fields,
                                         const char *const *texts,

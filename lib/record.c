@@ -21,6 +21,7 @@
 #include "ruleset.h"
 #include "eval.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,6 +533,40 @@ ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,
     return qli_record_set_text_exact(rec, i, text, len, err);
 }
 
+/* ql_record_set_texts after text j refused with st (err filled): the
+ * texts after it are set too, and the refusal reported is the one whose
+ * field is declared first (the lowest index; a bad index counts as
+ * after every field), so that which error a row reports does not depend
+ * on the order of its columns or keys (P4-05).  Only a refused row
+ * comes here. */
+static ql_status set_texts_rest(ql_record *rec, const int *fields,
+                                const char *const *texts, const size_t *lens,
+                                size_t n, size_t j, ql_status st, size_t *failed,
+                                ql_error *err)
+{
+    size_t best = (size_t)fields[j] < rec->n ? (size_t)fields[j] : SIZE_MAX;
+    if (failed)
+        *failed = j;
+    for (size_t k = j + 1; k < n; k++) {
+        int i = fields[k];
+        if (i < 0 || (size_t)i >= best)
+            continue; /* no field, or declared after the one reported */
+        ql_error e;
+        ql_status s = lens[k] == 0 ? (rec->present[i] = 0, QL_OK)
+                      : texts[k]   ? set_text_at(rec, (size_t)i, texts[k], lens[k], &e)
+                                   : qli_record_set_text_exact(rec, (size_t)i, texts[k],
+                                                               lens[k], &e);
+        if (s) {
+            best = (size_t)i, st = s;
+            if (failed)
+                *failed = k;
+            if (err)
+                *err = e;
+        }
+    }
+    return st;
+}
+
 ql_status ql_record_set_texts(ql_record *rec, const int *fields,
                               const char *const *texts, const size_t *lens,
                               size_t n, size_t *failed, ql_error *err)
@@ -560,11 +595,8 @@ ql_status ql_record_set_texts(ql_record *rec, const int *fields,
         } else {
             st = set_text_at(rec, (size_t)i, texts[j], len, err);
         }
-        if (st) {
-            if (failed)
-                *failed = j;
-            return st;
-        }
+        if (st)
+            return set_texts_rest(rec, fields, texts, lens, n, j, st, failed, err);
     }
     return QL_OK;
 }

@@ -2226,6 +2226,54 @@ def header_names(text):
     return next(csv.reader(io.StringIO(text)))
 
 
+class FieldOrder(unittest.TestCase):
+    """The reject a bad record gets is the bad value of the input declared
+    first, whatever the order of its columns or keys (P4-05): a payroll run
+    repeated, or the same file written by another tool, gives one reason."""
+
+    # jilin declares unit_type, ..., employees, disabled, ..., wage_total
+    BAD = {"id": "B1", "unit_type": "enterprise", "employees": "22.881",
+           "disabled": "1", "disabled_severe": "0",
+           "wage_total": "12345678901234567890.123456789", "local_avg_wage": "50000"}
+
+    def rejects(self, d, name, text, *opts):
+        path, out, rej = (os.path.join(d, name), os.path.join(d, "o"),
+                          os.path.join(d, "r.csv"))
+        write(path, text)
+        run("run", JILIN, path, "--date", "2024-06-30", "-o", out, "--rejects", rej,
+            *opts, check_rc=1)
+        return rows(read(rej))
+
+    def test_csv_and_jsonl_report_the_first_declared_input_in_any_order(self):
+        keys = list(self.BAD)
+        with tempfile.TemporaryDirectory() as d:
+            got = set()
+            for order in (keys, keys[::-1], [keys[0], keys[5], keys[2], keys[1],
+                                              keys[6], keys[3], keys[4]]):
+                csvtext = ",".join(order) + "\n" + ",".join(self.BAD[k] for k in order) + "\n"
+                for opts in ((), ("-j", "1")):
+                    r = self.rejects(d, "u.csv", csvtext, *opts)
+                    got.add((r[0]["field"], r[0]["id"]))
+                line = json.dumps({k: self.BAD[k] for k in order}) + "\n"
+                r = self.rejects(d, "u.jsonl", line)
+                got.add((r[0]["field"], r[0]["id"]))
+            self.assertEqual(got, {("employees", "B1")})
+
+    def test_a_row_date_with_blanks_is_read_as_date_inputs_are(self):
+        # P4-17: ' 2024-06-30 ' was refused as a date, while every field
+        # (a date input too) ignores surrounding blanks
+        with tempfile.TemporaryDirectory() as d:
+            for name, text in (("d.csv", HEADER.strip() + ",date\n" + GOOD.strip()
+                                + ", 2024-06-30 \n"),
+                               ("d.jsonl", json.dumps(dict(zip(HEADER.strip().split(","),
+                                                               GOOD.strip().split(",")),
+                                                           date="\t2024-06-30 ")) + "\n")):
+                path = os.path.join(d, name)
+                write(path, text)
+                p = run("run", JILIN, path, "-q", check_rc=0)
+                self.assertEqual([r["id"] for r in rows(p.stdout)], ["E1"], name)
+
+
 class Columns(unittest.TestCase):
     """One header name, one meaning: no file the command writes has two
     columns (or JSON Lines keys) of one name — a reader keeps one of them

@@ -52,32 +52,48 @@ static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
     return 0;
 }
 
+ql_status in_parse_date(ql_date *out, const char *text, size_t len, ql_error *err)
+{
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    return ql_date_parse(out, text, len, err);
+}
+
 int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
                    ql_date *date, int *have_date, const char **id, int *column,
                    ql_error *err)
 {
     ql_record_clear(rec);
+    int best = -1; /* the input index of the refusal reported */
     for (size_t k = 0; k < row->n; k++) {
         const char *v = row->val[k] ? row->val[k] : "";
         size_t len = row->val[k] ? row->len[k] : 0;
-        *column = (int)k + 1;
         if (!strcmp(row->name[k], "id"))
             *id = v;
-        if (!strcmp(row->name[k], "date")) {
-            if (len && !*have_date) {
-                if (ql_date_parse(date, v, len, err)) {
-                    snprintf(err->field, sizeof err->field, "date");
-                    return -1;
-                }
-                *have_date = 1;
+        if (!strcmp(row->name[k], "date") && len && !*have_date) {
+            if (in_parse_date(date, v, len, err)) {
+                snprintf(err->field, sizeof err->field, "date");
+                *column = (int)k + 1;
+                return -1;
             }
-            continue;
+            *have_date = 1;
         }
-        int i = ql_ruleset_input_index(rs, row->name[k]);
-        if (i >= 0 && ql_record_set_text(rec, (size_t)i, v, len, err))
-            return -1;
     }
-    return 0;
+    for (size_t k = 0; k < row->n; k++) {
+        const char *v = row->val[k] ? row->val[k] : "";
+        size_t len = row->val[k] ? row->len[k] : 0;
+        int i = strcmp(row->name[k], "date") ? ql_ruleset_input_index(rs, row->name[k]) : -1;
+        ql_error e;
+        if (i >= 0 && (best < 0 || i < best) &&
+            ql_record_set_text(rec, (size_t)i, v, len, &e)) {
+            best = i;
+            *column = (int)k + 1;
+            *err = e;
+        }
+    }
+    return best < 0 ? 0 : -1;
 }
 
 int in_guess_jsonl(const char *path)

@@ -51,7 +51,11 @@ long long in_offset(const in_reader *r);
 /* Sets rec from the row's columns the rule set knows (after emptying it);
  * a 'date' column goes to *date unless *have_date is already set, an 'id'
  * column to *id.  On a bad value: −1, with err filled and *column the
- * 1-based column. */
+ * 1-based column: the date's, else that of the input declared first
+ * among those refused (the reject of `run`, whatever the column order). */
+/* A row's evaluation date (its 'date' column or key) from len bytes,
+ * surrounding blanks (space, tab) ignored as in every field. */
+ql_status in_parse_date(ql_date *out, const char *text, size_t len, ql_error *err);
 int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
                    ql_date *date, int *have_date, const char **id, int *column,
                    ql_error *err);

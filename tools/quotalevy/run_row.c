@@ -5,6 +5,7 @@
  */
 #include "run.h"
 #include "groups.h"
+#include "input.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,32 +328,41 @@ static void view_slot(const run_cfg *cfg, const slot *s, row_view *v)
     }
 }
 
-/* A row in the slot's entries into the record, in column order: each
- * field through ql_record_set_text, the date column parsed.  0 when a
- * value is refused (the row's reject written). */
+/* A row in the slot's entries into the record: the date column parsed
+ * first, then each field through ql_record_set_text; of the values
+ * refused, the one of the input declared first is the row's reject (as
+ * ql_record_set_texts reports, P4-05: not the first in column or key
+ * order, which a JSON writer may shuffle).  0 when one is refused (the
+ * reject written). */
 static int set_slot(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
                     ql_date *date, int *have_date)
 {
-    ql_error err;
-    for (size_t k = 0; k < s->n; k++) {
-        int t = s->target[k];
-        if (t >= T_INPUT) {
-            if (s->len[k] == 0)
-                continue; /* empty since ql_record_clear: no call */
-            if (ql_record_set_text(w->rec, (size_t)(t - T_INPUT), slot_text(s, k),
-                                   s->len[k], &err)) {
-                reject(cfg, w, s, s->col[k], err.field, err.code, err.message, v->id);
-                return 0;
-            }
-        } else if (t == T_DATE && !cfg->has_date && s->len[k]) {
-            if (ql_date_parse(date, slot_text(s, k), s->len[k], &err)) {
+    ql_error err, e;
+    size_t bad = (size_t)-1;
+    for (size_t k = 0; k < s->n; k++)
+        if (s->target[k] == T_DATE && !cfg->has_date && s->len[k]) {
+            if (in_parse_date(date, slot_text(s, k), s->len[k], &err)) {
                 reject(cfg, w, s, s->col[k], "date", err.code, err.message, v->id);
                 return 0;
             }
             *have_date = 1;
         }
+    for (size_t k = 0; k < s->n; k++) {
+        int t = s->target[k];
+        if (t < T_INPUT || s->len[k] == 0)
+            continue; /* no field, or empty since ql_record_clear: no call */
+        if (bad != (size_t)-1 && t >= s->target[bad])
+            continue; /* declared after the one refused */
+        if (ql_record_set_text(w->rec, (size_t)(t - T_INPUT), slot_text(s, k),
+                               s->len[k], &e)) {
+            bad = k;
+            err = e;
+        }
     }
-    return 1;
+    if (bad == (size_t)-1)
+        return 1;
+    reject(cfg, w, s, s->col[bad], err.field, err.code, err.message, v->id);
+    return 0;
 }
 
 /* A mapped CSV row's fields: its texts (each followed by a NUL) and
@@ -380,9 +390,10 @@ static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v
 
 /* A mapped CSV row (its fields one after another in the slot, each
  * after a NUL) into the record, straight from its columns through the
- * header's maps: the fields before the date column, the date, the
- * fields after it, so that the first bad value in column order is the
- * one reported.  0 when a value is refused (the reject written). */
+ * header's maps: the date column first (the row's evaluation date), then
+ * every field in one call, which reports the bad value of the input
+ * declared first (P4-05).  0 when a value is refused (the reject
+ * written). */
 static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v, const raw_row *r,
                    ql_date *date, int *have_date)
 {
@@ -400,22 +411,16 @@ static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v, const ra
         v->keep_len[k] = c >= 0 ? lens[c] : 0;
         v->keep_col[k] = c + 1;
     }
-    size_t from = 0;
     int dc = cfg->has_date ? -1 : cfg->date_col;
-    if (dc >= 0) {
-        if (!set_columns(cfg, w, s, v, r, 0, (size_t)dc))
+    if (dc >= 0 && lens[dc]) { /* the date column feeds no field */
+        ql_error err;
+        if (in_parse_date(date, texts[dc], lens[dc], &err)) {
+            reject(cfg, w, s, dc + 1, "date", err.code, err.message, v->id);
             return 0;
-        if (lens[dc]) {
-            ql_error err;
-            if (ql_date_parse(date, texts[dc], lens[dc], &err)) {
-                reject(cfg, w, s, dc + 1, "date", err.code, err.message, v->id);
-                return 0;
-            }
-            *have_date = 1;
         }
-        from = (size_t)dc + 1;
+        *have_date = 1;
     }
-    return set_columns(cfg, w, s, v, r, from, r->n);
+    return set_columns(cfg, w, s, v, r, 0, r->n);
 }
 
 /* A plain CSV line the reading thread handed over whole (s->plain): cut
