@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "columns.h"
+#include "nearmiss.h"
 #include "strbuf.h"
 #include "input.h"
 

@@ -1,53 +1,16 @@
 /*
- * columns.c — the columns a run ignores, and near misses of the inputs
- * (see columns.h).
+ * columns.c — the columns a run ignores and the checks of a header or a
+ * record's keys (see columns.h); the slips they stop at are colslips.c's.
  */
-#include "columns.h"
+#include "colwatch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "input.h"
-#include "lookalike.h"
 #include "nearidx.h"
 #include "strbuf.h" /* sb_put_escaped */
-
-/* JSON Lines keys already said, remembered up to this many. */
-#define SEEN_MAX 1024
-#define SEEN_SLOTS 2048
-
-struct col_watch {
-    const ql_ruleset *rs;
-    char *ignore_copy;
-    const char **ignore;
-    size_t nignore;
-    int ignore_all; /* "*" */
-    const char *const *keep;
-    size_t nkeep;
-    int has_date;
-    unsigned char *present; /* per input: has a column (this record) */
-    size_t ninputs;
-    char *seen[SEEN_SLOTS];
-    size_t nseen;
-    int seen_full;
-    /* list inputs: per input its list (−1: none), per list its items */
-    int *list_of;
-    struct wlist {
-        size_t first; /* the input index of NAME[1] */
-        int size;     /* its items, declared one after another */
-        int nign;     /* of them named by --ignore-columns */
-        int count;    /* of them given in this header or record */
-    } *lists;
-    size_t nlists;
-    size_t *touched; /* the lists whose count is not 0 */
-    strbuf reject;   /* a JSON Lines record's reason to reject it */
-    /* near-miss candidates, made when a name first needs them: of the
-     * inputs, and of the lists' bare names (in *bases, NUL-separated) */
-    near_idx *near_inputs, *near_lists;
-    char **bases;
-    const char *missing; /* …and the first item it lacks */
-};
 
 /* The list inputs' table (list_of, lists): NAME[1] … NAME[n] are
  * declared one after another.  −1 out of memory. */
@@ -150,353 +113,6 @@ int col_ignored(const col_watch *w, const char *name)
     return 0;
 }
 
-/* ------------------------------------------------------- near misses */
-
-/* Edit distance of a and b (code points) if it is at most 2, else 3
- * (names are at most a few hundred characters here: longer ones differ
- * in length first). */
-static int distance(const int32_t *a, size_t na, const int32_t *b, size_t nb)
-{
-    if ((na > nb ? na - nb : nb - na) > 2)
-        return 3;
-    if (nb > 256) {
-        if (na != nb)
-            return 3;
-        return memcmp(a, b, na * sizeof *a) ? 3 : 0;
-    }
-    int row[258], prev[258];
-    for (size_t j = 0; j <= nb; j++)
-        prev[j] = (int)j;
-    for (size_t i = 1; i <= na; i++) {
-        row[0] = (int)i;
-        int best = row[0];
-        for (size_t j = 1; j <= nb; j++) {
-            int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            if (prev[j] + 1 < d)
-                d = prev[j] + 1;
-            if (row[j - 1] + 1 < d)
-                d = row[j - 1] + 1;
-            row[j] = d;
-            if (d < best)
-                best = d;
-        }
-        if (best > 2)
-            return 3;
-        memcpy(prev, row, (nb + 1) * sizeof *row);
-    }
-    return prev[nb] > 2 ? 3 : prev[nb];
-}
-
-int col_near_miss(const char *a, const char *b)
-{
-    if (!strcmp(a, b))
-        return 0;
-    size_t la = strlen(a), lb = strlen(b);
-    /* folded forms shrink only by dropped characters (at most 3 bytes
-     * each, 4 for tags) and leading zeros: past this, no match */
-    if (la > 4 * lb + 2 + 64 || lb > 4 * la + 2 + 64)
-        return 0;
-    int32_t *na = malloc((la + 1) * sizeof *na), *nb = malloc((lb + 1) * sizeof *nb);
-    int near = 0;
-    if (na && nb) {
-        size_t n1 = name_fold(a, na), n2 = name_fold(b, nb);
-        size_t shorter = n1 < n2 ? n1 : n2;
-        int d = distance(na, n1, nb, n2);
-        near = d == 0 || (d <= 2 && (size_t)d < shorter) ? 1 + d : 0;
-    }
-    free(na);
-    free(nb);
-    return near;
-}
-
-/* Whether `name` is NAME[…] with NAME (folded) the bare name of one of
- * w's lists but no input itself — positions[13] of twelve,
- * positions[3][1]: then the list's first item in *first, its size in
- * *size. */
-static int bad_list_item(const col_watch *w, const char *name, const char **first,
-                         int *size)
-{
-    const ql_ruleset *rs = w->rs;
-    size_t len = strlen(name);
-    int32_t *f = malloc((len + 1) * sizeof *f);
-    if (!f)
-        return 0;
-    size_t n = name_fold(name, f), br = 0;
-    while (br < n && f[br] != '[')
-        br++;
-    int found = 0;
-    if (br > 0 && br < n && ql_ruleset_input_index(rs, name) < 0) {
-        for (size_t l = 0; l < w->nlists && !found; l++) {
-            const char *in = ql_ruleset_input_name(rs, w->lists[l].first);
-            if ((size_t)(strchr(in, '[') - in) != br)
-                continue;
-            size_t k = 0;
-            while (k < br && (f[k] == (unsigned char)in[k] ||
-                              (in[k] >= 'A' && in[k] <= 'Z' &&
-                               f[k] == in[k] - 'A' + 'a')))
-                k++;
-            if (k < br)
-                continue;
-            found = 1;
-            *first = in;
-            *size = w->lists[l].size;
-        }
-    }
-    free(f);
-    return found;
-}
-
-int col_list_items(const ql_ruleset *rs, const char *name)
-{
-    size_t n = strlen(name);
-    char *item = malloc(n + 24);
-    int count = 0;
-    if (!item)
-        return 0;
-    for (;;) {
-        snprintf(item, n + 24, "%s[%d]", name, count + 1);
-        if (ql_ruleset_input_index(rs, item) < 0)
-            break;
-        count++;
-    }
-    free(item);
-    return count;
-}
-
-
-/* ------------------------------------------- a file read wrongly whole */
-
-/* The list input whose bare name (NAME of NAME[1] … NAME[n]) `name` is,
- * exactly (*exact 1) or as a near miss: its first item's name, its items
- * in *size; NULL when none.  A bare name would be read as no input at
- * all, every item empty. */
-static const char *input_name_of(void *ctx, size_t i)
-{
-    return ql_ruleset_input_name(((const col_watch *)ctx)->rs, i);
-}
-
-static const char *base_of(void *ctx, size_t l)
-{
-    return ((const col_watch *)ctx)->bases[l];
-}
-
-/* The indexes, made once (a const watch made them: they are a cache). */
-static int near_ready(const col_watch *cw)
-{
-    col_watch *w = (col_watch *)cw;
-    if (!w->near_inputs &&
-        !(w->near_inputs = near_idx_new(w->ninputs, input_name_of, w)))
-        return -1;
-    if (w->near_lists)
-        return 0;
-    if (!w->bases && !(w->bases = calloc(w->nlists + 1, sizeof *w->bases)))
-        return -1;
-    for (size_t l = 0; l < w->nlists; l++) {
-        const char *first = ql_ruleset_input_name(w->rs, w->lists[l].first);
-        if (!w->bases[l] &&
-            !(w->bases[l] = strndup(first, (size_t)(strchr(first, '[') - first))))
-            return -1;
-    }
-    return (w->near_lists = near_idx_new(w->nlists, base_of, w)) ? 0 : -1;
-}
-
-/* The nearest candidate (the first declared of the nearest): a
- * look-alike (1) before one or two edits (2, 3). */
-typedef struct nearest {
-    const col_watch *w;
-    const char *name;
-    int lists;     /* candidates are lists, not inputs */
-    size_t best;
-    int best_d;
-} nearest;
-
-static void consider(void *ctx, size_t i)
-{
-    nearest *n = ctx;
-    const col_watch *w = n->w;
-    if (!n->lists && w->present[i])
-        return;
-    if (n->best_d && (n->best_d < 2 ? i >= n->best : 0))
-        return;
-    int d = col_near_miss(n->name, n->lists ? w->bases[i] : ql_ruleset_input_name(w->rs, i));
-    if (d && (!n->best_d || d < n->best_d || (d == n->best_d && i < n->best)))
-        n->best = i, n->best_d = d;
-}
-
-/* The list input whose bare name (NAME of NAME[1] … NAME[n]) `name` is,
- * exactly (*exact 1) or as a near miss: its first item's name, its items
- * in *size; NULL when none.  A bare name would be read as no input at
- * all, every item empty. */
-static const char *list_named(const col_watch *w, const char *name, int *size,
-                              int *exact)
-{
-    if (!w->nlists)
-        return NULL;
-    strbuf b = {0};
-    sb_puts(&b, name);
-    sb_puts(&b, "[1]");
-    int i = b.p ? ql_ruleset_input_index(w->rs, b.p) : -1;
-    free(b.p);
-    if (i >= 0 && w->list_of[i] >= 0 && w->lists[w->list_of[i]].first == (size_t)i) {
-        *exact = 1;
-        *size = w->lists[w->list_of[i]].size;
-        return ql_ruleset_input_name(w->rs, (size_t)i);
-    }
-    nearest n = {w, name, 1, 0, 0};
-    if (near_ready(w) || near_idx_each(w->near_lists, name, consider, &n) || !n.best_d)
-        return NULL;
-    *exact = 0;
-    *size = w->lists[n.best].size;
-    return ql_ruleset_input_name(w->rs, w->lists[n.best].first);
-}
-
-static int say_list_named(const col_watch *w, const char *cmd, const char *where,
-                          const char *what, const char *name)
-{
-    int size, exact;
-    const char *first = list_named(w, name, &size, &exact);
-    if (!first)
-        return 0;
-    strbuf b = {0};
-    sb_put_escaped(&b, name, strlen(name));
-    int bl = (int)(strchr(first, '[') - first);
-    const char *nm = b.p ? b.p : "";
-    if (exact)
-        fprintf(stderr,
-                "quotalevy %s: %s: %s '%s' names a list input: '%s' is a list of %d "
-                "item%s, read as %.*s[1], %.*s[2], … %.*s[%d], one %s each (this %s "
-                "would be read as no input, every item empty; --ignore-columns '%s' "
-                "reads the file anyway)\n",
-                cmd, where, what, nm, nm, size, size == 1 ? "" : "s", bl, first, bl,
-                first, bl, first, size, what, what, nm);
-    else
-        fprintf(stderr,
-                "quotalevy %s: %s: %s '%s' is not an input of the rules: did you mean "
-                "the list '%.*s'? It is read as %.*s[1] … %.*s[%d], one %s each "
-                "(--ignore-columns '%s' reads the file anyway)\n",
-                cmd, where, what, nm, bl, first, bl, first, bl, first, size, what, nm);
-    free(b.p);
-    return 1;
-}
-
-/* The separator that `name` holds between names the rules read (';',
- * a tab, '|', or ',' inside quotes): a file separated by another
- * character than ',' reads as one column holding them all.  0 if none. */
-static char sep_inside(const col_watch *w, const char *name)
-{
-    static const char seps[] = ";\t|,";
-    for (const char *c = seps; *c; c++) {
-        if (!strchr(name, *c))
-            continue;
-        char *copy = strdup(name), *save = NULL;
-        char d[2] = {*c, 0};
-        int found = 0;
-        for (char *t = copy ? strtok_r(copy, d, &save) : NULL; t && !found;
-             t = strtok_r(NULL, d, &save)) {
-            size_t n = strlen(t);
-            while (n && (t[n - 1] == ' ' || t[n - 1] == '"' || t[n - 1] == '\r'))
-                t[--n] = '\0';
-            while (*t == ' ' || *t == '"')
-                t++;
-            found = !strcmp(t, "id") || ql_ruleset_input_index(w->rs, t) >= 0;
-        }
-        free(copy);
-        if (found)
-            return *c;
-    }
-    return 0;
-}
-
-/* Appends `s` escaped, cut to about 60 bytes at a character's start. */
-static void put_short(strbuf *b, const char *s)
-{
-    size_t n = strlen(s), cut = n;
-    if (n > 60) {
-        cut = 60;
-        while (cut && ((unsigned char)s[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    sb_put_escaped(b, s, cut);
-    if (cut < n)
-        sb_puts(b, "…");
-}
-
-static const char *sep_name(char c)
-{
-    return c == '\t' ? "tabs" : c == ';' ? "';'" : c == '|' ? "'|'" : "','";
-}
-
-/* A column holding a separator between input names: said, 1. */
-static int say_sep(const char *cmd, const char *where, const char *what,
-                   const char *name, char sep)
-{
-    strbuf b = {0};
-    put_short(&b, name);
-    if (sep == ',')
-        fprintf(stderr,
-                "quotalevy %s: %s: %s '%s' holds ',' inside quotes between names of "
-                "inputs: its names would be read as one, and those inputs as empty "
-                "(unquote the header line)\n",
-                cmd, where, what, b.p ? b.p : "");
-    else
-        fprintf(stderr,
-                "quotalevy %s: %s: %s '%s' holds names of inputs separated by %s: the "
-                "file seems to be separated by %s, and quotalevy reads CSV separated "
-                "by ',' (save or convert the file as comma-separated CSV)\n",
-                cmd, where, what, b.p ? b.p : "", sep_name(sep), sep_name(sep));
-    free(b.p);
-    return 1;
-}
-
-/* No column (key) is an input while some are read as nothing: every row
- * would be evaluated on the inputs' defaults alone.  Said; the run stops. */
-static void say_no_input(const col_watch *w, const char *cmd, const char *where,
-                         int header, const char *const *names, size_t n)
-{
-    strbuf b = {0};
-    size_t shown = 0, j;
-    for (j = 0; j < n && shown < 4; j++) {
-        if (col_ignored(w, names[j]) || !strcmp(names[j], "id") ||
-            !strcmp(names[j], "date"))
-            continue;
-        sb_puts(&b, shown++ ? "', '" : "'");
-        put_short(&b, names[j]);
-    }
-    if (shown)
-        sb_puts(&b, j < n ? "', …" : "'");
-    else /* only id, date or ignored columns, or none at all */
-        for (j = 0; j < n && shown < 4; j++) {
-            sb_puts(&b, shown++ ? "', '" : "only '");
-            put_short(&b, names[j]);
-            sb_puts(&b, j + 1 == n || shown == 4 ? (j + 1 < n ? "', …" : "'") : "");
-        }
-    if (!n)
-        sb_puts(&b, header ? "no column" : "no key");
-    for (size_t i = 0; i < w->ninputs && i < 3; i++) {
-        sb_puts(&b, i ? ", " : "; the rules read ");
-        sb_puts(&b, ql_ruleset_input_name(w->rs, i));
-    }
-    sb_puts(&b, w->ninputs > 3 ? ", …" : "");
-    const char *first = n ? names[0] : "";
-    if (header && n == 1 && !strncmp(first, "sep=", 4) && strlen(first) == 5)
-        fprintf(stderr,
-                "quotalevy %s: %s: the first line '%s' is a spreadsheet's hint that "
-                "the file is separated by '%c'; quotalevy reads CSV separated by ',' "
-                "and a header first (save or convert the file as comma-separated "
-                "CSV)\n",
-                cmd, where, first, first[4]);
-    else
-        fprintf(stderr,
-                "quotalevy %s: %s: no %s is an input of the rules (%s %s): %s "
-                "would be evaluated on the inputs' defaults alone%s (`quotalevy "
-                "check RULES` lists the inputs)\n",
-                cmd, where, header ? "column" : "key",
-                header ? "the header has" : "the record has", b.p ? b.p : "",
-                header ? "every row" : "it",
-                header ? "; is the first line a header naming the columns?" : "");
-    free(b.p);
-}
-
 /* ------------------------------------------------------------ checks */
 
 /* Whether the run reads a column of this name. */
@@ -530,24 +146,6 @@ static void mark_present(col_watch *w, const char *const *names, size_t n,
     }
 }
 
-/* The first declared name without a column that `name` nearly is, or
- * NULL. */
-static const char *near_input(const col_watch *w, const char *name,
-                              int has_date, int has_id)
-{
-    nearest n = {w, name, 0, 0, 0};
-    const char *best = NULL;
-    if (!near_ready(w) && !near_idx_each(w->near_inputs, name, consider, &n) && n.best_d)
-        best = ql_ruleset_input_name(w->rs, n.best);
-    if (best)
-        return best;
-    if (!has_date && !w->has_date && col_near_miss(name, "date"))
-        return "date";
-    if (!has_id && col_near_miss(name, "id"))
-        return "id";
-    return NULL;
-}
-
 /* A near miss of a list's item (NAME[…] with NAME a list input's, but no
  * item of it): said, and the run stops; 0 when it is none. */
 static int say_bad_item(const col_watch *w, const char *cmd, const char *where,
@@ -555,7 +153,7 @@ static int say_bad_item(const col_watch *w, const char *cmd, const char *where,
 {
     const char *first;
     int size;
-    if (!bad_list_item(w, name, &first, &size))
+    if (!cw_bad_list_item(w, name, &first, &size))
         return 0;
     strbuf b = {0};
     sb_put_escaped(&b, name, strlen(name));
@@ -613,10 +211,10 @@ static int say_stop(const col_watch *w, const char *cmd, const char *where,
                     const char *what, const char *name, int has_date, int has_id)
 {
     int size, exact = 0;
-    const char *list = list_named(w, name, &size, &exact);
+    const char *list = cw_list_named(w, name, &size, &exact);
     if (list && exact)
-        return say_list_named(w, cmd, where, what, name);
-    const char *meant = near_input(w, name, has_date, has_id);
+        return cw_say_list_named(w, cmd, where, what, name);
+    const char *meant = cw_near_input(w, name, has_date, has_id);
     if (meant) {
         say_near(cmd, where, what, name, meant);
         return 1;
@@ -624,9 +222,9 @@ static int say_stop(const col_watch *w, const char *cmd, const char *where,
     if (w->ninputs && say_bad_item(w, cmd, where, what, name))
         return 1;
     if (list)
-        return say_list_named(w, cmd, where, what, name);
-    char sep = sep_inside(w, name);
-    return sep ? say_sep(cmd, where, what, name, sep) : 0;
+        return cw_say_list_named(w, cmd, where, what, name);
+    char sep = cw_sep_inside(w, name);
+    return sep ? cw_say_sep(cmd, where, what, name, sep) : 0;
 }
 
 /* A list input some of whose items have a column (key) and others not:
@@ -758,7 +356,7 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
     for (size_t j = 0; j < n; j++)
         knowingly |= col_ignored(w, names[j]) && !w->ignore_all;
     if (!stop && !any_input && w->ninputs && (nunread || !knowingly)) {
-        say_no_input(w, cmd, input, 1, names, n);
+        cw_say_no_input(w, cmd, input, 1, names, n);
         stop = 1;
     }
     /* a name --ignore-columns gives that the header lacks was meant for
@@ -871,7 +469,7 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
         free(b.p);
     }
     if (!stop && !any_input && w->ninputs) {
-        say_no_input(w, cmd, where, 0, names, n);
+        cw_say_no_input(w, cmd, where, 0, names, n);
         stop = 1;
     }
     if (!stop && partial_list(w, cmd, input, line, names, n))

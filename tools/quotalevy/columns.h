@@ -53,11 +53,6 @@ struct in_row;
 int col_keep_read(const col_watch *w, const struct in_row *row,
                   struct in_row *kept);
 void col_kept_free(struct in_row *kept);
-/* Whether a and b are a near miss of each other (not equal): 0 if not,
- * else 1 + their distance (1: alike once folded), compared
- * as a reader sees them (lookalike.h: look-alikes folded, characters
- * that print as nothing dropped, edit distance in characters). */
-int col_near_miss(const char *a, const char *b);
 /* How many items NAME[1] … NAME[n] the list input `name` has (its name
  * as written, without an index), or 0 when it is no list input. */
 int col_list_items(const ql_ruleset *rs, const char *name);

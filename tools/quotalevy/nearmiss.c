@@ -1,0 +1,73 @@
+/*
+ * nearmiss.c — whether one name is a slip of another (see nearmiss.h):
+ * the edit distance of their folded forms (lookalike.h).  Shared by the
+ * command's column checks and the SWIG bindings' record fill
+ * (bindings/swig_batch.h), so a near miss is one thing in every front end.
+ */
+#include "nearmiss.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lookalike.h"
+
+/* Edit distance of a and b (code points) if it is at most 2, else 3
+ * (names are at most a few hundred characters here: longer ones differ
+ * in length first). */
+static int distance(const int32_t *a, size_t na, const int32_t *b, size_t nb)
+{
+    if ((na > nb ? na - nb : nb - na) > 2)
+        return 3;
+    if (nb > 256) {
+        if (na != nb)
+            return 3;
+        return memcmp(a, b, na * sizeof *a) ? 3 : 0;
+    }
+    int row[258], prev[258];
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        row[0] = (int)i;
+        int best = row[0];
+        for (size_t j = 1; j <= nb; j++) {
+            int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (row[j - 1] + 1 < d)
+                d = row[j - 1] + 1;
+            row[j] = d;
+            if (d < best)
+                best = d;
+        }
+        if (best > 2)
+            return 3;
+        memcpy(prev, row, (nb + 1) * sizeof *row);
+    }
+    return prev[nb] > 2 ? 3 : prev[nb];
+}
+
+int near_folded(const int32_t *a, size_t na, const int32_t *b, size_t nb)
+{
+    size_t shorter = na < nb ? na : nb;
+    int d = distance(a, na, b, nb);
+    return d == 0 || (d <= 2 && (size_t)d < shorter) ? 1 + d : 0;
+}
+
+int col_near_miss(const char *a, const char *b)
+{
+    if (!strcmp(a, b))
+        return 0;
+    size_t la = strlen(a), lb = strlen(b);
+    /* folded forms shrink only by dropped characters (at most 3 bytes
+     * each, 4 for tags) and leading zeros: past this, no match */
+    if (la > 4 * lb + 2 + 64 || lb > 4 * la + 2 + 64)
+        return 0;
+    int32_t *na = malloc((la + 1) * sizeof *na),
+            *nb = malloc((lb + 1) * sizeof *nb);
+    int near = 0;
+    if (na && nb)
+        near = near_folded(na, name_fold(a, na), nb, name_fold(b, nb));
+    free(na);
+    free(nb);
+    return near;
+}
