@@ -68,6 +68,8 @@ enum {
 };
 typedef int ql_check_field;
 enum { QL_EVAL_TRACE = 1 };
+/* ql_swig_batch.evaluate's flag: refuse keys that are no input (swig_batch.h). */
+enum { QL_SWIG_NO_EXTRA = 0x100 };
 
 
 const char *ql_version(void);

@@ -26,19 +26,42 @@
  * (Java's Packer, Lua's each_field), else "a\0" "7\0b" would read as two
  * fields and a lone "\0" as the end of a record.
  *
+ * A packer that refuses a value itself (a float, a type it cannot
+ * send) packs the field as "\x01" name "\0" message "\0", and a key
+ * that cannot be a name (not a string, a NUL inside) as "\x01\x01" the
+ * key as shown "\0" message "\0": the refusal
+ * then takes its place among the record's other problems, which are
+ * reported in one order whatever order the host language walks the
+ * record's keys in (ql_swig_fill).  A name the caller gave that starts
+ * with \x01 is packed as such a refusal too, so none is misread.
+ *
+ * Keys that are not inputs follow the rule of docs/architecture.md
+ * ("Keys that are not inputs"): `id` is the record's id; a near miss of
+ * an input that has no value in the record is refused ("did you mean");
+ * any other is passed over, or refused with QL_SWIG_NO_EXTRA in flags.
+ *
  * Included by the wrapper SWIG generates from quotalevy.i; everything
- * here is static to it.  One record and one result are kept and reused:
+ * here is static to it but the near-miss rule (tools/quotalevy/nearmiss.c,
+ * linked hidden into each module).  One record and one result are kept and reused:
  * the batch is for one thread at a time, the rule set for any number.
  */
 #ifndef QL_SWIG_BATCH_H
 #define QL_SWIG_BATCH_H
 
+#include <limits.h>
 #include <stdbool.h> /* output_none: a bool for the target language */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "quotalevy.h"
+#include "lookalike.h" /* name_fold */
+#include "nearmiss.h"  /* near_folded */
+
+/* Flags of ql_swig_batch_run beside QL_EVAL_TRACE: refuse every key
+ * that is neither an input nor `id` (Java's Extra.ERROR, Lua's
+ * {extra = "error"}). */
+#define QL_SWIG_NO_EXTRA 0x100
 
 typedef struct ql_swig_batch {
     const ql_ruleset *rs;
@@ -55,6 +78,12 @@ typedef struct ql_swig_batch {
     size_t *list_first, *touched;
     int *list_size, *list_count;
     size_t nlists, ntouched;
+    /* the inputs' names folded for the near-miss check (name_fold), made
+     * when a record first has a key that is no input */
+    int32_t **folded;
+    size_t *nfolded;
+    /* this record's keys that are no input: offsets into its data */
+    size_t *extra, nextra, extra_cap;
 } ql_swig_batch;
 
 static size_t ql_swig_hash(const char *s, size_t len)
@@ -78,6 +107,11 @@ static void ql_swig_batch_free(ql_swig_batch *b)
     free(b->touched);
     free(b->list_size);
     free(b->list_count);
+    for (size_t i = 0; b->folded && i < ql_ruleset_input_count(b->rs); i++)
+        free(b->folded[i]);
+    free(b->folded);
+    free(b->nfolded);
+    free(b->extra);
     free(b);
 }
 
@@ -88,6 +122,7 @@ static ql_swig_batch *ql_swig_batch_new(const ql_ruleset *rs, ql_error *err)
     while (cap < 2 * n)
         cap *= 2;
     if (b) {
+        b->rs = rs;
         b->slots = malloc(cap * sizeof *b->slots);
         b->seen = calloc(n + 1, sizeof *b->seen);
         b->list_of = malloc((n + 1) * sizeof *b->list_of);
@@ -287,6 +322,38 @@ static ql_status ql_swig_record_error(ql_error *err, const char *field,
     return QL_ERECORD;
 }
 
+/* A record's problems are reported in one order, whatever order the
+ * host language walks its keys in (a Lua table's pairs(), a Java
+ * HashMap, a Python dict built backwards; P4-05): a key that cannot be
+ * a name and the id first (rank -1), then the inputs in declaration order (rank i: a bad or refused
+ * value, a name given twice, a list's missing item; a list given longer
+ * than it is or by its bare name ranks at its first item; a near miss at
+ * the input it misses), then keys refused by QL_SWIG_NO_EXTRA (rank n),
+ * of one rank the field first in byte order.  The fill keeps the
+ * problem of the lowest rank. */
+typedef struct ql_swig_worst {
+    long rank;
+    ql_status st;
+} ql_swig_worst;
+
+static void ql_swig_keep(ql_swig_worst *w, long rank, ql_status st,
+                         const ql_error *e, ql_error *err)
+{
+    if (st == QL_OK)
+        return;
+    if (w->st != QL_OK && rank > w->rank)
+        return;
+    if (w->st != QL_OK && rank == w->rank) { /* one of them, the same each run */
+        int c = err ? strcmp(e->field, err->field) : 0;
+        if (!err || c > 0 || (c == 0 && strcmp(e->message, err->message) >= 0))
+            return;
+    }
+    w->rank = rank;
+    w->st = st;
+    if (err)
+        *err = *e;
+}
+
 /* Input i given by this record: twice is an error (a list given whole
  * and one of its items too, or a name twice), as in every front end. */
 static ql_status ql_swig_given(ql_swig_batch *b, int i, ql_error *err)
@@ -307,22 +374,48 @@ static ql_status ql_swig_given(ql_swig_batch *b, int i, ql_error *err)
     return QL_OK;
 }
 
-/* NAME[k] of a list NAME that has fewer items (a list given longer
- * than it is): the record's error, saying so; QL_OK for any other name. */
-static ql_status ql_swig_past_list(ql_swig_batch *b, const char *name, size_t nlen,
-                                   ql_error *err)
+/* The list whose bare name (NAME of NAME[1] …) is name[0…nlen): its
+ * index, or -1. */
+static int ql_swig_list_named(const ql_swig_batch *b, const char *name, size_t nlen)
 {
+    if (nlen > 200)
+        return -1;
+    char first[216];
+    snprintf(first, sizeof first, "%.*s[1]", (int)nlen, name);
+    int i = ql_swig_batch_index(b, first, strlen(first));
+    return i >= 0 && b->list_of[i] >= 0 &&
+                   b->list_first[b->list_of[i]] == (size_t)i
+               ? b->list_of[i]
+               : -1;
+}
+
+/* NAME[k] of a list NAME that has fewer items (a list given longer
+ * than it is), or a list's bare name NAME given one value: the record's
+ * error, saying so, with the list's first item in *first; QL_OK for any
+ * other name. */
+static ql_status ql_swig_past_list(ql_swig_batch *b, const char *name, size_t nlen,
+                                   size_t *first, ql_error *err)
+{
+    int l = ql_swig_list_named(b, name, nlen);
+    char msg[QL_ERROR_MESSAGE_MAX];
+    if (l >= 0) {
+        *first = b->list_first[l];
+        snprintf(msg, sizeof msg,
+                 "'%.*s' is a list of %d items: give a list, or its items "
+                 "%.*s[1] … %.*s[%d]",
+                 (int)nlen, name, b->list_size[l], (int)nlen, name, (int)nlen,
+                 name, b->list_size[l]);
+        return ql_swig_record_error(err, name, msg);
+    }
     const char *br = memchr(name, '[', nlen);
     if (!br || br == name || name[nlen - 1] != ']' || nlen > 200)
         return QL_OK;
-    char first[216];
-    snprintf(first, sizeof first, "%.*s[1]", (int)(br - name), name);
-    int i = ql_swig_batch_index(b, first, strlen(first));
-    if (i < 0 || b->list_of[i] < 0)
+    l = ql_swig_list_named(b, name, (size_t)(br - name));
+    if (l < 0)
         return QL_OK;
-    char msg[QL_ERROR_MESSAGE_MAX];
+    *first = b->list_first[l];
     snprintf(msg, sizeof msg, "'%.*s' is a list of %d items: it has no item %.*s",
-             (int)(br - name), name, b->list_size[b->list_of[i]],
+             (int)(br - name), name, b->list_size[l],
              (int)(nlen - (size_t)(br - name)), br);
     char field[216];
     snprintf(field, sizeof field, "%.*s", (int)nlen, name);
@@ -331,14 +424,15 @@ static ql_status ql_swig_past_list(ql_swig_batch *b, const char *name, size_t nl
 
 /* At a record's end: a list some of whose items it gave and others not
  * (a list one short, a month lost) would read the rest as empty — the
- * record's error, naming them.  Clears the counts for the next record. */
-static ql_status ql_swig_lists_whole(ql_swig_batch *b, ql_status st, ql_error *err)
+ * record's error, naming them, ranked at the first missing item.  Clears
+ * the counts for the next record. */
+static void ql_swig_lists_whole(ql_swig_batch *b, ql_swig_worst *w, ql_error *err)
 {
     for (size_t t = 0; t < b->ntouched; t++) {
         size_t l = b->touched[t];
         int size = b->list_size[l], given = b->list_count[l];
         b->list_count[l] = 0;
-        if (st || given >= size)
+        if (given >= size)
             continue;
         char miss[256] = "";
         size_t o = 0, first = 0;
@@ -364,25 +458,155 @@ static ql_status ql_swig_lists_whole(ql_swig_batch *b, ql_status st, ql_error *e
                  "null or \"\")",
                  given, size, (int)(strchr(one, '[') - one), one,
                  nmiss == 1 ? "item" : "items", miss, nmiss == 1 ? "it" : "they");
-        st = ql_swig_record_error(err, ql_ruleset_input_name(b->rs, first), msg);
+        ql_error e;
+        ql_swig_keep(w, (long)first,
+                     ql_swig_record_error(&e, ql_ruleset_input_name(b->rs, first), msg),
+                     &e, err);
     }
     b->ntouched = 0;
-    return st;
+}
+
+/* The inputs' folded names, once; -1 out of memory. */
+static int ql_swig_fold_inputs(ql_swig_batch *b)
+{
+    size_t n = ql_ruleset_input_count(b->rs);
+    if (b->folded)
+        return 0;
+    b->folded = calloc(n + 1, sizeof *b->folded);
+    b->nfolded = calloc(n + 1, sizeof *b->nfolded);
+    if (!b->folded || !b->nfolded)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ql_ruleset_input_name(b->rs, i);
+        if (!(b->folded[i] = malloc((strlen(name) + 1) * sizeof **b->folded)))
+            return -1;
+        b->nfolded[i] = name_fold(name, b->folded[i]);
+    }
+    return 0;
+}
+
+/* At a record's end, its keys that are no input: a near miss of an
+ * input the record gave no value is refused ("did you mean"), ranked at
+ * that input; with QL_SWIG_NO_EXTRA every other is refused too (rank n);
+ * the rest are passed over (docs/architecture.md). */
+static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flags,
+                               ql_swig_worst *w, ql_error *err)
+{
+    size_t n = ql_ruleset_input_count(b->rs);
+    for (size_t k = 0; k < b->nextra; k++) {
+        const char *key = data + b->extra[k];
+        size_t klen = strlen(key);
+        int32_t small[256], *f = klen < 256 ? small : malloc((klen + 1) * sizeof *f);
+        int best = -1, best_d = 0;
+        if (f && !ql_swig_fold_inputs(b)) {
+            size_t nf = name_fold(key, f);
+            for (size_t i = 0; i < n && (long)i < w->rank; i++) {
+                if (b->seen[i] == b->stamp)
+                    continue; /* it has its value: the key is something else */
+                int d = near_folded(f, nf, b->folded[i], b->nfolded[i]);
+                if (d && (!best_d || d < best_d))
+                    best = (int)i, best_d = d;
+            }
+        }
+        if (f != small)
+            free(f);
+        char msg[QL_ERROR_MESSAGE_MAX];
+        ql_error e;
+        if (best >= 0) {
+            const char *in = ql_ruleset_input_name(b->rs, (size_t)best);
+            snprintf(msg, sizeof msg,
+                     "the rule set '%s' has no input called '%.200s': did you mean "
+                     "'%s'? It has no value in the record, and a key the rules do "
+                     "not read would be passed over",
+                     ql_ruleset_meta(b->rs, "id"), key, in);
+            ql_swig_keep(w, best, ql_swig_record_error(&e, key, msg), &e, err);
+        } else if (flags & QL_SWIG_NO_EXTRA) {
+            snprintf(msg, sizeof msg,
+                     "the rule set '%s' has no input called '%.200s' (keys that "
+                     "are not inputs are refused in this call)",
+                     ql_ruleset_meta(b->rs, "id"), key);
+            ql_swig_keep(w, (long)n, ql_swig_record_error(&e, key, msg), &e, err);
+        }
+    }
+}
+
+/* One field of a record (name[0…nlen), its text[0…tlen)): set, or its
+ * problem kept by rank; a key that is no input is noted for the end. */
+static void ql_swig_field(ql_swig_batch *b, const char *data, const char *name,
+                          size_t nlen, const char *text, size_t tlen,
+                          ql_swig_worst *w, ql_error *err)
+{
+    ql_error e;
+    int refused = nlen > 0 && name[0] == '\x01';
+    if (refused)
+        name++, nlen--;
+    if (refused && nlen > 0 && name[0] == '\x01') {
+        /* a key that cannot be a name (not a string, a NUL inside): the
+         * record's error, before its fields */
+        ql_swig_keep(w, -1, ql_swig_record_error(&e, name + 1, text), &e, err);
+        return;
+    }
+    int i = ql_swig_batch_index(b, name, nlen);
+    size_t first;
+    if (i >= 0) {
+        ql_status st = ql_swig_given(b, i, &e);
+        if (st == QL_OK && w->st != QL_OK && i >= w->rank)
+            return; /* declared after the problem kept: not read */
+        if (st == QL_OK && refused)
+            st = ql_swig_record_error(&e, ql_ruleset_input_name(b->rs, (size_t)i), text);
+        else if (st == QL_OK && tlen > 0)
+            st = ql_record_set_text(b->rec, (size_t)i, text, tlen, &e);
+        ql_swig_keep(w, i, st, &e, err);
+        return;
+    }
+    if (nlen == 2 && !memcmp(name, "id", 2)) {
+        if (refused) /* the record's id, as in every front end: not read */
+            ql_swig_keep(w, -1, ql_swig_record_error(&e, "id", text), &e, err);
+        return;
+    }
+    int l = refused ? ql_swig_list_named(b, name, nlen) : -1;
+    if (l >= 0) { /* a list the packer refused as a whole */
+        char field[216];
+        snprintf(field, sizeof field, "%.*s", (int)nlen, name);
+        ql_swig_keep(w, (long)b->list_first[l], ql_swig_record_error(&e, field, text),
+                     &e, err);
+        return;
+    }
+    if (ql_swig_past_list(b, name, nlen, &first, &e) != QL_OK) {
+        ql_swig_keep(w, (long)first, e.code, &e, err);
+        return;
+    }
+    if (b->nextra == b->extra_cap) {
+        size_t cap = b->extra_cap ? 2 * b->extra_cap : 16;
+        size_t *p = realloc(b->extra, cap * sizeof *p);
+        if (!p) {
+            ql_error_clear(&e);
+            e.code = QL_ENOMEM;
+            snprintf(e.message, sizeof e.message, "out of memory");
+            ql_swig_keep(w, -2, QL_ENOMEM, &e, err);
+            return;
+        }
+        b->extra = p;
+        b->extra_cap = cap;
+    }
+    b->extra[b->nextra++] = (size_t)(name - data);
 }
 
 /* Fills the record from the fields at *pos, up to its terminating empty
- * name; *pos is left after it.  Returns the first error's status.  A
- * field `id` that is no input is the record's id, not read; a field
- * with an empty text is given, and empty. */
+ * name; *pos is left after it.  Returns the status of the problem first
+ * in the order above (its error in err), QL_OK when there is none.  A
+ * field `id` that is no input is the record's id, not read; a field with
+ * an empty text is given, and empty. */
 static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
-                              size_t *pos, ql_error *err)
+                              size_t *pos, unsigned flags, ql_error *err)
 {
-    ql_status st = QL_OK;
+    ql_swig_worst w = {LONG_MAX, QL_OK};
     ql_record_clear(b->rec);
     if (++b->stamp == 0) { /* wrapped: no record is stamped 0 */
         memset(b->seen, 0, ql_ruleset_input_count(b->rs) * sizeof *b->seen);
         b->stamp = 1;
     }
+    b->nextra = 0;
     while (*pos < len) {
         const char *name = data + *pos;
         const char *end = memchr(name, '\0', len - *pos);
@@ -390,38 +614,29 @@ static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
             break;
         size_t nlen = (size_t)(end - name);
         *pos += nlen + 1;
-        if (nlen == 0)
-            return ql_swig_lists_whole(b, st, err);
+        if (nlen == 0) {
+            ql_swig_lists_whole(b, &w, err);
+            ql_swig_extra_keys(b, data, flags, &w, err);
+            return w.st;
+        }
         const char *text = data + *pos;
         const char *tend = *pos < len ? memchr(text, '\0', len - *pos) : NULL;
         if (!tend)
             break; /* a text without its NUL: not terminated */
         size_t tlen = (size_t)(tend - text);
         *pos += tlen + 1;
-        if (st != QL_OK)
-            continue; /* skip to the record's end */
-        int i = ql_swig_batch_index(b, name, nlen);
-        if (i < 0 && nlen == 2 && !memcmp(name, "id", 2))
-            continue; /* the record's id, as in every front end */
-        if (i < 0 && (st = ql_swig_past_list(b, name, nlen, err)) != QL_OK)
-            continue;
-        if (i < 0)
-            st = ql_record_set(b->rec, name, text, err); /* names it */
-        else if ((st = ql_swig_given(b, i, err)) == QL_OK && tlen > 0)
-            st = ql_record_set_text(b->rec, (size_t)i, text, tlen, err);
+        ql_swig_field(b, data, name, nlen, text, tlen, &w, err);
     }
     b->ntouched = 0;
     for (size_t l = 0; l < b->nlists; l++)
         b->list_count[l] = 0;
-    if (st == QL_OK) {
-        st = QL_EINVAL;
-        if (err) {
-            err->code = st;
-            snprintf(err->message, sizeof err->message,
-                     "a packed record is not terminated");
-        }
+    if (err) {
+        ql_error_clear(err);
+        err->code = QL_EINVAL;
+        snprintf(err->message, sizeof err->message,
+                 "a packed record is not terminated");
     }
-    return st;
+    return QL_EINVAL;
 }
 
 /* Evaluates every packed record of data[0…len) on date; returns the
@@ -437,7 +652,7 @@ static char *ql_swig_batch_run(ql_swig_batch *b, const char *data, size_t len,
     while (pos < len) {
         ql_error err;
         ql_error_clear(&err);
-        if (ql_swig_fill(b, data, len, &pos, &err) ||
+        if (ql_swig_fill(b, data, len, &pos, flags, &err) ||
             ql_evaluate(b->res, b->rec, date, flags & QL_EVAL_TRACE, &err)) {
             ql_swig_put_error(&o, &err);
             continue;

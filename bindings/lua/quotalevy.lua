@@ -39,28 +39,31 @@ local function raise(status, field, message, level)
                      M.Error), level or 3)
 end
 
--- The text a field's value crosses as, or nil for an empty field.
-local function text_of(name, v)
+-- The text a field's value crosses as ("" for an empty field), or
+-- false and why it is refused: the refusal is packed in the field's place
+-- (swig_batch.h), so that it is ranked among the record's other problems
+-- in the rule set's declaration order, not in pairs() order.
+local function text_of(v)
   local t = type(v)
   if t == "string" then
-    if v:find("\0", 1, true) then
-      raise("QL_ERECORD", name, "a NUL character cannot be part of a value", 5)
-    end
+    if v:find("\0", 1, true) then return false, "a NUL character cannot be part of a value" end
     return v
   elseif t == "number" then
     if math.type(v) == "integer" then return tostring(v) end
     if v == math.floor(v) and v > -2^53 and v < 2^53 then
       -- exact in binary, yet no float is taken: what it was meant as is unsure
-      raise("QL_ERECORD", name, ("a float is refused, even %s: pass %d as an integer "
-            .. "or the number as a string"):format(v, math.tointeger(v)), 5)
+      return false, ("a float is refused, even %s: pass %d as an integer "
+                     .. "or the number as a string"):format(v, math.tointeger(v))
     end
-    raise("QL_ERECORD", name, ("a float cannot hold a decimal exactly (%s is "
-          .. "%.17g in binary): pass the number as a string"):format(v, v), 5)
+    return false, ("a float cannot hold most decimals exactly (%s is %.17g in "
+                   .. "binary), so none is taken: pass the number as a string"):format(v, v)
   elseif t == "boolean" then
     return v and "true" or "false"
+  elseif v == nil then
+    return ""
   end
-  raise("QL_ERECORD", name, ("a %s cannot be a field's value: pass a string, "
-        .. "an integer or a boolean"):format(t), 5)
+  return false, ("a %s cannot be a field's value: pass a string, an integer or "
+                 .. "a boolean"):format(t)
 end
 
 local RuleSet = {}
@@ -122,78 +125,51 @@ function RuleSet:_handle()
   return self._h
 end
 
--- The record's fields as (name, text) pairs, lists spread into their items.
--- A name holding a NUL is refused: C would read it cut at the NUL, and
--- the batch, which packs "name\0text\0", would read the rest as more
--- fields or records (the framing's one rule: no NUL in a name or value).
--- `id` (when no input is called so) is the record's id and is not read,
--- as in every front end.  A list is given whole, every item ("" for an
--- empty one: nil would be a hole), or by all of its items: a list one
--- short, or a list and one of its items both, would read an item as
--- empty (or drop one) without a word.  `at` names the record's position
--- in a batch.
+-- The record's fields as (name, text) pairs, lists spread into their
+-- items, into fn.  A value or name the binding cannot send goes as a
+-- refusal, fn("\1" .. name, why), and every check of the record is made
+-- in C (swig_batch.h): the problem reported is the one first in the rule
+-- set's declaration order, the same in every run (Lua's pairs() order
+-- changes from one run to the next, P4-05).  A name holding a NUL is
+-- refused: C would read it cut at the NUL, and the batch, which packs
+-- "name\0text\0", would read the rest as more fields or records.  A
+-- list is given whole, every item ("" for an empty one: nil would be a
+-- hole), or by all of its items (an item beside its list is given
+-- twice, which C refuses).  `at` names the record's position in a
+-- batch.
 local function each_field(rs, record, fn, at)
   if type(record) ~= "table" then
-    error(setmetatable({ status = "QL_EINVAL",
-                         message = ("%srecord must be a table, not %s"):format(
-                           at and ("records[%d]: "):format(at) or "", type(record)),
-                         text = ("%srecord must be a table, not %s"):format(
-                           at and ("records[%d]: "):format(at) or "", type(record)) },
-                       M.Error), 4)
+    local why = ("%srecord must be a table, not %s"):format(
+      at and ("records[%d]: "):format(at) or "", type(record))
+    error(setmetatable({ status = "QL_EINVAL", message = why, text = why }, M.Error), 4)
   end
-  local items = {} -- list name -> items given by name
   for name, v in pairs(record) do
     if type(name) ~= "string" then
-      raise("QL_ERECORD", tostring(name), "a field name must be a string", 4)
-    end
-    if name:find("\0", 1, true) then
-      raise("QL_ERECORD", (name:gsub("\0", "\\0")),
-            "a NUL character cannot be part of a field name", 4)
-    end
-    local size = rs.lists[name]
-    if name == "id" and not rs._input.id then
-      text_of(name, v) -- the id is the record's, not read: only checked
-    elseif size and type(v) == "table" then
+      fn("\1\1" .. tostring(name), ("a field name must be a string, not %s"):format(type(name)))
+    elseif name:find("\0", 1, true) or name:byte(1) == 1 then
+      fn("\1\1" .. name:gsub("%z", "\\0"):gsub("^\1", "\\x01"),
+         "a NUL character (or a \\x01 first) cannot be part of a field name")
+    elseif rs.lists[name] and type(v) == "table" then
+      local size, bad = rs.lists[name], nil
       for k in pairs(v) do
-        if math.type(k) ~= "integer" or k < 1 or k > size then
-          raise("QL_ERECORD", name, ("a list of %d items, got item %s"):format(size, tostring(k)), 4)
-        end
+        if math.type(k) ~= "integer" or k < 1 or k > size then bad = bad or k end
       end
       local got = 0
       for k = 1, size do got = got + (v[k] ~= nil and 1 or 0) end
-      if got ~= size then
-        raise("QL_ERECORD", name, ("a list of %d items, got %d (an empty item is \"\": "
-              .. "nil is a hole in a Lua table)"):format(size, got), 4)
-      end
-      for k = 1, size do
-        local item = ("%s[%d]"):format(name, k)
-        if record[item] ~= nil then
-          raise("QL_ERECORD", item, ("the list '%s' is given whole and its item '%s' "
-                .. "too: give one or the other"):format(name, item), 4)
+      if bad ~= nil then
+        fn("\1" .. name, ("a list of %d items, got item %s"):format(size, tostring(bad)))
+      elseif got ~= size then
+        fn("\1" .. name, ("a list of %d items, got %d (an empty item is \"\": "
+                          .. "nil is a hole in a Lua table)"):format(size, got))
+      else
+        for k = 1, size do -- an item given beside its list: C says "twice"
+          local item, text, why = ("%s[%d]"):format(name, k), text_of(v[k])
+          if text then fn(item, text) else fn("\1" .. item, why) end
         end
-        fn(item, text_of(name, v[k]))
       end
     else
-      local base = name:match("^(.-)%[%d+%]$")
-      if base and rs.lists[base] and rs._input[name] then
-        items[base] = (items[base] or 0) + 1
-      end
-      fn(name, text_of(name, v))
-    end
-  end
-  for base, got in pairs(items) do
-    local size = rs.lists[base]
-    if got < size and type(record[base]) ~= "table" then
-      local miss = {}
-      for k = 1, size do
-        local item = ("%s[%d]"):format(base, k)
-        if record[item] == nil then miss[#miss + 1] = item end
-      end
-      raise("QL_ERECORD", miss[1], ("the record has %d of the %d items of the list "
-            .. "'%s': no %s %s, so %s would be read as empty (give every item, an "
-            .. "empty one as \"\")"):format(got, size, base,
-            #miss == 1 and "item" or "items", table.concat(miss, ", ", 1, math.min(#miss, 6))
-            .. (#miss > 6 and ", …" or ""), #miss == 1 and "it" or "they"), 4)
+      local text, why = text_of(v)
+      if text then fn(name, text) else fn("\1" .. name, why) end
     end
   end
 end
@@ -241,48 +217,110 @@ local function result(rs, date, texts)
   return r
 end
 
--- Fills this rule set's record from a table and evaluates it into its result.
-local function run(self, record, date, flags)
-  local h, d = self:_handle(), days(date)
-  if not self._rec then
-    self._rec, self._res = core.ql_record(h), core.ql_result(h)
+-- The batch's flags for the options table of a call: {extra = "ignore"}
+-- (the default: a key that is no input and no near miss is passed over)
+-- or {extra = "error"} (refused).
+local function flags_of(opts, level)
+  if opts == nil then return 0 end
+  if type(opts) ~= "table" then
+    error(("quotalevy: options must be a table, not %s"):format(type(opts)), level)
   end
-  local rec, res = self._rec, self._res
-  rec:clear()
-  each_field(self, record, function(name, text) rec:set(name, text) end)
-  res:evaluate(rec, d, flags)
-  return h, res
+  for k in pairs(opts) do
+    if k ~= "extra" then
+      error(("quotalevy: unknown option '%s' (the options are: extra)"):format(tostring(k)), level)
+    end
+  end
+  if opts.extra == nil or opts.extra == "ignore" then return 0 end
+  if opts.extra == "error" then return core.QL_SWIG_NO_EXTRA end
+  error(("quotalevy: extra must be \"ignore\" or \"error\", not %s"):format(tostring(opts.extra)),
+        level)
+end
+
+-- The error object of a batch entry "E" at fields[pos].
+local function batch_error(f, pos)
+  return setmetatable({ status = f[pos + 1], message = f[pos + 2],
+                        file = f[pos + 3] ~= "" and f[pos + 3] or nil,
+                        line = tonumber(f[pos + 4]) ~= 0 and tonumber(f[pos + 4]) or nil,
+                        column = tonumber(f[pos + 5]) ~= 0 and tonumber(f[pos + 5]) or nil,
+                        field = f[pos + 6] ~= "" and f[pos + 6] or nil,
+                        text = f[pos + 7] }, M.Error)
+end
+
+-- Evaluates records (already checked to be a list) in one call into C:
+-- a Result or an Error for each; with trace, each Result's explanation
+-- in .explanation.
+local function run_batch(self, records, date, flags, many)
+  local h, d = self:_handle(), days(date)
+  local parts, out, sent = {}, {}, {}
+  for i, record in ipairs(records) do
+    local ok, e = pcall(each_field, self, record, function(name, text)
+      parts[#parts + 1] = name
+      parts[#parts + 1] = text
+    end, many and i or nil)
+    if ok then
+      parts[#parts + 1] = "" -- ends the record
+      sent[#sent + 1] = i
+    else
+      out[i] = e
+      -- drop the fields packed before the refusal
+      for k = #parts, 1, -1 do
+        if parts[k] == "" then break end
+        parts[k] = nil
+      end
+    end
+  end
+  if #sent == 0 then return out end
+  self._batch = self._batch or core.ql_swig_batch(h)
+  local packed = table.concat(parts, "\0") .. "\0"
+  local got = self._batch:evaluate(packed, d, flags)
+  local fields = {}
+  for s in got:gmatch("([^\0]*)\0") do fields[#fields + 1] = s end
+  local pos, width = 1, #self.outputs + 5 * #self.checks
+  local trace = flags & core.QL_EVAL_TRACE ~= 0 and 1 or 0
+  for _, i in ipairs(sent) do
+    if fields[pos] == "E" then
+      out[i] = batch_error(fields, pos)
+      pos = pos + 8
+    else
+      out[i] = result(self, date, table.move(fields, pos + 1, pos + width, 1, {}))
+      if records[i].id ~= nil then out[i].id = tostring(records[i].id) end
+      if trace == 1 then out[i].explanation = fields[pos + 1 + width] end
+      pos = pos + 1 + width + trace
+    end
+  end
+  if pos ~= #fields + 1 then -- one entry a record, or the framing broke
+    error(("quotalevy: the batch returned %d fields for %d records"):format(#fields, #sent), 3)
+  end
+  return out
+end
+
+-- One record through the batch: its Result, or its Error raised.
+local function run_one(self, record, date, flags)
+  local r = run_batch(self, { record }, date, flags)[1]
+  if getmetatable(r) == M.Error then error(r, 3) end
+  return r
 end
 
 --- Evaluates one record (a table of field = value) on date ("YYYY-MM-DD").
 --- Returns a Result: r.outputs (name -> string, boolean or nil) and
 --- r.checks (name -> {applicable, compliant, required, actual, shortfall}).
-function RuleSet:evaluate(record, date)
-  local h, res = run(self, record, date, 0)
-  local texts, n = {}, h:output_count()
-  local id = record.id ~= nil and tostring(record.id) or nil
-  for i = 0, n - 1 do
-    texts[#texts + 1] = res:output_none(i) and "" or "=" .. res:output_string(i)
-  end
-  for c = 0, h:check_count() - 1 do
-    for f = 0, 4 do texts[#texts + 1] = res:check_string(c, f) end
-  end
-  local r = result(self, date, texts)
-  r.id = id -- the record's id, echoed as the other front ends do
-  return r
+--- opts: {extra = "error"} refuses keys that are not inputs (see docs/lua.md).
+function RuleSet:evaluate(record, date, opts)
+  return run_one(self, record, date, flags_of(opts, 3))
 end
 
 --- The calculation of one record step by step, as `quotalevy explain`
 --- prints it: the library's own text (ql_result_explain).
-function RuleSet:explain(record, date)
-  local _, res = run(self, record, date, core.QL_EVAL_TRACE)
-  return res:explanation()
+function RuleSet:explain(record, date, opts)
+  return run_one(self, record, date, flags_of(opts, 3) | core.QL_EVAL_TRACE).explanation
 end
 
 --- Evaluates a list of records on date in one call into C.  Returns a list
 --- of the same length: a Result, or the error object of a record that failed.
-function RuleSet:evaluate_many(records, date)
-  local h, d = self:_handle(), days(date)
+function RuleSet:evaluate_many(records, date, opts)
+  local flags = flags_of(opts, 3)
+  self:_handle()
+  days(date)
   -- a list 1 … n, every key checked: ipairs stops at the first hole, and a
   -- batch built by index with one skipped lost every record after it
   local count, most = 0, 0
@@ -302,52 +340,7 @@ function RuleSet:evaluate_many(records, date)
     error(("quotalevy: evaluate_many takes a list of records without gaps: "
            .. "records[%d] follows a hole at [%d]"):format(after, hole), 2)
   end
-  local parts, out, sent = {}, {}, {}
-  for i, record in ipairs(records) do
-    local ok, e = pcall(each_field, self, record, function(name, text)
-      parts[#parts + 1] = name
-      parts[#parts + 1] = text
-    end, i)
-    if ok then
-      parts[#parts + 1] = "" -- ends the record
-      sent[#sent + 1] = i
-    else
-      out[i] = e
-      -- drop the fields packed before the refusal
-      for k = #parts, 1, -1 do
-        if parts[k] == "" then break end
-        parts[k] = nil
-      end
-    end
-  end
-  if #sent == 0 then return out end
-  self._batch = self._batch or core.ql_swig_batch(h)
-  local packed = table.concat(parts, "\0") .. "\0"
-  local got = self._batch:evaluate(packed, d, 0)
-  local fields = {}
-  for s in got:gmatch("([^\0]*)\0") do fields[#fields + 1] = s end
-  local pos, width = 1, #self.outputs + 5 * #self.checks
-  for _, i in ipairs(sent) do
-    local tag = fields[pos]
-    if tag == "E" then
-      local f = fields
-      out[i] = setmetatable({ status = f[pos + 1], message = f[pos + 2],
-                              file = f[pos + 3] ~= "" and f[pos + 3] or nil,
-                              line = tonumber(f[pos + 4]) ~= 0 and tonumber(f[pos + 4]) or nil,
-                              column = tonumber(f[pos + 5]) ~= 0 and tonumber(f[pos + 5]) or nil,
-                              field = f[pos + 6] ~= "" and f[pos + 6] or nil,
-                              text = f[pos + 7] }, M.Error)
-      pos = pos + 8
-    else
-      out[i] = result(self, date, table.move(fields, pos + 1, pos + width, 1, {}))
-      if records[i].id ~= nil then out[i].id = tostring(records[i].id) end
-      pos = pos + 1 + width
-    end
-  end
-  if pos ~= #fields + 1 then -- one entry a record, or the framing broke
-    error(("quotalevy: the batch returned %d fields for %d records"):format(#fields, #sent), 2)
-  end
-  return out
+  return run_batch(self, records, date, flags, true)
 end
 
 --- The value of parameter name in force on date, as the rules file writes it.
@@ -367,10 +360,8 @@ function RuleSet:close()
   -- a borrower goes before what it borrows from (the result borrows the
   -- record it evaluated, everything the rule set), or the free refuses
   if self._batch then core.ql_swig_batch_free(self._batch) end
-  if self._res then core.ql_result_free(self._res) end
-  if self._rec then core.ql_record_free(self._rec) end
   core.ql_ruleset_free(self._h)
-  self._batch, self._rec, self._res, self._h = nil, nil, nil, nil
+  self._batch, self._h = nil, nil
 end
 RuleSet.__close = RuleSet.close
 

@@ -203,7 +203,8 @@ test("record errors name the field", function()
   assert(e.file:find("national.yaml$"), e.file)
   assert(e.line > 0 and e.column > 0)
   eq(raises(jilin.evaluate, jilin, with(firm(), "disabled", 200), JUNE).field, "disabled")
-  eq(raises(jilin.evaluate, jilin, with(firm(), "colour", "red"), JUNE).field, "colour")
+  eq(raises(jilin.evaluate, jilin, with(firm(), "colour", "red"), JUNE, { extra = "error" }).field,
+     "colour")
   eq(raises(jilin.evaluate, jilin, firm(), "2028-01-01").status, "QL_ENODATA")
   eq(raises(jilin.evaluate, jilin, firm(), "2024-13-01").status, "QL_EPARSE")
   assert(raises(jilin.evaluate, jilin, firm(), 20240630))
@@ -266,7 +267,7 @@ test("a list short of items, or given with one of its items too, is refused", fu
     { with(full, "positions", eleven), "positions", "a list of 12 items, got 11" },
     { with(full, "positions", holed), "positions", "a list of 12 items, got 11" },
     { with(full, "positions[2]", "999"), "positions[2]",
-      "the list 'positions' is given whole and its item 'positions[2]' too" },
+      "'positions[2]' is given twice in the record (a list given whole and this item of it too?)" },
   }
   local items = { severely_disabled = twelve(3), workshop_labour = "6000" }
   for k = 1, 11 do items[("positions[%d]"):format(k)] = 121 end
@@ -299,7 +300,8 @@ test("a field name too long for the error is cut at a whole character, marked", 
   -- into the error's 128-byte field were cut inside an 'é' (swig_batch.h)
   local rs = quotalevy.from_string(SMALL:gsub("  flag: bool", "  flag: bool\n  p: {type: integer, count: 2}"))
   local key = "p[" .. ("é"):rep(98) .. "]"
-  for _, e in ipairs { rs:evaluate_many({ { [key] = 1 } }, JUNE)[1] } do
+  for _, e in ipairs { raises(rs.evaluate, rs, { [key] = 1 }, JUNE),
+                       rs:evaluate_many({ { [key] = 1 } }, JUNE)[1] } do
     eq(getmetatable(e), quotalevy.Error)
     assert(utf8.len(e.field), "not UTF-8: " .. e.field)
     assert(#e.field <= 127 and e.field:sub(-3) == "…", e.field)
@@ -322,9 +324,68 @@ test("id is the record's id, echoed; a record that is not a table is an Error in
   eq(many[2].status, "QL_EINVAL")
   assert(tostring(many[2]):find("records[2]: record must be a table, not string", 1, true),
          tostring(many[2]))
-  -- an unknown key is refused as before, and a near miss of 'id' names no input 'i'
-  local e = raises(jilin.evaluate, jilin, with(firm(), "colour", "red"), JUNE)
-  eq(e.field, "colour")
+  -- a key that is no input is passed over (refused with extra = "error")
+  eq(jilin:evaluate(with(firm(), "colour", "red"), JUNE).outputs.levy_due,
+     jilin:evaluate(firm(), JUNE).outputs.levy_due)
+end)
+
+test("keys that are not inputs: one rule (docs/architecture.md)", function()
+  -- P3-05: Java, Lua and Python's records refused an unknown key that the
+  -- command and SQL pass over; now a near miss of an input with no value
+  -- is refused, any other key passed over, and extra = "error" refuses all
+  local levy = jilin:evaluate(firm(), JUNE).outputs.levy_due
+  local slip = with(with(firm(), "employees", nil), "Employees", "125.5")
+  for _, rec in ipairs { slip, with(with(firm(), "employees", nil), "employes", "125.5"),
+                         with(with(firm(), "disabled", nil), "disabld", 1) } do
+    local e = raises(jilin.evaluate, jilin, rec, JUNE)
+    eq(e.status, "QL_ERECORD")
+    assert(e.message:find("did you mean '", 1, true), e.message)
+    local many = jilin:evaluate_many({ rec, firm() }, JUNE)
+    eq(many[1].text, e.text, "batch and single alike")
+    eq(many[2].outputs.levy_due, levy)
+  end
+  eq(raises(jilin.evaluate, jilin, slip, JUNE).field, "Employees")
+  -- the input has its value: the look-alike key is something else, passed over
+  eq(jilin:evaluate(with(firm(), "Employees", "9"), JUNE).outputs.levy_due, levy)
+  eq(jilin:evaluate(with(firm(), "note", "x"), JUNE, { extra = "ignore" }).outputs.levy_due, levy)
+  local e = raises(jilin.evaluate, jilin, with(firm(), "note", "x"), JUNE, { extra = "error" })
+  eq(e.field, "note")
+  local many = jilin:evaluate_many({ with(firm(), "note", "x"), firm() }, JUNE, { extra = "error" })
+  eq(many[1].field, "note")
+  eq(many[2].outputs.levy_due, levy)
+  assert(not pcall(jilin.evaluate, jilin, firm(), JUNE, { extra = "warn" }))
+  assert(not pcall(jilin.evaluate, jilin, firm(), JUNE, { extr = "error" }))
+end)
+
+test("the error reported is the first in declaration order, whatever pairs() gives", function()
+  -- P4-05: the first failing field in pairs() order, which changes from
+  -- run to run; now employees (declared before wage_total) every time
+  local bad = { unit_type = "enterprise", employees = "22.881", disabled = 1,
+                disabled_severe = 0, wage_total = "12345678901234567890.123456789",
+                local_avg_wage = 50000 }
+  local keys = {}
+  for k in pairs(bad) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local seen = {}
+  for round = 1, 60 do
+    local rec = {}
+    for j = 1, round % 7 do rec["pad" .. j] = j end -- another table size
+    for j = 0, #keys - 1 do
+      local k = keys[(j * (round % 5 + 1) + round) % #keys + 1]
+      rec[k] = bad[k]
+    end
+    for k, v in pairs(bad) do rec[k] = v end
+    for j = 1, round % 7 do rec["pad" .. j] = nil end
+    local variants = { rec, with(rec, "employees", 1.5), with(with(rec, "employees", {}), "disabled", 0.5) }
+    for v, r in ipairs(variants) do
+      seen[v .. " " .. raises(jilin.evaluate, jilin, r, JUNE).field] = true
+      seen[v .. " " .. jilin:evaluate_many({ r }, JUNE)[1].field] = true
+    end
+  end
+  local got = {}
+  for k in pairs(seen) do got[#got + 1] = k end
+  table.sort(got)
+  eq(table.concat(got, "; "), "1 employees; 2 employees; 3 employees")
 end)
 
 test("evaluate_many equals evaluate, errors in their place", function()

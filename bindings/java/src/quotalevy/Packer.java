@@ -63,29 +63,41 @@ final class Packer {
         buf[len++] = 0;
     }
 
-    /* Appends one record's fields; on a refused value, throws with the
-     * packer unchanged from where the record began. */
+    /* Appends one record's fields.  A value or key the binding cannot send
+     * is packed as a refusal in its place ("\1" name, or "\1\1" for a
+     * key that cannot be a name: bindings/swig_batch.h), so the library
+     * ranks it among the record's other problems in the rule set's
+     * declaration order: the error reported does not depend on the Map's
+     * iteration order (a HashMap's, P4-05). */
     void record(Map<?, ?> record) {
         int start = len;
-        try {
-            for (Map.Entry<?, ?> e : record.entrySet()) {
-                Object key = e.getKey();
-                if (!(key instanceof String))
-                    throw RecordException.refused(String.valueOf(key),
-                        "a field name must be a String, not " + typeName(key));
-                String name = (String)key;
-                Object v = e.getValue();
-                if (v instanceof List<?>) {
-                    List<?> items = (List<?>)v;
-                    for (int k = 0; k < items.size(); k++)
-                        field(name + "[" + (k + 1) + "]", items.get(k));
-                } else {
-                    field(name, v);
-                }
+        for (Map.Entry<?, ?> e : record.entrySet()) {
+            Object key = e.getKey();
+            if (!(key instanceof String)) {
+                malformed(String.valueOf(key),
+                          "a field name must be a String, not " + article(typeName(key)));
+                continue;
             }
-        } catch (RuntimeException ex) {
-            len = start;
-            throw ex;
+            String name = (String)key;
+            String why = Utf8.notText(name);
+            if (name.isEmpty() || name.indexOf('\0') >= 0 || name.charAt(0) == '\1') {
+                malformed(name.isEmpty() ? "\"\"" : Utf8.escaped(name).replace("\0", "\\0")
+                                                                  .replace("\1", "\\x01"),
+                          "a field name cannot be empty, hold a NUL or start with \\x01");
+                continue;
+            }
+            if (why != null) {
+                malformed(Utf8.escaped(name), "a field name with " + why);
+                continue;
+            }
+            Object v = e.getValue();
+            if (v instanceof List<?>) {
+                List<?> items = (List<?>)v;
+                for (int k = 0; k < items.size(); k++)
+                    field(name + "[" + (k + 1) + "]", items.get(k));
+            } else {
+                field(name, v);
+            }
         }
         end();
         if (count + 1 >= starts.length)
@@ -93,14 +105,20 @@ final class Packer {
         starts[count++] = start;
     }
 
+    private void malformed(String shown, String why) {
+        put("\1\1" + shown);
+        put(why);
+    }
+
     private void field(String name, Object v) {
-        if (name.isEmpty() || name.indexOf('\0') >= 0)
-            throw RecordException.refused(name.replace('\0', '?'),
-                "the rule set has no input with this name");
-        String why = Utf8.notText(name);
-        if (why != null)
-            throw RecordException.refused(Utf8.escaped(name), "a field name with " + why);
-        String text = text(name, v);
+        String text;
+        try {
+            text = text(name, v);
+        } catch (RecordException refused) {
+            put("\1" + name);
+            put(refused.getReason());
+            return;
+        }
         /* null: the field is given, and empty ("" packed), so that a list's
          * item given as null is not taken for an item left out */
         put(name);
@@ -131,14 +149,21 @@ final class Packer {
         if (v instanceof LocalDate)
             return v.toString();
         if (v instanceof Double || v instanceof Float)
-            throw RecordException.refused(name, "a " + typeName(v)
+            throw RecordException.refused(name, article(typeName(v))
                 + " is refused: binary floating point holds most decimals only"
                 + " nearly (0.1 is " + new BigDecimal(0.1).toPlainString()
                 + " in binary), so no float is taken for a decimal: pass a"
                 + " BigDecimal or a String");
-        throw RecordException.refused(name, "a " + typeName(v)
+        throw RecordException.refused(name, article(typeName(v))
             + " cannot be a field's value: pass a String, BigDecimal, Integer,"
             + " Long, Boolean, LocalDate or null");
+    }
+
+    /* "a Set", "an AtomicInteger", "an Integer": the article the noun's
+     * first letter takes. */
+    static String article(String noun) {
+        return ("AEIOUaeiou".indexOf(noun.isEmpty() ? 'x' : noun.charAt(0)) >= 0 ? "an " : "a ")
+            + noun;
     }
 
     /* A type as a caller wrote it: the public interface of a JDK

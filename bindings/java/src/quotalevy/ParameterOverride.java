@@ -67,11 +67,11 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
         if (v instanceof LocalDate)
             return v.toString();
         if (v instanceof Double || v instanceof Float)
-            throw refused(p, "a " + v.getClass().getSimpleName()
+            throw refused(p, Packer.article(v.getClass().getSimpleName())
                 + " cannot hold a decimal exactly (" + v + " is "
                 + new BigDecimal(((Number)v).doubleValue()).toPlainString()
                 + " in binary): pass a BigDecimal or a String");
-        throw refused(p, "a " + (v == null ? "null" : v.getClass().getSimpleName())
+        throw refused(p, (v == null ? "a null" : Packer.article(v.getClass().getSimpleName()))
             + " cannot be a parameter's value: pass a String, BigDecimal,"
             + " Integer, Long, Boolean or LocalDate");
     }

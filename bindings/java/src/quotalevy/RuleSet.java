@@ -238,16 +238,43 @@ public final class RuleSet implements AutoCloseable {
      * {@code Double} or {@code Float} is refused: it cannot hold a decimal
      * exactly.
      *
-     * @throws RecordException naming the field: a refused, invalid or
-     *         unknown field, an empty field that is needed, a broken
-     *         validation; {@code QL_ENODATA} if a parameter has no value
-     *         on the date
+     * A key that is neither an input nor {@code id} is passed over, unless
+     * it is a near miss of an input the record gives no value ({@link Extra}).
+     *
+     * @throws RecordException naming the field: a refused or invalid
+     *         value, a near miss of an input's name, an empty field that is
+     *         needed, a broken validation; {@code QL_ENODATA} if a
+     *         parameter has no value on the date
      */
     public Result evaluate(Map<String, ?> record, LocalDate date) {
+        return evaluate(record, date, Extra.IGNORE);
+    }
+
+    /**
+     * What a record's key that is neither an input nor {@code id} does
+     * (docs/architecture.md, "Keys that are not inputs"): a near miss of an
+     * input that has no value in the record ({@code "Employees"} for
+     * {@code employees}) is always refused with "did you mean"; any other
+     * key is passed over ({@link #IGNORE}, the default) or refused
+     * ({@link #ERROR}).
+     */
+    public enum Extra {
+        IGNORE,
+        ERROR
+    }
+
+    /**
+     * As {@link #evaluate(Map, LocalDate)}; {@code extra} says what a key
+     * that is no input does.  Of a record's problems the one reported is
+     * the first in the rule set's input declaration order, whatever the
+     * Map's iteration order.
+     */
+    public Result evaluate(Map<String, ?> record, LocalDate date, Extra extra) {
+        if (record == null)
+            throw new NullPointerException("record is null: pass a Map of field names to values");
         Packer p = new Packer();
         p.record(record);
-        List<Object> out = run(p, 1, days(date), date);
-        Object o = out.get(0);
+        Object o = run(p, 1, days(date), date, flags(extra)).get(0);
         if (o instanceof RecordException)
             throw (RecordException)o;
         return (Result)o;
@@ -260,27 +287,26 @@ public final class RuleSet implements AutoCloseable {
      * are evaluated all the same).  Thread-safe like {@link #evaluate}.
      */
     public List<Outcome> evaluateAll(List<? extends Map<String, ?>> records, LocalDate date) {
-        int days = days(date);
+        return evaluateAll(records, date, Extra.IGNORE);
+    }
+
+    /** As {@link #evaluateAll(List, LocalDate)}, keys that are no input as {@code extra} says. */
+    public List<Outcome> evaluateAll(List<? extends Map<String, ?>> records, LocalDate date,
+                                     Extra extra) {
+        int days = days(date), flags = flags(extra);
         int n = records.size();
         Packer p = new Packer();
-        Object[] early = new Object[n];
-        int ns = 0;
         int i = 0;
         for (Map<String, ?> r : records) {
-            try {
-                if (r == null)
-                    throw new NullPointerException("record " + i + " is null");
-                p.record(r);
-                ns++;
-            } catch (RecordException e) {
-                early[i] = e;
-            }
+            if (r == null)
+                throw new NullPointerException("records.get(" + i + ") is null: pass a Map for each record");
+            p.record(r);
             i++;
         }
-        List<Object> got = run(p, ns, days, date);
+        List<Object> got = run(p, n, days, date, flags);
         List<Outcome> out = new ArrayList<>(n);
-        for (int j = 0, k = 0; j < n; j++) {
-            Object o = early[j] != null ? early[j] : got.get(k++);
+        for (int j = 0; j < n; j++) {
+            Object o = got.get(j);
             out.add(o instanceof RecordException
                         ? new Outcome(j, null, (RecordException)o)
                         : new Outcome(j, (Result)o, null));
@@ -288,14 +314,20 @@ public final class RuleSet implements AutoCloseable {
         return out;
     }
 
+    private static int flags(Extra extra) {
+        if (extra == null)
+            throw new NullPointerException("extra is null: Extra.IGNORE or Extra.ERROR");
+        return extra == Extra.ERROR ? NativeConstants.QL_SWIG_NO_EXTRA : 0;
+    }
+
     /* Runs the n packed records through a batch; returns a Result or a
      * RecordException for each. */
-    private List<Object> run(Packer p, int n, int days, LocalDate date) {
+    private List<Object> run(Packer p, int n, int days, LocalDate date, int flags) {
         List<Object> out = new ArrayList<>(n);
         if (n == 0)
             return out;
         byte[] packed = p.bytes();
-        byte[] got = withBatch(b -> b.evaluate(packed, days, 0));
+        byte[] got = withBatch(b -> b.evaluate(packed, days, flags));
         Utf8.Fields f = new Utf8.Fields(got);
         int no = outputs.size(), nc = checks.size();
         for (int i = 0; i < n; i++) {
