@@ -196,7 +196,7 @@ class Run(unittest.TestCase):
         p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=unterminated,
                 check_rc=1)
         self.assertIn("not closed before the end of the input", p.stderr)
-        self.assertIn("1 rows read, 0 written, 1 rejected", p.stderr)
+        self.assertIn("1 row read, 0 written, 1 rejected", p.stderr)
 
     @unittest.skipIf(WRAP, "too slow under a wrapper")
     def test_a_huge_line_is_rejected_and_the_run_goes_on(self):
@@ -1203,7 +1203,7 @@ class InputRead(unittest.TestCase):
         # a list none of whose items is given is no partial list
         p = run("run", self.DE, "-", "--date", "2024-12-31",
                 stdin="id,workshop_labour\nA,0\n", check_rc=1)
-        self.assertIn("1 rows read", p.stderr)
+        self.assertIn("1 row read", p.stderr)
 
     def test_group_keep_and_ignore_say_what_they_cannot_do(self):
         """--group-by of an input without a column made one group '' of

@@ -636,8 +636,8 @@ static int finish(run_state *st, const run_counts *c)
         return EXIT_USAGE;
     }
     if (!st->quiet)
-        fprintf(stderr, "quotalevy run: %lld rows read, %lld written, %lld rejected\n",
-                c->read, c->written, c->rejected);
+        fprintf(stderr, "quotalevy run: %lld row%s read, %lld written, %lld rejected\n",
+                c->read, c->read == 1 ? "" : "s", c->written, c->rejected);
     return c->rejected ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }
 

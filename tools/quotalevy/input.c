@@ -225,8 +225,8 @@ int in_plain_lines(in_reader *r, strbuf *dst, csv_line *lines, size_t max, size_
 
 const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader, int *column)
 {
-    snprintf(buf, size, "the row has %zu fields but the header has %zu (a ragged row)",
-             nfields, nheader);
+    snprintf(buf, size, "the row has %zu field%s but the header has %zu (a ragged row)",
+             nfields, nfields == 1 ? "" : "s", nheader);
     *column = (int)(nfields < nheader ? nfields : nheader + 1);
     return buf;
 }
