@@ -2385,6 +2385,14 @@ class Columns(unittest.TestCase):
         p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
                 "--override", "ratio=1.7%@2024-01-01", "--only", "levy_due,", check_rc=2)
         self.assertIn("an empty column name", p.stderr)
+        # P3-20: a look-alike (Cyrillic е) got no "did you mean", a name
+        # given twice was taken
+        for only, want in (("levy_du\u0435", "'levy_du\u0435' is not an output of "
+                            + JILIN + ": did you mean 'levy_due'?"),
+                           ("levy_due,shortfall,levy_due", "'levy_due' is named twice")):
+            p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
+                    "--override", "ratio=1.7%@2024-01-01", "--only", only, check_rc=2)
+            self.assertIn("--only: " + want, p.stderr)
 
 
 class TestAndCheck(unittest.TestCase):

@@ -8,10 +8,12 @@
 #include "changes.h"
 #include "cli.h"
 #include "columns.h"
+#include "nearmiss.h"
 #include "groups.h"
 #include "input.h"
 #include "outfile.h"
 #include "outcols.h"
+#include "strbuf.h"
 #include "widesum.h"
 
 #include <errno.h>
@@ -34,6 +36,33 @@ static const cli_opt compare_opts[] = {
 
 /* Splits a comma-separated list into `out` (at most max names, copied
  * into buf); the count, or −1 if there are too many. */
+/* An --only name that is no output (shown escaped, with the nearest
+ * output as "did you mean" when it is a near miss of one: levy_duе with
+ * a Cyrillic е), or one named twice (i >= 0). */
+static void only_refused(const ql_ruleset *rs, const char *rules, const char *name, int i)
+{
+    strbuf b = {0};
+    sb_put_escaped(&b, name, strlen(name));
+    const char *shown = b.p ? b.p : "";
+    if (i >= 0) {
+        cli_error("compare", "--only: '%s' is named twice", shown);
+    } else {
+        const char *near = NULL;
+        int best = 0;
+        for (size_t k = 0; k < ql_ruleset_output_count(rs); k++) {
+            int d = col_near_miss(name, ql_ruleset_output_name(rs, k));
+            if (d && (!best || d < best))
+                best = d, near = ql_ruleset_output_name(rs, k);
+        }
+        if (near)
+            cli_error("compare", "--only: '%s' is not an output of %s: did you mean '%s'?",
+                      shown, rules, near);
+        else
+            cli_error("compare", "--only: '%s' is not an output of %s", shown, rules);
+    }
+    free(b.p);
+}
+
 static int split_names(const char *list, char *buf, size_t size,
                        const char **out, int max)
 {
@@ -277,9 +306,8 @@ int cmd_compare(int argc, char **argv)
         watch[i] = nonly == 0;
     for (int k = 0; k < nonly; k++) {
         int i = ql_ruleset_output_index(base, only_names[k]);
-        if (i < 0) {
-            cli_error("compare", "--only: '%s' is not an output of %s",
-                      only_names[k], a.pos[0]);
+        if (i < 0 || watch[i]) {
+            only_refused(base, a.pos[0], only_names[k], i);
             goto out;
         }
         watch[i] = 1;
