@@ -430,14 +430,35 @@ static rowmap *map_columns(FunctionCallInfo fcinfo, qlpg_entry *e, int first)
     rowmap *m = qlpg_call_of(fcinfo)->rowmap;
     if (m && m->type == InvalidOid && m->serial == e->serial)
         return m;
+    /* The names are mapped once per call site, so they must be the same
+     * for every row: the planner's rewrite passes a constant.  A NULL
+     * array or name was dereferenced (a segfault that restarted the
+     * server), and names varying by row were read as the first row's
+     * (probe5 P5-09). */
+    if (PG_ARGISNULL(1))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("quotalevy: the column names are NULL")));
+    if (!get_fn_expr_arg_stable(fcinfo->flinfo, 1))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("quotalevy: the column names must be a constant of the "
+                               "call: they name the values that follow, the same for "
+                               "every row")));
+    ArrayType *arr = PG_GETARG_ARRAYTYPE_P(1);
+    if (ARR_NDIM(arr) > 1)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("quotalevy: the column names are a one-dimensional "
+                               "text[], not %d-dimensional", ARR_NDIM(arr))));
     Datum *names;
     bool *nulls;
     int n;
-    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
-                      &names, &nulls, &n);
+    deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &n);
     if (n != PG_NARGS() - first - 2)
         elog(ERROR, "quotalevy: %d column names for %d columns", n,
              PG_NARGS() - first - 2);
+    for (int k = 0; k < n; k++)
+        if (nulls[k])
+            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                            errmsg("quotalevy: column name %d of %d is NULL", k + 1, n)));
     MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
     TupleDesc td = CreateTemplateTupleDesc(n);
     for (int k = 0; k < n; k++)

@@ -962,6 +962,37 @@ class ColumnsForm(unittest.TestCase):
              "UPDATE jilin_altered a SET posts = j.posts FROM jilin j WHERE a.id = j.id")
         self.same_as_the_row("jilin_altered")
 
+    def test_called_by_hand_it_refuses_null_or_varying_names(self):
+        # the columns form is a public function (EXPLAIN VERBOSE shows it):
+        # a NULL names array or name segfaulted the backend, restarting the
+        # server, and names varying by row were read as the first row's
+        # (probe5 P5-09)
+        vals = "'a'::text, 'enterprise'::text, 100, 1, 0, 10000000, 90000"
+        names = "'id','unit_type','employees','disabled','disabled_severe','wage_total'"
+        for fn in ("evaluate_columns", "try_evaluate_columns", "explain_columns"):
+            for arr, want in ((f"ARRAY[{names}, NULL]", "column name 7 of 7 is NULL"),
+                              ("NULL::text[]", "the column names are NULL"),
+                              ("'{{id},{x}}'::text[]", "one-dimensional")):
+                err = psql_error(f"SELECT quotalevy.{fn}('cn/jilin', {arr}, '2024-06-30', "
+                                 f"NULL, 'pg_class'::regclass, '(0,1)', {vals})")
+                self.assertIn(want, err, fn)
+            self.assertEqual(psql("SELECT 1").strip(), "1")
+        psql("DROP TABLE IF EXISTS names_by_row; "
+             "CREATE TABLE names_by_row (k int, names text[], a numeric, b numeric); "
+             "INSERT INTO names_by_row VALUES (1, '{employees,disabled}', 100, 1), "
+             "(2, '{disabled,employees}', 1, 200);")
+        err = psql_error(
+            "SELECT quotalevy.try_evaluate_columns('cn/jilin', names || "
+            "'{unit_type,disabled_severe,wage_total,local_avg_wage}'::text[], "
+            "'2024-06-30', NULL, 'names_by_row'::regclass, '(0,1)', a, b, "
+            "'enterprise'::text, 0, 10000000, 90000) FROM names_by_row")
+        self.assertIn("the column names must be a constant", err)
+        # the planner's own rewrite (a constant) still works
+        out = psql(f"SELECT quotalevy.evaluate_columns('cn/jilin', ARRAY[{names}, "
+                   f"'local_avg_wage'], '2024-06-30', NULL, 'pg_class'::regclass, "
+                   f"'(0,1)', {vals}) ->> 'required_disabled'")
+        self.assertEqual(out.strip(), "1.60000")
+
     def test_an_outer_joins_missing_row_is_the_records_error(self):
         # never a NULL that sum() or the error query passes over (P3-10)
         for name, call in self.CALLS.items():
