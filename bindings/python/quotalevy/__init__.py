@@ -499,6 +499,7 @@ class RuleSet:
             raise TypeError("record must be a mapping, not %s" % type(record).__name__)
         days = _date(date)
         h = self._handle()
+        _columns.no_input_record(self, record)
         flat = self._flat(record)
         single = self._take("single")
         try:
@@ -565,6 +566,14 @@ class RuleSet:
                     "values" % (first + k, "None" if r is None else "a " + type(r).__name__),
                     row=first + k)
                 flat.append({})
+            elif not r or (len(r) == 1 and "id" in r):
+                try:
+                    _columns.no_input_record(self, r)
+                    flat.append(r)
+                except RecordError as e:
+                    e.row = first + k
+                    early[k] = e
+                    flat.append({})
             elif self._lists or ("id" in r and "id" not in self._index):
                 try:
                     flat.append(self._flat(r))
@@ -694,6 +703,7 @@ class RuleSet:
                 lengths[label] = _columns.length(columns[label], label)
         _columns.same_lengths(columns, lengths)
         n = next(iter(lengths.values()), 0)
+        _columns.no_input(self, found, columns.keys(), n, extra)
         for label in whole:
             _columns.list_items(self, label, whole_cells[label], cells, found)
         names, cols, ecols = self._run_columns(cells, n, _date(date), errors,

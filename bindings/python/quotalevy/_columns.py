@@ -276,6 +276,72 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
     return found
 
 
+def _joined(ruleset, label: str) -> Optional[str]:
+    """The separator a label holds between names the rules read (a file
+    separated by ';', a tab or '|' read as one column), or None."""
+    for sep in (";", "\t", "|", ","):
+        if sep in label and any(p.strip(' "\r') == "id" or p.strip(' "\r') in ruleset._index
+                                for p in label.split(sep)):
+            return sep
+    return None
+
+
+def no_input(ruleset, found: List[Optional[Any]], given: Iterable[Any], n: int,
+             extra: str) -> None:
+    """Refuses rows none of whose columns is an input, as the command
+    refuses such a header: every row would be evaluated on the inputs'
+    defaults alone (Japan's levy 0 for every employer).  A ';'-separated
+    file read with pandas' default separator is one such column, headers
+    in another language another (probe5 P5-07).  extra='ignore' says the
+    columns are not the rules' knowingly."""
+    given = list(given)
+    if not n or not ruleset._index or any(f is not None for f in found):
+        return
+    if any(isinstance(g, str) and g in ruleset.lists for g in given):
+        return  # a list input given whole
+    for g in given:
+        sep = _joined(ruleset, g) if isinstance(g, str) else None
+        if sep is not None:
+            raise RecordError(
+                "QL_ERECORD", "column '%s' holds names of inputs separated by %s: the "
+                "file seems to be separated by %s and was read as one column (read it "
+                "with that separator, e.g. pandas.read_csv(..., sep=%r, dtype=str))"
+                % (shown(g[:60]) + ("…" if len(g) > 60 else ""),
+                   "tabs" if sep == "\t" else repr(sep), "tabs" if sep == "\t" else repr(sep),
+                   sep), field=g)
+    if extra == "ignore":
+        return
+    others = [g for g in given if g != "id"]
+    has = ("has no column" if not given else "has only 'id'" if not others else
+           "has " + ", ".join(repr(shown(g)) if isinstance(g, str) else repr(g)
+                              for g in others[:6]) + (", …" if len(others) > 6 else ""))
+    names = [i.name for i in ruleset.inputs]
+    raise RecordError(
+        "QL_ERECORD", "no column is an input of '%s' (the batch %s; the rules read %s): "
+        "every row would be evaluated on the inputs' defaults alone; name the columns "
+        "after the inputs, or pass extra='ignore' to evaluate on the defaults knowingly"
+        % (ruleset.id, has, ", ".join(names[:3]) + (", …" if len(names) > 3 else "")))
+
+
+def no_input_record(ruleset, record: Mapping) -> None:
+    """One record with no key that is an input ({} or only 'id'): refused,
+    as the command refuses such a JSON Lines record (probe5 P5-07)."""
+    if not ruleset._index:
+        return
+    for k in record:
+        if isinstance(k, str) and (k in ruleset._index or k in ruleset.lists):
+            return
+        if not isinstance(k, str) or k != "id":
+            return  # an unknown key: refused by name where it is read
+    names = [i.name for i in ruleset.inputs]
+    from ._errors import FieldValueError
+    raise FieldValueError(
+        "QL_ERECORD", "no key is an input of '%s' (the record has %s; the rules read %s): "
+        "it would be evaluated on the inputs' defaults alone"
+        % (ruleset.id, "only 'id'" if record else "no key",
+           ", ".join(names[:3]) + (", …" if len(names) > 3 else "")))
+
+
 def partial_list(ruleset, found: List[Optional[Any]], given: AbstractSet[str]) -> None:
     """A list input some of whose items have a column and others not: each
     missing item would be read as empty in every row and the levy change

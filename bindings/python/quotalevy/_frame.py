@@ -42,6 +42,7 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
     found = _columns.match_columns(rs, df.columns, keep, extra, stacklevel=4)
     whole = _columns.list_columns(rs, df.columns)  # read, kept or not
     n = len(df)
+    _columns.no_input(rs, found, df.columns, n, extra)
     cells = []
     for label in found:
         if label is None:

@@ -272,11 +272,13 @@ def test_empty_frames(jilin):
     out = jilin.evaluate_frame(empty, "2024-06-30", keep=["unit_type"])
     assert len(out) == 0 and list(out.columns) == ["unit_type"] + jilin.output_columns()
     assert out.index.name == "unit"
-    none = pd.DataFrame(index=range(3))           # 0 columns: every input empty
-    with pytest.raises(quotalevy.RecordError) as e:
-        jilin.evaluate_frame(none, "2024-06-30")
+    none = pd.DataFrame(index=range(3))           # 0 columns: refused, as the
+    with pytest.raises(quotalevy.RecordError, match="no column is an input"):
+        jilin.evaluate_frame(none, "2024-06-30")  # command refuses such a header
+    with pytest.raises(quotalevy.RecordError) as e:  # knowingly: every input empty
+        jilin.evaluate_frame(none, "2024-06-30", extra="ignore")
     assert e.value.row == 0 and e.value.index == 0
-    out = jilin.evaluate_frame(none, "2024-06-30", errors="column")
+    out = jilin.evaluate_frame(none, "2024-06-30", errors="column", extra="ignore")
     assert list(out["error_status"]) == ["QL_ERECORD"] * 3
     assert out["levy_due"].isna().all()
 

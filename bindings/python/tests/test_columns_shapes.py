@@ -64,17 +64,45 @@ def quiet(fn, *args, **kw):
 
 
 def test_rows_counted_from_any_column(rs):
-    # no input column at all: the batch is as long as the columns given
-    out = quiet(rs.evaluate_columns, {"zz": ["1", "2", "3"]}, "2024-01-01")
+    # no input column at all, knowingly (extra='ignore'): the batch is as
+    # long as the columns given
+    out = rs.evaluate_columns({"zz": ["1", "2", "3"]}, "2024-01-01", extra="ignore")
     assert list(out["t"]) == [Decimal("7.00")] * 3
-    out = rs.evaluate_columns({"id": ["u1", "u2", "u3"]}, "2024-01-01")
+    out = rs.evaluate_columns({"id": ["u1", "u2", "u3"]}, "2024-01-01", extra="ignore")
     assert len(out["t"]) == 3
-    out = rs.evaluate_columns({"id": np.array(["u1", "u2"])}, "2024-01-01")
+    out = rs.evaluate_columns({"id": np.array(["u1", "u2"])}, "2024-01-01", extra="ignore")
     assert len(out["t"]) == 2
     # the frame path agrees
-    f = quiet(rs.evaluate_frame, pd.DataFrame({"zz": ["1", "2", "3"]}), "2024-01-01")
+    f = rs.evaluate_frame(pd.DataFrame({"zz": ["1", "2", "3"]}), "2024-01-01", extra="ignore")
     assert list(f["t"]) == list(out["t"]) + [Decimal("7.00")]
     assert rs.evaluate_columns({}, "2024-01-01")["t"] == []
+
+
+@pytest.mark.parametrize("cols", [
+    {"zz": ["1", "2", "3"]},
+    {"id": ["u1", "u2"]},
+    {0: ["1"], 1: ["2"]},
+    {"id;a;b": ["u1;1;2"]},
+    {"id\ta": ["u1\t1"]},
+])
+def test_no_input_column_is_refused_as_the_command_refuses_it(rs, cols):
+    # every row would be evaluated on the defaults alone: a ';'-separated
+    # export read with pandas' default separator, headers in another
+    # language (probe5 P5-07; the command stops such a header)
+    for call in (rs.evaluate_columns, lambda c, d: rs.evaluate_frame(pd.DataFrame(c), d)):
+        with pytest.raises(quotalevy.RecordError, match="no column is an input|separated by"):
+            quiet(call, cols, "2024-01-01")
+    with pytest.raises(quotalevy.RecordError, match="no column is an input"):
+        rs.evaluate_frame(pd.DataFrame(index=range(3)), "2024-01-01")
+
+
+@pytest.mark.parametrize("rec", [{}, {"id": "u1"}])
+def test_a_record_with_no_input_key_is_refused(rs, rec):
+    with pytest.raises(quotalevy.RecordError, match="no key is an input"):
+        rs.evaluate(rec, "2024-01-01")
+    got = list(rs.evaluate_many([rec, {"a": "1"}], "2024-01-01", errors="yield"))
+    assert isinstance(got[0], quotalevy.RecordError) and "no key is an input" in str(got[0])
+    assert not isinstance(got[1], Exception)
 
 
 @pytest.mark.parametrize("cols", [
@@ -96,7 +124,7 @@ def test_an_ignored_column_must_be_a_sequence(rs):
         with pytest.raises(TypeError, match="'zz'"):
             quiet(rs.evaluate_columns, {"a": ["1"], "zz": bad}, "2024-01-01")
     # a generator counts as its cells
-    out = quiet(rs.evaluate_columns, {"zz": (x for x in "12")}, "2024-01-01")
+    out = rs.evaluate_columns({"zz": (x for x in "12")}, "2024-01-01", extra="ignore")
     assert len(out["t"]) == 2
 
 
