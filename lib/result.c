@@ -134,22 +134,40 @@ static int eval_args_ok(ql_date date, unsigned flags)
     return (flags & ~(unsigned)QL_EVAL_TRACE) == 0 && qli_date_in_range(date);
 }
 
+/* Why a record cannot go into `res` (NULL: it can): a NULL record, or
+ * one of another rule set. */
+static const char *bad_pair(const ql_result *res, const ql_record *rec)
+{
+    return !rec ? "NULL argument: no record"
+           : res->rs != rec->rs
+               ? "the record and the result belong to different rule sets"
+               : NULL;
+}
+
+/* A refused call marks its result: none keeps an earlier evaluation's
+ * status and numbers, which a caller reading each result's status would
+ * take for this call's (probe5 P5-08). */
+static ql_status refuse(ql_result *res, const char *why)
+{
+    res->status = qli_fail(&res->error, QL_EINVAL, NULL, 0, 0, "%s", why);
+    return QL_EINVAL;
+}
+
 ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
                       unsigned flags, ql_error *err)
 {
-    if (!res || !rec)
+    if (!res)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    if (!eval_args_ok(date, flags)) {
-        res->status = qli_fail(&res->error, QL_EINVAL, NULL, 0, 0,
-                              "bad argument: an unknown flag, or a date "
-                              "outside 0001-01-01 … 9999-12-31");
+    const char *why = !eval_args_ok(date, flags)
+                          ? "bad argument: an unknown flag, or a date "
+                            "outside 0001-01-01 … 9999-12-31"
+                          : bad_pair(res, rec);
+    if (why) {
+        refuse(res, why);
         if (err)
             *err = res->error;
         return QL_EINVAL;
     }
-    if (res->rs != rec->rs)
-        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                       "the record and the result belong to different rule sets");
     ql_status st = evaluate_one(res, rec, date, flags, NULL);
     if (st && err)
         *err = res->error;
@@ -204,18 +222,21 @@ ql_status ql_evaluate_many(ql_result *const *results,
                            const ql_record *const *recs, size_t n, ql_date date,
                            unsigned flags)
 {
-    if (n && (!recs || !results))
+    if (n && !results)
         return QL_EINVAL;
-    for (size_t i = 0; i < n; i++)
-        if (!recs[i] || !results[i] || recs[i]->rs != results[i]->rs)
-            return QL_EINVAL;
-    if (!eval_args_ok(date, flags)) {
-        /* every result says so: none keeps an earlier evaluation's status */
+    /* a refused batch runs none, and every result says so: none keeps an
+     * earlier evaluation's status (probe5 P5-08) */
+    const char *why = n && !recs ? "NULL argument: no records" : NULL;
+    for (size_t i = 0; i < n && !why; i++)
+        why = !results[i] ? "NULL argument: a NULL result in the batch"
+                          : bad_pair(results[i], recs[i]);
+    if (!why && !eval_args_ok(date, flags))
+        why = "bad argument: an unknown flag, or a date outside "
+              "0001-01-01 … 9999-12-31";
+    if (why) {
         for (size_t i = 0; i < n; i++)
-            results[i]->status =
-                qli_fail(&results[i]->error, QL_EINVAL, NULL, 0, 0,
-                        "bad argument: an unknown flag, or a date outside "
-                        "0001-01-01 … 9999-12-31");
+            if (results[i])
+                refuse(results[i], why);
         return QL_EINVAL;
     }
     ql_status first = QL_OK;

@@ -500,11 +500,37 @@ static void test_eval_many(void **state)
     ql_result_output(&v, res[0], (size_t)output_index(f->rs, "levy"));
     ql_value_format(buf, sizeof buf, &v);
     assert_text(buf, "36358.21");
-    /* A mismatched pair runs nothing. */
+    /* A mismatched pair runs nothing, and every result says so: none
+     * keeps the batch before's QL_OK and numbers (probe5 P5-08). */
     ql_record *tmp = recs[1];
     recs[1] = NULL;
-    assert_int_equal(ql_evaluate_many(res, (const ql_record *const *)recs, 3, 0, 0), QL_EINVAL);
+    assert_int_equal(ql_evaluate_many(res, (const ql_record *const *)recs, 3,
+                                      D("2021-06-01"), 0),
+                     QL_EINVAL);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(ql_result_status(res[i]), QL_EINVAL);
+        assert_int_equal(ql_result_date(res[i]), INT32_MIN);
+        assert_int_equal(ql_result_output(&v, res[i], 0), QL_EINVAL);
+    }
     recs[1] = tmp;
+    assert_int_equal(ql_evaluate_many(res, (const ql_record *const *)recs, 3,
+                                      D("2021-06-01"), 0),
+                     QL_ERECORD);
+    assert_int_equal(ql_result_status(res[0]), QL_OK);
+    ql_ruleset *other;
+    ql_record *foreign;
+    assert_int_equal(ql_ruleset_load(&other, RULES("base.yaml"), &err), QL_OK);
+    assert_int_equal(ql_record_new(&foreign, other, &err), QL_OK);
+    tmp = recs[2];
+    recs[2] = foreign;
+    assert_int_equal(ql_evaluate_many(res, (const ql_record *const *)recs, 3,
+                                      D("2021-06-01"), 0),
+                     QL_EINVAL);
+    assert_int_equal(ql_result_status(res[0]), QL_EINVAL);
+    assert_non_null(strstr(ql_result_error(res[0])->message, "different rule sets"));
+    recs[2] = tmp;
+    ql_record_free(foreign);
+    ql_ruleset_free(other);
     assert_int_equal(ql_evaluate_many(NULL, NULL, 0, 0, 0), QL_OK);
     for (int i = 0; i < 3; i++) {
         ql_result_free(res[i]);
@@ -599,6 +625,25 @@ static void test_eval_result_before_and_across_rule_sets(void **state)
     ql_result_new(&ores, other, &err);
     assert_int_equal(ql_evaluate(ores, f->rec, 0, 0, &err), QL_EINVAL);
     assert_non_null(strstr(err.message, "different rule sets"));
+    /* a refused call marks the result: after a good evaluation, neither
+     * another rule set's record nor NULL leaves its QL_OK and numbers
+     * (probe5 P5-08) */
+    ql_record *own;
+    ql_result *mine;
+    ql_record_new(&own, other, &err);
+    ql_result_new(&mine, f->rs, &err);
+    set_all(f, FIRM);
+    assert_int_equal(ql_evaluate(mine, f->rec, D("2021-06-01"), 0, &err), QL_OK);
+    assert_int_equal(ql_evaluate(mine, own, D("2021-06-01"), 0, &err), QL_EINVAL);
+    assert_int_equal(ql_result_status(mine), QL_EINVAL);
+    assert_non_null(strstr(ql_result_error(mine)->message, "different rule sets"));
+    assert_int_equal(ql_result_output(&v, mine, 0), QL_EINVAL);
+    assert_int_equal(ql_evaluate(mine, f->rec, D("2021-06-01"), 0, &err), QL_OK);
+    assert_int_equal(ql_evaluate(mine, NULL, D("2021-06-01"), 0, &err), QL_EINVAL);
+    assert_int_equal(ql_result_status(mine), QL_EINVAL);
+    assert_int_equal(ql_result_date(mine), INT32_MIN);
+    ql_result_free(mine);
+    ql_record_free(own);
     ql_result_free(ores);
     ql_ruleset_free(other);
 }
