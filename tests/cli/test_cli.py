@@ -597,6 +597,37 @@ class OutputFiles(unittest.TestCase):
                 self.assertEqual(sorted(os.listdir(d)), ["r.csv"])
                 self.assertEqual(read(outs[1]), "old rejects\n")
 
+    def test_a_closed_pipe_or_a_file_size_limit_leaves_no_partial_file(self):
+        # probe5 P5-01: `run … | head` (SIGPIPE) left r.csv.partial-XXXXXX
+        # and s.csv.partial-XXXXXX; a `ulimit -f` (SIGXFSZ) killed the run
+        # without a word and left a 100 KiB o.csv.partial-XXXXXX
+        import resource
+        with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as i:
+            src = os.path.join(i, "in.csv")
+            write(src, HEADER + GOOD * 200000)
+            r, s = os.path.join(d, "r.csv"), os.path.join(d, "s.csv")
+            p = subprocess.Popen([*WRAP, BIN, "run", JILIN, src, "--date", "2024-06-30",
+                                  "-q", "--rejects", r, "--summary", s],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=SRC)
+            p.stdout.readline()      # the header: then the reader goes away
+            p.stdout.close()
+            p.wait(timeout=60)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertEqual(os.listdir(d), [])
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "o.csv")
+            write(out, "old output\n")
+            src = os.path.join(d, "in.csv")
+            write(src, HEADER + GOOD * 20000)
+            limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+            p = subprocess.run([*WRAP, BIN, "run", JILIN, src, "--date", "2024-06-30",
+                                "-q", "-o", out], capture_output=True, text=True,
+                               cwd=SRC, preexec_fn=limit)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("File too large", p.stderr)
+            self.assertEqual(sorted(os.listdir(d)), ["in.csv", "o.csv"])
+            self.assertEqual(read(out), "old output\n")
+
     def test_the_input_is_never_the_output(self):
         with tempfile.TemporaryDirectory() as d:
             src = os.path.join(d, "in.csv")

@@ -62,13 +62,17 @@ static int names_a_descriptor(const char *path)
 /* ---------------------------------------- temporaries on a signal */
 
 /* The temporaries being written, so that SIGINT, SIGTERM or SIGHUP (a
- * Ctrl-C, `timeout`, systemd stopping a job, a closed terminal) leaves
- * none behind: an interrupted run leaves what it found, nothing more
- * (P4-16: every interrupt left NAME.partial-XXXXXX beside each output).
- * A signal the process was started ignoring (nohup) stays ignored. */
+ * Ctrl-C, `timeout`, systemd stopping a job, a closed terminal), or
+ * SIGPIPE (`run … | head` closing the output) leaves none behind: an
+ * interrupted run leaves what it found, nothing more (P4-16: every
+ * interrupt left NAME.partial-XXXXXX beside each output; probe5 P5-01
+ * the same for a closed pipe).  SIGXFSZ (a `ulimit -f`) is ignored
+ * instead, so the write fails with EFBIG and is reported as any write
+ * error is.  A signal the process was started ignoring (nohup) stays
+ * ignored. */
 #define PARTIAL_MAX 16
 static char *volatile partial[PARTIAL_MAX];
-static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 
 static void on_signal(int sig)
 {
@@ -97,6 +101,9 @@ static void partial_add(char *name)
             sigemptyset(&sa.sa_mask);
             sigaction(cleanup_signals[k], &sa, NULL);
         }
+        struct sigaction old;
+        if (sigaction(SIGXFSZ, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            signal(SIGXFSZ, SIG_IGN);
     }
     for (int i = 0; i < PARTIAL_MAX; i++)
         if (!partial[i]) {
