@@ -73,9 +73,9 @@ typedef enum fop_code {
     FO_RET,       /* the block's value is x */
     FO_FALLBACK,  /* a shape this path does not take: the exact engine */
     /* The same operations on operands the compiler proved are never an
-     * undivided quotient (fast_compile.c, plain_slots): no check for one.
-     * Inputs, parameters, constants and table values are never one; a
-     * slot is only where some instruction may write one there. */
+     * undivided quotient (fast_passes.c, qli_fast_plain_slots): no check
+     * for one.  Inputs, parameters, constants and table values are never
+     * one; a slot is only where some instruction may write one there. */
     FO_ADD_P, FO_SUB_P, FO_MUL_P, FO_CMP_P, FO_JCMP_P, FO_MIN2_P, FO_MAX2_P,
     FO_ROUND_P, FO_DIVROUND_P
 } fop_code;

@@ -1,6 +1,6 @@
 /*
  * fast_compile.h — the fast compiler's helpers (fast_values.c,
- * fast_plan.c) for fast_compile.c.  Internal.
+ * fast_plan.c, fast_passes.c) for fast_compile.c.  Internal.
  */
 #ifndef QL_FAST_COMPILE_H
 #define QL_FAST_COMPILE_H
@@ -44,9 +44,19 @@ int qli_fast_date_only(const ql_ruleset *rs, const int *order, uint8_t *datec);
 /* The parameters the main program's inline code reads (p->main_par):
  * that of the computed values marked in `eager` and of every check. */
 int qli_fast_main_params(ql_ruleset *rs, fprog *p, const uint8_t *eager);
+/* fast_passes.c: over the finished code, in this order */
+
 /* Jumps to jumps go straight on: an and-chain's false goes where its
  * reader goes on false (a check's "does not apply"), not through each
  * test. */
 void qli_fast_thread_jumps(fop *code, size_t n);
+/* The number operations whose operands are never an undivided quotient
+ * made their _P forms (fast_code.h); nslots slots, eager as
+ * qli_fast_find_eager's.  0, or -1 on no memory (the code is then left
+ * as it is). */
+int qli_fast_plain_slots(const ql_ruleset *rs, const fprog *p, fop *code,
+                         size_t n, size_t nslots, const uint8_t *eager);
+/* Slot operands and jump targets as byte offsets (fast_code.h). */
+void qli_fast_slots_to_offsets(fop *code, size_t n, uint32_t s_check);
 
 #endif

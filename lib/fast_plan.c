@@ -1,7 +1,7 @@
 /*
  * fast_plan.c — what the fast path's main program holds, and in which
  * order, read from the stack code (code.h) before fast_compile.c emits
- * it; and, after, its jumps threaded.
+ * it.
  *
  * Every output is evaluated on every run, and so is every check, and
  * what their code reads wherever no earlier jump can pass over it: those
@@ -237,66 +237,4 @@ int qli_fast_date_only(const ql_ruleset *rs, const int *order, uint8_t *datec)
         datec[nd] = (uint8_t)ok;
     }
     return 0;
-}
-
-/* ------------------------------------------------------------ jumps */
-
-/* What a taken jump o leaves known: slot *slot holds the bool *val.
- * 0 if o is not a conditional jump. */
-static int jump_fact(const fop *o, uint32_t slot, int *val)
-{
-    switch (o->op) {
-    case FO_JF:
-    case FO_JT:
-        if (slot == o->dst) {
-            *val = o->a8;
-            return 1;
-        }
-        if (slot == o->x) {
-            *val = o->op == FO_JT;
-            return 1;
-        }
-        return 0;
-    case FO_JCMP_NUM:
-    case FO_JCMP_DATE:
-    case FO_JCMP_EQ:
-        if (slot != o->dst)
-            return 0;
-        *val = o->a8 >> 7;
-        return 1;
-    default: return 0;
-    }
-}
-
-/* A jump whose target tests a bool the jump has settled takes that
- * test's way: to its target when the stored value there is the same (so
- * skipping its store changes nothing), past it otherwise. */
-void qli_fast_thread_jumps(fop *code, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        fop *o = &code[i];
-        if (o->op != FO_JMP && o->op != FO_JF && o->op != FO_JT &&
-            o->op != FO_JCMP_NUM && o->op != FO_JCMP_DATE &&
-            o->op != FO_JCMP_EQ)
-            continue;
-        for (int guard = 0; guard < 64; guard++) {
-            const fop *t = &code[o->arg];
-            int val;
-            if (t->op == FO_JMP) {
-                o->arg = t->arg;
-            } else if ((t->op == FO_JF || t->op == FO_JT) && o->op != FO_JMP &&
-                       jump_fact(o, t->x, &val)) {
-                int taken = (t->op == FO_JT) == (val != 0);
-                int same;
-                if (!taken)
-                    o->arg = o->arg + 1;
-                else if (jump_fact(o, t->dst, &same) && same == t->a8)
-                    o->arg = t->arg;
-                else
-                    break;
-            } else {
-                break;
-            }
-        }
-    }
 }

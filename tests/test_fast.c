@@ -349,7 +349,7 @@ static void test_fast_random_rule_sets(void **state)
 /* A quotient that reaches arithmetic only through a value entered on
  * demand (its block's FO_RET copies it into the value's slot): the
  * compiler must not take the operations that read that slot for ones on
- * plain numbers (fast_compile.c, plain_slots).  Each expression below
+ * plain numbers (fast_passes.c, qli_fast_plain_slots).  Each expression below
  * reads q only where f is true, so q is not part of the main program. */
 static void test_fast_quotient_through_a_lazy_value(void **state)
 {
