@@ -408,35 +408,25 @@ static const fval qli_fop_ck_na[5] = {[CF_APPLICABLE] = {0},
 
 /* the operations on plain numbers (fast_code.h): as above, without
  * looking for a quotient */
-#define FOPB_ADD_P                                                             \
+/* x + y (overflow = __builtin_add_overflow, negate 0) or x − y
+ * (__builtin_sub_overflow, 1): at one scale in one checked step, else
+ * fn_add aligns the scales. */
+#define FOPB_ADDSUB_P(overflow, negate)                                        \
     {                                                                          \
         const fval *x = &SL(o->x), *y = &SL(o->y);                             \
         if (x->s == y->s) {                                                    \
             int64_t z;                                                         \
-            if (__builtin_add_overflow(x->c, y->c, &z))                        \
+            if (overflow(x->c, y->c, &z))                                      \
                 return F_FALL;                                                 \
             fn_set(&SL(o->dst), z, x->s);                                      \
             NEXT();                                                            \
         }                                                                      \
-        if (fn_add(&SL(o->dst), x, y, 0))                                      \
+        if (fn_add(&SL(o->dst), x, y, (negate)))                               \
             return F_FALL;                                                     \
         NEXT();                                                                \
     }
-
-#define FOPB_SUB_P                                                             \
-    {                                                                          \
-        const fval *x = &SL(o->x), *y = &SL(o->y);                             \
-        if (x->s == y->s) {                                                    \
-            int64_t z;                                                         \
-            if (__builtin_sub_overflow(x->c, y->c, &z))                        \
-                return F_FALL;                                                 \
-            fn_set(&SL(o->dst), z, x->s);                                      \
-            NEXT();                                                            \
-        }                                                                      \
-        if (fn_add(&SL(o->dst), x, y, 1))                                      \
-            return F_FALL;                                                     \
-        NEXT();                                                                \
-    }
+#define FOPB_ADD_P FOPB_ADDSUB_P(__builtin_add_overflow, 0)
+#define FOPB_SUB_P FOPB_ADDSUB_P(__builtin_sub_overflow, 1)
 
 #define FOPB_MUL_P                                                             \
     if (fn_mul(&SL(o->dst), &SL(o->x), &SL(o->y)))                             \
