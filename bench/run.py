@@ -56,8 +56,8 @@ def timed(cmd, repeats, **kw):
 
 
 def timed_rss(cmd):
-    """Runs cmd (output thrown away); its wall seconds and peak resident
-    memory in MiB, from the kernel's accounting of that one child."""
+    """Runs cmd (output thrown away); its wall seconds and its peak
+    resident memory in MiB."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = p.stderr.read()
@@ -66,6 +66,20 @@ def timed_rss(cmd):
     if p.returncode != 0:
         sys.exit("%s: exit %d\n%s" % (cmd[0], p.returncode, err.decode()[-2000:]))
     return time.perf_counter() - t0, ru.ru_maxrss / 1024
+
+
+def peak_mib(cmd):
+    """The peak resident memory of cmd in MiB, as /usr/bin/time (Debian's
+    package time) reports it.  Not this process's own child's ru_maxrss:
+    a child forked from Python starts with Python's pages counted, and the
+    kernel keeps that high-water mark across exec, so every command would
+    seem to need at least what this script holds (about 14 MiB).  None
+    without /usr/bin/time."""
+    if not os.path.exists("/usr/bin/time"):
+        return None
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as f:
+        timed_rss(["/usr/bin/time", "-f", "%M", "-o", f.name, *cmd])
+        return int(f.read().split()[-1]) / 1024
 
 
 def paired(cmd_a, cmd_b, repeats):
@@ -145,9 +159,9 @@ def main():
                 if i > a.rows // 4:
                     break
                 g.write(line)
-        _, rss_quarter = timed_rss([cli, "run", RULES, quarter, "--date", DATE, "-o",
+        rss_quarter = peak_mib([cli, "run", RULES, quarter, "--date", DATE, "-o",
                                     os.path.join(work, "q.csv"), "-q"])
-        _, rss_all = timed_rss(ql(cores))
+        rss_all = peak_mib(ql(cores))
 
         # 2. DuckDB, timed in turn with the command on every core
         duck = None
@@ -262,6 +276,10 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "levy_total": str(total)}
                       cores, run_ratio, a.repeats, RUN_TARGET, RUN_STRETCH, verdict))
         # a quarter of the rows must fill the command's three batches in
         # flight (3 x 4,096 rows) for the comparison to say anything
+        if rss_all is None or rss_quarter is None:
+            print("peak memory of quotalevy run: not measured (no /usr/bin/time; "
+                  "scripts/setup.sh installs it)")
+            return 0
         flat = ("too few rows to judge" if a.rows // 4 < 3 * 4096 else
                 "flat" if rss_all <= 1.25 * rss_quarter + 8 else "NOT flat")
         print("peak memory of quotalevy run: %.1f MiB on %d rows, %.1f MiB on a quarter "

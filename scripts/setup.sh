@@ -11,7 +11,7 @@ packages=(gcc pkg-config meson ninja-build libyaml-dev libcmocka-dev
           python3-yaml
           openjdk-17-jdk-headless junit5 lua5.4 liblua5.4-dev
           postgresql-15 postgresql-server-dev-15
-          abigail-tools binutils strace clang-format)
+          abigail-tools binutils strace clang-format time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
