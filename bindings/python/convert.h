@@ -9,6 +9,8 @@
 #ifndef QL_PY_CONVERT_H
 #define QL_PY_CONVERT_H
 
+#include "nearmiss.h" /* col_near_miss: the near-miss rule of every front end */
+
 static PyObject *ql_native_error;   /* native.NativeError */
 static PyObject *ql_decimal_type;   /* decimal.Decimal */
 static PyObject *ql_date_type;      /* datetime.date */
@@ -271,45 +273,9 @@ static int field_index(PyObject *key, PyObject *index, key_cache *kc,
     return i;
 }
 
-/* The error of field name `key` (a str) that is no input: named whole,
- * whatever it holds. */
-static void raise_unknown_field(const ql_ruleset *rs, PyObject *key)
+/* Sets input i (named by key, a str) to val. */
+static int set_known(ql_record *rec, int i, PyObject *key, PyObject *val)
 {
-    Py_ssize_t n;
-    const char *name = PyUnicode_AsUTF8AndSize(key, &n);
-    if (!name) {
-        PyErr_Clear();
-        raise_field(ql_native_error, key,
-                    "no input has this name: a field name that holds a lone "
-                    "surrogate (U+D800 to U+DFFF) is not text");
-    } else if (memchr(name, '\0', (size_t)n)) {
-        raise_field(ql_native_error, key,
-                    "no input has this name: a NUL character is not allowed in "
-                    "a field name");
-    } else {
-        ql_error err;
-        ql_error_clear(&err);
-        err.code = QL_ERECORD;
-        snprintf(err.message, sizeof err.message,
-                 "the rule set '%s' has no input called '%s'",
-                 ql_ruleset_meta(rs, "id"), name);
-        snprintf(err.field, sizeof err.field, "%s", name);
-        raise_ql(&err);
-    }
-}
-
-/* Sets the field named by key (a str) to val. */
-static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
-                       PyObject *val, PyObject *index, key_cache *kc,
-                       Py_ssize_t place)
-{
-    int i = field_index(key, index, kc, place);
-    if (i == -2)
-        return -1;
-    if (i < 0) {
-        raise_unknown_field(rs, key);
-        return -1;
-    }
     if (PyUnicode_CheckExact(val)) {
         /* the usual value, text: no conversion */
         Py_ssize_t len;
@@ -326,8 +292,147 @@ static int set_by_name(const ql_ruleset *rs, ql_record *rec, PyObject *key,
     return set_field(rec, (size_t)i, key, val);
 }
 
+/* The problem a record reports: of all of them, the first in the rule
+ * set's declaration order (rank: a key that is no str -1, input i i), so
+ * that it does not depend on the mapping's order (a dict built in
+ * another key order, P4-05; docs/architecture.md rule 5).  Holds the
+ * exception of the lowest rank. */
+typedef struct fill_worst {
+    int rank;
+    PyObject *type, *value, *tb;
+} fill_worst;
+
+/* Takes the exception set now as the record's problem of this rank if it
+ * comes first; −1 (left set) for one that must stop the call at once
+ * (MemoryError, KeyboardInterrupt, anything not an Exception). */
+static int keep_error(fill_worst *w, int rank)
+{
+    if (!PyErr_ExceptionMatches(PyExc_Exception) ||
+        PyErr_ExceptionMatches(PyExc_MemoryError))
+        return -1;
+    if (w->type && rank >= w->rank) {
+        PyErr_Clear();
+        return 0;
+    }
+    Py_XDECREF(w->type);
+    Py_XDECREF(w->value);
+    Py_XDECREF(w->tb);
+    PyErr_Fetch(&w->type, &w->value, &w->tb);
+    w->rank = rank;
+    return 0;
+}
+
+/* A key that is no input (unknown, a str), after the record's fields: a
+ * near miss of an input the record gives no value (seen[j] 0) is the
+ * record's error "did you mean", ranked at that input; any other key is
+ * passed over here (the package warns of it, or refuses it with
+ * extra='error'; docs/architecture.md rule 4). */
+static int near_unknown(const ql_ruleset *rs, PyObject *key, const unsigned char *seen,
+                        fill_worst *w)
+{
+    Py_ssize_t n;
+    const char *name = PyUnicode_AsUTF8AndSize(key, &n);
+    if (!name || memchr(name, '\0', (size_t)n)) {
+        PyErr_Clear(); /* not text: no input's slip */
+        return 0;
+    }
+    size_t ni = ql_ruleset_input_count(rs);
+    int best = -1, best_d = 0;
+    for (size_t j = 0; j < ni && (!w->type || (int)j < w->rank); j++) {
+        if (seen[j])
+            continue;
+        int d = col_near_miss(name, ql_ruleset_input_name(rs, j));
+        if (d && (!best_d || d < best_d))
+            best = (int)j, best_d = d;
+    }
+    if (best < 0)
+        return 0;
+    ql_error err;
+    ql_error_clear(&err);
+    err.code = QL_ERECORD;
+    snprintf(err.message, sizeof err.message,
+             "the rule set '%s' has no input called '%.200s': did you mean '%s'? It "
+             "has no value in the record, and a key the rules do not read would be "
+             "passed over",
+             ql_ruleset_meta(rs, "id"), name, ql_ruleset_input_name(rs, (size_t)best));
+    snprintf(err.field, sizeof err.field, "%.127s", name);
+    raise_ql(&err);
+    return keep_error(w, best);
+}
+
+/* One (key, val) of a record: set, or its problem kept by rank; a key
+ * that is no input goes to *unknown (a list made on the first). */
+static int fill_one(ql_record *rec, PyObject *key, PyObject *val, PyObject *index,
+                    key_cache *kc, Py_ssize_t place, fill_worst *w, PyObject **unknown)
+{
+    int i = field_index(key, index, kc, place);
+    if (i == -2)
+        return keep_error(w, -1);
+    if (i < 0) {
+        Py_ssize_t n;
+        const char *name = PyUnicode_AsUTF8AndSize(key, &n);
+        if (!name || memchr(name, '\0', (size_t)n)) { /* no name: refused first */
+            if (!name)
+                PyErr_Clear();
+            raise_field(ql_native_error, key,
+                        !name ? "no input has this name: a field name that holds a lone "
+                                "surrogate (U+D800 to U+DFFF) is not text"
+                              : "no input has this name: a NUL character is not allowed "
+                                "in a field name");
+            return keep_error(w, -1);
+        }
+        if (!*unknown && !(*unknown = PyList_New(0)))
+            return -1;
+        return PyList_Append(*unknown, key);
+    }
+    if (w->type && i >= w->rank)
+        return 0; /* declared after the problem kept: not read */
+    return set_known(rec, i, key, val) ? keep_error(w, i) : 0;
+}
+
+/* After the fields: the near misses among the unknown keys, and the
+ * problem kept raised.  `items` is the record's (key, value) list when
+ * it is no dict. */
+static int fill_end(const ql_ruleset *rs, PyObject *map, PyObject *index, fill_worst *w,
+                    PyObject *unknown)
+{
+    int st = 0;
+    if (unknown) {
+        unsigned char *seen = PyMem_Calloc(ql_ruleset_input_count(rs) + 1, 1);
+        PyObject *keys = seen ? PyMapping_Keys(map) : NULL;
+        if (!keys)
+            st = -1;
+        for (Py_ssize_t k = 0; !st && k < PyList_GET_SIZE(keys); k++) {
+            PyObject *ix = PyDict_GetItemWithError(index, PyList_GET_ITEM(keys, k));
+            if (ix)
+                seen[PyLong_AsLong(ix)] = 1;
+            else if (PyErr_Occurred())
+                st = keep_error(w, -1);
+        }
+        for (Py_ssize_t k = 0; !st && k < PyList_GET_SIZE(unknown); k++)
+            st = near_unknown(rs, PyList_GET_ITEM(unknown, k), seen, w);
+        Py_XDECREF(keys);
+        PyMem_Free(seen);
+        Py_DECREF(unknown);
+        if (!seen && !PyErr_Occurred())
+            PyErr_NoMemory();
+    }
+    if (st) {
+        Py_XDECREF(w->type);
+        Py_XDECREF(w->value);
+        Py_XDECREF(w->tb);
+        return -1;
+    }
+    if (!w->type)
+        return 0;
+    PyErr_Restore(w->type, w->value, w->tb);
+    return -1;
+}
+
 /* Fills rec from a mapping of field names to values; `index` maps each
- * input name to its index (the package builds it once per rule set). */
+ * input name to its index (the package builds it once per rule set).
+ * Every field is looked at: the problem raised is the first in
+ * declaration order (fill_worst). */
 static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
                        PyObject *index, key_cache *kc)
 {
@@ -336,6 +441,8 @@ static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
         return -1;
     }
     ql_record_clear(rec);
+    fill_worst w = {0, NULL, NULL, NULL};
+    PyObject *unknown = NULL;
     if (PyDict_CheckExact(map)) { /* the common case, without a copy */
         Py_ssize_t pos = 0, place = 0;
         PyObject *key, *val;
@@ -343,13 +450,18 @@ static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
             /* own them: a value's __str__ could change the dict */
             Py_INCREF(key);
             Py_INCREF(val);
-            int bad = set_by_name(rs, rec, key, val, index, kc, place++);
+            int bad = fill_one(rec, key, val, index, kc, place++, &w, &unknown);
             Py_DECREF(key);
             Py_DECREF(val);
-            if (bad)
+            if (bad) {
+                Py_XDECREF(unknown);
+                Py_XDECREF(w.type);
+                Py_XDECREF(w.value);
+                Py_XDECREF(w.tb);
                 return -1;
+            }
         }
-        return 0;
+        return fill_end(rs, map, index, &w, unknown);
     }
     PyObject *items = PyMapping_Items(map);
     if (!items)
@@ -357,14 +469,18 @@ static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
     Py_ssize_t n = PyList_GET_SIZE(items);
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *pair = PyList_GET_ITEM(items, k);
-        if (set_by_name(rs, rec, PyTuple_GET_ITEM(pair, 0),
-                        PyTuple_GET_ITEM(pair, 1), index, NULL, 0)) {
+        if (fill_one(rec, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), index, NULL,
+                     0, &w, &unknown)) {
             Py_DECREF(items);
+            Py_XDECREF(unknown);
+            Py_XDECREF(w.type);
+            Py_XDECREF(w.value);
+            Py_XDECREF(w.tb);
             return -1;
         }
     }
     Py_DECREF(items);
-    return 0;
+    return fill_end(rs, map, index, &w, unknown);
 }
 
 /* An output value in its raw form: numbers and dates as their text (the

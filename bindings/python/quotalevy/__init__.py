@@ -246,6 +246,11 @@ def _chain_texts(h, name, top):
     return out
 
 
+
+def _extra_mode(extra):
+    if extra not in ("warn", "ignore", "error"):
+        raise ValueError("extra must be 'warn', 'ignore' or 'error', not %r" % (extra,))
+
 class RuleSet:
     """A loaded, compiled rule set.  Immutable; safe to share between
     threads (each thread evaluates with its own C record and result).
@@ -487,14 +492,24 @@ class RuleSet:
             pool.append(item)
 
     def evaluate(self, record: Mapping[str, Any], date: DateLike,
-                 trace: Optional[bool] = None) -> Result:
+                 trace: Optional[bool] = None, extra: str = "warn") -> Result:
         """Evaluates one record (a mapping of field names to values) on
         date; returns a Result or raises RecordError.
 
         trace=True records every step now; by default nothing is traced
         and Result.trace() / explain() evaluate the record again, traced,
         when first called (the record is copied for that); trace=False
-        keeps no way back to a trace."""
+        keeps no way back to a trace.
+
+        A key that is neither an input nor 'id' is passed over with an
+        ExtraColumnsWarning (extra='ignore': silently, extra='error':
+        refused), unless it is a near miss of an input the record gives no
+        value, which is a RecordError "did you mean" whatever extra says
+        (docs/architecture.md).  Of a record's problems the one raised is
+        the first in the rule set's declaration order, whatever the
+        mapping's order."""
+        if extra != "warn":
+            _extra_mode(extra)
         if not isinstance(record, _Mapping):
             raise TypeError("record must be a mapping, not %s" % type(record).__name__)
         days = _date(date)
@@ -507,14 +522,42 @@ class RuleSet:
                         days, 1 if trace else 0)
         finally:
             self._give("single", single)
+        if extra != "ignore" and not flat.keys() <= self._index.keys():
+            bad = self._extra_keys(flat, extra, set(), 3)
+            if bad is not None:
+                raise bad
         redo = dict(flat.items()) if trace is None else None
         return Result(self, self._date_obj(date), raw, redo)
+
+    def _extra_keys(self, flat, extra, said, stacklevel):
+        """A record's keys that are no input (the C fill passed them over,
+        near misses aside): the RecordError refusing them with
+        extra='error', else None after warning once of those not in
+        `said` (extra='warn')."""
+        if extra == "ignore" or flat.keys() <= self._index.keys():
+            return None
+        keys = sorted(k for k in flat if isinstance(k, str) and k not in self._index)
+        if not keys:
+            return None
+        if extra == "error":
+            return RecordError("QL_ERECORD", "the rule set '%s' has no input called %r "
+                               "(extra='error' refuses keys that are not inputs)"
+                               % (self.id, keys[0]), field=keys[0])
+        new = [k for k in keys if k not in said]
+        if new:
+            said.update(new)
+            import warnings
+            warnings.warn("ignored keys that are not inputs of '%s': %s"
+                          % (self.id, ", ".join(map(repr, new))),
+                          ExtraColumnsWarning, stacklevel=stacklevel + 1)
+        return None
 
     # ---------------------------------------------------- batches of records
 
     def evaluate_many(self, records: Iterable[Mapping[str, Any]], date: DateLike,
                       trace: bool = False, batch: int = 1024,
-                      errors: str = "raise") -> Iterator[Union[Result, RecordError]]:
+                      errors: str = "raise",
+                      extra: str = "warn") -> Iterator[Union[Result, RecordError]]:
         """Evaluates an iterable of mappings through the C batch path (the
         GIL is released while it runs) and yields results in order, as
         many as records were read.  A record that fails raises its
@@ -523,7 +566,9 @@ class RuleSet:
         RecordError).  If reading `records` raises, the results of the
         records read before are yielded first, then that exception is
         raised: exactly as `(rs.evaluate(r, date) for r in records)`
-        would behave."""
+        would behave.  Keys that are no input: as evaluate() takes them
+        (extra=), warned of once per call."""
+        _extra_mode(extra)
         if errors not in ("raise", "yield"):
             raise ValueError("errors must be 'raise' or 'yield'")
         if isinstance(batch, bool) or not isinstance(batch, int):
@@ -533,10 +578,10 @@ class RuleSet:
         self._handle()
         days = _date(date)
         return self._many_gen(iter(records), days, self._date_obj(date), trace,
-                              batch, errors)
+                              batch, errors, extra)
 
-    def _many_gen(self, it, days, when, trace, batch, errors):
-        done = 0
+    def _many_gen(self, it, days, when, trace, batch, errors, extra):
+        done, said = 0, set()
         while True:
             chunk, failure, ended = [], None, True
             try:
@@ -548,14 +593,14 @@ class RuleSet:
             except Exception as e:  # the iterable's own failure
                 failure = e
             if chunk:
-                yield from self._many(chunk, done, days, when, trace, errors)
+                yield from self._many(chunk, done, days, when, trace, errors, extra, said)
                 done += len(chunk)
             if failure is not None:
                 raise failure
             if ended:
                 return
 
-    def _many(self, chunk, first, days, when, trace, errors):
+    def _many(self, chunk, first, days, when, trace, errors, extra, said):
         early = {}
         flat = []
         for k, r in enumerate(chunk):
@@ -591,6 +636,7 @@ class RuleSet:
                         1 if trace else 0)
         finally:
             self._give("batch", b)
+        known = self._index.keys()
         for k, raw in enumerate(out):
             bad = early.get(k)
             if bad is None and type(raw) is tuple and type(raw[0]) is str:
@@ -599,6 +645,10 @@ class RuleSet:
             elif bad is None and isinstance(raw, BaseException):
                 bad = raw
                 if isinstance(bad, Error):
+                    bad.row = first + k
+            if bad is None and extra != "ignore" and not chunk[k].keys() <= known:
+                bad = self._extra_keys(chunk[k], extra, said, 4)  # (a mapping: no early)
+                if bad is not None:
                     bad.row = first + k
             if bad is None:
                 yield Result(self, when, raw)

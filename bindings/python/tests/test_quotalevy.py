@@ -219,7 +219,7 @@ def test_record_errors_name_the_field(jilin):
         jilin.evaluate(dict(FIRM, disabled=200), "2024-06-30")
     assert e.value.field == "disabled"
     with pytest.raises(quotalevy.RecordError) as e:
-        jilin.evaluate(dict(FIRM, colour="red"), "2024-06-30")
+        jilin.evaluate(dict(FIRM, colour="red"), "2024-06-30", extra="error")
     assert e.value.field == "colour"
     with pytest.raises(quotalevy.RecordError) as e:
         jilin.evaluate(dict(FIRM, employees=Decimal("NaN")), "2024-06-30")
@@ -422,7 +422,8 @@ def test_batch_field_names_in_any_order(national):
         assert batch(g) == w
     bad = dict(FIRM)
     bad["nonsense"] = 1
-    out = list(national.evaluate_many([bad, base, bad], "2024-06-30", errors="yield"))
+    out = list(national.evaluate_many([bad, base, bad], "2024-06-30", errors="yield",
+                                      extra="error"))
     assert isinstance(out[0], quotalevy.RecordError) and out[0].field == "nonsense"
     assert out[1].outputs == want[0]
     assert isinstance(out[2], quotalevy.RecordError) and out[2].field == "nonsense"
@@ -551,3 +552,56 @@ def test_list_inputs_take_sequences():
     with pytest.raises(quotalevy.RecordError) as e:
         rs.evaluate({"positions": [100, -1] + [None] * 10}, "2024-06-30")
     assert e.value.field == "positions[2]"
+
+
+def test_keys_that_are_not_inputs_follow_one_rule(jilin):
+    """P3-05: evaluate / evaluate_many refused a key the command, SQL and
+    evaluate_columns pass over; now a near miss of an input with no value
+    is refused, any other key passed over with a warning (extra='ignore':
+    silently, 'error': refused), as docs/architecture.md says."""
+    import warnings
+    want = jilin.evaluate(FIRM, "2024-06-30").outputs
+    with pytest.warns(quotalevy.ExtraColumnsWarning, match="'colour'"):
+        assert jilin.evaluate(dict(FIRM, colour="red"), "2024-06-30").outputs == want
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert jilin.evaluate(dict(FIRM, colour="red"), "2024-06-30",
+                              extra="ignore").outputs == want
+        got = list(jilin.evaluate_many([dict(FIRM, note=1), FIRM], "2024-06-30",
+                                       extra="ignore"))
+        assert [g.outputs for g in got] == [want, want]
+    with pytest.warns(quotalevy.ExtraColumnsWarning) as w:
+        list(jilin.evaluate_many([dict(FIRM, note=1)] * 3, "2024-06-30"))
+    assert len(w) == 1  # once a call
+    slip = {("Employees" if k == "employees" else k): v for k, v in FIRM.items()}
+    for extra in ("warn", "ignore", "error"):
+        with pytest.raises(quotalevy.RecordError, match="did you mean 'employees'") as e:
+            jilin.evaluate(slip, "2024-06-30", extra=extra)
+        assert e.value.field == "Employees"
+    out = list(jilin.evaluate_many([slip, dict(FIRM, note=1)], "2024-06-30",
+                                   errors="yield", extra="error"))
+    assert out[0].field == "Employees" and out[1].field == "note"
+    # the input has its value: the look-alike key is another, passed over
+    assert jilin.evaluate(dict(FIRM, Employees="9"), "2024-06-30",
+                          extra="ignore").outputs == want
+    with pytest.raises(ValueError):
+        jilin.evaluate(FIRM, "2024-06-30", extra="refuse")
+
+
+def test_the_error_raised_is_the_first_in_declaration_order(jilin):
+    """P4-05: the first bad field in the dict's order (36 of 2,300 records
+    differed built in reverse key order); now employees, declared before
+    wage_total, in every order, for evaluate and evaluate_many."""
+    bad = dict(FIRM, employees="22.881", wage_total="12345678901234567890.123456789")
+    keys = list(bad)
+    seen = set()
+    for r in range(len(keys)):
+        order = keys[r:] + keys[:r]
+        for rec in (dict((k, bad[k]) for k in order), dict((k, bad[k]) for k in order[::-1]),
+                    dict(((k, bad[k]) for k in order), employees=1.5)):
+            with pytest.raises(quotalevy.RecordError) as e:
+                jilin.evaluate(rec, "2024-06-30")
+            seen.add(e.value.field)
+            g = list(jilin.evaluate_many([rec], "2024-06-30", errors="yield"))[0]
+            seen.add(g.field)
+    assert seen == {"employees"}
