@@ -2290,6 +2290,21 @@ class FieldOrder(unittest.TestCase):
                 got.add((r[0]["field"], r[0]["id"]))
             self.assertEqual(got, {("employees", "B1")})
 
+    def test_no_id_an_empty_id_and_a_null_id_are_written_alike(self):
+        # P4-04: an absent id was written as JSON null, a null id as ""
+        with tempfile.TemporaryDirectory() as d:
+            base = dict(zip(HEADER.strip().split(",")[1:], GOOD.strip().split(",")[1:]))
+            lines = [json.dumps(base), json.dumps(dict(base, id=None)),
+                     json.dumps(dict(base, id="")), json.dumps(dict(base, id="A"))]
+            path = os.path.join(d, "i.jsonl")
+            write(path, "\n".join(lines) + "\n")
+            p = run("run", JILIN, path, "--date", "2024-06-30", "-f", "jsonl",
+                    "-o", "-", "-q", check_rc=0)
+            ids = [json.loads(line)["id"] for line in p.stdout.splitlines()]
+            self.assertEqual(ids, [None, None, None, "A"])
+            p = run("run", JILIN, path, "--date", "2024-06-30", "-q", check_rc=0)
+            self.assertEqual([r["id"] for r in rows(p.stdout)], ["", "", "", "A"])
+
     def test_a_row_date_with_blanks_is_read_as_date_inputs_are(self):
         # P4-17: ' 2024-06-30 ' was refused as a date, while every field
         # (a date input too) ignores surrounding blanks

@@ -499,10 +499,12 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     if (cfg->jsonl_out)
         sb_putc(b, '{');
     put_key(cfg, b, "id", 1);
+    /* no id, "" and JSON null are one: empty in CSV, null in JSONL (P4-04) */
+    size_t idlen = !id ? 0 : rv.raw ? rv.id_len : strlen(id);
     if (cfg->jsonl_out)
-        id ? json_put_string(b, id, strlen(id)) : sb_puts(b, "null");
-    else if (id) /* a CSV field holds no NUL: its length is the text's */
-        csv_put_field(b, id, rv.raw ? rv.id_len : strlen(id));
+        idlen ? json_put_string(b, id, idlen) : sb_puts(b, "null");
+    else if (idlen) /* a CSV field holds no NUL: its length is the text's */
+        csv_put_field(b, id, idlen);
     for (size_t k = 0; k < cfg->nkeep; k++) {
         put_key(cfg, b, cfg->keep[k], 0);
         const char *v = rv.keep[k];
