@@ -2305,6 +2305,25 @@ class FieldOrder(unittest.TestCase):
             p = run("run", JILIN, path, "--date", "2024-06-30", "-q", check_rc=0)
             self.assertEqual([r["id"] for r in rows(p.stdout)], ["", "", "", "A"])
 
+    def test_a_json_array_or_document_is_refused_as_not_json_lines(self):
+        # P4-11: each line was a rejected "row", exit 1
+        rec = dict(zip(HEADER.strip().split(","), GOOD.strip().split(",")))
+        with tempfile.TemporaryDirectory() as d:
+            for name, text in (("arr.json", json.dumps([rec, rec]) + "\n"),
+                               ("pretty.json", json.dumps(rec, indent=2) + "\n"),
+                               ("arr2.jsonl", "[\n" + json.dumps(rec) + "\n]\n")):
+                path = os.path.join(d, name)
+                write(path, text)
+                out = os.path.join(d, "o.csv")
+                p = run("run", JILIN, path, "--date", "2024-06-30", "-o", out, check_rc=2)
+                self.assertIn("the input is not JSON Lines", p.stderr)
+                self.assertIn("jq -c", p.stderr)
+                self.assertFalse(os.path.exists(out))
+            # a first record that is bad in another way is its own reject
+            path = os.path.join(d, "bad.jsonl")
+            write(path, '{"id": "A", "employees": }\n' + json.dumps(rec) + "\n")
+            run("run", JILIN, path, "--date", "2024-06-30", "-o", out, check_rc=1)
+
     def test_a_row_date_with_blanks_is_read_as_date_inputs_are(self):
         # P4-17: ' 2024-06-30 ' was refused as a date, while every field
         # (a date input too) ignores surrounding blanks

@@ -47,7 +47,7 @@ typedef struct run_cfg {
                           reaches evaluation has it checked as UTF-8 by the
                           record's setter (copied_text_bad need not) */
     col_watch *watch;  /* columns read or ignored; the reading thread's */
-    int jsonl_in, date_checked;
+    int jsonl_in, date_checked, first_checked;
     /* --group-by: the slot targets of the key columns (T_INPUT + i, or
      * −1 − keep index), for the totals */
     size_t ngroup;

@@ -275,6 +275,17 @@ static long read_batch(run_pipe *p, in_reader *rd, int k, int *eof)
                 cli_error("run", "%s: read error after line %ld", cfg->input_name, row.line);
             return -1;
         }
+        if (cfg->jsonl_in && !cfg->first_checked++ && row.error && row.error_column <= 2) {
+            /* P4-11: '[' or a '{' alone on the first line is a JSON array or
+             * a pretty-printed document, not one object a line: said once,
+             * not every line rejected */
+            cli_error("run", "%s:%ld:%d: %s: the input is not JSON Lines (a JSON array, or "
+                             "a document written over several lines?): JSON Lines needs one "
+                             "object per line (jq -c '.[]' converts an array, jq -c . a "
+                             "document)",
+                      cfg->input_name, row.line, row.error_column, row.error);
+            return -1;
+        }
         if (cfg->jsonl_in && !row.error && jsonl_checks(cfg, &row))
             return -1;
         slots[n].plain = 0;
