@@ -819,6 +819,29 @@ QL_EXTERN size_t ql_result_check_text(char *buf, size_t size,
 QL_EXTERN int ql_result_output_i64(int64_t *coef, const ql_result *res, size_t i);
 QL_EXTERN int ql_result_check_i64(int64_t *coef, const ql_result *res, size_t i,
                                   ql_check_field f);
+/*
+ * The same for one column of a batch: output i (or field f of check i)
+ * of each of the n results res[0..n−1], in one call — for a binding that
+ * keeps a batch's outputs column by column (the output's definition is
+ * looked up once, not once a value).  For each r, scale[r] is what
+ * ql_result_output_i64 / ql_result_check_i64 return and coef[r] (written
+ * only where scale[r] ≥ 0) the coefficient, except that a bool — a bool
+ * output, a check output's compliance, a check's applicable and
+ * compliant fields — is also given, as 0 or 1 with scale 0, and any
+ * other value (a date, a string, an input shown as an output) is
+ * QL_I64_WIDE: read it with ql_result_output.  A NULL res[r], or a
+ * result without a successful evaluation, has QL_I64_NONE.  The results
+ * are of one rule set.  QL_EINVAL (err set) for a NULL array with n > 0,
+ * an index or field out of range, or results of different rule sets
+ * (scale[] is then partly written).
+ */
+QL_EXTERN ql_status ql_results_output_i64(int64_t *coef, int8_t *scale,
+                                          const ql_result *const *res, size_t n,
+                                          size_t i, ql_error *err);
+QL_EXTERN ql_status ql_results_check_i64(int64_t *coef, int8_t *scale,
+                                         const ql_result *const *res, size_t n,
+                                         size_t i, ql_check_field f,
+                                         ql_error *err);
 
 /*
  * Every output of the last evaluation as the fields of one delimited

@@ -134,7 +134,7 @@ ql_status ql_result_check(ql_check_result *out, const ql_result *res, size_t i)
 
 /* c × 10^−s at display d's places into *coef: its scale, or QL_I64_WIDE
  * when that takes a rounding or more than 64 bits. */
-static int i64_shown(int64_t *coef, int64_t c, int s, display d)
+static inline int i64_shown(int64_t *coef, int64_t c, int s, display d)
 {
     if (d.scale < 0 || s == d.scale) {
         *coef = c;
@@ -196,6 +196,135 @@ int ql_result_check_i64(int64_t *coef, const ql_result *res, size_t i,
     }
     qd tmp;
     return i64_of_qd(coef, check_num(res, i, j, &tmp), d);
+}
+
+/* The column readers: the output's (or check's) definition is looked up
+ * once, then each result read as the one-value readers above read it. */
+
+static int i64_bool(int64_t *coef, int b)
+{
+    *coef = b != 0;
+    return 0;
+}
+
+/* The rule set of the first result with values, NULL when none has; the
+ * arrays checked.  *st is QL_EINVAL for a NULL array with n > 0. */
+static const ql_ruleset *column_rs(int64_t *coef, int8_t *scale,
+                                   const ql_result *const *res, size_t n,
+                                   ql_status *st, ql_error *err)
+{
+    *st = QL_OK;
+    if (n && (!coef || !scale || !res)) {
+        *st = qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+        return NULL;
+    }
+    for (size_t r = 0; r < n; r++)
+        if (usable(res[r]))
+            return res[r]->rs;
+    if (n)
+        memset(scale, QL_I64_NONE, n);
+    return NULL;
+}
+
+static ql_status other_rules(ql_error *err)
+{
+    return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                    "the results are of different rule sets");
+}
+
+/* Output o (definition o, computed kind `kind`) of x, which has values,
+ * as ql_results_output_i64 gives it: the general case. */
+static int output_i64_of(int64_t *coef, const ql_result *x, const output_def *o,
+                         int kind)
+{
+    size_t k = (size_t)o->index;
+    if (o->kind == OUT_CHECK) {
+        const check_out *c = &x->checks[k];
+        return c->applicable ? i64_bool(coef, c->compliant) : QL_I64_NONE;
+    }
+    if (kind == VK_NUMBER) {
+        const fval *f = fast_value(x, k);
+        return f ? i64_shown(coef, f->c, f->s, o->disp)
+                 : i64_of_qd(coef, &x->cvals[k].num, o->disp);
+    }
+    if (kind == VK_BOOL) {
+        const fval *f = fast_value(x, k);
+        return i64_bool(coef, f ? f->c != 0 : x->cvals[k].b);
+    }
+    /* an input shown as an output, a date, a string, an enum */
+    return o->kind == OUT_INPUT || kind ? QL_I64_WIDE : QL_I64_NONE;
+}
+
+ql_status ql_results_output_i64(int64_t *coef, int8_t *scale,
+                                const ql_result *const *res, size_t n, size_t i,
+                                ql_error *err)
+{
+    ql_status st;
+    const ql_ruleset *rs = column_rs(coef, scale, res, n, &st, err);
+    if (!rs)
+        return st;
+    if (i >= rs->n_outputs)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "output %zu of %zu", i,
+                        rs->n_outputs);
+    const output_def *o = &rs->outputs[i];
+    int kind =
+        o->kind == OUT_COMPUTED ? (int)rs->computed[o->index].type.kind : 0;
+    /* the usual cell: a number the fast path left in slot j */
+    int32_t j =
+        kind == VK_NUMBER && rs->fast ? rs->fast->out_pos[o->index] : -1;
+    for (size_t r = 0; r < n; r++) {
+        const ql_result *x = res[r];
+        int s;
+        if (!usable(x))
+            s = QL_I64_NONE;
+        else if (x->rs != rs)
+            return other_rules(err);
+        else if (j >= 0 && x->fastv)
+            s = i64_shown(&coef[r], x->ov[j].c, x->ov[j].s, o->disp);
+        else
+            s = output_i64_of(&coef[r], x, o, kind);
+        scale[r] = (int8_t)s;
+    }
+    return QL_OK;
+}
+
+ql_status ql_results_check_i64(int64_t *coef, int8_t *scale,
+                               const ql_result *const *res, size_t n, size_t i,
+                               ql_check_field f, ql_error *err)
+{
+    ql_status st;
+    const ql_ruleset *rs = column_rs(coef, scale, res, n, &st, err);
+    if (!rs)
+        return st;
+    if (i >= rs->n_checks || f < QL_CHECK_APPLICABLE || f > QL_CHECK_SHORTFALL)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                        "check %zu of %zu, field %d", i, rs->n_checks, (int)f);
+    int j = (int)f - QL_CHECK_REQUIRED;
+    display d = j >= 0 ? rs->checks[i].disp[j] : (display){0};
+    size_t at = 3 * i + (size_t)(j >= 0 ? j : 0);
+    for (size_t r = 0; r < n; r++) {
+        const ql_result *x = res[r];
+        const check_out *c = usable(x) ? &x->checks[i] : NULL;
+        int s;
+        if (!c) {
+            s = QL_I64_NONE;
+        } else if (x->rs != rs) {
+            return other_rules(err);
+        } else if (f == QL_CHECK_APPLICABLE) {
+            s = i64_bool(&coef[r], c->applicable);
+        } else if (!c->applicable) {
+            s = QL_I64_NONE;
+        } else if (f == QL_CHECK_COMPLIANT) {
+            s = i64_bool(&coef[r], c->compliant);
+        } else if (x->fastv) {
+            s = i64_shown(&coef[r], x->kv[at].c, x->kv[at].s, d);
+        } else {
+            qd tmp;
+            s = i64_of_qd(&coef[r], check_num(x, i, j, &tmp), d);
+        }
+        scale[r] = (int8_t)s;
+    }
+    return QL_OK;
 }
 
 size_t ql_result_trace_count(const ql_result *res)

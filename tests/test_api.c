@@ -551,18 +551,70 @@ static void test_api_row_text_numbers_dates(void **state)
     ql_ruleset_free(rs);
 }
 
+/* The column readers (ql_results_output_i64 / ql_results_check_i64) of
+ * res beside a NULL result and one not evaluated: for res what the
+ * one-value reader gives (want, coef), a bool as 0 or 1 at scale 0,
+ * anything else WIDE (or NONE where there is no value); NONE for the
+ * others. */
+static void assert_column_of(const ql_result *res, size_t i, int field, int want,
+                             int64_t coef, const ql_value *v)
+{
+    const ql_result *rows[3] = {NULL, res, NULL};
+    ql_result *idle;
+    assert_int_equal(ql_result_new(&idle, ql_result_ruleset(res), NULL), QL_OK);
+    rows[2] = idle;
+    int64_t c[3] = {5, 5, 5};
+    int8_t s[3] = {9, 9, 9};
+    ql_error err;
+    ql_status st = field < 0 ? ql_results_output_i64(c, s, rows, 3, i, &err)
+                             : ql_results_check_i64(c, s, rows, 3, i,
+                                                    (ql_check_field)field, &err);
+    assert_int_equal(st, QL_OK);
+    assert_int_equal(s[0], QL_I64_NONE);
+    assert_int_equal(s[2], QL_I64_NONE);
+    assert_int_equal(c[0], 5); /* not written */
+    /* every row with values (the readers' fast loop): the same */
+    const ql_result *full[2] = {res, res};
+    int64_t fc[2] = {5, 5};
+    int8_t fs[2] = {9, 9};
+    st = field < 0 ? ql_results_output_i64(fc, fs, full, 2, i, &err)
+                   : ql_results_check_i64(fc, fs, full, 2, i, (ql_check_field)field, &err);
+    assert_int_equal(st, QL_OK);
+    assert_int_equal(fs[0], s[1]);
+    assert_int_equal(fs[1], s[1]);
+    if (s[1] >= 0)
+        assert_true(fc[0] == c[1] && fc[1] == c[1]);
+    else
+        assert_true(fc[0] == 5 && fc[1] == 5);
+    if (v && v->type == QL_TYPE_BOOL) {
+        assert_int_equal(s[1], 0);
+        assert_int_equal(c[1], v->boolean);
+    } else if (want == QL_I64_NONE && v && v->type != QL_TYPE_NONE) {
+        assert_int_equal(s[1], QL_I64_WIDE); /* a date, a string */
+    } else if (want == QL_I64_NONE && v) {
+        assert_true(s[1] == QL_I64_NONE || s[1] == QL_I64_WIDE);
+    } else {
+        assert_int_equal(s[1], want);
+        if (want >= 0)
+            assert_true(c[1] == coef);
+    }
+    ql_result_free(idle);
+}
+
 /* ql_result_output_i64 / ql_result_check_i64 give each number as
  * ql_result_output / ql_result_check do (the same digits at the same
- * scale), NONE where there is none, WIDE only where a number is there. */
+ * scale), NONE where there is none, WIDE only where a number is there;
+ * and the column readers agree with them (assert_column_of). */
 static void assert_i64_agrees(const ql_result *res)
 {
     const ql_ruleset *rs = ql_result_ruleset(res);
-    int64_t c;
+    int64_t c = 0;
     char got[128], want[128];
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++) {
         ql_value v = QL_VALUE_INIT;
         assert_int_equal(ql_result_output(&v, res, i), QL_OK);
         int s = ql_result_output_i64(&c, res, i);
+        assert_column_of(res, i, -1, s, c, &v);
         if (s == QL_I64_NONE) {
             assert_true(v.type != QL_TYPE_NUMBER);
             continue;
@@ -586,6 +638,7 @@ static void assert_i64_agrees(const ql_result *res)
         for (int j = 0; j < 3; j++) {
             ql_check_field fld = (ql_check_field)(QL_CHECK_REQUIRED + j);
             int s = ql_result_check_i64(&c, res, i, fld);
+            assert_column_of(res, i, fld, s, c, NULL);
             assert_int_equal(s == QL_I64_NONE, f[j]->type != QL_TYPE_NUMBER);
             if (s < 0)
                 continue;
@@ -598,7 +651,67 @@ static void assert_i64_agrees(const ql_result *res)
             assert_string_equal(got, want);
         }
         assert_int_equal(ql_result_check_i64(&c, res, i, QL_CHECK_APPLICABLE), QL_I64_NONE);
+        ql_value b = QL_VALUE_INIT;
+        b.type = QL_TYPE_BOOL;
+        b.boolean = k.applicable;
+        assert_column_of(res, i, QL_CHECK_APPLICABLE, 0, 0, &b);
+        b.boolean = k.compliant;
+        b.type = k.applicable ? QL_TYPE_BOOL : QL_TYPE_NONE;
+        assert_column_of(res, i, QL_CHECK_COMPLIANT, QL_I64_NONE, 0, &b);
     }
+}
+
+/* The column readers' arguments and their one rule set. */
+static void test_api_columns_as_i64(void **state)
+{
+    fixture *f = *state;
+    ql_error err;
+    int64_t c[2];
+    int8_t s[2] = {9, 9};
+    const ql_result *rows[2] = {f->res, NULL};
+    assert_int_equal(ql_results_output_i64(NULL, s, rows, 1, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_results_output_i64(c, NULL, rows, 1, 0, &err), QL_EINVAL);
+    assert_int_equal(ql_results_check_i64(c, s, NULL, 1, 0, QL_CHECK_ACTUAL, &err),
+                     QL_EINVAL);
+    assert_int_equal(ql_results_output_i64(NULL, NULL, NULL, 0, 0, &err), QL_OK);
+    /* nothing evaluated: all empty, whatever the index */
+    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 9999, &err), QL_OK);
+    assert_true(s[0] == QL_I64_NONE && s[1] == QL_I64_NONE);
+    ql_date day;
+    ql_date_from_ymd(&day, 2024, 6, 30);
+    const char *fields[][2] = {{"kind", "firm"}, {"staff", "120"}, {"disabled", "1"},
+                               {"posts", "3"}, {"wages", "6000000"}, {"area_wage", "50000"}};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        assert_int_equal(ql_record_set(f->rec, fields[i][0], fields[i][1], &err), QL_OK);
+    assert_int_equal(ql_evaluate(f->res, f->rec, day, 0, &err), QL_OK);
+    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 9999, &err), QL_EINVAL);
+    assert_int_equal(ql_results_check_i64(c, s, rows, 2, 0, (ql_check_field)7, &err),
+                     QL_EINVAL);
+    assert_int_equal(ql_results_check_i64(c, s, rows, 2, 9999, QL_CHECK_ACTUAL, &err),
+                     QL_EINVAL);
+    /* results of another rule set beside them */
+    ql_ruleset *other = load_text(RULES_HEAD "inputs:\n  n: {type: decimal, scale: 1}\n"
+                                             "computed:\n  m: {expr: n * 2, scale: 1}\n"
+                                             "outputs: [m, n]\n");
+    ql_record *orec;
+    ql_result *ores;
+    assert_int_equal(ql_record_new(&orec, other, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&ores, other, NULL), QL_OK);
+    assert_int_equal(ql_record_set(orec, "n", "1.5", &err), QL_OK);
+    assert_int_equal(ql_evaluate(ores, orec, day, 0, &err), QL_OK);
+    rows[1] = ores;
+    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 0, &err), QL_EINVAL);
+    assert_non_null(strstr(err.message, "different rule sets"));
+    assert_int_equal(ql_results_check_i64(c, s, rows, 2, 0, QL_CHECK_APPLICABLE, &err),
+                     QL_EINVAL);
+    rows[0] = NULL; /* the first with values decides */
+    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 0, &err), QL_OK);
+    assert_true(s[0] == QL_I64_NONE && s[1] == 1 && c[1] == 30);
+    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 1, &err), QL_OK);
+    assert_int_equal(s[1], QL_I64_WIDE); /* an input shown: the general reader */
+    ql_result_free(ores);
+    ql_record_free(orec);
+    ql_ruleset_free(other);
 }
 
 static void test_api_numbers_as_i64(void **state)
@@ -783,6 +896,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_row_text, setup, teardown),
         cmocka_unit_test(test_api_row_text_numbers_dates),
         cmocka_unit_test_setup_teardown(test_api_numbers_as_i64, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_columns_as_i64, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

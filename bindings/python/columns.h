@@ -148,10 +148,10 @@ static size_t i64_text(char *buf, int64_t coef, int scale)
     return n;
 }
 
-/* Appends row `row`'s cell of column c, packed: the text of the output
- * or check field of res (none when res is NULL).  Runs without the GIL;
- * room for a number, bool or date was reserved per chunk.  −1 when out
- * of memory. */
+/* Appends row `row`'s cell of a packed string or date column c: the
+ * text of output c of res (none when res is NULL; numbers and bools go
+ * by col_put_i64).  Runs without the GIL; room for a date was reserved
+ * per chunk.  −1 when out of memory. */
 static int col_put_text(col_out *c, size_t row, const ql_result *res)
 {
     const col_spec *s = &c->spec;
@@ -182,33 +182,9 @@ static int col_put_text(col_out *c, size_t row, const ql_result *res)
             memcpy(c->data + c->len, c->date_text, c->date_len);
             n = c->date_len;
         }
-    } else {
-        int64_t coef;
-        int scale = !c->coef ? QL_I64_WIDE
-                    : s->src == COL_OUTPUT
-                        ? ql_result_output_i64(&coef, res, s->index)
-                        : ql_result_check_i64(&coef, res, s->index, (ql_check_field)s->field);
-        if (scale >= 0) {
-            /* the usual number: kept as it is, made a text or a Decimal
-             * only when read */
-            c->coef[row] = coef;
-            c->scl[row] = (signed char)scale;
-            c->mask[row] = 1;
-            c->off[row + 1] = (int64_t)c->len;
-            return 0;
-        }
-        if (scale == QL_I64_NONE)
-            n = 0;
-        else
-            n = s->src == COL_OUTPUT
-                ? ql_result_output_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res, s->index)
-                : ql_result_check_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res,
-                                       s->index, (ql_check_field)s->field);
-        if (n >= QL_DECIMAL_TEXT_MAX)
-            n = QL_DECIMAL_TEXT_MAX - 1; /* never: numbers fit */
     }
     if (n)
-        c->mask[row] = c->coef ? 2 : 1; /* in a number column: a text */
+        c->mask[row] = 1;
     c->len += n;
     c->off[row + 1] = (int64_t)c->len;
     return 0;
@@ -711,11 +687,82 @@ static int chunk_errors(struct ql_batch *b, size_t ni, Py_ssize_t r0, size_t k,
     return failed;
 }
 
-/* The chunk's results written as text into the packed columns, row by
- * row (each result is read while it is in cache).  Without the GIL; −1
- * out of memory. */
+/* Rows of a chunk read a column at a time, so many at once that the
+ * readers' lookups are paid once a column, so few that the results read
+ * stay in cache across the columns. */
+#define COL_SPAN 64
+
+/* Column c's number or bool cells of the m results use[0..m−1] (NULL:
+ * no value), rows row0 on, by the library's column readers: a number's
+ * coefficient and scale into the column's arrays (a bool's 0 or 1 into
+ * tc, ts), QL_I64_NONE or QL_I64_WIDE where they give none. */
+static void col_read_i64(col_out *c, const ql_result *const *use, size_t m, size_t row0,
+                         int64_t *tc, int8_t *ts)
+{
+    const col_spec *s = &c->spec;
+    int64_t *coef = c->coef ? c->coef + row0 : tc;
+    int8_t *scl = c->coef ? (int8_t *)c->scl + row0 : ts;
+    ql_status st = s->src == COL_OUTPUT
+                       ? ql_results_output_i64(coef, scl, use, m, s->index, NULL)
+                       : ql_results_check_i64(coef, scl, use, m, s->index,
+                                              (ql_check_field)s->field, NULL);
+    if (st) /* never: one batch's results, a spec checked at col_open */
+        memset(scl, QL_I64_WIDE, m);
+}
+
+/* The text of a number or bool cell the column readers did not give
+ * (QL_I64_WIDE) at the end of c's data; its length. */
+static size_t col_wide_text(col_out *c, const ql_result *res)
+{
+    const col_spec *s = &c->spec;
+    size_t n = s->src == COL_OUTPUT
+                   ? ql_result_output_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res,
+                                           s->index)
+                   : ql_result_check_text(c->data + c->len, QL_DECIMAL_TEXT_MAX, res,
+                                          s->index, (ql_check_field)s->field);
+    return n < QL_DECIMAL_TEXT_MAX ? n : QL_DECIMAL_TEXT_MAX - 1; /* never cut */
+}
+
+/* Rows row0 .. row0 + m − 1 of a packed number or bool column, after
+ * col_read_i64: masks and offsets set, a bool's text and a number the
+ * readers did not give written.  Without the GIL. */
+static void col_put_i64(col_out *c, const ql_result *const *use, size_t m, size_t row0,
+                        const int8_t *ts, const int64_t *tc)
+{
+    unsigned char *mask = c->mask + row0;
+    int64_t *off = c->off + row0 + 1;
+    if (c->coef) {
+        const signed char *scl = c->scl + row0;
+        for (size_t j = 0; j < m; j++) {
+            mask[j] = scl[j] >= 0;
+            if (scl[j] == QL_I64_WIDE) {
+                size_t n = col_wide_text(c, use[j]);
+                mask[j] = n ? 2 : 0; /* in a number column: a text */
+                c->len += n;
+            }
+            off[j] = (int64_t)c->len;
+        }
+        return;
+    }
+    for (size_t j = 0; j < m; j++) {
+        size_t n = 0;
+        if (ts[j] >= 0) {
+            memcpy(c->data + c->len, tc[j] ? "true" : "false", 5);
+            n = tc[j] ? 4 : 5;
+        } else if (ts[j] == QL_I64_WIDE) {
+            n = col_wide_text(c, use[j]);
+        }
+        mask[j] = n != 0;
+        c->len += n;
+        off[j] = (int64_t)c->len;
+    }
+}
+
+/* The chunk's results written into the packed columns: numbers and
+ * bools COL_SPAN rows at a time a column (col_read_i64), dates and
+ * strings a cell at a time.  Without the GIL; −1 out of memory. */
 static int chunk_texts(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t r0,
-                       size_t k, size_t n, const int *bad_input)
+                       size_t k, size_t n, const int *bad_input, const ql_result **use)
 {
     for (size_t s = 0; s < ns; s++) {
         col_out *c = &outs[s];
@@ -726,12 +773,23 @@ static int chunk_texts(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t 
         if (c->spec.type != QL_TYPE_STRING && col_grow(c, k * QL_DECIMAL_TEXT_MAX, hint))
             return -1;
     }
-    for (size_t j = 0; j < k; j++) {
-        const ql_result *res = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK)
-                                   ? NULL : b->res[j];
-        for (size_t s = 0; s < ns; s++)
-            if (col_put_text(&outs[s], (size_t)r0 + j, res))
-                return -1;
+    for (size_t j = 0; j < k; j++)
+        use[j] = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK) ? NULL : b->res[j];
+    int64_t tc[COL_SPAN];
+    int8_t ts[COL_SPAN];
+    for (size_t j0 = 0; j0 < k; j0 += COL_SPAN) {
+        size_t m = k - j0 < COL_SPAN ? k - j0 : COL_SPAN, row0 = (size_t)r0 + j0;
+        for (size_t s = 0; s < ns; s++) {
+            col_out *c = &outs[s];
+            if (c->spec.type == QL_TYPE_NUMBER || c->spec.type == QL_TYPE_BOOL) {
+                col_read_i64(c, use + j0, m, row0, tc, ts);
+                col_put_i64(c, use + j0, m, row0, ts, tc);
+                continue;
+            }
+            for (size_t j = j0; j < j0 + m; j++)
+                if (col_put_text(c, (size_t)r0 + j, use[j]))
+                    return -1;
+        }
     }
     return 0;
 }
@@ -870,10 +928,11 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
     cell *cells = PyMem_Calloc(cap * (ni + 1), sizeof *cells);
     PyObject **held = PyMem_Calloc(cap * (ni + 1), sizeof *held);
     int *bad_input = PyMem_Calloc(cap, sizeof *bad_input); /* fill failure: input + 1 */
+    const ql_result **use = PyMem_Calloc(cap, sizeof *use); /* NULL: a failed row */
     PyObject *outcols = PyList_New((Py_ssize_t)ns), *errs = PyList_New(0);
     PyObject *ret = NULL;
     Py_ssize_t done = 0;
-    if (!outs || !cells || !held || !bad_input || !outcols || !errs) {
+    if (!outs || !cells || !held || !bad_input || !use || !outcols || !errs) {
         PyErr_NoMemory();
         goto out;
     }
@@ -893,7 +952,7 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
         fill_chunk(b, ni, k, cells, bad_input);
         ql_evaluate_many(b->res, (const ql_record *const *)b->recs, k, (ql_date)date, 0);
         if (!objects)
-            oom = chunk_texts(b, outs, ns, r0, k, (size_t)n, bad_input);
+            oom = chunk_texts(b, outs, ns, r0, k, (size_t)n, bad_input, use);
         Py_END_ALLOW_THREADS
         /* 3. the errors of the chunk, and its objects, with the GIL */
         int failed = oom ? (PyErr_NoMemory(), -1)
@@ -925,6 +984,7 @@ out:
     PyMem_Free(cells);
     PyMem_Free(held);
     PyMem_Free(bad_input);
+    PyMem_Free(use);
     return ret;
 }
 

@@ -73,6 +73,10 @@ def fixture(fn, ptype, name, prev):
         return "", "res"
     if t == "ql_result*const*":
         return "ql_result *ress[1] = {res};", "ress"
+    if t == "constql_result*const*":
+        return "const ql_result *cress[1] = {res};", "cress"
+    if t == "int8_t*":
+        return f"int8_t s_{name}[1] = {{0}};", f"s_{name}"
     if t == "constql_record*const*":
         return "const ql_record *recs[1] = {rec};", "recs"
     if t == "ql_error*" and name == "errs":
