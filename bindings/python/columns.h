@@ -794,20 +794,39 @@ static int chunk_texts(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t 
     return 0;
 }
 
-/* The chunk's cells as objects, into each column's row of the block, row
- * by row.  With the GIL; −1 with an exception. */
+/* The chunk's cells as objects, into each column's row of the block:
+ * numbers and bools COL_SPAN rows at a time a column through the column
+ * readers (a Decimal made from the coefficient, through the memo), the
+ * rest a cell at a time.  With the GIL; −1 with an exception. */
 static int chunk_objects(struct ql_batch *b, col_out *outs, size_t ns, Py_ssize_t r0,
-                         size_t k, const int *bad_input)
+                         size_t k, const int *bad_input, const ql_result **use)
 {
-    for (size_t j = 0; j < k; j++) {
-        const ql_result *res = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK)
-                                   ? NULL : b->res[j];
+    for (size_t j = 0; j < k; j++)
+        use[j] = (bad_input[j] || ql_result_status(b->res[j]) != QL_OK) ? NULL : b->res[j];
+    int64_t tc[COL_SPAN];
+    int8_t ts[COL_SPAN];
+    for (size_t j0 = 0; j0 < k; j0 += COL_SPAN) {
+        size_t m = k - j0 < COL_SPAN ? k - j0 : COL_SPAN;
         for (size_t s = 0; s < ns; s++) {
             col_out *c = &outs[s];
-            PyObject *o = cell_object(c, res);
-            if (!o)
-                return -1;
-            Py_XSETREF(c->slots[r0 + (Py_ssize_t)j], o);
+            int typed = c->spec.type == QL_TYPE_NUMBER || c->spec.type == QL_TYPE_BOOL;
+            if (typed)
+                col_read_i64(c, use + j0, m, 0, tc, ts);
+            PyObject **slot = c->slots + r0 + (Py_ssize_t)j0;
+            for (size_t j = 0; j < m; j++) {
+                PyObject *o;
+                if (!typed || ts[j] == QL_I64_WIDE)
+                    o = cell_object(c, use[j0 + j]);
+                else if (ts[j] < 0)
+                    o = none_ref();
+                else if (c->spec.type == QL_TYPE_BOOL)
+                    o = PyBool_FromLong(tc[j] != 0);
+                else
+                    o = i64_object(c, tc[j], ts[j]);
+                if (!o)
+                    return -1;
+                Py_XSETREF(slot[j], o);
+            }
         }
     }
     return 0;
@@ -961,7 +980,7 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
             Py_CLEAR(held[q]);
         if (failed < 0)
             goto out;
-        if (objects && chunk_objects(b, outs, ns, r0, k, bad_input))
+        if (objects && chunk_objects(b, outs, ns, r0, k, bad_input, use))
             goto out;
         done = r0 + (Py_ssize_t)k;
         stopped = failed && stop;
