@@ -38,15 +38,37 @@ static size_t find_entry(const section *sec, const char *name)
 /* A parameter redefined by a child keeps the parent's type, unit,
  * bounds and a table's `bounds:` unless it gives its own: Beijing's `ratio` is
  * still a share between national.yaml's bounds. */
-static void inherit_limits(entry *e, const ynode *v)
+static ql_status inherit_limits(loader *L, entry *e, const ynode *v)
 {
     static const char *const keys[] = {"type", "unit", "min", "max", "bounds"};
     const ynode **slot[] = {&e->type, &e->unit, &e->min, &e->max, &e->bounds};
     for (int i = 0; i < 5; i++) {
         const ynode *own = v->kind == YN_MAP ? qli_ymap_get(v, keys[i]) : NULL;
+        const ynode *was = *slot[i];
+        qd a, b;
+        /* a child's bounds may narrow the parent's, never widen them, as
+         * an input's (national.yaml's `ratio` of at least 1.5 %: a child's
+         * `min: 0%` dropped the legal floor without a word, probe5 P5-02) */
+        int upper = i == 3;
+        if (own && was && (i == 2 || i == 3) && own->kind == YN_SCALAR &&
+            was->kind == YN_SCALAR && qli_rl_number_text(own, &a) == QD_OK &&
+            qli_rl_number_text(was, &b) == QD_OK &&
+            (upper ? qli_qd_cmp(&a, &b) > 0 : qli_qd_cmp(&a, &b) < 0))
+            return qli_yfail(
+                L->err, QL_ESCHEMA, own,
+                "parameter '%s': '%s: %.40s' lets through values that '%s: "
+                "%.40s' "
+                "in %s:%d leaves out, and the formulas there were written for "
+                "values within it: a file that extends it may narrow its "
+                "bounds, "
+                "not widen them; to define another parameter, remove it first "
+                "('remove: {parameters: [%s]}') and give it its own type",
+                e->name ? e->name : "", keys[i], own->text, keys[i], was->text,
+                was->doc->file, was->line, e->name ? e->name : "");
         if (own)
             *slot[i] = own;
     }
+    return QL_OK;
 }
 
 /* Merges map `m` of section s: same names replace, new names append. */
@@ -104,8 +126,8 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
         e->name = k->text;
         e->key = k;
         e->val = v;
-        if (s == SEC_PARAMS)
-            inherit_limits(e, v);
+        if (s == SEC_PARAMS && (st = inherit_limits(L, e, v)))
+            return st;
         if (s == SEC_INPUTS && (st = qli_rl_inherit_input(L, e, v)))
             return st;
     }

@@ -199,6 +199,16 @@ MISTAKES = [
     ("an inherited input's strict bound loosened", "parameters:\n",
      "inputs:\n  disabled:\n    type: decimal\n    scale: 2\n    min: -1\n    max: 10\n"
      "\nparameters:\n", "-1\n", "'min: -1' lets through values that 'min: 0'"),
+    # probe5 P5-02: a parameter's own bounds narrowed the parent's only
+    # by luck: a child's `min: 0%` dropped national.yaml's legal floor
+    ("an inherited parameter's floor lowered",
+     "    description: The province's quota ratio.\n",
+     "    description: The province's quota ratio.\n    min: 0%\n", "0%\n",
+     "parameter 'ratio': 'min: 0%' lets through values that 'min: 1.5%' in "),
+    ("an inherited parameter's ceiling raised",
+     "    description: The province's quota ratio.\n",
+     "    description: The province's quota ratio.\n    max: 1000%\n", "1000%",
+     "parameter 'ratio': 'max: 1000%' lets through values that 'max: 100%' in "),
     # P3-04: every unknown name is said to be unknown, with the nearest
     # valid one, wherever it is written
     ("a misspelt parameter in at()", "round(levy_due / employees, 2)",
