@@ -66,6 +66,9 @@ static ql_status build_enum(loader *L, input_def *d, const ynode *vals)
                              "which a record's field never does (its "
                              "surrounding blanks are ignored)",
                              v->text);
+        /* two values that look alike would be two values (P4-09) */
+        if ((st = qli_rl_text_ok(L, v, "enum value")))
+            return st;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(d->en.values[j], v->text))
                 return qli_yfail(L->err, QL_ESCHEMA, v,
@@ -120,7 +123,8 @@ static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
     case VK_BOOL: return qli_rl_bool_value(L, n, "default", &out->b);
     case VK_DATE: return qli_rl_date_value(L, n, "default", &out->date);
     case VK_STRING:
-        if ((st = qli_rl_want(L, n, YN_SCALAR, "default")))
+        if ((st = qli_rl_want(L, n, YN_SCALAR, "default")) ||
+            (st = qli_rl_text_ok(L, n, "default")))
             return st;
         out->str.s = n->text;
         out->str.len = (uint32_t)n->len;

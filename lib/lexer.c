@@ -10,6 +10,7 @@
 #include "decimal.h"
 #include "util.h"
 #include "expr.h"
+#include "unicode.h"
 
 #include <string.h>
 
@@ -130,6 +131,22 @@ token qli_lex_next(lexer *lx)
                 i++;
             }
             buf[n++] = s[i++];
+        }
+        /* compared byte for byte: text that looks like another must be
+         * the same bytes (P4-09); escapes are ASCII, so the raw text's
+         * offsets are the source's */
+        qli_uc_problem up;
+        if (qli_uc_check(s + start + 1, i - start - 1, &up) != QLI_UC_OK) {
+            char what[200], shown[120];
+            qli_uc_describe(&up, what, sizeof what);
+            qli_uc_shown(s + start + 1, i - start - 1, shown, sizeof shown);
+            const char *msg = qli_ar_printf(
+                lx->arena,
+                "the string \"%s\" holds %s: text compares byte for byte, so it "
+                "would not equal the same-looking text typed otherwise; write it "
+                "in Unicode normalization form C, with no invisible characters",
+                shown, what);
+            return lex_error(lx, start + 1 + up.at, msg ? msg : qli_msg_oom);
         }
         t.kind = T_STRING;
         t.str = buf;

@@ -7,6 +7,7 @@
 #include "decimal.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "unicode.h"
 #include "util.h"
 #include "value.h"
 #include "yamltree.h"
@@ -118,6 +119,18 @@ static ql_status override_value(loader *L, const param_def *d,
         break;
     case VK_DATE: bad = qli_date_parse_text(t, len, &v->date) != 0; break;
     case VK_STRING:
+        if (qli_uc_check(t, len, NULL) != QLI_UC_OK) {
+            char shown[120];
+            qli_uc_shown(t, len, shown, sizeof shown);
+            qli_fail(
+                L->err, QL_ESCHEMA, NULL, 0, 0,
+                "override of '%s': '%s' is not text in Unicode normalization "
+                "form C with no invisible characters (it is compared byte "
+                "for byte)",
+                d->name, shown);
+            qli_error_set_field(L->err, d->name);
+            return QL_ESCHEMA;
+        }
         v->str.s = qli_ar_strndup(L->ar, t, len);
         v->str.len = (uint32_t)len;
         if (!v->str.s)

@@ -526,7 +526,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         case VK_BOOL: st = qli_rl_bool_value(L, val, what, &pv->v.b); break;
         case VK_DATE: st = qli_rl_date_value(L, val, what, &pv->v.date); break;
         default:
-            if ((st = qli_rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK) {
+            if ((st = qli_rl_want(L, val, YN_SCALAR, "'value'")) == QL_OK &&
+                (st = qli_rl_text_ok(L, val, "value")) == QL_OK) {
                 pv->v.str.s = val->text;
                 pv->v.str.len = (uint32_t)val->len;
             }

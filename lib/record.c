@@ -18,6 +18,7 @@
 #include "util.h"
 #include "date.h"
 #include "value.h"
+#include "unicode.h"
 #include "ruleset.h"
 #include "eval.h"
 
@@ -227,11 +228,36 @@ static ql_status check_number(const input_def *d, qd *v, ql_error *err)
     return QL_OK;
 }
 
+/* Text a formula compares that is not NFC or holds an invisible
+ * character (P4-09): shown escaped, with the code point, and the allowed
+ * value it folds to when there is one (an enum's). */
+static ql_status text_form_fail(ql_error *err, const input_def *d, const char *s,
+                                size_t len, const qli_uc_problem *up, const char *near)
+{
+    char why[200], shown[120];
+    qli_uc_describe(up, why, sizeof why);
+    qli_uc_shown(s, len, shown, sizeof shown);
+    if (near)
+        return field_fail(err, d,
+                          "'%s' is not one of the allowed values: it holds %s; did "
+                          "you mean '%s'?",
+                          shown, why, near);
+    return field_fail(err, d,
+                      "'%s' holds %s: formulas compare this text byte for byte, so "
+                      "it would not equal the same-looking text the rules write; "
+                      "give it in Unicode normalization form C with no invisible "
+                      "characters",
+                      shown, why);
+}
+
 static ql_status store_string(ql_record *rec, size_t i, const char *s,
                               size_t len, ql_error *err)
 {
     if (len > UINT32_MAX)
         return field_fail(err, &rec->rs->inputs[i], "value too long");
+    qli_uc_problem up;
+    if (rec->rs->inputs[i].compared && qli_uc_check(s, len, &up) != QLI_UC_OK)
+        return text_form_fail(err, &rec->rs->inputs[i], s, len, &up, NULL);
     if (rec->scap[i] < len + 1) {
         size_t cap = len + 1 < 32 ? 32 : len + 1;
         char *p = realloc(rec->sbuf[i], cap);
@@ -378,6 +404,14 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
                 put_small(rec, i, (int64_t)k);
                 return QL_OK;
             }
+        qli_uc_problem up;
+        if (qli_uc_check(text, len, &up) != QLI_UC_OK && up.kind != QLI_UC_BAD_UTF8) {
+            char fold[256];
+            size_t fl = qli_uc_fold(text, len, fold, sizeof fold);
+            for (size_t k = 0; fl && k < en->n; k++)
+                if (en->lens[k] == fl && memcmp(en->values[k], fold, fl) == 0)
+                    return text_form_fail(err, d, text, len, &up, en->values[k]);
+        }
         char list[256];
         size_t o = 0;
         for (size_t k = 0; k < en->n && o < sizeof list - 40; k++)

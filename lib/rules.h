@@ -81,6 +81,11 @@ ql_status qli_rl_keys(loader *L, const ynode *m, const char *what,
 ql_status qli_rl_want(loader *L, const ynode *n, yn_kind kind, const char *what);
 ql_status qli_rl_scalar(loader *L, const ynode *n, const char *what,
                     const char **out);
+/* Scalar n, text that formulas compare byte for byte (an enum value, a
+ * string's value), is in Unicode normalization form C with no invisible
+ * character (lib/unicode.h), else a located error naming the code point
+ * and the text as it should be written ("what" names n: "enum value"). */
+ql_status qli_rl_text_ok(loader *L, const ynode *n, const char *what);
 ql_status qli_rl_required(loader *L, const ynode *map, const char *key,
                       const char *what, const char **out);
 ql_status qli_rl_optional(loader *L, const ynode *map, const char *key,

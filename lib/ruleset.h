@@ -34,6 +34,9 @@ typedef struct input_def {
     /* an item of a list input (`count:`): family name, 1-based item, size */
     const char *family;
     int elem, family_len;
+    /* a string a formula compares (==, !=, in; typecheck.c), byte for
+     * byte: a record's text must be NFC with nothing invisible (P4-09) */
+    int compared;
 } input_def;
 
 typedef struct bracket_row {

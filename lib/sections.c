@@ -13,6 +13,7 @@
 #include "yamltree.h"
 #include "ruleset.h"
 #include "rules.h"
+#include "unicode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,23 @@ ql_status qli_rl_want(loader *L, const ynode *n, yn_kind kind, const char *what)
         return qli_yfail(L->err, QL_ESCHEMA, n, "%s must be %s, not %s", what,
                      kinds[kind], kinds[n->kind]);
     return QL_OK;
+}
+
+ql_status qli_rl_text_ok(loader *L, const ynode *n, const char *what)
+{
+    qli_uc_problem p;
+    if (qli_uc_check(n->text, n->len, &p) == QLI_UC_OK)
+        return QL_OK;
+    char why[200], shown[120], fold[QL_MAX_NAME * 4 + 8];
+    qli_uc_describe(&p, why, sizeof why);
+    qli_uc_shown(n->text, n->len, shown, sizeof shown);
+    size_t k = p.kind == QLI_UC_BAD_UTF8 ? 0 : qli_uc_fold(n->text, n->len, fold, sizeof fold);
+    return qli_yfail(L->err, QL_ESCHEMA, n,
+                     "%s '%s' holds %s: text is compared byte for byte, so it "
+                     "would not equal the same-looking text typed otherwise; "
+                     "write it in Unicode normalization form C with no "
+                     "invisible characters%s%s%s",
+                     what, shown, why, k ? " ('" : "", k ? fold : "", k ? "')" : "");
 }
 
 ql_status qli_rl_scalar(loader *L, const ynode *n, const char *what,

@@ -428,6 +428,26 @@ static ql_status tc_call(cc *c, ast *n)
 
 static ql_status tc_node(cc *c, ast *n);
 
+/* The string inputs a compared string n is made of are compared byte
+ * for byte, so their records' text must be NFC with nothing invisible
+ * (P4-09): marked through names and the computed strings they name
+ * (their trees checked already), a few levels deep. */
+static void mark_compared(cc *c, const ast *n, int depth)
+{
+    if (!n || depth > 32 || n->type.kind != VK_STRING)
+        return;
+    if (n->kind == A_NAME && n->ref >= 0 && (size_t)n->ref < c->nsyms) {
+        const sym *s = &c->syms[n->ref];
+        if (s->kind == S_INPUT)
+            c->rs->inputs[s->index].compared = 1;
+        else if (s->kind == S_COMPUTED)
+            mark_compared(c, c->rs->computed[s->index].tree, depth + 1);
+        return;
+    }
+    for (size_t i = 0; i < n->nargs; i++)
+        mark_compared(c, n->args[i], depth + 1);
+}
+
 /* Checks n; in a subtree marked with a list item, list names mean it. */
 ql_status qli_tc_expr(cc *c, ast *n)
 {
@@ -508,6 +528,7 @@ static ql_status tc_node(cc *c, ast *n)
             if ((st = qli_tc_unify(c, l, it, it->pos, "'in' cannot compare")))
                 return st;
         }
+        mark_compared(c, l, 0);
         n->type = T(VK_BOOL);
         n->sdepth = l->sdepth;
         return QL_OK;
@@ -563,6 +584,8 @@ static ql_status tc_node(cc *c, ast *n)
             if ((st = qli_tc_unify(c, a, b, n->pos, "cannot compare")) ||
                 (st = qli_tc_same_unit(c, a, b, n->pos, "a comparison")))
                 return st;
+            mark_compared(c, a, 0);
+            mark_compared(c, b, 0);
             if ((a->type.kind == VK_STRING || a->type.kind == VK_ENUM ||
                  a->type.kind == VK_BOOL) &&
                 n->op != T_EQ && n->op != T_NE)

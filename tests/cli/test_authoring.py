@@ -181,6 +181,26 @@ MISTAKES = [
      "inputs:\n  region: {type: enum, values: [east, \" west\"]}\n\nparameters:\n",
      "\" west\"", "enum value ' west' begins or ends with a blank, which a "
      "record's field never does"),
+    # P4-09: text compared byte for byte must be NFC with nothing
+    # invisible in it, or two same-looking texts silently differ
+    ("an enum value written decomposed", "parameters:\n",
+     "inputs:\n  region: {type: enum, values: [east, \"cafe\u0301\"]}\n\nparameters:\n",
+     "\"cafe\u0301\"", "enum value 'cafe\\u0301' holds U+0301 (character 5), "
+     "which Unicode's normalization form C writes otherwise"),
+    ("an enum value with a zero-width space", "parameters:\n",
+     "inputs:\n  region: {type: enum, values: [east, \"we\u200bst\"]}\n\nparameters:\n",
+     "\"we\u200bst\"", "enum value 'we\\u200Bst' holds an invisible character, "
+     "U+200B (character 3)"),
+    ("an enum value in a compatibility form", "parameters:\n",
+     "inputs:\n  region: {type: enum, values: [east, \"\u2126\"]}\n\nparameters:\n",
+     "\"\u2126\"", "enum value '\\u2126' holds U+2126 (character 1)"),
+    ("a string literal with an invisible character", "round(levy_due / employees, 2)",
+     "if(unit_type == \"enterpri\u200bse\", 1.00, 0.00)", "\u200bse",
+     "the string \"enterpri\\u200Bse\" holds an invisible character, U+200B "
+     "(character 9)"),
+    ("a string literal written decomposed", "round(levy_due / employees, 2)",
+     "if(unit_type == \"agence\u0301\", 1.00, 0.00)", "\u0301",
+     "the string \"agence\\u0301\" holds U+0301 (character 7)"),
     ("a line separator in a title", "title: Beijing,", "title: Beijing,\u2028",
      "\u2028", "a line or paragraph separator (U+2028, U+2029), which YAML "
      "reads as a line end"),
@@ -426,6 +446,57 @@ class ExtendsNotAFile(unittest.TestCase):
             self.assertIn(f"{path}:6:10: extends '/dev/stdin': not read: a "
                           "FIFO; rules are read from regular files only",
                           p.stdout + p.stderr)
+
+
+class TextForms(unittest.TestCase):
+    """P4-09: a record's text that a formula compares, given decomposed
+    (NFD) or with an invisible character, is the record's error naming
+    the code point, never a silent 'false'; an enum value so given gets
+    'did you mean'; text no formula reads passes through as given."""
+
+    RULES = """quotalevy: 1
+id: forms
+title: forms
+jurisdiction: XX
+currency: EUR
+version: "1"
+inputs:
+  s: {type: string, default: ""}
+  t: {type: string, default: ""}
+  e: {type: enum, values: [aa, "caf\u00e9"], default: aa}
+computed:
+  s_cafe: s == "caf\u00e9"
+  e_cafe: e == "caf\u00e9"
+outputs: [s_cafe, e_cafe, t]
+"""
+
+    def test_compared_text_in_another_form_is_the_records_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "forms.yaml")
+            data = os.path.join(d, "in.csv")
+            with open(rules, "w", encoding="utf-8") as f:
+                f.write(self.RULES)
+            with open(data, "w", encoding="utf-8") as f:
+                f.write("id,s,t,e\n"
+                        "A,caf\u00e9,cafe\u0301,caf\u00e9\n"
+                        "B,cafe\u0301,x,aa\n"
+                        "C,a\u200bb,y,aa\n"
+                        "D,x,y,cafe\u0301\n"
+                        "E,x,y,c\u200baf\u00e9\n")
+            p = run("run", rules, data, "--date", "2024-06-30", "-q")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            # t is read by no formula: its NFD text goes out as it came in
+            self.assertEqual(p.stdout, "id,s_cafe,e_cafe,t\nA,true,true,cafe\u0301\n")
+            err = p.stderr
+            self.assertIn("in.csv:3:2: rejected (id B): field 's': 'cafe\\u0301' "
+                          "holds U+0301 (character 5)", err)
+            self.assertIn("in.csv:4:2: rejected (id C): field 's': 'a\\u200Bb' "
+                          "holds an invisible character, U+200B (character 2)", err)
+            self.assertIn("(id D): field 'e': 'cafe\\u0301' is not one of the "
+                          "allowed values: it holds U+0301 (character 5)", err)
+            self.assertIn("did you mean 'caf\u00e9'?", err)
+            self.assertIn("(id E): field 'e': 'c\\u200Baf\u00e9' is not one of the "
+                          "allowed values: it holds an invisible character", err)
 
 
 class TestFormatDoc(unittest.TestCase):

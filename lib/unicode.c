@@ -1,0 +1,384 @@
+/*
+ * unicode.c — whether a text is in Normalization Form C with nothing
+ * invisible in it, and how to show it when not (see unicode.h).  The
+ * tables are unicode_tables.c; the algorithm is UAX #15's quick check
+ * (https://www.unicode.org/reports/tr15/#Detecting_Normalization_Forms)
+ * with its "maybe" answer decided by canonical composition with the last
+ * starter (section 1.3), so no decomposition table is needed.
+ */
+#include "unicode.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The code point at s (n bytes left) and its length, or −1 (length 1)
+ * for bytes that are not UTF-8 (overlong, surrogates, past U+10FFFF). */
+static long decode(const unsigned char *s, size_t n, size_t *len)
+{
+    unsigned c = s[0], k, min;
+    unsigned long cp;
+    *len = 1;
+    if (c < 0x80)
+        return (long)c;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 1, cp = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        k = 2, cp = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        k = 3, cp = c & 0x07, min = 0x10000;
+    else
+        return -1;
+    for (unsigned j = 1; j <= k; j++) {
+        if (j >= n || (s[j] & 0xC0) != 0x80)
+            return -1;
+        cp = cp << 6 | (s[j] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return -1;
+    *len = k + 1;
+    return (long)cp;
+}
+
+static size_t encode(uint32_t c, char *o)
+{
+    if (c < 0x80) {
+        o[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (char)(0xC0 | c >> 6);
+        o[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char)(0xE0 | c >> 12);
+        o[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        o[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | c >> 18);
+    o[1] = (char)(0x80 | (c >> 12 & 0x3F));
+    o[2] = (char)(0x80 | (c >> 6 & 0x3F));
+    o[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+static int in_ranges(uint32_t c, const uint32_t (*r)[2], size_t n)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c < r[mid][0])
+            hi = mid;
+        else if (c > r[mid][1])
+            lo = mid + 1;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+static int ccc(uint32_t c)
+{
+    size_t lo = 0, hi = qli_uc_n_ccc;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c < qli_uc_ccc[mid][0])
+            hi = mid;
+        else if (c > qli_uc_ccc[mid][1])
+            lo = mid + 1;
+        else
+            return (int)qli_uc_ccc[mid][2];
+    }
+    return 0;
+}
+
+/* Hangul syllables compose by arithmetic (The Unicode Standard, 3.12). */
+enum { SBASE = 0xAC00, LBASE = 0x1100, VBASE = 0x1161, TBASE = 0x11A7 };
+enum {
+    LCOUNT = 19,
+    VCOUNT = 21,
+    TCOUNT = 28,
+    SCOUNT = LCOUNT * VCOUNT * TCOUNT
+};
+
+/* The primary composite of a and b, or 0. */
+static uint32_t compose(uint32_t a, uint32_t b)
+{
+    if (a >= LBASE && a < LBASE + LCOUNT && b >= VBASE && b < VBASE + VCOUNT)
+        return SBASE + ((a - LBASE) * VCOUNT + (b - VBASE)) * TCOUNT;
+    if (a >= SBASE && a < SBASE + SCOUNT && (a - SBASE) % TCOUNT == 0 &&
+        b > TBASE && b < TBASE + TCOUNT)
+        return a + (b - TBASE);
+    size_t lo = 0, hi = qli_uc_n_compose;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const uint32_t *e = qli_uc_compose[mid];
+        if (a < e[0] || (a == e[0] && b < e[1]))
+            hi = mid;
+        else if (a > e[0] || b > e[1])
+            lo = mid + 1;
+        else
+            return e[2];
+    }
+    return 0;
+}
+
+/* The two code points composite c is made of (its canonical
+ * decomposition of two, Hangul's by arithmetic), or 0. */
+static int decompose(uint32_t c, uint32_t *a, uint32_t *b)
+{
+    if (c >= SBASE && c < SBASE + SCOUNT) {
+        uint32_t t = (c - SBASE) % TCOUNT;
+        *a = t ? c - t : LBASE + (c - SBASE) / (VCOUNT * TCOUNT);
+        *b = t ? TBASE + t : VBASE + (c - SBASE) % (VCOUNT * TCOUNT) / TCOUNT;
+        return 1;
+    }
+    if (c < 0xC0)
+        return 0;
+    for (size_t i = 0; i < qli_uc_n_compose; i++)
+        if (qli_uc_compose[i][2] == c) {
+            *a = qli_uc_compose[i][0];
+            *b = qli_uc_compose[i][1];
+            return 1;
+        }
+    return 0;
+}
+
+/* Canonical composition of cps[0, m) in place (UAX #15, 1.3); its new
+ * length. */
+static size_t compose_all(uint32_t *cps, size_t m)
+{
+    size_t o = 0;
+    long st = -1;
+    int last_ccc = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t cp = cps[i];
+        int k = ccc(cp);
+        int between = st >= 0 && (size_t)st + 1 < o;
+        uint32_t comp = st >= 0 && !(between && (k == 0 || last_ccc >= k))
+                            ? compose(cps[st], cp)
+                            : 0;
+        if (comp) {
+            cps[st] = comp;
+            continue;
+        }
+        cps[o++] = cp;
+        if (k == 0) {
+            st = (long)o - 1;
+            last_ccc = 0;
+        } else {
+            last_ccc = k;
+        }
+    }
+    return o;
+}
+
+/* Whether a composed starter and the marks after it, cl[0, n), are
+ * what NFC makes of them: decomposed, the marks put in canonical order
+ * and composed again (é + U+0327 is ȩ + U+0301). */
+static int cluster_is_nfc(const uint32_t *cl, size_t n)
+{
+    uint32_t d[48];
+    size_t m = 0;
+    uint32_t a, b, c = cl[0];
+    uint32_t tail[8];
+    size_t nt = 0;
+    while (decompose(c, &a, &b) && nt < 8) {
+        tail[nt++] = b;
+        c = a;
+    }
+    d[m++] = c;
+    while (nt)
+        d[m++] = tail[--nt];
+    for (size_t i = 1; i < n && m < sizeof d / sizeof d[0]; i++)
+        d[m++] = cl[i];
+    for (size_t i = 2; i < m; i++) /* stable insertion sort by class */
+        for (size_t j = i; j > 1 && ccc(d[j]) && ccc(d[j - 1]) > ccc(d[j]);
+             j--) {
+            uint32_t t = d[j];
+            d[j] = d[j - 1];
+            d[j - 1] = t;
+        }
+    m = compose_all(d, m);
+    if (m != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (d[i] != cl[i])
+            return 0;
+    return 1;
+}
+
+/* Whether the starter at s (n bytes) and the marks after it are NFC. */
+static int starter_cluster_ok(const unsigned char *s, size_t n)
+{
+    uint32_t cl[32];
+    size_t m = 0, len;
+    for (size_t i = 0; i < n && m < 32; i += len) {
+        long c = decode(s + i, n - i, &len);
+        if (c < 0 || (m && ccc((uint32_t)c) == 0))
+            break;
+        cl[m++] = (uint32_t)c;
+    }
+    return m < 32 ? cluster_is_nfc(cl, m) : 1;
+}
+
+static int problem(qli_uc_problem *p, int kind, uint32_t cp, size_t at,
+                   size_t nth)
+{
+    if (p) {
+        p->kind = kind;
+        p->cp = cp;
+        p->at = at;
+        p->nth = nth;
+    }
+    return kind;
+}
+
+int qli_uc_check(const char *str, size_t n, qli_uc_problem *p)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, nth = 0, len;
+    while (i < n && s[i] < 0x80)
+        i++, nth++;
+    if (i == n)
+        return problem(p, QLI_UC_OK, 0, 0, 0);
+    /* the last starter (none yet: 0 with i at the text's start is fine,
+     * no composite has U+0000 first) and the class of what came after */
+    uint32_t starter = i ? s[i - 1] : 0;
+    size_t starter_at = i ? i - 1 : 0;
+    int last_ccc = 0, after_starter = 0, cluster_done = 0;
+    while (i < n) {
+        long c = decode(s + i, n - i, &len);
+        nth++;
+        if (c < 0)
+            return problem(p, QLI_UC_BAD_UTF8, 0, i, nth);
+        uint32_t cp = (uint32_t)c;
+        if (in_ranges(cp, qli_uc_ignorable, qli_uc_n_ignorable))
+            return problem(p, QLI_UC_INVISIBLE, cp, i, nth);
+        if (in_ranges(cp, qli_uc_nfc_no, qli_uc_n_nfc_no))
+            return problem(p, QLI_UC_NOT_NFC, cp, i, nth);
+        int k = cp < 0x300 ? 0 : ccc(cp);
+        if (k && k < last_ccc)
+            return problem(p, QLI_UC_NOT_NFC, cp, i,
+                           nth); /* out of canonical order */
+        if (cp >= 0x300 &&
+            in_ranges(cp, qli_uc_nfc_maybe, qli_uc_n_nfc_maybe)) {
+            /* blocked when something between has class 0 or ≥ ours */
+            int blocked = after_starter && (k == 0 || last_ccc >= k);
+            if (!blocked && compose(starter, cp))
+                return problem(p, QLI_UC_NOT_NFC, cp, i, nth);
+        }
+        /* a mark after a composed letter: NFC may write the pair apart */
+        uint32_t da, db;
+        if (k && !cluster_done && starter >= 0xC0 &&
+            decompose(starter, &da, &db)) {
+            cluster_done = 1;
+            if (!starter_cluster_ok(s + starter_at, n - starter_at))
+                return problem(p, QLI_UC_NOT_NFC, cp, i, nth);
+        }
+        if (k == 0) {
+            starter = cp;
+            starter_at = i;
+            cluster_done = 0;
+            last_ccc = 0;
+            after_starter = 0;
+        } else {
+            last_ccc = k;
+            after_starter = 1;
+        }
+        i += len;
+    }
+    return problem(p, QLI_UC_OK, 0, 0, 0);
+}
+
+size_t qli_uc_fold(const char *str, size_t n, char *out, size_t size)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    uint32_t cps[256];
+    size_t m = 0, len;
+    for (size_t i = 0; i < n; i += len) {
+        long c = decode(s + i, n - i, &len);
+        if (c < 0 || m == sizeof cps / sizeof cps[0])
+            return 0;
+        if (!in_ranges((uint32_t)c, qli_uc_ignorable, qli_uc_n_ignorable))
+            cps[m++] = (uint32_t)c;
+    }
+    m = compose_all(cps, m);
+    size_t o = 0;
+    for (size_t j = 0; j < m; j++) {
+        char b[4];
+        size_t w = encode(cps[j], b);
+        if (o + w + 1 > size)
+            return 0;
+        memcpy(out + o, b, w);
+        o += w;
+    }
+    if (o + 1 > size)
+        return 0;
+    out[o] = '\0';
+    return o;
+}
+
+void qli_uc_describe(const qli_uc_problem *p, char *buf, size_t size)
+{
+    switch (p->kind) {
+    case QLI_UC_INVISIBLE:
+        snprintf(buf, size, "an invisible character, U+%04lX (character %zu)",
+                 (unsigned long)p->cp, p->nth);
+        break;
+    case QLI_UC_NOT_NFC:
+        snprintf(
+            buf, size,
+            "U+%04lX (character %zu), which Unicode's normalization form C "
+            "writes otherwise (a decomposed accent, as macOS and PDF copies "
+            "give it, or a compatibility character)",
+            (unsigned long)p->cp, p->nth);
+        break;
+    case QLI_UC_BAD_UTF8:
+        snprintf(buf, size, "bytes that are not UTF-8 (at byte %zu)",
+                 p->at + 1);
+        break;
+    default: snprintf(buf, size, "nothing wrong"); break;
+    }
+}
+
+char *qli_uc_shown(const char *str, size_t n, char *buf, size_t size)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t o = 0, len;
+    if (size < 8) {
+        if (size)
+            buf[0] = '\0';
+        return buf;
+    }
+    for (size_t i = 0; i < n; i += len) {
+        long c = decode(s + i, n - i, &len);
+        char piece[16];
+        size_t w;
+        if (c < 0) {
+            w = (size_t)snprintf(piece, sizeof piece, "\\x%02X", s[i]);
+        } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) ||
+                   in_ranges((uint32_t)c, qli_uc_ignorable,
+                             qli_uc_n_ignorable) ||
+                   (c >= 0x300 && ccc((uint32_t)c)) ||
+                   in_ranges((uint32_t)c, qli_uc_nfc_no, qli_uc_n_nfc_no) ||
+                   (c >= 0x300 && in_ranges((uint32_t)c, qli_uc_nfc_maybe,
+                                            qli_uc_n_nfc_maybe))) {
+            w = (size_t)snprintf(piece, sizeof piece, "\\u%04lX",
+                                 (unsigned long)c);
+        } else {
+            memcpy(piece, s + i, len);
+            w = len;
+        }
+        if (o + w + 4 >= size) { /* room for "…" and the NUL */
+            memcpy(buf + o, "\xE2\x80\xA6", 3);
+            o += 3;
+            break;
+        }
+        memcpy(buf + o, piece, w);
+        o += w;
+    }
+    buf[o] = '\0';
+    return buf;
+}
