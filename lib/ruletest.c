@@ -216,6 +216,67 @@ static void check_expect(tstate *t, const char *cname, const ynode *expect)
     }
 }
 
+/* An expected error the case could never tell apart (P4-15): a key
+ * other than code, field and message, a status name the library does
+ * not have (a typo would fail every run as "got QL_ERECORD", or, worse,
+ * read as the right one), QL_OK, or an empty field or message part,
+ * which every error matches.  Each a located failure of the case. */
+static int error_part_ok(tstate *t, const char *cname, const ynode *want,
+                         const ynode *code, const ynode *field,
+                         const ynode *msg)
+{
+    static const char *const keys[] = {"code", "field", "message"};
+    for (size_t i = 0; want->kind == YN_MAP && i < want->n; i++) {
+        const ynode *k = want->items[2 * i];
+        qli_suggest sg;
+        int ok = 0;
+        qli_suggest_init(&sg, k->text, k->len);
+        for (int j = 0; j < 3; j++) {
+            ok |= !strcmp(k->text, keys[j]);
+            qli_suggest_try(&sg, keys[j]);
+        }
+        if (!ok) {
+            case_fail(t, k, cname,
+                      "error: unknown key '%s'%s%s%s (expected code, "
+                      "field or message)",
+                      k->text, sg.best ? "; did you mean '" : "",
+                      sg.best ? sg.best : "", sg.best ? "'?" : "");
+            return 0;
+        }
+    }
+    qli_suggest sg;
+    int known = 0;
+    qli_suggest_init(&sg, code->text, code->len);
+    for (int c = QL_EINVAL; c >= QL_ELIMIT; c--) { /* -1 … -11 */
+        known |= !strcmp(code->text, ql_status_name(c));
+        qli_suggest_try(&sg, ql_status_name(c));
+    }
+    if (!known) {
+        case_fail(t, code, cname,
+                  "error: '%s' is not a status name%s%s%s (the names are "
+                  "QL_EINVAL … QL_ELIMIT, as ql_status_name gives them; QL_OK "
+                  "is no error)",
+                  code->text, sg.best ? "; did you mean '" : "",
+                  sg.best ? sg.best : "", sg.best ? "'?" : "");
+        return 0;
+    }
+    const ynode *part[2] = {field, msg};
+    static const char *const what[2] = {"field", "message"};
+    for (int j = 0; j < 2; j++) {
+        if (!part[j])
+            continue;
+        if (part[j]->kind != YN_SCALAR || part[j]->len == 0) {
+            case_fail(t, part[j], cname,
+                      "error: '%s' must be %s: an empty one matches every "
+                      "error, so the case could not fail",
+                      what[j],
+                      j ? "a part of the expected message" : "a field name");
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* The case expects an error: compare code, field and message. */
 static void check_error(tstate *t, const char *cname, const ynode *want,
                         ql_status st, const ql_error *err)
@@ -231,6 +292,8 @@ static void check_error(tstate *t, const char *cname, const ynode *want,
                   "error: expected a status name such as QL_ERECORD");
         return;
     }
+    if (!error_part_ok(t, cname, want, code, field, msg))
+        return;
     if (st == QL_OK) {
         case_fail(t, want, cname, "expected error %s, but the record evaluated",
                   code->text);

@@ -239,6 +239,54 @@ static void test_ruletest_case_checks(void **state)
                                       "date"));
 }
 
+/* P4-15: an expected error the case could never tell apart — a status
+ * name the library does not have (a typo), QL_OK, an empty message or
+ * field part (matched by every error), an unknown key of the error — is
+ * a located failure saying so, never "expected QL_ERECROD, got …" nor a
+ * pass. */
+static void test_ruletest_expected_error_checks(void **state)
+{
+    (void)state;
+    failures f = {0};
+    size_t passed, failed;
+    ql_error err;
+#define BAD_CASE(name, error)                                                  \
+    "  - name: " name "\n"                                                     \
+    "    date: 2024-01-01\n"                                                   \
+    "    input: {kind: firm, staff: -1, wages: 1, area_wage: 1}\n"             \
+    "    error: " error "\n"
+    const char *t = write_file(
+        "t.yaml",
+        "rules: " BASE "\n"
+        "cases:\n" BAD_CASE("right", "{code: QL_ERECORD, field: staff}")
+            BAD_CASE("typo", "QL_ERECROD") BAD_CASE("ok", "QL_OK")
+                BAD_CASE("empty message", "{code: QL_ERECORD, message: \"\"}")
+                    BAD_CASE("empty field", "{code: QL_ERECORD, field: ''}")
+                        BAD_CASE("misspelt key",
+                                 "{code: QL_ERECORD, mesage: staff}"));
+#undef BAD_CASE
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(passed, 1);
+    assert_int_equal(failed, 5);
+    assert_int_equal(f.n, 5);
+    assert_int_equal(f.line[0], 10);
+    assert_non_null(strstr(f.text[0],
+                           "'QL_ERECROD' is not a status name; did you "
+                           "mean 'QL_ERECORD'?"));
+    assert_int_equal(f.line[1], 14);
+    assert_non_null(strstr(f.text[1], "'QL_OK' is not a status name"));
+    assert_int_equal(f.line[2], 18);
+    assert_non_null(strstr(f.text[2],
+                           "'message' must be a part of the expected "
+                           "message: an empty one matches every error"));
+    assert_int_equal(f.line[3], 22);
+    assert_non_null(strstr(f.text[3], "'field' must be a field name"));
+    assert_int_equal(f.line[4], 26);
+    assert_non_null(strstr(f.text[4], "unknown key 'mesage'; did you mean "
+                                      "'message'?"));
+}
+
 static void test_ruletest_load_options(void **state)
 {
     (void)state;
@@ -300,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_ruletest_broken_files),
         cmocka_unit_test(test_ruletest_quotes_no_other_file),
         cmocka_unit_test(test_ruletest_case_checks),
+        cmocka_unit_test(test_ruletest_expected_error_checks),
         cmocka_unit_test(test_ruletest_load_options),
         cmocka_unit_test(test_ruletest_null_arguments),
     };
