@@ -46,12 +46,36 @@ ql_status qli_eval_qd_fail(ql_result *res, size_t pc, int st)
     "(" QL_STR(QD_DIV_SCALE) " at most, fewer when its integer part is "       \
                              "long: " QL_STR(QD_DIGITS) " digits in all)"
 
-/* How well a cut value x is known: "to within W" in words, W its doubt
- * rounded up to one digit.  ta and tw need QD_TEXT_MAX bytes. */
-static void doubt_text(const qd *x, char *tx, char *tw)
+/* "place" or "places" after n (P2-18: "1 place", never "1 places"). */
+static const char *places(int n)
 {
+    return n == 1 ? "place" : "places";
+}
+
+/* The two ways a cut quotient is described, one wording for every
+ * message (D7), into buf (QUOTIENT_TEXT bytes):
+ * sticky (unless `within`) — "the quotient X is carried to N places (…)
+ *   and its exact value has more digits";
+ * within — "X comes from a quotient carried to 20 places at most and is
+ *   known only to within W" (W its doubt, one digit rounded up). */
+#define QUOTIENT_TEXT (3 * QD_TEXT_MAX + 256)
+
+static void quotient_text(char *buf, const qd *x, int within)
+{
+    char tx[QD_TEXT_MAX], tw[QD_TEXT_MAX];
     qli_qd_format(x, tx);
+    if (!within && qli_qd_sticky(x)) {
+        snprintf(buf, QUOTIENT_TEXT,
+                 "the quotient %s is carried to %d %s " CARRIED
+                 " and its exact value has more digits",
+                 tx, (int)x->scale, places((int)x->scale));
+        return;
+    }
     qli_qd_doubt_text(x, tw);
+    snprintf(buf, QUOTIENT_TEXT,
+             "%s comes from a quotient carried to " QL_STR(
+                 QD_DIV_SCALE) " places at most and is known only to within %s",
+             tx, tw);
 }
 
 /* A cut value compared with a number within its doubt: the digits kept
@@ -59,42 +83,24 @@ static void doubt_text(const qd *x, char *tx, char *tw)
 __attribute__((noinline, cold)) ql_status
 qli_eval_cmp_fail(ql_result *res, size_t pc, const qd *a, const qd *b)
 {
-    char ta[QD_TEXT_MAX], tb[QD_TEXT_MAX], tw[QD_TEXT_MAX];
-    int both = a->cut && b->cut;
+    char qa[QUOTIENT_TEXT], tb[QD_TEXT_MAX];
     const qd *q = a->cut ? a : b, *o = a->cut ? b : a;
-    if (!both && qli_qd_sticky(q)) {
-        qli_qd_format(q, ta);
-        qli_qd_format(o, tb);
-        return qli_eval_fail_pc(
-            res, pc, QL_ERANGE, NULL,
-            "cannot compare exactly: the quotient %s is carried to "
-            "%d places " CARRIED " and its exact value has more "
-            "digits, and %s lies within its last place; compare "
-            "with fewer places, or round the quotient first",
-            ta, (int)q->scale, tb);
-    }
-    doubt_text(q, ta, tw);
-    if (both) {
-        char tv[QD_TEXT_MAX];
-        doubt_text(o, tb, tv);
-        return qli_eval_fail_pc(
-            res, pc, QL_ERANGE, NULL,
-            "cannot compare exactly: %s and %s come from "
-            "quotients carried to " QL_STR(
-                QD_DIV_SCALE) " places "
-                              "at most and are known only to within %s and %s, "
-                              "closer than that; round the quotients first",
-            ta, tb, tw, tv);
+    quotient_text(qa, q, a->cut && b->cut);
+    if (a->cut && b->cut) {
+        char qb[QUOTIENT_TEXT];
+        quotient_text(qb, o, 1);
+        return qli_eval_fail_pc(res, pc, QL_ERANGE, NULL,
+                                "cannot compare exactly: %s, and %s, closer "
+                                "than that; round the quotients first",
+                                qa, qb);
     }
     qli_qd_format(o, tb);
     return qli_eval_fail_pc(
         res, pc, QL_ERANGE, NULL,
-        "cannot compare exactly: %s comes from a quotient carried "
-        "to " QL_STR(QD_DIV_SCALE) " places at most and is known "
-                                   "only to within %s, and %s lies within "
-                                   "that; round the "
-                                   "quotient first",
-        ta, tw, tb);
+        "cannot compare exactly: %s, and %s lies within %s; "
+        "compare with fewer places, or round the quotient "
+        "first",
+        qa, tb, qli_qd_sticky(q) ? "its last place" : "that");
 }
 
 /* round() of a cut value whose doubt holds a boundary of the rounding. */
@@ -105,45 +111,31 @@ qli_eval_round_fail(ql_result *res, size_t pc, const qd *a, int digits,
     if (divided && !a)
         return qli_eval_fail_pc(
             res, pc, QL_ERANGE, NULL,
-            "the quotient rounded to %d places needs more than " QL_STR(
+            "the quotient rounded to %d %s needs more than " QL_STR(
                 QD_DIGITS) " significant digits: round it to "
                            "fewer places",
-            digits);
-    if (qli_qd_sticky(a))
-        return qli_eval_fail_pc(
-            res, pc, QL_ERANGE, NULL,
-            "cannot round to %d places exactly: the quotient is "
-            "carried to %d places " CARRIED " and its exact value "
-            "has more digits; round the division itself, "
-            "round(a / b, n), or to fewer places",
-            digits, (int)a->scale);
-    char tx[QD_TEXT_MAX], tw[QD_TEXT_MAX];
-    doubt_text(a, tx, tw);
+            digits, places(digits));
+    char qa[QUOTIENT_TEXT];
+    quotient_text(qa, a, 0);
     return qli_eval_fail_pc(
         res, pc, QL_ERANGE, NULL,
-        "cannot round to %d places exactly: %s comes from a "
-        "quotient carried to " QL_STR(
-            QD_DIV_SCALE) " places at "
-                          "most and is known only to within %s, which holds a "
-                          "rounding boundary; round the division first, "
-                          "round(a / b, n)",
-        digits, tx, tw);
+        "cannot round to %d %s exactly: %s%s; round the "
+        "division itself, round(a / b, n)%s",
+        digits, places(digits), qa,
+        qli_qd_sticky(a) ? "" : ", which holds a rounding boundary",
+        qli_qd_sticky(a) ? ", or to fewer places" : "");
 }
 
 /* A division by a cut value that may be zero. */
 __attribute__((noinline, cold)) ql_status
 qli_eval_div_fail(ql_result *res, size_t pc, const qd *b)
 {
-    char tx[QD_TEXT_MAX], tw[QD_TEXT_MAX];
-    doubt_text(b, tx, tw);
-    return qli_eval_fail_pc(
-        res, pc, QL_ERANGE, NULL,
-        "cannot divide exactly: the divisor %s comes from a "
-        "quotient carried to " QL_STR(
-            QD_DIV_SCALE) " places at "
-                          "most and is known only to within %s, which holds "
-                          "zero",
-        tx, tw);
+    char qb[QUOTIENT_TEXT];
+    quotient_text(qb, b, 1);
+    return qli_eval_fail_pc(res, pc, QL_ERANGE, NULL,
+                            "cannot divide exactly: the divisor %s, which "
+                            "holds zero",
+                            qb);
 }
 
 /* at(): the parameter has no value on that date.  Out of line: the
@@ -170,26 +162,20 @@ static int holds(const qd *n, display d)
 static ql_status not_shown(ql_result *res, const ynode *at, const char *what,
                            const char *name, const qd *n, display d)
 {
-    if (!qli_qd_sticky(n)) {
-        char tx[QD_TEXT_MAX], tw[QD_TEXT_MAX];
-        doubt_text(n, tx, tw);
-        return qli_yfail(
-            &res->error, QL_ERANGE, at,
-            "%s '%s' is shown with %d places, but its value %s "
-            "comes from a quotient carried to " QL_STR(
-                QD_DIV_SCALE) " places at most and is known "
-                              "only to within %s, which holds a boundary of "
-                              "that "
-                              "display: round the division in the formula, "
-                              "round(a / b, n), before further arithmetic",
-            what, name, (int)d.scale, tx, tw);
-    }
+    char qn[QUOTIENT_TEXT];
+    quotient_text(qn, n, 0);
+    if (!qli_qd_sticky(n))
+        return qli_yfail(&res->error, QL_ERANGE, at,
+                         "%s '%s' is shown with %d %s, but its value %s, which "
+                         "holds a boundary of that display: round the division "
+                         "in the formula, round(a / b, n), before further "
+                         "arithmetic",
+                         what, name, (int)d.scale, places(d.scale), qn);
     return qli_yfail(&res->error, QL_ERANGE, at,
-                     "%s '%s' is shown with %d places, but its value is a "
-                     "quotient carried to %d places " CARRIED " whose "
-                     "exact value has more digits: round the division in "
-                     "the formula, round(a / b, %d), or show fewer places",
-                     what, name, (int)d.scale, (int)n->scale, (int)d.scale);
+                     "%s '%s' is shown with %d %s, but %s: round the division "
+                     "in the formula, round(a / b, %d), or show fewer places",
+                     what, name, (int)d.scale, places(d.scale), qn,
+                     (int)d.scale);
 }
 
 ql_status qli_eval_shown_exactly(ql_result *res, int report)

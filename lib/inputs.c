@@ -286,8 +286,9 @@ static ql_status places_within_replaced(loader *L, const entry *ent,
     return qli_yfail(L->err, QL_ESCHEMA, at,
                      "input '%s' has 'scale: %d' in %s:%d, and the places of "
                      "the outputs there follow from it: a file that extends "
-                     "it may give %d places or fewer, not %s",
+                     "it may give %d %s or fewer, not %s",
                      ent->name, was, os->doc->file, os->line, was,
+                     qli_places(was),
                      d->scale < 0 ? "leave the scale out" : "more");
 }
 

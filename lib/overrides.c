@@ -89,11 +89,11 @@ static ql_status override_places(loader *L, const param_def *d,
     }
     if (x->scale <= places || L->ovr_note)
         return QL_OK;
-    L->ovr_note =
-        qli_ar_printf(L->ar,
-                      "the override %s=%.60s gives '%s' %d places, "
-                      "where the rules file's values have at most %d",
-                      d->name, o->value, d->name, (int)x->scale, places);
+    L->ovr_note = qli_ar_printf(L->ar,
+                                "the override %s=%.60s gives '%s' %d %s, "
+                                "where the rules file's values have at most %d",
+                                d->name, o->value, d->name, (int)x->scale,
+                                qli_places(x->scale), places);
     return L->ovr_note ? QL_OK : qli_rl_oom(L);
 }
 

@@ -162,12 +162,12 @@ static ql_status summable(ql_error *err, display d, int agg, const char *what,
         return QL_OK;
     return qli_yfail(err, QL_ETYPE, at,
                  "%s is added up in totals ('aggregate: sum') but is rounded "
-                 "to its %d places for display only ('display:'), and a total "
+                 "to its %d %s for display only ('display:'), and a total "
                  "of rounded values is not the total of the values: round it "
                  "in the formula where the rules say it is rounded "
                  "(round(…, %d, \"half_up\") or another mode), or declare "
                  "another aggregation (none, min or max)",
-                 what, d.scale, d.scale);
+                 what, d.scale, qli_places(d.scale), d.scale);
 }
 
 static int note(ql_diag *diag, ql_error *err, ql_status st)

@@ -112,4 +112,7 @@ size_t qli_text_out(const char *s, size_t n, char *buf, size_t size);
  * they cut short: where a text cut to fit a caller's buffer may end. */
 size_t qli_utf8_cut(const char *s, size_t n);
 
+/* "place" or "places" after n, for messages ("1 place", never "1 places"). */
+static inline const char *qli_places(long n) { return n == 1 ? "place" : "places"; }
+
 #endif
