@@ -841,6 +841,46 @@ class OutputFiles(unittest.TestCase):
             finally:
                 subprocess.run(["umount", d], check=True)
 
+    def test_every_command_reports_a_failed_write_of_standard_output(self):
+        # P5-10: explain, check, test, compare and help exited 0 with their
+        # whole report lost to a full disk; run already said so
+        over = ["--override", "ratio=1.7%@2024-01-01"]
+        one = ["--set", "unit_type=enterprise", "--set", "employees=100",
+               "--set", "disabled=1", "--set", "disabled_severe=0",
+               "--set", "wage_total=1", "--set", "local_avg_wage=1"]
+        cases = {
+            "explain": ["explain", JILIN, "--date", "2024-06-30", *one],
+            "explain json": ["explain", JILIN, "--date", "2024-06-30", "-f", "json", *one],
+            "check": ["check", JILIN],
+            "test": ["test", "rules/cn/tests/jilin.yaml"],
+            "compare": ["compare", JILIN, "examples/jilin-units.csv", "-d", "2024-06-30",
+                        "--ignore-columns", "name", *over],
+            "help": ["--help"],
+            "run": ["run", JILIN, "examples/jilin-units.csv", "-d", "2024-06-30",
+                    "--ignore-columns", "name"],
+        }
+        for name, args in cases.items():
+            with self.subTest(name), open("/dev/full", "wb") as full:
+                p = subprocess.run([*WRAP, BIN, *args], stdout=full, stderr=subprocess.PIPE,
+                                   cwd=SRC, text=True)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn("standard output", p.stderr)
+                self.assertIn("No space left on device", p.stderr)
+                self.assertEqual(p.stderr.count("standard output"), 1, p.stderr)
+
+    def test_closed_standard_output_names_what_each_command_has(self):
+        # explain and test have no -o: their message must not offer one
+        for args, has_o in ((["explain", JILIN, "--date", "2024-06-30"], False),
+                            (["test", "rules/cn/tests/jilin.yaml"], False),
+                            (["run", JILIN, "examples/jilin-units.csv"], True)):
+            with self.subTest(args[0]):
+                p = subprocess.run([*WRAP, BIN, *args], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, cwd=SRC, text=True,
+                                   preexec_fn=lambda: os.close(1))
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn("standard output is closed", p.stderr)
+                self.assertEqual("-o FILE" in p.stderr, has_o, p.stderr)
+
     def test_closed_standard_error_never_lands_in_the_output(self):
         with tempfile.TemporaryDirectory() as d:
             o = os.path.join(d, "o.csv")

@@ -57,8 +57,13 @@ int cli_stdout_closed(const char *cmd)
 {
     if (!(cli_closed_fds & 2))
         return 0;
-    cli_error(cmd, "standard output is closed: the data would be lost (give "
-                   "-o FILE, or leave standard output open)");
+    /* explain, test and help write only to standard output: no -o to name */
+    if (cmd && (!strcmp(cmd, "run") || !strcmp(cmd, "compare")))
+        cli_error(cmd, "standard output is closed: the data would be lost (give "
+                       "-o FILE, or leave standard output open)");
+    else
+        cli_error(cmd, "standard output is closed: the report would be lost "
+                       "(leave standard output open, or redirect it to a file)");
     return 1;
 }
 

@@ -616,8 +616,12 @@ int cmd_compare(int argc, char **argv)
         chg_write_csv(chg, group, by_value, &line);
         outfile_write(&summ, line.p, line.len);
     }
-    if (outfile_commit(&units) || outfile_commit(&summ)) {
-        cli_error("compare", "cannot finish the output: %s", strerror(errno));
+    outfile *unfinished = outfile_commit(&units)  ? &units
+                          : outfile_commit(&summ) ? &summ
+                                                  : NULL;
+    if (unfinished) { /* named: the listing and the summary are two files */
+        cli_error("compare", "cannot finish %s: %s", outfile_name(unfinished),
+                  strerror(errno));
         goto out;
     }
     rc = failed || onesided ? EXIT_SOME_FAILED : EXIT_ALL_OK;

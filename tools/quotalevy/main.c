@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,10 +30,33 @@ static int standard_fds_valid(void)
     return 0;
 }
 
+/* Standard output's last bytes, written for every command: a report lost
+ * to a full disk (ENOSPC) or a broken device (EIO) is an error naming it,
+ * never exit 0.  A command that already failed (EXIT_USAGE: run has said
+ * "cannot finish standard output") is not told twice. */
+static int finish_stdout(const char *cmd, int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (rc == EXIT_USAGE)
+        return rc;
+    int e = errno;
+    cli_error(cmd, "cannot write standard output: %s (the report is lost or cut short)",
+              e ? strerror(e) : "a write failed");
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     if (standard_fds_valid())
         return EXIT_USAGE;
+    /* a report to a file or pipe leaves in one piece at the end, so that a
+     * failed write is met by finish_stdout's fflush with its errno (a
+     * terminal keeps its line buffering) */
+    static char outbuf[1 << 16];
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     if (argc < 2) {
         help_print(stderr, NULL);
         return EXIT_USAGE;
@@ -56,7 +80,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("quotalevy %s (library %s)\n", QL_VERSION_STRING, ql_version());
-        return EXIT_ALL_OK;
+        return finish_stdout(NULL, EXIT_ALL_OK);
     }
     if (help) {
         if (argc > 2 && !help_known(argv[2])) {
@@ -66,7 +90,7 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
         help_print(stdout, argc > 2 ? argv[2] : NULL);
-        return EXIT_ALL_OK;
+        return finish_stdout(NULL, EXIT_ALL_OK);
     }
     static const struct {
         const char *name;
@@ -82,9 +106,9 @@ int main(int argc, char **argv)
             for (int k = 2; k < argc; k++)
                 if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
                     help_print(stdout, cmd);
-                    return EXIT_ALL_OK;
+                    return finish_stdout(cmd, EXIT_ALL_OK);
                 }
-            return cmds[i].fn(argc, argv);
+            return finish_stdout(cmd, cmds[i].fn(argc, argv));
         }
     cli_error(NULL, "unknown command '%s' (expected run, explain, test, "
                     "check or compare; see quotalevy --help)",
