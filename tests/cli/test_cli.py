@@ -868,6 +868,16 @@ class OutputFiles(unittest.TestCase):
                 self.assertIn("No space left on device", p.stderr)
                 self.assertEqual(p.stderr.count("standard output"), 1, p.stderr)
 
+    def test_compare_names_the_file_it_cannot_finish(self):
+        with tempfile.TemporaryDirectory() as d:
+            units = os.path.join(d, "units.csv")
+            p = run("compare", JILIN, "examples/jilin-units.csv", "-d", "2024-06-30",
+                    "--ignore-columns", "name", "--override", "ratio=1.7%@2024-01-01",
+                    "-o", units, "-s", "/dev/full")
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("cannot finish /dev/full: No space left on device", p.stderr)
+            self.assertEqual(os.listdir(d), [])  # the listing is not left alone
+
     def test_closed_standard_output_names_what_each_command_has(self):
         # explain and test have no -o: their message must not offer one
         for args, has_o in ((["explain", JILIN, "--date", "2024-06-30"], False),

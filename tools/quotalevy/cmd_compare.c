@@ -616,12 +616,18 @@ int cmd_compare(int argc, char **argv)
         chg_write_csv(chg, group, by_value, &line);
         outfile_write(&summ, line.p, line.len);
     }
-    outfile *unfinished = outfile_commit(&units)  ? &units
-                          : outfile_commit(&summ) ? &summ
+    /* finished (and named) before either is renamed into place: the
+     * listing and the summary are two files, complete or absent together */
+    outfile *unfinished = outfile_finish(&units)  ? &units
+                          : outfile_finish(&summ) ? &summ
                                                   : NULL;
-    if (unfinished) { /* named: the listing and the summary are two files */
-        cli_error("compare", "cannot finish %s: %s", outfile_name(unfinished),
-                  strerror(errno));
+    if (unfinished) {
+        cli_error("compare", "cannot finish %s: %s (no file was replaced or created)",
+                  outfile_name(unfinished), strerror(errno));
+        goto out;
+    }
+    if (outfile_commit(&units) || outfile_commit(&summ)) {
+        cli_error("compare", "cannot rename the output into place: %s", strerror(errno));
         goto out;
     }
     rc = failed || onesided ? EXIT_SOME_FAILED : EXIT_ALL_OK;
