@@ -53,6 +53,9 @@ typedef struct {
     const char *name, *in, *want;
 } jsonl_case;
 
+#define NOT_JSON_NUMBER \
+    "not a JSON number (RFC 8259: no leading zeros, and digits on both sides of a " \
+    "'.' and after an 'e')"
 #define SURROGATE "a lone surrogate in \\u escapes"
 
 static const jsonl_case cases[] = {
@@ -66,9 +69,18 @@ static const jsonl_case cases[] = {
     {"a number with an exponent is the plain decimal it writes",
      "{\"a\":-0.10e3,\"b\":2.50E-3,\"c\":1e+2,\"d\":0e5,\"e\":7e0}",
      "1{a=-100|b=0.00250|c=100|d=0|e=7}"},
-    {"not a JSON number, or too long written out: kept, for the record to refuse",
-     "{\"a\":01e2,\"b\":1.e2,\"c\":1e,\"d\":1e400,\"e\":-e1}",
-     "1{a=01e2|b=1.e2|c=1e|d=1e400|e=-e1}"},
+    {"too long written out: kept, for the record to refuse",
+     "{\"d\":1e400,\"e\":-1E-400}", "1{d=1e400|e=-1E-400}"},
+    /* not JSON (RFC 8259 section 6), which PostgreSQL's and Python's JSON
+     * refuse too (probe5 P5-06): the line's error at the number */
+    {"a leading zero", "{\"a\":0100}", "1!6:" NOT_JSON_NUMBER},
+    {"a leading zero before an exponent", "{\"a\":01e2}", "1!6:" NOT_JSON_NUMBER},
+    {"no digit after the point", "{\"a\":1.e2}", "1!6:" NOT_JSON_NUMBER},
+    {"a point at the end", "{\"a\":-1.}", "1!6:" NOT_JSON_NUMBER},
+    {"no digit in the exponent", "{\"a\":1e}", "1!6:" NOT_JSON_NUMBER},
+    {"no digit after the sign", "{\"a\":-e1}", "1!6:" NOT_JSON_NUMBER},
+    {"a zero, then digits", "{\"b\":1,\"a\":-00}", "1!12:" NOT_JSON_NUMBER},
+    {"a negative zero is JSON", "{\"a\":-0,\"b\":0.0e0}", "1{a=-0|b=0.0}"},
     {"every escape", "{\"a\":\"\\n\\t\\\"\\\\\\/\\u00e9\\b\\f\\r\"}",
      "1{a=\\n\\x09\"\\\\/\xC3\xA9\\x08\\x0C\\r}"},
     {"a surrogate pair is one character", "{\"e\":\"\\ud83d\\ude00\"}",

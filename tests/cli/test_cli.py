@@ -1457,7 +1457,10 @@ class InputRead(unittest.TestCase):
         # a digit past the input's 6 places once written out, too long, or
         # not JSON numbers
         bad = ["1.25e-6", "1e-7", "1e400", "01e2", "1.e2", "1e", "1e+", ".5e1",
-               "1e2.5", '"1e2"']
+               "1e2.5", '"1e2"',
+               # not JSON without an exponent either (probe5 P5-06: 0100 was
+               # read as 100, while PostgreSQL and Python refuse it)
+               "0100", "01", "-01", "00", "1.", "-", "-.5", "0x10", "1_0"]
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "ex.yaml")
             with open(path, "w") as f:
@@ -1470,6 +1473,7 @@ class InputRead(unittest.TestCase):
         self.assertEqual({k: Decimal(v["n"]) for k, v in out.items()},
                          {str(i): Decimal(c[1]) for i, c in enumerate(cases)}, p.stderr)
         self.assertEqual(p.stderr.count("more than 6 decimal places"), 2, p.stderr)
+        self.assertEqual(p.stderr.count("not a JSON number"), 14, p.stderr)
         self.assertEqual(f"{len(cases) + len(bad)} rows read, {len(cases)} written, "
                          f"{len(bad)} rejected", p.stderr.strip().splitlines()[-1]
                          .split(": ", 1)[1])

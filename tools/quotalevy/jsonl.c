@@ -119,6 +119,43 @@ static int duplicate_key(jsonl_reader *r, size_t k, size_t len)
     return 0;
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Whether t[0, n) is a number as JSON writes it (RFC 8259 section 6):
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?.  The record reads the
+ * same text as a decimal, which would also take 0100 or 1. (PostgreSQL's
+ * and Python's JSON refuse them: one grammar in every front end). */
+static int json_number(const char *t, size_t n)
+{
+    size_t i = t[0] == '-';
+    if (i >= n || !is_digit(t[i]))
+        return 0;
+    if (t[i++] != '0')
+        while (i < n && is_digit(t[i]))
+            i++;
+    if (i < n && t[i] == '.') {
+        size_t d = ++i;
+        while (i < n && is_digit(t[i]))
+            i++;
+        if (i == d)
+            return 0;
+    }
+    if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+        i++;
+        if (i < n && (t[i] == '+' || t[i] == '-'))
+            i++;
+        size_t d = i;
+        while (i < n && is_digit(t[i]))
+            i++;
+        if (i == d)
+            return 0;
+    }
+    return i == n;
+}
+
 /* The longest plain form of a number with an exponent: digits, zeros,
  * a sign and a point (longer ones are left as written, and refused). */
 #define JSONL_PLAIN_MAX 160
@@ -415,9 +452,15 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
             if (len == 4 && !memcmp(t, "null", 4)) {
                 r->isnull[n] = 1;
             } else if ((len == 4 && !memcmp(t, "true", 4)) ||
-                       (len == 5 && !memcmp(t, "false", 5)) ||
-                       (len > 0 && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9')))) {
+                       (len == 5 && !memcmp(t, "false", 5))) {
+            } else if (len > 0 && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9'))) {
                 /* numbers keep their exact text; the record checks them */
+                if (!json_number(t, len)) {
+                    c->err = "not a JSON number (RFC 8259: no leading zeros, and "
+                             "digits on both sides of a '.' and after an 'e')";
+                    c->i = s;
+                    return -1;
+                }
             } else {
                 c->err = "expected a string, number, true, false or null";
                 c->i = s;
