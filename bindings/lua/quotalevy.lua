@@ -50,13 +50,35 @@ local function text_of(v)
     return v
   elseif t == "number" then
     if math.type(v) == "integer" then return tostring(v) end
-    if v == math.floor(v) and v > -2^53 and v < 2^53 then
+    if v ~= v then
+      return false, "a float NaN (not a number) is no value: pass nil for an empty field"
+    end
+    if v == math.huge or v == -math.huge then
+      return false, "an infinite float is no value: pass the number as a string"
+    end
+    if math.tointeger(v) then
       -- exact in binary, yet no float is taken: what it was meant as is unsure
       return false, ("a float is refused, even %s: pass %d as an integer "
                      .. "or the number as a string"):format(v, math.tointeger(v))
     end
-    return false, ("a float cannot hold most decimals exactly (%s is %.17g in "
-                   .. "binary), so none is taken: pass the number as a string"):format(v, v)
+    -- k: the binary fraction digits of v, so that its exact value has k
+    -- decimal places; say "in binary" only when that differs from the
+    -- shortest text that reads back as v (100.5 is exact, 100.1 is not)
+    local k, m = 0, v
+    while m ~= math.floor(m) and k < 1100 do m, k = m * 2, k + 1 end
+    local short
+    for p = 1, 17 do
+      short = ("%." .. p .. "g"):format(v)
+      if tonumber(short) == v then break end
+    end
+    local exact = k <= 99 and ("%." .. k .. "f"):format(v) or nil
+    if exact and tonumber(exact) == v and #exact <= 40 and
+       exact:gsub("^%-?0*", ""):gsub("%.", "") == short:gsub("^%-?0*", ""):gsub("%.", "") then
+      return false, ("a float is refused, even %s (exact in binary): pass the number "
+                     .. "as a string"):format(short)
+    end
+    return false, ("a float is refused: %s is %.25g… in binary, not the decimal it reads "
+                   .. "as, so none is taken: pass the number as a string"):format(short, v)
   elseif t == "boolean" then
     return v and "true" or "false"
   elseif v == nil then

@@ -175,6 +175,20 @@ test("values in: strings, integers, booleans; floats refused naming the field", 
   assert(e.message:find("a float is refused, even 125.0: pass 125 as an integer", 1, true),
          e.message)
   assert(not e.message:find("in binary", 1, true), e.message)
+  -- the reason is true of the float given (probe5 P5-04: 100.5 and 1e16
+  -- were said not to hold a decimal exactly, NaN was "-nan in binary")
+  local function says(v, want)
+    local m = raises(jilin.evaluate, jilin, with(firm(), "employees", v), JUNE).message
+    assert(m:find(want, 1, true), m)
+    return m
+  end
+  says(100.5, "a float is refused, even 100.5 (exact in binary)")
+  says(123456789.25, "even 123456789.25 (exact in binary)")
+  says(1e16, "pass 10000000000000000 as an integer")
+  says(100.1, "100.1 is 100.09999999999999431")
+  says(0/0, "NaN (not a number) is no value")
+  says(1/0, "an infinite float is no value")
+  says(-1/0, "an infinite float is no value")
   eq(raises(jilin.evaluate, jilin, with(firm(), "employees", {}), JUNE).field, "employees")
   eq(raises(jilin.evaluate, jilin, with(firm(), "unit_type", "a\0b"), JUNE).field, "unit_type")
 end)

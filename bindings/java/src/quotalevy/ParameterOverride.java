@@ -67,10 +67,7 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
         if (v instanceof LocalDate)
             return v.toString();
         if (v instanceof Double || v instanceof Float)
-            throw refused(p, Packer.article(v.getClass().getSimpleName())
-                + " cannot hold a decimal exactly (" + v + " is "
-                + new BigDecimal(((Number)v).doubleValue()).toPlainString()
-                + " in binary): pass a BigDecimal or a String");
+            throw refused(p, floatReason(v) + ": pass a BigDecimal or a String");
         throw refused(p, (v == null ? "a null" : Packer.article(v.getClass().getSimpleName()))
             + " cannot be a parameter's value: pass a String, BigDecimal,"
             + " Integer, Long, Boolean or LocalDate");
@@ -95,5 +92,22 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
             }
         }
         return out.toByteArray();
+    }
+
+    /* Why a float is refused, true of the one given (probe5 P5-04: 100.5,
+     * exact in binary, was said not to hold a decimal exactly; NaN and
+     * infinities have no decimal at all). */
+    static String floatReason(Object v) {
+        double d = ((Number)v).doubleValue();
+        String a = Packer.article(v.getClass().getSimpleName());
+        if (Double.isNaN(d))
+            return a + " NaN (not a number) is no value";
+        if (Double.isInfinite(d))
+            return "an infinite " + v.getClass().getSimpleName() + " is no value";
+        BigDecimal exact = new BigDecimal(d);
+        if (exact.compareTo(new BigDecimal(v.toString())) == 0)
+            return a + " is refused, even " + v + " (exact in binary): no float is taken for a decimal";
+        return a + " is refused: " + v + " is " + exact.toPlainString()
+            + " in binary, not the decimal it reads as";
     }
 }

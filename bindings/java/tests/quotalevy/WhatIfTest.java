@@ -21,6 +21,25 @@ class WhatIfTest {
     static final LocalDate JAN = LocalDate.of(2024, 1, 1);
 
     @Test
+    void aFloatOverrideIsRefusedForAReasonTrueOfIt() {
+        /* probe5 P5-04: 1.5 is exact in binary, yet was said not to hold a
+         * decimal exactly; NaN was "NaN is NaN in binary" */
+        String[][] cases = {{"1.5", "even 1.5 (exact in binary)"},
+                            {"0.1", "0.1 is 0.1000000000000000055511151231257827"},
+                            {"NaN", "NaN (not a number) is no value"},
+                            {"Infinity", "an infinite Double is no value"}};
+        for (String[] c : cases) {
+            Exception e = assertThrows(Exception.class,
+                () -> ParameterOverride.of("ratio", Double.valueOf(c[0]), JAN));
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+            assertTrue(e.getMessage().contains("pass a BigDecimal or a String"), e.getMessage());
+        }
+        Exception f = assertThrows(Exception.class,
+            () -> ParameterOverride.of("ratio", Float.valueOf(0.25f), JAN));
+        assertTrue(f.getMessage().contains("a Float is refused, even 0.25"), f.getMessage());
+    }
+
+    @Test
     void overridesHoldFromTheirDate() {
         try (RuleSet plain = RuleSet.load(NATIONAL);
              RuleSet higher = RuleSet.load(NATIONAL,
