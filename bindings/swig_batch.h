@@ -530,6 +530,39 @@ static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flag
     }
 }
 
+/* At a record's end: a record none of whose keys is an input (`{}`, only
+ * an id, headers in another language) would be evaluated on the inputs'
+ * defaults alone — the command stops such a header, Python refuses such
+ * a record (probe5 P5-07).  Its error ranks last, after a near miss's
+ * "did you mean", which says more. */
+static void ql_swig_some_input(ql_swig_batch *b, const char *data, ql_swig_worst *w,
+                               ql_error *err)
+{
+    size_t n = ql_ruleset_input_count(b->rs);
+    for (size_t i = 0; i < n; i++)
+        if (b->seen[i] == b->stamp)
+            return;
+    if (n == 0 || w->st != QL_OK)
+        return;
+    char msg[QL_ERROR_MESSAGE_MAX], given[200] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < b->nextra && used + 8 < sizeof given; k++) {
+        int m = snprintf(given + used, sizeof given - used, "%s'%.60s'", k ? ", " : "",
+                         data + b->extra[k]);
+        used += m > 0 ? (size_t)m : 0;
+    }
+    if (used >= sizeof given)
+        memcpy(given + sizeof given - 4, "...", 4);
+    snprintf(msg, sizeof msg,
+             "no key of the record is an input of the rule set '%s' (%s%s): every "
+             "value would be the inputs' defaults alone; give its inputs by name "
+             "(the first is '%s')",
+             ql_ruleset_meta(b->rs, "id"), b->nextra ? "its keys: " : "no key besides an id",
+             given, ql_ruleset_input_name(b->rs, 0));
+    ql_error e;
+    ql_swig_keep(w, (long)n + 1, ql_swig_record_error(&e, "", msg), &e, err);
+}
+
 /* One field of a record (name[0…nlen), its text[0…tlen)): set, or its
  * problem kept by rank; a key that is no input is noted for the end. */
 static void ql_swig_field(ql_swig_batch *b, const char *data, const char *name,
@@ -617,6 +650,7 @@ static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
         if (nlen == 0) {
             ql_swig_lists_whole(b, &w, err);
             ql_swig_extra_keys(b, data, flags, &w, err);
+            ql_swig_some_input(b, data, &w, err);
             return w.st;
         }
         const char *text = data + *pos;

@@ -693,6 +693,23 @@ test("raw explicit frees: once, in order, and a freed handle raises", function()
   sweep() -- and the collector frees none of them again
 end)
 
+test("a record with no input among its keys is refused, not levied on defaults", function()
+  -- probe5 P5-07: {} or only an id or headers in another language gave
+  -- Japan's levy 0; the command stops such a header, Python refuses it
+  local jp = quotalevy.load(SRC .. "/rules/jp/levy.yaml")
+  for _, r in ipairs { {}, { id = "a" }, { ["番号"] = "1", x = "2" } } do
+    local e = raises(jp.evaluate, jp, r, "2025-10-01")
+    eq(e.status, "QL_ERECORD")
+    assert(e.message:find("no key of the record is an input", 1, true), e.message)
+  end
+  local got = jp:evaluate_many({ {}, { id = "b" } }, "2025-10-01")
+  eq(#got, 2)
+  assert(got[1].message:find("defaults alone", 1, true), tostring(got[1].message))
+  -- a near miss still says "did you mean", which helps more
+  local e = raises(jilin.evaluate, jilin, { employes = "100" }, JUNE)
+  assert(e.message:find("did you mean 'employees'", 1, true), e.message)
+end)
+
 for _, t in ipairs(tests) do
   local ok, e = pcall(t[2])
   if ok then

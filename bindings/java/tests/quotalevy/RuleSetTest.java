@@ -32,6 +32,26 @@ class RuleSetTest {
     }
 
     @Test
+    void aRecordWithNoInputAmongItsKeysIsRefused() {
+        /* probe5 P5-07: {} or only an id or keys in another language were
+         * levied on the inputs' defaults (Japan's levy 0); the command stops
+         * such a header, Python refuses such a record */
+        try (RuleSet jp = RuleSet.load(SRC.resolve("rules/jp/levy.yaml").toString())) {
+            LocalDate oct = LocalDate.of(2025, 10, 1);
+            for (Map<String, Object> r : List.<Map<String, Object>>of(
+                     Map.of(), Map.of("id", "a"), Map.of("\u756a\u53f7", "1", "x", "2"))) {
+                RecordException e = assertThrows(RecordException.class, () -> jp.evaluate(r, oct));
+                assertTrue(e.getMessage().contains("no key of the record is an input"),
+                           e.getMessage());
+            }
+            List<Outcome> got = jp.evaluateAll(List.of(Map.of(), Map.of("id", "b")), oct);
+            assertEquals(2, got.size());
+            assertFalse(got.get(0).ok());
+            assertTrue(got.get(1).error().getMessage().contains("defaults alone"));
+        }
+    }
+
+    @Test
     void loadAndMetadata() {
         assertEquals("cn-jilin", jilin.id());
         assertEquals("CN-JL", jilin.jurisdiction());
