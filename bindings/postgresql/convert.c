@@ -182,6 +182,25 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
     ql_status st = qlpg_check_keys(e, jb, read, err);
     if (!st)
         st = qlpg_partial_list(e->rs, given, "key", err);
+    if (!st && n > 0) { /* '{}', only an id, keys in another language: not a
+                         * row of defaults (the command stops such a header;
+                         * probe5 P5-07) */
+        size_t i = 0;
+        while (i < n && !given[i])
+            i++;
+        if (i == n) {
+            char msg[QL_ERROR_MESSAGE_MAX];
+            snprintf(msg, sizeof msg,
+                     "no key of the record is an input of the rule set '%s' "
+                     "(%d key%s, none an input): every value would be the inputs' "
+                     "defaults alone; give its inputs by name (the first is '%s')",
+                     ql_ruleset_meta(e->rs, "id"), (int)JsonContainerSize(&jb->root),
+                     JsonContainerSize(&jb->root) == 1 ? "" : "s",
+                     ql_ruleset_input_name(e->rs, 0));
+            record_error(err, "", "%s", msg);
+            st = QL_ERECORD;
+        }
+    }
     if (!st && vst) {
         *err = verr;
         st = vst;
@@ -312,6 +331,19 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
                  m->table_name ? errdetail("table %s", m->table_name) : 0,
                  errhint("Add the missing columns (NULL where an item is meant "
                          "empty), or give the list as one array column.")));
+    size_t given = 0;
+    while (given < ni && !present[given])
+        given++;
+    if (ni > 0 && given == ni) /* a row of defaults alone (probe5 P5-07) */
+        ereport(ERROR,
+                (errcode(ERRCODE_UNDEFINED_COLUMN),
+                 errmsg("no column of the row is an input of the rule set '%s': every "
+                        "value would be the inputs' defaults alone",
+                        ql_ruleset_meta(rs, "id")),
+                 m->table_name ? errdetail("table %s", m->table_name) : 0,
+                 errhint("Name the columns as the inputs are named (the first is "
+                         "\"%s\"), or pass to_jsonb(t) with keys renamed.",
+                         ql_ruleset_input_name(rs, 0))));
     pfree(owner);
     pfree(present);
 }

@@ -1126,6 +1126,29 @@ class RecordEdges(unittest.TestCase):
                     self.assertIn("error", got[k], (t, cast))
                     self.assertEqual(got[k]["error"]["field"], rejects[k]["field"], t)
 
+    def test_a_record_with_no_input_among_its_keys_is_its_error(self):
+        # probe5 P5-07: '{}'::jsonb or only an id gave Japan's levy 0 on the
+        # inputs' defaults; the command stops such a header
+        for rec in ("{}", '{"id": "a"}', '{"番号": 1, "x": 2}'):
+            for cast in ("jsonb", "json", "text"):
+                with self.subTest(rec=rec, cast=cast):
+                    out = sql_results(f"SELECT quotalevy.try_evaluate('jp/levy', "
+                                      f"'{rec}'::{cast}, '2025-10-01')")[0]
+                    self.assertEqual(out["error"]["status"], "QL_ERECORD", out)
+                    self.assertIn("no key of the record is an input", out["error"]["message"])
+        # a row whose columns are none an input stops the statement, as the
+        # command stops such a header
+        psql('DROP TABLE IF EXISTS noin; CREATE TABLE noin (id text, "番号" int, x int); '
+             "INSERT INTO noin VALUES ('a', 1, 2)")
+        err = psql_error("SELECT quotalevy.try_evaluate('jp/levy', t, '2025-10-01') "
+                         "FROM noin t")
+        self.assertIn("no column of the row is an input", err)
+        # a good record beside them is still levied
+        rows = sql_results("SELECT quotalevy.try_evaluate('cn/jilin', r::jsonb, '2024-06-30') "
+                           f"FROM (VALUES ('{{}}'), ('{self.REC}}}')) v(r)")
+        self.assertIn("error", rows[0])
+        self.assertEqual(rows[1]["levy_due"], "50292.00")
+
     def test_no_text_of_one_record_ends_the_statement(self):
         """P4-20: PostgreSQL's own readers raise on some texts (its JSON
         parser recurses once a level; numeric_in refuses an exponent past
