@@ -570,9 +570,16 @@ class OutputFiles(unittest.TestCase):
         # P4-16: Ctrl-C, `timeout` (SIGTERM) or a closed terminal (SIGHUP)
         # left OUT.partial-XXXXXX beside every output; the run now removes
         # its temporaries and dies of the signal, leaving what it found
+        # probe6 P6-01: the same for every other signal whose default ends
+        # the process (a CPU limit's SIGXCPU, SIGALRM, SIGUSR1, …), which
+        # left all three temporaries
+        import resource
         import signal
         import time
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        no_core = lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT,
+                    signal.SIGXCPU, signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF,
+                    signal.SIGUSR1, signal.SIGUSR2, signal.SIGIO):
             with self.subTest(sig=sig), tempfile.TemporaryDirectory() as d:
                 outs = [os.path.join(d, n) for n in ("o.csv", "r.csv", "s.csv")]
                 write(outs[1], "old rejects\n")
@@ -580,7 +587,7 @@ class OutputFiles(unittest.TestCase):
                                       "-q", "-o", outs[0], "--rejects", outs[1],
                                       "--summary", outs[2]], stdin=subprocess.PIPE,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     cwd=SRC)
+                                     cwd=SRC, preexec_fn=no_core)
                 p.stdin.write((HEADER + GOOD * 2000).encode())
                 p.stdin.flush()
                 for _ in range(500):  # until all three temporaries exist

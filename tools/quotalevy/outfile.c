@@ -62,17 +62,30 @@ static int names_a_descriptor(const char *path)
 /* ---------------------------------------- temporaries on a signal */
 
 /* The temporaries being written, so that SIGINT, SIGTERM or SIGHUP (a
- * Ctrl-C, `timeout`, systemd stopping a job, a closed terminal), or
- * SIGPIPE (`run … | head` closing the output) leaves none behind: an
+ * Ctrl-C, `timeout`, systemd stopping a job, a closed terminal), SIGPIPE
+ * (`run … | head` closing the output), or any other signal whose default
+ * is to end the process — SIGQUIT, a batch scheduler's CPU limit
+ * (SIGXCPU), an alarm or timer (SIGALRM, SIGVTALRM, SIGPROF), SIGUSR1/2
+ * sent to a process that does not expect them — leaves none behind: an
  * interrupted run leaves what it found, nothing more (P4-16: every
  * interrupt left NAME.partial-XXXXXX beside each output; probe5 P5-01
- * the same for a closed pipe).  SIGXFSZ (a `ulimit -f`) is ignored
+ * the same for a closed pipe; probe6 P6-01 for SIGXCPU, SIGALRM, SIGUSR1
+ * and the rest).  SIGKILL cannot be caught.  SIGXFSZ (a `ulimit -f`) is ignored
  * instead, so the write fails with EFBIG and is reported as any write
  * error is.  A signal the process was started ignoring (nohup) stays
  * ignored. */
 #define PARTIAL_MAX 16
 static char *volatile partial[PARTIAL_MAX];
-static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+static const int cleanup_signals[] = {
+    SIGINT,  SIGTERM,   SIGHUP,  SIGPIPE, SIGQUIT, SIGALRM, SIGUSR1,
+    SIGUSR2, SIGVTALRM, SIGPROF, SIGXCPU, SIGIO,
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+};
 
 static void on_signal(int sig)
 {
