@@ -520,8 +520,13 @@ static const char *col_text(const struct col *col, Datum d, size_t *len)
         s = DatumGetBool(d) ? "true" : "false";
         break;
     case V_DATE: {
+        /* a date the library cannot hold (infinity, a BC date, a year past
+         * 9999) goes as PostgreSQL writes it, for the library to refuse by
+         * name: ql_date_format's "" would be an empty field, read as not
+         * given (probe6 P6-02) */
         char *b = palloc(16);
-        ql_date_format(b, 16, (ql_date)(DatumGetDateADT(d) + QLPG_EPOCH_SHIFT));
+        if (ql_date_format(b, 16, (ql_date)(DatumGetDateADT(d) + QLPG_EPOCH_SHIFT)) == 0)
+            b = DatumGetCString(DirectFunctionCall1(date_out, d));
         s = b;
         break;
     }
@@ -614,11 +619,17 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
             }
             if (col->conv == V_DATE) {
                 DateADT d = DatumGetDateADT(values[a]);
+                char b[16];
                 if (DATE_NOT_FINITE(d)) {
                     record_error(err, "date", "%s", "the date must be finite");
                     return QL_ERECORD;
                 }
                 *date = (ql_date)(d + QLPG_EPOCH_SHIFT);
+                if (ql_date_format(b, sizeof b, *date) == 0) {
+                    record_error(err, "date", "the date %s is outside 0001-01-01 … 9999-12-31",
+                                 DatumGetCString(DirectFunctionCall1(date_out, values[a])));
+                    return QL_ERECORD;
+                }
             } else {
                 const char *s = col_text(col, values[a], &len);
                 if (ql_date_parse(date, s, len, err)) {

@@ -1063,6 +1063,51 @@ class RecordEdges(unittest.TestCase):
         self.assertEqual(psql(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}'::jsonb, "
                               "'2024-06-30')->>'levy_due'").strip(), "50292.00")
 
+    def test_a_date_the_library_cannot_hold_is_refused_never_read_as_empty(self):
+        # probe6 P6-02: a date column holding 'infinity', a BC date or a
+        # year past 9999 was written as "" and so read as an empty field —
+        # "field 'registered' is empty but is needed here", or, where a
+        # rule asks present(), the unit levied as if it had given none;
+        # such a row's own evaluation date was "bad argument: an unknown
+        # flag, or …", and an on_date so was the same for every row
+        psql("DROP TABLE IF EXISTS ud; "
+             "CREATE TABLE ud (id text, unit_type text, employees numeric, disabled int, "
+             "disabled_severe int, wage_total numeric, local_avg_wage numeric, "
+             "registered date, date date); "
+             "INSERT INTO ud VALUES "
+             "('inf','enterprise',10,0,0,600000,50000,'infinity',NULL), "
+             "('ninf','enterprise',10,0,0,600000,50000,'-infinity',NULL), "
+             "('bc','enterprise',10,0,0,600000,50000,'0044-03-15 BC',NULL), "
+             "('y10k','enterprise',10,0,0,600000,50000,'10000-01-01',NULL), "
+             "('ok','enterprise',10,0,0,600000,50000,'2015-01-01',NULL)")
+        texts = {"inf": "infinity", "ninf": "-infinity", "bc": "0044-03-15 BC",
+                 "y10k": "10000-01-01"}
+        for arg, sub in (("t", "ud"), ("t", "(SELECT * FROM ud OFFSET 0)"),
+                         ("to_jsonb(t)", "ud")):
+            rows = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', {arg}, "
+                               f"'2016-06-30') FROM {sub} t ORDER BY id")
+            by_id = {r["id"]: r for r in rows}
+            self.assertEqual(by_id["ok"]["levy_due"], "0.00", (arg, sub))
+            for k, text in texts.items():
+                e = by_id[k].get("error") or {}
+                self.assertEqual((e.get("field"), e.get("status")),
+                                 ("registered", "QL_ERECORD"), (arg, sub, k, by_id[k]))
+                self.assertIn(f"'{text}' is not a date", e["message"], (arg, sub, k))
+        psql("UPDATE ud SET registered = '2015-01-01', date = registered")
+        psql("UPDATE ud SET date = '2016-06-30' WHERE id = 'ok'")
+        for sub in ("ud", "(SELECT * FROM ud OFFSET 0)"):
+            rows = sql_results("SELECT quotalevy.try_evaluate('cn/jilin', t, NULL) "
+                               f"FROM {sub} t WHERE id IN ('bc', 'y10k', 'ok') ORDER BY id")
+            self.assertEqual(rows[1]["levy_due"], "0.00", sub)
+            for r, text in ((rows[0], "0044-03-15 BC"), (rows[2], "10000-01-01")):
+                self.assertEqual((r["error"]["field"], r["error"]["status"]),
+                                 ("date", "QL_ERECORD"), (sub, r))
+                self.assertIn(f"the date {text} is outside 0001-01-01", r["error"]["message"])
+        for on in ("0044-03-15 BC", "10000-01-01"):
+            err = psql_error("SELECT quotalevy.try_evaluate('cn/jilin', t, "
+                             f"'{on}') FROM ud t")
+            self.assertIn(f"the evaluation date {on} is outside 0001-01-01", err)
+
     def test_a_null_record_is_listed_by_the_error_query(self):
         # the manual's "one bad row in a million" pattern counts it
         out = psql("SELECT count(*), count(r), count(*) FILTER (WHERE r ? 'error'), "
