@@ -7,6 +7,7 @@
  * API only.
  */
 #include "quotalevy.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -57,29 +58,6 @@ static void printf_(sink *o, const char *fmt, ...)
     free(big);
 }
 
-/* The code point of the UTF-8 sequence at s (n bytes left, n > 0), its
- * length in *len; −1 (and *len 1) for a byte that starts no valid one. */
-static long decode(const unsigned char *s, size_t n, size_t *len)
-{
-    *len = 1;
-    if (s[0] < 0x80)
-        return s[0];
-    size_t k = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (!k || s[0] > 0xF4 || n < k)
-        return -1;
-    long c = s[0] & (0x7F >> k);
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return -1;
-        c = c << 6 | (s[i] & 0x3F);
-    }
-    if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return -1;
-    *len = k;
-    return c;
-}
-
 /* A value, an input's text among them, shown so that it can never forge
  * a line or drive a terminal: control characters (C0, DEL, C1), line and
  * paragraph separators, bidirectional controls and bytes that are not
@@ -90,7 +68,7 @@ static void put_shown(sink *o, const char *text)
     const unsigned char *s = (const unsigned char *)text;
     size_t n = strlen(text), i = 0, len;
     while (i < n) {
-        long c = decode(s + i, n - i, &len);
+        long c = qli_utf8_decode(s + i, n - i, &len);
         int bad = c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 ||
                   c == 0x2029 || c == 0x061C || c == 0x200E || c == 0x200F ||
                   (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);

@@ -7,37 +7,10 @@
  * starter (section 1.3), so no decomposition table is needed.
  */
 #include "unicode.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* The code point at s (n bytes left) and its length, or −1 (length 1)
- * for bytes that are not UTF-8 (overlong, surrogates, past U+10FFFF). */
-static long decode(const unsigned char *s, size_t n, size_t *len)
-{
-    unsigned c = s[0], k, min;
-    unsigned long cp;
-    *len = 1;
-    if (c < 0x80)
-        return (long)c;
-    if (c >= 0xC2 && c <= 0xDF)
-        k = 1, cp = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        k = 2, cp = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        k = 3, cp = c & 0x07, min = 0x10000;
-    else
-        return -1;
-    for (unsigned j = 1; j <= k; j++) {
-        if (j >= n || (s[j] & 0xC0) != 0x80)
-            return -1;
-        cp = cp << 6 | (s[j] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return -1;
-    *len = k + 1;
-    return (long)cp;
-}
 
 static size_t encode(uint32_t c, char *o)
 {
@@ -215,7 +188,7 @@ static int starter_cluster_ok(const unsigned char *s, size_t n)
     uint32_t cl[32];
     size_t m = 0, len;
     for (size_t i = 0; i < n && m < 32; i += len) {
-        long c = decode(s + i, n - i, &len);
+        long c = qli_utf8_decode(s + i, n - i, &len);
         if (c < 0 || (m && ccc((uint32_t)c) == 0))
             break;
         cl[m++] = (uint32_t)c;
@@ -249,7 +222,7 @@ int qli_uc_check(const char *str, size_t n, qli_uc_problem *p)
     size_t starter_at = i ? i - 1 : 0;
     int last_ccc = 0, after_starter = 0, cluster_done = 0;
     while (i < n) {
-        long c = decode(s + i, n - i, &len);
+        long c = qli_utf8_decode(s + i, n - i, &len);
         nth++;
         if (c < 0)
             return problem(p, QLI_UC_BAD_UTF8, 0, i, nth);
@@ -298,7 +271,7 @@ size_t qli_uc_fold(const char *str, size_t n, char *out, size_t size)
     uint32_t cps[256];
     size_t m = 0, len;
     for (size_t i = 0; i < n; i += len) {
-        long c = decode(s + i, n - i, &len);
+        long c = qli_utf8_decode(s + i, n - i, &len);
         if (c < 0 || m == sizeof cps / sizeof cps[0])
             return 0;
         if (!in_ranges((uint32_t)c, qli_uc_ignorable, qli_uc_n_ignorable))
@@ -353,7 +326,7 @@ char *qli_uc_shown(const char *str, size_t n, char *buf, size_t size)
         return buf;
     }
     for (size_t i = 0; i < n; i += len) {
-        long c = decode(s + i, n - i, &len);
+        long c = qli_utf8_decode(s + i, n - i, &len);
         char piece[16];
         size_t w;
         if (c < 0) {
