@@ -10,6 +10,8 @@
 #include "mb/pg_wchar.h"
 #include "utils/elog.h"
 
+#include "lookalike.h"
+
 PG_MODULE_MAGIC;
 
 void _PG_init(void);
@@ -85,49 +87,12 @@ void qlpg_raise_at(ql_status st, const ql_error *err, const char *what,
     pg_unreachable();
 }
 
-/* Characters that print as nothing or as a blank other than the ASCII
- * space (the command's table, tools/quotalevy/lookalike.c): format
- * controls and default ignorables, bidirectional controls, line and
- * paragraph separators, no-break and other spaces. */
-static const int32 unseen[][2] = {
-    {0x00A0, 0x00A0}, {0x00AD, 0x00AD}, {0x034F, 0x034F},   {0x061C, 0x061C},
-    {0x115F, 0x1160}, {0x1680, 0x1680}, {0x17B4, 0x17B5},   {0x180B, 0x180F},
-    {0x2000, 0x200F}, {0x2028, 0x202F}, {0x205F, 0x206F},   {0x3000, 0x3000},
-    {0x3164, 0x3164}, {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF},   {0xFFA0, 0xFFA0},
-    {0xFFF0, 0xFFFB}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
-};
-
-/* The code point of the UTF-8 sequence at s (n > 0 bytes), its length in
- * *len; −1 (and *len 1) for a byte that starts no valid one. */
-static int32 utf8_at(const unsigned char *s, size_t n, size_t *len)
-{
-    *len = 1;
-    if (s[0] < 0x80)
-        return s[0];
-    size_t k = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (!k || s[0] > 0xF4 || n < k)
-        return -1;
-    int32 c = s[0] & (0x7F >> k);
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return -1;
-        c = c << 6 | (s[i] & 0x3F);
-    }
-    if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return -1;
-    *len = k;
-    return c;
-}
-
+/* A character a message escapes: a control, or one that prints as
+ * nothing or as a blank other than the ASCII space (the command's table,
+ * lookalike.h, linked from the hidden near-miss library). */
 static bool unseen_char(int32 c)
 {
-    if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F))
-        return true;
-    for (size_t i = 0; i < lengthof(unseen); i++)
-        if (c >= unseen[i][0] && c <= unseen[i][1])
-            return true;
-    return false;
+    return c < 0x20 || c == 0x7F || cp_invisible(c);
 }
 
 char *qlpg_shown(const char *s, size_t n, size_t max)
@@ -139,7 +104,7 @@ char *qlpg_shown(const char *s, size_t n, size_t max)
     size_t i = 0, len = 1;
     initStringInfo(&b);
     while (i < n && i < max) {
-        int32 c = utf8 ? utf8_at((const unsigned char *)s + i, n - i, &len)
+        int32 c = utf8 ? utf8_decode(s + i, n - i, &len)
                        : (int32)(unsigned char)s[i];
         bool hide = c < 0 || ((utf8 || c < 0x80) && unseen_char(c));
         if (!hide)
