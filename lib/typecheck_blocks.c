@@ -223,8 +223,10 @@ ql_status qli_tc_check_all(cc *c)
     size_t max_need = 0;
     int said_deep = 0;
     c->chain = c->need = 0;
-    for (size_t i = 0; i < rs->n_computed; i++) {
-        if ((st = top_block(c, (int)i, said_deep))) {
+    /* the computed values, then the checks: blocks 0 … n_computed − 1 and
+     * n_computed … as top_block numbers them */
+    for (size_t blk = 0; blk < rs->n_computed + rs->n_checks; blk++) {
+        if ((st = top_block(c, (int)blk, said_deep))) {
             if (said_deep && st == QL_ELIMIT)
                 st = QL_POISONED; /* deeper still: said once */
             said_deep |= st == QL_ELIMIT;
@@ -232,20 +234,10 @@ ql_status qli_tc_check_all(cc *c)
                 return st;
             continue;
         }
-        if ((size_t)c->cneed[i] > max_need)
-            max_need = (size_t)c->cneed[i];
-    }
-    for (size_t i = 0; i < rs->n_checks; i++) {
-        if ((st = top_block(c, (int)(rs->n_computed + i), said_deep))) {
-            if (said_deep && st == QL_ELIMIT)
-                st = QL_POISONED; /* deeper still: said once */
-            said_deep |= st == QL_ELIMIT;
-            if (!keep_going(c, st))
-                return st;
-            continue;
-        }
-        if ((size_t)c->kneed[i] > max_need)
-            max_need = (size_t)c->kneed[i];
+        int blk_need = blk < rs->n_computed ? c->cneed[blk]
+                                            : c->kneed[blk - rs->n_computed];
+        if ((size_t)blk_need > max_need)
+            max_need = (size_t)blk_need;
     }
     for (size_t i = 0; i < rs->n_valid; i++) {
         validation_def *v = &rs->valid[i];
