@@ -216,6 +216,20 @@ static void check_expect(tstate *t, const char *cname, const ynode *expect)
     }
 }
 
+/* Whether map key k is one of keys[0 … n); the nearest of them for a
+ * "did you mean" in sg either way (sg->best NULL when none is near). */
+static int key_known(const ynode *k, const char *const *keys, size_t n,
+                     qli_suggest *sg)
+{
+    int ok = 0;
+    qli_suggest_init(sg, k->text, k->len);
+    for (size_t j = 0; j < n; j++) {
+        ok |= !strcmp(k->text, keys[j]);
+        qli_suggest_try(sg, keys[j]);
+    }
+    return ok;
+}
+
 /* An expected error the case could never tell apart (P4-15): a key
  * other than code, field and message, a status name the library does
  * not have (a typo would fail every run as "got QL_ERECORD", or, worse,
@@ -229,13 +243,7 @@ static int error_part_ok(tstate *t, const char *cname, const ynode *want,
     for (size_t i = 0; want->kind == YN_MAP && i < want->n; i++) {
         const ynode *k = want->items[2 * i];
         qli_suggest sg;
-        int ok = 0;
-        qli_suggest_init(&sg, k->text, k->len);
-        for (int j = 0; j < 3; j++) {
-            ok |= !strcmp(k->text, keys[j]);
-            qli_suggest_try(&sg, keys[j]);
-        }
-        if (!ok) {
+        if (!key_known(k, keys, 3, &sg)) {
             case_fail(t, k, cname,
                       "error: unknown key '%s'%s%s%s (expected code, "
                       "field or message)",
@@ -476,13 +484,7 @@ static ql_status top_keys(const ynode *root, ql_error *err)
     for (size_t i = 0; i < root->n; i++) {
         const ynode *k = root->items[2 * i];
         qli_suggest sg;
-        int ok = 0;
-        qli_suggest_init(&sg, k->text, k->len);
-        for (int j = 0; j < 3; j++) {
-            ok |= !strcmp(k->text, keys[j]);
-            qli_suggest_try(&sg, keys[j]);
-        }
-        if (ok)
+        if (key_known(k, keys, 3, &sg))
             continue;
         if (i == 0)
             return qli_yfail(err, QL_ESCHEMA, k,
