@@ -128,6 +128,7 @@ static ql_status eval_check(ectx *e, int idx)
 {
     ql_result *r = e->res;
     check_out *o = &r->checks[idx];
+    check_vals *w = &r->ckvals[idx];
     const check_def *k = &e->rs->checks[idx];
     ql_status st;
     qval v;
@@ -143,24 +144,24 @@ static ql_status eval_check(ectx *e, int idx)
             goto done;
     }
     o->applicable = 1;
-    if ((st = run(e, k->required, &o->required)) ||
-        (st = run(e, k->actual, &o->actual)))
+    if ((st = run(e, k->required, &w->required)) ||
+        (st = run(e, k->actual, &w->actual)))
         return st;
     if (k->shortfall >= 0) {
-        if ((st = run(e, k->shortfall, &o->shortfall)))
+        if ((st = run(e, k->shortfall, &w->shortfall)))
             return st;
     } else {
         /* max(required − actual, 0) */
-        int q = qli_qd_sub(&o->shortfall.num, &o->required.num, &o->actual.num);
+        int q = qli_qd_sub(&w->shortfall.num, &w->required.num, &w->actual.num);
         if (q)
             return qd_fail(e, e->rs->blocks[k->required].start, q);
         qd zero = qli_qd_make(0, 0);
         int c;
-        if (qli_qd_cmp_exact(&c, &o->shortfall.num, &zero))
+        if (qli_qd_cmp_exact(&c, &w->shortfall.num, &zero))
             return cmp_fail(e, e->rs->blocks[k->required].start,
-                            &o->shortfall.num, &zero);
+                            &w->shortfall.num, &zero);
         if (c < 0)
-            o->shortfall.num = zero;
+            w->shortfall.num = zero;
     }
     if (k->compliant >= 0) {
         if ((st = run(e, k->compliant, &v)))
@@ -168,9 +169,9 @@ static ql_status eval_check(ectx *e, int idx)
         o->compliant = (uint8_t)v.b;
     } else {
         int c;
-        if (qli_qd_cmp_exact(&c, &o->actual.num, &o->required.num))
+        if (qli_qd_cmp_exact(&c, &w->actual.num, &w->required.num))
             return cmp_fail(e, e->rs->blocks[k->required].start,
-                            &o->actual.num, &o->required.num);
+                            &w->actual.num, &w->required.num);
         o->compliant = c >= 0;
     }
 done:
@@ -379,9 +380,9 @@ static ql_status run_loop(ectx *e, int blk, qval *out, int entry)
             switch (in->a8) {
             case CF_APPLICABLE: sp->b = o->applicable; break;
             case CF_COMPLIANT: sp->b = !o->applicable || o->compliant; break;
-            case CF_REQUIRED: sp->num = o->applicable ? o->required.num : qli_qd_make(0, 0); break;
-            case CF_ACTUAL: sp->num = o->applicable ? o->actual.num : qli_qd_make(0, 0); break;
-            default: sp->num = o->applicable ? o->shortfall.num : qli_qd_make(0, 0); break;
+            case CF_REQUIRED: sp->num = o->applicable ? r->ckvals[in->arg].required.num : qli_qd_make(0, 0); break;
+            case CF_ACTUAL: sp->num = o->applicable ? r->ckvals[in->arg].actual.num : qli_qd_make(0, 0); break;
+            default: sp->num = o->applicable ? r->ckvals[in->arg].shortfall.num : qli_qd_make(0, 0); break;
             }
             sp++;
             break;

@@ -15,7 +15,9 @@
 struct ql_record {
     const ql_ruleset *rs;
     size_t n;    /* fields: freeing never reads the rule set */
-    qval *vals;
+    /* A record is one block (record.c): this struct, then what the fast
+     * path reads, v64, present and wide (qli_record_hot_bytes from the
+     * struct's start, for a batch to ask for), then the rest. */
     /* The same values in 64 bits, kept beside vals by every setter
      * (record.c) so that the fast path copies them as they are: a number
      * whose coefficient fits int64, a bool, date or enum index in c, a
@@ -25,62 +27,87 @@ struct ql_record {
     uint8_t *wide;    /* QLI_REC_PADDED(n) bytes, 0 or 1 */
     uint8_t *present; /* QLI_REC_PADDED(n) bytes, 0 or 1: read as a bool by
                          present(); the padding stays 0 */
+    qval *vals;
     char **sbuf; /* per-field copies of string values */
     size_t *scap;
     struct rec_field *fplan; /* per field: how a text is set (record.c) */
 };
 
+/* Bytes from a record's start that the fast path reads (its struct,
+ * v64, present, wide), for a rule set of n inputs. */
+static inline size_t qli_record_hot_bytes(size_t n)
+{
+    n = n ? n : 1;
+    return sizeof(struct ql_record) + n * sizeof(fval) +
+           2 * QLI_REC_PADDED(n);
+}
+
+/* A check's state as an evaluation leaves it (eval.c, the fast path),
+ * apart from its numbers, so that a fast evaluation writes one line of
+ * them, not one a check. */
 typedef struct check_out {
     uint8_t state; /* 0 not yet, 1 running, 2 done */
     uint8_t applicable, compliant;
-    qval required, actual, shortfall;
 } check_out;
+
+/* An applicable check's numbers as eval.c leaves them. */
+typedef struct check_vals {
+    qval required, actual, shortfall;
+} check_vals;
 
 typedef struct trace_ent {
     uint8_t kind; /* ql_step_kind */
     int32_t index;
 } trace_ent;
 
+/* The text of a date of a row as of the last fast evaluation (dtext). */
+struct date_text {
+    ql_date d;
+    uint8_t len;
+    char t[11];
+};
+
+/* A result is one block (result.c): this struct, whose first two cache
+ * lines hold what a fast evaluation writes and reads (up to error.code),
+ * then the arrays a fast evaluation touches (ov, kv, checks, drow,
+ * dtext: qli_result_hot), then eval.c's. */
 struct ql_result {
     const ql_ruleset *rs;
     const ql_record *rec;
     ql_status status;
-    ql_error error;
     ql_date date;      /* of the last evaluation: pidx holds for it */
     unsigned flags;
-    qval *cvals;
-    uint8_t *cstate;
-    check_out *checks;
-    int32_t *pidx;     /* per parameter: value index, −1 none, −2 unknown */
-    uint8_t *seen_in, *seen_par;
-    trace_ent *trace;
-    size_t ntrace;
-    qval *stack;
-    struct eval_frame *frames; /* computed values in progress: ≤ n_computed */
-    struct fast_scratch *fast; /* the fast path's memory (fast.h), or NULL */
     /* fastv = 1 after a fast evaluation that left its values in 64 bits:
      * ov, each computed output's (fprog.out_comp order), and kv, each
      * applicable check's required, actual and shortfall (3 a check).
      * The readers (result.c) take them in place of cvals and the checks'
-     * numbers, which are then not written, and what the result hands out
-     * was checked showable at its places (qli_sc_check_result need not
-     * look at them). */
-    fval *ov, *kv;
+     * numbers (ckvals), which are then not written, and what the result
+     * hands out was checked showable at its places (qli_sc_check_result
+     * need not look at them). */
     uint8_t fastv;
+    size_t ntrace;
+    struct fast_scratch *fast; /* the fast path's memory (fast.h), or NULL */
+    fval *ov, *kv;
+    check_out *checks;
     /* The dates of a row (fprog.row's FR_DATE outputs, drow[0 … ndrow)),
-     * each's text as of the last fast evaluation (dtext, per output),
-     * written when its value changes: a run's deadlines are the same
-     * date on every row, and a row is written from the result's const
-     * readers, which must not write. */
+     * each's text as of the last fast evaluation (dtext[k] for drow[k],
+     * fprog.row's dk), written when its value changes: a run's deadlines
+     * are the same date on every row, and a row is written from the
+     * result's const readers, which must not write. */
     uint32_t *drow;
     size_t ndrow;
+    struct date_text *dtext;
+    ql_error error;
     size_t row_room; /* the most a row written from fprog.row takes, with
                         its NUL; 0 when it does not cover every output */
-    struct date_text {
-        ql_date d;
-        uint8_t len;
-        char t[11];
-    } *dtext;
+    qval *cvals;
+    uint8_t *cstate;
+    check_vals *ckvals;
+    int32_t *pidx;     /* per parameter: value index, −1 none, −2 unknown */
+    uint8_t *seen_in, *seen_par;
+    trace_ent *trace;
+    qval *stack;
+    struct eval_frame *frames; /* computed values in progress: ≤ n_computed */
 };
 
 /* ql_record_set_text without its 64-bit way for numbers: every text

@@ -196,7 +196,8 @@ ql_status qli_eval_shown_exactly(ql_result *res, int report)
         const check_def *k = &rs->checks[i];
         if (o->state != 2 || !o->applicable)
             continue;
-        const qval *f[3] = {&o->required, &o->actual, &o->shortfall};
+        const check_vals *w = &res->ckvals[i];
+        const qval *f[3] = {&w->required, &w->actual, &w->shortfall};
         for (int j = 0; j < 3; j++) {
             if (holds(&f[j]->num, k->disp[j]))
                 continue;

@@ -114,6 +114,7 @@ typedef struct frow {
     uint8_t kind;
     display disp; /* numbers */
     uint32_t at;
+    uint32_t dk; /* FR_DATE: its place among the row's dates (res->dtext) */
 } frow;
 
 struct fctx;

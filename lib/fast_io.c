@@ -219,10 +219,11 @@ static int write_back_exact(fctx *e, ql_result *res)
     const fast_check *ck = e->s->ck;
     const fval *fv = &v[p->s_check];
     for (size_t k = 0; k < rs->n_checks; k++, fv += 5) {
-        check_out *c = &res->checks[k];
-        c->state = 2;
-        c->applicable = ck[k].applicable;
-        c->compliant = ck[k].compliant;
+        check_out *o = &res->checks[k];
+        check_vals *c = &res->ckvals[k];
+        o->state = 2;
+        o->applicable = ck[k].applicable;
+        o->compliant = ck[k].compliant;
         if (!ck[k].applicable)
             continue;
         if ((fv[CF_REQUIRED].d | fv[CF_ACTUAL].d | fv[CF_SHORTFALL].d) == 0) {

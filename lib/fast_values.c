@@ -139,6 +139,7 @@ int qli_fast_build_values(ql_ruleset *rs, fprog *p)
     p->row = qli_ar_alloc(a, (rs->n_outputs + 1) * sizeof *p->row);
     if (!p->row)
         return -1;
+    uint32_t ndates = 0;
     for (size_t i = 0; i < rs->n_outputs; i++) {
         const output_def *o = &rs->outputs[i];
         frow *r = &p->row[i];
@@ -153,6 +154,8 @@ int qli_fast_build_values(ql_ruleset *rs, fprog *p)
                       : k == VK_DATE ? FR_DATE
                                      : FR_OTHER;
             r->at = (uint32_t)p->out_pos[o->index];
+            if (r->kind == FR_DATE)
+                r->dk = ndates++;
         }
     }
     uint32_t next = (uint32_t)p->n_out_vals;

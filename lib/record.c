@@ -21,6 +21,7 @@
 #include "unicode.h"
 #include "ruleset.h"
 #include "eval.h"
+#include "block.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -73,23 +74,29 @@ ql_status ql_record_new(ql_record **out, const ql_ruleset *rs, ql_error *err)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     *out = NULL;
     size_t n = rs->n_inputs ? rs->n_inputs : 1;
-    ql_record *r = calloc(1, sizeof *r);
+    /* one block: the struct and what the fast path reads first
+     * (qli_record_hot_bytes), then the exact values and the setters' */
+    qli_block b = {sizeof(ql_record), 0};
+    size_t v64 = qli_block_part(&b, n, sizeof(fval), _Alignof(fval));
+    size_t present = qli_block_part(&b, QLI_REC_PADDED(n), 1, 1);
+    size_t wide = qli_block_part(&b, QLI_REC_PADDED(n), 1, 1);
+    size_t vals = qli_block_part(&b, n, sizeof(qval), _Alignof(qval));
+    size_t sbuf = qli_block_part(&b, n, sizeof(char *), _Alignof(char *));
+    size_t scap = qli_block_part(&b, n, sizeof(size_t), _Alignof(size_t));
+    size_t fplan = qli_block_part(&b, n, sizeof(struct rec_field),
+                                  _Alignof(struct rec_field));
+    ql_record *r = qli_block_alloc(&b);
     if (!r)
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     r->rs = rs;
     r->n = rs->n_inputs;
-    r->vals = calloc(n, sizeof *r->vals);
-    r->v64 = calloc(n, sizeof *r->v64);
-    r->wide = calloc(QLI_REC_PADDED(n), 1);
-    r->present = calloc(QLI_REC_PADDED(n), 1);
-    r->sbuf = calloc(n, sizeof *r->sbuf);
-    r->scap = calloc(n, sizeof *r->scap);
-    r->fplan = calloc(n, sizeof *r->fplan);
-    if (!r->vals || !r->v64 || !r->wide || !r->present || !r->sbuf ||
-        !r->scap || !r->fplan) {
-        ql_record_free(r);
-        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-    }
+    r->v64 = QLI_PART(r, v64);
+    r->present = QLI_PART(r, present);
+    r->wide = QLI_PART(r, wide);
+    r->vals = QLI_PART(r, vals);
+    r->sbuf = QLI_PART(r, sbuf);
+    r->scap = QLI_PART(r, scap);
+    r->fplan = QLI_PART(r, fplan);
     for (size_t i = 0; i < rs->n_inputs; i++)
         plan_field(&r->fplan[i], &rs->inputs[i]);
     *out = r;
@@ -100,16 +107,8 @@ void ql_record_free(ql_record *rec)
 {
     if (!rec)
         return;
-    if (rec->sbuf)
-        for (size_t i = 0; i < rec->n; i++)
-            free(rec->sbuf[i]);
-    free(rec->sbuf);
-    free(rec->scap);
-    free(rec->fplan);
-    free(rec->vals);
-    free(rec->v64);
-    free(rec->wide);
-    free(rec->present);
+    for (size_t i = 0; i < rec->n; i++)
+        free(rec->sbuf[i]);
     free(rec);
 }
 

@@ -15,6 +15,7 @@
 #include "fast_code.h" /* fprog.out_pos */
 #include "text64.h"
 #include "result_access.h"
+#include "block.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -37,42 +38,94 @@ static size_t planned_room(const ql_ruleset *rs)
     return rs->fast ? room : 0;
 }
 
+/* The error's code, which every evaluation writes, in the struct's
+ * first two cache lines with what a fast evaluation reads and writes. */
+_Static_assert(offsetof(ql_result, error) + sizeof(ql_status) <= 2 * QLI_LINE,
+               "a fast evaluation's part of ql_result is two cache lines");
+#define RESULT_HEAD (2 * QLI_LINE)
+
+/* Where a result's arrays go in its block: first what a fast evaluation
+ * touches (ov's outputs, kv, the checks' states, drow, dtext), at
+ * qli_result_hot_at, then the rest, eval.c's. */
+typedef struct result_layout {
+    size_t ov, kv, checks, drow, dtext, hot_end;
+    size_t cvals, cstate, ckvals, pidx, seen_in, seen_par, trace, stack,
+        frames;
+    qli_block b;
+} result_layout;
+
+static size_t n_dates(const ql_ruleset *rs)
+{
+    size_t n = 0;
+    for (size_t i = 0; rs->fast && i < rs->n_outputs; i++)
+        n += rs->fast->row[i].kind == FR_DATE;
+    return n;
+}
+
+static void result_layout_of(result_layout *l, const ql_ruleset *rs)
+{
+    size_t steps = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
+    qli_block *b = &l->b;
+    b->size = sizeof(ql_result);
+    b->overflow = 0;
+    /* ov: the computed outputs, each once (fprog.n_out_vals) */
+    l->ov = qli_block_part(b, (rs->fast ? rs->fast->n_out_vals : 0) + 1,
+                           sizeof(fval), QLI_LINE);
+    l->kv = qli_block_part(b, 3 * rs->n_checks + 1, sizeof(fval), _Alignof(fval));
+    l->checks = qli_block_part(b, rs->n_checks + 1, sizeof(check_out), 1);
+    l->drow = qli_block_part(b, n_dates(rs) + 1, sizeof(uint32_t),
+                             _Alignof(uint32_t));
+    l->dtext = qli_block_part(b, n_dates(rs) + 1, sizeof(struct date_text),
+                              _Alignof(struct date_text));
+    l->hot_end = b->size;
+    l->cvals = qli_block_part(b, rs->n_computed + 1, sizeof(qval), _Alignof(qval));
+    l->cstate = qli_block_part(b, rs->n_computed + 1, 1, 1);
+    l->ckvals = qli_block_part(b, rs->n_checks + 1, sizeof(check_vals),
+                               _Alignof(check_vals));
+    l->pidx = qli_block_part(b, rs->n_params + 1, sizeof(int32_t),
+                             _Alignof(int32_t));
+    l->seen_in = qli_block_part(b, rs->n_inputs + 1, 1, 1);
+    l->seen_par = qli_block_part(b, rs->n_params + 1, 1, 1);
+    l->trace = qli_block_part(b, steps + 1, sizeof(trace_ent),
+                              _Alignof(trace_ent));
+    l->stack = qli_block_part(b, rs->stack_need + 1, sizeof(qval), _Alignof(qval));
+    l->frames = qli_block_part(b, rs->n_computed + 1, qli_eval_frame_size,
+                               _Alignof(max_align_t));
+}
+
 ql_status ql_result_new(ql_result **out, const ql_ruleset *rs, ql_error *err)
 {
     if (!out || !rs)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     *out = NULL;
-    ql_result *r = calloc(1, sizeof *r);
+    result_layout l;
+    result_layout_of(&l, rs);
+    ql_result *r = qli_block_alloc(&l.b);
     if (!r)
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
     r->rs = rs;
     r->status = QL_EINVAL; /* nothing evaluated yet */
     qli_fail(&r->error, QL_EINVAL, NULL, 0, 0, "no evaluation has run yet");
     r->date = INT32_MIN;
-    size_t steps = rs->n_inputs + rs->n_params + rs->n_computed + rs->n_checks;
-    r->cvals = calloc(rs->n_computed + 1, sizeof *r->cvals);
-    r->cstate = calloc(rs->n_computed + 1, 1);
-    r->checks = calloc(rs->n_checks + 1, sizeof *r->checks);
-    r->pidx = calloc(rs->n_params + 1, sizeof *r->pidx);
-    r->seen_in = calloc(rs->n_inputs + 1, 1);
-    r->seen_par = calloc(rs->n_params + 1, 1);
-    r->trace = calloc(steps + 1, sizeof *r->trace);
-    r->stack = calloc(rs->stack_need + 1, sizeof *r->stack);
-    r->frames = calloc(rs->n_computed + 1, qli_eval_frame_size);
-    r->ov = calloc(rs->n_outputs + 1, sizeof *r->ov);
-    r->kv = calloc(3 * rs->n_checks + 1, sizeof *r->kv);
-    r->drow = calloc(rs->n_outputs + 1, sizeof *r->drow);
-    r->dtext = calloc(rs->n_outputs + 1, sizeof *r->dtext);
-    if (!r->cvals || !r->cstate || !r->checks || !r->pidx || !r->seen_in ||
-        !r->seen_par || !r->trace || !r->stack || !r->frames || !r->ov ||
-        !r->kv || !r->drow || !r->dtext) {
-        ql_result_free(r);
-        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
-    }
+    r->ov = QLI_PART(r, l.ov);
+    r->kv = QLI_PART(r, l.kv);
+    r->checks = QLI_PART(r, l.checks);
+    r->drow = QLI_PART(r, l.drow);
+    r->dtext = QLI_PART(r, l.dtext);
+    r->cvals = QLI_PART(r, l.cvals);
+    r->cstate = QLI_PART(r, l.cstate);
+    r->ckvals = QLI_PART(r, l.ckvals);
+    r->pidx = QLI_PART(r, l.pidx);
+    r->seen_in = QLI_PART(r, l.seen_in);
+    r->seen_par = QLI_PART(r, l.seen_par);
+    r->trace = QLI_PART(r, l.trace);
+    r->stack = QLI_PART(r, l.stack);
+    r->frames = QLI_PART(r, l.frames);
     for (size_t i = 0; rs->fast && i < rs->n_outputs; i++)
         if (rs->fast->row[i].kind == FR_DATE) {
+            /* no date yet: written at the first */
+            r->dtext[r->ndrow].d = INT32_MIN;
             r->drow[r->ndrow++] = (uint32_t)i;
-            r->dtext[i].d = INT32_MIN; /* no date: written at the first */
         }
     r->row_room = planned_room(rs);
     *out = r;
@@ -83,19 +136,6 @@ void ql_result_free(ql_result *res)
 {
     if (!res)
         return;
-    free(res->cvals);
-    free(res->cstate);
-    free(res->checks);
-    free(res->pidx);
-    free(res->seen_in);
-    free(res->seen_par);
-    free(res->trace);
-    free(res->stack);
-    free(res->frames);
-    free(res->ov);
-    free(res->kv);
-    free(res->drow);
-    free(res->dtext);
     qli_fast_scratch_free(res->fast);
     free(res);
 }
@@ -108,7 +148,7 @@ static void note_dates(ql_result *res)
     for (size_t k = 0; k < res->ndrow; k++) {
         uint32_t i = res->drow[k];
         ql_date d = (ql_date)res->ov[row[i].at].c;
-        struct date_text *t = &res->dtext[i];
+        struct date_text *t = &res->dtext[k];
         if (t->d != d) {
             t->d = d;
             t->len = (uint8_t)ql_date_format(t->t, sizeof t->t, d);
@@ -174,13 +214,12 @@ ql_status ql_evaluate(ql_result *res, const ql_record *rec, ql_date date,
     return st;
 }
 
-/* A batch's records and results are each in memory of their own, and a
- * large batch's are in no cache: each record waits on a dozen lines of
- * its fields (v64, present, wide) and its result's on as many (its
- * struct, the outputs' and checks' values, each check's state).  Asked
- * for PREFETCH_AHEAD records ahead (their structs twice as far, since
- * the arrays' addresses are in them), they arrive while earlier records
- * evaluate.  Only what the fast path reads and writes is asked for. */
+/* A large batch's records and results are in no cache: each is one
+ * block (record.c, ql_result_new), and the lines a fast evaluation
+ * touches — the record's struct and fields, the result's first two lines
+ * and its outputs', checks' and dates' — are asked for PREFETCH_AHEAD
+ * records ahead, from the handles alone, so that they arrive while
+ * earlier records evaluate. */
 #define PREFETCH_AHEAD 4
 
 /* A cache line asked for; written as an instruction of its own on x86-64,
@@ -197,25 +236,32 @@ static inline void prefetch_line(const char *c)
 static void prefetch_span(const void *p, size_t bytes)
 {
     const char *c = p;
-    for (size_t off = 0; off < bytes; off += 64)
+    for (size_t off = 0; off < bytes; off += QLI_LINE)
         prefetch_line(c + off);
 }
 
-static void prefetch_pair(const ql_result *res, const ql_record *rec)
+/* What a batch asks for of each record and result (bytes from each's
+ * start), worked out once a batch. */
+typedef struct prefetch_plan {
+    size_t rec_bytes, hot_at, hot_bytes;
+} prefetch_plan;
+
+static void prefetch_plan_of(prefetch_plan *pp, const ql_ruleset *rs)
 {
-    const ql_ruleset *rs = res->rs;
-    prefetch_span(rec->v64, rec->n * sizeof *rec->v64);
-    prefetch_span(rec->present, QLI_REC_PADDED(rec->n));
-    prefetch_span(rec->wide, QLI_REC_PADDED(rec->n));
-    prefetch_span(&res->date, sizeof *res - offsetof(ql_result, date));
-    if (!rs->fast)
-        return;
-    prefetch_span(res->ov, rs->fast->n_out_vals * sizeof *res->ov);
-    prefetch_span(res->kv, 3 * rs->n_checks * sizeof *res->kv);
-    for (size_t k = 0; k < rs->n_checks; k++)
-        prefetch_line((const char *)&res->checks[k]); /* state, applicable */
-    if (res->ndrow)
-        prefetch_span(res->dtext, rs->n_outputs * sizeof *res->dtext);
+    result_layout l;
+    result_layout_of(&l, rs);
+    pp->rec_bytes = qli_record_hot_bytes(rs->n_inputs);
+    pp->hot_at = l.ov;
+    /* a fast evaluation writes ov's first n_out_vals */
+    pp->hot_bytes = rs->fast ? l.hot_end - l.ov : 0;
+}
+
+static void prefetch_pair(const prefetch_plan *pp, const ql_result *res,
+                          const ql_record *rec)
+{
+    prefetch_span(rec, pp->rec_bytes);
+    prefetch_span(res, RESULT_HEAD);
+    prefetch_span((const char *)res + pp->hot_at, pp->hot_bytes);
 }
 
 ql_status ql_evaluate_many(ql_result *const *results,
@@ -242,13 +288,13 @@ ql_status ql_evaluate_many(ql_result *const *results,
     ql_status first = QL_OK;
     /* one fast-path scratch for the batch: the first result's */
     struct fast_scratch *s = n ? qli_fast_scratch_of(results[0]) : NULL;
+    prefetch_plan pp;
+    if (n)
+        prefetch_plan_of(&pp, results[0]->rs);
     for (size_t i = 0; i < n; i++) {
-        if (i + 2 * PREFETCH_AHEAD < n) {
-            __builtin_prefetch(recs[i + 2 * PREFETCH_AHEAD]);
-            __builtin_prefetch(results[i + 2 * PREFETCH_AHEAD]);
-        }
         if (i + PREFETCH_AHEAD < n)
-            prefetch_pair(results[i + PREFETCH_AHEAD], recs[i + PREFETCH_AHEAD]);
+            prefetch_pair(&pp, results[i + PREFETCH_AHEAD],
+                          recs[i + PREFETCH_AHEAD]);
         ql_status st = evaluate_one(results[i], recs[i], date, flags, s);
         if (st && first == QL_OK)
             first = st;

@@ -64,7 +64,7 @@ static inline const qd *check_num(const ql_result *res, size_t i, int j,
         *tmp = qli_qd_make(f->c, f->s);
         return tmp;
     }
-    const check_out *c = &res->checks[i];
+    const check_vals *c = &res->ckvals[i];
     return j == 0   ? &c->required.num
            : j == 1 ? &c->actual.num
                     : &c->shortfall.num;

@@ -282,7 +282,7 @@ put_planned(char *b, const ql_result *res, size_t i, const frow *r, char sep)
         memcpy(b + 1, f->c ? "true" : "false", 5);
         return f->c ? 5 : 6;
     case FR_DATE: {
-        const struct date_text *t = &res->dtext[i];
+        const struct date_text *t = &res->dtext[r->dk];
         if (t->d != (ql_date)f->c)
             return 1 + ql_date_format(b + 1, 11, (ql_date)f->c);
         memcpy(b + 1, t->t, 10);

@@ -503,7 +503,8 @@ ql_status qli_sc_check_result(ql_result *res)
     for (size_t i = 0; i < rs->n_checks && !e && !res->fastv; i++) {
         const check_def *k = &rs->checks[i];
         const check_out *c = &res->checks[i];
-        const qd *f[3] = {&c->required.num, &c->actual.num, &c->shortfall.num};
+        const check_vals *w = &res->ckvals[i];
+        const qd *f[3] = {&w->required.num, &w->actual.num, &w->shortfall.num};
         for (int j = 0; c->applicable && j < 3 && !e; j++) {
             int st = show_status(num, f[j], k->disp[j]);
             if (st)
