@@ -4,8 +4,8 @@
  * back as one column per CSV column of the command's output.
  *
  * Per chunk of rows (the batch's capacity) the cells' texts are gathered
- * with the GIL held (a str cell gives its UTF-8 without a copy, other
- * cells go through the package's converter once), then, with the GIL
+ * with the GIL held (cells.h: copied into one buffer, a cell that is not
+ * a str through the package's converter once), then, with the GIL
  * released, the records are filled and evaluated with ql_evaluate_many.
  * No Python object is made for a value inside the library's work.  The
  * columns come back either packed (the texts of a column in one bytes,
@@ -19,7 +19,8 @@
  * repeat is then neither formatted nor parsed), a Decimal made in place
  * from its coefficient (pydecimal.h).  A packed column's values are made
  * when read, by packed_objects, through a memo keyed by the text.
- * Included once, by quotalevy_python.i's wrapper, after convert.h.
+ * Included once, by quotalevy_python.i's wrapper, after convert.h and
+ * cells.h.
  */
 #ifndef QL_PY_COLUMNS_H
 #define QL_PY_COLUMNS_H
@@ -528,165 +529,6 @@ static PyObject *packed_numbers(PyObject *data, PyObject *offs, PyObject *mask,
     return out;
 }
 
-/* One cell of the input, as the library will read it. */
-typedef struct cell {
-    const char *text; /* NULL: empty */
-    Py_ssize_t len;   /* CELL_NOT_TEXT: a str without a UTF-8 form */
-} cell;
-
-#define CELL_NOT_TEXT (-1)
-
-/* The text of an input cell, with the GIL held.  A str (the usual cell)
- * lends its UTF-8; None is empty; anything else goes through conv(value,
- * input index, row), which returns a str or None or raises.  *hold gets
- * a strong reference to whatever owns the text.  −1 with an exception. */
-static int cell_text(PyObject *v, PyObject *conv, size_t input, Py_ssize_t row,
-                     cell *c, PyObject **hold)
-{
-    *hold = NULL;
-    c->text = NULL;
-    c->len = 0;
-    if (v == Py_None)
-        return 0;
-    if (PyUnicode_CheckExact(v) && PyUnicode_IS_COMPACT_ASCII(v)) {
-        /* the usual cell: its ASCII is its UTF-8, no call needed */
-        c->len = PyUnicode_GET_LENGTH(v);
-        c->text = c->len ? (const char *)PyUnicode_DATA(v) : NULL;
-        Py_INCREF(v);
-        *hold = v;
-        return 0;
-    }
-    PyObject *s;
-    if (PyUnicode_CheckExact(v)) {
-        Py_INCREF(v);
-        s = v;
-    } else if (PyLong_CheckExact(v)) {
-        s = PyObject_Str(v);
-    } else if (v == Py_True || v == Py_False) {
-        s = PyUnicode_FromString(v == Py_True ? "true" : "false");
-    } else {
-        s = PyObject_CallFunction(conv, "Onn", v, (Py_ssize_t)input, row);
-        if (s == Py_None) {
-            Py_DECREF(s);
-            return 0;
-        }
-        if (s && !PyUnicode_Check(s)) {
-            Py_DECREF(s);
-            PyErr_SetString(PyExc_TypeError, "the cell converter must return a str or None");
-            return -1;
-        }
-    }
-    if (!s)
-        return -1;
-    c->text = PyUnicode_AsUTF8AndSize(s, &c->len);
-    if (!c->text) {
-        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
-            Py_DECREF(s);
-            return -1;
-        }
-        /* a lone surrogate: no text, the row's own error (chunk_errors) */
-        PyErr_Clear();
-        c->len = CELL_NOT_TEXT;
-        *hold = s;
-        return 0;
-    }
-    if (c->len == 0)
-        c->text = NULL; /* an empty text is an empty field */
-    *hold = s;
-    return 0;
-}
-
-
-/* Gathers the texts of rows r0 .. r0 + k − 1 of every column into
- * cells[j * ni + i], each held by held[...]; −1 with an exception (and
- * nothing held). */
-static int gather_cells(PyObject *columns, size_t ni, Py_ssize_t r0, size_t k,
-                        PyObject *conv, cell *cells, PyObject **held)
-{
-    for (size_t j = 0; j < k; j++) {
-        for (size_t i = 0; i < ni; i++) {
-            PyObject *col = PyList_GET_ITEM(columns, i);
-            cell *c = &cells[j * ni + i];
-            PyObject **h = &held[j * ni + i];
-            if (col == Py_None) {
-                c->text = NULL;
-                *h = NULL;
-                continue;
-            }
-            PyObject *v = PySequence_Fast_ITEMS(col)[r0 + (Py_ssize_t)j];
-            if (cell_text(v, conv, i, r0 + (Py_ssize_t)j, c, h)) {
-                for (size_t q = 0; q < j * ni + i; q++)
-                    Py_CLEAR(held[q]);
-                return -1;
-            }
-        }
-    }
-    return 0;
-}
-
-/* Fills the chunk's k records from its cells; bad_input[j] = input + 1 of
- * the first field a record refused (0: none).  Runs without the GIL. */
-static void fill_chunk(struct ql_batch *b, size_t ni, size_t k, const cell *cells,
-                       int *bad_input)
-{
-    for (size_t j = 0; j < k; j++) {
-        ql_record *rec = b->recs[j];
-        ql_record_clear(rec);
-        bad_input[j] = 0;
-        for (size_t i = 0; i < ni; i++) {
-            const cell *c = &cells[j * ni + i];
-            ql_error err;
-            if (c->len == CELL_NOT_TEXT ||
-                (c->text && ql_record_set_text(rec, i, c->text, (size_t)c->len, &err))) {
-                bad_input[j] = (int)i + 1;
-                break;
-            }
-        }
-    }
-}
-
-/* Appends the chunk's errors to errs as (row, error args); 1 if any, 0 if
- * none, −1 with an exception. */
-static int chunk_errors(struct ql_batch *b, size_t ni, Py_ssize_t r0, size_t k,
-                        const cell *cells, const int *bad_input, PyObject *errs)
-{
-    int failed = 0;
-    for (size_t j = 0; j < k; j++) {
-        ql_error err;
-        const ql_error *e = NULL;
-        if (bad_input[j]) {
-            /* set again, to have its error: only for a refused row */
-            size_t i = (size_t)bad_input[j] - 1;
-            const cell *c = &cells[j * ni + i];
-            if (c->len == CELL_NOT_TEXT) {
-                ql_error_clear(&err);
-                err.code = QL_ERECORD;
-                snprintf(err.message, sizeof err.message, "%s", QL_PY_SURROGATE);
-                snprintf(err.field, sizeof err.field, "%s", ql_ruleset_input_name(b->rs, i));
-            } else {
-                ql_record_set_text(b->recs[j], i, c->text, (size_t)c->len, &err);
-            }
-            e = &err;
-        } else if (ql_result_status(b->res[j]) != QL_OK) {
-            e = ql_result_error(b->res[j]);
-        }
-        if (!e)
-            continue;
-        failed = 1;
-        PyObject *a = error_args(e);
-        PyObject *row = a ? PyLong_FromSsize_t(r0 + (Py_ssize_t)j) : NULL;
-        PyObject *t = row ? PyTuple_Pack(2, row, a) : NULL;
-        Py_XDECREF(a);
-        Py_XDECREF(row);
-        if (!t || PyList_Append(errs, t)) {
-            Py_XDECREF(t);
-            return -1;
-        }
-        Py_DECREF(t);
-    }
-    return failed;
-}
-
 /* Rows of a chunk read a column at a time, so many at once that the
  * readers' lookups are paid once a column, so few that the results read
  * stay in cache across the columns. */
@@ -945,13 +787,13 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
     size_t cap = b->cap;
     col_out *outs = PyMem_Calloc(ns + 1, sizeof *outs);
     cell *cells = PyMem_Calloc(cap * (ni + 1), sizeof *cells);
-    PyObject **held = PyMem_Calloc(cap * (ni + 1), sizeof *held);
+    cell_buf texts = {0}; /* the chunk's cell texts */
     int *bad_input = PyMem_Calloc(cap, sizeof *bad_input); /* fill failure: input + 1 */
     const ql_result **use = PyMem_Calloc(cap, sizeof *use); /* NULL: a failed row */
     PyObject *outcols = PyList_New((Py_ssize_t)ns), *errs = PyList_New(0);
     PyObject *ret = NULL;
     Py_ssize_t done = 0;
-    if (!outs || !cells || !held || !bad_input || !use || !outcols || !errs) {
+    if (!outs || !cells || !bad_input || !use || !outcols || !errs) {
         PyErr_NoMemory();
         goto out;
     }
@@ -963,7 +805,7 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
     for (Py_ssize_t r0 = 0; r0 < n && !stopped; r0 += (Py_ssize_t)cap) {
         size_t k = (size_t)(n - r0) < cap ? (size_t)(n - r0) : cap;
         /* 1. the cells' texts, with the GIL */
-        if (gather_cells(columns, ni, r0, k, conv, cells, held))
+        if (gather_cells(columns, ni, r0, k, conv, cells, &texts))
             goto out;
         /* 2. fill, evaluate (and write the texts out), without the GIL */
         int oom = 0;
@@ -976,8 +818,6 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
         /* 3. the errors of the chunk, and its objects, with the GIL */
         int failed = oom ? (PyErr_NoMemory(), -1)
                          : chunk_errors(b, ni, r0, k, cells, bad_input, errs);
-        for (size_t q = 0; q < k * ni; q++)
-            Py_CLEAR(held[q]);
         if (failed < 0)
             goto out;
         if (objects && chunk_objects(b, outs, ns, r0, k, bad_input, use))
@@ -1001,7 +841,7 @@ out:
         col_out_free(&outs[s]);
     PyMem_Free(outs);
     PyMem_Free(cells);
-    PyMem_Free(held);
+    cell_buf_free(&texts);
     PyMem_Free(bad_input);
     PyMem_Free(use);
     return ret;

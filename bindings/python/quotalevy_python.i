@@ -18,7 +18,7 @@
  *     hand-written against the CPython API because that is where the
  *     binding's speed is (measured: docs/performance.md): a mapping into
  *     a record and a result out as Python objects (convert.h), the batch
- *     of records (evaluate_many), the columnar path (columns.h), and the
+ *     of records (evaluate_many), the columnar path (cells.h, columns.h), and the
  *     rule set's description and parameters as Python values in one call.
  *
  * The pure-Python package builds the public API on top and keeps every
@@ -34,6 +34,7 @@
 
 #include "convert.h"
 #include "pydecimal.h"
+#include "cells.h"
 #include "columns.h"
 
 #define QL_SWIG_RAISE(e) do { raise_ql(e); SWIG_fail; } while (0)

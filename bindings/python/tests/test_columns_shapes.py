@@ -7,6 +7,8 @@ P2-09, P2-20, P2-24)."""
 import csv
 import os
 import re
+import subprocess
+import sys
 import warnings
 from decimal import Decimal
 
@@ -364,3 +366,63 @@ def test_a_buffer_of_bytes_or_characters_is_no_column(rs, column):
     import array
     ints = rs.evaluate_columns({"a": array.array("i", [1, 2])}, "2024-06-30")
     assert list(ints["t"]) == [Decimal("1.00"), Decimal("2.00")]
+
+
+# ------------------------------------- a caller's list changed while it is read
+
+SHORTENED = r"""
+import sys
+from decimal import Decimal
+import quotalevy
+
+rs = quotalevy.RuleSet.from_string(sys.argv[1])
+n, at, keep = (int(x) for x in sys.argv[2:5])
+
+class Shrinking(Decimal):
+    # a cell C hands to the package's converter, which formats it: the
+    # formatting (the caller's code) shortens the caller's column
+    def __format__(self, spec):
+        del column[keep:]
+        return Decimal.__format__(self, spec)
+
+column = ["1"] * n
+column[at] = Shrinking("2")
+try:
+    rs.evaluate_columns({"a": column, "b": ["1"] * n}, "2024-06-30")
+except RuntimeError as e:
+    print("RuntimeError:", e)
+else:
+    print("no error")
+"""
+
+
+@pytest.mark.parametrize("n,at,keep", [(10, 3, 0), (2000, 0, 600), (3000, 1500, 1100),
+                                       (3000, 1500, 0)],
+                         ids=["cleared", "shortened-in-its-chunk", "shortened-in-the-next-chunk",
+                              "cleared-in-a-later-chunk"])
+def test_a_column_shortened_while_it_is_read_is_an_error_not_a_read_past_its_end(n, at, keep):
+    """The cells of a list column were read at the index the list had when
+    the call began, while a cell that is not a str goes through the
+    package's converter, Python code that can run the caller's (here a
+    Decimal subclass's __format__): a list cleared by it was read through
+    a NULL array (a crash), a shortened one past its end.  Each cell is now
+    read against the list's length at that moment: a RuntimeError.  Run in
+    a child, so that a crash is this test's failure, not the suite's end."""
+    p = subprocess.run([sys.executable, "-c", SHORTENED, DEFAULTED, str(n), str(at), str(keep)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, (p.returncode, p.stderr[-2000:])
+    assert p.stdout == "RuntimeError: a column's list was shortened while it was read\n"
+
+
+def test_a_column_lengthened_while_it_is_read_gives_the_rows_it_had(rs):
+    """The other way round: a list grown by the converter is read for the
+    rows the call counted, no more."""
+    class Growing(Decimal):
+        def __format__(self, spec):
+            column.extend(["5"] * 5000)
+            return Decimal.__format__(self, spec)
+    column = ["1"] * 1500
+    column[1] = Growing("2")
+    out = rs.evaluate_columns({"a": column, "b": ["1"] * 1500}, "2024-06-30")
+    assert len(out["t"]) == 1500
+    assert list(out["t"])[:3] == [Decimal("2.00"), Decimal("3.00"), Decimal("2.00")]
