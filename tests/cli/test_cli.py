@@ -69,7 +69,8 @@ class Run(unittest.TestCase):
         for rules, data, date, rows in (
                 ("rules/de/sgb9.yaml", "examples/de-employers", "2024-12-31", 5),
                 ("rules/jp/levy.yaml", "examples/jp-employers", "2025-10-01", 5),
-                ("rules/fr/oeth.yaml", "examples/fr-companies", "2024-12-31", 6)):
+                ("rules/fr/oeth.yaml", "examples/fr-companies", "2024-12-31", 6),
+                ("rules/cn/late-fee.yaml", "examples/late-fee-arrears", "2024-06-30", 6)):
             with self.subTest(rules=rules), tempfile.TemporaryDirectory() as d:
                 out = os.path.join(d, "o.csv")
                 p = run("run", rules, data + ".csv", "--date", date, "-o", out)

@@ -30,14 +30,23 @@ CLI = SRC = BUILD = None
 SANDBOX = None
 ENV = None
 
-# (rule set name, rules file, example without .csv, date)
-EXAMPLES = [
-    ("cn/jilin", "rules/cn/jilin.yaml", "examples/jilin-units", "2024-06-30"),
-    ("cn/jilin", "rules/cn/jilin.yaml", "examples/jilin-agencies", "2024-06-30"),
-    ("de/sgb9", "rules/de/sgb9.yaml", "examples/de-employers", "2024-12-31"),
-    ("jp/levy", "rules/jp/levy.yaml", "examples/jp-employers", "2025-10-01"),
-    ("fr/oeth", "rules/fr/oeth.yaml", "examples/fr-companies", "2024-12-31"),
-]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "tests"))
+import example_table  # noqa: E402  (every rule set with its example data)
+
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def places_by_column(rows):
+    """{output (a check's number as check_part): {decimal places seen}}."""
+    seen = defaultdict(set)
+    for r in rows:
+        for k, v in r.items():
+            parts = v.items() if isinstance(v, dict) else [(None, v)]
+            for f, x in parts:
+                if k != "id" and isinstance(x, str) and NUMBER.match(x):
+                    seen[k if f is None else f"{k}_{f}"].add(len(x.partition(".")[2]))
+    return seen
 
 
 def psql(sql, check=True, user=None):
@@ -158,8 +167,13 @@ def sql_results(sql):
 
 class Examples(unittest.TestCase):
     def test_every_example_row_matches_the_command(self):
-        for name, rules, data, date in EXAMPLES:
-            with self.subTest(rules=name):
+        """Every rule set with every example data file it runs on
+        (tests/example-table.txt), in SQL as the command writes it, and
+        every number at its output's one scale (money at the currency's
+        places) in the rows SQL returns."""
+        for ex in example_table.rows(SRC):
+            name, rules, data, date = ex.name, ex.rules, ex.data[:-len(".csv")], ex.date
+            with self.subTest(example=repr(ex)):
                 table = "ex_" + re.sub(r"\W", "_", name)
                 table_of(table, data)
                 want, rejects = cli_jsonl(rules, data, date)
@@ -174,6 +188,12 @@ class Examples(unittest.TestCase):
                     for rid, row in want.items():
                         self.assertEqual(ok[rid], like_pg(row, ok[rid]),
                                          f"{name} {rid} ({form})")
+                    seen = places_by_column(ok.values())
+                    self.assertTrue(seen, name)
+                    for col, ps in seen.items():
+                        self.assertEqual(len(ps), 1, f"{ex!r}: {col} has places {ps} ({form})")
+                    for col in ex.money:
+                        self.assertEqual(seen[col], {ex.places}, f"{ex!r}: {col} ({form})")
                     self.assertEqual(set(bad), set(rejects))
                     for rid, e in bad.items():
                         r = rejects[rid]
@@ -182,12 +202,10 @@ class Examples(unittest.TestCase):
                         self.assertTrue(r["message"].endswith(e["message"]),
                                         (r["message"], e["message"]))
 
-    def test_every_examples_csv_is_in_the_list(self):
-        listed = {data + ".csv" for _, _, data, _ in EXAMPLES}
-        found = {"examples/" + f for f in os.listdir(os.path.join(SRC, "examples"))
-                 if f.endswith(".csv") and not f.endswith((".expected.csv",
-                                                          ".rejects.csv"))}
-        self.assertEqual(found, listed)
+    def test_every_rule_set_and_examples_csv_is_in_the_table(self):
+        """The list of examples was this file's own; it is now the table
+        every front end reads, and it runs every rule set and data file."""
+        self.assertEqual(example_table.uncovered(SRC), [])
 
     def test_every_rule_test_case_matches_the_command(self):
         """Every case of every rule set's test file (rules/*/tests/*.yaml,
