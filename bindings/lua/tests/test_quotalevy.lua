@@ -517,15 +517,45 @@ local function slurp(path)
   return s
 end
 
-test("every example file equals the command line's output", function()
+-- Every rule set with every example data file it runs on: the rows of
+-- tests/example-table.txt (rules, data, date, currency places, money
+-- outputs), the table every front end's tests read.
+local function example_table()
+  local rows = {}
+  for line in io.lines(SRC .. "/tests/example-table.txt") do
+    if line:find("%S") and not line:find("^#") then
+      local f = {}
+      for w in line:gmatch("%S+") do f[#f + 1] = w end
+      eq(#f, 5, "columns of " .. line)
+      local money = {}
+      if f[5] ~= "-" then
+        for m in f[5]:gmatch("[^,]+") do money[m] = true end
+      end
+      rows[#rows + 1] = { rules = f[1], data = f[2], date = f[3], places = tonumber(f[4]),
+                          money = money }
+    end
+  end
+  return rows
+end
+
+test("the example table runs every rule set and example file on disk", function()
+  -- this file's list of examples was its own (4 rule sets of 7)
+  local missing = {}
+  local p = assert(io.popen(("cd '%s' && ls rules/*/*.yaml examples/*.csv"):format(SRC)))
+  for f in p:lines() do
+    if not f:find("%.expected%.csv$") and not f:find("%.rejects%.csv$") then missing[f] = true end
+  end
+  p:close()
+  for _, ex in ipairs(example_table()) do missing[ex.rules], missing[ex.data] = nil, nil end
+  eq(next(missing), nil, "a rule set or example file in no row of tests/example-table.txt")
+end)
+
+test("every example file equals the command line's output, each number at its scale", function()
   assert(CLI, "QL_CLI is not set")
-  for _, ex in ipairs {
-    { "rules/cn/jilin.yaml", "examples/jilin-units.csv", "2024-06-30", "name" },
-    { "rules/de/sgb9.yaml", "examples/de-employers.csv", "2024-12-31" },
-    { "rules/jp/levy.yaml", "examples/jp-employers.csv", "2025-10-01" },
-    { "rules/fr/oeth.yaml", "examples/fr-companies.csv", "2024-12-31" },
-  } do
-    local rules, data, date, keep = ex[1], ex[2], ex[3], ex[4]
+  for _, ex in ipairs(example_table()) do
+    local rules, data, date = ex.rules, ex.data, ex.date
+    local keep = slurp(SRC .. "/" .. data):match("^[^\n]*"):find("%f[^,\n]name%f[,\n\0]") and "name"
+                 or nil
     local rejects = os.tmpname()
     local cmd = ("cd '%s' && '%s' run %s %s --date %s -o - -q --rejects '%s'%s"):format(
       SRC, CLI, rules, data, date, rejects, keep and (" --keep " .. keep) or "")
@@ -561,6 +591,7 @@ test("every example file equals the command line's output", function()
     end
     local text = { table.concat(out, ",") }
     local rejected = {}
+    local places = {} -- output: { [decimal places] = true }
     for k, r in ipairs(rs:evaluate_many(recs, date)) do
       local row = rows[k + 1]
       if getmetatable(r) == quotalevy.Error then
@@ -578,7 +609,14 @@ test("every example file equals the command line's output", function()
             t[#t + 1] = s(c.required)
             t[#t + 1] = s(c.actual)
             t[#t + 1] = s(c.shortfall)
-          else t[#t + 1] = field(s(r.outputs[o])) end
+          else
+            local v = r.outputs[o]
+            t[#t + 1] = field(s(v))
+            if type(v) == "string" and v:find("^%-?%d+%.?%d*$") then
+              places[o] = places[o] or {}
+              places[o][#(v:match("%.(%d+)$") or "")] = true
+            end
+          end
         end
         text[#text + 1] = table.concat(t, ",")
       end
@@ -590,6 +628,16 @@ test("every example file equals the command line's output", function()
       wr[#wr + 1] = table.concat({ w[1], w[2], w[3], w[4], w[6] }, ",")
     end
     eq(table.concat(rejected, "\n"), table.concat(wr, "\n"), data .. " rejects")
+    eq(rs.currency_places, ex.places, rules .. " currency places")
+    assert(next(places), rules .. ": no number seen")
+    for o, seen in pairs(places) do
+      local n = 0
+      for _ in pairs(seen) do n = n + 1 end
+      eq(n, 1, rules .. ": places of " .. o)
+    end
+    for o in pairs(ex.money) do
+      assert(places[o] and places[o][ex.places], rules .. ": money output " .. o .. " not at the currency's places")
+    end
     rs:close()
   end
 end)

@@ -3,29 +3,84 @@ package quotalevy;
 import static org.junit.jupiter.api.Assertions.*;
 import static quotalevy.Fixtures.*;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/* Every example data file evaluated from Java and written as the command
- * writes it: byte for byte the command's own output, run beside it, and
- * the same rows rejected with the same fields. */
+/* Every rule set with every example data file it runs on (the table
+ * tests/example-table.txt, which every front end's tests read), evaluated
+ * from Java and written as the command writes it: byte for byte the
+ * command's own output, run beside it, the same rows rejected with the
+ * same fields, and every number at its output's one scale (money at the
+ * currency's places). */
 class ExamplesTest {
+    /* The table's rows: rules, data, date, currency places, money outputs
+     * ("-": none). */
+    static List<String[]> table() throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(SRC.resolve("tests/example-table.txt"), StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("#"))
+                continue;
+            String[] f = line.trim().split("\\s+");
+            assertEquals(5, f.length, line);
+            rows.add(f);
+        }
+        return rows;
+    }
+
+    static Stream<Arguments> examples() throws IOException {
+        return table().stream().map(f -> Arguments.of(f[0], f[1], f[2], Integer.parseInt(f[3]),
+                                                      f[4].equals("-") ? Set.of() : Set.of(f[4].split(","))));
+    }
+
+    /* The list of examples was this file's own (4 rule sets of 7): the
+     * table must run every rule set and example data file on disk. */
+    @Test
+    void theTableRunsEveryRuleSetAndExampleFile() throws IOException {
+        Set<String> onDisk = new TreeSet<>();
+        try (Stream<Path> dirs = Files.list(SRC.resolve("rules"))) {
+            for (Path d : (Iterable<Path>)dirs.filter(Files::isDirectory)::iterator)
+                try (Stream<Path> files = Files.list(d)) {
+                    files.filter(f -> f.toString().endsWith(".yaml"))
+                        .forEach(f -> onDisk.add(SRC.relativize(f).toString()));
+                }
+        }
+        try (Stream<Path> files = Files.list(SRC.resolve("examples"))) {
+            files.map(f -> SRC.relativize(f).toString())
+                .filter(f -> f.endsWith(".csv") && !f.endsWith(".expected.csv") && !f.endsWith(".rejects.csv"))
+                .forEach(onDisk::add);
+        }
+        for (String[] row : table()) {
+            onDisk.remove(row[0]);
+            onDisk.remove(row[1]);
+        }
+        assertEquals(Set.of(), onDisk);
+    }
+
     @ParameterizedTest
-    @CsvSource({
-        "rules/cn/jilin.yaml, examples/jilin-units.csv, 2024-06-30, name",
-        "rules/de/sgb9.yaml, examples/de-employers.csv, 2024-12-31, ''",
-        "rules/jp/levy.yaml, examples/jp-employers.csv, 2025-10-01, ''",
-        "rules/fr/oeth.yaml, examples/fr-companies.csv, 2024-12-31, ''",
-    })
-    void equalToTheCommandLine(String rules, String data, String date, String keep) throws Exception {
+    @MethodSource("examples")
+    void equalToTheCommandLine(String rules, String data, String date, int places, Set<String> money)
+        throws Exception {
         Path rejects = Files.createTempFile("quotalevy-rejects", ".csv");
         try (RuleSet rs = RuleSet.load(SRC.resolve(rules).toString())) {
+            assertEquals(places, rs.currencyPlaces(), rules);
+            Csv in = Csv.read(SRC.resolve(data));
+            String keep = in.header.contains("name") ? "name" : "";
             List<String> args = new ArrayList<>(List.of("run", rules, data, "--date", date,
                                                         "-o", "-", "-q", "--rejects", rejects.toString()));
             if (!keep.isEmpty())
@@ -33,7 +88,6 @@ class ExamplesTest {
             String cli = cli(args.toArray(new String[0]));
             Csv cliRejects = Csv.read(rejects);
 
-            Csv in = Csv.read(SRC.resolve(data));
             List<Map<String, Object>> records = new ArrayList<>();
             for (int k = 0; k < in.rows.size(); k++)
                 records.add(in.record(k, rs));
@@ -52,6 +106,7 @@ class ExamplesTest {
             }
             out.append(String.join(",", header)).append('\n');
             List<String> rejected = new ArrayList<>();
+            Map<String, Set<Integer>> scales = new HashMap<>(); /* output: scales seen */
             for (Outcome oc : outcomes) {
                 int k = oc.index();
                 if (!oc.ok()) {
@@ -61,6 +116,9 @@ class ExamplesTest {
                     continue;
                 }
                 Result r = oc.result();
+                for (String o : rs.outputs())
+                    if (!rs.isCheck(o) && r.output(o) instanceof BigDecimal d)
+                        scales.computeIfAbsent(o, x -> new HashSet<>()).add(d.scale());
                 List<String> row = new ArrayList<>(List.of(csvField(in.get(k, "id"))));
                 if (!keep.isEmpty())
                     row.add(csvField(in.get(k, keep)));
@@ -75,6 +133,10 @@ class ExamplesTest {
             }
             assertEquals(cli, out.toString());
             assertTrue(outcomes.size() > 3);
+            assertFalse(scales.isEmpty(), rules);
+            scales.forEach((o, seen) -> assertEquals(1, seen.size(), rules + ": " + o + " has scales " + seen));
+            for (String o : money)
+                assertEquals(Set.of(places), scales.get(o), rules + ": money output " + o);
 
             List<String> want = new ArrayList<>();
             for (List<String> row : cliRejects.rows) /* line, column, field, status, message, id */
