@@ -25,8 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The bindings are required, not found-if-present: a machine without
-# their packages fails here rather than skipping their tests.
+# their packages fails here rather than leaving their tests out (the
+# Python binding's tests are pandas', numpy's and Dask's too).
 if [ ! -f build/build.ninja ]; then
-  meson setup build -Djava=enabled -Dlua=enabled >/dev/null
+  meson setup build -Dpython=enabled -Djava=enabled -Dlua=enabled >/dev/null
+else
+  meson configure build -Dpython=enabled -Djava=enabled -Dlua=enabled >/dev/null
 fi
 ninja -C build >/dev/null
