@@ -636,6 +636,28 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(sorted(os.listdir(d)), ["in.csv", "o.csv"])
             self.assertEqual(read(out), "old output\n")
 
+    def test_a_size_limit_inside_a_block_leaves_no_partial_file(self):
+        # the temporary's whole blocks are written past the page cache
+        # (O_DIRECT); a size limit 1,000 bytes into the second block cuts
+        # that write off its alignment, which O_DIRECT refuses (EINVAL): the
+        # rest is written through the page cache, runs into the limit, and
+        # the run fails as any write error does, leaving the old file
+        import resource
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "o.csv")
+            write(out, "old output\n")
+            src = os.path.join(d, "in.csv")
+            write(src, HEADER + GOOD * 40000)
+            cap = (1 << 20) + 1000
+            limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (cap, cap))
+            p = subprocess.run([*WRAP, BIN, "run", JILIN, src, "--date", "2024-06-30",
+                                "-q", "-o", out], capture_output=True, text=True,
+                               cwd=SRC, preexec_fn=limit)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("File too large", p.stderr)
+            self.assertEqual(sorted(os.listdir(d)), ["in.csv", "o.csv"])
+            self.assertEqual(read(out), "old output\n")
+
     def test_the_input_is_never_the_output(self):
         with tempfile.TemporaryDirectory() as d:
             src = os.path.join(d, "in.csv")

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +298,47 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
     return 0;
 }
 
+/* What O_DIRECT asks of a write: its address, length and file offset a
+ * multiple of the device's logical block (512 or 4096 bytes); a block of
+ * OUTFILE_BLOCK bytes, gathered at an address this aligned, always is. */
+#define DIRECT_ALIGN 4096u
+
+/* The temporary goes to the disk straight from the block, past the page
+ * cache (O_DIRECT), where its file system allows it.  Every byte of it
+ * must be on the disk before the rename anyway (the fsync in
+ * outfile_finish); through the page cache each byte was copied once more
+ * by the kernel into pages it first had to find, and pushed out the
+ * cached files of everything else (1 M Jilin rows, 155 MB, -j 2: the
+ * kernel's copy took 3.5-14.5 % of perf's samples, 44.6 % once, where
+ * the virtual machine had handed its free memory back to its host;
+ * direct, the run's system time fell 0.072 → 0.046 s, its processor
+ * time 4 %, farm-bench medians of 21 pairs).  Only
+ * whole blocks go this way; the last, partial one goes through the page
+ * cache (direct_off).  A file system that refuses O_DIRECT (some FUSE
+ * ones), or a write it refuses (EINVAL: a size limit that cuts a block
+ * short), is written through the page cache from there on: the bytes
+ * are the same. */
+static void try_direct(outfile *o)
+{
+#ifdef O_DIRECT
+    int fd = fileno(o->f), fl = fcntl(fd, F_GETFL);
+    o->direct = fl >= 0 && ((uintptr_t)o->blk % DIRECT_ALIGN) == 0 &&
+                fcntl(fd, F_SETFL, fl | O_DIRECT) == 0;
+#else
+    (void)o;
+#endif
+}
+
+static void direct_off(outfile *o)
+{
+#ifdef O_DIRECT
+    int fd = fileno(o->f), fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_DIRECT); /* failing, the write says so */
+#endif
+    o->direct = 0;
+}
+
 int outfile_open(outfile *o, const char *path, const char *cmd)
 {
     memset(o, 0, sizeof *o);
@@ -304,8 +346,10 @@ int outfile_open(outfile *o, const char *path, const char *cmd)
         return -1;
     /* A terminal gets the rows as they come; anything else a block at a
      * time.  Without the memory for a block, stdio's buffer does. */
-    if (!isatty(fileno(o->f)) && (o->blk = malloc(OUTFILE_BLOCK)))
+    if (!isatty(fileno(o->f)) && (o->blk = aligned_alloc(DIRECT_ALIGN, OUTFILE_BLOCK)))
         o->bcap = OUTFILE_BLOCK;
+    if (o->tmp && o->blk)
+        try_direct(o);
     return 0;
 }
 
@@ -334,7 +378,8 @@ const char *outfile_name(const outfile *o)
 }
 
 /* Start writing back every this many bytes, so that the fsync before the
- * rename waits for the last stretch only, not for the whole file. */
+ * rename waits for the last stretch only, not for the whole file (a
+ * temporary written through the page cache; see try_direct). */
 #define WRITEBACK_STEP (8ll << 20)
 
 /* Hands n bytes to the kernel, all of them (a short write is
@@ -349,10 +394,16 @@ static void put(outfile *o, const char *p, size_t n)
         return;
     }
     int fd = fileno(o->f);
+    if (o->direct && (n % DIRECT_ALIGN || (uintptr_t)p % DIRECT_ALIGN))
+        direct_off(o); /* the last block: not whole */
     for (size_t done = 0; done < n;) {
         ssize_t k = write(fd, p + done, n - done);
         if (k < 0 && errno == EINTR)
             continue;
+        if (k < 0 && errno == EINVAL && o->direct) {
+            direct_off(o); /* refused as direct: the same bytes cached */
+            continue;
+        }
         if (k <= 0) {
             if (k == 0)
                 errno = EIO;
@@ -360,10 +411,14 @@ static void put(outfile *o, const char *p, size_t n)
             return;
         }
         done += (size_t)k;
+        if (o->direct && done < n && (size_t)k % DIRECT_ALIGN)
+            direct_off(o); /* cut short off the alignment: the rest cached */
     }
     o->written += (long long)n;
+    if (o->direct)
+        o->flushed = o->written; /* on the disk already: nothing to start */
 #ifdef SYNC_FILE_RANGE_WRITE
-    if (o->tmp && o->written - o->flushed >= WRITEBACK_STEP) {
+    if (o->tmp && !o->direct && o->written - o->flushed >= WRITEBACK_STEP) {
         /* advisory: the kernel starts write-back and does not wait; the
          * fsync in outfile_finish still decides */
         sync_file_range(fd, o->flushed, o->written - o->flushed,
@@ -392,7 +447,7 @@ void outfile_write(outfile *o, const char *p, size_t n)
         return;
     }
     while (n) {
-        if (!o->blen && n >= o->bcap) { /* a block of its own: no copy */
+        if (!o->blen && n >= o->bcap && !o->direct) { /* a block of its own: no copy */
             put(o, p, n);
             return;
         }

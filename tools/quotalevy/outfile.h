@@ -4,8 +4,9 @@
  *
  * A regular file (or a name that does not exist yet) is written to a
  * temporary file beside it ("NAME.partial-XXXXXX") and renamed into place
- * only after everything was written and flushed, so a failed or killed
- * run never leaves a truncated file under the name asked for.  A symbolic
+ * only after everything was written and synced to the disk (fsync), so a
+ * failed or killed run never leaves a truncated file under the name asked
+ * for, nor does a crash (the old file or the whole new one).  A symbolic
  * link is followed: the link stays and its target is replaced.  The
  * replacement keeps the old file's mode (and, as root, its owner); a new
  * file gets 0666 & ~umask, as `cat > NAME` would.  A file the user could
@@ -16,7 +17,9 @@
  *
  * What is written is gathered in a block of OUTFILE_BLOCK bytes and
  * handed to the kernel a block at a time (one write(2) a MiB, not one
- * every 4 KiB as stdio's buffer would); a terminal is written to through
+ * every 4 KiB as stdio's buffer would) — a temporary's whole blocks past
+ * the page cache (O_DIRECT) where its file system allows it; a terminal
+ * is written to through
  * stdio as it comes, so that a person watching sees the rows.
  */
 #ifndef QL_OUTFILE_H
@@ -35,6 +38,7 @@ typedef struct outfile {
     char *target; /* the regular file replaced at commit (symlinks followed) */
     char *tmp;    /* the temporary beside it; NULL when written directly */
     int failed, open, finished, is_stdout;
+    int direct;           /* the temporary is written past the page cache */
     int exists;           /* the name (or its target) existed: dev, ino */
     dev_t dev;
     ino_t ino;
