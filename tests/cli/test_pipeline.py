@@ -221,6 +221,40 @@ class CsvAsJsonLines(unittest.TestCase):
             self.assertEqual(got[0][2], got[1][2], "messages differ")
 
 
+class NoWorkerThread(unittest.TestCase):
+    """Where the system starts no worker thread (a process limit), the
+    reading thread evaluates the rows itself: the same bytes, no error."""
+
+    @unittest.skipUnless(os.geteuid() == 0 or os.environ.get("CI"),
+                         "a process limit for another user needs root (CI runs as root)")
+    def test_the_same_bytes_without_worker_threads(self):
+        import resource
+
+        def one_process():
+            # nobody, allowed one process: every thread the run starts fails
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o777)
+            src = os.path.join(d, "in.csv")
+            generated(src, ROWS)
+            got = []
+            for limit in (None, one_process):
+                out, rej = os.path.join(d, "out.csv"), os.path.join(d, "rej.csv")
+                p = subprocess.run([*WRAP, BIN, "run", JILIN, src, "--date", "2024-06-30",
+                                    "-o", out, "--rejects", rej, "-j", "2"],
+                                   capture_output=True, cwd=SRC, preexec_fn=limit)
+                self.assertEqual(p.returncode, 1, p.stderr[-500:])
+                with open(out, "rb") as f, open(rej, "rb") as g:
+                    got.append((f.read(), g.read(), p.stderr))
+                os.unlink(out)
+                os.unlink(rej)
+            self.assertGreater(got[0][0].count(b"\n"), ROWS // 2)
+            self.assertEqual(got[0], got[1])
+
+
 class LargeWrites(unittest.TestCase):
     """The output reaches the kernel in blocks of at least 1 MiB (the last
     one excepted), not in stdio's 4 KiB pieces: strace counts them."""

@@ -2,28 +2,31 @@
  * run_pipe.c — `quotalevy run`'s batches: rows read into slots, evaluated
  * by worker threads, written in input order.
  *
- * Three batches are in flight: while the workers evaluate one, the
- * reading thread writes the one before it and reads the one after it.
- * The workers are started once (run_pool.h) and woken for each batch.
- * A batch is cut into chunks of CHUNK_ROWS rows, each with its own
- * output and reject lines, and each worker takes the next chunk not yet
- * taken until none is left: so the workers end a batch together however
- * the reading thread's work and the rows' costs fall on them (with
- * fixed halves, the worker that shared its core with the reading thread
- * still had rows to do when the other was done, and a core stood idle),
- * and the chunks' lines, written in chunk order, are in input order.
- * The slots, their buffers and the workers' records and results are
- * made once and reused, so that a batch costs no allocation once the
- * ring has turned.  Memory is three
- * batches, whatever the input's size.  Every slot ends as exactly one
- * output row or one reject.
+ * A ring of RING batches: the reading thread reads a batch into a free
+ * place of the ring and hands it over, writes the oldest batch once all
+ * of it is evaluated, and reads the next into the place it leaves.  A
+ * batch is cut into chunks of CHUNK_ROWS rows, each with its own output
+ * and reject lines and counts, and each worker takes the next chunk not
+ * yet taken, of the oldest batch that has one, until none is left: so
+ * the workers go from one batch to the next without waiting for each
+ * other or for the reading thread (a barrier a batch — every worker
+ * waiting for the last, then all for the reading thread to wake and
+ * hand over the next — idled the workers 0.6-1.0 s of a 0.85-1.26 s run
+ * on 1 M rows on a loaded machine, the 245 hand-overs each waiting for
+ * a thread to be scheduled), and the chunks' lines, written in chunk
+ * order, are in input order.  The workers are started once (run_pool.h)
+ * and run until the last batch is evaluated.  The slots, their buffers
+ * and the workers' records and results are made once and reused, so
+ * that a batch costs no allocation once the ring has turned.  Memory is
+ * RING batches, whatever the input's size.  Every slot ends as exactly
+ * one output row or one reject.
  */
 #include "run_pipe.h"
 
 #include "run_pool.h"
 
 #include <errno.h>
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,17 @@
 /* The rows a worker takes at a time (a batch has at most NCHUNKS). */
 #define CHUNK_ROWS 128
 #define NCHUNKS ((BATCH + CHUNK_ROWS - 1) / CHUNK_ROWS)
+/* Batches in flight (docs/security.md, "Memory of a run"). */
+#define RING 3
+
+/* A batch of the ring, once handed over: its rows and chunks, how many
+ * of them are evaluated, and each chunk's counts (all under the pipe's
+ * lock). */
+typedef struct ring_batch {
+    size_t n, nchunks, done;
+    int oom;
+    size_t nout[NCHUNKS], nrej[NCHUNKS];
+} ring_batch;
 
 /* A worker's task for the pool: its worker and the pipe it takes
  * chunks from. */
@@ -48,7 +62,7 @@ typedef struct task {
 struct run_pipe {
     run_cfg *cfg;
     size_t nworkers;
-    slot *slots; /* 3 × BATCH */
+    slot *slots; /* RING × BATCH */
     worker *ws;
     task *tasks;
     void **wp;   /* &tasks[i], the pool's tasks */
@@ -56,40 +70,97 @@ struct run_pipe {
     /* per batch of the ring and chunk: its output and reject lines, in
      * input order; kept from batch to batch, so that lines cost no
      * allocation once the ring has turned */
-    strbuf *outb, *rejb; /* [3 × NCHUNKS] */
-    /* the batch being evaluated (set before the pool starts): its ring
-     * index, rows and chunks, and the next chunk not yet taken */
-    int kcur;
-    size_t ncur, nchunks;
-    atomic_size_t next;
+    strbuf *outb, *rejb; /* [RING × NCHUNKS] */
+    /* under mu: the batches handed over (by number, from 0), the batch
+     * and chunk the next worker takes, the workers' end; `more` wakes
+     * the workers for a batch handed over, `done` the reading thread
+     * for a batch evaluated */
+    pthread_mutex_t mu;
+    pthread_cond_t more, done;
+    ring_batch ring[RING];
+    unsigned long handed, take;
+    size_t take_chunk;
+    int quit;
+    pthread_t reader; /* the reading thread: a task run there is no worker */
+    int alone;        /* no worker thread started: the reading thread evaluates */
     strbuf errs; /* a batch's rejects for standard error, written at once */
     /* plain CSV lines: handed to the workers whole, in each batch's block
-     * of bytes (blocks[3]), found by the reading thread (lines) */
+     * of bytes (blocks[RING]), found by the reading thread (lines) */
     int plain;
-    strbuf blocks[3];
+    strbuf blocks[RING];
     csv_line *lines;
 };
 
-/* A worker's share of a batch: chunk after chunk, each the next not
- * yet taken, its lines into the chunk's buffers. */
+/* The next chunk to evaluate (under mu): its batch's place in the ring
+ * and its number; 0 when none is handed over. */
+static int take_chunk(run_pipe *p, int *k, size_t *c)
+{
+    if (p->take == p->handed)
+        return 0;
+    *k = (int)(p->take % RING);
+    *c = p->take_chunk++;
+    if (p->take_chunk == p->ring[*k].nchunks) {
+        p->take++;
+        p->take_chunk = 0;
+    }
+    return 1;
+}
+
+/* Chunk c of batch k of the ring by worker w, its lines into the chunk's
+ * buffers (outside the lock: no other thread touches them). */
+static void eval_chunk(run_pipe *p, worker *w, int k, size_t c)
+{
+    slot *slots = p->slots + (size_t)k * BATCH;
+    size_t n = p->ring[k].n; /* written before the batch was handed over */
+    w->block = p->blocks[k].p;
+    w->out = &p->outb[(size_t)k * NCHUNKS + c];
+    w->rej = &p->rejb[(size_t)k * NCHUNKS + c];
+    w->out->len = w->rej->len = 0;
+    w->nout = w->nrej = 0;
+    size_t to = (c + 1) * CHUNK_ROWS < n ? (c + 1) * CHUNK_ROWS : n;
+    for (size_t i = c * CHUNK_ROWS; i < to; i++)
+        run_evaluate_slot(w->cfg, w, &slots[i]);
+}
+
+/* The chunk's counts noted (under mu), and the reading thread woken
+ * when its batch is done. */
+static void end_chunk(run_pipe *p, worker *w, int k, size_t c)
+{
+    ring_batch *b = &p->ring[k];
+    b->nout[c] = w->nout;
+    b->nrej[c] = w->nrej;
+    b->oom |= w->oom;
+    if (++b->done == b->nchunks)
+        pthread_cond_signal(&p->done);
+}
+
+/* A worker: chunk after chunk, each the next not yet taken, until the
+ * pipe ends.  Run on the reading thread (a thread the pool could not
+ * start), it returns at once: the reading thread evaluates there itself
+ * (wait_batch). */
 static void work(void *arg)
 {
     task *t = arg;
-    struct run_pipe *p = t->pipe;
+    run_pipe *p = t->pipe;
     worker *w = t->w;
-    slot *slots = p->slots + (size_t)p->kcur * BATCH;
-    w->block = p->blocks[p->kcur].p;
+    if (pthread_equal(pthread_self(), p->reader))
+        return;
+    int k;
+    size_t c;
+    pthread_mutex_lock(&p->mu);
     for (;;) {
-        size_t c = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
-        if (c >= p->nchunks)
-            return;
-        w->out = &p->outb[(size_t)p->kcur * NCHUNKS + c];
-        w->rej = &p->rejb[(size_t)p->kcur * NCHUNKS + c];
-        w->out->len = w->rej->len = 0;
-        size_t to = (c + 1) * CHUNK_ROWS < p->ncur ? (c + 1) * CHUNK_ROWS : p->ncur;
-        for (size_t i = c * CHUNK_ROWS; i < to; i++)
-            run_evaluate_slot(w->cfg, w, &slots[i]);
+        if (!take_chunk(p, &k, &c)) {
+            if (p->quit)
+                break;
+            pthread_cond_wait(&p->more, &p->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&p->mu);
+        eval_chunk(p, w, k, c);
+        pthread_mutex_lock(&p->mu);
+        end_chunk(p, w, k, c);
     }
+    pthread_mutex_unlock(&p->mu);
 }
 
 run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ngroup)
@@ -99,13 +170,15 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
         return NULL;
     p->cfg = cfg;
     p->nworkers = nworkers;
-    p->slots = calloc(3 * BATCH, sizeof *p->slots);
+    p->slots = calloc(RING * BATCH, sizeof *p->slots);
     p->ws = calloc(nworkers, sizeof *p->ws);
     p->tasks = calloc(nworkers, sizeof *p->tasks);
     p->wp = calloc(nworkers, sizeof *p->wp);
-    p->outb = calloc(3 * NCHUNKS, sizeof *p->outb);
-    p->rejb = calloc(3 * NCHUNKS, sizeof *p->rejb);
-    atomic_init(&p->next, 0);
+    p->outb = calloc(RING * NCHUNKS, sizeof *p->outb);
+    p->rejb = calloc(RING * NCHUNKS, sizeof *p->rejb);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->more, NULL);
+    pthread_cond_init(&p->done, NULL);
     /* the workers cut a mapped CSV input's plain lines themselves */
     p->plain = cfg->map_n > 0 && !cfg->jsonl_in;
     p->lines = p->plain ? calloc(BATCH, sizeof *p->lines) : NULL;
@@ -147,6 +220,7 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
         run_pipe_free(p);
         return NULL;
     }
+    p->alone = run_pool_threads(p->pool) == 0;
     return p;
 }
 
@@ -154,7 +228,7 @@ void run_pipe_free(run_pipe *p)
 {
     if (!p)
         return;
-    run_pool_free(p->pool); /* first: it waits for a batch still running */
+    run_pool_free(p->pool); /* first: the workers ended (run_pipe_run) */
     for (size_t t = 0; p->ws && t < p->nworkers; t++) {
         ql_record_free(p->ws[t].rec);
         ql_result_free(p->ws[t].res);
@@ -166,23 +240,26 @@ void run_pipe_free(run_pipe *p)
         free(p->ws[t].ftext);
         free(p->ws[t].flen);
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < RING; k++)
         free(p->blocks[k].p);
     free(p->lines);
     run_unmap_columns(p->cfg);
-    for (size_t i = 0; p->slots && i < 3 * BATCH; i++)
+    for (size_t i = 0; p->slots && i < RING * BATCH; i++)
         run_slot_free(&p->slots[i]);
     free(p->slots);
     free(p->ws);
     free(p->tasks);
     free(p->wp);
-    for (size_t i = 0; p->outb && p->rejb && i < 3 * NCHUNKS; i++) {
+    for (size_t i = 0; p->outb && p->rejb && i < RING * NCHUNKS; i++) {
         free(p->outb[i].p);
         free(p->rejb[i].p);
     }
     free(p->outb);
     free(p->rejb);
     free(p->errs.p);
+    pthread_cond_destroy(&p->more);
+    pthread_cond_destroy(&p->done);
+    pthread_mutex_destroy(&p->mu);
     free(p);
 }
 
@@ -297,27 +374,68 @@ static long read_batch(run_pipe *p, in_reader *rd, int k, int *eof)
     return (long)n;
 }
 
-/* Batch `k` of the ring (n rows) for the workers to take in chunks
- * (work); their counts start again. */
-static void share(run_pipe *p, int k, size_t n)
+/* Batch k of the ring (n rows, read) to the workers. */
+static void hand_over(run_pipe *p, int k, size_t n)
 {
-    p->kcur = k;
-    p->ncur = n;
-    p->nchunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
-    atomic_store_explicit(&p->next, 0, memory_order_relaxed);
-    for (size_t t = 0; t < p->nworkers; t++)
-        p->ws[t].nout = p->ws[t].nrej = 0;
+    ring_batch *b = &p->ring[k];
+    pthread_mutex_lock(&p->mu);
+    b->n = n;
+    b->nchunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    b->done = 0;
+    b->oom = 0;
+    p->handed++;
+    pthread_cond_broadcast(&p->more);
+    pthread_mutex_unlock(&p->mu);
 }
 
-/* Writes batch k's lines (its nch chunks'), in input order: the output
- * rows to out, the rejects to rej (or, without a --rejects file, to
- * standard error in one write).  The counts are the workers' of that
- * batch, noted when it was evaluated (ks: its counts). */
-static int write_batch(run_pipe *p, int k, size_t nch, const run_counts *ks, outfile *out,
-                       outfile *rej, run_counts *c)
+/* Whether batch k of the ring is evaluated; with `block`, once it is —
+ * the reading thread evaluating chunks itself where no worker could be
+ * started.  *oom: a worker ran out of memory on it. */
+static int batch_done(run_pipe *p, int k, int block, int *oom)
 {
+    ring_batch *b = &p->ring[k];
+    int kc;
+    size_t c;
+    pthread_mutex_lock(&p->mu);
+    while (block && b->done < b->nchunks) {
+        if (p->alone && take_chunk(p, &kc, &c)) {
+            pthread_mutex_unlock(&p->mu);
+            eval_chunk(p, &p->ws[0], kc, c);
+            pthread_mutex_lock(&p->mu);
+            end_chunk(p, &p->ws[0], kc, c);
+        } else {
+            pthread_cond_wait(&p->done, &p->mu);
+        }
+    }
+    int done = b->done == b->nchunks;
+    *oom = b->oom;
+    pthread_mutex_unlock(&p->mu);
+    return done;
+}
+
+/* The workers told to end once nothing is left to take (with `drop`, at
+ * once: what is handed over and not taken is dropped), and waited for. */
+static void end_workers(run_pipe *p, int drop)
+{
+    pthread_mutex_lock(&p->mu);
+    p->quit = 1;
+    if (drop) {
+        p->take = p->handed;
+        p->take_chunk = 0;
+    }
+    pthread_cond_broadcast(&p->more);
+    pthread_mutex_unlock(&p->mu);
+    run_pool_wait(p->pool);
+}
+
+/* Writes batch k's lines (its chunks'), in input order: the output rows
+ * to out, the rejects to rej (or, without a --rejects file, to standard
+ * error in one write), and adds its counts to c. */
+static int write_batch(run_pipe *p, int k, outfile *out, outfile *rej, run_counts *c)
+{
+    const ring_batch *b = &p->ring[k]; /* done: no worker writes it */
     p->errs.len = 0;
-    for (size_t t = 0; t < nch; t++) {
+    for (size_t t = 0; t < b->nchunks; t++) {
         const strbuf *o = &p->outb[(size_t)k * NCHUNKS + t];
         const strbuf *r = &p->rejb[(size_t)k * NCHUNKS + t];
         outfile_write(out, o->p, o->len);
@@ -325,11 +443,11 @@ static int write_batch(run_pipe *p, int k, size_t nch, const run_counts *ks, out
             outfile_write(rej, r->p, r->len);
         else if (r->len && sb_put(&p->errs, r->p, r->len))
             return -1;
+        c->written += (long long)b->nout[t];
+        c->rejected += (long long)b->nrej[t];
     }
     if (p->errs.len)
         fwrite(p->errs.p, 1, p->errs.len, stderr);
-    c->written += ks->written;
-    c->rejected += ks->rejected;
     return 0;
 }
 
@@ -346,66 +464,74 @@ static const char *failed_name(const outfile *out, const outfile *rej)
                                                               : outfile_name(out);
 }
 
+static void progress(const run_progress *pr, in_reader *rd, const run_counts *c, double t0,
+                     double *last, int eof)
+{
+    double t = now();
+    if (!pr->show || !(t - *last > 0.5 || eof))
+        return;
+    *last = t;
+    double rate = (double)c->read / (t - t0 > 1e-9 ? t - t0 : 1e-9);
+    if (pr->total_bytes > 0)
+        fprintf(stderr, "\rquotalevy run: %lld rows, %.0f rows/s, %.0f%%   ", c->read, rate,
+                100.0 * (double)in_offset(rd) / (double)pr->total_bytes);
+    else
+        fprintf(stderr, "\rquotalevy run: %lld rows, %.0f rows/s   ", c->read, rate);
+}
+
 int run_pipe_run(run_pipe *p, in_reader *rd, outfile *out, outfile *rej,
                  const run_progress *pr, run_counts *c)
 {
     double t0 = now(), last = t0;
-    int eof = 0, oom = 0, cur = 0, prev = 2;
-    long n = read_batch(p, rd, 0, &eof), prev_n = 0;
-    if (n == -1)
-        return -1;
-    if (n == -2)
-        goto oom;
-    run_counts done[3] = {{0}}; /* per batch of the ring, once evaluated */
-    while (n > 0 || prev_n > 0) {
-        c->read += n;
-        /* this batch to the workers… */
-        share(p, cur, (size_t)n);
-        run_pool_start(p->pool);
-        /* …meanwhile the one before it written, in input order, and the
-         * one after it read into the third buffer */
-        if (prev_n)
-            oom |= write_batch(p, prev, ((size_t)prev_n + CHUNK_ROWS - 1) / CHUNK_ROWS,
-                               &done[prev], out, rej, c);
-        int nextbuf = 3 - cur - prev;
-        long next = eof || n == 0
-                        ? 0
-                        : read_batch(p, rd, nextbuf, &eof);
-        run_pool_wait(p->pool);
-        done[cur].written = done[cur].rejected = 0;
-        for (size_t t = 0; t < p->nworkers; t++) {
-            oom |= p->ws[t].oom;
-            done[cur].written += (long long)p->ws[t].nout;
-            done[cur].rejected += (long long)p->ws[t].nrej;
+    int eof = 0, oom = 0, rc = 0;
+    unsigned long nread = 0, nwritten = 0; /* batches */
+    p->reader = pthread_self();
+    run_pool_start(p->pool); /* the workers, until end_workers */
+    for (;;) {
+        int room = !eof && nread - nwritten < RING;
+        /* the oldest batch written as soon as it is evaluated (waited for
+         * only when the ring has no room to read into) */
+        if (nwritten < nread && batch_done(p, (int)(nwritten % RING), !room, &oom)) {
+            int k = (int)(nwritten % RING);
+            if (oom || write_batch(p, k, out, rej, c))
+                goto oom;
+            nwritten++;
+            if (outfile_failed(out) || outfile_failed(rej)) {
+                cli_error("run", "cannot write %s: %s", failed_name(out, rej),
+                          strerror(errno));
+                rc = -1;
+                break;
+            }
+            progress(pr, rd, c, t0, &last, eof && nwritten == nread);
+            continue;
         }
-        if (oom || next == -2)
+        if (oom)
             goto oom;
-        if (next == -1)
-            return -1;
-        prev = cur;
-        prev_n = n;
-        cur = nextbuf;
-        n = next;
-        if (outfile_failed(out) || outfile_failed(rej)) {
-            cli_error("run", "cannot write %s: %s", failed_name(out, rej), strerror(errno));
-            return -1;
+        if (room) {
+            int k = (int)(nread % RING);
+            long n = read_batch(p, rd, k, &eof);
+            if (n == -2)
+                goto oom;
+            if (n < 0) {
+                rc = -1;
+                break;
+            }
+            if (n > 0) {
+                c->read += n;
+                hand_over(p, k, (size_t)n);
+                nread++;
+            }
+            continue;
         }
-        double t = now();
-        if (pr->show && (t - last > 0.5 || eof)) {
-            last = t;
-            double rate = (double)c->read / (t - t0 > 1e-9 ? t - t0 : 1e-9);
-            if (pr->total_bytes > 0)
-                fprintf(stderr, "\rquotalevy run: %lld rows, %.0f rows/s, %.0f%%   ",
-                        c->read, rate,
-                        100.0 * (double)in_offset(rd) / (double)pr->total_bytes);
-            else
-                fprintf(stderr, "\rquotalevy run: %lld rows, %.0f rows/s   ", c->read, rate);
-        }
+        if (nwritten == nread)
+            break; /* the end of the input, all of it written */
     }
-    if (pr->show)
+    end_workers(p, rc != 0);
+    if (rc == 0 && pr->show)
         fputc('\n', stderr);
-    return 0;
+    return rc;
 oom:
+    end_workers(p, 1);
     cli_error("run", "out of memory");
     return -1;
 }

@@ -1,14 +1,15 @@
 /*
  * run_pool.h — the worker threads of `quotalevy run`, started once for
  * the whole run (not once a batch: 490 thread creations per million rows
- * before) and woken for each batch.
+ * before); run_pipe.c starts their tasks once a run, and each takes
+ * chunks of rows until the input is done.
  *
  * A pool runs fn(task[i]) for every i, each on a thread of its own, once
  * per run_pool_start; run_pool_wait returns when all of them are done.
- * Between the two the caller is free (it writes the batch before and
- * reads the one after).  What the caller wrote to a task before
- * run_pool_start is seen by its thread, and what the thread wrote is seen
- * by the caller after run_pool_wait (both are ordered by the pool's lock).
+ * Between the two the caller is free (it reads and writes the batches).  What
+ * the caller wrote to a task before run_pool_start is seen by its thread, and
+ * what the thread wrote is seen by the caller after run_pool_wait (both are
+ * ordered by the pool's lock).
  */
 #ifndef QL_RUN_POOL_H
 #define QL_RUN_POOL_H
