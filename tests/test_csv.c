@@ -351,6 +351,61 @@ static void test_csv_put_field_every_place(void **state)
             }
 }
 
+/* Every field of random plain lines (csv_plain_lines takes them, as a
+ * run does; csv_split_plain cuts them, blanks at either end and inside
+ * among their bytes) is written by csv_put_plain_field exactly as
+ * csv_put_field writes it. */
+static void test_csv_put_plain_field_as_put_field(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"a", "7", ",", " ", "\t", "xyz", "残", ",,", ".5"};
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    for (int round = 0; round < 2000; round++) {
+        strbuf in = {0};
+        sb_puts(&in, "a,b,c\n");
+        for (int line = 0; line < 4; line++) {
+            int np = (int)(seed % 12);
+            for (int k = 0; k < np; k++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                sb_puts(&in, pieces[(seed >> 33) % (sizeof pieces / sizeof *pieces)]);
+            }
+            sb_puts(&in, "x\n");
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        }
+        FILE *f = fmemopen(in.p, in.len, "rb");
+        csv_reader *r = csv_open(f);
+        assert_non_null(r);
+        csv_record rec;
+        assert_int_equal(csv_next(r, &rec), 1); /* the header */
+        strbuf blk = {0};
+        csv_line lines[8];
+        long first;
+        int got = csv_plain_lines(r, &blk, lines, 8, 1 << 20, &first);
+        assert_true(got > 0);
+        for (int j = 0; j < got; j++) {
+            char cut[CSV_PLAIN_MAX + 17];
+            const char *text[64];
+            size_t len[64];
+            size_t nf = csv_split_plain(cut, blk.p + lines[j].off, lines[j].len, text, len, 64);
+            for (size_t k = 0; k < nf && k < 64; k++) {
+                strbuf a = {0}, b = {0};
+                sb_puts(&a, "");
+                sb_puts(&b, "");
+                assert_int_equal(csv_put_field(&a, text[k], len[k]), 0);
+                assert_int_equal(csv_put_plain_field(&b, text[k], len[k]), 0);
+                assert_int_equal(a.len, b.len);
+                assert_memory_equal(a.p, b.p, a.len);
+                free(a.p);
+                free(b.p);
+            }
+        }
+        free(blk.p);
+        csv_close(r);
+        fclose(f);
+        free(in.p);
+    }
+}
+
 /* Lines of every length around the eight-byte words the plain-line
  * path reads at a time, made of commas, quotes, CR, NUL, byte order
  * marks, other UTF-8 and plain bytes, some with columns not kept: both
@@ -441,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_csv_gives_up_on_endless_input),
         cmocka_unit_test(test_csv_put_field_round_trip),
         cmocka_unit_test(test_csv_put_field_every_place),
+        cmocka_unit_test(test_csv_put_plain_field_as_put_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

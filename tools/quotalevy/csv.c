@@ -788,3 +788,12 @@ int csv_put_field(strbuf *b, const char *s, size_t n)
             return -1;
     return sb_putc(b, '"');
 }
+
+int csv_put_plain_field(strbuf *b, const char *s, size_t n)
+{
+    /* no comma, quote, CR or LF in a plain line's field: only a blank at
+     * either end makes it quoted (csv_put_field says why) */
+    if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        return csv_put_field(b, s, n);
+    return sb_put(b, s, n);
+}

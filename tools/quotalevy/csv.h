@@ -99,5 +99,9 @@ long long csv_offset(const csv_reader *r);
 /* Appends one field to b, quoted (and its quotes doubled) if it must be:
  * a comma, a quote, CR or LF in it. */
 int csv_put_field(strbuf *b, const char *s, size_t n);
+/* csv_put_field for a field of a plain line (csv_plain_lines, cut by
+ * csv_split_plain), which holds no comma, quote, CR or LF: the same bytes,
+ * without looking for them. */
+int csv_put_plain_field(strbuf *b, const char *s, size_t n);
 
 #endif

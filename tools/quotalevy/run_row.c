@@ -503,6 +503,8 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     size_t idlen = !id ? 0 : rv.raw ? rv.id_len : strlen(id);
     if (cfg->jsonl_out)
         idlen ? json_put_string(b, id, idlen) : sb_puts(b, "null");
+    else if (idlen && s->plain) /* cut from a plain line: nothing to quote */
+        csv_put_plain_field(b, id, idlen);
     else if (idlen) /* a CSV field holds no NUL: its length is the text's */
         csv_put_field(b, id, idlen);
     for (size_t k = 0; k < cfg->nkeep; k++) {
@@ -511,6 +513,8 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         size_t vl = rv.keep_len[k];
         if (cfg->jsonl_out)
             v ? json_put_string(b, v, vl) : sb_puts(b, "null");
+        else if (v && s->plain)
+            csv_put_plain_field(b, v, vl);
         else if (v)
             csv_put_field(b, v, vl);
     }
