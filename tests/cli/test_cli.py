@@ -715,6 +715,36 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(read(rules), WIDE_RULES)
             self.assertEqual(sorted(os.listdir(d)), ["hard.csv", "in.csv", "rules.yaml", "soft.csv"])
 
+    def test_a_descriptor_naming_the_input_or_rules_is_refused_untouched(self):
+        """compare opened its outputs before comparing them with the input
+        and the rules: -o /proc/self/fd/0 (input on stdin) or a descriptor
+        open on the rules file was truncated, then refused (probe7 P7-01)."""
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.csv")
+            rules = os.path.join(d, "jilin.yaml")
+            for f in ("jilin.yaml", "national.yaml"):
+                write(os.path.join(d, f), read(os.path.join(SRC, "rules/cn", f)))
+            text = read(rules)
+            for cmd in ("run", "compare"):
+                for opt in ("-o", "--summary"):
+                    for name, what in (("/proc/self/fd/0", "input"), ("/dev/fd/0", "input"),
+                                       ("/proc/self/fd/N", "rules file")):
+                        with self.subTest(cmd=cmd, opt=opt, name=name):
+                            write(src, HEADER + GOOD)
+                            write(rules, text)
+                            extra = ("--override", "ratio=2%@2024-01-01") if cmd == "compare" else ()
+                            with open(src) as f, open(rules, "r+") as r:
+                                arg = name.replace("N", str(r.fileno()))
+                                p = subprocess.run(
+                                    [*WRAP, BIN, cmd, rules, "-", "--date", "2024-06-30",
+                                     *extra, opt, arg], stdin=f, capture_output=True,
+                                    text=True, cwd=SRC, pass_fds=(r.fileno(),))
+                            self.assertEqual(p.returncode, 2, p.stderr)
+                            self.assertIn(f"{opt} {arg} is the {what}", p.stderr)
+                            self.assertEqual(read(src), HEADER + GOOD)
+                            self.assertEqual(read(rules), text)
+            self.assertEqual(sorted(os.listdir(d)), ["in.csv", "jilin.yaml", "national.yaml"])
+
     def test_no_output_is_a_file_the_rules_extend(self):
         """-o, --rejects and --summary never write over a rules file the
         rule set read through `extends` (before, -o base.yaml replaced the

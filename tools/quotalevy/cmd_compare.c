@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum { C_OVERRIDE, C_DATE, C_INFORMAT, C_IGNORE, C_ONLY, C_OUTPUT, C_SUMMARY,
        C_GROUP };
@@ -198,6 +199,35 @@ static const char *err_text(const ql_error *err, char *buf, size_t size)
     return buf;
 }
 
+/* Whether output `path` (for option `opt`; "-" is standard output) is
+ * already the input or a file either rule set was read from: said, and 1.
+ * Asked of the name before the output is opened, since opening a
+ * descriptor's name (/proc/self/fd/0) writes in place and truncates what
+ * it names (probe7 P7-01: the input or the rules file was emptied, then
+ * refused).  Terminals and other character devices are shared harmlessly. */
+static int output_clash(const char *opt, const char *path, const struct stat *in_st,
+                        const char *in_name, const ql_ruleset *base,
+                        const ql_ruleset *alt)
+{
+    struct stat st;
+    const char *rf;
+    if (!path || (!strcmp(path, "-") ? fstat(STDOUT_FILENO, &st) : stat(path, &st)) != 0)
+        return 0; /* a new file: the checks after opening it see to it */
+    if (in_st && !S_ISCHR(st.st_mode) && st.st_dev == in_st->st_dev &&
+        st.st_ino == in_st->st_ino) {
+        cli_error("compare", "%s %s is the input %s: refusing to write over it", opt,
+                  path, in_name);
+        return 1;
+    }
+    if ((rf = cli_rules_file_at(base, st.st_dev, st.st_ino)) ||
+        (rf = cli_rules_file_at(alt, st.st_dev, st.st_ino))) {
+        cli_error("compare", "%s %s is the rules file %s: refusing to write over it",
+                  opt, path, rf);
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     cli_args a;
@@ -315,6 +345,22 @@ int cmd_compare(int argc, char **argv)
     if (oc_check_compare(base, watch, group, (size_t)ngroup, cli_get(&a, C_OUTPUT) != NULL,
                          summary != NULL))
         goto out;
+    in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!in) {
+        cli_error("compare", "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (in == stdin && (cli_closed_fds & 1)) {
+        cli_error("compare", "standard input is closed: give the input as a file, "
+                             "or open standard input");
+        goto out;
+    }
+    struct stat in_st;
+    int in_known = fstat(fileno(in), &in_st) == 0;
+    if (output_clash("-o", cli_get(&a, C_OUTPUT), in_known ? &in_st : NULL, path, base,
+                     alt) ||
+        output_clash("--summary", summary, in_known ? &in_st : NULL, path, base, alt))
+        goto out;
     if ((cli_get(&a, C_OUTPUT) && outfile_open(&units, cli_get(&a, C_OUTPUT), "compare")) ||
         (cli_get(&a, C_SUMMARY) && outfile_open(&summ, cli_get(&a, C_SUMMARY), "compare")))
         goto out;
@@ -332,18 +378,7 @@ int cmd_compare(int argc, char **argv)
             goto out;
         }
     }
-    in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!in) {
-        cli_error("compare", "%s: %s", path, strerror(errno));
-        goto out;
-    }
-    if (in == stdin && (cli_closed_fds & 1)) {
-        cli_error("compare", "standard input is closed: give the input as a file, "
-                             "or open standard input");
-        goto out;
-    }
-    struct stat in_st;
-    if (fstat(fileno(in), &in_st) == 0 && !S_ISCHR(in_st.st_mode) &&
+    if (in_known && !S_ISCHR(in_st.st_mode) &&
         (outfile_is(&units, in_st.st_dev, in_st.st_ino) ||
          outfile_is(&summ, in_st.st_dev, in_st.st_ino))) {
         int is_units = outfile_is(&units, in_st.st_dev, in_st.st_ino);
