@@ -18,10 +18,12 @@
 
 /* An override's number held to what the rules file holds the
  * parameter's own values to: a whole number for an integer, the
- * currency's places for money, its min and max.  Not the '%' a
- * percentage's values are written with: an override comes from programs
- * too (a Python Decimal, a PostgreSQL numeric is 0.017), and its bounds
- * catch the forgotten '%' (1.7 is past a ratio's maximum). */
+ * currency's places for money, its min and max — and, checked where it
+ * is parsed, the '%' a percentage is written with.  Bounds alone do not
+ * catch a forgotten '%': Germany's quota=1 meant as 1 % is 100 %, within
+ * 0 %…100 %, and China's late fee of 0.05 % a day written 0.05 is 5 % a
+ * day (probe6 P6-03).  Bindings write a program's number (a Python
+ * Decimal, a Java BigDecimal) as the share it is, with '%'. */
 static ql_status override_fits(loader *L, const param_def *d, const char *t,
                                qd *x)
 {
@@ -111,6 +113,17 @@ static ql_status override_value(loader *L, const param_def *d,
         if (!q && pct)
             q = qli_qd_percent(&v->num, &v->num);
         bad = q != QD_OK;
+        if (!bad && d->percent && !pct) {
+            const ynode *u = d->percent_node;
+            qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+                     "override of '%s': '%.60s': parameter '%s' is a "
+                     "percentage: write it with '%%', e.g. '%.60s%%', as its "
+                     "values are (unit: percent, %s:%d)",
+                     d->name, t, d->name, t, u ? u->doc->file : "?",
+                     u ? u->line : 0);
+            qli_error_set_field(L->err, d->name);
+            return QL_ESCHEMA;
+        }
         break;
     }
     case VK_BOOL:

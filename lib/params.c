@@ -432,6 +432,7 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
     if ((lim.min || lim.max || percent) && !declared)
         declared = VK_NUMBER; /* bounds and a unit are for numbers */
     d->percent = percent;
+    d->percent_node = percent ? un : NULL;
     d->min_node = lim.min;
     d->max_node = lim.max;
     d->lo = lim.lo;

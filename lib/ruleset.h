@@ -65,7 +65,7 @@ typedef struct param_def {
      * integer` (whole, shown without places), `unit: percent` (written
      * with '%'), `min:` and `max:` (nodes NULL when absent) */
     int integer, percent;
-    const ynode *min_node, *max_node;
+    const ynode *min_node, *max_node, *percent_node; /* `unit: percent` */
     qd lo, hi;
     /* a child's value of another kind than the definition it replaces
      * (clash, at the child's value; was, the parent's first value): an

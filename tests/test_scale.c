@@ -403,9 +403,19 @@ static void test_scale_parameters_and_overrides_keep_their_type(void **state)
     assert_int_equal(load_overridden(yaml, "fee", "1.234", &err), QL_ESCHEMA);
     assert_non_null(strstr(err.message, "money in EUR, which has 2 decimal places"));
     assert_int_equal(load_overridden(yaml, "fee", "1.5", &err), QL_OK);
-    /* 1.7 for 1.7 %: past the maximum; 0.017 as a program writes it */
-    assert_int_equal(load_overridden(yaml, "rate", "1.7", &err), QL_ERANGE);
-    assert_int_equal(load_overridden(yaml, "rate", "0.017", &err), QL_OK);
+    /* a percentage is written with '%', as in the file (probe6 P6-03:
+     * bounds alone let 1 meant as 1 % through as 100 %, 0.05 meant as
+     * 0.05 % as 5 %) */
+    static const char *const bare[] = {"1.7", "0.017", "1", "0.05", "0", "-0"};
+    for (size_t k = 0; k < sizeof bare / sizeof *bare; k++) {
+        assert_int_equal(load_overridden(yaml, "rate", bare[k], &err), QL_ESCHEMA);
+        assert_string_equal(err.field, "rate");
+        assert_non_null(strstr(err.message, "parameter 'rate' is a percentage: "
+                                            "write it with '%', e.g. '"));
+        assert_non_null(strstr(err.message, "(unit: percent, t.yaml:"));
+    }
+    assert_int_equal(load_overridden(yaml, "rate", "1.7%", &err), QL_OK);
+    assert_int_equal(load_overridden(yaml, "rate", "0%", &err), QL_OK);
     assert_int_equal(load_overridden(yaml, "rate", "7%", &err), QL_ERANGE);
     assert_non_null(strstr(err.message, "above its maximum of 5% (t.yaml:"));
     assert_int_equal(load_overridden(yaml, "rate", "-1%", &err), QL_ERANGE);

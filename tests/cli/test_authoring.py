@@ -403,7 +403,7 @@ class WrittenPlaces(unittest.TestCase):
                     self.assertEqual(outputs(good.replace(at, zeros, 1)), want)
             want = outputs(good)
             self.assertIn("A,0.9,0.00,1.70000,", want)
-            for v in ("0.0170000", "1.70000%"):
+            for v in ("1.7000000%", "1.70000%"):
                 with self.subTest(override=v):
                     self.assertEqual(outputs(good, "--override",
                                              f"ratio={v}@2024-01-01"), want)

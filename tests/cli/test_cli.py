@@ -2078,25 +2078,46 @@ class WhatIf(unittest.TestCase):
         # formula with 40 zeros, before); an override that truly needs more
         # places keeps them, and the load error it causes names it
         data = HEADER + GOOD
-        for v in ("1.7%", "0.017", "0.01700000000000", "1.70000000000%",
-                  "0.0170000000000000000000000000000000000000"):
+        for v in ("1.7%", "1.70000000000%", "1.7" + "0" * 32 + "%"):
             p = run("run", JILIN, "-", "--date", "2024-06-30",
                     "--override", f"ratio={v}@2024-01-01", stdin=data, check_rc=0)
             (r,) = rows(p.stdout)
             self.assertEqual((r["required_disabled"], r["shortfall"], r["levy_due"]),
                              ("1.70000", "0.70000", "21000.00"), v)
         # 22 places that are the value's own: the outputs take them
-        v = "0.0170000000000000000001"
+        v = "1.70000000000000000001%"
         p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
                 f"ratio={v}@2024-01-01", stdin=data, check_rc=0)
         (r,) = rows(p.stdout)
         self.assertEqual(r["required_disabled"], "1.700000000000000000010000")
         # past QL_MAX_PARAM_PLACES, refused at the override itself (P2-14)
-        v = "0.017000000000000000000000000000000001"
+        v = "1.7000000000000000000000000000000001%"
         p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
                 f"ratio={v}@2024-01-01", stdin=data, check_rc=2)
         self.assertIn(f"override of 'ratio': '{v}' has 36 decimal places, more than "
                       "the 24 a parameter may have", p.stderr)
+
+    def test_a_percentage_is_overridden_with_its_percent_sign(self):
+        # probe6 P6-03: an override skipped unit: percent, trusting the
+        # bounds to catch a forgotten '%'; they do not: Germany's quota=1
+        # meant as 1 % was taken as 100 % (within 0 %…100 %), China's late
+        # fee of 0.05 % a day written 0.05 as 5 % a day, exit 0
+        for rules, ovr, origin in (
+                ("rules/de/sgb9.yaml", "quota=1@2024-01-01", "rules/de/sgb9.yaml:"),
+                ("rules/cn/late-fee.yaml", "late_fee_daily_rate=0.05@2024-01-01",
+                 "rules/cn/late-fee.yaml:"),
+                (JILIN, "ratio=0.017@2024-01-01", "rules/cn/national.yaml:"),
+                (JILIN, "ratio=0@2024-01-01", "rules/cn/national.yaml:")):
+            name, value = ovr.split("@")[0].split("=")
+            for cmd in ("run", "compare"):
+                with self.subTest(ovr=ovr, cmd=cmd):
+                    p = run(cmd, rules, "-", "--date", "2024-06-30", "--override", ovr,
+                            stdin=HEADER + GOOD, check_rc=2)
+                    self.assertIn(f"override of '{name}': '{value}': parameter '{name}' is "
+                                  f"a percentage: write it with '%', e.g. '{value}%', as "
+                                  f"its values are (unit: percent, {origin}", p.stderr)
+        run("run", "rules/de/sgb9.yaml", "examples/de-employers.csv", "--date",
+            "2024-12-31", "-q", "--override", "quota=1%@2024-01-01", check_rc=0)
 
     def test_a_negative_amount_is_refused(self):
         # jp's levy_per_person (調整基礎額) had no minimum: -1 gave a

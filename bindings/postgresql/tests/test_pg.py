@@ -481,6 +481,24 @@ class Json(unittest.TestCase):
                    f"'cn/jilin', '2024-06-30', ARRAY['{ovr}']) WHERE name = 'ratio'")
         self.assertEqual(out.strip(), "0.017|2024-01-01|what-if override")
 
+    def test_a_percentage_override_is_written_with_its_percent_sign(self):
+        """probe6 P6-03: ARRAY['ratio=0.017@…'] was taken as 1.7 % and
+        'ratio=1@…' as 100 %: a percentage's override text is written
+        with '%', as the rules file's values are, in every call."""
+        rec = ("'{\"unit_type\": \"enterprise\", \"employees\": 126, \"disabled\": 1, "
+               "\"disabled_severe\": 0, \"wage_total\": 6930000, "
+               "\"local_avg_wage\": 90437}'::jsonb")
+        for v in ("0.017", "1"):
+            ovr = f"ARRAY['ratio={v}@2024-01-01']"
+            for call in (f"quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', {ovr})",
+                         f"quotalevy.parameters('cn/jilin', '2024-06-30', {ovr})"):
+                err = psql_error(f"SELECT * FROM {call}")
+                self.assertIn(f"override of 'ratio': '{v}': parameter 'ratio' is a "
+                              f"percentage: write it with '%', e.g. '{v}%'", err, call)
+        out = psql("SELECT value FROM quotalevy.parameters('cn/jilin', '2024-06-30', "
+                   "ARRAY['ratio=1.7%@2024-01-01']) WHERE name = 'ratio'")
+        self.assertEqual(out.strip(), "0.017")
+
     def test_an_empty_override_is_refused_never_taken_as_none(self):
         """probe4 P4-08: ARRAY[''] made the cache key of no override, so
         the what-if was evaluated under the law in force without a word

@@ -123,10 +123,20 @@ def _date(d: DateLike) -> int:
     return _call(_native.ql_swig_date_parse, _text_arg(str.__str__(d), "the date"))
 
 
+def _share_text(value) -> str:
+    """A number as a rules file writes a share, exactly: Decimal('0.017')
+    is '1.7%', 20 is '2000%' (the point moved, no digit rounded)."""
+    sign, digits, exp = value.as_tuple()
+    return Decimal.__format__(Decimal((sign, digits, exp + 2)), "f") + "%"
+
+
 def _override_text(name, value) -> str:
     """An override's value as the text a rules file would hold: a str (a
     subclass by its value, never its own __str__), int, Decimal, bool or
-    date; anything else, a float included, is a TypeError."""
+    date; anything else, a float included, is a TypeError.  A str is
+    read as a rules file's text (a percentage's '%' written out); an int
+    or a Decimal is a value, written as the share it is ('1.7%' for
+    Decimal('0.017')), which every number parameter reads alike."""
     if isinstance(value, float):
         raise TypeError("override %r: a float cannot hold a decimal "
                         "exactly; pass a Decimal or a string" % (name,))
@@ -135,9 +145,11 @@ def _override_text(name, value) -> str:
     if isinstance(value, str):
         return _text_arg(str.__str__(value), "override %r's value" % (name,))
     if isinstance(value, int):
-        return str(int(value))
+        return _share_text(Decimal(int(value)))
     if isinstance(value, Decimal):
-        return Decimal.__format__(value, "f")
+        if not value.is_finite():
+            return Decimal.__format__(value, "f")
+        return _share_text(value)
     if isinstance(value, _dt.datetime):
         raise TypeError("override %r: a date, not the datetime %s" % (name, value))
     if isinstance(value, _dt.date):

@@ -318,6 +318,17 @@ def test_what_if_overrides():
         quotalevy.RuleSet.load(JILIN, overrides=[("ratio", "abc", "2024-01-01")])
     with pytest.raises(TypeError):
         quotalevy.RuleSet.load(JILIN, overrides=[("ratio", 0.017, "2024-01-01")])
+    # probe6 P6-03: text is a rules file's, so a percentage needs its '%'
+    # (bounds let "1" meant as 1 % through as 100 %); a number is the share
+    for text in ("0.017", "1.7", "1", "0"):
+        with pytest.raises(quotalevy.RulesError, match="parameter 'ratio' is a percentage: write it with '%', e.g. '") as e:
+            quotalevy.RuleSet.load(JILIN, overrides=[("ratio", text, "2024-01-01")])
+        assert (e.value.status, e.value.field) == ("QL_ESCHEMA", "ratio")
+    for value in (Decimal("0.017"), Decimal("0.0170"), Decimal("1.7E-2"), "1.7%"):
+        rs = quotalevy.RuleSet.load(JILIN, overrides=[("ratio", value, "2024-01-01")])
+        assert str(rs.parameters("2024-06-30")["ratio"].value) == "0.017", value
+    rs = quotalevy.RuleSet.load(JILIN, overrides=[("small_enterprise_limit", 25, "2024-01-01")])
+    assert rs.parameters("2024-06-30")["small_enterprise_limit"].value == 25
 
 
 def test_closed_ruleset():

@@ -16,8 +16,12 @@ import java.util.List;
  * ({@code "1.7%"}, {@code "2"}, {@code "true"}, {@code "2025-01-01"}), a
  * {@code BigDecimal}, {@code Integer}, {@code Long}, {@code Boolean} or
  * {@code LocalDate}; a {@code Double} or {@code Float} is refused, since it
- * cannot hold a decimal exactly.  Whether it fits the parameter's type is
- * checked when the rule set loads.
+ * cannot hold a decimal exactly.  A {@code String} is read as a rules file
+ * reads it, so a percentage (a parameter with {@code unit: percent}) is
+ * written with '%' ({@code "1.7%"}; {@code "1.7"} or {@code "0.017"} is
+ * refused); a number is a value, the share itself
+ * ({@code new BigDecimal("0.017")} is 1.7 %).  Whether it fits the
+ * parameter's type is checked when the rule set loads.
  *
  * @throws RulesException (status {@code QL_EINVAL}, the parameter as its
  *         field) for a null or empty name or date, or a value of another
@@ -57,11 +61,15 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
                 throw refused(p, "'" + Utf8.escaped(s) + "': " + Utf8.notText(s));
             return s;
         }
+        /* a number is a value, written as the share it is ("1.7%" for
+         * 0.017, exactly): a String is a rules file's text, where a
+         * percentage's '%' is written out, and every number parameter
+         * reads the share alike */
         if (v instanceof BigDecimal)
-            return ((BigDecimal)v).toPlainString();
+            return ((BigDecimal)v).movePointRight(2).toPlainString() + "%";
         if (v instanceof Integer || v instanceof Long || v instanceof Short
             || v instanceof Byte || v instanceof BigInteger)
-            return v.toString();
+            return new BigDecimal(v.toString()).movePointRight(2).toPlainString() + "%";
         if (v instanceof Boolean)
             return ((Boolean)v) ? "true" : "false";
         if (v instanceof LocalDate)

@@ -39,6 +39,28 @@ class WhatIfTest {
         assertTrue(f.getMessage().contains("a Float is refused, even 0.25"), f.getMessage());
     }
 
+    /* probe6 P6-03: a percentage's override text was taken without its
+     * '%' ("1" for Germany's quota, 100 %); a number is the share itself */
+    @Test
+    void aPercentageIsWrittenWithItsPercentSignAndANumberIsTheShare() {
+        for (String v : new String[] {"0.017", "1.7", "1", "0"}) {
+            RulesException e = assertThrows(RulesException.class,
+                () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", v, JAN))), v);
+            assertEquals("QL_ESCHEMA", e.getStatus(), v);
+            assertEquals("ratio", e.getField(), v);
+            assertTrue(e.getMessage().contains("parameter 'ratio' is a percentage: write it with '%', e.g. '" + v + "%'"), e.getMessage());
+        }
+        for (Object v : new Object[] {"1.7%", new BigDecimal("0.017"), new BigDecimal("0.0170")}) {
+            try (RuleSet rs = RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", v, JAN)))) {
+                assertEquals("0.017", rs.parameter("ratio", JUNE), v.toString());
+            }
+        }
+        /* an Integer is a value too: 1 is the share 1, 100 % */
+        try (RuleSet rs = RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", 1, JAN)))) {
+            assertEquals("1", rs.parameter("ratio", JUNE));
+        }
+    }
+
     @Test
     void overridesHoldFromTheirDate() {
         try (RuleSet plain = RuleSet.load(NATIONAL);
