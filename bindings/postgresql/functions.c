@@ -205,9 +205,12 @@ static void put_row(ReturnSetInfo *rsi, int n, const char **texts,
     bool nulls[8];
     for (int i = 0; i < n; i++) {
         nulls[i] = nulls_in ? nulls_in[i] : false;
-        values[i] = datums && datums[i] ? datums[i]
-                    : nulls[i]          ? (Datum)0
-                                        : CStringGetTextDatum(texts[i]);
+        /* a typed column is one without text: its Datum may be 0 (the
+         * date 2000-01-01, PostgreSQL's epoch, was read as "no Datum" and
+         * its NULL text crashed the server) */
+        values[i] = nulls[i]             ? (Datum)0
+                    : datums && !texts[i] ? datums[i]
+                                          : CStringGetTextDatum(texts[i]);
     }
     tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
 }

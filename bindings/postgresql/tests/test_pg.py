@@ -499,6 +499,15 @@ class Json(unittest.TestCase):
                    "ARRAY['ratio=1.7%@2024-01-01']) WHERE name = 'ratio'")
         self.assertEqual(out.strip(), "0.017")
 
+    def test_a_value_in_force_from_the_postgresql_epoch(self):
+        """parameters() crashed the server (signal 11) for a value in force
+        from 2000-01-01: that date is Datum 0, which the row builder took
+        for "no typed value" and read the column's NULL text instead."""
+        out = psql("SELECT name, value, in_force_from, source FROM quotalevy.parameters("
+                   "'cn/jilin', '2024-06-30', ARRAY['wage_capped=false@2000-01-01']) "
+                   "WHERE name = 'wage_capped'")
+        self.assertEqual(out.strip(), "wage_capped|false|2000-01-01|what-if override")
+
     def test_an_empty_override_is_refused_never_taken_as_none(self):
         """probe4 P4-08: ARRAY[''] made the cache key of no override, so
         the what-if was evaluated under the law in force without a word
