@@ -349,14 +349,17 @@ QL_EXTERN ql_status ql_override_init(ql_override *o, unsigned int version);
  * rules are compiled, so a batch can be evaluated under changed law.  A
  * traced overridden value cites "what-if override".  Overrides of one
  * parameter apply earliest first, whatever their order in the array, so
- * each holds until the next; two from one day are QL_EINVAL.  An override takes
- * the places of the parameter's own values (trailing zeros past them are
- * dropped); a load error caused by one with more places names it.
- * Errors as
+ * each holds until the next; two from one day are QL_EINVAL.  A
+ * parameter's places are part of its type (its `scale:`, else the most
+ * of its values in the rules file), so an
+ * override never changes how an output is shown: one with fewer places
+ * is padded to them, trailing zeros past them are dropped, and one that
+ * needs more is QL_ESCHEMA.  Errors as
  * ql_ruleset_load, and QL_ENAME for an unknown parameter (err->field
  * names it), QL_ETYPE for a table parameter, QL_ESCHEMA for a value that
  * does not fit the parameter's type as its own values must (a fraction
- * for an integer, more places than its money's currency has),
+ * for an integer, more places than its money's currency has or than
+ * the parameter's places, a percentage written without its '%'),
  * QL_ERANGE for one past its min or max; QL_EINVAL for NULL fields or an
  * override version this library does not know (or not the same in every
  * element).  ql_ruleset_load_ext's overrides option does this for a

@@ -36,13 +36,15 @@ static size_t find_entry(const section *sec, const char *name)
 }
 
 /* A parameter redefined by a child keeps the parent's type, unit,
- * bounds and a table's `bounds:` unless it gives its own: Beijing's `ratio` is
- * still a share between national.yaml's bounds. */
+ * bounds, a table's `bounds:` and its `scale:` unless it gives its own:
+ * Beijing's `ratio` is still a share between national.yaml's bounds. */
 static ql_status inherit_limits(loader *L, entry *e, const ynode *v)
 {
-    static const char *const keys[] = {"type", "unit", "min", "max", "bounds"};
-    const ynode **slot[] = {&e->type, &e->unit, &e->min, &e->max, &e->bounds};
-    for (int i = 0; i < 5; i++) {
+    static const char *const keys[] = {"type", "unit",   "min",
+                                       "max",  "bounds", "scale"};
+    const ynode **slot[] = {&e->type, &e->unit,   &e->min,
+                            &e->max,  &e->bounds, &e->scale};
+    for (int i = 0; i < 6; i++) {
         const ynode *own = v->kind == YN_MAP ? qli_ymap_get(v, keys[i]) : NULL;
         const ynode *was = *slot[i];
         qd a, b;
@@ -119,7 +121,7 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
          * 1.5 % however it is redefined). */
         if (e->removed && s == SEC_PARAMS &&
             (v->kind != YN_MAP || qli_ymap_get(v, "type")))
-            e->type = e->unit = e->min = e->max = e->bounds = NULL;
+            e->type = e->unit = e->min = e->max = e->bounds = e->scale = NULL;
         if (e->removed && s == SEC_INPUTS) /* an input's `type` is its own */
             e->in_lo = e->in_hi = e->in_required = e->in_default = NULL;
         e->removed = 0;

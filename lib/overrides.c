@@ -68,35 +68,56 @@ static ql_status override_fits(loader *L, const param_def *d, const char *t,
     return code;
 }
 
-/* An override's places are its value's, as for a rules file's value:
- * the trailing zeros are dropped (0.01700000 is 0.017, so no output
- * computed from it is shown with more places than without the what-if).
- * One that needs more places than the file's values keeps them, and is
- * noted so that a load error it causes names it. */
+/* A parameter's places are part of its type (param_def.places: its
+ * `scale:`, else the most of the rules file's values), and every output
+ * computed from it is shown with places derived from them, so a what-if may not
+ * change them (P5-03: compare showed one output as 294.00 and 294.000).  An
+ * override's zeros past its value are dropped (0.01700000 is 0.017), one with
+ * fewer places is padded to the parameter's — from before every value of the
+ * file too — and one that needs more is refused, naming what fixes them. */
 static ql_status override_places(loader *L, const param_def *d,
                                  const ql_override *o, qd *x)
 {
-    int places = 0;
-    for (size_t i = 0; i < d->nvalues; i++)
-        if (d->values[i].v.num.scale > places)
-            places = d->values[i].v.num.scale;
     qli_qd_trim(x);
-    if (x->scale > QL_MAX_PARAM_PLACES) {
+    if (x->scale > d->places) {
+        const ynode *sn = d->scale_node, *at = sn ? sn : d->places_node;
+        int pct = d->percent, given = x->scale - (pct ? 2 : 0);
+        char why[400];
+        if (sn)
+            snprintf(why, sizeof why,
+                     "has %d decimal %s%s, more than its 'scale: %.8s' "
+                     "(%s:%d) allows",
+                     given, qli_places(given), pct ? " in percent" : "",
+                     sn->text, sn->doc->file, sn->line);
+        else
+            snprintf(why, sizeof why,
+                     "has %d decimal %s%s, more than the %d of its values "
+                     "in the rules file (%s:%d); to allow them, declare "
+                     "'scale: %d' on '%s'%s",
+                     x->scale, qli_places(x->scale), pct ? " as a share" : "",
+                     d->places, at ? at->doc->file : "?", at ? at->line : 0,
+                     given < 0 ? 0 : given, d->name,
+                     pct ? " (places in percent)" : "");
+        qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+                 "override of '%s': '%.60s' %s: a parameter's places are "
+                 "part of its type, which the outputs computed from it are "
+                 "shown with",
+                 d->name, o->value, why);
+        qli_error_set_field(L->err, d->name);
+        return QL_ESCHEMA;
+    }
+    qd padded;
+    if (qli_qd_round_to(&padded, x, d->places, QD_DOWN) != QD_OK ||
+        padded.scale != d->places) {
         qli_fail(L->err, QL_ERANGE, NULL, 0, 0,
-                 "override of '%s': '%.60s' has %d decimal places, more than "
-                 "the " QL_STR(QL_MAX_PARAM_PLACES) " a parameter may have",
-                 d->name, o->value, (int)x->scale);
+                 "override of '%s': '%.60s' has too many digits to be "
+                 "written with the parameter's %d decimal %s",
+                 d->name, o->value, d->places, qli_places(d->places));
         qli_error_set_field(L->err, d->name);
         return QL_ERANGE;
     }
-    if (x->scale <= places || L->ovr_note)
-        return QL_OK;
-    L->ovr_note = qli_ar_printf(L->ar,
-                                "the override %s=%.60s gives '%s' %d %s, "
-                                "where the rules file's values have at most %d",
-                                d->name, o->value, d->name, (int)x->scale,
-                                qli_places(x->scale), places);
-    return L->ovr_note ? QL_OK : qli_rl_oom(L);
+    *x = padded;
+    return QL_OK;
 }
 
 /* The override's value as the parameter's type, like a rules file's. */

@@ -223,6 +223,131 @@ static ql_status within_limits(loader *L, const param_def *d, const limits *lim,
     return QL_OK;
 }
 
+/* The places of a share as written in the parameter's unit: two fewer
+ * for a percentage (0.00055 is 0.055%, three). */
+static int written_places(const param_def *d, int places)
+{
+    int w = places - (d->percent ? 2 : 0);
+    return w < 0 ? 0 : w;
+}
+
+/* `scale:`, the places a number parameter's values are written with in
+ * its unit (in percent for a percentage: `scale: 3` allows 0.055%), so
+ * that a what-if may have more places than the law's own values without
+ * changing the places of an output.  It is how values are written, not
+ * a number of the law, so it cites no source.  At most
+ * QL_MAX_PARAM_PLACES for the share, as every value. */
+static ql_status declared_scale(loader *L, param_def *d, const ynode *sn,
+                                const char *what)
+{
+    int hi = QL_MAX_PARAM_PLACES - (d->percent ? 2 : 0);
+    ql_status st = qli_rl_want(L, sn, YN_SCALAR, "'scale'");
+    if (st)
+        return st;
+    long v = 0;
+    size_t i = 0;
+    for (; i < sn->len && sn->text[i] >= '0' && sn->text[i] <= '9' && v <= hi;
+         i++)
+        v = v * 10 + (sn->text[i] - '0');
+    if (i == 0 || i != sn->len || v > hi)
+        return qli_yfail(
+            L->err, QL_ESCHEMA, sn,
+            "%s: 'scale' must be a whole number from 0 to %d "
+            "(places of its values as written%s; a parameter's "
+            "values have at most " QL_STR(
+                QL_MAX_PARAM_PLACES) "), found '%.40s'",
+            what, hi, d->percent ? " in percent, the share has two more" : "",
+            sn->text);
+    d->scale_node = sn;
+    d->places = (int)v + (d->percent ? 2 : 0);
+    return QL_OK;
+}
+
+/* `scale:` only where values have places of their own to declare. */
+static ql_status scale_fits_kind(loader *L, const param_def *d, vkind kind,
+                                 const char *what)
+{
+    static const char *const kinds[] = {"", "numbers", "bools", "strings",
+                                        "dates"};
+    if (!d->scale_node)
+        return QL_OK;
+    const char *why = NULL;
+    if (kind != VK_NUMBER && kind != VK_TABLE)
+        why = qli_ar_printf(L->ar, "its values are %s, which have no places",
+                            kind <= VK_DATE ? kinds[kind] : "not numbers");
+    else if (d->integer)
+        why = "an integer has none";
+    else if (d->type.money && written_places(d, d->places) > L->rs->minor)
+        why = qli_ar_printf(
+            L->ar, "money in %s has at most %d decimal %s, not %d",
+            L->rs->currency, L->rs->minor, qli_places(L->rs->minor),
+            written_places(d, d->places));
+    if (!why)
+        return QL_OK;
+    return qli_yfail(L->err, QL_ESCHEMA, d->scale_node,
+                     "%s: 'scale' is for decimal parameters (%s)", what, why);
+}
+
+/* One value (each bracket's, for a table) padded to the parameter's
+ * declared places (`scale:`), so that it and every override are shown
+ * alike.  More places than a declared
+ * scale is an error at the value: a digit would be lost. */
+static ql_status pad_places(loader *L, const param_def *d, param_value *pv,
+                            const ynode *n)
+{
+    if (!d->scale_node)
+        return QL_OK;
+    size_t k = d->type.kind == VK_TABLE ? pv->nrows : 1;
+    for (size_t i = 0; i < k; i++) {
+        qd *v = d->type.kind == VK_TABLE ? &pv->rows[i].value : &pv->v.num;
+        const ynode *at = n;
+        if (d->type.kind == VK_TABLE && n->kind == YN_SEQ && i < n->n) {
+            const ynode *vn = qli_ymap_get(n->items[i], "value");
+            at = vn ? vn : n->items[i];
+        }
+        const ynode *sn = d->scale_node;
+        if (sn && v->scale > d->places)
+            return qli_yfail(
+                L->err, QL_ESCHEMA, at,
+                "parameter '%s': '%.40s' has %d decimal %s%s, more than its "
+                "'scale: %s' (%s:%d) allows",
+                d->name, at->kind == YN_SCALAR ? at->text : "…",
+                written_places(d, v->scale),
+                qli_places(written_places(d, v->scale)),
+                d->percent ? " in percent" : "", sn->text, sn->doc->file,
+                sn->line);
+        qd padded;
+        if (qli_qd_round_to(&padded, v, d->places, QD_DOWN) != QD_OK ||
+            padded.scale != d->places)
+            return qli_yfail(L->err, QL_ERANGE, at,
+                             "parameter '%s': '%.40s' has too many digits to "
+                             "be written with its %d decimal %s",
+                             d->name, at->kind == YN_SCALAR ? at->text : "…",
+                             written_places(d, d->places),
+                             qli_places(written_places(d, d->places)));
+        *v = padded;
+    }
+    return QL_OK;
+}
+
+/* The places of a parameter without a fixed scale: the most of its
+ * values in the rules file, and the value that has them. */
+static void most_places(param_def *d)
+{
+    for (size_t k = 0; k < d->nvalues; k++) {
+        const param_value *pv = &d->values[k];
+        size_t n = d->type.kind == VK_TABLE ? pv->nrows : 1;
+        for (size_t r = 0; r < n; r++) {
+            int sc = d->type.kind == VK_TABLE ? pv->rows[r].value.scale
+                                              : pv->v.num.scale;
+            if (!d->places_node || sc > d->places) {
+                d->places = sc;
+                d->places_node = pv->node;
+            }
+        }
+    }
+}
+
 /* The kind of value the definition this one replaces holds, 0 for none
  * or one that says its type (inherited through ent->type): a child that
  * redefines national.yaml's `post_rule_deadline` gives dates too, or the
@@ -354,8 +479,9 @@ static ql_status written_alike(loader *L, const param_def *d, written *w,
 static ql_status param_entry(loader *L, const entry *ent, param_def *d)
 {
 
-    static const char *const keys[] = {"type", "description", "values", "unit",
-                                       "min",  "max",         "bounds", NULL};
+    static const char *const keys[] = {"type",   "description", "values",
+                                       "unit",   "min",         "max",
+                                       "bounds", "scale",       NULL};
     static const char *const vkeys[] = {"from",   "until", "value", "brackets",
                                         "source", "note",  NULL};
     const ynode *v = ent->val;
@@ -442,6 +568,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
                          "%s is money, but the rule set names no currency: add "
                          "e.g. 'currency: CNY' at the top of the file",
                          what);
+    if (ent->scale && (st = declared_scale(L, d, ent->scale, what)))
+        return st;
     const ynode *vals = qli_ymap_get(v, "values");
     if (!vals)
         return qli_yfail(L->err, QL_ESCHEMA, v,
@@ -519,6 +647,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
                              "%s is a table: give 'brackets', not 'value'",
                              what);
         d->type.kind = kind;
+        if (k == 0 && (st = scale_fits_kind(L, d, kind, what)))
+            return st;
         switch (kind) {
         case VK_TABLE: st = build_brackets(L, br, pv); break;
         case VK_NUMBER:
@@ -544,10 +674,14 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             return st;
         if ((st = within_limits(L, d, &lim, pv, br ? br : val)) ||
             (bn && (st = percent_bounds(L, d, bn, br ? br : val))) ||
-            (st = written_alike(L, d, &wr, br ? br : val, br != NULL)))
+            (st = written_alike(L, d, &wr, br ? br : val, br != NULL)) ||
+            ((kind == VK_NUMBER || kind == VK_TABLE) &&
+             (st = pad_places(L, d, pv, br ? br : val))))
             return st;
         d->nvalues++;
     }
+    if (!d->scale_node && !d->integer)
+        most_places(d);
     return QL_OK;
 }
 

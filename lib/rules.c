@@ -42,28 +42,6 @@ static ql_status currency(loader *L)
     return QL_OK;
 }
 
-/* Adds the note of an override that changed a parameter's places to a
- * load error's message: the error may be at a formula of the rules file
- * that loads without the override. */
-static void add_note(ql_error *e, const char *note)
-{
-    if (!e || e->code == QL_OK || strstr(e->message, note))
-        return;
-    size_t n = strlen(e->message);
-    snprintf(e->message + n, sizeof e->message - n, " (%s)", note);
-}
-
-static void name_override(const loader *L, ql_error *err, ql_diag *diag)
-{
-    if (!L->ovr_note)
-        return;
-    add_note(err, L->ovr_note);
-    for (size_t i = 0; diag && i < diag->n; i++)
-        add_note(&diag->errs[i], L->ovr_note);
-    if (diag && diag->first_err)
-        add_note(diag->first_err, L->ovr_note);
-}
-
 /* Loads doc into a new rule set as o says.  With diag, every section
  * entry and every expression is checked and each problem collected;
  * loading stops after the first stage (YAML and structure, definitions,
@@ -147,8 +125,6 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
             else
                 st = qli_compile_ruleset(rs, err, diag);
         }
-        if (st)
-            name_override(&L, err, diag);
         if (st && diag && !diag->total)
             qli_diag_note(diag, err, st); /* a stop-at-once error */
     }

@@ -15,9 +15,10 @@
 typedef struct entry {
     const char *name;
     const ynode *key, *val;
-    /* parameters: the `type`, `unit`, `min`, `max` and `bounds` in force — its own,
-     * else those of the definition it replaces along `extends` */
-    const ynode *type, *unit, *min, *max, *bounds;
+    /* parameters: the `type`, `unit`, `min`, `max`, `bounds` and `scale`
+     * in force — its own, else those of the definition it replaces along
+     * `extends` */
+    const ynode *type, *unit, *min, *max, *bounds, *scale;
     /* the definition this one replaces along `extends` (its key and
      * value), NULL for a new name: a child may narrow a definition, not
      * change what kind of value it is */
@@ -54,10 +55,6 @@ typedef struct loader {
     ql_diag *diag; /* diagnose mode: collect errors, NULL: stop at one */
     const ql_override *ovr; /* what-if parameter values */
     size_t novr;
-    /* an override that gives its parameter more places than the rules
-     * file's values have, in words, or NULL: a load error after it says
-     * so, as the outputs' places follow the parameter's */
-    const char *ovr_note;
     unsigned extends_policy; /* ql_extends_policy */
     /* QL_EXTENDS_CONFINED: the canonical folder (ending in '/') extends
      * must stay inside, or NULL when it could not be found */

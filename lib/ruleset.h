@@ -67,6 +67,14 @@ typedef struct param_def {
     int integer, percent;
     const ynode *min_node, *max_node, *percent_node; /* `unit: percent` */
     qd lo, hi;
+    /* the places every value has, an override's too (part of its type:
+     * the outputs computed from it are shown with places derived from
+     * them): `scale:` (scale_node; in percent for a percentage, so the
+     * share has two more; for money at most the currency's), else the
+     * most of the rules file's values (places_node, the value with
+     * them) */
+    int places;
+    const ynode *scale_node, *places_node;
     /* a child's value of another kind than the definition it replaces
      * (clash, at the child's value; was, the parent's first value): an
      * error after the type check, which names the formula when one

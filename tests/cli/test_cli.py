@@ -2073,10 +2073,11 @@ class WhatIf(unittest.TestCase):
         self.assertEqual(rows(p.stdout)[0]["required_disabled"], "1.60000")
 
     def test_an_override_takes_the_parameters_places(self):
-        # 0.017 written with trailing zeros is 0.017: the outputs keep their
-        # places (16 with 0.01700000000000, and a load error at national's
-        # formula with 40 zeros, before); an override that truly needs more
-        # places keeps them, and the load error it causes names it
+        # a parameter's places are part of its type (P5-03): 1.7 % written
+        # with trailing zeros is 0.017, and the outputs keep their places;
+        # one that needs more places than the rules file's values is
+        # refused, naming them and the declaration that would allow it
+        # (it was taken, and the outputs changed their places)
         data = HEADER + GOOD
         for v in ("1.7%", "1.70000000000%", "1.7" + "0" * 32 + "%"):
             p = run("run", JILIN, "-", "--date", "2024-06-30",
@@ -2084,18 +2085,62 @@ class WhatIf(unittest.TestCase):
             (r,) = rows(p.stdout)
             self.assertEqual((r["required_disabled"], r["shortfall"], r["levy_due"]),
                              ("1.70000", "0.70000", "21000.00"), v)
-        # 22 places that are the value's own: the outputs take them
-        v = "1.70000000000000000001%"
+        for v in ("1.75%", "1.70000000000000000001%"):
+            for cmd in ("run", "compare"):
+                p = run(cmd, JILIN, "-", "--date", "2024-06-30", "--override",
+                        f"ratio={v}@2024-01-01", stdin=data, check_rc=2)
+                self.assertIn(f"override of 'ratio': '{v}' has ", p.stderr)
+                self.assertIn("decimal places as a share, more than the 3 of its "
+                              "values in the rules file (rules/cn/jilin.yaml:98); "
+                              "to allow them, declare 'scale: ", p.stderr)
+                self.assertEqual(p.stdout, "")
+        # from before every value of the file: 2 % was 0.02, and compare
+        # showed required_disabled as 1.60000 and 2.0000
+        p = run("compare", JILIN, "-", "--date", "2024-06-30", "--override",
+                "ratio=2%@2000-01-01", stdin=data, check_rc=0)
+        self.assertIn("required_disabled 1.60000 -> 2.00000", p.stdout)
         p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
-                f"ratio={v}@2024-01-01", stdin=data, check_rc=0)
-        (r,) = rows(p.stdout)
-        self.assertEqual(r["required_disabled"], "1.700000000000000000010000")
-        # past QL_MAX_PARAM_PLACES, refused at the override itself (P2-14)
-        v = "1.7000000000000000000000000000000001%"
-        p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
-                f"ratio={v}@2024-01-01", stdin=data, check_rc=2)
-        self.assertIn(f"override of 'ratio': '{v}' has 36 decimal places, more than "
-                      "the 24 a parameter may have", p.stderr)
+                "ratio=2%@2000-01-01", stdin=data, check_rc=0)
+        self.assertEqual(rows(p.stdout)[0]["required_disabled"], "2.00000")
+
+    def test_compare_shows_each_output_at_one_scale(self):
+        # P5-03: over every bundled example, an override of each number
+        # parameter with fewer places (from before every value) and with
+        # the most it may have gives each output the places it has without
+        # the what-if, in run and compare
+        cases = (("rules/cn/jilin.yaml", "examples/jilin-units.csv", "2024-06-30",
+                  ("ratio=2%", "ratio=1.6%")),
+                 ("rules/cn/late-fee.yaml", None, "2024-06-30",
+                  ("late_fee_daily_rate=1%", "late_fee_daily_rate=0.05%")),
+                 ("rules/de/sgb9.yaml", "examples/de-employers.csv", "2024-12-31",
+                  ("quota=6%", "quota=4%")))
+        def places(t):
+            return len(t.split(".")[1]) if "." in t else 0
+
+        with tempfile.TemporaryDirectory() as d:
+            arrears = os.path.join(d, "arrears.csv")
+            write(arrears, "id,arrears,days_late\nA1,10000,30\nA2,123.45,7\n")
+            for rules, data, date, ovrs in cases:
+                data = data or arrears
+                plain = rows(run("run", rules, data, "--date", date, "-o", "-",
+                                 check_rc=None).stdout)
+                for ovr in ovrs:
+                    for frm in ("2000-01-01", "2024-01-01"):
+                        with self.subTest(rules=rules, ovr=ovr, frm=frm):
+                            got = rows(run("run", rules, data, "--date", date, "-o", "-",
+                                           "--override", f"{ovr}@{frm}",
+                                           check_rc=None).stdout)
+                            for a, b in zip(plain, got):
+                                for k, v in a.items():
+                                    if v and b.get(k) and v[0].isdigit() and b[k][0].isdigit():
+                                        self.assertEqual(places(v), places(b[k]), (k, v, b[k]))
+                            p = run("compare", rules, data, "--date", date,
+                                    "--override", f"{ovr}@{frm}", check_rc=None)
+                            for line in p.stdout.splitlines():
+                                for m in re.finditer(r"(\w+) (-?\d[\d.]*) -> (-?\d[\d.]*)",
+                                                     line):
+                                    self.assertEqual(places(m.group(2)),
+                                                     places(m.group(3)), line)
 
     def test_a_percentage_is_overridden_with_its_percent_sign(self):
         # probe6 P6-03: an override skipped unit: percent, trusting the

@@ -499,6 +499,25 @@ class Json(unittest.TestCase):
                    "ARRAY['ratio=1.7%@2024-01-01']) WHERE name = 'ratio'")
         self.assertEqual(out.strip(), "0.017")
 
+    def test_an_override_keeps_the_parameters_places(self):
+        """P5-03: 'ratio=2%@2000-01-01' (before every value of the file)
+        made ratio 0.02 and required_disabled 2.0000 where the law gives
+        1.60000; one with more places than the file's values changed
+        every output's places.  Padded, or refused naming them."""
+        rec = ("'{\"unit_type\": \"enterprise\", \"employees\": 100, \"disabled\": 1, "
+               "\"disabled_severe\": 0, \"wage_total\": 6000000, "
+               "\"local_avg_wage\": 50000}'::jsonb")
+        ovr = "ARRAY['ratio=2%@2000-01-01']"
+        out = psql(f"SELECT quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', {ovr})"
+                   f"->>'required_disabled', (SELECT value FROM quotalevy.parameters("
+                   f"'cn/jilin', '2024-06-30', {ovr}) WHERE name = 'ratio')")
+        self.assertEqual(out.strip(), "2.00000|0.020")
+        err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', "
+                         "ARRAY['ratio=1.75%@2024-01-01'])")
+        self.assertIn("override of 'ratio': '1.75%' has 4 decimal places as a share, "
+                      "more than the 3 of its values in the rules file", err)
+        self.assertIn("declare 'scale: 2' on 'ratio'", err)
+
     def test_a_value_in_force_from_the_postgresql_epoch(self):
         """parameters() crashed the server (signal 11) for a value in force
         from 2000-01-01: that date is Datum 0, which the row builder took

@@ -331,6 +331,28 @@ def test_what_if_overrides():
     assert rs.parameters("2024-06-30")["small_enterprise_limit"].value == 25
 
 
+def test_an_override_keeps_the_parameters_places():
+    # P5-03: a parameter's places are part of its type.  An override
+    # with fewer is padded to them, from before every value of the file
+    # too (Decimal('0.02') from 2000 made required_disabled 2.0000 where
+    # the file gives 1.60000); one with more is refused, naming them
+    rec = dict(FIRM, employees="100", wage_total="6000000", local_avg_wage=50000)
+    base = quotalevy.RuleSet.load(JILIN).evaluate(rec, "2024-06-30").outputs
+    for value in (Decimal("0.02"), "2%", 1):
+        rs = quotalevy.RuleSet.load(JILIN, overrides=[("ratio", value, "2000-01-01")])
+        assert str(rs.parameters("2024-06-30")["ratio"].value) in ("0.020", "1.000"), value
+        out = rs.evaluate(rec, "2024-06-30").outputs
+        for k, v in base.items():
+            if isinstance(v, Decimal):
+                assert out[k].as_tuple().exponent == v.as_tuple().exponent, (value, k, out[k])
+    for value in (Decimal("0.0175"), "1.75%"):
+        with pytest.raises(quotalevy.RulesError, match=r"'1\.75%' has 4 decimal places "
+                           r"as a share, more than the 3 of its values in the rules file "
+                           r"\(.*jilin\.yaml:98\); to allow them, declare 'scale: 2'") as e:
+            quotalevy.RuleSet.load(JILIN, overrides=[("ratio", value, "2024-01-01")])
+        assert (e.value.status, e.value.field) == ("QL_ESCHEMA", "ratio")
+
+
 def test_closed_ruleset():
     with quotalevy.RuleSet.load(NATIONAL) as rs:
         r = rs.evaluate(FIRM, "2024-06-30")

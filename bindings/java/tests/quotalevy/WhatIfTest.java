@@ -55,9 +55,10 @@ class WhatIfTest {
                 assertEquals("0.017", rs.parameter("ratio", JUNE), v.toString());
             }
         }
-        /* an Integer is a value too: 1 is the share 1, 100 % */
+        /* an Integer is a value too: 1 is the share 1, 100 %, with the
+         * parameter's places (P5-03) */
         try (RuleSet rs = RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", 1, JAN)))) {
-            assertEquals("1", rs.parameter("ratio", JUNE));
+            assertEquals("1.000", rs.parameter("ratio", JUNE));
         }
     }
 
