@@ -22,26 +22,13 @@
 #include "ruleset.h"
 #include "eval.h"
 #include "block.h"
+#include "record_num.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* A field as a text is set into it (set_text_at), worked out once a
- * record from its input_def: the kind, and for a number the checks of
- * check_number in 64 bits — a bound that does not fit is BOUND_WIDE, and
- * the exact way decides. */
-enum { BOUND_NONE, BOUND_IN, BOUND_EXCL, BOUND_WIDE, BOUND_NONNEG };
-struct rec_field {
-    uint8_t kind;    /* vkind */
-    uint8_t integer;
-    int8_t scale;    /* the places a value may have, −1 any */
-    uint8_t lo, hi;  /* BOUND_* */
-    int32_t lo_s, hi_s;
-    int64_t lo_c, hi_c; /* the bounds: lo_c × 10^−lo_s, hi_c × 10^−hi_s */
-};
 
 static uint8_t bound_of(int has, int excl, const qd *b, int64_t *c, int32_t *s)
 {
@@ -118,31 +105,18 @@ void ql_record_clear(ql_record *rec)
         memset(rec->present, 0, rec->rs->n_inputs);
 }
 
-/* Field i's 64-bit copy: x × 10^−s (wide 0), or a number past 64 bits. */
-static inline void put64(ql_record *rec, size_t i, int64_t x, int32_t s,
-                         int wide)
-{
-    fval *w = &rec->v64[i];
-    w->c = x;
-    w->d = 0;
-    w->s = s;
-    w->len = 0;
-    rec->wide[i] = (uint8_t)wide;
-    rec->present[i] = 1;
-}
-
 /* Field i holds number v (its 64-bit copy too). */
 static inline void put_number(ql_record *rec, size_t i, const qd *v)
 {
     int wide = v->coef > INT64_MAX || v->coef < INT64_MIN;
     rec->vals[i].num = *v;
-    put64(rec, i, wide ? 0 : (int64_t)v->coef, v->scale, wide);
+    qli_rec_put64(rec, i, wide ? 0 : (int64_t)v->coef, v->scale, wide);
 }
 
 /* The 64-bit copy of a bool, date or enum index x. */
 static inline void put_small(ql_record *rec, size_t i, int64_t x)
 {
-    put64(rec, i, x, 0, 0);
+    qli_rec_put64(rec, i, x, 0, 0);
 }
 
 static ql_status field_fail(ql_error *err, const input_def *d,
@@ -427,27 +401,6 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
 #undef FAIL_TEXT
 }
 
-/* 10^k in 64 bits, k = 0 … 18. */
-static const int64_t pow10_64[19] = {
-    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-    1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000,
-    100000000000000, 1000000000000000, 10000000000000000,
-    100000000000000000, 1000000000000000000};
-
-/* −1, 0 or 1 as v × 10^−s is below, at or above m × 10^−ms; 2 when that
- * cannot be told in 64 bits (s, ms ≤ 18). */
-static inline int cmp64(int64_t v, int s, int64_t m, int ms)
-{
-    if (s < ms) {
-        if (__builtin_mul_overflow(v, pow10_64[ms - s], &v))
-            return 2;
-    } else if (s > ms) {
-        if (__builtin_mul_overflow(m, pow10_64[s - ms], &m))
-            return 2;
-    }
-    return (v > m) - (v < m);
-}
-
 /* Field i from the text of a number of at most 18 digits (blanks
  * trimmed, not empty), parsed and checked in 64 bits as
  * set_text_exact would parse and check it: 1 when stored, 0 when the
@@ -483,35 +436,7 @@ number_fast(ql_record *rec, size_t i, const struct rec_field *d,
     if (digits > 18)
         return 0;
     int64_t v = neg ? -(int64_t)c : (int64_t)c;
-    if (d->integer && scale > 0 && v % pow10_64[scale] != 0)
-        return 0;
-    if (d->scale >= 0 && scale > d->scale) {
-        /* kept at the field's places when only zeros go (check_number) */
-        int64_t p10 = pow10_64[scale - d->scale];
-        if (v % p10 != 0)
-            return 0;
-        v /= p10;
-        scale = d->scale;
-    }
-    if (d->lo == BOUND_NONNEG) {
-        if (v < 0)
-            return 0;
-    } else if (d->lo) {
-        int k = d->lo == BOUND_WIDE ? 2 : cmp64(v, scale, d->lo_c, d->lo_s);
-        if (k == 2 || k < 0 || (k == 0 && d->lo == BOUND_EXCL))
-            return 0;
-    }
-    if (d->hi == BOUND_NONNEG) { /* `max: 0` */
-        if (v > 0)
-            return 0;
-    } else if (d->hi) {
-        int k = d->hi == BOUND_WIDE ? 2 : cmp64(v, scale, d->hi_c, d->hi_s);
-        if (k == 2 || k > 0 || (k == 0 && d->hi == BOUND_EXCL))
-            return 0;
-    }
-    rec->vals[i].num = qli_qd_make(v, scale);
-    put64(rec, i, v, scale, 0);
-    return 1;
+    return qli_rec_num_store(rec, i, d, v, scale);
 }
 
 /* Field i (in range) from text (not NULL): ql_record_set_text's work —
@@ -556,6 +481,12 @@ set_text_at(ql_record *rec, size_t i, const char *text, size_t len, ql_error *er
     default: break;
     }
     return qli_record_set_text_exact(rec, i, text, len, err);
+}
+
+ql_status qli_record_set_text_at(ql_record *rec, size_t i, const char *text,
+                                 size_t len, ql_error *err)
+{
+    return set_text_at(rec, i, text, len, err);
 }
 
 ql_status ql_record_set_text(ql_record *rec, size_t i, const char *text,

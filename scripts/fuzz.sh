@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh                 every target for 60 s each
 #   scripts/fuzz.sh rules 600       one target for 600 s
 #
-# Targets: rules expr decimal csv record fast (tests/fuzz/fuzz_*.c).  The
+# Targets: rules expr decimal csv record fast line (tests/fuzz/fuzz_*.c).  The
 # corpus grows in build-fuzz/corpus/TARGET, seeded from
 # tests/fuzz/seeds/TARGET and tests/fuzz/regressions/TARGET; a crash is
 # written to build-fuzz/artifacts/.  Add every crash, once fixed, to
@@ -19,7 +19,7 @@ for p in clang libclang-rt-14-dev libyaml-dev; do
   fi
 done
 
-targets=(rules expr decimal csv record fast)
+targets=(rules expr decimal csv record fast line)
 [ $# -ge 1 ] && targets=("$1")
 seconds=${2:-60}
 mkdir -p build-fuzz/artifacts

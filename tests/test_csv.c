@@ -18,22 +18,23 @@
  * and runs of plain lines handed over whole (csv_plain_lines, cut by
  * csv_split_plain as a worker thread cuts them; csv_next for the rest). */
 enum { PATH_PLAIN, PATH_GENERAL, PATH_RUNS, NPATHS };
-static const char *const path_name[NPATHS] = {"plain-line", "general", "runs of lines"};
+static const char *const path_name[NPATHS] = {"plain-line", "general",
+                                              "runs of lines"};
 
 /* PATH_RUNS: takes what runs of plain lines there are at the reader's
  * place into b, as read_all writes records (a field not kept shown
  * empty: the caller does not read it); 1 if it took some.  The runs are
  * cut short now and then (at most 1 to 5 lines, or a few bytes) so that
  * their ends fall everywhere. */
-static int take_runs(csv_reader *r, strbuf *b, const unsigned char *skip, size_t nskip,
-                     unsigned *turn)
+static int take_runs(csv_reader *r, strbuf *b, const unsigned char *skip,
+                     size_t nskip, unsigned *turn)
 {
     csv_line lines[5];
     strbuf blk = {0};
     long first;
     int took = 0, got;
-    while ((got = csv_plain_lines(r, &blk, lines, 1 + *turn % 5, *turn % 7 ? 1u << 20 : 9,
-                                  &first)) > 0) {
+    while ((got = csv_plain_lines(r, &blk, lines, 1 + *turn % 5,
+                                  *turn % 7 ? 1u << 20 : 9, &first)) > 0) {
         ++*turn;
         took = 1;
         for (int j = 0; j < got; j++) {
@@ -42,8 +43,8 @@ static int take_runs(csv_reader *r, strbuf *b, const unsigned char *skip, size_t
             static size_t len[CSV_PLAIN_MAX + 1];
             assert_true(lines[j].len < CSV_PLAIN_MAX);
             assert_int_equal(blk.p[lines[j].off + lines[j].len], '\n');
-            size_t nf = csv_split_plain(rec, blk.p + lines[j].off, lines[j].len, text, len,
-                                        CSV_PLAIN_MAX + 1);
+            size_t nf = csv_split_plain(rec, blk.p + lines[j].off, lines[j].len,
+                                        text, len, CSV_PLAIN_MAX + 1);
             assert_true(nf <= lines[j].len + 1);
             char num[32];
             snprintf(num, sizeof num, "%s%ld[", b->len ? " " : "", first + j);
@@ -118,7 +119,7 @@ static void expect_records_(const char *in, size_t n, const char *want,
         free(got);
     }
 }
-#define expect_records(in, want) \
+#define expect_records(in, want)                                               \
     expect_records_((in), sizeof(in) - 1, (want), NULL, 0, __FILE__, __LINE__)
 
 typedef struct {
@@ -126,8 +127,11 @@ typedef struct {
     size_t n; /* the input's length when it holds a NUL (else strlen) */
 } csv_case;
 
-#define QUOTE_IN_PLAIN "a quote inside an unquoted field (quote the whole field and double the quote)"
-#define AFTER_CLOSE "a closing quote must end the field (expected ',' or a line end after it)"
+#define QUOTE_IN_PLAIN                                                         \
+    "a quote inside an unquoted field (quote the whole field and double the "  \
+    "quote)"
+#define AFTER_CLOSE                                                            \
+    "a closing quote must end the field (expected ',' or a line end after it)"
 
 static const csv_case cases[] = {
     {"two records", "a,b\n1,2\n", "1[a|b] 2[1|2]"},
@@ -144,35 +148,43 @@ static const csv_case cases[] = {
     {"a comma inside quotes", "\"a,b\",c\n", "1[a,b|c]"},
     {"a doubled quote is one quote", "\"a\"\"b\"\n", "1[a\"b]"},
     {"only a doubled quote", "\"\"\"\"\n", "1[\"]"},
-    {"LF inside quotes: one record, the next line counted",
-     "\"a\nb\",c\nd,e\n", "1[a\\nb|c] 3[d|e]"},
+    {"LF inside quotes: one record, the next line counted", "\"a\nb\",c\nd,e\n",
+     "1[a\\nb|c] 3[d|e]"},
     {"CRLF inside quotes kept as it is", "\"a\r\nb\"\nx\n", "1[a\\r\\nb] 3[x]"},
-    {"CR alone inside quotes, CR line ends", "a,\"b\rc\"\rd\r", "1[a|b\\rc] 3[d]"},
+    {"CR alone inside quotes, CR line ends", "a,\"b\rc\"\rd\r",
+     "1[a|b\\rc] 3[d]"},
     {"blanks are data", " a , b \n", "1[ a | b ]"},
-    {"a UTF-8 byte order mark is dropped", "\xEF\xBB\xBF" "a,b\n", "1[a|b]"},
+    {"a UTF-8 byte order mark is dropped",
+     "\xEF\xBB\xBF"
+     "a,b\n",
+     "1[a|b]"},
     {"only a byte order mark", "\xEF\xBB\xBF", ""},
     {"a broken byte order mark is not text", "\xEF\xBBx\n", "READ-ERROR"},
-    {"UTF-8 passes as bytes", "\xE5\x90\x89\xE6\x9E\x97,2\n", "1[\xE5\x90\x89\xE6\x9E\x97|2]"},
-    {"a stray quote: the record refused, the next one read",
-     "a\"b,c\nd\n", "1!1:" QUOTE_IN_PLAIN " 2[d]"},
-    {"a stray quote in the second field", "x,a\"b\nd\n", "1!2:" QUOTE_IN_PLAIN " 2[d]"},
+    {"UTF-8 passes as bytes", "\xE5\x90\x89\xE6\x9E\x97,2\n",
+     "1[\xE5\x90\x89\xE6\x9E\x97|2]"},
+    {"a stray quote: the record refused, the next one read", "a\"b,c\nd\n",
+     "1!1:" QUOTE_IN_PLAIN " 2[d]"},
+    {"a stray quote in the second field", "x,a\"b\nd\n",
+     "1!2:" QUOTE_IN_PLAIN " 2[d]"},
     {"text after a closing quote", "\"a\"b,c\nd\n", "1!1:" AFTER_CLOSE " 2[d]"},
     {"a blank after a closing quote", "a, \"b\" ,c\nd\n",
      "1!2:" QUOTE_IN_PLAIN " 2[d]"},
-    {"text after a closing quote, then a quoted line break: read as the grammar says",
+    {"text after a closing quote, then a quoted line break: read as the "
+     "grammar says",
      "x,\"a\nb\"c,\"d\ne\"\nz\n", "2!2:" AFTER_CLOSE " 4[z]"},
-    {"a quote never closed takes in the rest",
-     "a,\"b\nc\n", "1!2:a quoted field opened on line 1 is not closed before the "
-                   "end of the input (it took in the 1 lines after it)"},
-    {"a quote never closed on the last line",
-     "ok\n\"a\"\"\n", "1[ok] 2!1:a quoted field opened on line 2 is not closed before "
-                      "the end of the input (it took in the 0 lines after it)"},
+    {"a quote never closed takes in the rest", "a,\"b\nc\n",
+     "1!2:a quoted field opened on line 1 is not closed before the "
+     "end of the input (it took in the 1 lines after it)"},
+    {"a quote never closed on the last line", "ok\n\"a\"\"\n",
+     "1[ok] 2!1:a quoted field opened on line 2 is not closed before "
+     "the end of the input (it took in the 0 lines after it)"},
     {"a quoted field ends the input", "\"a\"\n\"b\"", "1[a] 2[b]"},
     {"a NUL byte is binary data", "a\0b,c\nd\n",
      "1!1:a NUL byte in a field (binary data, not text) 2[d]", 8},
     {"a NUL byte inside quotes", "\"a\0b\"\nd\n",
      "1!1:a NUL byte in a field (binary data, not text) 2[d]", 8},
-    {"the first problem is the one said", "a\"b,\"c\"d\ne\n", "1!1:" QUOTE_IN_PLAIN " 2[e]"},
+    {"the first problem is the one said", "a\"b,\"c\"d\ne\n",
+     "1!1:" QUOTE_IN_PLAIN " 2[e]"},
 };
 
 static void test_csv_grammar_table(void **state)
@@ -181,7 +193,8 @@ static void test_csv_grammar_table(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         print_message("  %s\n", cases[i].name);
         size_t n = cases[i].n ? cases[i].n : strlen(cases[i].in);
-        expect_records_(cases[i].in, n, cases[i].want, NULL, 0, __FILE__, __LINE__);
+        expect_records_(cases[i].in, n, cases[i].want, NULL, 0, __FILE__,
+                        __LINE__);
     }
 }
 
@@ -192,15 +205,18 @@ static void test_csv_skipped_columns(void **state)
     (void)state;
     static const unsigned char skip[] = {0, 1, 0, 1};
     static const char plain[] = "a,bbbb,c,d\n";
-    expect_records_(plain, sizeof plain - 1, "1[a||c|]", skip, 4, __FILE__, __LINE__);
+    expect_records_(plain, sizeof plain - 1, "1[a||c|]", skip, 4, __FILE__,
+                    __LINE__);
     static const char quoted[] = "\"a\",\"b,\nb\",\"c\"\"\",d\nx,y,z,w\n";
     expect_records_(quoted, sizeof quoted - 1, "1[a||c\"|] 3[x||z|]", skip, 4,
                     __FILE__, __LINE__);
     static const char more[] = "a,b,c,d,e,f\n"; /* past the skip list: kept */
-    expect_records_(more, sizeof more - 1, "1[a||c||e|f]", skip, 4, __FILE__, __LINE__);
-    static const char bad[] = "a,b\"x,c\nd,e\n"; /* the problem is in a skipped one */
-    expect_records_(bad, sizeof bad - 1, "1!2:" QUOTE_IN_PLAIN " 2[d|]", skip, 4,
-                    __FILE__, __LINE__);
+    expect_records_(more, sizeof more - 1, "1[a||c||e|f]", skip, 4, __FILE__,
+                    __LINE__);
+    static const char bad[] =
+        "a,b\"x,c\nd,e\n"; /* the problem is in a skipped one */
+    expect_records_(bad, sizeof bad - 1, "1!2:" QUOTE_IN_PLAIN " 2[d|]", skip,
+                    4, __FILE__, __LINE__);
 }
 
 /* CSV_MAX_FIELDS fields are a record; one more is refused, and the
@@ -289,7 +305,8 @@ static void test_csv_gives_up_on_endless_input(void **state)
     csv_record rec;
     assert_int_equal(csv_next(r, &rec), -2);
     assert_non_null(rec.error);
-    assert_non_null(strstr(rec.error, "no end of the record in 64 MiB from line 1"));
+    assert_non_null(
+        strstr(rec.error, "no end of the record in 64 MiB from line 1"));
     csv_close(r);
     fclose(f);
     free(in);
@@ -303,9 +320,13 @@ static void test_csv_put_field_round_trip(void **state)
     static const struct {
         const char *field, *written;
     } w[] = {
-        {"", ""},         {"plain", "plain"},       {"a b", "a b"},
-        {"a,b", "\"a,b\""}, {"say \"hi\"", "\"say \"\"hi\"\"\""},
-        {"two\nlines", "\"two\nlines\""}, {"cr\rhere", "\"cr\rhere\""},
+        {"", ""},
+        {"plain", "plain"},
+        {"a b", "a b"},
+        {"a,b", "\"a,b\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"two\nlines", "\"two\nlines\""},
+        {"cr\rhere", "\"cr\rhere\""},
         {"\"", "\"\"\"\""},
     };
     for (size_t i = 0; i < sizeof w / sizeof *w; i++) {
@@ -345,7 +366,8 @@ static void test_csv_put_field_every_place(void **state)
                 sb_puts(&b, "");
                 assert_int_equal(csv_put_field(&b, field, n), 0);
                 int quoted = n && special[k] != 'x';
-                assert_int_equal(b.len, n + (quoted ? 2 + (special[k] == '"') : 0));
+                assert_int_equal(b.len,
+                                 n + (quoted ? 2 + (special[k] == '"') : 0));
                 assert_int_equal(b.p[0] == '"' && n, quoted);
                 free(b.p);
             }
@@ -358,7 +380,8 @@ static void test_csv_put_field_every_place(void **state)
 static void test_csv_put_plain_field_as_put_field(void **state)
 {
     (void)state;
-    static const char *const pieces[] = {"a", "7", ",", " ", "\t", "xyz", "残", ",,", ".5"};
+    static const char *const pieces[] = {"a",   "7",  ",",  " ", "\t",
+                                         "xyz", "残", ",,", ".5"};
     uint64_t seed = 0x9E3779B97F4A7C15ULL;
     for (int round = 0; round < 2000; round++) {
         strbuf in = {0};
@@ -367,7 +390,9 @@ static void test_csv_put_plain_field_as_put_field(void **state)
             int np = (int)(seed % 12);
             for (int k = 0; k < np; k++) {
                 seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-                sb_puts(&in, pieces[(seed >> 33) % (sizeof pieces / sizeof *pieces)]);
+                sb_puts(
+                    &in,
+                    pieces[(seed >> 33) % (sizeof pieces / sizeof *pieces)]);
             }
             sb_puts(&in, "x\n");
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -386,7 +411,8 @@ static void test_csv_put_plain_field_as_put_field(void **state)
             char cut[CSV_PLAIN_MAX + 17];
             const char *text[64];
             size_t len[64];
-            size_t nf = csv_split_plain(cut, blk.p + lines[j].off, lines[j].len, text, len, 64);
+            size_t nf = csv_split_plain(cut, blk.p + lines[j].off, lines[j].len,
+                                        text, len, 64);
             for (size_t k = 0; k < nf && k < 64; k++) {
                 strbuf a = {0}, b = {0};
                 sb_puts(&a, "");
@@ -406,6 +432,37 @@ static void test_csv_put_plain_field_as_put_field(void **state)
     }
 }
 
+/* A field of a plain line (no quote, comma, CR or LF) is written by
+ * csv_put_plain_field as csv_put_field writes it: quoted exactly when a
+ * blank or tab is at either end, over fields of 0 to 40 bytes with a
+ * blank, a tab or a plain byte at every place. */
+static void test_csv_put_plain_field_quotes_blank_ends(void **state)
+{
+    (void)state;
+    static const char special[] = {' ', '\t', 'x', '7', '\xE6'};
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t at = 0; at < (n ? n : 1); at++)
+            for (size_t k = 0; k < sizeof special; k++) {
+                char field[48];
+                memset(field, 'a', sizeof field);
+                if (n)
+                    field[at] = special[k];
+                strbuf plain = {0}, any = {0};
+                sb_puts(&plain, "");
+                sb_puts(&any, "");
+                assert_int_equal(csv_put_plain_field(&plain, field, n), 0);
+                assert_int_equal(csv_put_field(&any, field, n), 0);
+                assert_int_equal(plain.len, any.len);
+                assert_memory_equal(plain.p, any.p, any.len);
+                int blank = special[k] == ' ' || special[k] == '\t';
+                assert_int_equal(
+                    plain.len,
+                    n + (n && blank && (at == 0 || at == n - 1) ? 2 : 0));
+                free(plain.p);
+                free(any.p);
+            }
+}
+
 /* Lines of every length around the eight-byte words the plain-line
  * path reads at a time, made of commas, quotes, CR, NUL, byte order
  * marks, other UTF-8 and plain bytes, some with columns not kept: both
@@ -413,9 +470,21 @@ static void test_csv_put_plain_field_as_put_field(void **state)
 static void test_csv_plain_words_as_general(void **state)
 {
     (void)state;
-    static const char *const pieces[] = {"a", "7", ",", ",", ",", "\"", "\r", "\n",
-                                         "\xEF\xBB\xBF", "\xEF\xBC\x88", "残",
-                                         "xyz", ",,", " ", "\t"};
+    static const char *const pieces[] = {"a",
+                                         "7",
+                                         ",",
+                                         ",",
+                                         ",",
+                                         "\"",
+                                         "\r",
+                                         "\n",
+                                         "\xEF\xBB\xBF",
+                                         "\xEF\xBC\x88",
+                                         "残",
+                                         "xyz",
+                                         ",,",
+                                         " ",
+                                         "\t"};
     uint64_t seed = 0x2545F4914F6CDD1DULL;
     unsigned char skip[8] = {0, 1, 0, 0, 1, 0, 0, 0};
     /* 800 inputs of 1 to 48 lines: about 20,000 lines, and few readers
@@ -439,7 +508,8 @@ static void test_csv_plain_words_as_general(void **state)
         }
         int skipping = t % 3 == 0;
         char *a = read_all(in.p, in.len, PATH_PLAIN, skipping ? skip : NULL, 8);
-        char *b = read_all(in.p, in.len, PATH_GENERAL, skipping ? skip : NULL, 8);
+        char *b =
+            read_all(in.p, in.len, PATH_GENERAL, skipping ? skip : NULL, 8);
         char *c = read_all(in.p, in.len, PATH_RUNS, skipping ? skip : NULL, 8);
         if (strcmp(a, b))
             fail_msg("input %d: plain-line %s, general %s", t, a, b);
@@ -464,11 +534,16 @@ static void test_csv_runs_across_chunks(void **state)
     sb_puts(&in, "id,a,b\n");
     while (in.len < (3u << 20)) {
         seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-        size_t want = seed % 997 == 0 ? CSV_PLAIN_MAX - 2 + seed % 4 : 1 + seed % 80;
+        size_t want =
+            seed % 997 == 0 ? CSV_PLAIN_MAX - 2 + seed % 4 : 1 + seed % 80;
         for (size_t i = 0; i < want; i++)
-            sb_putc(&in, (i % 9 == 4) ? ',' : (char)('a' + (seed >> (i % 40)) % 26));
+            sb_putc(&in,
+                    (i % 9 == 4) ? ',' : (char)('a' + (seed >> (i % 40)) % 26));
         unsigned odd = (unsigned)(seed >> 50) % 400;
-        sb_puts(&in, odd == 0 ? "\"q\"\n" : odd == 1 ? "\n\n" : odd == 2 ? "\r\n" : "\n");
+        sb_puts(&in, odd == 0   ? "\"q\"\n"
+                     : odd == 1 ? "\n\n"
+                     : odd == 2 ? "\r\n"
+                                : "\n");
     }
     char *a = read_all(in.p, in.len, PATH_GENERAL, NULL, 0);
     char *b = read_all(in.p, in.len, PATH_RUNS, NULL, 0);
@@ -476,7 +551,8 @@ static void test_csv_runs_across_chunks(void **state)
         size_t i = 0;
         while (a[i] == b[i])
             i++;
-        fail_msg("runs of lines differ from the general reader at byte %zu: %.80s | %.80s",
+        fail_msg("runs of lines differ from the general reader at byte %zu: "
+                 "%.80s | %.80s",
                  i, a + i, b + i);
     }
     free(a);
@@ -497,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_csv_put_field_round_trip),
         cmocka_unit_test(test_csv_put_field_every_place),
         cmocka_unit_test(test_csv_put_plain_field_as_put_field),
+        cmocka_unit_test(test_csv_put_plain_field_quotes_blank_ends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 
 #include "decimal.h"
 #include "eval.h"
+#include "record_line.h"
 
 #define FIELDS                                                                 \
     "inputs:\n"                                                                \
@@ -439,6 +440,117 @@ static void test_record_set_texts_as_one_by_one(void **state)
     ql_ruleset_free(rs);
 }
 
+/* A plain line cut and set in one pass (qli_record_set_line, the
+ * command's CSV rows) as cut at its commas and set in one call
+ * (ql_record_set_texts): random lines of every kind of text — no quote,
+ * CR, LF or NUL, as a plain line has none; commas in a text make more
+ * columns — over shuffled column maps, some lines wider or narrower than
+ * the map.  The same count of columns and the same texts cut; a line
+ * set only when the usual way sets it, then every field the same; else,
+ * set again the usual way (as the command does), the same refusal. */
+static void test_record_set_line_as_set_texts(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(rules());
+    ql_record *ref, *row;
+    assert_int_equal(ql_record_new(&ref, rs, NULL), QL_OK);
+    assert_int_equal(ql_record_new(&row, rs, NULL), QL_OK);
+    size_t nf = ql_ruleset_input_count(rs);
+    enum { COLS = 24 };
+    int fields[COLS];
+    static char line[COLS * 130 + QLI_LINE_PAD + 1], copy[sizeof line];
+    const char *rt[COLS * 130], *lt[COLS];
+    size_t rl[COLS * 130], ll[COLS];
+    size_t set_rows = 0, refused = 0, ragged = 0;
+    for (int r = 0; r < 40000; r++) {
+        if (r % 100 == 0)
+            for (size_t j = 0; j < COLS; j++)
+                fields[j] = rnd(4) == 0 ? -1 : (int)rnd((unsigned)nf);
+        size_t ncols = 1 + rnd(COLS),
+               width = rnd(10) == 0 ? rnd(COLS + 2) : ncols;
+        size_t len = 0;
+        for (size_t j = 0; j < width; j++) {
+            char t[128];
+            int i = j < ncols ? fields[j] : -1;
+            unsigned how = rnd(10);
+            size_t n =
+                how < 3 ? 0
+                : i >= 0 && rs->inputs[i].type.kind == VK_NUMBER && how < 9
+                    ? random_text(t, sizeof t)
+                    : random_bytes(t, sizeof t);
+            for (size_t k = 0; k < n; k++)
+                if (t[k] == '\0' || t[k] == '"' || t[k] == '\r' || t[k] == '\n')
+                    t[k] = 'q';
+            if (j)
+                line[len++] = ',';
+            memcpy(line + len, t, n);
+            len += n;
+        }
+        if (len == 0)
+            line[len++] = 'x'; /* a plain line is not empty */
+        /* the reference: cut at every comma, set in one call */
+        memcpy(copy, line, len);
+        copy[len] = '\0';
+        size_t nref = 0, start = 0;
+        for (size_t k = 0; k <= len; k++)
+            if (k == len || copy[k] == ',') {
+                copy[k] = '\0';
+                rt[nref] = copy + start;
+                rl[nref++] = k - start;
+                start = k + 1;
+            }
+        int set = -1;
+        size_t n =
+            qli_record_set_line(row, fields, ncols, line, len, lt, ll, &set);
+        if (n != nref)
+            fail_msg("row %d: %zu columns cut, %zu in the line", r, n, nref);
+        if (n != ncols) {
+            ragged++;
+            ql_record_clear(ref);
+            ql_record_clear(row);
+            continue;
+        }
+        for (size_t j = 0; j < n; j++)
+            if (ll[j] != rl[j] || memcmp(lt[j], rt[j], rl[j]) ||
+                lt[j][ll[j]] != '\0')
+                fail_msg("row %d: column %zu cut as '%.*s'", r, j, (int)ll[j],
+                         lt[j]);
+        ql_error e1, e2;
+        ql_error_clear(&e1);
+        ql_error_clear(&e2);
+        size_t at1 = 99, at2 = 98;
+        ql_status s1 = ql_record_set_texts(ref, fields, rt, rl, n, &at1, &e1);
+        if (set == 1) {
+            if (s1)
+                fail_msg("row %d: set in one pass, refused the usual way: %s",
+                         r, e1.message);
+            set_rows++;
+            for (size_t i = 0; i < nf; i++)
+                if (!same_field(ref, row, i))
+                    fail_msg("row %d: field %s differs", r, rs->inputs[i].name);
+        } else {
+            assert_int_equal(set, 0);
+            ql_status s2 =
+                ql_record_set_texts(row, fields, lt, ll, n, &at2, &e2);
+            if (s1 != s2 || !s1 || at1 != at2 ||
+                strcmp(e1.message, e2.message) || strcmp(e1.field, e2.field))
+                fail_msg("row %d: the usual way %d at %zu '%s', after one pass "
+                         "%d at "
+                         "%zu '%s'",
+                         r, s1, at1, e1.message, s2, at2, e2.message);
+            refused++;
+        }
+        if (s1 || rnd(8) == 0) {
+            ql_record_clear(ref);
+            ql_record_clear(row);
+        }
+    }
+    assert_true(set_rows > 1000 && refused > 1000 && ragged > 100);
+    ql_record_free(ref);
+    ql_record_free(row);
+    ql_ruleset_free(rs);
+}
+
 /* The fast path's copy is written by every setter, whatever the type. */
 static void test_record_v64_by_every_setter(void **state)
 {
@@ -540,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_record_number_text_as_exact_way),
         cmocka_unit_test(test_record_text_fields_as_exact_way),
         cmocka_unit_test(test_record_set_texts_as_one_by_one),
+        cmocka_unit_test(test_record_set_line_as_set_texts),
         cmocka_unit_test(test_record_v64_by_every_setter),
         cmocka_unit_test(test_record_number_messages),
     };

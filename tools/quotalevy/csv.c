@@ -21,29 +21,29 @@
 
 struct csv_reader {
     FILE *f;
-    int general_only;  /* never the plain-line shortcut (tests) */
-    char *buf;         /* input chunk */
+    int general_only; /* never the plain-line shortcut (tests) */
+    char *buf;        /* input chunk */
     size_t pos, end;
     int eof, started;
-    int ferr;          /* the end came from a read error */
+    int ferr;     /* the end came from a read error */
     long records; /* records given so far (the first is the header) */
-    long line;         /* current physical line */
+    long line;    /* current physical line */
     long long consumed;
-    char *rec;         /* the record's field bytes */
+    char *rec; /* the record's field bytes */
     size_t rlen, rcap;
     size_t *starts, scap; /* the general reader's field offsets */
     size_t *lens;
     const char **fields;
-    size_t nf, fcap;      /* fcap: of lens and fields */
+    size_t nf, fcap;           /* fcap: of lens and fields */
     const unsigned char *skip; /* per field: 1 = not kept (csv_skip) */
     size_t nskip;
-    int skips;         /* some field is not kept */
-    int maybe_bom;     /* the record may hold a byte order mark (0xEF) */
-    int have_fields;   /* fields[] set as it was read (else from starts) */
+    int skips;       /* some field is not kept */
+    int maybe_bom;   /* the record may hold a byte order mark (0xEF) */
+    int have_fields; /* fields[] set as it was read (else from starts) */
     /* the record being read */
-    size_t rbytes;     /* its field bytes, kept or not */
-    int dropping;      /* the current field's bytes are not kept */
-    const char *err;   /* its first problem: read on to its end */
+    size_t rbytes;   /* its field bytes, kept or not */
+    int dropping;    /* the current field's bytes are not kept */
+    const char *err; /* its first problem: read on to its end */
     long err_line;
     int err_column;
     char msg[192];
@@ -76,9 +76,15 @@ void csv_close(csv_reader *r)
     free(r);
 }
 
-long long csv_offset(const csv_reader *r) { return r->consumed; }
+long long csv_offset(const csv_reader *r)
+{
+    return r->consumed;
+}
 
-void csv_general_only(csv_reader *r, int on) { r->general_only = on; }
+void csv_general_only(csv_reader *r, int on)
+{
+    r->general_only = on;
+}
 
 int csv_take_record(csv_reader *r, char **p, size_t *cap, size_t *len,
                     const char ***fields, size_t **lens, size_t *fcap)
@@ -167,7 +173,10 @@ static int count_bytes(csv_reader *r, size_t k, long start_line)
     return r->rbytes > CSV_MAX_SKIP ? -3 : 0;
 }
 
-static int keeping(const csv_reader *r) { return !r->err && !r->dropping; }
+static int keeping(const csv_reader *r)
+{
+    return !r->err && !r->dropping;
+}
 
 /* One field byte: kept unless the record or field is dropped.  −2 out
  * of memory, −3 give up. */
@@ -256,7 +265,8 @@ static int end_field(csv_reader *r, size_t start, long start_line)
         return 0;
     }
     /* the field's NUL, and one more for csv_take_record's after the last */
-    if (room_for_field(r) || buf_grow(&r->rec, &r->rcap, r->rlen + 2, REC_FIRST))
+    if (room_for_field(r) ||
+        buf_grow(&r->rec, &r->rcap, r->rlen + 2, REC_FIRST))
         return -1;
     r->starts[r->nf] = start;
     r->lens[r->nf] = r->rlen - start;
@@ -279,7 +289,7 @@ static inline uint64_t zero_bytes(uint64_t x)
 /* Nonzero when some byte of x is below n (n ≤ 128): a word with no
  * byte below '"' + 1 holds no quote, CR or NUL (blanks and '!' set it
  * too, and the word is then looked at closely). */
-#define BELOW(x, n) (((x) - BYTES(n)) & ~(x) & BYTES(0x80))
+#define BELOW(x, n) (((x)-BYTES(n)) & ~(x)&BYTES(0x80))
 
 /* The bytes of a plain line's word that the general reader must see: a
  * quote, CR or NUL (0x80 in each); a byte order mark's first byte sets
@@ -289,7 +299,8 @@ static inline uint64_t word_stops(uint64_t x, int *bom)
     if (!(BELOW(x, '"' + 1) | (x & BYTES(0x80))))
         return 0; /* most words: letters, digits, '.', ',' */
     *bom |= zero_bytes(x ^ BYTES(0xEF)) != 0;
-    return zero_bytes(x ^ BYTES('"')) | zero_bytes(x ^ BYTES('\r')) | zero_bytes(x);
+    return zero_bytes(x ^ BYTES('"')) | zero_bytes(x ^ BYTES('\r')) |
+           zero_bytes(x);
 }
 
 /* plain_line's way when every field is kept: the line's n bytes copied
@@ -437,11 +448,13 @@ static int finish(csv_reader *r, csv_record *rec)
     if (!r->have_fields)
         for (size_t i = 0; i < r->nf; i++)
             r->fields[i] = r->rec + r->starts[i];
-    for (size_t i = 0; i < r->nf && r->records > 0 && !r->err && r->maybe_bom; i++)
+    for (size_t i = 0; i < r->nf && r->records > 0 && !r->err && r->maybe_bom;
+         i++)
         if (r->lens[i] >= 3 && !memcmp(r->fields[i], "\xEF\xBB\xBF", 3)) {
-            r->err = "a byte order mark (U+FEFF) at the start of the field: the "
-                     "start of another file inside this one (files joined "
-                     "together?); remove it";
+            r->err =
+                "a byte order mark (U+FEFF) at the start of the field: the "
+                "start of another file inside this one (files joined "
+                "together?); remove it";
             r->err_line = rec->line;
             r->err_column = (int)i + 1;
         }
@@ -499,7 +512,8 @@ static int quoted(csv_reader *r, csv_record *rec, int *cp)
         } else if (ended) {
             r->line++;
         } else if (c == '\0') {
-            problem(r, "a NUL byte in a field (binary data, not text)", r->line);
+            problem(r, "a NUL byte in a field (binary data, not text)",
+                    r->line);
         }
         if ((st = put(r, (char)c, rec->line)))
             return st;
@@ -511,7 +525,10 @@ static int quoted(csv_reader *r, csv_record *rec, int *cp)
     }
     if (c != ',' && c != '\n' && c != -1 && c != -2) {
         /* read on as Python's csv does: the rest is part of the field */
-        problem(r, "a closing quote must end the field (expected ',' or a line end after it)", r->line);
+        problem(r,
+                "a closing quote must end the field (expected ',' or a line "
+                "end after it)",
+                r->line);
     }
     *cp = c;
     return 0;
@@ -574,9 +591,13 @@ int csv_next(csv_reader *r, csv_record *rec)
                 break;
             }
             if (c == '"')
-                problem(r, "a quote inside an unquoted field (quote the whole field and double the quote)", r->line);
+                problem(r,
+                        "a quote inside an unquoted field (quote the whole "
+                        "field and double the quote)",
+                        r->line);
             else if (c == '\0')
-                problem(r, "a NUL byte in a field (binary data, not text)", r->line);
+                problem(r, "a NUL byte in a field (binary data, not text)",
+                        r->line);
             if ((st = put(r, (char)c, rec->line)))
                 return give_up(r, rec, st);
             if ((st = copy_plain(r, rec->line)))
@@ -600,8 +621,8 @@ int csv_next(csv_reader *r, csv_record *rec)
 /* What csv_plain_lines looks for in a byte: 1 a byte that only the
  * general reader handles (a quote, CR, NUL, a byte order mark's first
  * byte), 2 the line end. */
-static const unsigned char plain_class[256] = {['"'] = 1, ['\r'] = 1, [0] = 1,
-                                               [0xEF] = 1, ['\n'] = 2};
+static const unsigned char plain_class[256] = {
+    ['"'] = 1, ['\r'] = 1, [0] = 1, [0xEF] = 1, ['\n'] = 2};
 
 /* Moves the chunk's unread bytes to its start and reads on after them
  * (a line cut by the chunk's end, for csv_plain_lines to see whole). */
@@ -635,9 +656,9 @@ static size_t scan_plain(const char *b, size_t pos, size_t end, csv_line *lines,
     for (; i + 16 <= end; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
         unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl_));
-        unsigned st = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q_), _mm_cmpeq_epi8(v, cr_)),
-                         _mm_or_si128(_mm_cmpeq_epi8(v, z_), _mm_cmpeq_epi8(v, ef_))));
+        unsigned st = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, q_), _mm_cmpeq_epi8(v, cr_)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, z_), _mm_cmpeq_epi8(v, ef_))));
         for (; nl; nl &= nl - 1) {
             unsigned at = (unsigned)__builtin_ctz(nl);
             size_t e = i + at, n = e - ls;
@@ -676,11 +697,12 @@ done:
     return ls;
 }
 
-int csv_plain_lines(csv_reader *r, strbuf *dst, csv_line *lines, size_t max, size_t room,
-                    long *first_line)
+int csv_plain_lines(csv_reader *r, strbuf *dst, csv_line *lines, size_t max,
+                    size_t room, long *first_line)
 {
     /* the header and a byte order mark before it are csv_next's */
-    if (r->general_only || !r->started || r->records == 0 || max == 0 || room == 0)
+    if (r->general_only || !r->started || r->records == 0 || max == 0 ||
+        room == 0)
         return 0;
     size_t k = 0, ls = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -719,8 +741,8 @@ size_t csv_split_plain(char *rec, const char *p, size_t n, const char **fields,
     const __m128i comma = _mm_set1_epi8(',');
     for (size_t i = 0; i <= n; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(rec + i));
-        for (unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)); c;
-             c &= c - 1) {
+        for (unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
+             c; c &= c - 1) {
             size_t at = i + (size_t)__builtin_ctz(c);
             rec[at] = '\0';
             if (nf < cap) {
@@ -750,8 +772,8 @@ size_t csv_split_plain(char *rec, const char *p, size_t n, const char **fields,
 /* ------------------------------------------------------------ writing */
 
 /* The bytes that make a field quoted. */
-static const unsigned char must_quote[256] = {[','] = 1, ['"'] = 1, ['\n'] = 1,
-                                              ['\r'] = 1};
+static const unsigned char must_quote[256] = {
+    [','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1};
 
 /* Whether s[0..n) holds a byte that makes a field quoted: eight bytes a
  * step where the word reader is built, the rest by the table. */
@@ -777,7 +799,8 @@ int csv_put_field(strbuf *b, const char *s, size_t n)
     int quote = needs_quote(s, n);
     /* blanks at either end quoted: many readers (spreadsheets, CSV
      * libraries told to skip initial spaces) trim an unquoted field's */
-    if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+    if (n &&
+        (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
         quote = 1;
     if (!quote)
         return sb_put(b, s, n);
@@ -793,7 +816,8 @@ int csv_put_plain_field(strbuf *b, const char *s, size_t n)
 {
     /* no comma, quote, CR or LF in a plain line's field: only a blank at
      * either end makes it quoted (csv_put_field says why) */
-    if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+    if (n &&
+        (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
         return csv_put_field(b, s, n);
     return sb_put(b, s, n);
 }

@@ -29,14 +29,14 @@
 typedef struct csv_reader csv_reader;
 
 typedef struct csv_record {
-    long line;            /* the line the record starts on, 1-based */
+    long line; /* the line the record starts on, 1-based */
     size_t nfields;
-    const char **field;   /* NUL-terminated copies, valid until the next call */
+    const char **field; /* NUL-terminated copies, valid until the next call */
     const size_t *len;
     /* on a malformed record (csv_next returns −1): */
     const char *error;
     long error_line;
-    int error_column;     /* 1-based field number */
+    int error_column; /* 1-based field number */
 } csv_record;
 
 csv_reader *csv_open(FILE *f);
@@ -84,8 +84,8 @@ typedef struct csv_line {
  * Returns the number taken, 0 when the next record is not such a line
  * (csv_next reads it), −1 out of memory.  Fields not kept (csv_skip) are
  * in the lines all the same: the caller does not read them. */
-int csv_plain_lines(csv_reader *r, strbuf *dst, csv_line *lines, size_t max, size_t room,
-                    long *first_line);
+int csv_plain_lines(csv_reader *r, strbuf *dst, csv_line *lines, size_t max,
+                    size_t room, long *first_line);
 /* Cuts a line csv_plain_lines took (its n bytes at p) at its commas: the
  * line is copied into rec (room for n + 17 bytes) with a NUL after each
  * field, and the first `cap` fields' texts and lengths are stored in
@@ -99,9 +99,9 @@ long long csv_offset(const csv_reader *r);
 /* Appends one field to b, quoted (and its quotes doubled) if it must be:
  * a comma, a quote, CR or LF in it. */
 int csv_put_field(strbuf *b, const char *s, size_t n);
-/* csv_put_field for a field of a plain line (csv_plain_lines, cut by
- * csv_split_plain), which holds no comma, quote, CR or LF: the same bytes,
- * without looking for them. */
+/* csv_put_field for a field cut from a plain line (csv_plain_lines): it
+ * holds no quote, comma, CR or LF, so only a blank at either end quotes
+ * it. */
 int csv_put_plain_field(strbuf *b, const char *s, size_t n);
 
 #endif

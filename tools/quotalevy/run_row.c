@@ -3,9 +3,10 @@
  * a record, the evaluation, and the output line (CSV or JSON Lines, the
  * values straight from the result) or the reject line.  See run.h.
  */
-#include "run.h"
 #include "groups.h"
 #include "input.h"
+#include "record_line.h"
+#include "run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,15 +46,17 @@ size_t run_column_names(const ql_ruleset *rs, strbuf *line, int csv)
 typedef struct row_view {
     const char *id; /* the last id column's text, or NULL */
     size_t id_len;
-    int id_col;     /* 1-based */
+    int id_col;        /* 1-based */
     const char **keep; /* per --keep column: its text, or NULL */
     size_t *keep_len;
     int *keep_col;
-    int raw;        /* columns found through the header's maps */
+    int raw;   /* columns found through the header's maps */
+    int plain; /* of a plain line: no quote, comma, CR or LF in any */
 } row_view;
 
 /* The column (1-based) that feeds input i, or 0. */
-static int column_of(const run_cfg *cfg, const slot *s, const row_view *v, int input)
+static int column_of(const run_cfg *cfg, const slot *s, const row_view *v,
+                     int input)
 {
     if (v->raw)
         return cfg->input_col[input];
@@ -67,7 +70,8 @@ static int column_of(const run_cfg *cfg, const slot *s, const row_view *v, int i
  * (line,column,field,status,message,id) or a human line for standard
  * error. */
 static void reject(const run_cfg *cfg, worker *w, const slot *s, int column,
-                   const char *field, ql_status st, const char *msg, const char *id)
+                   const char *field, ql_status st, const char *msg,
+                   const char *id)
 {
     strbuf *b = w->rej;
     w->nrej++;
@@ -95,7 +99,8 @@ static void reject(const run_cfg *cfg, worker *w, const slot *s, int column,
         snprintf(head, sizeof head, "%s:%ld:%d: rejected", cfg->input_name,
                  s->line, column);
     else
-        snprintf(head, sizeof head, "%s:%ld: rejected", cfg->input_name, s->line);
+        snprintf(head, sizeof head, "%s:%ld: rejected", cfg->input_name,
+                 s->line);
     /* the id, field and message may hold the row's own text: escaped, so
      * that a value can never forge a line of its own */
     sb_puts(b, head);
@@ -130,9 +135,7 @@ static void put_value(const run_cfg *cfg, strbuf *b, const ql_value *v)
             ql_value_format(buf, sizeof buf, v);
             json_put_string(b, buf, strlen(buf));
             return;
-        default:
-            json_put_string(b, v->string, v->length);
-            return;
+        default: json_put_string(b, v->string, v->length); return;
         }
     }
     if (v->type == QL_TYPE_STRING || v->type == QL_TYPE_TABLE) {
@@ -168,8 +171,9 @@ static void put_result_text(const run_cfg *cfg, strbuf *b, const ql_result *res,
     int quote = cfg->jsonl_out && quote_json;
     char *at = b->p + b->len + quote;
     size_t n = field < 0
-        ? ql_result_output_text(at, QL_DECIMAL_TEXT_MAX, res, i)
-        : ql_result_check_text(at, QL_DECIMAL_TEXT_MAX, res, i, (ql_check_field)field);
+                   ? ql_result_output_text(at, QL_DECIMAL_TEXT_MAX, res, i)
+                   : ql_result_check_text(at, QL_DECIMAL_TEXT_MAX, res, i,
+                                          (ql_check_field)field);
     if (n == 0) {
         b->p[b->len] = '\0';
         if (cfg->jsonl_out)
@@ -255,7 +259,8 @@ static void put_trace(const run_cfg *cfg, strbuf *b, const ql_result *res)
 /* The id and the --keep columns go to the output as they are: each must
  * be UTF-8 text, or the output would not be (JSON Lines least of all).
  * The first in column order that is not is the row's reject. */
-static int copied_text_bad(const run_cfg *cfg, worker *w, slot *s, const row_view *v)
+static int copied_text_bad(const run_cfg *cfg, worker *w, slot *s,
+                           const row_view *v)
 {
     int col = 0, is_id = 0;
     size_t ok = 0;
@@ -342,7 +347,8 @@ static int set_slot(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
     for (size_t k = 0; k < s->n; k++)
         if (s->target[k] == T_DATE && !cfg->has_date && s->len[k]) {
             if (in_parse_date(date, slot_text(s, k), s->len[k], &err)) {
-                reject(cfg, w, s, s->col[k], "date", err.code, err.message, v->id);
+                reject(cfg, w, s, s->col[k], "date", err.code, err.message,
+                       v->id);
                 return 0;
             }
             *have_date = 1;
@@ -375,8 +381,9 @@ typedef struct raw_row {
 
 /* Columns [from, to) of a mapped CSV row into the record in one call
  * (ql_record_set_texts); 0 when one is refused. */
-static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v,
-                       const raw_row *r, size_t from, size_t to)
+static int set_columns(const run_cfg *cfg, worker *w, slot *s,
+                       const row_view *v, const raw_row *r, size_t from,
+                       size_t to)
 {
     ql_error err;
     size_t bad;
@@ -384,7 +391,8 @@ static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v
         !ql_record_set_texts(w->rec, cfg->map_field + from, r->text + from,
                              r->len + from, to - from, &bad, &err))
         return 1;
-    reject(cfg, w, s, (int)(from + bad) + 1, err.field, err.code, err.message, v->id);
+    reject(cfg, w, s, (int)(from + bad) + 1, err.field, err.code, err.message,
+           v->id);
     return 0;
 }
 
@@ -392,10 +400,11 @@ static int set_columns(const run_cfg *cfg, worker *w, slot *s, const row_view *v
  * after a NUL) into the record, straight from its columns through the
  * header's maps: the date column first (the row's evaluation date), then
  * every field in one call, which reports the bad value of the input
- * declared first (P4-05).  0 when a value is refused (the reject
- * written). */
-static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v, const raw_row *r,
-                   ql_date *date, int *have_date)
+ * declared first (P4-05) — unless `fields_set` says they are set already
+ * (set_plain).  0 when a value is refused (the reject written). */
+static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v,
+                   const raw_row *r, ql_date *date, int *have_date,
+                   int fields_set)
 {
     const char *const *texts = r->text;
     const size_t *lens = r->len;
@@ -420,17 +429,23 @@ static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v, const ra
         }
         *have_date = 1;
     }
-    return set_columns(cfg, w, s, v, r, 0, r->n);
+    return fields_set || set_columns(cfg, w, s, v, r, 0, r->n);
 }
 
-/* A plain CSV line the reading thread handed over whole (s->plain): cut
- * at its commas into the worker's arrays; a row whose width is not the
- * header's is refused as the reader refuses it (in_ragged).  0 when
+/* A plain CSV line the reading thread handed over whole (s->plain):
+ * cut and set into the record in one pass (qli_record_set_line: a
+ * number's digits read once, for its value and its end); a row whose
+ * width is not the header's is refused as the reader refuses it
+ * (in_ragged), and a row with a value that pass did not set is set
+ * again through ql_record_set_texts, which says which and why.  0 when
  * refused (the reject written). */
-static int cut_plain(const run_cfg *cfg, worker *w, slot *s, raw_row *r)
+static int set_plain(const run_cfg *cfg, worker *w, slot *s, row_view *v,
+                     raw_row *r, ql_date *date, int *have_date)
 {
-    size_t n = csv_split_plain(w->line, w->block + s->poff, s->plen, w->ftext, w->flen,
-                               cfg->map_n);
+    int set;
+    memcpy(w->line, w->block + s->poff, s->plen);
+    size_t n = qli_record_set_line(w->rec, cfg->map_field, cfg->map_n, w->line,
+                                   s->plen, w->ftext, w->flen, &set);
     if (n != cfg->map_n) {
         char msg[160];
         int column;
@@ -441,30 +456,31 @@ static int cut_plain(const run_cfg *cfg, worker *w, slot *s, raw_row *r)
     r->text = w->ftext;
     r->len = w->flen;
     r->n = n;
-    return 1;
+    return set_raw(cfg, w, s, v, r, date, have_date, set);
 }
 
 void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
 {
     if (s->error) {
         size_t f = s->error_field_off, i = s->error_id_off;
-        reject(cfg, w, s, s->error_column, f == (size_t)-1 ? NULL : s->data.p + f,
-               s->error_status ? s->error_status : QL_EPARSE, s->data.p + s->error_off,
-               i == (size_t)-1 ? NULL : s->data.p + i);
+        reject(
+            cfg, w, s, s->error_column, f == (size_t)-1 ? NULL : s->data.p + f,
+            s->error_status ? s->error_status : QL_EPARSE,
+            s->data.p + s->error_off, i == (size_t)-1 ? NULL : s->data.p + i);
         return;
     }
     ql_record_clear(w->rec);
     ql_error err;
     int have_date = cfg->has_date;
     ql_date date = cfg->date;
-    row_view rv = {NULL, 0, 0, w->keep_v, w->keep_l, w->keep_c, 0};
+    row_view rv = {NULL, 0, 0, w->keep_v, w->keep_l, w->keep_c, 0, s->plain};
     for (size_t k = 0; k < cfg->nkeep; k++)
         rv.keep[k] = NULL;
     raw_row raw = {(const char *const *)s->rawtext, s->rawlen, s->nraw};
-    if (s->plain && !cut_plain(cfg, w, s, &raw))
-        return;
-    if (raw.n ? !set_raw(cfg, w, s, &rv, &raw, &date, &have_date)
-              : (view_slot(cfg, s, &rv), !set_slot(cfg, w, s, &rv, &date, &have_date)))
+    if (s->plain ? !set_plain(cfg, w, s, &rv, &raw, &date, &have_date)
+        : raw.n  ? !set_raw(cfg, w, s, &rv, &raw, &date, &have_date, 0)
+                 : (view_slot(cfg, s, &rv),
+                   !set_slot(cfg, w, s, &rv, &date, &have_date)))
         return;
     const char *id = rv.id;
     if (!have_date) {
@@ -503,20 +519,18 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     size_t idlen = !id ? 0 : rv.raw ? rv.id_len : strlen(id);
     if (cfg->jsonl_out)
         idlen ? json_put_string(b, id, idlen) : sb_puts(b, "null");
-    else if (idlen && s->plain) /* cut from a plain line: nothing to quote */
-        csv_put_plain_field(b, id, idlen);
-    else if (idlen) /* a CSV field holds no NUL: its length is the text's */
-        csv_put_field(b, id, idlen);
+    else if (idlen) /* a CSV field holds no NUL: its length is the text's;
+                     * cut from a plain line, it needs no quote search */
+        rv.plain ? csv_put_plain_field(b, id, idlen)
+                 : csv_put_field(b, id, idlen);
     for (size_t k = 0; k < cfg->nkeep; k++) {
         put_key(cfg, b, cfg->keep[k], 0);
         const char *v = rv.keep[k];
         size_t vl = rv.keep_len[k];
         if (cfg->jsonl_out)
             v ? json_put_string(b, v, vl) : sb_puts(b, "null");
-        else if (v && s->plain)
-            csv_put_plain_field(b, v, vl);
         else if (v)
-            csv_put_field(b, v, vl);
+            rv.plain ? csv_put_plain_field(b, v, vl) : csv_put_field(b, v, vl);
     }
     const ql_ruleset *rs = cfg->rs;
     size_t check = 0;
@@ -581,8 +595,10 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
             comp.type = QL_TYPE_BOOL;
             comp.boolean = c.compliant;
         }
-        const ql_value *parts[5] = {&app, &comp, &c.required, &c.actual, &c.shortfall};
-        static const char *pn[5] = {"applicable", "compliant", "required", "actual", "shortfall"};
+        const ql_value *parts[5] = {&app, &comp, &c.required, &c.actual,
+                                    &c.shortfall};
+        static const char *pn[5] = {"applicable", "compliant", "required",
+                                    "actual", "shortfall"};
         if (cfg->jsonl_out) {
             put_key(cfg, b, name, 0);
             if (!c.applicable) {
@@ -607,4 +623,3 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         sb_putc(b, '}');
     sb_putc(b, '\n');
 }
-
