@@ -41,8 +41,9 @@
  * any other is passed over, or refused with QL_SWIG_NO_EXTRA in flags.
  *
  * Included by the wrapper SWIG generates from quotalevy.i; everything
- * here is static to it but the near-miss rule (tools/quotalevy/nearmiss.c,
- * linked hidden into each module).  One record and one result are kept and reused:
+ * here is static to it but the near-miss rule and the refusal of a record
+ * with no input (tools/quotalevy/nearmiss.c, noinput.c, linked hidden into
+ * each module).  One record and one result are kept and reused:
  * the batch is for one thread at a time, the rule set for any number.
  */
 #ifndef QL_SWIG_BATCH_H
@@ -57,6 +58,7 @@
 #include "quotalevy.h"
 #include "lookalike.h" /* name_fold */
 #include "nearmiss.h"  /* near_folded */
+#include "noinput.h"   /* noinput_refuses */
 
 /* Flags of ql_swig_batch_run beside QL_EVAL_TRACE: refuse every key
  * that is neither an input nor `id` (Java's Extra.ERROR, Lua's
@@ -82,8 +84,10 @@ typedef struct ql_swig_batch {
      * when a record first has a key that is no input */
     int32_t **folded;
     size_t *nfolded;
-    /* this record's keys that are no input: offsets into its data */
+    /* this record's keys that are no input: offsets into its data; and
+     * whether it has an `id` that is no input */
     size_t *extra, nextra, extra_cap;
+    int has_id;
 } ql_swig_batch;
 
 static size_t ql_swig_hash(const char *s, size_t len)
@@ -532,33 +536,25 @@ static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flag
 
 /* At a record's end: a record none of whose keys is an input (`{}`, only
  * an id, headers in another language) would be evaluated on the inputs'
- * defaults alone — the command stops such a header, Python refuses such
- * a record (probe5 P5-07).  Its error ranks last, after a near miss's
- * "did you mean", which says more. */
+ * defaults alone — refused, as every front end refuses it (noinput.h
+ * decides and words it; probe5 P5-07).  Its error ranks last, after a
+ * near miss's "did you mean", which says more. */
 static void ql_swig_some_input(ql_swig_batch *b, const char *data, ql_swig_worst *w,
                                ql_error *err)
 {
-    size_t n = ql_ruleset_input_count(b->rs);
-    for (size_t i = 0; i < n; i++)
-        if (b->seen[i] == b->stamp)
-            return;
-    if (n == 0 || w->st != QL_OK)
+    size_t n = ql_ruleset_input_count(b->rs), given = 0;
+    for (size_t i = 0; i < n && !given; i++)
+        given = b->seen[i] == b->stamp;
+    if (w->st != QL_OK || !noinput_refuses(b->rs, given))
         return;
-    char msg[QL_ERROR_MESSAGE_MAX], given[200] = "";
-    size_t used = 0;
-    for (size_t k = 0; k < b->nextra && used + 8 < sizeof given; k++) {
-        int m = snprintf(given + used, sizeof given - used, "%s'%.60s'", k ? ", " : "",
-                         data + b->extra[k]);
-        used += m > 0 ? (size_t)m : 0;
-    }
-    if (used >= sizeof given)
-        memcpy(given + sizeof given - 4, "...", 4);
-    snprintf(msg, sizeof msg,
-             "no key of the record is an input of the rule set '%s' (%s%s): every "
-             "value would be the inputs' defaults alone; give its inputs by name "
-             "(the first is '%s')",
-             ql_ruleset_meta(b->rs, "id"), b->nextra ? "its keys: " : "no key besides an id",
-             given, ql_ruleset_input_name(b->rs, 0));
+    const char *names[NOINPUT_NAMES_READ];
+    size_t k = 0;
+    if (b->has_id)
+        names[k++] = "id";
+    for (size_t j = 0; j < b->nextra && k < NOINPUT_NAMES_READ; j++)
+        names[k++] = data + b->extra[j];
+    char msg[QL_ERROR_MESSAGE_MAX];
+    noinput_message(msg, sizeof msg, b->rs, 0, "the record", names, k);
     ql_error e;
     ql_swig_keep(w, (long)n + 1, ql_swig_record_error(&e, "", msg), &e, err);
 }
@@ -593,6 +589,7 @@ static void ql_swig_field(ql_swig_batch *b, const char *data, const char *name,
         return;
     }
     if (nlen == 2 && !memcmp(name, "id", 2)) {
+        b->has_id = 1;
         if (refused) /* the record's id, as in every front end: not read */
             ql_swig_keep(w, -1, ql_swig_record_error(&e, "id", text), &e, err);
         return;
@@ -640,6 +637,7 @@ static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
         b->stamp = 1;
     }
     b->nextra = 0;
+    b->has_id = 0;
     while (*pos < len) {
         const char *name = data + *pos;
         const char *end = memchr(name, '\0', len - *pos);

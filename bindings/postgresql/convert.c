@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "noinput.h"
+
 static void record_error(ql_error *err, const char *field, const char *fmt,
                          const char *arg)
 {
@@ -121,6 +123,26 @@ static bool list_item(Jsonb *jb, const char *name, JsonbValue *out)
     return true;
 }
 
+/* A record none of whose keys is an input: the record's error, not a
+ * row of the inputs' defaults (noinput.h decides and words it, as every
+ * front end does). */
+static ql_status no_input(const ql_ruleset *rs, Jsonb *jb, size_t given, ql_error *err)
+{
+    const char *names[NOINPUT_NAMES_READ];
+    size_t n = 0;
+    char msg[QL_ERROR_MESSAGE_MAX];
+    if (!noinput_refuses(rs, given))
+        return QL_OK;
+    JsonbIterator *it = JsonbIteratorInit(&jb->root);
+    JsonbValue k;
+    JsonbIteratorToken tok;
+    while (n < NOINPUT_NAMES_READ && (tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+        if (tok == WJB_KEY)
+            names[n++] = pnstrdup(k.val.string.val, k.val.string.len);
+    record_error(err, "", "%s", noinput_message(msg, sizeof msg, rs, 0, "the record", names, n));
+    return QL_ERECORD;
+}
+
 ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
                                  ql_date *date, char **id, ql_error *err)
 {
@@ -182,25 +204,11 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
     ql_status st = qlpg_check_keys(e, jb, read, err);
     if (!st)
         st = qlpg_partial_list(e->rs, given, "key", err);
-    if (!st && n > 0) { /* '{}', only an id, keys in another language: not a
-                         * row of defaults (the command stops such a header;
-                         * probe5 P5-07) */
-        size_t i = 0;
-        while (i < n && !given[i])
-            i++;
-        if (i == n) {
-            char msg[QL_ERROR_MESSAGE_MAX];
-            snprintf(msg, sizeof msg,
-                     "no key of the record is an input of the rule set '%s' "
-                     "(%d key%s, none an input): every value would be the inputs' "
-                     "defaults alone; give its inputs by name (the first is '%s')",
-                     ql_ruleset_meta(e->rs, "id"), (int)JsonContainerSize(&jb->root),
-                     JsonContainerSize(&jb->root) == 1 ? "" : "s",
-                     ql_ruleset_input_name(e->rs, 0));
-            record_error(err, "", "%s", msg);
-            st = QL_ERECORD;
-        }
-    }
+    size_t ngiven = 0;
+    for (size_t i = 0; i < n; i++)
+        ngiven += given[i];
+    if (!st) /* '{}', only an id, keys in another language (probe5 P5-07) */
+        st = no_input(e->rs, jb, ngiven, err);
     if (!st && vst) {
         *err = verr;
         st = vst;
@@ -331,15 +339,19 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
                  m->table_name ? errdetail("table %s", m->table_name) : 0,
                  errhint("Add the missing columns (NULL where an item is meant "
                          "empty), or give the list as one array column.")));
-    size_t given = 0;
-    while (given < ni && !present[given])
-        given++;
-    if (ni > 0 && given == ni) /* a row of defaults alone (probe5 P5-07) */
-        ereport(ERROR,
+    const char *names[NOINPUT_NAMES_READ];
+    size_t nnames = 0, given = 0;
+    for (size_t i = 0; i < ni; i++)
+        given += present[i];
+    for (int a = 0; a < m->td->natts && nnames < NOINPUT_NAMES_READ; a++)
+        if (!TupleDescAttr(m->td, a)->attisdropped)
+            names[nnames++] = NameStr(TupleDescAttr(m->td, a)->attname);
+    char msg[QL_ERROR_MESSAGE_MAX];
+    if (noinput_refuses(rs, given))
+        ereport(ERROR, /* a row of defaults alone (probe5 P5-07) */
                 (errcode(ERRCODE_UNDEFINED_COLUMN),
-                 errmsg("no column of the row is an input of the rule set '%s': every "
-                        "value would be the inputs' defaults alone",
-                        ql_ruleset_meta(rs, "id")),
+                 errmsg("%s", noinput_message(msg, sizeof msg, rs, 1, "the row", names,
+                                              nnames)),
                  m->table_name ? errdetail("table %s", m->table_name) : 0,
                  errhint("Name the columns as the inputs are named (the first is "
                          "\"%s\"), or pass to_jsonb(t) with keys renamed.",

@@ -36,6 +36,7 @@
 #include "pydecimal.h"
 #include "cells.h"
 #include "columns.h"
+#include "noinput.h"
 
 #define QL_SWIG_RAISE(e) do { raise_ql(e); SWIG_fail; } while (0)
 %}
@@ -153,6 +154,35 @@ PyObject *register_field_type_error(PyObject *cls)
     Py_INCREF(cls);
     Py_XSETREF(ql_field_type_error, cls);
     Py_RETURN_NONE;
+}
+
+/* A batch or record whose names (a list of str) gave `given` of the rule
+ * set's inputs a value: the message every front end refuses it with
+ * (tools/quotalevy/noinput.h), or None when it is not refused. */
+PyObject *no_input_message(struct ql_ruleset *rs, long given, int table,
+                           const char *holder, PyObject *names)
+{
+    const char *c_names[NOINPUT_NAMES_READ];
+    size_t n = 0;
+    char msg[QL_ERROR_MESSAGE_MAX];
+    if (given < 0 || !noinput_refuses(rs, (size_t)given))
+        Py_RETURN_NONE;
+    if (!PyList_Check(names)) {
+        PyErr_SetString(PyExc_TypeError, "names must be a list of str");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names) && n < NOINPUT_NAMES_READ; i++) {
+        PyObject *item = PyList_GET_ITEM(names, i);
+        const char *s = PyUnicode_Check(item) ? PyUnicode_AsUTF8(item) : NULL;
+        if (!s) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "names must be a list of str");
+            return NULL;
+        }
+        c_names[n++] = s;
+    }
+    noinput_message(msg, sizeof msg, rs, table, holder, c_names, n);
+    return PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
 }
 
 /* Whether Decimals are made in place (pydecimal.h): True on the CPython

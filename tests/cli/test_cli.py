@@ -1216,7 +1216,8 @@ class InputRead(unittest.TestCase):
             with self.subTest(text=text):
                 p = run("run", self.JP, "-", "--date", "2025-03-31", stdin=text,
                         check_rc=2)
-                self.assertIn("no column is an input of the rules (the header has ", p.stderr)
+                self.assertIn("no column is an input of the rule set 'jp-levy' (the header has ",
+                              p.stderr)
                 self.assertIn("the rules read exclusion_rate, industry, full_time[1], …",
                               p.stderr)
                 self.assertNotIn("rows read", p.stderr)
@@ -1233,8 +1234,8 @@ class InputRead(unittest.TestCase):
                                 ("id,date\nA,2025-03-31\n", "csv",
                                  "the header has only 'id', 'date'"),
                                 ('{"id": "A", "full_time[1]": 400}\n{}\n', "jsonl",
-                                 "<stdin>:2: no key is an input of the rules (the record "
-                                 "has no key"),
+                                 "<stdin>:2: no key is an input of the rule set 'jp-levy' "
+                                 "(the record has no key"),
                                 ('{"id": "A"}\n', "jsonl", "the record has only 'id'")):
             dated = [] if text.startswith("id,date") else ["--date", "2025-03-31"]
             p = run("run", self.JP, "-", *dated, "--input-format", fmt,
@@ -1247,13 +1248,16 @@ class InputRead(unittest.TestCase):
                            (good + '{"id": "B", "note": "y"}\n', 2)):
             p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format",
                     "jsonl", stdin=text, check_rc=2)
-            self.assertIn(f"<stdin>:{line}: no key is an input of the rules (the record "
-                          "has '", p.stderr)
+            self.assertIn(f"<stdin>:{line}: no key is an input of the rule set 'jp-levy' "
+                          "(the record has '", p.stderr)
         # … the id alone too (P4-04: it was evaluated on the defaults)
         p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
                 stdin=good + '{"id": "B"}\n', check_rc=2)
-        self.assertIn("<stdin>:2: no key is an input of the rules (the record has only "
-                      "'id'", p.stderr)
+        self.assertIn("<stdin>:2: no key is an input of the rule set 'jp-levy' (the record "
+                      "has only 'id'", p.stderr)
+        # … in the words of every front end (tools/quotalevy/noinput.h)
+        self.assertIn("<stdin>:2: no key is an input of the rule set 'jp-levy' (the record has only 'id'; the rules read exclusion_rate, industry, full_time[1], …): it would be evaluated on the inputs' defaults alone (`quotalevy check RULES` lists the inputs)",
+                      p.stderr)
 
     def test_a_list_inputs_bare_name_stops_the_run(self):
         """A column or key named as a list input (full_time for full_time[1]

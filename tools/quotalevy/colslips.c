@@ -13,6 +13,7 @@
 
 #include "lookalike.h"
 #include "nearmiss.h"
+#include "noinput.h"
 
 /* ------------------------------------------------------- near misses */
 
@@ -269,35 +270,15 @@ int cw_say_sep(const char *cmd, const char *where, const char *what,
 }
 
 /* No column (key) is an input while some are read as nothing: every row
- * would be evaluated on the inputs' defaults alone.  Said; the run stops. */
-void cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
-                     int header, const char *const *names, size_t n)
+ * would be evaluated on the inputs' defaults alone (noinput.h decides and
+ * words it).  Said, 1 (the run stops); 0 when some input is given. */
+int cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
+                    int header, int any_input, const char *const *names,
+                    size_t n)
 {
-    strbuf b = {0};
-    size_t shown = 0, j;
-    for (j = 0; j < n && shown < 4; j++) {
-        if (col_ignored(w, names[j]) || !strcmp(names[j], "id") ||
-            !strcmp(names[j], "date"))
-            continue;
-        sb_puts(&b, shown++ ? "', '" : "'");
-        put_short(&b, names[j]);
-    }
-    if (shown)
-        sb_puts(&b, j < n ? "', …" : "'");
-    else /* only id, date or ignored columns, or none at all */
-        for (j = 0; j < n && shown < 4; j++) {
-            sb_puts(&b, shown++ ? "', '" : "only '");
-            put_short(&b, names[j]);
-            sb_puts(&b,
-                    j + 1 == n || shown == 4 ? (j + 1 < n ? "', …" : "'") : "");
-        }
-    if (!n)
-        sb_puts(&b, header ? "no column" : "no key");
-    for (size_t i = 0; i < w->ninputs && i < 3; i++) {
-        sb_puts(&b, i ? ", " : "; the rules read ");
-        sb_puts(&b, ql_ruleset_input_name(w->rs, i));
-    }
-    sb_puts(&b, w->ninputs > 3 ? ", …" : "");
+    char msg[2048];
+    if (!noinput_refuses(w->rs, (size_t)any_input))
+        return 0;
     const char *first = n ? names[0] : "";
     if (header && n == 1 && !strncmp(first, "sep=", 4) && strlen(first) == 5)
         fprintf(
@@ -310,16 +291,15 @@ void cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
             "CSV)\n",
             cmd, where, first, first[4]);
     else
-        fprintf(
-            stderr,
-            "quotalevy %s: %s: no %s is an input of the rules (%s %s): %s "
-            "would be evaluated on the inputs' defaults alone%s (`quotalevy "
-            "check RULES` lists the inputs)\n",
-            cmd, where, header ? "column" : "key",
-            header ? "the header has" : "the record has", b.p ? b.p : "",
-            header ? "every row" : "it",
-            header ? "; is the first line a header naming the columns?" : "");
-    free(b.p);
+        fprintf(stderr,
+                "quotalevy %s: %s: %s%s (`quotalevy check RULES` lists the "
+                "inputs)\n",
+                cmd, where,
+                noinput_message(msg, sizeof msg, w->rs, header,
+                                header ? "the header" : "the record", names, n),
+                header ? "; is the first line a header naming the columns?"
+                       : "");
+    return 1;
 }
 
 /* The first declared name without a column that `name` nearly is, or

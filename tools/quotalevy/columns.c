@@ -355,10 +355,9 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
     int knowingly = 0;
     for (size_t j = 0; j < n; j++)
         knowingly |= col_ignored(w, names[j]) && !w->ignore_all;
-    if (!stop && !any_input && w->ninputs && (nunread || !knowingly)) {
-        cw_say_no_input(w, cmd, input, 1, names, n);
+    if (!stop && (nunread || !knowingly) &&
+        cw_say_no_input(w, cmd, input, 1, any_input, names, n))
         stop = 1;
-    }
     /* a name --ignore-columns gives that the header lacks was meant for
      * a column: misspelt, the column it meant is read after all */
     for (size_t k = 0; !stop && k < w->nignore; k++) {
@@ -468,10 +467,8 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
             w->seen_full = 1;
         free(b.p);
     }
-    if (!stop && !any_input && w->ninputs) {
-        cw_say_no_input(w, cmd, where, 0, names, n);
+    if (!stop && cw_say_no_input(w, cmd, where, 0, any_input, names, n))
         stop = 1;
-    }
     if (!stop && partial_list(w, cmd, input, line, names, n))
         *reject = w->reject.p ? w->reject.p : "out of memory", *field = w->missing;
     free(at.p);

@@ -73,8 +73,10 @@ char cw_sep_inside(const col_watch *w, const char *name);
 /* A column holding a separator between input names: said, 1. */
 int cw_say_sep(const char *cmd, const char *where, const char *what,
                const char *name, char sep);
-/* No column (key) is an input while some are read as nothing: said. */
-void cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
-                     int header, const char *const *names, size_t n);
+/* No column (key) is an input (any_input 0) while some are read as
+ * nothing: said, 1; else 0. */
+int cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
+                    int header, int any_input, const char *const *names,
+                    size_t n);
 
 #endif

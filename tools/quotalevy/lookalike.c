@@ -5,6 +5,8 @@
  */
 #include "lookalike.h"
 
+#include <stdio.h>
+
 int32_t utf8_decode(const char *str, size_t n, size_t *len)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -69,6 +71,23 @@ static int blank(int32_t c)
 int cp_invisible(int32_t c)
 {
     return (c >= 0x80 && c <= 0x9F) || prints_empty(c) || blank(c);
+}
+
+int cp_escape(int32_t c, unsigned char b, char esc[CP_ESCAPE_SIZE])
+{
+    if (c >= 0x20 && c != 0x7F && !cp_invisible(c))
+        return 0;
+    if (c == '\n' || c == '\r' || c == '\t')
+        snprintf(esc, CP_ESCAPE_SIZE, "\\%c",
+                 c == '\n'   ? 'n'
+                 : c == '\r' ? 'r'
+                             : 't');
+    else if (c < 0x80) /* a control, or not UTF-8 (c < 0) */
+        snprintf(esc, CP_ESCAPE_SIZE, "\\x%02X", b);
+    else /* prints as nothing, or as a blank: shown by its number */
+        snprintf(esc, CP_ESCAPE_SIZE, c > 0xFFFF ? "\\U%08X" : "\\u%04X",
+                 (unsigned)c);
+    return 1;
 }
 
 static int is_digit(int32_t c)

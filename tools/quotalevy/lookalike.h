@@ -23,6 +23,13 @@ int32_t utf8_decode(const char *s, size_t n, size_t *len);
  * other spaces (U+00A0, U+2000–U+200A, U+3000, …). */
 int cp_invisible(int32_t c);
 
+/* How a message shows code point c (−1: byte b, which starts no UTF-8
+ * sequence): 0 when as it is, else 1 with its escape in esc — \n, \r,
+ * \t, \xNN for another control or a byte that is not UTF-8, \uXXXX or
+ * \UXXXXXXXX for a character cp_invisible names. */
+#define CP_ESCAPE_SIZE 16
+int cp_escape(int32_t c, unsigned char b, char esc[CP_ESCAPE_SIZE]);
+
 /* The name as the near-miss check compares it, as code points into out
  * (room for strlen(s) of them; returns how many): characters that print
  * as nothing dropped, other blanks as '_', full-width forms

@@ -86,21 +86,9 @@ int sb_put_escaped(strbuf *b, const char *s, size_t n)
     size_t i = 0, len;
     while (i < n) {
         int32_t c = utf8_decode(s + i, n - i, &len);
-        char esc[16];
-        if (c >= 0x20 && c != 0x7F && !cp_invisible(c)) {
-            if (sb_put(b, s + i, len))
-                return -1;
-            i += len;
-            continue;
-        }
-        if (c == '\n' || c == '\r' || c == '\t')
-            snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-        else if (c < 0 || c < 0x80)
-            snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)s[i]);
-        else /* prints as nothing, or as a blank: shown by its number */
-            snprintf(esc, sizeof esc, c > 0xFFFF ? "\\U%08X" : "\\u%04X",
-                     (unsigned)c);
-        if (sb_puts(b, esc))
+        char esc[CP_ESCAPE_SIZE];
+        if (cp_escape(c, (unsigned char)s[i], esc) ? sb_puts(b, esc)
+                                                   : sb_put(b, s + i, len))
             return -1;
         i += len;
     }

@@ -748,8 +748,12 @@ test("a record with no input among its keys is refused, not levied on defaults",
   for _, r in ipairs { {}, { id = "a" }, { ["番号"] = "1", x = "2" } } do
     local e = raises(jp.evaluate, jp, r, "2025-10-01")
     eq(e.status, "QL_ERECORD")
-    assert(e.message:find("no key of the record is an input", 1, true), e.message)
+    assert(e.message:find("no key is an input of the rule set 'jp-levy' (the record has ",
+                          1, true), e.message)
   end
+  -- the words of every front end (tools/quotalevy/noinput.h)
+  local e = raises(jp.evaluate, jp, { id = "a" }, "2025-10-01")
+  assert(e.message:find("no key is an input of the rule set 'jp-levy' (the record has only 'id'; the rules read exclusion_rate, industry, full_time[1], …): it would be evaluated on the inputs' defaults alone", 1, true), e.message)
   local got = jp:evaluate_many({ {}, { id = "b" } }, "2025-10-01")
   eq(#got, 2)
   assert(got[1].message:find("defaults alone", 1, true), tostring(got[1].message))

@@ -286,6 +286,17 @@ def _joined(ruleset, label: str) -> Optional[str]:
     return None
 
 
+def _no_input_message(ruleset, given: int, table: bool, holder: str,
+                      names: List[Any]) -> Optional[str]:
+    """The refusal every front end gives names none of which is an input
+    (tools/quotalevy/noinput.h, through the binding), or None when some
+    input is given."""
+    from . import native
+    texts = [(n if isinstance(n, str) else repr(n)).encode("utf-8", "backslashreplace")
+             .decode("utf-8") for n in names[:7]]  # noinput.h reads no more
+    return native.no_input_message(ruleset._handle(), given, int(table), holder, texts)
+
+
 def no_input(ruleset, found: List[Optional[Any]], given: Iterable[Any], n: int,
              extra: str) -> None:
     """Refuses rows none of whose columns is an input, as the command
@@ -295,10 +306,13 @@ def no_input(ruleset, found: List[Optional[Any]], given: Iterable[Any], n: int,
     in another language another (probe5 P5-07).  extra='ignore' says the
     columns are not the rules' knowingly."""
     given = list(given)
-    if not n or not ruleset._index or any(f is not None for f in found):
+    if not n:
         return
-    if any(isinstance(g, str) and g in ruleset.lists for g in given):
-        return  # a list input given whole
+    fed = sum(f is not None for f in found) + sum(
+        isinstance(g, str) and g in ruleset.lists for g in given)  # lists given whole
+    msg = _no_input_message(ruleset, fed, True, "the batch", given)
+    if msg is None:
+        return
     for g in given:
         sep = _joined(ruleset, g) if isinstance(g, str) else None
         if sep is not None:
@@ -311,35 +325,24 @@ def no_input(ruleset, found: List[Optional[Any]], given: Iterable[Any], n: int,
                    sep), field=g)
     if extra == "ignore":
         return
-    others = [g for g in given if g != "id"]
-    has = ("has no column" if not given else "has only 'id'" if not others else
-           "has " + ", ".join(repr(shown(g)) if isinstance(g, str) else repr(g)
-                              for g in others[:6]) + (", …" if len(others) > 6 else ""))
-    names = [i.name for i in ruleset.inputs]
     raise RecordError(
-        "QL_ERECORD", "no column is an input of '%s' (the batch %s; the rules read %s): "
-        "every row would be evaluated on the inputs' defaults alone; name the columns "
-        "after the inputs, or pass extra='ignore' to evaluate on the defaults knowingly"
-        % (ruleset.id, has, ", ".join(names[:3]) + (", …" if len(names) > 3 else "")))
+        "QL_ERECORD", msg + "; name the columns after the inputs, or pass extra='ignore' "
+        "to evaluate on the defaults knowingly")
 
 
 def no_input_record(ruleset, record: Mapping) -> None:
     """One record with no key that is an input ({} or only 'id'): refused,
     as the command refuses such a JSON Lines record (probe5 P5-07)."""
-    if not ruleset._index:
-        return
     for k in record:
         if isinstance(k, str) and (k in ruleset._index or k in ruleset.lists):
             return
         if not isinstance(k, str) or k != "id":
             return  # an unknown key: refused by name where it is read
-    names = [i.name for i in ruleset.inputs]
+    msg = _no_input_message(ruleset, 0, False, "the record", list(record))
+    if msg is None:
+        return
     from ._errors import FieldValueError
-    raise FieldValueError(
-        "QL_ERECORD", "no key is an input of '%s' (the record has %s; the rules read %s): "
-        "it would be evaluated on the inputs' defaults alone"
-        % (ruleset.id, "only 'id'" if record else "no key",
-           ", ".join(names[:3]) + (", …" if len(names) > 3 else "")))
+    raise FieldValueError("QL_ERECORD", msg)
 
 
 def partial_list(ruleset, found: List[Optional[Any]], given: AbstractSet[str]) -> None:

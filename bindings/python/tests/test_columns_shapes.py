@@ -107,6 +107,21 @@ def test_a_record_with_no_input_key_is_refused(rs, rec):
     assert not isinstance(got[1], Exception)
 
 
+def test_no_input_is_worded_as_in_every_front_end():
+    # one decision and one message for the command, Java, Lua, PostgreSQL
+    # and Python (tools/quotalevy/noinput.h, through the binding)
+    jp = quotalevy.RuleSet.load(os.path.join(SRC, "rules", "jp", "levy.yaml"))
+    with pytest.raises(quotalevy.RecordError) as e:
+        jp.evaluate({"id": "a"}, "2025-10-01")
+    assert e.value.message == "no key is an input of the rule set 'jp-levy' (the record has only 'id'; the rules read exclusion_rate, industry, full_time[1], …): it would be evaluated on the inputs' defaults alone"
+    with pytest.raises(quotalevy.RecordError) as e:
+        jp.evaluate_columns({"id": ["a"], "Vollzeit": ["400"]}, "2025-10-01")
+    assert str(e.value.message).startswith(
+        "no column is an input of the rule set 'jp-levy' (the batch has 'Vollzeit'; the "
+        "rules read exclusion_rate, industry, full_time[1], …): every row would be "
+        "evaluated on the inputs' defaults alone; name the columns after the inputs")
+
+
 @pytest.mark.parametrize("cols", [
     {"a": ["1", "2"], "zz": ["1", "2", "3"]},
     {"a": ["1", "2"], "id": ["u1"]},

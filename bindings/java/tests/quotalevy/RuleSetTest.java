@@ -41,9 +41,18 @@ class RuleSetTest {
             for (Map<String, Object> r : List.<Map<String, Object>>of(
                      Map.of(), Map.of("id", "a"), Map.of("\u756a\u53f7", "1", "x", "2"))) {
                 RecordException e = assertThrows(RecordException.class, () -> jp.evaluate(r, oct));
-                assertTrue(e.getMessage().contains("no key of the record is an input"),
+                assertTrue(e.getMessage().contains("no key is an input of the rule set "
+                                                   + "'jp-levy' (the record has "),
                            e.getMessage());
             }
+            /* the words of every front end (tools/quotalevy/noinput.h) */
+            RecordException id = assertThrows(RecordException.class,
+                                              () -> jp.evaluate(Map.of("id", "a"), oct));
+            assertTrue(id.getMessage().contains(
+                           "no key is an input of the rule set 'jp-levy' (the record has only "
+                           + "'id'; the rules read exclusion_rate, industry, full_time[1], "
+                           + "\u2026): it would be evaluated on the inputs' defaults alone"),
+                       id.getMessage());
             List<Outcome> got = jp.evaluateAll(List.of(Map.of(), Map.of("id", "b")), oct);
             assertEquals(2, got.size());
             assertFalse(got.get(0).ok());
