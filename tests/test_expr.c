@@ -124,7 +124,25 @@ static void test_expr_syntax_errors(void **state)
     check_parse_error("a in b", 5, "'['");
     check_parse_error("a in []", 5, "at least one item");
     check_parse_error("x.", 2, "field name");
-    check_parse_error("a @ b", 2, "unexpected character");
+    check_parse_error("a @ b", 2, "unexpected character '@'");
+    /* a look-alike of an operator is named with its code point and the
+     * operator to write (probe7 P7-03: "unexpected character" alone) */
+    check_parse_error("x \xc3\x97 r", 2, "'\xc3\x97' (U+00D7): write '*'");
+    check_parse_error("x \xe2\x88\x92 y", 2, "(U+2212): write '-'");
+    check_parse_error("x \xc2\xb7 y", 2, "(U+00B7): write '*'");
+    check_parse_error("round\xef\xbc\x88x, 2)", 5, "(U+FF08): write '('");
+    check_parse_error("round(x\xef\xbc\x8c 2)", 7, "(U+FF0C): write ','");
+    check_parse_error("round(x, 2, \xe2\x80\x9c" "floor\xe2\x80\x9d)", 12,
+                      "(U+201C): write '\"'");
+    check_parse_error("x \xe2\x89\xa4 2", 2, "(U+2264): write '<='");
+    check_parse_error("x * \xef\xbc\x92", 4, "(U+FF12, a full-width digit): write the ASCII digit '2'");
+    check_parse_error("x *\xc2\xa0y", 3, "(U+00A0): write a plain space");
+    check_parse_error("x > 1 && x < 3", 6, "'&': write 'and'");
+    check_parse_error("x * 1.5 %", 8, "'%': write '%' right after its number");
+    check_parse_error("x * 1.5\xe2\x80\xb0", 7, "(U+2030): write a percentage");
+    check_parse_error("x \x01 y", 2, "'\\u0001'");
+    check_parse_error("x \xff y", 2, "not UTF-8");
+    check_parse_error("x \xe2\x82", 2, "not UTF-8");
     check_parse_error("12abc", 2, "runs into a name");
     check_parse_error("", 0, "expected a value");
     /* Depth is bounded: 300 nested parentheses are refused, not a crash. */
