@@ -816,6 +816,26 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(os.stat(kept).st_mode & 0o777, 0o604)
             self.assertEqual(rows(read(kept))[0]["id"], "E1")
 
+    def test_a_hard_linked_output_is_replaced_and_its_other_names_are_named(self):
+        # the rename that keeps the output complete or absent gives the name
+        # a new file; the other hard links keep the old contents, and the
+        # run says so (probe7 P7-02: it said nothing)
+        with tempfile.TemporaryDirectory() as d:
+            h1, h2, h3 = (os.path.join(d, n) for n in ("h1.csv", "h2.csv", "h3.csv"))
+            write(h1, "old\n")
+            os.link(h1, h2)
+            p = self.run_to(d, "-o", h1)
+            self.assertEqual(rows(read(h1))[0]["id"], "E1")
+            self.assertEqual(read(h2), "old\n")
+            self.assertIn(h1 + ": note: the file it named had 1 other hard link, "
+                          "which keeps the old contents", p.stderr)
+            os.link(h2, h3)  # h2 and h3: one file, two names
+            p = self.run_to(d, "-o", h2)
+            self.assertIn("had 1 other hard link,", p.stderr)
+            self.assertEqual(read(h3), "old\n")
+            p = self.run_to(d, "-o", h1)  # one name only: no note
+            self.assertNotIn("hard link", p.stderr)
+
     @unittest.skipUnless(is_root() or IN_CI, "switching to another user needs root (CI runs as root)")
     def test_a_file_the_user_cannot_write_is_never_replaced(self):
         with tempfile.TemporaryDirectory() as d:

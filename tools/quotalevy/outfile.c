@@ -254,6 +254,8 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
             return fail_open(o, cmd, "cannot replace", -1);
         close(probe);
         mode = st.st_mode & 07777;
+        o->links = st.st_nlink;
+        o->cmd = cmd;
     } else if (errno == ENOENT) {
         mode_t mask = umask(0); /* still one thread: the pair is safe */
         umask(mask);
@@ -493,6 +495,19 @@ int outfile_commit(outfile *o)
         bad = 1;
     if (o->tmp && bad)
         unlink(o->tmp);
+    /* The rename that keeps the file complete or absent gives the name a
+     * new file: the replaced one lives on under its other hard links.
+     * Written in place instead, a failed run would leave every name
+     * holding a partial file; so the rename stays, and the user hears
+     * which names still hold the old contents. */
+    if (o->tmp && !bad && o->links > 1)
+        fprintf(stderr,
+                "quotalevy %s: %s: note: the file it named had %llu other hard "
+                "link%s, which keep%s the old contents (the output is a new file "
+                "under this name, written whole, then renamed into place)\n",
+                o->cmd ? o->cmd : "run", o->path ? o->path : o->target,
+                (unsigned long long)(o->links - 1), o->links == 2 ? "" : "s",
+                o->links == 2 ? "s" : "");
     clear(o);
     return bad ? -1 : 0;
 }

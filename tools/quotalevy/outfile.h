@@ -42,6 +42,9 @@ typedef struct outfile {
     int exists;           /* the name (or its target) existed: dev, ino */
     dev_t dev;
     ino_t ino;
+    nlink_t links;   /* a replaced file's hard links (its other names keep
+                      * the old contents: said at commit) */
+    const char *cmd; /* the command, for that note */
     dev_t dir_dev; /* a new file: its folder, and its name in it */
     ino_t dir_ino;
     const char *base;
