@@ -276,7 +276,7 @@ class LargeWrites(unittest.TestCase):
             env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                          "detect_leaks=0"]))
             p = subprocess.run(["strace", "-f", "-qq", "-e",
-                                "trace=write,openat,fcntl,fsync,fdatasync,sync_file_range",
+                                "trace=write,openat,fcntl,fsync,fdatasync,sync_file_range,rename,renameat,renameat2",
                                 "-o", log, BIN, "run", JILIN, src, "--date", "2024-06-30",
                                 "-o", out, "-q", "-j", "2"], capture_output=True, cwd=SRC, env=env)
             self.assertEqual(p.returncode, 1, p.stderr[-500:])
@@ -284,9 +284,11 @@ class LargeWrites(unittest.TestCase):
             self.assertGreater(size, 3 << 20)
             fd = None
             sizes, direct, syncs, ranges = [], None, 0, 0
+            renamed, dirfd, folder_synced = False, None, False
             with open(log) as f:
                 for line in f:
-                    if "openat(" in line and ".partial-" in line and "= " in line:
+                    if "openat(" in line and ".partial-" in line and "= " in line \
+                            and not renamed:
                         fd = line.rsplit("= ", 1)[1].strip()
                     elif fd and f"write({fd}," in line:
                         sizes.append(int(line.rsplit("= ", 1)[1]))
@@ -296,6 +298,13 @@ class LargeWrites(unittest.TestCase):
                         syncs += 1
                     elif fd and f"sync_file_range({fd}," in line:
                         ranges += 1
+                    elif "rename" in line and ".partial-" in line:
+                        renamed, fd = True, None  # its number may come back
+                    elif renamed and "openat(" in line and "O_DIRECTORY" in line \
+                            and "= " in line:
+                        dirfd = line.rsplit("= ", 1)[1].split()[0]
+                    elif dirfd and f"fsync({dirfd})" in line:
+                        folder_synced = True
             self.assertEqual(sum(sizes), size)
             self.assertTrue(all(s >= 1 << 20 for s in sizes[:-1]), sizes[:10])
             self.assertLessEqual(len(sizes), size // (1 << 20) + 1)
@@ -307,6 +316,9 @@ class LargeWrites(unittest.TestCase):
             self.assertIsNotNone(direct, "O_DIRECT is asked for the temporary")
             if direct:
                 self.assertEqual(ranges, 0)
+            # and the rename on the disk: the folder synced after it
+            self.assertTrue(renamed, "the temporary is renamed into place")
+            self.assertTrue(folder_synced, "the folder is synced after the rename")
 
     def test_a_file_gets_the_bytes_standard_output_gets(self):
         # -o writes whole blocks past the page cache (O_DIRECT) and the last,

@@ -486,6 +486,26 @@ int outfile_finish(outfile *o)
     return bad ? -1 : 0;
 }
 
+/* The rename is on the disk once the folder holding the name is: without
+ * this a crash just after a finished run could bring the old file back.
+ * Best effort: the new file itself is already synced, and some file
+ * systems refuse a folder's fsync (EINVAL), which changes nothing the run
+ * could mend. */
+static void sync_folder(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    char *dir = slash ? strndup(target, slash == target ? 1 : (size_t)(slash - target))
+                      : strdup(".");
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
 int outfile_commit(outfile *o)
 {
     if (!o->open)
@@ -493,6 +513,8 @@ int outfile_commit(outfile *o)
     int bad = outfile_finish(o) != 0;
     if (o->tmp && !bad && rename(o->tmp, o->target) != 0)
         bad = 1;
+    if (o->tmp && !bad)
+        sync_folder(o->target);
     if (o->tmp && bad)
         unlink(o->tmp);
     /* The rename that keeps the file complete or absent gives the name a
