@@ -4,8 +4,8 @@
  * back as one column per CSV column of the command's output.
  *
  * Per chunk of rows (the batch's capacity) the cells' texts are gathered
- * with the GIL held (cells.h: copied into one buffer, a cell that is not
- * a str through the package's converter once), then, with the GIL
+ * with the GIL held (cells.h: a str cell gives its UTF-8 without a copy,
+ * other cells go through the package's converter once), then, with the GIL
  * released, the records are filled and evaluated with ql_evaluate_many.
  * No Python object is made for a value inside the library's work.  The
  * columns come back either packed (the texts of a column in one bytes,
@@ -787,13 +787,13 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
     size_t cap = b->cap;
     col_out *outs = PyMem_Calloc(ns + 1, sizeof *outs);
     cell *cells = PyMem_Calloc(cap * (ni + 1), sizeof *cells);
-    cell_buf texts = {0}; /* the chunk's cell texts */
+    PyObject **held = PyMem_Calloc(cap * (ni + 1), sizeof *held);
     int *bad_input = PyMem_Calloc(cap, sizeof *bad_input); /* fill failure: input + 1 */
     const ql_result **use = PyMem_Calloc(cap, sizeof *use); /* NULL: a failed row */
     PyObject *outcols = PyList_New((Py_ssize_t)ns), *errs = PyList_New(0);
     PyObject *ret = NULL;
     Py_ssize_t done = 0;
-    if (!outs || !cells || !bad_input || !use || !outcols || !errs) {
+    if (!outs || !cells || !held || !bad_input || !use || !outcols || !errs) {
         PyErr_NoMemory();
         goto out;
     }
@@ -805,7 +805,7 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
     for (Py_ssize_t r0 = 0; r0 < n && !stopped; r0 += (Py_ssize_t)cap) {
         size_t k = (size_t)(n - r0) < cap ? (size_t)(n - r0) : cap;
         /* 1. the cells' texts, with the GIL */
-        if (gather_cells(columns, ni, r0, k, conv, cells, &texts))
+        if (gather_cells(columns, ni, r0, k, conv, cells, held))
             goto out;
         /* 2. fill, evaluate (and write the texts out), without the GIL */
         int oom = 0;
@@ -818,6 +818,8 @@ static PyObject *columns_evaluate(struct ql_batch *b, PyObject *columns,
         /* 3. the errors of the chunk, and its objects, with the GIL */
         int failed = oom ? (PyErr_NoMemory(), -1)
                          : chunk_errors(b, ni, r0, k, cells, bad_input, errs);
+        for (size_t q = 0; q < k * ni; q++)
+            Py_CLEAR(held[q]);
         if (failed < 0)
             goto out;
         if (objects && chunk_objects(b, outs, ns, r0, k, bad_input, use))
@@ -841,7 +843,7 @@ out:
         col_out_free(&outs[s]);
     PyMem_Free(outs);
     PyMem_Free(cells);
-    cell_buf_free(&texts);
+    PyMem_Free(held);
     PyMem_Free(bad_input);
     PyMem_Free(use);
     return ret;
