@@ -10,15 +10,15 @@ meson test -C build --print-errorlogs
 
 echo "== tests under ASan + UBSan (build-asan/)"
 if [ ! -f build-asan/build.ninja ]; then
-  # The Python binding is left out here: an ASan runtime cannot be loaded
-  # into an uninstrumented python3.  Its tests run in build/.
   meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dbuildtype=debug -Dpython=disabled -Dpostgresql=disabled >/dev/null
+    -Dbuildtype=debug -Dpostgresql=disabled >/dev/null
 fi
-# Nor the PostgreSQL extension: the server is not instrumented either (its
-# tests run in build/).  The Lua binding is: its tests run with the
-# sanitizers' runtimes preloaded into lua5.4 (bindings/lua/meson.build).
-meson configure build-asan -Dpostgresql=disabled -Dlua=enabled >/dev/null
+# The PostgreSQL extension is left out here: the server is not
+# instrumented (its tests run in build/).  The Python and Lua bindings are
+# in: their tests run with the sanitizers' runtimes preloaded into the
+# uninstrumented python3 and lua5.4 (tests/meson.build,
+# bindings/lua/meson.build).
+meson configure build-asan -Dpostgresql=disabled -Dpython=enabled -Dlua=enabled >/dev/null
 ninja -C build-asan >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

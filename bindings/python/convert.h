@@ -546,7 +546,8 @@ static PyObject *result_packed(struct ql_batch *b, const ql_result *res)
             if (i)
                 *o++ = '\0';
             *o++ = v.type == QL_TYPE_NONE ? '-' : 's';
-            memcpy(o, v.string, n);
+            if (n) /* an empty string's v.string is NULL: no memcpy from it */
+                memcpy(o, v.string, n);
             o += n;
             ascii = 0;
             continue;
