@@ -26,10 +26,11 @@ fi
 
 # The bindings are required, not found-if-present: a machine without
 # their packages fails here rather than leaving their tests out (the
-# Python binding's tests are pandas', numpy's and Dask's too).
+# Python binding's tests are pandas', numpy's and Dask's too; the PostgreSQL
+# extension's need a real server).
 if [ ! -f build/build.ninja ]; then
-  meson setup build -Dpython=enabled -Djava=enabled -Dlua=enabled >/dev/null
+  meson setup build -Dpython=enabled -Djava=enabled -Dlua=enabled -Dpostgresql=enabled >/dev/null
 else
-  meson configure build -Dpython=enabled -Djava=enabled -Dlua=enabled >/dev/null
+  meson configure build -Dpython=enabled -Djava=enabled -Dlua=enabled -Dpostgresql=enabled >/dev/null
 fi
 ninja -C build >/dev/null
