@@ -536,10 +536,14 @@ static const char *col_text(const struct col *col, Datum d, size_t *len)
          * 9999) goes as PostgreSQL writes it, for the library to refuse by
          * name: ql_date_format's "" would be an empty field, read as not
          * given (probe6 P6-02) */
-        char *b = palloc(16);
-        if (ql_date_format(b, 16, (ql_date)(DatumGetDateADT(d) + QLPG_EPOCH_SHIFT)) == 0)
-            b = DatumGetCString(DirectFunctionCall1(date_out, d));
-        s = b;
+        ql_date day;
+        if (qlpg_date_of(DatumGetDateADT(d), &day)) {
+            char *b = palloc(16);
+            ql_date_format(b, 16, day);
+            s = b;
+        } else {
+            s = DatumGetCString(DirectFunctionCall1(date_out, d));
+        }
         break;
     }
     default:
@@ -631,13 +635,11 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
             }
             if (col->conv == V_DATE) {
                 DateADT d = DatumGetDateADT(values[a]);
-                char b[16];
                 if (DATE_NOT_FINITE(d)) {
                     record_error(err, "date", "%s", "the date must be finite");
                     return QL_ERECORD;
                 }
-                *date = (ql_date)(d + QLPG_EPOCH_SHIFT);
-                if (ql_date_format(b, sizeof b, *date) == 0) {
+                if (!qlpg_date_of(d, date)) {
                     record_error(err, "date", "the date %s is outside 0001-01-01 … 9999-12-31",
                                  DatumGetCString(DirectFunctionCall1(date_out, values[a])));
                     return QL_ERECORD;

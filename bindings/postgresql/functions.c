@@ -35,12 +35,10 @@ static bool date_arg(FunctionCallInfo fcinfo, int arg, ql_date *out)
     if (PG_ARGISNULL(arg))
         return false;
     DateADT d = PG_GETARG_DATEADT(arg);
-    char b[16];
     if (DATE_NOT_FINITE(d))
         ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
                         errmsg("the evaluation date must be finite")));
-    *out = (ql_date)(d + QLPG_EPOCH_SHIFT);
-    if (ql_date_format(b, sizeof b, *out) == 0) /* BC, or past 9999 */
+    if (!qlpg_date_of(d, out)) /* BC, or past 9999 */
         ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
                         errmsg("the evaluation date %s is outside 0001-01-01 … 9999-12-31",
                                DatumGetCString(DirectFunctionCall1(date_out,

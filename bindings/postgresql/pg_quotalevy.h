@@ -35,6 +35,7 @@
 
 #include "access/htup.h"
 #include "fmgr.h"
+#include "utils/date.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
@@ -247,4 +248,19 @@ Numeric qlpg_decimal_to_numeric(const ql_decimal *d);
 
 /* ql_date ↔ PostgreSQL DateADT (days since 2000-01-01). */
 #define QLPG_EPOCH_SHIFT 10957
+/* The days the library holds, 0001-01-01 … 9999-12-31 (ql_date_format),
+ * as DateADT. */
+#define QLPG_DATE_FIRST (-730119)
+#define QLPG_DATE_LAST 2921939
+
+/* A PostgreSQL date as the library's: false (out untouched) for one it
+ * cannot hold — infinity, a BC date, a year past 9999 — which each
+ * caller refuses in its own way (a record's error, the call's). */
+static inline bool qlpg_date_of(DateADT d, ql_date *out)
+{
+    if (DATE_NOT_FINITE(d) || d < QLPG_DATE_FIRST || d > QLPG_DATE_LAST)
+        return false;
+    *out = (ql_date)(d + QLPG_EPOCH_SHIFT);
+    return true;
+}
 #endif

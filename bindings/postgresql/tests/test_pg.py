@@ -1172,6 +1172,39 @@ class RecordEdges(unittest.TestCase):
                              f"'{on}') FROM ud t")
             self.assertIn(f"the evaluation date {on} is outside 0001-01-01", err)
 
+    def test_the_first_and_last_day_the_library_holds_are_read_and_one_past_is_not(self):
+        # qlpg_date_of holds the range's ends as numbers: 0001-01-01 and
+        # 9999-12-31 are read as dates in a column, a row's date and the
+        # evaluation date; the day before the first (1 BC's last) is not
+        psql("DROP TABLE IF EXISTS ue; "
+             "CREATE TABLE ue (id text, unit_type text, employees numeric, disabled int, "
+             "disabled_severe int, wage_total numeric, local_avg_wage numeric, "
+             "registered date, date date); "
+             "INSERT INTO ue VALUES "
+             "('first','enterprise',10,0,0,600000,50000,'0001-01-01','2016-06-30'), "
+             "('last','enterprise',10,0,0,600000,50000,'9999-12-31','2016-06-30'), "
+             "('before','enterprise',10,0,0,600000,50000,'0001-12-31 BC','2016-06-30')")
+        for arg in ("t", "to_jsonb(t)"):
+            rows = {r["id"]: r for r in sql_results(
+                f"SELECT quotalevy.try_evaluate('cn/jilin', {arg}, NULL) FROM ue t")}
+            for k in ("first", "last"):
+                self.assertNotIn("is not a date", str(rows[k].get("error")), (arg, k))
+            self.assertIn("'0001-12-31 BC' is not a date", rows["before"]["error"]["message"])
+        psql("UPDATE ue SET date = registered, registered = '2015-01-01'")
+        rows = {r["id"]: r for r in sql_results(
+            "SELECT quotalevy.try_evaluate('cn/jilin', t, NULL) FROM ue t")}
+        for k in ("first", "last"):
+            self.assertNotIn("is outside 0001-01-01", str(rows[k].get("error")), k)
+        self.assertIn("the date 0001-12-31 BC is outside 0001-01-01",
+                      rows["before"]["error"]["message"])
+        for on in ("0001-01-01", "9999-12-31"):
+            out = psql(f"SELECT quotalevy.try_evaluate('cn/jilin', t, '{on}') "
+                       "FROM ue t WHERE id = 'first'", check=False)
+            self.assertNotIn("is outside 0001-01-01", out.stdout + out.stderr, on)
+        err = psql_error("SELECT quotalevy.try_evaluate('cn/jilin', t, '0001-12-31 BC') "
+                         "FROM ue t")
+        self.assertIn("the evaluation date 0001-12-31 BC is outside 0001-01-01", err)
+
     def test_a_null_record_is_listed_by_the_error_query(self):
         # the manual's "one bad row in a million" pattern counts it
         out = psql("SELECT count(*), count(r), count(*) FILTER (WHERE r ? 'error'), "
