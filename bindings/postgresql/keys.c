@@ -3,12 +3,13 @@
  * read, checked as the command checks a CSV header or a JSON Lines key:
  * a name that is no input, no list input given whole, not `id` and not
  * `date` is passed over, unless it is a near miss of an input that has
- * no key or column (the same but for ASCII case or the zero padding of a
- * list index, or an edit distance of at most 2 — 1 for names of 3 to 5
- * characters, none for shorter ones): then it is an error with "did you
- * mean", since that input would be read as empty and the levy change
- * without a word.  A list given whole (a JSON array) and by one of its
- * items too is an error: one of the two would be dropped.
+ * no key or column, or of a list's bare name — the rule of every front
+ * end (tools/quotalevy/nearmiss.h: alike once folded as a reader sees
+ * them, or an edit distance of at most 2), the nearest one named as the
+ * command names it: then it is an error with "did you mean", since that
+ * input would be read as empty and the levy change without a word.  A
+ * list given whole (a JSON array) and by one of its items too is an
+ * error: one of the two would be dropped.
  *
  * Any other name is passed over with a NOTICE, once per statement and
  * name (qlpg_notice_unread), as the command notes a column it does not
@@ -28,65 +29,12 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include <ctype.h>
 #include <string.h>
 
-#define NEAR_MAX 64 /* longer names are never near misses */
+#include "lookalike.h" /* name_fold */
+#include "nearmiss.h"  /* near_folded: the near-miss rule of every front end */
 
-/* name with "[0007]" written "[7]", lower-cased (ASCII), into buf */
-static void canon(const char *s, size_t n, char *buf, size_t size)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < size; i++) {
-        buf[o++] = (char)tolower((unsigned char)s[i]);
-        if (s[i] == '[')
-            while (i + 2 < n && s[i + 1] == '0' &&
-                   isdigit((unsigned char)s[i + 2]))
-                i++;
-    }
-    buf[o] = '\0';
-}
-
-static size_t distance(const char *a, size_t n, const char *b, size_t m,
-                       size_t limit)
-{
-    unsigned char prev[NEAR_MAX + 1], cur[NEAR_MAX + 1];
-    if (n > NEAR_MAX || m > NEAR_MAX || (n > m ? n - m : m - n) > limit)
-        return limit + 1;
-    for (size_t j = 0; j <= m; j++)
-        prev[j] = (unsigned char)j;
-    for (size_t i = 1; i <= n; i++) {
-        size_t low = cur[0] = (unsigned char)i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t v = prev[j] + 1u;
-            if (cur[j - 1] + 1u < v)
-                v = cur[j - 1] + 1u;
-            if (prev[j - 1] + (size_t)(a[i - 1] != b[j - 1]) < v)
-                v = prev[j - 1] + (size_t)(a[i - 1] != b[j - 1]);
-            cur[j] = (unsigned char)v;
-            if (v < low)
-                low = v;
-        }
-        if (low > limit)
-            return limit + 1;
-        memcpy(prev, cur, m + 1);
-    }
-    return prev[m];
-}
-
-bool qlpg_near_miss(const char *given, size_t n, const char *name)
-{
-    char g[NEAR_MAX + 1], w[NEAR_MAX + 1];
-    size_t m = strlen(name);
-    if (n > NEAR_MAX || m > NEAR_MAX)
-        return false;
-    canon(given, n, g, sizeof g);
-    canon(name, m, w, sizeof w);
-    if (!strcmp(g, w))
-        return true;
-    size_t limit = m / 3 < 2 ? m / 3 : 2;
-    return limit > 0 && distance(given, n, name, m, limit) <= limit;
-}
+#define NEAR_MAX 64 /* the longest list name looked up by its bare name */
 
 /* The list input whose items are "key[1]" …, as its item count (0: none). */
 int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n)
@@ -114,27 +62,67 @@ static bool has_key(const ql_ruleset *rs, Jsonb *jb, size_t i)
            getKeyJsonValueFromContainer(&jb->root, name, (int)(br - name), &v);
 }
 
+/* How near `name` is to the folded `g` (near_folded: 0 not at all, 1
+ * alike once folded, 2 or 3 for one or two edits). */
+static int nearness(const int32_t *g, size_t ng, const char *name)
+{
+    size_t len = strlen(name);
+    int32_t small[128], *f = len < 128 ? small : palloc((len + 1) * sizeof *f);
+    int d = near_folded(g, ng, f, name_fold(name, f));
+    if (f != small)
+        pfree(f);
+    return d;
+}
+
+/* The list whose bare name the folded `g` nearest is (NAME of NAME[1] …),
+ * written into buf; NULL when none. */
+static const char *near_list(const ql_ruleset *rs, const int32_t *g, size_t ng,
+                             char *buf, size_t size)
+{
+    size_t ni = ql_ruleset_input_count(rs);
+    int best_d = 0;
+    for (size_t i = 0; i < ni; i++) {
+        const char *name = ql_ruleset_input_name(rs, i);
+        const char *br = strchr(name, '[');
+        if (!br || br == name || strcmp(br, "[1]") ||
+            (size_t)(br - name) >= size)
+            continue;
+        char *base = pnstrdup(name, (size_t)(br - name));
+        int d = nearness(g, ng, base);
+        if (d && (!best_d || d < best_d)) {
+            snprintf(buf, size, "%s", base);
+            best_d = d;
+        }
+        pfree(base);
+    }
+    return best_d ? buf : NULL;
+}
+
 const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
                             Jsonb *jb, const bool *present, char *buf,
                             size_t size)
 {
     size_t ni = ql_ruleset_input_count(rs);
+    char *g = pnstrdup(given, n);
+    int32_t *gf = palloc((n + 1) * sizeof *gf);
+    size_t ng = name_fold(g, gf);
+    const char *best = NULL;
+    int best_d = 0;
+    /* as the command: the nearest input without a value (the first
+     * declared of equals), else the nearest list: 'Positions' */
     for (size_t i = 0; i < ni; i++) {
         const char *name = ql_ruleset_input_name(rs, i);
         if (present ? present[i] : has_key(rs, jb, i))
             continue;
-        if (qlpg_near_miss(given, n, name))
-            return name;
-        /* a whole list none of whose items is given: 'Positions' */
-        const char *br = strchr(name, '[');
-        if (br && br > name && !strcmp(br, "[1]") &&
-            (size_t)(br - name) < size) {
-            snprintf(buf, size, "%.*s", (int)(br - name), name);
-            if (qlpg_near_miss(given, n, buf))
-                return buf;
-        }
+        int d = nearness(gf, ng, name);
+        if (d && (!best_d || d < best_d))
+            best = name, best_d = d;
     }
-    return NULL;
+    if (!best)
+        best = near_list(rs, gf, ng, buf, size);
+    pfree(gf);
+    pfree(g);
+    return best;
 }
 
 ql_status qlpg_partial_list(const ql_ruleset *rs, const bool *given,

@@ -164,9 +164,11 @@ void qlpg_cache_init(void);
 
 /* ----------------------------------------------------------------- keys.c */
 
-/* A key or column that is no input but nearly one. */
-bool qlpg_near_miss(const char *given, size_t n, const char *name);
+/* The list input whose items are "key[1]" …, as its item count (0: none). */
 int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n);
+/* The input with no key (jb) or column (present[i]) that `given` is a
+ * near miss of, the nearest as the command finds it, else the list whose
+ * bare name it nearly is (written into buf), else NULL. */
 const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
                             Jsonb *jb, const bool *present, char *buf, size_t size);
 ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read, ql_error *err);

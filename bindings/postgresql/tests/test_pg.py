@@ -791,6 +791,50 @@ class Keys(unittest.TestCase):
         out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}', '2024-06-30')")[0]
         self.assertEqual(out["levy_due"], "75140.00")
 
+    def test_a_near_miss_is_the_one_the_command_names(self):
+        # keys.c had a rule of its own (ASCII case, [0007] padding, an edit
+        # distance of min(len/3, 2) bytes): 'employees' with a zero-width
+        # space or in full-width letters was passed over with a NOTICE and
+        # employees read as empty, where the command stops at "did you mean
+        # 'employees'?".  Now the command's rule (nearmiss.h): for each
+        # name the suggestion of the command's JSON Lines, in jsonb and in
+        # a row's columns alike.
+        jl = json.loads(self.JL)
+        de = {"workshop_labour": 0, "positions[1]": 100,
+              **{"positions[%d]" % k: None for k in range(3, 13)}}
+        cases = [("cn/jilin", jl, "employees", "employ\u200bees"),
+                 ("cn/jilin", jl, "employees", "\uff45mployees"),
+                 ("cn/jilin", jl, "employees", "Employes"),
+                 ("cn/jilin", jl, "unit_type", "unit-type"),
+                 ("cn/jilin", jl, "disabled_severe", "disabled severe"),
+                 ("de/sgb9", de, "positions[2]", "positions\uff3b2\uff3d"),
+                 ("de/sgb9", de, "positions[2]", "Positions[02]"),
+                 ("de/sgb9", {"workshop_labour": 0}, None, "Position")]
+        dates = {"cn/jilin": "2024-06-30", "de/sgb9": "2024-12-31"}
+        meant_re = re.compile(r"did you mean (?:the list )?'([^']*)'")
+        with tempfile.TemporaryDirectory() as d:
+            for rules, rec, gone, slip in cases:
+                rec = {k: v for k, v in rec.items() if k != gone}
+                rec[slip] = 100
+                path = os.path.join(d, "r.jsonl")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                p = subprocess.run([CLI, "run", "rules/%s.yaml" % rules, path, "--date",
+                                    dates[rules], "-o", os.path.join(d, "o.csv")],
+                                   cwd=SRC, capture_output=True, text=True)
+                cli = meant_re.search(p.stderr)
+                self.assertTrue(cli, (slip, p.stderr))
+                lit = json.dumps(rec, ensure_ascii=False).replace("'", "''")
+                err = psql_error(f"SELECT quotalevy.evaluate('{rules}', '{lit}'::jsonb, "
+                                 f"'{dates[rules]}')")
+                self.assertEqual(meant_re.search(err).group(1), cli.group(1), (slip, err))
+                cols = ", ".join('%s AS "%s"' % ("NULL::int" if v is None else
+                                                 "'%s'::text" % v, k.replace('"', '""'))
+                                 for k, v in rec.items())
+                err = psql_error(f"SELECT quotalevy.evaluate('{rules}', t, "
+                                 f"'{dates[rules]}') FROM (SELECT {cols}) t")
+                self.assertIn('did you mean "%s"?' % cli.group(1), err, slip)
+
     def test_a_list_with_some_items_missing_is_an_error(self):
         """A record or a row with 11 of a list's 12 items read the missing
         month as empty: de/sgb9's levies 6065.00 -> 4595.00, no error, no
