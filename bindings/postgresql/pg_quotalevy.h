@@ -12,8 +12,10 @@
  *               before it is stored and tell every backend it changed
  *   cache.c     compiled rule sets kept per backend, found by name (and
  *               what-if overrides), dropped when a rule file changes
- *   convert.c   a jsonb object or a table row into a record; a result into
- *               jsonb or into a composite row
+ *   convert.c   a jsonb object, a table row or a row's columns into a
+ *               record, and where a record's error lies
+ *   results.c   a result into jsonb or into a composite row; a failed one
+ *               as jsonb
  *   keys.c      the keys and columns a record has that the rules do not
  *               read (near misses, notices); JSON text's keys
  *   numeric.c   numeric ↔ ql_decimal from digits, without text
@@ -146,7 +148,7 @@ typedef struct qlpg_call {
     char *key;
     size_t keylen;
     void *rowmap;  /* convert.c: a row type's columns mapped to inputs */
-    void *outmap;  /* convert.c: a result type's columns mapped to outputs */
+    void *outmap;  /* results.c: a result type's columns mapped to outputs */
     Oid shape;     /* functions.c: evaluate_as's result type, once checked */
 } qlpg_call;
 
@@ -217,6 +219,8 @@ void qlpg_where_of(FunctionCallInfo fcinfo, int form, const qlpg_entry *e,
 ql_status qlpg_record_from_row(FunctionCallInfo fcinfo, qlpg_entry *e,
                                HeapTupleHeader row, bool *have_date,
                                ql_date *date, char **id, ql_error *err);
+
+/* -------------------------------------------------------------- results.c */
 
 /* The outputs and checks of the last evaluation as jsonb, named as in the
  * command's JSON Lines (checks as objects of five fields); numbers keep
