@@ -204,6 +204,16 @@ int qli_qd_is_integer(const qd *a);
 
 /* Parses a plain decimal; see ql_decimal_parse. */
 int qli_qd_parse(qd *r, const char *s, size_t len);
+/* For a text qli_qd_parse refused as QD_SYNTAX: when it is a number in
+ * exponent form (1e400, -2.5E-7) that written out needs more than a qd
+ * holds, writes how many digits it has before the point to *int_digits
+ * and after it to *places (either at most QD_EXPONENT_SHOWN_MAX, "more
+ * than" past it) and returns 1; else 0.  So that 1e400 is refused as out
+ * of range, as PostgreSQL's numeric and Python's Decimal give it written
+ * out, not as the wrong notation. */
+#define QD_EXPONENT_SHOWN_MAX 1000000
+int qli_qd_exponent_too_long(const char *s, size_t len, long *int_digits,
+                             long *places);
 /* Writes plain notation, NUL terminated; buf needs QD_TEXT_MAX bytes. */
 #define QD_TEXT_MAX 80
 size_t qli_qd_format(const qd *a, char *buf);

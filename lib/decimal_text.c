@@ -118,6 +118,56 @@ int qli_qd_parse(qd *r, const char *s, size_t len)
     return QD_OK;
 }
 
+int qli_qd_exponent_too_long(const char *s, size_t len, long *int_digits,
+                             long *places)
+{
+    size_t i = 0;
+    i += i < len && (s[i] == '+' || s[i] == '-');
+    size_t d0 = i;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    long nint = (long)(i - d0), nfrac = 0;
+    size_t f0 = i;
+    if (i < len && s[i] == '.') {
+        f0 = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        nfrac = (long)(i - f0);
+    }
+    if (nint + nfrac == 0 || i == len || (s[i] != 'e' && s[i] != 'E'))
+        return 0;
+    i++;
+    int eneg = i < len && s[i] == '-';
+    i += i < len && (s[i] == '+' || s[i] == '-');
+    size_t e0 = i;
+    long e = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+        if (e <= QD_EXPONENT_SHOWN_MAX)
+            e = e * 10 + (s[i] - '0');
+    if (i == e0 || i != len || nint + nfrac > QD_EXPONENT_SHOWN_MAX)
+        return 0;
+    /* the mantissa's digits d[0..n): the first and last nonzero ones */
+    long n = nint + nfrac, first = -1, last = -1;
+    for (long k = 0; k < n; k++) {
+        char c = k < nint ? s[d0 + k] : s[f0 + (k - nint)];
+        if (c != '0') {
+            last = k;
+            if (first < 0)
+                first = k;
+        }
+    }
+    if (first < 0)
+        return 0;                        /* zero, whatever its exponent */
+    long point = nint + (eneg ? -e : e); /* digits before the point */
+    long before = point > first ? point - first : 0;
+    long after = last + 1 > point ? last + 1 - point : 0;
+    if (before + after <= QD_DIGITS && after <= QD_MAX_SCALE)
+        return 0; /* it fits: only its notation is wrong */
+    *int_digits = before;
+    *places = after;
+    return 1;
+}
+
 /* Two decimal digits at a time: "00" … "99". */
 const char qli_qd_digit_pairs[201] = "00010203040506070809101112131415161718192"
                                      "021222324252627282930313233343536373839"

@@ -166,6 +166,30 @@ const char *qli_qd_message(int st)
     return "decimal error";
 }
 
+const char *qli_qd_text_message(int st, const char *s, size_t len, char *buf,
+                                size_t size)
+{
+    long before = 0, after = 0;
+    if (st != QD_SYNTAX || !qli_qd_exponent_too_long(s, len, &before, &after)) {
+        snprintf(buf, size, "%s", qli_qd_message(st));
+        return buf;
+    }
+    char b[64] = "", a[64] = "";
+    if (before)
+        snprintf(b, sizeof b, "%s%ld %s before the point",
+                 before > QD_EXPONENT_SHOWN_MAX ? "more than " : "",
+                 before > QD_EXPONENT_SHOWN_MAX ? QD_EXPONENT_SHOWN_MAX : before,
+                 before == 1 ? "digit" : "digits");
+    if (after)
+        snprintf(a, sizeof a, "%s%ld %s after %s",
+                 after > QD_EXPONENT_SHOWN_MAX ? "more than " : "",
+                 after > QD_EXPONENT_SHOWN_MAX ? QD_EXPONENT_SHOWN_MAX : after,
+                 after == 1 ? "digit" : "digits", before ? "it" : "the point");
+    snprintf(buf, size, "%s (written out, it has %s%s%s)", qli_qd_message(QD_TOOLONG),
+             b, b[0] && a[0] ? " and " : "", a);
+    return buf;
+}
+
 int qli_diag_note(ql_diag *d, const ql_error *err, ql_status st)
 {
     if (!d || d->stopped || st == QL_ENOMEM || st == QL_OK)

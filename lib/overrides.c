@@ -125,12 +125,13 @@ static ql_status override_value(loader *L, const param_def *d,
                                 const ql_override *o, qval *v)
 {
     const char *t = o->value;
-    size_t len = strlen(t);
+    size_t len = strlen(t), nlen = len;
     int bad = 0, q = QD_OK;
     switch (d->type.kind) {
     case VK_NUMBER: {
         int pct = len && t[len - 1] == '%';
-        q = qli_qd_parse(&v->num, t, pct ? len - 1 : len);
+        nlen = pct ? len - 1 : len;
+        q = qli_qd_parse(&v->num, t, nlen);
         if (!q && pct)
             q = qli_qd_percent(&v->num, &v->num);
         bad = q != QD_OK;
@@ -172,10 +173,15 @@ static ql_status override_value(loader *L, const param_def *d,
         break;
     default: bad = 1;
     }
-    if (bad && q != QD_OK && q != QD_SYNTAX) { /* a number, but too long */
+    long before, after; /* 1e400: a number, too long written out */
+    if (bad && q != QD_OK &&
+        (q != QD_SYNTAX ||
+         qli_qd_exponent_too_long(t, nlen, &before, &after))) {
+        char why[256];
         qli_fail(L->err, QL_ERANGE, NULL, 0, 0,
                  "override of '%s': '%.60s%s': %s", d->name, t,
-                 len > 60 ? "…" : "", qli_qd_message(q));
+                 len > 60 ? "…" : "",
+                 qli_qd_text_message(q, t, nlen, why, sizeof why));
         qli_error_set_field(L->err, d->name);
         return QL_ERANGE;
     }

@@ -340,9 +340,11 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
     case VK_NUMBER: {
         qd v;
         int q = qli_qd_parse(&v, text, len);
+        char why[256];
         if (q)
-            return FAIL_TEXT("'%.*s%s' is not a valid %s: %s", shown,
-                             text, more, d->type_word, qli_qd_message(q));
+            return FAIL_TEXT("'%.*s%s' is not a valid %s: %s", shown, text, more,
+                             d->type_word,
+                             qli_qd_text_message(q, text, len, why, sizeof why));
         if ((st = check_number(d, &v, err)))
             return st;
         put_number(rec, i, &v);

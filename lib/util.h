@@ -87,6 +87,14 @@ int qli_diag_note(ql_diag *d, const ql_error *err, ql_status st);
 
 /* An error in a decimal operation, as a message. */
 const char *qli_qd_message(int qd_status);
+/* Why the number text s (len bytes) was refused with qd_status, in buf
+ * (size bytes): qli_qd_message's, except that a number in exponent form
+ * too long written out (1e400) is "number too long …", saying how many
+ * digits it has written out, as where the exponent is read (a JSON
+ * number, PostgreSQL's numeric, Python's Decimal) — not the wrong
+ * notation.  Returns buf. */
+const char *qli_qd_text_message(int qd_status, const char *s, size_t len,
+                                char *buf, size_t size);
 
 /* "Did you mean": the nearest of the candidates tried to a misspelt
  * word, within a few letters (error.c). */

@@ -54,10 +54,17 @@ ql_status ql_decimal_parse(ql_decimal *out, const char *text, size_t len,
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     qd a;
     int st = qli_qd_parse(&a, text, len);
-    if (st)
-        return qli_fail(err, st == QD_TOOLONG ? QL_ERANGE : QL_EPARSE, NULL, 0,
-                       0, "'%.*s': %s", (int)(len > 60 ? 60 : len), text,
-                       qli_qd_message(st));
+    long before, after;
+    char why[256];
+    if (st) /* 1e400 is out of range, as written out: not a syntax error */
+        return qli_fail(err,
+                        st == QD_TOOLONG ||
+                                (st == QD_SYNTAX &&
+                                 qli_qd_exponent_too_long(text, len, &before, &after))
+                            ? QL_ERANGE
+                            : QL_EPARSE,
+                        NULL, 0, 0, "'%.*s': %s", (int)(len > 60 ? 60 : len), text,
+                        qli_qd_text_message(st, text, len, why, sizeof why));
     *out = to_public(&a);
     return QL_OK;
 }

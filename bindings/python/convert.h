@@ -167,6 +167,11 @@ static PyObject *value_to_py(const ql_value *v)
  * str; NULL with an exception.  A subclass of str, int or Decimal is
  * read by its value, never by a __str__ of its own (a str enum's
  * str() is 'Kind.X', its value 'x'). */
+/* Digits before or after the point past which a Decimal is handed on in
+ * exponent form rather than written out: far past the 36 a decimal
+ * holds, so the library's refusal is the same either way. */
+#define QLPY_DECIMAL_PLAIN_MAX 200
+
 static PyObject *field_str(PyObject *v, PyObject *field)
 {
     if (PyFloat_Check(v)) {
@@ -188,7 +193,21 @@ static PyObject *field_str(PyObject *v, PyObject *field)
             raise_field(ql_native_error, field, "a NaN or infinite Decimal is not a number");
             return NULL;
         }
-        /* format 'f': plain notation, never 1E+3 */
+        /* format 'f': plain notation, never 1E+3 — unless written out it
+         * is far past what any decimal holds (1E+99999999999 would take
+         * 100 GB and raised MemoryError): then as written, which the
+         * library refuses as "number too long", saying how long (P5-06) */
+        PyObject *adj = PyObject_CallMethod(v, "adjusted", NULL);
+        PyObject *tup = adj ? PyObject_CallMethod(v, "as_tuple", NULL) : NULL;
+        PyObject *ex = tup ? PyObject_GetAttrString(tup, "exponent") : NULL;
+        long a = adj ? PyLong_AsLong(adj) : 0, e = ex ? PyLong_AsLong(ex) : 0;
+        Py_XDECREF(adj);
+        Py_XDECREF(tup);
+        Py_XDECREF(ex);
+        if (PyErr_Occurred())
+            return NULL;
+        if (a > QLPY_DECIMAL_PLAIN_MAX || e < -QLPY_DECIMAL_PLAIN_MAX)
+            return PyObject_Str(v);
         return PyObject_CallMethod(ql_decimal_type, "__format__", "Os", v, "f");
     }
     if (PyObject_IsInstance(v, ql_datetime_type) == 1) {
@@ -216,6 +235,14 @@ static PyObject *field_str(PyObject *v, PyObject *field)
     }
     if (PyObject_IsInstance(v, ql_date_type) == 1)
         return PyObject_CallMethod(ql_date_type, "isoformat", "O", v);
+    /* numpy's float32 and float16 are no Python float (float64 is): the
+     * same refusal, not "expected …, not numpy.float32" */
+    for (PyTypeObject *t = Py_TYPE(v); t; t = t->tp_base)
+        if (!strcmp(t->tp_name, "numpy.floating")) {
+            raise_field_type(field, "a float cannot hold a decimal such as 0.015 "
+                                    "exactly; pass a decimal.Decimal, an int or a string");
+            return NULL;
+        }
     char msg[256];
     snprintf(msg, sizeof msg, "expected a Decimal, int, str, bool, date or None, not %.100s",
              Py_TYPE(v)->tp_name);

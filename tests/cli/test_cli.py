@@ -1562,6 +1562,33 @@ class InputRead(unittest.TestCase):
                          f"{len(bad)} rejected", p.stderr.strip().splitlines()[-1]
                          .split(": ", 1)[1])
 
+    def test_a_number_too_long_written_out_says_so_in_csv_and_jsonl(self):
+        # probe5 P5-06: 1e400 was "not a plain decimal number" (CSV) and
+        # refused so in JSONL too, where 9e40 was "number too long": the
+        # same class as PostgreSQL's numeric and Python's Decimal give
+        cases = {"1e400": "401 digits before the point",
+                 "1e-400": "400 digits after the point",
+                 "1E+99999999999": "more than 1000000 digits before the point"}
+        head = "number too long: at most 36 significant digits and 36 digits after the point"
+        for v, how in cases.items():
+            csvt = HEADER + GOOD.replace(",100,", f",{v},")
+            jsonl = ('{"id": "E1", "unit_type": "enterprise", "employees": %s, "disabled": 1, '
+                     '"disabled_severe": 0, "wage_total": 6000000, "local_avg_wage": 50000}\n' % v)
+            for fmt, data in (("csv", csvt), ("jsonl", jsonl)):
+                with self.subTest(v=v, fmt=fmt):
+                    p = run("run", JILIN, "-", "--input-format", fmt, "--date", "2024-06-30",
+                            stdin=data, check_rc=1)
+                    self.assertIn(f"field 'employees': '{v}' is not a valid decimal: {head} "
+                                  f"(written out, it has {how})", p.stderr)
+            p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
+                    f"small_enterprise_limit={v}@2024-01-01", stdin=HEADER, check_rc=2)
+            self.assertIn(f"override of 'small_enterprise_limit': '{v}': {head} "
+                          f"(written out, it has {how})", p.stderr)
+        # an exponent form that fits is still the wrong notation in CSV
+        p = run("run", JILIN, "-", "--date", "2024-06-30",
+                stdin=HEADER + GOOD.replace(",100,", ",1e2,"), check_rc=1)
+        self.assertIn("'1e2' is not a valid decimal: not a plain decimal number", p.stderr)
+
     def test_cr_only_line_ends_are_line_ends(self):
         data = (HEADER + GOOD + GOOD.replace("E1", "E2")).replace("\n", "\r")
         p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=0)

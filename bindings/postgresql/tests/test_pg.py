@@ -518,6 +518,19 @@ class Json(unittest.TestCase):
                       "more than the 3 of its values in the rules file", err)
         self.assertIn("declare 'scale: 2' on 'ratio'", err)
 
+    def test_a_number_too_long_written_out_says_so(self):
+        """probe5 P5-06: a text '1e400' (or an override's) was "not a plain
+        decimal number", where jsonb's 1e400 was "number too long"."""
+        for v in ("1e400", "1e-400", "1E+99999999999"):
+            for form in (f"'{{\"unit_type\": \"enterprise\", \"employees\": \"{v}\"}}'::jsonb",
+                         f"'{{\"unit_type\": \"enterprise\", \"employees\": {v}}}'::text"):
+                err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', {form}, '2024-06-30')")
+                self.assertIn("number too long", err, (v, form))
+                self.assertNotIn("not a plain decimal", err, (v, form))
+            err = psql_error("SELECT * FROM quotalevy.parameters('cn/jilin', '2024-06-30', "
+                             f"ARRAY['small_enterprise_limit={v}@2024-01-01'])")
+            self.assertIn("number too long", err, v)
+
     def test_a_value_in_force_from_the_postgresql_epoch(self):
         """parameters() crashed the server (signal 11) for a value in force
         from 2000-01-01: that date is Datum 0, which the row builder took

@@ -476,12 +476,40 @@ def list_items(ruleset, name: str, column: Sequence, cells_out: list,
 # ------------------------------------------------------------ cells
 
 
-def float_text(x: float) -> str:
-    """A float read by its shortest repr, in plain notation: 0.1 → '0.1',
-    1e-05 → '0.00001', 12.0 → '12' (repr's '.0' is not a digit of the
-    data)."""
+def float_text(x: Any) -> str:
+    """A float read by the shortest repr of its own type, in plain
+    notation: 0.1 → '0.1', 1e-05 → '0.00001', 12.0 → '12' (repr's '.0'
+    is not a digit of the data).  A numpy float32 or float16 is read as
+    itself, never through the float64 it widens to: float32 100.1 is
+    '100.1', not '100.0999984741211' (P5-05)."""
+    if type(x) is not float and type(x).__module__ == "numpy":
+        import numpy as np
+        if isinstance(x, np.floating) and not isinstance(x, np.float64):
+            return np.format_float_positional(x, unique=True, trim="-")
     text = format(Decimal(repr(float(x))), "f")
     return text[:-2] if text.endswith(".0") else text
+
+
+def decimal_text(v: Decimal) -> str:
+    """A finite Decimal in plain notation, or as written when written out
+    it is far past the 36 digits a decimal holds: Decimal('1E+99999999999')
+    would take 100 GB (MemoryError); the library refuses either form as
+    "number too long", saying how long (P5-06)."""
+    exp = v.as_tuple().exponent  # an int: v is finite
+    if isinstance(exp, int) and (v.adjusted() > 200 or exp < -200):
+        return str(v)
+    return format(v, "f")
+
+
+def _float_texts(arr, real) -> list:
+    """float_text of each number of a numpy float array, None where
+    `real` is False: a float64 array through Python floats (their repr is
+    float64's shortest), any other width element by element as itself."""
+    import numpy as np
+    if arr.dtype == np.float64:
+        return [float_text(x) if ok else None for x, ok in zip(arr.tolist(), real.tolist())]
+    return [np.format_float_positional(x, unique=True, trim="-") if ok else None
+            for x, ok in zip(arr, real.tolist())]
 
 
 def _kind_name(v: Any) -> str:
@@ -524,7 +552,7 @@ class Converter:
             return str.__str__(v)
         if isinstance(v, Decimal):
             if v.is_finite():
-                return format(v, "f")
+                return decimal_text(v)
             return str(v)  # NaN, sNaN, ±Infinity: the row's error, in every path
         if isinstance(v, float):  # numpy.float64 too
             if v != v:
@@ -554,8 +582,12 @@ class Converter:
                 return "true" if v else "false"
             if isinstance(v, np.integer):
                 return str(int(v))
-            if isinstance(v, np.floating):
-                return self(float(v), input, row)
+            if isinstance(v, np.floating):  # float32, float16: as themselves
+                if v != v:
+                    return None
+                if self.exact_repr:
+                    return float_text(v)
+                self.refuse(input, row, FLOAT_ADVICE)
             if isinstance(v, np.datetime64):
                 if np.isnat(v):
                     return None
@@ -603,6 +635,13 @@ def _series_cells(s, name: str, floats: str) -> list:
     import numpy as np
     import pandas as pd
     dt = s.dtype
+    if not isinstance(dt, np.dtype) and isinstance(dt, pd.api.extensions.ExtensionDtype) \
+            and getattr(dt, "kind", "") == "f":
+        # pandas' nullable Float32/Float64: as the numpy floats of its own
+        # width (to_numpy(object) would widen a Float32 to float64)
+        s = pd.Series(s.to_numpy(dtype=dt.numpy_dtype, na_value=np.nan),
+                      index=s.index if isinstance(s, pd.Series) else None)
+        dt = s.dtype
     if isinstance(dt, np.dtype) and dt.kind == "f":
         arr = s.to_numpy()
         real = ~np.isnan(arr)
@@ -615,7 +654,7 @@ def _series_cells(s, name: str, floats: str) -> list:
                 "QL_ERECORD", FLOAT_ADVICE, field=name, row=row,
                 text="column %r holds binary floats (%s, first at row %d, index %r): %s"
                      % (name, dt, row, label, FLOAT_ADVICE))
-        return [float_text(x) if ok else None for x, ok in zip(arr.tolist(), real.tolist())]
+        return _float_texts(arr, real)
     if isinstance(dt, np.dtype) and dt.kind in "iub":
         return s.to_numpy().tolist()   # Python ints and bools: C reads them
     if isinstance(dt, np.dtype) and dt.kind == "M":

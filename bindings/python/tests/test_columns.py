@@ -471,6 +471,51 @@ def test_exact_repr_reads_the_shortest_repr():
         "0.1", "0.00001", "12", "125.5", "-0", "100000000000000000000", "0.015"]
 
 
+def test_exact_repr_reads_each_float_as_its_own_type(jilin):
+    """P5-05: a float32 or float16 is read by its own shortest repr, never
+    through the float64 it widens to (float32 100.1 was 100.0999984741211,
+    too many places for employees' scale 2) — as a scalar, in a numpy
+    array, a Series of that dtype, pandas' nullable Float32, an object
+    column and a frame's column; without exact-repr each is refused as a
+    float is, in evaluate and evaluate_many too."""
+    from quotalevy._columns import float_text
+    assert float_text(np.float32(100.1)) == "100.1"
+    assert float_text(np.float16(0.1)) == "0.1"
+    assert float_text(np.float32(1e-05)) == "0.00001"
+    assert float_text(np.float32(12)) == "12"
+    assert float_text(np.float32(-0.0)) == "-0"
+    assert float_text(np.float64(100.1)) == "100.1"
+    want = single(jilin, dict(FIRM, employees="100.1"), "2024-06-30")
+    n = 3
+    base = {k: [v] * n for k, v in FIRM.items()}
+    for t in (np.float32, np.float16):
+        arr = np.array([100.1] * n, dtype=t)
+        columns = (arr, pd.Series(arr), list(arr),
+                   pd.Series(list(arr), dtype=object))
+        for col in columns:
+            out = jilin.evaluate_columns(dict(base, employees=col), "2024-06-30",
+                                         floats="exact-repr")
+            assert [out["required_disabled"][k] for k in range(n)] == \
+                [want["required_disabled"]] * n, (t, type(col))
+            with pytest.raises(quotalevy.FieldTypeError, match="float"):
+                jilin.evaluate_columns(dict(base, employees=col), "2024-06-30")
+        df = pd.DataFrame(base)
+        df["employees"] = arr
+        out = jilin.evaluate_frame(df, "2024-06-30", floats="exact-repr")
+        assert [frame_row(out, k) for k in range(n)] == [want] * n
+        with pytest.raises(quotalevy.FieldTypeError, match="float"):
+            jilin.evaluate(dict(FIRM, employees=t(100.1)), "2024-06-30")
+        got = list(jilin.evaluate_many([dict(FIRM, employees=t(100.1))], "2024-06-30",
+                                       errors="yield"))
+        assert isinstance(got[0], quotalevy.FieldTypeError) and "float" in str(got[0])
+    nullable = pd.Series([100.1, None, 100.1], dtype="Float32")
+    out = jilin.evaluate_columns(dict(base, employees=nullable), "2024-06-30",
+                                 floats="exact-repr", errors="column")
+    assert out["error_field"] == [None, "employees", None]
+    assert out["required_disabled"][0] == out["required_disabled"][2] == \
+        want["required_disabled"]
+
+
 def test_threads_share_a_ruleset_with_columnar_calls(jilin):
     """Eight threads evaluate different columns through one rule set at
     once: every thread gets its own answer, cell for cell."""

@@ -638,3 +638,23 @@ def test_the_error_raised_is_the_first_in_declaration_order(jilin):
             g = list(jilin.evaluate_many([rec], "2024-06-30", errors="yield"))[0]
             seen.add(g.field)
     assert seen == {"employees"}
+
+
+def test_a_number_too_long_written_out_says_so():
+    # probe5 P5-06: '1e400' was "not a plain decimal number"; a Decimal
+    # 1E+99999999999 written out raised MemoryError (100 GB of digits)
+    rs = quotalevy.RuleSet.load(JILIN)
+    cases = {"1e400": "401 digits before the point", "1e-400": "400 digits after the point",
+             "1E+99999999999": "more than 1000000 digits before the point"}
+    for text, how in cases.items():
+        for v in (text, Decimal(text)):
+            with pytest.raises(quotalevy.RecordError, match=r"number too long") as e:
+                rs.evaluate(dict(FIRM, employees=v), "2024-06-30")
+            if isinstance(v, str) or "more than" in how:
+                assert "(written out, it has %s)" % how in str(e.value), (v, str(e.value))
+            cols = {k: [x] for k, x in FIRM.items()}
+            out = rs.evaluate_columns(dict(cols, employees=[v]), "2024-06-30", errors="column")
+            assert "number too long" in out["error_message"][0], v
+            with pytest.raises(quotalevy.RulesError, match="number too long"):
+                quotalevy.RuleSet.load(JILIN, overrides=[("small_enterprise_limit", v,
+                                                          "2024-01-01")])
