@@ -987,6 +987,30 @@ QL_EXTERN ql_status ql_test_file(size_t *passed, size_t *failed,
                                  ql_test_failure_cb on_failure, void *payload,
                                  ql_error *err);
 
+/*
+ * Called by ql_test_file_ext once the rules a test file names have
+ * loaded, before its first case runs: `rs` is the rule set the cases run
+ * against, so a report can say which rules it tested —
+ * ql_ruleset_meta(rs, "file") the file `rules:` named (its canonical
+ * path), "file.2", "file.3", … the files of its `extends` chain in order,
+ * "id" and "version" the rules' own.  `rs` borrows from the test run and
+ * is valid only during the call.
+ */
+typedef void (*ql_test_loaded_cb)(const ql_ruleset *rs, void *payload);
+
+/*
+ * ql_test_file, and `on_loaded` (may be NULL) is called once with the
+ * loaded rule set, before `on_failure` is called for any case; both get
+ * `payload`.  It is not called when the test file or the rules fail to
+ * load (the error then names the file).  Same errors as ql_test_file.
+ */
+QL_EXTERN ql_status ql_test_file_ext(size_t *passed, size_t *failed,
+                                     const char *path,
+                                     const ql_load_options *opts,
+                                     ql_test_loaded_cb on_loaded,
+                                     ql_test_failure_cb on_failure,
+                                     void *payload, ql_error *err);
+
 #ifdef __cplusplus
 }
 #endif

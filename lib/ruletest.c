@@ -512,6 +512,14 @@ ql_status ql_test_file(size_t *passed, size_t *failed, const char *path,
                        const ql_load_options *opts, ql_test_failure_cb cb,
                        void *payload, ql_error *err)
 {
+    return ql_test_file_ext(passed, failed, path, opts, NULL, cb, payload, err);
+}
+
+ql_status ql_test_file_ext(size_t *passed, size_t *failed, const char *path,
+                           const ql_load_options *opts,
+                           ql_test_loaded_cb on_loaded, ql_test_failure_cb cb,
+                           void *payload, ql_error *err)
+{
     if (!passed || !failed || !path)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
     if (opts && opts->version >= 1 && opts->buffer)
@@ -547,6 +555,8 @@ ql_status ql_test_file(size_t *passed, size_t *failed, const char *path,
         (st = ql_result_new(&t.res, rs, err)))
         goto out;
     t.rs = rs;
+    if (on_loaded) /* before any failure, so a report names what it tested */
+        on_loaded(rs, payload);
     if (cases->n == 0) { /* nothing run is not a pass */
         st = qli_fail(err, QL_ESCHEMA, path, cases->line, cases->column,
                       "'cases' is empty: a test file with no case tests "

@@ -7,6 +7,8 @@
  */
 #include "test_util.h"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -328,6 +330,93 @@ static void test_ruletest_load_options(void **state)
                      QL_EINVAL);
 }
 
+/* What on_loaded saw, and the failures reported by then. */
+typedef struct loaded {
+    int calls, failures_before;
+    char file[3][256], id[32];
+    failures f;
+} loaded;
+
+static void saw_rules(const ql_ruleset *rs, void *payload)
+{
+    loaded *l = payload;
+    l->calls++;
+    l->failures_before = l->f.n;
+    for (int i = 0; i < 3; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "file.%d", i + 1);
+        const char *f = ql_ruleset_meta(rs, key);
+        snprintf(l->file[i], sizeof l->file[i], "%s", f ? f : "");
+    }
+    snprintf(l->id, sizeof l->id, "%s", ql_ruleset_meta(rs, "id"));
+}
+
+static void note_loaded(const char *file, int line, const char *case_name,
+                        const char *message, void *payload)
+{
+    note(file, line, case_name, message, &((loaded *)payload)->f);
+}
+
+/* A report can say which rules a test file tested (P4-22: a stale copy
+ * beside a linked test file was tested without a word): ql_test_file_ext
+ * hands over the loaded rule set, with the file `rules:` names and its
+ * extends chain, once and before any failure; never when they fail to
+ * load. */
+static void test_ruletest_names_the_rules_it_tested(void **state)
+{
+    (void)state;
+    char sub[128], real[2][PATH_MAX];
+    snprintf(sub, sizeof sub, "%s/chain", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    write_file("chain/base.yaml",
+               "quotalevy: 1\nid: base\ntitle: x\njurisdiction: x\n"
+               "version: '1'\ninputs:\n  n: {type: decimal, scale: 1}\n"
+               "outputs: [n]\n");
+    assert_non_null(realpath(write_file("chain/top.yaml",
+                                        "quotalevy: 1\nid: top\ntitle: y\n"
+                                        "jurisdiction: y\nversion: '2'\n"
+                                        "extends: base.yaml\n"),
+                             real[0]));
+    snprintf(sub, sizeof sub, "%s/chain/base.yaml", dir);
+    assert_non_null(realpath(sub, real[1]));
+    const char *t = write_file("chain/t.yaml", "rules: top.yaml\ncases:\n"
+                                               "  - date: 2024-01-01\n"
+                                               "    input: {n: 2}\n"
+                                               "    expect: {n: 3.0}\n");
+    size_t passed = 9, failed = 9;
+    loaded l = {0};
+    ql_error err;
+    assert_int_equal(ql_test_file_ext(&passed, &failed, t, NULL, saw_rules,
+                                      note_loaded, &l, &err),
+                     QL_OK);
+    assert_int_equal(passed, 0);
+    assert_int_equal(failed, 1);
+    assert_int_equal(l.calls, 1);
+    assert_int_equal(l.failures_before, 0);
+    assert_int_equal(l.f.n, 1);
+    assert_string_equal(l.file[0], real[0]);
+    assert_string_equal(l.file[1], real[1]);
+    assert_string_equal(l.file[2], "");
+    assert_string_equal(l.id, "top");
+    /* no callback: the same run */
+    assert_int_equal(
+        ql_test_file_ext(&passed, &failed, t, NULL, NULL, NULL, NULL, &err),
+        QL_OK);
+    assert_int_equal(failed, 1);
+    /* rules that do not load: no call, the error names the rules file */
+    write_file("chain/top.yaml", "quotalevy: 1\nid: top\n");
+    memset(&l, 0, sizeof l);
+    assert_int_not_equal(ql_test_file_ext(&passed, &failed, t, NULL, saw_rules,
+                                          note_loaded, &l, &err),
+                         QL_OK);
+    assert_int_equal(l.calls, 0);
+    assert_non_null(strstr(err.file, "top.yaml"));
+    assert_int_equal(
+        ql_test_file_ext(NULL, &failed, t, NULL, saw_rules, NULL, &l, &err),
+        QL_EINVAL);
+    assert_int_equal(l.calls, 0);
+}
+
 static void test_ruletest_null_arguments(void **state)
 {
     (void)state;
@@ -350,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_ruletest_case_checks),
         cmocka_unit_test(test_ruletest_expected_error_checks),
         cmocka_unit_test(test_ruletest_load_options),
+        cmocka_unit_test(test_ruletest_names_the_rules_it_tested),
         cmocka_unit_test(test_ruletest_null_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

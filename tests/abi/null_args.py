@@ -29,6 +29,7 @@ OPTIONAL = {
     ("ql_ruleset_param_value", "source"),
     ("ql_ruleset_load_ext", "opts"),   # NULL: the defaults
     ("ql_test_file", "opts"),
+    ("ql_test_file_ext", "opts"),
     ("ql_ruleset_load_buffer", "name"),  # NULL: "<memory>"
     ("*", "buf"),                      # text writers: NULL asks the length
     ("ql_record_set", "text"),         # NULL empties the field, as ""
@@ -89,10 +90,12 @@ def fixture(fn, ptype, name, prev):
         return "", "','"
     if t == "ql_test_failure_cb":
         return "", "on_failure"
+    if t == "ql_test_loaded_cb":
+        return "", "on_loaded"
     if t == "void*" and name == "payload":
         return "", "&calls"
     if t == "constchar*":
-        if name == "path" and fn == "ql_test_file":
+        if name == "path" and fn.startswith("ql_test_file"):
             return "", "TESTS"
         if name in ("path", "source"):
             return "", "RULES"
@@ -271,6 +274,12 @@ static void on_failure(const char *file, int line, const char *case_name,
                        const char *message, void *payload)
 {
     fprintf(stderr, "%s:%d: case '%s': %s\n", file, line, case_name, message);
+    (void)payload;
+}
+
+static void on_loaded(const ql_ruleset *loaded, void *payload)
+{
+    (void)loaded;
     (void)payload;
 }
 

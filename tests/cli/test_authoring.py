@@ -279,7 +279,12 @@ class Authoring(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         p = run("test", "tests/authoring/beijing-tests.yaml")
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        self.assertEqual(p.stdout, "1 passed, 0 failed\n")
+        real = os.path.realpath(os.path.join(SRC, "tests/authoring"))
+        self.assertEqual(p.stdout, "tests/authoring/beijing-tests.yaml: rules "
+                         f"{real}/beijing.yaml (test-beijing version 1), "
+                         "which extends "
+                         f"{os.path.realpath(os.path.join(SRC, 'rules/cn'))}"
+                         "/national.yaml\n1 passed, 0 failed\n")
 
     def test_each_mistake_gets_a_located_message(self):
         for what, old, new, at, message in MISTAKES:
@@ -512,7 +517,10 @@ class TestFormatDoc(unittest.TestCase):
                 f.write(block)
             p = run("test", path)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        self.assertEqual(p.stdout, "2 passed, 0 failed\n")
+        real = os.path.realpath(os.path.join(SRC, "rules/cn"))
+        self.assertEqual(p.stdout, f"{path}: rules {real}/jilin.yaml (cn-jilin version "
+                         f"2026.1), which extends {real}/national.yaml\n"
+                         "2 passed, 0 failed\n")
 
 
 if __name__ == "__main__":

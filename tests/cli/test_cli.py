@@ -2828,6 +2828,14 @@ class TestAndCheck(unittest.TestCase):
         p = run("test", "rules/cn/tests/national.yaml", "rules/cn/tests/jilin.yaml",
                 check_rc=0)
         self.assertRegex(p.stdout, r"(?m)^\d+ passed, 0 failed$")
+        # each file: the rules it tested first, its own counts after
+        real = os.path.realpath(os.path.join(SRC, "rules/cn"))
+        self.assertRegex(p.stdout, "(?m)^rules/cn/tests/national.yaml: rules "
+                         + re.escape(real) + r"/national.yaml \(cn-national version "
+                         r"[^)]+\)\nrules/cn/tests/national.yaml: \d+ passed, 0 failed\n"
+                         "rules/cn/tests/jilin.yaml: rules " + re.escape(real)
+                         + r"/jilin.yaml \(cn-jilin version [^)]+\), which extends "
+                         + re.escape(real) + r"/national.yaml\n")
 
     def test_failures_are_reported_with_file_line_and_values(self):
         with tempfile.TemporaryDirectory() as d:
@@ -2903,6 +2911,13 @@ class TestAndCheck(unittest.TestCase):
             p = run("test", link, check_rc=0)
             self.assertEqual(p.stdout.replace(link, "rules/cn/tests/jilin.yaml"),
                              want.stdout)
+            # and the report says which rules it tested: the real file
+            # and its chain, never the stale copy beside the link
+            real = os.path.realpath(os.path.join(SRC, "rules/cn"))
+            self.assertTrue(p.stdout.startswith(
+                f"{link}: rules {real}/jilin.yaml (cn-jilin version 2026.1), "
+                f"which extends {real}/national.yaml\n"), p.stdout)
+            self.assertNotIn(d, p.stdout.replace(link, ""))
 
     def test_a_linked_rules_file_builds_on_its_own_parent(self):
         """A rules file loaded through a symbolic link resolves its

@@ -507,7 +507,10 @@ class Readable(unittest.TestCase):
             p = subprocess.run([*WRAP, BIN, "test", t], capture_output=True,
                                text=True)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        self.assertEqual(p.stdout, "1 passed, 0 failed\n")
+        real = os.path.realpath(os.path.join(SRC, "rules/cn"))
+        self.assertEqual(p.stdout, f"{t}: rules {real}/jilin.yaml (cn-jilin version "
+                         f"2026.1), which extends {real}/national.yaml\n"
+                         "1 passed, 0 failed\n")
 
     def test_no_count_when_the_rules_do_not_load(self):
         with tempfile.TemporaryDirectory() as d:

@@ -1,7 +1,9 @@
 /*
  * cmd_test.c — `quotalevy test FILE…`: a rule set's YAML test cases,
- * run by the library (ql_test_file); this prints each failure with the
- * test's file:line and the totals.
+ * run by the library (ql_test_file_ext); this prints which rules each
+ * test file tested (the file its `rules:` names and its `extends` chain:
+ * a stale copy beside a test file is tested without a word otherwise),
+ * each failure with the test's file:line, and the totals.
  */
 #include "cli.h"
 
@@ -11,21 +13,46 @@
 static void print_failure(const char *file, int line, const char *case_name,
                           const char *message, void *payload)
 {
-    (void)payload;
+    (void)payload; /* the test file's path: `file` says it */
     printf("%s:%d: case '%s': %s\n", file, line, case_name, message);
 }
 
-/* Runs one test file; adds to *passed and *failed.  −1: cannot load. */
-static int run_file(const char *path, size_t *passed, size_t *failed)
+/* "TEST: rules FILE (ID version V), which extends FILE2, which extends
+ * FILE3" (payload: the test file's path). */
+static void print_rules(const ql_ruleset *rs, void *payload)
+{
+    const char *id = ql_ruleset_meta(rs, "id"),
+               *version = ql_ruleset_meta(rs, "version");
+    const char *top = ql_ruleset_meta(rs, "file.1");
+    printf("%s: rules %s (%s version %s)", (const char *)payload,
+           top ? top : ql_ruleset_meta(rs, "file"), id ? id : "?",
+           version ? version : "?");
+    for (int i = 2;; i++) {
+        char key[24];
+        snprintf(key, sizeof key, "file.%d", i);
+        const char *f = ql_ruleset_meta(rs, key);
+        if (!f)
+            break;
+        printf(", which extends %s", f);
+    }
+    putchar('\n');
+}
+
+/* Runs one test file; adds to *passed and *failed.  −1: cannot load.
+ * `each`: also print the file's own counts (several files given). */
+static int run_file(const char *path, size_t *passed, size_t *failed, int each)
 {
     ql_load_options o = QL_LOAD_OPTIONS_INIT;
     o.extends_policy = cli_any_extends ? QL_EXTENDS_ANY : QL_EXTENDS_CONFINED;
     size_t p = 0, f = 0;
     ql_error err;
-    if (ql_test_file(&p, &f, path, &o, print_failure, NULL, &err)) {
+    if (ql_test_file_ext(&p, &f, path, &o, print_rules, print_failure,
+                         (void *)path, &err)) {
         cli_print_error(stderr, "quotalevy test", &err);
         return -1;
     }
+    if (each)
+        printf("%s: %zu passed, %zu failed\n", path, p, f);
     *passed += p;
     *failed += f;
     return 0;
@@ -44,7 +71,7 @@ int cmd_test(int argc, char **argv)
     size_t passed = 0, failed = 0;
     int broken = 0;
     for (int i = 0; i < a.npos; i++)
-        if (run_file(a.pos[i], &passed, &failed))
+        if (run_file(a.pos[i], &passed, &failed, a.npos > 1))
             broken++;
     if (broken) {
         /* no count that reads as a result when a file did not run */
