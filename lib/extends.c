@@ -136,6 +136,36 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
     return QL_OK;
 }
 
+/* A name `remove:` lists under section s that the files extended do not
+ * define there: located, with the nearest name they do define there, or
+ * the section that does define it (a parameter listed under inputs). */
+static ql_status remove_unknown(loader *L, int s, const ynode *name)
+{
+    const section *sec = &L->sec[s];
+    for (int o = SEC_SOURCES + 1; o < N_SECTIONS; o++) {
+        size_t e = o == s ? L->sec[o].n : find_entry(&L->sec[o], name->text);
+        if (e < L->sec[o].n && !L->sec[o].items[e].removed)
+            return qli_yfail(L->err, QL_ENAME, name,
+                             "cannot remove '%s' from '%s': the files it "
+                             "extends define it under '%s' ('remove: {%s: "
+                             "[%s]}')",
+                             name->text, qli_rl_section_names[s],
+                             qli_rl_section_names[o], qli_rl_section_names[o],
+                             name->text);
+    }
+    qli_suggest sg;
+    char hint[160];
+    qli_suggest_init(&sg, name->text, name->len);
+    for (size_t i = 0; i < sec->n; i++)
+        if (!sec->items[i].removed)
+            qli_suggest_try(&sg, sec->items[i].name);
+    return qli_yfail(L->err, QL_ENAME, name,
+                     "cannot remove '%s': the files it extends define no "
+                     "such entry under '%s'%s",
+                     name->text, qli_rl_section_names[s],
+                     qli_suggest_text(&sg, hint, sizeof hint));
+}
+
 /* Drops inherited definitions: `remove: {checks: [a, b], …}`. */
 static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
 {
@@ -148,15 +178,21 @@ static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
             "'remove' needs 'extends': there is nothing to remove");
     for (size_t i = 0; i < rm->n; i++) {
         const ynode *k = rm->items[2 * i], *list = rm->items[2 * i + 1];
+        qli_suggest sg;
+        char hint[160];
         int s;
-        for (s = 0; s < N_SECTIONS; s++)
+        qli_suggest_init(&sg, k->text, k->len);
+        for (s = 0; s < N_SECTIONS; s++) {
             if (!strcmp(k->text, qli_rl_section_names[s]))
                 break;
+            if (s != SEC_SOURCES)
+                qli_suggest_try(&sg, qli_rl_section_names[s]);
+        }
         if (s == N_SECTIONS || s == SEC_SOURCES)
             return qli_yfail(L->err, QL_ESCHEMA, k,
-                             "cannot remove from '%s' (expected inputs, "
+                             "cannot remove from '%.60s'%s (expected inputs, "
                              "parameters, computed, checks or validations)",
-                             k->text);
+                             k->text, qli_suggest_text(&sg, hint, sizeof hint));
         if ((st = qli_rl_want(L, list, YN_SEQ, "a 'remove' list")))
             return st;
         section *sec = &L->sec[s];
@@ -166,11 +202,15 @@ static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
                 return st;
             size_t e = find_entry(sec, name->text);
             if (e == sec->n)
+                return remove_unknown(L, s, name);
+            const ynode *was = sec->items[e].removed_at;
+            if (sec->items[e].removed) /* a slip: say where it went */
                 return qli_yfail(L->err, QL_ENAME, name,
-                                 "cannot remove '%s': the files it extends "
-                                 "define no such entry under '%s'",
-                                 name->text, k->text);
+                                 "cannot remove '%s': it is removed already "
+                                 "(%s:%d)",
+                                 name->text, was->doc->file, was->line);
             sec->items[e].removed = 1; /* dropped when the merge ends */
+            sec->items[e].removed_at = name;
         }
     }
     return QL_OK;

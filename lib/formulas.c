@@ -233,7 +233,7 @@ static ql_status check_entry(loader *L, const entry *ent, check_def *d)
     if (u && (st = qli_rl_date_value(L, u, "until", &d->until)))
         return st;
     if (f && u && d->until < d->from)
-        return qli_yfail(L->err, QL_ESCHEMA, u, "'until' is before 'from'");
+        return qli_rl_until_before_from(L, u, what, d->from, d->until);
     for (int p = 0; p < 5; p++) {
         const ynode *e = qli_ymap_get(v, parts[p]);
         if (!e) {

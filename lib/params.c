@@ -36,7 +36,8 @@ static vkind scalar_kind(const ynode *n)
     return VK_STRING;
 }
 
-static ql_status build_brackets(loader *L, const ynode *list, param_value *pv)
+static ql_status build_brackets(loader *L, const ynode *list, param_value *pv,
+                                const char *what)
 {
     static const char *const keys[] = {"from", "above", "value", NULL};
     ql_status st;
@@ -60,24 +61,37 @@ static ql_status build_brackets(loader *L, const ynode *list, param_value *pv)
         const ynode *val = qli_ymap_get(r, "value");
         if (!!from == !!above)
             return qli_yfail(L->err, QL_ESCHEMA, r,
-                             "a bracket needs exactly one of 'from' (≥) and "
-                             "'above' (>)");
+                             "%s: bracket %zu has %s: it needs exactly one "
+                             "lower bound, 'from: N' (N and above) or "
+                             "'above: N' (above N)",
+                             what, i + 1,
+                             from ? "both 'from' and 'above'"
+                                  : "neither 'from' nor 'above'");
         if (!val)
             return qli_yfail(L->err, QL_ESCHEMA, r,
-                             "a bracket needs a 'value'");
+                             "%s: bracket %zu needs a 'value'", what, i + 1);
         if ((st = qli_rl_number_value(L, from ? from : above, "bracket bound",
                                       &row->bound)) ||
             (st = qli_rl_number_value(L, val, "bracket value", &row->value)))
             return st;
         row->exclusive = above != NULL;
         if (i > 0) {
-            int c = qli_qd_cmp(&row->bound, &pv->rows[i - 1].bound);
-            if (c < 0 ||
-                (c == 0 && !(row->exclusive && !pv->rows[i - 1].exclusive)))
+            const bracket_row *prev = &pv->rows[i - 1];
+            int c = qli_qd_cmp(&row->bound, &prev->bound);
+            if (c < 0 || (c == 0 && !(row->exclusive && !prev->exclusive))) {
+                char nb[QD_TEXT_MAX], pb[QD_TEXT_MAX];
+                qli_qd_format(&row->bound, nb);
+                qli_qd_format(&prev->bound, pb);
                 return qli_yfail(
                     L->err, QL_ESCHEMA, r,
-                    "brackets must go up: each bound above the one "
-                    "before (or 'above: x' right after 'from: x')");
+                    "%s: brackets must be listed by their bound, lowest "
+                    "first: '%s: %s' does not come after '%s: %s' (line %d), "
+                    "the bracket before it (each bound above the one "
+                    "before, or 'above: x' right after 'from: x')",
+                    what, row->exclusive ? "above" : "from", nb,
+                    prev->exclusive ? "above" : "from", pb,
+                    list->items[i - 1]->line);
+            }
         }
         char b[QD_TEXT_MAX], v[QD_TEXT_MAX];
         qli_qd_format(&row->bound, b);
@@ -602,19 +616,31 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             if ((st = qli_rl_date_value(L, until, "until", &pv->until)))
                 return st;
             if (pv->until < pv->from)
-                return qli_yfail(L->err, QL_ESCHEMA, until,
-                                 "'until' is before 'from'");
+                return qli_rl_until_before_from(L, until, what, pv->from,
+                                                pv->until);
         }
         if (k > 0) {
             const param_value *prev = &d->values[k - 1];
-            if (pv->from <= prev->from)
+            char a[16], b[16];
+            ql_date_format(a, sizeof a, pv->from);
+            if (pv->from <= prev->from) {
+                ql_date_format(b, sizeof b, prev->from);
                 return qli_yfail(
                     L->err, QL_ESCHEMA, from,
-                    "values must be listed by 'from', oldest first");
-            if (prev->until >= pv->from)
-                return qli_yfail(L->err, QL_ESCHEMA, from,
-                                 "this value starts before the previous one's "
-                                 "'until'");
+                    "%s: its values must be listed by the day each starts "
+                    "('from'), oldest first: this one's 'from: %s' does not "
+                    "come after 'from: %s' (line %d), the value before it",
+                    what, a, b, vals->items[k - 1]->line);
+            }
+            if (prev->until >= pv->from) {
+                ql_date_format(b, sizeof b, prev->until);
+                return qli_yfail(
+                    L->err, QL_ESCHEMA, from,
+                    "%s: this value starts ('from: %s') before the value "
+                    "before it ends ('until: %s', line %d): two values "
+                    "would hold on one day",
+                    what, a, b, vals->items[k - 1]->line);
+            }
         }
         if ((st = qli_rl_citation(L, e, what, 1, &pv->source)))
             return st;
@@ -650,7 +676,7 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         if (k == 0 && (st = scale_fits_kind(L, d, kind, what)))
             return st;
         switch (kind) {
-        case VK_TABLE: st = build_brackets(L, br, pv); break;
+        case VK_TABLE: st = build_brackets(L, br, pv, what); break;
         case VK_NUMBER:
             st = qli_rl_number_value(L, val, what, &pv->v.num);
             break;

@@ -29,6 +29,7 @@ typedef struct entry {
     int in_lo_excl, in_hi_excl;
     int removed; /* by a `remove:`: dropped when the merge ends, unless a
                     later definition of the name revives it */
+    const ynode *removed_at; /* the name in that `remove:` list */
 } entry;
 
 typedef struct section {
@@ -119,6 +120,10 @@ ql_status qli_rl_bool_value(loader *L, const ynode *n, const char *what,
                             int *out);
 ql_status qli_rl_date_value(loader *L, const ynode *n, const char *what,
                         ql_date *out);
+/* The error for an `until:` (node u) before its `from:`, both named with
+ * their days; `what` names the value or check they bound. */
+ql_status qli_rl_until_before_from(loader *L, const ynode *u, const char *what,
+                                   ql_date from, ql_date until);
 /* The citation under `source:`; its first word must name a source. */
 ql_status qli_rl_citation(loader *L, const ynode *map, const char *what,
                       int required, const char **out);

@@ -222,6 +222,18 @@ ql_status qli_rl_date_value(loader *L, const ynode *n, const char *what,
     return QL_OK;
 }
 
+ql_status qli_rl_until_before_from(loader *L, const ynode *u, const char *what,
+                                   ql_date from, ql_date until)
+{
+    char f[16], t[16];
+    ql_date_format(f, sizeof f, from);
+    ql_date_format(t, sizeof t, until);
+    return qli_yfail(L->err, QL_ESCHEMA, u,
+                     "%s: 'until: %s' is before 'from: %s': the last day it "
+                     "holds cannot come before the first",
+                     what, t, f);
+}
+
 ql_status qli_rl_bool_value(loader *L, const ynode *n, const char *what,
                             int *out)
 {

@@ -186,12 +186,18 @@ static void test_loader_parameter_errors(void **state)
                       "not a real calendar date");
     assert_load_error(PARAM("      - {from: 2020-01-01, value: 1, source: s}\n"
                             "      - {from: 2019-01-01, value: 2, source: s}\n"),
-                      QL_ESCHEMA, 13, 16, "oldest first");
+                      QL_ESCHEMA, 13, 16,
+                      "parameter 'p': its values must be listed by the day each "
+                      "starts ('from'), oldest first: this one's 'from: 2019-01-01' "
+                      "does not come after 'from: 2020-01-01' (line 12)");
     assert_load_error(PARAM("      - {from: 2020-01-01, until: 2021-06-30, value: 1, source: s}\n"
                             "      - {from: 2021-01-01, value: 2, source: s}\n"),
-                      QL_ESCHEMA, 13, 16, "before the previous one's 'until'");
+                      QL_ESCHEMA, 13, 16,
+                      "parameter 'p': this value starts ('from: 2021-01-01') before "
+                      "the value before it ends ('until: 2021-06-30', line 12)");
     assert_load_error(PARAM("      - {from: 2020-01-01, until: 2019-06-30, value: 1, source: s}\n"),
-                      QL_ESCHEMA, 12, 35, "'until' is before 'from'");
+                      QL_ESCHEMA, 12, 35,
+                      "parameter 'p': 'until: 2019-06-30' is before 'from: 2020-01-01'");
     assert_load_error(PARAM("      - {from: 2020-01-01, value: 1, source: s}\n"
                             "      - {from: 2021-01-01, value: true, source: s}\n"),
                       QL_ETYPE, 13, 35, "same type as the first");
@@ -201,10 +207,20 @@ static void test_loader_parameter_errors(void **state)
                       QL_ESCHEMA, 12, 9, "exactly one of 'value' and 'brackets'");
     assert_load_error(PARAM("      - from: 2020-01-01\n        source: s\n        brackets:\n"
                             "          - {from: 0.02, value: 1}\n          - {from: 0.01, value: 2}\n"),
-                      QL_ESCHEMA, 16, 13, "brackets must go up");
+                      QL_ESCHEMA, 16, 13,
+                      "parameter 'p': brackets must be listed by their bound, lowest "
+                      "first: 'from: 0.01' does not come after 'from: 0.02' (line 15)");
+    assert_load_error(PARAM("      - from: 2020-01-01\n        source: s\n        brackets:\n"
+                            "          - {above: 1, value: 1}\n          - {from: 1, value: 2}\n"),
+                      QL_ESCHEMA, 16, 13, "'from: 1' does not come after 'above: 1'");
     assert_load_error(PARAM("      - from: 2020-01-01\n        source: s\n        brackets:\n"
                             "          - {from: 0, above: 0, value: 1}\n"),
-                      QL_ESCHEMA, 15, 13, "exactly one of 'from'");
+                      QL_ESCHEMA, 15, 13,
+                      "parameter 'p': bracket 1 has both 'from' and 'above': it "
+                      "needs exactly one lower bound");
+    assert_load_error(PARAM("      - from: 2020-01-01\n        source: s\n        brackets:\n"
+                            "          - {from: 0, value: 1}\n          - {value: 2}\n"),
+                      QL_ESCHEMA, 16, 13, "parameter 'p': bracket 2 has neither 'from' nor 'above'");
     assert_load_error(PARAM("      - {from: 2020-01-01, value: 1, source: s, untl: 2021-01-01}\n"),
                       QL_ESCHEMA, 12, 49, "unknown key 'untl' in a parameter value");
     assert_load_error(RULES_HEAD "parameters:\n  p:\n    type: float\n    values: []\noutputs: []\n",
@@ -237,7 +253,8 @@ static void test_loader_check_and_output_errors(void **state)
     snprintf(y, sizeof y, "%schecks:\n  c: {title: T, source: s, required: n > 1, actual: n}\noutputs: []\n", in);
     assert_load_error(y, QL_ETYPE, 12, 38, "check 'c' required: must be a number, not a bool");
     snprintf(y, sizeof y, "%schecks:\n  c: {title: T, source: s, from: 2024-01-01, until: 2023-01-01, required: 1, actual: n}\noutputs: []\n", in);
-    assert_load_error(y, QL_ESCHEMA, 12, 53, "'until' is before 'from'");
+    assert_load_error(y, QL_ESCHEMA, 12, 53,
+                      "check 'c': 'until: 2023-01-01' is before 'from: 2024-01-01'");
     snprintf(y, sizeof y, "%svalidations:\n  v: {message: m}\noutputs: []\n", in);
     assert_load_error(y, QL_ESCHEMA, 12, 6, "needs a 'rule'");
     snprintf(y, sizeof y, "%svalidations:\n  v: {rule: n, message: m}\noutputs: []\n", in);

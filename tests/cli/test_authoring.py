@@ -111,6 +111,22 @@ MISTAKES = [
     ("a percentage removed, then redefined without its '%'",
      "sources:\n", "remove:\n  parameters: [ratio]\n\nsources:\n", "1.7\n",
      "parameter 'ratio' is a percentage"),
+    # P4-21: a name `remove:` lists that the parent does not define
+    ("a misspelt name to remove", "sources:\n",
+     "remove:\n  parameters: [ratoi]\n\nsources:\n", "ratoi]",
+     "cannot remove 'ratoi': the files it extends define no such entry under "
+     "'parameters'; did you mean 'ratio'?"),
+    ("a name to remove under another section", "sources:\n",
+     "remove:\n  inputs: [ratio]\n\nsources:\n", "ratio]",
+     "cannot remove 'ratio' from 'inputs': the files it extends define it "
+     "under 'parameters' ('remove: {parameters: [ratio]}')"),
+    ("a misspelt section to remove from", "sources:\n",
+     "remove:\n  paramters: [ratio]\n\nsources:\n", "paramters",
+     "cannot remove from 'paramters'; did you mean 'parameters'?"),
+    ("a name removed twice", "sources:\n",
+     "remove:\n  checks: [agency_post_minimum, agency_post_minimum]\n\nsources:\n",
+     "agency_post_minimum]",
+     "cannot remove 'agency_post_minimum': it is removed already ("),
     ("a bracket bound without its %", "computed:\n",
      "  levy_share:\n    values:\n      - from: 2023-01-01\n"
      "        source: bj-test\n        brackets:\n"
