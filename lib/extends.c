@@ -553,6 +553,10 @@ own:; /* a label before a declaration: C11 wants a statement */
     const ynode *o = qli_ymap_get(root, "outputs");
     if (o)
         L->outputs = o;
+    if (o && L->n_all_outputs <= QL_MAX_EXTENDS)
+        L->all_outputs[L->n_all_outputs++] = o;
+    if (!ext)
+        L->root_doc = root->doc;
     L->meta_id = qli_ymap_get(root, "id");
     L->meta_title = qli_ymap_get(root, "title");
     L->meta_jur = qli_ymap_get(root, "jurisdiction");

@@ -111,6 +111,10 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         rs->jurisdiction = L.meta_jur->text;
         rs->version = L.meta_version->text;
         rs->description = L.meta_desc ? L.meta_desc->text : NULL;
+        rs->top_doc = d;
+        rs->root_doc = L.root_doc;
+        rs->all_outputs = L.all_outputs;
+        rs->n_all_outputs = L.n_all_outputs;
         st = currency(&L);
         if (st == QL_OK && (st = qli_rl_build_sources(&L)) == QL_OK &&
             (st = qli_rl_build_inputs(&L)) == QL_OK &&
@@ -125,6 +129,8 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
             else
                 st = qli_compile_ruleset(rs, err, diag);
         }
+        rs->all_outputs = NULL; /* the loader's, gone after it */
+        rs->n_all_outputs = 0;
         if (st && diag && !diag->total)
             qli_diag_note(diag, err, st); /* a stop-at-once error */
     }

@@ -48,6 +48,11 @@ typedef struct loader {
     ql_error *err;
     section sec[N_SECTIONS];
     const ynode *outputs;
+    /* every file's own `outputs:` along the chain, and the file that
+     * extends none: for the check of definitions nothing reads */
+    const ynode *all_outputs[QL_MAX_EXTENDS + 1];
+    int n_all_outputs;
+    const ydoc *root_doc;
     const ynode *meta_id, *meta_title, *meta_jur, *meta_version, *meta_desc;
     const ynode *meta_currency; /* the nearest file's along the chain */
     char *chain[QL_MAX_EXTENDS + 1]; /* canonical paths, for cycles */

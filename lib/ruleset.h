@@ -146,6 +146,11 @@ struct ql_ruleset {
      * `extends` chain names (ql_ruleset_meta "file.1", "file.2", …) */
     const char *read[QL_MAX_EXTENDS + 1];
     int nread;
+    /* while it loads (symbols.c): the file loaded (top_doc), the file of
+     * the chain that extends none, and every file's own `outputs:` list */
+    const ydoc *top_doc, *root_doc;
+    const ynode *const *all_outputs;
+    int n_all_outputs;
     const char *currency; /* ISO 4217 code, or NULL */
     int minor;            /* the currency's minor unit: places of money */
     size_t n_sources, n_inputs, n_params, n_computed, n_checks, n_valid,

@@ -185,17 +185,46 @@ static int is_output(const ql_ruleset *rs, const sym *s)
     return 0;
 }
 
+/* Whether the file that defines s names it in its own `outputs:` (a
+ * middle file of a chain reports it; the file over it chose another
+ * list). */
+static int own_output(const ql_ruleset *rs, const sym *s)
+{
+    size_t n = strlen(s->name);
+    for (int f = 0; f < rs->n_all_outputs; f++) {
+        const ynode *o = rs->all_outputs[f];
+        if (o->doc != s->key->doc || o->kind != YN_SEQ)
+            continue;
+        for (size_t i = 0; i < o->n; i++) {
+            const ynode *it = o->items[i];
+            if (it->kind == YN_SCALAR && !strncmp(it->text, s->name, n) &&
+                (it->text[n] == '\0' || it->text[n] == '['))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* A definition of a file that extends another that no formula of any
+ * file, no check and no output reads.  In the top file it is refused
+ * (with the name it nearly is, if any); in a file in the middle of the
+ * chain only when it nearly is a name another file defines (P2-03: A
+ * extends B extends national, and B's misspelt `ratoi:` left national's
+ * ratio in force), since what read it there may be gone by a `remove:`
+ * over it (jilin-pool removes the checks of jilin's
+ * agency_post_threshold).  The file that extends none defines its own
+ * names for itself. */
 ql_status qli_cc_unread_near_misses(cc *c)
 {
     ql_ruleset *rs = c->rs;
-    if (rs->nread < 2 || (c->diag && c->diag->total))
-        return QL_OK; /* one file, or errors already said */
+    if (!rs->root_doc || (c->diag && c->diag->total))
+        return QL_OK; /* errors already said */
     size_t budget = NEAR_MISS_BUDGET;
     ql_status st = QL_OK;
     for (size_t i = 0; i < c->nsyms; i++) {
         const sym *s = &c->syms[i];
-        if (c->read[i] || !s->key || strcmp(s->key->doc->file, rs->file) ||
-            is_output(rs, s))
+        if (c->read[i] || !s->key || s->key->doc == rs->root_doc ||
+            is_output(rs, s) || own_output(rs, s))
             continue;
         qli_suggest sg;
         qli_suggest_init(&sg, s->name, strlen(s->name));
@@ -217,7 +246,7 @@ ql_status qli_cc_unread_near_misses(cc *c)
                            "give its name exactly",
                            kind, s->name, near->key->doc->file, near->key->line,
                            kind, near->name);
-        else if (s->kind != S_INPUT)
+        else if (s->kind != S_INPUT && s->key->doc == rs->top_doc)
             st = qli_yfail(c->err, QL_ENAME, s->key,
                            "%s '%s' is read by no formula, check or output: "
                            "a file that extends another changes nothing by "
@@ -225,7 +254,8 @@ ql_status qli_cc_unread_near_misses(cc *c)
                            "redefine an inherited one by its exact name)",
                            kind, s->name);
         else
-            continue; /* an input no formula reads is a column kept */
+            continue; /* an input no formula reads is a column kept; a
+                         middle file's may have lost its readers */
         if (!qli_diag_note(c->diag, c->err, st))
             return st;
     }
