@@ -93,6 +93,12 @@ static int find_check(const ql_ruleset *rs, const char *name)
     return -1;
 }
 
+/* Whether s is one of the words a, b and c (c may be NULL). */
+static int is_word(const char *s, const char *a, const char *b, const char *c)
+{
+    return !strcmp(s, a) || !strcmp(s, b) || (c && !strcmp(s, c));
+}
+
 /* One expected check: a scalar (n/a, true, false) or a field mapping. */
 static void expect_check(tstate *t, const char *cname, int k, const ynode *key,
                          const ynode *want)
@@ -104,6 +110,14 @@ static void expect_check(tstate *t, const char *cname, int k, const ynode *key,
         const char *got = !c.applicable ? "n/a"
                           : c.compliant ? "true"
                                         : "false";
+        if (!is_word(want->text, "n/a", "true", "false")) {
+            /* compared, a slip would read as "expected maybe, got false" */
+            case_fail(t, want, cname,
+                      "%s: '%s' is not a check's outcome (expected n/a, "
+                      "true, false or a mapping of its fields)",
+                      key->text, want->text);
+            return;
+        }
         if (strcmp(got, want->text))
             case_fail(t, want, cname, "%s: expected %s, got %s", key->text,
                       want->text, got);
@@ -123,6 +137,15 @@ static void expect_check(tstate *t, const char *cname, int k, const ynode *key,
         }
         ql_value v = QL_VALUE_INIT;
         if (!strcmp(fk->text, "applicable") || !strcmp(fk->text, "compliant")) {
+            int app = !strcmp(fk->text, "applicable");
+            if (!is_word(fv->text, "true", "false", app ? NULL : "n/a")) {
+                case_fail(t, fv, cname,
+                          "%s.%s: '%s' is not %s (expected true or false%s)",
+                          key->text, fk->text, fv->text,
+                          app ? "a boolean" : "a boolean or n/a",
+                          app ? "" : ", or n/a when the check does not apply");
+                continue;
+            }
             int b =
                 !strcmp(fk->text, "applicable") ? c.applicable : c.compliant;
             v.type = QL_TYPE_BOOL;
@@ -162,6 +185,26 @@ static int traced_value(const ql_result *res, const char *name, ql_value *out)
     return -1;
 }
 
+/* "; did you mean 'x'?" for an `expect:` key no output, check or
+ * evaluated computed value has (P6-04: `levy_dew` for `levy_due`). */
+static const char *nearest_name(const tstate *t, const ynode *key, char *buf,
+                                size_t size)
+{
+    qli_suggest sg;
+    qli_suggest_init(&sg, key->text, key->len);
+    for (size_t i = 0; i < ql_ruleset_output_count(t->rs); i++)
+        qli_suggest_try(&sg, ql_ruleset_output_name(t->rs, i));
+    for (size_t i = 0; i < ql_ruleset_check_count(t->rs); i++)
+        qli_suggest_try(&sg, ql_ruleset_check_name(t->rs, i));
+    for (size_t i = 0; i < ql_result_trace_count(t->res); i++) {
+        ql_trace_step s = QL_TRACE_STEP_INIT;
+        ql_result_trace_step(&s, t->res, i);
+        if (s.kind == QL_STEP_COMPUTED)
+            qli_suggest_try(&sg, s.name);
+    }
+    return qli_suggest_text(&sg, buf, size);
+}
+
 /* One expected output or evaluated computed value. */
 static void expect_value(tstate *t, const char *cname, const ynode *key,
                          const char *name, const ynode *want)
@@ -176,9 +219,11 @@ static void expect_value(tstate *t, const char *cname, const ynode *key,
     if (o >= 0) {
         ql_result_output(&v, t->res, (size_t)o);
     } else if (traced_value(t->res, name, &v)) {
+        char hint[QL_TEST_MESSAGE_MAX / 4];
         case_fail(t, key, cname,
-                  "'%s' is not an output, check or evaluated computed value",
-                  name);
+                  "'%s' is not an output, check or evaluated computed "
+                  "value%s",
+                  name, nearest_name(t, key, hint, sizeof hint));
         return;
     }
     if (!value_matches(&v, want->text))

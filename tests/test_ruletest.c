@@ -417,6 +417,47 @@ static void test_ruletest_names_the_rules_it_tested(void **state)
     assert_int_equal(l.calls, 0);
 }
 
+/* P6-04: a misspelt expect key gets the nearest name, and a check's
+ * outcome or boolean field that is not one (`applicable: maybe`) is
+ * refused where it stands instead of compared ("expected maybe, got
+ * false" read as a wrong result). */
+static void test_ruletest_expect_slips(void **state)
+{
+    (void)state;
+    const char *t = write_file(
+        "t.yaml", "rules: " BASE "\n"
+                  "cases:\n"
+                  "  - name: slips\n"
+                  "    date: 2024-01-01\n"
+                  "    input: {kind: firm, staff: 50, wages: 10000000, "
+                  "area_wage: 40000}\n"
+                  "    expect:\n"
+                  "      levy_wagr: 1\n"
+                  "      post_minimum: {applicable: maybe, compliant: yes}\n"
+                  "      ratio_check: sometimes\n");
+    size_t passed = 9, failed = 9;
+    failures f = {0};
+    ql_error err;
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(failed, 1);
+    assert_int_equal(f.n, 4);
+    assert_int_equal(f.line[0], 7);
+    assert_text(f.text[0], "case 'slips': 'levy_wagr' is not an output, "
+                           "check or evaluated computed value; did you "
+                           "mean 'levy_wage'?");
+    assert_int_equal(f.line[1], 8);
+    assert_text(f.text[1], "case 'slips': post_minimum.applicable: 'maybe' "
+                           "is not a boolean (expected true or false)");
+    assert_text(f.text[2], "case 'slips': post_minimum.compliant: 'yes' is "
+                           "not a boolean or n/a (expected true or false, "
+                           "or n/a when the check does not apply)");
+    assert_int_equal(f.line[3], 9);
+    assert_text(f.text[3], "case 'slips': ratio_check: 'sometimes' is not a "
+                           "check's outcome (expected n/a, true, false or a "
+                           "mapping of its fields)");
+}
+
 static void test_ruletest_null_arguments(void **state)
 {
     (void)state;
@@ -440,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_ruletest_expected_error_checks),
         cmocka_unit_test(test_ruletest_load_options),
         cmocka_unit_test(test_ruletest_names_the_rules_it_tested),
+        cmocka_unit_test(test_ruletest_expect_slips),
         cmocka_unit_test(test_ruletest_null_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
