@@ -596,9 +596,30 @@ ql_status qli_rl_load_doc(loader *L, ydoc *doc, const char *base_dir)
     return st ? st : load_tree(L, root, dup, first, base_dir);
 }
 
-/* Closes the gaps `remove:` left, keeping the order of the rest. */
+const ynode *qli_removed_name(const ql_ruleset *rs, const char *name,
+                              size_t len)
+{
+    for (size_t i = 0; i < rs->n_removed; i++)
+        if (rs->removed[i]->len == len &&
+            !memcmp(rs->removed[i]->text, name, len))
+            return rs->removed[i];
+    return NULL;
+}
+
+/* Closes the gaps `remove:` left, keeping the order of the rest, and
+ * keeps where each name went (out of memory: only the messages lose). */
 void qli_rl_drop_removed(loader *L)
 {
+    size_t n = 0;
+    for (int s = 0; s < N_SECTIONS; s++)
+        for (size_t i = 0; i < L->sec[s].n; i++)
+            n += L->sec[s].items[i].removed != 0;
+    L->removed = n ? qli_ar_alloc(L->ar, n * sizeof *L->removed) : NULL;
+    L->n_removed = 0;
+    for (int s = 0; s < N_SECTIONS && L->removed; s++)
+        for (size_t i = 0; i < L->sec[s].n; i++)
+            if (L->sec[s].items[i].removed)
+                L->removed[L->n_removed++] = L->sec[s].items[i].removed_at;
     for (int s = 0; s < N_SECTIONS; s++) {
         section *sec = &L->sec[s];
         size_t o = 0;

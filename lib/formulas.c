@@ -413,6 +413,13 @@ static ql_status output_entry(loader *L, out_names *t, const ynode *n,
     d->node = n;
     d->index = -1;
     long k = qli_names_find(&t->values, name, strlen(name), value_name, t);
+    const ynode *gone = k < 0 ? qli_removed_name(rs, name, strlen(name)) : NULL;
+    if (gone)
+        return qli_yfail(L->err, QL_ENAME, n,
+                         "output '%.60s' is removed by %s:%d:%d ('remove:'), "
+                         "but 'outputs' still lists it: give the file that "
+                         "removes it its own 'outputs', or keep it",
+                         name, gone->doc->file, gone->line, gone->column);
     if (k < 0) {
         qli_suggest sg;
         char hint[QL_MAX_NAME + 32];

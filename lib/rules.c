@@ -115,6 +115,8 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         rs->root_doc = L.root_doc;
         rs->all_outputs = L.all_outputs;
         rs->n_all_outputs = L.n_all_outputs;
+        rs->removed = L.removed;
+        rs->n_removed = L.n_removed;
         st = currency(&L);
         if (st == QL_OK && (st = qli_rl_build_sources(&L)) == QL_OK &&
             (st = qli_rl_build_inputs(&L)) == QL_OK &&
@@ -131,6 +133,8 @@ static ql_status load(ql_ruleset **out, ydoc *doc, const char *base_dir,
         }
         rs->all_outputs = NULL; /* the loader's, gone after it */
         rs->n_all_outputs = 0;
+        rs->removed = NULL;
+        rs->n_removed = 0;
         if (st && diag && !diag->total)
             qli_diag_note(diag, err, st); /* a stop-at-once error */
     }

@@ -53,6 +53,10 @@ typedef struct loader {
     const ynode *all_outputs[QL_MAX_EXTENDS + 1];
     int n_all_outputs;
     const ydoc *root_doc;
+    /* the names `remove:` dropped (each its node in that list), so what
+     * still reads one is told where it went (P2-04) */
+    const ynode **removed;
+    size_t n_removed;
     const ynode *meta_id, *meta_title, *meta_jur, *meta_version, *meta_desc;
     const ynode *meta_currency; /* the nearest file's along the chain */
     char *chain[QL_MAX_EXTENDS + 1]; /* canonical paths, for cycles */

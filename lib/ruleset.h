@@ -151,6 +151,8 @@ struct ql_ruleset {
     const ydoc *top_doc, *root_doc;
     const ynode *const *all_outputs;
     int n_all_outputs;
+    const ynode *const *removed; /* the names `remove:` dropped */
+    size_t n_removed;
     const char *currency; /* ISO 4217 code, or NULL */
     int minor;            /* the currency's minor unit: places of money */
     size_t n_sources, n_inputs, n_params, n_computed, n_checks, n_valid,
@@ -198,5 +200,10 @@ static inline int qli_param_index_at(const param_def *p, ql_date date)
         return -1;
     return found;
 }
+
+/* The node in a `remove:` list that dropped `name` (len bytes) from
+ * the rule set while it loads, or NULL (extends.c). */
+const ynode *qli_removed_name(const ql_ruleset *rs, const char *name,
+                              size_t len);
 
 #endif

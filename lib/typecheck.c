@@ -240,6 +240,14 @@ __attribute__((noinline, cold)) static ql_status unknown_name(cc *c, ast *n)
     for (size_t i = 0; i < c->nlists; i++)
         qli_suggest_try(&sg, c->lists[i].name);
     qli_suggest_try(&sg, "date");
+    const ynode *gone = qli_removed_name(c->rs, n->text, n->len);
+    if (gone) /* P2-04: a child's `remove:` took what this formula reads */
+        return qli_cc_fail_at(c, n->pos, QL_ENAME,
+                              "'%.*s' is removed by %s:%d:%d ('remove:'), "
+                              "but this formula still reads it: remove "
+                              "what reads it too, or define '%.*s' again",
+                              (int)n->len, n->text, gone->doc->file,
+                              gone->line, gone->column, (int)n->len, n->text);
     return qli_cc_fail_at(c, n->pos, QL_ENAME,
                           "unknown name '%.*s'%s (not an input, parameter, "
                           "computed value, check or list)",
