@@ -156,6 +156,8 @@ typedef struct fprog {
     uint8_t *valid_inline; /* per validation: 1 part of the main program
                               (it reads no computed value or check), 0 run
                               before it as a block of its own */
+    uint32_t *valid_run; /* the validations with valid_inline 0, in order */
+    size_t n_valid_run;
     size_t nslots;
     uint32_t s_const, s_date, s_param, s_input, s_comp, s_check, s_reg;
     fval *consts;      /* the constant slots' values */
@@ -186,7 +188,8 @@ typedef struct fprog {
      * computed slots (comp_slot, per computed value: its slot), so a
      * result copies them as one block: out_pos, per computed value, its
      * place in that block or −1; out_num, the places of the numbers
-     * among them; out_chk, the outputs (as out_comp) whose type does not
+     * among them that may hold an undivided quotient (narrowed by
+     * qli_fast_plain_slots: write_back looks at these alone); out_chk, the outputs (as out_comp) whose type does not
      * prove them showable at their places (qli_fast_always_shown). */
     uint32_t *comp_slot;
     int32_t *out_pos;

@@ -207,9 +207,10 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
     p->mstart_chk = qli_ar_alloc(&rs->arena, nb * sizeof *p->mstart_chk);
     p->comp_const = qli_ar_alloc(&rs->arena, (rs->n_computed + 1) * sizeof *p->comp_const);
     p->valid_inline = qli_ar_alloc(&rs->arena, rs->n_valid + 1);
+    p->valid_run = qli_ar_alloc(&rs->arena, (rs->n_valid + 1) * sizeof *p->valid_run);
     if (!p->start || !p->start_chk || !p->par_first || !p->check_start ||
         !p->check_start_chk || !p->mstart || !p->mstart_chk || !p->comp_const ||
-        !p->valid_inline ||
+        !p->valid_inline || !p->valid_run ||
         qli_fast_build_values(rs, p) ||
         qli_fast_block_params(rs, p))
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
@@ -229,6 +230,8 @@ ql_status qli_fast_compile(ql_ruleset *rs, ql_error *err)
         for (size_t k = rs->blocks[rs->valid[i].block].start; rs->code[k].op != OP_RET; k++)
             if (rs->code[k].op == OP_COMPUTED || rs->code[k].op == OP_CHECKF)
                 p->valid_inline[i] = 0;
+        if (!p->valid_inline[i])
+            p->valid_run[p->n_valid_run++] = (uint32_t)i;
     }
     fcc f;
     memset(&f, 0, sizeof f);

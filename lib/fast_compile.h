@@ -51,11 +51,12 @@ int qli_fast_main_params(ql_ruleset *rs, fprog *p, const uint8_t *eager);
  * test. */
 void qli_fast_thread_jumps(fop *code, size_t n);
 /* The number operations whose operands are never an undivided quotient
- * made their _P forms (fast_code.h); nslots slots, eager as
+ * made their _P forms (fast_code.h), and p->out_num narrowed to the
+ * outputs that may hold one; nslots slots, eager as
  * qli_fast_find_eager's.  0, or -1 on no memory (the code is then left
  * as it is). */
-int qli_fast_plain_slots(const ql_ruleset *rs, const fprog *p, fop *code,
-                         size_t n, size_t nslots, const uint8_t *eager);
+int qli_fast_plain_slots(const ql_ruleset *rs, fprog *p, fop *code, size_t n,
+                         size_t nslots, const uint8_t *eager);
 /* Slot operands and jump targets as byte offsets (fast_code.h). */
 void qli_fast_slots_to_offsets(fop *code, size_t n, uint32_t s_check);
 

@@ -30,8 +30,10 @@ struct fast_scratch *qli_fast_scratch_new(const ql_ruleset *rs)
         return NULL;
     s->v = calloc(p->nslots + 1, sizeof *s->v);
     s->avail = calloc(QLI_REC_PADDED(rs->n_inputs) + rs->n_params + 1, 1);
-    s->cst = calloc(rs->n_computed + 1, 1);
-    s->kst = calloc(rs->n_checks + 1, 1);
+    /* the checks' states right after the computed values': one memset
+     * clears both an evaluation */
+    s->cst = calloc(rs->n_computed + rs->n_checks + 1, 1);
+    s->kst = s->cst ? s->cst + rs->n_computed : NULL;
     s->ck = calloc(rs->n_checks + 1, sizeof *s->ck);
     s->tab = calloc(rs->n_params + 1, sizeof *s->tab);
     s->blk_ok = calloc(rs->nblocks + 1, 1);
@@ -67,8 +69,7 @@ void qli_fast_scratch_free(struct fast_scratch *s)
         return;
     free(s->v);
     free(s->avail);
-    free(s->cst);
-    free(s->kst);
+    free(s->cst); /* and kst */
     free(s->ck);
     free(s->tab);
     free(s->blk_ok);
@@ -338,12 +339,12 @@ int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
     e.v[e.p->s_date].c = date;
     if (load_inputs(&e))
         return F_FALL;
-    memset(e.s->cst, 0, rs->n_computed);
-    memset(e.s->kst, 0, rs->n_checks);
+    /* cst and kst, adjacent (qli_fast_scratch_new) */
+    memset(e.s->cst, 0, rs->n_computed + rs->n_checks);
     e.in_validation = 1;
-    for (size_t i = 0; i < rs->n_valid; i++) {
-        if (e.p->valid_inline[i])
-            continue; /* in the main program */
+    /* the validations not in the main program, before it */
+    for (size_t k = 0; k < e.p->n_valid_run; k++) {
+        size_t i = e.p->valid_run[k];
         int st = qli_fast_run(&e, e.s->entry[rs->valid[i].block], &at);
         if (st == F_SKIP)
             continue;

@@ -88,11 +88,13 @@ static size_t block_ret(const fop *code, size_t n, size_t at)
  * (which its frame copies to the value's slot) carries one from such a
  * slot; every other writer leaves a plain number (or no number).  Then
  * the number operations whose operands are in no such slot become their
- * _P forms, which do not look for a quotient.  Flow-insensitive: a
- * register is marked if any writer anywhere may leave one in it.  0, or
+ * _P forms, which do not look for a quotient, and the outputs a result
+ * must look at for one (out_num) are those in such a slot.
+ * Flow-insensitive: a register is marked if any writer anywhere may
+ * leave one in it.  0, or
  * −1 on no memory (the code is then left as it is). */
-int qli_fast_plain_slots(const ql_ruleset *rs, const fprog *p, fop *code,
-                         size_t n, size_t nslots, const uint8_t *eager)
+int qli_fast_plain_slots(const ql_ruleset *rs, fprog *p, fop *code, size_t n,
+                         size_t nslots, const uint8_t *eager)
 {
     uint8_t *q = calloc(nslots + 1, 1);
     if (!q)
@@ -193,6 +195,14 @@ int qli_fast_plain_slots(const ql_ruleset *rs, const fprog *p, fop *code,
         default: break;
         }
     }
+    /* an output's place j in the result is slot s_comp + j (fprog.out_pos) */
+    size_t m = 0;
+    for (size_t k = 0; k < p->n_out_num; k++) {
+        size_t slot = p->s_comp + p->out_num[k];
+        if (slot >= nslots || q[slot])
+            p->out_num[m++] = p->out_num[k];
+    }
+    p->n_out_num = m;
     free(q);
     return 0;
 }

@@ -233,10 +233,20 @@ static inline void prefetch_line(const char *c)
 #endif
 }
 
-static void prefetch_span(const void *p, size_t bytes)
+/* Every line of bytes at p, four a step: a pair asks for some thirty
+ * lines, and a step a line spent two instructions of three on the loop. */
+static inline __attribute__((always_inline)) void
+prefetch_span(const void *p, size_t bytes)
 {
     const char *c = p;
-    for (size_t off = 0; off < bytes; off += QLI_LINE)
+    size_t off = 0;
+    for (; off + 3 * QLI_LINE < bytes; off += 4 * QLI_LINE) {
+        prefetch_line(c + off);
+        prefetch_line(c + off + QLI_LINE);
+        prefetch_line(c + off + 2 * QLI_LINE);
+        prefetch_line(c + off + 3 * QLI_LINE);
+    }
+    for (; off < bytes; off += QLI_LINE)
         prefetch_line(c + off);
 }
 

@@ -396,6 +396,53 @@ static void test_fast_quotient_through_a_lazy_value(void **state)
     free(b.s);
 }
 
+/* A result looks for an undivided quotient only in the outputs that may
+ * hold one (fprog.out_num, narrowed by qli_fast_plain_slots): here q
+ * alone — a product, a rounded quotient and a sum of fields never are —
+ * and with q a quotient (1 / 3 does not end) the fast path's result is
+ * still the exact engine's. */
+static void test_fast_outputs_that_may_hold_a_quotient(void **state)
+{
+    (void)state;
+    fd_buf b = {0};
+    fd_put(&b, "quotalevy: 1\nid: outq\ntitle: outq\njurisdiction: XX\n"
+               "version: \"1\"\nsources:\n  s: {title: test data}\n"
+               "inputs:\n  a: decimal\n  b: decimal\n"
+               "computed:\n"
+               "  p: {expr: 'a + b', scale: 8, display: half_even}\n"
+               "  q: {expr: 'a / b', scale: 8, display: half_even}\n"
+               "  m: {expr: 'q * 4', scale: 8, display: half_even}\n"
+               "  r: {expr: 'round(a / b, 2)', scale: 2, display: half_even}\n"
+               "outputs: [p, q, m, r]\n");
+    ql_ruleset *rs = fd_load(&b);
+    assert_non_null(rs);
+    assert_non_null(rs->fast);
+    assert_int_equal(rs->fast->n_out_num, 1);
+    assert_int_equal(rs->fast->out_num[0], (uint32_t)rs->fast->out_pos[1]);
+    ql_record *rec;
+    ql_result *fr, *xr;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&fr, rs, NULL), QL_OK);
+    assert_int_equal(ql_result_new(&xr, rs, NULL), QL_OK);
+    static const char *const ab[][2] = {{"1", "3"}, {"3", "4"}, {"2", "7"},
+                                        {"-2.5", "0.5"}, {"10", "6"}, {"0.3", "0.6"}};
+    fd_stats st = {0};
+    char why[512];
+    for (size_t i = 0; i < sizeof ab / sizeof *ab; i++) {
+        ql_record_clear(rec);
+        assert_int_equal(ql_record_set_text(rec, 0, ab[i][0], strlen(ab[i][0]), NULL), QL_OK);
+        assert_int_equal(ql_record_set_text(rec, 1, ab[i][1], strlen(ab[i][1]), NULL), QL_OK);
+        if (!fd_compare(fr, xr, rec, day("2024-06-30"), &st, why, sizeof why))
+            fail_msg("a = %s, b = %s: %s", ab[i][0], ab[i][1], why);
+    }
+    assert_int_equal(st.mismatches, 0);
+    ql_result_free(fr);
+    ql_result_free(xr);
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+    free(b.s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_fast_generated_programs_chosen),
         cmocka_unit_test(test_fast_random_rule_sets),
         cmocka_unit_test(test_fast_quotient_through_a_lazy_value),
+        cmocka_unit_test(test_fast_outputs_that_may_hold_a_quotient),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
