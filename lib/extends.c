@@ -581,11 +581,7 @@ own:; /* a label before a declaration: C11 wants a statement */
 
 ql_status qli_rl_load_doc(loader *L, ydoc *doc, const char *base_dir)
 {
-    /* A UTF-8 byte order mark is allowed and skipped. */
-    if (doc->len >= 3 && !memcmp(doc->text, "\xEF\xBB\xBF", 3)) {
-        doc->text += 3;
-        doc->len -= 3;
-    }
+    qli_ydoc_skip_bom(doc);
     if (memchr(doc->text, '\0', doc->len))
         return qli_fail(
             L->err, QL_EPARSE, doc->file, 0, 0,

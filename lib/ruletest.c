@@ -578,6 +578,8 @@ ql_status ql_test_file_ext(size_t *passed, size_t *failed, const char *path,
     tstate t = {path, NULL, NULL, NULL, cb, payload, 0};
     size_t np = 0, nf = 0;
     ql_status st = qli_rl_read_file(&ar, path, &doc, err);
+    if (!st)
+        qli_ydoc_skip_bom(&doc);
     if (st || (st = qli_ytree_parse(&root, &doc, &ar, err)))
         goto out;
     if (root->kind != YN_MAP) {

@@ -351,6 +351,14 @@ static ql_status parse(ynode **out, const ynode **dup, const ynode **first,
     return QL_OK;
 }
 
+void qli_ydoc_skip_bom(ydoc *doc)
+{
+    if (doc->len >= 3 && !memcmp(doc->text, "\xEF\xBB\xBF", 3)) {
+        doc->text += 3;
+        doc->len -= 3;
+    }
+}
+
 ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *ar,
                           ql_error *err)
 {

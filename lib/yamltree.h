@@ -27,6 +27,12 @@ typedef struct ynode {
     struct ynode **items;   /* MAP: key at 2i, value at 2i+1 */
 } ynode;
 
+/* A UTF-8 byte order mark at the start (Windows editors write one) is
+ * allowed and skipped: call before parsing, for rules and test files
+ * alike (probe7 P7-05: a test file with one was "did not find expected
+ * <document start>" at line 2). */
+void qli_ydoc_skip_bom(ydoc *doc);
+
 /* Parses YAML text (one document) into a tree in `arena`.  Anchors and
  * aliases, tags and duplicate keys are refused. */
 ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *arena,

@@ -129,6 +129,18 @@ static void test_ruletest_cases(void **state)
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_OK);
     assert_int_equal(passed + failed, 3);
+    /* a byte order mark (Windows editors write one) is skipped, as in a
+     * rules file: it was "did not find expected <document start>" at
+     * line 2 (probe7 P7-05) */
+    char bom[sizeof CASES + 3] = "\xEF\xBB\xBF";
+    strcat(bom, CASES);
+    t = write_file("t.yaml", bom);
+    memset(&f, 0, sizeof f);
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(passed, 2);
+    assert_int_equal(failed, 1);
+    assert_int_equal(f.line[0], 12);
 }
 
 static void test_ruletest_broken_files(void **state)
