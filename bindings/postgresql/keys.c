@@ -50,6 +50,16 @@ int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n)
     }
 }
 
+/* The item count of the list input NAME when `key` (n bytes) is
+ * NAME[…] but no item of it; 0 otherwise. */
+static int past_list(const ql_ruleset *rs, const char *key, size_t n)
+{
+    const char *br = memchr(key, '[', n);
+    if (!br || br == key || key[n - 1] != ']')
+        return 0;
+    return qlpg_list_size(rs, key, (size_t)(br - key));
+}
+
 /* Whether input i has a key in jb, by its name or as an item of a list. */
 static bool has_key(const ql_ruleset *rs, Jsonb *jb, size_t i)
 {
@@ -263,7 +273,18 @@ ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read,
                 "did you mean '%s'? (that input has no key, so it would be "
                 "read as empty%s)",
                 meant, "");
-        else
+        else if ((size = past_list(rs, s, n)) > 0) {
+            /* positions[13] of twelve, positions[0]: no item, and no slip
+             * of one either (P6-05), as the command refuses the column */
+            char list[NEAR_MAX + 1], what[96];
+            snprintf(list, sizeof list, "%.*s",
+                     (int)((const char *)memchr(s, '[', n) - s), s);
+            snprintf(what, sizeof what, "'%s' is a list of %d items, %s[1] … ",
+                     list, size, list);
+            char end[NEAR_MAX + 16];
+            snprintf(end, sizeof end, "%s[%d]", list, size);
+            st = key_error(err, s, n, "%s%s", what, end);
+        } else
             qlpg_notice_unread(e->name, "key", s, n);
     }
     return st; /* the iterator's state is palloc'd: freed with the call's */

@@ -1150,6 +1150,8 @@ class InputRead(unittest.TestCase):
              "'positions[3][1]' is not an input of the rules: 'positions' is a list "
              "of 12 items, positions[1] … positions[12]"),
             ({"workshop_labour": "positions[13]"}, "'positions' is a list of 12 items"),
+            # P6-05: the first item's column given a number past the end
+            ({"positions[1]": "positions[13]"}, "'positions' is a list of 12 items"),
             ({"workshop_labour": "Severely_Disabled[0]"},
              "'severely_disabled' is a list of 12 items"),
             ({"id": bom + "id"}, "'\\uFEFFid' is not an input of the rules: did you mean 'id'?"),
@@ -2431,6 +2433,15 @@ class Explain(unittest.TestCase):
         self.assertIn("no input called 'Employees': did you mean 'employees'?", p.stderr)
         p = run(*base, "--set", "colour" + "\u200b=1", check_rc=2)
         self.assertIn("no input called 'colour\\u200B'", p.stderr)
+        # P6-05: an item past a list's end is no slip of its first item
+        de = ("explain", "rules/de/sgb9.yaml", "--date", "2024-12-31")
+        for name in ("positions[13]", "Positions[13]", "positions[0]"):
+            p = run(*de, "--set", name + "=1", check_rc=2)
+            self.assertIn("no input called '%s': 'positions' is a list of 12 items, "
+                          "positions[1] … positions[12]" % name, p.stderr)
+            self.assertNotIn("did you mean", p.stderr)
+        p = run(*de, "--set", "positons[13]=1", check_rc=2)
+        self.assertNotIn("did you mean 'positions[1]'", p.stderr)
         with tempfile.TemporaryDirectory() as d:
             f = os.path.join(d, "dup.csv")
             write(f, HEADER + GOOD.replace("E1", "A") + GOOD.replace("E1", "B") +

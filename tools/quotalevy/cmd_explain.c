@@ -235,6 +235,37 @@ static void print_json(const ql_ruleset *rs, const ql_result *res, ql_date date)
     printf("}}\n");
 }
 
+/* The list input `name` (NAME[N]) would be an item of, NAME's own or a
+ * near miss of it (Positions[13]): its item count, its name's length in
+ * *bl and its first item's name in *first; 0 when there is none.  For
+ * the message of an index past a list's end. */
+static int list_items(const ql_ruleset *rs, const char *name, const char **first,
+                      int *bl)
+{
+    const char *br = strrchr(name, '[');
+    if (!br || br == name || name[strlen(name) - 1] != ']')
+        return 0;
+    char base[QL_ERROR_FIELD_MAX], item[QL_ERROR_FIELD_MAX + 24];
+    snprintf(base, sizeof base, "%.*s", (int)(br - name), name);
+    for (size_t k = 0; k < ql_ruleset_input_count(rs); k++) {
+        const char *in = ql_ruleset_input_name(rs, k);
+        size_t n = strlen(in);
+        if (n < 4 || strcmp(in + n - 3, "[1]"))
+            continue;
+        snprintf(item, sizeof item, "%.*s", (int)(n - 3), in);
+        if (strcmp(item, base) && !col_near_miss(base, item))
+            continue;
+        int items = 0;
+        do
+            snprintf(item, sizeof item, "%.*s[%d]", (int)(n - 3), in, ++items);
+        while (ql_ruleset_input_index(rs, item) >= 0);
+        *first = in;
+        *bl = (int)(n - 3);
+        return items - 1;
+    }
+    return 0;
+}
+
 /* --set NAME=…: NAME must be an input ("did you mean" when it nearly is
  * one), set once; said, and 1, when it is not. */
 static int set_name_refused(const ql_ruleset *rs, const cli_args *a, int i,
@@ -250,10 +281,17 @@ static int set_name_refused(const ql_ruleset *rs, const cli_args *a, int i,
         for (size_t k = 0; k < ql_ruleset_input_count(rs) && !near; k++)
             if (col_near_miss(name, ql_ruleset_input_name(rs, k)))
                 near = ql_ruleset_input_name(rs, k);
+        const char *list = NULL;
+        int bl = 0, items = near ? 0 : list_items(rs, name, &list, &bl);
         if (near)
             cli_error("explain", "--set: the rule set has no input called '%s': "
                                  "did you mean '%s'?", shown, near);
-        else
+        else if (items > 0) {
+            cli_error("explain", "--set: the rule set has no input called '%s': "
+                                 "'%.*s' is a list of %d item%s, %.*s[1] … "
+                                 "%.*s[%d]", shown, bl, list, items,
+                      items == 1 ? "" : "s", bl, list, bl, list, items);
+        } else
             cli_error("explain", "--set: the rule set has no input called '%s'",
                       shown);
         goto out;

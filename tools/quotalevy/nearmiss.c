@@ -46,8 +46,27 @@ static int distance(const int32_t *a, size_t na, const int32_t *b, size_t nb)
     return prev[nb] > 2 ? 3 : prev[nb];
 }
 
+/* Where a name's list index opens: the '[' of a trailing "[digits]",
+ * or n when it has none. */
+static size_t index_at(const int32_t *s, size_t n)
+{
+    if (n < 3 || s[n - 1] != ']')
+        return n;
+    size_t i = n - 1;
+    while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')
+        i--;
+    return i > 0 && i < n - 1 && s[i - 1] == '[' ? i - 1 : n;
+}
+
 int near_folded(const int32_t *a, size_t na, const int32_t *b, size_t nb)
 {
+    /* list items differ by their number, not by a slip: position 13 of
+     * a list of 12 is no misspelt position 1 (P6-05) — the caller says
+     * how many items the list has */
+    size_t ia = index_at(a, na), ib = index_at(b, nb);
+    if (ia < na && ib < nb &&
+        (na - ia != nb - ib || memcmp(a + ia, b + ib, (na - ia) * sizeof *a)))
+        return 0;
     size_t shorter = na < nb ? na : nb;
     int d = distance(a, na, b, nb);
     return d == 0 || (d <= 2 && (size_t)d < shorter) ? 1 + d : 0;

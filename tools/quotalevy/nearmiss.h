@@ -2,9 +2,11 @@
  * nearmiss.h — a name that is a slip of another: the same once folded
  * as a reader sees them (lookalike.h: case, separators, zero padding,
  * look-alike and invisible characters), or within edit distance 2 of
- * it (1 for a name of two characters).  A key or column that is a near
- * miss of an input with no value is refused with "did you mean …" in
- * every front end (docs/architecture.md, "Keys that are not inputs").
+ * it (1 for a name of two characters) — but two list items of other
+ * numbers (positions[13], positions[1]) are never a slip of each other.
+ * A key or column that is a near miss of an input with no value is
+ * refused with "did you mean …" in every front end (docs/architecture.md,
+ * "Keys that are not inputs").
  */
 #ifndef QL_NEARMISS_H
 #define QL_NEARMISS_H

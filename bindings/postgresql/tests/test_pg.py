@@ -793,6 +793,12 @@ class Keys(unittest.TestCase):
                                                       % bad)))
             self.assertIn("key '%s' is not an input of the rules: did you mean '%s'?"
                           % (bad, meant), err)
+        # P6-05: an item past the list's end is no slip of its first item
+        for bad in ("positions[13]", "positions[0]"):
+            err = psql_error("SELECT %s" % (self.DE % ('{"%s": 100%s}' % (bad, rest))))
+            self.assertIn("key '%s' is not an input of the rules: 'positions' is a list "
+                          "of 12 items, positions[1] … positions[12]" % bad, err)
+            self.assertNotIn("did you mean", err)
         rec = self.JL.replace('"employees"', '"employes"')
         err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', '{rec}', '2024-06-30')")
         self.assertIn("did you mean 'employees'?", err)

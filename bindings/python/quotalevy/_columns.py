@@ -160,6 +160,9 @@ class _NearIndex:
         return out
 
 
+_ITEM = re.compile(r"(.*)\[([0-9]+)\]")
+
+
 def near_miss(given: str, name: str) -> bool:
     """Whether column `given` looks like a misspelling of input `name`:
     the same but for case, zero padding in a list index or a look-alike
@@ -171,6 +174,11 @@ def near_miss(given: str, name: str) -> bool:
         return True
     if _unpad(given).casefold() == _unpad(name).casefold():
         return True
+    # list items differ by their number, not by a slip: position 13 of a
+    # list of 12 is no misspelt position 1 (P6-05)
+    g, n = _ITEM.fullmatch(_unpad(given)), _ITEM.fullmatch(_unpad(name))
+    if g and n and g.group(2) != n.group(2):
+        return False
     limit = min(2, len(name) // 3)
     return limit > 0 and _distance(given, name, limit) <= limit
 

@@ -336,6 +336,22 @@ def test_extra_columns_and_near_misses(jilin):
         with pytest.raises(quotalevy.RecordError, match=r"did you mean 'positions\[1\]'"):
             de.evaluate_columns(cols, "2024-12-31")
 
+    # P6-05: an index past the list's end is no slip of its first item
+    for wrong in ("positions[13]", "Positions[13]", "positions[0]"):
+        cols = {"positions[%d]" % k: ["100"] for k in range(2, 13)}
+        cols[wrong] = ["100"]
+        with pytest.raises(quotalevy.RecordError,
+                           match=r"'positions' is a list of 12 items") as e:
+            de.evaluate_columns(cols, "2024-12-31")
+        assert "did you mean" not in str(e.value)
+        assert e.value.field == wrong
+    rec = {"positions[%d]" % k: "100" for k in range(2, 13)}
+    rec["positions[13]"] = "100"
+    with pytest.raises(quotalevy.RecordError) as e:
+        de.evaluate(rec, "2024-12-31", extra="ignore")
+    assert "did you mean" not in str(e.value)
+    assert "11 of the 12 items of the list 'positions'" in str(e.value)
+
     # look-alikes: characters that print as nothing or as an ASCII twin
     cols = {"positions[%d]" % k: ["100"] for k in range(1, 13)}
     for wrong, right in (("positions[\uff13]", "positions[3]"),
