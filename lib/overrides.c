@@ -185,6 +185,15 @@ static ql_status override_value(loader *L, const param_def *d,
         qli_error_set_field(L->err, d->name);
         return QL_ERANGE;
     }
+    char twin[160];
+    if (bad && q == QD_SYNTAX &&
+        qli_uc_number_lookalike(t, len, 1, twin, sizeof twin)) {
+        qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+                 "override of '%s': '%.60s%s' is not a number: it has %s",
+                 d->name, t, len > 60 ? "…" : "", twin);
+        qli_error_set_field(L->err, d->name);
+        return QL_ESCHEMA;
+    }
     if (bad) {
         static const char *kinds[] = {"", "number", "bool", "string", "date"};
         qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,

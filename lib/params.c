@@ -8,6 +8,7 @@
 #include "decimal.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "unicode.h"
 #include "util.h"
 #include "value.h"
 #include "yamltree.h"
@@ -32,6 +33,14 @@ static vkind scalar_kind(const ynode *n)
     if (len && n->text[len - 1] == '%')
         len--;
     if (qli_qd_parse(&tmp, n->text, len) != QD_SYNTAX)
+        return VK_NUMBER;
+    /* １.７％ is a number an IME typed: refused as one, naming the
+     * look-alike, not taken for a text (P6-06) */
+    char fixed[96];
+    size_t fl = qli_uc_number_untwinned(n->text, n->len, fixed, sizeof fixed);
+    if (fl && fixed[fl - 1] == '%')
+        fl--;
+    if (fl && qli_qd_parse(&tmp, fixed, fl) != QD_SYNTAX)
         return VK_NUMBER;
     return VK_STRING;
 }

@@ -341,6 +341,11 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
         qd v;
         int q = qli_qd_parse(&v, text, len);
         char why[256];
+        char twin[160];
+        if (q == QD_SYNTAX &&
+            qli_uc_number_lookalike(text, len, 0, twin, sizeof twin))
+            return field_fail(err, d, "'%.*s%s' is not a valid %s: it has %s",
+                              shown, text, more, d->type_word, twin);
         if (q)
             return FAIL_TEXT("'%.*s%s' is not a valid %s: %s", shown, text, more,
                              d->type_word,

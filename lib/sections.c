@@ -200,9 +200,15 @@ ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
                          "before the '%%' (" QL_STR(QD_MAX_SCALE)
                          " once divided by 100)",
                          what, n->text, n->len > 40 ? "…" : "");
+    char twin[160];
+    if (q == QD_SYNTAX &&
+        qli_uc_number_lookalike(n->text, n->len, 1, twin, sizeof twin))
+        return qli_yfail(L->err, QL_ESCHEMA, n,
+                         "%s: '%.40s%s' is not a number: it has %s", what,
+                         n->text, n->len > 40 ? "…" : "", twin);
     if (q)
         return qli_yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
-                     "%s: '%.40s%s' is not a number (%s)", what, n->text,
+                     "%s: '%.40s%s' is not a number: %s", what, n->text,
                      n->len > 40 ? "…" : "", qli_qd_message(q));
     return QL_OK;
 }

@@ -9,6 +9,7 @@
 #include "unicode.h"
 #include "utf8.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -354,4 +355,97 @@ char *qli_uc_shown(const char *str, size_t n, char *buf, size_t size)
     }
     buf[o] = '\0';
     return buf;
+}
+
+/* The characters that print like a number's: first and last code point,
+ * the ASCII character of the first (the rest follow it, for digits), and
+ * what the character is called. */
+static const struct {
+    uint32_t lo, hi;
+    char meant;
+    const char *what;
+} number_twins[] = {
+    {0xFF10, 0xFF19, '0', "a full-width digit"},
+    {0x0660, 0x0669, '0', "an Arabic-Indic digit"},
+    {0x06F0, 0x06F9, '0', "an extended Arabic-Indic digit"},
+    {0x0966, 0x096F, '0', "a Devanagari digit"},
+    {0xFF05, 0xFF05, '%', "a full-width percent sign"},
+    {0x066A, 0x066A, '%', "an Arabic percent sign"},
+    {0xFE6A, 0xFE6A, '%', "a small percent sign"},
+    {0xFF0E, 0xFF0E, '.', "a full-width full stop"},
+    {0x3002, 0x3002, '.', "an ideographic full stop"},
+    {0xFF61, 0xFF61, '.', "a half-width ideographic full stop"},
+    {0x066B, 0x066B, '.', "an Arabic decimal separator"},
+    {0x00B7, 0x00B7, '.', "a middle dot"},
+    {0xFF0D, 0xFF0D, '-', "a full-width hyphen-minus"},
+    {0x2212, 0x2212, '-', "a minus sign"},
+    {0x2010, 0x2011, '-', "a hyphen"},
+    {0x2012, 0x2012, '-', "a figure dash"},
+    {0x2013, 0x2013, '-', "an en dash"},
+    {0xFE63, 0xFE63, '-', "a small hyphen-minus"},
+    {0xFF0B, 0xFF0B, '+', "a full-width plus sign"},
+};
+
+static int number_twin(uint32_t c)
+{
+    for (size_t k = 0; k < sizeof number_twins / sizeof *number_twins; k++)
+        if (c >= number_twins[k].lo && c <= number_twins[k].hi)
+            return (int)k;
+    return -1;
+}
+
+/* s[0, n) with its number look-alikes as ASCII, into fixed (size
+ * bytes, no NUL): its length, the first look-alike's row and code point;
+ * 0 when it has none or does not fit. */
+static size_t untwin(const char *str, size_t n, char *fixed, size_t size,
+                     int *first, uint32_t *first_cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t o = 0, len;
+    *first = -1;
+    for (size_t i = 0; i < n; i += len) {
+        long c = qli_utf8_decode(s + i, n - i, &len);
+        int k = c < 0 ? -1 : number_twin((uint32_t)c);
+        if (k >= 0 && *first < 0)
+            *first = k, *first_cp = (uint32_t)c;
+        if (o + 4 >= size)
+            return 0; /* far longer than a number */
+        if (k >= 0)
+            fixed[o++] = (char)(number_twins[k].meant + (uint32_t)c -
+                                number_twins[k].lo);
+        else
+            for (size_t j = 0; j < len; j++)
+                fixed[o++] = (char)s[i + j];
+    }
+    return *first < 0 ? 0 : o;
+}
+
+size_t qli_uc_number_untwinned(const char *s, size_t n, char *out, size_t size)
+{
+    int first;
+    uint32_t cp;
+    return untwin(s, n, out, size, &first, &cp);
+}
+
+size_t qli_uc_number_lookalike(const char *str, size_t n, int percent_ok,
+                               char *buf, size_t size)
+{
+    char fixed[96];
+    int first;
+    uint32_t first_cp = 0;
+    if (size)
+        buf[0] = '\0';
+    size_t o = untwin(str, n, fixed, sizeof fixed, &first, &first_cp);
+    if (!o || !size)
+        return 0;
+    char twin[8];
+    size_t tl = encode(first_cp, twin);
+    /* no "write 12%" where a '%' is no number either */
+    int fix = percent_ok || !memchr(fixed, '%', o);
+    int w = snprintf(
+        buf, size, "'%.*s' (U+%04" PRIX32 ", %s) where '%c' is meant%s%.*s",
+        (int)tl, twin, first_cp, number_twins[first].what,
+        (char)(number_twins[first].meant + first_cp - number_twins[first].lo),
+        fix ? ": write " : "", fix ? (int)o : 0, fixed);
+    return w < 0 ? 0 : (size_t)w < size ? (size_t)w : size - 1;
 }

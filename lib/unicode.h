@@ -71,4 +71,18 @@ extern const size_t qli_uc_n_ccc;
 extern const uint32_t qli_uc_compose[][3];
 extern const size_t qli_uc_n_compose;
 
+/* Why s[0, len), refused as a number, may be one as a reader sees it:
+ * its first character that prints like one of a number's ASCII ones
+ * (a full-width or Arabic-Indic digit, '％', '．', '。', U+2212 '−', an
+ * en dash …), as "'％' (U+FF05, a full-width percent sign) where '%' is
+ * meant: write 1.7%" (every look-alike replaced; no "write" for a
+ * '%' unless percent_ok), into buf; its length, or 0 (buf "") when it
+ * has none.  An IME types such text (P6-06). */
+/* s[0, len) with those look-alikes written in ASCII, into out (size
+ * bytes, no NUL): its length, or 0 when it has none (or is past size). */
+size_t qli_uc_number_untwinned(const char *s, size_t len, char *out,
+                               size_t size);
+size_t qli_uc_number_lookalike(const char *s, size_t len, int percent_ok,
+                               char *buf, size_t size);
+
 #endif

@@ -174,6 +174,26 @@ static void test_loader_input_errors(void **state)
 static void test_loader_parameter_errors(void **state)
 {
     (void)state;
+    /* P6-06: a number an IME typed (full-width, Arabic-Indic digits,
+     * '％', U+2212) is refused naming the look-alike and what is meant,
+     * never taken for a text */
+    assert_load_error(PARAM("      - {from: 2020-01-01, value: 1.7\xef\xbc\x85, source: s}\n"),
+                      QL_ESCHEMA, 12, 35,
+                      "'1.7\xef\xbc\x85' is not a number: it has '\xef\xbc\x85' (U+FF05, "
+                      "a full-width percent sign) where '%' is meant: write 1.7%");
+    assert_load_error(PARAM("      - {from: 2020-01-01, value: \xef\xbc\x91.\xef\xbc\x97%, "
+                            "source: s}\n"),
+                      QL_ESCHEMA, 12, 35, "(U+FF11, a full-width digit) where '1' is "
+                      "meant: write 1.7%");
+    assert_load_error(PARAM("      - {from: 2020-01-01, value: \xe2\x88\x92" "3, source: s}\n"),
+                      QL_ESCHEMA, 12, 35, "(U+2212, a minus sign) where '-' is meant: write -3");
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: decimal, min: \xd9\xa5}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 27,
+                      "min: '\xd9\xa5' is not a number: it has '\xd9\xa5' (U+0665, an "
+                      "Arabic-Indic digit) where '5' is meant: write 5");
+    /* one message, no parentheses inside parentheses */
+    assert_load_error(RULES_HEAD "inputs:\n  n: {type: decimal, min: 1x}\noutputs: []\n",
+                      QL_ESCHEMA, 10, 27, "min: '1x' is not a number: not a plain decimal");
     assert_load_error(RULES_HEAD "parameters:\n  p: {}\noutputs: []\n", QL_ESCHEMA, 10, 6,
                       "needs 'values'");
     assert_load_error(PARAM("      - value: 1\n        source: s\n"), QL_ESCHEMA, 12, 9,

@@ -633,6 +633,20 @@ static void test_record_number_messages(void **state)
         {"a", "1e3",
          "'1e3' is not a valid decimal: not a plain decimal number (expected "
          "digits with an optional sign and decimal point, e.g. 12.75)"},
+        /* P6-06: look-alikes named, with what is meant */
+        {"a", "\xef\xbc\x91\xef\xbc\x92",
+         "'\xef\xbc\x91\xef\xbc\x92' is not a valid decimal: it has "
+         "'\xef\xbc\x91' (U+FF11, a full-width digit) where '1' is meant: "
+         "write 12"},
+        {"a",
+         "1\xef\xbc\x8e"
+         "5",
+         "'1\xef\xbc\x8e"
+         "5' is not a valid decimal: it has '\xef\xbc\x8e' "
+         "(U+FF0E, a full-width full stop) where '.' is meant: write 1.5"},
+        {"a", "12\xef\xbc\x85",
+         "'12\xef\xbc\x85' is not a valid decimal: it has '\xef\xbc\x85' "
+         "(U+FF05, a full-width percent sign) where '%' is meant"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         ql_error_clear(&err);

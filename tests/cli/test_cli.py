@@ -2236,6 +2236,16 @@ class WhatIf(unittest.TestCase):
         p = run("run", JILIN, "-", "--override", "ratio=abc@2024-01-01", stdin=HEADER,
                 check_rc=2)
         self.assertIn("'abc' is not a number", p.stderr)
+        # P6-06: what an IME types is named, with the character meant
+        p = run("run", JILIN, "-", "--override", "ratio=1.7\uff05@2024-01-01", stdin=HEADER,
+                check_rc=2)
+        self.assertIn("'1.7\uff05' is not a number: it has '\uff05' (U+FF05, a full-width "
+                      "percent sign) where '%' is meant: write 1.7%", p.stderr)
+        # and in a record's field
+        p = run("run", JILIN, "-", "--date", "2024-06-30",
+                stdin=HEADER + GOOD.replace(",100,", ",\uff11\uff10\uff10,", 1), check_rc=1)
+        self.assertIn("it has '\uff11' (U+FF11, a full-width digit) where '1' is meant: "
+                      "write 100", p.stderr)
         # a number too long says so, not "not a number"
         long = "0." + "0" * 36 + "17"
         p = run("run", JILIN, "-", "--override", f"ratio={long}@2024-01-01", stdin=HEADER,
