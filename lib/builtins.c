@@ -418,10 +418,39 @@ static ql_status check_days_between(cc *c, ast *n)
     return check_date_and(c, n, VK_DATE, VK_NUMBER);
 }
 
-/* add_days(), add_months(), add_years(): a date moved by a number */
+/* add_days(), add_months(), add_years(): a date moved by a number.  A
+ * number written in the formula that is not whole, or moves every date
+ * past the years 1 to 9999, fails every record: refused at load. */
 static ql_status check_date_shift(cc *c, ast *n)
 {
-    return check_date_and(c, n, VK_NUMBER, VK_DATE);
+    ql_status st = check_date_and(c, n, VK_NUMBER, VK_DATE);
+    const ast *k = n->args[1];
+    int neg = k->kind == A_UNARY && k->op == T_MINUS;
+    if (st || (neg ? k->args[0] : k)->kind != A_NUMBER)
+        return st;
+    const qd *v = &(neg ? k->args[0] : k)->num;
+    /* the widest move inside the years 1 to 9999, in the unit's steps */
+    static const long widest[13] = {[0] = 3652058, [1] = 119987, [12] = 9998};
+    long lim = widest[n->fn->a8];
+    qd whole;
+    int bad = !qli_qd_is_integer(v);
+    if (!bad) {
+        qli_qd_round_to(&whole, v, 0, QD_DOWN);
+        bad = whole.coef > lim || whole.coef < -lim ? 2 : 0;
+    }
+    const char *unit = n->fn->a8 == 0   ? "days"
+                       : n->fn->a8 == 1 ? "months"
+                                        : "years";
+    if (bad == 1)
+        return qli_cc_fail_at(c, k->pos, QL_ERANGE,
+                              "%s() moves a date by whole %s, not by a "
+                              "fraction (%s)",
+                              n->fn->name, unit, n->fn->usage);
+    return bad ? qli_cc_fail_at(c, k->pos, QL_ERANGE,
+                                "%s(): no date moved by this many %s stays "
+                                "within the years 1 to 9999 (at most %ld)",
+                                n->fn->name, unit, lim)
+               : QL_OK;
 }
 
 /* ---------------------------------------------------------- lists */

@@ -389,6 +389,33 @@ static void test_loader_extends_errors(void **state)
     assert_int_equal(err.line, 8);
 }
 
+/* A date move written in the formula that fails every record: refused
+ * at load, at the number (lib13 item 7). */
+static void test_loader_date_shift_literals(void **state)
+{
+    (void)state;
+#define SHIFT(x) RULES_HEAD "computed:\n  d: " x "\noutputs: [d]\n"
+    assert_load_error(SHIFT("add_days(date, 1.5)"), QL_ERANGE, 10, 21,
+                      "add_days() moves a date by whole days, not by a "
+                      "fraction");
+    assert_load_error(SHIFT("add_days(date, 3652059)"), QL_ERANGE, 10, 21,
+                      "add_days(): no date moved by this many days stays "
+                      "within the years 1 to 9999 (at most 3652058)");
+    assert_load_error(SHIFT("add_months(date, -119988)"), QL_ERANGE, 10, 23,
+                      "(at most 119987)");
+    assert_load_error(SHIFT("add_years(date, 10000)"), QL_ERANGE, 10, 22,
+                      "add_years(): no date moved by this many years");
+#undef SHIFT
+    /* the widest moves load */
+    const char *ok = RULES_HEAD "computed:\n  d: add_days(date, -3652058)\n"
+                                "  e: add_years(date, 9998)\n"
+                                "  f: add_months(date, 2.0)\noutputs: [d, e, f]\n";
+    ql_ruleset *rs;
+    ql_error err;
+    assert_int_equal(ql_ruleset_load_buffer(&rs, ok, strlen(ok), "ok.yaml", &err), QL_OK);
+    ql_ruleset_free(rs);
+}
+
 static void test_loader_size_limit(void **state)
 {
     (void)state;
@@ -910,6 +937,7 @@ int main(void)
         cmocka_unit_test(test_loader_dependency_depth_limit),
         cmocka_unit_test(test_loader_extends_overrides_by_name),
         cmocka_unit_test(test_loader_extends_errors),
+        cmocka_unit_test(test_loader_date_shift_literals),
         cmocka_unit_test(test_loader_size_limit),
         cmocka_unit_test(test_loader_diagnose_reports_every_problem),
         cmocka_unit_test(test_loader_diagnose_failed_definition_said_once),
