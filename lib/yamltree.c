@@ -404,6 +404,51 @@ static size_t doc_offset(const ydoc *doc, int line, int column)
     return p;
 }
 
+/* The YAML double-quoted escape at s (s[0] is the backslash): its length
+ * in the source (*src) and in the value (*val, UTF-8 bytes); 0 for what
+ * is no escape (the walk then matches bytes as before). */
+static int escape_size(const char *s, size_t n, size_t *src, size_t *val)
+{
+    if (n < 2)
+        return 0;
+    int digits = s[1] == 'x' ? 2 : s[1] == 'u' ? 4 : s[1] == 'U' ? 8 : 0;
+    if (digits) {
+        unsigned long cp = 0;
+        if (n < 2 + (size_t)digits)
+            return 0;
+        for (int k = 0; k < digits; k++) {
+            char c = s[2 + k];
+            int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+            if (d < 0)
+                return 0;
+            cp = cp * 16 + (unsigned long)d;
+        }
+        *src = 2 + (size_t)digits;
+        *val = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        return 1;
+    }
+    *src = 2;
+    switch (s[1]) {
+    case 'N': /* U+0085 */
+    case '_': /* U+00A0 */
+        *val = 2;
+        return 1;
+    case 'L': /* U+2028 */
+    case 'P': /* U+2029 */
+        *val = 3;
+        return 1;
+    case '0': case 'a': case 'b': case 't': case '\t': case 'n': case 'v':
+    case 'f': case 'r': case 'e': case ' ': case '"': case '/': case '\\':
+        *val = 1;
+        return 1;
+    default: /* an escaped line break: nothing in the value */
+        return 0;
+    }
+}
+
 void qli_ynode_locate(const ynode *n, size_t offset, int *line, int *column)
 {
     *line = n->line;
@@ -419,20 +464,38 @@ void qli_ynode_locate(const ynode *n, size_t offset, int *line, int *column)
             p++; /* the block indicator line */
     }
     /* Walk the source alongside the value: folded line breaks, indentation
-     * and quote escapes exist only in the source, so skip what differs. */
+     * and quote escapes exist only in the source, so skip what differs.
+     * A double-quoted escape (\t, \u0041) is one step of its own: matched
+     * by bytes it never is, and the walk ran to the end of the file, so an
+     * error after one was put on a line past the last (probe7 P7-08).  A
+     * walk that loses its way says the scalar's own start, never the
+     * file's end. */
+    size_t start = p;
     if (offset > n->len)
         offset = n->len;
-    for (size_t i = 0; i <= offset && i < n->len; i++) {
+    for (size_t i = 0; i <= offset && i < n->len;) {
+        size_t el, dl;
+        if (n->quoted == 2 && p < doc->len && doc->text[p] == '\\' &&
+            escape_size(doc->text + p, doc->len - p, &el, &dl)) {
+            if (offset < i + dl)
+                break; /* inside what the escape stands for: at the escape */
+            i += dl;
+            p += el;
+            continue;
+        }
         size_t skipped = 0;
         while (p < doc->len && doc->text[p] != n->text[i] && skipped < 64) {
             p++;
             skipped++;
         }
-        if (p >= doc->len || skipped >= 64)
+        if (p >= doc->len || skipped >= 64) {
+            p = start;
             break;
+        }
         if (i == offset)
             break;
         p++;
+        i++;
     }
     if (p > doc->len)
         p = doc->len;

@@ -338,6 +338,21 @@ static void test_expr_positions_in_block_scalars(void **state)
         "  x: {description: 平均工资, expr: n * oops}\n"
         "outputs: [x]\n";
     assert_load_error(yaml3, QL_ENAME, 12, 36, "unknown name 'oops'");
+    /* Escapes in a double-quoted scalar are a step each of the walk to
+     * the source: the error after one was put past the file's last line
+     * (probe7 P7-08: "13:1" here). */
+    const char *yaml4 = RULES_HEAD
+        "inputs:\n  n: decimal\n"
+        "computed:\n"
+        "  x: \"\\u006e + \\x6e +\\tnope\"\n"
+        "outputs: [x]\n";
+    assert_load_error(yaml4, QL_ENAME, 12, 24, "unknown name 'nope'");
+    const char *yaml5 = RULES_HEAD
+        "inputs:\n  n: decimal\n"
+        "computed:\n"
+        "  x: \"n \\u00e9 + nope\"\n"
+        "outputs: [x]\n";
+    assert_load_error(yaml5, QL_EPARSE, 12, 9, "unexpected character");
 }
 
 int main(void)
