@@ -1609,12 +1609,15 @@ class InputRead(unittest.TestCase):
         self.assertIn("3 rows read, 3 written", p.stderr)
 
     def test_no_rows_from_an_input_is_an_error(self):
-        for data, fmt in ((HEADER, "csv"), (HEADER + "\n\r\n\n", "csv"),
-                          ("\n  \n\r\n", "jsonl"), ("", "jsonl")):
-            with self.subTest(data=data, fmt=fmt):
-                p = run("run", JILIN, "-", "--date", "2024-06-30", "--input-format",
-                        fmt, stdin=data, check_rc=2)
-                self.assertIn("no rows to read", p.stderr)
+        # compare too: it said "0 rows" and exited 0 (probe7's class, found
+        # by the lead's P7-06 test)
+        for cmd, extra in (("run", ()), ("compare", ("--override", "ratio=2%@2024-01-01"))):
+            for data, fmt in ((HEADER, "csv"), (HEADER + "\n\r\n\n", "csv"),
+                              ("\n  \n\r\n", "jsonl"), ("", "jsonl")):
+                with self.subTest(cmd=cmd, data=data, fmt=fmt):
+                    p = run(cmd, JILIN, "-", "--date", "2024-06-30", "--input-format",
+                            fmt, *extra, stdin=data, check_rc=2)
+                    self.assertIn("no rows to read", p.stderr)
 
     @unittest.skipIf(WRAP, "too slow under a wrapper")
     def test_an_overlong_quoted_field_never_injects_rows(self):

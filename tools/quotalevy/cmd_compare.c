@@ -626,6 +626,12 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare", "%s: read error", path);
         goto out;
     }
+    if (rows == 0) { /* never a success that read nothing, as in run */
+        cli_error("compare", "%s: no rows to read: %s", path,
+                  jsonl ? "the input holds no JSON Lines record"
+                        : "the input has a header but no records after it");
+        goto out;
+    }
     fprintf(rep, "\n%ld rows: %ld evaluated under both, %ld change, %ld cannot be "
            "evaluated under either, %ld under one only (a change)\n\n",
            rows, both, changed, failed, onesided);
