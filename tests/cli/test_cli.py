@@ -745,6 +745,47 @@ class OutputFiles(unittest.TestCase):
                             self.assertEqual(read(rules), text)
             self.assertEqual(sorted(os.listdir(d)), ["in.csv", "jilin.yaml", "national.yaml"])
 
+    def test_a_file_written_in_place_is_untouched_by_a_refused_run(self):
+        """A regular file reached by a descriptor's name is written in
+        place; it was emptied as it was opened, so a run refused after
+        opening its outputs (a near-miss column, a header with no rows, a
+        missing --group-by column) left it empty (probe7 P7-06).  It is
+        emptied at the first byte written, and a finished run's output
+        replaces all of a longer file."""
+        with tempfile.TemporaryDirectory() as d:
+            old = os.path.join(d, "old.csv")
+            refusals = (
+                ("near miss", HEADER.replace("employees", "Employees") + GOOD, ()),
+                ("no rows", HEADER, ()),
+                ("group-by", HEADER + GOOD, ("--group-by", "regoin")),
+            )
+            for cmd in ("run", "compare"):
+                extra = ("--override", "ratio=2%@2024-01-01") if cmd == "compare" else ()
+                for what, data, more in refusals:
+                    if cmd == "compare" and what == "group-by":
+                        continue
+                    for opt in ("-o", "--summary"):
+                        with self.subTest(cmd=cmd, what=what, opt=opt):
+                            write(old, "precious\n")
+                            with open(old, "r+") as f:
+                                p = subprocess.run(
+                                    [*WRAP, BIN, cmd, JILIN, "-", "--date", "2024-06-30",
+                                     *extra, *more, opt, f"/proc/self/fd/{f.fileno()}"],
+                                    input=data, capture_output=True, text=True, cwd=SRC,
+                                    pass_fds=(f.fileno(),))
+                            self.assertEqual(p.returncode, 2, p.stderr)
+                            self.assertEqual(read(old), "precious\n")
+            # a finished run: the whole file is the output, nothing of the old
+            write(old, "x" * 100000 + "\n")
+            want = run("run", JILIN, "-", "--date", "2024-06-30", stdin=HEADER + GOOD).stdout
+            with open(old, "r+") as f:
+                p = subprocess.run([*WRAP, BIN, "run", JILIN, "-", "--date", "2024-06-30",
+                                    "-o", f"/proc/self/fd/{f.fileno()}"],
+                                   input=HEADER + GOOD, capture_output=True, text=True,
+                                   cwd=SRC, pass_fds=(f.fileno(),))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(read(old), want)
+
     def test_no_output_is_a_file_the_rules_extend(self):
         """-o, --rejects and --summary never write over a rules file the
         rule set read through `extends` (before, -o base.yaml replaced the

@@ -174,10 +174,15 @@ static int open_direct(outfile *o, const char *cmd, const struct stat *st)
         o->is_stdout = 1;
         return 0;
     }
-    int flags = O_WRONLY | O_NOCTTY | O_CLOEXEC | (S_ISREG(st->st_mode) ? O_TRUNC : 0);
-    int fd = open(o->path, flags);
+    /* A regular file reached in place (a descriptor's name, /dev/fd/3 on a
+     * file) is not emptied here: a run refused after opening its outputs
+     * (a near-miss column, a rejects file that cannot be created) must
+     * leave it as it was.  It is emptied just before the first byte goes
+     * out (put), or at the finish of a run that wrote none. */
+    int fd = open(o->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (fd < 0 || !(o->f = fdopen(fd, "wb")))
         return fail_open(o, cmd, "cannot write to", fd);
+    o->trunc_pending = S_ISREG(st->st_mode);
     return 0;
 }
 
@@ -387,11 +392,20 @@ const char *outfile_name(const outfile *o)
 /* Hands n bytes to the kernel, all of them (a short write is
  * continued, an interrupted one retried); anything stdio still holds of
  * this stream goes first, so the bytes stay in order. */
+static void empty_if_pending(outfile *o)
+{
+    if (o->trunc_pending && !o->failed &&
+        (fflush(o->f) != 0 || ftruncate(fileno(o->f), 0) != 0))
+        o->failed = 1;
+    o->trunc_pending = 0;
+}
+
 static void put(outfile *o, const char *p, size_t n)
 {
     if (o->failed)
         return;
-    if (fflush(o->f) != 0) {
+    empty_if_pending(o);
+    if (o->failed || fflush(o->f) != 0) {
         o->failed = 1;
         return;
     }
@@ -443,7 +457,8 @@ void outfile_write(outfile *o, const char *p, size_t n)
     if (!o->open || o->failed || !n)
         return;
     if (!o->bcap) { /* a terminal: through stdio, as it comes */
-        if (fwrite(p, 1, n, o->f) != n)
+        empty_if_pending(o);
+        if (o->failed || fwrite(p, 1, n, o->f) != n)
             o->failed = 1;
         o->written += (long long)n;
         return;
@@ -473,6 +488,7 @@ int outfile_finish(outfile *o)
     if (!o->open || o->finished)
         return o->open && o->failed ? -1 : 0;
     drain(o);
+    empty_if_pending(o); /* a complete output of no bytes */
     int bad = o->failed || fflush(o->f) != 0 || ferror(o->f);
     if (o->tmp && !bad && fsync(fileno(o->f)) != 0)
         bad = 1;
@@ -538,8 +554,9 @@ void outfile_abort(outfile *o)
 {
     if (!o->open)
         return;
-    if (!o->tmp && o->f)
-        drain(o); /* written directly: what stdio would have flushed */
+    if (!o->tmp && o->f && !o->trunc_pending)
+        drain(o); /* written directly: what stdio would have flushed (a
+                   * regular file not yet written to is left as it was) */
     if (o->f && !o->is_stdout)
         fclose(o->f);
     else if (o->f)

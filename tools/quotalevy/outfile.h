@@ -39,6 +39,9 @@ typedef struct outfile {
     char *tmp;    /* the temporary beside it; NULL when written directly */
     int failed, open, finished, is_stdout;
     int direct;           /* the temporary is written past the page cache */
+    int trunc_pending;    /* a regular file written in place: emptied at the
+                           * first byte or the finish, never by a run that
+                           * stops before writing */
     int exists;           /* the name (or its target) existed: dev, ino */
     dev_t dev;
     ino_t ino;
