@@ -139,9 +139,12 @@ def _override_text(name, value) -> str:
     """An override's value as the text a rules file would hold: a str (a
     subclass by its value, never its own __str__), int, Decimal, bool or
     date; anything else, a float included, is a TypeError.  A str is
-    read as a rules file's text (a percentage's '%' written out); an int
-    or a Decimal is a value, written as the share it is ('1.7%' for
-    Decimal('0.017')), which every number parameter reads alike."""
+    read as a rules file's text (a percentage's '%' written out); a
+    Decimal is a value, written as the share it is ('1.7%' for
+    Decimal('0.017')), which every number parameter reads alike.  An int
+    is written as the integer it is, with no '%': a count or an amount
+    takes it, a percentage refuses it, since 1 meant as 1 % would be the
+    share 1, 100 % (probe8 P8-01)."""
     if isinstance(value, float):
         raise TypeError("override %r: a float cannot hold a decimal "
                         "exactly; pass a Decimal or a string" % (name,))
@@ -150,7 +153,7 @@ def _override_text(name, value) -> str:
     if isinstance(value, str):
         return _text_arg(str.__str__(value), "override %r's value" % (name,))
     if isinstance(value, int):
-        return _share_text(Decimal(int(value)))
+        return int.__repr__(int(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
             return Decimal.__format__(value, "f")

@@ -320,7 +320,9 @@ def test_what_if_overrides():
         quotalevy.RuleSet.load(JILIN, overrides=[("ratio", 0.017, "2024-01-01")])
     # probe6 P6-03: text is a rules file's, so a percentage needs its '%'
     # (bounds let "1" meant as 1 % through as 100 %); a number is the share
-    for text in ("0.017", "1.7", "1", "0"):
+    # probe8 P8-01: an int is the integer it is, so 1 (meant as 1 %) is
+    # refused as the text "1" is, never taken as the share 1, 100 %
+    for text in ("0.017", "1.7", "1", "0", 1, 0, 2):
         with pytest.raises(quotalevy.RulesError, match="parameter 'ratio' is a percentage: write it with '%', e.g. '") as e:
             quotalevy.RuleSet.load(JILIN, overrides=[("ratio", text, "2024-01-01")])
         assert (e.value.status, e.value.field) == ("QL_ESCHEMA", "ratio")
@@ -338,7 +340,7 @@ def test_an_override_keeps_the_parameters_places():
     # the file gives 1.60000); one with more is refused, naming them
     rec = dict(FIRM, employees="100", wage_total="6000000", local_avg_wage=50000)
     base = quotalevy.RuleSet.load(JILIN).evaluate(rec, "2024-06-30").outputs
-    for value in (Decimal("0.02"), "2%", 1):
+    for value in (Decimal("0.02"), "2%", Decimal(1)):
         rs = quotalevy.RuleSet.load(JILIN, overrides=[("ratio", value, "2000-01-01")])
         assert str(rs.parameters("2024-06-30")["ratio"].value) in ("0.020", "1.000"), value
         out = rs.evaluate(rec, "2024-06-30").outputs

@@ -19,8 +19,10 @@ import java.util.List;
  * cannot hold a decimal exactly.  A {@code String} is read as a rules file
  * reads it, so a percentage (a parameter with {@code unit: percent}) is
  * written with '%' ({@code "1.7%"}; {@code "1.7"} or {@code "0.017"} is
- * refused); a number is a value, the share itself
- * ({@code new BigDecimal("0.017")} is 1.7 %).  Whether it fits the
+ * refused); a {@code BigDecimal} is a value, the share itself
+ * ({@code new BigDecimal("0.017")} is 1.7 %); an integer is the integer
+ * it is, with no '%', so a count or an amount takes it and a percentage
+ * refuses it (1 meant as 1 % would be the share 1, 100 %).  Whether it fits the
  * parameter's type is checked when the rule set loads.
  *
  * @throws RulesException (status {@code QL_EINVAL}, the parameter as its
@@ -61,15 +63,17 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
                 throw refused(p, "'" + Utf8.escaped(s) + "': " + Utf8.notText(s));
             return s;
         }
-        /* a number is a value, written as the share it is ("1.7%" for
+        /* a BigDecimal is a value, written as the share it is ("1.7%" for
          * 0.017, exactly): a String is a rules file's text, where a
          * percentage's '%' is written out, and every number parameter
-         * reads the share alike */
+         * reads the share alike.  An integer is written as it is, no '%':
+         * a percentage refuses it, since 1 meant as 1 % would be the share
+         * 1, 100 % (probe8 P8-01) */
         if (v instanceof BigDecimal)
             return ((BigDecimal)v).movePointRight(2).toPlainString() + "%";
         if (v instanceof Integer || v instanceof Long || v instanceof Short
             || v instanceof Byte || v instanceof BigInteger)
-            return new BigDecimal(v.toString()).movePointRight(2).toPlainString() + "%";
+            return v.toString();
         if (v instanceof Boolean)
             return ((Boolean)v) ? "true" : "false";
         if (v instanceof LocalDate)

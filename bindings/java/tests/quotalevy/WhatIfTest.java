@@ -55,10 +55,17 @@ class WhatIfTest {
                 assertEquals("0.017", rs.parameter("ratio", JUNE), v.toString());
             }
         }
-        /* an Integer is a value too: 1 is the share 1, 100 %, with the
-         * parameter's places (P5-03) */
-        try (RuleSet rs = RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", 1, JAN)))) {
+        /* a BigDecimal 1 is the share 1, 100 %, with the parameter's
+         * places (P5-03); an integer is the integer it is, so 1 meant as
+         * 1 % is refused as the text "1" is (probe8 P8-01: it was 100 %) */
+        try (RuleSet rs = RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", BigDecimal.ONE, JAN)))) {
             assertEquals("1.000", rs.parameter("ratio", JUNE));
+        }
+        for (Object v : new Object[] {1, 0, 1L, (short)1, java.math.BigInteger.ONE}) {
+            RulesException e = assertThrows(RulesException.class,
+                () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", v, JAN))), v.toString());
+            assertEquals("QL_ESCHEMA", e.getStatus(), v.toString());
+            assertTrue(e.getMessage().contains("parameter 'ratio' is a percentage: write it with '%'"), e.getMessage());
         }
     }
 
