@@ -89,14 +89,14 @@ static ql_status override_places(loader *L, const param_def *d,
                      "(%s:%d) allows",
                      given, qli_places(given), pct ? " in percent" : "",
                      sn->text, sn->doc->file, sn->line);
-        else
+        else /* one unit in the sentence: percent for a percentage */
             snprintf(why, sizeof why,
                      "has %d decimal %s%s, more than the %d of its values "
                      "in the rules file (%s:%d); to allow them, declare "
                      "'scale: %d' on '%s'%s",
-                     x->scale, qli_places(x->scale), pct ? " as a share" : "",
-                     d->places, at ? at->doc->file : "?", at ? at->line : 0,
-                     given < 0 ? 0 : given, d->name,
+                     given, qli_places(given), pct ? " in percent" : "",
+                     d->places - (pct ? 2 : 0), at ? at->doc->file : "?",
+                     at ? at->line : 0, given < 0 ? 0 : given, d->name,
                      pct ? " (places in percent)" : "");
         qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
                  "override of '%s': '%.60s' %s: a parameter's places are "

@@ -371,6 +371,24 @@ static void most_places(param_def *d)
     }
 }
 
+/* A percentage without `scale:` whose values are whole percents (10 %,
+ * the share 0.1) has the places of a whole percent, two as a share, as if
+ * it declared `scale: 0` in the unit its values are written in: so a
+ * what-if of 15 % is taken, where counting places as a share refused it
+ * (probe8 P8-05: 13 of the shipped percentages took no whole percent but
+ * a multiple of 10).  Its values are padded to them, so that every value
+ * and override is shown alike; padding loses no digit. */
+static void whole_percent_places(param_def *d)
+{
+    d->places = 2;
+    for (size_t k = 0; k < d->nvalues; k++) {
+        qd padded, *v = &d->values[k].v.num;
+        if (qli_qd_round_to(&padded, v, d->places, QD_DOWN) == QD_OK &&
+            padded.scale == d->places)
+            *v = padded;
+    }
+}
+
 /* The kind of value the definition this one replaces holds, 0 for none
  * or one that says its type (inherited through ent->type): a child that
  * redefines national.yaml's `post_rule_deadline` gives dates too, or the
@@ -717,6 +735,9 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
     }
     if (!d->scale_node && !d->integer)
         most_places(d);
+    if (!d->scale_node && d->percent && d->type.kind == VK_NUMBER &&
+        d->places < 2)
+        whole_percent_places(d);
     return QL_OK;
 }
 

@@ -124,12 +124,12 @@ static void test_param_scale_from_the_files_values(void **state)
         {"rate", "1.7%", QL_OK, "1.700"},
         {"rate", "0%", QL_OK, "0.000"},
         {"rate", "1.75%", QL_ESCHEMA,
-         "override of 'rate': '1.75%' has 4 decimal places as a share, more "
-         "than the 3 of its values in the rules file (t.yaml:18); to allow "
+         "override of 'rate': '1.75%' has 2 decimal places in percent, more "
+         "than the 1 of its values in the rules file (t.yaml:18); to allow "
          "them, declare 'scale: 2' on 'rate' (places in percent): a "
          "parameter's places are part of its type"},
         {"rate", "1.7000000000000000000000000000000001%", QL_ESCHEMA,
-         "has 36 decimal places as a share"},
+         "has 34 decimal places in percent"},
         {"fee", "1.3", QL_OK, "1.30"},
         {"fee", "3", QL_OK, "3.00"},
         {"fee", "1.25", QL_ESCHEMA,

@@ -2187,10 +2187,31 @@ class WhatIf(unittest.TestCase):
                 p = run(cmd, JILIN, "-", "--date", "2024-06-30", "--override",
                         f"ratio={v}@2024-01-01", stdin=data, check_rc=2)
                 self.assertIn(f"override of 'ratio': '{v}' has ", p.stderr)
-                self.assertIn("decimal places as a share, more than the 3 of its "
+                # one unit in the sentence, percent (probe8 P8-04)
+                self.assertIn("decimal places in percent, more than the 1 of its "
                               "values in the rules file (rules/cn/jilin.yaml:98); "
                               "to allow them, declare 'scale: ", p.stderr)
                 self.assertEqual(p.stdout, "")
+        # a percentage of whole percents (10 %, the share 0.1) takes any
+        # whole percent as a what-if: its places counted as a share refused
+        # 13 % and 15 % (probe8 P8-05), and every output keeps its places
+        for rules, param, src, day in (
+                ("rules/cn/jilin.yaml", "service_point_share", "examples/jilin-agencies.csv", "2024-06-30"),
+                ("rules/de/sgb9.yaml", "workshop_credit_share", "examples/de-employers.csv", "2024-12-31"),
+                ("rules/jp/levy.yaml", "excl_10_group", "examples/jp-employers.csv", "2025-10-01"),
+                ("rules/fr/oeth.yaml", "expenses_cap", "examples/fr-companies.csv", "2024-12-31")):
+            with self.subTest(param=param):
+                plain = run("run", rules, src, "--date", day, "-q", check_rc=None)
+                what = run("run", rules, src, "--date", day, "-q", "--override",
+                           f"{param}=13%@2000-01-01", check_rc=None)
+                self.assertNotIn("decimal places", what.stderr)
+                self.assertIn(what.returncode, (0, 1), what.stderr)
+                self.assertEqual(plain.returncode, what.returncode, what.stderr)
+                self.assertEqual(len(rows(plain.stdout)), len(rows(what.stdout)))
+                for a, b in zip(rows(plain.stdout), rows(what.stdout)):
+                    for k in a:
+                        self.assertEqual(len(a[k].partition(".")[2]), len(b[k].partition(".")[2]),
+                                         (param, k, a[k], b[k]))
         # from before every value of the file: 2 % was 0.02, and compare
         # showed required_disabled as 1.60000 and 2.0000
         p = run("compare", JILIN, "-", "--date", "2024-06-30", "--override",

@@ -514,8 +514,8 @@ class Json(unittest.TestCase):
         self.assertEqual(out.strip(), "2.00000|0.020")
         err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', "
                          "ARRAY['ratio=1.75%@2024-01-01'])")
-        self.assertIn("override of 'ratio': '1.75%' has 4 decimal places as a share, "
-                      "more than the 3 of its values in the rules file", err)
+        self.assertIn("override of 'ratio': '1.75%' has 2 decimal places in percent, "
+                      "more than the 1 of its values in the rules file", err)
         self.assertIn("declare 'scale: 2' on 'ratio'", err)
 
     def test_a_number_too_long_written_out_says_so(self):

@@ -348,8 +348,8 @@ def test_an_override_keeps_the_parameters_places():
             if isinstance(v, Decimal):
                 assert out[k].as_tuple().exponent == v.as_tuple().exponent, (value, k, out[k])
     for value in (Decimal("0.0175"), "1.75%"):
-        with pytest.raises(quotalevy.RulesError, match=r"'1\.75%' has 4 decimal places "
-                           r"as a share, more than the 3 of its values in the rules file "
+        with pytest.raises(quotalevy.RulesError, match=r"'1\.75%' has 2 decimal places "
+                           r"in percent, more than the 1 of its values in the rules file "
                            r"\(.*jilin\.yaml:98\); to allow them, declare 'scale: 2'") as e:
             quotalevy.RuleSet.load(JILIN, overrides=[("ratio", value, "2024-01-01")])
         assert (e.value.status, e.value.field) == ("QL_ESCHEMA", "ratio")
