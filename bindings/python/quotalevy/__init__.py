@@ -525,9 +525,10 @@ class RuleSet:
         ExtraColumnsWarning (extra='ignore': silently, extra='error':
         refused), unless it is a near miss of an input the record gives no
         value, which is a RecordError "did you mean" whatever extra says
-        (docs/architecture.md).  Of a record's problems the one raised is
-        the first in the rule set's declaration order, whatever the
-        mapping's order."""
+        (docs/architecture.md); a record none of whose keys is an input
+        is refused whatever extra says.  Of a record's problems the one
+        raised is the first in the rule set's declaration order, whatever
+        the mapping's order."""
         if extra != "warn":
             _extra_mode(extra)
         if not isinstance(record, _Mapping):
@@ -631,14 +632,11 @@ class RuleSet:
                     "values" % (first + k, "None" if r is None else "a " + type(r).__name__),
                     row=first + k)
                 flat.append({})
-            elif not r or (len(r) == 1 and "id" in r):
-                try:
-                    _columns.no_input_record(self, r)
-                    flat.append(r)
-                except RecordError as e:
-                    e.row = first + k
-                    early[k] = e
-                    flat.append({})
+            elif not _columns.gives_an_input(self, r) and \
+                    (refused := _columns.no_input_error(self, r)) is not None:
+                refused.row = first + k
+                early[k] = refused
+                flat.append({})
             elif self._lists or ("id" in r and "id" not in self._index):
                 try:
                     flat.append(self._flat(r))

@@ -338,19 +338,48 @@ def no_input(ruleset, found: List[Optional[Any]], given: Iterable[Any], n: int,
         "to evaluate on the defaults knowingly")
 
 
-def no_input_record(ruleset, record: Mapping) -> None:
-    """One record with no key that is an input ({} or only 'id'): refused,
-    as the command refuses such a JSON Lines record (probe5 P5-07)."""
+def gives_an_input(ruleset, record: Mapping) -> bool:
+    """Whether some key of the record is an input (or a list given whole)."""
+    return any(isinstance(k, str) and (k in ruleset._index or k in ruleset.lists)
+               for k in record)
+
+
+def _near_an_input(ruleset, key: str) -> bool:
+    """Whether key is a near miss of an input or of a list's items: the
+    record's fill refuses it with "did you mean", which says more."""
+    names = [i.name for i in ruleset.inputs] + list(ruleset.lists)
+    near = _NearIndex(names)
+    if any(near_miss(key, names[p]) for p in near.candidates(key)):
+        return True
+    folded = {n.casefold(): n for n in ruleset.lists}
+    return bad_list_item(ruleset, key, folded) is not None
+
+
+def no_input_error(ruleset, record: Mapping) -> Optional[RecordError]:
+    """The refusal of a record none of whose keys is an input ({}, only
+    'id', or keys in another language), as the command refuses such a
+    JSON Lines record and Java and Lua such a map, whatever extra says
+    (probe5 P5-07; probe8 P8-06: keys that were all unknown were passed
+    over with a warning and the record evaluated on the defaults alone).
+    None when some key is an input, or when a key is refused by name
+    where it is read (not a str, not text, a near miss of an input)."""
+    if gives_an_input(ruleset, record):
+        return None
     for k in record:
-        if isinstance(k, str) and (k in ruleset._index or k in ruleset.lists):
-            return
-        if not isinstance(k, str) or k != "id":
-            return  # an unknown key: refused by name where it is read
+        if not isinstance(k, str) or (k != "id" and (not_text(k) or _near_an_input(ruleset, k))):
+            return None
     msg = _no_input_message(ruleset, 0, False, "the record", list(record))
     if msg is None:
-        return
+        return None
     from ._errors import FieldValueError
-    raise FieldValueError("QL_ERECORD", msg)
+    return FieldValueError("QL_ERECORD", msg)
+
+
+def no_input_record(ruleset, record: Mapping) -> None:
+    """no_input_error raised."""
+    e = no_input_error(ruleset, record)
+    if e is not None:
+        raise e
 
 
 def partial_list(ruleset, found: List[Optional[Any]], given: AbstractSet[str]) -> None:

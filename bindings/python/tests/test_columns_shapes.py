@@ -107,6 +107,30 @@ def test_a_record_with_no_input_key_is_refused(rs, rec):
     assert not isinstance(got[1], Exception)
 
 
+@pytest.mark.parametrize("rec", [{"zz": "1"}, {"id": "u1", "Betrag": "5", "naam": "x"}])
+@pytest.mark.parametrize("extra", ["warn", "ignore"])
+def test_a_record_whose_keys_are_all_unknown_is_refused(rs, rec, extra):
+    # probe8 P8-06: only {} and {'id'} were refused; keys in another
+    # language were passed over with a warning and the record evaluated on
+    # the defaults alone (Japan's levy 0), where the command's JSON Lines,
+    # Java and Lua refuse the same record whatever extra says
+    with pytest.raises(quotalevy.RecordError, match="no key is an input"):
+        quiet(rs.evaluate, rec, "2024-01-01", extra=extra)
+    got = quiet(lambda: list(rs.evaluate_many([rec, {"a": "1"}], "2024-01-01",
+                                              errors="yield", extra=extra)))
+    assert isinstance(got[0], quotalevy.RecordError) and "no key is an input" in str(got[0])
+    assert not isinstance(got[1], Exception)
+
+
+def test_a_near_miss_says_did_you_mean_before_no_input(jp):
+    # a key that is a near miss of an input keeps its own, better message
+    with pytest.raises(quotalevy.RecordError, match="did you mean 'industry'"):
+        quiet(jp.evaluate, {"Industry": "manufacturing"}, "2025-10-01")
+    with pytest.raises(quotalevy.RecordError) as e:
+        quiet(jp.evaluate, {"id": "a", "Vollzeit": "400"}, "2025-10-01")
+    assert e.value.message == "no key is an input of the rule set 'jp-levy' (the record has 'Vollzeit'; the rules read exclusion_rate, industry, full_time[1], …): it would be evaluated on the inputs' defaults alone"
+
+
 def test_no_input_is_worded_as_in_every_front_end():
     # one decision and one message for the command, Java, Lua, PostgreSQL
     # and Python (tools/quotalevy/noinput.h, through the binding)
