@@ -786,6 +786,41 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual(read(old), want)
 
+    def test_standard_output_on_the_input_or_rules_is_refused_untouched(self):
+        """compare's report on standard output appended to the input it
+        reads (compare RULES in.csv ... >> in.csv) read its own lines back as
+        rows: 30,000 rows compared as 60,000, the input grown fivefold; and
+        appended to a rules file (>> national.yaml) it broke the file
+        (probe8 P8-07).  run refuses both; so does compare now."""
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.csv")
+            rules = os.path.join(d, "jilin.yaml")
+            for f in ("jilin.yaml", "national.yaml"):
+                write(os.path.join(d, f), read(os.path.join(SRC, "rules/cn", f)))
+            texts = {f: read(os.path.join(d, f)) for f in ("jilin.yaml", "national.yaml")}
+            for cmd in ("run", "compare"):
+                for target, what in ((src, "input"), (rules, "rules file"),
+                                     (os.path.join(d, "national.yaml"), "rules file")):
+                    for arg, o in ((src, ()), ("-", ()), (src, ("-o", os.path.join(d, "u.csv")))):
+                        if o and cmd == "run":
+                            continue  # run's rows go to -o, nothing to standard output
+                        with self.subTest(cmd=cmd, target=target, arg=arg, o=o):
+                            write(src, HEADER + GOOD)
+                            for f, t in texts.items():
+                                write(os.path.join(d, f), t)
+                            before = read(target)
+                            extra = ("--override", "ratio=2%@2024-01-01") if cmd == "compare" else ()
+                            with open(src) as f, open(target, "a") as out:
+                                p = subprocess.run(
+                                    [*WRAP, BIN, cmd, rules, arg, "--date", "2024-06-30", *extra,
+                                     *o], stdin=f, stdout=out, stderr=subprocess.PIPE,
+                                    text=True, cwd=SRC)
+                            self.assertEqual(p.returncode, 2, p.stderr)
+                            self.assertIn(f"{'the report' if o else '-o'} (standard output) "
+                                          f"is the {what}", p.stderr)
+                            self.assertEqual(read(target), before)
+            self.assertEqual(sorted(os.listdir(d)), ["in.csv", "jilin.yaml", "national.yaml"])
+
     def test_no_output_is_a_file_the_rules_extend(self):
         """-o, --rejects and --summary never write over a rules file the
         rule set read through `extends` (before, -o base.yaml replaced the

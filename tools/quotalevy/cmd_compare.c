@@ -211,18 +211,20 @@ static int output_clash(const char *opt, const char *path, const struct stat *in
 {
     struct stat st;
     const char *rf;
-    if (!path || (!strcmp(path, "-") ? fstat(STDOUT_FILENO, &st) : stat(path, &st)) != 0)
+    int std = path && !strcmp(path, "-");
+    if (!path || (std ? fstat(STDOUT_FILENO, &st) : stat(path, &st)) != 0)
         return 0; /* a new file: the checks after opening it see to it */
+    const char *shown = std ? "(standard output)" : path;
     if (in_st && !S_ISCHR(st.st_mode) && st.st_dev == in_st->st_dev &&
         st.st_ino == in_st->st_ino) {
         cli_error("compare", "%s %s is the input %s: refusing to write over it", opt,
-                  path, in_name);
+                  shown, in_name);
         return 1;
     }
     if ((rf = cli_rules_file_at(base, st.st_dev, st.st_ino)) ||
         (rf = cli_rules_file_at(alt, st.st_dev, st.st_ino))) {
         cli_error("compare", "%s %s is the rules file %s: refusing to write over it",
-                  opt, path, rf);
+                  opt, shown, rf);
         return 1;
     }
     return 0;
@@ -357,9 +359,14 @@ int cmd_compare(int argc, char **argv)
     }
     struct stat in_st;
     int in_known = fstat(fileno(in), &in_st) == 0;
+    /* and standard output, which the report goes to: appended to the
+     * input (>> in.csv) it was read back as rows, to a rules file it broke
+     * it (probe8 P8-07), as run refuses */
     if (output_clash("-o", cli_get(&a, C_OUTPUT), in_known ? &in_st : NULL, path, base,
                      alt) ||
-        output_clash("--summary", summary, in_known ? &in_st : NULL, path, base, alt))
+        output_clash("--summary", summary, in_known ? &in_st : NULL, path, base, alt) ||
+        output_clash(cli_get(&a, C_OUTPUT) ? "the report" : "-o", "-",
+                     in_known ? &in_st : NULL, path, base, alt))
         goto out;
     if ((cli_get(&a, C_OUTPUT) && outfile_open(&units, cli_get(&a, C_OUTPUT), "compare")) ||
         (cli_get(&a, C_SUMMARY) && outfile_open(&summ, cli_get(&a, C_SUMMARY), "compare")))
