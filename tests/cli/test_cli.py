@@ -786,6 +786,41 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual(read(old), want)
 
+    def test_explain_and_test_never_append_to_what_they_read(self):
+        """explain --row ID in.csv >> in.csv appended its explanation to
+        the input, and >> national.yaml broke the rules; test >> the rules
+        file or the test file did the same (probe8 P8-08).  Refused before
+        anything is written, as run and compare refuse it."""
+        with tempfile.TemporaryDirectory() as d:
+            for f in ("jilin.yaml", "national.yaml"):
+                write(os.path.join(d, f), read(os.path.join(SRC, "rules/cn", f)))
+            rules, nat = os.path.join(d, "jilin.yaml"), os.path.join(d, "national.yaml")
+            src = os.path.join(d, "in.csv")
+            tst = os.path.join(d, "t.yaml")
+            write(src, HEADER + GOOD)
+            write(tst, "rules: jilin.yaml\ncases:\n  - name: one\n    date: 2024-06-30\n"
+                       "    input: {unit_type: enterprise, employees: 100, disabled: 1,"
+                       " disabled_severe: 0, wage_total: 6000000, local_avg_wage: 50000}\n"
+                       "    expect: {counted_disabled: 1}\n")
+            texts = {f: read(f) for f in (rules, nat, src, tst)}
+            ok = subprocess.run([*WRAP, BIN, "test", tst], capture_output=True, text=True, cwd=SRC)
+            self.assertEqual(ok.returncode, 0, ok.stdout + ok.stderr)
+            for args, target, what in (
+                    (("explain", rules, "--row", "E1", src, "--date", "2024-06-30"), src, "input"),
+                    (("explain", rules, "--row", "E1", src, "--date", "2024-06-30"), nat, "rules file"),
+                    (("explain", rules, "--set", "employees=3", "--date", "2024-06-30"), rules, "rules file"),
+                    (("test", tst), tst, "input"),
+                    (("test", tst), rules, "rules file"),
+                    (("test", tst), nat, "rules file")):
+                with self.subTest(args=args[0], target=os.path.basename(target)):
+                    with open(target, "a") as out:
+                        p = subprocess.run([*WRAP, BIN, *args], stdout=out, stderr=subprocess.PIPE,
+                                           text=True, cwd=SRC)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertIn(f"standard output is the {what}", p.stderr)
+                    for f, t in texts.items():
+                        self.assertEqual(read(f), t, f)
+
     def test_standard_output_on_the_input_or_rules_is_refused_untouched(self):
         """compare's report on standard output appended to the input it
         reads (compare RULES in.csv ... >> in.csv) read its own lines back as

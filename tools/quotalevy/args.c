@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -97,6 +98,26 @@ const char *cli_rules_file_at(const ql_ruleset *rs, dev_t dev, ino_t ino)
         if (stat(f, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
             return f;
     }
+}
+
+int cli_stdout_clash(const char *cmd, const char *input, const ql_ruleset *rs)
+{
+    struct stat so, si;
+    const char *rf;
+    if (fstat(STDOUT_FILENO, &so) != 0 || !S_ISREG(so.st_mode))
+        return 0; /* a terminal, pipe or device: nothing read back */
+    if (input && (!strcmp(input, "-") ? fstat(STDIN_FILENO, &si) : stat(input, &si)) == 0 &&
+        si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+        cli_error(cmd, "standard output is the input %s: refusing to write over it",
+                  input);
+        return 1;
+    }
+    if (rs && (rf = cli_rules_file_at(rs, so.st_dev, so.st_ino))) {
+        cli_error(cmd, "standard output is the rules file %s: refusing to write over it",
+                  rf);
+        return 1;
+    }
+    return 0;
 }
 
 ql_status cli_load_rules(ql_ruleset **out, const char *path,

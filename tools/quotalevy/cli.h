@@ -83,6 +83,12 @@ ql_status cli_load_rules(ql_ruleset **out, const char *path,
  * that is the file (dev, ino), or NULL: an output must not be one. */
 const char *cli_rules_file_at(const ql_ruleset *rs, dev_t dev, ino_t ino);
 
+/* Whether standard output is a regular file that is the input `input`
+ * ("-" standard input, NULL none) or a file of rs (NULL: none); says so
+ * for `cmd` and returns 1.  explain and test write to standard output
+ * only: appended to (>>) what they read, they would damage it. */
+int cli_stdout_clash(const char *cmd, const char *input, const ql_ruleset *rs);
+
 /* "csv" or "jsonl" for a --format option into *jsonl; prints the problem. */
 int cli_format(const char *cmd, const char *value, int *jsonl);
 /* Parses "PARAM=VALUE@YYYY-MM-DD" for --override; prints the problem. */

@@ -343,6 +343,10 @@ int cmd_explain(int argc, char **argv)
     ql_result *res = NULL;
     ql_error err;
     int rc = EXIT_USAGE;
+    /* explain RULES --row ID in.csv >> in.csv appended to its input, and
+     * >> national.yaml broke the rules (probe8 P8-08), as run refuses */
+    if (cli_stdout_clash("explain", row_id ? a.pos[1] : NULL, rs))
+        goto out;
     if (ql_record_new(&rec, rs, &err) || ql_result_new(&res, rs, &err)) {
         cli_print_error(stderr, "quotalevy explain", &err);
         goto out;

@@ -38,6 +38,39 @@ static void print_rules(const ql_ruleset *rs, void *payload)
     putchar('\n');
 }
 
+/* The first pass: whether standard output is a test file or a file of
+ * the rules one names (probe8 P8-08: test >> rules.yaml appended its
+ * report to the rules), before anything is printed. */
+static void check_rules(const ql_ruleset *rs, void *payload)
+{
+    int *clash = payload;
+    if (!*clash)
+        *clash = cli_stdout_clash("test", NULL, rs);
+}
+
+static void quiet_failure(const char *file, int line, const char *case_name,
+                          const char *message, void *payload)
+{
+    (void)file, (void)line, (void)case_name, (void)message, (void)payload;
+}
+
+static int stdout_clash(int n, const char *const *paths)
+{
+    int clash = 0;
+    for (int i = 0; i < n && !clash; i++) {
+        ql_load_options o = QL_LOAD_OPTIONS_INIT;
+        o.extends_policy =
+            cli_any_extends ? QL_EXTENDS_ANY : QL_EXTENDS_CONFINED;
+        size_t p, f;
+        ql_error err;
+        clash = cli_stdout_clash("test", paths[i], NULL);
+        if (!clash) /* a file that does not load is said by the second pass */
+            (void)ql_test_file_ext(&p, &f, paths[i], &o, check_rules,
+                                   quiet_failure, &clash, &err);
+    }
+    return clash;
+}
+
 /* Runs one test file; adds to *passed and *failed.  −1: cannot load.
  * `each`: also print the file's own counts (several files given). */
 static int run_file(const char *path, size_t *passed, size_t *failed, int each)
@@ -68,6 +101,8 @@ int cmd_test(int argc, char **argv)
         cli_error("test", "no test file given (see quotalevy test --help)");
         return EXIT_USAGE;
     }
+    if (stdout_clash(a.npos, a.pos))
+        return EXIT_USAGE;
     size_t passed = 0, failed = 0;
     int broken = 0;
     for (int i = 0; i < a.npos; i++)
