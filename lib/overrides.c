@@ -241,10 +241,15 @@ ql_status qli_rl_apply_overrides(loader *L)
         for (size_t i = 0; i < rs->n_params && !d; i++)
             if (!strcmp(rs->params[i].name, o->param))
                 d = &rs->params[i];
-        if (!d) {
+        if (!d) { /* --override Ratio=… said no more (probe7 P7-04) */
+            qli_suggest sg;
+            char near[QL_ERROR_FIELD_MAX + 24];
+            qli_suggest_init(&sg, o->param, strlen(o->param));
+            for (size_t i = 0; i < rs->n_params; i++)
+                qli_suggest_try(&sg, rs->params[i].name);
             qli_fail(L->err, QL_ENAME, NULL, 0, 0,
-                     "override: the rule set has no parameter called '%s'",
-                     o->param);
+                     "override: the rule set has no parameter called '%s'%s",
+                     o->param, qli_suggest_text(&sg, near, sizeof near));
             qli_error_set_field(L->err, o->param);
             return QL_ENAME;
         }

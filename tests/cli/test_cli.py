@@ -2368,6 +2368,12 @@ class WhatIf(unittest.TestCase):
         p = run("run", JILIN, "-", "--override", "nope=1@2024-01-01", stdin=HEADER,
                 check_rc=2)
         self.assertIn("no parameter called 'nope'", p.stderr)
+        self.assertNotIn("did you mean", p.stderr)
+        # a slip of a parameter's name says which one (probe7 P7-04)
+        for slip in ("Ratio", "ratoi", "rati"):
+            p = run("run", JILIN, "-", "--override", f"{slip}=1.7%@2024-01-01",
+                    stdin=HEADER, check_rc=2)
+            self.assertIn(f"no parameter called '{slip}'; did you mean 'ratio'?", p.stderr)
         p = run("run", JILIN, "-", "--override", "ratio=abc@2024-01-01", stdin=HEADER,
                 check_rc=2)
         self.assertIn("'abc' is not a number", p.stderr)
