@@ -69,8 +69,15 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
          * reads the share alike.  An integer is written as it is, no '%':
          * a percentage refuses it, since 1 meant as 1 % would be the share
          * 1, 100 % (probe8 P8-01) */
-        if (v instanceof BigDecimal)
-            return ((BigDecimal)v).movePointRight(2).toPlainString() + "%";
+        if (v instanceof BigDecimal) {
+            BigDecimal b = (BigDecimal)v;
+            /* far past what a decimal holds (1E+100000000): handed on as
+             * written, refused as "number too long" without first writing
+             * out its hundred million digits (probe8 P8-03) */
+            if (b.precision() - b.scale() > 200 || b.scale() > 200)
+                return b.toString();
+            return b.movePointRight(2).toPlainString() + "%";
+        }
         if (v instanceof Integer || v instanceof Long || v instanceof Short
             || v instanceof Byte || v instanceof BigInteger)
             return v.toString();

@@ -61,6 +61,15 @@ class WhatIfTest {
         try (RuleSet rs = RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", BigDecimal.ONE, JAN)))) {
             assertEquals("1.000", rs.parameter("ratio", JUNE));
         }
+        /* a BigDecimal far past 36 digits is refused by the library as too
+         * long, not written out in full first (probe8 P8-03: 1E+100000000
+         * took seconds and hundreds of MB) */
+        for (String big : new String[] {"1E+100000000", "1E-100000000"}) {
+            RulesException e = assertThrows(RulesException.class,
+                () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", new BigDecimal(big), JAN))), big);
+            assertTrue(e.getMessage().contains("number too long"), e.getMessage());
+            assertTrue(e.getMessage().contains("'" + big + "'"), e.getMessage());
+        }
         for (Object v : new Object[] {1, 0, 1L, (short)1, java.math.BigInteger.ONE}) {
             RulesException e = assertThrows(RulesException.class,
                 () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", v, JAN))), v.toString());
