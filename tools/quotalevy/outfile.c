@@ -213,6 +213,15 @@ static char *temp_name(const char *target)
     return tmp;
 }
 
+/* The folder holding the file `target` names ("/" for one at the root,
+ * "." for a bare name): malloc'd, NULL out of memory. */
+static char *folder_of(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    return slash ? strndup(target, slash == target ? 1 : (size_t)(slash - target))
+                 : strdup(".");
+}
+
 static int open_stream(outfile *o, const char *path, const char *cmd)
 {
     o->open = 1;
@@ -271,13 +280,11 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
     if (!(o->target = resolve_links(path)))
         return fail_open(o, cmd, "cannot create", -1);
     if (!o->exists) { /* two names of one new file: same folder, same name */
-        char *slash = strrchr(o->target, '/');
+        const char *slash = strrchr(o->target, '/');
+        char *dir = folder_of(o->target);
         struct stat ds;
-        if (slash)
-            *slash = '\0';
-        int ok = stat(slash ? (slash == o->target ? "/" : o->target) : ".", &ds) == 0;
-        if (slash)
-            *slash = '/';
+        int ok = dir && stat(dir, &ds) == 0; /* out of memory: as unknown */
+        free(dir);
         o->base = slash ? slash + 1 : o->target;
         if (ok) {
             o->dir_dev = ds.st_dev;
@@ -509,12 +516,8 @@ int outfile_finish(outfile *o)
  * could mend. */
 static void sync_folder(const char *target)
 {
-    const char *slash = strrchr(target, '/');
-    char *dir = slash ? strndup(target, slash == target ? 1 : (size_t)(slash - target))
-                      : strdup(".");
-    if (!dir)
-        return;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char *dir = folder_of(target);
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (fd >= 0) {
         (void)fsync(fd);
         close(fd);
