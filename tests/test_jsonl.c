@@ -4,7 +4,10 @@
  * and its records must come out as the table says.
  *
  * A record is written as LINE{key=value|…} (a null as <null>) and a
- * malformed line as LINE!COLUMN:message, the column a byte column;
+ * malformed line as LINE!COLUMN:message, the column the byte at fault
+ * (a bad escape's backslash, a string never closed at its opening quote,
+ * a key given twice at the second one's quote, a bad value at its first
+ * byte: what a reject of the command points at);
  * CR, LF and control bytes as \r, \n, \xNN.  A read error (or an input
  * that is not lines at all) is READ-ERROR, with its message.
  */
@@ -85,14 +88,14 @@ static const jsonl_case cases[] = {
      "1{a=\\n\\x09\"\\\\/\xC3\xA9\\x08\\x0C\\r}"},
     {"a surrogate pair is one character", "{\"e\":\"\\ud83d\\ude00\"}",
      "1{e=\xF0\x9F\x98\x80}"},
-    {"a high surrogate alone", "{\"e\":\"\\ud83d\"}", "1!13:" SURROGATE},
-    {"a low surrogate alone", "{\"e\":\"\\ude00x\"}", "1!13:" SURROGATE},
-    {"a high surrogate before a letter", "{\"e\":\"\\ud83dx\"}", "1!13:" SURROGATE},
-    {"\\u with too few digits", "{\"a\":\"\\u12\"}", "1!12:\\u needs four hex digits"},
-    {"an escaped NUL", "{\"a\":\"\\u0000\"}", "1!13:a NUL character in a string"},
-    {"an unknown escape", "{\"a\":\"\\x\"}", "1!9:an unknown escape in a string"},
+    {"a high surrogate alone", "{\"e\":\"\\ud83d\"}", "1!7:" SURROGATE},
+    {"a low surrogate alone", "{\"e\":\"\\ude00x\"}", "1!7:" SURROGATE},
+    {"a high surrogate before a letter", "{\"e\":\"\\ud83dx\"}", "1!7:" SURROGATE},
+    {"\\u with too few digits", "{\"a\":\"\\u12\"}", "1!7:\\u needs four hex digits"},
+    {"an escaped NUL", "{\"a\":\"\\u0000\"}", "1!7:a NUL character in a string"},
+    {"an unknown escape", "{\"a\":\"\\x\"}", "1!7:an unknown escape in a string"},
     {"a raw control character", "{\"a\":\"x\ty\"}",
-     "1!9:a control character inside a string (escape it)"},
+     "1!8:a control character inside a string (escape it)"},
     {"escapes in keys too", "{\"\\u00e9\":\"\\u00E9\"}", "1{\xC3\xA9=\xC3\xA9}"},
     {"UTF-8 as it is", "{\"\xE5\x90\x89\":\"\xE6\x9E\x97\"}",
      "1{\xE5\x90\x89=\xE6\x9E\x97}"},
@@ -103,9 +106,11 @@ static const jsonl_case cases[] = {
      "1{a=1} 2{a=2} 3{a=3} 4{a=4}"},
     {"two CRs are two line ends", "{\"a\":\"x\"}\r\r{\"b\":1}", "1{a=x} 3{b=1}"},
     {"a byte order mark on the first line", "\xEF\xBB\xBF{\"a\":1}", "1{a=1}"},
+    {"a byte order mark's bytes count in its line's columns", "\xEF\xBB\xBF{\"a\":x}",
+     "1!9:expected a string, number, true, false or null"},
     {"a key named twice",
      "{\"a\":1,\"a\":2}",
-     "1!11:key 'a' appears twice in the record (a record names each field once)"},
+     "1!8:key 'a' appears twice in the record (a record names each field once)"},
     {"a nested object", "{\"a\":{\"b\":1}}",
      "1!6:nested objects and arrays are not supported: a record is flat"},
     {"an array", "{\"a\":[1]}",
@@ -114,7 +119,7 @@ static const jsonl_case cases[] = {
     {"two objects on a line", "{\"a\":1}{\"b\":2}", "1!8:text after the end of the object"},
     {"not an object", "[1]", "1!1:expected a JSON object '{\xE2\x80\xA6}'"},
     {"a bare string", "\"str\"", "1!1:expected a JSON object '{\xE2\x80\xA6}'"},
-    {"a string never closed", "{\"a\":\"abc", "1!10:a string is not closed"},
+    {"a string never closed", "{\"a\":\"abc", "1!6:a string is not closed"},
     {"a bare word", "{\"a\":word}", "1!6:expected a string, number, true, false or null"},
     {"no colon", "{\"a\" 1}", "1!6:expected ':' after a key"},
     {"an unquoted key", "{a:1}", "1!2:expected a key in double quotes"},

@@ -191,8 +191,11 @@ class Run(unittest.TestCase):
                 'E3,"enterprise"x,100,1,0,6000000,50000\n' + GOOD.replace("E1", "E4"))
         p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=1)
         self.assertEqual([r["id"] for r in rows(p.stdout)], ["E1", "E4"])
-        self.assertIn("<stdin>:3:2: rejected: a quote inside an unquoted field", p.stderr)
-        self.assertIn("<stdin>:4:2: rejected: a closing quote must end the field", p.stderr)
+        # the id read before the fault and the column's name (P3-14)
+        self.assertIn("<stdin>:3:2: rejected (id E2): field 'unit_type': a quote inside an "
+                      "unquoted field", p.stderr)
+        self.assertIn("<stdin>:4:2: rejected (id E3): field 'unit_type': a closing quote must "
+                      "end the field", p.stderr)
         unterminated = HEADER + 'E5,"enterprise,100\n'
         p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=unterminated,
                 check_rc=1)
@@ -1762,7 +1765,8 @@ class InputRead(unittest.TestCase):
     def test_an_unclosed_quote_says_where_it_opened_and_what_it_took(self):
         data = HEADER + GOOD + 'E2,"enterprise,100,1,0,6000000,50000\n' + GOOD * 4
         p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=1)
-        self.assertIn("<stdin>:3:2: rejected: a quoted field opened on line 3 is not "
+        self.assertIn("<stdin>:3:2: rejected (id E2): field 'unit_type': a quoted field "
+                      "opened on line 3 is not "
                       "closed before the end of the input (it took in the 4 lines "
                       "after it)", p.stderr)
         self.assertIn("2 rows read, 1 written, 1 rejected", p.stderr)
@@ -1786,17 +1790,20 @@ class InputRead(unittest.TestCase):
         # id of the row after the join, which was written, exit 0
         bom = "\ufeff"
         e2 = GOOD.replace("E1", "E2")
-        for text, where in ((bom + HEADER + GOOD + bom + e2, "<stdin>:3:1"),
-                            (HEADER + GOOD + '"' + bom + 'E2"' + e2[2:], "<stdin>:3:1"),
+        # the id is named when read before the field at fault (P3-14)
+        for text, where in ((bom + HEADER + GOOD + bom + e2, "<stdin>:3:1: rejected: field 'id'"),
+                            (HEADER + GOOD + '"' + bom + 'E2"' + e2[2:],
+                             "<stdin>:3:1: rejected: field 'id'"),
                             (HEADER + GOOD + e2.replace("enterprise", bom + "enterprise"),
-                             "<stdin>:3:2"),
-                            (bom + HEADER + GOOD + bom + HEADER + e2, "<stdin>:3:1")):
+                             "<stdin>:3:2: rejected (id E2): field 'unit_type'"),
+                            (bom + HEADER + GOOD + bom + HEADER + e2,
+                             "<stdin>:3:1: rejected: field 'id'")):
             with self.subTest(text=text):
                 p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=text, check_rc=1)
                 self.assertEqual([r["id"] for r in rows(p.stdout)],
                                  ["E1"] + (["E2"] if HEADER in text[text.index(GOOD):]
                                            else []))
-                self.assertIn(f"{where}: rejected: a byte order mark (U+FEFF) at the start "
+                self.assertIn(f"{where}: a byte order mark (U+FEFF) at the start "
                               "of the field: the start of another file inside this one "
                               "(files joined together?); remove it", p.stderr)
                 self.assertNotIn(bom, p.stdout)
@@ -2436,7 +2443,7 @@ class WhatIf(unittest.TestCase):
         # (exit 1, as run's, since rows were evaluated under neither)
         said = [l for l in p.stderr.splitlines() if ": not compared (id JL-X" in l]
         self.assertEqual(len(said), 6, p.stderr)
-        self.assertIn("examples/jilin-units.csv:48: not compared (id JL-X002): "
+        self.assertIn("examples/jilin-units.csv:48:11: not compared (id JL-X002): "
                       "field 'wage_total': '1,200,000' is not a valid money", p.stderr)
         self.assertIn("override: ratio = 1.7% from 2024-01-01", out)
         self.assertIn("  JL-E001: required_disabled 20.00000 -> 21.25000; shortfall "

@@ -12,6 +12,8 @@ every kind of slot (evaluated, refused by the reader, refused by the
 record, refused by the evaluation) lands in every batch and in every
 worker's share.
 """
+import csv as csv_mod
+import io
 import json
 import os
 import random
@@ -216,7 +218,21 @@ class CsvAsJsonLines(unittest.TestCase):
                 with open(out, "rb") as f, open(rej, "rb") as g:
                     got.append((f.read(), g.read(), p.stderr))
             self.assertGreater(got[0][1].count(b"\n"), rows // 10)  # many rejects
-            self.assertEqual(got[0][1], got[1][1], "rejects differ")
+            # the same rejects but for the column's unit: a CSV field's
+            # number, a JSON Lines value's first byte in its line
+            def table_of(data):
+                return list(csv_mod.reader(io.StringIO(data.decode("utf-8"))))
+            rc, rj = table_of(got[0][1]), table_of(got[1][1])
+            self.assertEqual([r[:1] + r[2:] for r in rc], [r[:1] + r[2:] for r in rj],
+                             "rejects differ")
+            with open(jsonl, "rb") as f:
+                text = f.read().split(b"\n")
+            for r in rj[1:]:
+                if r[1]:
+                    at = text[int(r[0]) - 1][int(r[1]) - 1:]
+                    key = json.dumps(r[2]).encode() + b": "
+                    before = text[int(r[0]) - 1][:int(r[1]) - 1]
+                    self.assertTrue(before.endswith(key), (r, before[-40:], at[:20]))
             self.assertEqual(got[0][0], got[1][0], "output differs")
             self.assertEqual(got[0][2], got[1][2], "messages differ")
 

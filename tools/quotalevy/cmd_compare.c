@@ -103,14 +103,19 @@ static int same_value(const ql_value *a, const ql_value *b)
 }
 
 /* Why row `line` of `path` (id `id`) was not compared, or fails under
- * one rule set (`what`), on standard error with the reason msg, escaped
- * as run escapes its rejects so that a value never forges a line. */
-static void not_compared(const char *path, long line, const char *id,
-                         const char *what, const char *msg)
+ * one rule set (`what`), on standard error with the reason msg (about
+ * `field`, when not NULL and msg does not name it), at `column` (0:
+ * none; see in_row_column), escaped as run escapes its rejects so that
+ * a value never forges a line. */
+static void not_compared(const char *path, long line, int column, const char *id,
+                         const char *what, const char *field, const char *msg)
 {
     strbuf b = {0};
     char head[96];
-    snprintf(head, sizeof head, ":%ld: %s", line, what);
+    if (column > 0)
+        snprintf(head, sizeof head, ":%ld:%d: %s", line, column, what);
+    else
+        snprintf(head, sizeof head, ":%ld: %s", line, what);
     sb_put_escaped(&b, path, strlen(path));
     sb_puts(&b, head);
     if (id && *id) {
@@ -119,6 +124,11 @@ static void not_compared(const char *path, long line, const char *id,
         sb_puts(&b, ")");
     }
     sb_puts(&b, ": ");
+    if (field && *field) {
+        sb_puts(&b, "field '");
+        sb_put_escaped(&b, field, strlen(field));
+        sb_puts(&b, "': ");
+    }
     sb_put_escaped(&b, msg, strlen(msg));
     sb_putc(&b, '\n');
     if (b.p)
@@ -197,6 +207,16 @@ static const char *err_text(const ql_error *err, char *buf, size_t size)
 {
     ql_error_format(buf, size, err);
     return buf;
+}
+
+/* The column (in_row_column) of the field an evaluation error names, or
+ * 0 when it names none the row has. */
+static int error_column(const in_row *row, const ql_error *err)
+{
+    for (size_t k = 0; err && err->field[0] && k < row->n; k++)
+        if (!strcmp(row->name[k], err->field))
+            return in_row_column(row, k);
+    return 0;
 }
 
 /* Whether output `path` (for option `opt`; "-" is standard output) is
@@ -499,7 +519,7 @@ int cmd_compare(int argc, char **argv)
         const char *id = "";
         ql_date date = fixed;
         int have = has_fixed;
-        int column;
+        int column = 0;
         in_row kept;
         if (col_keep_read(cw, &row, &kept)) {
             cli_error("compare", "out of memory");
@@ -508,8 +528,10 @@ int cmd_compare(int argc, char **argv)
         /* whether rb holds this row (its group keys are read from it) */
         int filled = !row.error &&
                      !in_fill_record(base, rb, &kept, &date, &have, &id, &column, &err);
-        int bad = !filled ||
-                  in_fill_record(alt, ra, &kept, &date, &have, &id, &column, &err) || !have;
+        int refused = !row.error &&
+                      (!filled || in_fill_record(alt, ra, &kept, &date, &have, &id,
+                                                 &column, &err));
+        int bad = row.error || refused || !have;
         col_kept_free(&kept);
         char why[QL_ERROR_MESSAGE_MAX + QL_ERROR_FILE_MAX + 64];
         /* a group key: an input's value as the current rules read it
@@ -522,11 +544,16 @@ int cmd_compare(int argc, char **argv)
             failed++;
             if (chg_count(chg, key, klen, CHG_NEITHER))
                 goto oom;
-            not_compared(path, row.line, id, "not compared",
-                         row.error ? row.error
-                         : !have   ? "no evaluation date (no --date, and the "
-                                     "row's date is empty)"
-                                   : err_text(&err, why, sizeof why));
+            if (row.error)
+                not_compared(path, row.line, row.error_column,
+                             row.error_id ? row.error_id : "", "not compared",
+                             row.error_field, row.error);
+            else if (refused) /* a value (the date's too) refused */
+                not_compared(path, row.line, column, id, "not compared", NULL,
+                             err_text(&err, why, sizeof why));
+            else
+                not_compared(path, row.line, 0, id, "not compared", NULL,
+                             "no evaluation date (no --date, and the row's date is empty)");
             continue;
         }
         ql_status s1 = ql_evaluate(sb, rb, date, 0, NULL);
@@ -536,16 +563,19 @@ int cmd_compare(int argc, char **argv)
             !strcmp(err_text(ql_result_error(sb), why, sizeof why),
                     err_text(ql_result_error(sa), why2, sizeof why2))) {
             failed++; /* one reason, under both */
-            not_compared(path, row.line, id, "not compared", why);
+            not_compared(path, row.line, error_column(&row, ql_result_error(sb)), id,
+                         "not compared", NULL, why);
             if (chg_count(chg, key, klen, CHG_NEITHER))
                 goto oom;
             continue;
         }
         if (s1)
-            not_compared(path, row.line, id, "fails under the current rules",
+            not_compared(path, row.line, error_column(&row, ql_result_error(sb)), id,
+                         "fails under the current rules", NULL,
                          err_text(ql_result_error(sb), why, sizeof why));
         if (s2)
-            not_compared(path, row.line, id, "fails under the override",
+            not_compared(path, row.line, error_column(&row, ql_result_error(sa)), id,
+                         "fails under the override", NULL,
                          err_text(ql_result_error(sa), why, sizeof why));
         if (s1 && s2) {
             failed++;

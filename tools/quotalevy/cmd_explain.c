@@ -23,6 +23,33 @@ static const cli_opt explain_opts[] = {
     [E_IGNORE] = {"ignore-columns", 0, 1},
     {NULL, 0, 0}};
 
+/* A row asked for that the reader refused (row->error), on standard
+ * error as run writes its reject: FILE:LINE:COLUMN: rejected (id X):
+ * field 'F': why — escaped, so that no text of the row forges a line. */
+static void say_unread(const char *path, const in_row *row)
+{
+    strbuf b = {0};
+    char head[64];
+    sb_put_escaped(&b, path, strlen(path));
+    if (row->error_column > 0)
+        snprintf(head, sizeof head, ":%ld:%d: rejected (id ", row->line, row->error_column);
+    else
+        snprintf(head, sizeof head, ":%ld: rejected (id ", row->line);
+    sb_puts(&b, head);
+    sb_put_escaped(&b, row->error_id, strlen(row->error_id));
+    sb_puts(&b, "): ");
+    if (row->error_field) {
+        sb_puts(&b, "field '");
+        sb_put_escaped(&b, row->error_field, strlen(row->error_field));
+        sb_puts(&b, "': ");
+    }
+    sb_put_escaped(&b, row->error, strlen(row->error));
+    sb_putc(&b, '\n');
+    if (b.p)
+        fwrite(b.p, 1, b.len, stderr);
+    free(b.p);
+}
+
 /* Finds the row whose id is `id` in the file and sets the record from it;
  * its 'date' column into *date if there is one. */
 static int record_from_row(const ql_ruleset *rs, ql_record *rec,
@@ -64,6 +91,13 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
     int st;
     long found = 0; /* the line of the row filled in, once one is */
     while ((st = in_next(rd, &row)) == 1) {
+        if (row.error && row.error_id && !strcmp(row.error_id, id)) {
+            /* the row asked for cannot be read: said as run's reject, not
+             * "no row has id" */
+            say_unread(path, &row);
+            rc = 1;
+            goto out;
+        }
         if (row.error)
             continue;
         size_t k;

@@ -480,12 +480,16 @@ int col_keep_read(const col_watch *w, const in_row *row, in_row *kept)
     const char **nm = calloc(row->n + 1, sizeof *nm);
     const char **vl = calloc(row->n + 1, sizeof *vl);
     size_t *ln = calloc(row->n + 1, sizeof *ln);
+    /* each field keeps its column: a reject names where it is in the
+     * input, not its place among the fields kept */
+    int *cl = calloc(row->n + 1, sizeof *cl);
     *kept = *row;
     kept->n = 0;
     kept->name = nm;
     kept->val = vl;
     kept->len = ln;
-    if (!nm || !vl || !ln) {
+    kept->col = cl;
+    if (!nm || !vl || !ln || !cl) {
         col_kept_free(kept);
         return -1;
     }
@@ -493,6 +497,7 @@ int col_keep_read(const col_watch *w, const in_row *row, in_row *kept)
         if (!col_ignored(w, row->name[j])) {
             nm[kept->n] = row->name[j];
             vl[kept->n] = row->val[j];
+            cl[kept->n] = in_row_column(row, j);
             ln[kept->n++] = row->len[j];
         }
     return 0;
@@ -503,7 +508,9 @@ void col_kept_free(in_row *kept)
     free((void *)kept->name);
     free((void *)kept->val);
     free((void *)kept->len);
+    free((void *)kept->col);
     kept->name = kept->val = NULL;
     kept->len = NULL;
+    kept->col = NULL;
     kept->n = 0;
 }

@@ -463,6 +463,11 @@ static int finish(csv_reader *r, csv_record *rec)
         rec->error = r->err;
         rec->error_line = r->err_line;
         rec->error_column = r->err_column;
+        /* the fields read whole before the fault, for the reject to name
+         * what it can of the row (its id) */
+        rec->nfields = (size_t)r->err_column - 1 < r->nf ? (size_t)r->err_column - 1 : r->nf;
+        rec->field = r->fields;
+        rec->len = r->lens;
         return -1;
     }
     rec->nfields = r->nf;

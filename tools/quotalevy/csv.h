@@ -30,7 +30,7 @@ typedef struct csv_reader csv_reader;
 
 typedef struct csv_record {
     long line; /* the line the record starts on, 1-based */
-    size_t nfields;
+    size_t nfields; /* on a malformed record: those read whole before the fault */
     const char **field; /* NUL-terminated copies, valid until the next call */
     const size_t *len;
     /* on a malformed record (csv_next returns −1): */

@@ -15,6 +15,7 @@ struct in_reader {
     jsonl_reader *jl;
     char **header;
     size_t nheader;
+    size_t id_col; /* the header's 'id' column, or nheader: none */
     char msg[160];
 };
 
@@ -25,6 +26,7 @@ static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
     if (!r->header)
         return -1;
     r->nheader = h->nfields;
+    r->id_col = h->nfields;
     for (size_t i = 0; i < h->nfields; i++) {
         /* names are trimmed of blanks: " employees" is employees */
         const char *s = h->field[i];
@@ -41,6 +43,8 @@ static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
                      h->line, i + 1);
             return -1;
         }
+        if (!strcmp(r->header[i], "id"))
+            r->id_col = i;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(r->header[j], r->header[i])) {
                 snprintf(errbuf, errsize,
@@ -67,15 +71,16 @@ int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
 {
     ql_record_clear(rec);
     int best = -1; /* the input index of the refusal reported */
+    for (size_t k = 0; k < row->n; k++) /* first: a refusal names it */
+        if (!strcmp(row->name[k], "id"))
+            *id = row->val[k] ? row->val[k] : "";
     for (size_t k = 0; k < row->n; k++) {
         const char *v = row->val[k] ? row->val[k] : "";
         size_t len = row->val[k] ? row->len[k] : 0;
-        if (!strcmp(row->name[k], "id"))
-            *id = v;
         if (!strcmp(row->name[k], "date") && len && !*have_date) {
             if (in_parse_date(date, v, len, err)) {
                 snprintf(err->field, sizeof err->field, "date");
-                *column = (int)k + 1;
+                *column = in_row_column(row, k);
                 return -1;
             }
             *have_date = 1;
@@ -89,7 +94,7 @@ int in_fill_record(const ql_ruleset *rs, ql_record *rec, const in_row *row,
         if (i >= 0 && (best < 0 || i < best) &&
             ql_record_set_text(rec, (size_t)i, v, len, &e)) {
             best = i;
-            *column = (int)k + 1;
+            *column = in_row_column(row, k);
             *err = e;
         }
     }
@@ -223,6 +228,11 @@ int in_plain_lines(in_reader *r, strbuf *dst, csv_line *lines, size_t max, size_
     return csv_plain_lines(r->csv, dst, lines, max, room, first_line);
 }
 
+const char *in_id_named(const char *id, size_t len)
+{
+    return id && len && utf8_check(id, len) == len ? id : NULL;
+}
+
 const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader, int *column)
 {
     snprintf(buf, size, "the row has %zu field%s but the header has %zu (a ragged row)",
@@ -250,7 +260,7 @@ void in_row_reject(in_row *row, const char *why, const char *field, ql_status st
 {
     for (size_t k = 0; k < row->n && !row->error_id; k++)
         if (!strcmp(row->name[k], "id") && row->val[k])
-            row->error_id = row->val[k];
+            row->error_id = in_id_named(row->val[k], row->len[k]);
     row->error = why;
     row->error_field = field;
     row->error_status = st;
@@ -268,7 +278,7 @@ int in_next(in_reader *r, in_row *row)
             row->error = j.error;
             row->error_column = j.error_column;
             row->error_field = j.error_field;
-            row->error_id = j.error_id;
+            row->error_id = j.error_id ? in_id_named(j.error_id, strlen(j.error_id)) : NULL;
             return 1;
         }
         if (st != 1) {
@@ -279,6 +289,7 @@ int in_next(in_reader *r, in_row *row)
         row->name = j.key;
         row->val = j.val;
         row->len = j.vlen;
+        row->col = j.vcol;
         return 1;
     }
     csv_record c;
@@ -288,6 +299,11 @@ int in_next(in_reader *r, in_row *row)
         row->line = c.error_line;
         row->error = c.error;
         row->error_column = c.error_column;
+        /* the column's name, and the id when it was read before the fault */
+        size_t at = (size_t)c.error_column - 1;
+        row->error_field = at < r->nheader ? r->header[at] : NULL;
+        row->error_id = in_id_named(r->id_col < c.nfields ? c.field[r->id_col] : NULL,
+                                    r->id_col < c.nfields ? c.len[r->id_col] : 0);
         return 1;
     }
     if (st != 1) {
@@ -297,6 +313,8 @@ int in_next(in_reader *r, in_row *row)
     if (c.nfields != r->nheader) {
         row->error = in_ragged(r->msg, sizeof r->msg, c.nfields, r->nheader,
                                &row->error_column);
+        row->error_id = in_id_named(r->id_col < c.nfields ? c.field[r->id_col] : NULL,
+                                    r->id_col < c.nfields ? c.len[r->id_col] : 0);
         return 1;
     }
     row->n = c.nfields;

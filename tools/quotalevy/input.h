@@ -19,8 +19,10 @@ typedef struct in_row {
     const char **name;
     const char **val;   /* NULL: null in JSON (an empty field) */
     const size_t *len;
+    /* per field, the column a reject names (in_row_column), or NULL */
+    const int *col;
     const char *error;  /* a malformed record: the reason */
-    int error_column;
+    int error_column;   /* …where (see in_row_column), or 0: nowhere */
     const char *error_field; /* …the field it concerns, or NULL */
     const char *error_id;    /* …the record's id when it was read, or NULL */
     ql_status error_status;  /* …its status, 0 for QL_EPARSE */
@@ -28,6 +30,16 @@ typedef struct in_row {
 } in_row;
 
 typedef struct in_reader in_reader;
+
+/* Where a reject of field k of `row` points, its "column" (1-based): in
+ * CSV the field's number in the row; in JSON Lines, whose keys have no
+ * fixed place, the byte of the line its value starts at (a string's
+ * opening quote) — the unit a JSON Lines reader's own faults are
+ * reported in, at the byte at fault.  The field (key) is named apart. */
+static inline int in_row_column(const in_row *row, size_t k)
+{
+    return row->col ? row->col[k] : (int)k + 1;
+}
 
 /* Makes `row` (a record read whole) an error row of `why` about `field`
  * (or NULL), keeping its id when it has one: its rejection names both. */
@@ -80,6 +92,10 @@ int in_plain_lines(in_reader *r, strbuf *dst, csv_line *lines, size_t max, size_
 /* The reason a CSV row of nfields fields is refused under a header of
  * nheader (written into buf, returned), and the column it names. */
 const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader, int *column);
+/* An id read from a row a reject names (`len` bytes at id), or NULL when
+ * there is none to name: absent, empty, or not UTF-8 text (which the
+ * rejects, text, must not copy). */
+const char *in_id_named(const char *id, size_t len);
 /* CSV: the header's column names; NULL for JSONL. */
 const char *const *in_header(const in_reader *r, size_t *n);
 

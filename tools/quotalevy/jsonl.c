@@ -19,6 +19,8 @@ struct jsonl_reader {
     size_t ocap, olen;
     size_t *koff, *voff, *vlens;
     int *isnull;
+    int *vcol; /* per key: the byte column its value starts at */
+    int col_base; /* bytes before buf[0] in the line: 3 after a BOM */
     const char **keys, **vals;
     size_t kcap;
     /* the record's keys by hash, to refuse a duplicate: slot k is in use
@@ -50,6 +52,7 @@ void jsonl_close(jsonl_reader *r)
     free(r->voff);
     free(r->vlens);
     free(r->isnull);
+    free(r->vcol);
     free(r->keys);
     free(r->vals);
     free(r);
@@ -297,9 +300,12 @@ static int hex4(cursor *c, unsigned *out)
     return 0;
 }
 
-/* A JSON string at c (after its opening quote) into r->out, NUL ended. */
+/* A JSON string at c (after its opening quote) into r->out, NUL ended.
+ * On an error c->i is the byte it is at: the control character, the
+ * escape's backslash, or for a string not closed its opening quote. */
 static int string(jsonl_reader *r, cursor *c, size_t *off, size_t *len)
 {
+    size_t open = c->i - 1, esc;
     *off = r->olen;
     while (c->i < c->n) {
         char ch = c->s[c->i++];
@@ -309,6 +315,7 @@ static int string(jsonl_reader *r, cursor *c, size_t *off, size_t *len)
         }
         if ((unsigned char)ch < 0x20) {
             c->err = "a control character inside a string (escape it)";
+            c->i--;
             return -1;
         }
         if (ch != '\\') {
@@ -318,6 +325,7 @@ static int string(jsonl_reader *r, cursor *c, size_t *off, size_t *len)
         }
         if (c->i >= c->n)
             break;
+        esc = c->i - 1;
         char e = c->s[c->i++];
         const char *map = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
         const char *k = strchr(map, e);
@@ -326,32 +334,28 @@ static int string(jsonl_reader *r, cursor *c, size_t *off, size_t *len)
                 return -1;
             continue;
         }
-        if (e != 'u') {
-            c->err = "an unknown escape in a string";
-            return -1;
-        }
-        unsigned cp, lo;
-        if (hex4(c, &cp)) {
-            c->err = "\\u needs four hex digits";
-            return -1;
-        }
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (c->i + 2 > c->n || c->s[c->i] != '\\' || c->s[c->i + 1] != 'u') {
-                c->err = "a lone surrogate in \\u escapes";
-                return -1;
-            }
-            c->i += 2;
-            if (hex4(c, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
-                c->err = "a lone surrogate in \\u escapes";
-                return -1;
-            }
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            c->err = "a lone surrogate in \\u escapes";
-            return -1;
-        }
-        if (cp == 0) {
-            c->err = "a NUL character in a string";
+        const char *bad = NULL;
+        unsigned cp = 0, lo;
+        if (e != 'u')
+            bad = "an unknown escape in a string";
+        else if (hex4(c, &cp))
+            bad = "\\u needs four hex digits";
+        else if (cp >= 0xD800 && cp <= 0xDBFF) {
+            /* a high half: a "\\u" low half must follow it */
+            int pair = c->i + 2 <= c->n && c->s[c->i] == '\\' && c->s[c->i + 1] == 'u';
+            if (pair)
+                c->i += 2;
+            if (!pair || hex4(c, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                bad = "a lone surrogate in \\u escapes";
+            else
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF)
+            bad = "a lone surrogate in \\u escapes";
+        else if (cp == 0)
+            bad = "a NUL character in a string";
+        if (bad) {
+            c->err = bad;
+            c->i = esc;
             return -1;
         }
         char b[4];
@@ -361,6 +365,7 @@ static int string(jsonl_reader *r, cursor *c, size_t *off, size_t *len)
             return -1;
     }
     c->err = "a string is not closed";
+    c->i = open;
     return -1;
 }
 
@@ -377,11 +382,13 @@ static int grow_keys(jsonl_reader *r, size_t n)
     if (l) r->vlens = l;
     int *z = realloc(r->isnull, cap * sizeof *z);
     if (z) r->isnull = z;
+    int *vc = realloc(r->vcol, cap * sizeof *vc);
+    if (vc) r->vcol = vc;
     const char **k = realloc(r->keys, cap * sizeof *k);
     if (k) r->keys = k;
     const char **v = realloc(r->vals, cap * sizeof *v);
     if (v) r->vals = v;
-    if (!a || !b || !l || !z || !k || !v)
+    if (!a || !b || !l || !z || !vc || !k || !v)
         return -1;
     r->kcap = cap;
     return 0;
@@ -407,11 +414,11 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
             c->err = "expected a key in double quotes";
             return -1;
         }
-        c->i++;
         if (n >= JSONL_MAX_KEYS) {
             c->err = "more than 4096 keys";
             return -1;
         }
+        size_t key_at = c->i++;
         if (grow_keys(r, n + 1))
             return -2;
         size_t klen;
@@ -423,6 +430,7 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
                      "key '%.64s%s' appears twice in the record (a record names each field once)",
                      r->out + r->koff[n], klen > 64 ? "…" : "");
             c->err = r->msg;
+            c->i = key_at; /* the second one */
             return -1;
         }
         ws(c);
@@ -433,6 +441,7 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
         c->i++;
         ws(c);
         r->isnull[n] = 0;
+        r->vcol[n] = r->col_base + (int)c->i + 1;
         if (c->i < c->n && c->s[c->i] == '"') {
             c->i++;
             if (string(r, c, &r->voff[n], &r->vlens[n]))
@@ -505,6 +514,7 @@ done:
     rec->key = r->keys;
     rec->val = r->vals;
     rec->vlen = r->vlens;
+    rec->vcol = r->vcol;
     return 0;
 }
 
@@ -531,6 +541,7 @@ int jsonl_next(jsonl_reader *r, jsonl_record *rec)
             rec->error_column = 1;
             return -1;
         }
+        r->col_base = 0;
         size_t k = 0;
         while (k < (size_t)n && (r->buf[k] == ' ' || r->buf[k] == '\t'))
             k++;
@@ -540,6 +551,7 @@ int jsonl_next(jsonl_reader *r, jsonl_record *rec)
             if (r->line == 1 && k == 0) {
                 memmove(r->buf, r->buf + 3, (size_t)n - 2);
                 n -= 3;
+                r->col_base = 3; /* columns count the mark's bytes */
             } else { /* only a file starts with one: files joined together */
                 rec->error = "a byte order mark (U+FEFF) at the start of the line: the "
                              "start of another file inside this one (files joined "
@@ -560,7 +572,7 @@ int jsonl_next(jsonl_reader *r, jsonl_record *rec)
             return -2;
         if (st) {
             rec->error = c.err ? c.err : "malformed JSON";
-            rec->error_column = (int)c.i + 1;
+            rec->error_column = r->col_base + (int)c.i + 1;
             /* what was read of the record before it broke: named */
             rec->error_field = r->at_key != SIZE_MAX ? r->out + r->at_key : NULL;
             rec->error_id = r->id_off != SIZE_MAX ? r->out + r->id_off : NULL;

@@ -23,8 +23,12 @@ typedef struct jsonl_record {
     const char **key;
     const char **val; /* NULL for null */
     const size_t *vlen;
+    /* where a reject points in the line, as a 1-based byte column (the
+     * bytes as in the file, a byte order mark's too): per key, the first
+     * byte of its value (a string's opening quote) */
+    const int *vcol;
     const char *error;
-    int error_column;        /* byte column of the problem, 1-based */
+    int error_column;        /* the byte at fault (a value broken: its first) */
     const char *error_field; /* the key whose value broke, or NULL */
     const char *error_id;    /* the record's id when read before, or NULL */
 } jsonl_record;

@@ -450,7 +450,11 @@ static int set_plain(const run_cfg *cfg, worker *w, slot *s, row_view *v,
         char msg[160];
         int column;
         in_ragged(msg, sizeof msg, n, cfg->map_n, &column);
-        reject(cfg, w, s, column, NULL, QL_EPARSE, msg, NULL);
+        /* the id, when its column is among the fields cut */
+        size_t ic = (size_t)cfg->id_col;
+        int cut = cfg->id_col >= 0 && ic < n && ic < cfg->map_n;
+        reject(cfg, w, s, column, NULL, QL_EPARSE, msg,
+               cut ? in_id_named(w->ftext[ic], w->flen[ic]) : NULL);
         return 0;
     }
     r->text = w->ftext;

@@ -205,9 +205,10 @@ int run_fill_slot(const run_cfg *cfg, slot *s, const in_row *row)
         if (t == T_IGNORE && keep < 0)
             continue;
         /* keep columns are found again by name when formatting */
-        if (slot_add(s, t, (int)i + 1, row->val[i], row->val[i] ? row->len[i] : 0))
+        int col = in_row_column(row, i);
+        if (slot_add(s, t, col, row->val[i], row->val[i] ? row->len[i] : 0))
             return -1;
-        if (keep >= 0 && slot_add(s, -1 - keep, (int)i + 1, row->val[i],
+        if (keep >= 0 && slot_add(s, -1 - keep, col, row->val[i],
                                   row->val[i] ? row->len[i] : 0))
             return -1;
     }
