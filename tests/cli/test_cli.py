@@ -2582,6 +2582,50 @@ class Explain(unittest.TestCase):
                 "--date", "2024-06-30", check_rc=1)
         self.assertIn("no row has id 'NOPE'", p.stderr)
 
+    def test_a_list_given_by_its_bare_name_is_told_its_items(self):
+        """P7-07: explain --set full_time=400 said "no input called
+        'full_time'", which is untrue, and full_tim got no hint; the same
+        class in every option that names an input or a column: --keep,
+        --ignore-columns, --group-by (a near miss of a list)."""
+        jp, data = "rules/jp/levy.yaml", "examples/jp-employers.csv"
+        p = run("explain", jp, "--date", "2025-10-01", "--set", "full_time=400", check_rc=2)
+        self.assertIn("--set: 'full_time' is a list input of 12 items, full_time[1] … "
+                      "full_time[12]: set each item on its own, --set full_time[1]=… … "
+                      "--set full_time[12]=…", p.stderr)
+        self.assertNotIn("no input called", p.stderr)
+        for slip in ("full_tim", "Full_Time", "fulltime"):
+            p = run("explain", jp, "--date", "2025-10-01", "--set", slip + "=400",
+                    check_rc=2)
+            self.assertIn("--set: the rule set has no input called '%s': did you mean the "
+                          "list 'full_time', full_time[1] … full_time[12]" % slip, p.stderr)
+        with tempfile.TemporaryDirectory() as d:
+            o = os.path.join(d, "o.csv")
+            for opt, name, said in (
+                    ("--keep", "full_time", "--keep: the input has no column 'full_time': "
+                     "'full_time' is a list input of 12 items: name its items, full_time[1] "
+                     "… full_time[12]"),
+                    ("--keep", "ful_time", "--keep: the input has no column 'ful_time': did "
+                     "you mean the list 'full_time', items full_time[1] … full_time[12]?"),
+                    ("--ignore-columns", "full_time", "--ignore-columns: the input has no "
+                     "column 'full_time': 'full_time' is a list input of 12 items: name its "
+                     "items"),
+                    ("--ignore-columns", "Full_time", "--ignore-columns: the input has no "
+                     "column 'Full_time': did you mean the list 'full_time'")):
+                with self.subTest(opt=opt, name=name):
+                    p = run("run", jp, data, "--date", "2025-10-01", "-o", o, opt, name,
+                            check_rc=2)
+                    self.assertIn(said, p.stderr)
+                    self.assertFalse(os.path.exists(o))
+            s = os.path.join(d, "s.csv")
+            p = run("run", jp, data, "--date", "2025-10-01", "-o", o, "--summary", s,
+                    "-g", "ful_time", check_rc=2)
+            self.assertIn("--group-by: 'ful_time' is neither an input of the rule set nor a "
+                          "--keep column: did you mean the list 'full_time'", p.stderr)
+            p = run("compare", jp, data, "--date", "2025-10-01", "--summary", s,
+                    "--override", "rate=2.7%@2024-01-01", "-g", "ful_time", check_rc=2)
+            self.assertIn("--group-by: the input has no column 'ful_time': did you mean "
+                          "the list 'full_time'", p.stderr)
+
     def test_set_and_row_name_one_thing_once(self):
         base = ("explain", JILIN, "--date", "2024-06-30")
         p = run(*base, *self.SET, "--set", "employees=20", check_rc=2)

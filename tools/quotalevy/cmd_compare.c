@@ -452,8 +452,10 @@ int cmd_compare(int argc, char **argv)
                 goto out;
             }
             if (g == nh) {
-                cli_error("compare", "--group-by: the input has no column '%s'",
-                          group[k]);
+                char hint[512];
+                const char *h = col_list_hint(cw, group[k], hint, sizeof hint);
+                cli_error("compare", "--group-by: the input has no column '%s'%s%s",
+                          group[k], h ? ": " : "", h ? h : "");
                 goto out;
             }
         }

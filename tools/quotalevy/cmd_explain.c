@@ -301,9 +301,10 @@ static int list_items(const ql_ruleset *rs, const char *name, const char **first
 }
 
 /* --set NAME=…: NAME must be an input ("did you mean" when it nearly is
- * one), set once; said, and 1, when it is not. */
-static int set_name_refused(const ql_ruleset *rs, const cli_args *a, int i,
-                            const char *name, size_t nlen)
+ * one; a list's bare name, or nearly, is told its items), set once;
+ * said, and 1, when it is not. */
+static int set_name_refused(const ql_ruleset *rs, const col_watch *w, const cli_args *a,
+                            int i, const char *name, size_t nlen)
 {
     const char *const val = a->occ[i].val;
     strbuf e = {0};
@@ -311,13 +312,30 @@ static int set_name_refused(const ql_ruleset *rs, const cli_args *a, int i,
     const char *shown = e.p ? e.p : "";
     int refused = 1;
     if (nlen >= QL_ERROR_FIELD_MAX || ql_ruleset_input_index(rs, name) < 0) {
+        int size = 0, exact = 0;
+        const char *of = nlen < QL_ERROR_FIELD_MAX ? col_list_named(w, name, &size, &exact)
+                                                   : NULL;
+        int ol = of ? (int)(strchr(of, '[') - of) : 0;
+        if (of && exact) { /* P7-07: "no input called 'full_time'", untrue */
+            cli_error("explain", "--set: '%s' is a list input of %d item%s, %.*s[1] … "
+                                 "%.*s[%d]: set each item on its own, --set %.*s[1]=… "
+                                 "… --set %.*s[%d]=…",
+                      shown, size, size == 1 ? "" : "s", ol, of, ol, of, size, ol, of, ol,
+                      of, size);
+            goto out;
+        }
         const char *near = NULL;
         for (size_t k = 0; k < ql_ruleset_input_count(rs) && !near; k++)
             if (col_near_miss(name, ql_ruleset_input_name(rs, k)))
                 near = ql_ruleset_input_name(rs, k);
         const char *list = NULL;
-        int bl = 0, items = near ? 0 : list_items(rs, name, &list, &bl);
-        if (near)
+        int bl = 0, items = near || of ? 0 : list_items(rs, name, &list, &bl);
+        if (!near && of)
+            cli_error("explain", "--set: the rule set has no input called '%s': did you "
+                                 "mean the list '%.*s', %.*s[1] … %.*s[%d] (--set %.*s[1]=… "
+                                 "for each item)?",
+                      shown, ol, of, ol, of, ol, of, size, ol, of);
+        else if (near)
             cli_error("explain", "--set: the rule set has no input called '%s': "
                                  "did you mean '%s'?", shown, near);
         else if (items > 0) {
@@ -375,6 +393,7 @@ int cmd_explain(int argc, char **argv)
         return EXIT_USAGE;
     ql_record *rec = NULL;
     ql_result *res = NULL;
+    col_watch *watch = NULL; /* for --set's names: made when one is given */
     ql_error err;
     int rc = EXIT_USAGE;
     /* explain RULES --row ID in.csv >> in.csv appended to its input, and
@@ -396,7 +415,11 @@ int cmd_explain(int argc, char **argv)
         size_t nlen = (size_t)(eq - a.occ[i].val);
         char name[QL_ERROR_FIELD_MAX];
         snprintf(name, sizeof name, "%.*s", (int)nlen, a.occ[i].val);
-        if (set_name_refused(rs, &a, i, name, nlen))
+        if (!watch && !(watch = col_watch_new(rs, NULL, NULL, 0, have_date))) {
+            cli_error("explain", "out of memory");
+            goto out;
+        }
+        if (set_name_refused(rs, watch, &a, i, name, nlen))
             goto out;
         if (ql_record_set(rec, name, eq + 1, &err)) {
             cli_print_error(stderr, "quotalevy explain", &err);
@@ -426,6 +449,7 @@ int cmd_explain(int argc, char **argv)
         goto out;
     rc = EXIT_ALL_OK;
 out:
+    col_watch_free(watch);
     ql_result_free(res);
     ql_record_free(rec);
     ql_ruleset_free(rs);

@@ -224,10 +224,12 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
             return -1;
         }
         if (i < 0 && k < 0) {
+            char hint[512];
+            const char *h = col_list_hint(cfg->watch, cols[j], hint, sizeof hint);
             cli_error("run",
                       "--group-by: '%s' is neither an input of the rule set "
-                      "nor a --keep column",
-                      cols[j]);
+                      "nor a --keep column%s%s",
+                      cols[j], h ? ": " : "", h ? h : "");
             return -1;
         }
         cfg->group_target[j] = i >= 0 ? T_INPUT + i : -1 - k;
@@ -480,8 +482,11 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
         size_t j;
         for (j = 0; j < nh && strcmp(header[j], cfg->keep[k]); j++)
             ;
-        if (j == nh) {
-            cli_error("run", "--keep: the input has no column '%s'", cfg->keep[k]);
+        if (j == nh) { /* a list's bare name is told its items (P7-07) */
+            char hint[512];
+            const char *h = col_list_hint(cfg->watch, cfg->keep[k], hint, sizeof hint);
+            cli_error("run", "--keep: the input has no column '%s'%s%s", cfg->keep[k],
+                      h ? ": " : "", h ? h : "");
             return -1;
         }
         /* an input kept and ignored: its value shown beside outputs

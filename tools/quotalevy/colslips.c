@@ -160,6 +160,37 @@ const char *cw_list_named(const col_watch *w, const char *name, int *size,
     return ql_ruleset_input_name(w->rs, w->lists[n.best].first);
 }
 
+const char *col_list_named(const col_watch *w, const char *name, int *items,
+                           int *exact)
+{
+    if (ql_ruleset_input_index(w->rs, name) >= 0)
+        return NULL; /* an input of that very name */
+    return cw_list_named(w, name, items, exact);
+}
+
+const char *col_list_hint(const col_watch *w, const char *name, char *buf,
+                          size_t size)
+{
+    int n, exact;
+    const char *first = col_list_named(w, name, &n, &exact);
+    if (!first)
+        return NULL;
+    int bl = (int)(strchr(first, '[') - first);
+    strbuf e = {0};
+    sb_put_escaped(&e, name, strlen(name));
+    if (exact)
+        snprintf(buf, size,
+                 "'%s' is a list input of %d item%s: name its items, %.*s[1] … "
+                 "%.*s[%d]",
+                 e.p ? e.p : "", n, n == 1 ? "" : "s", bl, first, bl, first, n);
+    else
+        snprintf(buf, size,
+                 "did you mean the list '%.*s', items %.*s[1] … %.*s[%d]?", bl,
+                 first, bl, first, bl, first, n);
+    free(e.p);
+    return buf;
+}
+
 int cw_say_list_named(const col_watch *w, const char *cmd, const char *where,
                       const char *what, const char *name)
 {

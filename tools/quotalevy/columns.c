@@ -368,9 +368,11 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
         if (j == n && (i < 0 || w->list_of[i] < 0)) { /* an item: empty knowingly */
             strbuf b = {0};
             sb_put_escaped(&b, w->ignore[k], strlen(w->ignore[k]));
+            char hint[512]; /* a list's bare name: its items (P7-07) */
+            const char *h = col_list_hint(w, w->ignore[k], hint, sizeof hint);
             fprintf(stderr, "quotalevy %s: %s: --ignore-columns: the input has no "
-                            "column '%s'\n",
-                    cmd, input, b.p ? b.p : "");
+                            "column '%s'%s%s\n",
+                    cmd, input, b.p ? b.p : "", h ? ": " : "", h ? h : "");
             free(b.p);
             stop = 1;
         }

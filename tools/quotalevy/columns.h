@@ -56,5 +56,18 @@ void col_kept_free(struct in_row *kept);
 /* How many items NAME[1] … NAME[n] the list input `name` has (its name
  * as written, without an index), or 0 when it is no list input. */
 int col_list_items(const ql_ruleset *rs, const char *name);
+/* The list input that `name`, given where an input or a column is meant
+ * (--set, --keep, --group-by, --ignore-columns), names bare (full_time of
+ * full_time[1] … full_time[12]: *exact 1) or nearly (full_tim, Full_Time:
+ * *exact 0): its first item's name, its item count in *items; NULL when
+ * it names none.  The caller says which items are meant. */
+const char *col_list_named(const col_watch *w, const char *name, int *items,
+                           int *exact);
+/* col_list_named's finding as words for a message about `name` into buf:
+ * "'positions' is a list input of 12 items: name its items,
+ * positions[1] … positions[12]" or "did you mean the list 'positions',
+ * items positions[1] … positions[12]?"; NULL when it finds none. */
+const char *col_list_hint(const col_watch *w, const char *name, char *buf,
+                          size_t size);
 
 #endif
