@@ -186,7 +186,15 @@ static int open_direct(outfile *o, const char *cmd, const struct stat *st)
     return 0;
 }
 
-/* The stream opened (o->f set), before any byte is written. */
+/* The folder holding the file `target` names ("/" for one at the root,
+ * "." for a bare name): malloc'd, NULL out of memory. */
+static char *folder_of(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    return slash ? strndup(target, slash == target ? 1 : (size_t)(slash - target))
+                 : strdup(".");
+}
+
 /* The temporary name beside target: "NAME.partial-XXXXXX", or, when that
  * would be longer than the folder allows a name to be (a valid NAME of
  * 250 bytes failed as "File name too long"), ".ql-partial-XXXXXX" in the
@@ -195,12 +203,12 @@ static char *temp_name(const char *target)
 {
     static const char suffix[] = ".partial-XXXXXX", brief[] = ".ql-partial-XXXXXX";
     const char *slash = strrchr(target, '/');
+    /* dir: the bytes of target up to its name, the last '/' included */
     size_t dir = slash ? (size_t)(slash - target) + 1 : 0, n = strlen(target);
-    long max = -1;
-    char *folder = strndup(target, dir ? dir : 0);
+    char *folder = folder_of(target);
     if (!folder)
         return NULL;
-    max = pathconf(dir ? folder : ".", _PC_NAME_MAX);
+    long max = pathconf(folder, _PC_NAME_MAX);
     free(folder);
     if (max <= 0)
         max = 255;
@@ -213,15 +221,7 @@ static char *temp_name(const char *target)
     return tmp;
 }
 
-/* The folder holding the file `target` names ("/" for one at the root,
- * "." for a bare name): malloc'd, NULL out of memory. */
-static char *folder_of(const char *target)
-{
-    const char *slash = strrchr(target, '/');
-    return slash ? strndup(target, slash == target ? 1 : (size_t)(slash - target))
-                 : strdup(".");
-}
-
+/* Opens the stream (o->f set), before any byte is written. */
 static int open_stream(outfile *o, const char *path, const char *cmd)
 {
     o->open = 1;
