@@ -582,10 +582,6 @@ own:; /* a label before a declaration: C11 wants a statement */
 ql_status qli_rl_load_doc(loader *L, ydoc *doc, const char *base_dir)
 {
     qli_ydoc_skip_bom(doc);
-    if (memchr(doc->text, '\0', doc->len))
-        return qli_fail(
-            L->err, QL_EPARSE, doc->file, 0, 0,
-            "the file holds a NUL byte: rules files are UTF-8 text");
     ynode *root;
     const ynode *dup, *first;
     ql_status st = qli_ytree_parse_lax(&root, &dup, &first, doc, L->ar, L->err);

@@ -19,6 +19,7 @@
 #include "date.h"
 #include "value.h"
 #include "unicode.h"
+#include "utf8.h"
 #include "ruleset.h"
 #include "eval.h"
 #include "block.h"
@@ -134,9 +135,24 @@ static ql_status field_fail(ql_error *err, const input_def *d,
     return QL_ERECORD;
 }
 
-static ql_status utf8_fail(ql_error *err, const input_def *d)
+/* The error for text[0, len), which is not UTF-8 or holds a NUL: names
+ * the first byte at fault and where it stands in the value. */
+static ql_status utf8_fail(ql_error *err, const input_def *d, const char *text,
+                           size_t len)
 {
-    return field_fail(err, d, "value is not valid UTF-8 text (or holds a NUL byte)");
+    const unsigned char *t = (const unsigned char *)text;
+    size_t i = 0, n;
+    while (i < len && t[i] && qli_utf8_decode(t + i, len - i, &n) >= 0)
+        i += n;
+    if (i < len && !t[i])
+        return field_fail(err, d, "value holds a NUL byte (byte %zu of it): "
+                          "not text", i + 1);
+    char why[160] = "";
+    if (i < len)
+        qli_utf8_why(t + i, len - i, why, sizeof why);
+    return field_fail(err, d, "value is not valid UTF-8 text: byte %zu of it, "
+                      "0x%02X, is not UTF-8 (%s)",
+                      i + 1, i < len ? t[i] : 0, why);
 }
 
 static ql_status check_index(const ql_record *rec, size_t i, ql_error *err)
@@ -333,9 +349,10 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
      * message, need the UTF-8 check. */
     int bad_utf8 = d->type.kind == VK_STRING && !valid_utf8(text, len);
 #define FAIL_TEXT(...)                                                       \
-    (valid_utf8(text, len) ? field_fail(err, d, __VA_ARGS__) : utf8_fail(err, d))
+    (valid_utf8(text, len) ? field_fail(err, d, __VA_ARGS__)                 \
+                           : utf8_fail(err, d, text, len))
     if (bad_utf8)
-        return utf8_fail(err, d);
+        return utf8_fail(err, d, text, len);
     switch (d->type.kind) {
     case VK_NUMBER: {
         qd v;

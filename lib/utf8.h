@@ -7,6 +7,7 @@
 #define QL_UTF8_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* The code point of the UTF-8 sequence at s (n > 0 bytes left), its
  * length in *len; −1 (and *len 1) for a byte that starts no valid one:
@@ -36,6 +37,60 @@ static inline long qli_utf8_decode(const unsigned char *s, size_t n,
         return -1;
     *len = k + 1;
     return (long)cp;
+}
+
+/* Why the bytes at s (n > 0 left), where qli_utf8_decode found no
+ * character, are not UTF-8: a phrase saying what s[0] would start and what
+ * breaks it ("starts a 2-byte sequence, but 0x22 follows where a
+ * continuation byte (0x80-0xBF) belongs"), into buf.  For messages that
+ * name the byte where it stands, never the byte after it (lib13b 5a). */
+static inline void qli_utf8_why(const unsigned char *s, size_t n, char *buf,
+                                size_t size)
+{
+    unsigned c = s[0], k = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+    if (c >= 0x80 && c <= 0xBF) {
+        snprintf(buf, size, "a continuation byte with no lead byte before it");
+        return;
+    }
+    if (c == 0xC0 || c == 0xC1 || c >= 0xF5) {
+        snprintf(buf, size, "%s",
+                 c < 0xF5 ? "it would start an overlong form"
+                          : "no UTF-8 sequence holds it");
+        return;
+    }
+    for (unsigned j = 1; j <= k; j++) {
+        if (j >= n) {
+            snprintf(buf, size,
+                     "it starts a %u-byte sequence that the end of "
+                     "the text cuts short",
+                     k + 1);
+            return;
+        }
+        if ((s[j] & 0xC0) != 0x80) {
+            snprintf(buf, size,
+                     "it starts a %u-byte sequence, but 0x%02X "
+                     "follows where a continuation byte (0x80-0xBF) belongs",
+                     k + 1, s[j]);
+            return;
+        }
+    }
+    unsigned long cp = c & (0x3Fu >> k);
+    for (unsigned j = 1; j <= k; j++)
+        cp = cp << 6 | (s[j] & 0x3F);
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        snprintf(buf, size,
+                 "it starts U+%04lX, a surrogate, which UTF-8 never "
+                 "holds",
+                 cp);
+    else if (cp > 0x10FFFF)
+        snprintf(buf, size,
+                 "it starts a value past U+10FFFF, the last code "
+                 "point");
+    else
+        snprintf(buf, size,
+                 "it starts an overlong form of U+%04lX (%u bytes "
+                 "for what UTF-8 writes shorter)",
+                 cp, k + 1);
 }
 
 #endif

@@ -10,6 +10,7 @@
  * by the loader in context, never by YAML 1.1's implicit typing ("no" is
  * not false here, and 0.015 never becomes binary floating point).
  */
+#include "utf8.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -102,6 +103,21 @@ static ql_status event_fail(ql_error *err, const ydoc *doc,
                    (int)ev->start_mark.column + 1, "%s", what);
 }
 
+/* Line and column (1-based, the column in characters) of byte off of
+ * the document, as libyaml's marks count them for valid text. */
+static void doc_place(const ydoc *doc, size_t off, int *line, int *col)
+{
+    const unsigned char *t = (const unsigned char *)doc->text;
+    *line = *col = 1;
+    for (size_t i = 0; i < off && i < doc->len; i++) {
+        if (t[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else if ((t[i] & 0xC0) != 0x80)
+            ++*col;
+    }
+}
+
 /* Where the first odd line end that begins with byte b is (a CR, 0xC2
  * of a NEL, 0xE2 of U+2028/U+2029), or len.  memchr from one b to the
  * next: a loop over every byte was 8 % of a Jilin load's instructions. */
@@ -144,15 +160,51 @@ static ql_status odd_line_ends(const ydoc *doc, ql_error *err)
                     : "a line or paragraph separator (U+2028, U+2029), which "
                       "YAML reads as a line end: write it as \\L or \\P in a "
                       "double-quoted string";
-    int line = 1, col = 1;
-    for (size_t i = 0; i < at; i++) {
-        if (t[i] == '\n') {
-            line++;
-            col = 1;
-        } else if ((t[i] & 0xC0) != 0x80)
-            col++;
-    }
+    int line, col;
+    doc_place(doc, at, &line, &col);
     return qli_fail(err, QL_EPARSE, doc->file, line, col, "%s", what);
+}
+
+/* The first byte at or after line_start (a line's first byte) that YAML
+ * text may not hold, up to a little past off (where libyaml stopped):
+ * bytes that are not UTF-8, named as the byte that starts them (libyaml's
+ * offset and value are those of the byte after a broken lead byte: "caf\xE9"
+ * was put at the closing quote, as 0x22), and the characters YAML refuses
+ * (controls, U+FFFE, U+FFFF).  QL_OK when the scan finds neither. */
+static ql_status text_fault(const ydoc *doc, size_t off, ql_error *err)
+{
+    const unsigned char *t = (const unsigned char *)doc->text;
+    size_t i = off < doc->len ? off : doc->len, len;
+    while (i > 0 && t[i - 1] != '\n')
+        i--;
+    for (; i < doc->len && i <= off + 4; i += len) {
+        long c = qli_utf8_decode(t + i, doc->len - i, &len);
+        int line, col;
+        if (c >= 0 && (c == '\t' || c == '\n' || c == '\r' ||
+                       (c >= 0x20 && c != 0x7F && (c < 0x80 || c > 0x9F) &&
+                        c != 0xFFFE && c != 0xFFFF) || c == 0x85))
+            continue;
+        doc_place(doc, i, &line, &col);
+        if (c == 0)
+            return qli_fail(err, QL_EPARSE, doc->file, line, col,
+                            "the file holds a NUL byte: rules files are "
+                            "UTF-8 text");
+        if (c > 0)
+            return qli_fail(err, QL_EPARSE, doc->file, line, col,
+                            "U+%04lX, %s, is not allowed in YAML text: "
+                            "write it as the escape \\u%04lX in a "
+                            "double-quoted string",
+                            (unsigned long)c,
+                            c >= 0xFFFE ? "a noncharacter" : "a control character",
+                            (unsigned long)c);
+        char why[160];
+        qli_utf8_why(t + i, doc->len - i, why, sizeof why);
+        return qli_fail(err, QL_EPARSE, doc->file, line, col,
+                        "byte 0x%02X is not UTF-8 (%s): rules files are UTF-8 "
+                        "text; save this one as UTF-8",
+                        t[i], why);
+    }
+    return QL_OK;
 }
 
 static ql_status parse(ynode **out, const ynode **dup, const ynode **first,
@@ -161,6 +213,11 @@ static ql_status parse(ynode **out, const ynode **dup, const ynode **first,
     ql_status odd = odd_line_ends(doc, err);
     if (odd)
         return odd;
+    /* libyaml would stop at a NUL as a control character; a binary file
+     * is named as such, at its first NUL */
+    const char *nul = memchr(doc->text, '\0', doc->len);
+    if (nul)
+        return text_fault(doc, (size_t)(nul - doc->text), err);
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
         return qli_fail(err, QL_ENOMEM, doc->file, 0, 0, "out of memory");
@@ -180,21 +237,16 @@ static ql_status parse(ynode **out, const ynode **dup, const ynode **first,
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
             const char *problem = parser.problem ? parser.problem : "error";
-            if (parser.error == YAML_READER_ERROR) {
-                /* libyaml gives a byte offset, not a mark, for bad text */
-                size_t off = parser.problem_offset;
-                int line = 1, col = 1;
-                for (size_t i = 0; i < off && i < doc->len; i++) {
-                    if (doc->text[i] == '\n') {
-                        line++;
-                        col = 1;
-                    } else if (((unsigned char)doc->text[i] & 0xC0) != 0x80) {
-                        col++;
-                    }
-                }
+            if (parser.error == YAML_READER_ERROR &&
+                (st = text_fault(doc, parser.problem_offset, err)))
+                ;
+            else if (parser.error == YAML_READER_ERROR) {
+                /* what the scan does not know (no such text yet seen):
+                 * libyaml's byte offset, not a mark, and its words */
+                int line, col;
+                doc_place(doc, parser.problem_offset, &line, &col);
                 st = qli_fail(err, QL_EPARSE, doc->file, line, col,
-                             "not UTF-8 text: %s (byte 0x%02X)", problem,
-                             (unsigned)(parser.problem_value & 0xFF));
+                             "not UTF-8 text: %s", problem);
             } else if (parser.context)
                 st = qli_fail(err, QL_EPARSE, doc->file,
                              (int)parser.problem_mark.line + 1,

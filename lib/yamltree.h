@@ -34,7 +34,9 @@ typedef struct ynode {
 void qli_ydoc_skip_bom(ydoc *doc);
 
 /* Parses YAML text (one document) into a tree in `arena`.  Anchors and
- * aliases, tags and duplicate keys are refused. */
+ * aliases, tags and duplicate keys are refused; so are a byte that is not
+ * UTF-8, a NUL and a character YAML text may not hold, each at its own
+ * line and column, naming it. */
 ql_status qli_ytree_parse(ynode **out, const ydoc *doc, ql_arena *arena,
                       ql_error *err);
 /* As qli_ytree_parse, but a key repeated in a map is not an error yet:

@@ -60,6 +60,75 @@ static void test_loader_odd_line_ends_located(void **state)
     assert_load_error("a: \xE2\x80\x94 \xC2\xA7\r\n", QL_ESCHEMA, 0, 0, "");
 }
 
+/* A byte that is not UTF-8 is named, at its own line and column, with
+ * what it would start and what breaks it (lib13b 5a: libyaml's offset and
+ * value are the byte after a broken lead byte, so "caf\xE9" was put at the
+ * closing quote, as byte 0x22); so are a NUL and the characters YAML text
+ * may not hold.  At a line's start, middle and end; in keys, plain and
+ * quoted values, block scalars and comments; after wide characters. */
+static void test_loader_bad_bytes_located(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *yaml;
+        size_t len; /* 0: strlen */
+        int line, col;
+        const char *needle;
+    } cases[] = {
+        {"quotalevy: 1\n\xE9" "d: x\n", 0, 2, 1,
+         "byte 0xE9 is not UTF-8 (it starts a 3-byte sequence, but 0x64 follows "
+         "where a continuation byte (0x80-0xBF) belongs): rules files are UTF-8 "
+         "text; save this one as UTF-8"},
+        {"quotalevy: 1\nid\xFF: x\n", 0, 2, 3,
+         "byte 0xFF is not UTF-8 (no UTF-8 sequence holds it)"},
+        {"quotalevy: 1\ntitle: caf\xE9\n", 0, 2, 11,
+         "byte 0xE9 is not UTF-8 (it starts a 3-byte sequence, but 0x0A follows"},
+        {"quotalevy: 1\ntitle: \"caf\xE9\"\n", 0, 2, 12,
+         "byte 0xE9 is not UTF-8 (it starts a 3-byte sequence, but 0x22 follows"},
+        {"quotalevy: 1\ntitle: '\xE5\x90\x89\x80'\n", 0, 2, 10,
+         "byte 0x80 is not UTF-8 (a continuation byte with no lead byte before it)"},
+        {"quotalevy: 1\ntitle: |\n  ok\n  \xE6\x9E\x97 x\xC3(\n", 0, 4, 6,
+         "byte 0xC3 is not UTF-8 (it starts a 2-byte sequence, but 0x28 follows"},
+        {"quotalevy: 1 # caf\xE9s\n", 0, 1, 19,
+         "byte 0xE9 is not UTF-8 (it starts a 3-byte sequence, but 0x73 follows"},
+        {"# \xC3\n", 0, 1, 3, "byte 0xC3 is not UTF-8 (it starts a 2-byte sequence, "
+                              "but 0x0A follows"},
+        {"quotalevy: 1\ntitle: x\xE2\x82", 0, 2, 9,
+         "byte 0xE2 is not UTF-8 (it starts a 3-byte sequence that the end of "
+         "the text cuts short)"},
+        {"quotalevy: 1\nid: \xC0\xAF\n", 0, 2, 5,
+         "byte 0xC0 is not UTF-8 (it would start an overlong form)"},
+        {"id: \xE0\x80\xAF\n", 0, 1, 5,
+         "byte 0xE0 is not UTF-8 (it starts an overlong form of U+002F (3 bytes"},
+        {"id: \xED\xA0\x80\n", 0, 1, 5,
+         "byte 0xED is not UTF-8 (it starts U+D800, a surrogate"},
+        {"id: \xF4\x90\x80\x80\n", 0, 1, 5,
+         "byte 0xF4 is not UTF-8 (it starts a value past U+10FFFF"},
+        {"quotalevy: 1\nid: a\x01" "b\n", 0, 2, 6,
+         "U+0001, a control character, is not allowed in YAML text: write it as "
+         "the escape \\u0001 in a double-quoted string"},
+        {"id: \xE5\x90\x89\x7F\n", 0, 1, 6, "U+007F, a control character"},
+        {"id: a\xC2\x80\n", 0, 1, 6, "U+0080, a control character"},
+        {"id: \"\xEF\xBF\xBE\"\n", 0, 1, 6, "U+FFFE, a noncharacter"},
+        {"quotalevy: 1\nid: a\0b\n", 21, 2, 6,
+         "the file holds a NUL byte: rules files are UTF-8 text"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        size_t len = cases[k].len ? cases[k].len : strlen(cases[k].yaml);
+        ql_status st = ql_ruleset_load_buffer(&rs, cases[k].yaml, len, "u.yaml", &err);
+        if (st != QL_EPARSE || err.line != cases[k].line || err.column != cases[k].col ||
+            !strstr(err.message, cases[k].needle))
+            fail_msg("case %zu: expected %d:%d \"%s\"; got %s %d:%d %s", k,
+                     cases[k].line, cases[k].col, cases[k].needle,
+                     ql_status_name(st), err.line, err.column, err.message);
+    }
+    /* the same bytes, valid, load on (a wide character before a column) */
+    assert_load_error("quotalevy: 1\ntitle: '\xE5\x90\x89'\nzz: [\n", QL_EPARSE, 0, 0,
+                      "YAML syntax");
+}
+
 /* An empty extends names no file: said so at the extends, not "cannot
  * open ''" (before, it was an I/O error on the folder's name). */
 static void test_loader_empty_extends(void **state)
@@ -929,6 +998,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loader_io_and_yaml_errors),
         cmocka_unit_test(test_loader_odd_line_ends_located),
+        cmocka_unit_test(test_loader_bad_bytes_located),
         cmocka_unit_test(test_loader_top_level_schema),
         cmocka_unit_test(test_loader_empty_extends),
         cmocka_unit_test(test_loader_input_errors),

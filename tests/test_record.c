@@ -218,7 +218,31 @@ static void test_record_text_fields_as_exact_way(void **state)
                 ql_error err;
                 if (ql_record_set_text(fast, s, t, len, &err) != QL_ERECORD)
                     fail_msg("byte %d at %zu of %zu was taken", bad, at, len);
-                assert_non_null(strstr(err.message, "not valid UTF-8"));
+                /* the byte at fault is named where it stands */
+                char want[160];
+                snprintf(
+                    want, sizeof want,
+                    bad == 0
+                        ? "value holds a NUL byte (byte %zu of it): not text"
+                    : bad == 1
+                        ? "value is not valid UTF-8 text: byte %zu of it, "
+                          "0xC3, "
+                          "is not UTF-8 (it starts a 2-byte sequence, but "
+                          "0x61 follows where"
+                        : "value is not valid UTF-8 text: byte %zu of it, "
+                          "0x80, "
+                          "is not UTF-8 (a continuation byte",
+                    at + 1);
+                if (bad == 1 && at + 1 == len)
+                    snprintf(want, sizeof want,
+                             "byte %zu of it, 0xC3, is not UTF-8 (it "
+                             "starts a 2-byte sequence that the end of the "
+                             "text cuts short)",
+                             at + 1);
+                if (!strstr(err.message, want))
+                    fail_msg(
+                        "byte %d at %zu of %zu: expected \"%s\", got \"%s\"",
+                        bad, at, len, want, err.message);
             }
     static const char *const words[] = {"x", "yy", " x ", "y", "X", "xx", ""};
     for (size_t k = 0; k < sizeof words / sizeof *words; k++)

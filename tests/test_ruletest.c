@@ -165,6 +165,15 @@ static void test_ruletest_broken_files(void **state)
     t = write_file("t.yaml", "rules: [\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_EPARSE);
+    /* a byte that is not UTF-8, at its own place, named (lib13b 5a) */
+    t = write_file("t.yaml", "rules: x.yaml\ncases: [] # caf\xE9\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 16);
+    assert_non_null(strstr(err.message,
+                           "byte 0xE9 is not UTF-8 (it starts a 3-byte "
+                           "sequence, but 0x0A follows"));
     t = write_file("t.yaml", "rules: missing.yaml\ncases: []\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_EIO);
