@@ -11,6 +11,7 @@
 #include "util.h"
 #include "expr.h"
 #include "unicode.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,72 +51,40 @@ static const struct {
 } keywords[] = {{"and", T_AND}, {"or", T_OR},     {"not", T_NOT},
                 {"in", T_IN},   {"true", T_TRUE}, {"false", T_FALSE}};
 
-/* Characters an author copies from a law text or types with an input
- * method for an operator of the language, and what to write instead
- * (probe7 P7-03: "unexpected character" named neither). */
-static const struct {
-    const char *seen; /* UTF-8 */
-    const char *write;
-} lookalikes[] = {
-    {"\xc3\x97", "'*'"},          {"\xc2\xb7", "'*'"},          {"\xe2\x8b\x85", "'*'"},
-    {"\xe2\x88\x97", "'*'"},      {"\xef\xbc\x8a", "'*'"},      {"\xe2\x88\x92", "'-'"},
-    {"\xe2\x80\x93", "'-'"},      {"\xe2\x80\x94", "'-'"},      {"\xe2\x80\x90", "'-'"},
-    {"\xe2\x80\x91", "'-'"},      {"\xef\xbc\x8d", "'-'"},      {"\xc3\xb7", "'/'"},
-    {"\xe2\x88\x95", "'/'"},      {"\xef\xbc\x8f", "'/'"},      {"\xef\xbc\x8b", "'+'"},
-    {"\xef\xbc\x88", "'('"},      {"\xef\xbc\x89", "')'"},      {"\xef\xbc\x8c", "','"},
-    {"\xe3\x80\x81", "','"},      {"\xef\xbc\x8e", "'.'"},      {"\xe2\x89\xa4", "'<='"},
-    {"\xe2\x89\xa5", "'>='"},     {"\xe2\x89\xa0", "'!='"},     {"\xef\xbc\x9d", "'=='"},
-    {"\xef\xbc\x9c", "'<'"},      {"\xef\xbc\x9e", "'>'"},      {"\xe2\x80\x9c", "'\"'"},
-    {"\xe2\x80\x9d", "'\"'"},     {"\xe2\x80\x98", "\"'\""},    {"\xe2\x80\x99", "\"'\""},
-    {"\xe3\x80\x8c", "'\"'"},     {"\xe3\x80\x8d", "'\"'"},     {"\xef\xbc\x82", "'\"'"},
-    {"\xc2\xa0", "a plain space"}, {"\xe3\x80\x80", "a plain space"},
-    {"\xe2\x80\x89", "a plain space"}, {"\xe2\x80\xaf", "a plain space"},
-    {"\xef\xbc\x85", "'%' right after its number (1.7%)"},
-    {"\xe2\x80\xb0", "a percentage (1.5\xe2\x80\xb0 is 0.15%)"},
-    {"%", "'%' right after its number, with no space (1.7%); there is no remainder operator"},
-    {"&", "'and'"},               {"|", "'or'"},
-};
-
 /* The message for the character at s[0, len) that starts no token: the
- * character as typed (invisible ones as \uXXXX), its code point when it
- * is not ASCII, and the operator it looks like. */
+ * character as typed (invisible ones as \uXXXX), its code point and name
+ * when it is not ASCII, and what to write for it (unicode.c's table of
+ * look-alikes, which the number readers share). */
 static const char *unexpected(lexer *lx, const char *s, size_t len)
 {
+    size_t n;
     const unsigned char *u = (const unsigned char *)s;
-    size_t n = u[0] < 0x80 ? 1 : u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
-    uint32_t cp = u[0];
-    if (n > len)
-        n = 1;
-    if (n > 1) {
-        cp = u[0] & (0x7f >> n);
-        for (size_t k = 1; k < n; k++) {
-            if ((u[k] & 0xc0) != 0x80)
-                return "not UTF-8 text (a byte that starts no character)";
-            cp = cp << 6 | (u[k] & 0x3f);
-        }
-    } else if (u[0] >= 0x80) {
-        return "not UTF-8 text (a byte that starts no character)";
+    long cp = qli_utf8_decode(u, len, &n);
+    if (cp < 0) { /* overlong forms and surrogates too, as the YAML reader */
+        char why[160];
+        qli_utf8_why(u, len, why, sizeof why);
+        const char *m = qli_ar_printf(lx->arena, "not UTF-8 text: byte 0x%02X (%s)",
+                                      u[0], why);
+        return m ? m : qli_msg_oom;
     }
-    for (int d = 0; n == 3 && d < 10; d++) /* full-width digits U+FF10… */
-        if (cp == 0xff10u + (uint32_t)d)
-            return qli_ar_printf(lx->arena,
-                                 "unexpected character '%.3s' (U+%04X, a full-width "
-                                 "digit): write the ASCII digit '%d'",
-                                 s, (unsigned)cp, d);
-    const char *instead = NULL;
-    for (size_t k = 0; k < sizeof lookalikes / sizeof lookalikes[0]; k++)
-        if (strlen(lookalikes[k].seen) == n && !memcmp(lookalikes[k].seen, s, n))
-            instead = lookalikes[k].write;
-    char shown[40], code[16] = "";
+    const qli_uc_twin *tw = qli_uc_twin_of((uint32_t)cp);
+    char shown[40], code[96] = "", instead[96] = "";
     qli_uc_shown(s, n, shown, sizeof shown);
-    if (cp >= 0x80)
-        snprintf(code, sizeof code, " (U+%04X)", (unsigned)cp);
+    if (tw && tw->formula)
+        snprintf(instead, sizeof instead, "%s", tw->formula);
+    else if (tw) /* a digit */
+        snprintf(instead, sizeof instead, "the ASCII digit '%c'",
+                 (char)(tw->number + cp - (long)tw->lo));
+    if (cp >= 0x80 && tw)
+        snprintf(code, sizeof code, " (U+%04lX, %s)", (unsigned long)cp, tw->name);
+    else if (cp >= 0x80)
+        snprintf(code, sizeof code, " (U+%04lX)", (unsigned long)cp);
     else if (cp < 0x20 || cp == 0x7f)
         snprintf(shown, sizeof shown, "\\u%04X", (unsigned)cp);
     const char *msg =
-        instead ? qli_ar_printf(lx->arena, "unexpected character '%s'%s: write %s", shown,
-                                code, instead)
-                : qli_ar_printf(lx->arena, "unexpected character '%s'%s", shown, code);
+        tw ? qli_ar_printf(lx->arena, "unexpected character '%s'%s: write %s", shown,
+                           code, instead)
+           : qli_ar_printf(lx->arena, "unexpected character '%s'%s", shown, code);
     return msg ? msg : qli_msg_oom;
 }
 

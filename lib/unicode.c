@@ -357,72 +357,124 @@ char *qli_uc_shown(const char *str, size_t n, char *buf, size_t size)
     return buf;
 }
 
-/* The characters that print like a number's: first and last code point,
- * the ASCII character of the first (the rest follow it, for digits), and
- * what the character is called. */
-static const struct {
-    uint32_t lo, hi;
-    char meant;
-    const char *what;
-} number_twins[] = {
-    {0xFF10, 0xFF19, '0', "a full-width digit"},
-    {0x0660, 0x0669, '0', "an Arabic-Indic digit"},
-    {0x06F0, 0x06F9, '0', "an extended Arabic-Indic digit"},
-    {0x0966, 0x096F, '0', "a Devanagari digit"},
-    {0xFF05, 0xFF05, '%', "a full-width percent sign"},
-    {0x066A, 0x066A, '%', "an Arabic percent sign"},
-    {0xFE6A, 0xFE6A, '%', "a small percent sign"},
-    {0xFF0E, 0xFF0E, '.', "a full-width full stop"},
-    {0x3002, 0x3002, '.', "an ideographic full stop"},
-    {0xFF61, 0xFF61, '.', "a half-width ideographic full stop"},
-    {0x066B, 0x066B, '.', "an Arabic decimal separator"},
-    {0x00B7, 0x00B7, '.', "a middle dot"},
-    {0xFF0D, 0xFF0D, '-', "a full-width hyphen-minus"},
-    {0x2212, 0x2212, '-', "a minus sign"},
-    {0x2010, 0x2011, '-', "a hyphen"},
-    {0x2012, 0x2012, '-', "a figure dash"},
-    {0x2013, 0x2013, '-', "an en dash"},
-    {0xFE63, 0xFE63, '-', "a small hyphen-minus"},
-    {0xFF0B, 0xFF0B, '+', "a full-width plus sign"},
+/* The characters an author copies from a law text, or an input method
+ * types, for one a number or a formula is written with (P6-06 for
+ * numbers, probe7 P7-03 for operators), one row per character or run of
+ * digits: what it stands for in a number, what to write for it in a
+ * formula, what it is called.  The two readers once had a table each,
+ * which disagreed on the characters both knew (U+00B7 is a decimal point
+ * in "1·5" but a product in "a · b"). */
+const qli_uc_twin qli_uc_twins[] = {
+    /* digits: in a formula, the ASCII digit */
+    {0xFF10, 0xFF19, '0', NULL, "a full-width digit"},
+    {0x0660, 0x0669, '0', NULL, "an Arabic-Indic digit"},
+    {0x06F0, 0x06F9, '0', NULL, "an extended Arabic-Indic digit"},
+    {0x0966, 0x096F, '0', NULL, "a Devanagari digit"},
+    /* what a number is written with, and a formula too */
+    {0xFF05, 0xFF05, '%', "'%' right after its number (1.7%)",
+     "a full-width percent sign"},
+    {0x066A, 0x066A, '%', "'%' right after its number (1.7%)",
+     "an Arabic percent sign"},
+    {0xFE6A, 0xFE6A, '%', "'%' right after its number (1.7%)",
+     "a small percent sign"},
+    {0xFF0E, 0xFF0E, '.', "'.'", "a full-width full stop"},
+    {0x3002, 0x3002, '.', "'.'", "an ideographic full stop"},
+    {0xFF61, 0xFF61, '.', "'.'", "a half-width ideographic full stop"},
+    {0x066B, 0x066B, '.', "'.'", "an Arabic decimal separator"},
+    {0x00B7, 0x00B7, '.', "'*'", "a middle dot"},
+    {0xFF0D, 0xFF0D, '-', "'-'", "a full-width hyphen-minus"},
+    {0x2212, 0x2212, '-', "'-'", "a minus sign"},
+    {0x2010, 0x2010, '-', "'-'", "a hyphen"},
+    {0x2011, 0x2011, '-', "'-'", "a non-breaking hyphen"},
+    {0x2012, 0x2012, '-', "'-'", "a figure dash"},
+    {0x2013, 0x2013, '-', "'-'", "an en dash"},
+    {0xFE63, 0xFE63, '-', "'-'", "a small hyphen-minus"},
+    {0xFF0B, 0xFF0B, '+', "'+'", "a full-width plus sign"},
+    /* a formula's only */
+    {0x2014, 0x2014, 0, "'-'", "an em dash"},
+    {0x00D7, 0x00D7, 0, "'*'", "a multiplication sign"},
+    {0x22C5, 0x22C5, 0, "'*'", "a dot operator"},
+    {0x2217, 0x2217, 0, "'*'", "an asterisk operator"},
+    {0xFF0A, 0xFF0A, 0, "'*'", "a full-width asterisk"},
+    {0x00F7, 0x00F7, 0, "'/'", "a division sign"},
+    {0x2215, 0x2215, 0, "'/'", "a division slash"},
+    {0xFF0F, 0xFF0F, 0, "'/'", "a full-width solidus"},
+    {0xFF08, 0xFF08, 0, "'('", "a full-width left parenthesis"},
+    {0xFF09, 0xFF09, 0, "')'", "a full-width right parenthesis"},
+    {0xFF0C, 0xFF0C, 0, "','", "a full-width comma"},
+    {0x3001, 0x3001, 0, "','", "an ideographic comma"},
+    {0x2264, 0x2264, 0, "'<='", "a less-than or equal sign"},
+    {0x2265, 0x2265, 0, "'>='", "a greater-than or equal sign"},
+    {0x2260, 0x2260, 0, "'!='", "a not-equal sign"},
+    {0xFF1D, 0xFF1D, 0, "'=='", "a full-width equals sign"},
+    {0xFF1C, 0xFF1C, 0, "'<'", "a full-width less-than sign"},
+    {0xFF1E, 0xFF1E, 0, "'>'", "a full-width greater-than sign"},
+    {0x201C, 0x201C, 0, "'\"'", "a left double quotation mark"},
+    {0x201D, 0x201D, 0, "'\"'", "a right double quotation mark"},
+    {0x2018, 0x2018, 0, "\"'\"", "a left single quotation mark"},
+    {0x2019, 0x2019, 0, "\"'\"", "a right single quotation mark"},
+    {0x300C, 0x300C, 0, "'\"'", "a left corner bracket"},
+    {0x300D, 0x300D, 0, "'\"'", "a right corner bracket"},
+    {0xFF02, 0xFF02, 0, "'\"'", "a full-width quotation mark"},
+    {0x00A0, 0x00A0, 0, "a plain space", "a no-break space"},
+    {0x3000, 0x3000, 0, "a plain space", "an ideographic space"},
+    {0x2009, 0x2009, 0, "a plain space", "a thin space"},
+    {0x202F, 0x202F, 0, "a plain space", "a narrow no-break space"},
+    {0x2030, 0x2030, 0, "a percentage (1.5\xe2\x80\xb0 is 0.15%)",
+     "a per mille sign"},
+    /* ASCII that is no operator of the language */
+    {'%', '%', 0,
+     "'%' right after its number, with no space (1.7%); there is no "
+     "remainder operator",
+     NULL},
+    {'&', '&', 0, "'and'", NULL},
+    {'|', '|', 0, "'or'", NULL},
 };
+const size_t qli_uc_n_twins = sizeof qli_uc_twins / sizeof *qli_uc_twins;
 
-static int number_twin(uint32_t c)
+const qli_uc_twin *qli_uc_twin_of(uint32_t c)
 {
-    for (size_t k = 0; k < sizeof number_twins / sizeof *number_twins; k++)
-        if (c >= number_twins[k].lo && c <= number_twins[k].hi)
-            return (int)k;
-    return -1;
+    for (size_t k = 0; k < qli_uc_n_twins; k++)
+        if (c >= qli_uc_twins[k].lo && c <= qli_uc_twins[k].hi)
+            return &qli_uc_twins[k];
+    return NULL;
+}
+
+/* The row of c when c stands for something in a number, else NULL. */
+static const qli_uc_twin *number_twin(uint32_t c)
+{
+    const qli_uc_twin *t = qli_uc_twin_of(c);
+    return t && t->number ? t : NULL;
 }
 
 /* s[0, n) with its number look-alikes as ASCII, into fixed (size
  * bytes, no NUL): its length, the first look-alike's row and code point;
  * 0 when it has none or does not fit. */
 static size_t untwin(const char *str, size_t n, char *fixed, size_t size,
-                     int *first, uint32_t *first_cp)
+                     const qli_uc_twin **first, uint32_t *first_cp)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t o = 0, len;
-    *first = -1;
+    *first = NULL;
     for (size_t i = 0; i < n; i += len) {
         long c = qli_utf8_decode(s + i, n - i, &len);
-        int k = c < 0 ? -1 : number_twin((uint32_t)c);
-        if (k >= 0 && *first < 0)
-            *first = k, *first_cp = (uint32_t)c;
+        const qli_uc_twin *t = c < 0 ? NULL : number_twin((uint32_t)c);
+        if (t && !*first)
+            *first = t, *first_cp = (uint32_t)c;
         if (o + 4 >= size)
             return 0; /* far longer than a number */
-        if (k >= 0)
-            fixed[o++] = (char)(number_twins[k].meant + (uint32_t)c -
-                                number_twins[k].lo);
+        if (t)
+            fixed[o++] = (char)(t->number + (uint32_t)c - t->lo);
         else
             for (size_t j = 0; j < len; j++)
                 fixed[o++] = (char)s[i + j];
     }
-    return *first < 0 ? 0 : o;
+    return *first ? o : 0;
 }
 
 size_t qli_uc_number_untwinned(const char *s, size_t n, char *out, size_t size)
 {
-    int first;
+    const qli_uc_twin *first;
     uint32_t cp;
     return untwin(s, n, out, size, &first, &cp);
 }
@@ -431,7 +483,7 @@ size_t qli_uc_number_lookalike(const char *str, size_t n, int percent_ok,
                                char *buf, size_t size)
 {
     char fixed[96];
-    int first;
+    const qli_uc_twin *first;
     uint32_t first_cp = 0;
     if (size)
         buf[0] = '\0';
@@ -442,10 +494,10 @@ size_t qli_uc_number_lookalike(const char *str, size_t n, int percent_ok,
     size_t tl = encode(first_cp, twin);
     /* no "write 12%" where a '%' is no number either */
     int fix = percent_ok || !memchr(fixed, '%', o);
-    int w = snprintf(
-        buf, size, "'%.*s' (U+%04" PRIX32 ", %s) where '%c' is meant%s%.*s",
-        (int)tl, twin, first_cp, number_twins[first].what,
-        (char)(number_twins[first].meant + first_cp - number_twins[first].lo),
-        fix ? ": write " : "", fix ? (int)o : 0, fixed);
+    int w = snprintf(buf, size,
+                     "'%.*s' (U+%04" PRIX32 ", %s) where '%c' is meant%s%.*s",
+                     (int)tl, twin, first_cp, first->name,
+                     (char)(first->number + first_cp - first->lo),
+                     fix ? ": write " : "", fix ? (int)o : 0, fixed);
     return w < 0 ? 0 : (size_t)w < size ? (size_t)w : size - 1;
 }

@@ -71,6 +71,26 @@ extern const size_t qli_uc_n_ccc;
 extern const uint32_t qli_uc_compose[][3];
 extern const size_t qli_uc_n_compose;
 
+/* A character that prints like one a number or a formula is written
+ * with (a look-alike, unicode.c's one table; ASCII '%', '&' and '|' too,
+ * which are no operator): a run of code points (a run of digits follows
+ * its first), what it stands for in a number ('0' for the first of a run
+ * of digits, '%', '.', '-', '+'; 0 for nothing), what to write for it in
+ * a formula ("'*'"; NULL for a digit, which writes its ASCII digit), and
+ * what it is called (NULL for ASCII). */
+typedef struct {
+    uint32_t lo, hi;
+    char number;
+    const char *formula;
+    const char *name;
+} qli_uc_twin;
+
+extern const qli_uc_twin qli_uc_twins[];
+extern const size_t qli_uc_n_twins;
+
+/* The row of code point c, or NULL when c looks like nothing. */
+const qli_uc_twin *qli_uc_twin_of(uint32_t c);
+
 /* Why s[0, len), refused as a number, may be one as a reader sees it:
  * its first character that prints like one of a number's ASCII ones
  * (a full-width or Arabic-Indic digit, '％', '．', '。', U+2212 '−', an

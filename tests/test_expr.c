@@ -6,6 +6,7 @@
 #include "test_util.h"
 
 #include "expr.h"
+#include "unicode.h"
 
 /* Renders a tree in prefix form, to check precedence and shape. */
 static void render(const ast *n, char *out, size_t size)
@@ -86,6 +87,48 @@ static void check_parse_error(const char *src, size_t want_pos,
     assert_true(ok);
 }
 
+/* c as UTF-8 into o (NUL-terminated). */
+static void utf8_of(uint32_t c, char *o)
+{
+    if (c < 0x80) {
+        o[0] = (char)c, o[1] = 0;
+    } else if (c < 0x800) {
+        o[0] = (char)(0xC0 | c >> 6), o[1] = (char)(0x80 | (c & 0x3F)), o[2] = 0;
+    } else {
+        o[0] = (char)(0xE0 | c >> 12), o[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        o[2] = (char)(0x80 | (c & 0x3F)), o[3] = 0;
+    }
+}
+
+/* Every character of the look-alike table (lib/unicode.c, shared with the
+ * number readers) in a formula: named where it stands, with its code
+ * point, its name and what to write. */
+static void test_expr_every_lookalike_in_a_formula(void **state)
+{
+    (void)state;
+    assert_true(qli_uc_n_twins > 50);
+    for (size_t k = 0; k < qli_uc_n_twins; k++) {
+        const qli_uc_twin *t = &qli_uc_twins[k];
+        for (uint32_t c = t->lo; c <= t->hi; c++) {
+            char ch[8], src[32], want[256], write[96];
+            utf8_of(c, ch);
+            snprintf(src, sizeof src, "x %s y", ch);
+            if (t->formula)
+                snprintf(write, sizeof write, "%s", t->formula);
+            else
+                snprintf(write, sizeof write, "the ASCII digit '%c'",
+                         (char)(t->number + (c - t->lo)));
+            if (t->name)
+                snprintf(want, sizeof want, "(U+%04X, %s): write %s", (unsigned)c, t->name,
+                         write);
+            else
+                snprintf(want, sizeof want, "unexpected character '%s': write %s", ch, write);
+            check_parse_error(src, 2, want);
+            assert_ptr_equal(qli_uc_twin_of(c), t);
+        }
+    }
+}
+
 static void test_expr_precedence(void **state)
 {
     (void)state;
@@ -127,22 +170,47 @@ static void test_expr_syntax_errors(void **state)
     check_parse_error("a @ b", 2, "unexpected character '@'");
     /* a look-alike of an operator is named with its code point and the
      * operator to write (probe7 P7-03: "unexpected character" alone) */
-    check_parse_error("x \xc3\x97 r", 2, "'\xc3\x97' (U+00D7): write '*'");
-    check_parse_error("x \xe2\x88\x92 y", 2, "(U+2212): write '-'");
-    check_parse_error("x \xc2\xb7 y", 2, "(U+00B7): write '*'");
-    check_parse_error("round\xef\xbc\x88x, 2)", 5, "(U+FF08): write '('");
-    check_parse_error("round(x\xef\xbc\x8c 2)", 7, "(U+FF0C): write ','");
+    check_parse_error("x \xc3\x97 r", 2,
+                      "'\xc3\x97' (U+00D7, a multiplication sign): write '*'");
+    check_parse_error("x \xe2\x88\x92 y", 2, "(U+2212, a minus sign): write '-'");
+    check_parse_error("x \xc2\xb7 y", 2, "(U+00B7, a middle dot): write '*'");
+    check_parse_error("round\xef\xbc\x88x, 2)", 5,
+                      "(U+FF08, a full-width left parenthesis): write '('");
+    check_parse_error("round(x\xef\xbc\x8c 2)", 7, "(U+FF0C, a full-width comma): write ','");
     check_parse_error("round(x, 2, \xe2\x80\x9c" "floor\xe2\x80\x9d)", 12,
-                      "(U+201C): write '\"'");
-    check_parse_error("x \xe2\x89\xa4 2", 2, "(U+2264): write '<='");
+                      "(U+201C, a left double quotation mark): write '\"'");
+    check_parse_error("x \xe2\x89\xa4 2", 2,
+                      "(U+2264, a less-than or equal sign): write '<='");
     check_parse_error("x * \xef\xbc\x92", 4, "(U+FF12, a full-width digit): write the ASCII digit '2'");
-    check_parse_error("x *\xc2\xa0y", 3, "(U+00A0): write a plain space");
+    check_parse_error("x *\xc2\xa0y", 3, "(U+00A0, a no-break space): write a plain space");
     check_parse_error("x > 1 && x < 3", 6, "'&': write 'and'");
     check_parse_error("x * 1.5 %", 8, "'%': write '%' right after its number");
-    check_parse_error("x * 1.5\xe2\x80\xb0", 7, "(U+2030): write a percentage");
+    check_parse_error("x * 1.5\xe2\x80\xb0", 7, "(U+2030, a per mille sign): write a percentage");
+    /* the number readers' look-alikes are the formula's too (one table):
+     * before, an Arabic-Indic digit or an Arabic percent sign was named by
+     * its code point alone */
+    check_parse_error("x * \xd9\xa3", 4,
+                      "'\xd9\xa3' (U+0663, an Arabic-Indic digit): write the ASCII digit '3'");
+    check_parse_error("x * 5\xd9\xaa", 5,
+                      "(U+066A, an Arabic percent sign): write '%' right after its number");
+    check_parse_error("x \xe2\x80\x92 y", 2, "(U+2012, a figure dash): write '-'");
+    check_parse_error("x \xe2\x88\x9a y", 2, "unexpected character '\xe2\x88\x9a' (U+221A)");
     check_parse_error("x \x01 y", 2, "'\\u0001'");
-    check_parse_error("x \xff y", 2, "not UTF-8");
-    check_parse_error("x \xe2\x82", 2, "not UTF-8");
+    check_parse_error("x \xff y", 2, "not UTF-8 text: byte 0xFF (no UTF-8 sequence holds it)");
+    check_parse_error("x \xe2\x82", 2, "not UTF-8 text: byte 0xE2 (it starts a 3-byte "
+                                        "sequence that the end of the text cuts short)");
+    /* an overlong form and a surrogate are not UTF-8 (they were
+     * "unexpected character '\xC0\xAF'" and "... (U+D800)", decoded by
+     * hand as if they were characters) */
+    check_parse_error("x \xc0\xaf y", 2, "not UTF-8 text: byte 0xC0 (it would start an overlong");
+    check_parse_error("x \xe0\x80\xaf y", 2, "not UTF-8 text: byte 0xE0 (it starts an overlong "
+                                              "form of U+002F");
+    check_parse_error("x \xed\xa0\x80 y", 2, "not UTF-8 text: byte 0xED (it starts U+D800, a "
+                                              "surrogate");
+    check_parse_error("x \xf4\x90\x80\x80 y", 2, "not UTF-8 text: byte 0xF4 (it starts a value "
+                                                   "past U+10FFFF");
+    check_parse_error("x \xe2\x88 y", 2, "not UTF-8 text: byte 0xE2 (it starts a 3-byte sequence, "
+                                         "but 0x20 follows");
     check_parse_error("12abc", 2, "runs into a name");
     check_parse_error("", 0, "expected a value");
     /* Depth is bounded: 300 nested parentheses are refused, not a crash. */
@@ -360,6 +428,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expr_precedence),
         cmocka_unit_test(test_expr_syntax_errors),
+        cmocka_unit_test(test_expr_every_lookalike_in_a_formula),
         cmocka_unit_test(test_expr_limit_messages_say_their_constants),
         cmocka_unit_test(test_expr_type_errors),
         cmocka_unit_test(test_expr_list_errors_in_reading_order),

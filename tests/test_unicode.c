@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "unicode.h"
@@ -123,6 +124,79 @@ static void test_unicode_fold_and_show(void **state)
     assert_string_equal(small, "abcde\xE2\x80\xA6");
 }
 
+/* Every character of the look-alike table in a number: a digit, '%', '.',
+ * '-' or '+' is named with what it stands for and the number rewritten in
+ * ASCII; a character that stands for nothing in a number (an operator's
+ * look-alike) is no number's.  The table is the lexer's too
+ * (test_expr_every_lookalike_in_a_formula). */
+static void test_unicode_every_lookalike_in_a_number(void **state)
+{
+    (void)state;
+    size_t numeric = 0;
+    for (size_t k = 0; k < qli_uc_n_twins; k++) {
+        const qli_uc_twin *t = &qli_uc_twins[k];
+        assert_true(t->formula || (t->number >= '0' && t->number <= '9'));
+        assert_true(t->name || t->lo < 0x80);
+        for (uint32_t c = t->lo; c <= t->hi; c++) {
+            char ch[8] = "", text[32], fixed[32], want[256], got[256];
+            if (c < 0x80)
+                ch[0] = (char)c;
+            else if (c < 0x800)
+                ch[0] = (char)(0xC0 | c >> 6),
+                ch[1] = (char)(0x80 | (c & 0x3F));
+            else
+                ch[0] = (char)(0xE0 | c >> 12),
+                ch[1] = (char)(0x80 | (c >> 6 & 0x3F)),
+                ch[2] = (char)(0x80 | (c & 0x3F));
+            char m = t->number ? (char)(t->number + (c - t->lo)) : 0;
+            /* where the character stands in a number: 1X5, X3, 1.7X */
+            if (m == '%')
+                snprintf(text, sizeof text, "1.7%s", ch),
+                    snprintf(fixed, sizeof fixed, "1.7%%");
+            else if (m == '-' || m == '+')
+                snprintf(text, sizeof text, "%s3", ch),
+                    snprintf(fixed, sizeof fixed, "%c3", m);
+            else
+                snprintf(text, sizeof text, "1%s5", ch),
+                    snprintf(fixed, sizeof fixed, "1%c5", m);
+            size_t n =
+                qli_uc_number_lookalike(text, strlen(text), 1, got, sizeof got);
+            if (!m) {
+                assert_int_equal(n, 0);
+                assert_string_equal(got, "");
+                assert_int_equal(qli_uc_number_untwinned(text, strlen(text),
+                                                         fixed, sizeof fixed),
+                                 0);
+                continue;
+            }
+            numeric++;
+            snprintf(want, sizeof want,
+                     "'%s' (U+%04X, %s) where '%c' is meant: write %s", ch,
+                     (unsigned)c, t->name, m, fixed);
+            assert_string_equal(got, want);
+            assert_int_equal(n, strlen(want));
+            char out[32];
+            assert_int_equal(
+                qli_uc_number_untwinned(text, strlen(text), out, sizeof out),
+                strlen(fixed));
+            assert_memory_equal(out, fixed, strlen(fixed));
+        }
+    }
+    assert_int_equal(numeric, 4 * 10 + 16); /* the digits and 16 signs */
+    /* one character, two meanings: U+00B7 is a point in a number */
+    char got[256];
+    qli_uc_number_lookalike("1\xC2\xB7"
+                            "5",
+                            4, 1, got, sizeof got);
+    assert_string_equal(
+        got, "'\xC2\xB7' (U+00B7, a middle dot) where '.' is meant: write 1.5");
+    /* no "write" for a '%' where a percentage is no number */
+    qli_uc_number_lookalike("7\xEF\xBC\x85", 4, 0, got, sizeof got);
+    assert_string_equal(
+        got, "'\xEF\xBC\x85' (U+FF05, a full-width percent sign) where '%' is "
+             "meant");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_unicode_decomposed_text_is_refused),
         cmocka_unit_test(test_unicode_invisible_characters_are_refused),
         cmocka_unit_test(test_unicode_fold_and_show),
+        cmocka_unit_test(test_unicode_every_lookalike_in_a_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
