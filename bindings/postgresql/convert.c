@@ -151,6 +151,8 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
         return QL_ERECORD;
     }
     int read = 0; /* keys that feed an input, or are id or date */
+    /* no date where one is read: a key near 'date' is its slip */
+    bool date_missing = !*have_date && !jsonb_key(jb, "date", &v);
     if (jsonb_key(jb, "id", &v) && (++read, v.type != jbvNull) && jsonb_text(&v, &s, &len))
         *id = pnstrdup(s, len);
     if (jsonb_key(jb, "date", &v) && ql_ruleset_input_index(e->rs, "date") < 0)
@@ -196,7 +198,7 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
         vst = ql_record_set_text(e->rec, i, s, len, &verr);
     }
     /* a near miss first: it says which item the misspelt key meant */
-    ql_status st = qlpg_check_keys(e, jb, read, err);
+    ql_status st = qlpg_check_keys(e, jb, read, date_missing, err);
     if (!st)
         st = qlpg_partial_list(e->rs, given, "key", err);
     size_t ngiven = 0;
@@ -228,6 +230,7 @@ typedef struct rowmap {
     TupleDesc td;  /* a copy, in fn_mcxt */
     Datum *values;
     bool *nulls;
+    int date_slip; /* 1 + the column near 'date' when there is no date column */
     struct col {
         int role, conv, input, kind;
         bool is_id; /* the `id` column: echoed, and an input if one is named so */
@@ -261,7 +264,7 @@ static int conv_of(Oid t)
  * command checks a header (keys.c): a column named twice, a near miss of
  * an input without a column, or a list input's bare name (an array is
  * read by the jsonb form: to_jsonb(t)) stop the statement. */
-static void check_columns(const qlpg_entry *e, const rowmap *m)
+static void check_columns(const qlpg_entry *e, rowmap *m)
 {
     const ql_ruleset *rs = e->rs;
     size_t ni = ql_ruleset_input_count(rs);
@@ -296,6 +299,12 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
                 present[i] = true;
             }
         }
+    bool has_date = false, has_id = false;
+    for (int a = 0; a < m->td->natts; a++)
+        if (!TupleDescAttr(m->td, a)->attisdropped) {
+            has_date |= m->col[a].role == C_DATE;
+            has_id |= m->col[a].is_id;
+        }
     for (int a = 0; a < m->td->natts; a++) {
         const char *name = NameStr(TupleDescAttr(m->td, a)->attname);
         if (TupleDescAttr(m->td, a)->attisdropped || m->col[a].role != C_IGNORE ||
@@ -324,6 +333,25 @@ static void check_columns(const qlpg_entry *e, const rowmap *m)
                             "empty)", shown, meant),
                      m->table_name ? errdetail("table %s", m->table_name) : 0,
                      errhint("Rename the column, or leave it out of the row.")));
+        char list[NAMEDATALEN + 1], what[3 * NAMEDATALEN + 64];
+        if ((size = qlpg_past_list(rs, name, strlen(name), list, sizeof list)) > 0)
+            ereport(ERROR, /* as jsonb refuses the key (P6-05) */
+                    (errcode(ERRCODE_UNDEFINED_COLUMN),
+                     errmsg("column \"%s\" is not an input of the rules: %s", shown,
+                            qlpg_past_list_text(what, sizeof what, list, size)),
+                     m->table_name ? errdetail("table %s", m->table_name) : 0,
+                     errhint("Rename the column, or leave it out of the row.")));
+        meant = qlpg_near_date_id(rs, name, strlen(name), !has_date, !has_id);
+        if (meant && meant[0] == 'i')
+            ereport(ERROR,
+                    (errcode(ERRCODE_UNDEFINED_COLUMN),
+                     errmsg("column \"%s\" is not an input of the rules: did you mean "
+                            "\"id\"? (the row has no \"id\" column, so its result "
+                            "would have no id)", shown),
+                     m->table_name ? errdetail("table %s", m->table_name) : 0,
+                     errhint("Rename the column, or leave it out of the row.")));
+        if (meant && !m->date_slip)
+            m->date_slip = a + 1; /* a slip when on_date is NULL: per row */
         qlpg_notice_unread(e->name, "column", name, strlen(name));
     }
     ql_error err;
@@ -657,6 +685,20 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
             if (st)
                 return st;
         }
+    }
+    if (!date_conflict && !*have_date && m->date_slip) {
+        /* 'Date', 'dat': the row's date misspelt, and on_date NULL */
+        const char *name = NameStr(TupleDescAttr(m->td, m->date_slip - 1)->attname);
+        const char *shown = qlpg_shown(name, strlen(name), NAMEDATALEN);
+        ql_error_clear(err);
+        err->code = QL_ERECORD;
+        snprintf(err->field, sizeof err->field, "%s", shown);
+        snprintf(err->message, sizeof err->message,
+                 "column \"%s\" is not an input of the rules: did you mean \"date\"? "
+                 "(the row has no \"date\" column and on_date is NULL, so it has no "
+                 "evaluation date)",
+                 shown);
+        return QL_ERECORD;
     }
     return date_conflict ? date_twice(err, "column") : QL_OK;
 }

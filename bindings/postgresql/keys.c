@@ -50,14 +50,61 @@ int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n)
     }
 }
 
-/* The item count of the list input NAME when `key` (n bytes) is
- * NAME[…] but no item of it; 0 otherwise. */
-static int past_list(const ql_ruleset *rs, const char *key, size_t n)
+int qlpg_past_list(const ql_ruleset *rs, const char *key, size_t n, char *list,
+                   size_t lsize)
 {
     const char *br = memchr(key, '[', n);
     if (!br || br == key || key[n - 1] != ']')
         return 0;
-    return qlpg_list_size(rs, key, (size_t)(br - key));
+    /* the bare name folded as the command folds a header's (case,
+     * look-alikes: Positions[13] is no item either), compared with each
+     * list's first item's */
+    char *k = pnstrdup(key, (size_t)(br - key));
+    int32_t *f = palloc(((size_t)(br - key) + 1) * sizeof *f);
+    size_t nf = name_fold(k, f);
+    int size = 0;
+    size_t ni = ql_ruleset_input_count(rs);
+    for (size_t i = 0; i < ni && !size; i++) {
+        const char *in = ql_ruleset_input_name(rs, i);
+        const char *ib = strchr(in, '[');
+        if (!ib || ib == in || strcmp(ib, "[1]") || (size_t)(ib - in) != nf)
+            continue;
+        size_t j = 0;
+        while (j < nf &&
+               (f[j] == (unsigned char)in[j] ||
+                (in[j] >= 'A' && in[j] <= 'Z' && f[j] == in[j] - 'A' + 'a')))
+            j++;
+        if (j < nf)
+            continue;
+        snprintf(list, lsize, "%.*s", (int)(ib - in), in);
+        size = qlpg_list_size(rs, in, (size_t)(ib - in));
+    }
+    pfree(f);
+    pfree(k);
+    return size;
+}
+
+const char *qlpg_past_list_text(char *buf, size_t size, const char *list,
+                                int items)
+{
+    snprintf(buf, size, "'%s' is a list of %d items, %s[1] … %s[%d]", list,
+             items, list, list, items);
+    return buf;
+}
+
+const char *qlpg_near_date_id(const ql_ruleset *rs, const char *given, size_t n,
+                              bool date_missing, bool id_missing)
+{
+    char *g = pnstrdup(given, n);
+    const char *meant = NULL;
+    if (date_missing && ql_ruleset_input_index(rs, "date") < 0 &&
+        col_near_miss(g, "date"))
+        meant = "date";
+    else if (id_missing && ql_ruleset_input_index(rs, "id") < 0 &&
+             col_near_miss(g, "id"))
+        meant = "id";
+    pfree(g);
+    return meant;
 }
 
 /* Whether input i has a key in jb, by its name or as an item of a list. */
@@ -190,7 +237,7 @@ static ql_status key_error(ql_error *err, const char *key, size_t n,
     err->code = QL_ERECORD;
     char *shown = qlpg_shown(key, n, 200);
     snprintf(err->field, sizeof err->field, "%s", shown);
-    char what[160];
+    char what[400];
     snprintf(what, sizeof what, fmt, a, b);
     snprintf(err->message, sizeof err->message,
              "key '%s' is not an input of the rules: %s", shown, what);
@@ -198,9 +245,11 @@ static ql_status key_error(ql_error *err, const char *key, size_t n,
 }
 
 ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read,
-                          ql_error *err)
+                          bool date_missing, ql_error *err)
 {
     const ql_ruleset *rs = e->rs;
+    JsonbValue idv;
+    bool id_missing = !getKeyJsonValueFromContainer(&jb->root, "id", 2, &idv);
     if ((int)JsonContainerSize(&jb->root) == read)
         return QL_OK; /* every key fed an input (or is id or date) */
     JsonbIterator *it = JsonbIteratorInit(&jb->root);
@@ -264,7 +313,7 @@ ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read,
             }
             continue;
         }
-        char buf[NEAR_MAX + 1];
+        char buf[NEAR_MAX + 1], list[NEAR_MAX + 1];
         const char *meant =
             qlpg_near_input(rs, s, n, jb, NULL, buf, sizeof buf);
         if (meant)
@@ -273,17 +322,22 @@ ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read,
                 "did you mean '%s'? (that input has no key, so it would be "
                 "read as empty%s)",
                 meant, "");
-        else if ((size = past_list(rs, s, n)) > 0) {
+        else if ((size = qlpg_past_list(rs, s, n, list, sizeof list)) > 0) {
             /* positions[13] of twelve, positions[0]: no item, and no slip
              * of one either (P6-05), as the command refuses the column */
-            char list[NEAR_MAX + 1], what[96];
-            snprintf(list, sizeof list, "%.*s",
-                     (int)((const char *)memchr(s, '[', n) - s), s);
-            snprintf(what, sizeof what, "'%s' is a list of %d items, %s[1] … ",
-                     list, size, list);
-            char end[NEAR_MAX + 16];
-            snprintf(end, sizeof end, "%s[%d]", list, size);
-            st = key_error(err, s, n, "%s%s", what, end);
+            char what[3 * NEAR_MAX + 64];
+            st = key_error(err, s, n, "%s%s",
+                           qlpg_past_list_text(what, sizeof what, list, size),
+                           "");
+        } else if ((meant = qlpg_near_date_id(rs, s, n, date_missing,
+                                              id_missing))) {
+            /* 'Date', 'dat', 'ID': the record's date or id, misspelt */
+            st = key_error(err, s, n, "did you mean '%s'? (%s)", meant,
+                           meant[0] == 'd'
+                               ? "the record has no 'date' key and on_date is "
+                                 "NULL, so it has no evaluation date"
+                               : "the record has no 'id' key, so its result "
+                                 "would have no id");
         } else
             qlpg_notice_unread(e->name, "key", s, n);
     }

@@ -173,7 +173,28 @@ int qlpg_list_size(const ql_ruleset *rs, const char *key, size_t n);
  * bare name it nearly is (written into buf), else NULL. */
 const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
                             Jsonb *jb, const bool *present, char *buf, size_t size);
-ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read, ql_error *err);
+/* NAME[…] that folds (case, look-alikes) to a list input's bare name
+ * but is none of its items — positions[13] of twelve, positions[0],
+ * Positions[1]: the list's item count, its name written into list;
+ * else 0.  The command refuses such a column, and so do both forms. */
+int qlpg_past_list(const ql_ruleset *rs, const char *key, size_t n, char *list,
+                   size_t lsize);
+/* "'positions' is a list of 12 items, positions[1] … positions[12]",
+ * the words of both forms and of the command, into buf. */
+const char *qlpg_past_list_text(char *buf, size_t size, const char *list,
+                                int items);
+/* "date" when `given` is a near miss of it (Date, dat) and the record has
+ * no date where one is read (date_missing: no 'date' and on_date NULL),
+ * "id" when it is one of `id` (ID, Id) and the record has none, as the
+ * command suggests them for a header; NULL otherwise (or when the rule
+ * set has an input of that name, which the inputs' near misses cover). */
+const char *qlpg_near_date_id(const ql_ruleset *rs, const char *given, size_t n,
+                              bool date_missing, bool id_missing);
+/* The keys of jb the rules do not read, checked (the file's comment);
+ * `read` counts those that fed an input or are id or date, and
+ * date_missing says the record has no date where one is read. */
+ql_status qlpg_check_keys(const qlpg_entry *e, Jsonb *jb, int read,
+                          bool date_missing, ql_error *err);
 /* A list input some of whose items are given (given[i], per input) and
  * others not — each missing item would be read as empty: QL_ERECORD
  * naming them ("key" or "column" in `what`), else QL_OK (P3-21). */

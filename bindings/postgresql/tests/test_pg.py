@@ -905,6 +905,94 @@ class Keys(unittest.TestCase):
                                                   '100, 100, 100, 100, 100, 100, 100]}')))
         self.assertIn("'positions' is given whole and its item 'positions[1]' too", err)
 
+    def test_a_list_item_past_the_list_is_refused_in_both_forms(self):
+        """positions[13] of a 12-item list (or positions[0], Positions[13])
+        was the record's error in jsonb but only a NOTICE in the row form,
+        where month 13 was dropped: both forms refuse it now, in the same
+        words, as the command refuses the column."""
+        table_of("de_full", "examples/de-employers")
+        tail = "is not an input of the rules: 'positions' is a list of 12 items, " \
+               "positions[1] … positions[12]"
+        for bad in ("positions[13]", "positions[0]", "Positions[13]"):
+            psql(f'DROP TABLE IF EXISTS de_past; CREATE TABLE de_past AS SELECT *, '
+                 f'\'5\'::text AS "{bad}" FROM de_full')
+            for sub in ("de_past", "(SELECT * FROM de_past OFFSET 0)"):
+                err = psql_error(f"SELECT quotalevy.evaluate('de/sgb9', t, '2024-12-31') "
+                                 f"FROM {sub} t")
+                self.assertIn('column "%s" %s' % (bad, tail), err, (bad, sub))
+                self.assertNotIn("did you mean", err)
+            for fn in ("evaluate", "explain"):
+                err = psql_error(f"SELECT quotalevy.{fn}('de/sgb9', to_jsonb(t), "
+                                 f"'2024-12-31') FROM de_past t")
+                self.assertIn("key '%s' %s" % (bad, tail), err, (bad, fn))
+            out = sql_results("SELECT quotalevy.try_evaluate('de/sgb9', to_jsonb(t), "
+                              "'2024-12-31') FROM de_past t")
+            self.assertEqual(len(out), 5)
+            for o in out:
+                self.assertEqual(o["error"]["field"], bad)
+                self.assertIn("key '%s' %s" % (bad, tail), o["error"]["message"])
+
+    def test_a_near_miss_of_date_or_id_gets_did_you_mean(self):
+        """'Date', 'dat', 'ID': no suggestion was offered for the record's
+        own date and id, only a NOTICE — then "no evaluation date" for a
+        date, a result without its id for an id.  As the command suggests
+        them for a header: 'date' when there is none where one is read
+        (on_date NULL), 'id' when the record has none, in every entry
+        point and both forms."""
+        rec = json.loads(self.JL)
+        for slip in ("Date", "dat", "DATE"):
+            lit = json.dumps(dict(rec, id="u1", **{slip: "2024-06-30"}))
+            want = ("key '%s' is not an input of the rules: did you mean 'date'? (the "
+                    "record has no 'date' key and on_date is NULL" % slip)
+            for fn in ("evaluate", "explain"):
+                self.assertIn(want, psql_error(f"SELECT quotalevy.{fn}('cn/jilin', "
+                                               f"'{lit}'::jsonb, NULL)"), (slip, fn))
+            out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', '{lit}'::jsonb, "
+                              "NULL)")[0]
+            self.assertEqual(out["error"]["field"], slip)
+            self.assertIn(want, out["error"]["message"])
+            # with on_date the record's date is not read: the key is only noted
+            out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', '{lit}'::jsonb, "
+                              "'2024-06-30')")[0]
+            self.assertEqual(out["levy_due"], "75140.00")
+            # with a 'date' of its own, 'Date' is something else
+            both = json.dumps(dict(rec, id="u1", date="2024-06-30", **{slip: "x"}))
+            out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', '{both}'::jsonb, "
+                              "NULL)")[0]
+            self.assertEqual(out["levy_due"], "75140.00")
+        for slip in ("ID", "Id"):
+            lit = json.dumps(dict(rec, **{slip: "u1"}))
+            out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', '{lit}'::jsonb, "
+                              "'2024-06-30')")[0]
+            self.assertEqual(out["error"]["field"], slip)
+            self.assertIn("key '%s' is not an input of the rules: did you mean 'id'?"
+                          % slip, out["error"]["message"])
+            ok = json.dumps(dict(rec, id="u1", **{slip: "u1"}))
+            out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', '{ok}'::jsonb, "
+                              "'2024-06-30')")[0]
+            self.assertEqual(out["id"], "u1")
+        # the row form: 'Date' per row (on_date may be NULL for some rows
+        # only), 'ID' once per call, as the other column slips
+        cols = ", ".join("%s AS %s" % ("'%s'::text" % v, k) for k, v in rec.items())
+        for sub in ("(SELECT %s, '2024-06-30'::date AS \"Date\") t" % cols,
+                    "(SELECT * FROM (SELECT %s, '2024-06-30'::date AS \"Date\") s "
+                    "OFFSET 0) t" % cols):
+            out = sql_results(f"SELECT quotalevy.try_evaluate('cn/jilin', t, NULL) "
+                              f"FROM {sub}")[0]
+            self.assertEqual(out["error"]["field"], "Date", sub)
+            self.assertIn('column "Date" is not an input of the rules: did you mean '
+                          '"date"? (the row has no "date" column and on_date is NULL',
+                          out["error"]["message"])
+            out = sql_results(f"SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') "
+                              f"FROM {sub}")[0]
+            self.assertEqual(out["levy_due"], "75140.00")
+        for sub in ("(SELECT %s, 'u1' AS \"ID\") t" % cols,
+                    "(SELECT * FROM (SELECT %s, 'u1' AS \"ID\") s OFFSET 0) t" % cols):
+            err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', t, '2024-06-30') "
+                             f"FROM {sub}")
+            self.assertIn('column "ID" is not an input of the rules: did you mean "id"?',
+                          err, sub)
+
     def test_the_row_form_checks_its_columns_once(self):
         psql('DROP TABLE IF EXISTS kd, kj; '
              'CREATE TABLE kd ("positions[1]" int, "Positions[2]" int); '
