@@ -9,6 +9,7 @@
 #ifndef QL_PY_CONVERT_H
 #define QL_PY_CONVERT_H
 
+#include "lookalike.h" /* name_fold */
 #include "nearmiss.h" /* col_near_miss: the near-miss rule of every front end */
 
 static PyObject *ql_native_error;   /* native.NativeError */
@@ -349,13 +350,99 @@ static int keep_error(fill_worst *w, int rank)
     return 0;
 }
 
-/* A key that is no input (unknown, a str), after the record's fields: a
- * near miss of an input the record gives no value (seen[j] 0) is the
- * record's error "did you mean", ranked at that input; any other key is
- * passed over here (the package warns of it, or refuses it with
- * extra='error'; docs/architecture.md rule 4). */
+/* The list inputs of rs, as (first item, size) over their items NAME[1]
+ * … NAME[size], declared one after another: calls f on each until it
+ * returns nonzero, and returns that. */
+static int each_list(const ql_ruleset *rs, int (*f)(void *, size_t, size_t), void *arg)
+{
+    size_t ni = ql_ruleset_input_count(rs);
+    for (size_t i = 0; i < ni; i++) {
+        const char *name = ql_ruleset_input_name(rs, i);
+        const char *br = strchr(name, '[');
+        if (!br || br == name || strcmp(br, "[1]"))
+            continue;
+        size_t bl = (size_t)(br - name), size = 1;
+        while (i + size < ni && !strncmp(ql_ruleset_input_name(rs, i + size), name, bl + 1))
+            size++;
+        int r = f(arg, i, size);
+        if (r)
+            return r;
+        i += size - 1;
+    }
+    return 0;
+}
+
+typedef struct key_lists {
+    const ql_ruleset *rs;
+    const char *key;           /* the key, NUL-terminated */
+    const int32_t *folded;     /* its bare name (before '['), folded */
+    size_t nfolded;
+    const unsigned char *seen; /* inputs the record gives */
+    size_t first, size;        /* the list found */
+} key_lists;
+
+/* Whether the key's folded bare name is list (first, size)'s, the ASCII
+ * case of the list's name aside (as the command compares a header). */
+static int names_list(void *arg, size_t first, size_t size)
+{
+    key_lists *k = arg;
+    const char *in = ql_ruleset_input_name(k->rs, first);
+    size_t bl = (size_t)(strchr(in, '[') - in), j = 0;
+    if (bl != k->nfolded)
+        return 0;
+    while (j < bl && (k->folded[j] == (unsigned char)in[j] ||
+                      (in[j] >= 'A' && in[j] <= 'Z' && k->folded[j] == in[j] - 'A' + 'a')))
+        j++;
+    if (j < bl)
+        return 0;
+    k->first = first, k->size = size;
+    return 1;
+}
+
+/* Whether the key is a near miss of list (first, size)'s bare name and
+ * the record gives none of its items ('Positions' for 'positions'). */
+static int nears_list(void *arg, size_t first, size_t size)
+{
+    key_lists *k = arg;
+    for (size_t j = 0; j < size; j++)
+        if (k->seen[first + j])
+            return 0;
+    const char *in = ql_ruleset_input_name(k->rs, first);
+    char base[256];
+    snprintf(base, sizeof base, "%.*s", (int)(strchr(in, '[') - in), in);
+    if (!col_near_miss(k->key, base))
+        return 0;
+    k->first = first, k->size = size;
+    return 1;
+}
+
+/* Raises the record's error for `key` (field: the key) and keeps it at
+ * `rank`. */
+static int key_refused(const ql_ruleset *rs, const char *key, const char *why, int rank,
+                       fill_worst *w)
+{
+    ql_error err;
+    ql_error_clear(&err);
+    err.code = QL_ERECORD;
+    snprintf(err.message, sizeof err.message, "the rule set '%s' has no input called '%.200s': %s",
+             ql_ruleset_meta(rs, "id"), key, why);
+    snprintf(err.field, sizeof err.field, "%.127s", key);
+    raise_ql(&err);
+    return keep_error(w, rank);
+}
+
+/* A key that is no input (unknown, a str), after the record's fields, as
+ * every front end reads it (docs/architecture.md, "Names in a record that
+ * are no input"): a near miss of an input the record gives no value
+ * (seen[j] 0), ranked at that input, or of a list's bare name none of
+ * whose items it gives; an item past a list (positions[13] of twelve,
+ * positions[0], Positions[13]), ranked at its first item, as columns and
+ * the command refuse it; a near miss of `id` when the record has none,
+ * ranked after the inputs: the record's error.  Any other key is passed
+ * over here (the package warns of it, or refuses it with extra='error';
+ * rule 4). */
 static int near_unknown(const ql_ruleset *rs, PyObject *key, const unsigned char *seen,
-                        fill_worst *w)
+                        int has_id, fill_worst *w)
 {
     Py_ssize_t n;
     const char *name = PyUnicode_AsUTF8AndSize(key, &n);
@@ -372,19 +459,51 @@ static int near_unknown(const ql_ruleset *rs, PyObject *key, const unsigned char
         if (d && (!best_d || d < best_d))
             best = (int)j, best_d = d;
     }
-    if (best < 0)
-        return 0;
-    ql_error err;
-    ql_error_clear(&err);
-    err.code = QL_ERECORD;
-    snprintf(err.message, sizeof err.message,
-             "the rule set '%s' has no input called '%.200s': did you mean '%s'? It "
-             "has no value in the record, and a key the rules do not read would be "
-             "passed over",
-             ql_ruleset_meta(rs, "id"), name, ql_ruleset_input_name(rs, (size_t)best));
-    snprintf(err.field, sizeof err.field, "%.127s", name);
-    raise_ql(&err);
-    return keep_error(w, best);
+    char why[QL_ERROR_MESSAGE_MAX];
+    if (best >= 0) {
+        snprintf(why, sizeof why,
+                 "did you mean '%s'? It has no value in the record, and a key the rules do "
+                 "not read would be passed over",
+                 ql_ruleset_input_name(rs, (size_t)best));
+        return key_refused(rs, name, why, best, w);
+    }
+    int32_t small[128], *f = (size_t)n < 128 ? small : PyMem_Malloc(((size_t)n + 1) * sizeof *f);
+    if (!f) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    key_lists k = {rs, name, f, name_fold(name, f), seen, 0, 0};
+    size_t br = 0;
+    while (br < k.nfolded && f[br] != '[')
+        br++;
+    int found = 0;
+    if ((found = each_list(rs, nears_list, &k)))
+        snprintf(why, sizeof why,
+                 "did you mean the list '%.*s'? None of its items has a value in the "
+                 "record, and a key the rules do not read would be passed over",
+                 (int)(strchr(ql_ruleset_input_name(rs, k.first), '[') -
+                       ql_ruleset_input_name(rs, k.first)),
+                 ql_ruleset_input_name(rs, k.first));
+    else if (br > 0 && br < k.nfolded) {
+        k.nfolded = br;
+        if ((found = each_list(rs, names_list, &k))) {
+            const char *in = ql_ruleset_input_name(rs, k.first);
+            int bl = (int)(strchr(in, '[') - in);
+            snprintf(why, sizeof why, "'%.*s' is a list of %zu items, %.*s[1] … %.*s[%zu]",
+                     bl, in, k.size, bl, in, bl, in, k.size);
+        }
+    }
+    if (f != small)
+        PyMem_Free(f);
+    if (found)
+        return key_refused(rs, name, why, (int)k.first, w);
+    if (!has_id && ql_ruleset_input_index(rs, "id") < 0 && col_near_miss(name, "id")) {
+        snprintf(why, sizeof why,
+                 "did you mean 'id'? The record has no 'id', and a key the rules do not "
+                 "read would be passed over");
+        return key_refused(rs, name, why, (int)ni, w);
+    }
+    return 0;
 }
 
 /* One (key, val) of a record: set, or its problem kept by rank; a key
@@ -408,6 +527,8 @@ static int fill_one(ql_record *rec, PyObject *key, PyObject *val, PyObject *inde
                                 "in a field name");
             return keep_error(w, -1);
         }
+        if (n == 2 && !memcmp(name, "id", 2))
+            return 0; /* the record's id: taken, not read (rule 1) */
         if (!*unknown && !(*unknown = PyList_New(0)))
             return -1;
         return PyList_Append(*unknown, key);
@@ -429,15 +550,19 @@ static int fill_end(const ql_ruleset *rs, PyObject *map, PyObject *index, fill_w
         PyObject *keys = seen ? PyMapping_Keys(map) : NULL;
         if (!keys)
             st = -1;
+        int has_id = 0;
         for (Py_ssize_t k = 0; !st && k < PyList_GET_SIZE(keys); k++) {
-            PyObject *ix = PyDict_GetItemWithError(index, PyList_GET_ITEM(keys, k));
+            PyObject *key = PyList_GET_ITEM(keys, k);
+            PyObject *ix = PyDict_GetItemWithError(index, key);
             if (ix)
                 seen[PyLong_AsLong(ix)] = 1;
             else if (PyErr_Occurred())
                 st = keep_error(w, -1);
+            else if (PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, "id") == 0)
+                has_id = 1;
         }
         for (Py_ssize_t k = 0; !st && k < PyList_GET_SIZE(unknown); k++)
-            st = near_unknown(rs, PyList_GET_ITEM(unknown, k), seen, w);
+            st = near_unknown(rs, PyList_GET_ITEM(unknown, k), seen, has_id, w);
         Py_XDECREF(keys);
         PyMem_Free(seen);
         Py_DECREF(unknown);

@@ -434,13 +434,11 @@ class RuleSet:
 
     def _flat(self, record):
         """A record whose list inputs are given as sequences, with each
-        item as its own field name[k] (None leaves an item empty), and
-        without an `id` the rules do not read (the command takes an id
-        column from every file; so does every entry point)."""
+        item as its own field name[k] (None leaves an item empty).  An
+        `id` the rules do not read stays: the C fill takes it as the
+        record's id, not read (the command takes an id column from every
+        file; so does every entry point), and knows it has one."""
         out = None
-        if "id" in record and "id" not in self._index:
-            out = dict(record)
-            del out["id"]
         for name, size in self._lists.items():
             items = record.get(name)
             if items is None:
@@ -557,7 +555,8 @@ class RuleSet:
         `said` (extra='warn')."""
         if extra == "ignore" or flat.keys() <= self._index.keys():
             return None
-        keys = sorted(k for k in flat if isinstance(k, str) and k not in self._index)
+        keys = sorted(k for k in flat if isinstance(k, str) and k not in self._index
+                      and k != "id")
         if not keys:
             return None
         if extra == "error":
@@ -637,7 +636,7 @@ class RuleSet:
                 refused.row = first + k
                 early[k] = refused
                 flat.append({})
-            elif self._lists or ("id" in r and "id" not in self._index):
+            elif self._lists:
                 try:
                     flat.append(self._flat(r))
                 except RecordError as e:

@@ -116,3 +116,82 @@ def test_a_record_that_is_no_mapping_is_its_own_error(bad, what):
     with pytest.raises(quotalevy.FieldTypeError, match="record 3 is") as e:
         list(rs.evaluate_many(recs, "2024-01-01", batch=2))
     assert isinstance(e.value, TypeError)
+
+
+LIST_TAIL = "'positions' is a list of 12 items, positions\\[1\\] … positions\\[12\\]"
+
+
+@pytest.mark.parametrize("bad", ["positions[13]", "positions[0]", "Positions[13]",
+                                 "Positions[1]", "positions[01]"])
+def test_a_key_past_a_list_is_refused_as_columns_and_the_command_refuse_it(de, bad):
+    """A dict record with positions[13] (of twelve) was evaluated with the
+    key passed over, a warning at most, where evaluate_columns, the
+    command and SQL refuse it: month 13 (or a month written Positions[1]
+    beside positions[1]) was dropped.  Refused in evaluate and
+    evaluate_many, whatever `extra` says, items given by key or whole."""
+    by_key = {"positions[%d]" % k: "121" for k in range(1, 13)}
+    by_key.update(severely_disabled=["3"] * 12, workshop_labour="6000")
+    for r in (dict(by_key, **{bad: "5"}), dict(de_record(), **{bad: "5"})):
+        for extra in ("warn", "ignore", "error"):
+            with pytest.raises(quotalevy.RecordError, match=LIST_TAIL) as e:
+                de.evaluate(r, "2024-12-31", extra=extra)
+            assert e.value.field == bad and "did you mean" not in str(e.value)
+        got = list(de.evaluate_many([de_record(), r], "2024-12-31", errors="yield"))
+        assert isinstance(got[1], quotalevy.RecordError) and got[1].row == 1
+        assert got[1].field == bad and re.search(LIST_TAIL, str(got[1]))
+
+
+def test_a_lists_bare_name_misspelt_gets_did_you_mean(de):
+    """'Positions': [...] was passed over (a warning) and every month read
+    as empty; SQL and evaluate_columns name the list."""
+    r = {"Positions": ["121"] * 12, "severely_disabled": ["3"] * 12}
+    with pytest.raises(quotalevy.RecordError, match="did you mean the list 'positions'"):
+        de.evaluate(r, "2024-12-31", extra="ignore")
+
+
+def test_a_near_miss_of_id_gets_did_you_mean(de):
+    """'ID' or 'Id' for the record's id was passed over with a warning; as
+    the command, columns and SQL suggest 'id' when the record has none."""
+    for slip in ("ID", "Id"):
+        r = dict(de_record(), **{slip: "E1"})
+        with pytest.raises(quotalevy.RecordError, match="did you mean 'id'") as e:
+            de.evaluate(r, "2024-12-31", extra="ignore")
+        assert e.value.field == slip
+        got = list(de.evaluate_many([r], "2024-12-31", errors="yield"))
+        assert got[0].field == slip
+        # beside an id of its own it is another key, passed over
+        with pytest.warns(quotalevy.ExtraColumnsWarning, match=slip):
+            de.evaluate(dict(r, id="E1"), "2024-12-31")
+
+
+@pytest.mark.parametrize("rules,date", [("rules/de/sgb9.yaml", "2024-12-31"),
+                                        ("rules/cn/jilin.yaml", "2024-06-30"),
+                                        ("rules/jp/levy.yaml", "2025-03-31")])
+def test_a_declared_input_never_gets_did_you_mean_whatever_its_value(rules, date):
+    """A key that is a declared input is that input, unset (None, '') or
+    not, never a slip of another: each input in turn None or '' next to
+    a near miss of it, in evaluate, evaluate_many and evaluate_columns —
+    no error may suggest a declared key, nor name the near miss as a slip
+    of the input that has a key."""
+    rs = quotalevy.RuleSet.load(os.path.join(SRC, rules))
+    names = [i.name for i in rs.inputs]
+    for name in names:
+        for unset in (None, ""):
+            rec = {n: None for n in names}
+            rec[name] = unset
+            rec[name.upper()] = "1"  # a near miss of a key that is given
+            errs = []
+            for call in (lambda: rs.evaluate(rec, date, extra="ignore"),
+                         lambda: next(iter(rs.evaluate_many([rec], date, errors="yield",
+                                                            extra="ignore"))),
+                         lambda: rs.evaluate_columns({k: [v] for k, v in rec.items()}, date,
+                                                     errors="column", extra="ignore")):
+                try:
+                    out = call()
+                    if isinstance(out, Exception):
+                        errs.append(str(out))
+                except quotalevy.Error as e:
+                    errs.append(str(e))
+            for msg in errs:
+                for n in names:
+                    assert "did you mean '%s'" % n not in msg, (name, unset, msg)
