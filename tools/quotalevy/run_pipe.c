@@ -3,23 +3,29 @@
  * by worker threads, written in input order.
  *
  * A ring of RING batches: the reading thread reads a batch into a free
- * place of the ring and hands it over, writes the oldest batch once all
- * of it is evaluated, and reads the next into the place it leaves.  A
- * batch is cut into chunks of CHUNK_ROWS rows, each with its own output
- * and reject lines and counts, and each worker takes the next chunk not
- * yet taken, of the oldest batch that has one, until none is left: so
- * the workers go from one batch to the next without waiting for each
- * other or for the reading thread (a barrier a batch — every worker
- * waiting for the last, then all for the reading thread to wake and
- * hand over the next — idled the workers 0.6-1.0 s of a 0.85-1.26 s run
- * on 1 M rows on a loaded machine, the 245 hand-overs each waiting for
- * a thread to be scheduled), and the chunks' lines, written in chunk
- * order, are in input order.  The workers are started once (run_pool.h)
- * and run until the last batch is evaluated.  The slots, their buffers
- * and the workers' records and results are made once and reused, so
- * that a batch costs no allocation once the ring has turned.  Memory is
- * RING batches, whatever the input's size.  Every slot ends as exactly
- * one output row or one reject.
+ * place of the ring and hands it over, and only reads: it waits only when
+ * the ring has no free place.  A batch is cut into chunks of CHUNK_ROWS
+ * rows, each with its own output and reject lines and counts, and each
+ * worker takes the next chunk not yet taken, of the oldest batch that has
+ * one, until none is left: so the workers go from one batch to the next
+ * without waiting for each other or for the reading thread (a barrier a
+ * batch idled the workers 0.6-1.0 s of a 0.85-1.26 s run on 1 M rows on
+ * a loaded machine), and the chunks' lines, written in chunk order, are
+ * in input order.  The oldest batch, once all of it is evaluated, is
+ * written by a worker — the first to see it so while no other writes —
+ * and its place in the ring given back to the reading thread: one writer
+ * at a time, batches in order, so the output is the same bytes as one
+ * thread's.  Writing on the reading thread stalled the run: a write of
+ * the temporary past the page cache (outfile.c, O_DIRECT) waits for the
+ * disk, and while it waited nothing was read and the workers ran out of
+ * rows (`-o FILE` against `-o /dev/null`: wall 1.24, docs/performance.md);
+ * now the other worker evaluates and the reading thread reads on while a
+ * worker writes.  The workers are started once (run_pool.h) and run until
+ * the last batch is written.  The slots, their buffers and the workers'
+ * records and results are made once and reused, so that a batch costs no
+ * allocation once the ring has turned.  Memory is RING batches, whatever
+ * the input's size.  Every slot ends as exactly one output row or one
+ * reject.
  */
 #include "run_pipe.h"
 
@@ -71,19 +77,27 @@ struct run_pipe {
      * input order; kept from batch to batch, so that lines cost no
      * allocation once the ring has turned */
     strbuf *outb, *rejb; /* [RING × NCHUNKS] */
-    /* under mu: the batches handed over (by number, from 0), the batch
-     * and chunk the next worker takes, the workers' end; `more` wakes
-     * the workers for a batch handed over, `done` the reading thread
-     * for a batch evaluated */
+    /* under mu: the batches handed over and written (by number, from
+     * 0), the batch and chunk the next worker takes, whether a worker is
+     * writing, the workers' end; `more` wakes the workers for a batch
+     * handed over, `room` the reading thread for a batch written (or the
+     * run halted) */
     pthread_mutex_t mu;
-    pthread_cond_t more, done;
+    pthread_cond_t more, room;
     ring_batch ring[RING];
-    unsigned long handed, take;
+    unsigned long handed, take, written;
     size_t take_chunk;
-    int quit;
+    int quit, writing;
+    /* under mu: nothing more is written — a worker ran out of memory
+     * (oom), or a write failed (wfail, with its errno) — or the run
+     * ended early (end_workers) */
+    int halt, oom, wfail, werrno;
+    run_counts counts; /* under mu: the rows written and rejected */
+    outfile *out, *rej; /* the writer's (one worker at a time) */
     pthread_t reader; /* the reading thread: a task run there is no worker */
     int alone;        /* no worker thread started: the reading thread evaluates */
-    strbuf errs; /* a batch's rejects for standard error, written at once */
+    strbuf errs; /* a batch's rejects for standard error, written at once
+                    (the writer's) */
     /* plain CSV lines: handed to the workers whole, in each batch's block
      * of bytes (blocks[RING]), found by the reading thread (lines) */
     int plain;
@@ -122,22 +136,109 @@ static void eval_chunk(run_pipe *p, worker *w, int k, size_t c)
         run_evaluate_slot(w->cfg, w, &slots[i]);
 }
 
-/* The chunk's counts noted (under mu), and the reading thread woken
- * when its batch is done. */
+/* The chunk's counts noted (under mu); the worker then sees whether its
+ * batch can be written (work). */
 static void end_chunk(run_pipe *p, worker *w, int k, size_t c)
 {
     ring_batch *b = &p->ring[k];
     b->nout[c] = w->nout;
     b->nrej[c] = w->nrej;
     b->oom |= w->oom;
-    if (++b->done == b->nchunks)
-        pthread_cond_signal(&p->done);
+    b->done++;
 }
 
-/* A worker: chunk after chunk, each the next not yet taken, until the
- * pipe ends.  Run on the reading thread (a thread the pool could not
- * start), it returns at once: the reading thread evaluates there itself
- * (wait_batch). */
+/* Writes batch k's lines (its chunks'), in input order: the output rows
+ * to p->out, the rejects to p->rej (or, without a --rejects file, to
+ * standard error in one write), and counts them in c.  −1 out of
+ * memory.  Only the writer calls it (one thread at a time, ordered by
+ * mu: see write_oldest). */
+static int write_batch(run_pipe *p, int k, run_counts *c)
+{
+    const ring_batch *b = &p->ring[k]; /* done: no worker writes it */
+    p->errs.len = 0;
+    for (size_t t = 0; t < b->nchunks; t++) {
+        const strbuf *o = &p->outb[(size_t)k * NCHUNKS + t];
+        const strbuf *r = &p->rejb[(size_t)k * NCHUNKS + t];
+        outfile_write(p->out, o->p, o->len);
+        if (p->cfg->rejects_csv)
+            outfile_write(p->rej, r->p, r->len);
+        else if (r->len && sb_put(&p->errs, r->p, r->len))
+            return -1;
+        c->written += (long long)b->nout[t];
+        c->rejected += (long long)b->nrej[t];
+    }
+    if (p->errs.len)
+        fwrite(p->errs.p, 1, p->errs.len, stderr);
+    return 0;
+}
+
+/* Whether the oldest batch not yet written is evaluated, with no other
+ * thread writing and the run not halted (under mu). */
+static int writable(const run_pipe *p)
+{
+    if (p->writing || p->halt || p->written == p->handed)
+        return 0;
+    const ring_batch *b = &p->ring[p->written % RING];
+    return b->done == b->nchunks;
+}
+
+/* The oldest batch written (called under mu when writable): the lock is
+ * let go while its lines are written, `writing` keeping every other
+ * thread from writing meanwhile, and its place in the ring given back to
+ * the reading thread.  A failure halts the run: the reading thread says
+ * why. */
+static void write_oldest(run_pipe *p)
+{
+    int k = (int)(p->written % RING);
+    int oom = p->ring[k].oom, failed = 0, e = 0;
+    run_counts c = {0, 0, 0};
+    p->writing = 1;
+    pthread_mutex_unlock(&p->mu);
+    if (!oom && !(oom = write_batch(p, k, &c) != 0) &&
+        (outfile_failed(p->out) || outfile_failed(p->rej))) {
+        failed = 1;
+        e = errno;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->writing = 0;
+    if (oom || failed) {
+        p->halt = 1;
+        p->oom |= oom;
+        p->wfail |= failed;
+        p->werrno = e;
+    } else {
+        p->written++;
+        p->counts.written += c.written;
+        p->counts.rejected += c.rejected;
+    }
+    pthread_cond_signal(&p->room);
+}
+
+/* What a worker does next (under mu): the oldest batch written if it
+ * can be, else the next chunk evaluated; 0 when there is neither. */
+static int step(run_pipe *p, worker *w)
+{
+    int k;
+    size_t c;
+    if (writable(p)) {
+        write_oldest(p);
+        return 1;
+    }
+    if (!take_chunk(p, &k, &c))
+        return 0;
+    pthread_mutex_unlock(&p->mu);
+    eval_chunk(p, w, k, c);
+    pthread_mutex_lock(&p->mu);
+    end_chunk(p, w, k, c);
+    return 1;
+}
+
+/* A worker: batch after batch written and chunk after chunk evaluated,
+ * each the next not yet taken, until the pipe ends.  Whoever ends a
+ * batch's last chunk, or ends writing the batch before it, sees the batch
+ * writable (both under mu), so no batch waits for a wake-up.  Run on
+ * the reading thread (a thread the pool could not start), it returns at
+ * once: the reading thread does the work there itself (run_alone). */
 static void work(void *arg)
 {
     task *t = arg;
@@ -145,20 +246,13 @@ static void work(void *arg)
     worker *w = t->w;
     if (pthread_equal(pthread_self(), p->reader))
         return;
-    int k;
-    size_t c;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        if (!take_chunk(p, &k, &c)) {
-            if (p->quit)
-                break;
-            pthread_cond_wait(&p->more, &p->mu);
+        if (step(p, w))
             continue;
-        }
-        pthread_mutex_unlock(&p->mu);
-        eval_chunk(p, w, k, c);
-        pthread_mutex_lock(&p->mu);
-        end_chunk(p, w, k, c);
+        if (p->quit)
+            break;
+        pthread_cond_wait(&p->more, &p->mu);
     }
     pthread_mutex_unlock(&p->mu);
 }
@@ -178,7 +272,7 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
     p->rejb = calloc(RING * NCHUNKS, sizeof *p->rejb);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->more, NULL);
-    pthread_cond_init(&p->done, NULL);
+    pthread_cond_init(&p->room, NULL);
     /* the workers cut a mapped CSV input's plain lines themselves */
     p->plain = cfg->map_n > 0 && !cfg->jsonl_in;
     p->lines = p->plain ? calloc(BATCH, sizeof *p->lines) : NULL;
@@ -258,7 +352,7 @@ void run_pipe_free(run_pipe *p)
     free(p->rejb);
     free(p->errs.p);
     pthread_cond_destroy(&p->more);
-    pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->room);
     pthread_mutex_destroy(&p->mu);
     free(p);
 }
@@ -388,33 +482,29 @@ static void hand_over(run_pipe *p, int k, size_t n)
     pthread_mutex_unlock(&p->mu);
 }
 
-/* Whether batch k of the ring is evaluated; with `block`, once it is —
- * the reading thread evaluating chunks itself where no worker could be
- * started.  *oom: a worker ran out of memory on it. */
-static int batch_done(run_pipe *p, int k, int block, int *oom)
+/* Where no worker thread could be started: every chunk handed over
+ * evaluated and every batch written, here on the reading thread. */
+static void run_alone(run_pipe *p)
 {
-    ring_batch *b = &p->ring[k];
-    int kc;
-    size_t c;
     pthread_mutex_lock(&p->mu);
-    while (block && b->done < b->nchunks) {
-        if (p->alone && take_chunk(p, &kc, &c)) {
-            pthread_mutex_unlock(&p->mu);
-            eval_chunk(p, &p->ws[0], kc, c);
-            pthread_mutex_lock(&p->mu);
-            end_chunk(p, &p->ws[0], kc, c);
-        } else {
-            pthread_cond_wait(&p->done, &p->mu);
-        }
-    }
-    int done = b->done == b->nchunks;
-    *oom = b->oom;
+    while (step(p, &p->ws[0]))
+        ;
     pthread_mutex_unlock(&p->mu);
-    return done;
+}
+
+/* Waits (under mu) until fewer than `most` batches are handed over and
+ * not written, or the run is halted; the counts so far into c. */
+static void wait_written(run_pipe *p, unsigned long most, run_counts *c)
+{
+    while (!p->halt && p->handed - p->written >= most)
+        pthread_cond_wait(&p->room, &p->mu);
+    c->written = p->counts.written;
+    c->rejected = p->counts.rejected;
 }
 
 /* The workers told to end once nothing is left to take (with `drop`, at
- * once: what is handed over and not taken is dropped), and waited for. */
+ * once: what is handed over and not taken is dropped, and nothing more
+ * is written), and waited for. */
 static void end_workers(run_pipe *p, int drop)
 {
     pthread_mutex_lock(&p->mu);
@@ -422,33 +512,11 @@ static void end_workers(run_pipe *p, int drop)
     if (drop) {
         p->take = p->handed;
         p->take_chunk = 0;
+        p->halt = 1;
     }
     pthread_cond_broadcast(&p->more);
     pthread_mutex_unlock(&p->mu);
     run_pool_wait(p->pool);
-}
-
-/* Writes batch k's lines (its chunks'), in input order: the output rows
- * to out, the rejects to rej (or, without a --rejects file, to standard
- * error in one write), and adds its counts to c. */
-static int write_batch(run_pipe *p, int k, outfile *out, outfile *rej, run_counts *c)
-{
-    const ring_batch *b = &p->ring[k]; /* done: no worker writes it */
-    p->errs.len = 0;
-    for (size_t t = 0; t < b->nchunks; t++) {
-        const strbuf *o = &p->outb[(size_t)k * NCHUNKS + t];
-        const strbuf *r = &p->rejb[(size_t)k * NCHUNKS + t];
-        outfile_write(out, o->p, o->len);
-        if (p->cfg->rejects_csv)
-            outfile_write(rej, r->p, r->len);
-        else if (r->len && sb_put(&p->errs, r->p, r->len))
-            return -1;
-        c->written += (long long)b->nout[t];
-        c->rejected += (long long)b->nrej[t];
-    }
-    if (p->errs.len)
-        fwrite(p->errs.p, 1, p->errs.len, stderr);
-    return 0;
 }
 
 static double now(void)
@@ -483,55 +551,57 @@ int run_pipe_run(run_pipe *p, in_reader *rd, outfile *out, outfile *rej,
                  const run_progress *pr, run_counts *c)
 {
     double t0 = now(), last = t0;
-    int eof = 0, oom = 0, rc = 0;
-    unsigned long nread = 0, nwritten = 0; /* batches */
+    int eof = 0, rc = 0, oom = 0;
     p->reader = pthread_self();
+    p->out = out;
+    p->rej = rej;
     run_pool_start(p->pool); /* the workers, until end_workers */
     for (;;) {
-        int room = !eof && nread - nwritten < RING;
-        /* the oldest batch written as soon as it is evaluated (waited for
-         * only when the ring has no room to read into) */
-        if (nwritten < nread && batch_done(p, (int)(nwritten % RING), !room, &oom)) {
-            int k = (int)(nwritten % RING);
-            if (oom || write_batch(p, k, out, rej, c))
-                goto oom;
-            nwritten++;
-            if (outfile_failed(out) || outfile_failed(rej)) {
-                cli_error("run", "cannot write %s: %s", failed_name(out, rej),
-                          strerror(errno));
-                rc = -1;
-                break;
-            }
-            progress(pr, rd, c, t0, &last, eof && nwritten == nread);
-            continue;
+        /* a free place in the ring (a worker gives one back as it writes
+         * the oldest batch) */
+        pthread_mutex_lock(&p->mu);
+        wait_written(p, RING, c);
+        int halted = p->halt;
+        pthread_mutex_unlock(&p->mu);
+        if (halted || eof)
+            break;
+        progress(pr, rd, c, t0, &last, 0);
+        int k = (int)(p->handed % RING); /* only this thread hands over */
+        long n = read_batch(p, rd, k, &eof);
+        if (n == -2) {
+            oom = 1;
+            break;
         }
-        if (oom)
-            goto oom;
-        if (room) {
-            int k = (int)(nread % RING);
-            long n = read_batch(p, rd, k, &eof);
-            if (n == -2)
-                goto oom;
-            if (n < 0) {
-                rc = -1;
-                break;
-            }
-            if (n > 0) {
-                c->read += n;
-                hand_over(p, k, (size_t)n);
-                nread++;
-            }
-            continue;
+        if (n < 0) {
+            rc = -1;
+            break;
         }
-        if (nwritten == nread)
-            break; /* the end of the input, all of it written */
+        if (n > 0) {
+            c->read += n;
+            hand_over(p, k, (size_t)n);
+            if (p->alone)
+                run_alone(p);
+        }
     }
-    end_workers(p, rc != 0);
-    if (rc == 0 && pr->show)
+    /* every batch handed over written, unless the run stops */
+    pthread_mutex_lock(&p->mu);
+    if (rc == 0 && !oom)
+        wait_written(p, 1, c);
+    oom |= p->oom;
+    int wfail = p->wfail, werrno = p->werrno;
+    pthread_mutex_unlock(&p->mu);
+    end_workers(p, rc != 0 || oom || wfail);
+    if (oom) {
+        cli_error("run", "out of memory");
+        return -1;
+    }
+    if (wfail) {
+        cli_error("run", "cannot write %s: %s", failed_name(out, rej), strerror(werrno));
+        return -1;
+    }
+    if (rc == 0 && pr->show) {
+        progress(pr, rd, c, t0, &last, 1);
         fputc('\n', stderr);
+    }
     return rc;
-oom:
-    end_workers(p, 1);
-    cli_error("run", "out of memory");
-    return -1;
 }
