@@ -34,6 +34,9 @@ static void run_batches(size_t n, long batches)
     run_pool *p = run_pool_new(add, ptr, n);
     assert_non_null(p);
     assert_int_equal(run_pool_threads(p), n);
+    for (size_t i = 0; i < n; i++)
+        assert_true(run_pool_has_thread(p, i));
+    assert_false(run_pool_has_thread(p, n)); /* no such task */
     for (long b = 1; b <= batches; b++) {
         for (size_t i = 0; i < n; i++)
             t[i].input = b * (long)(i + 1);

@@ -239,30 +239,38 @@ class CsvAsJsonLines(unittest.TestCase):
 
 class NoWorkerThread(unittest.TestCase):
     """Where the system starts no worker thread (a process limit), the
-    reading thread evaluates the rows itself: the same bytes, no error."""
+    reading thread evaluates the rows itself; where it starts some threads
+    but not the writer's, the workers write the batches: the same bytes,
+    no error, whichever threads the limit leaves."""
 
     @unittest.skipUnless(os.geteuid() == 0 or os.environ.get("CI"),
                          "a process limit for another user needs root (CI runs as root)")
     def test_the_same_bytes_without_worker_threads(self):
         import resource
 
-        def one_process():
-            # nobody, allowed one process: every thread the run starts fails
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
+        def limited(n):
+            def set_limit():
+                # nobody, allowed n processes (the run itself is one): every
+                # thread the run starts past them fails
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                resource.setrlimit(resource.RLIMIT_NPROC, (n, n))
+            return set_limit
         with tempfile.TemporaryDirectory() as d:
             os.chmod(d, 0o777)
             src = os.path.join(d, "in.csv")
             generated(src, ROWS)
             # LeakSanitizer needs a thread of its own to check: off for the
-            # limited run (the other run checks the same code for leaks)
+            # limited runs (the other run checks the same code for leaks)
             env = dict(os.environ)
             env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                          "detect_leaks=0"]))
             got = []
-            for limit in (None, one_process):
+            # no limit; no thread (reading thread alone); one worker's
+            # thread (the other worker's task and the writer's without);
+            # both workers' threads, not the writer's
+            for limit in (None, limited(1), limited(2), limited(3)):
                 out, rej = os.path.join(d, "out.csv"), os.path.join(d, "rej.csv")
                 p = subprocess.run([*WRAP, BIN, "run", JILIN, src, "--date", "2024-06-30",
                                     "-o", out, "--rejects", rej, "-j", "2"],
@@ -274,7 +282,8 @@ class NoWorkerThread(unittest.TestCase):
                 os.unlink(out)
                 os.unlink(rej)
             self.assertGreater(got[0][0].count(b"\n"), ROWS // 2)
-            self.assertEqual(got[0], got[1])
+            for other in got[1:]:
+                self.assertEqual(got[0], other)
 
 
 class LargeWrites(unittest.TestCase):

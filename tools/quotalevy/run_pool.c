@@ -115,3 +115,5 @@ void run_pool_free(run_pool *p)
 }
 
 size_t run_pool_threads(const run_pool *p) { return p->nstarted; }
+
+int run_pool_has_thread(const run_pool *p, size_t i) { return i < p->n && p->th[i].started; }

@@ -32,5 +32,7 @@ void run_pool_wait(run_pool *p);
 void run_pool_free(run_pool *p);
 /* How many tasks have a thread of their own (for tests). */
 size_t run_pool_threads(const run_pool *p);
+/* Whether task i has a thread of its own. */
+int run_pool_has_thread(const run_pool *p, size_t i);
 
 #endif
