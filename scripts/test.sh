@@ -29,9 +29,13 @@ if [ ! -f build-tsan/build.ninja ]; then
   meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debug \
     -Dpython=disabled -Dpostgresql=disabled >/dev/null
 fi
-ninja -C build-tsan tests/test_threads tests/test_run_pool >/dev/null
+ninja -C build-tsan tests/test_threads tests/test_run_pool tools/quotalevy >/dev/null
 TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_run_pool
+# the run's pipeline (reading thread, workers, writer) end to end: a race
+# reported exits 66, which the tests see as a failure
+TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+  python3 tests/cli/test_pipeline.py build-tsan/tools/quotalevy .
 
 echo "== the command's end-to-end tests under valgrind"
 QL_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \

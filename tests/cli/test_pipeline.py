@@ -286,6 +286,49 @@ class NoWorkerThread(unittest.TestCase):
                 self.assertEqual(got[0], other)
 
 
+class WriteFailsMidRun(unittest.TestCase):
+    """A write that fails while the run is under way (the writer thread's,
+    a MiB block to a full device, long before the end) stops the run with
+    one message naming the file and the reason, exit 2, whatever the
+    threads: for the output, standard output, and a rejects file of more
+    than a block."""
+
+    def test_a_failed_write_is_said_once(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.csv")
+            generated(src, ROWS)
+            # every row refused (a non-number), so the rejects pass a block
+            bad = os.path.join(d, "bad.csv")
+            with open(src, "rb") as f, open(bad, "wb") as g:
+                lines = f.read().split(b"\n")
+                g.write(lines[0] + b"\n")
+                for l in lines[1:]:
+                    if l:
+                        fields = l.split(b",")
+                        fields[6] = b"many" + b"x" * 100
+                        g.write(b",".join(fields) + b"\n")
+            cases = {
+                "-o": (src, ["-o", "/dev/full"], None, "/dev/full"),
+                "stdout": (src, [], "/dev/full", "standard output"),
+                "--rejects": (bad, ["-o", os.path.join(d, "out.csv"), "--rejects",
+                                    "/dev/full"], None, "/dev/full"),
+            }
+            for name, (inp, extra, stdout, said) in cases.items():
+                for threads in ("1", "2"):
+                    with self.subTest(name, threads=threads):
+                        with open(stdout or os.devnull, "wb") as out:
+                            p = subprocess.run([*WRAP, BIN, "run", JILIN, inp, "--date",
+                                                "2024-06-30", "-j", threads, *extra],
+                                               stdout=out, stderr=subprocess.PIPE,
+                                               cwd=SRC)
+                        err = p.stderr.decode()
+                        self.assertEqual(p.returncode, 2, err[-500:])
+                        want = "quotalevy run: cannot write %s: No space left on device" % said
+                        self.assertEqual(err.count(want), 1, err[-500:])
+                        self.assertNotIn("rows read", err)
+                        self.assertFalse(os.path.exists(os.path.join(d, "out.csv")))
+
+
 class LargeWrites(unittest.TestCase):
     """The output reaches the kernel in blocks of at least 1 MiB (the last
     one excepted), not in stdio's 4 KiB pieces: strace counts them."""
