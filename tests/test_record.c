@@ -15,6 +15,7 @@
 
 #include "decimal.h"
 #include "eval.h"
+#include "line_check.h"
 #include "record_line.h"
 
 #define FIELDS                                                                 \
@@ -330,28 +331,6 @@ static void test_record_number_text_as_exact_way(void **state)
     ql_ruleset_free(rs);
 }
 
-/* Whether field i holds the same in both records (empty, or the same
- * value and 64-bit copy). */
-static int same_field(const ql_record *x, const ql_record *y, size_t i)
-{
-    ql_value a = QL_VALUE_INIT, b = QL_VALUE_INIT;
-    if (ql_record_get(&a, x, i) || ql_record_get(&b, y, i) || a.type != b.type)
-        return 0;
-    switch (a.type) {
-    case QL_TYPE_NONE: return 1;
-    case QL_TYPE_NUMBER:
-        return a.number.coef_hi == b.number.coef_hi &&
-               a.number.coef_lo == b.number.coef_lo &&
-               a.number.scale == b.number.scale && x->wide[i] == y->wide[i] &&
-               (x->wide[i] ||
-                (x->v64[i].c == y->v64[i].c && x->v64[i].s == y->v64[i].s));
-    case QL_TYPE_BOOL: return a.boolean == b.boolean;
-    case QL_TYPE_DATE: return a.date == b.date;
-    default:
-        return a.length == b.length && !memcmp(a.string, b.string, a.length);
-    }
-}
-
 /* A row set in one call (ql_record_set_texts) as field by field
  * (ql_record_set_text, in column order, every column; of the refusals
  * the one whose field is declared first, the first column of it — so
@@ -515,14 +494,7 @@ static void test_record_set_line_as_set_texts(void **state)
         /* the reference: cut at every comma, set in one call */
         memcpy(copy, line, len);
         copy[len] = '\0';
-        size_t nref = 0, start = 0;
-        for (size_t k = 0; k <= len; k++)
-            if (k == len || copy[k] == ',') {
-                copy[k] = '\0';
-                rt[nref] = copy + start;
-                rl[nref++] = k - start;
-                start = k + 1;
-            }
+        size_t nref = line_cut_at_commas(copy, len, rt, rl);
         int set = -1;
         size_t n =
             qli_record_set_line(row, fields, ncols, line, len, lt, ll, &set);

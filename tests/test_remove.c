@@ -7,38 +7,11 @@
  * readers a file over it removed is not (P2-03).
  * Public API only: linked against the shipped shared library.
  */
+#define QL_TEST_SCRATCH "remove"
 #include "test_util.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char dir[64];
-
-static const char *put(const char *name, const char *text)
-{
-    static char path[160];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/ql_remove_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
-}
 
 #define HEAD(id)                                                               \
     "quotalevy: 1\nid: " id "\ntitle: t\njurisdiction: XX\n"                   \
@@ -55,9 +28,9 @@ static const char PARENT[] = HEAD(
 /* Loads `child` over PARENT; the status, the error in *err. */
 static ql_status load_child(const char *child, ql_error *err)
 {
-    put("parent.yaml", PARENT);
+    scratch_put("parent.yaml", PARENT);
     ql_ruleset *rs = NULL;
-    ql_status st = ql_ruleset_load(&rs, put("child.yaml", child), err);
+    ql_status st = ql_ruleset_load(&rs, scratch_put("child.yaml", child), err);
     ql_ruleset_free(rs);
     return st;
 }
@@ -118,16 +91,17 @@ static void test_remove_what_a_parent_reads(void **state)
 static void test_unread_in_a_middle_file(void **state)
 {
     (void)state;
-    put("parent.yaml", PARENT);
-    put("middle.yaml",
-        HEAD("middle") "extends: parent.yaml\n"
-                       "computed:\n  xx: n * 3\n" /* a slip of x */
-                       "outputs: [x, c]\n");
+    scratch_put("parent.yaml", PARENT);
+    scratch_put("middle.yaml",
+                HEAD("middle") "extends: parent.yaml\n"
+                               "computed:\n  xx: n * 3\n" /* a slip of x */
+                               "outputs: [x, c]\n");
     ql_ruleset *rs = NULL;
     ql_error err;
     assert_int_equal(
         ql_ruleset_load(
-            &rs, put("top.yaml", HEAD("top") "extends: middle.yaml\n"), &err),
+            &rs, scratch_put("top.yaml", HEAD("top") "extends: middle.yaml\n"),
+            &err),
         QL_ENAME);
     assert_non_null(strstr(err.file, "middle.yaml"));
     assert_int_equal(err.line, 8);
@@ -136,7 +110,8 @@ static void test_unread_in_a_middle_file(void **state)
     assert_non_null(strstr(err.message, "defines computed value 'x'"));
     /* a middle file's definition read by what the top removes: loads
      * (jilin-pool removes the checks that read jilin's thresholds) */
-    put("middle.yaml",
+    scratch_put(
+        "middle.yaml",
         HEAD("middle") "extends: parent.yaml\n"
                        "parameters:\n  floor:\n    values:\n"
                        "      - {from: 2020-01-01, value: 1, source: s}\n"
@@ -144,17 +119,18 @@ static void test_unread_in_a_middle_file(void **state)
                        "actual: n}\n");
     assert_int_equal(
         ql_ruleset_load(&rs,
-                        put("top.yaml", HEAD("top") "extends: middle.yaml\n"
-                                                    "remove:\n  checks: [d]\n"),
+                        scratch_put("top.yaml",
+                                    HEAD("top") "extends: middle.yaml\n"
+                                                "remove:\n  checks: [d]\n"),
                         &err),
         QL_OK);
     ql_ruleset_free(rs);
     /* the top file's own unread definition is refused as before */
     assert_int_equal(
         ql_ruleset_load(&rs,
-                        put("top.yaml",
-                            HEAD("top") "extends: middle.yaml\n"
-                                        "computed:\n  lone: n + 1\n"),
+                        scratch_put("top.yaml",
+                                    HEAD("top") "extends: middle.yaml\n"
+                                                "computed:\n  lone: n + 1\n"),
                         &err),
         QL_ENAME);
     assert_non_null(strstr(err.file, "top.yaml"));
@@ -170,5 +146,5 @@ int main(void)
         cmocka_unit_test(test_remove_what_a_parent_reads),
         cmocka_unit_test(test_unread_in_a_middle_file),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -5,6 +5,7 @@
  * names, files that are not regular refused without blocking, NULLs.
  * Public API only: linked against the shipped shared library.
  */
+#define QL_TEST_SCRATCH "ruletest"
 #include "test_util.h"
 
 #include <limits.h>
@@ -33,34 +34,6 @@ static void note(const char *file, int line, const char *case_name,
     f->n++;
 }
 
-static char dir[64];
-
-static const char *write_file(const char *name, const char *text)
-{
-    static char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/ql_ruletest_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
-}
-
 static const char CASES[] =
     "rules: " BASE "\n"
     "description: two cases right, one wrong in three ways\n"
@@ -82,7 +55,7 @@ static const char CASES[] =
 static void test_ruletest_cases(void **state)
 {
     (void)state;
-    const char *t = write_file("t.yaml", CASES);
+    const char *t = scratch_put("t.yaml", CASES);
     size_t passed = 99, failed = 99;
     failures f = {0};
     ql_error err;
@@ -99,7 +72,7 @@ static void test_ruletest_cases(void **state)
     assert_non_null(strstr(f.text[1], "'nothing_like_this' is not an output"));
     /* a case that compares nothing fails, and a file with no case is
      * refused: neither can fail, so neither may pass */
-    t = write_file(
+    t = scratch_put(
         "t.yaml", "rules: " BASE "\n"
                   "cases:\n"
                   "  - name: empty\n"
@@ -119,12 +92,12 @@ static void test_ruletest_cases(void **state)
     assert_non_null(strstr(f.text[0], "'expect' is empty"));
     assert_int_equal(f.line[1], 10);
     assert_non_null(strstr(f.text[1], "an empty list expects nothing"));
-    t = write_file("t.yaml", "rules: " BASE "\ncases: []\n");
+    t = scratch_put("t.yaml", "rules: " BASE "\ncases: []\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
                      QL_ESCHEMA);
     assert_int_equal(err.line, 2);
     assert_non_null(strstr(err.message, "'cases' is empty"));
-    t = write_file("t.yaml", CASES);
+    t = scratch_put("t.yaml", CASES);
     /* no callback: counted all the same */
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_OK);
@@ -134,7 +107,7 @@ static void test_ruletest_cases(void **state)
      * line 2 (probe7 P7-05) */
     char bom[sizeof CASES + 3] = "\xEF\xBB\xBF";
     strcat(bom, CASES);
-    t = write_file("t.yaml", bom);
+    t = scratch_put("t.yaml", bom);
     memset(&f, 0, sizeof f);
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
                      QL_OK);
@@ -149,7 +122,7 @@ static void test_ruletest_broken_files(void **state)
     size_t passed = 7, failed = 7;
     ql_error err;
     const char *t =
-        write_file("t.yaml", "rules: x.yaml\ncases: []\nextra: 1\n");
+        scratch_put("t.yaml", "rules: x.yaml\ncases: []\nextra: 1\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_ESCHEMA);
     assert_int_equal(err.line, 3);
@@ -158,15 +131,15 @@ static void test_ruletest_broken_files(void **state)
                                         "description"));
     assert_null(strstr(err.message, "extra"));
     assert_int_equal(passed, 7); /* nothing counted */
-    t = write_file("t.yaml", "rules: x.yaml\n");
+    t = scratch_put("t.yaml", "rules: x.yaml\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_ESCHEMA);
     assert_non_null(strstr(err.message, "'cases:'"));
-    t = write_file("t.yaml", "rules: [\n");
+    t = scratch_put("t.yaml", "rules: [\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_EPARSE);
     /* a byte that is not UTF-8, at its own place, named (lib13b 5a) */
-    t = write_file("t.yaml", "rules: x.yaml\ncases: [] # caf\xE9\n");
+    t = scratch_put("t.yaml", "rules: x.yaml\ncases: [] # caf\xE9\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_EPARSE);
     assert_int_equal(err.line, 2);
@@ -174,15 +147,16 @@ static void test_ruletest_broken_files(void **state)
     assert_non_null(strstr(err.message,
                            "byte 0xE9 is not UTF-8 (it starts a 3-byte "
                            "sequence, but 0x0A follows"));
-    t = write_file("t.yaml", "rules: missing.yaml\ncases: []\n");
+    t = scratch_put("t.yaml", "rules: missing.yaml\ncases: []\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_EIO);
     assert_non_null(strstr(err.file, "missing.yaml"));
     /* a directory and a FIFO: refused at once, never read or waited on */
     assert_int_equal(
-        ql_test_file(&passed, &failed, dir, NULL, NULL, NULL, &err), QL_EIO);
+        ql_test_file(&passed, &failed, scratch_dir, NULL, NULL, NULL, &err),
+        QL_EIO);
     char fifo[128];
-    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", scratch_dir);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     assert_int_equal(
         ql_test_file(&passed, &failed, fifo, NULL, NULL, NULL, &err), QL_EIO);
@@ -197,20 +171,20 @@ static void test_ruletest_quotes_no_other_file(void **state)
     (void)state;
     size_t passed = 7, failed = 7;
     ql_error err;
-    const char *t = write_file("t.yaml", "secret_key: hunter2-very-secret\n"
-                                         "password: swordfish\n");
+    const char *t = scratch_put("t.yaml", "secret_key: hunter2-very-secret\n"
+                                          "password: swordfish\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_ESCHEMA);
     assert_non_null(strstr(err.message, "not a quotalevy test file"));
     assert_null(strstr(err.message, "secret"));
     assert_int_equal(err.line, 1);
-    t = write_file("t.yaml", "cases: []\nrules: x.yaml\n"
-                             "root:x:0:0:root:/root:/bin/bash: 1\n");
+    t = scratch_put("t.yaml", "cases: []\nrules: x.yaml\n"
+                              "root:x:0:0:root:/root:/bin/bash: 1\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_ESCHEMA);
     assert_null(strstr(err.message, "root"));
     assert_int_equal(err.line, 3);
-    t = write_file("t.yaml", "rules: x.yaml\ncase: []\n");
+    t = scratch_put("t.yaml", "rules: x.yaml\ncase: []\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_ESCHEMA);
     assert_non_null(strstr(err.message, "unknown key 'case'; did you mean "
@@ -226,7 +200,7 @@ static void test_ruletest_case_checks(void **state)
     failures f = {0};
     size_t passed, failed;
     ql_error err;
-    const char *t = write_file(
+    const char *t = scratch_put(
         "t.yaml", "rules: " BASE "\n"
                   "cases:\n"
                   "  - name: basic\n"
@@ -278,7 +252,7 @@ static void test_ruletest_expected_error_checks(void **state)
     "    date: 2024-01-01\n"                                                   \
     "    input: {kind: firm, staff: -1, wages: 1, area_wage: 1}\n"             \
     "    error: " error "\n"
-    const char *t = write_file(
+    const char *t = scratch_put(
         "t.yaml",
         "rules: " BASE "\n"
         "cases:\n" BAD_CASE("right", "{code: QL_ERECORD, field: staff}")
@@ -316,18 +290,18 @@ static void test_ruletest_load_options(void **state)
     /* the rules named by the test file extend a file outside its folder:
      * refused by default, run with QL_EXTENDS_ANY */
     char sub[128];
-    snprintf(sub, sizeof sub, "%s/top", dir);
+    snprintf(sub, sizeof sub, "%s/top", scratch_dir);
     assert_int_equal(mkdir(sub, 0700), 0);
-    write_file("base.yaml", "quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
-                            "version: '1'\ninputs:\n  n: {type: decimal, "
-                            "scale: 1}\noutputs: [n]\n");
-    write_file("top/top.yaml",
-               "quotalevy: 1\nid: y\ntitle: y\njurisdiction: y\n"
-               "version: '1'\nextends: ../base.yaml\n");
-    const char *t = write_file("top/t.yaml", "rules: top.yaml\ncases:\n"
-                                             "  - date: 2024-01-01\n"
-                                             "    input: {n: 2}\n"
-                                             "    expect: {n: 2.0}\n");
+    scratch_put("base.yaml", "quotalevy: 1\nid: x\ntitle: x\njurisdiction: x\n"
+                             "version: '1'\ninputs:\n  n: {type: decimal, "
+                             "scale: 1}\noutputs: [n]\n");
+    scratch_put("top/top.yaml",
+                "quotalevy: 1\nid: y\ntitle: y\njurisdiction: y\n"
+                "version: '1'\nextends: ../base.yaml\n");
+    const char *t = scratch_put("top/t.yaml", "rules: top.yaml\ncases:\n"
+                                              "  - date: 2024-01-01\n"
+                                              "    input: {n: 2}\n"
+                                              "    expect: {n: 2.0}\n");
     size_t passed = 0, failed = 0;
     ql_error err;
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
@@ -387,23 +361,23 @@ static void test_ruletest_names_the_rules_it_tested(void **state)
 {
     (void)state;
     char sub[128], real[2][PATH_MAX];
-    snprintf(sub, sizeof sub, "%s/chain", dir);
+    snprintf(sub, sizeof sub, "%s/chain", scratch_dir);
     assert_int_equal(mkdir(sub, 0700), 0);
-    write_file("chain/base.yaml",
-               "quotalevy: 1\nid: base\ntitle: x\njurisdiction: x\n"
-               "version: '1'\ninputs:\n  n: {type: decimal, scale: 1}\n"
-               "outputs: [n]\n");
-    assert_non_null(realpath(write_file("chain/top.yaml",
-                                        "quotalevy: 1\nid: top\ntitle: y\n"
-                                        "jurisdiction: y\nversion: '2'\n"
-                                        "extends: base.yaml\n"),
+    scratch_put("chain/base.yaml",
+                "quotalevy: 1\nid: base\ntitle: x\njurisdiction: x\n"
+                "version: '1'\ninputs:\n  n: {type: decimal, scale: 1}\n"
+                "outputs: [n]\n");
+    assert_non_null(realpath(scratch_put("chain/top.yaml",
+                                         "quotalevy: 1\nid: top\ntitle: y\n"
+                                         "jurisdiction: y\nversion: '2'\n"
+                                         "extends: base.yaml\n"),
                              real[0]));
-    snprintf(sub, sizeof sub, "%s/chain/base.yaml", dir);
+    snprintf(sub, sizeof sub, "%s/chain/base.yaml", scratch_dir);
     assert_non_null(realpath(sub, real[1]));
-    const char *t = write_file("chain/t.yaml", "rules: top.yaml\ncases:\n"
-                                               "  - date: 2024-01-01\n"
-                                               "    input: {n: 2}\n"
-                                               "    expect: {n: 3.0}\n");
+    const char *t = scratch_put("chain/t.yaml", "rules: top.yaml\ncases:\n"
+                                                "  - date: 2024-01-01\n"
+                                                "    input: {n: 2}\n"
+                                                "    expect: {n: 3.0}\n");
     size_t passed = 9, failed = 9;
     loaded l = {0};
     ql_error err;
@@ -425,7 +399,7 @@ static void test_ruletest_names_the_rules_it_tested(void **state)
         QL_OK);
     assert_int_equal(failed, 1);
     /* rules that do not load: no call, the error names the rules file */
-    write_file("chain/top.yaml", "quotalevy: 1\nid: top\n");
+    scratch_put("chain/top.yaml", "quotalevy: 1\nid: top\n");
     memset(&l, 0, sizeof l);
     assert_int_not_equal(ql_test_file_ext(&passed, &failed, t, NULL, saw_rules,
                                           note_loaded, &l, &err),
@@ -445,7 +419,7 @@ static void test_ruletest_names_the_rules_it_tested(void **state)
 static void test_ruletest_expect_slips(void **state)
 {
     (void)state;
-    const char *t = write_file(
+    const char *t = scratch_put(
         "t.yaml", "rules: " BASE "\n"
                   "cases:\n"
                   "  - name: slips\n"
@@ -505,5 +479,5 @@ int main(void)
         cmocka_unit_test(test_ruletest_expect_slips),
         cmocka_unit_test(test_ruletest_null_arguments),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -86,6 +86,42 @@ static inline ql_date D(const char *s)
     return d;
 }
 
+#ifdef QL_TEST_SCRATCH
+/* A scratch folder for a test file whose tests need files on disk: it
+ * defines QL_TEST_SCRATCH "name" before including this header, and runs
+ * its group with scratch_setup (makes /tmp/ql_name_XXXXXX, fresh) and
+ * scratch_teardown (removes it with all it holds). */
+static char scratch_dir[64];
+
+/* Writes `text` to the file `name` (a path inside the scratch folder);
+ * returns the file's path, valid until the next call. */
+static inline const char *scratch_put(const char *name, const char *text)
+{
+    static char path[192];
+    snprintf(path, sizeof path, "%s/%s", scratch_dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static inline int scratch_setup(void **state)
+{
+    (void)state;
+    snprintf(scratch_dir, sizeof scratch_dir, "/tmp/ql_%s_XXXXXX", QL_TEST_SCRATCH);
+    return mkdtemp(scratch_dir) ? 0 : -1;
+}
+
+static inline int scratch_teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch_dir);
+    return system(cmd);
+}
+#endif
+
 /* The header every inline rule set in the tests starts with. */
 #define RULES_HEAD                                                           \
     "quotalevy: 1\nid: t\ntitle: T\njurisdiction: XX\nversion: \"1\"\n"      \

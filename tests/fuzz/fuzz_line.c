@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../line_check.h"
 #include "eval.h"
 #include "quotalevy.h"
 #include "record_line.h"
@@ -46,28 +47,6 @@ static const char rules[] =
     "outputs: [z]\n";
 
 enum { COLS = 32, LINE_MAX = 4096 };
-
-/* Whether field i holds the same in both records (empty, or the same
- * value and 64-bit copy). */
-static int same_field(const ql_record *x, const ql_record *y, size_t i)
-{
-    ql_value a = QL_VALUE_INIT, b = QL_VALUE_INIT;
-    if (ql_record_get(&a, x, i) || ql_record_get(&b, y, i) || a.type != b.type)
-        return 0;
-    switch (a.type) {
-    case QL_TYPE_NONE: return 1;
-    case QL_TYPE_NUMBER:
-        return a.number.coef_hi == b.number.coef_hi &&
-               a.number.coef_lo == b.number.coef_lo &&
-               a.number.scale == b.number.scale && x->wide[i] == y->wide[i] &&
-               (x->wide[i] ||
-                (x->v64[i].c == y->v64[i].c && x->v64[i].s == y->v64[i].s));
-    case QL_TYPE_BOOL: return a.boolean == b.boolean;
-    case QL_TYPE_DATE: return a.date == b.date;
-    default:
-        return a.length == b.length && !memcmp(a.string, b.string, a.length);
-    }
-}
 
 static void differs(const char *what, const char *line, size_t len)
 {
@@ -107,14 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *rt[LINE_MAX + 1];
     static size_t rl[LINE_MAX + 1];
     memcpy(cut, copy, len + 1);
-    size_t nref = 0, start = 0;
-    for (size_t k = 0; k <= len; k++)
-        if (k == len || cut[k] == ',') {
-            cut[k] = '\0';
-            rt[nref] = cut + start;
-            rl[nref++] = k - start;
-            start = k + 1;
-        }
+    size_t nref = line_cut_at_commas(cut, len, rt, rl);
 
     ql_record *ref, *row;
     if (ql_record_new(&ref, rs, NULL) || ql_record_new(&row, rs, NULL))
