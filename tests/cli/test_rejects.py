@@ -173,6 +173,18 @@ class JsonLines(Fixture):
                       p.stderr.decode())
 
 
+    def test_compare_reads_on_after_a_first_record_the_reader_refused(self):
+        # the refused record's (no) keys were checked as a record's: "no key
+        # is an input", exit 2, before any row was compared
+        src = self.write("f.jsonl", b'{"id": "J1", "m": 1, "n": [1]}\n{"id": "J2", "m": 1}\n')
+        p = run("compare", self.rules, src, "--date", "2024-01-01",
+                "--override", "k=3@2024-01-01", check_rc=1)
+        err = p.stderr.decode()
+        self.assertIn("f.jsonl:1:27: not compared (id J1): field 'n': nested objects", err)
+        self.assertNotIn("no key is an input", err)
+        self.assertIn("2 rows: 1 evaluated under both", p.stdout.decode())
+
+
 class Csv(Fixture):
     """P3-14: a reject of the CSV reader (a stray quote, a ragged row, a
     quote never closed, a field too long) named no id, nor the column's

@@ -512,8 +512,11 @@ int cmd_compare(int argc, char **argv)
     int st;
     while ((st = in_next(rd, &row)) == 1) {
         const char *slip = NULL, *slip_field;
-        if (!header && col_check_keys(cw, "compare", path, row.line, row.name, row.n,
-                                      &slip, &slip_field))
+        /* a record the reader refused has no keys to check: it is not
+         * compared, and says why (as run's reader rejects) */
+        if (!header && !row.error &&
+            col_check_keys(cw, "compare", path, row.line, row.name, row.n, &slip,
+                           &slip_field))
             goto out;
         if (slip)
             in_row_reject(&row, slip, slip_field, QL_ERECORD);
