@@ -250,7 +250,9 @@ class Run(unittest.TestCase):
         out = rows(p.stdout)
         self.assertEqual([(r["id"], r["levy_rate"]) for r in out],
                          [("D1", "1.0"), ("D2", "0.5")])
-        self.assertIn("<stdin>:4: rejected (id D3): field 'date': no evaluation date", p.stderr)
+        # at the date column, and saying it is empty, not that it lacks one
+        self.assertIn("<stdin>:4:2: rejected (id D3): field 'date': no evaluation date: the "
+                      "row's 'date' is empty (give one, or --date for every row)", p.stderr)
         self.assertIn("<stdin>:5:2: rejected (id D4): field 'date'", p.stderr)
         # --date and the column both: one would be dropped silently
         p = run("run", JILIN, "-", "--date", "2021-01-01", stdin=data, check_rc=2)

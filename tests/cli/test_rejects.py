@@ -185,6 +185,37 @@ class JsonLines(Fixture):
         self.assertIn("2 rows: 1 evaluated under both", p.stdout.decode())
 
 
+class NoDate(Fixture):
+    """A row without its evaluation date was 'no evaluation date: give
+    --date or a 'date' column' at no column, of a row that has a date
+    column, empty: now at that column (a CSV number, a JSON Lines byte),
+    saying it is empty; a record with no date key at all, no column."""
+
+    def test_an_empty_date_is_at_its_column(self):
+        csv_src = self.write("d.csv", b"id,date,m\nA1,,1\nA2,2024-01-01,1\n")
+        line = b'{"id": "J1", "date": null, "m": 1}'
+        jl_src = self.write("d.jsonl", line + b'\n{"id": "J2", "m": 1}\n'
+                            b'{"id": "J3", "m": 1, "date": "2024-01-01"}\n')
+        for src, want in ((csv_src, [("2", "2", "date", "A1")]),
+                          (jl_src, [("1", str(line.index(b"null") + 1), "date", "J1"),
+                                    ("2", "", "date", "J2")])):
+            got = []
+            for threads in ("1", "2"):
+                rej = self.path("r%s.csv" % threads)
+                run("run", self.rules, src, "-q", "-j", threads, "-o", self.path("o.csv"),
+                    "-r", rej, check_rc=1)
+                got.append([(r["line"], r["column"], r["field"], r["id"]) for r in rows(rej)])
+                self.assertEqual([r["message"] for r in rows(rej)][0],
+                                 "no evaluation date: the row's 'date' is empty (give one, "
+                                 "or --date for every row)")
+            self.assertEqual(got, [want, want])
+            p = run("compare", self.rules, src, "--override", "k=3@2024-01-01", check_rc=1)
+            for line_, col, _, id_ in want:
+                self.assertIn("%s:%s%s: not compared (id %s): field 'date': no evaluation "
+                              "date" % (src, line_, ":" + col if col else "", id_),
+                              p.stderr.decode())
+
+
 class Csv(Fixture):
     """P3-14: a reject of the CSV reader (a stray quote, a ragged row, a
     quote never closed, a field too long) named no id, nor the column's

@@ -209,6 +209,15 @@ static const char *err_text(const ql_error *err, char *buf, size_t size)
     return buf;
 }
 
+/* The column (in_row_column) of the row's 'date', or 0 when it has none. */
+static int date_column(const in_row *row)
+{
+    for (size_t k = 0; k < row->n; k++)
+        if (!strcmp(row->name[k], "date"))
+            return in_row_column(row, k);
+    return 0;
+}
+
 /* The column (in_row_column) of the field an evaluation error names, or
  * 0 when it names none the row has. */
 static int error_column(const in_row *row, const ql_error *err)
@@ -556,9 +565,13 @@ int cmd_compare(int argc, char **argv)
             else if (refused) /* a value (the date's too) refused */
                 not_compared(path, row.line, column, id, "not compared", NULL,
                              err_text(&err, why, sizeof why));
-            else
-                not_compared(path, row.line, 0, id, "not compared", NULL,
-                             "no evaluation date (no --date, and the row's date is empty)");
+            else /* at the date column, as run's reject */
+                not_compared(path, row.line, date_column(&row), id, "not compared",
+                             "date",
+                             date_column(&row) ? "no evaluation date: the row's 'date' is "
+                                                 "empty (give one, or --date for every row)"
+                                               : "no evaluation date: the row has no 'date' "
+                                                 "(give one, or --date for every row)");
             continue;
         }
         ql_status s1 = ql_evaluate(sb, rb, date, 0, NULL);

@@ -487,9 +487,16 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
                    !set_slot(cfg, w, s, &rv, &date, &have_date)))
         return;
     const char *id = rv.id;
-    if (!have_date) {
-        reject(cfg, w, s, 0, "date", QL_ERECORD,
-               "no evaluation date: give --date or a 'date' column", id);
+    if (!have_date) { /* at the date column, when the row has one, empty */
+        int dc = rv.raw && cfg->date_col >= 0 ? cfg->date_col + 1 : 0;
+        for (size_t k = 0; !rv.raw && k < s->n && !dc; k++)
+            dc = s->target[k] == T_DATE ? s->col[k] : 0;
+        reject(cfg, w, s, dc, "date", QL_ERECORD,
+               dc ? "no evaluation date: the row's 'date' is empty (give one, or "
+                    "--date for every row)"
+                  : "no evaluation date: the row has no 'date' (give one, or --date "
+                    "for every row)",
+               id);
         return;
     }
     if (copied_text_bad(cfg, w, s, &rv))
