@@ -2437,6 +2437,30 @@ class WhatIf(unittest.TestCase):
                 "--override", "ratio=1.7%@2024-01-01", check_rc=2)
         self.assertIn("unknown format 'xml'", p.stderr)
 
+    def test_only_takes_a_list_outputs_bare_name_as_its_items(self):
+        # P7-07's class: --only monthly said "'monthly' is not an output",
+        # of a list output that `outputs:` lists by that very name
+        with tempfile.TemporaryDirectory() as d:
+            rules, data = os.path.join(d, "l.yaml"), os.path.join(d, "l.csv")
+            write(rules, "quotalevy: 1\nid: l\ntitle: l\njurisdiction: XX\nversion: \"1\"\n"
+                  "sources:\n  s1: {title: a test source}\n"
+                  "parameters:\n  k: {type: integer, values: [{from: 2000-01-01, value: 2, "
+                  "source: s1 art. 1}]}\n"
+                  "inputs:\n  p: {type: integer, count: 3, default: 0}\n"
+                  "computed:\n  monthly: {expr: p * k, count: 3}\n  t: sum(monthly)\n"
+                  "outputs: [monthly, t]\n")
+            write(data, "id,p[1],p[2],p[3]\nA,1,2,3\n")
+            base = ("compare", rules, data, "--date", "2024-01-01", "--override",
+                    "k=3@2024-01-01")
+            p = run(*base, "--only", "monthly", check_rc=0)
+            self.assertIn("  A: monthly[1] 2 -> 3; monthly[2] 4 -> 6; monthly[3] 6 -> 9\n",
+                          p.stdout)
+            self.assertNotIn("t 12", p.stdout)
+            p = run(*base, "--only", "monthly,monthly[2]", check_rc=2)
+            self.assertIn("--only: 'monthly[2]' is named twice", p.stderr)
+            p = run(*base, "--only", "Monthy", check_rc=2)
+            self.assertIn("did you mean the list 'monthly' (its every item)?", p.stderr)
+
     def test_compare(self):
         p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
                 "--override", "ratio=1.7%@2024-01-01", check_rc=1)

@@ -50,18 +50,58 @@ static void only_refused(const ql_ruleset *rs, const char *rules, const char *na
     } else {
         const char *near = NULL;
         int best = 0;
+        int list = 0; /* near is a list output's first item */
         for (size_t k = 0; k < ql_ruleset_output_count(rs); k++) {
-            int d = col_near_miss(name, ql_ruleset_output_name(rs, k));
+            const char *out = ql_ruleset_output_name(rs, k);
+            int d = col_near_miss(name, out), item = 0;
+            size_t n = strlen(out);
+            if (!d && n > 3 && !strcmp(out + n - 3, "[1]")) { /* the list's bare name */
+                char *bare = strndup(out, n - 3);
+                d = bare ? col_near_miss(name, bare) : 0;
+                free(bare);
+                item = 1;
+            }
             if (d && (!best || d < best))
-                best = d, near = ql_ruleset_output_name(rs, k);
+                best = d, near = out, list = item;
         }
-        if (near)
+        if (near && list)
+            cli_error("compare", "--only: '%s' is not an output of %s: did you mean the "
+                                 "list '%.*s' (its every item)?",
+                      shown, rules, (int)(strlen(near) - 3), near);
+        else if (near)
             cli_error("compare", "--only: '%s' is not an output of %s: did you mean '%s'?",
                       shown, rules, near);
         else
             cli_error("compare", "--only: '%s' is not an output of %s", shown, rules);
     }
     free(b.p);
+}
+
+/* --only NAME where NAME is a list output's bare name (q of q[1] …
+ * q[n], as `outputs:` lists it): its items watched; their count, 0 when
+ * it is no list output, −1 when an item is watched already (said as
+ * named twice). */
+static int only_list(const ql_ruleset *rs, const char *name, unsigned char *watch)
+{
+    size_t n = strlen(name);
+    char *item = malloc(n + 24);
+    int count = 0;
+    while (item) {
+        snprintf(item, n + 24, "%s[%d]", name, count + 1);
+        int i = ql_ruleset_output_index(rs, item);
+        if (i < 0)
+            break;
+        if (watch[i]) {
+            count = -1;
+            break;
+        }
+        watch[i] = 1;
+        count++;
+    }
+    free(item);
+    if (count < 0)
+        cli_error("compare", "--only: '%s' is named twice", name);
+    return count;
 }
 
 static int split_names(const char *list, char *buf, size_t size,
@@ -367,8 +407,13 @@ int cmd_compare(int argc, char **argv)
         watch[i] = nonly == 0;
     for (int k = 0; k < nonly; k++) {
         int i = ql_ruleset_output_index(base, only_names[k]);
+        int items = i < 0 ? only_list(base, only_names[k], watch) : 0;
+        if (items < 0)
+            goto out;
+        if (items > 0)
+            continue; /* a list output's bare name: its every item (P7-07) */
         if (i < 0 || watch[i]) {
-            only_refused(base, a.pos[0], only_names[k], i);
+            only_refused(base, a.pos[0], only_names[k], i < 0 ? -1 : i);
             goto out;
         }
         watch[i] = 1;
