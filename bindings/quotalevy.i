@@ -171,7 +171,14 @@ static ql_ruleset *ql_swig_load_ext(const char *source, const char *yaml,
         ovr[k].param = param;
         ovr[k].value = value;
         if (ql_date_parse(&ovr[k].from, date, strlen(date), err)) {
+            /* named as a parameter's, as the library's override errors
+             * are (the field alone read "field 'ratio': ", P7-04) */
+            char why[sizeof err->message];
+            memcpy(why, err->message, sizeof why);
+            why[sizeof why - 1] = '\0';
             err->code = QL_EINVAL;
+            snprintf(err->message, sizeof err->message,
+                     "override of parameter '%.100s': its date: %.350s", param, why);
             snprintf(err->field, sizeof err->field, "%s", param);
             free(ovr);
             return NULL;

@@ -135,7 +135,9 @@ QL_EXTERN void ql_error_clear(ql_error *err);
 
 /*
  * Writes "file:line:column: message" (or the parts that are known; with the
- * field as "field 'x': message" when there is no file) into buf, always NUL
+ * field as "field 'x': message" when there is no file, unless the message
+ * names it already, as "field 'x'" or "parameter 'x'": an override's error
+ * names its parameter, never as a field) into buf, always NUL
  * terminated when size > 0 and cut to fit at a UTF-8 character boundary
  * (never inside a character).  Returns the length the full text needs.
  */

@@ -105,6 +105,25 @@ void qli_error_set_field(ql_error *err, const char *field)
         copy_shown(err->field, sizeof err->field, field);
 }
 
+/* Whether message m[0, ml) already names the element f[0, fl) by its
+ * kind: "field 'f'", "parameter 'f'", "parameter called 'f'".  Then the
+ * "field 'f': " prefix would only repeat it, and for a parameter (an
+ * override's error) would call it what it is not (probe7 P7-04). */
+static int names_it(const char *m, int ml, const char *f, int fl)
+{
+    static const char *const kinds[] = {"field ", "parameter ", "parameter called "};
+    for (int i = 0; i + fl + 2 <= ml; i++) {
+        if (m[i] != '\'' || memcmp(m + i + 1, f, (size_t)fl) || m[i + 1 + fl] != '\'')
+            continue;
+        for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+            int kl = (int)strlen(kinds[k]);
+            if (i >= kl && !memcmp(m + i - kl, kinds[k], (size_t)kl))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 size_t ql_error_format(char *buf, size_t size, const ql_error *err)
 {
     char tmp[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX + QL_ERROR_MESSAGE_MAX +
@@ -123,7 +142,7 @@ size_t ql_error_format(char *buf, size_t size, const ql_error *err)
         else if (fl)
             n = snprintf(tmp, sizeof tmp, "%.*s: %.*s", fl, err->file, ml,
                          err->message);
-        else if (dl)
+        else if (dl && !names_it(err->message, ml, err->field, dl))
             n = snprintf(tmp, sizeof tmp, "field '%.*s': %.*s", dl,
                          err->field, ml, err->message);
         else

@@ -62,8 +62,8 @@ static ql_status override_fits(loader *L, const param_def *d, const char *t,
     }
     if (!why[0])
         return QL_OK;
-    qli_fail(L->err, code, NULL, 0, 0, "override of '%s': '%.60s': %s", d->name,
-             t, why);
+    qli_fail(L->err, code, NULL, 0, 0,
+             "override of parameter '%s': '%.60s': %s", d->name, t, why);
     qli_error_set_field(L->err, d->name);
     return code;
 }
@@ -98,21 +98,23 @@ static ql_status override_places(loader *L, const param_def *d,
                      d->places - (pct ? 2 : 0), at ? at->doc->file : "?",
                      at ? at->line : 0, given < 0 ? 0 : given, d->name,
                      pct ? " (places in percent)" : "");
-        qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
-                 "override of '%s': '%.60s' %s: a parameter's places are "
-                 "part of its type, which the outputs computed from it are "
-                 "shown with",
-                 d->name, o->value, why);
+        qli_fail(
+            L->err, QL_ESCHEMA, NULL, 0, 0,
+            "override of parameter '%s': '%.60s' %s: a parameter's places are "
+            "part of its type, which the outputs computed from it are "
+            "shown with",
+            d->name, o->value, why);
         qli_error_set_field(L->err, d->name);
         return QL_ESCHEMA;
     }
     qd padded;
     if (qli_qd_round_to(&padded, x, d->places, QD_DOWN) != QD_OK ||
         padded.scale != d->places) {
-        qli_fail(L->err, QL_ERANGE, NULL, 0, 0,
-                 "override of '%s': '%.60s' has too many digits to be "
-                 "written with the parameter's %d decimal %s",
-                 d->name, o->value, d->places, qli_places(d->places));
+        qli_fail(
+            L->err, QL_ERANGE, NULL, 0, 0,
+            "override of parameter '%s': '%.60s' has too many digits to be "
+            "written with the parameter's %d decimal %s",
+            d->name, o->value, d->places, qli_places(d->places));
         qli_error_set_field(L->err, d->name);
         return QL_ERANGE;
     }
@@ -138,11 +140,10 @@ static ql_status override_value(loader *L, const param_def *d,
         if (!bad && d->percent && !pct) {
             const ynode *u = d->percent_node;
             qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
-                     "override of '%s': '%.60s': parameter '%s' is a "
+                     "override of parameter '%s': '%.60s': the parameter is a "
                      "percentage: write it with '%%', e.g. '%.60s%%', as its "
                      "values are (unit: percent, %s:%d)",
-                     d->name, t, d->name, t, u ? u->doc->file : "?",
-                     u ? u->line : 0);
+                     d->name, t, t, u ? u->doc->file : "?", u ? u->line : 0);
             qli_error_set_field(L->err, d->name);
             return QL_ESCHEMA;
         }
@@ -157,12 +158,12 @@ static ql_status override_value(loader *L, const param_def *d,
         if (qli_uc_check(t, len, NULL) != QLI_UC_OK) {
             char shown[120];
             qli_uc_shown(t, len, shown, sizeof shown);
-            qli_fail(
-                L->err, QL_ESCHEMA, NULL, 0, 0,
-                "override of '%s': '%s' is not text in Unicode normalization "
-                "form C with no invisible characters (it is compared byte "
-                "for byte)",
-                d->name, shown);
+            qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+                     "override of parameter '%s': '%s' is not text in Unicode "
+                     "normalization "
+                     "form C with no invisible characters (it is compared byte "
+                     "for byte)",
+                     d->name, shown);
             qli_error_set_field(L->err, d->name);
             return QL_ESCHEMA;
         }
@@ -179,7 +180,7 @@ static ql_status override_value(loader *L, const param_def *d,
          qli_qd_exponent_too_long(t, nlen, &before, &after))) {
         char why[256];
         qli_fail(L->err, QL_ERANGE, NULL, 0, 0,
-                 "override of '%s': '%.60s%s': %s", d->name, t,
+                 "override of parameter '%s': '%.60s%s': %s", d->name, t,
                  len > 60 ? "…" : "",
                  qli_qd_text_message(q, t, nlen, why, sizeof why));
         qli_error_set_field(L->err, d->name);
@@ -188,16 +189,17 @@ static ql_status override_value(loader *L, const param_def *d,
     char twin[160];
     if (bad && q == QD_SYNTAX &&
         qli_uc_number_lookalike(t, len, 1, twin, sizeof twin)) {
-        qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
-                 "override of '%s': '%.60s%s' is not a number: it has %s",
-                 d->name, t, len > 60 ? "…" : "", twin);
+        qli_fail(
+            L->err, QL_ESCHEMA, NULL, 0, 0,
+            "override of parameter '%s': '%.60s%s' is not a number: it has %s",
+            d->name, t, len > 60 ? "…" : "", twin);
         qli_error_set_field(L->err, d->name);
         return QL_ESCHEMA;
     }
     if (bad) {
         static const char *kinds[] = {"", "number", "bool", "string", "date"};
         qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
-                 "override of '%s': '%s' is not a %s", d->name, t,
+                 "override of parameter '%s': '%s' is not a %s", d->name, t,
                  d->type.kind <= VK_DATE ? kinds[d->type.kind] : "value");
         qli_error_set_field(L->err, d->name);
         return QL_ESCHEMA;
@@ -255,8 +257,8 @@ ql_status qli_rl_apply_overrides(loader *L)
         }
         if (d->type.kind == VK_TABLE) {
             qli_fail(L->err, QL_ETYPE, NULL, 0, 0,
-                     "override: '%s' is a table of brackets; only single "
-                     "values can be overridden",
+                     "override of parameter '%s': it is a table of brackets; "
+                     "only single values can be overridden",
                      d->name);
             qli_error_set_field(L->err, d->name);
             return QL_ETYPE;

@@ -255,7 +255,7 @@ ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
                 char day[16];
                 ql_date_format(day, sizeof day, o->overrides[i].from);
                 qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                         "two overrides of '%.60s' from %s ('%.40s' and "
+                         "two overrides of parameter '%.60s' from %s ('%.40s' and "
                          "'%.40s'): give one value a day",
                          o->overrides[i].param, day, o->overrides[j].value,
                          o->overrides[i].value);

@@ -56,6 +56,66 @@ static void test_api_errors_and_names(void **state)
     assert_non_null(ql_version());
 }
 
+/* Every override error calls its parameter a parameter, and the text
+ * ql_error_format gives (the bindings' exception text) never calls it a
+ * field: "field 'Ratio': override: …" before (probe7 P7-04, the rest).
+ * A record field is still "field 'x': …", said once. */
+static void test_api_override_errors_name_a_parameter(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *param, *value, *want;
+    } cases[] = {
+        {"Ratio", "2%", "override: the rule set has no parameter called 'Ratio'; did you mean "
+                        "'ratio'?"},
+        {"ratio", "", "override of parameter 'ratio': '' is not a number"},
+        {"ratio", "1.234567%", "override of parameter 'ratio': '1.234567%' has 8 decimal"},
+        {"ratio", "1e400%", "override of parameter 'ratio': '1e400%': number too long"},
+        {"ratio", "\xef\xbc\x91%", "override of parameter 'ratio': '\xef\xbc\x91%' is not a "
+                                  "number: it has"},
+        {"relief", "1", "override of parameter 'relief': it is a table of brackets"},
+        {"small_limit", "1.5", "override of parameter 'small_limit': '1.5' has 1 decimal place"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        ql_override o = QL_OVERRIDE_INIT;
+        o.param = cases[k].param;
+        o.value = cases[k].value;
+        o.from = D("2024-01-01");
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        char text[1024];
+        assert_int_not_equal(ql_ruleset_load_overridden(&rs, BASE, &o, 1, &err), QL_OK);
+        ql_error_format(text, sizeof text, &err);
+        if (strncmp(text, cases[k].want, strlen(cases[k].want)) || strstr(text, "field '"))
+            fail_msg("override %s=%s: want \"%s…\", got \"%s\"", o.param, o.value,
+                     cases[k].want, text);
+        assert_string_equal(err.field, cases[k].param); /* still the field member */
+    }
+    ql_override two[2] = {{QL_OVERRIDE_VERSION, "ratio", "2%", D("2024-01-01")},
+                          {QL_OVERRIDE_VERSION, "ratio", "3%", D("2024-01-01")}};
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    char text[1024];
+    assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_EINVAL);
+    ql_error_format(text, sizeof text, &err);
+    assert_non_null(strstr(text, "two overrides of parameter 'ratio' from 2024-01-01"));
+    assert_null(strstr(text, "field '"));
+    /* a record's field keeps its prefix, and is named once */
+    ql_error e;
+    ql_error_clear(&e);
+    e.code = QL_ERECORD;
+    strcpy(e.field, "staff");
+    strcpy(e.message, "'x' is not a valid decimal");
+    ql_error_format(text, sizeof text, &e);
+    assert_text(text, "field 'staff': 'x' is not a valid decimal");
+    strcpy(e.message, "field 'staff' is required but empty");
+    ql_error_format(text, sizeof text, &e);
+    assert_text(text, "field 'staff' is required but empty");
+    strcpy(e.message, "'staff' is not one of: a, b"); /* a value, not the field */
+    ql_error_format(text, sizeof text, &e);
+    assert_text(text, "field 'staff': 'staff' is not one of: a, b");
+}
+
 static void test_api_decimals(void **state)
 {
     (void)state;
@@ -836,7 +896,7 @@ static void test_api_struct_versions(void **state)
     /* two values of one parameter from one day: neither silently wins */
     two[1].from = day;
     assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_EINVAL);
-    assert_non_null(strstr(err.message, "two overrides of 'ratio'"));
+    assert_non_null(strstr(err.message, "two overrides of parameter 'ratio'"));
     assert_string_equal(err.field, "ratio");
     /* the _init functions give what the macros give */
     ql_value v;
@@ -885,6 +945,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_errors_and_names),
+        cmocka_unit_test(test_api_override_errors_name_a_parameter),
         cmocka_unit_test(test_api_decimals),
         cmocka_unit_test(test_api_dates),
         cmocka_unit_test(test_api_values),

@@ -124,7 +124,8 @@ static void test_param_scale_from_the_files_values(void **state)
         {"rate", "1.7%", QL_OK, "1.700"},
         {"rate", "0%", QL_OK, "0.000"},
         {"rate", "1.75%", QL_ESCHEMA,
-         "override of 'rate': '1.75%' has 2 decimal places in percent, more "
+         "override of parameter 'rate': '1.75%' has 2 decimal places in "
+         "percent, more "
          "than the 1 of its values in the rules file (t.yaml:18); to allow "
          "them, declare 'scale: 2' on 'rate' (places in percent): a "
          "parameter's places are part of its type"},
@@ -133,7 +134,8 @@ static void test_param_scale_from_the_files_values(void **state)
         {"fee", "1.3", QL_OK, "1.30"},
         {"fee", "3", QL_OK, "3.00"},
         {"fee", "1.25", QL_ESCHEMA,
-         "override of 'fee': '1.25' has 2 decimal places, more than the 1 "
+         "override of parameter 'fee': '1.25' has 2 decimal places, more than "
+         "the 1 "
          "of its values in the rules file (t.yaml:22); to allow them, "
          "declare 'scale: 2' on 'fee':"},
         {"fee", "1.255", QL_ESCHEMA,
@@ -156,7 +158,8 @@ static void test_param_scale_declared(void **state)
         {"rate", "2%", QL_OK, "2.0000"},
         {"rate", "0.05%", QL_OK, "0.0500"},
         {"rate", "0.055%", QL_ESCHEMA,
-         "override of 'rate': '0.055%' has 3 decimal places in percent, more "
+         "override of parameter 'rate': '0.055%' has 3 decimal places in "
+         "percent, more "
          "than its 'scale: 2' (t.yaml:17) allows: a parameter's places are "
          "part of its type"},
     };

@@ -398,7 +398,7 @@ static void test_scale_parameters_and_overrides_keep_their_type(void **state)
     assert_int_equal(load_overridden(yaml, "per", "3.00", &err), QL_OK);
     assert_int_equal(load_overridden(yaml, "per", "2.5", &err), QL_ESCHEMA);
     assert_string_equal(err.field, "per");
-    assert_non_null(strstr(err.message, "override of 'per': '2.5': the parameter "
+    assert_non_null(strstr(err.message, "override of parameter 'per': '2.5': the parameter "
                                         "is an integer"));
     assert_int_equal(load_overridden(yaml, "fee", "1.234", &err), QL_ESCHEMA);
     assert_non_null(strstr(err.message, "money in EUR, which has 2 decimal places"));
@@ -410,7 +410,8 @@ static void test_scale_parameters_and_overrides_keep_their_type(void **state)
     for (size_t k = 0; k < sizeof bare / sizeof *bare; k++) {
         assert_int_equal(load_overridden(yaml, "rate", bare[k], &err), QL_ESCHEMA);
         assert_string_equal(err.field, "rate");
-        assert_non_null(strstr(err.message, "parameter 'rate' is a percentage: "
+        assert_non_null(strstr(err.message, "override of parameter 'rate': '"));
+        assert_non_null(strstr(err.message, "': the parameter is a percentage: "
                                             "write it with '%', e.g. '"));
         assert_non_null(strstr(err.message, "(unit: percent, t.yaml:"));
     }

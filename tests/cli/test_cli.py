@@ -1700,7 +1700,7 @@ class InputRead(unittest.TestCase):
                                   f"(written out, it has {how})", p.stderr)
             p = run("run", JILIN, "-", "--date", "2024-06-30", "--override",
                     f"small_enterprise_limit={v}@2024-01-01", stdin=HEADER, check_rc=2)
-            self.assertIn(f"override of 'small_enterprise_limit': '{v}': {head} "
+            self.assertIn(f"override of parameter 'small_enterprise_limit': '{v}': {head} "
                           f"(written out, it has {how})", p.stderr)
         # an exponent form that fits is still the wrong notation in CSV
         p = run("run", JILIN, "-", "--date", "2024-06-30",
@@ -2265,7 +2265,7 @@ class WhatIf(unittest.TestCase):
             for cmd in ("run", "compare"):
                 p = run(cmd, JILIN, "-", "--date", "2024-06-30", "--override",
                         f"ratio={v}@2024-01-01", stdin=data, check_rc=2)
-                self.assertIn(f"override of 'ratio': '{v}' has ", p.stderr)
+                self.assertIn(f"override of parameter 'ratio': '{v}' has ", p.stderr)
                 # one unit in the sentence, percent (probe8 P8-04)
                 self.assertIn("decimal places in percent, more than the 1 of its "
                               "values in the rules file (rules/cn/jilin.yaml:98); "
@@ -2355,7 +2355,7 @@ class WhatIf(unittest.TestCase):
                 with self.subTest(ovr=ovr, cmd=cmd):
                     p = run(cmd, rules, "-", "--date", "2024-06-30", "--override", ovr,
                             stdin=HEADER + GOOD, check_rc=2)
-                    self.assertIn(f"override of '{name}': '{value}': parameter '{name}' is "
+                    self.assertIn(f"override of parameter '{name}': '{value}': the parameter is "
                                   f"a percentage: write it with '%', e.g. '{value}%', as "
                                   f"its values are (unit: percent, {origin}", p.stderr)
         run("run", "rules/de/sgb9.yaml", "examples/de-employers.csv", "--date",
@@ -2368,7 +2368,7 @@ class WhatIf(unittest.TestCase):
         p = run("run", "rules/jp/levy.yaml", "examples/jp-employers.csv",
                 "--date", "2025-03-31", "--override",
                 "levy_per_person=-1@2024-04-01", check_rc=2)
-        self.assertIn("override of 'levy_per_person': '-1': below its minimum of 0 "
+        self.assertIn("override of parameter 'levy_per_person': '-1': below its minimum of 0 "
                       "(rules/jp/levy.yaml:", p.stderr)
 
     def test_override_errors(self):
@@ -2405,11 +2405,11 @@ class WhatIf(unittest.TestCase):
         # two values of one parameter from one day: neither silently wins
         p = run("run", JILIN, "-", "--date", "2024-06-30", "--override", "ratio=1.7%@2024-01-01",
                 "--override", "ratio=1.8%@2024-01-01", stdin=HEADER + GOOD, check_rc=2)
-        self.assertIn("two overrides of 'ratio' from 2024-01-01 ('1.7%' and '1.8%')", p.stderr)
+        self.assertIn("two overrides of parameter 'ratio' from 2024-01-01 ('1.7%' and '1.8%')", p.stderr)
         p = run("compare", JILIN, "examples/jilin-units.csv", "--date", "2024-06-30",
                 "--override", "ratio=1.7%@2024-01-01", "--override", "ratio=1.8%@2024-01-01",
                 check_rc=2)
-        self.assertIn("two overrides of 'ratio'", p.stderr)
+        self.assertIn("two overrides of parameter 'ratio'", p.stderr)
         # from different days: each holds from its own
         run("run", JILIN, "-", "--date", "2024-06-30", "--override", "ratio=1.7%@2024-01-01",
             "--override", "ratio=1.8%@2024-03-01", stdin=HEADER + GOOD, check_rc=0)

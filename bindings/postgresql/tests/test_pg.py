@@ -493,7 +493,7 @@ class Json(unittest.TestCase):
             for call in (f"quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', {ovr})",
                          f"quotalevy.parameters('cn/jilin', '2024-06-30', {ovr})"):
                 err = psql_error(f"SELECT * FROM {call}")
-                self.assertIn(f"override of 'ratio': '{v}': parameter 'ratio' is a "
+                self.assertIn(f"override of parameter 'ratio': '{v}': the parameter is a "
                               f"percentage: write it with '%', e.g. '{v}%'", err, call)
         out = psql("SELECT value FROM quotalevy.parameters('cn/jilin', '2024-06-30', "
                    "ARRAY['ratio=1.7%@2024-01-01']) WHERE name = 'ratio'")
@@ -514,7 +514,7 @@ class Json(unittest.TestCase):
         self.assertEqual(out.strip(), "2.00000|0.020")
         err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', "
                          "ARRAY['ratio=1.75%@2024-01-01'])")
-        self.assertIn("override of 'ratio': '1.75%' has 2 decimal places in percent, "
+        self.assertIn("override of parameter 'ratio': '1.75%' has 2 decimal places in percent, "
                       "more than the 1 of its values in the rules file", err)
         self.assertIn("declare 'scale: 2' on 'ratio'", err)
 

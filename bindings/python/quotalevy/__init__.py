@@ -340,7 +340,7 @@ class RuleSet:
                 days = _date(since)
             except RecordError as e:  # a load's error: a RulesError
                 raise RulesError(e.status, e.message, field=name,
-                                 text="override %r: %s" % (name, e)) from None
+                                 text="override of parameter %r: its date: %s" % (name, e)) from None
             ovr.append((name, text, days))
         h, (top, parents) = _sealed(
             lambda: _call(_native.load_file_overridden, encoded, ovr, cls=RulesError),

@@ -323,7 +323,7 @@ def test_what_if_overrides():
     # probe8 P8-01: an int is the integer it is, so 1 (meant as 1 %) is
     # refused as the text "1" is, never taken as the share 1, 100 %
     for text in ("0.017", "1.7", "1", "0", 1, 0, 2):
-        with pytest.raises(quotalevy.RulesError, match="parameter 'ratio' is a percentage: write it with '%', e.g. '") as e:
+        with pytest.raises(quotalevy.RulesError, match="^override of parameter 'ratio': .*: the parameter is a percentage: write it with '%', e.g. '") as e:
             quotalevy.RuleSet.load(JILIN, overrides=[("ratio", text, "2024-01-01")])
         assert (e.value.status, e.value.field) == ("QL_ESCHEMA", "ratio")
     for value in (Decimal("0.017"), Decimal("0.0170"), Decimal("1.7E-2"), "1.7%"):

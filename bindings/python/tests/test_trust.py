@@ -188,8 +188,19 @@ def test_errors_are_classified_by_stage_not_status():
     assert isinstance(out[0], quotalevy.RecordError) and out[0].status == "QL_ERANGE"
     with pytest.raises(quotalevy.RulesError):           # QL_ENAME, loading
         quotalevy.RuleSet.load(JILIN, overrides=[("nope", "1", "2024-01-01")])
-    with pytest.raises(quotalevy.RulesError):           # a bad override date
+    with pytest.raises(quotalevy.RulesError,            # a bad override date
+                       match="^override of parameter 'ratio': its date: '2024-13-01'"):
         quotalevy.RuleSet.load(JILIN, overrides=[("ratio", "1%", "2024-13-01")])
+    # every override error names a parameter as one (P7-04): no "field '…': "
+    for ovr, start in ((("Ratio", "1%", "2024-01-01"),
+                        "override: the rule set has no parameter called 'Ratio'; did you "
+                        "mean 'ratio'?"),
+                       (("ratio", "", "2024-01-01"),
+                        "override of parameter 'ratio': '' is not a number")):
+        with pytest.raises(quotalevy.RulesError) as e:
+            quotalevy.RuleSet.load(JILIN, overrides=[ovr])
+        assert str(e.value).startswith(start), str(e.value)
+        assert e.value.field == ovr[0]
 
 
 # ------------------------------------------------ the record API

@@ -94,7 +94,7 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
 
     private static RulesException refused(String p, String reason) {
         return new RulesException("QL_EINVAL", reason, null, 0, 0, p,
-                                  "override '" + p + "': " + reason);
+                                  "override of parameter '" + p + "': " + reason);
     }
 
     /* Overrides packed for the library (ql_swig_load_ext in

@@ -48,7 +48,7 @@ class WhatIfTest {
                 () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", v, JAN))), v);
             assertEquals("QL_ESCHEMA", e.getStatus(), v);
             assertEquals("ratio", e.getField(), v);
-            assertTrue(e.getMessage().contains("parameter 'ratio' is a percentage: write it with '%', e.g. '" + v + "%'"), e.getMessage());
+            assertTrue(e.getMessage().contains("override of parameter 'ratio': '" + v + "': the parameter is a percentage: write it with '%', e.g. '" + v + "%'"), e.getMessage());
         }
         for (Object v : new Object[] {"1.7%", new BigDecimal("0.017"), new BigDecimal("0.0170")}) {
             try (RuleSet rs = RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", v, JAN)))) {
@@ -74,7 +74,7 @@ class WhatIfTest {
             RulesException e = assertThrows(RulesException.class,
                 () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", v, JAN))), v.toString());
             assertEquals("QL_ESCHEMA", e.getStatus(), v.toString());
-            assertTrue(e.getMessage().contains("parameter 'ratio' is a percentage: write it with '%'"), e.getMessage());
+            assertTrue(e.getMessage().contains("override of parameter 'ratio': ") && e.getMessage().contains("the parameter is a percentage: write it with '%'") && !e.getMessage().contains("field '"), e.getMessage());
         }
     }
 
