@@ -211,9 +211,15 @@ int qli_qd_parse(qd *r, const char *s, size_t len);
  * than" past it) and returns 1; else 0.  So that 1e400 is refused as out
  * of range, as PostgreSQL's numeric and Python's Decimal give it written
  * out, not as the wrong notation. */
+/* A zero is measured by its places alone (0e-400 has 400), and one whose
+ * exponent puts the point more than QD_DIGITS places past it (0E+999999)
+ * returns 2, its exponent in *int_digits. */
 #define QD_EXPONENT_SHOWN_MAX 1000000
 int qli_qd_exponent_too_long(const char *s, size_t len, long *int_digits,
                              long *places);
+/* Whether s[0, len) is a number in exponent form (1e2, -2.5E-7, 0e-400),
+ * which the plain readers refuse, to be named as a number. */
+int qli_qd_exponent_form(const char *s, size_t len);
 /* Writes plain notation, NUL terminated; buf needs QD_TEXT_MAX bytes. */
 #define QD_TEXT_MAX 80
 size_t qli_qd_format(const qd *a, char *buf);

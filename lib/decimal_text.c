@@ -118,6 +118,25 @@ int qli_qd_parse(qd *r, const char *s, size_t len)
     return QD_OK;
 }
 
+int qli_qd_exponent_form(const char *s, size_t len)
+{
+    size_t i = 0, d = 0;
+    i += i < len && (s[i] == '+' || s[i] == '-');
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+        d++;
+    if (i < len && s[i] == '.')
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            d++;
+    if (!d || i == len || (s[i] != 'e' && s[i] != 'E'))
+        return 0;
+    i++;
+    i += i < len && (s[i] == '+' || s[i] == '-');
+    size_t e0 = i;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i > e0 && i == len;
+}
+
 int qli_qd_exponent_too_long(const char *s, size_t len, long *int_digits,
                              long *places)
 {
@@ -156,8 +175,23 @@ int qli_qd_exponent_too_long(const char *s, size_t len, long *int_digits,
                 first = k;
         }
     }
-    if (first < 0)
-        return 0;                        /* zero, whatever its exponent */
+    if (first < 0) {
+        /* zero: no digit of it counts, but its places do (0e-400 is 0 with
+         * 400 of them, as PostgreSQL's numeric writes it), and an exponent
+         * that puts the point past what a decimal holds is no number of
+         * one either (0E+999999) */
+        long zplaces = nfrac + (eneg ? e : -e);
+        *int_digits = 0;
+        *places = zplaces;
+        if (zplaces > QD_MAX_SCALE)
+            return 1;
+        if (-zplaces > QD_DIGITS) {
+            *int_digits = eneg ? -e : e;
+            *places = 0;
+            return 2;
+        }
+        return 0;
+    }
     long point = nint + (eneg ? -e : e); /* digits before the point */
     long before = point > first ? point - first : 0;
     long after = last + 1 > point ? last + 1 - point : 0;

@@ -189,8 +189,17 @@ const char *qli_qd_text_message(int st, const char *s, size_t len, char *buf,
                                 size_t size)
 {
     long before = 0, after = 0;
-    if (st != QD_SYNTAX || !qli_qd_exponent_too_long(s, len, &before, &after)) {
+    int kind = st == QD_SYNTAX ? qli_qd_exponent_too_long(s, len, &before, &after) : 0;
+    if (!kind) {
         snprintf(buf, size, "%s", qli_qd_message(st));
+        return buf;
+    }
+    if (kind == 2) { /* a zero: its exponent alone is out of range */
+        snprintf(buf, size,
+                 "%s (its exponent, %s%ld, puts the point past the " QL_STR(
+                     QD_DIGITS) " digits a decimal holds before it)",
+                 qli_qd_message(QD_TOOLONG), before > QD_EXPONENT_SHOWN_MAX ? "more than " : "",
+                 before > QD_EXPONENT_SHOWN_MAX ? QD_EXPONENT_SHOWN_MAX : before);
         return buf;
     }
     char b[64] = "", a[64] = "";

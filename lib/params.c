@@ -32,7 +32,10 @@ static vkind scalar_kind(const ynode *n)
         return VK_DATE; /* 2027-13-31 too: refused as no real date */
     if (len && n->text[len - 1] == '%')
         len--;
-    if (qli_qd_parse(&tmp, n->text, len) != QD_SYNTAX)
+    /* 1e400, 0e-400 and 1e2 are numbers, refused as such (they were
+     * taken for text: "'1e400' is a string, but … needs a number") */
+    if (qli_qd_parse(&tmp, n->text, len) != QD_SYNTAX ||
+        qli_qd_exponent_form(n->text, len))
         return VK_NUMBER;
     /* １.７％ is a number an IME typed: refused as one, naming the
      * look-alike, not taken for a text (P6-06) */

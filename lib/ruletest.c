@@ -10,6 +10,7 @@
  * duplicate keys are errors, every failure has its line.  The cases run
  * through the public API only, as any program would run them.
  */
+#include "decimal.h"
 #include "names.h"
 #include "rules.h"
 #include "yamltree.h"
@@ -224,6 +225,17 @@ static void expect_value(tstate *t, const char *cname, const ynode *key,
                   "'%s' is not an output, check or evaluated computed "
                   "value%s",
                   name, nearest_name(t, key, hint, sizeof hint));
+        return;
+    }
+    size_t wl = want->len - (want->len && want->text[want->len - 1] == '%');
+    qd d;
+    int q = wl ? qli_qd_parse(&d, want->text, wl) : QD_OK;
+    if (v.type == QL_TYPE_NUMBER && strcmp(want->text, "n/a") && q) {
+        /* "expected 0e-400, got 0" would hide why it can never match */
+        char why[256];
+        case_fail(t, want, cname, "%s: expected %s, which is not a number: %s",
+                  name, want->text,
+                  qli_qd_text_message(q, want->text, wl, why, sizeof why));
         return;
     }
     if (!value_matches(&v, want->text))

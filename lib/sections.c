@@ -206,10 +206,18 @@ ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
         return qli_yfail(L->err, QL_ESCHEMA, n,
                          "%s: '%.40s%s' is not a number: it has %s", what,
                          n->text, n->len > 40 ? "…" : "", twin);
+    /* 1e400 and 0e-400 (1e-400% too): too long written out */
+    size_t tl = n->len - (n->len && n->text[n->len - 1] == '%');
+    long before, after;
+    int too_long = q == QD_TOOLONG ||
+                   (q == QD_SYNTAX &&
+                    qli_qd_exponent_too_long(n->text, tl, &before, &after));
+    char why[256];
     if (q)
-        return qli_yfail(L->err, q == QD_TOOLONG ? QL_ERANGE : QL_ESCHEMA, n,
-                     "%s: '%.40s%s' is not a number: %s", what, n->text,
-                     n->len > 40 ? "…" : "", qli_qd_message(q));
+        return qli_yfail(L->err, too_long ? QL_ERANGE : QL_ESCHEMA, n,
+                         "%s: '%.40s%s' is not a number: %s", what, n->text,
+                         n->len > 40 ? "…" : "",
+                         qli_qd_text_message(q, n->text, tl, why, sizeof why));
     return QL_OK;
 }
 

@@ -240,6 +240,84 @@ static void test_loader_input_errors(void **state)
     RULES_HEAD "parameters:\n  p:\n    values:\n" body "outputs: []\n"
 /* PARAM's first value item is on line 12. */
 
+/* A number in exponent form that a decimal cannot hold written out is
+ * "number too long" wherever a number is read, zero or tiny too: 0e-400
+ * said "not a plain decimal number" (cli13's known edge), and a rules
+ * file's parameter took any exponent form for text ("'1e400' is a string,
+ * but … needs a number").  One that fits is the wrong notation still. */
+static void test_loader_exponent_form_too_long_everywhere(void **state)
+{
+    (void)state;
+    static const char head[] = "number too long: at most 36 significant digits and 36 "
+                               "digits after the point ";
+    static const struct {
+        const char *text, *how;
+    } cases[] = {
+        {"0e-400", "(written out, it has 400 digits after the point)"},
+        {"-0e-400", "(written out, it has 400 digits after the point)"},
+        {"0.0e-36", "(written out, it has 37 digits after the point)"},
+        {"1e-400", "(written out, it has 400 digits after the point)"},
+        {"1e400", "(written out, it has 401 digits before the point)"},
+        {"0E+999999", "(its exponent, 999999, puts the point past the 36 digits a decimal "
+                      "holds before it)"},
+        {"0e+37", "(its exponent, 37, puts the point past the 36 digits"},
+        {"-0.00E+99999999999", "(its exponent, more than 1000000, puts the point past"},
+    };
+    ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  n: decimal\noutputs: []\n");
+    ql_record *rec;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const char *t = cases[k].text;
+        char want[300], y[1024];
+        snprintf(want, sizeof want, "'%s': %s%s", t, head, cases[k].how);
+        ql_decimal d;
+        ql_error err;
+        /* the C API */
+        assert_int_equal(ql_decimal_parse(&d, t, strlen(t), &err), QL_ERANGE);
+        if (!strstr(err.message, want))
+            fail_msg("ql_decimal_parse %s: %s", t, err.message);
+        /* a record's field */
+        assert_int_equal(ql_record_set_text(rec, 0, t, strlen(t), &err), QL_ERECORD);
+        snprintf(want, sizeof want, "'%s' is not a valid decimal: %s%s", t, head,
+                 cases[k].how);
+        if (!strstr(err.message, want))
+            fail_msg("record %s: %s", t, err.message);
+        /* a rules file's parameter value, and an input's bound */
+        snprintf(want, sizeof want, "'%s' is not a number: %s%s", t, head, cases[k].how);
+        snprintf(y, sizeof y, PARAM("      - {from: 2020-01-01, value: %s, source: s}\n"), t);
+        assert_load_error(y, QL_ERANGE, 12, 35, want);
+        snprintf(y, sizeof y, RULES_HEAD "inputs:\n  n: {type: decimal, min: %s}\noutputs: []\n",
+                 t);
+        assert_load_error(y, QL_ERANGE, 10, 27, want);
+        /* an override */
+        ql_override o = QL_OVERRIDE_INIT;
+        o.param = "wage_cap";
+        o.value = t;
+        o.from = D("2024-01-01");
+        ql_ruleset *ors = NULL;
+        assert_int_equal(ql_ruleset_load_overridden(&ors, RULES("base.yaml"), &o, 1, &err),
+                         QL_ERANGE);
+        snprintf(want, sizeof want, "override of parameter 'wage_cap': '%s': %s%s", t, head,
+                 cases[k].how);
+        if (!strstr(err.message, want))
+            fail_msg("override %s: %s", t, err.message);
+    }
+    /* in range written out: only the notation is wrong */
+    static const char *const fits[] = {"0e+36", "0.0e-35", "1e2", "-0E-36"};
+    for (size_t k = 0; k < sizeof fits / sizeof *fits; k++) {
+        ql_decimal d;
+        ql_error err;
+        assert_int_equal(ql_decimal_parse(&d, fits[k], strlen(fits[k]), &err), QL_EPARSE);
+        assert_non_null(strstr(err.message, "not a plain decimal number"));
+        char y[1024];
+        snprintf(y, sizeof y, PARAM("      - {from: 2020-01-01, value: %s, source: s}\n"),
+                 fits[k]);
+        assert_load_error(y, QL_ESCHEMA, 12, 35, "is not a number: not a plain decimal number");
+    }
+    ql_record_free(rec);
+    ql_ruleset_free(rs);
+}
+
 static void test_loader_parameter_errors(void **state)
 {
     (void)state;
@@ -999,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_loader_io_and_yaml_errors),
         cmocka_unit_test(test_loader_odd_line_ends_located),
         cmocka_unit_test(test_loader_bad_bytes_located),
+        cmocka_unit_test(test_loader_exponent_form_too_long_everywhere),
         cmocka_unit_test(test_loader_top_level_schema),
         cmocka_unit_test(test_loader_empty_extends),
         cmocka_unit_test(test_loader_input_errors),

@@ -116,6 +116,44 @@ static void test_ruletest_cases(void **state)
     assert_int_equal(f.line[0], 12);
 }
 
+/* An expected number that is no number says why, as a rules file's
+ * value would: "expected 0e-400, got 0.75000" hid that it can never
+ * match (and that 0e-400 is too long written out). */
+static void test_ruletest_expected_numbers_that_are_none(void **state)
+{
+    (void)state;
+    const char *t = scratch_put(
+        "t.yaml",
+        "rules: " BASE "\n"
+        "cases:\n"
+        "  - name: tiny\n"
+        "    date: 2024-01-01\n"
+        "    input: {kind: firm, staff: 50, wages: 10000000, area_wage: "
+        "40000}\n"
+        "    expect: {required: 0e-400, short: 1e400%, avg_wage: 5O}\n");
+    size_t passed = 9, failed = 9;
+    failures f = {0};
+    ql_error err;
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(failed, 1);
+    assert_int_equal(f.n, 3);
+    assert_int_equal(f.line[0], 6);
+    assert_text(
+        f.text[0],
+        "case 'tiny': required: expected 0e-400, which is not a number: "
+        "number too long: at most 36 significant digits and 36 digits "
+        "after the point (written out, it has 400 digits after the point)");
+    assert_text(
+        f.text[1],
+        "case 'tiny': short: expected 1e400%, which is not a number: "
+        "number too long: at most 36 significant digits and 36 digits "
+        "after the point (written out, it has 401 digits before the point)");
+    assert_non_null(
+        strstr(f.text[2], "avg_wage: expected 5O, which is not a number: not a "
+                          "plain decimal number"));
+}
+
 static void test_ruletest_broken_files(void **state)
 {
     (void)state;
@@ -470,6 +508,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ruletest_cases),
+        cmocka_unit_test(test_ruletest_expected_numbers_that_are_none),
         cmocka_unit_test(test_ruletest_broken_files),
         cmocka_unit_test(test_ruletest_quotes_no_other_file),
         cmocka_unit_test(test_ruletest_case_checks),
