@@ -500,6 +500,42 @@ static ql_status eval_a(const ql_ruleset *rs, const char *a, unsigned flags,
     return st;
 }
 
+/* scale.c's "known only to within" branch (unshowable, QD_CUT) is
+ * reachable, which session 9 could not show: a check that is no output
+ * and declares no 'scale:' loads (only outputs and declared scales are
+ * judged at load), its numbers are shown by ql_result_check as they are,
+ * and a quotient whose doubt later arithmetic widened (n / 3 * 7) has no
+ * digits that may be shown as if exact.  A quotient cut once (n / 3) is
+ * sticky and shown; an exact one (n = 9) is. */
+static void test_scale_cut_quotient_of_a_check_no_output_shows(void **state)
+{
+    (void)state;
+    ql_error err;
+    ql_ruleset *rs = load_text(RULES_HEAD "inputs:\n  a: {type: decimal, scale: 0}\n"
+                                          "checks:\n  k:\n    title: K\n    source: s\n"
+                                          "    required: a / 3 * 7\n    actual: a\n"
+                                          "  j:\n    title: J\n    source: s\n"
+                                          "    required: a / 3\n    actual: a\n"
+                                          "outputs: [a]\n");
+    assert_int_equal(eval_a(rs, "10", 0, &err), QL_ERANGE);
+    assert_text(err.message, "required number of check 'k' is 23.33333333333333333331, which "
+                             "comes from a quotient carried to 20 places at most and is known "
+                             "only to within 0.00000000000000000007: it cannot be shown as it "
+                             "is; round the division in the formula, round(a / b, n), or "
+                             "declare 'scale:'");
+    assert_int_equal(err.line, 15);
+    assert_int_equal(err.column, 15);
+    assert_int_equal(eval_a(rs, "9", 0, &err), QL_OK);
+    ql_ruleset_free(rs);
+    /* the same check with only the single cut: shown, its last digit sticky */
+    rs = load_text(RULES_HEAD "inputs:\n  a: {type: decimal, scale: 0}\n"
+                              "checks:\n  j:\n    title: J\n    source: s\n"
+                              "    required: a / 3\n    actual: a\n"
+                              "outputs: [a]\n");
+    assert_int_equal(eval_a(rs, "10", 0, &err), QL_OK);
+    ql_ruleset_free(rs);
+}
+
 /* A number too long for its places (padding it would pass 36 digits) is
  * QL_ERANGE naming it, never shown with fewer places — at an output, an
  * input shown as an output, a check's number, and a step of a trace. */
@@ -662,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_scale_parameters_and_overrides_keep_their_type),
         cmocka_unit_test(test_scale_amount_before_rounding_keeps_its_places),
         cmocka_unit_test(test_scale_never_shown_short),
+        cmocka_unit_test(test_scale_cut_quotient_of_a_check_no_output_shows),
         cmocka_unit_test(test_scale_declared_where_no_output_shows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
