@@ -414,16 +414,53 @@ static ql_status ql_swig_past_list(ql_swig_batch *b, const char *name, size_t nl
     const char *br = memchr(name, '[', nlen);
     if (!br || br == name || name[nlen - 1] != ']' || nlen > 200)
         return QL_OK;
-    l = ql_swig_list_named(b, name, (size_t)(br - name));
-    if (l < 0)
-        return QL_OK;
-    *first = b->list_first[l];
-    snprintf(msg, sizeof msg, "'%.*s' is a list of %d items: it has no item %.*s",
-             (int)(br - name), name, b->list_size[l],
-             (int)(nlen - (size_t)(br - name)), br);
     char field[216];
     snprintf(field, sizeof field, "%.*s", (int)nlen, name);
-    return ql_swig_record_error(err, field, msg);
+    l = ql_swig_list_named(b, name, (size_t)(br - name));
+    if (l >= 0) {
+        *first = b->list_first[l];
+        snprintf(msg, sizeof msg, "'%.*s' is a list of %d items: it has no item %.*s",
+                 (int)(br - name), name, b->list_size[l],
+                 (int)(nlen - (size_t)(br - name)), br);
+        return ql_swig_record_error(err, field, msg);
+    }
+    return QL_OK;
+}
+
+/* A key NAME[…] whose bare name, folded as the command folds a
+ * header's (case, look-alikes), is a list's but that is no item of it
+ * (Positions[13]; Positions[1] beside positions[1]): the record's error,
+ * as the command refuses the column, with the list's first item in
+ * *first; QL_OK for any other key.  Asked only of a key that is no near
+ * miss of an input without a value (Positions[2] is one). */
+static ql_status ql_swig_past_list_folded(ql_swig_batch *b, const char *name, size_t nlen,
+                                          size_t *first, ql_error *err)
+{
+    const char *br = memchr(name, '[', nlen);
+    if (!br || br == name || name[nlen - 1] != ']' || nlen > 200)
+        return QL_OK;
+    char field[216], msg[QL_ERROR_MESSAGE_MAX];
+    snprintf(field, sizeof field, "%.*s", (int)nlen, name);
+    int32_t f[216];
+    size_t nf = name_fold(field, f), fb = 0;
+    while (fb < nf && f[fb] != '[')
+        fb++;
+    for (size_t k = 0; k < b->nlists && fb < nf; k++) {
+        const char *in = ql_ruleset_input_name(b->rs, b->list_first[k]);
+        size_t bl = (size_t)(strchr(in, '[') - in), j = 0;
+        if (bl != fb)
+            continue;
+        while (j < bl && (f[j] == (unsigned char)in[j] ||
+                          (in[j] >= 'A' && in[j] <= 'Z' && f[j] == in[j] - 'A' + 'a')))
+            j++;
+        if (j < bl)
+            continue;
+        *first = b->list_first[k];
+        snprintf(msg, sizeof msg, "'%.*s' is a list of %d items, %.*s[1] … %.*s[%d]",
+                 (int)bl, in, b->list_size[k], (int)bl, in, (int)bl, in, b->list_size[k]);
+        return ql_swig_record_error(err, field, msg);
+    }
+    return QL_OK;
 }
 
 /* At a record's end: a list some of whose items it gave and others not
@@ -501,22 +538,50 @@ static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flag
         const char *key = data + b->extra[k];
         size_t klen = strlen(key);
         int32_t small[256], *f = klen < 256 ? small : malloc((klen + 1) * sizeof *f);
-        int best = -1, best_d = 0;
+        int best = -1, best_d = 0, near_any = 0;
         if (f && !ql_swig_fold_inputs(b)) {
             size_t nf = name_fold(key, f);
-            for (size_t i = 0; i < n && (long)i < w->rank; i++) {
+            for (size_t i = 0; i < n; i++) {
                 if (b->seen[i] == b->stamp)
                     continue; /* it has its value: the key is something else */
                 int d = near_folded(f, nf, b->folded[i], b->nfolded[i]);
-                if (d && (!best_d || d < best_d))
+                near_any |= d != 0; /* a slip, if not the first problem */
+                if ((long)i < w->rank && d && (!best_d || d < best_d))
                     best = (int)i, best_d = d;
             }
+        }
+        size_t first = 0;
+        int list = -1; /* else a list's bare name none of whose items it gives */
+        for (size_t l = 0; best < 0 && list < 0 && f && b->folded && l < b->nlists; l++) {
+            size_t i0 = b->list_first[l], j = 0;
+            while (j < (size_t)b->list_size[l] && b->seen[i0 + j] != b->stamp)
+                j++;
+            if ((long)i0 >= w->rank || j < (size_t)b->list_size[l])
+                continue; /* an item given: the list is no slip */
+            const char *in = ql_ruleset_input_name(b->rs, i0);
+            char base[216];
+            int32_t fb[216];
+            snprintf(base, sizeof base, "%.*s", (int)(strchr(in, '[') - in), in);
+            if (near_folded(f, name_fold(key, f), fb, name_fold(base, fb)))
+                list = (int)l;
         }
         if (f != small)
             free(f);
         char msg[QL_ERROR_MESSAGE_MAX];
         ql_error e;
-        if (best >= 0) {
+        if (list >= 0) {
+            const char *in = ql_ruleset_input_name(b->rs, b->list_first[list]);
+            snprintf(msg, sizeof msg,
+                     "the rule set '%s' has no input called '%.200s': did you mean "
+                     "the list '%.*s'? None of its items has a value in the record, "
+                     "and a key the rules do not read would be passed over",
+                     ql_ruleset_meta(b->rs, "id"), key, (int)(strchr(in, '[') - in), in);
+            ql_swig_keep(w, (long)b->list_first[list], ql_swig_record_error(&e, key, msg),
+                         &e, err);
+        } else if (best < 0 && !near_any &&
+                   ql_swig_past_list_folded(b, key, klen, &first, &e) != QL_OK) {
+            ql_swig_keep(w, (long)first, e.code, &e, err);
+        } else if (best >= 0) {
             const char *in = ql_ruleset_input_name(b->rs, (size_t)best);
             snprintf(msg, sizeof msg,
                      "the rule set '%s' has no input called '%.200s': did you mean "
@@ -557,6 +622,31 @@ static void ql_swig_some_input(ql_swig_batch *b, const char *data, ql_swig_worst
     noinput_message(msg, sizeof msg, b->rs, 0, "the record", names, k);
     ql_error e;
     ql_swig_keep(w, (long)n + 1, ql_swig_record_error(&e, "", msg), &e, err);
+}
+
+/* At a record's end, after the no-input refusal: a key that is a near
+ * miss of `id` (ID, Id) when the record has no id (and the rules read
+ * none) — the record's error "did you mean 'id'?", as the command
+ * suggests it for a header; ranked last. */
+static void ql_swig_id_slip(ql_swig_batch *b, const char *data, ql_swig_worst *w,
+                            ql_error *err)
+{
+    if (b->has_id || ql_ruleset_input_index(b->rs, "id") >= 0)
+        return;
+    for (size_t k = 0; k < b->nextra; k++) {
+        const char *key = data + b->extra[k];
+        if (!col_near_miss(key, "id"))
+            continue;
+        char msg[QL_ERROR_MESSAGE_MAX];
+        snprintf(msg, sizeof msg,
+                 "the rule set '%s' has no input called '%.200s': did you mean 'id'? The "
+                 "record has no 'id', and a key the rules do not read would be passed over",
+                 ql_ruleset_meta(b->rs, "id"), key);
+        ql_error e;
+        ql_swig_keep(w, (long)ql_ruleset_input_count(b->rs) + 2,
+                     ql_swig_record_error(&e, key, msg), &e, err);
+        return;
+    }
 }
 
 /* One field of a record (name[0…nlen), its text[0…tlen)): set, or its
@@ -649,6 +739,7 @@ static ql_status ql_swig_fill(ql_swig_batch *b, const char *data, size_t len,
             ql_swig_lists_whole(b, &w, err);
             ql_swig_extra_keys(b, data, flags, &w, err);
             ql_swig_some_input(b, data, &w, err);
+            ql_swig_id_slip(b, data, &w, err);
             return w.st;
         }
         const char *text = data + *pos;

@@ -371,6 +371,39 @@ test("keys that are not inputs: one rule (docs/architecture.md)", function()
   assert(not pcall(jilin.evaluate, jilin, firm(), JUNE, { extr = "error" }))
 end)
 
+test("a key past a list, a list's name or id misspelt: refused as the command refuses them", function()
+  -- Positions[13] and Positions[1] were passed over (the month dropped),
+  -- Positions = {...} too (every month read as empty), ID for id as well,
+  -- where the command, Python's columns and SQL refuse or name them
+  local rs = quotalevy.load(SRC .. "/rules/de/sgb9.yaml")
+  local function twelve(v) local t = {} for k = 1, 12 do t[k] = v end return t end
+  local full = { positions = twelve(121), severely_disabled = twelve(3), workshop_labour = "6000" }
+  local cases = {
+    { with(full, "Positions[13]", 5), "Positions[13]",
+      "'positions' is a list of 12 items, positions[1] … positions[12]" },
+    { with(full, "Positions[1]", 5), "Positions[1]",
+      "'positions' is a list of 12 items, positions[1] … positions[12]" },
+    { with(full, "positions[13]", 5), "positions[13]",
+      "'positions' is a list of 12 items: it has no item [13]" },
+    { with(with(full, "positions", nil), "Positions", twelve(121)), "Positions",
+      "did you mean the list 'positions'?" },
+    { with(full, "ID", "E1"), "ID", "did you mean 'id'?" },
+  }
+  for k, c in ipairs(cases) do
+    for _, e in ipairs { raises(rs.evaluate, rs, c[1], "2024-12-31"),
+                         rs:evaluate_many({ full, c[1] }, "2024-12-31")[2] } do
+      eq(getmetatable(e), quotalevy.Error, "case " .. k)
+      eq(e.field, c[2], "case " .. k)
+      assert(e.message:find(c[3], 1, true), e.message)
+    end
+  end
+  -- beside an id of its own, ID is another key, passed over
+  eq(rs:evaluate(with(with(full, "ID", "E1"), "id", "E1"), "2024-12-31").outputs.levy, "6065.00")
+  -- a record none of whose keys is an input says so first
+  local e = raises(rs.evaluate, rs, { ID = "x", naam = "y" }, "2024-12-31")
+  assert(e.message:find("no key is an input", 1, true), e.message)
+end)
+
 test("the error reported is the first in declaration order, whatever pairs() gives", function()
   -- P4-05: the first failing field in pairs() order, which changes from
   -- run to run; now employees (declared before wage_total) every time

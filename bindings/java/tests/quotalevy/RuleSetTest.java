@@ -511,6 +511,44 @@ class RuleSetTest {
     }
 
     @Test
+    void aKeyPastAListOrAListOrIdMisspeltIsRefused() {
+        /* Positions[13] and Positions[1] were passed over (a month dropped),
+         * a List under "Positions" too (every month read as empty), and
+         * "ID" for the record's id, where the command, Python's columns and
+         * SQL refuse or name them */
+        try (RuleSet rs = RuleSet.load(SRC.resolve("rules/de/sgb9.yaml").toString())) {
+            LocalDate dec = LocalDate.of(2024, 12, 31);
+            Map<String, Object> full = new HashMap<>();
+            full.put("positions", java.util.Collections.nCopies(12, 121));
+            full.put("severely_disabled", java.util.Collections.nCopies(12, 3));
+            full.put("workshop_labour", "6000");
+            String[][] cases = {
+                {"Positions[13]", "'positions' is a list of 12 items, positions[1] … positions[12]"},
+                {"Positions[1]", "'positions' is a list of 12 items, positions[1] … positions[12]"},
+                {"ID", "did you mean 'id'?"},
+                /* a List under a misspelt name is its items Positions[1] … */
+                {"Positions", "did you mean 'positions[1]'?"}};
+            for (String[] c : cases) {
+                Map<String, Object> rec = new HashMap<>(full);
+                if (c[0].equals("Positions"))
+                    rec.put(c[0], rec.remove("positions"));
+                else
+                    rec.put(c[0], 5);
+                String field = c[0].equals("Positions") ? "Positions[1]" : c[0];
+                RecordException e = assertThrows(RecordException.class, () -> rs.evaluate(rec, dec));
+                assertEquals(field, e.getField());
+                assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+                List<Outcome> out = rs.evaluateAll(List.of(full, rec), dec);
+                assertEquals(field, out.get(1).error().getField());
+            }
+            Map<String, Object> both = new HashMap<>(full);
+            both.put("ID", "E1");
+            both.put("id", "E1");
+            assertEquals("6065.00", rs.evaluate(both, dec).text("levy"));
+        }
+    }
+
+    @Test
     void theErrorReportedIsTheFirstInDeclarationOrder() {
         /* P4-05: the first failing field in the Map's order (a HashMap's
          * differs from an insertion order); now employees, declared before
