@@ -329,14 +329,19 @@ QL_EXTERN ql_status ql_ruleset_diagnose(ql_error *errs, size_t max,
  * an array of overrides carries the same version (the library reads the
  * first element's to know the array's layout), e.g.
  *     ql_override o[] = {{QL_OVERRIDE_VERSION, "quota_rate", "1.7%", d}};
- */
-#define QL_OVERRIDE_VERSION 1
+ * Version 2 adds `shown`: how the caller's user gave the value when a
+ * program wrote `value` from it (a binding's Python Decimal('1E+1') or
+ * Java BigDecimal, written as the share "1000%"), so that a message
+ * quotes what the user gave, not a text they never wrote; NULL quotes
+ * `value`.  Version 1 arrays (without `shown`) are read as they are. */
+#define QL_OVERRIDE_VERSION 2
 
 typedef struct ql_override {
     unsigned int version; /* QL_OVERRIDE_VERSION */
     const char *param;
     const char *value;
     ql_date from;
+    const char *shown; /* version 2: the value as given, for messages */
 } ql_override;
 
 /* Every member zero / NULL except the version. */

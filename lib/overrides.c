@@ -16,6 +16,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *qli_override_given(const ql_override *o, char *buf, size_t size)
+{
+    /* a program's value as its user wrote it (Decimal('1E+1')), not the
+     * text it was sent as ('1000%': P8-02); a text quoted */
+    const char *t = o->shown ? o->shown : o->value;
+    size_t len = strlen(t), cut = len, room = size > 12 ? size - 12 : 0;
+    if (cut > room) {
+        cut = room;
+        while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
+            cut--; /* not inside a character */
+    }
+    const char *q = o->shown ? "" : "'";
+    snprintf(buf, size, "%s%.*s%s%s", q, (int)cut, t, cut < len ? "…" : "", q);
+    return buf;
+}
+
 /* An override's number held to what the rules file holds the
  * parameter's own values to: a whole number for an integer, the
  * currency's places for money, its min and max — and, checked where it
@@ -24,8 +40,8 @@
  * 0 %…100 %, and China's late fee of 0.05 % a day written 0.05 is 5 % a
  * day (probe6 P6-03).  Bindings write a program's number (a Python
  * Decimal, a Java BigDecimal) as the share it is, with '%'. */
-static ql_status override_fits(loader *L, const param_def *d, const char *t,
-                               qd *x)
+static ql_status override_fits(loader *L, const param_def *d,
+                               const ql_override *o, qd *x)
 {
     char lim[QD_TEXT_MAX], why[256] = "";
     ql_status code = QL_ESCHEMA;
@@ -62,8 +78,9 @@ static ql_status override_fits(loader *L, const param_def *d, const char *t,
     }
     if (!why[0])
         return QL_OK;
-    qli_fail(L->err, code, NULL, 0, 0,
-             "override of parameter '%s': '%.60s': %s", d->name, t, why);
+    char given[QLI_OVERRIDE_GIVEN_MAX];
+    qli_fail(L->err, code, NULL, 0, 0, "override of parameter '%s': %s: %s",
+             d->name, qli_override_given(o, given, sizeof given), why);
     qli_error_set_field(L->err, d->name);
     return code;
 }
@@ -98,23 +115,25 @@ static ql_status override_places(loader *L, const param_def *d,
                      d->places - (pct ? 2 : 0), at ? at->doc->file : "?",
                      at ? at->line : 0, given < 0 ? 0 : given, d->name,
                      pct ? " (places in percent)" : "");
-        qli_fail(
-            L->err, QL_ESCHEMA, NULL, 0, 0,
-            "override of parameter '%s': '%.60s' %s: a parameter's places are "
-            "part of its type, which the outputs computed from it are "
-            "shown with",
-            d->name, o->value, why);
+        char as_given[QLI_OVERRIDE_GIVEN_MAX];
+        qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+                 "override of parameter '%s': %s %s: a parameter's places are "
+                 "part of its type, which the outputs computed from it are "
+                 "shown with",
+                 d->name, qli_override_given(o, as_given, sizeof as_given),
+                 why);
         qli_error_set_field(L->err, d->name);
         return QL_ESCHEMA;
     }
     qd padded;
     if (qli_qd_round_to(&padded, x, d->places, QD_DOWN) != QD_OK ||
         padded.scale != d->places) {
-        qli_fail(
-            L->err, QL_ERANGE, NULL, 0, 0,
-            "override of parameter '%s': '%.60s' has too many digits to be "
-            "written with the parameter's %d decimal %s",
-            d->name, o->value, d->places, qli_places(d->places));
+        char given[QLI_OVERRIDE_GIVEN_MAX];
+        qli_fail(L->err, QL_ERANGE, NULL, 0, 0,
+                 "override of parameter '%s': %s has too many digits to be "
+                 "written with the parameter's %d decimal %s",
+                 d->name, qli_override_given(o, given, sizeof given), d->places,
+                 qli_places(d->places));
         qli_error_set_field(L->err, d->name);
         return QL_ERANGE;
     }
@@ -129,6 +148,8 @@ static ql_status override_value(loader *L, const param_def *d,
     const char *t = o->value;
     size_t len = strlen(t), nlen = len;
     int bad = 0, q = QD_OK;
+    char given[QLI_OVERRIDE_GIVEN_MAX];
+    qli_override_given(o, given, sizeof given);
     switch (d->type.kind) {
     case VK_NUMBER: {
         int pct = len && t[len - 1] == '%';
@@ -140,10 +161,11 @@ static ql_status override_value(loader *L, const param_def *d,
         if (!bad && d->percent && !pct) {
             const ynode *u = d->percent_node;
             qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
-                     "override of parameter '%s': '%.60s': the parameter is a "
+                     "override of parameter '%s': %s: the parameter is a "
                      "percentage: write it with '%%', e.g. '%.60s%%', as its "
                      "values are (unit: percent, %s:%d)",
-                     d->name, t, t, u ? u->doc->file : "?", u ? u->line : 0);
+                     d->name, given, t, u ? u->doc->file : "?",
+                     u ? u->line : 0);
             qli_error_set_field(L->err, d->name);
             return QL_ESCHEMA;
         }
@@ -180,8 +202,7 @@ static ql_status override_value(loader *L, const param_def *d,
          qli_qd_exponent_too_long(t, nlen, &before, &after))) {
         char why[256];
         qli_fail(L->err, QL_ERANGE, NULL, 0, 0,
-                 "override of parameter '%s': '%.60s%s': %s", d->name, t,
-                 len > 60 ? "…" : "",
+                 "override of parameter '%s': %s: %s", d->name, given,
                  qli_qd_text_message(q, t, nlen, why, sizeof why));
         qli_error_set_field(L->err, d->name);
         return QL_ERANGE;
@@ -189,22 +210,21 @@ static ql_status override_value(loader *L, const param_def *d,
     char twin[160];
     if (bad && q == QD_SYNTAX &&
         qli_uc_number_lookalike(t, len, 1, twin, sizeof twin)) {
-        qli_fail(
-            L->err, QL_ESCHEMA, NULL, 0, 0,
-            "override of parameter '%s': '%.60s%s' is not a number: it has %s",
-            d->name, t, len > 60 ? "…" : "", twin);
+        qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
+                 "override of parameter '%s': %s is not a number: it has %s",
+                 d->name, given, twin);
         qli_error_set_field(L->err, d->name);
         return QL_ESCHEMA;
     }
     if (bad) {
         static const char *kinds[] = {"", "number", "bool", "string", "date"};
         qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
-                 "override of parameter '%s': '%s' is not a %s", d->name, t,
+                 "override of parameter '%s': %s is not a %s", d->name, given,
                  d->type.kind <= VK_DATE ? kinds[d->type.kind] : "value");
         qli_error_set_field(L->err, d->name);
         return QL_ESCHEMA;
     }
-    return d->type.kind == VK_NUMBER ? override_fits(L, d, t, &v->num) : QL_OK;
+    return d->type.kind == VK_NUMBER ? override_fits(L, d, o, &v->num) : QL_OK;
 }
 
 /* The overrides in the order of their dates, the caller's order among

@@ -219,6 +219,77 @@ ql_status ql_override_init(ql_override *o, unsigned int version)
     return QL_OK;
 }
 
+/* Version 1 of ql_override, as a program built against it lays out its
+ * arrays: the members version 2 begins with, without `shown`. */
+typedef struct override_v1 {
+    unsigned int version;
+    const char *param;
+    const char *value;
+    ql_date from;
+} override_v1;
+
+/* The caller's overrides copied into this version's layout (*out,
+ * malloc'd; NULL for none): an array's stride is its first element's
+ * version's, and every element must carry that version.  Checks their
+ * fields, and refuses two of one parameter from one day. */
+static ql_status overrides_read(const ql_load_options *o, ql_override **out,
+                                ql_error *err)
+{
+    *out = NULL;
+    size_t n = o->n_overrides;
+    if (!n)
+        return QL_OK;
+    unsigned v = o->overrides[0].version; /* first in every layout */
+    size_t stride = v == 1 ? sizeof(override_v1) : sizeof(ql_override);
+    ql_override *ovr = calloc(n, sizeof *ovr);
+    if (!ovr)
+        return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const char *at = (const char *)o->overrides + i * stride;
+        const override_v1 *e = (const override_v1 *)at;
+        if (e->version != v || v == 0 || v > QL_OVERRIDE_VERSION) {
+            free(ovr);
+            return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                            "override %zu: ql_override version %u is not "
+                            "one this library knows (1 to %d) or not the "
+                            "first element's: set it up with QL_OVERRIDE_INIT",
+                            i, e->version, QL_OVERRIDE_VERSION);
+        }
+        ovr[i].version = QL_OVERRIDE_VERSION;
+        ovr[i].param = e->param;
+        ovr[i].value = e->value;
+        ovr[i].from = e->from;
+        ovr[i].shown = v >= 2 ? ((const ql_override *)at)->shown : NULL;
+        if (!ovr[i].param || !ovr[i].value) {
+            free(ovr);
+            return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                            "override %zu: NULL name or value", i);
+        }
+        /* two values of one parameter from one day: neither can hold */
+        for (size_t j = 0; j < i; j++)
+            if (ovr[j].from == ovr[i].from &&
+                !strcmp(ovr[j].param, ovr[i].param)) {
+                char day[16], a[QLI_OVERRIDE_GIVEN_MAX],
+                    b[QLI_OVERRIDE_GIVEN_MAX];
+                ql_date_format(day, sizeof day, ovr[i].from);
+                qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                         "two overrides of parameter '%.60s' from %s (%s and %s): give "
+                         "one value a day",
+                         ovr[i].param, day,
+                         qli_override_given(&ovr[j], a, sizeof a),
+                         qli_override_given(&ovr[i], b, sizeof b));
+                qli_error_set_field(err, ovr[i].param);
+                free(ovr);
+                return QL_EINVAL;
+            }
+    }
+    *out = ovr;
+    return QL_OK;
+}
+
+static ql_status load_options_checked(ql_ruleset **out, const char *source,
+                                      const ql_load_options *o, ql_error *err);
+
 ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
                               const ql_load_options *opts, ql_error *err)
 {
@@ -237,32 +308,20 @@ ql_status ql_ruleset_load_ext(ql_ruleset **out, const char *source,
                        "NULL argument: no rules file named");
     if (o->n_overrides && !o->overrides)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    /* Version 1 is the only layout so far: its stride is sizeof. */
-    for (size_t i = 0; i < o->n_overrides; i++) {
-        if (o->overrides[i].version != QL_OVERRIDE_VERSION)
-            return qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                           "override %zu: ql_override version %u is not "
-                           "one this library knows (1 to %d): set it up "
-                           "with QL_OVERRIDE_INIT",
-                           i, o->overrides[i].version, QL_OVERRIDE_VERSION);
-        if (!o->overrides[i].param || !o->overrides[i].value)
-            return qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                           "override %zu: NULL name or value", i);
-        /* two values of one parameter from one day: neither can hold */
-        for (size_t j = 0; j < i; j++)
-            if (o->overrides[j].from == o->overrides[i].from &&
-                !strcmp(o->overrides[j].param, o->overrides[i].param)) {
-                char day[16];
-                ql_date_format(day, sizeof day, o->overrides[i].from);
-                qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                         "two overrides of parameter '%.60s' from %s ('%.40s' and "
-                         "'%.40s'): give one value a day",
-                         o->overrides[i].param, day, o->overrides[j].value,
-                         o->overrides[i].value);
-                qli_error_set_field(err, o->overrides[i].param);
-                return QL_EINVAL;
-            }
-    }
+    ql_override *ovr = NULL; /* the caller's, in this version's layout */
+    ql_status ost = overrides_read(o, &ovr, err);
+    if (ost)
+        return ost;
+    ql_load_options with = *o;
+    with.overrides = ovr;
+    ost = load_options_checked(out, source, &with, err);
+    free(ovr);
+    return ost;
+}
+
+static ql_status load_options_checked(ql_ruleset **out, const char *source,
+                                      const ql_load_options *o, ql_error *err)
+{
     if (o->diag_max && !o->diag_errors)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                        "diag_max is %zu but diag_errors is NULL", o->diag_max);

@@ -181,6 +181,11 @@ void qli_rl_drop_removed(loader *L);
 
 /* Applies L->ovr to the built parameters (overrides.c). */
 ql_status qli_rl_apply_overrides(loader *L);
+/* An override's value as messages quote it: its `shown` as the caller
+ * gave it, else 'value' quoted — cut at a character boundary past
+ * QLI_OVERRIDE_GIVEN_MAX bytes, marked "…" (overrides.c). */
+#define QLI_OVERRIDE_GIVEN_MAX 72
+const char *qli_override_given(const ql_override *o, char *buf, size_t size);
 
 /* Finding a rules file by name (search.c).  *out is `name` itself when it
  * names an existing file or is not a plain relative name; else the file

@@ -875,8 +875,9 @@ static void test_api_struct_versions(void **state)
         assert_int_equal(ql_check_result_init(&c, bad[k]), QL_EINVAL);
         assert_int_equal(ql_trace_step_init(&s, bad[k]), QL_EINVAL);
         ql_override o;
-        assert_int_equal(ql_override_init(&o, bad[k]), QL_EINVAL);
-        o.version = bad[k];
+        unsigned ob = bad[k] == 2 ? 3 : bad[k]; /* ql_override has a version 2 */
+        assert_int_equal(ql_override_init(&o, ob), QL_EINVAL);
+        o.version = ob;
         o.param = "ratio";
         o.value = "2%";
         o.from = day;

@@ -144,6 +144,53 @@ static void test_load_ext_buffer_with_overrides(void **state)
     free(text);
 }
 
+/* Version 2's `shown`: a message quotes the value as the caller's user
+ * gave it, not the text a binding wrote from it (probe8 P8-02: '1000%'
+ * for Python's Decimal('1E+1')); a version 1 array, laid out without
+ * `shown`, is read with its own stride. */
+static void test_load_ext_override_shown(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    char buf[64];
+    const char *base = RULES("base.yaml");
+    ql_override o = {QL_OVERRIDE_VERSION, "ratio", "2.0001%", D("2021-01-01"),
+                     "Decimal('0.020001')"};
+    assert_int_equal(ql_ruleset_load_overridden(&rs, base, &o, 1, &err), QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "override of parameter 'ratio': Decimal('0.020001') has 6 "));
+    assert_null(strstr(err.message, "2.0001%"));
+    o.shown = NULL; /* the text is the user's own: quoted */
+    assert_int_equal(ql_ruleset_load_overridden(&rs, base, &o, 1, &err), QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "override of parameter 'ratio': '2.0001%' has 6 "));
+    ql_override two[2] = {{QL_OVERRIDE_VERSION, "ratio", "2%", D("2021-01-01"), "Decimal('0.02')"},
+                          {QL_OVERRIDE_VERSION, "ratio", "3%", D("2021-01-01"), NULL}};
+    assert_int_equal(ql_ruleset_load_overridden(&rs, base, two, 2, &err), QL_EINVAL);
+    assert_non_null(strstr(err.message, "(Decimal('0.02') and '3%')"));
+    /* a program built against version 1: its array's stride is v1's */
+    struct {
+        unsigned int version;
+        const char *param, *value;
+        ql_date from;
+    } v1[2] = {{1, "ratio", "2%", D("2021-01-01")}, {1, "ratio", "3%", D("2022-01-01")}};
+    assert_int_equal(ql_ruleset_load_overridden(&rs, base, (const ql_override *)(void *)v1, 2,
+                                                &err),
+                     QL_OK);
+    output_text(rs, "required", "2021-06-30", buf, sizeof buf);
+    assert_text(buf, "2.00000");
+    output_text(rs, "required", "2022-06-30", buf, sizeof buf);
+    assert_text(buf, "3.00000");
+    ql_ruleset_free(rs);
+    /* every element of one version: the first's */
+    v1[1].version = 2;
+    rs = (ql_ruleset *)&rs;
+    assert_int_equal(ql_ruleset_load_overridden(&rs, base, (const ql_override *)(void *)v1, 2,
+                                                &err),
+                     QL_EINVAL);
+    assert_null(rs);
+    assert_non_null(strstr(err.message, "override 1: ql_override version 2"));
+}
+
 static const char bad_rules[] =
     "quotalevy: 1\nid: t\ntitle: T\njurisdiction: XX\nversion: \"1\"\n"
     "inputs:\n  a: float\n  b: decimal\n"
@@ -512,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_load_ext_options_versioning),
         cmocka_unit_test(test_load_ext_buffer),
         cmocka_unit_test(test_load_ext_buffer_with_overrides),
+        cmocka_unit_test(test_load_ext_override_shown),
         cmocka_unit_test(test_load_ext_buffer_diagnosed),
         cmocka_unit_test(test_load_ext_diagnostic_callback),
         cmocka_unit_test(test_load_ext_resolver),

@@ -134,7 +134,10 @@ static size_t parse_overrides(char *text, ql_override *ovr)
                                    "must be YYYY-MM-DD", item)));
         *eq = '\0';
         *at = '\0';
-        ovr[n].version = QL_OVERRIDE_VERSION;
+        ql_date from = ovr[n].from;
+        ql_override init = QL_OVERRIDE_INIT; /* `shown` unset: the text is the user's */
+        ovr[n] = init;
+        ovr[n].from = from;
         ovr[n].param = item;
         ovr[n].value = eq + 1;
         n++;

@@ -205,7 +205,9 @@ PyObject *decimal_from_text(PyObject *text)
     return dec_from_text(t, (size_t)n);
 }
 
-/* overrides: a list of (param, value text, days since 1970-01-01). */
+/* overrides: a list of (param, value text, days since 1970-01-01[, shown]),
+ * shown: the value as the caller gave it (Decimal('1E+1')), quoted in
+ * the library's messages in place of the text, or None. */
 struct ql_ruleset *load_file_overridden(const char *path, PyObject *overrides)
 {
     if (!PyList_Check(overrides)) {
@@ -222,7 +224,7 @@ struct ql_ruleset *load_file_overridden(const char *path, PyObject *overrides)
         PyObject *t = PyList_GET_ITEM(overrides, i);
         long from;
         o[i].version = QL_OVERRIDE_VERSION;
-        if (!PyArg_ParseTuple(t, "ssl", &o[i].param, &o[i].value, &from)) {
+        if (!PyArg_ParseTuple(t, "ssl|z", &o[i].param, &o[i].value, &from, &o[i].shown)) {
             PyMem_Free(o);
             return NULL;
         }
@@ -310,8 +312,8 @@ struct ql_ruleset *load_sealed(PyObject *name, PyObject *top, PyObject *parents,
     for (Py_ssize_t i = 0; i < n; i++) {
         long from;
         o[i].version = QL_OVERRIDE_VERSION;
-        if (!PyArg_ParseTuple(PyList_GET_ITEM(overrides, i), "ssl", &o[i].param,
-                              &o[i].value, &from)) {
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(overrides, i), "ssl|z", &o[i].param,
+                              &o[i].value, &from, &o[i].shown)) {
             PyMem_Free(o);
             return NULL;
         }

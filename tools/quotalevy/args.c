@@ -179,7 +179,10 @@ int cli_override(const char *cmd, const char *text, ql_override *out)
     memcpy(b, text, (size_t)(at - text));
     b[at - text] = '\0';
     b[eq - text] = '\0';
-    out->version = QL_OVERRIDE_VERSION;
+    ql_override init = QL_OVERRIDE_INIT; /* every later member unset */
+    ql_date from = out->from;
+    *out = init;
+    out->from = from;
     out->param = b;
     out->value = b + (eq - text) + 1;
     return 0;

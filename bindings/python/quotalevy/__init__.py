@@ -135,6 +135,20 @@ def _share_text(value) -> str:
     return Decimal.__format__(Decimal((sign, digits, exp + 2)), "f") + "%"
 
 
+def _override_shown(value) -> Optional[str]:
+    """How the caller gave an override's value, for the library's
+    messages, when _override_text wrote it otherwise: Decimal('1E+1'), not
+    the share text '1000%' it is sent as (probe8 P8-02); 10 for an int,
+    True for a bool.  None for a str (the caller's own text) or a date."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return int.__repr__(int(value))
+    if isinstance(value, Decimal):
+        return "Decimal('%s')" % Decimal.__str__(value)
+    return None
+
+
 def _override_text(name, value) -> str:
     """An override's value as the text a rules file would hold: a str (a
     subclass by its value, never its own __str__), int, Decimal, bool or
@@ -341,7 +355,7 @@ class RuleSet:
             except RecordError as e:  # a load's error: a RulesError
                 raise RulesError(e.status, e.message, field=name,
                                  text="override of parameter %r: its date: %s" % (name, e)) from None
-            ovr.append((name, text, days))
+            ovr.append((name, text, days, _override_shown(value)))
         h, (top, parents) = _sealed(
             lambda: _call(_native.load_file_overridden, encoded, ovr, cls=RulesError),
             name, None)

@@ -347,12 +347,34 @@ def test_an_override_keeps_the_parameters_places():
         for k, v in base.items():
             if isinstance(v, Decimal):
                 assert out[k].as_tuple().exponent == v.as_tuple().exponent, (value, k, out[k])
-    for value in (Decimal("0.0175"), "1.75%"):
-        with pytest.raises(quotalevy.RulesError, match=r"'1\.75%' has 2 decimal places "
+    for value, quoted in ((Decimal("0.0175"), r"Decimal\('0\.0175'\)"), ("1.75%", r"'1\.75%'")):
+        with pytest.raises(quotalevy.RulesError, match=quoted + r" has 2 decimal places "
                            r"in percent, more than the 1 of its values in the rules file "
                            r"\(.*jilin\.yaml:98\); to allow them, declare 'scale: 2'") as e:
             quotalevy.RuleSet.load(JILIN, overrides=[("ratio", value, "2024-01-01")])
         assert (e.value.status, e.value.field) == ("QL_ESCHEMA", "ratio")
+
+
+@pytest.mark.parametrize("value,given,why", [
+    (Decimal("1E+1"), "Decimal('1E+1')", "above its maximum of 100%"),
+    (Decimal("-0.01"), "Decimal('-0.01')", "below its minimum of 1.5%"),
+    (Decimal("0.01713"), "Decimal('0.01713')", "has 3 decimal places in percent"),
+    (Decimal("1E+40"), "Decimal('1E+40')", "number too long"),
+    (Decimal("1E+300"), "Decimal('1E+300')", "number too long"),
+    (10, "10", "the parameter is a percentage"),
+    (True, "True", "is not a number"),
+])
+def test_an_override_message_quotes_the_value_as_given(value, given, why):
+    """probe8 P8-02: a Decimal override is sent as the share it is, as
+    percent text ('1000%' for Decimal('1E+1')), and the message quoted
+    that text, which the caller never wrote; now it quotes the value as
+    given, and a text as the text it is."""
+    with pytest.raises(quotalevy.RulesError) as e:
+        quotalevy.RuleSet.load(JILIN, overrides=[("ratio", value, "2024-01-01")])
+    msg = str(e.value)
+    assert "override of parameter 'ratio': %s" % given in msg and why in msg, msg
+    assert "1000%" not in msg and "'10'" not in msg and "'true'" not in msg, msg
+    assert e.value.field == "ratio"
 
 
 def test_closed_ruleset():

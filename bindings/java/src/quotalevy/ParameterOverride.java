@@ -97,14 +97,27 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
                                   "override of parameter '" + p + "': " + reason);
     }
 
+    /* The value as the caller gave it, for the library's messages, when
+     * text() wrote it otherwise: "BigDecimal 1E+1", not the share text
+     * "1000%" it is sent as (probe8 P8-02); "" for a String or LocalDate,
+     * whose text is the caller's own. */
+    String shown() {
+        if (value instanceof BigDecimal)
+            return "BigDecimal " + value;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short
+            || value instanceof Byte || value instanceof BigInteger || value instanceof Boolean)
+            return value.getClass().getSimpleName() + " " + value;
+        return "";
+    }
+
     /* Overrides packed for the library (ql_swig_load_ext in
-     * bindings/quotalevy.i): "parameter\0value\0YYYY-MM-DD\0" each. */
+     * bindings/quotalevy.i): "parameter\0value\0shown\0YYYY-MM-DD\0" each. */
     static byte[] pack(List<ParameterOverride> overrides) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (ParameterOverride o : overrides) {
             if (o == null)
                 throw new NullPointerException("a null ParameterOverride in the list");
-            for (String s : new String[] {o.parameter, o.text(), o.from.toString()}) {
+            for (String s : new String[] {o.parameter, o.text(), o.shown(), o.from.toString()}) {
                 byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
                 out.write(0);

@@ -68,7 +68,22 @@ class WhatIfTest {
             RulesException e = assertThrows(RulesException.class,
                 () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", new BigDecimal(big), JAN))), big);
             assertTrue(e.getMessage().contains("number too long"), e.getMessage());
-            assertTrue(e.getMessage().contains("'" + big + "'"), e.getMessage());
+            assertTrue(e.getMessage().contains("override of parameter 'ratio': BigDecimal " + big + ":"),
+                       e.getMessage());
+        }
+        /* probe8 P8-02: a BigDecimal is sent as the share it is, as percent
+         * text ("1000%" for 1E+1), and the message quoted that text, which
+         * the caller never wrote: it quotes the value as given now */
+        Object[][] quoted = {
+            {new BigDecimal("1E+1"), "BigDecimal 1E+1: above its maximum of 100%"},
+            {new BigDecimal("0.01713"), "BigDecimal 0.01713 has 3 decimal places in percent"},
+            {new BigDecimal("1E+40"), "BigDecimal 1E+40: number too long"},
+            {10, "Integer 10: the parameter is a percentage"}};
+        for (Object[] q : quoted) {
+            RulesException e = assertThrows(RulesException.class,
+                () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", q[0], JAN))));
+            assertTrue(e.getMessage().contains("override of parameter 'ratio': " + q[1]), e.getMessage());
+            assertFalse(e.getMessage().contains("1000%"), e.getMessage());
         }
         for (Object v : new Object[] {1, 0, 1L, (short)1, java.math.BigInteger.ONE}) {
             RulesException e = assertThrows(RulesException.class,
