@@ -19,6 +19,30 @@
  * (put_planned). */
 #define ROW_ROOM (5 * (QD_TEXT_MAX + 1) + 1)
 
+/* c × 10^−s at display d's places into *coef: its scale, or QL_I64_WIDE
+ * when that takes a rounding or more than 64 bits (the column readers,
+ * result_value.c, and the column batch, eval_columns.c). */
+static inline int qli_i64_shown(int64_t *coef, int64_t c, int s, display d)
+{
+    if (d.scale < 0 || s == d.scale) {
+        *coef = c;
+        return s;
+    }
+    if (s < d.scale) {
+        int up = d.scale - s;
+        int64_t v;
+        if (up > 18 || __builtin_mul_overflow(c, (int64_t)qli_qd_pow10[up], &v))
+            return QL_I64_WIDE;
+        *coef = v;
+        return d.scale;
+    }
+    int down = s - d.scale;
+    if (down > 18 || c % (int64_t)qli_qd_pow10[down] != 0)
+        return QL_I64_WIDE; /* a rounding for display: the general reader */
+    *coef = c / (int64_t)qli_qd_pow10[down];
+    return d.scale;
+}
+
 static inline int usable(const ql_result *res)
 {
     return res && res->status == QL_OK;

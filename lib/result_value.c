@@ -70,6 +70,23 @@ static void input_value(const ql_result *res, size_t i, int whole,
         ql_record_get(out, res->rec, i); /* NONE */
 }
 
+/* A number the fast path left in 64 bits (c × 10^−s) as the public
+ * value at display d's places, as shown() would give it: 1 when done, 0
+ * when that needs the general way (a rounding for display, or more than
+ * 64 bits at d's places).  No 128-bit step for the common value. */
+static inline int shown64(ql_value *out, int64_t c, int s, display d)
+{
+    int64_t coef;
+    int sc = qli_i64_shown(&coef, c, s, d);
+    if (sc < 0)
+        return 0;
+    out->type = QL_TYPE_NUMBER;
+    out->number.coef_hi = coef < 0 ? -1 : 0;
+    out->number.coef_lo = (uint64_t)coef;
+    out->number.scale = sc;
+    return 1;
+}
+
 ql_status ql_result_output(ql_value *out, const ql_result *res, size_t i)
 {
     if (!out || out->version != QL_VALUE_VERSION)
@@ -80,6 +97,10 @@ ql_status ql_result_output(ql_value *out, const ql_result *res, size_t i)
     const output_def *o = &res->rs->outputs[i];
     switch (o->kind) {
     case OUT_COMPUTED: {
+        const fval *f = fast_value(res, (size_t)o->index);
+        if (f && res->rs->computed[o->index].type.kind == VK_NUMBER &&
+            shown64(out, f->c, f->s, o->disp))
+            break;
         qval tmp;
         shown(cval(res, (size_t)o->index, &tmp),
               res->rs->computed[o->index].type, o->disp, out);
@@ -125,34 +146,16 @@ ql_status ql_result_check(ql_check_result *out, const ql_result *res, size_t i)
     ql_value *f[3] = {&out->required, &out->actual, &out->shortfall};
     out->compliant = c->compliant;
     for (int j = 0; j < 3; j++) {
+        if (res->fastv) {
+            const fval *v = &res->kv[3 * i + (size_t)j];
+            if (shown64(f[j], v->c, v->s, d[j]))
+                continue;
+        }
         qval tmp;
         tmp.num = *check_num(res, i, j, &tmp.num);
         shown(&tmp, num, d[j], f[j]);
     }
     return QL_OK;
-}
-
-/* c × 10^−s at display d's places into *coef: its scale, or QL_I64_WIDE
- * when that takes a rounding or more than 64 bits. */
-static inline int i64_shown(int64_t *coef, int64_t c, int s, display d)
-{
-    if (d.scale < 0 || s == d.scale) {
-        *coef = c;
-        return s;
-    }
-    if (s < d.scale) {
-        int up = d.scale - s;
-        int64_t v;
-        if (up > 18 || __builtin_mul_overflow(c, (int64_t)qli_qd_pow10[up], &v))
-            return QL_I64_WIDE;
-        *coef = v;
-        return d.scale;
-    }
-    int down = s - d.scale;
-    if (down > 18 || c % (int64_t)qli_qd_pow10[down] != 0)
-        return QL_I64_WIDE; /* a rounding for display: the general reader */
-    *coef = c / (int64_t)qli_qd_pow10[down];
-    return d.scale;
 }
 
 /* An exact engine's number, shown as d says, into *coef. */
@@ -177,7 +180,7 @@ int ql_result_output_i64(int64_t *coef, const ql_result *res, size_t i)
         return QL_I64_NONE;
     const fval *f = fast_value(res, (size_t)o->index);
     if (f)
-        return i64_shown(coef, f->c, f->s, o->disp);
+        return qli_i64_shown(coef, f->c, f->s, o->disp);
     return i64_of_qd(coef, &res->cvals[o->index].num, o->disp);
 }
 
@@ -192,7 +195,7 @@ int ql_result_check_i64(int64_t *coef, const ql_result *res, size_t i,
     display d = res->rs->checks[i].disp[j];
     if (res->fastv) {
         const fval *v = &res->kv[3 * i + (size_t)j];
-        return i64_shown(coef, v->c, v->s, d);
+        return qli_i64_shown(coef, v->c, v->s, d);
     }
     qd tmp;
     return i64_of_qd(coef, check_num(res, i, j, &tmp), d);
@@ -244,7 +247,7 @@ static int output_i64_of(int64_t *coef, const ql_result *x, const output_def *o,
     }
     if (kind == VK_NUMBER) {
         const fval *f = fast_value(x, k);
-        return f ? i64_shown(coef, f->c, f->s, o->disp)
+        return f ? qli_i64_shown(coef, f->c, f->s, o->disp)
                  : i64_of_qd(coef, &x->cvals[k].num, o->disp);
     }
     if (kind == VK_BOOL) {
@@ -280,7 +283,7 @@ ql_status ql_results_output_i64(int64_t *coef, int8_t *scale,
         else if (x->rs != rs)
             return other_rules(err);
         else if (j >= 0 && x->fastv)
-            s = i64_shown(&coef[r], x->ov[j].c, x->ov[j].s, o->disp);
+            s = qli_i64_shown(&coef[r], x->ov[j].c, x->ov[j].s, o->disp);
         else
             s = output_i64_of(&coef[r], x, o, kind);
         scale[r] = (int8_t)s;
@@ -317,7 +320,7 @@ ql_status ql_results_check_i64(int64_t *coef, int8_t *scale,
         } else if (f == QL_CHECK_COMPLIANT) {
             s = i64_bool(&coef[r], c->compliant);
         } else if (x->fastv) {
-            s = i64_shown(&coef[r], x->kv[at].c, x->kv[at].s, d);
+            s = qli_i64_shown(&coef[r], x->kv[at].c, x->kv[at].s, d);
         } else {
             qd tmp;
             s = i64_of_qd(&coef[r], check_num(x, i, j, &tmp), d);
