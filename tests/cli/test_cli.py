@@ -861,6 +861,31 @@ class OutputFiles(unittest.TestCase):
                             self.assertEqual(read(target), before)
             self.assertEqual(sorted(os.listdir(d)), ["in.csv", "jilin.yaml", "national.yaml"])
 
+    def test_check_never_appends_its_report_to_a_file_it_checks(self):
+        """`check jilin.yaml >> national.yaml` appended "ok: cn-jilin …" to
+        the file jilin.yaml extends (exit 0), breaking it for the next
+        load; explain, test, run and compare refuse such a standard output
+        (probe12 P12-07)."""
+        with tempfile.TemporaryDirectory() as d:
+            for f in ("national.yaml", "jilin.yaml"):
+                shutil.copy(os.path.join(SRC, "rules", "cn", f), d)
+            bad = os.path.join(d, "bad.yaml")
+            write(bad, "quotalevy: 1\nid: x\n")
+            jl, nat = os.path.join(d, "jilin.yaml"), os.path.join(d, "national.yaml")
+            texts = {f: read(f) for f in (jl, nat, bad)}
+            for args, target in (((jl,), jl), ((jl,), nat), ((bad,), bad),
+                                 ((bad, jl), nat), ((jl, bad), bad)):
+                with self.subTest(args=args, target=os.path.basename(target)):
+                    for f, t in texts.items():
+                        write(f, t)
+                    with open(target, "a") as out:
+                        p = subprocess.run([*WRAP, BIN, "check", *args], stdout=out,
+                                           stderr=subprocess.PIPE, text=True, cwd=SRC)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertIn("standard output is the", p.stderr)
+                    for f, t in texts.items():
+                        self.assertEqual(read(f), t, f)
+
     def test_no_output_is_a_file_the_rules_extend(self):
         """-o, --rejects and --summary never write over a rules file the
         rule set read through `extends` (before, -o base.yaml replaced the
@@ -1136,17 +1161,18 @@ class OutputFiles(unittest.TestCase):
             for cmd, want in ((f"{base} -o {o} 2>{o}", f"same file as -o {o}"),
                               (f"{base} -o {d}/x.csv --summary {s} 2>{s}",
                                f"same file as --summary {s}"),
-                              (f"{base} >{o} 2>&1", "same file as -o (standard output)"),
-                              (f"{base} -o {d}/y.csv 2>>{i}", f"which is the input {i}")):
+                              (f"{base} >{o} 2>&1", "same file as -o (standard output)")):
                 p = sh(cmd)
                 self.assertEqual(p.returncode, 2, cmd)
-                where = s if f"2>{s}" in cmd else i if f"2>>{i}" in cmd else o
+                where = s if f"2>{s}" in cmd else o
                 self.assertIn("the rejected rows go to standard error, which is the ",
                               read(where))
                 self.assertIn(want, read(where))
             self.assertFalse(os.path.exists(os.path.join(d, "x.csv")))
-            self.assertTrue(read(i).startswith(HEADER + GOOD + BAD))  # only appended to
-            write(i, HEADER + GOOD + BAD)
+            # the input: refused without a word written into it (probe12 P12-02)
+            p = sh(f"{base} -o {d}/y.csv 2>>{i}")
+            self.assertEqual((p.returncode, read(i)), (2, HEADER + GOOD + BAD))
+            self.assertFalse(os.path.exists(os.path.join(d, "y.csv")))
             # standard error elsewhere, or the rejects in their own file: runs
             p = sh(f"{base} -o {o} 2>{d}/log.txt")
             self.assertEqual(p.returncode, 1)
@@ -1159,6 +1185,52 @@ class OutputFiles(unittest.TestCase):
                 p = sh(f"{BIN} run {JILIN} {name} --date 2024-06-30 <&-", stdin=None)
                 self.assertEqual(p.returncode, 2)
                 self.assertIn("standard input is closed", p.stderr)
+
+    def test_standard_error_on_the_input_or_rules_is_never_written(self):
+        """A standard error that is a file the command reads — the input,
+        a rules file (the top one or one it extends), a test file,
+        standard input — takes no message: `compare … 2>>in.csv` read its
+        own "not compared" lines back as rows and grew the input without
+        end (11 GB in 10 minutes), `run`/`explain` appended their notes and
+        rejects to the input or to national.yaml (probe12 P12-02).  Every
+        command stops, exit 2, every file unchanged."""
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copytree(os.path.join(SRC, "rules", "cn"), os.path.join(d, "cn"))
+            i, jl = os.path.join(d, "in.csv"), os.path.join(d, "cn", "jilin.yaml")
+            nat, t = os.path.join(d, "cn", "national.yaml"), os.path.join(d, "t.yaml")
+            write(i, HEADER + GOOD + BAD)
+            write(t, f"rules: {jl}\ncases:\n  - name: one\n    date: 2024-06-30\n"
+                     "    input: {unit_type: enterprise, employees: 100, disabled: 1,"
+                     " disabled_severe: 0, wage_total: 6000000, local_avg_wage: 50000}\n"
+                     "    expect: {exempt: false}\n")
+            files = (i, jl, nat, t)
+            before = {f: read(f) for f in files}
+            w = "--date 2024-06-30"
+            cmds = [f"run {jl} {i} {w} -o {d}/o.csv", f"run {jl} {i} {w} --rejects {d}/r.csv",
+                    f"run {jl} - {w} -o {d}/o.csv <{i}", f"run {jl} {w} -o {d}/o.csv <{i}",
+                    f"compare {jl} {i} {w} --override ratio=2%@2024-01-01",
+                    f"compare {jl} {i} {w} --override ratio=2%@2024-01-01 -o {d}/c.csv",
+                    f"explain {jl} {w} --row E1 {i}", f"explain {jl} {w} --row E9 {i}",
+                    f"explain {jl} {w} --set employees=1", f"test {t}", f"check {jl}"]
+            for cmd in cmds:
+                for err in files:
+                    if (err == t and not cmd.startswith("test")) or \
+                            (err == i and i not in cmd):
+                        continue
+                    with self.subTest(cmd=cmd, stderr=os.path.basename(err)):
+                        p = subprocess.run(["sh", "-c", f"{BIN} {cmd} 2>>{err}"],
+                                           text=True, cwd=SRC, capture_output=True,
+                                           timeout=60)
+                        self.assertEqual(p.returncode, 2)
+                        for f in files:
+                            self.assertEqual(read(f), before[f], f)
+                        for o in ("o.csv", "r.csv", "c.csv"):
+                            self.assertFalse(os.path.exists(os.path.join(d, o)))
+            # standard error elsewhere: the same commands run
+            p = subprocess.run(["sh", "-c", f"{BIN} {cmds[0]} 2>>{d}/log"], text=True,
+                               cwd=SRC, capture_output=True, timeout=60)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("1 rejected", read(os.path.join(d, "log")))
 
     def test_data_for_a_closed_standard_output_is_an_error(self):
         """Descriptors the caller closed are opened on /dev/null so that no

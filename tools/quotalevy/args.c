@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,10 +101,81 @@ const char *cli_rules_file_at(const ql_ruleset *rs, dev_t dev, ino_t ino)
     }
 }
 
+/* Standard error as a regular file: its device and inode in *e. */
+static int stderr_file(struct stat *e)
+{
+    return fstat(STDERR_FILENO, e) == 0 && S_ISREG(e->st_mode);
+}
+
+/* Nothing more may be written to standard error: it is a file the
+ * command reads.  It is moved to /dev/null (a message there would be in
+ * that file), and the exit status is the only word. */
+static int stderr_silenced(void)
+{
+    int n = open("/dev/null", O_WRONLY);
+    if (n >= 0 && n != STDERR_FILENO) {
+        dup2(n, STDERR_FILENO);
+        close(n);
+    }
+    return 1;
+}
+
+/* The options whose value is a file the command writes: a standard
+ * error that is one of them is said by run and compare themselves. */
+static int output_option(const char *v, int *takes_next)
+{
+    static const char *const opt[] = {"-o", "--output", "-r", "--rejects", "-s",
+                                      "--summary"};
+    for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++) {
+        size_t n = strlen(opt[i]);
+        if (!strncmp(v, opt[i], n) && (v[n] == '\0' || (v[n] == '=' && v[1] == '-'))) {
+            *takes_next = v[n] == '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cli_stderr_reads(int argc, char **argv)
+{
+    struct stat e, s;
+    if (!stderr_file(&e))
+        return 0;
+    if (fstat(STDIN_FILENO, &s) == 0 && s.st_dev == e.st_dev && s.st_ino == e.st_ino)
+        return stderr_silenced();
+    for (int k = 2; k < argc; k++) {
+        const char *v = argv[k];
+        int next;
+        if (!strcmp(v, "--"))
+            continue;
+        if (output_option(v, &next)) {
+            k += next;
+            continue;
+        }
+        const char *eq = v[0] == '-' && v[1] == '-' ? strchr(v, '=') : NULL;
+        if (eq)
+            v = eq + 1;
+        if (stat(v, &s) == 0 && S_ISREG(s.st_mode) && s.st_dev == e.st_dev &&
+            s.st_ino == e.st_ino)
+            return stderr_silenced();
+    }
+    return 0;
+}
+
+int cli_stderr_is_rules(const ql_ruleset *rs)
+{
+    struct stat e;
+    if (!rs || !stderr_file(&e) || !cli_rules_file_at(rs, e.st_dev, e.st_ino))
+        return 0;
+    return stderr_silenced();
+}
+
 int cli_stdout_clash(const char *cmd, const char *input, const ql_ruleset *rs)
 {
     struct stat so, si;
     const char *rf;
+    if (cli_stderr_is_rules(rs))
+        return 1;
     if (fstat(STDOUT_FILENO, &so) != 0 || !S_ISREG(so.st_mode))
         return 0; /* a terminal, pipe or device: nothing read back */
     if (input && (!strcmp(input, "-") ? fstat(STDIN_FILENO, &si) : stat(input, &si)) == 0 &&
@@ -141,6 +213,10 @@ ql_ruleset *cli_load(const char *cmd, const char *path)
     if (cli_load_rules(&rs, path, NULL, 0, NULL, 0, NULL, &err)) {
         fprintf(stderr, "quotalevy %s: ", cmd);
         cli_print_error(stderr, NULL, &err);
+        return NULL;
+    }
+    if (cli_stderr_is_rules(rs)) { /* one its `extends` chain read */
+        ql_ruleset_free(rs);
         return NULL;
     }
     return rs;

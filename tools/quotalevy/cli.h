@@ -89,6 +89,19 @@ const char *cli_rules_file_at(const ql_ruleset *rs, dev_t dev, ino_t ino);
  * only: appended to (>>) what they read, they would damage it. */
 int cli_stdout_clash(const char *cmd, const char *input, const ql_ruleset *rs);
 
+/* Whether standard error is a regular file the command reads: standard
+ * input, or a file an argument after the command names (the input, a
+ * rules or test file; not the value of -o, --rejects or --summary, which
+ * run and compare say themselves), or (cli_stderr_is_rules) a file of rs,
+ * the top rules file or one its `extends` chain read.  Any message would
+ * land in that file (`run … 2>>in.csv` appended the notes and rejects to
+ * the input, and compare read them back as rows without end), so
+ * standard error is moved to /dev/null and 1 returned: the command stops
+ * with exit 2, its status the only word.  cli_load and cli_stdout_clash
+ * check the rule set's files themselves. */
+int cli_stderr_reads(int argc, char **argv);
+int cli_stderr_is_rules(const ql_ruleset *rs);
+
 /* "csv" or "jsonl" for a --format option into *jsonl; prints the problem. */
 int cli_format(const char *cmd, const char *value, int *jsonl);
 /* Parses "PARAM=VALUE@YYYY-MM-DD" for --override; prints the problem. */

@@ -16,6 +16,19 @@ int cmd_check(int argc, char **argv)
         cli_error("check", "no rules file given (see quotalevy check --help)");
         return EXIT_USAGE;
     }
+    /* a report appended (>>) to a file it checks, or one they extend,
+     * would break that file: each is looked at before a line is written */
+    for (int i = 0; i < a.npos; i++) {
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        int clash =
+            cli_stdout_clash("check", a.pos[i], NULL) ||
+            (!cli_load_rules(&rs, a.pos[i], NULL, 0, NULL, 0, NULL, &err) &&
+             cli_stdout_clash("check", NULL, rs));
+        ql_ruleset_free(rs);
+        if (clash)
+            return EXIT_USAGE;
+    }
     int bad = 0;
     static ql_error errs[MAX_REPORTED];
     for (int i = 0; i < a.npos; i++) {

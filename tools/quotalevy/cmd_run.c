@@ -367,11 +367,11 @@ static int names_fd(const char *name, int fd)
  * --rejects naming it), a standard error the caller closed (it is
  * /dev/null now) would lose them, and a standard error that is a regular
  * file the run also writes (-o, --summary, an output on standard output)
- * or reads (the input) would lose them to a rename or mix them into
- * data.  Said (where a closed standard error shows nothing, the exit
- * status does), and 1. */
-static int rejects_fd2_clash(const run_state *st, const char *o, const char *r,
-                             const char *su)
+ * would lose them to a rename.  Said (where a closed standard error
+ * shows nothing, the exit status does), and 1.  One the run reads (the
+ * input, a rules file) has stopped it at start-up, unsaid, since the
+ * message would be written into that file (main.c, cli_stderr_reads). */
+static int rejects_fd2_clash(const char *o, const char *r, const char *su)
 {
     struct stat e, fs;
     if (r && !names_fd(r, 2))
@@ -398,13 +398,7 @@ static int rejects_fd2_clash(const run_state *st, const char *o, const char *r,
             return 1;
         }
     }
-    if (st->in_known && e.st_dev == st->in_st.st_dev && e.st_ino == st->in_st.st_ino) {
-        cli_error("run", "the rejected rows go to standard error, which is the input "
-                         "%s: give --rejects FILE, or send standard error elsewhere",
-                  st->cfg.input_name);
-        return 1;
-    }
-    return 0;
+    return 0; /* the input: stopped without a word at start-up (cli_stderr_reads) */
 }
 
 /* Opens -o, --rejects and --summary and refuses, before anything is read
@@ -422,7 +416,7 @@ static int open_outputs(run_state *st)
                          "--rejects FILE");
         return -1;
     }
-    if (rejects_fd2_clash(st, o, r, su))
+    if (rejects_fd2_clash(o, r, su))
         return -1;
     const char *path[3] = {o ? o : "-", r, su};
     const char *opt[3] = {"-o", "--rejects", "--summary"};

@@ -48,7 +48,10 @@ static const char *main_page =
     "\n"
     "EXIT STATUS\n"
     "    0 everything succeeded; 1 some rows were rejected, tests failed or\n"
-    "    rule sets have problems; 2 usage error or a rules file cannot be loaded.\n";
+    "    rule sets have problems; 2 usage error or a rules file cannot be loaded.\n"
+    "    A standard error that is a file the command reads (2>>in.csv, or a\n"
+    "    rules file) stops it at once with 2 and no message, which would be\n"
+    "    written into that file.\n";
 
 static const char *run_page =
     "NAME\n"

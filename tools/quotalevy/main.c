@@ -103,6 +103,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) {
             argc = cli_take_global_options(argc, argv);
+            if (cli_stderr_reads(argc, argv))
+                return EXIT_USAGE;
             for (int k = 2; k < argc; k++)
                 if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
                     help_print(stdout, cmd);
