@@ -537,6 +537,37 @@ class OutputFiles(unittest.TestCase):
             self.assertTrue(stat_is(null, "S_ISCHR"))
             self.assertEqual(sorted(os.listdir(d)), ["full", "null", "o.csv", "r.csv"])
 
+    @unittest.skipUnless(is_root() or IN_CI, "mknod needs root (CI runs as root)")
+    def test_rejects_lost_to_a_failing_standard_error_are_an_error(self):
+        """The rejects go to standard error by default: a standard error
+        that fails every write (2>full, a full disk) lost them, exit 1
+        and the output in place, as if they were there to read (probe12
+        P12-01); compare's "not compared" lines the same.  Exit 2 and no
+        output file, as for a --rejects file that cannot be written."""
+        with tempfile.TemporaryDirectory() as d:
+            full = os.path.join(d, "full")
+            os.mknod(full, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 7))
+            o, i = os.path.join(d, "o.csv"), os.path.join(d, "in.csv")
+            write(i, HEADER + GOOD + BAD)
+            for cmd in ("run", "compare"):
+                extra = ("--override", "ratio=2%@2024-01-01") if cmd == "compare" else ()
+                with self.subTest(cmd=cmd), open(full, "w") as err:
+                    p = subprocess.run([*WRAP, BIN, cmd, JILIN, i, "--date", "2024-06-30",
+                                        "-o", o, *extra], stdout=subprocess.DEVNULL,
+                                       stderr=err, cwd=SRC)
+                    self.assertEqual(p.returncode, 2)
+                    self.assertFalse(os.path.exists(o))
+                # without a row rejected nothing is lost: the run succeeds
+                write(i, HEADER + GOOD)
+                with self.subTest(cmd=cmd, rejected=0), open(full, "w") as err:
+                    p = subprocess.run([*WRAP, BIN, cmd, JILIN, i, "--date", "2024-06-30",
+                                        "-o", o, *extra], stdout=subprocess.DEVNULL,
+                                       stderr=err, cwd=SRC)
+                    self.assertEqual(p.returncode, 0)
+                    self.assertTrue(os.path.exists(o))
+                os.unlink(o)
+                write(i, HEADER + GOOD + BAD)
+
     def test_descriptor_names_and_dash_are_standard_output(self):
         # /dev/fd/1 and /proc/self/fd/1, not /dev/stdout: should a build
         # ever rename again, its temporary file cannot be made in /proc,

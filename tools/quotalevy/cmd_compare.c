@@ -757,6 +757,15 @@ int cmd_compare(int argc, char **argv)
         chg_write_csv(chg, group, by_value, &line);
         outfile_write(&summ, line.p, line.len);
     }
+    /* the rows not compared are named on standard error (and the report
+     * is there with a CSV on standard output): lost to a standard error
+     * that failed (2>/dev/full), exit 1 would point at lines there are
+     * not, so it fails as a file that cannot be written does */
+    if ((failed || onesided || rep == stderr) && ferror(stderr)) {
+        cli_error("compare", "cannot write standard error: the rows not compared "
+                             "are not named (no file was replaced or created)");
+        goto out;
+    }
     /* finished (and named) before either is renamed into place: the
      * listing and the summary are two files, complete or absent together */
     outfile *unfinished = outfile_finish(&units)  ? &units

@@ -598,6 +598,15 @@ static int finish(run_state *st, const run_counts *c)
                                : "the input has a header but no records after it");
         return EXIT_USAGE;
     }
+    /* The rejects are data: written to a standard error that failed (a
+     * full disk, 2>/dev/full) they are lost, and exit 1 would send the
+     * caller to rejects there are not.  As for a --rejects file that
+     * cannot be written: exit 2, no output file. */
+    if (!st->cfg.rejects_csv && c->rejected && ferror(stderr)) {
+        cli_error("run", "cannot write the rejected rows to standard error "
+                         "(no file was replaced or created)");
+        return EXIT_USAGE;
+    }
     if (st->summary) {
         totals *t = run_pipe_totals(st->pipe);
         strbuf sb = {0};
