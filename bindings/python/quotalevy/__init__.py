@@ -634,31 +634,46 @@ class RuleSet:
             if ended:
                 return
 
+    def _many_one(self, r, row, k, early, flat):
+        """Record k of a chunk (row `row` of the batch) into flat, or its
+        refusal into early[k] and {} into flat."""
+        if not isinstance(r, _Mapping):
+            # that record's error, not the batch's: the rest go on
+            early[k] = FieldTypeError(
+                "QL_ERECORD", "record %d is %s, not a mapping of field names to "
+                "values" % (row, "None" if r is None else "a " + type(r).__name__),
+                row=row)
+            flat.append({})
+        elif not _columns.gives_an_input(self, r) and \
+                (refused := _columns.no_input_error(self, r)) is not None:
+            refused.row = row
+            early[k] = refused
+            flat.append({})
+        elif self._lists:
+            try:
+                flat.append(self._flat(r))
+            except RecordError as e:
+                e.row = row
+                early[k] = e
+                flat.append({})
+        else:
+            flat.append(r)
+
     def _many(self, chunk, first, days, when, trace, errors, extra, said):
         early = {}
         flat = []
         for k, r in enumerate(chunk):
-            if not isinstance(r, _Mapping):
-                # that record's error, not the batch's: the rest go on
-                early[k] = FieldTypeError(
-                    "QL_ERECORD", "record %d is %s, not a mapping of field names to "
-                    "values" % (first + k, "None" if r is None else "a " + type(r).__name__),
-                    row=first + k)
+            try:
+                self._many_one(r, first + k, k, early, flat)
+            except Exception as e:  # the record's own: kept in its place
+                # a mapping that raises as it is read (a lazy record's
+                # RuntimeError): that record's exception, raised where it
+                # stands after the results before it, as the native
+                # reader keeps one; escaping here lost the chunk's records
+                # read before it (probe12 P12-03)
+                early[k] = e
+                del flat[k:]
                 flat.append({})
-            elif not _columns.gives_an_input(self, r) and \
-                    (refused := _columns.no_input_error(self, r)) is not None:
-                refused.row = first + k
-                early[k] = refused
-                flat.append({})
-            elif self._lists:
-                try:
-                    flat.append(self._flat(r))
-                except RecordError as e:
-                    e.row = first + k
-                    early[k] = e
-                    flat.append({})
-            else:
-                flat.append(r)
         chunk = flat
         h = self._handle()
         b = self._take("batch", len(chunk))

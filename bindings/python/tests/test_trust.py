@@ -123,6 +123,49 @@ def test_a_raising_iterable_yields_every_record_read_then_raises():
         assert len(got) == n
 
 
+class _Lazy(collections.abc.Mapping):
+    """A record read lazily (from a cursor, a file) that breaks as it is
+    read: in __getitem__, or in __iter__."""
+
+    def __init__(self, where):
+        self.where = where
+
+    def __getitem__(self, k):
+        if self.where == "get":
+            raise RuntimeError("the record broke as it was read")
+        return FIRM[k]
+
+    def __iter__(self):
+        if self.where == "iter":
+            raise RuntimeError("the record broke as it was read")
+        return iter(FIRM)
+
+    def __len__(self):
+        return len(FIRM)
+
+
+@pytest.mark.parametrize("where", ["get", "iter"])
+@pytest.mark.parametrize("errors", ["raise", "yield"])
+def test_a_record_that_raises_as_it_is_read_loses_none_before_it(where, errors):
+    # a mapping raising RuntimeError at item 3,000 of 5,000 gave 2,048
+    # results, at item 2 of 5 none: the package's own pre-pass over the
+    # chunk let it escape, losing the records read before it in that chunk
+    # (probe12 P12-03); a KeyError there gave all 3,000
+    rs = quotalevy.RuleSet.load(NATIONAL)
+    for n, at in ((5, 2), (5000, 3000), (1025, 1024), (1, 0)):
+        def gen():
+            for i in range(n):
+                yield _Lazy(where) if i == at else dict(FIRM, employees=str(40 + i))
+        got = []
+        with pytest.raises(RuntimeError, match="broke as it was read"):
+            for r in rs.evaluate_many(gen(), "2024-06-30", errors=errors):
+                got.append(r)
+        assert len(got) == at, (n, at)
+        if at:
+            assert got[-1].outputs == rs.evaluate(
+                dict(FIRM, employees=str(40 + at - 1)), "2024-06-30").outputs
+
+
 def test_a_bad_record_is_raised_in_its_place():
     rs = quotalevy.RuleSet.load(NATIONAL)
     recs = [FIRM] * 5 + [None] + [FIRM] * 5
