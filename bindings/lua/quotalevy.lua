@@ -282,6 +282,10 @@ local function run_batch(self, records, date, flags, many)
     if ok then
       parts[#parts + 1] = "" -- ends the record
       sent[#sent + 1] = i
+    elseif getmetatable(e) ~= M.Error then
+      -- the caller's own code failed as the record was read (a __pairs
+      -- or __index that raises): its error, not a result in its place
+      error(e, 0)
     else
       out[i] = e
       -- drop the fields packed before the refusal
@@ -318,7 +322,9 @@ end
 
 -- One record through the batch: its Result, or its Error raised.
 local function run_one(self, record, date, flags)
-  local r = run_batch(self, { record }, date, flags)[1]
+  -- { nil } is an empty list: nil is refused as each_field refuses a string
+  local r = record == nil and select(2, pcall(each_field, self, nil))
+            or run_batch(self, { record }, date, flags)[1]
   if getmetatable(r) == M.Error then error(r, 3) end
   return r
 end

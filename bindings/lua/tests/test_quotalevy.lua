@@ -514,6 +514,25 @@ test("a NUL in a field name is refused for its record: it cannot forge the batch
   rec:set("employees", "1")
 end)
 
+test("a nil record is refused and the caller's own error is raised, never a result", function()
+  -- evaluate(nil) returned nil without a word ({ nil } is an empty list),
+  -- and a record whose __pairs raised had that error returned AS the
+  -- result, a string or table where a Result was meant (probe12 P12-08)
+  local e = raises(function() return jilin:evaluate(nil, JUNE) end)
+  eq(getmetatable(e), quotalevy.Error)
+  assert(tostring(e):find("record must be a table, not nil", 1, true), tostring(e))
+  raises(function() return jilin:explain(nil, JUNE) end)
+  for _, thrown in ipairs({ "boom", { code = 1 } }) do
+    local bad = setmetatable({}, { __pairs = function() error(thrown, 0) end })
+    local ok, got = pcall(function() return jilin:evaluate(bad, JUNE) end)
+    eq(ok, false, "evaluate of a record that raises")
+    eq(got, thrown)
+    ok, got = pcall(function() return jilin:evaluate_many({ firm(), bad, firm() }, JUNE) end)
+    eq(ok, false, "evaluate_many with a record that raises")
+    eq(got, thrown)
+  end
+end)
+
 local function csv(text)
   local rows, row, f, i, n, line, lines, start = {}, {}, {}, 1, #text, 1, {}, 1
   local quoted = false
