@@ -293,16 +293,19 @@ public final class RuleSet implements AutoCloseable {
     /** As {@link #evaluateAll(List, LocalDate)}, keys that are no input as {@code extra} says. */
     public List<Outcome> evaluateAll(List<? extends Map<String, ?>> records, LocalDate date,
                                      Extra extra) {
+        if (records == null)
+            throw new NullPointerException("records is null: pass a List of Maps");
         int days = days(date), flags = flags(extra);
-        int n = records.size();
         Packer p = new Packer();
-        int i = 0;
+        int n = 0;
         for (Map<String, ?> r : records) {
             if (r == null)
-                throw new NullPointerException("records.get(" + i + ") is null: pass a Map for each record");
+                throw new NullPointerException("records.get(" + n + ") is null: pass a Map for each record");
             p.record(r);
-            i++;
+            n++;
         }
+        /* as many outcomes as records read, whatever size() says: a List
+         * whose size() was less than it iterates lost the rest unsaid */
         List<Object> got = run(p, n, days, date, flags);
         List<Outcome> out = new ArrayList<>(n);
         for (int j = 0; j < n; j++) {

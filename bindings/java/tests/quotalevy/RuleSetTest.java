@@ -32,6 +32,33 @@ class RuleSetTest {
     }
 
     @Test
+    void evaluateAllGivesAnOutcomeForEveryRecordItIterates() {
+        /* probe12 P12-09: the outcomes were counted by size() and the
+         * records packed by iteration, so a List whose size() was less than
+         * it iterates (a lazy view) lost its last records without a word */
+        for (int[] c : new int[][] {{3, 5}, {0, 2}, {5, 3}, {2, 0}}) {
+            final int size = c[0], real = c[1];
+            List<Map<String, Object>> l = new java.util.AbstractList<>() {
+                public Map<String, Object> get(int i) { return firm(); }
+                public int size() { return size; }
+                public java.util.Iterator<Map<String, Object>> iterator() {
+                    List<Map<String, Object>> r = new ArrayList<>();
+                    for (int i = 0; i < real; i++)
+                        r.add(firm());
+                    return r.iterator();
+                }
+            };
+            List<Outcome> got = national.evaluateAll(l, JUNE);
+            assertEquals(real, got.size(), "size() " + size + ", " + real + " records");
+            for (Outcome o : got)
+                assertTrue(o.ok(), o.toString());
+        }
+        NullPointerException e = assertThrows(NullPointerException.class,
+                                              () -> national.evaluateAll(null, JUNE));
+        assertTrue(e.getMessage().contains("records is null"), e.getMessage());
+    }
+
+    @Test
     void aRecordWithNoInputAmongItsKeysIsRefused() {
         /* probe5 P5-07: {} or only an id or keys in another language were
          * levied on the inputs' defaults (Japan's levy 0); the command stops
