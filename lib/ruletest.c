@@ -13,6 +13,7 @@
 #include "decimal.h"
 #include "names.h"
 #include "rules.h"
+#include "ruleset.h"
 #include "yamltree.h"
 
 #include <stdarg.h>
@@ -408,6 +409,125 @@ static int date_shaped(const char *text)
     return text[10] == '\0';
 }
 
+/* The list input whose items are NAME[1] … (the first len bytes of
+ * name), or NULL. */
+static const input_def *list_input(const ql_ruleset *rs, const char *name,
+                                   size_t len)
+{
+    for (size_t i = 0; i < rs->n_inputs; i++) {
+        const input_def *in = &rs->inputs[i];
+        if (in->family && in->elem == 1 && strlen(in->family) == len &&
+            !memcmp(in->family, name, len))
+            return in;
+    }
+    return NULL;
+}
+
+/* The family and item of a key NAME[N] (N from 1, no sign or leading
+ * zero), or 0. */
+static int item_key(const char *key, size_t *flen, long *item)
+{
+    const char *b = strchr(key, '[');
+    size_t n = strlen(key);
+    if (!b || b == key || n < 3 || key[n - 1] != ']' || b[1] < '1' ||
+        b[1] > '9')
+        return 0;
+    long v = 0;
+    for (const char *p = b + 1; p < key + n - 1; p++) {
+        if (*p < '0' || *p > '9' || v > 100000)
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    *flen = (size_t)(b - key);
+    *item = v;
+    return 1;
+}
+
+/* A case gives a list input whole, as every other front end must: as a
+ * YAML list of exactly its items, or as every item's key.  One item too
+ * few would be read as the list's default without a word, so a month
+ * left out by a slip would pass (probe13 P13-17).  Returns 1 if so. */
+static int case_lists_whole(tstate *t, const char *cname, const ynode *input)
+{
+    for (size_t i = 0; i < input->n; i++) {
+        const ynode *k = input->items[2 * i], *v = input->items[2 * i + 1];
+        const input_def *in = list_input(t->rs, k->text, k->len);
+        size_t flen;
+        long item;
+        if (in && v->kind == YN_SEQ && v->n != (size_t)in->family_len) {
+            case_fail(t, v, cname,
+                      "input '%s' is a list of %d items, but the case gives "
+                      "%zu (~ leaves an item empty)",
+                      k->text, in->family_len, v->n);
+            return 0;
+        }
+        if (in && v->kind != YN_SEQ) {
+            case_fail(t, v, cname,
+                      "input '%s' is a list of %d items: give them as a "
+                      "YAML list ([…], ~ for an item left empty)",
+                      k->text, in->family_len);
+            return 0;
+        }
+        if (!in && v->kind == YN_SEQ &&
+            ql_ruleset_input_index(t->rs, k->text) >= 0) {
+            case_fail(t, v, cname,
+                      "input '%s' is not a list: give it one value", k->text);
+            return 0;
+        }
+        if (in || !item_key(k->text, &flen, &item) ||
+            !(in = list_input(t->rs, k->text, flen)))
+            continue;
+        if (item > in->family_len) {
+            case_fail(t, k, cname,
+                      "'%.*s' is a list of %d items, %.*s[1] … "
+                      "%.*s[%d]",
+                      (int)flen, k->text, in->family_len, (int)flen, k->text,
+                      (int)flen, k->text, in->family_len);
+            return 0;
+        }
+        /* the list's other items: all given, none of them twice */
+        size_t given = 0;
+        int whole = 0;
+        long missing = 0;
+        for (size_t j = 0; j < input->n; j++) {
+            const ynode *o = input->items[2 * j];
+            size_t ol;
+            long oi;
+            if (o->len == flen && !memcmp(o->text, k->text, flen))
+                whole = 1; /* the bare name too */
+            else if (item_key(o->text, &ol, &oi) && ol == flen &&
+                     !memcmp(o->text, k->text, flen))
+                given++;
+        }
+        for (long m = 1;
+             !missing && given < (size_t)in->family_len && m <= in->family_len;
+             m++) {
+            char want[512];
+            snprintf(want, sizeof want, "%.*s[%ld]", (int)flen, k->text, m);
+            if (!qli_ymap_get(input, want))
+                missing = m;
+        }
+        if (whole) {
+            case_fail(t, k, cname,
+                      "input '%.*s' is given both as a list and by item: "
+                      "give it one way",
+                      (int)flen, k->text);
+            return 0;
+        }
+        if (missing) {
+            case_fail(t, k, cname,
+                      "input '%.*s' is a list of %d items, and the case "
+                      "gives %zu of them (no %.*s[%ld]): the others would be "
+                      "read as empty; give every item (~ for one left "
+                      "empty), or the list as […]",
+                      (int)flen, k->text, in->family_len, given, (int)flen,
+                      k->text, missing);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Runs one case; returns 1 if it passed. */
 static int run_case(tstate *t, const ynode *c, size_t index)
 {
@@ -465,10 +585,13 @@ static int run_case(tstate *t, const ynode *c, size_t index)
         case_fail(t, input, cname, "'input' must be a mapping of field: value");
         return 0;
     }
+    if (input && !case_lists_whole(t, cname, input))
+        return 0;
     for (size_t i = 0; input && i < input->n && st == QL_OK; i++) {
         const ynode *k = input->items[2 * i], *v = input->items[2 * i + 1];
         if (v->kind == YN_SEQ) {
-            /* a list input: item j goes to field name[j]; ~ leaves it empty */
+            /* a list input (its length checked above): item j goes to
+             * field name[j]; ~ leaves it empty */
             for (size_t j = 0; j < v->n && st == QL_OK; j++) {
                 const ynode *it = v->items[j];
                 char name[512];
@@ -488,7 +611,9 @@ static int run_case(tstate *t, const ynode *c, size_t index)
                       k->text);
             return 0;
         }
-        st = ql_record_set(t->rec, k->text, v->text, &err);
+        /* YAML's null leaves the field empty, as in a list */
+        if (v->quoted || (strcmp(v->text, "~") && strcmp(v->text, "null")))
+            st = ql_record_set(t->rec, k->text, v->text, &err);
     }
     if (st == QL_OK)
         st = ql_evaluate(t->res, t->rec, d, QL_EVAL_TRACE, &err);

@@ -491,6 +491,82 @@ static void test_ruletest_expect_slips(void **state)
                            "mapping of its fields)");
 }
 
+/* A list input in a case is given whole: a short list, one item key
+ * alone or a scalar was read with the other items empty, so a month
+ * left out by a slip passed on the list's default (probe13 P13-17). */
+static void test_ruletest_list_inputs_whole(void **state)
+{
+    (void)state;
+    scratch_put("months.yaml",
+                "quotalevy: 1\nid: m\ntitle: m\njurisdiction: XX\n"
+                "version: \"1\"\n"
+                "inputs:\n  staff: {type: integer, count: 3, default: 0}\n"
+                "  kind: {type: enum, values: [a, b]}\n"
+                "computed:\n  total: sum(staff)\n"
+                "outputs: [total, kind]\n");
+    const char *t = scratch_put(
+        "t.yaml",
+        "rules: months.yaml\n"
+        "cases:\n"
+        "  - name: two of three\n"
+        "    date: 2024-01-01\n"
+        "    input: {staff: [5, 5]}\n"
+        "    expect: {total: 10}\n"
+        "  - name: four of three\n"
+        "    date: 2024-01-01\n"
+        "    input: {staff: [5, 5, 5, 5]}\n"
+        "    expect: {total: 15}\n"
+        "  - name: one item key\n"
+        "    date: 2024-01-01\n"
+        "    input: {\"staff[1]\": 5}\n"
+        "    expect: {total: 5}\n"
+        "  - name: a scalar\n"
+        "    date: 2024-01-01\n"
+        "    input: {staff: 5}\n"
+        "    expect: {total: 5}\n"
+        "  - name: an item past the end\n"
+        "    date: 2024-01-01\n"
+        "    input: {\"staff[4]\": 5}\n"
+        "    expect: {total: 5}\n"
+        "  - name: a list for a value\n"
+        "    date: 2024-01-01\n"
+        "    input: {kind: [a]}\n"
+        "    expect: {total: 0}\n"
+        "  - name: whole, with an empty item\n"
+        "    date: 2024-01-01\n"
+        "    input: {staff: [5, ~, 5]}\n"
+        "    expect: {total: 10}\n"
+        "  - name: every item key\n"
+        "    date: 2024-01-01\n"
+        "    input: {\"staff[1]\": 5, \"staff[2]\": ~, \"staff[3]\": 1}\n"
+        "    expect: {total: 6}\n");
+    size_t passed = 9, failed = 9;
+    failures f = {0};
+    ql_error err;
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(passed, 2);
+    assert_int_equal(failed, 6);
+    assert_int_equal(f.n, 6);
+    assert_int_equal(f.line[0], 5);
+    assert_text(f.text[0], "case 'two of three': input 'staff' is a list of 3 "
+                           "items, but the case gives 2 (~ leaves an item "
+                           "empty)");
+    assert_non_null(
+        strstr(f.text[1], "a list of 3 items, but the case gives 4"));
+    assert_int_equal(f.line[2], 13);
+    assert_text(f.text[2], "case 'one item key': input 'staff' is a list of 3 "
+                           "items, and the case gives 1 of them (no staff[2]): "
+                           "the others would be read as empty; give every "
+                           "item (~ for one left empty), or the list as […]");
+    assert_non_null(strstr(f.text[3], "input 'staff' is a list of 3 items: "
+                                      "give them as a YAML list"));
+    assert_text(f.text[4], "case 'an item past the end': 'staff' is a list of "
+                           "3 items, staff[1] … staff[3]");
+    assert_text(f.text[5], "case 'a list for a value': input 'kind' is not a "
+                           "list: give it one value");
+}
+
 static void test_ruletest_null_arguments(void **state)
 {
     (void)state;
@@ -516,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_ruletest_load_options),
         cmocka_unit_test(test_ruletest_names_the_rules_it_tested),
         cmocka_unit_test(test_ruletest_expect_slips),
+        cmocka_unit_test(test_ruletest_list_inputs_whole),
         cmocka_unit_test(test_ruletest_null_arguments),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
