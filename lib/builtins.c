@@ -75,6 +75,9 @@ static ql_status check_extreme(cc *c, ast *n)
     if (st)
         return st;
     vtype t = n->args[0]->type;
+    if (t.kind != VK_NUMBER && t.kind != VK_DATE && n->nargs > 1 &&
+        (st = qli_tc_param_mismatch(c, n->args[0], n->args[1])))
+        return st;
     if (t.kind != VK_NUMBER && t.kind != VK_DATE)
         return qli_cc_fail_at(c, n->args[0]->pos, QL_ETYPE,
                               "%s() takes numbers or dates, not %s %s",
@@ -83,6 +86,9 @@ static ql_status check_extreme(cc *c, ast *n)
     const ast *ref = n->args[0];
     for (size_t i = 1; i < n->nargs; i++) {
         vtype u = n->args[i]->type;
+        if (!qli_tc_same_type(u, t) &&
+            (st = qli_tc_param_mismatch(c, n->args[0], n->args[i])))
+            return st;
         if (!qli_tc_same_type(u, t))
             return qli_cc_fail_at(c, n->args[i]->pos, QL_ETYPE,
                                   "%s() arguments must all be of one type "

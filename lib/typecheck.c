@@ -104,6 +104,9 @@ ql_status qli_tc_unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx)
     if (b->type.kind == VK_ENUM && a->kind == A_STRING)
         return coerce_enum(c, a, b->type);
     if (!qli_tc_same_type(a->type, b->type)) {
+        ql_status st = qli_tc_param_mismatch(c, a, b);
+        if (st)
+            return st;
         if (a->type.kind == VK_ENUM && b->type.kind == VK_ENUM)
             return qli_cc_fail_at(c, pos, QL_ETYPE,
                            "%s values of two different enums (%s and %s)", ctx,
@@ -181,6 +184,26 @@ ql_status qli_tc_expect(cc *c, ast *n, vkind k, const char *role)
     return qli_cc_fail_at(c, n->pos, QL_ETYPE, "%s must be %s %s, not %s %s",
                           role, qli_cc_article(T(k)), qli_cc_type_name(T(k)),
                           qli_cc_article(n->type), qli_cc_type_name(n->type));
+}
+
+/* The parameter n reads by name, when its values are written in a file
+ * (so there is a value to point at), else NULL. */
+static const param_def *named_param(const cc *c, const ast *n)
+{
+    if (n->kind != A_NAME || n->ref < 0 || c->syms[n->ref].kind != S_PARAM)
+        return NULL;
+    const param_def *p = &c->rs->params[c->syms[n->ref].index];
+    return p->nvalues && p->values[0].node ? p : NULL;
+}
+
+ql_status qli_tc_param_mismatch(cc *c, const ast *a, const ast *b)
+{
+    const param_def *pa = named_param(c, a), *pb = named_param(c, b);
+    if (pa && !pb)
+        return param_type_fail(c, a, pa, b->type.kind);
+    if (pb && !pa)
+        return param_type_fail(c, b, pb, a->type.kind);
+    return QL_OK;
 }
 
 static int max2(int a, int b) { return a > b ? a : b; }

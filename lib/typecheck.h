@@ -32,6 +32,11 @@ ql_status qli_tc_expr(cc *c, ast *n);
  * unknown; a list's name is an error). */
 ql_status qli_tc_expect(cc *c, ast *n, vkind k, const char *role);
 ql_status qli_tc_unify(cc *c, ast *a, ast *b, size_t pos, const char *ctx);
+/* Two operands of different types where one is a parameter read by name
+ * and the other is not: the slip is most often the parameter's value (a
+ * child file's), so it is reported there, naming the parameter and the
+ * formula (probe13 P13-07).  QL_OK when that is not the case. */
+ql_status qli_tc_param_mismatch(cc *c, const ast *a, const ast *b);
 /* Numbers a and b meet in `what` ("'+'", "max()", …) at pos: an amount
  * of money with a plain number that is no literal (a count, a rate) is
  * a load error there; QL_OK otherwise. */

@@ -41,6 +41,24 @@ MISTAKES = [
      "        value: yes\n        source: bj-test\n\ncomputed:\n", "yes",
      "parameter 'wage_capped': 'yes' is a string, but computed 'levy_wage' "
      "needs a bool"),
+    # P13-07: a parameter of the wrong type compared with a number, or in
+    # a max(), was reported at the formula ("cannot compare a number
+    # with a string"), naming neither the parameter nor its value
+    ("a quoted number compared", "computed:\n  levy_per_head:\n"
+     "    expr: if(employees > 0,",
+     "  head_floor:\n    values:\n      - from: 2015-10-01\n"
+     "        value: \"0\"\n        source: bj-test\n\ncomputed:\n"
+     "  levy_per_head:\n    expr: if(employees > head_floor,", "\"0\"",
+     "parameter 'head_floor': '0' is a string, but computed 'levy_per_head' "
+     "needs a number"),
+    ("a date in a max()", "computed:\n  levy_per_head:\n"
+     "    expr: if(employees > 0,",
+     "  head_floor:\n    values:\n      - from: 2015-10-01\n"
+     "        value: 2015-10-01\n        source: bj-test\n\ncomputed:\n"
+     "  levy_per_head:\n    expr: if(max(head_floor, employees) > 0,",
+     "2015-10-01\n        source: bj-test\n\ncomputed",
+     "parameter 'head_floor': '2015-10-01' is a date, but computed "
+     "'levy_per_head' needs a number"),
     ("a misspelt key", "    description: The levy per employee",
      "    descripton: The levy per employee", "descripton",
      "unknown key 'descripton' in computed 'levy_per_head'; did you mean "
