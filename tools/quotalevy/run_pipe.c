@@ -88,7 +88,8 @@ struct run_pipe {
     unsigned long handed, take, written;
     size_t take_chunk;
     int quit, writing;
-    int writer; /* the writer has a thread of its own: workers only evaluate */
+    int writer; /* the writer has a thread of its own: workers only
+                   evaluate (known before the run: no thread changes role) */
     /* under mu: nothing more is written — a worker ran out of memory
      * (oom), or a write failed (wfail, with its errno) — or the run
      * ended early (end_workers) */
@@ -245,7 +246,6 @@ static int step(run_pipe *p, worker *w)
 static void write_all(run_pipe *p)
 {
     pthread_mutex_lock(&p->mu);
-    p->writer = 1;
     for (;;) {
         if (writable(p)) {
             write_oldest(p);
@@ -259,8 +259,8 @@ static void write_all(run_pipe *p)
 }
 
 /* A worker: chunk after chunk evaluated, each the next not yet taken —
- * and, until the writer's thread has started (or if it never does), the
- * oldest batch written whenever it can be — until the pipe ends.
+ * and, if the writer has no thread, the oldest batch written whenever it
+ * can be — until the pipe ends.
  * Whoever ends a batch's last chunk, or ends writing the batch before
  * it, sees the batch writable (both under mu), so no batch waits for a
  * wake-up.  A task run on the reading thread (a thread the pool could
@@ -350,6 +350,7 @@ run_pipe *run_pipe_new(run_cfg *cfg, size_t nworkers, int with_totals, size_t ng
     }
     /* no worker has a thread: the reading thread evaluates (and writes,
      * unless the writer has one) */
+    p->writer = run_pool_has_thread(p->pool, nworkers);
     p->alone = 1;
     for (size_t t = 0; t < nworkers; t++)
         p->alone &= !run_pool_has_thread(p->pool, t);
