@@ -10,9 +10,9 @@ Runs the command under callgrind (--separate-threads=yes) on ROWS and on
 rules on 2024-06-30, `-o FILE`, and prints each thread's instructions a
 row of the difference — (2 × ROWS run − ROWS run) / ROWS, so start-up and
 the end are left out.  Thread 1 is the reading thread (the process's
-first); the others are the workers.  Instruction counts do not depend on
-the machine's load, unlike times: the figures to compare before and after
-a change of the pipeline.  Times are for farm-bench's pairs (see
+first); the workers follow, then the writer thread.  Instruction counts
+do not depend on the machine's load, unlike times: the figures to
+compare before and after a change of the pipeline.  Times are for farm-bench's pairs (see
 docs/performance.md, the pipeline section).
 """
 import argparse
@@ -84,7 +84,10 @@ def main():
     for t in sorted(large):
         per = (large[t] - small[t]) / a.rows
         total += per
-        print("%-22s %10.0f" % ("1 (reading)" if t == 1 else "%d (worker)" % t, per))
+        # started in this order: the workers, then the writer (run_pipe.c)
+        role = ("reading" if t == 1 else
+                "writer" if t == max(large) and len(large) == a.threads + 2 else "worker")
+        print("%-22s %10.0f" % ("%d (%s)" % (t, role), per))
     print("%-22s %10.0f" % ("all", total))
 
 
