@@ -145,8 +145,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     jsonl_reader *j = jsonl_open(f);
     jsonl_record jr;
-    while (j && (st = jsonl_next(j, &jr)) != 0 && st != -2)
-        ;
+    /* every reject points into its line: a value at its first byte, a
+     * fault at a byte of the line (or just past its end), 1-based */
+    while (j && (st = jsonl_next(j, &jr)) != 0 && st != -2) {
+        if (st == -1 &&
+            (jr.error_column < 1 || (size_t)jr.error_column > size + 1))
+            abort();
+        for (size_t k = 0; st == 1 && k < jr.n; k++)
+            if (jr.vcol[k] < 1 || (size_t)jr.vcol[k] > size)
+                abort();
+    }
     jsonl_close(j);
     fclose(f);
     return 0;
