@@ -187,8 +187,8 @@ static ql_status text_fault(const ydoc *doc, size_t off, ql_error *err)
         doc_place(doc, i, &line, &col);
         if (c == 0)
             return qli_fail(err, QL_EPARSE, doc->file, line, col,
-                            "the file holds a NUL byte: rules files are "
-                            "UTF-8 text");
+                            "the file holds a NUL byte: rules and test "
+                            "files are UTF-8 text");
         if (c > 0)
             return qli_fail(err, QL_EPARSE, doc->file, line, col,
                             "U+%04lX, %s, is not allowed in YAML text: "
@@ -200,8 +200,8 @@ static ql_status text_fault(const ydoc *doc, size_t off, ql_error *err)
         char why[160];
         qli_utf8_why(t + i, doc->len - i, why, sizeof why);
         return qli_fail(err, QL_EPARSE, doc->file, line, col,
-                        "byte 0x%02X is not UTF-8 (%s): rules files are UTF-8 "
-                        "text; save this one as UTF-8",
+                        "byte 0x%02X is not UTF-8 (%s): rules and test files "
+                        "are UTF-8 text; save this one as UTF-8",
                         t[i], why);
     }
     return QL_OK;

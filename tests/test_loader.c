@@ -77,8 +77,8 @@ static void test_loader_bad_bytes_located(void **state)
     } cases[] = {
         {"quotalevy: 1\n\xE9" "d: x\n", 0, 2, 1,
          "byte 0xE9 is not UTF-8 (it starts a 3-byte sequence, but 0x64 follows "
-         "where a continuation byte (0x80-0xBF) belongs): rules files are UTF-8 "
-         "text; save this one as UTF-8"},
+         "where a continuation byte (0x80-0xBF) belongs): rules and test files are "
+         "UTF-8 text; save this one as UTF-8"},
         {"quotalevy: 1\nid\xFF: x\n", 0, 2, 3,
          "byte 0xFF is not UTF-8 (no UTF-8 sequence holds it)"},
         {"quotalevy: 1\ntitle: caf\xE9\n", 0, 2, 11,
@@ -111,7 +111,7 @@ static void test_loader_bad_bytes_located(void **state)
         {"id: a\xC2\x80\n", 0, 1, 6, "U+0080, a control character"},
         {"id: \"\xEF\xBF\xBE\"\n", 0, 1, 6, "U+FFFE, a noncharacter"},
         {"quotalevy: 1\nid: a\0b\n", 21, 2, 6,
-         "the file holds a NUL byte: rules files are UTF-8 text"},
+         "the file holds a NUL byte: rules and test files are UTF-8 text"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         ql_ruleset *rs = NULL;
