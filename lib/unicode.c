@@ -443,6 +443,8 @@ const qli_uc_twin *qli_uc_twin_of(uint32_t c)
 /* The row of c when c stands for something in a number, else NULL. */
 static const qli_uc_twin *number_twin(uint32_t c)
 {
+    if (c < 0x80)
+        return NULL; /* ASCII is a number's own, or no number's */
     const qli_uc_twin *t = qli_uc_twin_of(c);
     return t && t->number ? t : NULL;
 }
