@@ -132,19 +132,38 @@ local function wrap(h)
   return rs
 end
 
+-- A string argument or a refusal naming the call and what it takes (a
+-- nil path was "NULL argument", a nil text SWIG's "bad argument #1 to
+-- 'ql_swig_load_buffer'").
+local function need_string(v, what, call, optional)
+  if type(v) == "string" or (optional and v == nil) then return v end
+  error(("quotalevy.%s: %s must be a string%s, not %s"):format(
+    call, what, optional and " or nil" or "", type(v)), 3)
+end
+
 --- Loads the rules file at path, or an installed rule set by name ("cn/jilin").
 function M.load(path)
-  return wrap(core.ql_ruleset(path))
+  return wrap(core.ql_ruleset(need_string(path, "the rules file's path or name", "load")))
 end
 
 --- Loads rules from YAML text; name is used in messages and for relative extends.
 function M.from_string(yaml, name)
-  return wrap(core.ql_swig_load_buffer(yaml, name))
+  return wrap(core.ql_swig_load_buffer(need_string(yaml, "the YAML text", "from_string"),
+                                       need_string(name, "the name", "from_string", true)))
 end
 
 function RuleSet:_handle()
   if not self._h then error(("the rule set '%s' is closed"):format(self.id), 3) end
   return self._h
+end
+
+-- rs.evaluate(record, date), a dot for the colon, took the record for the
+-- rule set: "attempt to index a nil value (local 'self')".
+local function need_self(self, method)
+  if getmetatable(self) ~= RuleSet then
+    error(("quotalevy: call rs:%s(…) with a colon: the rule set was given as %s"):format(
+      method, type(self)), 3)
+  end
 end
 
 -- The record's fields as (name, text) pairs, lists spread into their
@@ -322,9 +341,12 @@ end
 
 -- One record through the batch: its Result, or its Error raised.
 local function run_one(self, record, date, flags)
-  -- { nil } is an empty list: nil is refused as each_field refuses a string
-  local r = record == nil and select(2, pcall(each_field, self, nil))
-            or run_batch(self, { record }, date, flags)[1]
+  if type(record) ~= "table" then
+    -- a nil record was a list of none: rs:evaluate(nil, d) returned nil
+    local why = ("record must be a table, not %s"):format(type(record))
+    error(setmetatable({ status = "QL_EINVAL", message = why, text = why }, M.Error), 3)
+  end
+  local r = run_batch(self, { record }, date, flags)[1]
   if getmetatable(r) == M.Error then error(r, 3) end
   return r
 end
@@ -334,18 +356,24 @@ end
 --- r.checks (name -> {applicable, compliant, required, actual, shortfall}).
 --- opts: {extra = "error"} refuses keys that are not inputs (see docs/lua.md).
 function RuleSet:evaluate(record, date, opts)
+  need_self(self, "evaluate")
   return run_one(self, record, date, flags_of(opts, 3))
 end
 
 --- The calculation of one record step by step, as `quotalevy explain`
 --- prints it: the library's own text (ql_result_explain).
 function RuleSet:explain(record, date, opts)
+  need_self(self, "explain")
   return run_one(self, record, date, flags_of(opts, 3) | core.QL_EVAL_TRACE).explanation
 end
 
 --- Evaluates a list of records on date in one call into C.  Returns a list
 --- of the same length: a Result, or the error object of a record that failed.
 function RuleSet:evaluate_many(records, date, opts)
+  need_self(self, "evaluate_many")
+  if type(records) ~= "table" then
+    error(("quotalevy: evaluate_many takes a list of records, not %s"):format(type(records)), 2)
+  end
   local flags = flags_of(opts, 3)
   self:_handle()
   days(date)
@@ -373,6 +401,7 @@ end
 
 --- The value of parameter name in force on date, as the rules file writes it.
 function RuleSet:parameter(name, date)
+  need_self(self, "parameter")
   local h, d = self:_handle(), days(date)
   for i = 0, h:param_count() - 1 do
     if h:param_name(i) == name then return h:param_text(i, d) end

@@ -168,10 +168,35 @@ static PyObject *value_to_py(const ql_value *v)
  * str; NULL with an exception.  A subclass of str, int or Decimal is
  * read by its value, never by a __str__ of its own (a str enum's
  * str() is 'Kind.X', its value 'x'). */
-/* Digits before or after the point past which a Decimal is handed on in
- * exponent form rather than written out: far past the 36 a decimal
- * holds, so the library's refusal is the same either way. */
-#define QLPY_DECIMAL_PLAIN_MAX 200
+/* Whether a finite Decimal, as its as_tuple() `tup`, written out holds
+ * more than a decimal can (QL_DECIMAL_DIGITS significant digits, or a
+ * nonzero digit past QL_DECIMAL_MAX_SCALE places; trailing zeros aside,
+ * which the library drops): then it is handed on as Python writes it
+ * (str: 1E+40), which the library refuses as "number too long", saying
+ * how long, so that the message quotes the Decimal's own text, not 41
+ * digits the caller never wrote (probe8 P8-02's class); and
+ * Decimal('1E+99999999999') written out would take 100 GB (P5-06).
+ * 1 yes, 0 no, -1 with an exception. */
+static int decimal_past_limits(PyObject *tup)
+{
+    PyObject *digits = PyTuple_Check(tup) && PyTuple_GET_SIZE(tup) == 3
+                           ? PyTuple_GET_ITEM(tup, 1) : NULL;
+    if (!digits || !PyTuple_Check(digits)) {
+        PyErr_SetString(PyExc_TypeError, "Decimal.as_tuple() is not (sign, digits, exponent)");
+        return -1;
+    }
+    long e = PyLong_AsLong(PyTuple_GET_ITEM(tup, 2));
+    if (e == -1 && PyErr_Occurred())
+        return -1;
+    Py_ssize_t len = PyTuple_GET_SIZE(digits), n = len;
+    while (n > 0 && PyLong_AsLong(PyTuple_GET_ITEM(digits, n - 1)) == 0)
+        n--;
+    if (n == 0)
+        return 0; /* zero: 0E+50 is 0 */
+    long e2 = e + (long)(len - n);
+    return n > QL_DECIMAL_DIGITS || (long)n + e2 > QL_DECIMAL_DIGITS ||
+           e2 < -QL_DECIMAL_MAX_SCALE;
+}
 
 static PyObject *field_str(PyObject *v, PyObject *field)
 {
@@ -195,20 +220,14 @@ static PyObject *field_str(PyObject *v, PyObject *field)
             return NULL;
         }
         /* format 'f': plain notation, never 1E+3 — unless written out it
-         * is far past what any decimal holds (1E+99999999999 would take
-         * 100 GB and raised MemoryError): then as written, which the
-         * library refuses as "number too long", saying how long (P5-06) */
-        PyObject *adj = PyObject_CallMethod(v, "adjusted", NULL);
-        PyObject *tup = adj ? PyObject_CallMethod(v, "as_tuple", NULL) : NULL;
-        PyObject *ex = tup ? PyObject_GetAttrString(tup, "exponent") : NULL;
-        long a = adj ? PyLong_AsLong(adj) : 0, e = ex ? PyLong_AsLong(ex) : 0;
-        Py_XDECREF(adj);
+         * is past what a decimal holds: then as Python writes it */
+        PyObject *tup = PyObject_CallMethod(ql_decimal_type, "as_tuple", "O", v);
+        int past = tup ? decimal_past_limits(tup) : -1;
         Py_XDECREF(tup);
-        Py_XDECREF(ex);
-        if (PyErr_Occurred())
+        if (past < 0)
             return NULL;
-        if (a > QLPY_DECIMAL_PLAIN_MAX || e < -QLPY_DECIMAL_PLAIN_MAX)
-            return PyObject_Str(v);
+        if (past) /* Decimal's own str, never a subclass's __str__ */
+            return PyObject_CallMethod(ql_decimal_type, "__str__", "O", v);
         return PyObject_CallMethod(ql_decimal_type, "__format__", "Os", v, "f");
     }
     if (PyObject_IsInstance(v, ql_datetime_type) == 1) {

@@ -312,7 +312,7 @@ end)
 test("a field name too long for the error is cut at a whole character, marked", function()
   -- an item index past the list's end names the key as given: 199 bytes
   -- into the error's 128-byte field were cut inside an 'é' (swig_batch.h)
-  local rs = quotalevy.from_string(SMALL:gsub("  flag: bool", "  flag: bool\n  p: {type: integer, count: 2}"))
+  local rs = quotalevy.from_string((SMALL:gsub("  flag: bool", "  flag: bool\n  p: {type: integer, count: 2}")))
   local key = "p[" .. ("é"):rep(98) .. "]"
   for _, e in ipairs { raises(rs.evaluate, rs, { [key] = 1 }, JUNE),
                        rs:evaluate_many({ { [key] = 1 } }, JUNE)[1] } do
@@ -402,6 +402,33 @@ test("a key past a list, a list's name or id misspelt: refused as the command re
   -- a record none of whose keys is an input says so first
   local e = raises(rs.evaluate, rs, { ID = "x", naam = "y" }, "2024-12-31")
   assert(e.message:find("no key is an input", 1, true), e.message)
+end)
+
+test("nil arguments and a dot for the colon are refused, naming what is taken", function()
+  -- rs:evaluate(nil, d) returned nil without a word; load(nil) said "NULL
+  -- argument", from_string(nil) "bad argument #1 to 'ql_swig_load_buffer'",
+  -- evaluate_many(nil) "bad argument #1 to 'for iterator'", explain(nil)
+  -- and rs.evaluate(r, d) "attempt to index a nil value"
+  for _, fn in ipairs { jilin.evaluate, jilin.explain } do
+    local e = raises(fn, jilin, nil, JUNE)
+    eq(getmetatable(e), quotalevy.Error)
+    eq(e.message, "record must be a table, not nil")
+  end
+  local cases = {
+    { quotalevy.load, { nil }, "quotalevy.load: the rules file's path or name must be a string, not nil" },
+    { quotalevy.from_string, { nil }, "quotalevy.from_string: the YAML text must be a string, not nil" },
+    { quotalevy.from_string, { SMALL, 5 }, "the name must be a string or nil, not number" },
+    { jilin.evaluate_many, { jilin, nil, JUNE }, "evaluate_many takes a list of records, not nil" },
+    { jilin.evaluate, { firm(), JUNE }, "call rs:evaluate(…) with a colon" },
+    { jilin.explain, { firm(), JUNE }, "call rs:explain(…) with a colon" },
+    { jilin.evaluate_many, { { firm() }, JUNE }, "call rs:evaluate_many(…) with a colon" },
+    { jilin.parameter, { "ratio", JUNE }, "call rs:parameter(…) with a colon" },
+  }
+  for k, c in ipairs(cases) do
+    local ok, e = pcall(c[1], table.unpack(c[2], 1, 3))
+    assert(not ok, "case " .. k)
+    assert(tostring(e):find(c[3], 1, true), tostring(e))
+  end
 end)
 
 test("the error reported is the first in declaration order, whatever pairs() gives", function()

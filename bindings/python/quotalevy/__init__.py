@@ -342,8 +342,18 @@ class RuleSet:
             h, (top, parents) = _sealed(
                 lambda: _call(_native.ql_ruleset, encoded, cls=RulesError), name, None)
             return cls(h, ("sealed", name, top, parents, ()))
+        if isinstance(overrides, (str, bytes, _Mapping)):
+            # a str iterates as its characters, a dict as its keys
+            raise TypeError("overrides is an iterable of (name, value, date) tuples, "
+                            "not a %s: %r" % (type(overrides).__name__, overrides))
         ovr = []
-        for item in overrides:
+        for k, raw in enumerate(overrides):
+            item: Any = raw  # checked here, whatever the hint says
+            if isinstance(item, (str, bytes)) or not isinstance(item, _Sequence) \
+                    or len(item) != 3:
+                raise TypeError("override %d is a (name, value, date) tuple, not %s"
+                                % (k, "a %d-item %s" % (len(item), type(item).__name__)
+                                   if isinstance(item, (tuple, list)) else repr(item)))
             name, value, since = item
             if not isinstance(name, str):
                 raise TypeError("an override's name is a str, not %s: %r"
@@ -355,6 +365,8 @@ class RuleSet:
             except RecordError as e:  # a load's error: a RulesError
                 raise RulesError(e.status, e.message, field=name,
                                  text="override of parameter %r: its date: %s" % (name, e)) from None
+            except TypeError as e:  # which override's date
+                raise TypeError("override of parameter %r: %s" % (name, e)) from None
             ovr.append((name, text, days, _override_shown(value)))
         h, (top, parents) = _sealed(
             lambda: _call(_native.load_file_overridden, encoded, ovr, cls=RulesError),
@@ -611,8 +623,17 @@ class RuleSet:
             raise ValueError("batch must be at least 1, not %d" % batch)
         self._handle()
         days = _date(date)
-        return self._many_gen(iter(records), days, self._date_obj(date), trace,
-                              batch, errors, extra)
+        if isinstance(records, (_Mapping, str, bytes)):
+            # a mapping iterates as its keys, a str as its characters
+            raise TypeError("records must be an iterable of mappings, not one %s "
+                            "(evaluate takes one record; evaluate_many([record], …) "
+                            "a list)" % type(records).__name__)
+        try:
+            it = iter(records)
+        except TypeError:
+            raise TypeError("records must be an iterable of mappings, not %s"
+                            % type(records).__name__) from None
+        return self._many_gen(it, days, self._date_obj(date), trace, batch, errors, extra)
 
     def _many_gen(self, it, days, when, trace, batch, errors, extra):
         done, said = 0, set()

@@ -527,14 +527,33 @@ def float_text(x: Any) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+DECIMAL_DIGITS = 36  # QL_DECIMAL_DIGITS and QL_DECIMAL_MAX_SCALE
+
+
+def past_limits(v: Decimal) -> bool:
+    """Whether a finite Decimal written out holds more than a decimal can:
+    36 significant digits, or a nonzero digit past 36 places (trailing
+    zeros aside, which the library drops) — convert.h's
+    decimal_past_limits."""
+    _, digits, exp = v.as_tuple()
+    n = len(digits)
+    while n and digits[n - 1] == 0:
+        n -= 1
+    if not n or not isinstance(exp, int):
+        return False  # zero: 0E+50 is 0
+    e2 = exp + len(digits) - n
+    return n > DECIMAL_DIGITS or n + e2 > DECIMAL_DIGITS or e2 < -DECIMAL_DIGITS
+
+
 def decimal_text(v: Decimal) -> str:
-    """A finite Decimal in plain notation, or as written when written out
-    it is far past the 36 digits a decimal holds: Decimal('1E+99999999999')
-    would take 100 GB (MemoryError); the library refuses either form as
-    "number too long", saying how long (P5-06)."""
-    exp = v.as_tuple().exponent  # an int: v is finite
-    if isinstance(exp, int) and (v.adjusted() > 200 or exp < -200):
-        return str(v)
+    """A finite Decimal in plain notation, or as Python writes it (1E+40)
+    when written out it is past what a decimal holds: the library refuses
+    it as "number too long", saying how long, and the message quotes the
+    Decimal's own text, not 41 digits the caller never wrote (probe8
+    P8-02's class); Decimal('1E+99999999999') written out would take
+    100 GB (P5-06)."""
+    if past_limits(v):
+        return Decimal.__str__(v)
     return format(v, "f")
 
 

@@ -682,3 +682,72 @@ def test_a_number_too_long_written_out_says_so():
             with pytest.raises(quotalevy.RulesError, match="number too long"):
                 quotalevy.RuleSet.load(JILIN, overrides=[("small_enterprise_limit", v,
                                                           "2024-01-01")])
+
+
+@pytest.mark.parametrize("text,how", [
+    ("1E+40", "41 digits before the point"), ("-1.5E+36", "37 digits before the point"),
+    ("1E-40", "40 digits after the point"), ("1.25E-37", "39 digits after the point")])
+def test_a_decimal_too_long_is_quoted_as_python_writes_it(text, how):
+    """A Decimal past what a decimal holds was written out in full and
+    the message quoted 40 of those digits, a text the caller never wrote
+    ('1000000000000000000000000000000000000000…' for Decimal('1E+40'),
+    probe8 P8-02's class): every record path quotes the Decimal's own
+    text now, and says how long it is written out."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    v = Decimal(text)
+    want = "'%s' is not a valid decimal: number too long" % text
+    msgs = []
+    with pytest.raises(quotalevy.RecordError) as e:
+        rs.evaluate(dict(FIRM, employees=v), "2024-06-30")
+    msgs.append(str(e.value))
+    msgs.append(str(list(rs.evaluate_many([dict(FIRM, employees=v)], "2024-06-30",
+                                           errors="yield"))[0]))
+    cols = dict({k: [x] for k, x in FIRM.items()}, employees=[v])
+    msgs.append(rs.evaluate_columns(cols, "2024-06-30", errors="column")["error_message"][0])
+    import pandas
+    msgs.append(rs.evaluate_frame(pandas.DataFrame(cols), "2024-06-30",
+                                  errors="column")["error_message"][0])
+    for m in msgs:
+        assert want in m and "(written out, it has %s)" % how in m, m
+    # within the limits, trailing zeros and zero itself stay plain, and read
+    levy = rs.evaluate(FIRM, "2024-06-30").outputs["levy_due"]
+    for ok in ("125.5" + "0" * 40, "1.255E+2"):
+        assert rs.evaluate(dict(FIRM, employees=Decimal(ok)),
+                           "2024-06-30").outputs["levy_due"] == levy, ok
+    for zero in ("0E-50", "0E+50"):
+        assert rs.evaluate(dict(FIRM, disabled_severe=Decimal(zero)),
+                           "2024-06-30").outputs["levy_due"] == levy, zero
+
+
+@pytest.mark.parametrize("overrides,says", [
+    ([None], "override 0 is a (name, value, date) tuple, not None"),
+    ([("ratio", "1.7%")], "override 0 is a (name, value, date) tuple, not a 2-item tuple"),
+    ([("ratio", "1.7%", "2024-01-01"), ["ratio", "2%", "2025-01-01", "x"]],
+     "override 1 is a (name, value, date) tuple, not a 4-item list"),
+    ("ratio=1.7%@2024-01-01", "overrides is an iterable of (name, value, date) tuples, not a str"),
+    ({"ratio": "1.7%"}, "overrides is an iterable of (name, value, date) tuples, not a dict"),
+    ([("ratio", "1.7%", None)], "override of parameter 'ratio': date must be a datetime.date"),
+])
+def test_malformed_overrides_say_which_and_what(overrides, says):
+    """An override that is None or of the wrong length said 'cannot unpack
+    non-iterable NoneType object' or 'not enough values to unpack
+    (expected 3, got 2)', naming neither the override nor its shape; a str
+    was unpacked character by character, and a None date did not say
+    whose date it was."""
+    with pytest.raises(TypeError) as e:
+        quotalevy.RuleSet.load(JILIN, overrides=overrides)
+    assert says in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize("records,says", [
+    (None, "records must be an iterable of mappings, not NoneType"),
+    (3, "records must be an iterable of mappings, not int"),
+    (dict(FIRM), "records must be an iterable of mappings, not one dict"),
+])
+def test_evaluate_many_of_no_iterable_says_what_it_takes(records, says):
+    """evaluate_many(None) said "'NoneType' object is not iterable", and
+    one record passed alone was iterated as its keys."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    with pytest.raises(TypeError) as e:
+        list(rs.evaluate_many(records, "2024-06-30"))
+    assert says in str(e.value), str(e.value)

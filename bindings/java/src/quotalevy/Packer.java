@@ -140,7 +140,7 @@ final class Packer {
             return s;
         }
         if (v instanceof BigDecimal)
-            return ((BigDecimal)v).toPlainString();
+            return plainOrAsWritten((BigDecimal)v);
         if (v instanceof Integer || v instanceof Long || v instanceof Short
             || v instanceof Byte || v instanceof BigInteger)
             return v.toString();
@@ -157,6 +157,23 @@ final class Packer {
         throw RecordException.refused(name, article(typeName(v))
             + " cannot be a field's value: pass a String, BigDecimal, Integer,"
             + " Long, Boolean, LocalDate or null");
+    }
+
+    /* A BigDecimal in plain notation — unless written out it holds more
+     * than a decimal can (36 significant digits, or a nonzero digit past
+     * 36 places; trailing zeros aside, which the library drops): then as
+     * Java writes it (1E+40), which the library refuses as "number too
+     * long", saying how long, so that the message quotes the caller's
+     * value, not 41 digits they never wrote (probe8 P8-02's class), and
+     * 1E+100000000 is not written out in full first (P8-03's class). */
+    static String plainOrAsWritten(BigDecimal b) {
+        if (b.signum() == 0)
+            return b.toPlainString();
+        BigDecimal s = b.stripTrailingZeros();
+        long digits = s.precision(), exp = -(long)s.scale();
+        if (digits > 36 || digits + exp > 36 || exp < -36)
+            return b.toString();
+        return b.toPlainString();
     }
 
     /* "a Set", "an AtomicInteger", "an Integer": the article the noun's

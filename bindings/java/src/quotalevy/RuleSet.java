@@ -104,6 +104,8 @@ public final class RuleSet implements AutoCloseable {
      * @throws RulesException with the file, line and column of the problem
      */
     public static RuleSet load(String path) {
+        if (path == null) /* was the library's bare "NULL argument" */
+            throw new NullPointerException("path is null: pass a rules file's path or a rule set's name");
         return new RuleSet(new NativeRuleSet(path));
     }
 
@@ -115,6 +117,8 @@ public final class RuleSet implements AutoCloseable {
      * @throws RulesException as {@link #load}
      */
     public static RuleSet fromString(String yaml, String name) {
+        if (yaml == null)
+            throw new NullPointerException("yaml is null: pass the rules' YAML text");
         int bad = Utf8.loneSurrogate(yaml);
         if (bad >= 0) { /* getBytes would make it a '?' the loader never sees */
             int line = 1, column = 1;
@@ -149,6 +153,10 @@ public final class RuleSet implements AutoCloseable {
      *         {@link QuotaLevyException#getField()}
      */
     public static RuleSet load(String path, List<ParameterOverride> overrides) {
+        if (overrides == null)
+            throw new NullPointerException("overrides is null: pass a List (List.of() for none)");
+        if (path == null)
+            throw new NullPointerException("path is null: pass a rules file's path or a rule set's name");
         if (overrides.isEmpty())
             return load(path);
         return new RuleSet(Native.ql_swig_load_ext(path, null,
@@ -161,6 +169,10 @@ public final class RuleSet implements AutoCloseable {
      */
     public static RuleSet fromString(String yaml, String name,
                                      List<ParameterOverride> overrides) {
+        if (overrides == null)
+            throw new NullPointerException("overrides is null: pass a List (List.of() for none)");
+        if (yaml == null)
+            throw new NullPointerException("yaml is null: pass the rules' YAML text");
         if (overrides.isEmpty())
             return fromString(yaml, name);
         if (yaml.indexOf('\0') >= 0)
@@ -220,6 +232,8 @@ public final class RuleSet implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown name
      */
     public String parameter(String name, LocalDate date) {
+        if (name == null) /* was "no parameter called 'null'" */
+            throw new NullPointerException("name is null: pass a parameter's name");
         int days = days(date);
         return withHandle(rs -> {
             for (int i = 0; i < rs.param_count(); i++)

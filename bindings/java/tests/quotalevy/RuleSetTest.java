@@ -538,6 +538,51 @@ class RuleSetTest {
     }
 
     @Test
+    void nullArgumentsAreRefusedNamingWhatIsTaken() {
+        /* load(null) gave the library's bare "NULL argument", fromString(null)
+         * and a null overrides list a NullPointerException without a word,
+         * parameter(null, d) "no parameter called 'null'" */
+        Object[][] cases = {
+            {(Runnable)() -> RuleSet.load(null), "path is null"},
+            {(Runnable)() -> RuleSet.fromString(null), "yaml is null"},
+            {(Runnable)() -> RuleSet.fromString(null, "x.yaml"), "yaml is null"},
+            {(Runnable)() -> RuleSet.load(JILIN, null), "overrides is null"},
+            {(Runnable)() -> RuleSet.load(null, List.of()), "path is null"},
+            {(Runnable)() -> RuleSet.fromString("x", "x.yaml", null), "overrides is null"},
+            {(Runnable)() -> RuleSet.fromString(null, "x.yaml", List.of()), "yaml is null"},
+            {(Runnable)() -> jilin.parameter(null, JUNE), "name is null"}};
+        for (Object[] c : cases) {
+            NullPointerException e = assertThrows(NullPointerException.class, ((Runnable)c[0])::run);
+            assertTrue(String.valueOf(e.getMessage()).startsWith((String)c[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void aBigDecimalTooLongIsQuotedAsJavaWritesIt() {
+        /* written out in full, the message quoted 40 of its digits, which
+         * the caller never wrote (probe8 P8-02's class), and 1E+100000000
+         * was written out as a hundred million digits first (P8-03's) */
+        String[][] cases = {{"1E+40", "41 digits before the point"},
+                            {"1E-40", "40 digits after the point"},
+                            {"1E+100000000", "more than 1000000 digits before the point"}};
+        for (String[] c : cases) {
+            Map<String, Object> rec = firm();
+            rec.put("employees", new BigDecimal(c[0]));
+            RecordException e = assertThrows(RecordException.class, () -> jilin.evaluate(rec, JUNE));
+            assertEquals("employees", e.getField());
+            assertTrue(e.getMessage().contains("'" + c[0] + "' is not a valid decimal: number too long"),
+                       e.getMessage());
+            assertTrue(e.getMessage().contains("(written out, it has " + c[1] + ")"), e.getMessage());
+            assertEquals("employees", jilin.evaluateAll(List.of(rec), JUNE).get(0).error().getField());
+        }
+        /* within the limits, plain: trailing zeros and zero itself read */
+        Map<String, Object> rec = firm();
+        rec.put("employees", new BigDecimal("125.5" + "0".repeat(40)));
+        rec.put("disabled_severe", new BigDecimal("0E-50"));
+        assertEquals(jilin.evaluate(firm(), JUNE).text("levy_due"), jilin.evaluate(rec, JUNE).text("levy_due"));
+    }
+
+    @Test
     void aKeyPastAListOrAListOrIdMisspeltIsRefused() {
         /* Positions[13] and Positions[1] were passed over (a month dropped),
          * a List under "Positions" too (every month read as empty), and
