@@ -125,12 +125,12 @@ def _date(d: DateLike) -> int:
 
 def _share_text(value) -> str:
     """A number as a rules file writes a share, exactly: Decimal('0.017')
-    is '1.7%', 20 is '2000%' (the point moved, no digit rounded).  One far
-    past what a decimal holds is handed on as written, refused as "number
-    too long" (Decimal('1E+99999999999') written out raised MemoryError)."""
-    exp = value.as_tuple().exponent  # an int: value is finite
-    if isinstance(exp, int) and (value.adjusted() > 200 or exp < -200):
-        return str(value)
+    is '1.7%', 20 is '2000%' (the point moved, no digit rounded).  One
+    past what a decimal holds is handed on as Python writes it, refused as
+    "number too long" and how long the value is written out, not its
+    percent (Decimal('1E+99999999999') written out raised MemoryError)."""
+    if _columns.past_limits(value):
+        return Decimal.__str__(value)
     sign, digits, exp = value.as_tuple()
     return Decimal.__format__(Decimal((sign, digits, exp + 2)), "f") + "%"
 

@@ -359,7 +359,9 @@ def test_an_override_keeps_the_parameters_places():
     (Decimal("1E+1"), "Decimal('1E+1')", "above its maximum of 100%"),
     (Decimal("-0.01"), "Decimal('-0.01')", "below its minimum of 1.5%"),
     (Decimal("0.01713"), "Decimal('0.01713')", "has 3 decimal places in percent"),
-    (Decimal("1E+40"), "Decimal('1E+40')", "number too long"),
+    (Decimal("1E+40"), "Decimal('1E+40')",
+     "number too long: at most 36 significant digits and 36 digits after the point "
+     "(written out, it has 41 digits before the point)"),
     (Decimal("1E+300"), "Decimal('1E+300')", "number too long"),
     (10, "10", "the parameter is a percentage"),
     (True, "True", "is not a number"),

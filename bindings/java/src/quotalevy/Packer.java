@@ -167,13 +167,16 @@ final class Packer {
      * value, not 41 digits they never wrote (probe8 P8-02's class), and
      * 1E+100000000 is not written out in full first (P8-03's class). */
     static String plainOrAsWritten(BigDecimal b) {
+        return pastLimits(b) ? b.toString() : b.toPlainString();
+    }
+
+    /* Whether b written out holds more than a decimal can (above). */
+    static boolean pastLimits(BigDecimal b) {
         if (b.signum() == 0)
-            return b.toPlainString();
+            return false;
         BigDecimal s = b.stripTrailingZeros();
         long digits = s.precision(), exp = -(long)s.scale();
-        if (digits > 36 || digits + exp > 36 || exp < -36)
-            return b.toString();
-        return b.toPlainString();
+        return digits > 36 || digits + exp > 36 || exp < -36;
     }
 
     /* "a Set", "an AtomicInteger", "an Integer": the article the noun's

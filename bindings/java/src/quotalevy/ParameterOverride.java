@@ -71,10 +71,11 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
          * 1, 100 % (probe8 P8-01) */
         if (v instanceof BigDecimal) {
             BigDecimal b = (BigDecimal)v;
-            /* far past what a decimal holds (1E+100000000): handed on as
-             * written, refused as "number too long" without first writing
-             * out its hundred million digits (probe8 P8-03) */
-            if (b.precision() - b.scale() > 200 || b.scale() > 200)
+            /* past what a decimal holds (1E+40, 1E+100000000): handed on
+             * as written, refused as "number too long" and how long the
+             * value is written out (not its percent), without first
+             * writing out a hundred million digits (probe8 P8-03) */
+            if (Packer.pastLimits(b))
                 return b.toString();
             return b.movePointRight(2).toPlainString() + "%";
         }

@@ -77,7 +77,9 @@ class WhatIfTest {
         Object[][] quoted = {
             {new BigDecimal("1E+1"), "BigDecimal 1E+1: above its maximum of 100%"},
             {new BigDecimal("0.01713"), "BigDecimal 0.01713 has 3 decimal places in percent"},
-            {new BigDecimal("1E+40"), "BigDecimal 1E+40: number too long"},
+            {new BigDecimal("1E+40"), "BigDecimal 1E+40: number too long: at most 36 significant digits"
+                                      + " and 36 digits after the point (written out, it has 41 digits"
+                                      + " before the point)"},
             {10, "Integer 10: the parameter is a percentage"}};
         for (Object[] q : quoted) {
             RulesException e = assertThrows(RulesException.class,
