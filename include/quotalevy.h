@@ -535,6 +535,11 @@ QL_EXTERN const char *ql_ruleset_input_description(const ql_ruleset *rs,
                                                    size_t i);
 /* Index of the input called `name`, or −1. */
 QL_EXTERN int ql_ruleset_input_index(const ql_ruleset *rs, const char *name);
+/* Value k (0-based, declaration order) of enum input i, the text a record
+ * takes for it; NULL when i is not an enum input or k is past its values.
+ * A column of ql_evaluate_columns gives an enum input as this k. */
+QL_EXTERN const char *ql_ruleset_input_enum(const ql_ruleset *rs, size_t i,
+                                            size_t k);
 
 /* Outputs in declared order.  An output is a computed value or a check. */
 QL_EXTERN size_t ql_ruleset_output_count(const ql_ruleset *rs);
@@ -852,6 +857,115 @@ QL_EXTERN ql_status ql_results_check_i64(int64_t *coef, int8_t *scale,
                                          const ql_result *const *res, size_t n,
                                          size_t i, ql_check_field f,
                                          ql_error *err);
+
+/* ------------------------------------------------------------- columns */
+
+/*
+ * A batch given column by column: for a caller whose data already are
+ * arrays of numbers (a database's or a data frame's int64 columns, a
+ * bureau's fixed-point arrays), evaluated without a record or a result
+ * a row.  A ql_columns names, for one rule set, where each input is read
+ * from and where each wanted output is written to; the arrays are the
+ * caller's, borrowed, never copied.  One evaluation is
+ * ql_evaluate_columns over rows 0 … n−1 of them.
+ *
+ * Each row gives exactly what ql_evaluate gives for a record whose fields
+ * were set from that row with the typed setters — a number with
+ * ql_record_set_decimal of values[r] × 10^−scale, a bool with
+ * ql_record_set_bool, a date with ql_record_set_date, an enum with its
+ * value k (ql_ruleset_input_enum) — and whose other fields are empty:
+ * the same values at the same scales, the same errors with the same
+ * messages, fields and places (an enum index past its values, which no
+ * setter takes, is refused as QL_ERECORD naming the field, with a
+ * message of its own).  Rows whose numbers fit in 64 bits take
+ * the fast path (docs/performance.md), evaluated in place from the
+ * columns; any other row, and any row the fast path hands back (an
+ * overflow, an empty field a formula needs, a value a field refuses, a
+ * failed validation), goes through a record and ql_evaluate.
+ * Thread-safety: a ql_columns is one thread's at a time (it holds that
+ * record and the fast path's memory); any number of them, one a thread,
+ * may share a rule set.
+ */
+typedef struct ql_columns ql_columns;
+
+/* A batch description for `rs` with no column set: every input empty, no
+ * output written.  Borrows rs, which must outlive it.  QL_EINVAL for a
+ * NULL out or rs; QL_ENOMEM. */
+QL_EXTERN ql_status ql_columns_new(ql_columns **out, const ql_ruleset *rs,
+                                   ql_error *err);
+/* Frees cols; NULL is a no-op.  The caller's arrays are not touched. */
+QL_EXTERN void ql_columns_free(ql_columns *cols);
+
+/*
+ * Input i is read from values[r] for row r: a number (decimal, integer,
+ * money) is values[r] × 10^−scale (0 ≤ scale ≤ 18); a bool is 0 for
+ * false and any other value for true; a date is a ql_date (days from
+ * 1970-01-01); an enum is the index k of its value (ql_ruleset_input_enum).
+ * Bools, dates and enums take scale 0.  present (may be NULL: every row
+ * set) marks with 0 the rows whose field is empty, whatever values holds
+ * there.  values NULL (with present NULL) takes the column away, whatever
+ * the input's type and scale: the field is empty on every row.  The arrays are borrowed: they must hold
+ * the n rows of each ql_evaluate_columns that follows, until the column
+ * is set again.  A value the field refuses (a fraction in an integer, a
+ * number out of its range, too many places, a date outside 0001 … 9999,
+ * an enum index past its values) is that row's error, as the setter's
+ * would be.  QL_EINVAL (err set) for a NULL cols, i out of range, values
+ * for a string input (no column of numbers holds one: leave it empty, or
+ * use records), a scale out of range or not 0 for a bool, date or enum, or a
+ * present without values.
+ */
+QL_EXTERN ql_status ql_columns_set_input(ql_columns *cols, size_t i,
+                                         const int64_t *values, int scale,
+                                         const uint8_t *present,
+                                         ql_error *err);
+
+/*
+ * Output i (ruleset order) is written to coef[r] and scale[r] for each
+ * row r, as ql_results_output_i64 would write it for the row's result:
+ * scale[r] ≥ 0 and coef[r] × 10^−scale[r] the number at its shown places
+ * (a bool, and a check output's compliance, as 0 or 1 with scale 0);
+ * QL_I64_NONE for none (a check that does not apply, a row that failed);
+ * QL_I64_WIDE for a value this does not give (past 64 bits, shown by a
+ * rounding, a date, a string, an enum, an input shown as an output):
+ * evaluate that row with ql_evaluate to read it.  coef is written only
+ * where scale[r] ≥ 0.  Both NULL: output i is not written (and costs
+ * nothing to skip).  Borrowed as ql_columns_set_input's.  QL_EINVAL (err
+ * set) for a NULL cols, i out of range, or one of coef and scale NULL.
+ */
+QL_EXTERN ql_status ql_columns_set_output(ql_columns *cols, size_t i,
+                                          int64_t *coef, int8_t *scale,
+                                          ql_error *err);
+/* The same for field f of check i (ruleset check order), as
+ * ql_results_check_i64 writes it: applicable and compliant as 0 or 1 with
+ * scale 0 (compliant QL_I64_NONE where the check does not apply), the
+ * numbers at their shown places.  QL_EINVAL as ql_columns_set_output,
+ * and for a field out of range. */
+QL_EXTERN ql_status ql_columns_set_check(ql_columns *cols, size_t i,
+                                         ql_check_field f, int64_t *coef,
+                                         int8_t *scale, ql_error *err);
+
+/* Called by ql_evaluate_columns for each row that fails, in row order:
+ * the row's index and its error (a field's refusal of its value, or the
+ * evaluation's), which is valid only during the call. */
+typedef void (*ql_row_error_cb)(size_t row, const ql_error *err,
+                                void *payload);
+
+/*
+ * Evaluates rows 0 … n−1 of the columns of cols on `date` (a trace needs
+ * a record: ql_evaluate with QL_EVAL_TRACE).  Every output
+ * and check column set is written for every row; a row that fails has
+ * QL_I64_NONE in all of them and is reported to on_error (may be NULL)
+ * with payload.  Returns QL_OK when every row evaluated, else the status
+ * of the first row that failed; QL_EINVAL (err set, nothing written) for
+ * a NULL cols or a date outside 0001-01-01 … 9999-12-31.  QL_ENOMEM when the memory for the exact way
+ * cannot be had (err set; the rows before it are written).  Allocates
+ * nothing after the first call but for a row that takes the exact way
+ * with a longer string.
+ */
+QL_EXTERN ql_status ql_evaluate_columns(ql_columns *cols, size_t n,
+                                        ql_date date,
+                                        ql_row_error_cb on_error,
+                                        void *payload, ql_error *err);
 
 /*
  * Every output of the last evaluation as the fields of one delimited

@@ -310,50 +310,82 @@ write_back(fctx *e, ql_result *res)
     return FN_OK;
 }
 
+static inline __attribute__((always_inline)) int
+fast_begin(fctx *e, const ql_ruleset *rs, struct fast_scratch *s, ql_date date)
+{
+    e->rs = rs;
+    e->p = rs->fast;
+    e->s = s;
+    e->in_validation = 0;
+    e->nframes = 0;
+    if (!e->p || !s || s->rs != rs)
+        return F_FALL;
+    e->v = s->v;
+    uint32_t at;
+    if (s->pdate != date) {
+        load_params(e, date);
+        /* what the date alone decides, once: a failure there is every
+         * record's on this date */
+        e->v[e->p->s_date].c = date;
+        memset(s->cst, 0, rs->n_computed);
+        s->date_ok =
+            qli_fast_run(e, &e->p->code[e->p->date_start], &at) == FN_OK;
+    }
+    if (!s->date_ok)
+        return F_FALL;
+    e->v[e->p->s_date].c = date;
+    return FN_OK;
+}
+
+static inline __attribute__((always_inline)) int fast_body(fctx *e)
+{
+    const ql_ruleset *rs = e->rs;
+    uint32_t at;
+    /* cst and kst, adjacent (qli_fast_scratch_new) */
+    memset(e->s->cst, 0, rs->n_computed + rs->n_checks);
+    e->in_validation = 1;
+    /* the validations not in the main program, before it */
+    for (size_t k = 0; k < e->p->n_valid_run; k++) {
+        size_t i = e->p->valid_run[k];
+        int st = qli_fast_run(e, e->s->entry[rs->valid[i].block], &at);
+        if (st == F_SKIP)
+            continue;
+        if (st || !e->v[at].c)
+            return F_FALL; /* an error, or the validation fails */
+    }
+    e->in_validation = 0;
+    /* every output, then every check, as eval.c */
+    return qli_fast_run(e, e->s->main_entry, &at) ? F_FALL : FN_OK;
+}
+
+int qli_fast_begin(fctx *e, const ql_ruleset *rs, struct fast_scratch *s,
+                   ql_date date)
+{
+    return fast_begin(e, rs, s, date);
+}
+
+int qli_fast_body(fctx *e)
+{
+    return fast_body(e);
+}
+
+int qli_fast_shown_fits(const fval *f, display d)
+{
+    return shown_fits(f, d);
+}
+
 int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
                   struct fast_scratch *s)
 {
     const ql_ruleset *rs = res->rs;
     fctx e;
-    e.rs = rs;
-    e.p = rs->fast;
-    e.s = s;
+    if (fast_begin(&e, rs, s, date))
+        return F_FALL;
     e.rec = rec;
-    e.in_validation = 0;
-    e.nframes = 0;
-    if (!e.p || !s || s->rs != rs)
-        return F_FALL;
-    e.v = e.s->v;
-    uint32_t at;
-    if (e.s->pdate != date) {
-        load_params(&e, date);
-        /* what the date alone decides, once: a failure there is every
-         * record's on this date */
-        e.v[e.p->s_date].c = date;
-        memset(e.s->cst, 0, rs->n_computed);
-        e.s->date_ok =
-            qli_fast_run(&e, &e.p->code[e.p->date_start], &at) == FN_OK;
-    }
-    if (!e.s->date_ok)
-        return F_FALL;
-    e.v[e.p->s_date].c = date;
+    e.present = rec->present;
     if (load_inputs(&e))
         return F_FALL;
-    /* cst and kst, adjacent (qli_fast_scratch_new) */
-    memset(e.s->cst, 0, rs->n_computed + rs->n_checks);
-    e.in_validation = 1;
-    /* the validations not in the main program, before it */
-    for (size_t k = 0; k < e.p->n_valid_run; k++) {
-        size_t i = e.p->valid_run[k];
-        int st = qli_fast_run(&e, e.s->entry[rs->valid[i].block], &at);
-        if (st == F_SKIP)
-            continue;
-        if (st || !e.v[at].c)
-            return F_FALL; /* an error, or the validation fails */
-    }
-    e.in_validation = 0;
-    /* every output, then every check, as eval.c */
-    if (qli_fast_run(&e, e.s->main_entry, &at))
+    if (fast_body(&e))
         return F_FALL;
     /* from here on res changes: what eval.c would have left in it */
     if (write_back(&e, res))

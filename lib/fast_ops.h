@@ -120,7 +120,7 @@ static const fval qli_fop_ck_na[5] = {[CF_APPLICABLE] = {0},
     NEXT();
 
 #define FOPB_PRESENT                                                           \
-    fn_set(&SL(o->dst), e->rec->present[o->arg], 0);                           \
+    fn_set(&SL(o->dst), e->present[o->arg], 0);                                \
     NEXT();
 
 #define FOPB_CK_PERIOD                                                         \

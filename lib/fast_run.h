@@ -52,7 +52,8 @@ typedef struct fctx {
     const fprog *p;
     struct fast_scratch *s;
     fval *v;
-    const ql_record *rec;
+    const ql_record *rec;   /* NULL for a row of columns (eval_columns.c) */
+    const uint8_t *present; /* per input: set (the record's, or the row's) */
     int in_validation;
     int nframes;
 } fctx;
@@ -63,5 +64,22 @@ typedef struct fctx {
  * did not finish are marked not evaluated (a skipped validation may need
  * them later). */
 int qli_fast_run(fctx *e, const fop *start, uint32_t *ret);
+
+/* fast_io.c, for its two callers (qli_fast_eval, a record; and
+ * eval_columns.c, a row of columns), which read the inputs in between:
+ * qli_fast_begin sets *e up for rs on date in scratch s (of rs), the
+ * date's parameters and what the date alone decides run when the date
+ * changed; F_FALL when the fast path cannot take this date.  Then the
+ * caller puts the inputs in their slots (e->v + s_input, s->avail, as
+ * the record's load_inputs does, e->present) and qli_fast_body runs the
+ * validations, every output and every check: FN_OK, or F_FALL (the
+ * exact engine is to evaluate the record). */
+int qli_fast_begin(fctx *e, const ql_ruleset *rs, struct fast_scratch *s,
+                   ql_date date);
+int qli_fast_body(fctx *e);
+/* Whether number f (not a quotient) is shown with d's places as
+ * qli_sc_check_result requires (write_back's test of each it hands
+ * out whose type does not prove it). */
+int qli_fast_shown_fits(const fval *f, display d);
 
 #endif

@@ -80,14 +80,16 @@ static inline int qli_rec_cmp64(int64_t v, int s, int64_t m, int ms)
     return (v > m) - (v < m);
 }
 
-/* The number v × 10^−scale (v of at most 18 digits, scale ≤ 18) into
- * field i of plan d, checked as check_number would check it: 1 when
- * stored, 0 when it breaks or might break a constraint (the exact way is
- * to decide and say why). */
+/* Whether the number *v × 10^−*scale (scale ≤ 18) passes plan d's
+ * checks as check_number would pass it: 1, with *v and *scale as
+ * check_number keeps them (zeros past the field's places dropped); 0
+ * when it breaks or might break a constraint (the exact way is to decide
+ * and say why).  Also for a batch's int64 columns (eval_columns.c). */
 static inline __attribute__((always_inline)) int
-qli_rec_num_store(ql_record *rec, size_t i, const struct rec_field *d,
-                  int64_t v, int scale)
+qli_rec_num_ok(const struct rec_field *d, int64_t *vp, int *sp)
 {
+    int64_t v = *vp;
+    int scale = *sp;
     if (d->integer && scale > 0 && v % qli_rec_pow10[scale] != 0)
         return 0;
     if (d->scale >= 0 && scale > d->scale) {
@@ -116,6 +118,21 @@ qli_rec_num_store(ql_record *rec, size_t i, const struct rec_field *d,
         if (k == 2 || k > 0 || (k == 0 && d->hi == BOUND_EXCL))
             return 0;
     }
+    *vp = v;
+    *sp = scale;
+    return 1;
+}
+
+/* The number v × 10^−scale (v of at most 18 digits, scale ≤ 18) into
+ * field i of plan d, checked as check_number would check it: 1 when
+ * stored, 0 when it breaks or might break a constraint (the exact way is
+ * to decide and say why). */
+static inline __attribute__((always_inline)) int
+qli_rec_num_store(ql_record *rec, size_t i, const struct rec_field *d,
+                  int64_t v, int scale)
+{
+    if (!qli_rec_num_ok(d, &v, &scale))
+        return 0;
     rec->vals[i].num = qli_qd_make(v, scale);
     qli_rec_put64(rec, i, v, scale, 0);
     return 1;

@@ -51,6 +51,14 @@ const char *ql_ruleset_input_type(const ql_ruleset *rs, size_t i)
     return rs && i < rs->n_inputs ? rs->inputs[i].type_word : NULL;
 }
 
+const char *ql_ruleset_input_enum(const ql_ruleset *rs, size_t i, size_t k)
+{
+    if (!rs || i >= rs->n_inputs || rs->inputs[i].type.kind != VK_ENUM ||
+        k >= rs->inputs[i].en.n)
+        return NULL;
+    return rs->inputs[i].en.values[k];
+}
+
 const char *ql_ruleset_input_description(const ql_ruleset *rs, size_t i)
 {
     return rs && i < rs->n_inputs ? rs->inputs[i].description : NULL;

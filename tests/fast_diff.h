@@ -15,12 +15,20 @@
  * fd_gen_record fills a record with random values, empty fields, values
  * past 64 bits and values that break the validations.  Both draw from a
  * caller's seed, so a failure is reproduced from its seed alone.
+ *
+ * fd_compare_columns fills random int64 columns (values the fields
+ * refuse, empty rows, the edges of 64 bits among them), evaluates them
+ * with ql_evaluate_columns and each row as a record set with the typed
+ * setters through ql_evaluate, and compares every status, error and
+ * column cell (ql_results_output_i64 / ql_results_check_i64 of the
+ * record's result).
  */
 #ifndef QL_FAST_DIFF_H
 #define QL_FAST_DIFF_H
 
 #include "quotalevy.h"
 #include "eval.h"
+#include "eval_columns.h"
 #include "fast.h"
 #include "ruleset.h"
 #include "scale.h"
@@ -660,6 +668,265 @@ static ql_ruleset *fd_load(const fd_buf *b)
     if (ql_ruleset_load_ext(&rs, "fuzz.yaml", &o, &err) != QL_OK)
         return NULL;
     return rs;
+}
+
+/* ------------------------------------------------------------ columns */
+
+#define FD_ROWS 32
+
+typedef struct fd_rowerrs {
+    size_t n;
+    size_t row[FD_ROWS];
+    ql_error err[FD_ROWS];
+} fd_rowerrs;
+
+static void fd_on_row_error(size_t row, const ql_error *e, void *payload)
+{
+    fd_rowerrs *x = payload;
+    if (x->n < FD_ROWS) {
+        x->row[x->n] = row;
+        x->err[x->n] = *e;
+    }
+    x->n++;
+}
+
+/* A random cell of an int64 column for input d: tame (what real data
+ * holds at column scale sc) or anything — values the field refuses, the
+ * edges of 64 bits, enum indexes and dates out of range. */
+static int64_t fd_cell(fd_rng *r, const input_def *d, int sc, int tame)
+{
+    int wild = !tame && fd_below(r, 6) == 0;
+    switch (d->type.kind) {
+    case VK_BOOL: return wild ? (int64_t)fd_next(r) : fd_below(r, 2);
+    case VK_DATE:
+        if (wild)
+            return fd_below(r, 2) ? (int64_t)fd_next(r) : -719163 - fd_below(r, 3);
+        return 16436 + fd_below(r, 14 * 365); /* 2015 … 2028 */
+    case VK_ENUM:
+        return wild ? (int64_t)d->en.n + fd_below(r, 3) - 1 - (fd_below(r, 2) ? 0 : (int64_t)d->en.n)
+                    : fd_below(r, (int)d->en.n);
+    default: break;
+    }
+    if (wild) {
+        switch (fd_below(r, 4)) {
+        case 0: return INT64_MAX - fd_below(r, 3);
+        case 1: return INT64_MIN + fd_below(r, 3);
+        case 2: return -(int64_t)(fd_next(r) % 100000);
+        default: return (int64_t)(fd_next(r) >> fd_below(r, 63));
+        }
+    }
+    int64_t whole = (int64_t)(fd_next(r) % (fd_below(r, 4) ? 200 : 100000000));
+    for (int k = 0; k < sc; k++)
+        whole = whole * 10 + (fd_below(r, 3) ? 0 : fd_below(r, 10));
+    return whole;
+}
+
+/* Row r of the columns as a record, set with the typed setters as the
+ * header says ql_evaluate_columns reads it; QL_OK or the first refusal. */
+static ql_status fd_set_row(const ql_ruleset *rs, ql_record *rec, size_t r,
+                            int64_t (*v)[FD_ROWS], uint8_t (*pr)[FD_ROWS],
+                            const int *has, const int *sc, ql_error *err)
+{
+    ql_record_clear(rec);
+    for (size_t i = 0; i < rs->n_inputs; i++) {
+        if (!has[i] || !pr[i][r])
+            continue;
+        const input_def *d = &rs->inputs[i];
+        int64_t x = v[i][r];
+        ql_status st;
+        ql_decimal dec;
+        switch (d->type.kind) {
+        case VK_BOOL: st = ql_record_set_bool(rec, i, x != 0, err); break;
+        case VK_DATE:
+            st = ql_record_set_date(rec, i, x > INT32_MAX ? INT32_MAX : x < INT32_MIN ? INT32_MIN : (ql_date)x, err);
+            break;
+        case VK_ENUM:
+            if (x < 0 || x >= (int64_t)d->en.n) {
+                err->code = QL_ERECORD; /* the columns' own message */
+                snprintf(err->field, sizeof err->field, "%s", d->name);
+                return QL_ERECORD;
+            }
+            st = ql_record_set(rec, d->name, d->en.values[x], err);
+            break;
+        default:
+            ql_decimal_from_int64(&dec, x, sc[i]);
+            st = ql_record_set_decimal(rec, i, &dec, err);
+            break;
+        }
+        if (st)
+            return st;
+    }
+    return QL_OK;
+}
+
+/* Columns of FD_ROWS rows for every input of a rule set: has[i] 0 for
+ * an input without a column, sc[i] its scale, v and pr its cells. */
+typedef struct fd_cols {
+    size_t ni;
+    int64_t (*v)[FD_ROWS];
+    uint8_t (*pr)[FD_ROWS];
+    int *has, *sc, *all; /* all: no present array */
+} fd_cols;
+
+static void fd_cols_init(fd_cols *d, const ql_ruleset *rs)
+{
+    d->ni = rs->n_inputs;
+    d->v = calloc(d->ni + 1, sizeof *d->v);
+    d->pr = calloc(d->ni + 1, sizeof *d->pr);
+    d->has = calloc(d->ni + 1, sizeof *d->has);
+    d->sc = calloc(d->ni + 1, sizeof *d->sc);
+    d->all = calloc(d->ni + 1, sizeof *d->all);
+    if (!d->v || !d->pr || !d->has || !d->sc || !d->all)
+        abort();
+}
+
+static void fd_cols_free(fd_cols *d)
+{
+    free(d->v);
+    free(d->pr);
+    free(d->has);
+    free(d->sc);
+    free(d->all);
+}
+
+/* Random columns: tame (what real data holds) or anything. */
+static void fd_gen_columns(fd_rng *r, const ql_ruleset *rs, fd_cols *d,
+                           size_t rows, int tame, int empty_pct)
+{
+    for (size_t i = 0; i < rs->n_inputs; i++) {
+        const input_def *in = &rs->inputs[i];
+        int num = in->type.kind == VK_NUMBER;
+        d->has[i] = in->type.kind != VK_STRING && fd_below(r, 10) != 0;
+        d->sc[i] = num ? (tame ? fd_below(r, 3) : fd_below(r, 19)) : 0;
+        d->all[i] = fd_below(r, 3) == 0;
+        for (size_t k = 0; k < rows; k++) {
+            d->v[i][k] = fd_cell(r, in, d->sc[i], tame);
+            d->pr[i][k] = d->all[i] || fd_below(r, 100) >= empty_pct;
+        }
+    }
+}
+
+/* The columns d of `rows` rows through cols (of rs) and through rec and
+ * res, compared; 1 when all agree.  count[0] += the rows
+ * ql_evaluate_columns evaluated in place, count[1] += the rows that
+ * evaluate without error.  r picks the output columns wanted. */
+static int fd_check_columns(fd_rng *r, const ql_ruleset *rs, ql_columns *cols,
+                            ql_record *rec, ql_result *res, const fd_cols *d,
+                            size_t rows, ql_date date, long *count, char *why,
+                            size_t n)
+{
+    size_t ni = rs->n_inputs, no = rs->n_outputs, nk = rs->n_checks;
+    int64_t (*v)[FD_ROWS] = d->v;
+    uint8_t (*pr)[FD_ROWS] = d->pr;
+    const int *has = d->has, *sc = d->sc;
+    int64_t (*oc)[FD_ROWS] = calloc(no + 5 * nk + 1, sizeof *oc);
+    int8_t (*os)[FD_ROWS] = calloc(no + 5 * nk + 1, sizeof *os);
+    int *wants = calloc(no + 5 * nk + 1, sizeof *wants);
+    fd_rowerrs *errs = calloc(1, sizeof *errs);
+    int ok = 1;
+    if (!oc || !os || !errs || !wants)
+        abort();
+    for (size_t i = 0; i < ni; i++) {
+        ql_error err;
+        if (ql_columns_set_input(cols, i, has[i] ? v[i] : NULL, has[i] ? sc[i] : 0,
+                                 has[i] && !d->all[i] ? pr[i] : NULL, &err) != QL_OK) {
+            fprintf(stderr, "ql_columns_set_input: %s\n", err.message);
+            abort();
+        }
+        if (!has[i] || d->all[i])
+            memset(pr[i], has[i], sizeof pr[i]); /* what fd_set_row reads */
+    }
+    /* most output columns wanted, some not */
+    for (size_t j = 0; j < no + 5 * nk; j++) {
+        int want = wants[j] = fd_below(r, 5) != 0;
+        memset(os[j], 99, sizeof os[j]);
+        ql_status st = j < no ? ql_columns_set_output(cols, j, want ? oc[j] : NULL,
+                                                      want ? os[j] : NULL, NULL)
+                              : ql_columns_set_check(cols, (j - no) / 5,
+                                                     (ql_check_field)((j - no) % 5),
+                                                     want ? oc[j] : NULL,
+                                                     want ? os[j] : NULL, NULL);
+        if (st)
+            abort();
+    }
+    size_t before = qli_columns_fast_rows(cols);
+    ql_status first = ql_evaluate_columns(cols, rows, date, fd_on_row_error, errs, NULL);
+    count[0] += (long)(qli_columns_fast_rows(cols) - before);
+    ql_status want_first = QL_OK;
+    size_t e = 0;
+    for (size_t k = 0; k < rows && ok; k++) {
+        ql_error err;
+        memset(&err, 0, sizeof err);
+        ql_status st = fd_set_row(rs, rec, k, v, pr, has, sc, &err);
+        int own = st == QL_ERECORD && err.message[0] == '\0'; /* an enum index */
+        if (st == QL_OK)
+            st = ql_evaluate(res, rec, date, 0, &err);
+        if (st && want_first == QL_OK)
+            want_first = st;
+        count[1] += st == QL_OK;
+        if (st) {
+            if (e >= errs->n || errs->row[e] != k || errs->err[e].code != st ||
+                (own ? strcmp(errs->err[e].field, err.field) != 0
+                     : !fd_same_error(&errs->err[e], &err))) {
+                snprintf(why, n, "row %zu: ql_evaluate gave %s '%.200s', the columns %s",
+                         k, ql_status_name(st), err.message,
+                         e < errs->n && errs->row[e] == k ? errs->err[e].message : "no error");
+                ok = 0;
+            }
+            e++;
+        } else if (e < errs->n && errs->row[e] == k) {
+            snprintf(why, n, "row %zu: the columns gave an error, ql_evaluate none: %.200s",
+                     k, errs->err[e].message);
+            ok = 0;
+        }
+        const ql_result *one = res;
+        for (size_t j = 0; j < no + 5 * nk && ok; j++) {
+            int64_t c = 0;
+            int8_t s = QL_I64_NONE;
+            if (st == QL_OK) {
+                if (j < no)
+                    ql_results_output_i64(&c, &s, &one, 1, j, NULL);
+                else
+                    ql_results_check_i64(&c, &s, &one, 1, (j - no) / 5,
+                                         (ql_check_field)((j - no) % 5), NULL);
+            }
+            if (!wants[j] ? os[j][k] != 99 /* not wanted: untouched */
+                          : os[j][k] != s || (s >= 0 && oc[j][k] != c)) {
+                snprintf(why, n, "row %zu column %zu: columns %lld (scale %d), "
+                                 "ql_evaluate %lld (scale %d)",
+                         k, j, (long long)oc[j][k], os[j][k], (long long)c, s);
+                ok = 0;
+            }
+        }
+    }
+    if (ok && e != errs->n) {
+        snprintf(why, n, "the columns reported %zu errors, ql_evaluate %zu", errs->n, e);
+        ok = 0;
+    }
+    if (ok && first != want_first) {
+        snprintf(why, n, "ql_evaluate_columns returned %s, the rows' first error %s",
+                 ql_status_name(first), ql_status_name(want_first));
+        ok = 0;
+    }
+    free(oc);
+    free(os);
+    free(wants);
+    free(errs);
+    return ok;
+}
+
+/* Random columns of rs (fd_gen_columns) checked (fd_check_columns). */
+static int fd_compare_columns(fd_rng *r, const ql_ruleset *rs, ql_columns *cols,
+                              ql_record *rec, ql_result *res, size_t rows,
+                              int tame, int empty_pct, ql_date date, long *count,
+                              char *why, size_t n)
+{
+    fd_cols d;
+    fd_cols_init(&d, rs);
+    fd_gen_columns(r, rs, &d, rows, tame, empty_pct);
+    int ok = fd_check_columns(r, rs, cols, rec, res, &d, rows, date, count, why, n);
+    fd_cols_free(&d);
+    return ok;
 }
 
 #endif

@@ -35,6 +35,8 @@ OPTIONAL = {
     ("ql_record_set", "text"),         # NULL empties the field, as ""
     ("ql_record_set_texts", "failed"), # where it stopped: optional
     ("*", "payload"),                  # a callback's, passed on unread
+    ("ql_columns_set_input", "present"),  # NULL: every row set
+    ("ql_evaluate_columns", "on_error"),  # NULL: no report a row
 }
 
 # Record fields of tests/rules/base.yaml by the setter that fills them.
@@ -42,6 +44,7 @@ FIELD = {
     "ql_record_set_text": "staff", "ql_record_set_decimal": "staff",
     "ql_record_set_int": "posts", "ql_record_set_bool": "public",
     "ql_record_set_date": "founded",
+    "ql_ruleset_input_enum": "kind", "ql_columns_set_input": "staff",
 }
 
 VERSION = {
@@ -62,7 +65,7 @@ def fixture(fn, ptype, name, prev):
     """(declarations, expression) for one argument of fn."""
     t = ptype.replace(" ", "")
     handles = {"ql_ruleset": "ql_ruleset_free", "ql_record": "ql_record_free",
-               "ql_result": "ql_result_free"}
+               "ql_result": "ql_result_free", "ql_columns": "ql_columns_free"}
     for h in handles:
         if t == h + "**":
             return f"{h} *o_{name} = NULL;", f"&o_{name}"
@@ -72,6 +75,21 @@ def fixture(fn, ptype, name, prev):
         return "", "rec"
     if t in ("constql_result*", "ql_result*"):
         return "", "res"
+    if t == "ql_columns*":
+        return "", "cols"
+    # a batch of columns keeps its arrays: static, so a later call's
+    # evaluation of row 0 reads and writes live memory
+    if fn.startswith("ql_columns_set"):
+        if t == "constint64_t*":
+            return "static const int64_t c_values[1] = {500};", "c_values"
+        if t == "constuint8_t*":
+            return "static const uint8_t c_present[1] = {1};", "c_present"
+        if t == "int64_t*":
+            return "static int64_t c_coef[1];", "c_coef"
+        if t == "int8_t*":
+            return "static int8_t c_scale[1];", "c_scale"
+    if t == "ql_row_error_cb":
+        return "", "on_row_error"
     if t == "ql_result*const*":
         return "ql_result *ress[1] = {res};", "ress"
     if t == "constql_result*const*":
@@ -118,6 +136,8 @@ def fixture(fn, ptype, name, prev):
             return "", "1"
         if name == "max":
             return "", "4"
+        if name == "k":
+            return "", "0"
     if t == "constint*" and name == "fields":
         return 'int f_fields[1] = {(int)field("staff")};', "f_fields"
     if t == "constchar*const*" and name == "texts":
@@ -236,7 +256,8 @@ def main():
                 b.append(f"        (void)({call});")
             for k, (t, n) in enumerate(ps):
                 h = t.replace(" ", "")
-                if h.endswith("**") and h[:-2] in ("ql_ruleset", "ql_record", "ql_result") \
+                if h.endswith("**") and h[:-2] in ("ql_ruleset", "ql_record", "ql_result",
+                                                   "ql_columns") \
                         and k not in nulls:
                     b.append(f"        {h[:-2]}_free(o_{n});")
             b.append("        calls++;")
@@ -267,6 +288,7 @@ static size_t YAML_LEN;
 static ql_ruleset *rs;
 static ql_record *rec;
 static ql_result *res;
+static ql_columns *cols;
 static ql_date day;
 static int failures, calls;
 
@@ -275,6 +297,31 @@ static void on_failure(const char *file, int line, const char *case_name,
 {
     fprintf(stderr, "%s:%d: case '%s': %s\n", file, line, case_name, message);
     (void)payload;
+}
+
+static void on_row_error(size_t row, const ql_error *e, void *payload)
+{
+    fprintf(stderr, "row %zu: %s\n", row, e->message);
+    (void)payload;
+}
+
+/* cols: row 0 of columns holding the record refill() sets (kind firm,
+ * staff 50, disabled 0, wages 10000000, area_wage 40000), so that
+ * ql_evaluate_columns succeeds with valid arguments. */
+static int columns_fixture(ql_error *err)
+{
+    static const int64_t kind[1] = {0}, staff[1] = {50}, disabled[1] = {0},
+                         wages[1] = {10000000}, area[1] = {40000};
+    static const struct { const char *name; const int64_t *v; } c[] = {
+        {"kind", kind}, {"staff", staff}, {"disabled", disabled},
+        {"wages", wages}, {"area_wage", area}};
+    if (ql_columns_new(&cols, rs, err))
+        return -1;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        if (ql_columns_set_input(cols, (size_t)ql_ruleset_input_index(rs, c[i].name),
+                                 c[i].v, 0, NULL, err))
+            return -1;
+    return 0;
 }
 
 static void on_loaded(const ql_ruleset *loaded, void *payload)
@@ -333,7 +380,7 @@ int main(int argc, char **argv)
     YAML_LEN = fread(YAML, 1, 1 << 16, fp);
     fclose(fp);
     if (ql_ruleset_load(&rs, RULES, &err) || ql_record_new(&rec, rs, &err) ||
-        ql_result_new(&res, rs, &err) ||
+        ql_result_new(&res, rs, &err) || columns_fixture(&err) ||
         ql_date_from_ymd(&day, 2024, 1, 1)) {
         fprintf(stderr, "fixture: %s\n", err.message);
         return 2;
@@ -341,6 +388,7 @@ int main(int argc, char **argv)
 """
 
 EPILOGUE = r"""
+    ql_columns_free(cols);
     ql_result_free(res);
     ql_record_free(rec);
     ql_ruleset_free(rs);
