@@ -367,9 +367,9 @@ QL_EXTERN ql_status ql_override_init(ql_override *o, unsigned int version);
  * does not fit the parameter's type as its own values must (a fraction
  * for an integer, more places than its money's currency has or than
  * the parameter's places, a percentage written without its '%'),
- * QL_ERANGE for one past its min or max; QL_EINVAL for NULL fields or an
- * override version this library does not know (or not the same in every
- * element).  ql_ruleset_load_ext's overrides option does this for a
+ * QL_ERANGE for one past its min or max; QL_EINVAL for NULL fields, a
+ * `from` outside 0001-01-01 … 9999-12-31, or an override version this
+ * library does not know (or not the same in every element).  ql_ruleset_load_ext's overrides option does this for a
  * buffer too.
  */
 QL_EXTERN ql_status ql_ruleset_load_overridden(ql_ruleset **out,

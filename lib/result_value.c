@@ -221,8 +221,11 @@ static const ql_ruleset *column_rs(int64_t *coef, int8_t *scale,
         *st = qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
         return NULL;
     }
+    /* the rule set of the first result there is, evaluated or not, so
+     * that an index, a field or another rule set's result is refused
+     * whether or not any result of the column has values */
     for (size_t r = 0; r < n; r++)
-        if (usable(res[r]))
+        if (res[r])
             return res[r]->rs;
     if (n)
         memset(scale, QL_I64_NONE, n);
@@ -278,10 +281,10 @@ ql_status ql_results_output_i64(int64_t *coef, int8_t *scale,
     for (size_t r = 0; r < n; r++) {
         const ql_result *x = res[r];
         int s;
+        if (x && x->rs != rs)
+            return other_rules(err);
         if (!usable(x))
             s = QL_I64_NONE;
-        else if (x->rs != rs)
-            return other_rules(err);
         else if (j >= 0 && x->fastv)
             s = qli_i64_shown(&coef[r], x->ov[j].c, x->ov[j].s, o->disp);
         else
@@ -307,12 +310,12 @@ ql_status ql_results_check_i64(int64_t *coef, int8_t *scale,
     size_t at = 3 * i + (size_t)(j >= 0 ? j : 0);
     for (size_t r = 0; r < n; r++) {
         const ql_result *x = res[r];
+        if (x && x->rs != rs)
+            return other_rules(err);
         const check_out *c = usable(x) ? &x->checks[i] : NULL;
         int s;
         if (!c) {
             s = QL_I64_NONE;
-        } else if (x->rs != rs) {
-            return other_rules(err);
         } else if (f == QL_CHECK_APPLICABLE) {
             s = i64_bool(&coef[r], c->applicable);
         } else if (!c->applicable) {

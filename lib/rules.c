@@ -8,6 +8,7 @@
  * expressions.  A rules file is a mapping of named sections
  * (docs/rules-language.md).
  */
+#include "date.h"
 #include "util.h"
 #include "yamltree.h"
 #include "ruleset.h"
@@ -264,6 +265,14 @@ static ql_status overrides_read(const ql_load_options *o, ql_override **out,
             free(ovr);
             return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                             "override %zu: NULL name or value", i);
+        }
+        if (!qli_date_in_range(ovr[i].from)) {
+            ql_status st = qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                                    "override %zu of '%.60s': its 'from' day "
+                                    "%ld is not a date of the years 1 to 9999",
+                                    i, ovr[i].param, (long)ovr[i].from);
+            free(ovr);
+            return st;
         }
         /* two values of one parameter from one day: neither can hold */
         for (size_t j = 0; j < i; j++)

@@ -734,9 +734,15 @@ static void test_api_columns_as_i64(void **state)
     assert_int_equal(ql_results_check_i64(c, s, NULL, 1, 0, QL_CHECK_ACTUAL, &err),
                      QL_EINVAL);
     assert_int_equal(ql_results_output_i64(NULL, NULL, NULL, 0, 0, &err), QL_OK);
-    /* nothing evaluated: all empty, whatever the index */
-    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 9999, &err), QL_OK);
+    /* nothing evaluated: all empty; a bad index or field is still one
+     * (probe12 P12-04: QL_OK whenever no result of the column had values) */
+    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 0, &err), QL_OK);
     assert_true(s[0] == QL_I64_NONE && s[1] == QL_I64_NONE);
+    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 9999, &err), QL_EINVAL);
+    assert_int_equal(ql_results_check_i64(c, s, rows, 2, 0, (ql_check_field)7, &err),
+                     QL_EINVAL);
+    assert_int_equal(ql_results_check_i64(c, s, rows, 2, 9999, QL_CHECK_ACTUAL, &err),
+                     QL_EINVAL);
     ql_date day;
     ql_date_from_ymd(&day, 2024, 6, 30);
     const char *fields[][2] = {{"kind", "firm"}, {"staff", "120"}, {"disabled", "1"},
@@ -758,8 +764,11 @@ static void test_api_columns_as_i64(void **state)
     assert_int_equal(ql_record_new(&orec, other, NULL), QL_OK);
     assert_int_equal(ql_result_new(&ores, other, NULL), QL_OK);
     assert_int_equal(ql_record_set(orec, "n", "1.5", &err), QL_OK);
-    assert_int_equal(ql_evaluate(ores, orec, day, 0, &err), QL_OK);
+    /* another rule set's result that has no values yet: still refused */
     rows[1] = ores;
+    assert_int_equal(ql_results_output_i64(c, s, rows, 2, 0, &err), QL_EINVAL);
+    assert_non_null(strstr(err.message, "different rule sets"));
+    assert_int_equal(ql_evaluate(ores, orec, day, 0, &err), QL_OK);
     assert_int_equal(ql_results_output_i64(c, s, rows, 2, 0, &err), QL_EINVAL);
     assert_non_null(strstr(err.message, "different rule sets"));
     assert_int_equal(ql_results_check_i64(c, s, rows, 2, 0, QL_CHECK_APPLICABLE, &err),
@@ -894,6 +903,15 @@ static void test_api_struct_versions(void **state)
     two[1].version = QL_OVERRIDE_VERSION;
     assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_OK);
     ql_ruleset_free(rs);
+    /* a `from` that is no date of 0001…9999 (probe12 P12-05: QL_OK) */
+    ql_date far[] = {INT32_MIN, -719163, 2932897, INT32_MAX};
+    for (size_t k = 0; k < sizeof far / sizeof far[0]; k++) {
+        ql_override o1 = {QL_OVERRIDE_VERSION, "ratio", "2%", far[k]};
+        rs = (ql_ruleset *)&rs;
+        assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, &o1, 1, &err), QL_EINVAL);
+        assert_null(rs);
+        assert_non_null(strstr(err.message, "years 1 to 9999"));
+    }
     /* two values of one parameter from one day: neither silently wins */
     two[1].from = day;
     assert_int_equal(ql_ruleset_load_overridden(&rs, BASE, two, 2, &err), QL_EINVAL);
