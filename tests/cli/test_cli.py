@@ -568,6 +568,42 @@ class OutputFiles(unittest.TestCase):
                 os.unlink(o)
                 write(i, HEADER + GOOD + BAD)
 
+    def test_an_input_cut_short_while_read_is_an_error(self):
+        """An input file truncated (or rewritten) while the run reads it:
+        the run ended with exit 0 and 400,000 of 600,000 rows when the cut
+        fell on a line end (probe12 P12-10).  The run is stopped (SIGSTOP)
+        once its output's temporary exists, so after it opened the input,
+        the file is cut, and the run goes on: exit 2, no output file."""
+        import signal
+        import time
+        with tempfile.TemporaryDirectory() as d:
+            i, o = os.path.join(d, "in.csv"), os.path.join(d, "o.csv")
+            for cmd in ("run", "compare"):
+                with self.subTest(cmd=cmd):
+                    write(i, HEADER + GOOD * 300000)
+                    extra = (["--override", "ratio=2%@2024-01-01"] if cmd == "compare"
+                             else ["-j", "1"])
+                    p = subprocess.Popen([*WRAP, BIN, cmd, JILIN, i, "--date", "2024-06-30",
+                                          "-o", o, *extra], cwd=SRC,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                         text=True)
+                    deadline = time.monotonic() + 60
+                    while os.listdir(d) == ["in.csv"]:  # until its temporary exists
+                        self.assertIsNone(p.poll(), "finished before it could be stopped")
+                        self.assertLess(time.monotonic(), deadline)
+                        time.sleep(0.001)
+                    p.send_signal(signal.SIGSTOP)
+                    os.truncate(i, len(HEADER) + len(GOOD) * 1000)  # at a line end
+                    p.send_signal(signal.SIGCONT)
+                    err = p.communicate(timeout=60)[1]
+                    self.assertEqual(p.returncode, 2, err)
+                    self.assertIn("changed while it was read", err)
+                    self.assertFalse(os.path.exists(o))
+                    self.assertEqual(os.listdir(d), ["in.csv"])
+            # an input nothing writes: the same run succeeds
+            write(i, HEADER + GOOD * 1000)
+            run("run", JILIN, i, "--date", "2024-06-30", "-o", o, check_rc=0)
+
     def test_descriptor_names_and_dash_are_standard_output(self):
         # /dev/fd/1 and /proc/self/fd/1, not /dev/stdout: should a build
         # ever rename again, its temporary file cannot be made in /proc,

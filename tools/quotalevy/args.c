@@ -170,6 +170,23 @@ int cli_stderr_is_rules(const ql_ruleset *rs)
     return stderr_silenced();
 }
 
+int cli_input_changed(const char *cmd, const char *name, FILE *in,
+                      const struct stat *start)
+{
+    struct stat now;
+    if (!S_ISREG(start->st_mode) || fstat(fileno(in), &now) != 0)
+        return 0;
+    if (now.st_size == start->st_size &&
+        now.st_mtim.tv_sec == start->st_mtim.tv_sec &&
+        now.st_mtim.tv_nsec == start->st_mtim.tv_nsec)
+        return 0;
+    cli_error(cmd, "%s changed while it was read (%lld bytes at the start, %lld "
+                   "at the end): the rows read are not the file's; run again "
+                   "when nothing writes it (no file was replaced or created)",
+              name, (long long)start->st_size, (long long)now.st_size);
+    return 1;
+}
+
 int cli_stdout_clash(const char *cmd, const char *input, const ql_ruleset *rs)
 {
     struct stat so, si;

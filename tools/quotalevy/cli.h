@@ -102,6 +102,16 @@ int cli_stdout_clash(const char *cmd, const char *input, const ql_ruleset *rs);
 int cli_stderr_reads(int argc, char **argv);
 int cli_stderr_is_rules(const ql_ruleset *rs);
 
+/* Whether the input `in` (named `name`), a regular file that was `start`
+ * when it was opened, has another size or modification time now that it
+ * is read to its end: written, cut short (truncate, `> in.csv` of an
+ * export starting over) or replaced in place while read, so the rows
+ * read are not the file's — a run would end with exit 0 and a part of
+ * the rows.  Says so for `cmd` and returns 1. */
+struct stat;
+int cli_input_changed(const char *cmd, const char *name, FILE *in,
+                      const struct stat *start);
+
 /* "csv" or "jsonl" for a --format option into *jsonl; prints the problem. */
 int cli_format(const char *cmd, const char *value, int *jsonl);
 /* Parses "PARAM=VALUE@YYYY-MM-DD" for --override; prints the problem. */

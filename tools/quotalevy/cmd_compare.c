@@ -761,6 +761,8 @@ int cmd_compare(int argc, char **argv)
      * is there with a CSV on standard output): lost to a standard error
      * that failed (2>/dev/full), exit 1 would point at lines there are
      * not, so it fails as a file that cannot be written does */
+    if (in_known && cli_input_changed("compare", path, in, &in_st))
+        goto out;
     if ((failed || onesided || rep == stderr) && ferror(stderr)) {
         cli_error("compare", "cannot write standard error: the rows not compared "
                              "are not named (no file was replaced or created)");

@@ -602,6 +602,8 @@ static int finish(run_state *st, const run_counts *c)
      * full disk, 2>/dev/full) they are lost, and exit 1 would send the
      * caller to rejects there are not.  As for a --rejects file that
      * cannot be written: exit 2, no output file. */
+    if (st->in_known && cli_input_changed("run", st->cfg.input_name, st->in, &st->in_st))
+        return EXIT_USAGE;
     if (!st->cfg.rejects_csv && c->rejected && ferror(stderr)) {
         cli_error("run", "cannot write the rejected rows to standard error "
                          "(no file was replaced or created)");
