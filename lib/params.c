@@ -249,6 +249,21 @@ static ql_status within_limits(loader *L, const param_def *d, const limits *lim,
     return QL_OK;
 }
 
+/* A percentage's bound is written as its values are, with '%' (zero
+ * aside, which reads the same either way): `max: 100` meant as 100 % is
+ * the share 100, 10,000 %, and would guard nothing (probe13 P13-01). */
+static ql_status percent_bound(loader *L, const param_def *d, const ynode *unit,
+                               const ynode *b, const char *key, const qd *v)
+{
+    if (!b || b->kind != YN_SCALAR || v->coef == 0 ||
+        (b->len && b->text[b->len - 1] == '%'))
+        return QL_OK;
+    return qli_yfail(L->err, QL_ESCHEMA, b,
+                     "parameter '%s' is a percentage%s: write its bound with "
+                     "'%%' (e.g. '%s: %.40s%%'), not '%.40s'",
+                     d->name, limit_origin(L, unit, b), key, b->text, b->text);
+}
+
 /* The places of a share as written in the parameter's unit: two fewer
  * for a percentage (0.00055 is 0.055%, three). */
 static int written_places(const param_def *d, int places)
@@ -598,6 +613,11 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
     limits lim = {ent->min, ent->max, percent ? un : NULL, {0, 0}, {0, 0}};
     if ((lim.min && (st = qli_rl_number_value(L, lim.min, "min", &lim.lo))) ||
         (lim.max && (st = qli_rl_number_value(L, lim.max, "max", &lim.hi))))
+        return st;
+    if (percent &&
+        (st = percent_bound(L, d, un, lim.min, "min", &lim.lo)) == QL_OK)
+        st = percent_bound(L, d, un, lim.max, "max", &lim.hi);
+    if (st)
         return st;
     if ((lim.min || lim.max || percent) && !declared)
         declared = VK_NUMBER; /* bounds and a unit are for numbers */

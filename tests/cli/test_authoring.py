@@ -59,6 +59,17 @@ MISTAKES = [
      "2015-10-01\n        source: bj-test\n\ncomputed",
      "parameter 'head_floor': '2015-10-01' is a date, but computed "
      "'levy_per_head' needs a number"),
+    # P13-01: a percentage's bound written without '%' was read as a
+    # share (max: 0.5 meant as 0.5 % is 50 %, max: 100 is 10,000 %)
+    ("an inherited percentage bounded without '%'",
+     "  ratio:\n    description:", "  ratio:\n    max: 0.5\n    description:",
+     "0.5\n", "parameter 'ratio' is a percentage ("),
+    ("a new percentage bounded without '%'", "computed:\n",
+     "  reward_share:\n    unit: percent\n    min: 0\n    max: 100\n"
+     "    values:\n      - from: 2015-10-01\n        value: 150%\n"
+     "        source: bj-test\n\ncomputed:\n", "100\n",
+     "parameter 'reward_share' is a percentage: write its bound with '%' "
+     "(e.g. 'max: 100%'), not '100'"),
     ("a misspelt key", "    description: The levy per employee",
      "    descripton: The levy per employee", "descripton",
      "unknown key 'descripton' in computed 'levy_per_head'; did you mean "
