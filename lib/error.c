@@ -4,9 +4,11 @@
  */
 #include "decimal.h"
 #include "util.h"
+#include "value.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 const char qli_msg_oom[] = "out of memory";
 
@@ -306,4 +308,19 @@ const char *qli_suggest_text(const qli_suggest *s, char *buf, size_t size)
         return "";
     snprintf(buf, size, "; did you mean '%s'?", s->best);
     return buf;
+}
+
+const char *qli_enum_suggest(const enum_def *en, const char *text,
+                             size_t len, char *buf, size_t size)
+{
+    qli_suggest s;
+    qli_suggest_init(&s, text, len);
+    for (size_t k = 0; k < en->n; k++)
+        if (en->lens[k] == len && !strncasecmp(en->values[k], text, len)) {
+            s.best = en->values[k]; /* 'Agency', 'AGENCY' for 'agency' */
+            return qli_suggest_text(&s, buf, size);
+        }
+    for (size_t k = 0; len >= 3 && k < en->n; k++) /* 'c' is no slip of 'a' */
+        qli_suggest_try(&s, en->values[k]);
+    return qli_suggest_text(&s, buf, size);
 }

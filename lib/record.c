@@ -414,8 +414,10 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
         for (size_t k = 0; k < en->n && o < sizeof list - 40; k++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
                                   k ? ", " : "", en->values[k]);
-        return FAIL_TEXT("'%.*s%s' is not one of the allowed values: %s",
-                         shown, text, more, list);
+        char hint[QL_MAX_NAME + 32];
+        return FAIL_TEXT("'%.*s%s' is not one of the allowed values: %s%s",
+                         shown, text, more, list,
+                         qli_enum_suggest(en, text, len, hint, sizeof hint));
     }
     case VK_STRING:
         return store_string(rec, i, text, len, err);

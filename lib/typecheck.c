@@ -87,9 +87,31 @@ static ql_status coerce_enum(cc *c, ast *lit, vtype et)
         for (size_t i = 0; i < et.en->n && o < sizeof list - 40; i++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
                                   i ? ", " : "", et.en->values[i]);
+        /* an enum a province narrowed, read by its parent's formula:
+         * the slip is the province's list (probe13 P13-14) */
+        const input_def *in = NULL;
+        for (size_t i = 0; i < c->rs->n_inputs && !in; i++)
+            if (&c->rs->inputs[i].en == et.en)
+                in = &c->rs->inputs[i];
+        if (in && in->key && in->key->doc == c->rs->top_doc &&
+            c->node->doc != c->rs->top_doc) {
+            int line = 0, col = 0;
+            qli_ynode_locate(c->node, lit->pos, &line, &col);
+            return qli_yfail(
+                c->err, QL_ETYPE, in->key,
+                "input '%s': its values (%s) leave out \"%.*s\", which %s "
+                "compares it with (%s:%d:%d): a file that extends another "
+                "keeps the values the formulas there read; add it again, or "
+                "remove what reads it and define it anew",
+                in->name, list, (int)lit->len, lit->text,
+                c->what ? c->what : "a formula", c->node->doc->file, line, col);
+        }
+        char hint[QL_MAX_NAME + 32];
         return qli_cc_fail_at(c, lit->pos, QL_ETYPE,
-                       "\"%.*s\" is not a value of %s (expected one of: %s)",
-                       (int)lit->len, lit->text, et.en->name, list);
+                       "\"%.*s\" is not a value of %s (expected one of: %s)%s",
+                       (int)lit->len, lit->text, et.en->name, list,
+                       qli_enum_suggest(et.en, lit->text, lit->len, hint,
+                                        sizeof hint));
     }
     lit->type = et;
     lit->cval.en = k;

@@ -26,6 +26,12 @@ typedef struct enum_def {
     size_t *lens;
 } enum_def;
 
+/* "; did you mean 'x'?" for a text that is not a value of en: the value
+ * it is but for case, else the nearest within a few letters; "" when
+ * none is near (error.c). */
+const char *qli_enum_suggest(const enum_def *en, const char *text,
+                             size_t len, char *buf, size_t size);
+
 /* A number's scale as the type checker derives it: the most digits after
  * the point its value can carry, or QL_SCALE_ANY when nothing bounds it
  * (a quotient not rounded, an input without `scale:`). */

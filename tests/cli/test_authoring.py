@@ -70,6 +70,20 @@ MISTAKES = [
      "        source: bj-test\n\ncomputed:\n", "100\n",
      "parameter 'reward_share' is a percentage: write its bound with '%' "
      "(e.g. 'max: 100%'), not '100'"),
+    # P13-14: a province narrowing an inherited enum was told so at the
+    # parent's formula (national.yaml:423:20), a line it never wrote
+    ("an inherited enum narrowed", "parameters:\n",
+     "inputs:\n  unit_type: {type: enum, values: [enterprise, agency]}\n\n"
+     "parameters:\n", "unit_type: {",
+     "input 'unit_type': its values (enterprise, agency) leave out "
+     "\"institution\", which check 'institution_post_minimum' applies "
+     "compares it with ("),
+    # P13-10: an enum value off by case or a letter gets the nearest
+    ("an enum value in another case", "if(employees > 0, round(levy_due",
+     "if(unit_type == \"Enterprise\" and employees > 0, round(levy_due",
+     "\"Enterprise\"", "\"Enterprise\" is not a value of unit_type "
+     "(expected one of: enterprise, agency, institution, social_org, "
+     "private_nonenterprise); did you mean 'enterprise'?"),
     ("a misspelt key", "    description: The levy per employee",
      "    descripton: The levy per employee", "descripton",
      "unknown key 'descripton' in computed 'levy_per_head'; did you mean "
@@ -547,6 +561,31 @@ outputs: [s_cafe, e_cafe, t]
             self.assertIn("did you mean 'caf\u00e9'?", err)
             self.assertIn("(id E): field 'e': 'c\\u200Baf\u00e9' is not one of the "
                           "allowed values: it holds an invisible character", err)
+
+    def test_an_enum_value_off_by_case_or_a_letter_gets_the_nearest(self):
+        """P13-10: 'Agency' in a title-case export was refused with the
+        list alone; the value it is but for case (or a letter) is named,
+        and a value near none gets the list only."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "forms.yaml")
+            data = os.path.join(d, "in.csv")
+            with open(rules, "w", encoding="utf-8") as f:
+                f.write(self.RULES)
+            with open(data, "w", encoding="utf-8") as f:
+                f.write("id,s,t,e\nA,x,y,AA\nB,x,y,Caf\u00e9\nC,x,y,aaa\n"
+                        "D,x,y,zz\n")
+            p = run("run", rules, data, "--date", "2024-06-30", "-q")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            err = p.stderr
+            self.assertIn("(id A): field 'e': 'AA' is not one of the allowed "
+                          "values: aa, caf\u00e9; did you mean 'aa'?\n", err)
+            self.assertIn("(id B): field 'e': 'Caf\u00e9' is not one of the "
+                          "allowed values: aa, caf\u00e9; did you mean "
+                          "'caf\u00e9'?\n", err)
+            self.assertIn("(id C): field 'e': 'aaa' is not one of the allowed "
+                          "values: aa, caf\u00e9; did you mean 'aa'?\n", err)
+            self.assertIn("(id D): field 'e': 'zz' is not one of the allowed "
+                          "values: aa, caf\u00e9\n", err)
 
 
 class TestFormatDoc(unittest.TestCase):
