@@ -531,6 +531,12 @@ QL_EXTERN const char *ql_ruleset_input_name(const ql_ruleset *rs, size_t i);
 /* The declared type word: "decimal", "integer", "money", "bool", "enum",
  * "string" or "date". */
 QL_EXTERN const char *ql_ruleset_input_type(const ql_ruleset *rs, size_t i);
+/* The most decimal places a value of input i may have, so the places it
+ * is shown with: its `scale:` for a decimal, the currency's minor unit
+ * for money, 0 for an integer; −1 for a decimal without `scale:` (any),
+ * a type that is no number, or a bad index.  `quotalevy run --group-by`
+ * writes a number input's group at these places (money 90437.00). */
+QL_EXTERN int ql_ruleset_input_scale(const ql_ruleset *rs, size_t i);
 QL_EXTERN const char *ql_ruleset_input_description(const ql_ruleset *rs,
                                                    size_t i);
 /* Index of the input called `name`, or −1. */

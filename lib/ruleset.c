@@ -59,6 +59,11 @@ const char *ql_ruleset_input_enum(const ql_ruleset *rs, size_t i, size_t k)
     return rs->inputs[i].en.values[k];
 }
 
+int ql_ruleset_input_scale(const ql_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_inputs ? rs->inputs[i].scale : -1;
+}
+
 const char *ql_ruleset_input_description(const ql_ruleset *rs, size_t i)
 {
     return rs && i < rs->n_inputs ? rs->inputs[i].description : NULL;

@@ -147,24 +147,47 @@ static void test_groups_value_key_is_the_value(void **state)
         assert_int_equal(ql_decimal_parse(&v.number, nums[i].text,
                                           strlen(nums[i].text), NULL),
                          QL_OK);
-        assert_string_equal(groups_value_key(&v, buf, sizeof buf, &len),
+        assert_string_equal(groups_value_key(&v, -1, buf, sizeof buf, &len),
                             nums[i].key);
         assert_int_equal(len, strlen(nums[i].key));
     }
+    /* at the input's places (P13-11): one scale a column, money in
+     * its minor unit */
+    const struct {
+        const char *text;
+        int places;
+        const char *key;
+    } at[] = {{"118", 2, "118.00"},   {"118.0", 2, "118.00"},
+              {"-0.000", 3, "0.000"}, {"7", 3, "7.000"},
+              {"1.5", 0, "1.5"},      {"90437", 0, "90437"}};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        assert_int_equal(
+            ql_decimal_parse(&v.number, at[i].text, strlen(at[i].text), NULL),
+            QL_OK);
+        assert_string_equal(
+            groups_value_key(&v, at[i].places, buf, sizeof buf, &len),
+            at[i].key);
+        assert_int_equal(len, strlen(at[i].key));
+    }
+    /* a number as written, in a row compare cannot read */
+    assert_string_equal(
+        groups_text_key(" 90437.0 ", 9, 2, buf, sizeof buf, &len), "90437.00");
+    assert_null(groups_text_key("9O437", 5, 2, buf, sizeof buf, &len));
     v.type = QL_TYPE_BOOL;
     v.boolean = 1;
-    assert_string_equal(groups_value_key(&v, buf, sizeof buf, &len), "true");
+    assert_string_equal(groups_value_key(&v, -1, buf, sizeof buf, &len),
+                        "true");
     v.type = QL_TYPE_DATE;
     assert_int_equal(ql_date_parse(&v.date, "2024-06-30", 10, NULL), QL_OK);
-    assert_string_equal(groups_value_key(&v, buf, sizeof buf, &len),
+    assert_string_equal(groups_value_key(&v, -1, buf, sizeof buf, &len),
                         "2024-06-30");
     v.type = QL_TYPE_STRING;
     v.string = "agency";
     v.length = 6;
-    assert_ptr_equal(groups_value_key(&v, buf, sizeof buf, &len), v.string);
+    assert_ptr_equal(groups_value_key(&v, -1, buf, sizeof buf, &len), v.string);
     assert_int_equal(len, 6);
     v.type = QL_TYPE_NONE;
-    assert_string_equal(groups_value_key(&v, buf, sizeof buf, &len), "");
+    assert_string_equal(groups_value_key(&v, -1, buf, sizeof buf, &len), "");
     assert_int_equal(len, 0);
 }
 

@@ -490,6 +490,33 @@ class HonestTotals(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual([g["name"] for g in csv_rows(summ)[:-1]], ["X", "x"])
 
+    def test_group_keys_have_the_inputs_places(self):
+        """P13-11: a number input's group was written at its value's
+        digits, so one column had several scales and money was not in its
+        minor unit (90437 for CNY, 7 for KWD).  A row compare cannot read
+        joins its value's group, whatever its digits."""
+        head = ("id,unit_type,employees,disabled,disabled_severe,wage_total,"
+                "local_avg_wage\n")
+        text = head + ("1,enterprise,10,0,0,100,90437\n"
+                       "2,enterprise,10.5,0,0,100,90437.0\n"
+                       "3,enterprise,10.50,0,0,100,5000.5\n"
+                       "4,enterprise,-1,0,0,100, 90437.00\n")
+        with tempfile.TemporaryDirectory() as d:
+            summ = os.path.join(d, "s.csv")
+            for cmd in (["run", "-q", "-o", os.path.join(d, "o.csv")],
+                        ["compare", "--override", "ratio=1.7%@2024-01-01"]):
+                with self.subTest(cmd=cmd[0]):
+                    for col, want in (("local_avg_wage", ["5000.50", "90437.00"]),
+                                      ("employees", ["10.00", "10.50"])):
+                        p = run_p(cmd[0], "rules/cn/jilin.yaml", "-", "--date",
+                                  "2024-06-30", *cmd[1:], "--summary", summ,
+                                  "-g", col, stdin=text)
+                        self.assertEqual(p.returncode, 1, p.stderr)
+                        keys = [g[col] for g in csv_rows(summ)[:-1]]
+                        if cmd[0] == "compare" and col == "employees":
+                            want = ["-1.00"] + want  # the row not compared
+                        self.assertEqual(keys, want)
+
 
 class Readable(unittest.TestCase):
     def test_test_reads_values_as_rule_files_do(self):

@@ -235,10 +235,20 @@ static void group_keys(const ql_ruleset *rs, const ql_record *rec, const in_row 
     for (int k = 0; k < ngroup; k++) {
         int gi = ql_ruleset_input_index(rs, group[k]);
         ql_value v = QL_VALUE_INIT;
-        if (rec && gi >= 0 && ql_record_get(&v, rec, (size_t)gi) == QL_OK)
-            key[k] = groups_value_key(&v, kbuf[k], QL_DECIMAL_TEXT_MAX * 2, &klen[k]);
-        else
-            key[k] = row_text(row, group[k], &klen[k]);
+        int places = gi >= 0 ? ql_ruleset_input_scale(rs, (size_t)gi) : -1;
+        if (rec && gi >= 0 && ql_record_get(&v, rec, (size_t)gi) == QL_OK) {
+            key[k] = groups_value_key(&v, places, kbuf[k], QL_DECIMAL_TEXT_MAX * 2,
+                                      &klen[k]);
+            continue;
+        }
+        key[k] = row_text(row, group[k], &klen[k]);
+        /* a number as written joins its value's group */
+        const char *num = gi >= 0 && groups_input_is_number(rs, (size_t)gi)
+                              ? groups_text_key(key[k], klen[k], places, kbuf[k],
+                                                QL_DECIMAL_TEXT_MAX * 2, &klen[k])
+                              : NULL;
+        if (num)
+            key[k] = num;
     }
 }
 

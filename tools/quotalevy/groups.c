@@ -204,8 +204,8 @@ int groups_input_is_number(const ql_ruleset *rs, size_t i)
                  !strcmp(t, "money"));
 }
 
-const char *groups_value_key(const ql_value *v, char *buf, size_t size,
-                             size_t *len)
+const char *groups_value_key(const ql_value *v, int places, char *buf,
+                             size_t size, size_t *len)
 {
     if (v->type == QL_TYPE_STRING) { /* an enum's value as declared */
         *len = v->length;
@@ -228,6 +228,31 @@ const char *groups_value_key(const ql_value *v, char *buf, size_t size,
         if (!strcmp(buf, "-0"))
             buf[0] = '0', buf[n = 1] = '\0';
     }
+    if (v->type == QL_TYPE_NUMBER && places > 0) {
+        /* at the input's places, so one column has one scale and money
+         * its minor unit (P13-11: a KWD group 7, not 7.000) */
+        const char *dot = memchr(buf, '.', n);
+        int have = dot ? (int)(n - (size_t)(dot - buf) - 1) : 0;
+        if (!dot && n + 1 < size)
+            buf[n++] = '.';
+        while (have < places && n + 1 < size)
+            buf[n++] = '0', have++;
+        buf[n] = '\0';
+    }
     *len = n;
     return buf;
+}
+
+const char *groups_text_key(const char *text, size_t n, int places, char *buf,
+                            size_t size, size_t *len)
+{
+    ql_value v = QL_VALUE_INIT;
+    while (n && (*text == ' ' || *text == '\t'))
+        text++, n--;
+    while (n && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
+    if (!n || ql_decimal_parse(&v.number, text, n, NULL) != QL_OK)
+        return NULL;
+    v.type = QL_TYPE_NUMBER;
+    return groups_value_key(&v, places, buf, size, len);
 }

@@ -45,15 +45,22 @@ const group_entry *groups_at(const group_table *t, size_t i);
 const group_entry **groups_sorted(const group_table *t, size_t ncols,
                                   const unsigned char *by_value);
 
-/* The key text of a value as the rules read it, so that one value is one
- * group whatever its text in the file: a bool "true"/"false" (not yes,
- * 1, TRUE), a number by its value without trailing zeros (118.0 is 118),
- * a date YYYY-MM-DD, an enum's value as declared, "" for none.  The text
- * is in buf (size bytes, at least QL_DECIMAL_TEXT_MAX) or, for strings,
- * borrowed from v; its length in *len. */
 /* Whether input i of rs holds numbers (a key column ordered by value). */
 int groups_input_is_number(const ql_ruleset *rs, size_t i);
-const char *groups_value_key(const ql_value *v, char *buf, size_t size,
-                             size_t *len);
+/* The key text of a value as the rules read it, so that one value is one
+ * group whatever its text in the file: a bool "true"/"false" (not yes,
+ * 1, TRUE), a number by its value at `places` (the input's scale,
+ * ql_ruleset_input_scale: 118.0 and 118 are 118.00 for a scale of 2,
+ * money at its currency's places; with places < 0 without trailing
+ * zeros), a date YYYY-MM-DD, an enum's value as declared, "" for none.
+ * The text is in buf (size bytes, at least QL_DECIMAL_TEXT_MAX * 2) or,
+ * for strings, borrowed from v; its length in *len. */
+const char *groups_value_key(const ql_value *v, int places, char *buf,
+                             size_t size, size_t *len);
+/* The same for a number input's text as written in a row the rules
+ * could not read (compare's 'not compared'): its value's key when it is
+ * a plain decimal, so that the row joins its value's group; else NULL. */
+const char *groups_text_key(const char *text, size_t n, int places, char *buf,
+                            size_t size, size_t *len);
 
 #endif

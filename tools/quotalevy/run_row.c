@@ -303,7 +303,9 @@ static int add_totals(const run_cfg *cfg, worker *w, const row_view *rv)
         if (t >= T_INPUT) {
             ql_value v = QL_VALUE_INIT;
             if (ql_record_get(&v, w->rec, (size_t)(t - T_INPUT)) == QL_OK)
-                key[j] = groups_value_key(&v, buf[j], sizeof buf[j], &len[j]);
+                key[j] = groups_value_key(
+                    &v, ql_ruleset_input_scale(cfg->rs, (size_t)(t - T_INPUT)),
+                    buf[j], sizeof buf[j], &len[j]);
             continue;
         }
         if (rv->keep[-1 - t]) {
