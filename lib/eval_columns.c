@@ -81,9 +81,10 @@ struct ql_columns {
     uint8_t *present;  /* per input (padded): the row's, for FO_PRESENT */
     in_plan *with_col; /* the inputs with a column */
     size_t n_with_col;
-    out_plan *plan; /* the output and check-field columns wanted */
+    out_plan *plan; /* the output and check-field columns wanted, by how */
     size_t n_plan;
-    int fast_ok;      /* the columns allow the fast path at all */
+    size_t group[OC_CK_NUM + 2]; /* plan[group[h] … group[h + 1]): how h */
+    int fast_ok;                 /* the columns allow the fast path at all */
     size_t fast_rows; /* rows evaluated in place so far (eval_columns.h) */
 };
 
@@ -272,6 +273,20 @@ static void plan_batch(ql_columns *c)
                 p ? p->s_check + 5 * w->k + (uint32_t)(CF_REQUIRED + j) : 0;
         }
     }
+    /* grouped by how, so that a row writes each group in a loop of its
+     * own, with no dispatch a column (the order of writes is free) */
+    for (size_t a = 1; a < c->n_plan; a++)
+        for (size_t b = a; b > 0 && c->plan[b - 1].how > c->plan[b].how; b--) {
+            out_plan t = c->plan[b];
+            c->plan[b] = c->plan[b - 1];
+            c->plan[b - 1] = t;
+        }
+    size_t at = 0;
+    for (int h = 0; h <= OC_CK_NUM + 1; h++) {
+        while (at < c->n_plan && c->plan[at].how < h)
+            at++;
+        c->group[h] = at;
+    }
 }
 
 /* ------------------------------------------------------------ fast rows */
@@ -376,33 +391,27 @@ static inline void write_row(const ql_columns *c, const fctx *e, size_t r)
 {
     const fval *v = e->v;
     const fast_check *ck = e->s->ck;
-    for (const out_plan *w = c->plan, *end = w + c->n_plan; w < end; w++) {
+    const out_plan *w = c->plan, *end;
+    for (end = c->plan + c->group[OC_NUM + 1]; w < end; w++) {
         int64_t coef = 0;
-        int sc;
-        switch (w->how) {
-        case OC_NUM:
-            sc = qli_i64_shown(&coef, v[w->slot].c, v[w->slot].s, w->disp);
-            break;
-        case OC_BOOL:
-            coef = v[w->slot].c != 0;
-            sc = 0;
-            break;
-        case OC_CHECK:
-        case OC_CK_COMPL:
-            coef = ck[w->k].compliant;
-            sc = ck[w->k].applicable ? 0 : QL_I64_NONE;
-            break;
-        case OC_CK_APPL:
-            coef = ck[w->k].applicable;
-            sc = 0;
-            break;
-        case OC_CK_NUM:
-            sc = ck[w->k].applicable
+        int sc = qli_i64_shown(&coef, v[w->slot].c, v[w->slot].s, w->disp);
+        put(w, r, coef, sc);
+    }
+    for (end = c->plan + c->group[OC_BOOL + 1]; w < end; w++)
+        put(w, r, v[w->slot].c != 0, 0);
+    for (end = c->plan + c->group[OC_CHECK + 1]; w < end; w++)
+        put(w, r, ck[w->k].compliant, ck[w->k].applicable ? 0 : QL_I64_NONE);
+    for (end = c->plan + c->group[OC_WIDE + 1]; w < end; w++)
+        put(w, r, 0, QL_I64_WIDE);
+    for (end = c->plan + c->group[OC_CK_APPL + 1]; w < end; w++)
+        put(w, r, ck[w->k].applicable, 0);
+    for (end = c->plan + c->group[OC_CK_COMPL + 1]; w < end; w++)
+        put(w, r, ck[w->k].compliant, ck[w->k].applicable ? 0 : QL_I64_NONE);
+    for (end = c->plan + c->group[OC_CK_NUM + 1]; w < end; w++) {
+        int64_t coef = 0;
+        int sc = ck[w->k].applicable
                      ? qli_i64_shown(&coef, v[w->slot].c, v[w->slot].s, w->disp)
                      : QL_I64_NONE;
-            break;
-        default: sc = QL_I64_WIDE; break;
-        }
         put(w, r, coef, sc);
     }
 }

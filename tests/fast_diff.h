@@ -716,8 +716,12 @@ static int64_t fd_cell(fd_rng *r, const input_def *d, int sc, int tame)
         }
     }
     int64_t whole = (int64_t)(fd_next(r) % (fd_below(r, 4) ? 200 : 100000000));
+    /* its places' digits, as far as 64 bits hold them */
     for (int k = 0; k < sc; k++)
-        whole = whole * 10 + (fd_below(r, 3) ? 0 : fd_below(r, 10));
+        if (__builtin_mul_overflow(whole, 10, &whole) ||
+            __builtin_add_overflow(whole, fd_below(r, 3) ? 0 : fd_below(r, 10),
+                                   &whole))
+            return INT64_MAX;
     return whole;
 }
 

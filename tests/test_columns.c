@@ -127,9 +127,11 @@ static void example_columns(fd_rng *r, const ql_ruleset *rs, const example *x,
             const fval *v = &x->v[row][i];
             int64_t c = v->c;
             if (rs->inputs[i].type.kind == VK_NUMBER) {
-                for (int s = v->s; s < d->sc[i]; s++)
-                    c *= 10;
-                c *= f;
+                int ok = 1; /* checked: a value past 64 bits becomes 0 */
+                for (int s = v->s; s < d->sc[i] && ok; s++)
+                    ok = !__builtin_mul_overflow(c, 10, &c);
+                if (!ok || __builtin_mul_overflow(c, f, &c))
+                    c = 0;
             }
             d->v[i][k] = c;
             d->pr[i][k] = x->present[row][i] && fd_below(r, 50) != 0;
