@@ -560,6 +560,9 @@ class RuleSet:
         days = _date(date)
         h = self._handle()
         _columns.no_input_record(self, record)
+        dated = _columns.own_date_error(self, record, extra)
+        if dated is not None:
+            raise dated
         flat = self._flat(record)
         single = self._take("single")
         try:
@@ -655,7 +658,7 @@ class RuleSet:
             if ended:
                 return
 
-    def _many_one(self, r, row, k, early, flat):
+    def _many_one(self, r, row, k, early, flat, extra):
         """Record k of a chunk (row `row` of the batch) into flat, or its
         refusal into early[k] and {} into flat."""
         if not isinstance(r, _Mapping):
@@ -665,8 +668,9 @@ class RuleSet:
                 "values" % (row, "None" if r is None else "a " + type(r).__name__),
                 row=row)
             flat.append({})
-        elif not _columns.gives_an_input(self, r) and \
-                (refused := _columns.no_input_error(self, r)) is not None:
+        elif (not _columns.gives_an_input(self, r) and
+              (refused := _columns.no_input_error(self, r)) is not None) or \
+                (refused := _columns.own_date_error(self, r, extra)) is not None:
             refused.row = row
             early[k] = refused
             flat.append({})
@@ -685,7 +689,7 @@ class RuleSet:
         flat = []
         for k, r in enumerate(chunk):
             try:
-                self._many_one(r, first + k, k, early, flat)
+                self._many_one(r, first + k, k, early, flat, extra)
             except Exception as e:  # the record's own: kept in its place
                 # a mapping that raises as it is read (a lazy record's
                 # RuntimeError): that record's exception, raised where it

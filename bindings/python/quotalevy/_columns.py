@@ -375,6 +375,22 @@ def no_input_error(ruleset, record: Mapping) -> Optional[RecordError]:
     return FieldValueError("QL_ERECORD", msg)
 
 
+def own_date_error(ruleset, record: Mapping, extra: str) -> Optional[RecordError]:
+    """The refusal of a record with a 'date' key the rules do not read, as
+    match_columns refuses such a column (probe4 P4-12) and the command's
+    JSON Lines refuses the key with --date: the record's own date would
+    be dropped for the call's, with a warning at most.  None when it has
+    none, or with extra='ignore' (knowingly)."""
+    if extra == "ignore" or "date" not in record or "date" in ruleset._index:
+        return None
+    return RecordError(
+        "QL_ERECORD",
+        "key 'date' gives the record its own evaluation date, but this call "
+        "evaluates on the date it is given: evaluate each date's records on their "
+        "date and leave the key out, or pass extra='ignore' to evaluate on the "
+        "call's date knowingly", field="date")
+
+
 def no_input_record(ruleset, record: Mapping) -> None:
     """no_input_error raised."""
     e = no_input_error(ruleset, record)

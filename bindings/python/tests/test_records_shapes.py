@@ -195,3 +195,24 @@ def test_a_declared_input_never_gets_did_you_mean_whatever_its_value(rules, date
             for msg in errs:
                 for n in names:
                     assert "did you mean '%s'" % n not in msg, (name, unset, msg)
+
+
+def test_a_records_own_date_is_never_dropped_without_a_word():
+    """A dict record with a 'date' key was evaluated on the call's date
+    with the generic extra-keys warning (silently with the warning
+    filtered), where evaluate_columns and evaluate_frame refuse the same
+    column (probe4 P4-12) and the command's JSON Lines refuses the key
+    with --date.  Refused in evaluate and evaluate_many, unless
+    extra='ignore' says so knowingly."""
+    rs = quotalevy.RuleSet.from_string(SMALL)
+    rec = {"a": "1", "date": "1990-01-01"}
+    for extra in ("warn", "error"):
+        with pytest.raises(quotalevy.RecordError, match="key 'date' gives the record its own") as e:
+            rs.evaluate(rec, "2024-06-30", extra=extra)
+        assert e.value.field == "date"
+        got = list(rs.evaluate_many([{"a": "1"}, rec], "2024-06-30", errors="yield", extra=extra))
+        assert isinstance(got[1], quotalevy.RecordError) and got[1].row == 1
+        assert got[0].outputs["t"] == Decimal("2.00")
+    assert rs.evaluate(rec, "2024-06-30", extra="ignore").outputs["t"] == Decimal("2.00")
+    assert [r.outputs["t"] for r in rs.evaluate_many([rec], "2024-06-30", extra="ignore")] \
+        == [Decimal("2.00")]
