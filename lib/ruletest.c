@@ -18,7 +18,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct tstate {
     const char *file;
@@ -542,14 +544,13 @@ static int run_case(tstate *t, const ynode *c, size_t index)
     const char *cname = nm && nm->kind == YN_SCALAR ? nm->text : fallback;
     for (size_t i = 0; i < c->n; i++) {
         const ynode *k = c->items[2 * i];
-        int ok = 0;
-        for (int j = 0; case_keys[j]; j++)
-            ok |= !strcmp(k->text, case_keys[j]);
-        if (!ok) {
+        qli_suggest sg;
+        char hint[QL_MAX_NAME + 32];
+        if (!key_known(k, case_keys, 6, &sg)) { /* expected: expect (P13-02) */
             case_fail(t, k, cname,
-                      "unknown key '%s' (expected name, date, input, expect, "
+                      "unknown key '%s'%s (expected name, date, input, expect, "
                       "error or note)",
-                      k->text);
+                      k->text, qli_suggest_text(&sg, hint, sizeof hint));
             return 0;
         }
     }
@@ -637,7 +638,12 @@ static int run_case(tstate *t, const ynode *c, size_t index)
     return t->failed_here == 0;
 }
 
-/* The rules a test file names, relative to the file's folder. */
+/* The rules a test file names: a file relative to the test file's folder
+ * (or absolute), else an installed rule set by name (`rules: cn/jilin`),
+ * looked for on the search path whatever the working directory (it was
+ * looked for relative to it, so the same test file ran from its own
+ * folder only: probe13 P13-18).  Neither: an error at the `rules:`
+ * value, with the file beside the test file it nearly is (P13-03). */
 static ql_status load_rules(ql_ruleset **out, const char *path,
                             const ynode *rules, const ql_load_options *opts,
                             ql_arena *ar, ql_error *err)
@@ -647,11 +653,41 @@ static ql_status load_rules(ql_ruleset **out, const char *path,
     const char *dir = qli_rl_extends_dir(ar, path);
     if (!dir)
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
-    char *rpath = rules->text[0] == '/'
-                      ? qli_ar_printf(ar, "%s", rules->text)
-                      : qli_ar_printf(ar, "%s%s", dir, rules->text);
+    const char *rpath = rules->text[0] == '/'
+                            ? qli_ar_printf(ar, "%s", rules->text)
+                            : qli_ar_printf(ar, "%s%s", dir, rules->text);
     if (!rpath)
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "%s", qli_msg_oom);
+    struct stat st;
+    if (rules->text[0] != '/' && stat(rpath, &st) != 0) {
+        const char *sp = opts && opts->version >= 1 ? opts->search_path : NULL;
+        const char *found = NULL;
+        if (qli_rl_search_rules(ar, rules->text, sp, &found) == QL_OK && found)
+            rpath = found;
+        else {
+            char hint[QL_MAX_NAME + 64] = "";
+            const char *env = getenv("QUOTALEVY_RULES_PATH");
+            qli_rl_suggest_rules(ar, rules->text, dir[0] ? dir : ".", NULL,
+                                 hint, sizeof hint);
+            /* the suggestion is a name ('beijing'); a file written with
+             * its suffix is meant as the file ('beijing.yaml') */
+            if (!strstr(hint, "did you mean"))
+                hint[0] = '\0'; /* none near: the text was not written */
+            size_t tl = strlen(rules->text), hl = strlen(hint);
+            if (tl > 5 && !strcmp(rules->text + tl - 5, ".yaml") && hl > 2 &&
+                hl + 5 < sizeof hint && strstr(hint, ".yaml'") == NULL) {
+                memmove(hint + hl - 2 + 5, hint + hl - 2, 3);
+                memcpy(hint + hl - 2, ".yaml", 5);
+            }
+            return qli_yfail(
+                err, QL_EIO, rules,
+                "rules: no file '%s' beside this test file (%s), nor a rule "
+                "set of that name on the search path (%s%s%s%s%s)%s",
+                rules->text, rpath, sp && *sp ? sp : "", sp && *sp ? ":" : "",
+                env && *env ? env : "", env && *env ? ":" : "",
+                qli_rl_rules_dir(), hint);
+        }
+    }
     return ql_ruleset_load_ext(out, rpath, opts, err);
 }
 
@@ -668,10 +704,12 @@ static ql_status top_keys(const ynode *root, ql_error *err)
         qli_suggest sg;
         if (key_known(k, keys, 3, &sg))
             continue;
-        if (i == 0)
+        if (i == 0) /* its text unquoted, but a slip named (P13-02) */
             return qli_yfail(err, QL_ESCHEMA, k,
                              "not a quotalevy test file: its first key is "
-                             "not rules, cases or description");
+                             "not rules, cases or description%s%s%s",
+                             sg.best ? " (a slip of '" : "",
+                             sg.best ? sg.best : "", sg.best ? "'?)" : "");
         if (sg.best)
             return qli_yfail(err, QL_ESCHEMA, k,
                              "unknown key '%s'; did you mean '%s'? (a test "

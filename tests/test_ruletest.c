@@ -185,10 +185,16 @@ static void test_ruletest_broken_files(void **state)
     assert_non_null(strstr(err.message,
                            "byte 0xE9 is not UTF-8 (it starts a 3-byte "
                            "sequence, but 0x0A follows"));
+    /* located at the test file's `rules:`, the one place to mend, not
+     * at a path the user never wrote (P13-03) */
     t = scratch_put("t.yaml", "rules: missing.yaml\ncases: []\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_EIO);
-    assert_non_null(strstr(err.file, "missing.yaml"));
+    assert_string_equal(err.file, t);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 8);
+    assert_non_null(strstr(err.message, "rules: no file 'missing.yaml' beside "
+                                        "this test file"));
     /* a directory and a FIFO: refused at once, never read or waited on */
     assert_int_equal(
         ql_test_file(&passed, &failed, scratch_dir, NULL, NULL, NULL, &err),
@@ -222,6 +228,14 @@ static void test_ruletest_quotes_no_other_file(void **state)
                      QL_ESCHEMA);
     assert_null(strstr(err.message, "root"));
     assert_int_equal(err.line, 3);
+    /* a first key that is a slip of one: named, the text still unquoted
+     * (P13-02) */
+    t = scratch_put("t.yaml", "rule: x.yaml\ncases: []\n");
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
+                     QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "not a quotalevy test file: its first "
+                                        "key is not rules, cases or "
+                                        "description (a slip of 'rules'?)"));
     t = scratch_put("t.yaml", "rules: x.yaml\ncase: []\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, NULL, NULL, &err),
                      QL_ESCHEMA);
@@ -491,6 +505,64 @@ static void test_ruletest_expect_slips(void **state)
                            "mapping of its fields)");
 }
 
+/* A case key that is a slip of one gets the one meant (P13-02:
+ * 'expected' for expect was only "unknown key"), and `rules:` naming an
+ * installed rule set is found on the search path from any working
+ * directory (P13-18: it was looked for as TESTDIR/NAME). */
+static void test_ruletest_slips_and_rules_by_name(void **state)
+{
+    (void)state;
+    char rdir[128], sub[160], tfile[160];
+    snprintf(rdir, sizeof rdir, "%s/installed", scratch_dir);
+    snprintf(sub, sizeof sub, "%s/xx", rdir);
+    assert_int_equal(mkdir(rdir, 0700), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    char rules[192];
+    snprintf(rules, sizeof rules, "%s/levy.yaml", sub);
+    FILE *f = fopen(rules, "w");
+    assert_non_null(f);
+    fputs("quotalevy: 1\nid: xx-levy\ntitle: t\njurisdiction: XX\n"
+          "version: \"1\"\ninputs:\n  n: integer\ncomputed:\n"
+          "  twice: n * 2\noutputs: [twice]\n",
+          f);
+    fclose(f);
+    setenv("QUOTALEVY_RULES_PATH", rdir, 1);
+    snprintf(tfile, sizeof tfile, "%s/sub", scratch_dir);
+    assert_int_equal(mkdir(tfile, 0700), 0);
+    snprintf(tfile, sizeof tfile, "%s/sub/t.yaml", scratch_dir);
+    f = fopen(tfile, "w");
+    assert_non_null(f);
+    fputs("rules: xx/levy\n"
+          "cases:\n"
+          "  - name: right\n"
+          "    date: 2024-01-01\n"
+          "    input: {n: 2}\n"
+          "    expect: {twice: 4}\n"
+          "  - name: slips\n"
+          "    date: 2024-01-01\n"
+          "    inputs: {n: 2}\n"
+          "    expected: {twice: 4}\n",
+          f);
+    fclose(f);
+    size_t passed = 9, failed = 9;
+    failures fl = {0};
+    ql_error err;
+    /* from the test's own folder and from elsewhere alike */
+    char cwd[PATH_MAX];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir("/"), 0);
+    ql_status st = ql_test_file(&passed, &failed, tfile, NULL, note, &fl, &err);
+    assert_int_equal(chdir(cwd), 0);
+    unsetenv("QUOTALEVY_RULES_PATH");
+    assert_int_equal(st, QL_OK);
+    assert_int_equal(passed, 1);
+    assert_int_equal(failed, 1);
+    assert_int_equal(fl.line[0], 9);
+    assert_text(fl.text[0], "case 'slips': unknown key 'inputs'; did you mean "
+                            "'input'? (expected name, date, input, expect, "
+                            "error or note)");
+}
+
 /* A list input in a case is given whole: a short list, one item key
  * alone or a scalar was read with the other items empty, so a month
  * left out by a slip passed on the list's default (probe13 P13-17). */
@@ -592,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_ruletest_load_options),
         cmocka_unit_test(test_ruletest_names_the_rules_it_tested),
         cmocka_unit_test(test_ruletest_expect_slips),
+        cmocka_unit_test(test_ruletest_slips_and_rules_by_name),
         cmocka_unit_test(test_ruletest_list_inputs_whole),
         cmocka_unit_test(test_ruletest_null_arguments),
     };
