@@ -3390,6 +3390,60 @@ class TestAndCheck(unittest.TestCase):
         self.assertRegex(run("--version", check_rc=0).stdout, r"quotalevy \d+\.\d+\.\d+")
 
 
+class SlipsOnTheCommandLine(unittest.TestCase):
+    """P13-05, P13-16: an option, column, input or id the command line
+    names and nearly is one got no "did you mean", though --only and
+    explain --set had one; P13-04: check's "1 checks"."""
+
+    def test_each_name_a_slip_of_gets_the_one_meant(self):
+        units = "examples/jilin-units.csv"
+        cases = [
+            (("run", JILIN, units, "-d", "2024-06-30", "--dat", "x"),
+             "unknown option '--dat'; did you mean '--date'? (see quotalevy "
+             "run --help)"),
+            (("compare", JILIN, units, "--Date", "2024-06-30"),
+             "unknown option '--Date'; did you mean '--date'?"),
+            (("run", JILIN, units, "-d", "2024-06-30", "--summery", "s.csv"),
+             "did you mean '--summary'?"),
+            (("run", JILIN, units, "-d", "2024-06-30", "-o", "/dev/null",
+              "--summary", "-", "--group-by", "admin_levl"),
+             "--group-by: 'admin_levl' is neither an input of the rule set nor "
+             "a --keep column; did you mean 'admin_level'?"),
+            (("run", "rules/jp/levy.yaml", "examples/jp-employers.csv", "-d",
+              "2025-10-01", "-o", "/dev/null", "--summary", "-",
+              "--group-by", "full_time[13]"),
+             "--group-by: 'full_time' is a list of 12 items, full_time[1] … "
+             "full_time[12]"),
+            (("run", JILIN, units, "-d", "2024-06-30", "-o", "/dev/null",
+              "--keep", "Name", "--ignore-columns", "name"),
+             "--keep: the input has no column 'Name'; did you mean 'name'?"),
+            (("compare", JILIN, units, "-d", "2024-06-30", "--override",
+              "ratio=1.7%@2024-01-01", "--ignore-columns", "name",
+              "--summary", "/dev/null", "--group-by", "unit_typ"),
+             "--group-by: the input has no column 'unit_typ'; did you mean "
+             "'unit_type'?"),
+            (("explain", JILIN, "-d", "2024-06-30", "--row", "JL-E01", units,
+              "--ignore-columns", "name"),
+             "no row has id 'JL-E01'; did you mean 'JL-E001'?"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args[:1] + args[-2:]):
+                p = run(*args, check_rc=1 if args[0] == "explain" else 2)
+                self.assertIn(message, p.stderr)
+        # no suggestion where nothing is near
+        p = run("explain", JILIN, "-d", "2024-06-30", "--row", "NOPE", units,
+                "--ignore-columns", "name", check_rc=1)
+        self.assertNotIn("did you mean", p.stderr)
+
+    def test_check_counts_in_words(self):
+        p = run("check", "rules/cn/jilin-pool.yaml", "rules/cn/late-fee.yaml",
+                check_rc=0)
+        self.assertIn(": 16 inputs, 13 parameters, 1 check, 4 outputs\n",
+                      p.stdout)
+        self.assertIn(": 13 inputs, 13 parameters, 0 checks, 1 output\n",
+                      p.stdout)
+
+
 if __name__ == "__main__":
     BIN = os.path.abspath(sys.argv.pop(1))
     SRC = os.path.abspath(sys.argv.pop(1))

@@ -5,10 +5,13 @@
  * positional (standard input or output).
  */
 #include "cli.h"
+#include "nearmiss.h"
+#include "strbuf.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -315,8 +318,18 @@ int cli_parse(int argc, char **argv, int first, const cli_opt *opts,
             size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
             k = find_long(opts, a + 2, len);
             if (k < 0) {
-                cli_error(cmd, "unknown option '%.*s' (see quotalevy %s --help)",
-                          (int)len + 2, a, cmd);
+                /* --dat, --Date, --summery: the option meant (P13-05) */
+                char given[64], names[64][40], hint[128];
+                const char *np[64];
+                size_t n = 0;
+                snprintf(given, sizeof given, "%.*s", (int)len + 2, a);
+                for (int o = 0; opts[o].name && n < 64; o++, n++) {
+                    snprintf(names[n], sizeof names[n], "--%s", opts[o].name);
+                    np[n] = names[n];
+                }
+                cli_error(cmd, "unknown option '%.*s'%s (see quotalevy %s --help)",
+                          (int)len + 2, a, cli_did_you_mean(given, np, n, hint, sizeof hint),
+                          cmd);
                 return -1;
             }
             if (eq) {
@@ -405,4 +418,42 @@ int cli_has(const cli_args *a, int opt)
         if (a->occ[i].opt == opt)
             return 1;
     return 0;
+}
+
+const char *cli_did_you_mean(const char *name, const char *const *names,
+                             size_t n, char *buf, size_t size)
+{
+    const char *near = NULL;
+    int best = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = names[i] ? col_near_miss(name, names[i]) : 0;
+        if (d && (!best || d < best))
+            best = d, near = names[i];
+    }
+    if (size)
+        buf[0] = '\0';
+    if (!near)
+        return buf;
+    strbuf e = {0};
+    sb_put_escaped(&e, near, strlen(near));
+    snprintf(buf, size, "; did you mean '%s'?", e.p ? e.p : "");
+    free(e.p);
+    return buf;
+}
+
+const char *cli_did_you_mean_input(const char *name, const ql_ruleset *rs,
+                                   char *buf, size_t size)
+{
+    size_t n = ql_ruleset_input_count(rs);
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    if (!names) {
+        if (size)
+            buf[0] = '\0';
+        return buf;
+    }
+    for (size_t i = 0; i < n; i++)
+        names[i] = ql_ruleset_input_name(rs, i);
+    cli_did_you_mean(name, names, n, buf, size);
+    free(names);
+    return buf;
 }

@@ -51,6 +51,16 @@ int cli_has(const cli_args *a, int opt);
 /* Prints "quotalevy CMD: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* "; did you mean 'X'?" (X escaped) into buf, where X is the nearest of
+ * the n names to `name` by the near-miss rule (nearmiss.h: case,
+ * separators, zero padding, two letters off), or "" when none is near.
+ * For the options that name a column, an input or an id (P13-16).
+ * Returns buf. */
+const char *cli_did_you_mean(const char *name, const char *const *names,
+                             size_t n, char *buf, size_t size);
+/* The same over a rule set's inputs (a list by its bare name once). */
+const char *cli_did_you_mean_input(const char *name, const ql_ruleset *rs,
+                                   char *buf, size_t size);
 /* Prints a ql_error as "file:line:column: message" (or field: message). */
 void cli_print_error(FILE *f, const char *prefix, const ql_error *err);
 /* Parses YYYY-MM-DD for option `what`; prints the problem on failure. */

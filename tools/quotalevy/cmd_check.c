@@ -50,13 +50,17 @@ int cmd_check(int argc, char **argv)
             bad++;
             continue;
         }
-        printf("%s: ok: %s (%s %s): %zu inputs, %zu parameters, %zu checks, "
-               "%zu outputs\n",
+        /* "1 check", not "1 checks" (P13-04) */
+        size_t ni = ql_ruleset_input_count(rs), np = ql_ruleset_param_count(rs),
+               nc = ql_ruleset_check_count(rs),
+               no = ql_ruleset_output_count(rs);
+        printf("%s: ok: %s (%s %s): %zu input%s, %zu parameter%s, %zu check%s, "
+               "%zu output%s\n",
                a.pos[i], ql_ruleset_meta(rs, "id"),
                ql_ruleset_meta(rs, "jurisdiction"),
-               ql_ruleset_meta(rs, "version"), ql_ruleset_input_count(rs),
-               ql_ruleset_param_count(rs), ql_ruleset_check_count(rs),
-               ql_ruleset_output_count(rs));
+               ql_ruleset_meta(rs, "version"), ni, ni == 1 ? "" : "s", np,
+               np == 1 ? "" : "s", nc, nc == 1 ? "" : "s", no,
+               no == 1 ? "" : "s");
         ql_ruleset_free(rs);
     }
     return bad ? EXIT_SOME_FAILED : EXIT_ALL_OK;

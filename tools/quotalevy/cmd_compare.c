@@ -516,10 +516,13 @@ int cmd_compare(int argc, char **argv)
                 goto out;
             }
             if (g == nh) {
-                char hint[512];
+                char hint[512], dym[QL_DECIMAL_TEXT_MAX * 4];
                 const char *h = col_list_hint(cw, group[k], hint, sizeof hint);
                 cli_error("compare", "--group-by: the input has no column '%s'%s%s",
-                          group[k], h ? ": " : "", h ? h : "");
+                          group[k], h ? ": " : "",
+                          h ? h
+                            : cli_did_you_mean(group[k], (const char *const *)header, nh,
+                                               dym, sizeof dym));
                 goto out;
             }
         }

@@ -90,6 +90,8 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
     in_row row;
     int st;
     long found = 0; /* the line of the row filled in, once one is */
+    char near[256] = ""; /* the id nearest to --row's, for "did you mean" */
+    int near_d = 0;
     while ((st = in_next(rd, &row)) == 1) {
         if (row.error && row.error_id && !strcmp(row.error_id, id)) {
             /* the row asked for cannot be read: said as run's reject, not
@@ -104,8 +106,18 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
         for (k = 0; k < row.n; k++)
             if (!strcmp(row.name[k], "id") && row.val[k] && !strcmp(row.val[k], id))
                 break;
-        if (k == row.n)
+        if (k == row.n) {
+            for (k = 0; !found && k < row.n; k++)
+                if (!strcmp(row.name[k], "id") && row.val[k] &&
+                    strlen(row.val[k]) < sizeof near &&
+                    strlen(row.val[k]) + 4 >= strlen(id) &&
+                    strlen(id) + 4 >= strlen(row.val[k])) {
+                    int d = col_near_miss(id, row.val[k]);
+                    if (d && (!near_d || d < near_d))
+                        near_d = d, snprintf(near, sizeof near, "%s", row.val[k]);
+                }
             continue;
+        }
         if (found) { /* a second row of that id: which is meant? */
             strbuf e = {0};
             sb_put_escaped(&e, id, strlen(id));
@@ -148,7 +160,12 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
     }
     if (found)
         goto out;
-    cli_error("explain", "%s: no row has id '%s'", path, id);
+    {
+        const char *np = near;
+        char hint[sizeof near * 4 + 32];
+        cli_error("explain", "%s: no row has id '%s'%s", path, id,
+                  cli_did_you_mean(id, &np, near_d ? 1 : 0, hint, sizeof hint));
+    }
 out:
     col_watch_free(w);
     in_close(rd);

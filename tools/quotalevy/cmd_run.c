@@ -224,12 +224,34 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
             return -1;
         }
         if (i < 0 && k < 0) {
-            char hint[512];
-            const char *h = col_list_hint(cfg->watch, cols[j], hint, sizeof hint);
+            char lh[512];
+            const char *h = col_list_hint(cfg->watch, cols[j], lh, sizeof lh);
+            if (h) {
+                cli_error("run",
+                          "--group-by: '%s' is neither an input of the rule set "
+                          "nor a --keep column: %s",
+                          cols[j], h);
+                return -1;
+            }
+            /* an item past the list's end, or the input or --keep column
+             * meant (P13-16) */
+            const char *b = strchr(cols[j], '[');
+            char fam[256], hint[QL_DECIMAL_TEXT_MAX * 4];
+            snprintf(fam, sizeof fam, "%.*s", b ? (int)(b - cols[j]) : 0, cols[j]);
+            int of = b ? col_list_items(cfg->rs, fam) : 0;
+            if (of) {
+                cli_error("run", "--group-by: '%s' is a list of %d items, %s[1] … %s[%d]",
+                          fam, of, fam, fam, of);
+                return -1;
+            }
+            cli_did_you_mean_input(cols[j], cfg->rs, hint, sizeof hint);
+            if (!hint[0])
+                cli_did_you_mean(cols[j], (const char *const *)cfg->keep, cfg->nkeep, hint,
+                                 sizeof hint);
             cli_error("run",
                       "--group-by: '%s' is neither an input of the rule set "
-                      "nor a --keep column%s%s",
-                      cols[j], h ? ": " : "", h ? h : "");
+                      "nor a --keep column%s",
+                      cols[j], hint);
             return -1;
         }
         cfg->group_target[j] = i >= 0 ? T_INPUT + i : -1 - k;
@@ -477,10 +499,13 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
         for (j = 0; j < nh && strcmp(header[j], cfg->keep[k]); j++)
             ;
         if (j == nh) { /* a list's bare name is told its items (P7-07) */
-            char hint[512];
-            const char *h = col_list_hint(cfg->watch, cfg->keep[k], hint, sizeof hint);
+            char lh[512], hint[QL_DECIMAL_TEXT_MAX * 4];
+            const char *h = col_list_hint(cfg->watch, cfg->keep[k], lh, sizeof lh);
             cli_error("run", "--keep: the input has no column '%s'%s%s", cfg->keep[k],
-                      h ? ": " : "", h ? h : "");
+                      h ? ": " : "",
+                      h ? h
+                        : cli_did_you_mean(cfg->keep[k], (const char *const *)header, nh, hint,
+                                           sizeof hint));
             return -1;
         }
         /* an input kept and ignored: its value shown beside outputs
@@ -500,8 +525,12 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
         for (j = 0; j < nh && strcmp(header[j], st->group[g]); j++)
             ;
         if (j == nh || col_ignored(cfg->watch, st->group[g])) {
+            char hint[QL_DECIMAL_TEXT_MAX * 4];
             cli_error("run", "--group-by: the input has no column '%s'%s",
-                      st->group[g], j < nh ? " that is read (--ignore-columns names it)" : "");
+                      st->group[g],
+                      j < nh ? " that is read (--ignore-columns names it)"
+                             : cli_did_you_mean(st->group[g], (const char *const *)header, nh,
+                                                hint, sizeof hint));
             return -1;
         }
     }

@@ -3,6 +3,7 @@
  * record's keys (see columns.h); the slips they stop at are colslips.c's.
  */
 #include "colwatch.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,11 +369,14 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
         if (j == n && (i < 0 || w->list_of[i] < 0)) { /* an item: empty knowingly */
             strbuf b = {0};
             sb_put_escaped(&b, w->ignore[k], strlen(w->ignore[k]));
-            char hint[512]; /* a list's bare name: its items (P7-07) */
-            const char *h = col_list_hint(w, w->ignore[k], hint, sizeof hint);
+            char lh[512], hint[QL_DECIMAL_TEXT_MAX * 4]; /* a list's bare name: its items (P7-07) */
+            const char *h = col_list_hint(w, w->ignore[k], lh, sizeof lh);
             fprintf(stderr, "quotalevy %s: %s: --ignore-columns: the input has no "
                             "column '%s'%s%s\n",
-                    cmd, input, b.p ? b.p : "", h ? ": " : "", h ? h : "");
+                    cmd, input, b.p ? b.p : "", h ? ": " : "",
+                    h ? h
+                      : cli_did_you_mean(w->ignore[k], (const char *const *)names, n, hint,
+                                         sizeof hint));
             free(b.p);
             stop = 1;
         }
