@@ -49,6 +49,34 @@ def hits_in_tree(root, names):
     return read, hits
 
 
+# a repository path named in the docs, as `lib/x.c` or a relative link
+REPO_PATH = re.compile(r"`((?:rules|examples|tests|bench|scripts|tools|lib|bindings|"
+                       r"include|docs)/[A-Za-z0-9_./\-]+)`")
+MD_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def dead_paths(root):
+    """Every repository path and relative link in docs/*.md and README.md
+    that leads nowhere from the root (P13-13: docs/python.md named
+    tests/test_trust.py, which is bindings/python/tests/test_trust.py)."""
+    dead = []
+    for doc in sorted(root.glob("docs/*.md")) + [root / "README.md"]:
+        if not doc.is_file():
+            continue
+        text = doc.read_text(encoding="utf-8")
+        for m in REPO_PATH.finditer(text):
+            p = m.group(1).rstrip(".")
+            if "*" not in p and not (root / p).exists():
+                dead.append("%s: `%s`" % (doc.relative_to(root), p))
+        for m in MD_LINK.finditer(text):
+            p = m.group(1)
+            if "://" in p or p.startswith("mailto:"):
+                continue
+            if not (doc.parent / p).exists():
+                dead.append("%s: link (%s)" % (doc.relative_to(root), p))
+    return dead
+
+
 def self_test():
     """The search finds a planted reference of each kind."""
     with tempfile.TemporaryDirectory() as d:
@@ -58,7 +86,11 @@ def self_test():
         (root / "rules").mkdir()
         (root / "rules" / "r.yaml").write_text("# from ../shared/policy/x.pdf\n")
         read, hits = hits_in_tree(root, ["docs", "rules"])
-        return read == 2 and len(hits) == 2 and hits[0].startswith("docs/deep/a.md:2:")
+        (root / "docs" / "b.md").write_text("see `rules/r.yaml`, `lib/gone.c` and "
+                                            "[a](deep/a.md), [c](c.md)\n")
+        dead = dead_paths(root)
+        return (read == 2 and len(hits) == 2 and hits[0].startswith("docs/deep/a.md:2:")
+                and dead == ["docs/b.md: `lib/gone.c`", "docs/b.md: link (c.md)"])
 
 
 def main():
@@ -92,6 +124,12 @@ def main():
             print("check_standalone: pydoc quotalevy: exit %d\n%s" % (p.returncode, p.stderr))
             return 1
         hits += hits_in_text("pydoc quotalevy", p.stdout)
+    dead = dead_paths(root)
+    for h in dead:
+        print(h)
+    if dead:
+        print("check_standalone: %d paths in the docs lead nowhere" % len(dead))
+        return 1
     for h in hits:
         print(h)
     if hits:
