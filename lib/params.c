@@ -159,11 +159,15 @@ static ql_status money_places(loader *L, const param_def *d,
             d->type.kind == VK_TABLE ? &pv->rows[i].value : &pv->v.num;
         qd cut;
         qli_qd_round_to(&cut, v, L->rs->minor, QD_DOWN);
-        if (qli_qd_cmp(&cut, v) != 0)
+        if (qli_qd_cmp(&cut, v) != 0) /* the value and its places (P13-09) */
             return qli_yfail(L->err, QL_ESCHEMA, n,
                              "parameter '%s' is money in %s, which has %d "
-                             "decimal places: this value has more",
-                             d->name, L->rs->currency, L->rs->minor);
+                             "decimal place%s: '%.40s' has more; write it "
+                             "in the currency's minor unit, or round it where "
+                             "the law says",
+                             d->name, L->rs->currency, L->rs->minor,
+                             L->rs->minor == 1 ? "" : "s",
+                             n->kind == YN_SCALAR ? n->text : "the value");
     }
     return QL_OK;
 }

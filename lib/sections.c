@@ -382,6 +382,15 @@ static ql_status source_entry(loader *L, const entry *ent, source_def *d)
         (st = qli_rl_optional(L, v, "date", &d->date)) ||
         (st = qli_rl_optional(L, v, "url", &d->url)))
         return st;
+    /* a citation's date is what a user finds it by: a real day, as a
+     * parameter's `from` is (P13-08: 2023-12-32 loaded) */
+    ql_date day;
+    const ynode *dn = d->date ? qli_ymap_get(v, "date") : NULL;
+    const char *dwhat = dn ? qli_ar_printf(L->ar, "source '%s' date", ent->name) : NULL;
+    if (dn && !dwhat)
+        return qli_rl_oom(L);
+    if (dn && (st = qli_rl_date_value(L, dn, dwhat, &day)))
+        return st;
     d->id = ent->name;
     return QL_OK;
 }

@@ -70,6 +70,22 @@ MISTAKES = [
      "        source: bj-test\n\ncomputed:\n", "100\n",
      "parameter 'reward_share' is a percentage: write its bound with '%' "
      "(e.g. 'max: 100%'), not '100'"),
+    # P13-09, P13-08, P13-15: messages that said neither the value nor
+    # the input, and a citation's date never checked
+    ("a money parameter past its minor unit", "computed:\n",
+     "  bonus:\n    type: money\n    values:\n      - from: 2015-10-01\n"
+     "        value: 100.005\n        source: bj-test\n\ncomputed:\n",
+     "100.005", "parameter 'bonus' is money in CNY, which has 2 decimal "
+     "places: '100.005' has more; write it in the currency's minor unit"),
+    ("a citation dated no day",
+     "    title: The ratio the rule author was given",
+     "    date: 2023-12-32\n    title: The ratio the rule author was given",
+     "2023-12-32", "source 'bj-test' date: '2023-12-32' is not a real "
+     "calendar date"),
+    ("a bool default that is no bool", "parameters:\n",
+     "inputs:\n  school: {type: bool, default: maybe}\n\nparameters:\n",
+     "maybe", "input 'school': default: expected true or false, found "
+     "'maybe'"),
     # P13-14: a province narrowing an inherited enum was told so at the
     # parent's formula (national.yaml:423:20), a line it never wrote
     ("an inherited enum narrowed", "parameters:\n",
