@@ -3435,6 +3435,22 @@ class SlipsOnTheCommandLine(unittest.TestCase):
                 "--ignore-columns", "name", check_rc=1)
         self.assertNotIn("did you mean", p.stderr)
 
+    def test_a_json_array_on_standard_input_is_called_so(self):
+        """P13-12: '[{…}]' on standard input was read as a CSV header ("a
+        quote inside an unquoted field"), where a .json file is told it
+        is an array."""
+        rec = ('{"id":"E1","unit_type":"enterprise","employees":"100",'
+               '"disabled":"1","disabled_severe":"0","wage_total":"6000000",'
+               '"local_avg_wage":"50000"}')
+        for text in ("[" + rec + "]\n", "[\n" + rec + "\n]\n"):
+            p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=text,
+                    check_rc=2)
+            self.assertIn("the input is a JSON array", p.stderr)
+            self.assertIn("jq -c '.[]'", p.stderr)
+        # JSON Lines on standard input is still found by its '{'
+        run("run", JILIN, "-", "--date", "2024-06-30", stdin=rec + "\n",
+            check_rc=0)
+
     def test_check_counts_in_words(self):
         p = run("check", "rules/cn/jilin-pool.yaml", "rules/cn/late-fee.yaml",
                 check_rc=0)

@@ -144,7 +144,7 @@ static int looks_jsonl(FILE *f, int skip_blanks)
         c = getc(f);
     if (c != EOF)
         ungetc(c, f);
-    return c == '{';
+    return c == '{' ? 1 : c == '[' ? 2 : 0; /* 2: a JSON array, no CSV */
 }
 
 int in_is_jsonl(const in_reader *r)
@@ -159,7 +159,19 @@ in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
         snprintf(errbuf, errsize, "out of memory");
         return NULL;
     }
-    int json_like = jsonl != 1 && looks_jsonl(f, jsonl < 0);
+    int look = jsonl != 1 ? looks_jsonl(f, jsonl < 0) : 0;
+    int json_like = look == 1;
+    if (jsonl < 0 && look == 2) {
+        /* standard input (or a name of no known kind) opening with '[':
+         * JSON, not a CSV header, as a .json file is told (P13-12) */
+        snprintf(errbuf, errsize,
+                 "expected a JSON object '{…}' or a CSV header: the input is "
+                 "a JSON array (or a document written over several lines?): "
+                 "JSON Lines needs one object per line (jq -c '.[]' converts "
+                 "an array), then --input-format jsonl or a .jsonl name");
+        free(r);
+        return NULL;
+    }
     if (jsonl < 0)
         jsonl = json_like;
     if (!jsonl && json_like) {
