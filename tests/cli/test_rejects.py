@@ -160,6 +160,22 @@ class JsonLines(Fixture):
         self.assertEqual(got, [("1", str(line.index(b'"a\xff') + 1), "note", "ok"),
                                ("2", str(b'{"m": 1, "id": "x'.index(b'"x') + 1), "id", "")])
 
+    def test_an_id_input_not_utf8_is_not_named_in_its_own_reject(self):
+        # P14-01: a rule set whose id is a string input refused the id with
+        # the id itself, raw in --rejects (not UTF-8) and "(id \\xFF)" on
+        # standard error and in compare's "not compared"
+        with open(self.rules, "w", encoding="utf-8") as f:
+            f.write(RULES.replace("inputs:\n", "inputs:\n  id: {type: string}\n"))
+        csv_src = self.write("i.csv", b'id,m\n"\xff\xfe",1\n')
+        jl_src = self.write("i.jsonl", b'{"m": 1, "id": "x\xfe"}\n')
+        for src, col in ((csv_src, "1"), (jl_src, str(b'{"m": 1, "id": "x'.index(b'"x') + 1))):
+            got, err = self.rejects(src)
+            self.assertEqual(got, [(got[0][0], col, "id", "")])
+            self.assertIn(":%s: rejected: field 'id': value is not valid UTF-8" % col, err)
+            p = run("compare", self.rules, src, "--date", "2024-01-01",
+                    "--override", "k=3@2024-01-01", check_rc=1)
+            self.assertIn(":%s: not compared: field 'id': " % col, p.stderr.decode())
+
     def test_explain_and_compare_point_at_the_same_byte(self):
         line = '{"id": "A1", "s": "é", "m": 1, "n": "x"}'
         col = line.encode("utf-8").index(b'"x"') + 1

@@ -152,6 +152,7 @@ static void not_compared(const char *path, long line, int column, const char *id
 {
     strbuf b = {0};
     char head[96];
+    id = in_id_named(id, id ? strlen(id) : 0); /* UTF-8 text or none (P14-01) */
     if (column > 0)
         snprintf(head, sizeof head, ":%ld:%d: %s", line, column, what);
     else

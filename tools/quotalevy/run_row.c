@@ -75,6 +75,9 @@ static void reject(const run_cfg *cfg, worker *w, const slot *s, int column,
 {
     strbuf *b = w->rej;
     w->nrej++;
+    /* an id that is not UTF-8 text is not named (a string input's setter
+     * refuses such an id, and the reject is given it as read: P14-01) */
+    id = in_id_named(id, id ? strlen(id) : 0);
     if (cfg->rejects_csv) {
         char num[64];
         snprintf(num, sizeof num, "%ld,", s->line);
