@@ -348,7 +348,8 @@ typedef struct ql_override {
 #define QL_OVERRIDE_INIT {QL_OVERRIDE_VERSION}
 
 /* Initialises *o as QL_OVERRIDE_INIT for `version` (pass
- * QL_OVERRIDE_VERSION).  QL_EINVAL for NULL or an unknown version. */
+ * QL_OVERRIDE_VERSION), writing only that version's layout (version 1's
+ * struct ends before `shown`).  QL_EINVAL for NULL or an unknown version. */
 QL_EXTERN ql_status ql_override_init(ql_override *o, unsigned int version);
 
 /*

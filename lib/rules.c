@@ -211,15 +211,6 @@ ql_status ql_load_options_init(ql_load_options *opts, unsigned int version)
     return QL_OK;
 }
 
-ql_status ql_override_init(ql_override *o, unsigned int version)
-{
-    if (!o || version == 0 || version > QL_OVERRIDE_VERSION)
-        return QL_EINVAL;
-    memset(o, 0, sizeof *o);
-    o->version = version;
-    return QL_OK;
-}
-
 /* Version 1 of ql_override, as a program built against it lays out its
  * arrays: the members version 2 begins with, without `shown`. */
 typedef struct override_v1 {
@@ -228,6 +219,17 @@ typedef struct override_v1 {
     const char *value;
     ql_date from;
 } override_v1;
+
+ql_status ql_override_init(ql_override *o, unsigned int version)
+{
+    if (!o || version == 0 || version > QL_OVERRIDE_VERSION)
+        return QL_EINVAL;
+    /* only the caller's version's layout: a version 1 struct has no
+     * `shown`, and memory past it is not the library's (P14-02) */
+    memset(o, 0, version == 1 ? sizeof(override_v1) : sizeof *o);
+    o->version = version;
+    return QL_OK;
+}
 
 /* The caller's overrides copied into this version's layout (*out,
  * malloc'd; NULL for none): an array's stride is its first element's

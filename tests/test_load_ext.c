@@ -191,6 +191,35 @@ static void test_load_ext_override_shown(void **state)
     assert_non_null(strstr(err.message, "override 1: ql_override version 2"));
 }
 
+/* A program built against version 1 initialises its own override with
+ * ql_override_init(&o, 1): the library writes version 1's layout only,
+ * not version 2's `shown` past the end of the caller's struct (probe14s
+ * P14-02: memset of sizeof(ql_override), 8 bytes past a v1 struct). */
+static void test_load_ext_override_init_v1_stays_in_its_struct(void **state)
+{
+    (void)state;
+    struct {
+        struct {
+            unsigned int version;
+            const char *param, *value;
+            ql_date from;
+        } o;
+        unsigned char after[sizeof(ql_override)];
+    } v1;
+    memset(&v1, 0x5a, sizeof v1);
+    assert_int_equal(ql_override_init((ql_override *)(void *)&v1.o, 1), QL_OK);
+    assert_int_equal(v1.o.version, 1);
+    assert_null(v1.o.param);
+    assert_null(v1.o.value);
+    assert_int_equal(v1.o.from, 0);
+    for (size_t i = 0; i < sizeof v1.after; i++)
+        assert_int_equal(v1.after[i], 0x5a);
+    ql_override o;
+    memset(&o, 0x5a, sizeof o);
+    assert_int_equal(ql_override_init(&o, QL_OVERRIDE_VERSION), QL_OK);
+    assert_null(o.shown);
+}
+
 static const char bad_rules[] =
     "quotalevy: 1\nid: t\ntitle: T\njurisdiction: XX\nversion: \"1\"\n"
     "inputs:\n  a: float\n  b: decimal\n"
@@ -560,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_load_ext_buffer),
         cmocka_unit_test(test_load_ext_buffer_with_overrides),
         cmocka_unit_test(test_load_ext_override_shown),
+        cmocka_unit_test(test_load_ext_override_init_v1_stays_in_its_struct),
         cmocka_unit_test(test_load_ext_buffer_diagnosed),
         cmocka_unit_test(test_load_ext_diagnostic_callback),
         cmocka_unit_test(test_load_ext_resolver),
