@@ -143,7 +143,7 @@ def _override_shown(value) -> Optional[str]:
     if isinstance(value, bool):
         return "True" if value else "False"
     if isinstance(value, int):
-        return int.__repr__(int(value))
+        return int.__repr__(value)
     if isinstance(value, Decimal):
         return "Decimal('%s')" % Decimal.__str__(value)
     return None
@@ -167,7 +167,7 @@ def _override_text(name, value) -> str:
     if isinstance(value, str):
         return _text_arg(str.__str__(value), "override %r's value" % (name,))
     if isinstance(value, int):
-        return int.__repr__(int(value))
+        return int.__repr__(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             return Decimal.__format__(value, "f")

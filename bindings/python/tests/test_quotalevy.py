@@ -379,6 +379,27 @@ def test_an_override_message_quotes_the_value_as_given(value, given, why):
     assert e.value.field == "ratio"
 
 
+class _OwnInt(int):
+    """An int whose own __int__ and __repr__ say otherwise."""
+
+    def __int__(self):
+        return 5
+
+    def __repr__(self):
+        return "EVIL"
+
+
+def test_an_int_subclass_override_is_the_int_it_is():
+    """probe14s P14-03: an int subclass was sent, and quoted, as its own
+    __int__ (5 for _OwnInt(3)), not the int it is -- as a str is taken by
+    its value, never its own __str__."""
+    with pytest.raises(quotalevy.RulesError) as e:
+        quotalevy.RuleSet.load(JILIN, overrides=[("ratio", _OwnInt(3), "2024-01-01")])
+    msg = str(e.value)
+    assert "override of parameter 'ratio': 3: " in msg and "e.g. '3%'" in msg, msg
+    assert "5" not in msg.split("ratio': ", 1)[1].split("(")[0] and "EVIL" not in msg, msg
+
+
 def test_closed_ruleset():
     with quotalevy.RuleSet.load(NATIONAL) as rs:
         r = rs.evaluate(FIRM, "2024-06-30")
