@@ -41,7 +41,26 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
             throw refused(p, "an override needs the date it holds from");
         if (from.getYear() < 1 || from.getYear() > 9999)
             throw refused(p, "the date " + from + " is outside 0001-01-01 … 9999-12-31");
+        value = plain(value);
         text(p, value);
+    }
+
+    /* A BigDecimal or BigInteger of a subclass as the plain number it is:
+     * its own toString is not the number (probe14s P14-04: a BigInteger 3
+     * whose toString says "5" was sent as 5, a NUL in it broke the packed
+     * list), and its class has no name to quote when anonymous. */
+    private static Object plain(Object v) {
+        if (v instanceof BigDecimal && v.getClass() != BigDecimal.class) {
+            BigDecimal b = (BigDecimal)v;
+            return new BigDecimal(plainInteger(b.unscaledValue()), b.scale());
+        }
+        if (v instanceof BigInteger)
+            return plainInteger((BigInteger)v);
+        return v;
+    }
+
+    private static BigInteger plainInteger(BigInteger i) {
+        return i.getClass() == BigInteger.class ? i : new BigInteger(i.toByteArray());
     }
 
     /** The same as the constructor. */

@@ -87,6 +87,20 @@ class WhatIfTest {
             assertTrue(e.getMessage().contains("override of parameter 'ratio': " + q[1]), e.getMessage());
             assertFalse(e.getMessage().contains("1000%"), e.getMessage());
         }
+        /* probe14s P14-04: a subclass's own toString was sent and quoted
+         * ("override of parameter 'ratio':  5" for a BigInteger 3, an
+         * anonymous class's empty name before it); a NUL in it broke the
+         * packed list ("malformed override list") */
+        Object[][] subclassed = {
+            {new java.math.BigInteger("3") { @Override public String toString() { return "5\0x"; } },
+             "BigInteger 3: the parameter is a percentage: write it with '%', e.g. '3%'"},
+            {new BigDecimal("10") { @Override public String toString() { return "EVIL\0"; } },
+             "BigDecimal 10: above its maximum of 100%"}};
+        for (Object[] q : subclassed) {
+            RulesException e = assertThrows(RulesException.class,
+                () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", q[0], JAN))));
+            assertTrue(e.getMessage().contains("override of parameter 'ratio': " + q[1]), e.getMessage());
+        }
         for (Object v : new Object[] {1, 0, 1L, (short)1, java.math.BigInteger.ONE}) {
             RulesException e = assertThrows(RulesException.class,
                 () -> RuleSet.load(NATIONAL, List.of(ParameterOverride.of("ratio", v, JAN))), v.toString());
