@@ -189,6 +189,22 @@ class JsonLines(Fixture):
                       p.stderr.decode())
 
 
+    def test_explain_names_the_row_whose_evaluation_fails(self):
+        # P14-05: explain --row of a row read whole that cannot be evaluated
+        # said "the record cannot be evaluated" with no file, line or column,
+        # where run's reject and compare's "not compared" name the row
+        csv_src = self.write("v.csv", b"id,n\nZ0,1\nA1,2\n")
+        jl_src = self.write("v.jsonl", b'{"id": "Z0", "n": 1}\n{"id": "A1", "n": 2}\n')
+        for src, line in ((csv_src, "3"), (jl_src, "2")):
+            at = "%s:%s: " % (src, line)
+            p = run("explain", self.rules, "--row", "A1", src, "--date", "2024-01-01", check_rc=1)
+            err = p.stderr.decode()
+            self.assertTrue(err.startswith(at), err)
+            self.assertIn("'m'", err)
+            self.assertNotIn("cannot be evaluated", err)
+            got, _ = self.rejects(src)
+            self.assertEqual(got[1][:1], (line,))
+
     def test_compare_reads_on_after_a_first_record_the_reader_refused(self):
         # the refused record's (no) keys were checked as a record's: "no key
         # is an input", exit 2, before any row was compared

@@ -52,10 +52,14 @@ static void say_unread(const char *path, const in_row *row)
 
 /* Finds the row whose id is `id` in the file and sets the record from it;
  * its 'date' column into *date if there is one. */
-static int record_from_row(const ql_ruleset *rs, ql_record *rec,
+static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
                            const char *path, const char *id, ql_date *date,
                            int *have_date, const char *ignore)
 {
+    /* the row's evaluation error, at the row's line and the column of the
+     * field it names, as run's reject (P14-05: it had no place at all) */
+    ql_error eval_err;
+    int eval_failed = 0, eval_column = 0;
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f) {
         cli_error("explain", "%s: cannot open", path);
@@ -156,6 +160,12 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec,
             cli_print_error(stderr, NULL, &err);
             goto out;
         }
+        if (*have_date && ql_evaluate(res, rec, *date, 0, &eval_err)) {
+            eval_failed = 1;
+            for (size_t j = 0; eval_err.field[0] && j < row.n; j++)
+                if (!strcmp(row.name[j], eval_err.field))
+                    eval_column = in_row_column(&row, j);
+        }
         /* read on: the id must name one row */
     }
     if (found)
@@ -171,6 +181,14 @@ out:
     in_close(rd);
     if (f != stdin)
         fclose(f);
+    if (rc == 0 && eval_failed) { /* the one row of that id, read whole */
+        if (eval_column > 0)
+            fprintf(stderr, "%s:%ld:%d: ", path, found, eval_column);
+        else
+            fprintf(stderr, "%s:%ld: ", path, found);
+        cli_print_error(stderr, NULL, &eval_err);
+        rc = 1;
+    }
     return rc;
 }
 
@@ -444,7 +462,7 @@ int cmd_explain(int argc, char **argv)
             goto out;
         }
     }
-    int from_row = row_id ? record_from_row(rs, rec, a.pos[1], row_id, &date, &have_date,
+    int from_row = row_id ? record_from_row(rs, rec, res, a.pos[1], row_id, &date, &have_date,
                                             cli_get(&a, E_IGNORE))
                           : 0;
     if (from_row) {
