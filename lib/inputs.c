@@ -120,9 +120,10 @@ static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
     ql_status st;
     switch (d->type.kind) {
     case VK_NUMBER: return qli_rl_number_value(L, n, "default", &out->num);
-    case VK_BOOL: { /* naming the input (P13-15) */
-        const char *what = qli_ar_printf(L->ar, "input '%s': default", d->name);
-        return what ? qli_rl_bool_value(L, n, what, &out->b) : qli_rl_oom(L);
+    case VK_BOOL: { /* naming the input (P13-15); no allocation */
+        char what[QL_MAX_NAME + 32];
+        snprintf(what, sizeof what, "input '%s': default", d->name);
+        return qli_rl_bool_value(L, n, what, &out->b);
     }
     case VK_DATE: return qli_rl_date_value(L, n, "default", &out->date);
     case VK_STRING:

@@ -385,10 +385,9 @@ static ql_status source_entry(loader *L, const entry *ent, source_def *d)
     /* a citation's date is what a user finds it by: a real day, as a
      * parameter's `from` is (P13-08: 2023-12-32 loaded) */
     ql_date day;
+    char dwhat[QL_MAX_NAME + 32];
     const ynode *dn = d->date ? qli_ymap_get(v, "date") : NULL;
-    const char *dwhat = dn ? qli_ar_printf(L->ar, "source '%s' date", ent->name) : NULL;
-    if (dn && !dwhat)
-        return qli_rl_oom(L);
+    snprintf(dwhat, sizeof dwhat, "source '%s' date", ent->name);
     if (dn && (st = qli_rl_date_value(L, dn, dwhat, &day)))
         return st;
     d->id = ent->name;
