@@ -513,10 +513,14 @@ ql_status qli_rl_build_inputs(loader *L)
         input_def *d = &rs->inputs[rs->n_inputs];
         int count = 0;
         ql_status st = input_entry(L, &s->items[i], d);
-        if (st == QL_OK)
-            st = qli_rl_list_count(L, s->items[i].val,
-                                   qli_ar_printf(L->ar, "input '%s'", d->name),
-                                   &count);
+        if (st == QL_OK) {
+            /* the name for count's messages: its allocation failing is
+             * the load's QL_ENOMEM, not a NULL passed on (test_alloc) */
+            const char *what = qli_ar_printf(L->ar, "input '%s'", d->name);
+            if (!what)
+                return qli_rl_oom(L);
+            st = qli_rl_list_count(L, s->items[i].val, what, &count);
+        }
         if (st == QL_OK && count == 0) {
             rs->n_inputs++;
         } else if (st == QL_OK) {
