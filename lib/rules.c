@@ -32,12 +32,13 @@ static ql_status currency(loader *L)
     if (st)
         return st;
     int minor = qli_sc_currency_minor(c->text);
+    char hint[64];
     if (minor < 0)
         return qli_yfail(L->err, QL_ESCHEMA, c,
-                     "unknown currency '%s' (an ISO 4217 code such as CNY, "
-                     "EUR, JPY, USD; docs/rules-language.md lists those "
+                     "unknown currency '%.40s'%s (an ISO 4217 code such as "
+                     "CNY, EUR, JPY, USD; docs/rules-language.md lists those "
                      "known)",
-                     c->text);
+                     c->text, qli_sc_currency_suggest(c->text, hint, sizeof hint));
     L->rs->currency = c->text;
     L->rs->minor = minor;
     return QL_OK;

@@ -21,6 +21,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* ISO 4217 minor units of the currencies rule sets may name. */
 static const struct {
@@ -40,6 +41,27 @@ int qli_sc_currency_minor(const char *code)
         if (!strcmp(currencies[i].code, code))
             return currencies[i].minor;
     return -1;
+}
+
+const char *qli_sc_currency_suggest(const char *code, char *buf, size_t size)
+{
+    /* only what is surely meant: another case of a code, or a common
+     * name of one — an edit distance over three-letter codes would offer
+     * RUB for RMB */
+    static const char *const names[][2] = {{"RMB", "CNY"}, {"YEN", "JPY"},
+                                           {"EURO", "EUR"}, {"WON", "KRW"}};
+    for (size_t i = 0; i < sizeof currencies / sizeof *currencies; i++)
+        if (!strcasecmp(currencies[i].code, code)) {
+            snprintf(buf, size, "; did you mean '%s'?", currencies[i].code);
+            return buf;
+        }
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcasecmp(names[i][0], code)) {
+            snprintf(buf, size, "; did you mean '%s', its ISO 4217 code?",
+                     names[i][1]);
+            return buf;
+        }
+    return "";
 }
 
 int qli_sc_show(qd *out, const qd *v, display d)

@@ -29,5 +29,8 @@ int qli_sc_show(qd *out, const qd *v, display d);
 ql_status qli_sc_check_result(struct ql_result *res);
 /* The minor unit of ISO 4217 currency `code`, or −1 if unknown. */
 int qli_sc_currency_minor(const char *code);
+/* "; did you mean 'KRW'?" into buf for an unknown code that is a known
+ * one in another case or a common name of one (RMB), else "" (P13-06). */
+const char *qli_sc_currency_suggest(const char *code, char *buf, size_t size);
 
 #endif

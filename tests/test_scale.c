@@ -128,7 +128,14 @@ static void test_scale_unrounded_money_is_a_load_error(void **state)
     assert_load_error(RULES_HEAD "inputs:\n  w: money\noutputs: []\n", QL_ESCHEMA,
                       10, 3, "names no currency: add e.g. 'currency: CNY'");
     assert_load_error(RULES_HEAD "currency: XYZ\noutputs: []\n", QL_ESCHEMA, 9, 11,
-                      "unknown currency 'XYZ'");
+                      "unknown currency 'XYZ' (an ISO");
+    /* a slip of a known code: the one meant (P13-06) */
+    assert_load_error(RULES_HEAD "currency: krw\noutputs: []\n", QL_ESCHEMA, 9, 11,
+                      "unknown currency 'krw'; did you mean 'KRW'?");
+    assert_load_error(RULES_HEAD "currency: rmb\noutputs: []\n", QL_ESCHEMA, 9, 11,
+                      "unknown currency 'rmb'; did you mean 'CNY', its ISO 4217 code?");
+    assert_load_error(RULES_HEAD "currency: EUX\noutputs: []\n", QL_ESCHEMA, 9, 11,
+                      "unknown currency 'EUX' (an ISO");
     /* a money parameter has the minor unit at most */
     assert_load_error(MONEY_HEAD
                       "parameters:\n  p:\n    type: money\n    values:\n"

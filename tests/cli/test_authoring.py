@@ -282,7 +282,7 @@ MISTAKES = [
     ("a NEL in a description", "The province's quota ratio.",
      "The province's\u0085 quota ratio.", "\u0085", "a NEL (U+0085)"),
     ("an unknown currency", "version: \"1\"\n", "version: \"1\"\ncurrency: RMB\n",
-     "RMB", "unknown currency 'RMB'"),
+     "RMB", "unknown currency 'RMB'; did you mean 'CNY', its ISO 4217 code?"),
     ("a currency other than the parent's", "version: \"1\"\n",
      "version: \"1\"\ncurrency: USD\n", "USD",
      "currency 'USD' is not the currency of the rules this file extends "
