@@ -502,9 +502,9 @@ static rowmap *map_columns(FunctionCallInfo fcinfo, qlpg_entry *e, int first)
      * array or name was dereferenced (a segfault that restarted the
      * server), and names varying by row were read as the first row's
      * (probe5 P5-09). */
-    if (PG_ARGISNULL(1))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                        errmsg("quotalevy: the column names are NULL")));
+    QLPG_NEED_ARG(fcinfo, 1,
+                  "the names of the columns whose values follow, a constant "
+                  "text[] (the planner's rewrite of a table's row passes them)");
     if (!get_fn_expr_arg_stable(fcinfo->flinfo, 1))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("quotalevy: the column names must be a constant of the "

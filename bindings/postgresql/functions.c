@@ -9,7 +9,8 @@
  * record's `date`; NULL overrides, none.  A NULL record (a NULL column, an
  * outer join's missing row) is the record's error — try_evaluate lists it
  * with the others — never a NULL that a sum() or a WHERE r ? 'error'
- * passes over; a NULL rule set name stops the statement.
+ * passes over; a NULL rule set name stops the statement (args.c), as
+ * every NULL without such a meaning does in every function here.
  */
 #include "pg_quotalevy.h"
 
@@ -89,14 +90,12 @@ static void raise_row(FunctionCallInfo fcinfo, int form, qlpg_entry *e,
 static void raise_row(FunctionCallInfo fcinfo, int form, qlpg_entry *e,
                       ql_status st, ql_error *err, const char *id)
 {
-    char what[QLPG_NAME_MAX + 200];
     text *rules = PG_GETARG_TEXT_PP(0);
     int n = (int)VARSIZE_ANY_EXHDR(rules);
-    if (id)
-        snprintf(what, sizeof what, "rule set \"%.*s\", record \"%s\"", n,
-                 VARDATA_ANY(rules), qlpg_shown(id, strlen(id), 100));
-    else
-        snprintf(what, sizeof what, "rule set \"%.*s\"", n, VARDATA_ANY(rules));
+    const char *name = qlpg_shown(VARDATA_ANY(rules), (size_t)n, QLPG_NAME_MAX);
+    char *what = id ? psprintf("rule set \"%s\", record \"%s\"", name,
+                               qlpg_shown(id, strlen(id), 100))
+                    : psprintf("rule set \"%s\"", name);
     qlpg_where where;
     qlpg_where_of(fcinfo, form, e, err, &where);
     qlpg_raise_at(st, err, what, &where);
@@ -104,11 +103,11 @@ static void raise_row(FunctionCallInfo fcinfo, int form, qlpg_entry *e,
 
 static Datum run(FunctionCallInfo fcinfo, int form, int mode)
 {
-    if (PG_ARGISNULL(0))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                        errmsg("the rule set name is NULL"),
-                        errhint("Name a rule file of quotalevy.rule_files, "
-                                "such as 'cn/jilin'.")));
+    QLPG_NEED_ARG(fcinfo, 0, QLPG_TAKES_RULES);
+    if (form == QLPG_FORM_COLUMNS)
+        QLPG_NEED_ARG(fcinfo, overrides_arg(mode) + 1,
+                      "the table the values are a row of (the planner's "
+                      "rewrite of a table's row passes it)");
     qlpg_entry *e = entry_arg(fcinfo, overrides_arg(mode));
     char *id = NULL;
     ql_error err;
@@ -222,6 +221,7 @@ Datum qlpg_result_columns(PG_FUNCTION_ARGS)
                                   "shortfall"};
     static const char *ptype[5] = {"boolean", "boolean", "numeric", "numeric",
                                    "numeric"};
+    QLPG_NEED_ARG(fcinfo, 0, QLPG_TAKES_RULES);
     qlpg_entry *e = qlpg_cache_get(fcinfo, PG_GETARG_TEXT_PP(0), 0, false);
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsi = (ReturnSetInfo *)fcinfo->resultinfo;
@@ -246,6 +246,7 @@ PG_FUNCTION_INFO_V1(qlpg_inputs);
 /* The rule set's inputs: (name, type, description). */
 Datum qlpg_inputs(PG_FUNCTION_ARGS)
 {
+    QLPG_NEED_ARG(fcinfo, 0, QLPG_TAKES_RULES);
     qlpg_entry *e = qlpg_cache_get(fcinfo, PG_GETARG_TEXT_PP(0), 0, false);
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsi = (ReturnSetInfo *)fcinfo->resultinfo;
@@ -268,6 +269,7 @@ Datum qlpg_rule_set_info(PG_FUNCTION_ARGS)
 {
     static const char *keys[5] = {"id", "title", "jurisdiction", "version",
                                   "description"};
+    QLPG_NEED_ARG(fcinfo, 0, QLPG_TAKES_RULES);
     qlpg_entry *e = qlpg_cache_get(fcinfo, PG_GETARG_TEXT_PP(0), 0, false);
     TupleDesc td;
     if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
@@ -294,12 +296,12 @@ PG_FUNCTION_INFO_V1(qlpg_parameters);
  * value and in_force_from are NULL when none is in force then. */
 Datum qlpg_parameters(PG_FUNCTION_ARGS)
 {
-    if (PG_ARGISNULL(0))
-        PG_RETURN_NULL();
+    QLPG_NEED_ARG(fcinfo, 0, QLPG_TAKES_RULES);
+    QLPG_NEED_ARG(fcinfo, 1,
+                  "the date whose parameters in force are listed, such as "
+                  "'2024-06-30'");
     ql_date date;
-    if (!date_arg(fcinfo, 1, &date))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                        errmsg("parameters needs a date")));
+    date_arg(fcinfo, 1, &date);
     qlpg_entry *e = entry_arg(fcinfo, 2);
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsi = (ReturnSetInfo *)fcinfo->resultinfo;
@@ -334,8 +336,10 @@ PG_FUNCTION_INFO_V1(qlpg_compile_check);
  * with (name:line:column: message), or NULL when it compiles. */
 Datum qlpg_compile_check(PG_FUNCTION_ARGS)
 {
-    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-        PG_RETURN_NULL();
+    /* its NULL answer means "compiles": a NULL argument is no answer */
+    QLPG_NEED_ARG(fcinfo, 0,
+                  "the name the file would be stored under, such as 'bj/beijing'");
+    QLPG_NEED_ARG(fcinfo, 1, "the rule file's YAML text");
     char *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
     text *src = PG_GETARG_TEXT_PP(1);
     if (VARSIZE_ANY_EXHDR(src) > QLPG_SOURCE_MAX)

@@ -21,6 +21,7 @@
  *   numeric.c   numeric ↔ ql_decimal from digits, without text
  *   support.c   the planner support function: a whole-row argument
  *               rewritten into the row's columns
+ *   args.c      a call's NULL arguments, refused by name
  *   functions.c the SQL-callable functions
  *
  * Memory: the library allocates with malloc.  Its objects live either in
@@ -99,6 +100,25 @@ void qlpg_raise_at(ql_status st, const ql_error *err, const char *what,
  * show them — so a name can neither forge a line of a log nor look like
  * another; at most `max` bytes of s are shown, then "…". */
 char *qlpg_shown(const char *s, size_t n, size_t max);
+
+/* ----------------------------------------------------------------- args.c */
+
+/* Raises 22004 (null_value_not_allowed): argument `arg` (from 0) of the
+ * function being called is NULL; the message names it as the catalog
+ * does, DETAIL gives the signature, HINT says it is `takes`. */
+void qlpg_null_arg(FunctionCallInfo fcinfo, int arg, const char *takes)
+    pg_attribute_noreturn();
+
+/* Argument `arg` must not be NULL (it is `takes`). */
+#define QLPG_NEED_ARG(fcinfo, arg, takes)                                     \
+    do {                                                                      \
+        if (PG_ARGISNULL(arg))                                                \
+            qlpg_null_arg(fcinfo, arg, takes);                                \
+    } while (0)
+
+/* What a rule set name is, as every function's hint says it. */
+#define QLPG_TAKES_RULES                                                      \
+    "the name of a rule file of quotalevy.rule_files, such as 'cn/jilin'"
 
 /* ---------------------------------------------------------------- store.c */
 

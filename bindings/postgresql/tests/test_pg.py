@@ -15,8 +15,6 @@ import csv
 import json
 import os
 import re
-import select
-import shlex
 import shutil
 import subprocess
 import sys
@@ -27,12 +25,17 @@ from collections import defaultdict
 from decimal import Decimal
 
 CLI = SRC = BUILD = None
-SANDBOX = None
 ENV = None
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                                 "tests"))
 import example_table  # noqa: E402  (every rule set with its example data)
+
+import pgenv  # noqa: E402  (the server's environment, psql)
+from pgenv import Session, psql, psql_error, sql_results  # noqa: E402
+# the test classes of the other files, run in the same server
+from test_pg_args import NullArguments  # noqa: E402,F401
+from test_pg_upgrade import Upgrade  # noqa: E402,F401
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -47,66 +50,6 @@ def places_by_column(rows):
                 if k != "id" and isinstance(x, str) and NUMBER.match(x):
                     seen[k if f is None else f"{k}_{f}"].add(len(x.partition(".")[2]))
     return seen
-
-
-def psql(sql, check=True, user=None):
-    """Runs SQL (one or more statements) in a fresh session; stdout."""
-    env = dict(ENV)
-    if user:
-        env["PGUSER"] = user
-    p = subprocess.run(["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1",
-                        "-v", "VERBOSITY=verbose", "-f", "-"],
-                       input="\\set VERBOSITY verbose\n" + sql,
-                       capture_output=True, text=True, env=env)
-    if check and p.returncode != 0:
-        raise AssertionError(f"psql failed: {p.stderr}\nSQL: {sql[:2000]}")
-    return p.stdout if check else p
-
-
-def psql_error(sql, user=None):
-    """Runs SQL that must fail; the error text (with SQLSTATE)."""
-    p = psql(sql, check=False, user=user)
-    if p.returncode == 0:
-        raise AssertionError(f"expected an error from: {sql[:500]}\n{p.stdout}")
-    return p.stderr
-
-
-class Session:
-    """One connection kept open, to hold a backend's cache across steps."""
-
-    def __init__(self):
-        self.p = subprocess.Popen(["psql", "-X", "-At", "-q"], env=ENV,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, text=True, bufsize=1)
-        self.buf = b""
-        self.pid = int(self.q("SELECT pg_backend_pid();")[0])
-
-    def send(self, sql):
-        # a query's result is flushed where an \echo would wait in a buffer
-        self.p.stdin.write(sql + "\nSELECT '__done__';\n")
-        self.p.stdin.flush()
-
-    def read(self, timeout=120):
-        """The lines psql wrote up to the end marker."""
-        end = time.time() + timeout
-        while b"__done__\n" not in self.buf:
-            r, _, _ = select.select([self.p.stdout], [], [], max(0, end - time.time()))
-            if not r:
-                raise AssertionError(f"no answer from psql; so far {self.buf!r}")
-            chunk = os.read(self.p.stdout.fileno(), 65536)
-            if not chunk:
-                raise AssertionError(f"psql ended; so far {self.buf!r}")
-            self.buf += chunk
-        text, _, self.buf = self.buf.partition(b"__done__\n")
-        return text.decode().splitlines()
-
-    def q(self, sql):
-        self.send(sql)
-        return self.read()
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(timeout=30)
 
 
 def like_pg(cli, pg):
@@ -157,12 +100,6 @@ def table_of(name, data):
     cols = ", ".join('"' + h.replace('"', '""') + '" text' for h in header)
     psql(f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} ({cols});\n"
          f"\\copy {name} FROM '{path}' WITH (FORMAT csv, HEADER true)\n")
-
-
-def sql_results(sql):
-    """Rows of jsonb, parsed with numbers kept as their text."""
-    return [json.loads(line, parse_float=str, parse_int=str)
-            for line in psql(sql).splitlines() if line]
 
 
 class Examples(unittest.TestCase):
@@ -1186,7 +1123,7 @@ class ColumnsForm(unittest.TestCase):
         names = "'id','unit_type','employees','disabled','disabled_severe','wage_total'"
         for fn in ("evaluate_columns", "try_evaluate_columns", "explain_columns"):
             for arr, want in ((f"ARRAY[{names}, NULL]", "column name 7 of 7 is NULL"),
-                              ("NULL::text[]", "the column names are NULL"),
+                              ("NULL::text[]", 'argument "columns" is NULL'),
                               ("'{{id},{x}}'::text[]", "one-dimensional")):
                 err = psql_error(f"SELECT quotalevy.{fn}('cn/jilin', {arr}, '2024-06-30', "
                                  f"NULL, 'pg_class'::regclass, '(0,1)', {vals})")
@@ -1381,7 +1318,7 @@ class RecordEdges(unittest.TestCase):
         for fn in ("evaluate", "try_evaluate", "explain"):
             err = psql_error(f"SELECT quotalevy.{fn}(NULL, '{self.REC}}}'::jsonb, "
                              "'2024-06-30')")
-            self.assertIn("the rule set name is NULL", err)
+            self.assertIn('argument "rules" is NULL', err)
 
     def test_json_numbers_with_an_exponent_are_read_as_the_command_reads_them(self):
         rules = ("quotalevy: 1\nid: ex\ntitle: ex\njurisdiction: XX\ncurrency: EUR\n"
@@ -1551,63 +1488,6 @@ class RecordEdges(unittest.TestCase):
         err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', '{dup}'::text, "
                          "'2024-06-30')")
         self.assertIn("key 'a\\tb' appears twice", err)
-
-
-class Upgrade(unittest.TestCase):
-    def test_from_1_0_to_the_current_version(self):
-        """A database with 1.0 and its rule files moves on with ALTER
-        EXTENSION … UPDATE, keeping its files and its answers."""
-        psql("DROP DATABASE IF EXISTS up10; CREATE DATABASE up10;")
-        env = dict(ENV, PGDATABASE="up10")
-        def q(sql):
-            return subprocess.run(["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1",
-                                   "-c", sql], env=env, capture_output=True,
-                                  text=True, check=True).stdout
-        q("CREATE EXTENSION quotalevy VERSION '1.0'")
-        subprocess.run([os.path.join(SRC, "bindings/postgresql/quotalevy-load-rules"),
-                        os.path.join(SRC, "rules")], env=env, check=True,
-                       capture_output=True)
-        path = os.path.join(SRC, "examples/jilin-units.csv")
-        with open(path, encoding="utf-8", newline="") as f:
-            header = next(csv.reader(f))
-        cols = ", ".join(f'"{h}" text' for h in header)
-        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
-                        f"CREATE TABLE jilin ({cols})", "-c",
-                        f"\\copy jilin FROM '{path}' WITH (FORMAT csv, HEADER true)"],
-                       env=env, check=True, capture_output=True)
-        ask = ("SELECT t.id, quotalevy.try_evaluate('cn/jilin', t, '2024-06-30') "
-               "FROM jilin t ORDER BY 1")
-        before = q(ask)
-        self.assertNotIn("_columns(", q("EXPLAIN VERBOSE " + ask))
-        twice = ("SELECT quotalevy.try_evaluate('fr/oeth', '{\"workforce\": 38, "
-                 "\"beneficiaries\": 0, \"beneficiaries\": 1}', '2024-12-31') ? 'error'")
-        self.assertEqual(q(twice).strip(), "f")  # 1.0: the cast to jsonb keeps the last
-        q("ALTER EXTENSION quotalevy UPDATE")
-        self.assertEqual(q("SELECT extversion FROM pg_extension "
-                           "WHERE extname = 'quotalevy'").strip(), "1.3")
-        self.assertEqual(q(twice).strip(), "t")  # 1.2: a key twice is the record's error
-        # the updated database has the very functions of a new installation
-        defs = ("SELECT string_agg(pg_get_functiondef(p.oid), E'\\n' ORDER BY "
-                "p.oid::regprocedure::text) FROM pg_proc p "
-                "WHERE p.pronamespace = 'quotalevy'::regnamespace")
-        self.assertEqual(q(defs), psql(defs))
-        self.assertIn("quotalevy.try_evaluate_columns(", q("EXPLAIN VERBOSE " + ask))
-        self.assertEqual(q("SELECT count(*) FROM quotalevy.rule_files").strip(), "7")
-        after = q(ask)
-        # the same answers; an error now also says which row it is in
-        def parsed(text, drop=()):
-            rows = []
-            for line in text.splitlines():
-                rid, js = line.split("|", 1)
-                r = json.loads(js)
-                for k in drop:
-                    r.get("error", {}).pop(k, None)
-                rows.append((rid, r))
-            return rows
-        self.assertEqual(parsed(after, drop=("ctid",)), parsed(before))
-        self.assertGreater(len(parsed(after)), 20)
-        self.assertIn("ctid", after)
-        psql("DROP DATABASE up10")
 
 
 class Loader(unittest.TestCase):
@@ -1996,28 +1876,11 @@ class Docs(unittest.TestCase):
 
 
 def setUpModule():
-    global SANDBOX, ENV
-    SANDBOX = tempfile.mkdtemp(prefix="ql-pg.", dir="/tmp")
-    env = dict(os.environ, QL_BUILD_DIR=BUILD, QL_RULES_DIR=os.path.join(SRC, "rules"))
-    env.pop("MALLOC_PERTURB_", None)  # meson's; the server's memory is measured
-    p = subprocess.run([os.path.join(SRC, "scripts/pg-sandbox.sh"), "start", SANDBOX],
-                       capture_output=True, text=True, env=env)
-    if p.returncode != 0:
-        tearDownModule()  # unittest skips it when setUpModule fails
-        raise RuntimeError(f"the PostgreSQL sandbox did not start:\n{p.stderr}")
-    ENV = dict(os.environ)
-    words = shlex.split(p.stdout.strip())
-    assert words[0] == "export", p.stdout
-    ENV.update(w.split("=", 1) for w in words[1:])
-
-
-def tearDownModule():
-    if SANDBOX:
-        subprocess.run([os.path.join(SRC, "scripts/pg-sandbox.sh"), "stop", SANDBOX],
-                       capture_output=True)
-        shutil.rmtree(SANDBOX, ignore_errors=True)
+    global ENV
+    ENV = pgenv.start()
 
 
 if __name__ == "__main__":
     CLI, SRC, BUILD = (os.path.abspath(a) for a in sys.argv[1:4])
+    pgenv.CLI, pgenv.SRC, pgenv.BUILD = CLI, SRC, BUILD
     unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[4:])
