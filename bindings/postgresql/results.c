@@ -215,7 +215,9 @@ Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id,
 /* ---------------------------------------------------------- composite out */
 
 typedef struct outmap {
-    Oid type;
+    Oid type;     /* the shape's type: a composite, or a domain over one */
+    Oid rowtype;  /* … the composite */
+    void *domain; /* domain_check's cache when type is a domain */
     uint64 serial;
     TupleDesc td;  /* in fn_mcxt, blessed */
     Datum *values; /* a row's values and nulls, refilled for each row */
@@ -225,8 +227,10 @@ typedef struct outmap {
         int check;  /* check index, −1 for a plain output */
         int part;   /* check field */
         ql_type t;
-        Oid atttype, base; /* the column's type and its base type */
-        int32 typmod;
+        Oid atttype, base;  /* the column's type and its base type */
+        int32 typmod;       /* the column's, else its domain's */
+        bool domain;        /* atttype is a domain: its constraints checked */
+        void *domain_extra; /* domain_check's cache */
         FmgrInfo
             in; /* input function for types other than numeric/bool/text/date */
         Oid ioparam;
@@ -269,9 +273,11 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
     if (m && m->type == typid && m->serial == e->serial)
         return m;
     MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-    TupleDesc td = lookup_rowtype_tupdesc_copy(typid, -1);
+    Oid rowtype = getBaseType(typid); /* a domain over a composite: its base */
+    TupleDesc td = lookup_rowtype_tupdesc_copy(rowtype, -1);
     m = palloc0(offsetof(outmap, col) + sizeof(struct ocol) * (td->natts + 1));
     m->type = typid;
+    m->rowtype = rowtype;
     m->serial = e->serial;
     m->td = BlessTupleDesc(td);
     m->values = palloc0(sizeof(Datum) * (td->natts + 1));
@@ -280,11 +286,15 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
         Form_pg_attribute att = TupleDescAttr(td, a);
         struct ocol *o = &m->col[a];
         o->atttype = att->atttypid;
-        o->base = getBaseType(att->atttypid);
-        o->typmod = att->atttypmod;
+        /* a domain over numeric(12,2) has its typmod on the domain */
+        int32 base_typmod = -1;
+        o->base = getBaseTypeAndTypmod(att->atttypid, &base_typmod);
+        o->typmod = att->atttypmod >= 0 ? att->atttypmod : base_typmod;
+        o->domain = o->base != att->atttypid;
         if (att->attisdropped)
             continue;
         const char *name = NameStr(att->attname);
+        const char *shown = qlpg_shown(name, strlen(name), NAMEDATALEN);
         if (!strcmp(name, "id"))
             o->output = -1, o->check = -1;
         else if (!find_output(e->rs, name, o))
@@ -293,8 +303,8 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
                 (errcode(ERRCODE_UNDEFINED_COLUMN),
                  errmsg("result type %s has a column \"%s\", which is not an "
                         "output of rule set \"%s\"",
-                        format_type_be(typid), name,
-                        ql_ruleset_meta(e->rs, "file")),
+                        format_type_be(typid), shown,
+                        qlpg_shown(e->name, strlen(e->name), QLPG_NAME_MAX)),
                  errhint("quotalevy.result_columns(rules) lists the columns "
                          "a result type may have.")));
         Oid base = o->base;
@@ -307,7 +317,7 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
                 (errcode(ERRCODE_DATATYPE_MISMATCH),
                  errmsg("result type %s has column \"%s\" of type %s, which "
                         "would round the rule set's exact values",
-                        format_type_be(typid), name,
+                        format_type_be(typid), shown,
                         format_type_be(att->atttypid)),
                  errdetail(base == CASHOID
                                ? "money has the server's places and currency "
@@ -347,11 +357,87 @@ static void result_row_context(void *arg)
     qlpg_where w;
     ql_error_clear(&none);
     qlpg_where_of(c->fcinfo, c->form, c->e, &none, &w);
-    errcontext("result column \"%s\"%s%s%s%s%s%s%s", c->column ? c->column : "",
-               c->id ? " of record \"" : "",
-               c->id ? qlpg_shown(c->id, strlen(c->id), 100) : "",
-               c->id ? "\"" : "", w.table[0] ? ", table " : "", w.table,
-               w.row[0] ? ", row " : "", w.row);
+    errcontext(
+        "%s%s%s%s%s%s%s%s%s%s", c->column ? "result column \"" : "result row",
+        c->column ? qlpg_shown(c->column, strlen(c->column), NAMEDATALEN) : "",
+        c->column ? "\"" : "", c->id ? " of record \"" : "",
+        c->id ? qlpg_shown(c->id, strlen(c->id), 100) : "", c->id ? "\"" : "",
+        w.table[0] ? ", table " : "", w.table, w.row[0] ? ", row " : "", w.row);
+}
+
+/* Result column o's value (attribute att) into *value / *isnull; true
+ * when a domain's constraints were checked on the way (its input
+ * function ran), false when they are still to be checked. */
+static bool column_value(const qlpg_entry *e, struct ocol *o,
+                         Form_pg_attribute att, const char *id, Datum *value,
+                         bool *isnull)
+{
+    char buf[QL_DECIMAL_TEXT_MAX];
+    const char *s = buf;
+    size_t len;
+    *isnull = false;
+    if (o->base == NUMERICOID && o->t == QL_TYPE_NUMBER && o->typmod < 0) {
+        Numeric n = result_number(e, o->output, o->check, o->part);
+        *isnull = n == NULL;
+        *value = n ? NumericGetDatum(n) : (Datum)0;
+        return false;
+    }
+    if (o->output < 0 && o->check < 0)
+        s = id ? id : "", len = id ? strlen(id) : 0;
+    else if (o->check >= 0)
+        len = ql_result_check_text(buf, sizeof buf, e->res, (size_t)o->check,
+                                   (ql_check_field)o->part);
+    else
+        len = output_text(e, (size_t)o->output, o->t, buf, sizeof buf, &s);
+    if (len == 0) {
+        *isnull = true;
+        *value = (Datum)0;
+        return false;
+    }
+    char *z = pnstrdup(s, len);
+    Oid base = o->base;
+    if (base == NUMERICOID) {
+        Datum exact = NumericGetDatum(numeric_of(z));
+        *value = exact;
+        if (o->typmod >= 0) {
+            /* a declared numeric(p,s) may not round the library's value */
+            *value =
+                DirectFunctionCall2(numeric, exact, Int32GetDatum(o->typmod));
+            if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, exact, *value)))
+                ereport(
+                    ERROR,
+                    (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                     errmsg("output \"%s\" = %s does not fit column type %s "
+                            "without rounding",
+                            qlpg_shown(NameStr(att->attname),
+                                       strlen(NameStr(att->attname)),
+                                       NAMEDATALEN),
+                            z,
+                            o->domain ? format_type_be(o->atttype)
+                                      : format_type_with_typemod(o->atttype,
+                                                                 o->typmod))));
+        }
+    } else if (base == BOOLOID)
+        *value = BoolGetDatum(z[0] == 't');
+    else if (base == TEXTOID)
+        *value = PointerGetDatum(cstring_to_text_with_len(z, (int)len));
+    else if (base == DATEOID) {
+        ql_date d;
+        ql_error err;
+        if (ql_date_parse(&d, z, len, &err))
+            ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                            errmsg("output \"%s\" = %s is not a date",
+                                   qlpg_shown(NameStr(att->attname),
+                                              strlen(NameStr(att->attname)),
+                                              NAMEDATALEN),
+                                   z)));
+        *value = DateADTGetDatum((DateADT)(d - QLPG_EPOCH_SHIFT));
+    } else {
+        /* a domain's input function checks its constraints */
+        *value = InputFunctionCall(&o->in, z, o->ioparam, o->typmod);
+        return true;
+    }
+    return false;
 }
 
 Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
@@ -364,72 +450,27 @@ Datum qlpg_result_row(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid,
     int natts = m->td->natts;
     Datum *values = m->values;
     bool *nulls = m->nulls;
-    char buf[QL_DECIMAL_TEXT_MAX];
+    MemoryContext fn_mcxt = fcinfo->flinfo->fn_mcxt;
     for (int a = 0; a < natts; a++) {
         struct ocol *o = &m->col[a];
         Form_pg_attribute att = TupleDescAttr(m->td, a);
-        const char *s = buf;
-        size_t len;
-        nulls[a] = false;
         if (att->attisdropped) {
             nulls[a] = true;
             continue;
         }
         ctx.column = NameStr(att->attname);
-        if (o->base == NUMERICOID && o->t == QL_TYPE_NUMBER && o->typmod < 0) {
-            Numeric n = result_number(e, o->output, o->check, o->part);
-            nulls[a] = n == NULL;
-            values[a] = n ? NumericGetDatum(n) : (Datum)0;
-            continue;
-        }
-        if (o->output < 0 && o->check < 0)
-            s = id ? id : "", len = id ? strlen(id) : 0;
-        else if (o->check >= 0)
-            len =
-                ql_result_check_text(buf, sizeof buf, e->res, (size_t)o->check,
-                                     (ql_check_field)o->part);
-        else
-            len = output_text(e, (size_t)o->output, o->t, buf, sizeof buf, &s);
-        if (len == 0) {
-            nulls[a] = true;
-            continue;
-        }
-        char *z = pnstrdup(s, len);
-        Oid base = o->base;
-        if (base == NUMERICOID) {
-            Datum exact = NumericGetDatum(numeric_of(z));
-            values[a] = exact;
-            if (o->typmod >= 0) {
-                /* a declared numeric(p,s) may not round the library's value */
-                values[a] = DirectFunctionCall2(numeric, exact,
-                                                Int32GetDatum(o->typmod));
-                if (DatumGetInt32(
-                        DirectFunctionCall2(numeric_cmp, exact, values[a])))
-                    ereport(
-                        ERROR,
-                        (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-                         errmsg(
-                             "output \"%s\" = %s does not fit column type %s "
-                             "without rounding",
-                             NameStr(att->attname), z,
-                             format_type_with_typemod(o->atttype, o->typmod))));
-            }
-        } else if (base == BOOLOID)
-            values[a] = BoolGetDatum(z[0] == 't');
-        else if (base == TEXTOID)
-            values[a] = PointerGetDatum(cstring_to_text_with_len(z, (int)len));
-        else if (base == DATEOID) {
-            ql_date d;
-            ql_error err;
-            if (ql_date_parse(&d, z, len, &err))
-                ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                                errmsg("output \"%s\" = %s is not a date",
-                                       NameStr(att->attname), z)));
-            values[a] = DateADTGetDatum((DateADT)(d - QLPG_EPOCH_SHIFT));
-        } else
-            values[a] = InputFunctionCall(&o->in, z, o->ioparam, o->typmod);
+        bool checked = column_value(e, o, att, id, &values[a], &nulls[a]);
+        /* a caller's domain (numeric CHECK (VALUE >= 0), NOT NULL, …)
+         * holds of every value it gets, as an INSERT would check it */
+        if (o->domain && !checked)
+            domain_check(values[a], nulls[a], o->atttype, &o->domain_extra,
+                         fn_mcxt);
     }
-    error_context_stack = cb.previous;
+    ctx.column = NULL;
     HeapTuple t = heap_form_tuple(m->td, values, nulls);
-    return HeapTupleGetDatum(t);
+    Datum row = HeapTupleGetDatum(t);
+    if (m->type != m->rowtype) /* a domain over the row type: the whole row */
+        domain_check(row, false, m->type, &m->domain, fn_mcxt);
+    error_context_stack = cb.previous;
+    return row;
 }
