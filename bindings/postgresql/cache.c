@@ -123,7 +123,7 @@ static size_t parse_overrides(char *text, ql_override *ovr)
         if (!eq || !at || at < eq || eq == item)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                             errmsg("a what-if override is PARAM=VALUE@YYYY-MM-DD, "
-                                   "not \"%s\"", item)));
+                                   "not \"%s\"", qlpg_shown(item, strlen(item), 200))));
         if (n == QLPG_OVERRIDES_MAX)
             ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                             errmsg("more than %d what-if overrides", QLPG_OVERRIDES_MAX)));
@@ -131,7 +131,8 @@ static size_t parse_overrides(char *text, ql_override *ovr)
         if (ql_date_parse(&ovr[n].from, at + 1, strlen(at + 1), &err))
             ereport(ERROR, (errcode(ERRCODE_INVALID_DATETIME_FORMAT),
                             errmsg("what-if override \"%s\": the date after '@' "
-                                   "must be YYYY-MM-DD", item)));
+                                   "must be YYYY-MM-DD",
+                                   qlpg_shown(item, strlen(item), 200))));
         *eq = '\0';
         *at = '\0';
         ql_date from = ovr[n].from;
@@ -190,9 +191,8 @@ static slot *load(const char *key, size_t keylen)
         st = ql_result_new(&s->e.res, s->e.rs, &err);
     if (st) {
         slot_clear(s);
-        char what[QLPG_NAME_MAX + 32];
-        snprintf(what, sizeof what, "rule set \"%s\"", name);
-        qlpg_raise(st, &err, what);
+        qlpg_raise(st, &err, psprintf("rule set \"%s\"",
+                                      qlpg_shown(name, strlen(name), QLPG_NAME_MAX)));
     }
     s->generation = generation;
     s->e.serial = ++serials;

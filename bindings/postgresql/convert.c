@@ -52,6 +52,26 @@ static ql_status date_twice(ql_error *err, const char *what)
     return QL_ERECORD;
 }
 
+/* A record's date from its text (s, len), as the command reads a date
+ * field: the library's words ("'2024-02-30' is not a real calendar
+ * date", "'infinity' is not a date (expected YYYY-MM-DD)"), the field
+ * `date`; a record's error (QL_ERECORD), never the call's. */
+static ql_status date_of_text(ql_date *date, const char *s, size_t len,
+                              ql_error *err)
+{
+    /* blanks around it trimmed, as the command and the library trim a
+     * field (' 2024-06-30' was the record's error here, a date there) */
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (!ql_date_parse(date, s, len, err))
+        return QL_OK;
+    err->code = QL_ERECORD;
+    snprintf(err->field, sizeof err->field, "date");
+    return QL_ERECORD;
+}
+
 /* What an input takes without text in between. */
 enum { K_OTHER, K_NUMBER, K_BOOL };
 
@@ -160,11 +180,14 @@ ql_status qlpg_record_from_jsonb(qlpg_entry *e, Jsonb *jb, bool *have_date,
     if (jsonb_key(jb, "date", &v) && v.type != jbvNull) {
         if (*have_date)
             return date_twice(err, "key");
-        if (v.type != jbvString || ql_date_parse(date, v.val.string.val,
-                                                 (size_t)v.val.string.len, err)) {
-            record_error(err, "date", "%s", "'date' must be a YYYY-MM-DD string");
+        /* a number (20240630) as its text, refused in the same words */
+        if (!jsonb_text(&v, &s, &len)) {
+            record_error(err, "date", "expected a YYYY-MM-DD string, not a JSON %s",
+                         JsonContainerIsArray(v.val.binary.data) ? "array" : "object");
             return QL_ERECORD;
         }
+        if (date_of_text(date, s, len, err))
+            return QL_ERECORD;
         *have_date = true;
     }
     size_t n = ql_ruleset_input_count(e->rs);
@@ -398,11 +421,10 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
     if (OidIsValid(table)) {
         char *rel = get_rel_name(table);
         char *nsp = rel ? get_namespace_name(get_rel_namespace(table)) : NULL;
-        if (rel) {
-            const char *q = nsp ? quote_qualified_identifier(nsp, rel)
-                                : quote_identifier(rel);
-            m->table_name = MemoryContextStrdup(cx, qlpg_shown(q, strlen(q), 300));
-        }
+        if (rel) /* schema.table, each part shown escaped (quotes too) */
+            m->table_name = MemoryContextStrdup(
+                cx, psprintf("%s%s%s", nsp ? qlpg_shown(nsp, strlen(nsp), NAMEDATALEN) : "",
+                             nsp ? "." : "", qlpg_shown(rel, strlen(rel), NAMEDATALEN)));
     }
     m->td = td;
     m->values = MemoryContextAlloc(cx, sizeof(Datum) * (td->natts + 1));
@@ -656,23 +678,13 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
                 date_conflict = true; /* said once the id is read */
                 continue;
             }
-            if (col->conv == V_DATE) {
-                DateADT d = DatumGetDateADT(values[a]);
-                if (DATE_NOT_FINITE(d)) {
-                    record_error(err, "date", "%s", "the date must be finite");
-                    return QL_ERECORD;
-                }
-                if (!qlpg_date_of(d, date)) {
-                    record_error(err, "date", "the date %s is outside 0001-01-01 … 9999-12-31",
-                                 DatumGetCString(DirectFunctionCall1(date_out, values[a])));
-                    return QL_ERECORD;
-                }
-            } else {
+            /* a date column the library holds as it is; anything else
+             * (infinity, a BC date, a year past 9999, text) read as the
+             * command reads the field's text, and refused in its words */
+            if (col->conv != V_DATE || !qlpg_date_of(DatumGetDateADT(values[a]), date)) {
                 const char *s = col_text(col, values[a], &len);
-                if (ql_date_parse(date, s, len, err)) {
-                    record_error(err, "date", "%s", "'date' must be YYYY-MM-DD");
+                if (date_of_text(date, s, len, err))
                     return QL_ERECORD;
-                }
             }
             *have_date = true;
         } else if (col->role == C_LIST) {

@@ -360,7 +360,8 @@ static struct {
 void qlpg_notice_unread(const char *rules, const char *what, const char *name,
                         size_t n)
 {
-    const char *id = rules;
+    const char *id =
+        rules ? qlpg_shown(rules, strlen(rules), QLPG_NAME_MAX) : NULL;
     TimestampTz started = GetCurrentStatementStartTimestamp();
     if (noticed.lxid != MyProc->lxid || noticed.started != started) {
         for (int i = 0; i < noticed.n; i++)

@@ -95,29 +95,62 @@ static bool unseen_char(int32 c)
     return c < 0x20 || c == 0x7F || cp_invisible(c);
 }
 
-char *qlpg_shown(const char *s, size_t n, size_t max)
+size_t qlpg_shown_into(char *buf, size_t size, const char *s, size_t n,
+                       size_t max)
 {
     /* in another server encoding only ASCII's controls are known: the
      * other bytes are that encoding's characters, kept as they are */
     bool utf8 = GetDatabaseEncoding() == PG_UTF8;
-    StringInfoData b;
-    size_t i = 0, len = 1;
-    initStringInfo(&b);
+    const char *more = utf8 ? "…" : "...";
+    size_t i = 0, len = 1, o = 0;
+    if (size == 0)
+        return 0;
     while (i < n && i < max) {
-        int32 c = utf8 ? utf8_decode(s + i, n - i, &len)
-                       : (int32)(unsigned char)s[i];
+        int32 c;
+        if (utf8)
+            c = utf8_decode(s + i, n - i, &len);
+        else {
+            /* a character of several bytes (EUC, …) is kept whole: its
+             * later bytes may look like ASCII ('\\' in SJIS) */
+            len = (size_t)pg_mblen(s + i);
+            len = len < 1 ? 1 : len > n - i ? n - i : len;
+            c = len == 1 ? (int32)(unsigned char)s[i] : 0x100;
+        }
         bool hide = c < 0 || ((utf8 || c < 0x80) && unseen_char(c));
-        if (!hide)
-            appendBinaryStringInfo(&b, s + i, (int)len);
+        char esc[16];
+        const char *piece = esc;
+        size_t w;
+        if (!hide && c != '\\' && c != '"' && c != '\'')
+            piece = s + i, w = len;
+        else if (!hide) /* a quote or a backslash: never the end of a quote */
+            w = (size_t)snprintf(esc, sizeof esc, "\\%c", (char)c);
         else if (c == '\n' || c == '\r' || c == '\t')
-            appendStringInfo(&b, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+            w = (size_t)snprintf(esc, sizeof esc, "\\%c",
+                                 c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
         else if (c < 0x80) /* an ASCII control, or not UTF-8 (c < 0) */
-            appendStringInfo(&b, "\\x%02X", (unsigned char)s[i]);
+            w = (size_t)snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)s[i]);
         else
-            appendStringInfo(&b, c > 0xFFFF ? "\\U%08X" : "\\u%04X", (unsigned)c);
+            w = (size_t)snprintf(esc, sizeof esc, c > 0xFFFF ? "\\U%08X" : "\\u%04X",
+                                 (unsigned)c);
+        if (o + w + strlen(more) + 1 > size)
+            break; /* cut whole, before a character */
+        memcpy(buf + o, piece, w);
+        o += w;
         i += len;
     }
-    if (i < n)
-        appendStringInfoString(&b, utf8 ? "…" : "...");
-    return b.data;
+    if (i < n) {
+        memcpy(buf + o, more, strlen(more));
+        o += strlen(more);
+    }
+    buf[o] = '\0';
+    return o;
+}
+
+char *qlpg_shown(const char *s, size_t n, size_t max)
+{
+    size_t shown = n < max ? n : max;
+    size_t size = shown * 10 + 8; /* every byte an escape at worst, and "…" */
+    char *buf = palloc(size);
+    qlpg_shown_into(buf, size, s, n, max);
+    return buf;
 }

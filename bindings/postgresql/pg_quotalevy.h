@@ -93,13 +93,20 @@ typedef struct qlpg_where {
 void qlpg_raise_at(ql_status st, const ql_error *err, const char *what,
                    const qlpg_where *w) pg_attribute_noreturn();
 
-/* Name, key or id s (n bytes) as a message shows it (palloc'd): control
- * characters, line and paragraph separators, bidirectional controls,
- * characters that print as nothing and bytes that are not UTF-8 as \n,
- * \r, \t, \xNN or \uXXXX — as the library's and the command's messages
- * show them — so a name can neither forge a line of a log nor look like
- * another; at most `max` bytes of s are shown, then "…". */
+/* Name, key, id or value s (n bytes) as a message shows it (palloc'd):
+ * control characters, line and paragraph separators, bidirectional
+ * controls, characters that print as nothing and bytes that are not UTF-8
+ * as \n, \r, \t, \xNN or \uXXXX — as the library's and the command's
+ * messages show them — so a name can neither forge a line of a log nor
+ * look like another; quotes and backslashes as \" \' \\, so that
+ * nothing in it can close the quotes a message puts around it; at most
+ * `max` bytes of s are shown, cut before a character, then "…". */
 char *qlpg_shown(const char *s, size_t n, size_t max);
+/* The same into buf (size bytes, NUL included; cut to fit), without
+ * allocating: for the include resolver, which may not palloc.  Returns
+ * the bytes written. */
+size_t qlpg_shown_into(char *buf, size_t size, const char *s, size_t n,
+                       size_t max);
 
 /* ----------------------------------------------------------------- args.c */
 

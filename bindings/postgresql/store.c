@@ -176,12 +176,17 @@ static ql_status resolve(const char **text, size_t *len, const char *name,
         f = store_find(s, cand);
     if (!f) {
         if (err) {
+            /* what `extends` wrote is the file's text: shown escaped, into
+             * buffers (no palloc here) */
+            char shown[QLPG_NAME_MAX * 2], wrote[QLPG_NAME_MAX * 2];
+            const char *tried =
+                join_name(cand, sizeof cand, from_table, dirlen, name) ? name : cand;
+            qlpg_shown_into(shown, sizeof shown, tried, strlen(tried), QLPG_NAME_MAX);
+            qlpg_shown_into(wrote, sizeof wrote, name, strlen(name), QLPG_NAME_MAX);
             err->code = QL_ENAME;
             snprintf(err->message, sizeof err->message,
                      "no rule file '%s' in quotalevy.rule_files for extends '%s'",
-                     join_name(cand, sizeof cand, from_table, dirlen, name) ? name
-                                                                           : cand,
-                     name);
+                     shown, wrote);
         }
         return QL_ENAME;
     }
@@ -211,8 +216,11 @@ static ql_status compile_in(ql_ruleset **out, store *s, const char *name,
 {
     const store_file *top = store_find(s, name);
     if (!top) {
-        set_error(err, QL_ENAME, NULL,
-                  "no rule file '%s' in quotalevy.rule_files", name);
+        ql_error_clear(err);
+        err->code = QL_ENAME;
+        snprintf(err->message, sizeof err->message,
+                 "no rule file '%s' in quotalevy.rule_files",
+                 qlpg_shown(name, strlen(name), QLPG_NAME_MAX));
         return QL_ENAME;
     }
     if (top->len > QLPG_SOURCE_MAX) {
@@ -305,7 +313,8 @@ static void check_name(const char *name)
     if (!ok)
         ereport(ERROR,
                 (errcode(ERRCODE_INVALID_NAME),
-                 errmsg("invalid rule file name \"%s\"", name),
+                 errmsg("invalid rule file name \"%s\"",
+                        qlpg_shown(name, strlen(name), QLPG_NAME_MAX)),
                  errdetail("A name is 1 to %d of A-Z a-z 0-9 _ - . in "
                            "segments separated by '/', such as cn/jilin.",
                            QLPG_NAME_MAX)));
