@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,41 @@ static void test_groups_long_keys(void **state)
     big[1000] = 'j';
     find2(t, big, "x");
     assert_int_equal(groups_count(t), 2);
+    groups_free(t);
+}
+
+/* Blocks and keys share chunks (P16-01): each block is 8-aligned and
+ * its own, a key longer than a chunk gets one, and filling every block
+ * to its last byte leaves every key and every other block as it was. */
+static void test_groups_blocks_and_keys_share_chunks(void **state)
+{
+    (void)state;
+    enum { N = 30000, SIZE = 13 };
+    group_table *t = groups_new(SIZE);
+    static char key[3 << 20];
+    for (int i = 0; i < N; i++) {
+        size_t n = i == N / 2 ? sizeof key : (size_t)(i % 300) + 12;
+        memset(key, 'a' + i % 26, n);
+        snprintf(key, 12, "%d:", i);
+        const char *cols[] = {key};
+        group_entry *e = groups_find(t, cols, &n, 1);
+        assert_non_null(e);
+        assert_int_equal((uintptr_t)e->data % 8, 0);
+        for (int k = 0; k < SIZE; k++)
+            assert_int_equal(((unsigned char *)e->data)[k], 0);
+        memset(e->data, i & 0xff, SIZE);
+    }
+    for (int i = 0; i < N; i++) {
+        const group_entry *e = groups_at(t, (size_t)i);
+        size_t n = i == N / 2 ? sizeof key : (size_t)(i % 300) + 12;
+        memset(key, 'a' + i % 26, n);
+        snprintf(key, 12, "%d:", i);
+        assert_int_equal(e->key_len, n + 1);
+        assert_memory_equal(e->key, key, n);
+        for (int k = 0; k < SIZE; k++)
+            assert_int_equal(((unsigned char *)e->data)[k], i & 0xff);
+    }
+    assert_int_equal(groups_count(t), N);
     groups_free(t);
 }
 
@@ -198,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_groups_columns_split_differently_differ),
         cmocka_unit_test(test_groups_no_columns_one_group),
         cmocka_unit_test(test_groups_long_keys),
+        cmocka_unit_test(test_groups_blocks_and_keys_share_chunks),
         cmocka_unit_test(test_groups_sorted_column_by_column),
         cmocka_unit_test(test_groups_numbers_sorted_by_value),
         cmocka_unit_test(test_groups_value_key_is_the_value),

@@ -3,28 +3,27 @@
  */
 #include "changes.h"
 #include "groups.h"
+#include "sumcell.h"
 #include "widesum.h"
+
+#include <stddef.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct side {
-    widesum v; /* wide: a total never overflows */
-    unsigned char has;
-} side;
-
+/* A group's running values are one block: its rows, how each ended
+ * (compared under both, failed under one, not compared), the changed
+ * ones, then for each output that is summed (over the units compared)
+ * its cacc — the units newly liable and exempt only for money. */
 typedef struct cacc {
-    side before, after;
+    sumcell before, after;    /* exact, 16 bytes each (sumcell.h) */
     long long liable, exempt; /* money: units newly liable, newly exempt */
 } cacc;
 
-/* A group's running values: its rows, how each ended (compared under
- * both, failed under one, not compared), the changed ones, one cacc per
- * output (over the units compared). */
 typedef struct cgroup {
     long long rows, both, changed, fail_current, fail_override, neither;
-    cacc a[];
+    long long a[]; /* the outputs' caccs, at changes.at[i] bytes */
 } cgroup;
 
 struct changes {
@@ -32,8 +31,17 @@ struct changes {
     size_t ngroup, nout;
     unsigned char *summed, *money; /* per output */
     int *scale;                    /* per output: the places of its sums */
+    int *at;                       /* per output: its cacc's offset, or −1 */
+    size_t size;                   /* bytes of cgroup.a */
+    sumpool pool;                  /* the wide sums of cells past 64 bits */
     group_table *groups;           /* key → cgroup */
 };
+
+/* Output i's cacc in g: a money output's whole, another's sums only. */
+static cacc *cacc_of(const changes *c, const cgroup *g, size_t i)
+{
+    return (cacc *)(void *)((char *)g->a + c->at[i]);
+}
 
 changes *chg_new(const ql_ruleset *rs, size_t ngroup)
 {
@@ -46,8 +54,8 @@ changes *chg_new(const ql_ruleset *rs, size_t ngroup)
     c->summed = calloc(c->nout + 1, 1);
     c->money = calloc(c->nout + 1, 1);
     c->scale = calloc(c->nout + 1, sizeof *c->scale);
-    c->groups = groups_new(sizeof(cgroup) + c->nout * sizeof(cacc));
-    if (!c->summed || !c->money || !c->scale || !c->groups) {
+    c->at = calloc(c->nout + 1, sizeof *c->at);
+    if (!c->summed || !c->money || !c->scale || !c->at) {
         chg_free(c);
         return NULL;
     }
@@ -56,6 +64,14 @@ changes *chg_new(const ql_ruleset *rs, size_t ngroup)
                        ql_ruleset_output_aggregate(rs, i) == QL_AGG_SUM;
         c->money[i] = c->summed[i] && ql_ruleset_output_is_money(rs, i);
         c->scale[i] = ql_ruleset_output_scale(rs, i);
+        c->at[i] = c->summed[i] ? (int)c->size : -1;
+        if (c->summed[i])
+            c->size += c->money[i] ? sizeof(cacc) : offsetof(cacc, liable);
+    }
+    c->groups = groups_new(sizeof(cgroup) + c->size);
+    if (!c->groups) {
+        chg_free(c);
+        return NULL;
     }
     return c;
 }
@@ -65,26 +81,12 @@ void chg_free(changes *c)
     if (!c)
         return;
     groups_free(c->groups);
+    sumpool_free(&c->pool);
     free(c->summed);
     free(c->money);
     free(c->scale);
+    free(c->at);
     free(c);
-}
-
-static int add(side *s, const ql_decimal *v)
-{
-    if (widesum_add(&s->v, v))
-        return -1;
-    s->has = 1;
-    return 0;
-}
-
-static void merge_side(side *s, const side *b)
-{
-    if (!b->has)
-        return;
-    widesum_merge(&s->v, &b->v);
-    s->has = 1;
 }
 
 static int positive(const ql_value *v)
@@ -106,15 +108,16 @@ int chg_add(changes *c, const char *const *key, const size_t *len,
     for (size_t i = 0; i < c->nout; i++) {
         if (!c->summed[i])
             continue;
+        cacc *a = cacc_of(c, g, i);
         ql_value x = QL_VALUE_INIT, y = QL_VALUE_INIT;
         ql_result_output(&x, before, i);
         ql_result_output(&y, after, i);
-        if ((x.type == QL_TYPE_NUMBER && add(&g->a[i].before, &x.number)) ||
-            (y.type == QL_TYPE_NUMBER && add(&g->a[i].after, &y.number)))
+        if ((x.type == QL_TYPE_NUMBER && sumcell_add(&a->before, &c->pool, &x.number)) ||
+            (y.type == QL_TYPE_NUMBER && sumcell_add(&a->after, &c->pool, &y.number)))
             return -1;
         if (c->money[i]) {
-            g->a[i].liable += !positive(&x) && positive(&y);
-            g->a[i].exempt += positive(&x) && !positive(&y);
+            a->liable += !positive(&x) && positive(&y);
+            a->exempt += positive(&x) && !positive(&y);
         }
     }
     return 0;
@@ -137,10 +140,10 @@ int chg_count(changes *c, const char *const *key, const size_t *len,
 
 /* A total, at least at `scale` places: the total of no values (no rows,
  * or none with a value) is 0 at them, never an empty cell. */
-static void put_dec(strbuf *out, const side *s, int scale)
+static void put_dec(strbuf *out, const widesum *w, int scale)
 {
     char buf[160];
-    widesum v = s->v;
+    widesum v = *w;
     if (scale > v.scale)
         v.scale = scale;
     widesum_format(&v, buf, sizeof buf);
@@ -155,9 +158,10 @@ static void put_count(strbuf *out, long long n)
     sb_puts(out, buf);
 }
 
-/* One row: scope, key cells (none: the total), rows, then the outputs. */
+/* One row: scope, key cells (none: the total), rows, then the outputs
+ * (their wide sums in pool). */
 static void put_row(const changes *c, const char *key, const cgroup *g,
-                    strbuf *out)
+                    const sumpool *pool, strbuf *out)
 {
     int total = !key;
     sb_puts(out, total ? "total" : "group");
@@ -178,13 +182,15 @@ static void put_row(const changes *c, const char *key, const cgroup *g,
     for (size_t i = 0; i < c->nout; i++) {
         if (!c->summed[i])
             continue;
-        const cacc *a = &g->a[i];
-        put_dec(out, &a->before, c->scale[i]);
-        put_dec(out, &a->after, c->scale[i]);
+        const cacc *a = cacc_of(c, g, i);
+        widesum x, y;
+        sumcell_get(&a->before, pool, &x);
+        sumcell_get(&a->after, pool, &y);
+        put_dec(out, &x, c->scale[i]);
+        put_dec(out, &y, c->scale[i]);
         /* the difference: after − before, none counting as 0 */
-        side d = a->after;
-        widesum_sub(&d.v, &a->before.v);
-        put_dec(out, &d, c->scale[i]);
+        widesum_sub(&y, &x);
+        put_dec(out, &y, c->scale[i]);
         if (c->money[i]) {
             put_count(out, a->liable);
             put_count(out, a->exempt);
@@ -193,7 +199,10 @@ static void put_row(const changes *c, const char *key, const cgroup *g,
     sb_putc(out, '\n');
 }
 
-static void merge(const changes *c, cgroup *to, const cgroup *g)
+/* Adds group g (its wide sums in gpool) into `to` (in pool); −1 out of
+ * memory. */
+static int merge(const changes *c, cgroup *to, sumpool *pool, const cgroup *g,
+                 const sumpool *gpool)
 {
     to->rows += g->rows;
     to->both += g->both;
@@ -202,17 +211,23 @@ static void merge(const changes *c, cgroup *to, const cgroup *g)
     to->fail_override += g->fail_override;
     to->neither += g->neither;
     for (size_t i = 0; i < c->nout; i++) {
-        cacc *a = &to->a[i];
-        const cacc *b = &g->a[i];
-        merge_side(&a->before, &b->before);
-        merge_side(&a->after, &b->after);
-        a->liable += b->liable;
-        a->exempt += b->exempt;
+        if (!c->summed[i])
+            continue;
+        cacc *a = cacc_of(c, to, i);
+        const cacc *b = cacc_of(c, g, i);
+        if (sumcell_merge(&a->before, pool, &b->before, gpool) ||
+            sumcell_merge(&a->after, pool, &b->after, gpool))
+            return -1;
+        if (c->money[i]) {
+            a->liable += b->liable;
+            a->exempt += b->exempt;
+        }
     }
+    return 0;
 }
 
-void chg_write_csv(const changes *c, const char *const *group_names,
-                   const unsigned char *by_value, strbuf *out)
+int chg_write_csv(const changes *c, const char *const *group_names,
+                  const unsigned char *by_value, strbuf *out)
 {
     sb_puts(out, "scope");
     for (size_t i = 0; i < c->ngroup; i++) {
@@ -236,16 +251,21 @@ void chg_write_csv(const changes *c, const char *const *group_names,
         }
     }
     sb_putc(out, '\n');
+    /* the groups in key order, then all units (the total's wide sums in a
+     * pool of its own: c is not changed) */
     const group_entry **order = groups_sorted(c->groups, c->ngroup, by_value);
-    cgroup *all = calloc(1, sizeof *all + c->nout * sizeof *all->a);
-    if (order && all) {
-        for (size_t i = 0; i < groups_count(c->groups); i++) {
-            if (c->ngroup)
-                put_row(c, order[i]->key, order[i]->data, out);
-            merge(c, all, order[i]->data);
-        }
-        put_row(c, NULL, all, out);
+    cgroup *all = calloc(1, sizeof *all + c->size);
+    sumpool pool = {0};
+    int rc = order && all ? 0 : -1;
+    for (size_t i = 0; !rc && i < groups_count(c->groups); i++) {
+        if (c->ngroup)
+            put_row(c, order[i]->key, order[i]->data, &c->pool, out);
+        rc = merge(c, all, &pool, order[i]->data, &c->pool);
     }
+    if (!rc)
+        put_row(c, NULL, all, &pool, out);
+    sumpool_free(&pool);
     free(all);
     free(order);
+    return rc;
 }

@@ -37,8 +37,8 @@ int chg_count(changes *c, const char *const *key, const size_t *len,
  * not_compared, then the totals over the units compared), a row per group in
  * key order (a key column flagged in by_value by its numbers' value:
  * groups_sorted; scope "group"), then the row of all units (scope "total").  A
- * total of no values is 0 at its output's places. */
-void chg_write_csv(const changes *c, const char *const *group_names,
-                   const unsigned char *by_value, strbuf *out);
+ * total of no values is 0 at its output's places.  −1 out of memory. */
+int chg_write_csv(const changes *c, const char *const *group_names,
+                  const unsigned char *by_value, strbuf *out);
 
 #endif

@@ -768,7 +768,8 @@ int cmd_compare(int argc, char **argv)
             int gi = ql_ruleset_input_index(base, group[k]);
             by_value[k] = gi >= 0 && groups_input_is_number(base, (size_t)gi);
         }
-        chg_write_csv(chg, group, by_value, &line);
+        if (chg_write_csv(chg, group, by_value, &line))
+            goto oom;
         outfile_write(&summ, line.p, line.len);
     }
     /* the rows not compared are named on standard error (and the report

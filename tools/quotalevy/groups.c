@@ -1,6 +1,9 @@
 /*
  * groups.c — the groups of a summary: see groups.h.  Open addressing
  * over the entries' indexes, kept at most half full, FNV-1a over the key.
+ * A group's block and key are cut from large zeroed chunks, not a
+ * malloc each: a summary by unit has a group per row, and two small
+ * allocations a group cost more than the key itself (P16-01).
  */
 #include "groups.h"
 
@@ -10,11 +13,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The chunks grow from 4 KiB to 1 MiB, so one group costs little and
+ * a million of them few allocations. */
+#define CHUNK_MIN (4u << 10)
+#define CHUNK_MAX (1u << 20)
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    long long bytes[]; /* aligned for the caller's block */
+} chunk;
+
 struct group_table {
-    size_t data_size;
-    group_entry *g; /* in the order made */
+    size_t data_size; /* rounded up to 8 */
+    group_entry *g;   /* in the order made */
     size_t n, cap;
-    size_t *slot, nslot; /* index + 1 into g, 0 empty; nslot a power of 2 */
+    uint32_t *slot; /* index + 1 into g, 0 empty */
+    size_t nslot;   /* a power of 2 */
+    chunk *chunks;  /* the newest first */
 };
 
 static size_t hash_key(const char *s, size_t n)
@@ -25,12 +41,35 @@ static size_t hash_key(const char *s, size_t n)
     return (size_t)h;
 }
 
+/* n zeroed bytes, 8-aligned, from the table's chunks; NULL out of memory. */
+static void *carve(group_table *t, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    chunk *c = t->chunks;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = c && c->cap < CHUNK_MAX ? 2 * c->cap
+                     : c                     ? CHUNK_MAX
+                                             : CHUNK_MIN;
+        if (cap < n)
+            cap = n;
+        chunk *k = calloc(1, sizeof *k + cap);
+        if (!k)
+            return NULL;
+        k->cap = cap;
+        k->next = c;
+        t->chunks = c = k;
+    }
+    void *p = (char *)c->bytes + c->used;
+    c->used += n;
+    return p;
+}
+
 group_table *groups_new(size_t data_size)
 {
     group_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->data_size = data_size;
+    t->data_size = (data_size + 7) & ~(size_t)7;
     t->nslot = 64;
     t->slot = calloc(t->nslot, sizeof *t->slot);
     if (!t->slot) {
@@ -44,9 +83,9 @@ void groups_free(group_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n; i++) {
-        free(t->g[i].key);
-        free(t->g[i].data);
+    for (chunk *c = t->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
     }
     free(t->g);
     free(t->slot);
@@ -56,14 +95,14 @@ void groups_free(group_table *t)
 static int grow_slots(group_table *t)
 {
     size_t n = t->nslot * 2;
-    size_t *s = calloc(n, sizeof *s);
+    uint32_t *s = calloc(n, sizeof *s);
     if (!s)
         return -1;
     for (size_t i = 0; i < t->n; i++) {
         size_t j = hash_key(t->g[i].key, t->g[i].key_len) & (n - 1);
         while (s[j])
             j = (j + 1) & (n - 1);
-        s[j] = i + 1;
+        s[j] = (uint32_t)(i + 1);
     }
     free(t->slot);
     t->slot = s;
@@ -85,6 +124,8 @@ group_entry *groups_find_key(group_table *t, const char *key, size_t n)
         return groups_find_key(t, key, n);
     }
     if (t->n == t->cap) {
+        if (t->n >= UINT32_MAX - 1)
+            return NULL; /* a slot holds the index */
         size_t cap = t->cap ? 2 * t->cap : 16;
         group_entry *g = realloc(t->g, cap * sizeof *g);
         if (!g)
@@ -92,18 +133,17 @@ group_entry *groups_find_key(group_table *t, const char *key, size_t n)
         t->g = g;
         t->cap = cap;
     }
-    group_entry *g = &t->g[t->n];
-    g->key = malloc(n + 1);
-    g->data = calloc(1, t->data_size ? t->data_size : 1);
-    if (!g->key || !g->data) {
-        free(g->key);
-        free(g->data);
+    /* the block, then the key: one piece of a chunk */
+    char *mem = carve(t, t->data_size + n + 1);
+    if (!mem)
         return NULL;
-    }
+    group_entry *g = &t->g[t->n];
+    g->data = mem;
+    g->key = mem + t->data_size;
     memcpy(g->key, key, n);
     g->key[n] = '\0';
     g->key_len = n;
-    t->slot[j] = ++t->n;
+    t->slot[j] = (uint32_t)++t->n;
     return g;
 }
 

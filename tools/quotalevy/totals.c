@@ -3,6 +3,7 @@
  */
 #include "totals.h"
 #include "groups.h"
+#include "sumcell.h"
 #include "widesum.h"
 
 #include <stdint.h>
@@ -10,23 +11,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One output's running value in one group. */
-typedef struct acc {
-    widesum sum;         /* a sum: wide, so it never overflows */
-    ql_decimal v;        /* least or greatest */
-    long long n;         /* values seen, or true ones (count) */
-    unsigned char has;
-    /* a check: units it applies to, compliant ones, and its shortfalls
-     * combined as the check says (sum, or least/greatest in v) */
+/* A group's running values are one block: its rows, then for each
+ * output that is totalled only what its aggregation needs (a Jilin
+ * group is 28 cells, not 28 of every kind):
+ *   a sum                      a sumcell (16 bytes, exact, sumcell.h)
+ *   a count                    a long long
+ *   a least or greatest value  an extreme
+ *   a check                    its check_counts, then its shortfall's
+ *                              sum or extreme (nothing with none)
+ * and nothing for an output that is not totalled. */
+typedef struct check_counts {
     long long applicable, compliant;
-    widesum shortfall;
-    unsigned char has_short;
-} acc;
+} check_counts;
 
-/* A group's running values: its rows, then one acc per output. */
+typedef struct extreme {
+    ql_decimal v;
+    unsigned char has;
+} extreme;
+
 typedef struct group {
     long long rows;
-    acc a[];
+    long long a[]; /* the outputs' cells, at totals.at[i] bytes */
 } group;
 
 struct totals {
@@ -35,8 +40,23 @@ struct totals {
     int *check;           /* per output: its check index, or −1 */
     ql_aggregate *agg;    /* per output: its own, or a check's shortfall's */
     int *scale;           /* per output: the places its sum is shown with */
+    int *at;              /* per output: its cells' offset in group.a, or −1 */
+    size_t size;          /* bytes of group.a */
+    sumpool pool;         /* the wide sums of cells past 64 bits */
     group_table *groups;  /* key → group */
 };
+
+/* The bytes a value aggregated as `agg` keeps in each group. */
+static size_t cell_size(ql_aggregate agg)
+{
+    switch (agg) {
+    case QL_AGG_SUM: return sizeof(sumcell);
+    case QL_AGG_COUNT: return sizeof(long long);
+    case QL_AGG_MIN:
+    case QL_AGG_MAX: return sizeof(extreme);
+    default: return 0;
+    }
+}
 
 totals *tot_new(const ql_ruleset *rs, size_t ngroup)
 {
@@ -49,8 +69,8 @@ totals *tot_new(const ql_ruleset *rs, size_t ngroup)
     t->check = calloc(t->nout + 1, sizeof *t->check);
     t->agg = calloc(t->nout + 1, sizeof *t->agg);
     t->scale = calloc(t->nout + 1, sizeof *t->scale);
-    t->groups = groups_new(sizeof(group) + t->nout * sizeof(acc));
-    if (!t->check || !t->agg || !t->scale || !t->groups) {
+    t->at = calloc(t->nout + 1, sizeof *t->at);
+    if (!t->check || !t->agg || !t->scale || !t->at) {
         tot_free(t);
         return NULL;
     }
@@ -65,6 +85,17 @@ totals *tot_new(const ql_ruleset *rs, size_t ngroup)
         t->scale[i] = t->check[i] >= 0 ? ql_ruleset_check_scale(rs, (size_t)t->check[i],
                                                                 QL_CHECK_SHORTFALL)
                                        : ql_ruleset_output_scale(rs, i);
+        /* a check's shortfalls combine as sum, min, max or not at all */
+        if (t->check[i] >= 0 && t->agg[i] == QL_AGG_COUNT)
+            t->agg[i] = QL_AGG_NONE;
+        size_t n = (t->check[i] >= 0 ? sizeof(check_counts) : 0) + cell_size(t->agg[i]);
+        t->at[i] = n ? (int)t->size : -1;
+        t->size += n; /* every cell a multiple of 8 bytes: aligned */
+    }
+    t->groups = groups_new(sizeof(group) + t->size);
+    if (!t->groups) {
+        tot_free(t);
+        return NULL;
     }
     return t;
 }
@@ -74,43 +105,39 @@ void tot_free(totals *t)
     if (!t)
         return;
     groups_free(t->groups);
+    sumpool_free(&t->pool);
     free(t->check);
     free(t->agg);
     free(t->scale);
+    free(t->at);
     free(t);
 }
 
-static int add_num(widesum *to, unsigned char *has, const ql_decimal *v)
+static void fold_extreme(extreme *e, ql_aggregate agg, const ql_decimal *v)
 {
-    if (widesum_add(to, v))
-        return -1;
-    *has = 1;
-    return 0;
+    if (!e->has || ql_decimal_compare(v, &e->v) == (agg == QL_AGG_MIN ? -1 : 1))
+        e->v = *v;
+    e->has = 1;
 }
 
-/* Folds value v into a as aggregation `agg` says; −1 for a number
- * outside the decimal's range (widesum_add). */
-static int fold(acc *a, ql_aggregate agg, const ql_value *v)
+/* Folds value v into the cell at p as aggregation `agg` says; −1 for a
+ * number outside the decimal's range, or out of memory (sumcell_add). */
+static int fold(sumpool *pool, void *p, ql_aggregate agg, const ql_value *v)
 {
     if (v->type == QL_TYPE_NONE)
         return 0;
     switch (agg) {
     case QL_AGG_SUM:
         if (v->type == QL_TYPE_NUMBER)
-            return add_num(&a->sum, &a->has, &v->number);
+            return sumcell_add(p, pool, &v->number);
         break;
     case QL_AGG_COUNT:
-        a->has = 1;
-        a->n += v->type == QL_TYPE_BOOL ? v->boolean != 0 : 1;
+        *(long long *)p += v->type == QL_TYPE_BOOL ? v->boolean != 0 : 1;
         break;
     case QL_AGG_MIN:
     case QL_AGG_MAX:
-        if (v->type != QL_TYPE_NUMBER)
-            break;
-        if (!a->has ||
-            ql_decimal_compare(&v->number, &a->v) == (agg == QL_AGG_MIN ? -1 : 1))
-            a->v = v->number;
-        a->has = 1;
+        if (v->type == QL_TYPE_NUMBER)
+            fold_extreme(p, agg, &v->number);
         break;
     default:
         break;
@@ -127,66 +154,68 @@ int tot_add(totals *t, const char *const *key, const size_t *len,
     group *g = e->data;
     g->rows++;
     for (size_t i = 0; i < t->nout; i++) {
-        acc *a = &g->a[i];
+        if (t->at[i] < 0)
+            continue;
+        char *p = (char *)g->a + t->at[i];
+        ql_value v = QL_VALUE_INIT;
         if (t->check[i] >= 0) {
             ql_check_result c = QL_CHECK_RESULT_INIT;
             if (ql_result_check(&c, res, (size_t)t->check[i]) || !c.applicable)
                 continue;
-            a->applicable++;
-            a->compliant += c.compliant != 0;
-            if (t->agg[i] == QL_AGG_SUM) {
-                if (c.shortfall.type == QL_TYPE_NUMBER &&
-                    add_num(&a->shortfall, &a->has_short, &c.shortfall.number))
-                    return -1;
-            } else if (t->agg[i] != QL_AGG_NONE) {
-                (void)fold(a, t->agg[i], &c.shortfall);
-            }
+            check_counts *n = (check_counts *)(void *)p;
+            n->applicable++;
+            n->compliant += c.compliant != 0;
+            p += sizeof *n;
+            v = c.shortfall;
+        } else if (ql_result_output(&v, res, i) != QL_OK) {
             continue;
         }
-        if (t->agg[i] == QL_AGG_NONE)
-            continue;
-        ql_value v = QL_VALUE_INIT;
-        if (ql_result_output(&v, res, i) == QL_OK && fold(a, t->agg[i], &v))
+        if (fold(&t->pool, p, t->agg[i], &v))
             return -1;
     }
     return 0;
 }
 
-/* Combines b into a, for output i. */
-static void combine(const totals *t, size_t i, acc *a, const acc *b)
+/* Combines group b's cells (their wide sums in bpool) into a's (in
+ * pool); −1 out of memory. */
+static int combine(const totals *t, group *a, sumpool *pool, const group *b,
+                   const sumpool *bpool)
 {
-    if (t->check[i] >= 0) {
-        a->applicable += b->applicable;
-        a->compliant += b->compliant;
-        if (b->has_short) {
-            widesum_merge(&a->shortfall, &b->shortfall);
-            a->has_short = 1;
+    a->rows += b->rows;
+    for (size_t i = 0; i < t->nout; i++) {
+        if (t->at[i] < 0)
+            continue;
+        char *x = (char *)a->a + t->at[i];
+        const char *y = (const char *)b->a + t->at[i];
+        if (t->check[i] >= 0) {
+            check_counts *n = (check_counts *)(void *)x;
+            const check_counts *m = (const check_counts *)(const void *)y;
+            n->applicable += m->applicable;
+            n->compliant += m->compliant;
+            x += sizeof *n;
+            y += sizeof *m;
         }
-        if (!b->has || (t->agg[i] != QL_AGG_MIN && t->agg[i] != QL_AGG_MAX))
-            return;
-    } else if (!b->has) {
-        return;
+        switch (t->agg[i]) {
+        case QL_AGG_SUM:
+            if (sumcell_merge((sumcell *)(void *)x, pool,
+                              (const sumcell *)(const void *)y, bpool))
+                return -1;
+            break;
+        case QL_AGG_COUNT:
+            *(long long *)(void *)x += *(const long long *)(const void *)y;
+            break;
+        case QL_AGG_MIN:
+        case QL_AGG_MAX: {
+            const extreme *e = (const extreme *)(const void *)y;
+            if (e->has)
+                fold_extreme((extreme *)(void *)x, t->agg[i], &e->v);
+            break;
+        }
+        default:
+            break;
+        }
     }
-    switch (t->agg[i]) {
-    case QL_AGG_SUM:
-        widesum_merge(&a->sum, &b->sum);
-        a->has = 1;
-        break;
-    case QL_AGG_COUNT:
-        a->n += b->n;
-        a->has = 1;
-        break;
-    case QL_AGG_MIN:
-    case QL_AGG_MAX: {
-        ql_value v = QL_VALUE_INIT;
-        v.type = QL_TYPE_NUMBER;
-        v.number = b->v;
-        (void)fold(a, t->agg[i], &v); /* least or greatest: no sum */
-        break;
-    }
-    default:
-        break;
-    }
+    return 0;
 }
 
 int tot_merge(totals *t, const totals *from)
@@ -194,13 +223,8 @@ int tot_merge(totals *t, const totals *from)
     for (size_t gi = 0; gi < groups_count(from->groups); gi++) {
         const group_entry *be = groups_at(from->groups, gi);
         group_entry *ae = groups_find_key(t->groups, be->key, be->key_len);
-        if (!ae)
+        if (!ae || combine(t, ae->data, &t->pool, be->data, &from->pool))
             return -1;
-        group *a = ae->data;
-        const group *b = be->data;
-        a->rows += b->rows;
-        for (size_t i = 0; i < t->nout; i++)
-            combine(t, i, &a->a[i], &b->a[i]);
     }
     return 0;
 }
@@ -212,21 +236,23 @@ static void put_count(strbuf *out, long long n)
     sb_puts(out, buf);
 }
 
-static void put_dec(strbuf *out, const ql_decimal *v, int has)
+static void put_extreme(strbuf *out, const extreme *e)
 {
     sb_putc(out, ',');
-    if (has) {
+    if (e->has) {
         char buf[QL_DECIMAL_TEXT_MAX];
-        sb_puts(out, (ql_decimal_format(buf, sizeof buf, v), buf));
+        sb_puts(out, (ql_decimal_format(buf, sizeof buf, &e->v), buf));
     }
 }
 
 /* A sum, at least at `scale` places: the sum of no values (no rows, or
  * none with a value) is 0 at them, never an empty cell. */
-static void put_sum(strbuf *out, const widesum *w, int scale)
+static void put_sum(strbuf *out, const sumcell *c, const sumpool *pool,
+                    int scale)
 {
     char buf[160];
-    widesum v = *w;
+    widesum v;
+    sumcell_get(c, pool, &v);
     if (scale > v.scale)
         v.scale = scale;
     widesum_format(&v, buf, sizeof buf);
@@ -235,9 +261,10 @@ static void put_sum(strbuf *out, const widesum *w, int scale)
 }
 
 /* One row of totals: scope, key cells (none: the total), rows, then the
- * outputs. */
+ * outputs (their wide sums in pool). */
 static void put_row(const totals *t, const char *key, const group *g,
-                    const long long *read_rejected, strbuf *out)
+                    const sumpool *pool, const long long *read_rejected,
+                    strbuf *out)
 {
     int total = !key;
     sb_puts(out, total ? "total" : "group");
@@ -257,22 +284,23 @@ static void put_row(const totals *t, const char *key, const group *g,
         sb_puts(out, ",,");
     }
     for (size_t i = 0; i < t->nout; i++) {
-        const acc *a = &g->a[i];
-        if (t->check[i] >= 0) {
-            put_count(out, a->applicable);
-            put_count(out, a->compliant);
-            put_count(out, a->applicable - a->compliant);
-            if (t->agg[i] == QL_AGG_SUM)
-                put_sum(out, &a->shortfall, t->scale[i]);
-            else if (t->agg[i] != QL_AGG_NONE)
-                put_dec(out, &a->v, a->has);
+        if (t->at[i] < 0)
             continue;
+        const char *p = (const char *)g->a + t->at[i];
+        if (t->check[i] >= 0) {
+            const check_counts *n = (const check_counts *)(const void *)p;
+            put_count(out, n->applicable);
+            put_count(out, n->compliant);
+            put_count(out, n->applicable - n->compliant);
+            p += sizeof *n;
         }
         switch (t->agg[i]) {
         case QL_AGG_NONE: break;
-        case QL_AGG_COUNT: put_count(out, a->n); break;
-        case QL_AGG_SUM: put_sum(out, &a->sum, t->scale[i]); break;
-        default: put_dec(out, &a->v, a->has); break;
+        case QL_AGG_COUNT: put_count(out, *(const long long *)(const void *)p); break;
+        case QL_AGG_SUM:
+            put_sum(out, (const sumcell *)(const void *)p, pool, t->scale[i]);
+            break;
+        default: put_extreme(out, (const extreme *)(const void *)p); break;
         }
     }
     sb_putc(out, '\n');
@@ -326,24 +354,22 @@ int tot_write_csv(const totals *t, const char *const *group_names,
         free(h.p);
     }
     sb_putc(out, '\n');
-    /* the groups in key order, then all of them together */
+    /* the groups in key order, then all of them together (the total's
+     * wide sums in a pool of its own: t is not changed) */
     const group_entry **order = groups_sorted(t->groups, t->ngroup, by_value);
-    group *sum = calloc(1, sizeof *sum + t->nout * sizeof *sum->a);
-    if (!order || !sum) {
-        free(order);
-        free(sum);
-        return -1;
-    }
-    for (size_t gi = 0; gi < groups_count(t->groups); gi++) {
+    group *sum = calloc(1, sizeof *sum + t->size);
+    sumpool pool = {0};
+    int rc = order && sum ? 0 : -1;
+    for (size_t gi = 0; !rc && gi < groups_count(t->groups); gi++) {
         const group *g = order[gi]->data;
         if (t->ngroup)
-            put_row(t, order[gi]->key, g, NULL, out);
-        sum->rows += g->rows;
-        for (size_t i = 0; i < t->nout; i++)
-            combine(t, i, &sum->a[i], &g->a[i]);
+            put_row(t, order[gi]->key, g, &t->pool, NULL, out);
+        rc = combine(t, sum, &pool, g, &t->pool);
     }
-    put_row(t, NULL, sum, counts, out);
+    if (!rc)
+        put_row(t, NULL, sum, &pool, counts, out);
+    sumpool_free(&pool);
     free(sum);
     free(order);
-    return 0;
+    return rc;
 }

@@ -9,7 +9,9 @@
  *
  * Each worker thread totals the rows it evaluated; the tables are merged
  * at the end.  Sums are exact and wide enough never to overflow, so the
- * order rows arrive in changes nothing.
+ * order rows arrive in changes nothing.  A group keeps only what its
+ * outputs' aggregations need, a sum in 16 bytes (sumcell.h): memory is
+ * a few hundred bytes a group (docs/security.md, "Memory of a run").
  */
 #ifndef QL_TOTALS_H
 #define QL_TOTALS_H
@@ -35,7 +37,7 @@ int tot_merge(totals *t, const totals *from);
  * rows evaluated (written); the total row also says the rows `read` and
  * `rejected` (empty in group rows: a rejected row's group was not read),
  * so that the file alone shows read = rows + rejected.  Sums are wide
- * (widesum.h) and never overflow; a sum of no values is 0 at its
+ * (sumcell.h, widesum.h) and never overflow; a sum of no values is 0 at its
  * output's places.  −1 out of memory. */
 int tot_write_csv(const totals *t, const char *const *group_names,
                   const unsigned char *by_value, long long read,

@@ -114,9 +114,15 @@ void widesum_format(const widesum *w, char *buf, size_t size)
         borrow = v < 0;
         r[k] = (uint32_t)(v < 0 ? v + BASE : v);
     }
+    /* by hand, not 12 snprintf calls: a summary by unit formats
+     * millions of totals, and this was most of its time */
     char digits[WIDESUM_LIMBS * 9 + 1];
-    for (int k = WIDESUM_LIMBS - 1, at = 0; k >= 0; k--, at += 9)
-        snprintf(digits + at, 10, "%09u", r[k]);
+    for (int k = WIDESUM_LIMBS - 1, at = 0; k >= 0; k--, at += 9) {
+        uint32_t v = r[k];
+        for (int j = 8; j >= 0; j--, v /= 10)
+            digits[at + j] = (char)('0' + v % 10);
+    }
+    digits[WIDESUM_LIMBS * 9] = '\0';
     size_t nint = (WIDESUM_LIMBS - WIDESUM_FRAC) * 9;
     const char *ip = digits;
     while (ip < digits + nint - 1 && *ip == '0')
