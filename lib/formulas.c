@@ -272,7 +272,28 @@ ql_status qli_rl_build_checks(loader *L)
     return QL_OK;
 }
 
-static ql_status validation_entry(loader *L, const entry *ent, validation_def *d)
+/* Whether `field`, no input, names one (for "p[3]", the list p) whose
+ * definition failed — an error of its own, already reported — rather
+ * than one that is nowhere, or a list that loaded without that item. */
+static int failed_input(const loader *L, const char *field)
+{
+    size_t n = strlen(field);
+    const char *br = n && field[n - 1] == ']' ? strrchr(field, '[') : NULL;
+    size_t bl = br ? (size_t)(br - field) : n;
+    char name[QL_MAX_NAME + 8];
+    if (bl > QL_MAX_NAME || !qli_rl_failed_definition(L, SEC_INPUTS, field, bl))
+        return 0;
+    snprintf(name, sizeof name, "%.*s", (int)bl, field);
+    if (ql_ruleset_input_index(L->rs, name) >= 0)
+        return 0; /* an input that loaded: no such item of it */
+    snprintf(name, sizeof name, "%.*s[1]", (int)bl, field);
+    return ql_ruleset_input_index(L->rs, name) < 0;
+}
+
+/* Builds validation d; *derived set (and QL_OK) when its `field:` names
+ * an input whose definition failed: not reported again (P13-15). */
+static ql_status validation_entry(loader *L, const entry *ent, validation_def *d,
+                                  int *derived)
 {
     ql_ruleset *rs = L->rs;
 
@@ -293,6 +314,10 @@ static ql_status validation_entry(loader *L, const entry *ent, validation_def *d
     d->field = -1;
     if (field) {
         d->field = ql_ruleset_input_index(rs, field);
+        if (d->field < 0 && failed_input(L, field)) {
+            *derived = 1; /* its input failed, and said so */
+            return QL_OK;
+        }
         if (d->field < 0) {
             qli_suggest sg;
             char hint[QL_MAX_NAME + 32];
@@ -321,8 +346,11 @@ ql_status qli_rl_build_validations(loader *L)
         return qli_rl_oom(L);
     for (size_t i = 0; i < s->n; i++) {
         validation_def *d = &rs->valid[rs->n_valid];
-        ql_status st = validation_entry(L, &s->items[i], d);
-        if (st == QL_OK)
+        int derived = 0;
+        ql_status st = validation_entry(L, &s->items[i], d, &derived);
+        if (st == QL_OK && derived)
+            memset(d, 0, sizeof *d);
+        else if (st == QL_OK)
             rs->n_valid++;
         else if ((st = qli_rl_keep_going(L, st)))
             return st;

@@ -688,6 +688,87 @@ static void test_loader_diagnose_failed_definition_said_once(void **state)
     remove(path);
 }
 
+/* A validation's `field:` naming an input whose definition failed — a
+ * child's misspelt key in the input a parent's validation names (probe13
+ * P13-15: "did you mean 'default'?", then "validation '…': 'disabled' is
+ * not an input" at the parent) — adds no second, derived message; a
+ * `field:` naming no input at all is still one, with its suggestion. */
+static void test_loader_diagnose_validation_of_failed_input(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ql_test_diag_valid_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char parent[64], child[64];
+    snprintf(parent, sizeof parent, "%s/parent.yaml", dir);
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    FILE *f = fopen(parent, "w");
+    assert_non_null(f);
+    fputs(RULES_HEAD "inputs:\n"
+          "  staff: {type: integer, min: 0}\n"
+          "  disabled: {type: integer, min: 0}\n"
+          "  posts: {type: decimal, count: 3}\n"
+          "validations:\n"
+          "  within: {rule: disabled <= staff, message: m, field: disabled}\n"
+          "  post_two: {rule: \"posts[2] >= 0\", message: m, field: \"posts[2]\"}\n"
+          "outputs: [staff]\n",
+          f);
+    fclose(f);
+    f = fopen(child, "w");
+    assert_non_null(f);
+    fputs("quotalevy: 1\nextends: parent.yaml\nid: c\ntitle: C\n"
+          "jurisdiction: XX-1\nversion: \"1\"\n"
+          "inputs:\n"
+          "  disabled: {type: integer, min: 0, defualt: 0}\n" /* 8 */
+          "  posts: {type: decimal, count: 3, scale: x}\n"    /* 9 */
+          "validations:\n"
+          "  slip: {rule: staff >= 0, message: m, field: staf}\n" /* 11 */
+          "outputs: [staff]\n",
+          f);
+    fclose(f);
+    ql_error errs[16];
+    size_t count = 0;
+    assert_int_equal(ql_ruleset_diagnose(errs, 16, &count, child), QL_ESCHEMA);
+    for (size_t i = 0; i < count && i < 16; i++)
+        print_message("  %s:%d:%d %s\n", errs[i].file, errs[i].line, errs[i].column,
+                      errs[i].message);
+    assert_int_equal(count, 3);
+    assert_int_equal(errs[0].line, 8);
+    assert_non_null(strstr(errs[0].message, "did you mean 'default'"));
+    assert_int_equal(errs[1].line, 9);
+    /* the one validation error left is the real slip, in the child */
+    assert_int_equal(errs[2].line, 11);
+    assert_non_null(strstr(errs[2].file, "child.yaml"));
+    assert_non_null(strstr(errs[2].message, "'staf' is not an input"));
+    assert_non_null(strstr(errs[2].message, "did you mean 'staff'"));
+    /* loading stops at the first, the misspelt key */
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    assert_int_equal(ql_ruleset_load(&rs, child, &err), QL_ESCHEMA);
+    assert_int_equal(err.line, 8);
+    /* a list that loaded is no failed definition: its bare name and an
+     * item past it are still errors */
+    f = fopen(parent, "w");
+    fputs(RULES_HEAD "inputs:\n  p: {type: decimal, count: 3}\n"
+          "  q: {type: decimal, scale: 99}\n" /* 11 */
+          "validations:\n"
+          "  v1: {rule: \"p[1] >= 0\", message: m, field: p}\n"      /* 13 */
+          "  v2: {rule: q >= 0, message: m, field: q}\n"
+          "  v3: {rule: \"p[1] >= 0\", message: m, field: \"p[4]\"}\n" /* 15 */
+          "outputs: [\"p[1]\"]\n",
+          f);
+    fclose(f);
+    assert_int_equal(ql_ruleset_diagnose(errs, 16, &count, parent), QL_ESCHEMA);
+    assert_int_equal(count, 3);
+    assert_int_equal(errs[0].line, 11);
+    assert_int_equal(errs[1].line, 13);
+    assert_non_null(strstr(errs[1].message, "'p' is not an input"));
+    assert_int_equal(errs[2].line, 15);
+    assert_non_null(strstr(errs[2].message, "'p[4]' is not an input"));
+    remove(child);
+    remove(parent);
+    rmdir(dir);
+}
+
 /* Lists (`count:`): every misuse is located and says what to write. */
 static void test_loader_list_errors(void **state)
 {
@@ -1090,6 +1171,7 @@ int main(void)
         cmocka_unit_test(test_loader_size_limit),
         cmocka_unit_test(test_loader_diagnose_reports_every_problem),
         cmocka_unit_test(test_loader_diagnose_failed_definition_said_once),
+        cmocka_unit_test(test_loader_diagnose_validation_of_failed_input),
         cmocka_unit_test(test_loader_list_errors),
         cmocka_unit_test(test_loader_defaults_obey_their_input),
         cmocka_unit_test(test_loader_extends_policy),

@@ -383,6 +383,27 @@ class Authoring(unittest.TestCase):
                 self.assertEqual(p.returncode, 2)
                 self.assertIn(f"{path}:{line}:{col}: ", p.stderr)
 
+    def test_a_failed_input_adds_no_derived_error_at_the_parent(self):
+        # probe13 P13-15: a misspelt key in a child's input was followed by
+        # "national.yaml:…: validation 'disabled_within_employees':
+        # 'disabled' is not an input", an error the author never made
+        with tempfile.TemporaryDirectory() as d:
+            new = "inputs:\n  disabled: {type: integer, min: 0, defualt: 0}\n\nparameters:\n"
+            bad = self.good.replace("parameters:\n", new, 1)
+            path = os.path.join(d, "beijing.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(bad)
+            p = run("check", path)
+            out = p.stdout + p.stderr
+            self.assertEqual(p.returncode, 1, out)
+            line, col = line_of(bad, "defualt")
+            located = [l for l in out.splitlines() if re.match(r"\S+:\d+:\d+: ", l)]
+            self.assertEqual(len(located), 1, out)
+            self.assertIn(f"{path}:{line}:{col}: ", located[0])
+            self.assertIn("did you mean 'default'?", located[0])
+            self.assertNotIn("is not an input", out)
+            self.assertNotIn("national.yaml", out)
+
 
 class Redefined(unittest.TestCase):
     """A child that redefines an inherited input (to describe it, say)
