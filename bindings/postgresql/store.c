@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nearmiss.h" /* col_near_miss: the near-miss rule of every front end */
+
 Oid qlpg_rule_files_oid(void)
 {
     Oid nsp = get_namespace_oid("quotalevy", true);
@@ -210,17 +212,43 @@ static void set_error(ql_error *err, ql_status st, const char *field,
     snprintf(err->message, sizeof err->message, fmt, arg);
 }
 
+/* The stored name nearest to `name` (nearmiss.h: case, separators,
+ * look-alikes, two letters off — cn/jilni for cn/jilin — or the name
+ * with its file's ending, cn/jilin.yaml), as the command suggests a rules
+ * file; NULL when none is near. */
+static const char *store_near(const store *s, const char *name)
+{
+    const char *best = NULL;
+    int best_d = 0;
+    size_t n = strlen(name), stem = n > 5 && !strcmp(name + n - 5, ".yaml") ? n - 5
+                                    : n > 4 && !strcmp(name + n - 4, ".yml") ? n - 4
+                                                                              : 0;
+    if (n > 4 * QLPG_NAME_MAX) /* no stored name is near it */
+        return NULL;
+    for (int i = 0; stem && i < s->n; i++)
+        if (strlen(s->files[i].name) == stem && !strncmp(s->files[i].name, name, stem))
+            return s->files[i].name;
+    for (int i = 0; i < s->n; i++) {
+        int d = col_near_miss(name, s->files[i].name);
+        if (d && (!best_d || d < best_d))
+            best = s->files[i].name, best_d = d;
+    }
+    return best;
+}
+
 /* Compiles one file of a store already read. */
 static ql_status compile_in(ql_ruleset **out, store *s, const char *name,
                             const ql_override *ovr, size_t n, ql_error *err)
 {
     const store_file *top = store_find(s, name);
     if (!top) {
+        const char *near = store_near(s, name);
         ql_error_clear(err);
         err->code = QL_ENAME;
         snprintf(err->message, sizeof err->message,
-                 "no rule file '%s' in quotalevy.rule_files",
-                 qlpg_shown(name, strlen(name), QLPG_NAME_MAX));
+                 "no rule file '%s' in quotalevy.rule_files%s%s%s",
+                 qlpg_shown(name, strlen(name), QLPG_NAME_MAX),
+                 near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
         return QL_ENAME;
     }
     if (top->len > QLPG_SOURCE_MAX) {

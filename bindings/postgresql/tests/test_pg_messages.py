@@ -67,6 +67,26 @@ class Quoting(unittest.TestCase):
                             "extends 'no\\nsu\\'ch'")
 
 
+class Names(unittest.TestCase):
+    def test_a_misspelt_rule_set_name_gets_did_you_mean(self):
+        """As the command suggests a rules file: a slip of a stored name
+        (two letters off, case, look-alikes) or the name with .yaml."""
+        for given, meant in (("cn/jilni", "cn/jilin"), ("CN/Jilin", "cn/jilin"),
+                             ("cn/jilin.yaml", "cn/jilin"), ("de/sgb", "de/sgb9"),
+                             ("fr/oeht", "fr/oeth")):
+            for call in (f"SELECT quotalevy.evaluate('{given}', '{{}}', NULL)",
+                         f"SELECT * FROM quotalevy.inputs('{given}')",
+                         f"SELECT * FROM quotalevy.parameters('{given}', '2024-06-30')"):
+                err = psql_error(call)
+                self.assertIn(f"no rule file '{given}' in quotalevy.rule_files; did you "
+                              f"mean '{meant}'?", err)
+                self.assertIn("42704", err)
+        for far in ("xx/nothing", "cn/j" + "x" * 5000):
+            err = psql_error(f"SELECT quotalevy.evaluate('{far}', '{{}}', NULL)")
+            self.assertIn("in quotalevy.rule_files", err)
+            self.assertNotIn("did you mean", err)
+
+
 class Dates(unittest.TestCase):
     """A record's date is refused in the command's words, whatever form
     the record takes; the same rows through `quotalevy run` give the same
