@@ -31,6 +31,7 @@
 
 #include <string.h>
 
+#include "../list_inputs.h" /* qlb_each_list: the lists, as every binding walks them */
 #include "lookalike.h" /* name_fold */
 #include "nearmiss.h"  /* near_folded: the near-miss rule of every front end */
 
@@ -182,52 +183,60 @@ const char *qlpg_near_input(const ql_ruleset *rs, const char *given, size_t n,
     return best;
 }
 
+/* qlpg_partial_list's walk: the first list given in part, its error. */
+typedef struct partial {
+    const ql_ruleset *rs;
+    const bool *given;
+    const char *what;
+    ql_error *err;
+} partial;
+
+static int list_partial(void *arg, size_t first, size_t size)
+{
+    partial *p = arg;
+    const ql_ruleset *rs = p->rs;
+    size_t have = 0;
+    for (size_t k = 0; k < size; k++)
+        have += p->given[first + k];
+    if (!have || have == size)
+        return 0;
+    const char *name = ql_ruleset_input_name(rs, first);
+    int bl = (int)(strchr(name, '[') - name);
+    char miss[400] = "";
+    size_t o = 0, nmiss = 0, firstmiss = 0;
+    for (size_t k = 0; k < size; k++) {
+        if (p->given[first + k])
+            continue;
+        if (!nmiss++)
+            firstmiss = first + k;
+        if (nmiss <= 6 && o < sizeof miss)
+            o += (size_t)snprintf(miss + o, sizeof miss - o, "%s%s",
+                                  nmiss > 1 ? ", " : "",
+                                  ql_ruleset_input_name(rs, first + k));
+        else if (nmiss == 7 && o < sizeof miss)
+            o += (size_t)snprintf(miss + o, sizeof miss - o, ", …");
+    }
+    ql_error *err = p->err;
+    const char *what = p->what;
+    ql_error_clear(err);
+    err->code = QL_ERECORD;
+    snprintf(err->field, sizeof err->field, "%s",
+             ql_ruleset_input_name(rs, firstmiss));
+    snprintf(err->message, sizeof err->message,
+             "the %s has %zu of the %zu items of the list '%.*s': no %s%s "
+             "%s, so %s would be read as empty (give the %s%s, null where "
+             "an item is meant empty)",
+             what[0] == 'k' ? "record" : "row", size - nmiss, size, bl, name,
+             what, nmiss == 1 ? "" : "s", miss, nmiss == 1 ? "it" : "they",
+             what, nmiss == 1 ? "" : "s");
+    return 1;
+}
+
 ql_status qlpg_partial_list(const ql_ruleset *rs, const bool *given,
                             const char *what, ql_error *err)
 {
-    size_t ni = ql_ruleset_input_count(rs);
-    for (size_t i = 0; i < ni; i++) {
-        const char *name = ql_ruleset_input_name(rs, i);
-        const char *br = strchr(name, '[');
-        if (!br || br == name || strcmp(br, "[1]"))
-            continue;
-        size_t bl = (size_t)(br - name), size = 1, have = given[i];
-        /* the items are declared one after another */
-        while (i + size < ni &&
-               !strncmp(ql_ruleset_input_name(rs, i + size), name, bl + 1))
-            have += given[i + size++];
-        if (!have || have == size) {
-            i += size - 1;
-            continue;
-        }
-        char miss[400] = "";
-        size_t o = 0, nmiss = 0, firstmiss = 0;
-        for (size_t k = 0; k < size; k++) {
-            if (given[i + k])
-                continue;
-            if (!nmiss++)
-                firstmiss = i + k;
-            if (nmiss <= 6 && o < sizeof miss)
-                o += (size_t)snprintf(miss + o, sizeof miss - o, "%s%s",
-                                      nmiss > 1 ? ", " : "",
-                                      ql_ruleset_input_name(rs, i + k));
-            else if (nmiss == 7 && o < sizeof miss)
-                o += (size_t)snprintf(miss + o, sizeof miss - o, ", …");
-        }
-        ql_error_clear(err);
-        err->code = QL_ERECORD;
-        snprintf(err->field, sizeof err->field, "%s",
-                 ql_ruleset_input_name(rs, firstmiss));
-        snprintf(err->message, sizeof err->message,
-                 "the %s has %zu of the %zu items of the list '%.*s': no %s%s "
-                 "%s, so %s would be read as empty (give the %s%s, null where "
-                 "an item is meant empty)",
-                 what[0] == 'k' ? "record" : "row", size - nmiss, size, (int)bl,
-                 name, what, nmiss == 1 ? "" : "s", miss,
-                 nmiss == 1 ? "it" : "they", what, nmiss == 1 ? "" : "s");
-        return QL_ERECORD;
-    }
-    return QL_OK;
+    partial p = {rs, given, what, err};
+    return qlb_each_list(rs, list_partial, &p) ? QL_ERECORD : QL_OK;
 }
 
 static ql_status key_error(ql_error *err, const char *key, size_t n,

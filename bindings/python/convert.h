@@ -9,6 +9,7 @@
 #ifndef QL_PY_CONVERT_H
 #define QL_PY_CONVERT_H
 
+#include "../list_inputs.h" /* qlb_each_list: the lists, as every binding walks them */
 #include "lookalike.h" /* name_fold */
 #include "nearmiss.h" /* col_near_miss: the near-miss rule of every front end */
 
@@ -369,28 +370,6 @@ static int keep_error(fill_worst *w, int rank)
     return 0;
 }
 
-/* The list inputs of rs, as (first item, size) over their items NAME[1]
- * … NAME[size], declared one after another: calls f on each until it
- * returns nonzero, and returns that. */
-static int each_list(const ql_ruleset *rs, int (*f)(void *, size_t, size_t), void *arg)
-{
-    size_t ni = ql_ruleset_input_count(rs);
-    for (size_t i = 0; i < ni; i++) {
-        const char *name = ql_ruleset_input_name(rs, i);
-        const char *br = strchr(name, '[');
-        if (!br || br == name || strcmp(br, "[1]"))
-            continue;
-        size_t bl = (size_t)(br - name), size = 1;
-        while (i + size < ni && !strncmp(ql_ruleset_input_name(rs, i + size), name, bl + 1))
-            size++;
-        int r = f(arg, i, size);
-        if (r)
-            return r;
-        i += size - 1;
-    }
-    return 0;
-}
-
 typedef struct key_lists {
     const ql_ruleset *rs;
     const char *key;           /* the key, NUL-terminated */
@@ -496,7 +475,7 @@ static int near_unknown(const ql_ruleset *rs, PyObject *key, const unsigned char
     while (br < k.nfolded && f[br] != '[')
         br++;
     int found = 0;
-    if ((found = each_list(rs, nears_list, &k)))
+    if ((found = qlb_each_list(rs, nears_list, &k)))
         snprintf(why, sizeof why,
                  "did you mean the list '%.*s'? None of its items has a value in the "
                  "record, and a key the rules do not read would be passed over",
@@ -505,7 +484,7 @@ static int near_unknown(const ql_ruleset *rs, PyObject *key, const unsigned char
                  ql_ruleset_input_name(rs, k.first));
     else if (br > 0 && br < k.nfolded) {
         k.nfolded = br;
-        if ((found = each_list(rs, names_list, &k))) {
+        if ((found = qlb_each_list(rs, names_list, &k))) {
             const char *in = ql_ruleset_input_name(rs, k.first);
             int bl = (int)(strchr(in, '[') - in);
             snprintf(why, sizeof why, "'%.*s' is a list of %zu items, %.*s[1] … %.*s[%zu]",
