@@ -21,6 +21,24 @@ void _PG_init(void)
     qlpg_cache_init();
 }
 
+void qlpg_require_utf8(void)
+{
+    int enc = GetDatabaseEncoding();
+    if (enc == PG_UTF8)
+        return;
+    ereport(ERROR,
+            (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+             errmsg("quotalevy needs a database in UTF8, and this one is in %s",
+                    GetDatabaseEncodingName()),
+             errdetail("Rule files, rule set names, record keys and values, results "
+                       "and messages are UTF-8 text to the library; in %s they would "
+                       "be read and stored as other characters.",
+                       GetDatabaseEncodingName()),
+             errhint("Keep the levy data in a database created with ENCODING "
+                     "'UTF8' (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0); "
+                     "a client in any encoding can use it (client_encoding).")));
+}
+
 int qlpg_sqlstate(ql_status st)
 {
     switch (st) {

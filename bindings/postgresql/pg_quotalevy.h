@@ -63,6 +63,13 @@
 
 /* ---------------------------------------------------------------- module.c */
 
+/* Raises 0A000 unless the database's encoding is UTF8: the library reads
+ * and writes UTF-8 only, and the extension converts nothing (a LATIN1
+ * database's 'é' would reach it as a byte that is no UTF-8, and a result's
+ * '企业' would be stored as four LATIN1 characters).  Every path to a rule
+ * set passes here (store.c, before the table is read). */
+void qlpg_require_utf8(void);
+
 /* The SQLSTATE for a library status. */
 int qlpg_sqlstate(ql_status st);
 

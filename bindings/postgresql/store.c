@@ -70,6 +70,7 @@ static void store_read(store *s, const char *self_name, const char *self_source,
 {
     MemoryContext outer = CurrentMemoryContext;
     memset(s, 0, sizeof *s);
+    qlpg_require_utf8(); /* before any text reaches the library */
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "quotalevy: SPI_connect failed");
     int rc = SPI_execute("SELECT name, source FROM quotalevy.rule_files",

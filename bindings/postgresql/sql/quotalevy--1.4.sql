@@ -10,6 +10,22 @@
 
 \echo Use "CREATE EXTENSION quotalevy" to load this file. \quit
 
+-- The library reads and writes UTF-8 only, and the extension converts
+-- nothing: in a database of another encoding it is refused here, at once,
+-- rather than at the first call (which refuses it too, module.c).
+DO $$
+BEGIN
+    IF getdatabaseencoding() <> 'UTF8' THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = format('quotalevy needs a database in UTF8, and this one is in %s',
+                             getdatabaseencoding()),
+            HINT = 'Keep the levy data in a database created with ENCODING ''UTF8'' '
+                   '(CREATE DATABASE … ENCODING ''UTF8'' TEMPLATE template0); a client '
+                   'in any encoding can use it (client_encoding).';
+    END IF;
+END
+$$;
+
 -- The rule files, by name ("cn/jilin").  `extends: national.yaml` in
 -- cn/jilin names cn/national.  Writing needs the table's privileges
 -- (INSERT/UPDATE/DELETE, granted by its owner); reading is for everyone.

@@ -36,6 +36,7 @@ from pgenv import Session, psql, psql_error, sql_results  # noqa: E402
 # the test classes of the other files, run in the same server
 from test_pg_args import NullArguments  # noqa: E402,F401
 from test_pg_differential import CommandAndSql  # noqa: E402,F401
+from test_pg_encoding import Encodings  # noqa: E402,F401
 from test_pg_messages import Dates, Names, Quoting  # noqa: E402,F401
 from test_pg_typed import Domains  # noqa: E402,F401
 from test_pg_upgrade import Upgrade  # noqa: E402,F401
