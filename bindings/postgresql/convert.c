@@ -250,6 +250,13 @@ typedef struct rowmap {
     uint64 serial; /* the entry it was made for */
     Oid table;     /* the table the rows come from, when known */
     char *table_name; /* … as schema.table, NULL when not known */
+    int ctid_arg;  /* the columns form: the row's ctid argument */
+    /* … called with VARIADIC: the values come as one array of this type */
+    bool variadic;
+    Oid v_elem;
+    int16 v_elmlen;
+    bool v_elmbyval;
+    char v_elmalign;
     TupleDesc td;  /* a copy, in fn_mcxt */
     Datum *values;
     bool *nulls;
@@ -541,9 +548,22 @@ static rowmap *map_columns(FunctionCallInfo fcinfo, qlpg_entry *e, int first)
     bool *nulls;
     int n;
     deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &n);
-    if (n != PG_NARGS() - first - 2)
-        elog(ERROR, "quotalevy: %d column names for %d columns", n,
-             PG_NARGS() - first - 2);
+    /* VARIADIC ARRAY[…] hands the values over as one array (of one type),
+     * as PostgreSQL passes a VARIADIC "any" so called; its length is each
+     * row's own, checked with the row */
+    bool variadic = get_fn_expr_variadic(fcinfo->flinfo);
+    Oid elem = InvalidOid;
+    if (variadic) {
+        elem = get_element_type(get_fn_expr_argtype(fcinfo->flinfo, first + 2));
+        if (!OidIsValid(elem))
+            ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                            errmsg("quotalevy: VARIADIC takes the values as an array")));
+    } else if (n != PG_NARGS() - first - 2)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("quotalevy: %d column names for %d values", n,
+                               PG_NARGS() - first - 2),
+                        errhint("Give one value after the row's ctid for each "
+                                "name, or the values as VARIADIC ARRAY[…].")));
     for (int k = 0; k < n; k++)
         if (nulls[k])
             ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -552,9 +572,18 @@ static rowmap *map_columns(FunctionCallInfo fcinfo, qlpg_entry *e, int first)
     TupleDesc td = CreateTemplateTupleDesc(n);
     for (int k = 0; k < n; k++)
         TupleDescInitEntry(td, (AttrNumber)(k + 1), TextDatumGetCString(names[k]),
-                           get_fn_expr_argtype(fcinfo->flinfo, first + 2 + k), -1, 0);
+                           variadic ? elem
+                                    : get_fn_expr_argtype(fcinfo->flinfo, first + 2 + k),
+                           -1, 0);
     MemoryContextSwitchTo(old);
-    return rowmap_new(fcinfo, e, td, InvalidOid, -1, PG_GETARG_OID(first));
+    m = rowmap_new(fcinfo, e, td, InvalidOid, -1, PG_GETARG_OID(first));
+    m->ctid_arg = first + 1;
+    m->variadic = variadic;
+    if (variadic) {
+        m->v_elem = elem;
+        get_typlenbyvalalign(elem, &m->v_elmlen, &m->v_elmbyval, &m->v_elmalign);
+    }
+    return m;
 }
 
 /* A column's value as text (not for V_DATE's input path). */
@@ -735,10 +764,35 @@ ql_status qlpg_record_from_columns(FunctionCallInfo fcinfo, qlpg_entry *e,
                                    char **id, ql_error *err)
 {
     rowmap *m = map_columns(fcinfo, e, first);
-    for (int a = 0; a < m->td->natts; a++) {
-        m->values[a] = fcinfo->args[first + 2 + a].value;
-        m->nulls[a] = fcinfo->args[first + 2 + a].isnull;
-    }
+    if (m->variadic) {
+        /* a row's array of values: one a name, NULL an empty field */
+        char msg[128];
+        ql_record_clear(e->rec);
+        *id = NULL;
+        if (PG_ARGISNULL(first + 2)) {
+            record_error(err, "", "%s", "the VARIADIC array of values is NULL");
+            return QL_ERECORD;
+        }
+        ArrayType *arr = PG_GETARG_ARRAYTYPE_P(first + 2);
+        int n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+        if (ARR_NDIM(arr) > 1 || n != m->td->natts) {
+            snprintf(msg, sizeof msg, "the VARIADIC array has %d values%s for %d column names",
+                     n, ARR_NDIM(arr) > 1 ? " in more than one dimension" : "",
+                     m->td->natts);
+            record_error(err, "", "%s", msg);
+            return QL_ERECORD;
+        }
+        Datum *vals;
+        bool *nulls;
+        deconstruct_array(arr, m->v_elem, m->v_elmlen, m->v_elmbyval, m->v_elmalign, &vals,
+                          &nulls, &n);
+        memcpy(m->values, vals, sizeof(Datum) * n);
+        memcpy(m->nulls, nulls, sizeof(bool) * n);
+    } else
+        for (int a = 0; a < m->td->natts; a++) {
+            m->values[a] = fcinfo->args[first + 2 + a].value;
+            m->nulls[a] = fcinfo->args[first + 2 + a].isnull;
+        }
     return fill_record(e, m, have_date, date, id, err);
 }
 
@@ -751,7 +805,7 @@ void qlpg_where_of(FunctionCallInfo fcinfo, int form, const qlpg_entry *e,
         snprintf(w->table, sizeof w->table, "%s", m->table_name);
     if (form == QLPG_FORM_COLUMNS && m) {
         /* the ctid argument sits before the columns */
-        int at = PG_NARGS() - m->td->natts - 1;
+        int at = m->ctid_arg;
         ItemPointer tid = (ItemPointer)DatumGetPointer(fcinfo->args[at].value);
         if (!fcinfo->args[at].isnull)
             snprintf(w->row, sizeof w->row, "(%u,%u)",

@@ -34,7 +34,7 @@ import example_table  # noqa: E402  (every rule set with its example data)
 import pgenv  # noqa: E402  (the server's environment, psql)
 from pgenv import Session, psql, psql_error, sql_results  # noqa: E402
 # the test classes of the other files, run in the same server
-from test_pg_args import NullArguments  # noqa: E402,F401
+from test_pg_args import NullArguments, Variadic  # noqa: E402,F401
 from test_pg_differential import CommandAndSql  # noqa: E402,F401
 from test_pg_encoding import Encodings  # noqa: E402,F401
 from test_pg_messages import Dates, Names, Quoting  # noqa: E402,F401

@@ -175,5 +175,47 @@ class NullArguments(unittest.TestCase):
             self.assertIn("HINT:", p.stderr, call)
 
 
+class Variadic(unittest.TestCase):
+    """The columns forms take their values as VARIADIC "any": called with
+    VARIADIC ARRAY[…] PostgreSQL passes one array, which is read as the
+    values one by one (it was read as one value of the first column)."""
+    COLS = "ARRAY['id', 'unit_type', 'employees', 'disabled', 'disabled_severe', " \
+           "'wage_total', 'local_avg_wage']"
+
+    def call(self, fn, values, extra=""):
+        return (f"SELECT quotalevy.{fn}('cn/jilin', {self.COLS}, '2024-06-30', {extra}"
+                f"NULL, 'pg_class'::regclass, '(0,1)'::tid, {values})")
+
+    def test_variadic_array_is_the_values_one_by_one(self):
+        one_by_one = psql(self.call("try_evaluate_columns", ", ".join(VALUES)))
+        for arr in ("VARIADIC ARRAY['A', 'enterprise', '126', '1', '0', '6930000', '90437']",
+                    "VARIADIC ARRAY['A', 'enterprise', 126, 1, 0, 6930000, 90437]::text[]"):
+            self.assertEqual(psql(self.call("try_evaluate_columns", arr)), one_by_one, arr)
+        self.assertIn('"levy_due": 50292.00', one_by_one)
+        # numbers too: an array of numeric, a NULL element an empty field
+        out = psql(self.call("try_evaluate_columns", "VARIADIC ARRAY[NULL, NULL, 126, 1, 0, "
+                                                     "6930000, 90437]::numeric[]"))
+        self.assertIn("'unit_type'", out)  # unit_type empty: the record's error
+        self.assertEqual(psql(self.call("evaluate_as_columns", "VARIADIC ARRAY['A', "
+                                        "'enterprise', '126', '1', '0', '6930000', '90437']",
+                                        "NULL::null_levy, ")).strip(), "(50292.00)")
+
+    def test_a_variadic_array_of_another_length_is_the_records_error(self):
+        out = psql(self.call("try_evaluate_columns", "VARIADIC ARRAY['A', 'enterprise']"))
+        self.assertIn("the VARIADIC array has 2 values for 7 column names", out)
+        out = psql(self.call("try_evaluate_columns", "VARIADIC NULL::text[]"))
+        self.assertIn("the VARIADIC array of values is NULL", out)
+        err = psql(self.call("evaluate_columns", "'A', 'enterprise'"), check=False).stderr
+        self.assertIn("22023: quotalevy: 7 column names for 2 values", err)
+
+    @classmethod
+    def setUpClass(cls):
+        psql("DROP TYPE IF EXISTS null_levy; CREATE TYPE null_levy AS (levy_due numeric);")
+
+    @classmethod
+    def tearDownClass(cls):
+        psql("DROP TYPE IF EXISTS null_levy;")
+
+
 def setUpModule():
     pgenv.start()  # the server test_pg.py runs the tests in
