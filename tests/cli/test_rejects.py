@@ -269,7 +269,7 @@ class Csv(Fixture):
         src = self.write("in.csv", text)
         got, err = self.rejects(src)
         self.assertEqual(got, [("3", "3", "n", "A2"), ("4", "5", "", "A3"),
-                               ("5", "2", "", "A4"), ("6", "5", "", "A5"),
+                               ("5", "3", "n", "A4"), ("6", "5", "", "A5"),
                                ("7", "3", "n", "A6"), ("8", "3", "n", "A7"),
                                ("9", "3", "n", ""), ("10", "4", "s", "A9")])
         self.assertIn("in.csv:3:3: rejected (id A2): field 'n': a quote inside an "
@@ -282,7 +282,27 @@ class Csv(Fixture):
         src = self.write("late.csv", b"m,n,id\n1,2\"3,A1\n1,2,A2,9\n1\n")
         got, _ = self.rejects(src)
         # the ragged rows: A2 is read whole, the last row has no id column
-        self.assertEqual(got, [("2", "2", "n", ""), ("3", "4", "", "A2"), ("4", "1", "", "")])
+        self.assertEqual(got, [("2", "2", "n", ""), ("3", "4", "", "A2"), ("4", "2", "n", "")])
+
+    def test_a_short_row_points_at_its_first_missing_column(self):
+        """A ragged row with too few fields was reported at the number of
+        fields it has (its last field's column, named by nobody); it points
+        at the first column it lacks, by number and header name, on the
+        plain-line path and the general reader's (a quoted field) alike, in
+        run, compare and explain."""
+        src = self.write("short.csv", b"id,m,n,s\nA1,1\n\"A2\",1\nA3\nA4,1,2\n")
+        got, err = self.rejects(src)
+        self.assertEqual(got, [("2", "3", "n", "A1"), ("3", "3", "n", "A2"),
+                               ("4", "2", "m", "A3"), ("5", "4", "s", "A4")])
+        self.assertIn("short.csv:2:3: rejected (id A1): field 'n': the row has 2 fields but "
+                      "the header has 4 (a ragged row: this column is the first it lacks)", err)
+        p = run("compare", self.rules, src, "--date", "2024-01-01", "--override",
+                "k=3@2024-01-01", check_rc=1)
+        self.assertIn("short.csv:4:2: not compared (id A3): field 'm': the row has 1 field",
+                      p.stderr.decode())
+        p = run("explain", self.rules, "--row", "A4", src, "--date", "2024-01-01", check_rc=1)
+        self.assertIn("short.csv:5:4: rejected (id A4): field 's': the row has 3 fields",
+                      p.stderr.decode())
 
     def test_too_many_fields_and_too_long_a_record_name_the_id(self):
         many = b"A1," + b",".join([b"1"] * 4100) + b"\n"

@@ -245,11 +245,16 @@ const char *in_id_named(const char *id, size_t len)
     return id && len && utf8_check(id, len) == len ? id : NULL;
 }
 
-const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader, int *column)
+const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader,
+                      const char *const *header, int *column, const char **field)
 {
-    snprintf(buf, size, "the row has %zu field%s but the header has %zu (a ragged row)",
-             nfields, nfields == 1 ? "" : "s", nheader);
-    *column = (int)(nfields < nheader ? nfields : nheader + 1);
+    /* too few: the first column without a field, named; too many: the
+     * first field past the header, which has no name */
+    *field = nfields < nheader && header ? header[nfields] : NULL;
+    *column = (int)(nfields < nheader ? nfields + 1 : nheader + 1);
+    snprintf(buf, size, "the row has %zu field%s but the header has %zu (a ragged row%s)",
+             nfields, nfields == 1 ? "" : "s", nheader,
+             nfields < nheader ? ": this column is the first it lacks" : "");
     return buf;
 }
 
@@ -324,7 +329,8 @@ int in_next(in_reader *r, in_row *row)
     }
     if (c.nfields != r->nheader) {
         row->error = in_ragged(r->msg, sizeof r->msg, c.nfields, r->nheader,
-                               &row->error_column);
+                               (const char *const *)r->header, &row->error_column,
+                               &row->error_field);
         row->error_id = in_id_named(r->id_col < c.nfields ? c.field[r->id_col] : NULL,
                                     r->id_col < c.nfields ? c.len[r->id_col] : 0);
         return 1;

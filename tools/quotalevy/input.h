@@ -90,8 +90,12 @@ void in_skip(in_reader *r, const unsigned char *skip, size_t n);
 int in_plain_lines(in_reader *r, strbuf *dst, csv_line *lines, size_t max, size_t room,
                    long *first_line);
 /* The reason a CSV row of nfields fields is refused under a header of
- * nheader (written into buf, returned), and the column it names. */
-const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader, int *column);
+ * nheader names `header` (written into buf, returned), and where it
+ * points (docs/architecture.md, "Where a reject points"): a row too short
+ * at the first column it lacks (*column, and its name in *field), a row
+ * too long at the first field past the header (*field NULL). */
+const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader,
+                      const char *const *header, int *column, const char **field);
 /* An id read from a row a reject names (`len` bytes at id), or NULL when
  * there is none to name: absent, empty, or not UTF-8 text (which the
  * rejects, text, must not copy). */

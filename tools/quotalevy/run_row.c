@@ -454,11 +454,12 @@ static int set_plain(const run_cfg *cfg, worker *w, slot *s, row_view *v,
     if (n != cfg->map_n) {
         char msg[160];
         int column;
-        in_ragged(msg, sizeof msg, n, cfg->map_n, &column);
+        const char *field;
+        in_ragged(msg, sizeof msg, n, cfg->map_n, cfg->map_names, &column, &field);
         /* the id, when its column is among the fields cut */
         size_t ic = (size_t)cfg->id_col;
         int cut = cfg->id_col >= 0 && ic < n && ic < cfg->map_n;
-        reject(cfg, w, s, column, NULL, QL_EPARSE, msg,
+        reject(cfg, w, s, column, field, QL_EPARSE, msg,
                cut ? in_id_named(w->ftext[ic], w->flen[ic]) : NULL);
         return 0;
     }
