@@ -1627,7 +1627,9 @@ class InputRead(unittest.TestCase):
             write(os.path.join(d, "in.jsonl"), text)
             p = run("explain", self.DE, os.path.join(d, "in.jsonl"), "--date",
                     "2024-12-31", "--row", recs[2]["id"], check_rc=1)
-            self.assertIn("in.jsonl:3: the record has 11 of the 12 items", p.stderr)
+            # worded as run's reject (P14-06: one function for every front end)
+            self.assertIn("in.jsonl:3: rejected (id %s): field 'short_positions[4]': the "
+                          "record has 11 of the 12 items" % recs[2]["id"], p.stderr)
         recs[2]["short_positions[4]"] = None  # null: empty, said so
         p = run("run", self.DE, "-", "--date", "2024-12-31", "--input-format", "jsonl",
                 stdin="".join(json.dumps(r) + "\n" for r in recs), check_rc=0)

@@ -217,6 +217,55 @@ class JsonLines(Fixture):
         self.assertIn("2 rows: 1 evaluated under both", p.stdout.decode())
 
 
+NOT_INT = ("'x' is not a valid integer: not a plain decimal number (expected digits "
+           "with an optional sign and decimal point, e.g. 12.75)")
+
+
+class OneWording(Fixture):
+    """P14-06: for the same evaluation error, run's reject said "field 'm':
+    r.yaml:16:15: …" while compare's "not compared" line left the field
+    out and explain --row said neither "rejected" nor the id.  Every front
+    end of the command words a refused row through one function
+    (tools/quotalevy/reject.c): the same line, but for what it calls the
+    row."""
+
+    def lines(self, src, row_id):
+        """run's, compare's and explain --row's line about row_id."""
+        opts = ("--date", "2024-01-01")
+        p = run("run", self.rules, src, *opts, "-q", "-o", self.path("o.csv"), check_rc=1)
+        r = [l for l in p.stderr.decode().splitlines() if "(id %s)" % row_id in l]
+        p = run("compare", self.rules, src, *opts, "--override", "k=3@2024-01-01",
+                check_rc=1)
+        c = [l for l in p.stderr.decode().splitlines() if "(id %s)" % row_id in l]
+        p = run("explain", self.rules, "--row", row_id, src, *opts, check_rc=1)
+        e = p.stderr.decode().splitlines()
+        return r, c, e
+
+    def test_run_explain_and_compare_word_a_refused_row_alike(self):
+        csv_ = self.write("e.csv", b"id,m,n,s\nE1,,1,x\nE2,1,x,y\n")
+        jsonl = self.write("e.jsonl", b'{"id": "E1", "n": 1, "m": null}\n'
+                                      b'{"id": "E2", "m": 1, "n": "x"}\n')
+        want = {("e.csv", "E1"): ("e.csv:2:2: %s (id E1): field 'm': " + self.rules +
+                                  ":16:15: computed 'n2': field 'm' is empty but is needed "
+                                  "here"),
+                ("e.jsonl", "E1"): ("e.jsonl:1:27: %s (id E1): field 'm': " + self.rules +
+                                    ":16:15: computed 'n2': field 'm' is empty but is "
+                                    "needed here"),
+                ("e.csv", "E2"): "e.csv:3:3: %s (id E2): field 'n': " + NOT_INT,
+                ("e.jsonl", "E2"): "e.jsonl:2:27: %s (id E2): field 'n': " + NOT_INT}
+        for (name, row_id), line in want.items():
+            with self.subTest(src=name, id=row_id):
+                r, c, e = self.lines(self.path(name), row_id)
+                self.assertEqual(r, [self.path(line % "rejected")])
+                self.assertEqual(c, [self.path(line % "not compared")])
+                self.assertEqual(e, [self.path(line % "rejected")])
+        # the rejects file names the field too
+        got, _ = self.rejects(csv_)
+        self.assertEqual(got, [("2", "2", "m", "E1"), ("3", "3", "n", "E2")])
+        got, _ = self.rejects(jsonl)
+        self.assertEqual(got, [("1", "27", "m", "E1"), ("2", "27", "n", "E2")])
+
+
 class NoDate(Fixture):
     """A row without its evaluation date was 'no evaluation date: give
     --date or a 'date' column' at no column, of a row that has a date

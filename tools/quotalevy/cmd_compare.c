@@ -13,6 +13,7 @@
 #include "input.h"
 #include "outfile.h"
 #include "outcols.h"
+#include "reject.h"
 #include "strbuf.h"
 #include "widesum.h"
 
@@ -143,38 +144,13 @@ static int same_value(const ql_value *a, const ql_value *b)
 }
 
 /* Why row `line` of `path` (id `id`) was not compared, or fails under
- * one rule set (`what`), on standard error with the reason msg (about
- * `field`, when not NULL and msg does not name it), at `column` (0:
- * none; see in_row_column), escaped as run escapes its rejects so that
- * a value never forges a line. */
+ * one rule set (`what`), on standard error with the reason msg about
+ * `field` (or NULL) at `column` (0: none; see in_row_column), worded as
+ * run words its rejects (rj_say). */
 static void not_compared(const char *path, long line, int column, const char *id,
                          const char *what, const char *field, const char *msg)
 {
-    strbuf b = {0};
-    char head[96];
-    id = in_id_named(id, id ? strlen(id) : 0); /* UTF-8 text or none (P14-01) */
-    if (column > 0)
-        snprintf(head, sizeof head, ":%ld:%d: %s", line, column, what);
-    else
-        snprintf(head, sizeof head, ":%ld: %s", line, what);
-    sb_put_escaped(&b, path, strlen(path));
-    sb_puts(&b, head);
-    if (id && *id) {
-        sb_puts(&b, " (id ");
-        sb_put_escaped(&b, id, strlen(id));
-        sb_puts(&b, ")");
-    }
-    sb_puts(&b, ": ");
-    if (field && *field) {
-        sb_puts(&b, "field '");
-        sb_put_escaped(&b, field, strlen(field));
-        sb_puts(&b, "': ");
-    }
-    sb_put_escaped(&b, msg, strlen(msg));
-    sb_putc(&b, '\n');
-    if (b.p)
-        fwrite(b.p, 1, b.len, stderr);
-    free(b.p);
+    rj_say(path, line, column, what, id, field, msg);
 }
 
 /* A unit's id in the listing, escaped; "(no id)" for none. */
@@ -254,11 +230,6 @@ static void group_keys(const ql_ruleset *rs, const ql_record *rec, const in_row 
 }
 
 /* The located text of err. */
-static const char *err_text(const ql_error *err, char *buf, size_t size)
-{
-    ql_error_format(buf, size, err);
-    return buf;
-}
 
 /* The column (in_row_column) of the row's 'date', or 0 when it has none. */
 static int date_column(const in_row *row)
@@ -621,9 +592,11 @@ int cmd_compare(int argc, char **argv)
                 not_compared(path, row.line, row.error_column,
                              row.error_id ? row.error_id : "", "not compared",
                              row.error_field, row.error);
-            else if (refused) /* a value (the date's too) refused */
-                not_compared(path, row.line, column, id, "not compared", NULL,
-                             err_text(&err, why, sizeof why));
+            else if (refused) { /* a value (the date's too) refused */
+                const char *f;
+                rj_error(&err, why, sizeof why, &f);
+                not_compared(path, row.line, column, id, "not compared", f, why);
+            }
             else /* at the date column, as run's reject */
                 not_compared(path, row.line, date_column(&row), id, "not compared",
                              "date",
@@ -636,24 +609,25 @@ int cmd_compare(int argc, char **argv)
         ql_status s1 = ql_evaluate(sb, rb, date, 0, NULL);
         ql_status s2 = ql_evaluate(sa, ra, date, 0, NULL);
         char why2[sizeof why];
-        if (s1 && s2 &&
-            !strcmp(err_text(ql_result_error(sb), why, sizeof why),
-                    err_text(ql_result_error(sa), why2, sizeof why2))) {
+        const char *f1 = "", *f2 = "";
+        if (s1)
+            rj_error(ql_result_error(sb), why, sizeof why, &f1);
+        if (s2)
+            rj_error(ql_result_error(sa), why2, sizeof why2, &f2);
+        if (s1 && s2 && !strcmp(why, why2) && !strcmp(f1, f2)) {
             failed++; /* one reason, under both */
             not_compared(path, row.line, error_column(&row, ql_result_error(sb)), id,
-                         "not compared", NULL, why);
+                         "not compared", f1, why);
             if (chg_count(chg, key, klen, CHG_NEITHER))
                 goto oom;
             continue;
         }
         if (s1)
             not_compared(path, row.line, error_column(&row, ql_result_error(sb)), id,
-                         "fails under the current rules", NULL,
-                         err_text(ql_result_error(sb), why, sizeof why));
+                         "fails under the current rules", f1, why);
         if (s2)
             not_compared(path, row.line, error_column(&row, ql_result_error(sa)), id,
-                         "fails under the override", NULL,
-                         err_text(ql_result_error(sa), why, sizeof why));
+                         "fails under the override", f2, why2);
         if (s1 && s2) {
             failed++;
             if (chg_count(chg, key, klen, CHG_NEITHER))

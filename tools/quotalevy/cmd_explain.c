@@ -9,6 +9,7 @@
 #include "nearmiss.h"
 #include "strbuf.h"
 #include "input.h"
+#include "reject.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,30 +25,11 @@ static const cli_opt explain_opts[] = {
     {NULL, 0, 0}};
 
 /* A row asked for that the reader refused (row->error), on standard
- * error as run writes its reject: FILE:LINE:COLUMN: rejected (id X):
- * field 'F': why — escaped, so that no text of the row forges a line. */
+ * error as run writes its reject (rj_say). */
 static void say_unread(const char *path, const in_row *row)
 {
-    strbuf b = {0};
-    char head[64];
-    sb_put_escaped(&b, path, strlen(path));
-    if (row->error_column > 0)
-        snprintf(head, sizeof head, ":%ld:%d: rejected (id ", row->line, row->error_column);
-    else
-        snprintf(head, sizeof head, ":%ld: rejected (id ", row->line);
-    sb_puts(&b, head);
-    sb_put_escaped(&b, row->error_id, strlen(row->error_id));
-    sb_puts(&b, "): ");
-    if (row->error_field) {
-        sb_puts(&b, "field '");
-        sb_put_escaped(&b, row->error_field, strlen(row->error_field));
-        sb_puts(&b, "': ");
-    }
-    sb_put_escaped(&b, row->error, strlen(row->error));
-    sb_putc(&b, '\n');
-    if (b.p)
-        fwrite(b.p, 1, b.len, stderr);
-    free(b.p);
+    rj_say(path, row->line, row->error_column, "rejected", row->error_id,
+           row->error_field, row->error);
 }
 
 /* Finds the row whose id is `id` in the file and sets the record from it;
@@ -142,8 +124,8 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
             rc = -2;
             goto out;
         }
-        if (slip) {
-            fprintf(stderr, "%s:%ld: %s\n", path, row.line, slip);
+        if (slip) { /* the record's own slip: run's reject */
+            rj_say(path, row.line, 0, "rejected", id, slip_field, slip);
             rc = 1;
             goto out;
         }
@@ -156,8 +138,10 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
         rc = in_fill_record(rs, rec, &kept, date, have_date, &rid, &column, &err);
         col_kept_free(&kept);
         if (rc) {
-            fprintf(stderr, "%s:%ld:%d: ", path, row.line, column);
-            cli_print_error(stderr, NULL, &err);
+            char why[QL_ERROR_MESSAGE_MAX + QL_ERROR_FILE_MAX + 64];
+            const char *fld;
+            rj_error(&err, why, sizeof why, &fld);
+            rj_say(path, row.line, column, "rejected", id, fld, why);
             goto out;
         }
         if (*have_date && ql_evaluate(res, rec, *date, 0, &eval_err)) {
@@ -182,11 +166,10 @@ out:
     if (f != stdin)
         fclose(f);
     if (rc == 0 && eval_failed) { /* the one row of that id, read whole */
-        if (eval_column > 0)
-            fprintf(stderr, "%s:%ld:%d: ", path, found, eval_column);
-        else
-            fprintf(stderr, "%s:%ld: ", path, found);
-        cli_print_error(stderr, NULL, &eval_err);
+        char why[QL_ERROR_MESSAGE_MAX + QL_ERROR_FILE_MAX + 64];
+        const char *fld;
+        rj_error(&eval_err, why, sizeof why, &fld);
+        rj_say(path, found, eval_column, "rejected", id, fld, why);
         rc = 1;
     }
     return rc;

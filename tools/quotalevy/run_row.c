@@ -6,6 +6,7 @@
 #include "groups.h"
 #include "input.h"
 #include "record_line.h"
+#include "reject.h"
 #include "run.h"
 
 #include <stdio.h>
@@ -97,29 +98,9 @@ static void reject(const run_cfg *cfg, worker *w, const slot *s, int column,
         sb_putc(b, '\n');
         return;
     }
-    char head[256];
-    if (column > 0)
-        snprintf(head, sizeof head, "%s:%ld:%d: rejected", cfg->input_name,
-                 s->line, column);
-    else
-        snprintf(head, sizeof head, "%s:%ld: rejected", cfg->input_name,
-                 s->line);
     /* the id, field and message may hold the row's own text: escaped, so
      * that a value can never forge a line of its own */
-    sb_puts(b, head);
-    if (id && *id) {
-        sb_puts(b, " (id ");
-        sb_put_escaped(b, id, strlen(id));
-        sb_puts(b, ")");
-    }
-    sb_puts(b, ": ");
-    if (field && *field) {
-        sb_puts(b, "field '");
-        sb_put_escaped(b, field, strlen(field));
-        sb_puts(b, "': ");
-    }
-    sb_put_escaped(b, msg, strlen(msg));
-    sb_putc(b, '\n');
+    rj_line(b, cfg->input_name, s->line, column, "rejected", id, field, msg);
 }
 
 /* One value into the output line, in the output format. */
@@ -511,15 +492,14 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
                                cfg->explain ? QL_EVAL_TRACE : 0, &err);
     if (st) {
         char msg[2048];
-        ql_error_format(msg, sizeof msg, &err);
-        if (!err.file[0]) /* a plain record error: the message alone */
-            snprintf(msg, sizeof msg, "%s", err.message);
+        const char *field;
+        rj_error(&err, msg, sizeof msg, &field);
         int col = 0;
-        if (err.field[0]) {
-            int i = ql_ruleset_input_index(cfg->rs, err.field);
+        if (*field) {
+            int i = ql_ruleset_input_index(cfg->rs, field);
             col = i >= 0 ? column_of(cfg, s, &rv, i) : 0;
         }
-        reject(cfg, w, s, col, err.field, st, msg, id);
+        reject(cfg, w, s, col, field, st, msg, id);
         return;
     }
     if (w->tot && add_totals(cfg, w, &rv)) {
