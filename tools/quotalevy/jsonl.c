@@ -3,7 +3,8 @@
  */
 #include "jsonl.h"
 
-#include "strbuf.h" /* buf_grow */
+#include "quotalevy.h" /* ql_decimal_parse */
+#include "strbuf.h"   /* buf_grow */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -237,6 +238,20 @@ static size_t plain_number(const char *t, size_t n, char *out)
         o += nd - whole;
     }
     return o;
+}
+
+/* Whether a number with an exponent is one no decimal holds written out
+ * (1e400, 1e-50, 0E+40: past 36 digits before or after the point), as the
+ * library judges it (ql_decimal_parse's QL_ERANGE).  Such a number is left
+ * as written, so the record refuses it in the words it gives the same
+ * text in a CSV field ("number too long … written out, it has …"),
+ * never read as a plain form the library would not have read (0E+40 was
+ * 0) nor refused in other words (1e50's 51 digits). */
+static int too_long_written_out(const char *t, size_t n)
+{
+    ql_decimal d;
+    ql_error e;
+    return ql_decimal_parse(&d, t, n, &e) == QL_ERANGE;
 }
 
 static int out_put(jsonl_reader *r, const char *s, size_t n)
@@ -477,7 +492,7 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
             }
             char plain[JSONL_PLAIN_MAX];
             size_t plen = plain_number(t, len, plain);
-            if (plen)
+            if (plen && !too_long_written_out(t, len))
                 t = plain, len = plen;
             r->voff[n] = r->olen;
             r->vlens[n] = len;
