@@ -269,7 +269,9 @@ class Run(unittest.TestCase):
                 '"local_avg_wage": 50000.00, "admin_level": null}\n'
                 '\n'
                 '{"id": "J2", "unit_type": "agency", "nested": {"a": 1}}\n'
-                '{"id": "J3\\u5409", "unit_type": "enterprise", "employees": "1e3"}\n')
+                '{"id": "J3\\u5409", "unit_type": "enterprise", "employees": "1e3", '
+                '"disabled": 1, "disabled_severe": 0, "wage_total": "6000000", '
+                '"local_avg_wage": 50000.00, "admin_level": null}\n')
         p = run("run", JILIN, "-", "--input-format", "jsonl", "--format", "jsonl",
                 "--date", "2024-06-30", stdin=data, check_rc=1)
         out = [json.loads(l, parse_float=Decimal) for l in p.stdout.splitlines()]
@@ -1520,30 +1522,32 @@ class InputRead(unittest.TestCase):
         for text, fmt, said in (("id\nA\n", "csv", "the header has only 'id'"),
                                 ("id,date\nA,2025-03-31\n", "csv",
                                  "the header has only 'id', 'date'"),
-                                ('{"id": "A", "full_time[1]": 400}\n{}\n', "jsonl",
-                                 "<stdin>:2: no key is an input of the rule set 'jp-levy' "
-                                 "(the record has no key"),
                                 ('{"id": "A"}\n', "jsonl", "the record has only 'id'")):
             dated = [] if text.startswith("id,date") else ["--date", "2025-03-31"]
             p = run("run", self.JP, "-", *dated, "--input-format", fmt,
                     stdin=text, check_rc=2)
             self.assertIn(said, p.stderr)
             self.assertIn("would be evaluated on the inputs' defaults alone", p.stderr)
-        # JSON Lines: a record none of whose keys is an input, at any line
+        # JSON Lines: the first record is the file's header, and stops the
+        # run; a later record none of whose keys is an input is rejected
+        # (its keys differ from the first's) and the run goes on
         good = '{"id": "A", "industry": "none", "note": "x"}\n'
-        for text, line in (('{"id": "A", "Vollzeit": 400}\n', 1),
-                           (good + '{"id": "B", "note": "y"}\n', 2)):
-            p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format",
-                    "jsonl", stdin=text, check_rc=2)
-            self.assertIn(f"<stdin>:{line}: no key is an input of the rule set 'jp-levy' "
-                          "(the record has '", p.stderr)
+        p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format",
+                "jsonl", stdin='{"id": "A", "Vollzeit": 400}\n', check_rc=2)
+        self.assertIn("<stdin>:1: no key is an input of the rule set 'jp-levy' "
+                      "(the record has '", p.stderr)
+        p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
+                stdin=good + '{"id": "B", "note": "y"}\n{}\n', check_rc=1)
+        self.assertIn("<stdin>:2: rejected (id B): no key is an input of the rule set "
+                      "'jp-levy' (the record has '", p.stderr)
+        self.assertIn("<stdin>:3: rejected: no key is an input of the rule set 'jp-levy' "
+                      "(the record has no key", p.stderr)
+        self.assertIn("3 rows read, 1 written, 2 rejected", p.stderr)
         # … the id alone too (P4-04: it was evaluated on the defaults)
         p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
-                stdin=good + '{"id": "B"}\n', check_rc=2)
-        self.assertIn("<stdin>:2: no key is an input of the rule set 'jp-levy' (the record "
-                      "has only 'id'", p.stderr)
+                stdin=good + '{"id": "B"}\n', check_rc=1)
         # … in the words of every front end (tools/quotalevy/noinput.h)
-        self.assertIn("<stdin>:2: no key is an input of the rule set 'jp-levy' (the record has only 'id'; the rules read exclusion_rate, industry, full_time[1], …): it would be evaluated on the inputs' defaults alone (`quotalevy check RULES` lists the inputs)",
+        self.assertIn("<stdin>:2: rejected (id B): no key is an input of the rule set 'jp-levy' (the record has only 'id'; the rules read exclusion_rate, industry, full_time[1], …): it would be evaluated on the inputs' defaults alone (`quotalevy check RULES` lists the inputs)",
                       p.stderr)
 
     def test_a_list_inputs_bare_name_stops_the_run(self):
@@ -1780,13 +1784,22 @@ class InputRead(unittest.TestCase):
                 stdin=data, check_rc=0)
         self.assertEqual(p.stderr.count("note:"), 1)
         self.assertIn("<stdin>:1: note: key 'remark' is not read", p.stderr)
-        bad = data + (good % 99).replace('"disabled"', '"Disabled"')
+        # a near miss in the first record stops the run before any row, as
+        # a header's; in a later record it is that record's reject
+        slip = (good % 99).replace('"disabled"', '"Disabled"')
         p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
-                stdin=bad, check_rc=2)
-        self.assertIn("<stdin>:21: key 'Disabled' is not an input of the rules: did you "
+                stdin=slip + data, check_rc=2)
+        self.assertIn("<stdin>:1: key 'Disabled' is not an input of the rules: did you "
                       "mean 'disabled'?", p.stderr)
+        self.assertNotIn("rows read", p.stderr)
+        self.assertEqual(p.stdout, "")
+        p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
+                stdin=data + slip, check_rc=1)
+        self.assertIn("<stdin>:21:72: rejected (id J99): field 'Disabled': key 'Disabled' is "
+                      "not an input of the rules: did you mean 'disabled'?", p.stderr)
+        self.assertIn("21 rows read, 20 written, 1 rejected", p.stderr)
         run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
-            "--ignore-columns", "Disabled,remark", stdin=bad, check_rc=1)
+            "--ignore-columns", "Disabled,remark", stdin=data + slip, check_rc=1)
         # a key named twice in a record is refused, as a twice-named column is
         dup = (good % 1).replace('"disabled": 1', '"disabled": 1, "disabled": 9')
         p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",

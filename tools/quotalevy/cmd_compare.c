@@ -505,6 +505,15 @@ int cmd_compare(int argc, char **argv)
             goto out;
         }
     }
+    if (!header) { /* JSON Lines: the first record is the header, checked before
+                    * any output (the loop reads it again) */
+        in_row first;
+        const char *slip, *slip_field;
+        if (in_peek(rd, &first) == 1 && !first.error &&
+            col_check_keys(cw, "compare", path, first.line, first.name, first.n, &slip,
+                           &slip_field))
+            goto out;
+    }
     if (units.open) { /* the changed units' CSV header, once nothing
                        * can refuse the run any more */
         sb_puts(&line, "id");

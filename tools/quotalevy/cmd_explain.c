@@ -76,6 +76,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
     in_row row;
     int st;
     long found = 0; /* the line of the row filled in, once one is */
+    int first_seen = 0; /* JSON Lines: a record was read whole */
     char near[256] = ""; /* the id nearest to --row's, for "did you mean" */
     int near_d = 0;
     while ((st = in_next(rd, &row)) == 1) {
@@ -88,6 +89,16 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
         }
         if (row.error)
             continue;
+        const char *slip = NULL, *slip_field;
+        /* JSON Lines: the first record's keys are the file's header, checked
+         * whichever row is asked for; the row asked for is held to them */
+        int first_rec = !header && !first_seen;
+        first_seen |= first_rec;
+        if (first_rec && col_check_keys(w, "explain", path, row.line, row.name, row.n,
+                                        &slip, &slip_field)) {
+            rc = -2;
+            goto out;
+        }
         size_t k;
         for (k = 0; k < row.n; k++)
             if (!strcmp(row.name[k], "id") && row.val[k] && !strcmp(row.val[k], id))
@@ -118,14 +129,15 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
         const char *rid = NULL;
         int column = 0;
         ql_error err;
-        const char *slip = NULL, *slip_field;
-        if (!header && col_check_keys(w, "explain", path, row.line, row.name, row.n,
-                                      &slip, &slip_field)) {
+        if (!header && !first_rec &&
+            col_check_keys(w, "explain", path, row.line, row.name, row.n, &slip,
+                           &slip_field)) {
             rc = -2;
             goto out;
         }
-        if (slip) { /* the record's own slip: run's reject */
-            rj_say(path, row.line, 0, "rejected", id, slip_field, slip);
+        if (slip) { /* the record's own slip: run's reject, where run puts it */
+            in_row_reject(&row, slip, slip_field, QL_ERECORD);
+            rj_say(path, row.line, row.error_column, "rejected", id, slip_field, slip);
             rc = 1;
             goto out;
         }

@@ -573,6 +573,18 @@ static int write_headers(run_state *st)
     return 0;
 }
 
+/* JSON Lines: the first record's keys are the file's header, checked
+ * before any output is written (a near miss stops the run with nothing
+ * written, as a header's); the pipeline reads that record again. */
+static int first_record_stops(run_state *st)
+{
+    in_row row;
+    const char *reject, *field;
+    return in_peek(st->rd, &row) == 1 && !row.error &&
+           col_check_keys(st->cfg.watch, "run", st->cfg.input_name, row.line, row.name,
+                          row.n, &reject, &field);
+}
+
 static int open_files(run_state *st)
 {
     char errbuf[512];
@@ -604,6 +616,8 @@ static int open_files(run_state *st)
     size_t nh;
     const char *const *header = in_header(st->rd, &nh);
     if (header && map_header(st, header, nh))
+        return -1;
+    if (!header && first_record_stops(st))
         return -1;
     return write_headers(st);
 }

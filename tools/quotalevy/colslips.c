@@ -203,7 +203,7 @@ int cw_say_list_named(const col_watch *w, const char *cmd, const char *where,
     int bl = (int)(strchr(first, '[') - first);
     const char *nm = b.p ? b.p : "";
     if (exact)
-        fprintf(stderr,
+        fprintf(w->say,
                 "quotalevy %s: %s: %s '%s' names a list input: '%s' is a list "
                 "of %d "
                 "item%s, read as %.*s[1], %.*s[2], … %.*s[%d], one %s each "
@@ -215,7 +215,7 @@ int cw_say_list_named(const col_watch *w, const char *cmd, const char *where,
                 bl, first, bl, first, size, what, what, nm);
     else
         fprintf(
-            stderr,
+            w->say,
             "quotalevy %s: %s: %s '%s' is not an input of the rules: did you "
             "mean "
             "the list '%.*s'? It is read as %.*s[1] … %.*s[%d], one %s each "
@@ -275,21 +275,21 @@ static const char *sep_name(char c)
 }
 
 /* A column holding a separator between input names: said, 1. */
-int cw_say_sep(const char *cmd, const char *where, const char *what,
-               const char *name, char sep)
+int cw_say_sep(const col_watch *w, const char *cmd, const char *where,
+               const char *what, const char *name, char sep)
 {
     strbuf b = {0};
     put_short(&b, name);
     if (sep == ',')
         fprintf(
-            stderr,
+            w->say,
             "quotalevy %s: %s: %s '%s' holds ',' inside quotes between names "
             "of "
             "inputs: its names would be read as one, and those inputs as empty "
             "(unquote the header line)\n",
             cmd, where, what, b.p ? b.p : "");
     else
-        fprintf(stderr,
+        fprintf(w->say,
                 "quotalevy %s: %s: %s '%s' holds names of inputs separated by "
                 "%s: the "
                 "file seems to be separated by %s, and quotalevy reads CSV "
@@ -313,7 +313,7 @@ int cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
     const char *first = n ? names[0] : "";
     if (header && n == 1 && !strncmp(first, "sep=", 4) && strlen(first) == 5)
         fprintf(
-            stderr,
+            w->say,
             "quotalevy %s: %s: the first line '%s' is a spreadsheet's hint "
             "that "
             "the file is separated by '%c'; quotalevy reads CSV separated by "
@@ -322,7 +322,7 @@ int cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
             "CSV)\n",
             cmd, where, first, first[4]);
     else
-        fprintf(stderr,
+        fprintf(w->say,
                 "quotalevy %s: %s: %s%s (`quotalevy check RULES` lists the "
                 "inputs)\n",
                 cmd, where,

@@ -11,6 +11,7 @@
 
 #include "input.h"
 #include "nearidx.h"
+#include "noinput.h"
 #include "strbuf.h" /* sb_put_escaped */
 
 /* The list inputs' table (list_of, lists): NAME[1] … NAME[n] are
@@ -53,6 +54,7 @@ col_watch *col_watch_new(const ql_ruleset *rs, const char *ignore,
     if (!w)
         return NULL;
     w->rs = rs;
+    w->say = stderr;
     w->keep = keep;
     w->nkeep = nkeep;
     w->has_date = has_date;
@@ -103,6 +105,10 @@ void col_watch_free(col_watch *w)
     free(w->bases);
     for (size_t i = 0; i < SEEN_SLOTS; i++)
         free(w->seen[i]);
+    for (size_t i = 0; w->first_keys && i < w->first_cap; i++)
+        free(w->first_keys[i]);
+    free(w->first_keys);
+    free(w->first_has);
     free(w);
 }
 
@@ -159,7 +165,7 @@ static int say_bad_item(const col_watch *w, const char *cmd, const char *where,
     strbuf b = {0};
     sb_put_escaped(&b, name, strlen(name));
     int base = (int)(strchr(first, '[') - first);
-    fprintf(stderr,
+    fprintf(w->say,
             "quotalevy %s: %s: %s '%s' is not an input of the rules: '%.*s' is a "
             "list of %d item%s, %s … %.*s[%d] (--ignore-columns '%s' reads the "
             "file anyway)\n",
@@ -169,12 +175,12 @@ static int say_bad_item(const col_watch *w, const char *cmd, const char *where,
     return 1;
 }
 
-static void say_near(const char *cmd, const char *where, const char *what,
-                     const char *name, const char *meant)
+static void say_near(const col_watch *w, const char *cmd, const char *where,
+                     const char *what, const char *name, const char *meant)
 {
     strbuf b = {0};
     sb_put_escaped(&b, name, strlen(name));
-    fprintf(stderr,
+    fprintf(w->say,
             "quotalevy %s: %s: %s '%s' is not an input of the rules: did you mean "
             "'%s'? (that input has no %s, so it would be read as empty; "
             "--ignore-columns '%s' reads the file anyway)\n",
@@ -194,7 +200,7 @@ static int date_twice(const col_watch *w, const char *cmd, const char *where,
         if (!strcmp(names[j], "date")) {
             strbuf b = {0};
             sb_put_escaped(&b, where, strlen(where));
-            fprintf(stderr,
+            fprintf(w->say,
                     "quotalevy %s: %s: the %s 'date' gives each row its evaluation "
                     "date, and so does --date: give one of them (--ignore-columns "
                     "date evaluates every row on --date's day)\n",
@@ -217,7 +223,7 @@ static int say_stop(const col_watch *w, const char *cmd, const char *where,
         return cw_say_list_named(w, cmd, where, what, name);
     const char *meant = cw_near_input(w, name, has_date, has_id);
     if (meant) {
-        say_near(cmd, where, what, name, meant);
+        say_near(w, cmd, where, what, name, meant);
         return 1;
     }
     if (w->ninputs && say_bad_item(w, cmd, where, what, name))
@@ -225,18 +231,22 @@ static int say_stop(const col_watch *w, const char *cmd, const char *where,
     if (list)
         return cw_say_list_named(w, cmd, where, what, name);
     char sep = cw_sep_inside(w, name);
-    return sep ? cw_say_sep(cmd, where, what, name, sep) : 0;
+    return sep ? cw_say_sep(w, cmd, where, what, name, sep) : 0;
 }
+
+/* Who a list's partial items are said of: a CSV header and the first
+ * JSON Lines record stop the run; a later record is rejected. */
+enum { OF_HEADER, OF_FIRST_RECORD, OF_RECORD };
 
 /* A list input some of whose items have a column (key) and others not:
  * each missing item would be read as empty in every row and the levy
- * change without a word — an export that lost a month.  Said for the
- * first such list; 1.  Items --ignore-columns names are empty knowingly.
- * Linear in the names: each is looked up once. */
-static int partial_list(col_watch *w, const char *cmd, const char *input,
-                        long line, const char *const *names, size_t n)
+ * change without a word — an export that lost a month.  Said (at
+ * `where`) for the first such list, or for OF_RECORD made w->reject;
+ * 1.  Items --ignore-columns names are empty knowingly.  Linear in the
+ * names: each is looked up once. */
+static int partial_list(col_watch *w, const char *cmd, const char *where, int of,
+                        const char *const *names, size_t n)
 {
-    int header = line < 0;
     if (!w->nlists)
         return 0;
     size_t nt = 0;
@@ -280,16 +290,25 @@ static int partial_list(col_watch *w, const char *cmd, const char *input,
         nmiss++;
     }
     const char *m = miss.p ? miss.p : "", *ig = ign.p ? ign.p : "";
-    if (header)
-        fprintf(stderr,
+    if (of == OF_HEADER)
+        fprintf(w->say,
                 "quotalevy %s: %s: the header has %d of the %d items of the list "
                 "'%.*s': %s %s no column, so every row would read %s as empty "
                 "(add %s, with empty cells where an item is meant empty, or "
                 "--ignore-columns '%s' to read %s as empty knowingly)\n",
-                cmd, input, given, bad->size, bl, first, m,
+                cmd, where, given, bad->size, bl, first, m,
                 nmiss == 1 ? "has" : "have", nmiss == 1 ? "it" : "them",
                 nmiss == 1 ? "the column" : "the columns", ig,
                 nmiss == 1 ? "it" : "them");
+    else if (of == OF_FIRST_RECORD) /* the file's header, as it were */
+        fprintf(w->say,
+                "quotalevy %s: %s: the first record has %d of the %d items of the "
+                "list '%.*s': %s %s no key, so every record would read %s as empty "
+                "(add %s, null where an item is meant empty, or --ignore-columns "
+                "'%s' to read %s as empty knowingly)\n",
+                cmd, where, given, bad->size, bl, first, m,
+                nmiss == 1 ? "has" : "have", nmiss == 1 ? "it" : "them",
+                nmiss == 1 ? "the key" : "the keys", ig, nmiss == 1 ? "it" : "them");
     else {
         /* one record's slip: that record is rejected, the run goes on */
         char head[96];
@@ -381,7 +400,7 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
             stop = 1;
         }
     }
-    stop = stop || partial_list(w, cmd, input, -1, names, n);
+    stop = stop || partial_list(w, cmd, input, OF_HEADER, names, n);
     if (!stop && nignored) {
         fprintf(stderr,
                 "quotalevy %s: %s: note: %zu column%s the rules do not read, "
@@ -410,25 +429,66 @@ static int seen_before(col_watch *w, const char *key)
     return 0;
 }
 
-int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
-                   const char *const *names, size_t n, const char **reject,
-                   const char **field)
+/* ------------------------------------------- JSON Lines records' keys */
+
+static unsigned name_hash(const char *key)
 {
-    *reject = *field = NULL;
+    unsigned h = 2166136261u;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+/* Whether the first record has a key of this name. */
+static int first_gives(const col_watch *w, const char *name)
+{
+    size_t mask = w->first_cap - 1;
+    for (size_t h = name_hash(name) & mask; w->first_keys[h]; h = (h + 1) & mask)
+        if (!strcmp(w->first_keys[h], name))
+            return 1;
+    return 0;
+}
+
+/* Keeps the first record's keys, the header of the records after it.
+ * −1 out of memory. */
+static int first_keep(col_watch *w, long line, const char *const *names, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 2)
+        cap *= 2;
+    w->first_keys = calloc(cap, sizeof *w->first_keys);
+    w->first_has = calloc(w->ninputs + 1, 1);
+    if (!w->first_keys || !w->first_has)
+        return -1;
+    w->first_cap = cap;
+    w->first_line = line;
+    for (size_t j = 0; j < n; j++) {
+        size_t h = name_hash(names[j]) & (cap - 1);
+        while (w->first_keys[h])
+            h = (h + 1) & (cap - 1);
+        if (!(w->first_keys[h] = strdup(names[j])))
+            return -1;
+        int i = ql_ruleset_input_index(w->rs, names[j]);
+        if (i >= 0 && !col_ignored(w, names[j]) && !w->first_has[i]++)
+            w->first_inputs++;
+    }
+    return 0;
+}
+
+/* The first record: its keys are the file's header.  A slip stops the
+ * run as a header's would (−1); a key the rules do not read is noted. */
+static int first_record(col_watch *w, const char *cmd, const char *input, long line,
+                        const char *const *names, size_t n)
+{
     int has_date = 0, has_id = 0, any_input = 0;
     size_t nunread = 0;
-    if (w->has_date && !col_ignored(w, "date")) {
-        char at[64];
-        snprintf(at, sizeof at, ":%ld", line);
-        strbuf where = {0};
-        sb_puts(&where, input);
-        sb_puts(&where, at);
-        int twice = date_twice(w, cmd, where.p ? where.p : input, "key", names, n);
-        free(where.p);
-        if (twice)
-            return -1;
-    }
-    int knowingly = 0;
+    char lno[32];
+    snprintf(lno, sizeof lno, ":%ld", line);
+    strbuf at = {0};
+    sb_puts(&at, input);
+    sb_puts(&at, lno);
+    const char *where = at.p ? at.p : input;
+    int stop = date_twice(w, cmd, where, "key", names, n), knowingly = 0;
     for (size_t j = 0; j < n; j++) {
         if (is_input(w, names[j]))
             any_input = 1;
@@ -437,24 +497,9 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
         else
             knowingly |= col_ignored(w, names[j]) && !w->ignore_all;
     }
-    if (!nunread && (any_input || !w->ninputs || knowingly)) {
-        /* `{}` or `{"id": …}` alone holds no input: said below */
-        if (partial_list(w, cmd, input, line, names, n))
-            *reject = w->reject.p ? w->reject.p : "out of memory", *field = w->missing;
-        return 0;
-    }
-    char lno[32];
-    snprintf(lno, sizeof lno, ":%ld", line);
-    strbuf at = {0};
-    sb_puts(&at, input);
-    sb_puts(&at, lno);
-    const char *where = at.p ? at.p : input;
-    int stop = 0;
     mark_present(w, names, n, &has_date, &has_id);
-    for (size_t j = 0; j < n && !stop; j++) {
-        if (is_read(w, names[j]) || col_ignored(w, names[j]))
-            continue;
-        if (seen_before(w, names[j]))
+    for (size_t j = 0; j < n && !stop && nunread; j++) {
+        if (is_read(w, names[j]) || col_ignored(w, names[j]) || seen_before(w, names[j]))
             continue;
         if (say_stop(w, cmd, where, "key", names[j], has_date, has_id)) {
             stop = 1;
@@ -464,7 +509,7 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
             continue;
         strbuf b = {0};
         sb_put_escaped(&b, names[j], strlen(names[j]));
-        fprintf(stderr,
+        fprintf(w->say,
                 "quotalevy %s: %s: note: key '%s' is not read by the rules and "
                 "is ignored%s (--ignore-columns NAME,… or '*' says so knowingly)\n",
                 cmd, where, b.p ? b.p : "",
@@ -473,12 +518,211 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
             w->seen_full = 1;
         free(b.p);
     }
-    if (!stop && cw_say_no_input(w, cmd, where, 0, any_input, names, n))
+    /* `{}` or `{"id": …}` alone holds no input */
+    if (!stop && (nunread || !(any_input || !w->ninputs || knowingly)) &&
+        cw_say_no_input(w, cmd, where, 0, any_input, names, n))
         stop = 1;
-    if (!stop && partial_list(w, cmd, input, line, names, n))
-        *reject = w->reject.p ? w->reject.p : "out of memory", *field = w->missing;
+    if (!stop && partial_list(w, cmd, where, OF_FIRST_RECORD, names, n))
+        stop = 1;
     free(at.p);
+    if (!stop && first_keep(w, line, names, n)) {
+        cli_error(cmd, "out of memory");
+        stop = 1;
+    }
     return stop ? -1 : 0;
+}
+
+/* What say_stop would say of key `name` at `where`, as a reject's text
+ * into w->reject (the "quotalevy CMD: WHERE: " it opens with left out);
+ * 1 when it is a slip, 0 when not, −1 out of memory. */
+static int slip_text(col_watch *w, const char *cmd, const char *where, const char *name,
+                     int has_date, int has_id)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return -1;
+    FILE *was = w->say;
+    w->say = m;
+    int said = say_stop(w, cmd, where, "key", name, has_date, has_id);
+    w->say = was;
+    if (fclose(m) || !text) {
+        free(text);
+        return -1;
+    }
+    size_t skip = strlen("quotalevy ") + strlen(cmd) + 2 + strlen(where) + 2;
+    w->reject.len = 0;
+    if (said && len > skip)
+        sb_put(&w->reject, text + skip, len - skip - (text[len - 1] == '\n'));
+    free(text);
+    return said;
+}
+
+/* The rank of a key's slip among a record's problems (docs/architecture.md,
+ * "Names in a record that are no input", 5): the input it misses, a
+ * list's by its first item; −1 the date; ninputs one of no input. */
+static long slip_rank(const col_watch *w, const char *name, int has_date, int has_id)
+{
+    int size, exact = 0;
+    const char *first = cw_list_named(w, name, &size, &exact), *meant;
+    if (!(first && exact) && (meant = cw_near_input(w, name, has_date, has_id)))
+        first = meant;
+    else if (!(first && exact) && w->ninputs && cw_bad_list_item(w, name, &meant, &size))
+        first = meant;
+    if (first && !strcmp(first, "date"))
+        return -1;
+    int i = first ? ql_ruleset_input_index(w->rs, first) : -1;
+    return i >= 0 ? i : (long)w->ninputs;
+}
+
+/* A record after the first: its keys are held to the first record's.  A
+ * needed key it lacks (one the first gives to an input), a key the rules
+ * do not read that the first has not, a near miss, a list's missing item,
+ * a date beside --date: the record's reject, the first of them in the
+ * fixed order of every front end (the date, then the inputs as declared,
+ * then keys of no input), made w->reject. */
+static int later_record(col_watch *w, const char *cmd, const char *input, long line,
+                        const char *const *names, size_t n, const char **reject,
+                        const char **field)
+{
+    size_t given = 0;
+    int odd = 0, date_key = 0;
+    for (size_t j = 0; j < n; j++) {
+        const char *nm = names[j];
+        if (col_ignored(w, nm))
+            continue;
+        int i = ql_ruleset_input_index(w->rs, nm);
+        if (i >= 0) {
+            given += w->first_has[i];
+            continue;
+        }
+        date_key |= !strcmp(nm, "date");
+        if (!is_read(w, nm) && !first_gives(w, nm)) /* '*' too: a slip is no pass */
+            odd = 1;
+    }
+    int twice = date_key && w->has_date; /* the first record had none */
+    if (!odd && !twice && given == w->first_inputs) { /* the common case */
+        if (partial_list(w, cmd, input, OF_RECORD, names, n))
+            *reject = w->reject.p ? w->reject.p : "out of memory", *field = w->missing;
+        return 0;
+    }
+    char lno[32];
+    snprintf(lno, sizeof lno, ":%ld", line);
+    strbuf at = {0};
+    sb_puts(&at, input);
+    sb_puts(&at, lno);
+    const char *where = at.p ? at.p : input;
+    int has_date, has_id;
+    /* the best problem so far: its rank, and what it is */
+    enum { P_NONE, P_DATE, P_NOINPUT, P_SLIP, P_LIST, P_MISSING, P_UNKNOWN } kind = P_NONE;
+    long best = (long)w->ninputs + 2;
+    size_t which = 0;
+    int any_input = 0;
+    for (size_t j = 0; j < n && !any_input; j++)
+        any_input = is_input(w, names[j]);
+    if (twice)
+        kind = P_DATE, best = -1;
+    else if (w->first_inputs && noinput_refuses(w->rs, (size_t)any_input)) /* `{}` */
+        kind = P_NOINPUT, best = -1;
+    mark_present(w, names, n, &has_date, &has_id);
+    for (size_t j = 0; j < n && best >= 0; j++) { /* slips, then keys of no input */
+        const char *nm = names[j];
+        if (is_read(w, nm) || col_ignored(w, nm) || first_gives(w, nm))
+            continue;
+        int size, exact;
+        const char *tmp;
+        int slip = cw_list_named(w, nm, &size, &exact) ||
+                   cw_near_input(w, nm, has_date, has_id) ||
+                   (w->ninputs && cw_bad_list_item(w, nm, &tmp, &size)) ||
+                   cw_sep_inside(w, nm);
+        if (!slip && w->ignore_all) /* '*': any key the rules do not read */
+            continue;
+        long r = slip ? slip_rank(w, nm, has_date, has_id) : (long)w->ninputs + 1;
+        if (r < best || (r == best && kind == P_UNKNOWN && !slip &&
+                         strcmp(nm, names[which]) < 0))
+            kind = slip ? P_SLIP : P_UNKNOWN, best = r, which = j;
+    }
+    const char *list_item = NULL;
+    if (best >= 0 && partial_list(w, cmd, input, OF_RECORD, names, n)) {
+        long r = ql_ruleset_input_index(w->rs, w->missing);
+        list_item = w->missing;
+        if (r < best)
+            kind = P_LIST, best = r;
+    }
+    for (size_t i = 0; i < w->ninputs && (long)i < best; i++)
+        if (w->first_has[i] && !w->present[i]) {
+            kind = P_MISSING, best = (long)i, which = i;
+            break;
+        }
+    strbuf *b = &w->reject;
+    char num[32];
+    snprintf(num, sizeof num, "%ld", w->first_line);
+    int rc = 0;
+    switch (kind) {
+    case P_NONE: break;
+    case P_DATE:
+        b->len = 0;
+        sb_puts(b, "the key 'date' gives the record its evaluation date, and so does "
+                   "--date (the first record, line ");
+        sb_puts(b, num);
+        sb_puts(b, ", has none; --ignore-columns date evaluates every record on "
+                   "--date's day)");
+        *field = "date";
+        break;
+    case P_NOINPUT: {
+        char msg[2048];
+        b->len = 0;
+        sb_puts(b, noinput_message(msg, sizeof msg, w->rs, 0, "the record", names, n));
+        sb_puts(b, " (`quotalevy check RULES` lists the inputs)");
+        *field = NULL;
+        break;
+    }
+    case P_SLIP:
+        if (slip_text(w, cmd, where, names[which], has_date, has_id) < 0)
+            rc = -1;
+        *field = names[which];
+        break;
+    case P_LIST: /* w->reject holds it */
+        *field = list_item;
+        break;
+    case P_MISSING:
+        b->len = 0;
+        sb_puts(b, "no key '");
+        sb_puts(b, ql_ruleset_input_name(w->rs, which));
+        sb_puts(b, "', which the first record (line ");
+        sb_puts(b, num);
+        sb_puts(b, ") gives: it would be read as empty (give the key, null where it "
+                   "is meant empty)");
+        *field = ql_ruleset_input_name(w->rs, which);
+        break;
+    case P_UNKNOWN:
+        b->len = 0;
+        sb_puts(b, "key '");
+        sb_put_escaped(b, names[which], strlen(names[which]));
+        sb_puts(b, "' is not read by the rules, and the first record (line ");
+        sb_puts(b, num);
+        sb_puts(b, "), whose keys are the file's columns, has no such key: a record's "
+                   "keys differ from the first's (--ignore-columns '");
+        sb_put_escaped(b, names[which], strlen(names[which]));
+        sb_puts(b, "' reads the file anyway)");
+        *field = names[which];
+        break;
+    }
+    if (kind != P_NONE)
+        *reject = rc || !b->p ? "out of memory" : b->p;
+    free(at.p);
+    return 0;
+}
+
+int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
+                   const char *const *names, size_t n, const char **reject,
+                   const char **field)
+{
+    *reject = *field = NULL;
+    if (!w->first_keys)
+        return first_record(w, cmd, input, line, names, n);
+    return later_record(w, cmd, input, line, names, n, reject, field);
 }
 
 int col_keep_read(const col_watch *w, const in_row *row, in_row *kept)

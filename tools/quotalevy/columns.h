@@ -39,11 +39,16 @@ int col_ignored(const col_watch *w, const char *name);
  * saying each near miss (the run stops). */
 int col_check_header(col_watch *w, const char *cmd, const char *input,
                      const char *const *names, size_t n);
-/* A JSON Lines record's keys, as they come: a new ignored key is noted
- * once; −1 after saying a near miss.  A record that gives some of a list
- * input's items but not all is that record's slip: 0 with its reason in
- * *reject (owned by w, valid until the next call) and the first missing
- * item in *field, else *reject NULL. */
+/* A JSON Lines record's keys, as they come.  The first record's are the
+ * file's header: its keys the rules do not read are noted, and its slips
+ * (those of col_check_header, and some of a list's items) said, −1 (the
+ * run stops).  A later record is held to the first's keys: one that
+ * lacks a key the first gives to an input, has a key the rules do not
+ * read that the first has not, a near miss, some of a list's items, no
+ * input, or a 'date' beside --date is that record's slip: 0 with its
+ * reason in *reject (owned by w, valid until the next call) and the key
+ * in *field (NULL: none), the first in the fixed order of every front
+ * end; else *reject NULL. */
 int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
                    const char *const *names, size_t n, const char **reject,
                    const char **field);

@@ -9,6 +9,7 @@
 #define QL_COLWATCH_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "columns.h"
 #include "nearidx.h"
@@ -20,6 +21,17 @@
 
 struct col_watch {
     const ql_ruleset *rs;
+    /* where a slip is said: standard error, or (a later JSON Lines
+     * record's) a memory stream whose text becomes its reject */
+    FILE *say;
+    /* JSON Lines: the first record's keys, the header of the records
+     * after it (a hash set of first_cap slots, NULL until it is read),
+     * its line, and per input whether it gives it (first_has, of which
+     * first_inputs) */
+    char **first_keys;
+    size_t first_cap, first_inputs;
+    long first_line;
+    unsigned char *first_has;
     char *ignore_copy;
     const char **ignore;
     size_t nignore;
@@ -71,8 +83,8 @@ const char *cw_near_input(const col_watch *w, const char *name, int has_date,
  * a tab, …), or 0. */
 char cw_sep_inside(const col_watch *w, const char *name);
 /* A column holding a separator between input names: said, 1. */
-int cw_say_sep(const char *cmd, const char *where, const char *what,
-               const char *name, char sep);
+int cw_say_sep(const col_watch *w, const char *cmd, const char *where,
+               const char *what, const char *name, char sep);
 /* No column (key) is an input (any_input 0) while some are read as
  * nothing: said, 1; else 0. */
 int cw_say_no_input(const col_watch *w, const char *cmd, const char *where,

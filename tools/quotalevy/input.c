@@ -17,6 +17,9 @@ struct in_reader {
     size_t nheader;
     size_t id_col; /* the header's 'id' column, or nheader: none */
     char msg[160];
+    /* in_peek: the row the next in_next gives again (JSON Lines) */
+    int replay, replay_st;
+    in_row peeked;
 };
 
 static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
@@ -281,11 +284,31 @@ void in_row_reject(in_row *row, const char *why, const char *field, ql_status st
     row->error = why;
     row->error_field = field;
     row->error_status = st;
+    /* a key of the row (a name refused): at its value, as a value's
+     * refusal; a key the row lacks has no place in the line */
     row->error_column = 0;
+    for (size_t k = 0; field && k < row->n; k++)
+        if (!strcmp(row->name[k], field))
+            row->error_column = in_row_column(row, k);
+}
+
+int in_peek(in_reader *r, in_row *row)
+{
+    if (!r->jsonl || r->replay)
+        return -3;
+    r->replay_st = in_next(r, row);
+    r->peeked = *row;
+    r->replay = 1;
+    return r->replay_st;
 }
 
 int in_next(in_reader *r, in_row *row)
 {
+    if (r->replay) { /* the JSON Lines reader's buffers still hold it */
+        r->replay = 0;
+        *row = r->peeked;
+        return r->replay_st;
+    }
     memset(row, 0, sizeof *row);
     if (r->jsonl) {
         jsonl_record j;

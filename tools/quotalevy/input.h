@@ -42,7 +42,8 @@ static inline int in_row_column(const in_row *row, size_t k)
 }
 
 /* Makes `row` (a record read whole) an error row of `why` about `field`
- * (or NULL), keeping its id when it has one: its rejection names both. */
+ * (or NULL), keeping its id when it has one: its rejection names both,
+ * at the field's column when the row has that field. */
 void in_row_reject(in_row *row, const char *why, const char *field, ql_status st);
 
 /* Whether a file name says JSON Lines (.jsonl, .ndjson, .json): 1; CSV
@@ -59,6 +60,10 @@ void in_close(in_reader *r);
 /* 1 a row (maybe an error row), 0 end, −2 a read error (row->error
  * says why when the input is not records at all). */
 int in_next(in_reader *r, in_row *row);
+/* JSON Lines: in_next's row, which the next in_next gives again (the
+ * first record's keys checked before any output is written); −3 for
+ * CSV or a row already peeked. */
+int in_peek(in_reader *r, in_row *row);
 long long in_offset(const in_reader *r);
 /* Sets rec from the row's columns the rule set knows (after emptying it);
  * a 'date' column goes to *date unless *have_date is already set, an 'id'
