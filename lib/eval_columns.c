@@ -26,6 +26,7 @@
 #include "record_num.h"
 #include "result_access.h"
 #include "ruleset.h"
+#include "scale.h"
 #include "util.h"
 #include "value.h"
 
@@ -476,6 +477,21 @@ static void none_row(const ql_columns *c, size_t r)
         c->plan[k].scale[r] = QL_I64_NONE;
 }
 
+/* Row r's wanted columns from the columns' result, with the public
+ * column readers. */
+static void read_row(const ql_columns *c, size_t r)
+{
+    const ql_result *const one = c->res;
+    for (size_t i = 0; i < c->rs->n_outputs; i++)
+        if (c->out[i].coef)
+            ql_results_output_i64(&c->out[i].coef[r], &c->out[i].scale[r], &one,
+                                  1, i, NULL);
+    for (size_t k = 0; k < 5 * c->rs->n_checks; k++)
+        if (c->ck[k].coef)
+            ql_results_check_i64(&c->ck[k].coef[r], &c->ck[k].scale[r], &one, 1,
+                                 k / 5, (ql_check_field)(k % 5), NULL);
+}
+
 /* Row r the reference way: QL_OK with its columns written, or its
  * status (columns NONE, on_error told). */
 static ql_status exact_row(ql_columns *c, size_t r, ql_date date,
@@ -491,16 +507,39 @@ static ql_status exact_row(ql_columns *c, size_t r, ql_date date,
             on_error(r, &err, payload);
         return st;
     }
-    const ql_result *const one = c->res;
-    for (size_t i = 0; i < c->rs->n_outputs; i++)
-        if (c->out[i].coef)
-            ql_results_output_i64(&c->out[i].coef[r], &c->out[i].scale[r], &one,
-                                  1, i, NULL);
-    for (size_t k = 0; k < 5 * c->rs->n_checks; k++)
-        if (c->ck[k].coef)
-            ql_results_check_i64(&c->ck[k].coef[r], &c->ck[k].scale[r], &one, 1,
-                                 k / 5, (ql_check_field)(k % 5), NULL);
+    read_row(c, r);
     return QL_OK;
+}
+
+/* Row r when the fast values cannot be handed out as they are (an
+ * undivided quotient at an output, as Germany's employment_rate on
+ * every row, or a number shown at its places only by a display
+ * rounding): put into the columns' result as a record's fast evaluation
+ * puts them (qli_fast_put, which divides as eval.c divides), checked as
+ * ql_evaluate then checks such a result (qli_sc_check_result), and read
+ * with the public column readers as exact_row reads it — what exact_row
+ * would write, without the record and eval.c.  0 where the exact way is
+ * to decide (and to say why). */
+static int result_row(ql_columns *c, fctx *e, size_t r, ql_date date)
+{
+    ql_result *res = c->res;
+    if (qli_fast_put(e, res, NULL, date) != FN_OK ||
+        (!res->fastv && qli_sc_check_result(res) != QL_OK))
+        return 0;
+    read_row(c, r);
+    return 1;
+}
+
+/* Row r the fast way: 1 with its columns written, 0 where the exact way
+ * is to evaluate it. */
+static int fast_row(ql_columns *c, fctx *e, size_t r, ql_date date)
+{
+    if (load_row(c, e, r) != FN_OK || qli_fast_body(e) != FN_OK)
+        return 0;
+    if (!row_shown(e))
+        return result_row(c, e, r, date);
+    write_row(c, e, r);
+    return 1;
 }
 
 ql_status ql_evaluate_columns(ql_columns *c, size_t n, ql_date date,
@@ -519,9 +558,7 @@ ql_status ql_evaluate_columns(ql_columns *c, size_t n, ql_date date,
     e.rec = NULL;
     e.present = c->present;
     for (size_t r = 0; r < n; r++) {
-        if (fast && load_row(c, &e, r) == FN_OK && qli_fast_body(&e) == FN_OK &&
-            row_shown(&e)) {
-            write_row(c, &e, r);
+        if (fast && fast_row(c, &e, r, date)) {
             c->fast_rows++;
             continue;
         }

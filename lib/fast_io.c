@@ -374,6 +374,28 @@ int qli_fast_shown_fits(const fval *f, display d)
     return shown_fits(f, d);
 }
 
+/* After fast_body: the outputs and checks into res, and res's state as
+ * an evaluation of rec on date leaves it. */
+static inline __attribute__((always_inline)) int
+fast_put(fctx *e, ql_result *res, const ql_record *rec, ql_date date)
+{
+    /* from here on res changes: what eval.c would have left in it */
+    if (write_back(e, res))
+        return F_FALL;
+    res->rec = rec;
+    res->flags = 0;
+    res->ntrace = 0;
+    qli_eval_set_date(res, date); /* eval.c's parameters: of it */
+    res->error.code = QL_OK;
+    res->status = QL_OK;
+    return FN_OK;
+}
+
+int qli_fast_put(fctx *e, ql_result *res, const ql_record *rec, ql_date date)
+{
+    return fast_put(e, res, rec, date);
+}
+
 int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
                   struct fast_scratch *s)
 {
@@ -387,16 +409,7 @@ int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
         return F_FALL;
     if (fast_body(&e))
         return F_FALL;
-    /* from here on res changes: what eval.c would have left in it */
-    if (write_back(&e, res))
-        return F_FALL;
-    res->rec = rec;
-    res->flags = 0;
-    res->ntrace = 0;
-    qli_eval_set_date(res, date); /* eval.c's parameters: of it */
-    res->error.code = QL_OK;
-    res->status = QL_OK;
-    return FN_OK;
+    return fast_put(&e, res, rec, date);
 }
 
 /* The result's scratch, made on its first fast evaluation (NULL: no fast

@@ -77,6 +77,12 @@ int qli_fast_run(fctx *e, const fop *start, uint32_t *ret);
 int qli_fast_begin(fctx *e, const ql_ruleset *rs, struct fast_scratch *s,
                    ql_date date);
 int qli_fast_body(fctx *e);
+/* After qli_fast_body: the values into res as a record's fast
+ * evaluation on date leaves them (write_back: in 64 bits, or as eval.c's
+ * exact values where an output holds an undivided quotient or a number
+ * not shown at its places), res->rec set to rec; F_FALL with res
+ * unchanged where the exact engine is to decide. */
+int qli_fast_put(fctx *e, ql_result *res, const ql_record *rec, ql_date date);
 /* Whether number f (not a quotient) is shown with d's places as
  * qli_sc_check_result requires (write_back's test of each it hands
  * out whose type does not prove it). */
