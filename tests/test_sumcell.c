@@ -61,6 +61,8 @@ static ql_decimal some_dec(void)
     return random_dec(digits, scale, (int)(next() & 1));
 }
 
+/* c's total is w's: as a wide sum, and as text straight from the cell
+ * at its own scale and at more places (a sum shown at its output's). */
 static void assert_same_(const sumcell *c, const sumpool *p, const widesum *w,
                          const char *file, int line)
 {
@@ -71,6 +73,14 @@ static void assert_same_(const sumcell *c, const sumpool *p, const widesum *w,
     widesum_format(w, want, sizeof want);
     assert_text_(got, want, file, line);
     _assert_int_equal(c->scale, w->scale, file, line);
+    for (int min = 0; min <= 36; min += 1 + min / 3) {
+        widesum v = *w;
+        if (min > v.scale)
+            v.scale = min;
+        widesum_format(&v, want, sizeof want);
+        sumcell_format(c, p, min, got, sizeof got);
+        assert_text_(got, want, file, line);
+    }
 }
 #define assert_same(c, p, w) assert_same_((c), (p), (w), __FILE__, __LINE__)
 
@@ -174,6 +184,38 @@ static void test_sumcell_leaves_64_bits_and_comes_back(void **state)
     sumpool_free(&p);
 }
 
+static void test_sumcell_text_at_the_edges(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t coef;
+        int scale, min;
+        const char *text;
+    } cases[] = {
+        {0, 0, 0, "0"},
+        {0, 3, 0, "0.000"},
+        {0, 0, 2, "0.00"},
+        {5, 3, 0, "0.005"},
+        {-5, 3, 5, "-0.00500"},
+        {-1234567, 2, 2, "-12345.67"},
+        {INT64_MIN, 0, 0, "-9223372036854775808"},
+        {INT64_MIN, 19, 0, "-0.9223372036854775808"},
+        {INT64_MAX, 36, 36, "0.000000000000000009223372036854775807"},
+        {INT64_MAX, 0, 36,
+         "9223372036854775807.000000000000000000000000000000000000"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sumcell c = {cases[i].coef, cases[i].scale, 0};
+        char buf[160];
+        sumcell_format(&c, NULL, cases[i].min, buf, sizeof buf);
+        assert_text(buf, cases[i].text);
+        /* cut to the buffer, terminated */
+        sumcell_format(&c, NULL, cases[i].min, buf, 3);
+        assert_int_equal(strlen(buf),
+                         strlen(cases[i].text) < 2 ? strlen(cases[i].text) : 2);
+    }
+}
+
 static void test_sumcell_small_sums_need_no_pool(void **state)
 {
     (void)state;
@@ -221,6 +263,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sumcell_equals_the_wide_sum),
         cmocka_unit_test(test_sumcell_leaves_64_bits_and_comes_back),
+        cmocka_unit_test(test_sumcell_text_at_the_edges),
         cmocka_unit_test(test_sumcell_small_sums_need_no_pool),
         cmocka_unit_test(test_sumcell_refuses_a_decimal_outside_the_range),
     };

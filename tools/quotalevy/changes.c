@@ -151,11 +151,28 @@ static void put_dec(strbuf *out, const widesum *w, int scale)
     sb_puts(out, buf);
 }
 
+static void put_sum(strbuf *out, const sumcell *cell, const sumpool *pool,
+                    int scale)
+{
+    char buf[160];
+    sumcell_format(cell, pool, scale, buf, sizeof buf);
+    sb_putc(out, ',');
+    sb_puts(out, buf);
+}
+
+/* ",n" (by hand: a summary by unit writes millions of counts) */
 static void put_count(strbuf *out, long long n)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, ",%lld", n);
-    sb_puts(out, buf);
+    char buf[24];
+    size_t o = sizeof buf;
+    unsigned long long u = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
+    do
+        buf[--o] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (n < 0)
+        buf[--o] = '-';
+    buf[--o] = ',';
+    sb_put(out, buf + o, sizeof buf - o);
 }
 
 /* One row: scope, key cells (none: the total), rows, then the outputs
@@ -183,12 +200,12 @@ static void put_row(const changes *c, const char *key, const cgroup *g,
         if (!c->summed[i])
             continue;
         const cacc *a = cacc_of(c, g, i);
+        put_sum(out, &a->before, pool, c->scale[i]);
+        put_sum(out, &a->after, pool, c->scale[i]);
+        /* the difference: after − before, none counting as 0 */
         widesum x, y;
         sumcell_get(&a->before, pool, &x);
         sumcell_get(&a->after, pool, &y);
-        put_dec(out, &x, c->scale[i]);
-        put_dec(out, &y, c->scale[i]);
-        /* the difference: after − before, none counting as 0 */
         widesum_sub(&y, &x);
         put_dec(out, &y, c->scale[i]);
         if (c->money[i]) {

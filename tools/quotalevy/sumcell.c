@@ -4,6 +4,7 @@
 #include "sumcell.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const int64_t pow10_18[19] = {1,
                                      10,
@@ -117,6 +118,46 @@ void sumcell_get(const sumcell *c, const sumpool *pool, widesum *out)
     *out = (widesum){0};
     ql_decimal d = as_decimal(c->coef, c->scale);
     (void)widesum_add(out, &d);
+}
+
+void sumcell_format(const sumcell *c, const sumpool *pool, int min_scale,
+                    char *buf, size_t size)
+{
+    if (c->wide) {
+        widesum w = pool->w[c->wide - 1];
+        if (min_scale > w.scale)
+            w.scale = min_scale;
+        widesum_format(&w, buf, size);
+        return;
+    }
+    /* |coef| in d, least significant digit first */
+    uint64_t u = c->coef < 0 ? 0 - (uint64_t)c->coef : (uint64_t)c->coef;
+    char d[20], t[2 + 20 + QL_DECIMAL_MAX_SCALE + 1];
+    int n = 0, cs = c->scale, s = min_scale > cs ? min_scale : cs;
+    do
+        d[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    size_t o = 0;
+    if (c->coef < 0)
+        t[o++] = '-';
+    if (n > cs)
+        for (int k = n - 1; k >= cs; k--)
+            t[o++] = d[k];
+    else
+        t[o++] = '0';
+    if (s) {
+        t[o++] = '.';
+        for (int k = cs - 1; k >= 0; k--)
+            t[o++] = k < n ? d[k] : '0';
+        for (int k = cs; k < s; k++)
+            t[o++] = '0';
+    }
+    if (size) {
+        if (o >= size)
+            o = size - 1;
+        memcpy(buf, t, o);
+        buf[o] = '\0';
+    }
 }
 
 void sumpool_free(sumpool *pool)

@@ -41,6 +41,11 @@ int sumcell_merge(sumcell *c, sumpool *pool, const sumcell *b,
                   const sumpool *bpool);
 /* The sum as a wide sum, at its scale (for widesum_format, widesum_sub). */
 void sumcell_get(const sumcell *c, const sumpool *pool, widesum *out);
+/* The sum's text as widesum_format writes it, at least at min_scale
+ * places, into buf (at least 120 bytes): straight from 64 bits while
+ * the cell is not wide — a summary by unit formats millions of sums. */
+void sumcell_format(const sumcell *c, const sumpool *pool, int min_scale,
+                    char *buf, size_t size);
 /* Frees the pool's wide sums (its cells are the caller's); the pool is
  * empty after. */
 void sumpool_free(sumpool *pool);

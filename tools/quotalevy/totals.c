@@ -229,11 +229,19 @@ int tot_merge(totals *t, const totals *from)
     return 0;
 }
 
+/* ",n" (by hand: a summary by unit writes millions of counts) */
 static void put_count(strbuf *out, long long n)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, ",%lld", n);
-    sb_puts(out, buf);
+    char buf[24];
+    size_t o = sizeof buf;
+    unsigned long long u = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
+    do
+        buf[--o] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (n < 0)
+        buf[--o] = '-';
+    buf[--o] = ',';
+    sb_put(out, buf + o, sizeof buf - o);
 }
 
 static void put_extreme(strbuf *out, const extreme *e)
@@ -251,11 +259,7 @@ static void put_sum(strbuf *out, const sumcell *c, const sumpool *pool,
                     int scale)
 {
     char buf[160];
-    widesum v;
-    sumcell_get(c, pool, &v);
-    if (scale > v.scale)
-        v.scale = scale;
-    widesum_format(&v, buf, sizeof buf);
+    sumcell_format(c, pool, scale, buf, sizeof buf);
     sb_putc(out, ',');
     sb_puts(out, buf);
 }
