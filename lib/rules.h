@@ -201,8 +201,10 @@ ql_status qli_rl_find_rules(ql_arena *ar, const char *name,
                         const char *search_path, const char **out,
                         ql_error *err);
 /* "; did you mean 'cn/national'?" in buf for a rules name that was not
- * found (the nearest rules file beside base_dir, then on the search path
- * as qli_rl_find_rules looks), or "". */
+ * found (the nearest rules file beside base_dir — "" the working
+ * directory — by its file name, national.yaml, since a folder opened as
+ * written is never searched for NAME.yaml; then on the search path by
+ * its name, as qli_rl_find_rules looks), or "": the name offered loads. */
 const char *qli_rl_suggest_rules(ql_arena *ar, const char *name,
                                  const char *base_dir, const char *search_path,
                                  char *buf, size_t size);

@@ -128,10 +128,12 @@ ql_status qli_rl_find_rules(ql_arena *ar, const char *name,
     if (!err)
         return QL_EIO;
     char hint[QL_MAX_NAME + 32];
+    int suffixed = has_yaml_suffix(name); /* try_dir adds none to it */
     return qli_fail(err, QL_EIO, name, 0, 0,
                    "no rules file or rule set of that name (looked for "
-                   "%s and %s.yaml in %s%s%s%s%s)%s",
-                   name, name, search_path && *search_path ? search_path : "",
+                   "%s%s%s%s in %s%s%s%s%s)%s",
+                   name, suffixed ? "" : " and ", suffixed ? "" : name,
+                   suffixed ? "" : ".yaml", search_path && *search_path ? search_path : "",
                    search_path && *search_path ? ":" : "",
                    env && *env ? env : "", env && *env ? ":" : "",
                    QL_RULES_DIR,
@@ -156,8 +158,13 @@ static size_t yaml_stem(const char *file)
     return 0;
 }
 
+/* `bare`: the folder is searched for NAME.yaml (the search path, the
+ * installed rules), so a file there is offered by its name, "cn/national";
+ * else (the working directory, the including file's folder, which are
+ * opened as written) by the file's own name, "national.yaml": the name
+ * offered is one that loads. */
 static void suggest_in(ql_arena *ar, qli_suggest *sg, const char *dir,
-                       size_t dlen, const char *sub)
+                       size_t dlen, const char *sub, int bare)
 {
     char *path = qli_ar_printf(ar, "%.*s%s%s", (int)dlen, dir, sub ? "/" : "",
                                sub ? sub : "");
@@ -175,16 +182,27 @@ static void suggest_in(ql_arena *ar, qli_suggest *sg, const char *dir,
             char *full = name ? qli_ar_printf(ar, "%s.yaml", name) : NULL;
             if (!full)
                 break;
+            /* the file as named where it is opened as written */
+            char *file = bare ? name
+                              : qli_ar_printf(ar, "%s%s%s", sub ? sub : "",
+                                              sub ? "/" : "", e->d_name);
+            if (!file)
+                break;
+            if (!bare && strlen(name) == sg->len && !memcmp(name, sg->word, sg->len)) {
+                sg->best = file; /* "national" beside national.yaml: the file */
+                sg->dist = 0;
+                continue;
+            }
             qli_suggest_try(sg, name);
             /* "cn/national.yml" is nearest "cn/national.yaml": offer the
              * name without its suffix all the same */
             qli_suggest_try(sg, full);
-            if (sg->best == full)
-                sg->best = name;
+            if (sg->best == full || sg->best == name)
+                sg->best = file;
         } else if (!sub) {
             char *sub2 = qli_ar_strndup(ar, e->d_name, strlen(e->d_name));
             if (sub2)
-                suggest_in(ar, sg, dir, dlen, sub2);
+                suggest_in(ar, sg, dir, dlen, sub2, bare);
         }
     }
     closedir(d);
@@ -195,7 +213,7 @@ static void suggest_list(ql_arena *ar, qli_suggest *sg, const char *list)
     for (const char *p = list; p && *p;) {
         size_t n = strcspn(p, ":");
         if (n)
-            suggest_in(ar, sg, p, n, NULL);
+            suggest_in(ar, sg, p, n, NULL, 1);
         p += n;
         if (*p == ':')
             p++;
@@ -208,10 +226,11 @@ const char *qli_rl_suggest_rules(ql_arena *ar, const char *name,
 {
     qli_suggest sg;
     qli_suggest_init(&sg, name, strlen(name));
-    if (base_dir && *base_dir)
-        suggest_in(ar, &sg, base_dir, strlen(base_dir), NULL);
+    if (base_dir) /* "": the including file is in the working directory */
+        suggest_in(ar, &sg, *base_dir ? base_dir : ".", *base_dir ? strlen(base_dir) : 1,
+                   NULL, 0);
     suggest_list(ar, &sg, search_path);
     suggest_list(ar, &sg, getenv("QUOTALEVY_RULES_PATH"));
-    suggest_in(ar, &sg, QL_RULES_DIR, strlen(QL_RULES_DIR), NULL);
+    suggest_in(ar, &sg, QL_RULES_DIR, strlen(QL_RULES_DIR), NULL, 1);
     return qli_suggest_text(&sg, buf, size);
 }

@@ -3118,6 +3118,46 @@ class TestAndCheck(unittest.TestCase):
             self.assertIn("--ignore-columns: the input has no column 'nmae'", p.stderr)
             self.assertEqual(p.stdout, "")
 
+    def test_a_rules_name_offered_is_one_that_loads(self):
+        """A rule set named as the user can find it: in a folder of rules
+        files, 'check nationl' (or 'national', or 'cn/national' from
+        rules/cn) offered 'national', a name that is itself not found —
+        the working directory, and an including file's folder, are opened
+        as written, never searched for NAME.yaml; it offers national.yaml.
+        Only the search path's rule sets go by their bare name."""
+        env = dict(os.environ)
+        env.pop("QUOTALEVY_RULES_PATH", None)
+
+        def check(name, cwd, **extra_env):
+            return subprocess.run([*WRAP, BIN, "check", name], capture_output=True,
+                                  text=True, cwd=cwd, env=dict(env, **extra_env))
+        cn = os.path.join(SRC, "rules", "cn")
+        for name in ("nationl", "national", "cn/national", "nationl.yaml"):
+            with self.subTest(name=name):
+                p = check(name, cn)
+                self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+                self.assertIn("did you mean 'national.yaml'?", p.stdout + p.stderr)
+        self.assertEqual(check("national.yaml", cn).returncode, 0)
+        # a name with its suffix is looked for as written only
+        p = check("nationl.yaml", cn)
+        self.assertIn("(looked for nationl.yaml in ", p.stdout + p.stderr)
+        self.assertNotIn(".yaml.yaml", p.stdout + p.stderr)
+        # on the search path a rule set goes by its name, which loads
+        p = check("cn/nationl", "/", QUOTALEVY_RULES_PATH=os.path.join(SRC, "rules"))
+        self.assertIn("did you mean 'cn/national'?", p.stdout + p.stderr)
+        self.assertEqual(check("cn/national", "/", QUOTALEVY_RULES_PATH=os.path.join(
+            SRC, "rules")).returncode, 0)
+        # extends beside the file: the file's name, which loads
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copy(os.path.join(cn, "national.yaml"), d)
+            with open(os.path.join(cn, "jilin.yaml"), encoding="utf-8") as f:
+                jilin = f.read()
+            self.assertIn("extends: national.yaml\n", jilin)
+            write(os.path.join(d, "j.yaml"), jilin.replace("extends: national.yaml",
+                                                           "extends: nationl"))
+            p = check("j.yaml", d)
+            self.assertIn("did you mean 'national.yaml'?", p.stdout + p.stderr)
+
     def test_extends_by_a_name_not_found_says_where_it_looked(self):
         # "cannot open nowhere/base: No such file" said nothing of the
         # rule sets by name that were looked for, nor where
