@@ -69,11 +69,9 @@ static const sym *param_arg(cc *c, ast *a, int table)
 
 /* ----------------------------------------------- min, max, abs, if */
 
-static ql_status check_extreme(cc *c, ast *n)
+static QLI_NOINLINE ql_status rule_extreme(cc *c, ast *n)
 {
-    ql_status st = check_args(c, n);
-    if (st)
-        return st;
+    ql_status st;
     vtype t = n->args[0]->type;
     if (t.kind != VK_NUMBER && t.kind != VK_DATE && n->nargs > 1 &&
         (st = qli_tc_param_mismatch(c, n->args[0], n->args[1])))
@@ -110,13 +108,24 @@ static ql_status check_extreme(cc *c, ast *n)
     return QL_OK;
 }
 
+/* Its arguments, then its rule: the recursion's frame stays small. */
+static ql_status check_extreme(cc *c, ast *n)
+{
+    ql_status st = check_args(c, n);
+    return st ? st : rule_extreme(c, n);
+}
+
+static QLI_NOINLINE ql_status rule_abs(cc *c, ast *n)
+{
+    n->type = n->args[0]->type;
+    return qli_tc_expect(c, n->args[0], VK_NUMBER, "abs()'s argument");
+}
+
+/* Its arguments, then its rule: the recursion's frame stays small. */
 static ql_status check_abs(cc *c, ast *n)
 {
     ql_status st = check_args(c, n);
-    if (st)
-        return st;
-    n->type = n->args[0]->type;
-    return qli_tc_expect(c, n->args[0], VK_NUMBER, "abs()'s argument");
+    return st ? st : rule_abs(c, n);
 }
 
 /* Every argument's code, then the row's instruction. */
@@ -138,11 +147,9 @@ static int emit_extreme(cc *c, const ast *n)
 
 /* if(c1, v1, c2, v2, …, else): conditions at even places but the last;
  * each value must agree with the first (enum literals are coerced). */
-static ql_status check_if(cc *c, ast *n)
+static QLI_NOINLINE ql_status rule_if(cc *c, ast *n)
 {
-    ql_status st = check_args(c, n);
-    if (st)
-        return st;
+    ql_status st;
     for (size_t i = 0; i + 1 < n->nargs; i += 2)
         if ((st = qli_tc_expect(c, n->args[i], VK_BOOL,
                                 n->count_if ? "count()'s condition"
@@ -177,6 +184,13 @@ static ql_status check_if(cc *c, ast *n)
         d = max2(d, n->args[i]->sdepth);
     n->sdepth = d;
     return QL_OK;
+}
+
+/* Its arguments, then its rule: the recursion's frame stays small. */
+static ql_status check_if(cc *c, ast *n)
+{
+    ql_status st = check_args(c, n);
+    return st ? st : rule_if(c, n);
 }
 
 static int emit_if(cc *c, const ast *n)
@@ -227,11 +241,10 @@ static ql_status int_literal(cc *c, ast *n, int lo, int hi, int *out,
 
 /* round(x, digits[, mode]), ceil/floor/trunc(x[, digits]): the value,
  * then the places and the mode, which are literals. */
-static ql_status check_rounding(cc *c, ast *n, qd_round mode)
+static QLI_NOINLINE ql_status rule_rounding(cc *c, ast *n, qd_round mode)
 {
     ql_status st;
-    if ((st = qli_tc_expr(c, n->args[0])) ||
-        (st = qli_tc_expect(c, n->args[0], VK_NUMBER, "the value to round")))
+    if ((st = qli_tc_expect(c, n->args[0], VK_NUMBER, "the value to round")))
         return st;
     int digits = 0;
     if (n->nargs >= 2 &&
@@ -259,6 +272,13 @@ static ql_status check_rounding(cc *c, ast *n, qd_round mode)
     if (qli_ast_ratio(n->args[0], p) == 2)
         n->sdepth += 2; /* x, y and z at once (emit_rounding) */
     return QL_OK;
+}
+
+/* The value, then the rule: the recursion's frame stays small. */
+static ql_status check_rounding(cc *c, ast *n, qd_round mode)
+{
+    ql_status st = qli_tc_expr(c, n->args[0]);
+    return st ? st : rule_rounding(c, n, mode);
 }
 
 static ql_status check_round(cc *c, ast *n)

@@ -42,7 +42,8 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
     return 0;
 }
 
-static int emit(cc *c, opcode op, int a8, int a16, int32_t arg, size_t pos)
+static QLI_NOINLINE int emit(cc *c, opcode op, int a8, int a16, int32_t arg,
+                             size_t pos)
 {
     if (grow((void **)&c->code, &c->capcode, c->ncode, sizeof *c->code) ||
         grow((void **)&c->locs, &c->caplocs, c->ncode, sizeof *c->locs))
@@ -60,7 +61,7 @@ static int emit(cc *c, opcode op, int a8, int a16, int32_t arg, size_t pos)
 }
 
 /* A constant and its kind (the fast path reads the value by it). */
-static int add_const(cc *c, qval v, vkind kind)
+static QLI_NOINLINE int add_const(cc *c, qval v, vkind kind)
 {
     size_t cap = c->capconsts;
     if (grow((void **)&c->consts, &c->capconsts, c->nconsts, sizeof *c->consts))
@@ -78,7 +79,33 @@ static int add_const(cc *c, qval v, vkind kind)
 
 static int gen(cc *c, const ast *n);
 
-static int gen_const(cc *c, const ast *n)
+/* Whether n is a ratio a comparison decides exactly (qli_ast_ratio). */
+static int is_ratio(const ast *n)
+{
+    const ast *p[3];
+    return qli_ast_ratio(n, p) != 0;
+}
+
+/* Ratios compared exactly, cross-multiplied (OP_CMP_DIV): out of line,
+ * so that gen's frame, on the stack once a level, stays small. */
+static QLI_NOINLINE int gen_ratio_cmp(cc *c, const ast *n)
+{
+    const ast *pl[3], *pr[3];
+    int sl = qli_ast_ratio(n->args[0], pl), sr = qli_ast_ratio(n->args[1], pr);
+    if (!sl)
+        pl[0] = n->args[0];
+    if (!sr)
+        pr[0] = n->args[1];
+    for (int i = 0; i <= sl; i++)
+        if (gen(c, pl[i]) < 0)
+            return -1;
+    for (int i = 0; i <= sr; i++)
+        if (gen(c, pr[i]) < 0)
+            return -1;
+    return emit(c, OP_CMP_DIV, n->op, sl | sr << 2, 0, n->pos);
+}
+
+static QLI_NOINLINE int gen_const(cc *c, const ast *n)
 {
     int k = add_const(c, n->cval, n->type.kind);
     return k < 0 ? -1 : emit(c, OP_CONST, 0, 0, k, n->pos);
@@ -154,25 +181,10 @@ static int gen(cc *c, const ast *n)
             c->code[j].arg = (int32_t)c->ncode;
             return 0;
         }
-        const ast *pl[3], *pr[3];
-        int sl = 0, sr = 0;
         if (n->op != T_PLUS && n->op != T_MINUS && n->op != T_STAR &&
             n->op != T_SLASH && n->args[0]->type.kind == VK_NUMBER &&
-            ((sl = qli_ast_ratio(n->args[0], pl)) |
-             (sr = qli_ast_ratio(n->args[1], pr)))) {
-            /* ratios compared exactly, cross-multiplied (OP_CMP_DIV) */
-            if (!sl)
-                pl[0] = n->args[0];
-            if (!sr)
-                pr[0] = n->args[1];
-            for (int i = 0; i <= sl; i++)
-                if (gen(c, pl[i]) < 0)
-                    return -1;
-            for (int i = 0; i <= sr; i++)
-                if (gen(c, pr[i]) < 0)
-                    return -1;
-            return emit(c, OP_CMP_DIV, n->op, sl | sr << 2, 0, n->pos);
-        }
+            (is_ratio(n->args[0]) || is_ratio(n->args[1])))
+            return gen_ratio_cmp(c, n);
         if (gen(c, n->args[0]) < 0 || gen(c, n->args[1]) < 0)
             return -1;
         switch (n->op) {

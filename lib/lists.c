@@ -204,7 +204,8 @@ static ast *count_term(cc *c, ast *e)
  * e[1] + e[2] + …, if(e[1], 1, 0) + …, or min(e[1], e[2], …).  Without a
  * list in e, min(e) and max(e) stay as they are, and sum() and count()
  * are left for the type checker to refuse. */
-static ql_status reduce(cc *c, ast *n, const builtin *f, int elem, int len)
+static QLI_NOINLINE ql_status reduce(cc *c, ast *n, const builtin *f,
+                                     int elem, int len)
 {
     int span = 0;
     const char *name = NULL;
@@ -262,7 +263,7 @@ static ql_status reduce(cc *c, ast *n, const builtin *f, int elem, int len)
 }
 
 /* A list's name in the value of item elem of a list of len: that item. */
-static ql_status item_name(cc *c, ast *n, int elem, int len)
+static QLI_NOINLINE ql_status item_name(cc *c, ast *n, int elem, int len)
 {
     const list_sym *l = elem ? list_of(c, n) : NULL;
     if (!l)

@@ -8,7 +8,9 @@
  * Comparisons do not chain ("a < b < c" is an error, not a surprise).  A
  * depth counter bounds recursion, as Lua's enterlevel does; each level of
  * nesting costs two or three small C frames (call arguments wait in the
- * parser's scratch array, not on the stack), measured in docs/security.md.
+ * parser's scratch array, not on the stack, and a level keeps a token's
+ * kind and offset, never a copy of the token), measured in
+ * docs/security.md: 64 levels fit a 128 KiB thread stack many times over.
  * Every node knows its tree's height, bounded by QL_MAX_EXPR_HEIGHT: a
  * flat chain a+a+… builds a tree as deep as it is long, and the later
  * passes (type check, code generation) walk trees recursively, so hostile
@@ -54,14 +56,14 @@ static ast *fail_at(parser *p, size_t pos, const char *msg)
     return NULL;
 }
 
-static void advance(parser *p)
+static QLI_NOINLINE void advance(parser *p)
 {
     p->tok = qli_lex_next(&p->lx);
     if (p->lx.error)
         fail_at(p, p->lx.error_pos, p->lx.error);
 }
 
-static ast *expected(parser *p, const char *what)
+static QLI_NOINLINE ast *expected(parser *p, const char *what)
 {
     snprintf(p->msgbuf, sizeof p->msgbuf, "expected %s, found %s", what,
              qli_lex_tok_name(p->tok.kind));
@@ -119,8 +121,8 @@ static ast *grown(parser *p, ast *n)
 }
 
 /* Closes a bracket opened at `open_pos`, as Lua's check_match does. */
-static int close_match(parser *p, tok_kind close, const char *what,
-                       size_t open_pos)
+static QLI_NOINLINE int close_match(parser *p, tok_kind close,
+                                    const char *what, size_t open_pos)
 {
     if (p->tok.kind == close) {
         advance(p);
@@ -172,7 +174,8 @@ static int call_args(parser *p, ast ***out, size_t *n)
 
 /* name[k]: item k of a list, a whole-number literal from 1 on.  It
  * becomes the name of that item, "name[k]", as the loader spells it. */
-static ast *list_item(parser *p, token name)
+static QLI_NOINLINE ast *list_item(parser *p, const char *name,
+                                   size_t name_len, size_t name_pos)
 {
     size_t open = p->tok.pos;
     advance(p);
@@ -189,96 +192,112 @@ static ast *list_item(parser *p, token name)
     advance(p);
     if (failed(p) || !close_match(p, T_RBRACKET, "']'", open))
         return NULL;
-    ast *n = node(p, A_NAME, name.pos, 0);
+    ast *n = node(p, A_NAME, name_pos, 0);
     if (!n)
         return NULL;
-    char *text = qli_ar_printf(p->arena, "%.*s[%d]", (int)name.len, name.text,
+    char *text = qli_ar_printf(p->arena, "%.*s[%d]", (int)name_len, name,
                            (int)whole.coef);
     if (!text)
-        return fail_at(p, name.pos, qli_msg_oom);
+        return fail_at(p, name_pos, qli_msg_oom);
     n->text = text;
     n->len = strlen(text);
     return n;
 }
 
+/* A literal: its node, then the next token. */
+static QLI_NOINLINE ast *literal(parser *p)
+{
+    const token *t = &p->tok;
+    ast *n = node(p, t->kind == T_NUMBER   ? A_NUMBER
+                     : t->kind == T_STRING ? A_STRING
+                                           : A_BOOL,
+                  t->pos, 0);
+    if (n && t->kind == T_NUMBER)
+        n->num = t->num;
+    else if (n && t->kind == T_STRING) {
+        n->text = t->str;
+        n->len = t->slen;
+    } else if (n)
+        n->b = t->kind == T_TRUE;
+    advance(p);
+    return n;
+}
+
+/* A name after its token: a call, a check's field, a list's item or a
+ * plain name. */
+static ast *named(parser *p, const char *text, size_t len, size_t pos)
+{
+    ast *n;
+    if (p->tok.kind == T_LPAREN) {
+        n = node(p, A_CALL, pos, 0);
+        if (!n || !call_args(p, &n->args, &n->nargs) || !grown(p, n))
+            return NULL;
+    } else if (p->tok.kind == T_DOT) {
+        advance(p);
+        if (failed(p))
+            return NULL;
+        if (p->tok.kind != T_NAME)
+            return expected(p, "a field name after '.'");
+        n = node(p, A_MEMBER, pos, 0);
+        if (!n)
+            return NULL;
+        n->member = p->tok.text;
+        n->member_len = p->tok.len;
+        n->member_pos = p->tok.pos;
+        advance(p);
+    } else if (p->tok.kind == T_LBRACKET) {
+        return list_item(p, text, len, pos);
+    } else {
+        n = node(p, A_NAME, pos, 0);
+    }
+    if (n) {
+        n->text = text;
+        n->len = len;
+    }
+    return failed(p) ? NULL : n;
+}
+
+/* Only what a level of nesting needs stays in its frame: a token's
+ * kind and offset, never a copy of the token (docs/security.md, "The C
+ * stack"). */
 static ast *primary(parser *p)
 {
-    token t = p->tok;
-    ast *n;
-    switch (t.kind) {
+    size_t pos = p->tok.pos;
+    switch (p->tok.kind) {
     case T_NUMBER:
-        n = node(p, A_NUMBER, t.pos, 0);
-        if (n)
-            n->num = t.num;
-        advance(p);
-        return n;
     case T_STRING:
-        n = node(p, A_STRING, t.pos, 0);
-        if (n) {
-            n->text = t.str;
-            n->len = t.slen;
-        }
-        advance(p);
-        return n;
     case T_TRUE:
     case T_FALSE:
-        n = node(p, A_BOOL, t.pos, 0);
-        if (n)
-            n->b = t.kind == T_TRUE;
-        advance(p);
-        return n;
+        return literal(p);
     case T_LPAREN: {
         advance(p);
         if (failed(p))
             return NULL;
         ast *inner = expr(p);
-        if (!inner || !close_match(p, T_RPAREN, "')'", t.pos))
+        if (!inner || !close_match(p, T_RPAREN, "')'", pos))
             return NULL;
         return inner;
     }
-    case T_NAME:
+    case T_NAME: {
+        const char *text = p->tok.text;
+        size_t len = p->tok.len;
         advance(p);
         if (failed(p))
             return NULL;
-        if (p->tok.kind == T_LPAREN) {
-            n = node(p, A_CALL, t.pos, 0);
-            if (!n || !call_args(p, &n->args, &n->nargs) || !grown(p, n))
-                return NULL;
-        } else if (p->tok.kind == T_DOT) {
-            advance(p);
-            if (failed(p))
-                return NULL;
-            if (p->tok.kind != T_NAME)
-                return expected(p, "a field name after '.'");
-            n = node(p, A_MEMBER, t.pos, 0);
-            if (!n)
-                return NULL;
-            n->member = p->tok.text;
-            n->member_len = p->tok.len;
-            n->member_pos = p->tok.pos;
-            advance(p);
-        } else if (p->tok.kind == T_LBRACKET) {
-            return list_item(p, t);
-        } else {
-            n = node(p, A_NAME, t.pos, 0);
-        }
-        if (n) {
-            n->text = t.text;
-            n->len = t.len;
-        }
-        return failed(p) ? NULL : n;
+        return named(p, text, len, pos);
+    }
     default:
         return expected(p, "a value (number, string, name, '(' …)");
     }
 }
 
-static ast *binary(parser *p, ast *l, token op, ast *r)
+static ast *binary(parser *p, ast *l, tok_kind op, size_t op_pos, ast *r)
 {
     if (!l || !r)
         return NULL;
-    ast *n = node(p, A_BINARY, op.pos, 2);
+    ast *n = node(p, A_BINARY, op_pos, 2);
     if (n) {
-        n->op = op.kind;
+        n->op = op;
         n->args[0] = l;
         n->args[1] = r;
     }
@@ -320,25 +339,26 @@ static ast *sub(parser *p, int limit);
 /* "-x", "+x", "not x": prefixes nest, each one a level of depth. */
 static ast *prefixed(parser *p)
 {
-    token t = p->tok;
+    tok_kind kind = p->tok.kind;
+    size_t pos = p->tok.pos;
     if (!enter(p))
         return NULL;
     advance(p);
     if (failed(p))
         return NULL;
-    ast *operand = sub(p, t.kind == T_NOT ? PRI_NOT : PRI_UNARY);
+    ast *operand = sub(p, kind == T_NOT ? PRI_NOT : PRI_UNARY);
     p->depth--;
-    if (!operand || t.kind == T_PLUS)
+    if (!operand || kind == T_PLUS)
         return operand;
-    if (t.kind == T_MINUS && operand->kind == A_NUMBER &&
-        operand->pos == t.pos + 1) {
+    if (kind == T_MINUS && operand->kind == A_NUMBER &&
+        operand->pos == pos + 1) {
         qli_qd_neg(&operand->num, &operand->num); /* a literal like -3 */
-        operand->pos = t.pos;
+        operand->pos = pos;
         return operand;
     }
-    ast *n = node(p, A_UNARY, t.pos, 1);
+    ast *n = node(p, A_UNARY, pos, 1);
     if (n) {
-        n->op = t.kind;
+        n->op = kind;
         n->args[0] = operand;
     }
     return grown(p, n);
@@ -422,9 +442,10 @@ static ast *sub(parser *p, int limit)
             }
             compared = 1;
         }
-        token op = p->tok;
+        tok_kind op = p->tok.kind;
+        size_t op_pos = p->tok.pos;
         advance(p);
-        l = failed(p) ? NULL : binary(p, l, op, sub(p, pri));
+        l = failed(p) ? NULL : binary(p, l, op, op_pos, sub(p, pri));
     }
     return l;
 }

@@ -381,7 +381,7 @@ ql_status qli_tc_resolve(cc *c, const ast *n, const sym **out)
                           l->name, l->len);
 }
 
-static ql_status tc_name(cc *c, ast *n)
+static QLI_NOINLINE ql_status tc_name(cc *c, ast *n)
 {
     if (n->len == 4 && memcmp(n->text, "date", 4) == 0) {
         n->type = T(VK_DATE);
@@ -428,7 +428,7 @@ static ql_status tc_name(cc *c, ast *n)
     return QL_OK;
 }
 
-static ql_status tc_member(cc *c, ast *n)
+static QLI_NOINLINE ql_status tc_member(cc *c, ast *n)
 {
     const sym *s = qli_cc_lookup(c, n->text, n->len);
     if (!s || s->kind != S_CHECK)
@@ -525,26 +525,152 @@ ql_status qli_tc_expr(cc *c, ast *n)
     return st;
 }
 
-static ql_status tc_node(cc *c, ast *n)
+/* A literal's type and constant value. */
+static QLI_NOINLINE ql_status tc_literal(ast *n)
 {
-    ql_status st;
     switch (n->kind) {
     case A_NUMBER:
         n->type = NUM(n->num.scale, 0);
         n->cval.num = n->num;
         n->sdepth = 1;
-        return QL_OK;
+        break;
     case A_STRING:
         n->type = T(VK_STRING);
         n->cval.str.s = n->text;
         n->cval.str.len = (uint32_t)n->len;
         n->sdepth = 1;
-        return QL_OK;
+        break;
     case A_BOOL:
         n->type = T(VK_BOOL);
         n->cval.b = n->b;
         n->sdepth = 1;
+        break;
+    default:
+        break;
+    }
+    return QL_OK;
+}
+
+/* The type rule of '-' or 'not', its operand checked. */
+static QLI_NOINLINE ql_status tc_unary(cc *c, ast *n)
+{
+    n->sdepth = n->args[0]->sdepth;
+    if (n->op == T_NOT) {
+        n->type = T(VK_BOOL);
+        return qli_tc_expect(c, n->args[0], VK_BOOL, "the operand of 'not'");
+    }
+    n->type = n->args[0]->type;
+    return qli_tc_expect(c, n->args[0], VK_NUMBER, "the operand of '-'");
+}
+
+/* The type rule of 'in' for argument i, checked: the value tested
+ * (i = 0), then each item, a literal of its type. */
+static QLI_NOINLINE ql_status tc_in_item(cc *c, ast *n, size_t i)
+{
+    ast *l = n->args[0], *it = n->args[i];
+    if (i == 0)
+        return l->type.kind == VK_BOOL || l->type.kind == VK_TABLE
+                   ? qli_cc_fail_at(c, n->pos, QL_ETYPE, "'in' cannot test a %s",
+                                    qli_cc_type_name(l->type))
+                   : QL_OK;
+    int literal = it->kind == A_NUMBER || it->kind == A_STRING ||
+                  (it->kind == A_CALL && (it->fn->flags & BI_CONSTANT));
+    if (!literal)
+        return qli_cc_fail_at(c, it->pos, QL_ETYPE,
+                              "the items of an 'in' list must be literals");
+    return qli_tc_unify(c, l, it, it->pos, "'in' cannot compare");
+}
+
+/* 'in', its value and items checked. */
+static QLI_NOINLINE ql_status tc_in(cc *c, ast *n)
+{
+    ast *l = n->args[0];
+    mark_compared(c, l, 0);
+    n->type = T(VK_BOOL);
+    n->sdepth = l->sdepth;
+    return QL_OK;
+}
+
+/* The type rules of a binary operator, its operands checked: out of
+ * line, so that the recursion's frames stay small (docs/security.md,
+ * "The C stack"). */
+static QLI_NOINLINE ql_status tc_binary(cc *c, ast *n)
+{
+    ast *a = n->args[0], *b = n->args[1];
+    ql_status st;
+    switch (n->op) {
+    case T_AND:
+    case T_OR:
+        if ((st = qli_tc_expect(c, a, VK_BOOL, "an operand of 'and'/'or'")) ||
+            (st = qli_tc_expect(c, b, VK_BOOL, "an operand of 'and'/'or'")))
+            return st;
+        n->type = T(VK_BOOL);
+        n->sdepth = max2(a->sdepth, b->sdepth);
         return QL_OK;
+    case T_PLUS:
+    case T_MINUS:
+    case T_STAR:
+    case T_SLASH:
+        if ((st = qli_tc_expect(c, a, VK_NUMBER, "an arithmetic operand")) ||
+            (st = qli_tc_expect(c, b, VK_NUMBER, "an arithmetic operand")))
+            return st;
+        if (n->op == T_STAR && a->type.money && b->type.money)
+            return qli_cc_fail_at(c, n->pos, QL_ETYPE,
+                           "an amount times an amount is not an amount "
+                           "(%s × %s): one side of '*' must be a plain "
+                           "number — a rate, a count or a multiple",
+                           c->rs->currency ? c->rs->currency : "money",
+                           c->rs->currency ? c->rs->currency : "money");
+        if ((n->op == T_PLUS || n->op == T_MINUS) &&
+            (st = qli_tc_same_unit(c, a, b, n->pos,
+                                   n->op == T_PLUS ? "'+'" : "'-'")))
+            return st;
+        if (n->op == T_SLASH) { /* an amount ÷ a number: per unit */
+            n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
+            n->type.per = (uint8_t)(n->type.money &&
+                                    (a->type.per || !fixed_number(c, b)));
+            /* a number ÷ a per-record number: a share */
+            n->type.share = (uint8_t)(!n->type.money &&
+                                      (a->type.share || b->type.share ||
+                                       !fixed_number(c, b)));
+        } else if (n->op == T_STAR) /* per head × heads, or × a rate? */
+            n->type = qli_tc_num_of(scale_sum(a->type.scale, b->type.scale),
+                                    a->type, b->type);
+        else
+            n->type = qli_tc_num_of(max2(a->type.scale, b->type.scale),
+                                    a->type, b->type);
+        n->sdepth = max2(a->sdepth, 1 + b->sdepth);
+        return QL_OK;
+    default: /* comparisons */
+        if ((st = qli_tc_unify(c, a, b, n->pos, "cannot compare")) ||
+            (st = qli_tc_same_unit(c, a, b, n->pos, "a comparison")))
+            return st;
+        mark_compared(c, a, 0);
+        mark_compared(c, b, 0);
+        if ((a->type.kind == VK_STRING || a->type.kind == VK_ENUM ||
+             a->type.kind == VK_BOOL) &&
+            n->op != T_EQ && n->op != T_NE)
+            return qli_cc_fail_at(c, n->pos, QL_ETYPE,
+                           "%s %s can only be compared with == or !=",
+                           qli_cc_article(a->type), qli_cc_type_name(a->type));
+        n->type = T(VK_BOOL);
+        n->sdepth = max2(a->sdepth, 1 + b->sdepth);
+        const ast *p[3];
+        if (a->type.kind == VK_NUMBER &&
+            (qli_ast_ratio(a, p) || qli_ast_ratio(b, p)))
+            n->sdepth += 5; /* compared as ratios: up to 6 operands */
+        return QL_OK;
+    }
+}
+
+static ql_status tc_node(cc *c, ast *n)
+{
+    ql_status st;
+    switch (n->kind) {
+    case A_NUMBER:
+    case A_STRING:
+    case A_BOOL:
+        return tc_literal(n);
     case A_NAME:
         return tc_name(c, n);
     case A_MEMBER:
@@ -554,106 +680,16 @@ static ql_status tc_node(cc *c, ast *n)
     case A_UNARY:
         if ((st = qli_tc_expr(c, n->args[0])))
             return st;
-        n->sdepth = n->args[0]->sdepth;
-        if (n->op == T_NOT) {
-            n->type = T(VK_BOOL);
-            return qli_tc_expect(c, n->args[0], VK_BOOL, "the operand of 'not'");
-        }
-        n->type = n->args[0]->type;
-        return qli_tc_expect(c, n->args[0], VK_NUMBER, "the operand of '-'");
-    case A_IN: {
-        ast *l = n->args[0];
-        if ((st = qli_tc_expr(c, l)))
+        return tc_unary(c, n);
+    case A_IN:
+        for (size_t i = 0; i < n->nargs; i++)
+            if ((st = qli_tc_expr(c, n->args[i])) || (st = tc_in_item(c, n, i)))
+                return st;
+        return tc_in(c, n);
+    case A_BINARY:
+        if ((st = qli_tc_expr(c, n->args[0])) || (st = qli_tc_expr(c, n->args[1])))
             return st;
-        if (l->type.kind == VK_BOOL || l->type.kind == VK_TABLE)
-            return qli_cc_fail_at(c, n->pos, QL_ETYPE, "'in' cannot test a %s",
-                           qli_cc_type_name(l->type));
-        for (size_t i = 1; i < n->nargs; i++) {
-            ast *it = n->args[i];
-            if ((st = qli_tc_expr(c, it)))
-                return st;
-            int literal = it->kind == A_NUMBER || it->kind == A_STRING ||
-                          (it->kind == A_CALL &&
-                           (it->fn->flags & BI_CONSTANT));
-            if (!literal)
-                return qli_cc_fail_at(c, it->pos, QL_ETYPE,
-                               "the items of an 'in' list must be literals");
-            if ((st = qli_tc_unify(c, l, it, it->pos, "'in' cannot compare")))
-                return st;
-        }
-        mark_compared(c, l, 0);
-        n->type = T(VK_BOOL);
-        n->sdepth = l->sdepth;
-        return QL_OK;
-    }
-    case A_BINARY: {
-        ast *a = n->args[0], *b = n->args[1];
-        if ((st = qli_tc_expr(c, a)) || (st = qli_tc_expr(c, b)))
-            return st;
-        switch (n->op) {
-        case T_AND:
-        case T_OR:
-            if ((st = qli_tc_expect(c, a, VK_BOOL, "an operand of 'and'/'or'")) ||
-                (st = qli_tc_expect(c, b, VK_BOOL, "an operand of 'and'/'or'")))
-                return st;
-            n->type = T(VK_BOOL);
-            n->sdepth = max2(a->sdepth, b->sdepth);
-            return QL_OK;
-        case T_PLUS:
-        case T_MINUS:
-        case T_STAR:
-        case T_SLASH:
-            if ((st = qli_tc_expect(c, a, VK_NUMBER, "an arithmetic operand")) ||
-                (st = qli_tc_expect(c, b, VK_NUMBER, "an arithmetic operand")))
-                return st;
-            if (n->op == T_STAR && a->type.money && b->type.money)
-                return qli_cc_fail_at(c, n->pos, QL_ETYPE,
-                               "an amount times an amount is not an amount "
-                               "(%s × %s): one side of '*' must be a plain "
-                               "number — a rate, a count or a multiple",
-                               c->rs->currency ? c->rs->currency : "money",
-                               c->rs->currency ? c->rs->currency : "money");
-            if ((n->op == T_PLUS || n->op == T_MINUS) &&
-                (st = qli_tc_same_unit(c, a, b, n->pos,
-                                       n->op == T_PLUS ? "'+'" : "'-'")))
-                return st;
-            if (n->op == T_SLASH) { /* an amount ÷ a number: per unit */
-                n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
-                n->type.per = (uint8_t)(n->type.money &&
-                                        (a->type.per || !fixed_number(c, b)));
-                /* a number ÷ a per-record number: a share */
-                n->type.share = (uint8_t)(!n->type.money &&
-                                          (a->type.share || b->type.share ||
-                                           !fixed_number(c, b)));
-            } else if (n->op == T_STAR) /* per head × heads, or × a rate? */
-                n->type = qli_tc_num_of(scale_sum(a->type.scale, b->type.scale),
-                                        a->type, b->type);
-            else
-                n->type = qli_tc_num_of(max2(a->type.scale, b->type.scale),
-                                        a->type, b->type);
-            n->sdepth = max2(a->sdepth, 1 + b->sdepth);
-            return QL_OK;
-        default: /* comparisons */
-            if ((st = qli_tc_unify(c, a, b, n->pos, "cannot compare")) ||
-                (st = qli_tc_same_unit(c, a, b, n->pos, "a comparison")))
-                return st;
-            mark_compared(c, a, 0);
-            mark_compared(c, b, 0);
-            if ((a->type.kind == VK_STRING || a->type.kind == VK_ENUM ||
-                 a->type.kind == VK_BOOL) &&
-                n->op != T_EQ && n->op != T_NE)
-                return qli_cc_fail_at(c, n->pos, QL_ETYPE,
-                               "%s %s can only be compared with == or !=",
-                               qli_cc_article(a->type), qli_cc_type_name(a->type));
-            n->type = T(VK_BOOL);
-            n->sdepth = max2(a->sdepth, 1 + b->sdepth);
-            const ast *p[3];
-            if (a->type.kind == VK_NUMBER &&
-                (qli_ast_ratio(a, p) || qli_ast_ratio(b, p)))
-                n->sdepth += 5; /* compared as ratios: up to 6 operands */
-            return QL_OK;
-        }
-    }
+        return tc_binary(c, n);
     }
     return QL_OK;
 }

@@ -24,15 +24,23 @@
 #define QL_MAX_YAML_DEPTH 64         /* nesting of YAML collections        */
 #define QL_MAX_YAML_NODES 1000000    /* nodes in one rules file            */
 #define QL_MAX_SCALAR (1u << 20)     /* bytes of one YAML scalar           */
-#define QL_MAX_EXPR_DEPTH 200        /* nesting inside one expression      */
-#define QL_MAX_EXPR_HEIGHT 1000      /* levels of one syntax tree: a chain
-                                        a+b+… of at most 1,000 operators  */
+/* The three limits on recursion the input controls (the parser's
+ * nesting, the later passes' tree height, evaluation's chain of checks)
+ * are set so that every pass at all of them at once runs on a 128 KiB
+ * thread stack, musl's default, in every build (docs/security.md, "The
+ * C stack"; tests/test_hostile.c test_hostile_small_thread_stack): far
+ * above any rules file's — the bundled ones nest 4 levels, their trees
+ * are at most 8 high and their values depend on each other at most 12
+ * deep. */
+#define QL_MAX_EXPR_DEPTH 64         /* nesting inside one expression      */
+#define QL_MAX_EXPR_HEIGHT 256       /* levels of one syntax tree: a chain
+                                        a+b+… of at most 256 terms        */
 #define QL_MAX_CHECK_DEPTH 2000      /* syntax levels the type checker is
                                         inside at once: a backstop, since
                                         order.c checks the values a tree
                                         uses before it, not inside it    */
 #define QL_MAX_EXTENDS 16            /* length of an `extends` chain       */
-#define QL_MAX_DEPENDENCY_DEPTH 256  /* chain of computed values / checks  */
+#define QL_MAX_DEPENDENCY_DEPTH 64   /* chain of computed values / checks  */
 #define QL_MAX_CALL_ARGS 64          /* arguments of one function call     */
 #define QL_MAX_NAME 128              /* bytes of a name                    */
 #define QL_MAX_PARAM_PLACES 24      /* decimal places of a parameter's
@@ -46,6 +54,11 @@
                                         for every record                 */
 #define QL_MAX_ITEMS 100000          /* inputs or computed values, lists
                                         counted item by item                */
+
+/* Keeps a function out of line: the cold or bulky part of a recursive
+ * pass, so that the frame each level of recursion leaves on the stack
+ * stays small (docs/security.md, "The C stack"). */
+#define QLI_NOINLINE __attribute__((noinline))
 
 /* -------------------------------------------------------------- arena */
 

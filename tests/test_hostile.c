@@ -258,14 +258,15 @@ static void test_hostile_long_chains(void **state)
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
         char *y = chain_rules(ops[i][0], ops[i][1], 30000);
         int ol = (int)strlen(ops[i][0]), tl = (int)strlen(ops[i][1]);
-        int col = 6 + tl + 999 * (ol + tl) + (int)strspn(ops[i][0], " ");
+        int col = 6 + tl + (QL_MAX_EXPR_HEIGHT - 1) * (ol + tl) +
+                  (int)strspn(ops[i][0], " ");
         assert_load_error(y, i == 6 ? QL_EPARSE : QL_ELIMIT, 13,
-                          i == 6 ? 13 : col, /* the 1000th operator */
+                          i == 6 ? 13 : col, /* the operator past the limit */
                           i == 6 ? "do not chain" : "expression too long");
         free(y);
         if (i == 6)
             continue;
-        y = chain_rules(ops[i][0], ops[i][1], 1000); /* at the limit */
+        y = chain_rules(ops[i][0], ops[i][1], QL_MAX_EXPR_HEIGHT); /* at the limit */
         ql_ruleset *rs = load_text(y);
         ql_ruleset_free(rs);
         free(y);
@@ -304,7 +305,8 @@ static char *dependency_rules(int values, int terms)
 }
 
 /* Checking one value no longer checks the values it uses from inside it
- * (lib/order.c settles them first), so 200 values of 900-term chains,
+ * (lib/order.c settles them first), so a chain of values as long as
+ * QL_MAX_DEPENDENCY_DEPTH allows, each a chain near QL_MAX_EXPR_HEIGHT,
  * each naming the next, load: the type checker's stack is one tree's. */
 /* A chain of values past the depth limit is one located problem,
  * declared in either order: it was 199 bare copies of the message (no
@@ -345,13 +347,15 @@ static void test_hostile_deep_chain_said_once(void **state)
 static void test_hostile_deep_dependencies(void **state)
 {
     (void)state;
-    char *y = dependency_rules(200, 900);
+    char *y = dependency_rules(QL_MAX_DEPENDENCY_DEPTH - 6, QL_MAX_EXPR_HEIGHT - 10);
     ql_ruleset *rs = load_text(y);
     assert_non_null(rs);
     ql_ruleset_free(rs);
     free(y);
-    y = dependency_rules(300, 1); /* past QL_MAX_DEPENDENCY_DEPTH */
-    assert_load_error(y, QL_ELIMIT, 0, 0, "more than 256 levels deep");
+    y = dependency_rules(QL_MAX_DEPENDENCY_DEPTH + 44, 1); /* past the limit */
+    char want[64];
+    snprintf(want, sizeof want, "more than %d levels deep", QL_MAX_DEPENDENCY_DEPTH);
+    assert_load_error(y, QL_ELIMIT, 0, 0, want);
     free(y);
 }
 
@@ -377,12 +381,21 @@ static void test_hostile_long_extends_path(void **state)
 }
 
 /* What every limit allows at once loads, evaluates and explains on a
- * 512 KiB thread stack in every build (release, debug -O0, ASan): the
- * deepest input of each recursive pass, at its limit.  docs/security.md
- * has each pass's measured bytes per level. */
-#define SMALL_STACK (512u << 10)
+ * 128 KiB thread stack in every build (release, debug -O0, ASan): the
+ * deepest input of each recursive pass, at its limit, for nesting of
+ * every kind.  128 KiB is musl's default thread stack (Alpine), and
+ * small stacks are usual in PostgreSQL background workers and Java
+ * threads run with -Xss; docs/security.md ("The C stack") has each
+ * pass's measured peak (probe12 P12-06: 199 levels of `(a + (…))`, inside
+ * the 200 then allowed, overflowed a 128 KiB stack in the parser). */
+#define SMALL_STACK (128u << 10)
 
-/* Values v9 … v0, each calls nested 190 deep around the next one. */
+/* Shorthands for the limits the inputs are built at. */
+#define DEPTH QL_MAX_EXPR_DEPTH
+#define HEIGHT QL_MAX_EXPR_HEIGHT
+#define DEPS QL_MAX_DEPENDENCY_DEPTH
+
+/* Values v9 … v0, each calls nested DEPTH − 10 deep around the next one. */
 static char *nested_call_rules(void)
 {
     size_t cap = 64 * 1024;
@@ -391,10 +404,10 @@ static char *nested_call_rules(void)
                                 "computed:\n");
     for (int v = 9; v >= 0; v--) {
         o += (size_t)snprintf(y + o, cap - o, "  v%d: ", v);
-        for (int k = 0; k < 190; k++)
+        for (int k = 0; k < DEPTH - 10; k++)
             o += (size_t)snprintf(y + o, cap - o, "max(a, ");
         o += (size_t)snprintf(y + o, cap - o, v ? "v%d" : "a", v - 1);
-        for (int k = 0; k < 190; k++)
+        for (int k = 0; k < DEPTH - 10; k++)
             y[o++] = ')';
         y[o++] = '\n';
     }
@@ -403,25 +416,32 @@ static char *nested_call_rules(void)
 }
 
 /* One tree as deep as the limits let it be: `open` levels of `open_text`
- * (each closed by `close`), around a chain of `terms` a's. */
-static char *deep_tree_rules(const char *open_text, const char *close,
-                             int open, int terms)
+ * (each closed by `close`), around `core` and then a chain of `terms`
+ * more a's (0: none). */
+static char *deep_core_rules(const char *open_text, const char *close,
+                             int open, const char *core, int terms)
 {
     size_t cap = (size_t)open * (strlen(open_text) + strlen(close)) +
                  (size_t)terms * 2 + 1024;
     char *y = malloc(cap);
     size_t o = (size_t)snprintf(y, cap, RULES_HEAD
                                 "inputs:\n  a: {type: decimal, scale: 0}\n  b: bool\n"
-                                "computed:\n  x: ");
+                                "computed:\n  x: \"");
     for (int k = 0; k < open; k++)
         o += (size_t)snprintf(y + o, cap - o, "%s", open_text);
-    o += (size_t)snprintf(y + o, cap - o, "a");
+    o += (size_t)snprintf(y + o, cap - o, "%s", core);
     for (int t = 1; t < terms; t++)
         o += (size_t)snprintf(y + o, cap - o, "+a");
     for (int k = 0; k < open; k++)
         o += (size_t)snprintf(y + o, cap - o, "%s", close);
-    snprintf(y + o, cap - o, "\noutputs: [x]\n");
+    snprintf(y + o, cap - o, "\"\noutputs: [x]\n");
     return y;
+}
+
+static char *deep_tree_rules(const char *open_text, const char *close,
+                             int open, int terms)
+{
+    return deep_core_rules(open_text, close, open, "a", terms);
 }
 
 /* Checks each reading the one before (a check's fields are evaluated by
@@ -446,16 +466,16 @@ static char *check_chain_rules(int n)
     return y;
 }
 
-/* The deepest input of each recursive pass, at its limit (want: the
- * status its load must end in). */
-enum { DEEPEST = 12 };
+/* The deepest input of each recursive pass, at its limit, and of each
+ * kind of nesting (want: the status its load must end in). */
+enum { DEEPEST = 20 };
 static void deepest_inputs(char **texts, ql_status *want, const char **what)
 {
     memset(want, 0, DEEPEST * sizeof *want);
-    texts[0] = chain_rules("+", "a", 1000);
-    what[0] = "a 1,000-term chain a+a+…";
-    texts[1] = dependency_rules(250, 7);
-    what[1] = "250 values of 7-term chains, each naming the next";
+    texts[0] = chain_rules("+", "a", HEIGHT);
+    what[0] = "a chain a+a+… as high as a tree may be";
+    texts[1] = dependency_rules(DEPS - 6, 7);
+    what[1] = "values of 7-term chains, each naming the next, to the limit";
     texts[2] = malloc(512);
     snprintf(texts[2], 512, RULES_HEAD
              "inputs:\n  a: {type: decimal, scale: 0}\n  l: {type: decimal, scale: 0, count: 1000, default: 1}\n"
@@ -464,25 +484,44 @@ static void deepest_inputs(char **texts, ql_status *want, const char **what)
              "  x: sum(w) + sum(l * m) + max(w) + count(l > a)\n"
              "outputs: [x]\n");
     what[2] = "sums over 1,000-item lists";
-    texts[3] = chain_rules("+", "a", 5000);
+    texts[3] = chain_rules("+", "a", 5 * HEIGHT);
     want[3] = QL_ELIMIT;
-    what[3] = "a 5,000-term chain (refused)";
+    what[3] = "a chain five times too long (refused)";
     texts[4] = nested_call_rules();
-    what[4] = "10 values of 190 nested max(a, …), each around the next";
-    texts[5] = dependency_rules(200, 900);
-    what[5] = "200 values of 900-term chains, each naming the next";
-    texts[6] = deep_tree_rules("(", ")", 199, 1);
-    what[6] = "199 nested parentheses around a";
-    texts[7] = deep_tree_rules("max(a, ", ")", 199, 800);
-    what[7] = "199 nested max(a, …) around an 800-term chain";
-    texts[8] = deep_tree_rules("if(b, a, ", ")", 199, 800);
-    what[8] = "the same with if(b, a, …)";
-    texts[9] = deep_tree_rules("-(", ")", 99, 800);
-    what[9] = "99 nested -( around an 800-term chain";
-    texts[10] = check_chain_rules(254);
-    what[10] = "254 checks, each reading the one before";
-    texts[11] = deep_tree_rules("(a + ", ")", 199, 1);
-    what[11] = "199 nested (a + …)";
+    what[4] = "10 values of nested max(a, …), each around the next";
+    texts[5] = dependency_rules(DEPS - 6, HEIGHT - 10);
+    what[5] = "values of chains near the height limit, each naming the next";
+    texts[6] = deep_tree_rules("(", ")", DEPTH - 1, 1);
+    what[6] = "nested parentheses around a";
+    texts[7] = deep_tree_rules("max(a, ", ")", DEPTH - 1, HEIGHT - DEPTH);
+    what[7] = "nested max(a, …) around a chain";
+    texts[8] = deep_tree_rules("if(b, a, ", ")", DEPTH - 1, HEIGHT - DEPTH);
+    what[8] = "nested if(b, a, …) around a chain";
+    texts[9] = deep_tree_rules("-(", ")", DEPTH / 2 - 1, HEIGHT - DEPTH);
+    what[9] = "nested -( around a chain";
+    texts[10] = check_chain_rules(DEPS - 2);
+    what[10] = "checks, each reading the one before";
+    texts[11] = deep_tree_rules("(a + ", ")", DEPTH - 1, 1);
+    what[11] = "nested (a + …)";
+    texts[12] = deep_tree_rules("- ", "", DEPTH - 1, 1);
+    what[12] = "unary minus, nested";
+    texts[13] = deep_core_rules("not ", "", DEPTH - 2, "b", 0);
+    what[13] = "not, nested";
+    texts[14] = deep_core_rules("(a > 0) == (", ")", DEPTH - 2, "b", 0);
+    what[14] = "comparisons, nested";
+    texts[15] = deep_tree_rules("round(", ", 0)", DEPTH - 1, 1);
+    what[15] = "nested round(…, 0)";
+    texts[16] = deep_tree_rules("abs(a - ", ")", DEPTH - 1, 1);
+    what[16] = "nested abs(a - …)";
+    /* each level every precedence's frame at once, then '-(' and if(): 3
+     * levels of nesting */
+    texts[17] = deep_tree_rules("if(b or b and a < a + a * -(", "), a, a)",
+                                (DEPTH - 1) / 3, 1);
+    what[17] = "nested if(b or b and a < a + a * -(…), a, a)";
+    texts[18] = chain_rules(" and ", "a > 0", HEIGHT / 2);
+    what[18] = "comparisons joined by and, to the height limit";
+    texts[19] = deep_core_rules("(b == (", "))", DEPTH / 2 - 1, "b", 0);
+    what[19] = "nested (b == (…))";
 }
 
 /* One evaluation of rs with a=1, b=true on 2024-01-01: traced by the

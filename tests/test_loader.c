@@ -5,6 +5,7 @@
  * what was loaded.
  */
 #include "test_util.h"
+#include "util.h" /* the limits */
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -446,14 +447,16 @@ static void test_loader_check_and_output_errors(void **state)
 static void test_loader_dependency_depth_limit(void **state)
 {
     (void)state;
-    /* v0 ← v1 ← … ← v300: deeper than the 256-level limit. */
+    /* v0 ← v1 ← … ← v300: deeper than the limit (QL_MAX_DEPENDENCY_DEPTH). */
     size_t cap = 20000, o = 0;
     char *y = malloc(cap);
     o += (size_t)snprintf(y + o, cap - o, "%scomputed:\n  v0: 1\n", RULES_HEAD);
     for (int i = 1; i <= 300; i++)
         o += (size_t)snprintf(y + o, cap - o, "  v%d: v%d + 1\n", i, i - 1);
     snprintf(y + o, cap - o, "outputs: [v300]\n");
-    assert_load_error(y, QL_ELIMIT, 0, 0, "more than 256 levels deep");
+    char want[64];
+    snprintf(want, sizeof want, "more than %d levels deep", QL_MAX_DEPENDENCY_DEPTH);
+    assert_load_error(y, QL_ELIMIT, 0, 0, want);
     free(y);
 }
 
