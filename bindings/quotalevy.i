@@ -67,6 +67,11 @@ enum {
     QL_CHECK_ACTUAL, QL_CHECK_SHORTFALL
 };
 typedef int ql_check_field;
+enum {
+    QL_PARAM_NOT_NUMBER = 0, QL_PARAM_NUMBER, QL_PARAM_INTEGER, QL_PARAM_MONEY,
+    QL_PARAM_PERCENT
+};
+typedef int ql_param_unit;
 enum { QL_EVAL_TRACE = 1 };
 /* ql_swig_batch.evaluate's flag: refuse keys that are no input (swig_batch.h). */
 enum { QL_SWIG_NO_EXTRA = 0x100 };
@@ -253,6 +258,10 @@ ql_ruleset *ql_swig_load_buffer(const char *data, size_t len,
     const char *check_source(size_t i) const;
     size_t param_count() const;
     const char *param_name(size_t i) const;
+    /* What kind of number parameter i is (QL_PARAM_*): how an override
+     * written from a program's number is written (a percentage as its
+     * share in percent, with '%'; any other number as it is). */
+    ql_param_unit param_unit(size_t i) const;
     /* Parameter i's value in force on a date, as text. */
     char *param_text(size_t i, int date, ql_error *err) const;
 }

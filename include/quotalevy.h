@@ -603,6 +603,26 @@ QL_EXTERN const char *ql_ruleset_check_source(const ql_ruleset *rs, size_t i);
 QL_EXTERN size_t ql_ruleset_param_count(const ql_ruleset *rs);
 QL_EXTERN const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i);
 /*
+ * What kind of number parameter i is, so that a program writing an
+ * override of it from a number it holds (a binding's Decimal or
+ * BigDecimal) writes the text the parameter reads: a percentage (`unit:
+ * percent`) is written as its share in percent with '%' ("1.7%" for
+ * 0.017), any other number as it is (1E+34 for an amount written out as
+ * its 35 digits: as a percent it would need 37, more than a decimal
+ * holds).  The override's bounds, places and type are checked by the
+ * load, as for any override.  Never fails: a NULL rs or an index out of
+ * range is QL_PARAM_NOT_NUMBER.
+ */
+typedef enum ql_param_unit {
+    QL_PARAM_NOT_NUMBER = 0, /* a bool, string, enum, date or table; also
+                                a NULL rs or an index out of range       */
+    QL_PARAM_NUMBER,         /* a plain decimal number                   */
+    QL_PARAM_INTEGER,        /* a whole number (`type: integer`)          */
+    QL_PARAM_MONEY,          /* an amount in the rule set's currency      */
+    QL_PARAM_PERCENT         /* a share, written in percent (`unit: percent`) */
+} ql_param_unit;
+QL_EXTERN ql_param_unit ql_ruleset_param_unit(const ql_ruleset *rs, size_t i);
+/*
  * The value of parameter i in force on `date`, the date it holds from, and
  * its citation (both out-pointers optional).  A table parameter comes back
  * as QL_TYPE_TABLE with its text form in value->string.  QL_ENODATA if no

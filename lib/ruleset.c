@@ -195,6 +195,20 @@ const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i)
     return rs && i < rs->n_params ? rs->params[i].name : NULL;
 }
 
+ql_param_unit ql_ruleset_param_unit(const ql_ruleset *rs, size_t i)
+{
+    if (!rs || i >= rs->n_params)
+        return QL_PARAM_NOT_NUMBER;
+    const param_def *d = &rs->params[i];
+    if (d->type.kind != VK_NUMBER)
+        return QL_PARAM_NOT_NUMBER;
+    if (d->percent)
+        return QL_PARAM_PERCENT;
+    if (d->type.money)
+        return QL_PARAM_MONEY;
+    return d->integer ? QL_PARAM_INTEGER : QL_PARAM_NUMBER;
+}
+
 ql_status ql_ruleset_param_value(ql_value *value, ql_date *from,
                                  const char **source, const ql_ruleset *rs,
                                  size_t i, ql_date date, ql_error *err)

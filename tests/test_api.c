@@ -280,6 +280,7 @@ static void test_api_ruleset_queries(void **state)
         assert_null(ql_ruleset_check_title(rs, i));
         assert_null(ql_ruleset_check_source(rs, i));
         assert_null(ql_ruleset_param_name(rs, i));
+        assert_int_equal(ql_ruleset_param_unit(rs, i), QL_PARAM_NOT_NUMBER);
         ql_value v = QL_VALUE_INIT;
         assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, i, 0, NULL),
                          QL_EINVAL);
@@ -294,6 +295,7 @@ static void test_api_ruleset_queries(void **state)
     assert_null(ql_ruleset_check_title(NULL, 0));
     assert_null(ql_ruleset_check_source(NULL, 0));
     assert_null(ql_ruleset_param_name(NULL, 0));
+    assert_int_equal(ql_ruleset_param_unit(NULL, 0), QL_PARAM_NOT_NUMBER);
     assert_int_equal(ql_ruleset_input_index(NULL, "a"), -1);
     assert_int_equal(ql_ruleset_input_index(rs, NULL), -1);
     assert_int_equal(ql_ruleset_input_index(rs, "no such input"), -1);
@@ -306,6 +308,52 @@ static void test_api_ruleset_queries(void **state)
                      QL_EINVAL);
     assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, 0, INT32_MIN, &err),
                      QL_EINVAL);
+}
+
+/* Each parameter's kind of number, for a binding that writes an override
+ * from a number: a percentage as its share in percent, any other number
+ * as it is (bind14: a Decimal of 1E+34 for an amount was sent as a
+ * 37-digit percent and refused as too long). */
+static void test_api_param_unit(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load_text(
+        RULES_HEAD "currency: EUR\n"
+        "inputs:\n  a: {type: decimal, scale: 0}\n"
+        "parameters:\n"
+        "  rate: {unit: percent, values: [{from: 2000-01-01, value: 5%, source: s}]}\n"
+        "  share: {values: [{from: 2000-01-01, value: 1.5%, source: s}]}\n"
+        "  factor: {values: [{from: 2000-01-01, value: 2.5, source: s}]}\n"
+        "  count: {type: integer, values: [{from: 2000-01-01, value: 3, source: s}]}\n"
+        "  amount: {type: money, values: [{from: 2000-01-01, value: 10.50, source: s}]}\n"
+        "  on: {values: [{from: 2000-01-01, value: true, source: s}]}\n"
+        "  label: {values: [{from: 2000-01-01, value: x, source: s}]}\n"
+        "  since: {values: [{from: 2000-01-01, value: 2001-01-01, source: s}]}\n"
+        "  table:\n    values:\n      - from: 2000-01-01\n        source: s\n"
+        "        brackets: [{from: 0, value: 1}, {from: 5, value: 2}]\n"
+        "computed:\n"
+        "  x: 'a * rate * share * factor * count * bracket(table, a) + "
+        "if(on and label == \"x\" and since < date, 0, 1)'\n"
+        "  y: round(a * amount, 2)\n"
+        "outputs: [x, y]\n");
+    static const struct {
+        const char *name;
+        ql_param_unit unit;
+    } want[] = {{"rate", QL_PARAM_PERCENT},   {"share", QL_PARAM_NUMBER},
+                {"factor", QL_PARAM_NUMBER},  {"count", QL_PARAM_INTEGER},
+                {"amount", QL_PARAM_MONEY},   {"on", QL_PARAM_NOT_NUMBER},
+                {"label", QL_PARAM_NOT_NUMBER}, {"since", QL_PARAM_NOT_NUMBER},
+                {"table", QL_PARAM_NOT_NUMBER}};
+    size_t n = ql_ruleset_param_count(rs);
+    assert_int_equal(n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(ql_ruleset_param_name(rs, i), want[i].name);
+        assert_int_equal(ql_ruleset_param_unit(rs, i), want[i].unit);
+    }
+    assert_int_equal(ql_ruleset_param_unit(rs, n), QL_PARAM_NOT_NUMBER);
+    assert_int_equal(ql_ruleset_param_unit(rs, SIZE_MAX), QL_PARAM_NOT_NUMBER);
+    assert_int_equal(ql_ruleset_param_unit(NULL, 0), QL_PARAM_NOT_NUMBER);
+    ql_ruleset_free(rs);
 }
 
 static void test_api_records(void **state)
@@ -970,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_api_values),
         cmocka_unit_test(test_api_loading),
         cmocka_unit_test_setup_teardown(test_api_ruleset_queries, setup, teardown),
+        cmocka_unit_test(test_api_param_unit),
         cmocka_unit_test_setup_teardown(test_api_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_struct_versions, setup, teardown),

@@ -149,16 +149,27 @@ def _override_shown(value) -> Optional[str]:
     return None
 
 
-def _override_text(name, value) -> str:
+def _plain_text(value) -> str:
+    """A Decimal written out as the plain number it is ('1E+34' as 35
+    digits); one past what a decimal holds as Python writes it, refused
+    as "number too long" without a hundred million digits written out."""
+    if _columns.past_limits(value):
+        return Decimal.__str__(value)
+    return Decimal.__format__(value, "f")
+
+
+def _override_text(name, value, percent=True) -> str:
     """An override's value as the text a rules file would hold: a str (a
     subclass by its value, never its own __str__), int, Decimal, bool or
     date; anything else, a float included, is a TypeError.  A str is
     read as a rules file's text (a percentage's '%' written out); a
-    Decimal is a value, written as the share it is ('1.7%' for
-    Decimal('0.017')), which every number parameter reads alike.  An int
-    is written as the integer it is, with no '%': a count or an amount
-    takes it, a percentage refuses it, since 1 meant as 1 % would be the
-    share 1, 100 % (probe8 P8-01)."""
+    Decimal is a value: for a percentage (percent true: its rule set
+    says `unit: percent`, or the parameter is unknown) written as the
+    share it is ('1.7%' for Decimal('0.017')), for any other number as it
+    is, so that an amount of 1E+34 is not refused as a 37-digit percent
+    (bind14).  An int is written as the integer it is, with no '%': a
+    count or an amount takes it, a percentage refuses it, since 1 meant
+    as 1 % would be the share 1, 100 % (probe8 P8-01)."""
     if isinstance(value, float):
         raise TypeError("override %r: a float cannot hold a decimal "
                         "exactly; pass a Decimal or a string" % (name,))
@@ -171,13 +182,26 @@ def _override_text(name, value) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return Decimal.__format__(value, "f")
-        return _share_text(value)
+        return _share_text(value) if percent else _plain_text(value)
     if isinstance(value, _dt.datetime):
         raise TypeError("override %r: a date, not the datetime %s" % (name, value))
     if isinstance(value, _dt.date):
         return _dt.date.isoformat(value)
     raise TypeError("override %r: expected a Decimal, int, str, bool or date, "
                     "not %s" % (name, type(value).__name__))
+
+
+def _param_units(encoded, values) -> Dict[str, int]:
+    """The kind of number (QL_PARAM_*) of each parameter of the rules at
+    encoded, read from a load without overrides, when an override value
+    is a Decimal (whose text depends on it: a share with '%' for a
+    percentage, the number itself otherwise); else {}.  Should the file
+    change before the overridden load, a text written for the other kind
+    is refused by it (a percentage's '%' missing), never misread."""
+    if not any(isinstance(v, Decimal) and v.is_finite() for v in values):
+        return {}
+    h = _call(_native.ql_ruleset, encoded, cls=RulesError)
+    return {h.param_name(i): h.param_unit(i) for i in range(h.param_count())}
 
 
 _META_KEYS = ("id", "title", "jurisdiction", "version", "description", "file")
@@ -346,7 +370,7 @@ class RuleSet:
             # a str iterates as its characters, a dict as its keys
             raise TypeError("overrides is an iterable of (name, value, date) tuples, "
                             "not a %s: %r" % (type(overrides).__name__, overrides))
-        ovr = []
+        given = []
         for k, raw in enumerate(overrides):
             item: Any = raw  # checked here, whatever the hint says
             if isinstance(item, (str, bytes)) or not isinstance(item, _Sequence) \
@@ -359,7 +383,7 @@ class RuleSet:
                 raise TypeError("an override's name is a str, not %s: %r"
                                 % (type(name).__name__, name))
             name = _text_arg(str.__str__(name), "an override's name")
-            text = _override_text(name, value)
+            _override_text(name, value)  # a value of no type is refused first
             try:
                 days = _date(since)
             except RecordError as e:  # a load's error: a RulesError
@@ -367,7 +391,12 @@ class RuleSet:
                                  text="override of parameter %r: its date: %s" % (name, e)) from None
             except TypeError as e:  # which override's date
                 raise TypeError("override of parameter %r: %s" % (name, e)) from None
-            ovr.append((name, text, days, _override_shown(value)))
+            given.append((name, value, days))
+        units = _param_units(encoded, [v for _, v, _ in given])
+        ovr = [(name, _override_text(name, value, units.get(name, _native.QL_PARAM_PERCENT)
+                                     == _native.QL_PARAM_PERCENT),
+                days, _override_shown(value))
+               for name, value, days in given]
         h, (top, parents) = _sealed(
             lambda: _call(_native.load_file_overridden, encoded, ovr, cls=RulesError),
             name, None)

@@ -379,6 +379,60 @@ def test_an_override_message_quotes_the_value_as_given(value, given, why):
     assert e.value.field == "ratio"
 
 
+_UNITS_RULES = """quotalevy: 1
+id: units
+title: Units
+jurisdiction: XX
+version: "1"
+currency: JPY
+sources:
+  s: {title: Test source (not law)}
+inputs:
+  a: {type: decimal, scale: 0}
+parameters:
+  factor: {type: decimal, scale: 0, values: [{from: 2000-01-01, value: 2, source: s}]}
+  count: {type: integer, values: [{from: 2000-01-01, value: 3, source: s}]}
+  amount: {type: money, values: [{from: 2000-01-01, value: 10, source: s}]}
+  capped: {type: money, max: 1000000, values: [{from: 2000-01-01, value: 10, source: s}]}
+  rate: {unit: percent, values: [{from: 2000-01-01, value: 5%, source: s}]}
+computed:
+  x: a * factor * count * rate
+  y: a * amount + capped
+outputs: [x, y]
+"""
+
+
+def test_a_decimal_override_of_a_number_is_sent_as_it_is(tmp_path):
+    """bind14: every Decimal override was sent as a share in percent, so
+    Decimal('1E+34') for an amount or a count (35 digits, which a decimal
+    holds) became a 37-digit percent, refused as "number too long".  Only
+    a percentage takes the share now; any other number is the number it
+    is, taken or refused by the parameter's own bounds, and the message
+    quotes the Decimal as given."""
+    path = tmp_path / "units.yaml"
+    path.write_text(_UNITS_RULES)
+    big = Decimal("1E+34")
+    for name in ("factor", "count", "amount"):
+        rs = quotalevy.RuleSet.load(path, overrides=[(name, big, "2024-01-01")])
+        assert rs.parameters("2024-06-30")[name].value == big, name
+    rs = quotalevy.RuleSet.load(path, overrides=[("factor", Decimal("-12.000"), "2024-01-01")])
+    assert rs.parameters("2024-06-30")["factor"].value == -12
+    with pytest.raises(quotalevy.RulesError) as e:
+        quotalevy.RuleSet.load(path, overrides=[("capped", big, "2024-01-01")])
+    msg = str(e.value)
+    assert "override of parameter 'capped': Decimal('1E+34')" in msg, msg
+    assert "above its maximum" in msg and "number too long" not in msg, msg
+    assert e.value.field == "capped"
+    # a percentage still takes the share: 0.07 is 7 %
+    rs = quotalevy.RuleSet.load(path, overrides=[("rate", Decimal("0.07"), "2024-01-01"),
+                                                 ("amount", Decimal("12"), "2024-01-01")])
+    assert rs.parameters("2024-06-30")["rate"].value == Decimal("0.07")
+    assert rs.parameters("2024-06-30")["amount"].value == 12
+    # one past what a decimal holds is refused as too long, quoted as given
+    with pytest.raises(quotalevy.RulesError, match=r"Decimal\('1E\+40'\).*number too long"):
+        quotalevy.RuleSet.load(path, overrides=[("amount", Decimal("1E+40"), "2024-01-01")])
+
+
 class _OwnInt(int):
     """An int whose own __int__ and __repr__ say otherwise."""
 

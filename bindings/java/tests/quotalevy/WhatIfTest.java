@@ -39,6 +39,56 @@ class WhatIfTest {
         assertTrue(f.getMessage().contains("a Float is refused, even 0.25"), f.getMessage());
     }
 
+    static final String UNITS = String.join("\n",
+        "quotalevy: 1", "id: units", "title: Units", "jurisdiction: XX", "version: \"1\"",
+        "currency: JPY", "sources:", "  s: {title: Test source (not law)}",
+        "inputs:", "  a: {type: decimal, scale: 0}", "parameters:",
+        "  factor: {type: decimal, scale: 0, values: [{from: 2000-01-01, value: 2, source: s}]}",
+        "  count: {type: integer, values: [{from: 2000-01-01, value: 3, source: s}]}",
+        "  amount: {type: money, values: [{from: 2000-01-01, value: 10, source: s}]}",
+        "  capped: {type: money, max: 1000000, values: [{from: 2000-01-01, value: 10, source: s}]}",
+        "  rate: {unit: percent, values: [{from: 2000-01-01, value: 5%, source: s}]}",
+        "computed:", "  x: a * factor * count * rate", "  y: a * amount + capped",
+        "outputs: [x, y]", "");
+
+    /* bind14: every BigDecimal was sent as a share in percent, so 1E+34
+     * for an amount or a count (35 digits, which a decimal holds) became
+     * a 37-digit percent, refused as "number too long"; only a percentage
+     * takes the share now, any other number is the number it is */
+    @Test
+    void aBigDecimalForANumberIsSentAsItIs(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        BigDecimal big = new BigDecimal("1E+34");
+        Path file = dir.resolve("units.yaml");
+        Files.writeString(file, UNITS);
+        for (String name : new String[] {"factor", "count", "amount"}) {
+            try (RuleSet rs = RuleSet.load(file.toString(), List.of(ParameterOverride.of(name, big, JAN)))) {
+                assertEquals(big.toPlainString(), rs.parameter(name, JUNE), name);
+            }
+            try (RuleSet rs = RuleSet.fromString(UNITS, "units.yaml",
+                                                 List.of(ParameterOverride.of(name, big, JAN)))) {
+                assertEquals(big.toPlainString(), rs.parameter(name, JUNE), name);
+            }
+        }
+        RulesException e = assertThrows(RulesException.class,
+            () -> RuleSet.load(file.toString(), List.of(ParameterOverride.of("capped", big, JAN))));
+        assertTrue(e.getMessage().contains("override of parameter 'capped': BigDecimal 1E+34: above its maximum"),
+                   e.getMessage());
+        assertFalse(e.getMessage().contains("too long"), e.getMessage());
+        assertEquals("capped", e.getField());
+        /* a percentage still takes the share: 0.07 is 7 % */
+        try (RuleSet rs = RuleSet.load(file.toString(), List.of(
+                 ParameterOverride.of("rate", new BigDecimal("0.07"), JAN),
+                 ParameterOverride.of("amount", new BigDecimal("12"), JAN)))) {
+            assertEquals("0.07", rs.parameter("rate", JUNE));
+            assertEquals("12", rs.parameter("amount", JUNE));
+        }
+        RulesException l = assertThrows(RulesException.class,
+            () -> RuleSet.load(file.toString(), List.of(ParameterOverride.of("amount", new BigDecimal("1E+40"), JAN))));
+        assertTrue(l.getMessage().contains("override of parameter 'amount': BigDecimal 1E+40: number too long"),
+                   l.getMessage());
+    }
+
     /* probe6 P6-03: a percentage's override text was taken without its
      * '%' ("1" for Germany's quota, 100 %); a number is the share itself */
     @Test
