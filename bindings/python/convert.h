@@ -20,6 +20,8 @@ static PyObject *ql_datetime_type;  /* datetime.datetime */
 /* quotalevy.FieldTypeError (a RecordError and a TypeError), registered by
  * the package at import; TypeError until then. */
 static PyObject *ql_field_type_error;
+/* quotalevy.FieldValueError (a RecordError and a ValueError), the same. */
+static PyObject *ql_field_value_error;
 
 /* A text of the library's as a str.  A message may hold a path's bytes
  * that are not UTF-8 (a file name given as bytes): they are kept as
@@ -507,9 +509,12 @@ static int near_unknown(const ql_ruleset *rs, PyObject *key, const unsigned char
 /* One (key, val) of a record: set, or its problem kept by rank; a key
  * that is no input goes to *unknown (a list made on the first). */
 static int fill_one(ql_record *rec, PyObject *key, PyObject *val, PyObject *index,
-                    key_cache *kc, Py_ssize_t place, fill_worst *w, PyObject **unknown)
+                    key_cache *kc, Py_ssize_t place, fill_worst *w, PyObject **unknown,
+                    unsigned char *given)
 {
     int i = field_index(key, index, kc, place);
+    if (i >= 0)
+        given[i] = 1;
     if (i == -2)
         return keep_error(w, -1);
     if (i < 0) {
@@ -536,11 +541,58 @@ static int fill_one(ql_record *rec, PyObject *key, PyObject *val, PyObject *inde
     return set_known(rec, i, key, val) ? keep_error(w, i) : 0;
 }
 
-/* After the fields: the near misses among the unknown keys, and the
- * problem kept raised.  `items` is the record's (key, value) list when
- * it is no dict. */
+typedef struct lists_given {
+    const ql_ruleset *rs;
+    const unsigned char *given; /* the inputs the record gave, by key */
+    fill_worst *w;
+} lists_given;
+
+/* List (first, size), some of whose items the record gave and others
+ * not (a month lost): read as empty, so the record's error, naming the
+ * missing keys, ranked at the first of them as every front end ranks it
+ * (bind14: it was raised before the fill, ahead of a misspelt key that
+ * ranks earlier); 1 (an exception set) for one that stops the call. */
+static int list_whole(void *arg, size_t first, size_t size)
+{
+    lists_given *g = arg;
+    size_t have = 0, nmiss = 0, miss0 = 0;
+    char miss[256] = "";
+    size_t o = 0;
+    for (size_t j = 0; j < size; j++) {
+        if (g->given[first + j]) {
+            have++;
+            continue;
+        }
+        if (!nmiss++)
+            miss0 = first + j;
+        if (nmiss <= 6 && o < sizeof miss)
+            o += (size_t)snprintf(miss + o, sizeof miss - o, "%s%s", nmiss > 1 ? ", " : "",
+                                  ql_ruleset_input_name(g->rs, first + j));
+        else if (nmiss == 7 && o < sizeof miss)
+            o += (size_t)snprintf(miss + o, sizeof miss - o, ", …");
+    }
+    if (!have || !nmiss || (g->w->type && (int)miss0 >= g->w->rank))
+        return 0;
+    const char *one = ql_ruleset_input_name(g->rs, first);
+    char msg[QL_ERROR_MESSAGE_MAX];
+    snprintf(msg, sizeof msg,
+             "the record has %zu of the %zu items of the list '%.*s': no key %s, so %s would "
+             "be read as empty (give every item, None where an item is meant empty)",
+             have, size, (int)(strchr(one, '[') - one), one, miss,
+             nmiss == 1 ? "it" : "they");
+    PyObject *field = PyUnicode_FromString(ql_ruleset_input_name(g->rs, miss0));
+    if (!field)
+        return 1;
+    raise_field(ql_field_value_error ? ql_field_value_error : ql_native_error, field, msg);
+    Py_DECREF(field);
+    return keep_error(g->w, (int)miss0) ? 1 : 0;
+}
+
+/* After the fields: the lists given in part, the near misses among the
+ * unknown keys, and the problem kept raised.  `items` is the record's
+ * (key, value) list when it is no dict. */
 static int fill_end(const ql_ruleset *rs, PyObject *map, PyObject *index, fill_worst *w,
-                    PyObject *unknown)
+                    PyObject *unknown, const unsigned char *given)
 {
     int st = 0;
     if (unknown) {
@@ -567,6 +619,9 @@ static int fill_end(const ql_ruleset *rs, PyObject *map, PyObject *index, fill_w
         if (!seen && !PyErr_Occurred())
             PyErr_NoMemory();
     }
+    lists_given g = {rs, given, w};
+    if (!st && qlb_each_list(rs, list_whole, &g))
+        st = -1;
     if (st) {
         Py_XDECREF(w->type);
         Py_XDECREF(w->value);
@@ -593,44 +648,51 @@ static int fill_record(const ql_ruleset *rs, ql_record *rec, PyObject *map,
     ql_record_clear(rec);
     fill_worst w = {0, NULL, NULL, NULL};
     PyObject *unknown = NULL;
+    /* the inputs given by key: a list given in part is found at the end */
+    size_t ni = ql_ruleset_input_count(rs);
+    unsigned char small[256];
+    unsigned char *given = ni < sizeof small ? small : PyMem_Malloc(ni + 1);
+    if (!given) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(given, 0, ni + 1);
+    int bad = 0;
     if (PyDict_CheckExact(map)) { /* the common case, without a copy */
         Py_ssize_t pos = 0, place = 0;
         PyObject *key, *val;
-        while (PyDict_Next(map, &pos, &key, &val)) {
+        while (!bad && PyDict_Next(map, &pos, &key, &val)) {
             /* own them: a value's __str__ could change the dict */
             Py_INCREF(key);
             Py_INCREF(val);
-            int bad = fill_one(rec, key, val, index, kc, place++, &w, &unknown);
+            bad = fill_one(rec, key, val, index, kc, place++, &w, &unknown, given);
             Py_DECREF(key);
             Py_DECREF(val);
-            if (bad) {
-                Py_XDECREF(unknown);
-                Py_XDECREF(w.type);
-                Py_XDECREF(w.value);
-                Py_XDECREF(w.tb);
-                return -1;
-            }
         }
-        return fill_end(rs, map, index, &w, unknown);
-    }
-    PyObject *items = PyMapping_Items(map);
-    if (!items)
-        return -1;
-    Py_ssize_t n = PyList_GET_SIZE(items);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *pair = PyList_GET_ITEM(items, k);
-        if (fill_one(rec, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), index, NULL,
-                     0, &w, &unknown)) {
-            Py_DECREF(items);
-            Py_XDECREF(unknown);
-            Py_XDECREF(w.type);
-            Py_XDECREF(w.value);
-            Py_XDECREF(w.tb);
-            return -1;
+    } else {
+        PyObject *items = PyMapping_Items(map);
+        Py_ssize_t n = items ? PyList_GET_SIZE(items) : 0;
+        bad = !items;
+        for (Py_ssize_t k = 0; !bad && k < n; k++) {
+            PyObject *pair = PyList_GET_ITEM(items, k);
+            bad = fill_one(rec, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), index,
+                           NULL, 0, &w, &unknown, given);
         }
+        Py_XDECREF(items);
     }
-    Py_DECREF(items);
-    return fill_end(rs, map, index, &w, unknown);
+    int st;
+    if (bad) {
+        Py_XDECREF(unknown);
+        Py_XDECREF(w.type);
+        Py_XDECREF(w.value);
+        Py_XDECREF(w.tb);
+        st = -1;
+    } else {
+        st = fill_end(rs, map, index, &w, unknown, given);
+    }
+    if (given != small)
+        PyMem_Free(given);
+    return st;
 }
 
 /* An output value in its raw form: numbers and dates as their text (the

@@ -156,6 +156,15 @@ PyObject *register_field_type_error(PyObject *cls)
     Py_RETURN_NONE;
 }
 
+/* The package's FieldValueError class, raised for a value of the right
+ * type but the wrong shape (a list given in part). */
+PyObject *register_field_value_error(PyObject *cls)
+{
+    Py_INCREF(cls);
+    Py_XSETREF(ql_field_value_error, cls);
+    Py_RETURN_NONE;
+}
+
 /* A batch or record whose names (a list of str) gave `given` of the rule
  * set's inputs a value: the message every front end refuses it with
  * (tools/quotalevy/noinput.h), or None when it is not refused. */

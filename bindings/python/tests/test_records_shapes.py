@@ -73,6 +73,43 @@ def test_a_list_given_by_some_of_its_items_is_refused(de):
         assert str(de.evaluate(said, "2024-12-31").outputs["levy"]) != "6065.00"
 
 
+def test_a_list_given_in_part_ranks_after_an_earlier_slip(de):
+    """bind14: with positions[2] missing and a key positions[13] (a slip,
+    ranked at positions' first item), Python said "has 11 of the 12
+    items", where the command and the C fill report the slip, which ranks
+    first; a list given in part is ranked at its first missing item now,
+    in any key order, one record or many, and a later slip loses to it."""
+    full = {"positions[%d]" % k: "121" for k in range(1, 13)}
+    full.update(severely_disabled=["3"] * 12, workshop_labour="6000")
+    part = {k: v for k, v in full.items() if k != "positions[2]"}
+    slip = dict(part, **{"positions[13]": "5"})
+    for rec in (slip, dict(reversed(list(slip.items())))):
+        with pytest.raises(quotalevy.RecordError,
+                           match=r"no input called 'positions\[13\]': 'positions' is a "
+                                 r"list of 12 items") as e:
+            de.evaluate(rec, "2024-12-31")
+        assert e.value.field == "positions[13]"
+        got = list(de.evaluate_many([full, rec], "2024-12-31", errors="yield"))
+        assert got[1].field == "positions[13]", got[1]
+    # a slip that ranks later (past the list) loses to the missing item
+    later = dict(part, severly_disabled=["3"] * 12)
+    del later["severely_disabled"]
+    with pytest.raises(quotalevy.FieldValueError,
+                       match="has 11 of the 12 items of the list 'positions': no key "
+                             r"positions\[2\]") as e:
+        de.evaluate(later, "2024-12-31")
+    assert e.value.field == "positions[2]"
+    # a list given whole with None items is given whole
+    whole = dict(full)
+    for k in range(1, 13):
+        del whole["positions[%d]" % k]
+    whole["positions"] = ["121"] + [None] * 11
+    try:
+        de.evaluate(whole, "2024-12-31")
+    except quotalevy.RecordError as e:
+        assert "items of the list" not in str(e), e
+
+
 def test_a_list_given_whole_and_by_item_is_refused(de):
     r = dict(de_record(), **{"positions[3]": "999"})
     with pytest.raises(quotalevy.FieldValueError, match="'positions'.*'positions\\[3\\]'"):
