@@ -5,6 +5,7 @@
  */
 #include "util.h"
 #include "date.h"
+#include "snippet.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -78,11 +79,11 @@ ql_status ql_date_parse(ql_date *out, const char *text, size_t len,
     int r = qli_date_parse_text(text, len, out);
     if (r == -1)
         return qli_fail(err, QL_EPARSE, NULL, 0, 0,
-                       "'%.*s' is not a date (expected YYYY-MM-DD)",
-                       (int)(len > 40 ? 40 : len), text);
+                       "%s is not a date (expected YYYY-MM-DD)",
+                       QLI_QUOTE_N(text, len));
     if (r == -2)
         return qli_fail(err, QL_EPARSE, NULL, 0, 0,
-                       "'%.*s' is not a real calendar date", (int)len, text);
+                       "%s is not a real calendar date", QLI_QUOTE_N(text, len));
     return QL_OK;
 }
 

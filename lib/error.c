@@ -3,6 +3,7 @@
  * owned by the caller, never global state, so threads never share them.
  */
 #include "decimal.h"
+#include "snippet.h"
 #include "util.h"
 #include "value.h"
 
@@ -40,38 +41,65 @@ void ql_error_clear(ql_error *err)
         memset(err, 0, sizeof *err);
 }
 
-static void copy_str(char *dst, size_t size, const char *src)
+/* src into dst, with each character a message must not show as itself
+ * escaped as snippet.h says (controls as \n, \t, \r, \xNN; a byte that
+ * is not UTF-8 as \xNN; U+00A0, U+200B, bidi controls, noncharacters as
+ * \uXXXX): a name, value or path in a message (a rules file's key
+ * holding a newline, an `extends` path ending in one, a Latin-1 file
+ * name) never forges a line of the caller's output nor makes it invalid
+ * UTF-8, whichever site formatted it. */
+void qli_message_clean(char *dst, size_t size, const char *src)
 {
-    size_t n = src ? strlen(src) : 0;
-    if (n >= size) {
-        n = size - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--; /* never cut a UTF-8 sequence in half */
+    size_t n = src ? strlen(src) : 0, len, all = 0, o = 0;
+    char esc[QLI_SNIP_ESC];
+    if (!dst || size == 0)
+        return;
+    for (size_t i = 0; i < n; i += len)
+        all += qli_snip_char(src + i, n - i, 0, &len, esc);
+    /* too long: whole characters (or escapes) up to room for "…" */
+    size_t room = all < size ? all : size > 4 ? size - 4 : 0;
+    for (size_t i = 0; i < n; i += len) {
+        size_t w = qli_snip_char(src + i, n - i, 0, &len, esc);
+        if (o + w > room)
+            break;
+        memcpy(dst + o, esc, w);
+        o += w;
     }
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
+    if (all >= size && size > 4)
+        memcpy(dst + o, "\xE2\x80\xA6", 3), o += 3;
+    dst[o] = '\0';
 }
 
-/* As copy_str, with control characters shown as \n, \t, \r, \xNN: a
- * name, value or path quoted in a message (a rules file's key holding a
- * newline, an `extends` path ending in one) never forges a line of the
- * caller's output. */
-static void copy_shown(char *dst, size_t size, const char *src)
+/* A file's name into err->file: only its controls escaped (\n, \t, \r,
+ * \xNN), so it never forges a line, but its other bytes kept as they are
+ * (a Latin-1 name too), since a binding hands the name back as a path to
+ * open (Python's RulesError.file); ql_error_format's text then shows the
+ * bytes that are not UTF-8 escaped.  Cut at a character, as a message. */
+static void copy_file(char *dst, size_t size, const char *src)
 {
-    char tmp[QL_ERROR_MESSAGE_MAX * 4];
-    size_t o = 0;
-    for (const char *p = src ? src : ""; *p && o + 5 < sizeof tmp; p++) {
+    size_t o = 0, room = size - 1;
+    int cut = 0;
+    for (const char *p = src ? src : ""; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c >= 0x20 && c != 0x7F)
-            tmp[o++] = (char)c;
-        else if (c == '\n' || c == '\t' || c == '\r')
-            tmp[o++] = '\\', tmp[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+        char esc[8];
+        size_t w = 1;
+        if (c < 0x20 || c == 0x7F)
+            w = c == '\n' || c == '\t' || c == '\r'
+                    ? (size_t)snprintf(esc, sizeof esc, "\\%c",
+                                       c == '\n' ? 'n' : c == '\t' ? 't' : 'r')
+                    : (size_t)snprintf(esc, sizeof esc, "\\x%02X", c);
         else
-            o += (size_t)snprintf(tmp + o, sizeof tmp - o, "\\x%02X", c);
+            esc[0] = (char)c;
+        if (o + w > room) {
+            cut = 1;
+            break;
+        }
+        memcpy(dst + o, esc, w);
+        o += w;
     }
-    tmp[o] = '\0';
-    copy_str(dst, size, tmp);
+    if (cut) /* not inside a character */
+        o = qli_utf8_cut(dst, o);
+    dst[o] = '\0';
 }
 
 ql_status qli_vfail(ql_error *err, ql_status code, const char *file, int line,
@@ -83,11 +111,11 @@ ql_status qli_vfail(ql_error *err, ql_status code, const char *file, int line,
     err->code = code;
     err->line = line;
     err->column = column;
-    copy_shown(err->file, sizeof err->file, file);
+    copy_file(err->file, sizeof err->file, file);
     char tmp[QL_ERROR_MESSAGE_MAX * 2];
     int n = prefix ? snprintf(tmp, sizeof tmp, "%s: ", prefix) : 0;
     vsnprintf(tmp + n, sizeof tmp - (size_t)n, fmt, ap);
-    copy_shown(err->message, sizeof err->message, tmp);
+    qli_message_clean(err->message, sizeof err->message, tmp);
     return code;
 }
 
@@ -104,7 +132,7 @@ ql_status qli_fail(ql_error *err, ql_status code, const char *file, int line,
 void qli_error_set_field(ql_error *err, const char *field)
 {
     if (err)
-        copy_shown(err->field, sizeof err->field, field);
+        qli_message_clean(err->field, sizeof err->field, field);
 }
 
 /* Whether message m[0, ml) already names the element f[0, fl) by its
@@ -135,14 +163,21 @@ size_t ql_error_format(char *buf, size_t size, const ql_error *err)
         n = snprintf(tmp, sizeof tmp, "(no error)");
     else {
         /* bounded reads: a caller's struct need not be NUL terminated */
-        int fl = (int)strnlen(err->file, sizeof err->file);
+        /* the file's name as a message shows it: its bytes that are not
+         * UTF-8 escaped (err->file keeps them, to be opened) */
+        char raw[QL_ERROR_FILE_MAX + 1], file[QL_ERROR_FILE_MAX];
+        size_t rl = strnlen(err->file, sizeof err->file);
+        memcpy(raw, err->file, rl);
+        raw[rl] = '\0';
+        qli_message_clean(file, sizeof file, raw);
+        int fl = (int)strlen(file);
         int dl = (int)strnlen(err->field, sizeof err->field);
         int ml = (int)strnlen(err->message, sizeof err->message);
         if (fl && err->line > 0)
-            n = snprintf(tmp, sizeof tmp, "%.*s:%d:%d: %.*s", fl, err->file,
+            n = snprintf(tmp, sizeof tmp, "%.*s:%d:%d: %.*s", fl, file,
                          err->line, err->column, ml, err->message);
         else if (fl)
-            n = snprintf(tmp, sizeof tmp, "%.*s: %.*s", fl, err->file, ml,
+            n = snprintf(tmp, sizeof tmp, "%.*s: %.*s", fl, file, ml,
                          err->message);
         else if (dl && !names_it(err->message, ml, err->field, dl))
             n = snprintf(tmp, sizeof tmp, "field '%.*s': %.*s", dl,
@@ -306,7 +341,11 @@ const char *qli_suggest_text(const qli_suggest *s, char *buf, size_t size)
 {
     if (!s->best)
         return "";
-    snprintf(buf, size, "; did you mean '%s'?", s->best);
+    /* "; did you mean " and "?" around a quote that fits what is left */
+    char q[QLI_SNIP_SIZE];
+    size_t room = size > 18 ? size - 17 : 1;
+    qli_snip(q, room < sizeof q ? room : sizeof q, s->best, strlen(s->best), '\'', 0);
+    snprintf(buf, size, "; did you mean %s?", q);
     return buf;
 }
 

@@ -10,6 +10,7 @@
 #include "rules.h"
 #include "ruleset.h"
 #include "scale.h"
+#include "snippet.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -58,15 +59,16 @@ static ql_status inherit_limits(loader *L, entry *e, const ynode *v)
             (upper ? qli_qd_cmp(&a, &b) > 0 : qli_qd_cmp(&a, &b) < 0))
             return qli_yfail(
                 L->err, QL_ESCHEMA, own,
-                "parameter '%s': '%s: %.40s' lets through values that '%s: "
-                "%.40s' "
+                "parameter '%s': '%s: %s' lets through values that '%s: "
+                "%s' "
                 "in %s:%d leaves out, and the formulas there were written for "
                 "values within it: a file that extends it may narrow its "
                 "bounds, "
                 "not widen them; to define another parameter, remove it first "
                 "('remove: {parameters: [%s]}') and give it its own type",
-                e->name ? e->name : "", keys[i], own->text, keys[i], was->text,
-                was->doc->file, was->line, e->name ? e->name : "");
+                e->name ? e->name : "", keys[i], QLI_BARE_SHORT(own->text),
+                keys[i], QLI_BARE_SHORT(was->text), was->doc->file, was->line,
+                e->name ? e->name : "");
         if (own)
             *slot[i] = own;
     }
@@ -83,11 +85,10 @@ static ql_status merge_section(loader *L, int s, const ynode *m)
     for (size_t i = 0; i < m->n; i++) {
         const ynode *k = m->items[2 * i], *v = m->items[2 * i + 1];
         if (s != SEC_SOURCES && !qli_rl_valid_name(k->text))
-            return qli_yfail(
-                L->err, QL_ENAME, k,
-                "'%.60s' is not a valid name (letters, digits and _, "
-                "not starting with a digit, not a keyword)",
-                k->text);
+            return qli_yfail(L->err, QL_ENAME, k,
+                             "%s is not a valid name (letters, digits and _, "
+                             "not starting with a digit, not a keyword)",
+                             QLI_QUOTE_N(k->text, k->len));
         if (!sec->index.slot && qli_names_init(&sec->index, m->n, NULL))
             return qli_rl_oom(L);
         size_t j = find_entry(sec, k->text);
@@ -146,12 +147,13 @@ static ql_status remove_unknown(loader *L, int s, const ynode *name)
         size_t e = o == s ? L->sec[o].n : find_entry(&L->sec[o], name->text);
         if (e < L->sec[o].n && !L->sec[o].items[e].removed)
             return qli_yfail(L->err, QL_ENAME, name,
-                             "cannot remove '%s' from '%s': the files it "
+                             "cannot remove %s from '%s': the files it "
                              "extends define it under '%s' ('remove: {%s: "
                              "[%s]}')",
-                             name->text, qli_rl_section_names[s],
-                             qli_rl_section_names[o], qli_rl_section_names[o],
-                             name->text);
+                             QLI_QUOTE_N(name->text, name->len),
+                             qli_rl_section_names[s], qli_rl_section_names[o],
+                             qli_rl_section_names[o],
+                             QLI_BARE_SHORT(name->text));
     }
     qli_suggest sg;
     char hint[160];
@@ -160,9 +162,10 @@ static ql_status remove_unknown(loader *L, int s, const ynode *name)
         if (!sec->items[i].removed)
             qli_suggest_try(&sg, sec->items[i].name);
     return qli_yfail(L->err, QL_ENAME, name,
-                     "cannot remove '%s': the files it extends define no "
+                     "cannot remove %s: the files it extends define no "
                      "such entry under '%s'%s",
-                     name->text, qli_rl_section_names[s],
+                     QLI_QUOTE_N(name->text, name->len),
+                     qli_rl_section_names[s],
                      qli_suggest_text(&sg, hint, sizeof hint));
 }
 
@@ -190,9 +193,10 @@ static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
         }
         if (s == N_SECTIONS || s == SEC_SOURCES)
             return qli_yfail(L->err, QL_ESCHEMA, k,
-                             "cannot remove from '%.60s'%s (expected inputs, "
+                             "cannot remove from %s%s (expected inputs, "
                              "parameters, computed, checks or validations)",
-                             k->text, qli_suggest_text(&sg, hint, sizeof hint));
+                             QLI_QUOTE_N(k->text, k->len),
+                             qli_suggest_text(&sg, hint, sizeof hint));
         if ((st = qli_rl_want(L, list, YN_SEQ, "a 'remove' list")))
             return st;
         section *sec = &L->sec[s];
@@ -206,9 +210,10 @@ static ql_status remove_inherited(loader *L, const ynode *rm, int has_parent)
             const ynode *was = sec->items[e].removed_at;
             if (sec->items[e].removed) /* a slip: say where it went */
                 return qli_yfail(L->err, QL_ENAME, name,
-                                 "cannot remove '%s': it is removed already "
+                                 "cannot remove %s: it is removed already "
                                  "(%s:%d)",
-                                 name->text, was->doc->file, was->line);
+                                 QLI_QUOTE_N(name->text, name->len),
+                                 was->doc->file, was->line);
             sec->items[e].removed = 1; /* dropped when the merge ends */
             sec->items[e].removed_at = name;
         }
@@ -239,7 +244,7 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
             st = QL_EINVAL;
         if (text && o->resolve_free)
             o->resolve_free(text, len, o->resolve_payload);
-        return qli_yfail(L->err, st, ext, "extends '%.80s': %s", name,
+        return qli_yfail(L->err, st, ext, "extends %s: %s", QLI_QUOTE(name),
                          rerr.message[0] ? rerr.message
                                          : "the include resolver found no "
                                            "rules of that name");
@@ -256,19 +261,18 @@ static ql_status extend_resolved(loader *L, const ynode *ext, const char *name)
     if (o->resolve_free)
         o->resolve_free(text, len, o->resolve_payload);
     if (len > QL_MAX_FILE_SIZE)
-        return qli_yfail(
-            L->err, QL_ELIMIT, ext,
-            "extends '%.80s': rules text larger than the %u MiB limit", name,
-            QL_MAX_FILE_SIZE >> 20);
+        return qli_yfail(L->err, QL_ELIMIT, ext,
+                         "extends %s: rules text larger than the %u MiB limit",
+                         QLI_QUOTE(name), QL_MAX_FILE_SIZE >> 20);
     if (!doc || !key || !doc->file || !doc->text)
         return qli_rl_oom(L);
     /* Cycles by name: the resolver's names are its own namespace. */
     for (int i = 0; i < L->depth; i++)
         if (L->chain[i] && !strcmp(L->chain[i], key))
             return qli_yfail(L->err, QL_ENAME, ext,
-                             "extends '%.80s' makes a cycle: those rules are "
+                             "extends %s makes a cycle: those rules are "
                              "already being loaded",
-                             name);
+                             QLI_QUOTE(name));
     L->chain[L->depth++] = key;
     /* The resolved rules' own relative `extends` go to the resolver
      * again, as written; passed on, they have no folder to be beside:
@@ -317,12 +321,13 @@ static ql_status refuse_extends(loader *L, const ynode *ext, const char *rel,
                                 const char *why)
 {
     return qli_yfail(L->err, QL_EIO, ext,
-                     "extends '%.80s': refused, %s: only files inside the "
-                     "top rules file's folder (%.200s) may be named unless "
+                     "extends %s: refused, %s: only files inside the "
+                     "top rules file's folder (%s) may be named unless "
                      "the caller allows any path (ql_load_options."
                      "extends_policy = QL_EXTENDS_ANY; quotalevy "
                      "--allow-any-extends)",
-                     rel, why, L->confine ? L->confine : "unknown");
+                     QLI_QUOTE(rel), why,
+                     QLI_BARE_SHORT(L->confine ? L->confine : "unknown"));
 }
 
 static const char *const top_keys[] = {
@@ -362,9 +367,9 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
         size_t n = strlen(fmt);
         if (n > 0 && n <= 9 && strspn(fmt, "0123456789") == n)
             return qli_yfail(L->err, QL_ESCHEMA, vn,
-                             "unsupported format version '%s' (this library "
+                             "unsupported format version %s (this library "
                              "reads version 1)",
-                             fmt);
+                             QLI_QUOTE(fmt));
         return qli_yfail(L->err, QL_ESCHEMA, vn,
                          "unsupported format version: 'quotalevy' must be 1 "
                          "(this library reads version 1)");
@@ -432,13 +437,13 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
                          qli_rl_rules_dir());
                 return qli_yfail(
                     L->err, QL_EIO, ext,
-                    "extends '%.80s': no rule set of that name (NAME or "
-                    "NAME.yaml) on the search path %.100s; a rules text "
+                    "extends %s: no rule set of that name (NAME or "
+                    "NAME.yaml) on the search path %s; a rules text "
                     "loaded from memory has no folder, so its extends are "
                     "never files of the working directory (give the text "
                     "the file name it would have in its folder, or allow "
                     "any path: QL_EXTENDS_ANY)",
-                    rel, folders);
+                    QLI_QUOTE(rel), QLI_BARE_SHORT(folders));
             }
             path = (char *)found;
             searched = 1;
@@ -472,10 +477,10 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
                 char hint[QL_MAX_NAME + 32];
                 return qli_yfail(
                     L->err, QL_EIO, ext,
-                    "extends '%.60s': cannot open (beside this file): "
+                    "extends %s: cannot open (beside this file): "
                     "%s; nor is it a rule set (NAME or NAME.yaml) on "
-                    "the search path %.100s%.100s",
-                    rel, strerror(e), folders,
+                    "the search path %s%.100s",
+                    QLI_QUOTE_SHORT(rel), strerror(e), QLI_BARE_SHORT(folders),
                     qli_rl_suggest_rules(L->ar, rel, base_dir, L->search_path,
                                          hint, sizeof hint));
             }
@@ -484,29 +489,29 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
             const char *kind = qli_rl_not_regular(path);
             if (kind)
                 return qli_yfail(L->err, QL_EIO, ext,
-                                 "extends '%.80s': not read: %s; rules are "
+                                 "extends %s: not read: %s; rules are "
                                  "read from regular files only",
-                                 rel, kind);
+                                 QLI_QUOTE(rel), kind);
             return qli_yfail(L->err, QL_EIO, ext,
-                             "extends '%.80s': cannot open %.80s: %s", rel,
-                             path, strerror(e));
+                             "extends %s: cannot open %s: %s", QLI_QUOTE(rel),
+                             QLI_BARE_SHORT(path), strerror(e));
         }
         size_t cl = L->confine ? strlen(L->confine) : 0;
         if (confined && !searched && cl > 1 && strlen(canon) == cl - 1 &&
             !strncmp(canon, L->confine, cl - 1))
             return qli_yfail(L->err, QL_EIO, ext,
-                             "extends '%.80s': not read: the folder itself, a "
+                             "extends %s: not read: the folder itself, a "
                              "directory; name a rules file in it",
-                             rel);
+                             QLI_QUOTE(rel));
         if (confined && !searched &&
             (!L->confine || strncmp(canon, L->confine, cl)))
             return refuse_extends(L, ext, rel, "a file outside the folder");
         for (int i = 0; i < L->depth; i++)
             if (L->chain[i] && !strcmp(L->chain[i], canon))
                 return qli_yfail(L->err, QL_ENAME, ext,
-                                 "extends '%.80s' makes a cycle: that file is "
+                                 "extends %s makes a cycle: that file is "
                                  "already being loaded",
-                                 rel);
+                                 QLI_QUOTE(rel));
         L->chain[L->depth++] = qli_ar_strndup(L->ar, canon, strlen(canon));
         if (L->nread <= QL_MAX_EXTENDS)
             L->read[L->nread++] = L->chain[L->depth - 1];
@@ -520,8 +525,9 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
             snprintf(why, sizeof why, "%s", L->err ? L->err->message : "");
             return st == QL_ENOMEM
                        ? st
-                       : qli_yfail(L->err, st, ext, "extends '%.80s': %s: %s",
-                                   rel, path, why);
+                       : qli_yfail(L->err, st, ext, "extends %s: %s: %s",
+                                   QLI_QUOTE_SHORT(rel), QLI_BARE_SHORT(path),
+                                   why);
         }
         char *dir = qli_rl_extends_dir(L->ar, path);
         if (!dir)
@@ -568,12 +574,12 @@ own:; /* a label before a declaration: C11 wants a statement */
     if (cur && was && cur->kind == YN_SCALAR && was->kind == YN_SCALAR &&
         strcmp(cur->text, was->text) && qli_sc_currency_minor(cur->text) >= 0)
         return qli_yfail(L->err, QL_ESCHEMA, cur,
-                         "currency '%.16s' is not the currency of the rules "
-                         "this file extends ('%.16s', %s:%d): every amount "
-                         "they define is in %.16s, so a file that extends "
+                         "currency %s is not the currency of the rules "
+                         "this file extends (%s, %s:%d): every amount "
+                         "they define is in %s, so a file that extends "
                          "them keeps it",
-                         cur->text, was->text, was->doc->file, was->line,
-                         was->text);
+                         QLI_QUOTE_SHORT(cur->text), QLI_QUOTE_SHORT(was->text),
+                         was->doc->file, was->line, QLI_BARE_SHORT(was->text));
     if (cur)
         L->meta_currency = cur;
     return QL_OK;

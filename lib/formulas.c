@@ -10,6 +10,7 @@
 #include "expr.h"
 #include "ruleset.h"
 #include "rules.h"
+#include "snippet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,8 +60,8 @@ static ql_status display_keys(loader *L, const ynode *v, const char *what,
         return qli_yfail(L->err, QL_ESCHEMA, dn,
                      "%s: 'display' is the rounding for display only: "
                      "half_up, half_even, half_down, up, down, ceiling or "
-                     "floor, not '%s'",
-                     what, dn->text);
+                     "floor, not %s",
+                     what, QLI_QUOTE_N(dn->text, dn->len));
     if (!sn)
         return qli_yfail(L->err, QL_ESCHEMA, dn,
                      "%s: 'display' rounds to the places of 'scale': give "
@@ -81,7 +82,8 @@ static ql_status unit_key(loader *L, const ynode *v, const char *what,
         return st;
     if (strcmp(un->text, "money"))
         return qli_yfail(L->err, QL_ESCHEMA, un,
-                     "%s: unknown unit '%s' (expected money)", what, un->text);
+                     "%s: unknown unit %s (expected money)", what,
+                     QLI_QUOTE_N(un->text, un->len));
     if (L->rs->minor < 0)
         return qli_yfail(L->err, QL_ESCHEMA, un,
                      "%s is money, but the rule set names no currency: add "
@@ -109,8 +111,8 @@ static ql_status aggregate_key(loader *L, const ynode *v, const char *what,
         }
     return qli_yfail(L->err, QL_ESCHEMA, an,
                  "%s: 'aggregate' says how totals combine it: none, sum, "
-                 "count, min or max, not '%s'",
-                 what, an->text);
+                 "count, min or max, not %s",
+                 what, QLI_QUOTE_N(an->text, an->len));
 }
 
 static ql_status computed_entry(loader *L, const entry *ent, computed_def *d)
@@ -325,7 +327,7 @@ static ql_status validation_entry(loader *L, const entry *ent, validation_def *d
             for (size_t i = 0; i < rs->n_inputs; i++)
                 qli_suggest_try(&sg, rs->inputs[i].name);
             return qli_yfail(L->err, QL_ENAME, qli_ymap_get(v, "field"),
-                         "%s: '%s' is not an input%s", what, field,
+                         "%s: %s is not an input%s", what, QLI_QUOTE(field),
                          qli_suggest_text(&sg, hint, sizeof hint));
         }
     }
@@ -444,10 +446,10 @@ static ql_status output_entry(loader *L, out_names *t, const ynode *n,
     const ynode *gone = k < 0 ? qli_removed_name(rs, name, strlen(name)) : NULL;
     if (gone)
         return qli_yfail(L->err, QL_ENAME, n,
-                         "output '%.60s' is removed by %s:%d:%d ('remove:'), "
+                         "output %s is removed by %s:%d:%d ('remove:'), "
                          "but 'outputs' still lists it: give the file that "
                          "removes it its own 'outputs', or keep it",
-                         name, gone->doc->file, gone->line, gone->column);
+                         QLI_QUOTE(name), gone->doc->file, gone->line, gone->column);
     if (k < 0) {
         qli_suggest sg;
         char hint[QL_MAX_NAME + 32];
@@ -459,8 +461,8 @@ static ql_status output_entry(loader *L, out_names *t, const ynode *n,
         for (size_t j = 0; j < rs->n_inputs; j++)
             qli_suggest_try(&sg, rs->inputs[j].name);
         return qli_yfail(L->err, QL_ENAME, n,
-                     "output '%.60s' is not a computed value, check or input%s",
-                     name, qli_suggest_text(&sg, hint, sizeof hint));
+                     "output %s is not a computed value, check or input%s",
+                     QLI_QUOTE(name), qli_suggest_text(&sg, hint, sizeof hint));
     }
     size_t nc = rs->n_computed, nk = rs->n_checks;
     if ((size_t)k < nc)
@@ -471,8 +473,8 @@ static ql_status output_entry(loader *L, out_names *t, const ynode *n,
         d->kind = OUT_INPUT, d->index = (int)((size_t)k - nc - nk);
     if (t->listed[k]) {
         d->index = -1;
-        return qli_yfail(L->err, QL_ENAME, n, "output '%.60s' is listed twice",
-                         name);
+        return qli_yfail(L->err, QL_ENAME, n, "output %s is listed twice",
+                         QLI_QUOTE(name));
     }
     t->listed[k] = 1;
     return QL_OK;

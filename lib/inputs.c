@@ -8,6 +8,7 @@
 #include "decimal.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "snippet.h"
 #include "util.h"
 #include "value.h"
 #include "yamltree.h"
@@ -62,17 +63,18 @@ static ql_status build_enum(loader *L, input_def *d, const ynode *vals)
         if (v->text[0] == ' ' || v->text[0] == '\t' ||
             v->text[v->len - 1] == ' ' || v->text[v->len - 1] == '\t')
             return qli_yfail(L->err, QL_ESCHEMA, v,
-                             "enum value '%s' begins or ends with a blank, "
+                             "enum value %s begins or ends with a blank, "
                              "which a record's field never does (its "
                              "surrounding blanks are ignored)",
-                             v->text);
+                             QLI_QUOTE_N(v->text, v->len));
         /* two values that look alike would be two values (P4-09) */
         if ((st = qli_rl_text_ok(L, v, "enum value")))
             return st;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(d->en.values[j], v->text))
                 return qli_yfail(L->err, QL_ESCHEMA, v,
-                                 "enum value '%s' is listed twice", v->text);
+                                 "enum value %s is listed twice",
+                                 QLI_QUOTE_N(v->text, v->len));
         d->en.values[i] = v->text;
         d->en.lens[i] = v->len;
     }
@@ -142,8 +144,8 @@ static ql_status typed_scalar(loader *L, const input_def *d, const ynode *n,
                 return QL_OK;
             }
         return qli_yfail(L->err, QL_ESCHEMA, n,
-                         "default '%.60s' is not one of the enum's values",
-                         n->text);
+                         "default %s is not one of the enum's values",
+                         QLI_QUOTE_N(n->text, n->len));
     default: return qli_yfail(L->err, QL_ESCHEMA, n, "bad type");
     }
 }
@@ -331,14 +333,14 @@ ql_status qli_rl_inherit_input(loader *L, entry *e, const ynode *v)
             !bound_within(&a, excl != NULL, &b, *was_excl, up))
             return qli_yfail(
                 L->err, QL_ESCHEMA, mine,
-                "input '%s': '%s: %.40s' lets through values that '%s: %.40s' "
+                "input '%s': '%s: %s' lets through values that '%s: %s' "
                 "in %s:%d leaves out, and the formulas there were written "
                 "for values within it: a file that extends it may narrow "
                 "its bounds, not widen them; to define another input, "
                 "remove it first ('remove: {inputs: [%s]}')",
-                e->name, words[up][excl != NULL], mine->text,
-                words[up][*was_excl], (*was)->text, (*was)->doc->file,
-                (*was)->line, e->name);
+                e->name, words[up][excl != NULL], QLI_BARE_SHORT(mine->text),
+                words[up][*was_excl], QLI_BARE_SHORT((*was)->text),
+                (*was)->doc->file, (*was)->line, e->name);
         *was = mine;
         *was_excl = excl != NULL;
     }
@@ -398,13 +400,15 @@ static ql_status input_default(loader *L, input_def *d, const ynode *df,
         if (qli_qd_cmp(&cut, &d->def.num) != 0)
             return d->type.money
                        ? qli_yfail(L->err, QL_ESCHEMA, df,
-                                   "default '%s' has more than %d decimal "
+                                   "default %s has more than %d decimal "
                                    "places: money is in %s's minor unit",
-                                   df->text, d->scale, L->rs->currency)
+                                   QLI_QUOTE_N(df->text, df->len), d->scale,
+                                   L->rs->currency)
                        : qli_yfail(L->err, QL_ESCHEMA, df,
-                                   "default '%s' has more than %d decimal "
+                                   "default %s has more than %d decimal "
                                    "places ('scale: %d')",
-                                   df->text, d->scale, d->scale);
+                                   QLI_QUOTE_N(df->text, df->len), d->scale,
+                                   d->scale);
     }
     d->has_default = 1;
     return QL_OK;
@@ -437,11 +441,10 @@ static ql_status input_entry(loader *L, const entry *ent, input_def *d)
         return st;
     size_t t = type_row(tnode->text);
     if (t == sizeof input_types / sizeof *input_types)
-        return qli_yfail(
-            L->err, QL_ESCHEMA, tnode,
-            "unknown type '%.60s' (expected decimal, integer, money, "
-            "bool, enum, string or date)",
-            tnode->text);
+        return qli_yfail(L->err, QL_ESCHEMA, tnode,
+                         "unknown type %s (expected decimal, integer, money, "
+                         "bool, enum, string or date)",
+                         QLI_QUOTE_N(tnode->text, tnode->len));
     if ((st = same_type_as_replaced(L, ent, tnode)))
         return st;
     d->type_word = input_types[t].word;

@@ -12,6 +12,7 @@
 #include "expr.h"
 #include "unicode.h"
 #include "utf8.h"
+#include "snippet.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,8 +69,8 @@ static const char *unexpected(lexer *lx, const char *s, size_t len)
         return m ? m : qli_msg_oom;
     }
     const qli_uc_twin *tw = qli_uc_twin_of((uint32_t)cp);
-    char shown[40], code[96] = "", instead[96] = "";
-    qli_uc_shown(s, n, shown, sizeof shown);
+    char shown[QLI_SNIP_ESC + 8], code[96] = "", instead[96] = "";
+    qli_snip(shown, sizeof shown, s, n, 0, QLI_SNIP_MARKS);
     if (tw && tw->formula)
         snprintf(instead, sizeof instead, "%s", tw->formula);
     else if (tw) /* a digit */
@@ -176,12 +177,13 @@ token qli_lex_next(lexer *lx)
          * offsets are the source's */
         qli_uc_problem up;
         if (qli_uc_check(s + start + 1, i - start - 1, &up) != QLI_UC_OK) {
-            char what[200], shown[120];
+            char what[200], shown[QLI_SNIP_SHORT];
             qli_uc_describe(&up, what, sizeof what);
-            qli_uc_shown(s + start + 1, i - start - 1, shown, sizeof shown);
+            qli_snip(shown, sizeof shown, s + start + 1, i - start - 1, '"',
+                     QLI_SNIP_MARKS);
             const char *msg = qli_ar_printf(
                 lx->arena,
-                "the string \"%s\" holds %s: text compares byte for byte, so it "
+                "the string %s holds %s: text compares byte for byte, so it "
                 "would not equal the same-looking text typed otherwise; write it "
                 "in Unicode normalization form C, with no invisible characters",
                 shown, what);

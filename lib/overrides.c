@@ -7,6 +7,7 @@
 #include "decimal.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "snippet.h"
 #include "unicode.h"
 #include "util.h"
 #include "value.h"
@@ -21,15 +22,7 @@ const char *qli_override_given(const ql_override *o, char *buf, size_t size)
     /* a program's value as its user wrote it (Decimal('1E+1')), not the
      * text it was sent as ('1000%': P8-02); a text quoted */
     const char *t = o->shown ? o->shown : o->value;
-    size_t len = strlen(t), cut = len, room = size > 12 ? size - 12 : 0;
-    if (cut > room) {
-        cut = room;
-        while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
-            cut--; /* not inside a character */
-    }
-    const char *q = o->shown ? "" : "'";
-    snprintf(buf, size, "%s%.*s%s%s", q, (int)cut, t, cut < len ? "…" : "", q);
-    return buf;
+    return qli_snip(buf, size, t, strlen(t), o->shown ? 0 : '\'', 0);
 }
 
 /* An override's number held to what the rules file holds the
@@ -69,11 +62,11 @@ static ql_status override_fits(loader *L, const param_def *d,
         bound = d->max_node;
     if (bound) {
         qli_qd_format(bound == d->min_node ? &d->lo : &d->hi, lim);
-        snprintf(why, sizeof why, "%s its %s of %.40s (%s:%d)",
+        snprintf(why, sizeof why, "%s its %s of %s (%s:%d)",
                  bound == d->min_node ? "below" : "above",
                  bound == d->min_node ? "minimum" : "maximum",
-                 bound->kind == YN_SCALAR ? bound->text : lim, bound->doc->file,
-                 bound->line);
+                 bound->kind == YN_SCALAR ? QLI_BARE_SHORT(bound->text) : lim,
+                 bound->doc->file, bound->line);
         code = QL_ERANGE;
     }
     if (!why[0])
@@ -162,9 +155,9 @@ static ql_status override_value(loader *L, const param_def *d,
             const ynode *u = d->percent_node;
             qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
                      "override of parameter '%s': %s: the parameter is a "
-                     "percentage: write it with '%%', e.g. '%.60s%%', as its "
+                     "percentage: write it with '%%', e.g. '%s%%', as its "
                      "values are (unit: percent, %s:%d)",
-                     d->name, given, t, u ? u->doc->file : "?",
+                     d->name, given, QLI_BARE_SHORT(t), u ? u->doc->file : "?",
                      u ? u->line : 0);
             qli_error_set_field(L->err, d->name);
             return QL_ESCHEMA;
@@ -178,10 +171,10 @@ static ql_status override_value(loader *L, const param_def *d,
     case VK_DATE: bad = qli_date_parse_text(t, len, &v->date) != 0; break;
     case VK_STRING:
         if (qli_uc_check(t, len, NULL) != QLI_UC_OK) {
-            char shown[120];
-            qli_uc_shown(t, len, shown, sizeof shown);
+            char shown[QLI_SNIP_SHORT];
+            qli_snip(shown, sizeof shown, t, len, '\'', QLI_SNIP_MARKS);
             qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
-                     "override of parameter '%s': '%s' is not text in Unicode "
+                     "override of parameter '%s': %s is not text in Unicode "
                      "normalization "
                      "form C with no invisible characters (it is compared byte "
                      "for byte)",
@@ -270,8 +263,9 @@ ql_status qli_rl_apply_overrides(loader *L)
             for (size_t i = 0; i < rs->n_params; i++)
                 qli_suggest_try(&sg, rs->params[i].name);
             qli_fail(L->err, QL_ENAME, NULL, 0, 0,
-                     "override: the rule set has no parameter called '%s'%s",
-                     o->param, qli_suggest_text(&sg, near, sizeof near));
+                     "override: the rule set has no parameter called %s%s",
+                     QLI_QUOTE(o->param),
+                     qli_suggest_text(&sg, near, sizeof near));
             qli_error_set_field(L->err, o->param);
             return QL_ENAME;
         }

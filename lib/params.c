@@ -8,6 +8,7 @@
 #include "decimal.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "snippet.h"
 #include "unicode.h"
 #include "util.h"
 #include "value.h"
@@ -162,12 +163,13 @@ static ql_status money_places(loader *L, const param_def *d,
         if (qli_qd_cmp(&cut, v) != 0) /* the value and its places (P13-09) */
             return qli_yfail(L->err, QL_ESCHEMA, n,
                              "parameter '%s' is money in %s, which has %d "
-                             "decimal place%s: '%.40s' has more; write it "
+                             "decimal place%s: %s has more; write it "
                              "in the currency's minor unit, or round it where "
                              "the law says",
                              d->name, L->rs->currency, L->rs->minor,
                              L->rs->minor == 1 ? "" : "s",
-                             n->kind == YN_SCALAR ? n->text : "the value");
+                             n->kind == YN_SCALAR ? QLI_QUOTE_N(n->text, n->len)
+                                                  : "the value");
     }
     return QL_OK;
 }
@@ -181,9 +183,11 @@ static ql_status whole_value(loader *L, const param_def *d, param_value *pv,
     if (qli_qd_round_to(&whole, &pv->v.num, 0, QD_DOWN) != QD_OK ||
         qli_qd_cmp(&whole, &pv->v.num) != 0)
         return qli_yfail(L->err, QL_ESCHEMA, n,
-                         "parameter '%s' is an integer: '%.40s' is not a whole "
+                         "parameter '%s' is an integer: %s is not a whole "
                          "number",
-                         d->name, n->kind == YN_SCALAR ? n->text : "…");
+                         d->name,
+                         n->kind == YN_SCALAR ? QLI_QUOTE_N(n->text, n->len)
+                                              : "'…'");
     pv->v.num = whole;
     return QL_OK;
 }
@@ -212,8 +216,10 @@ static ql_status within_limits(loader *L, const param_def *d, const limits *lim,
     if (d->type.kind != VK_NUMBER && d->type.kind != VK_TABLE)
         return qli_yfail(L->err, QL_ETYPE, n,
                          "parameter '%s' has bounds or a unit, so its values "
-                         "are numbers: '%.40s' is not one",
-                         d->name, n->kind == YN_SCALAR ? n->text : "…");
+                         "are numbers: %s is not one",
+                         d->name,
+                         n->kind == YN_SCALAR ? QLI_QUOTE_N(n->text, n->len)
+                                              : "'…'");
     size_t k = d->type.kind == VK_TABLE ? pv->nrows : 1;
     for (size_t i = 0; i < k; i++) {
         const qd *v =
@@ -226,12 +232,13 @@ static ql_status within_limits(loader *L, const param_def *d, const limits *lim,
         int pct =
             at->kind == YN_SCALAR && at->len && at->text[at->len - 1] == '%';
         if (lim->percent && !pct)
-            return qli_yfail(L->err, QL_ESCHEMA, at,
-                             "parameter '%s' is a percentage%s: write it with "
-                             "'%%' (e.g. '%s%%'), not '%s'",
-                             d->name, limit_origin(L, lim->percent, at),
-                             at->kind == YN_SCALAR ? at->text : "…",
-                             at->kind == YN_SCALAR ? at->text : "…");
+            return qli_yfail(
+                L->err, QL_ESCHEMA, at,
+                "parameter '%s' is a percentage%s: write it with "
+                "'%%' (e.g. '%s%%'), not %s",
+                d->name, limit_origin(L, lim->percent, at),
+                at->kind == YN_SCALAR ? QLI_BARE_SHORT(at->text) : "…",
+                at->kind == YN_SCALAR ? QLI_QUOTE_SHORT(at->text) : "'…'");
         const ynode *bad = NULL;
         if (lim->min && qli_qd_cmp(v, &lim->lo) < 0)
             bad = lim->min;
@@ -242,9 +249,10 @@ static ql_status within_limits(loader *L, const param_def *d, const limits *lim,
         int over = bad == lim->max;
         return qli_yfail(L->err, QL_ERANGE, at,
                          "parameter '%s': %s is %s its %s of %s%s%s", d->name,
-                         at->kind == YN_SCALAR ? at->text : "the value",
+                         at->kind == YN_SCALAR ? QLI_BARE_SHORT(at->text)
+                                               : "the value",
                          over ? "above" : "below", over ? "maximum" : "minimum",
-                         bad->text, limit_origin(L, bad, at),
+                         QLI_BARE_SHORT(bad->text), limit_origin(L, bad, at),
                          over && !pct && qli_qd_cmp(v, &qd_one) > 0 &&
                                  bad->len && bad->text[bad->len - 1] == '%'
                              ? ": is a '%' missing?"
@@ -264,8 +272,9 @@ static ql_status percent_bound(loader *L, const param_def *d, const ynode *unit,
         return QL_OK;
     return qli_yfail(L->err, QL_ESCHEMA, b,
                      "parameter '%s' is a percentage%s: write its bound with "
-                     "'%%' (e.g. '%s: %.40s%%'), not '%.40s'",
-                     d->name, limit_origin(L, unit, b), key, b->text, b->text);
+                     "'%%' (e.g. '%s: %s%%'), not %s",
+                     d->name, limit_origin(L, unit, b), key,
+                     QLI_BARE_SHORT(b->text), QLI_QUOTE_SHORT(b->text));
 }
 
 /* The places of a share as written in the parameter's unit: two fewer
@@ -299,10 +308,9 @@ static ql_status declared_scale(loader *L, param_def *d, const ynode *sn,
             L->err, QL_ESCHEMA, sn,
             "%s: 'scale' must be a whole number from 0 to %d "
             "(places of its values as written%s; a parameter's "
-            "values have at most " QL_STR(
-                QL_MAX_PARAM_PLACES) "), found '%.40s'",
+            "values have at most " QL_STR(QL_MAX_PARAM_PLACES) "), found %s",
             what, hi, d->percent ? " in percent, the share has two more" : "",
-            sn->text);
+            QLI_QUOTE_N(sn->text, sn->len));
     d->scale_node = sn;
     d->places = (int)v + (d->percent ? 2 : 0);
     return QL_OK;
@@ -354,9 +362,10 @@ static ql_status pad_places(loader *L, const param_def *d, param_value *pv,
         if (sn && v->scale > d->places)
             return qli_yfail(
                 L->err, QL_ESCHEMA, at,
-                "parameter '%s': '%.40s' has %d decimal %s%s, more than its "
+                "parameter '%s': %s has %d decimal %s%s, more than its "
                 "'scale: %s' (%s:%d) allows",
-                d->name, at->kind == YN_SCALAR ? at->text : "…",
+                d->name,
+                at->kind == YN_SCALAR ? QLI_QUOTE_N(at->text, at->len) : "'…'",
                 written_places(d, v->scale),
                 qli_places(written_places(d, v->scale)),
                 d->percent ? " in percent" : "", sn->text, sn->doc->file,
@@ -364,12 +373,14 @@ static ql_status pad_places(loader *L, const param_def *d, param_value *pv,
         qd padded;
         if (qli_qd_round_to(&padded, v, d->places, QD_DOWN) != QD_OK ||
             padded.scale != d->places)
-            return qli_yfail(L->err, QL_ERANGE, at,
-                             "parameter '%s': '%.40s' has too many digits to "
-                             "be written with its %d decimal %s",
-                             d->name, at->kind == YN_SCALAR ? at->text : "…",
-                             written_places(d, d->places),
-                             qli_places(written_places(d, d->places)));
+            return qli_yfail(
+                L->err, QL_ERANGE, at,
+                "parameter '%s': %s has too many digits to "
+                "be written with its %d decimal %s",
+                d->name,
+                at->kind == YN_SCALAR ? QLI_QUOTE_N(at->text, at->len) : "'…'",
+                written_places(d, d->places),
+                qli_places(written_places(d, d->places)));
         *v = padded;
     }
     return QL_OK;
@@ -455,8 +466,9 @@ static ql_status percent_bounds(loader *L, const param_def *d, const ynode *bn,
         if (!b->len || b->text[b->len - 1] != '%')
             return qli_yfail(L->err, QL_ESCHEMA, b,
                              "parameter '%s' has bounds in percent%s: write "
-                             "this one with '%%' (e.g. '%s%%'), not '%s'",
-                             d->name, where, b->text, b->text);
+                             "this one with '%%' (e.g. '%s%%'), not %s",
+                             d->name, where, QLI_BARE_SHORT(b->text),
+                             QLI_QUOTE_SHORT(b->text));
         qd v;
         ql_status st = qli_rl_number_value(L, b, "bracket bound", &v);
         if (st)
@@ -511,13 +523,14 @@ static ql_status same_writing(loader *L, const param_def *d, written *w,
     if (!where)
         return qli_rl_oom(L);
     return qli_yfail(L->err, QL_ESCHEMA, n,
-                     "parameter '%s': %s '%s' is written %s '%%', but '%s' "
+                     "parameter '%s': %s %s is written %s '%%', but %s "
                      "(%s) is written %s it: write every %s of the parameter "
                      "alike, all with '%%' or all as shares (3%% or 0.03), "
                      "so that none is read a hundred times too large or "
                      "too small",
-                     d->name, bound ? "the bound" : "the value", n->text,
-                     is_pct(n) ? "with" : "without", f->text, where,
+                     d->name, bound ? "the bound" : "the value",
+                     QLI_QUOTE_SHORT(n->text), is_pct(n) ? "with" : "without",
+                     QLI_QUOTE_SHORT(f->text), where,
                      is_pct(n) ? "without" : "with", bound ? "bound" : "value");
 }
 
@@ -578,11 +591,10 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
         else if (!strcmp(tw, "table"))
             declared = VK_TABLE;
         else
-            return qli_yfail(
-                L->err, QL_ESCHEMA, tn,
-                "unknown parameter type '%.60s' (expected decimal, "
-                "integer, money, bool, date, string or table)",
-                tw);
+            return qli_yfail(L->err, QL_ESCHEMA, tn,
+                             "unknown parameter type %s (expected decimal, "
+                             "integer, money, bool, date, string or table)",
+                             QLI_QUOTE(tw));
     }
     const ynode *un = ent->unit;
     int percent = 0;
@@ -596,8 +608,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             percent = 1;
         else
             return qli_yfail(L->err, QL_ESCHEMA, un,
-                             "unknown unit '%s' (expected money or percent)",
-                             uw);
+                             "unknown unit %s (expected money or percent)",
+                             QLI_QUOTE(uw));
     }
     const ynode *bn = ent->bounds;
     if (bn) {
@@ -606,8 +618,8 @@ static ql_status param_entry(loader *L, const entry *ent, param_def *d)
             return st;
         if (strcmp(bw, "percent"))
             return qli_yfail(L->err, QL_ESCHEMA, bn,
-                             "unknown 'bounds' unit '%s' (expected percent)",
-                             bw);
+                             "unknown 'bounds' unit %s (expected percent)",
+                             QLI_QUOTE(bw));
         if (declared && declared != VK_TABLE)
             return qli_yfail(L->err, QL_ESCHEMA, bn,
                              "%s: 'bounds' is for tables (the unit of their "

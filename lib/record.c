@@ -24,6 +24,7 @@
 #include "eval.h"
 #include "block.h"
 #include "record_num.h"
+#include "snippet.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -223,16 +224,16 @@ static ql_status check_number(const input_def *d, qd *v, ql_error *err)
 static ql_status text_form_fail(ql_error *err, const input_def *d, const char *s,
                                 size_t len, const qli_uc_problem *up, const char *near)
 {
-    char why[200], shown[120];
+    char why[200], shown[QLI_SNIP_SHORT];
     qli_uc_describe(up, why, sizeof why);
-    qli_uc_shown(s, len, shown, sizeof shown);
+    qli_snip(shown, sizeof shown, s, len, '\'', QLI_SNIP_MARKS);
     if (near)
         return field_fail(err, d,
-                          "'%s' is not one of the allowed values: it holds %s; did "
-                          "you mean '%s'?",
-                          shown, why, near);
+                          "%s is not one of the allowed values: it holds %s; did "
+                          "you mean %s?",
+                          shown, why, QLI_QUOTE_SHORT(near));
     return field_fail(err, d,
-                      "'%s' holds %s: formulas compare this text byte for byte, so "
+                      "%s holds %s: formulas compare this text byte for byte, so "
                       "it would not equal the same-looking text the rules write; "
                       "give it in Unicode normalization form C with no invisible "
                       "characters",
@@ -342,8 +343,6 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
         rec->present[i] = 0;
         return QL_OK;
     }
-    int shown = len > 40 ? 40 : (int)len;
-    const char *more = len > 40 ? "…" : "";
     /* Numbers, bools, dates and enum values that parse are ASCII or an
      * enum's own text: only strings, and texts about to be quoted in a
      * message, need the UTF-8 check. */
@@ -361,10 +360,10 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
         char twin[160];
         if (q == QD_SYNTAX &&
             qli_uc_number_lookalike(text, len, 0, twin, sizeof twin))
-            return field_fail(err, d, "'%.*s%s' is not a valid %s: it has %s",
-                              shown, text, more, d->type_word, twin);
+            return field_fail(err, d, "%s is not a valid %s: it has %s",
+                              QLI_QUOTE_N(text, len), d->type_word, twin);
         if (q)
-            return FAIL_TEXT("'%.*s%s' is not a valid %s: %s", shown, text, more,
+            return FAIL_TEXT("%s is not a valid %s: %s", QLI_QUOTE_N(text, len),
                              d->type_word,
                              qli_qd_text_message(q, text, len, why, sizeof why));
         if ((st = check_number(d, &v, err)))
@@ -375,9 +374,9 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
     case VK_BOOL: {
         int b;
         if (parse_bool(text, len, &b))
-            return FAIL_TEXT("'%.*s%s' is not a bool (expected true/false, "
+            return FAIL_TEXT("%s is not a bool (expected true/false, "
                              "yes/no or 1/0)",
-                             shown, text, more);
+                             QLI_QUOTE_N(text, len));
         rec->vals[i].b = b;
         put_small(rec, i, b);
         return QL_OK;
@@ -386,7 +385,7 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
         ql_date dt;
         int r = qli_date_parse_text(text, len, &dt);
         if (r)
-            return FAIL_TEXT("'%.*s%s' is not %s", shown, text, more,
+            return FAIL_TEXT("%s is not %s", QLI_QUOTE_N(text, len),
                              r == -1 ? "a date (expected YYYY-MM-DD)"
                                      : "a real calendar date");
         rec->vals[i].date = dt;
@@ -410,13 +409,10 @@ ql_status qli_record_set_text_exact(ql_record *rec, size_t i,
                     return text_form_fail(err, d, text, len, &up, en->values[k]);
         }
         char list[256];
-        size_t o = 0;
-        for (size_t k = 0; k < en->n && o < sizeof list - 40; k++)
-            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
-                                  k ? ", " : "", en->values[k]);
+        qli_snip_list(list, sizeof list, en->values, en->lens, en->n);
         char hint[QL_MAX_NAME + 32];
-        return FAIL_TEXT("'%.*s%s' is not one of the allowed values: %s%s",
-                         shown, text, more, list,
+        return FAIL_TEXT("%s is not one of the allowed values: %s%s",
+                         QLI_QUOTE_N(text, len), list,
                          qli_enum_suggest(en, text, len, hint, sizeof hint));
     }
     case VK_STRING:
@@ -604,8 +600,8 @@ ql_status ql_record_set(ql_record *rec, const char *name, const char *text,
         for (size_t k = 0; k < rec->rs->n_inputs; k++)
             qli_suggest_try(&sg, rec->rs->inputs[k].name);
         qli_fail(err, QL_ERECORD, NULL, 0, 0,
-                 "the rule set '%s' has no input called '%s'%s", rec->rs->id,
-                 name, qli_suggest_text(&sg, hint, sizeof hint));
+                 "the rule set %s has no input called %s%s", QLI_QUOTE_SHORT(rec->rs->id),
+                 QLI_QUOTE(name), qli_suggest_text(&sg, hint, sizeof hint));
         qli_error_set_field(err, name);
         return QL_ERECORD;
     }

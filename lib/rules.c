@@ -14,6 +14,7 @@
 #include "ruleset.h"
 #include "rules.h"
 #include "scale.h"
+#include "snippet.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -35,10 +36,10 @@ static ql_status currency(loader *L)
     char hint[64];
     if (minor < 0)
         return qli_yfail(L->err, QL_ESCHEMA, c,
-                     "unknown currency '%.40s'%s (an ISO 4217 code such as "
+                     "unknown currency %s%s (an ISO 4217 code such as "
                      "CNY, EUR, JPY, USD; docs/rules-language.md lists those "
                      "known)",
-                     c->text, qli_sc_currency_suggest(c->text, hint, sizeof hint));
+                     QLI_QUOTE_N(c->text, c->len), qli_sc_currency_suggest(c->text, hint, sizeof hint));
     L->rs->currency = c->text;
     L->rs->minor = minor;
     return QL_OK;
@@ -271,9 +272,9 @@ static ql_status overrides_read(const ql_load_options *o, ql_override **out,
         }
         if (!qli_date_in_range(ovr[i].from)) {
             ql_status st = qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                                    "override %zu of '%.60s': its 'from' day "
+                                    "override %zu of %s: its 'from' day "
                                     "%ld is not a date of the years 1 to 9999",
-                                    i, ovr[i].param, (long)ovr[i].from);
+                                    i, QLI_QUOTE(ovr[i].param), (long)ovr[i].from);
             free(ovr);
             return st;
         }
@@ -285,9 +286,9 @@ static ql_status overrides_read(const ql_load_options *o, ql_override **out,
                     b[QLI_OVERRIDE_GIVEN_MAX];
                 ql_date_format(day, sizeof day, ovr[i].from);
                 qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                         "two overrides of parameter '%.60s' from %s (%s and %s): give "
+                         "two overrides of parameter %s from %s (%s and %s): give "
                          "one value a day",
-                         ovr[i].param, day,
+                         QLI_QUOTE_SHORT(ovr[i].param), day,
                          qli_override_given(&ovr[j], a, sizeof a),
                          qli_override_given(&ovr[i], b, sizeof b));
                 qli_error_set_field(err, ovr[i].param);

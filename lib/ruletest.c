@@ -14,6 +14,7 @@
 #include "names.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "snippet.h"
 #include "yamltree.h"
 
 #include <stdarg.h>
@@ -39,11 +40,12 @@ static void case_fail(tstate *t, const ynode *at, const char *name,
 static void case_fail(tstate *t, const ynode *at, const char *name,
                       const char *fmt, ...)
 {
-    char msg[QL_TEST_MESSAGE_MAX];
+    char raw[QL_TEST_MESSAGE_MAX * 2], msg[QL_TEST_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    qli_message_clean(msg, sizeof msg, raw); /* one line of UTF-8 */
     if (t->cb)
         t->cb(t->file, at->line, name, msg, t->payload);
     t->failed_here++;
@@ -117,9 +119,9 @@ static void expect_check(tstate *t, const char *cname, int k, const ynode *key,
         if (!is_word(want->text, "n/a", "true", "false")) {
             /* compared, a slip would read as "expected maybe, got false" */
             case_fail(t, want, cname,
-                      "%s: '%s' is not a check's outcome (expected n/a, "
+                      "%s: %s is not a check's outcome (expected n/a, "
                       "true, false or a mapping of its fields)",
-                      key->text, want->text);
+                      key->text, QLI_QUOTE_N(want->text, want->len));
             return;
         }
         if (strcmp(got, want->text))
@@ -144,8 +146,8 @@ static void expect_check(tstate *t, const char *cname, int k, const ynode *key,
             int app = !strcmp(fk->text, "applicable");
             if (!is_word(fv->text, "true", "false", app ? NULL : "n/a")) {
                 case_fail(t, fv, cname,
-                          "%s.%s: '%s' is not %s (expected true or false%s)",
-                          key->text, fk->text, fv->text,
+                          "%s.%s: %s is not %s (expected true or false%s)",
+                          key->text, fk->text, QLI_QUOTE_N(fv->text, fv->len),
                           app ? "a boolean" : "a boolean or n/a",
                           app ? "" : ", or n/a when the check does not apply");
                 continue;
@@ -164,9 +166,9 @@ static void expect_check(tstate *t, const char *cname, int k, const ynode *key,
             v = c.shortfall;
         } else {
             case_fail(t, fk, cname,
-                      "%s: a check has no field '%s' (expected applicable, "
+                      "%s: a check has no field %s (expected applicable, "
                       "compliant, required, actual or shortfall)",
-                      key->text, fk->text);
+                      key->text, QLI_QUOTE_N(fk->text, fk->len));
             continue;
         }
         if (!value_matches(&v, fv->text))
@@ -225,9 +227,9 @@ static void expect_value(tstate *t, const char *cname, const ynode *key,
     } else if (traced_value(t->res, name, &v)) {
         char hint[QL_TEST_MESSAGE_MAX / 4];
         case_fail(t, key, cname,
-                  "'%s' is not an output, check or evaluated computed "
+                  "%s is not an output, check or evaluated computed "
                   "value%s",
-                  name, nearest_name(t, key, hint, sizeof hint));
+                  QLI_QUOTE(name), nearest_name(t, key, hint, sizeof hint));
         return;
     }
     size_t wl = want->len - (want->len && want->text[want->len - 1] == '%');
@@ -305,10 +307,11 @@ static int error_part_ok(tstate *t, const char *cname, const ynode *want,
         qli_suggest sg;
         if (!key_known(k, keys, 3, &sg)) {
             case_fail(t, k, cname,
-                      "error: unknown key '%s'%s%s%s (expected code, "
+                      "error: unknown key %s%s%s%s (expected code, "
                       "field or message)",
-                      k->text, sg.best ? "; did you mean '" : "",
-                      sg.best ? sg.best : "", sg.best ? "'?" : "");
+                      QLI_QUOTE_N(k->text, k->len),
+                      sg.best ? "; did you mean '" : "", sg.best ? sg.best : "",
+                      sg.best ? "'?" : "");
             return 0;
         }
     }
@@ -321,11 +324,12 @@ static int error_part_ok(tstate *t, const char *cname, const ynode *want,
     }
     if (!known) {
         case_fail(t, code, cname,
-                  "error: '%s' is not a status name%s%s%s (the names are "
+                  "error: %s is not a status name%s%s%s (the names are "
                   "QL_EINVAL … QL_ELIMIT, as ql_status_name gives them; QL_OK "
                   "is no error)",
-                  code->text, sg.best ? "; did you mean '" : "",
-                  sg.best ? sg.best : "", sg.best ? "'?" : "");
+                  QLI_QUOTE_N(code->text, code->len),
+                  sg.best ? "; did you mean '" : "", sg.best ? sg.best : "",
+                  sg.best ? "'?" : "");
         return 0;
     }
     const ynode *part[2] = {field, msg};
@@ -370,12 +374,12 @@ static void check_error(tstate *t, const char *cname, const ynode *want,
     char text[2048];
     ql_error_format(text, sizeof text, err);
     if (strcmp(code->text, ql_status_name(st)))
-        case_fail(t, code, cname, "expected error %s, got %s: %s", code->text,
-                  ql_status_name(st), text);
+        case_fail(t, code, cname, "expected error %s, got %s: %s",
+                  QLI_BARE_SHORT(code->text), ql_status_name(st), text);
     else if (field && strcmp(field->text, err->field))
         case_fail(t, field, cname,
-                  "expected the error on field '%s', got '%s': %s", field->text,
-                  err->field, text);
+                  "expected the error on field %s, got '%s': %s",
+                  QLI_QUOTE_N(field->text, field->len), err->field, text);
     else if (msg && !strstr(err->message, msg->text))
         case_fail(t, msg, cname,
                   "expected the message to contain \"%s\", got: %s", msg->text,
@@ -458,22 +462,22 @@ static int case_lists_whole(tstate *t, const char *cname, const ynode *input)
         long item;
         if (in && v->kind == YN_SEQ && v->n != (size_t)in->family_len) {
             case_fail(t, v, cname,
-                      "input '%s' is a list of %d items, but the case gives "
+                      "input %s is a list of %d items, but the case gives "
                       "%zu (~ leaves an item empty)",
-                      k->text, in->family_len, v->n);
+                      QLI_QUOTE_N(k->text, k->len), in->family_len, v->n);
             return 0;
         }
         if (in && v->kind != YN_SEQ) {
             case_fail(t, v, cname,
-                      "input '%s' is a list of %d items: give them as a "
+                      "input %s is a list of %d items: give them as a "
                       "YAML list ([…], ~ for an item left empty)",
-                      k->text, in->family_len);
+                      QLI_QUOTE_N(k->text, k->len), in->family_len);
             return 0;
         }
         if (!in && v->kind == YN_SEQ &&
             ql_ruleset_input_index(t->rs, k->text) >= 0) {
-            case_fail(t, v, cname,
-                      "input '%s' is not a list: give it one value", k->text);
+            case_fail(t, v, cname, "input %s is not a list: give it one value",
+                      QLI_QUOTE_N(k->text, k->len));
             return 0;
         }
         if (in || !item_key(k->text, &flen, &item) ||
@@ -548,9 +552,10 @@ static int run_case(tstate *t, const ynode *c, size_t index)
         char hint[QL_MAX_NAME + 32];
         if (!key_known(k, case_keys, 6, &sg)) { /* expected: expect (P13-02) */
             case_fail(t, k, cname,
-                      "unknown key '%s'%s (expected name, date, input, expect, "
+                      "unknown key %s%s (expected name, date, input, expect, "
                       "error or note)",
-                      k->text, qli_suggest_text(&sg, hint, sizeof hint));
+                      QLI_QUOTE_N(k->text, k->len),
+                      qli_suggest_text(&sg, hint, sizeof hint));
             return 0;
         }
     }
@@ -563,8 +568,8 @@ static int run_case(tstate *t, const ynode *c, size_t index)
         ql_date_parse(&d, date->text, date->len, NULL)) {
         if (date && date->kind == YN_SCALAR && date_shaped(date->text))
             case_fail(t, date, cname,
-                      "'%s' is not a real calendar date (years 1 to 9999)",
-                      date->text);
+                      "%s is not a real calendar date (years 1 to 9999)",
+                      QLI_QUOTE_N(date->text, date->len));
         else
             case_fail(t, date ? date : c, cname, "needs 'date: YYYY-MM-DD'");
         return 0;
@@ -597,8 +602,8 @@ static int run_case(tstate *t, const ynode *c, size_t index)
                 const ynode *it = v->items[j];
                 char name[512];
                 if (it->kind != YN_SCALAR) {
-                    case_fail(t, it, cname, "items of '%s' must be scalars",
-                              k->text);
+                    case_fail(t, it, cname, "items of %s must be scalars",
+                              QLI_QUOTE_N(k->text, k->len));
                     return 0;
                 }
                 snprintf(name, sizeof name, "%s[%zu]", k->text, j + 1);
@@ -608,8 +613,8 @@ static int run_case(tstate *t, const ynode *c, size_t index)
             continue;
         }
         if (v->kind != YN_SCALAR) {
-            case_fail(t, v, cname, "input '%s' must be a scalar or a list",
-                      k->text);
+            case_fail(t, v, cname, "input %s must be a scalar or a list",
+                      QLI_QUOTE_N(k->text, k->len));
             return 0;
         }
         /* YAML's null leaves the field empty, as in a list */
@@ -681,9 +686,10 @@ static ql_status load_rules(ql_ruleset **out, const char *path,
             }
             return qli_yfail(
                 err, QL_EIO, rules,
-                "rules: no file '%s' beside this test file (%s), nor a rule "
+                "rules: no file %s beside this test file (%s), nor a rule "
                 "set of that name on the search path (%s%s%s%s%s)%s",
-                rules->text, rpath, sp && *sp ? sp : "", sp && *sp ? ":" : "",
+                QLI_QUOTE_N(rules->text, rules->len), rpath,
+                sp && *sp ? sp : "", sp && *sp ? ":" : "",
                 env && *env ? env : "", env && *env ? ":" : "",
                 qli_rl_rules_dir(), hint);
         }
@@ -712,9 +718,9 @@ static ql_status top_keys(const ynode *root, ql_error *err)
                              sg.best ? sg.best : "", sg.best ? "'?)" : "");
         if (sg.best)
             return qli_yfail(err, QL_ESCHEMA, k,
-                             "unknown key '%s'; did you mean '%s'? (a test "
+                             "unknown key %s; did you mean '%s'? (a test "
                              "file has rules, cases and description)",
-                             k->text, sg.best);
+                             QLI_QUOTE_N(k->text, k->len), sg.best);
         return qli_yfail(err, QL_ESCHEMA, k,
                          "a key that is not rules, cases or description: a "
                          "test file has only those");
@@ -799,9 +805,10 @@ ql_status ql_test_file_ext(size_t *passed, size_t *failed, const char *path,
                 qli_names_find(&seen, nm->text, nm->len, case_name, cases);
             if (first >= 0) {
                 case_fail(&t, nm, nm->text,
-                          "case name '%s' is given to case %ld (line %d) "
+                          "case name %s is given to case %ld (line %d) "
                           "too: give each case its own name",
-                          nm->text, first + 1, cases->items[first]->line);
+                          QLI_QUOTE_N(nm->text, nm->len), first + 1,
+                          cases->items[first]->line);
                 nf++;
                 continue;
             }

@@ -14,6 +14,7 @@
 #include "ruleset.h"
 #include "rules.h"
 #include "unicode.h"
+#include "snippet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +48,8 @@ ql_status qli_rl_keys(loader *L, const ynode *m, const char *what,
             for (size_t j = 0; allowed[j]; j++)
                 qli_suggest_try(&sg, allowed[j]);
             return qli_yfail(L->err, QL_ESCHEMA, k,
-                         "unknown key '%.60s' in %s%s (expected one of: %s)",
-                         k->text, what, qli_suggest_text(&sg, hint, sizeof hint),
+                         "unknown key %s in %s%s (expected one of: %s)",
+                         QLI_QUOTE_N(k->text, k->len), what, qli_suggest_text(&sg, hint, sizeof hint),
                          list);
         }
     }
@@ -69,16 +70,19 @@ ql_status qli_rl_text_ok(loader *L, const ynode *n, const char *what)
     qli_uc_problem p;
     if (qli_uc_check(n->text, n->len, &p) == QLI_UC_OK)
         return QL_OK;
-    char why[200], shown[120], fold[QL_MAX_NAME * 4 + 8];
+    /* short quotes: the message explains at length what to write */
+    char why[200], shown[64], fold[QL_MAX_NAME * 4 + 8], folded[64];
     qli_uc_describe(&p, why, sizeof why);
-    qli_uc_shown(n->text, n->len, shown, sizeof shown);
+    qli_snip(shown, sizeof shown, n->text, n->len, '\'', QLI_SNIP_MARKS);
     size_t k = p.kind == QLI_UC_BAD_UTF8 ? 0 : qli_uc_fold(n->text, n->len, fold, sizeof fold);
+    if (k)
+        qli_snip(folded, sizeof folded, fold, k, '\'', 0);
     return qli_yfail(L->err, QL_ESCHEMA, n,
-                     "%s '%s' holds %s: text is compared byte for byte, so it "
+                     "%s %s holds %s: text is compared byte for byte, so it "
                      "would not equal the same-looking text typed otherwise; "
                      "write it in Unicode normalization form C with no "
                      "invisible characters%s%s%s",
-                     what, shown, why, k ? " ('" : "", k ? fold : "", k ? "')" : "");
+                     what, shown, why, k ? " (" : "", k ? folded : "", k ? ")" : "");
 }
 
 ql_status qli_rl_scalar(loader *L, const ynode *n, const char *what,
@@ -165,8 +169,8 @@ ql_status qli_rl_int_key(loader *L, const ynode *map, const char *key, int lo,
         v = v * 10 + (n->text[i] - '0');
     if (i == 0 || i != n->len || v < lo || v > hi)
         return qli_yfail(L->err, QL_ESCHEMA, n,
-                     "'%s' must be a whole number from %d to %d, found '%.40s'",
-                     key, lo, hi, n->text);
+                     "'%s' must be a whole number from %d to %d, found %s",
+                     key, lo, hi, QLI_QUOTE_N(n->text, n->len));
     *out = (int)v;
     return QL_OK;
 }
@@ -195,17 +199,17 @@ ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
     int q = qli_rl_number_text(n, out);
     if (q < 0)
         return qli_yfail(L->err, QL_ERANGE, n,
-                         "%s: '%.40s%s' is too long for a percentage: at most "
+                         "%s: %s is too long for a percentage: at most "
                          QL_STR(QD_PERCENT_SCALE) " digits after the point "
                          "before the '%%' (" QL_STR(QD_MAX_SCALE)
                          " once divided by 100)",
-                         what, n->text, n->len > 40 ? "…" : "");
+                         what, QLI_QUOTE_N(n->text, n->len));
     char twin[160];
     if (q == QD_SYNTAX &&
         qli_uc_number_lookalike(n->text, n->len, 1, twin, sizeof twin))
         return qli_yfail(L->err, QL_ESCHEMA, n,
-                         "%s: '%.40s%s' is not a number: it has %s", what,
-                         n->text, n->len > 40 ? "…" : "", twin);
+                         "%s: %s is not a number: it has %s", what,
+                         QLI_QUOTE_N(n->text, n->len), twin);
     /* 1e400 and 0e-400 (1e-400% too): too long written out */
     size_t tl = n->len - (n->len && n->text[n->len - 1] == '%');
     long before, after;
@@ -215,8 +219,8 @@ ql_status qli_rl_number_value(loader *L, const ynode *n, const char *what,
     char why[256];
     if (q)
         return qli_yfail(L->err, too_long ? QL_ERANGE : QL_ESCHEMA, n,
-                         "%s: '%.40s%s' is not a number: %s", what, n->text,
-                         n->len > 40 ? "…" : "",
+                         "%s: %s is not a number: %s", what,
+                         QLI_QUOTE_N(n->text, n->len),
                          qli_qd_text_message(q, n->text, tl, why, sizeof why));
     return QL_OK;
 }
@@ -229,8 +233,8 @@ ql_status qli_rl_date_value(loader *L, const ynode *n, const char *what,
         return st;
     int r = qli_date_parse_text(n->text, n->len, out);
     if (r)
-        return qli_yfail(L->err, QL_ESCHEMA, n, "%s: '%.60s' is not %s", what,
-                     n->text,
+        return qli_yfail(L->err, QL_ESCHEMA, n, "%s: %s is not %s", what,
+                     QLI_QUOTE_N(n->text, n->len),
                      r == -1 ? "a date (expected YYYY-MM-DD)"
                              : "a real calendar date");
     return QL_OK;
@@ -260,7 +264,8 @@ ql_status qli_rl_bool_value(loader *L, const ynode *n, const char *what,
         *out = 0;
     else
         return qli_yfail(L->err, QL_ESCHEMA, n,
-                     "%s: expected true or false, found '%.60s'", what, n->text);
+                     "%s: expected true or false, found %s", what,
+                     QLI_QUOTE_N(n->text, n->len));
     return QL_OK;
 }
 
@@ -283,8 +288,8 @@ ql_status qli_rl_list_count(loader *L, const ynode *map, const char *what,
     if (i == 0 || i != c->len || v < 1 || v > QL_MAX_LIST)
         return qli_yfail(L->err, QL_ESCHEMA, c,
                      "%s: 'count' must be a whole number from 1 to %d, "
-                     "found '%.40s'",
-                     what, QL_MAX_LIST, c->text);
+                     "found %s",
+                     what, QL_MAX_LIST, QLI_QUOTE_N(c->text, c->len));
     *n = (int)v;
     return QL_OK;
 }
@@ -359,8 +364,8 @@ ql_status qli_rl_citation(loader *L, const ynode *map, const char *what,
     for (size_t i = 0; i < L->rs->n_sources; i++)
         qli_suggest_try(&sg, L->rs->sources[i].id);
     return qli_yfail(L->err, QL_ENAME, n,
-                 "%s cites '%.*s', which is not declared under 'sources'%s",
-                 what, (int)w, *out, qli_suggest_text(&sg, hint, sizeof hint));
+                 "%s cites %s, which is not declared under 'sources'%s",
+                 what, QLI_QUOTE_N(*out, w), qli_suggest_text(&sg, hint, sizeof hint));
 }
 
 /* ------------------------------------------------------- definitions */

@@ -6,6 +6,7 @@
  */
 #include "compile.h"
 #include "ruleset.h"
+#include "snippet.h"
 #include "util.h"
 #include "value.h"
 #include "yamltree.h"
@@ -155,9 +156,11 @@ ql_status qli_cc_param_kinds(cc *c)
         const param_def *p = &c->rs->params[i];
         if (!p->clash)
             continue;
-        const char *v = p->clash->kind == YN_SCALAR ? p->clash->text : "…";
+        const char *v = p->clash->kind == YN_SCALAR
+                            ? QLI_QUOTE_N(p->clash->text, p->clash->len)
+                            : "'…'";
         st = qli_yfail(c->err, QL_ETYPE, p->clash,
-                       "parameter '%s': '%.40s' is not %s, as its value in "
+                       "parameter '%s': %s is not %s, as its value in "
                        "%s:%d is and the formulas there may read it (a file "
                        "that redefines a parameter keeps its type)",
                        p->name, v, kind_phrase(p->was_kind), p->was->doc->file,

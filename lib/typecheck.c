@@ -22,6 +22,7 @@
 #include "lists.h"
 #include "builtins.h"
 #include "typecheck.h"
+#include "snippet.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -83,10 +84,7 @@ static ql_status coerce_enum(cc *c, ast *lit, vtype et)
     int k = enum_lookup(et.en, lit->text, lit->len);
     if (k < 0) {
         char list[256];
-        size_t o = 0;
-        for (size_t i = 0; i < et.en->n && o < sizeof list - 40; i++)
-            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
-                                  i ? ", " : "", et.en->values[i]);
+        qli_snip_list(list, sizeof list, et.en->values, et.en->lens, et.en->n);
         /* an enum a province narrowed, read by its parent's formula:
          * the slip is the province's list (probe13 P13-14) */
         const input_def *in = NULL;
@@ -99,17 +97,17 @@ static ql_status coerce_enum(cc *c, ast *lit, vtype et)
             qli_ynode_locate(c->node, lit->pos, &line, &col);
             return qli_yfail(
                 c->err, QL_ETYPE, in->key,
-                "input '%s': its values (%s) leave out \"%.*s\", which %s "
+                "input '%s': its values (%s) leave out %s, which %s "
                 "compares it with (%s:%d:%d): a file that extends another "
                 "keeps the values the formulas there read; add it again, or "
                 "remove what reads it and define it anew",
-                in->name, list, (int)lit->len, lit->text,
+                in->name, list, QLI_DQUOTE_N(lit->text, lit->len),
                 c->what ? c->what : "a formula", c->node->doc->file, line, col);
         }
         char hint[QL_MAX_NAME + 32];
         return qli_cc_fail_at(c, lit->pos, QL_ETYPE,
-                       "\"%.*s\" is not a value of %s (expected one of: %s)%s",
-                       (int)lit->len, lit->text, et.en->name, list,
+                       "%s is not a value of %s (expected one of: %s)%s",
+                       QLI_DQUOTE_N(lit->text, lit->len), et.en->name, list,
                        qli_enum_suggest(et.en, lit->text, lit->len, hint,
                                         sizeof hint));
     }
@@ -184,9 +182,11 @@ static ql_status param_type_fail(cc *c, const ast *n, const param_def *p,
             pv = &p->values[i]; /* prefer a value written elsewhere */
     int line = 0, col = 0;
     qli_ynode_locate(c->node, n->pos, &line, &col);
-    const char *val = pv->node && pv->node->kind == YN_SCALAR ? pv->node->text : "…";
+    const char *val = pv->node && pv->node->kind == YN_SCALAR
+                          ? QLI_QUOTE_N(pv->node->text, pv->node->len)
+                          : "'…'";
     return qli_yfail(c->err, QL_ETYPE, pv->node,
-                     "parameter '%s': '%.40s' is %s %s, but %s needs %s %s "
+                     "parameter '%s': %s is %s %s, but %s needs %s %s "
                      "(%s:%d:%d)",
                      p->name, val, qli_cc_article(p->type),
                      qli_cc_type_name(p->type), c->what ? c->what : "a formula",

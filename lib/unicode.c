@@ -317,44 +317,28 @@ void qli_uc_describe(const qli_uc_problem *p, char *buf, size_t size)
     }
 }
 
-char *qli_uc_shown(const char *str, size_t n, char *buf, size_t size)
+/* Blanks other than the ASCII space (Zs, Zl, Zp): a quote around one
+ * looks like a quote around a space, or around nothing at all. */
+static const uint32_t blanks[][2] = {
+    {0x00A0, 0x00A0}, {0x1680, 0x1680}, {0x2000, 0x200A}, {0x2028, 0x2029},
+    {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
+};
+
+int qli_uc_unseen(uint32_t c, int marks)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    size_t o = 0, len;
-    if (size < 8) {
-        if (size)
-            buf[0] = '\0';
-        return buf;
-    }
-    for (size_t i = 0; i < n; i += len) {
-        long c = qli_utf8_decode(s + i, n - i, &len);
-        char piece[16];
-        size_t w;
-        if (c < 0) {
-            w = (size_t)snprintf(piece, sizeof piece, "\\x%02X", s[i]);
-        } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) ||
-                   in_ranges((uint32_t)c, qli_uc_ignorable,
-                             qli_uc_n_ignorable) ||
-                   (c >= 0x300 && ccc((uint32_t)c)) ||
-                   in_ranges((uint32_t)c, qli_uc_nfc_no, qli_uc_n_nfc_no) ||
-                   (c >= 0x300 && in_ranges((uint32_t)c, qli_uc_nfc_maybe,
-                                            qli_uc_n_nfc_maybe))) {
-            w = (size_t)snprintf(piece, sizeof piece, "\\u%04lX",
-                                 (unsigned long)c);
-        } else {
-            memcpy(piece, s + i, len);
-            w = len;
-        }
-        if (o + w + 4 >= size) { /* room for "…" and the NUL */
-            memcpy(buf + o, "\xE2\x80\xA6", 3);
-            o += 3;
-            break;
-        }
-        memcpy(buf + o, piece, w);
-        o += w;
-    }
-    buf[o] = '\0';
-    return buf;
+    if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F))
+        return 1;
+    if (c < 0xA0)
+        return 0;
+    if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE)
+        return 1; /* a noncharacter: no font draws it */
+    if (in_ranges(c, blanks, sizeof blanks / sizeof blanks[0]) ||
+        in_ranges(c, qli_uc_ignorable, qli_uc_n_ignorable))
+        return 1;
+    return marks &&
+           ((c >= 0x300 && ccc(c)) ||
+            in_ranges(c, qli_uc_nfc_no, qli_uc_n_nfc_no) ||
+            (c >= 0x300 && in_ranges(c, qli_uc_nfc_maybe, qli_uc_n_nfc_maybe)));
 }
 
 /* The characters an author copies from a law text, or an input method

@@ -54,10 +54,12 @@ size_t qli_uc_fold(const char *s, size_t len, char *out, size_t size);
  * "U+0301 (character 5), a mark NFC writes composed"), into buf. */
 void qli_uc_describe(const qli_uc_problem *p, char *buf, size_t size);
 
-/* Text s[0, len) as a message quotes it: invisible and control
- * characters, and marks that NFC would compose, as \uXXXX; at most
- * about size bytes (cut whole, with "…").  Returns buf. */
-char *qli_uc_shown(const char *s, size_t len, char *buf, size_t size);
+/* Whether a message shows code point c as an escape, not as itself
+ * (snippet.h): a control (C0, DEL, C1), a blank other than the ASCII
+ * space, a default-ignorable code point (U+200B, U+FEFF, the bidi
+ * controls …), a noncharacter; with marks, also a mark NFC would compose
+ * or a character NFC writes otherwise. */
+int qli_uc_unseen(uint32_t c, int marks);
 
 /* The generated tables (unicode_tables.c), each sorted. */
 extern const uint32_t qli_uc_ignorable[][2];

@@ -6,6 +6,7 @@
 #include "decimal.h"
 #include "util.h"
 #include "value.h"
+#include "snippet.h"
 
 #include <string.h>
 
@@ -63,7 +64,7 @@ ql_status ql_decimal_parse(ql_decimal *out, const char *text, size_t len,
                                  qli_qd_exponent_too_long(text, len, &before, &after))
                             ? QL_ERANGE
                             : QL_EPARSE,
-                        NULL, 0, 0, "'%.*s': %s", (int)(len > 60 ? 60 : len), text,
+                        NULL, 0, 0, "%s: %s", QLI_QUOTE_N(text, len),
                         qli_qd_text_message(st, text, len, why, sizeof why));
     *out = to_public(&a);
     return QL_OK;

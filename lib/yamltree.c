@@ -13,6 +13,7 @@
 #include "utf8.h"
 #include "util.h"
 #include "yamltree.h"
+#include "snippet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,8 +80,8 @@ static ql_status find_duplicate(const ynode *map, const ynode **dup,
 ql_status qli_ytree_duplicate(ql_error *err, const ynode *dup,
                               const ynode *first)
 {
-    return qli_yfail(err, QL_EPARSE, dup, "duplicate key '%.60s' (first at line %d)",
-                     dup->text, first->line);
+    return qli_yfail(err, QL_EPARSE, dup, "duplicate key %s (first at line %d)",
+                     QLI_QUOTE_N(dup->text, dup->len), first->line);
 }
 
 static ynode *new_node(ql_arena *ar, const ydoc *doc, yn_kind kind,

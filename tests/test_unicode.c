@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "snippet.h"
 #include "unicode.h"
 
 static int check(const char *s, qli_uc_problem *p)
@@ -111,17 +112,20 @@ static void test_unicode_fold_and_show(void **state)
     assert_string_equal(out, "\xED\x95\x9C"); /* 한 */
     assert_int_equal(qli_uc_fold("abc", 3, out, 3),
                      0); /* no room for the NUL */
-    assert_string_equal(qli_uc_shown("cafe\xCC\x81", 6, out, sizeof out),
-                        "cafe\\u0301");
-    assert_string_equal(qli_uc_shown("a\xE2\x80\x8B"
-                                     "b",
-                                     5, out, sizeof out),
+    assert_string_equal(
+        qli_snip(out, sizeof out, "cafe\xCC\x81", 6, 0, QLI_SNIP_MARKS),
+        "cafe\\u0301");
+    assert_string_equal(qli_snip(out, sizeof out,
+                                 "a\xE2\x80\x8B"
+                                 "b",
+                                 5, 0, QLI_SNIP_MARKS),
                         "a\\u200Bb");
-    assert_string_equal(qli_uc_shown("caf\xC3\xA9", 5, out, sizeof out),
-                        "caf\xC3\xA9");
+    assert_string_equal(
+        qli_snip(out, sizeof out, "caf\xC3\xA9", 5, 0, QLI_SNIP_MARKS),
+        "caf\xC3\xA9");
     char small[10];
-    qli_uc_shown("abcdefghijkl", 12, small, sizeof small);
-    assert_string_equal(small, "abcde\xE2\x80\xA6");
+    qli_snip(small, sizeof small, "abcdefghijkl", 12, 0, QLI_SNIP_MARKS);
+    assert_string_equal(small, "abcdef\xE2\x80\xA6");
 }
 
 /* Every character of the look-alike table in a number: a digit, '%', '.',

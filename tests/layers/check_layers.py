@@ -21,7 +21,7 @@ RULES = [
     ("lib/decimal_round.c", {"decimal.h", "decimal_wide.h"}, set(), None),
     ("lib/decimal_cmp.c", {"decimal.h", "decimal_wide.h"}, set(), None),
     ("lib/decimal_text.c", {"decimal.h"}, set(), None),
-    ("lib/lexer.c", {"decimal.h", "util.h", "value.h", "expr.h", "unicode.h", "utf8.h"}, set(), None),
+    ("lib/lexer.c", {"decimal.h", "util.h", "value.h", "expr.h", "unicode.h", "utf8.h", "snippet.h"}, set(), None),
     ("lib/parser.c", {"decimal.h", "util.h", "value.h", "expr.h"}, set(), None),
     ("lib/symbols.c", None, {"typecheck.h", "lists.h", "builtins.h"}, None),
     ("lib/lists.c", None, {"typecheck.h", "code.h"}, "qli_tc_"),

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "nearmiss.h"
 #include "strbuf.h"
+#include "snippet.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -18,12 +19,16 @@
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
+    /* one line of valid UTF-8 whatever the arguments quoted: a file name
+     * or a value with a newline, a control or a Latin-1 byte in it is
+     * shown escaped (lib/snippet.h), as the library's messages are */
+    char raw[8192], shown[8192];
     va_list ap;
-    fprintf(stderr, "quotalevy%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    qli_message_clean(shown, sizeof shown, raw);
+    fprintf(stderr, "quotalevy%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", shown);
 }
 
 void cli_print_error(FILE *f, const char *prefix, const ql_error *err)
