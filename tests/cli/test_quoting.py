@@ -103,6 +103,35 @@ class Quoting(unittest.TestCase):
         self.assertIn("field 'unit_type': '企业x' is not one of the allowed values: ", err)
         self.assertIn("field 'employees': '1O0' is not a valid decimal", err)
 
+    def test_a_long_key_twice_in_a_jsonl_record(self):
+        # the key was cut at its 64th byte, inside a character
+        key = "单位名称" * 30
+        line = ('{"id": "E1", "unit_type": "enterprise", "employees": 100, "disabled": 1, '
+                '"disabled_severe": 0, "wage_total": 6000000, "local_avg_wage": 50000, '
+                f'"{key}": 1, "{key}": 2}}\n')
+        src = os.path.join(self.dir, "d.jsonl")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(line)
+        p = run("run", JILIN, src, "--date", "2024-06-30", "-o", os.path.join(self.dir, "o.csv"),
+                "--ignore-columns", key)
+        err = self.lines_ok("standard error", p.stderr)
+        self.assertNotIn("\\x", err)
+        self.assertRegex(err, r"key '(单位名称){5}单…' appears twice in the record")
+
+    def test_a_long_kept_column_not_utf8(self):
+        # the --keep column's name was cut at its 64th byte
+        name = "备注说明" * 30
+        src = os.path.join(self.dir, "k.csv")
+        with open(src, "wb") as f:
+            f.write((HEADER.rstrip("\n") + "," + name + "\n").encode())
+            f.write(b"E1,enterprise,100,1,0,6000000,50000,a\xffb\n")
+        p = run("run", JILIN, src, "--date", "2024-06-30", "-o", os.path.join(self.dir, "o.csv"),
+                "--keep", name)
+        err = self.lines_ok("standard error", p.stderr)
+        self.assertNotIn("\\x", err)
+        self.assertIn("the --keep column '备注说明", err)
+        self.assertIn("…' (120 characters) is not UTF-8 text (byte 2 of the value is not)", err)
+
     def test_a_rules_file_with_a_long_key(self):
         rules = os.path.join(self.dir, "r.yaml")
         with open(rules, "w", encoding="utf-8") as f:

@@ -441,9 +441,16 @@ static int parse(jsonl_reader *r, cursor *c, jsonl_record *rec)
             return -1;
         r->at_key = r->koff[n];
         if (duplicate_key(r, n, klen)) {
+            /* a long key cut at a character, never inside one (the reject
+             * line escapes what is left; the test programs link this file
+             * without the library's internal quoting, lib/snippet.h) */
+            const char *key = r->out + r->koff[n];
+            int cut = klen > 64 ? 64 : (int)klen;
+            while (cut > 0 && cut < (int)klen && ((unsigned char)key[cut] & 0xC0) == 0x80)
+                cut--;
             snprintf(r->msg, sizeof r->msg,
-                     "key '%.64s%s' appears twice in the record (a record names each field once)",
-                     r->out + r->koff[n], klen > 64 ? "…" : "");
+                     "key '%.*s%s' appears twice in the record (a record names each field once)",
+                     cut, key, (size_t)cut < klen ? "…" : "");
             c->err = r->msg;
             c->i = key_at; /* the second one */
             return -1;

@@ -8,6 +8,7 @@
 #include "record_line.h"
 #include "reject.h"
 #include "run.h"
+#include "snippet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,9 +265,9 @@ static int copied_text_bad(const run_cfg *cfg, worker *w, slot *s,
         return 0;
     char msg[320];
     snprintf(msg, sizeof msg,
-             "the %s column '%.64s' is not UTF-8 text (byte %zu of the value "
+             "the %s column %s is not UTF-8 text (byte %zu of the value "
              "is not): it is copied to the output, which must be text",
-             is_id ? "id" : "--keep", name, ok + 1);
+             is_id ? "id" : "--keep", QLI_QUOTE_SHORT(name), ok + 1);
     reject(cfg, w, s, col, name, QL_ERECORD, msg, is_id ? NULL : v->id);
     return 1;
 }
