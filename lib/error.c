@@ -154,36 +154,45 @@ static int names_it(const char *m, int ml, const char *f, int fl)
     return 0;
 }
 
+/* A member of a caller's ql_error (n bytes at most, not necessarily NUL
+ * terminated) as ql_error_format shows it: through qli_message_clean,
+ * into out (4 n + 1 bytes: an escape is at most 4 bytes a byte). */
+static size_t shown_member(char *out, size_t size, const char *s, size_t n)
+{
+    char raw[QL_ERROR_FILE_MAX + QL_ERROR_MESSAGE_MAX + 1];
+    size_t len = strnlen(s, n < sizeof raw - 1 ? n : sizeof raw - 1);
+    memcpy(raw, s, len);
+    raw[len] = '\0';
+    qli_message_clean(out, size, raw);
+    return strlen(out);
+}
+
 size_t ql_error_format(char *buf, size_t size, const ql_error *err)
 {
-    char tmp[QL_ERROR_FILE_MAX + QL_ERROR_FIELD_MAX + QL_ERROR_MESSAGE_MAX +
-             64];
+    /* every member shown escaped, as the library's own messages are: a
+     * binding's or a caller's message with a control or a byte that is
+     * not UTF-8 in it (a key cut by "%.200s") still gives one line of
+     * UTF-8 (a file's name keeps its bytes in err->file, to be opened) */
+    char file[QL_ERROR_FILE_MAX * 4 + 1], field[QL_ERROR_FIELD_MAX * 4 + 1],
+        msg[QL_ERROR_MESSAGE_MAX * 4 + 1];
+    char tmp[sizeof file + sizeof field + sizeof msg + 64];
     int n;
     if (!err)
         n = snprintf(tmp, sizeof tmp, "(no error)");
     else {
         /* bounded reads: a caller's struct need not be NUL terminated */
-        /* the file's name as a message shows it: its bytes that are not
-         * UTF-8 escaped (err->file keeps them, to be opened) */
-        char raw[QL_ERROR_FILE_MAX + 1], file[QL_ERROR_FILE_MAX];
-        size_t rl = strnlen(err->file, sizeof err->file);
-        memcpy(raw, err->file, rl);
-        raw[rl] = '\0';
-        qli_message_clean(file, sizeof file, raw);
-        int fl = (int)strlen(file);
-        int dl = (int)strnlen(err->field, sizeof err->field);
-        int ml = (int)strnlen(err->message, sizeof err->message);
+        int fl = (int)shown_member(file, sizeof file, err->file, sizeof err->file);
+        int dl = (int)shown_member(field, sizeof field, err->field, sizeof err->field);
+        int ml = (int)shown_member(msg, sizeof msg, err->message, sizeof err->message);
         if (fl && err->line > 0)
-            n = snprintf(tmp, sizeof tmp, "%.*s:%d:%d: %.*s", fl, file,
-                         err->line, err->column, ml, err->message);
+            n = snprintf(tmp, sizeof tmp, "%.*s:%d:%d: %.*s", fl, file, err->line,
+                         err->column, ml, msg);
         else if (fl)
-            n = snprintf(tmp, sizeof tmp, "%.*s: %.*s", fl, file, ml,
-                         err->message);
-        else if (dl && !names_it(err->message, ml, err->field, dl))
-            n = snprintf(tmp, sizeof tmp, "field '%.*s': %.*s", dl,
-                         err->field, ml, err->message);
+            n = snprintf(tmp, sizeof tmp, "%.*s: %.*s", fl, file, ml, msg);
+        else if (dl && !names_it(msg, ml, field, dl))
+            n = snprintf(tmp, sizeof tmp, "field '%.*s': %.*s", dl, field, ml, msg);
         else
-            n = snprintf(tmp, sizeof tmp, "%.*s", ml, err->message);
+            n = snprintf(tmp, sizeof tmp, "%.*s", ml, msg);
     }
     if (n < 0)
         n = 0;

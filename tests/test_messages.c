@@ -318,6 +318,42 @@ static void test_messages_parsers(void **state)
     }
 }
 
+/* A message a binding or a caller built itself ("%.200s" of a key, cut
+ * inside a character; a newline; U+00A0) is shown by ql_error_format as
+ * one line of valid UTF-8, its file's name too, while err->file keeps
+ * the name's bytes (a binding opens it). */
+static void test_messages_format_shows_any_error_clean(void **state)
+{
+    (void)state;
+    ql_error err;
+    ql_error_clear(&err);
+    err.code = QL_ERECORD;
+    snprintf(err.message, sizeof err.message,
+             "no input called '%.200s': a\nb\xC2\xA0"
+             "c",
+             plain);
+    snprintf(err.field, sizeof err.field, "%.127s", plain);
+    char text[4096];
+    size_t n = ql_error_format(text, sizeof text, &err);
+    assert_int_equal(mt_fault(text, n), 0);
+    assert_non_null(strstr(text, "': a\\nb\\u00A0c"));
+    assert_non_null(
+        strstr(text, "\\xE4\\xBC'")); /* the cut shown, not hidden */
+    ql_error_clear(&err);
+    snprintf(err.file, sizeof err.file, "/tmp/r\xFF.yaml");
+    err.line = 2;
+    snprintf(err.message, sizeof err.message, "x");
+    n = ql_error_format(text, sizeof text, &err);
+    assert_string_equal(text, "/tmp/r\\xFF.yaml:2:0: x");
+    /* a load keeps the name's bytes */
+    ql_ruleset *rs = NULL;
+    assert_int_not_equal(
+        ql_ruleset_load(&rs, "/nonexistent/r\xFF\n.yaml", &err), QL_OK);
+    assert_non_null(strstr(err.file, "r\xFF\\n.yaml"));
+    n = ql_error_format(text, sizeof text, &err);
+    assert_int_equal(mt_fault(text, n), 0);
+}
+
 /* A rule test's failures: the messages its callback gets. */
 typedef struct {
     int n;
@@ -392,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_messages_records),
         cmocka_unit_test(test_messages_overrides),
         cmocka_unit_test(test_messages_parsers),
+        cmocka_unit_test(test_messages_format_shows_any_error_clean),
         cmocka_unit_test_setup_teardown(test_messages_rule_tests, scratch_setup,
                                         scratch_teardown),
     };
