@@ -232,6 +232,15 @@ static void expect_value(tstate *t, const char *cname, const ynode *key,
                   QLI_QUOTE(name), nearest_name(t, key, hint, sizeof hint));
         return;
     }
+    /* a bool's slip (yes, maybe) compared would read as a wrong result,
+     * "expected yes, got true", as a check's outcome would (P6-04) */
+    ql_type type = o >= 0 ? ql_ruleset_output_type(t->rs, (size_t)o) : v.type;
+    if (type == QL_TYPE_BOOL && !is_word(want->text, "true", "false", "n/a")) {
+        case_fail(t, want, cname,
+                  "%s: '%s' is not a boolean (expected true or false)", name,
+                  want->text);
+        return;
+    }
     size_t wl = want->len - (want->len && want->text[want->len - 1] == '%');
     qd d;
     int q = wl ? qli_qd_parse(&d, want->text, wl) : QD_OK;

@@ -505,6 +505,48 @@ static void test_ruletest_expect_slips(void **state)
                            "mapping of its fields)");
 }
 
+/* probe17 P17-01: a bool output's or computed value's expected value that
+ * is no boolean (`yes`, `maybe`) is refused where it stands, as a
+ * check's is: it was compared, "expected yes, got true", a wrong result
+ * to the reader, though the case's own input took `yes` as true. */
+static void test_ruletest_bool_expect_slips(void **state)
+{
+    (void)state;
+    char rules[192];
+    snprintf(
+        rules, sizeof rules, "%s",
+        scratch_put("flag.yaml",
+                    "quotalevy: 1\nid: xx-flag\ntitle: t\njurisdiction: XX\n"
+                    "version: \"1\"\ninputs:\n  n: integer\n"
+                    "computed:\n  big: n > 10\n  twice: if(big, n * 2, n)\n"
+                    "outputs: [twice, big]\n"));
+    char text[512];
+    snprintf(text, sizeof text,
+             "rules: %s\n"
+             "cases:\n"
+             "  - name: slips\n"
+             "    date: 2024-01-01\n"
+             "    input: {n: 20}\n"
+             "    expect: {big: yes, twice: 40}\n"
+             "  - name: right\n"
+             "    date: 2024-01-01\n"
+             "    input: {n: 2}\n"
+             "    expect: {big: false}\n",
+             rules);
+    const char *t = scratch_put("t.yaml", text);
+    size_t passed = 9, failed = 9;
+    failures f = {0};
+    ql_error err;
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(passed, 1);
+    assert_int_equal(failed, 1);
+    assert_int_equal(f.n, 1);
+    assert_int_equal(f.line[0], 6);
+    assert_text(f.text[0], "case 'slips': big: 'yes' is not a boolean "
+                           "(expected true or false)");
+}
+
 /* A case key that is a slip of one gets the one meant (P13-02:
  * 'expected' for expect was only "unknown key"), and `rules:` naming an
  * installed rule set is found on the search path from any working
@@ -664,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_ruletest_load_options),
         cmocka_unit_test(test_ruletest_names_the_rules_it_tested),
         cmocka_unit_test(test_ruletest_expect_slips),
+        cmocka_unit_test(test_ruletest_bool_expect_slips),
         cmocka_unit_test(test_ruletest_slips_and_rules_by_name),
         cmocka_unit_test(test_ruletest_list_inputs_whole),
         cmocka_unit_test(test_ruletest_null_arguments),
