@@ -210,7 +210,12 @@ static ql_status override_value(loader *L, const param_def *d,
         return QL_ESCHEMA;
     }
     if (bad) {
-        static const char *kinds[] = {"", "number", "bool", "string", "date"};
+        /* what to write, as a rules file's value is told (probe17 P17-02:
+         * "'yes' is not a bool" left the reader to guess) */
+        static const char *kinds[] = {
+            "", "number (expected a plain decimal number, e.g. 12.75)",
+            "bool (expected true or false)", "string",
+            "date (expected YYYY-MM-DD)"};
         qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
                  "override of parameter '%s': %s is not a %s", d->name, given,
                  d->type.kind <= VK_DATE ? kinds[d->type.kind] : "value");

@@ -116,6 +116,39 @@ static void test_api_override_errors_name_a_parameter(void **state)
     assert_text(text, "field 'staff': 'staff' is not one of: a, b");
 }
 
+/* An override of the wrong type says what to write, as a rules file's
+ * value does (probe17 P17-02: "'yes' is not a bool", "'2026' is not a
+ * date" left the reader to guess; records take yes, overrides do not). */
+static void test_api_override_type_errors_say_what_to_write(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *param, *value, *want;
+    } cases[] = {
+        {"wage_capped", "yes", "override of parameter 'wage_capped': 'yes' is not a "
+                               "bool (expected true or false)"},
+        {"post_rule_deadline", "2026", "override of parameter 'post_rule_deadline': "
+                                       "'2026' is not a date (expected YYYY-MM-DD)"},
+        {"severe_weight", "two", "override of parameter 'severe_weight': 'two' is not "
+                                 "a number (expected a plain decimal number, e.g. 12.75)"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        ql_override o = QL_OVERRIDE_INIT;
+        o.param = cases[k].param;
+        o.value = cases[k].value;
+        o.from = D("2024-01-01");
+        ql_ruleset *rs = NULL;
+        ql_error err;
+        char text[1024];
+        assert_int_equal(ql_ruleset_load_overridden(
+                             &rs, QL_SOURCE_DIR "/rules/cn/national.yaml", &o, 1, &err),
+                         QL_ESCHEMA);
+        ql_error_format(text, sizeof text, &err);
+        assert_text(text, cases[k].want);
+        assert_null(rs);
+    }
+}
+
 static void test_api_decimals(void **state)
 {
     (void)state;
@@ -1013,6 +1046,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_errors_and_names),
         cmocka_unit_test(test_api_override_errors_name_a_parameter),
+        cmocka_unit_test(test_api_override_type_errors_say_what_to_write),
         cmocka_unit_test(test_api_decimals),
         cmocka_unit_test(test_api_dates),
         cmocka_unit_test(test_api_values),

@@ -267,8 +267,10 @@ static void test_messages_overrides(void **state)
     static const struct {
         const char *param, *value, *tail;
     } cases[] = {
-        {"p", V, "is not a number"},
-        {"p", "1." V, "is not a number"},
+        {"p", V,
+         "is not a number (expected a plain decimal number, e.g. 12.75)"},
+        {"p", "1." V,
+         "is not a number (expected a plain decimal number, e.g. 12.75)"},
         {"w", V "e\xCC\x81", "(it is compared byte for byte)"},
         {V, "1", ""},
     };
