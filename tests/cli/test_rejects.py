@@ -176,6 +176,16 @@ class JsonLines(Fixture):
                     "--override", "k=3@2024-01-01", check_rc=1)
             self.assertIn(":%s: not compared: field 'id': " % col, p.stderr.decode())
 
+    def test_a_key_not_utf8_is_escaped_in_the_rejects_file(self):
+        # probe17 P17-03: a reader's fault at a key holding a byte that is not
+        # UTF-8 named the key as the field raw in --rejects (standard error
+        # escapes it): the rejects file was not UTF-8 text
+        line = b'{"id": "A1", "m\xff:"x"}'
+        src = self.write("b.jsonl", line + b"\n")
+        got, err = self.rejects(src)  # rows() reads the file as UTF-8
+        self.assertEqual(got, [("1", str(line.index(b'x"}') + 1), "m\\xFF:", "A1")])
+        self.assertIn("field 'm\\xFF:': ", err)
+
     def test_explain_and_compare_point_at_the_same_byte(self):
         line = '{"id": "A1", "s": "é", "m": 1, "n": "x"}'
         col = line.encode("utf-8").index(b'"x"') + 1

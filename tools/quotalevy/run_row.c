@@ -68,6 +68,24 @@ static int column_of(const run_cfg *cfg, const slot *s, const row_view *v,
     return 0;
 }
 
+/* A text of the row's own into a rejects CSV field: as it is when it is
+ * UTF-8 text, else escaped as the message line escapes it (\xFF), so the
+ * rejects file stays UTF-8 text (probe17 P17-03: a JSON Lines key with a
+ * byte that is not UTF-8, named as the field of a reader's fault, went
+ * into the field column raw). */
+static void put_text_field(strbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (utf8_check(s, n) == n) {
+        csv_put_field(b, s, n);
+        return;
+    }
+    strbuf e = {0};
+    if (sb_put_escaped(&e, s, n) == 0)
+        csv_put_field(b, e.p, e.len);
+    free(e.p);
+}
+
 /* Formats a reject into the worker's rejects: CSV
  * (line,column,field,status,message,id) or a human line for standard
  * error. */
@@ -89,11 +107,11 @@ static void reject(const run_cfg *cfg, worker *w, const slot *s, int column,
             sb_puts(b, num);
         }
         sb_putc(b, ',');
-        csv_put_field(b, field ? field : "", field ? strlen(field) : 0);
+        put_text_field(b, field ? field : "");
         sb_putc(b, ',');
         sb_puts(b, st ? ql_status_name(st) : "QL_EPARSE");
         sb_putc(b, ',');
-        csv_put_field(b, msg, strlen(msg));
+        put_text_field(b, msg);
         sb_putc(b, ',');
         csv_put_field(b, id ? id : "", id ? strlen(id) : 0);
         sb_putc(b, '\n');
