@@ -1265,6 +1265,26 @@ class OutputFiles(unittest.TestCase):
                 self.assertEqual(p.returncode, 2)
                 self.assertIn("standard input is closed", p.stderr)
 
+    def test_no_output_is_standard_error(self):
+        """-o or --summary naming standard error itself (/dev/stderr,
+        /dev/fd/2, /proc/self/fd/2) had the notes, the closing counts and
+        the rejects mixed into its data where standard error is a pipe
+        (probe17 P17-04; --rejects /dev/stderr with it was refused as the
+        same file, the default rejects were not): refused before reading."""
+        with tempfile.TemporaryDirectory() as d:
+            i, o, r = (os.path.join(d, n) for n in ("in.csv", "o.csv", "r.csv"))
+            write(i, HEADER + GOOD + BAD)
+            for extra in (["-o", "/dev/stderr"], ["-o", "/dev/fd/2", "--rejects", r],
+                          ["-o", o, "--summary", "/proc/self/fd/2"]):
+                p = subprocess.run([BIN, "run", JILIN, i, "--date", "2024-06-30", *extra],
+                                   cwd=SRC, capture_output=True, text=True)  # a pipe
+                self.assertEqual(p.returncode, 2, (extra, p.stderr))
+                self.assertIn("is standard error, which takes the run's messages",
+                              p.stderr)
+                self.assertNotIn("id,", p.stderr)
+                self.assertNotIn("scope,", p.stderr)
+                self.assertFalse(os.path.exists(o) or os.path.exists(r), extra)
+
     def test_standard_error_on_the_input_or_rules_is_never_written(self):
         """A standard error that is a file the command reads — the input,
         a rules file (the top one or one it extends), a test file,
