@@ -547,6 +547,42 @@ static void test_ruletest_bool_expect_slips(void **state)
                            "(expected true or false)");
 }
 
+/* probe17 P17-05: one field of a check as formulas name it,
+ * `check.field: value`, is expected as that field (it was "not an output,
+ * check or evaluated computed value"). */
+static void test_ruletest_check_field_dotted(void **state)
+{
+    (void)state;
+    const char *t = scratch_put(
+        "t.yaml",
+        "rules: " BASE "\n"
+        "cases:\n"
+        "  - name: dotted\n"
+        "    date: 2024-01-01\n"
+        "    input: {kind: office, staff: 50, posts: 60, wages: 10000000, "
+        "area_wage: 40000}\n"
+        "    expect:\n"
+        "      post_minimum.applicable: true\n"
+        "      post_minimum.compliant: false\n"
+        "      ratio_check.shortfall: 0.75\n"
+        "      ratio_check.compliant: true\n"
+        "      post_minimum.aplicable: true\n");
+    size_t passed = 9, failed = 9;
+    failures f = {0};
+    ql_error err;
+    assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
+                     QL_OK);
+    assert_int_equal(failed, 1);
+    assert_int_equal(f.n, 2);
+    assert_int_equal(f.line[0], 10);
+    assert_text(f.text[0], "case 'dotted': ratio_check.compliant: expected "
+                           "true, got false");
+    assert_int_equal(f.line[1], 11);
+    assert_text(f.text[1], "case 'dotted': post_minimum: a check has no field "
+                           "'aplicable' (expected applicable, compliant, "
+                           "required, actual or shortfall)");
+}
+
 /* A case key that is a slip of one gets the one meant (P13-02:
  * 'expected' for expect was only "unknown key"), and `rules:` naming an
  * installed rule set is found on the search path from any working
@@ -707,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_ruletest_names_the_rules_it_tested),
         cmocka_unit_test(test_ruletest_expect_slips),
         cmocka_unit_test(test_ruletest_bool_expect_slips),
+        cmocka_unit_test(test_ruletest_check_field_dotted),
         cmocka_unit_test(test_ruletest_slips_and_rules_by_name),
         cmocka_unit_test(test_ruletest_list_inputs_whole),
         cmocka_unit_test(test_ruletest_null_arguments),
