@@ -1270,7 +1270,8 @@ class OutputFiles(unittest.TestCase):
         /dev/fd/2, /proc/self/fd/2) had the notes, the closing counts and
         the rejects mixed into its data where standard error is a pipe
         (probe17 P17-04; --rejects /dev/stderr with it was refused as the
-        same file, the default rejects were not): refused before reading."""
+        same file, the default rejects were not): refused before reading, in
+        run and compare."""
         with tempfile.TemporaryDirectory() as d:
             i, o, r = (os.path.join(d, n) for n in ("in.csv", "o.csv", "r.csv"))
             write(i, HEADER + GOOD + BAD)
@@ -1284,6 +1285,15 @@ class OutputFiles(unittest.TestCase):
                 self.assertNotIn("id,", p.stderr)
                 self.assertNotIn("scope,", p.stderr)
                 self.assertFalse(os.path.exists(o) or os.path.exists(r), extra)
+            # compare's rows not compared go there too
+            for extra in (["-o", "/dev/stderr"], ["--summary", "/dev/fd/2"]):
+                p = subprocess.run([BIN, "compare", JILIN, i, "--date", "2024-06-30",
+                                    "--override", "ratio=2%@2024-01-01", *extra],
+                                   cwd=SRC, capture_output=True, text=True)
+                self.assertEqual(p.returncode, 2, (extra, p.stderr))
+                self.assertIn("is standard error, which takes the comparison's messages",
+                              p.stderr)
+                self.assertNotIn("not compared", p.stderr)
 
     def test_standard_error_on_the_input_or_rules_is_never_written(self):
         """A standard error that is a file the command reads — the input,

@@ -77,6 +77,20 @@ int cli_stdout_closed(const char *cmd)
     return 1;
 }
 
+int cli_data_on_stderr(const char *cmd, const char *opt, const char *name)
+{
+    char self[48];
+    snprintf(self, sizeof self, "/proc/%ld/fd/2", (long)getpid());
+    if (!name || (strcmp(name, "/dev/stderr") && strcmp(name, "/dev/fd/2") &&
+                  strcmp(name, "/proc/self/fd/2") && strcmp(name, self)))
+        return 0;
+    cli_error(cmd, "%s %s is standard error, which takes the %s's messages: "
+                   "they would be mixed into the data; give a file, or '-' "
+                   "for standard output",
+              opt, name, !strcmp(cmd, "run") ? "run" : "comparison");
+    return 1;
+}
+
 int cli_take_global_options(int argc, char **argv)
 {
     int o = 2;

@@ -80,6 +80,11 @@ extern unsigned cli_closed_fds;
  * is said, and 1: strtok would drop it without a word. */
 int cli_list_empty_item(const char *cmd, const char *opt, const char *list);
 int cli_stdout_closed(const char *cmd);
+/* A data output (-o, --summary: opt) that names standard error itself
+ * (/dev/stderr, /dev/fd/2, /proc/self/fd/2) is said, and 1: standard
+ * error takes the command's messages, which would be mixed into the data
+ * (probe17 P17-04).  0 for NULL or any other name. */
+int cli_data_on_stderr(const char *cmd, const char *opt, const char *name);
 /* Takes --allow-any-extends out of argv (before any "--"), setting
  * cli_any_extends; returns the new argc. */
 int cli_take_global_options(int argc, char **argv);

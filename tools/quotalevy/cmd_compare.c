@@ -424,6 +424,10 @@ int cmd_compare(int argc, char **argv)
         output_clash(cli_get(&a, C_OUTPUT) ? "the report" : "-o", "-",
                      in_known ? &in_st : NULL, path, base, alt))
         goto out;
+    /* standard error takes the rows not compared: not into the data */
+    if (cli_data_on_stderr("compare", "-o", cli_get(&a, C_OUTPUT)) ||
+        cli_data_on_stderr("compare", "--summary", summary))
+        goto out;
     if ((cli_get(&a, C_OUTPUT) && outfile_open(&units, cli_get(&a, C_OUTPUT), "compare")) ||
         (cli_get(&a, C_SUMMARY) && outfile_open(&summ, cli_get(&a, C_SUMMARY), "compare")))
         goto out;

@@ -445,15 +445,8 @@ static int open_outputs(run_state *st)
      * (probe17 P17-04: `-o /dev/stderr 2>&1 >/dev/null | load` gave the
      * loader a CSV with reject lines between its rows, where --rejects
      * /dev/stderr with it was refused as the same file). */
-    const char *data[2] = {o, su}, *dopt[2] = {"-o", "--summary"};
-    for (int i = 0; i < 2; i++)
-        if (data[i] && names_fd(data[i], 2)) {
-            cli_error("run", "%s %s is standard error, which takes the run's "
-                             "messages%s: they would be mixed into the data; give "
-                             "a file, or '-' for standard output",
-                      dopt[i], data[i], r && !names_fd(r, 2) ? "" : " and its rejects");
-            return -1;
-        }
+    if (cli_data_on_stderr("run", "-o", o) || cli_data_on_stderr("run", "--summary", su))
+        return -1;
     const char *path[3] = {o ? o : "-", r, su};
     const char *opt[3] = {"-o", "--rejects", "--summary"};
     for (int i = 0; i < 3; i++) {
