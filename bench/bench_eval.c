@@ -467,10 +467,12 @@ int main(int argc, char **argv)
     printf("exact_single_hot_ns %.1f ns\n",
            single_ns(recx, resx, hot, date, repeats, t));
 
-    /* a checksum: the levy due over all records, so the work is real */
+    /* a checksum: the levy due over all records, so the work is real
+     * (Jilin's levy_due; Germany's levy) */
     int lev = -1;
     for (size_t i = 0; i < ql_ruleset_output_count(rs); i++)
-        if (!strcmp(ql_ruleset_output_name(rs, i), "levy_due"))
+        if (!strcmp(ql_ruleset_output_name(rs, i), "levy_due") ||
+            (lev < 0 && !strcmp(ql_ruleset_output_name(rs, i), "levy")))
             lev = (int)i;
     ql_evaluate_many(res, (const ql_record *const *)recs, n, date, 0);
     ql_decimal total;
