@@ -396,6 +396,19 @@ int qli_fast_put(fctx *e, ql_result *res, const ql_record *rec, ql_date date)
     return fast_put(e, res, rec, date);
 }
 
+int qli_fast_next(fctx *e, ql_result *res, const ql_record *rec, ql_date date)
+{
+    /* what fast_begin sets a record and a failed record may have left */
+    e->in_validation = 0;
+    e->nframes = 0;
+    e->v[e->p->s_date].c = date;
+    e->rec = rec;
+    e->present = rec->present;
+    if (load_inputs(e) || fast_body(e))
+        return F_FALL;
+    return fast_put(e, res, rec, date);
+}
+
 int qli_fast_eval(ql_result *res, const ql_record *rec, ql_date date,
                   struct fast_scratch *s)
 {

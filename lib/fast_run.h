@@ -83,6 +83,10 @@ int qli_fast_body(fctx *e);
  * not shown at its places), res->rec set to rec; F_FALL with res
  * unchanged where the exact engine is to decide. */
 int qli_fast_put(fctx *e, ql_result *res, const ql_record *rec, ql_date date);
+/* A batch's next record after one qli_fast_begin (ql_evaluate_many):
+ * qli_fast_eval of rec into res without the set-up a record, FN_OK or
+ * F_FALL with res to be evaluated by eval.c. */
+int qli_fast_next(fctx *e, ql_result *res, const ql_record *rec, ql_date date);
 /* Whether number f (not a quotient) is shown with d's places as
  * qli_sc_check_result requires (write_back's test of each it hands
  * out whose type does not prove it). */

@@ -13,6 +13,7 @@
 #include "scale.h"
 #include "fast.h"
 #include "fast_code.h" /* fprog.out_pos */
+#include "fast_run.h"  /* a batch's records after one qli_fast_begin */
 #include "text64.h"
 #include "result_access.h"
 #include "block.h"
@@ -168,6 +169,31 @@ static ql_status evaluate_one(ql_result *res, const ql_record *rec, ql_date date
     return qli_sc_check_result(res);
 }
 
+/* evaluate_one of a record the fast path handed back: eval.c, then the
+ * check of what it hands out. */
+static ql_status exact_one(ql_result *res, const ql_record *rec, ql_date date,
+                           unsigned flags)
+{
+    res->fastv = 0; /* eval.c writes cvals and the checks */
+    ql_status st = qli_eval_record(res, rec, date, flags);
+    return st ? st : qli_sc_check_result(res);
+}
+
+/* evaluate_one of a batch's record after one qli_fast_begin in e (of
+ * the batch's rule set rs): the set-up of each record's fast evaluation
+ * (the scratch, the date, the flags) made once a batch. */
+static inline ql_status next_one(fctx *e, const ql_ruleset *rs, ql_result *res,
+                                 const ql_record *rec, ql_date date,
+                                 unsigned flags)
+{
+    if (qli_fast_next(e, res, rec, date) != FN_OK)
+        return exact_one(res, rec, date, flags);
+    if (res->fastv && res->ndrow)
+        note_dates(res);
+    return res->fastv && rs->fast->n_out_input == 0 ? QL_OK
+                                                     : qli_sc_check_result(res);
+}
+
 /* A date a record can be evaluated on, and only flags that exist. */
 static int eval_args_ok(ql_date date, unsigned flags)
 {
@@ -298,14 +324,22 @@ ql_status ql_evaluate_many(ql_result *const *results,
     ql_status first = QL_OK;
     /* one fast-path scratch for the batch: the first result's */
     struct fast_scratch *s = n ? qli_fast_scratch_of(results[0]) : NULL;
+    const ql_ruleset *rs = n ? results[0]->rs : NULL;
     prefetch_plan pp;
     if (n)
-        prefetch_plan_of(&pp, results[0]->rs);
+        prefetch_plan_of(&pp, rs);
+    /* the fast path's set-up once for the batch, where it can take it */
+    fctx e;
+    int fast = s && !(flags & QL_EVAL_TRACE) &&
+               qli_fast_begin(&e, rs, s, date) == FN_OK;
     for (size_t i = 0; i < n; i++) {
         if (i + PREFETCH_AHEAD < n)
             prefetch_pair(&pp, results[i + PREFETCH_AHEAD],
                           recs[i + PREFETCH_AHEAD]);
-        ql_status st = evaluate_one(results[i], recs[i], date, flags, s);
+        ql_status st =
+            fast && results[i]->rs == rs
+                ? next_one(&e, rs, results[i], recs[i], date, flags)
+                : evaluate_one(results[i], recs[i], date, flags, s);
         if (st && first == QL_OK)
             first = st;
     }

@@ -250,6 +250,122 @@ static void test_fast_bundled_random_records_interpreted(void **state)
     bundled_random_records(1);
 }
 
+/* Record rec of rs from row `row` (counted from 0, cycling) of a CSV
+ * example (no quoted fields, header first). */
+static void example_row(const ql_ruleset *rs, ql_record *rec, const char *csv,
+                        int row)
+{
+    FILE *f = fopen(csv, "r");
+    assert_non_null(f);
+    char line[8192];
+    int cols[512], ncols = 0, rows = 0;
+    assert_non_null(fgets(line, sizeof line, f));
+    line[strcspn(line, "\r\n")] = '\0';
+    char *save = NULL;
+    for (char *t = strtok_r(line, ",", &save); t && ncols < 512;
+         t = strtok_r(NULL, ",", &save))
+        cols[ncols++] = ql_ruleset_input_index(rs, t);
+    long body = ftell(f);
+    while (fgets(line, sizeof line, f))
+        rows++;
+    assert_true(rows > 0);
+    fseek(f, body, SEEK_SET);
+    for (int k = 0; k <= row % rows; k++)
+        assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    line[strcspn(line, "\r\n")] = '\0';
+    ql_record_clear(rec);
+    char *rest = line, *tok;
+    for (int c = 0; (tok = strsep(&rest, ",")) && c < ncols; c++)
+        if (*tok && cols[c] >= 0)
+            ql_record_set_text(rec, (size_t)cols[c], tok, strlen(tok), NULL);
+}
+
+/* ql_evaluate_many gives each record of a batch what ql_evaluate gives
+ * it: the batch makes the fast path's set-up once (lib/result.c,
+ * next_one), sends a record the fast path hands back to eval.c, and may
+ * mix rule sets — for every bundled rule set, batches of its example's
+ * rows and of random records (values past 64 bits, negative ones, fields
+ * a formula needs left empty: errors and fallbacks), every third record
+ * of another rule set's, on the example's date and on random dates. */
+static void test_fast_batch_as_single_evaluations(void **state)
+{
+    (void)state;
+    static const char *const sets[][3] = {
+        {"rules/cn/jilin.yaml", "examples/jilin-units.csv", "2024-06-30"},
+        {"rules/cn/jilin-pool.yaml", "examples/jilin-units.csv", "2024-06-30"},
+        {"rules/cn/late-fee.yaml", "examples/late-fee-arrears.csv", "2024-06-30"},
+        {"rules/cn/national.yaml", "examples/jilin-agencies.csv", "2024-06-30"},
+        {"rules/de/sgb9.yaml", "examples/de-employers.csv", "2024-12-31"},
+        {"rules/jp/levy.yaml", "examples/jp-employers.csv", "2025-10-01"},
+        {"rules/fr/oeth.yaml", "examples/fr-companies.csv", "2024-12-31"}};
+    enum { N = 48, NSETS = sizeof sets / sizeof *sets };
+    for (size_t i = 0; i < NSETS; i++) {
+        ql_ruleset *rs[2];
+        ql_record *rec[2][N];
+        ql_result *many[N], *one[N];
+        const ql_record *batch[N];
+        char path[512], csv[2][512], why[512];
+        for (int k = 0; k < 2; k++) {
+            size_t at = (i + (size_t)k) % NSETS;
+            snprintf(path, sizeof path, SRC "%s", sets[at][0]);
+            snprintf(csv[k], sizeof csv[k], SRC "%s", sets[at][1]);
+            assert_int_equal(ql_ruleset_load(&rs[k], path, NULL), QL_OK);
+            for (int j = 0; j < N; j++)
+                assert_int_equal(ql_record_new(&rec[k][j], rs[k], NULL), QL_OK);
+        }
+        for (int j = 0; j < N; j++) {
+            const ql_ruleset *of = rs[j % 3 == 2];
+            assert_int_equal(ql_result_new(&many[j], of, NULL), QL_OK);
+            assert_int_equal(ql_result_new(&one[j], of, NULL), QL_OK);
+        }
+        fd_rng r = {0xba7c0000 + i, NULL, 0};
+        long errors = 0, evaluated = 0;
+        for (int round = 0; round < 24; round++) {
+            int like = round % 3 != 0; /* the example's rows */
+            ql_date date = like ? day(sets[i][2]) : fd_gen_date(&r);
+            for (int j = 0; j < N; j++) {
+                int k = j % 3 == 2;
+                if (like)
+                    example_row(rs[k], rec[k][j], csv[k], j + round);
+                else
+                    fd_gen_record(&r, rs[k], rec[k][j], 10 + fd_below(&r, 60));
+                batch[j] = rec[k][j];
+            }
+            ql_status bst = ql_evaluate_many(many, batch, N, date, 0), first = QL_OK;
+            for (int j = 0; j < N; j++) {
+                ql_status st = ql_evaluate(one[j], batch[j], date, 0, NULL);
+                if (st && first == QL_OK)
+                    first = st;
+                errors += st != QL_OK;
+                evaluated++;
+                if (ql_result_status(many[j]) != st)
+                    fail_msg("%s round %d record %d: the batch gave %s, "
+                             "ql_evaluate %s", sets[i][0], round, j,
+                             ql_status_name(ql_result_status(many[j])),
+                             ql_status_name(st));
+                if (st ? !fd_same_error(ql_result_error(many[j]),
+                                        ql_result_error(one[j]))
+                       : !fd_same_results(many[j], one[j], why, sizeof why))
+                    fail_msg("%s round %d record %d: %s", sets[i][0], round, j,
+                             st ? ql_result_error(many[j])->message : why);
+            }
+            assert_int_equal(bst, first);
+        }
+        printf("  %-26s %ld records in batches, %ld of them errors\n",
+               sets[i][0], evaluated, errors);
+        assert_true(errors > 0 && (evaluated - errors) * 4 > evaluated);
+        for (int j = 0; j < N; j++) {
+            ql_result_free(many[j]);
+            ql_result_free(one[j]);
+            ql_record_free(rec[0][j]);
+            ql_record_free(rec[1][j]);
+        }
+        ql_ruleset_free(rs[0]);
+        ql_ruleset_free(rs[1]);
+    }
+}
+
 /* The build generated C for these rule sets (meson.build, lib/fast_gen.h)
  * and a load chooses it; for Germany's and Japan's, and for any rule set
  * whose code differs by one operand (an override folded into a
@@ -449,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_fast_examples_take_the_fast_path),
         cmocka_unit_test(test_fast_bundled_random_records),
         cmocka_unit_test(test_fast_bundled_random_records_interpreted),
+        cmocka_unit_test(test_fast_batch_as_single_evaluations),
         cmocka_unit_test(test_fast_generated_programs_chosen),
         cmocka_unit_test(test_fast_random_rule_sets),
         cmocka_unit_test(test_fast_quotient_through_a_lazy_value),
