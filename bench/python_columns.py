@@ -13,7 +13,13 @@ Measured, each the median of the repeats:
      read as a list of objects;
   3. RuleSet.evaluate_frame from a DataFrame of strings, the output
      DataFrame of Decimal / bool / None built;
-  4. examples/dask_levy.py's levy on a LocalCluster of 1 and of 2 worker
+  4. the record way against the typed way of evaluate_columns and
+     evaluate_frame (bindings/python/typedcols.h), paired: in turn within
+     each repeat, on Jilin and on the pool's rules (rules/cn/jilin-pool.yaml:
+     Jilin's inputs without its two date outputs, the 'id' column left out
+     and an enterprise's empty posts 0, so that every row is evaluated in
+     place);
+  5. examples/dask_levy.py's levy on a LocalCluster of 1 and of 2 worker
      processes (the cluster started before the clock; reading the CSV,
      levying and the totals timed).
 The two one-core paths are one thread each: their rows per second are
@@ -39,6 +45,7 @@ from decimal import Decimal
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RULES = os.path.join(ROOT, "rules", "cn", "jilin.yaml")
+POOL = os.path.join(ROOT, "rules", "cn", "jilin-pool.yaml")
 DATE = "2024-06-30"
 
 TARGET_COLUMNS = 1_000_000   # rows/s, one core, lists of str in, columns out
@@ -85,6 +92,7 @@ def main():
     cli = os.path.join(a.build, "tools", "quotalevy")
     rs = quotalevy.RuleSet.load(RULES)
     results = []          # (name, wall, cpu or None)
+    paired = []           # (name, record way / typed way CPU, rows/s each, rows in place)
     load_before = load()
     with tempfile.TemporaryDirectory() as d:
         data = os.path.join(d, "units.csv")
@@ -121,6 +129,44 @@ def main():
         results.append(("evaluate_columns, and every column read as objects", t, c))
         del lists
 
+        # the same call the record way (every row a record: the way before
+        # typedcols.h) and the typed way, in turn within each repeat, on
+        # Jilin and on the pool's rules (Jilin's inputs; no date output,
+        # no 'id' column: every row in place)
+        from quotalevy import _frame
+        pool = quotalevy.RuleSet.load(POOL)
+        # an enterprise has no posts, which the pool's rules need: 0 posts
+        pool_columns = {k: v for k, v in columns.items() if k != "id"}
+        pool_columns["posts"] = [p if p else "0" for p in pool_columns["posts"]]
+        pool_df = pd.DataFrame(pool_columns)
+        for label, fn, key in (
+                ("evaluate_columns, Jilin",
+                 lambda typed: rs._evaluate_columns(columns, DATE, typed=typed), "levy_due"),
+                ("evaluate_columns, pool rules, no id",
+                 lambda typed: pool._evaluate_columns(pool_columns, DATE, errors="column",
+                                                      typed=typed), "pool_shortfall"),
+                ("evaluate_frame, pool rules, no id",
+                 lambda typed: _frame.evaluate_frame(pool, pool_df, DATE, [], "column",
+                                                     "refuse", "warn", typed=typed),
+                 "pool_shortfall")):
+            ratios, rates, in_place = [], [], 0
+            for _ in range(a.repeats):
+                cpu, cells = {}, {}
+                for typed in (False, True):
+                    out = None
+                    c0 = time.process_time()
+                    out = fn(typed)
+                    cpu[typed] = time.process_time() - c0
+                    in_place = out[1] if typed else in_place
+                    cells[typed] = [str(v) for v in out[0][key]]
+                    del out
+                assert cells[False] == cells[True], (label, "the two ways differ")
+                ratios.append(cpu[False] / cpu[True])
+                rates.append((a.rows / cpu[False], a.rows / cpu[True]))
+            paired.append((label, statistics.median(ratios),
+                           statistics.median(r[0] for r in rates),
+                           statistics.median(r[1] for r in rates), in_place))
+
         t, c, frame = measure(lambda: rs.evaluate_frame(df, DATE, keep=["id"]), a.repeats)
         got = sum(frame["levy_due"], Decimal(0))
         assert got == want, ("evaluate_frame", got, want)
@@ -154,6 +200,16 @@ def main():
             name, format(int(a.rows / t), ","),
             format(int(a.rows / c), ",") if c else "–", t_cli / t,
             "%.2f" % (c_cli / c) if c else "–"))
+    print()
+    print("Paired, the record way against the typed way (typedcols.h), CPU time, "
+          "median of %d repeats:" % a.repeats)
+    print()
+    print("| call | record way rows/s | typed way rows/s | record ÷ typed CPU | rows in place |")
+    print("|---|---:|---:|---:|---:|")
+    for label, ratio, r_rec, r_typed, in_place in paired:
+        print("| %s | %s | %s | %.2f | %s |" % (label, format(int(r_rec), ","),
+                                               format(int(r_typed), ","), ratio,
+                                               format(in_place, ",")))
     print()
     by = {name: (t, c) for name, t, c in results}
 

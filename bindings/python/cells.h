@@ -17,10 +17,32 @@
 /* One cell of the input, as the library will read it. */
 typedef struct cell {
     const char *text; /* NULL: empty */
-    Py_ssize_t len;   /* CELL_NOT_TEXT: a str without a UTF-8 form */
+    Py_ssize_t len;   /* CELL_NOT_TEXT, CELL_NOT_NUMBER: no text (below) */
 } cell;
 
+/* len of a str without a UTF-8 form (a lone surrogate) */
 #define CELL_NOT_TEXT (-1)
+/* len of a NaN or infinite Decimal: no number, the row's own error, as
+ * evaluate() refuses it (QL_PY_NAN_DECIMAL) */
+#define CELL_NOT_NUMBER (-2)
+
+/* Whether v is a Decimal that is NaN or infinite; −1 with an exception. */
+static int cell_nan_decimal(PyObject *v)
+{
+    if (Py_IS_TYPE(v, (PyTypeObject *)ql_decimal_type) && dec_fast)
+        return (((const dec_object *)v)->dec.flags & 0x0E) !=
+               0; /* INF, NAN, SNAN */
+    int is = PyObject_IsInstance(v, ql_decimal_type);
+    if (is <= 0)
+        return is;
+    PyObject *finite =
+        PyObject_CallMethod(ql_decimal_type, "is_finite", "O", v);
+    if (!finite)
+        return -1;
+    int ok = PyObject_IsTrue(finite);
+    Py_DECREF(finite);
+    return ok < 0 ? -1 : !ok;
+}
 
 /* The text of an input cell, with the GIL held.  A str (the usual cell)
  * lends its UTF-8; None is empty; anything else goes through conv(value,
@@ -51,6 +73,11 @@ static int cell_text(PyObject *v, PyObject *conv, size_t input, Py_ssize_t row,
     } else if (v == Py_True || v == Py_False) {
         s = PyUnicode_FromString(v == Py_True ? "true" : "false");
     } else {
+        int nan = cell_nan_decimal(v);
+        if (nan) {
+            c->len = CELL_NOT_NUMBER;
+            return nan < 0 ? -1 : 0;
+        }
         s = PyObject_CallFunction(conv, "Onn", v, (Py_ssize_t)input, row);
         if (s == Py_None) {
             Py_DECREF(s);
@@ -85,11 +112,15 @@ static int cell_text(PyObject *v, PyObject *conv, size_t input, Py_ssize_t row,
 
 /* Gathers the texts of rows r0 .. r0 + k − 1 of every column into
  * cells[j * ni + i], each held by held[...]; −1 with an exception (and
- * nothing held). */
+ * nothing held).  only (NULL: every row) names the rows to gather with
+ * a nonzero byte; the others' cells are left alone (typedcols.h). */
 static int gather_cells(PyObject *columns, size_t ni, Py_ssize_t r0, size_t k,
-                        PyObject *conv, cell *cells, PyObject **held)
+                        PyObject *conv, cell *cells, PyObject **held,
+                        const unsigned char *only)
 {
     for (size_t j = 0; j < k; j++) {
+        if (only && !only[j])
+            continue;
         for (size_t i = 0; i < ni; i++) {
             PyObject *col = PyList_GET_ITEM(columns, i);
             cell *c = &cells[j * ni + i];
@@ -121,18 +152,22 @@ static int gather_cells(PyObject *columns, size_t ni, Py_ssize_t r0, size_t k,
 }
 
 /* Fills the chunk's k records from its cells; bad_input[j] = input + 1 of
- * the first field a record refused (0: none).  Runs without the GIL. */
+ * the first field a record refused (0: none).  only as gather_cells'.
+ * Runs without the GIL. */
 static void fill_chunk(struct ql_batch *b, size_t ni, size_t k,
-                       const cell *cells, int *bad_input)
+                       const cell *cells, int *bad_input,
+                       const unsigned char *only)
 {
     for (size_t j = 0; j < k; j++) {
+        bad_input[j] = 0;
+        if (only && !only[j])
+            continue;
         ql_record *rec = b->recs[j];
         ql_record_clear(rec);
-        bad_input[j] = 0;
         for (size_t i = 0; i < ni; i++) {
             const cell *c = &cells[j * ni + i];
             ql_error err;
-            if (c->len == CELL_NOT_TEXT ||
+            if (c->len < 0 ||
                 (c->text &&
                  ql_record_set_text(rec, i, c->text, (size_t)c->len, &err))) {
                 bad_input[j] = (int)i + 1;
@@ -143,23 +178,28 @@ static void fill_chunk(struct ql_batch *b, size_t ni, size_t k,
 }
 
 /* Appends the chunk's errors to errs as (row, error args); 1 if any, 0 if
- * none, −1 with an exception. */
+ * none, −1 with an exception.  only as gather_cells': the other rows
+ * have no error. */
 static int chunk_errors(struct ql_batch *b, size_t ni, Py_ssize_t r0, size_t k,
-                        const cell *cells, const int *bad_input, PyObject *errs)
+                        const cell *cells, const int *bad_input, PyObject *errs,
+                        const unsigned char *only)
 {
     int failed = 0;
     for (size_t j = 0; j < k; j++) {
+        if (only && !only[j])
+            continue;
         ql_error err;
         const ql_error *e = NULL;
         if (bad_input[j]) {
             /* set again, to have its error: only for a refused row */
             size_t i = (size_t)bad_input[j] - 1;
             const cell *c = &cells[j * ni + i];
-            if (c->len == CELL_NOT_TEXT) {
+            if (c->len < 0) {
                 ql_error_clear(&err);
                 err.code = QL_ERECORD;
                 snprintf(err.message, sizeof err.message, "%s",
-                         QL_PY_SURROGATE);
+                         c->len == CELL_NOT_TEXT ? QL_PY_SURROGATE
+                                                 : QL_PY_NAN_DECIMAL);
                 snprintf(err.field, sizeof err.field, "%s",
                          ql_ruleset_input_name(b->rs, i));
             } else {

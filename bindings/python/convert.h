@@ -91,6 +91,9 @@ static void raise_field_type(PyObject *field, const char *message)
     "the str holds a lone surrogate (U+D800 to U+DFFF), which is not a "     \
     "character and has no UTF-8 form: expected text of Unicode characters"
 
+/* What a NaN or infinite Decimal is, whichever path meets it. */
+#define QL_PY_NAN_DECIMAL "a NaN or infinite Decimal is not a number"
+
 /* The UTF-8 of str s (a value or name of field `field`), or NULL with an
  * exception: a RecordError naming the field when s holds a lone
  * surrogate (never a bare UnicodeEncodeError). */
@@ -219,7 +222,7 @@ static PyObject *field_str(PyObject *v, PyObject *field)
         int ok = finite && PyObject_IsTrue(finite);
         Py_XDECREF(finite);
         if (!ok) {
-            raise_field(ql_native_error, field, "a NaN or infinite Decimal is not a number");
+            raise_field(ql_native_error, field, QL_PY_NAN_DECIMAL);
             return NULL;
         }
         /* format 'f': plain notation, never 1E+3 — unless written out it
@@ -259,13 +262,25 @@ static PyObject *field_str(PyObject *v, PyObject *field)
     if (PyObject_IsInstance(v, ql_date_type) == 1)
         return PyObject_CallMethod(ql_date_type, "isoformat", "O", v);
     /* numpy's float32 and float16 are no Python float (float64 is): the
-     * same refusal, not "expected …, not numpy.float32" */
-    for (PyTypeObject *t = Py_TYPE(v); t; t = t->tp_base)
+     * same refusal, not "expected …, not numpy.float32"; numpy's integers
+     * and bools (a frame row's cells) are read as the columns read them */
+    for (PyTypeObject *t = Py_TYPE(v); t; t = t->tp_base) {
         if (!strcmp(t->tp_name, "numpy.floating")) {
             raise_field_type(field, "a float cannot hold a decimal such as 0.015 "
                                     "exactly; pass a decimal.Decimal, an int or a string");
             return NULL;
         }
+        if (!strcmp(t->tp_name, "numpy.integer")) {
+            PyObject *x = PyNumber_Index(v);
+            PyObject *text = x ? PyNumber_ToBase(x, 10) : NULL;
+            Py_XDECREF(x);
+            return text;
+        }
+        if (!strcmp(t->tp_name, "numpy.bool_")) {
+            int b = PyObject_IsTrue(v);
+            return b < 0 ? NULL : PyUnicode_FromString(b ? "true" : "false");
+        }
+    }
     char msg[256];
     snprintf(msg, sizeof msg, "expected a Decimal, int, str, bool, date or None, not %.100s",
              Py_TYPE(v)->tp_name);

@@ -188,6 +188,34 @@ static void dec_fast_init(void)
         }
 }
 
+/* A finite Decimal d (exactly the type, not a subclass) as coef ×
+ * 10^−places, read from the layout dec_make makes (one word): 1 when it
+ * is a number of at most 18 digits with 0 … 18 places — what its text,
+ * format(d, "f"), would give the library's 64-bit reading — else 0 (a
+ * special value, a positive exponent, more digits: the caller reads
+ * its text).  Needs the GIL. */
+static int dec_read(PyObject *d, int64_t *coef, int *places)
+{
+    if (!dec_fast || !Py_IS_TYPE(d, (PyTypeObject *)ql_decimal_type))
+        return 0;
+    const dec_object *o = (const dec_object *)d;
+    /* MPD_INF, MPD_NAN, MPD_SNAN are the bits above the sign */
+    if ((o->dec.flags & 0x0E) || o->dec.len != 1 || o->dec.exp > 0 ||
+        o->dec.exp < -18 || !o->dec.data)
+        return 0;
+    uint64_t mag = o->dec.data[0];
+    /* its text's digits: the coefficient's, and a 0 before the point
+     * when every digit is a place ("0.05"), as the library counts them */
+    int64_t digits = dec_digits(mag), p = -o->dec.exp;
+    if (digits <= p)
+        digits = p + 1;
+    if (digits > 18)
+        return 0;
+    *coef = (o->dec.flags & DEC_NEG) ? -(int64_t)mag : (int64_t)mag;
+    *places = (int)p;
+    return 1;
+}
+
 /* A new Decimal of the value in text (n bytes, a number as the library
  * writes it: an optional '-', digits, an optional '.' and digits): made
  * in place when its coefficient fits 64 bits, else by Decimal(text).

@@ -36,6 +36,8 @@
 #include "pydecimal.h"
 #include "cells.h"
 #include "columns.h"
+#include "typedcols.h"
+#include "colbatch.h"
 #include "noinput.h"
 
 #define QL_SWIG_RAISE(e) do { raise_ql(e); SWIG_fail; } while (0)
@@ -436,12 +438,13 @@ struct ql_batch *batch_new(struct ql_ruleset *rs, size_t cap)
 }
 
 
-/* The columnar path (columns.h). */
+/* The columnar path (colbatch.h). */
 PyObject *evaluate_columns(struct ql_batch *b, PyObject *columns, long n,
                            long date, PyObject *specs, PyObject *conv, PyObject *block,
-                           int stop)
+                           int stop, int typed)
 {
-    return columns_evaluate(b, columns, (Py_ssize_t)n, date, specs, conv, block, stop);
+    return columns_evaluate(b, columns, (Py_ssize_t)n, date, specs, conv, block, stop,
+                            typed);
 }
 
 /* Rows [start, stop) of a packed column as objects (columns.h). */

@@ -761,18 +761,22 @@ class RuleSet:
             self._colspecs = _columns.column_specs(self)
         return self._colspecs
 
-    def _run_columns(self, cells, n, days, errors, conv, block=None, labels=None):
+    def _run_columns(self, cells, n, days, errors, conv, block=None, labels=None,
+                     typed=True):
         """Evaluates n rows given as one list of cells per input (None for
-        no column): (column names, columns, error columns or None).  The
-        columns are packed, or None each when `block` (a numpy object
-        array of shape (columns, n)) received their values."""
+        no column): (column names, columns, error columns or None, rows
+        evaluated in place).  The columns are packed, or None each when
+        `block` (a numpy object array of shape (columns, n)) received
+        their values.  typed=False takes the record way for every row
+        (the tests' reference)."""
         if errors not in ("raise", "column"):
             raise ValueError("errors must be 'raise' or 'column'")
         names, specs = self._specs()
         b = self._take("batch", 1024)
         try:
-            cols, errs = _call(_native.evaluate_columns, b[2], cells, n, days, specs,
-                               conv, block, 1 if errors == "raise" else 0)
+            cols, errs, in_place = _call(_native.evaluate_columns, b[2], cells, n, days,
+                                         specs, conv, block, 1 if errors == "raise" else 0,
+                                         1 if typed else 0)
         finally:
             self._give("batch", b)
         if errs and errors == "raise":
@@ -788,7 +792,7 @@ class RuleSet:
                 ecols[0][row], ecols[1][row] = status, field or None
                 ecols[2][row] = ("%s:%d:%d: %s" % (file, line, column, message)
                                  if file else message)
-        return names, cols, ecols
+        return names, cols, ecols, in_place
 
     def evaluate_columns(self, columns: Mapping[str, Any], date: DateLike, *,
                          errors: str = "raise", floats: str = "refuse",
@@ -814,10 +818,17 @@ class RuleSet:
         gives None in every output and its status, field and message in
         the columns error_status, error_field and error_message
         (errors='column')."""
+        return self._evaluate_columns(columns, date, errors, floats, extra)[0]
+
+    def _evaluate_columns(self, columns, date, errors="raise", floats="refuse",
+                          extra="warn", typed=True, stacklevel=4):
+        """evaluate_columns, and the number of rows evaluated in place
+        (typed=False: none, every row the record way; the tests compare
+        the two)."""
         if not isinstance(columns, _Mapping):
             raise TypeError("columns must be a mapping of input names to sequences")
         _columns.error_columns_free(self, errors)
-        found = _columns.match_columns(self, columns.keys(), (), extra)
+        found = _columns.match_columns(self, columns.keys(), (), extra, stacklevel)
         whole = _columns.list_columns(self, columns.keys())
         conv = _columns.Converter(self, floats)
         cells: List[Any] = []
@@ -846,14 +857,14 @@ class RuleSet:
         _columns.no_input(self, found, columns.keys(), n, extra)
         for label in whole:
             _columns.list_items(self, label, whole_cells[label], cells, found)
-        names, cols, ecols = self._run_columns(cells, n, _date(date), errors,
-                                               conv)
+        names, cols, ecols, in_place = self._run_columns(cells, n, _date(date), errors,
+                                                         conv, typed=typed)
         out: Dict[str, Sequence[Any]] = {}
         for name, packed, spec in zip(names, cols, self._specs()[1]):
             out[name] = Column(name, spec[3], packed)
         if ecols is not None:
             out.update(zip(_columns.ERROR_COLUMNS, ecols))
-        return out
+        return out, in_place
 
     def evaluate_frame(self, df, date: DateLike, keep: Iterable[str] = (), *,
                        errors: str = "raise", floats: str = "refuse",
@@ -864,7 +875,7 @@ class RuleSet:
         bool, datetime.date, str or None.  Cells and options as for
         evaluate_columns; see docs/python.md, "pandas"."""
         from ._frame import evaluate_frame
-        return evaluate_frame(self, df, date, keep, errors, floats, extra)
+        return evaluate_frame(self, df, date, keep, errors, floats, extra)[0]
 
     def __repr__(self) -> str:
         return "RuleSet(%r, version %r)" % (self.id, self.version)

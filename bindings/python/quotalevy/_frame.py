@@ -14,7 +14,9 @@ from __future__ import annotations
 from . import _columns
 
 
-def evaluate_frame(rs, df, date, keep, errors, floats, extra):
+def evaluate_frame(rs, df, date, keep, errors, floats, extra, typed=True, stacklevel=4):
+    """The frame, and the number of rows evaluated in place (typed=False:
+    none, every row the record way; the tests compare the two)."""
     import numpy as np
     import pandas as pd
     from . import _date
@@ -39,7 +41,7 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
                          "name" % ", ".join(map(repr, clash)))
     _columns.error_columns_free(rs, errors)
     days = _date(date)
-    found = _columns.match_columns(rs, df.columns, keep, extra, stacklevel=4)
+    found = _columns.match_columns(rs, df.columns, keep, extra, stacklevel=stacklevel)
     whole = _columns.list_columns(rs, df.columns)  # read, kept or not
     n = len(df)
     _columns.no_input(rs, found, df.columns, n, extra)
@@ -62,8 +64,8 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
     # C puts each value straight into its place in one object block, which
     # becomes the frame's storage as it is (no list, no copy)
     block = np.empty((len(names), n), dtype=object)
-    names, _, ecols = rs._run_columns(cells, n, days, errors, conv, block,
-                                      labels=df.index)
+    names, _, ecols, in_place = rs._run_columns(cells, n, days, errors, conv, block,
+                                                labels=df.index, typed=typed)
     out = pd.DataFrame(block.T, index=df.index, columns=pd.Index(names, dtype=object),
                        dtype=object, copy=False)
     for pos, k in enumerate(keep):
@@ -71,7 +73,7 @@ def evaluate_frame(rs, df, date, keep, errors, floats, extra):
     if ecols is not None:
         for name, values in zip(_columns.ERROR_COLUMNS, ecols):
             out[name] = _objects(np, values)
-    return out
+    return out, in_place
 
 
 def _objects(np, values):
