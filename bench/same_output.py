@@ -10,7 +10,13 @@ N rows of bench/gen_units.py (default 1,000,000) with bad rows mixed in
 (a value that is no number, a negative one, a ragged row, a stray quote,
 bytes that are not UTF-8, a bad date in a date column), each with -j 1
 and -j 2, CSV and JSON Lines output, --keep, --rejects and --summary
-(grouped), and compares every file and the closing message.  Exit 0
+(grouped), and compares every file and the closing message.  The same
+rows with every field quoted (as many exports write them), spoilt with
+quotes the grammar refuses (text after a closing quote, a blank before
+an opening one) and fields that hold commas, quotes and line breaks, at
+-j 1, 2 and 8; a quoted file with CR-only line ends, one whose last
+quote never closes, and one with a quoted field past the record limit.
+Exit 0
 when all are identical; otherwise names the first difference of each
 case that differs.  Outputs go to a temporary folder.
 """
@@ -50,6 +56,51 @@ def generated(src, path, rows):
             if r.random() < 0.01:
                 r.choice(spoil)(f)
             out.write(b",".join(f) + b"\n")
+
+
+def quote(f):
+    return b'"' + f.replace(b'"', b'""') + b'"'
+
+
+def quoted(src, plain, path, rows):
+    """The generated rows (plain: generated()'s file) with every field
+    quoted, about 1 % of them spoilt or holding what only quotes can."""
+    r = random.Random(17)
+    spoil = [lambda f: f.__setitem__(1, b'"enter"prise"'),  # text after a close
+             lambda f: f.__setitem__(1, b' "enterprise"'),   # a blank before
+             lambda f: f.__setitem__(0, quote(f[0][1:-1] + b',"x"')),
+             lambda f: f.__setitem__(0, quote(f[0][1:-1] + b"\nnext line")),
+             lambda f: f.__setitem__(6, b'"12""x"'),
+             lambda f: f.__setitem__(6, quote(b"1\r2"))]
+    with open(plain, "rb") as f, open(path, "wb") as out:
+        for k, l in enumerate(f.read().split(b"\n")):
+            if not l:
+                continue
+            fields = [quote(x) for x in l.split(b",")]
+            if k and r.random() < 0.01:
+                r.choice(spoil)(fields)
+            out.write(b",".join(fields) + b"\n")
+
+
+def edge_files(src, qpath, tmp):
+    """Small quoted inputs at the grammar's edges: CR-only line ends, a
+    quote still open at the end of the input, a field past the limit."""
+    with open(qpath, "rb") as f:
+        head = f.read(1 << 20).split(b"\n")[:2001]
+    files = {}
+    files["CR-only line ends"] = b"\r".join(head) + b"\r"
+    files["a quote open at the end"] = (b"\n".join(head) + b"\n" +
+                                        b'"U9","enter\n' + b'"x","y\n' * 3)
+    files["a field past the record limit"] = (
+        b"\n".join(head[:1000]) + b"\n" + b'"L1","' + b"x" * (17 << 20) + b'"\n' +
+        b"\n".join(head[1000:]) + b"\n")
+    out = []
+    for name, data in files.items():
+        p = os.path.join(tmp, name.replace(" ", "-") + ".csv")
+        with open(p, "wb") as f:
+            f.write(data)
+        out.append((name, p))
+    return out
 
 
 def run(binary, src, args, d):
@@ -98,6 +149,16 @@ def main():
                 cases.append((f"{a.rows:,} generated rows -j {j} -f {fmt}",
                               ["rules/cn/jilin.yaml", gen, "-j", j, "-f", fmt, "--keep",
                                "unit_type,wage_total", "--group-by", "unit_type"]))
+        qgen = os.path.join(tmp, "quoted.csv")
+        quoted(a.src, gen, qgen, a.rows)
+        for j in ("1", "2", "8"):
+            cases.append((f"{a.rows:,} generated rows, every field quoted, -j {j}",
+                          ["rules/cn/jilin.yaml", qgen, "-j", j, "--keep",
+                           "unit_type,wage_total", "--group-by", "unit_type"]))
+        for name, path in edge_files(a.src, qgen, tmp):
+            for j in ("1", "2"):
+                cases.append((f"quoted, {name}, -j {j}",
+                              ["rules/cn/jilin.yaml", path, "-j", j, "--keep", "unit_type"]))
         bad = 0
         for k, (name, args) in enumerate(cases):
             x = run(old, a.src, args, os.path.join(tmp, f"{k}-old"))

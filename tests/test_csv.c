@@ -16,7 +16,8 @@
 
 /* The paths of reading: the plain-line shortcut, the general reader,
  * and runs of plain lines handed over whole (csv_plain_lines, cut by
- * csv_split_plain as a worker thread cuts them; csv_next for the rest). */
+ * csv_split_plain as a worker thread cuts them, or csv_split_quoted for
+ * lines that quote whole fields; csv_next for the rest). */
 enum { PATH_PLAIN, PATH_GENERAL, PATH_RUNS, NPATHS };
 static const char *const path_name[NPATHS] = {"plain-line", "general",
                                               "runs of lines"};
@@ -26,6 +27,8 @@ static const char *const path_name[NPATHS] = {"plain-line", "general",
  * empty: the caller does not read it); 1 if it took some.  The runs are
  * cut short now and then (at most 1 to 5 lines, or a few bytes) so that
  * their ends fall everywhere. */
+static long quoted_taken; /* lines taken flagged quoted, for the tests */
+
 static int take_runs(csv_reader *r, strbuf *b, const unsigned char *skip,
                      size_t nskip, unsigned *turn)
 {
@@ -42,9 +45,11 @@ static int take_runs(csv_reader *r, strbuf *b, const unsigned char *skip,
             static const char *text[CSV_PLAIN_MAX + 1];
             static size_t len[CSV_PLAIN_MAX + 1];
             assert_true(lines[j].len < CSV_PLAIN_MAX);
+            quoted_taken += lines[j].quoted;
             assert_int_equal(blk.p[lines[j].off + lines[j].len], '\n');
-            size_t nf = csv_split_plain(rec, blk.p + lines[j].off, lines[j].len,
-                                        text, len, CSV_PLAIN_MAX + 1);
+            size_t nf = (lines[j].quoted ? csv_split_quoted : csv_split_plain)(
+                rec, blk.p + lines[j].off, lines[j].len, text, len,
+                CSV_PLAIN_MAX + 1);
             assert_true(nf <= lines[j].len + 1);
             char num[32];
             snprintf(num, sizeof num, "%s%ld[", b->len ? " " : "", first + j);
@@ -185,6 +190,27 @@ static const csv_case cases[] = {
      "1!1:a NUL byte in a field (binary data, not text) 2[d]", 8},
     {"the first problem is the one said", "a\"b,\"c\"d\ne\n",
      "1!1:" QUOTE_IN_PLAIN " 2[e]"},
+    /* after a header, where runs of lines are taken: lines that quote
+     * whole fields are cut by csv_split_quoted, any other quote is the
+     * general reader's */
+    {"after a header: lines that quote whole fields",
+     "h,i\n\"a\",\"b\"\n\"c,d\",\"\"\"\"\n\"\",e\nx,\"\"\n",
+     "1[h|i] 2[a|b] 3[c,d|\"] 4[|e] 5[x|]"},
+    {"after a header: a stray quote, then a quoted line",
+     "h\nok\na\"b\n\"c\"\n", "1[h] 2[ok] 3!1:" QUOTE_IN_PLAIN " 4[c]"},
+    {"after a header: text after a closing quote", "h,i\n\"a\"b,c\n\"d\",e\n",
+     "1[h|i] 2!1:" AFTER_CLOSE " 3[d|e]"},
+    {"after a header: a blank before a quote", "h,i\n\"a\", \"b\"\nd,e\n",
+     "1[h|i] 2!2:" QUOTE_IN_PLAIN " 3[d|e]"},
+    {"after a header: a quoted line break", "h,i\n\"a\nb\",c\n\"d\",e\n",
+     "1[h|i] 2[a\\nb|c] 4[d|e]"},
+    {"after a header: a quote never closed", "h\n\"ok\"\n\"a,b\nc\n",
+     "1[h] 2[ok] 3!1:a quoted field opened on line 3 is not closed before the "
+     "end of the input (it took in the 1 lines after it)"},
+    {"after a header: a NUL inside quotes", "h\n\"a\0b\"\n\"c\"\n",
+     "1[h] 2!1:a NUL byte in a field (binary data, not text) 3[c]", 12},
+    {"after a header: the last quoted line without a line end",
+     "h\n\"a\",\"b\"", "1[h] 2[a|b]"},
 };
 
 static void test_csv_grammar_table(void **state)
@@ -371,6 +397,48 @@ static void test_csv_put_field_every_place(void **state)
                 assert_int_equal(b.p[0] == '"' && n, quoted);
                 free(b.p);
             }
+}
+
+/* Random lines of quoted and unquoted fields, stray and doubled quotes,
+ * commas and line breaks inside quotes, CR, blanks, after a header: the
+ * runs of lines (quoted ones cut by csv_split_quoted) read every record
+ * and every refusal exactly as the general reader does. */
+static void test_csv_quoted_runs_as_general(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a",     "7",    ",",     "\"",   "\"\"", "\"x,y\"", "\"q\"\"q\"",
+        "\"\",", " ",   "\n",   "\r",   "\"m\nn\"", "\"\"\"\"", ",\"z\""};
+    uint64_t seed = 0x2545F4914F6CDD1DULL;
+    quoted_taken = 0;
+    for (int round = 0; round < 3000; round++) {
+        strbuf in = {0};
+        sb_puts(&in, "a,b,c\n");
+        for (int line = 0; line < 6; line++) {
+            int np = 1 + (int)(seed % 6);
+            for (int k = 0; k < np; k++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                /* mostly well-quoted pieces, a stray one now and then */
+                size_t at = (seed >> 33) % (sizeof pieces / sizeof *pieces);
+                if ((at == 3 || at == 8 || at == 9 || at == 10) && (seed >> 20) % 4)
+                    at = 5;
+                sb_puts(&in, pieces[at]);
+            }
+            sb_putc(&in, '\n');
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        }
+        char *want = read_all(in.p, in.len, PATH_GENERAL, NULL, 0);
+        char *got = read_all(in.p, in.len, PATH_RUNS, NULL, 0);
+        if (strcmp(got, want)) {
+            print_error("input\n%s\ngeneral\n  %s\nruns\n  %s\n", in.p, want, got);
+            fail();
+        }
+        free(want);
+        free(got);
+        free(in.p);
+    }
+    print_message("  %ld quoted lines taken in runs\n", quoted_taken);
+    assert_true(quoted_taken > 3000); /* the quoted way was taken */
 }
 
 /* Every field of random plain lines (csv_plain_lines takes them, as a
@@ -572,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_csv_gives_up_on_endless_input),
         cmocka_unit_test(test_csv_put_field_round_trip),
         cmocka_unit_test(test_csv_put_field_every_place),
+        cmocka_unit_test(test_csv_quoted_runs_as_general),
         cmocka_unit_test(test_csv_put_plain_field_as_put_field),
         cmocka_unit_test(test_csv_put_plain_field_quotes_blank_ends),
     };

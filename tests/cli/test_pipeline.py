@@ -143,6 +143,33 @@ class SameBytesWhateverTheThreads(unittest.TestCase):
         self.assertIn("levy_due", first)
         self.assertIn("admin_level", first)
 
+    def test_every_field_quoted(self):
+        # an export that quotes every field: its lines are cut by the
+        # workers (csv_split_quoted), some ids holding a comma and a
+        # doubled quote (so the output quotes them again), a few lines
+        # the reader refuses (text after a closing quote) or reads itself
+        # (a line break inside quotes) among them
+        src = os.path.join(self.tmp.name, "quoted.csv")
+        with open(self.csv, "rb") as f:
+            lines = [l for l in f.read().split(b"\n") if l]
+        out = []
+        for i, l in enumerate(lines):
+            fields = [b'"' + x.replace(b'"', b'""') + b'"' for x in l.split(b",")]
+            if i and i % 50 == 0:
+                fields[0] = fields[0][:-1] + b',""q"""'
+            if i and i % 613 == 0:
+                fields[1] = b'"enter"prise"'
+            if i and i % 701 == 0:
+                fields[0] = fields[0][:-1] + b'\nsecond line"'
+            out.append(b",".join(fields))
+        with open(src, "wb") as f:
+            f.write(b"\n".join(out) + b"\n")
+        o, r, sums, err = self.check_same(src, "--date", "2024-06-30", "--keep",
+                                          "unit_type,wage_total", summary=[])
+        self.assertIn(b',""q""",', o)  # an id with a comma and a quote, requoted
+        self.assertIn(b"a closing quote must end the field", r)
+        self.assertIn(b"\nsecond line", o)
+
     def test_rejects_on_standard_error_in_order(self):
         # without --rejects, the reject lines go to standard error in input
         # order, among the same closing lines

@@ -18,7 +18,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Runs of plain lines handed over whole (csv_plain_lines, cut by
- * csv_split_plain, as `quotalevy run`'s workers cut them), csv_next for
+ * csv_split_plain or, quoting whole fields, csv_split_quoted, as `quotalevy
+ * run`'s workers cut them), csv_next for
  * the rest, against the general reader: every line the same record —
  * its line number and fields (those not kept aside: the caller does not
  * read them) — and the records between them the same too. */
@@ -51,8 +52,9 @@ static void runs_as_general(const uint8_t *data, size_t size,
         for (int k = 0; k < got; k++) {
             if (csv_next(q, &b) != 1 || b.line != first + k)
                 __builtin_trap();
-            size_t nf = csv_split_plain(rec, blk.p + lines[k].off, lines[k].len,
-                                        text, len, CSV_PLAIN_MAX + 1);
+            size_t nf = (lines[k].quoted ? csv_split_quoted : csv_split_plain)(
+                rec, blk.p + lines[k].off, lines[k].len, text, len,
+                CSV_PLAIN_MAX + 1);
             if (nf != b.nfields)
                 __builtin_trap();
             for (size_t i = 0; i < nf; i++)

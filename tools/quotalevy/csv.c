@@ -645,14 +645,61 @@ static void refill(csv_reader *r)
     }
 }
 
+/* Whether a line of n bytes (no LF in it) quotes only whole fields, as
+ * csv_plain_lines takes them: each field either holds no quote, or opens
+ * with one and ends with one just before a comma or the line end, every
+ * quote between doubled; no CR, NUL or 0xEF anywhere.  Anything else is
+ * the general reader's, which says what is wrong or reads it as
+ * Python's csv does. */
+static int quoted_line(const char *p, size_t n)
+{
+    size_t i = 0;
+    for (;;) { /* at a field's start */
+        if (i < n && p[i] == '"') {
+            for (i++;; i++) {
+                if (i == n)
+                    return 0; /* open at the line end: goes on past it */
+                unsigned char c = (unsigned char)p[i];
+                if (c == '\r' || c == '\0' || c == 0xEF)
+                    return 0;
+                if (c != '"')
+                    continue;
+                if (i + 1 < n && p[i + 1] == '"') {
+                    i++; /* a doubled quote */
+                    continue;
+                }
+                break;
+            }
+            i++; /* past the closing quote: a comma or the end */
+            if (i == n)
+                return 1;
+            if (p[i] != ',')
+                return 0; /* text after a closing quote */
+            i++;
+            continue;
+        }
+        for (; i < n && p[i] != ','; i++) {
+            unsigned char c = (unsigned char)p[i];
+            if (c == '"' || c == '\r' || c == '\0' || c == 0xEF)
+                return 0; /* a quote inside an unquoted field */
+        }
+        if (i == n)
+            return 1;
+        i++;
+    }
+}
+
 /* The run of plain lines from the chunk's byte `pos` (see csv_plain_lines):
  * their count (at most max) in *count, stored into lines[] with offsets
  * from pos, and the offset of the first byte not taken; *cut is set when
- * the scan met the chunk's end inside a line that may be plain. */
+ * the scan met the chunk's end inside a line that may be plain.  A line
+ * with a stop byte is taken when it quotes only whole fields
+ * (quoted_line); the scan for line ends goes on past a quote for that. */
 static size_t scan_plain(const char *b, size_t pos, size_t end, csv_line *lines,
                          size_t max, size_t room, size_t *count, int *cut)
 {
     size_t i = pos, ls = pos, k = 0;
+    int stop = 0; /* the line from ls has a stop byte before i */
     *cut = 0;
 #ifdef __SSE2__
     const __m128i nl_ = _mm_set1_epi8('\n'), q_ = _mm_set1_epi8('"'),
@@ -668,31 +715,41 @@ static size_t scan_plain(const char *b, size_t pos, size_t end, csv_line *lines,
             unsigned at = (unsigned)__builtin_ctz(nl);
             size_t e = i + at, n = e - ls;
             /* a stop byte in the line (those before ls were cleared) */
-            if ((st & ((1u << at) - 1)) || n == 0 || n >= CSV_PLAIN_MAX)
+            int q = stop || (st & ((1u << at) - 1));
+            if (n == 0 || n >= CSV_PLAIN_MAX || (q && !quoted_line(b + ls, n)))
                 goto done;
             lines[k].off = ls - pos;
             lines[k].len = n;
+            lines[k].quoted = q;
             k++;
             ls = e + 1;
+            stop = 0;
             st &= ~((2u << at) - 1);
             if (k == max || ls - pos >= room)
                 goto done;
         }
-        if (st || i + 16 - ls >= CSV_PLAIN_MAX)
-            goto done; /* the line that goes on is not plain */
+        stop |= st != 0; /* in the line that goes on */
+        if (i + 16 - ls >= CSV_PLAIN_MAX)
+            goto done; /* the line that goes on is too long */
     }
 #endif
     for (; i < end; i++) {
         unsigned c = plain_class[(unsigned char)b[i]];
         if (!c)
             continue;
+        if (c == 1) {
+            stop = 1;
+            continue;
+        }
         size_t n = i - ls;
-        if (c == 1 || n == 0 || n >= CSV_PLAIN_MAX)
+        if (n == 0 || n >= CSV_PLAIN_MAX || (stop && !quoted_line(b + ls, n)))
             goto done;
         lines[k].off = ls - pos;
         lines[k].len = n;
+        lines[k].quoted = stop;
         k++;
         ls = i + 1;
+        stop = 0;
         if (k == max || ls - pos >= room)
             goto done;
     }
@@ -772,6 +829,42 @@ size_t csv_split_plain(char *rec, const char *p, size_t n, const char **fields,
     }
 #endif
     return nf;
+}
+
+size_t csv_split_quoted(char *rec, const char *p, size_t n,
+                        const char **fields, size_t *lens, size_t cap)
+{
+    size_t i = 0, at = 0, nf = 0;
+    for (;;) { /* at a field's start (quoted_line checked the line) */
+        size_t start = at;
+        if (i < n && p[i] == '"') {
+            for (i++;; i++) {
+                if (p[i] == '"') {
+                    if (i + 1 < n && p[i + 1] == '"') {
+                        rec[at++] = '"';
+                        i++;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                rec[at++] = p[i];
+            }
+        } else {
+            for (; i < n && p[i] != ','; i++)
+                rec[at++] = p[i];
+        }
+        rec[at] = '\0';
+        if (nf < cap) {
+            fields[nf] = rec + start;
+            lens[nf] = at - start;
+        }
+        nf++;
+        at++;
+        if (i >= n)
+            return nf;
+        i++; /* the comma */
+    }
 }
 
 /* ------------------------------------------------------------ writing */

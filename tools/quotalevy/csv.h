@@ -66,6 +66,7 @@ void csv_general_only(csv_reader *r, int on);
  * the caller's buffer, the line end after them not counted. */
 typedef struct csv_line {
     size_t off, len;
+    int quoted; /* it has quoted fields: cut it with csv_split_quoted */
 } csv_line;
 
 /* The longest line csv_plain_lines takes (and shorter than any with
@@ -77,7 +78,14 @@ typedef struct csv_line {
  * CSV_PLAIN_MAX − 1 bytes that end in LF alone and hold no quote, CR,
  * NUL or 0xEF (a byte order mark's first byte), after the first record
  * (the header) — exactly the lines csv_next would cut at every comma
- * with nothing else to say of them.  At most `max` lines, and once the
+ * with nothing else to say of them.  Lines whose quotes only enclose
+ * whole fields (a quote opens a field and, doubled or not, closes it
+ * just before a comma or the line end; no line break, CR, NUL or 0xEF
+ * inside) are taken too, flagged `quoted`, for csv_split_quoted: an
+ * export that quotes every field is cut on the caller's threads as
+ * well.  Any other quote (a stray one, one still open at the line end,
+ * text after a closing quote) ends the run: csv_next reads that record
+ * and says what is wrong with it.  At most `max` lines, and once the
  * run's bytes reach `room` no more; their bytes, each line with its LF,
  * are appended to dst and lines[i] says where each is; *first_line is
  * the line number of the first (the others follow it one by one).
@@ -93,6 +101,13 @@ int csv_plain_lines(csv_reader *r, strbuf *dst, csv_line *lines, size_t max,
  * than cap. */
 size_t csv_split_plain(char *rec, const char *p, size_t n, const char **fields,
                        size_t *lens, size_t cap);
+/* Cuts a `quoted` line csv_plain_lines took (its n bytes at p): its
+ * fields, unquoted and their doubled quotes made one, into rec (room for
+ * n + 1 bytes) with a NUL after each, the first `cap` fields' texts and
+ * lengths in fields[] and lens[] — the fields csv_next would give.
+ * Returns the number of fields, which may be more than cap. */
+size_t csv_split_quoted(char *rec, const char *p, size_t n,
+                        const char **fields, size_t *lens, size_t cap);
 /* Bytes consumed so far (for progress). */
 long long csv_offset(const csv_reader *r);
 

@@ -74,6 +74,7 @@ typedef struct slot {
     /* a plain CSV line handed over whole (csv_plain_lines): its bytes in
      * the batch's block, for the worker to cut (run_evaluate_slot) */
     int plain;
+    int quoted; /* the plain line quotes whole fields (csv_split_quoted) */
     size_t poff, plen;
 } slot;
 

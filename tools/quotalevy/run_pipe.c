@@ -445,6 +445,7 @@ static long take_plain(run_pipe *p, in_reader *rd, int k, size_t n, size_t *byte
     const csv_line *ln = p->lines;
     for (int j = 0; j < got; j++, s++) {
         s->plain = 1;
+        s->quoted = ln[j].quoted;
         s->line = first + j;
         s->poff = ln[j].off;
         s->plen = ln[j].len;

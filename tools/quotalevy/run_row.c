@@ -447,10 +447,16 @@ static int set_raw(const run_cfg *cfg, worker *w, slot *s, row_view *v,
 static int set_plain(const run_cfg *cfg, worker *w, slot *s, row_view *v,
                      raw_row *r, ql_date *date, int *have_date)
 {
-    int set;
-    memcpy(w->line, w->block + s->poff, s->plen);
-    size_t n = qli_record_set_line(w->rec, cfg->map_field, cfg->map_n, w->line,
-                                   s->plen, w->ftext, w->flen, &set);
+    int set = 0;
+    size_t n;
+    if (s->quoted) { /* unquoted here, then set as csv_next's fields are */
+        n = csv_split_quoted(w->line, w->block + s->poff, s->plen, w->ftext,
+                             w->flen, cfg->map_n);
+    } else {
+        memcpy(w->line, w->block + s->poff, s->plen);
+        n = qli_record_set_line(w->rec, cfg->map_field, cfg->map_n, w->line,
+                                s->plen, w->ftext, w->flen, &set);
+    }
     if (n != cfg->map_n) {
         char msg[160];
         int column;
@@ -483,7 +489,9 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
     ql_error err;
     int have_date = cfg->has_date;
     ql_date date = cfg->date;
-    row_view rv = {NULL, 0, 0, w->keep_v, w->keep_l, w->keep_c, 0, s->plain};
+    /* a quoted line's fields may hold commas and quotes: not plain */
+    row_view rv = {NULL, 0, 0, w->keep_v, w->keep_l, w->keep_c, 0,
+                   s->plain && !s->quoted};
     for (size_t k = 0; k < cfg->nkeep; k++)
         rv.keep[k] = NULL;
     raw_row raw = {(const char *const *)s->rawtext, s->rawlen, s->nraw};
