@@ -645,6 +645,12 @@ static void refill(csv_reader *r)
     }
 }
 
+/* What quoted_line looks for in a byte: 1 a quote, 2 a comma, 3 a byte
+ * only the general reader handles (CR, NUL, a byte order mark's first
+ * byte); a table lookup a byte, not four comparisons. */
+static const unsigned char quoted_class[256] = {
+    ['"'] = 1, [','] = 2, ['\r'] = 3, [0] = 3, [0xEF] = 3};
+
 /* Whether a line of n bytes (no LF in it) quotes only whole fields, as
  * csv_plain_lines takes them: each field either holds no quote, or opens
  * with one and ends with one just before a comma or the line end, every
@@ -653,18 +659,16 @@ static void refill(csv_reader *r)
  * Python's csv does. */
 static int quoted_line(const char *p, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)p;
     size_t i = 0;
     for (;;) { /* at a field's start */
-        if (i < n && p[i] == '"') {
+        if (i < n && u[i] == '"') {
             for (i++;; i++) {
-                if (i == n)
-                    return 0; /* open at the line end: goes on past it */
-                unsigned char c = (unsigned char)p[i];
-                if (c == '\r' || c == '\0' || c == 0xEF)
-                    return 0;
-                if (c != '"')
-                    continue;
-                if (i + 1 < n && p[i + 1] == '"') {
+                while (i < n && !(quoted_class[u[i]] & 1))
+                    i++; /* not a quote, CR, NUL or 0xEF (a comma is 2) */
+                if (i == n || u[i] != '"')
+                    return 0; /* open at the line end, or a stop byte */
+                if (i + 1 < n && u[i + 1] == '"') {
                     i++; /* a doubled quote */
                     continue;
                 }
@@ -673,18 +677,17 @@ static int quoted_line(const char *p, size_t n)
             i++; /* past the closing quote: a comma or the end */
             if (i == n)
                 return 1;
-            if (p[i] != ',')
+            if (u[i] != ',')
                 return 0; /* text after a closing quote */
             i++;
             continue;
         }
-        for (; i < n && p[i] != ','; i++) {
-            unsigned char c = (unsigned char)p[i];
-            if (c == '"' || c == '\r' || c == '\0' || c == 0xEF)
-                return 0; /* a quote inside an unquoted field */
-        }
+        while (i < n && !quoted_class[u[i]])
+            i++;
         if (i == n)
             return 1;
+        if (u[i] != ',')
+            return 0; /* a quote inside an unquoted field, or a stop byte */
         i++;
     }
 }
