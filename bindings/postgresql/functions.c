@@ -15,6 +15,7 @@
 #include "pg_quotalevy.h"
 
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -291,9 +292,35 @@ Datum qlpg_rule_set_info(PG_FUNCTION_ARGS)
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
 }
 
+/* A share ("0.016") as the rules file writes a percentage ("1.6%"): the
+ * point moved two places, its places kept in percent (0.150 → 15.0%). */
+static char *percent_text(const char *share)
+{
+    const char *p = share, *dot;
+    StringInfoData b;
+    initStringInfo(&b);
+    if (*p == '-')
+        appendStringInfoChar(&b, *p++);
+    dot = strchr(p, '.');
+    size_t whole = dot ? (size_t)(dot - p) : strlen(p);
+    const char *frac = dot ? dot + 1 : "";
+    size_t nf = strlen(frac);
+    char *digits = psprintf("%.*s%.*s%s", (int)whole, p, (int)(nf < 2 ? nf : 2), frac,
+                            nf == 0 ? "00" : nf == 1 ? "0" : "");
+    const char *d = digits;
+    while (d[0] == '0' && d[1]) /* 0016 → 16, 000 → 0 */
+        d++;
+    appendStringInfoString(&b, d);
+    if (nf > 2)
+        appendStringInfo(&b, ".%s", frac + 2);
+    appendStringInfoChar(&b, '%');
+    return b.data;
+}
+
 PG_FUNCTION_INFO_V1(qlpg_parameters);
 /* The parameters in force on a date: (name, value, in_force_from, source);
- * value and in_force_from are NULL when none is in force then. */
+ * value and in_force_from are NULL when none is in force then; a value as
+ * the rules file writes it (a percentage with its '%'). */
 Datum qlpg_parameters(PG_FUNCTION_ARGS)
 {
     QLPG_NEED_ARG(fcinfo, 0, QLPG_TAKES_RULES);
@@ -320,6 +347,9 @@ Datum qlpg_parameters(PG_FUNCTION_ARGS)
                 size_t len = ql_value_format(NULL, 0, &v);
                 value = palloc(len + 1);
                 ql_value_format(value, len + 1, &v);
+                /* a percentage as the rules file and an override write it */
+                if (ql_ruleset_param_unit(e->rs, i) == QL_PARAM_PERCENT)
+                    value = percent_text(value);
             }
         } else if (st != QL_ENODATA)
             qlpg_raise(st, &err, "parameters");

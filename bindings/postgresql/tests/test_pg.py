@@ -430,7 +430,7 @@ class Json(unittest.TestCase):
         self.assertEqual(got, {k: like_pg(v, got.get(k, {})) for k, v in want.items()})
         out = psql(f"SELECT value, in_force_from, source FROM quotalevy.parameters("
                    f"'cn/jilin', '2024-06-30', ARRAY['{ovr}']) WHERE name = 'ratio'")
-        self.assertEqual(out.strip(), "0.017|2024-01-01|what-if override")
+        self.assertEqual(out.strip(), "1.7%|2024-01-01|what-if override")
 
     def test_a_percentage_override_is_written_with_its_percent_sign(self):
         """probe6 P6-03: ARRAY['ratio=0.017@…'] was taken as 1.7 % and
@@ -448,7 +448,7 @@ class Json(unittest.TestCase):
                               f"percentage: write it with '%', e.g. '{v}%'", err, call)
         out = psql("SELECT value FROM quotalevy.parameters('cn/jilin', '2024-06-30', "
                    "ARRAY['ratio=1.7%@2024-01-01']) WHERE name = 'ratio'")
-        self.assertEqual(out.strip(), "0.017")
+        self.assertEqual(out.strip(), "1.7%")  # as the override and the file write it
 
     def test_an_override_keeps_the_parameters_places(self):
         """P5-03: 'ratio=2%@2000-01-01' (before every value of the file)
@@ -462,7 +462,7 @@ class Json(unittest.TestCase):
         out = psql(f"SELECT quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', {ovr})"
                    f"->>'required_disabled', (SELECT value FROM quotalevy.parameters("
                    f"'cn/jilin', '2024-06-30', {ovr}) WHERE name = 'ratio')")
-        self.assertEqual(out.strip(), "2.00000|0.020")
+        self.assertEqual(out.strip(), "2.00000|2.0%")
         err = psql_error(f"SELECT quotalevy.evaluate('cn/jilin', {rec}, '2024-06-30', "
                          "ARRAY['ratio=1.75%@2024-01-01'])")
         self.assertIn("override of parameter 'ratio': '1.75%' has 2 decimal places in percent, "
@@ -513,7 +513,7 @@ class Json(unittest.TestCase):
     def test_parameters_as_a_table(self):
         out = psql("SELECT name, value, in_force_from FROM quotalevy.parameters("
                    "'cn/national', '2024-06-30') WHERE name = 'ratio'")
-        self.assertEqual(out.split(), ["ratio|0.015|2015-10-01"])
+        self.assertEqual(out.split(), ["ratio|1.5%|2015-10-01"])
         out = psql("SELECT count(*), count(*) FILTER (WHERE in_force_from <= "
                    "'2024-06-30' AND source IS NOT NULL) FROM quotalevy.parameters("
                    "'cn/national', '2024-06-30') WHERE value IS NOT NULL")
