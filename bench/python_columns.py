@@ -17,8 +17,8 @@ Measured, each the median of the repeats:
      evaluate_frame (bindings/python/typedcols.h), paired: in turn within
      each repeat, on Jilin and on the pool's rules (rules/cn/jilin-pool.yaml:
      Jilin's inputs without its two date outputs, the 'id' column left out
-     and an enterprise's empty posts 0, so that every row is evaluated in
-     place);
+     and an enterprise's empty posts 0 at county level, so that every row
+     is evaluated in place);
   5. examples/dask_levy.py's levy on a LocalCluster of 1 and of 2 worker
      processes (the cluster started before the clock; reading the CSV,
      levying and the totals timed).
@@ -135,9 +135,11 @@ def main():
         # no 'id' column: every row in place)
         from quotalevy import _frame
         pool = quotalevy.RuleSet.load(POOL)
-        # an enterprise has no posts, which the pool's rules need: 0 posts
+        # an enterprise has no posts and no administrative level, which the
+        # pool's rules need: 0 posts, at county level
         pool_columns = {k: v for k, v in columns.items() if k != "id"}
         pool_columns["posts"] = [p if p else "0" for p in pool_columns["posts"]]
+        pool_columns["admin_level"] = [v if v else "county" for v in pool_columns["admin_level"]]
         pool_df = pd.DataFrame(pool_columns)
         for label, fn, key in (
                 ("evaluate_columns, Jilin",
