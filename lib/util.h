@@ -40,7 +40,7 @@
                                         order.c checks the values a tree
                                         uses before it, not inside it    */
 #define QL_MAX_EXTENDS 16            /* length of an `extends` chain       */
-#define QL_MAX_DEPENDENCY_DEPTH 64   /* chain of computed values / checks  */
+#define QL_MAX_DEPENDENCY_DEPTH 48   /* chain of computed values / checks  */
 #define QL_MAX_CALL_ARGS 64          /* arguments of one function call     */
 #define QL_MAX_NAME 128              /* bytes of a name                    */
 #define QL_MAX_PARAM_PLACES 24      /* decimal places of a parameter's
