@@ -132,6 +132,25 @@ class Quoting(unittest.TestCase):
         self.assertIn("the --keep column '备注说明", err)
         self.assertIn("…' (120 characters) is not UTF-8 text (byte 2 of the value is not)", err)
 
+    def test_check_quotes_the_rules_words_it_reports(self):
+        # a hostile probe's find: "ok: <id> (<jurisdiction> <version>)"
+        # printed them raw (U+00A0, a noncharacter, 180 characters)
+        with open(os.path.join(SRC, "rules/cn/national.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        for key in ("id", "jurisdiction", "version"):
+            with self.subTest(key=key):
+                lines = [f'{key}: "{ODD}"' if ln.startswith(key + ":") else ln
+                         for ln in text.split("\n")]
+                rules = os.path.join(self.dir, "n.yaml")
+                with open(rules, "w", encoding="utf-8") as f:
+                    f.write("\n".join(lines))
+                p = run("check", rules)
+                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                out = self.lines_ok("check's report", p.stdout)
+                self.assertIn("企业\\u00A0单位\\U0010FFFF", out)
+                self.assertIn("…", out)
+                self.assertLess(len(out.encode()), 400, out)
+
     def test_a_rules_file_with_a_long_key(self):
         rules = os.path.join(self.dir, "r.yaml")
         with open(rules, "w", encoding="utf-8") as f:

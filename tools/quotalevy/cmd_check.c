@@ -3,6 +3,7 @@
  * rule set, located, or what a good one defines.
  */
 #include "cli.h"
+#include "snippet.h"
 
 #define MAX_REPORTED 200
 
@@ -54,13 +55,17 @@ int cmd_check(int argc, char **argv)
         size_t ni = ql_ruleset_input_count(rs), np = ql_ruleset_param_count(rs),
                nc = ql_ruleset_check_count(rs),
                no = ql_ruleset_output_count(rs);
+        /* the file's name and the rules' words as a message shows them:
+         * one line, escaped, the words cut short (lib/snippet.h) */
+        char path[4096];
+        qli_message_clean(path, sizeof path, a.pos[i]);
         printf("%s: ok: %s (%s %s): %zu input%s, %zu parameter%s, %zu check%s, "
                "%zu output%s\n",
-               a.pos[i], ql_ruleset_meta(rs, "id"),
-               ql_ruleset_meta(rs, "jurisdiction"),
-               ql_ruleset_meta(rs, "version"), ni, ni == 1 ? "" : "s", np,
-               np == 1 ? "" : "s", nc, nc == 1 ? "" : "s", no,
-               no == 1 ? "" : "s");
+               path, QLI_BARE_SHORT(ql_ruleset_meta(rs, "id")),
+               QLI_BARE_SHORT(ql_ruleset_meta(rs, "jurisdiction")),
+               QLI_BARE_SHORT(ql_ruleset_meta(rs, "version")), ni,
+               ni == 1 ? "" : "s", np, np == 1 ? "" : "s", nc,
+               nc == 1 ? "" : "s", no, no == 1 ? "" : "s");
         ql_ruleset_free(rs);
     }
     return bad ? EXIT_SOME_FAILED : EXIT_ALL_OK;
