@@ -151,6 +151,21 @@ class Quoting(unittest.TestCase):
                 self.assertIn("…", out)
                 self.assertLess(len(out.encode()), 400, out)
 
+    def test_ids_with_a_noncharacter_in_reject_lines_and_compare(self):
+        # the command's own escaper (lookalike.c) showed U+00A0 escaped
+        # but a noncharacter raw: in "(id …)" of a reject and in compare
+        src = os.path.join(self.dir, "n.csv")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(HEADER + "E\U0010ffff1,agency,100,1,0,6000000,50000\n"
+                    "E\ufdd02,x,100,1,0,6000000,50000\n")
+        p = run("run", JILIN, src, "--date", "2024-06-30", "-o", os.path.join(self.dir, "o.csv"))
+        err = self.lines_ok("standard error", p.stderr)
+        self.assertIn("rejected (id E\\uFDD02)", err)
+        p = run("compare", JILIN, src, "--date", "2024-06-30", "--override",
+                "ratio=2%@2024-01-01")
+        out = self.lines_ok("compare's report", p.stdout + p.stderr)
+        self.assertIn("E\\U0010FFFF1", out)
+
     def test_a_rules_file_with_a_long_key(self):
         rules = os.path.join(self.dir, "r.yaml")
         with open(rules, "w", encoding="utf-8") as f:

@@ -70,7 +70,10 @@ static int blank(int32_t c)
 
 int cp_invisible(int32_t c)
 {
-    return (c >= 0x80 && c <= 0x9F) || prints_empty(c) || blank(c);
+    /* a noncharacter (U+FDD0-FDEF, U+xFFFE, U+xFFFF) no font draws: shown
+     * by its number, as the library's messages show it (lib/snippet.h) */
+    return (c >= 0x80 && c <= 0x9F) || prints_empty(c) || blank(c) ||
+           (c >= 0xFDD0 && c <= 0xFDEF) || (c >= 0 && (c & 0xFFFE) == 0xFFFE);
 }
 
 int cp_escape(int32_t c, unsigned char b, char esc[CP_ESCAPE_SIZE])

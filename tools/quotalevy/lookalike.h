@@ -20,7 +20,9 @@ int32_t utf8_decode(const char *s, size_t n, size_t *len);
 /* Whether code point c prints as nothing or as a blank that is not the
  * ASCII space: C1 controls, format characters (U+200B–U+200F, U+2060…,
  * U+FEFF, bidirectional controls, variation selectors, tags), and the
- * other spaces (U+00A0, U+2000–U+200A, U+3000, …). */
+ * other spaces (U+00A0, U+2000–U+200A, U+3000, …), and the
+ * noncharacters (U+FDD0–U+FDEF, U+FFFE, U+10FFFF, …), as lib/snippet.h
+ * shows them. */
 int cp_invisible(int32_t c);
 
 /* How a message shows code point c (−1: byte b, which starts no UTF-8
