@@ -201,6 +201,40 @@ class Keys(unittest.TestCase):
         self.assertEqual([g[2] for g in got], ["Disabled"])  # '*' is no near miss's pass
         self.assertEqual(written, ["A", "B"])
 
+    def test_a_keep_key_is_held_to_the_first_record_as_a_column(self):
+        # probe18s P18-02: a --keep key was never held to the first record:
+        # a record without it was written with the column empty, and a
+        # first record without it ran on, exit 0 — with --group-by on it
+        # those rows were summed into the '' group without a word; CSV
+        # refuses a --keep column its header lacks
+        src = self.write([rec("A", note=...), rec("B")])
+        out = self.path("o.csv")
+        p = run("run", self.rules, src, *DATE, "--keep", "note", "-o", out, check_rc=2)
+        self.assertIn("in.jsonl:1: --keep: the first record, whose keys are the file's "
+                      "columns, has no key 'note'", p.stderr.decode())
+        self.assertFalse(os.path.exists(out))
+        records = [rec("A"), rec("B", note=...), rec("C", note=None), rec("D")]
+        src = self.write(records)
+        summary = self.path("s.csv")
+        written, got, err = self.rejects(src, "--keep", "note", "--summary", summary,
+                                         "--group-by", "note")
+        self.assertEqual(written, ["A", "C", "D"])
+        self.assertEqual([g[:4] for g in got], [("2", "", "note", "B")])
+        self.assertIn("no key 'note', which the first record (line 1) gives and --keep "
+                      "copies: it would be written empty", got[0][4])
+        self.assertIn("4 rows read, 3 written, 1 rejected", err)
+        with open(summary, encoding="utf-8", newline="") as f:
+            groups = {r["note"]: r["rows"] for r in csv.DictReader(f)
+                      if r.get("scope", "group") != "total"}
+        self.assertEqual(groups, {"x": "2", "": "1"})  # C's null is meant empty
+        # the inputs' problems rank first
+        src = self.write([rec("A"), rec("B", note=..., disabled=...)])
+        _, got, _ = self.rejects(src, "--keep", "note")
+        self.assertEqual([g[2] for g in got], ["disabled"])
+        # without --keep, a record lacking the key is no reject
+        _, got, _ = self.rejects(self.write([rec("A"), rec("B", note=...)]), rc=0)
+        self.assertEqual(got, [])
+
 
 if __name__ == "__main__":
     BIN = os.path.abspath(sys.argv[1])

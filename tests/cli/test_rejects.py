@@ -155,7 +155,7 @@ class JsonLines(Fixture):
 
     def test_the_id_not_utf8_and_a_kept_column_are_at_their_value(self):
         line = b'{"id": "ok", "m": 1, "note": "a\xffb"}'
-        src = self.write("k.jsonl", line + b"\n" + b'{"m": 1, "id": "x\xfe"}\n')
+        src = self.write("k.jsonl", line + b"\n" + b'{"m": 1, "id": "x\xfe", "note": "c"}\n')
         got, _ = self.rejects(src, "-k", "note")
         self.assertEqual(got, [("1", str(line.index(b'"a\xff') + 1), "note", "ok"),
                                ("2", str(b'{"m": 1, "id": "x'.index(b'"x') + 1), "id", "")])

@@ -475,6 +475,23 @@ static int first_keep(col_watch *w, long line, const char *const *names, size_t 
     return 0;
 }
 
+/* The first --keep name that is no input of the rules, not ignored, and
+ * not among names; w->nkeep when there is none. */
+static size_t keep_lacking(const col_watch *w, const char *const *names, size_t n)
+{
+    for (size_t k = 0; k < w->nkeep; k++) {
+        const char *nm = w->keep[k];
+        if (ql_ruleset_input_index(w->rs, nm) >= 0 || col_ignored(w, nm))
+            continue; /* an input's key is held to the first record as one */
+        size_t j;
+        for (j = 0; j < n && strcmp(names[j], nm); j++)
+            ;
+        if (j == n)
+            return k;
+    }
+    return w->nkeep;
+}
+
 /* The first record: its keys are the file's header.  A slip stops the
  * run as a header's would (−1); a key the rules do not read is noted. */
 static int first_record(col_watch *w, const char *cmd, const char *input, long line,
@@ -524,6 +541,21 @@ static int first_record(col_watch *w, const char *cmd, const char *input, long l
         stop = 1;
     if (!stop && partial_list(w, cmd, where, OF_FIRST_RECORD, names, n))
         stop = 1;
+    /* the first record's keys are the file's columns: a --keep key it
+     * lacks is refused as a CSV header without that column is (probe18s
+     * P18-02: every record was written with the column empty, and a
+     * --group-by on it summed them into the '' group, exit 0) */
+    size_t k = keep_lacking(w, names, n);
+    if (!stop && k < w->nkeep) {
+        strbuf b = {0};
+        sb_put_escaped(&b, w->keep[k], strlen(w->keep[k]));
+        fprintf(w->say,
+                "quotalevy %s: %s: --keep: the first record, whose keys are the file's "
+                "columns, has no key '%s'\n",
+                cmd, where, b.p ? b.p : "");
+        free(b.p);
+        stop = 1;
+    }
     free(at.p);
     if (!stop && first_keep(w, line, names, n)) {
         cli_error(cmd, "out of memory");
@@ -602,7 +634,8 @@ static int later_record(col_watch *w, const char *cmd, const char *input, long l
             odd = 1;
     }
     int twice = date_key && w->has_date; /* the first record had none */
-    if (!odd && !twice && given == w->first_inputs) { /* the common case */
+    size_t keep = w->nkeep ? keep_lacking(w, names, n) : 0;
+    if (!odd && !twice && given == w->first_inputs && keep == w->nkeep) { /* the common case */
         if (partial_list(w, cmd, input, OF_RECORD, names, n))
             *reject = w->reject.p ? w->reject.p : "out of memory", *field = w->missing;
         return 0;
@@ -615,7 +648,7 @@ static int later_record(col_watch *w, const char *cmd, const char *input, long l
     const char *where = at.p ? at.p : input;
     int has_date, has_id;
     /* the best problem so far: its rank, and what it is */
-    enum { P_NONE, P_DATE, P_NOINPUT, P_SLIP, P_LIST, P_MISSING, P_UNKNOWN } kind = P_NONE;
+    enum { P_NONE, P_DATE, P_NOINPUT, P_SLIP, P_LIST, P_MISSING, P_UNKNOWN, P_KEEP } kind = P_NONE;
     long best = (long)w->ninputs + 2;
     size_t which = 0;
     int any_input = 0;
@@ -655,6 +688,8 @@ static int later_record(col_watch *w, const char *cmd, const char *input, long l
             kind = P_MISSING, best = (long)i, which = i;
             break;
         }
+    if (kind == P_NONE && keep < w->nkeep) /* the inputs' problems first */
+        kind = P_KEEP, which = keep;
     strbuf *b = &w->reject;
     char num[32];
     snprintf(num, sizeof num, "%ld", w->first_line);
@@ -695,6 +730,16 @@ static int later_record(col_watch *w, const char *cmd, const char *input, long l
         sb_puts(b, ") gives: it would be read as empty (give the key, null where it "
                    "is meant empty)");
         *field = ql_ruleset_input_name(w->rs, which);
+        break;
+    case P_KEEP: /* P18-02: it was written empty without a word */
+        b->len = 0;
+        sb_puts(b, "no key '");
+        sb_put_escaped(b, w->keep[which], strlen(w->keep[which]));
+        sb_puts(b, "', which the first record (line ");
+        sb_puts(b, num);
+        sb_puts(b, ") gives and --keep copies: it would be written empty (give the key, "
+                   "null where it is meant empty)");
+        *field = w->keep[which];
         break;
     case P_UNKNOWN:
         b->len = 0;
