@@ -160,21 +160,6 @@ static void put_sum(strbuf *out, const sumcell *cell, const sumpool *pool,
     sb_puts(out, buf);
 }
 
-/* ",n" (by hand: a summary by unit writes millions of counts) */
-static void put_count(strbuf *out, long long n)
-{
-    char buf[24];
-    size_t o = sizeof buf;
-    unsigned long long u = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
-    do
-        buf[--o] = (char)('0' + u % 10);
-    while (u /= 10);
-    if (n < 0)
-        buf[--o] = '-';
-    buf[--o] = ',';
-    sb_put(out, buf + o, sizeof buf - o);
-}
-
 /* One row: scope, key cells (none: the total), rows, then the outputs
  * (their wide sums in pool). */
 static void put_row(const changes *c, const char *key, const cgroup *g,
@@ -190,12 +175,12 @@ static void put_row(const changes *c, const char *key, const cgroup *g,
         if (!total)
             k += n + 1;
     }
-    put_count(out, g->rows);
-    put_count(out, g->both);
-    put_count(out, g->changed);
-    put_count(out, g->fail_current);
-    put_count(out, g->fail_override);
-    put_count(out, g->neither);
+    sb_put_cell_count(out, g->rows);
+    sb_put_cell_count(out, g->both);
+    sb_put_cell_count(out, g->changed);
+    sb_put_cell_count(out, g->fail_current);
+    sb_put_cell_count(out, g->fail_override);
+    sb_put_cell_count(out, g->neither);
     for (size_t i = 0; i < c->nout; i++) {
         if (!c->summed[i])
             continue;
@@ -209,8 +194,8 @@ static void put_row(const changes *c, const char *key, const cgroup *g,
         widesum_sub(&y, &x);
         put_dec(out, &y, c->scale[i]);
         if (c->money[i]) {
-            put_count(out, a->liable);
-            put_count(out, a->exempt);
+            sb_put_cell_count(out, a->liable);
+            sb_put_cell_count(out, a->exempt);
         }
     }
     sb_putc(out, '\n');

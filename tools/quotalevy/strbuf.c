@@ -94,3 +94,17 @@ int sb_put_escaped(strbuf *b, const char *s, size_t n)
     }
     return 0;
 }
+
+void sb_put_cell_count(strbuf *b, long long n)
+{
+    char buf[24];
+    size_t o = sizeof buf;
+    unsigned long long u = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
+    do
+        buf[--o] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (n < 0)
+        buf[--o] = '-';
+    buf[--o] = ',';
+    sb_put(b, buf + o, sizeof buf - o);
+}

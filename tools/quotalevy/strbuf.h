@@ -52,5 +52,8 @@ size_t utf8_check(const char *s, size_t n);
  * (lookalike.h: U+200B, U+FEFF, U+00A0, …) as \u200B, so that the name a
  * message prints is the name in the file. */
 int sb_put_escaped(strbuf *b, const char *s, size_t n);
+/* Appends ",n", the CSV cell of a count (by hand: a summary by unit
+ * writes millions of counts). */
+void sb_put_cell_count(strbuf *b, long long n);
 
 #endif

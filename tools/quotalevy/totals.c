@@ -229,21 +229,6 @@ int tot_merge(totals *t, const totals *from)
     return 0;
 }
 
-/* ",n" (by hand: a summary by unit writes millions of counts) */
-static void put_count(strbuf *out, long long n)
-{
-    char buf[24];
-    size_t o = sizeof buf;
-    unsigned long long u = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
-    do
-        buf[--o] = (char)('0' + u % 10);
-    while (u /= 10);
-    if (n < 0)
-        buf[--o] = '-';
-    buf[--o] = ',';
-    sb_put(out, buf + o, sizeof buf - o);
-}
-
 static void put_extreme(strbuf *out, const extreme *e)
 {
     sb_putc(out, ',');
@@ -280,10 +265,10 @@ static void put_row(const totals *t, const char *key, const group *g,
         if (!total)
             k += n + 1;
     }
-    put_count(out, g->rows);
+    sb_put_cell_count(out, g->rows);
     if (read_rejected) {
-        put_count(out, read_rejected[0]);
-        put_count(out, read_rejected[1]);
+        sb_put_cell_count(out, read_rejected[0]);
+        sb_put_cell_count(out, read_rejected[1]);
     } else {
         sb_puts(out, ",,");
     }
@@ -293,14 +278,14 @@ static void put_row(const totals *t, const char *key, const group *g,
         const char *p = (const char *)g->a + t->at[i];
         if (t->check[i] >= 0) {
             const check_counts *n = (const check_counts *)(const void *)p;
-            put_count(out, n->applicable);
-            put_count(out, n->compliant);
-            put_count(out, n->applicable - n->compliant);
+            sb_put_cell_count(out, n->applicable);
+            sb_put_cell_count(out, n->compliant);
+            sb_put_cell_count(out, n->applicable - n->compliant);
             p += sizeof *n;
         }
         switch (t->agg[i]) {
         case QL_AGG_NONE: break;
-        case QL_AGG_COUNT: put_count(out, *(const long long *)(const void *)p); break;
+        case QL_AGG_COUNT: sb_put_cell_count(out, *(const long long *)(const void *)p); break;
         case QL_AGG_SUM:
             put_sum(out, (const sumcell *)(const void *)p, pool, t->scale[i]);
             break;
