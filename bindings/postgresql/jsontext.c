@@ -17,7 +17,10 @@
  *  - a number the command leaves as written (text_number_as_written) is
  *    read as the text it is written as, a JSON string: an input refuses
  *    it as the command does ("not a plain decimal number", "number too
- *    long") and a key the rules do not read is passed over, as there.
+ *    long … written out") and a key the rules do not read is passed
+ *    over, as there.  That is also every number with an exponent that no
+ *    decimal holds written out (0E+40, 1e50, 1e-50): numeric_in would
+ *    read 0E+40 as 0, and jsonb keeps only the numeric.
  * Then the text is parsed with error codes (pg_parse_json, escapes
  * decoded, so that a bad \u escape is the record's error), its top level's
  * keys are checked (a key given twice, which the cast to jsonb would
@@ -52,8 +55,11 @@ static bool is_digit(char c)
 /* True when the JSON number t (n bytes, its syntax as the scan found it)
  * is to be read as the text it is written as: with an exponent, when its
  * plain form (digits, zeros, a sign and a point) is TEXT_PLAIN_MAX long
- * or longer, as the command reckons it; without, past TEXT_NUMBER_MAX.
- * Text that is no JSON number is left to the parser to refuse. */
+ * or longer, as the command reckons it, or when no decimal holds it
+ * written out (ql_decimal_parse's QL_ERANGE, the rule of the command's
+ * too_long_written_out: 0E+40 was 0 here, refused there); without, past
+ * TEXT_NUMBER_MAX.  Text that is no JSON number is left to the parser to
+ * refuse. */
 static bool text_number_as_written(const char *t, size_t n)
 {
     size_t i = t[0] == '-';
@@ -80,7 +86,11 @@ static bool text_number_as_written(const char *t, size_t n)
     long places = (long)nfrac - (eneg ? -exp : exp);
     long zeros = places < 0 ? -places : 0;
     places = places < 0 ? 0 : places;
-    return (long)(nint + nfrac) + zeros + places + 3 >= TEXT_PLAIN_MAX;
+    if ((long)(nint + nfrac) + zeros + places + 3 >= TEXT_PLAIN_MAX)
+        return true;
+    ql_decimal d;
+    ql_error e;
+    return ql_decimal_parse(&d, t, n, &e) == QL_ERANGE;
 }
 
 /* What the scan found: the numbers to read as strings (byte offsets of

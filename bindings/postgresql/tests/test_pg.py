@@ -38,6 +38,7 @@ from test_pg_args import NullArguments, Variadic  # noqa: E402,F401
 from test_pg_differential import CommandAndSql  # noqa: E402,F401
 from test_pg_encoding import Encodings  # noqa: E402,F401
 from test_pg_messages import Dates, Names, Quoting  # noqa: E402,F401
+from test_pg_spellings import Spellings  # noqa: E402,F401
 from test_pg_typed import Domains  # noqa: E402,F401
 from test_pg_upgrade import Upgrade  # noqa: E402,F401
 
