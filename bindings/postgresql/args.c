@@ -46,11 +46,11 @@ void qlpg_null_arg(FunctionCallInfo fcinfo, int arg, const char *takes)
                   pg_get_function_identity_arguments, ObjectIdGetDatum(fn)))
             : NULL;
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                    errmsg("quotalevy.%s: argument \"%s\" is NULL",
-                           fname ? fname : "?", argname),
-                    signature ? errdetail("It takes quotalevy.%s(%s).", fname,
-                                          signature)
+                    qlpg_errmsg("quotalevy.%s: argument \"%s\" is NULL",
+                                fname ? fname : "?", argname),
+                    signature ? qlpg_errdetail("It takes quotalevy.%s(%s).",
+                                               fname, signature)
                               : 0,
-                    errhint("\"%s\" is %s.", argname, takes)));
+                    qlpg_errhint("\"%s\" is %s.", argname, takes)));
     pg_unreachable();
 }

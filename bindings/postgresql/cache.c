@@ -77,11 +77,11 @@ static void slot_clear(slot *s)
 }
 
 /* The key of (name, overrides) in the current memory context. */
-static char *make_key(text *name, ArrayType *ovr, size_t *keylen)
+static char *make_key(const char *name, size_t nlen, ArrayType *ovr, size_t *keylen)
 {
     StringInfoData b;
     initStringInfo(&b);
-    appendBinaryStringInfo(&b, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+    appendBinaryStringInfo(&b, name, (int)nlen);
     appendStringInfoChar(&b, '\0');
     if (ovr) {
         Datum *items;
@@ -91,21 +91,23 @@ static char *make_key(text *name, ArrayType *ovr, size_t *keylen)
         for (int i = 0; i < n; i++) {
             if (nulls[i])
                 ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                                errmsg("a what-if override is NULL")));
+                                qlpg_errmsg("a what-if override is NULL")));
             text *t = DatumGetTextPP(items[i]);
             /* an empty one would make the key of no override at all (a
              * form field that came through empty): refused, as the
              * command refuses --override '' */
             if (VARSIZE_ANY_EXHDR(t) == 0)
                 ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                                errmsg("a what-if override is PARAM=VALUE@YYYY-MM-DD, "
+                                qlpg_errmsg("a what-if override is PARAM=VALUE@YYYY-MM-DD, "
                                        "not \"\"")));
             if (memchr(VARDATA_ANY(t), '\n', VARSIZE_ANY_EXHDR(t)))
                 ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                                errmsg("a what-if override contains a line break")));
+                                qlpg_errmsg("a what-if override contains a line break")));
             if (i)
                 appendStringInfoChar(&b, '\n');
-            appendBinaryStringInfo(&b, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+            size_t len;
+            const char *u = qlpg_in(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &len);
+            appendBinaryStringInfo(&b, u, (int)len);
         }
     }
     *keylen = (size_t)b.len;
@@ -122,15 +124,15 @@ static size_t parse_overrides(char *text, ql_override *ovr)
         char *eq = strchr(item, '='), *at = strrchr(item, '@');
         if (!eq || !at || at < eq || eq == item)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                            errmsg("a what-if override is PARAM=VALUE@YYYY-MM-DD, "
+                            qlpg_errmsg("a what-if override is PARAM=VALUE@YYYY-MM-DD, "
                                    "not \"%s\"", qlpg_shown(item, strlen(item), 200))));
         if (n == QLPG_OVERRIDES_MAX)
             ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                            errmsg("more than %d what-if overrides", QLPG_OVERRIDES_MAX)));
+                            qlpg_errmsg("more than %d what-if overrides", QLPG_OVERRIDES_MAX)));
         ql_error err;
         if (ql_date_parse(&ovr[n].from, at + 1, strlen(at + 1), &err))
             ereport(ERROR, (errcode(ERRCODE_INVALID_DATETIME_FORMAT),
-                            errmsg("what-if override \"%s\": the date after '@' "
+                            qlpg_errmsg("what-if override \"%s\": the date after '@' "
                                    "must be YYYY-MM-DD",
                                    qlpg_shown(item, strlen(item), 200))));
         *eq = '\0';
@@ -204,11 +206,12 @@ qlpg_entry *qlpg_cache_get(FunctionCallInfo fcinfo, text *name, Datum overrides,
                            bool have_overrides)
 {
     qlpg_call *m = qlpg_call_of(fcinfo);
-    const char *nm = VARDATA_ANY(name);
-    size_t nlen = VARSIZE_ANY_EXHDR(name);
+    size_t nlen;
+    /* the key is UTF-8, as all text inside the extension (encoding.c) */
+    const char *nm = qlpg_in(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &nlen);
     if (memchr(nm, '\0', nlen))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("a rule set name contains a NUL byte")));
+                        qlpg_errmsg("a rule set name contains a NUL byte")));
     /* the common case, a statement that names one rule set without
      * overrides, is decided without building the key */
     if (!have_overrides && m->slot >= 0 && m->keylen == nlen + 1 &&
@@ -222,9 +225,9 @@ qlpg_entry *qlpg_cache_get(FunctionCallInfo fcinfo, text *name, Datum overrides,
     ArrayType *ovr = have_overrides ? DatumGetArrayTypeP(overrides) : NULL;
     if (ovr && ARR_NDIM(ovr) > 1)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("what-if overrides are a one-dimensional text[]")));
+                        qlpg_errmsg("what-if overrides are a one-dimensional text[]")));
     size_t keylen;
-    char *key = make_key(name, ovr, &keylen);
+    char *key = make_key(nm, nlen, ovr, &keylen);
     slot *s = NULL;
     if (m->slot >= 0) {
         slot *c = &slots[m->slot];

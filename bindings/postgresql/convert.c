@@ -258,6 +258,7 @@ typedef struct rowmap {
     bool v_elmbyval;
     char v_elmalign;
     TupleDesc td;  /* a copy, in fn_mcxt */
+    char **names;  /* its columns' names as UTF-8 (encoding.c), in fn_mcxt */
     Datum *values;
     bool *nulls;
     int date_slip; /* 1 + the column near 'date' when there is no date column */
@@ -304,7 +305,7 @@ static void check_columns(const qlpg_entry *e, rowmap *m)
     for (int pass = 0; pass < 2; pass++)
         for (int a = 0; a < m->td->natts; a++) {
             const struct col *col = &m->col[a];
-            const char *name = NameStr(TupleDescAttr(m->td, a)->attname);
+            const char *name = m->names[a];
             const char *shown = qlpg_shown(name, strlen(name), NAMEDATALEN);
             if (TupleDescAttr(m->td, a)->attisdropped ||
                 col->role != (pass ? C_LIST : C_INPUT))
@@ -316,15 +317,15 @@ static void check_columns(const qlpg_entry *e, rowmap *m)
                 if (o >= 0 && (m->col[o].role == C_INPUT) != (col->role == C_INPUT))
                     ereport(ERROR,
                             (errcode(ERRCODE_DUPLICATE_COLUMN),
-                             errmsg("the list \"%s\" is given whole and its item \"%s\" "
+                             qlpg_errmsg("the list \"%s\" is given whole and its item \"%s\" "
                                     "too: give one or the other", shown,
-                                    NameStr(TupleDescAttr(m->td, o)->attname)),
-                             m->table_name ? errdetail("table %s", m->table_name) : 0));
+                                    m->names[o]),
+                             m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0));
                 if (o >= 0)
                     ereport(ERROR,
                             (errcode(ERRCODE_DUPLICATE_COLUMN),
-                             errmsg("column \"%s\" is given twice", shown),
-                             m->table_name ? errdetail("table %s", m->table_name) : 0));
+                             qlpg_errmsg("column \"%s\" is given twice", shown),
+                             m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0));
                 owner[i] = a + 1;
                 present[i] = true;
             }
@@ -336,7 +337,7 @@ static void check_columns(const qlpg_entry *e, rowmap *m)
             has_id |= m->col[a].is_id;
         }
     for (int a = 0; a < m->td->natts; a++) {
-        const char *name = NameStr(TupleDescAttr(m->td, a)->attname);
+        const char *name = m->names[a];
         if (TupleDescAttr(m->td, a)->attisdropped || m->col[a].role != C_IGNORE ||
             m->col[a].is_id)
             continue;
@@ -345,11 +346,11 @@ static void check_columns(const qlpg_entry *e, rowmap *m)
         if (size > 0)
             ereport(ERROR,
                     (errcode(ERRCODE_DATATYPE_MISMATCH),
-                     errmsg("column \"%s\" names a list input of %d items, but is %s, "
+                     qlpg_errmsg("column \"%s\" names a list input of %d items, but is %s, "
                             "not an array", shown, size,
-                            format_type_be(TupleDescAttr(m->td, a)->atttypid)),
-                     m->table_name ? errdetail("table %s", m->table_name) : 0,
-                     errhint("Give the list as an array column of %d values (NULL for "
+                            qlpg_in_cstr(format_type_be(TupleDescAttr(m->td, a)->atttypid))),
+                     m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0,
+                     qlpg_errhint("Give the list as an array column of %d values (NULL for "
                              "an empty item), or as columns \"%s[1]\" … \"%s[%d]\".",
                              size, name, name, size)));
         char buf[80];
@@ -358,28 +359,28 @@ static void check_columns(const qlpg_entry *e, rowmap *m)
         if (meant)
             ereport(ERROR,
                     (errcode(ERRCODE_UNDEFINED_COLUMN),
-                     errmsg("column \"%s\" is not an input of the rules: did you mean "
+                     qlpg_errmsg("column \"%s\" is not an input of the rules: did you mean "
                             "\"%s\"? (that input has no column, so it would be read as "
                             "empty)", shown, meant),
-                     m->table_name ? errdetail("table %s", m->table_name) : 0,
-                     errhint("Rename the column, or leave it out of the row.")));
+                     m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0,
+                     qlpg_errhint("Rename the column, or leave it out of the row.")));
         char list[NAMEDATALEN + 1], what[3 * NAMEDATALEN + 64];
         if ((size = qlpg_past_list(rs, name, strlen(name), list, sizeof list)) > 0)
             ereport(ERROR, /* as jsonb refuses the key (P6-05) */
                     (errcode(ERRCODE_UNDEFINED_COLUMN),
-                     errmsg("column \"%s\" is not an input of the rules: %s", shown,
+                     qlpg_errmsg("column \"%s\" is not an input of the rules: %s", shown,
                             qlpg_past_list_text(what, sizeof what, list, size)),
-                     m->table_name ? errdetail("table %s", m->table_name) : 0,
-                     errhint("Rename the column, or leave it out of the row.")));
+                     m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0,
+                     qlpg_errhint("Rename the column, or leave it out of the row.")));
         meant = qlpg_near_date_id(rs, name, strlen(name), !has_date, !has_id);
         if (meant && meant[0] == 'i')
             ereport(ERROR,
                     (errcode(ERRCODE_UNDEFINED_COLUMN),
-                     errmsg("column \"%s\" is not an input of the rules: did you mean "
+                     qlpg_errmsg("column \"%s\" is not an input of the rules: did you mean "
                             "\"id\"? (the row has no \"id\" column, so its result "
                             "would have no id)", shown),
-                     m->table_name ? errdetail("table %s", m->table_name) : 0,
-                     errhint("Rename the column, or leave it out of the row.")));
+                     m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0,
+                     qlpg_errhint("Rename the column, or leave it out of the row.")));
         if (meant && !m->date_slip)
             m->date_slip = a + 1; /* a slip when on_date is NULL: per row */
         qlpg_notice_unread(e->name, "column", name, strlen(name));
@@ -388,9 +389,9 @@ static void check_columns(const qlpg_entry *e, rowmap *m)
     ql_error_clear(&err);
     if (qlpg_partial_list(rs, present, "column", &err))
         ereport(ERROR,
-                (errcode(ERRCODE_UNDEFINED_COLUMN), errmsg("%s", err.message),
-                 m->table_name ? errdetail("table %s", m->table_name) : 0,
-                 errhint("Add the missing columns (NULL where an item is meant "
+                (errcode(ERRCODE_UNDEFINED_COLUMN), qlpg_errmsg("%s", err.message),
+                 m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0,
+                 qlpg_errhint("Add the missing columns (NULL where an item is meant "
                          "empty), or give the list as one array column.")));
     const char *names[NOINPUT_NAMES_READ];
     size_t nnames = 0, given = 0;
@@ -398,15 +399,15 @@ static void check_columns(const qlpg_entry *e, rowmap *m)
         given += present[i];
     for (int a = 0; a < m->td->natts && nnames < NOINPUT_NAMES_READ; a++)
         if (!TupleDescAttr(m->td, a)->attisdropped)
-            names[nnames++] = NameStr(TupleDescAttr(m->td, a)->attname);
+            names[nnames++] = m->names[a];
     char msg[QL_ERROR_MESSAGE_MAX];
     if (noinput_refuses(rs, given))
         ereport(ERROR, /* a row of defaults alone (probe5 P5-07) */
                 (errcode(ERRCODE_UNDEFINED_COLUMN),
-                 errmsg("%s", noinput_message(msg, sizeof msg, rs, 1, "the row", names,
+                 qlpg_errmsg("%s", noinput_message(msg, sizeof msg, rs, 1, "the row", names,
                                               nnames)),
-                 m->table_name ? errdetail("table %s", m->table_name) : 0,
-                 errhint("Name the columns as the inputs are named (the first is "
+                 m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0,
+                 qlpg_errhint("Name the columns as the inputs are named (the first is "
                          "\"%s\"), or pass to_jsonb(t) with keys renamed.",
                          ql_ruleset_input_name(rs, 0))));
     pfree(owner);
@@ -428,12 +429,19 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
     if (OidIsValid(table)) {
         char *rel = get_rel_name(table);
         char *nsp = rel ? get_namespace_name(get_rel_namespace(table)) : NULL;
+        if (nsp)
+            nsp = qlpg_in_cstr(nsp);
         if (rel) /* schema.table, each part shown escaped (quotes too) */
+            rel = qlpg_in_cstr(rel),
             m->table_name = MemoryContextStrdup(
                 cx, psprintf("%s%s%s", nsp ? qlpg_shown(nsp, strlen(nsp), NAMEDATALEN) : "",
                              nsp ? "." : "", qlpg_shown(rel, strlen(rel), NAMEDATALEN)));
     }
     m->td = td;
+    m->names = MemoryContextAlloc(cx, sizeof(char *) * (td->natts + 1));
+    for (int a = 0; a < td->natts; a++)
+        m->names[a] = MemoryContextStrdup(
+            cx, qlpg_in_cstr(NameStr(TupleDescAttr(td, a)->attname)));
     m->values = MemoryContextAlloc(cx, sizeof(Datum) * (td->natts + 1));
     m->nulls = MemoryContextAlloc(cx, sizeof(bool) * (td->natts + 1));
     for (int a = 0; a < td->natts; a++) {
@@ -441,7 +449,7 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
         struct col *col = &m->col[a];
         if (att->attisdropped)
             continue;
-        const char *name = NameStr(att->attname);
+        const char *name = m->names[a];
         int i = ql_ruleset_input_index(e->rs, name);
         col->role = !strcmp(name, "date") ? C_DATE
                     : i >= 0              ? C_INPUT
@@ -474,17 +482,17 @@ static rowmap *rowmap_new(FunctionCallInfo fcinfo, qlpg_entry *e, TupleDesc td,
             (t == FLOAT4OID || t == FLOAT8OID))
             ereport(ERROR,
                     (errcode(ERRCODE_DATATYPE_MISMATCH),
-                     errmsg("column \"%s\" is %s: binary floating point does not "
+                     qlpg_errmsg("column \"%s\" is %s: binary floating point does not "
                             "hold the decimals that were written",
                             qlpg_shown(name, strlen(name), NAMEDATALEN),
-                            format_type_be(att->atttypid)),
-                     m->table_name ? errdetail("table %s", m->table_name) : 0,
-                     errhint("Store inputs as numeric (or integer, text).")));
+                            qlpg_in_cstr(format_type_be(att->atttypid))),
+                     m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0,
+                     qlpg_errhint("Store inputs as numeric (or integer, text).")));
         if (col->role == C_DATE && t != DATEOID && col->conv != V_TEXT)
             ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                            errmsg("column \"date\" must be a date or text, not %s",
-                                   format_type_be(att->atttypid)),
-                            m->table_name ? errdetail("table %s", m->table_name) : 0));
+                            qlpg_errmsg("column \"date\" must be a date or text, not %s",
+                                   qlpg_in_cstr(format_type_be(att->atttypid))),
+                            m->table_name ? qlpg_errdetail("table %s", m->table_name) : 0));
         if (col->conv == V_OTHER && col->role != C_IGNORE) {
             Oid fn;
             bool varlena;
@@ -536,13 +544,13 @@ static rowmap *map_columns(FunctionCallInfo fcinfo, qlpg_entry *e, int first)
                   "text[] (the planner's rewrite of a table's row passes them)");
     if (!get_fn_expr_arg_stable(fcinfo->flinfo, 1))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("quotalevy: the column names must be a constant of the "
+                        qlpg_errmsg("quotalevy: the column names must be a constant of the "
                                "call: they name the values that follow, the same for "
                                "every row")));
     ArrayType *arr = PG_GETARG_ARRAYTYPE_P(1);
     if (ARR_NDIM(arr) > 1)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("quotalevy: the column names are a one-dimensional "
+                        qlpg_errmsg("quotalevy: the column names are a one-dimensional "
                                "text[], not %d-dimensional", ARR_NDIM(arr))));
     Datum *names;
     bool *nulls;
@@ -557,17 +565,17 @@ static rowmap *map_columns(FunctionCallInfo fcinfo, qlpg_entry *e, int first)
         elem = get_element_type(get_fn_expr_argtype(fcinfo->flinfo, first + 2));
         if (!OidIsValid(elem))
             ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                            errmsg("quotalevy: VARIADIC takes the values as an array")));
+                            qlpg_errmsg("quotalevy: VARIADIC takes the values as an array")));
     } else if (n != PG_NARGS() - first - 2)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("quotalevy: %d column names for %d values", n,
+                        qlpg_errmsg("quotalevy: %d column names for %d values", n,
                                PG_NARGS() - first - 2),
-                        errhint("Give one value after the row's ctid for each "
+                        qlpg_errhint("Give one value after the row's ctid for each "
                                 "name, or the values as VARIADIC ARRAY[…].")));
     for (int k = 0; k < n; k++)
         if (nulls[k])
             ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                            errmsg("quotalevy: column name %d of %d is NULL", k + 1, n)));
+                            qlpg_errmsg("quotalevy: column name %d of %d is NULL", k + 1, n)));
     MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
     TupleDesc td = CreateTemplateTupleDesc(n);
     for (int k = 0; k < n; k++)
@@ -593,8 +601,7 @@ static const char *col_text(const struct col *col, Datum d, size_t *len)
     switch (col->conv) {
     case V_TEXT: {
         text *t = DatumGetTextPP(d);
-        *len = VARSIZE_ANY_EXHDR(t);
-        return VARDATA_ANY(t);
+        return qlpg_in(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), len);
     }
     case V_NUMERIC:
         s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
@@ -622,7 +629,7 @@ static const char *col_text(const struct col *col, Datum d, size_t *len)
     }
     default:
         s = OutputFunctionCall((FmgrInfo *)&col->out, d);
-        break;
+        return qlpg_in(s, strlen(s), len);
     }
     *len = strlen(s);
     return s;
@@ -717,7 +724,7 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
             }
             *have_date = true;
         } else if (col->role == C_LIST) {
-            ql_status st = set_list(e, col, NameStr(TupleDescAttr(m->td, a)->attname),
+            ql_status st = set_list(e, col, m->names[a],
                                     values[a], err);
             if (st)
                 return st;
@@ -729,7 +736,7 @@ static ql_status fill_record(qlpg_entry *e, const rowmap *m, bool *have_date,
     }
     if (!date_conflict && !*have_date && m->date_slip) {
         /* 'Date', 'dat': the row's date misspelt, and on_date NULL */
-        const char *name = NameStr(TupleDescAttr(m->td, m->date_slip - 1)->attname);
+        const char *name = m->names[m->date_slip - 1];
         const char *shown = qlpg_shown(name, strlen(name), NAMEDATALEN);
         ql_error_clear(err);
         err->code = QL_ERECORD;

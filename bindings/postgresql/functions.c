@@ -39,10 +39,10 @@ static bool date_arg(FunctionCallInfo fcinfo, int arg, ql_date *out)
     DateADT d = PG_GETARG_DATEADT(arg);
     if (DATE_NOT_FINITE(d))
         ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-                        errmsg("the evaluation date must be finite")));
+                        qlpg_errmsg("the evaluation date must be finite")));
     if (!qlpg_date_of(d, out)) /* BC, or past 9999 */
         ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-                        errmsg("the evaluation date %s is outside 0001-01-01 … 9999-12-31",
+                        qlpg_errmsg("the evaluation date %s is outside 0001-01-01 … 9999-12-31",
                                DatumGetCString(DirectFunctionCall1(date_out,
                                                                    DateADTGetDatum(d))))));
     return true;
@@ -92,8 +92,9 @@ static void raise_row(FunctionCallInfo fcinfo, int form, qlpg_entry *e,
                       ql_status st, ql_error *err, const char *id)
 {
     text *rules = PG_GETARG_TEXT_PP(0);
-    int n = (int)VARSIZE_ANY_EXHDR(rules);
-    const char *name = qlpg_shown(VARDATA_ANY(rules), (size_t)n, QLPG_NAME_MAX);
+    size_t n;
+    const char *u = qlpg_in(VARDATA_ANY(rules), VARSIZE_ANY_EXHDR(rules), &n);
+    const char *name = qlpg_shown(u, n, QLPG_NAME_MAX);
     char *what = id ? psprintf("rule set \"%s\", record \"%s\"", name,
                                qlpg_shown(id, strlen(id), 100))
                     : psprintf("rule set \"%s\"", name);
@@ -129,7 +130,7 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
         form = QLPG_FORM_JSONB;
         st = qlpg_jsonb_from_text(PG_GETARG_TEXT_PP(1), &jb, &err);
     } else if (form == QLPG_FORM_JSONB)
-        jb = PG_GETARG_JSONB_P(1);
+        jb = qlpg_jsonb_in(PG_GETARG_JSONB_P(1)); /* UTF-8, as all text here */
     if (!st)
         st = evaluate(fcinfo, e, form, jb, mode, &id, &err);
     if (st) {
@@ -146,7 +147,7 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
             Oid shape = get_fn_expr_argtype(fcinfo->flinfo, 3);
             if (!OidIsValid(shape) || !type_is_rowtype(shape))
                 ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                                errmsg("evaluate_as's fourth argument must be a "
+                                qlpg_errmsg("evaluate_as's fourth argument must be a "
                                        "composite type, such as NULL::my_result")));
             c->shape = shape;
         }
@@ -155,10 +156,10 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
     if (mode == MODE_EXPLAIN) {
         /* the library's one rendering, the command's `explain` text */
         size_t n = ql_result_explain(NULL, 0, e->res);
-        text *t = (text *)palloc(VARHDRSZ + n + 1);
-        ql_result_explain(VARDATA(t), n + 1, e->res);
-        SET_VARSIZE(t, VARHDRSZ + n);
-        PG_RETURN_TEXT_P(t);
+        char *x = palloc(n + 1);
+        ql_result_explain(x, n + 1, e->res);
+        /* prose: a character the database's encoding lacks as \uXXXX */
+        PG_RETURN_TEXT_P(cstring_to_text(qlpg_out_prose(x)));
     }
     PG_RETURN_JSONB_P(qlpg_result_jsonb(e, id));
 }
@@ -196,8 +197,23 @@ static const char *sql_type_of(ql_type t)
     }
 }
 
+/* A text of the rule set (UTF-8) for a column: data (a name, a value),
+ * refused as `what` when the database's encoding cannot hold it; or,
+ * when what is NULL, prose (a description, a citation), shown with
+ * \uXXXX for what it cannot hold (encoding.c). */
+static Datum text_out(const char *s, const char *what)
+{
+    size_t n;
+    if (!what)
+        return CStringGetTextDatum(qlpg_out_prose(s));
+    const char *o = qlpg_out(s, strlen(s), &n, what, NULL);
+    return PointerGetDatum(cstring_to_text_with_len(o, (int)n));
+}
+
+/* A row of n columns: texts[i] (UTF-8) as data named what[i] or as prose
+ * (what[i] NULL), or datums[i] where texts[i] is NULL. */
 static void put_row(ReturnSetInfo *rsi, int n, const char **texts,
-                    const bool *nulls_in, Datum *datums)
+                    const char **what, const bool *nulls_in, Datum *datums)
 {
     Datum values[8];
     bool nulls[8];
@@ -208,7 +224,7 @@ static void put_row(ReturnSetInfo *rsi, int n, const char **texts,
          * its NULL text crashed the server) */
         values[i] = nulls[i]             ? (Datum)0
                     : datums && !texts[i] ? datums[i]
-                                          : CStringGetTextDatum(texts[i]);
+                                          : text_out(texts[i], what[i]);
     }
     tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
 }
@@ -229,15 +245,17 @@ Datum qlpg_result_columns(PG_FUNCTION_ARGS)
     size_t n = ql_ruleset_output_count(e->rs);
     for (size_t i = 0; i < n; i++) {
         const char *name = ql_ruleset_output_name(e->rs, i);
+        const char *what[2] = {psprintf("output '%s'", qlpg_shown(name, strlen(name), 64)),
+                               "a type"};
         if (!ql_ruleset_output_is_check(e->rs, i)) {
             const char *row[2] = {name, sql_type_of(ql_ruleset_output_type(e->rs, i))};
-            put_row(rsi, 2, row, NULL, NULL);
+            put_row(rsi, 2, row, what, NULL, NULL);
             continue;
         }
         for (int f = 0; f < 5; f++) {
             char *col = psprintf("%s_%s", name, part[f]);
             const char *row[2] = {col, ptype[f]};
-            put_row(rsi, 2, row, NULL, NULL);
+            put_row(rsi, 2, row, what, NULL, NULL);
         }
     }
     return (Datum)0;
@@ -254,10 +272,12 @@ Datum qlpg_inputs(PG_FUNCTION_ARGS)
     size_t n = ql_ruleset_input_count(e->rs);
     for (size_t i = 0; i < n; i++) {
         const char *d = ql_ruleset_input_description(e->rs, i);
-        const char *row[3] = {ql_ruleset_input_name(e->rs, i),
-                              ql_ruleset_input_type(e->rs, i), d ? d : ""};
+        const char *name = ql_ruleset_input_name(e->rs, i);
+        const char *row[3] = {name, ql_ruleset_input_type(e->rs, i), d ? d : ""};
+        const char *what[3] = {psprintf("input '%s'", qlpg_shown(name, strlen(name), 64)),
+                               "a type", NULL};
         bool nulls[3] = {false, false, d == NULL};
-        put_row(rsi, 3, row, nulls, NULL);
+        put_row(rsi, 3, row, what, nulls, NULL);
     }
     return (Datum)0;
 }
@@ -275,18 +295,19 @@ Datum qlpg_rule_set_info(PG_FUNCTION_ARGS)
     TupleDesc td;
     if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("rule_set_info must return a row")));
+                        qlpg_errmsg("rule_set_info must return a row")));
     Datum values[7];
     bool nulls[7];
     for (int i = 0; i < 5; i++) {
         const char *v = ql_ruleset_meta(e->rs, keys[i]);
         nulls[i] = v == NULL;
-        values[i] = v ? CStringGetTextDatum(v) : (Datum)0;
+        /* what a person reads: a character the encoding lacks as \uXXXX */
+        values[i] = v ? text_out(v, NULL) : (Datum)0;
     }
     const char *code = ql_ruleset_currency(e->rs);
     int places = ql_ruleset_currency_places(e->rs);
     nulls[5] = code == NULL;
-    values[5] = code ? CStringGetTextDatum(code) : (Datum)0;
+    values[5] = code ? text_out(code, NULL) : (Datum)0;
     nulls[6] = places < 0;
     values[6] = Int32GetDatum(places);
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
@@ -354,9 +375,13 @@ Datum qlpg_parameters(PG_FUNCTION_ARGS)
         } else if (st != QL_ENODATA)
             qlpg_raise(st, &err, "parameters");
         Datum datums[4] = {0, 0, st ? 0 : DateADTGetDatum((DateADT)(from - QLPG_EPOCH_SHIFT)), 0};
-        const char *row[4] = {ql_ruleset_param_name(e->rs, i), value, NULL, source};
+        const char *name = ql_ruleset_param_name(e->rs, i);
+        const char *row[4] = {name, value, NULL, source};
+        const char *shown = qlpg_shown(name, strlen(name), 64);
+        const char *what[4] = {psprintf("parameter '%s'", shown),
+                               psprintf("the value of parameter '%s'", shown), NULL, NULL};
         bool nulls[4] = {false, st != QL_OK, st != QL_OK, source == NULL};
-        put_row(rsi, 4, row, nulls, datums);
+        put_row(rsi, 4, row, what, nulls, datums);
     }
     return (Datum)0;
 }
@@ -370,11 +395,12 @@ Datum qlpg_compile_check(PG_FUNCTION_ARGS)
     QLPG_NEED_ARG(fcinfo, 0,
                   "the name the file would be stored under, such as 'bj/beijing'");
     QLPG_NEED_ARG(fcinfo, 1, "the rule file's YAML text");
-    char *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    /* UTF-8, as all text inside the extension (encoding.c) */
+    char *name = qlpg_in_cstr(text_to_cstring(PG_GETARG_TEXT_PP(0)));
     text *src = PG_GETARG_TEXT_PP(1);
     if (VARSIZE_ANY_EXHDR(src) > QLPG_SOURCE_MAX)
         PG_RETURN_TEXT_P(cstring_to_text("the source is larger than 16 MiB"));
-    char *source = text_to_cstring(src);
+    char *source = qlpg_in_cstr(text_to_cstring(src));
     ql_ruleset *rs = NULL;
     ql_error err;
     ql_status st = qlpg_compile(&rs, name, name, source, NULL, 0, &err);
@@ -383,5 +409,5 @@ Datum qlpg_compile_check(PG_FUNCTION_ARGS)
         PG_RETURN_NULL();
     char msg[QL_ERROR_FILE_MAX + QL_ERROR_MESSAGE_MAX + 64];
     ql_error_format(msg, sizeof msg, &err);
-    PG_RETURN_TEXT_P(cstring_to_text(msg));
+    PG_RETURN_TEXT_P(cstring_to_text(qlpg_out_prose(msg)));
 }

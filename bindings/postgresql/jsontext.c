@@ -21,12 +21,13 @@
  *    over, as there.  That is also every number with an exponent that no
  *    decimal holds written out (0E+40, 1e50, 1e-50): numeric_in would
  *    read 0E+40 as 0, and jsonb keeps only the numeric.
- * Then the text is parsed with error codes (pg_parse_json, escapes
- * decoded, so that a bad \u escape is the record's error), its top level's
- * keys are checked (a key given twice, which the cast to jsonb would
- * resolve silently, the last one winning, is the record's error, as in
- * the command), and jsonb_in reads it, with nothing left to raise on but
- * the memory.
+ * Then the text, as UTF-8 (encoding.c), is parsed with error codes
+ * (pg_parse_json, escapes decoded, so that a bad \u escape is the
+ * record's error) straight into jsonb, as jsonb_in builds it, with
+ * nothing left to raise on but the memory; its top level's keys are
+ * checked (a key given twice, which the cast to jsonb would resolve
+ * silently, the last one winning, is the record's error, as in the
+ * command).
  */
 #include "pg_quotalevy.h"
 
@@ -194,45 +195,163 @@ static char *quote_numbers(const char *s, size_t n, const text_scan *sc)
     return out;
 }
 
-/* ------------------------------------------------------ the top level's keys
- */
+/* ------------------------------------------------ \u escapes, as UTF-8 */
 
-/* The top level's keys, collected while the text is parsed. */
-typedef struct text_keys {
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* The code point of the escape "\uXXXX" at s[i] (i + 6 <= n), else -1. */
+static long escape_at(const char *s, size_t i, size_t n)
+{
+    if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u')
+        return -1;
+    long cp = 0;
+    for (int k = 2; k < 6; k++) {
+        int d = hex_digit(s[i + k]);
+        if (d < 0)
+            return -1;
+        cp = cp * 16 + d;
+    }
+    return cp;
+}
+
+/* s (n bytes of UTF-8) with each \u escape of a character past ASCII
+ * written as that character's UTF-8 (a surrogate pair as the one it
+ * makes), into *out (palloc'd): PostgreSQL's JSON parser turns an escape
+ * into the server's encoding, and raises, ending the statement, for one
+ * the encoding cannot hold — while here every string is UTF-8.  Escapes
+ * of ASCII (\u0022, controls) and lone surrogates stay, for the parser. */
+static size_t utf8_escapes(const char *s, size_t n, char **out)
+{
+    char *o = palloc(n + 1), *start = o;
+    bool in_string = false;
+    for (size_t i = 0; i < n;) {
+        char c = s[i];
+        if (c == '"') {
+            in_string = !in_string;
+        } else if (c == '\\' && in_string) {
+            long cp = escape_at(s, i, n), lo = escape_at(s, i + 6, n);
+            size_t used = 6;
+            if (cp >= 0xD800 && cp <= 0xDBFF && lo >= 0xDC00 && lo <= 0xDFFF)
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00), used = 12;
+            else if (cp >= 0xD800 && cp <= 0xDFFF)
+                cp = -1;
+            if (cp < 0x80) { /* not one to decode: the escape as written */
+                size_t w = i + 1 < n ? 2 : 1;
+                memcpy(o, s + i, w);
+                o += w, i += w;
+                continue;
+            }
+            o = (char *)unicode_to_utf8((pg_wchar)cp, (unsigned char *)o);
+            o += pg_utf_mblen((unsigned char *)o);
+            i += used;
+            continue;
+        }
+        *o++ = c;
+        i++;
+    }
+    *o = '\0';
+    *out = start;
+    return (size_t)(o - start);
+}
+
+/* ------------------------------------------ the parse, into jsonb at once */
+
+/* The parse's state: the jsonb being built (as jsonb_in builds it) and
+ * the top level's keys, collected to find one given twice. */
+typedef struct text_parse {
+    JsonbParseState *ps;
+    JsonbValue *res;
     int depth;
     int n, size;
     char **keys;
-} text_keys;
+} text_parse;
 
-static void tk_object_start(void *state)
+static void tp_object_start(void *state)
 {
-    ((text_keys *)state)->depth++;
+    text_parse *p = state;
+    p->depth++;
+    p->res = pushJsonbValue(&p->ps, WJB_BEGIN_OBJECT, NULL);
 }
-static void tk_object_end(void *state)
+static void tp_object_end(void *state)
 {
-    ((text_keys *)state)->depth--;
+    text_parse *p = state;
+    p->depth--;
+    p->res = pushJsonbValue(&p->ps, WJB_END_OBJECT, NULL);
 }
-static void tk_array_start(void *state)
+static void tp_array_start(void *state)
 {
-    ((text_keys *)state)->depth++;
+    text_parse *p = state;
+    p->depth++;
+    p->res = pushJsonbValue(&p->ps, WJB_BEGIN_ARRAY, NULL);
 }
-static void tk_array_end(void *state)
+static void tp_array_end(void *state)
 {
-    ((text_keys *)state)->depth--;
+    text_parse *p = state;
+    p->depth--;
+    p->res = pushJsonbValue(&p->ps, WJB_END_ARRAY, NULL);
 }
 
-static void tk_field(void *state, char *fname, bool isnull)
+static void tp_field(void *state, char *fname, bool isnull)
 {
-    text_keys *k = state;
+    text_parse *p = state;
+    JsonbValue v;
     (void)isnull;
-    if (k->depth != 1)
+    v.type = jbvString;
+    v.val.string.val = fname;
+    v.val.string.len = (int)strlen(fname);
+    p->res = pushJsonbValue(&p->ps, WJB_KEY, &v);
+    if (p->depth != 1)
         return;
-    if (k->n == k->size) {
-        k->size = k->size ? 2 * k->size : 32;
-        k->keys = k->keys ? repalloc(k->keys, sizeof(char *) * k->size)
-                          : palloc(sizeof(char *) * k->size);
+    if (p->n == p->size) {
+        p->size = p->size ? 2 * p->size : 32;
+        p->keys = p->keys ? repalloc(p->keys, sizeof(char *) * p->size)
+                          : palloc(sizeof(char *) * p->size);
     }
-    k->keys[k->n++] = fname;
+    p->keys[p->n++] = fname;
+}
+
+/* A scalar, as jsonb_in reads it (a number is never one numeric_in
+ * raises on: the scan has quoted those). */
+static void tp_scalar(void *state, char *token, JsonTokenType type)
+{
+    text_parse *p = state;
+    JsonbValue v;
+    switch (type) {
+    case JSON_TOKEN_STRING:
+        v.type = jbvString;
+        v.val.string.val = token;
+        v.val.string.len = (int)strlen(token);
+        break;
+    case JSON_TOKEN_NUMBER:
+        v.type = jbvNumeric;
+        v.val.numeric = DatumGetNumeric(DirectFunctionCall3(
+            numeric_in, CStringGetDatum(token), ObjectIdGetDatum(InvalidOid),
+            Int32GetDatum(-1)));
+        break;
+    case JSON_TOKEN_TRUE:
+    case JSON_TOKEN_FALSE:
+        v.type = jbvBool;
+        v.val.boolean = type == JSON_TOKEN_TRUE;
+        break;
+    default: v.type = jbvNull; break;
+    }
+    if (!p->ps) { /* a scalar alone: jsonb's one-element raw array */
+        JsonbValue a;
+        a.type = jbvArray;
+        a.val.array.rawScalar = true;
+        a.val.array.nElems = 1;
+        pushJsonbValue(&p->ps, WJB_BEGIN_ARRAY, &a);
+        pushJsonbValue(&p->ps, WJB_ELEM, &v);
+        p->res = pushJsonbValue(&p->ps, WJB_END_ARRAY, NULL);
+    } else
+        p->res = pushJsonbValue(
+            &p->ps, p->ps->contVal.type == jbvArray ? WJB_ELEM : WJB_VALUE, &v);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -241,7 +360,7 @@ static int cmp_key(const void *a, const void *b)
 }
 
 /* The record's error when a top-level key is given twice. */
-static bool keys_twice(text_keys *k, ql_error *err)
+static bool keys_twice(text_parse *k, ql_error *err)
 {
     if (k->n < 2)
         return false;
@@ -271,31 +390,39 @@ ql_status qlpg_jsonb_from_text(text *t, Jsonb **out, ql_error *err)
                  n, QLPG_TEXT_MAX >> 20);
         return QL_ERECORD;
     }
-    char *s = text_to_cstring(t);
+    /* read as UTF-8, the extension's text (encoding.c), so that a \u
+     * escape is the character it names in any database's encoding and
+     * the keys and strings are the library's already */
+    char *s = qlpg_in(VARDATA_ANY(t), n, &n);
+    if (GetDatabaseEncoding() != PG_UTF8)
+        n = utf8_escapes(s, n, &s);
+    else
+        s = pnstrdup(s, n);
     text_scan sc = {0};
     if (!scan_text(s, n, &sc, err))
         return QL_ERECORD;
     if (sc.n)
         s = quote_numbers(s, n, &sc), n += (size_t)sc.n;
-    text_keys k = {0};
+    text_parse p = {0};
     JsonSemAction sem = {0};
-    sem.semstate = &k;
-    sem.object_start = tk_object_start;
-    sem.object_end = tk_object_end;
-    sem.array_start = tk_array_start;
-    sem.array_end = tk_array_end;
-    sem.object_field_start = tk_field;
+    sem.semstate = &p;
+    sem.object_start = tp_object_start;
+    sem.object_end = tp_object_end;
+    sem.array_start = tp_array_start;
+    sem.array_end = tp_array_end;
+    sem.object_field_start = tp_field;
+    sem.scalar = tp_scalar;
     JsonLexContext *lex =
-        makeJsonLexContextCstringLen(s, (int)n, GetDatabaseEncoding(), true);
+        makeJsonLexContextCstringLen(s, (int)n, PG_UTF8, true);
     JsonParseErrorType pe = pg_parse_json(lex, &sem);
     if (pe != JSON_SUCCESS) {
         snprintf(err->message, sizeof err->message,
                  "the record is not JSON: %s", json_errdetail(pe, lex));
         return QL_ERECORD;
     }
-    if (keys_twice(&k, err))
+    if (keys_twice(&p, err))
         return QL_ERECORD;
-    *out = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
+    *out = JsonbValueToJsonb(p.res);
     ql_error_clear(err);
     return QL_OK;
 }

@@ -391,9 +391,9 @@ void qlpg_notice_unread(const char *rules, const char *what, const char *name,
     if (noticed.n == NOTICED_MAX) {
         noticed.full = true;
         pfree(key);
-        ereport(
-            NOTICE,
-            (errmsg("quotalevy: further %ss not read by rule set \"%s\" are "
+        ereport(NOTICE,
+                (qlpg_errmsg(
+                    "quotalevy: further %ss not read by rule set \"%s\" are "
                     "not listed in this statement",
                     what, id ? id : "")));
         return;
@@ -402,11 +402,11 @@ void qlpg_notice_unread(const char *rules, const char *what, const char *name,
     pfree(key);
     ereport(
         NOTICE,
-        (errmsg(
+        (qlpg_errmsg(
              "quotalevy: %s \"%s\" is not an input of rule set \"%s\" and is "
              "not read",
              what, qlpg_shown(name, n, 200), id ? id : ""),
-         errhint(
+         qlpg_errhint(
              "Leave it out of the record (a table's row: select only the "
              "columns the rules read), or SET client_min_messages = warning "
              "to run without these notes.")));

@@ -21,24 +21,6 @@ void _PG_init(void)
     qlpg_cache_init();
 }
 
-void qlpg_require_utf8(void)
-{
-    int enc = GetDatabaseEncoding();
-    if (enc == PG_UTF8)
-        return;
-    ereport(ERROR,
-            (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-             errmsg("quotalevy needs a database in UTF8, and this one is in %s",
-                    GetDatabaseEncodingName()),
-             errdetail("Rule files, rule set names, record keys and values, results "
-                       "and messages are UTF-8 text to the library; in %s they would "
-                       "be read and stored as other characters.",
-                       GetDatabaseEncodingName()),
-             errhint("Keep the levy data in a database created with ENCODING "
-                     "'UTF8' (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0); "
-                     "a client in any encoding can use it (client_encoding).")));
-}
-
 int qlpg_sqlstate(ql_status st)
 {
     switch (st) {
@@ -99,9 +81,9 @@ void qlpg_raise_at(ql_status st, const ql_error *err, const char *what,
     detail_part(&b, "rule at %s", rule);
     ereport(ERROR,
             (errcode(qlpg_sqlstate(st)),
-             errmsg("%s: %s", what, err && err->message[0] ? err->message
+             qlpg_errmsg("%s: %s", what, err && err->message[0] ? err->message
                                                             : ql_status_name(st)),
-             errdetail("%s", b.data)));
+             qlpg_errdetail("%s", b.data)));
     pg_unreachable();
 }
 
@@ -116,25 +98,14 @@ static bool unseen_char(int32 c)
 size_t qlpg_shown_into(char *buf, size_t size, const char *s, size_t n,
                        size_t max)
 {
-    /* in another server encoding only ASCII's controls are known: the
-     * other bytes are that encoding's characters, kept as they are */
-    bool utf8 = GetDatabaseEncoding() == PG_UTF8;
-    const char *more = utf8 ? "…" : "...";
+    /* s is UTF-8, as all text inside the extension (encoding.c) */
+    const char *more = "…";
     size_t i = 0, len = 1, o = 0;
     if (size == 0)
         return 0;
     while (i < n && i < max) {
-        int32 c;
-        if (utf8)
-            c = utf8_decode(s + i, n - i, &len);
-        else {
-            /* a character of several bytes (EUC, …) is kept whole: its
-             * later bytes may look like ASCII ('\\' in SJIS) */
-            len = (size_t)pg_mblen(s + i);
-            len = len < 1 ? 1 : len > n - i ? n - i : len;
-            c = len == 1 ? (int32)(unsigned char)s[i] : 0x100;
-        }
-        bool hide = c < 0 || ((utf8 || c < 0x80) && unseen_char(c));
+        int32 c = utf8_decode(s + i, n - i, &len);
+        bool hide = c < 0 || unseen_char(c);
         char esc[16];
         const char *piece = esc;
         size_t w;

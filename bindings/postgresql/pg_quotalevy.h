@@ -22,6 +22,7 @@
  *   support.c   the planner support function: a whole-row argument
  *               rewritten into the row's columns
  *   args.c      a call's NULL arguments, refused by name
+ *   encoding.c  text between the database's encoding and UTF-8
  *   functions.c the SQL-callable functions
  *
  * Memory: the library allocates with malloc.  Its objects live either in
@@ -61,14 +62,40 @@
 #define QLPG_TEXT_MAX (16 << 20)
 #define QLPG_TEXT_DEPTH_MAX 64
 
-/* ---------------------------------------------------------------- module.c */
+/* -------------------------------------------------------------- encoding.c */
 
-/* Raises 0A000 unless the database's encoding is UTF8: the library reads
- * and writes UTF-8 only, and the extension converts nothing (a LATIN1
- * database's 'é' would reach it as a byte that is no UTF-8, and a result's
- * '企业' would be stored as four LATIN1 characters).  Every path to a rule
- * set passes here (store.c, before the table is read). */
-void qlpg_require_utf8(void);
+/* Text of the database's encoding as UTF-8, which every string inside
+ * the extension is (encoding.c): s itself when nothing changes (a UTF8
+ * database, ASCII), else a palloc'd copy, NUL-ended; its length in
+ * *outlen.  Never refuses: every server encoding converts to UTF-8. */
+char *qlpg_in(const char *s, size_t n, size_t *outlen);
+/* The same for a NUL-ended string (a type's or a table's name). */
+char *qlpg_in_cstr(const char *s);
+/* UTF-8 data (a result's key or value, a name a function returns) in the
+ * database's encoding: s itself when nothing changes, else palloc'd;
+ * raises 22P05 naming it — `what` and, unless NULL, `name`: "the value of
+ * output 'unit_kind'" — and the character, when the encoding has no
+ * equivalent for one. */
+char *qlpg_out(const char *s, size_t n, size_t *outlen, const char *what,
+               const char *name);
+/* UTF-8 prose a person reads (a message, a description, a citation,
+ * explain's text) in the database's encoding, never raising: a character
+ * it has no equivalent for is shown as \uXXXX ('…' as "..."). */
+char *qlpg_out_prose(const char *s);
+
+/* A jsonb value (the jsonb form's record) with its keys and strings as
+ * UTF-8: jb itself in a UTF8 database, else a converted copy. */
+Jsonb *qlpg_jsonb_in(Jsonb *jb);
+
+/* errmsg, errdetail, errhint and errcontext for text built in UTF-8:
+ * formatted, then converted as prose (every message of the extension goes
+ * through these, so none can fail on a character of its own). */
+#define qlpg_errmsg(...) errmsg_internal("%s", qlpg_out_prose(psprintf(__VA_ARGS__)))
+#define qlpg_errdetail(...) errdetail_internal("%s", qlpg_out_prose(psprintf(__VA_ARGS__)))
+#define qlpg_errhint(...) errhint("%s", qlpg_out_prose(psprintf(__VA_ARGS__)))
+#define qlpg_errcontext(...) errcontext("%s", qlpg_out_prose(psprintf(__VA_ARGS__)))
+
+/* ---------------------------------------------------------------- module.c */
 
 /* The SQLSTATE for a library status. */
 int qlpg_sqlstate(ql_status st);

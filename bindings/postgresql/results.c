@@ -24,12 +24,28 @@
 
 /* ----------------------------------------------------------- jsonb output */
 
+/* Text of the library (UTF-8) in the database's encoding (encoding.c):
+ * data — output `name`'s value — refused when the encoding cannot hold
+ * it; prose (name NULL: a message, an id echoed) shown with \uXXXX for
+ * what it cannot hold. */
+static const char *out_text(const char *s, size_t n, size_t *len,
+                            const char *name)
+{
+    if (name)
+        return qlpg_out(s, n, len, "the value of output", name);
+    char *p = qlpg_out_prose(pnstrdup(s, n));
+    *len = strlen(p);
+    return p;
+}
+
 static void put_key(JsonbParseState **ps, const char *k)
 {
     JsonbValue v;
+    size_t len;
     v.type = jbvString;
-    v.val.string.val = (char *)k;
-    v.val.string.len = (int)strlen(k);
+    v.val.string.val =
+        (char *)qlpg_out(k, strlen(k), &len, "the name of output", k);
+    v.val.string.len = (int)len;
     pushJsonbValue(ps, WJB_KEY, &v);
 }
 
@@ -40,9 +56,10 @@ static Numeric numeric_of(const char *s)
                                                Int32GetDatum(-1)));
 }
 
-/* A value given as the library's text: "" null, else typed. */
+/* A value given as the library's text: "" null, else typed; a string
+ * converted as out_text does (output `name`'s, or prose). */
 static void put_text_value(JsonbParseState **ps, ql_type t, const char *s,
-                           size_t n)
+                           size_t n, const char *name)
 {
     JsonbValue v;
     if (n == 0)
@@ -54,9 +71,11 @@ static void put_text_value(JsonbParseState **ps, ql_type t, const char *s,
         v.type = jbvBool;
         v.val.boolean = s[0] == 't';
     } else {
+        size_t len;
+        const char *o = out_text(s, n, &len, name);
         v.type = jbvString;
-        v.val.string.val = pnstrdup(s, n);
-        v.val.string.len = (int)n;
+        v.val.string.val = o == s ? pnstrdup(s, n) : (char *)o;
+        v.val.string.len = (int)len;
     }
     pushJsonbValue(ps, WJB_VALUE, &v);
 }
@@ -125,7 +144,7 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
     pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
     if (id) {
         put_key(&ps, "id");
-        put_text_value(&ps, QL_TYPE_STRING, id, strlen(id));
+        put_text_value(&ps, QL_TYPE_STRING, id, strlen(id), NULL);
     }
     size_t n = ql_ruleset_output_count(e->rs), check = 0;
     for (size_t i = 0; i < n; i++) {
@@ -137,7 +156,7 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
                 continue;
             }
             size_t len = output_text(e, i, t, buf, sizeof buf, &s);
-            put_text_value(&ps, t, s, len);
+            put_text_value(&ps, t, s, len, ql_ruleset_output_name(e->rs, i));
             continue;
         }
         /* the check's index: checks are the check outputs in order */
@@ -155,17 +174,18 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
             }
             size_t len = ql_result_check_text(buf, sizeof buf, e->res, check,
                                               (ql_check_field)f);
-            put_text_value(&ps, part_type(f), buf, len);
+            put_text_value(&ps, part_type(f), buf, len, NULL);
         }
         pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
     }
     return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
 }
 
+/* key: a message's part s (prose). */
 static void put_string(JsonbParseState **ps, const char *key, const char *s)
 {
     put_key(ps, key);
-    put_text_value(ps, QL_TYPE_STRING, s, strlen(s));
+    put_text_value(ps, QL_TYPE_STRING, s, strlen(s), NULL);
 }
 
 Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id,
@@ -176,20 +196,14 @@ Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id,
     pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
     if (id) {
         put_key(&ps, "id");
-        put_text_value(&ps, QL_TYPE_STRING, id, strlen(id));
+        put_text_value(&ps, QL_TYPE_STRING, id, strlen(id), NULL);
     }
     put_key(&ps, "error");
     pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-    const char *status = ql_status_name(err->code);
-    put_key(&ps, "status");
-    put_text_value(&ps, QL_TYPE_STRING, status, strlen(status));
-    put_key(&ps, "sqlstate");
-    const char *code = unpack_sql_state(qlpg_sqlstate(err->code));
-    put_text_value(&ps, QL_TYPE_STRING, code, strlen(code));
-    put_key(&ps, "field");
-    put_text_value(&ps, QL_TYPE_STRING, err->field, strlen(err->field));
-    put_key(&ps, "message");
-    put_text_value(&ps, QL_TYPE_STRING, err->message, strlen(err->message));
+    put_string(&ps, "status", ql_status_name(err->code));
+    put_string(&ps, "sqlstate", unpack_sql_state(qlpg_sqlstate(err->code)));
+    put_string(&ps, "field", err->field);
+    put_string(&ps, "message", err->message);
     /* the rule file as quotalevy.rule_files names it */
     const char *file = err->file;
     if (w && w->rule[0]) {
@@ -200,10 +214,11 @@ Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id,
     put_string(&ps, "file", file);
     put_key(&ps, "line");
     snprintf(num, sizeof num, "%d", err->line);
-    put_text_value(&ps, QL_TYPE_NUMBER, num, err->line ? strlen(num) : 0);
+    put_text_value(&ps, QL_TYPE_NUMBER, num, err->line ? strlen(num) : 0, NULL);
     put_key(&ps, "column");
     snprintf(num, sizeof num, "%d", err->column);
-    put_text_value(&ps, QL_TYPE_NUMBER, num, err->column ? strlen(num) : 0);
+    put_text_value(&ps, QL_TYPE_NUMBER, num, err->column ? strlen(num) : 0,
+                   NULL);
     if (w && w->table[0])
         put_string(&ps, "table", w->table);
     if (w && w->row[0])
@@ -293,19 +308,20 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
         o->domain = o->base != att->atttypid;
         if (att->attisdropped)
             continue;
-        const char *name = NameStr(att->attname);
+        const char *name = qlpg_in_cstr(NameStr(att->attname)); /* UTF-8 */
         const char *shown = qlpg_shown(name, strlen(name), NAMEDATALEN);
         if (!strcmp(name, "id"))
             o->output = -1, o->check = -1;
         else if (!find_output(e->rs, name, o))
-            ereport(
-                ERROR,
-                (errcode(ERRCODE_UNDEFINED_COLUMN),
-                 errmsg("result type %s has a column \"%s\", which is not an "
-                        "output of rule set \"%s\"",
-                        format_type_be(typid), shown,
-                        qlpg_shown(e->name, strlen(e->name), QLPG_NAME_MAX)),
-                 errhint("quotalevy.result_columns(rules) lists the columns "
+            ereport(ERROR,
+                    (errcode(ERRCODE_UNDEFINED_COLUMN),
+                     qlpg_errmsg(
+                         "result type %s has a column \"%s\", which is not an "
+                         "output of rule set \"%s\"",
+                         qlpg_in_cstr(format_type_be(typid)), shown,
+                         qlpg_shown(e->name, strlen(e->name), QLPG_NAME_MAX)),
+                     qlpg_errhint(
+                         "quotalevy.result_columns(rules) lists the columns "
                          "a result type may have.")));
         Oid base = o->base;
         /* a type whose input rounds silently would make sum(levy_due)
@@ -315,16 +331,18 @@ static outmap *map_out(FunctionCallInfo fcinfo, const qlpg_entry *e, Oid typid)
             ereport(
                 ERROR,
                 (errcode(ERRCODE_DATATYPE_MISMATCH),
-                 errmsg("result type %s has column \"%s\" of type %s, which "
-                        "would round the rule set's exact values",
-                        format_type_be(typid), shown,
-                        format_type_be(att->atttypid)),
-                 errdetail(base == CASHOID
-                               ? "money has the server's places and currency "
-                                 "(lc_monetary), not the rule set's."
-                               : "A binary float does not hold the decimal the "
-                                 "library computed."),
-                 errhint(
+                 qlpg_errmsg(
+                     "result type %s has column \"%s\" of type %s, which "
+                     "would round the rule set's exact values",
+                     qlpg_in_cstr(format_type_be(typid)), shown,
+                     qlpg_in_cstr(format_type_be(att->atttypid))),
+                 qlpg_errdetail(
+                     base == CASHOID
+                         ? "money has the server's places and currency "
+                           "(lc_monetary), not the rule set's."
+                         : "A binary float does not hold the decimal the "
+                           "library computed."),
+                 qlpg_errhint(
                      "Declare the column numeric (quotalevy.create_result_type "
                      "makes such a type).")));
         if (base != NUMERICOID && base != BOOLOID && base != TEXTOID &&
@@ -346,8 +364,8 @@ typedef struct rowctx {
     FunctionCallInfo fcinfo;
     int form;
     const qlpg_entry *e;
-    const char *column;
-    const char *id;
+    const char *column; /* as the catalog has it (the server's encoding) */
+    const char *id;     /* UTF-8 */
 } rowctx;
 
 static void result_row_context(void *arg)
@@ -357,10 +375,11 @@ static void result_row_context(void *arg)
     qlpg_where w;
     ql_error_clear(&none);
     qlpg_where_of(c->fcinfo, c->form, c->e, &none, &w);
-    errcontext(
-        "%s%s%s%s%s%s%s%s%s%s", c->column ? "result column \"" : "result row",
-        c->column ? qlpg_shown(c->column, strlen(c->column), NAMEDATALEN) : "",
-        c->column ? "\"" : "", c->id ? " of record \"" : "",
+    const char *column = c->column ? qlpg_in_cstr(c->column) : NULL;
+    qlpg_errcontext(
+        "%s%s%s%s%s%s%s%s%s%s", column ? "result column \"" : "result row",
+        column ? qlpg_shown(column, strlen(column), NAMEDATALEN) : "",
+        column ? "\"" : "", c->id ? " of record \"" : "",
         c->id ? qlpg_shown(c->id, strlen(c->id), 100) : "", c->id ? "\"" : "",
         w.table[0] ? ", table " : "", w.table, w.row[0] ? ", row " : "", w.row);
 }
@@ -394,6 +413,13 @@ static bool column_value(const qlpg_entry *e, struct ocol *o,
         *value = (Datum)0;
         return false;
     }
+    /* text in the database's encoding: an output's value is data, refused
+     * where the encoding cannot hold it; the id echoed, as prose */
+    if (o->output >= 0 && o->t == QL_TYPE_STRING)
+        s = qlpg_out(s, len, &len, "the value of output",
+                     ql_ruleset_output_name(e->rs, (size_t)o->output));
+    else if (o->output < 0 && o->check < 0)
+        s = out_text(s, len, &len, NULL);
     char *z = pnstrdup(s, len);
     Oid base = o->base;
     if (base == NUMERICOID) {
@@ -407,15 +433,17 @@ static bool column_value(const qlpg_entry *e, struct ocol *o,
                 ereport(
                     ERROR,
                     (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-                     errmsg("output \"%s\" = %s does not fit column type %s "
-                            "without rounding",
-                            qlpg_shown(NameStr(att->attname),
-                                       strlen(NameStr(att->attname)),
-                                       NAMEDATALEN),
-                            z,
-                            o->domain ? format_type_be(o->atttype)
-                                      : format_type_with_typemod(o->atttype,
-                                                                 o->typmod))));
+                     qlpg_errmsg(
+                         "output \"%s\" = %s does not fit column type %s "
+                         "without rounding",
+                         qlpg_shown(qlpg_in_cstr(NameStr(att->attname)),
+                                    strlen(qlpg_in_cstr(NameStr(att->attname))),
+                                    NAMEDATALEN),
+                         z,
+                         qlpg_in_cstr(o->domain
+                                          ? format_type_be(o->atttype)
+                                          : format_type_with_typemod(
+                                                o->atttype, o->typmod)))));
         }
     } else if (base == BOOLOID)
         *value = BoolGetDatum(z[0] == 't');
@@ -425,12 +453,14 @@ static bool column_value(const qlpg_entry *e, struct ocol *o,
         ql_date d;
         ql_error err;
         if (ql_date_parse(&d, z, len, &err))
-            ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                            errmsg("output \"%s\" = %s is not a date",
-                                   qlpg_shown(NameStr(att->attname),
-                                              strlen(NameStr(att->attname)),
-                                              NAMEDATALEN),
-                                   z)));
+            ereport(ERROR,
+                    (errcode(ERRCODE_DATATYPE_MISMATCH),
+                     qlpg_errmsg(
+                         "output \"%s\" = %s is not a date",
+                         qlpg_shown(qlpg_in_cstr(NameStr(att->attname)),
+                                    strlen(qlpg_in_cstr(NameStr(att->attname))),
+                                    NAMEDATALEN),
+                         z)));
         *value = DateADTGetDatum((DateADT)(d - QLPG_EPOCH_SHIFT));
     } else {
         /* a domain's input function checks its constraints */

@@ -70,7 +70,6 @@ static void store_read(store *s, const char *self_name, const char *self_source,
 {
     MemoryContext outer = CurrentMemoryContext;
     memset(s, 0, sizeof *s);
-    qlpg_require_utf8(); /* before any text reaches the library */
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "quotalevy: SPI_connect failed");
     int rc = SPI_execute("SELECT name, source FROM quotalevy.rule_files",
@@ -90,14 +89,15 @@ static void store_read(store *s, const char *self_name, const char *self_source,
         Datum src = SPI_getbinval(t, td, 2, &isnull);
         if (isnull)
             continue;
-        char *name = TextDatumGetCString(nm);
+        /* the library's text is UTF-8 (encoding.c) */
+        char *name = qlpg_in_cstr(TextDatumGetCString(nm));
         if (self_name && !strcmp(name, self_name))
             continue;
         text *body = DatumGetTextPP(src);
         store_file *f = &s->files[s->n++];
         f->name = name;
-        f->len = VARSIZE_ANY_EXHDR(body);
-        f->source = pnstrdup(VARDATA_ANY(body), f->len);
+        const char *u = qlpg_in(VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body), &f->len);
+        f->source = pnstrdup(u, f->len);
     }
     MemoryContextSwitchTo(spi);
     SPI_finish();
@@ -342,9 +342,9 @@ static void check_name(const char *name)
     if (!ok)
         ereport(ERROR,
                 (errcode(ERRCODE_INVALID_NAME),
-                 errmsg("invalid rule file name \"%s\"",
+                 qlpg_errmsg("invalid rule file name \"%s\"",
                         qlpg_shown(name, strlen(name), QLPG_NAME_MAX)),
-                 errdetail("A name is 1 to %d of A-Z a-z 0-9 _ - . in "
+                 qlpg_errdetail("A name is 1 to %d of A-Z a-z 0-9 _ - . in "
                            "segments separated by '/', such as cn/jilin.",
                            QLPG_NAME_MAX)));
 }
@@ -357,8 +357,8 @@ static void refuse(const char *name, ql_status st, const ql_error *err,
 {
     char msg[QL_ERROR_FILE_MAX + QL_ERROR_MESSAGE_MAX + 64];
     ql_error_format(msg, sizeof msg, err);
-    ereport(ERROR, (errcode(qlpg_sqlstate(st)), errmsg("%s", msg),
-                    errdetail("rule file \"%s\" %s (status %s)", name, why,
+    ereport(ERROR, (errcode(qlpg_sqlstate(st)), qlpg_errmsg("%s", msg),
+                    qlpg_errdetail("rule file \"%s\" %s (status %s)", name, why,
                               ql_status_name(st))));
     pg_unreachable();
 }
@@ -379,19 +379,20 @@ Datum qlpg_check_rule_file(PG_FUNCTION_ARGS)
     Datum sd = heap_getattr(row, SPI_fnumber(desc, "source"), desc, &ns);
     if (nn || ns)
         ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION),
-                        errmsg("a rule file needs a name and a source")));
-    char *name = TextDatumGetCString(nd);
+                        qlpg_errmsg("a rule file needs a name and a source")));
+    char *name = qlpg_in_cstr(TextDatumGetCString(nd)); /* UTF-8, as all text here */
     check_name(name);
     text *src = DatumGetTextPP(sd);
     size_t len = VARSIZE_ANY_EXHDR(src);
     if (len > QLPG_SOURCE_MAX)
         ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                        errmsg("rule file \"%s\" is %zu bytes, more than the "
+                        qlpg_errmsg("rule file \"%s\" is %zu bytes, more than the "
                                "16 MiB a rules file may have", name, len)));
     char *source = text_to_cstring(src);
     if (strlen(source) != len)
         ereport(ERROR, (errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-                        errmsg("rule file \"%s\" contains a NUL byte", name)));
+                        qlpg_errmsg("rule file \"%s\" contains a NUL byte", name)));
+    source = qlpg_in_cstr(source);
     ql_ruleset *rs = NULL;
     ql_error err;
     ql_status st = qlpg_compile(&rs, name, name, source, NULL, 0, &err);

@@ -1,30 +1,16 @@
--- quotalevy 1.4: rule files stored in the database, evaluated in SQL.
+-- quotalevy 1.5: rule files stored in the database, evaluated in SQL.
 -- docs/postgresql.md is the manual.  Every function is SECURITY INVOKER
 -- (the default), reads no server file, and the evaluating ones are
 -- STABLE PARALLEL SAFE so a large scan spreads over parallel workers.
 -- No function a query calls is STRICT: a NULL argument is either given a
 -- meaning (docs/postgresql.md, "NULL arguments") or refused by name with
--- SQLSTATE 22004.  A database with an earlier version reaches this one
--- through quotalevy--1.0--1.1.sql … quotalevy--1.3--1.4.sql, with the
+-- SQLSTATE 22004.  A database in any server encoding takes it: text is
+-- converted to and from the library's UTF-8 (docs/postgresql.md,
+-- "Encodings").  A database with an earlier version reaches this one
+-- through quotalevy--1.0--1.1.sql … quotalevy--1.4--1.5.sql, with the
 -- same catalog (the tests compare them).
 
 \echo Use "CREATE EXTENSION quotalevy" to load this file. \quit
-
--- The library reads and writes UTF-8 only, and the extension converts
--- nothing: in a database of another encoding it is refused here, at once,
--- rather than at the first call (which refuses it too, module.c).
-DO $$
-BEGIN
-    IF getdatabaseencoding() <> 'UTF8' THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = format('quotalevy needs a database in UTF8, and this one is in %s',
-                             getdatabaseencoding()),
-            HINT = 'Keep the levy data in a database created with ENCODING ''UTF8'' '
-                   '(CREATE DATABASE … ENCODING ''UTF8'' TEMPLATE template0); a client '
-                   'in any encoding can use it (client_encoding).';
-    END IF;
-END
-$$;
 
 -- The rule files, by name ("cn/jilin").  `extends: national.yaml` in
 -- cn/jilin names cn/national.  Writing needs the table's privileges
