@@ -307,6 +307,100 @@ class NoDate(Fixture):
                               p.stderr.decode())
 
 
+class ExplainAsRun(Fixture):
+    """probe18s P18-03: explain --row on a record without its date (a
+    JSON Lines record with no 'date' key after a first record with one, a
+    CSV row whose date cell is empty) said "no evaluation date: give
+    --date (or a 'date' column with --row)", exit 2, naming no row, where
+    run rejected the row at its line.  Every way explain --row's record
+    can be faulty is now worded as run's reject of it: the same line."""
+
+    def run_lines(self, src, *opts, rc=1):
+        p = run("run", self.rules, src, *opts, "-q", "-o", self.path("o.csv"), check_rc=rc)
+        return p.stderr.decode().splitlines()
+
+    def explain_line(self, src, row_id, *opts, rc=1):
+        p = run("explain", self.rules, "--row", row_id, src, *opts, check_rc=rc)
+        return p.stderr.decode().splitlines()
+
+    def test_a_row_without_its_date(self):
+        csv_ = self.write("d.csv", b"id,date,m\nA1,,1\nA2,2024-01-01,1\nA3, ,1\n")
+        J3, J4 = b'{"id": "J3", "m": 1, "date": null}', b'{"id": "J4", "m": 1, "date": ""}'
+        jl = self.write("d.jsonl", b'{"id": "J1", "m": 1, "date": "2024-01-01"}\n'
+                                   b'{"id": "J2", "m": 1}\n' + J3 + b"\n" + J4 + b"\n")
+        empty = ("field 'date': no evaluation date: the row's 'date' is empty (give "
+                 "one, or --date for every row)")
+        none = ("field 'date': no evaluation date: the row has no 'date' (give one, or "
+                "--date for every row)")
+        want = {(csv_, "A1"): "%s:2:2: rejected (id A1): " % csv_ + empty,
+                (jl, "J2"): "%s:2: rejected (id J2): " % jl + none,
+                (jl, "J3"): "%s:3:%d: rejected (id J3): " % (jl, J3.index(b"null") + 1)
+                + empty,
+                (jl, "J4"): "%s:4:%d: rejected (id J4): " % (jl, J4.index(b'""') + 1)
+                + empty}
+        for (src, row_id), line in want.items():
+            with self.subTest(src=src, id=row_id):
+                r = [l for l in self.run_lines(src) if "(id %s)" % row_id in l]
+                self.assertEqual(r, [line])
+                self.assertEqual(self.explain_line(src, row_id), [line])
+        # a blank date is refused as a date, by both
+        r = [l for l in self.run_lines(csv_) if "(id A3)" in l]
+        self.assertEqual(self.explain_line(csv_, "A3"), r)
+        # the row that has its date is explained
+        p = run("explain", self.rules, "--row", "J1", jl, check_rc=0)
+        self.assertIn("n2", p.stdout.decode())
+
+    def test_a_file_without_dates_stops_before_any_row(self):
+        """No --date and no 'date' column (key) at all: run's usage error,
+        located as run's, exit 2 — not "give --date (or a 'date' column
+        with --row)"."""
+        csv_ = self.write("n.csv", b"id,m\nA1,1\n")
+        jl = self.write("n.jsonl", b'{"id": "J1", "m": 1}\n{"id": "J2", "m": 1, '
+                                   b'"date": "2024-01-01"}\n')
+        for src, row_id in ((csv_, "A1"), (jl, "J2")):
+            with self.subTest(src=src):
+                r = self.run_lines(src, rc=2)
+                e = self.explain_line(src, row_id, rc=2)
+                self.assertEqual(len(r), 1, r)
+                self.assertIn("no evaluation date", r[0])
+                self.assertEqual(e, [r[0].replace("quotalevy run:", "quotalevy explain:")])
+        ign = self.write("i.csv", b"id,m,date\nA1,1,2024-01-01\n")
+        r = self.run_lines(ign, "--ignore-columns", "date", rc=2)
+        e = self.explain_line(ign, "A1", "--ignore-columns", "date", rc=2)
+        self.assertEqual(e, [r[0].replace("quotalevy run:", "quotalevy explain:")])
+
+    def test_every_fault_of_the_row_is_worded_as_runs_reject(self):
+        """The class: each kind of faulty record, run's line about it and
+        explain --row's are the same, in CSV and in JSON Lines."""
+        csv_rows = [b"B1,2024-01-01,x,1,s",        # a value refused
+                    b"B2,2024-13-01,1,1,s",        # a date refused
+                    b"B3,2024-01-01,,1,s",         # empty, needed
+                    b"B4,2024-01-01,1",            # ragged
+                    b"B5,2024-01-01,1,2\"3,s",     # a stray quote
+                    b"B6,,1,1,s",                  # no date
+                    b"B7,2024-01-01,1,\xff,s"]     # not UTF-8
+        csv_ = self.write("f.csv", b"id,date,m,n,s\n" + b"\n".join(csv_rows) + b"\n")
+        jl_rows = [b'{"id": "C0", "date": "2024-01-01", "m": 1, "n": 1}',
+                   b'{"id": "C1", "date": "2024-01-01", "m": "x", "n": 1}',
+                   b'{"id": "C2", "date": "2024-02-30", "m": 1, "n": 1}',
+                   b'{"id": "C3", "date": "2024-01-01", "m": null, "n": 1}',
+                   b'{"id": "C4", "date": "2024-01-01", "m": 1, "N": 1}',
+                   b'{"id": "C5", "date": "2024-01-01", "m": 1, "n": 1, "x": 1}',
+                   b'{"id": "C6", "m": 1, "n": 1}',
+                   b'{"id": "C7", "date": "2024-01-01", "m": 1, "n": 1, "n": 2}',
+                   b'{"id": "C8", "date": "2024-01-01", "m": 1, "n": 1, "p[1]": 1}',
+                   b'{"id": "C9", "date": "2024-01-01", "m": 1.5, "n": 1}']
+        jl = self.write("f.jsonl", b"\n".join(jl_rows) + b"\n")
+        for src, ids in ((csv_, ["B%d" % k for k in range(1, 8)]),
+                         (jl, ["C%d" % k for k in range(1, 10)])):
+            said = self.run_lines(src)
+            for row_id in ids:
+                with self.subTest(src=src, id=row_id):
+                    r = [l for l in said if "(id %s)" % row_id in l]
+                    self.assertEqual(len(r), 1, said)
+                    self.assertEqual(self.explain_line(src, row_id), r)
+
+
 class Csv(Fixture):
     """P3-14: a reject of the CSV reader (a stray quote, a ragged row, a
     quote never closed, a field too long) named no id, nor the column's

@@ -612,11 +612,7 @@ int cmd_compare(int argc, char **argv)
             }
             else /* at the date column, as run's reject */
                 not_compared(path, row.line, date_column(&row), id, "not compared",
-                             "date",
-                             date_column(&row) ? "no evaluation date: the row's 'date' is "
-                                                 "empty (give one, or --date for every row)"
-                                               : "no evaluation date: the row has no 'date' "
-                                                 "(give one, or --date for every row)");
+                             "date", rj_no_date(date_column(&row) != 0));
             continue;
         }
         ql_status s1 = ql_evaluate(sb, rb, date, 0, NULL);

@@ -32,6 +32,25 @@ static void say_unread(const char *path, const in_row *row)
            row->error_field, row->error);
 }
 
+/* Whether one of the names is a 'date' column (key) that is read. */
+static int names_date(const col_watch *w, const char *const *names, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(names[k], "date") && !col_ignored(w, "date"))
+            return 1;
+    return 0;
+}
+
+/* The column of the row's 'date' field (in_row_column), 0 when it has
+ * none. */
+static int date_field(const in_row *row)
+{
+    for (size_t k = 0; k < row->n; k++)
+        if (!strcmp(row->name[k], "date"))
+            return in_row_column(row, k);
+    return 0;
+}
+
 /* Finds the row whose id is `id` in the file and sets the record from it;
  * its 'date' column into *date if there is one. */
 static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
@@ -73,6 +92,13 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
         rc = -2;
         goto out;
     }
+    if (header && !*have_date && !names_date(w, header, nh)) { /* as run */
+        cli_error("explain", "%s: no evaluation date: the header has no 'date' "
+                             "column; give --date YYYY-MM-DD",
+                  path);
+        rc = -2;
+        goto out;
+    }
     in_row row;
     int st;
     long found = 0; /* the line of the row filled in, once one is */
@@ -96,6 +122,14 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
         first_seen |= first_rec;
         if (first_rec && col_check_keys(w, "explain", path, row.line, row.name, row.n,
                                         &slip, &slip_field)) {
+            rc = -2;
+            goto out;
+        }
+        if (first_rec && !*have_date && !names_date(w, row.name, row.n)) { /* as run */
+            cli_error("explain", "%s:%ld: no evaluation date: the first record has no "
+                                 "'date' key; give --date YYYY-MM-DD or a 'date' in "
+                                 "every record",
+                      path, row.line);
             rc = -2;
             goto out;
         }
@@ -148,12 +182,22 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
             goto out;
         }
         rc = in_fill_record(rs, rec, &kept, date, have_date, &rid, &column, &err);
+        /* no --date and the row's own empty or absent: run's reject, at
+         * the date field when the row has one (P18-03: it was a usage
+         * error, "give --date", naming no row) */
+        int date_at = date_field(&kept);
         col_kept_free(&kept);
         if (rc) {
             char why[QL_ERROR_MESSAGE_MAX + QL_ERROR_FILE_MAX + 64];
             const char *fld;
             rj_error(&err, why, sizeof why, &fld);
             rj_say(path, row.line, column, "rejected", id, fld, why);
+            goto out;
+        }
+        if (!*have_date) {
+            rj_say(path, row.line, date_at, "rejected", id, "date",
+                   rj_no_date(date_at != 0));
+            rc = -1;
             goto out;
         }
         if (*have_date && ql_evaluate(res, rec, *date, 0, &eval_err)) {

@@ -48,6 +48,14 @@ void rj_line(strbuf *b, const char *path, long line, int column,
     sb_putc(b, '\n');
 }
 
+const char *rj_no_date(int empty)
+{
+    return empty ? "no evaluation date: the row's 'date' is empty "
+                   "(give one, or --date for every row)"
+                 : "no evaluation date: the row has no 'date' "
+                   "(give one, or --date for every row)";
+}
+
 void rj_say(const char *path, long line, int column, const char *what,
             const char *id, const char *field, const char *msg)
 {

@@ -26,6 +26,12 @@ void rj_line(strbuf *b, const char *path, long line, int column,
              const char *what, const char *id, const char *field,
              const char *msg);
 
+/* The reason a row without its evaluation date is refused (no --date,
+ * and its own 'date' empty or absent), in the words run's rejects give
+ * it: `empty` when the row has a 'date' field (the reject points at it),
+ * 0 when it has none. */
+const char *rj_no_date(int empty);
+
 /* rj_line onto standard error. */
 void rj_say(const char *path, long line, int column, const char *what,
             const char *id, const char *field, const char *msg);
