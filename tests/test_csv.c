@@ -179,10 +179,10 @@ static const csv_case cases[] = {
      "x,\"a\nb\"c,\"d\ne\"\nz\n", "2!2:" AFTER_CLOSE " 4[z]"},
     {"a quote never closed takes in the rest", "a,\"b\nc\n",
      "1!2:a quoted field opened on line 1 is not closed before the "
-     "end of the input (it took in the 1 lines after it)"},
+     "end of the input (it took in the line after it)"},
     {"a quote never closed on the last line", "ok\n\"a\"\"\n",
      "1[ok] 2!1:a quoted field opened on line 2 is not closed before "
-     "the end of the input (it took in the 0 lines after it)"},
+     "the end of the input"},
     {"a quoted field ends the input", "\"a\"\n\"b\"", "1[a] 2[b]"},
     {"a NUL byte is binary data", "a\0b,c\nd\n",
      "1!1:a NUL byte in a field (binary data, not text) 2[d]", 8},
@@ -206,7 +206,7 @@ static const csv_case cases[] = {
      "1[h|i] 2[a\\nb|c] 4[d|e]"},
     {"after a header: a quote never closed", "h\n\"ok\"\n\"a,b\nc\n",
      "1[h] 2[ok] 3!1:a quoted field opened on line 3 is not closed before the "
-     "end of the input (it took in the 1 lines after it)"},
+     "end of the input (it took in the line after it)"},
     {"after a header: a NUL inside quotes", "h\n\"a\0b\"\n\"c\"\n",
      "1[h] 2!1:a NUL byte in a field (binary data, not text) 3[c]", 12},
     {"after a header: the last quoted line without a line end",

@@ -1966,6 +1966,48 @@ class InputRead(unittest.TestCase):
                       "closed before the end of the input (it took in the 4 lines "
                       "after it)", p.stderr)
         self.assertIn("2 rows read, 1 written, 1 rejected", p.stderr)
+        # one line taken in is "the line"; none, no count at all (it was
+        # "the 1 lines", "the 0 lines after it")
+        for tail, said in ((GOOD, " (it took in the line after it)\n"), ("", "\n")):
+            data = HEADER + GOOD + 'E2,"enterprise,100,1,0,6000000,50000\n' + tail
+            p = run("run", JILIN, "-", "--date", "2024-06-30", stdin=data, check_rc=1)
+            self.assertIn("opened on line 3 is not closed before the end of the input"
+                          + said, p.stderr)
+            self.assertNotIn("lines after", p.stderr)
+
+    def test_counts_in_messages_agree_with_their_noun(self):
+        """"1 rows", "a list input of 1 items", "1 more problems": each
+        count a message gives takes its noun in the singular at one."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "r.yaml")
+            write(rules, "quotalevy: 1\nid: r\ntitle: r\njurisdiction: XX\nversion: '1'\n"
+                         "sources:\n  s1: {title: a test source}\nparameters:\n"
+                         "  k: {type: integer, values: [{from: 2000-01-01, value: 2, "
+                         "source: s1 art. 1}]}\n"
+                         "inputs:\n  q: {type: integer, count: 1, default: 0}\n"
+                         "  m: {type: integer}\ncomputed:\n  y: m + q[1]\n"
+                         "outputs: [y]\n")
+            for cmd in (("run", rules, "-", "-o", os.path.join(d, "o.csv"),
+                         "--summary", os.path.join(d, "s.csv")),
+                        ("compare", rules, "-", "--override", "k=1@2020-01-01",
+                         "--summary", os.path.join(d, "s.csv"))):
+                with self.subTest(cmd=cmd[0]):
+                    p = run(*cmd, "--date", "2024-01-01", "--group-by", "q",
+                            stdin="id,m,q[1]\nA,1,2\n", check_rc=2)
+                    self.assertIn("'q' is a list input of 1 item: ", p.stderr)
+            p = run("run", rules, "-", "-o", os.path.join(d, "o.csv"), "--summary",
+                    os.path.join(d, "s.csv"), "--date", "2024-01-01", "--group-by", "q[2]",
+                    stdin="id,m,q[1]\nA,1,2\n", check_rc=2)
+            self.assertIn("'q' is a list of 1 item, ", p.stderr)
+            # 201 problems: 200 are listed, then "… and 1 more problem"
+            bad = os.path.join(d, "bad.yaml")
+            write(bad, "quotalevy: 1\nid: r\ntitle: r\njurisdiction: XX\nversion: '1'\n"
+                       "inputs:\n" + "".join("  x%d: {type: nonsense}\n" % k
+                                             for k in range(201)) +
+                       "outputs: [x0]\n")
+            p = run("check", bad)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("bad.yaml: … and 1 more problem\n", p.stdout)
 
     def test_no_date_at_all_is_a_usage_error_before_reading(self):
         with tempfile.TemporaryDirectory() as d:
@@ -2701,7 +2743,7 @@ class WhatIf(unittest.TestCase):
         p = run("compare", JILIN, "-", "--date", "2024-06-30", *ovr, stdin=data,
                 check_rc=0)
         self.assertEqual(p.stderr.count("name"), 1, p.stderr)
-        self.assertIn("1 rows: 1 evaluated under both", p.stdout)
+        self.assertIn("\n1 row: 1 evaluated under both", p.stdout)
         p = run("compare", JILIN, "-", "--date", "2024-06-30", "--ignore-columns",
                 "name", *ovr, stdin=data, check_rc=0)
         self.assertNotIn("name", p.stderr)

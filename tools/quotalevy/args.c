@@ -202,10 +202,11 @@ int cli_input_changed(const char *cmd, const char *name, FILE *in,
         now.st_mtim.tv_sec == start->st_mtim.tv_sec &&
         now.st_mtim.tv_nsec == start->st_mtim.tv_nsec)
         return 0;
-    cli_error(cmd, "%s changed while it was read (%lld bytes at the start, %lld "
+    cli_error(cmd, "%s changed while it was read (%lld byte%s at the start, %lld "
                    "at the end): the rows read are not the file's; run again "
                    "when nothing writes it (no file was replaced or created)",
-              name, (long long)start->st_size, (long long)now.st_size);
+              name, (long long)start->st_size, start->st_size == 1 ? "" : "s",
+              (long long)now.st_size);
     return 1;
 }
 

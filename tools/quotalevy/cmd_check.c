@@ -41,8 +41,9 @@ int cmd_check(int argc, char **argv)
             for (size_t k = 0; k < count && k < MAX_REPORTED; k++)
                 cli_print_error(stdout, NULL, &errs[k]);
             if (count > MAX_REPORTED)
-                printf("%s: … and %zu more problems\n", a.pos[i],
-                       count - MAX_REPORTED);
+                printf("%s: … and %zu more problem%s\n", a.pos[i],
+                       count - MAX_REPORTED,
+                       count - MAX_REPORTED == 1 ? "" : "s");
             bad++;
             continue;
         }

@@ -486,9 +486,10 @@ int cmd_compare(int argc, char **argv)
             int items = g == nh ? col_list_items(base, group[k]) : 0;
             if (items) {
                 cli_error("compare",
-                          "--group-by: '%s' is a list input of %d items: group "
+                          "--group-by: '%s' is a list input of %d item%s: group "
                           "by one of them, %s[1] … %s[%d]",
-                          group[k], items, group[k], group[k], items);
+                          group[k], items, items == 1 ? "" : "s", group[k], group[k],
+                          items);
                 goto out;
             }
             if (g == nh) {
@@ -729,9 +730,9 @@ int cmd_compare(int argc, char **argv)
                         : "the input has a header but no records after it");
         goto out;
     }
-    fprintf(rep, "\n%ld rows: %ld evaluated under both, %ld change, %ld cannot be "
+    fprintf(rep, "\n%ld row%s: %ld evaluated under both, %ld change, %ld cannot be "
            "evaluated under either, %ld under one only (a change)\n\n",
-           rows, both, changed, failed, onesided);
+           rows, rows == 1 ? "" : "s", both, changed, failed, onesided);
     fprintf(rep, "%-32s %20s %20s %20s\n", "total", "current", "override", "change");
     for (size_t i = 0; i < no; i++) {
         if (!has[i])

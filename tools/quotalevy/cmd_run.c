@@ -218,9 +218,9 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
         int items = i < 0 && k < 0 ? col_list_items(cfg->rs, cols[j]) : 0;
         if (items) {
             cli_error("run",
-                      "--group-by: '%s' is a list input of %d items: group by "
+                      "--group-by: '%s' is a list input of %d item%s: group by "
                       "one of them, %s[1] … %s[%d]",
-                      cols[j], items, cols[j], cols[j], items);
+                      cols[j], items, items == 1 ? "" : "s", cols[j], cols[j], items);
             return -1;
         }
         if (i < 0 && k < 0) {
@@ -240,8 +240,8 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
             snprintf(fam, sizeof fam, "%.*s", b ? (int)(b - cols[j]) : 0, cols[j]);
             int of = b ? col_list_items(cfg->rs, fam) : 0;
             if (of) {
-                cli_error("run", "--group-by: '%s' is a list of %d items, %s[1] … %s[%d]",
-                          fam, of, fam, fam, of);
+                cli_error("run", "--group-by: '%s' is a list of %d item%s, %s[1] … %s[%d]",
+                          fam, of, of == 1 ? "" : "s", fam, fam, of);
                 return -1;
             }
             cli_did_you_mean_input(cols[j], cfg->rs, hint, sizeof hint);

@@ -500,10 +500,18 @@ static int quoted(csv_reader *r, csv_record *rec, int *cp)
         if (c == -2)
             return -2;
         if (c == -1) {
+            /* the lines it took in, when it took any: "the 0 lines" was
+             * noise, "the 1 lines" wrong */
+            long took = r->line - open_line - ended;
+            char tail[64] = "";
+            if (took == 1)
+                snprintf(tail, sizeof tail, " (it took in the line after it)");
+            else if (took > 1)
+                snprintf(tail, sizeof tail, " (it took in the %ld lines after it)", took);
             snprintf(r->msg, sizeof r->msg,
                      "a quoted field opened on line %ld is not closed before "
-                     "the end of the input (it took in the %ld lines after it)",
-                     open_line, r->line - open_line - ended);
+                     "the end of the input%s",
+                     open_line, tail);
             r->err = NULL; /* this is the record's real problem */
             problem(r, r->msg, open_line);
             *cp = -1;
