@@ -540,6 +540,39 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(sorted(os.listdir(d)), ["full", "null", "o.csv", "r.csv"])
 
     @unittest.skipUnless(is_root() or IN_CI, "mknod needs root (CI runs as root)")
+    def test_outputs_may_share_the_null_device(self):
+        """`-o /dev/null --rejects /dev/null` was refused as "the same file":
+        what goes to the null device is discarded by design, so any number
+        of outputs may go there (any name of it, standard output on it).
+        Two outputs into another device, or one file, are still refused."""
+        with tempfile.TemporaryDirectory() as d:
+            null, null2, full = (os.path.join(d, n) for n in ("null", "null2", "full"))
+            for n, minor in ((null, 3), (null2, 3), (full, 7)):
+                os.mknod(n, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, minor))
+            bad = HEADER + GOOD + BAD
+            self.run_to(d, "-o", null, "--rejects", null, data=bad, rc=1)
+            self.run_to(d, "-o", null, "--rejects", null2, "--summary", null, data=bad,
+                        rc=1)
+            p = run("compare", JILIN, "-", "--date", "2024-06-30", "--override",
+                    "ratio=1.7%@2024-01-01", "-o", null, "--summary", null,
+                    stdin=HEADER + GOOD, check_rc=0)
+            self.assertNotIn("same file", p.stderr)
+            # standard output on the null device, and --rejects there too
+            for extra in (["--rejects", null], ["-o", null, "--rejects", "-"]):
+                p = subprocess.run([*WRAP, BIN, "run", JILIN, "-", "--date", "2024-06-30",
+                                    *extra], input=bad, text=True, cwd=SRC,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                self.assertEqual(p.returncode, 1, (extra, p.stderr))
+            p = self.run_to(d, "-o", full, "--rejects", full, data=bad, rc=2)
+            self.assertIn("are the same file", p.stderr)
+            o = os.path.join(d, "o.csv")
+            p = self.run_to(d, "-o", o, "--rejects", o, data=bad, rc=2)
+            self.assertIn("are the same file", p.stderr)
+            for n in (null, null2, full):
+                self.assertTrue(stat_is(n, "S_ISCHR"))
+            self.assertEqual(sorted(os.listdir(d)), ["full", "null", "null2"])
+
+    @unittest.skipUnless(is_root() or IN_CI, "mknod needs root (CI runs as root)")
     def test_rejects_lost_to_a_failing_standard_error_are_an_error(self):
         """The rejects go to standard error by default: a standard error
         that fails every write (2>full, a full disk) lost them, exit 1

@@ -144,7 +144,8 @@ static int parse_summary(run_state *st)
         return -1;
     }
     if (summary && (!strcmp(summary, "-") ? !outp || !strcmp(outp, "-")
-                                           : outp && !strcmp(summary, outp))) {
+                                           : outp && !strcmp(summary, outp) &&
+                                                 !outfile_names_null(outp))) {
         cli_error("run", "--summary: give a file of its own, not the output's");
         return -1;
     }

@@ -60,6 +60,17 @@ static int names_a_descriptor(const char *path)
            !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/stderr");
 }
 
+/* Whether st is the null device (whatever its name: a chroot's copy of
+ * /dev/null is one too), whose writes are discarded, so that any number
+ * of outputs may go to it.  Only it: another device (a terminal, a tape)
+ * keeps what it is given, and two outputs into it would be mixed. */
+static int is_null_device(const struct stat *st)
+{
+    struct stat dn;
+    return S_ISCHR(st->st_mode) && stat("/dev/null", &dn) == 0 && S_ISCHR(dn.st_mode) &&
+           st->st_rdev == dn.st_rdev;
+}
+
 /* ---------------------------------------- temporaries on a signal */
 
 /* The temporaries being written, so that SIGINT, SIGTERM or SIGHUP (a
@@ -237,6 +248,7 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
             o->exists = 1;
             o->dev = so.st_dev;
             o->ino = so.st_ino;
+            o->discards = is_null_device(&so);
         }
         return 0;
     }
@@ -256,6 +268,7 @@ static int open_stream(outfile *o, const char *path, const char *cmd)
         o->exists = 1;
         o->dev = st.st_dev;
         o->ino = st.st_ino;
+        o->discards = is_null_device(&st);
         if (S_ISDIR(st.st_mode)) {
             errno = EISDIR;
             return fail_open(o, cmd, "cannot write to", -1);
@@ -374,7 +387,7 @@ int outfile_is(const outfile *o, dev_t dev, ino_t ino)
 
 int outfile_same(const outfile *a, const outfile *b)
 {
-    if (!a->open || !b->open)
+    if (!a->open || !b->open || (a->discards && b->discards))
         return 0;
     if (a->is_stdout && b->is_stdout)
         return 1;
@@ -384,6 +397,12 @@ int outfile_same(const outfile *a, const outfile *b)
     return a->base && b->base && !a->exists && !b->exists &&
            a->dir_dev == b->dir_dev && a->dir_ino == b->dir_ino &&
            !strcmp(a->base, b->base);
+}
+
+int outfile_names_null(const char *path)
+{
+    struct stat st;
+    return path && strcmp(path, "-") && stat(path, &st) == 0 && is_null_device(&st);
 }
 
 const char *outfile_name(const outfile *o)

@@ -43,6 +43,8 @@ typedef struct outfile {
                            * first byte or the finish, never by a run that
                            * stops before writing */
     int exists;           /* the name (or its target) existed: dev, ino */
+    int discards;         /* it is the null device: what it is given is lost
+                           * by design, so two outputs may share it */
     dev_t dev;
     ino_t ino;
     nlink_t links;   /* a replaced file's hard links (its other names keep
@@ -62,8 +64,12 @@ int outfile_open(outfile *o, const char *path, const char *cmd);
 /* Whether o is the file with this device and inode (a file it will
  * replace, or the one it writes to directly). */
 int outfile_is(const outfile *o, dev_t dev, ino_t ino);
-/* Whether a and b would write to the same file. */
+/* Whether a and b would write to the same file — the null device aside:
+ * `-o /dev/null --rejects /dev/null` loses nothing it was not told to. */
 int outfile_same(const outfile *a, const outfile *b);
+/* Whether path names the null device (outfile_same's exception), before
+ * anything is opened. */
+int outfile_names_null(const char *path);
 /* The name to use in messages ("standard output" for "-"). */
 const char *outfile_name(const outfile *o);
 /* Appends n bytes; an error is kept for outfile_failed and
