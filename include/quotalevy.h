@@ -983,8 +983,12 @@ typedef void (*ql_row_error_cb)(size_t row, const ql_error *err,
  * and check column set is written for every row; a row that fails has
  * QL_I64_NONE in all of them and is reported to on_error (may be NULL)
  * with payload.  Returns QL_OK when every row evaluated, else the status
- * of the first row that failed; QL_EINVAL (err set, nothing written) for
- * a NULL cols or a date outside 0001-01-01 … 9999-12-31.  QL_ENOMEM when the memory for the exact way
+ * of the first row that failed, with that row's error in err (its place
+ * and field, its message led by the row: "row 7, field 'd': date 2932897
+ * (days from 1970-01-01) is after 9999-12-31: expected …"; on_error gets
+ * each row's error as ql_evaluate gives it, without the row).  QL_EINVAL
+ * (err set, nothing written) for a NULL cols or a date outside
+ * 0001-01-01 … 9999-12-31.  QL_ENOMEM when the memory for the exact way
  * cannot be had (err set; the rows before it are written).  Allocates
  * nothing after the first call but for a row that takes the exact way
  * with a longer string.

@@ -39,6 +39,16 @@ int qli_date_ymd(ql_date z, int *y, int *m, int *d)
     return 0;
 }
 
+void qli_date_range_why(char *buf, size_t size, int64_t day)
+{
+    snprintf(buf, size,
+             "date %lld (days from 1970-01-01) is %s: expected %d … %d "
+             "(0001-01-01 … 9999-12-31)",
+             (long long)day,
+             day < QLI_DAY_MIN ? "before 0001-01-01" : "after 9999-12-31",
+             QLI_DAY_MIN, QLI_DAY_MAX);
+}
+
 static int days_in_month(int y, int m)
 {
     static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

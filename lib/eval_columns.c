@@ -443,12 +443,17 @@ static ql_status set_row(ql_columns *c, size_t r, ql_error *err)
         }
         case VK_BOOL: st = ql_record_set_bool(rec, i, x != 0, err); break;
         case VK_DATE:
-            /* outside int32 is outside the calendar too: the setter says so */
-            st = ql_record_set_date(rec, i,
-                                    x > INT32_MAX   ? INT32_MAX
-                                    : x < INT32_MIN ? INT32_MIN
-                                                    : (ql_date)x,
-                                    err);
+            if (x < QLI_DAY_MIN || x > QLI_DAY_MAX) {
+                /* the setter's words, with the cell's own value even past
+                 * a ql_date's 32 bits */
+                char why[160];
+                qli_date_range_why(why, sizeof why, x);
+                qli_fail(err, QL_ERECORD, NULL, 0, 0, "%s", why);
+                qli_error_set_field(err, d->name);
+                st = QL_ERECORD;
+            } else {
+                st = ql_record_set_date(rec, i, (ql_date)x, err);
+            }
             break;
         default: /* VK_ENUM */
             if (x < 0 || (uint64_t)x >= d->en.n) {
@@ -492,10 +497,25 @@ static void read_row(const ql_columns *c, size_t r)
                                  k / 5, (ql_check_field)(k % 5), NULL);
 }
 
+/* The batch's error from row r's: "row 7, field 'd': …", its place
+ * kept (a rule's file, line and column). */
+static void batch_error(ql_error *out, size_t r, const ql_error *row)
+{
+    char msg[QL_ERROR_MESSAGE_MAX + 64];
+    ql_error tmp = *row;
+    tmp.file[0] = '\0'; /* the message and the field only */
+    tmp.line = tmp.column = 0;
+    ql_error_format(msg, sizeof msg, &tmp);
+    qli_fail(out, row->code, row->file, row->line, row->column, "row %zu%s%s",
+             r, !strncmp(msg, "field '", 7) ? ", " : ": ", msg);
+    qli_error_set_field(out, row->field);
+}
+
 /* Row r the reference way: QL_OK with its columns written, or its
- * status (columns NONE, on_error told). */
+ * status (columns NONE, on_error told; the first in *first_err). */
 static ql_status exact_row(ql_columns *c, size_t r, ql_date date,
-                           ql_row_error_cb on_error, void *payload)
+                           ql_row_error_cb on_error, void *payload,
+                           ql_error *first_err)
 {
     ql_error err;
     ql_status st = set_row(c, r, &err);
@@ -503,6 +523,8 @@ static ql_status exact_row(ql_columns *c, size_t r, ql_date date,
         st = ql_evaluate(c->res, c->rec, date, 0, &err);
     if (st) {
         none_row(c, r);
+        if (first_err)
+            batch_error(first_err, r, &err);
         if (on_error)
             on_error(r, &err, payload);
         return st;
@@ -548,9 +570,12 @@ ql_status ql_evaluate_columns(ql_columns *c, size_t n, ql_date date,
 {
     if (!c)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
-    if (!qli_date_in_range(date))
+    if (!qli_date_in_range(date)) {
+        char why[160];
+        qli_date_range_why(why, sizeof why, date);
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
-                        "bad argument: a date outside 0001-01-01 … 9999-12-31");
+                        "bad argument: the evaluation's %s", why);
+    }
     plan_batch(c);
     ql_status first = QL_OK;
     fctx e;
@@ -562,7 +587,8 @@ ql_status ql_evaluate_columns(ql_columns *c, size_t n, ql_date date,
             c->fast_rows++;
             continue;
         }
-        ql_status st = exact_row(c, r, date, on_error, payload);
+        ql_status st = exact_row(c, r, date, on_error, payload,
+                                 first == QL_OK ? err : NULL);
         if (st == QL_ENOMEM) {
             qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory (row %zu)", r);
             return st;

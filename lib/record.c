@@ -670,10 +670,11 @@ ql_status ql_record_set_date(ql_record *rec, size_t i, ql_date value,
     ql_status st = expect_kind(rec, i, VK_DATE, "date", err);
     if (st)
         return st;
-    int y, m, d;
-    qli_date_ymd(value, &y, &m, &d);
-    if (y < 1 || y > 9999)
-        return field_fail(err, &rec->rs->inputs[i], "date out of range");
+    if (!qli_date_in_range(value)) {
+        char why[160];
+        qli_date_range_why(why, sizeof why, value);
+        return field_fail(err, &rec->rs->inputs[i], "%s", why);
+    }
     rec->vals[i].date = value;
     put_small(rec, i, value);
     return QL_OK;

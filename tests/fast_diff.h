@@ -742,7 +742,12 @@ static ql_status fd_set_row(const ql_ruleset *rs, ql_record *rec, size_t r,
         switch (d->type.kind) {
         case VK_BOOL: st = ql_record_set_bool(rec, i, x != 0, err); break;
         case VK_DATE:
-            st = ql_record_set_date(rec, i, x > INT32_MAX ? INT32_MAX : x < INT32_MIN ? INT32_MIN : (ql_date)x, err);
+            if (x > INT32_MAX || x < INT32_MIN) { /* past a ql_date */
+                err->code = QL_ERECORD; /* the columns' own message */
+                snprintf(err->field, sizeof err->field, "%s", d->name);
+                return QL_ERECORD;
+            }
+            st = ql_record_set_date(rec, i, (ql_date)x, err);
             break;
         case VK_ENUM:
             if (x < 0 || x >= (int64_t)d->en.n) {
@@ -862,7 +867,7 @@ static int fd_check_columns(fd_rng *r, const ql_ruleset *rs, ql_columns *cols,
         ql_error err;
         memset(&err, 0, sizeof err);
         ql_status st = fd_set_row(rs, rec, k, v, pr, has, sc, &err);
-        int own = st == QL_ERECORD && err.message[0] == '\0'; /* an enum index */
+        int own = st == QL_ERECORD && err.message[0] == '\0'; /* an enum index, a date past 32 bits */
         if (st == QL_OK)
             st = ql_evaluate(res, rec, date, 0, &err);
         if (st && want_first == QL_OK)

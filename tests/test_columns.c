@@ -333,9 +333,9 @@ static void test_columns_refuse_bad_arguments(void **state)
     assert_int_equal(ql_date_parse(&day, "2024-06-30", 10, NULL), QL_OK);
     fails(ql_evaluate_columns(NULL, 1, day, NULL, NULL, &err), &err, "NULL");
     fails(ql_evaluate_columns(c, 1, -719163, NULL, NULL, &err), &err,
-          "date outside");
+          "date -719163 (days from 1970-01-01) is before 0001-01-01");
     fails(ql_evaluate_columns(c, 1, 2932897, NULL, NULL, &err), &err,
-          "date outside");
+          "date 2932897 (days from 1970-01-01) is after 9999-12-31");
     assert_int_equal(ql_evaluate_columns(c, 0, day, NULL, NULL, &err), QL_OK);
 
     assert_null(ql_ruleset_input_enum(NULL, type, 0));
@@ -396,6 +396,100 @@ static void test_columns_enum_index_out_of_range(void **state)
     ql_ruleset_free(rs);
 }
 
+/* The rows' errors, each with its row. */
+typedef struct row_errors {
+    size_t n, row[8];
+    ql_error err[8];
+} row_errors;
+
+static void keep_error(size_t row, const ql_error *e, void *payload)
+{
+    row_errors *x = payload;
+    assert_true(x->n < 8);
+    x->row[x->n] = row;
+    x->err[x->n++] = *e;
+}
+
+/* A date cell outside 0001-01-01 … 9999-12-31 is the row's refusal
+ * naming the field, the cell's value (past a ql_date's 32 bits too) and
+ * the range expected, in the words of ql_record_set_date; the call's
+ * error leads with the first failed row; an evaluation date outside the
+ * calendar names its value (probe17: "date out of range" named
+ * neither). */
+static void test_columns_date_out_of_range_names_value_and_range(void **state)
+{
+    (void)state;
+    ql_ruleset *rs = load(SRC "rules/cn/jilin.yaml");
+    ql_columns *c;
+    assert_int_equal(ql_columns_new(&c, rs, NULL), QL_OK);
+    size_t reg = (size_t)ql_ruleset_input_index(rs, "registered");
+    int64_t day[5] = {19000, 2932897, -719163, INT64_MIN, 2932896}, coef[5];
+    int64_t type[5] = {0}, emp[5] = {10000, 10000, 10000, 10000, 10000},
+            zero[5] = {0},
+            avg[5] = {9000000, 9000000, 9000000, 9000000, 9000000};
+    int8_t sc[5];
+    struct {
+        const char *name;
+        int64_t *v;
+        int scale;
+    } in[] = {{"unit_type", type, 0}, {"employees", emp, 2},
+              {"disabled", zero, 0},  {"disabled_severe", zero, 0},
+              {"wage_total", avg, 2}, {"local_avg_wage", avg, 2},
+              {"registered", day, 0}};
+    for (size_t k = 0; k < sizeof in / sizeof *in; k++)
+        assert_int_equal(ql_columns_set_input(
+                             c, (size_t)ql_ruleset_input_index(rs, in[k].name),
+                             in[k].v, in[k].scale, NULL, NULL),
+                         QL_OK);
+    int lev = ql_ruleset_output_index(rs, "levy_due");
+    assert_true(lev >= 0);
+    assert_int_equal(ql_columns_set_output(c, (size_t)lev, coef, sc, NULL),
+                     QL_OK);
+    row_errors x = {0};
+    ql_error err;
+    ql_date on;
+    assert_int_equal(ql_date_parse(&on, "2024-06-30", 10, NULL), QL_OK);
+    assert_int_equal(ql_evaluate_columns(c, 5, on, keep_error, &x, &err),
+                     QL_ERECORD);
+    assert_int_equal(x.n, 3);
+    static const char *const want[3] = {
+        "date 2932897 (days from 1970-01-01) is after 9999-12-31: expected "
+        "-719162 … 2932896 (0001-01-01 … 9999-12-31)",
+        "date -719163 (days from 1970-01-01) is before 0001-01-01: expected "
+        "-719162 … 2932896 (0001-01-01 … 9999-12-31)",
+        "date -9223372036854775808 (days from 1970-01-01) is before "
+        "0001-01-01: expected -719162 … 2932896 (0001-01-01 … 9999-12-31)"};
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(x.row[k], k + 1);
+        assert_int_equal(x.err[k].code, QL_ERECORD);
+        assert_string_equal(x.err[k].field, "registered");
+        assert_string_equal(x.err[k].message, want[k]);
+    }
+    assert_int_equal(sc[1], QL_I64_NONE);
+    assert_true(sc[0] != QL_I64_NONE && sc[4] != QL_I64_NONE);
+    /* the call's error: the first failed row, its field, its message */
+    assert_string_equal(err.field, "registered");
+    char text[600];
+    ql_error_format(text, sizeof text, &err);
+    assert_string_equal(text, "row 1, field 'registered': date 2932897 (days "
+                              "from 1970-01-01) is after 9999-12-31: expected "
+                              "-719162 … 2932896 (0001-01-01 … 9999-12-31)");
+    /* the setter says the same of a ql_date */
+    ql_record *rec;
+    assert_int_equal(ql_record_new(&rec, rs, NULL), QL_OK);
+    assert_int_equal(ql_record_set_date(rec, reg, -719163, &err), QL_ERECORD);
+    assert_string_equal(err.message, want[1]);
+    assert_string_equal(err.field, "registered");
+    ql_record_free(rec);
+    /* the evaluation's own date */
+    assert_int_equal(ql_evaluate_columns(c, 1, 2932897, NULL, NULL, &err),
+                     QL_EINVAL);
+    assert_non_null(strstr(err.message, "date 2932897 (days from 1970-01-01) "
+                                        "is after 9999-12-31: expected"));
+    ql_columns_free(c);
+    ql_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_columns_random_rule_sets),
         cmocka_unit_test(test_columns_refuse_bad_arguments),
         cmocka_unit_test(test_columns_enum_index_out_of_range),
+        cmocka_unit_test(test_columns_date_out_of_range_names_value_and_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
