@@ -47,6 +47,11 @@ QL_SOURCE_DIR="$PWD" QL_CLI="$PWD/build/tools/quotalevy" QUOTALEVY_RULES_PATH="$
   valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
   lua5.4 bindings/lua/tests/test_quotalevy.lua
 
+echo "== the PostgreSQL extension under valgrind (single-user backends over its statements)"
+# ASan cannot run it: the uninstrumented server hangs with libasan
+# preloaded.  bindings/postgresql/tests/valgrind_backend.py says how.
+python3 bindings/postgresql/tests/valgrind_backend.py . build
+
 # One closing line over both runs, counted from meson's test logs.  A
 # test that skipped (exit 77) is a failure here: CI never skips a test.
 python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
