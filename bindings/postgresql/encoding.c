@@ -86,6 +86,19 @@ static size_t char_len(const char *s, size_t n)
     return len < 1 ? 1 : len > n ? n : len;
 }
 
+bool qlpg_out_fits(const char *s, size_t n, unsigned *code)
+{
+    if (as_is(s, n))
+        return true;
+    char *out;
+    size_t outlen, done;
+    convert_some(s, n, &out, &outlen, &done);
+    pfree(out);
+    if (done < n)
+        *code = (unsigned)utf8_to_unicode((const unsigned char *)(s + done));
+    return done == n;
+}
+
 char *qlpg_out(const char *s, size_t n, size_t *outlen, const char *what,
                const char *name)
 {

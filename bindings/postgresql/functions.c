@@ -133,6 +133,10 @@ static Datum run(FunctionCallInfo fcinfo, int form, int mode)
         jb = qlpg_jsonb_in(PG_GETARG_JSONB_P(1)); /* UTF-8, as all text here */
     if (!st)
         st = evaluate(fcinfo, e, form, jb, mode, &id, &err);
+    /* a value the database cannot hold: this record's error here, where
+     * the other functions raise 22P05 on it (encoding.c) */
+    if (!st && mode == MODE_TRY && qlpg_result_unfit(e, &err))
+        st = QL_ERECORD;
     if (st) {
         if (mode == MODE_TRY) {
             qlpg_where where;

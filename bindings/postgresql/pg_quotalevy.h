@@ -78,6 +78,9 @@ char *qlpg_in_cstr(const char *s);
  * equivalent for one. */
 char *qlpg_out(const char *s, size_t n, size_t *outlen, const char *what,
                const char *name);
+/* Whether UTF-8 text s (n bytes) has an equivalent in the database's
+ * encoding; when not, *code is the first character without one. */
+bool qlpg_out_fits(const char *s, size_t n, unsigned *code);
 /* UTF-8 prose a person reads (a message, a description, a citation,
  * explain's text) in the database's encoding, never raising: a character
  * it has no equivalent for is shown as \uXXXX ('…' as "..."). */
@@ -314,6 +317,12 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id);
  * row (ctid) when known. */
 Jsonb *qlpg_error_jsonb(const ql_error *err, const char *id,
                         const qlpg_where *w);
+
+/* True, with err a record's error naming it, when the value of a string
+ * output of the last evaluation has a character the database's encoding
+ * cannot hold — which try_evaluate gives as that record's error, where
+ * the other functions raise 22P05; false at once in a UTF8 database. */
+bool qlpg_result_unfit(const qlpg_entry *e, ql_error *err);
 
 /* The result as a row of composite type `typid`: each attribute is filled
  * from the output (or check field, name_required …) of the same name.  An

@@ -14,6 +14,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/lsyscache.h"
@@ -182,6 +183,33 @@ Jsonb *qlpg_result_jsonb(const qlpg_entry *e, const char *id)
 }
 
 /* key: a message's part s (prose). */
+bool qlpg_result_unfit(const qlpg_entry *e, ql_error *err)
+{
+    int enc = GetDatabaseEncoding();
+    if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
+        return false;
+    size_t n = ql_ruleset_output_count(e->rs);
+    for (size_t i = 0; i < n; i++) {
+        const char *s, *name = ql_ruleset_output_name(e->rs, i);
+        unsigned code;
+        if (ql_ruleset_output_is_check(e->rs, i) ||
+            ql_ruleset_output_type(e->rs, i) != QL_TYPE_STRING)
+            continue;
+        size_t len = output_text(e, i, QL_TYPE_STRING, NULL, 0, &s);
+        if (qlpg_out_fits(s, len, &code))
+            continue;
+        ql_error_clear(err);
+        err->code = QL_ERECORD;
+        snprintf(err->field, sizeof err->field, "%s", name);
+        snprintf(err->message, sizeof err->message,
+                 "the value of output '%s' has the character U+%04X, which the "
+                 "database's encoding %s has no equivalent for",
+                 name, code, GetDatabaseEncodingName());
+        return true;
+    }
+    return false;
+}
+
 static void put_string(JsonbParseState **ps, const char *key, const char *s)
 {
     put_key(ps, key);

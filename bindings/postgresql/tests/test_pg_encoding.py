@@ -162,6 +162,16 @@ class Encodings(unittest.TestCase):
         self.assertIn("22P05", e)
         self.assertIn("the value of output 'categorie' has the character U+4F01, which "
                       "the database's encoding LATIN1 has no equivalent for", e)
+        # try_evaluate gives it as that record's error, and goes on
+        rows = [json.loads(line) for line in q(
+            DB, f"SELECT quotalevy.try_evaluate('t/lat', r, '2024-06-30') FROM (VALUES "
+                f"('{CHINESE}'), ('{GOOD}')) v(r)").splitlines()]
+        self.assertEqual(rows[0]["id"], "c3")
+        self.assertEqual(rows[0]["error"]["field"], "categorie")
+        self.assertEqual(rows[0]["error"]["message"],
+                         "the value of output 'categorie' has the character U+4F01, which "
+                         "the database's encoding LATIN1 has no equivalent for")
+        self.assertEqual(rows[1]["categorie"], "privée")
         # a rule file with characters LATIN1 lacks cannot be stored by a
         # client: PostgreSQL refuses it before quotalevy sees it
         self.assertIn("has no equivalent in encoding \"LATIN1\"",

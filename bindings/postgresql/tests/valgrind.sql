@@ -114,6 +114,8 @@ SELECT * FROM quotalevy.rule_set_info('t/lat');
 -- error
 SELECT quotalevy.evaluate('t/lat', '{"employes": 10, "categorie": "\u4F01\u4E1A"}'::text, '2024-06-30');
 
+SELECT quotalevy.try_evaluate('t/lat', '{"employes": 10, "categorie": "\u4F01\u4E1A"}'::text, '2024-06-30');
+
 -- error
 SELECT quotalevy.evaluate('t/lat', '{"employés": 10, "categorie": "privé"}'::jsonb, '2024-06-30');
 
