@@ -185,9 +185,11 @@ static ql_ruleset *ql_swig_load_ext(const char *source, const char *yaml,
             memcpy(why, err->message, sizeof why);
             why[sizeof why - 1] = '\0';
             err->code = QL_EINVAL;
+            char shown[QL_TEXT_QUOTE_MAX];
+            ql_text_quote(shown, sizeof shown, param, strlen(param), '\'');
             snprintf(err->message, sizeof err->message,
-                     "override of parameter '%.100s': its date: %.350s", param, why);
-            snprintf(err->field, sizeof err->field, "%s", param);
+                     "override of parameter %s: its date: %s", shown, why);
+            ql_text_quote(err->field, sizeof err->field, param, strlen(param), 0);
             free(ovr);
             return NULL;
         }
@@ -216,6 +218,22 @@ struct ql_ruleset {};
 struct ql_record {};
 struct ql_result {};
 
+
+%{
+/* A user's text quoted for a message a binding writes itself, as the
+ * library quotes one (ql_text_quote: escaped, cut at a character,
+ * bounded): a Lua string holds any bytes, and a key of 120 × 企 and a
+ * byte that is no UTF-8 went whole, unescaped, into the message. */
+static ql_swig_bytes ql_swig_quote(const char *data, size_t len)
+{
+    ql_swig_bytes out = {malloc(QL_TEXT_QUOTE_MAX), 0};
+    if (out.data)
+        out.len = ql_text_quote(out.data, QL_TEXT_QUOTE_MAX, data, len, '\'');
+    return out;
+}
+%}
+/* ql_text_quote(…, '\''), for the bindings' own messages. */
+ql_swig_bytes ql_swig_quote(const char *data, size_t len);
 
 %newobject ql_swig_load_ext;
 /* Rules with what-if overrides, from a file or (yaml) a text. */

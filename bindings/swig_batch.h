@@ -65,6 +65,20 @@
  * {extra = "error"}). */
 #define QL_SWIG_NO_EXTRA 0x100
 
+/* A key, value or name of the user's quoted for a message the binding
+ * writes itself, as the library quotes one (ql_text_quote: escaped, cut
+ * at a character, bounded): a buffer of its own that lives to the end of
+ * the enclosing block, so it can stand as a printf argument.  "%.200s"
+ * cut inside a UTF-8 character (120 × 企 is 360 bytes), and the message
+ * was no longer UTF-8. */
+#define QL_SWIG_QUOTE_N(s, n) ql_swig_quoted((char[QL_TEXT_QUOTE_MAX]){0}, (s), (n))
+#define QL_SWIG_QUOTE(s) QL_SWIG_QUOTE_N((s), strlen(s))
+static const char *ql_swig_quoted(char *buf, const char *s, size_t n)
+{
+    ql_text_quote(buf, QL_TEXT_QUOTE_MAX, s, n, '\'');
+    return buf;
+}
+
 typedef struct ql_swig_batch {
     const ql_ruleset *rs;
     ql_record *rec;
@@ -366,9 +380,9 @@ static ql_status ql_swig_given(ql_swig_batch *b, int i, ql_error *err)
     if (b->seen[i] == b->stamp) {
         char msg[QL_ERROR_MESSAGE_MAX];
         snprintf(msg, sizeof msg,
-                 "'%.200s' is given twice in the record (a list given whole and "
+                 "%s is given twice in the record (a list given whole and "
                  "this item of it too?): give one or the other",
-                 name);
+                 QL_SWIG_QUOTE(name));
         return ql_swig_record_error(err, name, msg);
     }
     b->seen[i] = b->stamp;
@@ -419,9 +433,9 @@ static ql_status ql_swig_past_list(ql_swig_batch *b, const char *name, size_t nl
     l = ql_swig_list_named(b, name, (size_t)(br - name));
     if (l >= 0) {
         *first = b->list_first[l];
-        snprintf(msg, sizeof msg, "'%.*s' is a list of %d items: it has no item %.*s",
+        snprintf(msg, sizeof msg, "'%.*s' is a list of %d items: it has no item %s",
                  (int)(br - name), name, b->list_size[l],
-                 (int)(nlen - (size_t)(br - name)), br);
+                 QL_SWIG_QUOTE_N(br, nlen - (size_t)(br - name)));
         return ql_swig_record_error(err, field, msg);
     }
     return QL_OK;
@@ -572,10 +586,11 @@ static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flag
         if (list >= 0) {
             const char *in = ql_ruleset_input_name(b->rs, b->list_first[list]);
             snprintf(msg, sizeof msg,
-                     "the rule set '%s' has no input called '%.200s': did you mean "
+                     "the rule set %s has no input called %s: did you mean "
                      "the list '%.*s'? None of its items has a value in the record, "
                      "and a key the rules do not read would be passed over",
-                     ql_ruleset_meta(b->rs, "id"), key, (int)(strchr(in, '[') - in), in);
+                     QL_SWIG_QUOTE(ql_ruleset_meta(b->rs, "id")), QL_SWIG_QUOTE(key),
+                     (int)(strchr(in, '[') - in), in);
             ql_swig_keep(w, (long)b->list_first[list], ql_swig_record_error(&e, key, msg),
                          &e, err);
         } else if (best < 0 && !near_any &&
@@ -584,16 +599,16 @@ static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flag
         } else if (best >= 0) {
             const char *in = ql_ruleset_input_name(b->rs, (size_t)best);
             snprintf(msg, sizeof msg,
-                     "the rule set '%s' has no input called '%.200s': did you mean "
+                     "the rule set %s has no input called %s: did you mean "
                      "'%s'? It has no value in the record, and a key the rules do "
                      "not read would be passed over",
-                     ql_ruleset_meta(b->rs, "id"), key, in);
+                     QL_SWIG_QUOTE(ql_ruleset_meta(b->rs, "id")), QL_SWIG_QUOTE(key), in);
             ql_swig_keep(w, best, ql_swig_record_error(&e, key, msg), &e, err);
         } else if (flags & QL_SWIG_NO_EXTRA) {
             snprintf(msg, sizeof msg,
-                     "the rule set '%s' has no input called '%.200s' (keys that "
+                     "the rule set %s has no input called %s (keys that "
                      "are not inputs are refused in this call)",
-                     ql_ruleset_meta(b->rs, "id"), key);
+                     QL_SWIG_QUOTE(ql_ruleset_meta(b->rs, "id")), QL_SWIG_QUOTE(key));
             ql_swig_keep(w, (long)n, ql_swig_record_error(&e, key, msg), &e, err);
         }
     }
@@ -639,9 +654,9 @@ static void ql_swig_id_slip(ql_swig_batch *b, const char *data, ql_swig_worst *w
             continue;
         char msg[QL_ERROR_MESSAGE_MAX];
         snprintf(msg, sizeof msg,
-                 "the rule set '%s' has no input called '%.200s': did you mean 'id'? The "
+                 "the rule set %s has no input called %s: did you mean 'id'? The "
                  "record has no 'id', and a key the rules do not read would be passed over",
-                 ql_ruleset_meta(b->rs, "id"), key);
+                 QL_SWIG_QUOTE(ql_ruleset_meta(b->rs, "id")), QL_SWIG_QUOTE(key));
         ql_error e;
         ql_swig_keep(w, (long)ql_ruleset_input_count(b->rs) + 2,
                      ql_swig_record_error(&e, key, msg), &e, err);

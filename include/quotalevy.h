@@ -146,6 +146,32 @@ QL_EXTERN size_t ql_error_format(char *buf, size_t size, const ql_error *err);
 /* A short constant name for a status code, e.g. "QL_EPARSE". */
 QL_EXTERN const char *ql_status_name(ql_status code);
 
+/*
+ * A user's text quoted for a program's own message, as the library's
+ * messages quote one (for a binding's "no input called …", a column name,
+ * a key, a file name): `len` bytes of `text` between two `quote`
+ * characters ('\'' or '"'; 0 for none), each character as it is or as an
+ * escape — \n \r \t; \xNN for another control and for a byte that
+ * starts no UTF-8 character; \uXXXX (\UXXXXXXXX past U+FFFF) for a C1
+ * control, a character that prints as nothing or as a blank other than
+ * the space (U+00A0, U+200B, U+FEFF, the bidirectional controls …) and a
+ * noncharacter.  A text of more than 60 characters or 150 bytes (escapes
+ * included), or one that does not fit `size`, is cut at a character
+ * boundary, never inside one, and says so: quoted, it ends with its
+ * length, '企业企业…' (300 characters); unquoted, with "…".  So the result
+ * is always one line of valid UTF-8, at most QL_TEXT_QUOTE_MAX − 1 bytes
+ * and never more than size − 1, whatever the text, and a message built
+ * around it keeps what it says after it.  A NULL text is the empty text.
+ * Writes into buf, NUL terminated; returns the length written
+ * (strlen(buf)); a NULL buf or size 0 writes nothing and returns 0, and
+ * a quote other than '\'', '"' or 0 writes "" and returns 0.  A buffer
+ * of QL_TEXT_QUOTE_MAX bytes holds any quote uncut by its size.  No
+ * state: safe from any thread.
+ */
+#define QL_TEXT_QUOTE_MAX 192
+QL_EXTERN size_t ql_text_quote(char *buf, size_t size, const char *text,
+                               size_t len, int quote);
+
 /* ------------------------------------------------------- decimals, dates */
 
 /*

@@ -7,6 +7,7 @@
  * expected.  Here the cut is at a character, marked, and bounded.
  */
 #include "snippet.h"
+#include "quotalevy.h"
 #include "unicode.h"
 #include "utf8.h"
 
@@ -122,4 +123,20 @@ const char *qli_snip_list(char *buf, size_t size, const char *const *values,
     }
     buf[o] = '\0';
     return buf;
+}
+
+/* The public face of qli_snip for programs' own messages (bindings). */
+_Static_assert(QL_TEXT_QUOTE_MAX == QLI_SNIP_SIZE,
+               "ql_text_quote's bound is the library's own");
+
+size_t ql_text_quote(char *buf, size_t size, const char *text, size_t len,
+                     int quote)
+{
+    if (!buf || size == 0)
+        return 0;
+    if (quote != '\'' && quote != '"' && quote != 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return strlen(qli_snip(buf, size, text, len, quote, 0));
 }

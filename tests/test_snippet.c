@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "message_text.h"
+#include "quotalevy.h"
 #include "snippet.h"
 
 static const char *snip(const char *s, size_t n)
@@ -308,6 +309,56 @@ static void test_snippet_fits_its_size(void **state)
     free(big);
 }
 
+/* ql_text_quote, the bindings' way to quote a name or value in their own
+ * messages (they formatted "%.200s", which cut inside a character: Python
+ * raised UnicodeDecodeError instead of the message): 120 × 企 and a byte
+ * that is no UTF-8 give a quote that is valid UTF-8, bounded, cut at a
+ * character, and says how long the text was, at every buffer size. */
+static void test_snippet_public_text_quote(void **state)
+{
+    (void)state;
+    char text[400], buf[QL_TEXT_QUOTE_MAX];
+    size_t n = 0;
+    for (int i = 0; i < 120; i++)
+        memcpy(text + n, "\xE4\xBC\x81", 3), n += 3;
+    text[n++] = (char)0xFF;
+    size_t w = ql_text_quote(buf, sizeof buf, text, n, '\'');
+    assert_int_equal(w, strlen(buf));
+    assert_true(w < QL_TEXT_QUOTE_MAX);
+    assert_int_equal(mt_fault(buf, w), 0);
+    assert_non_null(strstr(buf, "(121 characters)"));
+    assert_int_equal(strncmp(buf, "'\xE4\xBC\x81\xE4\xBC\x81", 7), 0);
+    for (size_t size = 1; size <= sizeof buf; size++) {
+        char small[QL_TEXT_QUOTE_MAX];
+        memset(small, 'z', sizeof small);
+        size_t k = ql_text_quote(small, size, text, n, '\'');
+        assert_true(k < size);
+        assert_int_equal(k, strlen(small));
+        assert_int_equal(mt_fault(small, k), 0);
+    }
+    /* the invalid byte, escaped, when the text is short */
+    assert_int_equal(ql_text_quote(buf, sizeof buf, "a\xFF\n", 3, '\''), 9);
+    assert_string_equal(buf, "'a\\xFF\\n'");
+    assert_int_equal(ql_text_quote(buf, sizeof buf, "staff", 5, '\''), 7);
+    assert_string_equal(buf, "'staff'");
+    assert_int_equal(ql_text_quote(buf, sizeof buf, "staff", 5, '"'), 7);
+    assert_string_equal(buf, "\"staff\"");
+    assert_int_equal(ql_text_quote(buf, sizeof buf, "staff", 5, 0), 5);
+    assert_string_equal(buf, "staff");
+    /* unquoted and cut: "…" alone, still valid and bounded */
+    size_t u = ql_text_quote(buf, sizeof buf, text, n, 0);
+    assert_int_equal(mt_fault(buf, u), 0);
+    assert_int_equal(strcmp(buf + u - 3, "\xE2\x80\xA6"), 0);
+    assert_int_equal(ql_text_quote(buf, sizeof buf, NULL, 4, '\''), 2);
+    assert_string_equal(buf, "''");
+    assert_int_equal(ql_text_quote(buf, sizeof buf, "x", 1, '`'), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(ql_text_quote(NULL, 10, "x", 1, '\''), 0);
+    buf[0] = 'q';
+    assert_int_equal(ql_text_quote(buf, 0, "x", 1, '\''), 0);
+    assert_int_equal(buf[0], 'q');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_snippet_long_text_is_cut_and_says_so),
         cmocka_unit_test(test_snippet_every_cut_and_every_size),
         cmocka_unit_test(test_snippet_fits_its_size),
+        cmocka_unit_test(test_snippet_public_text_quote),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

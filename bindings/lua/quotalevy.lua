@@ -31,6 +31,12 @@ M.Error = core.error_metatable()
 M.version = core.ql_version()
 
 local TYPE_NUMBER, TYPE_BOOL = core.QL_TYPE_NUMBER, core.QL_TYPE_BOOL
+
+-- A user's key, name or value quoted for a message as the library quotes
+-- one (ql_text_quote): escaped, cut at a character, bounded, so the
+-- message stays valid UTF-8 whatever bytes the Lua string holds.
+local function quote(s) return core.ql_swig_quote(tostring(s)) end
+
 local CHECK_FIELDS = { "applicable", "compliant", "required", "actual", "shortfall" }
 
 local function raise(status, field, message, level)
@@ -198,7 +204,8 @@ local function each_field(rs, record, fn, at)
       local got = 0
       for k = 1, size do got = got + (v[k] ~= nil and 1 or 0) end
       if bad ~= nil then
-        fn("\1" .. name, ("a list of %d items, got item %s"):format(size, tostring(bad)))
+        fn("\1" .. name, ("a list of %d items, got item %s"):format(
+          size, type(bad) == "string" and quote(bad) or tostring(bad)))
       elseif got ~= size then
         fn("\1" .. name, ("a list of %d items, got %d (an empty item is \"\": "
                           .. "nil is a hole in a Lua table)"):format(size, got))
@@ -268,12 +275,12 @@ local function flags_of(opts, level)
   end
   for k in pairs(opts) do
     if k ~= "extra" then
-      error(("quotalevy: unknown option '%s' (the options are: extra)"):format(tostring(k)), level)
+      error(("quotalevy: unknown option %s (the options are: extra)"):format(quote(k)), level)
     end
   end
   if opts.extra == nil or opts.extra == "ignore" then return 0 end
   if opts.extra == "error" then return core.QL_SWIG_NO_EXTRA end
-  error(("quotalevy: extra must be \"ignore\" or \"error\", not %s"):format(tostring(opts.extra)),
+  error(("quotalevy: extra must be \"ignore\" or \"error\", not %s"):format(quote(opts.extra)),
         level)
 end
 
@@ -383,7 +390,7 @@ function RuleSet:evaluate_many(records, date, opts)
   for k in pairs(records) do
     if math.type(k) ~= "integer" or k < 1 then
       error(("quotalevy: evaluate_many takes a list of records, and key %s is no "
-             .. "position 1, 2, …"):format(type(k) == "string" and ("'" .. k .. "'")
+             .. "position 1, 2, …"):format(type(k) == "string" and quote(k)
                                             or tostring(k)), 2)
     end
     count, most = count + 1, math.max(most, k)
@@ -406,7 +413,7 @@ function RuleSet:parameter(name, date)
   for i = 0, h:param_count() - 1 do
     if h:param_name(i) == name then return h:param_text(i, d) end
   end
-  error(("the rule set '%s' has no parameter called '%s'"):format(self.id, name), 2)
+  error(("the rule set %s has no parameter called %s"):format(quote(self.id), quote(name)), 2)
 end
 
 --- Frees the C rule set now rather than at garbage collection; the

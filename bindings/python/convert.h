@@ -281,9 +281,10 @@ static PyObject *field_str(PyObject *v, PyObject *field)
             return b < 0 ? NULL : PyUnicode_FromString(b ? "true" : "false");
         }
     }
-    char msg[256];
-    snprintf(msg, sizeof msg, "expected a Decimal, int, str, bool, date or None, not %.100s",
-             Py_TYPE(v)->tp_name);
+    char msg[256], type[QL_TEXT_QUOTE_MAX];
+    ql_text_quote(type, sizeof type, Py_TYPE(v)->tp_name, strlen(Py_TYPE(v)->tp_name), 0);
+    snprintf(msg, sizeof msg, "expected a Decimal, int, str, bool, date or None, not %s",
+             type);
     raise_field_type(field, msg);
     return NULL;
 }
@@ -320,9 +321,10 @@ static int field_index(PyObject *key, PyObject *index, key_cache *kc,
     if (kc && place < KEY_CACHE && kc->key[place] == key)
         return kc->idx[place];
     if (!PyUnicode_Check(key)) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "field names are str, not %.100s",
-                 Py_TYPE(key)->tp_name);
+        char msg[256], type[QL_TEXT_QUOTE_MAX];
+        ql_text_quote(type, sizeof type, Py_TYPE(key)->tp_name,
+                      strlen(Py_TYPE(key)->tp_name), 0);
+        snprintf(msg, sizeof msg, "field names are str, not %s", type);
         raise_field_type(key, msg);
         return -2;
     }
@@ -431,6 +433,23 @@ static int nears_list(void *arg, size_t first, size_t size)
     return 1;
 }
 
+/* The key s as a field name into field (size bytes): whole when it fits,
+ * else cut at a character with "…" (a str's UTF-8 is valid; "%.127s" cut
+ * inside a character). */
+static void field_cut(char *field, size_t size, const char *s)
+{
+    size_t n = strlen(s);
+    if (n < size) {
+        memcpy(field, s, n + 1);
+        return;
+    }
+    n = size - 4; /* room for "…" (3 bytes) and the NUL */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--; /* s[n] starts the first character left out */
+    memcpy(field, s, n);
+    memcpy(field + n, "\xe2\x80\xa6", 4);
+}
+
 /* Raises the record's error for `key` (field: the key) and keeps it at
  * `rank`. */
 static int key_refused(const ql_ruleset *rs, const char *key, const char *why, int rank,
@@ -439,9 +458,15 @@ static int key_refused(const ql_ruleset *rs, const char *key, const char *why, i
     ql_error err;
     ql_error_clear(&err);
     err.code = QL_ERECORD;
-    snprintf(err.message, sizeof err.message, "the rule set '%s' has no input called '%.200s': %s",
-             ql_ruleset_meta(rs, "id"), key, why);
-    snprintf(err.field, sizeof err.field, "%.127s", key);
+    /* the key quoted as the library quotes one: "%.200s" cut inside a
+     * character (120 × 企), and the message was no longer UTF-8 */
+    char id[QL_TEXT_QUOTE_MAX], shown[QL_TEXT_QUOTE_MAX];
+    const char *rid = ql_ruleset_meta(rs, "id");
+    ql_text_quote(id, sizeof id, rid, strlen(rid), '\'');
+    ql_text_quote(shown, sizeof shown, key, strlen(key), '\'');
+    snprintf(err.message, sizeof err.message, "the rule set %s has no input called %s: %s", id,
+             shown, why);
+    field_cut(err.field, sizeof err.field, key);
     raise_ql(&err);
     return keep_error(w, rank);
 }

@@ -285,9 +285,11 @@ static ql_status sealed_resolve(const char **text, size_t *len, const char *name
     /* "national.yaml" or, found by name on the search path, "cn/national" */
     if (strcmp(want, got) &&
         !(strlen(want) == n + 5 && !strncmp(want, got, n) && !strcmp(want + n, ".yaml"))) {
+        char shown[QL_TEXT_QUOTE_MAX];
+        ql_text_quote(shown, sizeof shown, path, strlen(path), '\'');
         snprintf(err->message, sizeof err->message,
-                 "the pickled rule set's next file was read from %.200s, which is "
-                 "not the file this 'extends' names", path);
+                 "the pickled rule set's next file was read from %s, which is "
+                 "not the file this 'extends' names", shown);
         return QL_ENAME;
     }
     *text = PyBytes_AS_STRING(PyTuple_GET_ITEM(t, 1));

@@ -58,6 +58,7 @@ VERSION = {
 TEXT = {
     "ql_decimal_parse": '"12.5"', "ql_date_parse": '"2024-01-01"',
     "ql_record_set_text": '"50"', "ql_record_set": '"50"',
+    "ql_text_quote": '"\\xE4\\xBC\\x81\\xFF"',  # 企 and a byte that is no UTF-8
 }
 
 
@@ -157,7 +158,7 @@ def fixture(fn, ptype, name, prev):
         return "", "3"
     if t == "int":
         return "", {"scale": "1", "year": "2024", "month": "1", "day": "1",
-                    "value": "1"}.get(name)
+                    "value": "1", "quote": "'\\''"}.get(name)
     if t == "ql_date*":
         return f"ql_date t_{name} = 0;", f"&t_{name}"
     if t == "ql_date":

@@ -320,8 +320,48 @@ test("a field name too long for the error is cut at a whole character, marked", 
     assert(utf8.len(e.field), "not UTF-8: " .. e.field)
     assert(#e.field <= 127 and e.field:sub(-3) == "…", e.field)
     eq(e.field:sub(1, 4), "p[é", "the name's start")
-    assert(e.message:find(key:sub(2), 1, true), e.message) -- whole in the message
+    -- in the message quoted as the library quotes (ql_text_quote): its
+    -- start, cut at a character, and its length
+    assert(e.message:find("it has no item '[" .. ("é"):rep(59) .. "…' (100 characters)", 1, true),
+           e.message)
   end
+end)
+
+test("the binding's own messages quote a long or invalid key, name or value as valid UTF-8", function()
+  -- swig_batch.h and quotalevy.lua wrote keys with '%.200s' or whole: 120 × 企
+  -- (360 bytes) was cut inside a character, and a byte that is no UTF-8 went
+  -- into the message as it was
+  local long = ("企"):rep(120) .. "\xFF"
+  local function valid(msg, what)
+    assert(utf8.len(msg), "not UTF-8: " .. what)
+    assert(#msg < 512, "not bounded: " .. what)
+    assert(not msg:find("\xFF", 1, true), "the invalid byte raw: " .. what)
+  end
+  local rs = quotalevy.from_string(SMALL)
+  -- a key that is no input, refused: the message names it, cut, with its length
+  local e = raises(rs.evaluate, rs, { n = "1", [long] = "1" }, JUNE, { extra = "error" })
+  valid(e.message, "unknown key")
+  assert(e.message:find("has no input called '" .. ("企"):rep(50) .. "…' (121 characters)", 1, true),
+         e.message)
+  e = rs:evaluate_many({ { n = "1", [long] = "1" } }, JUNE, { extra = "error" })[1]
+  valid(e.message, "unknown key in a batch")
+  -- a value the library refuses: quoted by the library, as valid (one that
+  -- is no UTF-8 is refused as such, naming the byte)
+  e = raises(rs.evaluate, rs, { n = long }, JUNE)
+  valid(e.message, "value")
+  e = raises(rs.evaluate, rs, { n = ("企"):rep(120) .. "\t" }, JUNE)
+  valid(e.message, "value")
+  assert(e.message:find("…' %(12%d characters%) is not a valid decimal"), e.message)
+  -- the module's own messages
+  e = raises(rs.parameter, rs, long, JUNE)
+  valid(e, "parameter name")
+  assert(e:find("no parameter called '" .. ("企"):rep(50) .. "…' (121 characters)", 1, true), e)
+  e = raises(rs.evaluate, rs, { n = "1" }, JUNE, { [long] = 1 })
+  valid(e, "option")
+  assert(e:find("unknown option '企", 1, true), e)
+  e = raises(rs.evaluate_many, rs, { [long] = { n = "1" } }, JUNE)
+  valid(e, "batch key")
+  assert(e:find("key '企", 1, true), e)
 end)
 
 test("id is the record's id, echoed; a record that is not a table is an Error in its place", function()
@@ -384,7 +424,7 @@ test("a key past a list, a list's name or id misspelt: refused as the command re
     { with(full, "Positions[1]", 5), "Positions[1]",
       "'positions' is a list of 12 items, positions[1] … positions[12]" },
     { with(full, "positions[13]", 5), "positions[13]",
-      "'positions' is a list of 12 items: it has no item [13]" },
+      "'positions' is a list of 12 items: it has no item '[13]'" },
     { with(with(full, "positions", nil), "Positions", twelve(121)), "Positions",
       "did you mean the list 'positions'?" },
     { with(full, "ID", "E1"), "ID", "did you mean 'id'?" },

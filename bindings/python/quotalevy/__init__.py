@@ -78,6 +78,12 @@ def _call(fn, *args, cls=RecordError):
         raise _error(e.args, cls) from None
 
 
+def _quoted(text: str) -> str:
+    """text quoted for a message as the library quotes one (ql_text_quote):
+    escaped, cut at a character with its length, bounded."""
+    return _native.ql_swig_quote(text.encode("utf-8", "surrogatepass")).decode("utf-8")
+
+
 def _text_arg(value, what):
     """A text handed to C as a C string: an embedded NUL would cut it
     short there ("ok.yaml\\0x" would load ok.yaml), and a lone surrogate
@@ -608,9 +614,9 @@ class RuleSet:
         if not keys:
             return None
         if extra == "error":
-            return RecordError("QL_ERECORD", "the rule set '%s' has no input called %r "
+            return RecordError("QL_ERECORD", "the rule set %s has no input called %s "
                                "(extra='error' refuses keys that are not inputs)"
-                               % (self.id, keys[0]), field=keys[0])
+                               % (_quoted(self.id), _quoted(keys[0])), field=keys[0])
         new = [k for k in keys if k not in said]
         if new:
             said.update(new)

@@ -412,7 +412,7 @@ class RuleSetTest {
             RecordException e = assertThrows(RecordException.class, () -> rs.evaluate(full, dec));
             assertEquals("positions[13]", e.getField());
             assertTrue(e.getMessage().contains("'positions' is a list of 12 items: it has no "
-                                               + "item [13]"), e.getMessage());
+                                               + "item '[13]'"), e.getMessage());
         }
     }
 
