@@ -327,8 +327,10 @@ QL_EXTERN ql_status ql_ruleset_load(ql_ruleset **out, const char *path,
  * messages and, when it has a folder ("rules/cn/x.yaml"), as the base of
  * relative `extends` paths.  A name without a folder (NULL: "<memory>")
  * gives the text no folder: its `extends` name rule sets on the search
- * path only ("cn/national"), never files of the working directory —
- * unless extends_policy is QL_EXTENDS_ANY (ql_ruleset_load_ext).
+ * path only ("cn/national"), never files — relative, absolute or with
+ * "..", every other name gets the one refusal "no rule set of that name
+ * … a rules text loaded from memory has no folder" (QL_EIO) — unless
+ * extends_policy is QL_EXTENDS_ANY (ql_ruleset_load_ext).
  * ql_ruleset_load_ext with opts->buffer, for any other option too.
  */
 QL_EXTERN ql_status ql_ruleset_load_buffer(ql_ruleset **out, const char *yaml,

@@ -415,10 +415,14 @@ static ql_status load_tree(loader *L, const ynode *root, const ynode *dup,
         if (!path)
             return qli_rl_oom(L);
         int confined = L->extends_policy == QL_EXTENDS_CONFINED;
-        if (confined && rel[0] == '/')
+        int nf = confined && L->no_folder;
+        /* a text with no folder has no "top file's folder" to name: an
+         * absolute path gets the words every name gets below (one rule,
+         * one account), not the folder of the working directory */
+        if (confined && rel[0] == '/' && !nf)
             return refuse_extends(L, ext, rel, "an absolute path");
         char canon[PATH_MAX];
-        int searched = 0, looked = 0, nf = confined && L->no_folder;
+        int searched = 0, looked = 0;
         if (nf) {
             /* A text with no folder of its own is beside no file: its
              * extends names a rule set on the search path, never a file

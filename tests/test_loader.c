@@ -1040,8 +1040,26 @@ static void test_loader_buffer_has_no_folder(void **state)
         assert_string_equal(said[0], said[1]);
         assert_string_equal(said[0], said[2]);
     }
-    assert_int_equal(load_text_named("inline.yaml", "/etc/shadow", QL_EXTENDS_CONFINED,
-                                     NULL, &err), QL_EIO);
+    /* an absolute path or a way up: the same account as any name (it was
+     * "only files inside the top rules file's folder (the working
+     * directory) may be named", as if the text had a folder) */
+    const char *outs[] = {"/etc/shadow", "../base.yaml", "/tmp"};
+    for (int n = 0; n < 2; n++)
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(load_text_named(names[n], outs[i], QL_EXTENDS_CONFINED,
+                                             NULL, &err), QL_EIO);
+            assert_non_null(strstr(err.message, "no rule set of that name"));
+            assert_non_null(strstr(err.message, "has no folder"));
+            assert_null(strstr(err.message, "top rules file's folder"));
+            const char *tail = strstr(err.message, "': ");
+            assert_non_null(tail);
+            assert_string_equal(tail, said[0]);
+        }
+    /* a text named with a folder has one: an absolute path is refused as
+     * leaving it */
+    snprintf(named, sizeof named, "%s/inline.yaml", root);
+    assert_int_equal(load_text_named(named, "/etc/shadow", QL_EXTENDS_CONFINED, NULL,
+                                     &err), QL_EIO);
     assert_non_null(strstr(err.message, "refused, an absolute path"));
     /* by name on the search path: found */
     assert_int_equal(load_text_named("inline.yaml", "base", QL_EXTENDS_CONFINED,

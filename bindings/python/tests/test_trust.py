@@ -751,3 +751,27 @@ def test_each_unpickle_is_its_own_ruleset_over_shared_rules():
     assert rules() is None  # no holder left: the C rules are freed
     d = pickle.loads(blob)
     assert d.evaluate(FIRM, "2024-06-30").outputs["levy_due"] is not None
+
+
+def test_a_text_from_memory_gives_one_account_of_every_extends(tmp_path, monkeypatch):
+    """A rules text from memory has no folder: an absolute `extends` was
+    refused as "only files inside the top rules file's folder (<the
+    working directory>) may be named", a relative one as "a rules text
+    loaded from memory has no folder".  One rule, one account: the same
+    words for every name, whatever is on the disk."""
+    (tmp_path / "base.yaml").write_text(
+        "quotalevy: 1\nid: b\ntitle: b\njurisdiction: XX\nversion: '1'\n"
+        "inputs:\n  a: decimal\noutputs: [a]\n")
+    monkeypatch.chdir(tmp_path)
+    said = set()
+    for ext in ("base.yaml", "/etc/passwd", str(tmp_path / "base.yaml"), "../base.yaml",
+                "nothing.yaml"):
+        for name in (None, "inline.yaml"):
+            with pytest.raises(quotalevy.RulesError) as e:
+                quotalevy.RuleSet.from_string(
+                    "quotalevy: 1\nid: t\ntitle: t\njurisdiction: XX\nversion: '1'\n"
+                    "extends: %s\n" % ext, name)
+            msg = e.value.message
+            assert "has no folder" in msg and "top rules file's folder" not in msg, msg
+            said.add(msg[msg.index("no rule set of that name"):])
+    assert len(said) == 1, said
