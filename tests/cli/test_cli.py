@@ -1537,7 +1537,7 @@ class InputRead(unittest.TestCase):
                                         "levy_per_person=60000@2020-01-01", "-o", o),
                             "explain": ("explain", self.JP, "--row", "JP-SHORT2", src)}[cmd]
                     p = run(*args, "--date", "2025-03-31", check_rc=2)
-                    self.assertIn("column 1: column 'id" + sep.replace("\t", "\\t")
+                    self.assertIn("in.csv:1:1: column 'id" + sep.replace("\t", "\\t")
                                   + "full_time[1]", p.stderr)
                     self.assertIn(want, p.stderr)
                     self.assertIn("quotalevy reads CSV separated by ','", p.stderr)
@@ -1556,7 +1556,7 @@ class InputRead(unittest.TestCase):
         p = run("run", JILIN, "-", "--date", "2024-06-30",
                 stdin=HEADER.replace("disabled,disabled_severe", "disabled;disabled_severe")
                 + GOOD.replace(",1,0,", ",1;0,"), check_rc=2)
-        self.assertIn("column 4: column 'disabled;disabled_severe' holds names of inputs "
+        self.assertIn("<stdin>:1:4: column 'disabled;disabled_severe' holds names of inputs "
                       "separated by ';'", p.stderr)
 
     def test_a_header_with_no_input_stops_the_run(self):
@@ -1627,12 +1627,14 @@ class InputRead(unittest.TestCase):
                     src = os.path.join(d, "in.csv")
                     write(src, csvt)
                     p = run(cmd, self.JP, src, "--date", "2025-03-31", *extra, check_rc=2)
-                self.assertIn("column 2: column 'full_time' names a list input: "
+                self.assertIn("in.csv:1:2: column 'full_time' names a list input: "
                               "'full_time' is a list of 12 items, read as full_time[1], "
                               "full_time[2], … full_time[12], one column each", p.stderr)
+        rec = '{"id": "A", "full_time": 400, "exclusion_rate": 0}'
         p = run("run", self.JP, "-", "--date", "2025-03-31", "--input-format", "jsonl",
-                stdin='{"id": "A", "full_time": 400, "exclusion_rate": 0}\n', check_rc=2)
-        self.assertIn("<stdin>:1: key 'full_time' names a list input", p.stderr)
+                stdin=rec + "\n", check_rc=2)
+        self.assertIn("<stdin>:1:%d: key 'full_time' names a list input" % (rec.index("400") + 1),
+                      p.stderr)
         self.assertIn("one key each", p.stderr)
         # a near miss of the list's name: did you mean the list
         p = run("run", self.JP, "-", "--date", "2025-03-31",
@@ -1846,13 +1848,15 @@ class InputRead(unittest.TestCase):
         p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
                 stdin=data, check_rc=0)
         self.assertEqual(p.stderr.count("note:"), 1)
-        self.assertIn("<stdin>:1: note: key 'remark' is not read", p.stderr)
+        self.assertIn("<stdin>:1:%d: note: key 'remark' is not read" % ((good % 0).index('"x"') + 1),
+                      p.stderr)
         # a near miss in the first record stops the run before any row, as
         # a header's; in a later record it is that record's reject
         slip = (good % 99).replace('"disabled"', '"Disabled"')
         p = run("run", JILIN, "-", "--input-format", "jsonl", "--date", "2024-06-30",
                 stdin=slip + data, check_rc=2)
-        self.assertIn("<stdin>:1: key 'Disabled' is not an input of the rules: did you "
+        # at the byte of its value, where a later record's reject points
+        self.assertIn("<stdin>:1:72: key 'Disabled' is not an input of the rules: did you "
                       "mean 'disabled'?", p.stderr)
         self.assertNotIn("rows read", p.stderr)
         self.assertEqual(p.stdout, "")
@@ -2008,6 +2012,68 @@ class InputRead(unittest.TestCase):
                           + said, p.stderr)
             self.assertNotIn("lines after", p.stderr)
 
+    def test_header_messages_are_located_file_line_column(self):
+        """A CSV header's messages used three forms of place, "FILE:1:8:",
+        "FILE: line 1, column 8:" (an empty column name, a name given
+        twice) and "FILE, column 3:" (a near miss); editors and CI read
+        FILE:LINE:COLUMN: only.  Every one is now that form (FILE:LINE:
+        for the header as a whole), in run, compare and explain; and
+        after Excel's "sep=," first line, which is read as Excel reads it
+        (skipped), the header is line 2 — it was "line 1, column 2: an
+        empty column name"."""
+        head = HEADER.rstrip("\n")
+        cases = [(head + ",\n", ":1:8: an empty column name in the header"),
+                 (head + ",id\n", ":1:8: column 'id' appears twice in the header "
+                                  "(first as column 1)"),
+                 (head.replace("employees", "Employees") + "\n",
+                  ":1:3: column 'Employees' is not an input of the rules: did you mean "
+                  "'employees'?"),
+                 (head + ',"x\n', ":1:8: the header row: a quoted field opened on line 1 "
+                                 "is not closed"),
+                 (head + ",date\n", ":1:8: the column 'date' gives each row its "
+                                    "evaluation date, and so does --date"),
+                 ("id;unit_type;employees\n", ":1:1: column 'id;unit_type;employees' "
+                                              "holds names of inputs separated by ';'"),
+                 ("sep=;\n", ":1: the first line 'sep=;' is a spreadsheet's hint"),
+                 ("a,b\n", ":1: "),
+                 ("sep=,\n" + head + ",\n", ":2:8: an empty column name in the header"),
+                 ("sep=,\n" + head.replace("employees", "Employees") + "\n",
+                  ":2:3: column 'Employees' is not an input")]
+        place = re.compile(r"^quotalevy (run|compare|explain): [^ ]*in\.csv:\d+(:\d+)?: ")
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.csv")
+            for text, want in cases:
+                write(src, text + GOOD)
+                for cmd in (("run", JILIN, src, "-o", os.path.join(d, "o.csv")),
+                            ("compare", JILIN, src, "--override", "ratio=1.7%@2024-01-01"),
+                            ("explain", JILIN, "--row", "E1", src)):
+                    with self.subTest(text=text, cmd=cmd[0]):
+                        p = run(*cmd, "--date", "2024-06-30", check_rc=2)
+                        self.assertIn(src + want, p.stderr)
+                        for line in p.stderr.splitlines():
+                            self.assertRegex(line, place)
+            # no date at all: at the header's line
+            write(src, "sep=,\n" + head + "\n" + GOOD)
+            p = run("run", JILIN, src, "-o", os.path.join(d, "o.csv"), check_rc=2)
+            self.assertIn(src + ":2: no evaluation date: the header has no 'date' column",
+                          p.stderr)
+            # a 'sep=,' line first is read past: the same output as without it
+            o1, o2 = os.path.join(d, "o1.csv"), os.path.join(d, "o2.csv")
+            write(src, "sep=,\r\n" + HEADER + GOOD)
+            p = run("run", JILIN, src, "--date", "2024-06-30", "-o", o1, check_rc=0)
+            self.assertIn("1 row read, 1 written, 0 rejected", p.stderr)
+            run("run", JILIN, "-", "--date", "2024-06-30", "-o", o2, stdin=HEADER + GOOD,
+                check_rc=0)
+            self.assertEqual(read(o1), read(o2))
+            write(src, "sep=,\n")
+            p = run("run", JILIN, src, "--date", "2024-06-30", "-o", o1, check_rc=2)
+            self.assertIn(src + ": the input is empty: expected a header row naming the "
+                          "fields after the first line 'sep=,'", p.stderr)
+            # a reject after it counts the hint's line
+            write(src, "sep=,\n" + HEADER + GOOD + GOOD.replace(",100,", ",x,"))
+            p = run("run", JILIN, src, "--date", "2024-06-30", "-o", o1, check_rc=1)
+            self.assertIn(src + ":4:3: rejected (id E1): field 'employees'", p.stderr)
+
     def test_counts_in_messages_agree_with_their_noun(self):
         """"1 rows", "a list input of 1 items", "1 more problems": each
         count a message gives takes its noun in the singular at one."""
@@ -2099,14 +2165,16 @@ class InputRead(unittest.TestCase):
               '"date": "garbage"}\n')
         with tempfile.TemporaryDirectory() as d:
             o = os.path.join(d, "o.csv")
+            # at the date column (its number) or the date key's value (its byte)
+            at = jl.index('"garbage') + 1
             for cmd, fmt, text, what in (
-                    (["run", JILIN, "-", "-o", o], "csv", data, "<stdin>: the column"),
-                    (["run", JILIN, "-", "-o", o], "jsonl", jl, "<stdin>:1: the key"),
+                    (["run", JILIN, "-", "-o", o], "csv", data, "<stdin>:1:8: the column"),
+                    (["run", JILIN, "-", "-o", o], "jsonl", jl, "<stdin>:1:%d: the key" % at),
                     (["compare", JILIN, "-", "--override", "ratio=1.7%@2024-01-01"],
-                     "csv", data, "-: the column"),
+                     "csv", data, "-:1:8: the column"),
                     (["compare", JILIN, "-", "--override", "ratio=1.7%@2024-01-01"],
-                     "jsonl", jl, "-:1: the key"),
-                    (["explain", JILIN, "--row", "E1", "-"], None, data, ": the column")):
+                     "jsonl", jl, "-:1:%d: the key" % at),
+                    (["explain", JILIN, "--row", "E1", "-"], None, data, ":1:8: the column")):
                 with self.subTest(cmd=cmd[0], fmt=fmt):
                     if fmt:
                         cmd = cmd + ["--input-format", fmt]
@@ -2165,7 +2233,8 @@ class InputRead(unittest.TestCase):
             p = run("explain", JILIN, "--row", "E1", src, "--date", "2024-06-30",
                     "--ignore-columns", "Employees", check_rc=1)
             self.assertIn("field 'employees' is empty", p.stderr)
-            p = run("explain", JILIN, "--row", "E1", d, "--date", "2024-06-30", check_rc=1)
+            # an input that is not read at all: exit 2, as run's (it was 1)
+            p = run("explain", JILIN, "--row", "E1", d, "--date", "2024-06-30", check_rc=2)
             self.assertIn("is a directory", p.stderr)
 
     def test_a_directory_is_not_an_input(self):

@@ -459,9 +459,9 @@ int cmd_compare(int argc, char **argv)
                              "different names");
         goto out;
     }
-    char errbuf[512];
-    if (!(rd = in_open(in, jsonl, errbuf, sizeof errbuf))) {
-        cli_error("compare", "%s: %s", path, errbuf);
+    char errbuf[8192];
+    if (!(rd = in_open(in, jsonl, path, errbuf, sizeof errbuf))) {
+        cli_error("compare", "%s", errbuf);
         goto out;
     }
     /* A misspelled column would leave its input empty under both rule
@@ -474,7 +474,7 @@ int cmd_compare(int argc, char **argv)
         goto out;
     }
     if (header) {
-        if (col_check_header(cw, "compare", path, header, nh))
+        if (col_check_header(cw, "compare", path, in_header_line(rd), header, nh))
             goto out;
         size_t j;
         for (j = 0; j < nh && strcmp(header[j], "date"); j++)
@@ -504,9 +504,9 @@ int cmd_compare(int argc, char **argv)
             }
         }
         if (!has_fixed && j == nh) {
-            cli_error("compare", "%s: no evaluation date: the header has no "
+            cli_error("compare", "%s:%ld: no evaluation date: the header has no "
                                  "'date' column; give --date YYYY-MM-DD",
-                      path);
+                      path, in_header_line(rd));
             goto out;
         }
     }
@@ -515,8 +515,7 @@ int cmd_compare(int argc, char **argv)
         in_row first;
         const char *slip, *slip_field;
         if (in_peek(rd, &first) == 1 && !first.error &&
-            col_check_keys(cw, "compare", path, first.line, first.name, first.n, &slip,
-                           &slip_field))
+            col_check_record(cw, "compare", path, &first, &slip, &slip_field))
             goto out;
     }
     if (units.open) { /* the changed units' CSV header, once nothing
@@ -568,8 +567,7 @@ int cmd_compare(int argc, char **argv)
         /* a record the reader refused has no keys to check: it is not
          * compared, and says why (as run's reader rejects) */
         if (!header && !row.error &&
-            col_check_keys(cw, "compare", path, row.line, row.name, row.n, &slip,
-                           &slip_field))
+            col_check_record(cw, "compare", path, &row, &slip, &slip_field))
             goto out;
         if (slip)
             in_row_reject(&row, slip, slip_field, QL_ERECORD);

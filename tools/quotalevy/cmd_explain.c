@@ -62,23 +62,25 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
     ql_error eval_err;
     int eval_failed = 0, eval_column = 0;
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
+    if (!f) { /* a usage error, as run's (exit 2) */
         cli_error("explain", "%s: cannot open", path);
-        return -1;
+        return -2;
     }
     int jsonl = in_guess_jsonl(path);
-    char errbuf[512];
+    char errbuf[8192];
     struct stat st_in;
     in_reader *rd = NULL;
     col_watch *w = NULL;
     int rc = -1;
     if (fstat(fileno(f), &st_in) == 0 && S_ISDIR(st_in.st_mode)) {
         cli_error("explain", "%s: is a directory, not a CSV or JSON Lines file", path);
+        rc = -2;
         goto out;
     }
-    rd = in_open(f, jsonl, errbuf, sizeof errbuf);
-    if (!rd) {
-        cli_error("explain", "%s: %s", path, errbuf);
+    rd = in_open(f, jsonl, path, errbuf, sizeof errbuf);
+    if (!rd) { /* an input not read at all: as run, exit 2 */
+        cli_error("explain", "%s", errbuf);
+        rc = -2;
         goto out;
     }
     /* a misspelled column would leave its input empty: as in run */
@@ -88,14 +90,14 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
         cli_error("explain", "out of memory");
         goto out;
     }
-    if (header && col_check_header(w, "explain", path, header, nh)) {
+    if (header && col_check_header(w, "explain", path, in_header_line(rd), header, nh)) {
         rc = -2;
         goto out;
     }
     if (header && !*have_date && !names_date(w, header, nh)) { /* as run */
-        cli_error("explain", "%s: no evaluation date: the header has no 'date' "
+        cli_error("explain", "%s:%ld: no evaluation date: the header has no 'date' "
                              "column; give --date YYYY-MM-DD",
-                  path);
+                  path, in_header_line(rd));
         rc = -2;
         goto out;
     }
@@ -120,8 +122,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
          * whichever row is asked for; the row asked for is held to them */
         int first_rec = !header && !first_seen;
         first_seen |= first_rec;
-        if (first_rec && col_check_keys(w, "explain", path, row.line, row.name, row.n,
-                                        &slip, &slip_field)) {
+        if (first_rec && col_check_record(w, "explain", path, &row, &slip, &slip_field)) {
             rc = -2;
             goto out;
         }
@@ -164,8 +165,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
         int column = 0;
         ql_error err;
         if (!header && !first_rec &&
-            col_check_keys(w, "explain", path, row.line, row.name, row.n, &slip,
-                           &slip_field)) {
+            col_check_record(w, "explain", path, &row, &slip, &slip_field)) {
             rc = -2;
             goto out;
         }

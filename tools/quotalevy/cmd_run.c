@@ -542,12 +542,13 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
             return -1;
         }
     }
-    if (col_check_header(cfg->watch, "run", cfg->input_name, header, nh))
+    if (col_check_header(cfg->watch, "run", cfg->input_name, in_header_line(st->rd), header,
+                         nh))
         return -1;
     if (!cfg->has_date && !date_column) {
-        cli_error("run", "%s: no evaluation date: the header has no 'date' "
+        cli_error("run", "%s:%ld: no evaluation date: the header has no 'date' "
                          "column; give --date YYYY-MM-DD",
-                  cfg->input_name);
+                  cfg->input_name, in_header_line(st->rd));
         return -1;
     }
     in_skip(st->rd, st->skip, nh);
@@ -589,13 +590,13 @@ static int first_record_stops(run_state *st)
     in_row row;
     const char *reject, *field;
     return in_peek(st->rd, &row) == 1 && !row.error &&
-           col_check_keys(st->cfg.watch, "run", st->cfg.input_name, row.line, row.name,
-                          row.n, &reject, &field);
+           col_check_record(st->cfg.watch, "run", st->cfg.input_name, &row, &reject,
+                            &field);
 }
 
 static int open_files(run_state *st)
 {
-    char errbuf[512];
+    char errbuf[8192];
     st->in = strcmp(st->in_path, "-") ? fopen(st->in_path, "rb") : stdin;
     if (!st->in) {
         cli_error("run", "%s: %s", st->in_path, strerror(errno));
@@ -616,8 +617,9 @@ static int open_files(run_state *st)
      * input, the rules or each other. */
     if (open_outputs(st))
         return -1;
-    if (!(st->rd = in_open(st->in, st->in_jsonl, errbuf, sizeof errbuf))) {
-        cli_error("run", "%s: %s", st->cfg.input_name, errbuf);
+    if (!(st->rd = in_open(st->in, st->in_jsonl, st->cfg.input_name, errbuf,
+                           sizeof errbuf))) {
+        cli_error("run", "%s", errbuf);
         return -1;
     }
     st->cfg.jsonl_in = st->in_jsonl = in_is_jsonl(st->rd);

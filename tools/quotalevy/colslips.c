@@ -317,9 +317,8 @@ int cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
             "quotalevy %s: %s: the first line '%s' is a spreadsheet's hint "
             "that "
             "the file is separated by '%c'; quotalevy reads CSV separated by "
-            "',' "
-            "and a header first (save or convert the file as comma-separated "
-            "CSV)\n",
+            "',' only (save or convert the file as comma-separated "
+            "CSV; a first line 'sep=,' is read as Excel reads it)\n",
             cmd, where, first, first[4]);
     else
         fprintf(w->say,

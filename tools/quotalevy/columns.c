@@ -136,6 +136,34 @@ static int is_read(const col_watch *w, const char *name)
     return 0;
 }
 
+/* Where a header's (first record's) message points, into b, in the one
+ * form of every located message (FILE:LINE:COLUMN:, as a reject's):
+ * the input's name, escaped, the line, and the column when the message
+ * is about one (col > 0) — a CSV field's number, a JSON Lines byte.
+ * Returns the text (never NULL). */
+static const char *at(strbuf *b, const char *input, long line, int col)
+{
+    char num[48];
+    b->len = 0;
+    sb_put_escaped(b, input, strlen(input));
+    if (col > 0)
+        snprintf(num, sizeof num, ":%ld:%d", line, col);
+    else
+        snprintf(num, sizeof num, ":%ld", line);
+    sb_puts(b, num);
+    return b->p ? b->p : "";
+}
+
+/* The column of names[j]: its number in CSV (cols CSV_COLUMNS), its
+ * value's byte in JSON Lines (cols[j]), or none (cols NULL: a record's
+ * keys without their places). */
+static const int csv_columns_mark;
+#define CSV_COLUMNS (&csv_columns_mark)
+static int column_of(const int *cols, size_t j)
+{
+    return cols == CSV_COLUMNS ? (int)j + 1 : cols ? cols[j] : 0;
+}
+
 /* Marks the inputs (and date, id) that have a column among names. */
 static void mark_present(col_watch *w, const char *const *names, size_t n,
                          int *has_date, int *has_id)
@@ -191,20 +219,20 @@ static void say_near(const col_watch *w, const char *cmd, const char *where,
 /* With --date, a column (or key) 'date' that is not ignored: said, and
  * the run stops — one of the two would be dropped without a word (the
  * column's values, even 'garbage', were never read). */
-static int date_twice(const col_watch *w, const char *cmd, const char *where,
-                      const char *what, const char *const *names, size_t n)
+static int date_twice(const col_watch *w, const char *cmd, const char *input, long line,
+                      const int *cols, const char *what, const char *const *names,
+                      size_t n)
 {
     if (!w->has_date || col_ignored(w, "date"))
         return 0;
     for (size_t j = 0; j < n; j++)
         if (!strcmp(names[j], "date")) {
             strbuf b = {0};
-            sb_put_escaped(&b, where, strlen(where));
             fprintf(w->say,
                     "quotalevy %s: %s: the %s 'date' gives each row its evaluation "
                     "date, and so does --date: give one of them (--ignore-columns "
                     "date evaluates every row on --date's day)\n",
-                    cmd, b.p ? b.p : "", what);
+                    cmd, at(&b, input, line, column_of(cols, j)), what);
             free(b.p);
             return 1;
         }
@@ -334,12 +362,15 @@ static int is_input(const col_watch *w, const char *name)
     return !col_ignored(w, name) && ql_ruleset_input_index(w->rs, name) >= 0;
 }
 
-int col_check_header(col_watch *w, const char *cmd, const char *input,
+int col_check_header(col_watch *w, const char *cmd, const char *input, long line,
                      const char *const *names, size_t n)
 {
     int has_date, has_id, stop = 0, any_input = 0;
-    if (date_twice(w, cmd, input, "column", names, n))
+    if (date_twice(w, cmd, input, line, CSV_COLUMNS, "column", names, n))
         return -1;
+    /* the header's own messages at its line; a column's at its number */
+    strbuf hl = {0}, at_col = {0};
+    const char *header_at = at(&hl, input, line, 0);
     mark_present(w, names, n, &has_date, &has_id);
     strbuf list = {0};
     size_t nignored = 0, nunread = 0;
@@ -348,15 +379,8 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
         if (is_read(w, names[j]) || col_ignored(w, names[j]))
             continue;
         nunread++;
-        char where[64];
-        snprintf(where, sizeof where, "column %zu", j + 1);
-        strbuf at = {0};
-        sb_puts(&at, input);
-        sb_puts(&at, ", ");
-        sb_puts(&at, where);
-        int bad = say_stop(w, cmd, at.p ? at.p : input, "column", names[j], has_date,
-                           has_id);
-        free(at.p);
+        int bad = say_stop(w, cmd, at(&at_col, input, line, (int)j + 1), "column",
+                           names[j], has_date, has_id);
         if (bad) {
             stop = 1;
             continue;
@@ -376,7 +400,7 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
     for (size_t j = 0; j < n; j++)
         knowingly |= col_ignored(w, names[j]) && !w->ignore_all;
     if (!stop && (nunread || !knowingly) &&
-        cw_say_no_input(w, cmd, input, 1, any_input, names, n))
+        cw_say_no_input(w, cmd, header_at, 1, any_input, names, n))
         stop = 1;
     /* a name --ignore-columns gives that the header lacks was meant for
      * a column: misspelt, the column it meant is read after all */
@@ -392,7 +416,7 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
             const char *h = col_list_hint(w, w->ignore[k], lh, sizeof lh);
             fprintf(stderr, "quotalevy %s: %s: --ignore-columns: the input has no "
                             "column '%s'%s%s\n",
-                    cmd, input, b.p ? b.p : "", h ? ": " : "",
+                    cmd, header_at, b.p ? b.p : "", h ? ": " : "",
                     h ? h
                       : cli_did_you_mean(w->ignore[k], (const char *const *)names, n, hint,
                                          sizeof hint));
@@ -400,15 +424,17 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
             stop = 1;
         }
     }
-    stop = stop || partial_list(w, cmd, input, OF_HEADER, names, n);
+    stop = stop || partial_list(w, cmd, header_at, OF_HEADER, names, n);
     if (!stop && nignored) {
         fprintf(stderr,
                 "quotalevy %s: %s: note: %zu column%s the rules do not read, "
                 "ignored: %s%s (--ignore-columns NAME,… or '*' says so knowingly)\n",
-                cmd, input, nignored, nignored == 1 ? "" : "s", list.p,
+                cmd, header_at, nignored, nignored == 1 ? "" : "s", list.p,
                 nignored > 20 ? ", …" : "");
     }
     free(list.p);
+    free(hl.p);
+    free(at_col.p);
     return stop ? -1 : 0;
 }
 
@@ -495,17 +521,16 @@ static size_t keep_lacking(const col_watch *w, const char *const *names, size_t 
 /* The first record: its keys are the file's header.  A slip stops the
  * run as a header's would (−1); a key the rules do not read is noted. */
 static int first_record(col_watch *w, const char *cmd, const char *input, long line,
-                        const char *const *names, size_t n)
+                        const int *cols, const char *const *names, size_t n)
 {
     int has_date = 0, has_id = 0, any_input = 0;
     size_t nunread = 0;
-    char lno[32];
-    snprintf(lno, sizeof lno, ":%ld", line);
-    strbuf at = {0};
-    sb_puts(&at, input);
-    sb_puts(&at, lno);
-    const char *where = at.p ? at.p : input;
-    int stop = date_twice(w, cmd, where, "key", names, n), knowingly = 0;
+    /* the record's own messages at its line; a key's at its value's byte
+     * (where a later record's reject of it points), when known */
+    strbuf rl = {0}, kl = {0};
+    const char *where = at(&rl, input, line, 0);
+    int stop = date_twice(w, cmd, input, line, cols, "key", names, n),
+        knowingly = 0;
     for (size_t j = 0; j < n; j++) {
         if (is_input(w, names[j]))
             any_input = 1;
@@ -518,7 +543,8 @@ static int first_record(col_watch *w, const char *cmd, const char *input, long l
     for (size_t j = 0; j < n && !stop && nunread; j++) {
         if (is_read(w, names[j]) || col_ignored(w, names[j]) || seen_before(w, names[j]))
             continue;
-        if (say_stop(w, cmd, where, "key", names[j], has_date, has_id)) {
+        if (say_stop(w, cmd, at(&kl, input, line, column_of(cols, j)), "key", names[j],
+                     has_date, has_id)) {
             stop = 1;
             break;
         }
@@ -529,7 +555,7 @@ static int first_record(col_watch *w, const char *cmd, const char *input, long l
         fprintf(w->say,
                 "quotalevy %s: %s: note: key '%s' is not read by the rules and "
                 "is ignored%s (--ignore-columns NAME,… or '*' says so knowingly)\n",
-                cmd, where, b.p ? b.p : "",
+                cmd, at(&kl, input, line, column_of(cols, j)), b.p ? b.p : "",
                 w->nseen == SEEN_MAX ? "; further new keys are not listed" : "");
         if (w->nseen == SEEN_MAX)
             w->seen_full = 1;
@@ -556,7 +582,8 @@ static int first_record(col_watch *w, const char *cmd, const char *input, long l
         free(b.p);
         stop = 1;
     }
-    free(at.p);
+    free(rl.p);
+    free(kl.p);
     if (!stop && first_keep(w, line, names, n)) {
         cli_error(cmd, "out of memory");
         stop = 1;
@@ -766,8 +793,17 @@ int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
 {
     *reject = *field = NULL;
     if (!w->first_keys)
-        return first_record(w, cmd, input, line, names, n);
+        return first_record(w, cmd, input, line, NULL, names, n);
     return later_record(w, cmd, input, line, names, n, reject, field);
+}
+
+int col_check_record(col_watch *w, const char *cmd, const char *input,
+                     const in_row *row, const char **reject, const char **field)
+{
+    *reject = *field = NULL;
+    if (!w->first_keys)
+        return first_record(w, cmd, input, row->line, row->col, row->name, row->n);
+    return later_record(w, cmd, input, row->line, row->name, row->n, reject, field);
 }
 
 int col_keep_read(const col_watch *w, const in_row *row, in_row *kept)

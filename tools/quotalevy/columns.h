@@ -35,10 +35,13 @@ col_watch *col_watch_new(const ql_ruleset *rs, const char *ignore,
 void col_watch_free(col_watch *w);
 /* Whether a column of this name is ignored by --ignore-columns. */
 int col_ignored(const col_watch *w, const char *name);
-/* A CSV header: notes the columns it ignores (one message), and −1 after
- * saying each near miss (the run stops). */
+/* A CSV header (on line `line`): notes the columns it ignores (one
+ * message), and −1 after saying each near miss (the run stops).  Every
+ * message is located as a reject is, INPUT:LINE:COLUMN: (the column's
+ * number) when it is about one column, INPUT:LINE: when about the
+ * header. */
 int col_check_header(col_watch *w, const char *cmd, const char *input,
-                     const char *const *names, size_t n);
+                     long line, const char *const *names, size_t n);
 /* A JSON Lines record's keys, as they come.  The first record's are the
  * file's header: its keys the rules do not read are noted, and its slips
  * (those of col_check_header, and some of a list's items) said, −1 (the
@@ -52,9 +55,16 @@ int col_check_header(col_watch *w, const char *cmd, const char *input,
 int col_check_keys(col_watch *w, const char *cmd, const char *input, long line,
                    const char *const *names, size_t n, const char **reject,
                    const char **field);
+/* col_check_keys of a record read whole: the first record's messages
+ * about one key are located INPUT:LINE:COLUMN: at the byte of its value
+ * (where a later record's reject of that key points), those about the
+ * record INPUT:LINE:. */
+struct in_row;
+int col_check_record(col_watch *w, const char *cmd, const char *input,
+                     const struct in_row *row, const char **reject,
+                     const char **field);
 /* The fields of `row` that --ignore-columns does not drop, into *kept
  * (arrays allocated here, freed with col_kept_free).  −1 out of memory. */
-struct in_row;
 int col_keep_read(const col_watch *w, const struct in_row *row,
                   struct in_row *kept);
 void col_kept_free(struct in_row *kept);

@@ -70,8 +70,11 @@ static const char *run_page =
     "    header row naming the rule set's input fields (RFC 4180: quotes,\n"
     "    embedded commas, quotes and newlines, LF, CRLF or CR line ends, a UTF-8\n"
     "    byte order mark at the start — one at the start of a later row or\n"
-    "    field, files joined together, rejects that row; columns in any\n"
-    "    order; the items of a list input are\n"
+    "    field, files joined together, rejects that row; a first line\n"
+    "    'sep=,' (Excel's separator hint) is skipped, as Excel does, and the\n"
+    "    header is line 2; another separator, 'sep=;', is refused: the file\n"
+    "    must be comma-separated; columns in any order; the items of a list\n"
+    "    input are\n"
     "    columns NAME[1], NAME[2], …) or JSON Lines (one object per line, each\n"
     "    key once).  Columns the rule set does not read are named once on\n"
     "    standard error before any row is read; a column whose name nearly is\n"
@@ -247,7 +250,8 @@ static const char *explain_page =
     "\n"
     "EXIT STATUS\n"
     "    0 explained; 1 the record cannot be evaluated (the reason is printed);\n"
-    "    2 usage error, unreadable rules, or a column that nearly is an input.\n";
+    "    2 usage error, unreadable rules or input (its header refused), or a\n"
+    "    column that nearly is an input.\n";
 
 static const char *test_page =
     "NAME\n"

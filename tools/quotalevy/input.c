@@ -8,6 +8,7 @@
 
 #include "csv.h"
 #include "jsonl.h"
+#include "snippet.h"
 
 struct in_reader {
     int jsonl;
@@ -16,15 +17,17 @@ struct in_reader {
     char **header;
     size_t nheader;
     size_t id_col; /* the header's 'id' column, or nheader: none */
+    long header_line; /* the line the header is on (2 after 'sep=,') */
     char msg[160];
     /* in_peek: the row the next in_next gives again (JSON Lines) */
     int replay, replay_st;
     in_row peeked;
 };
 
-static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
-                     size_t errsize)
+static int header_ok(in_reader *r, const csv_record *h, const char *name,
+                     char *errbuf, size_t errsize)
 {
+    r->header_line = h->line;
     r->header = calloc(h->nfields, sizeof *r->header);
     if (!r->header)
         return -1;
@@ -42,8 +45,8 @@ static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
         if (!r->header[i])
             return -1;
         if (n == 0) {
-            snprintf(errbuf, errsize, "line %ld, column %zu: an empty column name in the header",
-                     h->line, i + 1);
+            snprintf(errbuf, errsize, "%s:%ld:%zu: an empty column name in the header",
+                     name, h->line, i + 1);
             return -1;
         }
         if (!strcmp(r->header[i], "id"))
@@ -51,8 +54,9 @@ static int header_ok(in_reader *r, const csv_record *h, char *errbuf,
         for (size_t j = 0; j < i; j++)
             if (!strcmp(r->header[j], r->header[i])) {
                 snprintf(errbuf, errsize,
-                         "line %ld, column %zu: column '%s' appears twice in the header (first as column %zu)",
-                         h->line, i + 1, r->header[i], j + 1);
+                         "%s:%ld:%zu: column %s appears twice in the header (first as "
+                         "column %zu)",
+                         name, h->line, i + 1, QLI_QUOTE(r->header[i]), j + 1);
                 return -1;
             }
     }
@@ -155,11 +159,19 @@ int in_is_jsonl(const in_reader *r)
     return r->jsonl;
 }
 
-in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
+/* Whether a CSV record is Excel's separator hint 'sep=,' (a first line
+ * of exactly that, which Excel reads and drops): the header follows it. */
+static int sep_comma_hint(const csv_record *h)
+{
+    return h->line == 1 && h->nfields == 2 && h->len[0] == 4 &&
+           !memcmp(h->field[0], "sep=", 4) && h->len[1] == 0;
+}
+
+in_reader *in_open(FILE *f, int jsonl, const char *name, char *errbuf, size_t errsize)
 {
     in_reader *r = calloc(1, sizeof *r);
     if (!r) {
-        snprintf(errbuf, errsize, "out of memory");
+        snprintf(errbuf, errsize, "%s: out of memory", name);
         return NULL;
     }
     int look = jsonl != 1 ? looks_jsonl(f, jsonl < 0) : 0;
@@ -168,10 +180,11 @@ in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
         /* standard input (or a name of no known kind) opening with '[':
          * JSON, not a CSV header, as a .json file is told (P13-12) */
         snprintf(errbuf, errsize,
-                 "expected a JSON object '{…}' or a CSV header: the input is "
+                 "%s: expected a JSON object '{…}' or a CSV header: the input is "
                  "a JSON array (or a document written over several lines?): "
                  "JSON Lines needs one object per line (jq -c '.[]' converts "
-                 "an array), then --input-format jsonl or a .jsonl name");
+                 "an array), then --input-format jsonl or a .jsonl name",
+                 name);
         free(r);
         return NULL;
     }
@@ -179,8 +192,9 @@ in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
         jsonl = json_like;
     if (!jsonl && json_like) {
         snprintf(errbuf, errsize,
-                 "the input looks like JSON Lines, not CSV: say so with "
-                 "--input-format jsonl (or name the file .jsonl)");
+                 "%s: the input looks like JSON Lines, not CSV: say so with "
+                 "--input-format jsonl (or name the file .jsonl)",
+                 name);
         free(r);
         return NULL;
     }
@@ -188,7 +202,7 @@ in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
     if (jsonl) {
         r->jl = jsonl_open(f);
         if (!r->jl) {
-            snprintf(errbuf, errsize, "out of memory");
+            snprintf(errbuf, errsize, "%s: out of memory", name);
             free(r);
             return NULL;
         }
@@ -197,17 +211,26 @@ in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize)
     r->csv = csv_open(f);
     csv_record h;
     int st = r->csv ? csv_next(r->csv, &h) : -2;
-    if (st == 1 && header_ok(r, &h, errbuf, errsize) == 0)
+    /* Excel's 'sep=,' line says what is read anyway: skipped, the header
+     * is the next line.  Another separator is refused (colslips.c says
+     * so): the reader splits at commas only. */
+    int hint = st == 1 && sep_comma_hint(&h);
+    if (hint)
+        st = csv_next(r->csv, &h);
+    if (st == 1 && header_ok(r, &h, name, errbuf, errsize) == 0)
         return r;
     if (st == 0)
-        snprintf(errbuf, errsize, "the input is empty: expected a header row naming the fields");
+        snprintf(errbuf, errsize, "%s: the input is empty: expected a header row naming the "
+                                  "fields%s",
+                 name, hint ? " after the first line 'sep=,'" : "");
     else if (st == -1)
-        snprintf(errbuf, errsize, "line %ld, column %d: the header row: %s",
-                 h.error_line, h.error_column, h.error);
+        snprintf(errbuf, errsize, "%s:%ld:%d: the header row: %s", name, h.error_line,
+                 h.error_column, h.error);
     else if (st == -2 && h.error)
-        snprintf(errbuf, errsize, "the header row: %s", h.error);
+        snprintf(errbuf, errsize, "%s: the header row: %s", name, h.error);
     else if (st == -2)
-        snprintf(errbuf, errsize, "cannot read the input (or it is not UTF-8 text)");
+        snprintf(errbuf, errsize, "%s: cannot read the input (or it is not UTF-8 text)",
+                 name);
     in_close(r);
     return NULL;
 }
@@ -259,6 +282,11 @@ const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader,
              nfields, nfields == 1 ? "" : "s", nheader,
              nfields < nheader ? ": this column is the first it lacks" : "");
     return buf;
+}
+
+long in_header_line(const in_reader *r)
+{
+    return r->header_line;
 }
 
 const char *const *in_header(const in_reader *r, size_t *n)

@@ -51,9 +51,12 @@ void in_row_reject(in_row *row, const char *why, const char *field, ql_status st
  * in_open to tell from the first character. */
 int in_guess_jsonl(const char *path);
 
-/* Opens f (named `name` in messages); reads a CSV header now.  NULL with
- * a message in errbuf on failure. */
-in_reader *in_open(FILE *f, int jsonl, char *errbuf, size_t errsize);
+/* Opens f (named `name` in messages); reads a CSV header now — after a
+ * first line 'sep=,' (Excel's separator hint), which is skipped.  NULL
+ * with the whole message in errbuf on failure, located as
+ * NAME:LINE:COLUMN: when it is about a place in the header, NAME: when
+ * not. */
+in_reader *in_open(FILE *f, int jsonl, const char *name, char *errbuf, size_t errsize);
 /* Whether r reads JSON Lines (as named, or as told from the input). */
 int in_is_jsonl(const in_reader *r);
 void in_close(in_reader *r);
@@ -105,6 +108,8 @@ const char *in_ragged(char *buf, size_t size, size_t nfields, size_t nheader,
  * there is none to name: absent, empty, or not UTF-8 text (which the
  * rejects, text, must not copy). */
 const char *in_id_named(const char *id, size_t len);
+/* CSV: the line the header is on (1, or 2 after a 'sep=,' line). */
+long in_header_line(const in_reader *r);
 /* CSV: the header's column names; NULL for JSONL. */
 const char *const *in_header(const in_reader *r, size_t *n);
 
