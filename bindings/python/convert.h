@@ -204,11 +204,49 @@ static int decimal_past_limits(PyObject *tup)
            e2 < -QL_DECIMAL_MAX_SCALE;
 }
 
+/* A float's refusal: binary floating point has no 0.015. */
+#define QL_PY_FLOAT_REFUSED                                                    \
+    "a float is binary floating point and cannot hold a decimal such as "      \
+    "0.015 exactly; pass a decimal.Decimal, an int or a string"
+
+/* A numpy.datetime64 as a date's text: "2024-06-30", "" for NaT (an empty
+ * field, as the columns read it), refused when it has a time of day.  A
+ * day past 9999 is written as numpy writes it ("10000-01-01"), which the
+ * field then refuses by its text.  Called by type name: numpy is never
+ * imported here. */
+static PyObject *datetime64_str(PyObject *v, PyObject *field)
+{
+    PyObject *text = PyObject_Str(v);
+    if (!text || PyUnicode_CompareWithASCIIString(text, "NaT") == 0) {
+        Py_XDECREF(text);
+        return text ? PyUnicode_FromString("") : NULL;
+    }
+    PyObject *day = PyObject_CallMethod(v, "astype", "s", "datetime64[D]");
+    int same = day ? PyObject_RichCompareBool(day, v, Py_EQ) : -1;
+    if (same == 1) {
+        Py_DECREF(text);
+        text = PyObject_Str(day);
+    } else if (same == 0) {
+        const char *shown = PyUnicode_AsUTF8(text);
+        if (shown) {
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     "a date field takes a date, not the time of day of %.60s",
+                     shown);
+            raise_field_type(field, msg);
+        }
+        Py_CLEAR(text);
+    } else {
+        Py_CLEAR(text);
+    }
+    Py_XDECREF(day);
+    return text;
+}
+
 static PyObject *field_str(PyObject *v, PyObject *field)
 {
     if (PyFloat_Check(v)) {
-        raise_field_type(field, "a float cannot hold a decimal such as 0.015 "
-                                "exactly; pass a decimal.Decimal, an int or a string");
+        raise_field_type(field, QL_PY_FLOAT_REFUSED);
         return NULL;
     }
     if (PyBool_Check(v))
@@ -261,15 +299,17 @@ static PyObject *field_str(PyObject *v, PyObject *field)
     }
     if (PyObject_IsInstance(v, ql_date_type) == 1)
         return PyObject_CallMethod(ql_date_type, "isoformat", "O", v);
-    /* numpy's float32 and float16 are no Python float (float64 is): the
-     * same refusal, not "expected …, not numpy.float32"; numpy's integers
-     * and bools (a frame row's cells) are read as the columns read them */
+    /* numpy's float32, float16 and longdouble are no Python float
+     * (float64 is): the same refusal, not "expected …, not
+     * numpy.float32"; numpy's integers, bools and datetime64 days (a
+     * frame row's cells) are read as the columns read them */
     for (PyTypeObject *t = Py_TYPE(v); t; t = t->tp_base) {
         if (!strcmp(t->tp_name, "numpy.floating")) {
-            raise_field_type(field, "a float cannot hold a decimal such as 0.015 "
-                                    "exactly; pass a decimal.Decimal, an int or a string");
+            raise_field_type(field, QL_PY_FLOAT_REFUSED);
             return NULL;
         }
+        if (!strcmp(t->tp_name, "numpy.datetime64"))
+            return datetime64_str(v, field);
         if (!strcmp(t->tp_name, "numpy.integer")) {
             PyObject *x = PyNumber_Index(v);
             PyObject *text = x ? PyNumber_ToBase(x, 10) : NULL;

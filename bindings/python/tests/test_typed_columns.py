@@ -374,3 +374,99 @@ def test_a_nan_decimal_cell_has_evaluates_message():
             assert out["error_field"][1] == "disabled"
         with pytest.raises(quotalevy.RecordError, match="a NaN or infinite Decimal"):
             rs.evaluate({k: v[1] for k, v in cols.items()}, "2024-06-30")
+
+
+JILIN = os.path.join(SRC, "rules", "cn", "jilin.yaml")
+
+
+def jilin_small_enterprise(**over):
+    """An enterprise of 20 employees or fewer assessed before 2017-04-01,
+    the one case where `registered` decides (three years exempt)."""
+    rec = {"id": "E1", "unit_type": "enterprise", "employees": 15, "disabled": 0,
+           "disabled_severe": 0, "wage_total": "900000.00", "local_avg_wage": "60000.00"}
+    rec.update(over)
+    return rec
+
+
+def test_evaluate_reads_numpy_datetime64_days_as_the_columns_do():
+    """evaluate() refused numpy.datetime64 ("expected a Decimal, int, …,
+    not numpy.datetime64") where a column of them is read: a day is its
+    date, NaT an empty field, a time of day refused by name — and numpy
+    is never a hard import."""
+    import datetime
+    rs = quotalevy.RuleSet.load(JILIN)
+    for day in ("2014-03-01", "2010-03-01"):
+        want = rs.evaluate(jilin_small_enterprise(registered=datetime.date.fromisoformat(day)),
+                           "2016-06-30").as_dict()
+        for v in (np.datetime64(day), np.datetime64(day + "T00:00"),
+                  np.datetime64(day, "s")):
+            got = rs.evaluate(jilin_small_enterprise(registered=v), "2016-06-30").as_dict()
+            assert got == want, v
+        cols = rs.evaluate_columns({k: [v] for k, v in
+                                    jilin_small_enterprise(registered=np.datetime64(day)).items()},
+                                   "2016-06-30")
+        assert {k: cols[k][0] for k in cols} == {k: want.get(k) for k in cols}
+    assert rs.evaluate(jilin_small_enterprise(registered=np.datetime64("2014-03-01")),
+                       "2016-06-30").outputs["levy_due"] != \
+        rs.evaluate(jilin_small_enterprise(registered=np.datetime64("2010-03-01")),
+                    "2016-06-30").outputs["levy_due"]
+    empty = rs.evaluate(jilin_small_enterprise(registered=None), "2024-06-30").as_dict()
+    nat = rs.evaluate(jilin_small_enterprise(registered=np.datetime64("NaT")), "2024-06-30")
+    assert nat.as_dict() == empty
+    with pytest.raises(quotalevy.FieldTypeError, match="time of day of 2014-03-01T10:30") as e:
+        rs.evaluate(jilin_small_enterprise(registered=np.datetime64("2014-03-01T10:30")),
+                    "2016-06-30")
+    assert e.value.field == "registered"
+
+
+def test_a_date_past_9999_is_refused_naming_it_in_every_path():
+    """A date the calendar does not hold is refused naming the value and
+    what was expected (the columns API's "date out of range" named
+    neither), by evaluate() and evaluate_columns alike."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    v = np.datetime64("10000-01-01")
+    with pytest.raises(quotalevy.RecordError) as e:
+        rs.evaluate(jilin_small_enterprise(registered=v), "2016-06-30")
+    assert "'10000-01-01'" in str(e.value) and "expected YYYY-MM-DD" in str(e.value)
+    assert e.value.field == "registered"
+    out = rs.evaluate_columns({k: [x, x] for k, x in
+                               jilin_small_enterprise(registered=v).items()},
+                              "2016-06-30", errors="column")
+    assert out["error_message"] == [e.value.message] * 2
+    assert out["error_field"] == ["registered"] * 2
+
+
+def test_numpy_floats_are_refused_saying_binary_floating_point():
+    """Every numpy float kind (float64 is a Python float, float32, float16
+    and longdouble are not) is refused in evaluate() with the reason and
+    the exact types to pass instead."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    for v in (np.float64(15), np.float32(15), np.float16(15), np.longdouble(15), 15.0):
+        with pytest.raises(quotalevy.FieldTypeError,
+                           match="binary floating point.*pass a decimal.Decimal, an int or a string"):
+            rs.evaluate(jilin_small_enterprise(employees=v), "2016-06-30")
+
+
+def test_a_frame_row_from_iterrows_evaluates_as_its_row_in_the_frame():
+    """df.iterrows() hands numpy scalars (numpy.int64, numpy.bool_,
+    numpy.str_ …): evaluate() on each row gives what evaluate_frame gives
+    for it."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    df = pd.DataFrame({"id": ["A", "B", "C"],
+                       "unit_type": ["enterprise", "agency", "enterprise"],
+                       "employees": np.array([15, 400, 2500], dtype=np.int64),
+                       "disabled": np.array([0, 3, 30], dtype=np.int32),
+                       "disabled_severe": np.array([0, 1, 2], dtype=np.uint16),
+                       "wage_total": ["900000.00", "36000000.00", "200000000.00"],
+                       "local_avg_wage": ["60000.00"] * 3,
+                       "school": np.array([False, True, False])})
+    df["registered"] = pd.to_datetime(["2014-03-01", "2001-01-01", "2012-05-05"])
+    frame = rs.evaluate_frame(df, "2016-06-30")
+    for k, (_, row) in enumerate(df.iterrows()):
+        rec = {c: row[c] for c in df.columns}
+        rec["employees"] = np.int64(rec["employees"])
+        rec["school"] = np.bool_(rec["school"])
+        rec["unit_type"] = np.str_(rec["unit_type"])
+        rec["registered"] = np.datetime64(rec["registered"].date())
+        got = rs.evaluate(rec, "2016-06-30")
+        assert got.outputs["levy_due"] == frame["levy_due"].iloc[k]
