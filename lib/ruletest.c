@@ -134,6 +134,14 @@ static void expect_check(tstate *t, const char *cname, int k, const ynode *key,
                   key->text);
         return;
     }
+    if (want->n == 0) {
+        /* `{}` compares nothing: a case that cannot fail, as `expect: {}` */
+        case_fail(t, want, cname,
+                  "%s: an empty mapping expects nothing: give n/a, true, "
+                  "false or the fields the check must have",
+                  key->text);
+        return;
+    }
     for (size_t i = 0; i < want->n; i++) {
         const ynode *fk = want->items[2 * i], *fv = want->items[2 * i + 1];
         if (fv->kind != YN_SCALAR) {

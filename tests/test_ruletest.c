@@ -82,16 +82,24 @@ static void test_ruletest_cases(void **state)
                   "  - name: empty list\n"
                   "    date: 2024-01-01\n"
                   "    input: {kind: firm, staff: 50, wages: 1, area_wage: 1}\n"
-                  "    expect: {required: []}\n");
+                  "    expect: {required: []}\n"
+                  "  - name: empty check mapping\n"
+                  "    date: 2024-01-01\n"
+                  "    input: {kind: firm, staff: 50, wages: 1, area_wage: 1}\n"
+                  "    expect: {post_minimum: {}}\n");
     memset(&f, 0, sizeof f);
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
                      QL_OK);
     assert_int_equal(passed, 0);
-    assert_int_equal(failed, 2);
+    assert_int_equal(failed, 3);
     assert_int_equal(f.line[0], 6);
     assert_non_null(strstr(f.text[0], "'expect' is empty"));
     assert_int_equal(f.line[1], 10);
     assert_non_null(strstr(f.text[1], "an empty list expects nothing"));
+    /* a check's `{}` compared no field and passed (probe18 P18-04) */
+    assert_int_equal(f.line[2], 14);
+    assert_non_null(strstr(f.text[2], "post_minimum: an empty mapping "
+                                      "expects nothing"));
     t = scratch_put("t.yaml", "rules: " BASE "\ncases: []\n");
     assert_int_equal(ql_test_file(&passed, &failed, t, NULL, note, &f, &err),
                      QL_ESCHEMA);
