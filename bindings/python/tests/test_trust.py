@@ -123,6 +123,59 @@ def test_a_raising_iterable_yields_every_record_read_then_raises():
         assert len(got) == n
 
 
+def test_a_record_refilled_by_its_generator_is_read_as_it_was_yielded():
+    # a generator that fills one dict again for each record (a cursor
+    # that reuses its row) had every record of a chunk read as the chunk's
+    # last: 1,880 wrong results of 2,000, without a word (probe18 P18-06);
+    # the same for one list of a list input refilled in place, and for a
+    # mapping that is not a dict
+    rs = quotalevy.RuleSet.load(NATIONAL)
+    want = [rs.evaluate(dict(FIRM, employees=str(40 + i)), "2024-06-30").outputs
+            for i in range(5)]
+
+    def refilled(kind):
+        row = dict(FIRM) if kind is dict else _Refilled()
+        for i in range(5):
+            row["employees"] = str(40 + i)
+            yield row
+
+    for kind in (dict, _Refilled):
+        got = [r.outputs for r in rs.evaluate_many(refilled(kind), "2024-06-30", batch=3)]
+        assert got == want, kind
+    de = quotalevy.RuleSet.load(os.path.join(SRC, "rules", "de", "sgb9.yaml"))
+
+    def months():
+        row = {"positions": [0] * 12}
+        for n in (100, 200, 300):
+            row["positions"][:] = [n] * 12
+            yield row
+
+    got = [r.outputs["average_positions"] for r in de.evaluate_many(months(), "2024-12-31")]
+    assert got == [Decimal("100.00"), Decimal("200.00"), Decimal("300.00")]
+
+
+class _Refilled(collections.abc.MutableMapping):
+    """A row object a reader fills again for each record."""
+
+    def __init__(self):
+        self.d = dict(FIRM)
+
+    def __getitem__(self, k):
+        return self.d[k]
+
+    def __setitem__(self, k, v):
+        self.d[k] = v
+
+    def __delitem__(self, k):
+        del self.d[k]
+
+    def __iter__(self):
+        return iter(self.d)
+
+    def __len__(self):
+        return len(self.d)
+
+
 class _Lazy(collections.abc.Mapping):
     """A record read lazily (from a cursor, a file) that breaks as it is
     read: in __getitem__, or in __iter__."""
