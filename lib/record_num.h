@@ -15,6 +15,7 @@
 
 #include "decimal.h"
 #include "eval.h"
+#include "pow10.h"
 #include "value.h"
 
 #include <stdint.h>
@@ -31,27 +32,6 @@ struct rec_field {
     int32_t lo_s, hi_s;
     int64_t lo_c, hi_c; /* the bounds: lo_c × 10^−lo_s, hi_c × 10^−hi_s */
 };
-
-/* 10^k in 64 bits, k = 0 … 18. */
-static const int64_t qli_rec_pow10[19] = {1,
-                                          10,
-                                          100,
-                                          1000,
-                                          10000,
-                                          100000,
-                                          1000000,
-                                          10000000,
-                                          100000000,
-                                          1000000000,
-                                          10000000000,
-                                          100000000000,
-                                          1000000000000,
-                                          10000000000000,
-                                          100000000000000,
-                                          1000000000000000,
-                                          10000000000000000,
-                                          100000000000000000,
-                                          1000000000000000000};
 
 /* Field i's 64-bit copy: x × 10^−s (wide 0), or a number past 64 bits. */
 static inline void qli_rec_put64(ql_record *rec, size_t i, int64_t x, int32_t s,
@@ -71,10 +51,10 @@ static inline void qli_rec_put64(ql_record *rec, size_t i, int64_t x, int32_t s,
 static inline int qli_rec_cmp64(int64_t v, int s, int64_t m, int ms)
 {
     if (s < ms) {
-        if (__builtin_mul_overflow(v, qli_rec_pow10[ms - s], &v))
+        if (__builtin_mul_overflow(v, qli_pow10[ms - s], &v))
             return 2;
     } else if (s > ms) {
-        if (__builtin_mul_overflow(m, qli_rec_pow10[s - ms], &m))
+        if (__builtin_mul_overflow(m, qli_pow10[s - ms], &m))
             return 2;
     }
     return (v > m) - (v < m);
@@ -90,11 +70,11 @@ qli_rec_num_ok(const struct rec_field *d, int64_t *vp, int *sp)
 {
     int64_t v = *vp;
     int scale = *sp;
-    if (d->integer && scale > 0 && v % qli_rec_pow10[scale] != 0)
+    if (d->integer && scale > 0 && v % qli_pow10[scale] != 0)
         return 0;
     if (d->scale >= 0 && scale > d->scale) {
         /* kept at the field's places when only zeros go (check_number) */
-        int64_t p10 = qli_rec_pow10[scale - d->scale];
+        int64_t p10 = qli_pow10[scale - d->scale];
         if (v % p10 != 0)
             return 0;
         v /= p10;

@@ -35,6 +35,9 @@
 #include <stdint.h>
 #include <strings.h>
 
+/* header-only internals of the library: static, so no symbol is linked */
+#include "../../lib/pow10.h"
+
 enum { TC_NO = 0, TC_NUM, TC_BOOL, TC_ENUM };
 
 /* One input as this way reads its cells. */
@@ -65,26 +68,6 @@ typedef struct typed_cols {
  * cells this way does not read) cost both ways: the next TC_SKIP chunks
  * take the record way at once, then this way is tried again. */
 #define TC_SKIP 8
-
-static const int64_t tc_pow10[19] = {1,
-                                     10,
-                                     100,
-                                     1000,
-                                     10000,
-                                     100000,
-                                     1000000,
-                                     10000000,
-                                     100000000,
-                                     1000000000,
-                                     10000000000,
-                                     100000000000,
-                                     1000000000000,
-                                     10000000000000,
-                                     100000000000000,
-                                     1000000000000000,
-                                     10000000000000000,
-                                     100000000000000000,
-                                     1000000000000000000};
 
 static void typed_close(typed_cols *t)
 {
@@ -288,7 +271,7 @@ static int tc_cell(const typed_in *in, PyObject *v, int64_t *coef, int *places)
             PyErr_Clear();
             return -1;
         }
-        if (in->kind == TC_NUM && x > -tc_pow10[18] && x < tc_pow10[18]) {
+        if (in->kind == TC_NUM && x > -qli_pow10[18] && x < qli_pow10[18]) {
             *coef = x;
             return 1;
         }
@@ -335,7 +318,7 @@ static int tc_read_input(typed_cols *t, size_t i, PyObject *col, Py_ssize_t r0,
         for (size_t j = 0; j < k; j++) {
             if (!pr[j] || pl[j] == top)
                 continue;
-            int64_t m = tc_pow10[top - pl[j]];
+            int64_t m = qli_pow10[top - pl[j]];
             if (__builtin_mul_overflow(v[j], m, &v[j])) {
                 pr[j] = 0;
                 t->redo[j] = 1;

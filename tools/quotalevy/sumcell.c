@@ -3,28 +3,10 @@
  */
 #include "sumcell.h"
 
+#include "pow10.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-static const int64_t pow10_18[19] = {1,
-                                     10,
-                                     100,
-                                     1000,
-                                     10000,
-                                     100000,
-                                     1000000,
-                                     10000000,
-                                     100000000,
-                                     1000000000,
-                                     10000000000,
-                                     100000000000,
-                                     1000000000000,
-                                     10000000000000,
-                                     100000000000000,
-                                     1000000000000000,
-                                     10000000000000000,
-                                     100000000000000000,
-                                     1000000000000000000};
 
 /* x × 10^k into *out; 1 when it does not fit 64 bits. */
 static int scale_up(int64_t x, int k, int64_t *out)
@@ -33,7 +15,7 @@ static int scale_up(int64_t x, int k, int64_t *out)
         *out = x;
         return 0;
     }
-    return k > 18 || __builtin_mul_overflow(x, pow10_18[k], out);
+    return k > QLI_POW10_MAX || __builtin_mul_overflow(x, qli_pow10[k], out);
 }
 
 /* Whether d's 128-bit coefficient is one 64-bit word's value. */
