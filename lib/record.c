@@ -23,6 +23,7 @@
 #include "ruleset.h"
 #include "eval.h"
 #include "block.h"
+#include "plain_number.h"
 #include "record_num.h"
 #include "snippet.h"
 
@@ -432,33 +433,10 @@ static inline __attribute__((always_inline)) int
 number_fast(ql_record *rec, size_t i, const struct rec_field *d,
                               const char *s, size_t len)
 {
-    const char *p = s, *end = s + len;
-    if (len > 20)
-        return 0;
-    int neg = *p == '-';
-    p += neg || *p == '+';
-    uint64_t c = 0;
-    const char *q = p;
-    while (q < end && (unsigned)(*q - '0') < 10)
-        c = c * 10 + (unsigned)(*q++ - '0');
-    int digits = (int)(q - p), scale = 0;
-    if (digits == 0)
-        return 0;
-    if (q < end) {
-        if (*q != '.')
-            return 0;
-        const char *f = ++q;
-        while (q < end && (unsigned)(*q - '0') < 10)
-            c = c * 10 + (unsigned)(*q++ - '0');
-        scale = (int)(q - f);
-        if (scale == 0 || q != end)
-            return 0;
-        digits += scale;
-    }
-    if (digits > 18)
-        return 0;
-    int64_t v = neg ? -(int64_t)c : (int64_t)c;
-    return qli_rec_num_store(rec, i, d, v, scale);
+    int64_t v;
+    int scale;
+    return qli_plain_number(s, len, &v, &scale) &&
+           qli_rec_num_store(rec, i, d, v, scale);
 }
 
 /* Field i (in range) from text (not NULL): ql_record_set_text's work —

@@ -36,6 +36,7 @@
 #include <strings.h>
 
 /* header-only internals of the library: static, so no symbol is linked */
+#include "../../lib/plain_number.h" /* as record.c reads a number */
 #include "../../lib/pow10.h"
 
 enum { TC_NO = 0, TC_NUM, TC_BOOL, TC_ENUM };
@@ -177,42 +178,6 @@ static int typed_open(typed_cols *t, struct ql_batch *b, PyObject *columns,
     return 1;
 }
 
-/* A number's text as record.c's number_fast reads it — an optional sign,
- * digits, optionally '.' and more digits, 18 digits at most, no blank —
- * as coef × 10^−places: 1, or 0 when it is not such a text (the record
- * way reads it, and says why when it is no number). */
-static int tc_number_text(const char *s, size_t len, int64_t *coef, int *places)
-{
-    const char *p = s, *end = s + len;
-    if (len == 0 || len > 20)
-        return 0;
-    int neg = *p == '-';
-    p += neg || *p == '+';
-    uint64_t c = 0;
-    const char *q = p;
-    while (q < end && (unsigned)(*q - '0') < 10)
-        c = c * 10 + (unsigned)(*q++ - '0');
-    int digits = (int)(q - p), scale = 0;
-    if (digits == 0)
-        return 0;
-    if (q < end) {
-        if (*q != '.')
-            return 0;
-        const char *f = ++q;
-        while (q < end && (unsigned)(*q - '0') < 10)
-            c = c * 10 + (unsigned)(*q++ - '0');
-        scale = (int)(q - f);
-        if (scale == 0 || q != end)
-            return 0;
-        digits += scale;
-    }
-    if (digits > 18)
-        return 0;
-    *coef = neg ? -(int64_t)c : (int64_t)c;
-    *places = scale;
-    return 1;
-}
-
 /* A bool's text as record.c's parse_bool reads it: 1 or 0, −1 for
  * another text. */
 static int tc_bool_text(const char *s, size_t len)
@@ -246,7 +211,7 @@ static int tc_cell(const typed_in *in, PyObject *v, int64_t *coef, int *places)
             s[len - 1] == '\t')
             return -1; /* trimmed there */
         if (in->kind == TC_NUM)
-            return tc_number_text(s, len, coef, places) ? 1 : -1;
+            return qli_plain_number(s, len, coef, places) ? 1 : -1;
         if (in->kind == TC_BOOL) {
             int b = tc_bool_text(s, len);
             *coef = b;
