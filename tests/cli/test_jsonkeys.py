@@ -124,6 +124,31 @@ class Keys(unittest.TestCase):
         self.assertIn("in.jsonl:1: the first record has 2 of the 3 items of the list "
                       "'months': months[3] has no key", p.stderr.decode())
 
+    def test_a_list_in_part_is_worded_alike_in_a_header_and_a_first_record(self):
+        # one sentence for both (columns.c partial_list), its words the
+        # input's: column / key, row / record, empty cells / null
+        header = ["id", "employees", "disabled", "months[1]", "months[2]", "months[3]"]
+        for gone, noun in ((["months[3]"], "it"), (["months[2]", "months[3]"], "them")):
+            cols = [c for c in header if c not in gone]
+            csv_src = self.path("in.csv")
+            with open(csv_src, "w", encoding="utf-8") as f:
+                f.write(",".join(cols) + "\n" + ",".join("A" if c == "id" else "1"
+                                                       for c in cols) + "\n")
+            jsonl_src = self.write([rec("A", note=..., **{g: ... for g in gone})])
+            names, ign = ", ".join(gone), ",".join(gone)
+            has, s = ("has", "") if len(gone) == 1 else ("have", "s")
+            for src, what, item, unit, empty in (
+                    (csv_src + ":1", "the header", "column", "row", "with empty cells"),
+                    (jsonl_src + ":1", "the first record", "key", "record", "null")):
+                p = run("run", self.rules, src.replace(":1", ""), *DATE, check_rc=2)
+                self.assertEqual(
+                    p.stderr.decode(),
+                    f"quotalevy run: {src}: {what} has {3 - len(gone)} of the 3 items of "
+                    f"the list 'months': {names} {has} no {item}, so every {unit} would "
+                    f"read {noun} as empty (add the {item}{s}, {empty} where an item is "
+                    f"meant empty, or --ignore-columns '{ign}' to read {noun} as empty "
+                    f"knowingly)\n")
+
     def test_a_later_record_whose_keys_differ_is_its_reject(self):
         records = [rec("A"),
                    rec("B", disabled=..., Disabled=1),         # a near miss

@@ -318,26 +318,24 @@ static int partial_list(col_watch *w, const char *cmd, const char *where, int of
         nmiss++;
     }
     const char *m = miss.p ? miss.p : "", *ig = ign.p ? ign.p : "";
-    if (of == OF_HEADER)
+    if (of != OF_RECORD) {
+        /* a CSV header and a JSON Lines first record (the file's header,
+         * as it were) in one sentence: the same words but these */
+        static const struct {
+            const char *has, *item, *unit, *empty;
+        } wd[] = {[OF_HEADER] = {"the header", "column", "row", "with empty cells"},
+                  [OF_FIRST_RECORD] = {"the first record", "key", "record", "null"}};
+        int one = nmiss == 1;
         fprintf(w->say,
-                "quotalevy %s: %s: the header has %d of the %d items of the list "
-                "'%.*s': %s %s no column, so every row would read %s as empty "
-                "(add %s, with empty cells where an item is meant empty, or "
+                "quotalevy %s: %s: %s has %d of the %d items of the list "
+                "'%.*s': %s %s no %s, so every %s would read %s as empty "
+                "(add the %s%s, %s where an item is meant empty, or "
                 "--ignore-columns '%s' to read %s as empty knowingly)\n",
-                cmd, where, given, bad->size, bl, first, m,
-                nmiss == 1 ? "has" : "have", nmiss == 1 ? "it" : "them",
-                nmiss == 1 ? "the column" : "the columns", ig,
-                nmiss == 1 ? "it" : "them");
-    else if (of == OF_FIRST_RECORD) /* the file's header, as it were */
-        fprintf(w->say,
-                "quotalevy %s: %s: the first record has %d of the %d items of the "
-                "list '%.*s': %s %s no key, so every record would read %s as empty "
-                "(add %s, null where an item is meant empty, or --ignore-columns "
-                "'%s' to read %s as empty knowingly)\n",
-                cmd, where, given, bad->size, bl, first, m,
-                nmiss == 1 ? "has" : "have", nmiss == 1 ? "it" : "them",
-                nmiss == 1 ? "the key" : "the keys", ig, nmiss == 1 ? "it" : "them");
-    else {
+                cmd, where, wd[of].has, given, bad->size, bl, first, m,
+                one ? "has" : "have", wd[of].item, wd[of].unit,
+                one ? "it" : "them", wd[of].item, one ? "" : "s", wd[of].empty,
+                ig, one ? "it" : "them");
+    } else {
         /* one record's slip: that record is rejected, the run goes on */
         char head[96];
         snprintf(head, sizeof head, "the record has %d of the %d items of the list '",
@@ -438,13 +436,20 @@ int col_check_header(col_watch *w, const char *cmd, const char *input, long line
     return stop ? -1 : 0;
 }
 
-/* Whether key was said before; remembers it (up to SEEN_MAX keys). */
-static int seen_before(col_watch *w, const char *key)
+/* A name's FNV-1a hash, for the tables of names below. */
+static unsigned name_hash(const char *key)
 {
     unsigned h = 2166136261u;
     for (const char *p = key; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
-    for (h %= SEEN_SLOTS; w->seen[h]; h = (h + 1) % SEEN_SLOTS)
+    return h;
+}
+
+/* Whether key was said before; remembers it (up to SEEN_MAX keys). */
+static int seen_before(col_watch *w, const char *key)
+{
+    unsigned h;
+    for (h = name_hash(key) % SEEN_SLOTS; w->seen[h]; h = (h + 1) % SEEN_SLOTS)
         if (!strcmp(w->seen[h], key))
             return 1;
     if (w->nseen == SEEN_MAX)
@@ -456,14 +461,6 @@ static int seen_before(col_watch *w, const char *key)
 }
 
 /* ------------------------------------------- JSON Lines records' keys */
-
-static unsigned name_hash(const char *key)
-{
-    unsigned h = 2166136261u;
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
-}
 
 /* Whether the first record has a key of this name. */
 static int first_gives(const col_watch *w, const char *name)
