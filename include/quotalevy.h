@@ -918,7 +918,8 @@ QL_EXTERN ql_status ql_results_check_i64(int64_t *coef, int8_t *scale,
 /*
  * A batch given column by column: for a caller whose data already are
  * arrays of numbers (a database's or a data frame's int64 columns, a
- * bureau's fixed-point arrays), evaluated without a record or a result
+ * bureau's fixed-point arrays) and texts (an id), evaluated without a
+ * record or a result
  * a row.  A ql_columns names, for one rule set, where each input is read
  * from and where each wanted output is written to; the arrays are the
  * caller's, borrowed, never copied.  One evaluation is
@@ -928,7 +929,8 @@ QL_EXTERN ql_status ql_results_check_i64(int64_t *coef, int8_t *scale,
  * were set from that row with the typed setters — a number with
  * ql_record_set_decimal of values[r] × 10^−scale, a bool with
  * ql_record_set_bool, a date with ql_record_set_date, an enum with its
- * value k (ql_ruleset_input_enum) — and whose other fields are empty:
+ * value k (ql_ruleset_input_enum), a string with ql_record_set_text —
+ * and whose other fields are empty:
  * the same values at the same scales, the same errors with the same
  * messages, fields and places (an enum index past its values, which no
  * setter takes, is refused as QL_ERECORD naming the field, with a
@@ -965,14 +967,36 @@ QL_EXTERN void ql_columns_free(ql_columns *cols);
  * number out of its range, too many places, a date outside 0001 … 9999,
  * an enum index past its values) is that row's error, as the setter's
  * would be.  QL_EINVAL (err set) for a NULL cols, i out of range, values
- * for a string input (no column of numbers holds one: leave it empty, or
- * use records), a scale out of range or not 0 for a bool, date or enum, or a
- * present without values.
+ * for a string input (ql_columns_set_input_text takes its texts), a scale
+ * out of range or not 0 for a bool, date or enum, or a present without
+ * values.
  */
 QL_EXTERN ql_status ql_columns_set_input(ql_columns *cols, size_t i,
                                          const int64_t *values, int scale,
                                          const uint8_t *present,
                                          ql_error *err);
+
+/*
+ * String input i is read from texts[r], lens[r] bytes (not NUL
+ * terminated) for row r, exactly as ql_record_set_text reads a text:
+ * UTF-8, blanks (space, tab) at either end trimmed, an empty text an
+ * empty field, and a text the field refuses (not UTF-8, a NUL byte, not
+ * in normalization form C where a formula compares it) that row's
+ * error with the setter's message.  present (may be NULL) marks with 0
+ * the rows whose field is empty, whatever texts holds there.  texts,
+ * lens and present all NULL take the column away.  Borrowed as
+ * ql_columns_set_input's: the texts too must stay as they are for each
+ * ql_evaluate_columns that follows.  Rows whose text is ASCII with no
+ * blank at its ends are read in place; any other goes through a record.
+ * QL_EINVAL (err set) for a NULL cols, i out of range, an input that is
+ * not a string (ql_columns_set_input takes those), or one of texts and
+ * lens NULL without the other.
+ */
+QL_EXTERN ql_status ql_columns_set_input_text(ql_columns *cols, size_t i,
+                                              const char *const *texts,
+                                              const size_t *lens,
+                                              const uint8_t *present,
+                                              ql_error *err);
 
 /*
  * Output i (ruleset order) is written to coef[r] and scale[r] for each
@@ -981,7 +1005,8 @@ QL_EXTERN ql_status ql_columns_set_input(ql_columns *cols, size_t i,
  * (a bool, and a check output's compliance, as 0 or 1 with scale 0);
  * QL_I64_NONE for none (a check that does not apply, a row that failed);
  * QL_I64_WIDE for a value this does not give (past 64 bits, shown by a
- * rounding, a date, a string, an enum, an input shown as an output):
+ * rounding, a date — ql_columns_set_output_date gives those —, a string,
+ * an enum, an input shown as an output):
  * evaluate that row with ql_evaluate to read it.  coef is written only
  * where scale[r] ≥ 0.  Both NULL: output i is not written (and costs
  * nothing to skip).  Borrowed as ql_columns_set_input's.  QL_EINVAL (err
@@ -990,6 +1015,19 @@ QL_EXTERN ql_status ql_columns_set_input(ql_columns *cols, size_t i,
 QL_EXTERN ql_status ql_columns_set_output(ql_columns *cols, size_t i,
                                           int64_t *coef, int8_t *scale,
                                           ql_error *err);
+/*
+ * Computed date output i is written to days[r] (a ql_date, as
+ * ql_result_output gives it) for each row r, with state[r] 0, or
+ * QL_I64_NONE in state[r] (days[r] untouched) where the row has no date
+ * there (it failed, or the date is empty).  Instead of a
+ * ql_columns_set_output column of output i (each call replaces the
+ * other's).  Both NULL: not written.  Borrowed as ql_columns_set_input's.
+ * QL_EINVAL (err set) for a NULL cols, i out of range, one of days and
+ * state NULL, or an output that is not a computed date.
+ */
+QL_EXTERN ql_status ql_columns_set_output_date(ql_columns *cols, size_t i,
+                                               ql_date *days, int8_t *state,
+                                               ql_error *err);
 /* The same for field f of check i (ruleset check order), as
  * ql_results_check_i64 writes it: applicable and compliant as 0 or 1 with
  * scale 0 (compliant QL_I64_NONE where the check does not apply), the

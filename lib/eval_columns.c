@@ -27,29 +27,42 @@
 #include "result_access.h"
 #include "ruleset.h"
 #include "scale.h"
+#include "unicode.h"
 #include "util.h"
 #include "value.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* An input's column. */
+/* An input's column: numbers (v) or texts (t, tl: a string input). */
 typedef struct col_in {
-    const int64_t *v;       /* NULL: no column, the field is empty */
+    const int64_t *v;       /* NULL (and t NULL): no column, empty */
     const uint8_t *present; /* NULL: every row set */
     int8_t scale;
+    const char *const *t;
+    const size_t *tl;
 } col_in;
 
 /* An output's (or a check field's) column. */
 typedef struct col_out {
     int64_t *coef; /* NULL: not written */
     int8_t *scale;
+    ql_date *days; /* a date output's (coef NULL then) */
 } col_out;
 
 /* How a wanted column is written from the slots after a fast row: an
  * output (a number, a bool, a check's compliance, or a value a column
  * does not give), or a check's field (applicable, compliant, a number). */
-enum { OC_NUM, OC_BOOL, OC_CHECK, OC_WIDE, OC_CK_APPL, OC_CK_COMPL, OC_CK_NUM };
+enum {
+    OC_NUM,
+    OC_BOOL,
+    OC_CHECK,
+    OC_DATE,
+    OC_WIDE,
+    OC_CK_APPL,
+    OC_CK_COMPL,
+    OC_CK_NUM
+};
 typedef struct out_plan {
     uint8_t how;
     display disp;  /* OC_NUM, OC_CK_NUM */
@@ -57,6 +70,7 @@ typedef struct out_plan {
     uint32_t k;    /* OC_CHECK, OC_CK_*: the check */
     int64_t *coef;
     int8_t *scale;
+    ql_date *days; /* OC_DATE */
 } out_plan;
 
 /* An input with a column, as a row reads it: laid out once a batch, so
@@ -64,9 +78,12 @@ typedef struct out_plan {
 typedef struct in_plan {
     uint32_t i;
     uint8_t kind, empty, empty_avail; /* vkind; fprog.in_empty, in_avail */
+    uint8_t compared;                 /* a string a formula compares */
     int8_t scale;
     const int64_t *v;
     const uint8_t *present;
+    const char *const *t; /* a string input's texts and lengths */
+    const size_t *tl;
     uint64_t n_enum;
     struct rec_field f;
 } in_plan;
@@ -159,7 +176,8 @@ ql_status ql_columns_set_input(ql_columns *c, size_t i, const int64_t *values,
     if (k != VK_NUMBER && k != VK_BOOL && k != VK_DATE && k != VK_ENUM)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                         "input '%s' is a %s: a column of int64 values cannot "
-                        "hold it (leave it empty, or use records)",
+                        "hold it (give its texts with "
+                        "ql_columns_set_input_text)",
                         d->name, d->type_word);
     if (k == VK_NUMBER ? scale < 0 || scale > 18 : scale != 0)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
@@ -168,7 +186,40 @@ ql_status ql_columns_set_input(ql_columns *c, size_t i, const int64_t *values,
     if (!values && present)
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                         "input '%s': a present array without values", d->name);
-    c->in[i] = (col_in){values, present, (int8_t)scale};
+    c->in[i] = (col_in){values, present, (int8_t)scale, NULL, NULL};
+    return QL_OK;
+}
+
+ql_status ql_columns_set_input_text(ql_columns *c, size_t i,
+                                    const char *const *texts,
+                                    const size_t *lens, const uint8_t *present,
+                                    ql_error *err)
+{
+    if (!c)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "NULL argument");
+    const ql_ruleset *rs = c->rs;
+    if (i >= rs->n_inputs)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                        "input %zu out of range (the rule set has %zu inputs)",
+                        i, rs->n_inputs);
+    const input_def *d = &rs->inputs[i];
+    if (!texts && !lens && !present) {
+        c->in[i] = (col_in){NULL, NULL, 0, NULL, NULL}; /* no column */
+        return QL_OK;
+    }
+    if (d->type.kind != VK_STRING)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                        "input '%s' is a %s, not a string: give its values "
+                        "with ql_columns_set_input",
+                        d->name, d->type_word);
+    if (!texts || !lens)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0, "input '%s': %s without %s",
+                        d->name,
+                        texts  ? "texts"
+                        : lens ? "lengths"
+                               : "a present array",
+                        texts ? "their lengths" : "texts");
+    c->in[i] = (col_in){NULL, present, 0, texts, lens};
     return QL_OK;
 }
 
@@ -182,7 +233,29 @@ ql_status ql_columns_set_output(ql_columns *c, size_t i, int64_t *coef,
         return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                         "output %zu out of range (the rule set has %zu)", i,
                         c->rs->n_outputs);
-    c->out[i] = (col_out){coef, scale};
+    c->out[i] = (col_out){coef, scale, NULL};
+    return QL_OK;
+}
+
+ql_status ql_columns_set_output_date(ql_columns *c, size_t i, ql_date *days,
+                                     int8_t *state, ql_error *err)
+{
+    if (!c || !days != !state)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                        "NULL argument (days and state are NULL together)");
+    const ql_ruleset *rs = c->rs;
+    if (i >= rs->n_outputs)
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                        "output %zu out of range (the rule set has %zu)", i,
+                        rs->n_outputs);
+    const output_def *o = &rs->outputs[i];
+    if (days && (o->kind != OUT_COMPUTED ||
+                 rs->computed[o->index].type.kind != VK_DATE))
+        return qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                        "output '%s' is not a computed date: give its column "
+                        "with ql_columns_set_output",
+                        o->name);
+    c->out[i] = (col_out){NULL, state, days};
     return QL_OK;
 }
 
@@ -198,7 +271,7 @@ ql_status ql_columns_set_check(ql_columns *c, size_t i, ql_check_field f,
                         "check %zu field %d out of range (the rule set has %zu "
                         "checks of 5 fields)",
                         i, (int)f, c->rs->n_checks);
-    c->ck[5 * i + (size_t)f] = (col_out){coef, scale};
+    c->ck[5 * i + (size_t)f] = (col_out){coef, scale, NULL};
     return QL_OK;
 }
 
@@ -216,7 +289,7 @@ static void plan_batch(ql_columns *c)
     c->fast_ok = c->s && p && p->n_out_input == 0;
     for (size_t i = 0; i < rs->n_inputs; i++) {
         c->present[i] = 0;
-        if (c->in[i].v) {
+        if (c->in[i].v || c->in[i].t) {
             in_plan *w = &c->with_col[c->n_with_col++];
             w->i = (uint32_t)i;
             w->kind = (uint8_t)rs->inputs[i].type.kind;
@@ -225,6 +298,9 @@ static void plan_batch(ql_columns *c)
             w->scale = c->in[i].scale;
             w->v = c->in[i].v;
             w->present = c->in[i].present;
+            w->t = c->in[i].t;
+            w->tl = c->in[i].tl;
+            w->compared = (uint8_t)(rs->inputs[i].compared != 0);
             w->n_enum = rs->inputs[i].en.n;
             w->f = c->rec->fplan[i];
             continue;
@@ -238,15 +314,19 @@ static void plan_batch(ql_columns *c)
             c->s->v[p->s_input + i] = p->defaults[i];
     }
     for (size_t i = 0; i < rs->n_outputs; i++) {
-        if (!c->out[i].coef)
+        if (!c->out[i].coef && !c->out[i].days)
             continue;
         const output_def *o = &rs->outputs[i];
         out_plan *w = &c->plan[c->n_plan++];
         w->coef = c->out[i].coef;
         w->scale = c->out[i].scale;
+        w->days = c->out[i].days;
         w->disp = o->disp;
         w->k = (uint32_t)o->index;
-        if (o->kind == OUT_CHECK) {
+        if (w->days) {
+            w->how = OC_DATE;
+            w->slot = p ? p->comp_slot[o->index] : 0;
+        } else if (o->kind == OUT_CHECK) {
             w->how = OC_CHECK;
         } else if (o->kind == OUT_INPUT) {
             w->how = OC_WIDE;
@@ -261,6 +341,7 @@ static void plan_batch(ql_columns *c)
             continue;
         out_plan *w = &c->plan[c->n_plan++];
         int f = (int)(k % 5);
+        w->days = NULL;
         w->coef = c->ck[k].coef;
         w->scale = c->ck[k].scale;
         w->k = (uint32_t)(k / 5);
@@ -292,6 +373,29 @@ static void plan_batch(ql_columns *c)
 
 /* ------------------------------------------------------------ fast rows */
 
+/* Whether ql_record_set_text would store text s[0, len) (len > 0) as it
+ * is: ASCII with no NUL (valid UTF-8, so), no blank at either end to
+ * trim, within a string's length.  Any other text (UTF-8 beyond ASCII
+ * too) the setter reads, the exact way, and says what is wrong. */
+static inline int text_fast(const char *s, size_t len)
+{
+    if (!s || len > UINT32_MAX || s[0] == ' ' || s[0] == '\t' ||
+        s[len - 1] == ' ' || s[len - 1] == '\t')
+        return 0;
+    for (size_t k = 0; k < len; k++)
+        if ((unsigned char)s[k] - 1u >= 0x7Fu)
+            return 0;
+    return 1;
+}
+
+/* A compared string's text passes store_string's check (NFC, nothing
+ * invisible) as it is. */
+static inline int text_shown_as_is(const char *s, size_t len)
+{
+    qli_uc_problem up;
+    return qli_uc_check(s, len, &up) == QLI_UC_OK;
+}
+
 /* Row r's inputs into the slots as a record set from it would be read
  * (fast_io.c's load_inputs): F_FALL where a value is refused or might be
  * (the setter is to say why) or an empty field is eval.c's error. */
@@ -303,7 +407,24 @@ static inline int load_row(ql_columns *c, fctx *e, size_t r)
     for (const in_plan *w = c->with_col, *end = w + c->n_with_col; w < end;
          w++) {
         uint32_t i = w->i;
-        if (w->present && !w->present[r]) {
+        size_t len = 0;
+        if (w->t && (!w->present || w->present[r])) {
+            const char *s = w->t[r];
+            len = w->tl[r];
+            if (len && (!text_fast(s, len) ||
+                        (w->compared && !text_shown_as_is(s, len))))
+                return F_FALL; /* the setter is to read it, or say why */
+            if (len) {
+                v[i].c = 0;
+                v[i].p = s;
+                v[i].s = 0;
+                v[i].len = (uint32_t)len;
+                c->present[i] = 1;
+                avail[i] = 1;
+                continue;
+            }
+        }
+        if ((w->present && !w->present[r]) || (w->t && !len)) {
             if (w->empty == 3)
                 return F_FALL;
             c->present[i] = 0;
@@ -402,6 +523,10 @@ static inline void write_row(const ql_columns *c, const fctx *e, size_t r)
         put(w, r, v[w->slot].c != 0, 0);
     for (end = c->plan + c->group[OC_CHECK + 1]; w < end; w++)
         put(w, r, ck[w->k].compliant, ck[w->k].applicable ? 0 : QL_I64_NONE);
+    for (end = c->plan + c->group[OC_DATE + 1]; w < end; w++) {
+        w->days[r] = (ql_date)v[w->slot].c; /* a date of 0001 … 9999 */
+        w->scale[r] = 0;
+    }
     for (end = c->plan + c->group[OC_WIDE + 1]; w < end; w++)
         put(w, r, 0, QL_I64_WIDE);
     for (end = c->plan + c->group[OC_CK_APPL + 1]; w < end; w++)
@@ -431,9 +556,15 @@ static ql_status set_row(ql_columns *c, size_t r, ql_error *err)
         const col_in *ci = &c->in[i];
         if (ci->present && !ci->present[r])
             continue;
-        int64_t x = ci->v[r];
         const input_def *d = &c->rs->inputs[i];
         ql_status st;
+        if (ci->t) { /* a string: as the text setter reads it */
+            if (ci->tl[r] &&
+                (st = ql_record_set_text(rec, i, ci->t[r], ci->tl[r], err)))
+                return st;
+            continue;
+        }
+        int64_t x = ci->v[r];
         switch (d->type.kind) {
         case VK_NUMBER: {
             ql_decimal dec;
@@ -482,15 +613,31 @@ static void none_row(const ql_columns *c, size_t r)
         c->plan[k].scale[r] = QL_I64_NONE;
 }
 
+/* A date output's column from res, as ql_result_output gives it: the
+ * day with state 0, or QL_I64_NONE for no date. */
+static void read_date(const ql_columns *c, size_t i, size_t r)
+{
+    ql_value v = QL_VALUE_INIT;
+    if (ql_result_output(&v, c->res, i) == QL_OK && v.type == QL_TYPE_DATE) {
+        c->out[i].days[r] = v.date;
+        c->out[i].scale[r] = 0;
+    } else {
+        c->out[i].scale[r] = QL_I64_NONE;
+    }
+}
+
 /* Row r's wanted columns from the columns' result, with the public
  * column readers. */
 static void read_row(const ql_columns *c, size_t r)
 {
     const ql_result *const one = c->res;
-    for (size_t i = 0; i < c->rs->n_outputs; i++)
-        if (c->out[i].coef)
+    for (size_t i = 0; i < c->rs->n_outputs; i++) {
+        if (c->out[i].days)
+            read_date(c, i, r);
+        else if (c->out[i].coef)
             ql_results_output_i64(&c->out[i].coef[r], &c->out[i].scale[r], &one,
                                   1, i, NULL);
+    }
     for (size_t k = 0; k < 5 * c->rs->n_checks; k++)
         if (c->ck[k].coef)
             ql_results_check_i64(&c->ck[k].coef[r], &c->ck[k].scale[r], &one, 1,

@@ -725,11 +725,39 @@ static int64_t fd_cell(fd_rng *r, const input_def *d, int sc, int tame)
     return whole;
 }
 
+/* The texts of a string column's cells: ids as real data hold them,
+ * and (wild) every kind the text setter trims, empties or refuses — a
+ * blank at an end, only blanks, UTF-8 beyond ASCII, a decomposed é and
+ * a zero-width space (refused where a formula compares the string),
+ * bytes that are not UTF-8, a NUL, a control. */
+typedef struct fd_text {
+    const char *s;
+    size_t len;
+} fd_text;
+#define FD_T(x) {x, sizeof x - 1}
+static const fd_text fd_texts[] = {
+    FD_T("U00000001"), FD_T("JL-E001"),    FD_T("a"),
+    FD_T("x y"),       FD_T(" pad"),       FD_T("pad\t"),
+    FD_T("  "),        FD_T(""),           FD_T("长春一汽"),
+    FD_T("e\xCC\x81"), FD_T("\xC3\xA9"),  FD_T("x\xE2\x80\x8By"),
+    FD_T("bad\xFF"),   FD_T("nul\0x"),     FD_T("ab\x01"),
+    FD_T("\xE6\x98"),  FD_T("del\x7F")};
+#undef FD_T
+
+static fd_text fd_text_cell(fd_rng *r, int tame)
+{
+    if (tame || fd_below(r, 4))
+        return fd_texts[fd_below(r, 4)];
+    return fd_texts[fd_below(r, (int)(sizeof fd_texts / sizeof *fd_texts))];
+}
+
 /* Row r of the columns as a record, set with the typed setters as the
- * header says ql_evaluate_columns reads it; QL_OK or the first refusal. */
+ * header says ql_evaluate_columns reads it (a string with the text
+ * setter); QL_OK or the first refusal. */
 static ql_status fd_set_row(const ql_ruleset *rs, ql_record *rec, size_t r,
                             int64_t (*v)[FD_ROWS], uint8_t (*pr)[FD_ROWS],
-                            const int *has, const int *sc, ql_error *err)
+                            fd_text (*t)[FD_ROWS], const int *has,
+                            const int *sc, ql_error *err)
 {
     ql_record_clear(rec);
     for (size_t i = 0; i < rs->n_inputs; i++) {
@@ -740,6 +768,9 @@ static ql_status fd_set_row(const ql_ruleset *rs, ql_record *rec, size_t r,
         ql_status st;
         ql_decimal dec;
         switch (d->type.kind) {
+        case VK_STRING:
+            st = ql_record_set_text(rec, i, t[i][r].s, t[i][r].len, err);
+            break;
         case VK_BOOL: st = ql_record_set_bool(rec, i, x != 0, err); break;
         case VK_DATE:
             if (x > INT32_MAX || x < INT32_MIN) { /* past a ql_date */
@@ -774,6 +805,9 @@ typedef struct fd_cols {
     size_t ni;
     int64_t (*v)[FD_ROWS];
     uint8_t (*pr)[FD_ROWS];
+    fd_text (*t)[FD_ROWS]; /* a string input's texts */
+    const char *(*ts)[FD_ROWS];
+    size_t (*tl)[FD_ROWS];
     int *has, *sc, *all; /* all: no present array */
 } fd_cols;
 
@@ -782,10 +816,13 @@ static void fd_cols_init(fd_cols *d, const ql_ruleset *rs)
     d->ni = rs->n_inputs;
     d->v = calloc(d->ni + 1, sizeof *d->v);
     d->pr = calloc(d->ni + 1, sizeof *d->pr);
+    d->t = calloc(d->ni + 1, sizeof *d->t);
+    d->ts = calloc(d->ni + 1, sizeof *d->ts);
+    d->tl = calloc(d->ni + 1, sizeof *d->tl);
     d->has = calloc(d->ni + 1, sizeof *d->has);
     d->sc = calloc(d->ni + 1, sizeof *d->sc);
     d->all = calloc(d->ni + 1, sizeof *d->all);
-    if (!d->v || !d->pr || !d->has || !d->sc || !d->all)
+    if (!d->v || !d->pr || !d->t || !d->ts || !d->tl || !d->has || !d->sc || !d->all)
         abort();
 }
 
@@ -793,6 +830,9 @@ static void fd_cols_free(fd_cols *d)
 {
     free(d->v);
     free(d->pr);
+    free(d->t);
+    free(d->ts);
+    free(d->tl);
     free(d->has);
     free(d->sc);
     free(d->all);
@@ -805,11 +845,12 @@ static void fd_gen_columns(fd_rng *r, const ql_ruleset *rs, fd_cols *d,
     for (size_t i = 0; i < rs->n_inputs; i++) {
         const input_def *in = &rs->inputs[i];
         int num = in->type.kind == VK_NUMBER;
-        d->has[i] = in->type.kind != VK_STRING && fd_below(r, 10) != 0;
+        d->has[i] = fd_below(r, 10) != 0;
         d->sc[i] = num ? (tame ? fd_below(r, 3) : fd_below(r, 19)) : 0;
         d->all[i] = fd_below(r, 3) == 0;
         for (size_t k = 0; k < rows; k++) {
             d->v[i][k] = fd_cell(r, in, d->sc[i], tame);
+            d->t[i][k] = fd_text_cell(r, tame);
             d->pr[i][k] = d->all[i] || fd_below(r, 100) >= empty_pct;
         }
     }
@@ -831,24 +872,47 @@ static int fd_check_columns(fd_rng *r, const ql_ruleset *rs, ql_columns *cols,
     int64_t (*oc)[FD_ROWS] = calloc(no + 5 * nk + 1, sizeof *oc);
     int8_t (*os)[FD_ROWS] = calloc(no + 5 * nk + 1, sizeof *os);
     int *wants = calloc(no + 5 * nk + 1, sizeof *wants);
+    int *as_date = calloc(no + 1, sizeof *as_date);
+    ql_date (*days)[FD_ROWS] = calloc(no + 1, sizeof *days);
     fd_rowerrs *errs = calloc(1, sizeof *errs);
     int ok = 1;
-    if (!oc || !os || !errs || !wants)
+    if (!oc || !os || !errs || !wants || !as_date || !days)
         abort();
     for (size_t i = 0; i < ni; i++) {
         ql_error err;
-        if (ql_columns_set_input(cols, i, has[i] ? v[i] : NULL, has[i] ? sc[i] : 0,
-                                 has[i] && !d->all[i] ? pr[i] : NULL, &err) != QL_OK) {
+        for (size_t k = 0; k < FD_ROWS; k++) {
+            d->ts[i][k] = d->t[i][k].s;
+            d->tl[i][k] = d->t[i][k].len;
+        }
+        const uint8_t *present = has[i] && !d->all[i] ? pr[i] : NULL;
+        ql_status set =
+            rs->inputs[i].type.kind == VK_STRING
+                ? ql_columns_set_input_text(cols, i, has[i] ? d->ts[i] : NULL,
+                                            has[i] ? d->tl[i] : NULL, present, &err)
+                : ql_columns_set_input(cols, i, has[i] ? v[i] : NULL,
+                                       has[i] ? sc[i] : 0, present, &err);
+        if (set != QL_OK) {
             fprintf(stderr, "ql_columns_set_input: %s\n", err.message);
             abort();
         }
         if (!has[i] || d->all[i])
             memset(pr[i], has[i], sizeof pr[i]); /* what fd_set_row reads */
     }
-    /* most output columns wanted, some not */
+    /* most output columns wanted, some not; a computed date's mostly as
+     * its own ql_date column */
     for (size_t j = 0; j < no + 5 * nk; j++) {
         int want = wants[j] = fd_below(r, 5) != 0;
         memset(os[j], 99, sizeof os[j]);
+        if (j < no)
+            as_date[j] = rs->outputs[j].kind == OUT_COMPUTED &&
+                         rs->computed[rs->outputs[j].index].type.kind == VK_DATE &&
+                         fd_below(r, 4) != 0;
+        if (j < no && as_date[j]) {
+            if (ql_columns_set_output_date(cols, j, want ? days[j] : NULL,
+                                           want ? os[j] : NULL, NULL))
+                abort();
+            continue;
+        }
         ql_status st = j < no ? ql_columns_set_output(cols, j, want ? oc[j] : NULL,
                                                       want ? os[j] : NULL, NULL)
                               : ql_columns_set_check(cols, (j - no) / 5,
@@ -866,7 +930,7 @@ static int fd_check_columns(fd_rng *r, const ql_ruleset *rs, ql_columns *cols,
     for (size_t k = 0; k < rows && ok; k++) {
         ql_error err;
         memset(&err, 0, sizeof err);
-        ql_status st = fd_set_row(rs, rec, k, v, pr, has, sc, &err);
+        ql_status st = fd_set_row(rs, rec, k, v, pr, d->t, has, sc, &err);
         int own = st == QL_ERECORD && err.message[0] == '\0'; /* an enum index, a date past 32 bits */
         if (st == QL_OK)
             st = ql_evaluate(res, rec, date, 0, &err);
@@ -892,15 +956,22 @@ static int fd_check_columns(fd_rng *r, const ql_ruleset *rs, ql_columns *cols,
         for (size_t j = 0; j < no + 5 * nk && ok; j++) {
             int64_t c = 0;
             int8_t s = QL_I64_NONE;
+            ql_value dv = QL_VALUE_INIT;
             if (st == QL_OK) {
-                if (j < no)
+                if (j < no && as_date[j]) {
+                    /* a computed date's own column: its ql_date */
+                    if (ql_result_output(&dv, res, j) == QL_OK &&
+                        dv.type == QL_TYPE_DATE)
+                        c = dv.date, s = 0;
+                } else if (j < no)
                     ql_results_output_i64(&c, &s, &one, 1, j, NULL);
                 else
                     ql_results_check_i64(&c, &s, &one, 1, (j - no) / 5,
                                          (ql_check_field)((j - no) % 5), NULL);
             }
+            int64_t got = j < no && as_date[j] ? days[j][k] : oc[j][k];
             if (!wants[j] ? os[j][k] != 99 /* not wanted: untouched */
-                          : os[j][k] != s || (s >= 0 && oc[j][k] != c)) {
+                          : os[j][k] != s || (s >= 0 && got != c)) {
                 snprintf(why, n, "row %zu column %zu: columns %lld (scale %d), "
                                  "ql_evaluate %lld (scale %d)",
                          k, j, (long long)oc[j][k], os[j][k], (long long)c, s);
@@ -920,6 +991,8 @@ static int fd_check_columns(fd_rng *r, const ql_ruleset *rs, ql_columns *cols,
     free(oc);
     free(os);
     free(wants);
+    free(as_date);
+    free(days);
     free(errs);
     return ok;
 }

@@ -116,7 +116,7 @@ static void example_columns(fd_rng *r, const ql_ruleset *rs, const example *x,
                             fd_cols *d)
 {
     for (size_t i = 0; i < rs->n_inputs; i++) {
-        d->has[i] = rs->inputs[i].type.kind != VK_STRING;
+        d->has[i] = 1; /* a string's texts: ids, fd_text_cell */
         d->sc[i] = rs->inputs[i].type.kind == VK_NUMBER ? x->scale[i] : 0;
         d->all[i] = 0;
     }
@@ -134,7 +134,10 @@ static void example_columns(fd_rng *r, const ql_ruleset *rs, const example *x,
                     c = 0;
             }
             d->v[i][k] = c;
-            d->pr[i][k] = x->present[row][i] && fd_below(r, 50) != 0;
+            d->t[i][k] = fd_text_cell(r, 1);
+            d->pr[i][k] =
+                (x->present[row][i] || rs->inputs[i].type.kind == VK_STRING) &&
+                fd_below(r, 50) != 0;
         }
     }
 }
@@ -307,6 +310,24 @@ static void test_columns_refuse_bad_arguments(void **state)
     fails(ql_columns_set_input(c, reg, v, 2, NULL, &err), &err, "expected 0");
     fails(ql_columns_set_input(c, emp, NULL, 2, pr, &err), &err,
           "without values");
+    const char *texts[2] = {"a", "b"};
+    size_t lens[2] = {1, 1};
+    fails(ql_columns_set_input_text(NULL, id, texts, lens, NULL, &err), &err,
+          "NULL");
+    fails(ql_columns_set_input_text(c, ni, texts, lens, NULL, &err), &err,
+          "out of range");
+    fails(ql_columns_set_input_text(c, emp, texts, lens, NULL, &err), &err,
+          "not a string");
+    fails(ql_columns_set_input_text(c, id, texts, NULL, NULL, &err), &err,
+          "texts without their lengths");
+    fails(ql_columns_set_input_text(c, id, NULL, lens, pr, &err), &err,
+          "lengths without texts");
+    fails(ql_columns_set_input_text(c, id, NULL, NULL, pr, &err), &err,
+          "a present array without texts");
+    assert_int_equal(ql_columns_set_input_text(c, id, texts, lens, pr, &err),
+                     QL_OK);
+    assert_int_equal(ql_columns_set_input_text(c, id, NULL, NULL, NULL, &err),
+                     QL_OK);
     assert_int_equal(ql_columns_set_input(c, emp, v, 18, pr, &err), QL_OK);
     assert_int_equal(ql_columns_set_input(c, emp, NULL, 0, NULL, &err), QL_OK);
 

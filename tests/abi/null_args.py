@@ -36,6 +36,7 @@ OPTIONAL = {
     ("ql_record_set_texts", "failed"), # where it stopped: optional
     ("*", "payload"),                  # a callback's, passed on unread
     ("ql_columns_set_input", "present"),  # NULL: every row set
+    ("ql_columns_set_input_text", "present"),
     ("ql_evaluate_columns", "on_error"),  # NULL: no report a row
 }
 
@@ -45,6 +46,7 @@ FIELD = {
     "ql_record_set_int": "posts", "ql_record_set_bool": "public",
     "ql_record_set_date": "founded",
     "ql_ruleset_input_enum": "kind", "ql_columns_set_input": "staff",
+    "ql_columns_set_input_text": "id",
 }
 
 VERSION = {
@@ -77,7 +79,8 @@ def fixture(fn, ptype, name, prev):
     if t in ("constql_result*", "ql_result*"):
         return "", "res"
     if t == "ql_columns*":
-        return "", "cols"
+        # a date output's column needs a rule set with one (DATED)
+        return "", "dated_cols" if fn == "ql_columns_set_output_date" else "cols"
     # a batch of columns keeps its arrays: static, so a later call's
     # evaluation of row 0 reads and writes live memory
     if fn.startswith("ql_columns_set"):
@@ -85,10 +88,16 @@ def fixture(fn, ptype, name, prev):
             return "static const int64_t c_values[1] = {500};", "c_values"
         if t == "constuint8_t*":
             return "static const uint8_t c_present[1] = {1};", "c_present"
+        if t == "constchar*const*":
+            return 'static const char *const c_texts[1] = {"U1"};', "c_texts"
+        if t == "constsize_t*":
+            return "static const size_t c_lens[1] = {2};", "c_lens"
         if t == "int64_t*":
             return "static int64_t c_coef[1];", "c_coef"
         if t == "int8_t*":
             return "static int8_t c_scale[1];", "c_scale"
+        if t == "ql_date*":
+            return "static ql_date c_days[1];", "c_days"
     if t == "ql_row_error_cb":
         return "", "on_row_error"
     if t == "ql_result*const*":
@@ -290,6 +299,13 @@ static ql_ruleset *rs;
 static ql_record *rec;
 static ql_result *res;
 static ql_columns *cols;
+/* A rule set with a computed date output, for ql_columns_set_output_date. */
+static const char DATED[] =
+    "quotalevy: 1\nid: test-dated\ntitle: A date output\njurisdiction: XX\n"
+    "version: \"1\"\ninputs:\n  founded: date\ncomputed:\n"
+    "  review_due: founded\noutputs: [review_due]\n";
+static ql_ruleset *dated_rs;
+static ql_columns *dated_cols;
 static ql_date day;
 static int failures, calls;
 
@@ -382,6 +398,8 @@ int main(int argc, char **argv)
     fclose(fp);
     if (ql_ruleset_load(&rs, RULES, &err) || ql_record_new(&rec, rs, &err) ||
         ql_result_new(&res, rs, &err) || columns_fixture(&err) ||
+        ql_ruleset_load_buffer(&dated_rs, DATED, sizeof DATED - 1, "dated", &err) ||
+        ql_columns_new(&dated_cols, dated_rs, &err) ||
         ql_date_from_ymd(&day, 2024, 1, 1)) {
         fprintf(stderr, "fixture: %s\n", err.message);
         return 2;
@@ -390,6 +408,8 @@ int main(int argc, char **argv)
 
 EPILOGUE = r"""
     ql_columns_free(cols);
+    ql_columns_free(dated_cols);
+    ql_ruleset_free(dated_rs);
     ql_result_free(res);
     ql_record_free(rec);
     ql_ruleset_free(rs);
