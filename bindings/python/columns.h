@@ -149,6 +149,29 @@ static size_t i64_text(char *buf, int64_t coef, int scale)
     return n;
 }
 
+/* Appends row `row`'s cell of a packed date column c: day d (none when
+ * `has` is 0), its text kept for the next cell, as dates repeat.
+ * Without the GIL; room for a date was reserved per chunk. */
+static void col_put_date(col_out *c, size_t row, int has, ql_date d)
+{
+    size_t n = 0;
+    if (has) {
+        if (!c->has_date || c->date != d) {
+            c->date_len = ql_date_format(c->date_text, sizeof c->date_text, d);
+            if (c->date_len >= sizeof c->date_text)
+                c->date_len = sizeof c->date_text - 1;
+            c->date = d;
+            c->has_date = 1;
+        }
+        memcpy(c->data + c->len, c->date_text, c->date_len);
+        n = c->date_len;
+    }
+    if (n)
+        c->mask[row] = 1;
+    c->len += n;
+    c->off[row + 1] = (int64_t)c->len;
+}
+
 /* Appends row `row`'s cell of a packed string or date column c: the
  * text of output c of res (none when res is NULL; numbers and bools go
  * by col_put_i64).  Runs without the GIL; room for a date was reserved
@@ -172,17 +195,8 @@ static int col_put_text(col_out *c, size_t row, const ql_result *res)
     } else if (s->type == QL_TYPE_DATE && s->src == COL_OUTPUT) {
         ql_value v = QL_VALUE_INIT;
         ql_result_output(&v, res, s->index);
-        if (v.type == QL_TYPE_DATE) {
-            if (!c->has_date || c->date != v.date) {
-                c->date_len = ql_date_format(c->date_text, sizeof c->date_text, v.date);
-                if (c->date_len >= sizeof c->date_text)
-                    c->date_len = sizeof c->date_text - 1;
-                c->date = v.date;
-                c->has_date = 1;
-            }
-            memcpy(c->data + c->len, c->date_text, c->date_len);
-            n = c->date_len;
-        }
+        col_put_date(c, row, v.type == QL_TYPE_DATE, v.date);
+        return 0;
     }
     if (n)
         c->mask[row] = 1;
@@ -320,6 +334,16 @@ made:
     if (o && slot)
         memo_keep(slot, o, hi, lo, tag);
     return o;
+}
+
+/* value_object of day d, memoised under the same key; NULL with an
+ * exception. */
+static PyObject *date_object(col_out *c, ql_date d)
+{
+    ql_value v = QL_VALUE_INIT;
+    v.type = QL_TYPE_DATE;
+    v.date = d;
+    return value_object(c, &v);
 }
 
 /* value_object of the number coef × 10^−scale, memoised under the same

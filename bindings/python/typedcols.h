@@ -7,10 +7,11 @@
  * The cells are read with the GIL held, each the way the library would
  * read its text on the fast way (record.c's number_fast, parse_bool, an
  * enum's exact value): a str of ASCII digits, an int, a bool, None, or a
- * Decimal read from its own digits (pydecimal.h).  A column's numbers
+ * Decimal read from its own digits (pydecimal.h); a string's or a date's
+ * as below.  A column's numbers
  * share one scale, the most places a cell of the chunk has; the others
  * are multiplied up to it (12.5 as 12.50), which changes no value.  A
- * row with any other cell (a float, a date, a Decimal of more digits, a
+ * row with any other cell (a float, a Decimal of more digits, a
  * text with blanks, a str subclass …) is not read here.  Then, without
  * the GIL, ql_evaluate_columns evaluates the chunk.  Every row that
  * either was not read here, or failed there, or has an output the int64
@@ -24,9 +25,14 @@
  * the typed setters; tests/test_typed_columns.py holds them to
  * evaluate() row by row.
  *
- * Used only when every output column is a number or a bool and no input
- * with a column is a string or a date (their cells have no int64 form
- * here).  A typed_cols is one call's (one thread's): nothing is shared.
+ * A string input's cells (exact str) are handed to the library as their
+ * UTF-8, borrowed from the str objects, which are held until the next
+ * chunk (another thread may replace a list's items while the GIL is
+ * released); a date input's (a datetime.date, a YYYY-MM-DD str) as their
+ * day.  Date outputs come back as ql_dates (ql_columns_set_output_date).
+ * Used only when every output column is a number, a bool or a date
+ * output (a string output has no int64 form here).  A typed_cols is one
+ * call's (one thread's): nothing is shared.
  * Included once, by quotalevy_python.i's wrapper, after columns.h.
  */
 #ifndef QL_PY_TYPEDCOLS_H
@@ -39,7 +45,7 @@
 #include "../../lib/plain_number.h" /* as record.c reads a number */
 #include "../../lib/pow10.h"
 
-enum { TC_NO = 0, TC_NUM, TC_BOOL, TC_ENUM };
+enum { TC_NO = 0, TC_NUM, TC_BOOL, TC_ENUM, TC_STR, TC_DATE };
 
 /* One input as this way reads its cells. */
 typedef struct typed_in {
@@ -57,7 +63,12 @@ typedef struct typed_cols {
     uint8_t *pres;       /* ni × cap */
     int8_t *places;      /* cap: a column's cells' places, while read */
     int64_t *oc;         /* ns × cap: the outputs' coefficients */
-    int8_t *os;          /* ns × cap: and scales */
+    int8_t *os;          /* ns × cap: and scales (a date's state) */
+    ql_date *od;         /* ns × cap: a date output's days */
+    const char **txt;    /* ni × cap: a string input's UTF-8 texts */
+    size_t *tlen;        /* ni × cap: and their lengths */
+    PyObject **held;     /* ni × cap: the str cells texts point into, held
+                            while the chunk is evaluated without the GIL */
     unsigned char *redo; /* cap: done again the record way */
     ql_record **rq;      /* cap: those rows' records and results */
     ql_result **sq;
@@ -70,9 +81,23 @@ typedef struct typed_cols {
  * take the record way at once, then this way is tried again. */
 #define TC_SKIP 8
 
+/* The str cells input i's texts of the last chunk point into, let go. */
+static void tc_let_go(typed_cols *t, size_t i)
+{
+    if (t->held)
+        for (size_t j = 0; j < t->cap; j++)
+            Py_CLEAR(t->held[i * t->cap + j]);
+}
+
 static void typed_close(typed_cols *t)
 {
     ql_columns_free(t->cols);
+    for (size_t i = 0; i < t->ni; i++)
+        tc_let_go(t, i);
+    PyMem_Free(t->od);
+    PyMem_Free(t->txt);
+    PyMem_Free(t->tlen);
+    PyMem_Free(t->held);
     if (t->in)
         for (size_t i = 0; i < t->ni; i++) {
             PyMem_Free(t->in[i].en);
@@ -101,14 +126,10 @@ static int typed_open(typed_cols *t, struct ql_batch *b, PyObject *columns,
     memset(t, 0, sizeof *t);
     for (size_t s = 0; s < ns; s++)
         if (outs[s].spec.type != QL_TYPE_NUMBER &&
-            outs[s].spec.type != QL_TYPE_BOOL)
+            outs[s].spec.type != QL_TYPE_BOOL &&
+            (outs[s].spec.type != QL_TYPE_DATE ||
+             outs[s].spec.src != COL_OUTPUT))
             return 0;
-    for (size_t i = 0; i < ni; i++) {
-        const char *ty = ql_ruleset_input_type(rs, i);
-        if (PyList_GET_ITEM(columns, (Py_ssize_t)i) != Py_None &&
-            (strcmp(ty, "string") == 0 || strcmp(ty, "date") == 0))
-            return 0;
-    }
     size_t cap = b->cap;
     t->ni = ni;
     t->ns = ns;
@@ -119,11 +140,16 @@ static int typed_open(typed_cols *t, struct ql_batch *b, PyObject *columns,
     t->places = PyMem_Calloc(cap, sizeof *t->places);
     t->oc = PyMem_Calloc(ns * cap + 1, sizeof *t->oc);
     t->os = PyMem_Calloc(ns * cap + 1, sizeof *t->os);
+    t->od = PyMem_Calloc(ns * cap + 1, sizeof *t->od);
+    t->txt = PyMem_Calloc(ni * cap + 1, sizeof *t->txt);
+    t->tlen = PyMem_Calloc(ni * cap + 1, sizeof *t->tlen);
+    t->held = PyMem_Calloc(ni * cap + 1, sizeof *t->held);
     t->redo = PyMem_Calloc(cap, 1);
     t->rq = PyMem_Calloc(cap, sizeof *t->rq);
     t->sq = PyMem_Calloc(cap, sizeof *t->sq);
     if (!t->in || !t->vals || !t->pres || !t->places || !t->oc || !t->os ||
-        !t->redo || !t->rq || !t->sq) {
+        !t->od || !t->txt || !t->tlen || !t->held || !t->redo || !t->rq ||
+        !t->sq) {
         typed_close(t);
         PyErr_NoMemory();
         return -1;
@@ -142,9 +168,11 @@ static int typed_open(typed_cols *t, struct ql_batch *b, PyObject *columns,
         if (PyList_GET_ITEM(columns, (Py_ssize_t)i) == Py_None)
             continue;
         const char *ty = ql_ruleset_input_type(rs, i);
-        in->kind = strcmp(ty, "bool") == 0   ? TC_BOOL
-                   : strcmp(ty, "enum") == 0 ? TC_ENUM
-                                             : TC_NUM;
+        in->kind = strcmp(ty, "bool") == 0     ? TC_BOOL
+                   : strcmp(ty, "enum") == 0   ? TC_ENUM
+                   : strcmp(ty, "string") == 0 ? TC_STR
+                   : strcmp(ty, "date") == 0   ? TC_DATE
+                                               : TC_NUM;
         if (in->kind == TC_ENUM) {
             while (ql_ruleset_input_enum(rs, i, in->n_enum))
                 in->n_enum++;
@@ -166,7 +194,10 @@ static int typed_open(typed_cols *t, struct ql_batch *b, PyObject *columns,
         int64_t *oc = t->oc + s * cap;
         int8_t *os = t->os + s * cap;
         ql_status st =
-            sp->src == COL_OUTPUT
+            sp->type == QL_TYPE_DATE
+                ? ql_columns_set_output_date(t->cols, sp->index,
+                                             t->od + s * cap, os, &err)
+            : sp->src == COL_OUTPUT
                 ? ql_columns_set_output(t->cols, sp->index, oc, os, &err)
                 : ql_columns_set_check(t->cols, sp->index,
                                        (ql_check_field)sp->field, oc, os, &err);
@@ -251,6 +282,86 @@ static int tc_cell(const typed_in *in, PyObject *v, int64_t *coef, int *places)
     return -1;
 }
 
+/* A date input's cell: None empty; a datetime.date (not a subclass: a
+ * datetime is one) as its day; a str of exactly YYYY-MM-DD (a frame's
+ * datetime64 column is made such texts) as ql_date_parse reads it.  1
+ * with the day in *day, 0 empty, −1 for the record way (which says why
+ * of a text it refuses).  With the GIL; raises nothing. */
+static int tc_date_cell(PyObject *v, int64_t *day)
+{
+    if (v == Py_None)
+        return 0;
+    if (Py_TYPE(v) == (PyTypeObject *)ql_date_type) {
+        /* date(1970, 1, 1).toordinal() is 719163 */
+        PyObject *o = PyObject_CallMethod(v, "toordinal", NULL);
+        long n = o ? PyLong_AsLong(o) : -1;
+        Py_XDECREF(o);
+        if (n == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return -1;
+        }
+        *day = (int64_t)n - 719163;
+        return 1;
+    }
+    if (PyUnicode_CheckExact(v) && PyUnicode_IS_COMPACT_ASCII(v) &&
+        PyUnicode_GET_LENGTH(v) == 10) {
+        ql_date d;
+        if (ql_date_parse(&d, (const char *)PyUnicode_DATA(v), 10, NULL))
+            return -1;
+        *day = d;
+        return 1;
+    }
+    return -1;
+}
+
+/* A string input's cells of rows r0 … r0 + k − 1 as UTF-8 texts borrowed
+ * from their str objects (held until the next chunk): an exact str, any
+ * text (the library trims, empties and refuses as the record way's
+ * setter would), None an empty field; any other cell the record way's
+ * (its converter makes the text).  Then set as the columns' input i.  0,
+ * or −1 with an exception. */
+static int tc_read_text(typed_cols *t, size_t i, PyObject *col, Py_ssize_t r0,
+                        size_t k)
+{
+    const char **tx = t->txt + i * t->cap;
+    size_t *tl = t->tlen + i * t->cap;
+    uint8_t *pr = t->pres + i * t->cap;
+    PyObject **held = t->held + i * t->cap;
+    tc_let_go(t, i);
+    for (size_t j = 0; j < k; j++) {
+        if (r0 + (Py_ssize_t)j >= PySequence_Fast_GET_SIZE(col)) {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "a column's list was shortened while it was read");
+            return -1;
+        }
+        PyObject *v = PySequence_Fast_ITEMS(col)[r0 + (Py_ssize_t)j];
+        tx[j] = NULL;
+        tl[j] = 0;
+        pr[j] = 0;
+        if (v == Py_None)
+            continue;
+        Py_ssize_t n;
+        const char *s =
+            PyUnicode_CheckExact(v) ? PyUnicode_AsUTF8AndSize(v, &n) : NULL;
+        if (!s) { /* not a str, or a lone surrogate: the record way says */
+            PyErr_Clear();
+            t->redo[j] = 1;
+            continue;
+        }
+        Py_INCREF(v);
+        held[j] = v;
+        tx[j] = s;
+        tl[j] = (size_t)n;
+        pr[j] = 1;
+    }
+    ql_error err;
+    if (ql_columns_set_input_text(t->cols, i, tx, tl, pr, &err)) {
+        raise_ql(&err); /* never: a string input */
+        return -1;
+    }
+    return 0;
+}
+
 /* Input i's cells of rows r0 … r0 + k − 1 into its int64 column, at the
  * most places any of them has; a row whose cell is not read here, or
  * whose number does not fit 64 bits at those places, marked in redo.
@@ -269,9 +380,10 @@ static int tc_read_input(typed_cols *t, size_t i, PyObject *col, Py_ssize_t r0,
                             "a column's list was shortened while it was read");
             return -1;
         }
-        int places;
-        int got = tc_cell(in, PySequence_Fast_ITEMS(col)[r0 + (Py_ssize_t)j],
-                          &v[j], &places);
+        int places = 0;
+        PyObject *cell = PySequence_Fast_ITEMS(col)[r0 + (Py_ssize_t)j];
+        int got = in->kind == TC_DATE ? tc_date_cell(cell, &v[j])
+                                      : tc_cell(in, cell, &v[j], &places);
         pr[j] = got > 0;
         pl[j] = (int8_t)places;
         if (got < 0)
@@ -317,8 +429,18 @@ static void tc_row_failed(size_t row, const ql_error *err, void *payload)
  * it (the batch readers: a bool as 0 or 1, a check's applicable and
  * compliant too, which the one-result readers do not give). */
 static void tc_read_result(const col_spec *sp, const ql_result *res,
-                           int64_t *oc, int8_t *os)
+                           int64_t *oc, int8_t *os, ql_date *od)
 {
+    if (sp->type == QL_TYPE_DATE) { /* a date output, as its day */
+        ql_value v = QL_VALUE_INIT;
+        *os = QL_I64_NONE;
+        if (res && ql_result_output(&v, res, sp->index) == QL_OK &&
+            v.type == QL_TYPE_DATE) {
+            *od = v.date;
+            *os = 0;
+        }
+        return;
+    }
     const ql_result *const one[1] = {res};
     ql_status st = sp->src == COL_OUTPUT
                        ? ql_results_output_i64(oc, os, one, 1, sp->index, NULL)
@@ -353,7 +475,7 @@ static void tc_redo(typed_cols *t, struct ql_batch *b, size_t k, ql_date date,
             use[j] = b->res[j];
         for (size_t s = 0; s < t->ns; s++)
             tc_read_result(&outs[s].spec, use[j], t->oc + s * t->cap + j,
-                           t->os + s * t->cap + j);
+                           t->os + s * t->cap + j, t->od + s * t->cap + j);
     }
 }
 
@@ -369,6 +491,12 @@ static int tc_texts(typed_cols *t, col_out *outs, Py_ssize_t r0, size_t k,
             return -1;
         const int64_t *oc = t->oc + s * t->cap;
         const int8_t *os = t->os + s * t->cap;
+        if (c->spec.type == QL_TYPE_DATE) {
+            const ql_date *od = t->od + s * t->cap;
+            for (size_t j = 0; j < k; j++)
+                col_put_date(c, (size_t)r0 + j, os[j] == 0, od[j]);
+            continue;
+        }
         if (c->coef) {
             memcpy(c->coef + r0, oc, k * sizeof *oc);
             memcpy(c->scl + r0, os, k);
@@ -395,6 +523,8 @@ static int tc_objects(typed_cols *t, col_out *outs, Py_ssize_t r0, size_t k,
                 o = cell_object(c, use[j]);
             else if (os[j] < 0)
                 o = none_ref();
+            else if (c->spec.type == QL_TYPE_DATE)
+                o = date_object(c, t->od[s * t->cap + j]);
             else if (c->spec.type == QL_TYPE_BOOL)
                 o = PyBool_FromLong(oc[j] != 0);
             else
@@ -425,10 +555,13 @@ static int typed_chunk(typed_cols *t, struct ql_batch *b, PyObject *columns,
     PyThreadState *ts;
     memset(t->redo, 0, k);
     /* 1. the cells read, with the GIL */
-    for (size_t i = 0; i < ni; i++)
-        if (t->in[i].kind != TC_NO &&
-            tc_read_input(t, i, PyList_GET_ITEM(columns, (Py_ssize_t)i), r0, k))
+    for (size_t i = 0; i < ni; i++) {
+        PyObject *col = PyList_GET_ITEM(columns, (Py_ssize_t)i);
+        int kind = t->in[i].kind;
+        if (kind != TC_NO && (kind == TC_STR ? tc_read_text(t, i, col, r0, k)
+                                             : tc_read_input(t, i, col, r0, k)))
             return -1;
+    }
     for (size_t j = 0; j < k; j++)
         if (t->redo[j]) /* evaluated empty there, cheaply, and done again */
             for (size_t i = 0; i < ni; i++)

@@ -188,21 +188,23 @@ def test_typed_way_is_the_record_way_and_evaluate(ex):
 # rows of each example's own data that the typed way evaluates in place
 # (a row whose output the int64 columns do not give — Germany's
 # quotients shown rounded — is done again the record way)
-IN_PLACE = {"rules/cn/jilin-pool.yaml": 1.0, "rules/cn/late-fee.yaml": 1.0,
+IN_PLACE = {"rules/cn/jilin.yaml": 1.0, "rules/cn/national.yaml": 1.0,
+            "rules/cn/jilin-pool.yaml": 1.0, "rules/cn/late-fee.yaml": 1.0,
             "rules/de/sgb9.yaml": 0.4, "rules/jp/levy.yaml": 1.0, "rules/fr/oeth.yaml": 1.0}
 
 
 @pytest.mark.parametrize("ex", EXAMPLES, ids=lambda e: "%s+%s" % (e.rules, e.data))
 def test_example_rows_in_place(ex):
     """Each example's data as str columns, 50 times over: the same cells
-    as the record way, and the rows in place where the rule set's outputs
-    are numbers and bools and its string and date inputs are not given
-    (Jilin's two deadlines are dates: the record way for every row)."""
+    as the record way, and the rows in place — string inputs (an id) and
+    date outputs (Jilin's two deadlines) too, which took the record way
+    for every row before ql_columns_set_input_text and
+    ql_columns_set_output_date."""
     rs = typed_case(ex)
     with open(os.path.join(SRC, ex.data), newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     types = {i.name: i.type for i in rs.inputs}
-    cols = {k: [r[k] for r in rows] for k in rows[0] if types.get(k) not in ("string", "date")}
+    cols = {k: [r[k] for r in rows] for k in rows[0] if k in types}
     # the rows these rules evaluate (an enterprise has no posts for the
     # pool's), 50 times over
     fine, _ = quiet(rs._evaluate_columns, cols, ex.date, errors="column", typed=False)
@@ -470,3 +472,79 @@ def test_a_frame_row_from_iterrows_evaluates_as_its_row_in_the_frame():
         rec["registered"] = np.datetime64(rec["registered"].date())
         got = rs.evaluate(rec, "2016-06-30")
         assert got.outputs["levy_due"] == frame["levy_due"].iloc[k]
+
+
+def gen_units(n):
+    """n rows of bench/gen_units.py (Jilin's generated province), as str
+    columns, the way bench/python_columns.py passes them."""
+    import subprocess
+    out = subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen_units.py"), str(n)],
+                         check=True, capture_output=True, text=True).stdout
+    rows = list(csv.DictReader(out.splitlines()))
+    return {k: [r[k] for r in rows] for k in rows[0]}
+
+
+def test_jilin_takes_the_columns_path_as_the_record_way_gives_it():
+    """Jilin (a string input `id`, a date input, two date outputs) went
+    the record way for every row: now through ql_evaluate_columns, with
+    the same cells (value, type, Decimal exponent, dates) and the same
+    errors (status, field, message) as the record way on the same
+    generated rows — tame, and with hostile ids and dates mixed in."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    names = rs.output_columns()
+    assert "agency_post_minimum_due" in names
+    base = gen_units(3000)
+    n = len(base["id"])
+    r = random.Random(18)
+    hostile_ids = [" padded", "tab\t", "", "   ", "长春一汽-01", "e\u0301", "x\u200by",
+                   "\ud800", 12, None, Decimal("7"), "\x00nul", "ok"]
+    hostile_days = ["2014-03-01", " 2014-03-01", "2014-3-1", "10000-01-01", "2014-02-30",
+                    None, "", "x", 20140301]
+    import datetime
+    hostile_days += [datetime.date(2014, 3, 1), np.datetime64("2014-03-01"),
+                     datetime.datetime(2014, 3, 1)]
+    for hostile in (False, True):
+        cols = {k: list(v) for k, v in base.items() if k != "name"}
+        cols["registered"] = [datetime.date(2010 + k % 10, 1 + k % 12, 1) for k in range(n)]
+        cols["school"] = [None if k % 3 else "false" for k in range(n)]
+        if hostile:
+            for k in range(0, n, 5):
+                cols["id"][k] = r.choice(hostile_ids)
+                cols["registered"][k] = r.choice(hostile_days)
+        for date in ("2016-06-30", "2024-06-30"):
+            got, in_place = quiet(rs._evaluate_columns, cols, date, errors="column")
+            want, none = quiet(rs._evaluate_columns, cols, date, errors="column", typed=False)
+            assert none == 0
+            for name in list(names) + ["error_status", "error_field", "error_message"]:
+                g, w = list(got[name]), list(want[name])
+                bad = [k for k, (a, b) in enumerate(zip(g, w)) if not same(a, b)]
+                assert bad == [], (name, date, bad[:5], [(g[k], w[k]) for k in bad[:3]])
+            ok = sum(e is None for e in got["error_status"])
+            # every row that evaluates is evaluated in place (the few
+            # that fail — a school left empty where a rule needs it — are
+            # the record way's errors)
+            if not hostile:
+                assert in_place == ok > n * 0.99, (ok, in_place, n)
+            else:
+                assert n * 0.5 < in_place <= ok < n, (ok, in_place, n)
+            assert any(d is not None for d in got["agency_post_minimum_due"]) or date < "2022"
+            for k in range(0, n, 97):
+                a, b = column_row(got, names, k), single(rs, row_record(cols, k), date)
+                assert same_row(a, b), (k, row_record(cols, k), a, b)
+
+
+def test_jilin_frame_takes_the_columns_path():
+    """evaluate_frame of a Jilin frame (an id column of str, a datetime64
+    registration date) evaluates its rows in place and gives what the
+    record way gives."""
+    rs = quotalevy.RuleSet.load(JILIN)
+    cols = gen_units(2000)
+    df = pd.DataFrame(cols).drop(columns=["name"], errors="ignore")
+    df["registered"] = pd.to_datetime(["2014-03-01"] * len(df))
+    got = quiet(rs.evaluate_frame, df, "2016-06-30")
+    want_cols, _ = quiet(rs._evaluate_columns, {c: list(df[c]) for c in df.columns
+                                                if c != "registered"} |
+                         {"registered": ["2014-03-01"] * len(df)}, "2016-06-30", typed=False)
+    for name in rs.output_columns():
+        g, w = list(got[name]), list(want_cols[name])
+        assert all(same(a, b) or (a is None and b is None) for a, b in zip(g, w)), name
