@@ -201,6 +201,27 @@ class Encodings(unittest.TestCase):
         finally:
             psql("DROP DATABASE IF EXISTS lat13")
 
+    def test_an_sql_ascii_database_passes_bytes_as_they_are(self):
+        # SQL_ASCII declares no encoding: UTF-8 bytes are the library's
+        # text, other bytes its refusal in its own words (the record's)
+        psql("DROP DATABASE IF EXISTS sqlascii; CREATE DATABASE sqlascii TEMPLATE template0 "
+             "ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C';")
+        try:
+            def raw(sql):
+                p = run("sqlascii", sql, encoding="SQL_ASCII",
+                        data=lambda t: t.encode("utf-8").replace(b"\\xE9", b"\xe9"))
+                self.assertEqual(p.returncode, 0, p.stderr)
+                return [json.loads(l.decode("utf-8", "replace")) for l in p.stdout.splitlines()]
+            setup("sqlascii")
+            out = raw(f"SELECT quotalevy.evaluate('t/lat', '{GOOD}', '2024-06-30')")
+            self.assertEqual(out[0]["categorie"], "privée")
+            out = raw("SELECT quotalevy.try_evaluate('t/lat', '{\"employes\": 1, "
+                      "\"categorie\": \"priv\\xE9e\"}'::jsonb, '2024-06-30')")
+            self.assertEqual(out[0]["error"]["field"], "categorie")
+            self.assertIn("is not valid UTF-8 text", out[0]["error"]["message"])
+        finally:
+            psql("DROP DATABASE IF EXISTS sqlascii")
+
     def test_a_latin1_client_on_a_utf8_database(self):
         # 'employés' is a near miss of employees; the message comes back
         # in the client's encoding, as PostgreSQL converts it
