@@ -22,6 +22,15 @@ final class Packer {
     /* where each packed record begins; starts[count] is the end */
     private int[] starts = new int[17];
     private int count;
+    /* the rule set's inputs that are one value: a List for one of them is
+     * refused, not packed as items name[1] … that no input reads (the
+     * input was then empty and took its default: a wrong levy without a
+     * word, probe18 P18-10) */
+    private final java.util.Set<String> scalars;
+
+    Packer(java.util.Set<String> scalars) {
+        this.scalars = scalars;
+    }
 
     byte[] bytes() {
         return Arrays.copyOf(buf, len);
@@ -91,7 +100,11 @@ final class Packer {
                 continue;
             }
             Object v = e.getValue();
-            if (v instanceof List<?>) {
+            if (v instanceof List<?> && scalars.contains(name)) {
+                put("\1" + name);
+                put("a List cannot be the value of '" + Utf8.escaped(name)
+                    + "', which is one value, not a list input: pass the value itself");
+            } else if (v instanceof List<?>) {
                 List<?> items = (List<?>)v;
                 for (int k = 0; k < items.size(); k++)
                     field(name + "[" + (k + 1) + "]", items.get(k));

@@ -60,6 +60,8 @@ public final class RuleSet implements AutoCloseable {
     private final String currency;
     private final int currencyPlaces;
     private final List<Input> inputs;
+    /* inputs that are one value, not a list: a List given to one is refused */
+    private final java.util.Set<String> scalarInputs = new java.util.HashSet<>();
     private final List<String> outputs;
     private final int[] outputTypes;
     private final Map<String, Integer> outputIndex = new HashMap<>();
@@ -76,8 +78,11 @@ public final class RuleSet implements AutoCloseable {
         currencyPlaces = rs.currency_places();
         int ni = (int)rs.input_count();
         List<Input> in = new ArrayList<>(ni);
-        for (int i = 0; i < ni; i++)
+        for (int i = 0; i < ni; i++) {
             in.add(new Input(rs.input_name(i), rs.input_type(i), rs.input_description(i)));
+            if (!rs.input_name(i).endsWith("]"))
+                scalarInputs.add(rs.input_name(i));
+        }
         inputs = Collections.unmodifiableList(in);
         int no = (int)rs.output_count();
         List<String> out = new ArrayList<>(no);
@@ -312,7 +317,7 @@ public final class RuleSet implements AutoCloseable {
     public Result evaluate(Map<String, ?> record, LocalDate date, Extra extra) {
         if (record == null)
             throw new NullPointerException("record is null: pass a Map of field names to values");
-        Packer p = new Packer();
+        Packer p = new Packer(scalarInputs);
         p.record(record);
         Object o = run(p, 1, days(date), date, flags(extra)).get(0);
         if (o instanceof RecordException)
@@ -336,7 +341,7 @@ public final class RuleSet implements AutoCloseable {
         if (records == null)
             throw new NullPointerException("records is null: pass a List of Maps");
         int days = days(date), flags = flags(extra);
-        Packer p = new Packer();
+        Packer p = new Packer(scalarInputs);
         int n = 0;
         for (Map<String, ?> r : records) {
             if (r == null)

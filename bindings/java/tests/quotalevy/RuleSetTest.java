@@ -32,6 +32,22 @@ class RuleSetTest {
     }
 
     @Test
+    void aListForAnInputThatIsOneValueIsRefusedNotReadAsEmpty() {
+        /* probe18 P18-10: a List was packed as items disabled[1] … that no
+         * input reads, so 'disabled' was empty and took its default: a
+         * wrong levy without a word, in evaluate and evaluateAll alike */
+        Map<String, Object> rec = firm();
+        rec.put("disabled", List.of(5));
+        RecordException e = assertThrows(RecordException.class, () -> national.evaluate(rec, JUNE));
+        assertEquals("disabled", e.getField());
+        assertTrue(e.getReason().contains("a List cannot be the value of 'disabled', which is one "
+                                          + "value, not a list input"), e.getReason());
+        Outcome o = national.evaluateAll(List.of(firm(), rec), JUNE).get(1);
+        assertFalse(o.ok());
+        assertEquals(e.getReason(), o.error().getReason());
+    }
+
+    @Test
     void evaluateAllGivesAnOutcomeForEveryRecordItIterates() {
         /* probe12 P12-09: the outcomes were counted by size() and the
          * records packed by iteration, so a List whose size() was less than
