@@ -149,7 +149,7 @@ final class Packer {
                     "a NUL character cannot be part of a value");
             String why = Utf8.notText(s);
             if (why != null) /* never a '?' in its place */
-                throw RecordException.refused(name, "'" + Utf8.escaped(s) + "': " + why);
+                throw RecordException.refused(name, Utf8.quoted(s) + ": " + why);
             return s;
         }
         if (v instanceof BigDecimal)

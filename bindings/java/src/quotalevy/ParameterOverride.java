@@ -88,7 +88,7 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
             if (s.indexOf('\0') >= 0)
                 throw refused(p, "a NUL character cannot be part of a value");
             if (Utf8.notText(s) != null)
-                throw refused(p, "'" + Utf8.escaped(s) + "': " + Utf8.notText(s));
+                throw refused(p, Utf8.quoted(s) + ": " + Utf8.notText(s));
             return s;
         }
         /* a BigDecimal is a value: for a percentage written as the share
@@ -124,7 +124,8 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
 
     private static RulesException refused(String p, String reason) {
         return new RulesException("QL_EINVAL", reason, null, 0, 0, p,
-                                  "override of parameter '" + p + "': " + reason);
+                                  "override of parameter " + (p == null ? "null" : Utf8.quoted(p))
+                                      + ": " + reason);
     }
 
     /* The value as the caller gave it, for the library's messages, when

@@ -19,6 +19,6 @@ public class RecordException extends QuotaLevyException {
     /* A record refused on the Java side, before it reached the library. */
     static RecordException refused(String field, String reason) {
         return new RecordException("QL_ERECORD", reason, null, 0, 0, field,
-                                   "field '" + field + "': " + reason);
+                                   "field " + Utf8.quoted(field) + ": " + reason);
     }
 }

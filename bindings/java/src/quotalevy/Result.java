@@ -89,7 +89,7 @@ public final class Result {
     public BigDecimal decimal(String name) {
         int i = ruleset.outputIndex(name);
         if (ruleset.outputType(i) != NUMBER)
-            throw new IllegalArgumentException("output '" + name + "' is not a number");
+            throw new IllegalArgumentException("output " + Utf8.quoted(name) + " is not a number");
         return (BigDecimal)outValue(NUMBER, texts[i]);
     }
 

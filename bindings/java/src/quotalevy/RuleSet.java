@@ -270,8 +270,8 @@ public final class RuleSet implements AutoCloseable {
             for (int i = 0; i < rs.param_count(); i++)
                 if (rs.param_name(i).equals(name))
                     return rs.param_text(i, days);
-            throw new IllegalArgumentException("the rule set '" + id()
-                                               + "' has no parameter called '" + name + "'");
+            throw new IllegalArgumentException("the rule set " + Utf8.quoted(id())
+                                               + " has no parameter called " + Utf8.quoted(name));
         });
     }
 
@@ -408,8 +408,8 @@ public final class RuleSet implements AutoCloseable {
     int outputIndex(String name) {
         Integer i = outputIndex.get(name);
         if (i == null)
-            throw new IllegalArgumentException("the rule set '" + id()
-                                               + "' has no output called '" + name + "'; it has " + outputs);
+            throw new IllegalArgumentException("the rule set " + Utf8.quoted(id())
+                                               + " has no output called " + Utf8.quoted(name) + "; it has " + outputs);
         return i;
     }
 
@@ -420,8 +420,8 @@ public final class RuleSet implements AutoCloseable {
     int checkIndex(String name) {
         Integer i = checkIndex.get(name);
         if (i == null)
-            throw new IllegalArgumentException("the rule set '" + id()
-                                               + "' has no check called '" + name + "'");
+            throw new IllegalArgumentException("the rule set " + Utf8.quoted(id())
+                                               + " has no check called " + Utf8.quoted(name));
         return i;
     }
 

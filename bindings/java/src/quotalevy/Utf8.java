@@ -43,6 +43,16 @@ final class Utf8 {
         return b.toString();
     }
 
+    /* s quoted for a message as the library quotes one (ql_text_quote):
+     * between single quotes, a line break, a control, an invisible
+     * character or a lone surrogate as an escape, cut at a character past
+     * 60 characters with its length — so a caller's name or value never
+     * puts a raw line break or 100 KB into a message. */
+    static String quoted(String s) {
+        byte[] b = escaped(s).getBytes(StandardCharsets.UTF_8);
+        return new String(Native.ql_swig_quote(b), StandardCharsets.UTF_8);
+    }
+
     /* Why s cannot be text for the library (a lone surrogate), or null. */
     static String notText(String s) {
         int i = loneSurrogate(s);
@@ -58,11 +68,11 @@ final class Utf8 {
             return null;
         if (s.indexOf('\0') >= 0)
             throw new IllegalArgumentException(
-                "a NUL character cannot cross to the library: " + s.replace('\0', '?'));
+                "a NUL character cannot cross to the library: " + quoted(s));
         String why = notText(s);
         if (why != null)
             throw new IllegalArgumentException(
-                "'" + escaped(s) + "' cannot cross to the library: " + why);
+                quoted(s) + " cannot cross to the library: " + why);
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[b.length + 1];
         System.arraycopy(b, 0, out, 0, b.length);

@@ -68,4 +68,44 @@ class MessagesTest {
             assertTrue(valid(e.getMessage()).contains(CUT), e.getMessage());
         }
     }
+
+    /* The Java side's own messages (probe18 P18-08): a name or value the
+     * caller gave went in raw — a line break made a message of two lines,
+     * and 120 × 企 went whole. */
+    static String oneLine(String msg) {
+        valid(msg);
+        assertFalse(msg.contains("\n"), msg);
+        assertTrue(msg.contains("\\n"), msg); /* shown as the escape */
+        return msg;
+    }
+
+    @Test
+    void theBindingsOwnMessagesQuoteANameOrValueOnOneLine() {
+        String name = "a\n" + LONG;
+        try (RuleSet rs = RuleSet.fromString(SMALL, "small.yaml")) {
+            String m = oneLine(assertThrows(IllegalArgumentException.class,
+                () -> rs.parameter(name, JUNE)).getMessage());
+            assertTrue(m.contains("has no parameter called 'a\\n企企"), m);
+            assertTrue(m.endsWith("…' (123 characters)"), m);
+            Result r = rs.evaluate(Map.of("n", 3), JUNE);
+            oneLine(assertThrows(IllegalArgumentException.class, () -> r.output(name))
+                        .getMessage());
+            oneLine(assertThrows(IllegalArgumentException.class, () -> r.decimal(name))
+                        .getMessage());
+            oneLine(assertThrows(IllegalArgumentException.class, () -> r.check(name))
+                        .getMessage());
+            Map<String, Object> rec = new HashMap<>();
+            rec.put("n", 1);
+            rec.put("label", List.of("x"));
+            rec.put("x\ny", List.of("x"));
+            RecordException e = assertThrows(RecordException.class, () -> rs.evaluate(rec, JUNE));
+            valid(e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            Map<String, Object> bad = new HashMap<>();
+            bad.put("n", 1);
+            bad.put("label", "x\n\uD800" + LONG);
+            oneLine(assertThrows(RecordException.class, () -> rs.evaluate(bad, JUNE))
+                        .getMessage());
+        }
+    }
 }
