@@ -19,6 +19,7 @@
  */
 #include <quotalevy.h>
 #include "fast.h" /* qli_fast_eval: the fallback share */
+#include "units_csv.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -71,47 +72,6 @@ static void *eval_slice(void *arg)
     slice *s = arg;
     ql_evaluate_many(s->res, (const ql_record *const *)s->recs, s->n, s->date, 0);
     return NULL;
-}
-
-/* UNITS.csv's rows as records of rs (*n set); NULL on a bad row. */
-static ql_record **read_records(const ql_ruleset *rs, const char *path, size_t *n_out)
-{
-    ql_error err;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char line[8192];
-    if (!fgets(line, sizeof line, f)) {
-        fclose(f);
-        return NULL;
-    }
-    int col[64], ncol = 0;
-    for (char *tok = strtok(line, ",\r\n"); tok && ncol < 64; tok = strtok(NULL, ",\r\n"))
-        col[ncol++] = ql_ruleset_input_index(rs, tok);
-    size_t cap = 1 << 16, n = 0;
-    ql_record **recs = malloc(cap * sizeof *recs);
-    while (fgets(line, sizeof line, f)) {
-        if (n == cap)
-            recs = realloc(recs, (cap *= 2) * sizeof *recs);
-        ql_record_new(&recs[n], rs, &err);
-        char *p = line;
-        for (int c = 0; c < ncol; c++) {
-            char *end = strpbrk(p, ",\r\n");
-            size_t len = end ? (size_t)(end - p) : strlen(p);
-            if (col[c] >= 0 && ql_record_set_text(recs[n], (size_t)col[c], p, len, &err)) {
-                fprintf(stderr, "row %zu: %s\n", n + 2, err.message);
-                fclose(f);
-                return NULL;
-            }
-            if (!end)
-                break;
-            p = end + 1;
-        }
-        n++;
-    }
-    fclose(f);
-    *n_out = n;
-    return recs;
 }
 
 /* UNITS.csv's rows as int64 columns for ql_evaluate_columns: per input
@@ -418,8 +378,8 @@ int main(int argc, char **argv)
     }
 
     size_t n = 0;
-    ql_record **recs = read_records(rs, argv[2], &n);
-    ql_record **recx = read_records(rsx, argv[2], &n);
+    ql_record **recs = units_read(rs, argv[2], &n);
+    ql_record **recx = units_read(rsx, argv[2], &n);
     if (!recs || !recx)
         return 2;
     ql_result **res = malloc(n * sizeof *res), **resx = malloc(n * sizeof *resx);
