@@ -504,9 +504,7 @@ int cmd_compare(int argc, char **argv)
             }
         }
         if (!has_fixed && j == nh) {
-            cli_error("compare", "%s:%ld: no evaluation date: the header has no "
-                                 "'date' column; give --date YYYY-MM-DD",
-                      path, in_header_line(rd));
+            rj_no_date_column("compare", path, in_header_line(rd), 0);
             goto out;
         }
     }

@@ -95,9 +95,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
         goto out;
     }
     if (header && !*have_date && !names_date(w, header, nh)) { /* as run */
-        cli_error("explain", "%s:%ld: no evaluation date: the header has no 'date' "
-                             "column; give --date YYYY-MM-DD",
-                  path, in_header_line(rd));
+        rj_no_date_column("explain", path, in_header_line(rd), 0);
         rc = -2;
         goto out;
     }
@@ -127,10 +125,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
             goto out;
         }
         if (first_rec && !*have_date && !names_date(w, row.name, row.n)) { /* as run */
-            cli_error("explain", "%s:%ld: no evaluation date: the first record has no "
-                                 "'date' key; give --date YYYY-MM-DD or a 'date' in "
-                                 "every record",
-                      path, row.line);
+            rj_no_date_column("explain", path, row.line, 1);
             rc = -2;
             goto out;
         }

@@ -15,6 +15,7 @@
 #include "groups.h"
 #include "outfile.h"
 #include "outcols.h"
+#include "reject.h"
 #include "run.h"
 #include "run_pipe.h"
 
@@ -546,9 +547,7 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
                          nh))
         return -1;
     if (!cfg->has_date && !date_column) {
-        cli_error("run", "%s:%ld: no evaluation date: the header has no 'date' "
-                         "column; give --date YYYY-MM-DD",
-                  cfg->input_name, in_header_line(st->rd));
+        rj_no_date_column("run", cfg->input_name, in_header_line(st->rd), 0);
         return -1;
     }
     in_skip(st->rd, st->skip, nh);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"   /* cli_error */
 #include "input.h" /* in_id_named */
 
 const char *rj_error(const ql_error *err, char *buf, size_t size,
@@ -54,6 +55,22 @@ const char *rj_no_date(int empty)
                    "(give one, or --date for every row)"
                  : "no evaluation date: the row has no 'date' "
                    "(give one, or --date for every row)";
+}
+
+void rj_no_date_column(const char *cmd, const char *path, long line, int jsonl)
+{
+    if (jsonl)
+        cli_error(
+            cmd,
+            "%s:%ld: no evaluation date: the first record has no 'date' key; "
+            "give --date YYYY-MM-DD or a 'date' in every record",
+            path, line);
+    else
+        cli_error(
+            cmd,
+            "%s:%ld: no evaluation date: the header has no 'date' column; "
+            "give --date YYYY-MM-DD",
+            path, line);
 }
 
 void rj_say(const char *path, long line, int column, const char *what,

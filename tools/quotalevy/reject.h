@@ -32,6 +32,12 @@ void rj_line(strbuf *b, const char *path, long line, int column,
  * 0 when it has none. */
 const char *rj_no_date(int empty);
 
+/* Says (cli_error, for command cmd) that the input at PATH:LINE can give
+ * no row its evaluation date, before any row: its header (jsonl 0) has no
+ * 'date' column, or its first record (jsonl 1) no 'date' key, and there
+ * is no --date.  One wording for run, compare and explain. */
+void rj_no_date_column(const char *cmd, const char *path, long line, int jsonl);
+
 /* rj_line onto standard error. */
 void rj_say(const char *path, long line, int column, const char *what,
             const char *id, const char *field, const char *msg);

@@ -29,6 +29,7 @@
  */
 #include "run_pipe.h"
 
+#include "reject.h"
 #include "run_pool.h"
 
 #include <errno.h>
@@ -423,9 +424,7 @@ static int jsonl_checks(run_cfg *cfg, in_row *row)
     for (size_t k = 0; k < row->n; k++)
         if (!strcmp(row->name[k], "date") && !col_ignored(cfg->watch, "date"))
             return 0;
-    cli_error("run", "%s:%ld: no evaluation date: the first record has no 'date' "
-                     "key; give --date YYYY-MM-DD or a 'date' in every record",
-              cfg->input_name, row->line);
+    rj_no_date_column("run", cfg->input_name, row->line, 1);
     return -1;
 }
 

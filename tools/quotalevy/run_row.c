@@ -506,11 +506,7 @@ void run_evaluate_slot(const run_cfg *cfg, worker *w, slot *s)
         for (size_t k = 0; !rv.raw && k < s->n && !dc; k++)
             dc = s->target[k] == T_DATE ? s->col[k] : 0;
         reject(cfg, w, s, dc, "date", QL_ERECORD,
-               dc ? "no evaluation date: the row's 'date' is empty (give one, or "
-                    "--date for every row)"
-                  : "no evaluation date: the row has no 'date' (give one, or --date "
-                    "for every row)",
-               id);
+               rj_no_date(dc != 0), id);
         return;
     }
     if (copied_text_bad(cfg, w, s, &rv))
