@@ -105,7 +105,11 @@ static QLI_NOINLINE ql_status rule_extreme(cc *c, ast *n)
         }
     }
     n->type = t;
-    return QL_OK;
+    return t.kind == VK_NUMBER
+               ? qli_tc_percent_among(c, n->args, n->nargs, 1,
+                                      n->fn->op == OP_MIN ? "this min()"
+                                                          : "this max()")
+               : QL_OK;
 }
 
 /* Its arguments, then its rule: the recursion's frame stays small. */
@@ -173,6 +177,16 @@ static QLI_NOINLINE ql_status rule_if(cc *c, ast *n)
         else if ((st = qli_tc_same_unit(c, ref, v, v->pos, "if")))
             return st;
     }
+    /* a bare number beside a percentage among the branches */
+    const ast *pct = NULL;
+    for (size_t i = 1; first->type.kind == VK_NUMBER && i <= n->nargs; i += 2)
+        if (!pct && n->args[i < n->nargs ? i : n->nargs - 1]->type.pct)
+            pct = n->args[i < n->nargs ? i : n->nargs - 1];
+    for (size_t i = 1; pct && i <= n->nargs; i += 2)
+        if ((st = qli_tc_same_percent(c, pct,
+                                      n->args[i < n->nargs ? i : n->nargs - 1],
+                                      "this if()")))
+            return st;
     n->type = first->type;
     for (size_t i = 1; n->type.kind == VK_NUMBER && i <= n->nargs; i += 2) {
         vtype b = n->args[i < n->nargs ? i : n->nargs - 1]->type;
@@ -336,10 +350,11 @@ static ql_status check_bracket(cc *c, ast *n)
     if ((st = qli_tc_expr(c, n->args[1])) ||
         (st = qli_tc_expect(c, n->args[1], VK_NUMBER, "bracket()'s value")))
         return st;
-    vtype pt = c->rs->params[s->index].type;
-    n->type = qli_tc_num(pt.scale, pt.money);
+    const param_def *p = &c->rs->params[s->index];
+    n->type = qli_tc_num(p->type.scale, p->type.money);
+    n->type.pct = (uint8_t)(!p->type.money && qli_tc_param_pct(p));
     n->sdepth = n->args[1]->sdepth;
-    return QL_OK;
+    return qli_tc_bracket_percent(c, n, p);
 }
 
 static int emit_bracket(cc *c, const ast *n)
@@ -362,6 +377,8 @@ static ql_status check_at(cc *c, ast *n)
         (st = qli_tc_expect(c, n->args[1], VK_DATE, "at()'s date")))
         return st;
     n->type = c->rs->params[s->index].type;
+    n->type.pct = (uint8_t)(n->type.kind == VK_NUMBER &&
+                            qli_tc_param_pct(&c->rs->params[s->index]));
     n->sdepth = n->args[1]->sdepth;
     return QL_OK;
 }

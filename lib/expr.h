@@ -43,6 +43,7 @@ typedef struct token {
     size_t len;
     const char *text;
     qd num;       /* T_NUMBER */
+    int pct;      /* T_NUMBER written with '%' (num is the share) */
     char *str;    /* T_STRING, unescaped, arena-allocated */
     size_t slen;
 } token;
@@ -88,6 +89,7 @@ typedef struct ast {
     size_t member_len;
     size_t member_pos;
     qd num;    /* A_NUMBER */
+    uint8_t pct; /* A_NUMBER written with '%' (num is the share) */
     int b;     /* A_BOOL */
     size_t nargs;
     struct ast **args;

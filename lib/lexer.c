@@ -121,6 +121,7 @@ token qli_lex_next(lexer *lx)
         if (i < lx->len && is_name_char((unsigned char)s[i]))
             return lex_error(lx, i, "a number runs into a name");
         int st = qli_qd_parse(&t.num, s + start, i - start);
+        t.pct = i < lx->len && s[i] == '%';
         if (st)
             return lex_error(lx, start, qli_qd_message(st));
         if (i < lx->len && s[i] == '%') {

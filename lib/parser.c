@@ -212,8 +212,10 @@ static QLI_NOINLINE ast *literal(parser *p)
                      : t->kind == T_STRING ? A_STRING
                                            : A_BOOL,
                   t->pos, 0);
-    if (n && t->kind == T_NUMBER)
+    if (n && t->kind == T_NUMBER) {
         n->num = t->num;
+        n->pct = (uint8_t)t->pct;
+    }
     else if (n && t->kind == T_STRING) {
         n->text = t->str;
         n->len = t->slen;

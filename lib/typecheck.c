@@ -261,6 +261,7 @@ vtype qli_tc_num_of(int scale, vtype a, vtype b)
     vtype t = qli_tc_num(scale, a.money || b.money);
     t.per = (uint8_t)(t.money && (a.per || b.per));
     t.share = (uint8_t)(!t.money && (a.share || b.share));
+    t.pct = (uint8_t)(!t.money && (a.pct || b.pct));
     return t;
 }
 
@@ -411,6 +412,8 @@ static QLI_NOINLINE ql_status tc_name(cc *c, ast *n)
         return QL_OK;
     case S_PARAM:
         n->type = rs->params[s->index].type;
+        n->type.pct = (uint8_t)(n->type.kind == VK_NUMBER &&
+                                qli_tc_param_pct(&rs->params[s->index]));
         if (n->type.kind == VK_TABLE)
             return qli_cc_fail_at(c, n->pos, QL_ETYPE,
                            "'%s' is a table: use it as bracket(%s, x)", s->name,
@@ -531,6 +534,7 @@ static QLI_NOINLINE ql_status tc_literal(ast *n)
     switch (n->kind) {
     case A_NUMBER:
         n->type = NUM(n->num.scale, 0);
+        n->type.pct = n->pct; /* 5%: a percentage */
         n->cval.num = n->num;
         n->sdepth = 1;
         break;
@@ -578,7 +582,8 @@ static QLI_NOINLINE ql_status tc_in_item(cc *c, ast *n, size_t i)
     if (!literal)
         return qli_cc_fail_at(c, it->pos, QL_ETYPE,
                               "the items of an 'in' list must be literals");
-    return qli_tc_unify(c, l, it, it->pos, "'in' cannot compare");
+    ql_status st = qli_tc_unify(c, l, it, it->pos, "'in' cannot compare");
+    return st ? st : qli_tc_same_percent(c, l, it, "this 'in' list");
 }
 
 /* 'in', its value and items checked. */
@@ -622,8 +627,11 @@ static QLI_NOINLINE ql_status tc_binary(cc *c, ast *n)
                            c->rs->currency ? c->rs->currency : "money",
                            c->rs->currency ? c->rs->currency : "money");
         if ((n->op == T_PLUS || n->op == T_MINUS) &&
-            (st = qli_tc_same_unit(c, a, b, n->pos,
-                                   n->op == T_PLUS ? "'+'" : "'-'")))
+            ((st = qli_tc_same_unit(c, a, b, n->pos,
+                                    n->op == T_PLUS ? "'+'" : "'-'")) ||
+             (st = qli_tc_same_percent(c, a, b,
+                                       n->op == T_PLUS ? "this '+'"
+                                                       : "this '-'"))))
             return st;
         if (n->op == T_SLASH) { /* an amount ÷ a number: per unit */
             n->type = NUM(QL_SCALE_ANY, a->type.money && !b->type.money);
@@ -633,17 +641,21 @@ static QLI_NOINLINE ql_status tc_binary(cc *c, ast *n)
             n->type.share = (uint8_t)(!n->type.money &&
                                       (a->type.share || b->type.share ||
                                        !fixed_number(c, b)));
-        } else if (n->op == T_STAR) /* per head × heads, or × a rate? */
+        } else if (n->op == T_STAR) { /* per head × heads, or × a rate? */
             n->type = qli_tc_num_of(scale_sum(a->type.scale, b->type.scale),
                                     a->type, b->type);
-        else
+            /* a share of a share is one; a share × 100 or × a headcount
+             * is no percentage */
+            n->type.pct = (uint8_t)(n->type.pct && a->type.pct && b->type.pct);
+        } else
             n->type = qli_tc_num_of(max2(a->type.scale, b->type.scale),
                                     a->type, b->type);
         n->sdepth = max2(a->sdepth, 1 + b->sdepth);
         return QL_OK;
     default: /* comparisons */
         if ((st = qli_tc_unify(c, a, b, n->pos, "cannot compare")) ||
-            (st = qli_tc_same_unit(c, a, b, n->pos, "a comparison")))
+            (st = qli_tc_same_unit(c, a, b, n->pos, "a comparison")) ||
+            (st = qli_tc_same_percent(c, a, b, "this comparison")))
             return st;
         mark_compared(c, a, 0);
         mark_compared(c, b, 0);

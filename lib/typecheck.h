@@ -67,6 +67,25 @@ const char *qli_cc_article(vtype t);
 /* The type of check field f (CF_REQUIRED …) of a checked check. */
 vtype qli_cc_check_field_type(const struct check_def *k, int f);
 
+/* typecheck_percent.c: percentages (vtype.pct) and the bare numbers
+ * that meet them.  Whether parameter p is a percentage (`unit: percent`,
+ * or numbers written with '%'; a table: its values). */
+struct param_def;
+int qli_tc_param_pct(const struct param_def *p);
+/* Numbers a and b meet at `where` ("this comparison", …): a nonzero
+ * bare number written in the formula meeting a percentage is a load
+ * error at the number; QL_OK otherwise.  qli_tc_percent_among: the
+ * same over v[0], v[step], … below n (min()'s arguments, if()'s
+ * branches). */
+ql_status qli_tc_same_percent(cc *c, const ast *a, const ast *b,
+                              const char *where);
+ql_status qli_tc_percent_among(cc *c, ast *const *v, size_t n, size_t step,
+                               const char *where);
+/* bracket(p, x): a bare number x and bounds in percent, or a percentage
+ * x and bare bounds. */
+ql_status qli_tc_bracket_percent(cc *c, const ast *n,
+                                 const struct param_def *p);
+
 /* order.c */
 /* Settles block blk (state 0) and every block it names before it, with
  * no recursion: on failure each block on the way is failed (state 3). */

@@ -90,8 +90,10 @@ ql_status qli_tc_check_block(cc *c, int blk)
             return st;
         }
         d->type = d->tree->type;
-        if (d->decl_money && d->type.kind == VK_NUMBER)
+        if (d->decl_money && d->type.kind == VK_NUMBER) {
             d->type.money = 1; /* `unit: money`: the author says so */
+            d->type.pct = 0;
+        }
         c->cstate[blk] = 2;
         return QL_OK;
     }
@@ -130,6 +132,27 @@ ql_status qli_tc_check_block(cc *c, int blk)
         }
         need = max2(need, n1);
         chain = max2(chain, c1);
+    }
+    /* compliant compares actual with required: a bare number for one
+     * and a percentage for the other, reported at the bare one */
+    if (k->tree[1] && k->tree[2]) {
+        int lit = !k->tree[1]->type.pct; /* the field that may be bare */
+        const ynode *sn = c->node;
+        const char *sw = c->what;
+        c->node = k->expr[lit ? 1 : 2];
+        c->what = qli_ar_printf(&c->rs->arena, "check '%s' %s", k->name,
+                                qli_tc_check_parts[lit ? 1 : 2]);
+        st = qli_tc_same_percent(c, k->tree[1], k->tree[2],
+                                 lit ? "the check's comparison of actual "
+                                       "with required"
+                                     : "the check's comparison of actual "
+                                       "with required");
+        c->node = sn;
+        c->what = sw;
+        if (st) {
+            c->kstate[idx] = 3;
+            return st;
+        }
     }
     /* default shortfall and compliant work on two more slots */
     c->kneed[idx] = need + 2;

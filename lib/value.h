@@ -51,6 +51,12 @@ typedef struct vtype {
      * quota rate, a ratio of persons), which adds up over records only
      * if the rules say so (a check's shortfall, P3-11) */
     uint8_t share;
+    /* VK_NUMBER not money: a percentage, a share the rules write in
+     * percent (a parameter's `unit: percent` or values written with
+     * '%', a table's values with '%', a literal like 5%, and sums,
+     * extremes, branches and products of percentages): a bare number
+     * meeting it must be written in percent too (typecheck_percent.c) */
+    uint8_t pct;
 } vtype;
 
 /* How a number is shown: `scale` places (−1: as it is), and the rounding
