@@ -166,6 +166,66 @@ class Quoting(unittest.TestCase):
         out = self.lines_ok("compare's report", p.stdout + p.stderr)
         self.assertIn("E\\U0010FFFF1", out)
 
+    def test_long_user_text_in_the_commands_own_messages(self):
+        """The command's own messages quoted a column name, an id or an
+        option's value whole, escaped but not cut: a 120 KB column name
+        gave a 120 KB line.  Each is now cut as the library cuts its
+        quotes (lib/snippet.h: 60 characters at most, then "…"), and the
+        message keeps its words after it."""
+        big = "企" * 40000                  # 120,000 bytes
+        good = "E1,enterprise,100,1,0,6000000,50000\n"
+        def csv_file(name, text):
+            p = os.path.join(self.dir, name)
+            with open(p, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            return p
+        plain = csv_file("u.csv", HEADER + good)
+        extra = csv_file("x.csv", HEADER.rstrip("\n") + "," + big + "\n" + good.rstrip("\n")
+                         + ",1\n")
+        twice = csv_file("t.csv", HEADER.rstrip("\n") + "," + big + "," + big + "\n"
+                         + good.rstrip("\n") + ",1,2\n")
+        ragged = csv_file("r.csv", HEADER.rstrip("\n") + "," + big + "\n" + good)
+        bad_id = csv_file("b.csv", HEADER + big + ",enterprise,x,1,0,6000000,50000\n" + good)
+        jl = os.path.join(self.dir, "k.jsonl")
+        with open(jl, "w", encoding="utf-8") as f:
+            f.write('{"id": "E1", "unit_type": "enterprise", "employees": 100, "disabled": 1, '
+                    '"disabled_severe": 0, "wage_total": 6000000, "local_avg_wage": 50000, "'
+                    + big + '": 1}\n')
+        o = os.path.join(self.dir, "o.csv")
+        d = ("--date", "2024-06-30")
+        cases = [
+            (("run", JILIN, extra, *d, "-o", o), "says so knowingly)", "ignored: "),
+            (("run", JILIN, twice, *d, "-o", o), "(first as column 8)", "appears twice"),
+            (("run", JILIN, ragged, *d, "-o", o), "(a ragged row", "field '"),
+            (("run", JILIN, bad_id, *d, "-o", o), "is not a valid", "(id "),
+            (("run", JILIN, jl, *d, "-o", o), "says so knowingly)", "note: key '"),
+            (("run", JILIN, plain, *d, "-o", o, "--keep", big), "", "--keep: the input has "
+                                                                  "no column '"),
+            (("run", JILIN, plain, *d, "-o", o, "--summary", o + ".s", "--group-by", big),
+             "", "--group-by: "),
+            (("run", JILIN, plain, *d, "-o", o, "--ignore-columns", big), "",
+             "--ignore-columns: the input has no column '"),
+            (("run", JILIN, plain, *d, "-f", big), "(expected csv or jsonl)",
+             "unknown format '"),
+            (("run", JILIN, plain, *d, "--override", big), "", "--override takes"),
+            (("run", JILIN, plain, *d, "--" + big), "--help)", "unknown option '"),
+            (("explain", JILIN, "--row", big, plain, *d), "", "no row has id '"),
+            (("explain", JILIN, "--set", big + "=1", *d), "", "no input called '"),
+            (("compare", JILIN, plain, *d, "--override", "ratio=1.7%@2024-01-01",
+              "--only", big), "", "--only: '"),
+            ((big,), "", "unknown command '"),
+        ]
+        for args, tail, head in cases:
+            with self.subTest(args=[a[:20] for a in args]):
+                p = run(*args)
+                text = self.lines_ok("standard error", p.stderr)
+                lines = [l for l in text.splitlines() if head in l]
+                self.assertTrue(lines, text[:300])
+                for line in text.splitlines():
+                    self.assertLess(len(line.encode()), 1500, line[:200])
+                self.assertIn("…", lines[0])
+                self.assertIn(tail, lines[0])
+
     def test_a_rules_file_with_a_long_key(self):
         rules = os.path.join(self.dir, "r.yaml")
         with open(rules, "w", encoding="utf-8") as f:

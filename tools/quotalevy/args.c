@@ -59,7 +59,7 @@ int cli_list_empty_item(const char *cmd, const char *opt, const char *list)
     size_t n = strlen(list);
     if (n && list[0] != ',' && list[n - 1] != ',' && !strstr(list, ",,"))
         return 0;
-    cli_error(cmd, "%s '%s': an empty column name (give NAME[,NAME…])", opt, list);
+    cli_error(cmd, "%s '%s': an empty column name (give NAME[,NAME…])", opt, CLI_SNIP(list));
     return 1;
 }
 
@@ -269,7 +269,7 @@ int cli_format(const char *cmd, const char *value, int *jsonl)
     else if (!strcmp(value, "jsonl"))
         *jsonl = 1;
     else {
-        cli_error(cmd, "unknown format '%s' (expected csv or jsonl)", value);
+        cli_error(cmd, "unknown format '%s' (expected csv or jsonl)", CLI_SNIP(value));
         return -1;
     }
     return 0;
@@ -279,7 +279,7 @@ int cli_override(const char *cmd, const char *text, ql_override *out)
 {
     const char *eq = strchr(text, '='), *at = strrchr(text, '@');
     if (!eq || !at || at < eq || eq == text) {
-        cli_error(cmd, "--override takes PARAM=VALUE@YYYY-MM-DD, not '%s'", text);
+        cli_error(cmd, "--override takes PARAM=VALUE@YYYY-MM-DD, not '%s'", CLI_SNIP(text));
         return -1;
     }
     if (cli_date(cmd, "--override's date", at + 1, &out->from))
@@ -347,9 +347,9 @@ int cli_parse(int argc, char **argv, int first, const cli_opt *opts,
                     snprintf(names[n], sizeof names[n], "--%s", opts[o].name);
                     np[n] = names[n];
                 }
-                cli_error(cmd, "unknown option '%.*s'%s (see quotalevy %s --help)",
-                          (int)len + 2, a, cli_did_you_mean(given, np, n, hint, sizeof hint),
-                          cmd);
+                cli_error(cmd, "unknown option '%s'%s (see quotalevy %s --help)",
+                          CLI_SNIP_N(a, len + 2),
+                          cli_did_you_mean(given, np, n, hint, sizeof hint), cmd);
                 return -1;
             }
             if (eq) {
@@ -411,7 +411,7 @@ int cli_parse(int argc, char **argv, int first, const cli_opt *opts,
             if (out->occ[j].opt == out->occ[i].opt) {
                 cli_error(cmd, "option '--%s' given twice ('%s' and '%s'): give it "
                                "once%s",
-                          o->name, out->occ[j].val, out->occ[i].val,
+                          o->name, CLI_SNIP(out->occ[j].val), CLI_SNIP(out->occ[i].val),
                           !strcmp(o->name, "keep") || !strcmp(o->name, "group-by") ||
                                   !strcmp(o->name, "ignore-columns") ||
                                   !strcmp(o->name, "only")
@@ -456,7 +456,7 @@ const char *cli_did_you_mean(const char *name, const char *const *names,
         return buf;
     strbuf e = {0};
     sb_put_escaped(&e, near, strlen(near));
-    snprintf(buf, size, "; did you mean '%s'?", e.p ? e.p : "");
+    snprintf(buf, size, "; did you mean '%s'?", CLI_SNIP(e.p ? e.p : ""));
     free(e.p);
     return buf;
 }

@@ -12,6 +12,18 @@
 #include <sys/types.h>
 
 #include "quotalevy.h"
+#include "snippet.h"
+
+/* User text a message quotes — a column or key name, an id, an option's
+ * value — as the library quotes it (lib/snippet.h): escaped, and cut at
+ * a character with "…" past QLI_SNIP_CHARS characters or QLI_SNIP_BYTES
+ * bytes, so that a 100 KB column name gives a message line, not a
+ * 100 KB one.  An argument of the message's printf, with the quotes in
+ * the format ('%s'); its buffer lives to the end of the enclosing block.
+ * File names are shown whole (escaped): a location must name its file. */
+#define CLI_SNIP(s) qli_snip_str((char[QLI_SNIP_SIZE]){0}, QLI_SNIP_SIZE, (s), 0)
+/* The same of n bytes at s. */
+#define CLI_SNIP_N(s, n) qli_snip((char[QLI_SNIP_SIZE]){0}, QLI_SNIP_SIZE, (s), (n), 0, 0)
 
 /* Exit statuses, documented in every --help. */
 enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };

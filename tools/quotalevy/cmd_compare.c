@@ -47,7 +47,7 @@ static void only_refused(const ql_ruleset *rs, const char *rules, const char *na
     sb_put_escaped(&b, name, strlen(name));
     const char *shown = b.p ? b.p : "";
     if (i >= 0) {
-        cli_error("compare", "--only: '%s' is named twice", shown);
+        cli_error("compare", "--only: '%s' is named twice", CLI_SNIP(shown));
     } else {
         const char *near = NULL;
         int best = 0;
@@ -68,12 +68,12 @@ static void only_refused(const ql_ruleset *rs, const char *rules, const char *na
         if (near && list)
             cli_error("compare", "--only: '%s' is not an output of %s: did you mean the "
                                  "list '%.*s' (its every item)?",
-                      shown, rules, (int)(strlen(near) - 3), near);
+                      CLI_SNIP(shown), rules, (int)(strlen(near) - 3), near);
         else if (near)
             cli_error("compare", "--only: '%s' is not an output of %s: did you mean '%s'?",
-                      shown, rules, near);
+                      CLI_SNIP(shown), rules, CLI_SNIP(near));
         else
-            cli_error("compare", "--only: '%s' is not an output of %s", shown, rules);
+            cli_error("compare", "--only: '%s' is not an output of %s", CLI_SNIP(shown), rules);
     }
     free(b.p);
 }
@@ -101,7 +101,7 @@ static int only_list(const ql_ruleset *rs, const char *name, unsigned char *watc
     }
     free(item);
     if (count < 0)
-        cli_error("compare", "--only: '%s' is named twice", name);
+        cli_error("compare", "--only: '%s' is named twice", CLI_SNIP(name));
     return count;
 }
 
@@ -332,7 +332,7 @@ int cmd_compare(int argc, char **argv)
     const char *summary = cli_get(&a, C_SUMMARY);
     if (summary && summary[0] == '-' && summary[1]) {
         cli_error("compare", "--summary takes a FILE (the totals' CSV), not '%s'",
-                  summary);
+                  CLI_SNIP(summary));
         return EXIT_USAGE;
     }
     if (ngroup && !cli_get(&a, C_SUMMARY)) {
@@ -488,7 +488,7 @@ int cmd_compare(int argc, char **argv)
                 cli_error("compare",
                           "--group-by: '%s' is a list input of %d item%s: group "
                           "by one of them, %s[1] … %s[%d]",
-                          group[k], items, items == 1 ? "" : "s", group[k], group[k],
+                          CLI_SNIP(group[k]), items, items == 1 ? "" : "s", group[k], group[k],
                           items);
                 goto out;
             }
@@ -496,7 +496,7 @@ int cmd_compare(int argc, char **argv)
                 char hint[512], dym[QL_DECIMAL_TEXT_MAX * 4];
                 const char *h = col_list_hint(cw, group[k], hint, sizeof hint);
                 cli_error("compare", "--group-by: the input has no column '%s'%s%s",
-                          group[k], h ? ": " : "",
+                          CLI_SNIP(group[k]), h ? ": " : "",
                           h ? h
                             : cli_did_you_mean(group[k], (const char *const *)header, nh,
                                                dym, sizeof dym));

@@ -150,7 +150,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
             sb_put_escaped(&e, id, strlen(id));
             cli_error("explain", "%s: rows at lines %ld and %ld both have id '%s': "
                                  "--row must name one row",
-                      path, found, row.line, e.p ? e.p : "");
+                      path, found, row.line, CLI_SNIP(e.p ? e.p : ""));
             free(e.p);
             rc = -2;
             goto out;
@@ -208,7 +208,7 @@ static int record_from_row(const ql_ruleset *rs, ql_record *rec, ql_result *res,
     {
         const char *np = near;
         char hint[sizeof near * 4 + 32];
-        cli_error("explain", "%s: no row has id '%s'%s", path, id,
+        cli_error("explain", "%s: no row has id '%s'%s", path, CLI_SNIP(id),
                   cli_did_you_mean(id, &np, near_d ? 1 : 0, hint, sizeof hint));
     }
 out:
@@ -389,7 +389,7 @@ static int set_name_refused(const ql_ruleset *rs, const col_watch *w, const cli_
             cli_error("explain", "--set: '%s' is a list input of %d item%s, %.*s[1] … "
                                  "%.*s[%d]: set each item on its own, --set %.*s[1]=… "
                                  "… --set %.*s[%d]=…",
-                      shown, size, size == 1 ? "" : "s", ol, of, ol, of, size, ol, of, ol,
+                      CLI_SNIP(shown), size, size == 1 ? "" : "s", ol, of, ol, of, size, ol, of, ol,
                       of, size);
             goto out;
         }
@@ -403,25 +403,26 @@ static int set_name_refused(const ql_ruleset *rs, const col_watch *w, const cli_
             cli_error("explain", "--set: the rule set has no input called '%s': did you "
                                  "mean the list '%.*s', %.*s[1] … %.*s[%d] (--set %.*s[1]=… "
                                  "for each item)?",
-                      shown, ol, of, ol, of, ol, of, size, ol, of);
+                      CLI_SNIP(shown), ol, of, ol, of, ol, of, size, ol, of);
         else if (near)
             cli_error("explain", "--set: the rule set has no input called '%s': "
-                                 "did you mean '%s'?", shown, near);
+                                 "did you mean '%s'?", CLI_SNIP(shown), CLI_SNIP(near));
         else if (items > 0) {
             cli_error("explain", "--set: the rule set has no input called '%s': "
                                  "'%.*s' is a list of %d item%s, %.*s[1] … "
-                                 "%.*s[%d]", shown, bl, list, items,
+                                 "%.*s[%d]", CLI_SNIP(shown), bl, list, items,
                       items == 1 ? "" : "s", bl, list, bl, list, items);
         } else
             cli_error("explain", "--set: the rule set has no input called '%s'",
-                      shown);
+                      CLI_SNIP(shown));
         goto out;
     }
     for (int j = 0; j < i; j++)
         if (a->occ[j].opt == a->occ[i].opt && !strncmp(a->occ[j].val, val, nlen) &&
             a->occ[j].val[nlen] == '=') {
             cli_error("explain", "--set names '%s' twice (%s and %s): give each "
-                                 "field once", shown, a->occ[j].val, val);
+                                 "field once",
+                      CLI_SNIP(shown), CLI_SNIP(a->occ[j].val), CLI_SNIP(val));
             goto out;
         }
     refused = 0;
@@ -447,7 +448,7 @@ int cmd_explain(int argc, char **argv)
     const char *fmt = cli_get(&a, E_FORMAT);
     int json = fmt && !strcmp(fmt, "json");
     if (fmt && !json && strcmp(fmt, "text")) {
-        cli_error("explain", "unknown format '%s' (expected text or json)", fmt);
+        cli_error("explain", "unknown format '%s' (expected text or json)", CLI_SNIP(fmt));
         return EXIT_USAGE;
     }
     ql_date date = 0;
@@ -478,7 +479,7 @@ int cmd_explain(int argc, char **argv)
             continue;
         const char *eq = strchr(a.occ[i].val, '=');
         if (!eq) {
-            cli_error("explain", "--set takes FIELD=VALUE, not '%s'", a.occ[i].val);
+            cli_error("explain", "--set takes FIELD=VALUE, not '%s'", CLI_SNIP(a.occ[i].val));
             goto out;
         }
         size_t nlen = (size_t)(eq - a.occ[i].val);

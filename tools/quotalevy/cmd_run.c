@@ -141,7 +141,7 @@ static int parse_summary(run_state *st)
         /* --summary took a FILE since 2026-12: an old `--summary -o X`
          * would name a summary file "-o" */
         cli_error("run", "--summary takes a FILE (the totals' CSV), not '%s'",
-                  summary);
+                  CLI_SNIP(summary));
         return -1;
     }
     if (summary && (!strcmp(summary, "-") ? !outp || !strcmp(outp, "-")
@@ -222,7 +222,7 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
             cli_error("run",
                       "--group-by: '%s' is a list input of %d item%s: group by "
                       "one of them, %s[1] … %s[%d]",
-                      cols[j], items, items == 1 ? "" : "s", cols[j], cols[j], items);
+                      CLI_SNIP(cols[j]), items, items == 1 ? "" : "s", cols[j], cols[j], items);
             return -1;
         }
         if (i < 0 && k < 0) {
@@ -232,7 +232,7 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
                 cli_error("run",
                           "--group-by: '%s' is neither an input of the rule set "
                           "nor a --keep column: %s",
-                          cols[j], h);
+                          CLI_SNIP(cols[j]), h);
                 return -1;
             }
             /* an item past the list's end, or the input or --keep column
@@ -243,7 +243,7 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
             int of = b ? col_list_items(cfg->rs, fam) : 0;
             if (of) {
                 cli_error("run", "--group-by: '%s' is a list of %d item%s, %s[1] … %s[%d]",
-                          fam, of, of == 1 ? "" : "s", fam, fam, of);
+                          CLI_SNIP(fam), of, of == 1 ? "" : "s", fam, fam, of);
                 return -1;
             }
             cli_did_you_mean_input(cols[j], cfg->rs, hint, sizeof hint);
@@ -253,7 +253,7 @@ static int group_targets(run_cfg *cfg, const char *const *cols, size_t n)
             cli_error("run",
                       "--group-by: '%s' is neither an input of the rule set "
                       "nor a --keep column%s",
-                      cols[j], hint);
+                      CLI_SNIP(cols[j]), hint);
             return -1;
         }
         cfg->group_target[j] = i >= 0 ? T_INPUT + i : -1 - k;
@@ -510,7 +510,7 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
         if (j == nh) { /* a list's bare name is told its items (P7-07) */
             char lh[512], hint[QL_DECIMAL_TEXT_MAX * 4];
             const char *h = col_list_hint(cfg->watch, cfg->keep[k], lh, sizeof lh);
-            cli_error("run", "--keep: the input has no column '%s'%s%s", cfg->keep[k],
+            cli_error("run", "--keep: the input has no column '%s'%s%s", CLI_SNIP(cfg->keep[k]),
                       h ? ": " : "",
                       h ? h
                         : cli_did_you_mean(cfg->keep[k], (const char *const *)header, nh, hint,
@@ -523,7 +523,7 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
             ql_ruleset_input_index(cfg->rs, cfg->keep[k]) >= 0) {
             cli_error("run", "--keep '%s' and --ignore-columns '%s': the input would be "
                              "shown but not read; keep it or ignore it, not both",
-                      cfg->keep[k], cfg->keep[k]);
+                      CLI_SNIP(cfg->keep[k]), CLI_SNIP(cfg->keep[k]));
             return -1;
         }
     }
@@ -536,7 +536,7 @@ static int map_header(run_state *st, const char *const *header, size_t nh)
         if (j == nh || col_ignored(cfg->watch, st->group[g])) {
             char hint[QL_DECIMAL_TEXT_MAX * 4];
             cli_error("run", "--group-by: the input has no column '%s'%s",
-                      st->group[g],
+                      CLI_SNIP(st->group[g]),
                       j < nh ? " that is read (--ignore-columns names it)"
                              : cli_did_you_mean(st->group[g], (const char *const *)header, nh,
                                                 hint, sizeof hint));

@@ -14,7 +14,7 @@ static void print_failure(const char *file, int line, const char *case_name,
                           const char *message, void *payload)
 {
     (void)payload; /* the test file's path: `file` says it */
-    printf("%s:%d: case '%s': %s\n", file, line, case_name, message);
+    printf("%s:%d: case '%s': %s\n", file, line, CLI_SNIP(case_name), message);
 }
 
 /* "TEST: rules FILE (ID version V), which extends FILE2, which extends

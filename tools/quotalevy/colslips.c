@@ -5,6 +5,7 @@
  * last item, input names run together by another separator, and a
  * header or record of which no name is an input.
  */
+#include "cli.h" /* CLI_SNIP */
 #include "colwatch.h"
 
 #include <stdio.h>
@@ -182,7 +183,8 @@ const char *col_list_hint(const col_watch *w, const char *name, char *buf,
         snprintf(buf, size,
                  "'%s' is a list input of %d item%s: name its items, %.*s[1] … "
                  "%.*s[%d]",
-                 e.p ? e.p : "", n, n == 1 ? "" : "s", bl, first, bl, first, n);
+                 CLI_SNIP(e.p ? e.p : ""), n, n == 1 ? "" : "s", bl, first, bl,
+                 first, n);
     else
         snprintf(buf, size,
                  "did you mean the list '%.*s', items %.*s[1] … %.*s[%d]?", bl,
@@ -211,8 +213,9 @@ int cw_say_list_named(const col_watch *w, const char *cmd, const char *where,
                 "would be read as no input, every item empty; --ignore-columns "
                 "'%s' "
                 "reads the file anyway)\n",
-                cmd, where, what, nm, nm, size, size == 1 ? "" : "s", bl, first,
-                bl, first, bl, first, size, what, what, nm);
+                cmd, where, what, CLI_SNIP(nm), CLI_SNIP(nm), size,
+                size == 1 ? "" : "s", bl, first, bl, first, bl, first, size,
+                what, what, CLI_SNIP(nm));
     else
         fprintf(
             w->say,
@@ -220,8 +223,8 @@ int cw_say_list_named(const col_watch *w, const char *cmd, const char *where,
             "mean "
             "the list '%.*s'? It is read as %.*s[1] … %.*s[%d], one %s each "
             "(--ignore-columns '%s' reads the file anyway)\n",
-            cmd, where, what, nm, bl, first, bl, first, bl, first, size, what,
-            nm);
+            cmd, where, what, CLI_SNIP(nm), bl, first, bl, first, bl, first,
+            size, what, CLI_SNIP(nm));
     free(b.p);
     return 1;
 }
@@ -287,7 +290,7 @@ int cw_say_sep(const col_watch *w, const char *cmd, const char *where,
             "of "
             "inputs: its names would be read as one, and those inputs as empty "
             "(unquote the header line)\n",
-            cmd, where, what, b.p ? b.p : "");
+            cmd, where, what, CLI_SNIP(b.p ? b.p : ""));
     else
         fprintf(w->say,
                 "quotalevy %s: %s: %s '%s' holds names of inputs separated by "
@@ -295,7 +298,8 @@ int cw_say_sep(const col_watch *w, const char *cmd, const char *where,
                 "file seems to be separated by %s, and quotalevy reads CSV "
                 "separated "
                 "by ',' (save or convert the file as comma-separated CSV)\n",
-                cmd, where, what, b.p ? b.p : "", sep_name(sep), sep_name(sep));
+                cmd, where, what, CLI_SNIP(b.p ? b.p : ""), sep_name(sep),
+                sep_name(sep));
     free(b.p);
     return 1;
 }
@@ -319,7 +323,7 @@ int cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
             "the file is separated by '%c'; quotalevy reads CSV separated by "
             "',' only (save or convert the file as comma-separated "
             "CSV; a first line 'sep=,' is read as Excel reads it)\n",
-            cmd, where, first, first[4]);
+            cmd, where, CLI_SNIP(first), first[4]);
     else
         fprintf(w->say,
                 "quotalevy %s: %s: %s%s (`quotalevy check RULES` lists the "

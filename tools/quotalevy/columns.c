@@ -197,8 +197,8 @@ static int say_bad_item(const col_watch *w, const char *cmd, const char *where,
             "quotalevy %s: %s: %s '%s' is not an input of the rules: '%.*s' is a "
             "list of %d item%s, %s … %.*s[%d] (--ignore-columns '%s' reads the "
             "file anyway)\n",
-            cmd, where, what, b.p ? b.p : "", base, first, size, size == 1 ? "" : "s",
-            first, base, first, size, b.p ? b.p : "");
+            cmd, where, what, CLI_SNIP(b.p ? b.p : ""), base, first, size, size == 1 ? "" : "s",
+            first, base, first, size, CLI_SNIP(b.p ? b.p : ""));
     free(b.p);
     return 1;
 }
@@ -212,7 +212,7 @@ static void say_near(const col_watch *w, const char *cmd, const char *where,
             "quotalevy %s: %s: %s '%s' is not an input of the rules: did you mean "
             "'%s'? (that input has no %s, so it would be read as empty; "
             "--ignore-columns '%s' reads the file anyway)\n",
-            cmd, where, what, b.p ? b.p : "", meant, what, b.p ? b.p : "");
+            cmd, where, what, CLI_SNIP(b.p ? b.p : ""), CLI_SNIP(meant), what, CLI_SNIP(b.p ? b.p : ""));
     free(b.p);
 }
 
@@ -387,7 +387,7 @@ int col_check_header(col_watch *w, const char *cmd, const char *input, long line
             continue;
         if (nignored < 20) {
             sb_puts(&list, nignored ? ", " : "");
-            sb_put_escaped(&list, names[j], strlen(names[j]));
+            sb_puts(&list, CLI_SNIP(names[j]));
         }
         nignored++;
     }
@@ -414,7 +414,7 @@ int col_check_header(col_watch *w, const char *cmd, const char *input, long line
             const char *h = col_list_hint(w, w->ignore[k], lh, sizeof lh);
             fprintf(stderr, "quotalevy %s: %s: --ignore-columns: the input has no "
                             "column '%s'%s%s\n",
-                    cmd, header_at, b.p ? b.p : "", h ? ": " : "",
+                    cmd, header_at, CLI_SNIP(b.p ? b.p : ""), h ? ": " : "",
                     h ? h
                       : cli_did_you_mean(w->ignore[k], (const char *const *)names, n, hint,
                                          sizeof hint));
@@ -552,7 +552,7 @@ static int first_record(col_watch *w, const char *cmd, const char *input, long l
         fprintf(w->say,
                 "quotalevy %s: %s: note: key '%s' is not read by the rules and "
                 "is ignored%s (--ignore-columns NAME,… or '*' says so knowingly)\n",
-                cmd, at(&kl, input, line, column_of(cols, j)), b.p ? b.p : "",
+                cmd, at(&kl, input, line, column_of(cols, j)), CLI_SNIP(b.p ? b.p : ""),
                 w->nseen == SEEN_MAX ? "; further new keys are not listed" : "");
         if (w->nseen == SEEN_MAX)
             w->seen_full = 1;
@@ -575,7 +575,7 @@ static int first_record(col_watch *w, const char *cmd, const char *input, long l
         fprintf(w->say,
                 "quotalevy %s: %s: --keep: the first record, whose keys are the file's "
                 "columns, has no key '%s'\n",
-                cmd, where, b.p ? b.p : "");
+                cmd, where, CLI_SNIP(b.p ? b.p : ""));
         free(b.p);
         stop = 1;
     }
@@ -758,7 +758,7 @@ static int later_record(col_watch *w, const char *cmd, const char *input, long l
     case P_KEEP: /* P18-02: it was written empty without a word */
         b->len = 0;
         sb_puts(b, "no key '");
-        sb_put_escaped(b, w->keep[which], strlen(w->keep[which]));
+        sb_puts(b, CLI_SNIP(w->keep[which]));
         sb_puts(b, "', which the first record (line ");
         sb_puts(b, num);
         sb_puts(b, ") gives and --keep copies: it would be written empty (give the key, "
@@ -768,12 +768,12 @@ static int later_record(col_watch *w, const char *cmd, const char *input, long l
     case P_UNKNOWN:
         b->len = 0;
         sb_puts(b, "key '");
-        sb_put_escaped(b, names[which], strlen(names[which]));
+        sb_puts(b, CLI_SNIP(names[which]));
         sb_puts(b, "' is not read by the rules, and the first record (line ");
         sb_puts(b, num);
         sb_puts(b, "), whose keys are the file's columns, has no such key: a record's "
                    "keys differ from the first's (--ignore-columns '");
-        sb_put_escaped(b, names[which], strlen(names[which]));
+        sb_puts(b, CLI_SNIP(names[which]));
         sb_puts(b, "' reads the file anyway)");
         *field = names[which];
         break;

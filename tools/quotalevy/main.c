@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     int takes = help ? 3 : 2;
     if ((help || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) && argc > takes) {
         cli_error(NULL, "%s takes no argument '%s' (see quotalevy --help)", cmd,
-                  argv[takes]);
+                  CLI_SNIP(argv[takes]));
         return EXIT_USAGE;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
         if (argc > 2 && !help_known(argv[2])) {
             cli_error(NULL, "help: unknown command '%s' (expected run, explain, "
                             "test, check or compare)",
-                      argv[2]);
+                      CLI_SNIP(argv[2]));
             return EXIT_USAGE;
         }
         help_print(stdout, argc > 2 ? argv[2] : NULL);
@@ -114,6 +114,6 @@ int main(int argc, char **argv)
         }
     cli_error(NULL, "unknown command '%s' (expected run, explain, test, "
                     "check or compare; see quotalevy --help)",
-              cmd);
+              CLI_SNIP(cmd));
     return EXIT_USAGE;
 }

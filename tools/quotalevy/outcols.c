@@ -96,7 +96,7 @@ static int check(ocset *s, const char *cmd, const char *file)
                       "%s would have two columns called '%s': %s and %s; "
                       "one name must have one meaning in a file (rename or "
                       "leave out one)",
-                      file, e.p ? e.p : "", first->what, dup->what);
+                      file, CLI_SNIP(e.p ? e.p : ""), first->what, dup->what);
             free(e.p);
             rc = -1;
         }

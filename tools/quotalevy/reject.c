@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"   /* cli_error */
+#include "cli.h"   /* cli_error, CLI_SNIP */
 #include "input.h" /* in_id_named */
 
 const char *rj_error(const ql_error *err, char *buf, size_t size,
@@ -36,13 +36,13 @@ void rj_line(strbuf *b, const char *path, long line, int column,
     sb_puts(b, what);
     if (id) {
         sb_puts(b, " (id ");
-        sb_put_escaped(b, id, strlen(id));
+        sb_puts(b, CLI_SNIP(id)); /* escaped and cut as a message quotes */
         sb_putc(b, ')');
     }
     sb_puts(b, ": ");
     if (field && *field) {
         sb_puts(b, "field '");
-        sb_put_escaped(b, field, strlen(field));
+        sb_puts(b, CLI_SNIP(field));
         sb_puts(b, "': ");
     }
     sb_put_escaped(b, msg, strlen(msg));
