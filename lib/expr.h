@@ -103,6 +103,13 @@ typedef struct ast {
     int field;  /* A_MEMBER: the check's field, CF_* (code.h) */
     int digits; /* round(), ceil(), floor(), trunc(): places to keep */
     qd_round mode; /* … and the rounding mode */
+    /* typecheck_fold.c: a number or bool with one value on every date
+     * for every record (konst; kval, a bool's 0 or 1), and a node in it
+     * that can run and always fails (a division by a divisor always 0,
+     * or such values that overflow), or NULL */
+    uint8_t konst;
+    qd kval;
+    const struct ast *fails;
 } ast;
 
 /* A number expression as a ratio, for a rounding or comparison decided

@@ -675,33 +675,44 @@ static QLI_NOINLINE ql_status tc_binary(cc *c, ast *n)
     }
 }
 
+/* The node's own rule, its operands first; then its value if it is
+ * known at load (typecheck_fold.c). */
 static ql_status tc_node(cc *c, ast *n)
 {
-    ql_status st;
+    ql_status st = QL_OK;
     switch (n->kind) {
     case A_NUMBER:
     case A_STRING:
     case A_BOOL:
-        return tc_literal(n);
+        st = tc_literal(n);
+        break;
     case A_NAME:
-        return tc_name(c, n);
+        st = tc_name(c, n);
+        break;
     case A_MEMBER:
-        return tc_member(c, n);
+        st = tc_member(c, n);
+        break;
     case A_CALL:
-        return tc_call(c, n);
+        st = tc_call(c, n);
+        break;
     case A_UNARY:
-        if ((st = qli_tc_expr(c, n->args[0])))
-            return st;
-        return tc_unary(c, n);
+        if ((st = qli_tc_expr(c, n->args[0])) == QL_OK)
+            st = tc_unary(c, n);
+        break;
     case A_IN:
-        for (size_t i = 0; i < n->nargs; i++)
-            if ((st = qli_tc_expr(c, n->args[i])) || (st = tc_in_item(c, n, i)))
-                return st;
-        return tc_in(c, n);
+        for (size_t i = 0; i < n->nargs && st == QL_OK; i++)
+            if ((st = qli_tc_expr(c, n->args[i])) == QL_OK)
+                st = tc_in_item(c, n, i);
+        if (st == QL_OK)
+            st = tc_in(c, n);
+        break;
     case A_BINARY:
-        if ((st = qli_tc_expr(c, n->args[0])) || (st = qli_tc_expr(c, n->args[1])))
-            return st;
-        return tc_binary(c, n);
+        if ((st = qli_tc_expr(c, n->args[0])) == QL_OK &&
+            (st = qli_tc_expr(c, n->args[1])) == QL_OK)
+            st = tc_binary(c, n);
+        break;
     }
-    return QL_OK;
+    if (st == QL_OK)
+        qli_tc_fold(c, n);
+    return st;
 }

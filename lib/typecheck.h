@@ -86,6 +86,16 @@ ql_status qli_tc_percent_among(cc *c, ast *const *v, size_t n, size_t step,
 ql_status qli_tc_bracket_percent(cc *c, const ast *n,
                                  const struct param_def *p);
 
+/* typecheck_fold.c: values known at load.  Node n, its operands and
+ * its own type checked: its value when it has one on every date for
+ * every record (ast.konst, ast.kval), and what in it can run and always
+ * fails (ast.fails: a division by a divisor always 0, or such values
+ * that overflow).  qli_tc_fold_root: a formula's tree whose root keeps
+ * such a failure is a load error there, located at the divisor and
+ * naming the parameters and values it is made of. */
+void qli_tc_fold(const cc *c, ast *n);
+ql_status qli_tc_fold_root(cc *c, const ast *tree);
+
 /* order.c */
 /* Settles block blk (state 0) and every block it names before it, with
  * no recursion: on failure each block on the way is failed (state 3). */

@@ -45,6 +45,8 @@ static ql_status check_tree(cc *c, ast *tree, int elem, int len,
     ql_status st = qli_tc_expr(c, tree);
     if (st == QL_OK)
         st = c->list_status;
+    if (st == QL_OK)
+        st = qli_tc_fold_root(c, tree);
     *need = tree->sdepth + c->need;
     *chain = c->chain + 1;
     c->node = sn;

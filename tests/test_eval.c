@@ -296,7 +296,7 @@ static void test_eval_runtime_arithmetic_errors(void **state)
         "computed:\n"
         "  q: {expr: a / b, scale: 2, display: half_up}\n"
         "  big: a * a * a\n"
-        "  lazy: {expr: \"if(a > 0, 1, b / 0)\", scale: 0, display: half_up}\n"
+        "  lazy: {expr: \"if(a > 0, 1, b / (a - a))\", scale: 0, display: half_up}\n"
         "outputs: [lazy, q]\n";
     ql_ruleset *rs = load_text(yaml);
     ql_record *rec;
