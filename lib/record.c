@@ -271,7 +271,7 @@ static ql_status store_string(ql_record *rec, size_t i, const char *s,
     return QL_OK;
 }
 
-/* Whether s is valid UTF-8 without NUL bytes. */
+/* Whether s is valid UTF-8 without NUL bytes: what utf8_fail reports. */
 static int valid_utf8(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -284,32 +284,12 @@ static int valid_utf8(const char *s, size_t len)
         if ((x | ~t) & 0x8080808080808080ULL)
             break;
     }
+    /* the rest through the library's one decoder (utf8.h) */
     while (i < len) {
-        unsigned c = p[i];
         size_t n;
-        if (c == 0)
+        if (p[i] == 0 || qli_utf8_decode(p + i, len - i, &n) < 0)
             return 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 1;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 2;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 3;
-        else
-            return 0;
-        if (i + n >= len)
-            return 0; /* the sequence is cut off */
-        for (size_t k = 1; k <= n; k++)
-            if ((p[i + k] & 0xC0) != 0x80)
-                return 0;
-        if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F) ||
-            (c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))
-            return 0; /* overlong, surrogate or beyond U+10FFFF */
-        i += n + 1;
+        i += n;
     }
     return 1;
 }

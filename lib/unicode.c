@@ -13,30 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static size_t encode(uint32_t c, char *o)
-{
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | c >> 6);
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | c >> 12);
-        o[1] = (char)(0x80 | (c >> 6 & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | c >> 18);
-    o[1] = (char)(0x80 | (c >> 12 & 0x3F));
-    o[2] = (char)(0x80 | (c >> 6 & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 static int in_ranges(uint32_t c, const uint32_t (*r)[2], size_t n)
 {
     size_t lo = 0, hi = n;
@@ -282,7 +258,7 @@ size_t qli_uc_fold(const char *str, size_t n, char *out, size_t size)
     size_t o = 0;
     for (size_t j = 0; j < m; j++) {
         char b[4];
-        size_t w = encode(cps[j], b);
+        size_t w = qli_utf8_encode(cps[j], b);
         if (o + w + 1 > size)
             return 0;
         memcpy(out + o, b, w);
@@ -477,7 +453,7 @@ size_t qli_uc_number_lookalike(const char *str, size_t n, int percent_ok,
     if (!o || !size)
         return 0;
     char twin[8];
-    size_t tl = encode(first_cp, twin);
+    size_t tl = qli_utf8_encode(first_cp, twin);
     /* no "write 12%" where a '%' is no number either */
     int fix = percent_ok || !memchr(fixed, '%', o);
     int w = snprintf(buf, size,

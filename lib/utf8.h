@@ -1,7 +1,10 @@
 /*
- * utf8.h — the library's one UTF-8 decoder, shared by the text checks
- * (unicode.c) and the text a person reads (explain.c).  Header-only, so
- * no symbol of it exists to leak.  Internal.
+ * utf8.h — the library's one UTF-8 decoder and encoder, shared by the
+ * text checks (unicode.c, record.c's string inputs) and the text a person
+ * reads (explain.c), and by the front ends (tools/quotalevy/lookalike.c's
+ * name checks, which the command and the bindings link, and jsonl.c's
+ * \u escapes).  Header-only, so no symbol of it exists to leak; it
+ * includes only standard headers.  Internal.
  */
 #ifndef QL_UTF8_H
 #define QL_UTF8_H
@@ -91,6 +94,32 @@ static inline void qli_utf8_why(const unsigned char *s, size_t n, char *buf,
                  "it starts an overlong form of U+%04lX (%u bytes "
                  "for what UTF-8 writes shorter)",
                  cp, k + 1);
+}
+
+/* The UTF-8 bytes of code point c (at most U+10FFFF) into o, which has
+ * room for 4; their count. */
+static inline size_t qli_utf8_encode(unsigned long c, char *o)
+{
+    if (c < 0x80) {
+        o[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (char)(0xC0 | c >> 6);
+        o[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char)(0xE0 | c >> 12);
+        o[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        o[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | c >> 18);
+    o[1] = (char)(0x80 | (c >> 12 & 0x3F));
+    o[2] = (char)(0x80 | (c >> 6 & 0x3F));
+    o[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
 }
 
 #endif

@@ -6,6 +6,9 @@
 #include "quotalevy.h" /* ql_decimal_parse */
 #include "strbuf.h"   /* buf_grow */
 
+/* the library's UTF-8 encoder, header-only: static inline, no symbol */
+#include "../../lib/utf8.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,29 +266,6 @@ static int out_put(jsonl_reader *r, const char *s, size_t n)
     return 0;
 }
 
-static void utf8(unsigned cp, char *b, size_t *n)
-{
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        *n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xC0 | cp >> 6);
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        *n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | cp >> 12);
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        *n = 3;
-    } else {
-        b[0] = (char)(0xF0 | cp >> 18);
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[3] = (char)(0x80 | (cp & 0x3F));
-        *n = 4;
-    }
-}
-
 typedef struct cursor {
     const char *s;
     size_t i, n;
@@ -374,8 +354,7 @@ static int string(jsonl_reader *r, cursor *c, size_t *off, size_t *len)
             return -1;
         }
         char b[4];
-        size_t bn;
-        utf8(cp, b, &bn);
+        size_t bn = qli_utf8_encode(cp, b);
         if (out_put(r, b, bn))
             return -1;
     }

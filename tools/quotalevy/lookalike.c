@@ -5,32 +5,14 @@
  */
 #include "lookalike.h"
 
+/* the library's one decoder, header-only: static inline, no symbol */
+#include "../../lib/utf8.h"
+
 #include <stdio.h>
 
 int32_t utf8_decode(const char *str, size_t n, size_t *len)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    unsigned c = s[0], k, cp, min;
-    *len = 1;
-    if (c < 0x80)
-        return (int32_t)c;
-    if (c >= 0xC2 && c <= 0xDF)
-        k = 1, cp = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        k = 2, cp = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        k = 3, cp = c & 0x07, min = 0x10000;
-    else
-        return -1;
-    for (unsigned j = 1; j <= k; j++) {
-        if (j >= n || (s[j] & 0xC0) != 0x80)
-            return -1;
-        cp = cp << 6 | (s[j] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return -1;
-    *len = k + 1;
-    return (int32_t)cp;
+    return (int32_t)qli_utf8_decode((const unsigned char *)str, n, len);
 }
 
 /* Characters that print as nothing (Unicode's default ignorables and

@@ -14,7 +14,8 @@
 #include <stdint.h>
 
 /* The code point of the UTF-8 sequence at s (n bytes left) and its
- * length in *len; −1 (and *len 1) for a byte that starts no valid one. */
+ * length in *len; −1 (and *len 1) for a byte that starts no valid one:
+ * the library's decoder (lib/utf8.h), for the front ends. */
 int32_t utf8_decode(const char *s, size_t n, size_t *len);
 
 /* Whether code point c prints as nothing or as a blank that is not the
