@@ -322,6 +322,10 @@ local function run_batch(self, records, date, flags, many)
     end
   end
   if #sent == 0 then return out end
+  -- the handle again: a record's __pairs or __index may have closed the
+  -- rule set as it was read, and `h` is then freed (P18-09: "NULL
+  -- argument"); a closed rule set is refused in the words it gets anywhere
+  h = self:_handle()
   self._batch = self._batch or core.ql_swig_batch(h)
   local packed = table.concat(parts, "\0") .. "\0"
   local got = self._batch:evaluate(packed, d, flags)

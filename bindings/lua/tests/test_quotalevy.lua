@@ -761,6 +761,28 @@ test("every example file equals the command line's output, each number at its sc
   end
 end)
 
+-- P18-09: a record whose __pairs (or __index, read for its id) closes the
+-- rule set in the middle of the call got the bare "NULL argument" (the
+-- handle taken before the record was read was freed); it gets the words
+-- every closed rule set gets, from evaluate, evaluate_many and explain
+test("a record that closes the rule set while it is read gets the closed message", function()
+  local function closer(rs)
+    return setmetatable({}, { __pairs = function()
+      rs:close()
+      collectgarbage()
+      return next, firm(), nil
+    end })
+  end
+  for _, call in ipairs { "evaluate", "explain", "evaluate_many" } do
+    local rs = quotalevy.load(NATIONAL)
+    local arg = closer(rs)
+    if call == "evaluate_many" then arg = { firm(), arg, firm() } end
+    local e = tostring(raises(rs[call], rs, arg, JUNE))
+    assert(e:find("the rule set 'cn-national' is closed", 1, true), call .. ": " .. e)
+    assert(not e:find("NULL", 1, true), call .. ": " .. e)
+  end
+end)
+
 test("close, and rule sets dropped in any order", function()
   local rs = quotalevy.load(NATIONAL)
   local r = rs:evaluate(firm(), JUNE)

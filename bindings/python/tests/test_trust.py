@@ -2,6 +2,7 @@
 threads never mix records, a batch yields exactly what it should, errors
 are classified by the stage that failed; and rule sets pickle."""
 import collections
+import collections.abc
 import os
 import pickle
 import subprocess
@@ -778,6 +779,42 @@ def test_a_call_under_way_when_another_thread_closes_is_the_last():
     closed.set()
     t.join()
     assert seen == [CLOSE_ROWS] + ["the rule set 'cn-jilin' is closed"] * 3
+
+
+@pytest.mark.parametrize("on", ["iter", "getitem"])
+@pytest.mark.parametrize("call", ["evaluate", "evaluate_many", "explain"])
+def test_a_record_that_closes_the_rule_set_as_it_is_read(call, on):
+    """P18-09's class in Python: a mapping whose iteration or __getitem__
+    closes the rule set during evaluate, evaluate_many or explain (Lua's
+    __pairs got a bare "NULL argument").  The call raises the words every
+    closed rule set gets, and nothing is evaluated on freed rules."""
+    import gc
+    rs = quotalevy.RuleSet.load(NATIONAL)
+
+    class Closing(collections.abc.Mapping):
+        def __getitem__(self, k):
+            if on == "getitem":
+                rs.close()
+                gc.collect()
+            return FIRM[k]
+
+        def __iter__(self):
+            if on == "iter":
+                rs.close()
+                gc.collect()
+            return iter(FIRM)
+
+        def __len__(self):
+            return len(FIRM)
+
+    with pytest.raises(ValueError) as e:
+        if call == "evaluate_many":
+            list(rs.evaluate_many([FIRM, Closing(), FIRM], "2024-06-30"))
+        elif call == "explain":
+            rs.evaluate(Closing(), "2024-06-30", trace=True).explain()
+        else:
+            rs.evaluate(Closing(), "2024-06-30")
+    assert str(e.value) == "the rule set 'cn-national' is closed"
 
 
 def test_each_unpickle_is_its_own_ruleset_over_shared_rules():

@@ -768,4 +768,42 @@ class RuleSetTest {
         assertEquals("cn-national", rs.id());
         rs.close(); /* twice is fine */
     }
+    /* P18-09's class in Java: a Map whose iteration or get() closes the
+     * rule set while the record is read (Lua's __pairs got a bare "NULL
+     * argument").  The call throws the words every closed rule set gets:
+     * the record is read before the handle is taken, under its lock. */
+    @Test
+    void aRecordThatClosesTheRuleSetAsItIsRead() {
+        for (String call : new String[] {"evaluate", "evaluateAll", "explain"}) {
+            RuleSet rs = RuleSet.load(NATIONAL);
+            Map<String, Object> closing = new HashMap<>(firm()) {
+                @Override
+                public java.util.Set<Map.Entry<String, Object>> entrySet() {
+                    rs.close();
+                    return super.entrySet();
+                }
+
+                @Override
+                public Object get(Object k) {
+                    rs.close();
+                    return super.get(k);
+                }
+
+                @Override
+                public void forEach(java.util.function.BiConsumer<? super String, ? super Object> f) {
+                    rs.close();
+                    super.forEach(f);
+                }
+            };
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+                if (call.equals("evaluateAll"))
+                    rs.evaluateAll(List.of(firm(), closing, firm()), JUNE);
+                else if (call.equals("explain"))
+                    rs.evaluate(closing, JUNE).explain();
+                else
+                    rs.evaluate(closing, JUNE);
+            });
+            assertEquals("the rule set 'cn-national' is closed", e.getMessage(), call);
+        }
+    }
 }
