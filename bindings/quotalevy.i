@@ -73,6 +73,7 @@ enum {
 };
 typedef int ql_param_unit;
 enum { QL_EVAL_TRACE = 1 };
+enum { QL_OVERRIDE_NUMBER = 1 }; /* ql_override.flags: a program's number */
 /* ql_swig_batch.evaluate's flag: refuse keys that are no input (swig_batch.h). */
 enum { QL_SWIG_NO_EXTRA = 0x100 };
 
@@ -142,10 +143,13 @@ static char *ql_ruleset_param_text(const ql_ruleset *rs, size_t i, int date,
 %{
 /* Loads with what-if overrides, from the file `source` or (yaml not
  * NULL) from that text named `source`: ql_ruleset_load_ext.  The
- * overrides come packed as "param\0value\0shown\0YYYY-MM-DD\0" each (the
- * binding has checked the values are exact; `shown` is how the program's
- * user gave the value, quoted in messages, "" when `value` is that); a
- * date that does not parse is QL_EINVAL with the parameter as the field. */
+ * overrides come packed as "param\0value\0shown\0kind\0YYYY-MM-DD\0"
+ * each (the binding has checked the values are exact; `shown` is how the
+ * program's user gave the value, quoted in messages, "" when `value` is
+ * that; kind "n" when `value` is a number the program held, the value
+ * itself whatever the parameter's unit — QL_OVERRIDE_NUMBER, so the rules
+ * are loaded once —, "" for a text as a rules file writes it); a date
+ * that does not parse is QL_EINVAL with the parameter as the field. */
 static ql_ruleset *ql_swig_load_ext(const char *source, const char *yaml,
                                     const char *data, size_t len,
                                     ql_error *err)
@@ -153,14 +157,14 @@ static ql_ruleset *ql_swig_load_ext(const char *source, const char *yaml,
     size_t nul = 0;
     for (size_t k = 0; k < len; k++)
         nul += data[k] == '\0';
-    if (nul % 4 || (len && data[len - 1] != '\0')) {
+    if (nul % 5 || (len && data[len - 1] != '\0')) {
         ql_error_clear(err);
         err->code = QL_EINVAL;
         snprintf(err->message, sizeof err->message,
                  "malformed override list");
         return NULL;
     }
-    size_t n = nul / 4;
+    size_t n = nul / 5;
     ql_override *ovr = n ? calloc(n, sizeof *ovr) : NULL;
     if (n && !ovr) {
         ql_error_clear(err);
@@ -172,12 +176,14 @@ static ql_ruleset *ql_swig_load_ext(const char *source, const char *yaml,
     for (size_t k = 0; k < n; k++) {
         const char *param = p, *value = p + strlen(p) + 1;
         const char *shown = value + strlen(value) + 1;
-        const char *date = shown + strlen(shown) + 1;
+        const char *kind = shown + strlen(shown) + 1;
+        const char *date = kind + strlen(kind) + 1;
         p = date + strlen(date) + 1;
         ovr[k].version = QL_OVERRIDE_VERSION;
         ovr[k].param = param;
         ovr[k].value = value;
         ovr[k].shown = shown[0] ? shown : NULL;
+        ovr[k].flags = !strcmp(kind, "n") ? QL_OVERRIDE_NUMBER : 0;
         if (ql_date_parse(&ovr[k].from, date, strlen(date), err)) {
             /* named as a parameter's, as the library's override errors
              * are (the field alone read "field 'ratio': ", P7-04) */

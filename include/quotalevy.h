@@ -359,17 +359,33 @@ QL_EXTERN ql_status ql_ruleset_diagnose(ql_error *errs, size_t max,
  *     ql_override o[] = {{QL_OVERRIDE_VERSION, "quota_rate", "1.7%", d}};
  * Version 2 adds `shown`: how the caller's user gave the value when a
  * program wrote `value` from it (a binding's Python Decimal('1E+1') or
- * Java BigDecimal, written as the share "1000%"), so that a message
- * quotes what the user gave, not a text they never wrote; NULL quotes
- * `value`.  Version 1 arrays (without `shown`) are read as they are. */
-#define QL_OVERRIDE_VERSION 2
+ * Java BigDecimal), so that a message quotes what the user gave, not a
+ * text they never wrote; NULL quotes `value`.  Version 3 adds `flags`
+ * (QL_OVERRIDE_*, 0 for none; another bit is QL_EINVAL).  Version 1 and
+ * 2 arrays are read as they are, with flags 0. */
+#define QL_OVERRIDE_VERSION 3
+
+/* Flags of ql_override (version 3).  QL_OVERRIDE_NUMBER: `value` is a
+ * plain decimal number ("0.017", "1E+34" written out) that is the
+ * parameter's value itself, whatever the parameter's unit — a
+ * percentage's share (0.017 for 1.7 %), no '%' — for a program that
+ * holds the value as a number (a Python Decimal, a Java BigDecimal) and
+ * so need not know the parameter's unit, or load the rules once to learn
+ * it (ql_ruleset_param_unit), before loading them with the override.
+ * Without it a percentage's value is written with '%' as in a rules file,
+ * and one without is refused (a forgotten '%': 1 meant as 1 %).  The
+ * value is held to the parameter's type, places and bounds as any
+ * override; a parameter that is not a number refuses it as a text of the
+ * wrong kind. */
+#define QL_OVERRIDE_NUMBER 1u
 
 typedef struct ql_override {
     unsigned int version; /* QL_OVERRIDE_VERSION */
     const char *param;
     const char *value;
     ql_date from;
-    const char *shown; /* version 2: the value as given, for messages */
+    const char *shown;  /* version 2: the value as given, for messages */
+    unsigned int flags; /* version 3: QL_OVERRIDE_* */
 } ql_override;
 
 /* Every member zero / NULL except the version. */
@@ -377,7 +393,8 @@ typedef struct ql_override {
 
 /* Initialises *o as QL_OVERRIDE_INIT for `version` (pass
  * QL_OVERRIDE_VERSION), writing only that version's layout (version 1's
- * struct ends before `shown`).  QL_EINVAL for NULL or an unknown version. */
+ * struct ends before `shown`, version 2's before `flags`).  QL_EINVAL for
+ * NULL or an unknown version. */
 QL_EXTERN ql_status ql_override_init(ql_override *o, unsigned int version);
 
 /*
@@ -395,7 +412,8 @@ QL_EXTERN ql_status ql_override_init(ql_override *o, unsigned int version);
  * names it), QL_ETYPE for a table parameter, QL_ESCHEMA for a value that
  * does not fit the parameter's type as its own values must (a fraction
  * for an integer, more places than its money's currency has or than
- * the parameter's places, a percentage written without its '%'),
+ * the parameter's places, a percentage written without its '%' unless
+ * the override has QL_OVERRIDE_NUMBER),
  * QL_ERANGE for one past its min or max; QL_EINVAL for NULL fields, a
  * `from` outside 0001-01-01 … 9999-12-31, or an override version this
  * library does not know (or not the same in every element).  ql_ruleset_load_ext's overrides option does this for a
@@ -639,7 +657,9 @@ QL_EXTERN const char *ql_ruleset_param_name(const ql_ruleset *rs, size_t i);
  * its 35 digits: as a percent it would need 37, more than a decimal
  * holds).  The override's bounds, places and type are checked by the
  * load, as for any override.  Never fails: a NULL rs or an index out of
- * range is QL_PARAM_NOT_NUMBER.
+ * range is QL_PARAM_NOT_NUMBER.  A program that holds the value as a
+ * number need not ask: an override with QL_OVERRIDE_NUMBER is read in the
+ * parameter's unit by the load itself, so the rules are loaded once.
  */
 typedef enum ql_param_unit {
     QL_PARAM_NOT_NUMBER = 0, /* a bool, string, enum, date or table; also

@@ -145,13 +145,16 @@ static ql_status override_value(loader *L, const param_def *d,
     qli_override_given(o, given, sizeof given);
     switch (d->type.kind) {
     case VK_NUMBER: {
-        int pct = len && t[len - 1] == '%';
+        /* QL_OVERRIDE_NUMBER: a program's number, the value itself (a
+         * percentage's share), so no '%' is read or asked for */
+        int number = (o->flags & QL_OVERRIDE_NUMBER) != 0;
+        int pct = !number && len && t[len - 1] == '%';
         nlen = pct ? len - 1 : len;
         q = qli_qd_parse(&v->num, t, nlen);
         if (!q && pct)
             q = qli_qd_percent(&v->num, &v->num);
         bad = q != QD_OK;
-        if (!bad && d->percent && !pct) {
+        if (!bad && d->percent && !pct && !number) {
             const ynode *u = d->percent_node;
             qli_fail(L->err, QL_ESCHEMA, NULL, 0, 0,
                      "override of parameter '%s': %s: the parameter is a "

@@ -222,13 +222,30 @@ typedef struct override_v1 {
     ql_date from;
 } override_v1;
 
+/* Version 2: version 1 and `shown`, without `flags`. */
+typedef struct override_v2 {
+    unsigned int version;
+    const char *param;
+    const char *value;
+    ql_date from;
+    const char *shown;
+} override_v2;
+
+/* The size of one element of a version's array. */
+static size_t override_size(unsigned version)
+{
+    return version == 1   ? sizeof(override_v1)
+           : version == 2 ? sizeof(override_v2)
+                          : sizeof(ql_override);
+}
+
 ql_status ql_override_init(ql_override *o, unsigned int version)
 {
     if (!o || version == 0 || version > QL_OVERRIDE_VERSION)
         return QL_EINVAL;
     /* only the caller's version's layout: a version 1 struct has no
      * `shown`, and memory past it is not the library's (P14-02) */
-    memset(o, 0, version == 1 ? sizeof(override_v1) : sizeof *o);
+    memset(o, 0, override_size(version));
     o->version = version;
     return QL_OK;
 }
@@ -245,7 +262,7 @@ static ql_status overrides_read(const ql_load_options *o, ql_override **out,
     if (!n)
         return QL_OK;
     unsigned v = o->overrides[0].version; /* first in every layout */
-    size_t stride = v == 1 ? sizeof(override_v1) : sizeof(ql_override);
+    size_t stride = override_size(v);
     ql_override *ovr = calloc(n, sizeof *ovr);
     if (!ovr)
         return qli_fail(err, QL_ENOMEM, NULL, 0, 0, "out of memory");
@@ -264,11 +281,20 @@ static ql_status overrides_read(const ql_load_options *o, ql_override **out,
         ovr[i].param = e->param;
         ovr[i].value = e->value;
         ovr[i].from = e->from;
-        ovr[i].shown = v >= 2 ? ((const ql_override *)at)->shown : NULL;
+        ovr[i].shown = v >= 2 ? ((const override_v2 *)at)->shown : NULL;
+        ovr[i].flags = v >= 3 ? ((const ql_override *)at)->flags : 0;
         if (!ovr[i].param || !ovr[i].value) {
             free(ovr);
             return qli_fail(err, QL_EINVAL, NULL, 0, 0,
                             "override %zu: NULL name or value", i);
+        }
+        if (ovr[i].flags & ~QL_OVERRIDE_NUMBER) {
+            ql_status st = qli_fail(err, QL_EINVAL, NULL, 0, 0,
+                                    "override %zu of %s: flags 0x%X are not "
+                                    "ones this library knows (QL_OVERRIDE_NUMBER)",
+                                    i, QLI_QUOTE(ovr[i].param), ovr[i].flags);
+            free(ovr);
+            return st;
         }
         if (!qli_date_in_range(ovr[i].from)) {
             ql_status st = qli_fail(err, QL_EINVAL, NULL, 0, 0,

@@ -220,6 +220,161 @@ static void test_load_ext_override_init_v1_stays_in_its_struct(void **state)
     assert_null(o.shown);
 }
 
+/* Parameter `name` of rs in force on `date`, formatted (a number). */
+static void param_text(const ql_ruleset *rs, const char *name, const char *date,
+                       char *buf, size_t size)
+{
+    ql_error err;
+    for (size_t i = 0; i < ql_ruleset_param_count(rs); i++)
+        if (!strcmp(ql_ruleset_param_name(rs, i), name)) {
+            ql_value v = QL_VALUE_INIT;
+            assert_int_equal(ql_ruleset_param_value(&v, NULL, NULL, rs, i, D(date), &err),
+                             QL_OK);
+            assert_int_equal(v.type, QL_TYPE_NUMBER);
+            ql_decimal_format(buf, size, &v.number);
+            return;
+        }
+    fail_msg("no parameter %s", name);
+}
+
+#define UNITS_HEAD                                                             \
+    "quotalevy: 1\nid: u\ntitle: U\njurisdiction: XX\nversion: \"1\"\n"        \
+    "currency: JPY\nsources:\n  s: {title: Test source (not law)}\n"           \
+    "inputs:\n  a: {type: decimal, scale: 0}\nparameters:\n"
+#define UNITS_TAIL                                                             \
+    "  count: {type: integer, values: [{from: 2000-01-01, value: 3, source: s}]}\n" \
+    "  amount: {type: money, values: [{from: 2000-01-01, value: 10, source: s}]}\n" \
+    "  on: {values: [{from: 2000-01-01, value: true, source: s}]}\n"         \
+    "computed:\n  x: if(on, a * rate * count, 0)\n  y: a * amount\noutputs: [x, y]\n"
+static const char units_percent[] =
+    UNITS_HEAD "  rate: {unit: percent, values: [{from: 2000-01-01, value: 5%, source: s}]}\n"
+    UNITS_TAIL;
+static const char units_plain[] =
+    UNITS_HEAD "  rate: {values: [{from: 2000-01-01, value: 0.05, source: s}]}\n" UNITS_TAIL;
+
+/* Loads `text` (named units.yaml) with one override; its status. */
+static ql_status load_one(ql_ruleset **rs, const char *text, const char *param,
+                          const char *value, unsigned flags, ql_error *err)
+{
+    ql_override o = {QL_OVERRIDE_VERSION, param, value, D("2024-01-01"), NULL, flags};
+    ql_load_options opts = QL_LOAD_OPTIONS_INIT;
+    opts.buffer = text;
+    opts.buffer_len = strlen(text);
+    opts.overrides = &o;
+    opts.n_overrides = 1;
+    *rs = NULL;
+    return ql_ruleset_load_ext(rs, "units.yaml", &opts, err);
+}
+
+/* Version 3's QL_OVERRIDE_NUMBER: a program's number is the value itself,
+ * in the parameter's own unit (a percentage's share), so a binding loads
+ * the rules once — Python and Java loaded them first to ask
+ * ql_ruleset_param_unit whether to write the share with '%'.  Without the
+ * flag a percentage is still written with '%' as in a rules file. */
+static void test_load_ext_override_number(void **state)
+{
+    (void)state;
+    ql_ruleset *rs;
+    ql_error err;
+    char buf[QL_DECIMAL_TEXT_MAX];
+    /* a percentage's share, and the same text without the flag refused */
+    assert_int_equal(load_one(&rs, units_percent, "rate", "0.07", QL_OVERRIDE_NUMBER, &err),
+                     QL_OK);
+    param_text(rs, "rate", "2024-06-30", buf, sizeof buf);
+    assert_text(buf, "0.07");
+    ql_ruleset_free(rs);
+    assert_int_equal(load_one(&rs, units_percent, "rate", "0.07", 0, &err), QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "write it with '%'"));
+    assert_int_equal(load_one(&rs, units_percent, "rate", "7%", 0, &err), QL_OK);
+    param_text(rs, "rate", "2024-06-30", buf, sizeof buf);
+    assert_text(buf, "0.07");
+    ql_ruleset_free(rs);
+    /* a number's text has no '%' */
+    assert_int_equal(load_one(&rs, units_percent, "rate", "7%", QL_OVERRIDE_NUMBER, &err),
+                     QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "is not a number"));
+    /* any other number as it is: 1E+34 written out is 35 digits, taken */
+    assert_int_equal(load_one(&rs, units_percent, "amount", "10000000000000000000000000000000000",
+                              QL_OVERRIDE_NUMBER, &err),
+                     QL_OK);
+    param_text(rs, "amount", "2024-06-30", buf, sizeof buf);
+    assert_text(buf, "10000000000000000000000000000000000");
+    ql_ruleset_free(rs);
+    /* held to the parameter's type as any override */
+    assert_int_equal(load_one(&rs, units_percent, "count", "2.5", QL_OVERRIDE_NUMBER, &err),
+                     QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "the parameter is an integer"));
+    assert_int_equal(load_one(&rs, units_percent, "on", "1", QL_OVERRIDE_NUMBER, &err),
+                     QL_ESCHEMA);
+    assert_non_null(strstr(err.message, "is not a bool"));
+    /* a flag this library does not know */
+    assert_int_equal(load_one(&rs, units_percent, "rate", "0.07", 2, &err), QL_EINVAL);
+    assert_non_null(strstr(err.message, "flags 0x2"));
+    assert_null(rs);
+}
+
+/* The file changed between two loads with the same override: each load
+ * reads the number in the unit of the file it read, once (the bindings'
+ * second load could meet a file changed since the first, and refused
+ * it); a version 2 array is read with its own stride, flags 0. */
+static void test_load_ext_override_number_one_load(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/ql_ovrnum_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    ql_override o = {QL_OVERRIDE_VERSION, "rate", "0.07", D("2024-01-01"), "Decimal('0.07')",
+                     QL_OVERRIDE_NUMBER};
+    ql_ruleset *rs = NULL;
+    ql_error err;
+    char buf[QL_DECIMAL_TEXT_MAX];
+    const char *texts[] = {units_percent, units_plain, units_percent};
+    for (int k = 0; k < 3; k++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(texts[k], f);
+        fclose(f);
+        assert_int_equal(ql_ruleset_load_overridden(&rs, path, &o, 1, &err), QL_OK);
+        param_text(rs, "rate", "2024-06-30", buf, sizeof buf);
+        assert_text(buf, "0.07");
+        ql_ruleset_free(rs);
+    }
+    struct {
+        unsigned int version;
+        const char *param, *value;
+        ql_date from;
+        const char *shown;
+    } v2[2] = {{2, "rate", "7%", D("2021-01-01"), NULL},
+               {2, "rate", "8%", D("2022-01-01"), NULL}};
+    assert_int_equal(ql_ruleset_load_overridden(&rs, path, (const ql_override *)(void *)v2, 2,
+                                                &err),
+                     QL_OK);
+    param_text(rs, "rate", "2022-06-30", buf, sizeof buf);
+    assert_text(buf, "0.08");
+    ql_ruleset_free(rs);
+    /* ql_override_init for version 2 stays in version 2's struct */
+    struct {
+        struct {
+            unsigned int version;
+            const char *param, *value;
+            ql_date from;
+            const char *shown;
+        } o;
+        unsigned char after[sizeof(ql_override)];
+    } in2;
+    memset(&in2, 0x5a, sizeof in2);
+    assert_int_equal(ql_override_init((ql_override *)(void *)&in2.o, 2), QL_OK);
+    assert_int_equal(in2.o.version, 2);
+    assert_null(in2.o.shown);
+    for (size_t i = 0; i < sizeof in2.after; i++)
+        assert_int_equal(in2.after[i], 0x5a);
+    ql_override o3;
+    memset(&o3, 0x5a, sizeof o3);
+    assert_int_equal(ql_override_init(&o3, QL_OVERRIDE_VERSION), QL_OK);
+    assert_int_equal(o3.flags, 0);
+    remove(path);
+}
+
 static const char bad_rules[] =
     "quotalevy: 1\nid: t\ntitle: T\njurisdiction: XX\nversion: \"1\"\n"
     "inputs:\n  a: float\n  b: decimal\n"
@@ -589,6 +744,8 @@ int main(void)
         cmocka_unit_test(test_load_ext_buffer),
         cmocka_unit_test(test_load_ext_buffer_with_overrides),
         cmocka_unit_test(test_load_ext_override_shown),
+        cmocka_unit_test(test_load_ext_override_number),
+        cmocka_unit_test(test_load_ext_override_number_one_load),
         cmocka_unit_test(test_load_ext_override_init_v1_stays_in_its_struct),
         cmocka_unit_test(test_load_ext_buffer_diagnosed),
         cmocka_unit_test(test_load_ext_diagnostic_callback),

@@ -216,9 +216,11 @@ PyObject *decimal_from_text(PyObject *text)
     return dec_from_text(t, (size_t)n);
 }
 
-/* overrides: a list of (param, value text, days since 1970-01-01[, shown]),
- * shown: the value as the caller gave it (Decimal('1E+1')), quoted in
- * the library's messages in place of the text, or None. */
+/* overrides: a list of (param, value text, days since 1970-01-01[, shown[,
+ * flags]]), shown: the value as the caller gave it (Decimal('1E+1')),
+ * quoted in the library's messages in place of the text, or None; flags:
+ * QL_OVERRIDE_NUMBER for a Decimal's plain text, the value itself in the
+ * parameter's unit (a percentage's share), so the rules load once. */
 struct ql_ruleset *load_file_overridden(const char *path, PyObject *overrides)
 {
     if (!PyList_Check(overrides)) {
@@ -235,7 +237,8 @@ struct ql_ruleset *load_file_overridden(const char *path, PyObject *overrides)
         PyObject *t = PyList_GET_ITEM(overrides, i);
         long from;
         o[i].version = QL_OVERRIDE_VERSION;
-        if (!PyArg_ParseTuple(t, "ssl|z", &o[i].param, &o[i].value, &from, &o[i].shown)) {
+        if (!PyArg_ParseTuple(t, "ssl|zI", &o[i].param, &o[i].value, &from, &o[i].shown,
+                              &o[i].flags)) {
             PyMem_Free(o);
             return NULL;
         }
@@ -325,8 +328,8 @@ struct ql_ruleset *load_sealed(PyObject *name, PyObject *top, PyObject *parents,
     for (Py_ssize_t i = 0; i < n; i++) {
         long from;
         o[i].version = QL_OVERRIDE_VERSION;
-        if (!PyArg_ParseTuple(PyList_GET_ITEM(overrides, i), "ssl|z", &o[i].param,
-                              &o[i].value, &from, &o[i].shown)) {
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(overrides, i), "ssl|zI", &o[i].param,
+                              &o[i].value, &from, &o[i].shown, &o[i].flags)) {
             PyMem_Free(o);
             return NULL;
         }

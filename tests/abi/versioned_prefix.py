@@ -14,7 +14,12 @@ with the new one's, member by member — its name, its offset, and its type
 spelt out to the bottom (typedefs, pointers, qualifiers, arrays, enums'
 values, nested structs' members, function types) — and the struct may
 not shrink.  Members past the baseline's last are the growth the
-suppression allows.
+suppression allows.  A member that points to a versioned struct (the
+options' `overrides`, an array of ql_override) is compared by the name it
+points to: that struct's own layout is checked here on its own, by the
+same prefix rule, and the library reads such an array with the stride of
+the version its first element names, so its growth is no change of the
+pointer's.
 
 The two files are abidw's XML (abigail-tools).  The struct names are read
 from the suppressions' name_regexp, so there is one list of versioned
@@ -41,8 +46,9 @@ def versioned_names(suppr_path):
 class Corpus:
     """An abidw file's types by id, and its struct definitions by name."""
 
-    def __init__(self, path):
+    def __init__(self, path, versioned=()):
         self.path = path
+        self.versioned = versioned
         root = ET.parse(path).getroot()
         self.by_id = {}
         self.structs = {}
@@ -65,6 +71,9 @@ class Corpus:
         if tag == "typedef-decl":
             return self.spell(el.get("type-id"), seen)
         if tag == "pointer-type-def":
+            name = self.versioned_target(el.get("type-id"))
+            if name:  # checked on its own, by its prefix
+                return f"*(versioned struct {name})"
             return f"*({self.spell(el.get('type-id'), seen)})"
         if tag == "reference-type-def":
             return f"&({self.spell(el.get('type-id'), seen)})"
@@ -103,6 +112,22 @@ class Corpus:
             return f"fn({params})->{r}"
         return f"<{tag} {el.get('name', '')}>"
 
+    def versioned_target(self, tid):
+        """Type tid spelt as a versioned struct's name with its qualifiers
+        ("const(ql_override)"), through typedefs, when it is one; else
+        None."""
+        el, quals = self.by_id.get(tid), []
+        while el is not None and el.tag in ("typedef-decl", "qualified-type-def"):
+            if el.tag == "qualified-type-def":
+                quals += [q for q in ("const", "volatile", "restrict") if el.get(q) == "yes"]
+            el = self.by_id.get(el.get("type-id"))
+        if el is None or el.tag != "class-decl":
+            return None
+        name = el.get("name", "")
+        if not any(p.search(name) for p in self.versioned):
+            return None
+        return f"{' '.join(quals)}({name})"
+
     def layout(self, name):
         """Struct name's members: (name, offset, type spelt out) each."""
         el = self.structs[name]
@@ -117,8 +142,8 @@ class Corpus:
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__.splitlines()[0])
-    old, new = Corpus(sys.argv[1]), Corpus(sys.argv[2])
     pats = versioned_names(sys.argv[3])
+    old, new = Corpus(sys.argv[1], pats), Corpus(sys.argv[2], pats)
     names = sorted(n for n in old.structs if any(p.search(n) for p in pats))
     problems = []
     for name in names:

@@ -131,18 +131,6 @@ def _date(d: DateLike) -> int:
     return _call(_native.ql_swig_date_parse, _text_arg(str.__str__(d), "the date"))
 
 
-def _share_text(value) -> str:
-    """A number as a rules file writes a share, exactly: Decimal('0.017')
-    is '1.7%', 20 is '2000%' (the point moved, no digit rounded).  One
-    past what a decimal holds is handed on as Python writes it, refused as
-    "number too long" and how long the value is written out, not its
-    percent (Decimal('1E+99999999999') written out raised MemoryError)."""
-    if _columns.past_limits(value):
-        return Decimal.__str__(value)
-    sign, digits, exp = value.as_tuple()
-    return Decimal.__format__(Decimal((sign, digits, exp + 2)), "f") + "%"
-
-
 def _override_shown(value) -> Optional[str]:
     """How the caller gave an override's value, for the library's
     messages, when _override_text wrote it otherwise: Decimal('1E+1'), not
@@ -166,18 +154,20 @@ def _plain_text(value) -> str:
     return Decimal.__format__(value, "f")
 
 
-def _override_text(name, value, percent=True) -> str:
-    """An override's value as the text a rules file would hold: a str (a
+def _override_text(name, value) -> str:
+    """An override's value as the text the library reads: a str (a
     subclass by its value, never its own __str__), int, Decimal, bool or
     date; anything else, a float included, is a TypeError.  A str is
     read as a rules file's text (a percentage's '%' written out); a
-    Decimal is a value: for a percentage (percent true: its rule set
-    says `unit: percent`, or the parameter is unknown) written as the
-    share it is ('1.7%' for Decimal('0.017')), for any other number as it
-    is, so that an amount of 1E+34 is not refused as a 37-digit percent
-    (bind14).  An int is written as the integer it is, with no '%': a
-    count or an amount takes it, a percentage refuses it, since 1 meant
-    as 1 % would be the share 1, 100 % (probe8 P8-01)."""
+    Decimal is a value, written as the plain number it is and sent with
+    QL_OVERRIDE_NUMBER (_override_flags): the library takes it in the
+    parameter's own unit, a percentage's share (Decimal('0.017') is
+    1.7 %), any other number as it is (an amount of 1E+34 is that amount,
+    not a 37-digit percent: bind14), so the rules are loaded once, not
+    first to learn each parameter's unit.  An int is written as the
+    integer it is, with no '%': a count or an amount takes it, a
+    percentage refuses it, since 1 meant as 1 % would be the share 1,
+    100 % (probe8 P8-01)."""
     if isinstance(value, float):
         raise TypeError("override %r: a float cannot hold a decimal "
                         "exactly; pass a Decimal or a string" % (name,))
@@ -190,7 +180,7 @@ def _override_text(name, value, percent=True) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return Decimal.__format__(value, "f")
-        return _share_text(value) if percent else _plain_text(value)
+        return _plain_text(value)
     if isinstance(value, _dt.datetime):
         raise TypeError("override %r: a date, not the datetime %s" % (name, value))
     if isinstance(value, _dt.date):
@@ -199,17 +189,10 @@ def _override_text(name, value, percent=True) -> str:
                     "not %s" % (name, type(value).__name__))
 
 
-def _param_units(encoded, values) -> Dict[str, int]:
-    """The kind of number (QL_PARAM_*) of each parameter of the rules at
-    encoded, read from a load without overrides, when an override value
-    is a Decimal (whose text depends on it: a share with '%' for a
-    percentage, the number itself otherwise); else {}.  Should the file
-    change before the overridden load, a text written for the other kind
-    is refused by it (a percentage's '%' missing), never misread."""
-    if not any(isinstance(v, Decimal) and v.is_finite() for v in values):
-        return {}
-    h = _call(_native.ql_ruleset, encoded, cls=RulesError)
-    return {h.param_name(i): h.param_unit(i) for i in range(h.param_count())}
+def _override_flags(value) -> int:
+    """QL_OVERRIDE_NUMBER for a Decimal (its text is the value itself, in
+    the parameter's unit), 0 for a text as a rules file writes it."""
+    return _native.QL_OVERRIDE_NUMBER if isinstance(value, Decimal) else 0
 
 
 _META_KEYS = ("id", "title", "jurisdiction", "version", "description", "file")
@@ -409,10 +392,8 @@ class RuleSet:
             except TypeError as e:  # which override's date
                 raise TypeError("override of parameter %r: %s" % (name, e)) from None
             given.append((name, value, days))
-        units = _param_units(encoded, [v for _, v, _ in given])
-        ovr = [(name, _override_text(name, value, units.get(name, _native.QL_PARAM_PERCENT)
-                                     == _native.QL_PARAM_PERCENT),
-                days, _override_shown(value))
+        ovr = [(name, _override_text(name, value), days, _override_shown(value),
+                _override_flags(value))
                for name, value, days in given]
         h, (top, parents) = _sealed(
             lambda: _call(_native.load_file_overridden, encoded, ovr, cls=RulesError),

@@ -433,6 +433,41 @@ def test_a_decimal_override_of_a_number_is_sent_as_it_is(tmp_path):
         quotalevy.RuleSet.load(path, overrides=[("amount", Decimal("1E+40"), "2024-01-01")])
 
 
+def test_a_decimal_override_loads_the_rules_once(tmp_path, monkeypatch):
+    """A Decimal override loaded the rules twice: once without overrides to
+    ask each parameter's unit (ql_ruleset_param_unit: the share with '%'
+    for a percentage), then with them, and a file changed in between was
+    refused.  It goes as the number it is now (QL_OVERRIDE_NUMBER), read in
+    the parameter's unit by the one load: no load without the overrides is
+    made, and a file changed between calls is read in its own unit."""
+    path = tmp_path / "units.yaml"
+    path.write_text(_UNITS_RULES)
+    plain = _UNITS_RULES.replace("rate: {unit: percent, values: [{from: 2000-01-01, value: 5%",
+                                 "rate: {values: [{from: 2000-01-01, value: 0.05")
+    assert plain != _UNITS_RULES
+    loads = []
+    real_call = quotalevy._call
+
+    def spy(fn, *args, **kw):  # a load without overrides, and the file changes after
+        if fn is quotalevy._native.ql_ruleset:
+            loads.append(args)
+            path.write_text(plain)
+        return real_call(fn, *args, **kw)
+
+    monkeypatch.setattr(quotalevy, "_call", spy)
+    for text in (_UNITS_RULES, plain, _UNITS_RULES):
+        path.write_text(text)
+        rs = quotalevy.RuleSet.load(path, overrides=[("rate", Decimal("0.07"), "2024-01-01"),
+                                                     ("amount", Decimal("1E+3"), "2024-01-01")])
+        assert rs.parameters("2024-06-30")["rate"].value == Decimal("0.07")
+        assert rs.parameters("2024-06-30")["amount"].value == 1000
+    assert loads == []
+    # a text is still a rules file's text: a percentage's '%' written out
+    path.write_text(_UNITS_RULES)
+    with pytest.raises(quotalevy.RulesError, match="write it with '%'"):
+        quotalevy.RuleSet.load(path, overrides=[("rate", "0.07", "2024-01-01")])
+
+
 class _OwnInt(int):
     """An int whose own __int__ and __repr__ say otherwise."""
 

@@ -44,7 +44,7 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
         if (from.getYear() < 1 || from.getYear() > 9999)
             throw refused(p, "the date " + from + " is outside 0001-01-01 … 9999-12-31");
         value = plain(value);
-        text(p, value, true);
+        text(p, value);
     }
 
     /* A BigDecimal or BigInteger of a subclass as the plain number it is:
@@ -70,19 +70,20 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
         return new ParameterOverride(parameter, value, from);
     }
 
-    /* The value as the rules file text the library parses; percent: the
-     * parameter is a percentage (QL_PARAM_PERCENT), or not known. */
-    String text(boolean percent) {
-        return text(parameter, value, percent);
+    /* The value as the text the library parses. */
+    String text() {
+        return text(parameter, value);
     }
 
-    /* Whether text() depends on the parameter's kind of number: a
-     * BigDecimal is a share with '%' for a percentage, else itself. */
-    boolean needsUnit() {
+    /* Whether text() is a number the library takes in the parameter's own
+     * unit (QL_OVERRIDE_NUMBER): a BigDecimal, the share itself for a
+     * percentage, so the rules are loaded once, not first to learn each
+     * parameter's unit. */
+    boolean isNumber() {
         return value instanceof BigDecimal;
     }
 
-    private static String text(String p, Object v, boolean percent) {
+    private static String text(String p, Object v) {
         if (v instanceof String) {
             String s = (String)v;
             if (s.indexOf('\0') >= 0)
@@ -91,13 +92,15 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
                 throw refused(p, Utf8.quoted(s) + ": " + Utf8.notText(s));
             return s;
         }
-        /* a BigDecimal is a value: for a percentage written as the share
-         * it is ("1.7%" for 0.017, exactly), since a String is a rules
-         * file's text, where a percentage's '%' is written out; for any
-         * other number written as it is (as a share, 1E+34 became a
-         * 37-digit percent, refused as too long: bind14).  An integer is
-         * written as it is, no '%': a percentage refuses it, since 1 meant
-         * as 1 % would be the share 1, 100 % (probe8 P8-01) */
+        /* a BigDecimal is a value: written as the plain number it is and
+         * sent as one (QL_OVERRIDE_NUMBER), which the library takes in the
+         * parameter's own unit — a percentage's share (0.017 is 1.7 %), any
+         * other number as it is (as a share in percent, 1E+34 became a
+         * 37-digit percent, refused as too long: bind14) —, whereas a
+         * String is a rules file's text, where a percentage's '%' is
+         * written out.  An integer is written as it is, no '%': a
+         * percentage refuses it, since 1 meant as 1 % would be the share
+         * 1, 100 % (probe8 P8-01) */
         if (v instanceof BigDecimal) {
             BigDecimal b = (BigDecimal)v;
             /* past what a decimal holds (1E+40, 1E+100000000): handed on
@@ -106,7 +109,7 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
              * writing out a hundred million digits (probe8 P8-03) */
             if (Packer.pastLimits(b))
                 return b.toString();
-            return percent ? b.movePointRight(2).toPlainString() + "%" : b.toPlainString();
+            return b.toPlainString();
         }
         if (v instanceof Integer || v instanceof Long || v instanceof Short
             || v instanceof Byte || v instanceof BigInteger)
@@ -142,19 +145,15 @@ public record ParameterOverride(String parameter, Object value, LocalDate from) 
     }
 
     /* Overrides packed for the library (ql_swig_load_ext in
-     * bindings/quotalevy.i): "parameter\0value\0shown\0YYYY-MM-DD\0" each;
-     * units: each parameter's kind of number (QL_PARAM_*), from the rules
-     * loaded without overrides (an unknown name is taken for a
-     * percentage: the library then refuses the name). */
-    static byte[] pack(List<ParameterOverride> overrides, java.util.Map<String, Integer> units) {
+     * bindings/quotalevy.i): "parameter\0value\0shown\0kind\0YYYY-MM-DD\0"
+     * each, kind "n" for a number in the parameter's unit. */
+    static byte[] pack(List<ParameterOverride> overrides) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (ParameterOverride o : overrides) {
             if (o == null)
                 throw new NullPointerException("a null ParameterOverride in the list");
-            boolean percent = units.getOrDefault(o.parameter, NativeConstants.QL_PARAM_PERCENT)
-                              == NativeConstants.QL_PARAM_PERCENT;
-            for (String s : new String[] {o.parameter, o.text(percent), o.shown(),
-                                          o.from.toString()}) {
+            for (String s : new String[] {o.parameter, o.text(), o.shown(),
+                                          o.isNumber() ? "n" : "", o.from.toString()}) {
                 byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
                 out.write(0);

@@ -164,9 +164,7 @@ public final class RuleSet implements AutoCloseable {
             throw new NullPointerException("path is null: pass a rules file's path or a rule set's name");
         if (overrides.isEmpty())
             return load(path);
-        Map<String, Integer> units = needUnits(overrides) ? units(load(path)) : Map.of();
-        return new RuleSet(Native.ql_swig_load_ext(path, null,
-                                                   ParameterOverride.pack(overrides, units)));
+        return new RuleSet(Native.ql_swig_load_ext(path, null, ParameterOverride.pack(overrides)));
     }
 
     /**
@@ -184,33 +182,7 @@ public final class RuleSet implements AutoCloseable {
         if (yaml.indexOf('\0') >= 0)
             throw new RulesException("QL_EPARSE", "a NUL character in the rules text",
                                      name, 0, 0, null, null);
-        Map<String, Integer> units = needUnits(overrides) ? units(fromString(yaml, name))
-                                                          : Map.of();
-        return new RuleSet(Native.ql_swig_load_ext(name, yaml,
-                                                   ParameterOverride.pack(overrides, units)));
-    }
-
-    /* Whether an override's text depends on its parameter's kind of
-     * number (a BigDecimal: a share with '%' for a percentage only). */
-    private static boolean needUnits(List<ParameterOverride> overrides) {
-        for (ParameterOverride o : overrides)
-            if (o != null && o.needsUnit())
-                return true;
-        return false;
-    }
-
-    /* Each parameter's kind of number (QL_PARAM_*) in base, which is
-     * closed.  Should the file change before the overridden load, a text
-     * written for the other kind is refused by it (a percentage's '%'
-     * missing), never misread. */
-    private static Map<String, Integer> units(RuleSet base) {
-        try (base) {
-            NativeRuleSet rs = base.handles.rs;
-            Map<String, Integer> m = new HashMap<>();
-            for (int i = 0; i < rs.param_count(); i++)
-                m.put(rs.param_name(i), rs.param_unit(i));
-            return m;
-        }
+        return new RuleSet(Native.ql_swig_load_ext(name, yaml, ParameterOverride.pack(overrides)));
     }
 
     /** As {@link #fromString(String, String)} with no name. */

@@ -89,6 +89,39 @@ class WhatIfTest {
                    l.getMessage());
     }
 
+    /* A BigDecimal override loaded the rules twice: once without overrides
+     * to ask each parameter's unit (ql_ruleset_param_unit), then with them,
+     * and a file changed in between was refused.  It goes as the number it
+     * is now (QL_OVERRIDE_NUMBER), read in the parameter's own unit by the
+     * one load: a file changed between calls, a percentage in one and a
+     * plain number in the next, gives 0.07 each time, from a file and
+     * from a text. */
+    @Test
+    void aBigDecimalIsReadInTheUnitOfTheRulesLoaded(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String plain = UNITS.replace("rate: {unit: percent, values: [{from: 2000-01-01, value: 5%",
+                                     "rate: {values: [{from: 2000-01-01, value: 0.05");
+        assertNotEquals(UNITS, plain);
+        Path file = dir.resolve("units.yaml");
+        List<ParameterOverride> o = List.of(ParameterOverride.of("rate", new BigDecimal("0.07"), JAN),
+                                            ParameterOverride.of("amount", new BigDecimal("1E+3"), JAN));
+        for (String text : new String[] {UNITS, plain, UNITS}) {
+            Files.writeString(file, text);
+            try (RuleSet rs = RuleSet.load(file.toString(), o)) {
+                assertEquals("0.07", rs.parameter("rate", JUNE));
+                assertEquals("1000", rs.parameter("amount", JUNE));
+            }
+            try (RuleSet rs = RuleSet.fromString(text, "units.yaml", o)) {
+                assertEquals("0.07", rs.parameter("rate", JUNE));
+            }
+        }
+        /* a String is still a rules file's text: a percentage's '%' written out */
+        RulesException e = assertThrows(RulesException.class,
+            () -> RuleSet.fromString(UNITS, "units.yaml",
+                                     List.of(ParameterOverride.of("rate", "0.07", JAN))));
+        assertTrue(e.getMessage().contains("write it with '%'"), e.getMessage());
+    }
+
     /* probe6 P6-03: a percentage's override text was taken without its
      * '%' ("1" for Germany's quota, 100 %); a number is the share itself */
     @Test
