@@ -4,6 +4,8 @@
  * of them, every name within edit distance 2 of a query (both folded as
  * lookalike.h folds them) is among the index's candidates.  A miss here
  * would be a misspelt column read as empty without "did you mean".
+ * And an item a[1] of a one-value input a (nearmiss.h, P18-10): the
+ * names its base is a near miss of are candidates too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 
 #include "lookalike.h"
 #include "nearidx.h"
+#include "nearmiss.h"
 
 #define NAMES 2500
 #define QUERIES 600
@@ -135,10 +138,83 @@ static void test_nearidx_finds_every_name_within_two(void **state)
     near_idx_free(x);
 }
 
+/* Which names near_item_folded takes for an item, and which not. */
+static void test_nearmiss_an_item_of_a_one_value_input(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *given, *input;
+        int near;
+    } cases[] = {
+        {"a[1]", "a", 1},
+        {"a[0]", "a", 1},
+        {"A[01]", "a", 1},
+        {"a[ 2 ]", "a", 1},
+        {"a [1]", "a", 1},
+        {"a[1][2]", "a", 1},
+        {"a\xef\xbc\xbb"
+         "1\xef\xbc\xbd",
+         "a", 1}, /* full-width brackets */
+        {"amout[1]", "amount", 2},
+        {"amount[12]", "amount", 1},
+        {"a", "a", 0},    /* equal: no slip */
+        {"c[1]", "a", 0}, /* one letter off a one-letter name */
+        {"a[]", "a", 0},
+        {"a[x]", "a", 0},
+        {"[1]", "a", 0},
+        {"a[1]x", "a", 0},
+        {"xs[3]", "xs[1]", 0}, /* list items: near_folded's */
+        {"a1", "a", 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        int got = col_item_of(cases[k].given, cases[k].input);
+        if (got != cases[k].near)
+            fail_msg("col_item_of('%s', '%s') = %d, want %d", cases[k].given,
+                     cases[k].input, got, cases[k].near);
+        if (cases[k].near &&
+            col_near_input(cases[k].given, cases[k].input) == 0)
+            fail_msg("col_near_input('%s', '%s') misses it", cases[k].given,
+                     cases[k].input);
+    }
+    /* near_folded alone is unchanged: a list's bare name is no item's
+     * slip (positions[13] is not "did you mean the list 'positions'") */
+    assert_int_equal(col_near_miss("positions[13]", "positions"), 0);
+}
+
+/* For random names, every name an item of an edited name is an item of
+ * (near_item_folded, pairwise) is among the index's candidates. */
+static void test_nearidx_finds_the_input_of_an_item(void **state)
+{
+    (void)state;
+    near_idx *x = near_idx_new(NAMES, name_at, NULL);
+    assert_non_null(x);
+    size_t found = 0;
+    for (int q = 0; q < QUERIES; q++) {
+        char query[LEN_MAX + 24];
+        edited(query, names[next(NAMES)]);
+        snprintf(query + strlen(query), 16, "%s[%u]", next(2) ? "" : " ",
+                 next(13));
+        memset(seen, 0, sizeof seen);
+        assert_int_equal(near_idx_each(x, query, mark, NULL), 0);
+        for (size_t i = 0; i < NAMES; i++) {
+            if (!col_item_of(query, names[i]))
+                continue;
+            found++;
+            if (!seen[i])
+                fail_msg("query '%s' is an item of '%s', not a candidate",
+                         query, names[i]);
+        }
+    }
+    assert_true(found >= QUERIES / 4);
+    near_idx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nearidx_finds_every_name_within_two),
+        cmocka_unit_test(test_nearmiss_an_item_of_a_one_value_input),
+        cmocka_unit_test(test_nearidx_finds_the_input_of_an_item),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

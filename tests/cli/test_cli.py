@@ -1460,6 +1460,77 @@ class InputRead(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         self.assertIn("rejected (id E\\u202E1): field 'unit_type'", err)
 
+    def test_an_item_of_an_input_that_is_one_value_is_a_near_miss(self):
+        """P18-10: a[1] where a is one value (no list) was an unrelated
+        extra column: a read as empty, its default taken, the sum 1.00
+        with a note, exit 0.  It is a slip of a in every spelling of an
+        item (a[0], A[01], a[ 2 ], a [1], a[1][2], amout[1] for amount): a
+        CSV header and a first JSON Lines record stop the run (run,
+        explain, compare), a later record is rejected, and explain --set
+        refuses it.  Given beside a itself, it is refused too: two values
+        for one input, one of them a slip."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "r.yaml")
+            write(rules, "quotalevy: 1\nid: dflt\ntitle: t\njurisdiction: XX\n"
+                  "version: \"1\"\ninputs:\n  a: {type: decimal, scale: 2, default: 0}\n"
+                  "  amount: {type: decimal, scale: 2, default: 0}\n"
+                  "  b: {type: decimal, scale: 2, default: 0}\n"
+                  "sources:\n  s1: {title: a test source}\nparameters:\n"
+                  "  k: {type: integer, values: [{from: 2000-01-01, value: 1, "
+                  "source: s1 art. 1}]}\ncomputed:\n"
+                  "  s: a + amount + b * k\noutputs: [s]\n")
+            o = os.path.join(d, "o.csv")
+            one = ("is not an input of the rules: 'a' is one value, not a list: give its "
+                   "value under 'a'")
+            for fmt, data, said in (
+                    ("csv", "a[1],amount,b\n5,0,1\n", ":1:1: column 'a[1]' " + one),
+                    ("csv", "amount,A[01],b\n0,5,1\n", ":1:2: column 'A[01]' " + one),
+                    ("csv", "a[0],amount,b\n5,0,1\n", "column 'a[0]' " + one),
+                    ("csv", "a[ 2 ],amount,b\n5,0,1\n", "column 'a[ 2 ]' " + one),
+                    ("csv", "a [1],amount,b\n5,0,1\n", "column 'a [1]' " + one),
+                    ("csv", "a[1][2],amount,b\n5,0,1\n", "column 'a[1][2]' " + one),
+                    ("csv", "a,amout[1],b\n5,0,1\n", "column 'amout[1]' is not an input "
+                     "of the rules: 'amount' is one value, not a list: give its value "
+                     "under 'amount' (that input has no column"),
+                    ("csv", "a,a[1],amount,b\n5,5,0,1\n", ":1:2: column 'a[1]' is not an "
+                     "input of the rules: 'a' is one value, not a list, and the column "
+                     "'a' gives it: which of the two is meant?"),
+                    ("jsonl", '{"a[1]": 5, "amount": 0, "b": 1}\n',
+                     ":1:10: key 'a[1]' " + one + " (that input has no key"),
+                    ("jsonl", '{"a": 5, "a[1]": 5, "amount": 0, "b": 1}\n',
+                     "key 'a[1]' is not an input of the rules: 'a' is one value, not a "
+                     "list, and the key 'a' gives it")):
+                with self.subTest(fmt=fmt, data=data):
+                    p = run("run", rules, "-", "--date", "2024-06-30", "--input-format", fmt,
+                            "-o", o, stdin=data, check_rc=2)
+                    self.assertIn(said, p.stderr)
+                    self.assertFalse(os.path.exists(o))
+            # --ignore-columns reads the file anyway, knowingly
+            p = run("run", rules, "-", "--date", "2024-06-30", "--ignore-columns", "a[1]",
+                    stdin="a,a[1],amount,b\n5,5,0,1\n", check_rc=0)
+            self.assertEqual(rows(p.stdout)[0]["s"], "6.00")
+            # a later JSON Lines record: its reject, the run goes on
+            p = run("run", rules, "-", "--date", "2024-06-30", "--input-format", "jsonl",
+                    stdin='{"a": 5, "amount": 0, "b": 1}\n{"a[1]": 5, "amount": 0, "b": 1}\n'
+                          '{"a": 5, "A[1]": 5, "amount": 0, "b": 1}\n'
+                          '{"a": 5, "amount": 0, "b": 2}\n', check_rc=1)
+            self.assertEqual([r["s"] for r in rows(p.stdout)], ["6.00", "7.00"])
+            self.assertIn(":2:10: rejected: field 'a[1]': key 'a[1]' " + one, p.stderr)
+            self.assertIn(":3:18: rejected: field 'A[1]': key 'A[1]' is not an input of the "
+                          "rules: 'a' is one value, not a list, and the key 'a' gives it",
+                          p.stderr)
+            # explain and compare read the header as run does
+            inp = os.path.join(d, "in.csv")
+            write(inp, "id,a[1],amount,b\nE1,5,0,1\n")
+            p = run("explain", rules, inp, "--date", "2024-06-30", "--row", "E1", check_rc=2)
+            self.assertIn("quotalevy explain: " + inp + ":1:2: column 'a[1]' " + one, p.stderr)
+            p = run("compare", rules, inp, "--date", "2024-06-30", "--override",
+                    "k=2@2024-01-01", check_rc=2)
+            self.assertIn("column 'a[1]' " + one, p.stderr)
+            p = run("explain", rules, "--date", "2024-06-30", "--set", "a[1]=5", check_rc=2)
+            self.assertIn("--set: the rule set has no input called 'a[1]': 'a' is one value, "
+                          "not a list: set it with --set a=…", p.stderr)
+
     def test_look_alike_names_are_near_misses_and_are_printed_escaped(self):
         """A name that differs from an input's only by a character that
         prints as nothing (zero-width space, a second BOM) or as an ASCII

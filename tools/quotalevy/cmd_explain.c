@@ -395,7 +395,7 @@ static int set_name_refused(const ql_ruleset *rs, const col_watch *w, const cli_
         }
         const char *near = NULL;
         for (size_t k = 0; k < ql_ruleset_input_count(rs) && !near; k++)
-            if (col_near_miss(name, ql_ruleset_input_name(rs, k)))
+            if (col_near_input(name, ql_ruleset_input_name(rs, k)))
                 near = ql_ruleset_input_name(rs, k);
         const char *list = NULL;
         int bl = 0, items = near || of ? 0 : list_items(rs, name, &list, &bl);
@@ -404,6 +404,11 @@ static int set_name_refused(const ql_ruleset *rs, const col_watch *w, const cli_
                                  "mean the list '%.*s', %.*s[1] … %.*s[%d] (--set %.*s[1]=… "
                                  "for each item)?",
                       CLI_SNIP(shown), ol, of, ol, of, ol, of, size, ol, of);
+        else if (near && !strchr(near, '[') && col_item_of(name, near))
+            /* a[1] for the one-value a (P18-10) */
+            cli_error("explain", "--set: the rule set has no input called '%s': "
+                                 "'%s' is one value, not a list: set it with --set %s=…",
+                      CLI_SNIP(shown), near, near);
         else if (near)
             cli_error("explain", "--set: the rule set has no input called '%s': "
                                  "did you mean '%s'?", CLI_SNIP(shown), CLI_SNIP(near));

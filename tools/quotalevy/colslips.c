@@ -109,11 +109,15 @@ static int near_ready(const col_watch *cw)
 }
 
 /* The nearest candidate (the first declared of the nearest): a
- * look-alike (1) before one or two edits (2, 3). */
+ * look-alike (1) before one or two edits (2, 3).  Candidates are the
+ * inputs without a column (a near miss or an item a[1] of one, which
+ * col_near_input measures), the lists' bare names, or the one-value
+ * inputs with a column whose name an item's base is once folded. */
+enum near_of { NEAR_MISSING, NEAR_LISTS, NEAR_GIVEN };
 typedef struct nearest {
     const col_watch *w;
     const char *name;
-    int lists; /* candidates are lists, not inputs */
+    enum near_of of;
     size_t best;
     int best_d;
 } nearest;
@@ -122,12 +126,14 @@ static void consider(void *ctx, size_t i)
 {
     nearest *n = ctx;
     const col_watch *w = n->w;
-    if (!n->lists && w->present[i])
+    if (n->of != NEAR_LISTS && w->present[i] != (n->of == NEAR_GIVEN))
         return;
     if (n->best_d && (n->best_d < 2 ? i >= n->best : 0))
         return;
-    int d = col_near_miss(n->name, n->lists ? w->bases[i]
-                                            : ql_ruleset_input_name(w->rs, i));
+    int d = n->of == NEAR_LISTS ? col_near_miss(n->name, w->bases[i])
+            : n->of == NEAR_MISSING
+                ? col_near_input(n->name, ql_ruleset_input_name(w->rs, i))
+                : col_item_of(n->name, ql_ruleset_input_name(w->rs, i)) == 1;
     if (d && (!n->best_d || d < n->best_d || (d == n->best_d && i < n->best)))
         n->best = i, n->best_d = d;
 }
@@ -152,7 +158,7 @@ const char *cw_list_named(const col_watch *w, const char *name, int *size,
         *size = w->lists[w->list_of[i]].size;
         return ql_ruleset_input_name(w->rs, (size_t)i);
     }
-    nearest n = {w, name, 1, 0, 0};
+    nearest n = {w, name, NEAR_LISTS, 0, 0};
     if (near_ready(w) || near_idx_each(w->near_lists, name, consider, &n) ||
         !n.best_d)
         return NULL;
@@ -341,7 +347,7 @@ int cw_say_no_input(const col_watch *w, const char *cmd, const char *where,
 const char *cw_near_input(const col_watch *w, const char *name, int has_date,
                           int has_id)
 {
-    nearest n = {w, name, 0, 0, 0};
+    nearest n = {w, name, NEAR_MISSING, 0, 0};
     const char *best = NULL;
     if (!near_ready(w) && !near_idx_each(w->near_inputs, name, consider, &n) &&
         n.best_d)
@@ -353,4 +359,18 @@ const char *cw_near_input(const col_watch *w, const char *name, int has_date,
     if (!has_id && col_near_miss(name, "id"))
         return "id";
     return NULL;
+}
+
+const char *cw_item_of_given(const col_watch *w, const char *name)
+{
+    nearest n = {w, name, NEAR_GIVEN, 0, 0};
+    if (near_ready(w) || near_idx_each(w->near_inputs, name, consider, &n) ||
+        !n.best_d)
+        return NULL;
+    return ql_ruleset_input_name(w->rs, n.best);
+}
+
+int cw_is_item_slip(const char *name, const char *meant)
+{
+    return !strchr(meant, '[') && col_item_of(name, meant);
 }

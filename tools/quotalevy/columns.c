@@ -203,17 +203,50 @@ static int say_bad_item(const col_watch *w, const char *cmd, const char *where,
     return 1;
 }
 
+/* A near miss of an input without a column (key), or an item a[1] of
+ * one that is one value (P18-10: a was read as empty, its default
+ * taken): said. */
 static void say_near(const col_watch *w, const char *cmd, const char *where,
                      const char *what, const char *name, const char *meant)
 {
     strbuf b = {0};
     sb_put_escaped(&b, name, strlen(name));
-    fprintf(w->say,
-            "quotalevy %s: %s: %s '%s' is not an input of the rules: did you mean "
-            "'%s'? (that input has no %s, so it would be read as empty; "
-            "--ignore-columns '%s' reads the file anyway)\n",
-            cmd, where, what, CLI_SNIP(b.p ? b.p : ""), CLI_SNIP(meant), what, CLI_SNIP(b.p ? b.p : ""));
+    const char *nm = b.p ? b.p : "";
+    if (cw_is_item_slip(name, meant))
+        fprintf(w->say,
+                "quotalevy %s: %s: %s '%s' is not an input of the rules: '%s' is one "
+                "value, not a list: give its value under '%s' (that input has no %s, "
+                "so it would be read as empty; --ignore-columns '%s' reads the file "
+                "anyway)\n",
+                cmd, where, what, CLI_SNIP(nm), meant, meant, what, CLI_SNIP(nm));
+    else
+        fprintf(w->say,
+                "quotalevy %s: %s: %s '%s' is not an input of the rules: did you mean "
+                "'%s'? (that input has no %s, so it would be read as empty; "
+                "--ignore-columns '%s' reads the file anyway)\n",
+                cmd, where, what, CLI_SNIP(nm), CLI_SNIP(meant), what, CLI_SNIP(nm));
     free(b.p);
+}
+
+/* An item a[1] of a one-value input a that has a column (key) of its own
+ * too: two values for one input, one of them a slip — said, 1; 0 when
+ * `name` is none. */
+static int say_item_given(const col_watch *w, const char *cmd, const char *where,
+                          const char *what, const char *name)
+{
+    const char *of = cw_item_of_given(w, name);
+    if (!of)
+        return 0;
+    strbuf b = {0};
+    sb_put_escaped(&b, name, strlen(name));
+    const char *nm = b.p ? b.p : "";
+    fprintf(w->say,
+            "quotalevy %s: %s: %s '%s' is not an input of the rules: '%s' is one "
+            "value, not a list, and the %s '%s' gives it: which of the two is "
+            "meant? (--ignore-columns '%s' reads the file anyway)\n",
+            cmd, where, what, CLI_SNIP(nm), of, what, of, CLI_SNIP(nm));
+    free(b.p);
+    return 1;
 }
 
 /* With --date, a column (or key) 'date' that is not ignored: said, and
@@ -258,6 +291,8 @@ static int say_stop(const col_watch *w, const char *cmd, const char *where,
         return 1;
     if (list)
         return cw_say_list_named(w, cmd, where, what, name);
+    if (say_item_given(w, cmd, where, what, name))
+        return 1;
     char sep = cw_sep_inside(w, name);
     return sep ? cw_say_sep(w, cmd, where, what, name, sep) : 0;
 }
@@ -626,6 +661,8 @@ static long slip_rank(const col_watch *w, const char *name, int has_date, int ha
         first = meant;
     else if (!(first && exact) && w->ninputs && cw_bad_list_item(w, name, &meant, &size))
         first = meant;
+    else if (!first && (meant = cw_item_of_given(w, name)))
+        first = meant;
     if (first && !strcmp(first, "date"))
         return -1;
     int i = first ? ql_ruleset_input_index(w->rs, first) : -1;
@@ -692,7 +729,7 @@ static int later_record(col_watch *w, const char *cmd, const char *input, long l
         int slip = cw_list_named(w, nm, &size, &exact) ||
                    cw_near_input(w, nm, has_date, has_id) ||
                    (w->ninputs && cw_bad_list_item(w, nm, &tmp, &size)) ||
-                   cw_sep_inside(w, nm);
+                   cw_item_of_given(w, nm) || cw_sep_inside(w, nm);
         if (!slip && w->ignore_all) /* '*': any key the rules do not read */
             continue;
         long r = slip ? slip_rank(w, nm, has_date, has_id) : (long)w->ninputs + 1;

@@ -76,9 +76,17 @@ const char *cw_list_named(const col_watch *w, const char *name, int *size,
 int cw_say_list_named(const col_watch *w, const char *cmd, const char *where,
                       const char *what, const char *name);
 /* The first declared name without a column that `name` nearly is, or
- * NULL (`date` and `id` too unless given). */
+ * is an item of (a[1] for the one-value a: nearmiss.h), or NULL (`date`
+ * and `id` too unless given). */
 const char *cw_near_input(const col_watch *w, const char *name, int has_date,
                           int has_id);
+/* The one-value input with a column of its own that `name` is an item
+ * of (a[1] beside a: two values for one input, one of them a slip), or
+ * NULL. */
+const char *cw_item_of_given(const col_watch *w, const char *name);
+/* Whether `name` is a slip of `meant` (cw_near_input's) as an item of
+ * it, a[1] for a, rather than a near miss of its name. */
+int cw_is_item_slip(const char *name, const char *meant);
 /* The separator that `name` holds between names the rules read (';',
  * a tab, …), or 0. */
 char cw_sep_inside(const col_watch *w, const char *name);

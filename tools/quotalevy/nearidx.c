@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lookalike.h"
+#include "nearmiss.h" /* near_item_base */
 
 /* Names up to this many folded characters are indexed by their forms
  * with characters left out (at most 1 + 8 + 28 = 37 a name); longer ones
@@ -165,16 +166,11 @@ void near_idx_free(near_idx *x)
     free(x);
 }
 
-int near_idx_each(const near_idx *x, const char *q,
-                  void (*visit)(void *ctx, size_t i), void *ctx)
+/* Visits the names that may be within 2 of the folded f[0…lq). */
+static void each_near(sink *s, const int32_t *f, size_t lq)
 {
-    size_t lq;
-    int32_t *f = folded(q, &lq);
-    if (!f)
-        return -1;
-    sink s = {NULL, x, 0, visit, ctx, 0};
     if (lq <= SHORT_MAX + 2)
-        forms(&s, f, lq); /* the short names within 2 */
+        forms(s, f, lq); /* the short names within 2 */
     /* the long names within 2: of length lq − 2 … lq + 2, each has a
      * part that q holds whole within two places of where it was */
     for (size_t len = lq > SHORT_MAX + 3 ? lq - 2 : SHORT_MAX + 1;
@@ -185,9 +181,25 @@ int near_idx_each(const near_idx *x, const char *q,
                 long at = (long)a + shift;
                 if (at < 0 || (size_t)at + (b - a) > lq)
                     continue;
-                put(&s, hash_part(len, k, f + at, b - a));
+                put(s, hash_part(len, k, f + at, b - a));
             }
         }
+}
+
+int near_idx_each(const near_idx *x, const char *q,
+                  void (*visit)(void *ctx, size_t i), void *ctx)
+{
+    size_t lq;
+    int32_t *f = folded(q, &lq);
+    if (!f)
+        return -1;
+    sink s = {NULL, x, 0, visit, ctx, 0};
+    each_near(&s, f, lq);
+    /* an item a[1] is a slip of the one-value a too (nearmiss.h): the
+     * names near its base are candidates as well */
+    size_t base = near_item_base(f, lq);
+    if (base < lq)
+        each_near(&s, f, base);
     free(f);
     return 0;
 }

@@ -13,7 +13,9 @@
  * those places.  A shorter name is indexed by every form of it with up
  * to two characters left out, and so is a short query: two edits leave
  * the two names one such form in common.  Every name within distance 2
- * is among the candidates; the caller measures each (col_near_miss).
+ * is among the candidates, and so is every name within 2 of an item's
+ * base (a for a[1], nearmiss.h); the caller measures each (col_near_miss,
+ * col_near_input).
  */
 #ifndef QL_NEARIDX_H
 #define QL_NEARIDX_H
@@ -29,8 +31,9 @@ near_idx *near_idx_new(size_t n, const char *(*name)(void *ctx, size_t i),
 void near_idx_free(near_idx *x);
 
 /* Calls visit(ctx, i) for each name i that may be within edit distance
- * 2 of q once both are folded: every such name at least once (some more
- * than once, and some farther: measure them).  −1 out of memory. */
+ * 2 of q once both are folded, or of q's base when q is an item
+ * (near_item_base): every such name at least once (some more than once,
+ * and some farther: measure them).  −1 out of memory. */
 int near_idx_each(const near_idx *x, const char *q,
                   void (*visit)(void *ctx, size_t i), void *ctx);
 
