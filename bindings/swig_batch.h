@@ -542,7 +542,8 @@ static int ql_swig_fold_inputs(ql_swig_batch *b)
 
 /* At a record's end, its keys that are no input: a near miss of an
  * input the record gave no value is refused ("did you mean"), ranked at
- * that input; with QL_SWIG_NO_EXTRA every other is refused too (rank n);
+ * that input, and so is an item a[1] of the one-value a, whether the
+ * record gives a or not (nearmiss.h); with QL_SWIG_NO_EXTRA every other is refused too (rank n);
  * the rest are passed over (docs/architecture.md). */
 static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flags,
                                ql_swig_worst *w, ql_error *err)
@@ -552,16 +553,25 @@ static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flag
         const char *key = data + b->extra[k];
         size_t klen = strlen(key);
         int32_t small[256], *f = klen < 256 ? small : malloc((klen + 1) * sizeof *f);
-        int best = -1, best_d = 0, near_any = 0;
+        int best = -1, best_d = 0, near_any = 0, item = 0, twice = -1;
         if (f && !ql_swig_fold_inputs(b)) {
             size_t nf = name_fold(key, f);
             for (size_t i = 0; i < n; i++) {
-                if (b->seen[i] == b->stamp)
-                    continue; /* it has its value: the key is something else */
-                int d = near_folded(f, nf, b->folded[i], b->nfolded[i]);
+                if (b->seen[i] == b->stamp) {
+                    /* it has its value: the key is something else, but
+                     * for an item a[1] of the one-value a, a second value
+                     * of a (P18-10) */
+                    if (twice < 0 && (long)i < w->rank &&
+                        near_item_folded(f, nf, b->folded[i], b->nfolded[i]) == 1)
+                        twice = (int)i;
+                    continue;
+                }
+                /* a near miss, or an item a[1] of the one-value a */
+                int d = near_input_folded(f, nf, b->folded[i], b->nfolded[i]);
                 near_any |= d != 0; /* a slip, if not the first problem */
                 if ((long)i < w->rank && d && (!best_d || d < best_d))
-                    best = (int)i, best_d = d;
+                    best = (int)i, best_d = d,
+                    item = !near_folded(f, nf, b->folded[i], b->nfolded[i]);
             }
         }
         size_t first = 0;
@@ -596,6 +606,15 @@ static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flag
         } else if (best < 0 && !near_any &&
                    ql_swig_past_list_folded(b, key, klen, &first, &e) != QL_OK) {
             ql_swig_keep(w, (long)first, e.code, &e, err);
+        } else if (best >= 0 && item) {
+            const char *in = ql_ruleset_input_name(b->rs, (size_t)best);
+            snprintf(msg, sizeof msg,
+                     "the rule set %s has no input called %s: '%s' is one value, not "
+                     "a list: give its value under '%s'. It has no value in the "
+                     "record, and a key the rules do not read would be passed over",
+                     QL_SWIG_QUOTE(ql_ruleset_meta(b->rs, "id")), QL_SWIG_QUOTE(key), in,
+                     in);
+            ql_swig_keep(w, best, ql_swig_record_error(&e, key, msg), &e, err);
         } else if (best >= 0) {
             const char *in = ql_ruleset_input_name(b->rs, (size_t)best);
             snprintf(msg, sizeof msg,
@@ -604,6 +623,15 @@ static void ql_swig_extra_keys(ql_swig_batch *b, const char *data, unsigned flag
                      "not read would be passed over",
                      QL_SWIG_QUOTE(ql_ruleset_meta(b->rs, "id")), QL_SWIG_QUOTE(key), in);
             ql_swig_keep(w, best, ql_swig_record_error(&e, key, msg), &e, err);
+        } else if (twice >= 0) {
+            const char *in = ql_ruleset_input_name(b->rs, (size_t)twice);
+            snprintf(msg, sizeof msg,
+                     "the rule set %s has no input called %s: '%s' is one value, not "
+                     "a list, and the record gives it under '%s': which of the two is "
+                     "meant?",
+                     QL_SWIG_QUOTE(ql_ruleset_meta(b->rs, "id")), QL_SWIG_QUOTE(key), in,
+                     in);
+            ql_swig_keep(w, twice, ql_swig_record_error(&e, key, msg), &e, err);
         } else if (flags & QL_SWIG_NO_EXTRA) {
             snprintf(msg, sizeof msg,
                      "the rule set %s has no input called %s (keys that "

@@ -514,7 +514,8 @@ static int key_refused(const ql_ruleset *rs, const char *key, const char *why, i
 /* A key that is no input (unknown, a str), after the record's fields, as
  * every front end reads it (docs/architecture.md, "Names in a record that
  * are no input"): a near miss of an input the record gives no value
- * (seen[j] 0), ranked at that input, or of a list's bare name none of
+ * (seen[j] 0), or an item a[1] of the one-value a whether it has a value
+ * or not (nearmiss.h), ranked at that input, or of a list's bare name none of
  * whose items it gives; an item past a list (positions[13] of twelve,
  * positions[0], Positions[13]), ranked at its first item, as columns and
  * the command refuse it; a near miss of `id` when the record has none,
@@ -531,20 +532,34 @@ static int near_unknown(const ql_ruleset *rs, PyObject *key, const unsigned char
         return 0;
     }
     size_t ni = ql_ruleset_input_count(rs);
-    int best = -1, best_d = 0;
+    int best = -1, best_d = 0, twice = -1;
     for (size_t j = 0; j < ni && (!w->type || (int)j < w->rank); j++) {
-        if (seen[j])
+        const char *in = ql_ruleset_input_name(rs, j);
+        if (seen[j]) {
+            /* it has its value: the key is something else, but for an
+             * item a[1] of the one-value a, a second value of a (P18-10) */
+            if (twice < 0 && col_item_of(name, in) == 1)
+                twice = (int)j;
             continue;
-        int d = col_near_miss(name, ql_ruleset_input_name(rs, j));
+        }
+        int d = col_near_input(name, in); /* a near miss, or a[1] for a */
         if (d && (!best_d || d < best_d))
             best = (int)j, best_d = d;
     }
     char why[QL_ERROR_MESSAGE_MAX];
     if (best >= 0) {
-        snprintf(why, sizeof why,
-                 "did you mean '%s'? It has no value in the record, and a key the rules do "
-                 "not read would be passed over",
-                 ql_ruleset_input_name(rs, (size_t)best));
+        const char *in = ql_ruleset_input_name(rs, (size_t)best);
+        if (!col_near_miss(name, in))
+            snprintf(why, sizeof why,
+                     "'%s' is one value, not a list: give its value under '%s'. It has no "
+                     "value in the record, and a key the rules do not read would be passed "
+                     "over",
+                     in, in);
+        else
+            snprintf(why, sizeof why,
+                     "did you mean '%s'? It has no value in the record, and a key the rules "
+                     "do not read would be passed over",
+                     in);
         return key_refused(rs, name, why, best, w);
     }
     int32_t small[128], *f = (size_t)n < 128 ? small : PyMem_Malloc(((size_t)n + 1) * sizeof *f);
@@ -577,6 +592,14 @@ static int near_unknown(const ql_ruleset *rs, PyObject *key, const unsigned char
         PyMem_Free(f);
     if (found)
         return key_refused(rs, name, why, (int)k.first, w);
+    if (twice >= 0) {
+        const char *in = ql_ruleset_input_name(rs, (size_t)twice);
+        snprintf(why, sizeof why,
+                 "'%s' is one value, not a list, and the record gives it under '%s': which "
+                 "of the two is meant?",
+                 in, in);
+        return key_refused(rs, name, why, twice, w);
+    }
     if (!has_id && ql_ruleset_input_index(rs, "id") < 0 && col_near_miss(name, "id")) {
         snprintf(why, sizeof why,
                  "did you mean 'id'? The record has no 'id', and a key the rules do not "

@@ -411,6 +411,36 @@ test("keys that are not inputs: one rule (docs/architecture.md)", function()
   assert(not pcall(jilin.evaluate, jilin, firm(), JUNE, { extr = "error" }))
 end)
 
+test("an item key of an input that is one value: refused, not passed over", function()
+  -- P18-10: employees[1] for the one-value employees was passed over, so
+  -- employees was read as empty and the levy changed without a word; it
+  -- is a slip of employees, as in the command, and so is it beside
+  -- employees itself (two values for one input)
+  local levy = jilin:evaluate(firm(), JUNE).outputs.levy_due
+  local one = "'employees' is one value, not a list: give its value under 'employees'"
+  local cases = {
+    { with(with(firm(), "employees", nil), "employees[1]", "125.5"), "employees[1]", one },
+    { with(with(firm(), "employees", nil), "Employees[01]", "125.5"), "Employees[01]", one },
+    { with(with(firm(), "employees", nil), "employees[ 2 ]", "125.5"), "employees[ 2 ]", one },
+    { with(with(firm(), "employees", nil), "employes[1]", "125.5"), "employes[1]", one },
+    { with(firm(), "employees[1]", "125.5"), "employees[1]",
+      "'employees' is one value, not a list, and the record gives it under 'employees': " ..
+      "which of the two is meant?" },
+  }
+  for k, c in ipairs(cases) do
+    for _, e in ipairs { raises(jilin.evaluate, jilin, c[1], JUNE),
+                         jilin:evaluate_many({ firm(), c[1] }, JUNE)[2] } do
+      eq(getmetatable(e), quotalevy.Error, "case " .. k)
+      eq(e.status, "QL_ERECORD", "case " .. k)
+      eq(e.field, c[2], "case " .. k)
+      assert(e.message:find(c[3], 1, true), e.message)
+    end
+  end
+  eq(jilin:evaluate_many({ cases[1][1], firm() }, JUNE)[2].outputs.levy_due, levy)
+  -- a key of another name with an index is passed over as before
+  eq(jilin:evaluate(with(firm(), "note[1]", "x"), JUNE).outputs.levy_due, levy)
+end)
+
 test("a key past a list, a list's name or id misspelt: refused as the command refuses them", function()
   -- Positions[13] and Positions[1] were passed over (the month dropped),
   -- Positions = {...} too (every month read as empty), ID for id as well,

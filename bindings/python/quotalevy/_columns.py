@@ -183,6 +183,27 @@ def near_miss(given: str, name: str) -> bool:
     return limit > 0 and _distance(given, name, limit) <= limit
 
 
+# an item's index at the end of a name, blanks and separators in and
+# before the brackets as the command's fold allows them (a[ 2 ], a [1],
+# a[1][2]); zero padding is in the digits
+_ITEM_OF = re.compile(r"(.+?)[ _.\-]*(?:\[[ _.\-]*[0-9]+[ _.\-]*\])+")
+
+
+def item_base(given: str) -> Optional[str]:
+    """The base of `given` when it is written as a list's item, a of a[1]
+    (tools/quotalevy/nearmiss.h's near_item_base), else None."""
+    m = _ITEM_OF.fullmatch(_fold(given))
+    return m.group(1) if m else None
+
+
+def item_of(given: str, name: str) -> bool:
+    """Whether `given` is an item a[1] (A[01], a[ 2 ], amout[1]) of the
+    input `name` that is one value, no list (P18-10): a slip of it, as
+    near_item_folded decides in every front end."""
+    base = item_base(given)
+    return base is not None and "[" not in name and near_miss(base, name)
+
+
 def not_text(name: str) -> Optional[str]:
     """Why name cannot be a C text (None when it can): a NUL, or a lone
     surrogate, which has no UTF-8 form."""
@@ -240,6 +261,7 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
     folded: dict = {}
     for name in ruleset.lists:
         folded.setdefault(name.casefold(), name)
+    one_value: Optional[dict] = None  # the inputs that are one value, casefolded
     for label in extras:
         if not isinstance(label, str):
             continue
@@ -254,6 +276,29 @@ def match_columns(ruleset, given: Iterable[Any], keep: Iterable[str] = (),
                     "column '%s' is not an input of '%s': did you mean '%s'? "
                     "(the input '%s' has no column)" % (shown(label), ruleset.id, name, name),
                     field=label)
+        base = item_base(label)
+        if base is not None:  # a[1] for the one-value a (P18-10)
+            b = _unpad(base).casefold()
+            for name in (missing[p] for p in sorted(
+                    near.candidates(base), key=lambda p: (b != missing[p].casefold(), p))):
+                if name in index and item_of(label, name):
+                    raise RecordError(
+                        "QL_ERECORD",
+                        "column '%s' is not an input of '%s': '%s' is one value, not a "
+                        "list: give its value under '%s' (the input '%s' has no column)"
+                        % (shown(label), ruleset.id, name, name, name), field=label)
+            if one_value is None:
+                one_value = {}
+                for name in index:
+                    if "[" not in name:
+                        one_value.setdefault(name.casefold(), name)
+            name = one_value.get(b)
+            if name is not None and found[index[name]] is not None:
+                raise RecordError(
+                    "QL_ERECORD",
+                    "column '%s' is not an input of '%s': '%s' is one value, not a list, "
+                    "and the column '%s' gives it: which of the two is meant?"
+                    % (shown(label), ruleset.id, name, found[index[name]]), field=label)
         lst = bad_list_item(ruleset, label, folded)
         if lst is not None:
             raise RecordError(

@@ -588,3 +588,47 @@ def test_the_pandas_example_runs_and_is_the_one_in_the_docs():
     assert "agencies short of the 50-post rule" in last
     levels = p.stdout.split("admin_level\n")[1].splitlines()[:-1]
     assert sum(Decimal(x.split()[1]) for x in levels) == total
+
+
+def test_an_item_of_an_input_that_is_one_value_is_a_slip_of_it():
+    """P18-10: a[1] for the one-value input a was an extra column or key (a
+    warning, a read as its default 0, s 1.00): it is refused as a slip of a
+    in columns, frames and records, whatever `extra` says; beside a itself
+    it is refused too (two values for one input, one of them a slip)."""
+    rs = quotalevy.RuleSet.from_string(
+        "quotalevy: 1\nid: dflt\ntitle: t\njurisdiction: XX\nversion: \"1\"\n"
+        "inputs:\n  a: {type: decimal, scale: 2, default: 0}\n"
+        "  amount: {type: decimal, scale: 2, default: 0}\n"
+        "  b: {type: decimal, scale: 2, default: 0}\ncomputed:\n  s: a + amount + b\n"
+        "outputs: [s]\n")
+    day = "2024-06-30"
+    for key, meant in (("a[1]", "a"), ("A[01]", "a"), ("a[ 2 ]", "a"), ("a [1]", "a"),
+                       ("a[1][2]", "a"), ("amout[1]", "amount")):
+        other = "amount" if meant == "a" else "a"
+        rec = {key: "5", other: "0", "b": "1"}
+        one = "'%s' is one value, not a list: give its value under '%s'" % (meant, meant)
+        for call in (lambda: rs.evaluate_columns({k: [v] for k, v in rec.items()}, day),
+                     lambda: rs.evaluate_frame(pd.DataFrame([rec]), day),
+                     lambda: rs.evaluate_frame(pd.DataFrame([rec]), day, extra="ignore"),
+                     lambda: rs.evaluate(rec, day)):
+            with pytest.raises(quotalevy.RecordError, match=re.escape(one)) as e:
+                call()
+            assert e.value.field == key
+        r = list(rs.evaluate_many([{"a": "1", "amount": "0", "b": "1"}, rec], day,
+                                  errors="yield"))
+        assert str(r[0].outputs["s"]) == "2.00"
+        assert isinstance(r[1], quotalevy.RecordError) and one in str(r[1])
+    both = {"a": "5", "a[1]": "5", "amount": "0", "b": "1"}
+    twice = "'a' is one value, not a list, and the %s 'a' gives it: which of the two is meant?"
+    with pytest.raises(quotalevy.RecordError, match=re.escape(twice % "column")):
+        rs.evaluate_frame(pd.DataFrame([both]), day)
+    with pytest.raises(quotalevy.RecordError, match=re.escape(twice % "column")):
+        rs.evaluate_columns({k: [v] for k, v in both.items()}, day)
+    with pytest.raises(quotalevy.RecordError, match=re.escape(
+            "'a' is one value, not a list, and the record gives it under 'a'")):
+        rs.evaluate(both, day)
+    # a name of no input with an index is passed over as before
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", quotalevy.ExtraColumnsWarning)
+        assert str(rs.evaluate({"a": "5", "note[1]": "x", "b": "1"}, day)
+                   .outputs["s"]) == "6.00"

@@ -48,6 +48,36 @@ class RuleSetTest {
     }
 
     @Test
+    void anItemKeyOfAnInputThatIsOneValueIsRefusedNotPassedOver() {
+        /* probe18 P18-10: a key disabled[1] for the one-value disabled was
+         * passed over (Extra.IGNORE), disabled read as empty and its
+         * default taken; it is a slip of disabled, as in the command, and
+         * beside disabled itself two values for one input */
+        String one = "'disabled' is one value, not a list: give its value under 'disabled'";
+        String[][] cases = {{"disabled[1]", one}, {"Disabled[01]", one}, {"disabled[ 2 ]", one},
+                            {"disabld[1]", one}};
+        for (String[] c : cases) {
+            Map<String, Object> rec = firm();
+            Object v = rec.remove("disabled");
+            rec.put(c[0], v);
+            RecordException e = assertThrows(RecordException.class, () -> national.evaluate(rec, JUNE),
+                                             c[0]);
+            assertEquals(c[0], e.getField());
+            assertTrue(e.getReason().contains(c[1]), e.getReason());
+            Outcome o = national.evaluateAll(List.of(firm(), rec), JUNE).get(1);
+            assertFalse(o.ok());
+            assertEquals(e.getReason(), o.error().getReason());
+        }
+        Map<String, Object> both = firm();
+        both.put("disabled[1]", both.get("disabled"));
+        RecordException e = assertThrows(RecordException.class, () -> national.evaluate(both, JUNE));
+        assertEquals("disabled[1]", e.getField());
+        assertTrue(e.getReason().contains("'disabled' is one value, not a list, and the record gives "
+                                          + "it under 'disabled': which of the two is meant?"),
+                   e.getReason());
+    }
+
+    @Test
     void evaluateAllGivesAnOutcomeForEveryRecordItIterates() {
         /* probe12 P12-09: the outcomes were counted by size() and the
          * records packed by iteration, so a List whose size() was less than
